@@ -1,0 +1,142 @@
+/**
+ * The adapter contract. An adapter is three small things: a pure {@link Dialect}
+ * that turns intentions into SQL text, a narrow effectful {@link Connection}, and
+ * {@link Capabilities} flags that core acts on (so adapter authors never write a mutex
+ * or re-decide how a materialization is built).
+ */
+
+/** A relation as it is addressed in the warehouse. `database` is optional where the warehouse has one implicit catalog. */
+export interface Relation {
+  readonly database?: string | undefined;
+  readonly schema: string;
+  readonly identifier: string;
+}
+
+export type RelationKind = 'table' | 'view' | 'external';
+
+/** A column as declared (seeds, raw tables) or as found by {@link Connection.describe}. */
+export interface ColumnDef {
+  readonly name: string;
+  readonly type: string;
+}
+
+/** What {@link Connection.describe} found for one relation. */
+export interface RelationInfo {
+  readonly schema: string;
+  readonly identifier: string;
+  readonly kind: RelationKind;
+  readonly columns: readonly ColumnDef[];
+}
+
+export interface QueryResult {
+  /** Column names in order. */
+  readonly columns: readonly string[];
+  /** Rows as plain objects keyed by column name. */
+  readonly rows: readonly Record<string, unknown>[];
+  /** Rows changed by DML where the warehouse reports it. */
+  readonly rowsAffected?: number | undefined;
+}
+
+/** Effectful, narrow. Every method may reject with an error that carries the SQL it ran. */
+export interface Connection {
+  execute(sql: string, binds?: readonly unknown[]): Promise<QueryResult>;
+  /** All relations of one schema with their columns, in a single round trip. Missing schema: empty list. */
+  describe(schema: string, database?: string): Promise<RelationInfo[]>;
+  /** Bulk load rows into an existing table; returns the number of rows written. */
+  append?(relation: Relation, columns: readonly ColumnDef[], rows: Iterable<readonly unknown[]>): Promise<number>;
+  /** Cancel whatever this connection is running. Optional: where absent, core waits for the statement. */
+  cancel?(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Capabilities {
+  /** Several statements that write may run at once. Default `false`: core serialises writes. */
+  readonly supportsMultipleWriters: boolean;
+  /** `merge into` is available. Default `false`: core plans delete+insert instead. */
+  readonly supportsMerge: boolean;
+  /** DDL takes part in transactions, so a replace can be built and swapped in one transaction. Default `false`. */
+  readonly supportsTransactionalDdl: boolean;
+  /** `create or replace table ... as` is itself atomic (Snowflake). Default `false`. */
+  readonly supportsAtomicCreateOrReplace: boolean;
+}
+
+export const defaultCapabilities: Capabilities = {
+  supportsMultipleWriters: false,
+  supportsMerge: false,
+  supportsTransactionalDdl: false,
+  supportsAtomicCreateOrReplace: false,
+};
+
+/** Options a table is created with; vendor options come through `adapterConfig`, validated by the adapter. */
+export interface TableOptions {
+  readonly temporary?: boolean;
+  /** The node's adapter-namespaced config (e.g. `transient`, `cluster_by` on Snowflake). */
+  readonly adapterConfig?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Pure and synchronous: SQL text only, golden-tested offline. {@link BaseDialect} holds the
+ * ANSI behaviour; a warehouse overrides what differs.
+ */
+export interface Dialect {
+  readonly name: string;
+  /** How unquoted identifiers fold: DuckDB compares case-insensitively, Snowflake folds to upper case. */
+  readonly identifierCase: 'insensitive' | 'upper' | 'lower';
+  quoteIdentifier(id: string): string;
+  /** The name as the warehouse stores it when written unquoted. */
+  normalizeIdentifier(id: string): string;
+  relationName(rel: Relation): string;
+  quoteString(s: string): string;
+  createSchema(database: string | undefined, schema: string): string;
+  createTableAs(rel: Relation, sql: string, opts?: TableOptions): string;
+  createOrReplaceTableAs(rel: Relation, sql: string, opts?: TableOptions): string;
+  createView(rel: Relation, sql: string): string;
+  createTable(rel: Relation, columns: readonly ColumnDef[], opts?: TableOptions): string;
+  dropRelation(rel: Relation, kind: RelationKind): string;
+  renameRelation(rel: Relation, kind: RelationKind, newIdentifier: string): string;
+  insertInto(rel: Relation, columns: readonly string[], sql: string): string;
+  deleteWhere(rel: Relation, predicate: string): string;
+  merge(target: Relation, sourceSql: string, uniqueKey: readonly string[], columns: readonly string[]): string;
+  addColumn(rel: Relation, column: ColumnDef): string;
+  dropColumn(rel: Relation, column: string): string;
+  beginTransaction(): string;
+  commit(): string;
+  rollback(): string;
+  /** Type used for a column when none is declared and the warehouse must be told one. */
+  readonly stringType: string;
+}
+
+/** Target configuration as read from profiles.yml, secrets already resolved from the environment. */
+export interface TargetConfig {
+  readonly type: string;
+  readonly name: string;
+  readonly schema: string;
+  readonly database?: string | undefined;
+  readonly threads: number;
+  readonly [key: string]: unknown;
+}
+
+export interface ConnectOptions {
+  /** Absolute project directory, for resolving relative paths in the target (e.g. a DuckDB file). */
+  readonly projectDir: string;
+}
+
+export interface Adapter {
+  readonly type: string;
+  readonly dialect: Dialect;
+  readonly capabilities: Capabilities;
+  connect(target: TargetConfig, options: ConnectOptions): Promise<AdapterSession>;
+}
+
+/** A live session: a pool of connections and what the runner needs of it. */
+export interface AdapterSession {
+  /** A connection for one node (or one thread). Released with {@link AdapterSession.release}. */
+  acquire(): Promise<Connection>;
+  release(conn: Connection): void;
+  /** Cancel every running statement (SIGINT). */
+  cancelAll(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A factory registered by name so core can find adapters without importing them. */
+export type AdapterFactory = () => Adapter;

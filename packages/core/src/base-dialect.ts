@@ -1,0 +1,101 @@
+import type { ColumnDef, Dialect, Relation, RelationKind, TableOptions } from './adapter.ts';
+
+/** ANSI behaviour; warehouse dialects subclass and override what differs. */
+export class BaseDialect implements Dialect {
+  readonly name: string = 'ansi';
+  readonly identifierCase: Dialect['identifierCase'] = 'insensitive';
+  readonly stringType: string = 'varchar';
+
+  quoteIdentifier(id: string): string {
+    return `"${id.replaceAll('"', '""')}"`;
+  }
+
+  normalizeIdentifier(id: string): string {
+    if (this.identifierCase === 'upper') return id.toUpperCase();
+    if (this.identifierCase === 'lower') return id.toLowerCase();
+    return id;
+  }
+
+  relationName(rel: Relation): string {
+    const parts = [rel.database, rel.schema, rel.identifier].filter((p): p is string => !!p);
+    return parts.map((p) => this.quoteIdentifier(p)).join('.');
+  }
+
+  quoteString(s: string): string {
+    return `'${s.replaceAll("'", "''")}'`;
+  }
+
+  createSchema(database: string | undefined, schema: string): string {
+    const name = [database, schema].filter((p): p is string => !!p).map((p) => this.quoteIdentifier(p)).join('.');
+    return `create schema if not exists ${name}`;
+  }
+
+  createTableAs(rel: Relation, sql: string, opts?: TableOptions): string {
+    return `create ${opts?.temporary ? 'temporary ' : ''}table ${this.relationName(rel)} as (\n${sql}\n)`;
+  }
+
+  createOrReplaceTableAs(rel: Relation, sql: string, opts?: TableOptions): string {
+    return `create or replace ${opts?.temporary ? 'temporary ' : ''}table ${this.relationName(rel)} as (\n${sql}\n)`;
+  }
+
+  createView(rel: Relation, sql: string): string {
+    return `create or replace view ${this.relationName(rel)} as (\n${sql}\n)`;
+  }
+
+  createTable(rel: Relation, columns: readonly ColumnDef[], opts?: TableOptions): string {
+    const cols = columns.map((c) => `${this.quoteIdentifier(c.name)} ${c.type}`).join(', ');
+    return `create ${opts?.temporary ? 'temporary ' : ''}table ${this.relationName(rel)} (${cols})`;
+  }
+
+  dropRelation(rel: Relation, kind: RelationKind): string {
+    return `drop ${kind === 'view' ? 'view' : 'table'} if exists ${this.relationName(rel)}`;
+  }
+
+  renameRelation(rel: Relation, kind: RelationKind, newIdentifier: string): string {
+    return `alter ${kind === 'view' ? 'view' : 'table'} ${this.relationName(rel)} rename to ${this.quoteIdentifier(newIdentifier)}`;
+  }
+
+  insertInto(rel: Relation, columns: readonly string[], sql: string): string {
+    const cols = columns.map((c) => this.quoteIdentifier(c)).join(', ');
+    return `insert into ${this.relationName(rel)} (${cols})\nselect ${cols} from (\n${sql}\n) as sm_src`;
+  }
+
+  deleteWhere(rel: Relation, predicate: string): string {
+    return `delete from ${this.relationName(rel)} where ${predicate}`;
+  }
+
+  merge(target: Relation, sourceSql: string, uniqueKey: readonly string[], columns: readonly string[]): string {
+    const q = (c: string) => this.quoteIdentifier(c);
+    const on = uniqueKey.map((k) => `sm_dest.${q(k)} = sm_src.${q(k)}`).join(' and ');
+    const set = columns.filter((c) => !uniqueKey.includes(c)).map((c) => `${q(c)} = sm_src.${q(c)}`).join(', ');
+    const cols = columns.map(q).join(', ');
+    const vals = columns.map((c) => `sm_src.${q(c)}`).join(', ');
+    return [
+      `merge into ${this.relationName(target)} as sm_dest`,
+      `using (\n${sourceSql}\n) as sm_src`,
+      `on ${on}`,
+      set ? `when matched then update set ${set}` : '',
+      `when not matched then insert (${cols}) values (${vals})`,
+    ].filter(Boolean).join('\n');
+  }
+
+  addColumn(rel: Relation, column: ColumnDef): string {
+    return `alter table ${this.relationName(rel)} add column ${this.quoteIdentifier(column.name)} ${column.type}`;
+  }
+
+  dropColumn(rel: Relation, column: string): string {
+    return `alter table ${this.relationName(rel)} drop column ${this.quoteIdentifier(column)}`;
+  }
+
+  beginTransaction(): string {
+    return 'begin transaction';
+  }
+
+  commit(): string {
+    return 'commit';
+  }
+
+  rollback(): string {
+    return 'rollback';
+  }
+}

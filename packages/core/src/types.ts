@@ -1,0 +1,152 @@
+/**
+ * Plain, serialisable data handed from phase to phase. Nodes are a tagged union on
+ * `resourceType`; ids follow dbt (`model.<project>.<name>`, `source.<project>.<source>.<table>`).
+ */
+import type { Relation } from './adapter.ts';
+
+export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'snapshot' | 'unit_test';
+
+export type Materialization = 'view' | 'table' | 'incremental' | 'ephemeral' | 'external' | 'seed' | 'test' | 'snapshot';
+
+/** Node config after folder defaults, YAML `config:` and in-file `config()` are merged (later wins). */
+export interface NodeConfig {
+  materialized?: Materialization | string;
+  schema?: string;
+  database?: string;
+  alias?: string;
+  tags?: string[];
+  enabled?: boolean;
+  /** Any further key, including adapter-namespaced ones (`snowflake_warehouse`, `transient`, ...). */
+  [key: string]: unknown;
+}
+
+export interface ColumnInfo {
+  name: string;
+  description: string;
+  dataType?: string | undefined;
+  tags: string[];
+  meta: Record<string, unknown>;
+}
+
+/** Where in a file something was declared: 1-based line and column. */
+export interface SourceLocation {
+  file: string;
+  line?: number | undefined;
+  column?: number | undefined;
+}
+
+interface NodeCommon {
+  uniqueId: string;
+  name: string;
+  packageName: string;
+  /** Path relative to the project directory, POSIX separators. */
+  originalFilePath: string;
+  /** Path relative to its resource folder (e.g. `staging/stg_x.sql` under models/). */
+  path: string;
+  fqn: string[];
+  description: string;
+  tags: string[];
+  meta: Record<string, unknown>;
+  config: NodeConfig;
+  columns: Record<string, ColumnInfo>;
+  dependsOn: { nodes: string[]; macros: string[] };
+  /** YAML file that documents this node, when one does. */
+  patchPath?: string | undefined;
+}
+
+export interface ModelNode extends NodeCommon {
+  resourceType: 'model' | 'snapshot';
+  rawCode: string;
+  relation: Relation;
+  refs: RefCall[];
+  sources: [string, string][];
+  /** Filled by render. */
+  compiledCode?: string;
+  checksum: string;
+}
+
+export interface SeedNode extends NodeCommon {
+  resourceType: 'seed';
+  relation: Relation;
+  /** Absolute path of the CSV. */
+  seedPath: string;
+  checksum: string;
+}
+
+export interface SourceNode extends NodeCommon {
+  resourceType: 'source';
+  sourceName: string;
+  identifier: string;
+  relation: Relation;
+  loader: string;
+  freshness?: unknown;
+}
+
+export interface TestMetadata {
+  /** `unique`, `not_null`, ... or a custom generic test name. */
+  name: string;
+  kwargs: Record<string, unknown>;
+  namespace?: string | undefined;
+}
+
+export interface TestNode extends NodeCommon {
+  resourceType: 'test';
+  rawCode: string;
+  refs: RefCall[];
+  sources: [string, string][];
+  compiledCode?: string;
+  /** Set for generic tests. */
+  testMetadata?: TestMetadata | undefined;
+  /** The node a generic test is attached to. */
+  attachedNode?: string | undefined;
+  columnName?: string | undefined;
+  relation?: Relation | undefined;
+  checksum: string;
+}
+
+export interface UnitTestNode extends NodeCommon {
+  resourceType: 'unit_test';
+  model: string;
+  given: { input: string; rows: Record<string, unknown>[] | string; format?: string }[];
+  expect: { rows: Record<string, unknown>[] | string; format?: string };
+  overrides?: Record<string, unknown>;
+}
+
+export type GraphNode = ModelNode | SeedNode | SourceNode | TestNode | UnitTestNode;
+
+export interface RefCall {
+  name: string;
+  package?: string | undefined;
+  version?: string | undefined;
+}
+
+export interface Macro {
+  uniqueId: string;
+  name: string;
+  originalFilePath: string;
+  macroSql: string;
+}
+
+/** What the project file said, merged with CLI flags that change compilation. */
+export interface ProjectConfig {
+  name: string;
+  profile: string;
+  version: string;
+  modelPaths: string[];
+  seedPaths: string[];
+  macroPaths: string[];
+  testPaths: string[];
+  snapshotPaths: string[];
+  targetPath: string;
+  vars: Record<string, unknown>;
+  /** Folder defaults keyed by resource type (`models`, `seeds`, ...), dbt's `+key` tree. */
+  resourceConfigs: Record<string, Record<string, unknown>>;
+  onRunStart: string[];
+  onRunEnd: string[];
+  /** The project file's path relative to the project dir. */
+  file: string;
+}
+
+export function isModelLike(n: GraphNode): n is ModelNode {
+  return n.resourceType === 'model' || n.resourceType === 'snapshot';
+}
