@@ -1,0 +1,28 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createDuckDbAdapter } from './index.ts';
+
+describe('duckdb adapter', () => {
+  it('executes, describes, appends and reports SQL errors with the SQL', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sm-duck-'));
+    const adapter = createDuckDbAdapter();
+    const session = await adapter.connect({ type: 'duckdb', name: 'dev', schema: 'main', threads: 1 }, { projectDir: dir });
+    const c = await session.acquire();
+    await c.execute('create schema s');
+    await c.execute('create table s.t (a bigint, b varchar, c timestamp, d boolean, e double)');
+    const n = await c.append!({ schema: 's', identifier: 't' }, [
+      { name: 'a', type: 'bigint' }, { name: 'b', type: 'varchar' }, { name: 'c', type: 'timestamp' }, { name: 'd', type: 'boolean' }, { name: 'e', type: 'double' },
+    ], [[1, 'x', 0, true, 1.5], [2, null, null, false, null]]);
+    expect(n).toBe(2);
+    await c.execute('create view s.v as select a from s.t');
+    const rel = await c.describe('s');
+    expect(rel.map((r) => [r.identifier, r.kind, r.columns.length])).toEqual([['t', 'table', 5], ['v', 'view', 1]]);
+    const res = await c.execute('select a, b, d from s.t order by a');
+    expect(res.rows).toEqual([{ a: 1n, b: 'x', d: true }, { a: 2n, b: null, d: false }]);
+    await expect(c.execute('select * from nope')).rejects.toMatchObject({ kind: 'WarehouseError', sql: 'select * from nope' });
+    session.release(c);
+    await session.close();
+  });
+});

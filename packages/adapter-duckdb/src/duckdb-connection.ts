@@ -1,0 +1,127 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBTimestampValue } from '@duckdb/node-api';
+import type { ColumnDef, Connection, QueryResult, Relation, RelationInfo, RelationKind } from '@sm/core';
+
+/** A warehouse error with the SQL that caused it; the message is DuckDB's own. */
+export class DuckDbQueryError extends Error {
+  readonly kind = 'WarehouseError';
+  readonly sql: string;
+  constructor(message: string, sql: string, cause: unknown) {
+    super(message, { cause });
+    this.name = 'DuckDbQueryError';
+    this.sql = sql;
+  }
+}
+
+export class DuckDbConnection implements Connection {
+  readonly raw: DuckDBConnection;
+  constructor(raw: DuckDBConnection) {
+    this.raw = raw;
+  }
+
+  async execute(sql: string, binds?: readonly unknown[]): Promise<QueryResult> {
+    try {
+      const reader = await this.raw.runAndReadAll(sql, binds ? (binds as never) : undefined);
+      const columns = reader.columnNames();
+      const rows = columns.length ? (reader.getRowObjectsJS() as Record<string, unknown>[]) : [];
+      let rowsAffected: number | undefined;
+      try {
+        rowsAffected = reader.rowsChanged;
+      } catch {
+        rowsAffected = undefined;
+      }
+      return { columns, rows, rowsAffected };
+    } catch (e) {
+      throw new DuckDbQueryError(e instanceof Error ? e.message : String(e), sql, e);
+    }
+  }
+
+  async describe(schema: string, database?: string): Promise<RelationInfo[]> {
+    const where = database ? 'and t.table_catalog = $2' : 'and t.table_catalog = current_database()';
+    const binds = database ? [schema, database] : [schema];
+    const res = await this.execute(
+      `select t.table_name, t.table_type, c.column_name, c.data_type
+       from information_schema.tables t
+       left join information_schema.columns c
+         on c.table_catalog = t.table_catalog and c.table_schema = t.table_schema and c.table_name = t.table_name
+       where lower(t.table_schema) = lower($1) ${where}
+       order by t.table_name, c.ordinal_position`,
+      binds,
+    );
+    const byName = new Map<string, { kind: RelationKind; columns: ColumnDef[] }>();
+    for (const row of res.rows) {
+      const name = String(row.table_name);
+      let entry = byName.get(name);
+      if (!entry) {
+        entry = { kind: String(row.table_type).toUpperCase() === 'VIEW' ? 'view' : 'table', columns: [] };
+        byName.set(name, entry);
+      }
+      if (row.column_name !== null && row.column_name !== undefined) {
+        entry.columns.push({ name: String(row.column_name), type: String(row.data_type) });
+      }
+    }
+    return [...byName].map(([identifier, e]) => ({ schema, identifier, kind: e.kind, columns: e.columns }));
+  }
+
+  /** Bulk load through DuckDB's appender: one native call per cell, no SQL per row. */
+  async append(relation: Relation, columns: readonly ColumnDef[], rows: Iterable<readonly unknown[]>): Promise<number> {
+    const appender = await this.raw.createAppender(relation.identifier, relation.schema, relation.database ?? null);
+    const writers = columns.map((c) => cellWriter(appender, c.type));
+    let n = 0;
+    try {
+      for (const row of rows) {
+        for (let i = 0; i < writers.length; i++) writers[i]!(row[i]);
+        appender.endRow();
+        n++;
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+    return n;
+  }
+
+  async cancel(): Promise<void> {
+    this.raw.interrupt();
+  }
+
+  async close(): Promise<void> {
+    this.raw.closeSync();
+  }
+}
+
+type Appender = Awaited<ReturnType<DuckDBConnection['createAppender']>>;
+
+function cellWriter(a: Appender, declared: string): (v: unknown) => void {
+  const t = declared.toLowerCase().replace(/\(.*$/, '').trim();
+  const nullable = (f: (v: unknown) => void) => (v: unknown) => (v === null || v === undefined || v === '' && t !== 'varchar' ? a.appendNull() : f(v));
+  switch (t) {
+    case 'bigint':
+    case 'int8':
+    case 'long':
+      return nullable((v) => a.appendBigInt(BigInt(typeof v === 'number' ? Math.trunc(v) : String(v))));
+    case 'integer':
+    case 'int':
+    case 'int4':
+    case 'smallint':
+    case 'tinyint':
+      return nullable((v) => a.appendInteger(Number(v)));
+    case 'double':
+    case 'float8':
+    case 'float':
+    case 'real':
+    case 'decimal':
+    case 'numeric':
+      return nullable((v) => a.appendDouble(Number(v)));
+    case 'boolean':
+    case 'bool':
+      return nullable((v) => a.appendBoolean(v === true || v === 'true' || v === 'TRUE' || v === 1 || v === '1'));
+    case 'timestamp':
+      return nullable((v) => {
+        const ms = v instanceof Date ? v.getTime() : typeof v === 'number' ? v : Date.parse(String(v));
+        a.appendTimestamp(new DuckDBTimestampValue(BigInt(Math.round(ms)) * 1000n));
+      });
+    default:
+      return (v) => (v === null || v === undefined ? a.appendNull() : a.appendVarchar(String(v)));
+  }
+}

@@ -1,0 +1,4 @@
+export { createDuckDbAdapter, duckDbCapabilities, resolveDuckDbPath } from './duckdb-adapter.ts';
+export type { DuckDbTargetConfig } from './duckdb-adapter.ts';
+export { DuckDbConnection, DuckDbQueryError } from './duckdb-connection.ts';
+export { DuckDbDialect } from './duckdb-dialect.ts';
