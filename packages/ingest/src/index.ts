@@ -1,0 +1,15 @@
+export { TOPICS, TOPIC_FIELDS, LINEAGE_COLUMNS, DEAD_LETTER_TABLE, DEAD_LETTER_COLUMNS, RAW_SCHEMA, rawColumns } from './raw-schema.ts';
+export type { Topic, FieldMapping } from './raw-schema.ts';
+export { generateEvents } from './generate-events.ts';
+export type { GenerateOptions, RoutedEvent } from './generate-events.ts';
+export { serializeEvent } from './serialize-event.ts';
+export { writeLake, lakePath } from './write-lake.ts';
+export type { WriteLakeOptions, WriteLakeResult } from './write-lake.ts';
+export { generateCatalogue, CATALOGUE_SEED } from './catalogue.ts';
+export type { Song } from './catalogue.ts';
+export { PAGES } from './pages.ts';
+export type { Page, Auth, Level } from './pages.ts';
+export { STATE_CODES } from './state-codes.ts';
+export { US_CITIES } from './us-cities.ts';
+export type { City } from './us-cities.ts';
+export { songsCsv, stateCodesCsv, writeSeeds } from './write-seeds.ts';
