@@ -138,5 +138,5 @@ export interface AdapterSession {
   close(): Promise<void>;
 }
 
-/** A factory registered by name so core can find adapters without importing them. */
-export type AdapterFactory = () => Adapter;
+/** A factory registered by name so core can find adapters without importing them; may load lazily. */
+export type AdapterFactory = () => Adapter | Promise<Adapter>;

@@ -1,0 +1,195 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { compile, execute, parseVarsArg, type Compilation, type InvocationOptions } from '@sm/core';
+import { builtinAdapters } from '../adapters.ts';
+import { commonOptions, EXIT, selectionOptions, type CliContext } from '../main.ts';
+import { renderTable } from '../table.ts';
+
+interface CommonFlags {
+  projectDir: string;
+  profilesDir?: string;
+  target?: string;
+  vars?: string;
+  logFormat?: string;
+  select?: string[];
+  exclude?: string[];
+  selector?: string;
+  state?: string;
+  threads?: string;
+  fullRefresh?: boolean;
+  failFast?: boolean;
+  storeFailures?: boolean;
+}
+
+export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptions {
+  const threads = flags.threads !== undefined ? Number(flags.threads) : undefined;
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw usage(`--threads must be a whole number of 1 or more, not "${flags.threads}"`);
+  return {
+    projectDir: resolve(flags.projectDir),
+    profilesDir: flags.profilesDir,
+    target: flags.target,
+    vars: parseVarsArg(flags.vars),
+    adapters: builtinAdapters,
+    select: flags.select,
+    exclude: flags.exclude,
+    selector: flags.selector,
+    state: flags.state,
+    threads,
+    fullRefresh: flags.fullRefresh,
+    failFast: flags.failFast,
+    storeFailures: flags.storeFailures,
+    signal: ctx.signal,
+  };
+}
+
+function usage(message: string): Error {
+  return Object.assign(new Error(message), { kind: 'SmProjectError', diagnostics: [{ code: 'SM_USAGE', severity: 'error', message }] });
+}
+
+function runCommand(program: Command, ctx: CliContext, name: 'run' | 'seed' | 'test' | 'build', description: string): void {
+  const cmd = selectionOptions(commonOptions(program.command(name).description(description)))
+    .option('--threads <n>', 'how many nodes at once (default: the target\'s threads)')
+    .option('--fail-fast', 'stop at the first failure')
+    .option('--full-refresh', 'rebuild incremental models (and reload seeds) from scratch');
+  if (name === 'test' || name === 'build') cmd.option('--store-failures', 'store the failing rows of every test in a table');
+  cmd.action(async (flags: CommonFlags) => {
+    const reporter = ctx.reporter(flags.logFormat);
+    const inv = invocation(flags, ctx);
+    const outcome = await execute({ ...inv, onEvent: (e) => reporter.onEvent?.(e) }, name);
+    const warnings = outcome.compilation.diagnostics.filter((d) => d.severity === 'warning');
+    if (warnings.length) reporter.onDiagnostics?.(warnings);
+    ctx.exitCode = outcome.interrupted ? EXIT.interrupted : outcome.status === 'success' ? EXIT.ok : EXIT.failed;
+  });
+}
+
+export function registerProjectCommands(program: Command, ctx: CliContext): void {
+  runCommand(program, ctx, 'run', 'build the selected models in dependency order');
+  runCommand(program, ctx, 'seed', 'load the CSV seeds');
+  runCommand(program, ctx, 'test', 'run data tests and unit tests');
+  runCommand(program, ctx, 'build', 'seeds, models and tests in DAG order; a failing test skips what depends on its node');
+
+  selectionOptions(commonOptions(program.command('compile').description('render every selected node to target/compiled (no warehouse needed)')))
+    .option('--inline <sql>', 'compile this SQL in the project\'s context and print it')
+    .action(async (flags: CommonFlags & { inline?: string }) => {
+      const reporter = ctx.reporter(flags.logFormat);
+      const c = await compile(invocation(flags, ctx), 'compile');
+      const warnings = c.diagnostics.filter((d) => d.severity === 'warning');
+      if (warnings.length) reporter.onDiagnostics?.(warnings);
+      if (flags.inline) {
+        reporter.onOutput?.(c.renderer.env.renderString(flags.inline, {}));
+        return;
+      }
+      const models = c.selected.filter((id) => c.compiled.nodes.get(id)!.resourceType === 'model').length;
+      reporter.onOutput?.(`Compiled ${c.selected.length} nodes (${models} models) into ${join(c.project.config.targetPath, 'compiled')}/ and wrote ${c.project.config.targetPath}/manifest.json`);
+    });
+
+  selectionOptions(commonOptions(program.command('ls').alias('list').description('list the selected nodes')))
+    .addOption(new Option('--output <format>', 'name, path, json or selector').choices(['name', 'path', 'json', 'selector']).default('selector'))
+    .option('--resource-type <type...>', 'only these resource types')
+    .action(async (flags: CommonFlags & { output: string; resourceType?: string[] }) => {
+      const inv = invocation(flags, ctx);
+      const c = await compile({ ...inv, resourceTypes: flags.resourceType as InvocationOptions['resourceTypes'] }, 'ls');
+      const lines = c.selected.map((id) => lsLine(c, id, flags.output));
+      if (lines.length) ctx.output.out(lines.join('\n'));
+    });
+
+  commonOptions(program.command('show').description('show rows of a model (or an inline query)'))
+    .argument('[model]', 'model, seed or source to show')
+    .option('-s, --select <model>', 'the model to show (same as the argument)')
+    .option('--inline <sql>', 'a query to run instead, with ref() and source()')
+    .option('--limit <n>', 'rows to show', '10')
+    .action(async (model: string | undefined, flags: CommonFlags & { inline?: string; limit: string; select?: string | string[] }) => {
+      const name = model ?? (Array.isArray(flags.select) ? flags.select[0] : flags.select);
+      if (!name && !flags.inline) throw usage('sm show needs a model name (sm show wide_streams) or --inline "select ..."');
+      const limit = Number(flags.limit);
+      if (!Number.isInteger(limit) || limit < 0) throw usage(`--limit must be a whole number, not "${flags.limit}"`);
+      const inv = invocation({ ...flags, select: undefined }, ctx);
+      const c = await compile(inv, 'show');
+      let sql: string;
+      if (flags.inline) sql = c.renderer.env.renderString(flags.inline, {});
+      else {
+        const node = [...c.compiled.nodes.values()].find((n) => n.name === name && n.resourceType !== 'test');
+        if (!node) throw usage(`No model, seed or source named "${name}". Try: sm ls --output name`);
+        if (node.resourceType === 'model' && node.config.materialized === 'ephemeral') sql = node.compiledCode ?? '';
+        else sql = `select * from ${(node as { relation: import('@sm/core').Relation }).relation ? c.adapter.dialect.relationName((node as { relation: import('@sm/core').Relation }).relation) : name}`;
+      }
+      const session = await c.adapter.connect(c.project.target, { projectDir: c.project.dir });
+      try {
+        const conn = await session.acquire();
+        const res = await conn.execute(`select * from (\n${sql}\n) sm_show limit ${limit}`);
+        session.release(conn);
+        if (flags.logFormat === 'json') ctx.output.out(JSON.stringify(res.rows, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)));
+        else ctx.output.out(renderTable(res.columns, res.rows));
+      } catch (e) {
+        ctx.reporter(flags.logFormat).onError?.(`Query failed: ${(e as Error).message}`);
+        ctx.exitCode = EXIT.failed;
+      } finally {
+        await session.close();
+      }
+    });
+
+  selectionOptions(commonOptions(program.command('retry').description('run again what failed or was skipped in the last run/build/test/seed')))
+    .option('--threads <n>', 'how many nodes at once')
+    .action(async (flags: CommonFlags) => {
+      const dir = resolve(flags.projectDir);
+      const path = findRunResults(dir);
+      if (!path) throw usage(`No run_results.json under ${dir}/target: run a command first, then sm retry`);
+      const rr = JSON.parse(readFileSync(path, 'utf8')) as { results: { unique_id: string; status: string }[]; args?: { which?: string; full_refresh?: boolean } };
+      const which = (rr.args?.which ?? 'build') as 'run' | 'seed' | 'test' | 'build';
+      const again = rr.results.filter((r) => ['error', 'fail', 'skipped', 'runtime error'].includes(r.status)).map((r) => `unique_id:${r.unique_id}`);
+      const reporter = ctx.reporter(flags.logFormat);
+      if (!again.length) {
+        reporter.onOutput?.('Nothing to retry: the last run had no errors, failures or skipped nodes.');
+        return;
+      }
+      const inv = invocation({ ...flags, select: again, fullRefresh: rr.args?.full_refresh }, ctx);
+      const outcome = await execute({ ...inv, onEvent: (e) => reporter.onEvent?.(e) }, which);
+      ctx.exitCode = outcome.interrupted ? EXIT.interrupted : outcome.status === 'success' ? EXIT.ok : EXIT.failed;
+    });
+
+  commonOptions(program.command('debug').description('check the project, the profile and the connection'))
+    .action(async (flags: CommonFlags) => {
+      const c = await compile(invocation(flags, ctx), 'compile');
+      const t = c.project.target;
+      ctx.output.out(`project: ${c.project.config.name} (${c.project.dir}/${c.project.config.file})`);
+      ctx.output.out(`profile: ${c.project.config.profile} from ${c.project.targetSource}; target ${t.name} (type ${t.type}, schema ${t.schema}${t.database ? `, database ${t.database}` : ''}, threads ${t.threads})`);
+      ctx.output.out(`nodes: ${c.compiled.nodes.size}`);
+      try {
+        const session = await c.adapter.connect(t, { projectDir: c.project.dir });
+        const conn = await session.acquire();
+        const r = await conn.execute('select 1 as ok');
+        session.release(conn);
+        await session.close();
+        ctx.output.out(`connection: OK (${JSON.stringify(r.rows[0], (_k, v) => (typeof v === 'bigint' ? Number(v) : v))})`);
+      } catch (e) {
+        ctx.output.out(`connection: FAILED: ${(e as Error).message}`);
+        ctx.exitCode = EXIT.failed;
+      }
+    });
+}
+
+function findRunResults(dir: string): string | undefined {
+  const p = join(dir, 'target', 'run_results.json');
+  return existsSync(p) ? p : undefined;
+}
+
+function lsLine(c: Compilation, id: string, output: string): string {
+  const n = c.compiled.nodes.get(id)!;
+  if (output === 'name') return n.name;
+  if (output === 'path') return n.originalFilePath;
+  if (output === 'json') {
+    return JSON.stringify({
+      name: n.name,
+      resource_type: n.resourceType,
+      package_name: n.packageName,
+      original_file_path: n.originalFilePath,
+      unique_id: n.uniqueId,
+      alias: 'relation' in n && n.relation ? n.relation.identifier : n.name,
+      config: n.config,
+      tags: n.tags,
+      depends_on: { nodes: n.dependsOn.nodes, macros: [] },
+    });
+  }
+  return n.resourceType === 'source' ? `source:${n.fqn.join('.')}` : n.fqn.join('.');
+}

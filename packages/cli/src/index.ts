@@ -1,0 +1,2 @@
+export { main, EXIT } from './main.ts';
+export { builtinAdapters } from './adapters.ts';

@@ -1,0 +1,238 @@
+import { randomUUID, createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Adapter, AdapterFactory } from './adapter.ts';
+import { buildManifest } from './artifacts/manifest.ts';
+import { buildRunResults } from './artifacts/run-results.ts';
+import { diag, SmProjectError, type Diagnostic } from './diagnostics.ts';
+import { buildGraph, topoOrder, type Dag } from './graph/build-graph.ts';
+import { loadProjectCollecting, type LoadOptions, type LoadedProject } from './project/load-project.ts';
+import { ProjectRenderer, type CompiledProject } from './render/render-project.ts';
+import { TemplateRelation } from './render/relation.ts';
+import type { EventSink, NodeResult } from './run/events.ts';
+import { redact } from './run/redact.ts';
+import { runNodes } from './run/runner.ts';
+import { selectNodes, type SelectionState } from './select/select.ts';
+import type { GraphNode, ResourceType } from './types.ts';
+import { readSelectors } from './select/selectors-file.ts';
+
+export type Command = 'compile' | 'run' | 'seed' | 'test' | 'build' | 'ls' | 'show';
+
+/** Options of one invocation. Nothing here is process-wide: two projects can run in one process. */
+export interface InvocationOptions extends LoadOptions {
+  /** Adapters by target type (`duckdb`, `snowflake`); the CLI passes the built-in ones. */
+  adapters: Readonly<Record<string, AdapterFactory>>;
+  select?: readonly string[] | undefined;
+  exclude?: readonly string[] | undefined;
+  /** A named selector from selectors.yml. */
+  selector?: string | undefined;
+  /** Override the target's threads. */
+  threads?: number | undefined;
+  fullRefresh?: boolean | undefined;
+  failFast?: boolean | undefined;
+  storeFailures?: boolean | undefined;
+  /** Directory with an earlier manifest.json/run_results.json, for `state:` and `result:` selectors. */
+  state?: string | undefined;
+  /** Restrict to these resource types (e.g. `sm ls --resource-type model`). */
+  resourceTypes?: readonly ResourceType[] | undefined;
+  onEvent?: EventSink | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface Compilation {
+  project: LoadedProject;
+  compiled: CompiledProject;
+  graph: Dag;
+  renderer: ProjectRenderer;
+  adapter: Adapter;
+  /** Selected node ids in execution order. */
+  selected: string[];
+  diagnostics: Diagnostic[];
+  invocationId: string;
+}
+
+export interface RunOutcome {
+  compilation: Compilation;
+  results: NodeResult[];
+  elapsed: number;
+  interrupted: boolean;
+  /** `success` when nothing errored or failed (warnings are fine). */
+  status: 'success' | 'failure';
+}
+
+const COMMAND_TYPES: Record<Command, readonly ResourceType[] | undefined> = {
+  compile: undefined,
+  ls: undefined,
+  show: undefined,
+  run: ['model', 'snapshot'],
+  seed: ['seed'],
+  test: ['test', 'unit_test'],
+  build: ['model', 'seed', 'test', 'snapshot', 'unit_test'],
+};
+
+/** Load, render, graph and select. Pure but for reading the project and writing target/. */
+export async function compile(opts: InvocationOptions, command: Command = 'compile'): Promise<Compilation> {
+  const invocationId = randomUUID();
+  const project = loadProjectCollecting(opts);
+  const factory = opts.adapters[project.target.type];
+  if (!factory) {
+    throw new SmProjectError([
+      diag('SM_ADAPTER_NOT_FOUND', `No adapter for target type "${project.target.type}" (target "${project.target.name}" in ${project.targetSource})`, undefined, {
+        hint: `Available: ${Object.keys(opts.adapters).join(', ')}.`,
+      }),
+    ]);
+  }
+  const adapter = await factory();
+  const renderer = new ProjectRenderer(project, { dialect: adapter.dialect, invocationId, env: opts.env });
+  const compiled = renderer.renderAll();
+  const { graph, diagnostics: graphDiags } = buildGraph(compiled.nodes);
+  const diagnostics = [...compiled.diagnostics, ...graphDiags];
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) throw new SmProjectError(dedupe(errors));
+  const state = opts.state ? readState(opts.state) : undefined;
+  const selectors = readSelectors(project.dir, diagnostics);
+  let select = opts.select;
+  let exclude = opts.exclude;
+  if (opts.selector) {
+    const s = selectors.get(opts.selector);
+    if (!s) throw new SmProjectError([diag('SM_SELECTOR_INVALID', `No selector named "${opts.selector}" in selectors.yml`, { file: 'selectors.yml' }, { hint: `Selectors: ${[...selectors.keys()].join(', ') || '(none)'}` })]);
+    select = [...(select ?? []), ...s.select];
+    exclude = [...(exclude ?? []), ...s.exclude];
+  }
+  const chosen = selectNodes(graph, compiled.nodes, {
+    select,
+    exclude,
+    resourceTypes: opts.resourceTypes ?? COMMAND_TYPES[command],
+    state,
+    selectors,
+    indirectTests: command === 'test' || command === 'build' || command === 'ls' || command === 'compile',
+  });
+  const selected = topoOrder(graph, chosen);
+  const c: Compilation = { project, compiled, graph, renderer, adapter, selected, diagnostics, invocationId };
+  writeCompileArtifacts(c, command);
+  return c;
+}
+
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const k = `${d.code}|${d.message}|${d.location?.file}|${d.location?.line}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+export function relationNameOf(c: Pick<Compilation, 'adapter'>, n: GraphNode): string | undefined {
+  if (n.resourceType === 'model' || n.resourceType === 'snapshot') {
+    if (n.config.materialized === 'ephemeral') return undefined;
+    return new TemplateRelation(n.relation, c.adapter.dialect).toString();
+  }
+  if (n.resourceType === 'seed' || n.resourceType === 'source') return new TemplateRelation(n.relation, c.adapter.dialect).toString();
+  return undefined;
+}
+
+function targetDir(p: LoadedProject): string {
+  return join(p.dir, p.config.targetPath);
+}
+
+/** Write via a temporary file and rename, so a reader never sees half an artifact. */
+export function writeJsonAtomic(path: string, data: unknown): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(data, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+  renameSync(tmp, path);
+}
+
+function writeCompileArtifacts(c: Compilation, command: Command): void {
+  const dir = targetDir(c.project);
+  mkdirSync(dir, { recursive: true });
+  const manifest = buildManifest(c.compiled, c.graph, c.invocationId, (n) => relationNameOf(c, n));
+  writeJsonAtomic(join(dir, 'manifest.json'), manifest);
+  if (command !== 'compile') return;
+  for (const id of c.selected) {
+    const n = c.compiled.nodes.get(id)!;
+    if (!('compiledCode' in n) || n.compiledCode === undefined) continue;
+    const file = n.resourceType === 'test' && n.testMetadata ? `${n.originalFilePath}/${n.name}.sql` : n.originalFilePath;
+    const abs = join(dir, 'compiled', c.project.config.name, file);
+    mkdirSync(join(abs, '..'), { recursive: true });
+    writeFileSync(abs, `${redact(n.compiledCode, c.project.secrets)}\n`);
+  }
+}
+
+function readState(dir: string): SelectionState {
+  const mpath = join(dir, 'manifest.json');
+  if (!existsSync(mpath)) {
+    throw new SmProjectError([diag('SM_STATE_NOT_FOUND', `No manifest.json in --state ${dir}`, undefined, { hint: 'Point --state at the target/ directory of an earlier run (copy it before it is overwritten).' })]);
+  }
+  const m = JSON.parse(readFileSync(mpath, 'utf8')) as { nodes?: Record<string, { checksum?: { checksum?: string }; config?: unknown; raw_code?: string }> };
+  const previous = new Map<string, { checksum: string; configHash: string }>();
+  for (const [id, n] of Object.entries(m.nodes ?? {})) {
+    previous.set(id, { checksum: n.checksum?.checksum ?? '', configHash: configHash(n.config) });
+  }
+  const rpath = join(dir, 'run_results.json');
+  let results: Map<string, string> | undefined;
+  if (existsSync(rpath)) {
+    const r = JSON.parse(readFileSync(rpath, 'utf8')) as { results?: { unique_id: string; status: string }[] };
+    results = new Map((r.results ?? []).map((x) => [x.unique_id, x.status]));
+  }
+  return {
+    previous,
+    results,
+    fingerprint: (n) => ({ checksum: 'checksum' in n ? String(n.checksum) : '', configHash: configHash({ enabled: true, tags: n.tags, meta: n.meta, ...n.config }) }),
+  };
+}
+
+function configHash(config: unknown): string {
+  const norm = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(norm) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, norm((v as Record<string, unknown>)[k])])) : v;
+  return createHash('sha256').update(JSON.stringify(norm(config ?? {}))).digest('hex');
+}
+
+/** Execute a command over the selection: run, seed, test or build. */
+export async function execute(opts: InvocationOptions, command: 'run' | 'seed' | 'test' | 'build'): Promise<RunOutcome> {
+  const t0 = performance.now();
+  const c = await compile(opts, command);
+  const sink: EventSink = opts.onEvent ?? (() => undefined);
+  const target = c.project.target;
+  sink({ type: 'run_start', command, total: c.selected.length, target: target.name, adapter: target.type, invocationId: c.invocationId });
+  const session = await c.adapter.connect(target, { projectDir: c.project.dir });
+  const onAbort = () => void session.cancelAll();
+  opts.signal?.addEventListener('abort', onAbort);
+  let results: NodeResult[] = [];
+  try {
+    results = await runNodes({
+      compiled: c.compiled,
+      graph: c.graph,
+      selected: new Set(c.selected),
+      renderer: c.renderer,
+      adapter: c.adapter,
+      session,
+      threads: opts.threads ?? target.threads,
+      fullRefresh: !!opts.fullRefresh,
+      testsGateChildren: command === 'build',
+      storeFailures: opts.storeFailures,
+      failFast: opts.failFast,
+      targetDir: targetDir(c.project),
+      onEvent: sink,
+      signal: opts.signal,
+      secrets: c.project.secrets,
+    });
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    await session.close();
+  }
+  const elapsed = (performance.now() - t0) / 1000;
+  const interrupted = !!opts.signal?.aborted;
+  writeJsonAtomic(
+    join(targetDir(c.project), 'run_results.json'),
+    buildRunResults(results, elapsed, c.invocationId, { which: command, select: opts.select ?? [], exclude: opts.exclude ?? [], target: target.name, full_refresh: !!opts.fullRefresh }),
+  );
+  sink({ type: 'run_end', results, elapsed, interrupted });
+  const failed = results.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'skipped' || r.status === 'cancelled');
+  return { compilation: c, results, elapsed, interrupted, status: failed || interrupted ? 'failure' : 'success' };
+}
+
+export const run = (o: InvocationOptions) => execute(o, 'run');
+export const seed = (o: InvocationOptions) => execute(o, 'seed');
+export const test = (o: InvocationOptions) => execute(o, 'test');
+export const build = (o: InvocationOptions) => execute(o, 'build');

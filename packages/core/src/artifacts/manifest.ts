@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import type { Dag } from '../graph/build-graph.ts';
+import type { CompiledProject } from '../render/render-project.ts';
+import type { GraphNode, ModelNode, SeedNode, SourceNode, TestNode } from '../types.ts';
+import { redact } from '../run/redact.ts';
+
+export const SM_VERSION = '0.1.0';
+
+/** A dbt-shaped manifest (schema v12) so tools that read dbt artifacts read ours. */
+export function buildManifest(c: CompiledProject, graph: Dag, invocationId: string, relationName: (n: GraphNode) => string | undefined): Record<string, unknown> {
+  const p = c.project;
+  const nodes: Record<string, unknown> = {};
+  const sources: Record<string, unknown> = {};
+  const unitTests: Record<string, unknown> = {};
+  for (const n of c.nodes.values()) {
+    if (n.resourceType === 'source') sources[n.uniqueId] = sourceEntry(n, relationName(n));
+    else if (n.resourceType === 'unit_test') unitTests[n.uniqueId] = { ...common(n), model: n.model, given: n.given, expect: n.expect, overrides: n.overrides ?? null };
+    else nodes[n.uniqueId] = nodeEntry(n, relationName(n), p.secrets);
+  }
+  const parentMap: Record<string, string[]> = {};
+  const childMap: Record<string, string[]> = {};
+  for (const id of c.nodes.keys()) {
+    parentMap[id] = [...(graph.predecessors(id) ?? [])].sort();
+    childMap[id] = [...(graph.successors(id) ?? [])].sort();
+  }
+  const macros: Record<string, unknown> = {};
+  for (const m of p.macros) {
+    macros[m.uniqueId] = {
+      unique_id: m.uniqueId, name: m.name, resource_type: 'macro', package_name: p.config.name, path: m.originalFilePath,
+      original_file_path: m.originalFilePath, macro_sql: m.macroSql, depends_on: { macros: [] }, description: '', meta: {}, docs: { show: true, node_color: null },
+      patch_path: null, arguments: [], created_at: 0, supported_languages: null,
+    };
+  }
+  return {
+    metadata: {
+      dbt_schema_version: 'https://schemas.getdbt.com/dbt/manifest/v12.json',
+      dbt_version: `sm-${SM_VERSION}`,
+      generated_at: new Date().toISOString(),
+      invocation_id: invocationId,
+      env: {},
+      project_name: p.config.name,
+      project_id: createHash('md5').update(p.config.name).digest('hex'),
+      user_id: null,
+      send_anonymous_usage_stats: false,
+      adapter_type: p.target.type,
+    },
+    nodes,
+    sources,
+    macros,
+    docs: {},
+    exposures: {},
+    metrics: {},
+    groups: {},
+    selectors: {},
+    disabled: {},
+    parent_map: parentMap,
+    child_map: childMap,
+    group_map: {},
+    saved_queries: {},
+    semantic_models: {},
+    unit_tests: unitTests,
+  };
+}
+
+function common(n: GraphNode): Record<string, unknown> {
+  return {
+    unique_id: n.uniqueId,
+    name: n.name,
+    resource_type: n.resourceType,
+    package_name: n.packageName,
+    path: n.path,
+    original_file_path: n.originalFilePath,
+    fqn: n.fqn,
+    description: n.description,
+    tags: n.tags,
+    meta: n.meta,
+    config: { enabled: true, tags: n.tags, meta: n.meta, ...n.config },
+    columns: Object.fromEntries(
+      Object.values(n.columns).map((col) => [col.name, { name: col.name, description: col.description, data_type: col.dataType ?? null, meta: col.meta, tags: col.tags, constraints: [], quote: null }]),
+    ),
+    depends_on: { nodes: n.dependsOn.nodes, macros: n.dependsOn.macros },
+    patch_path: n.patchPath ? `${n.packageName}://${n.patchPath}` : null,
+    created_at: 0,
+  };
+}
+
+function nodeEntry(n: ModelNode | SeedNode | TestNode, relationName: string | undefined, secrets: readonly string[]): Record<string, unknown> {
+  const rel = 'relation' in n && n.relation ? n.relation : undefined;
+  const base = {
+    ...common(n),
+    database: rel?.database ?? null,
+    schema: rel?.schema ?? null,
+    alias: rel?.identifier ?? n.name,
+    relation_name: relationName ?? null,
+    checksum: { name: 'sha256', checksum: n.checksum },
+    build_path: null,
+    unrendered_config: {},
+    docs: { show: true, node_color: null },
+    contract: { enforced: false, alias_types: true, checksum: null },
+    language: 'sql',
+  };
+  if (n.resourceType === 'seed') return { ...base, root_path: null, depends_on: { macros: [] } };
+  const refs = n.refs.map((r) => ({ name: r.name, package: null, version: null }));
+  const withCode = {
+    ...base,
+    raw_code: n.rawCode,
+    compiled_code: n.compiledCode !== undefined ? redact(n.compiledCode, secrets) : undefined,
+    compiled: n.compiledCode !== undefined,
+    compiled_path: null,
+    refs,
+    sources: n.sources,
+    metrics: [],
+    extra_ctes_injected: true,
+    extra_ctes: [],
+  };
+  if (n.resourceType === 'test') {
+    return {
+      ...withCode,
+      test_metadata: n.testMetadata ? { name: n.testMetadata.name, kwargs: n.testMetadata.kwargs, namespace: n.testMetadata.namespace ?? null } : undefined,
+      column_name: n.columnName ?? null,
+      attached_node: n.attachedNode ?? null,
+      file_key_name: n.testMetadata ? `models.${n.attachedNode?.split('.').pop()}` : undefined,
+    };
+  }
+  return { ...withCode, access: 'protected', constraints: [], version: null, latest_version: null, deprecation_date: null, primary_key: [] };
+}
+
+function sourceEntry(n: SourceNode, relationName: string | undefined): Record<string, unknown> {
+  return {
+    ...common(n),
+    source_name: n.sourceName,
+    source_description: '',
+    loader: n.loader,
+    identifier: n.identifier,
+    database: n.relation.database ?? null,
+    schema: n.relation.schema,
+    relation_name: relationName ?? null,
+    quoting: {},
+    loaded_at_field: null,
+    freshness: n.freshness ?? null,
+    external: null,
+    source_meta: {},
+    unrendered_config: {},
+  };
+}

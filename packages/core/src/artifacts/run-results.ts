@@ -1,0 +1,34 @@
+import type { NodeResult } from '../run/events.ts';
+import { SM_VERSION } from './manifest.ts';
+
+/** run_results.json shaped like dbt's (schema v6). */
+export function buildRunResults(results: readonly NodeResult[], elapsed: number, invocationId: string, args: Record<string, unknown>): Record<string, unknown> {
+  return {
+    metadata: {
+      dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v6.json',
+      dbt_version: `sm-${SM_VERSION}`,
+      generated_at: new Date().toISOString(),
+      invocation_id: invocationId,
+      env: {},
+    },
+    results: results.map((r) => ({
+      unique_id: r.uniqueId,
+      status: r.status === 'cancelled' ? 'error' : r.status,
+      timing: [
+        { name: 'compile', started_at: r.startedAt, completed_at: r.startedAt },
+        { name: 'execute', started_at: r.startedAt, completed_at: r.completedAt },
+      ],
+      thread_id: r.threadId,
+      execution_time: r.executionTime,
+      adapter_response: r.rowsAffected !== undefined ? { rows_affected: r.rowsAffected, _message: r.message } : {},
+      message: r.message,
+      failures: r.failures ?? null,
+      compiled: r.compiledCode !== undefined,
+      compiled_code: r.compiledCode ?? null,
+      relation_name: r.relationName ?? null,
+      batch_results: null,
+    })),
+    elapsed_time: elapsed,
+    args,
+  };
+}

@@ -1,0 +1,270 @@
+import { diag, type Diagnostic } from '../diagnostics.ts';
+import type { ColumnInfo, SourceLocation } from '../types.ts';
+import type { YamlFile } from './yaml-file.ts';
+
+/** A data test as declared in YAML, before it becomes a node. */
+export interface TestDecl {
+  testName: string;
+  namespace?: string | undefined;
+  kwargs: Record<string, unknown>;
+  config: Record<string, unknown>;
+  columnName?: string | undefined;
+  customName?: string | undefined;
+  description?: string | undefined;
+  location: SourceLocation;
+}
+
+/** Documentation and tests that YAML adds to a model, seed or snapshot. */
+export interface NodePatch {
+  name: string;
+  description: string;
+  config: Record<string, unknown>;
+  columns: Record<string, ColumnInfo>;
+  tests: TestDecl[];
+  meta: Record<string, unknown>;
+  file: string;
+  location: SourceLocation;
+}
+
+export interface SourceTableDecl {
+  sourceName: string;
+  name: string;
+  identifier: string;
+  schema: string;
+  database?: string | undefined;
+  description: string;
+  loader: string;
+  columns: Record<string, ColumnInfo>;
+  tests: TestDecl[];
+  config: Record<string, unknown>;
+  meta: Record<string, unknown>;
+  tags: string[];
+  freshness?: unknown;
+  file: string;
+  location: SourceLocation;
+}
+
+export interface UnitTestDecl {
+  name: string;
+  model: string;
+  description: string;
+  given: { input: string; rows: Record<string, unknown>[] | string; format?: string }[];
+  expect: { rows: Record<string, unknown>[] | string; format?: string };
+  overrides?: Record<string, unknown>;
+  config: Record<string, unknown>;
+  file: string;
+  location: SourceLocation;
+}
+
+export interface SchemaDecls {
+  models: NodePatch[];
+  seeds: NodePatch[];
+  snapshots: NodePatch[];
+  sources: SourceTableDecl[];
+  unitTests: UnitTestDecl[];
+}
+
+/** Keys that configure a test rather than pass it an argument. */
+const TEST_CONFIG_KEYS = new Set(['severity', 'where', 'limit', 'warn_if', 'error_if', 'store_failures', 'store_failures_as', 'tags', 'enabled', 'meta', 'alias', 'schema', 'database', 'fail_calc']);
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function emptyDecls(): SchemaDecls {
+  return { models: [], seeds: [], snapshots: [], sources: [], unitTests: [] };
+}
+
+/** Read one schema YAML file into `into`; problems become diagnostics with the file and line. */
+export function readSchemaYaml(y: YamlFile, into: SchemaDecls, diagnostics: Diagnostic[]): void {
+  if (y.data === null || y.data === undefined) return;
+  if (!isObj(y.data)) {
+    diagnostics.push(diag('SM_SCHEMA_YAML', 'A schema YAML file must be a mapping (version, models, sources, ...)', y.locate([])));
+    return;
+  }
+  const d = y.data;
+  for (const kind of ['models', 'seeds', 'snapshots'] as const) {
+    const list = d[kind];
+    if (list === undefined || list === null) continue;
+    if (!Array.isArray(list)) {
+      diagnostics.push(diag('SM_SCHEMA_YAML', `\`${kind}:\` must be a list of entries with \`name:\``, y.locate([kind])));
+      continue;
+    }
+    list.forEach((entry, i) => {
+      const p = readPatch(y, entry, [kind, i], diagnostics);
+      if (p) into[kind].push(p);
+    });
+  }
+  const sources = d.sources;
+  if (Array.isArray(sources)) sources.forEach((s, i) => readSource(y, s, ['sources', i], into, diagnostics));
+  else if (sources !== undefined && sources !== null) diagnostics.push(diag('SM_SCHEMA_YAML', '`sources:` must be a list', y.locate(['sources'])));
+  const unit = d.unit_tests;
+  if (Array.isArray(unit)) unit.forEach((u, i) => readUnitTest(y, u, ['unit_tests', i], into, diagnostics));
+  else if (unit !== undefined && unit !== null) diagnostics.push(diag('SM_SCHEMA_YAML', '`unit_tests:` must be a list', y.locate(['unit_tests'])));
+}
+
+function readPatch(y: YamlFile, entry: unknown, path: (string | number)[], diagnostics: Diagnostic[]): NodePatch | undefined {
+  if (!isObj(entry) || typeof entry.name !== 'string') {
+    diagnostics.push(diag('SM_SCHEMA_YAML', 'Each entry needs a `name:`', y.locate(path)));
+    return undefined;
+  }
+  const columns: Record<string, ColumnInfo> = {};
+  const tests: TestDecl[] = [];
+  readColumns(y, entry.columns, [...path, 'columns'], columns, tests, diagnostics);
+  tests.push(...readTests(y, entry.data_tests ?? entry.tests, [...path, entry.data_tests ? 'data_tests' : 'tests'], undefined, diagnostics));
+  return {
+    name: entry.name,
+    description: typeof entry.description === 'string' ? entry.description : '',
+    config: isObj(entry.config) ? entry.config : {},
+    columns,
+    tests,
+    meta: isObj(entry.meta) ? entry.meta : {},
+    file: y.file,
+    location: y.locate(path),
+  };
+}
+
+function readColumns(
+  y: YamlFile,
+  cols: unknown,
+  path: (string | number)[],
+  columns: Record<string, ColumnInfo>,
+  tests: TestDecl[],
+  diagnostics: Diagnostic[],
+): void {
+  if (cols === undefined || cols === null) return;
+  if (!Array.isArray(cols)) {
+    diagnostics.push(diag('SM_SCHEMA_YAML', '`columns:` must be a list of entries with `name:`', y.locate(path)));
+    return;
+  }
+  cols.forEach((c, i) => {
+    if (!isObj(c) || typeof c.name !== 'string') {
+      diagnostics.push(diag('SM_SCHEMA_YAML', 'Each column needs a `name:`', y.locate([...path, i])));
+      return;
+    }
+    columns[c.name] = {
+      name: c.name,
+      description: typeof c.description === 'string' ? c.description : '',
+      dataType: typeof c.data_type === 'string' ? c.data_type : undefined,
+      tags: Array.isArray(c.tags) ? c.tags.map(String) : [],
+      meta: isObj(c.meta) ? c.meta : {},
+    };
+    const key = c.data_tests ? 'data_tests' : 'tests';
+    tests.push(...readTests(y, c[key], [...path, i, key], c.name, diagnostics));
+  });
+}
+
+export function readTests(y: YamlFile, list: unknown, path: (string | number)[], columnName: string | undefined, diagnostics: Diagnostic[]): TestDecl[] {
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) {
+    diagnostics.push(diag('SM_TEST_INVALID', 'Tests must be a list (`- unique`, `- accepted_values: {values: [...]}`)', y.locate(path)));
+    return [];
+  }
+  const out: TestDecl[] = [];
+  list.forEach((t, i) => {
+    const loc = y.locate([...path, i]);
+    let testName: string;
+    let args: Record<string, unknown> = {};
+    if (typeof t === 'string') testName = t;
+    else if (isObj(t) && typeof t.test_name === 'string') {
+      testName = t.test_name;
+      args = { ...t };
+      delete args.test_name;
+    } else if (isObj(t) && Object.keys(t).length === 1) {
+      testName = Object.keys(t)[0]!;
+      const v = t[testName];
+      if (v !== null && v !== undefined && !isObj(v)) {
+        diagnostics.push(diag('SM_TEST_INVALID', `Arguments of test "${testName}" must be a mapping`, loc));
+        return;
+      }
+      args = { ...((v as Record<string, unknown>) ?? {}) };
+    } else {
+      diagnostics.push(diag('SM_TEST_INVALID', 'A test is a name (`- unique`) or a mapping with one key (`- relationships: {to: ..., field: ...}`)', loc));
+      return;
+    }
+    const config: Record<string, unknown> = isObj(args.config) ? { ...args.config } : {};
+    let customName: string | undefined;
+    let description: string | undefined;
+    const kwargs: Record<string, unknown> = isObj(args.arguments) ? { ...args.arguments } : {};
+    for (const [k, v] of Object.entries(args)) {
+      if (k === 'config' || k === 'arguments') continue;
+      if (k === 'name') customName = String(v);
+      else if (k === 'description') description = String(v);
+      else if (TEST_CONFIG_KEYS.has(k)) config[k] = v;
+      else kwargs[k] = v;
+    }
+    let namespace: string | undefined;
+    const dot = testName.lastIndexOf('.');
+    if (dot > 0) {
+      namespace = testName.slice(0, dot);
+      testName = testName.slice(dot + 1);
+    }
+    out.push({ testName, namespace, kwargs, config, columnName, customName, description, location: loc });
+  });
+  return out;
+}
+
+function readSource(y: YamlFile, s: unknown, path: (string | number)[], into: SchemaDecls, diagnostics: Diagnostic[]): void {
+  if (!isObj(s) || typeof s.name !== 'string') {
+    diagnostics.push(diag('SM_SCHEMA_YAML', 'Each source needs a `name:`', y.locate(path)));
+    return;
+  }
+  const tables = s.tables;
+  if (!Array.isArray(tables)) {
+    diagnostics.push(diag('SM_SCHEMA_YAML', `Source "${s.name}" needs a list of \`tables:\``, y.locate(path)));
+    return;
+  }
+  tables.forEach((t, i) => {
+    const tpath = [...path, 'tables', i];
+    if (!isObj(t) || typeof t.name !== 'string') {
+      diagnostics.push(diag('SM_SCHEMA_YAML', `Each table of source "${s.name}" needs a \`name:\``, y.locate(tpath)));
+      return;
+    }
+    const columns: Record<string, ColumnInfo> = {};
+    const tests: TestDecl[] = [];
+    readColumns(y, t.columns, [...tpath, 'columns'], columns, tests, diagnostics);
+    const key = t.data_tests ? 'data_tests' : 'tests';
+    tests.push(...readTests(y, t[key], [...tpath, key], undefined, diagnostics));
+    into.sources.push({
+      sourceName: s.name as string,
+      name: t.name,
+      identifier: typeof t.identifier === 'string' ? t.identifier : t.name,
+      schema: typeof s.schema === 'string' ? s.schema : (s.name as string),
+      database: typeof s.database === 'string' ? s.database : undefined,
+      description: typeof t.description === 'string' ? t.description : typeof s.description === 'string' ? s.description : '',
+      loader: typeof s.loader === 'string' ? s.loader : '',
+      columns,
+      tests,
+      config: { ...(isObj(s.config) ? s.config : {}), ...(isObj(t.config) ? t.config : {}) },
+      meta: { ...(isObj(s.meta) ? s.meta : {}), ...(isObj(t.meta) ? t.meta : {}) },
+      tags: [...(Array.isArray(s.tags) ? s.tags.map(String) : []), ...(Array.isArray(t.tags) ? t.tags.map(String) : [])],
+      freshness: t.freshness ?? s.freshness,
+      file: y.file,
+      location: y.locate(tpath),
+    });
+  });
+}
+
+function readUnitTest(y: YamlFile, u: unknown, path: (string | number)[], into: SchemaDecls, diagnostics: Diagnostic[]): void {
+  const loc = y.locate(path);
+  if (!isObj(u) || typeof u.name !== 'string' || typeof u.model !== 'string') {
+    diagnostics.push(diag('SM_TEST_INVALID', 'A unit test needs `name:` and `model:`', loc));
+    return;
+  }
+  const given = Array.isArray(u.given) ? u.given : [];
+  const expect = isObj(u.expect) ? u.expect : undefined;
+  if (!expect) {
+    diagnostics.push(diag('SM_TEST_INVALID', `Unit test "${u.name}" needs \`expect: {rows: [...]}\``, loc));
+    return;
+  }
+  const rowsOf = (v: unknown): Record<string, unknown>[] | string => (typeof v === 'string' ? v : Array.isArray(v) ? (v as Record<string, unknown>[]) : []);
+  into.unitTests.push({
+    name: u.name,
+    model: u.model,
+    description: typeof u.description === 'string' ? u.description : '',
+    given: given.filter(isObj).map((g) => ({ input: String(g.input), rows: rowsOf(g.rows), format: typeof g.format === 'string' ? g.format : undefined })),
+    expect: { rows: rowsOf(expect.rows), format: typeof expect.format === 'string' ? expect.format : undefined },
+    overrides: isObj(u.overrides) ? u.overrides : undefined,
+    config: isObj(u.config) ? u.config : {},
+    file: y.file,
+    location: loc,
+  });
+}

@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Document, type Node as YamlNode } from 'yaml';
+import { diag, type Diagnostic } from '../diagnostics.ts';
+import type { SourceLocation } from '../types.ts';
+
+/** A parsed YAML file that can say where any of its values came from. */
+export interface YamlFile {
+  readonly file: string;
+  readonly data: unknown;
+  /** Location of the value at `path` (keys and sequence indexes); the nearest parent when absent. */
+  locate(path: readonly (string | number)[]): SourceLocation;
+}
+
+/** Parse a YAML file; syntax problems become SM_YAML diagnostics with line and column. */
+export function readYamlFile(absPath: string, relPath: string, diagnostics: Diagnostic[], text?: string): YamlFile | undefined {
+  const src = text ?? readFileSync(absPath, 'utf8');
+  return parseYamlText(src, relPath, diagnostics);
+}
+
+export function parseYamlText(src: string, relPath: string, diagnostics: Diagnostic[]): YamlFile | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(src, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length) {
+    for (const e of doc.errors) {
+      const pos = e.linePos?.[0];
+      diagnostics.push(
+        diag('SM_YAML', `YAML syntax error: ${e.message.split('\n')[0]}`, { file: relPath, line: pos?.line, column: pos?.col }, {
+          hint: 'Fix the YAML syntax (indentation, a missing colon or quote) at the line shown.',
+        }),
+      );
+    }
+    return undefined;
+  }
+  const data = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  return {
+    file: relPath,
+    data,
+    locate(path) {
+      return locateIn(doc, lineCounter, relPath, path);
+    },
+  };
+}
+
+function locateIn(doc: Document, lc: LineCounter, file: string, path: readonly (string | number)[]): SourceLocation {
+  let node: unknown = doc.contents;
+  let best: YamlNode | undefined = doc.contents ?? undefined;
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key);
+      if (!pair) break;
+      best = (isScalar(pair.key) ? pair.key : best) as YamlNode;
+      node = pair.value;
+      if (node && (node as YamlNode).range) best = isScalar(pair.key) ? (pair.key as YamlNode) : (node as YamlNode);
+    } else if (isSeq(node) && typeof key === 'number') {
+      node = node.items[key];
+      if (node && (node as YamlNode).range) best = node as YamlNode;
+    } else break;
+  }
+  const offset = best?.range?.[0];
+  if (offset === undefined) return { file };
+  const pos = lc.linePos(offset);
+  return { file, line: pos.line, column: pos.col };
+}

@@ -1,0 +1,58 @@
+/**
+ * The four generic tests every dbt user expects, as macros a project may override by
+ * defining a test of the same name. Each selects the failing rows.
+ */
+export const BUILTIN_TEST_MACROS = `
+{% macro test_unique(model, column_name) -%}
+select {{ column_name }} as unique_field, count(*) as n_records
+from {{ model }}
+where {{ column_name }} is not null
+group by {{ column_name }}
+having count(*) > 1
+{%- endmacro %}
+
+{% macro test_not_null(model, column_name) -%}
+select {{ column_name }}
+from {{ model }}
+where {{ column_name }} is null
+{%- endmacro %}
+
+{% macro test_accepted_values(model, column_name, values, quote=true) -%}
+with all_values as (
+  select {{ column_name }} as value_field, count(*) as n_records
+  from {{ model }}
+  group by {{ column_name }}
+)
+select value_field, n_records
+from all_values
+where value_field not in (
+  {%- for v in values -%}
+  {%- if quote %}'{{ v | replace("'", "''") }}'{% else %}{{ v }}{% endif %}{% if not loop.last %}, {% endif -%}
+  {%- endfor -%}
+)
+{%- endmacro %}
+
+{% macro test_relationships(model, column_name, to, field) -%}
+with child as (
+  select {{ column_name }} as from_field
+  from {{ model }}
+  where {{ column_name }} is not null
+),
+parent as (
+  select {{ field }} as to_field
+  from {{ to }}
+)
+select child.from_field
+from child
+left join parent on child.from_field = parent.to_field
+where parent.to_field is null
+{%- endmacro %}
+`;
+
+/** Arguments each built-in test requires, for compile-time errors with the YAML line. */
+export const BUILTIN_TEST_ARGS: Record<string, readonly string[]> = {
+  unique: ['column_name'],
+  not_null: ['column_name'],
+  accepted_values: ['column_name', 'values'],
+  relationships: ['column_name', 'to', 'field'],
+};

@@ -1,0 +1,33 @@
+/** What a run reports as it goes; reporters render these (pretty terminal, JSON lines). */
+export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'cancelled';
+
+export interface NodeResult {
+  uniqueId: string;
+  name: string;
+  resourceType: string;
+  status: NodeStatus;
+  message: string;
+  /** Seconds. */
+  executionTime: number;
+  startedAt: string;
+  completedAt: string;
+  rowsAffected?: number | undefined;
+  failures?: number | undefined;
+  relationName?: string | undefined;
+  /** Relative to the project: the SQL that ran. */
+  compiledPath?: string | undefined;
+  compiledCode?: string | undefined;
+  /** Where failing rows were stored (`store_failures`). */
+  storedFailuresIn?: string | undefined;
+  threadId: string;
+  materialized?: string | undefined;
+}
+
+export type RunEvent =
+  | { type: 'run_start'; command: string; total: number; target: string; adapter: string; invocationId: string }
+  | { type: 'node_start'; uniqueId: string; name: string; resourceType: string; index: number; total: number; materialized?: string | undefined }
+  | { type: 'node_finish'; result: NodeResult; index: number; total: number }
+  | { type: 'run_end'; results: NodeResult[]; elapsed: number; interrupted: boolean }
+  | { type: 'log'; level: 'info' | 'warn' | 'error' | 'debug'; message: string };
+
+export type EventSink = (e: RunEvent) => void;
