@@ -1,0 +1,246 @@
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
+import { EmulatorError, fromDuckDb, unsupported } from './emulator-error.ts';
+import { dmlResult, encodeResult, statusResult, type EncodedResult } from './result-encoder.ts';
+import { statementTypes, translate, type ObjectName, type Plan } from './sql-translator.ts';
+
+/** A statement as it ran, for tests to assert on (e.g. that every statement of a node carried its query tag). */
+export interface QueryLogEntry {
+  readonly sessionId: number;
+  readonly requestId: string;
+  readonly sql: string;
+  readonly warehouse: string | undefined;
+  readonly role: string | undefined;
+  readonly queryTag: string | undefined;
+}
+
+export interface ExecutionResult extends EncodedResult {
+  readonly statementTypeId: number;
+}
+
+/** Functions the Streamify SQL uses that DuckDB spells differently. */
+const compatibilityMacros = [
+  'CREATE OR REPLACE TEMP MACRO IFF(c, a, b) AS CASE WHEN c THEN a ELSE b END',
+  'CREATE OR REPLACE TEMP MACRO NVL(a, b) AS coalesce(a, b)',
+];
+
+const quote = (id: string) => `"${id.replaceAll('"', '""')}"`;
+const qualified = (n: ObjectName) => `${quote(n.database)}.${quote(n.schema)}.${quote(n.name)}`;
+
+/**
+ * One Snowflake session: its DuckDB connection, its current database/schema/warehouse/role and
+ * query tag. Statements of a session run one at a time, as one DuckDB connection requires.
+ */
+export class EmulatorSession {
+  readonly id: number;
+  readonly user: string;
+  database: string | undefined;
+  schema: string | undefined;
+  warehouse: string | undefined;
+  role: string | undefined;
+  queryTag: string | undefined;
+  sessionToken: string;
+  masterToken: string;
+  tokenExpired = false;
+  readonly #conn: DuckDBConnection;
+  readonly #temporary = new Map<string, ObjectName>();
+  readonly #databases: Set<string>;
+  readonly #instance: DuckDBInstance;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(init: { id: number; user: string; conn: DuckDBConnection; instance: DuckDBInstance; databases: Set<string>; sessionToken: string; masterToken: string }) {
+    this.id = init.id;
+    this.user = init.user;
+    this.#conn = init.conn;
+    this.#instance = init.instance;
+    this.#databases = init.databases;
+    this.sessionToken = init.sessionToken;
+    this.masterToken = init.masterToken;
+  }
+
+  static async open(init: { id: number; user: string; instance: DuckDBInstance; databases: Set<string>; sessionToken: string; masterToken: string }): Promise<EmulatorSession> {
+    const conn = await init.instance.connect();
+    for (const m of compatibilityMacros) await conn.run(m);
+    return new EmulatorSession({ ...init, conn });
+  }
+
+  /** Applies the login's database/schema/warehouse/role, as Snowflake does silently when they exist. */
+  async applyLoginContext(ctx: { database?: string; schema?: string; warehouse?: string; role?: string; queryTag?: string }): Promise<void> {
+    this.warehouse = ctx.warehouse?.toUpperCase();
+    this.role = ctx.role?.toUpperCase();
+    this.queryTag = ctx.queryTag;
+    const db = ctx.database?.toUpperCase();
+    if (db && this.#databases.has(db)) {
+      this.database = db;
+      await this.#conn.run(`USE ${quote(db)}`);
+      const schema = ctx.schema?.toUpperCase();
+      if (schema) {
+        this.schema = schema;
+        await this.#conn.run(`CREATE SCHEMA IF NOT EXISTS ${quote(db)}.${quote(schema)}`);
+        await this.#conn.run(`USE ${quote(db)}.${quote(schema)}`);
+      }
+    }
+  }
+
+  interrupt(): void {
+    this.#conn.interrupt();
+  }
+
+  /** Runs one statement after the session's previous one. */
+  execute(sql: string, binds: DuckDBValue[] | DuckDBValue[][] | undefined, signal: AbortSignal, log: (e: QueryLogEntry) => void, requestId: string): Promise<ExecutionResult> {
+    const run = this.#queue.then(() => {
+      if (signal.aborted) throw new EmulatorError('000604', '57014', 'SQL execution canceled');
+      const plan = translate(sql, { database: this.database, schema: this.schema });
+      log({ sessionId: this.id, requestId, sql, warehouse: this.warehouse, role: this.role, queryTag: this.queryTag });
+      return this.#run(plan, binds, signal);
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #run(plan: Plan, binds: DuckDBValue[] | DuckDBValue[][] | undefined, signal: AbortSignal): Promise<ExecutionResult> {
+    const ok = (status: string, statementTypeId: number = statementTypes.scl): ExecutionResult => ({ ...statusResult(status), statementTypeId });
+    switch (plan.kind) {
+      case 'wait':
+        await new Promise<void>((resolve, reject) => {
+          const t = setTimeout(resolve, plan.seconds * 1000);
+          signal.addEventListener('abort', () => {
+            clearTimeout(t);
+            reject(new EmulatorError('000604', '57014', 'SQL execution canceled'));
+          }, { once: true });
+        });
+        return { ...statusResult('waited ' + plan.seconds + ' seconds'), rowtype: [{ ...statusResult('').rowtype[0]!, name: 'SYSTEM$WAIT(' + plan.seconds + ')' }], statementTypeId: statementTypes.select };
+      case 'use':
+        if (plan.what === 'WAREHOUSE') this.warehouse = plan.name;
+        else if (plan.what === 'ROLE') this.role = plan.name;
+        else if (plan.what === 'DATABASE') {
+          if (!this.#databases.has(plan.name)) throw new EmulatorError('002043', '02000', `SQL compilation error:\nObject does not exist, or operation cannot be performed.`);
+          await this.#duck(`USE ${quote(plan.name)}`);
+          this.database = plan.name;
+          this.schema = undefined;
+        } else {
+          if (!this.database) throw new EmulatorError('090105', '22000', 'Cannot perform USE SCHEMA. This session does not have a current database.');
+          await this.#duck(`USE ${quote(this.database)}.${quote(plan.name)}`);
+          this.schema = plan.name;
+        }
+        return ok('Statement executed successfully.');
+      case 'set':
+        if (plan.name !== 'QUERY_TAG') throw unsupported(`alter session set ${plan.name.toLowerCase()}`, plan.name);
+        this.queryTag = plan.value;
+        return ok('Statement executed successfully.');
+      case 'create-database':
+        if (this.#databases.has(plan.name)) {
+          if (plan.ifNotExists) return ok(`${plan.name} already exists, statement succeeded.`, statementTypes.ddl);
+          throw new EmulatorError('002002', '42710', `SQL compilation error:\nObject '${plan.name}' already exists.`);
+        }
+        await this.#duck(`ATTACH ':memory:' AS ${quote(plan.name)}`);
+        await this.#duck(`CREATE SCHEMA IF NOT EXISTS ${quote(plan.name)}."PUBLIC"`);
+        this.#databases.add(plan.name);
+        return ok(`Database ${plan.name} successfully created.`, statementTypes.ddl);
+      case 'swap':
+        return this.#swap(plan.a, plan.b);
+      case 'rename': {
+        if (plan.from.database !== plan.to.database || plan.from.schema !== plan.to.schema) throw unsupported('rename across schemas', `${qualified(plan.from)} -> ${qualified(plan.to)}`);
+        await this.#duck(`ALTER ${plan.objectKind} ${qualified(plan.from)} RENAME TO ${quote(plan.to.name)}`);
+        return ok('Statement executed successfully.', statementTypes.ddl);
+      }
+      case 'duck':
+        return this.#runDuck(plan, binds);
+    }
+  }
+
+  async #runDuck(plan: Extract<Plan, { kind: 'duck' }>, binds: DuckDBValue[] | DuckDBValue[][] | undefined): Promise<ExecutionResult> {
+    if (plan.temporary) this.#temporary.set(qualified(plan.temporary), plan.temporary);
+    const isArray = Array.isArray(binds?.[0]);
+    if (isArray) {
+      if (plan.resultKind !== 'insert') throw unsupported('array binds outside insert', plan.sql);
+      const n = await this.#arrayInsert(plan.sql, binds as DuckDBValue[][]);
+      return { ...dmlResult([['number of rows inserted', n]]), statementTypeId: plan.statementTypeId };
+    }
+    if (plan.resultKind === 'merge') {
+      const before = await this.#count(plan.target!);
+      const reader = await this.#duckRead(plan.sql, binds as DuckDBValue[] | undefined);
+      const changed = reader.rowsChanged;
+      const inserted = (await this.#count(plan.target!)) - before;
+      return { ...dmlResult([['number of rows inserted', inserted], ['number of rows updated', changed - inserted]]), statementTypeId: plan.statementTypeId };
+    }
+    const reader = await this.#duckRead(plan.sql, binds as DuckDBValue[] | undefined);
+    switch (plan.resultKind) {
+      case 'rows':
+        return { ...encodeResult(reader), statementTypeId: plan.statementTypeId };
+      case 'insert':
+        return { ...dmlResult([['number of rows inserted', reader.rowsChanged]]), statementTypeId: plan.statementTypeId };
+      case 'delete':
+        return { ...dmlResult([['number of rows deleted', reader.rowsChanged]]), statementTypeId: plan.statementTypeId };
+      case 'update':
+        return { ...dmlResult([['number of rows updated', reader.rowsChanged], ['number of multi-joined rows updated', 0]]), statementTypeId: plan.statementTypeId };
+      default:
+        return { ...statusResult(plan.status ?? 'Statement executed successfully.'), statementTypeId: plan.statementTypeId };
+    }
+  }
+
+  /** One prepared statement, executed once per bound row inside a transaction: all rows or none. */
+  async #arrayInsert(sql: string, columns: DuckDBValue[][]): Promise<number> {
+    const rows = columns[0]?.length ?? 0;
+    const stmt = await this.#conn.prepare(sql).catch((e: unknown) => {
+      throw fromDuckDb(e);
+    });
+    let n = 0;
+    await this.#duck('BEGIN TRANSACTION');
+    try {
+      for (let r = 0; r < rows; r++) {
+        stmt.bind(columns.map((c) => c[r]!));
+        const res = await stmt.run();
+        n += Number(res.rowsChanged);
+      }
+      await this.#duck('COMMIT');
+    } catch (e) {
+      await this.#conn.run('ROLLBACK').catch(() => undefined);
+      throw e instanceof EmulatorError ? e : fromDuckDb(e);
+    } finally {
+      stmt.destroySync();
+    }
+    return n;
+  }
+
+  /** `alter table a swap with b`: three renames in one transaction, so readers see either state. */
+  async #swap(a: ObjectName, b: ObjectName): Promise<ExecutionResult> {
+    if (a.database !== b.database || a.schema !== b.schema) throw unsupported('swap across schemas', `${qualified(a)} <-> ${qualified(b)}`);
+    const tmp = `${a.name}__SM_EMULATOR_SWAP`;
+    await this.#duck('BEGIN TRANSACTION');
+    try {
+      await this.#duck(`ALTER TABLE ${qualified(a)} RENAME TO ${quote(tmp)}`);
+      await this.#duck(`ALTER TABLE ${qualified(b)} RENAME TO ${quote(a.name)}`);
+      await this.#duck(`ALTER TABLE ${qualified({ ...a, name: tmp })} RENAME TO ${quote(b.name)}`);
+      await this.#duck('COMMIT');
+    } catch (e) {
+      await this.#conn.run('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+    return { ...statusResult('Statement executed successfully.'), statementTypeId: statementTypes.ddl };
+  }
+
+  async #count(n: ObjectName): Promise<number> {
+    const r = await this.#duckRead(`SELECT count(*) FROM ${qualified(n)}`);
+    return Number(r.getRows()[0]![0]);
+  }
+
+  async #duck(sql: string): Promise<void> {
+    await this.#duckRead(sql);
+  }
+
+  async #duckRead(sql: string, binds?: DuckDBValue[]) {
+    try {
+      return await this.#conn.runAndReadAll(sql, binds);
+    } catch (e) {
+      throw fromDuckDb(e);
+    }
+  }
+
+  /** Ends the session: temporary tables go, the connection closes. */
+  async close(): Promise<void> {
+    await this.#queue;
+    for (const t of this.#temporary.values()) await this.#conn.run(`DROP TABLE IF EXISTS ${qualified(t)}`).catch(() => undefined);
+    this.#conn.closeSync();
+    void this.#instance;
+  }
+}
