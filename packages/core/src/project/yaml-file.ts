@@ -22,7 +22,7 @@ export function parseYamlText(src: string, relPath: string, diagnostics: Diagnos
   const doc = parseDocument(src, { lineCounter, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length) {
     for (const e of doc.errors) {
-      const pos = e.linePos?.[0];
+      const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
       diagnostics.push(
         diag('SM_YAML', `YAML syntax error: ${e.message.split('\n')[0]}`, { file: relPath, line: pos?.line, column: pos?.col }, {
           hint: 'Fix the YAML syntax (indentation, a missing colon or quote) at the line shown.',

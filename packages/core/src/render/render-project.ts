@@ -394,7 +394,11 @@ export class ProjectRenderer {
         this.#templates.set(nodeId, tmpl);
       }
     } catch (e) {
-      this.diagnostics.push(templateDiagnostic(e, file, nodeId, 'SM_TEMPLATE_SYNTAX'));
+      const d = templateDiagnostic(e, file, nodeId, 'SM_TEMPLATE_SYNTAX');
+      const open = d.location?.line === undefined ? unclosedBlock(src) : undefined;
+      this.diagnostics.push(
+        open ? { ...d, location: { file, line: open.line, column: open.column }, message: `${d.message} (the {% ${open.tag} %} opened here is never closed)` } : d,
+      );
       return '';
     }
     try {
@@ -579,4 +583,24 @@ export function injectCtes(sql: string, ctes: [string, string][]): string {
   const m = /^(\s*(?:--[^\n]*\n|\/\*[\s\S]*?\*\/|\s)*)with\s+(recursive\s+)?/i.exec(sql);
   if (m) return `${m[1]}with ${m[2] ?? ''}${defs},\n${sql.slice(m[0].length)}`;
   return `with ${defs}\n${sql}`;
+}
+
+const BLOCK_TAGS = new Set(['if', 'for', 'macro', 'call', 'filter', 'raw', 'test', 'snapshot', 'materialization']);
+
+/** Where the innermost block tag that is never closed starts, for "got end of file" errors. */
+export function unclosedBlock(src: string): { tag: string; line: number; column: number } | undefined {
+  const stack: { tag: string; index: number }[] = [];
+  for (const m of src.matchAll(/\{%-?\s*(end)?([a-z_]+)([^%]*)%\}/g)) {
+    const [, end, tag, rest] = m;
+    if (!end && tag === 'set' && !/=/.test(rest ?? '')) stack.push({ tag: 'set', index: m.index });
+    else if (!end && BLOCK_TAGS.has(tag!)) stack.push({ tag: tag!, index: m.index });
+    else if (end) {
+      const i = stack.map((s) => s.tag).lastIndexOf(tag!);
+      if (i >= 0) stack.splice(i, 1);
+    }
+  }
+  const last = stack.pop();
+  if (!last) return undefined;
+  const before = src.slice(0, last.index).split('\n');
+  return { tag: last.tag, line: before.length, column: before[before.length - 1]!.length + 1 };
 }
