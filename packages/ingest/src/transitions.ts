@@ -31,10 +31,10 @@ const loggedOut: Table = {
 };
 
 const guest: Table = {
-  Home: [['Register', 0.15], ['About', 0.1], ['Help', 0.1], ['Error', 0.01]],
+  Home: [['Register', 0.25], ['About', 0.1], ['Help', 0.1], ['Error', 0.01]],
   About: [['Home', 0.5], ['Register', 0.1]],
   Help: [['Home', 0.5], ['Register', 0.1]],
-  Register: [['Submit Registration', 0.5], ['Home', 0.3]],
+  Register: [['Submit Registration', 0.6], ['Home', 0.25]],
   Error: [['Home', 0.5]],
 };
 
