@@ -13,3 +13,5 @@ export { STATE_CODES } from './state-codes.ts';
 export { US_CITIES } from './us-cities.ts';
 export type { City } from './us-cities.ts';
 export { songsCsv, stateCodesCsv, writeSeeds } from './write-seeds.ts';
+export { landFilesDuckDb, LANDED_FILES_TABLE } from './land-files-duckdb.ts';
+export type { LandFilesOptions, LandFilesResult } from './land-files-duckdb.ts';

@@ -1,0 +1,144 @@
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDuckDbAdapter } from '@sm/adapter-duckdb';
+import type { AdapterSession, Connection } from '@sm/core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { TOPICS, landFilesDuckDb, serializeEvent, writeLake } from '../src/index.ts';
+import type { WriteLakeResult } from '../src/index.ts';
+
+let session: AdapterSession;
+let conn: Connection;
+const dirs: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'sm-land-'));
+  dirs.push(d);
+  return d;
+};
+
+beforeEach(async () => {
+  session = await createDuckDbAdapter().connect({ type: 'duckdb', name: 'dev', schema: 'main', threads: 1, path: ':memory:' }, { projectDir: tmpdir() });
+  conn = await session.acquire();
+});
+afterEach(async () => session.close());
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const count = async (sql: string) => Number((await conn.execute(sql)).rows[0]!.n);
+
+describe('landFilesDuckDb on a generated lake', () => {
+  let lake: string;
+  let written: WriteLakeResult;
+  beforeAll(async () => {
+    lake = tmp();
+    written = await writeLake({ users: 100, start: '2024-06-01', end: '2024-06-02', seed: 3, outDir: lake });
+  });
+
+  it('lands every generated event once, with lineage, and nothing twice on replay', async () => {
+    const first = await landFilesDuckDb(conn, { lakeDir: lake });
+    expect(first.counts).toEqual(written.counts);
+    expect(first.deadLetters).toBe(0);
+    expect(first.skippedFiles).toBe(0);
+    for (const t of TOPICS) expect(await count(`select count(*) n from raw.${t}`), t).toBe(written.counts[t]);
+
+    // Every file's offsets are exactly its line numbers 0..n-1.
+    const gaps = await conn.execute(
+      `select _file, count(*) n, count(distinct _offset) d, min(_offset) lo, max(_offset) hi from raw.page_view_events group by _file having d <> n or lo <> 0 or hi <> n - 1`,
+    );
+    expect(gaps.rows).toEqual([]);
+    const files = await count(`select count(*) n from raw._sm_landed_files`);
+    expect(files).toBe(written.files.length);
+
+    const again = await landFilesDuckDb(conn, { lakeDir: lake });
+    expect(again.counts).toEqual({ listen_events: 0, page_view_events: 0, auth_events: 0, status_change_events: 0 });
+    expect(again.skippedFiles).toBe(written.files.length);
+    for (const t of TOPICS) expect(await count(`select count(*) n from raw.${t}`), t).toBe(written.counts[t]);
+  });
+
+  it('keeps field values and absences (user fields null for guests and logged-out views)', async () => {
+    await landFilesDuckDb(conn, { lakeDir: lake, schema: 'landing', topics: ['page_view_events', 'listen_events'] });
+    expect(await count(`select count(*) n from landing.page_view_events where auth in ('Guest', 'Logged Out') and user_id is not null`)).toBe(0);
+    expect(await count(`select count(*) n from landing.page_view_events where auth in ('Logged In', 'Cancelled') and user_id is null`)).toBe(0);
+    expect(await count(`select count(*) n from landing.listen_events where length(zip) <> 5 or user_id is null or duration is null`)).toBe(0);
+    expect(await count(`select count(*) n from landing.page_view_events where _topic <> 'page_view_events' or _partition is not null or _ingested_at is null`)).toBe(0);
+    const tables = (await conn.describe('landing')).map((r) => r.identifier).sort();
+    expect(tables).toEqual(['_sm_landed_files', 'dead_letters', 'listen_events', 'page_view_events']);
+  });
+});
+
+describe('landFilesDuckDb with bad input', () => {
+  const good = {
+    ts: 1717200117559, sessionId: 1, level: 'free', itemInSession: 3, city: 'Tulsa', zip: '74105', state: 'OK',
+    userAgent: '"Mozilla/5.0"', lon: -95.969, lat: 36.098, userId: 7, lastName: 'Lee', firstName: 'Amy', gender: 'F', registration: 1700000000000, success: true,
+  };
+  const rel = 'auth_events/year=2024/month=06/day=01/hour=00/part-00000.json';
+  const { userId: _u, lastName: _l, firstName: _f, gender: _g, registration: _r, ...anonymous } = good;
+  const planted: [string, RegExp][] = [
+    ['this is not json', /^not valid JSON$/],
+    ['[1,2,3]', /^not a JSON object: array$/],
+    [serializeEvent({ ...good, ts: undefined }), /^missing required field ts$/],
+    [serializeEvent({ ...good, ts: 'yesterday' }), /^field ts: expected bigint, got varchar$/],
+    [serializeEvent({ ...good, success: null }), /^required field success is null$/],
+    [serializeEvent({ ...good, userId: 'seven' }), /^field userId: expected bigint, got varchar$/],
+    [serializeEvent({ ...good, lat: { deg: 36 }, itemInSession: 1.5 }), /^field itemInSession: expected integer, got double; field lat: expected double, got object$/],
+    ['', /^not valid JSON$/],
+  ];
+
+  function plantLake(): string {
+    const lake = tmp();
+    mkdirSync(join(lake, rel, '..'), { recursive: true });
+    const lines = [serializeEvent(good), ...planted.map((p) => p[0]), serializeEvent({ ...anonymous, success: false }), serializeEvent(good)];
+    writeFileSync(join(lake, rel), lines.join('\r\n') + '\r\n');
+    return lake;
+  }
+
+  it('sends every bad line to dead letters with its raw text, offset and reason, and lands the good ones', async () => {
+    const lake = plantLake();
+    const r = await landFilesDuckDb(conn, { lakeDir: lake });
+    expect(r.counts.auth_events).toBe(3);
+    expect(r.deadLetters).toBe(planted.length);
+    const dl = await conn.execute(`select _topic, _offset, _file, raw_value, reason from raw.dead_letters order by _offset`);
+    expect(dl.rows.map((d) => Number(d._offset))).toEqual(planted.map((_, i) => i + 1));
+    dl.rows.forEach((d, i) => {
+      expect(d._topic).toBe('auth_events');
+      expect(d._file).toBe(rel);
+      expect(d.raw_value).toBe(planted[i]![0]);
+      expect(String(d.reason)).toMatch(planted[i]![1]);
+    });
+    const rows = await conn.execute(`select _offset, success, user_id from raw.auth_events order by _offset`);
+    expect(rows.rows.map((x) => [Number(x._offset), x.success, x.user_id === null ? null : Number(x.user_id)])).toEqual([
+      [0, true, 7],
+      [planted.length + 1, false, null],
+      [planted.length + 2, true, 7],
+    ]);
+    const landed = await conn.execute(`select file, lines, dead_letters from raw._sm_landed_files`);
+    expect(landed.rows).toEqual([{ file: rel, lines: BigInt(planted.length + 3), dead_letters: BigInt(planted.length) }]);
+  });
+
+  it('lands nothing of a batch that fails, names the file, and lands it once fixed', async () => {
+    const lake = plantLake();
+    const broken = 'auth_events/year=2024/month=06/day=01/hour=01/part-00000.json';
+    mkdirSync(join(lake, broken, '..'), { recursive: true });
+    writeFileSync(join(lake, broken), Buffer.concat([Buffer.from(serializeEvent(good) + '\n'), Buffer.from([0xff, 0xfe, 0x0a])]));
+    await expect(landFilesDuckDb(conn, { lakeDir: lake })).rejects.toThrow(/hour=01\/part-00000\.json.*nothing of it landed.*UTF-8/s);
+    expect(await count(`select count(*) n from raw.auth_events`)).toBe(0);
+    expect(await count(`select count(*) n from raw.dead_letters`)).toBe(0);
+    expect(await count(`select count(*) n from raw._sm_landed_files`)).toBe(0);
+
+    writeFileSync(join(lake, broken), serializeEvent(good) + '\n');
+    const r = await landFilesDuckDb(conn, { lakeDir: lake });
+    expect(r.counts.auth_events).toBe(4);
+    expect(await count(`select count(*) n from raw._sm_landed_files`)).toBe(2);
+  });
+
+  it('refuses a landed file that changed instead of landing its lines twice', async () => {
+    const lake = plantLake();
+    await landFilesDuckDb(conn, { lakeDir: lake });
+    appendFileSync(join(lake, rel), serializeEvent(good) + '\n');
+    await expect(landFilesDuckDb(conn, { lakeDir: lake })).rejects.toThrow(/part-00000\.json was landed before with \d+ bytes and now has \d+/);
+  });
+
+  it('names a missing lake directory and an unknown topic', async () => {
+    await expect(landFilesDuckDb(conn, { lakeDir: join(tmpdir(), 'no-such-lake-dir') })).rejects.toThrow(/lake directory .*no-such-lake-dir does not exist/);
+    await expect(landFilesDuckDb(conn, { lakeDir: tmpdir(), topics: ['plays' as never] })).rejects.toThrow(/unknown topic "plays"/);
+  });
+});
