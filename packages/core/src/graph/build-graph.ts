@@ -23,7 +23,7 @@ export function buildGraph(nodes: ReadonlyMap<string, GraphNode>): { graph: Dag;
     const names = ordered.map((id) => nodes.get(id)?.name ?? id);
     const first = nodes.get(ordered[0]!);
     diagnostics.push(
-      diag('SM_CYCLE', `Cycle between ${comp.length} nodes: ${[...names, names[0]].join(' -> ')}`, first ? { file: first.originalFilePath } : undefined, {
+      diag('SM_CYCLE', `Cycle between ${comp.length} nodes (each refers to the next): ${[...names, names[0]].join(" -> ")}`, first ? { file: first.originalFilePath } : undefined, {
         nodeId: ordered[0],
         hint: `Files: ${ordered.map((id) => nodes.get(id)?.originalFilePath).join(', ')}. Break the cycle by removing one of these ref() calls.`,
       }),
@@ -40,7 +40,7 @@ function orderCycle(graph: Dag, comp: string[]): string[] {
   const seen = new Set(path);
   let cur = start;
   while (path.length < comp.length) {
-    const next = (graph.successors(cur) ?? []).filter((s: string) => set.has(s) && !seen.has(s)).sort()[0];
+    const next = (graph.predecessors(cur) ?? []).filter((s: string) => set.has(s) && !seen.has(s)).sort()[0];
     if (!next) break;
     path.push(next);
     seen.add(next);

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { BaseDialect, compile, isSmProjectError, type Adapter, type Diagnostic, type InvocationOptions } from '../src/index.ts';
+import { writeProject } from './fixture.ts';
+
+// Compile needs no warehouse: an adapter that can only render SQL text.
+const offline: Adapter = {
+  type: 'duckdb',
+  dialect: new BaseDialect(),
+  capabilities: { supportsMultipleWriters: false, supportsMerge: false, supportsTransactionalDdl: true, supportsAtomicCreateOrReplace: false },
+  connect: () => Promise.reject(new Error('compile must not connect')),
+};
+
+const opts = (projectDir: string, extra: Partial<InvocationOptions> = {}): InvocationOptions => ({ projectDir, adapters: { duckdb: () => offline }, ...extra });
+
+async function diagnosticsOf(files: Record<string, string>): Promise<Diagnostic[]> {
+  try {
+    await compile(opts(writeProject(files)));
+  } catch (e) {
+    if (isSmProjectError(e)) return [...e.diagnostics];
+    throw e;
+  }
+  throw new Error('expected compile to fail');
+}
+
+describe('compile', () => {
+  it('renders ref, source, config, var, this and macros, and knows the relation from config alone', async () => {
+    const dir = writeProject({
+      'sm_project.yml': 'name: demo\nprofile: demo\nvars:\n  min_id: 2\nmodels:\n  demo:\n    marts:\n      +materialized: table\n      +schema: marts\n',
+      'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: events\n',
+      // b is rendered first alphabetically but refers to a, whose config() moves it to another schema.
+      'models/marts/b.sql': "select *, '{{ this }}' as me from {{ ref('a') }} where id >= {{ var('min_id') }} and {{ upper_it('x') }} = 'X'",
+      'models/a.sql': "{{ config(schema='core', alias='a_alias') }}\nselect id from {{ source('raw', 'events') }}",
+      'macros/upper_it.sql': "{% macro upper_it(col) %}upper('{{ col }}'){% endmacro %}",
+    });
+    const c = await compile(opts(dir));
+    const b = c.compiled.nodes.get('model.demo.b') as { compiledCode: string; config: { materialized: string }; dependsOn: { nodes: string[] } };
+    expect(b.compiledCode).toBe(`select *, '"main_marts"."b"' as me from "main_core"."a_alias" where id >= 2 and upper('x') = 'X'`);
+    expect(b.config.materialized).toBe('table');
+    expect(b.dependsOn.nodes).toEqual(['model.demo.a']);
+    const a = c.compiled.nodes.get('model.demo.a') as { compiledCode: string; dependsOn: { nodes: string[] } };
+    expect(a.compiledCode).toContain('from "raw"."events"');
+    expect(a.dependsOn.nodes).toEqual(['source.demo.raw.events']);
+    expect(c.selected.indexOf('model.demo.a')).toBeLessThan(c.selected.indexOf('model.demo.b'));
+  });
+
+  it('inlines ephemeral models as CTEs, merging with an existing with clause', async () => {
+    const dir = writeProject({
+      'models/e1.sql': "{{ config(materialized='ephemeral') }}select 1 as id",
+      'models/e2.sql': "{{ config(materialized='ephemeral') }}select id from {{ ref('e1') }}",
+      'models/m.sql': "with x as (select * from {{ ref('e2') }}) select * from x",
+    });
+    const c = await compile(opts(dir));
+    const m = c.compiled.nodes.get('model.demo.m') as { compiledCode: string };
+    expect(m.compiledCode.replace(/\s+/g, ' ')).toBe('with __sm_cte__e1 as ( select 1 as id ), __sm_cte__e2 as ( select id from __sm_cte__e1 ), x as (select * from __sm_cte__e2) select * from x');
+  });
+
+  it('supports the Jinja that dbt users write', async () => {
+    const dir = writeProject({
+      'models/j.sql': [
+        "{% set ns = namespace(n=0) %}{% for c in ['a','b','c'] %}{% set ns.n = ns.n + 1 %}{% endfor %}",
+        "{% set cols = 'x, y'.split(', ') %}{% do cols.append('z') %}",
+        "select {{ ns.n }} as n, '{{ cols | join('|') }}' as c, '{{ 'Ab'.upper() }}' as u, {{ is_incremental() }} as inc, {{ {'k': 1} | tojson }} as j{% if True and not False and None is none %}, 1 as t{% endif %}",
+      ].join('\n'),
+      'macros/ret.sql': '{% macro twice(x) %}{{ return(x * 2) }}{% endmacro %}',
+      'models/r.sql': 'select {{ twice(21) }} as v',
+    });
+    const c = await compile(opts(dir));
+    expect((c.compiled.nodes.get('model.demo.j') as { compiledCode: string }).compiledCode).toBe(`select 3 as n, 'x|y|z' as c, 'AB' as u, false as inc, {"k":1} as j, 1 as t`);
+    expect((c.compiled.nodes.get('model.demo.r') as { compiledCode: string }).compiledCode).toBe('select 42 as v');
+  });
+
+  it('reports a missing ref with file, line and the closest names', async () => {
+    const ds = await diagnosticsOf({ 'models/stg_users.sql': 'select 1', 'models/dim.sql': "select *\nfrom {{ ref('stg_user') }}" });
+    expect(ds).toHaveLength(1);
+    expect(ds[0]).toMatchObject({ code: 'SM_REF_NOT_FOUND', location: { file: 'models/dim.sql', line: 2 } });
+    expect(ds[0]!.hint).toContain('"stg_users"');
+  });
+
+  it('reports a cycle naming every node on it, and collects all problems at once', async () => {
+    const ds = await diagnosticsOf({
+      'models/a.sql': "select * from {{ ref('c') }}",
+      'models/b.sql': "select * from {{ ref('a') }}",
+      'models/c.sql': "select * from {{ ref('b') }}",
+      'models/bad.sql': 'select {{ oops( }}',
+    });
+    const cycle = ds.find((d) => d.code === 'SM_CYCLE')!;
+    expect(cycle.message).toContain('a -> c -> b -> a');
+    expect(ds.find((d) => d.code === 'SM_TEMPLATE_SYNTAX')).toMatchObject({ location: { file: 'models/bad.sql', line: 1 } });
+  });
+
+  it('reports YAML syntax errors with file and line', async () => {
+    const ds = await diagnosticsOf({ 'models/a.sql': 'select 1', 'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n   columns: []\n' });
+    expect(ds[0]).toMatchObject({ code: 'SM_YAML', location: { file: 'models/schema.yml', line: 4 } });
+  });
+
+  it('rejects unknown tests, tests missing an argument, unknown sources and vars', async () => {
+    const ds = await diagnosticsOf({
+      'models/a.sql': "select 1 as id from {{ source('raw', 'nope') }} where {{ var('missing') }}",
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        tests:\n          - uniq\n          - accepted_values: {quote: true}\n',
+    });
+    const codes = ds.map((d) => d.code).sort();
+    expect(codes).toEqual(['SM_SOURCE_NOT_FOUND', 'SM_TEST_INVALID', 'SM_TEST_INVALID', 'SM_VAR_MISSING']);
+    expect(ds.find((d) => d.message.includes('"uniq"'))!.hint).toContain('unique');
+    expect(ds.find((d) => d.message.includes('"values"'))!.location?.file).toBe('models/schema.yml');
+  });
+
+  it('resolves env_var in profiles and never renders secrets into SQL', async () => {
+    const dir = writeProject({
+      'profiles.yml': "demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ':memory:'\n      schema: \"{{ env_var('SM_TEST_SCHEMA', 'main') }}\"\n      password: \"{{ env_var('SM_TEST_PW') }}\"\n",
+      'models/a.sql': "select '{{ target.schema }}' as s, '{{ target.password }}' as p",
+    });
+    const c = await compile(opts(dir, { env: { SM_TEST_PW: 'hunter22', SM_TEST_SCHEMA: 'analytics' } }));
+    expect((c.compiled.nodes.get('model.demo.a') as { compiledCode: string }).compiledCode).toBe("select 'analytics' as s, '' as p");
+    expect(c.project.secrets).toEqual(['hunter22']);
+    const ds = await compile(opts(dir, { env: {} })).then(() => [], (e) => e.diagnostics as Diagnostic[]);
+    expect(ds[0]).toMatchObject({ code: 'SM_ENV_VAR_MISSING' });
+    expect(ds[0].message).toContain('SM_TEST_PW');
+  });
+});
