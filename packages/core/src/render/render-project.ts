@@ -110,7 +110,7 @@ export class ProjectRenderer {
     g.namespace = (kw?: Record<string, unknown>) => namespace(kw);
     g.ref = (...args: unknown[]) => this.#ref(args);
     g.source = (a: unknown, b: unknown) => this.#source(String(a), String(b));
-    g.var = (name: unknown, dflt?: unknown) => this.#var(String(name), dflt, arguments.length);
+    g.var = (...args: unknown[]) => this.#var(String(args[0]), args[1], args.length);
     g.env_var = (name: unknown, dflt?: unknown) => this.#envVar(String(name), dflt);
     g.is_incremental = () => {
       const f = this.#frame;

@@ -1,0 +1,18 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { main } from '../src/main.ts';
+
+export const BIN = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
+
+/** Run the CLI in-process and capture what it printed. */
+export async function sm(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+/** Start the CLI as a child process (for signals and kills). */
+export function smProcess(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  return spawn(process.execPath, [BIN, ...argv], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
