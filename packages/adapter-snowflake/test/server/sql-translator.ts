@@ -84,7 +84,7 @@ export function translate(sql: string, ctx: NameContext): Plan {
   }
   if (first === 'ALTER') return translateAlter(sql, tokens, sig, ctx);
   if (first === 'USE') {
-    const what = isWord(sig[1], 'WAREHOUSE', 'ROLE', 'DATABASE', 'SCHEMA') ? (w(1) as 'WAREHOUSE') : 'DATABASE';
+    const what = (isWord(sig[1], 'WAREHOUSE', 'ROLE', 'DATABASE', 'SCHEMA') ? w(1) : 'DATABASE') as 'WAREHOUSE' | 'ROLE' | 'DATABASE' | 'SCHEMA';
     const at = what === w(1) ? 2 : 1;
     const t = sig[at];
     if (!t || (t.kind !== 'word' && t.kind !== 'quoted')) throw unsupported('use without a name', sql);

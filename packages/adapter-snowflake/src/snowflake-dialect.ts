@@ -1,0 +1,75 @@
+import { BaseDialect, type ColumnDef, type Relation, type RelationKind, type TableOptions } from '@sm/core';
+
+/**
+ * Snowflake: unquoted identifiers fold to upper case, so every identifier is normalised before
+ * it is quoted; a model named `fct_streams` and a reference `FCT_STREAMS` mean the same table.
+ * Tables are transient unless the node sets `transient: false`, and a table is replaced in one
+ * atomic `create or replace` statement.
+ */
+export class SnowflakeDialect extends BaseDialect {
+  override readonly name = 'snowflake';
+  override readonly identifierCase = 'upper' as const;
+
+  /** Quotes the upper-cased name, which is how Snowflake stores an unquoted identifier. */
+  override quoteIdentifier(id: string): string {
+    return super.quoteIdentifier(this.normalizeIdentifier(id));
+  }
+
+  override createTableAs(rel: Relation, sql: string, opts?: TableOptions): string {
+    return `create ${this.#kind(opts)}table ${this.relationName(rel)}${this.#tableClauses(opts)} as (\n${sql}\n)`;
+  }
+
+  override createOrReplaceTableAs(rel: Relation, sql: string, opts?: TableOptions): string {
+    return `create or replace ${this.#kind(opts)}table ${this.relationName(rel)}${this.#tableClauses(opts)} as (\n${sql}\n)`;
+  }
+
+  override createTable(rel: Relation, columns: readonly ColumnDef[], opts?: TableOptions): string {
+    const cols = columns.map((c) => `${this.quoteIdentifier(c.name)} ${c.type}`).join(', ');
+    return `create ${this.#kind(opts)}table ${this.relationName(rel)} (${cols})${this.#tableClauses(opts)}`;
+  }
+
+  /** An unqualified new name would land in the session's current schema, so it is always qualified. */
+  override renameRelation(rel: Relation, kind: RelationKind, newIdentifier: string): string {
+    return `alter ${kind === 'view' ? 'view' : 'table'} ${this.relationName(rel)} rename to ${this.relationName({ ...rel, identifier: newIdentifier })}`;
+  }
+
+  /** Exchanges two tables in one metadata operation: readers see either the old or the new one. */
+  swapRelations(a: Relation, b: Relation): string {
+    return `alter table ${this.relationName(a)} swap with ${this.relationName(b)}`;
+  }
+
+  /** Session context for one node: its query tag (or none). */
+  setQueryTag(tag: string | undefined): string {
+    return tag === undefined ? 'alter session unset query_tag' : `alter session set query_tag = ${this.quoteString(tag)}`;
+  }
+
+  useWarehouse(warehouse: string): string {
+    return `use warehouse ${this.quoteIdentifier(warehouse)}`;
+  }
+
+  /** Snowflake string literals also treat backslash as an escape, so it is doubled too. */
+  override quoteString(s: string): string {
+    return `'${s.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+  }
+
+  #kind(opts?: TableOptions): string {
+    if (opts?.temporary) return 'temporary ';
+    return opts?.adapterConfig?.transient === false ? '' : 'transient ';
+  }
+
+  #tableClauses(opts?: TableOptions): string {
+    const cfg = opts?.adapterConfig ?? {};
+    const clusterBy = normaliseList(cfg.cluster_by);
+    let out = '';
+    if (clusterBy.length) out += ` cluster by (${clusterBy.join(', ')})`;
+    if (cfg.copy_grants === true) out += ' copy grants';
+    return out;
+  }
+}
+
+/** `cluster_by` may be one expression or a list; expressions are SQL, so they are not quoted. */
+function normaliseList(v: unknown): string[] {
+  if (typeof v === 'string') return v.trim() ? [v.trim()] : [];
+  if (Array.isArray(v)) return v.map(String).filter((s) => s.trim());
+  return [];
+}
