@@ -1,16 +1,16 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import type { Adapter, AdapterSession, ColumnDef, Connection, Relation, RelationInfo } from '../adapter.ts';
+import type { Adapter, AdapterSession, Connection, Relation, RelationInfo } from '../adapter.ts';
 import type { Dag } from '../graph/build-graph.ts';
 import { ancestors } from '../graph/build-graph.ts';
-import { isIncrementalRun, planIncrementalApply, planIncrementalStage, planTable, planView, type PlanContext, type Step } from '../plan/plan.ts';
-import { readSeed } from '../plan/seed-csv.ts';
-import { testResultSql } from '../plan/test-sql.ts';
+import type { PlanContext, Step } from '../plan/plan.ts';
 import type { CompiledProject, ProjectRenderer } from '../render/render-project.ts';
-import type { GraphNode, ModelNode, SeedNode, TestNode } from '../types.ts';
-import { isModelLike } from '../types.ts';
+import type { GraphNode } from '../types.ts';
+import { compiledPathOf, writeRunSql } from './compiled-files.ts';
 import type { EventSink, NodeResult, NodeStatus } from './events.ts';
+import { executeModel } from './execute-model.ts';
+import { executeSeed } from './execute-seed.ts';
+import { executeTest } from './execute-test.ts';
 import { Mutex } from './mutex.ts';
+import type { NodeContext, NodeExecutor } from './node-context.ts';
 import { redact } from './redact.ts';
 
 export interface RunnerOptions {
@@ -32,6 +32,13 @@ export interface RunnerOptions {
   signal?: AbortSignal | undefined;
   secrets: readonly string[];
 }
+
+/** How each kind of node is executed; one file each. */
+const EXECUTORS: Partial<Record<GraphNode['resourceType'], NodeExecutor>> = {
+  model: executeModel,
+  seed: executeSeed,
+  test: executeTest,
+};
 
 const BAD: ReadonlySet<NodeStatus> = new Set(['error', 'skipped', 'fail', 'cancelled']);
 
@@ -130,68 +137,24 @@ export async function runNodes(o: RunnerOptions): Promise<NodeResult[]> {
           else await inTransaction(conn!, o, s.statements, executed);
         }
       };
-      if (node.resourceType === 'seed') {
-        const n = await runSeed(node, conn, o, ctx, ensureSchema, describe, executed);
-        await remember(conn, node.relation, { schema: node.relation.schema, identifier: node.relation.identifier, kind: 'table', columns: [] });
-        writeRunSql(o, node, executed);
-        return done('success', `INSERT ${n}`, { rowsAffected: n, relationName: o.adapter.dialect.relationName(node.relation) });
-      }
-      if (node.resourceType === 'test') {
-        const sql = (node as TestNode).compiledCode ?? '';
-        const path = writeCompiled(o, node, sql);
-        const res = await exec(testResultSql(node as TestNode, sql));
-        const row = res.rows[0] ?? {};
-        const failures = Number(row.failures ?? 0);
-        const severity = String(node.config.severity ?? 'error').toLowerCase();
-        let status: NodeStatus = 'pass';
-        if (severity !== 'warn' && truthy(row.should_error)) status = 'fail';
-        else if (truthy(row.should_warn)) status = 'warn';
-        let storedIn: string | undefined;
-        if ((o.storeFailures || node.config.store_failures === true) && failures > 0) {
-          storedIn = await storeFailures(node as TestNode, sql, conn, o, ensureSchema, writeLock);
-        }
-        writeRunSql(o, node, executed);
-        const msg = status === 'pass' ? 'PASS' : `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status === 'warn' ? 'warn' : 'fail'} if ${String(node.config.error_if ?? '!= 0')}`;
-        return done(status, msg, { failures, compiledPath: path, compiledCode: sql, storedFailuresIn: storedIn });
-      }
-      if (isModelLike(node)) {
-        const m = node as ModelNode;
-        const mat = String(m.config.materialized);
-        if (mat === 'ephemeral') return done('success', 'ephemeral: inlined where referenced');
-        await ensureSchema(conn, m.relation);
-        const existing = (await describe(conn, m.relation)).get(m.relation.identifier.toLowerCase());
-        let sql = m.compiledCode ?? '';
-        const incremental = isIncrementalRun(m, existing, ctx);
-        if (incremental) sql = o.renderer.renderModelSql(m);
-        const path = writeCompiled(o, m, sql);
-        let rows: number | undefined;
-        if (mat === 'view') {
-          await runSteps(planView(m, sql, existing, ctx));
-          await remember(conn, m.relation, { schema: m.relation.schema, identifier: m.relation.identifier, kind: 'view', columns: [] });
-        } else if (mat === 'table' || (mat === 'incremental' && !incremental)) {
-          await runSteps(planTable(m, sql, existing, ctx));
-          await remember(conn, m.relation, { schema: m.relation.schema, identifier: m.relation.identifier, kind: 'table', columns: [] });
-        } else if (mat === 'incremental') {
-          const stage = planIncrementalStage(m, sql, ctx);
-          await runSteps(stage.steps);
-          const incoming = await columnsOf(conn, o, stage.staged);
-          const current = existing!.columns.length ? existing!.columns : await columnsOf(conn, o, m.relation);
-          const before = await countRows(conn, o, m.relation);
-          await runSteps(planIncrementalApply(m, stage.staged, current, incoming, ctx));
-          rows = (await countRows(conn, o, m.relation)) - before;
-          await remember(conn, m.relation, undefined);
-        } else {
-          throw new Error(`Unknown materialization "${mat}" on ${m.name}. Use view, table, incremental or ephemeral.`);
-        }
-        writeRunSql(o, m, executed);
-        return done('success', rows !== undefined ? `+${rows} rows` : mat === 'view' ? 'CREATE VIEW' : 'CREATE TABLE', {
-          relationName: o.adapter.dialect.relationName(m.relation),
-          compiledPath: path,
-          compiledCode: sql,
-          rowsAffected: rows,
-        });
-      }
-      return done('skipped', `${node.resourceType} nodes are not executed by this command`);
+      const executor = EXECUTORS[node.resourceType];
+      if (!executor) return done('skipped', `${node.resourceType} nodes are not executed by this command`);
+      const c = conn;
+      const nctx: NodeContext = {
+        o,
+        plan: ctx,
+        conn: c,
+        executed,
+        exec,
+        runSteps,
+        ensureSchema: (rel) => ensureSchema(c, rel),
+        describe: (rel) => describe(c, rel),
+        remember: (rel, info) => remember(c, rel, info),
+        writeLock,
+      };
+      const r = await executor(node, nctx);
+      return done(r.status, r.message, r);
+
     } catch (e) {
       writeRunSql(o, node, executed);
       const msg = e instanceof Error ? e.message : String(e);
@@ -286,9 +249,6 @@ function addTestGates(o: RunnerOptions, deps: Map<string, string[]>): void {
   }
 }
 
-function truthy(v: unknown): boolean {
-  return v === true || v === 1 || v === 1n || v === 'true';
-}
 
 async function inTransaction(conn: Connection, o: RunnerOptions, statements: string[], executed: string[]): Promise<void> {
   const d = o.adapter.dialect;
@@ -311,99 +271,7 @@ async function inTransaction(conn: Connection, o: RunnerOptions, statements: str
   }
 }
 
-async function columnsOf(conn: Connection, o: RunnerOptions, rel: Relation): Promise<readonly ColumnDef[]> {
-  const list = await conn.describe(rel.schema, rel.database);
-  const found = list.find((r) => r.identifier.toLowerCase() === rel.identifier.toLowerCase());
-  if (!found) throw new Error(`Relation ${o.adapter.dialect.relationName(rel)} not found after it was created`);
-  return found.columns;
-}
 
-async function countRows(conn: Connection, o: RunnerOptions, rel: Relation): Promise<number> {
-  const r = await conn.execute(`select count(*) as n from ${o.adapter.dialect.relationName(rel)}`);
-  return Number(r.rows[0]?.n ?? 0);
-}
 
-async function runSeed(
-  node: SeedNode,
-  conn: Connection,
-  o: RunnerOptions,
-  ctx: PlanContext,
-  ensureSchema: (c: Connection, r: Relation) => Promise<void>,
-  describe: (c: Connection, r: Relation) => Promise<Map<string, RelationInfo>>,
-  executed: string[],
-): Promise<number> {
-  const d = o.adapter.dialect;
-  const types = (node.config.column_types ?? {}) as Record<string, string>;
-  const seed = readSeed(node.seedPath, node.originalFilePath, types);
-  await ensureSchema(conn, node.relation);
-  const existing = (await describe(conn, node.relation)).get(node.relation.identifier.toLowerCase());
-  const load = async (rel: Relation) => {
-    const create = d.createTable(rel, seed.columns);
-    executed.push(create);
-    await conn.execute(create);
-    if (!conn.append) throw new Error(`The ${o.adapter.type} adapter cannot bulk load seeds (no append)`);
-    executed.push(`-- bulk append of ${seed.rows.length} rows into ${d.relationName(rel)}`);
-    return conn.append(rel, seed.columns, seed.rows);
-  };
-  if (ctx.capabilities.supportsTransactionalDdl) {
-    await conn.execute(d.beginTransaction());
-    try {
-      if (existing) await conn.execute(d.dropRelation(node.relation, existing.kind));
-      const n = await load(node.relation);
-      await conn.execute(d.commit());
-      return n;
-    } catch (e) {
-      await conn.execute(d.rollback()).catch(() => undefined);
-      throw e;
-    }
-  }
-  const tmp = { ...node.relation, identifier: `${node.relation.identifier}__sm_tmp` };
-  await conn.execute(d.dropRelation(tmp, 'table'));
-  const n = await load(tmp);
-  if (existing) await conn.execute(d.dropRelation(node.relation, existing.kind));
-  await conn.execute(d.renameRelation(tmp, 'table', node.relation.identifier));
-  return n;
-}
 
-async function storeFailures(
-  node: TestNode,
-  sql: string,
-  conn: Connection,
-  o: RunnerOptions,
-  ensureSchema: (c: Connection, r: Relation) => Promise<void>,
-  writeLock: Mutex | undefined,
-): Promise<string> {
-  const t = o.compiled.project.target;
-  const schema = typeof node.config.schema === 'string' ? `${t.schema}_${node.config.schema}` : `${t.schema}_dbt_test__audit`;
-  const rel: Relation = { database: t.database, schema, identifier: typeof node.config.alias === 'string' ? node.config.alias : node.name };
-  const release = writeLock ? await writeLock.lock() : undefined;
-  try {
-    await ensureSchema(conn, rel);
-    await conn.execute(o.adapter.dialect.createOrReplaceTableAs(rel, sql));
-  } finally {
-    release?.();
-  }
-  return o.adapter.dialect.relationName(rel);
-}
 
-function compiledPathOf(o: RunnerOptions, node: GraphNode): string {
-  const project = o.compiled.project.config.name;
-  const file = node.resourceType === 'test' && (node as TestNode).testMetadata ? `${node.originalFilePath}/${node.name}.sql` : node.originalFilePath;
-  return join(o.compiled.project.config.targetPath, 'compiled', project, file);
-}
-
-function writeCompiled(o: RunnerOptions, node: GraphNode, sql: string): string {
-  const rel = compiledPathOf(o, node);
-  const abs = join(o.compiled.project.dir, rel);
-  mkdirSync(dirname(abs), { recursive: true });
-  writeFileSync(abs, `${redact(sql, o.secrets)}\n`);
-  return rel;
-}
-
-function writeRunSql(o: RunnerOptions, node: GraphNode, statements: string[]): void {
-  if (!statements.length) return;
-  const rel = compiledPathOf(o, node).replace(/(^|\/)compiled\//, '$1run/');
-  const abs = join(o.compiled.project.dir, rel);
-  mkdirSync(dirname(abs), { recursive: true });
-  writeFileSync(abs, `${redact(statements.join(';\n\n'), o.secrets)};\n`);
-}

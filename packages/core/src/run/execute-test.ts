@@ -1,0 +1,47 @@
+import type { Relation } from '../adapter.ts';
+import { testResultSql } from '../plan/test-sql.ts';
+import type { GraphNode, TestNode } from '../types.ts';
+import { writeCompiled, writeRunSql } from './compiled-files.ts';
+import type { NodeStatus } from './events.ts';
+import type { ExecOutcome, NodeContext } from './node-context.ts';
+
+/** Data tests: one query returns the failing-row count and whether it warns or errors. */
+export async function executeTest(node: GraphNode, x: NodeContext): Promise<ExecOutcome> {
+  const t = node as TestNode;
+  const { o } = x;
+  const sql = t.compiledCode ?? '';
+  const path = writeCompiled(o, t, sql);
+  const res = await x.exec(testResultSql(t, sql));
+  const row = res.rows[0] ?? {};
+  const failures = Number(row.failures ?? 0);
+  const severity = String(t.config.severity ?? 'error').toLowerCase();
+  let status: NodeStatus = 'pass';
+  if (severity !== 'warn' && truthy(row.should_error)) status = 'fail';
+  else if (truthy(row.should_warn)) status = 'warn';
+  let storedIn: string | undefined;
+  if ((o.storeFailures || t.config.store_failures === true) && failures > 0) storedIn = await storeFailures(t, sql, x);
+  writeRunSql(o, t, x.executed);
+  const message =
+    status === 'pass' ? 'PASS' : `Got ${failures} failing row${failures === 1 ? '' : 's'}, configured to ${status === 'warn' ? 'warn' : 'fail'} if ${String(t.config[status === 'warn' ? 'warn_if' : 'error_if'] ?? '!= 0')}`;
+  return { status, message, failures, compiledPath: path, compiledCode: sql, storedFailuresIn: storedIn };
+}
+
+function truthy(v: unknown): boolean {
+  return v === true || v === 1 || v === 1n || v === 'true';
+}
+
+/** The failing rows land in a table named after the test, in `<schema>_dbt_test__audit` as dbt does. */
+async function storeFailures(t: TestNode, sql: string, x: NodeContext): Promise<string> {
+  const { o } = x;
+  const target = o.compiled.project.target;
+  const schema = typeof t.config.schema === 'string' ? `${target.schema}_${t.config.schema}` : `${target.schema}_dbt_test__audit`;
+  const rel: Relation = { database: target.database, schema, identifier: typeof t.config.alias === 'string' ? t.config.alias : t.name };
+  const release = x.writeLock ? await x.writeLock.lock() : undefined;
+  try {
+    await x.ensureSchema(rel);
+    await x.exec(o.adapter.dialect.createOrReplaceTableAs(rel, sql));
+  } finally {
+    release?.();
+  }
+  return o.adapter.dialect.relationName(rel);
+}
