@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { SnowflakeDialect } from '../src/snowflake-dialect.ts';
+
+const d = new SnowflakeDialect();
+const rel = { database: 'analytics', schema: 'marts', identifier: 'wide_streams' };
+const sql = 'select 1 as id';
+
+/** Golden SQL: what the dialect emits for each statement kind. Adding a case is one line. */
+const golden: [string, string, string][] = [
+  ['relation name folds upper, three parts', d.relationName(rel), '"ANALYTICS"."MARTS"."WIDE_STREAMS"'],
+  ['relation name without database', d.relationName({ schema: 'raw', identifier: 'listen_events' }), '"RAW"."LISTEN_EVENTS"'],
+  ['quoted identifier escapes quotes', d.quoteIdentifier('a"b'), '"A""B"'],
+  ['string literal escapes quote and backslash', d.quoteString("it's a \\ path"), "'it''s a \\\\ path'"],
+  ['create schema', d.createSchema('analytics', 'marts'), 'create schema if not exists "ANALYTICS"."MARTS"'],
+  ['table: transient by default', d.createOrReplaceTableAs(rel, sql), 'create or replace transient table "ANALYTICS"."MARTS"."WIDE_STREAMS" as (\nselect 1 as id\n)'],
+  ['table: transient false', d.createOrReplaceTableAs(rel, sql, { adapterConfig: { transient: false } }), 'create or replace table "ANALYTICS"."MARTS"."WIDE_STREAMS" as (\nselect 1 as id\n)'],
+  [
+    'table: cluster by and copy grants',
+    d.createOrReplaceTableAs(rel, sql, { adapterConfig: { cluster_by: ['ts::date', 'user_id'], copy_grants: true } }),
+    'create or replace transient table "ANALYTICS"."MARTS"."WIDE_STREAMS" cluster by (ts::date, user_id) copy grants as (\nselect 1 as id\n)',
+  ],
+  ['table: cluster by one expression', d.createOrReplaceTableAs(rel, sql, { adapterConfig: { cluster_by: 'ts' } }), 'create or replace transient table "ANALYTICS"."MARTS"."WIDE_STREAMS" cluster by (ts) as (\nselect 1 as id\n)'],
+  ['create table as (staging)', d.createTableAs(rel, sql), 'create transient table "ANALYTICS"."MARTS"."WIDE_STREAMS" as (\nselect 1 as id\n)'],
+  ['temporary table', d.createTableAs(rel, sql, { temporary: true }), 'create temporary table "ANALYTICS"."MARTS"."WIDE_STREAMS" as (\nselect 1 as id\n)'],
+  ['view', d.createView(rel, sql), 'create or replace view "ANALYTICS"."MARTS"."WIDE_STREAMS" as (\nselect 1 as id\n)'],
+  [
+    'seed table with columns',
+    d.createTable(rel, [{ name: 'song_id', type: 'varchar' }, { name: 'duration', type: 'double' }]),
+    'create transient table "ANALYTICS"."MARTS"."WIDE_STREAMS" ("SONG_ID" varchar, "DURATION" double)',
+  ],
+  ['drop table', d.dropRelation(rel, 'table'), 'drop table if exists "ANALYTICS"."MARTS"."WIDE_STREAMS"'],
+  ['drop view', d.dropRelation(rel, 'view'), 'drop view if exists "ANALYTICS"."MARTS"."WIDE_STREAMS"'],
+  ['rename keeps the schema (qualified new name)', d.renameRelation(rel, 'table', 'wide_streams__old'), 'alter table "ANALYTICS"."MARTS"."WIDE_STREAMS" rename to "ANALYTICS"."MARTS"."WIDE_STREAMS__OLD"'],
+  ['swap', d.swapRelations(rel, { ...rel, identifier: 'wide_streams__sm_tmp' }), 'alter table "ANALYTICS"."MARTS"."WIDE_STREAMS" swap with "ANALYTICS"."MARTS"."WIDE_STREAMS__SM_TMP"'],
+  ['insert', d.insertInto(rel, ['id', 'ts'], sql), 'insert into "ANALYTICS"."MARTS"."WIDE_STREAMS" ("ID", "TS")\nselect "ID", "TS" from (\nselect 1 as id\n) as sm_src'],
+  ['delete', d.deleteWhere(rel, '"ID" in (select "ID" from x)'), 'delete from "ANALYTICS"."MARTS"."WIDE_STREAMS" where "ID" in (select "ID" from x)'],
+  [
+    'merge on a composite key',
+    d.merge(rel, sql, ['session_id', 'ts'], ['session_id', 'ts', 'song']),
+    [
+      'merge into "ANALYTICS"."MARTS"."WIDE_STREAMS" as sm_dest',
+      'using (\nselect 1 as id\n) as sm_src',
+      'on sm_dest."SESSION_ID" = sm_src."SESSION_ID" and sm_dest."TS" = sm_src."TS"',
+      'when matched then update set "SONG" = sm_src."SONG"',
+      'when not matched then insert ("SESSION_ID", "TS", "SONG") values (sm_src."SESSION_ID", sm_src."TS", sm_src."SONG")',
+    ].join('\n'),
+  ],
+  ['add column', d.addColumn(rel, { name: 'level', type: 'varchar' }), 'alter table "ANALYTICS"."MARTS"."WIDE_STREAMS" add column "LEVEL" varchar'],
+  ['drop column', d.dropColumn(rel, 'level'), 'alter table "ANALYTICS"."MARTS"."WIDE_STREAMS" drop column "LEVEL"'],
+  ['query tag', d.setQueryTag("sm:model 'a'"), "alter session set query_tag = 'sm:model ''a'''"],
+  ['query tag cleared', d.setQueryTag(undefined), 'alter session unset query_tag'],
+  ['warehouse', d.useWarehouse('transforming_xl'), 'use warehouse "TRANSFORMING_XL"'],
+  ['begin', d.beginTransaction(), 'begin transaction'],
+];
+
+describe('SnowflakeDialect golden SQL', () => {
+  it.each(golden)('%s', (_name, actual, expected) => {
+    expect(actual).toBe(expected);
+  });
+
+  it('declares upper-case folding', () => {
+    expect(d.identifierCase).toBe('upper');
+    expect(d.normalizeIdentifier('fct_Streams')).toBe('FCT_STREAMS');
+  });
+});
