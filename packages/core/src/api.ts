@@ -236,3 +236,19 @@ export const run = (o: InvocationOptions) => execute(o, 'run');
 export const seed = (o: InvocationOptions) => execute(o, 'seed');
 export const test = (o: InvocationOptions) => execute(o, 'test');
 export const build = (o: InvocationOptions) => execute(o, 'build');
+
+/** Connect to the target without compiling models (for ingestion and `sm debug`). */
+export async function openTarget(opts: Pick<InvocationOptions, 'projectDir' | 'profilesDir' | 'target' | 'vars' | 'env' | 'adapters'>): Promise<{
+  project: LoadedProject;
+  adapter: Adapter;
+  session: import('./adapter.ts').AdapterSession;
+}> {
+  const project = loadProjectCollecting(opts);
+  const factory = opts.adapters[project.target.type];
+  if (!factory) {
+    throw new SmProjectError([diag('SM_ADAPTER_NOT_FOUND', `No adapter for target type "${project.target.type}"`, undefined, { hint: `Available: ${Object.keys(opts.adapters).join(', ')}.` })]);
+  }
+  const adapter = await factory();
+  const session = await adapter.connect(project.target, { projectDir: project.dir });
+  return { project, adapter, session };
+}

@@ -15,5 +15,5 @@ export { redact } from './run/redact.ts';
 export { Mutex } from './run/mutex.ts';
 export { buildManifest, SM_VERSION } from './artifacts/manifest.ts';
 export { buildRunResults } from './artifacts/run-results.ts';
-export { compile, execute, run, seed, test, build, relationNameOf, writeJsonAtomic, type Command, type Compilation, type InvocationOptions, type RunOutcome } from './api.ts';
+export { compile, execute, openTarget, run, seed, test, build, relationNameOf, writeJsonAtomic, type Command, type Compilation, type InvocationOptions, type RunOutcome } from './api.ts';
 export { parseVarsArg } from './project/parse-vars.ts';

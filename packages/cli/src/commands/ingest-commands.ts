@@ -1,7 +1,94 @@
-import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { openTarget } from '@sm/core';
+import { builtinAdapters } from '../adapters.ts';
 import type { CliContext } from '../main.ts';
 
-/** `sm ingest ...`: wired to @sm/ingest once its functions land. */
-export function registerIngestCommands(program: Command, _ctx: CliContext): void {
-  program.command('ingest').description('generate Eventsim events and land them into raw tables');
+interface TargetFlags {
+  projectDir: string;
+  profilesDir?: string;
+  target?: string;
+  logFormat?: string;
+}
+
+function usageError(message: string): Error {
+  return Object.assign(new Error(message), { kind: 'SmProjectError', diagnostics: [{ code: 'SM_USAGE', severity: 'error', message }] });
+}
+
+function targetOptions(cmd: Command): Command {
+  return cmd
+    .option('--project-dir <dir>', 'project directory', process.env.SM_PROJECT_DIR ?? '.')
+    .option('--profiles-dir <dir>', 'directory holding profiles.yml')
+    .option('-t, --target <name>', 'target to land into')
+    .addOption(new Option('--log-format <format>', 'output format').choices(['text', 'json']).default('text'));
+}
+
+function parseDate(v: string, flag: string): Date {
+  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
+  if (Number.isNaN(d.getTime())) throw usageError(`${flag} must be a date or timestamp (2026-11-01 or 2026-11-01T05:00:00Z), not "${v}"`);
+  return d;
+}
+
+function parsePositive(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw usageError(`${flag} must be a whole number, not "${v}"`);
+  return n;
+}
+
+/** `sm ingest generate|load|kafka|produce`: Eventsim-format events into raw tables. */
+export function registerIngestCommands(program: Command, ctx: CliContext): void {
+  const ingest = program.command('ingest').description('generate Eventsim-format events and land them into raw tables');
+
+  ingest
+    .command('generate')
+    .description('write seeded Eventsim-format events as <topic>/year=/month=/day=/hour=/ JSON lines')
+    .option('--users <n>', 'simulated people', '200')
+    .option('--start <date>', 'start (inclusive, UTC)', '2026-11-01')
+    .option('--end <date>', 'end (exclusive, UTC)', '2026-11-02')
+    .option('--seed <n>', 'random seed: same seed and arguments give byte-identical files', '42')
+    .option('--out <dir>', 'lake directory', 'lake')
+    .option('--project-dir <dir>', 'relative --out is under this directory', process.env.SM_PROJECT_DIR ?? '.')
+    .action(async (flags: { users: string; start: string; end: string; seed: string; out: string; projectDir: string }) => {
+      const { writeLake } = await import('@sm/ingest');
+      const start = parseDate(flags.start, '--start');
+      const end = parseDate(flags.end, '--end');
+      if (end <= start) throw usageError('--end must be after --start');
+      const outDir = resolve(flags.projectDir, flags.out);
+      const t0 = performance.now();
+      const r = await writeLake({ users: parsePositive(flags.users, '--users'), start, end, seed: parsePositive(flags.seed, '--seed'), outDir });
+      const total = Object.values(r.counts).reduce((a, b) => a + b, 0);
+      ctx.output.out(`Generated ${total} events in ${r.files.length} files under ${outDir} in ${((performance.now() - t0) / 1000).toFixed(2)}s`);
+      for (const [topic, n] of Object.entries(r.counts)) ctx.output.out(`  ${topic.padEnd(22)} ${n}`);
+    });
+
+  targetOptions(
+    ingest
+      .command('load')
+      .description('land lake files into the raw tables of the target (idempotent: files landed before are skipped)')
+      .option('--lake <dir>', 'lake directory', 'lake')
+      .option('--schema <name>', 'schema of the raw tables', 'raw'),
+  ).action(async (flags: TargetFlags & { lake: string; schema: string }) => {
+    const { landFilesDuckDb } = await import('@sm/ingest');
+    const projectDir = resolve(flags.projectDir);
+    const { project, session } = await openTarget({ projectDir, profilesDir: flags.profilesDir, target: flags.target, adapters: builtinAdapters });
+    try {
+      if (project.target.type !== 'duckdb') {
+        throw usageError(`sm ingest load reads lake files with DuckDB's reader and lands into DuckDB targets; target "${project.target.name}" is ${project.target.type}. Use sm ingest kafka for ${project.target.type}.`);
+      }
+      const conn = await session.acquire();
+      const t0 = performance.now();
+      const r = await landFilesDuckDb(conn, { lakeDir: resolve(projectDir, flags.lake), schema: flags.schema });
+      session.release(conn);
+      const total = Object.values(r.counts).reduce((a, b) => a + b, 0);
+      const secs = (performance.now() - t0) / 1000;
+      if (flags.logFormat === 'json') ctx.output.out(JSON.stringify({ event: 'ingest_load', counts: r.counts, dead_letters: r.deadLetters, skipped_files: r.skippedFiles, seconds: secs }));
+      else {
+        ctx.output.out(`Landed ${total} rows into ${flags.schema}.* in ${secs.toFixed(2)}s (${r.skippedFiles} files already landed, ${r.deadLetters} lines to ${flags.schema}.dead_letters)`);
+        for (const [topic, n] of Object.entries(r.counts)) ctx.output.out(`  ${topic.padEnd(22)} ${n}`);
+      }
+    } finally {
+      await session.close();
+    }
+  });
+
 }
