@@ -201,7 +201,7 @@ describe('queries through snowflake-sdk', () => {
   });
 
   it('rejects SQL the emulator does not translate, loudly and with the SQL attached', async () => {
-    const e = await conn.execute('grant select on all tables in schema analytics.public to role reporter').catch((x: unknown) => x as Error & { sql?: string; sqlState?: string });
+    const e = (await conn.execute('grant select on all tables in schema analytics.public to role reporter').catch((x: unknown) => x)) as Error & { sql?: string; sqlState?: string };
     expect(e).toBeInstanceOf(Error);
     expect(e.message).toContain('unsupported in emulator');
     expect(e.sql).toContain('grant select');
@@ -209,7 +209,7 @@ describe('queries through snowflake-sdk', () => {
   });
 
   it('reports a missing table as Snowflake does (002003)', async () => {
-    const e = await conn.execute('select * from analytics.public.nope').catch((x: unknown) => x as Error & { snowflakeCode?: string; sqlState?: string });
+    const e = (await conn.execute('select * from analytics.public.nope').catch((x: unknown) => x)) as Error & { snowflakeCode?: string; sqlState?: string };
     expect(e.snowflakeCode).toBe('002003');
     expect(e.sqlState).toBe('42S02');
   });

@@ -124,7 +124,6 @@ export class EmulatorSession {
         }
         return ok('Statement executed successfully.');
       case 'set':
-        if (plan.name !== 'QUERY_TAG') throw unsupported(`alter session set ${plan.name.toLowerCase()}`, plan.name);
         this.queryTag = plan.value;
         return ok('Statement executed successfully.');
       case 'create-database':

@@ -158,6 +158,7 @@ function translateCreate(sql: string, tokens: Token[], sig: Token[], ctx: NameCo
 
 function translateAlter(sql: string, tokens: Token[], sig: Token[], ctx: NameContext): Plan {
   if (isWord(sig[1], 'SESSION')) {
+    if (!isWord(sig[3], 'QUERY_TAG')) throw unsupported(`alter session ${sig[2]?.text.toLowerCase() ?? ''} ${sig[3]?.text.toLowerCase() ?? ''}`.trim(), sql);
     if (isWord(sig[2], 'SET') && sig[4]?.text === '=') {
       const value = sig[5]!;
       return { kind: 'set', name: identifierOf(sig[3]!), value: value.kind === 'string' ? value.text.slice(1, -1).replaceAll("''", "'") : value.text };
