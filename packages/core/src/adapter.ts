@@ -130,8 +130,12 @@ export interface Adapter {
 
 /** A live session: a pool of connections and what the runner needs of it. */
 export interface AdapterSession {
-  /** A connection for one node (or one thread). Released with {@link AdapterSession.release}. */
-  acquire(): Promise<Connection>;
+  /**
+   * A connection for one node (or one thread). Released with {@link AdapterSession.release}.
+   * `node.config` lets an adapter set per-node session context (Snowflake: `query_tag`,
+   * `snowflake_warehouse`) that then applies to every statement of the node, tests included.
+   */
+  acquire(node?: { readonly config?: Readonly<Record<string, unknown>> }): Promise<Connection>;
   release(conn: Connection): void;
   /** Cancel every running statement (SIGINT). */
   cancelAll(): Promise<void>;

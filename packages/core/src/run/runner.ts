@@ -126,7 +126,7 @@ export async function runNodes(o: RunnerOptions): Promise<NodeResult[]> {
     const executed: string[] = [];
     try {
       if (o.signal?.aborted) return done('cancelled', 'Cancelled before it started');
-      conn = await o.session.acquire();
+      conn = await o.session.acquire({ config: node.config });
       const exec = async (sql: string) => {
         executed.push(sql);
         return conn!.execute(sql);
