@@ -1,0 +1,162 @@
+import { execFileSync } from 'node:child_process';
+import { Admin } from '@platformatic/kafka';
+import { describe, expect, it } from 'vitest';
+import { ingestKafka } from '../../src/kafka/ingest-kafka.ts';
+import { produceEvents } from '../../src/kafka/produce-events.ts';
+import { TOPICS } from '../../src/raw-schema.ts';
+import { serializeEvent } from '../../src/serialize-event.ts';
+import { useKafkaBroker } from './broker.ts';
+import { openDuckDbTarget } from './duckdb-target.ts';
+import { sampleEvents } from './events.ts';
+import { landedCounts, produceRaw, waitFor } from './kafka-helpers.ts';
+
+const broker = useKafkaBroker();
+const brokers = () => [broker.current.bootstrap];
+const sample = sampleEvents({ users: 40, hours: 12, seed: 7 });
+
+describe('ingestKafka against a real broker', () => {
+  it('lands every produced event exactly once per topic, and a second run lands nothing', async () => {
+    const prefix = 'once.';
+    await produceEvents({ brokers: brokers(), events: sample.events, topicPrefix: prefix, partitions: 3 });
+    const t = await openDuckDbTarget();
+    try {
+      const first = await ingestKafka({ brokers: brokers(), groupId: 'g-once', topicPrefix: prefix, connection: t.conn, once: true, batchSize: 500 });
+      expect(first.stoppedBy).toBe('drained');
+      expect(first.rows).toBe(sample.events.length);
+      expect(first.lag).toBe(0);
+      const counts = await landedCounts(t);
+      expect(counts.perTopic).toEqual(sample.perTopic);
+      expect(counts).toMatchObject({ duplicates: 0, deadLetters: 0 });
+      // Every partition got records, so the offsets bookkeeping covers more than one partition per topic.
+      expect(await t.count(`select count(distinct (_topic, _partition)) from raw.page_view_events`)).toBe(3);
+      expect(await t.count(`select count(*) from raw.listen_events where _topic <> 'once.listen_events' or _file is not null or _ingested_at is null`)).toBe(0);
+
+      const second = await ingestKafka({ brokers: brokers(), groupId: 'g-once', topicPrefix: prefix, connection: t.conn, once: true });
+      expect(second).toMatchObject({ stoppedBy: 'drained', rows: 0, replayed: 0 });
+      expect((await landedCounts(t)).perTopic).toEqual(sample.perTopic);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('resumes at the warehouse offsets when Kafka lost the group commit, landing nothing twice', async () => {
+    const prefix = 'truth.';
+    const half = Math.floor(sample.events.length / 2);
+    await produceEvents({ brokers: brokers(), events: sample.events.slice(0, half), topicPrefix: prefix });
+    const t = await openDuckDbTarget();
+    try {
+      await ingestKafka({ brokers: brokers(), groupId: 'g-truth', topicPrefix: prefix, connection: t.conn, once: true });
+      // The crash window between the warehouse commit and the Kafka commit, widened to the whole history.
+      const admin = new Admin({ clientId: 'test', bootstrapBrokers: brokers() });
+      await admin.deleteGroups({ groups: ['g-truth'] });
+      await admin.close();
+      await produceEvents({ brokers: brokers(), events: sample.events.slice(half), topicPrefix: prefix });
+      const res = await ingestKafka({ brokers: brokers(), groupId: 'g-truth', topicPrefix: prefix, connection: t.conn, once: true });
+      expect(res.rows).toBe(sample.events.length - half);
+      // Seeking to the warehouse offsets means the first half is not even read again.
+      expect(res.replayed).toBe(0);
+      const counts = await landedCounts(t);
+      expect(counts.perTopic).toEqual(sample.perTopic);
+      expect(counts.duplicates).toBe(0);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('sends malformed records to dead letters with the raw value and a reason, and lands the good ones', async () => {
+    const prefix = 'bad.';
+    const listens = sample.events.filter((e) => e.topic === 'listen_events').slice(0, 20);
+    const good = listens.map((e, i) => serializeEvent(e.event) + (i % 2 ? '\n' : ''));
+    const base = listens[0]!.event;
+    const bad: [Buffer | string, RegExp][] = [
+      ['{"ts": 1, "artist": ', /not JSON/],
+      ['[1,2,3]', /not a JSON object \(got an array\)/],
+      ['"just a string"', /not a JSON object \(got string\)/],
+      [JSON.stringify({ ...base, zip: 74105 }), /field "zip" must be a string, got 74105/],
+      [JSON.stringify({ ...base, ts: 'yesterday' }), /field "ts" must be an integer/],
+      [JSON.stringify({ ...base, userId: undefined }), /missing required field "userId" for listen_events/],
+      [JSON.stringify({ ...base, duration: null }), /missing required field "duration"/],
+      [JSON.stringify({ ...base, itemInSession: 2 ** 40 }), /"itemInSession" must be a 32-bit integer/],
+      [Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), /not valid UTF-8/],
+      ['', /empty value/],
+    ];
+    const values = [...good.slice(0, 10), ...bad.map(([v]) => v), ...good.slice(10)];
+    await produceRaw(brokers(), `${prefix}listen_events`, values);
+    const t = await openDuckDbTarget();
+    try {
+      const res = await ingestKafka({ brokers: brokers(), groupId: 'g-bad', topicPrefix: prefix, topics: ['listen_events'], connection: t.conn, once: true });
+      expect(res).toMatchObject({ rows: good.length, deadLetters: bad.length });
+      expect(await t.count('select count(*) from raw.listen_events')).toBe(good.length);
+      const dead = await t.rows('select raw_value, reason, _topic, _partition, _offset from raw.dead_letters order by reason');
+      expect(dead).toHaveLength(bad.length);
+      for (const [value, reason] of bad) {
+        const hit = dead.find((d) => reason.test(String(d.reason)));
+        expect(hit, `dead letter for ${reason}`).toBeDefined();
+        const expectedRaw = Buffer.isBuffer(value) ? value.toString('base64') : value;
+        expect(hit!.raw_value).toBe(expectedRaw);
+        expect(hit!._topic).toBe('bad.listen_events');
+        expect(typeof hit!._offset).toBe('number');
+      }
+      // Good values keep their text exactly, zip as a string and the trailing newline ignored.
+      const first = listens[0]!.event;
+      const row = (await t.rows(`select zip, user_id, ts, song from raw.listen_events where ts = ${first.ts} and user_id = ${first.userId}`))[0];
+      expect(row).toMatchObject({ zip: first.zip, user_id: first.userId, ts: first.ts, song: first.song });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('shares the partitions between two consumers of one group, landing each record once', async () => {
+    const prefix = 'shared.';
+    const topics = [...TOPICS];
+    // Topics first, so both members are assigned partitions before any record exists.
+    await produceEvents({ brokers: brokers(), events: [], topicPrefix: prefix, partitions: 3 });
+    const t = await openDuckDbTarget();
+    const connB = await t.session.acquire();
+    const ac = new AbortController();
+    const assigned: Record<string, string[]> = { a: [], b: [] };
+    const common = { brokers: brokers(), groupId: 'g-shared', topicPrefix: prefix, topics, signal: ac.signal, batchSize: 200, batchMs: 200, sessionTimeoutMs: 6000 };
+    try {
+      const a = ingestKafka({ ...common, connection: t.conn, clientId: 'a', onAssign: (p) => (assigned.a = p) });
+      const b = ingestKafka({ ...common, connection: connB, clientId: 'b', onAssign: (p) => (assigned.b = p) });
+      a.catch(() => undefined);
+      b.catch(() => undefined);
+      await waitFor('both members to hold partitions', () => assigned.a.length > 0 && assigned.b.length > 0 && assigned.a.length + assigned.b.length === 12);
+      expect(assigned.a.filter((p) => assigned.b.includes(p))).toEqual([]);
+      await produceEvents({ brokers: brokers(), events: sample.events, topicPrefix: prefix });
+      await waitFor('every event to land', async () => Object.values((await landedCounts(t)).perTopic).reduce((x, y) => x + y) === sample.events.length);
+      ac.abort();
+      const [ra, rb] = await Promise.all([a, b]);
+      expect(ra.rows).toBeGreaterThan(0);
+      expect(rb.rows).toBeGreaterThan(0);
+      expect(ra.rows + rb.rows).toBe(sample.events.length);
+      const counts = await landedCounts(t);
+      expect(counts.perTopic).toEqual(sample.perTopic);
+      expect(counts.duplicates).toBe(0);
+    } finally {
+      ac.abort();
+      t.session.release(connB);
+      await t.close();
+    }
+  });
+
+  it('lands messages produced by kcat, a third-party producer', async () => {
+    const topic = 'kcat.listen_events';
+    const events = sample.events.filter((e) => e.topic === 'listen_events').slice(0, 5);
+    await produceRaw(brokers(), topic, [], 1);
+    // kcat splits stdin on newlines, one message per line, no key.
+    execFileSync('kcat', ['-P', '-b', broker.current.bootstrap, '-t', topic], { input: events.map((e) => serializeEvent(e.event)).join('\n') + '\n' });
+    const t = await openDuckDbTarget();
+    try {
+      const res = await ingestKafka({ brokers: brokers(), groupId: 'g-kcat', topicPrefix: 'kcat.', topics: ['listen_events'], connection: t.conn, once: true });
+      expect(res).toMatchObject({ rows: 5, deadLetters: 0 });
+      const rows = await t.rows('select user_id, artist, song, duration, zip, lat, lon, registration from raw.listen_events order by _partition, _offset');
+      const expected = events.map(({ event: e }) => ({
+        user_id: e.userId, artist: e.artist, song: e.song, duration: e.duration, zip: e.zip, lat: e.lat, lon: e.lon, registration: e.registration,
+      }));
+      expect(rows).toEqual(expected);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -1,0 +1,37 @@
+import { Producer } from '@platformatic/kafka';
+import { ensureTopics } from '../../src/kafka/produce-events.ts';
+import { TOPICS } from '../../src/raw-schema.ts';
+import type { DuckDbTarget } from './duckdb-target.ts';
+
+/** Sends values as they are (bytes included), one record each, to explicit partitions or round-robin. */
+export async function produceRaw(brokers: string[], topic: string, values: (Buffer | string)[], partitions = 3): Promise<void> {
+  await ensureTopics(brokers, [topic], partitions);
+  const producer = new Producer({ clientId: 'test-raw', bootstrapBrokers: brokers, idempotent: true, acks: -1 });
+  try {
+    if (values.length) await producer.send({ messages: values.map((v) => ({ topic, value: Buffer.isBuffer(v) ? v : Buffer.from(v) })) });
+  } finally {
+    await producer.close();
+  }
+}
+
+/** Rows per raw table, and how many raw rows repeat a (topic, partition, offset). */
+export async function landedCounts(t: DuckDbTarget, schema = 'raw'): Promise<{ perTopic: Record<string, number>; duplicates: number; deadLetters: number }> {
+  const perTopic: Record<string, number> = {};
+  let duplicates = 0;
+  for (const topic of TOPICS) {
+    perTopic[topic] = await t.count(`select count(*) from ${schema}.${topic}`);
+    duplicates += await t.count(
+      `select count(*) - count(distinct (_topic, _partition, _offset)) from ${schema}.${topic}`,
+    );
+  }
+  const deadLetters = await t.count(`select count(*) from ${schema}.dead_letters`);
+  return { perTopic, duplicates, deadLetters };
+}
+
+export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
