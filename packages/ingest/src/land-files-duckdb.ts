@@ -2,7 +2,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Connection } from '@sm/core';
 import { DEAD_LETTER_COLUMNS, DEAD_LETTER_TABLE, RAW_SCHEMA, TOPICS, TOPIC_FIELDS, rawColumns } from './raw-schema.ts';
-import type { FieldMapping, Topic } from './raw-schema.ts';
+import type { Topic } from './raw-schema.ts';
+import { carefulOutSql, fastInsertSql, filesSql, linesSql, lit, q } from './landing-sql.ts';
 
 export interface LandFilesOptions {
   /** Lake root laid out as `<topic>/year=/month=/day=/hour=/*.json` (what `writeLake` writes). */
@@ -22,21 +23,14 @@ export interface LandFilesResult {
   readonly deadLetters: number;
   /** Files skipped because they were landed before. */
   readonly skippedFiles: number;
+  /** Batches that DuckDB's JSON reader could not take whole and that were checked line by line. */
+  readonly carefulBatches: number;
 }
 
 /** Bookkeeping of landed files: its rows commit in the same transaction as the file's rows. */
 export const LANDED_FILES_TABLE = '_sm_landed_files';
 
 const LAKE_FILE = /\.(json|jsonl|ndjson)$/;
-/** JSON value types each raw column type accepts (DuckDB's `json_type` names). */
-const ACCEPTS: Record<FieldMapping['type'], readonly string[]> = {
-  varchar: ['VARCHAR', 'UBIGINT', 'BIGINT', 'DOUBLE'],
-  bigint: ['UBIGINT', 'BIGINT'],
-  integer: ['UBIGINT', 'BIGINT'],
-  double: ['UBIGINT', 'BIGINT', 'DOUBLE'],
-  boolean: ['BOOLEAN'],
-};
-
 /**
  * Lands Eventsim JSON-lines files from a lake into `<schema>.<topic>` raw tables on DuckDB,
  * with DuckDB's own readers and JSON functions in SQL (no row-by-row inserts).
@@ -47,8 +41,10 @@ const ACCEPTS: Record<FieldMapping['type'], readonly string[]> = {
  * an error (the lake is append-only by file; rewrite means a new file name).
  *
  * Every line becomes either a raw row (`_offset` = 0-based line number, `_file` = path
- * relative to the lake) or a dead letter with the raw line and the reason: not JSON, not an
- * object, a required field missing or null, or a field of the wrong type.
+ * relative to the lake) or a dead letter with the raw line and the reason: empty, not JSON,
+ * not an object, a required field missing or null, or a field DuckDB's JSON cast cannot read
+ * as its column type (the same rules as `read_json`: `"12"` reads as a number, `1.5` rounds
+ * into an integer column). Files must be UTF-8; a file that is not fails its batch, naming it.
  */
 export async function landFilesDuckDb(conn: Connection, opts: LandFilesOptions): Promise<LandFilesResult> {
   const schema = opts.schema ?? RAW_SCHEMA;
@@ -61,6 +57,7 @@ export async function landFilesDuckDb(conn: Connection, opts: LandFilesOptions):
   const counts = Object.fromEntries(TOPICS.map((t) => [t, 0])) as Record<Topic, number>;
   let deadLetters = 0;
   let skippedFiles = 0;
+  let carefulBatches = 0;
   const landed = await landedFiles(conn, schema);
   for (const topic of topics) {
     const todo: LakeFile[] = [];
@@ -74,9 +71,10 @@ export async function landFilesDuckDb(conn: Connection, opts: LandFilesOptions):
       const r = await landBatch(conn, schema, topic, lakeDir, batch);
       counts[topic] += r.rows;
       deadLetters += r.dead;
+      if (!r.fast) carefulBatches++;
     }
   }
-  return { counts, deadLetters, skippedFiles };
+  return { counts, deadLetters, skippedFiles, carefulBatches };
 }
 
 interface LakeFile {
@@ -122,16 +120,13 @@ function* batches(files: readonly LakeFile[], maxBytes: number): Generator<LakeF
   if (cur.length) yield cur;
 }
 
-const q = (id: string) => `"${id.replace(/"/g, '""')}"`;
-const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
-
 async function ensureTables(conn: Connection, schema: string, topics: readonly Topic[]): Promise<void> {
   const cols = (cs: readonly { name: string; type: string }[]) => cs.map((c) => `${q(c.name)} ${c.type}`).join(', ');
   await conn.execute(`create schema if not exists ${q(schema)}`);
   for (const t of topics) await conn.execute(`create table if not exists ${q(schema)}.${q(t)} (${cols(rawColumns(t))})`);
   await conn.execute(`create table if not exists ${q(schema)}.${q(DEAD_LETTER_TABLE)} (${cols(DEAD_LETTER_COLUMNS)})`);
   await conn.execute(
-    `create table if not exists ${q(schema)}.${q(LANDED_FILES_TABLE)} (file varchar primary key, topic varchar not null, size bigint not null, md5 varchar not null, lines bigint not null, dead_letters bigint not null, landed_at timestamp not null)`,
+    `create table if not exists ${q(schema)}.${q(LANDED_FILES_TABLE)} (file varchar primary key, topic varchar not null, size bigint not null, last_modified timestamp, lines bigint not null, dead_letters bigint not null, landed_at timestamp not null)`,
   );
 }
 
@@ -140,70 +135,63 @@ async function landedFiles(conn: Connection, schema: string): Promise<Map<string
   return new Map(res.rows.map((r) => [String(r.file), Number(r.size)]));
 }
 
-/** SQL for the reason a parsed line cannot land, '' when it can. */
-function reasonSql(fields: readonly FieldMapping[]): string {
-  const checks = fields.map((f, i) => {
-    const jt = `jt[${i + 1}]`;
-    const accepted = ACCEPTS[f.type].map(lit).join(', ');
-    const bad = `when ${jt} not in (${accepted}) or j[${lit(f.field)}] is null then ${lit(`field ${f.field}: expected ${f.type}, got `)} || lower(${jt})`;
-    return f.required
-      ? `case when ${jt} is null then ${lit(`missing required field ${f.field}`)} when ${jt} = 'NULL' then ${lit(`required field ${f.field} is null`)} ${bad} end`
-      : `case when ${jt} is null or ${jt} = 'NULL' then null ${bad} end`;
-  });
-  return `case when not json_valid(line) then 'not valid JSON' when doc_type <> 'OBJECT' then 'not a JSON object: ' || lower(doc_type) else concat_ws('; ', ${checks.join(', ')}) end`;
-}
-
-async function landBatch(conn: Connection, schema: string, topic: Topic, lakeDir: string, files: readonly LakeFile[]): Promise<{ rows: number; dead: number }> {
+/**
+ * Lands one batch in one transaction: rows, dead letters and bookkeeping. DuckDB's JSON
+ * reader is several times faster than per-line JSON functions but stops at the first bad line
+ * and does not number lines, so it is tried first (see `fastInsertSql`); a batch it cannot
+ * take whole is rolled back and landed line by line instead.
+ */
+async function landBatch(conn: Connection, schema: string, topic: Topic, lakeDir: string, files: readonly LakeFile[]): Promise<{ rows: number; dead: number; fast: boolean }> {
   const fields = TOPIC_FIELDS[topic];
-  const struct = `{${fields.map((f) => `${JSON.stringify(f.field)}: ${JSON.stringify(f.type.toUpperCase())}`).join(', ')}}`;
-  const paths = `[${fields.map((f) => lit(`$."${f.field}"`)).join(', ')}]`;
+  const abs = files.map((f) => f.abs);
   const prefixLen = lakeDir.length + 2; // 1-based, past the separator
-  const now = lit(new Date().toISOString().replace('T', ' ').replace('Z', ''));
-  const raw = `${q(schema)}.${q(topic)}`;
-  const columns = [...fields.map((f) => q(f.column)), '_topic', '_partition', '_offset', '_file', '_ingested_at'];
-  const values = [...fields.map((f) => `j[${lit(f.field)}]`), lit(topic), 'null', 'off', 'file', `${now}::timestamp`];
-  await conn.execute('begin transaction');
+  const now = `${lit(new Date().toISOString().replace('T', ' ').replace('Z', ''))}::timestamp`;
+  const names = files.length === 1 ? files[0]!.rel : `${files[0]!.rel} .. ${files[files.length - 1]!.rel} (${files.length} files)`;
+  const bookkeeping = (counts: string) =>
+    `insert into ${q(schema)}.${q(LANDED_FILES_TABLE)} (file, topic, size, last_modified, lines, dead_letters, landed_at)
+     select f.file, ${lit(topic)}, f.size, f.last_modified, ${counts}, ${now} from _sm_land_files f`;
+  let inTransaction = false;
+  const begin = async () => {
+    await conn.execute('begin transaction');
+    inTransaction = true;
+  };
+  const rollback = async () => {
+    inTransaction = false;
+    await conn.execute('rollback');
+  };
   try {
-    await conn.execute(
-      `create or replace temp table _sm_land_files as
-       select replace(substr(filename, ${prefixLen}), '\\', '/') as file, size, md5(content) as md5, string_split(content, chr(10)) as lines
-       from read_text([${files.map((f) => lit(f.abs)).join(', ')}])`,
-    );
-    await conn.execute(
-      `create or replace temp table _sm_land_lines as
-       with l as (
-         select file, len(lines) as n, unnest(lines) as l0, generate_subscripts(lines, 1) - 1 as off from _sm_land_files
-       ), t as (
-         select file, off, if(ends_with(l0, chr(13)), l0[:-2], l0) as line from l
-         -- the empty string after the final newline is not a line
-         where not (off = n - 1 and l0 = '')
-       ), p as (
-         select file, off, line, if(json_valid(line), json_type(line), null) as doc_type from t
-       ), v as (
-         select file, off, line, doc_type,
-           if(doc_type = 'OBJECT', from_json(line, ${lit(struct)}), null) as j,
-           if(doc_type = 'OBJECT', json_type(line, ${paths}), null) as jt
-         from p
-       )
-       select file, off, line, j, ${reasonSql(fields)} as reason from v`,
-    );
-    const ins = await conn.execute(`insert into ${raw} (${columns.join(', ')}) select ${values.join(', ')} from _sm_land_lines where reason = ''`);
+    await conn.execute(filesSql(abs, prefixLen));
+    await begin();
+    try {
+      const ins = await conn.execute(fastInsertSql(`${q(schema)}.${q(topic)}`, abs, prefixLen, fields, topic, now));
+      await conn.execute(bookkeeping('f.n, 0'));
+      await conn.execute('commit');
+      inTransaction = false;
+      return { rows: ins.rowsAffected ?? 0, dead: 0, fast: true };
+    } catch {
+      if (inTransaction) await rollback();
+    }
+
+    await conn.execute(linesSql(abs, prefixLen));
+    await conn.execute(carefulOutSql(fields));
+    const columns = [...fields.map((f) => q(f.column)), '_topic', '_partition', '_offset', '_file', '_ingested_at'];
+    const values = [...fields.map((f) => q(f.field)), lit(topic), 'null', 'off', 'file', now];
+    await begin();
+    const ins = await conn.execute(`insert into ${q(schema)}.${q(topic)} (${columns.join(', ')}) select ${values.join(', ')} from _sm_land_out where reason = ''`);
     const dl = await conn.execute(
       `insert into ${q(schema)}.${q(DEAD_LETTER_TABLE)} (_topic, _partition, _offset, _file, raw_value, reason, _ingested_at)
-       select ${lit(topic)}, null, off, file, line, reason, ${now}::timestamp from _sm_land_lines where reason <> ''`,
+       select ${lit(topic)}, null, off, file, line, reason, ${now} from _sm_land_out where reason <> ''`,
     );
     await conn.execute(
-      `insert into ${q(schema)}.${q(LANDED_FILES_TABLE)}
-       select f.file, ${lit(topic)}, f.size, f.md5, coalesce(s.lines, 0), coalesce(s.dead, 0), ${now}::timestamp
-       from _sm_land_files f left join (select file, count(*) as lines, count(*) filter (where reason <> '') as dead from _sm_land_lines group by file) s using (file)`,
+      bookkeeping(`(select count(*) from _sm_land_out o where o.file = f.file), (select count(*) from _sm_land_out o where o.file = f.file and o.reason <> '')`),
     );
-    await conn.execute('drop table _sm_land_lines');
-    await conn.execute('drop table _sm_land_files');
     await conn.execute('commit');
-    return { rows: ins.rowsAffected ?? 0, dead: dl.rowsAffected ?? 0 };
+    inTransaction = false;
+    return { rows: ins.rowsAffected ?? 0, dead: dl.rowsAffected ?? 0, fast: false };
   } catch (e) {
-    await conn.execute('rollback').catch(() => undefined);
-    const names = files.length === 1 ? files[0]!.rel : `${files[0]!.rel} .. ${files[files.length - 1]!.rel} (${files.length} files)`;
+    if (inTransaction) await rollback().catch(() => undefined);
     throw new Error(`landing ${names} into ${schema}.${topic} failed, nothing of it landed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  } finally {
+    for (const t of ['_sm_land_files', '_sm_land_lines', '_sm_land_out']) await conn.execute(`drop table if exists ${t}`).catch(() => undefined);
   }
 }

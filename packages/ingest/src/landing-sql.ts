@@ -1,0 +1,79 @@
+/**
+ * SQL text for landing one batch of lake files of one topic on DuckDB. Pure: the effectful
+ * steps are in land-files-duckdb.ts. `_sm_land_files` holds the batch's files; the fast path
+ * inserts from `read_json` directly; the careful path numbers lines into `_sm_land_lines` and
+ * checks each with JSON functions into `_sm_land_out`, whose `reason` is '' for rows that land.
+ */
+import type { FieldMapping } from './raw-schema.ts';
+
+export const q = (id: string): string => `"${id.replace(/"/g, '""')}"`;
+export const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+/** The batch's files with size, modification time and number of lines (a last line without `\n` counts). */
+export function filesSql(absFiles: readonly string[], prefixLen: number): string {
+  return `create or replace temp table _sm_land_files as
+    select replace(substr(filename, ${prefixLen}), '\\', '/') as file, size, last_modified,
+      -- splitting is far faster in DuckDB than counting by replace(); the piece after a final newline is not a line
+      len(string_split(content, chr(10))) - (content = '' or ends_with(content, chr(10)))::int as n
+    from read_text([${absFiles.map(lit).join(', ')}])`;
+}
+
+/** Every line with its 0-based number; a trailing `\r` (CRLF files) is dropped; the empty string after the final newline is not a line. */
+export function linesSql(absFiles: readonly string[], prefixLen: number): string {
+  return `create or replace temp table _sm_land_lines as
+    with f as (select filename, string_split(content, chr(10)) as s from read_text([${absFiles.map(lit).join(', ')}])),
+    l as (select replace(substr(filename, ${prefixLen}), '\\', '/') as file, len(s) as n, unnest(s) as l0, generate_subscripts(s, 1) - 1 as off from f)
+    select file, off, if(ends_with(l0, chr(13)), l0[:-2], l0) as line, trim(line) = '' as blank
+    from l where not (off = n - 1 and l0 = '')
+    order by file, off`;
+}
+
+/**
+ * Fast path: DuckDB's JSON reader with the explicit schema straight into the raw table, its
+ * rows matched by position to (file, line number) pairs. The statement fails, and the batch
+ * takes the careful path, when the reader meets a line it cannot read, when a required field
+ * is missing or null, or when the positions do not match (a blank line, which the reader
+ * skips, shifts them; the file names then differ).
+ */
+export function fastInsertSql(target: string, absFiles: readonly string[], prefixLen: number, fields: readonly FieldMapping[], topic: string, now: string): string {
+  const columns = `{${fields.map((f) => `${lit(f.field)}: ${lit(f.type.toUpperCase())}`).join(', ')}}`;
+  const file = `replace(substr(r.filename, ${prefixLen}), '\\', '/')`;
+  const incomplete = fields.filter((f) => f.required).map((f) => `r.${q(f.field)} is null`);
+  const bad = [`p.file is null`, `r.filename is null`, `p.file <> ${file}`, ...incomplete].join(' or ');
+  return `insert into ${target} (${[...fields.map((f) => q(f.column)), '_topic', '_partition', '_offset', '_file', '_ingested_at'].join(', ')})
+    select ${[...fields.map((f) => `r.${q(f.field)}`), lit(topic), 'null', 'p.off', 'p.file', now].join(', ')}
+    from (select file, off from (select file, unnest(range(n)) as off from _sm_land_files) order by file, off) p
+    positional join read_json([${absFiles.map(lit).join(', ')}], format = 'newline_delimited', records = true, filename = true, columns = ${columns}) r
+    where if(${bad}, error('sm landing: fast path does not apply at ' || coalesce(p.file, ${file}) || ':' || coalesce(p.off, -1)), true)`;
+}
+
+/** Careful path: every line through DuckDB's JSON functions, so each bad line gets its own reason. */
+export function carefulOutSql(fields: readonly FieldMapping[]): string {
+  return `create or replace temp table _sm_land_out as
+    select file, off, line, ${fields.map((f) => `j[${lit(f.field)}] as ${q(f.field)}`).join(', ')}, if(blank, 'empty line', ${reasonSql(fields)}) as reason
+    from (${parsedSql(fields, 'select file, off, line, blank from _sm_land_lines')})`;
+}
+
+/** Adds `doc_type` (JSON type of the line, null when not JSON), `j` (typed struct) and `jt` (JSON type of each field). */
+function parsedSql(fields: readonly FieldMapping[], from: string): string {
+  const struct = `{${fields.map((f) => `${JSON.stringify(f.field)}: ${JSON.stringify(f.type.toUpperCase())}`).join(', ')}}`;
+  const paths = `[${fields.map((f) => lit(`$."${f.field}"`)).join(', ')}]`;
+  return `select *, if(doc_type = 'OBJECT', from_json(line, ${lit(struct)}), null) as j, if(doc_type = 'OBJECT', json_type(line, ${paths}), null) as jt
+    from (select *, if(json_valid(line) and trim(line) <> '', json_type(line), null) as doc_type from (${from}))`;
+}
+
+/**
+ * The reason a line cannot land, '' when it can. A field is of the wrong type when DuckDB's
+ * JSON cast (the one `read_json` uses) cannot turn it into the column type, so both paths
+ * accept the same lines: numbers in strings are read as numbers, for instance.
+ */
+export function reasonSql(fields: readonly FieldMapping[]): string {
+  const checks = fields.map((f, i) => {
+    const jt = `jt[${i + 1}]`;
+    const bad = `when j[${lit(f.field)}] is null then ${lit(`field ${f.field}: cannot read `)} || lower(${jt}) || ${lit(` as ${f.type}`)}`;
+    return f.required
+      ? `case when ${jt} is null then ${lit(`missing required field ${f.field}`)} when ${jt} = 'NULL' then ${lit(`required field ${f.field} is null`)} ${bad} end`
+      : `case when ${jt} is null or ${jt} = 'NULL' then null ${bad} end`;
+  });
+  return `case when doc_type is null then 'not valid JSON' when doc_type <> 'OBJECT' then 'not a JSON object: ' || lower(doc_type) else concat_ws('; ', ${checks.join(', ')}) end`;
+}
