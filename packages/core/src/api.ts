@@ -9,6 +9,7 @@ import { buildGraph, topoOrder, type Dag } from './graph/build-graph.ts';
 import { loadProjectCollecting, type LoadOptions, type LoadedProject } from './project/load-project.ts';
 import { ProjectRenderer, type CompiledProject } from './render/render-project.ts';
 import { TemplateRelation } from './render/relation.ts';
+import { RenderCache } from './render/render-cache.ts';
 import type { EventSink, NodeResult } from './run/events.ts';
 import { redact } from './run/redact.ts';
 import { runNodes } from './run/runner.ts';
@@ -37,6 +38,8 @@ export interface InvocationOptions extends LoadOptions {
   resourceTypes?: readonly ResourceType[] | undefined;
   onEvent?: EventSink | undefined;
   signal?: AbortSignal | undefined;
+  /** Render everything afresh instead of reusing target/.sm/render-cache.json. Default false. */
+  noCache?: boolean | undefined;
 }
 
 export interface Compilation {
@@ -83,7 +86,8 @@ export async function compile(opts: InvocationOptions, command: Command = 'compi
     ]);
   }
   const adapter = await factory();
-  const renderer = new ProjectRenderer(project, { dialect: adapter.dialect, invocationId, env: opts.env });
+  const cache = opts.noCache ? undefined : RenderCache.open(join(targetDir(project), '.sm', 'render-cache.json'), project);
+  const renderer = new ProjectRenderer(project, { dialect: adapter.dialect, invocationId, env: opts.env, cache });
   const compiled = renderer.renderAll();
   const { graph, diagnostics: graphDiags } = buildGraph(compiled.nodes);
   const diagnostics = [...compiled.diagnostics, ...graphDiags];
@@ -109,7 +113,8 @@ export async function compile(opts: InvocationOptions, command: Command = 'compi
   });
   const selected = topoOrder(graph, chosen);
   const c: Compilation = { project, compiled, graph, renderer, adapter, selected, diagnostics, invocationId };
-  writeCompileArtifacts(c, command);
+  writeCompileArtifacts(c, command, cache);
+  cache?.save(project.models.map((m) => m.uniqueId));
   return c;
 }
 
@@ -143,7 +148,7 @@ export function writeJsonAtomic(path: string, data: unknown): void {
   renameSync(tmp, path);
 }
 
-function writeCompileArtifacts(c: Compilation, command: Command): void {
+function writeCompileArtifacts(c: Compilation, command: Command, cache: RenderCache | undefined): void {
   const dir = targetDir(c.project);
   mkdirSync(dir, { recursive: true });
   const manifest = buildManifest(c.compiled, c.graph, c.invocationId, (n) => relationNameOf(c, n));
@@ -154,8 +159,13 @@ function writeCompileArtifacts(c: Compilation, command: Command): void {
     if (!('compiledCode' in n) || n.compiledCode === undefined) continue;
     const file = n.resourceType === 'test' && n.testMetadata ? `${n.originalFilePath}/${n.name}.sql` : n.originalFilePath;
     const abs = join(dir, 'compiled', c.project.config.name, file);
+    const text = `${redact(n.compiledCode, c.project.secrets)}\n`;
+    // Rewriting ten thousand unchanged files costs more than the whole warm compile.
+    const hash = createHash('sha1').update(text).digest('hex');
+    if (cache?.wasWritten(abs, hash) && existsSync(abs)) continue;
     mkdirSync(join(abs, '..'), { recursive: true });
-    writeFileSync(abs, `${redact(n.compiledCode, c.project.secrets)}\n`);
+    writeFileSync(abs, text);
+    cache?.markWritten(abs, hash);
   }
 }
 

@@ -6,6 +6,7 @@ import type { LoadedProject } from '../project/load-project.ts';
 import type { GraphNode, ModelNode, NodeConfig, SeedNode, SourceLocation, TestNode } from '../types.ts';
 import { BUILTIN_TEST_ARGS, BUILTIN_TEST_MACROS } from './builtin-tests.ts';
 import { addCompatFilters, DoExtension, installJinjaCompat, namespace, rewriteJinjaSyntax } from './jinja-compat.ts';
+import type { RenderCache } from './render-cache.ts';
 import { TemplateRelation } from './relation.ts';
 
 export interface RenderOptions {
@@ -15,6 +16,8 @@ export interface RenderOptions {
   /** Only these nodes need compiled SQL (selection); their ancestors' configs are still resolved. Default: all. */
   only?: ReadonlySet<string> | undefined;
   runStartedAt?: Date;
+  /** Reuse what earlier compiles rendered while inputs are unchanged. */
+  cache?: RenderCache | undefined;
   invocationId?: string;
   env?: NodeJS.ProcessEnv;
 }
@@ -45,6 +48,8 @@ interface Frame {
   refs: Set<string>;
   relation: Relation | undefined;
   ephemerals: Set<string>;
+  /** Read the environment or the clock: its output may differ next time, so it is not cached. */
+  volatile: boolean;
 }
 
 const MACRO_SIG = /\{%-?\s*(macro|test)\s+([A-Za-z_]\w*)\s*\(([^)]*)\)\s*-?%\}/g;
@@ -61,6 +66,7 @@ export class ProjectRenderer {
   readonly #opts: RenderOptions;
   readonly #byName = new Map<string, ModelNode | SeedNode>();
   readonly #sources = new Map<string, GraphNode>();
+  readonly #byId = new Map<string, GraphNode>();
   readonly #rendered = new Map<string, GraphNode>();
   readonly #ephemerals = new Map<string, string[]>();
   readonly #inProgress = new Set<string>();
@@ -78,6 +84,7 @@ export class ProjectRenderer {
     this.#opts = opts;
     installJinjaCompat();
     for (const n of [...project.models, ...project.seeds]) this.#byName.set(n.name, n);
+    for (const n of [...project.models, ...project.seeds, ...project.sources]) this.#byId.set(n.uniqueId, n);
     for (const s of project.sources) this.#sources.set(`${(s as { sourceName: string }).sourceName}.${s.name}`, s);
     this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
     this.env.addExtension('DoExtension', new DoExtension());
@@ -105,8 +112,13 @@ export class ProjectRenderer {
     g.project_name = this.project.config.name;
     g.execute = true;
     g.flags = {};
-    g.run_started_at = (this.#opts.runStartedAt ?? new Date()).toISOString();
-    g.invocation_id = this.#opts.invocationId ?? '';
+    const startedAt = (this.#opts.runStartedAt ?? new Date()).toISOString();
+    const volatile = <T>(v: T): T => {
+      if (self.#frame) self.#frame.volatile = true;
+      return v;
+    };
+    Object.defineProperty(g, 'run_started_at', { get: () => volatile(startedAt), configurable: true });
+    Object.defineProperty(g, 'invocation_id', { get: () => volatile(this.#opts.invocationId ?? ''), configurable: true });
     g.namespace = (kw?: Record<string, unknown>) => namespace(kw);
     g.ref = (...args: unknown[]) => this.#ref(args);
     g.source = (a: unknown, b: unknown) => this.#source(String(a), String(b));
@@ -116,6 +128,7 @@ export class ProjectRenderer {
       const f = this.#frame;
       if (!f || f.node.resourceType !== 'model') return false;
       if (f.config.materialized !== 'incremental') return false;
+      if (this.#incrementalNow === f.node.uniqueId) return true;
       return this.#opts.isIncremental?.(f.node as ModelNode) ?? false;
     };
     const config = (...args: unknown[]) => {
@@ -212,11 +225,19 @@ export class ProjectRenderer {
   }
 
   /** Render one model on demand (e.g. again with `is_incremental()` true at run time). */
-  renderModelSql(node: ModelNode): string {
+  renderModelSql(node: ModelNode, isIncremental = false): string {
     this.#rendered.delete(node.uniqueId);
-    const r = this.#renderModel(node) as ModelNode;
-    return r.compiledCode ?? '';
+    // Plan decides incrementality at run time; is_incremental() answers it for this render only.
+    this.#incrementalNow = isIncremental ? node.uniqueId : undefined;
+    try {
+      const r = this.#renderModel(node) as ModelNode;
+      return r.compiledCode ?? '';
+    } finally {
+      this.#incrementalNow = undefined;
+    }
   }
+
+  #incrementalNow: string | undefined;
 
   relationFor(node: GraphNode, config: NodeConfig): Relation {
     const t = this.project.target;
@@ -250,7 +271,10 @@ export class ProjectRenderer {
   #renderModel(m: ModelNode): GraphNode {
     const done = this.#rendered.get(m.uniqueId);
     if (done) return done;
-    const frame: Frame = { node: m, config: structuredCloneConfig(m.config), refs: new Set(), relation: undefined, ephemerals: new Set() };
+    const hit = this.#fromCache(m);
+    if (hit) return hit;
+    const diagsBefore = this.diagnostics.length;
+    const frame: Frame = { node: m, config: structuredCloneConfig(m.config), refs: new Set(), relation: undefined, ephemerals: new Set(), volatile: false };
     frame.relation = this.relationFor(m, frame.config);
     this.#inProgress.add(m.uniqueId);
     this.#stack.push(frame);
@@ -278,6 +302,55 @@ export class ProjectRenderer {
       compiledCode: ephemerals.length ? injectCtes(sql, ephemerals.map((id) => this.#cte(id))) : sql,
     };
     this.#rendered.set(m.uniqueId, r);
+    const cache = this.#opts.cache;
+    if (cache) {
+      if (frame.volatile || this.diagnostics.length > diagsBefore || m.config.materialized === 'incremental') cache.delete(m.uniqueId);
+      else {
+        const deps: Record<string, string> = {};
+        for (const id of nodes) deps[id] = this.#depSignature(id) ?? '';
+        cache.set(m.uniqueId, { checksum: m.checksum, sql, config: frame.config, relation: frame.relation!, deps, ephemerals: [...frame.ephemerals] });
+      }
+    }
+    return r;
+  }
+
+  /** What a dependency renders as in a referring model; undefined when it no longer exists or is mid-render. */
+  #depSignature(id: string): string | undefined {
+    const n = this.#nodeById(id);
+    if (!n) return undefined;
+    if (n.resourceType === 'source') return this.dialect.relationName(n.relation);
+    if (n.resourceType === 'seed') return this.dialect.relationName((this.#renderSeed(n) as SeedNode).relation);
+    if (this.#inProgress.has(id)) return undefined;
+    const r = this.#renderModel(n as ModelNode) as ModelNode;
+    return r.config.materialized === 'ephemeral' ? `ephemeral:${r.name}` : this.dialect.relationName(r.relation);
+  }
+
+  #fromCache(m: ModelNode): GraphNode | undefined {
+    // A cached render answered is_incremental() with false; an incremental re-render must not reuse it.
+    if (this.#incrementalNow === m.uniqueId) return undefined;
+    const e = this.#opts.cache?.get(m.uniqueId);
+    if (!e || e.checksum !== m.checksum) return undefined;
+    this.#inProgress.add(m.uniqueId);
+    try {
+      for (const [id, sig] of Object.entries(e.deps)) if (this.#depSignature(id) !== sig) return undefined;
+    } finally {
+      this.#inProgress.delete(m.uniqueId);
+    }
+    this.#bare.set(m.uniqueId, e.sql);
+    const ephemerals = this.#ephemeralClosure(new Set(e.ephemerals));
+    if (ephemerals.length) this.#ephemerals.set(m.uniqueId, ephemerals);
+    const nodes = Object.keys(e.deps);
+    const r: ModelNode = {
+      ...m,
+      config: e.config,
+      tags: tagsOf(e.config),
+      relation: e.relation,
+      refs: nodes.filter((n) => !n.startsWith('source.')).map((n) => ({ name: n.split('.').pop()! })),
+      sources: nodes.filter((n) => n.startsWith('source.')).map((n) => n.split('.').slice(2) as [string, string]),
+      dependsOn: { nodes, macros: [] },
+      compiledCode: ephemerals.length ? injectCtes(e.sql, ephemerals.map((id) => this.#cte(id))) : e.sql,
+    };
+    this.#rendered.set(m.uniqueId, r);
     return r;
   }
 
@@ -301,7 +374,7 @@ export class ProjectRenderer {
   #renderTest(t: TestNode): GraphNode {
     const done = this.#rendered.get(t.uniqueId);
     if (done) return done;
-    const frame: Frame = { node: t, config: structuredCloneConfig(t.config), refs: new Set(t.dependsOn.nodes), relation: undefined, ephemerals: new Set() };
+    const frame: Frame = { node: t, config: structuredCloneConfig(t.config), refs: new Set(t.dependsOn.nodes), relation: undefined, ephemerals: new Set(), volatile: false };
     this.#stack.push(frame);
     let sql = '';
     try {
@@ -376,8 +449,7 @@ export class ProjectRenderer {
   }
 
   #nodeById(id: string): GraphNode | undefined {
-    if (id.startsWith('source.')) return this.project.sources.find((s) => s.uniqueId === id);
-    return [...this.project.models, ...this.project.seeds].find((n) => n.uniqueId === id);
+    return this.#byId.get(id);
   }
 
   #relationOf(n: GraphNode): string {
@@ -482,6 +554,7 @@ export class ProjectRenderer {
 
   #envVar(name: string, dflt: unknown): unknown {
     const f = this.#frame;
+    if (f) f.volatile = true;
     if (/^(SM|DBT)_ENV_SECRET_/.test(name)) {
       this.diagnostics.push(
         diag('SM_ENV_VAR_MISSING', `Secret environment variable ${name} may only be used in profiles.yml, never in SQL`, f ? { file: f.node.originalFilePath } : undefined, { nodeId: f?.node.uniqueId }),

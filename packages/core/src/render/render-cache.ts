@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Relation } from '../adapter.ts';
+import type { LoadedProject } from '../project/load-project.ts';
+import type { NodeConfig } from '../types.ts';
+import { writeJsonFileAtomic } from '../util/write-json.ts';
+
+/**
+ * What rendering one model produced, reusable while its inputs are unchanged: its own file
+ * (checksum), everything global (project file, target, vars, macros: the cache key) and what
+ * each `ref()`/`source()` returned (checked again on use, so a changed alias upstream
+ * re-renders its dependents). Models that read the environment or the clock are never cached.
+ */
+export interface RenderCacheEntry {
+  checksum: string;
+  sql: string;
+  config: NodeConfig;
+  relation: Relation;
+  /** uniqueId -> what it rendered as (relation name or `ephemeral:<name>`). */
+  deps: Record<string, string>;
+  ephemerals: string[];
+}
+
+const VERSION = 1;
+
+export class RenderCache {
+  readonly path: string;
+  readonly key: string;
+  readonly #entries: Map<string, RenderCacheEntry>;
+  /** Compiled files as last written (path -> content hash), so unchanged ones are not rewritten. */
+  readonly #written: Map<string, string>;
+  #dirty = false;
+
+  constructor(path: string, key: string, entries: Map<string, RenderCacheEntry>, written = new Map<string, string>()) {
+    this.path = path;
+    this.key = key;
+    this.#entries = entries;
+    this.#written = written;
+  }
+
+  wasWritten(path: string, hash: string): boolean {
+    return this.#written.get(path) === hash;
+  }
+
+  markWritten(path: string, hash: string): void {
+    if (this.#written.get(path) === hash) return;
+    this.#written.set(path, hash);
+    this.#dirty = true;
+  }
+
+  /** Open the cache of a project; a cache written under another key (vars, target, macros...) starts empty. */
+  static open(path: string, project: LoadedProject): RenderCache {
+    const key = cacheKey(project);
+    if (existsSync(path)) {
+      try {
+        const data = JSON.parse(readFileSync(path, 'utf8')) as { version: number; key: string; entries: Record<string, RenderCacheEntry>; written?: Record<string, string> };
+        if (data.version === VERSION && data.key === key) return new RenderCache(path, key, new Map(Object.entries(data.entries)), new Map(Object.entries(data.written ?? {})));
+      } catch {
+        // A damaged cache is only a slower compile.
+      }
+    }
+    const c = new RenderCache(path, key, new Map());
+    c.#dirty = true;
+    return c;
+  }
+
+  get(id: string): RenderCacheEntry | undefined {
+    return this.#entries.get(id);
+  }
+
+  set(id: string, e: RenderCacheEntry): void {
+    this.#entries.set(id, e);
+    this.#dirty = true;
+  }
+
+  delete(id: string): void {
+    if (this.#entries.delete(id)) this.#dirty = true;
+  }
+
+  /** Keep only the ids still in the project, then write if anything changed. */
+  save(liveIds: Iterable<string>): void {
+    const live = new Set(liveIds);
+    for (const id of [...this.#entries.keys()]) if (!live.has(id)) this.delete(id);
+    if (!this.#dirty) return;
+    mkdirSync(dirname(this.path), { recursive: true });
+    writeJsonFileAtomic(this.path, { version: VERSION, key: this.key, entries: Object.fromEntries(this.#entries), written: Object.fromEntries(this.#written) });
+    this.#dirty = false;
+  }
+}
+
+function cacheKey(p: LoadedProject): string {
+  const h = createHash('sha256');
+  const t = p.target;
+  h.update(JSON.stringify({ v: VERSION, config: p.config, vars: p.vars, target: { type: t.type, name: t.name, schema: t.schema, database: t.database } }));
+  for (const m of p.macros) h.update(`\0${m.originalFilePath}\0${m.macroSql}`);
+  return h.digest('hex');
+}
