@@ -96,7 +96,12 @@ export interface Dialect {
   renameRelation(rel: Relation, kind: RelationKind, newIdentifier: string): string;
   insertInto(rel: Relation, columns: readonly string[], sql: string): string;
   deleteWhere(rel: Relation, predicate: string): string;
-  merge(target: Relation, sourceSql: string, uniqueKey: readonly string[], columns: readonly string[]): string;
+  /**
+   * `merge into target as sm_dest using (sourceSql) as sm_src` on the unique key. Optional
+   * `predicates` (incremental_predicates, written against `sm_dest`/`sm_src`) are added to the
+   * join condition so the warehouse can prune the target. Default: none.
+   */
+  merge(target: Relation, sourceSql: string, uniqueKey: readonly string[], columns: readonly string[], predicates?: readonly string[]): string;
   addColumn(rel: Relation, column: ColumnDef): string;
   dropColumn(rel: Relation, column: string): string;
   beginTransaction(): string;

@@ -64,9 +64,9 @@ export class BaseDialect implements Dialect {
     return `delete from ${this.relationName(rel)} where ${predicate}`;
   }
 
-  merge(target: Relation, sourceSql: string, uniqueKey: readonly string[], columns: readonly string[]): string {
+  merge(target: Relation, sourceSql: string, uniqueKey: readonly string[], columns: readonly string[], predicates: readonly string[] = []): string {
     const q = (c: string) => this.quoteIdentifier(c);
-    const on = uniqueKey.map((k) => `sm_dest.${q(k)} = sm_src.${q(k)}`).join(' and ');
+    const on = [...uniqueKey.map((k) => `sm_dest.${q(k)} = sm_src.${q(k)}`), ...predicates.map((p) => `(${p})`)].join(' and ');
     const set = columns.filter((c) => !uniqueKey.includes(c)).map((c) => `${q(c)} = sm_src.${q(c)}`).join(', ');
     const cols = columns.map(q).join(', ');
     const vals = columns.map((c) => `sm_src.${q(c)}`).join(', ');

@@ -24,9 +24,15 @@ export function tempRelation(rel: Relation, suffix: string): Relation {
   return { database: rel.database, schema: rel.schema, identifier: `${rel.identifier}__sm_${suffix}` };
 }
 
-/** True when the model will be built incrementally (exists as a table, not --full-refresh). */
+/**
+ * True when the model will be built incrementally: it exists as a table and neither the flag
+ * nor the model asks for a full refresh. A model's `full_refresh` config wins over the flag,
+ * as in dbt (`full_refresh: false` protects a table that cannot be rebuilt).
+ */
 export function isIncrementalRun(node: ModelNode, existing: RelationInfo | undefined, ctx: PlanContext): boolean {
-  return node.config.materialized === 'incremental' && !!existing && existing.kind === 'table' && !ctx.fullRefresh && node.config.full_refresh !== true;
+  if (node.config.materialized !== 'incremental' || !existing || existing.kind !== 'table') return false;
+  const fr = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : ctx.fullRefresh;
+  return !fr;
 }
 
 export function planView(node: ModelNode, sql: string, existing: RelationInfo | undefined, ctx: PlanContext): Step[] {
@@ -72,29 +78,58 @@ export function planTable(node: ModelNode, sql: string, existing: RelationInfo |
 
 export function uniqueKeyOf(node: ModelNode): string[] {
   const k = node.config.unique_key;
-  if (Array.isArray(k)) return k.map(String);
+  if (Array.isArray(k)) return k.map(String).map((s) => s.trim()).filter(Boolean);
   if (typeof k === 'string' && k) return k.split(',').map((s) => s.trim()).filter(Boolean);
   return [];
 }
 
+const STRATEGIES: readonly string[] = ['append', 'merge', 'delete+insert'];
+const SCHEMA_MODES: readonly string[] = ['ignore', 'fail', 'append_new_columns', 'sync_all_columns'];
+
+/**
+ * Config problems an incremental model can only show at run time (config() may set them), as a
+ * message that names the model and the fix; undefined when the config is usable.
+ */
+export function incrementalConfigError(node: ModelNode): string | undefined {
+  const c = node.config;
+  const where = `${node.name} (${node.originalFilePath})`;
+  if (c.incremental_strategy !== undefined && !STRATEGIES.includes(String(c.incremental_strategy))) {
+    return `${where}: incremental_strategy "${String(c.incremental_strategy)}" is not known. Use one of: ${STRATEGIES.join(', ')}.`;
+  }
+  if (c.on_schema_change !== undefined && !SCHEMA_MODES.includes(String(c.on_schema_change))) {
+    return `${where}: on_schema_change "${String(c.on_schema_change)}" is not known. Use one of: ${SCHEMA_MODES.join(', ')}.`;
+  }
+  if (c.incremental_strategy === 'delete+insert' && !uniqueKeyOf(node).length) {
+    return `${where}: incremental_strategy 'delete+insert' needs a unique_key (one column or a list) to know which rows to replace.`;
+  }
+  const p = c.incremental_predicates;
+  if (p !== undefined && !(Array.isArray(p) && p.every((x) => typeof x === 'string')) && typeof p !== 'string') {
+    return `${where}: incremental_predicates must be a list of SQL conditions, e.g. ["sm_dest.ts > now() - interval 3 day"].`;
+  }
+  return undefined;
+}
+
+/** The strategy used: the configured one, else merge with a key (delete+insert where merge is missing), else append. */
 export function strategyOf(node: ModelNode, ctx: PlanContext): IncrementalStrategy {
   const s = node.config.incremental_strategy;
-  if (s === 'append' || s === 'merge' || s === 'delete+insert') return s === 'merge' && !ctx.capabilities.supportsMerge ? 'delete+insert' : s;
   const key = uniqueKeyOf(node);
+  if (s === 'append') return 'append';
+  if (s === 'delete+insert') return s;
   if (!key.length) return 'append';
   return ctx.capabilities.supportsMerge ? 'merge' : 'delete+insert';
 }
 
+/** Predicates as written; dbt's aliases are accepted and mean the same as ours. */
+export function predicatesOf(node: ModelNode): string[] {
+  const p = node.config.incremental_predicates;
+  const list = Array.isArray(p) ? p.map(String) : typeof p === 'string' && p ? [p] : [];
+  return list.map((x) => x.replace(/\bDBT_INTERNAL_DEST\b/gi, 'sm_dest').replace(/\bDBT_INTERNAL_SOURCE\b/gi, 'sm_src'));
+}
+
 /** First step of an incremental run: stage the new rows where their columns can be read. */
-export function planIncrementalStage(node: ModelNode, sql: string, ctx: PlanContext): { staged: Relation; steps: Step[] } {
+export function planIncrementalStage(node: ModelNode, sql: string, ctx: PlanContext): { staged: Relation; statements: string[] } {
   const staged = tempRelation(node.relation, 'new');
-  return {
-    staged,
-    steps: [
-      { kind: 'sql', sql: ctx.dialect.dropRelation(staged, 'table') },
-      { kind: 'sql', sql: ctx.dialect.createTableAs(staged, sql) },
-    ],
-  };
+  return { staged, statements: [ctx.dialect.dropRelation(staged, 'table'), ctx.dialect.createTableAs(staged, sql)] };
 }
 
 export interface SchemaChange {
@@ -107,9 +142,17 @@ export function diffColumns(existing: readonly ColumnDef[], incoming: readonly C
   return { added: incoming.filter((c) => !has(existing, c)), removed: existing.filter((c) => !has(incoming, c)) };
 }
 
+/** A statement of an incremental apply; `countsRows` marks the ones whose affected rows are the model's rows. */
+export interface Statement {
+  sql: string;
+  countsRows?: boolean;
+}
+
 /**
- * Second step: apply the staged rows. Throws (a model error, not a crash) when
- * `on_schema_change: fail` meets a changed schema.
+ * Second step: apply the staged rows to the existing table. Throws (a model error, not a
+ * crash) when `on_schema_change: fail` meets a changed schema. The caller runs the stage,
+ * these statements and the drop of the staged relation in one transaction where the
+ * warehouse allows it, so the staged relation is never left visible.
  */
 export function planIncrementalApply(
   node: ModelNode,
@@ -117,12 +160,12 @@ export function planIncrementalApply(
   existingColumns: readonly ColumnDef[],
   incomingColumns: readonly ColumnDef[],
   ctx: PlanContext,
-): Step[] {
+): Statement[] {
   const d = ctx.dialect;
   const rel = node.relation;
   const osc = (node.config.on_schema_change ?? 'ignore') as OnSchemaChange;
   const change = diffColumns(existingColumns, incomingColumns);
-  const stmts: string[] = [];
+  const out: Statement[] = [];
   let columns = existingColumns.filter((c) => incomingColumns.some((i) => i.name.toLowerCase() === c.name.toLowerCase())).map((c) => c.name);
   if (change.added.length || change.removed.length) {
     if (osc === 'fail') {
@@ -131,27 +174,27 @@ export function planIncrementalApply(
       );
     }
     if (osc === 'append_new_columns' || osc === 'sync_all_columns') {
-      for (const c of change.added) stmts.push(d.addColumn(rel, c));
+      for (const c of change.added) out.push({ sql: d.addColumn(rel, c) });
       columns = [...columns, ...change.added.map((c) => c.name)];
     }
-    if (osc === 'sync_all_columns') for (const c of change.removed) stmts.push(d.dropColumn(rel, c.name));
+    if (osc === 'sync_all_columns') for (const c of change.removed) out.push({ sql: d.dropColumn(rel, c.name) });
   }
   const src = `select * from ${d.relationName(staged)}`;
   const strategy = strategyOf(node, ctx);
   const key = uniqueKeyOf(node);
-  const predicates = Array.isArray(node.config.incremental_predicates) ? (node.config.incremental_predicates as string[]) : [];
-  if (strategy === 'merge' && key.length) {
-    stmts.push(d.merge(rel, src, key, columns));
-  } else if (strategy === 'delete+insert' && key.length) {
+  const predicates = predicatesOf(node);
+  if (strategy === 'merge') {
+    out.push({ sql: d.merge(rel, src, key, columns, predicates), countsRows: true });
+  } else if (strategy === 'delete+insert') {
     const q = (c: string) => d.quoteIdentifier(c);
     const keyTuple = key.length === 1 ? q(key[0]!) : `(${key.map(q).join(', ')})`;
-    const extra = predicates.length ? ` and ${predicates.join(' and ')}` : '';
-    stmts.push(d.deleteWhere(rel, `${keyTuple} in (select ${key.map(q).join(', ')} from ${d.relationName(staged)})${extra}`));
-    stmts.push(d.insertInto(rel, columns, src));
+    // The delete has no alias in every dialect: predicates name the target by its full name.
+    const target = d.relationName(rel);
+    const extra = predicates.map((p) => ` and (${p.replace(/\bsm_dest\b/g, target)})`).join('');
+    out.push({ sql: d.deleteWhere(rel, `${keyTuple} in (select ${key.map(q).join(', ')} from ${d.relationName(staged)})${extra}`) });
+    out.push({ sql: d.insertInto(rel, columns, src), countsRows: true });
   } else {
-    stmts.push(d.insertInto(rel, columns, src));
+    out.push({ sql: d.insertInto(rel, columns, src), countsRows: true });
   }
-  const drop = d.dropRelation(staged, 'table');
-  if (ctx.capabilities.supportsTransactionalDdl) return [{ kind: 'transaction', statements: stmts }, { kind: 'sql', sql: drop }];
-  return [...stmts.map((s) => ({ kind: 'sql' as const, sql: s })), { kind: 'sql', sql: drop }];
+  return out;
 }
