@@ -91,4 +91,75 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
     }
   });
 
+  targetOptions(
+    ingest
+      .command('kafka')
+      .description('consume Eventsim topics from Kafka into raw tables: at least once, idempotent, offsets committed after the rows land')
+      .requiredOption('--brokers <list>', 'bootstrap brokers, host:port[,host:port]')
+      .option('--group <id>', 'consumer group: processes in one group share the partitions', 'sm-ingest')
+      .option('--topics <list>', 'topics to land', 'listen_events,page_view_events,auth_events,status_change_events')
+      .option('--topic-prefix <prefix>', 'Kafka topic = prefix + topic', '')
+      .option('--schema <name>', 'schema of the raw tables', 'raw')
+      .option('--once', 'drain the lag present at start, then exit (what an Airflow task runs)')
+      .option('--batch-size <n>', 'records per batch and transaction', '20000')
+      .option('--batch-ms <ms>', 'land a non-empty batch at least this often', '1000'),
+  ).action(async (flags: TargetFlags & { brokers: string; group: string; topics: string; topicPrefix: string; schema: string; once?: boolean; batchSize: string; batchMs: string }) => {
+    const { ingestKafka, TOPICS } = await import('@sm/ingest');
+    const topics = flags.topics.split(',').map((t) => t.trim()).filter(Boolean);
+    const unknown = topics.filter((t) => !(TOPICS as readonly string[]).includes(t));
+    if (unknown.length) throw usageError(`Unknown topic ${unknown.join(', ')}; the raw tables are ${TOPICS.join(', ')}`);
+    const projectDir = resolve(flags.projectDir);
+    const { session } = await openTarget({ projectDir, profilesDir: flags.profilesDir, target: flags.target, adapters: builtinAdapters });
+    const json = flags.logFormat === 'json';
+    try {
+      const conn = await session.acquire();
+      const r = await ingestKafka({
+        brokers: flags.brokers.split(',').map((b) => b.trim()).filter(Boolean),
+        groupId: flags.group,
+        topics: topics as never,
+        topicPrefix: flags.topicPrefix,
+        connection: conn,
+        schema: flags.schema,
+        once: !!flags.once,
+        batchSize: parsePositive(flags.batchSize, '--batch-size'),
+        batchMs: parsePositive(flags.batchMs, '--batch-ms'),
+        signal: ctx.signal,
+        onProgress: (p) =>
+          ctx.output.out(json ? JSON.stringify({ event: 'ingest_progress', ...p }) : `landed ${p.rows} rows (${p.deadLetters} dead letters, ${p.replayed} replayed), lag ${p.lag}, ${Math.round(p.recordsPerSecond)} records/s`),
+        onWarning: (m) => ctx.output.err(json ? JSON.stringify({ event: 'ingest_warning', message: m }) : `warning: ${m}`),
+      });
+      session.release(conn);
+      ctx.output.out(json ? JSON.stringify({ event: 'ingest_finished', ...r }) : `Done: ${r.rows} rows, ${r.deadLetters} dead letters, ${r.replayed} replayed, stopped by ${r.stoppedBy}`);
+    } finally {
+      await session.close();
+    }
+  });
+
+  ingest
+    .command('produce')
+    .description('write generated Eventsim events straight to Kafka (no key, JSON values)')
+    .requiredOption('--brokers <list>', 'bootstrap brokers, host:port[,host:port]')
+    .option('--users <n>', 'simulated people', '200')
+    .option('--start <date>', 'start (inclusive, UTC)', '2026-11-01')
+    .option('--end <date>', 'end (exclusive, UTC)', '2026-11-02')
+    .option('--seed <n>', 'random seed', '42')
+    .option('--partitions <n>', 'partitions of topics created', '3')
+    .option('--topic-prefix <prefix>', 'Kafka topic = prefix + topic', '')
+    .option('--realtime', 'send each event when its timestamp comes round instead of as fast as possible')
+    .action(async (flags: { brokers: string; users: string; start: string; end: string; seed: string; partitions: string; topicPrefix: string; realtime?: boolean }) => {
+      const { generateEvents, produceEvents } = await import('@sm/ingest');
+      const start = parseDate(flags.start, '--start');
+      const end = parseDate(flags.end, '--end');
+      if (end <= start) throw usageError('--end must be after --start');
+      const events = generateEvents({ users: parsePositive(flags.users, '--users'), start, end, seed: parsePositive(flags.seed, '--seed') });
+      const r = await produceEvents({
+        brokers: flags.brokers.split(',').map((b) => b.trim()).filter(Boolean),
+        events,
+        pace: flags.realtime ? 'realtime' : 'fast',
+        partitions: parsePositive(flags.partitions, '--partitions'),
+        topicPrefix: flags.topicPrefix,
+        signal: ctx.signal,
+      });
+      ctx.output.out(`Produced ${r.sent} messages: ${Object.entries(r.byTopic).map(([t, n]) => `${t}=${n}`).join(' ')}`);
+    });
 }
