@@ -14,6 +14,8 @@ export interface LandFilesOptions {
   readonly topics?: readonly Topic[];
   /** Upper bound of bytes read per transaction; bounds memory. Default 64 MiB (a single larger file is still one transaction). */
   readonly batchBytes?: number;
+  /** Called after each batch has committed, e.g. for progress output. */
+  readonly onBatch?: (batch: { topic: Topic; files: number; rows: number; deadLetters: number }) => void;
 }
 
 export interface LandFilesResult {
@@ -72,6 +74,7 @@ export async function landFilesDuckDb(conn: Connection, opts: LandFilesOptions):
       counts[topic] += r.rows;
       deadLetters += r.dead;
       if (!r.fast) carefulBatches++;
+      opts.onBatch?.({ topic, files: batch.length, rows: r.rows, deadLetters: r.dead });
     }
   }
   return { counts, deadLetters, skippedFiles, carefulBatches };

@@ -201,6 +201,25 @@ describe('generateEvents routing and sessions', () => {
   });
 });
 
+describe('generateEvents activity', () => {
+  it('follows a daily cycle in local time and is quieter at weekends', () => {
+    const byLocalHour = new Array<number>(24).fill(0);
+    let weekday = 0;
+    let weekend = 0;
+    // Two full weeks from a Monday, so each weekday occurs equally often.
+    for (const { topic, event } of generateEvents({ users: 100, start: '2024-06-03', end: '2024-06-17', seed: 5 })) {
+      if (topic !== 'page_view_events') continue;
+      const local = new Date((event.ts as number) + Math.round((event.lon as number) / 15) * 3_600_000);
+      byLocalHour[local.getUTCHours()]!++;
+      if (local.getUTCDay() === 0 || local.getUTCDay() === 6) weekend++;
+      else weekday++;
+    }
+    const sum = (hours: number[]) => hours.reduce((a, h) => a + byLocalHour[h]!, 0);
+    expect(sum([15, 16, 17, 18, 19])).toBeGreaterThan(2 * sum([1, 2, 3, 4, 5]));
+    expect(weekend / 4).toBeLessThan((weekday / 10) * 0.9);
+  });
+});
+
 /** Page views grouped by session id, in time order. */
 function sessions(): Map<number, Ev[]> {
   const m = new Map<number, Ev[]>();

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDuckDbAdapter } from '@sm/adapter-duckdb';
@@ -52,6 +54,42 @@ describe('landFilesDuckDb on a generated lake', () => {
     const again = await landFilesDuckDb(conn, { lakeDir: lake });
     expect(again.counts).toEqual({ listen_events: 0, page_view_events: 0, auth_events: 0, status_change_events: 0 });
     expect(again.skippedFiles).toBe(written.files.length);
+    for (const t of TOPICS) expect(await count(`select count(*) n from raw.${t}`), t).toBe(written.counts[t]);
+  });
+
+  it('survives SIGKILL mid-way: every landed file is whole, and a rerun converges to the generated counts', async () => {
+    const db = join(tmp(), 'crash.duckdb');
+    const child = spawn(process.execPath, [fileURLToPath(new URL('./land-child.ts', import.meta.url)), lake, db], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    const exited = new Promise<NodeJS.Signals | null>((res) => child.on('exit', (_code, signal) => res(signal)));
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      // A few batches in: the next one is most likely mid-transaction when the signal lands.
+      if (out.split('\n').length > 4) child.kill('SIGKILL');
+    });
+    expect(await exited).toBe('SIGKILL');
+    expect(out).not.toContain('done');
+
+    await session.close();
+    session = await createDuckDbAdapter().connect({ type: 'duckdb', name: 'crash', schema: 'main', threads: 1, path: db }, { projectDir: tmpdir() });
+    conn = await session.acquire();
+    const landedRows = async () => {
+      let n = 0;
+      for (const t of TOPICS) n += await count(`select count(*) n from raw.${t}`);
+      return n;
+    };
+    const partial = await landedRows();
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(Object.values(written.counts).reduce((a, b) => a + b, 0));
+    for (const t of TOPICS) {
+      const torn = await conn.execute(
+        `select f.file, f.lines, count(r._offset) as n from raw._sm_landed_files f left join raw.${t} r on r._file = f.file where f.topic = '${t}' group by all having count(r._offset) <> f.lines
+         union all select r._file, null, count(*) from raw.${t} r anti join raw._sm_landed_files f on f.file = r._file group by all`,
+      );
+      expect(torn.rows, t).toEqual([]);
+    }
+    const rerun = await landFilesDuckDb(conn, { lakeDir: lake });
+    expect(rerun.skippedFiles).toBeGreaterThan(0);
     for (const t of TOPICS) expect(await count(`select count(*) n from raw.${t}`), t).toBe(written.counts[t]);
   });
 
