@@ -193,7 +193,9 @@ async function landBatch(conn: Connection, schema: string, topic: Topic, lakeDir
     return { rows: ins.rowsAffected ?? 0, dead: dl.rowsAffected ?? 0, fast: false };
   } catch (e) {
     if (inTransaction) await rollback().catch(() => undefined);
-    throw new Error(`landing ${names} into ${schema}.${topic} failed, nothing of it landed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    const msg = e instanceof Error ? e.message : String(e);
+    const hint = /UTF-8/.test(msg) ? ' Lake files must be UTF-8 text: re-encode the file or move it out of the lake, then load again.' : '';
+    throw new Error(`landing ${names} into ${schema}.${topic} failed, nothing of it landed: ${msg}${hint}`, { cause: e });
   } finally {
     for (const t of ['_sm_land_files', '_sm_land_lines', '_sm_land_out']) await conn.execute(`drop table if exists ${t}`).catch(() => undefined);
   }

@@ -177,7 +177,7 @@ describe('landFilesDuckDb with bad input', () => {
     const broken = 'auth_events/year=2024/month=06/day=01/hour=01/part-00000.json';
     mkdirSync(join(lake, broken, '..'), { recursive: true });
     writeFileSync(join(lake, broken), Buffer.concat([Buffer.from(serializeEvent(good) + '\n'), Buffer.from([0xff, 0xfe, 0x0a])]));
-    await expect(landFilesDuckDb(conn, { lakeDir: lake })).rejects.toThrow(/hour=01\/part-00000\.json.*nothing of it landed.*UTF-8/s);
+    await expect(landFilesDuckDb(conn, { lakeDir: lake })).rejects.toThrow(/hour=01\/part-00000\.json.*nothing of it landed.*UTF-8.*must be UTF-8 text/s);
     expect(await count(`select count(*) n from raw.auth_events`)).toBe(0);
     expect(await count(`select count(*) n from raw.dead_letters`)).toBe(0);
     expect(await count(`select count(*) n from raw._sm_landed_files`)).toBe(0);
