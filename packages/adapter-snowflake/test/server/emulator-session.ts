@@ -1,4 +1,4 @@
-import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
+import { LIST, listValue, VARCHAR, type DuckDBConnection, type DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { EmulatorError, fromDuckDb, unsupported } from './emulator-error.ts';
 import { dmlResult, encodeResult, statusResult, type EncodedResult } from './result-encoder.ts';
 import { statementTypes, translate, type ObjectName, type Plan } from './sql-translator.ts';
@@ -177,8 +177,21 @@ export class EmulatorSession {
     }
   }
 
-  /** One prepared statement, executed once per bound row inside a transaction: all rows or none. */
+  /**
+   * Array binds insert all rows or none. The shape the adapter emits, `insert into t (cols)
+   * values (?, ...)`, becomes one statement over unnested lists (cast to the column types on
+   * insert); any other shape runs once per row in a transaction.
+   */
   async #arrayInsert(sql: string, columns: DuckDBValue[][]): Promise<number> {
+    const m = /^(INSERT INTO [\s\S]+?\([\s\S]*?\))\s*VALUES\s*\(\s*((?:\?|\$\d+)(?:\s*,\s*(?:\?|\$\d+))*)\s*\)\s*$/.exec(sql);
+    if (m && m[2]!.split(',').length === columns.length) {
+      const select = columns.map((_c, i) => `UNNEST($${i + 1})`).join(', ');
+      const lists = columns.map((c) => listValue(c.map((v) => (v === null ? null : String(v)))));
+      const reader = await this.#conn.runAndReadAll(`${m[1]} SELECT ${select}`, lists, columns.map(() => LIST(VARCHAR))).catch((e: unknown) => {
+        throw fromDuckDb(e);
+      });
+      return Number(reader.rowsChanged);
+    }
     const rows = columns[0]?.length ?? 0;
     const stmt = await this.#conn.prepare(sql).catch((e: unknown) => {
       throw fromDuckDb(e);
