@@ -1,9 +1,11 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Connection } from '@sm/core';
-import { DEAD_LETTER_COLUMNS, DEAD_LETTER_TABLE, RAW_SCHEMA, TOPICS, TOPIC_FIELDS, rawColumns } from './raw-schema.ts';
+import { DEAD_LETTER_COLUMNS, DEAD_LETTER_TABLE, RAW_SCHEMA, TOPICS, rawColumns } from './raw-schema.ts';
 import type { Topic } from './raw-schema.ts';
-import { carefulOutSql, fastInsertSql, filesSql, linesSql, lit, q } from './landing-sql.ts';
+import { landBatch } from './land-batch-duckdb.ts';
+import type { LakeFile } from './land-batch-duckdb.ts';
+import { q } from './landing-sql.ts';
 
 export interface LandFilesOptions {
   /** Lake root laid out as `<topic>/year=/month=/day=/hour=/*.json` (what `writeLake` writes). */
@@ -46,7 +48,7 @@ const LAKE_FILE = /\.(json|jsonl|ndjson)$/;
  * relative to the lake) or a dead letter with the raw line and the reason: empty, not JSON,
  * not an object, a required field missing or null, or a field DuckDB's JSON cast cannot read
  * as its column type (the same rules as `read_json`: `"12"` reads as a number, `1.5` rounds
- * into an integer column). Files must be UTF-8; a file that is not fails its batch, naming it.
+ * into an integer column), or not UTF-8.
  */
 export async function landFilesDuckDb(conn: Connection, opts: LandFilesOptions): Promise<LandFilesResult> {
   const schema = opts.schema ?? RAW_SCHEMA;
@@ -70,7 +72,7 @@ export async function landFilesDuckDb(conn: Connection, opts: LandFilesOptions):
       else throw new Error(`${f.rel} was landed before with ${prior} bytes and now has ${f.size}; lake files must not change once landed. Write new data to a new file, or delete its rows and its entry in ${schema}.${LANDED_FILES_TABLE} to land it again.`);
     }
     for (const batch of batches(todo, opts.batchBytes ?? 64 * 1024 * 1024)) {
-      const r = await landBatch(conn, schema, topic, lakeDir, batch);
+      const r = await landBatch(conn, { schema, topic, lakeDir, landedTable: LANDED_FILES_TABLE }, batch);
       counts[topic] += r.rows;
       deadLetters += r.dead;
       if (!r.fast) carefulBatches++;
@@ -80,12 +82,6 @@ export async function landFilesDuckDb(conn: Connection, opts: LandFilesOptions):
   return { counts, deadLetters, skippedFiles, carefulBatches };
 }
 
-interface LakeFile {
-  readonly abs: string;
-  /** Relative to the lake root with `/` separators: the `_file` value and the bookkeeping key. */
-  readonly rel: string;
-  readonly size: number;
-}
 
 function isDir(p: string): boolean {
   try {
@@ -103,7 +99,8 @@ function listFiles(lakeDir: string, topic: Topic): LakeFile[] {
   for (const e of readdirSync(root, { recursive: true, withFileTypes: true })) {
     if (!e.isFile() || !LAKE_FILE.test(e.name)) continue;
     const abs = join(e.parentPath, e.name);
-    out.push({ abs, rel: relative(lakeDir, abs).split(sep).join('/'), size: statSync(abs).size });
+    const st = statSync(abs);
+    out.push({ abs, rel: relative(lakeDir, abs).split(sep).join('/'), size: st.size, mtimeMs: st.mtimeMs });
   }
   return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
 }
@@ -136,67 +133,4 @@ async function ensureTables(conn: Connection, schema: string, topics: readonly T
 async function landedFiles(conn: Connection, schema: string): Promise<Map<string, number>> {
   const res = await conn.execute(`select file, size from ${q(schema)}.${q(LANDED_FILES_TABLE)}`);
   return new Map(res.rows.map((r) => [String(r.file), Number(r.size)]));
-}
-
-/**
- * Lands one batch in one transaction: rows, dead letters and bookkeeping. DuckDB's JSON
- * reader is several times faster than per-line JSON functions but stops at the first bad line
- * and does not number lines, so it is tried first (see `fastInsertSql`); a batch it cannot
- * take whole is rolled back and landed line by line instead.
- */
-async function landBatch(conn: Connection, schema: string, topic: Topic, lakeDir: string, files: readonly LakeFile[]): Promise<{ rows: number; dead: number; fast: boolean }> {
-  const fields = TOPIC_FIELDS[topic];
-  const abs = files.map((f) => f.abs);
-  const prefixLen = lakeDir.length + 2; // 1-based, past the separator
-  const now = `${lit(new Date().toISOString().replace('T', ' ').replace('Z', ''))}::timestamp`;
-  const names = files.length === 1 ? files[0]!.rel : `${files[0]!.rel} .. ${files[files.length - 1]!.rel} (${files.length} files)`;
-  const bookkeeping = (counts: string) =>
-    `insert into ${q(schema)}.${q(LANDED_FILES_TABLE)} (file, topic, size, last_modified, lines, dead_letters, landed_at)
-     select f.file, ${lit(topic)}, f.size, f.last_modified, ${counts}, ${now} from _sm_land_files f`;
-  let inTransaction = false;
-  const begin = async () => {
-    await conn.execute('begin transaction');
-    inTransaction = true;
-  };
-  const rollback = async () => {
-    inTransaction = false;
-    await conn.execute('rollback');
-  };
-  try {
-    await conn.execute(filesSql(abs, prefixLen));
-    await begin();
-    try {
-      const ins = await conn.execute(fastInsertSql(`${q(schema)}.${q(topic)}`, abs, prefixLen, fields, topic, now));
-      await conn.execute(bookkeeping('f.n, 0'));
-      await conn.execute('commit');
-      inTransaction = false;
-      return { rows: ins.rowsAffected ?? 0, dead: 0, fast: true };
-    } catch {
-      if (inTransaction) await rollback();
-    }
-
-    await conn.execute(linesSql(abs, prefixLen));
-    await conn.execute(carefulOutSql(fields));
-    const columns = [...fields.map((f) => q(f.column)), '_topic', '_partition', '_offset', '_file', '_ingested_at'];
-    const values = [...fields.map((f) => q(f.field)), lit(topic), 'null', 'off', 'file', now];
-    await begin();
-    const ins = await conn.execute(`insert into ${q(schema)}.${q(topic)} (${columns.join(', ')}) select ${values.join(', ')} from _sm_land_out where reason = ''`);
-    const dl = await conn.execute(
-      `insert into ${q(schema)}.${q(DEAD_LETTER_TABLE)} (_topic, _partition, _offset, _file, raw_value, reason, _ingested_at)
-       select ${lit(topic)}, null, off, file, line, reason, ${now} from _sm_land_out where reason <> ''`,
-    );
-    await conn.execute(
-      bookkeeping(`(select count(*) from _sm_land_out o where o.file = f.file), (select count(*) from _sm_land_out o where o.file = f.file and o.reason <> '')`),
-    );
-    await conn.execute('commit');
-    inTransaction = false;
-    return { rows: ins.rowsAffected ?? 0, dead: dl.rowsAffected ?? 0, fast: false };
-  } catch (e) {
-    if (inTransaction) await rollback().catch(() => undefined);
-    const msg = e instanceof Error ? e.message : String(e);
-    const hint = /UTF-8/.test(msg) ? ' Lake files must be UTF-8 text: re-encode the file or move it out of the lake, then load again.' : '';
-    throw new Error(`landing ${names} into ${schema}.${topic} failed, nothing of it landed: ${msg}${hint}`, { cause: e });
-  } finally {
-    for (const t of ['_sm_land_files', '_sm_land_lines', '_sm_land_out']) await conn.execute(`drop table if exists ${t}`).catch(() => undefined);
-  }
 }

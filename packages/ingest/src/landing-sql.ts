@@ -23,7 +23,7 @@ export function linesSql(absFiles: readonly string[], prefixLen: number): string
   return `create or replace temp table _sm_land_lines as
     with f as (select filename, string_split(content, chr(10)) as s from read_text([${absFiles.map(lit).join(', ')}])),
     l as (select replace(substr(filename, ${prefixLen}), '\\', '/') as file, len(s) as n, unnest(s) as l0, generate_subscripts(s, 1) - 1 as off from f)
-    select file, off, if(ends_with(l0, chr(13)), l0[:-2], l0) as line, trim(line) = '' as blank
+    select file, off, if(ends_with(l0, chr(13)), l0[:-2], l0) as line, trim(line) = '' as blank, null::varchar as pre_reason
     from l where not (off = n - 1 and l0 = '')
     order by file, off`;
 }
@@ -47,11 +47,12 @@ export function fastInsertSql(target: string, absFiles: readonly string[], prefi
     where if(${bad}, error('sm landing: fast path does not apply at ' || coalesce(p.file, ${file}) || ':' || coalesce(p.off, -1)), true)`;
 }
 
-/** Careful path: every line through DuckDB's JSON functions, so each bad line gets its own reason. */
+/** Careful path: every line through DuckDB's JSON functions, so each bad line gets its own reason. `pre_reason` is a reason found before SQL (not UTF-8). */
 export function carefulOutSql(fields: readonly FieldMapping[]): string {
   return `create or replace temp table _sm_land_out as
-    select file, off, line, ${fields.map((f) => `j[${lit(f.field)}] as ${q(f.field)}`).join(', ')}, if(blank, 'empty line', ${reasonSql(fields)}) as reason
-    from (${parsedSql(fields, 'select file, off, line, blank from _sm_land_lines')})`;
+    select file, off, line, ${fields.map((f) => `j[${lit(f.field)}] as ${q(f.field)}`).join(', ')},
+      coalesce(pre_reason, if(blank, 'empty line', ${reasonSql(fields)})) as reason
+    from (${parsedSql(fields, 'select file, off, line, blank, pre_reason from _sm_land_lines')})`;
 }
 
 /** Adds `doc_type` (JSON type of the line, null when not JSON), `j` (typed struct) and `jt` (JSON type of each field). */
@@ -59,7 +60,7 @@ function parsedSql(fields: readonly FieldMapping[], from: string): string {
   const struct = `{${fields.map((f) => `${JSON.stringify(f.field)}: ${JSON.stringify(f.type.toUpperCase())}`).join(', ')}}`;
   const paths = `[${fields.map((f) => lit(`$."${f.field}"`)).join(', ')}]`;
   return `select *, if(doc_type = 'OBJECT', from_json(line, ${lit(struct)}), null) as j, if(doc_type = 'OBJECT', json_type(line, ${paths}), null) as jt
-    from (select *, if(json_valid(line) and trim(line) <> '', json_type(line), null) as doc_type from (${from}))`;
+    from (select *, if(pre_reason is null and json_valid(line) and trim(line) <> '', json_type(line), null) as doc_type from (${from}))`;
 }
 
 /**

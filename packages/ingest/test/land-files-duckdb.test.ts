@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createDuckDbAdapter } from '@sm/adapter-duckdb';
 import type { AdapterSession, Connection } from '@sm/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TOPICS, landFilesDuckDb, serializeEvent, writeLake } from '../src/index.ts';
+import { TOPICS, landFilesDuckDb, rawColumns, serializeEvent, writeLake } from '../src/index.ts';
 import type { WriteLakeResult } from '../src/index.ts';
 
 let session: AdapterSession;
@@ -172,20 +172,40 @@ describe('landFilesDuckDb with bad input', () => {
     expect(landed.rows.map((x) => [Number(x._offset), x.zip])).toEqual([[0, '74105'], [4, '74105'], [5, '74105']]);
   });
 
-  it('lands nothing of a batch that fails, names the file, and lands it once fixed', async () => {
+  it('dead-letters lines that are not UTF-8 with their bytes visible, and lands the rest', async () => {
     const lake = plantLake();
-    const broken = 'auth_events/year=2024/month=06/day=01/hour=01/part-00000.json';
-    mkdirSync(join(lake, broken, '..'), { recursive: true });
-    writeFileSync(join(lake, broken), Buffer.concat([Buffer.from(serializeEvent(good) + '\n'), Buffer.from([0xff, 0xfe, 0x0a])]));
-    await expect(landFilesDuckDb(conn, { lakeDir: lake })).rejects.toThrow(/hour=01\/part-00000\.json.*nothing of it landed.*UTF-8.*must be UTF-8 text/s);
-    expect(await count(`select count(*) n from raw.auth_events`)).toBe(0);
-    expect(await count(`select count(*) n from raw.dead_letters`)).toBe(0);
-    expect(await count(`select count(*) n from raw._sm_landed_files`)).toBe(0);
-
-    writeFileSync(join(lake, broken), serializeEvent(good) + '\n');
+    const latin1 = 'auth_events/year=2024/month=06/day=01/hour=01/part-00000.json';
+    mkdirSync(join(lake, latin1, '..'), { recursive: true });
+    const badBytes = Buffer.from([0x7b, 0x22, 0x63, 0x69, 0x74, 0x79, 0x22, 0x3a, 0x22, 0x4d, 0xfc, 0x6e, 0x22, 0x7d]); // {"city":"M\xfcn"} in Latin-1
+    writeFileSync(join(lake, latin1), Buffer.concat([Buffer.from(serializeEvent(good) + '\n'), badBytes, Buffer.from('\n' + serializeEvent(good) + '\n')]));
     const r = await landFilesDuckDb(conn, { lakeDir: lake });
-    expect(r.counts.auth_events).toBe(4);
-    expect(await count(`select count(*) n from raw._sm_landed_files`)).toBe(2);
+    expect(r.counts.auth_events).toBe(3 + 2);
+    expect(r.deadLetters).toBe(planted.length + 1);
+    const dl = await conn.execute(`select _offset, raw_value, reason from raw.dead_letters where _file = '${latin1}'`);
+    expect(dl.rows).toEqual([{ _offset: 1n, raw_value: badBytes.toString('latin1'), reason: expect.stringMatching(/^not valid UTF-8/) }]);
+    expect(Buffer.from(String(dl.rows[0]!.raw_value), 'latin1')).toEqual(badBytes);
+    const landed = await conn.execute(`select _offset from raw.auth_events where _file = '${latin1}' order by 1`);
+    expect(landed.rows).toEqual([{ _offset: 0n }, { _offset: 2n }]);
+    expect((await landFilesDuckDb(conn, { lakeDir: lake })).skippedFiles).toBe(2);
+  });
+
+  it('lands nothing of a batch that fails, names its file, keeps earlier batches, and lands it once fixed', async () => {
+    const lake = plantLake();
+    const second = 'auth_events/year=2024/month=06/day=01/hour=01/part-00000.json';
+    mkdirSync(join(lake, second, '..'), { recursive: true });
+    writeFileSync(join(lake, second), [good, { ...good, city: 'Nowhere' }, good].map(serializeEvent).join('\n') + '\n');
+    // A table someone created with a constraint the second file breaks: its insert fails part-way through.
+    await conn.execute(`create schema raw`);
+    await conn.execute(`create table raw.auth_events (${rawColumns('auth_events').map((c) => `"${c.name}" ${c.type}`).join(', ')}, check (city <> 'Nowhere'))`);
+    await expect(landFilesDuckDb(conn, { lakeDir: lake, batchBytes: 1 })).rejects.toThrow(/landing auth_events\/year=2024\/month=06\/day=01\/hour=01\/part-00000\.json into raw\.auth_events failed, nothing of it landed: .*CHECK/s);
+    expect(await count(`select count(*) n from raw.auth_events where _file = '${second}'`)).toBe(0);
+    expect(await count(`select count(*) n from raw.dead_letters where _file = '${second}'`)).toBe(0);
+    expect(await count(`select count(*) n from raw._sm_landed_files where file = '${second}'`)).toBe(0);
+    expect(await count(`select count(*) n from raw.auth_events where _file = '${rel}'`)).toBe(3);
+
+    writeFileSync(join(lake, second), [good, good].map(serializeEvent).join('\n') + '\n');
+    const r = await landFilesDuckDb(conn, { lakeDir: lake });
+    expect([r.counts.auth_events, r.skippedFiles]).toEqual([2, 1]);
   });
 
   it('refuses a landed file that changed instead of landing its lines twice', async () => {

@@ -1,0 +1,174 @@
+import { isUtf8 } from 'node:buffer';
+import { readFileSync } from 'node:fs';
+import type { Connection } from '@sm/core';
+import { carefulOutSql, fastInsertSql, filesSql, linesSql, lit, q } from './landing-sql.ts';
+import { DEAD_LETTER_TABLE, TOPIC_FIELDS } from './raw-schema.ts';
+import type { Topic } from './raw-schema.ts';
+
+/** A lake file to land. */
+export interface LakeFile {
+  readonly abs: string;
+  /** Relative to the lake root with `/` separators: the `_file` value and the bookkeeping key. */
+  readonly rel: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+export interface BatchTarget {
+  readonly schema: string;
+  readonly topic: Topic;
+  readonly lakeDir: string;
+  /** Bookkeeping table of landed files. */
+  readonly landedTable: string;
+}
+
+export interface BatchResult {
+  rows: number;
+  dead: number;
+  /** The whole batch went through DuckDB's JSON reader. */
+  fast: boolean;
+}
+
+const NOT_UTF8 = 'not valid UTF-8 (raw_value shows each byte as one Latin-1 character)';
+
+/**
+ * Lands one batch of files of one topic in one transaction: rows, dead letters and
+ * bookkeeping. DuckDB's JSON reader is several times faster than per-line JSON functions but
+ * stops at the first bad line and does not number lines, so it is tried first (see
+ * `fastInsertSql`); a batch it cannot take whole is rolled back and landed line by line.
+ * Files that are not UTF-8 (DuckDB's text reader refuses them) are split off and landed one
+ * by one from lines read here, their undecodable lines becoming dead letters.
+ */
+export async function landBatch(conn: Connection, t: BatchTarget, files: readonly LakeFile[]): Promise<BatchResult> {
+  const fields = TOPIC_FIELDS[t.topic];
+  const abs = files.map((f) => f.abs);
+  const prefixLen = t.lakeDir.length + 2; // 1-based, past the separator
+  const now = `${lit(new Date().toISOString().replace('T', ' ').replace('Z', ''))}::timestamp`;
+  const tx = transaction(conn);
+  try {
+    try {
+      await conn.execute(filesSql(abs, prefixLen));
+    } catch (e) {
+      const notUtf8 = /UTF-8/.test(String(e)) ? files.filter((f) => !isUtf8(readFileSync(f.abs))) : [];
+      if (!notUtf8.length || !conn.append) throw e;
+      const result: BatchResult = { rows: 0, dead: 0, fast: false };
+      const rest = files.filter((f) => !notUtf8.includes(f));
+      const parts = [...(rest.length ? [() => landBatch(conn, t, rest)] : []), ...notUtf8.map((f) => () => landNonUtf8File(conn, t, f, now))];
+      for (const part of parts) {
+        const r = await part();
+        result.rows += r.rows;
+        result.dead += r.dead;
+      }
+      return result;
+    }
+    await tx.begin();
+    try {
+      const ins = await conn.execute(fastInsertSql(`${q(t.schema)}.${q(t.topic)}`, abs, prefixLen, fields, t.topic, now));
+      await conn.execute(bookkeeping(t, now, 'f.n, 0'));
+      await tx.commit();
+      return { rows: ins.rowsAffected ?? 0, dead: 0, fast: true };
+    } catch {
+      await tx.rollback();
+    }
+    await conn.execute(linesSql(abs, prefixLen));
+    return await landCheckedLines(conn, t, now, tx);
+  } catch (e) {
+    await tx.rollback().catch(() => undefined);
+    throw batchError(t, files, e);
+  } finally {
+    for (const name of ['_sm_land_files', '_sm_land_lines', '_sm_land_out']) await conn.execute(`drop table if exists ${name}`).catch(() => undefined);
+  }
+}
+
+/** The careful path from `_sm_land_lines` and `_sm_land_files`, in one transaction. */
+async function landCheckedLines(conn: Connection, t: BatchTarget, now: string, tx: Transaction): Promise<BatchResult> {
+  const fields = TOPIC_FIELDS[t.topic];
+  await conn.execute(carefulOutSql(fields));
+  const columns = [...fields.map((f) => q(f.column)), '_topic', '_partition', '_offset', '_file', '_ingested_at'];
+  const values = [...fields.map((f) => q(f.field)), lit(t.topic), 'null', 'off', 'file', now];
+  await tx.begin();
+  const ins = await conn.execute(`insert into ${q(t.schema)}.${q(t.topic)} (${columns.join(', ')}) select ${values.join(', ')} from _sm_land_out where reason = ''`);
+  const dl = await conn.execute(
+    `insert into ${q(t.schema)}.${q(DEAD_LETTER_TABLE)} (_topic, _partition, _offset, _file, raw_value, reason, _ingested_at)
+     select ${lit(t.topic)}, null, off, file, line, reason, ${now} from _sm_land_out where reason <> ''`,
+  );
+  await conn.execute(
+    bookkeeping(t, now, `(select count(*) from _sm_land_out o where o.file = f.file), (select count(*) from _sm_land_out o where o.file = f.file and o.reason <> '')`),
+  );
+  await tx.commit();
+  return { rows: ins.rowsAffected ?? 0, dead: dl.rowsAffected ?? 0, fast: false };
+}
+
+/** One file DuckDB cannot read as text: lines split and checked for UTF-8 here, then bulk-appended and checked as usual. */
+async function landNonUtf8File(conn: Connection, t: BatchTarget, f: LakeFile, now: string): Promise<BatchResult> {
+  const tx = transaction(conn);
+  const buf = readFileSync(f.abs);
+  const rows: [string, number, string, boolean, string | null][] = [];
+  for (let start = 0, off = 0; start < buf.length; off++) {
+    let end = buf.indexOf(10, start);
+    if (end < 0) end = buf.length;
+    const line = buf.subarray(start, end > start && buf[end - 1] === 13 ? end - 1 : end);
+    if (isUtf8(line)) {
+      const s = line.toString('utf8');
+      rows.push([f.rel, off, s, s.trim() === '', null]);
+    } else rows.push([f.rel, off, line.toString('latin1'), false, NOT_UTF8]);
+    start = end + 1;
+  }
+  try {
+    await conn.execute(
+      `create or replace temp table _sm_land_files as select ${lit(f.rel)} as file, ${f.size}::bigint as size, make_timestamp(${Math.round(f.mtimeMs * 1000)}::bigint) as last_modified, ${rows.length}::bigint as n`,
+    );
+    await conn.execute(`create or replace temp table _sm_land_lines (file varchar, off bigint, line varchar, blank boolean, pre_reason varchar)`);
+    await conn.append!({ database: 'temp', schema: 'main', identifier: '_sm_land_lines' }, [
+      { name: 'file', type: 'varchar' },
+      { name: 'off', type: 'bigint' },
+      { name: 'line', type: 'varchar' },
+      { name: 'blank', type: 'boolean' },
+      { name: 'pre_reason', type: 'varchar' },
+    ], rows);
+    return await landCheckedLines(conn, t, now, tx);
+  } catch (e) {
+    await tx.rollback().catch(() => undefined);
+    throw batchError(t, [f], e);
+  } finally {
+    for (const name of ['_sm_land_files', '_sm_land_lines', '_sm_land_out']) await conn.execute(`drop table if exists ${name}`).catch(() => undefined);
+  }
+}
+
+function bookkeeping(t: BatchTarget, now: string, counts: string): string {
+  return `insert into ${q(t.schema)}.${q(t.landedTable)} (file, topic, size, last_modified, lines, dead_letters, landed_at)
+    select f.file, ${lit(t.topic)}, f.size, f.last_modified, ${counts}, ${now} from _sm_land_files f`;
+}
+
+interface Transaction {
+  begin(): Promise<void>;
+  commit(): Promise<void>;
+  /** Rolls back if a transaction is open; a no-op otherwise. */
+  rollback(): Promise<void>;
+}
+
+function transaction(conn: Connection): Transaction {
+  let open = false;
+  return {
+    async begin() {
+      await conn.execute('begin transaction');
+      open = true;
+    },
+    async commit() {
+      await conn.execute('commit');
+      open = false;
+    },
+    async rollback() {
+      if (!open) return;
+      open = false;
+      await conn.execute('rollback');
+    },
+  };
+}
+
+function batchError(t: BatchTarget, files: readonly LakeFile[], e: unknown): Error {
+  if (e instanceof Error && e.message.startsWith('landing ')) return e;
+  const names = files.length === 1 ? files[0]!.rel : `${files[0]!.rel} .. ${files[files.length - 1]!.rel} (${files.length} files)`;
+  const msg = e instanceof Error ? e.message : String(e);
+  return new Error(`landing ${names} into ${t.schema}.${t.topic} failed, nothing of it landed: ${msg}`, { cause: e });
+}
