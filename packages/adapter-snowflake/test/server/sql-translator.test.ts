@@ -21,6 +21,7 @@ const pairs: [string, string][] = [
   ['insert into "A"."B"."C" ("ID") values (?)', 'INSERT INTO "A"."B"."C" ("ID") VALUES (?)'],
   ['delete from "A"."B"."C" where "ID" in (select "ID" from x) -- comment kept', 'DELETE FROM "A"."B"."C" WHERE "ID" IN (SELECT "ID" FROM X) -- comment kept'],
   ['begin transaction', 'BEGIN TRANSACTION'],
+  ['select seq4() as i from table(generator(rowcount => 10))', 'SELECT (row_number() OVER () - 1) AS I FROM range(10)'],
   ['drop table if exists "A"."B"."C"', 'DROP TABLE IF EXISTS "A"."B"."C"'],
 ];
 

@@ -57,9 +57,10 @@ export function translate(sql: string, ctx: NameContext): Plan {
   if (sig.some((t) => t.kind === 'punct' && t.text === ';')) throw unsupported('multiple statements in one request', sql);
   mapTypes(sig);
   rewriteInformationSchema(sig, ctx);
+  rewriteGenerator(sig);
   const w = (i: number) => (sig[i]?.kind === 'word' ? sig[i]!.text : '');
   const first = w(0);
-  const out = () => render(tokens);
+  const out = () => render(tokens).trimEnd();
 
   if (first === 'SELECT' || first === 'WITH' || (sig[0]?.kind === 'punct' && sig[0].text === '(')) {
     if (first === 'SELECT' && w(1) === 'SYSTEM$WAIT') return { kind: 'wait', seconds: Number(sig[3]?.text ?? '0') };
@@ -260,4 +261,21 @@ function snowflakeTypeCase(col: string): string {
     WHEN ${col} = 'BLOB' THEN 'BINARY'
     WHEN ${col} IN ('BOOLEAN','DATE','TIME') THEN ${col}
     ELSE 'VARIANT' END`;
+}
+
+/** `table(generator(rowcount => n))` and `seq4()`/`seq8()`, Snowflake's row generator, as DuckDB's range. */
+function rewriteGenerator(sig: Token[]): void {
+  for (let k = 0; k < sig.length; k++) {
+    const t = sig[k]!;
+    if (isWord(t, 'SEQ1', 'SEQ2', 'SEQ4', 'SEQ8') && sig[k + 1]?.text === '(' && sig[k + 2]?.text === ')') {
+      t.text = '(row_number() OVER () - 1)';
+      sig[k + 1]!.text = sig[k + 2]!.text = '';
+    }
+    const shape = ['TABLE', '(', 'GENERATOR', '(', 'ROWCOUNT', '=', '>'];
+    if (shape.every((w, i) => sig[k + i]?.text === w) && sig[k + 7]?.kind === 'number' && sig[k + 8]?.text === ')' && sig[k + 9]?.text === ')') {
+      const n = sig[k + 7]!.text;
+      for (let m = k; m <= k + 9; m++) sig[m]!.text = '';
+      t.text = `range(${n})`;
+    }
+  }
 }
