@@ -35,6 +35,7 @@ export interface LandFilesResult {
 export const LANDED_FILES_TABLE = '_sm_landed_files';
 
 const LAKE_FILE = /\.(json|jsonl|ndjson)$/;
+
 /**
  * Lands Eventsim JSON-lines files from a lake into `<schema>.<topic>` raw tables on DuckDB,
  * with DuckDB's own readers and JSON functions in SQL (no row-by-row inserts).
@@ -67,7 +68,7 @@ export async function landFilesDuckDb(conn: Connection, opts: LandFilesOptions):
     const todo: LakeFile[] = [];
     for (const f of listFiles(lakeDir, topic)) {
       const prior = landed.get(f.rel);
-      if (!prior) todo.push(f);
+      if (prior === undefined) todo.push(f);
       else if (prior === f.size) skippedFiles++;
       else throw new Error(`${f.rel} was landed before with ${prior} bytes and now has ${f.size}; lake files must not change once landed. Write new data to a new file, or delete its rows and its entry in ${schema}.${LANDED_FILES_TABLE} to land it again.`);
     }
@@ -81,7 +82,6 @@ export async function landFilesDuckDb(conn: Connection, opts: LandFilesOptions):
   }
   return { counts, deadLetters, skippedFiles, carefulBatches };
 }
-
 
 function isDir(p: string): boolean {
   try {

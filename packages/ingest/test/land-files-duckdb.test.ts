@@ -208,6 +208,17 @@ describe('landFilesDuckDb with bad input', () => {
     expect([r.counts.auth_events, r.skippedFiles]).toEqual([2, 1]);
   });
 
+  it('lands an empty file once and skips it on replay', async () => {
+    const lake = plantLake();
+    const empty = 'auth_events/year=2024/month=06/day=01/hour=02/part-00000.json';
+    mkdirSync(join(lake, empty, '..'), { recursive: true });
+    writeFileSync(join(lake, empty), '');
+    await landFilesDuckDb(conn, { lakeDir: lake });
+    const landed = await conn.execute(`select size, lines, dead_letters from raw._sm_landed_files where file = '${empty}'`);
+    expect(landed.rows).toEqual([{ size: 0n, lines: 0n, dead_letters: 0n }]);
+    expect((await landFilesDuckDb(conn, { lakeDir: lake })).skippedFiles).toBe(2);
+  });
+
   it('refuses a landed file that changed instead of landing its lines twice', async () => {
     const lake = plantLake();
     await landFilesDuckDb(conn, { lakeDir: lake });
