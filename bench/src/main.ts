@@ -1,0 +1,81 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { benchConfig } from './bench-config.ts';
+import { printScenario, type ScenarioResult } from './results.ts';
+import { compileScenario } from './scenario-compile.ts';
+import { overheadScenario } from './scenario-overhead.ts';
+import { streamifyScenario } from './scenario-streamify.ts';
+import { BENCH_DIR, findDbtCore, findDbtFusion, findSm } from './tools.ts';
+
+/**
+ * `pnpm bench [--quick] [--only compile,overhead,streamify]`: runs each scenario, prints
+ * figures and ratios, writes bench/out/results.json. Every ratio compares two measurements
+ * of this same invocation; a tool that is missing is reported as "not run", never as a figure.
+ */
+async function main(argv: string[]): Promise<number> {
+  const quick = argv.includes('--quick');
+  const onlyAt = argv.indexOf('--only');
+  const only = onlyAt >= 0 ? new Set(argv[onlyAt + 1]?.split(',')) : undefined;
+  const cfg = benchConfig(quick);
+  mkdirSync(cfg.workDir, { recursive: true });
+  const log = (line: string) => console.log(line);
+
+  const tools = { sm: findSm(), dbt: findDbtCore(), fusion: findDbtFusion() };
+  const machine = machineInfo();
+  log(`sm bench (${quick ? 'quick' : 'full'}) on ${machine.cpuModel}, ${machine.cpus} cpus, ${machine.memoryGb} GB, node ${process.version}`);
+  for (const t of Object.values(tools)) log(`  ${t.name}: ${t.available ? t.version : `not available: ${t.reason}`}`);
+
+  const scenarios: ScenarioResult[] = [];
+  const started = Date.now();
+  const want = (id: string) => !only || only.has(id);
+  if (want('compile')) {
+    log('\ncompile ...');
+    scenarios.push(await compileScenario(cfg, tools, log));
+  }
+  if (want('overhead')) {
+    log('\nper-model overhead ...');
+    scenarios.push(await overheadScenario(cfg, tools, log));
+  }
+  if (want('streamify')) {
+    log('\nstreamify ...');
+    scenarios.push(await streamifyScenario(cfg, tools.sm, log));
+  }
+  for (const s of scenarios) printScenario(s, log);
+
+  const ratios = scenarios.flatMap((s) => s.ratios);
+  const notRun = scenarios.flatMap((s) => s.notRun);
+  const targets = ratios.filter((r) => r.target);
+  log(`\n${ratios.length} ratios, ${targets.filter((r) => r.met).length}/${targets.length} targets met, ${notRun.length} not run; ${((Date.now() - started) / 1000).toFixed(0)} s`);
+
+  const out = join(BENCH_DIR, 'out', 'results.json');
+  const result = {
+    date: new Date().toISOString(),
+    command: `pnpm bench${argv.length ? ' ' + argv.join(' ') : ''}`,
+    machine,
+    tools: Object.fromEntries(Object.values(tools).map((t) => [t.name, t.available ? { version: t.version } : { notAvailable: t.reason }])),
+    config: { ...cfg, repsSlow: cfg.compileSizes.map((n) => ({ models: n, reps: cfg.repsSlow(n) })) },
+    scenarios,
+  };
+  writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
+  log(`wrote ${out}`);
+  return 0;
+}
+
+function machineInfo() {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  return {
+    cpus: cpus().length,
+    cpuModel: /model name\s*:\s*(.+)/.exec(cpuinfo)?.[1] ?? 'unknown',
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (e) => {
+    console.error(e);
+    process.exitCode = 1;
+  },
+);

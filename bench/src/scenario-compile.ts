@@ -1,0 +1,118 @@
+import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { BenchConfig } from './bench-config.ts';
+import { generateProject } from './gen-project.ts';
+import { timeOk, type CommandSpec } from './measure.ts';
+import { measurement, newScenario, type Measurement, type ScenarioResult } from './results.ts';
+import type { Tool } from './tools.ts';
+
+interface Tools {
+  sm: Tool;
+  dbt: Tool;
+  fusion: Tool;
+}
+
+/**
+ * Compile at N models: sm compile cold (no target/, so no render cache) and warm, against
+ * dbt parse / dbt compile without and with partial parsing, each tool in its own copy of the
+ * same generated directory. On the largest size also `run -s one_model`.
+ */
+export async function compileScenario(cfg: BenchConfig, tools: Tools, log: (s: string) => void): Promise<ScenarioResult> {
+  const s = newScenario('compile', 'Compile: sm vs dbt on generated projects');
+  const largest = Math.max(...cfg.compileSizes);
+  for (const n of cfg.compileSizes) {
+    const base = join(cfg.workDir, `compile-${n}`);
+    const plan = generateProject(join(base, 'src'), { models: n, seed: 1 });
+    const oneModel = plan.models.find((m) => m.layer === 'staging')!.name;
+    const reps = { fast: cfg.repsFast, slow: cfg.repsSlow(n) };
+    const byId = new Map<string, Measurement>();
+    const record = (m: Measurement) => {
+      s.measurements.push(m);
+      byId.set(m.id, m);
+      log(`  ${m.tool} ${m.what}: ${m.medianMs.toFixed(0)} ms`);
+    };
+
+    for (const tool of [tools.sm, tools.dbt, tools.fusion]) {
+      if (!tool.available) {
+        s.notRun.push({ what: `${tool.name} at ${n} models`, reason: tool.reason });
+        continue;
+      }
+      const dir = join(base, tool.name);
+      rmSync(dir, { recursive: true, force: true });
+      cpSync(join(base, 'src'), dir, { recursive: true });
+      const cmd = (args: string[]) => tool.command(args, dir);
+      const cold = () => rmSync(join(dir, 'target'), { recursive: true, force: true });
+      try {
+        if (tool.name === 'sm') {
+          record(await repeat(`sm-compile-cold-${n}`, 'sm', `compile ${n} models, cold`, reps.fast, cmd(['compile', '--project-dir', '.']), cold));
+          record(await repeat(`sm-compile-warm-${n}`, 'sm', `compile ${n} models, warm`, reps.fast, cmd(['compile', '--project-dir', '.'])));
+        } else {
+          const t = tool.name;
+          record(await repeat(`${t}-parse-cold-${n}`, t, `parse ${n} models, no partial parse`, reps.slow, cmd(['parse', '--no-partial-parse']), cold));
+          await timeOk(cmd(['parse'])); // leaves partial_parse.msgpack for the warm runs
+          record(await repeat(`${t}-parse-warm-${n}`, t, `parse ${n} models, partial parse`, reps.slow, cmd(['parse'])));
+          record(await repeat(`${t}-compile-cold-${n}`, t, `compile ${n} models, no partial parse`, reps.slow, cmd(['compile', '--no-partial-parse']), cold));
+          await timeOk(cmd(['parse']));
+          record(await repeat(`${t}-compile-warm-${n}`, t, `compile ${n} models, partial parse`, reps.slow, cmd(['compile'])));
+        }
+        if (n === largest && tool.name !== 'dbt-fusion') {
+          await setupRaw(dir);
+          const args = tool.name === 'sm' ? ['run', '--project-dir', '.', '-s', oneModel] : ['run', '-s', oneModel];
+          if (tool.name === 'sm') {
+            record(await repeat(`sm-one-cold-${n}`, 'sm', `run -s one_model of ${n}, cold`, reps.fast, cmd(args), cold));
+          }
+          record(await repeat(`${tool.name}-one-warm-${n}`, tool.name, `run -s one_model of ${n}, warm`, tool.name === 'sm' ? reps.fast : reps.slow, cmd(args)));
+        }
+      } catch (e) {
+        s.notRun.push({ what: `${tool.name} at ${n} models`, reason: `failed: ${(e as Error).message}` });
+      }
+    }
+
+    const ratio = (id: string, label: string, slow: string, fast: string, meaning: string, target?: number) => {
+      const a = byId.get(slow);
+      const b = byId.get(fast);
+      if (!a || !b) return;
+      const value = a.medianMs / b.medianMs;
+      s.ratios.push({ id, label, value, unit: '×', meaning, ...(target ? { target: `≥ ${target}×`, met: value >= target } : {}) });
+    };
+    const t50 = n >= 10_000 ? 50 : undefined;
+    for (const t of ['dbt-core', 'dbt-fusion']) {
+      ratio(`${t}-parse-cold/sm-cold-${n}`, `${n}: ${t} parse / sm compile (cold)`, `${t}-parse-cold-${n}`, `sm-compile-cold-${n}`, `how many times longer ${t} takes to parse than sm to compile, both without caches`);
+      ratio(`${t}-compile-cold/sm-cold-${n}`, `${n}: ${t} compile / sm compile (cold)`, `${t}-compile-cold-${n}`, `sm-compile-cold-${n}`, `same work (render every node to SQL), no caches`, t === 'dbt-core' ? t50 : 1);
+      ratio(`${t}-compile-warm/sm-warm-${n}`, `${n}: ${t} compile / sm compile (warm)`, `${t}-compile-warm-${n}`, `sm-compile-warm-${n}`, `same work, nothing changed since the last run: partial parse vs render cache`, t === 'dbt-core' ? t50 : 1);
+    }
+    const warm = byId.get(`sm-compile-warm-${n}`);
+    if (warm && n >= 10_000) {
+      s.ratios.push({ id: `sm-warm-abs-${n}`, label: `${n}: sm compile warm, absolute`, value: warm.medianMs, unit: 'ms', meaning: 'wall time of a warm compile, including Node startup', target: '< 1000 ms', met: warm.medianMs < 1000 });
+    }
+    ratio(`sm-compile-cold/sm-one-cold-${n}`, `${n}: sm compile all / sm run -s one (cold)`, `sm-compile-cold-${n}`, `sm-one-cold-${n}`, '> 1 means running one model costs less than compiling the project');
+    ratio(`sm-compile-warm/sm-one-warm-${n}`, `${n}: sm compile all / sm run -s one (warm)`, `sm-compile-warm-${n}`, `sm-one-warm-${n}`, '> 1 means running one model costs less than compiling the project');
+    ratio(`dbt-one/sm-one-${n}`, `${n}: dbt run -s one / sm run -s one (warm)`, `dbt-core-one-warm-${n}`, `sm-one-warm-${n}`, 'one model of a large project, both with their caches');
+  }
+  return s;
+}
+
+async function repeat(id: string, tool: string, what: string, reps: number, spec: CommandSpec, before?: () => void): Promise<Measurement> {
+  const runs: number[] = [];
+  const peaks: (number | undefined)[] = [];
+  for (let i = 0; i < reps; i++) {
+    before?.();
+    const r = await timeOk(spec);
+    runs.push(r.wallMs);
+    peaks.push(r.peakRssMb);
+  }
+  return measurement(id, tool, what, runs, peaks);
+}
+
+/** The raw tables the generated sources point at, so a staging model can run. */
+async function setupRaw(dir: string): Promise<void> {
+  const file = join(dir, 'bench.duckdb');
+  rmSync(file, { force: true });
+  rmSync(file + '.wal', { force: true });
+  const db = await DuckDBInstance.create(file);
+  const con = await db.connect();
+  await con.run(readFileSync(join(dir, 'bench_setup.sql'), 'utf8'));
+  con.closeSync();
+  db.closeSync();
+}
