@@ -17,7 +17,7 @@ import { selectNodes, type SelectionState } from './select/select.ts';
 import type { GraphNode, ResourceType } from './types.ts';
 import { readSelectors } from './select/selectors-file.ts';
 
-export type Command = 'compile' | 'run' | 'seed' | 'test' | 'build' | 'ls' | 'show';
+export type Command = 'compile' | 'run' | 'seed' | 'test' | 'build' | 'snapshot' | 'ls' | 'show';
 
 /** Options of one invocation. Nothing here is process-wide: two projects can run in one process. */
 export interface InvocationOptions extends LoadOptions {
@@ -67,7 +67,9 @@ const COMMAND_TYPES: Record<Command, readonly ResourceType[] | undefined> = {
   compile: undefined,
   ls: undefined,
   show: undefined,
-  run: ['model', 'snapshot'],
+  // As in dbt: `run` builds models; snapshots run with `snapshot` and `build`.
+  run: ['model'],
+  snapshot: ['snapshot'],
   seed: ['seed'],
   test: ['test', 'unit_test'],
   build: ['model', 'seed', 'test', 'snapshot', 'unit_test'],
@@ -199,7 +201,7 @@ function configHash(config: unknown): string {
 }
 
 /** Execute a command over the selection: run, seed, test or build. */
-export async function execute(opts: InvocationOptions, command: 'run' | 'seed' | 'test' | 'build'): Promise<RunOutcome> {
+export async function execute(opts: InvocationOptions, command: 'run' | 'seed' | 'test' | 'build' | 'snapshot'): Promise<RunOutcome> {
   const t0 = performance.now();
   const c = await compile(opts, command);
   const sink: EventSink = opts.onEvent ?? (() => undefined);
@@ -246,6 +248,7 @@ export const run = (o: InvocationOptions) => execute(o, 'run');
 export const seed = (o: InvocationOptions) => execute(o, 'seed');
 export const test = (o: InvocationOptions) => execute(o, 'test');
 export const build = (o: InvocationOptions) => execute(o, 'build');
+export const snapshot = (o: InvocationOptions) => execute(o, 'snapshot');
 
 /** Connect to the target without compiling models (for ingestion and `sm debug`). */
 export async function openTarget(opts: Pick<InvocationOptions, 'projectDir' | 'profilesDir' | 'target' | 'vars' | 'env' | 'adapters'>): Promise<{

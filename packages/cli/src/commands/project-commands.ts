@@ -47,7 +47,7 @@ function usage(message: string): Error {
   return Object.assign(new Error(message), { kind: 'SmProjectError', diagnostics: [{ code: 'SM_USAGE', severity: 'error', message }] });
 }
 
-function runCommand(program: Command, ctx: CliContext, name: 'run' | 'seed' | 'test' | 'build', description: string): void {
+function runCommand(program: Command, ctx: CliContext, name: 'run' | 'seed' | 'test' | 'build' | 'snapshot', description: string): void {
   const cmd = selectionOptions(commonOptions(program.command(name).description(description)))
     .option('--threads <n>', 'how many nodes at once (default: the target\'s threads)')
     .option('--fail-fast', 'stop at the first failure')
@@ -67,6 +67,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
   runCommand(program, ctx, 'run', 'build the selected models in dependency order');
   runCommand(program, ctx, 'seed', 'load the CSV seeds');
   runCommand(program, ctx, 'test', 'run data tests and unit tests');
+  runCommand(program, ctx, 'snapshot', 'record type-2 history of the selected snapshots');
   runCommand(program, ctx, 'build', 'seeds, models and tests in DAG order; a failing test skips what depends on its node');
 
   selectionOptions(commonOptions(program.command('compile').description('render every selected node to target/compiled (no warehouse needed)')))

@@ -10,7 +10,8 @@ import { resolveTarget } from './profiles.ts';
 import { readProjectFile } from './project-file.ts';
 import { emptyDecls, readSchemaYaml, type NodePatch, type SchemaDecls } from './schema-yaml.ts';
 import { genericTestNode } from './test-nodes.ts';
-import { readYamlFile } from './yaml-file.ts';
+import { readYamlFile, type YamlFile } from './yaml-file.ts';
+import { loadSnapshots } from '../snapshot/load-snapshots.ts';
 
 export interface LoadOptions {
   projectDir: string;
@@ -62,13 +63,16 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
 
   const decls: SchemaDecls = emptyDecls();
   const yamlFolders = [...config.modelPaths, ...config.seedPaths, ...config.snapshotPaths, ...config.macroPaths, ...config.testPaths];
+  const yamls: YamlFile[] = [];
   for (const f of discover(dir, [...new Set(yamlFolders)], ['.yml', '.yaml'])) {
     const y = readYamlFile(f.abs, f.rel, diagnostics);
     if (y) readSchemaYaml(y, decls, diagnostics);
+    if (y) yamls.push(y);
   }
 
   const macros = loadMacros(dir, config, diagnostics);
-  const models = loadModels(dir, config, decls, diagnostics);
+  // Snapshots are model-like nodes: render, ref() and selection treat them as models.
+  const models = [...loadModels(dir, config, decls, diagnostics), ...loadSnapshots(dir, config, decls.snapshots, yamls, sha256, diagnostics)];
   const seeds = loadSeeds(dir, config, decls, diagnostics);
   const sources = loadSources(config, decls);
   const tests = [...singularTests(dir, config, diagnostics), ...genericTests(config, decls, models, seeds, sources, diagnostics)];
@@ -276,6 +280,7 @@ function genericTests(
     }
   };
   attach(decls.models, models, 'model');
+  attach(decls.snapshots, models.filter((m) => m.resourceType === 'snapshot'), 'snapshot');
   attach(decls.seeds, seeds, 'seed');
   const srcById = new Map(sources.map((s) => [`${s.sourceName}.${s.name}`, s]));
   for (const s of decls.sources) {

@@ -243,8 +243,11 @@ export class ProjectRenderer {
     const t = this.project.target;
     if (node.resourceType === 'source') return node.relation;
     const custom = typeof config.schema === 'string' && config.schema ? config.schema : undefined;
-    const database = typeof config.database === 'string' ? config.database : t.database;
-    const schema = this.#schemaName(custom, node);
+    // Legacy snapshots name their schema and database verbatim (target_schema/target_database).
+    const legacy = node.resourceType === 'snapshot' && typeof config.target_schema === 'string' && config.target_schema ? config.target_schema : undefined;
+    const legacyDb = node.resourceType === 'snapshot' && typeof config.target_database === 'string' ? config.target_database : undefined;
+    const database = legacyDb ?? (typeof config.database === 'string' ? config.database : t.database);
+    const schema = legacy ?? this.#schemaName(custom, node);
     const identifier = typeof config.alias === 'string' && config.alias ? config.alias : node.name;
     return { database, schema, identifier };
   }

@@ -8,6 +8,7 @@ import { compiledPathOf, writeRunSql } from './compiled-files.ts';
 import type { EventSink, NodeResult, NodeStatus } from './events.ts';
 import { executeModel } from './execute-model.ts';
 import { executeSeed } from './execute-seed.ts';
+import { executeSnapshot } from './execute-snapshot.ts';
 import { executeTest } from './execute-test.ts';
 import { Mutex } from './mutex.ts';
 import type { NodeContext, NodeExecutor } from './node-context.ts';
@@ -38,6 +39,7 @@ const EXECUTORS: Partial<Record<GraphNode['resourceType'], NodeExecutor>> = {
   model: executeModel,
   seed: executeSeed,
   test: executeTest,
+  snapshot: executeSnapshot,
 };
 
 const BAD: ReadonlySet<NodeStatus> = new Set(['error', 'skipped', 'fail', 'cancelled']);

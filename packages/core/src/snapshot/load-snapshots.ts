@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { diag, type Diagnostic } from '../diagnostics.ts';
+import { discover } from '../project/discover.ts';
+import { folderConfig, mergeConfigInto } from '../project/folder-config.ts';
+import type { NodePatch } from '../project/schema-yaml.ts';
+import type { YamlFile } from '../project/yaml-file.ts';
+import type { ModelNode, ProjectConfig } from '../types.ts';
+
+const BLOCK = /\{%-?\s*snapshot\s+([A-Za-z_]\w*)\s*-?%\}([\s\S]*?)\{%-?\s*endsnapshot\s*-?%\}/g;
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Snapshots as nodes: `{% snapshot name %}select ...{% endsnapshot %}` blocks under the
+ * snapshot paths, and (dbt 1.9) YAML entries under `snapshots:` with a `relation:` such as
+ * `source('raw', 'users')` or `ref('stg_users')`. They are model-like nodes with
+ * resourceType 'snapshot' and materialized 'snapshot', so render, ref() and selection treat
+ * them like models; a YAML entry without `relation:` documents a SQL snapshot.
+ */
+export function loadSnapshots(
+  dir: string,
+  config: ProjectConfig,
+  patches: readonly NodePatch[],
+  yamls: readonly YamlFile[],
+  hash: (s: string) => string,
+  diagnostics: Diagnostic[],
+): ModelNode[] {
+  const byName = new Map(patches.map((p) => [p.name, p]));
+  const out: ModelNode[] = [];
+  const seen = new Map<string, string>();
+  const add = (name: string, file: string, folders: string[], body: string, checksumOf: string, line: number | undefined) => {
+    const prev = seen.get(name);
+    if (prev) {
+      diagnostics.push(diag('SM_DUPLICATE_NODE', `Two snapshots are named "${name}": ${prev} and ${file}`, { file, line }, { hint: 'Snapshot names are unique across the project; rename one.' }));
+      return;
+    }
+    seen.set(name, file);
+    const patch = byName.get(name);
+    const cfg = folderConfig(config.resourceConfigs.snapshots, config.name, folders);
+    if (patch) mergeConfigInto(cfg, patch.config);
+    cfg.materialized = 'snapshot';
+    out.push({
+      uniqueId: `snapshot.${config.name}.${name}`,
+      resourceType: 'snapshot',
+      name,
+      packageName: config.name,
+      originalFilePath: file,
+      path: file,
+      fqn: [config.name, ...folders, name],
+      description: patch?.description ?? '',
+      tags: [],
+      meta: patch?.meta ?? {},
+      config: cfg,
+      columns: patch?.columns ?? {},
+      dependsOn: { nodes: [], macros: [] },
+      patchPath: patch?.file,
+      rawCode: body,
+      relation: { schema: '', identifier: name },
+      refs: [],
+      sources: [],
+      checksum: hash(checksumOf),
+    });
+  };
+
+  for (const f of discover(dir, config.snapshotPaths, ['.sql'])) {
+    const text = readFileSync(f.abs, 'utf8');
+    const folders = f.inFolder.split('/').slice(0, -1);
+    let found = 0;
+    for (const m of text.matchAll(BLOCK)) {
+      found++;
+      // Keep the block's line numbers: pad the body with the lines before it.
+      const line = text.slice(0, m.index).split('\n').length;
+      const bodyStart = m.index + m[0].indexOf(m[2]!);
+      const pad = '\n'.repeat(text.slice(0, bodyStart).split('\n').length - 1);
+      add(m[1]!, f.rel, folders, pad + m[2]!, m[0], line);
+    }
+    if (!found) {
+      diagnostics.push(
+        diag('SM_SNAPSHOT_INVALID', `${f.rel} is under a snapshot path but holds no {% snapshot name %} ... {% endsnapshot %} block`, { file: f.rel, line: 1 }, {
+          hint: 'Wrap the query in {% snapshot my_snapshot %} ... {% endsnapshot %}, or define the snapshot in YAML with `relation:`.',
+        }),
+      );
+    }
+  }
+
+  for (const y of yamls) {
+    const list = isObj(y.data) ? y.data.snapshots : undefined;
+    if (!Array.isArray(list)) continue;
+    list.forEach((entry, i) => {
+      if (!isObj(entry) || typeof entry.name !== 'string' || entry.relation === undefined) return;
+      const loc = y.locate(['snapshots', i, 'relation']);
+      const rel = String(entry.relation).trim();
+      if (!/^(ref|source)\s*\(.*\)$/s.test(rel)) {
+        diagnostics.push(
+          diag('SM_SNAPSHOT_INVALID', `Snapshot "${entry.name}": relation must be ref('model') or source('source', 'table'), not "${rel}"`, loc, {
+            hint: "Write e.g. `relation: source('raw', 'users')`.",
+          }),
+        );
+        return;
+      }
+      add(entry.name, y.file, [], `select * from {{ ${rel} }}`, `${y.file}:${entry.name}:${rel}:${JSON.stringify(entry.config ?? {})}`, loc.line);
+    });
+  }
+  return out;
+}
