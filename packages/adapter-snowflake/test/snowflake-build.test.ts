@@ -141,3 +141,31 @@ describe('build on Snowflake through the real driver', () => {
     expect(emulator.unknownRequests).toEqual([]);
   });
 });
+
+describe('interrupting a build on Snowflake', () => {
+  it('aborts the running query in Snowflake and reports the node cancelled', async () => {
+    const slowDir = mkdtempSync(join(tmpdir(), 'sm-sf-cancel-'));
+    try {
+      const project: Record<string, string> = {
+        'sm_project.yml': files['sm_project.yml']!,
+        'profiles.yml': files['profiles.yml']!,
+        'models/slow.sql': "{{ config(materialized='table') }}\nselect system$wait(60) as waited",
+      };
+      for (const [rel, text] of Object.entries(project)) {
+        mkdirSync(dirname(join(slowDir, rel)), { recursive: true });
+        writeFileSync(join(slowDir, rel), text);
+      }
+      const controller = new AbortController();
+      const aborts = emulator.stats.aborts;
+      const running = build({ ...opts(1), projectDir: slowDir, signal: controller.signal });
+      while (!emulator.log.some((e) => e.sql.includes('"SLOW"') && e.sql.includes('system$wait'))) await new Promise((r) => setTimeout(r, 20));
+      controller.abort();
+      const outcome = await running;
+      expect(outcome.interrupted).toBe(true);
+      expect(outcome.results.find((r) => r.uniqueId === 'model.demo.slow')?.status).toBe('cancelled');
+      expect(emulator.stats.aborts - aborts).toBe(1);
+    } finally {
+      rmSync(slowDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -23,6 +23,21 @@ const compatibilityMacros = [
   'CREATE OR REPLACE TEMP MACRO NVL(a, b) AS coalesce(a, b)',
 ];
 
+/**
+ * DuckDB resolves concurrent catalog changes optimistically and fails the loser with a
+ * write-write conflict that Snowflake would never report; the emulator therefore runs one
+ * DuckDB statement at a time across all sessions (waits excepted), which real Snowflake's
+ * concurrency makes indistinguishable to a client.
+ */
+export class DuckLock {
+  #tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.#tail.then(fn);
+    this.#tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
 const quote = (id: string) => `"${id.replaceAll('"', '""')}"`;
 const qualified = (n: ObjectName) => `${quote(n.database)}.${quote(n.schema)}.${quote(n.name)}`;
 
@@ -45,19 +60,21 @@ export class EmulatorSession {
   readonly #temporary = new Map<string, ObjectName>();
   readonly #databases: Set<string>;
   readonly #instance: DuckDBInstance;
+  readonly #lock: DuckLock;
   #queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(init: { id: number; user: string; conn: DuckDBConnection; instance: DuckDBInstance; databases: Set<string>; sessionToken: string; masterToken: string }) {
+  private constructor(init: { id: number; user: string; conn: DuckDBConnection; instance: DuckDBInstance; lock: DuckLock; databases: Set<string>; sessionToken: string; masterToken: string }) {
     this.id = init.id;
     this.user = init.user;
     this.#conn = init.conn;
     this.#instance = init.instance;
+    this.#lock = init.lock;
     this.#databases = init.databases;
     this.sessionToken = init.sessionToken;
     this.masterToken = init.masterToken;
   }
 
-  static async open(init: { id: number; user: string; instance: DuckDBInstance; databases: Set<string>; sessionToken: string; masterToken: string }): Promise<EmulatorSession> {
+  static async open(init: { id: number; user: string; instance: DuckDBInstance; lock: DuckLock; databases: Set<string>; sessionToken: string; masterToken: string }): Promise<EmulatorSession> {
     const conn = await init.instance.connect();
     for (const m of compatibilityMacros) await conn.run(m);
     return new EmulatorSession({ ...init, conn });
@@ -87,28 +104,23 @@ export class EmulatorSession {
 
   /** Runs one statement after the session's previous one. */
   execute(sql: string, binds: DuckDBValue[] | DuckDBValue[][] | undefined, signal: AbortSignal, log: (e: QueryLogEntry) => void, requestId: string): Promise<ExecutionResult> {
-    const run = this.#queue.then(() => {
+    const run = this.#queue.then(async () => {
       if (signal.aborted) throw new EmulatorError('000604', '57014', 'SQL execution canceled');
       const plan = translate(sql, { database: this.database, schema: this.schema });
       log({ sessionId: this.id, requestId, sql, warehouse: this.warehouse, role: this.role, queryTag: this.queryTag });
-      return this.#run(plan, binds, signal);
+      if (plan.kind === 'duck' && plan.waitSeconds) await cancellableSleep(plan.waitSeconds * 1000, signal);
+      return this.#lock.run(() => {
+        if (signal.aborted) throw new EmulatorError('000604', '57014', 'SQL execution canceled');
+        return this.#run(plan, binds);
+      });
     });
     this.#queue = run.catch(() => undefined);
     return run;
   }
 
-  async #run(plan: Plan, binds: DuckDBValue[] | DuckDBValue[][] | undefined, signal: AbortSignal): Promise<ExecutionResult> {
+  async #run(plan: Plan, binds: DuckDBValue[] | DuckDBValue[][] | undefined): Promise<ExecutionResult> {
     const ok = (status: string, statementTypeId: number = statementTypes.scl): ExecutionResult => ({ ...statusResult(status), statementTypeId });
     switch (plan.kind) {
-      case 'wait':
-        await new Promise<void>((resolve, reject) => {
-          const t = setTimeout(resolve, plan.seconds * 1000);
-          signal.addEventListener('abort', () => {
-            clearTimeout(t);
-            reject(new EmulatorError('000604', '57014', 'SQL execution canceled'));
-          }, { once: true });
-        });
-        return { ...statusResult('waited ' + plan.seconds + ' seconds'), rowtype: [{ ...statusResult('').rowtype[0]!, name: 'SYSTEM$WAIT(' + plan.seconds + ')' }], statementTypeId: statementTypes.select };
       case 'use':
         if (plan.what === 'WAREHOUSE') this.warehouse = plan.name;
         else if (plan.what === 'ROLE') this.role = plan.name;
@@ -251,8 +263,24 @@ export class EmulatorSession {
   /** Ends the session: temporary tables go, the connection closes. */
   async close(): Promise<void> {
     await this.#queue;
-    for (const t of this.#temporary.values()) await this.#conn.run(`DROP TABLE IF EXISTS ${qualified(t)}`).catch(() => undefined);
+    await this.#lock.run(async () => {
+      for (const t of this.#temporary.values()) await this.#conn.run(`DROP TABLE IF EXISTS ${qualified(t)}`).catch(() => undefined);
+    });
     this.#conn.closeSync();
     void this.#instance;
   }
+}
+
+function cancellableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const cancelled = () => {
+      clearTimeout(t);
+      reject(new EmulatorError('000604', '57014', 'SQL execution canceled'));
+    };
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', cancelled);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', cancelled, { once: true });
+  });
 }

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { EmulatorError } from './emulator-error.ts';
-import { EmulatorSession, type ExecutionResult, type QueryLogEntry } from './emulator-session.ts';
+import { DuckLock, EmulatorSession, type ExecutionResult, type QueryLogEntry } from './emulator-session.ts';
 import { verifyLogin, type EmulatorUser } from './login-verifier.ts';
 
 export type { EmulatorUser } from './login-verifier.ts';
@@ -76,6 +76,7 @@ export class SnowflakeEmulator {
   latencyMs = 0;
   readonly #server: Server;
   readonly #instance: DuckDBInstance;
+  readonly #lock = new DuckLock();
   readonly #databases: Set<string>;
   readonly #users = new Map<string, EmulatorUser>();
   readonly #bySessionToken = new Map<string, EmulatorSession>();
@@ -207,6 +208,7 @@ export class SnowflakeEmulator {
       id: this.#nextSessionId++,
       user: String(data.LOGIN_NAME).toUpperCase(),
       instance: this.#instance,
+      lock: this.#lock,
       databases: this.#databases,
       sessionToken: token('ST'),
       masterToken: token('MT'),

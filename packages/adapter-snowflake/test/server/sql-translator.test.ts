@@ -62,6 +62,7 @@ describe('emulator SQL translation', () => {
     expect(translate('use warehouse "wh_xl"', ctx)).toEqual({ kind: 'use', what: 'WAREHOUSE', name: 'wh_xl' });
     expect(translate("alter session set query_tag = 'it''s'", ctx)).toEqual({ kind: 'set', name: 'QUERY_TAG', value: "it's" });
     expect(translate('alter session unset query_tag', ctx)).toEqual({ kind: 'set', name: 'QUERY_TAG', value: undefined });
-    expect(translate('select system$wait(3)', ctx)).toEqual({ kind: 'wait', seconds: 3 });
+    expect(translate('select system$wait(3)', ctx)).toMatchObject({ kind: 'duck', sql: "SELECT 'waited 3 seconds'", waitSeconds: 3 });
+    expect(translate('create or replace table t as (select system$wait(2) as w)', ctx)).toMatchObject({ waitSeconds: 2 });
   });
 });

@@ -18,13 +18,12 @@ export type ResultKind = 'rows' | 'insert' | 'update' | 'delete' | 'merge' | 'dd
 
 /** What the emulator does for one statement. */
 export type Plan =
-  | { kind: 'duck'; sql: string; resultKind: ResultKind; statementTypeId: number; status?: string; target?: ObjectName; temporary?: ObjectName }
+  | { kind: 'duck'; sql: string; resultKind: ResultKind; statementTypeId: number; status?: string; target?: ObjectName; temporary?: ObjectName; waitSeconds?: number }
   | { kind: 'swap'; a: ObjectName; b: ObjectName }
   | { kind: 'rename'; from: ObjectName; to: ObjectName; objectKind: 'TABLE' | 'VIEW' }
   | { kind: 'use'; what: 'WAREHOUSE' | 'ROLE' | 'DATABASE' | 'SCHEMA'; name: string }
   | { kind: 'set'; name: string; value: string | undefined }
-  | { kind: 'create-database'; name: string; ifNotExists: boolean }
-  | { kind: 'wait'; seconds: number };
+  | { kind: 'create-database'; name: string; ifNotExists: boolean };
 
 /** Statement type ids as Snowflake reports them; the driver derives updated-row counts from them. */
 export const statementTypes = { select: 0x1000, insert: 0x3100, update: 0x3200, delete: 0x3300, merge: 0x3400, scl: 0x4000, tcl: 0x5000, ddl: 0x6000 } as const;
@@ -58,17 +57,17 @@ export function translate(sql: string, ctx: NameContext): Plan {
   mapTypes(sig);
   rewriteInformationSchema(sig, ctx);
   rewriteGenerator(sig);
+  const waitSeconds = rewriteWait(sig);
   const w = (i: number) => (sig[i]?.kind === 'word' ? sig[i]!.text : '');
   const first = w(0);
   const out = () => render(tokens).trimEnd();
 
   if (first === 'SELECT' || first === 'WITH' || (sig[0]?.kind === 'punct' && sig[0].text === '(')) {
-    if (first === 'SELECT' && w(1) === 'SYSTEM$WAIT') return { kind: 'wait', seconds: Number(sig[3]?.text ?? '0') };
-    return { kind: 'duck', sql: out(), resultKind: 'rows', statementTypeId: statementTypes.select };
+    return withWait({ kind: 'duck', sql: out(), resultKind: 'rows', statementTypeId: statementTypes.select }, waitSeconds);
   }
   if (first === 'INSERT' && w(1) === 'INTO') {
     const target = parseName(sig, 2, ctx).name;
-    return { kind: 'duck', sql: out(), resultKind: 'insert', statementTypeId: statementTypes.insert, target };
+    return withWait({ kind: 'duck', sql: out(), resultKind: 'insert', statementTypeId: statementTypes.insert, target }, waitSeconds);
   }
   if (first === 'MERGE' && w(1) === 'INTO') {
     const target = parseName(sig, 2, ctx).name;
@@ -78,7 +77,7 @@ export function translate(sql: string, ctx: NameContext): Plan {
     return { kind: 'duck', sql: out(), resultKind: 'delete', statementTypeId: statementTypes.delete };
   }
   if (first === 'UPDATE') return { kind: 'duck', sql: out(), resultKind: 'update', statementTypeId: statementTypes.update };
-  if (first === 'CREATE') return translateCreate(sql, tokens, sig, ctx);
+  if (first === 'CREATE') return withWait(translateCreate(sql, tokens, sig, ctx), waitSeconds);
   if (first === 'DROP' && isWord(sig[1], 'TABLE', 'VIEW', 'SCHEMA')) {
     const kind = w(1);
     return { kind: 'duck', sql: out(), resultKind: 'ddl', statementTypeId: statementTypes.ddl, status: `${kind} successfully dropped.` };
@@ -278,4 +277,26 @@ function rewriteGenerator(sig: Token[]): void {
       t.text = `range(${n})`;
     }
   }
+}
+
+/**
+ * `system$wait(n)` anywhere in a statement: the emulator waits n seconds (cancellable, without
+ * holding DuckDB) and then runs the statement with the function's result, `waited n seconds`.
+ */
+function rewriteWait(sig: Token[]): number {
+  let total = 0;
+  for (let k = 0; k < sig.length; k++) {
+    if (!isWord(sig[k], 'SYSTEM$WAIT') || sig[k + 1]?.text !== '(' || sig[k + 2]?.kind !== 'number') continue;
+    const close = sig[k + 3]?.text === ')' ? k + 3 : -1;
+    if (close < 0) throw unsupported('system$wait with a time unit', render(sig));
+    const n = Number(sig[k + 2]!.text);
+    total += n;
+    sig[k]!.text = `'waited ${n} seconds'`;
+    for (let m = k + 1; m <= close; m++) sig[m]!.text = '';
+  }
+  return total;
+}
+
+function withWait(plan: Plan, seconds: number): Plan {
+  return seconds > 0 && plan.kind === 'duck' ? { ...plan, waitSeconds: seconds } : plan;
 }
