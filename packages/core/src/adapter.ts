@@ -109,6 +109,14 @@ export interface Dialect {
   rollback(): string;
   /** Type used for a column when none is declared and the warehouse must be told one. */
   readonly stringType: string;
+  /**
+   * Optional. A statement that writes a query's rows as Parquet under `path`: a folder of
+   * `col=value/` partitions when `partitionBy` is non-empty, else one file. The base dialect
+   * throws an error that says the warehouse cannot; DuckDB writes with `copy ... to`.
+   */
+  copyToParquet?(sql: string, path: string, partitionBy: readonly string[]): string;
+  /** Optional. A query over the Parquet files matching `glob`, partition folders as columns. Base: throws, as above. */
+  readParquet?(glob: string): string;
 }
 
 /** Target configuration as read from profiles.yml, secrets already resolved from the environment. */

@@ -98,4 +98,12 @@ export class BaseDialect implements Dialect {
   rollback(): string {
     return 'rollback';
   }
+
+  copyToParquet(_sql: string, _path: string, _partitionBy: readonly string[]): string {
+    throw new Error(`materialized='external' writes Parquet files, which the ${this.name} adapter cannot do. Use table or incremental on this target (external models are DuckDB only).`);
+  }
+
+  readParquet(_glob: string): string {
+    return this.copyToParquet('', '', []);
+  }
 }

@@ -127,8 +127,9 @@ export class ProjectRenderer {
     g.is_incremental = () => {
       const f = this.#frame;
       if (!f || f.node.resourceType !== 'model') return false;
-      if (f.config.materialized !== 'incremental') return false;
+      // Set by the run-time render when plan chose an incremental build (incremental or partitioned external).
       if (this.#incrementalNow === f.node.uniqueId) return true;
+      if (f.config.materialized !== 'incremental') return false;
       return this.#opts.isIncremental?.(f.node as ModelNode) ?? false;
     };
     const config = (...args: unknown[]) => {

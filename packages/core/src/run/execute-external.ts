@@ -1,7 +1,88 @@
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { externalConfigError, externalLocation, isIncrementalExternal, planExternal } from '../plan/external-plan.ts';
 import type { ModelNode } from '../types.ts';
+import { writeCompiled, writeRunSql } from './compiled-files.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
 
-/** External Parquet models (DuckDB). */
-export async function executeExternal(m: ModelNode, _x: NodeContext): Promise<ExecOutcome> {
-  throw new Error(`${m.name}: materialized='external' is not available yet`);
+/**
+ * External Parquet models (DuckDB). Files are written beside their final place and moved in
+ * by rename, so a failed write leaves the old files; each replaced folder (the whole model,
+ * or one partition) changes in one rename.
+ */
+export async function executeExternal(m: ModelNode, x: NodeContext): Promise<ExecOutcome> {
+  const bad = externalConfigError(m);
+  if (bad) throw new Error(bad);
+  const d = x.o.adapter.dialect;
+  if (!d.copyToParquet || !d.readParquet) throw new Error(`${m.name}: materialized='external' needs a target that writes Parquet (DuckDB).`);
+  await x.ensureSchema(m.relation);
+  const existing = (await x.describe(m.relation)).get(m.relation.identifier.toLowerCase());
+  const location = externalLocation(m, x.o.compiled.project.dir, x.o.compiled.project.config.targetPath);
+  const incremental = isIncrementalExternal(m, existing, hasParquet(location), x.plan);
+  const sql = incremental ? x.o.renderer.renderModelSql(m, true) : (m.compiledCode ?? '');
+  const path = writeCompiled(x.o, m, sql);
+  const plan = planExternal(m, sql, location, existing, incremental, x.plan);
+  rmSync(plan.staging, { recursive: true, force: true });
+  mkdirSync(plan.staging, { recursive: true });
+  let rows = 0;
+  let partitions = 0;
+  try {
+    rows = (await x.exec(plan.copy)).rowsAffected ?? 0;
+    if (incremental) partitions = replacePartitions(plan.staging, plan.location, plan.partitionBy.length);
+    else replaceFolder(plan.staging, plan.location);
+  } finally {
+    rmSync(plan.staging, { recursive: true, force: true });
+  }
+  if (!hasParquet(location)) {
+    throw new Error(`${m.name}: the query returned no rows, so ${location} holds no Parquet file and no view can be made over it. Run again once there are rows.`);
+  }
+  await x.runSteps(plan.view);
+  await x.remember(m.relation, undefined);
+  writeRunSql(x.o, m, x.executed);
+  return {
+    status: 'success',
+    message: incremental ? `${rows} rows in ${partitions} partitions` : `${rows} rows to ${location}`,
+    relationName: d.relationName(m.relation),
+    compiledPath: path,
+    compiledCode: sql,
+    rowsAffected: rows,
+  };
+}
+
+function hasParquet(dir: string): boolean {
+  if (!existsSync(dir)) return false;
+  return readdirSync(dir, { recursive: true }).some((f) => String(f).endsWith('.parquet'));
+}
+
+/** Swap a whole folder: old aside, new in, old removed. */
+function replaceFolder(from: string, to: string): void {
+  mkdirSync(dirname(to), { recursive: true });
+  const old = `${to}.__sm_old`;
+  rmSync(old, { recursive: true, force: true });
+  if (existsSync(to)) renameSync(to, old);
+  try {
+    renameSync(from, to);
+  } catch (e) {
+    if (existsSync(old)) renameSync(old, to);
+    throw e;
+  }
+  rmSync(old, { recursive: true, force: true });
+}
+
+/** Replace each `col=value/...` leaf folder written under `staging`; returns how many. */
+function replacePartitions(staging: string, location: string, depth: number): number {
+  let n = 0;
+  const walk = (rel: string, level: number) => {
+    for (const e of readdirSync(join(staging, rel), { withFileTypes: true })) {
+      if (!e.isDirectory()) continue;
+      const next = rel ? join(rel, e.name) : e.name;
+      if (level + 1 < depth) walk(next, level + 1);
+      else {
+        replaceFolder(join(staging, next), join(location, next));
+        n++;
+      }
+    }
+  };
+  walk('', 0);
+  return n;
 }

@@ -1,0 +1,72 @@
+/**
+ * Pure: how an external (Parquet) model is written. A full build writes every row to a fresh
+ * folder that then replaces the old one; a partitioned model with
+ * `incremental_strategy: insert_overwrite` whose files exist writes only the partitions its new
+ * rows fall in, each replacing its old folder. Either way the model is a view over the files.
+ */
+import { isAbsolute, join, resolve } from 'node:path';
+import type { RelationInfo } from '../adapter.ts';
+import type { ModelNode } from '../types.ts';
+import { planView, type PlanContext, type Step } from './plan.ts';
+
+export interface ExternalPlan {
+  /** Absolute folder holding the model's Parquet files. */
+  location: string;
+  /** A sibling folder the new files are written to before they replace the old ones. */
+  staging: string;
+  partitionBy: string[];
+  /** Only the partitions present in the new rows are replaced. */
+  incremental: boolean;
+  /** Writes the rows under `staging`. */
+  copy: string;
+  /** (Re)creates the view over `location`. */
+  view: Step[];
+}
+
+export function partitionByOf(node: ModelNode): string[] {
+  const p = node.config.partition_by;
+  if (Array.isArray(p)) return p.map((x) => String(x).trim()).filter(Boolean);
+  if (typeof p === 'string' && p.trim()) return p.split(',').map((s) => s.trim()).filter(Boolean);
+  return [];
+}
+
+/** `location` relative to the project, default `<target-path>/lake/<schema>/<name>`. */
+export function externalLocation(node: ModelNode, projectDir: string, targetPath: string): string {
+  const loc = node.config.location;
+  if (typeof loc === 'string' && loc.trim()) return isAbsolute(loc) ? loc : resolve(projectDir, loc);
+  return resolve(projectDir, targetPath, 'lake', node.relation.schema, node.relation.identifier);
+}
+
+/** Problems with an external model's config, as a message naming the model and the fix. */
+export function externalConfigError(node: ModelNode): string | undefined {
+  const where = `${node.name} (${node.originalFilePath})`;
+  const s = node.config.incremental_strategy;
+  if (s !== undefined && s !== 'insert_overwrite') {
+    return `${where}: an external model knows incremental_strategy 'insert_overwrite' (replace the partitions present in the new rows) only, not "${String(s)}".`;
+  }
+  const parts = partitionByOf(node);
+  if (s === 'insert_overwrite' && !parts.length) return `${where}: incremental_strategy 'insert_overwrite' needs partition_by (a list of columns); without partitions every run rewrites all files.`;
+  const bad = parts.filter((p) => !/^[A-Za-z_]\w*$/.test(p));
+  if (bad.length) return `${where}: partition_by takes column names, not ${bad.map((b) => `"${b}"`).join(', ')}.`;
+  const fmt = node.config.format;
+  if (fmt !== undefined && fmt !== 'parquet') return `${where}: external models are written as parquet only, not "${String(fmt)}".`;
+  return undefined;
+}
+
+/** Whether this run writes only new partitions: decided here, once. */
+export function isIncrementalExternal(node: ModelNode, existing: RelationInfo | undefined, hasFiles: boolean, ctx: PlanContext): boolean {
+  if (node.config.incremental_strategy !== 'insert_overwrite' || !partitionByOf(node).length) return false;
+  if (!existing || existing.kind !== 'view' || !hasFiles) return false;
+  const fr = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : ctx.fullRefresh;
+  return !fr;
+}
+
+export function planExternal(node: ModelNode, sql: string, location: string, existing: RelationInfo | undefined, incremental: boolean, ctx: PlanContext): ExternalPlan {
+  const d = ctx.dialect;
+  if (!d.copyToParquet || !d.readParquet) throw new Error(`materialized='external' needs a target that writes Parquet (DuckDB); ${d.name} does not.`);
+  const partitionBy = partitionByOf(node);
+  const staging = `${location}.__sm_tmp`;
+  const copy = d.copyToParquet(sql, partitionBy.length ? staging : join(staging, 'data_0.parquet'), partitionBy);
+  const view = planView(node, d.readParquet(join(location, '**', '*.parquet')), existing, ctx);
+  return { location, staging, partitionBy, incremental, copy, view };
+}

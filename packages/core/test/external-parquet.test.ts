@@ -1,0 +1,112 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createDuckDbAdapter } from '../../adapter-duckdb/src/index.ts';
+import { BaseDialect, execute, type InvocationOptions } from '../src/index.ts';
+import { planExternal } from '../src/plan/external-plan.ts';
+import type { ModelNode } from '../src/types.ts';
+import { writeProject } from './fixture.ts';
+
+const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n      schema: main\n      threads: 1\n';
+
+async function sql(dir: string, text: string): Promise<Record<string, unknown>[]> {
+  const session = await createDuckDbAdapter().connect({ type: 'duckdb', name: 'dev', schema: 'main', threads: 1, path: join(dir, 'target/demo.duckdb') }, { projectDir: dir });
+  try {
+    const c = await session.acquire();
+    const rows = (await c.execute(text)).rows;
+    return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
+  } finally {
+    await session.close();
+  }
+}
+
+async function sm(dir: string, vars: Record<string, unknown>, extra: Partial<InvocationOptions> = {}) {
+  const o = await execute({ projectDir: dir, adapters: { duckdb: createDuckDbAdapter }, vars, ...extra }, 'run');
+  return { ok: o.status === 'success', results: o.results, errors: o.results.filter((r) => r.status !== 'success').map((r) => `${r.name}: ${r.message}`).join('\n') };
+}
+
+/** Files under a folder, relative, with their modification times. */
+function files(dir: string): Map<string, number> {
+  return new Map(readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.parquet')).map((f) => [f, statSync(join(dir, f)).mtimeMs]));
+}
+
+// Rows for days 1..{{ var('days') }}, 3 per day; an incremental run re-reads only days after the newest one present.
+const EVENTS = `{{ config(materialized='external', partition_by=['day'], incremental_strategy='insert_overwrite') }}
+select (range // 3) + 1 as day, range as id, 'v{{ var("ver", 1) }}' as val
+from range(0, {{ var('days') }} * 3)
+{% if is_incremental() %}where (range // 3) + 1 >= (select max(day) from {{ this }}){% endif %}`;
+
+describe('external Parquet models (DuckDB)', () => {
+  it('writes a hive-partitioned folder and exposes it as a view that refs read', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'models/events.sql': EVENTS,
+      'models/daily.sql': "{{ config(materialized='table') }}select day, count(*)::int n from {{ ref('events') }} group by day",
+    });
+    const r = await sm(dir, { days: 2 });
+    expect(r.ok, r.errors).toBe(true);
+    const loc = join(dir, 'target/lake/main/events');
+    expect([...files(loc).keys()].sort()).toEqual([join('day=1', 'data_0.parquet'), join('day=2', 'data_0.parquet')]);
+    expect(await sql(dir, 'select day, n from main.daily order by day')).toEqual([
+      { day: 1, n: 3 },
+      { day: 2, n: 3 },
+    ]);
+    // Other tools read the files without sm.
+    expect(await sql(dir, `select count(*)::int n from read_parquet('${loc}/*/*.parquet', hive_partitioning = true)`)).toEqual([{ n: 6 }]);
+    expect(await sql(dir, "select table_type from information_schema.tables where table_name = 'events'")).toEqual([{ table_type: 'VIEW' }]);
+  });
+
+  it('insert_overwrite rewrites only the partitions present in the new rows, leaving the others untouched', async () => {
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'models/events.sql': EVENTS });
+    expect((await sm(dir, { days: 3 })).ok).toBe(true);
+    const loc = join(dir, 'target/lake/main/events');
+    const before = files(loc);
+    const r = await sm(dir, { days: 5, ver: 2 });
+    expect(r.ok, r.errors).toBe(true);
+    expect(r.results[0]!.message).toBe('9 rows in 3 partitions');
+    const after = files(loc);
+    expect(after.get(join('day=1', 'data_0.parquet'))).toBe(before.get(join('day=1', 'data_0.parquet')));
+    expect(after.get(join('day=2', 'data_0.parquet'))).toBe(before.get(join('day=2', 'data_0.parquet')));
+    expect(after.size).toBe(5);
+    expect(await sql(dir, 'select day, val, count(*)::int n from main.events group by all order by day')).toEqual([
+      { day: 1, val: 'v1', n: 3 },
+      { day: 2, val: 'v1', n: 3 },
+      { day: 3, val: 'v2', n: 3 },
+      { day: 4, val: 'v2', n: 3 },
+      { day: 5, val: 'v2', n: 3 },
+    ]);
+    expect(readdirSync(join(loc, '..')).filter((f) => f.includes('__sm_'))).toEqual([]);
+    // --full-refresh writes everything again and equals the incremental result.
+    const incremental = await sql(dir, 'select * from main.events order by id');
+    expect((await sm(dir, { days: 5, ver: 2 }, { fullRefresh: true })).results[0]!.message).toContain('15 rows to');
+    expect((await sql(dir, 'select * from main.events order by id')).map((x) => x.id)).toEqual(incremental.map((x) => x.id));
+  });
+
+  it('an unpartitioned model at a configured location is one file, replaced whole; a failed write keeps the old files', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'models/flat.sql': "{{ config(materialized='external', location='lake/gold/flat') }}select range as id{% if var('bad', false) %}, cast('x' as integer) as boom{% endif %} from range(0, {{ var('n') }})",
+    });
+    expect((await sm(dir, { n: 4 })).ok).toBe(true);
+    const loc = join(dir, 'lake/gold/flat');
+    expect([...files(loc).keys()]).toEqual(['data_0.parquet']);
+    expect((await sm(dir, { n: 6 })).ok).toBe(true);
+    expect(await sql(dir, 'select count(*)::int n from main.flat')).toEqual([{ n: 6 }]);
+    const r = await sm(dir, { n: 9, bad: true });
+    expect(r.ok).toBe(false);
+    expect(await sql(dir, 'select count(*)::int n from main.flat')).toEqual([{ n: 6 }]);
+    expect(existsSync(`${loc}.__sm_tmp`)).toBe(false);
+  });
+
+  it('config errors name the model and the fix; a warehouse without Parquet says so', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'models/x.sql': "{{ config(materialized='external', incremental_strategy='merge', partition_by=['d']) }}select 1 as d",
+    });
+    const r = await sm(dir, {});
+    expect(r.errors).toContain("knows incremental_strategy 'insert_overwrite'");
+    const node = { name: 'x', config: { materialized: 'external' }, relation: { schema: 'S', identifier: 'X' } } as unknown as ModelNode;
+    const ctx = { dialect: new BaseDialect(), capabilities: { supportsMultipleWriters: true, supportsMerge: true, supportsTransactionalDdl: false, supportsAtomicCreateOrReplace: true }, fullRefresh: false };
+    expect(() => planExternal(node, 'select 1', '/tmp/x', undefined, false, ctx)).toThrow(/cannot do\. Use table or incremental on this target \(external models are DuckDB only\)/);
+  });
+});
