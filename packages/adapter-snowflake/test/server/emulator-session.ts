@@ -90,9 +90,10 @@ export class EmulatorSession {
       this.database = db;
       await this.#conn.run(`USE ${quote(db)}`);
       const schema = ctx.schema?.toUpperCase();
-      if (schema) {
+      // As in Snowflake, a login naming a schema that does not exist yet leaves the session without one.
+      const exists = schema && (await this.#conn.runAndReadAll('SELECT 1 FROM information_schema.schemata WHERE catalog_name = $1 AND schema_name = $2', [db, schema])).getRows().length > 0;
+      if (schema && exists) {
         this.schema = schema;
-        await this.#conn.run(`CREATE SCHEMA IF NOT EXISTS ${quote(db)}.${quote(schema)}`);
         await this.#conn.run(`USE ${quote(db)}.${quote(schema)}`);
       }
     }
