@@ -1,0 +1,137 @@
+/**
+ * `node bench/src/incremental.ts [--days 30] [--users 300] [--hours 3] [--reps 3]`
+ *
+ * What one new hour costs over a month of history, as a fraction of a full rebuild, measured
+ * in the same run on DuckDB. The project is Streamify-shaped: a deduplicating staging view over
+ * raw listens, an incremental fact (merge on the listen key, lookback for late events) and a
+ * partitioned external Parquet lake (insert_overwrite by day and hour). Each measured command
+ * is the library's `run` (compile, connect, build), the same for both sides.
+ * Prints a table and writes bench/out/incremental.json.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createDuckDbAdapter } from '@sm/adapter-duckdb';
+import { execute } from '@sm/core';
+import { landFilesDuckDb, writeLake } from '@sm/ingest';
+
+const arg = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const DAYS = arg('days', 30);
+const USERS = arg('users', 300);
+const HOURS = arg('hours', 3);
+const REPS = arg('reps', 3);
+const SEED = 42;
+const START = Date.UTC(2026, 2, 1);
+const HOUR = 3_600_000;
+
+const PROFILE = 'bench:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/bench.duckdb\n      schema: main\n      threads: 2\n';
+const FILES: Record<string, string> = {
+  'sm_project.yml': 'name: bench\nprofile: bench\nvars:\n  lookback_hours: 3\n',
+  'profiles.yml': PROFILE,
+  'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: listen_events\n',
+  'models/stg_listens.sql': `select session_id, item_in_session, user_id, level, song, artist, city, state, to_timestamp(ts / 1000)::timestamp as ts, ts as ts_ms
+from {{ source('raw', 'listen_events') }}
+qualify row_number() over (partition by session_id, item_in_session, ts order by _ingested_at, _file, _offset) = 1`,
+  'models/fact_listens.sql': `{{ config(materialized='incremental', unique_key='listen_key') }}
+select md5(session_id::varchar || '-' || item_in_session::varchar || '-' || ts_ms::varchar) as listen_key, * from {{ ref('stg_listens') }}
+{% if is_incremental() %}where ts > (select max(ts) from {{ this }}) - interval {{ var('lookback_hours') }} hour{% endif %}`,
+  'models/listens_lake.sql': `{{ config(materialized='external', partition_by=['day', 'hour'], incremental_strategy='insert_overwrite') }}
+select strftime(ts, '%Y-%m-%d') as day, hour(ts) as hour, listen_key, user_id, song, artist, level, ts from {{ ref('fact_listens') }}
+{% if is_incremental() %}where ts >= (select max(cast(day as date) + to_hours(cast(hour as integer))) from {{ this }}){% endif %}`,
+};
+
+async function land(dir: string, lake: string): Promise<number> {
+  const session = await createDuckDbAdapter().connect({ type: 'duckdb', name: 'dev', schema: 'main', threads: 2, path: join(dir, 'target/bench.duckdb') }, { projectDir: dir });
+  try {
+    return (await landFilesDuckDb(await session.acquire(), { lakeDir: lake, topics: ['listen_events'] })).counts.listen_events;
+  } finally {
+    await session.close();
+  }
+}
+
+interface Timed {
+  seconds: number;
+  perModel: Record<string, number>;
+}
+
+async function timedRun(dir: string, fullRefresh: boolean): Promise<Timed> {
+  const t0 = performance.now();
+  const o = await execute({ projectDir: dir, adapters: { duckdb: createDuckDbAdapter }, fullRefresh }, 'run');
+  const seconds = (performance.now() - t0) / 1000;
+  if (o.status !== 'success') throw new Error(o.results.map((r) => `${r.name}: ${r.status} ${r.message}`).join('\n'));
+  return { seconds, perModel: Object.fromEntries(o.results.map((r) => [r.name, r.executionTime])) };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'sm-bench-inc-'));
+  const lake = join(dir, 'lake');
+  for (const [rel, text] of Object.entries(FILES)) {
+    mkdirSync(join(dir, rel, '..'), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+  const end = START + DAYS * 24 * HOUR;
+  console.log(`incremental bench: ${DAYS} days of history, ${USERS} users, ${REPS} full rebuilds, ${HOURS} new hours, ${cpus().length} cpus`);
+  let t = performance.now();
+  await writeLake({ users: USERS, seed: SEED, start: new Date(START), end: new Date(end), outDir: lake });
+  const historyRows = await land(dir, lake);
+  console.log(`  generated and landed ${historyRows} listens in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  t = performance.now();
+  await timedRun(dir, true);
+  console.log(`  first build ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+  const full: Timed[] = [];
+  for (let i = 0; i < REPS; i++) full.push(await timedRun(dir, true));
+  const inc: (Timed & { newRows: number })[] = [];
+  for (let h = 0; h < HOURS; h++) {
+    // Each new hour is its own generator run over that hour, as `sm ingest generate --start/--end` would make it.
+    await writeLake({ users: USERS, seed: SEED + 1 + h, start: new Date(end + h * HOUR), end: new Date(end + (h + 1) * HOUR), outDir: lake });
+    const newRows = await land(dir, lake);
+    inc.push({ ...(await timedRun(dir, false)), newRows });
+  }
+  const fullS = median(full.map((x) => x.seconds));
+  const incS = median(inc.map((x) => x.seconds));
+  const models = Object.keys(full[0]!.perModel);
+  const rows = [
+    ['what', 'full rebuild (s)', 'one new hour (s)', 'hour / full'],
+    ['sm run (compile + connect + build)', fullS.toFixed(3), incS.toFixed(3), (incS / fullS).toFixed(3)],
+    ...models.map((m) => {
+      const f = median(full.map((x) => x.perModel[m]!));
+      const i = median(inc.map((x) => x.perModel[m]!));
+      return [`  ${m}`, f.toFixed(3), i.toFixed(3), (i / f).toFixed(3)];
+    }),
+  ];
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  console.log('');
+  for (const r of rows) console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+  console.log(`\n  history: ${historyRows} listens; new hours: ${inc.map((x) => x.newRows).join(', ')} listens (medians of ${REPS} rebuilds and ${HOURS} hours)`);
+
+  const out = resolve(import.meta.dirname, '..', 'out');
+  mkdirSync(out, { recursive: true });
+  const file = join(out, 'incremental.json');
+  writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        command: `node bench/src/incremental.ts ${process.argv.slice(2).join(' ')}`.trim(),
+        machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
+        config: { days: DAYS, users: USERS, hours: HOURS, reps: REPS, seed: SEED },
+        historyListens: historyRows,
+        fullRebuild: { medianSeconds: fullS, runs: full },
+        oneHour: { medianSeconds: incS, runs: inc },
+        fraction: incS / fullS,
+      },
+      null,
+      2,
+    ),
+  );
+  console.log(`  wrote ${file}`);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+await main();
