@@ -51,6 +51,16 @@ function toBind(v: unknown): Bind {
   return v as Bind;
 }
 
+/**
+ * The declared type, precision and scale included for numbers: `NUMBER` alone means
+ * NUMBER(38,0), so a column re-created from it (schema evolution) would lose its decimals.
+ */
+function columnType(row: Record<string, unknown>): string {
+  const t = String(row.data_type);
+  if (t === 'NUMBER' && row.numeric_precision !== null && row.numeric_precision !== undefined) return `NUMBER(${Number(row.numeric_precision)},${Number(row.numeric_scale ?? 0)})`;
+  return t;
+}
+
 /** One Snowflake session through `snowflake-sdk`. */
 export class SnowflakeConnection implements Connection {
   readonly #raw: SdkConnection;
@@ -118,7 +128,7 @@ export class SnowflakeConnection implements Connection {
   async describe(schema: string, database?: string): Promise<RelationInfo[]> {
     const is = database ? `${this.#dialect.quoteIdentifier(database)}.information_schema` : 'information_schema';
     const res = await this.execute(
-      `select t.table_name, t.table_type, c.column_name, c.data_type
+      `select t.table_name, t.table_type, c.column_name, c.data_type, c.numeric_precision, c.numeric_scale
 from ${is}.tables t
 left join ${is}.columns c on c.table_schema = t.table_schema and c.table_name = t.table_name
 where t.table_schema = ?
@@ -134,7 +144,7 @@ order by t.table_name, c.ordinal_position`,
         entry = { kind: type === 'VIEW' ? 'view' : type.includes('EXTERNAL') ? 'external' : 'table', columns: [] };
         byName.set(name, entry);
       }
-      if (row.column_name !== null && row.column_name !== undefined) entry.columns.push({ name: String(row.column_name), type: String(row.data_type) });
+      if (row.column_name !== null && row.column_name !== undefined) entry.columns.push({ name: String(row.column_name), type: columnType(row) });
     }
     return [...byName].map(([identifier, e]) => ({ schema, identifier, kind: e.kind, columns: e.columns }));
   }

@@ -142,14 +142,19 @@ describe('queries through snowflake-sdk', () => {
 
   it('describes a schema in one information_schema query, with Snowflake type names', async () => {
     await conn.execute('create schema if not exists "ANALYTICS"."MARTS"');
-    await conn.execute(d.createOrReplaceTableAs({ database: 'analytics', schema: 'marts', identifier: 'dim_songs' }, "select 1 as song_id, 'x' as title, 1.5::float as duration"));
+    await conn.execute(d.createOrReplaceTableAs({ database: 'analytics', schema: 'marts', identifier: 'dim_songs' }, "select 1 as song_id, 'x' as title, 1.5::float as duration, 2.25::number(10,2) as price"));
     await conn.execute(d.createView({ database: 'analytics', schema: 'marts', identifier: 'v_songs' }, 'select song_id from analytics.marts.dim_songs'));
     const before = emulator.log.length;
     const found = await conn.describe('marts', 'analytics');
     expect(emulator.log.length - before).toBe(1);
     expect(found).toEqual([
-      { schema: 'marts', identifier: 'DIM_SONGS', kind: 'table', columns: [{ name: 'SONG_ID', type: 'NUMBER' }, { name: 'TITLE', type: 'TEXT' }, { name: 'DURATION', type: 'FLOAT' }] },
-      { schema: 'marts', identifier: 'V_SONGS', kind: 'view', columns: [{ name: 'SONG_ID', type: 'NUMBER' }] },
+      {
+        schema: 'marts',
+        identifier: 'DIM_SONGS',
+        kind: 'table',
+        columns: [{ name: 'SONG_ID', type: 'NUMBER(38,0)' }, { name: 'TITLE', type: 'TEXT' }, { name: 'DURATION', type: 'FLOAT' }, { name: 'PRICE', type: 'NUMBER(10,2)' }],
+      },
+      { schema: 'marts', identifier: 'V_SONGS', kind: 'view', columns: [{ name: 'SONG_ID', type: 'NUMBER(38,0)' }] },
     ]);
     expect(await conn.describe('no_such_schema', 'analytics')).toEqual([]);
   });

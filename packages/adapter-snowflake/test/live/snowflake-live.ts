@@ -63,7 +63,8 @@ try {
   await check('transient table with cluster by, describe', async () => {
     await conn.execute(d.createOrReplaceTableAs(rel('t'), 'select 1 as id, 2.5::float as f', { adapterConfig: { cluster_by: ['id'] } }));
     const found = await conn.describe(schema, target.database);
-    equal(found.map((x) => [x.identifier, x.kind, x.columns.map((c) => c.type)]), [['T', 'table', ['NUMBER', 'FLOAT']]]);
+    // Precision of a literal's NUMBER differs between Snowflake (1) and the local server (38); the scale does not.
+    equal(found.map((x) => [x.identifier, x.kind, x.columns.map((c) => c.type.replace(/\(\d+,/, '(p,'))]), [['T', 'table', ['NUMBER(p,0)', 'FLOAT']]]);
   });
   await check('append with array binds', async () => {
     await conn.execute(d.createTable(rel('bulk'), [{ name: 'id', type: 'number' }, { name: 's', type: 'varchar' }]));

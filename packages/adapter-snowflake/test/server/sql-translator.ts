@@ -238,7 +238,7 @@ function rewriteInformationSchema(sig: Token[], ctx: NameContext): void {
     if (view === 'TABLES') {
       body = `(SELECT table_catalog AS TABLE_CATALOG, table_schema AS TABLE_SCHEMA, table_name AS TABLE_NAME, table_type AS TABLE_TYPE FROM information_schema.tables WHERE table_catalog = ${db} AND table_schema <> 'information_schema')`;
     } else if (view === 'COLUMNS') {
-      body = `(SELECT table_catalog AS TABLE_CATALOG, table_schema AS TABLE_SCHEMA, table_name AS TABLE_NAME, column_name AS COLUMN_NAME, ordinal_position AS ORDINAL_POSITION, ${snowflakeTypeCase('data_type')} AS DATA_TYPE, is_nullable AS IS_NULLABLE FROM information_schema.columns WHERE table_catalog = ${db})`;
+      body = `(SELECT table_catalog AS TABLE_CATALOG, table_schema AS TABLE_SCHEMA, table_name AS TABLE_NAME, column_name AS COLUMN_NAME, ordinal_position AS ORDINAL_POSITION, ${snowflakeTypeCase('data_type')} AS DATA_TYPE, ${numericFacet('numeric_precision', 38)} AS NUMERIC_PRECISION, ${numericFacet('numeric_scale', 0)} AS NUMERIC_SCALE, is_nullable AS IS_NULLABLE FROM information_schema.columns WHERE table_catalog = ${db})`;
     } else if (view === 'SCHEMATA') {
       body = `(SELECT catalog_name AS CATALOG_NAME, schema_name AS SCHEMA_NAME FROM information_schema.schemata WHERE catalog_name = ${db})`;
     } else {
@@ -248,6 +248,11 @@ function rewriteInformationSchema(sig: Token[], ctx: NameContext): void {
     for (let m = from; m <= k + 2; m++) sig[m]!.text = '';
     sig[from]!.text = body;
   }
+}
+
+/** Snowflake stores every integer as NUMBER(38,0); DuckDB reports binary precision for them, so they are restated. */
+function numericFacet(col: string, forIntegers: number): string {
+  return `CASE WHEN data_type LIKE 'DECIMAL%' THEN ${col} WHEN data_type IN ('TINYINT','SMALLINT','INTEGER','BIGINT','HUGEINT','UTINYINT','USMALLINT','UINTEGER','UBIGINT') THEN ${forIntegers} END`;
 }
 
 function snowflakeTypeCase(col: string): string {
