@@ -32,6 +32,7 @@ function project(t: ConformanceTarget): Record<string, string> {
     'models/fct_delins.sql': "{{ config(materialized='incremental', unique_key='user_id', incremental_strategy='delete+insert') }}\nselect user_id, count(*) as plays from {{ ref('stg_plays') }} group by user_id",
     'models/eph.sql': "{{ config(materialized='ephemeral') }}\nselect user_id from {{ ref('dim_users') }} where level = 'paid'",
     'models/paid_users.sql': "select user_id from {{ ref('eph') }}",
+    'snapshots/users_snapshot.sql': "{% snapshot users_snapshot %}\n{{ config(unique_key='user_id', strategy='check', check_cols='all') }}\nselect user_id, level, plays from {{ ref('dim_users') }}\n{% endsnapshot %}",
     'models/schema.yml': [
       'version: 2',
       'models:',
@@ -82,7 +83,7 @@ export function conformanceSuite(t: ConformanceTarget): void {
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
-    it('builds seeds, views, tables, ephemerals and three incremental strategies, with passing tests, twice', () => {
+    it('builds seeds, views, tables, ephemerals, snapshots and three incremental strategies, with passing tests, twice', () => {
       for (const o of [first, second]) {
         const failed = o.results.filter((r) => r.status !== 'success' && r.status !== 'pass');
         expect(failed.map((r) => `${r.uniqueId}: ${r.status} ${r.message}`)).toEqual([]);
@@ -117,6 +118,16 @@ export function conformanceSuite(t: ConformanceTarget): void {
         { user_id: 10, plays: 2 },
         { user_id: 11, plays: 2 },
         { user_id: 12, plays: 1 },
+      ]);
+    });
+
+    it('snapshots keep history: changed rows get a closed and a current version', async () => {
+      const rows = await t.query(dir, 'select user_id, plays, case when dbt_valid_to is null then 1 else 0 end as is_current from users_snapshot order by user_id, plays');
+      expect(rows).toEqual([
+        { user_id: 10, plays: 2, is_current: 1 },
+        { user_id: 11, plays: 1, is_current: 0 },
+        { user_id: 11, plays: 2, is_current: 1 },
+        { user_id: 12, plays: 1, is_current: 1 },
       ]);
     });
 
