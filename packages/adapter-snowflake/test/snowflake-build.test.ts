@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -135,6 +135,23 @@ describe('build on Snowflake through the real driver', () => {
   it('loads the seed with array binds, not a statement per row', () => {
     const inserts = emulator.log.filter((e) => /^insert into "ANALYTICS"."DEMO"."PLAYS__SM_TMP"/.test(e.sql));
     expect(inserts).toHaveLength(2);
+  });
+
+  it('keeps the password out of every artifact', () => {
+    const files = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? files(join(d, f)) : [join(d, f)]));
+    const artifacts = files(join(dir, 'target'));
+    expect(artifacts.some((f) => f.endsWith('run_results.json'))).toBe(true);
+    for (const f of artifacts) expect(readFileSync(f, 'utf8'), f).not.toContain(password);
+  });
+
+  it('a refused login fails the build naming the account and method, never the password', async () => {
+    const wrong = 'Wrong-Secret-9931';
+    const e = await build({ ...opts(2), env: { ...opts(2).env, SF_PASSWORD: wrong } }).then(
+      () => undefined,
+      (x: unknown) => x as Error,
+    );
+    expect(e?.message).toMatch(/account "emu" with password authentication: Incorrect username or password/);
+    expect(e?.message).not.toContain(wrong);
   });
 
   it('never ran SQL the emulator had to reject', () => {
