@@ -182,6 +182,12 @@ export class SnowflakeEmulator {
       this.#bySessionToken.delete(session.sessionToken);
       this.#byMasterToken.delete(session.masterToken);
       await session.close();
+      // Results die with their session, so a long test run does not keep every rowset alive.
+      for (const [id, q] of this.#queries) {
+        if (q.session !== session) continue;
+        this.#queries.delete(id);
+        this.#byRequestId.delete(q.requestId);
+      }
       this.stats.sessionsClosed++;
       return reply({ success: true, data: null });
     }
