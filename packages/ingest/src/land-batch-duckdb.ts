@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import type { Connection } from '@sm/core';
-import { carefulOutSql, fastInsertSql, filesSql, linesSql, lit, q } from './landing-sql.ts';
+import { carefulOutSql, fastInsertSql, filesSql, linesSql, lit, q, suspectFilesSql } from './landing-sql.ts';
 import { DEAD_LETTER_TABLE, TOPIC_FIELDS } from './raw-schema.ts';
 import type { Topic } from './raw-schema.ts';
 
@@ -25,8 +25,8 @@ export interface BatchTarget {
 export interface BatchResult {
   rows: number;
   dead: number;
-  /** The whole batch went through DuckDB's JSON reader. */
-  fast: boolean;
+  /** Files (or batches) that DuckDB's JSON reader could not take whole and that were checked line by line. */
+  careful: number;
 }
 
 const NOT_UTF8 = 'not valid UTF-8 (raw_value shows each byte as one Latin-1 character)';
@@ -35,11 +35,12 @@ const NOT_UTF8 = 'not valid UTF-8 (raw_value shows each byte as one Latin-1 char
  * Lands one batch of files of one topic in one transaction: rows, dead letters and
  * bookkeeping. DuckDB's JSON reader is several times faster than per-line JSON functions but
  * stops at the first bad line and does not number lines, so it is tried first (see
- * `fastInsertSql`); a batch it cannot take whole is rolled back and landed line by line.
+ * `fastInsertSql`). A batch it cannot take whole is rolled back and split: the files with bad
+ * lines (see `suspectFilesSql`) are landed line by line, the others through the reader again.
  * Files that are not UTF-8 (DuckDB's text reader refuses them) are split off and landed one
  * by one from lines read here, their undecodable lines becoming dead letters.
  */
-export async function landBatch(conn: Connection, t: BatchTarget, files: readonly LakeFile[]): Promise<BatchResult> {
+export async function landBatch(conn: Connection, t: BatchTarget, files: readonly LakeFile[], mode: 'auto' | 'careful' = 'auto'): Promise<BatchResult> {
   const fields = TOPIC_FIELDS[t.topic];
   const abs = files.map((f) => f.abs);
   const prefixLen = t.lakeDir.length + 2; // 1-based, past the separator
@@ -51,27 +52,29 @@ export async function landBatch(conn: Connection, t: BatchTarget, files: readonl
     } catch (e) {
       const notUtf8 = /UTF-8/.test(String(e)) ? files.filter((f) => !isUtf8(readFileSync(f.abs))) : [];
       if (!notUtf8.length || !conn.append) throw e;
-      const result: BatchResult = { rows: 0, dead: 0, fast: false };
       const rest = files.filter((f) => !notUtf8.includes(f));
-      const parts = [...(rest.length ? [() => landBatch(conn, t, rest)] : []), ...notUtf8.map((f) => () => landNonUtf8File(conn, t, f, now))];
-      for (const part of parts) {
-        const r = await part();
-        result.rows += r.rows;
-        result.dead += r.dead;
+      return await sum([...(rest.length ? [() => landBatch(conn, t, rest)] : []), ...notUtf8.map((f) => () => landNonUtf8File(conn, t, f, now))]);
+    }
+    if (mode === 'auto') {
+      await tx.begin();
+      try {
+        const ins = await conn.execute(fastInsertSql(`${q(t.schema)}.${q(t.topic)}`, abs, prefixLen, fields, t.topic, now));
+        await conn.execute(bookkeeping(t, now, 'f.n, 0'));
+        await tx.commit();
+        return { rows: ins.rowsAffected ?? 0, dead: 0, careful: 0 };
+      } catch {
+        await tx.rollback();
       }
-      return result;
+      if (files.length > 1) {
+        const suspects = new Set((await conn.execute(suspectFilesSql(abs, prefixLen, fields)).catch(() => ({ rows: [] }))).rows.map((r) => String(r.file)));
+        const bad = files.filter((f) => suspects.has(f.rel));
+        const good = files.filter((f) => !suspects.has(f.rel));
+        // Nothing suspect although the batch failed: find the culprit file by file.
+        if (!bad.length) return await sum(files.map((f) => () => landBatch(conn, t, [f])));
+        if (good.length) return await sum([() => landBatch(conn, t, good), () => landBatch(conn, t, bad, 'careful')]);
+      }
     }
-    await tx.begin();
-    try {
-      const ins = await conn.execute(fastInsertSql(`${q(t.schema)}.${q(t.topic)}`, abs, prefixLen, fields, t.topic, now));
-      await conn.execute(bookkeeping(t, now, 'f.n, 0'));
-      await tx.commit();
-      return { rows: ins.rowsAffected ?? 0, dead: 0, fast: true };
-    } catch {
-      await tx.rollback();
-    }
-    await conn.execute(linesSql(abs, prefixLen));
-    return await landCheckedLines(conn, t, now, tx);
+    return await landCheckedLines(conn, t, now, tx, linesSql(abs, prefixLen));
   } catch (e) {
     await tx.rollback().catch(() => undefined);
     throw batchError(t, files, e);
@@ -80,10 +83,10 @@ export async function landBatch(conn: Connection, t: BatchTarget, files: readonl
   }
 }
 
-/** The careful path from `_sm_land_lines` and `_sm_land_files`, in one transaction. */
-async function landCheckedLines(conn: Connection, t: BatchTarget, now: string, tx: Transaction): Promise<BatchResult> {
+/** The careful path from `lines` (see `carefulOutSql`) and `_sm_land_files`, in one transaction. */
+async function landCheckedLines(conn: Connection, t: BatchTarget, now: string, tx: Transaction, lines: string): Promise<BatchResult> {
   const fields = TOPIC_FIELDS[t.topic];
-  await conn.execute(carefulOutSql(fields));
+  await conn.execute(carefulOutSql(fields, lines));
   const columns = [...fields.map((f) => q(f.column)), '_topic', '_partition', '_offset', '_file', '_ingested_at'];
   const values = [...fields.map((f) => q(f.field)), lit(t.topic), 'null', 'off', 'file', now];
   await tx.begin();
@@ -96,7 +99,19 @@ async function landCheckedLines(conn: Connection, t: BatchTarget, now: string, t
     bookkeeping(t, now, `(select count(*) from _sm_land_out o where o.file = f.file), (select count(*) from _sm_land_out o where o.file = f.file and o.reason <> '')`),
   );
   await tx.commit();
-  return { rows: ins.rowsAffected ?? 0, dead: dl.rowsAffected ?? 0, fast: false };
+  return { rows: ins.rowsAffected ?? 0, dead: dl.rowsAffected ?? 0, careful: 1 };
+}
+
+/** Runs parts one after the other (they share the session's temporary tables) and adds up their results. */
+async function sum(parts: readonly (() => Promise<BatchResult>)[]): Promise<BatchResult> {
+  const total: BatchResult = { rows: 0, dead: 0, careful: 0 };
+  for (const part of parts) {
+    const r = await part();
+    total.rows += r.rows;
+    total.dead += r.dead;
+    total.careful += r.careful;
+  }
+  return total;
 }
 
 /** One file DuckDB cannot read as text: lines split and checked for UTF-8 here, then bulk-appended and checked as usual. */
@@ -126,7 +141,7 @@ async function landNonUtf8File(conn: Connection, t: BatchTarget, f: LakeFile, no
       { name: 'blank', type: 'boolean' },
       { name: 'pre_reason', type: 'varchar' },
     ], rows);
-    return await landCheckedLines(conn, t, now, tx);
+    return await landCheckedLines(conn, t, now, tx, 'select * from _sm_land_lines');
   } catch (e) {
     await tx.rollback().catch(() => undefined);
     throw batchError(t, [f], e);

@@ -1,8 +1,8 @@
 /**
  * SQL text for landing one batch of lake files of one topic on DuckDB. Pure: the effectful
- * steps are in land-files-duckdb.ts. `_sm_land_files` holds the batch's files; the fast path
- * inserts from `read_json` directly; the careful path numbers lines into `_sm_land_lines` and
- * checks each with JSON functions into `_sm_land_out`, whose `reason` is '' for rows that land.
+ * steps are in land-batch-duckdb.ts. `_sm_land_files` holds the batch's files; the fast path
+ * inserts from `read_json` directly; the careful path numbers lines and checks each with JSON
+ * functions into `_sm_land_out`, whose `reason` is '' for rows that land.
  */
 import type { FieldMapping } from './raw-schema.ts';
 
@@ -18,14 +18,12 @@ export function filesSql(absFiles: readonly string[], prefixLen: number): string
     from read_text([${absFiles.map(lit).join(', ')}])`;
 }
 
-/** Every line with its 0-based number; a trailing `\r` (CRLF files) is dropped; the empty string after the final newline is not a line. */
+/** A query of every line with its 0-based number; a trailing `\r` (CRLF files) is dropped; the empty string after the final newline is not a line. */
 export function linesSql(absFiles: readonly string[], prefixLen: number): string {
-  return `create or replace temp table _sm_land_lines as
-    with f as (select filename, string_split(content, chr(10)) as s from read_text([${absFiles.map(lit).join(', ')}])),
+  return `with f as (select filename, string_split(content, chr(10)) as s from read_text([${absFiles.map(lit).join(', ')}])),
     l as (select replace(substr(filename, ${prefixLen}), '\\', '/') as file, len(s) as n, unnest(s) as l0, generate_subscripts(s, 1) - 1 as off from f)
     select file, off, if(ends_with(l0, chr(13)), l0[:-2], l0) as line, trim(line) = '' as blank, null::varchar as pre_reason
-    from l where not (off = n - 1 and l0 = '')
-    order by file, off`;
+    from l where not (off = n - 1 and l0 = '')`;
 }
 
 /**
@@ -47,20 +45,46 @@ export function fastInsertSql(target: string, absFiles: readonly string[], prefi
     where if(${bad}, error('sm landing: fast path does not apply at ' || coalesce(p.file, ${file}) || ':' || coalesce(p.off, -1)), true)`;
 }
 
-/** Careful path: every line through DuckDB's JSON functions, so each bad line gets its own reason. `pre_reason` is a reason found before SQL (not UTF-8). */
-export function carefulOutSql(fields: readonly FieldMapping[]): string {
+/**
+ * After the fast path failed for a batch: the files whose lines DuckDB's reader cannot all
+ * take (fewer rows than lines when it skips bad ones, or a required field missing), so that
+ * only those go line by line. A heuristic: the fast path still decides for the others.
+ */
+export function suspectFilesSql(absFiles: readonly string[], prefixLen: number, fields: readonly FieldMapping[]): string {
+  const columns = `{${fields.map((f) => `${lit(f.field)}: ${lit(f.type.toUpperCase())}`).join(', ')}}`;
+  const incomplete = fields.filter((f) => f.required).map((f) => `${q(f.field)} is null`).join(' or ') || 'false';
+  return `select f.file from _sm_land_files f left join (
+      select replace(substr(filename, ${prefixLen}), '\\', '/') as file, count(*) as c, count(*) filter (where ${incomplete}) as bad
+      from read_json([${absFiles.map(lit).join(', ')}], format = 'newline_delimited', records = true, filename = true, ignore_errors = true, columns = ${columns})
+      group by all
+    ) r using (file)
+    where coalesce(r.c, 0) <> f.n or coalesce(r.bad, 0) > 0`;
+}
+
+/**
+ * Careful path: every line through DuckDB's JSON functions, so each bad line gets its own
+ * reason. `lines` is a query of (file, off, line, blank, pre_reason), `pre_reason`
+ * being a reason found before SQL (not UTF-8).
+ */
+export function carefulOutSql(fields: readonly FieldMapping[], lines: string): string {
   return `create or replace temp table _sm_land_out as
     select file, off, line, ${fields.map((f) => `j[${lit(f.field)}] as ${q(f.field)}`).join(', ')},
       coalesce(pre_reason, if(blank, 'empty line', ${reasonSql(fields)})) as reason
-    from (${parsedSql(fields, 'select file, off, line, blank, pre_reason from _sm_land_lines')})`;
+    from (${parsedSql(fields, `select file, off, line, blank, pre_reason from (${lines})`)})`;
 }
 
-/** Adds `doc_type` (JSON type of the line, null when not JSON), `j` (typed struct) and `jt` (JSON type of each field). */
+/**
+ * Adds `doc_type` (JSON type of the line, null when not JSON), `j` (typed struct) and `jt`
+ * (JSON type of each field). `jt` costs a second parse, so it is computed only for lines with
+ * a null in `j`, the only ones whose reason needs it.
+ */
 function parsedSql(fields: readonly FieldMapping[], from: string): string {
   const struct = `{${fields.map((f) => `${JSON.stringify(f.field)}: ${JSON.stringify(f.type.toUpperCase())}`).join(', ')}}`;
   const paths = `[${fields.map((f) => lit(`$."${f.field}"`)).join(', ')}]`;
-  return `select *, if(doc_type = 'OBJECT', from_json(line, ${lit(struct)}), null) as j, if(doc_type = 'OBJECT', json_type(line, ${paths}), null) as jt
-    from (select *, if(pre_reason is null and json_valid(line) and trim(line) <> '', json_type(line), null) as doc_type from (${from}))`;
+  const anyNull = fields.map((f) => `j[${lit(f.field)}] is null`).join(' or ');
+  return `select *, if(doc_type = 'OBJECT' and (${anyNull}), json_type(line, ${paths}), null) as jt
+    from (select *, if(doc_type = 'OBJECT', from_json(line, ${lit(struct)}), null) as j
+      from (select *, if(pre_reason is null and json_valid(line) and trim(line) <> '', json_type(line), null) as doc_type from (${from})))`;
 }
 
 /**
@@ -76,5 +100,5 @@ export function reasonSql(fields: readonly FieldMapping[]): string {
       ? `case when ${jt} is null then ${lit(`missing required field ${f.field}`)} when ${jt} = 'NULL' then ${lit(`required field ${f.field} is null`)} ${bad} end`
       : `case when ${jt} is null or ${jt} = 'NULL' then null ${bad} end`;
   });
-  return `case when doc_type is null then 'not valid JSON' when doc_type <> 'OBJECT' then 'not a JSON object: ' || lower(doc_type) else concat_ws('; ', ${checks.join(', ')}) end`;
+  return `case when doc_type is null then 'not valid JSON' when doc_type <> 'OBJECT' then 'not a JSON object: ' || lower(doc_type) when jt is null then '' else concat_ws('; ', ${checks.join(', ')}) end`;
 }
