@@ -20,6 +20,12 @@ export interface BatchTarget {
   readonly lakeDir: string;
   /** Bookkeeping table of landed files. */
   readonly landedTable: string;
+  /**
+   * Whether the fast path may run. It numbers the reader's rows by position, which holds only
+   * while DuckDB preserves insertion order (its default; `preserve_insertion_order = false`
+   * would number rows wrongly, so the caller turns the fast path off then).
+   */
+  readonly fastPath: boolean;
 }
 
 export interface BatchResult {
@@ -55,7 +61,7 @@ export async function landBatch(conn: Connection, t: BatchTarget, files: readonl
       const rest = files.filter((f) => !notUtf8.includes(f));
       return await sum([...(rest.length ? [() => landBatch(conn, t, rest)] : []), ...notUtf8.map((f) => () => landNonUtf8File(conn, t, f, now))]);
     }
-    if (mode === 'auto') {
+    if (mode === 'auto' && t.fastPath) {
       await tx.begin();
       try {
         const ins = await conn.execute(fastInsertSql(`${q(t.schema)}.${q(t.topic)}`, abs, prefixLen, fields, t.topic, now));

@@ -27,7 +27,10 @@ export interface LandFilesResult {
   readonly deadLetters: number;
   /** Files skipped because they were landed before. */
   readonly skippedFiles: number;
-  /** Batches that DuckDB's JSON reader could not take whole and that were checked line by line. */
+  /**
+   * Batches that DuckDB's JSON reader could not take whole and that were checked line by line.
+   * A failing batch is split into its files first, so this counts the files with bad lines.
+   */
   readonly carefulBatches: number;
 }
 
@@ -64,6 +67,8 @@ export async function landFilesDuckDb(conn: Connection, opts: LandFilesOptions):
   let skippedFiles = 0;
   let carefulBatches = 0;
   const landed = await landedFiles(conn, schema);
+  const ordered = await conn.execute(`select current_setting('preserve_insertion_order') as v`);
+  const fastPath = ordered.rows[0]?.v === true || String(ordered.rows[0]?.v).toLowerCase() === 'true';
   for (const topic of topics) {
     const todo: LakeFile[] = [];
     for (const f of listFiles(lakeDir, topic)) {
@@ -73,10 +78,10 @@ export async function landFilesDuckDb(conn: Connection, opts: LandFilesOptions):
       else throw new Error(`${f.rel} was landed before with ${prior} bytes and now has ${f.size}; lake files must not change once landed. Write new data to a new file, or delete its rows and its entry in ${schema}.${LANDED_FILES_TABLE} to land it again.`);
     }
     for (const batch of batches(todo, opts.batchBytes ?? 64 * 1024 * 1024)) {
-      const r = await landBatch(conn, { schema, topic, lakeDir, landedTable: LANDED_FILES_TABLE }, batch);
+      const r = await landBatch(conn, { schema, topic, lakeDir, landedTable: LANDED_FILES_TABLE, fastPath }, batch);
       counts[topic] += r.rows;
       deadLetters += r.dead;
-      if (!r.fast) carefulBatches++;
+      carefulBatches += r.careful;
       opts.onBatch?.({ topic, files: batch.length, rows: r.rows, deadLetters: r.dead });
     }
   }

@@ -208,6 +208,33 @@ describe('landFilesDuckDb with bad input', () => {
     expect([r.counts.auth_events, r.skippedFiles]).toEqual([2, 1]);
   });
 
+  it('checks line by line only the files of a batch that have bad lines', async () => {
+    const lake = tmp();
+    const hours = ['00', '01', '02'].map((h) => `auth_events/year=2024/month=06/day=01/hour=${h}/part-00000.json`);
+    hours.forEach((h, i) => {
+      mkdirSync(join(lake, h, '..'), { recursive: true });
+      writeFileSync(join(lake, h), [serializeEvent(good), i === 1 ? '{"broken' : serializeEvent(good)].join('\n') + '\n');
+    });
+    const r = await landFilesDuckDb(conn, { lakeDir: lake });
+    expect([r.counts.auth_events, r.deadLetters, r.carefulBatches]).toEqual([5, 1, 1]);
+    const dl = await conn.execute(`select _file, _offset from raw.dead_letters`);
+    expect(dl.rows).toEqual([{ _file: hours[1], _offset: 1n }]);
+  });
+
+  it('does not number rows by position when DuckDB may reorder them', async () => {
+    const lake = tmp();
+    mkdirSync(join(lake, rel, '..'), { recursive: true });
+    writeFileSync(join(lake, rel), [good, good, good].map(serializeEvent).join('\n') + '\n');
+    await conn.execute('set preserve_insertion_order = false');
+    try {
+      const r = await landFilesDuckDb(conn, { lakeDir: lake });
+      expect([r.counts.auth_events, r.carefulBatches]).toEqual([3, 1]);
+      expect((await conn.execute(`select _offset from raw.auth_events order by 1`)).rows).toEqual([{ _offset: 0n }, { _offset: 1n }, { _offset: 2n }]);
+    } finally {
+      await conn.execute('set preserve_insertion_order = true');
+    }
+  });
+
   it('lands an empty file once and skips it on replay', async () => {
     const lake = plantLake();
     const empty = 'auth_events/year=2024/month=06/day=01/hour=02/part-00000.json';
