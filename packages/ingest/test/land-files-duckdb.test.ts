@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +48,16 @@ describe('landFilesDuckDb on a generated lake', () => {
       `select _file, count(*) n, count(distinct _offset) d, min(_offset) lo, max(_offset) hi from raw.page_view_events group by _file having d <> n or lo <> 0 or hi <> n - 1`,
     );
     expect(gaps.rows).toEqual([]);
+    // ... and each row is the line it claims to be.
+    const rows = await conn.execute(`select _file, _offset, ts, session_id, item_in_session from raw.page_view_events`);
+    const lines = new Map<string, string[]>();
+    const wrong = rows.rows.filter((r) => {
+      const file = String(r._file);
+      if (!lines.has(file)) lines.set(file, readFileSync(join(lake, file), 'utf8').split('\n'));
+      const e = JSON.parse(lines.get(file)![Number(r._offset)]!) as Record<string, number>;
+      return BigInt(e.ts!) !== r.ts || BigInt(e.sessionId!) !== r.session_id || e.itemInSession !== r.item_in_session;
+    });
+    expect(wrong).toEqual([]);
     const files = await count(`select count(*) n from raw._sm_landed_files`);
     expect(files).toBe(written.files.length);
 
