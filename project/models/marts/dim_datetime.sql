@@ -1,0 +1,34 @@
+-- One row per hour. The range follows the data (first to last listen) unless the vars
+-- start_date / end_date set it: never a fixed range that later events fall outside of.
+{%- set start_date = var('start_date', none) %}
+{%- set end_date = var('end_date', none) %}
+
+with bounds as (
+    select
+        {% if start_date %}cast('{{ start_date }}' as timestamp){% else %}date_trunc('hour', min(event_ts)){% endif %} as first_hour,
+        {% if end_date %}cast('{{ end_date }}' as timestamp){% else %}date_trunc('hour', max(event_ts)){% endif %} as last_hour
+    from {{ ref('stg_listen_events') }}
+),
+
+hours as (
+    {{ hour_series('(select first_hour from bounds)', '(select last_hour from bounds)') }}
+)
+
+select
+    {{ surrogate_key([ts_text('hour_start')]) }} as date_key,
+    hour_start,
+    cast(hour_start as date) as date_day,
+    extract(hour from hour_start) as hour_of_day,
+    {{ iso_day_of_week('hour_start') }} as day_of_week,
+    dayname(hour_start) as day_name,
+    extract(day from hour_start) as day_of_month,
+    weekofyear(hour_start) as week_of_year,
+    extract(month from hour_start) as month,
+    extract(year from hour_start) as year,
+    {{ iso_day_of_week('hour_start') }} in (6, 7) as is_weekend
+from hours
+where hour_start is not null
+
+union all
+
+select {{ unknown_key() }}, null, null, null, null, 'Unknown', null, null, null, null, false
