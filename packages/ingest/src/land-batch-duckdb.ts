@@ -35,7 +35,8 @@ export interface BatchResult {
   careful: number;
 }
 
-const NOT_UTF8 = 'not valid UTF-8 (raw_value shows each byte as one Latin-1 character)';
+/** Same convention as Kafka landing: the bytes in base64, and the reason says so. */
+const NOT_UTF8 = 'line is not valid UTF-8 (raw_value holds the bytes in base64)';
 
 /**
  * Lands one batch of files of one topic in one transaction: rows, dead letters and
@@ -132,7 +133,7 @@ async function landNonUtf8File(conn: Connection, t: BatchTarget, f: LakeFile, no
     if (isUtf8(line)) {
       const s = line.toString('utf8');
       rows.push([f.rel, off, s, s.trim() === '', null]);
-    } else rows.push([f.rel, off, line.toString('latin1'), false, NOT_UTF8]);
+    } else rows.push([f.rel, off, line.toString('base64'), false, NOT_UTF8]);
     start = end + 1;
   }
   try {
