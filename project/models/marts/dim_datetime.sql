@@ -20,7 +20,10 @@ select
     cast(hour_start as date) as date_day,
     extract(hour from hour_start) as hour_of_day,
     {{ iso_day_of_week('hour_start') }} as day_of_week,
-    dayname(hour_start) as day_name,
+    case {{ iso_day_of_week('hour_start') }}
+        when 1 then 'Monday' when 2 then 'Tuesday' when 3 then 'Wednesday' when 4 then 'Thursday'
+        when 5 then 'Friday' when 6 then 'Saturday' else 'Sunday'
+    end as day_name,
     extract(day from hour_start) as day_of_month,
     weekofyear(hour_start) as week_of_year,
     extract(month from hour_start) as month,
