@@ -1,11 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gunzipSync } from 'node:zlib';
 import { DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { EmulatorError } from './emulator-error.ts';
 import { DuckLock, EmulatorSession, type ExecutionResult, type QueryLogEntry } from './emulator-session.ts';
+import { readBody, sendJson, sendText, sleep, token, tokenOf } from './http-helpers.ts';
 import { verifyLogin, type EmulatorUser } from './login-verifier.ts';
+import { decodeBindings, sessionParameters, type LoginBody, type QueryBody } from './wire-format.ts';
 
 export type { EmulatorUser } from './login-verifier.ts';
 export type { QueryLogEntry } from './emulator-session.ts';
@@ -392,74 +393,4 @@ export class SnowflakeEmulator {
     this.stats.faultsServed++;
     sendText(res, status, 'text/html', `<html><body>${status} injected by emulator</body></html>`);
   }
-}
-
-interface LoginBody {
-  data?: Record<string, string | undefined> & { SESSION_PARAMETERS?: { QUERY_TAG?: string } };
-}
-
-interface QueryBody {
-  sqlText?: string;
-  bindings?: Record<string, { type: string; value: unknown }>;
-  bindStage?: string;
-  asyncExec?: boolean;
-}
-
-function sessionParameters(): { name: string; value: unknown }[] {
-  return [
-    { name: 'TIMEZONE', value: 'UTC' },
-    { name: 'CLIENT_SESSION_KEEP_ALIVE_HEARTBEAT_FREQUENCY', value: 3600 },
-    { name: 'QUERY_CONTEXT_CACHE_SIZE', value: 5 },
-  ];
-}
-
-/** Turns Snowflake's `{ "1": { type, value } }` bindings into positional DuckDB values (column arrays for array binds). */
-function decodeBindings(bindings: QueryBody['bindings']): DuckDBValue[] | DuckDBValue[][] | undefined {
-  if (!bindings) return undefined;
-  const keys = Object.keys(bindings).sort((a, b) => Number(a) - Number(b));
-  const convert = (type: string, v: unknown): DuckDBValue => {
-    if (v === null || v === undefined) return null;
-    const s = String(v);
-    if (type === 'FIXED') return /^-?\d+$/.test(s) ? BigInt(s) : Number(s);
-    if (type === 'REAL') return Number(s);
-    if (type === 'BOOLEAN') return s.toLowerCase() === 'true' || s === '1';
-    return s;
-  };
-  return keys.map((k) => {
-    const b = bindings[k]!;
-    return Array.isArray(b.value) ? b.value.map((v) => convert(b.type, v)) : convert(b.type, b.value);
-  }) as DuckDBValue[] | DuckDBValue[][];
-}
-
-async function readBody(req: IncomingMessage): Promise<unknown> {
-  const parts: Buffer[] = [];
-  for await (const p of req) parts.push(p as Buffer);
-  let buf = Buffer.concat(parts);
-  if (!buf.length) return undefined;
-  // The driver sets Content-Encoding: gzip from a callback that may finish after the body left, so look at the bytes.
-  if (buf[0] === 0x1f && buf[1] === 0x8b) buf = gunzipSync(buf);
-  return JSON.parse(buf.toString('utf8'));
-}
-
-function tokenOf(req: IncomingMessage): string | undefined {
-  return /Snowflake Token="([^"]*)"/.exec(req.headers.authorization ?? '')?.[1];
-}
-
-function token(prefix: string): string {
-  return `${prefix}:${randomBytes(24).toString('base64url')}`;
-}
-
-function sendJson(res: ServerResponse, status: number, payload: unknown): void {
-  const text = JSON.stringify(payload);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function sendText(res: ServerResponse, status: number, type: string, text: string): void {
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
