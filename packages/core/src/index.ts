@@ -17,3 +17,7 @@ export { buildManifest, SM_VERSION } from './artifacts/manifest.ts';
 export { buildRunResults } from './artifacts/run-results.ts';
 export { compile, execute, openTarget, run, seed, test, build, relationNameOf, writeJsonAtomic, type Command, type Compilation, type InvocationOptions, type RunOutcome } from './api.ts';
 export { parseVarsArg } from './project/parse-vars.ts';
+export { buildCatalog } from './artifacts/catalog.ts';
+export type * from './artifacts/artifact-types.ts';
+export { generateDocs, type DocsOutcome } from './docs/generate-docs.ts';
+export { buildDocsData, type DocsData, type DocsNode } from './docs/docs-data.ts';

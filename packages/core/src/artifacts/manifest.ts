@@ -15,7 +15,7 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
   for (const n of c.nodes.values()) {
     if (n.resourceType === 'source') sources[n.uniqueId] = sourceEntry(n, relationName(n));
     else if (n.resourceType === 'unit_test') unitTests[n.uniqueId] = { ...common(n), model: n.model, given: n.given, expect: n.expect, overrides: n.overrides ?? null };
-    else nodes[n.uniqueId] = nodeEntry(n, relationName(n), p.secrets);
+    else nodes[n.uniqueId] = nodeEntry(n, relationName(n), p.secrets, p.target.schema);
   }
   const parentMap: Record<string, string[]> = {};
   const childMap: Record<string, string[]> = {};
@@ -84,12 +84,13 @@ function common(n: GraphNode): Record<string, unknown> {
   };
 }
 
-function nodeEntry(n: ModelNode | SeedNode | TestNode, relationName: string | undefined, secrets: readonly string[]): Record<string, unknown> {
+function nodeEntry(n: ModelNode | SeedNode | TestNode, relationName: string | undefined, secrets: readonly string[], targetSchema: string): Record<string, unknown> {
   const rel = 'relation' in n && n.relation ? n.relation : undefined;
   const base = {
     ...common(n),
     database: rel?.database ?? null,
-    schema: rel?.schema ?? null,
+    // dbt's schema requires a schema on every node; tests run in the target's.
+    schema: rel?.schema ?? targetSchema,
     alias: rel?.identifier ?? n.name,
     relation_name: relationName ?? null,
     checksum: { name: 'sha256', checksum: n.checksum },
@@ -99,7 +100,10 @@ function nodeEntry(n: ModelNode | SeedNode | TestNode, relationName: string | un
     contract: { enforced: false, alias_types: true, checksum: null },
     language: 'sql',
   };
-  if (n.resourceType === 'seed') return { ...base, root_path: null, depends_on: { macros: [] } };
+  if (n.resourceType === 'seed') {
+    const { contract: _c, language: _l, ...seed } = base;
+    return { ...seed, root_path: null, depends_on: { macros: [] } };
+  }
   const refs = n.refs.map((r) => ({ name: r.name, package: null, version: null }));
   const withCode = {
     ...base,
@@ -113,6 +117,7 @@ function nodeEntry(n: ModelNode | SeedNode | TestNode, relationName: string | un
     extra_ctes_injected: true,
     extra_ctes: [],
   };
+  if (n.resourceType === 'test' && !n.testMetadata) return withCode;
   if (n.resourceType === 'test') {
     return {
       ...withCode,
@@ -126,8 +131,9 @@ function nodeEntry(n: ModelNode | SeedNode | TestNode, relationName: string | un
 }
 
 function sourceEntry(n: SourceNode, relationName: string | undefined): Record<string, unknown> {
+  const { depends_on: _d, ...rest } = common(n);
   return {
-    ...common(n),
+    ...rest,
     source_name: n.sourceName,
     source_description: '',
     loader: n.loader,

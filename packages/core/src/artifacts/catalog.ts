@@ -1,0 +1,71 @@
+import type { AdapterSession, Dialect, Relation, RelationInfo } from '../adapter.ts';
+import type { CompiledProject } from '../render/render-project.ts';
+import type { GraphNode } from '../types.ts';
+import type { CatalogArtifact, CatalogTable } from './artifact-types.ts';
+import { SM_VERSION } from './manifest.ts';
+
+/** Nodes that live in the warehouse as a relation: what the catalog describes. */
+function relationOf(n: GraphNode): Relation | undefined {
+  if (n.resourceType === 'model' || n.resourceType === 'snapshot') return n.config.materialized === 'ephemeral' ? undefined : n.relation;
+  if (n.resourceType === 'seed' || n.resourceType === 'source') return n.relation;
+  return undefined;
+}
+
+/**
+ * target/catalog.json in dbt's catalog v1 shape: the warehouse's own column types for every
+ * model, seed, snapshot and source that exists, from one `describe` per schema (never one per
+ * relation). Relations not built yet are simply absent, as in dbt.
+ */
+export async function buildCatalog(compiled: CompiledProject, dialect: Dialect, session: AdapterSession, invocationId: string): Promise<CatalogArtifact> {
+  const bySchema = new Map<string, { database: string | undefined; schema: string; nodes: GraphNode[] }>();
+  for (const n of compiled.nodes.values()) {
+    const rel = relationOf(n);
+    if (!rel) continue;
+    const key = `${rel.database ?? ''}\u0000${dialect.normalizeIdentifier(rel.schema)}`;
+    let entry = bySchema.get(key);
+    if (!entry) bySchema.set(key, (entry = { database: rel.database, schema: rel.schema, nodes: [] }));
+    entry.nodes.push(n);
+  }
+  const nodes: Record<string, CatalogTable> = {};
+  const sources: Record<string, CatalogTable> = {};
+  const errors: string[] = [];
+  const conn = await session.acquire();
+  try {
+    for (const { database, schema, nodes: members } of bySchema.values()) {
+      let found: RelationInfo[];
+      try {
+        found = await conn.describe(schema, database);
+      } catch (e) {
+        errors.push(`describe ${database ? `${database}.` : ''}${schema}: ${(e as Error).message}`);
+        continue;
+      }
+      const byName = new Map(found.map((r) => [dialect.normalizeIdentifier(r.identifier), r]));
+      for (const n of members) {
+        const rel = relationOf(n)!;
+        const info = byName.get(dialect.normalizeIdentifier(rel.identifier));
+        if (!info) continue;
+        const table: CatalogTable = {
+          metadata: { type: info.kind === 'view' ? 'VIEW' : 'BASE TABLE', schema: info.schema, name: info.identifier, database: rel.database ?? null, comment: null, owner: null },
+          columns: Object.fromEntries(info.columns.map((c, i) => [c.name, { type: c.type, index: i + 1, name: c.name, comment: null }])),
+          stats: { has_stats: { id: 'has_stats', label: 'Has Stats?', value: false, include: false, description: 'Indicates whether there are statistics for this table' } },
+          unique_id: n.uniqueId,
+        };
+        (n.resourceType === 'source' ? sources : nodes)[n.uniqueId] = table;
+      }
+    }
+  } finally {
+    session.release(conn);
+  }
+  return {
+    metadata: {
+      dbt_schema_version: 'https://schemas.getdbt.com/dbt/catalog/v1.json',
+      dbt_version: `sm-${SM_VERSION}`,
+      generated_at: new Date().toISOString(),
+      invocation_id: invocationId,
+      env: {},
+    },
+    nodes,
+    sources,
+    errors: errors.length ? errors : null,
+  };
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Apache Airflow in its own venv for packages/cli/test/airflow.test.ts, from PyPI only (Airflow's
+# constraints files live outside the registries this project can reach, so the version is pinned
+# here and pip resolves the rest). Idempotent: a venv marked complete is reused at once.
+#
+# Env: SM_AIRFLOW_VERSION (default below), SM_AIRFLOW_CACHE (default ~/.cache/sm-airflow).
+# Prints the venv directory on stdout.
+set -euo pipefail
+
+version="${SM_AIRFLOW_VERSION:-3.3.2}"
+cache="${SM_AIRFLOW_CACHE:-$HOME/.cache/sm-airflow}"
+venv="$cache/airflow-$version"
+
+if [[ -f "$venv/.complete" ]]; then echo "$venv"; exit 0; fi
+
+python="${SM_PYTHON:-}"
+if [[ -z "$python" ]]; then
+  # pyenv shims exist for versions that are not active, so check that each one really runs.
+  for p in python3.11 python3.12 python3; do
+    if "$p" -c 'import sys; sys.exit(0 if (3, 10) <= sys.version_info[:2] <= (3, 13) else 1)' >/dev/null 2>&1; then python="$p"; break; fi
+  done
+fi
+[[ -n "$python" ]] || { echo "install-airflow.sh: no python3 found; install Python 3.10-3.13" >&2; exit 1; }
+
+rm -rf "$venv"
+mkdir -p "$cache"
+"$python" -m venv "$venv"
+"$venv/bin/pip" install -q --disable-pip-version-check --upgrade pip >&2
+"$venv/bin/pip" install -q --disable-pip-version-check "apache-airflow==$version" >&2
+"$venv/bin/airflow" version >/dev/null
+touch "$venv/.complete"
+echo "$venv"
