@@ -1,0 +1,54 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compile, relationNameOf, writeJsonAtomic, type InvocationOptions } from '../api.ts';
+import { buildCatalog } from '../artifacts/catalog.ts';
+import type { CatalogArtifact, RunResultsArtifact } from '../artifacts/artifact-types.ts';
+import { buildDocsData } from './docs-data.ts';
+import { DOCS_DATA_FILE, siteFiles } from './site-files.ts';
+
+export interface DocsOutcome {
+  /** Absolute path of target/docs. */
+  docsDir: string;
+  nodes: number;
+  /** Undefined when the warehouse could not be described (the site is still written, without actual types). */
+  catalog: CatalogArtifact | undefined;
+  /** Why there is no catalog, if there is none. */
+  catalogError?: string | undefined;
+}
+
+/**
+ * `sm docs generate`: compile the whole project, describe the warehouse once per schema into
+ * target/catalog.json, and write a self-contained static site into target/docs (open
+ * index.html straight from disk: no server, no network). The last target/run_results.json,
+ * if any, provides each node's last result.
+ */
+export async function generateDocs(opts: InvocationOptions & { skipCatalog?: boolean }): Promise<DocsOutcome> {
+  const c = await compile({ ...opts, select: undefined, exclude: undefined, selector: undefined }, 'compile');
+  const target = join(c.project.dir, c.project.config.targetPath);
+  let catalog: CatalogArtifact | undefined;
+  let catalogError: string | undefined;
+  if (!opts.skipCatalog) {
+    try {
+      const session = await c.adapter.connect(c.project.target, { projectDir: c.project.dir });
+      try {
+        catalog = await buildCatalog(c.compiled, c.adapter.dialect, session, c.invocationId);
+      } finally {
+        await session.close();
+      }
+      writeJsonAtomic(join(target, 'catalog.json'), catalog);
+    } catch (e) {
+      catalogError = (e as Error).message;
+    }
+  }
+  const rrPath = join(target, 'run_results.json');
+  const runResults = existsSync(rrPath) ? (JSON.parse(readFileSync(rrPath, 'utf8')) as RunResultsArtifact) : undefined;
+  const data = buildDocsData(c.compiled, c.graph, (n) => relationNameOf(c, n), catalog, runResults);
+  const docsDir = join(target, 'docs');
+  mkdirSync(docsDir, { recursive: true });
+  for (const [name, text] of Object.entries(siteFiles())) writeFileSync(join(docsDir, name), text);
+  // A script, not a .json fetched at run time: browsers refuse fetch() from file:// pages.
+  const json = JSON.stringify(data).replace(/</g, '\\u003c');
+  writeFileSync(join(docsDir, DOCS_DATA_FILE), `window.SM_DOCS = ${json};\n`);
+  writeJsonAtomic(join(docsDir, 'docs.json'), data);
+  return { docsDir, nodes: data.nodes.length, catalog, catalogError };
+}

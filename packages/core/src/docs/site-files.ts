@@ -1,0 +1,14 @@
+import { readFileSync } from 'node:fs';
+
+/** The data script the page loads before the app: `window.SM_DOCS = {...}`. */
+export const DOCS_DATA_FILE = 'sm-docs-data.js';
+
+const SITE = new URL('./site/', import.meta.url);
+
+/** The static files of the docs site (index.html with its styles, and the app script), by file name. */
+export function siteFiles(): Record<string, string> {
+  return {
+    'index.html': readFileSync(new URL('index.html', SITE), 'utf8'),
+    'sm-docs.js': readFileSync(new URL('sm-docs.js', SITE), 'utf8'),
+  };
+}

@@ -1,0 +1,271 @@
+// The sm docs page: search, a layered lineage graph and a detail panel over window.SM_DOCS.
+// A classic script (not a module) because Chromium refuses module scripts from file:// pages.
+(function () {
+  'use strict';
+  var data = window.SM_DOCS;
+  var byId = new Map();
+  data.nodes.forEach(function (n) { byId.set(n.id, n); });
+  var LINEAGE_TYPES = { model: 1, seed: 1, source: 1, snapshot: 1 };
+  var lineageNodes = data.nodes.filter(function (n) { return LINEAGE_TYPES[n.type]; });
+
+  var $ = function (id) { return document.getElementById(id); };
+  var state = { selected: null, mode: 'whole', query: '' };
+
+  function esc(s) {
+    return String(s == null ? '' : s).replace(/[&<>"']/g, function (c) {
+      return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
+    });
+  }
+
+  // ---------- layout: longest-path layers, then barycentric ordering within each layer ----------
+
+  /** Lays out `ids` left to right. Returns positions by id and the edges among them. */
+  function layout(ids) {
+    var inSet = new Set(ids);
+    var parents = new Map(), children = new Map();
+    ids.forEach(function (id) { parents.set(id, []); children.set(id, []); });
+    var edges = [];
+    ids.forEach(function (id) {
+      byId.get(id).parents.forEach(function (p) {
+        if (!inSet.has(p)) return;
+        parents.get(id).push(p);
+        children.get(p).push(id);
+        edges.push([p, id]);
+      });
+    });
+    // Kahn's order; each node's layer is one more than its deepest parent's.
+    var indeg = new Map(), layer = new Map(), queue = [], order = [];
+    ids.forEach(function (id) { indeg.set(id, parents.get(id).length); if (!parents.get(id).length) queue.push(id); });
+    for (var qi = 0; qi < queue.length; qi++) {
+      var id = queue[qi];
+      order.push(id);
+      var l = 0;
+      parents.get(id).forEach(function (p) { l = Math.max(l, layer.get(p) + 1); });
+      layer.set(id, l);
+      children.get(id).forEach(function (c) { indeg.set(c, indeg.get(c) - 1); if (indeg.get(c) === 0) queue.push(c); });
+    }
+    var layers = [];
+    order.forEach(function (id) {
+      var l = layer.get(id);
+      (layers[l] = layers[l] || []).push(id);
+    });
+    layers.forEach(function (ls) { ls.sort(function (a, b) { return byId.get(a).name < byId.get(b).name ? -1 : 1; }); });
+    var pos = new Map();
+    function index() { layers.forEach(function (ls) { ls.forEach(function (id, i) { pos.set(id, i / Math.max(1, ls.length - 1)); }); }); }
+    index();
+    // Alternate sweeps: order by the mean relative position of parents, then of children.
+    function sweep(neigh, from, to, step) {
+      for (var li = from; li !== to; li += step) {
+        var ls = layers[li];
+        var bary = new Map();
+        ls.forEach(function (id, i) {
+          var ns = neigh.get(id);
+          if (!ns.length) { bary.set(id, pos.get(id)); return; }
+          var s = 0;
+          ns.forEach(function (n) { s += pos.get(n); });
+          bary.set(id, s / ns.length);
+        });
+        ls.sort(function (a, b) { return bary.get(a) - bary.get(b); });
+        ls.forEach(function (id, i) { pos.set(id, i / Math.max(1, ls.length - 1)); });
+      }
+    }
+    var sweeps = ids.length > 3000 ? 4 : 8;
+    for (var k = 0; k < sweeps; k++) {
+      if (k % 2 === 0) sweep(parents, 1, layers.length, 1);
+      else sweep(children, layers.length - 2, -1, -1);
+    }
+    var W = 190, H = 28, GX = 70, GY = 12;
+    var tallest = 0;
+    layers.forEach(function (ls) { tallest = Math.max(tallest, ls.length); });
+    var xy = new Map();
+    layers.forEach(function (ls, li) {
+      var offset = ((tallest - ls.length) * (H + GY)) / 2;
+      ls.forEach(function (id, i) { xy.set(id, { x: li * (W + GX), y: offset + i * (H + GY) }); });
+    });
+    return { xy: xy, edges: edges, width: layers.length * (W + GX) - GX, height: tallest * (H + GY) - GY, W: W, H: H };
+  }
+
+  // ---------- graph drawing, pan and zoom ----------
+
+  var view = { x: 0, y: 0, k: 1 };
+  var current = null;
+
+  function applyView() {
+    $('viewport').setAttribute('transform', 'translate(' + view.x + ',' + view.y + ') scale(' + view.k + ')');
+  }
+
+  function fit() {
+    if (!current) return;
+    var svg = $('graph');
+    var w = svg.clientWidth || 800, h = svg.clientHeight || 600;
+    var k = Math.min((w - 40) / Math.max(1, current.width), (h - 60) / Math.max(1, current.height), 1.2);
+    view.k = Math.max(k, 0.02);
+    view.x = (w - current.width * view.k) / 2;
+    view.y = Math.max(36, (h - current.height * view.k) / 2);
+    applyView();
+  }
+
+  function lineageOf(id) {
+    var seen = new Set([id]);
+    [['parents'], ['children']].forEach(function (dir) {
+      var stack = [id];
+      while (stack.length) {
+        var n = byId.get(stack.pop());
+        n[dir[0]].forEach(function (m) { if (!seen.has(m) && byId.has(m)) { seen.add(m); stack.push(m); } });
+      }
+    });
+    return Array.from(seen).filter(function (m) { return LINEAGE_TYPES[byId.get(m).type]; });
+  }
+
+  function draw() {
+    var sel = state.selected && byId.get(state.selected);
+    var focusId = sel && (LINEAGE_TYPES[sel.type] ? sel.id : sel.parents[0]);
+    var ids = state.mode === 'lineage' && focusId ? lineageOf(focusId) : lineageNodes.map(function (n) { return n.id; });
+    current = layout(ids);
+    var near = new Set();
+    if (focusId) { near.add(focusId); byId.get(focusId).parents.forEach(function (p) { near.add(p); }); byId.get(focusId).children.forEach(function (c) { near.add(c); }); }
+    var parts = [];
+    var W = current.W, H = current.H;
+    current.edges.forEach(function (e) {
+      var a = current.xy.get(e[0]), b = current.xy.get(e[1]);
+      var x1 = a.x + W, y1 = a.y + H / 2, x2 = b.x, y2 = b.y + H / 2, mx = (x1 + x2) / 2;
+      var hot = focusId && (e[0] === focusId || e[1] === focusId);
+      parts.push('<path class="edge' + (hot ? ' hot' : '') + '" d="M' + x1 + ' ' + y1 + 'C' + mx + ' ' + y1 + ' ' + mx + ' ' + y2 + ' ' + x2 + ' ' + y2 + '"/>');
+    });
+    ids.forEach(function (id) {
+      var n = byId.get(id), p = current.xy.get(id);
+      var cls = 'node ' + n.type + (id === focusId ? ' sel' : near.has(id) ? ' near' : '') + (n.lastResult && (n.lastResult.status === 'error' || n.lastResult.status === 'fail') ? ' error' : '');
+      var label = n.name.length > 26 ? n.name.slice(0, 25) + '…' : n.name;
+      parts.push('<g class="' + cls + '" data-id="' + esc(id) + '" transform="translate(' + p.x + ',' + p.y + ')"><title>' + esc(n.id) + '</title><rect width="' + W + '" height="' + H + '"/><text x="8" y="18">' + esc(label) + '</text></g>');
+    });
+    $('viewport').innerHTML = parts.join('');
+    $('graph-title').textContent = (state.mode === 'lineage' && focusId ? 'Lineage of ' + byId.get(focusId).name : 'Whole project') + ': ' + ids.length + ' nodes, ' + current.edges.length + ' edges';
+    $('whole').classList.toggle('on', state.mode === 'whole');
+    $('lineage').classList.toggle('on', state.mode === 'lineage');
+    fit();
+  }
+
+  (function panZoom() {
+    var svg = $('graph'), drag = null, moved = false;
+    svg.addEventListener('mousedown', function (e) { drag = { x: e.clientX, y: e.clientY, vx: view.x, vy: view.y }; moved = false; });
+    window.addEventListener('mousemove', function (e) {
+      if (!drag) return;
+      if (Math.abs(e.clientX - drag.x) + Math.abs(e.clientY - drag.y) > 3) moved = true;
+      view.x = drag.vx + e.clientX - drag.x; view.y = drag.vy + e.clientY - drag.y; applyView();
+    });
+    window.addEventListener('mouseup', function () { drag = null; });
+    svg.addEventListener('wheel', function (e) {
+      e.preventDefault();
+      var r = svg.getBoundingClientRect(), mx = e.clientX - r.left, my = e.clientY - r.top;
+      var f = Math.exp(-e.deltaY * 0.0015), k = Math.min(4, Math.max(0.01, view.k * f));
+      view.x = mx - ((mx - view.x) * k) / view.k; view.y = my - ((my - view.y) * k) / view.k; view.k = k; applyView();
+    }, { passive: false });
+    svg.addEventListener('click', function (e) {
+      if (moved) return;
+      var g = e.target.closest && e.target.closest('.node');
+      if (g) select(g.getAttribute('data-id'), 'lineage');
+    });
+  })();
+
+  // ---------- search ----------
+
+  function renderResults() {
+    var q = state.query.trim().toLowerCase();
+    var hits = data.nodes.filter(function (n) { return q ? n.name.toLowerCase().indexOf(q) >= 0 || n.id.toLowerCase().indexOf(q) >= 0 : n.type !== 'test'; });
+    // Exact and prefix matches first, then by name.
+    hits.sort(function (a, b) {
+      var ra = rank(a), rb = rank(b);
+      return ra - rb || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    });
+    function rank(n) { var nm = n.name.toLowerCase(); return !q ? (n.type === 'test' ? 1 : 0) : nm === q ? 0 : nm.indexOf(q) === 0 ? 1 : 2; }
+    var shown = hits.slice(0, 300);
+    var html = shown.map(function (n) {
+      return '<li data-id="' + esc(n.id) + '"' + (n.id === state.selected ? ' class="sel"' : '') + ' title="' + esc(n.id) + '"><span class="badge ' + n.type + '">' + n.type + '</span><span class="name">' + esc(n.name) + '</span></li>';
+    });
+    if (hits.length > shown.length) html.push('<li class="more">… and ' + (hits.length - shown.length) + ' more: refine the search</li>');
+    if (!hits.length) html.push('<li class="more">Nothing matches “' + esc(state.query) + '”</li>');
+    $('results').innerHTML = html.join('');
+    return shown;
+  }
+
+  $('search').addEventListener('input', function (e) { state.query = e.target.value; renderResults(); });
+  $('search').addEventListener('keydown', function (e) {
+    if (e.key !== 'Enter') return;
+    var first = renderResults()[0];
+    if (first) select(first.id, 'lineage');
+  });
+  $('results').addEventListener('click', function (e) {
+    var li = e.target.closest('li[data-id]');
+    if (li) select(li.getAttribute('data-id'), 'lineage');
+  });
+  $('whole').addEventListener('click', function () { state.mode = 'whole'; draw(); });
+  $('lineage').addEventListener('click', function () { if (state.selected) { state.mode = 'lineage'; draw(); } });
+
+  // ---------- detail panel ----------
+
+  function link(id) {
+    var n = byId.get(id);
+    if (!n) return esc(id);
+    var st = n.lastResult ? ' <span class="status ' + esc(n.lastResult.status) + '">' + esc(n.lastResult.status) + '</span>' : '';
+    return '<a data-id="' + esc(id) + '"><span class="badge ' + n.type + '">' + n.type + '</span> ' + esc(n.name) + '</a>' + st;
+  }
+
+  function list(ids, empty) {
+    return ids.length ? '<ul>' + ids.map(function (id) { return '<li>' + link(id) + '</li>'; }).join('') + '</ul>' : '<p class="empty">' + empty + '</p>';
+  }
+
+  function renderDetail() {
+    var n = state.selected && byId.get(state.selected);
+    if (!n) return;
+    var h = [];
+    h.push('<h2 data-role="name">' + esc(n.name) + '</h2>');
+    h.push('<div class="meta"><span class="badge ' + n.type + '">' + n.type + '</span> ' + esc(n.materialized || '') + ' · ' + esc(n.path) + '</div>');
+    if (n.relation) h.push('<div class="meta">' + esc(n.relation) + '</div>');
+    h.push('<h3>Description</h3>' + (n.description ? '<p>' + esc(n.description) + '</p>' : '<p class="empty">No description.</p>'));
+    h.push('<h3>Last result</h3>');
+    if (n.lastResult) {
+      var r = n.lastResult;
+      h.push('<p><span class="status ' + esc(r.status) + '" data-role="status">' + esc(r.status) + '</span> in ' + r.executionTime.toFixed(2) + ' s' + (r.completedAt ? ' · ' + esc(r.completedAt) : '') + '</p>' + (r.message ? '<pre>' + esc(r.message) + '</pre>' : ''));
+    } else h.push('<p class="empty">Not run yet' + (data.resultsAt ? ' in the last run' : '') + '.</p>');
+    h.push('<h3>Columns</h3>');
+    if (n.columns.length) {
+      h.push('<table data-role="columns"><tr><th>Column</th><th>Declared</th><th>Warehouse</th><th>Description</th></tr>' + n.columns.map(function (c) {
+        return '<tr><td>' + esc(c.name) + '</td><td>' + esc(c.declaredType || '') + '</td><td>' + esc(c.actualType || '') + '</td><td>' + esc(c.description) + '</td></tr>';
+      }).join('') + '</table>');
+    } else h.push('<p class="empty">No columns documented or found.</p>');
+    h.push('<h3>Upstream</h3><div data-role="upstream">' + list(n.parents, 'None.') + '</div>');
+    h.push('<h3>Downstream</h3><div data-role="downstream">' + list(n.children, 'None.') + '</div>');
+    if (n.type !== 'test' && n.type !== 'unit_test') h.push('<h3>Tests</h3>' + list(n.tests, 'No tests.'));
+    if (n.compiledCode) h.push('<h3>Compiled SQL</h3><pre data-role="compiled">' + esc(n.compiledCode) + '</pre>');
+    if (n.rawCode) h.push('<details><summary>Source SQL</summary><pre>' + esc(n.rawCode) + '</pre></details>');
+    h.push('<h3>Config</h3><pre>' + esc(JSON.stringify(n.config, null, 2)) + '</pre>');
+    $('detail').innerHTML = h.join('');
+  }
+
+  $('detail').addEventListener('click', function (e) {
+    var a = e.target.closest('a[data-id]');
+    if (a) select(a.getAttribute('data-id'), state.mode);
+  });
+
+  function select(id, mode) {
+    if (!byId.has(id)) return;
+    state.selected = id;
+    state.mode = mode || state.mode;
+    if (location.hash !== '#' + encodeURIComponent(id)) history.replaceState(null, '', '#' + encodeURIComponent(id));
+    renderDetail();
+    renderResults();
+    draw();
+  }
+
+  // ---------- start ----------
+  $('project').textContent = data.project + ' docs';
+  document.title = data.project + ' · sm docs';
+  var counts = {};
+  data.nodes.forEach(function (n) { counts[n.type] = (counts[n.type] || 0) + 1; });
+  $('summary').textContent = Object.keys(counts).sort().map(function (t) { return counts[t] + ' ' + t + (counts[t] === 1 ? '' : 's'); }).join(' · ') + ' · target ' + data.target;
+  renderResults();
+  var initial = location.hash ? decodeURIComponent(location.hash.slice(1)) : '';
+  if (byId.has(initial)) select(initial, 'lineage');
+  else draw();
+  window.addEventListener('resize', fit);
+})();
