@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { isSmProjectError, SM_VERSION } from '@sm/core';
 import { registerProjectCommands } from './commands/project-commands.ts';
 import { registerIngestCommands } from './commands/ingest-commands.ts';
+import { registerDocsCommands } from './commands/docs-commands.ts';
 import { JsonReporter } from './reporters/json-reporter.ts';
 import { PrettyReporter } from './reporters/pretty-reporter.ts';
 import { processOutput, type Output, type Reporter } from './reporters/reporter.ts';
@@ -43,6 +44,7 @@ export async function main(argv: string[], output: Output = processOutput): Prom
     .configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) });
   registerProjectCommands(program, ctx);
   registerIngestCommands(program, ctx);
+  registerDocsCommands(program, ctx);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {

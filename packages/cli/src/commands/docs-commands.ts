@@ -1,0 +1,58 @@
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { generateDocs, loadProjectCollecting } from '@sm/core';
+import { serveDocs } from '../docs/serve-docs.ts';
+import { commonOptions, EXIT, type CliContext } from '../main.ts';
+import { invocation } from './project-commands.ts';
+
+interface DocsFlags {
+  projectDir: string;
+  profilesDir?: string;
+  target?: string;
+  vars?: string;
+  logFormat?: string;
+  emptyCatalog?: boolean;
+  port?: string;
+}
+
+/** `sm docs generate` and `sm docs serve`. */
+export function registerDocsCommands(program: Command, ctx: CliContext): void {
+  const docs = program.command('docs').description('the project\'s documentation site: models, columns, tests, lineage');
+
+  commonOptions(docs.command('generate').description('write target/catalog.json and a static site into target/docs (open index.html, no server needed)'))
+    .option('--empty-catalog', 'do not describe the warehouse (no actual column types)')
+    .action(async (flags: DocsFlags) => {
+      const reporter = ctx.reporter(flags.logFormat);
+      const out = await generateDocs({ ...invocation(flags, ctx), skipCatalog: flags.emptyCatalog });
+      if (out.catalogError) reporter.onError?.(`Could not describe the warehouse, so the site has no actual column types: ${out.catalogError}`);
+      const found = out.catalog ? Object.keys(out.catalog.nodes).length + Object.keys(out.catalog.sources).length : 0;
+      reporter.onOutput?.(`Wrote ${out.nodes} nodes to ${join(out.docsDir, 'index.html')}${out.catalog ? ` and the catalog of ${found} relations to target/catalog.json` : ''}`);
+    });
+
+  commonOptions(docs.command('serve').description('serve target/docs on 127.0.0.1 until Ctrl-C'))
+    .option('--port <n>', 'port to listen on (0: any free port)', '8080')
+    .action(async (flags: DocsFlags) => {
+      const port = Number(flags.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        ctx.output.err(`--port must be a whole number from 0 to 65535, not "${flags.port}"`);
+        ctx.exitCode = EXIT.usage;
+        return;
+      }
+      const project = loadProjectCollecting({ projectDir: resolve(flags.projectDir), profilesDir: flags.profilesDir, target: flags.target });
+      const dir = join(project.dir, project.config.targetPath, 'docs');
+      let server;
+      try {
+        server = await serveDocs(dir, port);
+      } catch (e) {
+        ctx.output.err((e as Error).message);
+        ctx.exitCode = EXIT.usage;
+        return;
+      }
+      ctx.output.out(`Serving ${dir} at ${server.url} (Ctrl-C to stop)`);
+      await new Promise<void>((done) => {
+        if (ctx.signal.aborted) done();
+        else ctx.signal.addEventListener('abort', () => done(), { once: true });
+      });
+      await server.close();
+    });
+}
