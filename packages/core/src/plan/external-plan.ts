@@ -3,6 +3,23 @@
  * folder that then replaces the old one; a partitioned model with
  * `incremental_strategy: insert_overwrite` whose files exist writes only the partitions its new
  * rows fall in, each replacing its old folder. Either way the model is a view over the files.
+ *
+ * Config: `location` (folder, relative to the project; default
+ * `<target-path>/lake/<schema>/<name>`), `partition_by` (list of columns, hive folders
+ * `col=value/`), `incremental_strategy: insert_overwrite`, `full_refresh`.
+ *
+ * Limits, by design:
+ * - DuckDB only: the Dialect must implement `copyToParquet`/`readParquet`; the base dialect (and
+ *   so Snowflake) raises an error that says to use table or incremental there.
+ * - insert_overwrite replaces whole partitions: the model's incremental SQL must return every
+ *   row of each partition it touches (e.g. the whole hour), or the rest of that partition is lost.
+ *   Partitions absent from the new rows are never deleted; --full-refresh rewrites everything.
+ * - Each folder swap is two renames (old aside, new in): a reader between them may briefly see
+ *   the partition missing; a crash between them leaves `<folder>.__sm_old`, which the next run
+ *   of that partition removes. Writes themselves never touch the live files.
+ * - Without partition_by every run rewrites the single file; a query with no rows cannot be
+ *   exposed (no file to read) and is an error.
+ * - The view reads every Parquet file below `location` by absolute path: moving the project means a rebuild.
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import type { RelationInfo } from '../adapter.ts';
