@@ -17,10 +17,15 @@ export interface ExecutionResult extends EncodedResult {
   readonly statementTypeId: number;
 }
 
-/** Functions the Streamify SQL uses that DuckDB spells differently. */
+/** Snowflake functions the Streamify SQL uses that DuckDB spells differently. */
 const compatibilityMacros = [
   'CREATE OR REPLACE TEMP MACRO IFF(c, a, b) AS CASE WHEN c THEN a ELSE b END',
   'CREATE OR REPLACE TEMP MACRO NVL(a, b) AS coalesce(a, b)',
+  'CREATE OR REPLACE TEMP MACRO DAYOFWEEKISO(d) AS isodow(d)',
+  // Snowflake's regexp_like matches the whole subject, as if the pattern were anchored.
+  'CREATE OR REPLACE TEMP MACRO REGEXP_LIKE(s, p) AS regexp_full_match(s, p)',
+  // Snowflake: a number with a scale (3 = milliseconds) to a timestamp without time zone.
+  'CREATE OR REPLACE TEMP MACRO TO_TIMESTAMP_NTZ(x, s) AS make_timestamp(CAST(round(x * pow(10, 6 - s)) AS BIGINT))',
 ];
 
 /**

@@ -21,6 +21,7 @@ const pairs: [string, string][] = [
   ['insert into "A"."B"."C" ("ID") values (?)', 'INSERT INTO "A"."B"."C" ("ID") VALUES (?)'],
   ['delete from "A"."B"."C" where "ID" in (select "ID" from x) -- comment kept', 'DELETE FROM "A"."B"."C" WHERE "ID" IN (SELECT "ID" FROM X) -- comment kept'],
   ['begin transaction', 'BEGIN TRANSACTION'],
+  ["select to_char(dateadd(hour, seq4(), x), 'YYYY-MM-DD HH24:MI:SS') from t", "SELECT strftime((X + ((row_number() OVER () - 1)) * INTERVAL 1 HOUR), '%Y-%m-%d %H:%M:%S') FROM T"],
   ['select seq4() as i from table(generator(rowcount => 10))', 'SELECT (row_number() OVER () - 1) AS I FROM range(10)'],
   ['drop table if exists "A"."B"."C"', 'DROP TABLE IF EXISTS "A"."B"."C"'],
 ];
@@ -39,6 +40,8 @@ const rejected: string[] = [
   'show tables',
   'call my_proc()',
   'select * from analytics.information_schema.load_history',
+  "select to_char(ts, 'Mon DD, YYYY') from t",
+  'select dateadd(quarter, 1, ts) from t',
 ];
 
 describe('emulator SQL translation', () => {

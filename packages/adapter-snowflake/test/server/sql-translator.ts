@@ -1,4 +1,5 @@
 import { EmulatorError, unsupported } from './emulator-error.ts';
+import { rewriteFunctions } from './sql-functions.ts';
 import { identifierOf, isWord, render, significant, tokenize, type Token } from './sql-tokens.ts';
 
 /** A fully resolved Snowflake object name. */
@@ -57,6 +58,7 @@ export function translate(sql: string, ctx: NameContext): Plan {
   mapTypes(sig);
   rewriteInformationSchema(sig, ctx);
   rewriteGenerator(sig);
+  rewriteFunctions(tokens, sql);
   const waitSeconds = rewriteWait(sig);
   const w = (i: number) => (sig[i]?.kind === 'word' ? sig[i]!.text : '');
   const first = w(0);
