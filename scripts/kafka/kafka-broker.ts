@@ -37,8 +37,11 @@ export interface KafkaBroker {
   readonly dir: string;
   /** Options that start this same broker again (same dir, ports and data). */
   readonly restartOptions: KafkaBrokerOptions;
-  /** Stops the broker (SIGTERM, then SIGKILL after a grace period). `keepData` keeps the dir for a restart. */
-  stop(opts?: { keepData?: boolean }): Promise<void>;
+  /**
+   * Stops the broker: SIGTERM (then SIGKILL after a grace period), or at once with `kill`, as a
+   * crash would. `keepData` keeps the dir for a restart.
+   */
+  stop(opts?: { keepData?: boolean; kill?: boolean }): Promise<void>;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -109,6 +112,11 @@ function serverProperties(o: { port: number; controllerPort: number; dataDir: st
     'group.initial.rebalance.delay.ms=0',
     // Topics are created on purpose by the producer; a typo must not silently create one.
     'auto.create.topics.enable=false',
+    // After a kill, the restarted broker waits for its previous registration to expire; keep that short.
+    'broker.session.timeout.ms=2000',
+    'broker.heartbeat.interval.ms=500',
+    // Consumers in tests use short sessions so a killed member's partitions move quickly.
+    'group.min.session.timeout.ms=1000',
     'log.segment.bytes=1048576',
     'log.retention.check.interval.ms=60000',
     'num.network.threads=2',
@@ -217,7 +225,7 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions = {}): Promise<K
     restartOptions: { version, dir, port, controllerPort, partitions: opts.partitions, deleteOnStop: ownsDir },
     async stop(stopOpts = {}) {
       if (exited === null) {
-        child.kill('SIGTERM');
+        child.kill(stopOpts.kill ? 'SIGKILL' : 'SIGTERM');
         const grace = setTimeout(() => child.kill('SIGKILL'), 30_000);
         await exitPromise;
         clearTimeout(grace);

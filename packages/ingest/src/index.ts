@@ -15,3 +15,4 @@ export type { City } from './us-cities.ts';
 export { songsCsv, stateCodesCsv, writeSeeds } from './write-seeds.ts';
 export { landFilesDuckDb, LANDED_FILES_TABLE } from './land-files-duckdb.ts';
 export type { LandFilesOptions, LandFilesResult } from './land-files-duckdb.ts';
+export * from './kafka/index.ts';

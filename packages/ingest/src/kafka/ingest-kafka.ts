@@ -226,6 +226,9 @@ async function runConsumer(s: Shared): Promise<IngestResult['stoppedBy']> {
     highWaterMark: Math.min(batchSize, 1024),
     retries: 2,
   });
+  // The client emits 'error' for background failures (a rejoin against a dead broker), even after
+  // close; an EventEmitter without a listener would turn that into an uncaught exception.
+  consumer.on('error', () => undefined);
   let stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
   try {
     const hw = flatten(await consumer.listOffsets({ topics: [...s.tableOf.keys()] }));
@@ -242,6 +245,12 @@ async function runConsumer(s: Shared): Promise<IngestResult['stoppedBy']> {
     if (opts.once && drained(s)) return 'drained';
     if (opts.signal?.aborted) return 'aborted';
 
+    // Before consume(), which joins the group: the first assignment must be seen too.
+    consumer.on('consumer:group:join', (join) => {
+      // Another member may have moved partitions we are about to receive; the next seek uses fresh offsets.
+      void refreshWarehouse(s).catch(() => undefined);
+      opts.onAssign?.((join.assignments ?? []).flatMap((a) => a.partitions.map((p) => key(a.topic, p))));
+    });
     stream = await consumer.consume({ topics: [...s.tableOf.keys()], mode: 'committed', fallbackMode: 'earliest', autocommit: false });
     return await pump(s, consumer, stream, batchSize, batchMs);
   } finally {
@@ -272,7 +281,8 @@ function pump(
       opts.signal?.removeEventListener('abort', onAbort);
       stream.pause();
       // An abort lets the batch being written finish; records still buffered are not committed anywhere and are read again next time.
-      void (flushing ?? Promise.resolve()).finally(() => (err ? reject(err) : resolve(how!)));
+      // The in-flight step's own failure is reported by its handler; here it only has to be over.
+      void (flushing ?? Promise.resolve()).catch(() => undefined).then(() => (err ? reject(err) : resolve(how!)));
     };
     const onAbort = () => finish(undefined, 'aborted');
 
@@ -285,11 +295,6 @@ function pump(
       }
     };
     stream.on('offsets', seek);
-    // Another member may have moved partitions we are about to receive; the next seek uses fresh offsets.
-    consumer.on('consumer:group:join', (join) => {
-      void refreshWarehouse(s).catch(() => undefined);
-      opts.onAssign?.((join.assignments ?? []).flatMap((a) => a.partitions.map((p) => key(a.topic, p))));
-    });
 
     const land = async () => {
       const records = buffer;
@@ -362,6 +367,7 @@ function pump(
       if (buffer.length >= batchSize) flush();
     });
     stream.on('error', (e) => finish(e));
+    consumer.on('error', (e: Error) => finish(e));
     stream.on('close', () => finish(Object.assign(new Error('Kafka stream closed'), { code: 'PLT_KFK_STREAM_CLOSED' })));
     const timer = setInterval(flush, batchMs);
     opts.signal?.addEventListener('abort', onAbort, { once: true });
