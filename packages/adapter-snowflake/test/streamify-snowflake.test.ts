@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, type Connection, type RunOutcome } from '@sm/core';
+import { build, type Connection, type InvocationOptions, type RunOutcome } from '@sm/core';
 import { createDuckDbAdapter } from '@sm/adapter-duckdb';
 import { createSnowflakeAdapter } from '../src/snowflake-adapter.ts';
 import type { SnowflakeConnection } from '../src/snowflake-connection.ts';
@@ -43,6 +43,7 @@ describe('Streamify on Snowflake (local server) matches DuckDB', () => {
   let snow: RunOutcome;
   let duckWide: Record<string, unknown>[];
   let sfTarget: ReturnType<typeof fixture.target>;
+  let snowOptions: InvocationOptions;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sm-streamify-sf-'));
@@ -97,17 +98,18 @@ describe('Streamify on Snowflake (local server) matches DuckDB', () => {
         '',
       ].join('\n'),
     );
-    snow = await build({
+    snowOptions = {
       projectDir: dir,
       profilesDir: profiles,
       adapters: { snowflake: () => createSnowflakeAdapter() },
       env: { ...process.env, SNOWFLAKE_ACCOUNT: 'emu', SNOWFLAKE_USER: 'alice', SNOWFLAKE_PASSWORD: password, SNOWFLAKE_ACCESS_URL: fixture.emulator.url },
-    });
-    rmSync(profiles, { recursive: true, force: true });
+    };
+    snow = await build(snowOptions);
   }, 300_000);
 
   afterAll(async () => {
     await fixture?.emulator.stop();
+    if (snowOptions?.profilesDir) rmSync(snowOptions.profilesDir, { recursive: true, force: true });
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -131,6 +133,24 @@ describe('Streamify on Snowflake (local server) matches DuckDB', () => {
     expect(duckWide.length).toBeGreaterThan(500);
     expect(snowWide.length).toBe(duckWide.length);
     expect(snowWide).toEqual(duckWide);
+  });
+
+  it('an incremental rebuild merges the lookback window and changes nothing', async () => {
+    const merges = () => fixture.emulator.log.filter((e) => /^merge into "STREAMIFY"\."ANALYTICS_MARTS"\."(FACT|WIDE)_STREAMS"/.test(e.sql)).length;
+    const wide = async () => {
+      const check = await createSnowflakeAdapter().connect(sfTarget, { projectDir: dir });
+      try {
+        return await rowsOf(await check.acquire(), ['analytics_marts'], 'wide_streams', 'stream_key');
+      } finally {
+        await check.close();
+      }
+    };
+    const first = await wide();
+    const before = merges();
+    const again = await build(snowOptions);
+    expect(again.results.filter((r) => r.status !== 'success' && r.status !== 'pass').map((r) => `${r.uniqueId}: ${r.message}`)).toEqual([]);
+    expect(merges() - before).toBe(2);
+    expect(await wide()).toEqual(first);
   });
 
   it('every statement of the run carried the query tag', () => {
