@@ -15,8 +15,8 @@ const PROJECT = fileURLToPath(new URL('../../../project', import.meta.url));
 const SM = fileURLToPath(new URL('../../cli/src/bin.ts', import.meta.url));
 
 /** The CLI as a child process (the adapter package does not depend on the CLI). */
-function sm(...argv: string[]): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, [SM, ...argv], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+function sm(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, [SM, ...argv], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr.on('data', (b: Buffer) => (out += b.toString()));
@@ -48,9 +48,9 @@ describe('Streamify on Snowflake (local server) matches DuckDB', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sm-streamify-sf-'));
     cpSync(PROJECT, dir, { recursive: true, filter: (src) => !/\/(target|lake|logs)(\/|$)/.test(src.slice(PROJECT.length)) });
-    const gen = await sm('ingest', 'generate', '--project-dir', dir, '--users', '60', '--start', '2026-11-06', '--end', '2026-11-08', '--seed', '7');
+    const gen = await sm(['ingest', 'generate', '--project-dir', dir, '--users', '60', '--start', '2026-11-06', '--end', '2026-11-08', '--seed', '7']);
     expect(gen.code, gen.out).toBe(0);
-    const load = await sm('ingest', 'load', '--project-dir', dir);
+    const load = await sm(['ingest', 'load', '--project-dir', dir]);
     expect(load.code, load.out).toBe(0);
     duck = await build({ projectDir: dir, adapters: { duckdb: () => createDuckDbAdapter() } });
 
@@ -151,6 +151,18 @@ describe('Streamify on Snowflake (local server) matches DuckDB', () => {
     expect(again.results.filter((r) => r.status !== 'success' && r.status !== 'pass').map((r) => `${r.uniqueId}: ${r.message}`)).toEqual([]);
     expect(merges() - before).toBe(2);
     expect(await wide()).toEqual(first);
+  });
+
+  it('sm debug --target prod checks the connection, and names account and method when the login fails', async () => {
+    const args = ['debug', '--project-dir', dir, '--profiles-dir', snowOptions.profilesDir!, '--target', 'prod'];
+    const env = { SNOWFLAKE_ACCOUNT: 'emu', SNOWFLAKE_USER: 'alice', SNOWFLAKE_ACCESS_URL: fixture.emulator.url };
+    const ok = await sm(args, { ...env, SNOWFLAKE_PASSWORD: password });
+    expect(ok.out).toContain('connection: OK');
+    expect(ok.code).toBe(0);
+    const bad = await sm(args, { ...env, SNOWFLAKE_PASSWORD: 'Not-The-Password-77' });
+    expect(bad.out).toMatch(/connection: FAILED: .*account "emu" with password authentication/);
+    expect(bad.out).not.toContain('Not-The-Password-77');
+    expect(bad.code).not.toBe(0);
   });
 
   it('every statement of the run carried the query tag', () => {
