@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchConfig } from './bench-config.ts';
 import { printScenario, type ScenarioResult } from './results.ts';
@@ -9,7 +9,7 @@ import { streamifyScenario } from './scenario-streamify.ts';
 import { BENCH_DIR, findDbtCore, findDbtFusion, findSm } from './tools.ts';
 
 /**
- * `pnpm bench [--quick] [--only compile,overhead,streamify]`: runs each scenario, prints
+ * `pnpm bench [--quick] [--only compile,overhead,streamify] [--out FILE]`: runs each scenario, prints
  * figures and ratios, writes bench/out/results.json. Every ratio compares two measurements
  * of this same invocation; a tool that is missing is reported as "not run", never as a figure.
  */
@@ -48,11 +48,12 @@ async function main(argv: string[]): Promise<number> {
   const targets = ratios.filter((r) => r.target);
   log(`\n${ratios.length} ratios, ${targets.filter((r) => r.met).length}/${targets.length} targets met, ${notRun.length} not run; ${((Date.now() - started) / 1000).toFixed(0)} s`);
 
-  const out = join(BENCH_DIR, 'out', 'results.json');
+  const outAt = argv.indexOf('--out');
+  const out = outAt >= 0 ? argv[outAt + 1] : join(BENCH_DIR, 'out', 'results.json');
   const result = {
     date: new Date().toISOString(),
     command: `pnpm bench${argv.length ? ' ' + argv.join(' ') : ''}`,
-    machine,
+    machine: { ...machine, loadAverageAtEnd: loadavg().map((x) => +x.toFixed(2)) },
     tools: Object.fromEntries(Object.values(tools).map((t) => [t.name, t.available ? { version: t.version } : { notAvailable: t.reason }])),
     config: { ...cfg, repsSlow: cfg.compileSizes.map((n) => ({ models: n, reps: cfg.repsSlow(n) })) },
     scenarios,
@@ -69,6 +70,8 @@ function machineInfo() {
     cpuModel: /model name\s*:\s*(.+)/.exec(cpuinfo)?.[1] ?? 'unknown',
     memoryGb: Math.round(totalmem() / 2 ** 30),
     node: process.version,
+    // Other work on the machine slows every tool; the load average says how much there was.
+    loadAverageAtStart: loadavg().map((x) => +x.toFixed(2)),
   };
 }
 

@@ -8,6 +8,8 @@ export interface CommandRun {
   readonly wallMs: number;
   /** Peak resident set size of the process tree's largest member, from GNU time; undefined without it. */
   readonly peakRssMb?: number;
+  /** User + system CPU time from GNU time: less disturbed than wall time when the machine is busy. */
+  readonly cpuMs?: number;
   readonly exitCode: number;
   /** Last lines of stdout+stderr, for the error message of a failed run. */
   readonly tail: string;
@@ -46,13 +48,18 @@ export async function timeCommand(spec: CommandSpec): Promise<CommandRun> {
   });
   const wallMs = performance.now() - started;
   let peakRssMb: number | undefined;
+  let cpuMs: number | undefined;
   if (hasGnuTime && existsSync(timeFile)) {
-    const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(readFileSync(timeFile, 'utf8'));
+    const text = readFileSync(timeFile, 'utf8');
+    const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(text);
     if (m) peakRssMb = Number(m[1]) / 1024;
+    const user = /User time \(seconds\): ([\d.]+)/.exec(text);
+    const sys = /System time \(seconds\): ([\d.]+)/.exec(text);
+    if (user && sys) cpuMs = (Number(user[1]) + Number(sys[1])) * 1000;
   }
   rmSync(scratch, { recursive: true, force: true });
   const tail = output.trimEnd().split('\n').slice(-15).join('\n');
-  return { wallMs, peakRssMb, exitCode: code, tail };
+  return { wallMs, peakRssMb, cpuMs, exitCode: code, tail };
 }
 
 /** A command that must succeed: throws with its output tail otherwise. */

@@ -9,6 +9,8 @@ export interface Measurement {
   readonly runsMs: readonly number[];
   readonly medianMs: number;
   readonly minMs: number;
+  /** Median user+system CPU time of the process tree, when GNU time measured it. */
+  readonly cpuMs?: number;
   readonly peakRssMb?: number;
 }
 
@@ -42,9 +44,30 @@ export function newScenario(id: string, title: string): ScenarioResult {
   return { id, title, measurements: [], ratios: [], notRun: [], notes: [] };
 }
 
-export function measurement(id: string, tool: string, what: string, runsMs: number[], peaks: (number | undefined)[] = []): Measurement {
+export function measurement(id: string, tool: string, what: string, runsMs: number[], peaks: (number | undefined)[] = [], cpus: (number | undefined)[] = []): Measurement {
   const known = peaks.filter((p): p is number => p !== undefined);
-  return { id, tool, what, runsMs, medianMs: median(runsMs), minMs: Math.min(...runsMs), peakRssMb: known.length ? Math.max(...known) : undefined };
+  const cpu = cpus.filter((p): p is number => p !== undefined);
+  return {
+    id,
+    tool,
+    what,
+    runsMs,
+    medianMs: median(runsMs),
+    minMs: Math.min(...runsMs),
+    cpuMs: cpu.length ? median(cpu) : undefined,
+    peakRssMb: known.length ? Math.max(...known) : undefined,
+  };
+}
+
+/** Collects the runs of one measurement. */
+export function runsOf(): { add(r: { wallMs: number; peakRssMb?: number; cpuMs?: number }): void; done(id: string, tool: string, what: string): Measurement } {
+  const wall: number[] = [];
+  const peaks: (number | undefined)[] = [];
+  const cpus: (number | undefined)[] = [];
+  return {
+    add: (r) => (wall.push(r.wallMs), peaks.push(r.peakRssMb), cpus.push(r.cpuMs)),
+    done: (id, tool, what) => measurement(id, tool, what, wall, peaks, cpus),
+  };
 }
 
 const fmtMs = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
@@ -53,8 +76,16 @@ const fmtMs = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms
 export function printScenario(s: ScenarioResult, log: (line: string) => void = console.log): void {
   log(`\n== ${s.title} ==`);
   if (s.measurements.length) {
-    const rows = s.measurements.map((m) => [m.tool, m.what, fmtMs(m.medianMs), fmtMs(m.minMs), String(m.runsMs.length), m.peakRssMb === undefined ? '' : `${m.peakRssMb.toFixed(0)} MB`]);
-    table(['tool', 'what', 'median', 'min', 'runs', 'peak RSS'], rows, log);
+    const rows = s.measurements.map((m) => [
+      m.tool,
+      m.what,
+      fmtMs(m.medianMs),
+      fmtMs(m.minMs),
+      String(m.runsMs.length),
+      m.cpuMs === undefined ? '' : fmtMs(m.cpuMs),
+      m.peakRssMb === undefined ? '' : `${m.peakRssMb.toFixed(0)} MB`,
+    ]);
+    table(['tool', 'what', 'median', 'min', 'runs', 'cpu', 'peak RSS'], rows, log);
   }
   if (s.ratios.length) {
     log('');

@@ -4,7 +4,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { BenchConfig } from './bench-config.ts';
 import { chainModelName, generateChain } from './gen-chain.ts';
 import { timeOk } from './measure.ts';
-import { measurement, newScenario, type Measurement, type ScenarioResult } from './results.ts';
+import { measurement, newScenario, runsOf, type Measurement, type ScenarioResult } from './results.ts';
 import type { Tool } from './tools.ts';
 
 const MATERIALIZATIONS = ['view', 'table'] as const;
@@ -41,15 +41,12 @@ export async function overheadScenario(cfg: BenchConfig, tools: { sm: Tool; dbt:
           fresh();
           await timeOk(tool.command(args, dir));
           compiledDirs.push(join(dir, 'target', 'compiled', 'chain', 'models'));
-          const runs: number[] = [];
-          const peaks: (number | undefined)[] = [];
+          const runs = runsOf();
           for (let i = 0; i < cfg.chainReps; i++) {
             fresh();
-            const r = await timeOk(tool.command(args, dir));
-            runs.push(r.wallMs);
-            peaks.push(r.peakRssMb);
+            runs.add(await timeOk(tool.command(args, dir)));
           }
-          const m = measurement(`${tool.name}-chain-${mat}-${k}`, tool.name, `run chain of ${k} ${mat}s`, runs, peaks);
+          const m = runs.done(`${tool.name}-chain-${mat}-${k}`, tool.name, `run chain of ${k} ${mat}s`);
           s.measurements.push(m);
           medians.set(`${tool.name}-${k}`, Math.min(...m.runsMs));
           log(`  ${m.tool} ${m.what}: ${m.medianMs.toFixed(0)} ms`);

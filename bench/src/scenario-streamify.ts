@@ -48,12 +48,12 @@ export async function streamifyScenario(cfg: BenchConfig, sm: Tool, log: (s: str
     log(`  generated ${listens} listens`);
 
     const land = await timeOk(sm_(['ingest', 'load', '--lake', lake], 'base'));
-    s.measurements.push(measurement('sm-ingest-load', 'sm', `ingest load (${pageViews.toLocaleString('en')} page views + other topics)`, [land.wallMs], [land.peakRssMb]));
+    s.measurements.push(measurement('sm-ingest-load', 'sm', `ingest load (${pageViews.toLocaleString('en')} page views + other topics)`, [land.wallMs], [land.peakRssMb], [land.cpuMs]));
     await timeOk(sm_(['seed'], 'base'));
     for (const t of ['run', 'build', 'raw']) copyDb(join(base, 'base.duckdb'), join(base, `${t}.duckdb`));
 
     const run = await timeOk(sm_(['run', '--threads', '1'], 'run'));
-    const runM = measurement('sm-run-streamify', 'sm', 'run (all models)', [run.wallMs], [run.peakRssMb]);
+    const runM = measurement('sm-run-streamify', 'sm', 'run (all models)', [run.wallMs], [run.peakRssMb], [run.cpuMs]);
     s.measurements.push(runM);
     log(`  sm run: ${run.wallMs.toFixed(0)} ms`);
 
@@ -62,12 +62,12 @@ export async function streamifyScenario(cfg: BenchConfig, sm: Tool, log: (s: str
     const listFile = join(base, 'raw-sql-files.json');
     writeFileSync(listFile, JSON.stringify(list));
     const raw = await timeOk({ cmd: process.execPath, args: [join(REPO_ROOT, 'bench', 'src', 'exec-sql.ts'), join(base, 'raw.duckdb'), listFile], cwd: base });
-    const rawM = measurement('raw-sql-streamify', 'floor', `the same ${list.length} target/run files via @duckdb/node-api`, [raw.wallMs], [raw.peakRssMb]);
+    const rawM = measurement('raw-sql-streamify', 'floor', `the same ${list.length} target/run files via @duckdb/node-api`, [raw.wallMs], [raw.peakRssMb], [raw.cpuMs]);
     s.measurements.push(rawM);
     log(`  raw SQL: ${raw.wallMs.toFixed(0)} ms`);
 
     const build = await timeOk(sm_(['build', '--threads', '1'], 'build'));
-    s.measurements.push(measurement('sm-build-streamify', 'sm', 'build (seeds, models, tests)', [build.wallMs], [build.peakRssMb]));
+    s.measurements.push(measurement('sm-build-streamify', 'sm', 'build (seeds, models, tests)', [build.wallMs], [build.peakRssMb], [build.cpuMs]));
     log(`  sm build: ${build.wallMs.toFixed(0)} ms`);
 
     const ratio = runM.medianMs / rawM.medianMs;

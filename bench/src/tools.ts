@@ -64,6 +64,7 @@ export function findDbtFusion(): Tool {
 
 function lastError(log: string): string {
   const lines = log.split('\n').map((l) => l.trim()).filter(Boolean);
-  const err = lines.filter((l) => /Error:|error:/.test(l)).pop();
+  // pip's last line is a generic "metadata-generation-failed"; the cause is the build backend's own error above it.
+  const err = lines.filter((l) => /RuntimeError|failed to download|No matching distribution/.test(l)).pop() ?? lines.filter((l) => /Error:|error:/.test(l)).pop();
   return (err ?? lines.pop() ?? 'unknown error').slice(0, 400);
 }
