@@ -81,6 +81,11 @@ export class SnowflakeConnection implements Connection {
     return this.#context;
   }
 
+  /** Records what the session runs under without issuing statements (what login established). */
+  resetContext(context: SessionContext): void {
+    this.#context = context;
+  }
+
   /** Switches the session to a node's query tag and warehouse, issuing only the statements that change something. */
   async applyContext(next: SessionContext): Promise<void> {
     if (next.warehouse && next.warehouse !== this.#context.warehouse) {

@@ -27,7 +27,8 @@ export class SnowflakeSession implements AdapterSession {
   readonly #sdk: SnowflakeSdk;
   readonly #settings: DriverSettings;
   readonly #dialect: SnowflakeDialect;
-  readonly #defaults: SessionContext;
+  #defaults: SessionContext;
+  #defaultsKnown: boolean;
   readonly #idle: SnowflakeConnection[] = [];
   readonly #all = new Set<SnowflakeConnection>();
 
@@ -36,6 +37,7 @@ export class SnowflakeSession implements AdapterSession {
     this.#settings = driverSettings(target);
     this.#dialect = dialect;
     this.#defaults = { queryTag: target.query_tag || undefined, warehouse: target.warehouse || undefined };
+    this.#defaultsKnown = !!this.#defaults.warehouse;
   }
 
   /** The context a node runs under: its own `query_tag`/`snowflake_warehouse`, else the target's. */
@@ -85,6 +87,14 @@ export class SnowflakeSession implements AdapterSession {
     }
     const conn = new SnowflakeConnection(raw, this.#dialect, s.secrets, this.#defaults);
     this.#all.add(conn);
+    if (!this.#defaultsKnown) {
+      // Without a target warehouse the user's default applies; learn it, so a node that switched
+      // warehouses can be followed by one that runs on the default again.
+      const w = (await conn.execute('select current_warehouse() as warehouse')).rows[0]?.warehouse;
+      this.#defaults = { ...this.#defaults, warehouse: typeof w === 'string' && w ? w : undefined };
+      this.#defaultsKnown = true;
+      conn.resetContext(this.#defaults);
+    }
     return conn;
   }
 }

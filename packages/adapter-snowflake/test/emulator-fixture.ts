@@ -24,7 +24,7 @@ export async function startEmulator(options: EmulatorOptions = {}) {
   const key = makeKeyPair();
   const emulator = await SnowflakeEmulator.start({
     ...options,
-    users: [{ name: 'alice', password }, { name: 'bob', publicKey: key.publicPem }, { name: 'carol', oauthToken: 'oauth-token-1234' }],
+    users: [{ name: 'alice', password, defaultWarehouse: 'WH_ALICE' }, { name: 'bob', publicKey: key.publicPem }, { name: 'carol', oauthToken: 'oauth-token-1234' }],
   });
   const target = (extra: Record<string, unknown> = {}): TargetConfig => ({
     type: 'snowflake',

@@ -238,6 +238,19 @@ describe('session context per node', () => {
     expect([b.queryTag, b.warehouse]).toEqual([undefined, 'WH_DEFAULT']);
   });
 
+  it('without a target warehouse, a node after one that switched warehouses runs on the login default again', async () => {
+    const s = (await adapter.connect(fixture.target({ warehouse: undefined, threads: 1 }), { projectDir: '/tmp' })) as SnowflakeSession;
+    const a = await s.acquire({ config: { snowflake_warehouse: 'wh_xl' } });
+    await a.execute(`select 'on-xl' as m`);
+    s.release(a);
+    const b = await s.acquire({ config: {} });
+    await b.execute(`select 'on-default' as m`);
+    s.release(b);
+    await s.close();
+    expect(emulator.log.find((e) => e.sql.includes('on-xl'))!.warehouse).toBe('WH_XL');
+    expect(emulator.log.find((e) => e.sql.includes('on-default'))!.warehouse).toBe('WH_ALICE');
+  });
+
   it('a target query_tag applies from login on', async () => {
     const s = (await adapter.connect(fixture.target({ query_tag: 'sm-run' }), { projectDir: '/tmp' })) as SnowflakeSession;
     const c = await s.acquire();

@@ -53,6 +53,7 @@ const qualified = (n: ObjectName) => `${quote(n.database)}.${quote(n.schema)}.${
 export class EmulatorSession {
   readonly id: number;
   readonly user: string;
+  readonly account: string;
   database: string | undefined;
   schema: string | undefined;
   warehouse: string | undefined;
@@ -68,9 +69,10 @@ export class EmulatorSession {
   readonly #lock: DuckLock;
   #queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(init: { id: number; user: string; conn: DuckDBConnection; instance: DuckDBInstance; lock: DuckLock; databases: Set<string>; sessionToken: string; masterToken: string }) {
+  private constructor(init: { id: number; user: string; account: string; conn: DuckDBConnection; instance: DuckDBInstance; lock: DuckLock; databases: Set<string>; sessionToken: string; masterToken: string }) {
     this.id = init.id;
     this.user = init.user;
+    this.account = init.account;
     this.#conn = init.conn;
     this.#instance = init.instance;
     this.#lock = init.lock;
@@ -79,7 +81,7 @@ export class EmulatorSession {
     this.masterToken = init.masterToken;
   }
 
-  static async open(init: { id: number; user: string; instance: DuckDBInstance; lock: DuckLock; databases: Set<string>; sessionToken: string; masterToken: string }): Promise<EmulatorSession> {
+  static async open(init: { id: number; user: string; account: string; instance: DuckDBInstance; lock: DuckLock; databases: Set<string>; sessionToken: string; masterToken: string }): Promise<EmulatorSession> {
     const conn = await init.instance.connect();
     for (const m of compatibilityMacros) await conn.run(m);
     return new EmulatorSession({ ...init, conn });
@@ -112,7 +114,7 @@ export class EmulatorSession {
   execute(sql: string, binds: DuckDBValue[] | DuckDBValue[][] | undefined, signal: AbortSignal, log: (e: QueryLogEntry) => void, requestId: string): Promise<ExecutionResult> {
     const run = this.#queue.then(async () => {
       if (signal.aborted) throw new EmulatorError('000604', '57014', 'SQL execution canceled');
-      const plan = translate(sql, { database: this.database, schema: this.schema });
+      const plan = translate(sql, { database: this.database, schema: this.schema, session: { warehouse: this.warehouse, role: this.role ?? 'PUBLIC', user: this.user, account: this.account } });
       log({ sessionId: this.id, requestId, sql, warehouse: this.warehouse, role: this.role, queryTag: this.queryTag });
       if (plan.kind === 'duck' && plan.waitSeconds) await cancellableSleep(plan.waitSeconds * 1000, signal);
       return this.#lock.run(() => {

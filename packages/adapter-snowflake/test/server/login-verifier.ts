@@ -8,6 +8,8 @@ export interface EmulatorUser {
   readonly publicKey?: string;
   /** An OAuth access token the user may present. */
   readonly oauthToken?: string;
+  /** The warehouse a session gets when the login names none (Snowflake's DEFAULT_WAREHOUSE). */
+  readonly defaultWarehouse?: string;
 }
 
 export interface LoginFailure {

@@ -214,6 +214,7 @@ export class SnowflakeEmulator {
     const session = await EmulatorSession.open({
       id: this.#nextSessionId++,
       user: String(data.LOGIN_NAME).toUpperCase(),
+      account: this.account,
       instance: this.#instance,
       lock: this.#lock,
       databases: this.#databases,
@@ -224,7 +225,7 @@ export class SnowflakeEmulator {
     await session.applyLoginContext({
       database: q.get('databaseName') ?? undefined,
       schema: q.get('schemaName') ?? undefined,
-      warehouse: q.get('warehouse') ?? undefined,
+      warehouse: q.get('warehouse') ?? this.#users.get(String(data.LOGIN_NAME).toUpperCase())?.defaultWarehouse,
       role: q.get('roleName') ?? undefined,
       queryTag: data.SESSION_PARAMETERS?.QUERY_TAG,
     });

@@ -13,6 +13,8 @@ export interface ObjectName {
 export interface NameContext {
   readonly database: string | undefined;
   readonly schema: string | undefined;
+  /** Session values for current_warehouse() and friends. */
+  readonly session?: { readonly warehouse?: string | undefined; readonly role?: string | undefined; readonly user?: string | undefined; readonly account?: string | undefined };
 }
 
 export type ResultKind = 'rows' | 'insert' | 'update' | 'delete' | 'merge' | 'ddl';
@@ -59,6 +61,7 @@ export function translate(sql: string, ctx: NameContext): Plan {
   rewriteInformationSchema(sig, ctx);
   rewriteGenerator(sig);
   rewriteFunctions(tokens, sql);
+  rewriteSessionFunctions(sig, ctx);
   const waitSeconds = rewriteWait(sig);
   const w = (i: number) => (sig[i]?.kind === 'word' ? sig[i]!.text : '');
   const first = w(0);
@@ -306,4 +309,21 @@ function rewriteWait(sig: Token[]): number {
 
 function withWait(plan: Plan, seconds: number): Plan {
   return seconds > 0 && plan.kind === 'duck' ? { ...plan, waitSeconds: seconds } : plan;
+}
+
+/** current_warehouse(), current_role(), current_user(), current_account(): the session's values as literals. */
+function rewriteSessionFunctions(sig: Token[], ctx: NameContext): void {
+  const values: Record<string, string | undefined> = {
+    CURRENT_WAREHOUSE: ctx.session?.warehouse,
+    CURRENT_ROLE: ctx.session?.role,
+    CURRENT_USER: ctx.session?.user,
+    CURRENT_ACCOUNT: ctx.session?.account,
+  };
+  for (let k = 0; k < sig.length; k++) {
+    const t = sig[k]!;
+    if (t.kind !== 'word' || !(t.text in values) || sig[k + 1]?.text !== '(' || sig[k + 2]?.text !== ')') continue;
+    const v = values[t.text];
+    t.text = v === undefined ? 'CAST(NULL AS VARCHAR)' : `'${v.replaceAll("'", "''")}'`;
+    sig[k + 1]!.text = sig[k + 2]!.text = '';
+  }
 }
