@@ -129,7 +129,10 @@ export function predicatesOf(node: ModelNode): string[] {
 /** First step of an incremental run: stage the new rows where their columns can be read. */
 export function planIncrementalStage(node: ModelNode, sql: string, ctx: PlanContext): { staged: Relation; statements: string[] } {
   const staged = tempRelation(node.relation, 'new');
-  return { staged, statements: [ctx.dialect.dropRelation(staged, 'table'), ctx.dialect.createTableAs(staged, sql)] };
+  // Without transactional DDL a session-scoped temporary table keeps the stage out of sight and
+  // lets the warehouse drop it should the run die; with it, the transaction hides the stage.
+  const opts = { temporary: !ctx.capabilities.supportsTransactionalDdl };
+  return { staged, statements: [ctx.dialect.dropRelation(staged, 'table'), ctx.dialect.createTableAs(staged, sql, opts)] };
 }
 
 export interface SchemaChange {

@@ -33,11 +33,11 @@ export async function executeSnapshot(node: GraphNode, x: NodeContext): Promise<
       rows = r.rowsAffected ?? 0;
     } else {
       await x.exec(d.dropRelation(st.source, 'table'));
-      await x.exec(d.createTableAs(st.source, sql));
+      await x.exec(d.createTableAs(st.source, sql, { temporary: !tx }));
       const source = await columnsOf(x.conn, x, st.source);
       checkColumns(m, spec, source);
       const current = existing.columns.length ? existing.columns : await columnsOf(x.conn, x, m.relation);
-      for (const s of planSnapshotUpdate(m.relation, spec, source, current, d, at)) {
+      for (const s of planSnapshotUpdate(m.relation, spec, source, current, d, at, !tx)) {
         const r = await x.exec(s.sql);
         if (s.countsRows) rows += r.rowsAffected ?? 0;
       }

@@ -85,8 +85,10 @@ export function planSnapshotUpdate(
   snapshotColumns: readonly ColumnDef[],
   d: Dialect,
   at: Date,
+  temporary = false,
 ): Statement[] {
   const x = new SnapshotSql(d, spec, nowLiteral(d, at));
+  const tmp = { temporary };
   const n = spec.names;
   const st = snapshotStages(rel);
   const R = d.relationName(rel);
@@ -113,6 +115,7 @@ export function planSnapshotUpdate(
         `left join (select * from ${R} as sm_snap where ${x.isCurrent('sm_snap')}) as sm_cur on ${x.keyMatch('sm_cur', 'sm_src')}`,
         `where ${firstKey} is null or (${changed})${revived}`,
       ].join('\n'),
+      tmp,
     ),
   });
   if (spec.hardDeletes !== 'ignore') {
@@ -122,6 +125,7 @@ export function planSnapshotUpdate(
       sql: d.createTableAs(
         st.deletes,
         `select sm_snap.* from ${R} as sm_snap\nwhere ${x.isCurrent('sm_snap')}${notDeleted}\n  and not exists (select 1 from ${d.relationName(st.source)} as sm_src where ${x.keyMatch('sm_snap', 'sm_src')})`,
+        tmp,
       ),
     });
   }
