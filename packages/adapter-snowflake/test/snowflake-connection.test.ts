@@ -180,6 +180,22 @@ describe('queries through snowflake-sdk', () => {
     expect((await conn.execute(`select count(*) as n from ${d.relationName(rel)}`)).rows[0]!.n).toBe(1);
   });
 
+  it('a statement answered after the client gave up waiting is retried by requestId and applied once', async () => {
+    const s = await adapter.connect(fixture.target({ connect_timeout: 1 }), { projectDir: '/tmp' });
+    try {
+      const c = await s.acquire();
+      const rel = { database: 'analytics', schema: 'public', identifier: 'late_answer' };
+      await c.execute(d.createOrReplaceTableAs(rel, 'select 0 as id where false'));
+      const deduped = emulator.stats.dedupedRetries;
+      emulator.injectFault({ delayMs: 2500, count: 1 });
+      await c.execute(`insert into ${d.relationName(rel)} (id) values (1)`);
+      expect(emulator.stats.dedupedRetries - deduped).toBe(1);
+      expect((await c.execute(`select count(*) as n from ${d.relationName(rel)}`)).rows).toEqual([{ n: 1 }]);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('retries a request refused with 429 before it ran', async () => {
     emulator.injectFault({ status: 429, count: 1 });
     const before = emulator.stats.faultsServed;

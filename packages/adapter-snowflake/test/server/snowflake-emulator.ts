@@ -25,9 +25,11 @@ export interface EmulatorOptions {
 
 /** A fault to inject into the next matching requests. */
 export interface Fault {
-  /** HTTP status to answer with, e.g. 503 or 429. */
-  readonly status: number;
-  /** How many requests to fail. */
+  /** HTTP status to answer with, e.g. 503 or 429. Absent with `delayMs`: the answer is only late. */
+  readonly status?: number;
+  /** Answer this much later than usual (slower than the client's timeout, it looks like a lost answer). */
+  readonly delayMs?: number;
+  /** How many requests to affect. */
   readonly count: number;
   /** Path prefix the fault applies to. Default `/queries/v1/query-request`. */
   readonly path?: string;
@@ -154,7 +156,12 @@ export class SnowflakeEmulator {
     try {
       const body = await readBody(req);
       if (this.latencyMs > 0) await sleep(this.latencyMs);
-      const fault = this.#takeFault(url.pathname);
+      const taken = this.#takeFault(url.pathname);
+      if (taken?.delayMs) {
+        this.stats.faultsServed++;
+        await sleep(taken.delayMs);
+      }
+      const fault = taken?.status ? { ...taken, status: taken.status } : undefined;
       if (fault && !fault.afterExecute) return this.#fail(res, fault.status);
       const reply = (payload: unknown) => (fault ? this.#fail(res, fault.status) : sendJson(res, 200, payload));
       await this.#route(req.method ?? 'GET', url, body, req, res, reply);
