@@ -328,6 +328,13 @@ function pump(
       opts.onProgress?.(progress(s));
     };
 
+    const bufferedReachesTargets = () => {
+      const reached = new Map<string, bigint>();
+      for (const r of buffer) reached.set(key(r.topic, r.partition), r.offset + 1n);
+      for (const [k, hw] of s.targets!) if ((reached.get(k) ?? position(s, k)) < hw) return false;
+      return true;
+    };
+
     const flush = () => {
       if (flushing || finished) return;
       if (buffer.length === 0) {
@@ -342,7 +349,7 @@ function pump(
           ]).then(() => undefined);
         } else return;
       } else {
-        stream.pause();
+        // Fetching goes on while the batch is written; the next batch fills meanwhile, up to batchSize.
         flushing = land();
       }
       flushing.then(
@@ -350,8 +357,8 @@ function pump(
           flushing = undefined;
           if (finished) return;
           if (opts.once && drained(s)) return finish(undefined, 'drained');
-          stream.resume();
-          if (buffer.length >= batchSize) flush();
+          if (stream.isPaused()) stream.resume();
+          if (buffer.length >= batchSize || (opts.once && buffer.length && bufferedReachesTargets())) flush();
         },
         (e) => {
           flushing = undefined;
@@ -364,7 +371,13 @@ function pump(
       const k = key(m.topic, m.partition);
       buffer.push({ topic: m.topic, table: s.tableOf.get(m.topic)!, partition: m.partition, offset: m.offset, value: m.value });
       epochs.set(k, m.leaderEpoch);
-      if (buffer.length >= batchSize) flush();
+      if (buffer.length >= batchSize) {
+        // Memory stays bounded: at most the batch being written and one full batch waiting.
+        if (flushing) stream.pause();
+        else flush();
+      }
+      // The record that completes the lag measured at start: land now rather than at the next tick.
+      else if (opts.once && s.targets && m.offset + 1n >= (s.targets.get(k) ?? 0n) && bufferedReachesTargets()) flush();
     });
     stream.on('error', (e) => finish(e));
     consumer.on('error', (e: Error) => finish(e));
