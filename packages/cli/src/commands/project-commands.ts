@@ -5,6 +5,7 @@ import { compile, execute, parseVarsArg, type Compilation, type InvocationOption
 import { builtinAdapters } from '../adapters.ts';
 import { commonOptions, EXIT, selectionOptions, type CliContext } from '../main.ts';
 import { renderTable } from '../table.ts';
+import { watchProject } from '../watch/watch-project.ts';
 
 interface CommonFlags {
   projectDir: string;
@@ -53,9 +54,14 @@ function runCommand(program: Command, ctx: CliContext, name: 'run' | 'seed' | 't
     .option('--fail-fast', 'stop at the first failure')
     .option('--full-refresh', 'rebuild incremental models (and reload seeds) from scratch');
   if (name === 'test' || name === 'build') cmd.option('--store-failures', 'store the failing rows of every test in a table');
-  cmd.action(async (flags: CommonFlags) => {
+  if (name === 'run' || name === 'build') cmd.option('--watch', 'after the run, rebuild what a saved file changes and its descendants, until Ctrl-C');
+  cmd.action(async (flags: CommonFlags & { watch?: boolean }) => {
     const reporter = ctx.reporter(flags.logFormat);
     const inv = invocation(flags, ctx);
+    if (flags.watch && (name === 'run' || name === 'build')) {
+      await watchProject({ inv: { ...inv, onEvent: (e) => reporter.onEvent?.(e) }, command: name, reporter, signal: ctx.signal });
+      return;
+    }
     const outcome = await execute({ ...inv, onEvent: (e) => reporter.onEvent?.(e) }, name);
     const warnings = outcome.compilation.diagnostics.filter((d) => d.severity === 'warning');
     if (warnings.length) reporter.onDiagnostics?.(warnings);

@@ -1,0 +1,142 @@
+import { relative, sep } from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import { compile, execute, isSmProjectError, type GraphNode, type InvocationOptions, type RunOutcome } from '@sm/core';
+import type { Reporter } from '../reporters/reporter.ts';
+
+export interface WatchOptions {
+  inv: InvocationOptions;
+  command: 'run' | 'build';
+  reporter: Reporter;
+  /** Stops watching; a run in progress is cancelled through `inv.signal` by the caller. */
+  signal: AbortSignal;
+  /** Quiet time after the last change before a run starts, so an editor's save-all is one run. Default 300 ms. */
+  debounceMs?: number;
+  /** Called after every run (the first, full one included), for tests and embedders. */
+  onCycle?: (c: WatchCycle) => void;
+}
+
+export interface WatchCycle {
+  /** Project-relative files that changed; empty for the first run. */
+  changed: string[];
+  /** Node ids the cycle chose to run from (before `+`), or undefined for the full selection. */
+  roots: string[] | undefined;
+  outcome?: RunOutcome | undefined;
+  /** Set when the project did not compile: the run was not attempted. */
+  compileError?: unknown;
+}
+
+// Folders whose changes never change the project (outputs, data, tooling).
+const IGNORED = /(^|[/\\])(target|logs|lake|node_modules|dbt_packages|\.git|\.sm)([/\\]|$)|(^|[/\\])\.[^/\\]/;
+
+/**
+ * `sm run --watch` / `sm build --watch`: run the selection once, then on every save recompile
+ * (the render cache re-renders only changed files) and run the changed nodes and their
+ * descendants. A project that does not compile is reported and the watcher keeps going.
+ * Runs never overlap: changes during a run are gathered for the next one.
+ */
+export async function watchProject(o: WatchOptions): Promise<void> {
+  const dir = o.inv.projectDir;
+  const debounceMs = o.debounceMs ?? 300;
+  const pending = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+
+  const announce = () => {
+    if (!o.signal.aborted) o.reporter.onOutput?.('Watching for changes (Ctrl-C to stop)…');
+  };
+  const cycle = async (changed: string[]): Promise<void> => {
+    let roots: string[] | undefined;
+    try {
+      const c = await compile(o.inv, 'compile');
+      roots = changed.length ? rootsFor(changed, [...c.compiled.nodes.values()]) : undefined;
+      if (roots && !roots.length) {
+        o.reporter.onOutput?.(`Changed ${changed.join(', ')}: no node reads ${changed.length === 1 ? 'it' : 'them'}; nothing to run.`);
+        o.onCycle?.({ changed, roots });
+        return;
+      }
+      const select = roots ? narrow(o.inv.select, roots) : o.inv.select;
+      if (changed.length) o.reporter.onOutput?.(`Changed ${changed.join(', ')}: running ${roots ? roots.map((r) => r.split('.').pop()).join(', ') : 'everything selected'} and what depends on it`);
+      const outcome = await execute({ ...o.inv, select }, o.command);
+      o.onCycle?.({ changed, roots, outcome });
+    } catch (e) {
+      if (isSmProjectError(e)) o.reporter.onDiagnostics?.(e.diagnostics);
+      else o.reporter.onError?.(`Unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      o.onCycle?.({ changed, roots, compileError: e });
+    }
+  };
+
+  const flush = () => {
+    timer = undefined;
+    if (running || o.signal.aborted) return;
+    const changed = [...pending].sort();
+    pending.clear();
+    running = cycle(changed).finally(() => {
+      running = undefined;
+      announce();
+      if (pending.size) schedule();
+    });
+  };
+  const schedule = () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(flush, debounceMs);
+  };
+
+  await cycle([]);
+  if (o.signal.aborted) return;
+  const watcher: FSWatcher = watch(dir, {
+    ignoreInitial: true,
+    ignored: (path: string) => IGNORED.test(relative(dir, path)),
+    // Editors write in several steps (truncate, write, rename); wait until the file settles.
+    awaitWriteFinish: { stabilityThreshold: 50, pollInterval: 20 },
+  });
+  const onFs = (path: string) => {
+    pending.add(relative(dir, path).split(sep).join('/'));
+    schedule();
+  };
+  watcher.on('add', onFs).on('change', onFs).on('unlink', onFs);
+  await new Promise<void>((resolve, reject) => {
+    watcher.once('ready', () => resolve());
+    watcher.once('error', reject);
+  });
+  // Only now: a save before the watcher is ready would be missed.
+  announce();
+  await new Promise<void>((resolve) => {
+    if (o.signal.aborted) resolve();
+    else o.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  if (timer) clearTimeout(timer);
+  await watcher.close();
+  await running;
+}
+
+/**
+ * Nodes to rebuild for the changed files: the nodes defined in them, and for a schema YAML the
+ * nodes it documents. A change to anything else that compiles into every node (macros, the
+ * project file, profiles) means everything selected: undefined.
+ */
+function rootsFor(changed: readonly string[], nodes: readonly GraphNode[]): string[] | undefined {
+  const roots = new Set<string>();
+  for (const file of changed) {
+    const defined = nodes.filter((n) => n.resourceType !== 'test' && n.resourceType !== 'unit_test' && (n.originalFilePath === file || n.patchPath === file));
+    if (defined.length) {
+      for (const n of defined) roots.add(n.uniqueId);
+      continue;
+    }
+    // A singular test or a YAML that only declares tests: run the tests' parents.
+    const tests = nodes.filter((n) => n.originalFilePath === file);
+    if (tests.length) {
+      for (const t of tests) for (const p of t.dependsOn.nodes) roots.add(p);
+      continue;
+    }
+    if (/\.(sql|csv|ya?ml|py)$/.test(file)) return undefined;
+  }
+  return [...roots].sort();
+}
+
+/** The changed nodes and their descendants, kept within what the user selected. */
+function narrow(select: readonly string[] | undefined, roots: readonly string[]): string[] {
+  const changed = roots.map((id) => `unique_id:${id}+`);
+  if (!select?.length) return changed;
+  // Intersections: every changed root+ with every user selector.
+  return changed.flatMap((c) => select.map((s) => `${c},${s}`));
+}
