@@ -1,14 +1,15 @@
 /**
- * `node bench/src/incremental.ts [--days 30] [--users 300] [--hours 3] [--reps 3]`
+ * `node bench/src/incremental.ts [--days 30] [--users 1000] [--hours 3] [--reps 3] [--no-project]`
  *
  * What one new hour costs over a month of history, as a fraction of a full rebuild, measured
- * in the same run on DuckDB. The project is Streamify-shaped: a deduplicating staging view over
- * raw listens, an incremental fact (merge on the listen key, lookback for late events) and a
- * partitioned external Parquet lake (insert_overwrite by day and hour). Each measured command
- * is the library's `run` (compile, connect, build), the same for both sides.
- * Prints a table and writes bench/out/incremental.json.
+ * in the same run on DuckDB. Three projects read the same generated lake: two small
+ * Streamify-shaped ones (see VARIANTS: the fact filtering a deduplicating staging view, or the
+ * raw rows first; both feed a partitioned external Parquet lake with insert_overwrite), and the
+ * Streamify project in project/ itself. Each measured command is the library's `run` (compile,
+ * connect, build every model), the same for both sides. Prints a table and writes
+ * bench/out/incremental.json.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createDuckDbAdapter } from '@sm/adapter-duckdb';
@@ -20,10 +21,11 @@ const arg = (name: string, dflt: number) => {
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const DAYS = arg('days', 30);
-const USERS = arg('users', 300);
+const USERS = arg('users', 1000);
 const HOURS = arg('hours', 3);
 const REPS = arg('reps', 3);
 const SEED = 42;
+const PROJECT = resolve(import.meta.dirname, '..', '..', 'project');
 const START = Date.UTC(2026, 2, 1);
 const HOUR = 3_600_000;
 
@@ -64,10 +66,11 @@ ${DEDUPE}`,
   },
 };
 
-async function land(dir: string, lake: string): Promise<number> {
-  const session = await createDuckDbAdapter().connect({ type: 'duckdb', name: 'dev', schema: 'main', threads: 2, path: join(dir, 'target/bench.duckdb') }, { projectDir: dir });
+/** Land the lake into a project's DuckDB file; `all` lands every topic (the real project needs them). */
+async function land(dir: string, lake: string, db = 'target/bench.duckdb', all = false): Promise<number> {
+  const session = await createDuckDbAdapter().connect({ type: 'duckdb', name: 'dev', schema: 'main', threads: 2, path: join(dir, db) }, { projectDir: dir });
   try {
-    return (await landFilesDuckDb(await session.acquire(), { lakeDir: lake, topics: ['listen_events'] })).counts.listen_events;
+    return (await landFilesDuckDb(await session.acquire(), { lakeDir: lake, ...(all ? {} : { topics: ['listen_events'] as const }) })).counts.listen_events;
   } finally {
     await session.close();
   }
@@ -78,9 +81,9 @@ interface Timed {
   perModel: Record<string, number>;
 }
 
-async function timedRun(dir: string, fullRefresh: boolean): Promise<Timed> {
+async function timedRun(dir: string, fullRefresh: boolean, command: 'run' | 'build' = 'run'): Promise<Timed> {
   const t0 = performance.now();
-  const o = await execute({ projectDir: dir, adapters: { duckdb: createDuckDbAdapter }, fullRefresh }, 'run');
+  const o = await execute({ projectDir: dir, adapters: { duckdb: createDuckDbAdapter }, fullRefresh }, command);
   const seconds = (performance.now() - t0) / 1000;
   if (o.status !== 'success') throw new Error(o.results.map((r) => `${r.name}: ${r.status} ${r.message}`).join('\n'));
   return { seconds, perModel: Object.fromEntries(o.results.map((r) => [r.name, r.executionTime])) };
@@ -101,30 +104,37 @@ async function main(): Promise<void> {
       return [name, dir];
     }),
   );
+  // The Streamify project itself, unchanged, over the same lake with every topic.
+  const withProject = !process.argv.includes('--no-project');
+  if (withProject) {
+    dirs.project = join(root, 'project');
+    cpSync(PROJECT, dirs.project, { recursive: true, filter: (src) => !/\/(target|lake|logs)(\/|$)/.test(src.slice(PROJECT.length)) });
+  }
+  const landInto = (n: string) => (n === 'project' ? land(dirs[n]!, lake, 'target/streamify.duckdb', true) : land(dirs[n]!, lake));
   const names = Object.keys(dirs);
   const end = START + DAYS * 24 * HOUR;
   console.log(`incremental bench: ${DAYS} days of history, ${USERS} users, ${REPS} full rebuilds, ${HOURS} new hours, ${cpus().length} cpus`);
   let t = performance.now();
   await writeLake({ users: USERS, seed: SEED, start: new Date(START), end: new Date(end), outDir: lake });
   let historyRows = 0;
-  for (const n of names) historyRows = await land(dirs[n]!, lake);
+  for (const n of names) historyRows = await landInto(n);
   console.log(`  generated and landed ${historyRows} listens (into each variant) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
   const full: Record<string, Timed[]> = {};
   const inc: Record<string, (Timed & { newRows: number })[]> = {};
   for (const n of names) {
     t = performance.now();
-    await timedRun(dirs[n]!, true);
+    await timedRun(dirs[n]!, true, n === 'project' ? 'build' : 'run');
     console.log(`  ${n}: first build ${((performance.now() - t) / 1000).toFixed(1)} s`);
     full[n] = [];
     inc[n] = [];
     for (let i = 0; i < REPS; i++) full[n].push(await timedRun(dirs[n]!, true));
   }
   for (let h = 0; h < HOURS; h++) {
-    // Each new hour is its own generator run over that hour, as `sm ingest generate --start/--end` would make it.
-    await writeLake({ users: USERS, seed: SEED + 1 + h, start: new Date(end + h * HOUR), end: new Date(end + (h + 1) * HOUR), outDir: lake });
+    // Each new hour is its own generator run over that hour (same people), as `sm ingest generate --start/--end` makes it.
+    await writeLake({ users: USERS, seed: SEED, start: new Date(end + h * HOUR), end: new Date(end + (h + 1) * HOUR), outDir: lake });
     for (const n of names) {
-      const newRows = await land(dirs[n]!, lake);
+      const newRows = await landInto(n);
       inc[n]!.push({ ...(await timedRun(dirs[n]!, false)), newRows });
     }
   }
