@@ -76,6 +76,11 @@ export class SnowflakeConnection implements Connection {
     this.#context = loginContext;
   }
 
+  /** False once the driver has lost the session (expired beyond renewal, or ended by the server). */
+  get isUp(): boolean {
+    return this.#raw.isUp();
+  }
+
   /** The query tag and warehouse statements currently run under. */
   get context(): SessionContext {
     return this.#context;

@@ -59,8 +59,15 @@ export class SnowflakeSession implements AdapterSession {
     return conn;
   }
 
+  /** A connection whose session the server ended is closed rather than pooled; the next acquire logs in afresh. */
   release(conn: Connection): void {
-    if (this.#all.has(conn as SnowflakeConnection)) this.#idle.push(conn as SnowflakeConnection);
+    const c = conn as SnowflakeConnection;
+    if (!this.#all.has(c)) return;
+    if (c.isUp) this.#idle.push(c);
+    else {
+      this.#all.delete(c);
+      void c.close().catch(() => undefined);
+    }
   }
 
   async cancelAll(): Promise<void> {

@@ -275,6 +275,26 @@ describe('session context per node', () => {
     await s.close();
   });
 
+  it('a session the server ended fails its statement, is not pooled again, and the next acquire logs in afresh', async () => {
+    const carol = { user: 'carol', password: undefined, authenticator: 'oauth', token: 'oauth-token-1234', threads: 1 };
+    const s = (await adapter.connect(fixture.target(carol), { projectDir: '/tmp' })) as SnowflakeSession;
+    try {
+      const c = await s.acquire();
+      emulator.dropSessions('carol');
+      const e = (await c.execute('select 1 as x').catch((x: unknown) => x)) as Error;
+      expect(e).toBeInstanceOf(Error);
+      s.release(c);
+      const logins = emulator.stats.logins;
+      const fresh = await s.acquire();
+      expect(fresh).not.toBe(c);
+      expect((await fresh.execute('select 2 as x')).rows).toEqual([{ x: 2 }]);
+      expect(emulator.stats.logins - logins).toBe(1);
+      s.release(fresh);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('closing the session deletes it on the server', async () => {
     const s = await adapter.connect(fixture.target(), { projectDir: '/tmp' });
     const before = emulator.stats.sessionsClosed;

@@ -62,6 +62,8 @@ export class EmulatorSession {
   sessionToken: string;
   masterToken: string;
   tokenExpired = false;
+  /** Ended by the server: every request answers 390111. */
+  gone = false;
   readonly #conn: DuckDBConnection;
   readonly #temporary = new Map<string, ObjectName>();
   readonly #databases: Set<string>;

@@ -139,6 +139,11 @@ export class SnowflakeEmulator {
     for (const s of this.#bySessionToken.values()) s.tokenExpired = true;
   }
 
+  /** The server forgets sessions (of one user, or all), as after an outage: their tokens answer 390111 (session gone). */
+  dropSessions(user?: string): void {
+    for (const s of new Set(this.#bySessionToken.values())) if (!user || s.user === user.toUpperCase()) s.gone = true;
+  }
+
   get openSessions(): number {
     return new Set(this.#bySessionToken.values()).size;
   }
@@ -180,6 +185,7 @@ export class SnowflakeEmulator {
 
     const session = this.#bySessionToken.get(tokenOf(req) ?? '');
     if (!session) return reply({ success: false, code: '390104', message: 'Session token is invalid. Please log in again.', data: { nextAction: 'RETRY_LOGIN' } });
+    if (session.gone) return reply({ success: false, code: '390111', message: 'Session no longer exists.  New login required to access the service.', data: { nextAction: 'RETRY_LOGIN' } });
     if (session.tokenExpired) return reply({ success: false, code: '390112', message: 'Your session has expired. Please renew the session token.', data: { nextAction: 'RENEW_SESSION' } });
 
     if (method === 'POST' && path === '/session/heartbeat') {
