@@ -239,6 +239,39 @@ export class ProjectRenderer {
   }
 
   #incrementalNow: string | undefined;
+  /** Set while rendering with overridden vars or macros: such a render is neither read from nor written to the cache. */
+  #uncached = false;
+
+  /**
+   * Render a model for a unit test with `vars`, `macros` (e.g. `is_incremental: true`) and
+   * `env_vars` overridden. The override lasts for this call only; the model's normal render stays.
+   */
+  renderModelWithOverrides(node: ModelNode, o: { vars?: Record<string, unknown>; macros?: Record<string, unknown>; envVars?: Record<string, unknown> }): string {
+    const g = (this.env as unknown as { globals: Record<string, unknown> }).globals;
+    const savedGlobals = new Map<string, unknown>();
+    const savedVars = { ...this.project.vars };
+    const savedEnv = this.#opts.env;
+    const prev = this.#rendered.get(node.uniqueId);
+    for (const [k, v] of Object.entries(o.macros ?? {})) {
+      savedGlobals.set(k, g[k]);
+      g[k] = typeof v === 'function' ? v : () => v;
+    }
+    Object.assign(this.project.vars, o.vars ?? {});
+    if (o.envVars) this.#opts.env = { ...(savedEnv ?? process.env), ...Object.fromEntries(Object.entries(o.envVars).map(([k, v]) => [k, String(v)])) };
+    this.#uncached = true;
+    this.#rendered.delete(node.uniqueId);
+    try {
+      return (this.#renderModel(node) as ModelNode).compiledCode ?? '';
+    } finally {
+      this.#uncached = false;
+      for (const [k, v] of savedGlobals) g[k] = v;
+      for (const k of Object.keys(this.project.vars)) if (!(k in savedVars)) delete this.project.vars[k];
+      Object.assign(this.project.vars, savedVars);
+      this.#opts.env = savedEnv;
+      if (prev) this.#rendered.set(node.uniqueId, prev);
+      else this.#rendered.delete(node.uniqueId);
+    }
+  }
 
   relationFor(node: GraphNode, config: NodeConfig): Relation {
     const t = this.project.target;
@@ -275,7 +308,7 @@ export class ProjectRenderer {
   #renderModel(m: ModelNode): GraphNode {
     const done = this.#rendered.get(m.uniqueId);
     if (done) return done;
-    const hit = this.#fromCache(m);
+    const hit = this.#uncached ? undefined : this.#fromCache(m);
     if (hit) return hit;
     const diagsBefore = this.diagnostics.length;
     const frame: Frame = { node: m, config: structuredCloneConfig(m.config), refs: new Set(), relation: undefined, ephemerals: new Set(), volatile: false };
@@ -306,7 +339,7 @@ export class ProjectRenderer {
       compiledCode: ephemerals.length ? injectCtes(sql, ephemerals.map((id) => this.#cte(id))) : sql,
     };
     this.#rendered.set(m.uniqueId, r);
-    const cache = this.#opts.cache;
+    const cache = this.#uncached ? undefined : this.#opts.cache;
     if (cache) {
       if (frame.volatile || this.diagnostics.length > diagsBefore || m.config.materialized === 'incremental') cache.delete(m.uniqueId);
       else {

@@ -7,7 +7,8 @@ import type { RunnerOptions } from './runner.ts';
 /** target/compiled/<project>/<file>: the SQL a node's template rendered to. */
 export function compiledPathOf(o: RunnerOptions, node: GraphNode): string {
   const project = o.compiled.project.config.name;
-  const file = node.resourceType === 'test' && (node as TestNode).testMetadata ? `${node.originalFilePath}/${node.name}.sql` : node.originalFilePath;
+  // Generic and unit tests live in a YAML file that holds many: each gets a file under it.
+  const file = (node.resourceType === 'test' && (node as TestNode).testMetadata) || node.resourceType === 'unit_test' ? `${node.originalFilePath}/${node.name}.sql` : node.originalFilePath;
   return join(o.compiled.project.config.targetPath, 'compiled', project, file);
 }
 

@@ -10,6 +10,8 @@ import { executeModel } from './execute-model.ts';
 import { executeSeed } from './execute-seed.ts';
 import { executeSnapshot } from './execute-snapshot.ts';
 import { executeTest } from './execute-test.ts';
+import { executeUnitTest } from './execute-unit-test.ts';
+import { addUnitTestGates } from '../unit/unit-test-gates.ts';
 import { Mutex } from './mutex.ts';
 import type { NodeContext, NodeExecutor } from './node-context.ts';
 import { redact } from './redact.ts';
@@ -40,6 +42,7 @@ const EXECUTORS: Partial<Record<GraphNode['resourceType'], NodeExecutor>> = {
   seed: executeSeed,
   test: executeTest,
   snapshot: executeSnapshot,
+  unit_test: executeUnitTest,
 };
 
 const BAD: ReadonlySet<NodeStatus> = new Set(['error', 'skipped', 'fail', 'cancelled']);
@@ -56,6 +59,7 @@ export async function runNodes(o: RunnerOptions): Promise<NodeResult[]> {
     deps.set(id, preds);
   }
   if (o.testsGateChildren) addTestGates(o, deps);
+  addUnitTestGates(nodes, graph, selected, deps);
   const results = new Map<string, NodeResult>();
   const total = selected.size;
   let index = 0;
@@ -122,7 +126,7 @@ export async function runNodes(o: RunnerOptions): Promise<NodeResult[]> {
         ...extra,
       });
     };
-    const isWrite = node.resourceType !== 'test';
+    const isWrite = node.resourceType !== 'test' && node.resourceType !== 'unit_test';
     const release = isWrite && writeLock ? await writeLock.lock() : undefined;
     let conn: Connection | undefined;
     const executed: string[] = [];

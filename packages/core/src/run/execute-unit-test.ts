@@ -1,0 +1,105 @@
+import type { ColumnDef, Dialect, Relation } from '../adapter.ts';
+import { injectCtes } from '../render/render-project.ts';
+import type { GraphNode, ModelNode, UnitTestNode } from '../types.ts';
+import { compareRows, formatDiff } from '../unit/compare-rows.ts';
+import { inputColumns, parseFixture, valuesQuery, type FixtureRows } from '../unit/fixture-rows.ts';
+import { resolveInput } from '../unit/unit-inputs.ts';
+import { writeCompiled, writeRunSql } from './compiled-files.ts';
+import type { ExecOutcome, NodeContext } from './node-context.ts';
+
+/**
+ * dbt 1.8 unit tests: the model's SQL with every input replaced by a CTE of the given rows,
+ * run as one read-only query (nothing is created, no real table is read), compared with
+ * the expected rows regardless of order, on the expected columns only.
+ */
+export async function executeUnitTest(node: GraphNode, x: NodeContext): Promise<ExecOutcome> {
+  const u = node as UnitTestNode;
+  const { o } = x;
+  const d = o.adapter.dialect;
+  const what = `Unit test ${u.name} (${u.originalFilePath})`;
+  const model = o.compiled.nodes.get(u.dependsOn.nodes[0] ?? '') as ModelNode | undefined;
+  if (!model) throw new Error(`${what}: model "${u.model}" does not exist`);
+  let sql = renderModel(u, model, x);
+  const ctes: [string, string][] = [];
+  const given = new Set<string>();
+  for (const [i, g] of u.given.entries()) {
+    const input = resolveInput(g.input, model, o.compiled.nodes, what);
+    if (!input.isThis && input.node.resourceType === 'model' && input.node.config.materialized === 'ephemeral') {
+      throw new Error(`${what}: input ${g.input} is an ephemeral model; mock the inputs of that model instead, or make it a view for the test`);
+    }
+    given.add(input.node.uniqueId);
+    const rel = input.node.relation;
+    const real = await columnsOf(rel, x);
+    const fixture = parseFixture(g.rows, g.format, `${what}, given ${g.input}`);
+    const name = `__sm_given_${i}_${input.node.name.replace(/\W/g, '_')}`;
+    ctes.push([name, fixtureSql(fixture, real, declaredTypes(input.node.columns), d)]);
+    sql = replaceAll(sql, d.relationName(rel), name);
+  }
+  // An ephemeral parent is inlined: its own inputs, once given, are replaced inside it.
+  const missing = model.dependsOn.nodes.filter((id) => !given.has(id) && o.compiled.nodes.get(id)?.config.materialized !== 'ephemeral');
+  if (missing.length) {
+    const specs = missing.map((id) => {
+      const n = o.compiled.nodes.get(id)!;
+      return n.resourceType === 'source' ? `source('${n.sourceName}', '${n.name}')` : `ref('${n.name}')`;
+    });
+    throw new Error(`${what}: ${u.model} reads ${specs.join(', ')} but the test gives no rows for ${missing.length === 1 ? 'it' : 'them'}. Add \`- input: ${specs[0]}\` under given: (rows: [] for an empty input).`);
+  }
+  const actualSql = ctes.length ? injectCtes(sql, ctes) : sql;
+  const expected = parseFixture(u.expect.rows, u.expect.format, `${what}, expect`);
+  let expectRows: Record<string, unknown>[];
+  let columns: string[];
+  if (expected.kind === 'sql') {
+    const r = await x.exec(expected.sql);
+    expectRows = [...r.rows];
+    columns = [...r.columns];
+  } else {
+    expectRows = expected.rows;
+    columns = [];
+    for (const r of expectRows) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
+  }
+  const query = `select ${columns.length ? columns.map((c) => d.quoteIdentifier(c)).join(', ') : '*'} from (\n${actualSql}\n) sm_unit_actual`;
+  const path = writeCompiled(o, u, query);
+  const actual = await x.exec(query);
+  writeRunSql(o, u, x.executed);
+  if (!columns.length) columns = [...actual.columns];
+  const diff = compareRows(actual.rows, expectRows, columns);
+  if (diff.equal) return { status: 'pass', message: 'PASS', failures: 0, compiledPath: path, compiledCode: query };
+  const n = diff.missing.length + diff.extra.length;
+  return {
+    status: 'fail',
+    message: `actual differs from expected (${diff.missing.length} expected row${diff.missing.length === 1 ? '' : 's'} missing, ${diff.extra.length} unexpected):\n${formatDiff(diff)}`,
+    failures: n,
+    compiledPath: path,
+    compiledCode: query,
+  };
+}
+
+function renderModel(u: UnitTestNode, model: ModelNode, x: NodeContext): string {
+  const ov = u.overrides as { vars?: Record<string, unknown>; macros?: Record<string, unknown>; env_vars?: Record<string, unknown> } | undefined;
+  if (!ov || (!ov.vars && !ov.macros && !ov.env_vars)) return model.compiledCode ?? '';
+  return x.o.renderer.renderModelWithOverrides(model, { vars: ov.vars, macros: ov.macros, envVars: ov.env_vars });
+}
+
+/** The run's cached catalog forgets tables it just rebuilt; ask the warehouse again for those. */
+async function columnsOf(rel: Relation, x: NodeContext): Promise<readonly ColumnDef[] | undefined> {
+  const key = rel.identifier.toLowerCase();
+  const cached = (await x.describe(rel)).get(key);
+  if (cached?.columns.length) return cached.columns;
+  const fresh = (await x.conn.describe(rel.schema, rel.database)).find((r) => r.identifier.toLowerCase() === key);
+  return fresh?.columns.length ? fresh.columns : undefined;
+}
+
+function declaredTypes(columns: Record<string, { dataType?: string | undefined }>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(columns).filter(([, c]) => c.dataType).map(([k, c]) => [k, c.dataType]));
+}
+
+function fixtureSql(f: FixtureRows, real: readonly ColumnDef[] | undefined, declared: Record<string, string | undefined>, d: Dialect): string {
+  if (f.kind === 'sql') return f.sql;
+  const cols = inputColumns(f.rows, real, declared);
+  if (!cols.length) throw new Error('an input with no rows needs its relation to exist (build its parents first) or `data_type:` on its YAML columns');
+  return valuesQuery(f.rows, cols, d);
+}
+
+function replaceAll(s: string, find: string, by: string): string {
+  return s.split(find).join(by);
+}

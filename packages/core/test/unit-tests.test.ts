@@ -1,0 +1,187 @@
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createDuckDbAdapter } from '../../adapter-duckdb/src/index.ts';
+import { execute, type InvocationOptions } from '../src/index.ts';
+import { compareRows } from '../src/unit/compare-rows.ts';
+import { parseCsv, valuesQuery } from '../src/unit/fixture-rows.ts';
+import { BaseDialect } from '../src/index.ts';
+import { writeProject } from './fixture.ts';
+
+const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n      schema: main\n      threads: 2\n';
+
+async function sm(dir: string, command: 'build' | 'test' | 'run', extra: Partial<InvocationOptions> = {}) {
+  const o = await execute({ projectDir: dir, adapters: { duckdb: createDuckDbAdapter }, ...extra }, command);
+  const by = (name: string) => o.results.find((r) => r.name === name);
+  return { o, by, order: o.results.map((r) => r.name) };
+}
+
+const MODELS = {
+  'profiles.yml': PROFILE,
+  'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: users\n        columns:\n          - name: id\n            data_type: integer\n',
+  'models/stg_users.sql': "select id, lower(name) as name, level, ts::timestamp as ts from {{ source('raw', 'users') }}",
+  // Type-2 on level: a row per contiguous run of the same level.
+  'models/dim_users.sql': `{{ config(materialized='table') }}
+with ordered as (
+  select *, level is distinct from lag(level) over (partition by id order by ts) as starts from {{ ref('stg_users') }}
+), runs as (
+  select *, sum(case when starts then 1 else 0 end) over (partition by id order by ts) as run from ordered
+)
+select id, name, level, min(ts) as valid_from,
+  lead(min(ts)) over (partition by id order by min(ts)) as valid_to
+from runs
+{% if var('only_paid', false) %}where level = 'paid'{% endif %}
+group by id, name, level, run`,
+  'models/counts.sql': "{{ config(materialized='incremental', unique_key='level') }}select level, count(*) as n from {{ ref('dim_users') }}{% if is_incremental() %} where level not in (select level from {{ this }}){% endif %} group by level",
+};
+
+function project(unitYaml: string, extra: Record<string, string> = {}): string {
+  return writeProject({ ...MODELS, 'models/unit.yml': unitYaml, ...extra });
+}
+
+const DIM_UNIT = `unit_tests:
+  - name: dim_users_type2
+    model: dim_users
+    given:
+      - input: ref('stg_users')
+        rows:
+          - {id: 1, name: ann, level: free, ts: '2024-01-01 00:00:00'}
+          - {id: 1, name: ann, level: paid, ts: '2024-01-02 00:00:00'}
+          - {id: 1, name: ann, level: paid, ts: '2024-01-03 00:00:00'}
+          - {id: 1, name: ann, level: free, ts: '2024-01-04 00:00:00'}
+    expect:
+      rows:
+        - {id: 1, level: free, valid_from: '2024-01-04', valid_to: null}
+        - {id: 1, level: free, valid_from: '2024-01-01', valid_to: '2024-01-02'}
+        - {id: 1, level: paid, valid_from: '2024-01-02', valid_to: '2024-01-04'}
+`;
+
+describe('unit tests', () => {
+  it('run on mocked rows before any table exists, and pass', async () => {
+    const dir = project(DIM_UNIT);
+    const { o, by } = await sm(dir, 'test', { select: ['test_type:unit'] });
+    expect(by('dim_users_type2')?.status, by('dim_users_type2')?.message).toBe('pass');
+    expect(o.results).toHaveLength(1);
+    // Nothing was built: the real source does not even exist.
+    expect(existsSync(join(dir, 'target/compiled/demo/models/unit.yml/dim_users_type2.sql'))).toBe(true);
+  });
+
+  it('fail with a readable diff that names missing and unexpected rows', async () => {
+    const dir = project(DIM_UNIT.replace("valid_to: '2024-01-04'", "valid_to: '2024-01-05'"));
+    const { o, by } = await sm(dir, 'test');
+    const r = by('dim_users_type2')!;
+    expect(r.status).toBe('fail');
+    expect(o.status).toBe('failure');
+    expect(r.failures).toBe(2);
+    expect(r.message).toContain('1 expected row missing, 1 unexpected');
+    expect(r.message).toMatch(/- 1 +\| paid +\| 2024-01-02 00:00:00 \| 2024-01-05 00:00:00/);
+    expect(r.message).toMatch(/\+ 1 +\| paid +\| 2024-01-02 00:00:00 \| 2024-01-04 00:00:00/);
+  });
+
+  it('run first in build: the model waits for them, and a failing one skips the model and its children', async () => {
+    const bad = project(DIM_UNIT.replace("valid_to: '2024-01-04'", "valid_to: '2024-01-05'"), {
+      'seeds/users.csv': 'id,name,level,ts\n1,Ann,free,2024-01-01 00:00:00\n',
+      'models/sources.yml': '',
+      'models/stg_users.sql': "select id, lower(name) as name, level, ts::timestamp as ts from {{ ref('users') }}",
+    });
+    const b = await sm(bad, 'build');
+    expect(b.by('dim_users_type2')!.status).toBe('fail');
+    expect(b.by('dim_users')!.status).toBe('skipped');
+    expect(b.by('counts')!.status).toBe('skipped');
+    expect(b.by('stg_users')!.status).toBe('success');
+    // The unit test ran after the model's parents (it types its inputs from them) and before the model.
+    expect(b.order.indexOf('stg_users')).toBeLessThan(b.order.indexOf('dim_users_type2'));
+  });
+
+  it('csv and sql formats, vars and is_incremental overrides, and `this`', async () => {
+    const dir = project(`unit_tests:
+  - name: paid_only
+    model: dim_users
+    overrides:
+      vars: {only_paid: true}
+    given:
+      - input: ref('stg_users')
+        format: csv
+        rows: |
+          id,name,level,ts
+          1,ann,free,2024-01-01 00:00:00
+          2,bob,paid,2024-01-01 00:00:00
+    expect:
+      format: sql
+      rows: select 2 as id, 'paid' as level
+  - name: counts_incremental
+    model: counts
+    overrides:
+      macros: {is_incremental: true}
+    given:
+      - input: ref('dim_users')
+        rows: [{level: free}, {level: paid}, {level: paid}]
+      - input: this
+        rows: [{level: free, n: 7}]
+    expect:
+      rows: [{level: paid, n: 2}]
+  - name: counts_full
+    model: counts
+    given:
+      - input: ref('dim_users')
+        rows: [{level: free}, {level: paid}, {level: paid}]
+    expect:
+      rows: [{level: paid, n: 2}, {level: free, n: 1}]
+`);
+    const { by } = await sm(dir, 'test', { select: ['test_type:unit'] });
+    for (const n of ['paid_only', 'counts_incremental', 'counts_full']) expect(by(n)?.status, `${n}: ${by(n)?.message}`).toBe('pass');
+  });
+
+  it('types inputs from the real relation when it exists (strings become timestamps)', async () => {
+    const dir = project(`unit_tests:
+  - name: typed
+    model: counts
+    given:
+      - input: ref('dim_users')
+        rows: [{level: free, valid_from: '2024-01-01'}]
+    expect:
+      rows: [{level: free, n: 1}]
+`, {
+      'seeds/users.csv': 'id,name,level,ts\n1,Ann,free,2024-01-01 00:00:00\n',
+      'models/sources.yml': '',
+      'models/stg_users.sql': "select id, lower(name) as name, level, ts::timestamp as ts from {{ ref('users') }}",
+    });
+    const first = await sm(dir, 'build');
+    expect(first.by('typed')!.status, first.by('typed')!.message).toBe('pass');
+    const c = first.o.results.find((r) => r.name === 'typed')!.compiledCode!;
+    expect(c).toContain("cast('2024-01-01' as TIMESTAMP)");
+    // Columns the rows leave out are null of the real type.
+    expect(c).toMatch(/cast\(null as (INTEGER|BIGINT)\) as "id"/);
+  });
+
+  it('a missing input is an error that says what to add', async () => {
+    const dir = project(`unit_tests:
+  - name: nogiven
+    model: dim_users
+    given: []
+    expect:
+      rows: []
+`);
+    const { by } = await sm(dir, 'test');
+    expect(by('nogiven')!.status).toBe('error');
+    expect(by('nogiven')!.message).toContain("dim_users reads ref('stg_users') but the test gives no rows for it");
+  });
+});
+
+describe('unit test helpers', () => {
+  it('compares as multisets on the expected columns, canonicalising types', () => {
+    const actual = [{ a: 1n, b: new Date('2024-01-01T00:00:00Z'), c: 'x' }, { a: 1n, b: null, c: 'y' }];
+    expect(compareRows(actual, [{ a: '1', b: null }, { a: 1, b: '2024-01-01' }], ['a', 'b']).equal).toBe(true);
+    const d = compareRows(actual, [{ a: 1, b: null }, { a: 1, b: null }], ['a', 'b']);
+    expect(d.equal).toBe(false);
+    expect(d.missing).toEqual([['1', 'null']]);
+    expect(d.extra).toEqual([['1', '2024-01-01 00:00:00']]);
+  });
+
+  it('reads CSV with quotes and empty fields as null, and builds typed values queries', () => {
+    expect(parseCsv('a,b\n"x, y",\n"say ""hi""",2\n')).toEqual([{ a: 'x, y', b: null }, { a: 'say "hi"', b: '2' }]);
+    const d = new BaseDialect();
+    expect(valuesQuery([{ a: "it's" }], [{ name: 'a', type: 'varchar' }, { name: 'b', type: 'int' }], d)).toBe(`select cast('it''s' as varchar) as "a", cast(null as int) as "b"`);
+    expect(valuesQuery([], [{ name: 'a', type: 'int' }], d)).toBe('select cast(null as int) as "a" where 1 = 0');
+  });
+});
