@@ -1,0 +1,132 @@
+"""Streamify, hourly: land the new Eventsim events, then build every seed, model and snapshot
+as its own task in dependency order (each `sm build --select <node>` also runs that node's
+tests), and on any failure run `sm retry`.
+
+The task list comes from `sm ls --output json`, run when the DAG is parsed and cached in
+target/airflow_nodes.json, so parsing stays fast: the cache is used while it is newer than
+every file of the project.
+
+Environment:
+  SM_PROJECT_DIR   the sm project (default: the project this file lives in)
+  SM_BIN           how to run sm, e.g. "sm" or "node /opt/sm/packages/cli/src/bin.ts" (default "sm")
+  SM_TARGET        target of profiles.yml (default: the profile's own)
+  SM_INGEST        "files" (sm ingest load, the default) or "kafka" (sm ingest kafka --once)
+  SM_RETRIES, SM_RETRY_DELAY_SECONDS   Airflow retries of each task (default 2, 300 s)
+  SM_MAX_ACTIVE_TASKS   tasks at once (default 1: DuckDB allows one writer)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+try:  # Airflow 3
+    from airflow.sdk import DAG
+except ImportError:  # Airflow 2
+    from airflow import DAG
+try:
+    from airflow.providers.standard.operators.bash import BashOperator
+except ImportError:
+    from airflow.operators.bash import BashOperator
+
+PROJECT_DIR = Path(os.environ.get("SM_PROJECT_DIR", Path(__file__).resolve().parents[2])).resolve()
+SM = shlex.split(os.environ.get("SM_BIN", "sm"))
+TARGET = os.environ.get("SM_TARGET", "")
+BUILT = ("model", "seed", "snapshot")
+# What `sm ls` reads: a change to any of these makes the cache stale.
+PROJECT_FOLDERS = ("models", "seeds", "snapshots", "macros", "tests")
+CACHE = PROJECT_DIR / "target" / "airflow_nodes.json"
+
+
+def _newest_project_mtime() -> float:
+    newest = 0.0
+    for entry in PROJECT_DIR.iterdir():
+        if entry.is_file() and entry.suffix in (".yml", ".yaml"):
+            newest = max(newest, entry.stat().st_mtime)
+    for folder in PROJECT_FOLDERS:
+        for root, _dirs, files in os.walk(PROJECT_DIR / folder):
+            for f in files:
+                newest = max(newest, os.stat(os.path.join(root, f)).st_mtime)
+    return newest
+
+
+def _sm_args(*args: str) -> list[str]:
+    out = [*SM, *args, "--project-dir", str(PROJECT_DIR)]
+    if TARGET:
+        out += ["--target", TARGET]
+    return out
+
+
+def load_nodes() -> list[dict]:
+    """Seeds, models and snapshots with their dependencies, from the cache or from `sm ls`."""
+    if CACHE.exists() and CACHE.stat().st_mtime >= _newest_project_mtime():
+        return json.loads(CACHE.read_text())
+    proc = subprocess.run(
+        _sm_args("ls", "--output", "json", "--resource-type", *BUILT),
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"`{' '.join(_sm_args('ls'))}` failed ({proc.returncode}): {proc.stderr or proc.stdout}")
+    nodes = [json.loads(line) for line in proc.stdout.splitlines() if line.strip().startswith("{")]
+    CACHE.parent.mkdir(parents=True, exist_ok=True)
+    tmp = CACHE.with_suffix(".tmp")
+    tmp.write_text(json.dumps(nodes))
+    tmp.replace(CACHE)
+    return nodes
+
+
+def _cmd(*args: str) -> str:
+    return " ".join(shlex.quote(a) for a in _sm_args(*args))
+
+
+def task_id_of(node: dict) -> str:
+    return f"{node['resource_type']}_{node['name']}"
+
+
+default_args = {
+    "retries": int(os.environ.get("SM_RETRIES", "2")),
+    "retry_delay": timedelta(seconds=int(os.environ.get("SM_RETRY_DELAY_SECONDS", "300"))),
+}
+
+with DAG(
+    dag_id="streamify",
+    description="Land Eventsim events, then build the Streamify star schema with sm, one task per node",
+    schedule="@hourly",
+    start_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
+    catchup=False,
+    max_active_runs=1,
+    max_active_tasks=int(os.environ.get("SM_MAX_ACTIVE_TASKS", "1")),
+    default_args=default_args,
+    tags=["sm", "streamify"],
+) as dag:
+    if os.environ.get("SM_INGEST", "files") == "kafka":
+        ingest = BashOperator(task_id="ingest", bash_command=_cmd("ingest", "kafka", "--once"))
+    else:
+        ingest = BashOperator(task_id="ingest", bash_command=_cmd("ingest", "load"))
+
+    nodes = load_nodes()
+    tasks = {}
+    for node in nodes:
+        tasks[node["unique_id"]] = BashOperator(
+            task_id=task_id_of(node),
+            # JSON log lines: one event per node, status and timing, for the task log.
+            bash_command=_cmd("build", "--select", node["name"], "--log-format", "json"),
+        )
+    leaves = []
+    for node in nodes:
+        task = tasks[node["unique_id"]]
+        parents = [tasks[d] for d in node["depends_on"]["nodes"] if d in tasks]
+        # Nodes that read only sources (or nothing) wait for the landing.
+        for parent in parents or [ingest]:
+            parent >> task
+        if not any(node["unique_id"] in n["depends_on"]["nodes"] for n in nodes):
+            leaves.append(task)
+
+    # Runs only when something failed: builds again whatever errored or was skipped in sm's last run.
+    retry = BashOperator(task_id="sm_retry", bash_command=_cmd("retry"), trigger_rule="one_failed", retries=0)
+    for task in leaves or [ingest]:
+        task >> retry
