@@ -6,7 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeProject } from '../../core/test/fixture.ts';
 import { serveDocs, type DocsServer } from '../src/docs/serve-docs.ts';
-import { sm } from './run-cli.ts';
+import { sm, smProcess } from './run-cli.ts';
 
 const PROJECT = fileURLToPath(new URL('../../../project', import.meta.url));
 const OUTPUT = fileURLToPath(new URL('./__output__/', import.meta.url));
@@ -146,6 +146,39 @@ describe('sm docs at thousands of nodes', () => {
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('sm docs serve', () => {
+  it('serves the generated site on 127.0.0.1 until Ctrl-C, and refuses paths outside it', async () => {
+    const dir = writeProject({
+      'profiles.yml': 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n      schema: main\n      threads: 1\n',
+      'models/a.sql': 'select 1 as id',
+    });
+    expect((await sm('docs', 'generate', '--project-dir', dir)).code).toBe(0);
+    const child = smProcess(['docs', 'serve', '--port', '0', '--project-dir', dir]);
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.on('exit', (code) => reject(new Error(`sm docs serve exited (${code}): ${out}`)));
+      });
+      const index = await fetch(url);
+      expect(index.status).toBe(200);
+      expect(await index.text()).toContain('sm-docs.js');
+      const data = await (await fetch(`${url}docs.json`)).json() as { nodes: { id: string }[] };
+      expect(data.nodes.map((n) => n.id)).toEqual(['model.demo.a']);
+      expect((await fetch(`${url}..%2F..%2Fprofiles.yml`)).status).toBe(404);
+    } finally {
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
       rmSync(dir, { recursive: true, force: true });
     }
   });
