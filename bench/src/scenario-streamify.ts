@@ -7,6 +7,7 @@ import { REPO_ROOT, type Tool } from './tools.ts';
 
 const START = '2026-11-01';
 const SEED = '42';
+// File names double as DuckDB catalog names: none may equal a schema of the project ("raw").
 const TARGETS = ['base', 'run', 'build'] as const;
 
 /**
@@ -50,7 +51,7 @@ export async function streamifyScenario(cfg: BenchConfig, sm: Tool, log: (s: str
     const land = await timeOk(sm_(['ingest', 'load', '--lake', lake], 'base'));
     s.measurements.push(measurement('sm-ingest-load', 'sm', `ingest load (${pageViews.toLocaleString('en')} page views + other topics)`, [land.wallMs], [land.peakRssMb], [land.cpuMs]));
     await timeOk(sm_(['seed'], 'base'));
-    for (const t of ['run', 'build', 'raw']) copyDb(join(base, 'base.duckdb'), join(base, `${t}.duckdb`));
+    for (const t of ['run', 'build', 'baseline']) copyDb(join(base, 'base.duckdb'), join(base, `${t}.duckdb`));
 
     const run = await timeOk(sm_(['run', '--threads', '1'], 'run'));
     const runM = measurement('sm-run-streamify', 'sm', 'run (all models)', [run.wallMs], [run.peakRssMb], [run.cpuMs]);
@@ -58,10 +59,10 @@ export async function streamifyScenario(cfg: BenchConfig, sm: Tool, log: (s: str
     log(`  sm run: ${run.wallMs.toFixed(0)} ms`);
 
     // The baseline replays exactly the statements sm ran, in the order it finished them.
-    const list = runFilesInOrder(dir);
+    const list = [schemasFile(dir, base), ...runFilesInOrder(dir)];
     const listFile = join(base, 'raw-sql-files.json');
     writeFileSync(listFile, JSON.stringify(list));
-    const raw = await timeOk({ cmd: process.execPath, args: [join(REPO_ROOT, 'bench', 'src', 'exec-sql.ts'), join(base, 'raw.duckdb'), listFile], cwd: base });
+    const raw = await timeOk({ cmd: process.execPath, args: [join(REPO_ROOT, 'bench', 'src', 'exec-sql.ts'), join(base, 'baseline.duckdb'), listFile], cwd: base });
     const rawM = measurement('raw-sql-streamify', 'floor', `the same ${list.length} target/run files via @duckdb/node-api`, [raw.wallMs], [raw.peakRssMb], [raw.cpuMs]);
     s.measurements.push(rawM);
     log(`  raw SQL: ${raw.wallMs.toFixed(0)} ms`);
@@ -102,6 +103,15 @@ function writeProfiles(dir: string, profile: string, dataDir: string): void {
 function copyDb(from: string, to: string): void {
   copyFileSync(from, to);
   if (existsSync(from + '.wal')) copyFileSync(from + '.wal', to + '.wal');
+}
+
+/** sm creates the schemas of the selected models before running them; the raw baseline must too. */
+function schemasFile(dir: string, base: string): string {
+  const manifest = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { resource_type: string; schema?: string }> };
+  const schemas = new Set(Object.values(manifest.nodes).filter((n) => n.resource_type === 'model' && n.schema).map((n) => n.schema!));
+  const file = join(base, 'create-schemas.sql');
+  writeFileSync(file, [...schemas].map((sc) => `create schema if not exists "${sc.replaceAll('"', '""')}";`).join('\n') + '\n');
+  return file;
 }
 
 /** target/run files of the last invocation, in the order run_results.json lists them (completion order). */

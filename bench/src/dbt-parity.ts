@@ -1,0 +1,335 @@
+/**
+ * Proves that the Streamify project means the same thing to sm and to dbt-core:
+ * the same landed events are built by both, then every model and seed is compared
+ * (columns, row count, rows via EXCEPT ALL both ways), `ls --output name` is compared for a
+ * list of selection expressions, and the compiled SQL of every model is compared.
+ *
+ *   node bench/src/dbt-parity.ts [--users N] [--keep] [--data-only]
+ *
+ * dbt comes from bench/.venv (bench/scripts/setup-dbt.sh) when it runs, else from a venv
+ * created in $TMPDIR/dbt-parity-venv. Writes bench/out/dbt-parity.json; exits 1 on any
+ * difference (data, selection or compiled SQL; with --data-only, on data only), 2 when a tool
+ * cannot run. dbt-duckdb's database qualifier ("streamify".) is the one compile difference
+ * tolerated: sm leaves the database out when the target names none, same relation on DuckDB.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+const REPO = join(import.meta.dirname, '..', '..');
+const PROJECT = join(REPO, 'project');
+const SM_BIN = join(REPO, 'packages', 'cli', 'src', 'bin.ts');
+/** Same pins as bench/scripts/setup-dbt.sh (checked with `pip index versions`): 1.11.16 is the newest 1.x that installs from PyPI alone. */
+const DBT_CORE = '1.11.16';
+const DBT_DUCKDB = '1.11.1';
+
+const SELECTIONS = [
+  '+wide_streams',
+  'dim_users+',
+  '@fact_streams',
+  'tag:staging',
+  'path:models/marts',
+  'config.materialized:incremental',
+  'test_type:singular',
+  'source:eventsim+',
+  'resource_type:seed',
+];
+
+const ENV: Record<string, string> = {
+  ...(process.env as Record<string, string>),
+  SNOWFLAKE_DISABLE_PLATFORM_DETECTION: 'true',
+  SF_TELEMETRY_DISABLE_CONNECTION_SHAPE: '1',
+  DBT_SEND_ANONYMOUS_USAGE_STATS: 'False',
+  DO_NOT_TRACK: '1',
+  DBT_VERSION_CHECK: 'False',
+  NO_COLOR: '1',
+};
+
+interface Args {
+  users: number;
+  keep: boolean;
+  dataOnly: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { users: 300, keep: false, dataOnly: false };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--users') a.users = Number(argv[++i]);
+    else if (argv[i] === '--keep') a.keep = true;
+    else if (argv[i] === '--data-only') a.dataOnly = true;
+    else throw new Error(`unknown argument ${argv[i]}; usage: node bench/src/dbt-parity.ts [--users N] [--keep] [--data-only]`);
+  }
+  if (!Number.isInteger(a.users) || a.users < 1) throw new Error('--users must be a whole number of 1 or more');
+  return a;
+}
+
+class ToolError extends Error {}
+
+function run(cmd: string, args: string[], cwd: string): string {
+  const r = spawnSync(cmd, args, { cwd, env: ENV, encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) {
+    const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-25).join('\n');
+    throw new ToolError(`${cmd} ${args.join(' ')} (in ${cwd}) exited ${r.status ?? r.signal}:\n${out}`);
+  }
+  return r.stdout;
+}
+
+/** A working dbt with dbt-duckdb: the shared bench venv, or our own outside the repo. */
+function findDbt(scratch: string): string {
+  const shared = join(REPO, 'bench', '.venv', 'bin', 'dbt');
+  if (existsSync(shared) && spawnSync(shared, ['--version'], { env: ENV }).status === 0) return shared;
+  const venv = join(tmpdir(), 'dbt-parity-venv');
+  const bin = join(venv, 'bin', 'dbt');
+  if (!(existsSync(bin) && spawnSync(bin, ['--version'], { env: ENV }).status === 0)) {
+    console.log(`bench/.venv has no working dbt; creating ${venv} (dbt-core ${DBT_CORE}, dbt-duckdb ${DBT_DUCKDB})`);
+    run('python3', ['-m', 'venv', venv], scratch);
+    run(join(venv, 'bin', 'pip'), ['install', '--quiet', `dbt-core==${DBT_CORE}`, `dbt-duckdb==${DBT_DUCKDB}`], scratch);
+  }
+  return bin;
+}
+
+/** A copy of the project with only what both tools read; `projectFile` names the project YAML. */
+function copyProject(dest: string, projectFile: string, dbPath: string): void {
+  mkdirSync(dest, { recursive: true });
+  for (const d of ['macros', 'models', 'seeds', 'tests', 'snapshots']) if (existsSync(join(PROJECT, d))) cpSync(join(PROJECT, d), join(dest, d), { recursive: true });
+  cpSync(join(PROJECT, 'streamify.yml'), join(dest, projectFile));
+  // The same profile name and schema as project/profiles.yml's dev target, another file.
+  writeFileSync(join(dest, 'profiles.yml'), `streamify:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ${JSON.stringify(dbPath)}\n      schema: main\n      threads: 4\n`);
+}
+
+interface ModelRow {
+  id: string;
+  relation: string;
+  rowsSm: number | null;
+  rowsDbt: number | null;
+  columnsSm: string[];
+  columnsDbt: string[];
+  onlySm: number | null;
+  onlyDbt: number | null;
+  identical: boolean;
+  note?: string;
+}
+
+interface ManifestNode {
+  resource_type: string;
+  name: string;
+  schema: string;
+  alias: string;
+  original_file_path: string;
+}
+
+function manifestNodes(dir: string): Record<string, ManifestNode> {
+  return (JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, ManifestNode> }).nodes;
+}
+
+const q = (id: string) => `"${id.replace(/"/g, '""')}"`;
+
+async function compareData(smDb: string, dbtDb: string, dbtNodes: Record<string, ManifestNode>, smNodes: Record<string, ManifestNode>): Promise<ModelRow[]> {
+  const inst = await DuckDBInstance.create(':memory:');
+  const con = await inst.connect();
+  const rows: ModelRow[] = [];
+  try {
+    await con.run(`attach ${sqlString(smDb)} as sm_db (read_only)`);
+    await con.run(`attach ${sqlString(dbtDb)} as dbt_db (read_only)`);
+    const ids = Object.keys(dbtNodes)
+      .filter((id) => ['model', 'seed', 'snapshot'].includes(dbtNodes[id]!.resource_type))
+      .sort();
+    for (const id of [...new Set([...ids, ...Object.keys(smNodes).filter((k) => ['model', 'seed', 'snapshot'].includes(smNodes[k]!.resource_type))])].sort()) {
+      const d = dbtNodes[id];
+      const s = smNodes[id];
+      const rel = d ?? s!;
+      const relation = `${rel.schema}.${rel.alias}`;
+      const row: ModelRow = { id, relation, rowsSm: null, rowsDbt: null, columnsSm: [], columnsDbt: [], onlySm: null, onlyDbt: null, identical: false };
+      rows.push(row);
+      if (!d || !s) {
+        row.note = d ? 'missing in sm manifest' : 'missing in dbt manifest';
+        continue;
+      }
+      if (s.schema !== d.schema || s.alias !== d.alias) row.note = `relation differs: sm ${s.schema}.${s.alias}, dbt ${d.schema}.${d.alias}`;
+      const cols = async (db: string, n: ManifestNode) =>
+        (await (await con.runAndReadAll(`select column_name || ' ' || data_type from information_schema.columns where table_catalog = '${db}' and table_schema = ${sqlString(n.schema)} and table_name = ${sqlString(n.alias)} order by ordinal_position`)).getRows()).map((r) => String(r[0]));
+      row.columnsSm = await cols('sm_db', s);
+      row.columnsDbt = await cols('dbt_db', d);
+      if (!row.columnsSm.length || !row.columnsDbt.length) {
+        row.note = `${!row.columnsSm.length ? 'sm' : 'dbt'} did not build ${relation}`;
+        continue;
+      }
+      const smRel = `sm_db.${q(s.schema)}.${q(s.alias)}`;
+      const dbtRel = `dbt_db.${q(d.schema)}.${q(d.alias)}`;
+      const count = async (sql: string) => Number((await (await con.runAndReadAll(sql)).getRows())[0]![0]);
+      row.rowsSm = await count(`select count(*) from ${smRel}`);
+      row.rowsDbt = await count(`select count(*) from ${dbtRel}`);
+      const names = (c: string[]) => c.map((x) => x.split(' ')[0]).join(',');
+      if (names(row.columnsSm) !== names(row.columnsDbt)) {
+        row.note = `columns differ: sm [${row.columnsSm.join(', ')}] vs dbt [${row.columnsDbt.join(', ')}]`;
+        continue;
+      }
+      // Same names, other types: still compare the values (EXCEPT ALL casts), but it is a difference.
+      const typeDiffs = row.columnsSm.filter((c, i) => c !== row.columnsDbt[i]).map((c) => `${c} (dbt: ${row.columnsDbt[row.columnsSm.indexOf(c)]})`);
+      if (typeDiffs.length) row.note = `column types differ: sm ${typeDiffs.join(', ')}`;
+      // EXCEPT ALL keeps duplicates, so a row built twice on one side is a difference too.
+      row.onlySm = await count(`select count(*) from (select * from ${smRel} except all select * from ${dbtRel})`);
+      row.onlyDbt = await count(`select count(*) from (select * from ${dbtRel} except all select * from ${smRel})`);
+      row.identical = row.rowsSm === row.rowsDbt && row.onlySm === 0 && row.onlyDbt === 0 && !row.note;
+    }
+  } finally {
+    con.closeSync();
+    inst.closeSync();
+  }
+  return rows;
+}
+
+function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+interface SelectionDiff {
+  expr: string;
+  sm: string[];
+  dbt: string[];
+  onlySm: string[];
+  onlyDbt: string[];
+  identical: boolean;
+}
+
+function lsNames(out: string): string[] {
+  return out
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^\d\d:\d\d:\d\d\s/.test(l))
+    .sort();
+}
+
+function compareSelections(smDir: string, dbtDir: string, dbt: string): SelectionDiff[] {
+  return SELECTIONS.map((expr) => {
+    const sm = lsNames(run(process.execPath, [SM_BIN, 'ls', '--output', 'name', '-s', expr, '--project-dir', smDir, '--profiles-dir', smDir], smDir));
+    const d = lsNames(run(dbt, ['ls', '--quiet', '--output', 'name', '-s', expr, '--profiles-dir', dbtDir], dbtDir));
+    const onlySm = sm.filter((n) => !d.includes(n));
+    const onlyDbt = d.filter((n) => !sm.includes(n));
+    return { expr, sm, dbt: d, onlySm, onlyDbt, identical: !onlySm.length && !onlyDbt.length };
+  });
+}
+
+interface CompileDiff {
+  file: string;
+  identical: boolean;
+  /** Identical once dbt-duckdb's database qualifier ("streamify".) is dropped. */
+  identicalWithoutDatabase: boolean;
+  firstDifference?: { sm: string; dbt: string };
+}
+
+function walkSql(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const e of readdirSync(dir)) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) out.push(...walkSql(p));
+    else if (p.endsWith('.sql')) out.push(p);
+  }
+  return out;
+}
+
+const normalise = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+function compareCompiled(smDir: string, dbtDir: string): CompileDiff[] {
+  const root = (d: string) => join(d, 'target', 'compiled', 'streamify', 'models');
+  const files = walkSql(root(dbtDir))
+    .map((f) => relative(root(dbtDir), f))
+    .filter((f) => !f.includes('.yml/'))
+    .sort();
+  return files.map((file) => {
+    const smPath = join(root(smDir), file);
+    if (!existsSync(smPath)) return { file, identical: false, identicalWithoutDatabase: false, firstDifference: { sm: '(no file)', dbt: '' } };
+    const a = normalise(readFileSync(smPath, 'utf8'));
+    const b = normalise(readFileSync(join(root(dbtDir), file), 'utf8'));
+    const bNoDb = b.replace(/"streamify"\./g, '');
+    const res: CompileDiff = { file, identical: a === b, identicalWithoutDatabase: a === bNoDb };
+    if (!res.identicalWithoutDatabase) {
+      let i = 0;
+      while (i < a.length && a[i] === bNoDb[i]) i++;
+      res.firstDifference = { sm: a.slice(Math.max(0, i - 40), i + 80), dbt: bNoDb.slice(Math.max(0, i - 40), i + 80) };
+    }
+    return res;
+  });
+}
+
+function pad(s: string | number | null, n: number): string {
+  return String(s ?? '-').padEnd(n);
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const work = mkdtempSync(join(tmpdir(), 'sm-dbt-parity-'));
+  const smDir = join(work, 'sm');
+  const dbtDir = join(work, 'dbt');
+  // Both files are named streamify.duckdb so that dbt-duckdb's database name is the same on both sides.
+  const smDb = join(smDir, 'streamify.duckdb');
+  const dbtDb = join(dbtDir, 'streamify.duckdb');
+  try {
+    const dbt = findDbt(work);
+    const dbtVersion = run(dbt, ['--version'], work);
+    copyProject(smDir, 'streamify.yml', smDb);
+    copyProject(dbtDir, 'dbt_project.yml', dbtDb);
+    const sm = (...a: string[]) => run(process.execPath, [SM_BIN, ...a, '--project-dir', smDir, ...(a[0] === 'ingest' && a[1] === 'generate' ? [] : ['--profiles-dir', smDir])], smDir);
+    const lake = join(work, 'lake');
+    console.log(sm('ingest', 'generate', '--users', String(args.users), '--start', '2026-11-01', '--end', '2026-11-02', '--seed', '42', '--out', lake).split('\n')[0]);
+    console.log(sm('ingest', 'load', '--lake', lake).split('\n')[0]);
+    // Land once, copy the file: both tools start from byte-identical raw tables.
+    cpSync(smDb, dbtDb);
+    // Compile before building: dbt's compile introspects, and an existing incremental table would make is_incremental() true.
+    sm('compile');
+    run(dbt, ['compile', '--quiet', '--profiles-dir', dbtDir], dbtDir);
+    const compiled = compareCompiled(smDir, dbtDir);
+    const tBuild = performance.now();
+    sm('build');
+    const smBuildMs = performance.now() - tBuild;
+    const tDbt = performance.now();
+    run(dbt, ['seed', '--profiles-dir', dbtDir], dbtDir);
+    run(dbt, ['build', '--profiles-dir', dbtDir], dbtDir);
+    const dbtBuildMs = performance.now() - tDbt;
+    const models = await compareData(smDb, dbtDb, manifestNodes(dbtDir), manifestNodes(smDir));
+    const selections = compareSelections(smDir, dbtDir, dbt);
+
+    console.log(`\n${dbtVersion.split('\n').filter((l) => /installed|duckdb:/.test(l)).map((l) => l.trim()).join(', ')}; ${args.users} users, one day of events\n`);
+    console.log(`${pad('node', 34)}${pad('rows sm', 10)}${pad('rows dbt', 10)}identical?`);
+    for (const m of models) console.log(`${pad(m.id, 34)}${pad(m.rowsSm, 10)}${pad(m.rowsDbt, 10)}${m.identical ? 'yes' : `NO${m.onlySm !== null ? ` (${m.onlySm} rows only in sm, ${m.onlyDbt} only in dbt)` : ''}${m.note ? `: ${m.note}` : ''}`}`);
+    console.log(`\nselection (ls --output name):`);
+    for (const s of selections) {
+      console.log(`  ${pad(s.expr, 34)}${s.identical ? `same (${s.sm.length})` : `DIFFERENT: sm ${s.sm.length}, dbt ${s.dbt.length}`}`);
+      for (const n of s.onlySm) console.log(`      only sm:  ${n}`);
+      for (const n of s.onlyDbt) console.log(`      only dbt: ${n}`);
+    }
+    console.log(`\ncompiled SQL (whitespace-normalised):`);
+    for (const c of compiled) {
+      console.log(`  ${pad(c.file, 40)}${c.identical ? 'identical' : c.identicalWithoutDatabase ? 'identical but for dbt-duckdb\'s "streamify". database qualifier' : 'DIFFERENT'}`);
+      if (c.firstDifference) console.log(`      sm:  …${c.firstDifference.sm}…\n      dbt: …${c.firstDifference.dbt}…`);
+    }
+    console.log(`\nbuild wall time: sm ${(smBuildMs / 1000).toFixed(1)}s, dbt seed+build ${(dbtBuildMs / 1000).toFixed(1)}s`);
+
+    const dataOk = models.every((m) => m.identical);
+    const otherOk = selections.every((s) => s.identical) && compiled.every((c) => c.identicalWithoutDatabase);
+    const out = join(REPO, 'bench', 'out');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(
+      join(out, 'dbt-parity.json'),
+      JSON.stringify({ generatedAt: new Date().toISOString(), dbt: dbtVersion.trim(), users: args.users, dataIdentical: dataOk, models, selections, compiled, smBuildMs, dbtBuildMs }, null, 2) + '\n',
+    );
+    console.log(`wrote bench/out/dbt-parity.json${args.keep ? `; work dir kept: ${work}` : ''}`);
+    if (!dataOk) console.error('DATA DIFFERS between sm and dbt');
+    return !dataOk || (!args.dataOnly && !otherOk) ? 1 : 0;
+  } finally {
+    if (!args.keep) rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: Error) => {
+    console.error(e instanceof ToolError ? e.message : e.stack);
+    process.exitCode = 2;
+  },
+);
