@@ -223,7 +223,7 @@ async function runConsumer(s: Shared): Promise<IngestResult['stoppedBy']> {
     maxWaitTime: Math.min(batchMs, 500),
     maxBytes: 16 * 1024 * 1024,
     maxBytesPerPartition: 4 * 1024 * 1024,
-    highWaterMark: Math.min(batchSize, 1024),
+    highWaterMark: Math.min(batchSize, 5000),
     retries: 2,
   });
   // The client emits 'error' for background failures (a rejoin against a dead broker), even after
