@@ -1,12 +1,19 @@
 -- One row per hour. The range follows the data (first to last listen) unless the vars
 -- start_date / end_date set it: never a fixed range that later events fall outside of.
+-- A date-only end_date ('2026-11-30') includes that whole day, up to its 23:00 hour.
 {%- set start_date = var('start_date', none) %}
 {%- set end_date = var('end_date', none) %}
 
 with bounds as (
     select
-        {% if start_date %}cast('{{ start_date }}' as timestamp){% else %}date_trunc('hour', min(event_ts)){% endif %} as first_hour,
-        {% if end_date %}cast('{{ end_date }}' as timestamp){% else %}date_trunc('hour', max(event_ts)){% endif %} as last_hour
+        {% if start_date %}date_trunc('hour', cast('{{ start_date }}' as timestamp)){% else %}date_trunc('hour', min(event_ts)){% endif %} as first_hour,
+        {% if end_date and (end_date | string | length) == 10 -%}
+        cast('{{ end_date }}' as timestamp) + interval '23 hours'
+        {%- elif end_date -%}
+        date_trunc('hour', cast('{{ end_date }}' as timestamp))
+        {%- else -%}
+        date_trunc('hour', max(event_ts))
+        {%- endif %} as last_hour
     from {{ ref('stg_listen_events') }}
 ),
 

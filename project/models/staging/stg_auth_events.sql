@@ -19,10 +19,11 @@ typed as (
         coalesce(lat, 0.0) as lat,
         coalesce(lon, 0.0) as lon,
         success,
-        _ingested_at
+        _ingested_at,
+        _offset
     from source
 )
 
-select * exclude (_ingested_at)
+select * exclude (_ingested_at, _offset)
 from typed
-qualify row_number() over (partition by session_id, item_in_session, user_id, event_ms order by _ingested_at) = 1
+qualify row_number() over (partition by session_id, item_in_session, user_id, event_ms order by _ingested_at, _offset) = 1

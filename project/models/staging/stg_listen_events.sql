@@ -27,11 +27,12 @@ typed as (
         {{ clean_text('user_agent') }} as user_agent,
         coalesce(lat, 0.0) as lat,
         coalesce(lon, 0.0) as lon,
-        _ingested_at
+        _ingested_at,
+        _offset
     from source
 )
 
-select * exclude (_ingested_at)
+select * exclude (_ingested_at, _offset)
 from typed
 -- The same event landed twice (a replayed file or Kafka batch) is one listen.
-qualify row_number() over (partition by session_id, item_in_session, user_id, event_ms order by _ingested_at) = 1
+qualify row_number() over (partition by session_id, item_in_session, user_id, event_ms order by _ingested_at, _offset) = 1

@@ -19,7 +19,9 @@ typed as (
         {{ text_or_na('last_name') }} as last_name,
         {{ text_or_na('gender') }} as gender,
         {{ from_epoch_ms('registration') }} as registration_ts,
+        artist as artist_raw,
         {{ text_or_na('artist') }} as artist,
+        song as song_raw,
         {{ text_or_na('song') }} as song,
         duration,
         {{ text_or_na('city') }} as city,
@@ -28,10 +30,11 @@ typed as (
         {{ clean_text('user_agent') }} as user_agent,
         coalesce(lat, 0.0) as lat,
         coalesce(lon, 0.0) as lon,
-        _ingested_at
+        _ingested_at,
+        _offset
     from source
 )
 
-select * exclude (_ingested_at)
+select * exclude (_ingested_at, _offset)
 from typed
-qualify row_number() over (partition by session_id, item_in_session, user_id, event_ms order by _ingested_at) = 1
+qualify row_number() over (partition by session_id, item_in_session, user_id, event_ms order by _ingested_at, _offset) = 1

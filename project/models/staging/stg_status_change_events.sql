@@ -17,10 +17,11 @@ typed as (
         {{ text_or_na('gender') }} as gender,
         {{ text_or_na('city') }} as city,
         upper({{ text_or_na('state') }}) as state,
-        _ingested_at
+        _ingested_at,
+        _offset
     from source
 )
 
-select * exclude (_ingested_at)
+select * exclude (_ingested_at, _offset)
 from typed
-qualify row_number() over (partition by session_id, item_in_session, user_id, event_ms order by _ingested_at) = 1
+qualify row_number() over (partition by session_id, item_in_session, user_id, event_ms order by _ingested_at, _offset) = 1
