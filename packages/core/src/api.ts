@@ -16,6 +16,7 @@ import { runNodes } from './run/runner.ts';
 import { selectNodes, type SelectionState } from './select/select.ts';
 import type { GraphNode, ResourceType } from './types.ts';
 import { readSelectors } from './select/selectors-file.ts';
+import { testColumnDiagnostics } from './project/test-nodes.ts';
 
 export type Command = 'compile' | 'run' | 'seed' | 'test' | 'build' | 'snapshot' | 'ls' | 'show';
 
@@ -94,7 +95,10 @@ export async function compile(opts: InvocationOptions, command: Command = 'compi
   const { graph, diagnostics: graphDiags } = buildGraph(compiled.nodes);
   const diagnostics = [...compiled.diagnostics, ...graphDiags];
   const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length) throw new SmProjectError(dedupe(errors));
+  // A column test on a column the model lacks: an error where tests are compiled or run against
+  // existing tables; in build a warning, since the model is rebuilt first and the test then fails naming the YAML line.
+  const columnCheck = command === 'build' ? 'warning' : command === 'compile' || command === 'test' || command === 'ls' ? 'error' : undefined;
+  if (errors.length) throw new SmProjectError(dedupe([...errors, ...(columnCheck === 'error' ? testColumnDiagnostics(compiled.nodes, compiled.nodes.keys(), 'error') : [])]));
   const state = opts.state ? readState(opts.state) : undefined;
   const selectors = readSelectors(project.dir, diagnostics);
   let select = opts.select;
@@ -114,6 +118,9 @@ export async function compile(opts: InvocationOptions, command: Command = 'compi
     indirectTests: command === 'test' || command === 'build' || command === 'ls' || command === 'compile',
   });
   const selected = topoOrder(graph, chosen);
+  const columnDiags = columnCheck ? testColumnDiagnostics(compiled.nodes, selected, columnCheck) : [];
+  if (columnCheck === 'error' && columnDiags.length) throw new SmProjectError(columnDiags);
+  diagnostics.push(...columnDiags);
   const c: Compilation = { project, compiled, graph, renderer, adapter, selected, diagnostics, invocationId };
   writeCompileArtifacts(c, command, cache);
   cache?.save(project.models.map((m) => m.uniqueId));

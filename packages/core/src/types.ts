@@ -102,6 +102,8 @@ export interface TestNode extends NodeCommon {
   columnName?: string | undefined;
   relation?: Relation | undefined;
   checksum: string;
+  /** For generic tests: the YAML file and line that declared it, for errors. */
+  declaredAt?: SourceLocation | undefined;
 }
 
 export interface UnitTestNode extends NodeCommon {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Diagnostic } from '../diagnostics.ts';
-import type { ModelNode, ProjectConfig, SeedNode, SourceNode, TestNode } from '../types.ts';
+import { readFileSync } from 'node:fs';
+import { diag, type Diagnostic } from '../diagnostics.ts';
+import type { GraphNode, ModelNode, ProjectConfig, SeedNode, SourceNode, TestNode } from '../types.ts';
 import type { TestDecl } from './schema-yaml.ts';
 
 /** A readable, stable test name in dbt's manner; long names keep a prefix and gain a hash. */
@@ -62,5 +63,104 @@ export function genericTestNode(
     attachedNode: node.uniqueId,
     columnName: decl.columnName,
     checksum: createHash('sha256').update(rawCode + JSON.stringify(kwargs)).digest('hex'),
+    declaredAt: decl.location,
   };
+}
+
+/**
+ * The output column names of a query when they can be known without a warehouse: its main
+ * (first top-level) select lists only named columns. Undefined when any item is `*` or an
+ * unnamed expression, so callers never report a column missing on a guess.
+ */
+export function selectedColumns(sql: string): string[] | undefined {
+  const masked = maskSql(sql);
+  let depth = 0;
+  let start = -1;
+  for (let i = 0; i < masked.length; i++) {
+    const ch = masked[i];
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (depth === 0 && /select\b/iy.test(masked.slice(i, i + 7) + ' ') && !/\w/.test(masked[i - 1] ?? '')) {
+      start = i + 6;
+      break;
+    }
+  }
+  if (start < 0) return undefined;
+  const items: string[] = [];
+  let cur = start;
+  depth = 0;
+  let end = masked.length;
+  for (let i = start; i < masked.length; i++) {
+    const ch = masked[i];
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (depth === 0 && ch === ',') {
+      items.push(sql.slice(cur, i));
+      cur = i + 1;
+    } else if (depth === 0 && /^(from|union|where|group|order|limit|having|qualify|window|intersect|except)\b/i.test(masked.slice(i)) && !/\w/.test(masked[i - 1] ?? '')) {
+      end = i;
+      break;
+    }
+  }
+  items.push(sql.slice(cur, end));
+  const names: string[] = [];
+  for (const [i, raw] of items.entries()) {
+    let item = raw.trim();
+    if (i === 0) item = item.replace(/^(distinct|all)\b\s*/i, '');
+    if (!item || /(^|\.)\s*\*(\s|$)/.test(item.replace(/\([^()]*\)/g, '()'))) return undefined;
+    const alias = /(?:\bas\s+|[\w)\]"'\s])("([^"]+)"|([A-Za-z_]\w*))$/i.exec(item);
+    const plain = /^(?:(?:"[^"]+"|\w+)\.)*(?:"([^"]+)"|([A-Za-z_]\w*))$/.exec(item);
+    if (plain) names.push(plain[1] ?? plain[2]!);
+    else if (alias && !/^(end|null|true|false)$/i.test(alias[3] ?? '')) names.push(alias[2] ?? alias[3]!);
+    else return undefined;
+  }
+  return names;
+}
+
+/** Blank out comments and string literals (same length), so keywords and parentheses inside them are ignored. */
+function maskSql(sql: string): string {
+  return sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'/g, (m) => ' '.repeat(m.length));
+}
+
+/** Columns a model, seed or snapshot is known to have before anything runs; undefined when unknowable offline. */
+export function staticColumns(node: GraphNode): string[] | undefined {
+  if (node.resourceType === 'seed') {
+    const header = readFileSync(node.seedPath, 'utf8').split(/\r?\n/, 1)[0] ?? '';
+    return header.split(',').map((h) => h.trim().replace(/^"(.*)"$/, '$1')).filter(Boolean);
+  }
+  if (node.resourceType === 'model' && node.compiledCode) return selectedColumns(node.compiledCode);
+  return undefined;
+}
+
+/** A column test's column that the node's known columns lack (case-insensitive), with the columns it has. */
+export function missingTestColumn(column: string, node: GraphNode): { have: string[] } | undefined {
+  // A column_name may be an expression (`lower(email)`) or quoted; only plain names are checked.
+  if (!/^[A-Za-z_]\w*$/.test(column)) return undefined;
+  const have = staticColumns(node);
+  if (!have || have.some((c) => c.toLowerCase() === column.toLowerCase())) return undefined;
+  return { have };
+}
+
+/**
+ * Column tests on a column the tested node is known not to have, for the selected tests only
+ * (`sm run` does not fail over a test it will not run).
+ */
+export function testColumnDiagnostics(nodes: ReadonlyMap<string, GraphNode>, selected: Iterable<string>, severity: 'error' | 'warning'): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const id of selected) {
+    const t = nodes.get(id);
+    if (t?.resourceType !== 'test' || !t.columnName || !t.attachedNode) continue;
+    const attached = nodes.get(t.attachedNode);
+    if (!attached || attached.resourceType === 'source') continue;
+    const lack = missingTestColumn(t.columnName, attached);
+    if (!lack) continue;
+    out.push(
+      diag('SM_TEST_INVALID', `Test "${t.testMetadata?.name ?? t.name}" is declared on column "${t.columnName}" of ${attached.name}, which has no such column (it has: ${lack.have.join(', ')})`, t.declaredAt ?? { file: t.originalFilePath }, {
+        nodeId: t.uniqueId,
+        hint: `Rename the column in the YAML to one ${attached.name} selects, or add it to ${attached.originalFilePath}.`,
+        severity,
+      }),
+    );
+  }
+  return out;
 }

@@ -56,3 +56,9 @@ export const BUILTIN_TEST_ARGS: Record<string, readonly string[]> = {
   accepted_values: ['column_name', 'values'],
   relationships: ['column_name', 'to', 'field'],
 };
+
+/** How each built-in test is written in YAML, for the hint of an error about its arguments. */
+export const BUILTIN_TEST_USAGE: Record<string, string> = {
+  accepted_values: '- accepted_values: {values: [a, b]}   (add quote: false for numbers)',
+  relationships: "- relationships: {to: ref('dim_x'), field: x_key}",
+};

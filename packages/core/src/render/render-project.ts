@@ -4,7 +4,7 @@ import { closestNames, diag, type Diagnostic } from '../diagnostics.ts';
 import { mergeConfigInto } from '../project/folder-config.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import type { GraphNode, ModelNode, NodeConfig, SeedNode, SourceLocation, TestNode } from '../types.ts';
-import { BUILTIN_TEST_ARGS, BUILTIN_TEST_MACROS } from './builtin-tests.ts';
+import { BUILTIN_TEST_ARGS, BUILTIN_TEST_MACROS, BUILTIN_TEST_USAGE } from './builtin-tests.ts';
 import { addCompatFilters, DoExtension, installJinjaCompat, namespace, rewriteJinjaSyntax } from './jinja-compat.ts';
 import type { RenderCache } from './render-cache.ts';
 import { TemplateRelation } from './relation.ts';
@@ -436,7 +436,7 @@ export class ProjectRenderer {
 
   #renderGenericTest(t: TestNode, frame: Frame): string {
     const meta = t.testMetadata!;
-    const loc: SourceLocation = { file: t.originalFilePath };
+    const loc: SourceLocation = t.declaredAt ?? { file: t.originalFilePath };
     const macroName = `test_${meta.name}`;
     const g = (this.env as unknown as { globals: Record<string, unknown> }).globals;
     const fn = g[macroName];
@@ -450,16 +450,16 @@ export class ProjectRenderer {
       );
       return '';
     }
-    for (const a of this.#testArgs.get(meta.name) ?? []) {
-      if (!(a in meta.kwargs)) {
-        this.diagnostics.push(
-          diag('SM_TEST_INVALID', `Test "${meta.name}" on ${t.attachedNode?.split('.').slice(2).join('.')} is missing its argument "${a}"`, loc, {
-            nodeId: t.uniqueId,
-            hint: a === 'column_name' ? 'Declare the test under a column, or pass column_name.' : `Add \`${a}:\` under the test.`,
-          }),
-        );
-        return '';
-      }
+    const missing = (this.#testArgs.get(meta.name) ?? []).filter((a) => !(a in meta.kwargs));
+    if (missing.length) {
+      const usage = BUILTIN_TEST_USAGE[meta.name];
+      this.diagnostics.push(
+        diag('SM_TEST_INVALID', `Test "${meta.name}" on ${t.attachedNode?.split('.').slice(2).join('.')} is missing its argument${missing.length > 1 ? 's' : ''} ${missing.map((a) => `"${a}"`).join(' and ')}`, loc, {
+          nodeId: t.uniqueId,
+          hint: missing.includes('column_name') ? 'Declare the test under a column, or pass column_name.' : usage ? `Write it as ${usage}` : `Add ${missing.map((a) => `\`${a}:\``).join(' and ')} under the test.`,
+        }),
+      );
+      return '';
     }
     const attached = t.attachedNode ? this.#nodeById(t.attachedNode) : undefined;
     let model = attached ? this.#relationOf(attached) : '';

@@ -11,7 +11,12 @@ export async function executeTest(node: GraphNode, x: NodeContext): Promise<Exec
   const { o } = x;
   const sql = t.compiledCode ?? '';
   const path = writeCompiled(o, t, sql);
-  const res = await x.exec(testResultSql(t, sql));
+  let res;
+  try {
+    res = await x.exec(testResultSql(t, sql));
+  } catch (e) {
+    throw (await missingColumnError(t, x)) ?? e;
+  }
   const row = res.rows[0] ?? {};
   const failures = Number(row.failures ?? 0);
   const severity = String(t.config.severity ?? 'error').toLowerCase();
@@ -44,4 +49,24 @@ async function storeFailures(t: TestNode, sql: string, x: NodeContext): Promise<
     release?.();
   }
   return o.adapter.dialect.relationName(rel);
+}
+
+/**
+ * When a column test's query fails, look at the tested relation's real columns: a column the
+ * YAML names but the relation lacks gets an error naming the YAML line, not the warehouse's binder message.
+ */
+async function missingColumnError(t: TestNode, x: NodeContext): Promise<Error | undefined> {
+  const node = t.attachedNode ? x.o.compiled.nodes.get(t.attachedNode) : undefined;
+  if (!node || !t.columnName || !/^[A-Za-z_]\w*$/.test(t.columnName) || !('relation' in node) || !node.relation) return undefined;
+  const rel = node.relation;
+  try {
+    const info = (await x.conn.describe(rel.schema, rel.database)).find((r) => r.identifier.toLowerCase() === rel.identifier.toLowerCase());
+    if (!info?.columns.length || info.columns.some((c) => c.name.toLowerCase() === t.columnName!.toLowerCase())) return undefined;
+    const where = t.declaredAt ? `${t.declaredAt.file}${t.declaredAt.line ? `:${t.declaredAt.line}` : ''}` : t.originalFilePath;
+    return new Error(
+      `${where}: test ${t.name} checks column "${t.columnName}" of ${node.name}, which ${x.o.adapter.dialect.relationName(rel)} does not have (it has: ${info.columns.map((c) => c.name).join(', ')}). Fix the column name in the YAML or add the column to ${node.originalFilePath}.`,
+    );
+  } catch {
+    return undefined;
+  }
 }
