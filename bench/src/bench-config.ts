@@ -20,7 +20,7 @@ export interface BenchConfig {
 export function benchConfig(quick: boolean): BenchConfig {
   const workDir = join(BENCH_DIR, 'out', 'work');
   return quick
-    ? { quick, workDir, compileSizes: [300], repsFast: 3, repsSlow: () => 1, chainLengths: [10, 60], chainReps: 2, streamifyListens: 20_000 }
+    ? { quick, workDir, compileSizes: [200], repsFast: 3, repsSlow: () => 1, chainLengths: [10, 50], chainReps: 2, streamifyListens: 10_000 }
     : {
         quick,
         workDir,

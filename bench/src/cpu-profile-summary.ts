@@ -25,19 +25,32 @@ export function summarize(profile: Profile, top = 25): string[] {
   const total = (profile.endTime - profile.startTime) / 1000;
   const fn = new Map<string, number>();
   const file = new Map<string, number>();
+  const area = new Map<string, number>();
   for (const [id, us] of self) {
     const f = byId.get(id)!.callFrame;
     const where = f.url.replace(/^file:\/\//, '').replace(/.*\/node_modules\/\.pnpm\/[^/]+\/node_modules\//, '').replace(/.*\/work\/main\//, '') || '(native/gc)';
     const key = `${f.functionName || '(anonymous)'}  ${where}:${f.lineNumber + 1}`;
     fn.set(key, (fn.get(key) ?? 0) + us / 1000);
     file.set(where, (file.get(where) ?? 0) + us / 1000);
+    const a = areaOf(where, f.functionName);
+    area.set(a, (area.get(a) ?? 0) + us / 1000);
   }
   const rows = (m: Map<string, number>) =>
     [...m.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([k, ms]) => `${ms.toFixed(0).padStart(7)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${k}`);
-  return [`total ${total.toFixed(0)} ms`, '', 'by function (self time):', ...rows(fn), '', 'by file (self time):', ...rows(file)];
+  return [`total ${total.toFixed(0)} ms`, '', 'by area (self time):', ...rows(area), '', 'by function (self time):', ...rows(fn), '', 'by file (self time):', ...rows(file)];
+}
+
+/** A dependency by package name, our code by folder, the runtime by what it does. */
+function areaOf(where: string, fn: string): string {
+  if (where === '(native/gc)') return fn === '(garbage collector)' ? 'gc' : fn.startsWith('(') ? fn : `native: ${fn}`;
+  if (where.startsWith('node:')) return 'node internals';
+  const pkg = /^(@[^/]+\/[^/]+|[^/]+)\/(dist|src|lib)\//.exec(where);
+  if (pkg && !where.startsWith('packages/')) return pkg[1];
+  const ours = /^(packages\/[^/]+\/src\/(?:[^/]+\/)?)/.exec(where);
+  return ours ? ours[1] : where;
 }
 
 if (import.meta.main) {
