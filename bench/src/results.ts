@@ -107,3 +107,26 @@ function table(head: string[], rows: string[][], log: (line: string) => void): v
   log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) log(line(r));
 }
+
+/** The same tables in Markdown, for bench/README.md (`node bench/src/results-markdown.ts`). */
+export function scenarioMarkdown(s: ScenarioResult): string[] {
+  const out = [`### ${s.title}`, ''];
+  if (s.measurements.length) {
+    out.push('| tool | what | median | min | runs | cpu | peak RSS |', '|---|---|---:|---:|---:|---:|---:|');
+    for (const m of s.measurements) {
+      out.push(`| ${m.tool} | ${m.what} | ${fmtMs(m.medianMs)} | ${fmtMs(m.minMs)} | ${m.runsMs.length} | ${m.cpuMs === undefined ? '' : fmtMs(m.cpuMs)} | ${m.peakRssMb === undefined ? '' : `${m.peakRssMb.toFixed(0)} MB`} |`);
+    }
+    out.push('');
+  }
+  if (s.ratios.length) {
+    out.push('| ratio | value | target |', '|---|---:|---|');
+    for (const r of s.ratios) {
+      const v = r.unit === '×' ? `${r.value.toFixed(r.value < 10 ? 2 : 1)}×` : `${r.value.toFixed(2)} ${r.unit}`;
+      out.push(`| ${r.label} | ${v} | ${r.target ? `${r.target}: ${r.met ? 'met' : '**missed**'}` : ''} |`);
+    }
+    out.push('');
+  }
+  for (const n of s.notRun) out.push(`- not run: ${n.what}: ${n.reason}`);
+  for (const n of s.notes) out.push(`- ${n}`);
+  return out;
+}
