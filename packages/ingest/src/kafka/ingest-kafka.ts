@@ -81,7 +81,8 @@ interface Shared {
   stats: { rows: number; deadLetters: number; replayed: number; batches: number };
   /** Serialises warehouse use: one connection cannot hold a transaction and run a side query at once. */
   db: Promise<unknown>;
-  lastProgressAt: number;
+  /** Last time Kafka answered; reconnecting gives up `retryForMs` after it. */
+  healthyAt: number;
 }
 
 const key = (topic: string, partition: number) => `${topic}:${partition}`;
@@ -116,7 +117,7 @@ export async function ingestKafka(opts: IngestKafkaOptions): Promise<IngestResul
     highWatermarks: new Map(),
     stats: { rows: 0, deadLetters: 0, replayed: 0, batches: 0 },
     db: Promise.resolve(),
-    lastProgressAt: Date.now(),
+    healthyAt: Date.now(),
   };
   const retryForMs = opts.retryForMs ?? 120_000;
   for (;;) {
@@ -124,17 +125,17 @@ export async function ingestKafka(opts: IngestKafkaOptions): Promise<IngestResul
     try {
       return result(s, await runConsumer(s));
     } catch (e) {
-      // Warehouse failures are not Kafka's to retry: the caller decides.
-      if (!isKafkaError(e) || Date.now() - s.lastProgressAt > retryForMs) throw e;
+      // Warehouse failures and usage errors are not Kafka's to retry: the caller decides.
+      if (!isRetriableKafkaError(e) || Date.now() - s.healthyAt > retryForMs) throw e;
       opts.onWarning?.(`Kafka: ${(e as Error).message}; reconnecting`);
       await sleep(1000);
     }
   }
 }
 
-function isKafkaError(e: unknown): boolean {
+function isRetriableKafkaError(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('PLT_KFK');
+  return typeof code === 'string' && code.startsWith('PLT_KFK') && code !== 'PLT_KFK_USER';
 }
 
 function withDb<T>(s: Shared, fn: () => Promise<T>): Promise<T> {
@@ -231,7 +232,16 @@ async function runConsumer(s: Shared): Promise<IngestResult['stoppedBy']> {
   consumer.on('error', () => undefined);
   let stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
   try {
-    const hw = flatten(await consumer.listOffsets({ topics: [...s.tableOf.keys()] }));
+    const hw = flatten(
+      await consumer.listOffsets({ topics: [...s.tableOf.keys()] }).catch((e: Error & { code?: string }) => {
+        if (e.code !== 'PLT_KFK_USER') throw e;
+        throw new Error(
+          `${e.message} Kafka at ${opts.brokers.join(',')} has no such topic: create it (sm ingest produce creates the Eventsim topics) or fix the topic list or prefix.`,
+          { cause: e },
+        );
+      }),
+    );
+    s.healthyAt = Date.now();
     s.highWatermarks = hw;
     await refreshWarehouse(s);
     await seedOffsets(s, [...hw.keys()]);
@@ -316,7 +326,7 @@ function pump(
       s.stats.deadLetters += res.deadLetters;
       s.stats.replayed += res.replayed;
       s.stats.batches++;
-      s.lastProgressAt = Date.now();
+      s.healthyAt = Date.now();
       // The rows are durable; the Kafka commit only saves re-reading them, so a refusal (e.g. mid-rebalance) is a warning.
       const offsets = [...res.nextOffsets].map(([k, offset]) => {
         const i = k.lastIndexOf(':');

@@ -142,6 +142,17 @@ describe('ingestKafka against a real broker', () => {
     }
   });
 
+  it('fails at once, naming the topic, when a topic does not exist', async () => {
+    const t = await openDuckDbTarget();
+    try {
+      await expect(
+        ingestKafka({ brokers: brokers(), groupId: 'g-missing', topicPrefix: 'missing.', topics: ['auth_events'], connection: t.conn, once: true }),
+      ).rejects.toThrow(/missing\.auth_events.*no such topic/s);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('lands messages produced by kcat, a third-party producer', async () => {
     const topic = 'kcat.listen_events';
     const events = sample.events.filter((e) => e.topic === 'listen_events').slice(0, 5);
