@@ -24,7 +24,9 @@ export async function executeTest(node: GraphNode, x: NodeContext): Promise<Exec
   if (severity !== 'warn' && truthy(row.should_error)) status = 'fail';
   else if (truthy(row.should_warn)) status = 'warn';
   let storedIn: string | undefined;
-  if ((o.storeFailures || t.config.store_failures === true) && failures > 0) storedIn = await storeFailures(t, sql, x);
+  const storeAs = storeFailuresAs(t, o.storeFailures);
+  // Stored on every run, passing or not, so rows of an earlier failure never linger as if current.
+  if (storeAs) storedIn = await storeFailures(t, typeof t.config.limit === 'number' ? `select * from (\n${sql}\n) sm_failures limit ${t.config.limit}` : sql, storeAs, x);
   writeRunSql(o, t, x.executed);
   const message =
     status === 'pass' ? 'PASS' : `Got ${failures} failing row${failures === 1 ? '' : 's'}, configured to ${status === 'warn' ? 'warn' : 'fail'} if ${String(t.config[status === 'warn' ? 'warn_if' : 'error_if'] ?? '!= 0')}`;
@@ -35,20 +37,39 @@ function truthy(v: unknown): boolean {
   return v === true || v === 1 || v === 1n || v === 'true';
 }
 
-/** The failing rows land in a table named after the test, in `<schema>_dbt_test__audit` as dbt does. */
-async function storeFailures(t: TestNode, sql: string, x: NodeContext): Promise<string> {
+/**
+ * Whether and how to keep the failing rows, in dbt's precedence: `store_failures_as`
+ * (table, view; ephemeral means no), then `store_failures`, then the `--store-failures` flag.
+ */
+export function storeFailuresAs(t: TestNode, flag: boolean | undefined): 'table' | 'view' | undefined {
+  const as = t.config.store_failures_as;
+  if (as === 'table' || as === 'view') return as;
+  if (as === 'ephemeral') return undefined;
+  if (as !== undefined) throw new Error(`${t.declaredAt?.file ?? t.originalFilePath}: store_failures_as of ${t.name} is "${String(as)}"; use table, view or ephemeral`);
+  const cfg = t.config.store_failures;
+  if (cfg === true || cfg === false) return cfg ? 'table' : undefined;
+  return flag ? 'table' : undefined;
+}
+
+/** The failing rows land in a relation named after the test, in `<schema>_dbt_test__audit` as dbt does. */
+async function storeFailures(t: TestNode, sql: string, as: 'table' | 'view', x: NodeContext): Promise<string> {
   const { o } = x;
+  const d = o.adapter.dialect;
   const target = o.compiled.project.target;
   const schema = typeof t.config.schema === 'string' ? `${target.schema}_${t.config.schema}` : `${target.schema}_dbt_test__audit`;
   const rel: Relation = { database: target.database, schema, identifier: typeof t.config.alias === 'string' ? t.config.alias : t.name };
   const release = x.writeLock ? await x.writeLock.lock() : undefined;
   try {
     await x.ensureSchema(rel);
-    await x.exec(o.adapter.dialect.createOrReplaceTableAs(rel, sql));
+    const existing = (await x.describe(rel)).get(rel.identifier.toLowerCase());
+    // A table cannot be replaced by a view in place (nor the reverse): drop the other kind first.
+    if (existing && (existing.kind === 'view') !== (as === 'view')) await x.exec(d.dropRelation(rel, existing.kind));
+    await x.exec(as === 'view' ? d.createView(rel, sql) : d.createOrReplaceTableAs(rel, sql));
+    await x.remember(rel, { schema: rel.schema, identifier: rel.identifier, kind: as, columns: [] });
   } finally {
     release?.();
   }
-  return o.adapter.dialect.relationName(rel);
+  return d.relationName(rel);
 }
 
 /**
