@@ -293,8 +293,9 @@ async function main(): Promise<number> {
     const selections = compareSelections(smDir, dbtDir, dbt);
 
     console.log(`\n${dbtVersion.split('\n').filter((l) => /installed|duckdb:/.test(l)).map((l) => l.trim()).join(', ')}; ${args.users} users, one day of events\n`);
-    console.log(`${pad('node', 34)}${pad('rows sm', 10)}${pad('rows dbt', 10)}identical?`);
-    for (const m of models) console.log(`${pad(m.id, 34)}${pad(m.rowsSm, 10)}${pad(m.rowsDbt, 10)}${m.identical ? 'yes' : `NO${m.onlySm !== null ? ` (${m.onlySm} rows only in sm, ${m.onlyDbt} only in dbt)` : ''}${m.note ? `: ${m.note}` : ''}`}`);
+    const w = Math.max(...models.map((m) => m.id.length)) + 2;
+    console.log(`${pad('node', w)}${pad('rows sm', 10)}${pad('rows dbt', 10)}identical?`);
+    for (const m of models) console.log(`${pad(m.id, w)}${pad(m.rowsSm, 10)}${pad(m.rowsDbt, 10)}${m.identical ? 'yes' : `NO${m.onlySm !== null ? ` (${m.onlySm} rows only in sm, ${m.onlyDbt} only in dbt)` : ''}${m.note ? `: ${m.note}` : ''}`}`);
     console.log(`\nselection (ls --output name):`);
     for (const s of selections) {
       console.log(`  ${pad(s.expr, 34)}${s.identical ? `same (${s.sm.length})` : `DIFFERENT: sm ${s.sm.length}, dbt ${s.dbt.length}`}`);

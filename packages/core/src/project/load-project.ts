@@ -150,7 +150,8 @@ function loadModels(dir: string, config: ProjectConfig, decls: SchemaDecls, diag
     seen.set(name, f.rel);
     const raw = readFileSync(f.abs, 'utf8');
     const patch = patches.get(name);
-    const cfg = folderConfig(config.resourceConfigs.models, config.name, folderParts(f));
+    // dbt matches the whole fqn: the last level may name the model itself.
+    const cfg = folderConfig(config.resourceConfigs.models, config.name, [...folderParts(f), name]);
     if (patch) mergeConfigInto(cfg, patch.config);
     if (cfg.materialized === undefined) cfg.materialized = 'view';
     out.push({
@@ -183,7 +184,7 @@ function loadSeeds(dir: string, config: ProjectConfig, decls: SchemaDecls, _d: D
   return discover(dir, config.seedPaths, ['.csv']).map((f) => {
     const name = basename(f.rel, '.csv');
     const patch = patches.get(name);
-    const cfg = folderConfig(config.resourceConfigs.seeds, config.name, folderParts(f));
+    const cfg = folderConfig(config.resourceConfigs.seeds, config.name, [...folderParts(f), name]);
     if (patch) mergeConfigInto(cfg, patch.config);
     cfg.materialized = 'seed';
     const content = readFileSync(f.abs);
