@@ -83,8 +83,3 @@ export async function columnsOf(conn: Connection, x: Pick<NodeContext, 'o'>, rel
   if (!found) throw new Error(`Relation ${x.o.adapter.dialect.relationName(rel)} not found after it was created`);
   return found.columns;
 }
-
-export async function countRows(x: NodeContext, rel: Relation): Promise<number> {
-  const r = await x.conn.execute(`select count(*) as n from ${x.o.adapter.dialect.relationName(rel)}`);
-  return Number(r.rows[0]?.n ?? 0);
-}
