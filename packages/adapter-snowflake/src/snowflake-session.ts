@@ -36,7 +36,7 @@ export class SnowflakeSession implements AdapterSession {
     this.#sdk = sdk;
     this.#settings = driverSettings(target);
     this.#dialect = dialect;
-    this.#defaults = { queryTag: target.query_tag || undefined, warehouse: target.warehouse || undefined };
+    this.#defaults = { queryTag: target.query_tag || undefined, warehouse: target.warehouse ? dialect.normalizeIdentifier(target.warehouse) : undefined };
     this.#defaultsKnown = !!this.#defaults.warehouse;
   }
 
@@ -45,7 +45,8 @@ export class SnowflakeSession implements AdapterSession {
     const c = node?.config ?? {};
     const tag = typeof c.query_tag === 'string' ? c.query_tag : this.#defaults.queryTag;
     const wh = typeof c.snowflake_warehouse === 'string' && c.snowflake_warehouse ? c.snowflake_warehouse : this.#defaults.warehouse;
-    return { queryTag: tag, warehouse: wh };
+    // Warehouse names fold like any identifier, so `wh` and `WH` need no switch.
+    return { queryTag: tag, warehouse: wh === undefined ? undefined : this.#dialect.normalizeIdentifier(wh) };
   }
 
   async acquire(node?: NodeSessionConfig): Promise<Connection> {

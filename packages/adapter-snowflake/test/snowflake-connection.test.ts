@@ -181,14 +181,17 @@ describe('queries through snowflake-sdk', () => {
   });
 
   it('a statement answered after the client gave up waiting is retried by requestId and applied once', async () => {
-    const s = await adapter.connect(fixture.target({ connect_timeout: 1 }), { projectDir: '/tmp' });
+    const s = await adapter.connect(fixture.target({ connect_timeout: 2 }), { projectDir: '/tmp' });
     try {
       const c = await s.acquire();
       const rel = { database: 'analytics', schema: 'public', identifier: 'late_answer' };
       await c.execute(d.createOrReplaceTableAs(rel, 'select 0 as id where false'));
       const deduped = emulator.stats.dedupedRetries;
-      emulator.injectFault({ delayMs: 2500, count: 1 });
+      const requests = emulator.stats.queryRequests;
+      emulator.injectFault({ delayMs: 3000, count: 1 });
       await c.execute(`insert into ${d.relationName(rel)} (id) values (1)`);
+      // Whichever attempt reached the server second joined the first; wait until both have arrived.
+      while (emulator.stats.queryRequests - requests < 2) await new Promise((r) => setTimeout(r, 20));
       expect(emulator.stats.dedupedRetries - deduped).toBe(1);
       expect((await c.execute(`select count(*) as n from ${d.relationName(rel)}`)).rows).toEqual([{ n: 1 }]);
     } finally {
