@@ -165,6 +165,25 @@ select range as id{% if var('v2', false) %}, range * 10 as extra{% else %}, 'x' 
     });
   });
 
+  it('sync_all_columns also changes a column whose type changed; fail names the retyped column', async () => {
+    const model = (osc: string) => `{{ config(materialized='incremental', unique_key='id', on_schema_change='${osc}') }}
+select range as id, {% if var('v2', false) %}'code-' || range{% else %}range{% endif %} as code from range(1, {{ var('n') }} + 1)
+{% if is_incremental() %}where range > (select max(id) from {{ this }}){% endif %}`;
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'models/inc.sql': model('sync_all_columns') });
+    expect((await run(dir, '{n: 2}')).code).toBe(0);
+    const r = await run(dir, '{n: 4, v2: true}');
+    expect(r.code, r.out).toBe(0);
+    expect(await query(dir, 'select id, code from inc order by id')).toEqual([
+      { id: 1, code: '1' },
+      { id: 2, code: '2' },
+      { id: 3, code: 'code-3' },
+      { id: 4, code: 'code-4' },
+    ]);
+    const failing = writeProject({ 'profiles.yml': PROFILE, 'models/inc.sql': model('fail') });
+    expect((await run(failing, '{n: 2}')).code).toBe(0);
+    expect((await run(failing, '{n: 4, v2: true}')).out).toContain('retyped: code to VARCHAR');
+  });
+
   it('a failing apply rolls back: the table keeps its rows and no staged relation stays visible', async () => {
     // Run 2 produces a text value that cannot go into the integer column `grp`.
     const dir = writeProject({

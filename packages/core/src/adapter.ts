@@ -104,6 +104,8 @@ export interface Dialect {
   merge(target: Relation, sourceSql: string, uniqueKey: readonly string[], columns: readonly string[], predicates?: readonly string[]): string;
   addColumn(rel: Relation, column: ColumnDef): string;
   dropColumn(rel: Relation, column: string): string;
+  /** Optional. Change a column's type (on_schema_change: sync_all_columns). Base: ANSI `alter column ... set data type`. */
+  alterColumnType?(rel: Relation, column: ColumnDef): string;
   beginTransaction(): string;
   commit(): string;
   rollback(): string;

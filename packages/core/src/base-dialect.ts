@@ -87,6 +87,10 @@ export class BaseDialect implements Dialect {
     return `alter table ${this.relationName(rel)} drop column ${this.quoteIdentifier(column)}`;
   }
 
+  alterColumnType(rel: Relation, column: ColumnDef): string {
+    return `alter table ${this.relationName(rel)} alter column ${this.quoteIdentifier(column.name)} set data type ${column.type}`;
+  }
+
   beginTransaction(): string {
     return 'begin transaction';
   }

@@ -55,6 +55,10 @@ describe('incremental planning (pure)', () => {
     expect(add[1]).toContain('insert into "s"."m" ("a", "b")');
     const sync = planIncrementalApply(node({ on_schema_change: 'sync_all_columns' }), staged, cols('a', 'c'), cols('a', 'b'), ctx()).map((s) => s.sql);
     expect(sync.slice(0, 2)).toEqual(['alter table "s"."m" add column "b" integer', 'alter table "s"."m" drop column "c"']);
+    const retyped = [{ name: 'a', type: 'VARCHAR' }];
+    expect(() => planIncrementalApply(node({ on_schema_change: 'fail' }), staged, cols('a'), retyped, ctx())).toThrow(/retyped: a to VARCHAR/);
+    expect(planIncrementalApply(node({ on_schema_change: 'sync_all_columns' }), staged, cols('a'), retyped, ctx())[0]!.sql).toBe('alter table "s"."m" alter column "a" set data type VARCHAR');
+    expect(planIncrementalApply(node({ on_schema_change: 'append_new_columns' }), staged, cols('a'), retyped, ctx())).toHaveLength(1);
     const ignore = planIncrementalApply(node({}), staged, cols('a', 'c'), cols('a', 'b'), ctx()).map((s) => s.sql);
     expect(ignore).toEqual(['insert into "s"."m" ("a")\nselect "a" from (\nselect * from "s"."m__sm_new"\n) as sm_src']);
   });

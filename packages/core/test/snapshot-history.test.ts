@@ -189,5 +189,10 @@ describe('snapshots', () => {
     expect(r.errors).toContain('the source query has no column level');
     expect(await sql(dir, 'select count(*)::int n from main.users_snapshot')).toEqual([{ n: 3 }]);
     expect(await sql(dir, "select table_name from information_schema.tables where table_name like '%__sm_%'")).toEqual([]);
+    // A key that is not unique in the source would give it two current versions: refused, history kept.
+    await sql(dir, "alter table raw.users rename column tier to level; insert into raw.users values (2, 'bob', 'paid', timestamp '2026-01-05 00:00:00')");
+    r = await sm(dir, 'snapshot');
+    expect(r.errors).toContain('unique_key (id) is not unique in the source query (e.g. id=2 appears 2 times)');
+    expect(await sql(dir, 'select count(*)::int n from main.users_snapshot')).toEqual([{ n: 3 }]);
   });
 });

@@ -138,11 +138,21 @@ export function planIncrementalStage(node: ModelNode, sql: string, ctx: PlanCont
 export interface SchemaChange {
   added: ColumnDef[];
   removed: ColumnDef[];
+  /** Columns in both whose type differs: the incoming definition. */
+  retyped: ColumnDef[];
 }
 
 export function diffColumns(existing: readonly ColumnDef[], incoming: readonly ColumnDef[]): SchemaChange {
-  const has = (list: readonly ColumnDef[], c: ColumnDef) => list.some((x) => x.name.toLowerCase() === c.name.toLowerCase());
-  return { added: incoming.filter((c) => !has(existing, c)), removed: existing.filter((c) => !has(incoming, c)) };
+  const find = (list: readonly ColumnDef[], c: ColumnDef) => list.find((x) => x.name.toLowerCase() === c.name.toLowerCase());
+  const norm = (t: string) => t.replace(/\s+/g, ' ').trim().toUpperCase();
+  return {
+    added: incoming.filter((c) => !find(existing, c)),
+    removed: existing.filter((c) => !find(incoming, c)),
+    retyped: incoming.filter((c) => {
+      const e = find(existing, c);
+      return !!e && norm(e.type) !== norm(c.type);
+    }),
+  };
 }
 
 /** A statement of an incremental apply; `countsRows` marks the ones whose affected rows are the model's rows. */
@@ -170,17 +180,24 @@ export function planIncrementalApply(
   const change = diffColumns(existingColumns, incomingColumns);
   const out: Statement[] = [];
   let columns = existingColumns.filter((c) => incomingColumns.some((i) => i.name.toLowerCase() === c.name.toLowerCase())).map((c) => c.name);
-  if (change.added.length || change.removed.length) {
+  if (change.added.length || change.removed.length || change.retyped.length) {
     if (osc === 'fail') {
+      const retyped = change.retyped.length ? `; retyped: ${change.retyped.map((c) => `${c.name} to ${c.type}`).join(', ')}` : '';
       throw new Error(
-        `The schema of ${node.name} changed (added: ${change.added.map((c) => c.name).join(', ') || 'none'}; removed: ${change.removed.map((c) => c.name).join(', ') || 'none'}) and on_schema_change is 'fail'. Run with --full-refresh, or set on_schema_change to append_new_columns or sync_all_columns.`,
+        `The schema of ${node.name} changed (added: ${change.added.map((c) => c.name).join(', ') || 'none'}; removed: ${change.removed.map((c) => c.name).join(', ') || 'none'}${retyped}) and on_schema_change is 'fail'. Run with --full-refresh, or set on_schema_change to append_new_columns or sync_all_columns.`,
       );
     }
     if (osc === 'append_new_columns' || osc === 'sync_all_columns') {
       for (const c of change.added) out.push({ sql: d.addColumn(rel, c) });
       columns = [...columns, ...change.added.map((c) => c.name)];
     }
-    if (osc === 'sync_all_columns') for (const c of change.removed) out.push({ sql: d.dropColumn(rel, c.name) });
+    if (osc === 'sync_all_columns') {
+      for (const c of change.removed) out.push({ sql: d.dropColumn(rel, c.name) });
+      for (const c of change.retyped) {
+        if (!d.alterColumnType) throw new Error(`${node.name}: column ${c.name} is now ${c.type}, and the ${d.name} dialect cannot change a column's type. Run with --full-refresh.`);
+        out.push({ sql: d.alterColumnType(rel, c) });
+      }
+    }
   }
   const src = `select * from ${d.relationName(staged)}`;
   const strategy = strategyOf(node, ctx);

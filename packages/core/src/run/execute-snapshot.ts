@@ -1,6 +1,6 @@
 import { planSnapshotCreate, planSnapshotUpdate, snapshotStages } from '../snapshot/plan-snapshot.ts';
 import { snapshotSpec, type SnapshotSpec } from '../snapshot/snapshot-spec.ts';
-import type { ColumnDef } from '../adapter.ts';
+import type { ColumnDef, Relation } from '../adapter.ts';
 import type { GraphNode, ModelNode } from '../types.ts';
 import { writeCompiled, writeRunSql } from './compiled-files.ts';
 import { columnsOf } from './execute-model.ts';
@@ -31,11 +31,13 @@ export async function executeSnapshot(node: GraphNode, x: NodeContext): Promise<
     if (!existing) {
       const r = await x.exec(planSnapshotCreate(m.relation, sql, spec, d, at));
       rows = r.rowsAffected ?? 0;
+      await checkUnique(m, spec, m.relation, x);
     } else {
       await x.exec(d.dropRelation(st.source, 'table'));
       await x.exec(d.createTableAs(st.source, sql, { temporary: !tx }));
       const source = await columnsOf(x.conn, x, st.source);
       checkColumns(m, spec, source);
+      await checkUnique(m, spec, st.source, x);
       const current = existing.columns.length ? existing.columns : await columnsOf(x.conn, x, m.relation);
       for (const s of planSnapshotUpdate(m.relation, spec, source, current, d, at, !tx)) {
         const r = await x.exec(s.sql);
@@ -59,6 +61,17 @@ export async function executeSnapshot(node: GraphNode, x: NodeContext): Promise<
     compiledCode: sql,
     rowsAffected: rows,
   };
+}
+
+/** Two source rows with one key would give the key two current versions: refuse, naming an example. */
+async function checkUnique(m: ModelNode, spec: SnapshotSpec, rel: Relation, x: NodeContext): Promise<void> {
+  const d = x.o.adapter.dialect;
+  const key = spec.uniqueKey.map((k) => d.quoteIdentifier(k)).join(', ');
+  const r = await x.exec(`select ${key}, count(*) as sm_n from ${d.relationName(rel)} group by ${key} having count(*) > 1 limit 1`);
+  const row = r.rows[0];
+  if (!row) return;
+  const example = spec.uniqueKey.map((k) => `${k}=${String(Object.entries(row).find(([c]) => c.toLowerCase() === k.toLowerCase())?.[1])}`).join(', ');
+  throw new Error(`Snapshot ${m.name} (${m.originalFilePath}): unique_key (${spec.uniqueKey.join(', ')}) is not unique in the source query (e.g. ${example} appears ${String(row.sm_n ?? row.SM_N)} times). Deduplicate the query or widen unique_key; history was left as it was.`);
 }
 
 /** Name the missing column rather than let the warehouse fail on a generated statement. */
