@@ -28,9 +28,13 @@ isodow({{ expr }})
 {#- One row per hour from start to end inclusive, as column `hour_start`. -#}
 {% macro hour_series(start_expr, end_expr) -%}
 {%- if target.type == 'snowflake' -%}
-select dateadd(hour, seq4(), {{ start_expr }}) as hour_start
-from table(generator(rowcount => 200000))
-qualify hour_start <= {{ end_expr }}
+{#- seq4() may skip numbers, row_number() does not; Snowflake's QUALIFY needs a window
+    function, so the bound is a WHERE around a subquery. 200,000 hours is about 22 years. #}
+select hour_start from (
+    select dateadd(hour, row_number() over (order by seq4()) - 1, {{ start_expr }}) as hour_start
+    from table(generator(rowcount => 200000)) g
+) hours
+where hour_start <= {{ end_expr }}
 {%- else -%}
 select unnest(generate_series({{ start_expr }}, {{ end_expr }}, interval 1 hour)) as hour_start
 {%- endif -%}

@@ -4,17 +4,25 @@
 {%- set start_date = var('start_date', none) %}
 {%- set end_date = var('end_date', none) %}
 
-with bounds as (
+-- data_bounds is always exactly one row (an aggregate), so either var can be set alone or both.
+with data_bounds as (
     select
-        {% if start_date %}date_trunc('hour', cast('{{ start_date }}' as timestamp)){% else %}date_trunc('hour', min(event_ts)){% endif %} as first_hour,
+        date_trunc('hour', min(event_ts)) as first_hour,
+        date_trunc('hour', max(event_ts)) as last_hour
+    from {{ ref('stg_listen_events') }}
+),
+
+bounds as (
+    select
+        {% if start_date %}date_trunc('hour', cast('{{ start_date }}' as timestamp)){% else %}first_hour{% endif %} as first_hour,
         {% if end_date and (end_date | string | length) == 10 -%}
         cast('{{ end_date }}' as timestamp) + interval '23 hours'
         {%- elif end_date -%}
         date_trunc('hour', cast('{{ end_date }}' as timestamp))
         {%- else -%}
-        date_trunc('hour', max(event_ts))
+        last_hour
         {%- endif %} as last_hour
-    from {{ ref('stg_listen_events') }}
+    from data_bounds
 ),
 
 hours as (
