@@ -49,6 +49,7 @@ describe('snapshots', () => {
     await sql(dir, SEED);
     let r = await sm(dir, 'snapshot');
     expect(r.ok, r.errors).toBe(true);
+    expect(r.results[0]!.message).toBe('CREATE SNAPSHOT 3 rows');
     const first = await sql(dir, 'select * from main.users_snapshot order by id');
     expect(first).toHaveLength(3);
     expect(first.every((x) => x.dbt_valid_to === null && x.dbt_valid_from === '2026-01-01T00:00:00.000Z' && typeof x.dbt_scd_id === 'string')).toBe(true);

@@ -30,7 +30,8 @@ export async function executeSnapshot(node: GraphNode, x: NodeContext): Promise<
   try {
     if (!existing) {
       const r = await x.exec(planSnapshotCreate(m.relation, sql, spec, d, at));
-      rows = r.rowsAffected ?? 0;
+      // `create table as` reports its rows as a result row on some warehouses, not as changed rows.
+      rows = r.rowsAffected || Number(r.rows[0]?.Count ?? r.rows[0]?.count ?? 0);
       await checkUnique(m, spec, m.relation, x);
     } else {
       await x.exec(d.dropRelation(st.source, 'table'));
