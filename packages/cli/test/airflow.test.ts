@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,8 +37,8 @@ print(json.dumps({
 describe('the Streamify Airflow DAG', () => {
   let dir: string;
   let env: NodeJS.ProcessEnv;
-  const airflow = (args: string[], timeout = 240_000) =>
-    spawnSync(join(VENV, 'bin', 'airflow'), args, { env, encoding: 'utf8', timeout, maxBuffer: 256 * 1024 * 1024 });
+  const airflow = (args: string[], timeout = 240_000, extraEnv: NodeJS.ProcessEnv = {}) =>
+    spawnSync(join(VENV, 'bin', 'airflow'), args, { env: { ...env, ...extraEnv }, encoding: 'utf8', timeout, maxBuffer: 256 * 1024 * 1024 });
 
   beforeAll(async () => {
     if (!existsSync(join(VENV, 'bin', 'airflow'))) {
@@ -114,6 +114,30 @@ describe('the Streamify Airflow DAG', () => {
     } finally {
       c.closeSync();
       db.closeSync();
+    }
+  }, 420_000);
+
+  it('on a failure, retries the task, then sm_retry rebuilds the failed node and what never ran below it', () => {
+    const file = join(dir, 'project', 'models', 'marts', 'fact_streams.sql');
+    const good = readFileSync(file, 'utf8');
+    writeFileSync(file, good.replace(/\bselect\b/, 'select no_such_column,'));
+    try {
+      // Everything upstream of fact_streams was built by the previous test: mark it done instead of running it again.
+      const upstream = '^(ingest|seed_.*|model_stg_.*|model_dim_.*)$';
+      const r = airflow(['dags', 'test', 'streamify', '2026-11-08T00:00:00+00:00', '--mark-success-pattern', upstream], 400_000, { SM_RETRIES: '1' });
+      const log = `${r.stdout}\n${r.stderr}`;
+      writeFileSync(join(OUTPUT, 'airflow-dags-test-failure.log'), log);
+      expect(r.status, log.slice(-4000)).not.toBe(0);
+      expect(log).toMatch(/DagRun Finished: dag_id=streamify.*state=failed/);
+      // Airflow retried the failing task once before giving up on it.
+      expect(log.match(/running task <TaskInstance: streamify\.model_fact_streams /g)).toHaveLength(2);
+      // The failure path ran sm retry on the failed model and its never-run descendant, nothing else.
+      const retry = log.slice(log.indexOf('running task <TaskInstance: streamify.sm_retry'));
+      expect(retry).toMatch(/ERROR\s+incremental fact_streams/);
+      expect(retry).toMatch(/SKIPPED model wide_streams/);
+      expect(retry).not.toMatch(/model (dim_users|stg_listen_events)/);
+    } finally {
+      writeFileSync(file, good);
     }
   }, 420_000);
 });

@@ -2,6 +2,11 @@
 as its own task in dependency order (each `sm build --select <node>` also runs that node's
 tests), and on any failure run `sm retry`.
 
+On failure, `sm_retry` gathers what each task's `sm build` wrote to target/run_results.json
+(each task keeps a copy under target/airflow/<run id>/), marks the nodes whose tasks never ran
+as skipped, writes that as target/run_results.json and runs `sm retry`: the failed nodes and
+everything below them are built again, in dependency order, in one invocation.
+
 The task list comes from `sm ls --output json`, run when the DAG is parsed and cached in
 target/airflow_nodes.json, so parsing stays fast: the cache is used while it is newer than
 every file of the project.
@@ -30,8 +35,10 @@ except ImportError:  # Airflow 2
     from airflow import DAG
 try:
     from airflow.providers.standard.operators.bash import BashOperator
+    from airflow.providers.standard.operators.python import PythonOperator
 except ImportError:
     from airflow.operators.bash import BashOperator
+    from airflow.operators.python import PythonOperator
 
 PROJECT_DIR = Path(os.environ.get("SM_PROJECT_DIR", Path(__file__).resolve().parents[2])).resolve()
 SM = shlex.split(os.environ.get("SM_BIN", "sm"))
@@ -87,6 +94,50 @@ def task_id_of(node: dict) -> str:
     return f"{node['resource_type']}_{node['name']}"
 
 
+RESULTS = PROJECT_DIR / "target" / "run_results.json"
+LEDGER = PROJECT_DIR / "target" / "airflow"
+
+
+def build_command(node: dict) -> str:
+    """`sm build` of one node, keeping a copy of its run_results.json for the failure path."""
+    ledger = shlex.quote(str(LEDGER)) + "/{{ run_id | replace(':', '_') | replace('+', '_') }}"
+    return (
+        f"rm -f {shlex.quote(str(RESULTS))}; "
+        # JSON log lines: one event per node, with status and timing, in the task log.
+        f"{_cmd('build', '--select', node['name'], '--log-format', 'json')}; rc=$?; "
+        f"mkdir -p {ledger} && if [ -f {shlex.quote(str(RESULTS))} ]; then cp {shlex.quote(str(RESULTS))} {ledger}/{task_id_of(node)}.json; fi; "
+        "exit $rc"
+    )
+
+
+def retry_failed(run_id: str) -> None:
+    """Merge this run's per-task results, mark never-run nodes skipped, then `sm retry`."""
+    ledger = LEDGER / run_id.replace(":", "_").replace("+", "_")
+    results: dict[str, dict] = {}
+    base = None
+    for f in sorted(ledger.glob("*.json")) if ledger.exists() else []:
+        rr = json.loads(f.read_text())
+        base = base or rr
+        for r in rr.get("results", []):
+            results[r["unique_id"]] = r
+    if base is None:
+        raise RuntimeError(f"No sm results in {ledger}: nothing to retry (did the ingest task fail?)")
+    for node in load_nodes():
+        if node["unique_id"] not in results:
+            results[node["unique_id"]] = {
+                "unique_id": node["unique_id"], "status": "skipped", "timing": [], "thread_id": "airflow",
+                "execution_time": 0.0, "adapter_response": {}, "message": "upstream task failed",
+                "failures": None, "compiled": None, "compiled_code": None, "relation_name": None, "batch_results": None,
+            }
+    merged = {**base, "results": list(results.values()), "args": {**base.get("args", {}), "which": "build", "select": []}}
+    RESULTS.write_text(json.dumps(merged))
+    proc = subprocess.run(_sm_args("retry"), capture_output=True, text=True, check=False)
+    print(proc.stdout)
+    print(proc.stderr)
+    if proc.returncode != 0:
+        raise RuntimeError(f"sm retry failed ({proc.returncode})")
+
+
 default_args = {
     "retries": int(os.environ.get("SM_RETRIES", "2")),
     "retry_delay": timedelta(seconds=int(os.environ.get("SM_RETRY_DELAY_SECONDS", "300"))),
@@ -111,11 +162,7 @@ with DAG(
     nodes = load_nodes()
     tasks = {}
     for node in nodes:
-        tasks[node["unique_id"]] = BashOperator(
-            task_id=task_id_of(node),
-            # JSON log lines: one event per node, status and timing, for the task log.
-            bash_command=_cmd("build", "--select", node["name"], "--log-format", "json"),
-        )
+        tasks[node["unique_id"]] = BashOperator(task_id=task_id_of(node), bash_command=build_command(node))
     leaves = []
     for node in nodes:
         task = tasks[node["unique_id"]]
@@ -126,7 +173,10 @@ with DAG(
         if not any(node["unique_id"] in n["depends_on"]["nodes"] for n in nodes):
             leaves.append(task)
 
-    # Runs only when something failed: builds again whatever errored or was skipped in sm's last run.
-    retry = BashOperator(task_id="sm_retry", bash_command=_cmd("retry"), trigger_rule="one_failed", retries=0)
+    # Runs only when something failed; if it succeeds, the run's data is complete after all.
+    retry = PythonOperator(
+        task_id="sm_retry", python_callable=retry_failed, op_kwargs={"run_id": "{{ run_id }}"},
+        trigger_rule="one_failed", retries=0,
+    )
     for task in leaves or [ingest]:
         task >> retry
