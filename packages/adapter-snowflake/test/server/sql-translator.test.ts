@@ -22,7 +22,8 @@ const pairs: [string, string][] = [
   ['delete from "A"."B"."C" where "ID" in (select "ID" from x) -- comment kept', 'DELETE FROM "A"."B"."C" WHERE "ID" IN (SELECT "ID" FROM X) -- comment kept'],
   ['begin transaction', 'BEGIN TRANSACTION'],
   ["select to_char(dateadd(hour, seq4(), x), 'YYYY-MM-DD HH24:MI:SS') from t", "SELECT strftime((X + ((row_number() OVER () - 1)) * INTERVAL 1 HOUR), '%Y-%m-%d %H:%M:%S') FROM T"],
-  ['select seq4() as i from table(generator(rowcount => 10))', 'SELECT (row_number() OVER () - 1) AS I FROM range(10)'],
+  ['select seq4() as i from table(generator(rowcount => 10))', 'SELECT SM_GENERATOR.SM_SEQ AS I FROM range(10) AS SM_GENERATOR(SM_SEQ)'],
+  ['select row_number() over (order by seq4()) - 1 as i from table(generator(rowcount => 5)) g where true', 'SELECT ROW_NUMBER() OVER (ORDER BY G.SM_SEQ) - 1 AS I FROM range(5) AS G(SM_SEQ)    WHERE TRUE'],
   ['drop table if exists "A"."B"."C"', 'DROP TABLE IF EXISTS "A"."B"."C"'],
 ];
 

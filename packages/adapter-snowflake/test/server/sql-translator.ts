@@ -272,19 +272,35 @@ function snowflakeTypeCase(col: string): string {
     ELSE 'VARIANT' END`;
 }
 
-/** `table(generator(rowcount => n))` and `seq4()`/`seq8()`, Snowflake's row generator, as DuckDB's range. */
+/**
+ * `table(generator(rowcount => n))` becomes DuckDB's `range(n)` with a named column, and
+ * `seq4()`/`seq8()` read that column: a per-row counter from 0, as Snowflake's are over a
+ * generator. Without a generator, seq4() falls back to `row_number() over () - 1`.
+ */
 function rewriteGenerator(sig: Token[]): void {
+  const keywords = new Set(['WHERE', 'QUALIFY', 'GROUP', 'ORDER', 'LIMIT', 'JOIN', 'LEFT', 'RIGHT', 'INNER', 'FULL', 'CROSS', 'UNION', 'ON', 'HAVING', 'WINDOW', 'EXCEPT', 'INTERSECT']);
+  let seq: string | undefined;
+  const shape = ['TABLE', '(', 'GENERATOR', '(', 'ROWCOUNT', '=', '>'];
+  for (let k = 0; k < sig.length; k++) {
+    if (!shape.every((w, i) => sig[k + i]?.text === w) || sig[k + 7]?.kind !== 'number' || sig[k + 8]?.text !== ')' || sig[k + 9]?.text !== ')') continue;
+    const n = sig[k + 7]!.text;
+    for (let m = k + 1; m <= k + 9; m++) sig[m]!.text = '';
+    let alias = 'SM_GENERATOR';
+    let next = k + 10;
+    if (isWord(sig[next], 'AS')) sig[next++]!.text = '';
+    const a = sig[next];
+    if (a && (a.kind === 'quoted' || (a.kind === 'word' && !keywords.has(a.text)))) {
+      alias = a.text;
+      a.text = '';
+    }
+    sig[k]!.text = `range(${n}) AS ${alias}(SM_SEQ)`;
+    seq = `${alias}.SM_SEQ`;
+  }
   for (let k = 0; k < sig.length; k++) {
     const t = sig[k]!;
     if (isWord(t, 'SEQ1', 'SEQ2', 'SEQ4', 'SEQ8') && sig[k + 1]?.text === '(' && sig[k + 2]?.text === ')') {
-      t.text = '(row_number() OVER () - 1)';
+      t.text = seq ?? '(row_number() OVER () - 1)';
       sig[k + 1]!.text = sig[k + 2]!.text = '';
-    }
-    const shape = ['TABLE', '(', 'GENERATOR', '(', 'ROWCOUNT', '=', '>'];
-    if (shape.every((w, i) => sig[k + i]?.text === w) && sig[k + 7]?.kind === 'number' && sig[k + 8]?.text === ')' && sig[k + 9]?.text === ')') {
-      const n = sig[k + 7]!.text;
-      for (let m = k; m <= k + 9; m++) sig[m]!.text = '';
-      t.text = `range(${n})`;
     }
   }
 }
