@@ -81,6 +81,20 @@ function project(): string {
     ].join('\n'),
     'tests/no_negative.sql': "select * from {{ ref('mid') }} where id < 0",
     'macros/cents.sql': '{% macro cents(x) %}({{ x }} * 100){% endmacro %}',
+    'snapshots/codes_snap.sql': "{% snapshot codes_snap %}{{ config(unique_key='code', strategy='check', check_cols=['name']) }}select * from {{ ref('codes') }}{% endsnapshot %}",
+    'models/unit.yml': [
+      'unit_tests:',
+      '  - name: mid_joins_names',
+      '    model: mid',
+      '    given:',
+      "      - input: ref('stg_base')",
+      '        rows: [{ id: 1, code: a }]',
+      "      - input: ref('codes')",
+      '        rows: [{ code: a, name: Alpha }]',
+      '    expect:',
+      '      rows: [{ id: 1, name: Alpha }]',
+      '',
+    ].join('\n'),
   });
 }
 
@@ -100,9 +114,12 @@ describe("artifacts validate against dbt's published schemas", () => {
     const outcome = await execute(opts, 'build');
     const statuses = new Set(outcome.results.map((r) => r.status));
     expect(statuses).toEqual(new Set(['success', 'pass', 'error', 'skipped']));
+    expect(outcome.results.find((r) => r.uniqueId === 'snapshot.demo.codes_snap')?.status).toBe('success');
+    expect(outcome.results.find((r) => r.name === 'mid_joins_names')?.status).toBe('pass');
 
     const manifest = check('manifest_v12.json', join(dir, 'target/manifest.json')) as { nodes: Record<string, { resource_type: string }> };
-    expect(Object.values(manifest.nodes).map((n) => n.resource_type)).toEqual(expect.arrayContaining(['model', 'seed', 'test']));
+    expect(Object.values(manifest.nodes).map((n) => n.resource_type)).toEqual(expect.arrayContaining(['model', 'seed', 'test', 'snapshot']));
+    expect(Object.keys((manifest as { unit_tests: object }).unit_tests)).toHaveLength(1);
     check('run_results_v6.json', join(dir, 'target/run_results.json'));
 
     await generateDocs(opts);

@@ -14,7 +14,11 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
   const unitTests: Record<string, unknown> = {};
   for (const n of c.nodes.values()) {
     if (n.resourceType === 'source') sources[n.uniqueId] = sourceEntry(n, relationName(n));
-    else if (n.resourceType === 'unit_test') unitTests[n.uniqueId] = { ...common(n), model: n.model, given: n.given, expect: n.expect, overrides: n.overrides ?? null };
+    else if (n.resourceType === 'unit_test') {
+      // dbt's unit test definition carries no tags, meta, columns or patch_path of its own.
+      const { tags: _t, meta: _m, columns: _c, patch_path: _p, ...rest } = common(n);
+      unitTests[n.uniqueId] = { ...rest, model: n.model, given: n.given, expect: n.expect, overrides: n.overrides ?? null };
+    }
     else nodes[n.uniqueId] = nodeEntry(n, relationName(n), p.secrets, p.target.schema);
   }
   const parentMap: Record<string, string[]> = {};
@@ -127,6 +131,7 @@ function nodeEntry(n: ModelNode | SeedNode | TestNode, relationName: string | un
       file_key_name: n.testMetadata ? `models.${n.attachedNode?.split('.').pop()}` : undefined,
     };
   }
+  if (n.resourceType === 'snapshot') return withCode;
   return { ...withCode, access: 'protected', constraints: [], version: null, latest_version: null, deprecation_date: null, primary_key: [] };
 }
 
