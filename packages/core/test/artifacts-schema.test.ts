@@ -117,9 +117,9 @@ describe("artifacts validate against dbt's published schemas", () => {
     expect(outcome.results.find((r) => r.uniqueId === 'snapshot.demo.codes_snap')?.status).toBe('success');
     expect(outcome.results.find((r) => r.name === 'mid_joins_names')?.status).toBe('pass');
 
-    const manifest = check('manifest_v12.json', join(dir, 'target/manifest.json')) as { nodes: Record<string, { resource_type: string }> };
+    const manifest = check('manifest_v12.json', join(dir, 'target/manifest.json')) as { nodes: Record<string, { resource_type: string }>; unit_tests: object };
     expect(Object.values(manifest.nodes).map((n) => n.resource_type)).toEqual(expect.arrayContaining(['model', 'seed', 'test', 'snapshot']));
-    expect(Object.keys((manifest as { unit_tests: object }).unit_tests)).toHaveLength(1);
+    expect(Object.keys(manifest.unit_tests)).toHaveLength(1);
     check('run_results_v6.json', join(dir, 'target/run_results.json'));
 
     await generateDocs(opts);
