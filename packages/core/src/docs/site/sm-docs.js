@@ -44,12 +44,34 @@
       layer.set(id, l);
       children.get(id).forEach(function (c) { indeg.set(c, indeg.get(c) - 1); if (indeg.get(c) === 0) queue.push(c); });
     }
+    // An edge that skips layers gets a virtual node in each layer it crosses, so ordering keeps
+    // it straight and it is drawn around boxes rather than through them. Past a budget (huge,
+    // deep graphs) long edges are drawn direct instead.
+    var lp = new Map(), lc = new Map(), isDummy = new Set(), routes = [];
+    ids.forEach(function (id) { lp.set(id, []); lc.set(id, []); });
+    var dummies = 0;
+    edges.forEach(function (e) {
+      var span = layer.get(e[1]) - layer.get(e[0]);
+      var chain = [e[0]];
+      if (span > 1 && dummies + span - 1 <= 20000) {
+        for (var d = 1; d < span; d++) {
+          var did = '~' + dummies++;
+          isDummy.add(did); lp.set(did, []); lc.set(did, []); layer.set(did, layer.get(e[0]) + d);
+          order.push(did);
+          chain.push(did);
+        }
+      }
+      chain.push(e[1]);
+      for (var ci = 1; ci < chain.length; ci++) { lp.get(chain[ci]).push(chain[ci - 1]); lc.get(chain[ci - 1]).push(chain[ci]); }
+      routes.push({ from: e[0], to: e[1], via: chain.slice(1, -1) });
+    });
     var layers = [];
     order.forEach(function (id) {
       var l = layer.get(id);
       (layers[l] = layers[l] || []).push(id);
     });
-    layers.forEach(function (ls) { ls.sort(function (a, b) { return byId.get(a).name < byId.get(b).name ? -1 : 1; }); });
+    var nameOf = function (id) { return isDummy.has(id) ? '' : byId.get(id).name; };
+    layers.forEach(function (ls) { ls.sort(function (a, b) { return nameOf(a) < nameOf(b) ? -1 : 1; }); });
     var pos = new Map();
     function index() { layers.forEach(function (ls) { ls.forEach(function (id, i) { pos.set(id, i / Math.max(1, ls.length - 1)); }); }); }
     index();
@@ -58,12 +80,12 @@
       for (var li = from; li !== to; li += step) {
         var ls = layers[li];
         var bary = new Map();
-        ls.forEach(function (id, i) {
+        ls.forEach(function (id) {
           var ns = neigh.get(id);
           if (!ns.length) { bary.set(id, pos.get(id)); return; }
-          var s = 0;
-          ns.forEach(function (n) { s += pos.get(n); });
-          bary.set(id, s / ns.length);
+          var sum = 0;
+          ns.forEach(function (n) { sum += pos.get(n); });
+          bary.set(id, sum / ns.length);
         });
         ls.sort(function (a, b) { return bary.get(a) - bary.get(b); });
         ls.forEach(function (id, i) { pos.set(id, i / Math.max(1, ls.length - 1)); });
@@ -71,18 +93,23 @@
     }
     var sweeps = ids.length > 3000 ? 4 : 8;
     for (var k = 0; k < sweeps; k++) {
-      if (k % 2 === 0) sweep(parents, 1, layers.length, 1);
-      else sweep(children, layers.length - 2, -1, -1);
+      if (k % 2 === 0) sweep(lp, 1, layers.length, 1);
+      else sweep(lc, layers.length - 2, -1, -1);
     }
-    var W = 190, H = 28, GX = 70, GY = 12;
+    var W = 190, H = 28, GX = 70, GY = 12, DH = 6;
+    var heightOf = function (ls) { var h = 0; ls.forEach(function (id) { h += (isDummy.has(id) ? DH : H) + GY; }); return h - GY; };
     var tallest = 0;
-    layers.forEach(function (ls) { tallest = Math.max(tallest, ls.length); });
+    layers.forEach(function (ls) { tallest = Math.max(tallest, heightOf(ls)); });
     var xy = new Map();
     layers.forEach(function (ls, li) {
-      var offset = ((tallest - ls.length) * (H + GY)) / 2;
-      ls.forEach(function (id, i) { xy.set(id, { x: li * (W + GX), y: offset + i * (H + GY) }); });
+      var y = (tallest - heightOf(ls)) / 2;
+      ls.forEach(function (id) {
+        var h = isDummy.has(id) ? DH : H;
+        xy.set(id, { x: li * (W + GX), y: y, h: h });
+        y += h + GY;
+      });
     });
-    return { xy: xy, edges: edges, width: layers.length * (W + GX) - GX, height: tallest * (H + GY) - GY, W: W, H: H };
+    return { xy: xy, edges: routes, width: layers.length * (W + GX) - GX, height: tallest, W: W, H: H };
   }
 
   // ---------- graph drawing, pan and zoom ----------
@@ -127,10 +154,20 @@
     var parts = [];
     var W = current.W, H = current.H;
     current.edges.forEach(function (e) {
-      var a = current.xy.get(e[0]), b = current.xy.get(e[1]);
-      var x1 = a.x + W, y1 = a.y + H / 2, x2 = b.x, y2 = b.y + H / 2, mx = (x1 + x2) / 2;
-      var hot = focusId && (e[0] === focusId || e[1] === focusId);
-      parts.push('<path class="edge' + (hot ? ' hot' : '') + '" d="M' + x1 + ' ' + y1 + 'C' + mx + ' ' + y1 + ' ' + mx + ' ' + y2 + ' ' + x2 + ' ' + y2 + '"/>');
+      var a = current.xy.get(e.from), b = current.xy.get(e.to);
+      // Through each virtual node: enter on its left, leave on its right, as if it were a thin box.
+      var pts = [[a.x + W, a.y + H / 2]];
+      e.via.forEach(function (d) { var p = current.xy.get(d); pts.push([p.x, p.y + p.h / 2], [p.x + W, p.y + p.h / 2]); });
+      pts.push([b.x, b.y + H / 2]);
+      var d = 'M' + pts[0][0] + ' ' + pts[0][1];
+      for (var i = 1; i < pts.length; i++) {
+        var p0 = pts[i - 1], p1 = pts[i];
+        if (i % 2 === 0) { d += 'L' + p1[0] + ' ' + p1[1]; continue; }
+        var mx = (p0[0] + p1[0]) / 2;
+        d += 'C' + mx + ' ' + p0[1] + ' ' + mx + ' ' + p1[1] + ' ' + p1[0] + ' ' + p1[1];
+      }
+      var hot = focusId && (e.from === focusId || e.to === focusId);
+      parts.push('<path class="edge' + (hot ? ' hot' : '') + '" d="' + d + '"/>');
     });
     ids.forEach(function (id) {
       var n = byId.get(id), p = current.xy.get(id);
@@ -171,13 +208,13 @@
 
   function renderResults() {
     var q = state.query.trim().toLowerCase();
-    var hits = data.nodes.filter(function (n) { return q ? n.name.toLowerCase().indexOf(q) >= 0 || n.id.toLowerCase().indexOf(q) >= 0 : n.type !== 'test'; });
+    var hits = data.nodes.filter(function (n) { return q ? n.name.toLowerCase().indexOf(q) >= 0 || n.id.toLowerCase().indexOf(q) >= 0 : n.type !== 'test' && n.type !== 'unit_test'; });
     // Exact and prefix matches first, then by name.
     hits.sort(function (a, b) {
       var ra = rank(a), rb = rank(b);
       return ra - rb || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
     });
-    function rank(n) { var nm = n.name.toLowerCase(); return !q ? (n.type === 'test' ? 1 : 0) : nm === q ? 0 : nm.indexOf(q) === 0 ? 1 : 2; }
+    function rank(n) { var nm = n.name.toLowerCase(); return !q ? 0 : nm === q ? 0 : nm.indexOf(q) === 0 ? 1 : 2; }
     var shown = hits.slice(0, 300);
     var html = shown.map(function (n) {
       return '<li data-id="' + esc(n.id) + '"' + (n.id === state.selected ? ' class="sel"' : '') + ' title="' + esc(n.id) + '"><span class="badge ' + n.type + '">' + n.type + '</span><span class="name">' + esc(n.name) + '</span></li>';
