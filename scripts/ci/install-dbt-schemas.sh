@@ -12,7 +12,12 @@ version="${SM_DBT_CORE_VERSION:-1.11.16}"
 out="$cache/schemas"
 if [[ -f "$out/.complete" ]]; then echo "$out"; exit 0; fi
 
-python="$(command -v python3.11 || command -v python3)"
+python=""
+# pyenv shims exist for versions that are not active, so check that each one really runs.
+for p in python3.11 python3.12 python3; do
+  if "$p" -c 'import sys; sys.exit(0 if (3, 9) <= sys.version_info[:2] <= (3, 13) else 1)' >/dev/null 2>&1; then python="$p"; break; fi
+done
+[[ -n "$python" ]] || { echo "install-dbt-schemas.sh: no Python 3.9-3.13 found" >&2; exit 1; }
 rm -rf "$cache/venv" "$out"
 mkdir -p "$out"
 "$python" -m venv "$cache/venv"
