@@ -5,6 +5,9 @@
  *
  *   node bench/src/kafka-ingest.ts [users=2000] [hours=24] [batchSize=20000]
  *
+ * SM_BENCH_CHILD_HEAP_MB caps the V8 heap of the measuring processes, to show that ingestion holds
+ * a bounded amount of memory (it fails with out-of-memory otherwise) rather than what a lazy GC leaves.
+ *
  * Needs Java 17 and the Kafka jars (scripts/kafka/install.sh); starts and stops its own broker.
  */
 import { spawn } from 'node:child_process';
@@ -74,7 +77,8 @@ async function childIdle(): Promise<ChildResult> {
 
 function runChild(mode: string, arg: unknown): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', mode, JSON.stringify(arg)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const heap = process.env.SM_BENCH_CHILD_HEAP_MB ? [`--max-old-space-size=${process.env.SM_BENCH_CHILD_HEAP_MB}`] : [];
+    const p = spawn(process.execPath, [...heap, fileURLToPath(import.meta.url), '--child', mode, JSON.stringify(arg)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     p.stdout.on('data', (b: Buffer) => (out += b.toString()));
     p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as ChildResult) : reject(new Error(`${mode} child exited ${code}: ${out}`))));
