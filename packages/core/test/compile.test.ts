@@ -65,7 +65,7 @@ describe('compile', () => {
       'models/r.sql': 'select {{ twice(21) }} as v',
     });
     const c = await compile(opts(dir));
-    expect((c.compiled.nodes.get('model.demo.j') as { compiledCode: string }).compiledCode).toBe(`select 3 as n, 'x|y|z' as c, 'AB' as u, false as inc, {"k":1} as j, 1 as t`);
+    expect((c.compiled.nodes.get('model.demo.j') as { compiledCode: string }).compiledCode).toBe(`select 3 as n, 'x|y|z' as c, 'AB' as u, False as inc, {"k": 1} as j, 1 as t`);
     expect((c.compiled.nodes.get('model.demo.r') as { compiledCode: string }).compiledCode).toBe('select 42 as v');
   });
 
