@@ -10,7 +10,7 @@
  * bench/out/incremental.json.
  */
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createDuckDbAdapter } from '@sm/adapter-duckdb';
 import { execute } from '@sm/core';
@@ -167,7 +167,8 @@ async function main(): Promise<void> {
       {
         date: new Date().toISOString(),
         command: `node bench/src/incremental.ts ${process.argv.slice(2).join(' ')}`.trim(),
-        machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
+        // Other work on the machine inflates both sides; the load says how much to trust the figures.
+        machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadAverageAtEnd: loadavg().map((x) => +x.toFixed(2)) },
         config: { days: DAYS, users: USERS, hours: HOURS, reps: REPS, seed: SEED },
         historyListens: historyRows,
         variants: summary,
@@ -176,7 +177,7 @@ async function main(): Promise<void> {
       2,
     ),
   );
-  console.log(`  wrote ${file}`);
+  console.log(`  load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')}; wrote ${file}`);
   rmSync(root, { recursive: true, force: true });
 }
 
