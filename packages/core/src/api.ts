@@ -17,6 +17,7 @@ import { selectNodes, type SelectionState } from './select/select.ts';
 import type { GraphNode, ResourceType } from './types.ts';
 import { readSelectors } from './select/selectors-file.ts';
 import { testColumnDiagnostics } from './project/test-nodes.ts';
+import { fingerprintNow, fingerprintOfConfig, loadedFingerprints, STATE_FILE, unitTestChecksum, type StateFingerprint } from './select/state-fingerprint.ts';
 
 export type Command = 'compile' | 'run' | 'seed' | 'test' | 'build' | 'snapshot' | 'ls' | 'show';
 
@@ -99,15 +100,15 @@ export async function compile(opts: InvocationOptions, command: Command = 'compi
   // existing tables; in build a warning, since the model is rebuilt first and the test then fails naming the YAML line.
   const columnCheck = command === 'build' ? 'warning' : command === 'compile' || command === 'test' || command === 'ls' ? 'error' : undefined;
   if (errors.length) throw new SmProjectError(dedupe([...errors, ...(columnCheck === 'error' ? testColumnDiagnostics(compiled.nodes, compiled.nodes.keys(), 'error') : [])]));
-  const state = opts.state ? readState(opts.state) : undefined;
+  const fingerprints = loadedFingerprints(project);
+  const state = opts.state ? readState(opts.state, fingerprints) : undefined;
   const selectors = readSelectors(project.dir, diagnostics);
   let select = opts.select;
-  let exclude = opts.exclude;
+  const exclude = opts.exclude;
   if (opts.selector) {
     const s = selectors.get(opts.selector);
     if (!s) throw new SmProjectError([diag('SM_SELECTOR_INVALID', `No selector named "${opts.selector}" in selectors.yml`, { file: 'selectors.yml' }, { hint: `Selectors: ${[...selectors.keys()].join(', ') || '(none)'}` })]);
-    select = [...(select ?? []), ...s.select];
-    exclude = [...(exclude ?? []), ...s.exclude];
+    select = [...(select ?? []), `selector:${opts.selector}`];
   }
   const chosen = selectNodes(graph, compiled.nodes, {
     select,
@@ -123,6 +124,7 @@ export async function compile(opts: InvocationOptions, command: Command = 'compi
   diagnostics.push(...columnDiags);
   const c: Compilation = { project, compiled, graph, renderer, adapter, selected, diagnostics, invocationId };
   writeCompileArtifacts(c, command, cache);
+  writeJsonAtomic(join(targetDir(project), STATE_FILE), Object.fromEntries(fingerprints));
   cache?.save(project.models.map((m) => m.uniqueId));
   return c;
 }
@@ -178,33 +180,31 @@ function writeCompileArtifacts(c: Compilation, command: Command, cache: RenderCa
   }
 }
 
-function readState(dir: string): SelectionState {
+function readState(dir: string, now: ReadonlyMap<string, StateFingerprint>): SelectionState {
   const mpath = join(dir, 'manifest.json');
   if (!existsSync(mpath)) {
     throw new SmProjectError([diag('SM_STATE_NOT_FOUND', `No manifest.json in --state ${dir}`, undefined, { hint: 'Point --state at the target/ directory of an earlier run (copy it before it is overwritten).' })]);
   }
-  const m = JSON.parse(readFileSync(mpath, 'utf8')) as { nodes?: Record<string, { checksum?: { checksum?: string }; config?: unknown; raw_code?: string }> };
-  const previous = new Map<string, { checksum: string; configHash: string }>();
+  type Entry = { checksum?: { checksum?: string }; config?: Record<string, unknown>; unrendered_config?: Record<string, unknown>; given?: unknown; expect?: unknown; overrides?: unknown };
+  const m = JSON.parse(readFileSync(mpath, 'utf8')) as { nodes?: Record<string, Entry>; unit_tests?: Record<string, Entry> };
+  const previous = new Map<string, StateFingerprint>();
   for (const [id, n] of Object.entries(m.nodes ?? {})) {
-    previous.set(id, { checksum: n.checksum?.checksum ?? '', configHash: configHash(n.config) });
+    // dbt's own manifests carry the config as written; comparing that ignores values rendered per target.
+    const cfg = n.unrendered_config && Object.keys(n.unrendered_config).length ? n.unrendered_config : n.config;
+    previous.set(id, fingerprintOfConfig(n.checksum?.checksum ?? '', cfg));
   }
+  for (const [id, u] of Object.entries(m.unit_tests ?? {})) previous.set(id, fingerprintOfConfig(unitTestChecksum(u), u.config));
+  // sm's own fingerprints, taken before rendering, when the earlier run was sm's.
+  const spath = join(dir, STATE_FILE);
+  const own = existsSync(spath) ? (JSON.parse(readFileSync(spath, 'utf8')) as Record<string, StateFingerprint>) : undefined;
+  if (own) for (const [id, f] of Object.entries(own)) previous.set(id, f);
   const rpath = join(dir, 'run_results.json');
   let results: Map<string, string> | undefined;
   if (existsSync(rpath)) {
     const r = JSON.parse(readFileSync(rpath, 'utf8')) as { results?: { unique_id: string; status: string }[] };
     results = new Map((r.results ?? []).map((x) => [x.unique_id, x.status]));
   }
-  return {
-    previous,
-    results,
-    fingerprint: (n) => ({ checksum: 'checksum' in n ? String(n.checksum) : '', configHash: configHash({ enabled: true, tags: n.tags, meta: n.meta, ...n.config }) }),
-  };
-}
-
-function configHash(config: unknown): string {
-  const norm = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(norm) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, norm((v as Record<string, unknown>)[k])])) : v;
-  return createHash('sha256').update(JSON.stringify(norm(config ?? {}))).digest('hex');
+  return { previous, results, fingerprint: (n) => (own && now.get(n.uniqueId)) || fingerprintNow(n) };
 }
 
 /** Execute a command over the selection: run, seed, test or build. */

@@ -183,7 +183,8 @@ function findRunResults(dir: string): string | undefined {
 
 function lsLine(c: Compilation, id: string, output: string): string {
   const n = c.compiled.nodes.get(id)!;
-  if (output === 'name') return n.name;
+  // As dbt prints them: a source is `source_name.table_name`.
+  if (output === 'name') return n.resourceType === 'source' ? `${n.sourceName}.${n.name}` : n.name;
   if (output === 'path') return n.originalFilePath;
   if (output === 'json') {
     return JSON.stringify({

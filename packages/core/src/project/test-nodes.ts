@@ -4,26 +4,53 @@ import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { GraphNode, ModelNode, ProjectConfig, SeedNode, SourceNode, TestNode } from '../types.ts';
 import type { TestDecl } from './schema-yaml.ts';
 
-/** A readable, stable test name in dbt's manner; long names keep a prefix and gain a hash. */
-export function genericTestName(decl: TestDecl, node: ModelNode | SeedNode | SourceNode): string {
-  const parts: string[] = [];
-  if (node.resourceType === 'source') parts.push('source', decl.testName, node.sourceName, node.name);
-  else parts.push(decl.testName, node.name);
-  if (decl.columnName) parts.push(decl.columnName);
-  const extra = Object.entries(decl.kwargs)
-    .filter(([k]) => k !== 'column_name' && k !== 'model')
-    .map(([, v]) => flat(v))
-    .join('__');
-  let name = parts.join('_') + (extra ? `__${extra}` : '');
-  name = name.replace(/[^A-Za-z0-9_]+/g, '_').replace(/_+$/g, '');
-  if (name.length > 63) name = `${name.slice(0, 30)}_${createHash('md5').update(name).digest('hex').slice(0, 16)}`;
-  return name;
+/**
+ * dbt's name for a generic test, so selection by name and artifacts match dbt's: the test
+ * (prefixed `source_` on sources), the node, then every argument (column_name included)
+ * in sorted key order, flattened, each non-word run replaced by `_`, joined by `__`.
+ * Names are never shortened; past 63 characters `alias` is a hashed short form, as in dbt.
+ */
+export function genericTestName(decl: TestDecl, node: ModelNode | SeedNode | SourceNode): { name: string; alias?: string } {
+  const ns = decl.namespace ? `${decl.namespace.replace(/\./g, '_')}_` : '';
+  const type = node.resourceType === 'source' ? `source_${ns}${decl.testName}` : `${ns}${decl.testName}`;
+  const target = node.resourceType === 'source' ? `${node.sourceName}_${node.name}` : node.name;
+  const args: Record<string, unknown> = { ...decl.kwargs };
+  if (decl.columnName !== undefined) args.column_name = decl.columnName;
+  const flat: string[] = [];
+  for (const k of Object.keys(args).sort()) {
+    if (k === 'model') continue;
+    const v = args[k];
+    const parts = Array.isArray(v) ? v : v && typeof v === 'object' ? Object.values(v) : [v];
+    flat.push(...parts.map(pyStr));
+  }
+  const unique = flat.map((a) => a.replace(/[^0-9a-zA-Z_]+/g, '_')).join('__');
+  const label = unique.length <= 32 ? unique : createHash('md5').update(unique).digest('hex');
+  const name = `${type}_${target}_${unique}`;
+  const short = `${type}_${target}_${label}`;
+  if (name.length <= 63) return { name };
+  return { name, alias: short.length >= 64 ? `${type}_${target}_${createHash('md5').update(short).digest('hex')}` : short };
 }
 
-function flat(v: unknown): string {
-  if (Array.isArray(v)) return v.map(flat).join('__');
-  if (v && typeof v === 'object') return Object.values(v).map(flat).join('__');
+/** dbt puts a generic test in the folders of the YAML file that declares it, below its resource path. */
+function yamlFolders(config: ProjectConfig, file: string): string[] {
+  const parts = file.split('/').slice(0, -1);
+  const roots = [...config.modelPaths, ...config.seedPaths, ...config.snapshotPaths, ...config.testPaths].map((r) => r.replace(/\/+$/, '').split('/'));
+  const root = roots.filter((r) => r.every((p, i) => parts[i] === p)).sort((a, b) => b.length - a.length)[0];
+  return parts.slice(root ? root.length : 0);
+}
+
+/** Python's str() of a YAML value, since dbt builds the name in Python. */
+function pyStr(v: unknown): string {
+  if (v === true) return 'True';
+  if (v === false) return 'False';
+  if (v === null || v === undefined) return 'None';
+  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
+  if (typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `'${k}': ${pyRepr(x)}`).join(', ')}}`;
   return String(v);
+}
+
+function pyRepr(v: unknown): string {
+  return typeof v === 'string' ? `'${v}'` : pyStr(v);
 }
 
 export function genericTestNode(
@@ -34,9 +61,11 @@ export function genericTestNode(
   _diagnostics: Diagnostic[],
   _kind: string,
 ): TestNode {
-  let name = decl.customName ?? genericTestName(decl, node);
+  const synth = genericTestName(decl, node);
+  let name = decl.customName ?? synth.name;
   if (used.has(name)) name = `${name}_${createHash('md5').update(JSON.stringify([decl.location, decl.kwargs])).digest('hex').slice(0, 10)}`;
   used.add(name);
+  const alias = decl.customName ? undefined : synth.alias;
   const kwargs: Record<string, unknown> = { ...decl.kwargs };
   if (decl.columnName !== undefined) kwargs.column_name = decl.columnName;
   const tags = [...new Set([...(Array.isArray(decl.config.tags) ? decl.config.tags.map(String) : []), ...node.tags])];
@@ -48,11 +77,11 @@ export function genericTestNode(
     packageName: config.name,
     originalFilePath: decl.location.file,
     path: decl.location.file,
-    fqn: [config.name, ...node.fqn.slice(1, -1), name],
+    fqn: [config.name, ...yamlFolders(config, decl.location.file), name],
     description: decl.description ?? '',
     tags,
     meta: {},
-    config: { materialized: 'test', severity: 'error', ...decl.config, tags },
+    config: { materialized: 'test', severity: 'error', ...(alias ? { alias } : {}), ...decl.config, tags },
     columns: {},
     dependsOn: { nodes: [node.uniqueId], macros: [] },
     patchPath: decl.location.file,

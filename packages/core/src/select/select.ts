@@ -1,45 +1,54 @@
 import { diag, SmProjectError } from '../diagnostics.ts';
 import type { GraphNode, ResourceType } from '../types.ts';
 import { ancestors, descendants, type Dag } from '../graph/build-graph.ts';
+import type { StateFingerprint } from './state-fingerprint.ts';
 
 /** What selection may compare against: an earlier manifest and run results (for `state:` and `result:`). */
 export interface SelectionState {
-  /** uniqueId -> checksum and config fingerprint from an earlier manifest. */
-  previous?: ReadonlyMap<string, { checksum: string; configHash: string }>;
+  /** uniqueId -> raw template checksum and config fingerprints from an earlier manifest. */
+  previous?: ReadonlyMap<string, StateFingerprint>;
   /** uniqueId -> status from an earlier run_results.json. */
   results?: ReadonlyMap<string, string>;
   /** Fingerprint of a node now, comparable with `previous`. */
-  fingerprint?: (node: GraphNode) => { checksum: string; configHash: string };
+  fingerprint?: (node: GraphNode) => StateFingerprint;
 }
+
+/** A named selector's definition from selectors.yml, as a tree of set operations. */
+export type SelectorSpec =
+  | { kind: 'expr'; expr: string }
+  /** One criterion (`{method, value, parents, ...}`), never split on spaces or commas. */
+  | { kind: 'atom'; atom: string }
+  | { kind: 'union' | 'intersection'; items: SelectorSpec[] }
+  | { kind: 'difference'; include: SelectorSpec; exclude: SelectorSpec };
 
 export interface SelectOptions {
   select?: readonly string[] | undefined;
   exclude?: readonly string[] | undefined;
   /** Only these resource types end up selected (e.g. run: model; test: test, unit_test). */
   resourceTypes?: readonly ResourceType[] | undefined;
-  /** Tests whose parents are selected join the selection (dbt's eager indirect selection). Default true. */
+  /**
+   * dbt's eager indirect selection: each selection criterion also selects the tests (and unit
+   * tests) of what it selects, even when a test has other, unselected parents. Default true.
+   */
   indirectTests?: boolean;
   state?: SelectionState | undefined;
-  /** Named selectors from selectors.yml: name -> list of selection expressions (union). */
-  selectors?: ReadonlyMap<string, { select: string[]; exclude: string[] }>;
+  /** Named selectors from selectors.yml, used by `selector:<name>` and `--selector`. */
+  selectors?: ReadonlyMap<string, SelectorSpec>;
 }
 
-/** Selection as dbt does it: space is union, comma intersection, `+`/`N+`/`@` graph operators. Pure. */
+/**
+ * Selection as dbt does it: space is union, comma intersection, `+`/`N+`/`@` graph operators,
+ * tests joining each criterion's selection before the set operations, `--exclude` last. Pure.
+ * No `--select` selects every node, sources included (as `dbt ls` lists them).
+ */
 export function selectNodes(graph: Dag, nodes: ReadonlyMap<string, GraphNode>, opts: SelectOptions): Set<string> {
-  const all = [...nodes.keys()];
   const exprs = splitExprs(opts.select);
-  let selected = new Set<string>();
-  if (exprs.length === 0) selected = new Set(all.filter((id) => nodes.get(id)!.resourceType !== 'source'));
-  else for (const e of exprs) for (const id of evalUnionItem(e, graph, nodes, opts)) selected.add(id);
-  if (opts.indirectTests !== false) {
-    for (const n of nodes.values()) {
-      if ((n.resourceType === 'test' || n.resourceType === 'unit_test') && !selected.has(n.uniqueId)) {
-        const parents = n.dependsOn.nodes.filter((p) => nodes.has(p) && nodes.get(p)!.resourceType !== 'source' || p === (n as { attachedNode?: string }).attachedNode);
-        if (parents.length && parents.every((p) => selected.has(p) || nodes.get(p)?.resourceType === 'source') && parents.some((p) => selected.has(p))) selected.add(n.uniqueId);
-      }
-    }
+  let selected = exprs.length ? evalExpr(exprs.join(' '), graph, nodes, opts) : new Set(nodes.keys());
+  const excl = splitExprs(opts.exclude);
+  if (excl.length) {
+    const out = evalExpr(excl.join(' '), graph, nodes, opts);
+    selected = new Set([...selected].filter((id) => !out.has(id)));
   }
-  for (const e of splitExprs(opts.exclude)) for (const id of evalUnionItem(e, graph, nodes, opts)) selected.delete(id);
   if (opts.resourceTypes) {
     const rt = new Set<string>(opts.resourceTypes);
     for (const id of [...selected]) if (!rt.has(nodes.get(id)!.resourceType)) selected.delete(id);
@@ -51,14 +60,62 @@ function splitExprs(list: readonly string[] | undefined): string[] {
   return (list ?? []).flatMap((s) => s.split(/\s+/)).filter(Boolean);
 }
 
-function evalUnionItem(expr: string, graph: Dag, nodes: ReadonlyMap<string, GraphNode>, opts: SelectOptions): Set<string> {
-  const parts = expr.split(',').filter(Boolean);
+/** A CLI-style expression: space-separated union of comma-separated intersections. */
+function evalExpr(expr: string, graph: Dag, nodes: ReadonlyMap<string, GraphNode>, opts: SelectOptions): Set<string> {
+  const out = new Set<string>();
+  for (const item of expr.split(/\s+/).filter(Boolean)) for (const id of evalIntersection(item, graph, nodes, opts)) out.add(id);
+  return out;
+}
+
+function evalIntersection(expr: string, graph: Dag, nodes: ReadonlyMap<string, GraphNode>, opts: SelectOptions): Set<string> {
   let acc: Set<string> | undefined;
-  for (const p of parts) {
-    const s = evalAtom(p, graph, nodes, opts);
+  for (const p of expr.split(',').filter(Boolean)) {
+    // A named selector's answer is final: its own criteria already added their tests.
+    const named = /^@?(\d*\+)?selector:/.test(p);
+    const s = named ? evalAtom(p, graph, nodes, opts) : withTests(evalAtom(p, graph, nodes, opts), graph, nodes, opts);
     acc = acc ? new Set([...acc].filter((x) => s.has(x))) : s;
   }
   return acc ?? new Set();
+}
+
+/** Eager indirect selection: add the tests directly downstream of anything selected. */
+function withTests(sel: Set<string>, graph: Dag, nodes: ReadonlyMap<string, GraphNode>, opts: SelectOptions): Set<string> {
+  if (opts.indirectTests === false) return sel;
+  const out = new Set(sel);
+  for (const id of sel) {
+    for (const c of graph.successors(id) ?? []) {
+      const t = nodes.get(c)?.resourceType;
+      if (t === 'test' || t === 'unit_test') out.add(c);
+    }
+  }
+  return out;
+}
+
+/** Evaluate a selectors.yml definition. */
+export function evalSelectorSpec(spec: SelectorSpec, graph: Dag, nodes: ReadonlyMap<string, GraphNode>, opts: SelectOptions): Set<string> {
+  switch (spec.kind) {
+    case 'expr':
+      return evalExpr(spec.expr, graph, nodes, opts);
+    case 'atom':
+      return withTests(evalAtom(spec.atom, graph, nodes, opts), graph, nodes, opts);
+    case 'union': {
+      const out = new Set<string>();
+      for (const i of spec.items) for (const id of evalSelectorSpec(i, graph, nodes, opts)) out.add(id);
+      return out;
+    }
+    case 'intersection': {
+      let acc: Set<string> | undefined;
+      for (const i of spec.items) {
+        const s = evalSelectorSpec(i, graph, nodes, opts);
+        acc = acc ? new Set([...acc].filter((x) => s.has(x))) : s;
+      }
+      return acc ?? new Set();
+    }
+    case 'difference': {
+      const out = evalSelectorSpec(spec.exclude, graph, nodes, opts);
+      return new Set([...evalSelectorSpec(spec.include, graph, nodes, opts)].filter((id) => !out.has(id)));
+    }
+  }
 }
 
 const ATOM = /^(@)?(?:(\d*)\+)?(.+?)(?:\+(\d*))?$/;
@@ -70,10 +127,11 @@ function evalAtom(atom: string, graph: Dag, nodes: ReadonlyMap<string, GraphNode
   const hasUp = atom.startsWith('+') || /^@?\d+\+/.test(atom);
   const hasDown = /\+\d*$/.test(atom) && !body!.endsWith('+');
   let base: Set<string>;
-  if (body!.startsWith('selector:') && opts.selectors) {
-    const sel = opts.selectors.get(body!.slice('selector:'.length));
-    if (!sel) throw invalid(atom, `no selector named "${body!.slice(9)}" in selectors.yml`);
-    base = selectNodes(graph, nodes, { ...opts, select: sel.select, exclude: sel.exclude, indirectTests: false, resourceTypes: undefined });
+  if (body!.startsWith('selector:')) {
+    const name = body!.slice('selector:'.length);
+    const sel = opts.selectors?.get(name);
+    if (!sel) throw invalid(atom, `no selector named "${name}" in selectors.yml${opts.selectors?.size ? ` (there are: ${[...opts.selectors.keys()].join(', ')})` : ''}`);
+    base = evalSelectorSpec(sel, graph, nodes, opts);
   } else base = matchMethod(body!, nodes, opts);
   const out = new Set(base);
   for (const id of base) {
@@ -160,12 +218,18 @@ function matchMethod(body: string, nodes: ReadonlyMap<string, GraphNode>, opts: 
         if (n.resourceType === 'source') return false;
         const prev = st.previous!.get(n.uniqueId);
         const now = st.fingerprint!(n);
+        const body = !prev || prev.checksum !== now.checksum;
+        const configs = !prev || prev.configHash !== now.configHash;
+        const relation = !prev || prev.relationHash !== now.relationHash;
+        // As in dbt, a node absent from the earlier manifest counts as modified in every sense.
         if (value === 'new') return !prev;
-        if (value === 'modified') return !prev || prev.checksum !== now.checksum || prev.configHash !== now.configHash;
-        if (value === 'modified.body') return !!prev && prev.checksum !== now.checksum;
-        if (value === 'modified.configs') return !!prev && prev.configHash !== now.configHash;
-        if (value === 'unmodified') return !!prev && prev.checksum === now.checksum && prev.configHash === now.configHash;
-        return false;
+        if (value === 'old') return !!prev;
+        if (value === 'modified') return body || configs || relation;
+        if (value === 'modified.body') return body;
+        if (value === 'modified.configs') return configs;
+        if (value === 'modified.relation') return relation;
+        if (value === 'unmodified') return !body && !configs && !relation;
+        throw invalid(`state:${value}`, 'use new, old, modified, modified.body, modified.configs, modified.relation or unmodified');
       });
       break;
     }

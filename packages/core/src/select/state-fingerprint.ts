@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import type { GraphNode } from '../types.ts';
+
+/**
+ * Config keys that do not make a node `state:modified.configs`, as in dbt: where a relation
+ * lives (compared by `modified.relation`) and labels that change nothing built.
+ */
+const NOT_COMPARED = new Set(['tags', 'alias', 'schema', 'database', 'group', 'meta', 'docs', 'description']);
+const RELATION_KEYS = ['database', 'schema', 'alias'] as const;
+
+/** What `state:` compares for one node: raw template checksum, config and relation config. */
+export interface StateFingerprint {
+  checksum: string;
+  configHash: string;
+  relationHash: string;
+}
+
+function stableHash(v: unknown): string {
+  const norm = (x: unknown): unknown =>
+    Array.isArray(x) ? x.map(norm) : x && typeof x === 'object' ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, norm((x as Record<string, unknown>)[k])])) : x;
+  return createHash('sha256').update(JSON.stringify(norm(v ?? {}))).digest('hex');
+}
+
+/** Fingerprint of a manifest entry's `config` (or non-empty `unrendered_config`, which dbt writes). */
+export function fingerprintOfConfig(checksum: string, config: Record<string, unknown> | undefined): StateFingerprint {
+  const cfg = config ?? {};
+  const compared = Object.fromEntries(Object.entries(cfg).filter(([k, v]) => !NOT_COMPARED.has(k) && v !== null && v !== undefined && !(k === 'enabled' && v === true)));
+  const relation = Object.fromEntries(RELATION_KEYS.map((k) => [k, cfg[k] ?? null]));
+  return { checksum, configHash: stableHash(compared), relationHash: stableHash(relation) };
+}
+
+/** A unit test's checksum: its inputs, expectations and overrides. */
+export function unitTestChecksum(u: { given?: unknown; expect?: unknown; overrides?: unknown }): string {
+  return stableHash([u.given ?? [], u.expect ?? {}, u.overrides ?? null]);
+}
+
+/** Fingerprint of a node as compiled now. */
+export function fingerprintNow(n: GraphNode): StateFingerprint {
+  const checksum = n.resourceType === 'unit_test' ? unitTestChecksum(n) : 'checksum' in n ? String(n.checksum) : '';
+  return fingerprintOfConfig(checksum, n.config);
+}
+
+/**
+ * Fingerprints of every node from the project as loaded, before rendering: the raw template's
+ * checksum plus the config written in the project file and YAML. A `config()` call is part of
+ * the raw template, so nothing rendered (values that differ per target) enters the comparison.
+ */
+export function loadedFingerprints(project: { models: GraphNode[]; seeds: GraphNode[]; tests: GraphNode[]; unitTests: GraphNode[] }): Map<string, StateFingerprint> {
+  const out = new Map<string, StateFingerprint>();
+  for (const n of [...project.models, ...project.seeds, ...project.tests, ...project.unitTests]) out.set(n.uniqueId, fingerprintNow(n));
+  return out;
+}
+
+/** File beside manifest.json that keeps {@link loadedFingerprints} for a later `--state`. */
+export const STATE_FILE = 'sm-state.json';
