@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { writeProject } from '../../core/test/fixture.ts';
+import { sm } from './run-cli.ts';
+
+const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n      schema: main\n      threads: 1\n';
+
+const files = {
+  'profiles.yml': PROFILE,
+  'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: users\n',
+  'models/staging/stg_users.sql': "{{ config(tags=['daily']) }}select id, level from {{ source('raw', 'users') }}",
+  'models/dim_users.sql': "{{ config(materialized='table') }}select id, level, level = 'paid' as is_paid from {{ ref('stg_users') }}",
+  'models/schema.yml': `version: 2
+models:
+  - name: dim_users
+    columns:
+      - name: id
+        tests: [unique]
+unit_tests:
+  - name: paid_flag
+    model: dim_users
+    given:
+      - input: ref('stg_users')
+        rows: [{id: 1, level: paid}, {id: 2, level: free}]
+    expect:
+      rows: [{id: 1, is_paid: true}, {id: 2, is_paid: true}]
+`,
+};
+
+describe('sm ls for orchestrators', () => {
+  it('--output json has a stable key set per node (the keys dbt ls prints)', async () => {
+    const dir = writeProject(files);
+    const r = await sm('ls', '--project-dir', dir, '--output', 'json', '--resource-type', 'model', 'seed', 'snapshot');
+    expect(r.code, r.err).toBe(0);
+    const rows = r.out.split('\n').map((l) => JSON.parse(l));
+    for (const row of rows) {
+      expect(Object.keys(row).sort()).toEqual(['alias', 'config', 'depends_on', 'name', 'original_file_path', 'package_name', 'resource_type', 'tags', 'unique_id']);
+      expect(Object.keys(row.depends_on).sort()).toEqual(['macros', 'nodes']);
+    }
+    expect(rows.find((x) => x.name === 'dim_users')).toMatchObject({
+      resource_type: 'model',
+      unique_id: 'model.demo.dim_users',
+      original_file_path: 'models/dim_users.sql',
+      depends_on: { nodes: ['model.demo.stg_users'] },
+      config: { materialized: 'table' },
+    });
+    expect(rows.find((x) => x.name === 'stg_users')).toMatchObject({ tags: ['daily'], depends_on: { nodes: ['source.demo.raw.users'] } });
+  });
+
+  it('--output name and path, unit tests included and selectable', async () => {
+    const dir = writeProject(files);
+    expect((await sm('ls', '--project-dir', dir, '--output', 'name')).out.split('\n').sort()).toEqual(['dim_users', 'paid_flag', 'raw.users', 'stg_users', 'unique_dim_users_id']);
+    expect((await sm('ls', '--project-dir', dir, '--output', 'path', '-s', 'tag:daily')).out).toBe('models/staging/stg_users.sql');
+    expect((await sm('ls', '--project-dir', dir, '--output', 'name', '-s', 'test_type:unit')).out).toBe('paid_flag');
+  });
+
+  it('sm test runs unit tests with no warehouse data and prints a readable diff', async () => {
+    const dir = writeProject(files);
+    const r = await sm('test', '--project-dir', dir, '-s', 'test_type:unit');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/FAIL\s+unit_test paid_flag/);
+    expect(r.out).toContain('actual differs from expected (1 expected row missing, 1 unexpected)');
+    expect(r.out).toMatch(/- 2\s+\| true/);
+    expect(r.out).toMatch(/\+ 2\s+\| false/);
+  });
+});
