@@ -26,6 +26,13 @@ const CASES: [name: string, sql: string, dbt: string][] = [
   ["percent_format", "{{ '%05d' % 3 }} {{ '%s!' % 'x' }}", "00003 x!"],
   ["format_spec", "{{ '{:.2f}'.format(3.14159) }} {{ '{:>4}'.format('x') }}", "3.14    x"],
   ["dict_global", "{{ dict(a=1, b='x') }}", "{'a': 1, 'b': 'x'}"],
+  ["config_model_context", "{{ config(materialized='table') }}{{ config.get('materialized') }} {{ config.get('missing', 'd') }} {{ model.name }} {{ is_incremental() }} {{ execute }}", "table d config_model_context False True"],
+  ["loop_more", "{% for x in ['a', 'b', 'c'] %}{{ loop.cycle('o', 'e') }}{{ loop.previtem | default('-') }}{{ loop.nextitem | default('-') }} {% endfor %}", "o-b eac ob-"],
+  ["call_with_args", "{% call(row) each_row(['x', 'y']) %}[{{ row }}]{% endcall %}", "[x][y]"],
+  ["filters_more", "{{ [1, 2, 3] | reverse | join(',') }} {{ {'b': 1, 'a': 2} | dictsort | map('first') | join(',') }} {{ 2.567 | round(1) }} {{ 'ab' | center(6) }}| {{ 'x\ny' | indent(2) }}", "3,2,1 a,b 2.6   ab  | x\n  y"],
+  ["groupby", "{% for g in [{'t': 'a', 'n': 1}, {'t': 'b', 'n': 2}, {'t': 'a', 'n': 3}] | groupby('t') %}{{ g.grouper }}:{{ g.list | map(attribute='n') | join('+') }};{% endfor %}", "a:1+3;b:2;"],
+  ["var_list_join", "{{ var('regions') | join(',') }} {{ 'yes' if var('flag') else 'no' }}", "eu,us yes"],
+  ["string_more", "{{ 'a_b'.title() }} {{ 'abc'.find('c') }} {{ 'a,b'.split(',', 1) | length }} {{ 'x'.rjust(3, '.') }} {{ 'AB'.isupper() }} {{ 'a b'.capitalize() }}", "A_B 2 2 ..x True A b"],
   ["filter_list", "{{ 'abc' | list | join(',') }}", "a,b,c"],
   ["filter_tojson", "{{ {'b': 1, 'a': [1, 'x', none, true]} | tojson }}", "{\"a\": [1, \"x\", null, true], \"b\": 1}"],
   ["filter_items", "{% for k, v in {'a': 1, 'b': 2} | items %}{{ k }}={{ v }};{% endfor %}", "a=1;b=2;"],
@@ -77,12 +84,15 @@ const GAPS: [name: string, sql: string, dbt: string, sm: string][] = [
   // No tuples: zip() and items() give lists, and a parenthesised pair is not a tuple literal.
   ["tuples", "{{ zip([1, 2], ['a', 'b']) | list }} {{ {'a': 1}.items() | list }} {{ (1, 2) }}", "[(1, 'a'), (2, 'b')] [('a', 1)] (1, 2)", "[[1, 'a'], [2, 'b']] [['a', 1]] 2"],
   ["tuple_percent", "{{ '%s-%s' % ('a', 'b') }}", "a-b", "b-None"],
+  ["round_half_even", "{{ 2.5 | round }} {{ 3.5 | round }}", "2.0 4.0", "2 4"],
+  // nunjucks macros have no varargs/kwargs: extra arguments are dropped.
+  ["macro_varargs_kwargs", "{{ va(1, 2, a=3) }}", "2 {'a': 3}", "0"],
   // nunjucks' parser has no tuple unpacking in set.
   ["tuple_unpack", "{% set a, b = 1, 2 %}{{ a }} {{ b }}", "1 2", "(error) Template syntax error: expected block end in set statement"],
 ];
 
 /** Macros the cases call, in macros/compat.sql (dbt resolves macros from macro files, not from inside a model). */
-const MACROS = "{% macro greet(name, greeting='hi') %}{{ greeting }} {{ name }}{% endmacro %}\n{% macro wrap(tag) %}<{{ tag }}>{{ caller() }}</{{ tag }}>{% endmacro %}\n{% macro pick(x) %}{% if x > 1 %}{{ return('big') }}{% endif %}{{ return('small') }}{% endmacro %}\n{% macro list_cols() %}{{ return(['id', 'name']) }}{% endmacro %}\n{% macro project_greet(name, greeting='hello', punct='!') %}{{ greeting }} {{ name }}{{ punct }}{% endmacro %}\n{% macro concat2(a, b) %}{{ return(adapter.dispatch('concat2')(a, b)) }}{% endmacro %}\n{% macro default__concat2(a, b) %}{{ a }} || {{ b }}{% endmacro %}\n{% macro duckdb__concat2(a, b) %}concat('{{ a }}', '{{ b }}'){% endmacro %}\n";
+const MACROS = "{% macro va() %}{{ varargs | length }} {{ kwargs }}{% endmacro %}\n{% macro each_row(rows) %}{% for r in rows %}{{ caller(r) }}{% endfor %}{% endmacro %}\n{% macro greet(name, greeting='hi') %}{{ greeting }} {{ name }}{% endmacro %}\n{% macro wrap(tag) %}<{{ tag }}>{{ caller() }}</{{ tag }}>{% endmacro %}\n{% macro pick(x) %}{% if x > 1 %}{{ return('big') }}{% endif %}{{ return('small') }}{% endmacro %}\n{% macro list_cols() %}{{ return(['id', 'name']) }}{% endmacro %}\n{% macro project_greet(name, greeting='hello', punct='!') %}{{ greeting }} {{ name }}{{ punct }}{% endmacro %}\n{% macro concat2(a, b) %}{{ return(adapter.dispatch('concat2')(a, b)) }}{% endmacro %}\n{% macro default__concat2(a, b) %}{{ a }} || {{ b }}{% endmacro %}\n{% macro duckdb__concat2(a, b) %}concat('{{ a }}', '{{ b }}'){% endmacro %}\n";
 
 class DuckDbNamedDialect extends BaseDialect {
   override readonly name = 'duckdb';
@@ -101,7 +111,7 @@ const offline: Adapter = {
 
 async function renderCase(name: string, sql: string): Promise<string> {
   const dir = writeProject({
-    'sm_project.yml': 'name: demo\nprofile: demo\nvars:\n  greeting: hi\n  flag: true\n',
+    'sm_project.yml': 'name: demo\nprofile: demo\nvars:\n  greeting: hi\n  flag: true\n  regions: [eu, us]\n',
     'profiles.yml': "demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ':memory:'\n      schema: main\n",
     'macros/compat.sql': MACROS,
     'models/a.sql': 'select 1 as id\n',

@@ -21,7 +21,8 @@ const STRING_METHODS: Record<string, (s: string, ...a: unknown[]) => unknown> = 
   replace: (s, a, b) => s.split(String(a)).join(String(b)),
   startswith: (s, p) => (Array.isArray(p) ? p.some((x) => s.startsWith(String(x))) : s.startsWith(String(p))),
   endswith: (s, p) => (Array.isArray(p) ? p.some((x) => s.endsWith(String(x))) : s.endsWith(String(p))),
-  title: (s) => s.replace(/\w\S*/g, (w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase()),
+  // Python's str.title(): a letter after any non-letter starts a word ('a_b' -> 'A_B').
+  title: (s) => s.toLowerCase().replace(/(^|[^\p{L}])(\p{L})/gu, (_m, a: string, c: string) => a + c.toUpperCase()),
   capitalize: (s) => (s ? s[0]!.toUpperCase() + s.slice(1).toLowerCase() : s),
   join: (s, items) => (items as unknown[]).map(String).join(s),
   format: (s, ...args) => {
@@ -36,6 +37,13 @@ const STRING_METHODS: Record<string, (s: string, ...a: unknown[]) => unknown> = 
   isupper: (s) => s === s.toUpperCase() && s !== s.toLowerCase(),
   islower: (s) => s === s.toLowerCase() && s !== s.toUpperCase(),
   zfill: (s, n) => s.padStart(Number(n), '0'),
+  rjust: (s, n, fill) => s.padStart(Number(n), typeof fill === 'string' ? fill : ' '),
+  ljust: (s, n, fill) => s.padEnd(Number(n), typeof fill === 'string' ? fill : ' '),
+  center: (s, n, fill) => formatSpec(s, `${typeof fill === 'string' ? fill : ' '}^${Number(n)}`),
+  isalpha: (s) => /^\p{L}+$/u.test(s),
+  isalnum: (s) => /^[\p{L}\p{N}]+$/u.test(s),
+  isspace: (s) => /^\s+$/.test(s),
+  rfind: (s, sub) => s.lastIndexOf(String(sub)),
 };
 
 /** Python's format spec, the common part: [[fill]align][0][width][.precision][type]. */
@@ -149,6 +157,7 @@ interface CompilerProto {
   compileMod(node: { left: unknown; right: unknown }, frame: unknown): void;
   compileCompare(node: { expr: unknown; ops: { type: string; expr: unknown }[] }, frame: unknown): void;
   compileFor(node: { name: unknown; arr: unknown; lineno: number; colno: number }, frame: unknown): void;
+  _emitLoopBindings(node: unknown, arr: string, i: string, len: string): void;
   compileSmIterKeys?(node: { inner: unknown }, frame: unknown): void;
   compileSmLoopFilter?(node: { names: string[]; iter: unknown; cond: unknown }, frame: unknown): void;
 }
@@ -197,6 +206,13 @@ function patchCompiler(): void {
     this._emit(' var keep = ');
     this.compile(node.cond, frame);
     this._emit('; frame = frame.pop(); if (keep) out.push(src[i]); } return out; })()');
+  };
+  // Jinja's loop.cycle(), loop.previtem and loop.nextitem, beside nunjucks' own loop variables.
+  const emitLoopBindings = proto._emitLoopBindings;
+  proto._emitLoopBindings = function (node, arr, i, len) {
+    emitLoopBindings.call(this, node, arr, i, len);
+    this._emitLine(`frame.set("loop.cycle", (function (n) { return function () { return arguments[n % arguments.length]; }; })(${i}));`);
+    this._emitLine(`if (runtime.isArray(${arr})) { frame.set("loop.previtem", ${i} > 0 ? ${arr}[${i} - 1] : undefined); frame.set("loop.nextitem", ${i} < ${len} - 1 ? ${arr}[${i} + 1] : undefined); }`);
   };
   const compileFor = proto.compileFor;
   proto.compileFor = function (node, frame) {
@@ -338,6 +354,24 @@ export function addCompatFilters(env: nunjucks.Environment): void {
   // Python's printf-style `'%s-%s' | format(a, b)`.
   env.addFilter('format', (fmt: string, ...args: unknown[]) => printf(String(fmt), args));
   env.addGlobal('dict', (kw?: Record<string, unknown>) => Object.fromEntries(Object.entries(kw ?? {}).filter(([k]) => k !== '__keywords')));
+  // Jinja's groupby: (grouper, list) pairs sorted by key, usable as g.grouper/g.list or `for key, rows in ...`.
+  env.addFilter('groupby', (arr: unknown[], attr: string) => {
+    const groups = new Map<unknown, unknown[]>();
+    for (const item of arr ?? []) {
+      const k = String(attr).split('.').reduce<unknown>((o, p) => (o as Record<string, unknown> | undefined)?.[p], item);
+      groups.set(k, [...(groups.get(k) ?? []), item]);
+    }
+    return [...groups.entries()].sort(([a], [b]) => ((a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0)).map(([grouper, list]) => Object.assign([grouper, list], { grouper, list }));
+  });
+  // Python's round(): ties to even at the last kept digit (method 'common'); 'ceil' and 'floor' as named.
+  env.addFilter('round', (v: unknown, precision: unknown = 0, method: unknown = 'common') => {
+    const f = 10 ** Number(precision);
+    const x = Number(v) * f;
+    if (method === 'ceil') return Math.ceil(x) / f;
+    if (method === 'floor') return Math.floor(x) / f;
+    const r = Math.round(x);
+    return (Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r) / f;
+  });
   env.addFilter('count', (v: unknown) => (Array.isArray(v) || typeof v === 'string' ? v.length : isPlainObject(v) ? Object.keys(v).length : 0));
   const extreme = (sign: number) => (arr: unknown[], ...rest: unknown[]) => {
     const kw = rest.find(isKeywords) as { attribute?: string } | undefined;
