@@ -6,10 +6,10 @@ import { printScenario, type ScenarioResult } from './results.ts';
 import { compileScenario } from './scenario-compile.ts';
 import { overheadScenario } from './scenario-overhead.ts';
 import { streamifyScenario } from './scenario-streamify.ts';
-import { BENCH_DIR, findDbtCore, findDbtFusion, findSm } from './tools.ts';
+import { BENCH_DIR, findDbtCore, findDbtFusion, findSm, type Tool } from './tools.ts';
 
 /**
- * `pnpm bench [--quick] [--only compile,overhead,streamify] [--out FILE]`: runs each scenario, prints
+ * `pnpm bench [--quick] [--only compile,overhead,streamify] [--tools sm,dbt-core,dbt-fusion] [--out FILE]`: runs each scenario, prints
  * figures and ratios, writes bench/out/results.json. Every ratio compares two measurements
  * of this same invocation; a tool that is missing is reported as "not run", never as a figure.
  */
@@ -21,7 +21,10 @@ async function main(argv: string[]): Promise<number> {
   mkdirSync(cfg.workDir, { recursive: true });
   const log = (line: string) => console.log(line);
 
-  const tools = { sm: findSm(), dbt: findDbtCore(), fusion: findDbtFusion() };
+  const toolsAt = argv.indexOf('--tools');
+  const onlyTools = toolsAt >= 0 ? new Set(argv[toolsAt + 1]?.split(',')) : undefined;
+  const keep = (t: Tool): Tool => (!onlyTools || onlyTools.has(t.name) ? t : { available: false, name: t.name, reason: 'left out by --tools' });
+  const tools = { sm: keep(findSm()), dbt: keep(findDbtCore()), fusion: keep(findDbtFusion()) };
   const machine = machineInfo();
   log(`sm bench (${quick ? 'quick' : 'full'}) on ${machine.cpuModel}, ${machine.cpus} cpus, ${machine.memoryGb} GB, node ${process.version}`);
   for (const t of Object.values(tools)) log(`  ${t.name}: ${t.available ? t.version : `not available: ${t.reason}`}`);

@@ -49,6 +49,7 @@ export async function overheadScenario(cfg: BenchConfig, tools: { sm: Tool; dbt:
           const m = runs.done(`${tool.name}-chain-${mat}-${k}`, tool.name, `run chain of ${k} ${mat}s`);
           s.measurements.push(m);
           medians.set(`${tool.name}-${k}`, Math.min(...m.runsMs));
+          if (m.cpuMs !== undefined) medians.set(`cpu-${tool.name}-${k}`, m.cpuMs);
           log(`  ${m.tool} ${m.what}: ${m.medianMs.toFixed(0)} ms`);
         } catch (e) {
           s.notRun.push({ what: `${tool.name} chain of ${k} ${mat}s`, reason: `failed: ${(e as Error).message}` });
@@ -59,6 +60,7 @@ export async function overheadScenario(cfg: BenchConfig, tools: { sm: Tool; dbt:
       const floor = await runFloor(join(cfg.workDir, `chain-${mat}-${k}`, 'floor', 'chain.duckdb'), sql, cfg.chainReps);
       s.measurements.push(floor);
       medians.set(`floor-${k}`, Math.min(...floor.runsMs));
+      medians.set(`cpu-floor-${k}`, floor.cpuMs!);
       log(`  floor ${floor.what}: ${floor.medianMs.toFixed(0)} ms`);
     }
     s.notes.push(`${mat} floor SQL taken from ${floorSource}`);
@@ -85,6 +87,13 @@ export async function overheadScenario(cfg: BenchConfig, tools: { sm: Tool; dbt:
       });
       const total = medians.get(`${tool}-${k2}`)! - medians.get(`floor-${k2}`)!;
       s.ratios.push({ id: `${tool}-fixed-${mat}`, label: `${mat}: ${tool} total above floor at ${k2} models`, value: total, unit: 'ms', meaning: 'whole command (startup, load, compile, run) minus the floor' });
+    }
+    // The same slopes in CPU time (median of runs), which other load on the machine disturbs far less than wall time.
+    const floorCpu = slope('cpu-floor');
+    for (const tool of ['sm', 'dbt-core']) {
+      const sl = slope(`cpu-${tool}`);
+      if (sl === undefined || floorCpu === undefined) continue;
+      s.ratios.push({ id: `${tool}-overhead-cpu-${mat}`, label: `${mat}: ${tool} overhead above floor, cpu time`, value: sl - floorCpu, unit: 'ms/model', meaning: `CPU each extra model costs in ${tool} beyond the floor's CPU` });
     }
     if (over.sm !== undefined && over['dbt-core'] !== undefined) {
       // Below 0.1 ms sm is at the floor within noise: divide by 0.1 and call it a lower bound.
@@ -124,17 +133,22 @@ function floorStatements(k: number, mat: 'view' | 'table', compiledDirs: string[
 async function runFloor(file: string, sql: string[], reps: number): Promise<Measurement> {
   mkdirSync(dirname(file), { recursive: true });
   const runs: number[] = [];
+  // getrusage of this process: all threads, DuckDB's included, as GNU time counts for the tools.
+  const cpus: number[] = [];
   for (let i = 0; i < reps; i++) {
     rmSync(file, { force: true });
     rmSync(file + '.wal', { force: true });
     const started = performance.now();
+    const cpu0 = process.cpuUsage();
     const db = await DuckDBInstance.create(file);
     const con = await db.connect();
     for (const stmt of sql) await con.run(stmt);
     con.closeSync();
     db.closeSync();
     runs.push(performance.now() - started);
+    const cpu = process.cpuUsage(cpu0);
+    cpus.push((cpu.user + cpu.system) / 1000);
   }
   const mat = /create or replace (\w+)/.exec(sql[0])![1];
-  return measurement(`floor-chain-${mat}-${sql.length}`, 'floor', `${sql.length} ${mat}s via @duckdb/node-api`, runs);
+  return measurement(`floor-chain-${mat}-${sql.length}`, 'floor', `${sql.length} ${mat}s via @duckdb/node-api`, runs, [], cpus);
 }
