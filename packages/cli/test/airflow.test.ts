@@ -77,7 +77,9 @@ describe('the Streamify Airflow DAG', () => {
     expect(dag.tasks).toEqual(expect.arrayContaining([
       'ingest', 'seed_songs', 'seed_state_codes', 'model_stg_listen_events', 'model_dim_users', 'model_fact_streams', 'model_wide_streams', 'sm_retry',
     ]));
-    expect(dag.tasks).toHaveLength(15);
+    // One task per seed and model; a test that reads several nodes with none after the others gets its own task after all of them.
+    expect(dag.tasks.filter((t) => /^(seed|model)_/.test(t))).toHaveLength(13);
+    for (const t of dag.tasks.filter((x) => x.startsWith('test_'))) expect(dag.edges.filter(([, to]) => to === t).length).toBeGreaterThan(1);
     expect(dag.edges).toEqual(expect.arrayContaining([
       ['ingest', 'model_stg_listen_events'],
       ['model_stg_listen_events', 'model_fact_streams'],
@@ -133,7 +135,8 @@ describe('the Streamify Airflow DAG', () => {
       expect(log.match(/running task <TaskInstance: streamify\.model_fact_streams /g)).toHaveLength(2);
       // The failure path ran sm retry on the failed model and its never-run descendant, nothing else.
       const retry = log.slice(log.indexOf('running task <TaskInstance: streamify.sm_retry'));
-      expect(retry).toMatch(/ERROR\s+incremental fact_streams/);
+      // fact_streams errors, or is skipped when its unit test fails first.
+      expect(retry).toMatch(/(ERROR|SKIPPED)\s+(incremental|model) fact_streams/);
       expect(retry).toMatch(/SKIPPED model wide_streams/);
       expect(retry).not.toMatch(/model (dim_users|stg_listen_events)/);
     } finally {

@@ -44,6 +44,8 @@ PROJECT_DIR = Path(os.environ.get("SM_PROJECT_DIR", Path(__file__).resolve().par
 SM = shlex.split(os.environ.get("SM_BIN", "sm"))
 TARGET = os.environ.get("SM_TARGET", "")
 BUILT = ("model", "seed", "snapshot")
+# Tests are listed too: one that reads several nodes gets its own task after all of them.
+LISTED = (*BUILT, "test")
 # What `sm ls` reads: a change to any of these makes the cache stale.
 PROJECT_FOLDERS = ("models", "seeds", "snapshots", "macros", "tests")
 CACHE = PROJECT_DIR / "target" / "airflow_nodes.json"
@@ -73,7 +75,7 @@ def load_nodes() -> list[dict]:
     if CACHE.exists() and CACHE.stat().st_mtime >= _newest_project_mtime():
         return json.loads(CACHE.read_text())
     proc = subprocess.run(
-        _sm_args("ls", "--output", "json", "--resource-type", *BUILT),
+        _sm_args("ls", "--output", "json", "--resource-type", *LISTED),
         capture_output=True, text=True, timeout=120, check=False,
     )
     if proc.returncode != 0:
@@ -98,13 +100,13 @@ RESULTS = PROJECT_DIR / "target" / "run_results.json"
 LEDGER = PROJECT_DIR / "target" / "airflow"
 
 
-def build_command(node: dict) -> str:
-    """`sm build` of one node, keeping a copy of its run_results.json for the failure path."""
+def sm_task_command(node: dict, *args: str) -> str:
+    """One sm invocation for one node, keeping a copy of its run_results.json for the failure path."""
     ledger = shlex.quote(str(LEDGER)) + "/{{ run_id | replace(':', '_') | replace('+', '_') }}"
     return (
         f"rm -f {shlex.quote(str(RESULTS))}; "
         # JSON log lines: one event per node, with status and timing, in the task log.
-        f"{_cmd('build', '--select', node['name'], '--log-format', 'json')}; rc=$?; "
+        f"{_cmd(*args, '--log-format', 'json')}; rc=$?; "
         f"mkdir -p {ledger} && if [ -f {shlex.quote(str(RESULTS))} ]; then cp {shlex.quote(str(RESULTS))} {ledger}/{task_id_of(node)}.json; fi; "
         "exit $rc"
     )
@@ -159,19 +161,45 @@ with DAG(
     else:
         ingest = BashOperator(task_id="ingest", bash_command=_cmd("ingest", "load"))
 
-    nodes = load_nodes()
+    listed = load_nodes()
+    nodes = [n for n in listed if n["resource_type"] in BUILT]
+    by_id = {n["unique_id"]: n for n in nodes}
+    ancestors: dict[str, set[str]] = {}
+
+    def ancestors_of(uid: str) -> set[str]:
+        if uid not in ancestors:
+            ancestors[uid] = set()
+            for d in by_id[uid]["depends_on"]["nodes"]:
+                if d in by_id:
+                    ancestors[uid] |= {d, *ancestors_of(d)}
+        return ancestors[uid]
+
+    # A test runs in the `sm build` of the one node it reads that comes after all the others
+    # (fact_streams for its relationships to the dims). A test with no such node (a singular
+    # test joining two staging models) gets a task of its own after all of them.
+    owner: dict[str, str | None] = {}
+    for t in (t for t in listed if t["resource_type"] == "test"):
+        parents = [d for d in t["depends_on"]["nodes"] if d in by_id]
+        if len(parents) < 2:
+            continue
+        last = [p for p in parents if all(q == p or q in ancestors_of(p) for q in parents)]
+        owner[t["unique_id"]] = last[0] if last else None
+    shared = [t for t in listed if t["unique_id"] in owner and owner[t["unique_id"]] is None]
     tasks = {}
     for node in nodes:
-        tasks[node["unique_id"]] = BashOperator(task_id=task_id_of(node), bash_command=build_command(node))
-    leaves = []
-    for node in nodes:
+        uid = node["unique_id"]
+        later = [t["name"] for t in listed if t["unique_id"] in owner and owner[t["unique_id"]] != uid and uid in t["depends_on"]["nodes"]]
+        args = ["build", "--select", node["name"], *(["--exclude", *later] if later else [])]
+        tasks[uid] = BashOperator(task_id=task_id_of(node), bash_command=sm_task_command(node, *args))
+    for test in shared:
+        tasks[test["unique_id"]] = BashOperator(task_id=task_id_of(test), bash_command=sm_task_command(test, "test", "--select", test["name"]))
+    for node in [*nodes, *shared]:
         task = tasks[node["unique_id"]]
         parents = [tasks[d] for d in node["depends_on"]["nodes"] if d in tasks]
         # Nodes that read only sources (or nothing) wait for the landing.
         for parent in parents or [ingest]:
             parent >> task
-        if not any(node["unique_id"] in n["depends_on"]["nodes"] for n in nodes):
-            leaves.append(task)
+    leaves = [t for t in tasks.values() if not t.downstream_task_ids]
 
     # Runs only when something failed; if it succeeds, the run's data is complete after all.
     retry = PythonOperator(
