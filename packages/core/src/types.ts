@@ -109,8 +109,9 @@ export interface TestNode extends NodeCommon {
 export interface UnitTestNode extends NodeCommon {
   resourceType: 'unit_test';
   model: string;
-  given: { input: string; rows: Record<string, unknown>[] | string; format?: string }[];
-  expect: { rows: Record<string, unknown>[] | string; format?: string };
+  /** `fixture`: a file under <test-path>/fixtures/ holding the rows (csv or sql format), as in dbt. */
+  given: { input: string; rows: Record<string, unknown>[] | string; format?: string; fixture?: string | undefined }[];
+  expect: { rows: Record<string, unknown>[] | string; format?: string; fixture?: string | undefined };
   overrides?: Record<string, unknown>;
 }
 

@@ -154,6 +154,36 @@ describe('unit tests', () => {
     expect(c).toMatch(/cast\(null as (INTEGER|BIGINT)\) as "id"/);
   });
 
+  it('reads given and expected rows from fixture files under tests/fixtures', async () => {
+    const dir = project(`unit_tests:
+  - name: from_fixtures
+    model: counts
+    given:
+      - input: ref('dim_users')
+        format: csv
+        fixture: levels
+    expect:
+      format: sql
+      fixture: expected_counts
+  - name: missing_fixture
+    model: counts
+    given:
+      - input: ref('dim_users')
+        fixture: nope
+    expect:
+      rows: []
+`, {
+      'tests/fixtures/levels.csv': 'level\nfree\npaid\npaid\n',
+      'tests/fixtures/expected_counts.sql': "select 'paid' as level, 2 as n union all select 'free', 1",
+    });
+    const { by, o } = await sm(dir, 'test');
+    // Fixture files are data, not singular tests.
+    expect(o.results.map((r) => r.name).sort()).toEqual(['from_fixtures', 'missing_fixture']);
+    expect(by('from_fixtures')?.status, by('from_fixtures')?.message).toBe('pass');
+    expect(by('missing_fixture')?.status).toBe('error');
+    expect(by('missing_fixture')?.message).toContain('fixture "nope" not found; looked for tests/fixtures/nope.csv');
+  });
+
   it('a missing input is an error that says what to add', async () => {
     const dir = project(`unit_tests:
   - name: nogiven

@@ -235,7 +235,7 @@ function loadSources(config: ProjectConfig, decls: SchemaDecls): SourceNode[] {
 }
 
 function singularTests(dir: string, config: ProjectConfig, _d: Diagnostic[]): TestNode[] {
-  const files = discover(dir, config.testPaths, ['.sql']).filter((f) => !f.inFolder.startsWith('generic/'));
+  const files = discover(dir, config.testPaths, ['.sql']).filter((f) => !f.inFolder.startsWith('generic/') && !f.inFolder.startsWith('fixtures/'));
   return files.map((f) => {
     const name = basename(f.rel, '.sql');
     const raw = readFileSync(f.abs, 'utf8');

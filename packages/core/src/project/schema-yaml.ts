@@ -48,8 +48,9 @@ export interface UnitTestDecl {
   name: string;
   model: string;
   description: string;
-  given: { input: string; rows: Record<string, unknown>[] | string; format?: string }[];
-  expect: { rows: Record<string, unknown>[] | string; format?: string };
+  /** `fixture`: a file under <test-path>/fixtures/ holding the rows (csv or sql format), as in dbt. */
+  given: { input: string; rows: Record<string, unknown>[] | string; format?: string; fixture?: string | undefined }[];
+  expect: { rows: Record<string, unknown>[] | string; format?: string; fixture?: string | undefined };
   overrides?: Record<string, unknown>;
   config: Record<string, unknown>;
   file: string;
@@ -260,11 +261,15 @@ function readUnitTest(y: YamlFile, u: unknown, path: (string | number)[], into: 
     name: u.name,
     model: u.model,
     description: typeof u.description === 'string' ? u.description : '',
-    given: given.filter(isObj).map((g) => ({ input: String(g.input), rows: rowsOf(g.rows), format: typeof g.format === 'string' ? g.format : undefined })),
-    expect: { rows: rowsOf(expect.rows), format: typeof expect.format === 'string' ? expect.format : undefined },
+    given: given.filter(isObj).map((g) => ({ input: String(g.input), rows: rowsOf(g.rows), format: typeof g.format === 'string' ? g.format : undefined, fixture: fixtureOf(g) })),
+    expect: { rows: rowsOf(expect.rows), format: typeof expect.format === 'string' ? expect.format : undefined, fixture: fixtureOf(expect) },
     overrides: isObj(u.overrides) ? u.overrides : undefined,
     config: isObj(u.config) ? u.config : {},
     file: y.file,
     location: loc,
   });
+}
+
+function fixtureOf(v: Record<string, unknown>): string | undefined {
+  return typeof v.fixture === 'string' && v.fixture ? v.fixture : undefined;
 }

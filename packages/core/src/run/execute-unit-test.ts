@@ -1,4 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ColumnDef, Dialect, Relation } from '../adapter.ts';
+import type { LoadedProject } from '../project/load-project.ts';
 import { injectCtes } from '../render/render-project.ts';
 import type { GraphNode, ModelNode, UnitTestNode } from '../types.ts';
 import { compareRows, formatDiff } from '../unit/compare-rows.ts';
@@ -30,7 +33,7 @@ export async function executeUnitTest(node: GraphNode, x: NodeContext): Promise<
     given.add(input.node.uniqueId);
     const rel = input.node.relation;
     const real = await columnsOf(rel, x);
-    const fixture = parseFixture(g.rows, g.format, `${what}, given ${g.input}`);
+    const fixture = parseFixture(fixtureText(g, o.compiled.project, what) ?? g.rows, g.format ?? (g.fixture ? 'csv' : undefined), `${what}, given ${g.input}`);
     const name = `__sm_given_${i}_${input.node.name.replace(/\W/g, '_')}`;
     ctes.push([name, fixtureSql(fixture, real, declaredTypes(input.node.columns), d)]);
     sql = replaceAll(sql, d.relationName(rel), name);
@@ -45,7 +48,7 @@ export async function executeUnitTest(node: GraphNode, x: NodeContext): Promise<
     throw new Error(`${what}: ${u.model} reads ${specs.join(', ')} but the test gives no rows for ${missing.length === 1 ? 'it' : 'them'}. Add \`- input: ${specs[0]}\` under given: (rows: [] for an empty input).`);
   }
   const actualSql = ctes.length ? injectCtes(sql, ctes) : sql;
-  const expected = parseFixture(u.expect.rows, u.expect.format, `${what}, expect`);
+  const expected = parseFixture(fixtureText(u.expect, o.compiled.project, what) ?? u.expect.rows, u.expect.format ?? (u.expect.fixture ? 'csv' : undefined), `${what}, expect`);
   let expectRows: Record<string, unknown>[];
   let columns: string[];
   if (expected.kind === 'sql') {
@@ -87,6 +90,16 @@ async function columnsOf(rel: Relation, x: NodeContext): Promise<readonly Column
   if (cached?.columns.length) return cached.columns;
   const fresh = (await x.conn.describe(rel.schema, rel.database)).find((r) => r.identifier.toLowerCase() === key);
   return fresh?.columns.length ? fresh.columns : undefined;
+}
+
+/** dbt's `fixture: name`: the rows live in <test-path>/fixtures/name.csv (or .sql for format sql). */
+function fixtureText(f: { fixture?: string | undefined; format?: string | undefined }, project: LoadedProject, what: string): string | undefined {
+  if (!f.fixture) return undefined;
+  const ext = (f.format ?? 'csv').toLowerCase() === 'sql' ? 'sql' : 'csv';
+  const tried = project.config.testPaths.map((t) => join(t, 'fixtures', `${f.fixture}.${ext}`));
+  const found = tried.find((rel) => existsSync(join(project.dir, rel)));
+  if (!found) throw new Error(`${what}: fixture "${f.fixture}" not found; looked for ${tried.join(', ')}`);
+  return readFileSync(join(project.dir, found), 'utf8');
 }
 
 function declaredTypes(columns: Record<string, { dataType?: string | undefined }>): Record<string, string | undefined> {
