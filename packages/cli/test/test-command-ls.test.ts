@@ -27,6 +27,7 @@ unit_tests:
 };
 
 describe('sm ls for orchestrators', () => {
+  // The key set and order are those dbt-core 1.11.16 `dbt ls --output json` printed for a model.
   it('--output json has a stable key set per node (the keys dbt ls prints)', async () => {
     const dir = writeProject(files);
     const r = await sm('ls', '--project-dir', dir, '--output', 'json', '--resource-type', 'model', 'seed', 'snapshot');
@@ -51,6 +52,9 @@ describe('sm ls for orchestrators', () => {
     expect((await sm('ls', '--project-dir', dir, '--output', 'name')).out.split('\n').sort()).toEqual(['dim_users', 'paid_flag', 'raw.users', 'stg_users', 'unique_dim_users_id']);
     expect((await sm('ls', '--project-dir', dir, '--output', 'path', '-s', 'tag:daily')).out).toBe('models/staging/stg_users.sql');
     expect((await sm('ls', '--project-dir', dir, '--output', 'name', '-s', 'test_type:unit')).out).toBe('paid_flag');
+    // paid_flag stays: its fqn (demo.dim_users.paid_flag) starts with dim_users, which dbt's fqn method matches too.
+    expect((await sm('ls', '--project-dir', dir, '--output', 'name', '-s', 'dim_users', '--indirect-selection', 'empty')).out.split('\n').sort()).toEqual(['dim_users', 'paid_flag']);
+    expect((await sm('ls', '--project-dir', dir, '--output', 'name', '-s', 'dim_users')).out.split('\n').sort()).toEqual(['dim_users', 'paid_flag', 'unique_dim_users_id']);
   });
 
   it('sm test runs unit tests with no warehouse data and prints a readable diff', async () => {

@@ -13,7 +13,7 @@ import { RenderCache } from './render/render-cache.ts';
 import type { EventSink, NodeResult } from './run/events.ts';
 import { redact } from './run/redact.ts';
 import { runNodes } from './run/runner.ts';
-import { selectNodes, type SelectionState } from './select/select.ts';
+import { selectNodes, type IndirectSelection, type SelectionState } from './select/select.ts';
 import type { GraphNode, ResourceType } from './types.ts';
 import { readSelectors } from './select/selectors-file.ts';
 import { testColumnDiagnostics } from './project/test-nodes.ts';
@@ -34,6 +34,8 @@ export interface InvocationOptions extends LoadOptions {
   fullRefresh?: boolean | undefined;
   failFast?: boolean | undefined;
   storeFailures?: boolean | undefined;
+  /** dbt's `--indirect-selection` for tests of selected nodes. Default `eager`. */
+  indirectSelection?: IndirectSelection | undefined;
   /** Directory with an earlier manifest.json/run_results.json, for `state:` and `result:` selectors. */
   state?: string | undefined;
   /** Restrict to these resource types (e.g. `sm ls --resource-type model`). */
@@ -117,6 +119,7 @@ export async function compile(opts: InvocationOptions, command: Command = 'compi
     state,
     selectors,
     indirectTests: command === 'test' || command === 'build' || command === 'ls' || command === 'compile',
+    indirectSelection: opts.indirectSelection,
   });
   const selected = topoOrder(graph, chosen);
   const columnDiags = columnCheck ? testColumnDiagnostics(compiled.nodes, selected, columnCheck) : [];

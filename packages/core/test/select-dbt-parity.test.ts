@@ -93,6 +93,25 @@ describe('selection matches dbt on a Streamify-shaped project', () => {
   });
 });
 
+describe('--indirect-selection modes, as dbt answers them', () => {
+  const DBT_INDIRECT: [string[], 'cautious' | 'buildable' | 'empty', string[]][] = [
+    [['fact_streams+1'], 'cautious', ['assert_wide_equals_fact', 'fact_streams', 'relationships_fact_streams_user_id__user_id__ref_dim_users_', 'wide_streams']],
+    [['1+fact_streams'], 'cautious', ['accepted_values_dim_users_level__free__paid', 'dim_locations', 'dim_songs', 'dim_users', 'dim_users_unions_both', 'fact_streams', 'not_null_dim_users_user_id', 'relationships_fact_streams_user_id__user_id__ref_dim_users_', 'stg_listen_events', 'unique_dim_songs_song_id', 'unique_dim_users_user_id']],
+    [['+fact_streams'], 'buildable', ['accepted_values_dim_users_level__free__paid', 'dim_locations', 'dim_songs', 'dim_users', 'dim_users_unions_both', 'fact_streams', 'not_null_dim_users_user_id', 'raw.listen_events', 'raw.page_view_events', 'relationships_fact_streams_user_id__user_id__ref_dim_users_', 'source_not_null_raw_page_view_events_ts', 'state_codes', 'stg_listen_events', 'stg_page_view_events', 'unique_dim_songs_song_id', 'unique_dim_users_user_id']],
+    [['dim_users', 'fact_streams'], 'buildable', ['accepted_values_dim_users_level__free__paid', 'dim_users', 'dim_users_unions_both', 'fact_streams', 'not_null_dim_users_user_id', 'relationships_fact_streams_user_id__user_id__ref_dim_users_', 'unique_dim_users_user_id']],
+    [['dim_users+'], 'empty', ['accepted_values_dim_users_level__free__paid', 'assert_wide_equals_fact', 'dim_users', 'dim_users_unions_both', 'fact_streams', 'not_null_dim_users_user_id', 'relationships_fact_streams_user_id__user_id__ref_dim_users_', 'unique_dim_users_user_id', 'wide_streams']],
+    [['1+fact_streams'], 'buildable', ['accepted_values_dim_users_level__free__paid', 'dim_locations', 'dim_songs', 'dim_users', 'dim_users_unions_both', 'fact_streams', 'not_null_dim_users_user_id', 'relationships_fact_streams_user_id__user_id__ref_dim_users_', 'stg_listen_events', 'unique_dim_songs_song_id', 'unique_dim_users_user_id']],
+  ];
+  it.each(DBT_INDIRECT)('-s %j --indirect-selection %s', async (select, mode, expected) => {
+    expect(await ls(dir, { select, indirectSelection: mode })).toEqual(expected);
+  });
+
+  it('cautious leaves out a test with an unselected parent that eager takes', async () => {
+    expect(await ls(dir, { select: ['wide_streams'], indirectSelection: 'cautious' })).toEqual(['wide_streams']);
+    expect(await ls(dir, { select: ['wide_streams'] })).toEqual(['assert_wide_equals_fact', 'wide_streams']);
+  });
+});
+
 describe('state:modified against an earlier manifest, as dbt answers it', () => {
   const DBT_STATE: [string, string[]][] = [
     ['state:modified', ['dim_new', 'dim_songs', 'unique_dim_songs_song_id']],

@@ -21,6 +21,7 @@ interface CommonFlags {
   fullRefresh?: boolean;
   failFast?: boolean;
   storeFailures?: boolean;
+  indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty';
 }
 
 export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptions {
@@ -40,6 +41,7 @@ export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptio
     fullRefresh: flags.fullRefresh,
     failFast: flags.failFast,
     storeFailures: flags.storeFailures,
+    indirectSelection: flags.indirectSelection,
     signal: ctx.signal,
   };
 }
@@ -53,7 +55,7 @@ function runCommand(program: Command, ctx: CliContext, name: 'run' | 'seed' | 't
     .option('--threads <n>', 'how many nodes at once (default: the target\'s threads)')
     .option('--fail-fast', 'stop at the first failure')
     .option('--full-refresh', 'rebuild incremental models (and reload seeds) from scratch');
-  if (name === 'test' || name === 'build') cmd.option('--store-failures', 'store the failing rows of every test in a table');
+  if (name === 'test' || name === 'build') cmd.option('--store-failures', 'store the failing rows of every test in a table').addOption(indirectSelectionOption());
   if (name === 'run' || name === 'build') cmd.option('--watch', 'after the run, rebuild what a saved file changes and its descendants, until Ctrl-C');
   cmd.action(async (flags: CommonFlags & { watch?: boolean }) => {
     const reporter = ctx.reporter(flags.logFormat);
@@ -94,6 +96,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
   selectionOptions(commonOptions(program.command('ls').alias('list').description('list the selected nodes')))
     .addOption(new Option('--output <format>', 'name, path, json or selector').choices(['name', 'path', 'json', 'selector']).default('selector'))
     .option('--resource-type <type...>', 'only these resource types')
+    .addOption(indirectSelectionOption())
     .action(async (flags: CommonFlags & { output: string; resourceType?: string[] }) => {
       const inv = invocation(flags, ctx);
       const c = await compile({ ...inv, resourceTypes: flags.resourceType as InvocationOptions['resourceTypes'] }, 'ls');
@@ -174,6 +177,11 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
         ctx.exitCode = EXIT.failed;
       }
     });
+}
+
+/** dbt's --indirect-selection: which tests of the selected nodes join the selection. */
+function indirectSelectionOption(): Option {
+  return new Option('--indirect-selection <mode>', 'tests of selected nodes: eager (any parent selected), cautious (all), buildable (all selected or upstream), empty').choices(['eager', 'cautious', 'buildable', 'empty']);
 }
 
 function findRunResults(dir: string): string | undefined {

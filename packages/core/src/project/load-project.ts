@@ -83,7 +83,8 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
     packageName: config.name,
     originalFilePath: u.file,
     path: u.file,
-    fqn: [config.name, u.model, u.name],
+    // As dbt: the tested model's fqn, then the test's name.
+    fqn: [...(models.find((m) => m.name === u.model)?.fqn ?? [config.name, u.model]), u.name],
     description: u.description,
     tags: Array.isArray(u.config.tags) ? u.config.tags.map(String) : [],
     meta: {},

@@ -21,6 +21,8 @@ export type SelectorSpec =
   | { kind: 'union' | 'intersection'; items: SelectorSpec[] }
   | { kind: 'difference'; include: SelectorSpec; exclude: SelectorSpec };
 
+export type IndirectSelection = 'eager' | 'cautious' | 'buildable' | 'empty';
+
 export interface SelectOptions {
   select?: readonly string[] | undefined;
   exclude?: readonly string[] | undefined;
@@ -31,6 +33,12 @@ export interface SelectOptions {
    * tests) of what it selects, even when a test has other, unselected parents. Default true.
    */
   indirectTests?: boolean;
+  /**
+   * dbt's `--indirect-selection`: `eager` (default) adds a test when any parent is selected,
+   * `cautious` only when all are, `buildable` when each parent is selected or upstream of the
+   * selection, `empty` never. `indirectTests: false` means `empty`.
+   */
+  indirectSelection?: IndirectSelection | undefined;
   state?: SelectionState | undefined;
   /** Named selectors from selectors.yml, used by `selector:<name>` and `--selector`. */
   selectors?: ReadonlyMap<string, SelectorSpec>;
@@ -63,8 +71,14 @@ function splitExprs(list: readonly string[] | undefined): string[] {
 /** A CLI-style expression: space-separated union of comma-separated intersections. */
 function evalExpr(expr: string, graph: Dag, nodes: ReadonlyMap<string, GraphNode>, opts: SelectOptions): Set<string> {
   const out = new Set<string>();
-  for (const item of expr.split(/\s+/).filter(Boolean)) for (const id of evalIntersection(item, graph, nodes, opts)) out.add(id);
-  return out;
+  const items = expr.split(/\s+/).filter(Boolean);
+  for (const item of items) for (const id of evalIntersection(item, graph, nodes, opts)) out.add(id);
+  // A union may now hold every parent of a test that no single part held (cautious, buildable).
+  return items.length > 1 && modeOf(opts) !== 'eager' ? withTests(out, graph, nodes, opts) : out;
+}
+
+function modeOf(opts: SelectOptions): IndirectSelection {
+  return opts.indirectTests === false ? 'empty' : (opts.indirectSelection ?? 'eager');
 }
 
 function evalIntersection(expr: string, graph: Dag, nodes: ReadonlyMap<string, GraphNode>, opts: SelectOptions): Set<string> {
@@ -78,14 +92,26 @@ function evalIntersection(expr: string, graph: Dag, nodes: ReadonlyMap<string, G
   return acc ?? new Set();
 }
 
-/** Eager indirect selection: add the tests directly downstream of anything selected. */
+/** Indirect selection: add the tests directly downstream of what is selected, as the mode allows. */
 function withTests(sel: Set<string>, graph: Dag, nodes: ReadonlyMap<string, GraphNode>, opts: SelectOptions): Set<string> {
-  if (opts.indirectTests === false) return sel;
+  const mode = modeOf(opts);
+  if (mode === 'empty') return sel;
   const out = new Set(sel);
+  let upstream: Set<string> | undefined;
+  const ok = (test: string): boolean => {
+    if (mode === 'eager') return true;
+    const parents = graph.predecessors(test) ?? [];
+    if (mode === 'cautious') return parents.every((p: string) => sel.has(p));
+    if (!upstream) {
+      upstream = new Set(sel);
+      for (const id of sel) for (const a of ancestors(graph, id)) upstream.add(a);
+    }
+    return parents.every((p: string) => upstream!.has(p));
+  };
   for (const id of sel) {
     for (const c of graph.successors(id) ?? []) {
       const t = nodes.get(c)?.resourceType;
-      if (t === 'test' || t === 'unit_test') out.add(c);
+      if ((t === 'test' || t === 'unit_test') && !out.has(c) && ok(c)) out.add(c);
     }
   }
   return out;
