@@ -382,7 +382,9 @@ function parseArgs(argv: string[]): { out: string; opts: GenOptions } {
   if (!out || !Number.isInteger(models)) {
     throw new Error('usage: node bench/src/gen-project.ts --models N --out DIR [--seed S]');
   }
-  return { out, opts: { models, seed: Number(get('--seed') ?? 1) } };
+  const seed = Number(get('--seed') ?? 1);
+  if (!Number.isInteger(seed) || seed < 0) throw new Error(`gen-project: --seed must be a whole number, got ${get('--seed')}`);
+  return { out, opts: { models, seed } };
 }
 
 if (import.meta.main) {

@@ -9,7 +9,7 @@ import { streamifyScenario } from './scenario-streamify.ts';
 import { BENCH_DIR, findDbtCore, findDbtFusion, findSm, type Tool } from './tools.ts';
 
 /**
- * `pnpm bench [--quick] [--only compile,overhead,streamify] [--tools sm,dbt-core,dbt-fusion] [--out FILE]`: runs each scenario, prints
+ * `pnpm bench [--quick] [--only compile,overhead,streamify] [--tools sm,dbt-core,dbt-fusion] [--sizes 1000,10000] [--out FILE]`: runs each scenario, prints
  * figures and ratios, writes bench/out/results.json. Every ratio compares two measurements
  * of this same invocation; a tool that is missing is reported as "not run", never as a figure.
  */
@@ -17,7 +17,10 @@ async function main(argv: string[]): Promise<number> {
   const quick = argv.includes('--quick');
   const onlyAt = argv.indexOf('--only');
   const only = onlyAt >= 0 ? new Set(argv[onlyAt + 1]?.split(',')) : undefined;
-  const cfg = benchConfig(quick);
+  const sizesAt = argv.indexOf('--sizes');
+  const base = benchConfig(quick);
+  const cfg = sizesAt >= 0 ? { ...base, compileSizes: argv[sizesAt + 1].split(',').map(Number) } : base;
+  if (cfg.compileSizes.some((n) => !Number.isInteger(n) || n < 3)) throw new Error('--sizes takes model counts >= 3, e.g. --sizes 1000,10000');
   mkdirSync(cfg.workDir, { recursive: true });
   const log = (line: string) => console.log(line);
 
