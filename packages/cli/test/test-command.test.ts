@@ -104,6 +104,18 @@ describe('sm test and sm build with data tests', () => {
     expect(await query(dir, 'select count(*)::int as n from main_dbt_test__audit.unique_dim_users_user_id')).toEqual([{ n: 0 }]);
   });
 
+  it('--log-format json says where --store-failures put the failing rows, and null for tests that stored nothing', async () => {
+    const dir = project();
+    expect((await sm('build', '--project-dir', dir, '--exclude', 'unique_dim_users_user_id')).code).toBe(0);
+    const r = await sm('test', '--project-dir', dir, '--store-failures', '--log-format', 'json');
+    expect(r.code).toBe(1);
+    const byName = Object.fromEntries(finished(r.out).map((e) => [e.name, e]));
+    expect(byName.unique_dim_users_user_id).toMatchObject({ status: 'fail', failures: 2, stored_failures_in: '"main_dbt_test__audit"."unique_dim_users_user_id"' });
+    expect(byName.not_null_dim_users_user_id).toMatchObject({ status: 'pass' });
+    const plain = await sm('test', '--project-dir', dir, '--log-format', 'json');
+    expect(finished(plain.out).find((e) => e.name === 'unique_dim_users_user_id')).toMatchObject({ status: 'fail', stored_failures_in: null });
+  });
+
   it('store_failures_as: view, where and limit are honoured', async () => {
     const dir = project(`{store_failures_as: view, where: "level = 'paid'"}`);
     expect((await sm('build', '--project-dir', dir, '--exclude', 'unique_dim_users_user_id')).code).toBe(0);

@@ -28,6 +28,8 @@ export class JsonReporter implements Reporter {
         message: r.message,
         compiled_path: r.compiledPath ?? null,
         relation_name: r.relationName ?? null,
+        // Where --store-failures / store_failures put the failing rows, as the terminal summary says.
+        stored_failures_in: r.storedFailuresIn ?? null,
       });
     } else if (e.type === 'node_start') {
       this.#emit('node_started', { unique_id: e.uniqueId, name: e.name, resource_type: e.resourceType, index: e.index, total: e.total });
