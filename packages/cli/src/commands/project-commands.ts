@@ -4,7 +4,9 @@ import { Option, type Command } from 'commander';
 import { compile, execute, parseVarsArg, type Compilation, type InvocationOptions } from '@sm/core';
 import { builtinAdapters } from '../adapters.ts';
 import { commonOptions, EXIT, selectionOptions, type CliContext } from '../main.ts';
+import { renderInline } from '../inline-sql.ts';
 import { renderTable } from '../table.ts';
+import { usage } from '../usage-error.ts';
 import { watchProject } from '../watch/watch-project.ts';
 
 interface CommonFlags {
@@ -46,10 +48,6 @@ export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptio
   };
 }
 
-function usage(message: string): Error {
-  return Object.assign(new Error(message), { kind: 'SmProjectError', diagnostics: [{ code: 'SM_USAGE', severity: 'error', message }] });
-}
-
 function runCommand(program: Command, ctx: CliContext, name: 'run' | 'seed' | 'test' | 'build' | 'snapshot', description: string): void {
   const cmd = selectionOptions(commonOptions(program.command(name).description(description)))
     .option('--threads <n>', 'how many nodes at once (default: the target\'s threads)')
@@ -86,7 +84,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       const warnings = c.diagnostics.filter((d) => d.severity === 'warning');
       if (warnings.length) reporter.onDiagnostics?.(warnings);
       if (flags.inline) {
-        reporter.onOutput?.(c.renderer.env.renderString(flags.inline, {}));
+        reporter.onOutput?.(renderInline(c, flags.inline));
         return;
       }
       const models = c.selected.filter((id) => c.compiled.nodes.get(id)!.resourceType === 'model').length;
@@ -117,7 +115,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       const inv = invocation({ ...flags, select: undefined }, ctx);
       const c = await compile(inv, 'show');
       let sql: string;
-      if (flags.inline) sql = c.renderer.env.renderString(flags.inline, {});
+      if (flags.inline) sql = renderInline(c, flags.inline);
       else {
         const node = [...c.compiled.nodes.values()].find((n) => n.name === name && n.resourceType !== 'test');
         if (!node) throw usage(`No model, seed or source named "${name}". Try: sm ls --output name`);

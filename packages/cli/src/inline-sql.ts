@@ -1,0 +1,30 @@
+import { injectCtes, rewriteJinjaSyntax, type Compilation } from '@sm/core';
+import { usage } from './usage-error.ts';
+
+/**
+ * Render `--inline` text in the project's context, with the same Jinja a model file may use
+ * (`{% set ns.x = ... %}` and the other rewrites the loader applies). A ref to an ephemeral
+ * model becomes a CTE, as in a model; a template error or a ref to nothing is a usage error.
+ */
+export function renderInline(c: Compilation, text: string): string {
+  let sql: string;
+  try {
+    sql = c.renderer.env.renderString(rewriteJinjaSyntax(text), {}).trim();
+  } catch (e) {
+    // nunjucks prefixes its messages with where it was (no file here) and the error's class.
+    const msg = (e instanceof Error ? e.message : String(e)).replace(/^(?:\(unknown path\)\s*|Template render error:\s*|Error:\s*)+/, '').trim();
+    throw usage(`--inline does not render: ${msg}`, 'Fix the Jinja in the --inline text; it accepts what a model file accepts.');
+  }
+  const missing = [...new Set([...sql.matchAll(/__sm_missing_ref__([A-Za-z0-9_]+)/g)].map((m) => m[1]!))];
+  if (missing.length) {
+    throw usage(`--inline refers to ${missing.map((m) => `"${m}"`).join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not a model, seed or snapshot`, 'List what exists with: sm ls --output name');
+  }
+  const ctes = [...new Set([...sql.matchAll(/__sm_cte__([A-Za-z0-9_]+)/g)].map((m) => m[1]!))];
+  if (!ctes.length) return sql;
+  const bodies: [string, string][] = [];
+  for (const name of ctes) {
+    const n = [...c.compiled.nodes.values()].find((x) => x.resourceType === 'model' && x.name === name);
+    if (n && 'compiledCode' in n && n.compiledCode !== undefined) bodies.push([`__sm_cte__${name}`, n.compiledCode]);
+  }
+  return injectCtes(sql, bodies);
+}
