@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '../../core/test/fixture.ts';
@@ -94,6 +94,39 @@ describe('sm run --watch', () => {
       const code = await w.stop();
       // 130: ended by Ctrl-C, after closing the watcher and the warehouse.
       expect(code, w.stderr()).toBe(130);
+    }
+  });
+
+  it('compiles once per save: the run\'s own compile, so it checks what sm run checks; a new model runs alone; a non-project file compiles nothing', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'models/base.sql': 'select 1 as id',
+      'models/top.sql': "{{ config(materialized='table') }}select id from {{ ref('base') }}",
+      // A test on a column top does not have: sm test refuses to compile it, sm run does not care.
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: top\n    columns:\n      - name: missing_col\n        tests: [not_null]\n',
+      'README.md': 'notes\n',
+    });
+    const manifestId = () => (JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as { metadata: { invocation_id: string } }).metadata.invocation_id;
+    const runResultsId = () => (JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { metadata: { invocation_id: string } }).metadata.invocation_id;
+    const w = startWatch(dir);
+    try {
+      await w.cycle(1);
+      expect(w.linesOf(1).filter((l) => l.event === 'diagnostic' && l.severity === 'error'), w.stderr()).toEqual([]);
+      expect(ran(w.linesOf(1))).toEqual(['base', 'top']);
+
+      writeFileSync(join(dir, 'models/extra.sql'), "select * from {{ ref('base') }}");
+      await w.cycle(2);
+      expect(ran(w.linesOf(2))).toEqual(['extra']);
+      // The manifest on disk is the one the run compiled: no second compile after it.
+      expect(manifestId()).toBe(runResultsId());
+
+      const before = manifestId();
+      writeFileSync(join(dir, 'README.md'), 'more notes\n');
+      await w.cycle(3);
+      expect(w.linesOf(3).some((l) => l.event === 'output' && String(l.text).includes('nothing to run'))).toBe(true);
+      expect(manifestId()).toBe(before);
+    } finally {
+      expect(await w.stop(), w.stderr()).toBe(130);
     }
   });
 });

@@ -1,6 +1,7 @@
-import { relative, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { compile, execute, isSmProjectError, type GraphNode, type InvocationOptions, type RunOutcome } from '@sm/core';
+import { execute, isSmProjectError, type Compilation, type InvocationOptions, type RunOutcome } from '@sm/core';
 import type { Reporter } from '../reporters/reporter.ts';
 
 export interface WatchOptions {
@@ -18,7 +19,7 @@ export interface WatchOptions {
 export interface WatchCycle {
   /** Project-relative files that changed; empty for the first run. */
   changed: string[];
-  /** Node ids the cycle chose to run from (before `+`), or undefined for the full selection. */
+  /** What the cycle ran from (before `+`): node ids, or `path:` for a file no earlier compile knew; undefined for the full selection. */
   roots: string[] | undefined;
   outcome?: RunOutcome | undefined;
   /** Set when the project did not compile: the run was not attempted. */
@@ -29,10 +30,11 @@ export interface WatchCycle {
 const IGNORED = /(^|[/\\])(target|logs|lake|node_modules|dbt_packages|\.git|\.sm)([/\\]|$)|(^|[/\\])\.[^/\\]/;
 
 /**
- * `sm run --watch` / `sm build --watch`: run the selection once, then on every save recompile
- * (the render cache re-renders only changed files) and run the changed nodes and their
- * descendants. A project that does not compile is reported and the watcher keeps going.
- * Runs never overlap: changes during a run are gathered for the next one.
+ * `sm run --watch` / `sm build --watch`: run the selection once, then on every save run the
+ * changed nodes and their descendants. Which nodes a saved file holds is read from the last
+ * compile that succeeded, so each save compiles once, inside the run (the render cache
+ * re-renders only changed files). A project that does not compile is reported and the watcher
+ * keeps going. Runs never overlap: changes during a run are gathered for the next one.
  */
 export async function watchProject(o: WatchOptions): Promise<void> {
   const dir = o.inv.projectDir;
@@ -40,6 +42,8 @@ export async function watchProject(o: WatchOptions): Promise<void> {
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
+  // The project as last compiled without errors: maps saved files to the nodes they define.
+  let last: Compilation | undefined;
 
   const announce = () => {
     if (!o.signal.aborted) o.reporter.onOutput?.('Watching for changes (Ctrl-C to stop)…');
@@ -47,16 +51,16 @@ export async function watchProject(o: WatchOptions): Promise<void> {
   const cycle = async (changed: string[]): Promise<void> => {
     let roots: string[] | undefined;
     try {
-      const c = await compile(o.inv, 'compile');
-      roots = changed.length ? rootsFor(changed, [...c.compiled.nodes.values()]) : undefined;
+      roots = changed.length && last ? rootsFor(changed, last) : undefined;
       if (roots && !roots.length) {
         o.reporter.onOutput?.(`Changed ${changed.join(', ')}: no node reads ${changed.length === 1 ? 'it' : 'them'}; nothing to run.`);
         o.onCycle?.({ changed, roots });
         return;
       }
       const select = roots ? narrow(o.inv.select, roots) : o.inv.select;
-      if (changed.length) o.reporter.onOutput?.(`Changed ${changed.join(', ')}: running ${roots ? roots.map((r) => r.split('.').pop()).join(', ') : 'everything selected'} and what depends on it`);
+      if (changed.length) o.reporter.onOutput?.(`Changed ${changed.join(', ')}: running ${roots ? roots.map((r) => (r.startsWith('path:') ? r.slice(5) : r.split('.').pop())).join(', ') : 'everything selected'} and what depends on it`);
       const outcome = await execute({ ...o.inv, select }, o.command);
+      last = outcome.compilation;
       o.onCycle?.({ changed, roots, outcome });
     } catch (e) {
       if (isSmProjectError(e)) o.reporter.onDiagnostics?.(e.diagnostics);
@@ -111,12 +115,18 @@ export async function watchProject(o: WatchOptions): Promise<void> {
 
 /**
  * Nodes to rebuild for the changed files: the nodes defined in them, and for a schema YAML the
- * nodes it documents. A change to anything else that compiles into every node (macros, the
- * project file, profiles) means everything selected: undefined.
+ * nodes it documents. A new file under a model, seed, snapshot or test folder runs from its
+ * path. A deleted file, or a change to anything else that compiles into every node (macros,
+ * the project file, profiles, a new YAML), means everything selected: undefined.
  */
-function rootsFor(changed: readonly string[], nodes: readonly GraphNode[]): string[] | undefined {
+function rootsFor(changed: readonly string[], c: Compilation): string[] | undefined {
+  const nodes = [...c.compiled.nodes.values()];
+  const cfg = c.project.config;
+  const nodeFolders = [...cfg.modelPaths, ...cfg.seedPaths, ...cfg.snapshotPaths, ...cfg.testPaths].map((p) => `${p.replace(/\/+$/, '')}/`);
   const roots = new Set<string>();
   for (const file of changed) {
+    // A deleted file changes what the rest compiles to: run everything selected, as after a macro change.
+    if (!existsSync(join(c.project.dir, file))) return undefined;
     const defined = nodes.filter((n) => n.resourceType !== 'test' && n.resourceType !== 'unit_test' && (n.originalFilePath === file || n.patchPath === file));
     if (defined.length) {
       for (const n of defined) roots.add(n.uniqueId);
@@ -128,6 +138,11 @@ function rootsFor(changed: readonly string[], nodes: readonly GraphNode[]): stri
       for (const t of tests) for (const p of t.dependsOn.nodes) roots.add(p);
       continue;
     }
+    // Not in the last compile: a new model, seed or test file runs from its path.
+    if (/\.(sql|csv|py)$/.test(file) && nodeFolders.some((f) => file.startsWith(f))) {
+      roots.add(`path:${file}`);
+      continue;
+    }
     if (/\.(sql|csv|ya?ml|py)$/.test(file)) return undefined;
   }
   return [...roots].sort();
@@ -135,7 +150,7 @@ function rootsFor(changed: readonly string[], nodes: readonly GraphNode[]): stri
 
 /** The changed nodes and their descendants, kept within what the user selected. */
 function narrow(select: readonly string[] | undefined, roots: readonly string[]): string[] {
-  const changed = roots.map((id) => `unique_id:${id}+`);
+  const changed = roots.map((r) => (r.startsWith('path:') ? `${r}+` : `unique_id:${r}+`));
   if (!select?.length) return changed;
   // Intersections: every changed root+ with every user selector.
   return changed.flatMap((c) => select.map((s) => `${c},${s}`));
