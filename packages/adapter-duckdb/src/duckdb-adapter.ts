@@ -4,6 +4,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { Adapter, AdapterSession, Capabilities, Connection, ConnectOptions, TargetConfig } from '@sm/core';
 import { DuckDbConnection } from './duckdb-connection.ts';
 import { DuckDbDialect } from './duckdb-dialect.ts';
+import { openError } from './open-error.ts';
 
 /**
  * DuckDB allows one writing process per file and resolves concurrent writers inside a process
@@ -69,7 +70,12 @@ export function createDuckDbAdapter(): Adapter {
       const path = resolveDuckDbPath(target, options.projectDir);
       if (path !== ':memory:' && !path.startsWith('md:')) mkdirSync(dirname(path), { recursive: true });
       const settings: Record<string, string> = { ...((target as DuckDbTargetConfig).settings ?? {}) };
-      const instance = await DuckDBInstance.create(path, settings);
+      let instance: DuckDBInstance;
+      try {
+        instance = await DuckDBInstance.create(path, settings);
+      } catch (e) {
+        throw openError(e, path, target.name) ?? e;
+      }
       const session = new DuckDbSession(instance);
       const exts = (target as DuckDbTargetConfig).extensions ?? [];
       if (exts.length) {

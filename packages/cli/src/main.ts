@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
-import { isSmProjectError, SM_VERSION } from '@sm/core';
+import { SM_VERSION } from '@sm/core';
+import { configError } from './config-error.ts';
 import { registerProjectCommands } from './commands/project-commands.ts';
 import { registerIngestCommands } from './commands/ingest-commands.ts';
 import { registerDocsCommands } from './commands/docs-commands.ts';
@@ -52,8 +53,9 @@ export async function main(argv: string[], output: Output = processOutput): Prom
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
       return EXIT.usage;
     }
-    if (isSmProjectError(e)) {
-      ctx.reporter(formatOf(argv)).onDiagnostics?.(e.diagnostics);
+    const config = configError(e);
+    if (config) {
+      ctx.reporter(formatOf(argv)).onDiagnostics?.(config.diagnostics);
       return EXIT.usage;
     }
     ctx.reporter(formatOf(argv)).onError?.(`Unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);

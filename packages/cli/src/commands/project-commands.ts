@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import { compile, execute, parseVarsArg, type Compilation, type InvocationOptions } from '@sm/core';
 import { builtinAdapters } from '../adapters.ts';
 import { commonOptions, EXIT, selectionOptions, type CliContext } from '../main.ts';
+import { configError } from '../config-error.ts';
 import { renderInline } from '../inline-sql.ts';
 import { renderTable } from '../table.ts';
 import { usage } from '../usage-error.ts';
@@ -171,6 +172,9 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
         await session.close();
         ctx.output.out(`connection: OK (${JSON.stringify(r.rows[0], (_k, v) => (typeof v === 'bigint' ? Number(v) : v))})`);
       } catch (e) {
+        // A profile that cannot work (missing field, unreadable database file) is a usage error: exit 2.
+        const config = configError(e, { file: join(c.project.dir, c.project.targetSource), profile: c.project.config.profile, target: t.name });
+        if (config) throw config;
         ctx.output.out(`connection: FAILED: ${(e as Error).message}`);
         ctx.exitCode = EXIT.failed;
       }

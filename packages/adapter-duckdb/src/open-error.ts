@@ -1,0 +1,28 @@
+import { SmProjectError } from '@sm/core';
+
+/**
+ * DuckDB's error on opening a database file, as a project error (exit 2) when the file itself is
+ * the problem: not a DuckDB database, written by an incompatible DuckDB version, or locked by
+ * another process. Names the file, says what is wrong and what to do. Anything else: undefined.
+ */
+export function openError(e: unknown, path: string, targetName: string): SmProjectError | undefined {
+  const raw = e instanceof Error ? e.message : String(e);
+  const detail = raw.replace(/^IO Error:\s*/, '').split('\n')[0]!.trim();
+  const fix = `Delete ${path} and run again (sm builds it anew; data landed with sm ingest load must be landed again), or point \`path:\` of target "${targetName}" in profiles.yml at another file.`;
+  let message: string | undefined;
+  let hint = fix;
+  if (/not a valid DuckDB database file/i.test(raw)) {
+    message = `${path} is not a DuckDB database file, so target "${targetName}" cannot open it`;
+  } else if (/database file with version number|created with a newer version|created with an older version|storage version/i.test(raw)) {
+    const made = /created with DuckDB version ([^\n]+?)\.?\n/i.exec(raw)?.[1] ?? /created with (a (?:newer|older) version of DuckDB)/i.exec(raw)?.[1];
+    message = `${path} was written by a DuckDB version this sm cannot read${made ? ` (${made})` : ''}: ${detail}`;
+    hint = `${fix} To keep its data, open it with the DuckDB that wrote it and EXPORT DATABASE, then IMPORT DATABASE into a new file.`;
+  } else if (/Corrupt database file|checksum/i.test(raw)) {
+    message = `${path} is damaged (${detail}), so target "${targetName}" cannot open it`;
+  } else if (/Could not set lock on file/i.test(raw)) {
+    const holder = /Conflicting lock is held in (.+?)(?:\. See also|$)/m.exec(raw)?.[1];
+    message = `${path} is in use by another process${holder ? ` (${holder})` : ''}; DuckDB lets one process write a database file at a time`;
+    hint = 'Wait for the other sm (or DuckDB) process to finish, or stop it, then run again.';
+  }
+  return message ? new SmProjectError([{ code: 'SM_DATABASE_UNUSABLE', severity: 'error', message, hint, cause: e }]) : undefined;
+}
