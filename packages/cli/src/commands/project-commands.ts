@@ -6,7 +6,7 @@ import { builtinAdapters } from '../adapters.ts';
 import { commonOptions, EXIT, selectionOptions, type CliContext } from '../main.ts';
 import { configError } from '../config-error.ts';
 import { renderInline } from '../inline-sql.ts';
-import { renderTable } from '../table.ts';
+import { renderTable, showAsTextSql } from '../table.ts';
 import { usage } from '../usage-error.ts';
 import { watchProject } from '../watch/watch-project.ts';
 
@@ -126,10 +126,16 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       const session = await c.adapter.connect(c.project.target, { projectDir: c.project.dir });
       try {
         const conn = await session.acquire();
-        const res = await conn.execute(`select * from (\n${sql}\n) sm_show limit ${limit}`);
+        if (flags.logFormat === 'json') {
+          const res = await conn.execute(`select * from (\n${sql}\n) sm_show limit ${limit}`);
+          ctx.output.out(JSON.stringify(res.rows, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)));
+        } else {
+          // The warehouse's own text for each value (2026-11-23 10:00:00, 1.50, 03:00:00), not the driver's JavaScript values.
+          const probe = await conn.execute(`select * from (\n${sql}\n) sm_show limit 0`);
+          const res = await conn.execute(showAsTextSql(c.adapter.dialect, probe.columns, sql, limit));
+          ctx.output.out(renderTable(probe.columns, res.rows));
+        }
         session.release(conn);
-        if (flags.logFormat === 'json') ctx.output.out(JSON.stringify(res.rows, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)));
-        else ctx.output.out(renderTable(res.columns, res.rows));
       } catch (e) {
         ctx.reporter(flags.logFormat).onError?.(`Query failed: ${(e as Error).message}`);
         ctx.exitCode = EXIT.failed;
