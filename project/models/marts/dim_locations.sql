@@ -1,11 +1,43 @@
+{{
+  config(
+    materialized='incremental',
+    unique_key='location_key',
+    incremental_strategy='delete+insert'
+  )
+}}
 -- One row per (city, state, lat, lon) seen in events, with the state's name from the seed
--- (trimmed on both sides: a seed code with a stray space must not lose its listens).
--- Coordinates are rounded to the six decimals the key renders, so two readings that differ
--- only beyond them are one location, not two rows with the same key.
-with seen as (
-    select city, state, round(lat, 6) as lat, round(lon, 6) as lon from {{ ref('stg_listen_events') }}
-    union
-    select city, state, round(lat, 6) as lat, round(lon, 6) as lon from {{ ref('stg_page_view_events') }}
+-- (trimmed on both sides: a seed code with a stray space must not lose its listens), and the
+-- newest event seen there. Coordinates are rounded to the six decimals the key renders, so two
+-- readings that differ only beyond them are one location, not two rows with the same key.
+--
+-- An incremental run reads only the events since the newest one modeled, less lookback_hours,
+-- and adds them to the locations already in {{ this }}; the table is small, so every row is
+-- written again and a changed state seed reaches old locations too.
+with
+{% if is_incremental() %}
+cutoff as (select {{ lookback_start('last_event_ts') }} as ts),
+{% endif %}
+
+events as (
+    select city, state, lat, lon, event_ts from {{ ref('stg_listen_events') }}
+    {% if is_incremental() %}where event_ts >= (select ts from cutoff){% endif %}
+    union all
+    select city, state, lat, lon, event_ts from {{ ref('stg_page_view_events') }}
+    {% if is_incremental() %}where event_ts >= (select ts from cutoff){% endif %}
+),
+
+seen as (
+    select city, state, round(lat, 6) as lat, round(lon, 6) as lon, event_ts from events
+    {% if is_incremental() %}
+    union all
+    select city, state_code, lat, lon, last_event_ts from {{ this }} where location_key <> {{ unknown_key() }}
+    {% endif %}
+),
+
+locations as (
+    select city, state, lat, lon, max(event_ts) as last_event_ts
+    from seen
+    group by city, state, lat, lon
 ),
 
 -- One name per trimmed code, so a seed that repeats a code cannot fan locations out.
@@ -16,15 +48,16 @@ states as (
 )
 
 select
-    {{ surrogate_key(['seen.city', 'seen.state', num_text('seen.lat'), num_text('seen.lon')]) }} as location_key,
-    seen.city,
-    seen.state as state_code,
+    {{ surrogate_key(['l.city', 'l.state', num_text('l.lat'), num_text('l.lon')]) }} as location_key,
+    l.city,
+    l.state as state_code,
     coalesce(states.state_name, 'NA') as state_name,
-    seen.lat,
-    seen.lon
-from seen
-left join states on states.state_code = seen.state
+    l.lat,
+    l.lon,
+    l.last_event_ts
+from locations l
+left join states on states.state_code = l.state
 
 union all
 
-select {{ unknown_key() }}, 'NA', 'NA', 'NA', 0.0, 0.0
+select {{ unknown_key() }}, 'NA', 'NA', 'NA', 0.0, 0.0, null

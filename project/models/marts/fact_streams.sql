@@ -12,7 +12,7 @@ with listens as (
     select * from {{ ref('stg_listen_events') }}
     {% if is_incremental() %}
     -- Re-read a window behind the newest modeled listen so late events land too.
-    where event_ts > (select coalesce(max(event_ts), cast('1900-01-01' as timestamp)) from {{ this }}) - interval '{{ var("lookback_hours", 3) }} hours'
+    where event_ts > {{ lookback_start('event_ts') }}
     {% endif %}
 ),
 

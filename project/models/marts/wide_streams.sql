@@ -38,5 +38,5 @@ join {{ ref('dim_songs') }} s on s.song_key = f.song_key
 join {{ ref('dim_locations') }} l on l.location_key = f.location_key
 join {{ ref('dim_datetime') }} d on d.date_key = f.date_key
 {% if is_incremental() %}
-where f.event_ts > (select coalesce(max(event_ts), cast('1900-01-01' as timestamp)) from {{ this }}) - interval '{{ var("lookback_hours", 3) }} hours'
+where f.event_ts > {{ lookback_start('event_ts') }}
 {% endif %}
