@@ -1,24 +1,69 @@
-import { Graph, alg } from '@dagrejs/graphlib';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { GraphNode } from '../types.ts';
 
-export type Dag = Graph;
+/**
+ * The dependency graph: plain adjacency lists, edges from a dependency to what depends on it.
+ * Neighbour lists keep the order edges were added, so output built from them is stable.
+ */
+export class Dag {
+  readonly #preds = new Map<string, string[]>();
+  readonly #succs = new Map<string, string[]>();
+
+  setNode(id: string): void {
+    if (this.#preds.has(id)) return;
+    this.#preds.set(id, []);
+    this.#succs.set(id, []);
+  }
+
+  /** Add the edge from -> to once; both ends are added as nodes when new. */
+  setEdge(from: string, to: string): void {
+    this.setNode(from);
+    this.setNode(to);
+    const s = this.#succs.get(from)!;
+    if (s.includes(to)) return;
+    s.push(to);
+    this.#preds.get(to)!.push(from);
+  }
+
+  hasNode(id: string): boolean {
+    return this.#preds.has(id);
+  }
+
+  nodes(): string[] {
+    return [...this.#preds.keys()];
+  }
+
+  nodeCount(): number {
+    return this.#preds.size;
+  }
+
+  /** What `id` depends on; undefined when `id` is not in the graph. The array is the graph's own: do not change it. */
+  predecessors(id: string): readonly string[] | undefined {
+    return this.#preds.get(id);
+  }
+
+  /** What depends on `id`; undefined when `id` is not in the graph. The array is the graph's own: do not change it. */
+  successors(id: string): readonly string[] | undefined {
+    return this.#succs.get(id);
+  }
+}
 
 /** Edges point from a dependency to what depends on it. */
 export function buildGraph(nodes: ReadonlyMap<string, GraphNode>): { graph: Dag; diagnostics: Diagnostic[] } {
-  const graph = new Graph({ directed: true });
+  const graph = new Dag();
   for (const id of nodes.keys()) graph.setNode(id);
   for (const n of nodes.values()) {
-    for (const dep of n.dependsOn.nodes) if (nodes.has(dep) && dep !== n.uniqueId) graph.setEdge(dep, n.uniqueId);
+    for (const dep of n.dependsOn.nodes) if (dep !== n.uniqueId && nodes.has(dep)) graph.setEdge(dep, n.uniqueId);
   }
   const diagnostics: Diagnostic[] = [];
-  // Self-references and longer cycles alike: tarjan finds every strongly connected component.
   for (const n of nodes.values()) {
     if (n.dependsOn.nodes.includes(n.uniqueId)) {
       diagnostics.push(diag('SM_CYCLE', `Cycle: ${n.name} refers to itself`, { file: n.originalFilePath }, { nodeId: n.uniqueId, hint: 'Use {{ this }} to read the model\'s own relation (e.g. in incremental models), not ref() to itself.' }));
     }
   }
-  for (const comp of alg.findCycles(graph)) {
+  // A topological order that reaches every node proves there is no longer cycle; only otherwise look for them.
+  if (topoOrder(graph).length === graph.nodeCount()) return { graph, diagnostics };
+  for (const comp of findCycles(graph)) {
     const ordered = orderCycle(graph, comp);
     const names = ordered.map((id) => nodes.get(id)?.name ?? id);
     const first = nodes.get(ordered[0]!);
@@ -30,6 +75,59 @@ export function buildGraph(nodes: ReadonlyMap<string, GraphNode>): { graph: Dag;
     );
   }
   return { graph, diagnostics };
+}
+
+/**
+ * Strongly connected components of more than one node (Tarjan), visiting nodes and successors
+ * in graph order. Iterative, so a chain of any length cannot overflow the stack.
+ */
+export function findCycles(graph: Dag): string[][] {
+  let index = 0;
+  const idx = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const out: string[][] = [];
+  for (const root of graph.nodes()) {
+    if (idx.has(root)) continue;
+    // Each frame: a node and how many of its successors have been looked at.
+    const frames: [string, number][] = [[root, 0]];
+    idx.set(root, index);
+    low.set(root, index++);
+    stack.push(root);
+    onStack.add(root);
+    while (frames.length) {
+      const frame = frames[frames.length - 1]!;
+      const [v, i] = frame;
+      const succ = graph.successors(v)!;
+      if (i < succ.length) {
+        frame[1] = i + 1;
+        const w = succ[i]!;
+        if (!idx.has(w)) {
+          idx.set(w, index);
+          low.set(w, index++);
+          stack.push(w);
+          onStack.add(w);
+          frames.push([w, 0]);
+        } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+        continue;
+      }
+      frames.pop();
+      const parent = frames[frames.length - 1];
+      if (parent) low.set(parent[0], Math.min(low.get(parent[0])!, low.get(v)!));
+      if (low.get(v) === idx.get(v)) {
+        const comp: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          comp.push(w);
+        } while (w !== v);
+        if (comp.length > 1) out.push(comp);
+      }
+    }
+  }
+  return out;
 }
 
 /** Order a strongly connected component along its edges so the message reads as a path. */
@@ -58,7 +156,7 @@ export function descendants(graph: Dag, id: string, depth = Infinity): Set<strin
   return walk(graph, id, depth, (n) => graph.successors(n) ?? []);
 }
 
-function walk(graph: Dag, id: string, depth: number, next: (n: string) => string[]): Set<string> {
+function walk(graph: Dag, id: string, depth: number, next: (n: string) => readonly string[]): Set<string> {
   const out = new Set<string>();
   let frontier = [id];
   for (let d = 0; d < depth && frontier.length; d++) {
@@ -70,28 +168,73 @@ function walk(graph: Dag, id: string, depth: number, next: (n: string) => string
   return out;
 }
 
-/** Nodes in dependency order; ties broken by id so output is stable. */
+/**
+ * Nodes in dependency order; among nodes ready at the same time the smallest id comes first,
+ * so output is stable. Nodes on a cycle (and what depends on them) are left out.
+ */
 export function topoOrder(graph: Dag, subset?: ReadonlySet<string>): string[] {
-  const indeg = new Map<string, number>();
   const ids: string[] = subset ? [...subset] : graph.nodes();
-  const inSet = new Set(ids);
-  for (const id of ids) indeg.set(id, (graph.predecessors(id) ?? []).filter((p: string) => inSet.has(p)).length);
-  const ready = ids.filter((id) => indeg.get(id) === 0).sort();
+  const inSet = subset ? new Set(ids) : undefined;
+  const indeg = new Map<string, number>();
+  const ready = new MinHeap();
+  for (const id of ids) {
+    let d = 0;
+    for (const p of graph.predecessors(id) ?? []) if (!inSet || inSet.has(p)) d++;
+    indeg.set(id, d);
+    if (d === 0) ready.push(id);
+  }
   const out: string[] = [];
-  while (ready.length) {
-    const id = ready.shift()!;
+  while (ready.size) {
+    const id = ready.pop();
     out.push(id);
-    const newly: string[] = [];
     for (const s of graph.successors(id) ?? []) {
-      if (!inSet.has(s)) continue;
+      if (inSet && !inSet.has(s)) continue;
       const d = indeg.get(s)! - 1;
       indeg.set(s, d);
-      if (d === 0) newly.push(s);
-    }
-    if (newly.length) {
-      ready.push(...newly);
-      ready.sort();
+      if (d === 0) ready.push(s);
     }
   }
   return out;
+}
+
+/** A binary heap of strings, smallest (by code unit, as Array#sort) first. */
+class MinHeap {
+  readonly #a: string[] = [];
+
+  get size(): number {
+    return this.#a.length;
+  }
+
+  push(v: string): void {
+    const a = this.#a;
+    let i = a.length;
+    a.push(v);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p]! <= v) break;
+      a[i] = a[p]!;
+      i = p;
+    }
+    a[i] = v;
+  }
+
+  pop(): string {
+    const a = this.#a;
+    const top = a[0]!;
+    const last = a.pop()!;
+    const n = a.length;
+    if (n === 0) return top;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && a[r]! < a[l]! ? r : l;
+      if (a[c]! >= last) break;
+      a[i] = a[c]!;
+      i = c;
+    }
+    a[i] = last;
+    return top;
+  }
 }
