@@ -109,7 +109,7 @@ export function selectedColumns(sql: string): string[] | undefined {
     const ch = masked[i];
     if (ch === '(') depth++;
     else if (ch === ')') depth--;
-    else if (depth === 0 && /select\b/iy.test(masked.slice(i, i + 7) + ' ') && !/\w/.test(masked[i - 1] ?? '')) {
+    else if (depth === 0 && (ch === 's' || ch === 'S') && at(SELECT, masked, i) && !/\w/.test(masked[i - 1] ?? '')) {
       start = i + 6;
       break;
     }
@@ -126,7 +126,7 @@ export function selectedColumns(sql: string): string[] | undefined {
     else if (depth === 0 && ch === ',') {
       items.push(sql.slice(cur, i));
       cur = i + 1;
-    } else if (depth === 0 && /^(from|union|where|group|order|limit|having|qualify|window|intersect|except)\b/i.test(masked.slice(i)) && !/\w/.test(masked[i - 1] ?? '')) {
+    } else if (depth === 0 && /[a-z]/i.test(ch!) && at(CLAUSE, masked, i) && !/\w/.test(masked[i - 1] ?? '')) {
       end = i;
       break;
     }
@@ -146,6 +146,15 @@ export function selectedColumns(sql: string): string[] | undefined {
   return names;
 }
 
+const SELECT = /select\b/iy;
+const CLAUSE = /(from|union|where|group|order|limit|having|qualify|window|intersect|except)\b/iy;
+
+/** Whether sticky `re` matches `s` at `i` (no copy of the rest of the string, which made long queries quadratic). */
+function at(re: RegExp, s: string, i: number): boolean {
+  re.lastIndex = i;
+  return re.test(s);
+}
+
 /** Blank out comments and string literals (same length), so keywords and parentheses inside them are ignored. */
 function maskSql(sql: string): string {
   return sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'/g, (m) => ' '.repeat(m.length));
@@ -162,10 +171,10 @@ export function staticColumns(node: GraphNode): string[] | undefined {
 }
 
 /** A column test's column that the node's known columns lack (case-insensitive), with the columns it has. */
-export function missingTestColumn(column: string, node: GraphNode): { have: string[] } | undefined {
+export function missingTestColumn(column: string, node: GraphNode, columnsOf: (n: GraphNode) => string[] | undefined = staticColumns): { have: string[] } | undefined {
   // A column_name may be an expression (`lower(email)`) or quoted; only plain names are checked.
   if (!/^[A-Za-z_]\w*$/.test(column)) return undefined;
-  const have = staticColumns(node);
+  const have = columnsOf(node);
   if (!have || have.some((c) => c.toLowerCase() === column.toLowerCase())) return undefined;
   return { have };
 }
@@ -176,12 +185,18 @@ export function missingTestColumn(column: string, node: GraphNode): { have: stri
  */
 export function testColumnDiagnostics(nodes: ReadonlyMap<string, GraphNode>, selected: Iterable<string>, severity: 'error' | 'warning'): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // A node's columns once, however many tests it has.
+  const known = new Map<string, string[] | undefined>();
+  const columnsOf = (n: GraphNode) => {
+    if (!known.has(n.uniqueId)) known.set(n.uniqueId, staticColumns(n));
+    return known.get(n.uniqueId);
+  };
   for (const id of selected) {
     const t = nodes.get(id);
     if (t?.resourceType !== 'test' || !t.columnName || !t.attachedNode) continue;
     const attached = nodes.get(t.attachedNode);
     if (!attached || attached.resourceType === 'source') continue;
-    const lack = missingTestColumn(t.columnName, attached);
+    const lack = missingTestColumn(t.columnName, attached, columnsOf);
     if (!lack) continue;
     out.push(
       diag('SM_TEST_INVALID', `Test "${t.testMetadata?.name ?? t.name}" is declared on column "${t.columnName}" of ${attached.name}, which has no such column (it has: ${lack.have.join(', ')})`, t.declaredAt ?? { file: t.originalFilePath }, {
