@@ -1,75 +1,154 @@
 /**
  * Landing throughput: `landFilesDuckDb` (explicit schema, line numbers, validation, dead
  * letters, file bookkeeping, one transaction per batch) against a plain
- * `create table as select * from read_json(...)` on the same files, in the same run.
+ * `create table as select * from read_json(...)` with the same explicit column types on the
+ * same files. Each measurement runs in its own process (so its peak RSS is its own), the two
+ * sides alternate (so a load spike from other users of the machine hits both alike), and the
+ * ratio is the median of the per-pair ratios.
  *
- *   node bench/src/landing.ts [users=3000] [days=1] [bad]
+ *   node bench/src/landing.ts [users=3000] [days=1] [bad] [--reps 5]
  *
  * With `bad`, one malformed line is appended to every file, so every batch takes the careful
- * (line by line) path: the cost of the fallback.
+ * (line by line) path: the cost of the fallback. read_json stops at the first malformed line,
+ * so it then runs on the clean files (generated again with the same seed) for the ratio.
  */
+import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createDuckDbAdapter } from '@sm/adapter-duckdb';
 import { TOPICS, TOPIC_FIELDS, landFilesDuckDb, writeLake } from '@sm/ingest';
 
-const users = Number(process.argv[2] ?? 3000);
-const days = Number(process.argv[3] ?? 1);
-const lake = mkdtempSync(join(tmpdir(), 'sm-bench-lake-'));
-const start = new Date('2024-06-03T00:00:00Z');
-const end = new Date(start.getTime() + days * 86_400_000);
-
-let t = performance.now();
-const written = await writeLake({ users, start, end, seed: 1, outDir: lake });
-const genMs = performance.now() - t;
-const bad = process.argv[4] === 'bad';
-if (bad) for (const f of written.files) appendFileSync(f, 'not json\n');
-const events = Object.values(written.counts).reduce((a, b) => a + b, 0);
-const bytes = written.files.reduce((a, f) => a + statSync(f).size, 0);
-console.log(`lake: ${events} events, ${written.files.length} files, ${(bytes / 1e6).toFixed(1)} MB; generated in ${(genMs / 1000).toFixed(2)} s (${Math.round(events / (genMs / 1000))} events/s)`);
+interface Measured {
+  readonly ms: number;
+  /** User + system CPU time of the whole process (DuckDB's threads included) during the measured step. */
+  readonly cpuMs: number;
+  readonly rows: number;
+  readonly deadLetters: number;
+  readonly peakRssMb: number;
+}
 
 async function fresh() {
   const session = await createDuckDbAdapter().connect({ type: 'duckdb', name: 'bench', schema: 'main', threads: 2, path: ':memory:' }, { projectDir: tmpdir() });
   return { session, conn: await session.acquire() };
 }
 
-async function baseline(explicit: boolean): Promise<number> {
+async function measure(step: (conn: Awaited<ReturnType<typeof fresh>>['conn']) => Promise<{ rows: number; deadLetters: number }>): Promise<Measured> {
   const { session, conn } = await fresh();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  for (const topic of TOPICS) {
-    const cols = explicit ? `, columns = {${TOPIC_FIELDS[topic].map((f) => `'${f.field}': '${f.type.toUpperCase()}'`).join(', ')}}` : '';
-    await conn.execute(`create table ${topic} as select * from read_json('${lake}/${topic}/**/*.json', format = 'newline_delimited'${cols})`);
+  const r = await step(conn);
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  await session.close();
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, ...r, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+/** Child: one CTAS per topic through DuckDB's JSON reader with the explicit column types. */
+const readJson = (lake: string) =>
+  measure(async (conn) => {
+    let rows = 0;
+    for (const topic of TOPICS) {
+      const cols = TOPIC_FIELDS[topic].map((f) => `'${f.field}': '${f.type.toUpperCase()}'`).join(', ');
+      await conn.execute(`create table ${topic} as select * from read_json('${lake}/${topic}/**/*.json', format = 'newline_delimited', columns = {${cols}})`);
+      rows += Number((await conn.execute(`select count(*) as n from ${topic}`)).rows[0]!.n);
+    }
+    return { rows, deadLetters: 0 };
+  });
+
+/** Child: sm's landing. */
+const land = (lake: string) =>
+  measure(async (conn) => {
+    const r = await landFilesDuckDb(conn, { lakeDir: lake });
+    return { rows: Object.values(r.counts).reduce((a, b) => a + b, 0), deadLetters: r.deadLetters };
+  });
+
+/** Child: imports and an open database only, the floor under both RSS figures. */
+const idle = () => measure(async () => ({ rows: 0, deadLetters: 0 }));
+
+if (process.argv[2] === '--child') {
+  const [mode, lake] = process.argv.slice(3) as [string, string];
+  const r = mode === 'read_json' ? await readJson(lake) : mode === 'land' ? await land(lake) : await idle();
+  process.stdout.write(`${JSON.stringify(r)}\n`);
+  process.exit(0);
+}
+
+function child(mode: string, lake: string): Promise<Measured> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', mode, lake], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as Measured) : reject(new Error(`${mode} child exited ${code}: ${out}`))));
+  });
+}
+
+const args = process.argv.slice(2);
+const repsAt = args.indexOf('--reps');
+const reps = repsAt >= 0 ? Number(args.splice(repsAt, 2)[1]) : 5;
+if (!Number.isInteger(reps) || reps < 1) throw new Error('--reps takes a whole number of repetitions, at least 1');
+const users = Number(args[0] ?? 3000);
+const days = Number(args[1] ?? 1);
+const bad = args[2] === 'bad';
+const start = new Date('2024-06-03T00:00:00Z');
+const end = new Date(start.getTime() + days * 86_400_000);
+const lake = mkdtempSync(join(tmpdir(), 'sm-bench-lake-'));
+const cleanLake = bad ? mkdtempSync(join(tmpdir(), 'sm-bench-lake-clean-')) : lake;
+
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const load = () => loadavg().map((l) => l.toFixed(2)).join('/');
+
+try {
+  const t = performance.now();
+  const written = await writeLake({ users, start, end, seed: 1, outDir: lake });
+  const genMs = performance.now() - t;
+  if (bad) {
+    await writeLake({ users, start, end, seed: 1, outDir: cleanLake });
+    for (const f of written.files) appendFileSync(f, 'not json\n');
   }
-  const ms = performance.now() - t0;
-  await session.close();
-  return ms;
-}
+  const events = Object.values(written.counts).reduce((a, b) => a + b, 0);
+  const bytes = written.files.reduce((a, f) => a + statSync(f).size, 0);
+  console.log(`lake: ${events} events, ${written.files.length} files, ${(bytes / 1e6).toFixed(1)} MB; generated in ${(genMs / 1000).toFixed(2)} s`);
+  console.log(`load average at start ${load()}; ${reps} repetitions, each side in its own process, alternating`);
 
-async function ours(): Promise<number> {
-  const { session, conn } = await fresh();
-  const t0 = performance.now();
-  const r = await landFilesDuckDb(conn, { lakeDir: lake });
-  const ms = performance.now() - t0;
-  const landed = Object.values(r.counts).reduce((a, b) => a + b, 0);
-  const expectDead = bad ? written.files.length : 0;
-  if (landed !== events || r.deadLetters !== expectDead) throw new Error(`landed ${landed} of ${events}, ${r.deadLetters} dead letters`);
-  await session.close();
-  return ms;
+  const idleRun = await child('idle', lake);
+  const rj: Measured[] = [];
+  const ours: Measured[] = [];
+  for (let i = 0; i < reps; i++) {
+    // Alternate which side goes first, so neither always follows the other's cache warm-up.
+    let l: Measured;
+    let r: Measured;
+    if (i % 2) {
+      l = await child('land', lake);
+      r = await child('read_json', cleanLake);
+    } else {
+      r = await child('read_json', cleanLake);
+      l = await child('land', lake);
+    }
+    if (r.rows !== events) throw new Error(`read_json read ${r.rows} of ${events} rows`);
+    const expectDead = bad ? written.files.length : 0;
+    if (l.rows !== events || l.deadLetters !== expectDead) throw new Error(`landing landed ${l.rows} of ${events} rows with ${l.deadLetters} dead letters (expected ${expectDead})`);
+    rj.push(r);
+    ours.push(l);
+    console.log(`  rep ${i + 1}: read_json ${r.ms.toFixed(0)} ms (cpu ${r.cpuMs.toFixed(0)}), landing ${l.ms.toFixed(0)} ms (cpu ${l.cpuMs.toFixed(0)}) = ${(l.ms / r.ms).toFixed(2)}x`);
+  }
+  const line = (name: string, runs: readonly Measured[]) => {
+    const ms = median(runs.map((r) => r.ms));
+    const cpu = median(runs.map((r) => r.cpuMs));
+    const rss = Math.max(...runs.map((r) => r.peakRssMb));
+    return `${name}: median ${ms.toFixed(0)} ms (min ${Math.min(...runs.map((r) => r.ms)).toFixed(0)}), cpu ${cpu.toFixed(0)} ms, ${Math.round(events / (ms / 1000))} events/s, ${(bytes / 1e6 / (ms / 1000)).toFixed(1)} MB/s, peak RSS ${rss.toFixed(0)} MB`;
+  };
+  const wall = median(ours.map((l, i) => l.ms / rj[i]!.ms));
+  const cpu = median(ours.map((l, i) => l.cpuMs / rj[i]!.cpuMs));
+  console.log(`idle process (node + duckdb): peak RSS ${idleRun.peakRssMb.toFixed(0)} MB`);
+  console.log(line(`read_json (explicit) CTAS${bad ? ' on the clean files' : ''}`, rj));
+  console.log(line(`landFilesDuckDb${bad ? ' (careful path, 1 bad line per file)' : ''}`, ours));
+  console.log(`landing / read_json: median ${wall.toFixed(2)}x wall (${Math.round(100 / wall)}% of read_json's throughput), ${cpu.toFixed(2)}x cpu`);
+  console.log(`load average at end ${load()}`);
+} finally {
+  rmSync(lake, { recursive: true, force: true });
+  if (bad) rmSync(cleanLake, { recursive: true, force: true });
 }
-
-const rate = (ms: number) => `${Math.round(events / (ms / 1000))} events/s, ${(bytes / 1e6 / (ms / 1000)).toFixed(1)} MB/s`;
-const best = async (f: () => Promise<number>) => Math.min(await f(), await f(), await f());
-const auto = bad ? NaN : await best(() => baseline(false));
-const typed = bad ? NaN : await best(() => baseline(true));
-const landing = await best(ours);
-if (bad) {
-  // read_json stops at the first malformed line, so there is no baseline on these files.
-  console.log(`landFilesDuckDb (careful path, 1 bad line per file): ${landing.toFixed(0)} ms  ${rate(landing)}`);
-} else {
-  console.log(`read_json (auto-detect) CTAS : ${auto.toFixed(0)} ms  ${rate(auto)}`);
-  console.log(`read_json (explicit)    CTAS : ${typed.toFixed(0)} ms  ${rate(typed)}`);
-  console.log(`landFilesDuckDb              : ${landing.toFixed(0)} ms  ${rate(landing)}  = ${(landing / typed).toFixed(2)}x explicit read_json`);
-}
-console.log(`peak rss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
-rmSync(lake, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import type { Connection } from '@sm/core';
 import { carefulOutSql, fastInsertSql, filesSql, linesSql, lit, q, suspectFilesSql } from './landing-sql.ts';
 import { DEAD_LETTER_TABLE, TOPIC_FIELDS } from './raw-schema.ts';
 import type { Topic } from './raw-schema.ts';
+import type { ScannedFile } from './scan-lake-file.ts';
 
 /** A lake file to land. */
 export interface LakeFile {
@@ -44,28 +45,27 @@ const NOT_UTF8 = 'line is not valid UTF-8 (raw_value holds the bytes in base64)'
  * stops at the first bad line and does not number lines, so it is tried first (see
  * `fastInsertSql`). A batch it cannot take whole is rolled back and split: the files with bad
  * lines (see `suspectFilesSql`) are landed line by line, the others through the reader again.
- * Files that are not UTF-8 (DuckDB's text reader refuses them) are split off and landed one
- * by one from lines read here, their undecodable lines becoming dead letters.
+ * Files that are not UTF-8 (DuckDB's readers refuse them; `scanLakeFiles` found them) are split
+ * off and landed one by one from lines read here, their undecodable lines becoming dead letters.
  */
-export async function landBatch(conn: Connection, t: BatchTarget, files: readonly LakeFile[], mode: 'auto' | 'careful' = 'auto'): Promise<BatchResult> {
+export async function landBatch(conn: Connection, t: BatchTarget, files: readonly ScannedFile[], mode: 'auto' | 'careful' = 'auto'): Promise<BatchResult> {
   const fields = TOPIC_FIELDS[t.topic];
   const abs = files.map((f) => f.abs);
   const prefixLen = t.lakeDir.length + 2; // 1-based, past the separator
   const now = `${lit(new Date().toISOString().replace('T', ' ').replace('Z', ''))}::timestamp`;
+  const notUtf8 = files.filter((f) => !f.utf8);
+  if (notUtf8.length) {
+    if (!conn.append) throw batchError(t, notUtf8, new Error('not valid UTF-8, and this connection cannot bulk-append the lines read here'));
+    const rest = files.filter((f) => f.utf8);
+    return await sum([...(rest.length ? [() => landBatch(conn, t, rest, mode)] : []), ...notUtf8.map((f) => () => landNonUtf8File(conn, t, f, now))]);
+  }
   const tx = transaction(conn);
   try {
-    try {
-      await conn.execute(filesSql(abs, prefixLen));
-    } catch (e) {
-      const notUtf8 = /UTF-8/.test(String(e)) ? files.filter((f) => !isUtf8(readFileSync(f.abs))) : [];
-      if (!notUtf8.length || !conn.append) throw e;
-      const rest = files.filter((f) => !notUtf8.includes(f));
-      return await sum([...(rest.length ? [() => landBatch(conn, t, rest)] : []), ...notUtf8.map((f) => () => landNonUtf8File(conn, t, f, now))]);
-    }
+    await conn.execute(filesSql(files));
     if (mode === 'auto' && t.fastPath) {
       await tx.begin();
       try {
-        const ins = await conn.execute(fastInsertSql(`${q(t.schema)}.${q(t.topic)}`, abs, prefixLen, fields, t.topic, now));
+        const ins = await conn.execute(fastInsertSql(`${q(t.schema)}.${q(t.topic)}`, abs, fields, t.topic, now));
         await conn.execute(bookkeeping(t, now, 'f.n, 0'));
         await tx.commit();
         return { rows: ins.rowsAffected ?? 0, dead: 0, careful: 0 };

@@ -6,6 +6,7 @@ import type { Topic } from './raw-schema.ts';
 import { landBatch } from './land-batch-duckdb.ts';
 import type { LakeFile } from './land-batch-duckdb.ts';
 import { q } from './landing-sql.ts';
+import { scanLakeFiles } from './scan-lake-file.ts';
 
 export interface LandFilesOptions {
   /** Lake root laid out as `<topic>/year=/month=/day=/hour=/*.json` (what `writeLake` writes). */
@@ -69,6 +70,7 @@ export async function landFilesDuckDb(conn: Connection, opts: LandFilesOptions):
   const landed = await landedFiles(conn, schema);
   const ordered = await conn.execute(`select current_setting('preserve_insertion_order') as v`);
   const fastPath = ordered.rows[0]?.v === true || String(ordered.rows[0]?.v).toLowerCase() === 'true';
+  const work: { topic: Topic; files: LakeFile[] }[] = [];
   for (const topic of topics) {
     const todo: LakeFile[] = [];
     for (const f of listFiles(lakeDir, topic)) {
@@ -77,13 +79,21 @@ export async function landFilesDuckDb(conn: Connection, opts: LandFilesOptions):
       else if (prior === f.size) skippedFiles++;
       else throw new Error(`${f.rel} was landed before with ${prior} bytes and now has ${f.size}; lake files must not change once landed. Write new data to a new file, or delete its rows and its entry in ${schema}.${LANDED_FILES_TABLE} to land it again.`);
     }
-    for (const batch of batches(todo, opts.batchBytes ?? 64 * 1024 * 1024)) {
-      const r = await landBatch(conn, { schema, topic, lakeDir, landedTable: LANDED_FILES_TABLE, fastPath }, batch);
-      counts[topic] += r.rows;
-      deadLetters += r.dead;
-      carefulBatches += r.careful;
-      opts.onBatch?.({ topic, files: batch.length, rows: r.rows, deadLetters: r.dead });
-    }
+    for (const files of batches(todo, opts.batchBytes ?? 64 * 1024 * 1024)) work.push({ topic, files });
+  }
+  // The next batch's files are scanned (lines counted, UTF-8 checked) while DuckDB lands this one.
+  let next = work.length ? scanLakeFiles(work[0]!.files) : undefined;
+  for (let i = 0; i < work.length; i++) {
+    const { topic } = work[i]!;
+    const batch = await next!;
+    next = i + 1 < work.length ? scanLakeFiles(work[i + 1]!.files) : undefined;
+    // Not awaited if this batch fails: its rejection (e.g. a file removed meanwhile) must not go unhandled.
+    next?.catch(() => undefined);
+    const r = await landBatch(conn, { schema, topic, lakeDir, landedTable: LANDED_FILES_TABLE, fastPath }, batch);
+    counts[topic] += r.rows;
+    deadLetters += r.dead;
+    carefulBatches += r.careful;
+    opts.onBatch?.({ topic, files: batch.length, rows: r.rows, deadLetters: r.dead });
   }
   return { counts, deadLetters, skippedFiles, carefulBatches };
 }

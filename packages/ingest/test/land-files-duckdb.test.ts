@@ -182,6 +182,26 @@ describe('landFilesDuckDb with bad input', () => {
     expect(landed.rows.map((x) => [Number(x._offset), x.zip])).toEqual([[0, '74105'], [4, '74105'], [5, '74105']]);
   });
 
+  it('numbers every line right when a blank line sits in the middle or at the end of a batch', async () => {
+    const lake = tmp();
+    const hours = ['00', '01', '02'].map((h) => `auth_events/year=2024/month=06/day=01/hour=${h}/part-00000.json`);
+    // itemInSession = line number, so a row numbered wrongly shows.
+    const line = (i: number) => serializeEvent({ ...good, itemInSession: i });
+    const files = [[line(0), line(1)], [line(0), '  ', line(2)], [line(0), line(1), '']];
+    hours.forEach((h, i) => {
+      mkdirSync(join(lake, h, '..'), { recursive: true });
+      writeFileSync(join(lake, h), files[i]!.join('\n') + '\n');
+    });
+    const r = await landFilesDuckDb(conn, { lakeDir: lake });
+    expect([r.counts.auth_events, r.deadLetters]).toEqual([6, 2]);
+    expect(await count(`select count(*) n from raw.auth_events where _offset <> item_in_session`)).toBe(0);
+    const dl = await conn.execute(`select _file, _offset, reason from raw.dead_letters order by _file`);
+    expect(dl.rows).toEqual([
+      { _file: hours[1], _offset: 1n, reason: 'empty line' },
+      { _file: hours[2], _offset: 2n, reason: 'empty line' },
+    ]);
+  });
+
   it('dead-letters lines that are not UTF-8 with their bytes in base64, and lands the rest', async () => {
     const lake = plantLake();
     const latin1 = 'auth_events/year=2024/month=06/day=01/hour=01/part-00000.json';
