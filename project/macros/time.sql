@@ -39,3 +39,12 @@ where hour_start <= {{ end_expr }}
 select unnest(generate_series({{ start_expr }}, {{ end_expr }}, interval 1 hour)) as hour_start
 {%- endif -%}
 {%- endmacro %}
+
+{#- A timestamp without time zone as epoch milliseconds (UTC), the inverse of from_epoch_ms. -#}
+{% macro to_epoch_ms(expr) -%}
+{%- if target.type == 'snowflake' -%}
+date_part(epoch_millisecond, {{ expr }})
+{%- else -%}
+epoch_ms({{ expr }})
+{%- endif -%}
+{%- endmacro %}

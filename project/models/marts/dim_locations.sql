@@ -11,19 +11,22 @@
 -- readings that differ only beyond them are one location, not two rows with the same key.
 --
 -- An incremental run reads only the events since the newest one modeled, less lookback_hours,
--- and adds them to the locations already in {{ this }}; the table is small, so every row is
+-- and adds them to the locations already in the table; the table is small, so every row is
 -- written again and a changed state seed reaches old locations too.
 with
 {% if is_incremental() %}
 cutoff as (select {{ lookback_start('last_event_ts') }} as ts),
 {% endif %}
 
+-- Incremental: only the raw rows from the cutoff on, through the staging SQL (macros/staging.sql).
+listens as ({{ listen_events_since('(select ts from cutoff)') }}),
+
+page_views as ({{ page_view_events_since('(select ts from cutoff)') }}),
+
 events as (
-    select city, state, lat, lon, event_ts from {{ ref('stg_listen_events') }}
-    {% if is_incremental() %}where event_ts >= (select ts from cutoff){% endif %}
+    select city, state, lat, lon, event_ts from listens
     union all
-    select city, state, lat, lon, event_ts from {{ ref('stg_page_view_events') }}
-    {% if is_incremental() %}where event_ts >= (select ts from cutoff){% endif %}
+    select city, state, lat, lon, event_ts from page_views
 ),
 
 seen as (

@@ -13,7 +13,7 @@
 --
 -- An incremental run rebuilds only the users with events since the newest one modeled, less
 -- lookback_hours, and rebuilds all of each such user's rows (delete+insert on user_id). Their
--- runs that began before that cutoff come back from {{ this }} as one event each, at the run's
+-- runs that began before that cutoff come back from the table as one event each, at the run's
 -- start with its level, which is all the run structure needs; every event from the cutoff on
 -- is read again. So a run extended, ended or split by new events gets the rows and keys a full
 -- build gives.
@@ -22,16 +22,19 @@ with
 cutoff as (select {{ lookback_start('last_event_ts') }} as ts),
 {% endif %}
 
+-- Incremental: only the raw rows from the cutoff on, through the staging SQL (macros/staging.sql).
+page_views as ({{ page_view_events_since('(select ts from cutoff)') }}),
+
+listens as ({{ listen_events_since('(select ts from cutoff)') }}),
+
 new_events as (
     select user_id, event_ts, item_in_session, level, first_name, last_name, gender, registration_ts
-    from {{ ref('stg_page_view_events') }}
+    from page_views
     where user_id <> 0 and level in ('free', 'paid')
-    {% if is_incremental() %}and event_ts >= (select ts from cutoff){% endif %}
     union all
     select user_id, event_ts, item_in_session, level, first_name, last_name, gender, registration_ts
-    from {{ ref('stg_listen_events') }}
+    from listens
     where user_id <> 0 and level in ('free', 'paid')
-    {% if is_incremental() %}and event_ts >= (select ts from cutoff){% endif %}
 ),
 
 events as (

@@ -8,12 +8,10 @@
 -- One row per listen with keys to all five dimensions. A listen whose dimension row is
 -- missing points to that dimension's unknown member: never dropped, never fanned out
 -- (every join below is to a unique key).
+-- Incremental: a window behind the newest modeled listen is read again so late events land
+-- too, only those raw rows, through the staging SQL (macros/staging.sql).
 with listens as (
-    select * from {{ ref('stg_listen_events') }}
-    {% if is_incremental() %}
-    -- Re-read a window behind the newest modeled listen so late events land too.
-    where event_ts > {{ lookback_start('event_ts') }}
-    {% endif %}
+    {{ listen_events_since(lookback_start('event_ts')) }}
 ),
 
 keyed as (
