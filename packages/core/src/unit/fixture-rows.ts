@@ -105,22 +105,11 @@ export function valueOf(row: Record<string, unknown>, column: string): unknown {
   return k === undefined ? null : row[k];
 }
 
-/**
- * Columns for an input: the real relation's columns (all of them) or else those the rows name,
- * typed by inference. A column the rows name that the relation does not have yet (`this` built
- * before the model gained the column, which the build about to run adds) is kept too, typed as
- * if there were no relation, so the test checks the model's new SQL.
- */
+/** Columns for an input: the real relation's columns (all of them) or else those the rows name, typed by inference. */
 export function inputColumns(rows: readonly Record<string, unknown>[], real: readonly ColumnDef[] | undefined, declared: Record<string, string | undefined>): { name: string; type?: string | undefined }[] {
-  const named: string[] = [];
-  const add = (k: string) => {
-    if (!named.some((n) => n.toLowerCase() === k.toLowerCase())) named.push(k);
-  };
-  for (const r of rows) for (const k of Object.keys(r)) add(k);
-  if (!real?.length) for (const k of Object.keys(declared)) add(k);
-  const cols: { name: string; type?: string | undefined }[] = (real ?? []).map((c) => ({ name: c.name, type: c.type }));
-  for (const n of named) {
-    if (!cols.some((c) => c.name.toLowerCase() === n.toLowerCase())) cols.push({ name: n, type: declared[n] ?? inferType(rows.map((r) => valueOf(r, n))) });
-  }
-  return cols;
+  if (real?.length) return real.map((c) => ({ name: c.name, type: c.type }));
+  const names: string[] = [];
+  for (const r of rows) for (const k of Object.keys(r)) if (!names.some((n) => n.toLowerCase() === k.toLowerCase())) names.push(k);
+  for (const k of Object.keys(declared)) if (!names.some((n) => n.toLowerCase() === k.toLowerCase())) names.push(k);
+  return names.map((n) => ({ name: n, type: declared[n] ?? inferType(rows.map((r) => valueOf(r, n))) }));
 }
