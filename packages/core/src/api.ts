@@ -1,8 +1,9 @@
 import { randomUUID, createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Adapter, AdapterFactory } from './adapter.ts';
 import { buildManifest } from './artifacts/manifest.ts';
+import { markWrittenFrom, unchangedSince, writeManifest } from './artifacts/manifest-file.ts';
 import { buildRunResults } from './artifacts/run-results.ts';
 import { diag, SmProjectError, type Diagnostic } from './diagnostics.ts';
 import { buildGraph, topoOrder, type Dag } from './graph/build-graph.ts';
@@ -42,8 +43,6 @@ export interface InvocationOptions extends LoadOptions {
   resourceTypes?: readonly ResourceType[] | undefined;
   onEvent?: EventSink | undefined;
   signal?: AbortSignal | undefined;
-  /** Render everything afresh instead of reusing target/.sm/render-cache.json. Default false. */
-  noCache?: boolean | undefined;
 }
 
 export interface Compilation {
@@ -102,8 +101,11 @@ export async function compile(opts: InvocationOptions, command: Command = 'compi
   // existing tables; in build a warning, since the model is rebuilt first and the test then fails naming the YAML line.
   const columnCheck = command === 'build' ? 'warning' : command === 'compile' || command === 'test' || command === 'ls' ? 'error' : undefined;
   if (errors.length) throw new SmProjectError(dedupe([...errors, ...(columnCheck === 'error' ? testColumnDiagnostics(compiled.nodes, compiled.nodes.keys(), 'error') : [])]));
-  const fingerprints = loadedFingerprints(project);
-  const state = opts.state ? readState(opts.state, fingerprints) : undefined;
+  // Equal to the last compile's when the inputs are and nothing rendered read the environment or the clock.
+  const digest = cache && !renderer.readVolatile ? project.inputDigest : undefined;
+  let fingerprints: Map<string, StateFingerprint> | undefined;
+  const fingerprintsNow = () => (fingerprints ??= loadedFingerprints(project));
+  const state = opts.state ? readState(opts.state, fingerprintsNow()) : undefined;
   const selectors = readSelectors(project.dir, diagnostics);
   let select = opts.select;
   const exclude = opts.exclude;
@@ -126,8 +128,11 @@ export async function compile(opts: InvocationOptions, command: Command = 'compi
   if (columnCheck === 'error' && columnDiags.length) throw new SmProjectError(columnDiags);
   diagnostics.push(...columnDiags);
   const c: Compilation = { project, compiled, graph, renderer, adapter, selected, diagnostics, invocationId };
-  writeCompileArtifacts(c, command, cache);
-  writeJsonAtomic(join(targetDir(project), STATE_FILE), Object.fromEntries(fingerprints));
+  writeCompileArtifacts(c, command, cache, digest);
+  if (!unchangedSince(targetDir(project), STATE_FILE, digest)) {
+    writeJsonAtomic(join(targetDir(project), STATE_FILE), Object.fromEntries(fingerprintsNow()));
+    markWrittenFrom(targetDir(project), STATE_FILE, digest);
+  }
   cache?.save(project.models.map((m) => m.uniqueId));
   return c;
 }
@@ -162,24 +167,54 @@ export function writeJsonAtomic(path: string, data: unknown): void {
   renameSync(tmp, path);
 }
 
-function writeCompileArtifacts(c: Compilation, command: Command, cache: RenderCache | undefined): void {
+function writeCompileArtifacts(c: Compilation, command: Command, cache: RenderCache | undefined, digest: string | undefined): void {
   const dir = targetDir(c.project);
   mkdirSync(dir, { recursive: true });
-  const manifest = buildManifest(c.compiled, c.graph, c.invocationId, (n) => relationNameOf(c, n));
-  writeJsonAtomic(join(dir, 'manifest.json'), manifest);
+  writeManifest(dir, digest, { invocationId: c.invocationId, generatedAt: new Date().toISOString() }, () => buildManifest(c.compiled, c.graph, c.invocationId, (n) => relationNameOf(c, n)));
   if (command !== 'compile') return;
+  const files = new CompiledFiles();
   for (const id of c.selected) {
     const n = c.compiled.nodes.get(id)!;
     if (!('compiledCode' in n) || n.compiledCode === undefined) continue;
     const file = n.resourceType === 'test' && n.testMetadata ? `${n.originalFilePath}/${n.name}.sql` : n.originalFilePath;
     const abs = join(dir, 'compiled', c.project.config.name, file);
+    // Rewriting ten thousand unchanged files costs more than the whole warm compile. A file
+    // written from the same input digest holds this text already; else compare content hashes.
+    const was = cache?.writtenAs(abs);
+    if (digest && was?.endsWith(`:${digest}`) && files.exists(abs)) continue;
     const text = `${redact(n.compiledCode, c.project.secrets)}\n`;
-    // Rewriting ten thousand unchanged files costs more than the whole warm compile.
     const hash = createHash('sha1').update(text).digest('hex');
-    if (cache?.wasWritten(abs, hash) && existsSync(abs)) continue;
-    mkdirSync(join(abs, '..'), { recursive: true });
+    if (was?.startsWith(`${hash}:`) && files.exists(abs)) {
+      cache?.markWritten(abs, `${hash}:${digest ?? ''}`);
+      continue;
+    }
+    files.write(abs, text);
+    cache?.markWritten(abs, `${hash}:${digest ?? ''}`);
+  }
+}
+
+/** Writes compiled files, making each folder once and listing it once to learn what exists. */
+class CompiledFiles {
+  readonly #listed = new Map<string, Set<string>>();
+
+  exists(abs: string): boolean {
+    const d = dirname(abs);
+    let names = this.#listed.get(d);
+    if (!names) {
+      names = new Set(existsSync(d) ? readdirSync(d) : []);
+      this.#listed.set(d, names);
+    }
+    return names.has(basename(abs));
+  }
+
+  write(abs: string, text: string): void {
+    const d = dirname(abs);
+    if (!this.#listed.has(d)) {
+      mkdirSync(d, { recursive: true });
+      this.#listed.set(d, new Set(readdirSync(d)));
+    }
     writeFileSync(abs, text);
-    cache?.markWritten(abs, hash);
+    this.#listed.get(d)!.add(basename(abs));
   }
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { TargetConfig } from '../adapter.ts';
 import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import type { Macro, ModelNode, ProjectConfig, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
@@ -8,9 +8,11 @@ import { discover, type FoundFile } from './discover.ts';
 import { folderConfig, mergeConfigInto } from './folder-config.ts';
 import { resolveTarget } from './profiles.ts';
 import { readProjectFile } from './project-file.ts';
-import { emptyDecls, readSchemaYaml, type NodePatch, type SchemaDecls } from './schema-yaml.ts';
+import { codeFingerprint } from './code-fingerprint.ts';
+import { SchemaCache } from './schema-cache.ts';
+import { emptyDecls, type NodePatch, type SchemaDecls } from './schema-yaml.ts';
 import { genericTestNode } from './test-nodes.ts';
-import { readYamlFile, type YamlFile } from './yaml-file.ts';
+import type { YamlFile } from './yaml-file.ts';
 import { loadSnapshots } from '../snapshot/load-snapshots.ts';
 
 export interface LoadOptions {
@@ -20,6 +22,8 @@ export interface LoadOptions {
   /** `--vars`, already parsed; override the project's vars. */
   vars?: Record<string, unknown> | undefined;
   env?: NodeJS.ProcessEnv | undefined;
+  /** Compute everything afresh: neither read nor write the caches in target/.sm. Default false. */
+  noCache?: boolean | undefined;
 }
 
 /** Everything read from disk, nothing rendered yet. Plain data. */
@@ -37,6 +41,12 @@ export interface LoadedProject {
   unitTests: UnitTestNode[];
   macros: Macro[];
   diagnostics: Diagnostic[];
+  /**
+   * Digest of every input that shapes what compiling the project produces: sm's own code, the
+   * project file, target, secrets, vars, and each file read (path and content hash). Equal
+   * digests mean equal compiled output, unless a render read the environment or the clock.
+   */
+  inputDigest: string;
 }
 
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -61,14 +71,20 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   if (!resolved) throw new SmProjectError(diagnostics);
   const vars = { ...config.vars, ...(opts.vars ?? {}) };
 
+  const digest = createHash('sha256');
+  digest.update(JSON.stringify({ code: codeFingerprint(), config, target: resolved.target, secrets: resolved.secrets, vars }, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)));
   const decls: SchemaDecls = emptyDecls();
   const yamlFolders = [...config.modelPaths, ...config.seedPaths, ...config.snapshotPaths, ...config.macroPaths, ...config.testPaths];
+  // Only files that declare snapshots are read again (by the snapshot loader).
   const yamls: YamlFile[] = [];
+  const schemaCache = SchemaCache.open(opts.noCache ? undefined : join(dir, config.targetPath, '.sm', 'schema-cache.json'));
   for (const f of discover(dir, [...new Set(yamlFolders)], ['.yml', '.yaml'])) {
-    const y = readYamlFile(f.abs, f.rel, diagnostics);
-    if (y) readSchemaYaml(y, decls, diagnostics);
-    if (y) yamls.push(y);
+    const text = readFileSync(f.abs, 'utf8');
+    digest.update(`\0yaml\0${f.rel}\0${text.length}\0`).update(text);
+    const { yaml, hasSnapshots } = schemaCache.read(text, f.rel, decls, diagnostics);
+    if (yaml && hasSnapshots) yamls.push(yaml);
   }
+  schemaCache.save();
 
   const macros = loadMacros(dir, config, diagnostics);
   // Snapshots are model-like nodes: render, ref() and selection treat them as models.
@@ -103,6 +119,10 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
     }
   }
   warnOrphanPatches(decls, models, seeds, diagnostics);
+  for (const m of macros) digest.update(`\0macro\0${m.originalFilePath}\0${m.macroSql.length}\0`).update(m.macroSql);
+  // Model checksums hash the whole file; a snapshot's hashes its block, so hash its text here.
+  for (const m of models) digest.update(`\0${m.uniqueId}\0${m.originalFilePath}\0${m.resourceType === 'snapshot' ? sha256(m.rawCode) : m.checksum}`);
+  for (const n of [...seeds, ...tests]) digest.update(`\0${n.uniqueId}\0${n.originalFilePath}\0${'checksum' in n ? n.checksum : ''}`);
   return {
     dir,
     config,
@@ -117,6 +137,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
     unitTests,
     macros,
     diagnostics,
+    inputDigest: digest.digest('hex'),
   };
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Relation } from '../adapter.ts';
+import { codeFingerprint } from '../project/code-fingerprint.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import type { NodeConfig } from '../types.ts';
 import { writeJsonFileAtomic } from '../util/write-json.ts';
@@ -39,8 +40,10 @@ export class RenderCache {
     this.#written = written;
   }
 
-  wasWritten(path: string, hash: string): boolean {
-    return this.#written.get(path) === hash;
+
+  /** What {@link markWritten} last recorded for `path`. */
+  writtenAs(path: string): string | undefined {
+    return this.#written.get(path);
   }
 
   markWritten(path: string, hash: string): void {
@@ -92,7 +95,8 @@ export class RenderCache {
 function cacheKey(p: LoadedProject): string {
   const h = createHash('sha256');
   const t = p.target;
-  h.update(JSON.stringify({ v: VERSION, config: p.config, vars: p.vars, target: { type: t.type, name: t.name, schema: t.schema, database: t.database } }));
+  // Everything a template sees of the target (`target.threads` too), and sm's own code.
+  h.update(JSON.stringify({ v: VERSION, code: codeFingerprint(), config: p.config, vars: p.vars, target: { type: t.type, name: t.name, schema: t.schema, database: t.database, threads: t.threads } }));
   for (const m of p.macros) h.update(`\0${m.originalFilePath}\0${m.macroSql}`);
   return h.digest('hex');
 }

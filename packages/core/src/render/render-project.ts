@@ -115,6 +115,7 @@ export class ProjectRenderer {
     const startedAt = (this.#opts.runStartedAt ?? new Date()).toISOString();
     const volatile = <T>(v: T): T => {
       if (self.#frame) self.#frame.volatile = true;
+      self.#volatileSeen = true;
       return v;
     };
     Object.defineProperty(g, 'run_started_at', { get: () => volatile(startedAt), configurable: true });
@@ -173,7 +174,7 @@ export class ProjectRenderer {
       type: () => this.project.target.type,
     };
     g.dbt = { string_literal: (s: string) => this.dialect.quoteString(s) };
-    g.modules = { datetime: { datetime: { now: () => new Date().toISOString() } } };
+    g.modules = { datetime: { datetime: { now: () => volatile(new Date().toISOString()) } } };
     g.zip = (...lists: unknown[][]) => lists[0]!.map((_, i) => lists.map((l) => l[i]));
   }
 
@@ -239,6 +240,16 @@ export class ProjectRenderer {
   }
 
   #incrementalNow: string | undefined;
+  #volatileSeen = false;
+
+  /**
+   * Whether anything rendered so far read the environment or the clock (env_var, run_started_at,
+   * invocation_id, modules.datetime): then the output may differ from an earlier render of the
+   * same inputs.
+   */
+  get readVolatile(): boolean {
+    return this.#volatileSeen;
+  }
   /** Set while rendering with overridden vars or macros: such a render is neither read from nor written to the cache. */
   #uncached = false;
 
@@ -592,6 +603,7 @@ export class ProjectRenderer {
   #envVar(name: string, dflt: unknown): unknown {
     const f = this.#frame;
     if (f) f.volatile = true;
+    this.#volatileSeen = true;
     if (/^(SM|DBT)_ENV_SECRET_/.test(name)) {
       this.diagnostics.push(
         diag('SM_ENV_VAR_MISSING', `Secret environment variable ${name} may only be used in profiles.yml, never in SQL`, f ? { file: f.node.originalFilePath } : undefined, { nodeId: f?.node.uniqueId }),

@@ -1,0 +1,124 @@
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/**
+ * What the last full write of manifest.json was made from, so the next compile of the same
+ * inputs can reuse its bytes: the project's input digest, and the file's size and modification
+ * time as written (a file changed since is written afresh).
+ */
+interface Record_ {
+  digest: string;
+  size: number;
+  mtimeMs: number;
+  /** Bytes of `{"metadata":{...},` at the start of the file. */
+  prefix: number;
+}
+
+const HEAD = '{"metadata":';
+const bigints = (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
+
+/**
+ * Write target/manifest.json. With a `digest` (the project's input digest, given only when
+ * nothing rendered read the environment or the clock) equal to the one the file was last
+ * written from, the earlier file is copied and only its metadata (generated_at, invocation_id)
+ * rewritten: a 10,000-model manifest is ~45 MB of JSON, and building and serializing it was a
+ * fifth of a warm compile. Otherwise `build()` makes it afresh. Either way the file is replaced
+ * atomically (temporary file and rename).
+ */
+export function writeManifest(
+  targetDir: string,
+  digest: string | undefined,
+  meta: { invocationId: string; generatedAt: string },
+  build: () => Record<string, unknown>,
+): 'reused' | 'written' {
+  const path = join(targetDir, 'manifest.json');
+  const recPath = join(targetDir, '.sm', 'manifest.json.source.json');
+  const tmp = `${path}.tmp-${process.pid}`;
+  const rec = digest ? readRecord(recPath) : undefined;
+  if (rec && digest && rec.digest === digest && sameFile(path, rec)) {
+    const prefix = reusedPrefix(path, rec, meta);
+    if (prefix !== undefined) {
+      copyFileSync(path, tmp);
+      const fd = openSync(tmp, 'r+');
+      try {
+        writeSync(fd, prefix, 0, 'utf8');
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, path);
+      saveRecord(recPath, { ...rec, ...stamp(path) });
+      return 'reused';
+    }
+  }
+  const { metadata, ...rest } = build();
+  const head = `${HEAD}${JSON.stringify(metadata, bigints)},`;
+  const body = JSON.stringify(rest, bigints);
+  writeFileSync(tmp, body === '{}' ? `${head.slice(0, -1)}}` : head + body.slice(1));
+  renameSync(tmp, path);
+  if (digest) saveRecord(recPath, { digest, prefix: Buffer.byteLength(head), ...stamp(path) });
+  else rmSync(recPath, { force: true });
+  return 'written';
+}
+
+/** The earlier file's metadata with this invocation's id and time, if it is as long as before. */
+function reusedPrefix(path: string, rec: Record_, meta: { invocationId: string; generatedAt: string }): string | undefined {
+  const buf = Buffer.alloc(rec.prefix);
+  const fd = openSync(path, 'r');
+  try {
+    if (readSync(fd, buf, 0, rec.prefix, 0) !== rec.prefix) return undefined;
+  } finally {
+    closeSync(fd);
+  }
+  const text = buf.toString('utf8');
+  if (!text.startsWith(HEAD) || !text.endsWith(',')) return undefined;
+  let metadata: Record<string, unknown>;
+  try {
+    metadata = JSON.parse(text.slice(HEAD.length, -1)) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const next = `${HEAD}${JSON.stringify({ ...metadata, generated_at: meta.generatedAt, invocation_id: meta.invocationId })},`;
+  return Buffer.byteLength(next) === rec.prefix ? next : undefined;
+}
+
+function stamp(path: string): { size: number; mtimeMs: number } {
+  const st = statSync(path);
+  return { size: st.size, mtimeMs: st.mtimeMs };
+}
+
+function sameFile(path: string, rec: Record_): boolean {
+  if (!existsSync(path)) return false;
+  const st = statSync(path);
+  return st.size === rec.size && st.mtimeMs === rec.mtimeMs;
+}
+
+function readRecord(path: string): Record_ | undefined {
+  try {
+    const r = JSON.parse(readFileSync(path, 'utf8')) as Record_;
+    return typeof r.digest === 'string' && typeof r.prefix === 'number' ? r : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function saveRecord(path: string, r: Record_): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, JSON.stringify(r));
+}
+
+/**
+ * Whether a file written from `digest` (see {@link writeManifest}) is still as written: lets a
+ * compile skip recomputing and rewriting artifacts that depend on the inputs alone.
+ */
+export function unchangedSince(targetDir: string, file: string, digest: string | undefined): boolean {
+  if (!digest) return false;
+  const rec = readRecord(join(targetDir, '.sm', `${file}.source.json`));
+  return !!rec && rec.digest === digest && sameFile(join(targetDir, file), rec);
+}
+
+/** Record that `file` in `targetDir` was just written from `digest` (nothing recorded without one). */
+export function markWrittenFrom(targetDir: string, file: string, digest: string | undefined): void {
+  const recPath = join(targetDir, '.sm', `${file}.source.json`);
+  if (!digest) return void rmSync(recPath, { force: true });
+  saveRecord(recPath, { digest, prefix: 0, ...stamp(join(targetDir, file)) });
+}

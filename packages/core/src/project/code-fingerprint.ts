@@ -1,0 +1,24 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+let memo: string | undefined;
+
+/**
+ * Which build of sm's core this is: size and modification time of each of its source files.
+ * Caches in target/.sm carry it, so output cached by other sm code (an upgrade, or a developer's
+ * edit of the renderer) is never reused. About sixty `stat` calls, once per process.
+ */
+export function codeFingerprint(): string {
+  if (memo !== undefined) return memo;
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const h = createHash('sha256');
+  const files = (readdirSync(root, { recursive: true, encoding: 'utf8' }) as string[]).filter((f) => f.endsWith('.ts') || f.endsWith('.js')).sort();
+  for (const f of files) {
+    const st = statSync(join(root, f));
+    h.update(`${f}\0${st.size}\0${st.mtimeMs}\n`);
+  }
+  memo = h.digest('hex');
+  return memo;
+}
