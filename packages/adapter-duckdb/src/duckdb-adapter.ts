@@ -9,13 +9,15 @@ import { openError } from './open-error.ts';
 /**
  * DuckDB allows one writing process per file and resolves concurrent writers inside a process
  * optimistically; core serialises writes (`supportsMultipleWriters: false`) so builds never
- * fail on a write-write conflict, while each statement still uses every core.
+ * fail on a write-write conflict, while each statement still uses every core. A statement run
+ * outside `begin` is its own transaction, so a lone `create or replace ... as` either commits
+ * whole or leaves the old relation (error, interrupt or kill alike): no begin/commit around it.
  */
 export const duckDbCapabilities: Capabilities = {
   supportsMultipleWriters: false,
   supportsMerge: true,
   supportsTransactionalDdl: true,
-  supportsAtomicCreateOrReplace: false,
+  supportsAtomicCreateOrReplace: true,
 };
 
 export interface DuckDbTargetConfig extends TargetConfig {

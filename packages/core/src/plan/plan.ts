@@ -40,7 +40,17 @@ export function planView(node: ModelNode, sql: string, existing: RelationInfo | 
   const stmts: string[] = [];
   if (existing && existing.kind !== 'view') stmts.push(d.dropRelation(node.relation, existing.kind));
   stmts.push(d.createView(node.relation, sql));
-  return ctx.capabilities.supportsTransactionalDdl ? [{ kind: 'transaction', statements: stmts }] : stmts.map((s) => ({ kind: 'sql', sql: s }));
+  return ctx.capabilities.supportsTransactionalDdl ? swapSteps(stmts, ctx) : stmts.map((s) => ({ kind: 'sql', sql: s }));
+}
+
+/**
+ * The statements of a replace that must take effect together. A lone `create or replace`
+ * where that statement is itself atomic needs no begin/commit around it: one round trip instead
+ * of three, and on DuckDB an autocommit statement is cheaper than the same one in a transaction.
+ */
+function swapSteps(stmts: string[], ctx: PlanContext): Step[] {
+  if (stmts.length === 1 && ctx.capabilities.supportsAtomicCreateOrReplace) return [{ kind: 'sql', sql: stmts[0]! }];
+  return [{ kind: 'transaction', statements: stmts }];
 }
 
 /** A table replaced so that a failure at any point leaves yesterday's table in place. */
@@ -52,7 +62,7 @@ export function planTable(node: ModelNode, sql: string, existing: RelationInfo |
     const stmts: string[] = [];
     if (existing && existing.kind !== 'table') stmts.push(d.dropRelation(rel, existing.kind));
     stmts.push(d.createOrReplaceTableAs(rel, sql, opts));
-    return [{ kind: 'transaction', statements: stmts }];
+    return swapSteps(stmts, ctx);
   }
   if (ctx.capabilities.supportsAtomicCreateOrReplace) {
     const steps: Step[] = [];
