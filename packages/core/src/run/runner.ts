@@ -4,7 +4,7 @@ import { ancestors } from '../graph/build-graph.ts';
 import type { PlanContext, Step } from '../plan/plan.ts';
 import type { CompiledProject, ProjectRenderer } from '../render/render-project.ts';
 import type { GraphNode } from '../types.ts';
-import { compiledPathOf, writeRunSql } from './compiled-files.ts';
+import { compiledPathOf, RunFiles, useRunFiles, writeRunSql } from './compiled-files.ts';
 import type { EventSink, NodeResult, NodeStatus } from './events.ts';
 import { executeModel } from './execute-model.ts';
 import { executeSeed } from './execute-seed.ts';
@@ -13,6 +13,7 @@ import { executeTest } from './execute-test.ts';
 import { executeUnitTest } from './execute-unit-test.ts';
 import { addUnitTestGates } from '../unit/unit-test-gates.ts';
 import { Mutex } from './mutex.ts';
+import { ReadyQueue } from './ready-queue.ts';
 import type { NodeContext, NodeExecutor } from './node-context.ts';
 import { redact } from './redact.ts';
 
@@ -49,6 +50,25 @@ const BAD: ReadonlySet<NodeStatus> = new Set(['error', 'skipped', 'fail', 'cance
 
 /** Execute selected nodes over the DAG. Outcomes are statuses, never exceptions. */
 export async function runNodes(o: RunnerOptions): Promise<NodeResult[]> {
+  const files = new RunFiles(o.compiled.project.dir);
+  useRunFiles(o, files);
+  let results: Map<string, NodeResult> | undefined;
+  try {
+    results = await schedule(o, files);
+  } finally {
+    const failed = files.flush();
+    for (const f of failed) {
+      // A node whose SQL ran but whose record could not be written is not a success.
+      const message = `Could not write ${f.path}: ${f.error.message}. Check that the target directory is writable and the disk not full.`;
+      o.onEvent({ type: 'log', level: 'error', message });
+      const r = results?.get(f.uniqueId);
+      if (r && r.status !== 'error') results!.set(f.uniqueId, { ...r, status: 'error', message });
+    }
+  }
+  return [...results!.values()];
+}
+
+async function schedule(o: RunnerOptions, files: RunFiles): Promise<Map<string, NodeResult>> {
   const { compiled, graph, selected } = o;
   const nodes = compiled.nodes;
   const writeLock = o.adapter.capabilities.supportsMultipleWriters ? undefined : new Mutex();
@@ -61,6 +81,33 @@ export async function runNodes(o: RunnerOptions): Promise<NodeResult[]> {
   if (o.testsGateChildren) addTestGates(o, deps);
   addUnitTestGates(nodes, graph, selected, deps);
   const results = new Map<string, NodeResult>();
+  // How many of its dependencies each node still waits for, and who waits on each node.
+  const waiting = new Map<string, number>();
+  const dependents = new Map<string, string[]>();
+  for (const id of selected) {
+    const ds = new Set(deps.get(id) ?? []);
+    waiting.set(id, ds.size);
+    for (const d of ds) {
+      let list = dependents.get(d);
+      if (!list) dependents.set(d, (list = []));
+      list.push(id);
+    }
+  }
+  const orderOf = new Map<string, number>();
+  const order = (id: string) => {
+    // Tests right after what they test; seeds first.
+    let v = orderOf.get(id);
+    if (v === undefined) {
+      const t = nodes.get(id)!.resourceType;
+      v = t === 'seed' ? 0 : t === 'test' ? 1 : 2;
+      orderOf.set(id, v);
+    }
+    return v;
+  };
+  const queue = new ReadyQueue<string>((a, b) => order(a) - order(b) < 0 || (order(a) === order(b) && a < b));
+  for (const [id, n] of waiting) if (n === 0) queue.push(id);
+  // Made ready while a batch is being started: queued for the next batch, as a fresh look at the DAG would.
+  let newlyReady: string[] = [];
   const total = selected.size;
   let index = 0;
   let started = 0;
@@ -97,6 +144,11 @@ export async function runNodes(o: RunnerOptions): Promise<NodeResult[]> {
 
   const finish = (r: NodeResult) => {
     results.set(r.uniqueId, r);
+    for (const d of dependents.get(r.uniqueId) ?? []) {
+      const left = waiting.get(d)! - 1;
+      waiting.set(d, left);
+      if (left === 0 && pending.has(d)) newlyReady.push(d);
+    }
     index++;
     o.onEvent({ type: 'node_finish', result: r, index, total });
     if (o.failFast && (r.status === 'error' || r.status === 'fail')) stop = true;
@@ -133,19 +185,19 @@ export async function runNodes(o: RunnerOptions): Promise<NodeResult[]> {
     try {
       if (o.signal?.aborted) return done('cancelled', 'Cancelled before it started');
       conn = await o.session.acquire({ config: node.config });
+      const c = files.overlapping(conn);
       const exec = async (sql: string) => {
         executed.push(sql);
-        return conn!.execute(sql);
+        return c.execute(sql);
       };
       const runSteps = async (steps: Step[]) => {
         for (const s of steps) {
           if (s.kind === 'sql') await exec(s.sql);
-          else await inTransaction(conn!, o, s.statements, executed);
+          else await inTransaction(c, o, s.statements, executed);
         }
       };
       const executor = EXECUTORS[node.resourceType];
       if (!executor) return done('skipped', `${node.resourceType} nodes are not executed by this command`);
-      const c = conn;
       const nctx: NodeContext = {
         o,
         plan: ctx,
@@ -173,19 +225,6 @@ export async function runNodes(o: RunnerOptions): Promise<NodeResult[]> {
     }
   };
 
-  const ready = () =>
-    [...pending].filter((id) => (deps.get(id) ?? []).every((d) => results.has(d))).sort((a, b) => order(a) - order(b) || (a < b ? -1 : 1));
-  const orderOf = new Map<string, number>();
-  const order = (id: string) => {
-    // Tests right after what they test; seeds first.
-    let v = orderOf.get(id);
-    if (v === undefined) {
-      const t = nodes.get(id)!.resourceType;
-      v = t === 'seed' ? 0 : t === 'test' ? 1 : 2;
-      orderOf.set(id, v);
-    }
-    return v;
-  };
 
   while (pending.size || running.size) {
     if (o.signal?.aborted || stop) {
@@ -198,8 +237,10 @@ export async function runNodes(o: RunnerOptions): Promise<NodeResult[]> {
       if (running.size) await Promise.allSettled(running.values());
       break;
     }
-    for (const id of ready()) {
-      if (running.size >= Math.max(1, o.threads)) break;
+    for (const id of newlyReady) queue.push(id);
+    newlyReady = [];
+    while (queue.size && running.size < Math.max(1, o.threads)) {
+      const id = queue.pop()!;
       pending.delete(id);
       const bad = (deps.get(id) ?? []).find((d) => BAD.has(results.get(d)!.status) && !(results.get(d)!.status === 'fail' && !gates(nodes.get(d)!, o)));
       if (bad) {
@@ -213,12 +254,12 @@ export async function runNodes(o: RunnerOptions): Promise<NodeResult[]> {
       running.set(id, p);
     }
     if (running.size) await Promise.race(running.values());
-    else if (pending.size && !ready().length) {
+    else if (pending.size && !queue.size && !newlyReady.length) {
       // Only possible with a dependency cycle, which compile already rejects.
       throw new Error(`Cannot order: ${[...pending].join(', ')}`);
     }
   }
-  return [...results.values()];
+  return results;
 }
 
 function gates(n: GraphNode, o: RunnerOptions): boolean {
