@@ -1,5 +1,5 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { DuckDBTimestampValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBMaterializedResult } from '@duckdb/node-api';
+import { DuckDBTimestampValue, JSDuckDBValueConverter } from '@duckdb/node-api';
 import type { ColumnDef, Connection, QueryResult, Relation, RelationInfo, RelationKind } from '@sm/core';
 
 /** A warehouse error with the SQL that caused it; the message is DuckDB's own. */
@@ -21,12 +21,12 @@ export class DuckDbConnection implements Connection {
 
   async execute(sql: string, binds?: readonly unknown[]): Promise<QueryResult> {
     try {
-      const reader = await this.raw.runAndReadAll(sql, binds ? (binds as never) : undefined);
-      const columns = reader.columnNames();
-      const rows = columns.length ? (reader.getRowObjectsJS() as Record<string, unknown>[]) : [];
+      const result = await this.raw.run(sql, binds ? (binds as never) : undefined);
+      const columns = result.columnNames();
+      const rows = columns.length ? rowObjects(result) : [];
       let rowsAffected: number | undefined;
       try {
-        rowsAffected = reader.rowsChanged;
+        rowsAffected = result.rowsChanged;
       } catch {
         rowsAffected = undefined;
       }
@@ -88,6 +88,30 @@ export class DuckDbConnection implements Connection {
   async close(): Promise<void> {
     this.raw.closeSync();
   }
+}
+
+/**
+ * The rows of a materialized result as plain JS values, read synchronously: the result is
+ * already in memory, and fetching its chunks one promise at a time (as the library's reader
+ * does) cost every statement, DDL included, extra round trips through the thread pool.
+ * Repeated column names get `:1`, `:2`... as the library's own row objects do.
+ */
+function rowObjects(result: DuckDBMaterializedResult): Record<string, unknown>[] {
+  const names = result.deduplicatedColumnNames();
+  const rows: Record<string, unknown>[] = [];
+  for (let c = 0, n = result.chunkCount; c < n; c++) {
+    const chunk = result.getChunk(c);
+    const vectors = names.map((_, i) => chunk.getColumnVector(i));
+    for (let r = 0, count = chunk.rowCount; r < count; r++) {
+      const row: Record<string, unknown> = {};
+      for (let i = 0; i < vectors.length; i++) {
+        const v = vectors[i]!;
+        row[names[i]!] = JSDuckDBValueConverter(v.getItem(r), v.type, JSDuckDBValueConverter);
+      }
+      rows.push(row);
+    }
+  }
+  return rows;
 }
 
 type Appender = Awaited<ReturnType<DuckDBConnection['createAppender']>>;
