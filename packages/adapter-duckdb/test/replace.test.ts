@@ -68,6 +68,13 @@ describe('replacing relations on DuckDB', () => {
     }
     const rr = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8'));
     expect(rr.results).toHaveLength(30);
+    // Files whose text is unchanged are left alone; a changed model's files are rewritten.
+    writeFileSync(join(dir, 'models/m5.sql'), "select v * 2 as v from {{ ref('m4') }}");
+    writeFileSync(join(dir, 'target/run/demo/models/m6.sql'), 'edited by hand');
+    expect((await run({ projectDir: dir, adapters })).status).toBe('success');
+    expect(readFileSync(join(dir, 'target/compiled/demo/models/m5.sql'), 'utf8')).toBe('select v * 2 as v from "main"."m4"\n');
+    expect(readFileSync(join(dir, 'target/run/demo/models/m5.sql'), 'utf8')).toBe('create or replace view "main"."m5" as (\nselect v * 2 as v from "main"."m4"\n);\n');
+    expect(readFileSync(join(dir, 'target/run/demo/models/m6.sql'), 'utf8')).toBe('create or replace view "main"."m6" as (\nselect v + 1 as v from "main"."m5"\n);\n');
   });
 
   it('a run file that cannot be written fails its node with the path and what to do', async () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Connection } from '../adapter.ts';
 import type { GraphNode, TestNode } from '../types.ts';
@@ -25,9 +25,10 @@ export interface WriteFailure {
  * The target/compiled and target/run files of one run, written while the warehouse works: a
  * write is queued, and the queue is written (synchronously, the cheapest way in CPU) right
  * after the runner hands the next statement to the warehouse, so the main thread's file work
- * overlaps the statement instead of adding to every node's time. Writes keep their order;
- * each directory is created once; `flush` writes whatever is left (the runner calls it before
- * it returns, so every file is on disk when the command reports).
+ * overlaps the statement instead of adding to every node's time. A file that already holds
+ * the text is left alone. Writes keep their order; each directory is created once; `flush`
+ * writes whatever is left (the runner calls it before it returns, so every file is on disk
+ * when the command reports).
  */
 export class RunFiles {
   readonly #dirs = new Set<string>();
@@ -49,6 +50,10 @@ export class RunFiles {
     this.#queue = [];
     for (const f of q) {
       const abs = join(this.#projectDir, f.rel);
+      // Rewriting a file costs far more than reading it (ext4 flushes a truncated file's new
+      // blocks on close: milliseconds when the disk is busy), and from one run to the next most
+      // files hold the same text.
+      if (sameText(abs, f.text)) continue;
       try {
         const dir = dirname(abs);
         if (!this.#dirs.has(dir)) {
@@ -86,6 +91,14 @@ export class RunFiles {
   flush(): WriteFailure[] {
     this.writeQueued();
     return this.#failures.splice(0);
+  }
+}
+
+function sameText(abs: string, text: string): boolean {
+  try {
+    return readFileSync(abs, 'utf8') === text;
+  } catch {
+    return false;
   }
 }
 
