@@ -10,8 +10,8 @@ const PROJECT = fileURLToPath(new URL('../../../project', import.meta.url));
 const STAR = ['dim_users', 'dim_locations', 'dim_artists', 'dim_songs', 'dim_datetime', 'fact_streams', 'wide_streams'];
 
 /**
- * Issue 4's hourly runs on the Streamify project: dim_users and dim_locations are incremental
- * too, so after a day built in full and new hours run one by one (one of them landing late,
+ * Issue 4's hourly runs on the Streamify project: dim_users, dim_locations and dim_datetime are
+ * incremental too, so after a day built in full and new hours run one by one (one of them landing late,
  * after the hour that follows it), every star-schema model must hold exactly the rows a
  * --full-refresh build over the same events gives.
  */

@@ -1,15 +1,35 @@
+{{
+  config(
+    materialized='incremental',
+    unique_key='date_key',
+    incremental_strategy='delete+insert'
+  )
+}}
 -- One row per hour. The range follows the data (first to last listen) unless the vars
 -- start_date / end_date set it: never a fixed range that later events fall outside of.
 -- A date-only end_date ('2026-11-30') includes that whole day, up to its 23:00 hour.
+-- An incremental run takes the range of the hours already in the table and of the listens
+-- from its newest hour less lookback_hours, and writes the (small) table again; after
+-- changing start_date or end_date, run it with --full-refresh.
 {%- set start_date = var('start_date', none) %}
 {%- set end_date = var('end_date', none) %}
 
+with listens as (
+    {{ listen_events_since(lookback_start('hour_start')) }}
+),
+
 -- data_bounds is always exactly one row (an aggregate), so either var can be set alone or both.
-with data_bounds as (
+data_bounds as (
     select
         date_trunc('hour', min(event_ts)) as first_hour,
         date_trunc('hour', max(event_ts)) as last_hour
-    from {{ ref('stg_listen_events') }}
+    from (
+        select event_ts from listens
+        {% if is_incremental() %}
+        union all
+        select hour_start from {{ this }} where hour_start is not null
+        {% endif %}
+    ) seen
 ),
 
 bounds as (
