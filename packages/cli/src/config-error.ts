@@ -11,14 +11,15 @@ export interface ProfileRef {
 
 /**
  * An error that means the project or profile is wrong, not a model: a project error, or an
- * adapter's configuration error (an Error with an `SM_...` code, e.g. Snowflake's "needs
+ * adapter's configuration error (an Error with an `SM_..._CONFIG` code, e.g. Snowflake's "needs
  * `password`"). Returned as a project error (exit 2); with `ref`, its hint names the environment
  * variables profiles.yml reads the fields from. Anything else: undefined.
  */
 export function configError(e: unknown, ref?: ProfileRef): SmProjectError | undefined {
   if (isSmProjectError(e)) return e;
   const code = (e as { code?: unknown } | undefined)?.code;
-  if (!(e instanceof Error) || typeof code !== 'string' || !/^SM_[A-Z_]+$/.test(code)) return undefined;
+  // Only configuration codes: a login that the warehouse refused (SM_SNOWFLAKE_LOGIN) is a failed connection, not a usage error.
+  if (!(e instanceof Error) || typeof code !== 'string' || !/^SM_[A-Z_]*CONFIG$/.test(code)) return undefined;
   const vars = ref ? envVarsOfTarget(ref) : new Map<string, string>();
   const named = [...vars].filter(([field]) => new RegExp(`\\b${field}\\b`).test(e.message));
   const hint = named.length
