@@ -89,6 +89,15 @@ describe('Streamify on DuckDB', () => {
     expect(await n(`select count(*) as n from ${await rel('wide_streams')}`)).toBe(before);
   });
 
+  it('sm source freshness: every event topic just landed passes; dead_letters (freshness: null) is not checked', async () => {
+    db.closeSync();
+    const r = await sm('source', 'freshness', '--project-dir', dir, '--log-format', 'json');
+    db = await DuckDBInstance.create(join(dir, 'target/streamify.duckdb'));
+    expect(r.code, r.out + r.err).toBe(0);
+    const finished = r.out.split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.event === 'node_finished');
+    expect(finished.map((e) => `${e.name}:${e.status}`).sort()).toEqual(['eventsim.auth_events:pass', 'eventsim.listen_events:pass', 'eventsim.page_view_events:pass', 'eventsim.status_change_events:pass']);
+  });
+
   async function rel(table: string): Promise<string> {
     const r = await q(`select schema_name from duckdb_tables() where table_name = '${table}' union all select schema_name from duckdb_views() where view_name = '${table}'`);
     expect(r.length, `${table} exists once`).toBe(1);

@@ -80,6 +80,8 @@ export interface SourceNode extends NodeCommon {
   relation: Relation;
   loader: string;
   freshness?: unknown;
+  /** The column or expression `sm source freshness` takes the max of. */
+  loadedAtField?: string | undefined;
 }
 
 export interface TestMetadata {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { compile, execute, parseVarsArg, type Compilation, type InvocationOptions } from '@sm/core';
+import { compile, execute, parseVarsArg, sourceFreshness, type Compilation, type InvocationOptions } from '@sm/core';
 import { builtinAdapters } from '../adapters.ts';
 import { commonOptions, EXIT, selectionOptions, type CliContext } from '../main.ts';
 import { configError } from '../config-error.ts';
@@ -142,6 +142,21 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       } finally {
         await session.close();
       }
+    });
+
+  const source = program.command('source').description('commands about sources');
+  selectionOptions(commonOptions(source.command('freshness').description('check how long ago each selected source was loaded against its freshness: warn_after / error_after; writes target/sources.json')))
+    .option('--threads <n>', 'how many sources at once (default: the target\'s threads)')
+    .option('-o, --output <path>', 'where to write sources.json (default: <target-path>/sources.json)')
+    .action(async (flags: CommonFlags & { output?: string }) => {
+      const reporter = ctx.reporter(flags.logFormat);
+      const inv = invocation(flags, ctx);
+      const outcome = await sourceFreshness({ ...inv, output: flags.output ? resolve(flags.output) : undefined, onEvent: (e) => reporter.onEvent?.(e) });
+      const warnings = outcome.compilation.diagnostics.filter((d) => d.severity === 'warning');
+      if (warnings.length) reporter.onDiagnostics?.(warnings);
+      reporter.onOutput?.(`Wrote ${outcome.artifactPath}`);
+      // As dbt: a source past error_after, or whose query failed, exits 1; warnings exit 0.
+      ctx.exitCode = outcome.interrupted ? EXIT.interrupted : outcome.status === 'success' ? EXIT.ok : EXIT.failed;
     });
 
   selectionOptions(commonOptions(program.command('retry').description('run again what failed or was skipped in the last run/build/test/seed')))

@@ -40,7 +40,8 @@ export class PrettyReporter implements Reporter {
       const status = (LABEL[r.status] ?? ((s: string) => s))(r.status.toUpperCase().padEnd(7));
       const name = `${kind} ${r.name}`;
       const dots = dim('.'.repeat(Math.max(2, 56 - name.length)));
-      const extra = r.rowsAffected !== undefined && r.resourceType !== 'test' ? ` ${r.rowsAffected} rows` : r.failures ? ` ${r.failures} failing` : '';
+      // A source's line (sm source freshness) says how long ago it was loaded.
+      const extra = r.resourceType === 'source' && !r.message.includes('\n') ? ` ${r.message}` : r.rowsAffected !== undefined && r.resourceType !== 'test' ? ` ${r.rowsAffected} rows` : r.failures ? ` ${r.failures} failing` : '';
       if (!this.#quiet) this.#o.out(`${time()}  ${String(e.index).padStart(width)}/${e.total} ${status} ${name} ${dots} ${r.executionTime.toFixed(2)}s${extra}`);
     } else if (e.type === 'run_end') {
       this.#summary(e.results, e.elapsed, e.interrupted);

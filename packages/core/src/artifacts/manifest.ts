@@ -147,7 +147,7 @@ function sourceEntry(n: SourceNode, relationName: string | undefined): Record<st
     schema: n.relation.schema,
     relation_name: relationName ?? null,
     quoting: {},
-    loaded_at_field: null,
+    loaded_at_field: n.loadedAtField ?? null,
     freshness: n.freshness ?? null,
     external: null,
     source_meta: {},

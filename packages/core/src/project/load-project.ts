@@ -253,6 +253,7 @@ function loadSources(config: ProjectConfig, decls: SchemaDecls): SourceNode[] {
     relation: { database: s.database, schema: s.schema, identifier: s.identifier },
     loader: s.loader,
     freshness: s.freshness,
+    loadedAtField: s.loadedAtField,
   }));
 }
 

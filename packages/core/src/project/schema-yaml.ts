@@ -39,7 +39,9 @@ export interface SourceTableDecl {
   config: Record<string, unknown>;
   meta: Record<string, unknown>;
   tags: string[];
+  /** `freshness:` as dbt resolves it: the table's config, the table, the source's config, the source; `null` turns it off. */
   freshness?: unknown;
+  loadedAtField?: string | undefined;
   file: string;
   location: SourceLocation;
 }
@@ -237,11 +239,18 @@ function readSource(y: YamlFile, s: unknown, path: (string | number)[], into: Sc
       config: { ...(isObj(s.config) ? s.config : {}), ...(isObj(t.config) ? t.config : {}) },
       meta: { ...(isObj(s.meta) ? s.meta : {}), ...(isObj(t.meta) ? t.meta : {}) },
       tags: [...(Array.isArray(s.tags) ? s.tags.map(String) : []), ...(Array.isArray(t.tags) ? t.tags.map(String) : [])],
-      freshness: t.freshness ?? s.freshness,
+      freshness: firstSet('freshness', t, s),
+      loadedAtField: ((f) => (typeof f === 'string' && f.trim() ? f : undefined))(firstSet('loaded_at_field', t, s)),
       file: y.file,
       location: y.locate(tpath),
     });
   });
+}
+
+/** A source table's setting: the first of its config, itself, its source's config, its source that sets `key` (null included). */
+function firstSet(key: string, t: Record<string, unknown>, s: Record<string, unknown>): unknown {
+  for (const o of [t.config, t, s.config, s]) if (isObj(o) && key in o) return o[key];
+  return undefined;
 }
 
 function readUnitTest(y: YamlFile, u: unknown, path: (string | number)[], into: SchemaDecls, diagnostics: Diagnostic[]): void {
