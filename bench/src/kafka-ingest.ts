@@ -1,16 +1,16 @@
 /**
  * Kafka -> DuckDB landing throughput and peak memory, beside DuckDB's own `read_json` on the same
  * events from newline-delimited files, measured in the same run on the same machine. Each side
- * runs in its own process so its peak RSS is its own.
+ * runs in its own process so its peak RSS is its own; the two alternate, and the ratio is the
+ * median of the per-pair ratios (wall and CPU time).
  *
- *   node bench/src/kafka-ingest.ts [users=2000] [hours=24] [batchSize=20000]
+ *   node bench/src/kafka-ingest.ts [users=2000] [hours=24] [batchSize=20000] [--reps 3]
  *
  * SM_BENCH_CHILD_HEAP_MB caps the V8 heap of the measuring processes, to show that ingestion holds
  * a bounded amount of memory (it fails with out-of-memory otherwise) rather than what a lazy GC leaves.
  *
  * Needs Java 17 and the Kafka jars (scripts/kafka/install.sh); starts and stops its own broker.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,9 +18,13 @@ import { fileURLToPath } from 'node:url';
 import { createDuckDbAdapter } from '@sm/adapter-duckdb';
 import { TOPICS, TOPIC_FIELDS, generateEvents, ingestKafka, produceEvents, serializeEvent } from '@sm/ingest';
 import { startKafkaBroker } from '../../scripts/kafka/kafka-broker.ts';
+import { cpuSince, loadAverage, runChild, takeReps } from './ingest-bench-child.ts';
+import { median } from './measure.ts';
 
 interface ChildResult {
   readonly ms: number;
+  /** User + system CPU time of the whole process (DuckDB's threads included) during `ms`. */
+  readonly cpuMs: number;
   /** Kafka only: time from the first landed batch to the end, and the rows landed in it (startup and group join excluded). */
   readonly steadyMs?: number;
   readonly steadyRows?: number;
@@ -36,6 +40,7 @@ async function openMemory() {
 /** Child: land the topics from Kafka with `once`, report time, rows and peak RSS. */
 async function childKafka(o: { brokers: string[]; batchSize: number }): Promise<ChildResult> {
   const { session, conn } = await openMemory();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let first: { at: number; rows: number } | undefined;
   const r = await ingestKafka({
@@ -47,15 +52,17 @@ async function childKafka(o: { brokers: string[]; batchSize: number }): Promise<
     onProgress: (p) => void (first ??= { at: performance.now(), rows: p.rows }),
   });
   const end = performance.now();
+  const cpuMs = cpuSince(cpu0);
   if (r.deadLetters) throw new Error(`${r.deadLetters} dead letters`);
   await session.close();
   const steady = first && first.rows < r.rows ? { steadyMs: end - first.at, steadyRows: r.rows - first.rows } : {};
-  return { ms: end - t0, rows: r.rows, peakRssMb: process.resourceUsage().maxRSS / 1024, ...steady };
+  return { ms: end - t0, cpuMs, rows: r.rows, peakRssMb: process.resourceUsage().maxRSS / 1024, ...steady };
 }
 
 /** Child: DuckDB's JSON reader with the same explicit column types, one CTAS per topic. */
 async function childReadJson(o: { dir: string }): Promise<ChildResult> {
   const { session, conn } = await openMemory();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let rows = 0;
   for (const topic of TOPICS) {
@@ -64,25 +71,21 @@ async function childReadJson(o: { dir: string }): Promise<ChildResult> {
     rows += Number((await conn.execute(`select count(*) as n from ${topic}`)).rows[0]!.n);
   }
   const ms = performance.now() - t0;
+  const cpuMs = cpuSince(cpu0);
   await session.close();
-  return { ms, rows, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  return { ms, cpuMs, rows, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
 /** Child: nothing but the imports and an open database, the floor under both RSS figures. */
 async function childIdle(): Promise<ChildResult> {
   const { session } = await openMemory();
   await session.close();
-  return { ms: 0, rows: 0, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  return { ms: 0, cpuMs: 0, rows: 0, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
-function runChild(mode: string, arg: unknown): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const heap = process.env.SM_BENCH_CHILD_HEAP_MB ? [`--max-old-space-size=${process.env.SM_BENCH_CHILD_HEAP_MB}`] : [];
-    const p = spawn(process.execPath, [...heap, fileURLToPath(import.meta.url), '--child', mode, JSON.stringify(arg)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    p.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as ChildResult) : reject(new Error(`${mode} child exited ${code}: ${out}`))));
-  });
+function runKind(mode: string, arg: unknown): Promise<ChildResult> {
+  const heap = process.env.SM_BENCH_CHILD_HEAP_MB ? [`--max-old-space-size=${process.env.SM_BENCH_CHILD_HEAP_MB}`] : [];
+  return runChild<ChildResult>(fileURLToPath(import.meta.url), mode, JSON.stringify(arg), heap);
 }
 
 if (process.argv[2] === '--child') {
@@ -92,9 +95,11 @@ if (process.argv[2] === '--child') {
   process.exit(0);
 }
 
-const users = Number(process.argv[2] ?? 2000);
-const hours = Number(process.argv[3] ?? 24);
-const batchSize = Number(process.argv[4] ?? 20_000);
+const args = process.argv.slice(2);
+const reps = takeReps(args, 3);
+const users = Number(args[0] ?? 2000);
+const hours = Number(args[1] ?? 24);
+const batchSize = Number(args[2] ?? 20_000);
 const dir = mkdtempSync(join(tmpdir(), 'sm-bench-kafka-'));
 const broker = await startKafkaBroker({ partitions: 3 });
 try {
@@ -113,22 +118,34 @@ try {
   const produceMs = performance.now() - t0;
   console.log(`produce (idempotent, acks=all) : ${produceMs.toFixed(0)} ms  ${Math.round(events.length / (produceMs / 1000))} events/s`);
 
-  const idle = await runChild('idle', {});
-  const rate = (r: ChildResult) => `${Math.round(r.rows / (r.ms / 1000))} events/s, ${(bytes / 1e6 / (r.ms / 1000)).toFixed(1)} MB/s, peak RSS ${r.peakRssMb.toFixed(0)} MB`;
-  const best = async (mode: string, arg: unknown) => {
-    const runs = [await runChild(mode, arg), await runChild(mode, arg), await runChild(mode, arg)];
-    for (const r of runs) if (r.rows !== events.length) throw new Error(`${mode} landed ${r.rows} of ${events.length}`);
-    return runs.reduce((a, b) => (b.ms < a.ms ? b : a));
-  };
-  const rj = await best('read_json', { dir });
-  const kafka = await best('kafka', { brokers: [broker.bootstrap], batchSize });
-  console.log(`idle process (node + duckdb)    : peak RSS ${idle.peakRssMb.toFixed(0)} MB`);
-  console.log(`read_json (explicit) CTAS       : ${rj.ms.toFixed(0)} ms  ${rate(rj)}`);
-  console.log(`ingestKafka --once -> DuckDB    : ${kafka.ms.toFixed(0)} ms  ${rate(kafka)}  = ${(kafka.ms / rj.ms).toFixed(2)}x read_json time`);
-  if (kafka.steadyMs && kafka.steadyRows) {
-    const steadyRate = kafka.steadyRows / (kafka.steadyMs / 1000);
-    console.log(`  after the first batch (no join): ${Math.round(steadyRate)} events/s = ${(rj.rows / (rj.ms / 1000) / steadyRate).toFixed(2)}x read_json time per event`);
+  console.log(`load average before measuring ${loadAverage()}; ${reps} repetitions, each side in its own process, alternating`);
+  const idle = await runKind('idle', {});
+  const rjRuns: ChildResult[] = [];
+  const kRuns: ChildResult[] = [];
+  for (let i = 0; i < reps; i++) {
+    // Alternate which side goes first, so neither always runs in the other's wake.
+    const order = i % 2 ? (['kafka', 'read_json'] as const) : (['read_json', 'kafka'] as const);
+    for (const mode of order) {
+      const r = mode === 'kafka' ? await runKind('kafka', { brokers: [broker.bootstrap], batchSize }) : await runKind('read_json', { dir });
+      if (r.rows !== events.length) throw new Error(`${mode} landed ${r.rows} of ${events.length}`);
+      (mode === 'kafka' ? kRuns : rjRuns).push(r);
+    }
+    const [rj, k] = [rjRuns[i]!, kRuns[i]!];
+    console.log(`  rep ${i + 1}: read_json ${rj.ms.toFixed(0)} ms (cpu ${rj.cpuMs.toFixed(0)}), kafka ${k.ms.toFixed(0)} ms (cpu ${k.cpuMs.toFixed(0)}) = ${(k.ms / rj.ms).toFixed(2)}x`);
   }
+  const line = (runs: readonly ChildResult[]) => {
+    const ms = median(runs.map((r) => r.ms));
+    return `median ${ms.toFixed(0)} ms (min ${Math.min(...runs.map((r) => r.ms)).toFixed(0)}), cpu ${median(runs.map((r) => r.cpuMs)).toFixed(0)} ms, ${Math.round(events.length / (ms / 1000))} events/s, ${(bytes / 1e6 / (ms / 1000)).toFixed(1)} MB/s, peak RSS ${Math.max(...runs.map((r) => r.peakRssMb)).toFixed(0)} MB`;
+  };
+  const wall = median(kRuns.map((k, i) => k.ms / rjRuns[i]!.ms));
+  const cpu = median(kRuns.map((k, i) => k.cpuMs / rjRuns[i]!.cpuMs));
+  console.log(`idle process (node + duckdb)    : peak RSS ${idle.peakRssMb.toFixed(0)} MB`);
+  console.log(`read_json (explicit) CTAS       : ${line(rjRuns)}`);
+  console.log(`ingestKafka --once -> DuckDB    : ${line(kRuns)}`);
+  console.log(`kafka / read_json: median ${wall.toFixed(2)}x wall, ${cpu.toFixed(2)}x cpu`);
+  const steady = kRuns.filter((k) => k.steadyMs && k.steadyRows).map((k) => k.steadyRows! / (k.steadyMs! / 1000));
+  if (steady.length) console.log(`  after the first batch (consumer start and group join excluded): median ${Math.round(median(steady))} events/s`);
+  console.log(`load average at end ${loadAverage()}`);
 } finally {
   await broker.stop();
   rmSync(dir, { recursive: true, force: true });

@@ -12,13 +12,14 @@
  * (line by line) path: the cost of the fallback. read_json stops at the first malformed line,
  * so it then runs on the clean files (generated again with the same seed) for the ratio.
  */
-import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDuckDbAdapter } from '@sm/adapter-duckdb';
 import { TOPICS, TOPIC_FIELDS, landFilesDuckDb, writeLake } from '@sm/ingest';
+import { cpuSince, loadAverage, runChild, takeReps } from './ingest-bench-child.ts';
+import { median } from './measure.ts';
 
 interface Measured {
   readonly ms: number;
@@ -40,9 +41,9 @@ async function measure(step: (conn: Awaited<ReturnType<typeof fresh>>['conn']) =
   const t0 = performance.now();
   const r = await step(conn);
   const ms = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = cpuSince(cpu0);
   await session.close();
-  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, ...r, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  return { ms, cpuMs, ...r, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
 /** Child: one CTAS per topic through DuckDB's JSON reader with the explicit column types. */
@@ -74,19 +75,10 @@ if (process.argv[2] === '--child') {
   process.exit(0);
 }
 
-function child(mode: string, lake: string): Promise<Measured> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', mode, lake], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    p.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as Measured) : reject(new Error(`${mode} child exited ${code}: ${out}`))));
-  });
-}
+const child = (mode: string, lake: string) => runChild<Measured>(fileURLToPath(import.meta.url), mode, lake);
 
 const args = process.argv.slice(2);
-const repsAt = args.indexOf('--reps');
-const reps = repsAt >= 0 ? Number(args.splice(repsAt, 2)[1]) : 5;
-if (!Number.isInteger(reps) || reps < 1) throw new Error('--reps takes a whole number of repetitions, at least 1');
+const reps = takeReps(args, 5);
 const users = Number(args[0] ?? 3000);
 const days = Number(args[1] ?? 1);
 const bad = args[2] === 'bad';
@@ -94,12 +86,6 @@ const start = new Date('2024-06-03T00:00:00Z');
 const end = new Date(start.getTime() + days * 86_400_000);
 const lake = mkdtempSync(join(tmpdir(), 'sm-bench-lake-'));
 const cleanLake = bad ? mkdtempSync(join(tmpdir(), 'sm-bench-lake-clean-')) : lake;
-
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-const load = () => loadavg().map((l) => l.toFixed(2)).join('/');
 
 try {
   const t = performance.now();
@@ -112,7 +98,7 @@ try {
   const events = Object.values(written.counts).reduce((a, b) => a + b, 0);
   const bytes = written.files.reduce((a, f) => a + statSync(f).size, 0);
   console.log(`lake: ${events} events, ${written.files.length} files, ${(bytes / 1e6).toFixed(1)} MB; generated in ${(genMs / 1000).toFixed(2)} s`);
-  console.log(`load average at start ${load()}; ${reps} repetitions, each side in its own process, alternating`);
+  console.log(`load average at start ${loadAverage()}; ${reps} repetitions, each side in its own process, alternating`);
 
   const idleRun = await child('idle', lake);
   const rj: Measured[] = [];
@@ -147,7 +133,7 @@ try {
   console.log(line(`read_json (explicit) CTAS${bad ? ' on the clean files' : ''}`, rj));
   console.log(line(`landFilesDuckDb${bad ? ' (careful path, 1 bad line per file)' : ''}`, ours));
   console.log(`landing / read_json: median ${wall.toFixed(2)}x wall (${Math.round(100 / wall)}% of read_json's throughput), ${cpu.toFixed(2)}x cpu`);
-  console.log(`load average at end ${load()}`);
+  console.log(`load average at end ${loadAverage()}`);
 } finally {
   rmSync(lake, { recursive: true, force: true });
   if (bad) rmSync(cleanLake, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { flatten, drained, key, refreshWarehouse, result, seedOffsets } from './
 import type { IngestState } from './ingest-state.ts';
 import { checkIdentifier, ensureKafkaTables } from './kafka-tables.ts';
 import { pumpBatches } from './pump-batches.ts';
+import { openJsonStage } from './json-stage.ts';
 
 export interface IngestKafkaOptions {
   /** Bootstrap brokers, `host:port`. */
@@ -80,12 +81,14 @@ export async function ingestKafka(opts: IngestKafkaOptions): Promise<IngestResul
   const schema = opts.schema ?? RAW_SCHEMA;
   checkIdentifier('schema', schema);
   const tables = await ensureKafkaTables(opts.connection, schema, topics);
+  const stage = await openJsonStage(opts.connection);
   const s: IngestState = {
     opts,
     topics,
     tableOf: new Map(topics.map((t) => [`${opts.topicPrefix ?? ''}${t}`, t])),
     schema,
     tables,
+    stage,
     startedAt: Date.now(),
     targets: undefined,
     kafkaBase: new Map(),
@@ -96,16 +99,20 @@ export async function ingestKafka(opts: IngestKafkaOptions): Promise<IngestResul
     healthyAt: Date.now(),
   };
   const retryForMs = opts.retryForMs ?? 120_000;
-  for (;;) {
-    if (opts.signal?.aborted) return result(s, 'aborted');
-    try {
-      return result(s, await runConsumer(s));
-    } catch (e) {
-      // Warehouse failures and usage errors are not Kafka's to retry: the caller decides.
-      if (!isRetriableKafkaError(e) || Date.now() - s.healthyAt > retryForMs) throw e;
-      opts.onWarning?.(`Kafka: ${(e as Error).message}; reconnecting`);
-      await sleep(1000);
+  try {
+    for (;;) {
+      if (opts.signal?.aborted) return result(s, 'aborted');
+      try {
+        return result(s, await runConsumer(s));
+      } catch (e) {
+        // Warehouse failures and usage errors are not Kafka's to retry: the caller decides.
+        if (!isRetriableKafkaError(e) || Date.now() - s.healthyAt > retryForMs) throw e;
+        opts.onWarning?.(`Kafka: ${(e as Error).message}; reconnecting`);
+        await sleep(1000);
+      }
     }
+  } finally {
+    await stage?.close();
   }
 }
 

@@ -2,6 +2,7 @@ import type { Topic } from '../raw-schema.ts';
 import type { IngestKafkaOptions, IngestProgress, IngestResult } from './ingest-kafka.ts';
 import { OFFSETS_TABLE, readWarehouseOffsets } from './kafka-tables.ts';
 import type { KafkaTables } from './kafka-tables.ts';
+import type { JsonStage } from './json-stage.ts';
 
 /** What one `ingestKafka` call knows, shared by its successive consumers (one per reconnect). */
 export interface IngestState {
@@ -11,6 +12,8 @@ export interface IngestState {
   readonly tableOf: ReadonlyMap<string, Topic>;
   readonly schema: string;
   readonly tables: KafkaTables;
+  /** Where batches are staged as JSON files for DuckDB to read; undefined on a warehouse that cannot. */
+  readonly stage: JsonStage | undefined;
   readonly startedAt: number;
   /** High watermarks at the start of the call: what `once` must reach. */
   targets: Map<string, bigint> | undefined;

@@ -4,7 +4,10 @@ import type { Topic } from '../raw-schema.ts';
 import { bulkInsert } from './bulk-insert.ts';
 import { OFFSETS_TABLE, readWarehouseOffsets } from './kafka-tables.ts';
 import type { KafkaTables } from './kafka-tables.ts';
-import { mapRecord } from './map-record.ts';
+import { checkRecord, mapRecord } from './map-record.ts';
+import type { MappedRow, RejectedRecord } from './map-record.ts';
+import { StagedLines, insertStaged, stageableValue, valuesAsJson } from './json-stage.ts';
+import type { JsonStage } from './json-stage.ts';
 
 /** One consumed record, as landing needs it. */
 export interface KafkaRecordIn {
@@ -15,6 +18,11 @@ export interface KafkaRecordIn {
   readonly partition: number;
   readonly offset: bigint;
   readonly value: Buffer | null | undefined;
+  /**
+   * `checkRecord(table, value)` when the caller has run it already (the consumer checks records
+   * as they arrive): the rejection, or null for a record that maps.
+   */
+  readonly checked?: RejectedRecord | null;
 }
 
 export interface LandBatchOptions {
@@ -23,6 +31,12 @@ export interface LandBatchOptions {
   readonly tables: KafkaTables;
   /** In offset order per partition, as Kafka delivers them. */
   readonly records: readonly KafkaRecordIn[];
+  /**
+   * Rows go through newline-delimited JSON files that DuckDB reads (see `openJsonStage`) rather
+   * than the appender or binds. A batch DuckDB's reader refuses (a duplicate key, a lone
+   * surrogate) is landed again without the stage, in a fresh transaction.
+   */
+  readonly stage?: JsonStage;
 }
 
 export interface LandBatchResult {
@@ -33,7 +47,12 @@ export interface LandBatchResult {
   readonly replayed: number;
   /** `topic:partition` -> next offset now recorded in the warehouse, for partitions this batch moved. */
   readonly nextOffsets: ReadonlyMap<string, bigint>;
+  /** How the rows were written: through the JSON stage, or the appender / binds. */
+  readonly via: 'stage' | 'append';
 }
+
+/** DuckDB's JSON reader refused a staged file; the batch is landed again without the stage. */
+class StageRefused extends Error {}
 
 /** Another consumer of the group moved a partition's warehouse offset during this batch; retry it. */
 export class OffsetConflictError extends Error {
@@ -53,42 +72,84 @@ export class OffsetConflictError extends Error {
  * {@link OffsetConflictError} and nothing of its batch is kept.
  */
 export async function landKafkaBatch(conn: Connection, opts: LandBatchOptions): Promise<LandBatchResult> {
+  if (opts.stage) {
+    try {
+      return await landOnce(conn, opts, opts.stage);
+    } catch (e) {
+      if (!(e instanceof StageRefused)) throw e;
+    }
+  }
+  return await landOnce(conn, opts, undefined);
+}
+
+async function landOnce(conn: Connection, opts: LandBatchOptions, stage: JsonStage | undefined): Promise<LandBatchResult> {
   const { schema, groupId, tables, records } = opts;
   const ingestedAt = new Date();
   await conn.execute('begin transaction');
   try {
     const current = await readWarehouseOffsets(conn, schema, groupId);
     const rowsByTable = new Map<Topic, unknown[][]>();
+    const staged = new Map<Topic, StagedLines>();
     const dead: unknown[][] = [];
     const next = new Map<string, bigint>();
     let replayed = 0;
+    // Records come in runs of one partition: look its offsets up once per run.
+    let runTopic = '';
+    let runPartition = -1;
+    let runKey = '';
+    let landed: bigint | undefined;
+    let runNext = -1n;
     for (const r of records) {
-      const key = `${r.topic}:${r.partition}`;
-      const landed = current.get(key);
+      if (r.topic !== runTopic || r.partition !== runPartition) {
+        if (runNext >= 0n) next.set(runKey, runNext);
+        runTopic = r.topic;
+        runPartition = r.partition;
+        runKey = `${r.topic}:${r.partition}`;
+        landed = current.get(runKey);
+        runNext = next.get(runKey) ?? -1n;
+      }
       if (landed !== undefined && r.offset < landed) {
         replayed++;
         continue;
       }
-      const prev = next.get(key);
-      if (prev === undefined || r.offset + 1n > prev) next.set(key, r.offset + 1n);
+      if (r.offset + 1n > runNext) runNext = r.offset + 1n;
+      if (stage) {
+        const rejected = r.checked !== undefined ? r.checked : (checkRecord(r.table, r.value) ?? null);
+        if (rejected) {
+          dead.push([r.topic, r.partition, r.offset, null, rejected.raw, rejected.reason, ingestedAt]);
+          continue;
+        }
+        let lines = staged.get(r.table);
+        if (!lines) staged.set(r.table, (lines = new StagedLines()));
+        lines.add(r.topic, r.partition, r.offset, stageableValue(r.value!) ?? valuesAsJson(r.table, (mapRecord(r.table, r.value) as MappedRow).values));
+        continue;
+      }
       const m = mapRecord(r.table, r.value);
-      if (m.ok) {
+      if (!m.ok) {
+        dead.push([r.topic, r.partition, r.offset, null, m.raw, m.reason, ingestedAt]);
+      } else {
         let rows = rowsByTable.get(r.table);
         if (!rows) rowsByTable.set(r.table, (rows = []));
         m.values.push(r.topic, r.partition, r.offset, null, ingestedAt);
         rows.push(m.values);
-      } else {
-        dead.push([r.topic, r.partition, r.offset, null, m.raw, m.reason, ingestedAt]);
       }
     }
+    if (runNext >= 0n) next.set(runKey, runNext);
     let rows = 0;
+    for (const [table, lines] of staged) {
+      try {
+        rows += await insertStaged(conn, stage!, schema, table, lines, ingestedAt);
+      } catch (e) {
+        throw new StageRefused((e as Error).message, { cause: e });
+      }
+    }
     for (const [table, tableRows] of rowsByTable) {
       rows += await bulkInsert(conn, { schema, identifier: table }, rawColumns(table), tableRows, tables.inOrder.get(table));
     }
     await bulkInsert(conn, { schema, identifier: DEAD_LETTER_TABLE }, DEAD_LETTER_COLUMNS, dead, tables.inOrder.get(DEAD_LETTER_TABLE));
     await writeOffsets(conn, schema, groupId, current, next, ingestedAt);
     await conn.execute('commit');
-    return { rows, deadLetters: dead.length, replayed, nextOffsets: next };
+    return { rows, deadLetters: dead.length, replayed, nextOffsets: next, via: stage ? 'stage' : 'append' };
   } catch (e) {
     try {
       await conn.execute('rollback');

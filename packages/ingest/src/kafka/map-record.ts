@@ -46,6 +46,19 @@ function describe(v: unknown): string {
  * a reason naming the field, and the caller keeps going.
  */
 export function mapRecord(topic: Topic, value: Buffer | null | undefined): MappedRow | RejectedRecord {
+  const values = new Array<unknown>(TOPIC_FIELDS[topic].length);
+  return inspect(topic, value, values) ?? { ok: true, values };
+}
+
+/**
+ * The same checks as {@link mapRecord} without keeping the values: undefined when the record
+ * would map. For callers that hand the value on as it is (the JSON stage) and hold many records.
+ */
+export function checkRecord(topic: Topic, value: Buffer | null | undefined): RejectedRecord | undefined {
+  return inspect(topic, value, undefined);
+}
+
+function inspect(topic: Topic, value: Buffer | null | undefined, values: unknown[] | undefined): RejectedRecord | undefined {
   if (!value || value.length === 0) return { ok: false, raw: '', reason: 'empty value (tombstone or empty message)' };
   let text: string;
   try {
@@ -64,18 +77,17 @@ export function mapRecord(topic: Topic, value: Buffer | null | undefined): Mappe
   }
   const obj = doc as Record<string, unknown>;
   const fields = TOPIC_FIELDS[topic];
-  const values = new Array<unknown>(fields.length);
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i]!;
     const v = obj[f.field];
     if (v === undefined || v === null) {
       if (f.required) return { ok: false, raw: text, reason: `missing required field "${f.field}" for ${topic}` };
-      values[i] = null;
+      if (values) values[i] = null;
       continue;
     }
     const expected = typeError(f, v);
     if (expected) return { ok: false, raw: text, reason: `field "${f.field}" must be ${expected}, got ${describe(v)}` };
-    values[i] = v;
+    if (values) values[i] = v;
   }
-  return { ok: true, values };
+  return undefined;
 }

@@ -3,6 +3,7 @@ import type { IngestResult } from './ingest-kafka.ts';
 import { drained, flatten, key, position, progress, refreshWarehouse, withDb } from './ingest-state.ts';
 import type { IngestState } from './ingest-state.ts';
 import { landKafkaBatch } from './land-kafka-batch.ts';
+import { checkRecord } from './map-record.ts';
 import type { KafkaRecordIn } from './land-kafka-batch.ts';
 
 /**
@@ -22,6 +23,8 @@ export function pumpBatches(
   return new Promise((resolve, reject) => {
     let buffer: KafkaRecordIn[] = [];
     let epochs = new Map<string, number>();
+    // `topic:partition` -> offset after the last buffered record, kept as records arrive.
+    let reached = new Map<string, bigint>();
     let flushing: Promise<void> | undefined;
     let finished = false;
     let lastWatermarks = Date.now();
@@ -53,10 +56,11 @@ export function pumpBatches(
       const leaderEpochs = epochs;
       buffer = [];
       epochs = new Map();
+      reached = new Map();
       let res: Awaited<ReturnType<typeof landKafkaBatch>> | undefined;
       for (let attempt = 0; !res; attempt++) {
         try {
-          res = await withDb(s, () => landKafkaBatch(opts.connection, { schema: s.schema, groupId: opts.groupId, tables: s.tables, records }));
+          res = await withDb(s, () => landKafkaBatch(opts.connection, { schema: s.schema, groupId: opts.groupId, tables: s.tables, records, stage: s.stage }));
         } catch (e) {
           // A write-write conflict with another member only means we lost a race for a partition; the next attempt dedupes against the winner.
           const conflict = (e as { code?: string }).code === 'SM_KAFKA_OFFSET_CONFLICT' || /conflict/i.test((e as Error).message);
@@ -81,8 +85,6 @@ export function pumpBatches(
     };
 
     const bufferedReachesTargets = () => {
-      const reached = new Map<string, bigint>();
-      for (const r of buffer) reached.set(key(r.topic, r.partition), r.offset + 1n);
       for (const [k, hw] of s.targets!) if ((reached.get(k) ?? position(s, k)) < hw) return false;
       return true;
     };
@@ -119,10 +121,21 @@ export function pumpBatches(
       );
     };
 
+    // Messages come in runs of one partition: its key is built once per run.
+    let runTopic = '';
+    let runPartition = -1;
+    let k = '';
     stream.on('data', (m: Message<Buffer, Buffer, Buffer, Buffer>) => {
-      const k = key(m.topic, m.partition);
-      buffer.push({ topic: m.topic, table: s.tableOf.get(m.topic)!, partition: m.partition, offset: m.offset, value: m.value });
+      if (m.topic !== runTopic || m.partition !== runPartition) {
+        runTopic = m.topic;
+        runPartition = m.partition;
+        k = key(m.topic, m.partition);
+      }
+      const table = s.tableOf.get(m.topic)!;
+      // With a stage, checked now (while the warehouse writes the previous batch) rather than inside the next transaction.
+      buffer.push({ topic: m.topic, table, partition: m.partition, offset: m.offset, value: m.value, checked: s.stage ? (checkRecord(table, m.value) ?? null) : undefined });
       epochs.set(k, m.leaderEpoch);
+      reached.set(k, m.offset + 1n);
       if (buffer.length >= batchSize) {
         // Memory stays bounded: at most the batch being written and one full batch waiting.
         if (flushing) stream.pause();

@@ -1,6 +1,8 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '@sm/core';
 import { ensureKafkaTables, OFFSETS_TABLE } from '../../src/kafka/kafka-tables.ts';
+import { openJsonStage } from '../../src/kafka/json-stage.ts';
 import { landKafkaBatch } from '../../src/kafka/land-kafka-batch.ts';
 import type { KafkaRecordIn } from '../../src/kafka/land-kafka-batch.ts';
 import { serializeEvent } from '../../src/serialize-event.ts';
@@ -78,6 +80,61 @@ describe('landKafkaBatch (DuckDB, no broker)', () => {
       expect(await t.count(`select max(next_offset) from raw.${OFFSETS_TABLE} where partition_id = 1`)).toBe(50);
     } finally {
       t.session.release(other);
+      await t.close();
+    }
+  });
+
+  it('writes the same rows through the JSON stage as through the appender, values with line breaks included', async () => {
+    const a = await openDuckDbTarget();
+    const b = await openDuckDbTarget();
+    const stage = await openJsonStage(a.conn);
+    try {
+      expect(stage).toBeDefined();
+      const [first, second, third] = events.map((e) => e.event);
+      const odd: KafkaRecordIn[] = [
+        // A producer that ends values with a newline, one that pretty-prints, one that pads with spaces.
+        { topic: 'page_view_events', table: 'page_view_events', partition: 2, offset: 0n, value: Buffer.from(`${serializeEvent(first!)}\r\n`) },
+        { topic: 'page_view_events', table: 'page_view_events', partition: 2, offset: 1n, value: Buffer.from(JSON.stringify(second, null, 2)) },
+        { topic: 'page_view_events', table: 'page_view_events', partition: 2, offset: 2n, value: Buffer.from(`  ${serializeEvent(third!)}  `) },
+        { topic: 'page_view_events', table: 'page_view_events', partition: 2, offset: 3n, value: Buffer.from('{"ts": "later"}') },
+      ];
+      const all = [...records, ...odd];
+      const ta = await ensureKafkaTables(a.conn, 'raw', ['page_view_events']);
+      const tb = await ensureKafkaTables(b.conn, 'raw', ['page_view_events']);
+      const viaStage = await landKafkaBatch(a.conn, { schema: 'raw', groupId: 'g', tables: ta, records: all, stage });
+      const viaAppender = await landKafkaBatch(b.conn, { schema: 'raw', groupId: 'g', tables: tb, records: all });
+      expect([viaStage.via, viaAppender.via]).toEqual(['stage', 'append']);
+      expect(viaStage).toMatchObject({ rows: 303, deadLetters: 1 });
+      const q = 'select * exclude (_ingested_at) from raw.page_view_events order by _partition, _offset';
+      const [ra, rb] = [await a.rows(q), await b.rows(q)];
+      expect(ra).toHaveLength(303);
+      expect(ra).toEqual(rb);
+      expect(await a.rows('select _offset, reason from raw.dead_letters')).toEqual(await b.rows('select _offset, reason from raw.dead_letters'));
+      // Each staged file is gone once its rows are in.
+      expect(readdirSync(stage!.dir)).toEqual([]);
+    } finally {
+      await stage?.close();
+      await a.close();
+      await b.close();
+    }
+    expect(existsSync(stage!.dir)).toBe(false);
+  });
+
+  it('lands a batch DuckDB cannot read from the stage through the appender instead, as JSON.parse reads it', async () => {
+    const t = await openDuckDbTarget();
+    const stage = await openJsonStage(t.conn);
+    try {
+      const tables = await ensureKafkaTables(t.conn, 'raw', ['page_view_events']);
+      // Valid JSON for JSON.parse (the last "page" wins); DuckDB's reader refuses duplicate keys.
+      const twice = `${serializeEvent(events[0]!.event).slice(0, -1)},"page":"Twice"}`;
+      const batch = [...records.slice(0, 10), { topic: 'page_view_events', table: 'page_view_events' as const, partition: 0, offset: 5n, value: Buffer.from(twice) }];
+      const r = await landKafkaBatch(t.conn, { schema: 'raw', groupId: 'g', tables, records: batch, stage });
+      expect(r).toMatchObject({ via: 'append', rows: 11, deadLetters: 0 });
+      expect(await t.rows(`select page from raw.page_view_events where _partition = 0 and _offset = 5`)).toEqual([{ page: 'Twice' }]);
+      expect(await t.count('select count(*) from raw.page_view_events')).toBe(11);
+      expect(Object.fromEntries(r.nextOffsets)).toEqual({ 'page_view_events:0': 6n, 'page_view_events:1': 5n });
+    } finally {
+      await stage?.close();
       await t.close();
     }
   });
