@@ -1,11 +1,14 @@
 /**
- * `node bench/src/incremental.ts [--days 30] [--users 1000] [--hours 3] [--reps 3] [--no-project]`
+ * `node bench/src/incremental.ts [--days 30] [--users 1000] [--hours 3] [--no-project]`
  *
  * What one new hour costs over a month of history, as a fraction of a full rebuild, measured
- * in the same run on DuckDB. Three projects read the same generated lake: two small
- * Streamify-shaped ones (see VARIANTS: the fact filtering a deduplicating staging view, or the
- * raw rows first; both feed a partitioned external Parquet lake with insert_overwrite), and the
- * Streamify project in project/ itself. Each measured command is the library's `run` (compile,
+ * in the same run on DuckDB: each new hour is landed, run incrementally, then rebuilt in full
+ * over the same data, so load from other work on the machine weighs on both sides alike.
+ * Wall and CPU seconds (user + system of this process, which runs DuckDB's threads too).
+ * Three projects read the same generated lake: two small Streamify-shaped ones (see VARIANTS:
+ * the fact filtering a deduplicating staging view, or the raw rows first; both feed a
+ * partitioned external Parquet lake with insert_overwrite), and the Streamify project in
+ * project/ itself. Each measured command is the library's `run` (compile,
  * connect, build every model), the same for both sides. Prints a table and writes
  * bench/out/incremental.json.
  */
@@ -23,7 +26,6 @@ const arg = (name: string, dflt: number) => {
 const DAYS = arg('days', 30);
 const USERS = arg('users', 1000);
 const HOURS = arg('hours', 3);
-const REPS = arg('reps', 3);
 const SEED = 42;
 const PROJECT = resolve(import.meta.dirname, '..', '..', 'project');
 const START = Date.UTC(2026, 2, 1);
@@ -78,15 +80,18 @@ async function land(dir: string, lake: string, db = 'target/bench.duckdb', all =
 
 interface Timed {
   seconds: number;
+  cpuSeconds: number;
   perModel: Record<string, number>;
 }
 
 async function timedRun(dir: string, fullRefresh: boolean, command: 'run' | 'build' = 'run'): Promise<Timed> {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const o = await execute({ projectDir: dir, adapters: { duckdb: createDuckDbAdapter }, fullRefresh }, command);
   const seconds = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
   if (o.status !== 'success') throw new Error(o.results.map((r) => `${r.name}: ${r.status} ${r.message}`).join('\n'));
-  return { seconds, perModel: Object.fromEntries(o.results.map((r) => [r.name, r.executionTime])) };
+  return { seconds, cpuSeconds: (c.user + c.system) / 1e6, perModel: Object.fromEntries(o.results.map((r) => [r.name, r.executionTime])) };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -113,7 +118,7 @@ async function main(): Promise<void> {
   const landInto = (n: string) => (n === 'project' ? land(dirs[n]!, lake, 'target/streamify.duckdb', true) : land(dirs[n]!, lake));
   const names = Object.keys(dirs);
   const end = START + DAYS * 24 * HOUR;
-  console.log(`incremental bench: ${DAYS} days of history, ${USERS} users, ${REPS} full rebuilds, ${HOURS} new hours, ${cpus().length} cpus`);
+  console.log(`incremental bench: ${DAYS} days of history, ${USERS} users, ${HOURS} new hours (each also rebuilt in full), ${cpus().length} cpus`);
   let t = performance.now();
   await writeLake({ users: USERS, seed: SEED, start: new Date(START), end: new Date(end), outDir: lake });
   let historyRows = 0;
@@ -128,7 +133,6 @@ async function main(): Promise<void> {
     console.log(`  ${n}: first build ${((performance.now() - t) / 1000).toFixed(1)} s`);
     full[n] = [];
     inc[n] = [];
-    for (let i = 0; i < REPS; i++) full[n].push(await timedRun(dirs[n]!, true));
   }
   for (let h = 0; h < HOURS; h++) {
     // Each new hour is its own generator run over that hour (same people), as `sm ingest generate --start/--end` makes it.
@@ -136,14 +140,20 @@ async function main(): Promise<void> {
     for (const n of names) {
       const newRows = await landInto(n);
       inc[n]!.push({ ...(await timedRun(dirs[n]!, false)), newRows });
+      // The full rebuild over the same data gives the same rows, so the next hour starts from it alike.
+      full[n]!.push(await timedRun(dirs[n]!, true));
     }
+    console.log(`  hour ${h + 1} of ${HOURS} done`);
   }
   const rows = [['variant / model', 'full rebuild (s)', 'one new hour (s)', 'hour / full']];
   const summary: Record<string, unknown> = {};
   for (const n of names) {
     const fullS = median(full[n]!.map((x) => x.seconds));
     const incS = median(inc[n]!.map((x) => x.seconds));
+    const fullCpu = median(full[n]!.map((x) => x.cpuSeconds));
+    const incCpu = median(inc[n]!.map((x) => x.cpuSeconds));
     rows.push([`${n}: sm run (compile + connect + build)`, fullS.toFixed(3), incS.toFixed(3), (incS / fullS).toFixed(3)]);
+    rows.push([`  CPU seconds (user + system)`, fullCpu.toFixed(3), incCpu.toFixed(3), (incCpu / fullCpu).toFixed(3)]);
     const perModel: Record<string, { full: number; hour: number; fraction: number }> = {};
     for (const m of Object.keys(full[n]![0]!.perModel)) {
       const f = median(full[n]!.map((x) => x.perModel[m]!));
@@ -151,12 +161,12 @@ async function main(): Promise<void> {
       perModel[m] = { full: f, hour: i, fraction: i / f };
       rows.push([`  ${m}`, f.toFixed(3), i.toFixed(3), (i / f).toFixed(3)]);
     }
-    summary[n] = { fullRebuildSeconds: fullS, oneHourSeconds: incS, fraction: incS / fullS, perModel, fullRuns: full[n], hourRuns: inc[n] };
+    summary[n] = { fullRebuildSeconds: fullS, oneHourSeconds: incS, fraction: incS / fullS, fullRebuildCpuSeconds: fullCpu, oneHourCpuSeconds: incCpu, cpuFraction: incCpu / fullCpu, perModel, fullRuns: full[n], hourRuns: inc[n] };
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   console.log('');
   for (const r of rows) console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
-  console.log(`\n  history: ${historyRows} listens; new hours: ${inc[names[0]!]!.map((x) => x.newRows).join(', ')} listens (medians of ${REPS} rebuilds and ${HOURS} hours)`);
+  console.log(`\n  history: ${historyRows} listens; new hours: ${inc[names[0]!]!.map((x) => x.newRows).join(', ')} listens (medians of ${HOURS} hours and ${HOURS} full rebuilds)`);
 
   const out = resolve(import.meta.dirname, '..', 'out');
   mkdirSync(out, { recursive: true });
@@ -169,7 +179,7 @@ async function main(): Promise<void> {
         command: `node bench/src/incremental.ts ${process.argv.slice(2).join(' ')}`.trim(),
         // Other work on the machine inflates both sides; the load says how much to trust the figures.
         machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadAverageAtEnd: loadavg().map((x) => +x.toFixed(2)) },
-        config: { days: DAYS, users: USERS, hours: HOURS, reps: REPS, seed: SEED },
+        config: { days: DAYS, users: USERS, hours: HOURS, seed: SEED },
         historyListens: historyRows,
         variants: summary,
       },
