@@ -27,6 +27,8 @@ export interface BatchTarget {
    * would number rows wrongly, so the caller turns the fast path off then).
    */
   readonly fastPath: boolean;
+  /** DuckDB's threads: the fast path reads the batch's files in that many parallel parts. */
+  readonly threads: number;
 }
 
 export interface BatchResult {
@@ -65,7 +67,7 @@ export async function landBatch(conn: Connection, t: BatchTarget, files: readonl
     if (mode === 'auto' && t.fastPath) {
       await tx.begin();
       try {
-        const ins = await conn.execute(fastInsertSql(`${q(t.schema)}.${q(t.topic)}`, abs, fields, t.topic, now));
+        const ins = await conn.execute(fastInsertSql(`${q(t.schema)}.${q(t.topic)}`, files, t.threads, fields, t.topic, now));
         await conn.execute(bookkeeping(t, now, 'f.n, 0'));
         await tx.commit();
         return { rows: ins.rowsAffected ?? 0, dead: 0, careful: 0 };

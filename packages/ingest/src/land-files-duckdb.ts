@@ -70,6 +70,7 @@ export async function landFilesDuckDb(conn: Connection, opts: LandFilesOptions):
   const landed = await landedFiles(conn, schema);
   const ordered = await conn.execute(`select current_setting('preserve_insertion_order') as v`);
   const fastPath = ordered.rows[0]?.v === true || String(ordered.rows[0]?.v).toLowerCase() === 'true';
+  const threads = Math.max(1, Number((await conn.execute(`select current_setting('threads') as v`)).rows[0]?.v) || 1);
   const work: { topic: Topic; files: LakeFile[] }[] = [];
   for (const topic of topics) {
     const todo: LakeFile[] = [];
@@ -89,7 +90,7 @@ export async function landFilesDuckDb(conn: Connection, opts: LandFilesOptions):
     next = i + 1 < work.length ? scanLakeFiles(work[i + 1]!.files) : undefined;
     // Not awaited if this batch fails: its rejection (e.g. a file removed meanwhile) must not go unhandled.
     next?.catch(() => undefined);
-    const r = await landBatch(conn, { schema, topic, lakeDir, landedTable: LANDED_FILES_TABLE, fastPath }, batch);
+    const r = await landBatch(conn, { schema, topic, lakeDir, landedTable: LANDED_FILES_TABLE, fastPath, threads }, batch);
     counts[topic] += r.rows;
     deadLetters += r.dead;
     carefulBatches += r.careful;

@@ -40,19 +40,39 @@ export function linesSql(absFiles: readonly string[], prefixLen: number): string
  * is missing or null, or when the reader meets a line it cannot read, the statement fails and the
  * batch takes the careful path.
  *
- * The positional join makes this one pipeline, so DuckDB parses on one thread here where a bare
- * `read_json` uses all: numbering by `row_number()` is as serial, and staging the rows in a
- * temporary table to number them by `rowid` costs a second write of every row (1.7x the CPU).
+ * A positional join runs on one thread, so the files are split into `parts` runs of about equal
+ * size, each with its own reader and join, under one `union all` that DuckDB runs in parallel.
  */
-export function fastInsertSql(target: string, absFiles: readonly string[], fields: readonly FieldMapping[], topic: string, now: string): string {
+export function fastInsertSql(target: string, files: readonly ScannedFile[], parts: number, fields: readonly FieldMapping[], topic: string, now: string): string {
   const columns = `{${fields.map((f) => `${lit(f.field)}: ${lit(f.type.toUpperCase())}`).join(', ')}}`;
   const incomplete = fields.filter((f) => f.required).map((f) => `r.${q(f.field)} is null`);
-  const bad = [`p.idx is distinct from r.file_index`, ...incomplete].join(' or ');
+  const branch = ([lo, hi]: [number, number]) => {
+    const bad = [`p.idx - ${lo} is distinct from r.file_index`, ...incomplete].join(' or ');
+    return `select ${[...fields.map((f) => `r.${q(f.field)}`), lit(topic), 'null', 'p.off', 'p.file', now].join(', ')}
+    from read_json([${files.slice(lo, hi).map((f) => lit(f.abs)).join(', ')}], format = 'newline_delimited', records = true, hive_partitioning = false, columns = ${columns}) r
+    positional join (select idx, file, unnest(range(n)) as off from _sm_land_files where idx >= ${lo} and idx < ${hi}) p
+    where if(${bad}, error('sm landing: fast path does not apply at ' || coalesce(p.file, 'file #' || (r.file_index + ${lo})) || ':' || coalesce(p.off, -1)), true)`;
+  };
   return `insert into ${target} (${[...fields.map((f) => q(f.column)), '_topic', '_partition', '_offset', '_file', '_ingested_at'].join(', ')})
-    select ${[...fields.map((f) => `r.${q(f.field)}`), lit(topic), 'null', 'p.off', 'p.file', now].join(', ')}
-    from (select idx, file, unnest(range(n)) as off from _sm_land_files) p
-    positional join read_json([${absFiles.map(lit).join(', ')}], format = 'newline_delimited', records = true, hive_partitioning = false, columns = ${columns}) r
-    where if(${bad}, error('sm landing: fast path does not apply at ' || coalesce(p.file, 'file #' || r.file_index) || ':' || coalesce(p.off, -1)), true)`;
+    ${splitBySize(files, parts).map(branch).join('\n    union all ')}`;
+}
+
+/** `[lo, hi)` index ranges of `files` in order, at most `parts` of them, of about equal bytes. */
+export function splitBySize(files: readonly { size: number }[], parts: number): [number, number][] {
+  const total = files.reduce((a, f) => a + f.size, 0);
+  const out: [number, number][] = [];
+  let lo = 0;
+  let bytes = 0;
+  for (let i = 0; i < files.length; i++) {
+    bytes += files[i]!.size;
+    const left = files.length - i - 1;
+    if (out.length < parts - 1 && left > 0 && bytes >= (total * (out.length + 1)) / parts) {
+      out.push([lo, i + 1]);
+      lo = i + 1;
+    }
+  }
+  if (lo < files.length || !out.length) out.push([lo, files.length]);
+  return out;
 }
 
 /**

@@ -8,6 +8,7 @@ import type { AdapterSession, Connection } from '@sm/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TOPICS, landFilesDuckDb, rawColumns, serializeEvent, writeLake } from '../src/index.ts';
 import type { WriteLakeResult } from '../src/index.ts';
+import { splitBySize } from '../src/landing-sql.ts';
 
 let session: AdapterSession;
 let conn: Connection;
@@ -35,21 +36,13 @@ describe('landFilesDuckDb on a generated lake', () => {
     written = await writeLake({ users: 100, start: '2024-06-01', end: '2024-06-02', seed: 3, outDir: lake });
   });
 
-  it('lands every generated event once, with lineage, and nothing twice on replay', async () => {
-    const first = await landFilesDuckDb(conn, { lakeDir: lake });
-    expect(first.counts).toEqual(written.counts);
-    expect(first.deadLetters).toBe(0);
-    expect(first.skippedFiles).toBe(0);
-    expect(first.carefulBatches).toBe(0);
-    for (const t of TOPICS) expect(await count(`select count(*) n from raw.${t}`), t).toBe(written.counts[t]);
-
-    // Every file's offsets are exactly its line numbers 0..n-1.
-    const gaps = await conn.execute(
+  /** Every file's offsets in raw.page_view_events are exactly its line numbers 0..n-1, and each row is the line it claims to be. */
+  async function expectLineNumbers(c: Connection): Promise<void> {
+    const gaps = await c.execute(
       `select _file, count(*) n, count(distinct _offset) d, min(_offset) lo, max(_offset) hi from raw.page_view_events group by _file having d <> n or lo <> 0 or hi <> n - 1`,
     );
     expect(gaps.rows).toEqual([]);
-    // ... and each row is the line it claims to be.
-    const rows = await conn.execute(`select _file, _offset, ts, session_id, item_in_session from raw.page_view_events`);
+    const rows = await c.execute(`select _file, _offset, ts, session_id, item_in_session from raw.page_view_events`);
     const lines = new Map<string, string[]>();
     const wrong = rows.rows.filter((r) => {
       const file = String(r._file);
@@ -58,6 +51,17 @@ describe('landFilesDuckDb on a generated lake', () => {
       return BigInt(e.ts!) !== r.ts || BigInt(e.sessionId!) !== r.session_id || e.itemInSession !== r.item_in_session;
     });
     expect(wrong).toEqual([]);
+  }
+
+  it('lands every generated event once, with lineage, and nothing twice on replay', async () => {
+    const first = await landFilesDuckDb(conn, { lakeDir: lake });
+    expect(first.counts).toEqual(written.counts);
+    expect(first.deadLetters).toBe(0);
+    expect(first.skippedFiles).toBe(0);
+    expect(first.carefulBatches).toBe(0);
+    for (const t of TOPICS) expect(await count(`select count(*) n from raw.${t}`), t).toBe(written.counts[t]);
+
+    await expectLineNumbers(conn);
     const files = await count(`select count(*) n from raw._sm_landed_files`);
     expect(files).toBe(written.files.length);
 
@@ -101,6 +105,26 @@ describe('landFilesDuckDb on a generated lake', () => {
     const rerun = await landFilesDuckDb(conn, { lakeDir: lake });
     expect(rerun.skippedFiles).toBeGreaterThan(0);
     for (const t of TOPICS) expect(await count(`select count(*) n from raw.${t}`), t).toBe(written.counts[t]);
+  });
+
+  it('numbers every line right when DuckDB reads a batch in parallel parts', async () => {
+    const two = await createDuckDbAdapter().connect({ type: 'duckdb', name: 'dev', schema: 'main', threads: 2, path: ':memory:' }, { projectDir: tmpdir() });
+    try {
+      const c = await two.acquire();
+      const r = await landFilesDuckDb(c, { lakeDir: lake, topics: ['page_view_events'] });
+      expect([r.counts.page_view_events, r.carefulBatches]).toEqual([written.counts.page_view_events, 0]);
+      await expectLineNumbers(c);
+    } finally {
+      await two.close();
+    }
+  });
+
+  it('splits a batch into parts of about equal size, in order', () => {
+    expect(splitBySize([{ size: 10 }], 2)).toEqual([[0, 1]]);
+    expect(splitBySize([{ size: 10 }, { size: 10 }, { size: 10 }, { size: 10 }], 2)).toEqual([[0, 2], [2, 4]]);
+    expect(splitBySize([{ size: 100 }, { size: 1 }, { size: 1 }], 2)).toEqual([[0, 1], [1, 3]]);
+    expect(splitBySize([{ size: 1 }, { size: 1 }, { size: 100 }], 2)).toEqual([[0, 3]]);
+    expect(splitBySize([{ size: 5 }, { size: 5 }, { size: 5 }], 4)).toEqual([[0, 1], [1, 2], [2, 3]]);
   });
 
   it('keeps field values and absences (user fields null for guests and logged-out views)', async () => {
