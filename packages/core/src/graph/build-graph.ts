@@ -8,9 +8,12 @@ import type { GraphNode } from '../types.ts';
 export class Dag {
   readonly #preds = new Map<string, string[]>();
   readonly #succs = new Map<string, string[]>();
+  /** topoOrder of the whole graph, kept until the graph changes. */
+  order: readonly string[] | undefined;
 
   setNode(id: string): void {
     if (this.#preds.has(id)) return;
+    this.order = undefined;
     this.#preds.set(id, []);
     this.#succs.set(id, []);
   }
@@ -21,6 +24,7 @@ export class Dag {
     this.setNode(to);
     const s = this.#succs.get(from)!;
     if (s.includes(to)) return;
+    this.order = undefined;
     s.push(to);
     this.#preds.get(to)!.push(from);
   }
@@ -173,6 +177,13 @@ function walk(graph: Dag, id: string, depth: number, next: (n: string) => readon
  * so output is stable. Nodes on a cycle (and what depends on them) are left out.
  */
 export function topoOrder(graph: Dag, subset?: ReadonlySet<string>): string[] {
+  // The whole graph (as `compile` selects it) is ordered once.
+  const whole = !subset || (subset.size === graph.nodeCount() && [...subset].every((id) => graph.hasNode(id)));
+  if (whole) return [...(graph.order ??= orderOf(graph, undefined))];
+  return orderOf(graph, subset);
+}
+
+function orderOf(graph: Dag, subset: ReadonlySet<string> | undefined): string[] {
   const ids: string[] = subset ? [...subset] : graph.nodes();
   const inSet = subset ? new Set(ids) : undefined;
   const indeg = new Map<string, number>();

@@ -4,18 +4,44 @@
  * `tags`, which accumulate, and `meta`, which merges.
  */
 export function folderConfig(tree: Record<string, unknown> | undefined, projectName: string, folders: readonly string[]): Record<string, unknown> {
+  if (!tree) return {};
+  // Files of one folder share their defaults: work them out once per folder (10,000 models, a few
+  // dozen folders). The last level may still name one file, so it is applied per call.
+  let memo = MEMO.get(tree);
+  if (!memo) MEMO.set(tree, (memo = new Map()));
+  const parents = folders.slice(0, -1);
+  const key = `${projectName}\0${parents.join('\0')}`;
+  let at = memo.get(key);
+  if (!at) memo.set(key, (at = walkLevels(tree, projectName, parents)));
+  const out = copyConfig(at.config);
+  const last = folders[folders.length - 1];
+  const level = at.level && last !== undefined ? at.level[last] : undefined;
+  if (isObj(level)) apply(out, level, false);
+  return out;
+}
+
+const MEMO = new WeakMap<Record<string, unknown>, Map<string, { config: Record<string, unknown>; level: Record<string, unknown> | undefined }>>();
+
+/** A copy the caller may change, one level deeper than its keys (tags, meta), as each call used to build afresh. */
+function copyConfig(c: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (!tree) return out;
+  for (const [k, v] of Object.entries(c)) out[k] = Array.isArray(v) ? [...v] : isObj(v) ? { ...v } : v;
+  return out;
+}
+
+/** The config down `folders`, and the level reached (undefined when the tree stops before). */
+function walkLevels(tree: Record<string, unknown>, projectName: string, folders: readonly string[]): { config: Record<string, unknown>; level: Record<string, unknown> | undefined } {
+  const out: Record<string, unknown> = {};
   apply(out, tree, false);
   let level = tree[projectName];
-  if (!isObj(level)) return out;
+  if (!isObj(level)) return { config: out, level: undefined };
   apply(out, level, false);
   for (const f of folders) {
     level = (level as Record<string, unknown>)[f];
-    if (!isObj(level)) break;
+    if (!isObj(level)) return { config: out, level: undefined };
     apply(out, level, false);
   }
-  return out;
+  return { config: out, level: level as Record<string, unknown> };
 }
 
 function isObj(v: unknown): v is Record<string, unknown> {

@@ -33,6 +33,17 @@ export function genericTestName(decl: TestDecl, node: ModelNode | SeedNode | Sou
 
 /** dbt puts a generic test in the folders of the YAML file that declares it, below its resource path. */
 function yamlFolders(config: ProjectConfig, file: string): string[] {
+  let memo = FOLDERS.get(config);
+  if (!memo) FOLDERS.set(config, (memo = new Map()));
+  let out = memo.get(file);
+  if (!out) memo.set(file, (out = yamlFoldersOf(config, file)));
+  return out;
+}
+
+/** yamlFolders per project config and file: every test of a YAML file has the same. */
+const FOLDERS = new WeakMap<ProjectConfig, Map<string, string[]>>();
+
+function yamlFoldersOf(config: ProjectConfig, file: string): string[] {
   const parts = file.split('/').slice(0, -1);
   const roots = [...config.modelPaths, ...config.seedPaths, ...config.snapshotPaths, ...config.testPaths].map((r) => r.replace(/\/+$/, '').split('/'));
   const root = roots.filter((r) => r.every((p, i) => parts[i] === p)).sort((a, b) => b.length - a.length)[0];
