@@ -1,9 +1,10 @@
 import { randomUUID, createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Adapter, AdapterFactory } from './adapter.ts';
 import { buildManifest } from './artifacts/manifest.ts';
 import { markWrittenFrom, unchangedSince, writeManifest } from './artifacts/manifest-file.ts';
+import { writeFilesAsync } from './artifacts/write-files.ts';
 import { buildRunResults } from './artifacts/run-results.ts';
 import { diag, SmProjectError, type Diagnostic } from './diagnostics.ts';
 import { buildGraph, topoOrder, type Dag } from './graph/build-graph.ts';
@@ -128,12 +129,19 @@ export async function compile(opts: InvocationOptions, command: Command = 'compi
   if (columnCheck === 'error' && columnDiags.length) throw new SmProjectError(columnDiags);
   diagnostics.push(...columnDiags);
   const c: Compilation = { project, compiled, graph, renderer, adapter, selected, diagnostics, invocationId };
-  writeCompileArtifacts(c, command, cache, digest);
+  // Compiled files are written on another thread meanwhile; a failure there is reported once the rest is done.
+  const written = writeCompileArtifacts(c, command, cache, digest).then(() => undefined, (e: unknown) => e);
   if (!unchangedSince(targetDir(project), STATE_FILE, digest)) {
     writeJsonAtomic(join(targetDir(project), STATE_FILE), Object.fromEntries(fingerprintsNow()));
     markWrittenFrom(targetDir(project), STATE_FILE, digest);
   }
   cache?.save(project.models.map((m) => m.uniqueId));
+  const failed = await written;
+  if (failed) {
+    // The cache already counts those files as written: drop it, so the next compile writes them all.
+    cache?.discard();
+    throw failed;
+  }
   return c;
 }
 
@@ -167,54 +175,70 @@ export function writeJsonAtomic(path: string, data: unknown): void {
   renameSync(tmp, path);
 }
 
-function writeCompileArtifacts(c: Compilation, command: Command, cache: RenderCache | undefined, digest: string | undefined): void {
+/** Write manifest.json, and for `compile` the compiled files: those are still being written when this returns; the promise says when they are. */
+function writeCompileArtifacts(c: Compilation, command: Command, cache: RenderCache | undefined, digest: string | undefined): Promise<void> {
   const dir = targetDir(c.project);
   mkdirSync(dir, { recursive: true });
+  const files = command === 'compile' ? compiledFiles(c, dir, cache, digest) : Promise.resolve();
   writeManifest(dir, digest, { invocationId: c.invocationId, generatedAt: new Date().toISOString() }, () => buildManifest(c.compiled, c.graph, c.invocationId, (n) => relationNameOf(c, n)));
-  if (command !== 'compile') return;
+  return files;
+}
+
+function compiledFiles(c: Compilation, dir: string, cache: RenderCache | undefined, digest: string | undefined): Promise<void> {
   const files = new CompiledFiles();
+  const root = join(dir, 'compiled', c.project.config.name);
+  const fromDigest = digest ? `:${digest}` : undefined;
   for (const id of c.selected) {
     const n = c.compiled.nodes.get(id)!;
     if (!('compiledCode' in n) || n.compiledCode === undefined) continue;
     const file = n.resourceType === 'test' && n.testMetadata ? `${n.originalFilePath}/${n.name}.sql` : n.originalFilePath;
-    const abs = join(dir, 'compiled', c.project.config.name, file);
+    const abs = `${root}/${file}`;
     // Rewriting ten thousand unchanged files costs more than the whole warm compile. A file
     // written from the same input digest holds this text already; else compare content hashes.
     const was = cache?.writtenAs(abs);
-    if (digest && was?.endsWith(`:${digest}`) && files.exists(abs)) continue;
+    if (fromDigest && was?.endsWith(fromDigest) && files.exists(abs)) continue;
     const text = `${redact(n.compiledCode, c.project.secrets)}\n`;
     const hash = createHash('sha1').update(text).digest('hex');
     if (was?.startsWith(`${hash}:`) && files.exists(abs)) {
       cache?.markWritten(abs, `${hash}:${digest ?? ''}`);
       continue;
     }
-    files.write(abs, text);
+    files.add(abs, text);
     cache?.markWritten(abs, `${hash}:${digest ?? ''}`);
   }
+  return files.write();
 }
 
-/** Writes compiled files, making each folder once and listing it once to learn what exists. */
+/** The compiled files to write (paths with `/` before the file name); each folder is listed once to learn what exists. */
 class CompiledFiles {
   readonly #listed = new Map<string, Set<string>>();
+  readonly #missingDirs = new Set<string>();
+  readonly #files: [string, string][] = [];
 
-  exists(abs: string): boolean {
-    const d = dirname(abs);
+  #names(d: string): Set<string> {
     let names = this.#listed.get(d);
     if (!names) {
-      names = new Set(existsSync(d) ? readdirSync(d) : []);
+      const there = existsSync(d);
+      if (!there) this.#missingDirs.add(d);
+      names = new Set(there ? readdirSync(d) : []);
       this.#listed.set(d, names);
     }
-    return names.has(basename(abs));
+    return names;
   }
 
-  write(abs: string, text: string): void {
-    const d = dirname(abs);
-    if (!this.#listed.has(d)) {
-      mkdirSync(d, { recursive: true });
-      this.#listed.set(d, new Set(readdirSync(d)));
-    }
-    writeFileSync(abs, text);
-    this.#listed.get(d)!.add(basename(abs));
+  exists(abs: string): boolean {
+    const cut = abs.lastIndexOf('/');
+    return this.#names(abs.slice(0, cut)).has(abs.slice(cut + 1));
+  }
+
+  add(abs: string, text: string): void {
+    const cut = abs.lastIndexOf('/');
+    this.#names(abs.slice(0, cut)).add(abs.slice(cut + 1));
+    this.#files.push([abs, text]);
+  }
+
+  write(): Promise<void> {
+    return writeFilesAsync([...this.#missingDirs], this.#files);
   }
 }
 

@@ -138,4 +138,22 @@ describe('compile caches (render, schema YAML, manifest, compiled files)', () =>
     writeFileSync(join(dir, 'models/schema.yml'), 'version: 2\nmodels:\n  - name: a\n    description: fixed\n');
     expect(JSON.stringify((await expectWarmEqualsCold(dir)).manifest)).toContain('"fixed"');
   });
+
+  it('write many compiled files on a worker, and report a file that cannot be written', async () => {
+    const files: Record<string, string> = { 'profiles.yml': PROFILES };
+    for (let i = 0; i < 520; i++) files[`models/m${i}.sql`] = i ? `select id + ${i} as id from {{ ref('m${i - 1}') }}` : 'select 1 as id';
+    const dir = writeProject(files);
+    const all = await expectWarmEqualsCold(dir);
+    expect(Object.keys(all.compiled)).toHaveLength(520);
+    expect(all.compiled['demo/models/m519.sql']).toBe('select id + 519 as id from "main"."m518"\n');
+    // A file where the models folder should be: the compile fails and says so, then recovers.
+    rmSync(join(dir, 'target'), { recursive: true });
+    writeFileSync(join(dir, 'models/m3.sql'), 'select 3 as id');
+    await run(dir, { target: 'prod' });
+    rmSync(join(dir, 'target/compiled'), { recursive: true, force: true });
+    writeFileSync(join(dir, 'target/compiled'), 'in the way');
+    await expect(run(dir)).rejects.toThrow(/Could not write compiled files: .*target\/compiled/);
+    rmSync(join(dir, 'target/compiled'));
+    expect((await expectWarmEqualsCold(dir)).compiled['demo/models/m3.sql']).toBe('select 3 as id\n');
+  });
 });

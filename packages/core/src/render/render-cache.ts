@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Relation } from '../adapter.ts';
 import { codeFingerprint } from '../project/code-fingerprint.ts';
@@ -79,6 +79,12 @@ export class RenderCache {
 
   delete(id: string): void {
     if (this.#entries.delete(id)) this.#dirty = true;
+  }
+
+  /** Delete the cache file: what it says can no longer be trusted (e.g. files it counts as written were not). */
+  discard(): void {
+    rmSync(this.path, { force: true });
+    this.#dirty = true;
   }
 
   /** Keep only the ids still in the project, then write if anything changed. */
