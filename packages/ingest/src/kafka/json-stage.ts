@@ -2,6 +2,7 @@ import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Connection } from '@sm/core';
+import { lit } from '../landing-sql.ts';
 import { TOPIC_FIELDS } from '../raw-schema.ts';
 import type { Topic } from '../raw-schema.ts';
 import { col } from './kafka-tables.ts';
@@ -16,8 +17,6 @@ export interface JsonStage {
   readonly dir: string;
   close(): Promise<void>;
 }
-
-const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** A stage when the warehouse can read a file written here (tried on a probe file), otherwise undefined. */
 export async function openJsonStage(conn: Connection): Promise<JsonStage | undefined> {
