@@ -1,4 +1,4 @@
-import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Connection } from '@sm/core';
@@ -18,9 +18,31 @@ export interface JsonStage {
   close(): Promise<void>;
 }
 
+const STAGE_PREFIX = 'sm-kafka-stage-';
+
+/** Stages left by ingest processes that were killed (their pid is in the name and no longer runs). */
+async function removeStaleStages(): Promise<void> {
+  const names = await readdir(tmpdir()).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = Number(/^sm-kafka-stage-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid || isRunning(pid)) continue;
+    await rm(join(tmpdir(), name), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** A stage when the warehouse can read a file written here (tried on a probe file), otherwise undefined. */
 export async function openJsonStage(conn: Connection): Promise<JsonStage | undefined> {
-  const dir = await mkdtemp(join(tmpdir(), 'sm-kafka-stage-'));
+  await removeStaleStages();
+  const dir = await mkdtemp(join(tmpdir(), `${STAGE_PREFIX}${process.pid}-`));
   const close = () => rm(dir, { recursive: true, force: true });
   try {
     const probe = join(dir, 'probe.json');

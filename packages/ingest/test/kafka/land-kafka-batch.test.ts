@@ -1,4 +1,7 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '@sm/core';
 import { ensureKafkaTables, OFFSETS_TABLE } from '../../src/kafka/kafka-tables.ts';
@@ -138,4 +141,25 @@ describe('landKafkaBatch (DuckDB, no broker)', () => {
       await t.close();
     }
   });
+
+  it('removes the stage a killed ingest process left behind, and keeps a running one\'s', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    const left = join(tmpdir(), `sm-kafka-stage-${dead}-abcdef`);
+    const alive = join(tmpdir(), `sm-kafka-stage-${process.ppid}-abcdef`);
+    for (const d of [left, alive]) {
+      mkdirSync(d, { recursive: true });
+      writeFileSync(join(d, 'listen_events-1.json'), '{}\n');
+    }
+    const t = await openDuckDbTarget();
+    const stage = await openJsonStage(t.conn);
+    try {
+      expect([existsSync(left), existsSync(alive)]).toEqual([false, true]);
+      expect(stage!.dir.startsWith(join(tmpdir(), `sm-kafka-stage-${process.pid}-`))).toBe(true);
+    } finally {
+      rmSync(alive, { recursive: true, force: true });
+      await stage?.close();
+      await t.close();
+    }
+  });
 });
+
