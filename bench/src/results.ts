@@ -21,9 +21,9 @@ export interface Ratio {
   readonly value: number;
   readonly unit: '×' | 'ms' | 'ms/model';
   readonly meaning: string;
-  /** The issue 5 target, in words, and whether this run met it. */
+  /** The issue 5 target, in words, and whether this run met it (undefined: the run cannot tell, e.g. noise larger than the effect). */
   readonly target?: string;
-  readonly met?: boolean;
+  readonly met?: boolean | undefined;
 }
 
 export interface NotRun {
@@ -92,7 +92,7 @@ export function printScenario(s: ScenarioResult, log: (line: string) => void = c
     const rows = s.ratios.map((r) => [
       r.label,
       r.unit === '×' ? `${r.value.toFixed(r.value < 10 ? 2 : 1)}×` : `${r.value.toFixed(2)} ${r.unit}`,
-      r.target ? `${r.target}: ${r.met ? 'met' : 'MISSED'}` : '',
+      r.target ? `${r.target}: ${r.met === undefined ? 'inconclusive' : r.met ? 'met' : 'MISSED'}` : '',
     ]);
     table(['ratio', 'value', 'target'], rows, log);
   }
@@ -122,7 +122,7 @@ export function scenarioMarkdown(s: ScenarioResult): string[] {
     out.push('| ratio | value | target |', '|---|---:|---|');
     for (const r of s.ratios) {
       const v = r.unit === '×' ? `${r.value.toFixed(r.value < 10 ? 2 : 1)}×` : `${r.value.toFixed(2)} ${r.unit}`;
-      out.push(`| ${r.label} | ${v} | ${r.target ? `${r.target}: ${r.met ? 'met' : '**missed**'}` : ''} |`);
+      out.push(`| ${r.label} | ${v} | ${r.target ? `${r.target}: ${r.met === undefined ? 'inconclusive' : r.met ? 'met' : '**missed**'}` : ''} |`);
     }
     out.push('');
   }
