@@ -23,3 +23,4 @@ export type * from './artifacts/artifact-types.ts';
 export { generateDocs, type DocsOutcome } from './docs/generate-docs.ts';
 export { buildDocsData, type DocsData, type DocsNode } from './docs/docs-data.ts';
 export { sourceFreshness, buildSourcesArtifact, freshnessSpec, freshnessSql, formatAge, judge, type FreshnessCriteria, type FreshnessOptions, type FreshnessOutcome, type FreshnessResult, type FreshnessSpec, type FreshnessStatus, type FreshnessThreshold } from './freshness/source-freshness.ts';
+export { MinHeap } from './util/min-heap.ts';

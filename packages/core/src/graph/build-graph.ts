@@ -1,5 +1,6 @@
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { GraphNode } from '../types.ts';
+import { MinHeap } from '../util/min-heap.ts';
 
 /**
  * The dependency graph: plain adjacency lists, edges from a dependency to what depends on it.
@@ -187,7 +188,8 @@ function orderOf(graph: Dag, subset: ReadonlySet<string> | undefined): string[] 
   const ids: string[] = subset ? [...subset] : graph.nodes();
   const inSet = subset ? new Set(ids) : undefined;
   const indeg = new Map<string, number>();
-  const ready = new MinHeap();
+  // Smallest id first (by code unit, as Array#sort): a deterministic order.
+  const ready = new MinHeap<string>((a, b) => a < b);
   for (const id of ids) {
     let d = 0;
     for (const p of graph.predecessors(id) ?? []) if (!inSet || inSet.has(p)) d++;
@@ -196,7 +198,7 @@ function orderOf(graph: Dag, subset: ReadonlySet<string> | undefined): string[] 
   }
   const out: string[] = [];
   while (ready.size) {
-    const id = ready.pop();
+    const id = ready.pop()!;
     out.push(id);
     for (const s of graph.successors(id) ?? []) {
       if (inSet && !inSet.has(s)) continue;
@@ -206,46 +208,4 @@ function orderOf(graph: Dag, subset: ReadonlySet<string> | undefined): string[] 
     }
   }
   return out;
-}
-
-/** A binary heap of strings, smallest (by code unit, as Array#sort) first. */
-class MinHeap {
-  readonly #a: string[] = [];
-
-  get size(): number {
-    return this.#a.length;
-  }
-
-  push(v: string): void {
-    const a = this.#a;
-    let i = a.length;
-    a.push(v);
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (a[p]! <= v) break;
-      a[i] = a[p]!;
-      i = p;
-    }
-    a[i] = v;
-  }
-
-  pop(): string {
-    const a = this.#a;
-    const top = a[0]!;
-    const last = a.pop()!;
-    const n = a.length;
-    if (n === 0) return top;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      const c = r < n && a[r]! < a[l]! ? r : l;
-      if (a[c]! >= last) break;
-      a[i] = a[c]!;
-      i = c;
-    }
-    a[i] = last;
-    return top;
-  }
 }

@@ -13,7 +13,7 @@ import { executeTest } from './execute-test.ts';
 import { executeUnitTest } from './execute-unit-test.ts';
 import { addUnitTestGates } from '../unit/unit-test-gates.ts';
 import { Mutex } from './mutex.ts';
-import { ReadyQueue } from './ready-queue.ts';
+import { MinHeap } from '../util/min-heap.ts';
 import type { NodeContext, NodeExecutor } from './node-context.ts';
 import { redact } from './redact.ts';
 
@@ -104,7 +104,7 @@ async function schedule(o: RunnerOptions, files: RunFiles): Promise<Map<string, 
     }
     return v;
   };
-  const queue = new ReadyQueue<string>((a, b) => order(a) - order(b) < 0 || (order(a) === order(b) && a < b));
+  const queue = new MinHeap<string>((a, b) => order(a) - order(b) < 0 || (order(a) === order(b) && a < b));
   for (const [id, n] of waiting) if (n === 0) queue.push(id);
   // Made ready while a batch is being started: queued for the next batch, as a fresh look at the DAG would.
   let newlyReady: string[] = [];

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ReadyQueue } from './ready-queue.ts';
+import { MinHeap } from './min-heap.ts';
 
-describe('ReadyQueue', () => {
+describe('MinHeap', () => {
   it('gives items back smallest first, whatever order they came in', () => {
     // A fixed pseudo-random sequence with repeats, pushed and popped interleaved.
     let seed = 7;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 50;
-    const q = new ReadyQueue<number>((a, b) => a < b);
+    const q = new MinHeap<number>((a, b) => a < b);
     const shadow: number[] = [];
     const out: number[] = [];
     const expected: number[] = [];
