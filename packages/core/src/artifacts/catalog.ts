@@ -2,7 +2,7 @@ import type { AdapterSession, Dialect, Relation, RelationInfo } from '../adapter
 import type { CompiledProject } from '../render/render-project.ts';
 import type { GraphNode } from '../types.ts';
 import type { CatalogArtifact, CatalogTable } from './artifact-types.ts';
-import { SM_VERSION } from './manifest.ts';
+import { artifactMetadata } from './manifest.ts';
 
 /** Nodes that live in the warehouse as a relation: what the catalog describes. */
 function relationOf(n: GraphNode): Relation | undefined {
@@ -57,13 +57,7 @@ export async function buildCatalog(compiled: CompiledProject, dialect: Dialect, 
     session.release(conn);
   }
   return {
-    metadata: {
-      dbt_schema_version: 'https://schemas.getdbt.com/dbt/catalog/v1.json',
-      dbt_version: `sm-${SM_VERSION}`,
-      generated_at: new Date().toISOString(),
-      invocation_id: invocationId,
-      env: {},
-    },
+    metadata: artifactMetadata('catalog/v1', invocationId),
     nodes,
     sources,
     errors: errors.length ? errors : null,

@@ -3,8 +3,20 @@ import type { Dag } from '../graph/build-graph.ts';
 import type { CompiledProject } from '../render/render-project.ts';
 import type { GraphNode, ModelNode, SeedNode, SourceNode, TestNode } from '../types.ts';
 import { redact } from '../run/redact.ts';
+import type { ArtifactMetadata } from './artifact-types.ts';
 
 export const SM_VERSION = '0.1.0';
+
+/** The `metadata` every artifact starts with; `schema` is dbt's name for it, e.g. `manifest/v12`. */
+export function artifactMetadata(schema: string, invocationId: string): ArtifactMetadata {
+  return {
+    dbt_schema_version: `https://schemas.getdbt.com/dbt/${schema}.json`,
+    dbt_version: `sm-${SM_VERSION}`,
+    generated_at: new Date().toISOString(),
+    invocation_id: invocationId,
+    env: {},
+  };
+}
 
 /** A dbt-shaped manifest (schema v12) so tools that read dbt artifacts read ours. */
 export function buildManifest(c: CompiledProject, graph: Dag, invocationId: string, relationName: (n: GraphNode) => string | undefined): Record<string, unknown> {
@@ -37,11 +49,7 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
   }
   return {
     metadata: {
-      dbt_schema_version: 'https://schemas.getdbt.com/dbt/manifest/v12.json',
-      dbt_version: `sm-${SM_VERSION}`,
-      generated_at: new Date().toISOString(),
-      invocation_id: invocationId,
-      env: {},
+      ...artifactMetadata('manifest/v12', invocationId),
       project_name: p.config.name,
       project_id: createHash('md5').update(p.config.name).digest('hex'),
       user_id: null,

@@ -1,16 +1,10 @@
 import type { NodeResult } from '../run/events.ts';
-import { SM_VERSION } from './manifest.ts';
+import { artifactMetadata } from './manifest.ts';
 
 /** run_results.json shaped like dbt's (schema v6). */
 export function buildRunResults(results: readonly NodeResult[], elapsed: number, invocationId: string, args: Record<string, unknown>): Record<string, unknown> {
   return {
-    metadata: {
-      dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v6.json',
-      dbt_version: `sm-${SM_VERSION}`,
-      generated_at: new Date().toISOString(),
-      invocation_id: invocationId,
-      env: {},
-    },
+    metadata: artifactMetadata('run-results/v6', invocationId),
     results: results.map((r) => ({
       unique_id: r.uniqueId,
       status: r.status === 'cancelled' ? 'error' : r.status,

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AdapterSession } from '../adapter.ts';
 import { compile, writeJsonAtomic, type Compilation, type InvocationOptions } from '../api.ts';
-import { SM_VERSION } from '../artifacts/manifest.ts';
+import { artifactMetadata } from '../artifacts/manifest.ts';
 import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import { TemplateRelation } from '../render/relation.ts';
 import type { NodeResult } from '../run/events.ts';
@@ -280,13 +280,7 @@ function toNodeResult(r: FreshnessResult): NodeResult {
 /** sources.json shaped like dbt's (schema v3). */
 export function buildSourcesArtifact(results: readonly FreshnessResult[], elapsed: number, invocationId: string): Record<string, unknown> {
   return {
-    metadata: {
-      dbt_schema_version: 'https://schemas.getdbt.com/dbt/sources/v3.json',
-      dbt_version: `sm-${SM_VERSION}`,
-      generated_at: new Date().toISOString(),
-      invocation_id: invocationId,
-      env: {},
-    },
+    metadata: artifactMetadata('sources/v3', invocationId),
     results: results.map((r) =>
       r.status === 'runtime error'
         ? { unique_id: r.uniqueId, error: r.message, status: 'runtime error' }
