@@ -125,11 +125,28 @@ export interface RefCall {
   version?: string | undefined;
 }
 
+/** One macro file of the root project or of an installed package. */
 export interface Macro {
   uniqueId: string;
   name: string;
+  /** The project the file belongs to: the root project's name, or an installed package's. */
+  packageName: string;
   originalFilePath: string;
   macroSql: string;
+}
+
+/** dbt's `dispatch:` entry in the project file: where `adapter.dispatch(name, macro_namespace)` looks, in order. */
+export interface DispatchConfig {
+  macroNamespace: string;
+  searchOrder: string[];
+}
+
+/** An installed package (under `dbt_packages/`), in dependency order; its nodes and macros carry its name as `packageName`. */
+export interface PackageInfo {
+  name: string;
+  /** Absolute directory of the package. */
+  dir: string;
+  version: string;
 }
 
 /** What the project file said, merged with CLI flags that change compilation. */
@@ -148,6 +165,8 @@ export interface ProjectConfig {
   resourceConfigs: Record<string, Record<string, unknown>>;
   onRunStart: string[];
   onRunEnd: string[];
+  /** `dispatch:` search orders; empty when the project file has none. */
+  dispatch: DispatchConfig[];
   /** The project file's path relative to the project dir. */
   file: string;
 }

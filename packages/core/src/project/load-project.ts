@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { TargetConfig } from '../adapter.ts';
 import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
-import type { Macro, ModelNode, ProjectConfig, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
+import type { Macro, ModelNode, PackageInfo, ProjectConfig, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
 import { discover, type FoundFile } from './discover.ts';
 import { folderConfig, mergeConfigInto } from './folder-config.ts';
 import { resolveTarget } from './profiles.ts';
@@ -40,6 +40,8 @@ export interface LoadedProject {
   tests: TestNode[];
   unitTests: UnitTestNode[];
   macros: Macro[];
+  /** Installed packages, in dependency order (empty until `sm deps` installed some). */
+  packages: PackageInfo[];
   diagnostics: Diagnostic[];
   /**
    * Digest of every input that shapes what compiling the project produces: sm's own code, the
@@ -136,6 +138,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
     tests,
     unitTests,
     macros,
+    packages: [],
     diagnostics,
     inputDigest: digest.digest('hex'),
   };
@@ -147,6 +150,7 @@ function loadMacros(dir: string, config: ProjectConfig, _d: Diagnostic[]): Macro
   return [...files, ...generic].map((f) => ({
     uniqueId: `macro.${config.name}.${basename(f.rel, '.sql')}`,
     name: basename(f.rel, '.sql'),
+    packageName: config.name,
     originalFilePath: f.rel,
     macroSql: readFileSync(f.abs, 'utf8'),
   }));

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics.ts';
-import type { ProjectConfig } from '../types.ts';
+import type { DispatchConfig, ProjectConfig } from '../types.ts';
 import { parseYamlText, type YamlFile } from './yaml-file.ts';
 
 const NOT_PROJECT_FILES = new Set(['profiles.yml', 'selectors.yml', 'packages.yml', 'dependencies.yml', 'profiles.yaml', 'selectors.yaml']);
@@ -62,7 +62,18 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
     resourceConfigs,
     onRunStart: hooks(d['on-run-start']),
     onRunEnd: hooks(d['on-run-end']),
+    dispatch: dispatchOf(d.dispatch),
     file,
   };
   return { config, yaml };
+}
+
+/** dbt's `dispatch: [{macro_namespace: x, search_order: [a, b]}]`; malformed entries are left out here and reported by validation. */
+function dispatchOf(v: unknown): DispatchConfig[] {
+  if (!Array.isArray(v)) return [];
+  return v.flatMap((e) => {
+    const ns = (e as Record<string, unknown> | null)?.macro_namespace;
+    const order = (e as Record<string, unknown> | null)?.search_order;
+    return typeof ns === 'string' && Array.isArray(order) ? [{ macroNamespace: ns, searchOrder: order.map(String) }] : [];
+  });
 }
