@@ -1,2 +1,3 @@
-export { main, EXIT } from './main.ts';
+export { main } from './main.ts';
+export { EXIT } from './exit-codes.ts';
 export { builtinAdapters } from './adapters.ts';

@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { SM_VERSION } from '@sm/core';
 import { configError } from './config-error.ts';
 import { registerProjectCommands } from './commands/project-commands.ts';
@@ -6,18 +6,9 @@ import { registerIngestCommands } from './commands/ingest-commands.ts';
 import { registerDocsCommands } from './commands/docs-commands.ts';
 import { JsonReporter } from './reporters/json-reporter.ts';
 import { PrettyReporter } from './reporters/pretty-reporter.ts';
-import { processOutput, type Output, type Reporter } from './reporters/reporter.ts';
-
-/** Exit codes are a contract with orchestrators. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
-
-export interface CliContext {
-  output: Output;
-  reporter(format: string | undefined): Reporter;
-  /** Set by a command to the exit code it wants. */
-  exitCode: number;
-  signal: AbortSignal;
-}
+import { processOutput, type Output } from './reporters/reporter.ts';
+import { EXIT } from './exit-codes.ts';
+import type { CliContext } from './cli-context.ts';
 
 /** Run the CLI with `argv` (without node and script); returns the exit code. Re-entrant: no process-wide state but signal handlers while running. */
 export async function main(argv: string[], output: Output = processOutput): Promise<number> {
@@ -73,21 +64,4 @@ function formatOf(argv: string[]): string | undefined {
   if (i >= 0) return argv[i + 1];
   const eq = argv.find((a) => a.startsWith('--log-format='));
   return eq?.split('=')[1];
-}
-
-export function commonOptions(cmd: Command): Command {
-  return cmd
-    .option('--project-dir <dir>', 'project directory', process.env.SM_PROJECT_DIR ?? '.')
-    .option('--profiles-dir <dir>', 'directory holding profiles.yml (default: project dir, then ~/.sm, ~/.dbt)')
-    .option('-t, --target <name>', 'target in the profile (default: the profile\'s `target:`)')
-    .option('--vars <yaml>', 'variables as YAML or JSON, e.g. \'{lookback_hours: 3}\'')
-    .addOption(new Option('--log-format <format>', 'output format').choices(['text', 'json']).default('text'));
-}
-
-export function selectionOptions(cmd: Command): Command {
-  return cmd
-    .option('-s, --select <expr...>', 'what to select: names, +graph operators, tag:, path:, config.x:, source:, state:modified ...')
-    .option('--exclude <expr...>', 'what to leave out, same grammar as --select')
-    .option('--selector <name>', 'a named selector from selectors.yml')
-    .option('--state <dir>', 'directory with an earlier manifest.json / run_results.json (for state: and result: selectors)');
 }

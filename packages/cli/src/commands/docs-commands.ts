@@ -2,7 +2,9 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { generateDocs, loadProjectCollecting } from '@sm/core';
 import { serveDocs } from '../docs/serve-docs.ts';
-import { commonOptions, EXIT, type CliContext } from '../main.ts';
+import type { CliContext } from '../cli-context.ts';
+import { commonOptions } from '../common-options.ts';
+import { EXIT } from '../exit-codes.ts';
 import { invocation } from './project-commands.ts';
 
 interface DocsFlags {

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { openTarget } from '@sm/core';
 import { builtinAdapters } from '../adapters.ts';
-import type { CliContext } from '../main.ts';
+import type { CliContext } from '../cli-context.ts';
 
 interface TargetFlags {
   projectDir: string;
