@@ -24,3 +24,8 @@ export { generateDocs, type DocsOutcome } from './docs/generate-docs.ts';
 export { buildDocsData, type DocsData, type DocsNode } from './docs/docs-data.ts';
 export { sourceFreshness, buildSourcesArtifact, freshnessSpec, freshnessSql, formatAge, judge, type FreshnessCriteria, type FreshnessOptions, type FreshnessOutcome, type FreshnessResult, type FreshnessSpec, type FreshnessStatus, type FreshnessThreshold } from './freshness/source-freshness.ts';
 export { MinHeap } from './util/min-heap.ts';
+export { RefIndex } from './project/ref-index.ts';
+export { readPackageSpecs, type PackageSpec, type PackageSpecs } from './project/package-specs.ts';
+export { readLockFile, LOCK_FILE, type LockFile } from './project/lock-file.ts';
+export { varsFor } from './project/project-vars.ts';
+export { DBT_COMPAT_VERSION } from './deps/dbt-version.ts';

@@ -39,7 +39,10 @@ interface NodeCommon {
   uniqueId: string;
   name: string;
   packageName: string;
-  /** Path relative to the project directory, POSIX separators. */
+  /**
+   * Path relative to the (root) project directory, POSIX separators; a package's files are
+   * under its install folder (`dbt_packages/dbt_utils/models/x.sql`), so errors point at them.
+   */
   originalFilePath: string;
   /** Path relative to its resource folder (e.g. `staging/stg_x.sql` under models/). */
   path: string;
@@ -52,6 +55,12 @@ interface NodeCommon {
   dependsOn: { nodes: string[]; macros: string[] };
   /** YAML file that documents this node, when one does. */
   patchPath?: string | undefined;
+  /**
+   * Package nodes only: the root project's config for this node (`models: {<package>: ...}` in
+   * its project file). Already merged into `config`; it also wins over the node's in-file
+   * `config()` calls, so render applies it again after them, as dbt does.
+   */
+  rootConfig?: Record<string, unknown> | undefined;
 }
 
 export interface ModelNode extends NodeCommon {
@@ -147,6 +156,12 @@ export interface PackageInfo {
   /** Absolute directory of the package. */
   dir: string;
   version: string;
+  /**
+   * The vars its nodes see, flattened by dbt's precedence (`--vars`, the root project's vars
+   * scoped to this package, the root's global vars, the package's own scoped and global vars).
+   * String values are as written; dbt renders their Jinja when var() reads them.
+   */
+  vars: Record<string, unknown>;
 }
 
 /** What the project file said, merged with CLI flags that change compilation. */
@@ -167,6 +182,10 @@ export interface ProjectConfig {
   onRunEnd: string[];
   /** `dispatch:` search orders; empty when the project file has none. */
   dispatch: DispatchConfig[];
+  /** `packages-install-path:` where `sm deps` installs packages and loading finds them. Default `dbt_packages`. */
+  packagesInstallPath: string;
+  /** `require-dbt-version:` specifiers (`>=1.3.0`, `<2.0.0`); empty when the project sets none. */
+  requireDbtVersion: string[];
   /** The project file's path relative to the project dir. */
   file: string;
 }

@@ -42,7 +42,7 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
   const macros: Record<string, unknown> = {};
   for (const m of p.macros) {
     macros[m.uniqueId] = {
-      unique_id: m.uniqueId, name: m.name, resource_type: 'macro', package_name: p.config.name, path: m.originalFilePath,
+      unique_id: m.uniqueId, name: m.name, resource_type: 'macro', package_name: m.packageName, path: m.originalFilePath,
       original_file_path: m.originalFilePath, macro_sql: m.macroSql, depends_on: { macros: [] }, description: '', meta: {}, docs: { show: true, node_color: null },
       patch_path: null, arguments: [], created_at: 0, supported_languages: null,
     };

@@ -63,6 +63,8 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
     onRunStart: hooks(d['on-run-start']),
     onRunEnd: hooks(d['on-run-end']),
     dispatch: dispatchOf(d.dispatch),
+    packagesInstallPath: str(d['packages-install-path'], 'dbt_packages'),
+    requireDbtVersion: strList(d['require-dbt-version'], []),
     file,
   };
   return { config, yaml };

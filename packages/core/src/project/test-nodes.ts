@@ -71,6 +71,8 @@ export function genericTestNode(
   used: Set<string>,
   _diagnostics: Diagnostic[],
   _kind: string,
+  /** The project's folder config (`data_tests:` in the project file) for the test's fqn: below the test's own `config:`. */
+  folderConfigOf?: (fqn: string[]) => Record<string, unknown>,
 ): TestNode {
   const synth = genericTestName(decl, node);
   let name = decl.customName ?? synth.name;
@@ -79,7 +81,10 @@ export function genericTestNode(
   const alias = decl.customName ? undefined : synth.alias;
   const kwargs: Record<string, unknown> = { ...decl.kwargs };
   if (decl.columnName !== undefined) kwargs.column_name = decl.columnName;
-  const tags = [...new Set([...(Array.isArray(decl.config.tags) ? decl.config.tags.map(String) : []), ...node.tags])];
+  const fqn = [config.name, ...yamlFolders(config, decl.location.file), name];
+  const folder = folderConfigOf?.(fqn) ?? {};
+  const tagsOf = (c: Record<string, unknown>) => (Array.isArray(c.tags) ? c.tags.map(String) : typeof c.tags === 'string' ? [c.tags] : []);
+  const tags = [...new Set([...tagsOf(folder), ...tagsOf(decl.config), ...node.tags])];
   const rawCode = `{{ test_${decl.testName}(**_sm_generic_test_kwargs) }}`;
   return {
     uniqueId: `test.${config.name}.${name}`,
@@ -88,11 +93,11 @@ export function genericTestNode(
     packageName: config.name,
     originalFilePath: decl.location.file,
     path: decl.location.file,
-    fqn: [config.name, ...yamlFolders(config, decl.location.file), name],
+    fqn,
     description: decl.description ?? '',
     tags,
     meta: {},
-    config: { materialized: 'test', severity: 'error', ...(alias ? { alias } : {}), ...decl.config, tags },
+    config: { materialized: 'test', severity: 'error', ...(alias ? { alias } : {}), ...folder, ...decl.config, tags },
     columns: {},
     dependsOn: { nodes: [node.uniqueId], macros: [] },
     patchPath: decl.location.file,

@@ -3,6 +3,7 @@ import type { Dialect, Relation } from '../adapter.ts';
 import { closestNames, diag, type Diagnostic } from '../diagnostics.ts';
 import { mergeConfigInto } from '../project/folder-config.ts';
 import type { LoadedProject } from '../project/load-project.ts';
+import { RefIndex } from '../project/ref-index.ts';
 import type { GraphNode, ModelNode, NodeConfig, SeedNode, SourceLocation, TestNode } from '../types.ts';
 import { BUILTIN_TEST_ARGS, BUILTIN_TEST_MACROS, BUILTIN_TEST_USAGE } from './builtin-tests.ts';
 import { addCompatFilters, DoExtension, installJinjaCompat, namespace, rewriteJinjaSyntax } from './jinja-compat.ts';
@@ -64,7 +65,9 @@ export class ProjectRenderer {
   readonly env: nunjucks.Environment;
   readonly diagnostics: Diagnostic[] = [];
   readonly #opts: RenderOptions;
-  readonly #byName = new Map<string, ModelNode | SeedNode>();
+  readonly #refs: RefIndex;
+  /** The vars each package's nodes see (the root project's are `project.vars`). */
+  readonly #packageVars: Map<string, Record<string, unknown>>;
   readonly #sources = new Map<string, GraphNode>();
   readonly #byId = new Map<string, GraphNode>();
   readonly #rendered = new Map<string, GraphNode>();
@@ -83,7 +86,8 @@ export class ProjectRenderer {
     this.dialect = opts.dialect;
     this.#opts = opts;
     installJinjaCompat();
-    for (const n of [...project.models, ...project.seeds]) this.#byName.set(n.name, n);
+    this.#refs = new RefIndex([...project.models, ...project.seeds], project.config.name);
+    this.#packageVars = new Map(project.packages.map((p) => [p.name, p.vars]));
     for (const n of [...project.models, ...project.seeds, ...project.sources]) this.#byId.set(n.uniqueId, n);
     for (const s of project.sources) this.#sources.set(`${(s as { sourceName: string }).sourceName}.${s.name}`, s);
     this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
@@ -140,6 +144,8 @@ export class ProjectRenderer {
       const add: Record<string, unknown> = { ...(positional ?? {}), ...(kw ?? {}) };
       delete add.__keywords;
       if (f) mergeConfigInto(f.config, add);
+      // The root project's config for a package node beats the package's own config() calls.
+      if (f?.node.rootConfig) mergeConfigInto(f.config, f.node.rootConfig);
       return '';
     };
     (config as unknown as Record<string, unknown>).get = (k: string, d?: unknown) => this.#frame?.config[k] ?? d;
@@ -534,14 +540,15 @@ export class ProjectRenderer {
     const f = this.#frame;
     const positional = args.filter((a) => !(a && typeof a === 'object'));
     const name = String(positional.length > 1 ? positional[1] : positional[0]);
-    const target = this.#byName.get(name);
+    const pkg = positional.length > 1 ? String(positional[0]) : undefined;
+    const target = this.#refs.resolve(name, pkg, f?.node.packageName);
     if (!target) {
       if (f) {
         const line = lineOf(rawOf(f.node), new RegExp(`ref\\s*\\(\\s*['"]${escapeRe(name)}['"]`));
         this.diagnostics.push(
           diag('SM_REF_NOT_FOUND', `${f.node.resourceType === 'test' ? 'Test' : 'Model'} "${f.node.name}" refers to "${name}", which is not a model, seed or snapshot`, { file: f.node.originalFilePath, line }, {
             nodeId: f.node.uniqueId,
-            hint: hintFor(name, this.#byName.keys()),
+            hint: pkg !== undefined && !this.#refs.hasPackage(pkg) ? `No package named "${pkg}" is installed.` : hintFor(name, this.#refs.names()),
           }),
         );
       }
@@ -589,7 +596,8 @@ export class ProjectRenderer {
 
   #var(name: string, dflt: unknown, argc: number): unknown {
     const f = this.#frame;
-    if (name in this.project.vars) return this.project.vars[name];
+    const vars = (f && this.#packageVars.get(f.node.packageName)) ?? this.project.vars;
+    if (name in vars) return vars[name];
     if (argc > 1) return dflt;
     this.diagnostics.push(
       diag('SM_VAR_MISSING', `var("${name}") has no value and no default`, f ? { file: f.node.originalFilePath, line: lineOf(rawOf(f.node), new RegExp(`var\\s*\\(\\s*['"]${escapeRe(name)}`)) } : undefined, {

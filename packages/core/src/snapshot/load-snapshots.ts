@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import { discover } from '../project/discover.ts';
-import { folderConfig, mergeConfigInto } from '../project/folder-config.ts';
+import { isDisabled, nodeConfig, type Scope } from '../project/project-resources.ts';
 import type { NodePatch } from '../project/schema-yaml.ts';
 import type { YamlFile } from '../project/yaml-file.ts';
-import type { ModelNode, ProjectConfig } from '../types.ts';
+import type { ModelNode } from '../types.ts';
 
 const BLOCK = /\{%-?\s*snapshot\s+([A-Za-z_]\w*)\s*-?%\}([\s\S]*?)\{%-?\s*endsnapshot\s*-?%\}/g;
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -17,13 +17,14 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
  * them like models; a YAML entry without `relation:` documents a SQL snapshot.
  */
 export function loadSnapshots(
-  dir: string,
-  config: ProjectConfig,
+  scope: Scope,
   patches: readonly NodePatch[],
   yamls: readonly YamlFile[],
   hash: (s: string) => string,
   diagnostics: Diagnostic[],
+  disabled: string[],
 ): ModelNode[] {
+  const { dir, config, prefix } = scope;
   const byName = new Map(patches.map((p) => [p.name, p]));
   const out: ModelNode[] = [];
   const seen = new Map<string, string>();
@@ -35,8 +36,11 @@ export function loadSnapshots(
     }
     seen.set(name, file);
     const patch = byName.get(name);
-    const cfg = folderConfig(config.resourceConfigs.snapshots, config.name, folders);
-    if (patch) mergeConfigInto(cfg, patch.config);
+    const { config: cfg, rootConfig } = nodeConfig(scope, 'snapshots', [...folders, name], patch?.config, patch?.file ?? file);
+    if (isDisabled(cfg)) {
+      disabled.push(`snapshot.${config.name}.${name}`);
+      return;
+    }
     cfg.materialized = 'snapshot';
     out.push({
       uniqueId: `snapshot.${config.name}.${name}`,
@@ -50,6 +54,7 @@ export function loadSnapshots(
       tags: [],
       meta: patch?.meta ?? {},
       config: cfg,
+      ...(rootConfig ? { rootConfig } : {}),
       columns: patch?.columns ?? {},
       dependsOn: { nodes: [], macros: [] },
       patchPath: patch?.file,
@@ -61,7 +66,8 @@ export function loadSnapshots(
     });
   };
 
-  for (const f of discover(dir, config.snapshotPaths, ['.sql'])) {
+  for (const found0 of discover(dir, config.snapshotPaths, ['.sql'])) {
+    const f = { ...found0, rel: prefix + found0.rel };
     const text = readFileSync(f.abs, 'utf8');
     const folders = f.inFolder.split('/').slice(0, -1);
     let found = 0;

@@ -1,0 +1,328 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { diag, type Diagnostic } from '../diagnostics.ts';
+import type { Macro, ModelNode, ProjectConfig, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
+import { discover, type FoundFile } from './discover.ts';
+import { folderConfig, mergeConfigInto } from './folder-config.ts';
+import type { NodePatch, SchemaDecls } from './schema-yaml.ts';
+import { genericTestNode } from './test-nodes.ts';
+
+/** One project whose files are being loaded: the root project or an installed package. */
+export interface Scope {
+  /** Absolute directory of the project. */
+  dir: string;
+  /** Its files' path prefix relative to the root project: '' for the root, `dbt_packages/<dir>/` for a package. */
+  prefix: string;
+  config: ProjectConfig;
+  /** Set for a package: the root project, whose config for the package's nodes wins over the package's own (as dbt). */
+  root?: ProjectConfig | undefined;
+  /**
+   * Turn Jinja in config values (`materialized: "{{ var('mat') }}"`) into values, in the scope's
+   * var context; values without Jinja come back as they are. Identity when not given.
+   */
+  renderConfig?: ((cfg: Record<string, unknown>, where: string) => Record<string, unknown>) | undefined;
+}
+
+export const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
+
+type ResourceKind = 'models' | 'seeds' | 'snapshots' | 'tests' | 'sources' | 'unit_tests';
+
+/**
+ * A node's config as dbt computes it at load: its project's folder config for the fqn, then
+ * the YAML patch's `config:`, then (for a package) the root project's config for the same fqn,
+ * which wins. Returns the config and the root's part, which in-file `config()` must not beat.
+ */
+export function nodeConfig(s: Scope, kind: ResourceKind, parts: string[], patch: Record<string, unknown> | undefined, where: string): { config: Record<string, unknown>; rootConfig: Record<string, unknown> | undefined } {
+  const render = s.renderConfig ?? ((c) => c);
+  const cfg = render(folderConfig(s.config.resourceConfigs[kind], s.config.name, parts), s.config.file);
+  if (patch) mergeConfigInto(cfg, render({ ...patch }, where));
+  if (!s.root) return { config: cfg, rootConfig: undefined };
+  const over = render(folderConfig(s.root.resourceConfigs[kind], s.config.name, parts), s.root.file);
+  if (!Object.keys(over).length) return { config: cfg, rootConfig: undefined };
+  mergeConfigInto(cfg, over);
+  return { config: cfg, rootConfig: over };
+}
+
+/** dbt's `enabled: false` (or a rendered "False"): the node is left out of the project. */
+export function isDisabled(cfg: Record<string, unknown>): boolean {
+  const v = cfg.enabled;
+  return v === false || (typeof v === 'string' && v.trim().toLowerCase() === 'false');
+}
+
+function folderParts(f: FoundFile): string[] {
+  return f.inFolder.split('/').slice(0, -1);
+}
+
+export function loadMacros(s: Scope): Macro[] {
+  const files = discover(s.dir, s.config.macroPaths, ['.sql']);
+  const generic = discover(s.dir, s.config.testPaths.map((t) => `${t}/generic`), ['.sql']);
+  return [...files, ...generic].map((f) => ({
+    uniqueId: `macro.${s.config.name}.${basename(f.rel, '.sql')}`,
+    name: basename(f.rel, '.sql'),
+    packageName: s.config.name,
+    originalFilePath: s.prefix + f.rel,
+    macroSql: readFileSync(f.abs, 'utf8'),
+  }));
+}
+
+export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic[], disabled: string[]): ModelNode[] {
+  const patches = byName(decls.models);
+  const seen = new Map<string, string>();
+  const out: ModelNode[] = [];
+  const name0 = s.config.name;
+  for (const f of discover(s.dir, s.config.modelPaths, ['.sql'])) {
+    const name = basename(f.rel, '.sql');
+    const rel = s.prefix + f.rel;
+    const prev = seen.get(name);
+    if (prev) {
+      diagnostics.push(
+        diag('SM_DUPLICATE_NODE', `Two models are named "${name}": ${prev} and ${rel}`, { file: rel }, { hint: 'Model names are unique within a project; rename one file.' }),
+      );
+      continue;
+    }
+    seen.set(name, rel);
+    const raw = readFileSync(f.abs, 'utf8');
+    const patch = patches.get(name);
+    // dbt matches the whole fqn: the last level may name the model itself.
+    const { config: cfg, rootConfig } = nodeConfig(s, 'models', [...folderParts(f), name], patch?.config, patch?.file ?? rel);
+    if (isDisabled(cfg)) {
+      disabled.push(`model.${name0}.${name}`);
+      continue;
+    }
+    if (cfg.materialized === undefined) cfg.materialized = 'view';
+    out.push({
+      uniqueId: `model.${name0}.${name}`,
+      resourceType: 'model',
+      name,
+      packageName: name0,
+      originalFilePath: rel,
+      path: f.inFolder,
+      fqn: [name0, ...folderParts(f), name],
+      description: patch?.description ?? '',
+      tags: [],
+      meta: patch?.meta ?? {},
+      config: cfg,
+      ...(rootConfig ? { rootConfig } : {}),
+      columns: patch?.columns ?? {},
+      dependsOn: { nodes: [], macros: [] },
+      patchPath: patch?.file,
+      rawCode: raw,
+      relation: { schema: '', identifier: name },
+      refs: [],
+      sources: [],
+      checksum: sha256(raw),
+    });
+  }
+  return out;
+}
+
+export function loadSeeds(s: Scope, decls: SchemaDecls, disabled: string[]): SeedNode[] {
+  const patches = byName(decls.seeds);
+  const name0 = s.config.name;
+  return discover(s.dir, s.config.seedPaths, ['.csv']).flatMap((f) => {
+    const name = basename(f.rel, '.csv');
+    const rel = s.prefix + f.rel;
+    const patch = patches.get(name);
+    const { config: cfg, rootConfig } = nodeConfig(s, 'seeds', [...folderParts(f), name], patch?.config, patch?.file ?? rel);
+    if (isDisabled(cfg)) {
+      disabled.push(`seed.${name0}.${name}`);
+      return [];
+    }
+    cfg.materialized = 'seed';
+    const content = readFileSync(f.abs);
+    const seed: SeedNode = {
+      uniqueId: `seed.${name0}.${name}`,
+      resourceType: 'seed' as const,
+      name,
+      packageName: name0,
+      originalFilePath: rel,
+      path: f.inFolder,
+      fqn: [name0, ...folderParts(f), name],
+      description: patch?.description ?? '',
+      tags: Array.isArray(cfg.tags) ? (cfg.tags as string[]) : [],
+      meta: patch?.meta ?? {},
+      config: cfg,
+      ...(rootConfig ? { rootConfig } : {}),
+      columns: patch?.columns ?? {},
+      dependsOn: { nodes: [], macros: [] },
+      patchPath: patch?.file,
+      relation: { schema: '', identifier: typeof cfg.alias === 'string' ? cfg.alias : name },
+      seedPath: f.abs,
+      checksum: sha256(content),
+    };
+    return [seed];
+  });
+}
+
+export function loadSources(s: Scope, decls: SchemaDecls, disabled: string[]): SourceNode[] {
+  const name0 = s.config.name;
+  return decls.sources.flatMap((d) => {
+    const { config: cfg } = nodeConfig(s, 'sources', [d.sourceName, d.name], d.config, d.file);
+    if (isDisabled(cfg)) {
+      disabled.push(`source.${name0}.${d.sourceName}.${d.name}`);
+      return [];
+    }
+    const src: SourceNode = {
+      uniqueId: `source.${name0}.${d.sourceName}.${d.name}`,
+      resourceType: 'source' as const,
+      name: d.name,
+      sourceName: d.sourceName,
+      identifier: d.identifier,
+      packageName: name0,
+      originalFilePath: d.file,
+      path: d.file,
+      fqn: [name0, ...yamlFoldersOf(s, d.file), d.sourceName, d.name],
+      description: d.description,
+      tags: d.tags,
+      meta: d.meta,
+      config: cfg,
+      columns: d.columns,
+      dependsOn: { nodes: [], macros: [] },
+      patchPath: d.file,
+      relation: { database: d.database, schema: d.schema, identifier: d.identifier },
+      loader: d.loader,
+      freshness: d.freshness,
+      loadedAtField: d.loadedAtField,
+    };
+    return [src];
+  });
+}
+
+/** dbt's source fqn puts the folders of the YAML file (below its model path) before the source name. */
+function yamlFoldersOf(s: Scope, file: string): string[] {
+  const parts = file.slice(s.prefix.length).split('/').slice(0, -1);
+  const roots = s.config.modelPaths.map((r) => r.replace(/\/+$/, '').split('/'));
+  const root = roots.find((r) => r.every((p, i) => parts[i] === p));
+  return root ? parts.slice(root.length) : [];
+}
+
+export function singularTests(s: Scope, disabled: string[]): TestNode[] {
+  const name0 = s.config.name;
+  const files = discover(s.dir, s.config.testPaths, ['.sql']).filter((f) => !f.inFolder.startsWith('generic/') && !f.inFolder.startsWith('fixtures/'));
+  return files.flatMap((f) => {
+    const name = basename(f.rel, '.sql');
+    const raw = readFileSync(f.abs, 'utf8');
+    const { config: cfg, rootConfig } = nodeConfig(s, 'tests', [...folderParts(f), name], undefined, s.prefix + f.rel);
+    if (isDisabled(cfg)) {
+      disabled.push(`test.${name0}.${name}`);
+      return [];
+    }
+    const t: TestNode = {
+      uniqueId: `test.${name0}.${name}`,
+      resourceType: 'test' as const,
+      name,
+      packageName: name0,
+      originalFilePath: s.prefix + f.rel,
+      path: f.inFolder,
+      fqn: [name0, ...folderParts(f), name],
+      description: '',
+      tags: [],
+      meta: {},
+      config: { materialized: 'test', severity: 'error', ...cfg },
+      ...(rootConfig ? { rootConfig } : {}),
+      columns: {},
+      dependsOn: { nodes: [], macros: [] },
+      rawCode: raw,
+      refs: [],
+      sources: [],
+      checksum: sha256(raw),
+    };
+    return [t];
+  });
+}
+
+export function genericTests(s: Scope, decls: SchemaDecls, models: ModelNode[], seeds: SeedNode[], sources: SourceNode[], diagnostics: Diagnostic[], disabled: string[]): TestNode[] {
+  const out: TestNode[] = [];
+  const used = new Set<string>();
+  const config = s.prefix ? { ...s.config, modelPaths: s.config.modelPaths.map((p) => s.prefix + p), seedPaths: s.config.seedPaths.map((p) => s.prefix + p), snapshotPaths: s.config.snapshotPaths.map((p) => s.prefix + p), testPaths: s.config.testPaths.map((p) => s.prefix + p) } : s.config;
+  const roots: Record<string, unknown>[] = [];
+  const folderOf = (fqn: string[]) => {
+    const { config: cfg, rootConfig } = nodeConfig(s, 'tests', fqn.slice(1), undefined, s.config.file);
+    roots.push(rootConfig ?? {});
+    return cfg;
+  };
+  const add = (t: TestNode) => {
+    const rootConfig = roots.pop();
+    if (rootConfig && Object.keys(rootConfig).length) {
+      mergeConfigInto(t.config, rootConfig);
+      t.rootConfig = rootConfig;
+    }
+    if (isDisabled(t.config)) disabled.push(t.uniqueId);
+    else out.push(t);
+  };
+  const attach = (patches: NodePatch[], nodes: (ModelNode | SeedNode)[], kind: string) => {
+    const byN = new Map(nodes.map((n) => [n.name, n]));
+    for (const p of patches) {
+      const node = byN.get(p.name);
+      if (!node) continue;
+      for (const t of p.tests) add(genericTestNode(config, t, node, used, diagnostics, kind, folderOf));
+    }
+  };
+  attach(decls.models, models, 'model');
+  attach(decls.snapshots, models.filter((m) => m.resourceType === 'snapshot'), 'snapshot');
+  attach(decls.seeds, seeds, 'seed');
+  const srcById = new Map(sources.map((x) => [`${x.sourceName}.${x.name}`, x]));
+  for (const d of decls.sources) {
+    const node = srcById.get(`${d.sourceName}.${d.name}`);
+    if (!node) continue;
+    for (const t of d.tests) add(genericTestNode(config, t, node, used, diagnostics, 'source', folderOf));
+  }
+  return out;
+}
+
+export function unitTests(s: Scope, decls: SchemaDecls, models: ModelNode[], diagnostics: Diagnostic[]): UnitTestNode[] {
+  const name0 = s.config.name;
+  for (const u of decls.unitTests) {
+    if (!models.some((m) => m.name === u.model)) {
+      diagnostics.push(diag('SM_TEST_INVALID', `Unit test "${u.name}" names model "${u.model}", which does not exist`, u.location));
+    }
+  }
+  return decls.unitTests.map((u) => ({
+    uniqueId: `unit_test.${name0}.${u.model}.${u.name}`,
+    resourceType: 'unit_test',
+    name: u.name,
+    packageName: name0,
+    originalFilePath: u.file,
+    path: u.file,
+    // As dbt: the tested model's fqn, then the test's name.
+    fqn: [...(models.find((m) => m.name === u.model)?.fqn ?? [name0, u.model]), u.name],
+    description: u.description,
+    tags: Array.isArray(u.config.tags) ? u.config.tags.map(String) : [],
+    meta: {},
+    config: { ...u.config },
+    columns: {},
+    dependsOn: { nodes: [`model.${name0}.${u.model}`], macros: [] },
+    patchPath: u.file,
+    model: u.model,
+    given: u.given,
+    expect: u.expect,
+    overrides: u.overrides,
+  }));
+}
+
+export function warnOrphanPatches(s: Scope, decls: SchemaDecls, models: ModelNode[], seeds: SeedNode[], diagnostics: Diagnostic[], disabled: ReadonlySet<string>): void {
+  // A package's YAML may document what the root project disabled; only the root's own orphans are worth a warning.
+  if (s.prefix) return;
+  const mnames = new Set(models.map((m) => m.name));
+  for (const p of decls.models) {
+    if (!mnames.has(p.name) && !disabled.has(`model.${s.config.name}.${p.name}`)) {
+      diagnostics.push(
+        diag('SM_SCHEMA_YAML', `YAML documents model "${p.name}", but no models/**/${p.name}.sql exists`, p.location, {
+          severity: 'warning',
+          hint: 'Rename the entry or the file so they match.',
+        }),
+      );
+    }
+  }
+  const snames = new Set(seeds.map((x) => x.name));
+  for (const p of decls.seeds) {
+    if (!snames.has(p.name) && !disabled.has(`seed.${s.config.name}.${p.name}`)) {
+      diagnostics.push(diag('SM_SCHEMA_YAML', `YAML documents seed "${p.name}", but no seeds/**/${p.name}.csv exists`, p.location, { severity: 'warning' }));
+    }
+  }
+}
+
+function byName(patches: NodePatch[]): Map<string, NodePatch> {
+  return new Map(patches.map((p) => [p.name, p]));
+}

@@ -1,0 +1,39 @@
+import type { ModelNode, SeedNode } from '../types.ts';
+
+type Refable = ModelNode | SeedNode;
+
+/**
+ * What `ref()` finds, as dbt resolves it: `ref('pkg', 'name')` looks in that package only;
+ * `ref('name')` looks in the root project, then in the package of the node that calls it, then
+ * in any package (the first loaded). Names are unique per package, not across packages.
+ */
+export class RefIndex {
+  readonly #byPackage = new Map<string, Map<string, Refable>>();
+  readonly #any = new Map<string, Refable>();
+  readonly #root: string;
+
+  constructor(nodes: Iterable<Refable>, rootName: string) {
+    this.#root = rootName;
+    for (const n of nodes) {
+      let m = this.#byPackage.get(n.packageName);
+      if (!m) this.#byPackage.set(n.packageName, (m = new Map()));
+      m.set(n.name, n);
+      if (!this.#any.has(n.name)) this.#any.set(n.name, n);
+    }
+  }
+
+  /** The node `ref(package?, name)` names when called from a node of `fromPackage`; undefined when none. */
+  resolve(name: string, pkg: string | undefined, fromPackage: string | undefined): Refable | undefined {
+    if (pkg !== undefined) return this.#byPackage.get(pkg)?.get(name);
+    return this.#byPackage.get(this.#root)?.get(name) ?? (fromPackage ? this.#byPackage.get(fromPackage)?.get(name) : undefined) ?? this.#any.get(name);
+  }
+
+  /** Every name known, for "did you mean" hints. */
+  names(): IterableIterator<string> {
+    return this.#any.keys();
+  }
+
+  hasPackage(pkg: string): boolean {
+    return this.#byPackage.has(pkg);
+  }
+}

@@ -1,0 +1,160 @@
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BaseDialect, compile, isSmProjectError, loadProjectCollecting, type Adapter, type Diagnostic, type InvocationOptions, type ModelNode } from '../src/index.ts';
+import { writeProject } from './fixture.ts';
+
+const offline: Adapter = {
+  type: 'duckdb',
+  dialect: new BaseDialect(),
+  capabilities: { supportsMultipleWriters: false, supportsMerge: false, supportsTransactionalDdl: true, supportsAtomicCreateOrReplace: false },
+  connect: () => Promise.reject(new Error('compile must not connect')),
+};
+const opts = (projectDir: string, extra: Partial<InvocationOptions> = {}): InvocationOptions => ({ projectDir, adapters: { duckdb: () => offline }, ...extra });
+
+// The root project and an installed package `util`, as recorded with dbt-core 1.11.16 (`dbt compile`).
+const ROOT_AND_UTIL = {
+  'sm_project.yml': [
+    'name: root',
+    'profile: p',
+    'vars:',
+    '  x: root_global',
+    '  util:',
+    '    y: root_scoped_util',
+    '  root:',
+    '    z: root_scoped_root',
+    'models:',
+    '  util:',
+    '    sub:',
+    '      +materialized: table',
+    '      +tags: [from_root]',
+    '',
+  ].join('\n'),
+  'packages.yml': 'packages:\n  - local: ./vendor/util\n',
+  'models/a.sql': `select '{{ var("x") }}' as x, '{{ var("z", "nz") }}' as z, '{{ var("y", "ny") }}' as y, * from {{ ref('util', 'm') }}`,
+  'models/same.sql': "select 'root' as w",
+  'dbt_packages/util/dbt_project.yml': [
+    'name: util',
+    "version: '0.3.1'",
+    'require-dbt-version: [">=1.3.0", "<2.0.0"]',
+    'vars:',
+    '  x: util_global',
+    '  y: util_global_y',
+    '  w: util_w',
+    '  util:',
+    '    z: util_scoped',
+    'models:',
+    '  util:',
+    '    +materialized: view',
+    '    sub:',
+    '      +tags: [from_pkg]',
+    '',
+  ].join('\n'),
+  'dbt_packages/util/models/sub/m.sql': `{{ config(materialized='incremental', tags=['in_file']) }}\nselect '{{ var("x") }}' as x, '{{ var("y") }}' as y, '{{ var("z") }}' as z, '{{ var("w") }}' as w, (select w from {{ ref('same') }}) as same_w`,
+  'dbt_packages/util/models/same.sql': "{{ config(alias='util_same') }} select 'util' as w",
+  'dbt_packages/util/models/schema.yml': 'version: 2\nmodels:\n  - name: same\n    columns:\n      - name: w\n        data_tests: [not_null]\n',
+  'dbt_packages/util/macros/shout.sql': "{% macro shout(x) %}upper('{{ x }}'){% endmacro %}",
+  'dbt_packages/util/seeds/util_seed.csv': 'id\n1\n',
+  'vendor/util/dbt_project.yml': 'name: util\n',
+};
+
+async function diagnosticsOf(files: Record<string, string>): Promise<Diagnostic[]> {
+  try {
+    await compile(opts(writeProject(files)));
+  } catch (e) {
+    if (isSmProjectError(e)) return [...e.diagnostics];
+    throw e;
+  }
+  throw new Error('expected compile to fail');
+}
+
+describe('installed packages', () => {
+  it("loads a package's models, seeds, macros and tests with dbt's ids, fqn and package name", () => {
+    const p = loadProjectCollecting({ projectDir: writeProject(ROOT_AND_UTIL) });
+    expect(p.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const m = p.models.find((x) => x.uniqueId === 'model.util.m')!;
+    expect(m.fqn).toEqual(['util', 'sub', 'm']);
+    expect(m.packageName).toBe('util');
+    expect(m.path).toBe('sub/m.sql');
+    expect(m.originalFilePath).toBe('dbt_packages/util/models/sub/m.sql');
+    expect(p.models.map((x) => x.uniqueId).sort()).toEqual(['model.root.a', 'model.root.same', 'model.util.m', 'model.util.same']);
+    expect(p.seeds.map((x) => [x.uniqueId, x.fqn])).toEqual([['seed.util.util_seed', ['util', 'util_seed']]]);
+    expect(p.tests.map((t) => t.uniqueId)).toEqual(['test.util.not_null_same_w']);
+    expect(p.macros.map((x) => [x.uniqueId, x.packageName, x.originalFilePath])).toEqual([['macro.util.shout', 'util', 'dbt_packages/util/macros/shout.sql']]);
+    expect(p.packages.map((x) => [x.name, x.version])).toEqual([['util', '0.3.1']]);
+  });
+
+  it("applies the root project's config for the package over the package's own, even over config() in the file (recorded from dbt)", async () => {
+    const c = await compile(opts(writeProject(ROOT_AND_UTIL)));
+    const m = c.compiled.nodes.get('model.util.m') as ModelNode;
+    // dbt 1.11: materialized table; tags from_pkg, in_file, from_root (sm keeps the same set).
+    expect(m.config.materialized).toBe('table');
+    expect([...(m.config.tags as string[])].sort()).toEqual(['from_pkg', 'from_root', 'in_file']);
+  });
+
+  it("resolves vars per package and ref() as dbt does: ref('pkg', 'name'), and ref('name') in the root project first (recorded from dbt)", async () => {
+    const c = await compile(opts(writeProject(ROOT_AND_UTIL)));
+    const code = (id: string) => (c.compiled.nodes.get(id) as ModelNode).compiledCode;
+    // dbt 1.11 compiled these (its relations carry the database, "pk"."main"."same").
+    expect(code('model.util.m')).toBe(`select 'root_global' as x, 'root_scoped_util' as y, 'util_scoped' as z, 'util_w' as w, (select w from "main"."same") as same_w`);
+    expect(code('model.root.a')).toBe(`select 'root_global' as x, 'root_scoped_root' as z, 'ny' as y, * from "main"."m"`);
+    expect((c.compiled.nodes.get('model.util.m') as ModelNode).dependsOn.nodes).toEqual(['model.root.same']);
+  });
+
+  it('says to run sm deps when packages.yml names packages that are not installed (exit 2 through SmProjectError)', async () => {
+    const d = await diagnosticsOf({
+      'packages.yml': 'packages:\n  - package: dbt-labs/dbt_utils\n    version: [">=1.0.0", "<2.0.0"]\n  - git: https://example.invalid/x.git\n',
+      'models/a.sql': 'select 1 as id',
+    });
+    const missing = d.find((x) => x.code === 'SM_DEPS_MISSING')!;
+    expect(missing.message).toBe('packages.yml lists 2 package(s), but 0 are installed in dbt_packages/: dbt_utils is missing');
+    expect(missing.hint).toContain('sm deps');
+    expect(missing.location?.file).toBe('packages.yml');
+  });
+
+  it('finds packages under packages-install-path, follows the symlinks sm deps makes for local packages, and orders them by dependency', () => {
+    const dir = writeProject({
+      'sm_project.yml': 'name: root\npackages-install-path: vendored\n',
+      'packages.yml': 'packages:\n  - local: ../b\n',
+      'vendored/a_first/dbt_project.yml': 'name: zeta\n',
+      'vendored/a_first/packages.yml': 'packages:\n  - package: org/alpha\n    version: 1.0.0\n',
+      'vendored/alpha/dbt_project.yml': 'name: alpha\n',
+      'elsewhere/dbt_project.yml': 'name: linked\n',
+    });
+    symlinkSync(join(dir, 'elsewhere'), join(dir, 'vendored', 'linked'));
+    const p = loadProjectCollecting({ projectDir: dir });
+    expect(p.packages.map((x) => x.name)).toEqual(['alpha', 'linked', 'zeta']);
+    expect(p.diagnostics.find((x) => x.code === 'SM_DEPS_MISSING')).toBeUndefined();
+  });
+
+  it("reports a package whose require-dbt-version excludes dbt 1.11, and a folder that is not a package", async () => {
+    const d = await diagnosticsOf({
+      'sm_project.yml': 'name: root\n',
+      'dbt_packages/old/dbt_project.yml': "name: old\nrequire-dbt-version: ['>=0.20.0', '<0.21.0']\n",
+      'dbt_packages/junk/README.md': 'not a package',
+    });
+    expect(d.map((x) => [x.code, x.message])).toEqual([
+      ['SM_PACKAGE_INVALID', 'dbt_packages/junk/ is not a dbt package: it has no dbt_project.yml'],
+      ['SM_PACKAGE_VERSION', '"old" requires dbt >=0.20.0, <0.21.0; sm follows dbt 1.11.16'],
+    ]);
+  });
+
+  it('leaves out nodes that config disables, with the tests on them, and does not warn about their YAML', () => {
+    const p = loadProjectCollecting({
+      projectDir: writeProject({
+        'sm_project.yml': 'name: root\nmodels:\n  util:\n    +enabled: false\nseeds:\n  root:\n    off:\n      +enabled: false\n',
+        'seeds/off/s.csv': 'id\n1\n',
+        'seeds/on.csv': 'id\n1\n',
+        'seeds/schema.yml': 'version: 2\nseeds:\n  - name: s\n    columns:\n      - name: id\n        data_tests: [unique]\n',
+        'dbt_packages/util/dbt_project.yml': 'name: util\n',
+        'dbt_packages/util/models/m.sql': 'select 1 as id',
+        'dbt_packages/util/models/schema.yml': 'version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        data_tests: [unique]\n',
+      }),
+    });
+    expect(p.models).toEqual([]);
+    expect(p.seeds.map((s) => s.uniqueId)).toEqual(['seed.root.on']);
+    expect(p.tests).toEqual([]);
+    expect(p.disabled.sort()).toEqual(['model.util.m', 'seed.root.s']);
+    expect(p.diagnostics).toEqual([]);
+  });
+});
