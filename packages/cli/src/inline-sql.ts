@@ -1,4 +1,4 @@
-import { injectCtes, rewriteJinjaSyntax, type Compilation } from '@sm/core';
+import { injectCtes, renderText, type Compilation } from '@sm/core';
 import { usage } from './usage-error.ts';
 
 /**
@@ -9,7 +9,7 @@ import { usage } from './usage-error.ts';
 export function renderInline(c: Compilation, text: string): string {
   let sql: string;
   try {
-    sql = c.renderer.env.renderString(rewriteJinjaSyntax(text), {}).trim();
+    sql = renderText(c, text);
   } catch (e) {
     // nunjucks prefixes its messages with where it was (no file here) and the error's class.
     const msg = (e instanceof Error ? e.message : String(e)).replace(/^(?:\(unknown path\)\s*|Template render error:\s*|Error:\s*)+/, '').trim();

@@ -1,22 +1,25 @@
-import { randomUUID, createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Adapter, AdapterFactory } from './adapter.ts';
 import { buildManifest } from './artifacts/manifest.ts';
 import { markWrittenFrom, unchangedSince, writeManifest } from './artifacts/manifest-file.ts';
-import { writeFilesAsync } from './artifacts/write-files.ts';
+import { writeCompiledFiles } from './artifacts/compiled-files.ts';
+import { writeJsonFileAtomic as writeJsonAtomic } from './util/write-json.ts';
 import { buildRunResults } from './artifacts/run-results.ts';
 import { diag, SmProjectError, type Diagnostic } from './diagnostics.ts';
 import { buildGraph, topoOrder, type Dag } from './graph/build-graph.ts';
 import { loadProjectCollecting, type LoadOptions, type LoadedProject } from './project/load-project.ts';
 import { ProjectRenderer, type CompiledProject } from './render/render-project.ts';
 import { TemplateRelation } from './render/relation.ts';
+import { rewriteJinjaSyntax } from './render/jinja-compat.ts';
 import { RenderCache } from './render/render-cache.ts';
-import type { EventSink, NodeResult } from './run/events.ts';
-import { redact } from './run/redact.ts';
+import type { EventSink, NodeResult } from './events.ts';
 import { runNodes } from './run/runner.ts';
+import type { RunContext } from './run/run-context.ts';
+import { RunFiles } from './artifacts/run-files.ts';
 import { selectNodes, type IndirectSelection, type SelectionState } from './select/select.ts';
-import type { GraphNode, ResourceType } from './types.ts';
+import type { GraphNode, ModelNode, ResourceType } from './types.ts';
 import { readSelectors } from './select/selectors-file.ts';
 import { testColumnDiagnostics } from './project/test-nodes.ts';
 import { fingerprintNow, fingerprintOfConfig, loadedFingerprints, STATE_FILE, unitTestChecksum, type StateFingerprint } from './select/state-fingerprint.ts';
@@ -46,11 +49,11 @@ export interface InvocationOptions extends LoadOptions {
   signal?: AbortSignal | undefined;
 }
 
+/** What compile hands to execution: plain data (and the adapter, whose dialect named the relations). */
 export interface Compilation {
   project: LoadedProject;
   compiled: CompiledProject;
   graph: Dag;
-  renderer: ProjectRenderer;
   adapter: Adapter;
   /** Selected node ids in execution order. */
   selected: string[];
@@ -125,10 +128,11 @@ export async function compile(opts: InvocationOptions, command: Command = 'compi
     indirectSelection: opts.indirectSelection,
   });
   const selected = topoOrder(graph, chosen);
+  if (EXECUTES.has(command)) renderForRun(renderer, project, compiled.nodes, selected);
   const columnDiags = columnCheck ? testColumnDiagnostics(compiled.nodes, selected, columnCheck) : [];
   if (columnCheck === 'error' && columnDiags.length) throw new SmProjectError(columnDiags);
   diagnostics.push(...columnDiags);
-  const c: Compilation = { project, compiled, graph, renderer, adapter, selected, diagnostics, invocationId };
+  const c: Compilation = { project, compiled, graph, adapter, selected, diagnostics, invocationId };
   // Compiled files are written on another thread meanwhile; a failure there is reported once the rest is done.
   const written = writeCompileArtifacts(c, command, cache, digest).then(() => undefined, (e: unknown) => e);
   if (!unchangedSince(targetDir(project), STATE_FILE, digest)) {
@@ -145,6 +149,35 @@ export async function compile(opts: InvocationOptions, command: Command = 'compi
   return c;
 }
 
+const EXECUTES: ReadonlySet<Command> = new Set(['run', 'build', 'snapshot', 'test', 'seed']);
+
+/**
+ * What a run needs beyond each node's compiled SQL, rendered now so that execution never
+ * renders: an incremental model's SQL with `is_incremental()` true (also a partitioned external
+ * model's with insert_overwrite), and a unit test's model rendered with the test's overrides.
+ */
+function renderForRun(renderer: ProjectRenderer, project: LoadedProject, nodes: Map<string, GraphNode>, selected: readonly string[]): void {
+  const loaded = new Map<string, ModelNode>(project.models.map((m) => [m.uniqueId, m]));
+  for (const id of selected) {
+    const n = nodes.get(id)!;
+    if (n.resourceType === 'model' && runsIncrementally(n)) {
+      // As an override of is_incremental, the render neither reads nor writes the render cache and leaves the model's normal render in place.
+      nodes.set(id, { ...n, incrementalCode: renderer.renderModelWithOverrides(loaded.get(id) ?? n, { macros: { is_incremental: true } }) });
+    } else if (n.resourceType === 'unit_test') {
+      const ov = n.overrides as { vars?: Record<string, unknown>; macros?: Record<string, unknown>; env_vars?: Record<string, unknown> } | undefined;
+      const model = nodes.get(n.dependsOn.nodes[0] ?? '');
+      if (!ov || (!ov.vars && !ov.macros && !ov.env_vars) || model?.resourceType !== 'model') continue;
+      nodes.set(id, { ...n, modelCode: renderer.renderModelWithOverrides(model, { vars: ov.vars, macros: ov.macros, envVars: ov.env_vars }) });
+    }
+  }
+}
+
+/** Models a run may build with `is_incremental()` true. */
+function runsIncrementally(m: ModelNode): boolean {
+  const mat = m.config.materialized;
+  return mat === 'incremental' || (mat === 'external' && m.config.incremental_strategy === 'insert_overwrite');
+}
+
 function dedupe(ds: Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   return ds.filter((d) => {
@@ -153,6 +186,17 @@ function dedupe(ds: Diagnostic[]): Diagnostic[] {
     seen.add(k);
     return true;
   });
+}
+
+/**
+ * Render free text (`--inline`) in the project's context, as a model file would render: a
+ * renderer of its own over the compiled project, reading (never writing) the render cache.
+ * Throws the template's error.
+ */
+export function renderText(c: Compilation, text: string): string {
+  const cache = RenderCache.open(join(targetDir(c.project), '.sm', 'render-cache.json'), c.project);
+  const renderer = new ProjectRenderer(c.project, { dialect: c.adapter.dialect, invocationId: c.invocationId, cache });
+  return renderer.env.renderString(rewriteJinjaSyntax(text), {}).trim();
 }
 
 export function relationNameOf(c: Pick<Compilation, 'adapter'>, n: GraphNode): string | undefined {
@@ -168,78 +212,13 @@ function targetDir(p: LoadedProject): string {
   return join(p.dir, p.config.targetPath);
 }
 
-/** Write via a temporary file and rename, so a reader never sees half an artifact. */
-export function writeJsonAtomic(path: string, data: unknown): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(data, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
-  renameSync(tmp, path);
-}
-
 /** Write manifest.json, and for `compile` the compiled files: those are still being written when this returns; the promise says when they are. */
 function writeCompileArtifacts(c: Compilation, command: Command, cache: RenderCache | undefined, digest: string | undefined): Promise<void> {
   const dir = targetDir(c.project);
   mkdirSync(dir, { recursive: true });
-  const files = command === 'compile' ? compiledFiles(c, dir, cache, digest) : Promise.resolve();
+  const files = command === 'compile' ? writeCompiledFiles(c.project, c.compiled.nodes, c.selected, dir, cache, digest) : Promise.resolve();
   writeManifest(dir, digest, { invocationId: c.invocationId, generatedAt: new Date().toISOString() }, () => buildManifest(c.compiled, c.graph, c.invocationId, (n) => relationNameOf(c, n)));
   return files;
-}
-
-function compiledFiles(c: Compilation, dir: string, cache: RenderCache | undefined, digest: string | undefined): Promise<void> {
-  const files = new CompiledFiles();
-  const root = join(dir, 'compiled', c.project.config.name);
-  const fromDigest = digest ? `:${digest}` : undefined;
-  for (const id of c.selected) {
-    const n = c.compiled.nodes.get(id)!;
-    if (!('compiledCode' in n) || n.compiledCode === undefined) continue;
-    const file = n.resourceType === 'test' && n.testMetadata ? `${n.originalFilePath}/${n.name}.sql` : n.originalFilePath;
-    const abs = `${root}/${file}`;
-    // Rewriting ten thousand unchanged files costs more than the whole warm compile. A file
-    // written from the same input digest holds this text already; else compare content hashes.
-    const was = cache?.writtenAs(abs);
-    if (fromDigest && was?.endsWith(fromDigest) && files.exists(abs)) continue;
-    const text = `${redact(n.compiledCode, c.project.secrets)}\n`;
-    const hash = createHash('sha1').update(text).digest('hex');
-    if (was?.startsWith(`${hash}:`) && files.exists(abs)) {
-      cache?.markWritten(abs, `${hash}:${digest ?? ''}`);
-      continue;
-    }
-    files.add(abs, text);
-    cache?.markWritten(abs, `${hash}:${digest ?? ''}`);
-  }
-  return files.write();
-}
-
-/** The compiled files to write (paths with `/` before the file name); each folder is listed once to learn what exists. */
-class CompiledFiles {
-  readonly #listed = new Map<string, Set<string>>();
-  readonly #missingDirs = new Set<string>();
-  readonly #files: [string, string][] = [];
-
-  #names(d: string): Set<string> {
-    let names = this.#listed.get(d);
-    if (!names) {
-      const there = existsSync(d);
-      if (!there) this.#missingDirs.add(d);
-      names = new Set(there ? readdirSync(d) : []);
-      this.#listed.set(d, names);
-    }
-    return names;
-  }
-
-  exists(abs: string): boolean {
-    const cut = abs.lastIndexOf('/');
-    return this.#names(abs.slice(0, cut)).has(abs.slice(cut + 1));
-  }
-
-  add(abs: string, text: string): void {
-    const cut = abs.lastIndexOf('/');
-    this.#names(abs.slice(0, cut)).add(abs.slice(cut + 1));
-    this.#files.push([abs, text]);
-  }
-
-  write(): Promise<void> {
-    return writeFilesAsync([...this.#missingDirs], this.#files);
-  }
 }
 
 function readState(dir: string, now: ReadonlyMap<string, StateFingerprint>): SelectionState {
@@ -281,23 +260,24 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
   opts.signal?.addEventListener('abort', onAbort);
   let results: NodeResult[] = [];
   try {
-    results = await runNodes({
-      compiled: c.compiled,
+    const ctx: RunContext = {
+      project: c.project,
+      nodes: c.compiled.nodes,
       graph: c.graph,
-      selected: new Set(c.selected),
-      renderer: c.renderer,
       adapter: c.adapter,
       session,
-      threads: opts.threads ?? target.threads,
-      fullRefresh: !!opts.fullRefresh,
-      testsGateChildren: command === 'build',
-      storeFailures: opts.storeFailures,
-      failFast: opts.failFast,
-      targetDir: targetDir(c.project),
+      flags: {
+        threads: opts.threads ?? target.threads,
+        fullRefresh: !!opts.fullRefresh,
+        failFast: !!opts.failFast,
+        storeFailures: !!opts.storeFailures,
+        testsGateChildren: command === 'build',
+      },
+      files: new RunFiles({ projectDir: c.project.dir, projectName: c.project.config.name, targetPath: c.project.config.targetPath, secrets: c.project.secrets }),
       onEvent: sink,
       signal: opts.signal,
-      secrets: c.project.secrets,
-    });
+    };
+    results = await runNodes(ctx, new Set(c.selected));
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
     await session.close();
@@ -334,3 +314,6 @@ export async function openTarget(opts: Pick<InvocationOptions, 'projectDir' | 'p
   const session = await adapter.connect(project.target, { projectDir: project.dir });
   return { project, adapter, session };
 }
+
+/** Write JSON via a temporary file and a rename, so a reader never sees half an artifact. */
+export { writeJsonAtomic };

@@ -11,12 +11,12 @@ export { selectNodes, type SelectOptions, type SelectionState } from './select/s
 export * from './plan/plan.ts';
 export { parseCsv, readSeed } from './plan/seed-csv.ts';
 export { testResultSql } from './plan/test-sql.ts';
-export type { NodeResult, NodeStatus, RunEvent, EventSink } from './run/events.ts';
-export { redact } from './run/redact.ts';
+export type { NodeResult, NodeStatus, RunEvent, EventSink } from './events.ts';
+export { redact } from './util/redact.ts';
 export { Mutex } from './run/mutex.ts';
 export { buildManifest, SM_VERSION } from './artifacts/manifest.ts';
 export { buildRunResults } from './artifacts/run-results.ts';
-export { compile, execute, openTarget, run, seed, test, build, relationNameOf, writeJsonAtomic, type Command, type Compilation, type InvocationOptions, type RunOutcome } from './api.ts';
+export { compile, execute, openTarget, renderText, run, seed, test, build, relationNameOf, writeJsonAtomic, type Command, type Compilation, type InvocationOptions, type RunOutcome } from './api.ts';
 export { parseVarsArg } from './project/parse-vars.ts';
 export { buildCatalog } from './artifacts/catalog.ts';
 export type * from './artifacts/artifact-types.ts';

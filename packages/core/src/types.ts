@@ -71,6 +71,11 @@ export interface ModelNode extends NodeCommon {
   sources: [string, string][];
   /** Filled by render. */
   compiledCode?: string;
+  /**
+   * The SQL rendered with `is_incremental()` true, for models a run may build incrementally
+   * (incremental, and external with insert_overwrite): compile renders both, so a run never renders.
+   */
+  incrementalCode?: string | undefined;
   checksum: string;
 }
 
@@ -124,6 +129,8 @@ export interface UnitTestNode extends NodeCommon {
   given: { input: string; rows: Record<string, unknown>[] | string; format?: string; fixture?: string | undefined }[];
   expect: { rows: Record<string, unknown>[] | string; format?: string; fixture?: string | undefined };
   overrides?: Record<string, unknown>;
+  /** The tested model's SQL rendered with `overrides` (vars, macros, env_vars), set by compile when there are any. */
+  modelCode?: string | undefined;
 }
 
 export type GraphNode = ModelNode | SeedNode | SourceNode | TestNode | UnitTestNode;

@@ -16,19 +16,19 @@ const view = 'create or replace view "s"."m" as (\nselect 1\n)';
 describe('replacing a table or view (pure)', () => {
   it('runs a lone create or replace as one statement where that statement is atomic (DuckDB)', () => {
     const duck = ctx({ supportsAtomicCreateOrReplace: true });
-    expect(planTable(node, 'select 1', undefined, duck)).toEqual([{ kind: 'sql', sql: table }]);
-    expect(planTable(node, 'select 1', existing('table'), duck)).toEqual([{ kind: 'sql', sql: table }]);
-    expect(planView(node, 'select 1', existing('view'), duck)).toEqual([{ kind: 'sql', sql: view }]);
+    expect(planTable(node, 'select 1', undefined, duck)).toEqual({ steps: [{ kind: 'sql', sql: table }], transaction: false });
+    expect(planTable(node, 'select 1', existing('table'), duck)).toEqual({ steps: [{ kind: 'sql', sql: table }], transaction: false });
+    expect(planView(node, 'select 1', existing('view'), duck)).toEqual({ steps: [{ kind: 'sql', sql: view }], transaction: false });
   });
 
   it('keeps a drop and a create together in one transaction when the kind changes', () => {
     const duck = ctx({ supportsAtomicCreateOrReplace: true });
-    expect(planTable(node, 'select 1', existing('view'), duck)).toEqual([{ kind: 'transaction', statements: ['drop view if exists "s"."m"', table] }]);
-    expect(planView(node, 'select 1', existing('table'), duck)).toEqual([{ kind: 'transaction', statements: ['drop table if exists "s"."m"', view] }]);
+    expect(planTable(node, 'select 1', existing('view'), duck)).toEqual({ steps: [{ kind: 'sql', sql: 'drop view if exists "s"."m"' }, { kind: 'sql', sql: table }], transaction: true });
+    expect(planView(node, 'select 1', existing('table'), duck)).toEqual({ steps: [{ kind: 'sql', sql: 'drop table if exists "s"."m"' }, { kind: 'sql', sql: view }], transaction: true });
   });
 
   it('wraps even a lone statement in a transaction where it is not atomic by itself', () => {
-    expect(planTable(node, 'select 1', undefined, ctx({}))).toEqual([{ kind: 'transaction', statements: [table] }]);
-    expect(planView(node, 'select 1', undefined, ctx({}))).toEqual([{ kind: 'transaction', statements: [view] }]);
+    expect(planTable(node, 'select 1', undefined, ctx({}))).toEqual({ steps: [{ kind: 'sql', sql: table }], transaction: true });
+    expect(planView(node, 'select 1', undefined, ctx({}))).toEqual({ steps: [{ kind: 'sql', sql: view }], transaction: true });
   });
 });

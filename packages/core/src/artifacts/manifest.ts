@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Dag } from '../graph/build-graph.ts';
 import type { CompiledProject } from '../render/render-project.ts';
 import type { GraphNode, ModelNode, SeedNode, SourceNode, TestNode } from '../types.ts';
-import { redact } from '../run/redact.ts';
+import { redact } from '../util/redact.ts';
 import type { ArtifactMetadata } from './artifact-types.ts';
 
 export const SM_VERSION = '0.1.0';

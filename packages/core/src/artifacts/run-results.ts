@@ -1,4 +1,4 @@
-import type { NodeResult } from '../run/events.ts';
+import type { NodeResult } from '../events.ts';
 import { artifactMetadata } from './manifest.ts';
 
 /** run_results.json shaped like dbt's (schema v6). */

@@ -1,6 +1,6 @@
 import type { Dag } from '../graph/build-graph.ts';
 import type { CompiledProject } from '../render/render-project.ts';
-import { redact } from '../run/redact.ts';
+import { redact } from '../util/redact.ts';
 import type { GraphNode } from '../types.ts';
 import type { CatalogArtifact, RunResultsArtifact } from '../artifacts/artifact-types.ts';
 

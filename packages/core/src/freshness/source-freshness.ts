@@ -5,8 +5,8 @@ import { compile, writeJsonAtomic, type Compilation, type InvocationOptions } fr
 import { artifactMetadata } from '../artifacts/manifest.ts';
 import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import { TemplateRelation } from '../render/relation.ts';
-import type { NodeResult } from '../run/events.ts';
-import { redact } from '../run/redact.ts';
+import type { NodeResult } from '../events.ts';
+import { redact } from '../util/redact.ts';
 import type { SourceNode } from '../types.ts';
 
 export type FreshnessPeriod = 'minute' | 'hour' | 'day';

@@ -24,7 +24,9 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import type { RelationInfo } from '../adapter.ts';
 import type { ModelNode } from '../types.ts';
-import { planView, type PlanContext, type Step } from './plan.ts';
+import { wantsFullRefresh } from './full-refresh.ts';
+import { planView, type PlanContext } from './plan.ts';
+import type { Plan } from './step.ts';
 
 export interface ExternalPlan {
   /** Absolute folder holding the model's Parquet files. */
@@ -37,7 +39,7 @@ export interface ExternalPlan {
   /** Writes the rows under `staging`. */
   copy: string;
   /** (Re)creates the view over `location`. */
-  view: Step[];
+  view: Plan;
 }
 
 export function partitionByOf(node: ModelNode): string[] {
@@ -74,8 +76,7 @@ export function externalConfigError(node: ModelNode): string | undefined {
 export function isIncrementalExternal(node: ModelNode, existing: RelationInfo | undefined, hasFiles: boolean, ctx: PlanContext): boolean {
   if (node.config.incremental_strategy !== 'insert_overwrite' || !partitionByOf(node).length) return false;
   if (!existing || existing.kind !== 'view' || !hasFiles) return false;
-  const fr = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : ctx.fullRefresh;
-  return !fr;
+  return !wantsFullRefresh(node, ctx.fullRefresh);
 }
 
 export function planExternal(node: ModelNode, sql: string, location: string, existing: RelationInfo | undefined, incremental: boolean, ctx: PlanContext): ExternalPlan {

@@ -5,17 +5,14 @@
  */
 import type { Capabilities, ColumnDef, Dialect, Relation, RelationInfo } from '../adapter.ts';
 import type { ModelNode } from '../types.ts';
+import { wantsFullRefresh } from './full-refresh.ts';
+import { sql, type Plan, type Step } from './step.ts';
 
 export interface PlanContext {
   dialect: Dialect;
   capabilities: Capabilities;
   fullRefresh: boolean;
 }
-
-/** A step the runner executes in order; `transaction` steps are wrapped in begin/commit with rollback on failure. */
-export type Step =
-  | { kind: 'sql'; sql: string }
-  | { kind: 'transaction'; statements: string[] };
 
 export type IncrementalStrategy = 'append' | 'merge' | 'delete+insert';
 export type OnSchemaChange = 'ignore' | 'fail' | 'append_new_columns' | 'sync_all_columns';
@@ -31,16 +28,15 @@ export function tempRelation(rel: Relation, suffix: string): Relation {
  */
 export function isIncrementalRun(node: ModelNode, existing: RelationInfo | undefined, ctx: PlanContext): boolean {
   if (node.config.materialized !== 'incremental' || !existing || existing.kind !== 'table') return false;
-  const fr = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : ctx.fullRefresh;
-  return !fr;
+  return !wantsFullRefresh(node, ctx.fullRefresh);
 }
 
-export function planView(node: ModelNode, sql: string, existing: RelationInfo | undefined, ctx: PlanContext): Step[] {
+export function planView(node: Pick<ModelNode, 'relation'>, query: string, existing: RelationInfo | undefined, ctx: PlanContext): Plan {
   const d = ctx.dialect;
   const stmts: string[] = [];
   if (existing && existing.kind !== 'view') stmts.push(d.dropRelation(node.relation, existing.kind));
-  stmts.push(d.createView(node.relation, sql));
-  return ctx.capabilities.supportsTransactionalDdl ? swapSteps(stmts, ctx) : stmts.map((s) => ({ kind: 'sql', sql: s }));
+  stmts.push(d.createView(node.relation, query));
+  return ctx.capabilities.supportsTransactionalDdl ? swap(stmts, ctx) : { steps: stmts.map((s) => sql(s)), transaction: false };
 }
 
 /**
@@ -48,42 +44,47 @@ export function planView(node: ModelNode, sql: string, existing: RelationInfo | 
  * where that statement is itself atomic needs no begin/commit around it: one round trip instead
  * of three, and on DuckDB an autocommit statement is cheaper than the same one in a transaction.
  */
-function swapSteps(stmts: string[], ctx: PlanContext): Step[] {
-  if (stmts.length === 1 && ctx.capabilities.supportsAtomicCreateOrReplace) return [{ kind: 'sql', sql: stmts[0]! }];
-  return [{ kind: 'transaction', statements: stmts }];
+function swap(stmts: string[], ctx: PlanContext): Plan {
+  return { steps: stmts.map((s) => sql(s)), transaction: !(stmts.length === 1 && ctx.capabilities.supportsAtomicCreateOrReplace) };
 }
 
 /** A table replaced so that a failure at any point leaves yesterday's table in place. */
-export function planTable(node: ModelNode, sql: string, existing: RelationInfo | undefined, ctx: PlanContext): Step[] {
+export function planTable(node: ModelNode, query: string, existing: RelationInfo | undefined, ctx: PlanContext): Plan {
   const d = ctx.dialect;
   const rel = node.relation;
   const opts = { adapterConfig: node.config };
   if (ctx.capabilities.supportsTransactionalDdl) {
     const stmts: string[] = [];
     if (existing && existing.kind !== 'table') stmts.push(d.dropRelation(rel, existing.kind));
-    stmts.push(d.createOrReplaceTableAs(rel, sql, opts));
-    return swapSteps(stmts, ctx);
+    stmts.push(d.createOrReplaceTableAs(rel, query, opts));
+    return swap(stmts, ctx);
   }
   if (ctx.capabilities.supportsAtomicCreateOrReplace) {
     const steps: Step[] = [];
     // A view in the way cannot be replaced by a table in one statement; it is only a view.
-    if (existing && existing.kind !== 'table') steps.push({ kind: 'sql', sql: d.dropRelation(rel, existing.kind) });
-    steps.push({ kind: 'sql', sql: d.createOrReplaceTableAs(rel, sql, opts) });
-    return steps;
+    if (existing && existing.kind !== 'table') steps.push(sql(d.dropRelation(rel, existing.kind)));
+    steps.push(sql(d.createOrReplaceTableAs(rel, query, opts)));
+    return { steps, transaction: false };
   }
+  return { steps: swapBeside(rel, existing, d, (tmp) => [sql(d.createTableAs(tmp, query, opts))]), transaction: false };
+}
+
+/**
+ * Without transactional DDL or an atomic replace: build beside under `<name>__sm_tmp`, move the
+ * old relation aside, rename the new one in, drop the old. A failure before the renames leaves
+ * the old relation untouched.
+ */
+export function swapBeside(rel: Relation, existing: RelationInfo | undefined, d: Dialect, build: (tmp: Relation) => Step[]): Step[] {
   const tmp = tempRelation(rel, 'tmp');
   const backup = tempRelation(rel, 'backup');
-  const steps: Step[] = [
-    { kind: 'sql', sql: d.dropRelation(tmp, 'table') },
-    { kind: 'sql', sql: d.createTableAs(tmp, sql, opts) },
-  ];
+  const out = [sql(d.dropRelation(tmp, 'table')), ...build(tmp)];
   if (existing) {
-    steps.push({ kind: 'sql', sql: d.dropRelation(backup, existing.kind) });
-    steps.push({ kind: 'sql', sql: d.renameRelation(rel, existing.kind, backup.identifier) });
+    out.push(sql(d.dropRelation(backup, existing.kind)));
+    out.push(sql(d.renameRelation(rel, existing.kind, backup.identifier)));
   }
-  steps.push({ kind: 'sql', sql: d.renameRelation(tmp, 'table', rel.identifier) });
-  if (existing) steps.push({ kind: 'sql', sql: d.dropRelation(backup, existing.kind) });
-  return steps;
+  out.push(sql(d.renameRelation(tmp, 'table', rel.identifier)));
+  if (existing) out.push(sql(d.dropRelation(backup, existing.kind)));
+  return out;
 }
 
 export function uniqueKeyOf(node: ModelNode): string[] {
@@ -136,13 +137,35 @@ export function predicatesOf(node: ModelNode): string[] {
   return list.map((x) => x.replace(/\bDBT_INTERNAL_DEST\b/gi, 'sm_dest').replace(/\bDBT_INTERNAL_SOURCE\b/gi, 'sm_src'));
 }
 
-/** First step of an incremental run: stage the new rows where their columns can be read. */
-export function planIncrementalStage(node: ModelNode, sql: string, ctx: PlanContext): { staged: Relation; statements: string[] } {
+/**
+ * An incremental run: stage the new rows, read the staged and current columns, apply
+ * (`planIncrementalApply`), drop the stage. With transactional DDL all of it is one
+ * transaction, so a failure anywhere leaves the table as it was and no stage behind; elsewhere
+ * the stage is a session-scoped temporary table, dropped on the way out whatever happened.
+ * `knownColumns`: the table's columns from the run's catalog (empty: read them when needed).
+ */
+export function planIncremental(node: ModelNode, query: string, knownColumns: readonly ColumnDef[], ctx: PlanContext): Plan {
+  const d = ctx.dialect;
+  const tx = ctx.capabilities.supportsTransactionalDdl;
   const staged = tempRelation(node.relation, 'new');
-  // Without transactional DDL a session-scoped temporary table keeps the stage out of sight and
-  // lets the warehouse drop it should the run die; with it, the transaction hides the stage.
-  const opts = { temporary: !ctx.capabilities.supportsTransactionalDdl };
-  return { staged, statements: [ctx.dialect.dropRelation(staged, 'table'), ctx.dialect.createTableAs(staged, sql, opts)] };
+  const dropStage = d.dropRelation(staged, 'table');
+  const apply = (current: readonly ColumnDef[], incoming: readonly ColumnDef[]): Step[] => [
+    ...planIncrementalApply(node, staged, current, incoming, ctx).map((s) => sql(s.sql, s.countsRows)),
+    sql(dropStage),
+  ];
+  return {
+    steps: [
+      sql(dropStage),
+      sql(d.createTableAs(staged, query, { temporary: !tx })),
+      {
+        kind: 'inspect',
+        relation: staged,
+        then: (incoming) => (knownColumns.length ? apply(knownColumns, incoming) : [{ kind: 'inspect', relation: node.relation, then: (current) => apply(current, incoming) }]),
+      },
+    ],
+    transaction: tx,
+    cleanup: tx ? undefined : [dropStage],
+  };
 }
 
 export interface SchemaChange {

@@ -14,7 +14,7 @@ import { codeFingerprint } from './code-fingerprint.ts';
 import { SchemaCache } from './schema-cache.ts';
 import { emptyDecls, type SchemaDecls } from './schema-yaml.ts';
 import type { YamlFile } from './yaml-file.ts';
-import { loadSnapshots } from '../snapshot/load-snapshots.ts';
+import { loadSnapshots } from './load-snapshots.ts';
 
 export interface LoadOptions {
   projectDir: string;

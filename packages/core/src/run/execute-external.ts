@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path';
 import { externalConfigError, externalLocation, isIncrementalExternal, planExternal } from '../plan/external-plan.ts';
 import type { ModelNode } from '../types.ts';
-import { writeCompiled, writeRunSql } from './compiled-files.ts';
+import { incrementalSqlOf } from '../plan/incremental-sql.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
 
 /**
@@ -13,14 +13,14 @@ import type { ExecOutcome, NodeContext } from './node-context.ts';
 export async function executeExternal(m: ModelNode, x: NodeContext): Promise<ExecOutcome> {
   const bad = externalConfigError(m);
   if (bad) throw new Error(bad);
-  const d = x.o.adapter.dialect;
+  const d = x.run.adapter.dialect;
   if (!d.copyToParquet || !d.readParquet) throw new Error(`${m.name}: materialized='external' needs a target that writes Parquet (DuckDB).`);
   await x.ensureSchema(m.relation);
-  const existing = (await x.describe(m.relation)).get(m.relation.identifier.toLowerCase());
-  const location = externalLocation(m, x.o.compiled.project.dir, x.o.compiled.project.config.targetPath);
+  const existing = await x.existing(m.relation);
+  const location = externalLocation(m, x.run.project.dir, x.run.project.config.targetPath);
   const incremental = isIncrementalExternal(m, existing, hasParquet(location), x.plan);
-  const sql = incremental ? x.o.renderer.renderModelSql(m, true) : (m.compiledCode ?? '');
-  const path = writeCompiled(x.o, m, sql);
+  const sql = incremental ? incrementalSqlOf(m) : (m.compiledCode ?? '');
+  const path = x.compiled(sql);
   const plan = planExternal(m, sql, location, existing, incremental, x.plan);
   rmSync(plan.staging, { recursive: true, force: true });
   mkdirSync(plan.staging, { recursive: true });
@@ -36,9 +36,8 @@ export async function executeExternal(m: ModelNode, x: NodeContext): Promise<Exe
   if (!hasParquet(location)) {
     throw new Error(`${m.name}: the query returned no rows, so ${location} holds no Parquet file and no view can be made over it. Run again once there are rows.`);
   }
-  await x.runSteps(plan.view);
+  await x.runPlan(plan.view);
   await x.remember(m.relation, undefined);
-  writeRunSql(x.o, m, x.executed);
   return {
     status: 'success',
     message: incremental ? `${rows} rows in ${partitions} partitions` : `${rows} rows to ${location}`,

@@ -1,16 +1,15 @@
 import type { Relation } from '../adapter.ts';
+import { planTable, planView } from '../plan/plan.ts';
 import { testResultSql } from '../plan/test-sql.ts';
-import type { GraphNode, TestNode } from '../types.ts';
-import { writeCompiled, writeRunSql } from './compiled-files.ts';
-import type { NodeStatus } from './events.ts';
+import type { GraphNode, ModelNode, TestNode } from '../types.ts';
+import type { NodeStatus } from '../events.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
 
 /** Data tests: one query returns the failing-row count and whether it warns or errors. */
 export async function executeTest(node: GraphNode, x: NodeContext): Promise<ExecOutcome> {
   const t = node as TestNode;
-  const { o } = x;
   const sql = t.compiledCode ?? '';
-  const path = writeCompiled(o, t, sql);
+  const path = x.compiled(sql);
   let res;
   try {
     res = await x.exec(testResultSql(t, sql));
@@ -24,10 +23,9 @@ export async function executeTest(node: GraphNode, x: NodeContext): Promise<Exec
   if (severity !== 'warn' && truthy(row.should_error)) status = 'fail';
   else if (truthy(row.should_warn)) status = 'warn';
   let storedIn: string | undefined;
-  const storeAs = storeFailuresAs(t, o.storeFailures);
+  const storeAs = storeFailuresAs(t, x.run.flags.storeFailures);
   // Stored on every run, passing or not, so rows of an earlier failure never linger as if current.
   if (storeAs) storedIn = await storeFailures(t, typeof t.config.limit === 'number' ? `select * from (\n${sql}\n) sm_failures limit ${t.config.limit}` : sql, storeAs, x);
-  writeRunSql(o, t, x.executed);
   const message =
     status === 'pass' ? 'PASS' : `Got ${failures} failing row${failures === 1 ? '' : 's'}, configured to ${status === 'warn' ? 'warn' : 'fail'} if ${String(t.config[status === 'warn' ? 'warn_if' : 'error_if'] ?? '!= 0')}`;
   return { status, message, failures, compiledPath: path, compiledCode: sql, storedFailuresIn: storedIn };
@@ -53,19 +51,18 @@ export function storeFailuresAs(t: TestNode, flag: boolean | undefined): 'table'
 
 /** The failing rows land in a relation named after the test, in `<schema>_dbt_test__audit` as dbt does. */
 async function storeFailures(t: TestNode, sql: string, as: 'table' | 'view', x: NodeContext): Promise<string> {
-  const { o } = x;
-  const d = o.adapter.dialect;
-  const target = o.compiled.project.target;
+  const d = x.run.adapter.dialect;
+  const target = x.run.project.target;
   const schema = typeof t.config.schema === 'string' ? `${target.schema}_${t.config.schema}` : `${target.schema}_dbt_test__audit`;
   const rel: Relation = { database: target.database, schema, identifier: typeof t.config.alias === 'string' ? t.config.alias : t.name };
   const release = x.writeLock ? await x.writeLock.lock() : undefined;
   try {
     await x.ensureSchema(rel);
-    const existing = (await x.describe(rel)).get(rel.identifier.toLowerCase());
-    // A table cannot be replaced by a view in place (nor the reverse): drop the other kind first.
-    if (existing && (existing.kind === 'view') !== (as === 'view')) await x.exec(d.dropRelation(rel, existing.kind));
-    await x.exec(as === 'view' ? d.createView(rel, sql) : d.createOrReplaceTableAs(rel, sql));
-    await x.remember(rel, { schema: rel.schema, identifier: rel.identifier, kind: as, columns: [] });
+    const existing = await x.existing(rel);
+    // Replaced as a model of that materialization is: a table never half-built, the other kind dropped first.
+    const node = { relation: rel, config: {} } as Pick<ModelNode, 'relation' | 'config'> as ModelNode;
+    await x.runPlan(as === 'view' ? planView(node, sql, existing, x.plan) : planTable(node, sql, existing, x.plan));
+    await x.remember(rel, as === 'view' ? { schema: rel.schema, identifier: rel.identifier, kind: as, columns: [] } : undefined);
   } finally {
     release?.();
   }
@@ -77,7 +74,7 @@ async function storeFailures(t: TestNode, sql: string, as: 'table' | 'view', x: 
  * YAML names but the relation lacks gets an error naming the YAML line, not the warehouse's binder message.
  */
 async function missingColumnError(t: TestNode, x: NodeContext): Promise<Error | undefined> {
-  const node = t.attachedNode ? x.o.compiled.nodes.get(t.attachedNode) : undefined;
+  const node = t.attachedNode ? x.run.nodes.get(t.attachedNode) : undefined;
   if (!node || !t.columnName || !/^[A-Za-z_]\w*$/.test(t.columnName) || !('relation' in node) || !node.relation) return undefined;
   const rel = node.relation;
   try {
@@ -85,7 +82,7 @@ async function missingColumnError(t: TestNode, x: NodeContext): Promise<Error | 
     if (!info?.columns.length || info.columns.some((c) => c.name.toLowerCase() === t.columnName!.toLowerCase())) return undefined;
     const where = t.declaredAt ? `${t.declaredAt.file}${t.declaredAt.line ? `:${t.declaredAt.line}` : ''}` : t.originalFilePath;
     return new Error(
-      `${where}: test ${t.name} checks column "${t.columnName}" of ${node.name}, which ${x.o.adapter.dialect.relationName(rel)} does not have (it has: ${info.columns.map((c) => c.name).join(', ')}). Fix the column name in the YAML or add the column to ${node.originalFilePath}.`,
+      `${where}: test ${t.name} checks column "${t.columnName}" of ${node.name}, which ${x.run.adapter.dialect.relationName(rel)} does not have (it has: ${info.columns.map((c) => c.name).join(', ')}). Fix the column name in the YAML or add the column to ${node.originalFilePath}.`,
     );
   } catch {
     return undefined;

@@ -7,7 +7,6 @@ import type { GraphNode, ModelNode, UnitTestNode } from '../types.ts';
 import { compareRows, formatDiff } from '../unit/compare-rows.ts';
 import { inputColumns, parseFixture, valuesQuery, type FixtureRows } from '../unit/fixture-rows.ts';
 import { resolveInput } from '../unit/unit-inputs.ts';
-import { writeCompiled, writeRunSql } from './compiled-files.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
 
 /**
@@ -17,38 +16,39 @@ import type { ExecOutcome, NodeContext } from './node-context.ts';
  */
 export async function executeUnitTest(node: GraphNode, x: NodeContext): Promise<ExecOutcome> {
   const u = node as UnitTestNode;
-  const { o } = x;
-  const d = o.adapter.dialect;
+  const { nodes, project } = x.run;
+  const d = x.run.adapter.dialect;
   const what = `Unit test ${u.name} (${u.originalFilePath})`;
-  const model = o.compiled.nodes.get(u.dependsOn.nodes[0] ?? '') as ModelNode | undefined;
+  const model = nodes.get(u.dependsOn.nodes[0] ?? '') as ModelNode | undefined;
   if (!model) throw new Error(`${what}: model "${u.model}" does not exist`);
-  let sql = renderModel(u, model, x);
+  // Compile rendered the model again with this test's overrides (vars, macros, env_vars) where it has any.
+  let sql = u.modelCode ?? model.compiledCode ?? '';
   const ctes: [string, string][] = [];
   const given = new Set<string>();
   for (const [i, g] of u.given.entries()) {
-    const input = resolveInput(g.input, model, o.compiled.nodes, what);
+    const input = resolveInput(g.input, model, nodes, what);
     if (!input.isThis && input.node.resourceType === 'model' && input.node.config.materialized === 'ephemeral') {
       throw new Error(`${what}: input ${g.input} is an ephemeral model; mock the inputs of that model instead, or make it a view for the test`);
     }
     given.add(input.node.uniqueId);
     const rel = input.node.relation;
-    const real = await columnsOf(rel, x);
-    const fixture = parseFixture(fixtureText(g, o.compiled.project, what) ?? g.rows, g.format ?? (g.fixture ? 'csv' : undefined), `${what}, given ${g.input}`);
+    const real = await x.columns(rel);
+    const fixture = parseFixture(fixtureText(g, project, what) ?? g.rows, g.format ?? (g.fixture ? 'csv' : undefined), `${what}, given ${g.input}`);
     const name = `__sm_given_${i}_${input.node.name.replace(/\W/g, '_')}`;
     ctes.push([name, fixtureSql(fixture, real, declaredTypes(input.node.columns), d)]);
     sql = replaceAll(sql, d.relationName(rel), name);
   }
   // An ephemeral parent is inlined: its own inputs, once given, are replaced inside it.
-  const missing = model.dependsOn.nodes.filter((id) => !given.has(id) && o.compiled.nodes.get(id)?.config.materialized !== 'ephemeral');
+  const missing = model.dependsOn.nodes.filter((id) => !given.has(id) && nodes.get(id)?.config.materialized !== 'ephemeral');
   if (missing.length) {
     const specs = missing.map((id) => {
-      const n = o.compiled.nodes.get(id)!;
+      const n = nodes.get(id)!;
       return n.resourceType === 'source' ? `source('${n.sourceName}', '${n.name}')` : `ref('${n.name}')`;
     });
     throw new Error(`${what}: ${u.model} reads ${specs.join(', ')} but the test gives no rows for ${missing.length === 1 ? 'it' : 'them'}. Add \`- input: ${specs[0]}\` under given: (rows: [] for an empty input).`);
   }
   const actualSql = ctes.length ? injectCtes(sql, ctes) : sql;
-  const expected = parseFixture(fixtureText(u.expect, o.compiled.project, what) ?? u.expect.rows, u.expect.format ?? (u.expect.fixture ? 'csv' : undefined), `${what}, expect`);
+  const expected = parseFixture(fixtureText(u.expect, project, what) ?? u.expect.rows, u.expect.format ?? (u.expect.fixture ? 'csv' : undefined), `${what}, expect`);
   let expectRows: Record<string, unknown>[];
   let columns: string[];
   if (expected.kind === 'sql') {
@@ -61,9 +61,8 @@ export async function executeUnitTest(node: GraphNode, x: NodeContext): Promise<
     for (const r of expectRows) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
   }
   const query = `select ${columns.length ? columns.map((c) => d.quoteIdentifier(c)).join(', ') : '*'} from (\n${actualSql}\n) sm_unit_actual`;
-  const path = writeCompiled(o, u, query);
+  const path = x.compiled(query);
   const actual = await x.exec(query);
-  writeRunSql(o, u, x.executed);
   if (!columns.length) columns = [...actual.columns];
   const diff = compareRows(actual.rows, expectRows, columns);
   if (diff.equal) return { status: 'pass', message: 'PASS', failures: 0, compiledPath: path, compiledCode: query };
@@ -75,21 +74,6 @@ export async function executeUnitTest(node: GraphNode, x: NodeContext): Promise<
     compiledPath: path,
     compiledCode: query,
   };
-}
-
-function renderModel(u: UnitTestNode, model: ModelNode, x: NodeContext): string {
-  const ov = u.overrides as { vars?: Record<string, unknown>; macros?: Record<string, unknown>; env_vars?: Record<string, unknown> } | undefined;
-  if (!ov || (!ov.vars && !ov.macros && !ov.env_vars)) return model.compiledCode ?? '';
-  return x.o.renderer.renderModelWithOverrides(model, { vars: ov.vars, macros: ov.macros, envVars: ov.env_vars });
-}
-
-/** The run's cached catalog forgets tables it just rebuilt; ask the warehouse again for those. */
-async function columnsOf(rel: Relation, x: NodeContext): Promise<readonly ColumnDef[] | undefined> {
-  const key = rel.identifier.toLowerCase();
-  const cached = (await x.describe(rel)).get(key);
-  if (cached?.columns.length) return cached.columns;
-  const fresh = (await x.conn.describe(rel.schema, rel.database)).find((r) => r.identifier.toLowerCase() === key);
-  return fresh?.columns.length ? fresh.columns : undefined;
 }
 
 /** dbt's `fixture: name`: the rows live in <test-path>/fixtures/name.csv (or .sql for format sql). */

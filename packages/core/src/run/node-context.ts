@@ -1,25 +1,31 @@
-import type { Connection, QueryResult, Relation, RelationInfo } from '../adapter.ts';
-import type { PlanContext, Step } from '../plan/plan.ts';
+import type { ColumnDef, Connection, QueryResult, Relation, RelationInfo } from '../adapter.ts';
+import type { PlanContext } from '../plan/plan.ts';
+import type { Plan } from '../plan/step.ts';
 import type { GraphNode } from '../types.ts';
-import type { NodeResult, NodeStatus } from './events.ts';
+import type { NodeResult, NodeStatus } from '../events.ts';
 import type { Mutex } from './mutex.ts';
-import type { RunnerOptions } from './runner.ts';
+import type { RunContext } from './run-context.ts';
+import type { PlanOutcome } from './run-plan.ts';
 
-/** What an executor gets for one node: its connection and the runner's shared, cached helpers. */
+/** What an executor gets for one node: the run, its connection, and the runner's shared, cached helpers. */
 export interface NodeContext {
-  o: RunnerOptions;
-  plan: PlanContext;
-  conn: Connection;
-  /** Every statement run for this node, written to target/run afterwards. */
-  executed: string[];
+  readonly run: RunContext;
+  readonly plan: PlanContext;
+  readonly conn: Connection;
+  /** Queue the SQL the node compiled to for target/compiled; returns the file's path relative to the project. */
+  compiled(sql: string): string;
+  /** Run a plan through the one plan executor; its statements are written to target/run. */
+  runPlan(plan: Plan): Promise<PlanOutcome>;
+  /** One statement outside any plan (a test's query, an external model's copy), noted for target/run. */
   exec(sql: string): Promise<QueryResult>;
-  runSteps(steps: Step[]): Promise<void>;
   /** `create schema if not exists`, once per schema per run. */
   ensureSchema(rel: Relation): Promise<void>;
-  /** The relations of `rel`'s schema, from one catalog query per schema per run. */
-  describe(rel: Relation): Promise<Map<string, RelationInfo>>;
+  /** What the warehouse holds at `rel`, from one catalog query per schema per run. */
+  existing(rel: Relation): Promise<RelationInfo | undefined>;
   /** Update the cached catalog after building (undefined: forget, describe again next time). */
   remember(rel: Relation, info: RelationInfo | undefined): Promise<void>;
+  /** `rel`'s columns, asked of the warehouse when the cached catalog has none (it forgets what it rebuilt). */
+  columns(rel: Relation): Promise<readonly ColumnDef[] | undefined>;
   writeLock: Mutex | undefined;
 }
 

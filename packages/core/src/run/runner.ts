@@ -1,11 +1,9 @@
-import type { Adapter, AdapterSession, Connection, Relation, RelationInfo } from '../adapter.ts';
-import type { Dag } from '../graph/build-graph.ts';
+import type { Connection, Relation, RelationInfo } from '../adapter.ts';
 import { ancestors } from '../graph/build-graph.ts';
-import type { PlanContext, Step } from '../plan/plan.ts';
-import type { CompiledProject, ProjectRenderer } from '../render/render-project.ts';
+import type { PlanContext } from '../plan/plan.ts';
 import type { GraphNode } from '../types.ts';
-import { compiledPathOf, RunFiles, useRunFiles, writeRunSql } from './compiled-files.ts';
-import type { EventSink, NodeResult, NodeStatus } from './events.ts';
+import { compiledPathOf } from '../artifacts/target-paths.ts';
+import type { NodeResult, NodeStatus } from '../events.ts';
 import { executeModel } from './execute-model.ts';
 import { executeSeed } from './execute-seed.ts';
 import { executeSnapshot } from './execute-snapshot.ts';
@@ -15,27 +13,9 @@ import { addUnitTestGates } from '../unit/unit-test-gates.ts';
 import { Mutex } from './mutex.ts';
 import { MinHeap } from '../util/min-heap.ts';
 import type { NodeContext, NodeExecutor } from './node-context.ts';
-import { redact } from './redact.ts';
-
-export interface RunnerOptions {
-  compiled: CompiledProject;
-  graph: Dag;
-  /** Node ids to execute, any order; the runner orders them. */
-  selected: ReadonlySet<string>;
-  renderer: ProjectRenderer;
-  adapter: Adapter;
-  session: AdapterSession;
-  threads: number;
-  fullRefresh: boolean;
-  /** `build`: a failing test skips what depends on the node it tests. */
-  testsGateChildren: boolean;
-  storeFailures?: boolean;
-  failFast?: boolean;
-  targetDir: string;
-  onEvent: EventSink;
-  signal?: AbortSignal | undefined;
-  secrets: readonly string[];
-}
+import { redact } from '../util/redact.ts';
+import type { RunContext } from './run-context.ts';
+import { runPlan } from './run-plan.ts';
 
 /** How each kind of node is executed; one file each. */
 const EXECUTORS: Partial<Record<GraphNode['resourceType'], NodeExecutor>> = {
@@ -48,15 +28,16 @@ const EXECUTORS: Partial<Record<GraphNode['resourceType'], NodeExecutor>> = {
 
 const BAD: ReadonlySet<NodeStatus> = new Set(['error', 'skipped', 'fail', 'cancelled']);
 
-/** Execute selected nodes over the DAG. Outcomes are statuses, never exceptions. */
-export async function runNodes(o: RunnerOptions): Promise<NodeResult[]> {
-  const files = new RunFiles(o.compiled.project.dir);
-  useRunFiles(o, files);
+/**
+ * Execute `selected` nodes (any order; the runner orders them) over the DAG. Outcomes are
+ * statuses, never exceptions.
+ */
+export async function runNodes(o: RunContext, selected: ReadonlySet<string>): Promise<NodeResult[]> {
   let results: Map<string, NodeResult> | undefined;
   try {
-    results = await schedule(o, files);
+    results = await schedule(o, selected);
   } finally {
-    const failed = files.flush();
+    const failed = o.files.flush();
     for (const f of failed) {
       // A node whose SQL ran but whose record could not be written is not a success.
       const message = `Could not write ${f.path}: ${f.error.message}. Check that the target directory is writable and the disk not full.`;
@@ -68,17 +49,17 @@ export async function runNodes(o: RunnerOptions): Promise<NodeResult[]> {
   return [...results!.values()];
 }
 
-async function schedule(o: RunnerOptions, files: RunFiles): Promise<Map<string, NodeResult>> {
-  const { compiled, graph, selected } = o;
-  const nodes = compiled.nodes;
+async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<Map<string, NodeResult>> {
+  const { graph, nodes, files } = o;
+  const threads = Math.max(1, o.flags.threads);
   const writeLock = o.adapter.capabilities.supportsMultipleWriters ? undefined : new Mutex();
-  const ctx: PlanContext = { dialect: o.adapter.dialect, capabilities: o.adapter.capabilities, fullRefresh: o.fullRefresh };
+  const ctx: PlanContext = { dialect: o.adapter.dialect, capabilities: o.adapter.capabilities, fullRefresh: o.flags.fullRefresh };
   const deps = new Map<string, string[]>();
   for (const id of selected) {
     const preds = (graph.predecessors(id) ?? []).filter((p: string) => selected.has(p));
     deps.set(id, preds);
   }
-  if (o.testsGateChildren) addTestGates(o, deps);
+  if (o.flags.testsGateChildren) addTestGates(o, selected, deps);
   addUnitTestGates(nodes, graph, selected, deps);
   const results = new Map<string, NodeResult>();
   // How many of its dependencies each node still waits for, and who waits on each node.
@@ -138,6 +119,15 @@ async function schedule(o: RunnerOptions, files: RunFiles): Promise<Map<string, 
     else m.delete(rel.identifier.toLowerCase());
   };
 
+  // The run's catalog forgets what it rebuilt (columns unknown): ask the warehouse again for those.
+  const columnsOf = async (conn: Connection, rel: Relation) => {
+    const key = rel.identifier.toLowerCase();
+    const cached = (await describe(conn, rel)).get(key);
+    if (cached?.columns.length) return cached.columns;
+    const fresh = (await conn.describe(rel.schema, rel.database)).find((r) => r.identifier.toLowerCase() === key);
+    return fresh?.columns.length ? fresh.columns : undefined;
+  };
+
   const pending = new Set(selected);
   const running = new Map<string, Promise<void>>();
   let stop = false;
@@ -151,7 +141,7 @@ async function schedule(o: RunnerOptions, files: RunFiles): Promise<Map<string, 
     }
     index++;
     o.onEvent({ type: 'node_finish', result: r, index, total });
-    if (o.failFast && (r.status === 'error' || r.status === 'fail')) stop = true;
+    if (o.flags.failFast && (r.status === 'error' || r.status === 'fail')) stop = true;
   };
 
   const execNode = async (id: string): Promise<void> => {
@@ -161,7 +151,7 @@ async function schedule(o: RunnerOptions, files: RunFiles): Promise<Map<string, 
       uniqueId: id,
       name: node.name,
       resourceType: node.resourceType,
-      threadId: `Thread-${(started % Math.max(1, o.threads)) + 1}`,
+      threadId: `Thread-${(started % threads) + 1}`,
       materialized: typeof node.config.materialized === 'string' ? node.config.materialized : undefined,
     };
     started++;
@@ -171,7 +161,7 @@ async function schedule(o: RunnerOptions, files: RunFiles): Promise<Map<string, 
       finish({
         ...base,
         status,
-        message: redact(message, o.secrets),
+        message: redact(message, o.project.secrets),
         executionTime: (completedAt.getTime() - startedAt.getTime()) / 1000,
         startedAt: startedAt.toISOString(),
         completedAt: completedAt.toISOString(),
@@ -181,50 +171,42 @@ async function schedule(o: RunnerOptions, files: RunFiles): Promise<Map<string, 
     const isWrite = node.resourceType !== 'test' && node.resourceType !== 'unit_test';
     const release = isWrite && writeLock ? await writeLock.lock() : undefined;
     let conn: Connection | undefined;
-    const executed: string[] = [];
+    const ran: string[] = [];
     try {
       if (o.signal?.aborted) return done('cancelled', 'Cancelled before it started');
-      conn = await o.session.acquire({ config: node.config });
-      const c = files.overlapping(conn);
-      const exec = async (sql: string) => {
-        executed.push(sql);
-        return c.execute(sql);
-      };
-      const runSteps = async (steps: Step[]) => {
-        for (const s of steps) {
-          if (s.kind === 'sql') await exec(s.sql);
-          else await inTransaction(c, o, s.statements, executed);
-        }
-      };
       const executor = EXECUTORS[node.resourceType];
       if (!executor) return done('skipped', `${node.resourceType} nodes are not executed by this command`);
+      conn = await o.session.acquire({ config: node.config });
+      const c = files.overlapping(conn);
       const nctx: NodeContext = {
-        o,
+        run: o,
         plan: ctx,
         conn: c,
-        executed,
-        exec,
-        runSteps,
+        compiled: (sql) => files.compiled(node, sql),
+        runPlan: (plan) => runPlan(plan, c, o.adapter.dialect, ran),
+        exec: (sql) => {
+          ran.push(sql);
+          return c.execute(sql);
+        },
         ensureSchema: (rel) => ensureSchema(c, rel),
-        describe: (rel) => describe(c, rel),
+        existing: async (rel) => (await describe(c, rel)).get(rel.identifier.toLowerCase()),
         remember: (rel, info) => remember(c, rel, info),
+        columns: (rel) => columnsOf(c, rel),
         writeLock,
       };
       const r = await executor(node, nctx);
       return done(r.status, r.message, r);
-
     } catch (e) {
-      writeRunSql(o, node, executed);
       const msg = e instanceof Error ? e.message : String(e);
-      const path = 'compiledCode' in node ? compiledPathOf(o, node) : undefined;
+      const path = 'compiledCode' in node ? compiledPathOf({ projectName: o.project.config.name, targetPath: o.project.config.targetPath }, node) : undefined;
       if (o.signal?.aborted) return done('cancelled', `Cancelled: ${msg}`, { compiledPath: path });
       return done('error', msg, { compiledPath: path });
     } finally {
+      files.ran(node, ran);
       if (conn) o.session.release(conn);
       release?.();
     }
   };
-
 
   while (pending.size || running.size) {
     if (o.signal?.aborted || stop) {
@@ -239,10 +221,10 @@ async function schedule(o: RunnerOptions, files: RunFiles): Promise<Map<string, 
     }
     for (const id of newlyReady) queue.push(id);
     newlyReady = [];
-    while (queue.size && running.size < Math.max(1, o.threads)) {
+    while (queue.size && running.size < threads) {
       const id = queue.pop()!;
       pending.delete(id);
-      const bad = (deps.get(id) ?? []).find((d) => BAD.has(results.get(d)!.status) && !(results.get(d)!.status === 'fail' && !gates(nodes.get(d)!, o)));
+      const bad = (deps.get(id) ?? []).find((d) => BAD.has(results.get(d)!.status) && !(results.get(d)!.status === 'fail' && !gates(nodes.get(d)!, o.flags.testsGateChildren)));
       if (bad) {
         const node = nodes.get(id)!;
         const now = new Date().toISOString();
@@ -262,16 +244,16 @@ async function schedule(o: RunnerOptions, files: RunFiles): Promise<Map<string, 
   return results;
 }
 
-function gates(n: GraphNode, o: RunnerOptions): boolean {
-  return n.resourceType !== 'test' || (o.testsGateChildren && String(n.config.severity ?? 'error').toLowerCase() !== 'warn');
+function gates(n: GraphNode, testsGateChildren: boolean): boolean {
+  return n.resourceType !== 'test' || (testsGateChildren && String(n.config.severity ?? 'error').toLowerCase() !== 'warn');
 }
 
 /** In `build`, a child waits for the tests of its parents, unless that test itself depends on the child. */
-function addTestGates(o: RunnerOptions, deps: Map<string, string[]>): void {
-  const { compiled, graph, selected } = o;
+function addTestGates(o: RunContext, selected: ReadonlySet<string>, deps: Map<string, string[]>): void {
+  const { nodes, graph } = o;
   const testsOf = new Map<string, string[]>();
   for (const id of selected) {
-    const n = compiled.nodes.get(id)!;
+    const n = nodes.get(id)!;
     if (n.resourceType !== 'test') continue;
     for (const p of n.dependsOn.nodes) {
       if (!testsOf.has(p)) testsOf.set(p, []);
@@ -280,7 +262,7 @@ function addTestGates(o: RunnerOptions, deps: Map<string, string[]>): void {
   }
   const ancCache = new Map<string, Set<string>>();
   for (const id of selected) {
-    const n = compiled.nodes.get(id)!;
+    const n = nodes.get(id)!;
     if (n.resourceType === 'test') continue;
     const list = deps.get(id)!;
     for (const parent of [...list]) {
@@ -295,30 +277,3 @@ function addTestGates(o: RunnerOptions, deps: Map<string, string[]>): void {
     }
   }
 }
-
-
-async function inTransaction(conn: Connection, o: RunnerOptions, statements: string[], executed: string[]): Promise<void> {
-  const d = o.adapter.dialect;
-  executed.push(d.beginTransaction());
-  await conn.execute(d.beginTransaction());
-  try {
-    for (const s of statements) {
-      executed.push(s);
-      await conn.execute(s);
-    }
-    executed.push(d.commit());
-    await conn.execute(d.commit());
-  } catch (e) {
-    try {
-      await conn.execute(d.rollback());
-    } catch {
-      // The transaction may already be aborted by the failure; nothing more to undo.
-    }
-    throw e;
-  }
-}
-
-
-
-
-

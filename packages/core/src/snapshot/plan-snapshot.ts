@@ -4,8 +4,10 @@
  * versions that changed (or vanished, per hard_deletes) and insert the new ones. The caller
  * runs everything in one transaction where the warehouse allows it.
  */
-import type { ColumnDef, Dialect, Relation } from '../adapter.ts';
-import { tempRelation, type Statement } from '../plan/plan.ts';
+import type { ColumnDef, Dialect, QueryResult, Relation, RelationInfo } from '../adapter.ts';
+import { tempRelation, type PlanContext, type Statement } from '../plan/plan.ts';
+import { sql, type Plan, type Step } from '../plan/step.ts';
+import type { ModelNode } from '../types.ts';
 import type { SnapshotSpec } from './snapshot-spec.ts';
 
 /** Relations a snapshot run stages beside its table, dropped before the run ends. */
@@ -148,4 +150,67 @@ export function planSnapshotUpdate(
   out.push({ sql: d.insertInto(rel, [...srcCols, ...x.metaNames()], `select * from ${d.relationName(st.changes)}`), countsRows: true });
   for (const r of [st.changes, ...(spec.hardDeletes !== 'ignore' ? [st.deletes] : [])]) out.push({ sql: d.dropRelation(r, 'table') });
   return out;
+}
+
+/**
+ * A whole snapshot run: the first creates the table; later ones stage the source, check its
+ * columns and key, and write the changes. With transactional DDL it is one transaction, so a
+ * failure leaves yesterday's history; elsewhere the stages are temporary and dropped on failure.
+ * `existing` must be a table (the caller refuses anything else).
+ */
+export function planSnapshot(m: ModelNode, query: string, spec: SnapshotSpec, existing: RelationInfo | undefined, ctx: PlanContext, at: Date): Plan {
+  const d = ctx.dialect;
+  const tx = ctx.capabilities.supportsTransactionalDdl;
+  const st = snapshotStages(m.relation);
+  const cleanup = tx ? undefined : Object.values(st).map((r) => d.dropRelation(r, 'table'));
+  if (!existing) {
+    return { steps: [sql(planSnapshotCreate(m.relation, query, spec, d, at), true), uniqueCheck(m, spec, m.relation, d, () => [])], transaction: tx, cleanup };
+  }
+  const update = (source: readonly ColumnDef[], current: readonly ColumnDef[]): Step[] => [
+    ...planSnapshotUpdate(m.relation, spec, source, current, d, at, !tx).map((s) => sql(s.sql, s.countsRows)),
+    sql(d.dropRelation(st.source, 'table')),
+  ];
+  return {
+    steps: [
+      sql(d.dropRelation(st.source, 'table')),
+      sql(d.createTableAs(st.source, query, { temporary: !tx })),
+      {
+        kind: 'inspect',
+        relation: st.source,
+        then: (source) => {
+          checkColumns(m, spec, source);
+          return [uniqueCheck(m, spec, st.source, d, () => (existing.columns.length ? update(source, existing.columns) : [{ kind: 'inspect', relation: m.relation, then: (current) => update(source, current) }]))];
+        },
+      },
+    ],
+    transaction: tx,
+    cleanup,
+  };
+}
+
+/** Two source rows with one key would give the key two current versions: refuse, naming an example. */
+function uniqueCheck(m: ModelNode, spec: SnapshotSpec, rel: Relation, d: Dialect, next: () => Step[]): Step {
+  const key = spec.uniqueKey.map((k) => d.quoteIdentifier(k)).join(', ');
+  return {
+    kind: 'query',
+    sql: `select ${key}, count(*) as sm_n from ${d.relationName(rel)} group by ${key} having count(*) > 1 limit 1`,
+    then: (r: QueryResult) => {
+      const row = r.rows[0];
+      if (!row) return next();
+      const example = spec.uniqueKey.map((k) => `${k}=${String(Object.entries(row).find(([c]) => c.toLowerCase() === k.toLowerCase())?.[1])}`).join(', ');
+      throw new Error(
+        `Snapshot ${m.name} (${m.originalFilePath}): unique_key (${spec.uniqueKey.join(', ')}) is not unique in the source query (e.g. ${example} appears ${String(row.sm_n ?? row.SM_N)} times). Deduplicate the query or widen unique_key; history was left as it was.`,
+      );
+    },
+  };
+}
+
+/** Name the missing column rather than let the warehouse fail on a generated statement. */
+function checkColumns(m: ModelNode, spec: SnapshotSpec, source: readonly ColumnDef[]): void {
+  const names = new Set(source.map((c) => c.name.toLowerCase()));
+  const wanted = [...spec.uniqueKey, ...(spec.updatedAt && /^\w+$/.test(spec.updatedAt) ? [spec.updatedAt] : []), ...(spec.checkCols === 'all' ? [] : spec.checkCols)];
+  const missing = wanted.filter((c) => !names.has(c.toLowerCase()));
+  if (missing.length) {
+    throw new Error(`Snapshot ${m.name} (${m.originalFilePath}): the source query has no column ${missing.join(', ')} (it has ${source.map((c) => c.name).join(', ')}). Fix unique_key/updated_at/check_cols or the query.`);
+  }
 }

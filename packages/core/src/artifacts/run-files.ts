@@ -1,17 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Connection } from '../adapter.ts';
-import type { GraphNode, TestNode } from '../types.ts';
-import { redact } from './redact.ts';
-import type { RunnerOptions } from './runner.ts';
-
-/** target/compiled/<project>/<file>: the SQL a node's template rendered to. */
-export function compiledPathOf(o: RunnerOptions, node: GraphNode): string {
-  const project = o.compiled.project.config.name;
-  // Generic and unit tests live in a YAML file that holds many: each gets a file under it.
-  const file = (node.resourceType === 'test' && (node as TestNode).testMetadata) || node.resourceType === 'unit_test' ? `${node.originalFilePath}/${node.name}.sql` : node.originalFilePath;
-  return join(o.compiled.project.config.targetPath, 'compiled', project, file);
-}
+import type { GraphNode } from '../types.ts';
+import { redact } from '../util/redact.ts';
+import { compiledPathOf, runPathOf, type TargetLayout } from './target-paths.ts';
 
 /** A file that could not be written, for the node that wrote it. */
 export interface WriteFailure {
@@ -19,6 +11,14 @@ export interface WriteFailure {
   /** Relative to the project. */
   path: string;
   error: Error;
+}
+
+/** What {@link RunFiles} needs to know of the project. */
+export interface RunFilesOptions extends TargetLayout {
+  /** Absolute project directory; paths are written relative to it. */
+  readonly projectDir: string;
+  /** Values replaced by asterisks in every file written. */
+  readonly secrets: readonly string[];
 }
 
 /**
@@ -34,13 +34,22 @@ export class RunFiles {
   readonly #dirs = new Set<string>();
   #queue: { uniqueId: string; rel: string; text: string }[] = [];
   readonly #failures: WriteFailure[] = [];
-  readonly #projectDir: string;
-  constructor(projectDir: string) {
-    this.#projectDir = projectDir;
+  readonly #o: RunFilesOptions;
+  constructor(o: RunFilesOptions) {
+    this.#o = o;
   }
 
-  write(uniqueId: string, rel: string, text: string): void {
-    this.#queue.push({ uniqueId, rel, text });
+  /** Queue `<target>/compiled/...` for a node; returns its path relative to the project. */
+  compiled(node: GraphNode, sql: string): string {
+    const rel = compiledPathOf(this.#o, node);
+    this.#queue.push({ uniqueId: node.uniqueId, rel, text: `${redact(sql, this.#o.secrets)}\n` });
+    return rel;
+  }
+
+  /** Queue `<target>/run/...`: every statement the node ran, in order. Nothing when it ran none. */
+  ran(node: GraphNode, statements: readonly string[]): void {
+    if (!statements.length) return;
+    this.#queue.push({ uniqueId: node.uniqueId, rel: runPathOf(this.#o, node), text: `${redact(statements.join(';\n\n'), this.#o.secrets)};\n` });
   }
 
   /** Write everything queued. Failures are kept for `flush`, never thrown into a node's statement. */
@@ -49,7 +58,7 @@ export class RunFiles {
     if (!q.length) return;
     this.#queue = [];
     for (const f of q) {
-      const abs = join(this.#projectDir, f.rel);
+      const abs = join(this.#o.projectDir, f.rel);
       // Rewriting a file costs far more than reading it (ext4 flushes a truncated file's new
       // blocks on close: milliseconds when the disk is busy), and from one run to the next most
       // files hold the same text.
@@ -100,31 +109,4 @@ function sameText(abs: string, text: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** The runner registers its writer here for the executors, which only get the runner's options. */
-const filesOf = new WeakMap<RunnerOptions, RunFiles>();
-
-export function useRunFiles(o: RunnerOptions, files: RunFiles): void {
-  filesOf.set(o, files);
-}
-
-function put(o: RunnerOptions, node: GraphNode, rel: string, text: string): void {
-  const files = filesOf.get(o);
-  if (files) return files.write(node.uniqueId, rel, text);
-  const abs = join(o.compiled.project.dir, rel);
-  mkdirSync(dirname(abs), { recursive: true });
-  writeFileSync(abs, text);
-}
-
-export function writeCompiled(o: RunnerOptions, node: GraphNode, sql: string): string {
-  const rel = compiledPathOf(o, node);
-  put(o, node, rel, `${redact(sql, o.secrets)}\n`);
-  return rel;
-}
-
-export function writeRunSql(o: RunnerOptions, node: GraphNode, statements: string[]): void {
-  if (!statements.length) return;
-  const rel = compiledPathOf(o, node).replace(/(^|\/)compiled\//, '$1run/');
-  put(o, node, rel, `${redact(statements.join(';\n\n'), o.secrets)};\n`);
 }

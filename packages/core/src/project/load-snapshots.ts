@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { diag, type Diagnostic } from '../diagnostics.ts';
-import { discover } from '../project/discover.ts';
-import { isDisabled, nodeConfig, type Scope } from '../project/project-resources.ts';
-import type { NodePatch } from '../project/schema-yaml.ts';
-import type { YamlFile } from '../project/yaml-file.ts';
+import { discover } from './discover.ts';
+import { isDisabled, nodeConfig, type Scope } from './project-resources.ts';
+import type { NodePatch } from './schema-yaml.ts';
+import type { YamlFile } from './yaml-file.ts';
 import type { ModelNode } from '../types.ts';
 
 const BLOCK = /\{%-?\s*snapshot\s+([A-Za-z_]\w*)\s*-?%\}([\s\S]*?)\{%-?\s*endsnapshot\s*-?%\}/g;

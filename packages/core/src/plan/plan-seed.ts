@@ -1,0 +1,18 @@
+import type { ColumnDef, RelationInfo } from '../adapter.ts';
+import type { SeedNode } from '../types.ts';
+import { swapBeside, type PlanContext } from './plan.ts';
+import { sql, type Plan, type Step } from './step.ts';
+
+/**
+ * Load a seed's rows so that a failure leaves the old table: with transactional DDL, drop and
+ * reload in one transaction; elsewhere load beside and swap in, as a table is replaced.
+ */
+export function planSeed(seed: Pick<SeedNode, 'relation'>, columns: readonly ColumnDef[], rows: readonly (readonly unknown[])[], existing: RelationInfo | undefined, ctx: PlanContext): Plan {
+  const d = ctx.dialect;
+  const rel = seed.relation;
+  const load = (target: typeof rel): Step[] => [sql(d.createTable(target, columns)), { kind: 'append', relation: target, columns, rows }];
+  if (ctx.capabilities.supportsTransactionalDdl) {
+    return { steps: [...(existing ? [sql(d.dropRelation(rel, existing.kind))] : []), ...load(rel)], transaction: true };
+  }
+  return { steps: swapBeside(rel, existing, d, load), transaction: false };
+}

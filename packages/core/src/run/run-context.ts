@@ -1,0 +1,38 @@
+import type { Adapter, AdapterSession } from '../adapter.ts';
+import type { RunFiles } from '../artifacts/run-files.ts';
+import type { Dag } from '../graph/build-graph.ts';
+import type { LoadedProject } from '../project/load-project.ts';
+import type { GraphNode } from '../types.ts';
+import type { EventSink } from '../events.ts';
+
+/** The flags of a run that change what is built or how. */
+export interface RunFlags {
+  /** Nodes at once. */
+  readonly threads: number;
+  /** Rebuild incremental models (and external lakes) from scratch, unless a node's `full_refresh` config says otherwise. */
+  readonly fullRefresh: boolean;
+  /** Stop starting nodes after the first error or failed test. */
+  readonly failFast: boolean;
+  /** `--store-failures`: keep every test's failing rows, unless a test's config says otherwise. */
+  readonly storeFailures: boolean;
+  /** `build`: a failing test skips what depends on the node it tests. */
+  readonly testsGateChildren: boolean;
+}
+
+/**
+ * Everything one execution reads: compiled data (nodes, graph, the project as loaded), the
+ * warehouse (adapter and open session), the flags, where target files go and where events go.
+ * Executors get it whole; nothing else is threaded through them.
+ */
+export interface RunContext {
+  readonly project: LoadedProject;
+  /** Compiled nodes: every node a selected node may look at (its parents, a unit test's inputs). */
+  readonly nodes: ReadonlyMap<string, GraphNode>;
+  readonly graph: Dag;
+  readonly adapter: Adapter;
+  readonly session: AdapterSession;
+  readonly flags: RunFlags;
+  readonly files: RunFiles;
+  readonly onEvent: EventSink;
+  readonly signal?: AbortSignal | undefined;
+}
