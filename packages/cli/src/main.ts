@@ -4,6 +4,7 @@ import { configError } from './config-error.ts';
 import { registerProjectCommands } from './commands/project-commands.ts';
 import { registerIngestCommands } from './commands/ingest-commands.ts';
 import { registerDocsCommands } from './commands/docs-commands.ts';
+import { registerDepsCommand } from './commands/deps-command.ts';
 import { JsonReporter } from './reporters/json-reporter.ts';
 import { PrettyReporter } from './reporters/pretty-reporter.ts';
 import { processOutput, type Output } from './reporters/reporter.ts';
@@ -37,6 +38,7 @@ export async function main(argv: string[], output: Output = processOutput): Prom
   registerProjectCommands(program, ctx);
   registerIngestCommands(program, ctx);
   registerDocsCommands(program, ctx);
+  registerDepsCommand(program, ctx);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {

@@ -29,3 +29,4 @@ export { readPackageSpecs, type PackageSpec, type PackageSpecs } from './project
 export { readLockFile, LOCK_FILE, type LockFile } from './project/lock-file.ts';
 export { varsFor } from './project/project-vars.ts';
 export { DBT_COMPAT_VERSION } from './deps/dbt-version.ts';
+export { deps, type DepsOptions, type DepsOutcome } from './deps/install-deps.ts';

@@ -65,9 +65,31 @@ export function readPackageSpecs(dir: string, diagnostics: Diagnostic[], render:
     diagnostics.push(diag('SM_PACKAGES_INVALID', `\`packages:\` in ${file} must be a list`, src.locate(['packages'])));
     return { file, specs: [] };
   }
+  return { file, specs: parseSpecList(list, file, (p) => src.locate(['packages', ...p]), diagnostics, useDeps ? undefined : render) };
+}
+
+/** The name a spec's package will have once installed, when it can be known without fetching it. */
+export function expectedName(spec: PackageSpec): string | undefined {
+  if (spec.name) return spec.name;
+  if (spec.kind === 'hub') return spec.package.split('/')[1];
+  return undefined;
+}
+
+/**
+ * Entries of a `packages:` list (from packages.yml, dependencies.yml, a lock file or a hub
+ * answer); bad entries become diagnostics located by `locate([index, key?])`. `render`, when
+ * given, turns Jinja in string values into values.
+ */
+export function parseSpecList(
+  list: readonly unknown[],
+  file: string,
+  locate: (path: (string | number)[]) => SourceLocation,
+  diagnostics: Diagnostic[],
+  render?: (v: string, where: SourceLocation) => unknown,
+): PackageSpec[] {
   const specs: PackageSpec[] = [];
   list.forEach((entry, i) => {
-    const location = src.locate(['packages', i]);
+    const location = locate([i]);
     if (!isObj(entry)) {
       diagnostics.push(diag('SM_PACKAGES_INVALID', `Entry ${i + 1} of ${file} must be a mapping such as \`- package: dbt-labs/dbt_utils\``, location));
       return;
@@ -75,7 +97,7 @@ export function readPackageSpecs(dir: string, diagnostics: Diagnostic[], render:
     const raw = entry;
     const value = (k: string): unknown => {
       const v = entry[k];
-      return typeof v === 'string' && !useDeps && v.includes('{') ? render(v, src.locate(['packages', i, k])) : v;
+      return typeof v === 'string' && render && v.includes('{') ? render(v, locate([i, k])) : v;
     };
     const name = typeof entry.name === 'string' ? entry.name : undefined;
     const bad = (what: string) => diagnostics.push(diag('SM_PACKAGES_INVALID', `Entry ${i + 1} of ${file}: ${what}`, location, { hint: 'See https://docs.getdbt.com/docs/build/packages for the forms an entry takes.' }));
@@ -118,12 +140,5 @@ export function readPackageSpecs(dir: string, diagnostics: Diagnostic[], render:
       bad('it needs one of `local:`, `git:`, `package:` or `tarball:`');
     }
   });
-  return { file, specs };
-}
-
-/** The name a spec's package will have once installed, when it can be known without fetching it. */
-export function expectedName(spec: PackageSpec): string | undefined {
-  if (spec.name) return spec.name;
-  if (spec.kind === 'hub') return spec.package.split('/')[1];
-  return undefined;
+  return specs;
 }

@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import { deps, parseVarsArg } from '@sm/core';
+import type { CliContext } from '../cli-context.ts';
+
+/**
+ * `sm deps`: install the packages of packages.yml / dependencies.yml (local, git, hub) into
+ * the project's packages-install-path, pinned by package-lock.yml, as `dbt deps`. Needs no
+ * profiles.yml and no warehouse.
+ */
+export function registerDepsCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('deps')
+    .description('install the packages listed in packages.yml or dependencies.yml (pinned by package-lock.yml)')
+    .option('--project-dir <dir>', 'project directory', process.env.SM_PROJECT_DIR ?? '.')
+    .option('--vars <yaml>', 'variables for {{ var(...) }} in packages.yml, as YAML or JSON')
+    .option('--upgrade', 'resolve versions again even when package-lock.yml matches packages.yml')
+    .option('--lock', 'only write package-lock.yml; install nothing')
+    .action(async (flags: { projectDir: string; vars?: string; upgrade?: boolean; lock?: boolean }) => {
+      await deps({
+        projectDir: flags.projectDir,
+        vars: parseVarsArg(flags.vars),
+        upgrade: flags.upgrade,
+        lockOnly: flags.lock,
+        onEvent: (e) => (e.level === 'warn' ? ctx.output.err(`warning: ${e.message}`) : ctx.output.out(e.message)),
+      });
+    });
+}

@@ -1,0 +1,142 @@
+import { parseSpecList, type PackageSpec } from '../project/package-specs.ts';
+import { DBT_COMPAT_VERSION } from './dbt-version.ts';
+import { filterInstallable, parseVersion, rangeString, reduceVersions, resolveToSpecificVersion, versionsCompatible, VersionsNotCompatible } from './semver.ts';
+import type { HubVersion } from './hub-client.ts';
+import type { FetchedPackage, PackageSource } from './package-source.ts';
+
+/** A problem resolving packages: which package and what to do. */
+export class DepsError extends Error {
+  readonly kind = 'DepsError';
+}
+
+/** A package pinned to one version: a hub version, a git commit, a local path, a tarball URL. */
+export interface PinnedPackage {
+  spec: PackageSpec;
+  /** Hub: the version chosen; git: the revision asked for (the commit once fetched). */
+  version: string | undefined;
+  /** Hub only: the newest version that would install, to say an update exists. */
+  latest?: string | undefined;
+  fetched: FetchedPackage;
+}
+
+/** Packages named the same way are one package: a git URL with or without `.git`, a hub name, a path. */
+function keysOf(s: PackageSpec): string[] {
+  switch (s.kind) {
+    case 'local':
+      return [`local:${s.local}`];
+    case 'hub':
+      return [`hub:${s.package}`];
+    case 'tarball':
+      return [`tarball:${s.tarball}`];
+    case 'git': {
+      const other = s.git.endsWith('.git') ? s.git.slice(0, -4) : `${s.git}.git`;
+      const sub = s.subdirectory ? `/${s.subdirectory}` : '';
+      return [`git:${s.git}${sub}`, `git:${other}${sub}`];
+    }
+  }
+}
+
+const label = (s: PackageSpec) => (s.kind === 'hub' ? s.package : s.kind === 'git' ? s.git + (s.subdirectory ? `/${s.subdirectory}` : '') : s.kind === 'local' ? s.local : s.tarball);
+
+/** One package as asked for by every entry naming it (dbt's "unpinned" package): their versions or revisions together. */
+interface Wanted {
+  spec: PackageSpec;
+  versions: string[];
+  revisions: string[];
+}
+
+class Listing {
+  readonly map = new Map<string, Wanted>();
+  #key(s: PackageSpec): string {
+    return keysOf(s).find((k) => this.map.has(k)) ?? keysOf(s)[0]!;
+  }
+  get(s: PackageSpec): Wanted | undefined {
+    return this.map.get(this.#key(s));
+  }
+  incorporate(s: PackageSpec): void {
+    const k = this.#key(s);
+    const had = this.map.get(k);
+    if (had && had.spec.kind !== s.kind) throw new DepsError(`${label(s)} is asked for both as a ${had.spec.kind} package and as a ${s.kind} package; use one kind in every packages.yml.`);
+    const versions = s.kind === 'hub' ? s.versions : [];
+    const revisions = s.kind === 'git' && s.revision !== undefined ? [s.revision] : [];
+    this.map.set(k, had ? { spec: had.spec, versions: [...had.versions, ...versions], revisions: [...had.revisions, ...revisions] } : { spec: s, versions, revisions });
+  }
+}
+
+/**
+ * dbt's resolution: take the declared packages, fetch each one's metadata (its name and its own
+ * packages), fold those in, and repeat until nothing new is asked for. Hub ranges asked for by
+ * several packages are reduced to one (a clash is an error naming the ranges); the highest
+ * version in range that accepts dbt 1.11 is chosen. Git revisions must agree. Two packages with
+ * one project name, or a package named like the root project, are errors.
+ */
+export async function resolvePackages(declared: readonly PackageSpec[], source: PackageSource, rootName: string): Promise<PinnedPackage[]> {
+  const final = new Listing();
+  let pending = declared.slice();
+  const cache = new Map<string, Promise<PinnedPackage>>();
+  const pin = (w: Wanted) => {
+    const k = `${keysOf(w.spec)[0]}@${w.versions.join(',')}@${[...new Set(w.revisions)].join(',')}`;
+    let p = cache.get(k);
+    if (!p) cache.set(k, (p = pinOne(w, source)));
+    return p;
+  };
+  while (pending.length) {
+    const next: PackageSpec[] = [];
+    for (const s of pending) {
+      final.incorporate(s);
+      const pinned = await pin(final.get(s)!);
+      next.push(...parseSpecList(pinned.fetched.packages, `packages of ${pinned.fetched.name}`, () => ({ file: pinned.fetched.name }), []));
+    }
+    pending = next;
+  }
+  const out: PinnedPackage[] = [];
+  for (const w of final.map.values()) out.push(await pin(w));
+  const seen = new Map<string, PinnedPackage>();
+  for (const p of out) {
+    const name = p.fetched.name;
+    if (name === rootName) throw new DepsError(`${label(p.spec)} is a package named "${name}", the root project's own name; remove it from packages.yml.`);
+    const twin = seen.get(name);
+    if (twin) throw new DepsError(`Two packages are named "${name}": ${label(twin.spec)} and ${label(p.spec)}; keep one of them.`);
+    seen.set(name, p);
+  }
+  return out;
+}
+
+async function pinOne(w: Wanted, source: PackageSource): Promise<PinnedPackage> {
+  const s = w.spec;
+  if (s.kind === 'git') {
+    const revs = [...new Set(w.revisions)];
+    if (revs.length > 1) throw new DepsError(`git package ${label(s)} is asked for at several revisions: ${revs.join(', ')}; ask for one.`);
+    const fetched = await source.fetch(s, revs[0]);
+    return { spec: s, version: fetched.version, fetched };
+  }
+  if (s.kind !== 'hub') return { spec: s, version: undefined, fetched: await source.fetch(s, undefined) };
+  let range;
+  try {
+    range = reduceVersions(w.versions);
+  } catch (e) {
+    if (e instanceof VersionsNotCompatible) throw new DepsError(`Version error for package ${s.package}: ${e.message}. Two packages ask for ranges of ${s.package} that do not overlap; change one of them.`);
+    throw e;
+  }
+  const installable = installableVersions(await source.hubVersions(s.package), s.installPrerelease || w.versions.some((v) => parseVersion(v).prerelease !== undefined));
+  const target = installable.length ? resolveToSpecificVersion(range, installable) : undefined;
+  if (!target) {
+    throw new DepsError(
+      `Could not find a version of ${s.package} in range ${rangeString(range)} that works with dbt ${DBT_COMPAT_VERSION}. Versions that would: ${installable.join(', ') || 'none'}.`,
+    );
+  }
+  const fetched = await source.fetch(s, target);
+  return { spec: s, version: target, latest: installable[installable.length - 1], fetched };
+}
+
+/** Versions of a hub package that may be installed, lowest first: those whose require_dbt_version accepts dbt 1.11, prereleases only when asked. */
+export function installableVersions(all: Record<string, HubVersion>, prerelease: boolean): string[] {
+  const compatible = Object.entries(all)
+    .filter(([, info]) => {
+      const req = info.require_dbt_version;
+      const list = Array.isArray(req) ? req : typeof req === 'string' && req ? req.split(',') : [];
+      return !list.length || versionsCompatible([parseVersion(DBT_COMPAT_VERSION), ...list.map((x) => x.trim())]);
+    })
+    .map(([v]) => v);
+  return filterInstallable(compatible, prerelease);
+}
