@@ -17,4 +17,23 @@ describe('a project with packages', () => {
       expect(r.err).not.toMatch(/\n\s+at /);
     }
   });
+
+  it('sm deps installs a local package without profiles.yml, after which the project compiles with its macros; a bad entry is exit 2', async () => {
+    const dir = writeProject({
+      'packages.yml': 'packages:\n  - local: vendor/util\n',
+      'vendor/util/dbt_project.yml': 'name: util\n',
+      'vendor/util/macros/twice.sql': '{% macro twice(x) %}{{ x }} * 2{% endmacro %}',
+      'models/a.sql': 'select {{ twice(21) }} as v',
+    });
+    const d = await sm('deps', '--project-dir', dir);
+    expect(d.code, d.err).toBe(0);
+    expect(d.out).toContain('Installed from <local @ vendor/util>');
+    const c = await sm('compile', '--project-dir', dir);
+    expect(c.code, c.err).toBe(0);
+    const bad = writeProject({ 'packages.yml': 'packages:\n  - package: not-a-hub-name\n    version: 1.0.0\n' });
+    const r = await sm('deps', '--project-dir', bad);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('packages.yml:2');
+    expect(r.err).toContain('`package:` must be `namespace/name`');
+  });
 });

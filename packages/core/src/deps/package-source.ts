@@ -66,7 +66,9 @@ export class PackageSource {
       case 'hub': {
         const info = (await this.hubVersions(spec.package))[version ?? ''];
         if (!info) throw new DepsError(`The hub has no version ${version} of ${spec.package}; run \`sm deps --upgrade\` to choose again.`);
-        const packages = parseSpecList(info.packages, `${spec.package} ${version}`, () => ({ file: `${spec.package}@${version}` }), []);
+        const bad: Diagnostic[] = [];
+        const packages = parseSpecList(info.packages, `${spec.package} ${version}`, () => ({ file: `${spec.package}@${version}` }), bad);
+        if (bad.length) throw new DepsError(`The hub's entry for ${spec.package} ${version} lists packages sm cannot read: ${bad.map((d) => d.message).join('; ')}`);
         return {
           name: String(info.name),
           packages,

@@ -1,4 +1,4 @@
-import { parseSpecList, type PackageSpec } from '../project/package-specs.ts';
+import type { PackageSpec } from '../project/package-specs.ts';
 import { DBT_COMPAT_VERSION } from './dbt-version.ts';
 import { filterInstallable, parseVersion, rangeString, reduceVersions, resolveToSpecificVersion, versionsCompatible, VersionsNotCompatible } from './semver.ts';
 import type { HubVersion } from './hub-client.ts';
@@ -85,7 +85,7 @@ export async function resolvePackages(declared: readonly PackageSpec[], source: 
     for (const s of pending) {
       final.incorporate(s);
       const pinned = await pin(final.get(s)!);
-      next.push(...parseSpecList(pinned.fetched.packages, `packages of ${pinned.fetched.name}`, () => ({ file: pinned.fetched.name }), []));
+      next.push(...pinned.fetched.packages);
     }
     pending = next;
   }
