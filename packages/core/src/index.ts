@@ -28,5 +28,5 @@ export { RefIndex } from './project/ref-index.ts';
 export { readPackageSpecs, type PackageSpec, type PackageSpecs } from './project/package-specs.ts';
 export { readLockFile, LOCK_FILE, type LockFile } from './project/lock-file.ts';
 export { varsFor } from './project/project-vars.ts';
-export { DBT_COMPAT_VERSION } from './deps/dbt-version.ts';
+export { DBT_COMPAT_VERSION } from './project/dbt-version.ts';
 export { deps, type DepsOptions, type DepsOutcome } from './deps/install-deps.ts';

@@ -11,7 +11,8 @@ import { GitError, scrubUrl } from './git-checkout.ts';
 import { HubClient, HubError } from './hub-client.ts';
 import { lockFileText, packagesHash } from './lock-hash.ts';
 import { PackageSource } from './package-source.ts';
-import { DepsError, installableVersions, resolvePackages, type PinnedPackage } from './resolve-packages.ts';
+import { DepsError } from './deps-error.ts';
+import { installableVersions, resolvePackages, type PinnedPackage } from './resolve-packages.ts';
 
 export interface DepsOptions {
   projectDir: string;

@@ -7,7 +7,7 @@ import { readProjectFile } from '../project/project-file.ts';
 import type { SourceLocation } from '../types.ts';
 import { gitCheckout } from './git-checkout.ts';
 import { HubError, type HubClient, type HubVersion } from './hub-client.ts';
-import { DepsError } from './resolve-packages.ts';
+import { DepsError } from './deps-error.ts';
 import { extractTarGz } from './tar-extract.ts';
 
 /** What fetching a package told: its project name, its own packages, and how to install it. */

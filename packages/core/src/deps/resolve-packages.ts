@@ -1,13 +1,12 @@
 import type { PackageSpec } from '../project/package-specs.ts';
-import { DBT_COMPAT_VERSION } from './dbt-version.ts';
-import { filterInstallable, parseVersion, rangeString, reduceVersions, resolveToSpecificVersion, versionsCompatible, VersionsNotCompatible } from './semver.ts';
+import { DBT_COMPAT_VERSION } from '../project/dbt-version.ts';
+import { filterInstallable, parseVersion, rangeString, reduceVersions, resolveToSpecificVersion, versionsCompatible, VersionsNotCompatible } from '../util/semver.ts';
 import type { HubVersion } from './hub-client.ts';
 import type { FetchedPackage, PackageSource } from './package-source.ts';
 
-/** A problem resolving packages: which package and what to do. */
-export class DepsError extends Error {
-  readonly kind = 'DepsError';
-}
+import { DepsError } from './deps-error.ts';
+
+export { DepsError };
 
 /** A package pinned to one version: a hub version, a git commit, a local path, a tarball URL. */
 export interface PinnedPackage {

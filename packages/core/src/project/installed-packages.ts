@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { DBT_COMPAT_VERSION } from '../deps/dbt-version.ts';
-import { parseVersion, SemverError, versionString, versionsCompatible, type Version } from '../deps/semver.ts';
+import { DBT_COMPAT_VERSION } from './dbt-version.ts';
+import { parseVersion, SemverError, versionString, versionsCompatible, type Version } from '../util/semver.ts';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { ProjectConfig, SourceLocation } from '../types.ts';
 import { readLockFile } from './lock-file.ts';
