@@ -18,7 +18,9 @@ import type { EventSink, NodeResult } from './events.ts';
 import { runNodes } from './run/runner.ts';
 import type { RunContext } from './run/run-context.ts';
 import { RunFiles } from './artifacts/run-files.ts';
-import { selectNodes, type IndirectSelection, type SelectionState } from './select/select.ts';
+import { select, type IndirectSelection, type SelectionState } from './select/select.ts';
+import { parseSelectionArgs } from './select/parse-selection.ts';
+import { criterion, type Selection } from './select/selection-expr.ts';
 import type { GraphNode, ModelNode, ResourceType } from './types.ts';
 import { readSelectors } from './select/selectors-file.ts';
 import { testColumnDiagnostics } from './project/test-nodes.ts';
@@ -30,9 +32,13 @@ export type Command = 'compile' | 'run' | 'seed' | 'test' | 'build' | 'snapshot'
 export interface InvocationOptions extends LoadOptions {
   /** Adapters by target type (`duckdb`, `snowflake`); the CLI passes the built-in ones. */
   adapters: Readonly<Record<string, AdapterFactory>>;
+  /** `--select` as typed: parsed once by compile (and recorded in run_results.json's args). */
   select?: readonly string[] | undefined;
+  /** `--exclude` as typed. */
   exclude?: readonly string[] | undefined;
-  /** A named selector from selectors.yml. */
+  /** A selection built in code (watch, retry, show); when set, `select` and `exclude` are not parsed. */
+  selection?: Selection | undefined;
+  /** A named selector from selectors.yml, added to the selection. */
   selector?: string | undefined;
   /** Override the target's threads. */
   threads?: number | undefined;
@@ -111,22 +117,24 @@ export async function compile(opts: InvocationOptions, command: Command = 'compi
   const fingerprintsNow = () => (fingerprints ??= loadedFingerprints(project));
   const state = opts.state ? readState(opts.state, fingerprintsNow()) : undefined;
   const selectors = readSelectors(project.dir, diagnostics);
-  let select = opts.select;
-  const exclude = opts.exclude;
+  let selection = selectionOf(opts);
   if (opts.selector) {
     const s = selectors.get(opts.selector);
     if (!s) throw new SmProjectError([diag('SM_SELECTOR_INVALID', `No selector named "${opts.selector}" in selectors.yml`, { file: 'selectors.yml' }, { hint: `Selectors: ${[...selectors.keys()].join(', ') || '(none)'}` })]);
-    select = [...(select ?? []), `selector:${opts.selector}`];
+    const include = selection.include;
+    const items = include ? (include.kind === 'union' ? include.items : [include]) : [];
+    selection = { ...selection, include: { kind: 'union', items: [...items, criterion('selector', opts.selector)], testsOfWhole: true } };
   }
-  const chosen = selectNodes(graph, compiled.nodes, {
-    select,
-    exclude,
+  const { selected: chosen, unmatched } = select(graph, compiled.nodes, {
+    selection,
     resourceTypes: opts.resourceTypes ?? COMMAND_TYPES[command],
     state,
     selectors,
     indirectTests: command === 'test' || command === 'build' || command === 'ls' || command === 'compile',
     indirectSelection: opts.indirectSelection,
   });
+  // As dbt 1.11 (NoNodesForSelectionCriteria): a warning per criterion that selects nothing; the command goes on.
+  for (const u of unmatched) diagnostics.push(diag('SM_SELECTION_EMPTY', `The selection criterion '${u}' does not match any enabled nodes`, undefined, { severity: 'warning' }));
   const selected = topoOrder(graph, chosen);
   if (EXECUTES.has(command)) renderForRun(renderer, project, compiled.nodes, selected);
   const columnDiags = columnCheck ? testColumnDiagnostics(compiled.nodes, selected, columnCheck) : [];
@@ -176,6 +184,11 @@ function renderForRun(renderer: ProjectRenderer, project: LoadedProject, nodes: 
 function runsIncrementally(m: ModelNode): boolean {
   const mat = m.config.materialized;
   return mat === 'incremental' || (mat === 'external' && m.config.incremental_strategy === 'insert_overwrite');
+}
+
+/** The invocation's selection: built in code, or `--select`/`--exclude` parsed once here. */
+function selectionOf(opts: InvocationOptions): Selection {
+  return opts.selection ?? { include: parseSelectionArgs(opts.select), exclude: parseSelectionArgs(opts.exclude) };
 }
 
 function dedupe(ds: Diagnostic[]): Diagnostic[] {
@@ -254,6 +267,8 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
   const c = await compile(opts, command);
   const sink: EventSink = opts.onEvent ?? (() => undefined);
   const target = c.project.target;
+  const warnings = c.diagnostics.filter((d) => d.severity === 'warning');
+  if (warnings.length) sink({ type: 'diagnostics', diagnostics: warnings });
   sink({ type: 'run_start', command, total: c.selected.length, target: target.name, adapter: target.type, invocationId: c.invocationId });
   const session = await c.adapter.connect(target, { projectDir: c.project.dir });
   const onAbort = () => void session.cancelAll();

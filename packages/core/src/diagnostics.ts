@@ -21,6 +21,7 @@ export type DiagnosticCode =
   | 'SM_CYCLE'
   | 'SM_CONFIG_INVALID'
   | 'SM_SELECTOR_INVALID'
+  | 'SM_SELECTION_EMPTY'
   | 'SM_TEST_INVALID'
   | 'SM_SEED_INVALID'
   | 'SM_ADAPTER_NOT_FOUND'

@@ -1,3 +1,5 @@
+import type { Diagnostic } from './diagnostics.ts';
+
 /** What a run reports as it goes; reporters render these (pretty terminal, JSON lines). */
 export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'cancelled';
 
@@ -24,6 +26,8 @@ export interface NodeResult {
 }
 
 export type RunEvent =
+  /** Warnings of the compile that precedes the run (e.g. a selection criterion that matches nothing), before `run_start`. */
+  | { type: 'diagnostics'; diagnostics: readonly Diagnostic[] }
   | { type: 'run_start'; command: string; total: number; target: string; adapter: string; invocationId: string }
   | { type: 'node_start'; uniqueId: string; name: string; resourceType: string; index: number; total: number; materialized?: string | undefined }
   | { type: 'node_finish'; result: NodeResult; index: number; total: number }

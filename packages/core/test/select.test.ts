@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BaseDialect, compile, type Adapter } from '../src/index.ts';
+import { BaseDialect, byId, compile, criterion, intersection, parseSelectionArgs, selectionText, union, type Adapter, type Selection } from '../src/index.ts';
 import { writeProject } from './fixture.ts';
 
 const offline: Adapter = {
@@ -50,5 +50,28 @@ describe('selection', () => {
 
   it('rejects an unknown method clearly', async () => {
     await expect(names(['nope:x'])).rejects.toMatchObject({ diagnostics: [{ code: 'SM_SELECTOR_INVALID' }] });
+  });
+
+  it('parses the command line once into a typed expression, and prints it back as typed', () => {
+    const e = parseSelectionArgs(['+fact,tag:stg', 'models/marts/wide.sql', '@dim stg_b+2'])!;
+    expect(e).toMatchObject({
+      kind: 'union',
+      testsOfWhole: true,
+      items: [
+        { kind: 'intersection', items: [{ method: 'fqn', value: 'fact', parents: Infinity }, { method: 'tag', value: 'stg' }] },
+        { kind: 'criterion', method: 'path', value: 'models/marts/wide.sql' },
+        { kind: 'criterion', method: 'fqn', value: 'dim', childrensParents: true },
+        { kind: 'criterion', method: 'fqn', value: 'stg_b', children: 2 },
+      ],
+    });
+    expect(selectionText(e)).toBe('+fact,tag:stg models/marts/wide.sql @dim stg_b+2');
+    expect(selectionText(union([byId('model.demo.fact', true), criterion('tag', 'b', { parents: 1 })]))).toBe('unique_id:model.demo.fact+ 1+tag:b');
+  });
+
+  it('a selection built in code selects what the same text selects', async () => {
+    const built: Selection = { include: union([intersection([byId('model.demo.stg_b', true), criterion('path', 'models/marts')])]), exclude: criterion('fqn', 'wide') };
+    const c = await compile({ projectDir: dir, adapters: { duckdb: () => offline }, selection: built }, 'run');
+    expect(c.selected.map((id) => c.compiled.nodes.get(id)!.name).sort()).toEqual(await names(['unique_id:model.demo.stg_b+,path:models/marts'], ['wide']));
+    expect(c.selected.map((id) => c.compiled.nodes.get(id)!.name).sort()).toEqual(['dim', 'fact']);
   });
 });

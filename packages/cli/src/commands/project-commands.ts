@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { compile, execute, parseVarsArg, sourceFreshness, type Compilation, type InvocationOptions } from '@sm/core';
+import { byId, compile, criterion, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseVarsArg, sourceFreshness, type Compilation, type InvocationOptions, union } from '@sm/core';
 import { builtinAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
 import { commonOptions } from '../common-options.ts';
@@ -66,9 +66,8 @@ function runCommand(program: Command, ctx: CliContext, name: 'run' | 'seed' | 't
       await watchProject({ inv: { ...inv, onEvent: (e) => reporter.onEvent?.(e) }, command: name, reporter, signal: ctx.signal });
       return;
     }
+    // Compile warnings come as an event before the run starts.
     const outcome = await execute({ ...inv, onEvent: (e) => reporter.onEvent?.(e) }, name);
-    const warnings = outcome.compilation.diagnostics.filter((d) => d.severity === 'warning');
-    if (warnings.length) reporter.onDiagnostics?.(warnings);
     ctx.exitCode = outcome.interrupted ? EXIT.interrupted : outcome.status === 'success' ? EXIT.ok : EXIT.failed;
   });
 }
@@ -92,18 +91,25 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
         return;
       }
       const models = c.selected.filter((id) => c.compiled.nodes.get(id)!.resourceType === 'model').length;
+      if (!c.selected.length) return reporter.onOutput?.('Nothing to do. Try checking your model configs and model specification args');
       reporter.onOutput?.(`Compiled ${c.selected.length} nodes (${models} models) into ${join(c.project.config.targetPath, 'compiled')}/ and wrote ${c.project.config.targetPath}/manifest.json`);
     });
 
   selectionOptions(commonOptions(program.command('ls').alias('list').description('list the selected nodes')))
     .addOption(new Option('--output <format>', 'name, path, json or selector').choices(['name', 'path', 'json', 'selector']).default('selector'))
-    .option('--resource-type <type...>', 'only these resource types')
+    .addOption(new Option('--resource-type <type...>', 'only these resource types (all: every one)').choices([...DBT_RESOURCE_TYPES, 'default', 'all']))
     .addOption(indirectSelectionOption())
     .action(async (flags: CommonFlags & { output: string; resourceType?: string[] }) => {
       const inv = invocation(flags, ctx);
-      const c = await compile({ ...inv, resourceTypes: flags.resourceType as InvocationOptions['resourceTypes'] }, 'ls');
+      const types = flags.resourceType?.some((t) => t === 'all' || t === 'default') ? undefined : flags.resourceType;
+      const c = await compile({ ...inv, resourceTypes: types as InvocationOptions['resourceTypes'] }, 'ls');
+      // Warnings and "nothing selected" go to stderr: stdout is the list, for pipes.
+      const warnings = c.diagnostics.filter((d) => d.severity === 'warning');
+      if (flags.logFormat === 'json') ctx.reporter('json').onDiagnostics?.(warnings);
+      else for (const d of warnings) ctx.output.err(formatDiagnostic(d));
       const lines = c.selected.map((id) => lsLine(c, id, flags.output));
       if (lines.length) ctx.output.out(lines.join('\n'));
+      else if (flags.logFormat !== 'json') ctx.output.err('No nodes selected!');
     });
 
   commonOptions(program.command('show').description('show rows of a model (or an inline query)'))
@@ -116,12 +122,14 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       if (!name && !flags.inline) throw usage('sm show needs a model name (sm show wide_streams) or --inline "select ..."');
       const limit = Number(flags.limit);
       if (!Number.isInteger(limit) || limit < 0) throw usage(`--limit must be a whole number, not "${flags.limit}"`);
-      const inv = invocation({ ...flags, select: undefined }, ctx);
+      // The node by name (a model, seed or snapshot, or a source table), not a selection string.
+      const selection = name && !flags.inline ? { include: union([criterion('fqn', name), criterion('source', `*.${name}`)]) } : undefined;
+      const inv = { ...invocation({ ...flags, select: undefined }, ctx), selection };
       const c = await compile(inv, 'show');
       let sql: string;
       if (flags.inline) sql = renderInline(c, flags.inline);
       else {
-        const node = [...c.compiled.nodes.values()].find((n) => n.name === name && n.resourceType !== 'test');
+        const node = c.selected.map((id) => c.compiled.nodes.get(id)!).find((n) => n.name === name && n.resourceType !== 'test' && n.resourceType !== 'unit_test');
         if (!node) throw usage(`No model, seed or source named "${name}". Try: sm ls --output name`);
         if (node.resourceType === 'model' && node.config.materialized === 'ephemeral') sql = node.compiledCode ?? '';
         else sql = `select * from ${(node as { relation: import('@sm/core').Relation }).relation ? c.adapter.dialect.relationName((node as { relation: import('@sm/core').Relation }).relation) : name}`;
@@ -170,13 +178,14 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       if (!path) throw usage(`No run_results.json under ${dir}/target: run a command first, then sm retry`);
       const rr = JSON.parse(readFileSync(path, 'utf8')) as { results: { unique_id: string; status: string }[]; args?: { which?: string; full_refresh?: boolean } };
       const which = (rr.args?.which ?? 'build') as 'run' | 'seed' | 'test' | 'build';
-      const again = rr.results.filter((r) => ['error', 'fail', 'skipped', 'runtime error'].includes(r.status)).map((r) => `unique_id:${r.unique_id}`);
+      const again = rr.results.filter((r) => ['error', 'fail', 'skipped', 'runtime error'].includes(r.status)).map((r) => byId(r.unique_id));
       const reporter = ctx.reporter(flags.logFormat);
       if (!again.length) {
         reporter.onOutput?.('Nothing to retry: the last run had no errors, failures or skipped nodes.');
         return;
       }
-      const inv = invocation({ ...flags, select: again, fullRefresh: rr.args?.full_refresh }, ctx);
+      // What failed, by id; --exclude still applies.
+      const inv = { ...invocation({ ...flags, select: undefined, fullRefresh: rr.args?.full_refresh }, ctx), selection: { include: union(again), exclude: parseSelectionArgs(flags.exclude) } };
       const outcome = await execute({ ...inv, onEvent: (e) => reporter.onEvent?.(e) }, which);
       ctx.exitCode = outcome.interrupted ? EXIT.interrupted : outcome.status === 'success' ? EXIT.ok : EXIT.failed;
     });

@@ -35,6 +35,8 @@ export class JsonReporter implements Reporter {
       this.#emit('node_started', { unique_id: e.uniqueId, name: e.name, resource_type: e.resourceType, index: e.index, total: e.total });
     } else if (e.type === 'run_start') {
       this.#emit('run_started', { command: e.command, total: e.total, target: e.target, adapter: e.adapter, invocation_id: e.invocationId });
+    } else if (e.type === 'diagnostics') {
+      this.onDiagnostics(e.diagnostics);
     } else if (e.type === 'run_end') {
       const by: Record<string, number> = {};
       for (const r of e.results) by[r.status] = (by[r.status] ?? 0) + 1;

@@ -31,7 +31,9 @@ export class PrettyReporter implements Reporter {
     this.#quiet = quiet;
   }
   onEvent(e: RunEvent): void {
-    if (e.type === 'run_start') {
+    if (e.type === 'diagnostics') {
+      this.onDiagnostics(e.diagnostics);
+    } else if (e.type === 'run_start') {
       if (!this.#quiet) this.#o.out(`${time()}  ${e.command}: ${e.total} node${e.total === 1 ? '' : 's'} on target ${e.target} (${e.adapter})`);
     } else if (e.type === 'node_finish') {
       const r = e.result;
@@ -61,6 +63,11 @@ export class PrettyReporter implements Reporter {
       ['cancelled', count('cancelled')],
     ].filter(([, n]) => n) as [string, number][];
     this.#o.out('');
+    if (!results.length && !interrupted) {
+      // dbt 1.11's words (NothingToDo) when the selection holds nothing this command runs.
+      this.#o.out('Nothing to do. Try checking your model configs and model specification args');
+      return;
+    }
     this.#o.out(`${interrupted ? red('Interrupted.') : 'Done.'} ${parts.map(([k, n]) => `${k === 'success' ? 'OK' : k}=${n}`).join(' ') || 'nothing to do'} in ${elapsed.toFixed(2)}s`);
     for (const r of results.filter((x) => x.status === 'error' || x.status === 'fail' || x.status === 'warn')) {
       const head = r.status === 'warn' ? yellow('Warning') : red(r.status === 'fail' ? 'Failure' : 'Error');

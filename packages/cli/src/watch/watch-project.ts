@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { execute, isSmProjectError, type Compilation, type InvocationOptions, type RunOutcome } from '@sm/core';
+import { byId, criterion, execute, intersection, isSmProjectError, parseSelectionArgs, union, type Compilation, type InvocationOptions, type RunOutcome, type Selection, type SelectionExpr } from '@sm/core';
 import type { Reporter } from '../reporters/reporter.ts';
 
 export interface WatchOptions {
@@ -44,6 +44,8 @@ export async function watchProject(o: WatchOptions): Promise<void> {
   let running: Promise<void> | undefined;
   // The project as last compiled without errors: maps saved files to the nodes they define.
   let last: Compilation | undefined;
+  // The user's selection, parsed once; each cycle narrows it to what a save changed.
+  const userSelection: Selection = o.inv.selection ?? { include: parseSelectionArgs(o.inv.select), exclude: parseSelectionArgs(o.inv.exclude) };
 
   const announce = () => {
     if (!o.signal.aborted) o.reporter.onOutput?.('Watching for changes (Ctrl-C to stop)…');
@@ -57,9 +59,9 @@ export async function watchProject(o: WatchOptions): Promise<void> {
         o.onCycle?.({ changed, roots });
         return;
       }
-      const select = roots ? narrow(o.inv.select, roots) : o.inv.select;
+      const selection = roots ? narrow(userSelection, roots) : userSelection;
       if (changed.length) o.reporter.onOutput?.(`Changed ${changed.join(', ')}: running ${roots ? roots.map((r) => (r.startsWith('path:') ? r.slice(5) : r.split('.').pop())).join(', ') : 'everything selected'} and what depends on it`);
-      const outcome = await execute({ ...o.inv, select }, o.command);
+      const outcome = await execute({ ...o.inv, selection }, o.command);
       last = outcome.compilation;
       o.onCycle?.({ changed, roots, outcome });
     } catch (e) {
@@ -149,9 +151,7 @@ function rootsFor(changed: readonly string[], c: Compilation): string[] | undefi
 }
 
 /** The changed nodes and their descendants, kept within what the user selected. */
-function narrow(select: readonly string[] | undefined, roots: readonly string[]): string[] {
-  const changed = roots.map((r) => (r.startsWith('path:') ? `${r}+` : `unique_id:${r}+`));
-  if (!select?.length) return changed;
-  // Intersections: every changed root+ with every user selector.
-  return changed.flatMap((c) => select.map((s) => `${c},${s}`));
+function narrow(user: Selection, roots: readonly string[]): Selection {
+  const changed: SelectionExpr[] = roots.map((r) => (r.startsWith('path:') ? criterion('path', r.slice(5), { children: Infinity }) : byId(r, true)));
+  return { include: union(user.include ? changed.map((c) => intersection([c, user.include!])) : changed), exclude: user.exclude };
 }

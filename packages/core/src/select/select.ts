@@ -1,6 +1,7 @@
-import { diag, SmProjectError } from '../diagnostics.ts';
 import type { GraphNode, ResourceType } from '../types.ts';
 import { ancestors, descendants, type Dag } from '../graph/build-graph.ts';
+import { invalidSelector } from './parse-selection.ts';
+import { selectionText, type Criterion, type Selection, type SelectionExpr } from './selection-expr.ts';
 import type { StateFingerprint } from './state-fingerprint.ts';
 
 /** What selection may compare against: an earlier manifest and run results (for `state:` and `result:`). */
@@ -13,19 +14,10 @@ export interface SelectionState {
   fingerprint?: (node: GraphNode) => StateFingerprint;
 }
 
-/** A named selector's definition from selectors.yml, as a tree of set operations. */
-export type SelectorSpec =
-  | { kind: 'expr'; expr: string }
-  /** One criterion (`{method, value, parents, ...}`), never split on spaces or commas. */
-  | { kind: 'atom'; atom: string }
-  | { kind: 'union' | 'intersection'; items: SelectorSpec[] }
-  | { kind: 'difference'; include: SelectorSpec; exclude: SelectorSpec };
-
 export type IndirectSelection = 'eager' | 'cautious' | 'buildable' | 'empty';
 
 export interface SelectOptions {
-  select?: readonly string[] | undefined;
-  exclude?: readonly string[] | undefined;
+  selection?: Selection | undefined;
   /** Only these resource types end up selected (e.g. run: model; test: test, unit_test). */
   resourceTypes?: readonly ResourceType[] | undefined;
   /**
@@ -41,55 +33,85 @@ export interface SelectOptions {
   indirectSelection?: IndirectSelection | undefined;
   state?: SelectionState | undefined;
   /** Named selectors from selectors.yml, used by `selector:<name>` and `--selector`. */
-  selectors?: ReadonlyMap<string, SelectorSpec>;
+  selectors?: ReadonlyMap<string, SelectionExpr>;
+}
+
+/** What selection chose, and the criteria (as typed) that matched nothing: dbt warns of each. */
+export interface SelectionResult {
+  selected: Set<string>;
+  /** Items of the selection and of the exclusion (space-separated parts) that selected no node. */
+  unmatched: string[];
 }
 
 /**
- * Selection as dbt does it: space is union, comma intersection, `+`/`N+`/`@` graph operators,
- * tests joining each criterion's selection before the set operations, `--exclude` last. Pure.
- * No `--select` selects every node, sources included (as `dbt ls` lists them).
+ * Selection as dbt does it: union, intersection, graph operators, tests joining each
+ * criterion's selection before the set operations, the exclusion last, then the command's
+ * resource types. Pure. No include selects every node, sources included (as `dbt ls` lists them).
  */
 export function selectNodes(graph: Dag, nodes: ReadonlyMap<string, GraphNode>, opts: SelectOptions): Set<string> {
-  const exprs = splitExprs(opts.select);
-  let selected = exprs.length ? evalExpr(exprs.join(' '), graph, nodes, opts) : new Set(nodes.keys());
-  const excl = splitExprs(opts.exclude);
-  if (excl.length) {
-    const out = evalExpr(excl.join(' '), graph, nodes, opts);
+  return select(graph, nodes, opts).selected;
+}
+
+export function select(graph: Dag, nodes: ReadonlyMap<string, GraphNode>, opts: SelectOptions): SelectionResult {
+  const unmatched: string[] = [];
+  const evalTop = (e: SelectionExpr): Set<string> => {
+    // The top union's items one by one, to name those that match nothing.
+    if (e.kind !== 'union') {
+      const out = evalExpr(e, graph, nodes, opts);
+      if (!out.size) unmatched.push(selectionText(e));
+      return out;
+    }
+    const out = new Set<string>();
+    for (const item of e.items) {
+      const part = evalExpr(item, graph, nodes, opts);
+      if (!part.size) unmatched.push(selectionText(item));
+      for (const id of part) out.add(id);
+    }
+    return e.testsOfWhole && e.items.length > 1 && modeOf(opts) !== 'eager' ? withTests(out, graph, nodes, opts) : out;
+  };
+  const include = opts.selection?.include;
+  let selected = include ? evalTop(include) : new Set(nodes.keys());
+  const exclude = opts.selection?.exclude;
+  if (exclude) {
+    const out = evalTop(exclude);
     selected = new Set([...selected].filter((id) => !out.has(id)));
   }
   if (opts.resourceTypes) {
     const rt = new Set<string>(opts.resourceTypes);
     for (const id of [...selected]) if (!rt.has(nodes.get(id)!.resourceType)) selected.delete(id);
   }
-  return selected;
-}
-
-function splitExprs(list: readonly string[] | undefined): string[] {
-  return (list ?? []).flatMap((s) => s.split(/\s+/)).filter(Boolean);
-}
-
-/** A CLI-style expression: space-separated union of comma-separated intersections. */
-function evalExpr(expr: string, graph: Dag, nodes: ReadonlyMap<string, GraphNode>, opts: SelectOptions): Set<string> {
-  const out = new Set<string>();
-  const items = expr.split(/\s+/).filter(Boolean);
-  for (const item of items) for (const id of evalIntersection(item, graph, nodes, opts)) out.add(id);
-  // A union may now hold every parent of a test that no single part held (cautious, buildable).
-  return items.length > 1 && modeOf(opts) !== 'eager' ? withTests(out, graph, nodes, opts) : out;
+  return { selected, unmatched };
 }
 
 function modeOf(opts: SelectOptions): IndirectSelection {
   return opts.indirectTests === false ? 'empty' : (opts.indirectSelection ?? 'eager');
 }
 
-function evalIntersection(expr: string, graph: Dag, nodes: ReadonlyMap<string, GraphNode>, opts: SelectOptions): Set<string> {
-  let acc: Set<string> | undefined;
-  for (const p of expr.split(',').filter(Boolean)) {
-    // A named selector's answer is final: its own criteria already added their tests.
-    const named = /^@?(\d*\+)?selector:/.test(p);
-    const s = named ? evalAtom(p, graph, nodes, opts) : withTests(evalAtom(p, graph, nodes, opts), graph, nodes, opts);
-    acc = acc ? new Set([...acc].filter((x) => s.has(x))) : s;
+/** Evaluate an expression: a criterion with the tests it brings in, and set operations over those. */
+export function evalExpr(e: SelectionExpr, graph: Dag, nodes: ReadonlyMap<string, GraphNode>, opts: SelectOptions): Set<string> {
+  switch (e.kind) {
+    case 'criterion':
+      // A named selector's answer is final: its own criteria already added their tests.
+      return e.method === 'selector' ? evalCriterion(e, graph, nodes, opts) : withTests(evalCriterion(e, graph, nodes, opts), graph, nodes, opts);
+    case 'union': {
+      const out = new Set<string>();
+      for (const i of e.items) for (const id of evalExpr(i, graph, nodes, opts)) out.add(id);
+      // A union may now hold every parent of a test that no single part held (cautious, buildable).
+      return e.testsOfWhole && e.items.length > 1 && modeOf(opts) !== 'eager' ? withTests(out, graph, nodes, opts) : out;
+    }
+    case 'intersection': {
+      let acc: Set<string> | undefined;
+      for (const i of e.items) {
+        const s = evalExpr(i, graph, nodes, opts);
+        acc = acc ? new Set([...acc].filter((x) => s.has(x))) : s;
+      }
+      return acc ?? new Set();
+    }
+    case 'difference': {
+      const out = evalExpr(e.exclude, graph, nodes, opts);
+      return new Set([...evalExpr(e.include, graph, nodes, opts)].filter((id) => !out.has(id)));
+    }
   }
-  return acc ?? new Set();
 }
 
 /** Indirect selection: add the tests directly downstream of what is selected, as the mode allows. */
@@ -117,79 +139,36 @@ function withTests(sel: Set<string>, graph: Dag, nodes: ReadonlyMap<string, Grap
   return out;
 }
 
-/** Evaluate a selectors.yml definition. */
-export function evalSelectorSpec(spec: SelectorSpec, graph: Dag, nodes: ReadonlyMap<string, GraphNode>, opts: SelectOptions): Set<string> {
-  switch (spec.kind) {
-    case 'expr':
-      return evalExpr(spec.expr, graph, nodes, opts);
-    case 'atom':
-      return withTests(evalAtom(spec.atom, graph, nodes, opts), graph, nodes, opts);
-    case 'union': {
-      const out = new Set<string>();
-      for (const i of spec.items) for (const id of evalSelectorSpec(i, graph, nodes, opts)) out.add(id);
-      return out;
-    }
-    case 'intersection': {
-      let acc: Set<string> | undefined;
-      for (const i of spec.items) {
-        const s = evalSelectorSpec(i, graph, nodes, opts);
-        acc = acc ? new Set([...acc].filter((x) => s.has(x))) : s;
-      }
-      return acc ?? new Set();
-    }
-    case 'difference': {
-      const out = evalSelectorSpec(spec.exclude, graph, nodes, opts);
-      return new Set([...evalSelectorSpec(spec.include, graph, nodes, opts)].filter((id) => !out.has(id)));
-    }
-  }
-}
-
-const ATOM = /^(@)?(?:(\d*)\+)?(.+?)(?:\+(\d*))?$/;
-
-function evalAtom(atom: string, graph: Dag, nodes: ReadonlyMap<string, GraphNode>, opts: SelectOptions): Set<string> {
-  const m = ATOM.exec(atom);
-  if (!m) throw invalid(atom, 'not a selection expression');
-  const [, at, upN, body, downN] = m;
-  const hasUp = atom.startsWith('+') || /^@?\d+\+/.test(atom);
-  const hasDown = /\+\d*$/.test(atom) && !body!.endsWith('+');
+/** A criterion's nodes with its graph operators applied. */
+function evalCriterion(c: Criterion, graph: Dag, nodes: ReadonlyMap<string, GraphNode>, opts: SelectOptions): Set<string> {
   let base: Set<string>;
-  if (body!.startsWith('selector:')) {
-    const name = body!.slice('selector:'.length);
-    const sel = opts.selectors?.get(name);
-    if (!sel) throw invalid(atom, `no selector named "${name}" in selectors.yml${opts.selectors?.size ? ` (there are: ${[...opts.selectors.keys()].join(', ')})` : ''}`);
-    base = evalSelectorSpec(sel, graph, nodes, opts);
-  } else base = matchMethod(body!, nodes, opts);
+  if (c.method === 'selector') {
+    const sel = opts.selectors?.get(c.value);
+    if (!sel) throw invalidSelector(selectionText(c), `no selector named "${c.value}" in selectors.yml${opts.selectors?.size ? ` (there are: ${[...opts.selectors.keys()].join(', ')})` : ''}`);
+    base = evalExpr(sel, graph, nodes, opts);
+  } else base = matchMethod(c, nodes, opts);
   const out = new Set(base);
   for (const id of base) {
-    if (at) {
+    if (c.childrensParents) {
       const down = descendants(graph, id);
       for (const d of down) out.add(d);
       for (const d of [id, ...down]) for (const a of ancestors(graph, d)) out.add(a);
       continue;
     }
-    if (hasUp) for (const a of ancestors(graph, id, upN ? Number(upN) : Infinity)) out.add(a);
-    if (hasDown) for (const d of descendants(graph, id, downN ? Number(downN) : Infinity)) out.add(d);
+    if (c.parents !== undefined) for (const a of ancestors(graph, id, c.parents)) out.add(a);
+    if (c.children !== undefined) for (const d of descendants(graph, id, c.children)) out.add(d);
   }
   return out;
-}
-
-function invalid(expr: string, why: string): SmProjectError {
-  return new SmProjectError([
-    diag('SM_SELECTOR_INVALID', `Invalid selector "${expr}": ${why}`, undefined, {
-      hint: 'Examples: my_model, +my_model, my_model+2, @my_model, tag:nightly, path:models/staging, config.materialized:table, source:raw+, resource_type:seed.',
-    }),
-  ]);
 }
 
 function glob(pattern: string): RegExp {
   return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
 }
 
-function matchMethod(body: string, nodes: ReadonlyMap<string, GraphNode>, opts: SelectOptions): Set<string> {
+function matchMethod(c: Criterion, nodes: ReadonlyMap<string, GraphNode>, opts: SelectOptions): Set<string> {
   const out = new Set<string>();
-  const colon = body.indexOf(':');
-  const method = colon > 0 ? body.slice(0, colon) : body.includes('/') || body.endsWith('.sql') || body.endsWith('.csv') ? 'path' : 'fqn';
-  const value = colon > 0 ? body.slice(colon + 1) : body;
+  const { method, value } = c;
+  const body = `${method}:${value}`;
   const add = (pred: (n: GraphNode) => boolean) => {
     for (const n of nodes.values()) if (pred(n)) out.add(n.uniqueId);
   };
@@ -239,7 +218,7 @@ function matchMethod(body: string, nodes: ReadonlyMap<string, GraphNode>, opts: 
     }
     case method === 'state': {
       const st = opts.state;
-      if (!st?.previous || !st.fingerprint) throw invalid(body, 'state: needs --state DIR with an earlier manifest.json');
+      if (!st?.previous || !st.fingerprint) throw invalidSelector(body, 'state: needs --state DIR with an earlier manifest.json');
       add((n) => {
         if (n.resourceType === 'source') return false;
         const prev = st.previous!.get(n.uniqueId);
@@ -255,18 +234,18 @@ function matchMethod(body: string, nodes: ReadonlyMap<string, GraphNode>, opts: 
         if (value === 'modified.configs') return configs;
         if (value === 'modified.relation') return relation;
         if (value === 'unmodified') return !body && !configs && !relation;
-        throw invalid(`state:${value}`, 'use new, old, modified, modified.body, modified.configs, modified.relation or unmodified');
+        throw invalidSelector(`state:${value}`, 'use new, old, modified, modified.body, modified.configs, modified.relation or unmodified');
       });
       break;
     }
     case method === 'result': {
       const r = opts.state?.results;
-      if (!r) throw invalid(body, 'result: needs --state DIR with an earlier run_results.json');
+      if (!r) throw invalidSelector(body, 'result: needs --state DIR with an earlier run_results.json');
       add((n) => r.get(n.uniqueId) === value);
       break;
     }
     default:
-      throw invalid(body, `unknown method "${method}"`);
+      throw invalidSelector(body, `unknown method "${method}"`);
   }
   return out;
 }

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import { readYamlFile, type YamlFile } from '../project/yaml-file.ts';
-import type { SelectorSpec } from './select.ts';
+import { checkMethod, parseSelectionArgs } from './parse-selection.ts';
+import { criterion, type SelectionExpr } from './selection-expr.ts';
 
 /**
  * selectors.yml: `selectors: [{name, definition}]`. A definition is a selection string,
@@ -10,8 +11,8 @@ import type { SelectorSpec } from './select.ts';
  * or `{union: [...]}` / `{intersection: [...]}` whose items may include one `{exclude: [...]}`
  * (subtracted from the rest); a method mapping may carry `exclude:` too. Nesting is free.
  */
-export function readSelectors(projectDir: string, diagnostics: Diagnostic[]): Map<string, SelectorSpec> {
-  const out = new Map<string, SelectorSpec>();
+export function readSelectors(projectDir: string, diagnostics: Diagnostic[]): Map<string, SelectionExpr> {
+  const out = new Map<string, SelectionExpr>();
   const abs = join(projectDir, 'selectors.yml');
   if (!existsSync(abs)) return out;
   const y = readYamlFile(abs, 'selectors.yml', diagnostics);
@@ -38,40 +39,50 @@ function locate(y: YamlFile, path: (string | number)[]) {
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function toSpec(def: unknown): SelectorSpec {
-  if (typeof def === 'string') return { kind: 'expr', expr: def };
+function toSpec(def: unknown): SelectionExpr {
+  if (typeof def === 'string') {
+    const e = parseSelectionArgs([def]);
+    if (!e) throw new Error('a definition string selects something; this one is empty');
+    return e;
+  }
   if (!isObj(def)) throw new Error('a definition is a string or a mapping');
   for (const kind of ['union', 'intersection'] as const) {
     if (!(kind in def)) continue;
     const items = def[kind];
     if (!Array.isArray(items)) throw new Error(`\`${kind}:\` must be a list`);
-    const include: SelectorSpec[] = [];
-    const exclude: SelectorSpec[] = [];
+    const include: SelectionExpr[] = [];
+    const exclude: SelectionExpr[] = [];
     for (const item of items) {
       if (isObj(item) && 'exclude' in item && Object.keys(item).length === 1) exclude.push(...excludeList(item.exclude));
       else include.push(toSpec(item));
     }
-    const base: SelectorSpec = { kind, items: include };
+    const base: SelectionExpr = { kind, items: include };
     return exclude.length ? { kind: 'difference', include: base, exclude: { kind: 'union', items: exclude } } : base;
   }
   if ('method' in def || 'value' in def) {
-    const atom: SelectorSpec = { kind: 'atom', atom: atomOf(def) };
+    const atom = criterionOf(def);
     return 'exclude' in def ? { kind: 'difference', include: atom, exclude: { kind: 'union', items: excludeList(def.exclude) } } : atom;
   }
   throw new Error(`unknown definition keys ${Object.keys(def).join(', ')}`);
 }
 
-function excludeList(v: unknown): SelectorSpec[] {
+function excludeList(v: unknown): SelectionExpr[] {
   if (!Array.isArray(v)) throw new Error('`exclude:` must be a list of definitions');
   return v.map(toSpec);
 }
 
-function atomOf(d: Record<string, unknown>): string {
+/** `{method, value, parents, children, parents_depth, children_depth, childrens_parents}` as a criterion. */
+function criterionOf(d: Record<string, unknown>): SelectionExpr {
   const method = String(d.method ?? 'fqn');
   const value = String(d.value ?? '');
-  const base = method === 'fqn' ? value : `${method}:${value}`;
-  const up = d.parents_depth !== undefined ? `${Number(d.parents_depth)}+` : d.parents === true ? '+' : '';
-  const down = d.children_depth !== undefined ? `+${Number(d.children_depth)}` : d.children === true ? '+' : '';
-  if (d.childrens_parents === true) return `@${base}`;
-  return `${up}${base}${down}`;
+  try {
+    checkMethod(method === 'fqn' ? value : `${method}:${value}`, method, value);
+  } catch (e) {
+    throw new Error((e as { diagnostics?: { message: string }[] }).diagnostics?.[0]?.message ?? String(e));
+  }
+  if (d.childrens_parents === true) return criterion(method, value, { childrensParents: true });
+  return criterion(method, value, {
+    parents: d.parents_depth !== undefined ? Number(d.parents_depth) : d.parents === true ? Infinity : undefined,
+    children: d.children_depth !== undefined ? Number(d.children_depth) : d.children === true ? Infinity : undefined,
+  });
 }

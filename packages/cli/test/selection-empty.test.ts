@@ -1,0 +1,75 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeProject } from '../../core/test/fixture.ts';
+import { sm } from './run-cli.ts';
+
+const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n      schema: main\n      threads: 1\n';
+
+// The answers below are dbt-core 1.11.16's (dbt-duckdb 1.11.1) on the same project: the warning
+// NoNodesForSelectionCriteria per criterion that matches nothing, NothingToDo, exit codes.
+const dir = writeProject({
+  'profiles.yml': PROFILE,
+  'models/a.sql': 'select 1 as id',
+  'models/b.sql': "select * from {{ ref('a') }}",
+  'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        tests: [unique]\n',
+  'seeds/s1.csv': 'id\n1\n',
+});
+const warning = (c: string) => `The selection criterion '${c}' does not match any enabled nodes`;
+const NOTHING = 'Nothing to do. Try checking your model configs and model specification args';
+
+describe('a selection that matches nothing, as dbt 1.11', () => {
+  it.each([['no_such_model'], ['tag:'], ['tag:nope,a'], ['+b,tag:x']])('run -s %s warns, does nothing, exits 0 and writes empty run results', async (sel) => {
+    const r = await sm('run', '--project-dir', dir, '-s', sel);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(warning(sel));
+    expect(r.out).toContain(NOTHING);
+    const rr = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: unknown[] };
+    expect(rr.results).toEqual([]);
+  });
+
+  it('a seed selected for run is nothing to do, without a warning (it matched)', async () => {
+    const r = await sm('run', '--project-dir', dir, '-s', 's1');
+    expect(r.code).toBe(0);
+    expect(r.out).not.toContain('does not match');
+    expect(r.out).toContain(NOTHING);
+  });
+
+  it('warns for each part that matches nothing and runs the rest; --exclude parts too', async () => {
+    const r = await sm('run', '--project-dir', dir, '-s', 'no_such_model', 'a');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(warning('no_such_model'));
+    expect(r.out).toContain('OK=1');
+    const l = await sm('ls', '--project-dir', dir, '-s', 'a', '--exclude', 'zz', 'nn');
+    expect(l.code).toBe(0);
+    expect(l.out.split('\n')).toEqual(['demo.a', 'demo.unique_a_id']);
+    expect(l.err).toContain(warning('zz'));
+    expect(l.err).toContain(warning('nn'));
+  });
+
+  it('ls of nothing says so on stderr and lists nothing on stdout; compile says nothing to do', async () => {
+    const l = await sm('ls', '--project-dir', dir, '-s', 'no_such_model');
+    expect([l.code, l.out]).toEqual([0, '']);
+    expect(l.err).toContain('No nodes selected!');
+    const c = await sm('compile', '--project-dir', dir, '-s', 'no_such_model');
+    expect(c.code).toBe(0);
+    expect(c.out).toContain(NOTHING);
+  });
+
+  it.each([
+    [['run', '-s', 'bogus:foo'], 'unknown method "bogus"'],
+    [['ls', '-s', 'resource_type:bogus'], 'invalid resource_type selector "bogus"'],
+    [['ls', '-s', 'test_type:bogus'], 'expected "generic", "singular", "unit", or "data"'],
+    [['ls', '--resource-type', 'bogus'], "argument 'bogus' is invalid"],
+  ])('%j is a usage error: exit 2, nothing run', async (args, message) => {
+    const r = await sm(...args, '--project-dir', dir);
+    expect(r.code).toBe(2);
+    expect(`${r.out}\n${r.err}`).toContain(message);
+  });
+
+  it('--resource-type all lists every type, as dbt', async () => {
+    const l = await sm('ls', '--project-dir', dir, '--resource-type', 'model', '--resource-type', 'all');
+    expect(l.out.split('\n')).toEqual(['demo.a', 'demo.b', 'demo.s1', 'demo.unique_a_id']);
+    expect(existsSync(join(dir, 'target'))).toBe(true);
+  });
+});

@@ -1,0 +1,66 @@
+import { diag, SmProjectError } from '../diagnostics.ts';
+import { criterion, type Criterion, type SelectionExpr } from './selection-expr.ts';
+
+/** Methods sm selects by; `config.<key>` besides. */
+export const SELECTION_METHODS: readonly string[] = ['fqn', 'tag', 'path', 'file', 'source', 'unique_id', 'resource_type', 'package', 'test_type', 'test_name', 'state', 'result', 'selector'];
+
+/** dbt 1.11's resource types, for `resource_type:` and `--resource-type` (sm has no nodes of some: they select nothing). */
+export const DBT_RESOURCE_TYPES: readonly string[] = ['metric', 'semantic_model', 'saved_query', 'source', 'analysis', 'function', 'model', 'test', 'unit_test', 'exposure', 'snapshot', 'seed'];
+
+const TEST_TYPES = ['generic', 'singular', 'unit', 'data'];
+
+/**
+ * The command line's `--select a b,c` (or `--exclude`): each argument split on whitespace into
+ * a union, each item on commas into an intersection. Undefined when nothing is given. Throws an
+ * SM_SELECTOR_INVALID project error (exit 2) for an unknown method or an impossible value.
+ */
+export function parseSelectionArgs(args: readonly string[] | undefined): SelectionExpr | undefined {
+  const items = (args ?? []).flatMap((s) => s.split(/\s+/)).filter(Boolean);
+  if (!items.length) return undefined;
+  return { kind: 'union', items: items.map(parseIntersection), testsOfWhole: true };
+}
+
+/** `a,b,c`: one criterion, or the intersection of several. */
+export function parseIntersection(item: string): SelectionExpr {
+  const parts = item.split(',').filter(Boolean);
+  if (parts.length === 1) return parseCriterion(parts[0]!);
+  return { kind: 'intersection', items: parts.map(parseCriterion), text: item };
+}
+
+const ATOM = /^(@)?(?:(\d*)\+)?(.+?)(?:\+(\d*))?$/;
+
+/** One criterion with its graph operators: `@x`, `+x`, `2+x`, `x+`, `x+3`, `method:value`. */
+export function parseCriterion(text: string): Criterion {
+  const m = ATOM.exec(text);
+  if (!m) throw invalidSelector(text, 'not a selection expression');
+  const [, at, upN, body, downN] = m;
+  const hasUp = text.startsWith('+') || /^@?\d+\+/.test(text);
+  const hasDown = /\+\d*$/.test(text) && !body!.endsWith('+');
+  const colon = body!.indexOf(':');
+  const method = colon > 0 ? body!.slice(0, colon) : body!.includes('/') || body!.endsWith('.sql') || body!.endsWith('.csv') ? 'path' : 'fqn';
+  const value = colon > 0 ? body!.slice(colon + 1) : body!;
+  checkMethod(text, method, value);
+  return criterion(method, value, {
+    childrensParents: at ? true : undefined,
+    parents: !at && hasUp ? (upN ? Number(upN) : Infinity) : undefined,
+    children: !at && hasDown ? (downN ? Number(downN) : Infinity) : undefined,
+    text,
+  });
+}
+
+/** Methods and values that can never select anything are usage errors, as in dbt. */
+export function checkMethod(text: string, method: string, value: string): void {
+  if (!SELECTION_METHODS.includes(method) && !method.startsWith('config.')) throw invalidSelector(text, `unknown method "${method}"`);
+  if (method === 'resource_type' && !DBT_RESOURCE_TYPES.includes(value)) {
+    throw invalidSelector(text, `invalid resource_type selector "${value}"; use one of ${DBT_RESOURCE_TYPES.join(', ')}`);
+  }
+  if (method === 'test_type' && !TEST_TYPES.includes(value)) throw invalidSelector(text, `invalid test type selector ${value}: expected "generic", "singular", "unit", or "data"`);
+}
+
+export function invalidSelector(expr: string, why: string): SmProjectError {
+  return new SmProjectError([
+    diag('SM_SELECTOR_INVALID', `Invalid selector "${expr}": ${why}`, undefined, {
+      hint: 'Examples: my_model, +my_model, my_model+2, @my_model, tag:nightly, path:models/staging, config.materialized:table, source:raw+, resource_type:seed.',
+    }),
+  ]);
+}
