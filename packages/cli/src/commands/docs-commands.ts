@@ -15,6 +15,7 @@ interface DocsFlags {
   logFormat?: string;
   emptyCatalog?: boolean;
   port?: string;
+  host?: string;
 }
 
 /** `sm docs generate` and `sm docs serve`. */
@@ -33,6 +34,7 @@ export function registerDocsCommands(program: Command, ctx: CliContext): void {
 
   commonOptions(docs.command('serve').description('serve target/docs on 127.0.0.1 until Ctrl-C'))
     .option('--port <n>', 'port to listen on (0: any free port)', '8080')
+    .option('--host <name>', 'address to listen on and the name browsers may use besides localhost/127.0.0.1/[::1] (0.0.0.0: every interface, any name)', '127.0.0.1')
     .action(async (flags: DocsFlags) => {
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -44,7 +46,7 @@ export function registerDocsCommands(program: Command, ctx: CliContext): void {
       const dir = join(project.dir, project.config.targetPath, 'docs');
       let server;
       try {
-        server = await serveDocs(dir, port);
+        server = await serveDocs(dir, port, { host: flags.host });
       } catch (e) {
         ctx.output.err((e as Error).message);
         ctx.exitCode = EXIT.usage;

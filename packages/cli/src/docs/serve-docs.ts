@@ -1,6 +1,7 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { createReadStream, existsSync, realpathSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { extname, join, sep } from 'node:path';
+import { allowedHost, isWildcardHost } from './allowed-host.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -10,39 +11,109 @@ const TYPES: Record<string, string> = {
 };
 
 export interface DocsServer {
-  /** `http://127.0.0.1:<port>/` */
+  /** `http://<host>:<port>/` */
   url: string;
   close(): Promise<void>;
 }
 
+export interface ServeDocsOptions {
+  /**
+   * Address to listen on, and the one name besides the loopback names (`localhost`,
+   * `127.0.0.1`, `[::1]`) that the Host header may carry. Default `127.0.0.1`. A wildcard
+   * (`0.0.0.0`, `::`) listens everywhere and accepts any Host: the caller chose to publish.
+   */
+  host?: string | undefined;
+}
+
 /**
- * Serve a generated docs directory on 127.0.0.1 only (the site is static; nothing here
- * should be reachable from another machine). Port 0 picks a free port.
+ * Serve a generated docs directory (a static site). By default only on 127.0.0.1, and only to
+ * requests whose Host header is a loopback name, so a web page on another site cannot read it
+ * by pointing its own domain at 127.0.0.1 (DNS rebinding). Only regular files whose real path
+ * is inside the docs directory are served: `..` and symlinks that lead elsewhere are 404.
+ * A malformed URL is 400 and a file that cannot be read is 500; no request stops the server.
+ * Port 0 picks a free port.
  */
-export async function serveDocs(docsDir: string, port: number): Promise<DocsServer> {
+export async function serveDocs(docsDir: string, port: number, opts: ServeDocsOptions = {}): Promise<DocsServer> {
   if (!existsSync(join(docsDir, 'index.html'))) throw new Error(`No docs site in ${docsDir}: run sm docs generate first`);
+  const host = opts.host ?? '127.0.0.1';
+  const root = realpathSync(docsDir);
   const server: Server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
-    const file = normalize(join(docsDir, path === '/' ? 'index.html' : path));
-    // Refuse anything that escapes the docs directory (../).
-    if (!(file + sep).startsWith(normalize(docsDir + sep)) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
+    try {
+      handle(root, host, req, res);
+    } catch (e) {
+      send(res, 500, `cannot serve this file: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    createReadStream(file).pipe(res);
   });
+  // A client that hangs up mid-response must not take the server down with it.
+  server.on('clientError', (_e, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+    server.listen(port, host, () => resolve());
   });
   const addr = server.address();
   const actual = typeof addr === 'object' && addr ? addr.port : port;
+  const shown = isWildcardHost(host) ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return {
-    url: `http://127.0.0.1:${actual}/`,
+    url: `http://${shown}:${actual}/`,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
     }),
   };
+}
+
+function handle(root: string, host: string, req: IncomingMessage, res: ServerResponse): void {
+  if (!allowedHost(req.headers.host, host)) {
+    send(res, 403, `Host "${req.headers.host ?? ''}" is not served here: open the site at http://127.0.0.1 or localhost, or start sm docs serve with --host naming this host.`);
+    return;
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('allow', 'GET, HEAD');
+    send(res, 405, 'only GET and HEAD');
+    return;
+  }
+  let path: string;
+  try {
+    path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+  } catch {
+    send(res, 400, 'malformed URL');
+    return;
+  }
+  if (path.includes('\0')) {
+    send(res, 400, 'malformed URL');
+    return;
+  }
+  const file = inside(root, join(root, path === '/' ? 'index.html' : path));
+  if (!file) {
+    send(res, 404, 'not found');
+    return;
+  }
+  const stream = createReadStream(file);
+  stream.once('open', () => {
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+    if (req.method === 'HEAD') {
+      stream.destroy();
+      res.end();
+    } else stream.pipe(res);
+  });
+  stream.once('error', (e: NodeJS.ErrnoException) => {
+    if (!res.headersSent) send(res, 500, `cannot read this file: ${e.code ?? 'error'}`);
+    else res.destroy();
+  });
+}
+
+/** The real path of a regular file under `root`, or undefined (missing, a folder, or outside through `..` or a symlink). */
+function inside(root: string, file: string): string | undefined {
+  let real: string;
+  try {
+    real = realpathSync(file);
+  } catch {
+    return undefined;
+  }
+  if (!real.startsWith(root + sep)) return undefined;
+  return statSync(real).isFile() ? real : undefined;
+}
+
+function send(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end(text);
 }
