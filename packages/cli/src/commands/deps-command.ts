@@ -13,6 +13,9 @@ export function registerDepsCommand(program: Command, ctx: CliContext): void {
     .description('install the packages listed in packages.yml or dependencies.yml (pinned by package-lock.yml)')
     .option('--project-dir <dir>', 'project directory', process.env.SM_PROJECT_DIR ?? '.')
     .option('--vars <yaml>', 'variables for {{ var(...) }} in packages.yml, as YAML or JSON')
+    // Accepted so that scripts written for `dbt deps` run unchanged; deps reads no profile.
+    .option('--profiles-dir <dir>', 'ignored: deps needs no profile')
+    .option('-t, --target <name>', 'ignored: deps needs no target')
     .option('--upgrade', 'resolve versions again even when package-lock.yml matches packages.yml')
     .option('--lock', 'only write package-lock.yml; install nothing')
     .action(async (flags: { projectDir: string; vars?: string; upgrade?: boolean; lock?: boolean }) => {

@@ -75,9 +75,13 @@ export function genericTestNode(
   folderConfigOf?: (fqn: string[]) => Record<string, unknown>,
 ): TestNode {
   const synth = genericTestName(decl, node);
-  let name = decl.customName ?? synth.name;
-  if (used.has(name)) name = `${name}_${createHash('md5').update(JSON.stringify([decl.location, decl.kwargs])).digest('hex').slice(0, 10)}`;
-  used.add(name);
+  const name = decl.customName ?? synth.name;
+  // dbt's id: the name, then the last 10 hex digits of md5(name + repr of the test's metadata).
+  const target = node.resourceType === 'source' ? `source('${node.sourceName}', '${node.name}')` : `ref('${node.name}')`;
+  const metaKwargs: Record<string, unknown> = { ...decl.kwargs, ...(decl.columnName !== undefined ? { column_name: decl.columnName } : {}), model: `{{ get_where_subquery(${target}) }}` };
+  let uniqueId = `test.${config.name}.${name}.${dbtTestHash(name, { name: decl.testName, kwargs: metaKwargs, namespace: decl.namespace ?? null })}`;
+  if (used.has(uniqueId)) uniqueId = `${uniqueId}_${createHash('md5').update(JSON.stringify([decl.location, decl.kwargs])).digest('hex').slice(0, 10)}`;
+  used.add(uniqueId);
   const alias = decl.customName ? undefined : synth.alias;
   const kwargs: Record<string, unknown> = { ...decl.kwargs };
   if (decl.columnName !== undefined) kwargs.column_name = decl.columnName;
@@ -87,7 +91,7 @@ export function genericTestNode(
   const tags = [...new Set([...tagsOf(folder), ...tagsOf(decl.config), ...node.tags])];
   const rawCode = `{{ test_${decl.testName}(**_sm_generic_test_kwargs) }}`;
   return {
-    uniqueId: `test.${config.name}.${name}`,
+    uniqueId,
     resourceType: 'test',
     name,
     packageName: config.name,
@@ -223,4 +227,35 @@ export function testColumnDiagnostics(nodes: ReadonlyMap<string, GraphNode>, sel
     );
   }
   return out;
+}
+
+/** The hash dbt appends to a generic test's unique id: md5 of the name and the repr of its metadata, leaves as strings, keys sorted. */
+export function dbtTestHash(name: string, metadata: Record<string, unknown>): string {
+  const hashable = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(hashable) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, hashable((v as Record<string, unknown>)[k])])) : pyStr(v);
+  return createHash('md5').update(name + pyReprDeep(hashable(metadata))).digest('hex').slice(-10);
+}
+
+/** Python's repr() of strings, lists and dicts (what dbt hashes). */
+function pyReprDeep(v: unknown): string {
+  if (typeof v === 'string') return pyStringRepr(v);
+  if (Array.isArray(v)) return `[${v.map(pyReprDeep).join(', ')}]`;
+  if (v !== null && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${pyStringRepr(k)}: ${pyReprDeep(x)}`).join(', ')}}`;
+  return String(v);
+}
+
+function pyStringRepr(s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = '';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '\\') out += '\\\\';
+    else if (ch === quote) out += `\\${ch}`;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else out += ch;
+  }
+  return quote + out + quote;
 }
