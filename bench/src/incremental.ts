@@ -17,7 +17,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createDuckDbAdapter } from '@sm/adapter-duckdb';
 import { execute } from '@sm/core';
-import { landFilesDuckDb, writeLake } from '@sm/ingest';
+import { landFiles, writeLake } from '@sm/ingest';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -72,7 +72,7 @@ ${DEDUPE}`,
 async function land(dir: string, lake: string, db = 'target/bench.duckdb', all = false): Promise<number> {
   const session = await createDuckDbAdapter().connect({ type: 'duckdb', name: 'dev', schema: 'main', threads: 2, path: join(dir, db) }, { projectDir: dir });
   try {
-    return (await landFilesDuckDb(await session.acquire(), { lakeDir: lake, ...(all ? {} : { topics: ['listen_events'] as const }) })).counts.listen_events;
+    return (await landFiles({ connection: await session.acquire(), adapter: createDuckDbAdapter() }, { lakeDir: lake, ...(all ? {} : { topics: ['listen_events'] as const }) })).counts.listen_events;
   } finally {
     await session.close();
   }

@@ -47,6 +47,7 @@ async function childKafka(o: { brokers: string[]; batchSize: number }): Promise<
     brokers: o.brokers,
     groupId: `bench-${process.pid}`,
     connection: conn,
+    adapter: createDuckDbAdapter(),
     once: true,
     batchSize: o.batchSize,
     onProgress: (p) => void (first ??= { at: performance.now(), rows: p.rows }),

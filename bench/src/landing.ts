@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDuckDbAdapter } from '@sm/adapter-duckdb';
-import { TOPICS, TOPIC_FIELDS, landFilesDuckDb, writeLake } from '@sm/ingest';
+import { TOPICS, TOPIC_FIELDS, landFiles, writeLake } from '@sm/ingest';
 import { cpuSince, loadAverage, runChild, takeReps } from './ingest-bench-child.ts';
 import { median } from './measure.ts';
 
@@ -61,7 +61,7 @@ const readJson = (lake: string) =>
 /** Child: sm's landing. */
 const land = (lake: string) =>
   measure(async (conn) => {
-    const r = await landFilesDuckDb(conn, { lakeDir: lake });
+    const r = await landFiles({ connection: conn, adapter: createDuckDbAdapter() }, { lakeDir: lake });
     return { rows: Object.values(r.counts).reduce((a, b) => a + b, 0), deadLetters: r.deadLetters };
   });
 

@@ -4,6 +4,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { Adapter, AdapterSession, Capabilities, Connection, ConnectOptions, TargetConfig } from '@sm/core';
 import { DuckDbConnection } from './duckdb-connection.ts';
 import { DuckDbDialect } from './duckdb-dialect.ts';
+import { duckDbLanding } from './duckdb-landing.ts';
 import { openError } from './open-error.ts';
 
 /**
@@ -68,6 +69,7 @@ export function createDuckDbAdapter(): Adapter {
     type: 'duckdb',
     dialect: new DuckDbDialect(),
     capabilities: duckDbCapabilities,
+    landing: duckDbLanding,
     async connect(target: TargetConfig, options: ConnectOptions): Promise<AdapterSession> {
       const path = resolveDuckDbPath(target, options.projectDir);
       if (path !== ':memory:' && !path.startsWith('md:')) mkdirSync(dirname(path), { recursive: true });

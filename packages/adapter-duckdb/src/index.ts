@@ -2,3 +2,5 @@ export { createDuckDbAdapter, duckDbCapabilities, resolveDuckDbPath } from './du
 export type { DuckDbTargetConfig } from './duckdb-adapter.ts';
 export { DuckDbConnection, DuckDbQueryError } from './duckdb-connection.ts';
 export { DuckDbDialect } from './duckdb-dialect.ts';
+export { duckDbLanding, duckDbLandingOptions } from './duckdb-landing.ts';
+export type { DuckDbLandingOptions } from './duckdb-landing.ts';

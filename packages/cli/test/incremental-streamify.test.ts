@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDuckDbAdapter } from '@sm/adapter-duckdb';
-import { landFilesDuckDb, writeLake } from '@sm/ingest';
+import { landFiles, writeLake } from '@sm/ingest';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '../../core/test/fixture.ts';
 import { sm } from './run-cli.ts';
@@ -39,7 +39,7 @@ async function withDb<T>(dir: string, f: (c: Awaited<ReturnType<Awaited<ReturnTy
   }
 }
 
-const land = (dir: string, lake: string) => withDb(dir, (c) => landFilesDuckDb(c, { lakeDir: lake, topics: ['listen_events'] }));
+const land = (dir: string, lake: string) => withDb(dir, (c) => landFiles({ connection: c, adapter: createDuckDbAdapter() }, { lakeDir: lake, topics: ['listen_events'] }));
 const one = async (dir: string, q: string) => withDb(dir, async (c) => Number(Object.values((await c.execute(q)).rows[0]!)[0]));
 
 describe('Streamify-shaped incremental runs on generated events', () => {

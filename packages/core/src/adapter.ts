@@ -5,6 +5,10 @@
  * or re-decide how a materialization is built).
  */
 
+import type { Landing } from './landing.ts';
+
+export type { Landing, Lander, LandingField, LandingFile, LandingLines, LandingTable } from './landing.ts';
+
 /** A relation as it is addressed in the warehouse. `database` is optional where the warehouse has one implicit catalog. */
 export interface Relation {
   readonly database?: string | undefined;
@@ -140,6 +144,12 @@ export interface Adapter {
   readonly type: string;
   readonly dialect: Dialect;
   readonly capabilities: Capabilities;
+  /**
+   * Optional: landing newline-delimited JSON from this machine's files with the warehouse's own
+   * reader (see {@link Landing}). Absent by default: `@sm/ingest` then writes Kafka batches with
+   * {@link Connection.append} or multi-row inserts, and refuses lake files with a usage error.
+   */
+  readonly landing?: Landing;
   connect(target: TargetConfig, options: ConnectOptions): Promise<AdapterSession>;
 }
 

@@ -1,4 +1,4 @@
-export { TOPICS, TOPIC_FIELDS, LINEAGE_COLUMNS, DEAD_LETTER_TABLE, DEAD_LETTER_COLUMNS, RAW_SCHEMA, rawColumns } from './raw-schema.ts';
+export { TOPICS, TOPIC_FIELDS, LINEAGE_COLUMNS, DEAD_LETTER_TABLE, DEAD_LETTER_COLUMNS, LANDED_FILES_TABLE, RAW_SCHEMA, rawColumns, landingTable } from './raw-schema.ts';
 export type { Topic, FieldMapping } from './raw-schema.ts';
 export { generateEvents } from './generate-events.ts';
 export type { GenerateOptions, RoutedEvent } from './generate-events.ts';
@@ -13,6 +13,10 @@ export { STATE_CODES } from './state-codes.ts';
 export { US_CITIES } from './us-cities.ts';
 export type { City } from './us-cities.ts';
 export { songsCsv, stateCodesCsv, writeSeeds } from './write-seeds.ts';
-export { landFilesDuckDb, LANDED_FILES_TABLE } from './land-files-duckdb.ts';
-export type { LandFilesOptions, LandFilesResult } from './land-files-duckdb.ts';
+export { landFiles } from './land-files.ts';
+export type { LandFilesOptions, LandFilesResult } from './land-files.ts';
+export type { FileReport } from './file-report.ts';
+export type { IngestTarget } from './ingest-target.ts';
+export { walkLake } from './walk-lake.ts';
+export type { LakeFile } from './walk-lake.ts';
 export * from './kafka/index.ts';

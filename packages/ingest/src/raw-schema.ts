@@ -5,7 +5,7 @@
  * from, which is what makes landing idempotent: a replay of the same (topic, file or
  * partition, offset) is recognised and not landed twice.
  */
-import type { ColumnDef } from '@sm/core';
+import type { ColumnDef, LandingTable } from '@sm/core';
 
 export const TOPICS = ['listen_events', 'page_view_events', 'auth_events', 'status_change_events'] as const;
 export type Topic = (typeof TOPICS)[number];
@@ -117,3 +117,25 @@ export const DEAD_LETTER_COLUMNS: readonly ColumnDef[] = [
 
 /** Default schema for raw tables; the project's sources read `raw.<topic>`. */
 export const RAW_SCHEMA = 'raw';
+
+/** Bookkeeping of landed lake files: its rows commit in the same transaction as the file's rows. */
+export const LANDED_FILES_TABLE = '_sm_landed_files';
+export const LANDED_FILES_COLUMNS: readonly ColumnDef[] = [
+  { name: 'file', type: 'varchar' },
+  { name: 'topic', type: 'varchar' },
+  { name: 'size', type: 'bigint' },
+  { name: 'last_modified', type: 'timestamp' },
+  { name: 'lines', type: 'bigint' },
+  { name: 'dead_letters', type: 'bigint' },
+  { name: 'landed_at', type: 'timestamp' },
+];
+
+/** What the adapter's landing capability needs to write a topic's raw table. */
+export function landingTable(schema: string, topic: Topic, loadedAt: Date): LandingTable {
+  return {
+    relation: { schema, identifier: topic },
+    fields: TOPIC_FIELDS[topic],
+    lineage: { topic: '_topic', partition: '_partition', offset: '_offset', file: '_file', loadedAt: '_ingested_at' },
+    loadedAt,
+  };
+}

@@ -1,34 +1,43 @@
 import { isUtf8 } from 'node:buffer';
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import type { LakeFile } from './land-batch-duckdb.ts';
+import type { FileReport } from './file-report.ts';
+import type { LakeFile } from './walk-lake.ts';
 
 /** A lake file as read just before it lands: its lines counted and its bytes checked. */
 export interface ScannedFile extends LakeFile {
-  /** Bytes read, which replaces the size listed (the file is read once more by DuckDB). */
-  readonly size: number;
-  /** Number of lines: pieces between `\n`, the empty piece after a final `\n` not counted. */
+  /** Number of lines: pieces between `\n`, the empty piece after the final `\n` not counted. */
   readonly lines: number;
-  /** Whether every byte is valid UTF-8 (DuckDB's text and JSON readers refuse the file otherwise). */
+  /** Whether every byte is valid UTF-8 (DuckDB's readers refuse the file otherwise). */
   readonly utf8: boolean;
 }
 
 const CHUNK = 1 << 20;
 
 /**
- * Counts the lines of each file and checks its UTF-8, a chunk at a time so memory stays at
- * one chunk whatever the file size. Cheaper than asking DuckDB (which would split the whole
- * text into a list), and it runs on the main thread while DuckDB lands the previous batch.
+ * Counts the lines of each file and checks its UTF-8, a chunk at a time so memory stays at one
+ * chunk whatever the file size; it runs on the main thread while the warehouse lands the previous
+ * batch. A file that looks still being written is reported `deferred` instead: its last line has
+ * no line break yet, or its size or modification time changed since it was listed. A file that
+ * cannot be read is reported `failed`. Either way the other files go on.
  */
-export async function scanLakeFiles(files: readonly LakeFile[]): Promise<ScannedFile[]> {
+export async function scanLakeFiles(files: readonly LakeFile[]): Promise<{ scanned: ScannedFile[]; reports: FileReport[] }> {
   const buf = Buffer.allocUnsafe(CHUNK + 3);
-  const out: ScannedFile[] = [];
-  for (const f of files) out.push(await scanOne(f, buf));
-  return out;
+  const scanned: ScannedFile[] = [];
+  const reports: FileReport[] = [];
+  for (const f of files) {
+    const r = await scanOne(f, buf).catch((e: NodeJS.ErrnoException): FileReport => ({ file: f.rel, kind: 'failed', reason: `cannot read it (${e.code ?? e.message})` }));
+    if ('reason' in r) reports.push(r);
+    else scanned.push(r);
+  }
+  return { scanned, reports };
 }
 
-async function scanOne(f: LakeFile, buf: Buffer): Promise<ScannedFile> {
-  const fh = await open(f.abs, 'r');
+async function scanOne(f: LakeFile, buf: Buffer): Promise<ScannedFile | FileReport> {
+  // Non-blocking, so that a named pipe put in the file's place since the walk cannot hang the load.
+  const fh = await open(f.abs, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
+    if (!(await fh.stat()).isFile()) return { file: f.rel, kind: 'skipped', reason: 'not a regular file (a pipe, socket or device); sm lands only regular files' };
     let newlines = 0;
     let size = 0;
     let last = -1;
@@ -49,7 +58,18 @@ async function scanOne(f: LakeFile, buf: Buffer): Promise<ScannedFile> {
       buf.copyWithin(0, cut, end);
     }
     if (carry && utf8) utf8 = isUtf8(buf.subarray(0, carry));
-    return { ...f, size, lines: newlines + (size > 0 && last !== 10 ? 1 : 0), utf8 };
+    const st = await fh.stat();
+    if (size !== f.size || st.size !== f.size || st.mtimeMs !== f.mtimeMs) {
+      return { file: f.rel, kind: 'deferred', reason: `it changed while being read (${f.size} bytes listed, ${st.size} now), so it is still being written; it lands in a later load` };
+    }
+    if (size > 0 && last !== 10) {
+      return {
+        file: f.rel,
+        kind: 'deferred',
+        reason: 'its last line has no line break yet, so it is probably still being written; it lands in a later load once it ends with a newline (if the file is complete, append one)',
+      };
+    }
+    return { ...f, lines: newlines, utf8 };
   } finally {
     await fh.close();
   }

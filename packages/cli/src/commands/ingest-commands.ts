@@ -68,24 +68,35 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
       .option('--lake <dir>', 'lake directory', 'lake')
       .option('--schema <name>', 'schema of the raw tables', 'raw'),
   ).action(async (flags: TargetFlags & { lake: string; schema: string }) => {
-    const { landFilesDuckDb } = await import('@sm/ingest');
+    const { landFiles } = await import('@sm/ingest');
     const projectDir = resolve(flags.projectDir);
-    const { project, session } = await openTarget({ projectDir, profilesDir: flags.profilesDir, target: flags.target, adapters: builtinAdapters });
+    if (!flags.lake.trim()) throw usageError('--lake names no directory; pass the lake root, e.g. --lake lake');
+    const { project, adapter, session } = await openTarget({ projectDir, profilesDir: flags.profilesDir, target: flags.target, adapters: builtinAdapters });
+    const json = flags.logFormat === 'json';
     try {
-      if (project.target.type !== 'duckdb') {
-        throw usageError(`sm ingest load reads lake files with DuckDB's reader and lands into DuckDB targets; target "${project.target.name}" is ${project.target.type}. Use sm ingest kafka for ${project.target.type}.`);
-      }
       const conn = await session.acquire();
       const t0 = performance.now();
-      const r = await landFilesDuckDb(conn, { lakeDir: resolve(projectDir, flags.lake), schema: flags.schema });
+      const r = await landFiles(
+        { connection: conn, adapter, landingOptions: project.target.landing },
+        { lakeDir: resolve(projectDir, flags.lake), schema: flags.schema, signal: ctx.signal },
+      );
       session.release(conn);
       const total = Object.values(r.counts).reduce((a, b) => a + b, 0);
       const secs = (performance.now() - t0) / 1000;
-      if (flags.logFormat === 'json') ctx.output.out(JSON.stringify({ event: 'ingest_load', counts: r.counts, dead_letters: r.deadLetters, skipped_files: r.skippedFiles, seconds: secs }));
-      else {
-        ctx.output.out(`Landed ${total} rows into ${flags.schema}.* in ${secs.toFixed(2)}s (${r.skippedFiles} files already landed, ${r.deadLetters} lines to ${flags.schema}.dead_letters)`);
-        for (const [topic, n] of Object.entries(r.counts)) ctx.output.out(`  ${topic.padEnd(22)} ${n}`);
+      for (const f of r.reports) {
+        ctx.output.err(json ? JSON.stringify({ event: 'ingest_file', file: f.file, kind: f.kind, reason: f.reason }) : `${f.kind === 'failed' ? 'error' : f.kind === 'skipped' ? 'warning' : 'note'}: ${f.file} ${f.kind === 'deferred' ? 'left for a later load' : f.kind === 'skipped' ? 'not landed' : 'failed'}: ${f.reason}`);
       }
+      const failed = r.reports.filter((f) => f.kind === 'failed').length;
+      if (json) {
+        ctx.output.out(JSON.stringify({ event: 'ingest_load', counts: r.counts, dead_letters: r.deadLetters, skipped_files: r.skippedFiles, reports: r.reports.length, failed, interrupted: r.interrupted, seconds: secs }));
+      } else {
+        const head = r.interrupted ? 'Interrupted: the batch being written was rolled back; landed before that:' : 'Landed';
+        ctx.output.out(`${head} ${total} rows into ${flags.schema}.* in ${secs.toFixed(2)}s (${r.skippedFiles} files already landed, ${r.deadLetters} lines to ${flags.schema}.dead_letters)`);
+        for (const [topic, n] of Object.entries(r.counts)) ctx.output.out(`  ${topic.padEnd(22)} ${n}`);
+        if (r.reports.length) ctx.output.out(`${r.reports.length} file(s) or folder(s) not landed this time, listed above${failed ? `; ${failed} failed` : ''}`);
+      }
+      // A file that could not be landed is a failure (exit 1) once the others have landed; deferred and skipped ones are not.
+      if (failed && !r.interrupted) ctx.exitCode = 1;
     } finally {
       await session.close();
     }
@@ -102,18 +113,23 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
       .option('--schema <name>', 'schema of the raw tables', 'raw')
       .option('--once', 'drain the lag present at start, then exit (what an Airflow task runs)')
       .option('--batch-size <n>', 'records per batch and transaction', '20000')
-      .option('--batch-ms <ms>', 'land a non-empty batch at least this often', '1000'),
-  ).action(async (flags: TargetFlags & { brokers: string; group: string; topics: string; topicPrefix: string; schema: string; once?: boolean; batchSize: string; batchMs: string }) => {
-    const { ingestKafka, TOPICS } = await import('@sm/ingest');
+      .option('--batch-ms <ms>', 'land a non-empty batch at least this often', '1000')
+      .option('--retry-for <seconds>', 'how long Kafka may stay unreachable (at start or mid-stream) before giving up with exit 1', '120'),
+  ).action(async (flags: TargetFlags & { brokers: string; group: string; topics: string; topicPrefix: string; schema: string; once?: boolean; batchSize: string; batchMs: string; retryFor: string }) => {
+    const { ingestKafka, TOPICS, KafkaUnavailableError } = await import('@sm/ingest');
     const topics = flags.topics.split(',').map((t) => t.trim()).filter(Boolean);
     const unknown = topics.filter((t) => !(TOPICS as readonly string[]).includes(t));
     if (unknown.length) throw usageError(`Unknown topic ${unknown.join(', ')}; the raw tables are ${TOPICS.join(', ')}`);
     const projectDir = resolve(flags.projectDir);
-    const { session } = await openTarget({ projectDir, profilesDir: flags.profilesDir, target: flags.target, adapters: builtinAdapters });
+    const retryForMs = parsePositive(flags.retryFor, '--retry-for') * 1000;
+    const { project, adapter, session } = await openTarget({ projectDir, profilesDir: flags.profilesDir, target: flags.target, adapters: builtinAdapters });
     const json = flags.logFormat === 'json';
     try {
       const conn = await session.acquire();
       const r = await ingestKafka({
+        adapter,
+        landingOptions: project.target.landing,
+        retryForMs,
         brokers: flags.brokers.split(',').map((b) => b.trim()).filter(Boolean),
         groupId: flags.group,
         topics: topics as never,
@@ -127,8 +143,15 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
         onProgress: (p) =>
           ctx.output.out(json ? JSON.stringify({ event: 'ingest_progress', ...p }) : `landed ${p.rows} rows (${p.deadLetters} dead letters, ${p.replayed} replayed), lag ${p.lag}, ${Math.round(p.recordsPerSecond)} records/s`),
         onWarning: (m) => ctx.output.err(json ? JSON.stringify({ event: 'ingest_warning', message: m }) : `warning: ${m}`),
+      }).catch((e: unknown) => {
+        // Kafka away longer than the retry window: a failed run (exit 1) with its one-line cause, not a crash.
+        if (!(e instanceof KafkaUnavailableError)) throw e;
+        ctx.output.err(json ? JSON.stringify({ event: 'ingest_error', code: e.code, message: e.message }) : `error: ${e.message}`);
+        ctx.exitCode = 1;
+        return undefined;
       });
       session.release(conn);
+      if (!r) return;
       ctx.output.out(json ? JSON.stringify({ event: 'ingest_finished', ...r }) : `Done: ${r.rows} rows, ${r.deadLetters} dead letters, ${r.replayed} replayed, stopped by ${r.stoppedBy}`);
     } finally {
       await session.close();

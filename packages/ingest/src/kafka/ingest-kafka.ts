@@ -1,13 +1,16 @@
 import { Consumer } from '@platformatic/kafka';
 import type { MessagesStream } from '@platformatic/kafka';
-import type { Connection } from '@sm/core';
+import type { Adapter, Connection, Lander } from '@sm/core';
+import type { IngestTarget } from '../ingest-target.ts';
+import { ingestUsageError } from '../ingest-target.ts';
 import { RAW_SCHEMA, TOPICS } from '../raw-schema.ts';
 import type { Topic } from '../raw-schema.ts';
 import { flatten, drained, key, refreshWarehouse, result, seedOffsets } from './ingest-state.ts';
 import type { IngestState } from './ingest-state.ts';
-import { checkIdentifier, ensureKafkaTables } from './kafka-tables.ts';
+import { ensureKafkaTables } from './kafka-tables.ts';
+import { KafkaUnavailableError } from './kafka-unavailable-error.ts';
 import { pumpBatches } from './pump-batches.ts';
-import { openJsonStage } from './json-stage.ts';
+import { RecordChecker } from './record-checker.ts';
 
 export interface IngestKafkaOptions {
   /** Bootstrap brokers, `host:port`. */
@@ -20,6 +23,10 @@ export interface IngestKafkaOptions {
   readonly topicPrefix?: string;
   /** Where rows land; used by one batch at a time. */
   readonly connection: Connection;
+  /** The adapter of `connection`: its dialect quotes identifiers, and its landing capability (when it has one) writes the rows. */
+  readonly adapter: Pick<Adapter, 'type' | 'dialect' | 'landing'>;
+  /** The target's `landing:` options from profiles.yml, checked by the adapter's landing capability. Default: none. */
+  readonly landingOptions?: unknown;
   /** Schema of the raw tables. Default `raw`. */
   readonly schema?: string;
   /** Drain the lag measured at start, then return (what an Airflow task runs). Default false: run until `signal` aborts. */
@@ -38,7 +45,11 @@ export interface IngestKafkaOptions {
   readonly onWarning?: (message: string) => void;
   /** Group session timeout in ms: how soon a crashed member's partitions move to the others. Default 10,000. */
   readonly sessionTimeoutMs?: number;
-  /** Give up when Kafka stays unreachable this long, in ms. Default 120,000. */
+  /**
+   * How long Kafka may stay unreachable, in ms, at start or mid-stream, before the call gives up
+   * with a {@link KafkaUnavailableError}; meanwhile it reconnects every second or so. Default
+   * 120,000 (the CLI's `--retry-for 120`).
+   */
   readonly retryForMs?: number;
   /** Kafka client id. Default `sm-ingest`. */
   readonly clientId?: string;
@@ -63,7 +74,18 @@ export interface IngestResult extends IngestProgress {
   readonly stoppedBy: 'drained' | 'aborted';
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.());
+/** A pause that keeps the process alive (it is all that runs while Kafka is away) and ends early on abort. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
 
 /**
  * Lands Kafka topics into raw tables, at least once and idempotently: each batch's rows, dead
@@ -74,46 +96,64 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.
 export async function ingestKafka(opts: IngestKafkaOptions): Promise<IngestResult> {
   const topics = opts.topics ?? TOPICS;
   for (const t of topics) {
-    if (!(TOPICS as readonly string[]).includes(t)) throw new Error(`Unknown topic "${t}": Kafka landing knows ${TOPICS.join(', ')}.`);
+    if (!(TOPICS as readonly string[]).includes(t)) throw ingestUsageError(`Unknown topic "${t}": Kafka landing knows ${TOPICS.join(', ')}.`);
   }
-  if (!opts.brokers.length) throw new Error('No Kafka brokers given: pass at least one host:port.');
-  if (!opts.groupId) throw new Error('No consumer group given: pass a group id.');
-  const schema = opts.schema ?? RAW_SCHEMA;
-  checkIdentifier('schema', schema);
-  const tables = await ensureKafkaTables(opts.connection, schema, topics);
-  const stage = await openJsonStage(opts.connection);
-  const s: IngestState = {
-    opts,
-    topics,
-    tableOf: new Map(topics.map((t) => [`${opts.topicPrefix ?? ''}${t}`, t])),
-    schema,
-    tables,
-    stage,
-    startedAt: Date.now(),
-    targets: undefined,
-    kafkaBase: new Map(),
-    warehouse: new Map(),
-    highWatermarks: new Map(),
-    stats: { rows: 0, deadLetters: 0, replayed: 0, batches: 0 },
-    db: Promise.resolve(),
-    healthyAt: Date.now(),
-  };
+  if (!opts.brokers.length) throw ingestUsageError('No Kafka brokers given: pass at least one host:port.');
+  if (!opts.groupId) throw ingestUsageError('No consumer group given: pass a group id.');
   const retryForMs = opts.retryForMs ?? 120_000;
+  if (!(retryForMs >= 0)) throw ingestUsageError(`retryForMs must be 0 or more, not ${retryForMs}`);
+  const schema = opts.schema ?? RAW_SCHEMA;
+  const target: IngestTarget = { connection: opts.connection, adapter: opts.adapter, landingOptions: opts.landingOptions };
+  const landingOptions = opts.adapter.landing?.options(opts.landingOptions);
+  const tables = await ensureKafkaTables(target, schema, topics);
+  let lander: Lander | undefined;
+  const checker = new RecordChecker();
   try {
-    for (;;) {
+    lander = landingOptions ? await opts.adapter.landing!.open(opts.connection, landingOptions) : undefined;
+    const s: IngestState = {
+      opts,
+      topics,
+      tableOf: new Map(topics.map((t) => [`${opts.topicPrefix ?? ''}${t}`, t])),
+      schema,
+      target,
+      tables,
+      lander,
+      checker,
+      startedAt: Date.now(),
+      targets: undefined,
+      kafkaBase: new Map(),
+      warehouse: new Map(),
+      highWatermarks: new Map(),
+      stats: { rows: 0, deadLetters: 0, replayed: 0, batches: 0 },
+      db: Promise.resolve(),
+      healthyAt: Date.now(),
+    };
+    for (let attempt = 0; ; attempt++) {
       if (opts.signal?.aborted) return result(s, 'aborted');
       try {
         return result(s, await runConsumer(s));
       } catch (e) {
         // Warehouse failures and usage errors are not Kafka's to retry: the caller decides.
-        if (!isRetriableKafkaError(e) || Date.now() - s.healthyAt > retryForMs) throw e;
-        opts.onWarning?.(`Kafka: ${(e as Error).message}; reconnecting`);
-        await sleep(1000);
+        if (!isRetriableKafkaError(e)) throw e;
+        const down = Date.now() - s.healthyAt;
+        if (down >= retryForMs) throw new KafkaUnavailableError(opts.brokers, down, e);
+        opts.onWarning?.(`Kafka: ${describeKafkaError(e)}; reconnecting (giving up after ${Math.round(retryForMs / 1000)} s without Kafka)`);
+        // 0.5, 1, 2, then 4 s between attempts, never past the end of the window.
+        await pause(Math.min(500 * 2 ** Math.min(attempt, 3), retryForMs - down), opts.signal);
       }
     }
   } finally {
-    await stage?.close();
+    await lander?.close().catch(() => undefined);
+    await checker.close();
   }
+}
+
+/** The client's error, with the causes it wraps (a MultipleErrors names none itself). */
+export function describeKafkaError(e: unknown): string {
+  const err = e as Error & { errors?: unknown[]; cause?: unknown };
+  const inner = (err.errors ?? []).map((x) => (x as Error)?.message).filter(Boolean);
+  const first = [...new Set(inner)].slice(0, 2).join('; ');
+  return first ? `${err.message} (${first})` : String(err?.message ?? e);
 }
 
 function isRetriableKafkaError(e: unknown): boolean {

@@ -1,8 +1,10 @@
 import type { Topic } from '../raw-schema.ts';
 import type { IngestKafkaOptions, IngestProgress, IngestResult } from './ingest-kafka.ts';
-import { OFFSETS_TABLE, readWarehouseOffsets } from './kafka-tables.ts';
-import type { KafkaTables } from './kafka-tables.ts';
-import type { JsonStage } from './json-stage.ts';
+import type { Lander } from '@sm/core';
+import type { IngestTarget } from '../ingest-target.ts';
+import type { EnsuredTables } from '../raw-tables.ts';
+import { offsetsSql, readWarehouseOffsets } from './kafka-tables.ts';
+import type { RecordChecker } from './record-checker.ts';
 
 /** What one `ingestKafka` call knows, shared by its successive consumers (one per reconnect). */
 export interface IngestState {
@@ -11,9 +13,12 @@ export interface IngestState {
   /** Kafka topic -> raw table. */
   readonly tableOf: ReadonlyMap<string, Topic>;
   readonly schema: string;
-  readonly tables: KafkaTables;
-  /** Where batches are staged as JSON files for DuckDB to read; undefined on a warehouse that cannot. */
-  readonly stage: JsonStage | undefined;
+  readonly target: IngestTarget;
+  readonly tables: EnsuredTables;
+  /** The adapter's landing capability on the connection; undefined on a warehouse without one (rows then go through append or inserts). */
+  readonly lander: Lander | undefined;
+  /** Checks records off the main thread. */
+  readonly checker: RecordChecker;
   readonly startedAt: number;
   /** High watermarks at the start of the call: what `once` must reach. */
   targets: Map<string, bigint> | undefined;
@@ -71,7 +76,7 @@ export function drained(s: IngestState): boolean {
 }
 
 export async function refreshWarehouse(s: IngestState): Promise<void> {
-  s.warehouse = await withDb(s, () => readWarehouseOffsets(s.opts.connection, s.schema, s.opts.groupId));
+  s.warehouse = await withDb(s, () => readWarehouseOffsets(s.target, s.schema, s.opts.groupId));
 }
 
 /** Offsets rows for every partition up front, so landing always compare-and-sets an existing row. */
@@ -85,9 +90,10 @@ export async function seedOffsets(s: IngestState, partitions: readonly string[])
     binds.push(s.opts.groupId, k.slice(0, i), Number(k.slice(i + 1)), at);
   }
   const tuple = '(cast(? as varchar), cast(? as varchar), cast(? as integer), 0, cast(? as timestamp))';
+  const { table, c } = offsetsSql(s.target, s.schema);
   await withDb(s, () =>
-    s.opts.connection.execute(
-      `insert into ${s.schema}.${OFFSETS_TABLE} (group_id, topic, partition_id, next_offset, updated_at) values ${missing.map(() => tuple).join(', ')}`,
+    s.target.connection.execute(
+      `insert into ${table} (${['group_id', 'topic', 'partition_id', 'next_offset', 'updated_at'].map(c).join(', ')}) values ${missing.map(() => tuple).join(', ')}`,
       binds,
     ),
   );

@@ -1,42 +1,20 @@
-import type { Connection } from '@sm/core';
-import { DEAD_LETTER_COLUMNS, DEAD_LETTER_TABLE, rawColumns } from '../raw-schema.ts';
-import type { Topic } from '../raw-schema.ts';
-import { bulkInsert } from './bulk-insert.ts';
-import { OFFSETS_TABLE, readWarehouseOffsets } from './kafka-tables.ts';
-import type { KafkaTables } from './kafka-tables.ts';
-import { checkRecord, mapRecord } from './map-record.ts';
-import type { MappedRow, RejectedRecord } from './map-record.ts';
-import { StagedLines, insertStaged, stageableValue, valuesAsJson } from './json-stage.ts';
-import type { JsonStage } from './json-stage.ts';
-
-/** One consumed record, as landing needs it. */
-export interface KafkaRecordIn {
-  /** The Kafka topic, kept in `_topic` and in the offsets. */
-  readonly topic: string;
-  /** The raw table (Eventsim topic) the record lands in. */
-  readonly table: Topic;
-  readonly partition: number;
-  readonly offset: bigint;
-  readonly value: Buffer | null | undefined;
-  /**
-   * `checkRecord(table, value)` when the caller has run it already (the consumer checks records
-   * as they arrive): the rejection, or null for a record that maps.
-   */
-  readonly checked?: RejectedRecord | null;
-}
+import type { Lander } from '@sm/core';
+import { bulkInsert } from '../bulk-insert.ts';
+import type { IngestTarget } from '../ingest-target.ts';
+import { transaction } from '../ingest-target.ts';
+import { DEAD_LETTER_COLUMNS, DEAD_LETTER_TABLE, TOPICS, landingTable, rawColumns } from '../raw-schema.ts';
+import type { EnsuredTables } from '../raw-tables.ts';
+import type { ChunkOut } from './check-chunk.ts';
+import { offsetsSql, readWarehouseOffsets } from './kafka-tables.ts';
+import { mapRecord } from './map-record.ts';
+import type { CheckedBatch } from './record-batch.ts';
 
 export interface LandBatchOptions {
   readonly schema: string;
   readonly groupId: string;
-  readonly tables: KafkaTables;
-  /** In offset order per partition, as Kafka delivers them. */
-  readonly records: readonly KafkaRecordIn[];
-  /**
-   * Rows go through newline-delimited JSON files that DuckDB reads (see `openJsonStage`) rather
-   * than the appender or binds. A batch DuckDB's reader refuses (a duplicate key, a lone
-   * surrogate) is landed again without the stage, in a fresh transaction.
-   */
-  readonly stage?: JsonStage;
+  readonly tables: EnsuredTables;
+  /** Checked records, in offset order per partition as Kafka delivers them. */
+  readonly batch: CheckedBatch;
 }
 
 export interface LandBatchResult {
@@ -47,11 +25,11 @@ export interface LandBatchResult {
   readonly replayed: number;
   /** `topic:partition` -> next offset now recorded in the warehouse, for partitions this batch moved. */
   readonly nextOffsets: ReadonlyMap<string, bigint>;
-  /** How the rows were written: through the JSON stage, or the appender / binds. */
-  readonly via: 'stage' | 'append';
+  /** How the rows were written: the lander's staged lines, or rows through the appender / inserts. */
+  readonly via: 'stage' | 'rows';
 }
 
-/** DuckDB's JSON reader refused a staged file; the batch is landed again without the stage. */
+/** The warehouse's reader refused the staged lines; the batch is landed again as rows. */
 class StageRefused extends Error {}
 
 /** Another consumer of the group moved a partition's warehouse offset during this batch; retry it. */
@@ -69,90 +47,93 @@ export class OffsetConflictError extends Error {
  * after a crash (rows committed, Kafka commit lost) lands nothing twice. The offsets update is a
  * compare-and-set on the value read in the same transaction, so two consumers that both think
  * they own a partition (during a rebalance) cannot both land it: the second fails with
- * {@link OffsetConflictError} and nothing of its batch is kept.
+ * {@link OffsetConflictError} and nothing of its batch is kept. With a `lander`, rows go as the
+ * staged lines the checker wrote; a batch its reader refuses (a duplicate key, a lone surrogate)
+ * is landed again as rows parsed here, in a fresh transaction.
  */
-export async function landKafkaBatch(conn: Connection, opts: LandBatchOptions): Promise<LandBatchResult> {
-  if (opts.stage) {
+export async function landKafkaBatch(t: IngestTarget, lander: Lander | undefined, opts: LandBatchOptions): Promise<LandBatchResult> {
+  if (lander && opts.batch.chunks.every((c) => !c.rows)) {
     try {
-      return await landOnce(conn, opts, opts.stage);
+      return await landOnce(t, opts, lander);
     } catch (e) {
       if (!(e instanceof StageRefused)) throw e;
     }
   }
-  return await landOnce(conn, opts, undefined);
+  return await landOnce(t, opts, undefined);
 }
 
-async function landOnce(conn: Connection, opts: LandBatchOptions, stage: JsonStage | undefined): Promise<LandBatchResult> {
-  const { schema, groupId, tables, records } = opts;
-  const ingestedAt = new Date();
-  await conn.execute('begin transaction');
+async function landOnce(t: IngestTarget, opts: LandBatchOptions, lander: Lander | undefined): Promise<LandBatchResult> {
+  const { schema, groupId, tables, batch } = opts;
+  const loadedAt = new Date();
+  const tx = transaction(t);
+  await tx.begin();
   try {
-    const current = await readWarehouseOffsets(conn, schema, groupId);
-    const rowsByTable = new Map<Topic, unknown[][]>();
-    const staged = new Map<Topic, StagedLines>();
-    const dead: unknown[][] = [];
+    const current = await readWarehouseOffsets(t, schema, groupId);
     const next = new Map<string, bigint>();
+    const keep = batch.chunks.map(() => new Uint8Array(0));
     let replayed = 0;
-    // Records come in runs of one partition: look its offsets up once per run.
-    let runTopic = '';
-    let runPartition = -1;
-    let runKey = '';
-    let landed: bigint | undefined;
-    let runNext = -1n;
-    for (const r of records) {
-      if (r.topic !== runTopic || r.partition !== runPartition) {
-        if (runNext >= 0n) next.set(runKey, runNext);
-        runTopic = r.topic;
-        runPartition = r.partition;
-        runKey = `${r.topic}:${r.partition}`;
-        landed = current.get(runKey);
-        runNext = next.get(runKey) ?? -1n;
-      }
-      if (landed !== undefined && r.offset < landed) {
-        replayed++;
-        continue;
-      }
-      if (r.offset + 1n > runNext) runNext = r.offset + 1n;
-      if (stage) {
-        const rejected = r.checked !== undefined ? r.checked : (checkRecord(r.table, r.value) ?? null);
-        if (rejected) {
-          dead.push([r.topic, r.partition, r.offset, null, rejected.raw, rejected.reason, ingestedAt]);
+    batch.chunks.forEach((c, ci) => {
+      const k = (keep[ci] = new Uint8Array(c.input.count));
+      // Records come in runs of one partition: look its offsets up once per run.
+      let runTopic = -1;
+      let runPartition = -1;
+      let runKey = '';
+      let landed: bigint | undefined;
+      let runNext = -1n;
+      const { topics, partitions, offsets, kafkaTopics } = c.input;
+      for (let i = 0; i < c.input.count; i++) {
+        if (topics[i] !== runTopic || partitions[i] !== runPartition) {
+          if (runNext >= 0n) next.set(runKey, runNext);
+          runTopic = topics[i]!;
+          runPartition = partitions[i]!;
+          runKey = `${kafkaTopics[runTopic]}:${runPartition}`;
+          landed = current.get(runKey);
+          runNext = next.get(runKey) ?? -1n;
+        }
+        const o = offsets[i]!;
+        if (landed !== undefined && o < landed) {
+          replayed++;
           continue;
         }
-        let lines = staged.get(r.table);
-        if (!lines) staged.set(r.table, (lines = new StagedLines()));
-        lines.add(r.topic, r.partition, r.offset, stageableValue(r.value!) ?? valuesAsJson(r.table, (mapRecord(r.table, r.value) as MappedRow).values));
-        continue;
+        k[i] = 1;
+        if (o + 1n > runNext) runNext = o + 1n;
       }
-      const m = mapRecord(r.table, r.value);
-      if (!m.ok) {
-        dead.push([r.topic, r.partition, r.offset, null, m.raw, m.reason, ingestedAt]);
-      } else {
-        let rows = rowsByTable.get(r.table);
-        if (!rows) rowsByTable.set(r.table, (rows = []));
-        m.values.push(r.topic, r.partition, r.offset, null, ingestedAt);
-        rows.push(m.values);
+      if (runNext >= 0n) next.set(runKey, runNext);
+    });
+
+    const dead: unknown[][] = [];
+    batch.chunks.forEach((c, ci) => {
+      for (const r of c.rejected) {
+        if (!keep[ci]![r.i]) continue;
+        const { kafkaTopics, topics, partitions, offsets } = c.input;
+        dead.push([kafkaTopics[topics[r.i]!], partitions[r.i], offsets[r.i], null, r.raw, r.reason, loadedAt]);
       }
-    }
-    if (runNext >= 0n) next.set(runKey, runNext);
+    });
+
     let rows = 0;
-    for (const [table, lines] of staged) {
-      try {
-        rows += await insertStaged(conn, stage!, schema, table, lines, ingestedAt);
-      } catch (e) {
-        throw new StageRefused((e as Error).message, { cause: e });
+    if (lander) {
+      for (let table = 0; table < TOPICS.length; table++) {
+        const slices = keptLines(batch.chunks, keep, table);
+        if (!slices.length) continue;
+        try {
+          rows += await lander.insertRecords(landingTable(schema, TOPICS[table]!, loadedAt), slices);
+        } catch (e) {
+          throw new StageRefused((e as Error).message, { cause: e });
+        }
+      }
+    } else {
+      const byTable = rowsOf(batch.chunks, keep, loadedAt);
+      for (const [table, tableRows] of byTable) {
+        rows += await bulkInsert(t, { schema, identifier: table }, rawColumns(table), tableRows, tables.inOrder.get(table));
       }
     }
-    for (const [table, tableRows] of rowsByTable) {
-      rows += await bulkInsert(conn, { schema, identifier: table }, rawColumns(table), tableRows, tables.inOrder.get(table));
-    }
-    await bulkInsert(conn, { schema, identifier: DEAD_LETTER_TABLE }, DEAD_LETTER_COLUMNS, dead, tables.inOrder.get(DEAD_LETTER_TABLE));
-    await writeOffsets(conn, schema, groupId, current, next, ingestedAt);
-    await conn.execute('commit');
-    return { rows, deadLetters: dead.length, replayed, nextOffsets: next, via: stage ? 'stage' : 'append' };
+    await bulkInsert(t, { schema, identifier: DEAD_LETTER_TABLE }, DEAD_LETTER_COLUMNS, dead, tables.inOrder.get(DEAD_LETTER_TABLE));
+    await writeOffsets(t, schema, groupId, current, next, loadedAt);
+    await tx.commit();
+    return { rows, deadLetters: dead.length, replayed, nextOffsets: next, via: lander ? 'stage' : 'rows' };
   } catch (e) {
     try {
-      await conn.execute('rollback');
+      await tx.rollback();
     } catch {
       // The transaction may already be aborted (DuckDB does so on a write conflict); the original error matters.
     }
@@ -160,15 +141,62 @@ async function landOnce(conn: Connection, opts: LandBatchOptions, stage: JsonSta
   }
 }
 
+/** The staged lines of one table whose records are kept, as runs of consecutive lines (no copying). */
+function keptLines(chunks: readonly ChunkOut[], keep: readonly Uint8Array[], table: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  chunks.forEach((c, ci) => {
+    const k = keep[ci]!;
+    for (const s of c.staged) {
+      if (s.table !== table) continue;
+      let runStart = -1;
+      for (let l = 0; l < s.recs.length; l++) {
+        const start = l ? s.ends[l - 1]! : 0;
+        if (k[s.recs[l]!]) {
+          if (runStart < 0) runStart = start;
+        } else if (runStart >= 0) {
+          out.push(s.bytes.subarray(runStart, start));
+          runStart = -1;
+        }
+      }
+      if (runStart >= 0) out.push(s.bytes.subarray(runStart, s.ends[s.recs.length - 1]!));
+    }
+  });
+  return out;
+}
+
+/** Rows with their lineage per raw table: the checker's values, or values parsed here when the checker staged lines. */
+function rowsOf(chunks: readonly ChunkOut[], keep: readonly Uint8Array[], loadedAt: Date): Map<(typeof TOPICS)[number], unknown[][]> {
+  const out = new Map<(typeof TOPICS)[number], unknown[][]>();
+  chunks.forEach((c, ci) => {
+    const k = keep[ci]!;
+    const rejected = new Set(c.rejected.map((r) => r.i));
+    const { kafkaTopics, topics, partitions, offsets, tables, starts, ends, values } = c.input;
+    for (let i = 0; i < c.input.count; i++) {
+      if (!k[i] || rejected.has(i)) continue;
+      const table = TOPICS[tables[i]!]!;
+      let v = c.rows?.[i] ?? null;
+      if (!v) {
+        const m = mapRecord(table, starts[i]! < 0 ? null : Buffer.from(values.buffer, values.byteOffset + starts[i]!, ends[i]! - starts[i]!));
+        if (!m.ok) continue;
+        v = m.values;
+      }
+      let list = out.get(table);
+      if (!list) out.set(table, (list = []));
+      list.push([...v, kafkaTopics[topics[i]!], partitions[i], offsets[i], null, loadedAt]);
+    }
+  });
+  return out;
+}
+
 async function writeOffsets(
-  conn: Connection,
+  t: IngestTarget,
   schema: string,
   groupId: string,
   current: ReadonlyMap<string, bigint>,
   next: ReadonlyMap<string, bigint>,
   at: Date,
 ): Promise<void> {
-  const table = `${schema}.${OFFSETS_TABLE}`;
+  const { table, c } = offsetsSql(t, schema);
   const updates: unknown[] = [];
   const inserts: unknown[] = [];
   let nUpdates = 0;
@@ -192,10 +220,10 @@ async function writeOffsets(
       { length: nUpdates },
       () => '(cast(? as varchar), cast(? as varchar), cast(? as integer), cast(? as bigint), cast(? as bigint), cast(? as timestamp))',
     );
-    const res = await conn.execute(
-      `update ${table} set next_offset = v.next_offset, updated_at = v.updated_at ` +
+    const res = await t.connection.execute(
+      `update ${table} set ${c('next_offset')} = v.next_offset, ${c('updated_at')} = v.updated_at ` +
         `from (values ${tuples.join(', ')}) as v(group_id, topic, partition_id, expected, next_offset, updated_at) ` +
-        `where ${table}.group_id = v.group_id and ${table}.topic = v.topic and ${table}.partition_id = v.partition_id and ${table}.next_offset = v.expected`,
+        `where ${table}.${c('group_id')} = v.group_id and ${table}.${c('topic')} = v.topic and ${table}.${c('partition_id')} = v.partition_id and ${table}.${c('next_offset')} = v.expected`,
       updates,
     );
     if (res.rowsAffected !== undefined && res.rowsAffected < nUpdates) {
@@ -204,8 +232,8 @@ async function writeOffsets(
   }
   if (nInserts) {
     const tuple = '(cast(? as varchar), cast(? as varchar), cast(? as integer), cast(? as bigint), cast(? as timestamp))';
-    await conn.execute(
-      `insert into ${table} (group_id, topic, partition_id, next_offset, updated_at) values ${Array.from({ length: nInserts }, () => tuple).join(', ')}`,
+    await t.connection.execute(
+      `insert into ${table} (${['group_id', 'topic', 'partition_id', 'next_offset', 'updated_at'].map(c).join(', ')}) values ${Array.from({ length: nInserts }, () => tuple).join(', ')}`,
       inserts,
     );
   }

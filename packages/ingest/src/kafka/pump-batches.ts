@@ -3,8 +3,7 @@ import type { IngestResult } from './ingest-kafka.ts';
 import { drained, flatten, key, position, progress, refreshWarehouse, withDb } from './ingest-state.ts';
 import type { IngestState } from './ingest-state.ts';
 import { landKafkaBatch } from './land-kafka-batch.ts';
-import { checkRecord } from './map-record.ts';
-import type { KafkaRecordIn } from './land-kafka-batch.ts';
+import { RecordBatch } from './record-batch.ts';
 
 /**
  * Feeds one consumer's records into batches and lands them, until `once` has drained, the
@@ -20,8 +19,10 @@ export function pumpBatches(
   batchMs: number,
 ): Promise<IngestResult['stoppedBy']> {
   const { opts } = s;
+  const mode = s.lander ? 'stage' : 'rows';
+  const newBatch = () => new RecordBatch((c) => s.checker.check(c), mode);
   return new Promise((resolve, reject) => {
-    let buffer: KafkaRecordIn[] = [];
+    let buffer = newBatch();
     let epochs = new Map<string, number>();
     // `topic:partition` -> offset after the last buffered record, kept as records arrive.
     let reached = new Map<string, bigint>();
@@ -54,13 +55,15 @@ export function pumpBatches(
     const land = async () => {
       const records = buffer;
       const leaderEpochs = epochs;
-      buffer = [];
+      buffer = newBatch();
       epochs = new Map();
       reached = new Map();
+      // Checked on the worker while it filled; this waits only for its last chunk.
+      const batch = await records.seal();
       let res: Awaited<ReturnType<typeof landKafkaBatch>> | undefined;
       for (let attempt = 0; !res; attempt++) {
         try {
-          res = await withDb(s, () => landKafkaBatch(opts.connection, { schema: s.schema, groupId: opts.groupId, tables: s.tables, records, stage: s.stage }));
+          res = await withDb(s, () => landKafkaBatch(s.target, s.lander, { schema: s.schema, groupId: opts.groupId, tables: s.tables, batch }));
         } catch (e) {
           // A write-write conflict with another member only means we lost a race for a partition; the next attempt dedupes against the winner.
           const conflict = (e as { code?: string }).code === 'SM_KAFKA_OFFSET_CONFLICT' || /conflict/i.test((e as Error).message);
@@ -91,7 +94,7 @@ export function pumpBatches(
 
     const flush = () => {
       if (flushing || finished) return;
-      if (buffer.length === 0) {
+      if (buffer.size === 0) {
         if (opts.once) {
           // Idle: the other members may have drained the rest.
           flushing = refreshWarehouse(s);
@@ -112,7 +115,7 @@ export function pumpBatches(
           if (finished) return;
           if (opts.once && drained(s)) return finish(undefined, 'drained');
           if (stream.isPaused()) stream.resume();
-          if (buffer.length >= batchSize || (opts.once && buffer.length && bufferedReachesTargets())) flush();
+          if (buffer.size >= batchSize || (opts.once && buffer.size && bufferedReachesTargets())) flush();
         },
         (e) => {
           flushing = undefined;
@@ -131,12 +134,11 @@ export function pumpBatches(
         runPartition = m.partition;
         k = key(m.topic, m.partition);
       }
-      const table = s.tableOf.get(m.topic)!;
-      // With a stage, checked now (while the warehouse writes the previous batch) rather than inside the next transaction.
-      buffer.push({ topic: m.topic, table, partition: m.partition, offset: m.offset, value: m.value, checked: s.stage ? (checkRecord(table, m.value) ?? null) : undefined });
+      // Checked on the worker as chunks fill, while the warehouse writes the previous batch.
+      buffer.add(m.topic, s.tableOf.get(m.topic)!, m.partition, m.offset, m.value);
       epochs.set(k, m.leaderEpoch);
       reached.set(k, m.offset + 1n);
-      if (buffer.length >= batchSize) {
+      if (buffer.size >= batchSize) {
         // Memory stays bounded: at most the batch being written and one full batch waiting.
         if (flushing) stream.pause();
         else flush();

@@ -14,6 +14,7 @@ const res = await ingestKafka({
   groupId: o.groupId,
   topicPrefix: o.topicPrefix,
   connection: t.conn,
+  adapter: t.adapter,
   once: o.once,
   batchSize: o.batchSize,
   batchMs: o.batchMs,

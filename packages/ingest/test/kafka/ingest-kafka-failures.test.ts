@@ -89,7 +89,7 @@ describe('ingestKafka under failure', () => {
       const landed = Object.values((await landedCounts(t)).perTopic).reduce((a, b) => a + b);
       // What the process reported as landed is exactly what is in the warehouse.
       expect(landed).toBe(done.rows);
-      const res = await ingestKafka({ brokers: [broker.current.bootstrap], groupId: 'g-term', topicPrefix: prefix, connection: t.conn, once: true });
+      const res = await ingestKafka({ brokers: [broker.current.bootstrap], groupId: 'g-term', topicPrefix: prefix, connection: t.conn, adapter: t.adapter, once: true });
       expect(res.rows).toBe(sample.events.length - done.rows);
       expect((await landedCounts(t)).perTopic).toEqual(sample.perTopic);
     } finally {
@@ -115,6 +115,7 @@ describe('ingestKafka under failure', () => {
         groupId: 'g-restart',
         topicPrefix: prefix,
         connection: ingestConn,
+        adapter: t.adapter,
         signal: ac.signal,
         batchSize: 100,
         batchMs: 50,

@@ -20,7 +20,7 @@ describe('ingestKafka against a real broker', () => {
     await produceEvents({ brokers: brokers(), events: sample.events, topicPrefix: prefix, partitions: 3 });
     const t = await openDuckDbTarget();
     try {
-      const first = await ingestKafka({ brokers: brokers(), groupId: 'g-once', topicPrefix: prefix, connection: t.conn, once: true, batchSize: 500 });
+      const first = await ingestKafka({ brokers: brokers(), groupId: 'g-once', topicPrefix: prefix, connection: t.conn, adapter: t.adapter, once: true, batchSize: 500 });
       expect(first.stoppedBy).toBe('drained');
       expect(first.rows).toBe(sample.events.length);
       expect(first.lag).toBe(0);
@@ -31,7 +31,7 @@ describe('ingestKafka against a real broker', () => {
       expect(await t.count(`select count(distinct (_topic, _partition)) from raw.page_view_events`)).toBe(3);
       expect(await t.count(`select count(*) from raw.listen_events where _topic <> 'once.listen_events' or _file is not null or _ingested_at is null`)).toBe(0);
 
-      const second = await ingestKafka({ brokers: brokers(), groupId: 'g-once', topicPrefix: prefix, connection: t.conn, once: true });
+      const second = await ingestKafka({ brokers: brokers(), groupId: 'g-once', topicPrefix: prefix, connection: t.conn, adapter: t.adapter, once: true });
       expect(second).toMatchObject({ stoppedBy: 'drained', rows: 0, replayed: 0 });
       expect((await landedCounts(t)).perTopic).toEqual(sample.perTopic);
     } finally {
@@ -45,13 +45,13 @@ describe('ingestKafka against a real broker', () => {
     await produceEvents({ brokers: brokers(), events: sample.events.slice(0, half), topicPrefix: prefix });
     const t = await openDuckDbTarget();
     try {
-      await ingestKafka({ brokers: brokers(), groupId: 'g-truth', topicPrefix: prefix, connection: t.conn, once: true });
+      await ingestKafka({ brokers: brokers(), groupId: 'g-truth', topicPrefix: prefix, connection: t.conn, adapter: t.adapter, once: true });
       // The crash window between the warehouse commit and the Kafka commit, widened to the whole history.
       const admin = new Admin({ clientId: 'test', bootstrapBrokers: brokers() });
       await admin.deleteGroups({ groups: ['g-truth'] });
       await admin.close();
       await produceEvents({ brokers: brokers(), events: sample.events.slice(half), topicPrefix: prefix });
-      const res = await ingestKafka({ brokers: brokers(), groupId: 'g-truth', topicPrefix: prefix, connection: t.conn, once: true });
+      const res = await ingestKafka({ brokers: brokers(), groupId: 'g-truth', topicPrefix: prefix, connection: t.conn, adapter: t.adapter, once: true });
       expect(res.rows).toBe(sample.events.length - half);
       // Seeking to the warehouse offsets means the first half is not even read again.
       expect(res.replayed).toBe(0);
@@ -84,7 +84,7 @@ describe('ingestKafka against a real broker', () => {
     await produceRaw(brokers(), `${prefix}listen_events`, values);
     const t = await openDuckDbTarget();
     try {
-      const res = await ingestKafka({ brokers: brokers(), groupId: 'g-bad', topicPrefix: prefix, topics: ['listen_events'], connection: t.conn, once: true });
+      const res = await ingestKafka({ brokers: brokers(), groupId: 'g-bad', topicPrefix: prefix, topics: ['listen_events'], connection: t.conn, adapter: t.adapter, once: true });
       expect(res).toMatchObject({ rows: good.length, deadLetters: bad.length });
       expect(await t.count('select count(*) from raw.listen_events')).toBe(good.length);
       const dead = await t.rows('select raw_value, reason, _topic, _partition, _offset from raw.dead_letters order by reason');
@@ -119,8 +119,8 @@ describe('ingestKafka against a real broker', () => {
     const assigned: Record<string, string[]> = { a: [], b: [] };
     const common = { brokers: brokers(), groupId: 'g-shared', topicPrefix: prefix, topics, signal: ac.signal, batchSize: 200, batchMs: 200, sessionTimeoutMs: 6000 };
     try {
-      const a = ingestKafka({ ...common, connection: connA, clientId: 'a', onAssign: (p) => (assigned.a = p) });
-      const b = ingestKafka({ ...common, connection: connB, clientId: 'b', onAssign: (p) => (assigned.b = p) });
+      const a = ingestKafka({ ...common, connection: connA, adapter: t.adapter, clientId: 'a', onAssign: (p) => (assigned.a = p) });
+      const b = ingestKafka({ ...common, connection: connB, adapter: t.adapter, clientId: 'b', onAssign: (p) => (assigned.b = p) });
       a.catch(() => undefined);
       b.catch(() => undefined);
       await waitFor('both members to hold partitions', () => assigned.a.length > 0 && assigned.b.length > 0 && assigned.a.length + assigned.b.length === 12);
@@ -146,7 +146,7 @@ describe('ingestKafka against a real broker', () => {
     const t = await openDuckDbTarget();
     try {
       await expect(
-        ingestKafka({ brokers: brokers(), groupId: 'g-missing', topicPrefix: 'missing.', topics: ['auth_events'], connection: t.conn, once: true }),
+        ingestKafka({ brokers: brokers(), groupId: 'g-missing', topicPrefix: 'missing.', topics: ['auth_events'], connection: t.conn, adapter: t.adapter, once: true }),
       ).rejects.toThrow(/missing\.auth_events.*no such topic/s);
     } finally {
       await t.close();
@@ -161,7 +161,7 @@ describe('ingestKafka against a real broker', () => {
     execFileSync('kcat', ['-P', '-b', broker.current.bootstrap, '-t', topic], { input: events.map((e) => serializeEvent(e.event)).join('\n') + '\n' });
     const t = await openDuckDbTarget();
     try {
-      const res = await ingestKafka({ brokers: brokers(), groupId: 'g-kcat', topicPrefix: 'kcat.', topics: ['listen_events'], connection: t.conn, once: true });
+      const res = await ingestKafka({ brokers: brokers(), groupId: 'g-kcat', topicPrefix: 'kcat.', topics: ['listen_events'], connection: t.conn, adapter: t.adapter, once: true });
       expect(res).toMatchObject({ rows: 5, deadLetters: 0 });
       const rows = await t.rows('select user_id, artist, song, duration, zip, lat, lon, registration from raw.listen_events order by _partition, _offset');
       const expected = events.map(({ event: e }) => ({

@@ -1,5 +1,9 @@
 import { Producer } from '@platformatic/kafka';
 import { ensureTopics } from '../../src/kafka/produce-events.ts';
+import { checkHere } from '../../src/kafka/record-checker.ts';
+import { RecordBatch } from '../../src/kafka/record-batch.ts';
+import type { CheckedBatch } from '../../src/kafka/record-batch.ts';
+import type { Topic } from '../../src/raw-schema.ts';
 import { TOPICS } from '../../src/raw-schema.ts';
 import type { DuckDbTarget } from './duckdb-target.ts';
 
@@ -34,4 +38,20 @@ export async function waitFor(what: string, check: () => Promise<boolean> | bool
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** A consumed record, as a test writes it. */
+export interface TestRecord {
+  readonly topic: string;
+  readonly table: Topic;
+  readonly partition: number;
+  readonly offset: bigint;
+  readonly value: Buffer | null;
+}
+
+/** Records checked as the consumer checks them (here on the calling thread): staged lines, or rows for a warehouse without a landing capability. */
+export function checked(records: readonly TestRecord[], mode: 'stage' | 'rows'): Promise<CheckedBatch> {
+  const b = new RecordBatch(checkHere, mode);
+  for (const r of records) b.add(r.topic, r.table, r.partition, r.offset, r.value);
+  return b.seal();
 }

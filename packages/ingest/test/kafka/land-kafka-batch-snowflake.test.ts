@@ -5,12 +5,14 @@ import { createSnowflakeAdapter } from '../../../adapter-snowflake/src/snowflake
 import { startEmulator } from '../../../adapter-snowflake/test/emulator-fixture.ts';
 import { ensureKafkaTables, readWarehouseOffsets } from '../../src/kafka/kafka-tables.ts';
 import { landKafkaBatch } from '../../src/kafka/land-kafka-batch.ts';
-import type { KafkaRecordIn } from '../../src/kafka/land-kafka-batch.ts';
+import type { IngestTarget } from '../../src/ingest-target.ts';
 import { serializeEvent } from '../../src/serialize-event.ts';
 import { sampleEvents } from './events.ts';
+import { checked } from './kafka-helpers.ts';
+import type { TestRecord } from './kafka-helpers.ts';
 
 const listens = sampleEvents({ users: 10, hours: 6, seed: 1 }).events.filter((e) => e.topic === 'listen_events').slice(0, 50);
-const records: KafkaRecordIn[] = [
+const records: TestRecord[] = [
   ...listens.map((e, i) => ({ topic: 'listen_events', table: 'listen_events' as const, partition: i % 2, offset: BigInt(i >> 1), value: Buffer.from(serializeEvent(e.event)) })),
   { topic: 'listen_events', table: 'listen_events', partition: 0, offset: 25n, value: Buffer.from('{"artist": "half a record') },
 ];
@@ -18,11 +20,14 @@ const records: KafkaRecordIn[] = [
 let stop: () => Promise<void>;
 let session: AdapterSession;
 let conn: Connection;
+let t: IngestTarget;
 beforeAll(async () => {
   const { emulator, target } = await startEmulator();
   stop = () => emulator.stop();
-  session = await createSnowflakeAdapter().connect(target(), { projectDir: process.cwd() });
+  const adapter = createSnowflakeAdapter();
+  session = await adapter.connect(target(), { projectDir: process.cwd() });
   conn = await session.acquire();
+  t = { connection: conn, adapter };
 });
 afterAll(async () => {
   await session?.close();
@@ -31,12 +36,13 @@ afterAll(async () => {
 
 describe('landKafkaBatch on Snowflake (local server)', () => {
   it('lands rows, dead letters and offsets, and a replay lands nothing', async () => {
-    const tables = await ensureKafkaTables(conn, 'raw', ['listen_events']);
-    const first = await landKafkaBatch(conn, { schema: 'raw', groupId: 'g', tables, records });
-    expect(first).toMatchObject({ rows: 50, deadLetters: 1, replayed: 0 });
-    const again = await landKafkaBatch(conn, { schema: 'raw', groupId: 'g', tables, records });
+    expect(t.adapter.landing).toBeUndefined();
+    const tables = await ensureKafkaTables(t, 'raw', ['listen_events']);
+    const first = await landKafkaBatch(t, undefined, { schema: 'raw', groupId: 'g', tables, batch: await checked(records, 'rows') });
+    expect(first).toMatchObject({ rows: 50, deadLetters: 1, replayed: 0, via: 'rows' });
+    const again = await landKafkaBatch(t, undefined, { schema: 'raw', groupId: 'g', tables, batch: await checked(records, 'rows') });
     expect(again).toMatchObject({ rows: 0, deadLetters: 0, replayed: 51 });
-    expect(Object.fromEntries(await readWarehouseOffsets(conn, 'raw', 'g'))).toEqual({ 'listen_events:0': 26n, 'listen_events:1': 25n });
+    expect(Object.fromEntries(await readWarehouseOffsets(t, 'raw', 'g'))).toEqual({ 'listen_events:0': 26n, 'listen_events:1': 25n });
     const counts = (await conn.execute('select count(*) as n, count(distinct song) as songs from raw.listen_events')).rows[0]!;
     expect(Number(counts.n ?? counts.N)).toBe(50);
     const dead = (await conn.execute('select reason from raw.dead_letters')).rows;

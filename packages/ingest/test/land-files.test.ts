@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { createDuckDbAdapter } from '@sm/adapter-duckdb';
 import type { AdapterSession, Connection } from '@sm/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TOPICS, landFilesDuckDb, rawColumns, serializeEvent, writeLake } from '../src/index.ts';
+import { TOPICS, landFiles, rawColumns, serializeEvent, writeLake } from '../src/index.ts';
+import type { LandFilesOptions } from '../src/index.ts';
 import type { WriteLakeResult } from '../src/index.ts';
-import { splitBySize } from '../src/landing-sql.ts';
 
 let session: AdapterSession;
 let conn: Connection;
@@ -26,6 +26,7 @@ beforeEach(async () => {
 afterEach(async () => session.close());
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
+const landFilesDuckDb = (c: Connection, opts: LandFilesOptions) => landFiles({ connection: c, adapter: createDuckDbAdapter() }, opts);
 const count = async (sql: string) => Number((await conn.execute(sql)).rows[0]!.n);
 
 describe('landFilesDuckDb on a generated lake', () => {
@@ -117,14 +118,6 @@ describe('landFilesDuckDb on a generated lake', () => {
     } finally {
       await two.close();
     }
-  });
-
-  it('splits a batch into parts of about equal size, in order', () => {
-    expect(splitBySize([{ size: 10 }], 2)).toEqual([[0, 1]]);
-    expect(splitBySize([{ size: 10 }, { size: 10 }, { size: 10 }, { size: 10 }], 2)).toEqual([[0, 2], [2, 4]]);
-    expect(splitBySize([{ size: 100 }, { size: 1 }, { size: 1 }], 2)).toEqual([[0, 1], [1, 3]]);
-    expect(splitBySize([{ size: 1 }, { size: 1 }, { size: 100 }], 2)).toEqual([[0, 3]]);
-    expect(splitBySize([{ size: 5 }, { size: 5 }, { size: 5 }], 4)).toEqual([[0, 1], [1, 2], [2, 3]]);
   });
 
   it('keeps field values and absences (user fields null for guests and logged-out views)', async () => {
@@ -242,23 +235,29 @@ describe('landFilesDuckDb with bad input', () => {
     expect((await landFilesDuckDb(conn, { lakeDir: lake })).skippedFiles).toBe(2);
   });
 
-  it('lands nothing of a batch that fails, names its file, keeps earlier batches, and lands it once fixed', async () => {
+  it('lands nothing of a file the warehouse refuses, names it, lands the others, and lands it once fixed', async () => {
     const lake = plantLake();
     const second = 'auth_events/year=2024/month=06/day=01/hour=01/part-00000.json';
-    mkdirSync(join(lake, second, '..'), { recursive: true });
+    const third = 'auth_events/year=2024/month=06/day=01/hour=02/part-00000.json';
+    for (const f of [second, third]) mkdirSync(join(lake, f, '..'), { recursive: true });
     writeFileSync(join(lake, second), [good, { ...good, city: 'Nowhere' }, good].map(serializeEvent).join('\n') + '\n');
+    writeFileSync(join(lake, third), [good, good].map(serializeEvent).join('\n') + '\n');
     // A table someone created with a constraint the second file breaks: its insert fails part-way through.
     await conn.execute(`create schema raw`);
     await conn.execute(`create table raw.auth_events (${rawColumns('auth_events').map((c) => `"${c.name}" ${c.type}`).join(', ')}, check (city <> 'Nowhere'))`);
-    await expect(landFilesDuckDb(conn, { lakeDir: lake, batchBytes: 1 })).rejects.toThrow(/landing auth_events\/year=2024\/month=06\/day=01\/hour=01\/part-00000\.json into raw\.auth_events failed, nothing of it landed: .*CHECK/s);
+    for (const batchBytes of [1, undefined]) {
+      const r = await landFilesDuckDb(conn, { lakeDir: lake, batchBytes });
+      expect(r.reports).toEqual([{ file: second, kind: 'failed', reason: expect.stringMatching(/^the warehouse refused it, nothing of it landed: .*CHECK/) }]);
+    }
     expect(await count(`select count(*) n from raw.auth_events where _file = '${second}'`)).toBe(0);
     expect(await count(`select count(*) n from raw.dead_letters where _file = '${second}'`)).toBe(0);
     expect(await count(`select count(*) n from raw._sm_landed_files where file = '${second}'`)).toBe(0);
     expect(await count(`select count(*) n from raw.auth_events where _file = '${rel}'`)).toBe(3);
+    expect(await count(`select count(*) n from raw.auth_events where _file = '${third}'`)).toBe(2);
 
     writeFileSync(join(lake, second), [good, good].map(serializeEvent).join('\n') + '\n');
     const r = await landFilesDuckDb(conn, { lakeDir: lake });
-    expect([r.counts.auth_events, r.skippedFiles]).toEqual([2, 1]);
+    expect([r.counts.auth_events, r.skippedFiles, r.reports]).toEqual([2, 2, []]);
   });
 
   it('checks line by line only the files of a batch that have bad lines', async () => {
@@ -299,11 +298,19 @@ describe('landFilesDuckDb with bad input', () => {
     expect((await landFilesDuckDb(conn, { lakeDir: lake })).skippedFiles).toBe(2);
   });
 
-  it('refuses a landed file that changed instead of landing its lines twice', async () => {
+  it('reports a landed file that changed instead of landing its lines twice, and lands the other files', async () => {
     const lake = plantLake();
     await landFilesDuckDb(conn, { lakeDir: lake });
     appendFileSync(join(lake, rel), serializeEvent(good) + '\n');
-    await expect(landFilesDuckDb(conn, { lakeDir: lake })).rejects.toThrow(/part-00000\.json was landed before with \d+ bytes and now has \d+/);
+    const other = 'auth_events/year=2024/month=06/day=01/hour=05/part-00000.json';
+    mkdirSync(join(lake, other, '..'), { recursive: true });
+    writeFileSync(join(lake, other), serializeEvent(good) + '\n');
+    for (let i = 0; i < 2; i++) {
+      const r = await landFilesDuckDb(conn, { lakeDir: lake });
+      expect(r.reports).toEqual([{ file: rel, kind: 'skipped', reason: expect.stringMatching(/^it changed after it was landed \(\d+ bytes landed .*, \d+ now\)/) }]);
+      expect(r.counts.auth_events).toBe(i === 0 ? 1 : 0);
+    }
+    expect(await count(`select count(*) n from raw.auth_events where _file = '${rel}'`)).toBe(3);
   });
 
   it('names a missing lake directory and an unknown topic', async () => {

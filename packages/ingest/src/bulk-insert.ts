@@ -1,4 +1,5 @@
-import type { ColumnDef, Connection, Relation } from '@sm/core';
+import type { ColumnDef, Relation } from '@sm/core';
+import type { IngestTarget } from './ingest-target.ts';
 
 /** Binds per INSERT statement on the fallback path; well under every driver's limit. */
 const MAX_BINDS = 30_000;
@@ -10,23 +11,24 @@ const MAX_BINDS = 30_000;
  * an appender needs because it writes by position.
  */
 export async function bulkInsert(
-  conn: Connection,
+  t: IngestTarget,
   relation: Relation,
   columns: readonly ColumnDef[],
   rows: readonly (readonly unknown[])[],
   appendInOrder = true,
 ): Promise<number> {
   if (rows.length === 0) return 0;
+  const conn = t.connection;
   if (conn.append && appendInOrder) return conn.append(relation, columns, rows);
-  const table = `${relation.schema}.${relation.identifier}`;
-  const names = columns.map((c) => c.name).join(', ');
+  const d = t.adapter.dialect;
+  const names = columns.map((c) => d.quoteIdentifier(c.name)).join(', ');
   const tuple = `(${columns.map((c) => `cast(? as ${c.type})`).join(', ')})`;
   const perStatement = Math.max(1, Math.floor(MAX_BINDS / columns.length));
   for (let start = 0; start < rows.length; start += perStatement) {
     const chunk = rows.slice(start, start + perStatement);
     const binds: unknown[] = [];
     for (const row of chunk) for (let i = 0; i < columns.length; i++) binds.push(bindable(row[i]));
-    await conn.execute(`insert into ${table} (${names}) values ${chunk.map(() => tuple).join(', ')}`, binds);
+    await conn.execute(`insert into ${d.relationName(relation)} (${names}) values ${chunk.map(() => tuple).join(', ')}`, binds);
   }
   return rows.length;
 }

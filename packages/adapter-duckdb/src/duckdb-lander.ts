@@ -1,0 +1,153 @@
+import { mkdtemp, open, readdir, rm, symlink, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Connection, Lander, LandingFile, LandingLines, LandingTable } from '@sm/core';
+import { CHECKED_TABLE, LINES_COLUMNS, LINES_TABLE, checkLinesSql, insertCheckedSql, insertFilesSql, insertRecordsSql, suspectFilesSql } from './duckdb-landing-sql.ts';
+import type { LinkedFile } from './duckdb-landing-sql.ts';
+import type { DuckDbLandingOptions } from './duckdb-landing.ts';
+
+const PREFIX = 'sm-landing-';
+/** Directories of earlier versions (Kafka staging), cleaned up the same way. */
+const OLD_PREFIXES = [PREFIX, 'sm-kafka-stage-'];
+const GLOB = /[*?[\]{}\\]/;
+
+/**
+ * Landing on one DuckDB connection. DuckDB is only ever handed paths inside a private directory
+ * with plain numbered names: links to the files being landed, and the files of staged records.
+ * So a lake file named `a[1].json` or `x*.json` is read as itself, never as a pattern.
+ */
+export class DuckDbLander implements Lander {
+  readonly wholeFiles: boolean;
+  readonly #conn: Connection;
+  readonly #dir: string;
+  readonly #readers: number;
+  #seq = 0;
+
+  private constructor(conn: Connection, dir: string, wholeFiles: boolean, readers: number) {
+    this.#conn = conn;
+    this.#dir = dir;
+    this.wholeFiles = wholeFiles;
+    this.#readers = readers;
+  }
+
+  static async open(conn: Connection, o: DuckDbLandingOptions): Promise<DuckDbLander> {
+    await removeStale(o.stage_dir);
+    const dir = await mkdtemp(join(o.stage_dir, `${PREFIX}${process.pid}-`));
+    if (GLOB.test(dir)) {
+      await rm(dir, { recursive: true, force: true });
+      throw Object.assign(new Error(`landing needs a directory for links whose path DuckDB reads literally, and ${dir} contains one of * ? [ ] { } \\. Set \`landing: { stage_dir: /a/plain/path }\` on the target in profiles.yml.`), {
+        code: 'SM_DUCKDB_LANDING_CONFIG',
+      });
+    }
+    try {
+      // The whole-file insert numbers rows by position, which holds only while DuckDB preserves insertion order.
+      const s = await conn.execute(`select current_setting('preserve_insertion_order')::varchar as o, current_setting('threads')::bigint as t`);
+      const row = s.rows[0] ?? {};
+      const readers = o.readers ?? Math.max(1, Number(row.t) || 1);
+      return new DuckDbLander(conn, dir, String(row.o).toLowerCase() === 'true', readers);
+    } catch (e) {
+      await rm(dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  async insertFiles(table: LandingTable, topic: string, files: readonly LandingFile[]): Promise<number> {
+    if (!this.wholeFiles) throw new Error('DuckDB does not preserve insertion order here, so lines cannot be numbered by position');
+    if (!files.length) return 0;
+    const linked = await this.#link(files);
+    try {
+      const res = await this.#conn.execute(insertFilesSql(table, topic, linked, this.#readers, files.map((f) => f.lines)));
+      return res.rowsAffected ?? 0;
+    } finally {
+      await this.#unlink(linked);
+    }
+  }
+
+  async suspectFiles(table: LandingTable, files: readonly LandingFile[]): Promise<ReadonlySet<number>> {
+    if (!files.length) return new Set();
+    const linked = await this.#link(files);
+    try {
+      const res = await this.#conn.execute(suspectFilesSql(table, linked));
+      return new Set(res.rows.map((r) => Number(r.idx)));
+    } finally {
+      await this.#unlink(linked);
+    }
+  }
+
+  async insertLines(table: LandingTable, chunk: LandingLines): Promise<{ rows: number; rejected: ReadonlyMap<number, string> }> {
+    const rejected = new Map<number, string>();
+    if (!chunk.lines.length) return { rows: 0, rejected };
+    if (!this.#conn.append) throw new Error('internal: a DuckDB connection without its appender');
+    const lines = `temp.main.${LINES_TABLE}`;
+    try {
+      await this.#conn.execute(`create or replace temp table ${LINES_TABLE} (${LINES_COLUMNS.map((c) => `${c.name} ${c.type}`).join(', ')})`);
+      await this.#conn.append(
+        { database: 'temp', schema: 'main', identifier: LINES_TABLE },
+        LINES_COLUMNS,
+        chunk.lines.map((l, i) => [i, l.offset, l.text, null]),
+      );
+      await this.#conn.execute(checkLinesSql(table.fields));
+      const ins = await this.#conn.execute(insertCheckedSql(table, chunk.topic, chunk.file));
+      const bad = await this.#conn.execute(`select idx, reason from ${CHECKED_TABLE} where reason <> ''`);
+      for (const r of bad.rows) rejected.set(Number(r.idx), String(r.reason));
+      return { rows: ins.rowsAffected ?? 0, rejected };
+    } finally {
+      for (const t of [lines, `temp.main.${CHECKED_TABLE}`]) await this.#conn.execute(`drop table if exists ${t}`).catch(() => undefined);
+    }
+  }
+
+  async insertRecords(table: LandingTable, ndjson: readonly Uint8Array[]): Promise<number> {
+    if (!ndjson.some((c) => c.length)) return 0;
+    const file = join(this.#dir, `${this.#seq++}.json`);
+    const fh = await open(file, 'wx');
+    try {
+      await fh.writev(ndjson as Uint8Array[]);
+    } finally {
+      await fh.close();
+    }
+    try {
+      const res = await this.#conn.execute(insertRecordsSql(table, file));
+      return res.rowsAffected ?? 0;
+    } finally {
+      await unlink(file).catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    await rm(this.#dir, { recursive: true, force: true });
+  }
+
+  async #link(files: readonly LandingFile[]): Promise<LinkedFile[]> {
+    const out = files.map((f) => ({ link: join(this.#dir, `${this.#seq++}.json`), name: f.name, lines: f.lines }));
+    try {
+      await Promise.all(files.map((f, i) => symlink(f.path, out[i]!.link)));
+    } catch (e) {
+      await this.#unlink(out);
+      throw e;
+    }
+    return out;
+  }
+
+  async #unlink(files: readonly LinkedFile[]): Promise<void> {
+    await Promise.all(files.map((f) => unlink(f.link).catch(() => undefined)));
+  }
+}
+
+/** Directories left by processes that were killed (their pid is in the name and no longer runs). */
+async function removeStale(root: string): Promise<void> {
+  const names = await readdir(root).catch(() => [] as string[]);
+  for (const name of names) {
+    const prefix = OLD_PREFIXES.find((p) => name.startsWith(p));
+    const pid = prefix ? Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]) : 0;
+    if (!pid || pid === process.pid || isRunning(pid)) continue;
+    await rm(join(root, name), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The optional landing capability of an adapter ({@link Adapter.landing}): newline-delimited JSON
+ * landed by the warehouse's own reader from files on this machine, which an embedded database can
+ * do and a remote one cannot. `@sm/ingest` drives it: it walks and scans the files, batches them,
+ * holds the transaction and writes dead letters, bookkeeping and offsets with the dialect; the
+ * adapter only turns these plain descriptions into statements on the connection it is given.
+ *
+ * Every path is taken literally: an implementation must never let the warehouse read a path as a
+ * glob pattern (`a[1].json`, `x*.json`), whatever characters the file name holds.
+ */
+import type { Connection, Relation } from './adapter.ts';
+
+/** A JSON field of each line and the column it lands in. */
+export interface LandingField {
+  readonly field: string;
+  readonly column: string;
+  /** Column type: `varchar`, `bigint`, `integer`, `double` or `boolean`. */
+  readonly type: string;
+  /** Present and not null on every line; a line without it is rejected. */
+  readonly required: boolean;
+}
+
+/** Where lines land: the fields of each line, then five lineage columns named here. */
+export interface LandingTable {
+  readonly relation: Relation;
+  readonly fields: readonly LandingField[];
+  /** Lineage column names: source topic, Kafka partition, offset (Kafka offset or 0-based line number), file, load time. */
+  readonly lineage: { readonly topic: string; readonly partition: string; readonly offset: string; readonly file: string; readonly loadedAt: string };
+  /** Load time written on every row. */
+  readonly loadedAt: Date;
+}
+
+/** A local file to land whole. */
+export interface LandingFile {
+  /** Absolute path, read literally. */
+  readonly path: string;
+  /** The file column of its rows (e.g. the path relative to the lake). */
+  readonly name: string;
+  /** Lines the caller counted: pieces between `\n`, the empty piece after a final `\n` not counted. */
+  readonly lines: number;
+}
+
+/** Lines of one file to check one by one. */
+export interface LandingLines {
+  readonly topic: string;
+  /** The file column of their rows. */
+  readonly file: string;
+  readonly lines: readonly {
+    /** 0-based line number. */
+    readonly offset: number;
+    /** The line without its line break (and without a trailing `\r`). */
+    readonly text: string;
+  }[];
+}
+
+/** Landing statements on one connection; they run in the caller's transaction. */
+export interface Lander {
+  /**
+   * Whether {@link Lander.insertFiles} can run here at all. DuckDB numbers lines by position,
+   * which holds only while it preserves insertion order (its default).
+   */
+  readonly wholeFiles: boolean;
+  /**
+   * Inserts every line of `files` (0-based line numbers, `topic` on every row) when each line
+   * reads whole, and rejects, having inserted nothing, when one does not: blank, not a JSON
+   * object, a field that cannot be read as its type, or a required field missing or null.
+   * Resolves to the rows inserted.
+   */
+  insertFiles(table: LandingTable, topic: string, files: readonly LandingFile[]): Promise<number>;
+  /** Of `files`, the indexes of those {@link Lander.insertFiles} would probably refuse: a cheap guess that narrows line-by-line checking. */
+  suspectFiles(table: LandingTable, files: readonly LandingFile[]): Promise<ReadonlySet<number>>;
+  /**
+   * Checks lines one by one with the rules of {@link Lander.insertFiles}, inserts those that
+   * read and returns the reason for each other one, by index in `lines.lines`.
+   */
+  insertLines(table: LandingTable, lines: LandingLines): Promise<{ rows: number; rejected: ReadonlyMap<number, string> }>;
+  /**
+   * Inserts records already checked by the caller, as newline-delimited JSON objects
+   * `{"t": topic, "p": partition, "o": offset, "v": {...fields}}` (one per line; chunks are
+   * concatenated). Resolves to the rows inserted; rejects, inserting nothing, when a line does
+   * not read (the caller then writes the rows another way).
+   */
+  insertRecords(table: LandingTable, ndjson: readonly Uint8Array[]): Promise<number>;
+  /** Removes what the lander keeps on disk. */
+  close(): Promise<void>;
+}
+
+/** The landing capability of an adapter. */
+export interface Landing {
+  /**
+   * Checks the target's `landing:` options (from profiles.yml; undefined when absent) and
+   * returns them resolved. Throws an Error whose `code` is `SM_<TYPE>_LANDING_CONFIG`, naming the
+   * bad key and what it takes, so the CLI reports it as a usage error.
+   */
+  options(raw: unknown): Readonly<Record<string, unknown>>;
+  /** A lander on `conn` with options from {@link Landing.options}; close it when done. */
+  open(conn: Connection, options: Readonly<Record<string, unknown>>): Promise<Lander>;
+}

@@ -1,0 +1,143 @@
+/**
+ * Checking a chunk of consumed records, the work done off the main thread (check-worker.ts runs
+ * it; tests call it directly). Pure: bytes in, staged lines or rows and rejections out.
+ */
+import { isUtf8 } from 'node:buffer';
+import { TOPICS, TOPIC_FIELDS } from '../raw-schema.ts';
+import { mapRecord } from './map-record.ts';
+import { QuickCheck } from './quick-check.ts';
+
+/** Records in columns, their values packed in one buffer (transferred to the worker and back). */
+export interface ChunkIn {
+  readonly id: number;
+  /** `stage`: newline-delimited JSON for a warehouse that reads it (`Lander.insertRecords`); `rows`: parsed values for `append`/inserts. */
+  readonly mode: 'stage' | 'rows';
+  readonly count: number;
+  readonly values: Uint8Array;
+  /** Where each value starts in `values`; -1 for a record without a value (a tombstone). */
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  /** Index in TOPICS of each record's raw table. */
+  readonly tables: Uint8Array;
+  /** Index in `kafkaTopics` of each record's Kafka topic. */
+  readonly topics: Uint16Array;
+  readonly kafkaTopics: readonly string[];
+  readonly partitions: Int32Array;
+  readonly offsets: BigInt64Array;
+}
+
+/** One raw table's staged lines: `{"t","p","o","v"}` objects, one per line. */
+export interface StagedLines {
+  /** Index in TOPICS. */
+  readonly table: number;
+  readonly bytes: Uint8Array;
+  /** Per line: the record's index in the chunk, and the byte after the line's `\n`. */
+  readonly recs: Int32Array;
+  readonly ends: Int32Array;
+}
+
+export interface ChunkOut {
+  readonly id: number;
+  readonly staged: readonly StagedLines[];
+  /** `rows` mode: each record's values in TOPIC_FIELDS order, null when rejected. */
+  readonly rows?: readonly (unknown[] | null)[];
+  readonly rejected: readonly { readonly i: number; readonly raw: string; readonly reason: string }[];
+  /** The input, handed back so that the main thread can read raw values again if the warehouse refuses the staged lines. */
+  readonly input: ChunkIn;
+}
+
+const quick = TOPICS.map((t) => new QuickCheck(TOPIC_FIELDS[t]));
+const EMPTY = new Uint8Array(0);
+
+export function checkChunk(c: ChunkIn): ChunkOut {
+  const rejected: { i: number; raw: string; reason: string }[] = [];
+  if (c.mode === 'rows') {
+    const rows: (unknown[] | null)[] = new Array(c.count);
+    for (let i = 0; i < c.count; i++) {
+      const m = mapRecord(TOPICS[c.tables[i]!]!, valueOf(c, i));
+      if (m.ok) rows[i] = m.values;
+      else {
+        rows[i] = null;
+        rejected.push({ i, raw: m.raw, reason: m.reason });
+      }
+    }
+    return { id: c.id, staged: [], rows, rejected, input: c };
+  }
+  const writers = new Map<number, LineWriter>();
+  const headers = c.kafkaTopics.map((t) => `{"t":${JSON.stringify(t)},"p":`);
+  for (let i = 0; i < c.count; i++) {
+    const table = c.tables[i]!;
+    const s = c.starts[i]!;
+    const e = c.ends[i]!;
+    const verbatim = s >= 0 && e > s && isUtf8(c.values.subarray(s, e)) && quick[table]!.accepts(c.values, s, e);
+    let value: Uint8Array | undefined;
+    if (verbatim) value = c.values.subarray(s, trimEnd(c.values, s, e));
+    else {
+      const m = mapRecord(TOPICS[table]!, valueOf(c, i));
+      if (!m.ok) {
+        rejected.push({ i, raw: m.raw, reason: m.reason });
+        continue;
+      }
+      const v = c.values.subarray(s, trimEnd(c.values, s, e));
+      // A line break inside the value (JSON allows one between tokens) would split the staged line: write the checked values instead.
+      value = v.indexOf(0x0a) < 0 && v.indexOf(0x0d) < 0 ? v : valuesAsJson(TOPICS[table]!, m.values);
+    }
+    let w = writers.get(table);
+    if (!w) writers.set(table, (w = new LineWriter(c.values.length + c.count * 64)));
+    w.line(i, `${headers[c.topics[i]!]!}${c.partitions[i]!},"o":${c.offsets[i]!},"v":`, value!);
+  }
+  const staged = [...writers].map(([table, w]) => w.done(table));
+  return { id: c.id, staged, rejected, input: c };
+}
+
+function valueOf(c: ChunkIn, i: number): Buffer | null {
+  const s = c.starts[i]!;
+  if (s < 0) return null;
+  return Buffer.from(c.values.buffer, c.values.byteOffset + s, c.ends[i]! - s);
+}
+
+/** The end of `b[s, e)` without the spaces and line breaks a producer may end a value with. */
+function trimEnd(b: Uint8Array, s: number, e: number): number {
+  while (e > s && (b[e - 1] === 0x0a || b[e - 1] === 0x0d || b[e - 1] === 0x20 || b[e - 1] === 0x09)) e--;
+  return e;
+}
+
+/** The checked values of one record as a JSON object on one line. */
+function valuesAsJson(topic: (typeof TOPICS)[number], values: readonly unknown[]): Uint8Array {
+  const fields = TOPIC_FIELDS[topic];
+  const o: Record<string, unknown> = {};
+  for (let i = 0; i < fields.length; i++) o[fields[i]!.field] = values[i];
+  return Buffer.from(JSON.stringify(o));
+}
+
+/** Staged lines of one table in one growing buffer. */
+class LineWriter {
+  #buf: Buffer;
+  #at = 0;
+  #recs: number[] = [];
+  #ends: number[] = [];
+
+  constructor(capacity: number) {
+    this.#buf = Buffer.allocUnsafeSlow(Math.max(capacity, 1024));
+  }
+
+  line(rec: number, head: string, value: Uint8Array): void {
+    const need = this.#at + head.length * 3 + value.length + 2;
+    if (need > this.#buf.length) {
+      const bigger = Buffer.allocUnsafeSlow(Math.max(need, this.#buf.length * 2));
+      this.#buf.copy(bigger, 0, 0, this.#at);
+      this.#buf = bigger;
+    }
+    this.#at += this.#buf.write(head, this.#at, 'utf8');
+    this.#buf.set(value, this.#at);
+    this.#at += value.length;
+    this.#buf[this.#at++] = 0x7d; // }
+    this.#buf[this.#at++] = 0x0a; // \n
+    this.#recs.push(rec);
+    this.#ends.push(this.#at);
+  }
+
+  done(table: number): StagedLines {
+    return { table, bytes: this.#at ? this.#buf.subarray(0, this.#at) : EMPTY, recs: Int32Array.from(this.#recs), ends: Int32Array.from(this.#ends) };
+  }
+}

@@ -1,0 +1,296 @@
+import type { FieldMapping } from '../raw-schema.ts';
+
+/**
+ * A byte-level check of one record value against a topic's fields, several times cheaper than
+ * `JSON.parse` because it allocates nothing. It answers only "certainly fine": `true` means the
+ * value is one JSON object on one line that `mapRecord` accepts and that DuckDB's reader reads the
+ * same way, so it can be staged verbatim. `false` means "not sure" (a bad record, a duplicate key,
+ * an escaped surrogate, an exponent, a line break inside): the caller then runs `mapRecord`,
+ * which decides and says why. The value's bytes must already be known to be UTF-8.
+ */
+export class QuickCheck {
+  readonly #fields: readonly FieldMapping[];
+  /** Field names as bytes, and for each name length the indexes of the fields of that length. */
+  readonly #names: Uint8Array[];
+  readonly #byLength = new Map<number, number[]>();
+  readonly #required: number;
+  /** Which fields one value has set, reused between values. */
+  readonly #seen: Uint8Array;
+
+  constructor(fields: readonly FieldMapping[]) {
+    this.#fields = fields;
+    this.#names = fields.map((f) => Buffer.from(f.field, 'utf8'));
+    this.#names.forEach((n, i) => {
+      const l = this.#byLength.get(n.length) ?? [];
+      l.push(i);
+      this.#byLength.set(n.length, l);
+    });
+    this.#required = fields.filter((f) => f.required).length;
+    this.#seen = new Uint8Array(fields.length);
+  }
+
+  /** Whether `b[start, end)` is certainly fine (see the class). */
+  accepts(b: Uint8Array, start: number, end: number): boolean {
+    const seen = this.#seen;
+    seen.fill(0);
+    let required = 0;
+    /** Unknown keys seen, as [start, end) pairs, to refuse duplicates (DuckDB and JSON.parse disagree on them). */
+    let unknown: number[] | undefined;
+    let i = ws(b, start, end);
+    if (b[i] !== 0x7b) return false; // {
+    i = ws(b, i + 1, end);
+    if (b[i] === 0x7d) i++; // {} : no fields
+    else {
+      for (;;) {
+        if (b[i] !== 0x22) return false;
+        const ks = i + 1;
+        const ke = stringEnd(b, ks, end);
+        if (ke < 0) return false;
+        i = ws(b, ke + 1, end);
+        if (b[i] !== 0x3a) return false; // :
+        i = ws(b, i + 1, end);
+        // An escaped key could spell a field name another way: not sure.
+        if (hasEscape(b, ks, ke)) return false;
+        const field = this.#field(b, ks, ke);
+        const v = i;
+        const kind = valueKind(b, i, end);
+        i = valueEnd(b, i, end, kind);
+        if (i < 0) return false;
+        if (field >= 0) {
+          if (seen[field]) return false;
+          seen[field] = 1;
+          const f = this.#fields[field]!;
+          if (kind === NULL) {
+            if (f.required) return false;
+          } else {
+            if (!fits(f, kind, b, v, i)) return false;
+            if (f.required) required++;
+          }
+        } else {
+          for (let u = 0; unknown && u < unknown.length; u += 2) if (sameBytes(b, unknown[u]!, unknown[u + 1]!, ks, ke)) return false;
+          (unknown ??= []).push(ks, ke);
+        }
+        i = ws(b, i, end);
+        if (b[i] === 0x2c) {
+          i = ws(b, i + 1, end);
+          continue;
+        }
+        if (b[i] === 0x7d) {
+          i++;
+          break;
+        }
+        return false;
+      }
+    }
+    // Trailing spaces, tabs and line breaks are what a producer may end a value with; anything else is not one object.
+    for (; i < end; i++) if (b[i] !== 0x20 && b[i] !== 0x09 && b[i] !== 0x0a && b[i] !== 0x0d) return false;
+    return required === this.#required;
+  }
+
+  /** The index of the field named by `b[s, e)`, -1 when unknown. */
+  #field(b: Uint8Array, s: number, e: number): number {
+    const candidates = this.#byLength.get(e - s);
+    if (!candidates) return -1;
+    for (const c of candidates) {
+      const n = this.#names[c]!;
+      let k = 0;
+      while (k < n.length && n[k] === b[s + k]) k++;
+      if (k === n.length) return c;
+    }
+    return -1;
+  }
+}
+
+const STRING = 1;
+const NUMBER = 2;
+const TRUE = 3;
+const FALSE = 4;
+const NULL = 5;
+const NESTED = 6;
+const BAD = 0;
+
+/** Spaces and tabs only: a line break inside a value would split its staged line. */
+function ws(b: Uint8Array, i: number, end: number): number {
+  while (i < end && (b[i] === 0x20 || b[i] === 0x09)) i++;
+  return i;
+}
+
+function valueKind(b: Uint8Array, i: number, end: number): number {
+  if (i >= end) return BAD;
+  const c = b[i]!;
+  if (c === 0x22) return STRING;
+  if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return NUMBER;
+  if (c === 0x74) return TRUE;
+  if (c === 0x66) return FALSE;
+  if (c === 0x6e) return NULL;
+  if (c === 0x7b || c === 0x5b) return NESTED;
+  return BAD;
+}
+
+/** The index after the value that starts at `i`, or -1 when it is not one this check is sure of. */
+function valueEnd(b: Uint8Array, i: number, end: number, kind: number): number {
+  switch (kind) {
+    case STRING: {
+      const e = stringEnd(b, i + 1, end);
+      return e < 0 ? -1 : e + 1;
+    }
+    case NUMBER:
+      return numberEnd(b, i, end);
+    case TRUE:
+      return literal(b, i, end, 'true');
+    case FALSE:
+      return literal(b, i, end, 'false');
+    case NULL:
+      return literal(b, i, end, 'null');
+    case NESTED:
+      return nestedEnd(b, i, end);
+    default:
+      return -1;
+  }
+}
+
+function literal(b: Uint8Array, i: number, end: number, word: string): number {
+  if (i + word.length > end) return -1;
+  for (let k = 0; k < word.length; k++) if (b[i + k] !== word.charCodeAt(k)) return -1;
+  return i + word.length;
+}
+
+/**
+ * The index of the closing quote of a string whose content starts at `i`, or -1: unterminated,
+ * a raw control character, an unknown escape, or an escaped surrogate (lone ones break readers).
+ */
+function stringEnd(b: Uint8Array, i: number, end: number): number {
+  for (; i < end; i++) {
+    const c = b[i]!;
+    if (c === 0x22) return i;
+    if (c < 0x20) return -1;
+    if (c === 0x5c) {
+      const n = b[i + 1];
+      if (n === 0x75) {
+        // \uXXXX: four hex digits, not a surrogate
+        if (i + 5 >= end) return -1;
+        let v = 0;
+        for (let k = 2; k <= 5; k++) {
+          const h = hex(b[i + k]!);
+          if (h < 0) return -1;
+          v = v * 16 + h;
+        }
+        if (v >= 0xd800 && v <= 0xdfff) return -1;
+        i += 5;
+      } else if (n === 0x22 || n === 0x5c || n === 0x2f || n === 0x62 || n === 0x66 || n === 0x6e || n === 0x72 || n === 0x74) i++;
+      else return -1;
+    }
+  }
+  return -1;
+}
+
+function hasEscape(b: Uint8Array, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) if (b[i] === 0x5c) return true;
+  return false;
+}
+
+function hex(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  return -1;
+}
+
+/** JSON's number grammar; -1 for anything else, and for exponents (their range is left to `mapRecord`). */
+function numberEnd(b: Uint8Array, i: number, end: number): number {
+  if (b[i] === 0x2d) i++;
+  if (i >= end) return -1;
+  if (b[i] === 0x30) i++;
+  else if (b[i]! >= 0x31 && b[i]! <= 0x39) while (i < end && b[i]! >= 0x30 && b[i]! <= 0x39) i++;
+  else return -1;
+  if (b[i] === 0x2e) {
+    i++;
+    const s = i;
+    while (i < end && b[i]! >= 0x30 && b[i]! <= 0x39) i++;
+    if (i === s) return -1;
+  }
+  if (b[i] === 0x65 || b[i] === 0x45) return -1;
+  return i;
+}
+
+/** Objects and arrays of any depth (up to 1,000 levels), checked for JSON's grammar with an explicit stack. */
+function nestedEnd(b: Uint8Array, i: number, end: number): number {
+  const stack: number[] = [];
+  for (;;) {
+    // At the start of a value.
+    const kind = valueKind(b, i, end);
+    if (kind === NESTED) {
+      const open = b[i]!;
+      if (stack.length >= 1000) return -1;
+      stack.push(open);
+      i = ws(b, i + 1, end);
+      if (b[i] === (open === 0x7b ? 0x7d : 0x5d)) {
+        i++;
+        stack.pop();
+      } else {
+        if (open === 0x7b && (i = keyEnd(b, i, end)) < 0) return -1;
+        continue;
+      }
+    } else if ((i = valueEnd(b, i, end, kind)) < 0) return -1;
+    // After a value: a comma and the next element, or the container's end.
+    for (;;) {
+      if (!stack.length) return i;
+      const top = stack[stack.length - 1]!;
+      i = ws(b, i, end);
+      if (b[i] === 0x2c) {
+        i = ws(b, i + 1, end);
+        if (top === 0x7b && (i = keyEnd(b, i, end)) < 0) return -1;
+        break;
+      }
+      if (b[i] !== (top === 0x7b ? 0x7d : 0x5d)) return -1;
+      i++;
+      stack.pop();
+    }
+  }
+}
+
+/** Past `"key" :` and the spaces after it, or -1. */
+function keyEnd(b: Uint8Array, i: number, end: number): number {
+  if (b[i] !== 0x22) return -1;
+  const ke = stringEnd(b, i + 1, end);
+  if (ke < 0) return -1;
+  i = ws(b, ke + 1, end);
+  if (b[i] !== 0x3a) return -1;
+  return ws(b, i + 1, end);
+}
+
+/** Whether a value of `kind` at `b[s, e)` is what `mapRecord` accepts for `f`. */
+function fits(f: FieldMapping, kind: number, b: Uint8Array, s: number, e: number): boolean {
+  switch (f.type) {
+    case 'varchar':
+      return kind === STRING;
+    case 'boolean':
+      return kind === TRUE || kind === FALSE;
+    case 'double':
+      // Beyond 300 digits JSON.parse gives Infinity, which mapRecord rejects.
+      return kind === NUMBER && e - s <= 300;
+    case 'bigint':
+    case 'integer': {
+      if (kind !== NUMBER) return false;
+      let digits = 0;
+      for (let i = s; i < e; i++) {
+        const c = b[i]!;
+        if (c === 0x2e) return false;
+        if (c !== 0x2d) digits++;
+      }
+      if (f.type === 'bigint') return digits <= 15;
+      if (digits <= 9) return true;
+      if (digits > 10) return false;
+      let v = 0;
+      for (let i = s; i < e; i++) if (b[i] !== 0x2d) v = v * 10 + (b[i]! - 0x30);
+      return b[s] === 0x2d ? v <= 2 ** 31 : v <= 2 ** 31 - 1;
+    }
+  }
+  return false;
+}
+
+function sameBytes(b: Uint8Array, s1: number, e1: number, s2: number, e2: number): boolean {
+  if (e1 - s1 !== e2 - s2) return false;
+  for (let k = 0; k < e1 - s1; k++) if (b[s1 + k] !== b[s2 + k]) return false;
+  return true;
+}
