@@ -66,11 +66,14 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
       .command('load')
       .description('land lake files into the raw tables of the target (idempotent: files landed before are skipped)')
       .option('--lake <dir>', 'lake directory', 'lake')
-      .option('--schema <name>', 'schema of the raw tables', 'raw'),
-  ).action(async (flags: TargetFlags & { lake: string; schema: string }) => {
+      .option('--schema <name>', 'schema of the raw tables', 'raw')
+      .option('--batch-mb <n>', 'megabytes of files landed per transaction (bounds memory)', '64'),
+  ).action(async (flags: TargetFlags & { lake: string; schema: string; batchMb: string }) => {
     const { landFiles } = await import('@sm/ingest');
     const projectDir = resolve(flags.projectDir);
     if (!flags.lake.trim()) throw usageError('--lake names no directory; pass the lake root, e.g. --lake lake');
+    const batchMb = Number(flags.batchMb);
+    if (!(batchMb > 0)) throw usageError(`--batch-mb must be a positive number of megabytes, not "${flags.batchMb}"`);
     const { project, adapter, session } = await openTarget({ projectDir, profilesDir: flags.profilesDir, target: flags.target, adapters: builtinAdapters });
     const json = flags.logFormat === 'json';
     try {
@@ -78,7 +81,13 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
       const t0 = performance.now();
       const r = await landFiles(
         { connection: conn, adapter, landingOptions: project.target.landing },
-        { lakeDir: resolve(projectDir, flags.lake), schema: flags.schema, signal: ctx.signal },
+        {
+          lakeDir: resolve(projectDir, flags.lake),
+          schema: flags.schema,
+          batchBytes: Math.max(1, Math.round(batchMb * 1024 * 1024)),
+          signal: ctx.signal,
+          onBatch: json ? (b) => ctx.output.out(JSON.stringify({ event: 'ingest_batch', topic: b.topic, files: b.files, rows: b.rows, dead_letters: b.deadLetters })) : undefined,
+        },
       );
       session.release(conn);
       const total = Object.values(r.counts).reduce((a, b) => a + b, 0);

@@ -1,4 +1,4 @@
-export { ingestKafka, describeKafkaError } from './ingest-kafka.ts';
+export { ingestKafka } from './ingest-kafka.ts';
 export type { IngestKafkaOptions, IngestProgress, IngestResult } from './ingest-kafka.ts';
 export { KafkaUnavailableError } from './kafka-unavailable-error.ts';
 export { produceEvents, ensureTopics } from './produce-events.ts';

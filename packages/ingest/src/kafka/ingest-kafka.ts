@@ -8,7 +8,7 @@ import type { Topic } from '../raw-schema.ts';
 import { flatten, drained, key, refreshWarehouse, result, seedOffsets } from './ingest-state.ts';
 import type { IngestState } from './ingest-state.ts';
 import { ensureKafkaTables } from './kafka-tables.ts';
-import { KafkaUnavailableError } from './kafka-unavailable-error.ts';
+import { KafkaUnavailableError, describeKafkaError } from './kafka-unavailable-error.ts';
 import { pumpBatches } from './pump-batches.ts';
 import { RecordChecker } from './record-checker.ts';
 
@@ -146,14 +146,6 @@ export async function ingestKafka(opts: IngestKafkaOptions): Promise<IngestResul
     await lander?.close().catch(() => undefined);
     await checker.close();
   }
-}
-
-/** The client's error, with the causes it wraps (a MultipleErrors names none itself). */
-export function describeKafkaError(e: unknown): string {
-  const err = e as Error & { errors?: unknown[]; cause?: unknown };
-  const inner = (err.errors ?? []).map((x) => (x as Error)?.message).filter(Boolean);
-  const first = [...new Set(inner)].slice(0, 2).join('; ');
-  return first ? `${err.message} (${first})` : String(err?.message ?? e);
 }
 
 function isRetriableKafkaError(e: unknown): boolean {

@@ -5,7 +5,7 @@
 export class KafkaUnavailableError extends Error {
   readonly code = 'SM_KAFKA_UNAVAILABLE';
   constructor(brokers: readonly string[], downMs: number, cause: unknown) {
-    const last = cause instanceof Error ? cause.message : String(cause);
+    const last = describeKafkaError(cause);
     super(
       `Kafka at ${brokers.join(',')} could not be reached for ${Math.round(downMs / 1000)} s (last error: ${last}); gave up. ` +
         `Check that the brokers are up and reachable, or wait longer with --retry-for <seconds>. What landed is kept; the next run resumes where this one stopped.`,
@@ -13,4 +13,12 @@ export class KafkaUnavailableError extends Error {
     );
     this.name = 'KafkaUnavailableError';
   }
+}
+
+/** The client's error with the causes it wraps (a MultipleErrors names none in its own message). */
+export function describeKafkaError(e: unknown): string {
+  const err = e as Error & { errors?: unknown[] };
+  const inner = [...new Set((err?.errors ?? []).map((x) => (x as Error)?.message).filter(Boolean))].slice(0, 2).join('; ');
+  const own = err instanceof Error ? err.message : String(e);
+  return inner ? `${own} (${inner})` : own;
 }
