@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Connection, Lander, LandingFile, LandingLines, LandingTable } from '@sm/core';
 import { CHECKED_TABLE, LINES_COLUMNS, LINES_TABLE, checkLinesSql, insertCheckedSql, insertFilesSql, insertRecordsSql, suspectFilesSql } from './duckdb-landing-sql.ts';
 import type { LinkedFile } from './duckdb-landing-sql.ts';
-import type { DuckDbLandingOptions } from './duckdb-landing.ts';
+import type { DuckDbLandingOptions } from './duckdb-landing-options.ts';
 
 const PREFIX = 'sm-landing-';
 /** Directories of earlier versions (Kafka staging), cleaned up the same way. */

@@ -2,5 +2,6 @@ export { createDuckDbAdapter, duckDbCapabilities, resolveDuckDbPath } from './du
 export type { DuckDbTargetConfig } from './duckdb-adapter.ts';
 export { DuckDbConnection, DuckDbQueryError } from './duckdb-connection.ts';
 export { DuckDbDialect } from './duckdb-dialect.ts';
-export { duckDbLanding, duckDbLandingOptions } from './duckdb-landing.ts';
-export type { DuckDbLandingOptions } from './duckdb-landing.ts';
+export { duckDbLanding } from './duckdb-landing.ts';
+export { duckDbLandingOptions } from './duckdb-landing-options.ts';
+export type { DuckDbLandingOptions } from './duckdb-landing-options.ts';

@@ -7,8 +7,6 @@
 
 import type { Landing } from './landing.ts';
 
-export type { Landing, Lander, LandingField, LandingFile, LandingLines, LandingTable } from './landing.ts';
-
 /** A relation as it is addressed in the warehouse. `database` is optional where the warehouse has one implicit catalog. */
 export interface Relation {
   readonly database?: string | undefined;
@@ -149,7 +147,7 @@ export interface Adapter {
    * reader (see {@link Landing}). Absent by default: `@sm/ingest` then writes Kafka batches with
    * {@link Connection.append} or multi-row inserts, and refuses lake files with a usage error.
    */
-  readonly landing?: Landing;
+  readonly landing?: Landing<Connection>;
   connect(target: TargetConfig, options: ConnectOptions): Promise<AdapterSession>;
 }
 

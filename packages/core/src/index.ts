@@ -1,4 +1,5 @@
 export * from './adapter.ts';
+export type * from './landing.ts';
 export * from './base-dialect.ts';
 export * from './types.ts';
 export * from './diagnostics.ts';

@@ -8,7 +8,13 @@
  * Every path is taken literally: an implementation must never let the warehouse read a path as a
  * glob pattern (`a[1].json`, `x*.json`), whatever characters the file name holds.
  */
-import type { Connection, Relation } from './adapter.ts';
+
+/** Where rows land, shaped as the adapter contract's `Relation` (kept apart so this file imports nothing). */
+export interface LandingRelation {
+  readonly database?: string | undefined;
+  readonly schema: string;
+  readonly identifier: string;
+}
 
 /** A JSON field of each line and the column it lands in. */
 export interface LandingField {
@@ -22,7 +28,7 @@ export interface LandingField {
 
 /** Where lines land: the fields of each line, then five lineage columns named here. */
 export interface LandingTable {
-  readonly relation: Relation;
+  readonly relation: LandingRelation;
   readonly fields: readonly LandingField[];
   /** Lineage column names: source topic, Kafka partition, offset (Kafka offset or 0-based line number), file, load time. */
   readonly lineage: { readonly topic: string; readonly partition: string; readonly offset: string; readonly file: string; readonly loadedAt: string };
@@ -85,8 +91,8 @@ export interface Lander {
   close(): Promise<void>;
 }
 
-/** The landing capability of an adapter. */
-export interface Landing {
+/** The landing capability of an adapter; `C` is its connection type (the contract's `Connection`). */
+export interface Landing<C = unknown> {
   /**
    * Checks the target's `landing:` options (from profiles.yml; undefined when absent) and
    * returns them resolved. Throws an Error whose `code` is `SM_<TYPE>_LANDING_CONFIG`, naming the
@@ -94,5 +100,5 @@ export interface Landing {
    */
   options(raw: unknown): Readonly<Record<string, unknown>>;
   /** A lander on `conn` with options from {@link Landing.options}; close it when done. */
-  open(conn: Connection, options: Readonly<Record<string, unknown>>): Promise<Lander>;
+  open(conn: C, options: Readonly<Record<string, unknown>>): Promise<Lander>;
 }
