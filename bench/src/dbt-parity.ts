@@ -20,7 +20,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const PROJECT = join(REPO, 'project');
-const SM_BIN = join(REPO, 'packages', 'cli', 'src', 'bin.ts');
+/** The built CLI (`pnpm build`), as users run it. */
+const SM_BIN = join(REPO, 'packages', 'cli', 'dist', 'bin.js');
 /** Same pins as bench/scripts/setup-dbt.sh (checked with `pip index versions`): 1.11.16 is the newest 1.x that installs from PyPI alone. */
 const DBT_CORE = '1.11.16';
 const DBT_DUCKDB = '1.11.1';

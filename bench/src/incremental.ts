@@ -15,9 +15,9 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createDuckDbAdapter } from '@sm/adapter-duckdb';
-import { execute } from '@sm/core';
-import { landFiles, writeLake } from '@sm/ingest';
+import { createDuckDbAdapter } from '@smsql/adapter-duckdb';
+import { execute } from '@smsql/core';
+import { landFiles, writeLake } from '@smsql/ingest';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -15,8 +15,8 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDuckDbAdapter } from '@sm/adapter-duckdb';
-import { TOPICS, TOPIC_FIELDS, generateEvents, ingestKafka, produceEvents, serializeEvent } from '@sm/ingest';
+import { createDuckDbAdapter } from '@smsql/adapter-duckdb';
+import { TOPICS, TOPIC_FIELDS, generateEvents, ingestKafka, produceEvents, serializeEvent } from '@smsql/ingest';
 import { startKafkaBroker } from '../../scripts/kafka/kafka-broker.ts';
 import { cpuSince, loadAverage, runChild, takeReps } from './ingest-bench-child.ts';
 import { median } from './measure.ts';

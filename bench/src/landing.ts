@@ -16,8 +16,8 @@ import { appendFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDuckDbAdapter } from '@sm/adapter-duckdb';
-import { TOPICS, TOPIC_FIELDS, landFiles, writeLake } from '@sm/ingest';
+import { createDuckDbAdapter } from '@smsql/adapter-duckdb';
+import { TOPICS, TOPIC_FIELDS, landFiles, writeLake } from '@smsql/ingest';
 import { cpuSince, loadAverage, runChild, takeReps } from './ingest-bench-child.ts';
 import { median } from './measure.ts';
 

@@ -17,14 +17,15 @@ const DBT_ENV = { DBT_SEND_ANONYMOUS_USAGE_STATS: 'False', DO_NOT_TRACK: '1', DB
 const SM_ENV = { SNOWFLAKE_DISABLE_PLATFORM_DETECTION: 'true', SF_TELEMETRY_DISABLE_CONNECTION_SHAPE: '1' };
 
 export function findSm(): Tool {
-  const bin = join(REPO_ROOT, 'packages', 'cli', 'src', 'bin.ts');
-  if (!existsSync(bin)) return { available: false, name: 'sm', reason: `${bin} does not exist yet` };
+  // The built CLI, as users run it (`pnpm bench` builds first).
+  const bin = join(REPO_ROOT, 'packages', 'cli', 'dist', 'bin.js');
+  if (!existsSync(bin)) return { available: false, name: 'sm', reason: `${bin} does not exist: run pnpm build` };
   const probe = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8', env: { ...process.env, ...SM_ENV } });
   if (probe.status !== 0) return { available: false, name: 'sm', reason: `sm --version exited ${probe.status}: ${(probe.stderr || probe.stdout).trim().slice(0, 300)}` };
   return {
     available: true,
     name: 'sm',
-    version: probe.stdout.trim(),
+    version: probe.stdout.trim().split('\n')[0]!,
     command: (args, cwd) => ({ cmd: process.execPath, args: [bin, ...args], cwd, env: SM_ENV }),
   };
 }

@@ -11,7 +11,7 @@ PY="$(dirname "$DBT")/python"
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-SM="node $ROOT/packages/cli/src/bin.ts"
+SM="node $ROOT/packages/cli/dist/bin.js"   # the build that `pnpm install` / `pnpm build` makes
 
 for d in sm dbt; do
   mkdir -p "$WORK/$d/target"

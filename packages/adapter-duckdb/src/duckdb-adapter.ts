@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { Adapter, AdapterSession, Capabilities, Connection, ConnectOptions, TargetConfig } from '@sm/core';
+import type { Adapter, AdapterSession, Capabilities, Connection, ConnectOptions, TargetConfig } from '@smsql/core';
 import { DuckDbConnection } from './duckdb-connection.ts';
 import { DuckDbDialect } from './duckdb-dialect.ts';
 import { duckDbLanding } from './duckdb-landing.ts';

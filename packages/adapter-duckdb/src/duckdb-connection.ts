@@ -1,6 +1,6 @@
 import type { DuckDBConnection, DuckDBMaterializedResult } from '@duckdb/node-api';
 import { DuckDBTimestampValue, JSDuckDBValueConverter } from '@duckdb/node-api';
-import type { ColumnDef, Connection, QueryResult, Relation, RelationInfo, RelationKind } from '@sm/core';
+import type { ColumnDef, Connection, QueryResult, Relation, RelationInfo, RelationKind } from '@smsql/core';
 
 /** A warehouse error with the SQL that caused it; the message is DuckDB's own. */
 export class DuckDbQueryError extends Error {

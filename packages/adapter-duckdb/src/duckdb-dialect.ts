@@ -1,4 +1,4 @@
-import { BaseDialect } from '@sm/core';
+import { BaseDialect } from '@smsql/core';
 
 /**
  * DuckDB: identifiers compare case-insensitively and keep their spelling; everything else

@@ -1,6 +1,6 @@
 import { mkdtemp, open, readdir, rm, symlink, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Connection, Lander, LandingFile, LandingLines, LandingTable } from '@sm/core';
+import type { Connection, Lander, LandingFile, LandingLines, LandingTable } from '@smsql/core';
 import { CHECKED_TABLE, LINES_COLUMNS, LINES_TABLE, checkLinesSql, insertCheckedSql, insertFilesSql, insertRecordsSql, suspectFilesSql } from './duckdb-landing-sql.ts';
 import type { LinkedFile } from './duckdb-landing-sql.ts';
 import type { DuckDbLandingOptions } from './duckdb-landing-options.ts';

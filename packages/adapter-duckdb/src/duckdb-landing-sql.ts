@@ -4,7 +4,7 @@
  * literal, which `literalPath` checks: DuckDB's readers expand `*`, `?`, `[...]` (and `{...}` in
  * some versions) in every path of a list, so a file named `a[1].json` would read `a1.json`.
  */
-import type { LandingField, LandingTable } from '@sm/core';
+import type { LandingField, LandingTable } from '@smsql/core';
 import { DuckDbDialect } from './duckdb-dialect.ts';
 
 const d = new DuckDbDialect();

@@ -1,4 +1,4 @@
-import type { Connection, Lander, Landing } from '@sm/core';
+import type { Connection, Lander, Landing } from '@smsql/core';
 import { DuckDbLander } from './duckdb-lander.ts';
 import { duckDbLandingOptions } from './duckdb-landing-options.ts';
 

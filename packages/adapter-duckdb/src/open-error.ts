@@ -1,4 +1,4 @@
-import { SmProjectError } from '@sm/core';
+import { SmProjectError } from '@smsql/core';
 
 /**
  * DuckDB's error on opening a database file, as a project error (exit 2) when the file itself is

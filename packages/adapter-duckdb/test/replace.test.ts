@@ -2,7 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { run, type RunEvent } from '@sm/core';
+import { run, type RunEvent } from '@smsql/core';
 import { writeProject } from '../../core/test/fixture.ts';
 import { createDuckDbAdapter } from '../src/index.ts';
 

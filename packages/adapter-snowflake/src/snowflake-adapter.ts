@@ -1,4 +1,4 @@
-import type { Adapter, AdapterSession, Capabilities, ConnectOptions, TargetConfig } from '@sm/core';
+import type { Adapter, AdapterSession, Capabilities, ConnectOptions, TargetConfig } from '@smsql/core';
 import { driverSettings, type SnowflakeTargetConfig } from './snowflake-config.ts';
 import { SnowflakeDialect } from './snowflake-dialect.ts';
 import { loadSnowflakeSdk } from './snowflake-driver.ts';

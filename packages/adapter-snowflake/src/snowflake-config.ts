@@ -1,4 +1,4 @@
-import type { TargetConfig } from '@sm/core';
+import type { TargetConfig } from '@smsql/core';
 
 /** How the adapter authenticates; named in errors instead of any secret. */
 export type AuthMethod = 'password' | 'key pair' | 'oauth' | 'externalbrowser';

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { ColumnDef, Connection, QueryResult, Relation, RelationInfo, RelationKind } from '@sm/core';
+import type { ColumnDef, Connection, QueryResult, Relation, RelationInfo, RelationKind } from '@smsql/core';
 import type { Bind, Connection as SdkConnection, RowStatement, StatementOption } from 'snowflake-sdk';
 import { redactSecrets } from './snowflake-config.ts';
 import type { SnowflakeDialect } from './snowflake-dialect.ts';

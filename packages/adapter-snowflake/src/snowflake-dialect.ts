@@ -1,4 +1,4 @@
-import { BaseDialect, type ColumnDef, type Relation, type RelationKind, type TableOptions } from '@sm/core';
+import { BaseDialect, type ColumnDef, type Relation, type RelationKind, type TableOptions } from '@smsql/core';
 
 /**
  * Snowflake: unquoted identifiers fold to upper case, so every identifier is normalised before

@@ -1,4 +1,4 @@
-import type { AdapterSession, Connection } from '@sm/core';
+import type { AdapterSession, Connection } from '@smsql/core';
 import { driverSettings, redactSecrets, type DriverSettings, type SnowflakeTargetConfig } from './snowflake-config.ts';
 import { SnowflakeConnection, type SessionContext } from './snowflake-connection.ts';
 import type { SnowflakeDialect } from './snowflake-dialect.ts';

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TargetConfig } from '@sm/core';
+import type { TargetConfig } from '@smsql/core';
 import { SnowflakeEmulator, type EmulatorOptions } from './server/snowflake-emulator.ts';
 
 export const password = 'pw-Secret-4711';

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, type InvocationOptions, type NodeResult } from '@sm/core';
+import { build, type InvocationOptions, type NodeResult } from '@smsql/core';
 import { createSnowflakeAdapter } from '../src/snowflake-adapter.ts';
 import type { SnowflakeConnection } from '../src/snowflake-connection.ts';
 import { password, startEmulator } from './emulator-fixture.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AdapterSession } from '@sm/core';
+import type { AdapterSession } from '@smsql/core';
 import { createSnowflakeAdapter } from '../src/snowflake-adapter.ts';
 import type { SnowflakeConnection } from '../src/snowflake-connection.ts';
 import type { SnowflakeSession } from '../src/snowflake-session.ts';

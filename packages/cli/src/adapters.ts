@@ -1,13 +1,13 @@
-import type { AdapterFactory } from '@sm/core';
+import type { AdapterFactory } from '@smsql/core';
 
 /** Built-in adapters, loaded only when a target asks for them (Snowflake's driver is heavy). */
 export const builtinAdapters: Record<string, AdapterFactory> = {
-  duckdb: async () => (await import('@sm/adapter-duckdb')).createDuckDbAdapter(),
+  duckdb: async () => (await import('@smsql/adapter-duckdb')).createDuckDbAdapter(),
   snowflake: async () => {
     process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION ??= 'true';
     process.env.SF_TELEMETRY_DISABLE_CONNECTION_SHAPE ??= '1';
     // A variable specifier keeps the type checker from requiring the package's types here.
-    const spec = '@sm/adapter-snowflake';
+    const spec = '@smsql/adapter-snowflake';
     const mod = (await import(spec)) as { createSnowflakeAdapter: () => ReturnType<AdapterFactory> };
     return mod.createSnowflakeAdapter();
   },

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { isSmProjectError, SmProjectError } from '@sm/core';
+import { isSmProjectError, SmProjectError } from '@smsql/core';
 
 /** Where the target came from, to name the env_var() behind a field an adapter says is missing. */
 export interface ProfileRef {

@@ -1,4 +1,4 @@
-import { injectCtes, renderText, type Compilation } from '@sm/core';
+import { injectCtes, renderText, type Compilation } from '@smsql/core';
 import { usage } from './usage-error.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { SM_VERSION } from '@sm/core';
+import { SM_VERSION } from '@smsql/core';
 import { configError } from './config-error.ts';
 import { registerProjectCommands } from './commands/project-commands.ts';
 import { registerIngestCommands } from './commands/ingest-commands.ts';

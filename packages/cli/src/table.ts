@@ -1,4 +1,4 @@
-import type { Dialect } from '@sm/core';
+import type { Dialect } from '@smsql/core';
 
 /**
  * `sm show`'s query with every column cast to text by the warehouse, so values print as the

@@ -1,4 +1,4 @@
-import { SmProjectError } from '@sm/core';
+import { SmProjectError } from '@smsql/core';
 
 /** A usage or project error: reported as a diagnostic, exit 2. */
 export function usage(message: string, hint?: string): Error {

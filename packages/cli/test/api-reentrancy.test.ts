@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { createDuckDbAdapter } from '@sm/adapter-duckdb';
-import { build, type RunEvent } from '@sm/core';
+import { createDuckDbAdapter } from '@smsql/adapter-duckdb';
+import { build, type RunEvent } from '@smsql/core';
 import { writeProject } from '../../core/test/fixture.ts';
 
 const profile = (name: string) => `${name}:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/${name}.duckdb\n      schema: main\n      threads: 2\n`;

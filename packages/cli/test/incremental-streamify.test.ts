@@ -1,8 +1,8 @@
 import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDuckDbAdapter } from '@sm/adapter-duckdb';
-import { landFiles, writeLake } from '@sm/ingest';
+import { createDuckDbAdapter } from '@smsql/adapter-duckdb';
+import { landFiles, writeLake } from '@smsql/ingest';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '../../core/test/fixture.ts';
 import { sm } from './run-cli.ts';

@@ -6,8 +6,8 @@
 import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDuckDbAdapter } from '@sm/adapter-duckdb';
-import { TOPICS, writeLake } from '@sm/ingest';
+import { createDuckDbAdapter } from '@smsql/adapter-duckdb';
+import { TOPICS, writeLake } from '@smsql/ingest';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '../../core/test/fixture.ts';
 import { sm, smProcess } from './run-cli.ts';

@@ -144,7 +144,7 @@ export interface Adapter {
   readonly capabilities: Capabilities;
   /**
    * Optional: landing newline-delimited JSON from this machine's files with the warehouse's own
-   * reader (see {@link Landing}). Absent by default: `@sm/ingest` then writes Kafka batches with
+   * reader (see {@link Landing}). Absent by default: `@smsql/ingest` then writes Kafka batches with
    * {@link Connection.append} or multi-row inserts, and refuses lake files with a usage error.
    */
   readonly landing?: Landing<Connection>;

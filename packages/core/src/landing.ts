@@ -1,7 +1,7 @@
 /**
  * The optional landing capability of an adapter ({@link Adapter.landing}): newline-delimited JSON
  * landed by the warehouse's own reader from files on this machine, which an embedded database can
- * do and a remote one cannot. `@sm/ingest` drives it: it walks and scans the files, batches them,
+ * do and a remote one cannot. `@smsql/ingest` drives it: it walks and scans the files, batches them,
  * holds the transaction and writes dead letters, bookkeeping and offsets with the dialect; the
  * adapter only turns these plain descriptions into statements on the connection it is given.
  *

@@ -1,4 +1,4 @@
-import type { ColumnDef, Relation } from '@sm/core';
+import type { ColumnDef, Relation } from '@smsql/core';
 import type { IngestTarget } from './ingest-target.ts';
 
 /** Binds per INSERT statement on the fallback path; well under every driver's limit. */

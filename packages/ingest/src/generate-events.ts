@@ -1,6 +1,6 @@
 import { CATALOGUE_SEED, generateCatalogue } from './catalogue.ts';
 import type { Song } from './catalogue.ts';
-import { MinHeap } from '@sm/core';
+import { MinHeap } from '@smsql/core';
 import { PAGES } from './pages.ts';
 import type { Auth, Level, Page } from './pages.ts';
 import { activity, createPopulation } from './population.ts';

@@ -1,5 +1,5 @@
-import type { Adapter, Connection } from '@sm/core';
-import { SmProjectError, diag } from '@sm/core';
+import type { Adapter, Connection } from '@smsql/core';
+import { SmProjectError, diag } from '@smsql/core';
 
 /** Where ingestion writes: a connection and the adapter it came from (its dialect and optional landing capability). */
 export interface IngestTarget {

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import type { Lander, LandingTable } from '@sm/core';
+import type { Lander, LandingTable } from '@smsql/core';
 import { bulkInsert } from './bulk-insert.ts';
 import type { FileReport } from './file-report.ts';
 import type { IngestTarget } from './ingest-target.ts';

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Lander } from '@sm/core';
+import type { Lander } from '@smsql/core';
 import type { FileReport } from './file-report.ts';
 import type { IngestTarget } from './ingest-target.ts';
 import { ingestUsageError } from './ingest-target.ts';

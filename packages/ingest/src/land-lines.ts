@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
-import type { Lander, LandingTable } from '@sm/core';
+import type { Lander, LandingTable } from '@smsql/core';
 import type { ScannedFile } from './scan-lake-file.ts';
 
 /** Same convention as Kafka landing: the bytes in base64, and the reason says so. */

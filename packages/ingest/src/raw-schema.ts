@@ -5,7 +5,7 @@
  * from, which is what makes landing idempotent: a replay of the same (topic, file or
  * partition, offset) is recognised and not landed twice.
  */
-import type { ColumnDef, LandingTable } from '@sm/core';
+import type { ColumnDef, LandingTable } from '@smsql/core';
 
 export const TOPICS = ['listen_events', 'page_view_events', 'auth_events', 'status_change_events'] as const;
 export type Topic = (typeof TOPICS)[number];

@@ -1,4 +1,4 @@
-import type { ColumnDef, Relation } from '@sm/core';
+import type { ColumnDef, Relation } from '@smsql/core';
 import type { IngestTarget } from './ingest-target.ts';
 
 /** A table landing writes, with the columns it writes and any table constraint. */

@@ -1,5 +1,5 @@
 /** Child process for the crash test: lands a lake into a DuckDB file one file per batch, printing a line per committed batch. */
-import { createDuckDbAdapter } from '@sm/adapter-duckdb';
+import { createDuckDbAdapter } from '@smsql/adapter-duckdb';
 import { landFiles } from '../src/land-files.ts';
 
 const [lakeDir, path] = process.argv.slice(2) as [string, string];

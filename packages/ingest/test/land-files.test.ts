@@ -3,8 +3,8 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFile
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDuckDbAdapter } from '@sm/adapter-duckdb';
-import type { AdapterSession, Connection } from '@sm/core';
+import { createDuckDbAdapter } from '@smsql/adapter-duckdb';
+import type { AdapterSession, Connection } from '@smsql/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TOPICS, landFiles, rawColumns, serializeEvent, writeLake } from '../src/index.ts';
 import type { LandFilesOptions } from '../src/index.ts';

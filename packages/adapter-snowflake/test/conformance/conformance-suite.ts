@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, type AdapterFactory, type InvocationOptions, type NodeResult, type RunOutcome } from '@sm/core';
+import { build, type AdapterFactory, type InvocationOptions, type NodeResult, type RunOutcome } from '@smsql/core';
 
 /** One adapter under test: how to reach it and the little SQL that cannot be portable. */
 export interface ConformanceTarget {

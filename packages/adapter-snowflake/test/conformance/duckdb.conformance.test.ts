@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createDuckDbAdapter } from '@sm/adapter-duckdb';
+import { createDuckDbAdapter } from '@smsql/adapter-duckdb';
 import { conformanceSuite } from './conformance-suite.ts';
 import { normaliseRows } from './normalise-rows.ts';
 

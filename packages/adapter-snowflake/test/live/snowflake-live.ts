@@ -7,7 +7,7 @@
  * Without credentials it says NOT RUN and exits 0: it never reports a pass it did not earn.
  * Everything it creates lives in a schema of its own that it drops at the end.
  */
-import type { TargetConfig } from '@sm/core';
+import type { TargetConfig } from '@smsql/core';
 import { createSnowflakeAdapter } from '../../src/snowflake-adapter.ts';
 import type { SnowflakeConnection } from '../../src/snowflake-connection.ts';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { deps, parseVarsArg } from '@sm/core';
+import { deps, parseVarsArg } from '@smsql/core';
 import type { CliContext } from '../cli-context.ts';
 
 /**

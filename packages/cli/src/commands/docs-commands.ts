@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { generateDocs, loadProjectCollecting } from '@sm/core';
+import { generateDocs, loadProjectCollecting } from '@smsql/core';
 import { serveDocs } from '../docs/serve-docs.ts';
 import type { CliContext } from '../cli-context.ts';
 import { commonOptions } from '../common-options.ts';

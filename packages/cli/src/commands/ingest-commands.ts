@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { openTarget } from '@sm/core';
+import { openTarget } from '@smsql/core';
 import { builtinAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
 
@@ -49,7 +49,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
     .option('--out <dir>', 'lake directory', 'lake')
     .option('--project-dir <dir>', 'relative --out is under this directory', process.env.SM_PROJECT_DIR ?? '.')
     .action(async (flags: { users: string; start: string; end: string; seed: string; out: string; projectDir: string }) => {
-      const { writeLake } = await import('@sm/ingest');
+      const { writeLake } = await import('@smsql/ingest');
       const start = parseDate(flags.start, '--start');
       const end = parseDate(flags.end, '--end');
       if (end <= start) throw usageError('--end must be after --start');
@@ -69,7 +69,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
       .option('--schema <name>', 'schema of the raw tables', 'raw')
       .option('--batch-mb <n>', 'megabytes of files landed per transaction (bounds memory)', '64'),
   ).action(async (flags: TargetFlags & { lake: string; schema: string; batchMb: string }) => {
-    const { landFiles } = await import('@sm/ingest');
+    const { landFiles } = await import('@smsql/ingest');
     const projectDir = resolve(flags.projectDir);
     if (!flags.lake.trim()) throw usageError('--lake names no directory; pass the lake root, e.g. --lake lake');
     const batchMb = Number(flags.batchMb);
@@ -125,7 +125,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
       .option('--batch-ms <ms>', 'land a non-empty batch at least this often', '1000')
       .option('--retry-for <seconds>', 'how long Kafka may stay unreachable (at start or mid-stream) before giving up with exit 1', '120'),
   ).action(async (flags: TargetFlags & { brokers: string; group: string; topics: string; topicPrefix: string; schema: string; once?: boolean; batchSize: string; batchMs: string; retryFor: string }) => {
-    const { ingestKafka, TOPICS, KafkaUnavailableError } = await import('@sm/ingest');
+    const { ingestKafka, TOPICS, KafkaUnavailableError } = await import('@smsql/ingest');
     const topics = flags.topics.split(',').map((t) => t.trim()).filter(Boolean);
     const unknown = topics.filter((t) => !(TOPICS as readonly string[]).includes(t));
     if (unknown.length) throw usageError(`Unknown topic ${unknown.join(', ')}; the raw tables are ${TOPICS.join(', ')}`);
@@ -179,7 +179,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
     .option('--topic-prefix <prefix>', 'Kafka topic = prefix + topic', '')
     .option('--realtime', 'send each event when its timestamp comes round instead of as fast as possible')
     .action(async (flags: { brokers: string; users: string; start: string; end: string; seed: string; partitions: string; topicPrefix: string; realtime?: boolean }) => {
-      const { generateEvents, produceEvents } = await import('@sm/ingest');
+      const { generateEvents, produceEvents } = await import('@smsql/ingest');
       const start = parseDate(flags.start, '--start');
       const end = parseDate(flags.end, '--end');
       if (end <= start) throw usageError('--end must be after --start');

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { byId, compile, criterion, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseVarsArg, sourceFreshness, type Compilation, type InvocationOptions, union } from '@sm/core';
+import { byId, compile, criterion, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseVarsArg, sourceFreshness, type Compilation, type InvocationOptions, union } from '@smsql/core';
 import { builtinAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
 import { commonOptions } from '../common-options.ts';
@@ -132,7 +132,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
         const node = c.selected.map((id) => c.compiled.nodes.get(id)!).find((n) => n.name === name && n.resourceType !== 'test' && n.resourceType !== 'unit_test');
         if (!node) throw usage(`No model, seed or source named "${name}". Try: sm ls --output name`);
         if (node.resourceType === 'model' && node.config.materialized === 'ephemeral') sql = node.compiledCode ?? '';
-        else sql = `select * from ${(node as { relation: import('@sm/core').Relation }).relation ? c.adapter.dialect.relationName((node as { relation: import('@sm/core').Relation }).relation) : name}`;
+        else sql = `select * from ${(node as { relation: import('@smsql/core').Relation }).relation ? c.adapter.dialect.relationName((node as { relation: import('@smsql/core').Relation }).relation) : name}`;
       }
       const session = await c.adapter.connect(c.project.target, { projectDir: c.project.dir });
       try {

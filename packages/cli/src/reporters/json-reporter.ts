@@ -1,4 +1,4 @@
-import type { Diagnostic, RunEvent } from '@sm/core';
+import type { Diagnostic, RunEvent } from '@smsql/core';
 import type { Output, Reporter } from './reporter.ts';
 
 /** One JSON object per line on stdout, for orchestrators: `{"ts", "event", ...}`. */

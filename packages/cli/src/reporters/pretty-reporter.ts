@@ -1,4 +1,4 @@
-import { formatDiagnostic, type Diagnostic, type NodeResult, type RunEvent } from '@sm/core';
+import { formatDiagnostic, type Diagnostic, type NodeResult, type RunEvent } from '@smsql/core';
 import type { Output, Reporter } from './reporter.ts';
 
 const useColor = () => !!process.stdout.isTTY && !process.env.NO_COLOR;

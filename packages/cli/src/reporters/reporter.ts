@@ -1,4 +1,4 @@
-import type { Diagnostic, RunEvent } from '@sm/core';
+import type { Diagnostic, RunEvent } from '@smsql/core';
 
 /** Renders what a command does. Each hook is optional. */
 export interface Reporter {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { byId, criterion, execute, intersection, isSmProjectError, parseSelectionArgs, union, type Compilation, type InvocationOptions, type RunOutcome, type Selection, type SelectionExpr } from '@sm/core';
+import { byId, criterion, execute, intersection, isSmProjectError, parseSelectionArgs, union, type Compilation, type InvocationOptions, type RunOutcome, type Selection, type SelectionExpr } from '@smsql/core';
 import type { Reporter } from '../reporters/reporter.ts';
 
 export interface WatchOptions {

@@ -1,6 +1,6 @@
 import { Consumer } from '@platformatic/kafka';
 import type { MessagesStream } from '@platformatic/kafka';
-import type { Adapter, Connection, Lander } from '@sm/core';
+import type { Adapter, Connection, Lander } from '@smsql/core';
 import type { IngestTarget } from '../ingest-target.ts';
 import { ingestUsageError } from '../ingest-target.ts';
 import { RAW_SCHEMA, TOPICS } from '../raw-schema.ts';

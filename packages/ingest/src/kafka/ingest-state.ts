@@ -1,6 +1,6 @@
 import type { Topic } from '../raw-schema.ts';
 import type { IngestKafkaOptions, IngestProgress, IngestResult } from './ingest-kafka.ts';
-import type { Lander } from '@sm/core';
+import type { Lander } from '@smsql/core';
 import type { IngestTarget } from '../ingest-target.ts';
 import type { EnsuredTables } from '../raw-tables.ts';
 import { offsetsSql, readWarehouseOffsets } from './kafka-tables.ts';

@@ -1,4 +1,4 @@
-import type { ColumnDef } from '@sm/core';
+import type { ColumnDef } from '@smsql/core';
 import type { IngestTarget } from '../ingest-target.ts';
 import { DEAD_LETTER_COLUMNS, DEAD_LETTER_TABLE, rawColumns } from '../raw-schema.ts';
 import type { Topic } from '../raw-schema.ts';

@@ -1,4 +1,4 @@
-import type { Lander } from '@sm/core';
+import type { Lander } from '@smsql/core';
 import { bulkInsert } from '../bulk-insert.ts';
 import type { IngestTarget } from '../ingest-target.ts';
 import { transaction } from '../ingest-target.ts';

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDuckDbAdapter } from '@sm/adapter-duckdb';
-import type { Adapter, AdapterSession, Connection } from '@sm/core';
+import { createDuckDbAdapter } from '@smsql/adapter-duckdb';
+import type { Adapter, AdapterSession, Connection } from '@smsql/core';
 
 /** A DuckDB file in a temp dir through the real adapter, as `sm ingest kafka --target dev` would open it. */
 export interface DuckDbTarget {

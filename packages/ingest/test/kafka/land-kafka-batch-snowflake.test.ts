@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AdapterSession, Connection } from '@sm/core';
+import type { AdapterSession, Connection } from '@smsql/core';
 // The Snowflake adapter's local server, through the real snowflake-sdk driver: the same landing SQL must run there.
 import { createSnowflakeAdapter } from '../../../adapter-snowflake/src/snowflake-adapter.ts';
 import { startEmulator } from '../../../adapter-snowflake/test/emulator-fixture.ts';

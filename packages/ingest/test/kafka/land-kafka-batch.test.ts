@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Adapter, Connection, Lander } from '@sm/core';
+import type { Adapter, Connection, Lander } from '@smsql/core';
 import type { IngestTarget } from '../../src/ingest-target.ts';
 import { ensureKafkaTables, OFFSETS_TABLE } from '../../src/kafka/kafka-tables.ts';
 import { landKafkaBatch } from '../../src/kafka/land-kafka-batch.ts';
