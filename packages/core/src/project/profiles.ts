@@ -43,8 +43,18 @@ export function resolveTarget(opts: ProfileOptions, diagnostics: Diagnostic[]): 
       diagnostics.push(diag('SM_PROFILE_NOT_FOUND', `No profiles.yml in --profiles-dir ${opts.profilesDir}`));
       return undefined;
     }
+    // A target that was asked for by name must exist: building a local DuckDB instead of "prod"
+    // because profiles.yml is missing (a typo, an unmounted volume) would be a silent wrong success.
+    if (opts.targetName) {
+      diagnostics.push(
+        diag('SM_PROFILE_NOT_FOUND', `--target ${opts.targetName} was asked for, but no profiles.yml was found (looked in ${dirs.join(', ')})`, undefined, {
+          hint: 'Pass --profiles-dir (or set SM_PROFILES_DIR) to the folder holding profiles.yml, or leave out --target to use the embedded DuckDB.',
+        }),
+      );
+      return undefined;
+    }
     // Nothing configured: the embedded default, so a fresh clone needs no server and no file.
-    const name = opts.targetName ?? 'dev';
+    const name = 'dev';
     return {
       target: { type: 'duckdb', name, schema: 'main', threads: 4, path: `target/${opts.projectName}.duckdb` },
       source: '(default)',
@@ -86,7 +96,11 @@ export function resolveTarget(opts: ProfileOptions, diagnostics: Diagnostic[]): 
             hint: `export ${missing}=... or give env_var('${missing}', 'default') a default.`,
           }),
         )) : v;
-      if (SECRET_KEYS.test(key) && out) secrets.push(out);
+      // A secret stays the string it was written as: `0012345678` is a password, not the number 12345678.
+      if (SECRET_KEYS.test(key)) {
+        if (out) secrets.push(out);
+        return out;
+      }
       return coerce(out);
     }
     if (Array.isArray(v)) return v.map((x, i) => renderValue(x, key, [...path, i]));
