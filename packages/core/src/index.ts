@@ -5,6 +5,7 @@ export * from './types.ts';
 export * from './diagnostics.ts';
 export { loadProject, loadProjectCollecting, type LoadOptions, type LoadedProject } from './project/load-project.ts';
 export { resolveTarget, type ResolvedTarget } from './project/profiles.ts';
+export { readProjectFileOnly } from './project/project-file.ts';
 export { ProjectRenderer, injectCtes, type CompiledProject, type RenderOptions } from './render/render-project.ts';
 export { rewriteJinjaSyntax } from './render/jinja-compat.ts';
 export { buildGraph, topoOrder, ancestors, descendants, type Dag } from './graph/build-graph.ts';

@@ -182,6 +182,8 @@ export interface ProjectConfig {
   testPaths: string[];
   snapshotPaths: string[];
   targetPath: string;
+  /** `clean-targets:` folders that `sm clean` removes; empty when the project file names none. */
+  cleanTargets: string[];
   vars: Record<string, unknown>;
   /** Folder defaults keyed by resource type (`models`, `seeds`, ...), dbt's `+key` tree. */
   resourceConfigs: Record<string, Record<string, unknown>>;

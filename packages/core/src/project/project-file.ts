@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { diag, type Diagnostic } from '../diagnostics.ts';
+import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import type { DispatchConfig, ProjectConfig } from '../types.ts';
 import { parseYamlText, type YamlFile } from './yaml-file.ts';
 
@@ -19,8 +19,12 @@ export function findProjectFile(dir: string): string | undefined {
   return candidates.length === 1 ? candidates[0] : undefined;
 }
 
-const str = (v: unknown, d: string) => (typeof v === 'string' && v ? v : d);
-const strList = (v: unknown, d: string[]) => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : d);
+/** A YAML value as a user would call it in a message ("the number 5", "a mapping"). */
+function describeValue(v: unknown): string {
+  if (Array.isArray(v)) return 'a list';
+  if (v && typeof v === 'object') return 'a mapping';
+  return `the ${typeof v} ${JSON.stringify(v)}`;
+}
 
 export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { config: ProjectConfig; yaml: YamlFile } | undefined {
   const file = findProjectFile(dir);
@@ -47,24 +51,48 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
     const v = d[k];
     if (v && typeof v === 'object' && !Array.isArray(v)) resourceConfigs[k === 'data_tests' ? 'tests' : k] = v as Record<string, unknown>;
   }
-  const hooks = (v: unknown) => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
+  // Settings of the wrong type are reported, never ignored (`model-paths: 5` would otherwise mean "models").
+  const wrong = (key: string, want: string) =>
+    diagnostics.push(diag('SM_PROJECT_INVALID', `\`${key}\` must be ${want}, not ${describeValue(d[key])}`, yaml.locate([key]), { hint: `Fix \`${key}:\` in ${file}.` }));
+  const str = (key: string, dflt: string): string => {
+    const v = d[key];
+    if (v === undefined || v === null) return dflt;
+    if (typeof v === 'string' && v) return v;
+    wrong(key, 'a non-empty string');
+    return dflt;
+  };
+  const strList = (key: string, dflt: string[], alias?: string): string[] => {
+    const k = d[key] === undefined && alias && d[alias] !== undefined ? alias : key;
+    const v = d[k];
+    if (v === undefined || v === null) return dflt;
+    if (typeof v === 'string') return [v];
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+    wrong(k, 'a list of strings');
+    return dflt;
+  };
+  const hooks = (key: string) => strList(key, []);
+  if (d.vars !== undefined && d.vars !== null && (typeof d.vars !== 'object' || Array.isArray(d.vars))) wrong('vars', 'a mapping');
+  for (const k of ['models', 'seeds', 'snapshots', 'tests', 'data_tests', 'sources', 'unit_tests']) {
+    if (d[k] !== undefined && d[k] !== null && (typeof d[k] !== 'object' || Array.isArray(d[k]))) wrong(k, 'a mapping');
+  }
   const config: ProjectConfig = {
     name: d.name,
-    profile: str(d.profile, d.name),
+    profile: str('profile', d.name),
     version: String(d.version ?? '1.0.0'),
-    modelPaths: strList(d['model-paths'] ?? d['source-paths'], ['models']),
-    seedPaths: strList(d['seed-paths'] ?? d['data-paths'], ['seeds']),
-    macroPaths: strList(d['macro-paths'], ['macros']),
-    testPaths: strList(d['test-paths'], ['tests']),
-    snapshotPaths: strList(d['snapshot-paths'], ['snapshots']),
-    targetPath: str(d['target-path'], 'target'),
+    modelPaths: strList('model-paths', ['models'], 'source-paths'),
+    seedPaths: strList('seed-paths', ['seeds'], 'data-paths'),
+    macroPaths: strList('macro-paths', ['macros']),
+    testPaths: strList('test-paths', ['tests']),
+    snapshotPaths: strList('snapshot-paths', ['snapshots']),
+    targetPath: str('target-path', 'target'),
+    cleanTargets: strList('clean-targets', []),
     vars: (d.vars && typeof d.vars === 'object' ? d.vars : {}) as Record<string, unknown>,
     resourceConfigs,
-    onRunStart: hooks(d['on-run-start']),
-    onRunEnd: hooks(d['on-run-end']),
+    onRunStart: hooks('on-run-start'),
+    onRunEnd: hooks('on-run-end'),
     dispatch: dispatchOf(d.dispatch),
-    packagesInstallPath: str(d['packages-install-path'], 'dbt_packages'),
-    requireDbtVersion: strList(d['require-dbt-version'], []),
+    packagesInstallPath: str('packages-install-path', 'dbt_packages'),
+    requireDbtVersion: strList('require-dbt-version', []),
     file,
   };
   return { config, yaml };
@@ -78,4 +106,13 @@ function dispatchOf(v: unknown): DispatchConfig[] {
     const order = (e as Record<string, unknown> | null)?.search_order;
     return typeof ns === 'string' && Array.isArray(order) ? [{ macroNamespace: ns, searchOrder: order.map(String) }] : [];
   });
+}
+
+/** The project file alone, for commands that need no more (`sm clean`); a project error when it is missing or wrong. */
+export function readProjectFileOnly(dir: string): ProjectConfig {
+  const diagnostics: Diagnostic[] = [];
+  const pf = readProjectFile(dir, diagnostics);
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (!pf || errors.length) throw new SmProjectError(errors);
+  return pf.config;
 }
