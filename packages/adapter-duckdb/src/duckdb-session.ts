@@ -1,0 +1,52 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { AdapterSession, Connection } from '@smsql/core';
+import type { DuckDbTargetConfig } from './duckdb-target-config.ts';
+import { DuckDbConnection } from './duckdb-connection.ts';
+import { openError } from './open-error.ts';
+
+/** Open the database file at `path` with the target's settings and extensions. Loads the native binding. */
+export async function openDuckDbSession(path: string, target: DuckDbTargetConfig): Promise<AdapterSession> {
+  const settings: Record<string, string> = { ...(target.settings ?? {}) };
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path, settings);
+  } catch (e) {
+    throw openError(e, path, target.name) ?? e;
+  }
+  const session = new DuckDbSession(instance);
+  const exts = target.extensions ?? [];
+  if (exts.length) {
+    const c = await session.acquire();
+    for (const e of exts) await c.execute(`load ${e}`);
+    session.release(c);
+  }
+  return session;
+}
+
+class DuckDbSession implements AdapterSession {
+  readonly #instance: DuckDBInstance;
+  readonly #idle: DuckDbConnection[] = [];
+  readonly #all = new Set<DuckDbConnection>();
+  constructor(instance: DuckDBInstance) {
+    this.#instance = instance;
+  }
+  async acquire(): Promise<Connection> {
+    const c = this.#idle.pop();
+    if (c) return c;
+    const conn = new DuckDbConnection(await this.#instance.connect());
+    this.#all.add(conn);
+    return conn;
+  }
+  release(conn: Connection): void {
+    this.#idle.push(conn as DuckDbConnection);
+  }
+  async cancelAll(): Promise<void> {
+    for (const c of this.#all) c.raw.interrupt();
+  }
+  async close(): Promise<void> {
+    for (const c of this.#all) c.raw.closeSync();
+    this.#all.clear();
+    this.#idle.length = 0;
+    this.#instance.closeSync();
+  }
+}
