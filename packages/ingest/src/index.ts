@@ -19,4 +19,4 @@ export type { FileReport } from './file-report.ts';
 export type { IngestTarget } from './ingest-target.ts';
 export { walkLake } from './walk-lake.ts';
 export type { LakeFile } from './walk-lake.ts';
-export * from './kafka/index.ts';
+// Kafka (client and all) is its own entry point, @smsql/ingest/kafka, so landing files never loads it.

@@ -125,7 +125,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
       .option('--batch-ms <ms>', 'land a non-empty batch at least this often', '1000')
       .option('--retry-for <seconds>', 'how long Kafka may stay unreachable (at start or mid-stream) before giving up with exit 1', '120'),
   ).action(async (flags: TargetFlags & { brokers: string; group: string; topics: string; topicPrefix: string; schema: string; once?: boolean; batchSize: string; batchMs: string; retryFor: string }) => {
-    const { ingestKafka, TOPICS, KafkaUnavailableError } = await import('@smsql/ingest');
+    const [{ ingestKafka, KafkaUnavailableError }, { TOPICS }] = await Promise.all([import('@smsql/ingest/kafka'), import('@smsql/ingest')]);
     const topics = flags.topics.split(',').map((t) => t.trim()).filter(Boolean);
     const unknown = topics.filter((t) => !(TOPICS as readonly string[]).includes(t));
     if (unknown.length) throw usageError(`Unknown topic ${unknown.join(', ')}; the raw tables are ${TOPICS.join(', ')}`);
@@ -179,7 +179,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
     .option('--topic-prefix <prefix>', 'Kafka topic = prefix + topic', '')
     .option('--realtime', 'send each event when its timestamp comes round instead of as fast as possible')
     .action(async (flags: { brokers: string; users: string; start: string; end: string; seed: string; partitions: string; topicPrefix: string; realtime?: boolean }) => {
-      const { generateEvents, produceEvents } = await import('@smsql/ingest');
+      const [{ generateEvents }, { produceEvents }] = await Promise.all([import('@smsql/ingest'), import('@smsql/ingest/kafka')]);
       const start = parseDate(flags.start, '--start');
       const end = parseDate(flags.end, '--end');
       if (end <= start) throw usageError('--end must be after --start');
