@@ -24,6 +24,7 @@ import { criterion, type Selection } from './select/selection-expr.ts';
 import type { GraphNode, ModelNode, ResourceType } from './types.ts';
 import { readSelectors } from './select/selectors-file.ts';
 import { testColumnDiagnostics } from './project/test-nodes.ts';
+import { fingerprintsProblem, manifestProblem, readArtifact, runResultsProblem, type RunResultsShape } from './artifacts/read-artifact.ts';
 import { fingerprintNow, fingerprintOfConfig, loadedFingerprints, STATE_FILE, unitTestChecksum, type StateFingerprint } from './select/state-fingerprint.ts';
 
 export type Command = 'compile' | 'run' | 'seed' | 'test' | 'build' | 'snapshot' | 'ls' | 'show';
@@ -240,7 +241,7 @@ function readState(dir: string, now: ReadonlyMap<string, StateFingerprint>): Sel
     throw new SmProjectError([diag('SM_STATE_NOT_FOUND', `No manifest.json in --state ${dir}`, undefined, { hint: 'Point --state at the target/ directory of an earlier run (copy it before it is overwritten).' })]);
   }
   type Entry = { checksum?: { checksum?: string }; config?: Record<string, unknown>; unrendered_config?: Record<string, unknown>; given?: unknown; expect?: unknown; overrides?: unknown };
-  const m = JSON.parse(readFileSync(mpath, 'utf8')) as { nodes?: Record<string, Entry>; unit_tests?: Record<string, Entry> };
+  const m = readArtifact<{ nodes?: Record<string, Entry>; unit_tests?: Record<string, Entry> }>(mpath, 'manifest.json', manifestProblem);
   const previous = new Map<string, StateFingerprint>();
   for (const [id, n] of Object.entries(m.nodes ?? {})) {
     // dbt's own manifests carry the config as written; comparing that ignores values rendered per target.
@@ -250,13 +251,13 @@ function readState(dir: string, now: ReadonlyMap<string, StateFingerprint>): Sel
   for (const [id, u] of Object.entries(m.unit_tests ?? {})) previous.set(id, fingerprintOfConfig(unitTestChecksum(u), u.config));
   // sm's own fingerprints, taken before rendering, when the earlier run was sm's.
   const spath = join(dir, STATE_FILE);
-  const own = existsSync(spath) ? (JSON.parse(readFileSync(spath, 'utf8')) as Record<string, StateFingerprint>) : undefined;
+  const own = existsSync(spath) ? readArtifact<Record<string, StateFingerprint>>(spath, 'state fingerprints', fingerprintsProblem) : undefined;
   if (own) for (const [id, f] of Object.entries(own)) previous.set(id, f);
   const rpath = join(dir, 'run_results.json');
   let results: Map<string, string> | undefined;
   if (existsSync(rpath)) {
-    const r = JSON.parse(readFileSync(rpath, 'utf8')) as { results?: { unique_id: string; status: string }[] };
-    results = new Map((r.results ?? []).map((x) => [x.unique_id, x.status]));
+    const r = readArtifact<RunResultsShape>(rpath, 'run_results.json', runResultsProblem);
+    results = new Map(r.results.map((x) => [x.unique_id, x.status]));
   }
   return { previous, results, fingerprint: (n) => (own && now.get(n.uniqueId)) || fingerprintNow(n) };
 }

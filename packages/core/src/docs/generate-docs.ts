@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readArtifact, runResultsProblem } from '../artifacts/read-artifact.ts';
 import { join } from 'node:path';
 import { compile, relationNameOf, writeJsonAtomic, type InvocationOptions } from '../api.ts';
 import { buildCatalog } from '../artifacts/catalog.ts';
@@ -41,7 +42,7 @@ export async function generateDocs(opts: InvocationOptions & { skipCatalog?: boo
     }
   }
   const rrPath = join(target, 'run_results.json');
-  const runResults = existsSync(rrPath) ? (JSON.parse(readFileSync(rrPath, 'utf8')) as RunResultsArtifact) : undefined;
+  const runResults = existsSync(rrPath) ? readArtifact<RunResultsArtifact>(rrPath, 'run_results.json', runResultsProblem) : undefined;
   const data = buildDocsData(c.compiled, c.graph, (n) => relationNameOf(c, n), catalog, runResults);
   const docsDir = join(target, 'docs');
   mkdirSync(docsDir, { recursive: true });
