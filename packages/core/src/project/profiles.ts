@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
 import nunjucks from 'nunjucks';
 import type { TargetConfig } from '../adapter.ts';
 import { diag, type Diagnostic } from '../diagnostics.ts';
+import { readText } from '../util/read-text.ts';
 import { parseYamlText } from './yaml-file.ts';
 
 /** Keys whose values are secrets: redacted from logs, errors and artifacts. */
@@ -63,7 +64,7 @@ export function resolveTarget(opts: ProfileOptions, diagnostics: Diagnostic[]): 
   }
   const abs = join(dir, 'profiles.yml');
   const rel = relative(opts.projectDir, abs) || 'profiles.yml';
-  const yaml = parseYamlText(readFileSync(abs, 'utf8'), rel, diagnostics);
+  const yaml = parseYamlText(readText(abs), rel, diagnostics);
   if (!yaml) return undefined;
   const profiles = (yaml.data ?? {}) as Record<string, unknown>;
   const profile = profiles[opts.profileName] as Record<string, unknown> | undefined;

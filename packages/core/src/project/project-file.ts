@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import type { DispatchConfig, ProjectConfig } from '../types.ts';
+import { readText } from '../util/read-text.ts';
 import { parseYamlText, type YamlFile } from './yaml-file.ts';
 
 const NOT_PROJECT_FILES = new Set(['profiles.yml', 'selectors.yml', 'packages.yml', 'dependencies.yml', 'profiles.yaml', 'selectors.yaml']);
@@ -36,7 +37,7 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
     );
     return undefined;
   }
-  const yaml = parseYamlText(readFileSync(join(dir, file), 'utf8'), file, diagnostics);
+  const yaml = parseYamlText(readText(join(dir, file)), file, diagnostics);
   if (!yaml) return undefined;
   const d = (yaml.data ?? {}) as Record<string, unknown>;
   if (typeof d !== 'object' || Array.isArray(d) || typeof d.name !== 'string') {

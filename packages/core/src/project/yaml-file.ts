@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Document, type Node as YamlNode } from 'yaml';
 import { diag, type Diagnostic } from '../diagnostics.ts';
+import { readText } from '../util/read-text.ts';
 import type { SourceLocation } from '../types.ts';
 
 /** A parsed YAML file that can say where any of its values came from. */
@@ -13,7 +13,7 @@ export interface YamlFile {
 
 /** Parse a YAML file; syntax problems become SM_YAML diagnostics with line and column. */
 export function readYamlFile(absPath: string, relPath: string, diagnostics: Diagnostic[], text?: string): YamlFile | undefined {
-  const src = text ?? readFileSync(absPath, 'utf8');
+  const src = text ?? readText(absPath);
   return parseYamlText(src, relPath, diagnostics);
 }
 
@@ -31,7 +31,18 @@ export function parseYamlText(src: string, relPath: string, diagnostics: Diagnos
     }
     return undefined;
   }
-  const data = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  } catch (e) {
+    // yaml refuses aliases that expand without bound (a "billion laughs" file) while building values.
+    diagnostics.push(
+      diag('SM_YAML', `YAML could not be read: ${(e as Error).message}`, { file: relPath }, {
+        hint: 'Use fewer aliases (*name) in this file; each may expand into many copies of its anchor.',
+      }),
+    );
+    return undefined;
+  }
   return {
     file: relPath,
     data,

@@ -1,0 +1,14 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * readFileSync as UTF-8, with the path on the error: Node leaves `path` off some errors (EISDIR
+ * on read), and the CLI names the file at fault from it.
+ */
+export function readText(absPath: string): string {
+  try {
+    return readFileSync(absPath, 'utf8');
+  } catch (e) {
+    if (e && typeof e === 'object' && !('path' in e)) Object.assign(e, { path: absPath });
+    throw e;
+  }
+}
