@@ -1,5 +1,5 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { AdapterSession, Connection } from '@smsql/core';
+import { SmProjectError, type AdapterSession, type Connection } from '@smsql/core';
 import type { DuckDbTargetConfig } from './duckdb-target-config.ts';
 import { DuckDbConnection } from './duckdb-connection.ts';
 import { openError } from './open-error.ts';
@@ -11,13 +11,20 @@ export async function openDuckDbSession(path: string, target: DuckDbTargetConfig
   try {
     instance = await DuckDBInstance.create(path, settings);
   } catch (e) {
-    throw openError(e, path, target.name) ?? e;
+    throw openError(e, path, target.name);
   }
   const session = new DuckDbSession(instance);
   const exts = target.extensions ?? [];
   if (exts.length) {
     const c = await session.acquire();
-    for (const e of exts) await c.execute(`load ${e}`);
+    for (const e of exts) {
+      try {
+        await c.execute(`load ${e}`);
+      } catch (err) {
+        await session.close();
+        throw new SmProjectError([{ code: 'SM_DATABASE_UNUSABLE', severity: 'error', message: `Target "${target.name}" lists extension "${e}", which DuckDB could not load: ${(err as Error).message.split('\n')[0]}`, hint: `Install it first (INSTALL ${e} in DuckDB, with network access), or remove it from \`extensions:\` of target "${target.name}" in profiles.yml.`, cause: err }]);
+      }
+    }
     session.release(c);
   }
   return session;
