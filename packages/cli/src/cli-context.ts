@@ -2,9 +2,12 @@ import type { Output, Reporter } from './reporters/reporter.ts';
 
 /** What `main` hands every command: where to write, how to report, the exit code it wants, and the interrupt signal. */
 export interface CliContext {
+  /** Writes through a redactor: see {@link CliContext.secrets}. */
   output: Output;
   reporter(format: string | undefined): Reporter;
   /** Set by a command to the exit code it wants. */
   exitCode: number;
   signal: AbortSignal;
+  /** The target's secret values, added by a command once it has loaded the project; never printed. */
+  secrets: Set<string>;
 }

@@ -1,18 +1,34 @@
 import { Command, CommanderError } from 'commander';
-import { SM_VERSION } from '@smsql/core';
-import { configError } from './config-error.ts';
-import { registerProjectCommands } from './commands/project-commands.ts';
-import { registerIngestCommands } from './commands/ingest-commands.ts';
-import { registerDocsCommands } from './commands/docs-commands.ts';
-import { registerDepsCommand } from './commands/deps-command.ts';
-import { JsonReporter } from './reporters/json-reporter.ts';
-import { PrettyReporter } from './reporters/pretty-reporter.ts';
-import { processOutput, type Output } from './reporters/reporter.ts';
 import { EXIT } from './exit-codes.ts';
 import type { CliContext } from './cli-context.ts';
+import { redactingOutput } from './redacting-output.ts';
+import { processOutput, type Output, type Reporter } from './reporters/reporter.ts';
+
+type Register = (program: Command, ctx: CliContext) => void;
+
+// Each command's module is imported only when that command runs (all of them for help), so a
+// command loads what it uses and nothing else: no project code for --version, no warehouse
+// driver for compile or ls, no Kafka client outside `ingest kafka`.
+const project = async (): Promise<Register> => (await import('./commands/project-commands.ts')).registerProjectCommands;
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  run: project, seed: project, test: project, snapshot: project, build: project, compile: project,
+  ls: project, list: project, show: project, source: project, retry: project, debug: project,
+  ingest: async () => (await import('./commands/ingest-commands.ts')).registerIngestCommands,
+  docs: async () => (await import('./commands/docs-commands.ts')).registerDocsCommands,
+  init: async () => (await import('./commands/init-command.ts')).registerInitCommand,
+  clean: async () => (await import('./commands/clean-command.ts')).registerCleanCommand,
+  parse: async () => (await import('./commands/parse-command.ts')).registerParseCommand,
+  deps: async () => (await import('./commands/deps-command.ts')).registerDepsCommand,
+};
 
 /** Run the CLI with `argv` (without node and script); returns the exit code. Re-entrant: no process-wide state but signal handlers while running. */
-export async function main(argv: string[], output: Output = processOutput): Promise<number> {
+export async function main(argv: string[], rawOutput: Output = processOutput): Promise<number> {
+  const secrets = new Set<string>();
+  const output = redactingOutput(rawOutput, secrets);
+  if (!argv.some((a) => !a.startsWith('-')) && (argv.includes('--version') || argv.includes('-V'))) {
+    output.out((await import('./version-report.ts')).versionReport());
+    return EXIT.ok;
+  }
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = (sig: NodeJS.Signals) => {
@@ -23,42 +39,58 @@ export async function main(argv: string[], output: Output = processOutput): Prom
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  let reporters: typeof import('./reporters/reporters.ts') | undefined;
+  const loadReporters = async () => (reporters ??= await import('./reporters/reporters.ts'));
   const ctx: CliContext = {
     output,
-    reporter: (format) => (format === 'json' ? new JsonReporter(output) : new PrettyReporter(output)),
+    reporter: (format) => reporters!.createReporter(format, output),
     exitCode: EXIT.ok,
     signal: controller.signal,
+    secrets,
   };
+  const debug = argv.includes('--debug') || process.env.SM_DEBUG === '1';
   const program = new Command('sm')
     .description('sm: SQL models, tested and built in dependency order, on DuckDB or Snowflake')
-    .version(SM_VERSION, '-V, --version')
+    .option('-V, --version', 'print the versions of sm, its core and its adapters')
+    .option('--debug', 'show stack traces of errors (also SM_DEBUG=1)')
     .showHelpAfterError('(run sm --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) });
-  registerProjectCommands(program, ctx);
-  registerIngestCommands(program, ctx);
-  registerDocsCommands(program, ctx);
-  registerDepsCommand(program, ctx);
+    .configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) })
+    .hook('preAction', async () => void (await loadReporters()));
   try {
+    const loader = COMMANDS[argv.find((a) => !a.startsWith('-')) ?? ''];
+    const registers = loader ? [loader] : [...new Set(Object.values(COMMANDS))];
+    for (const register of await Promise.all(registers.map((l) => l()))) register(program, ctx);
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
       return EXIT.usage;
     }
-    const config = configError(e);
-    if (config) {
-      ctx.reporter(formatOf(argv)).onDiagnostics?.(config.diagnostics);
-      return EXIT.usage;
-    }
-    ctx.reporter(formatOf(argv)).onError?.(`Unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    return EXIT.failed;
+    await report(e, ctx, formatOf(argv), debug, loadReporters);
+    return EXIT.usage;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
   if (controller.signal.aborted && ctx.exitCode !== EXIT.usage) return EXIT.interrupted;
   return ctx.exitCode;
+}
+
+/** The CLI's one error path: a line or two naming the culprit and what to do; the stack only with --debug. */
+async function report(e: unknown, ctx: CliContext, format: string | undefined, debug: boolean, loadReporters: () => Promise<unknown>): Promise<void> {
+  let reporter: Reporter;
+  try {
+    await loadReporters();
+    reporter = ctx.reporter(format);
+  } catch {
+    reporter = { onError: (m) => ctx.output.err(m) };
+  }
+  const { classifyError } = await import('./errors/classify-error.ts');
+  const c = classifyError(e);
+  reporter.onDiagnostics?.(c.diagnostics);
+  if (debug) ctx.output.err(e instanceof Error ? (e.stack ?? e.message) : String(e));
+  else if (!c.known) ctx.output.err('This is probably a bug in sm: run again with --debug for the stack trace, and report it.');
 }
 
 function formatOf(argv: string[]): string | undefined {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { byId, compile, criterion, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseVarsArg, sourceFreshness, type Compilation, type InvocationOptions, union } from '@smsql/core';
+import { byId, compile, criterion, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseVarsArg, readArtifact, runResultsProblem, sourceFreshness, type Compilation, type InvocationOptions, type RunResultsShape, union } from '@smsql/core';
 import { builtinAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
 import { commonOptions } from '../common-options.ts';
@@ -11,7 +11,6 @@ import { configError } from '../config-error.ts';
 import { renderInline } from '../inline-sql.ts';
 import { renderTable, showAsTextSql } from '../table.ts';
 import { usage } from '../usage-error.ts';
-import { watchProject } from '../watch/watch-project.ts';
 
 interface CommonFlags {
   projectDir: string;
@@ -63,6 +62,8 @@ function runCommand(program: Command, ctx: CliContext, name: 'run' | 'seed' | 't
     const reporter = ctx.reporter(flags.logFormat);
     const inv = invocation(flags, ctx);
     if (flags.watch && (name === 'run' || name === 'build')) {
+      // chokidar only for --watch.
+      const { watchProject } = await import('../watch/watch-project.ts');
       await watchProject({ inv: { ...inv, onEvent: (e) => reporter.onEvent?.(e) }, command: name, reporter, signal: ctx.signal });
       return;
     }
@@ -84,6 +85,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
     .action(async (flags: CommonFlags & { inline?: string }) => {
       const reporter = ctx.reporter(flags.logFormat);
       const c = await compile(invocation(flags, ctx), 'compile');
+      for (const secret of c.project.secrets) ctx.secrets.add(secret);
       const warnings = c.diagnostics.filter((d) => d.severity === 'warning');
       if (warnings.length) reporter.onDiagnostics?.(warnings);
       if (flags.inline) {
@@ -126,6 +128,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       const selection = name && !flags.inline ? { include: union([criterion('fqn', name), criterion('source', `*.${name}`)]) } : undefined;
       const inv = { ...invocation({ ...flags, select: undefined }, ctx), selection };
       const c = await compile(inv, 'show');
+      for (const secret of c.project.secrets) ctx.secrets.add(secret);
       let sql: string;
       if (flags.inline) sql = renderInline(c, flags.inline);
       else {
@@ -176,7 +179,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       const dir = resolve(flags.projectDir);
       const path = findRunResults(dir);
       if (!path) throw usage(`No run_results.json under ${dir}/target: run a command first, then sm retry`);
-      const rr = JSON.parse(readFileSync(path, 'utf8')) as { results: { unique_id: string; status: string }[]; args?: { which?: string; full_refresh?: boolean } };
+      const rr = readArtifact<RunResultsShape>(path, 'run_results.json', runResultsProblem);
       const which = (rr.args?.which ?? 'build') as 'run' | 'seed' | 'test' | 'build';
       const again = rr.results.filter((r) => ['error', 'fail', 'skipped', 'runtime error'].includes(r.status)).map((r) => byId(r.unique_id));
       const reporter = ctx.reporter(flags.logFormat);

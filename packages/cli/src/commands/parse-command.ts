@@ -1,0 +1,40 @@
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { CliContext } from '../cli-context.ts';
+import { commonOptions } from '../common-options.ts';
+import { EXIT } from '../exit-codes.ts';
+
+interface ParseFlags {
+  projectDir: string;
+  profilesDir?: string;
+  target?: string;
+  vars?: string;
+  logFormat?: string;
+}
+
+/**
+ * `sm parse`: load and validate the whole project and write target/manifest.json, as `dbt parse`
+ * does; no compiled SQL is written and no warehouse is opened. Every problem is reported at once.
+ */
+export function registerParseCommand(program: Command, ctx: CliContext): void {
+  commonOptions(program.command('parse').description('load and validate the project and write target/manifest.json (no warehouse, no compiled SQL)')).action(
+    async (flags: ParseFlags) => {
+      const { compile, parseVarsArg } = await import('@smsql/core');
+      const { builtinAdapters } = await import('../adapters.ts');
+      const reporter = ctx.reporter(flags.logFormat);
+      // `ls` is compile's mode that renders for the graph and writes the manifest but no compiled files.
+      const c = await compile(
+        { projectDir: resolve(flags.projectDir), profilesDir: flags.profilesDir, target: flags.target, vars: parseVarsArg(flags.vars), adapters: builtinAdapters, signal: ctx.signal },
+        'ls',
+      );
+      for (const secret of c.project.secrets) ctx.secrets.add(secret);
+      const warnings = c.diagnostics.filter((d) => d.severity === 'warning');
+      if (warnings.length) reporter.onDiagnostics?.(warnings);
+      const counts = new Map<string, number>();
+      for (const n of c.compiled.nodes.values()) counts.set(n.resourceType, (counts.get(n.resourceType) ?? 0) + 1);
+      const summary = [...counts].sort((a, b) => a[0].localeCompare(b[0])).map(([t, k]) => `${k} ${t}${k === 1 ? '' : 's'}`).join(', ');
+      reporter.onOutput?.(`Parsed ${c.project.config.name}: ${summary || 'no nodes'}; wrote ${join(c.project.config.targetPath, 'manifest.json')}`);
+      ctx.exitCode = EXIT.ok;
+    },
+  );
+}

@@ -1,0 +1,138 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BIN } from './run-cli.ts';
+
+/**
+ * The CLI's one error path, driven by a table of user, environment and project mistakes: each
+ * must end with exit 2, a short message naming the culprit (file or flag), and no stack trace
+ * (a trace appears only with --debug). Every case runs the real CLI in a child process.
+ */
+
+const roots: string[] = [];
+afterAll(() => {
+  for (const r of roots) rmSync(r, { recursive: true, force: true });
+});
+
+const PROJECT = 'name: hostile\nprofile: hostile\n';
+const PROFILES = 'hostile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/hostile.duckdb\n';
+
+/** A fresh project in a temp dir: the files given (null removes a default), plus the setup's own changes. */
+function project(files: Record<string, string | null> = {}, setup?: (dir: string) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sm-hostile-'));
+  roots.push(dir);
+  const all: Record<string, string | null> = { 'sm_project.yml': PROJECT, 'profiles.yml': PROFILES, 'models/a.sql': 'select 1 as id\n', ...files };
+  for (const [rel, text] of Object.entries(all)) {
+    if (text === null) continue;
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+  setup?.(dir);
+  return dir;
+}
+
+function sm(dir: string, argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...argv], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', SM_PROFILES_DIR: '', DBT_PROFILES_DIR: '', HOME: dir, ...env }, timeout: 60_000 });
+  return { code: r.status, text: `${r.stdout}\n${r.stderr}` };
+}
+
+const TRACE = /^\s+at .+(\(|\s)(\/|file:|node:)|node:internal|^\s*\^$/m;
+
+interface Case {
+  name: string;
+  dir: () => string;
+  argv: (dir: string) => string[];
+  /** Text that must appear: the file, flag or name at fault. */
+  culprit: string | RegExp | ((dir: string) => string | RegExp);
+  env?: NodeJS.ProcessEnv;
+}
+
+const cases: Case[] = [
+  { name: '--project-dir is a file', dir: () => project(), argv: (d) => ['build', '--project-dir', join(d, 'models', 'a.sql')], culprit: (d) => join(d, 'models', 'a.sql') },
+  { name: '--project-dir does not exist', dir: () => project(), argv: (d) => ['compile', '--project-dir', join(d, 'nope')], culprit: (d) => join(d, 'nope') },
+  { name: 'the project file is a directory', dir: () => project({ 'sm_project.yml': null }, (d) => mkdirSync(join(d, 'sm_project.yml'))), argv: () => ['compile'], culprit: 'sm_project.yml' },
+  { name: 'profiles.yml is a directory', dir: () => project({ 'profiles.yml': null }, (d) => mkdirSync(join(d, 'profiles.yml'))), argv: () => ['compile'], culprit: 'profiles.yml' },
+  { name: 'models/ is a file', dir: () => project({ 'models/a.sql': null, models: 'not a folder' }), argv: () => ['compile'], culprit: 'models' },
+  { name: 'a broken symlink under models/', dir: () => project({}, (d) => symlinkSync(join(d, 'gone.sql'), join(d, 'models', 'b.sql'))), argv: () => ['compile'], culprit: 'b.sql' },
+  { name: 'a symlink loop under models/', dir: () => project({}, (d) => symlinkSync(join(d, 'models', 'loop.sql'), join(d, 'models', 'loop.sql'))), argv: () => ['compile'], culprit: 'loop.sql' },
+  { name: 'a schema YAML file that is a broken symlink', dir: () => project({}, (d) => symlinkSync(join(d, 'missing.yml'), join(d, 'models', 'schema.yml'))), argv: () => ['compile'], culprit: 'schema.yml' },
+  { name: 'a seed that is a broken symlink', dir: () => project({}, (d) => { mkdirSync(join(d, 'seeds')); symlinkSync(join(d, 'missing.csv'), join(d, 'seeds', 'people.csv')); }), argv: () => ['seed'], culprit: 'people.csv' },
+  {
+    name: 'a YAML alias bomb',
+    dir: () => project({ 'models/schema.yml': `a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\nmodels: []\n` }),
+    argv: () => ['compile'],
+    culprit: 'schema.yml',
+  },
+  { name: 'the target folder is a file', dir: () => project({ target: 'not a folder' }), argv: () => ['compile'], culprit: 'target' },
+  { name: 'the DuckDB path is a directory', dir: () => project({}, (d) => mkdirSync(join(d, 'target', 'hostile.duckdb'), { recursive: true })), argv: () => ['build'], culprit: 'hostile.duckdb' },
+  {
+    name: 'a DuckDB setting whose extension cannot load',
+    dir: () => project({ 'profiles.yml': `${PROFILES}      settings:\n        s3_region: eu-west-1\n` }),
+    argv: () => ['build'],
+    culprit: /s3_region|hostile\.duckdb|settings/,
+    env: { HOME: '/nonexistent-home' },
+  },
+  { name: 'a corrupt --state manifest', dir: () => project({ 'state/manifest.json': '{"nodes": {"model.x": ' }), argv: (d) => ['ls', '-s', 'state:modified', '--state', join(d, 'state')], culprit: 'manifest.json' },
+  { name: 'a wrongly shaped --state manifest', dir: () => project({ 'state/manifest.json': '{"nodes": 5}' }), argv: (d) => ['ls', '-s', 'state:modified', '--state', join(d, 'state')], culprit: 'manifest.json' },
+  { name: 'a wrongly shaped --state run_results', dir: () => project({ 'state/manifest.json': '{"nodes": {}}', 'state/run_results.json': '{"results": [1]}' }), argv: (d) => ['ls', '-s', 'result:error', '--state', join(d, 'state')], culprit: 'run_results.json' },
+  { name: 'sm retry over a corrupt run_results.json', dir: () => project({ 'target/run_results.json': 'garbage' }), argv: () => ['retry'], culprit: 'run_results.json' },
+  { name: 'sm docs generate over a corrupt run_results.json', dir: () => project({ 'target/run_results.json': '[]' }), argv: () => ['docs', 'generate', '--empty-catalog'], culprit: 'run_results.json' },
+  { name: 'ingest load --lake naming nothing', dir: () => project(), argv: (d) => ['ingest', 'load', '--lake', join(d, 'no-lake')], culprit: 'no-lake' },
+  { name: 'ingest load --lake naming a file', dir: () => project(), argv: (d) => ['ingest', 'load', '--lake', join(d, 'models', 'a.sql')], culprit: 'a.sql' },
+  { name: '--target that no profiles.yml defines', dir: () => project({ 'profiles.yml': null }), argv: () => ['build', '--target', 'prod'], culprit: '--target prod' },
+  { name: '--target missing from profiles.yml', dir: () => project(), argv: () => ['build', '--target', 'prod'], culprit: '"prod"' },
+  { name: 'model-paths of the wrong type', dir: () => project({ 'sm_project.yml': `${PROJECT}model-paths: 5\n` }), argv: () => ['compile'], culprit: 'model-paths' },
+  { name: 'an unknown flag', dir: () => project(), argv: () => ['build', '--no-such-flag'], culprit: '--no-such-flag' },
+  { name: '--threads that is not a number', dir: () => project(), argv: () => ['run', '--threads', 'many'], culprit: '--threads' },
+  { name: 'a bad --vars', dir: () => project(), argv: () => ['compile', '--vars', '{a: [}'], culprit: '--vars' },
+];
+
+describe('hostile inputs: one error path (exit 2, culprit named, no stack trace)', () => {
+  it.each(cases)('$name', (c) => {
+    const dir = c.dir();
+    const r = sm(dir, c.argv(dir), c.env);
+    const culprit = typeof c.culprit === 'function' ? c.culprit(dir) : c.culprit;
+    if (process.env.SM_DUMP) console.log(`=== ${c.name} (exit ${r.code})\n${r.text.trim()}`);
+    expect(r.text, r.text).not.toMatch(TRACE);
+    if (typeof culprit === 'string') expect(r.text).toContain(culprit);
+    else expect(r.text).toMatch(culprit);
+    expect(r.code, r.text).toBe(2);
+  });
+
+  it('shows the stack trace with --debug, and only then', () => {
+    const dir = project({ 'profiles.yml': null }, (d) => mkdirSync(join(d, 'profiles.yml')));
+    const plain = sm(dir, ['compile']);
+    const debug = sm(dir, ['compile', '--debug']);
+    expect(plain.text).not.toMatch(TRACE);
+    expect(debug.code).toBe(2);
+    expect(debug.text).toMatch(/^\s+at /m);
+  });
+});
+
+describe('secrets on every output path', () => {
+  it('sm show redacts a profile secret from a warehouse error, and env_var() secrets stay strings', () => {
+    const secret = '0012345678';
+    // A name that does not look secret: only the profile's `password:` field makes the value one.
+    const dir = project({ 'profiles.yml': `${PROFILES}      password: "{{ env_var('HOSTILE_SHOW_VALUE') }}"\n` });
+    const env = { HOSTILE_SHOW_VALUE: secret };
+    const r = sm(dir, ['show', '--inline', "select cast('{{ env_var(\"HOSTILE_SHOW_VALUE\") }}x' as integer) as n"], env);
+    expect(r.code, r.text).toBe(1);
+    expect(r.text).toMatch(/integer|INT|convert/i);
+    expect(r.text).not.toContain(secret);
+    expect(r.text).toContain('****');
+    // The value stays the string it was, leading zeros and all.
+    const ok = sm(dir, ['show', '--inline', "select length('{{ env_var(\"HOSTILE_SHOW_VALUE\") }}') as n"], env);
+    expect(ok.code, ok.text).toBe(0);
+    expect(ok.text).toMatch(/\b10\b/);
+  });
+
+  it('an unexpected error is redacted too', () => {
+    const secret = 'hunter2-hostile';
+    const dir = project({ 'profiles.yml': null }, (d) => mkdirSync(join(d, 'profiles.yml')));
+    chmodSync(dir, 0o755);
+    const r = sm(dir, ['compile', '--debug', '--vars', `{x: ${secret}}`], { HOSTILE_PASSWORD: secret });
+    expect(r.text).not.toContain(secret);
+  });
+});
