@@ -43,17 +43,25 @@ export function registerInitCommand(program: Command, ctx: CliContext): void {
     });
 }
 
-/** Ask on the terminal until the answer is a valid name. */
+/** Ask on the terminal until the answer is a valid name; end of input (Ctrl-D) is a usage error. */
 async function askName(ctx: CliContext): Promise<string> {
-  const { createInterface } = await import('node:readline/promises');
+  const { createInterface } = await import('node:readline');
   const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const onAbort = () => rl.close();
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
-    for (;;) {
-      const answer = (await rl.question('Project name (letters, digits, underscores): ', { signal: ctx.signal })).trim();
+    rl.setPrompt('Project name (letters, digits, underscores): ');
+    rl.prompt();
+    // Lines typed ahead of the prompt are kept by the iterator, not lost.
+    for await (const line of rl) {
+      const answer = line.trim();
       if (NAME.test(answer)) return answer;
       ctx.output.err(`"${answer}" is not a valid name: use letters, digits and underscores, starting with a letter or underscore.`);
+      rl.prompt();
     }
+    throw usage('No project name given: sm init stopped without writing anything.');
   } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
     rl.close();
   }
 }
