@@ -18,6 +18,7 @@ import { join, resolve } from 'node:path';
 import { createDuckDbAdapter } from '@smsql/adapter-duckdb';
 import { execute } from '@smsql/core';
 import { landFiles, writeLake } from '@smsql/ingest';
+import { projectCopyFilter } from './project-copy-filter.ts';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -113,7 +114,7 @@ async function main(): Promise<void> {
   const withProject = !process.argv.includes('--no-project');
   if (withProject) {
     dirs.project = join(root, 'project');
-    cpSync(PROJECT, dirs.project, { recursive: true, filter: (src) => !/\/(target|lake|logs)(\/|$)/.test(src.slice(PROJECT.length)) });
+    cpSync(PROJECT, dirs.project, { recursive: true, filter: projectCopyFilter(PROJECT) });
   }
   const landInto = (n: string) => (n === 'project' ? land(dirs[n]!, lake, 'target/streamify.duckdb', true) : land(dirs[n]!, lake));
   const names = Object.keys(dirs);

@@ -1,6 +1,7 @@
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BenchConfig } from './bench-config.ts';
+import { projectCopyFilter } from './project-copy-filter.ts';
 import { timeOk, type CommandRun } from './measure.ts';
 import { measurement, newScenario, type ScenarioResult } from './results.ts';
 import { REPO_ROOT, type Tool } from './tools.ts';
@@ -30,7 +31,7 @@ export async function streamifyScenario(cfg: BenchConfig, sm: Tool, log: (s: str
   const base = resolve(cfg.workDir, 'streamify');
   rmSync(base, { recursive: true, force: true });
   const dir = join(base, 'project');
-  cpSync(projectSrc, dir, { recursive: true, filter: (src) => !/\/(target|lake|logs|\.cache)(\/|$)|\.duckdb(\.wal)?$/.test(src) });
+  cpSync(projectSrc, dir, { recursive: true, filter: projectCopyFilter(projectSrc) });
   const profilesDir = join(base, 'profiles');
   writeProfiles(profilesDir, profileName(dir), base);
   const sm_ = (args: string[], target?: string) => sm.command([...args, '--project-dir', dir, ...(target ? ['--profiles-dir', profilesDir, '--target', target] : [])], dir);
