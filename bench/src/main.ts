@@ -5,11 +5,12 @@ import { benchConfig } from './bench-config.ts';
 import { printScenario, type ScenarioResult } from './results.ts';
 import { compileScenario } from './scenario-compile.ts';
 import { overheadScenario } from './scenario-overhead.ts';
+import { startupScenario } from './scenario-startup.ts';
 import { streamifyScenario } from './scenario-streamify.ts';
 import { BENCH_DIR, findDbtCore, findDbtFusion, findSm, type Tool } from './tools.ts';
 
 /**
- * `pnpm bench [--quick] [--only compile,overhead,streamify] [--tools sm,dbt-core,dbt-fusion] [--sizes 1000,10000] [--out FILE]`: runs each scenario, prints
+ * `pnpm bench [--quick] [--only startup,compile,overhead,streamify] [--tools sm,dbt-core,dbt-fusion] [--sizes 1000,10000] [--out FILE]`: runs each scenario, prints
  * figures and ratios, writes bench/out/results.json. Every ratio compares two measurements
  * of this same invocation; a tool that is missing is reported as "not run", never as a figure.
  */
@@ -35,6 +36,10 @@ async function main(argv: string[]): Promise<number> {
   const scenarios: ScenarioResult[] = [];
   const started = Date.now();
   const want = (id: string) => !only || only.has(id);
+  if (want('startup')) {
+    log('\nstartup ...');
+    scenarios.push(await startupScenario(cfg, tools.sm, log));
+  }
   if (want('compile')) {
     log('\ncompile ...');
     scenarios.push(await compileScenario(cfg, tools, log));
