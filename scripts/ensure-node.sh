@@ -14,3 +14,5 @@ if ! sm_node_ok; then
   export PATH="$SM_TOOLS_DIR/node24/node_modules/node/bin:$SM_TOOLS_DIR/node24/node_modules/.bin:$PATH"
   sm_node_ok || { echo "sm: could not get a supported Node (have $(node --version 2>/dev/null))" >&2; exit 2; }
 fi
+# pnpm as the repository pins it, when it is not on PATH (a fresh machine has only npm and npx).
+command -v pnpm >/dev/null 2>&1 || pnpm() { npx -y pnpm@10.34.9 "$@"; }

@@ -13,7 +13,8 @@ every file of the project.
 
 Environment:
   SM_PROJECT_DIR   the sm project (default: the project this file lives in)
-  SM_BIN           how to run sm, e.g. "sm" or "node /opt/sm/packages/cli/src/bin.ts" (default "sm")
+  SM_BIN           how to run sm (default "sm", as `npm i -g @smsql/cli` installs it); from a
+                   checkout built by `pnpm install`: "node /opt/sm/packages/cli/dist/bin.js"
   SM_TARGET        target of profiles.yml (default: the profile's own)
   SM_INGEST        "files" (sm ingest load, the default) or "kafka" (sm ingest kafka --once)
   SM_RETRIES, SM_RETRY_DELAY_SECONDS   Airflow retries of each task (default 2, 300 s)
