@@ -35,3 +35,4 @@ export { readLockFile, LOCK_FILE, type LockFile } from './project/lock-file.ts';
 export { varsFor } from './project/project-vars.ts';
 export { DBT_COMPAT_VERSION } from './project/dbt-version.ts';
 export { deps, type DepsOptions, type DepsOutcome } from './deps/install-deps.ts';
+export { internalMacroFiles, INTERNAL_MACROS_DIR } from './project/internal-macros.ts';

@@ -1,0 +1,16 @@
+{#- Whether a test keeps its failing rows: its `store_failures` config, else the --store-failures flag. -#}
+{% macro should_store_failures() -%}
+  {%- set configured = config.get('store_failures') -%}
+  {%- if configured is none -%}{%- set configured = flags.STORE_FAILURES -%}{%- endif -%}
+  {{ return(configured) }}
+{%- endmacro %}
+
+{#- The relation a generic test reads: narrowed by the test's `where` config when it has one. -#}
+{% macro get_where_subquery(relation) %}{{ return(adapter.dispatch('get_where_subquery', 'dbt')(relation)) }}{% endmacro %}
+{% macro default__get_where_subquery(relation) -%}
+  {%- set where = config.get('where', '') -%}
+  {%- if where -%}
+    {{ return('(select * from ' ~ relation ~ ' where ' ~ where ~ ') dbt_subquery') }}
+  {%- endif -%}
+  {{ return(relation) }}
+{%- endmacro %}
