@@ -4,7 +4,7 @@
  */
 import type { Relation } from './adapter.ts';
 
-export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'snapshot' | 'unit_test';
+export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'snapshot' | 'unit_test' | 'exposure';
 
 export type Materialization = 'view' | 'table' | 'incremental' | 'ephemeral' | 'external' | 'seed' | 'test' | 'snapshot';
 
@@ -133,7 +133,24 @@ export interface UnitTestNode extends NodeCommon {
   modelCode?: string | undefined;
 }
 
-export type GraphNode = ModelNode | SeedNode | SourceNode | TestNode | UnitTestNode;
+/**
+ * A downstream use of the project (dashboard, notebook, ...) declared under `exposures:` in
+ * YAML, as in dbt: in the lineage, selectable (`+exposure:name`), never executed.
+ */
+export interface ExposureNode extends NodeCommon {
+  resourceType: 'exposure';
+  /** dbt's `type`: dashboard, notebook, analysis, ml or application. */
+  exposureType: 'dashboard' | 'notebook' | 'analysis' | 'ml' | 'application';
+  owner: { name: string | null; email: string | string[] | null; [key: string]: unknown };
+  label: string | null;
+  maturity: 'low' | 'medium' | 'high' | null;
+  url: string | null;
+  refs: RefCall[];
+  sources: [string, string][];
+  metrics: string[][];
+}
+
+export type GraphNode = ModelNode | SeedNode | SourceNode | TestNode | UnitTestNode | ExposureNode;
 
 export interface RefCall {
   name: string;

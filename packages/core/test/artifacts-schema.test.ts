@@ -30,7 +30,7 @@ function check(schemaFile: string, artifact: string): unknown {
   const validate = ajv.compile(schema);
   if (validate(data)) return data;
   const problems: string[] = [];
-  for (const key of ['nodes', 'sources', 'macros', 'unit_tests']) {
+  for (const key of ['nodes', 'sources', 'macros', 'unit_tests', 'exposures']) {
     const ap = schema.properties?.[key]?.additionalProperties;
     if (!ap) continue;
     const branches: Record<string, any>[] = ap.anyOf ?? [ap];
@@ -79,6 +79,18 @@ function project(): string {
       "          - accepted_values: { values: ['Alpha', 'Beta'] }",
       '',
     ].join('\n'),
+    'models/exposures.yml': [
+      'exposures:',
+      '  - name: codes_dashboard',
+      '    type: dashboard',
+      '    maturity: medium',
+      '    url: http://localhost:8088/',
+      '    depends_on:',
+      "      - ref('mid')",
+      "      - source('raw', 'events')",
+      '    owner: { name: Analytics, email: a@example.com }',
+      '',
+    ].join('\n'),
     'tests/no_negative.sql': "select * from {{ ref('mid') }} where id < 0",
     'macros/cents.sql': '{% macro cents(x) %}({{ x }} * 100){% endmacro %}',
     'snapshots/codes_snap.sql': "{% snapshot codes_snap %}{{ config(unique_key='code', strategy='check', check_cols=['name']) }}select * from {{ ref('codes') }}{% endsnapshot %}",
@@ -120,6 +132,7 @@ describe("artifacts validate against dbt's published schemas", () => {
     const manifest = check('manifest_v12.json', join(dir, 'target/manifest.json')) as { nodes: Record<string, { resource_type: string }>; unit_tests: object };
     expect(Object.values(manifest.nodes).map((n) => n.resource_type)).toEqual(expect.arrayContaining(['model', 'seed', 'test', 'snapshot']));
     expect(Object.keys(manifest.unit_tests)).toHaveLength(1);
+    expect(Object.keys((manifest as unknown as { exposures: object }).exposures)).toEqual(['exposure.demo.codes_dashboard']);
     check('run_results_v6.json', join(dir, 'target/run_results.json'));
 
     await generateDocs(opts);

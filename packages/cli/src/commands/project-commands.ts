@@ -232,6 +232,10 @@ function lsLine(c: Compilation, id: string, output: string): string {
   // As dbt prints them: a source is `source_name.table_name`.
   if (output === 'name') return n.resourceType === 'source' ? `${n.sourceName}.${n.name}` : n.name;
   if (output === 'path') return n.originalFilePath;
+  if (output === 'json' && n.resourceType === 'exposure') {
+    // dbt's keys for an exposure: no alias, tags before config.
+    return JSON.stringify({ name: n.name, resource_type: n.resourceType, package_name: n.packageName, original_file_path: n.originalFilePath, unique_id: n.uniqueId, tags: n.tags, config: n.config, depends_on: { macros: [], nodes: n.dependsOn.nodes } });
+  }
   if (output === 'json') {
     return JSON.stringify({
       name: n.name,
@@ -245,5 +249,6 @@ function lsLine(c: Compilation, id: string, output: string): string {
       depends_on: { nodes: n.dependsOn.nodes, macros: [] },
     });
   }
+  if (n.resourceType === 'exposure') return `exposure:${n.packageName}.${n.name}`;
   return n.resourceType === 'source' ? `source:${n.fqn.join('.')}` : n.fqn.join('.');
 }

@@ -4,6 +4,7 @@ import type { CompiledProject } from '../render/render-project.ts';
 import type { GraphNode, ModelNode, SeedNode, SourceNode, TestNode } from '../types.ts';
 import { redact } from '../util/redact.ts';
 import type { ArtifactMetadata } from './artifact-types.ts';
+import { exposureEntry } from './exposure-entry.ts';
 
 export const SM_VERSION = '0.1.0';
 
@@ -24,8 +25,10 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
   const nodes: Record<string, unknown> = {};
   const sources: Record<string, unknown> = {};
   const unitTests: Record<string, unknown> = {};
+  const exposures: Record<string, unknown> = {};
   for (const n of c.nodes.values()) {
-    if (n.resourceType === 'source') sources[n.uniqueId] = sourceEntry(n, relationName(n));
+    if (n.resourceType === 'exposure') exposures[n.uniqueId] = exposureEntry(n);
+    else if (n.resourceType === 'source') sources[n.uniqueId] = sourceEntry(n, relationName(n));
     else if (n.resourceType === 'unit_test') {
       // dbt's unit test definition carries no tags, meta, columns or patch_path of its own.
       const { tags: _t, meta: _m, columns: _c, patch_path: _p, ...rest } = common(n);
@@ -60,7 +63,7 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
     sources,
     macros,
     docs: {},
-    exposures: {},
+    exposures,
     metrics: {},
     groups: {},
     selectors: {},

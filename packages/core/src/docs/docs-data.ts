@@ -39,6 +39,17 @@ export interface DocsNode {
   /** Tests attached to or depending on this node. */
   tests: string[];
   lastResult: DocsResult | null;
+  /** Set for exposures only: what dbt's exposure YAML says beyond name and description. */
+  exposure?: DocsExposure;
+}
+
+/** An exposure's facts for the detail panel. */
+export interface DocsExposure {
+  type: string;
+  label: string | null;
+  owner: { name: string | null; email: string | string[] | null };
+  maturity: string | null;
+  url: string | null;
 }
 
 export interface DocsData {
@@ -101,6 +112,7 @@ export function buildDocsData(
       children: succs.filter((id) => !isTest(id)).sort(),
       tests: succs.filter(isTest).sort(),
       lastResult: r ? { status: r.status, executionTime: r.execution_time, message: r.message, completedAt: execute?.completed_at ?? null } : null,
+      ...exposureFacts(n),
     });
   }
   nodes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -112,4 +124,9 @@ export function buildDocsData(
     resultsAt: runResults?.metadata.generated_at ?? null,
     nodes,
   };
+}
+
+function exposureFacts(n: GraphNode): { exposure?: DocsExposure } {
+  if (n.resourceType !== 'exposure') return {};
+  return { exposure: { type: n.exposureType, label: n.label, owner: { name: n.owner.name, email: n.owner.email }, maturity: n.maturity, url: n.url } };
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TargetConfig } from '../adapter.ts';
 import { SmProjectError, type Diagnostic } from '../diagnostics.ts';
-import type { Macro, ModelNode, PackageInfo, ProjectConfig, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
+import type { ExposureNode, Macro, ModelNode, PackageInfo, ProjectConfig, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
 import { discover } from './discover.ts';
 import { installedPackages } from './installed-packages.ts';
 import { resolveTarget } from './profiles.ts';
@@ -15,6 +15,7 @@ import { SchemaCache } from './schema-cache.ts';
 import { emptyDecls, type SchemaDecls } from './schema-yaml.ts';
 import type { YamlFile } from './yaml-file.ts';
 import { loadSnapshots } from './load-snapshots.ts';
+import { exposureNodes, exposureScope } from './exposure-nodes.ts';
 
 export interface LoadOptions {
   projectDir: string;
@@ -40,6 +41,8 @@ export interface LoadedProject {
   sources: SourceNode[];
   tests: TestNode[];
   unitTests: UnitTestNode[];
+  /** `exposures:` declared in schema YAML, their depends_on resolved. */
+  exposures: ExposureNode[];
   macros: Macro[];
   /** Installed packages, in dependency order (empty until `sm deps` installed some). */
   packages: PackageInfo[];
@@ -88,6 +91,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   const yamlsOf = scopes.map((s) => readSchemaFiles(s, schemaCache, digest, diagnostics));
   schemaCache.save();
   scopes.forEach((s, i) => loadScope(s, yamlsOf[i]!, out, diagnostics));
+  const exposures = exposureNodes(scopes.map((s, i) => exposureScope(s, yamlsOf[i]!.decls)), config.name, out, diagnostics, out.disabled);
   for (const m of out.macros) digest.update(`\0macro\0${m.originalFilePath}\0${m.macroSql.length}\0`).update(m.macroSql);
   // Model checksums hash the whole file; a snapshot's hashes its block, so hash its text here.
   for (const m of out.models) digest.update(`\0${m.uniqueId}\0${m.originalFilePath}\0${m.resourceType === 'snapshot' ? sha256(m.rawCode) : m.checksum}`);
@@ -104,6 +108,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
     sources: out.sources,
     tests: out.tests,
     unitTests: out.unitTests,
+    exposures,
     macros: out.macros,
     packages,
     disabled: out.disabled,

@@ -102,6 +102,7 @@ function append(into: SchemaDecls, d: SchemaDecls): void {
   into.snapshots.push(...d.snapshots);
   into.sources.push(...d.sources);
   into.unitTests.push(...d.unitTests);
+  into.exposures.push(...d.exposures);
 }
 
 /** A YamlFile that parses its text the first time its data or a location is asked for. */

@@ -1,6 +1,7 @@
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { ColumnInfo, SourceLocation } from '../types.ts';
 import type { YamlFile } from './yaml-file.ts';
+import { readExposures, type ExposureDecl } from './exposure-yaml.ts';
 
 /** A data test as declared in YAML, before it becomes a node. */
 export interface TestDecl {
@@ -65,6 +66,7 @@ export interface SchemaDecls {
   snapshots: NodePatch[];
   sources: SourceTableDecl[];
   unitTests: UnitTestDecl[];
+  exposures: ExposureDecl[];
 }
 
 /** Keys that configure a test rather than pass it an argument. */
@@ -73,7 +75,7 @@ const TEST_CONFIG_KEYS = new Set(['severity', 'where', 'limit', 'warn_if', 'erro
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function emptyDecls(): SchemaDecls {
-  return { models: [], seeds: [], snapshots: [], sources: [], unitTests: [] };
+  return { models: [], seeds: [], snapshots: [], sources: [], unitTests: [], exposures: [] };
 }
 
 /** Read one schema YAML file into `into`; problems become diagnostics with the file and line. */
@@ -102,6 +104,7 @@ export function readSchemaYaml(y: YamlFile, into: SchemaDecls, diagnostics: Diag
   const unit = d.unit_tests;
   if (Array.isArray(unit)) unit.forEach((u, i) => readUnitTest(y, u, ['unit_tests', i], into, diagnostics));
   else if (unit !== undefined && unit !== null) diagnostics.push(diag('SM_SCHEMA_YAML', '`unit_tests:` must be a list', y.locate(['unit_tests'])));
+  into.exposures.push(...readExposures(y, d.exposures, diagnostics));
 }
 
 function readPatch(y: YamlFile, entry: unknown, path: (string | number)[], diagnostics: Diagnostic[]): NodePatch | undefined {

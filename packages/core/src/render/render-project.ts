@@ -226,7 +226,7 @@ export class ProjectRenderer {
     for (const s of this.project.seeds) this.#renderSeed(s);
     for (const t of this.project.tests) if (!only || only.has(t.uniqueId)) this.#renderTest(t);
     const nodes = new Map<string, GraphNode>();
-    for (const n of [...this.project.models, ...this.project.seeds, ...this.project.sources, ...this.project.tests, ...this.project.unitTests]) {
+    for (const n of [...this.project.models, ...this.project.seeds, ...this.project.sources, ...this.project.tests, ...this.project.unitTests, ...this.project.exposures]) {
       nodes.set(n.uniqueId, this.#rendered.get(n.uniqueId) ?? n);
     }
     return { project: this.project, nodes, ephemerals: this.#ephemerals, diagnostics: [...this.project.diagnostics, ...this.diagnostics] };

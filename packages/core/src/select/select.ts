@@ -191,6 +191,12 @@ function matchMethod(c: Criterion, nodes: ReadonlyMap<string, GraphNode>, opts: 
       add((n) => n.resourceType === 'source' && glob(src!).test((n as { sourceName: string }).sourceName) && (!tbl || glob(tbl).test(n.name)));
       break;
     }
+    case method === 'exposure': {
+      // As dbt: `exposure:name` or `exposure:package.name`, globs allowed.
+      const [a, b] = value.split('.');
+      add((n) => n.resourceType === 'exposure' && (b === undefined ? glob(a!).test(n.name) : glob(a!).test(n.packageName) && glob(b).test(n.name)));
+      break;
+    }
     case method === 'unique_id':
       add((n) => n.uniqueId === value);
       break;
@@ -208,7 +214,9 @@ function matchMethod(c: Criterion, nodes: ReadonlyMap<string, GraphNode>, opts: 
       break;
     case method.startsWith('config.'): {
       const key = method.slice('config.'.length).split('.');
+      // dbt's config method does not look at exposures.
       add((n) => {
+        if (n.resourceType === 'exposure') return false;
         let v: unknown = n.config;
         for (const k of key) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
         if (Array.isArray(v)) return v.some((x) => re.test(String(x)));

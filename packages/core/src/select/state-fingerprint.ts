@@ -36,7 +36,10 @@ export function unitTestChecksum(u: { given?: unknown; expect?: unknown; overrid
 
 /** Fingerprint of a node as compiled now. */
 export function fingerprintNow(n: GraphNode): StateFingerprint {
-  const checksum = n.resourceType === 'unit_test' ? unitTestChecksum(n) : 'checksum' in n ? String(n.checksum) : '';
+  const checksum =
+    n.resourceType === 'unit_test' ? unitTestChecksum(n)
+    : n.resourceType === 'exposure' ? stableHash([n.exposureType, n.owner, n.label, n.maturity, n.url, n.description, n.dependsOn.nodes])
+    : 'checksum' in n ? String(n.checksum) : '';
   return fingerprintOfConfig(checksum, n.config);
 }
 
@@ -45,9 +48,9 @@ export function fingerprintNow(n: GraphNode): StateFingerprint {
  * checksum plus the config written in the project file and YAML. A `config()` call is part of
  * the raw template, so nothing rendered (values that differ per target) enters the comparison.
  */
-export function loadedFingerprints(project: { models: GraphNode[]; seeds: GraphNode[]; tests: GraphNode[]; unitTests: GraphNode[] }): Map<string, StateFingerprint> {
+export function loadedFingerprints(project: { models: GraphNode[]; seeds: GraphNode[]; tests: GraphNode[]; unitTests: GraphNode[]; exposures?: GraphNode[] }): Map<string, StateFingerprint> {
   const out = new Map<string, StateFingerprint>();
-  for (const n of [...project.models, ...project.seeds, ...project.tests, ...project.unitTests]) out.set(n.uniqueId, fingerprintNow(n));
+  for (const n of [...project.models, ...project.seeds, ...project.tests, ...project.unitTests, ...(project.exposures ?? [])]) out.set(n.uniqueId, fingerprintNow(n));
   return out;
 }
 

@@ -5,7 +5,7 @@
   var data = window.SM_DOCS;
   var byId = new Map();
   data.nodes.forEach(function (n) { byId.set(n.id, n); });
-  var LINEAGE_TYPES = { model: 1, seed: 1, source: 1, snapshot: 1 };
+  var LINEAGE_TYPES = { model: 1, seed: 1, source: 1, snapshot: 1, exposure: 1 };
   var lineageNodes = data.nodes.filter(function (n) { return LINEAGE_TYPES[n.type]; });
 
   var $ = function (id) { return document.getElementById(id); };
@@ -251,6 +251,20 @@
     return ids.length ? '<ul>' + ids.map(function (id) { return '<li>' + link(id) + '</li>'; }).join('') + '</ul>' : '<p class="empty">' + empty + '</p>';
   }
 
+  // An exposure's own facts: what it is, who owns it and where it lives.
+  function exposureDetail(n) {
+    var e = n.exposure;
+    if (!e) return '';
+    var owner = [e.owner.name, [].concat(e.owner.email || []).join(', ')].filter(Boolean).join(' · ');
+    var url = /^https?:\/\//i.test(e.url || '') ? '<a href="' + esc(e.url) + '" target="_blank" rel="noopener noreferrer">' + esc(e.url) + '</a>' : esc(e.url || '');
+    return '<h3>Exposure</h3><table data-role="exposure">' +
+      '<tr><th>Type</th><td>' + esc(e.type) + '</td></tr>' +
+      (e.label ? '<tr><th>Label</th><td>' + esc(e.label) + '</td></tr>' : '') +
+      '<tr><th>Owner</th><td data-role="owner">' + esc(owner) + '</td></tr>' +
+      (e.maturity ? '<tr><th>Maturity</th><td>' + esc(e.maturity) + '</td></tr>' : '') +
+      (e.url ? '<tr><th>URL</th><td data-role="url">' + url + '</td></tr>' : '') + '</table>';
+  }
+
   function renderDetail() {
     var n = state.selected && byId.get(state.selected);
     if (!n) return;
@@ -259,6 +273,7 @@
     h.push('<div class="meta"><span class="badge ' + n.type + '">' + n.type + '</span> ' + esc(n.materialized || '') + ' · ' + esc(n.path) + '</div>');
     if (n.relation) h.push('<div class="meta">' + esc(n.relation) + '</div>');
     h.push('<h3>Description</h3>' + (n.description ? '<p>' + esc(n.description) + '</p>' : '<p class="empty">No description.</p>'));
+    h.push(exposureDetail(n));
     h.push('<h3>Last result</h3>');
     if (n.lastResult) {
       var r = n.lastResult;
