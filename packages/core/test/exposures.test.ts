@@ -134,7 +134,7 @@ describe('exposures as dbt 1.11 reads, selects and writes them', () => {
 
   it('builds what an exposure needs and never the exposure itself', async () => {
     const c = await compile({ projectDir: dir, adapters, noCache: true, select: ['+exposure:songs_notebook'] }, 'build');
-    expect(c.selected.map((id) => id.split('.').pop()).sort()).toEqual(['dim_songs', 'stg_listen_events', 'unique_dim_songs_song_id']);
+    expect(c.selected.map((id) => c.compiled.nodes.get(id)!.name).sort()).toEqual(['dim_songs', 'stg_listen_events', 'unique_dim_songs_song_id']);
   });
 
   it('a depends_on naming nothing is an error naming the exposure and its file, as in dbt', async () => {
