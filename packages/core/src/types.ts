@@ -26,6 +26,8 @@ export interface ColumnInfo {
   dataType?: string | undefined;
   tags: string[];
   meta: Record<string, unknown>;
+  /** The YAML entry that declared the column, for messages about it. */
+  declaredAt?: SourceLocation | undefined;
 }
 
 /** Where in a file something was declared: 1-based line and column. */

@@ -152,6 +152,7 @@ function readColumns(
       dataType: typeof c.data_type === 'string' ? c.data_type : undefined,
       tags: Array.isArray(c.tags) ? c.tags.map(String) : [],
       meta: isObj(c.meta) ? c.meta : {},
+      declaredAt: y.locate([...path, i]),
     };
     const key = c.data_tests ? 'data_tests' : 'tests';
     tests.push(...readTests(y, c[key], [...path, i, key], c.name, diagnostics));

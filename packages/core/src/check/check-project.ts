@@ -1,0 +1,174 @@
+import { createHash } from 'node:crypto';
+import type { CatalogArtifact } from '../artifacts/artifact-types.ts';
+import type { Diagnostic } from '../diagnostics.ts';
+import { ancestors, topoOrder, type Dag } from '../graph/build-graph.ts';
+import type { CompiledProject } from '../render/render-project.ts';
+import type { GraphNode, ModelNode } from '../types.ts';
+import { isModelLike } from '../types.ts';
+import type { CheckCache } from './check-cache.ts';
+import { CHECK_VERSION } from './check-cache.ts';
+import { checkSql } from './check-sql.ts';
+import { fallbackShape, seedShape, sourceShape, withSnapshotColumns, type DeclaredShape } from './declared-shapes.ts';
+import { documentedColumnIssues } from './documented-columns.ts';
+import type { TableRef } from './infer/infer-env.ts';
+import { originKey, type Shape } from './infer/shape.ts';
+import { locateIssues } from './locate-issues.ts';
+import type { NodeCheck } from './node-check.ts';
+import { keyFnFor, RelationIndex, type KeyFn } from './relation-index.ts';
+import type { SqlDialectName } from './sql/lexer.ts';
+import { checkTest } from './check-tests.ts';
+
+export interface CheckOptions {
+  readonly dialect: SqlDialectName;
+  /** The last saved target/catalog.json: the warehouse's columns of sources (and of models the checker cannot read). */
+  readonly catalog?: CatalogArtifact | undefined;
+  readonly cache?: CheckCache | undefined;
+  /** Check these nodes (their ancestors are inferred too, for their columns); default every node. */
+  readonly only?: ReadonlySet<string> | undefined;
+}
+
+export interface CheckResult {
+  readonly dialect: SqlDialectName;
+  /** Every node inferred, in dependency order. */
+  readonly nodes: ReadonlyMap<string, NodeCheck>;
+  /** Problems of the nodes asked for. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** Nodes asked for whose SQL the checker could not read. */
+  readonly notChecked: readonly NodeCheck[];
+  /** How many results came from the cache. */
+  readonly cached: number;
+}
+
+/**
+ * Infer every node's output columns, their types and lineage, in dependency order, without a
+ * warehouse; report what is wrong. Sources and seeds are declared; models, snapshots and tests
+ * are read from their compiled SQL.
+ */
+export function checkProject(compiled: CompiledProject, graph: Dag, opts: CheckOptions): CheckResult {
+  const dialect = opts.dialect;
+  const key = keyFnFor(dialect);
+  const nodes = compiled.nodes;
+  const index = new RelationIndex(nodes.values(), key, compiled.project.target.schema, dialect);
+  let wanted: Set<string> | undefined;
+  if (opts.only) {
+    wanted = new Set(opts.only);
+    for (const id of opts.only) for (const a of ancestors(graph, id)) wanted.add(a);
+  }
+  const order = topoOrder(graph, wanted);
+  const results = new Map<string, NodeCheck>();
+  const refShapes = new Map<string, Shape>();
+  let cached = 0;
+
+  /** A node's columns as a child sees them: each passes through from that node. */
+  const refShape = (id: string): Shape | undefined => {
+    const hit = refShapes.get(id);
+    if (hit) return hit;
+    const r = results.get(id);
+    if (!r) return undefined;
+    const s: Shape = { cols: r.shape.cols.map((c) => ({ name: c.name, key: c.key, type: c.type, lineage: new Map([[originKey(id, c.name), true]]) })), open: r.shape.open, openOrigin: id };
+    refShapes.set(id, s);
+    return s;
+  };
+  const tableRef = (self: string) => (parts: Parameters<RelationIndex['lookup']>[0]): TableRef | undefined => {
+    const id = index.lookup(parts);
+    if (!id || id === self) return undefined;
+    const shape = refShape(id);
+    const n = nodes.get(id)!;
+    return shape ? { shape, node: id, label: n.resourceType === 'source' ? `source ${n.sourceName}.${n.name}` : n.name } : undefined;
+  };
+
+  for (const id of order) {
+    const n = nodes.get(id);
+    if (!n || n.resourceType === 'unit_test') continue;
+    const digest = digestOf(n, results, opts.catalog, dialect);
+    const hit = opts.cache?.get(id, digest);
+    if (hit) {
+      results.set(id, hit);
+      cached++;
+      continue;
+    }
+    const r = checkNode(n, digest, { dialect, key, catalog: opts.catalog, tableRef: tableRef(id), nodes, results, targetPath: compiled.project.config.targetPath, project: compiled.project.config.name });
+    results.set(id, r);
+    opts.cache?.set(r);
+  }
+  const asked = opts.only ?? new Set(results.keys());
+  const diagnostics: Diagnostic[] = [];
+  const notChecked: NodeCheck[] = [];
+  for (const [id, r] of results) {
+    if (!asked.has(id)) continue;
+    diagnostics.push(...r.diagnostics);
+    if (r.status === 'not_checked') notChecked.push(r);
+  }
+  return { dialect, nodes: results, diagnostics, notChecked, cached };
+}
+
+interface NodeCtx {
+  readonly dialect: SqlDialectName;
+  readonly key: KeyFn;
+  readonly catalog: CatalogArtifact | undefined;
+  readonly tableRef: (parts: Parameters<RelationIndex['lookup']>[0]) => TableRef | undefined;
+  readonly nodes: ReadonlyMap<string, GraphNode>;
+  readonly results: ReadonlyMap<string, NodeCheck>;
+  readonly targetPath: string;
+  readonly project: string;
+}
+
+function checkNode(n: GraphNode, digest: string, x: NodeCtx): NodeCheck {
+  const done = (d: DeclaredShape, status: NodeCheck['status'], diagnostics: Diagnostic[] = [], reason?: string): NodeCheck => ({
+    id: n.uniqueId,
+    status,
+    reason,
+    from: d.from,
+    shape: d.shape,
+    diagnostics,
+    digest,
+    outDigest: shapeDigest(d.shape),
+  });
+  if (n.resourceType === 'source') return done(sourceShape(n, x.catalog?.sources[n.uniqueId], x.dialect, x.key), 'declared');
+  if (n.resourceType === 'seed') return done(seedShape(n, x.dialect, x.key), 'declared');
+  if (n.resourceType === 'test') {
+    const file = n.testMetadata ? `${n.originalFilePath}/${n.name}.sql` : n.originalFilePath;
+    const t = checkTest(n, x.nodes, x.results, x.dialect, x.key, x.tableRef, `${x.targetPath}/compiled/${x.project}/${file}`);
+    return done({ shape: { cols: [], open: true }, from: 'none' }, t.notChecked ? 'not_checked' : 'checked', t.diagnostics, t.notChecked);
+  }
+  if (!isModelLike(n)) return done({ shape: { cols: [], open: true }, from: 'none' }, 'not_checked', [], 'not SQL');
+  const m = n as ModelNode;
+  const sql = m.compiledCode ?? '';
+  const r = checkSql(sql, x.dialect, x.key, x.tableRef);
+  const compiledPath = `${x.targetPath}/compiled/${x.project}/${m.originalFilePath}`;
+  const diagnostics = locateIssues(r.issues, m, sql, compiledPath, r.injected);
+  if (!r.shape) {
+    return done(fallbackShape(m, x.catalog?.nodes[m.uniqueId], x.dialect, x.key), 'not_checked', diagnostics, r.notChecked?.reason);
+  }
+  let shape = r.shape;
+  if (m.resourceType === 'snapshot') shape = withSnapshotColumns(m, shape, x.key);
+  diagnostics.push(...documentedColumnIssues(m, shape, x.dialect, x.key));
+  return done({ shape, from: 'sql' }, 'checked', diagnostics);
+}
+
+/** What a node's result depends on: its text and config, its parents' columns, the checker's version. */
+function digestOf(n: GraphNode, results: ReadonlyMap<string, NodeCheck>, catalog: CatalogArtifact | undefined, dialect: SqlDialectName): string {
+  const h = createHash('sha1');
+  h.update(`${CHECK_VERSION}\u0000${dialect}\u0000${n.resourceType}\u0000`);
+  if (n.resourceType === 'source') {
+    h.update(JSON.stringify(n.columns));
+    h.update(JSON.stringify(catalog?.sources[n.uniqueId]?.columns ?? null));
+  } else if (n.resourceType === 'seed') {
+    h.update(`${n.checksum}\u0000${JSON.stringify(n.config.column_types ?? null)}`);
+  } else {
+    if ('compiledCode' in n) h.update(n.compiledCode ?? '');
+    h.update(JSON.stringify(n.columns));
+    h.update(JSON.stringify([n.config.contract ?? null, n.resourceType === 'snapshot' ? n.config : null, n.patchPath ?? null, n.originalFilePath, 'rawCode' in n ? n.rawCode : '']));
+    if (n.resourceType === 'test') h.update(JSON.stringify([n.testMetadata ?? null, n.columnName ?? null, n.attachedNode ?? null, n.declaredAt ?? null]));
+    if (n.resourceType === 'model' || n.resourceType === 'snapshot') h.update(JSON.stringify(catalog?.nodes[n.uniqueId]?.columns ?? null));
+  }
+  for (const p of n.dependsOn.nodes) h.update(`\u0000${p}=${results.get(p)?.outDigest ?? ''}`);
+  return h.digest('hex');
+}
+
+function shapeDigest(s: Shape): string {
+  const h = createHash('sha1');
+  h.update(`${s.open ? 1 : 0}`);
+  for (const c of s.cols) h.update(`\u0000${c.name}\u0001${c.key}\u0001${JSON.stringify(c.type)}`);
+  return h.digest('hex');
+}

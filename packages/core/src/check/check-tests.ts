@@ -1,0 +1,56 @@
+import { closestNames, diag, type Diagnostic } from '../diagnostics.ts';
+import type { GraphNode, TestNode } from '../types.ts';
+import { checkSql } from './check-sql.ts';
+import type { TableRef } from './infer/infer-env.ts';
+import { findCol } from './infer/shape.ts';
+import { locateIssues } from './locate-issues.ts';
+import type { NodeCheck } from './node-check.ts';
+import type { KeyFn, RelationIndex } from './relation-index.ts';
+import type { SqlDialectName } from './sql/lexer.ts';
+
+export interface TestCheck {
+  readonly diagnostics: Diagnostic[];
+  readonly notChecked?: string | undefined;
+}
+
+/**
+ * A test against the columns of what it tests: a generic test's `column_name` must be a column
+ * of its node; the SQL it compiles to (generic or singular) is checked like a model's.
+ */
+export function checkTest(
+  t: TestNode,
+  nodes: ReadonlyMap<string, GraphNode>,
+  results: ReadonlyMap<string, NodeCheck>,
+  dialect: SqlDialectName,
+  key: KeyFn,
+  tableRef: (parts: Parameters<RelationIndex['lookup']>[0]) => TableRef | undefined,
+  compiledPath: string,
+): TestCheck {
+  const where = t.declaredAt ?? { file: t.originalFilePath };
+  const attached = t.attachedNode ? nodes.get(t.attachedNode) : undefined;
+  const shape = t.attachedNode ? results.get(t.attachedNode)?.shape : undefined;
+  // A column_name may be an expression (`lower(email)`) or quoted: only plain names are looked up.
+  if (t.columnName && attached && shape && !shape.open && /^[A-Za-z_]\w*$/.test(t.columnName) && !findCol(shape, key(t.columnName, false))) {
+    const names = shape.cols.map((c) => c.name);
+    const close = closestNames(t.columnName, names);
+    return {
+      diagnostics: [
+        diag('SM_CHECK_TEST_COLUMN', `Test ${t.testMetadata?.name ?? t.name} is on column "${t.columnName}" of ${attached.name}, which has no such column`, where, {
+          nodeId: t.uniqueId,
+          hint: close.length ? `Did you mean ${close.map((c) => `"${c}"`).join(' or ')}?` : `${attached.name} has: ${names.join(', ')}.`,
+        }),
+      ],
+    };
+  }
+  const sql = t.compiledCode;
+  if (!sql) return { diagnostics: [] };
+  const r = checkSql(sql, dialect, key, tableRef);
+  if (t.testMetadata) {
+    // A generic test's SQL is the test macro's: place what is wrong in it at the YAML that declared the test.
+    const diagnostics = r.issues.map((i) =>
+      diag(i.code, `Test ${t.testMetadata!.name} of ${attached?.name ?? t.name}: ${i.message}`, where, { nodeId: t.uniqueId, hint: [i.hint, `The test compiles to ${compiledPath}.`].filter(Boolean).join(' ') }),
+    );
+    return { diagnostics, notChecked: r.notChecked?.reason };
+  }
+  return { diagnostics: locateIssues(r.issues, t, sql, compiledPath, r.injected), notChecked: r.notChecked?.reason };
+}
