@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   clean: async () => (await import('./commands/clean-command.ts')).registerCleanCommand,
   parse: async () => (await import('./commands/parse-command.ts')).registerParseCommand,
   deps: async () => (await import('./commands/deps-command.ts')).registerDepsCommand,
+  check: async () => (await import('./commands/check-command.ts')).registerCheckCommand,
 };
 
 /** Run the CLI with `argv` (without node and script); returns the exit code. Re-entrant: no process-wide state but signal handlers while running. */

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Adapter, AdapterFactory } from './adapter.ts';
@@ -25,9 +25,11 @@ import type { GraphNode, ModelNode, ResourceType } from './types.ts';
 import { readSelectors } from './select/selectors-file.ts';
 import { testColumnDiagnostics } from './project/test-nodes.ts';
 import { fingerprintsProblem, manifestProblem, readArtifact, runResultsProblem, type RunResultsShape } from './artifacts/read-artifact.ts';
+import { checkCompiled, readSavedCatalog } from './check/check-compilation.ts';
+import type { CheckResult } from './check/check-project.ts';
 import { fingerprintNow, fingerprintOfConfig, loadedFingerprints, STATE_FILE, unitTestChecksum, type StateFingerprint } from './select/state-fingerprint.ts';
 
-export type Command = 'compile' | 'run' | 'seed' | 'test' | 'build' | 'snapshot' | 'ls' | 'show';
+export type Command = 'compile' | 'run' | 'seed' | 'test' | 'build' | 'snapshot' | 'ls' | 'show' | 'check';
 
 /** Options of one invocation. Nothing here is process-wide: two projects can run in one process. */
 export interface InvocationOptions extends LoadOptions {
@@ -54,6 +56,10 @@ export interface InvocationOptions extends LoadOptions {
   resourceTypes?: readonly ResourceType[] | undefined;
   onEvent?: EventSink | undefined;
   signal?: AbortSignal | undefined;
+  /** Infer the selection's columns, types and lineage (`sm check`); the manifest then carries the lineage. Default false. */
+  check?: boolean | undefined;
+  /** Check first and stop on an error before anything runs (`--strict`). Default: the project file's `flags: {strict: ...}`. */
+  strict?: boolean | undefined;
 }
 
 /** What compile hands to execution: plain data (and the adapter, whose dialect named the relations). */
@@ -66,6 +72,8 @@ export interface Compilation {
   selected: string[];
   diagnostics: Diagnostic[];
   invocationId: string;
+  /** What the checker found, when it ran (`check`, `strict`). */
+  check?: CheckResult | undefined;
 }
 
 export interface RunOutcome {
@@ -81,6 +89,7 @@ const COMMAND_TYPES: Record<Command, readonly ResourceType[] | undefined> = {
   compile: undefined,
   ls: undefined,
   show: undefined,
+  check: undefined,
   // As in dbt: `run` builds models; snapshots run with `snapshot` and `build`.
   run: ['model'],
   snapshot: ['snapshot'],
@@ -131,7 +140,7 @@ export async function compile(opts: InvocationOptions, command: Command = 'compi
     resourceTypes: opts.resourceTypes ?? COMMAND_TYPES[command],
     state,
     selectors,
-    indirectTests: command === 'test' || command === 'build' || command === 'ls' || command === 'compile',
+    indirectTests: command === 'test' || command === 'build' || command === 'ls' || command === 'compile' || command === 'check',
     indirectSelection: opts.indirectSelection,
   });
   // As dbt 1.11 (NoNodesForSelectionCriteria): a warning per criterion that selects nothing; the command goes on.
@@ -141,9 +150,18 @@ export async function compile(opts: InvocationOptions, command: Command = 'compi
   const columnDiags = columnCheck ? testColumnDiagnostics(compiled.nodes, selected, columnCheck) : [];
   if (columnCheck === 'error' && columnDiags.length) throw new SmProjectError(columnDiags);
   diagnostics.push(...columnDiags);
-  const c: Compilation = { project, compiled, graph, adapter, selected, diagnostics, invocationId };
+  const strict = opts.strict ?? project.config.strict;
+  const saved = opts.check || strict ? readSavedCatalog(targetDir(project)) : undefined;
+  const check = saved ? checkCompiled(compiled, graph, { targetDir: targetDir(project), only: new Set(selected), noCache: opts.noCache, catalog: saved }) : undefined;
+  if (strict && check) {
+    const errs = check.diagnostics.filter((d) => d.severity === 'error');
+    if (errs.length) throw new SmProjectError(errs);
+  }
+  const c: Compilation = { project, compiled, graph, adapter, selected, diagnostics, invocationId, check };
   // Compiled files are written on another thread meanwhile; a failure there is reported once the rest is done.
-  const written = writeCompileArtifacts(c, command, cache, digest).then(() => undefined, (e: unknown) => e);
+  // A manifest with lineage differs from one without, and depends on the saved catalog.
+  const manifestDigest = digest && saved ? `${digest}:check:${saved.digest}:${createHash('sha1').update(selected.join('\n')).digest('hex')}` : digest;
+  const written = writeCompileArtifacts(c, command, cache, digest, manifestDigest).then(() => undefined, (e: unknown) => e);
   if (!unchangedSince(targetDir(project), STATE_FILE, digest)) {
     writeJsonAtomic(join(targetDir(project), STATE_FILE), Object.fromEntries(fingerprintsNow()));
     markWrittenFrom(targetDir(project), STATE_FILE, digest);
@@ -227,11 +245,11 @@ function targetDir(p: LoadedProject): string {
 }
 
 /** Write manifest.json, and for `compile` the compiled files: those are still being written when this returns; the promise says when they are. */
-function writeCompileArtifacts(c: Compilation, command: Command, cache: RenderCache | undefined, digest: string | undefined): Promise<void> {
+function writeCompileArtifacts(c: Compilation, command: Command, cache: RenderCache | undefined, digest: string | undefined, manifestDigest: string | undefined): Promise<void> {
   const dir = targetDir(c.project);
   mkdirSync(dir, { recursive: true });
   const files = command === 'compile' ? writeCompiledFiles(c.project, c.compiled.nodes, c.selected, dir, cache, digest) : Promise.resolve();
-  writeManifest(dir, digest, { invocationId: c.invocationId, generatedAt: new Date().toISOString() }, () => buildManifest(c.compiled, c.graph, c.invocationId, (n) => relationNameOf(c, n)));
+  writeManifest(dir, manifestDigest, { invocationId: c.invocationId, generatedAt: new Date().toISOString() }, () => buildManifest(c.compiled, c.graph, c.invocationId, (n) => relationNameOf(c, n), c.check));
   return files;
 }
 

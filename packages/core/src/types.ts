@@ -214,6 +214,8 @@ export interface ProjectConfig {
   packagesInstallPath: string;
   /** `require-dbt-version:` specifiers (`>=1.3.0`, `<2.0.0`); empty when the project sets none. */
   requireDbtVersion: string[];
+  /** `flags: {strict: true}`: compile, run and build check columns and types first and stop on an error (as `--strict`). Default false. */
+  strict: boolean;
   /** The project file's path relative to the project dir. */
   file: string;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { createDuckDbAdapter } from '../../adapter-duckdb/src/index.ts';
-import { execute, generateDocs, type InvocationOptions } from '../src/index.ts';
+import { compile, execute, generateDocs, type InvocationOptions } from '../src/index.ts';
 import { writeProject } from './fixture.ts';
 
 // Written by scripts/ci/install-dbt-schemas.sh from dbt-core's own artifact classes.
@@ -27,7 +27,8 @@ const BRANCH: Record<string, (n: Record<string, unknown>) => string> = {
 function check(schemaFile: string, artifact: string): unknown {
   const schema = loadSchema(schemaFile);
   const data = JSON.parse(readFileSync(artifact, 'utf8'));
-  const validate = ajv.compile(schema);
+  // Compiled once per schema: ajv refuses a second schema with the same $id.
+  const validate = (schema.$id ? ajv.getSchema(schema.$id) : undefined) ?? ajv.compile(schema);
   if (validate(data)) return data;
   const problems: string[] = [];
   for (const key of ['nodes', 'sources', 'macros', 'unit_tests', 'exposures']) {
@@ -147,5 +148,12 @@ describe("artifacts validate against dbt's published schemas", () => {
     expect(catalog.sources['source.demo.raw.events']!.columns.id!.type).toBe('INTEGER');
     // Never built: absent from the catalog, as in dbt.
     expect(catalog.nodes['model.demo.after_failing']).toBeUndefined();
+
+    // sm check puts each column's type and lineage under an `sm` key, which dbt's schema allows.
+    const checked = await compile({ ...opts, check: true }, 'check');
+    expect(checked.check!.diagnostics.map((d) => d.code)).toEqual(['SM_CHECK_UNKNOWN_COLUMN']);
+    const withLineage = check('manifest_v12.json', join(dir, 'target/manifest.json')) as { nodes: Record<string, { columns: Record<string, { sm?: unknown }> }> };
+    expect(withLineage.nodes['model.demo.mid']!.columns.name!.sm).toEqual({ data_type: 'VARCHAR', lineage: [{ unique_id: 'seed.demo.codes', column: 'name', kind: 'passthrough' }] });
+    expect(withLineage.nodes['model.demo.mid']!.columns.id!.sm).toEqual({ data_type: 'INTEGER', lineage: [{ unique_id: 'model.demo.stg_base', column: 'id', kind: 'passthrough' }] });
   });
 });

@@ -27,6 +27,7 @@ interface CommonFlags {
   failFast?: boolean;
   storeFailures?: boolean;
   indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty';
+  strict?: boolean;
 }
 
 export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptions {
@@ -47,6 +48,7 @@ export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptio
     failFast: flags.failFast,
     storeFailures: flags.storeFailures,
     indirectSelection: flags.indirectSelection,
+    strict: flags.strict,
     signal: ctx.signal,
   };
 }
@@ -57,7 +59,10 @@ function runCommand(program: Command, ctx: CliContext, name: 'run' | 'seed' | 't
     .option('--fail-fast', 'stop at the first failure')
     .option('--full-refresh', 'rebuild incremental models (and reload seeds) from scratch');
   if (name === 'test' || name === 'build') cmd.option('--store-failures', 'store the failing rows of every test in a table').addOption(indirectSelectionOption());
-  if (name === 'run' || name === 'build') cmd.option('--watch', 'after the run, rebuild what a saved file changes and its descendants, until Ctrl-C');
+  if (name === 'run' || name === 'build') {
+    cmd.option('--watch', 'after the run, rebuild what a saved file changes and its descendants, until Ctrl-C');
+    strictOptions(cmd);
+  }
   cmd.action(async (flags: CommonFlags & { watch?: boolean }) => {
     const reporter = ctx.reporter(flags.logFormat);
     const inv = invocation(flags, ctx);
@@ -82,6 +87,8 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
 
   selectionOptions(commonOptions(program.command('compile').description('render every selected node to target/compiled (no warehouse needed)')))
     .option('--inline <sql>', 'compile this SQL in the project\'s context and print it')
+    .option('--strict', 'check columns and types first (as sm check) and stop on an error')
+    .option('--no-strict', 'do not check first, even when the project file sets flags: {strict: true}')
     .action(async (flags: CommonFlags & { inline?: string }) => {
       const reporter = ctx.reporter(flags.logFormat);
       const c = await compile(invocation(flags, ctx), 'compile');
@@ -215,6 +222,12 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
         ctx.exitCode = EXIT.failed;
       }
     });
+}
+
+/** `--strict` / `--no-strict`: check columns and types before running (default: the project file's `flags: {strict: ...}`). */
+function strictOptions(cmd: Command): void {
+  cmd.option('--strict', 'check columns and types first (as sm check) and stop on an error before anything runs');
+  cmd.option('--no-strict', 'do not check first, even when the project file sets flags: {strict: true}');
 }
 
 /** dbt's --indirect-selection: which tests of the selected nodes join the selection. */

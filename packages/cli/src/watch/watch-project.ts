@@ -3,6 +3,7 @@ import { join, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { byId, criterion, execute, intersection, isSmProjectError, parseSelectionArgs, union, type Compilation, type InvocationOptions, type RunOutcome, type Selection, type SelectionExpr } from '@smsql/core';
 import type { Reporter } from '../reporters/reporter.ts';
+import { IGNORED } from './watch-files.ts';
 
 export interface WatchOptions {
   inv: InvocationOptions;
@@ -26,8 +27,6 @@ export interface WatchCycle {
   compileError?: unknown;
 }
 
-// Folders whose changes never change the project (outputs, data, tooling).
-const IGNORED = /(^|[/\\])(target|logs|lake|node_modules|dbt_packages|\.git|\.sm)([/\\]|$)|(^|[/\\])\.[^/\\]/;
 
 /**
  * `sm run --watch` / `sm build --watch`: run the selection once, then on every save run the

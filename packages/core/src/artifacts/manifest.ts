@@ -5,6 +5,9 @@ import type { GraphNode, ModelNode, SeedNode, SourceNode, TestNode } from '../ty
 import { redact } from '../util/redact.ts';
 import type { ArtifactMetadata } from './artifact-types.ts';
 import { exposureEntry } from './exposure-entry.ts';
+import type { CheckResult } from '../check/check-project.ts';
+import { columnInfos } from '../check/column-lineage.ts';
+import { contractEnforced } from '../check/documented-columns.ts';
 
 export const SM_VERSION = '0.1.0';
 
@@ -19,8 +22,12 @@ export function artifactMetadata(schema: string, invocationId: string): Artifact
   };
 }
 
-/** A dbt-shaped manifest (schema v12) so tools that read dbt artifacts read ours. */
-export function buildManifest(c: CompiledProject, graph: Dag, invocationId: string, relationName: (n: GraphNode) => string | undefined): Record<string, unknown> {
+/**
+ * A dbt-shaped manifest (schema v12) so tools that read dbt artifacts read ours. With a check
+ * result, every column the checker inferred is listed with an `sm` key holding its type and
+ * lineage (dbt's column entries allow extra keys), undocumented columns included.
+ */
+export function buildManifest(c: CompiledProject, graph: Dag, invocationId: string, relationName: (n: GraphNode) => string | undefined, check?: CheckResult): Record<string, unknown> {
   const p = c.project;
   const nodes: Record<string, unknown> = {};
   const sources: Record<string, unknown> = {};
@@ -28,13 +35,13 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
   const exposures: Record<string, unknown> = {};
   for (const n of c.nodes.values()) {
     if (n.resourceType === 'exposure') exposures[n.uniqueId] = exposureEntry(n);
-    else if (n.resourceType === 'source') sources[n.uniqueId] = sourceEntry(n, relationName(n));
+    else if (n.resourceType === 'source') sources[n.uniqueId] = sourceEntry(n, relationName(n), check);
     else if (n.resourceType === 'unit_test') {
       // dbt's unit test definition carries no tags, meta, columns or patch_path of its own.
       const { tags: _t, meta: _m, columns: _c, patch_path: _p, ...rest } = common(n);
       unitTests[n.uniqueId] = { ...rest, model: n.model, given: n.given, expect: n.expect, overrides: n.overrides ?? null };
     }
-    else nodes[n.uniqueId] = nodeEntry(n, relationName(n), p.secrets, p.target.schema);
+    else nodes[n.uniqueId] = nodeEntry(n, relationName(n), p.secrets, p.target.schema, check);
   }
   const parentMap: Record<string, string[]> = {};
   const childMap: Record<string, string[]> = {};
@@ -77,7 +84,7 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
   };
 }
 
-function common(n: GraphNode): Record<string, unknown> {
+function common(n: GraphNode, check?: CheckResult): Record<string, unknown> {
   return {
     unique_id: n.uniqueId,
     name: n.name,
@@ -90,19 +97,41 @@ function common(n: GraphNode): Record<string, unknown> {
     tags: n.tags,
     meta: n.meta,
     config: { enabled: true, tags: n.tags, meta: n.meta, ...n.config },
-    columns: Object.fromEntries(
-      Object.values(n.columns).map((col) => [col.name, { name: col.name, description: col.description, data_type: col.dataType ?? null, meta: col.meta, tags: col.tags, constraints: [], quote: null }]),
-    ),
+    columns: manifestColumns(n, check),
     depends_on: { nodes: n.dependsOn.nodes, macros: n.dependsOn.macros },
     patch_path: n.patchPath ? `${n.packageName}://${n.patchPath}` : null,
     created_at: 0,
   };
 }
 
-function nodeEntry(n: ModelNode | SeedNode | TestNode, relationName: string | undefined, secrets: readonly string[], targetSchema: string): Record<string, unknown> {
+/** The YAML's columns as dbt lists them; with a check result, each inferred column too, with its `sm` type and lineage. */
+function manifestColumns(n: GraphNode, check: CheckResult | undefined): Record<string, unknown> {
+  const entry = (name: string, col?: GraphNode['columns'][string]) => ({
+    name,
+    description: col?.description ?? '',
+    data_type: col?.dataType ?? null,
+    meta: col?.meta ?? {},
+    tags: col?.tags ?? [],
+    constraints: [],
+    quote: null,
+  });
+  const r = check?.nodes.get(n.uniqueId);
+  if (!r || n.resourceType === 'test') return Object.fromEntries(Object.values(n.columns).map((col) => [col.name, entry(col.name, col)]));
+  const yaml = new Map(Object.values(n.columns).map((col) => [col.name.toLowerCase(), col]));
+  const out: Record<string, unknown> = {};
+  for (const { name, info } of columnInfos(r, check!.dialect)) {
+    const col = yaml.get(name.toLowerCase());
+    yaml.delete(name.toLowerCase());
+    out[col?.name ?? name] = { ...entry(col?.name ?? name, col), sm: info };
+  }
+  for (const col of yaml.values()) out[col.name] = entry(col.name, col);
+  return out;
+}
+
+function nodeEntry(n: ModelNode | SeedNode | TestNode, relationName: string | undefined, secrets: readonly string[], targetSchema: string, check: CheckResult | undefined): Record<string, unknown> {
   const rel = 'relation' in n && n.relation ? n.relation : undefined;
   const base = {
-    ...common(n),
+    ...common(n, check),
     database: rel?.database ?? null,
     // dbt's schema requires a schema on every node; tests run in the target's.
     schema: rel?.schema ?? targetSchema,
@@ -112,7 +141,7 @@ function nodeEntry(n: ModelNode | SeedNode | TestNode, relationName: string | un
     build_path: null,
     unrendered_config: {},
     docs: { show: true, node_color: null },
-    contract: { enforced: false, alias_types: true, checksum: null },
+    contract: { enforced: n.resourceType === 'model' && contractEnforced(n), alias_types: true, checksum: null },
     language: 'sql',
   };
   if (n.resourceType === 'seed') {
@@ -146,8 +175,8 @@ function nodeEntry(n: ModelNode | SeedNode | TestNode, relationName: string | un
   return { ...withCode, access: 'protected', constraints: [], version: null, latest_version: null, deprecation_date: null, primary_key: [] };
 }
 
-function sourceEntry(n: SourceNode, relationName: string | undefined): Record<string, unknown> {
-  const { depends_on: _d, ...rest } = common(n);
+function sourceEntry(n: SourceNode, relationName: string | undefined, check: CheckResult | undefined): Record<string, unknown> {
+  const { depends_on: _d, ...rest } = common(n, check);
   return {
     ...rest,
     source_name: n.sourceName,

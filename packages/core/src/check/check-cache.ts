@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
+import { codeFingerprint } from '../project/code-fingerprint.ts';
 import type { SqlType } from './types/sql-type.ts';
 import type { NodeCheck } from './node-check.ts';
 
@@ -41,8 +42,9 @@ export class CheckCache {
     let entries = new Map<string, StoredCheck>();
     if (existsSync(path)) {
       try {
-        const data = JSON.parse(readFileSync(path, 'utf8')) as { version?: number; dialect?: string; entries?: Record<string, StoredCheck> };
-        if (data.version === CHECK_VERSION && data.dialect === dialect && data.entries) entries = new Map(Object.entries(data.entries));
+        const data = JSON.parse(readFileSync(path, 'utf8')) as { version?: number; code?: string; dialect?: string; entries?: Record<string, StoredCheck> };
+        // Results of another build of sm (an upgrade, an edit of the checker) are not reused.
+        if (data.version === CHECK_VERSION && data.code === codeFingerprint() && data.dialect === dialect && data.entries) entries = new Map(Object.entries(data.entries));
       } catch {
         entries = new Map();
       }
@@ -92,7 +94,7 @@ export class CheckCache {
     if (!this.#dirty) return;
     mkdirSync(dirname(this.#path), { recursive: true });
     const tmp = `${this.#path}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify({ version: CHECK_VERSION, dialect: this.#dialect, entries: Object.fromEntries(this.#entries) }));
+    writeFileSync(tmp, JSON.stringify({ version: CHECK_VERSION, code: codeFingerprint(), dialect: this.#dialect, entries: Object.fromEntries(this.#entries) }));
     renameSync(tmp, this.#path);
     this.#dirty = false;
   }

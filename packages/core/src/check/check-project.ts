@@ -35,8 +35,8 @@ export interface CheckResult {
   readonly diagnostics: readonly Diagnostic[];
   /** Nodes asked for whose SQL the checker could not read. */
   readonly notChecked: readonly NodeCheck[];
-  /** How many results came from the cache. */
-  readonly cached: number;
+  /** Nodes whose result came from the cache. */
+  readonly cached: ReadonlySet<string>;
 }
 
 /**
@@ -57,7 +57,7 @@ export function checkProject(compiled: CompiledProject, graph: Dag, opts: CheckO
   const order = topoOrder(graph, wanted);
   const results = new Map<string, NodeCheck>();
   const refShapes = new Map<string, Shape>();
-  let cached = 0;
+  const cached = new Set<string>();
 
   /** A node's columns as a child sees them: each passes through from that node. */
   const refShape = (id: string): Shape | undefined => {
@@ -84,7 +84,7 @@ export function checkProject(compiled: CompiledProject, graph: Dag, opts: CheckO
     const hit = opts.cache?.get(id, digest);
     if (hit) {
       results.set(id, hit);
-      cached++;
+      cached.add(id);
       continue;
     }
     const r = checkNode(n, digest, { dialect, key, catalog: opts.catalog, tableRef: tableRef(id), nodes, results, targetPath: compiled.project.config.targetPath, project: compiled.project.config.name });

@@ -29,13 +29,16 @@ export function checkTest(
   const where = t.declaredAt ?? { file: t.originalFilePath };
   const attached = t.attachedNode ? nodes.get(t.attachedNode) : undefined;
   const shape = t.attachedNode ? results.get(t.attachedNode)?.shape : undefined;
+  // Declared under a column, or as a model-level test's column_name argument.
+  const kw = t.testMetadata?.kwargs.column_name;
+  const column = t.columnName ?? (typeof kw === 'string' ? kw : undefined);
   // A column_name may be an expression (`lower(email)`) or quoted: only plain names are looked up.
-  if (t.columnName && attached && shape && !shape.open && /^[A-Za-z_]\w*$/.test(t.columnName) && !findCol(shape, key(t.columnName, false))) {
+  if (column && attached && shape && !shape.open && /^[A-Za-z_]\w*$/.test(column) && !findCol(shape, key(column, false))) {
     const names = shape.cols.map((c) => c.name);
-    const close = closestNames(t.columnName, names);
+    const close = closestNames(column, names);
     return {
       diagnostics: [
-        diag('SM_CHECK_TEST_COLUMN', `Test ${t.testMetadata?.name ?? t.name} is on column "${t.columnName}" of ${attached.name}, which has no such column`, where, {
+        diag('SM_CHECK_TEST_COLUMN', `Test ${t.testMetadata?.name ?? t.name} is on column "${column}" of ${attached.name}, which has no such column`, where, {
           nodeId: t.uniqueId,
           hint: close.length ? `Did you mean ${close.map((c) => `"${c}"`).join(' or ')}?` : `${attached.name} has: ${names.join(', ')}.`,
         }),
@@ -47,7 +50,9 @@ export function checkTest(
   const r = checkSql(sql, dialect, key, tableRef);
   if (t.testMetadata) {
     // A generic test's SQL is the test macro's: place what is wrong in it at the YAML that declared the test.
-    const diagnostics = r.issues.map((i) =>
+    // The macro may read a column several times: one diagnostic for each distinct problem.
+    const issues = r.issues.filter((i, k) => r.issues.findIndex((j) => j.code === i.code && j.message === i.message) === k);
+    const diagnostics = issues.map((i) =>
       diag(i.code, `Test ${t.testMetadata!.name} of ${attached?.name ?? t.name}: ${i.message}`, where, { nodeId: t.uniqueId, hint: [i.hint, `The test compiles to ${compiledPath}.`].filter(Boolean).join(' ') }),
     );
     return { diagnostics, notChecked: r.notChecked?.reason };

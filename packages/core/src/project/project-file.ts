@@ -94,6 +94,7 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
     dispatch: dispatchOf(d.dispatch),
     packagesInstallPath: str('packages-install-path', 'dbt_packages'),
     requireDbtVersion: strList('require-dbt-version', []),
+    strict: typeof d.flags === 'object' && d.flags !== null && (d.flags as Record<string, unknown>).strict === true,
     file,
   };
   return { config, yaml };

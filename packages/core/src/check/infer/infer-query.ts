@@ -117,13 +117,13 @@ function setOpShape(op: 'union' | 'intersect' | 'except', byName: boolean, l: Sh
       x.env.report({
         code: 'SM_CHECK_UNION_TYPE',
         message: `${what}: column ${cols.length + 1} ("${a.name}") is ${typePhrase(va, x)} in the first query and ${typePhrase(vb, x)} in the second; they cannot be ${op === 'union' ? 'unioned' : 'compared'}`,
-        pos,
+        pos: b.pos ?? pos,
         hint: `Cast both sides to one type (e.g. cast(... as ${a.type.k === 'varchar' || b.type.k === 'varchar' ? 'varchar' : '...'})) or fix the column that differs.`,
       });
       type = T.unknown;
     }
     const lineage = op === 'union' ? merged(a.lineage, b.lineage) : a.lineage;
-    cols.push({ name: a.name, key: a.key, type, lineage, str: a.str !== undefined && b.str !== undefined ? a.str : undefined });
+    cols.push({ name: a.name, key: a.key, type, lineage, str: a.str !== undefined && b.str !== undefined ? a.str : undefined, pos: a.pos });
   }
   const open = l.open || r.open;
   return { cols, open, openOrigin: open && l.openOrigin === r.openOrigin ? l.openOrigin : undefined };

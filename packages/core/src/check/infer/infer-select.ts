@@ -62,7 +62,7 @@ function selectItem(item: SelectItem, x: InferCtx): Col {
   const v: Value = inferExpr(item.expr, x);
   const name = item.alias?.name ?? outputName(item.expr, x);
   const key = item.alias ? identKey(x.env, item.alias) : x.env.key(name, item.expr.t !== 'col' || item.expr.parts[item.expr.parts.length - 1]!.quoted);
-  return { name, key, type: v.str !== undefined ? T.varchar : v.type, lineage: v.pass ? v.lineage : transformed(v.lineage), str: v.str };
+  return { name, key, type: v.str !== undefined ? T.varchar : v.type, lineage: v.pass ? v.lineage : transformed(v.lineage), str: v.str, pos: item.pos };
 }
 
 /** The name a column gets without an alias: a column's own name, else (roughly) the expression's text. */

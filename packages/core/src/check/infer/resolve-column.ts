@@ -154,8 +154,10 @@ function valueOf(c: Col): Value {
   return { type: c.type, lineage: c.lineage, pass: true };
 }
 
+/** `dim_artists`, `CTE keyed`, `a (dim_artists)`, `k (CTE keyed)`. */
 function describeRel(r: Rel): string {
-  return r.label === r.alias ? r.alias : `${r.alias} (${r.label})`;
+  if (r.label === r.alias || r.label === `CTE ${r.alias}`) return r.label;
+  return `${r.alias} (${r.label})`;
 }
 
 function preview(names: readonly string[]): string {

@@ -48,6 +48,8 @@ export interface Col {
   readonly lineage: Lineage;
   /** The text of a string literal selected as this column (it takes the type of what it is unioned with). */
   readonly str?: string | undefined;
+  /** Where the query selects it (offset in the SQL being checked), for messages; absent for columns read from elsewhere. */
+  readonly pos?: number | undefined;
 }
 
 export interface Shape {
