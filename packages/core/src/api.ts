@@ -27,6 +27,7 @@ import { testColumnDiagnostics } from './project/test-nodes.ts';
 import { fingerprintsProblem, manifestProblem, readArtifact, runResultsProblem, type RunResultsShape } from './artifacts/read-artifact.ts';
 import { checkCompiled, readSavedCatalog } from './check/check-compilation.ts';
 import type { CheckResult } from './check/check-project.ts';
+import { smColumnsOf } from './check/column-lineage.ts';
 import { fingerprintNow, fingerprintOfConfig, loadedFingerprints, STATE_FILE, unitTestChecksum, type StateFingerprint } from './select/state-fingerprint.ts';
 
 export type Command = 'compile' | 'run' | 'seed' | 'test' | 'build' | 'snapshot' | 'ls' | 'show' | 'check';
@@ -249,7 +250,7 @@ function writeCompileArtifacts(c: Compilation, command: Command, cache: RenderCa
   const dir = targetDir(c.project);
   mkdirSync(dir, { recursive: true });
   const files = command === 'compile' ? writeCompiledFiles(c.project, c.compiled.nodes, c.selected, dir, cache, digest) : Promise.resolve();
-  writeManifest(dir, manifestDigest, { invocationId: c.invocationId, generatedAt: new Date().toISOString() }, () => buildManifest(c.compiled, c.graph, c.invocationId, (n) => relationNameOf(c, n), c.check));
+  writeManifest(dir, manifestDigest, { invocationId: c.invocationId, generatedAt: new Date().toISOString() }, () => buildManifest(c.compiled, c.graph, c.invocationId, (n) => relationNameOf(c, n), c.check ? (id) => smColumnsOf(c.check!, id) : undefined));
   return files;
 }
 

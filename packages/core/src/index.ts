@@ -43,3 +43,4 @@ export { columnInfos, type SmColumnInfo, type UpstreamColumn } from './check/col
 export { stateImpact, type StateImpact, type ColumnChange, type ImpactedColumn } from './check/state-impact.ts';
 export { parseSql } from './check/sql/parse-sql.ts';
 export { isSqlSyntaxError, type SqlDialectName } from './check/sql/lexer.ts';
+export { ColumnLineageGraph, resolveColumnRef, type ColumnRef, type LineageStep } from './check/lineage-graph.ts';

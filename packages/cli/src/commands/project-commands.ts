@@ -9,6 +9,7 @@ import { EXIT } from '../exit-codes.ts';
 import { selectionOptions } from '../selection-options.ts';
 import { configError } from '../config-error.ts';
 import { renderInline } from '../inline-sql.ts';
+import { lsColumns } from './ls-columns.ts';
 import { renderTable, showAsTextSql } from '../table.ts';
 import { usage } from '../usage-error.ts';
 
@@ -108,10 +109,18 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
     .addOption(new Option('--output <format>', 'name, path, json or selector').choices(['name', 'path', 'json', 'selector']).default('selector'))
     .addOption(new Option('--resource-type <type...>', 'only these resource types (all: every one)').choices([...DBT_RESOURCE_TYPES, 'default', 'all']))
     .addOption(indirectSelectionOption())
-    .action(async (flags: CommonFlags & { output: string; resourceType?: string[] }) => {
+    .option('--columns', 'list the columns of the selected nodes with their types and upstream columns (as sm check infers them)')
+    .option('--lineage <column...>', 'a column (model.column, source.<source>.<table>.<column>) with +column its upstream and column+ its downstream columns')
+    .action(async (flags: CommonFlags & { output: string; resourceType?: string[]; columns?: boolean; lineage?: string[] }) => {
       const inv = invocation(flags, ctx);
       const types = flags.resourceType?.some((t) => t === 'all' || t === 'default') ? undefined : flags.resourceType;
-      const c = await compile({ ...inv, resourceTypes: types as InvocationOptions['resourceTypes'] }, 'ls');
+      const withColumns = !!flags.columns || !!flags.lineage?.length;
+      const c = await compile({ ...inv, resourceTypes: types as InvocationOptions['resourceTypes'], check: withColumns }, 'ls');
+      if (withColumns) {
+        const lines = lsColumns(c, { columns: flags.columns, lineage: flags.lineage, output: flags.output });
+        if (lines.length) ctx.output.out(lines.join('\n'));
+        return;
+      }
       // Warnings and "nothing selected" go to stderr: stdout is the list, for pipes.
       const warnings = c.diagnostics.filter((d) => d.severity === 'warning');
       if (flags.logFormat === 'json') ctx.reporter('json').onDiagnostics?.(warnings);

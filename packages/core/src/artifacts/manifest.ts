@@ -5,9 +5,6 @@ import type { GraphNode, ModelNode, SeedNode, SourceNode, TestNode } from '../ty
 import { redact } from '../util/redact.ts';
 import type { ArtifactMetadata } from './artifact-types.ts';
 import { exposureEntry } from './exposure-entry.ts';
-import type { CheckResult } from '../check/check-project.ts';
-import { columnInfos } from '../check/column-lineage.ts';
-import { contractEnforced } from '../check/documented-columns.ts';
 
 export const SM_VERSION = '0.1.0';
 
@@ -22,12 +19,15 @@ export function artifactMetadata(schema: string, invocationId: string): Artifact
   };
 }
 
+/** A node's columns as `sm check` inferred them, each with what goes under its `sm` key; undefined for a node not checked. */
+export type SmColumns = (uniqueId: string) => readonly { readonly name: string; readonly sm: unknown }[] | undefined;
+
 /**
- * A dbt-shaped manifest (schema v12) so tools that read dbt artifacts read ours. With a check
- * result, every column the checker inferred is listed with an `sm` key holding its type and
- * lineage (dbt's column entries allow extra keys), undocumented columns included.
+ * A dbt-shaped manifest (schema v12) so tools that read dbt artifacts read ours. With `smColumns`
+ * (after `sm check`), every column the checker inferred is listed with an `sm` key holding its
+ * type and lineage (dbt's column entries allow extra keys), undocumented columns included.
  */
-export function buildManifest(c: CompiledProject, graph: Dag, invocationId: string, relationName: (n: GraphNode) => string | undefined, check?: CheckResult): Record<string, unknown> {
+export function buildManifest(c: CompiledProject, graph: Dag, invocationId: string, relationName: (n: GraphNode) => string | undefined, check?: SmColumns): Record<string, unknown> {
   const p = c.project;
   const nodes: Record<string, unknown> = {};
   const sources: Record<string, unknown> = {};
@@ -84,7 +84,7 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
   };
 }
 
-function common(n: GraphNode, check?: CheckResult): Record<string, unknown> {
+function common(n: GraphNode, check?: SmColumns): Record<string, unknown> {
   return {
     unique_id: n.uniqueId,
     name: n.name,
@@ -105,7 +105,7 @@ function common(n: GraphNode, check?: CheckResult): Record<string, unknown> {
 }
 
 /** The YAML's columns as dbt lists them; with a check result, each inferred column too, with its `sm` type and lineage. */
-function manifestColumns(n: GraphNode, check: CheckResult | undefined): Record<string, unknown> {
+function manifestColumns(n: GraphNode, check: SmColumns | undefined): Record<string, unknown> {
   const entry = (name: string, col?: GraphNode['columns'][string]) => ({
     name,
     description: col?.description ?? '',
@@ -115,20 +115,20 @@ function manifestColumns(n: GraphNode, check: CheckResult | undefined): Record<s
     constraints: [],
     quote: null,
   });
-  const r = check?.nodes.get(n.uniqueId);
-  if (!r || n.resourceType === 'test') return Object.fromEntries(Object.values(n.columns).map((col) => [col.name, entry(col.name, col)]));
+  const inferred = n.resourceType === 'test' ? undefined : check?.(n.uniqueId);
+  if (!inferred) return Object.fromEntries(Object.values(n.columns).map((col) => [col.name, entry(col.name, col)]));
   const yaml = new Map(Object.values(n.columns).map((col) => [col.name.toLowerCase(), col]));
   const out: Record<string, unknown> = {};
-  for (const { name, info } of columnInfos(r, check!.dialect)) {
+  for (const { name, sm } of inferred) {
     const col = yaml.get(name.toLowerCase());
     yaml.delete(name.toLowerCase());
-    out[col?.name ?? name] = { ...entry(col?.name ?? name, col), sm: info };
+    out[col?.name ?? name] = { ...entry(col?.name ?? name, col), sm };
   }
   for (const col of yaml.values()) out[col.name] = entry(col.name, col);
   return out;
 }
 
-function nodeEntry(n: ModelNode | SeedNode | TestNode, relationName: string | undefined, secrets: readonly string[], targetSchema: string, check: CheckResult | undefined): Record<string, unknown> {
+function nodeEntry(n: ModelNode | SeedNode | TestNode, relationName: string | undefined, secrets: readonly string[], targetSchema: string, check: SmColumns | undefined): Record<string, unknown> {
   const rel = 'relation' in n && n.relation ? n.relation : undefined;
   const base = {
     ...common(n, check),
@@ -141,7 +141,7 @@ function nodeEntry(n: ModelNode | SeedNode | TestNode, relationName: string | un
     build_path: null,
     unrendered_config: {},
     docs: { show: true, node_color: null },
-    contract: { enforced: n.resourceType === 'model' && contractEnforced(n), alias_types: true, checksum: null },
+    contract: { enforced: n.resourceType === 'model' && (n.config.contract as { enforced?: unknown } | undefined)?.enforced === true, alias_types: true, checksum: null },
     language: 'sql',
   };
   if (n.resourceType === 'seed') {
@@ -175,7 +175,7 @@ function nodeEntry(n: ModelNode | SeedNode | TestNode, relationName: string | un
   return { ...withCode, access: 'protected', constraints: [], version: null, latest_version: null, deprecation_date: null, primary_key: [] };
 }
 
-function sourceEntry(n: SourceNode, relationName: string | undefined, check: CheckResult | undefined): Record<string, unknown> {
+function sourceEntry(n: SourceNode, relationName: string | undefined, check: SmColumns | undefined): Record<string, unknown> {
   const { depends_on: _d, ...rest } = common(n, check);
   return {
     ...rest,

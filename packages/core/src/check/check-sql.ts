@@ -1,5 +1,7 @@
 import { functionTable } from './functions/function-table.ts';
 import { inferQuery } from './infer/infer-query.ts';
+import { addFromItem } from './infer/infer-from.ts';
+import type { Inferrer } from './infer/infer-ctx.ts';
 import { isNotCheckable, type InferEnv, type SqlIssue, type TableRef } from './infer/infer-env.ts';
 import { Ctes, Scope } from './infer/scope.ts';
 import type { Shape } from './infer/shape.ts';
@@ -18,13 +20,15 @@ export interface SqlCheck {
   readonly injected?: { readonly from: number; readonly to: number } | undefined;
 }
 
+const INFERRER: Inferrer = { query: inferQuery, fromItem: addFromItem };
+
 /** Parse and infer one query: its output columns and what is wrong in it. */
 export function checkSql(sql: string, dialect: SqlDialectName, key: KeyFn, table: (parts: readonly Ident[]) => TableRef | undefined): SqlCheck {
   const issues: SqlIssue[] = [];
   const env: InferEnv = { dialect, functions: functionTable(dialect), key, table, report: (i) => issues.push(i) };
   try {
     const q = parseSql(sql, dialect);
-    const shape = inferQuery(q, { env, scope: new Scope(), ctes: new Ctes() });
+    const shape = inferQuery(q, { env, scope: new Scope(), ctes: new Ctes(), run: INFERRER });
     return { shape, issues, injected: injectedRange(sql) };
   } catch (e) {
     if (isSqlSyntaxError(e)) {

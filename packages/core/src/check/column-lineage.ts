@@ -23,6 +23,12 @@ export interface SmColumnInfo {
   readonly lineage: readonly UpstreamColumn[];
 }
 
+/** The manifest's `sm` columns of a node (see buildManifest), from a check result. */
+export function smColumnsOf(result: { readonly nodes: ReadonlyMap<string, NodeCheck>; readonly dialect: SqlDialectName }, id: string): { name: string; sm: SmColumnInfo }[] | undefined {
+  const r = result.nodes.get(id);
+  return r ? columnInfos(r, result.dialect).map((c) => ({ name: c.name, sm: c.info })) : undefined;
+}
+
 /** Each output column of a checked node with its type and upstream columns, in the order the node outputs them. */
 export function columnInfos(r: NodeCheck, dialect: SqlDialectName): { name: string; info: SmColumnInfo }[] {
   return r.shape.cols.map((c) => ({

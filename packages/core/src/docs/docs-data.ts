@@ -10,6 +10,10 @@ export interface DocsColumn {
   description: string;
   declaredType: string | null;
   actualType: string | null;
+  /** The type `sm check` inferred, when it ran; null when unknown. */
+  inferredType?: string | null | undefined;
+  /** The parent columns this column is computed from (`sm check`'s lineage). */
+  upstream?: { id: string; column: string; kind: 'passthrough' | 'transformed' }[] | undefined;
 }
 
 export interface DocsResult {
@@ -41,6 +45,8 @@ export interface DocsNode {
   lastResult: DocsResult | null;
   /** Set for exposures only: what dbt's exposure YAML says beyond name and description. */
   exposure?: DocsExposure;
+  /** Whether `sm check` read the node's SQL (`not_checked` with the reason when it could not); `open` when other columns may exist. */
+  check?: { status: string; reason: string | null; open: boolean } | undefined;
 }
 
 /** An exposure's facts for the detail panel. */

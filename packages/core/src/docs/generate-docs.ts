@@ -5,6 +5,8 @@ import { compile, relationNameOf, writeJsonAtomic, type InvocationOptions } from
 import { buildCatalog } from '../artifacts/catalog.ts';
 import type { CatalogArtifact, RunResultsArtifact } from '../artifacts/artifact-types.ts';
 import { buildDocsData } from './docs-data.ts';
+import { addColumnLineage } from './column-lineage-docs.ts';
+import { checkCompiled } from '../check/check-compilation.ts';
 import { DOCS_DATA_FILE, siteFiles } from './site-files.ts';
 
 export interface DocsOutcome {
@@ -24,7 +26,7 @@ export interface DocsOutcome {
  * if any, provides each node's last result.
  */
 export async function generateDocs(opts: InvocationOptions & { skipCatalog?: boolean }): Promise<DocsOutcome> {
-  const c = await compile({ ...opts, select: undefined, exclude: undefined, selector: undefined }, 'compile');
+  const c = await compile({ ...opts, select: undefined, exclude: undefined, selector: undefined, check: true }, 'compile');
   const target = join(c.project.dir, c.project.config.targetPath);
   let catalog: CatalogArtifact | undefined;
   let catalogError: string | undefined;
@@ -43,7 +45,9 @@ export async function generateDocs(opts: InvocationOptions & { skipCatalog?: boo
   }
   const rrPath = join(target, 'run_results.json');
   const runResults = existsSync(rrPath) ? readArtifact<RunResultsArtifact>(rrPath, 'run_results.json', runResultsProblem) : undefined;
-  const data = buildDocsData(c.compiled, c.graph, (n) => relationNameOf(c, n), catalog, runResults);
+  // Columns, types and lineage as sm check infers them, with the catalog just described (the cache re-reads only what it changed).
+  const check = catalog ? checkCompiled(c.compiled, c.graph, { targetDir: target, noCache: opts.noCache }) : c.check!;
+  const data = addColumnLineage(buildDocsData(c.compiled, c.graph, (n) => relationNameOf(c, n), catalog, runResults), check);
   const docsDir = join(target, 'docs');
   mkdirSync(docsDir, { recursive: true });
   for (const [name, text] of Object.entries(siteFiles())) writeFileSync(join(docsDir, name), text);

@@ -10,5 +10,6 @@ export function siteFiles(): Record<string, string> {
   return {
     'index.html': readFileSync(new URL('index.html', SITE), 'utf8'),
     'sm-docs.js': readFileSync(new URL('sm-docs.js', SITE), 'utf8'),
+    'sm-docs-columns.js': readFileSync(new URL('sm-docs-columns.js', SITE), 'utf8'),
   };
 }

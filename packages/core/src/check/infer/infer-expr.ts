@@ -1,14 +1,13 @@
-import type { Expr, FnCall, WindowSpec } from '../sql/ast.ts';
+import type { Expr, FnCall, Query, WindowSpec } from '../sql/ast.ts';
 import { applyRule, elementOf } from '../functions/function-rules.ts';
 import { DATE_PART_ARG } from '../functions/function-table.ts';
 import { typeFromAst } from '../types/type-from-name.ts';
 import { T, type SqlType } from '../types/sql-type.ts';
 import { NotCheckable, identKey } from './infer-env.ts';
 import type { InferCtx } from './infer-ctx.ts';
-import { inferSubquery } from './infer-query.ts';
 import { resolveColumn } from './resolve-column.ts';
 import type { Value } from './scope.ts';
-import { NO_LINEAGE, transformed, type Lineage } from './shape.ts';
+import { NO_LINEAGE, transformed, type Lineage, type Shape } from './shape.ts';
 import { arithmetic, literalType } from './arithmetic.ts';
 import { commonOf, compatible, expectCompatible } from './type-checks.ts';
 
@@ -17,6 +16,11 @@ const DATE_PARTS = new Set(
   'year years y yy yyyy month months mon mm quarter quarters q week weeks w wk weekiso day days d dd dayofweek dayofweekiso dayofyear hour hours h hh minute minutes m mi min second seconds s sec millisecond milliseconds ms microsecond microseconds us nanosecond nanoseconds ns epoch epoch_second epoch_millisecond'.split(' '),
 );
 const MIXING = new Set(['coalesce', 'greatest', 'least', 'ifnull', 'nvl', 'nullif', 'iff', 'if', 'nvl2', 'iif']);
+
+/** A query nested in an expression: it sees the enclosing SELECT's columns (correlation), and its equalities are no join keys. */
+function subquery(q: Query, x: InferCtx): Shape {
+  return x.run.query(q, { ...x, joinOn: false });
+}
 
 /** A short text naming an expression in messages. */
 export function labelOf(e: Expr): string | undefined {
@@ -63,7 +67,7 @@ export function inferExpr(e: Expr, x: InferCtx): Value {
       const a = inferExpr(e.arg, x);
       const parts: Value[] = [a];
       if (e.query) {
-        const s = inferSubquery(e.query, x);
+        const s = subquery(e.query, x);
         const first = s.cols[0];
         if (first && s.cols.length === 1) expectCompatible(x.env, 'SM_CHECK_TYPE_MISMATCH', 'IN (subquery)', a, { type: first.type, lineage: first.lineage }, [labelOf(e.arg), first.name], e.pos);
         parts.push(...s.cols.map((c) => ({ type: c.type, lineage: c.lineage })));
@@ -96,12 +100,12 @@ export function inferExpr(e: Expr, x: InferCtx): Value {
     case 'fn':
       return inferCall(e, x);
     case 'subquery': {
-      const s = inferSubquery(e.query, x);
+      const s = subquery(e.query, x);
       const first = s.cols[0];
       return { type: s.cols.length === 1 && first ? first.type : T.unknown, lineage: transformed(...s.cols.map((c) => c.lineage)) };
     }
     case 'exists':
-      inferSubquery(e.query, x);
+      subquery(e.query, x);
       return { type: T.boolean, lineage: NO_LINEAGE };
     case 'array': {
       const items = e.items.map((i) => inferExpr(i, x));
@@ -110,7 +114,7 @@ export function inferExpr(e: Expr, x: InferCtx): Value {
       return v(T.list(items.length ? t : T.unknown), ...items);
     }
     case 'arrayQuery': {
-      const s = inferSubquery(e.query, x);
+      const s = subquery(e.query, x);
       return { type: T.list(s.cols[0]?.type ?? T.unknown), lineage: transformed(...s.cols.map((c) => c.lineage)) };
     }
     case 'struct': {

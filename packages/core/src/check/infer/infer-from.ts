@@ -4,7 +4,7 @@ import { T, type SqlType } from '../types/sql-type.ts';
 import type { InferCtx } from './infer-ctx.ts';
 import { identKey } from './infer-env.ts';
 import { inferExpr } from './infer-expr.ts';
-import { inferQuery, renameCols, valuesShape } from './infer-query.ts';
+import { renameCols, valuesShape } from './infer-values.ts';
 import { pivotShape, unpivotShape } from './infer-pivot.ts';
 import type { Rel, Scope, Value } from './scope.ts';
 import { findCol, merged, transformed, type Col, type Shape } from './shape.ts';
@@ -29,7 +29,7 @@ export function addFromItem(f: FromItem, x: InferCtx, outer: Scope | undefined):
     case 'derived': {
       // Both warehouses let a subquery in FROM see the relations before it (lateral), so it sees this scope.
       void outer;
-      const shape = inferQuery(f.query, { env, scope: x.scope, ctes: x.ctes });
+      const shape = x.run.query(f.query, { ...x, joinOn: false });
       push(x.scope, f.alias, 'subquery', renameCols(shape, f.alias?.columns, x), 'a subquery', undefined, x);
       return;
     }

@@ -3,7 +3,6 @@ import { T } from '../types/sql-type.ts';
 import type { InferCtx } from './infer-ctx.ts';
 import { identKey } from './infer-env.ts';
 import { inferExpr } from './infer-expr.ts';
-import { addFromItem } from './infer-from.ts';
 import { Scope, type Value } from './scope.ts';
 import { transformed, type Col, type Shape } from './shape.ts';
 import { commonOf, compatible } from './type-checks.ts';
@@ -14,7 +13,7 @@ type Unpivot = Extract<FromItem, { t: 'unpivot' }>;
 /** The source of a PIVOT/UNPIVOT, in a scope of its own. */
 function sourceScope(source: FromItem, x: InferCtx, outer: Scope | undefined): { scope: Scope; cols: Col[]; open: boolean } {
   const scope = new Scope(x.scope);
-  addFromItem(source, { ...x, scope }, outer);
+  x.run.fromItem(source, { ...x, scope }, outer);
   const cols = scope.rels.flatMap((r) => r.shape.cols.filter((c) => !r.hidden.has(c.key)).map((c) => scope.merged.get(c.key) ?? c));
   return { scope, cols, open: scope.rels.some((r) => r.shape.open) };
 }

@@ -12,7 +12,7 @@ import { expandColumns } from './expand-columns.ts';
 /** One SELECT: its FROM relations in a new scope, then its select list; WHERE and the rest are checked. */
 export function inferSelect(s: Select, x: InferCtx): { shape: Shape; scope: Scope } {
   const scope = new Scope(x.scope);
-  const ctx: InferCtx = { env: x.env, scope, ctes: x.ctes };
+  const ctx: InferCtx = { ...x, scope, joinOn: false };
   for (const f of s.from) addFromItem(f, ctx, x.scope);
   const cols: Col[] = [];
   let open = false;

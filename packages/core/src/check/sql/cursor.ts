@@ -1,4 +1,4 @@
-import type { Ident } from './ast.ts';
+import type { Expr, FromItem, Ident, OrderItem, Query, Star } from './ast.ts';
 import { lex, SqlSyntaxError, type SqlDialectName, type Token } from './lexer.ts';
 
 /**
@@ -15,17 +15,40 @@ const RESERVED = new Set(
   ).split(' '),
 );
 
+/**
+ * The parser's mutually recursive entry points (an expression holds a subquery, a query holds
+ * expressions), bound late by parse-sql.ts so that no parser module imports another in a circle.
+ */
+export interface Grammar {
+  expr(c: Cursor, minBp?: number): Expr;
+  query(c: Cursor): Query;
+  isQueryStart(c: Cursor): boolean;
+  orderBy(c: Cursor): OrderItem[];
+  starModifiers(c: Cursor): Omit<Star, 'qualifier'>;
+  valuesRows(c: Cursor): Expr[][];
+  fromList(c: Cursor): FromItem[];
+}
+
+const TYPES_ONLY = new Proxy({} as Grammar, {
+  get: () => () => {
+    throw new Error('This cursor reads type names only');
+  },
+});
+
 /** A position in a token stream with the helpers a recursive-descent parser needs. */
 export class Cursor {
   readonly sql: string;
   readonly dialect: SqlDialectName;
   readonly tokens: Token[];
+  /** The grammar's entry points; a cursor made for a type name alone has none. */
+  readonly g: Grammar;
   i = 0;
 
-  constructor(sql: string, dialect: SqlDialectName) {
+  constructor(sql: string, dialect: SqlDialectName, grammar: Grammar = TYPES_ONLY) {
     this.sql = sql;
     this.dialect = dialect;
     this.tokens = lex(sql, dialect);
+    this.g = grammar;
   }
 
   get tok(): Token {

@@ -1,8 +1,6 @@
 import type { Expr, FnCall, Ident, OrderItem, WindowSpec } from './ast.ts';
 import type { Cursor } from './cursor.ts';
 import { parseType } from './parse-type.ts';
-import { isQueryStart, parseOrderBy, parseQuery } from './parse-query.ts';
-import { parseStarModifiers } from './parse-star.ts';
 
 // Binding powers, lowest first (PostgreSQL's order, which DuckDB and Snowflake follow).
 const BP = { or: 1, and: 2, not: 3, is: 4, cmp: 5, other: 6, add: 7, mul: 8, exp: 9, unary: 10, tz: 11, post: 12 } as const;
@@ -38,7 +36,7 @@ export function parseExpr(c: Cursor, minBp = 0): Expr {
         // `t.*` inside an expression (e.g. `count(t.*)`, `struct_pack(t.*)`): a qualified star.
         c.next();
         c.next();
-        left = { t: 'star', star: { qualifier: left.parts, ...parseStarModifiers(c) }, pos };
+        left = { t: 'star', star: { qualifier: left.parts, ...c.g.starModifiers(c) }, pos };
         continue;
       }
       if (op === ':' && c.dialect === 'snowflake' && minBp < BP.post) {
@@ -51,7 +49,7 @@ export function parseExpr(c: Cursor, minBp = 0): Expr {
         if (c.isKw('any', 'all', 'some') && c.isOpAt(1, '(')) {
           c.next();
           c.expectOp('(');
-          const r = isQueryStart(c) ? ({ t: 'subquery', query: parseQuery(c), pos: c.tok.start } as Expr) : parseExpr(c);
+          const r = c.g.isQueryStart(c) ? ({ t: 'subquery', query: c.g.query(c), pos: c.tok.start } as Expr) : parseExpr(c);
           c.expectOp(')');
           left = { t: 'bin', op, l: left, r, pos };
           continue;
@@ -162,8 +160,8 @@ function parseIn(c: Cursor, arg: Expr, not: boolean, pos: number): Expr {
     return { t: 'in', not, arg, list: [parseExpr(c, BP.cmp)], pos };
   }
   c.next();
-  if (isQueryStart(c)) {
-    const query = parseQuery(c);
+  if (c.g.isQueryStart(c)) {
+    const query = c.g.query(c);
     c.expectOp(')');
     return { t: 'in', not, arg, query, pos };
   }
@@ -241,7 +239,7 @@ function parsePrefix(c: Cursor): Expr {
         return { t: 'unary', op: 'not', arg: parseExpr(c, BP.unary), pos };
       case '*': {
         c.next();
-        return { t: 'star', star: parseStarModifiers(c), pos };
+        return { t: 'star', star: c.g.starModifiers(c), pos };
       }
       case '[': {
         c.next();
@@ -280,7 +278,7 @@ function parsePrefix(c: Cursor): Expr {
       if (c.isOpAt(1, '(')) {
         c.next();
         c.next();
-        const query = parseQuery(c);
+        const query = c.g.query(c);
         c.expectOp(')');
         return { t: 'exists', query, pos };
       }
@@ -331,7 +329,7 @@ function parsePrefix(c: Cursor): Expr {
       if (c.isOpAt(1, '(') && (c.isKwAt(2, 'select', 'with', 'values', 'from'))) {
         c.next();
         c.next();
-        const query = parseQuery(c);
+        const query = c.g.query(c);
         c.expectOp(')');
         return { t: 'arrayQuery', query, pos };
       }
@@ -422,7 +420,7 @@ function parseCall(c: Cursor, parts: Ident[], pos: number): FnCall {
   if (c.isKw('order') && c.isKwAt(1, 'by')) {
     c.next();
     c.next();
-    orderBy = parseOrderBy(c);
+    orderBy = c.g.orderBy(c);
   }
   // `first_value(x ignore nulls)`, `string_agg(x, ',' limit 3)` rarely: skip what follows inside.
   if (c.eatKws('ignore', 'nulls') || c.eatKws('respect', 'nulls')) {
@@ -434,7 +432,7 @@ function parseCall(c: Cursor, parts: Ident[], pos: number): FnCall {
     c.expectOp('(');
     c.expectKw('order');
     c.expectKw('by');
-    withinGroup = parseOrderBy(c);
+    withinGroup = c.g.orderBy(c);
     c.expectOp(')');
   }
   let filter: Expr | undefined;
@@ -493,7 +491,7 @@ export function parseWindowSpec(c: Cursor): WindowSpec {
     do partitionBy.push(parseExpr(c));
     while (c.eatOp(','));
   }
-  if (c.eatKws('order', 'by')) orderBy = parseOrderBy(c);
+  if (c.eatKws('order', 'by')) orderBy = c.g.orderBy(c);
   if (c.eatKw('rows', 'range', 'groups')) {
     const bound = () => {
       if (c.eatKw('unbounded')) c.next();
@@ -558,8 +556,8 @@ function parseInterval(c: Cursor): Expr {
 function parseParen(c: Cursor): Expr {
   const pos = c.tok.start;
   c.expectOp('(');
-  if (isQueryStart(c)) {
-    const query = parseQuery(c);
+  if (c.g.isQueryStart(c)) {
+    const query = c.g.query(c);
     c.expectOp(')');
     return { t: 'subquery', query, pos };
   }

@@ -1,7 +1,6 @@
 import type { Alias, Expr, FnCall, FromItem, Ident, JoinKind, SelectItem } from './ast.ts';
 import type { Cursor } from './cursor.ts';
 import { parseExpr } from './parse-expr.ts';
-import { isQueryStart, parseQuery, parseValuesRows } from './parse-query.ts';
 
 /** `a, b join c on ...`: comma-separated items, each with its joins. */
 export function parseFromList(c: Cursor): FromItem[] {
@@ -66,9 +65,9 @@ function parseFromPrimary(c: Cursor): FromItem {
   const lateral = c.eatKw('lateral');
   let item: FromItem;
   if (c.isOp('(')) {
-    if (isQueryStart(c) || (c.isOpAt(1, '(') && looksLikeQuery(c))) {
+    if (c.g.isQueryStart(c) || (c.isOpAt(1, '(') && looksLikeQuery(c))) {
       c.next();
-      const query = parseQuery(c);
+      const query = c.g.query(c);
       c.expectOp(')');
       item = { t: 'derived', query, lateral, alias: tableAlias(c), pos };
     } else {
@@ -80,7 +79,7 @@ function parseFromPrimary(c: Cursor): FromItem {
     }
   } else if (c.isKw('values') && c.isOpAt(1, '(')) {
     c.next();
-    item = { t: 'values', rows: parseValuesRows(c), alias: tableAlias(c), pos };
+    item = { t: 'values', rows: c.g.valuesRows(c), alias: tableAlias(c), pos };
   } else if (c.isKw('table') && c.isOpAt(1, '(')) {
     // Snowflake: table(flatten(...)), table(generator(rowcount => n)).
     c.next();
@@ -193,8 +192,8 @@ function parsePivots(c: Cursor, source: FromItem): FromItem {
         if (c.eatKw('any')) {
           if (c.eatKws('order', 'by')) while (!c.isOp(')')) c.next();
           on.push({ expr, values: undefined });
-        } else if (isQueryStart(c)) {
-          parseQuery(c);
+        } else if (c.g.isQueryStart(c)) {
+          c.g.query(c);
           on.push({ expr, values: undefined });
         } else {
           do {

@@ -9,7 +9,7 @@
   var lineageNodes = data.nodes.filter(function (n) { return LINEAGE_TYPES[n.type]; });
 
   var $ = function (id) { return document.getElementById(id); };
-  var state = { selected: null, mode: 'whole', query: '' };
+  var state = { selected: null, mode: 'whole', query: '', column: null };
 
   function esc(s) {
     return String(s == null ? '' : s).replace(/[&<>"']/g, function (c) {
@@ -151,6 +151,7 @@
     current = layout(ids);
     var near = new Set();
     if (focusId) { near.add(focusId); byId.get(focusId).parents.forEach(function (p) { near.add(p); }); byId.get(focusId).children.forEach(function (c) { near.add(c); }); }
+    var onColumn = columnLineageNodes(), colEdges = columns.lineageEdges();
     var parts = [];
     var W = current.W, H = current.H;
     current.edges.forEach(function (e) {
@@ -167,11 +168,11 @@
         d += 'C' + mx + ' ' + p0[1] + ' ' + mx + ' ' + p1[1] + ' ' + p1[0] + ' ' + p1[1];
       }
       var hot = focusId && (e.from === focusId || e.to === focusId);
-      parts.push('<path class="edge' + (hot ? ' hot' : '') + '" d="' + d + '"/>');
+      parts.push('<path class="edge' + (hot ? ' hot' : '') + (colEdges.has(e.from + '\u0000' + e.to) ? ' col' : '') + '" d="' + d + '"/>');
     });
     ids.forEach(function (id) {
       var n = byId.get(id), p = current.xy.get(id);
-      var cls = 'node ' + n.type + (id === focusId ? ' sel' : near.has(id) ? ' near' : '') + (n.lastResult && (n.lastResult.status === 'error' || n.lastResult.status === 'fail') ? ' error' : '');
+      var cls = 'node ' + n.type + (id === focusId ? ' sel' : near.has(id) ? ' near' : '') + (onColumn.has(id) ? ' col' : '') + (n.lastResult && (n.lastResult.status === 'error' || n.lastResult.status === 'fail') ? ' error' : '');
       var label = n.name.length > 26 ? n.name.slice(0, 25) + '…' : n.name;
       parts.push('<g class="' + cls + '" data-id="' + esc(id) + '" transform="translate(' + p.x + ',' + p.y + ')"><title>' + esc(n.id) + '</title><rect width="' + W + '" height="' + H + '"/><text x="8" y="18">' + esc(label) + '</text></g>');
     });
@@ -280,11 +281,8 @@
       h.push('<p><span class="status ' + esc(r.status) + '" data-role="status">' + esc(r.status) + '</span> in ' + r.executionTime.toFixed(2) + ' s' + (r.completedAt ? ' · ' + esc(r.completedAt) : '') + '</p>' + (r.message ? '<pre>' + esc(r.message) + '</pre>' : ''));
     } else h.push('<p class="empty">Not run yet' + (data.resultsAt ? ' in the last run' : '') + '.</p>');
     h.push('<h3>Columns</h3>');
-    if (n.columns.length) {
-      h.push('<table data-role="columns"><tr><th>Column</th><th>Declared</th><th>Warehouse</th><th>Description</th></tr>' + n.columns.map(function (c) {
-        return '<tr><td>' + esc(c.name) + '</td><td>' + esc(c.declaredType || '') + '</td><td>' + esc(c.actualType || '') + '</td><td>' + esc(c.description) + '</td></tr>';
-      }).join('') + '</table>');
-    } else h.push('<p class="empty">No columns documented or found.</p>');
+    h.push(columnsTable(n));
+    h.push('<div id="col-lineage" data-role="column-lineage">' + columnLineageHtml(n) + '</div>');
     h.push('<h3>Upstream</h3><div data-role="upstream">' + list(n.parents, 'None.') + '</div>');
     h.push('<h3>Downstream</h3><div data-role="downstream">' + list(n.children, 'None.') + '</div>');
     if (n.type !== 'test' && n.type !== 'unit_test') h.push('<h3>Tests</h3>' + list(n.tests, 'No tests.'));
@@ -295,18 +293,32 @@
   }
 
   $('detail').addEventListener('click', function (e) {
+    var row = e.target.closest('tr[data-col]');
+    if (row) { selectColumn(state.selected, row.getAttribute('data-col')); return; }
     var a = e.target.closest('a[data-id]');
+    if (a && a.hasAttribute('data-col')) { select(a.getAttribute('data-id'), 'lineage', a.getAttribute('data-col')); return; }
     if (a) select(a.getAttribute('data-id'), state.mode);
   });
 
-  function select(id, mode) {
+  function select(id, mode, column) {
     if (!byId.has(id)) return;
     state.selected = id;
     state.mode = mode || state.mode;
+    state.column = column || null;
     if (location.hash !== '#' + encodeURIComponent(id)) history.replaceState(null, '', '#' + encodeURIComponent(id));
     renderDetail();
     renderResults();
     draw();
+  }
+
+  // Column lineage: inferred types and upstream/downstream columns (sm-docs-columns.js).
+  var columns = window.smDocsColumns(data, byId, esc, state);
+  var columnsTable = columns.table, columnLineageHtml = columns.lineageHtml, columnLineageNodes = columns.lineageNodes;
+  function selectColumn(id, column) {
+    state.column = state.column && state.column.toLowerCase() === String(column).toLowerCase() ? null : column;
+    renderDetail();
+    draw();
+    if (state.column && $('col-lineage').scrollIntoView) $('col-lineage').scrollIntoView({ block: 'nearest' });
   }
 
   // ---------- start ----------
