@@ -2,6 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadProjectCollecting } from '@sm/core';
+import { DEAD_LETTER_COLUMNS, rawColumns, TOPICS } from '@sm/ingest';
 import { describe, expect, it } from 'vitest';
 import { sm } from './run-cli.ts';
 
@@ -26,6 +28,13 @@ function edit(dir: string, file: string, from: string | RegExp, to: string): voi
 const SNOWFLAKE_ENV = { SNOWFLAKE_ACCOUNT: 'offline', SNOWFLAKE_USER: 'checker' };
 
 describe('sm check on Streamify', () => {
+  it("declares every raw column with the type landing gives it, so the sources are known whole", () => {
+    const p = loadProjectCollecting({ projectDir: PROJECT });
+    const declared = Object.fromEntries(p.sources.filter((t) => t.sourceName === 'eventsim').map((t) => [t.name, Object.values(t.columns).map((c) => `${c.name} ${c.dataType}`)]));
+    const landed = Object.fromEntries([...TOPICS.map((t) => [t, rawColumns(t)] as const), ['dead_letters', DEAD_LETTER_COLUMNS] as const].map(([t, cols]) => [t, cols.map((c) => `${c.name} ${c.type}`)]));
+    expect(declared).toEqual(landed);
+  });
+
   it('checks clean on the DuckDB and the Snowflake rendering, every node read', async () => {
     const dir = copy();
     for (const target of ['dev', 'prod']) {
