@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadProjectCollecting } from '@sm/core';
-import { DEAD_LETTER_COLUMNS, rawColumns, TOPICS } from '@sm/ingest';
+import { loadProjectCollecting } from '@smsql/core';
+import { DEAD_LETTER_COLUMNS, rawColumns, TOPICS } from '@smsql/ingest';
 import { describe, expect, it } from 'vitest';
 import { sm } from './run-cli.ts';
 
