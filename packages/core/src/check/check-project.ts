@@ -18,6 +18,8 @@ import { keyFnFor, RelationIndex, type KeyFn } from './relation-index.ts';
 import type { SqlDialectName } from './sql/lexer.ts';
 import { checkTest } from './check-tests.ts';
 
+const CHECKED_TYPES = new Set<string>(['source', 'seed', 'model', 'snapshot', 'test']);
+
 export interface CheckOptions {
   readonly dialect: SqlDialectName;
   /** The last saved target/catalog.json: the warehouse's columns of sources (and of models the checker cannot read). */
@@ -79,7 +81,8 @@ export function checkProject(compiled: CompiledProject, graph: Dag, opts: CheckO
 
   for (const id of order) {
     const n = nodes.get(id);
-    if (!n || n.resourceType === 'unit_test') continue;
+    // Exposures and unit tests have no SQL of their own to check.
+    if (!n || !CHECKED_TYPES.has(n.resourceType)) continue;
     const digest = digestOf(n, results, opts.catalog, dialect);
     const hit = opts.cache?.get(id, digest);
     if (hit) {

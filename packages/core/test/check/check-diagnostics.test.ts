@@ -160,6 +160,16 @@ describe('sm check reports, with file, line and column', () => {
     expect(cols).toEqual([['id', 'int'], ['whatever', 'unknown']]);
   });
 
+  it('exposures and unit tests have no SQL to check and are not reported', async () => {
+    const r = await checkFiles({
+      ...project("select id, amount from {{ source('raw', 'orders') }}"),
+      'models/exposures.yml': "version: 2\nexposures:\n  - name: dashboard\n    type: dashboard\n    owner: {name: Ana}\n    depends_on: [ref('m')]\n",
+    });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.c!.check!.notChecked).toEqual([]);
+    expect(r.c!.check!.nodes.has('exposure.demo.dashboard')).toBe(false);
+  });
+
   it('--strict stops before anything runs, with the same diagnostics', async () => {
     const r = await checkFiles(project("select id, amount_total from {{ source('raw', 'orders') }}"), { strict: true });
     expect(r.c).toBeUndefined();
