@@ -54,7 +54,8 @@ export function step(name: string, cmd: string, args: string[], cwd: string, env
   });
 }
 
-export const smStep = (name: string, args: string[], cwd: string, env: Record<string, string> = {}) => step(name, process.execPath, [SM_BIN, ...args], cwd, env);
+/** sm from this checkout's sources (no build needed). */
+export const smStep = (name: string, args: string[], cwd: string, env: Record<string, string> = {}) => step(name, process.execPath, ['--conditions=smsql-source', SM_BIN, ...args], cwd, env);
 
 /** What a node's outcome counts as: dbt's statuses `success`/`pass` (and `warn`, which does not fail a build) are a pass. */
 export type Outcome = 'pass' | 'fail' | 'error' | 'skipped' | 'absent';

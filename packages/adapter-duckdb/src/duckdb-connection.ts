@@ -118,7 +118,10 @@ type Appender = Awaited<ReturnType<DuckDBConnection['createAppender']>>;
 
 function cellWriter(a: Appender, declared: string): (v: unknown) => void {
   const t = declared.toLowerCase().replace(/\(.*$/, '').trim();
-  const nullable = (f: (v: unknown) => void) => (v: unknown) => (v === null || v === undefined || v === '' && t !== 'varchar' ? a.appendNull() : f(v));
+  // Text into a typed column is cast by DuckDB itself (as its CSV reader and CAST do), so a
+  // value it cannot read is an error, never a silent null, false or NaN.
+  const nullable = (f: (v: unknown) => void) => (v: unknown) =>
+    v === null || v === undefined || (v === '' && t !== 'varchar') ? a.appendNull() : typeof v === 'string' ? a.appendVarchar(v) : f(v);
   switch (t) {
     case 'bigint':
     case 'int8':

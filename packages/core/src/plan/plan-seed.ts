@@ -7,7 +7,7 @@ import { sql, type Plan, type Step } from './step.ts';
  * Load a seed's rows so that a failure leaves the old table: with transactional DDL, drop and
  * reload in one transaction; elsewhere load beside and swap in, as a table is replaced.
  */
-export function planSeed(seed: Pick<SeedNode, 'relation'>, columns: readonly ColumnDef[], rows: readonly (readonly unknown[])[], existing: RelationInfo | undefined, ctx: PlanContext): Plan {
+export function planSeed(seed: Pick<SeedNode, 'relation'>, columns: readonly ColumnDef[], rows: Iterable<readonly unknown[]>, existing: RelationInfo | undefined, ctx: PlanContext): Plan {
   const d = ctx.dialect;
   const rel = seed.relation;
   const load = (target: typeof rel): Step[] => [sql(d.createTable(target, columns)), { kind: 'append', relation: target, columns, rows }];

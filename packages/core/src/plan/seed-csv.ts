@@ -1,103 +1,95 @@
-import { readFileSync } from 'node:fs';
 import type { ColumnDef } from '../adapter.ts';
 import { diag, SmProjectError } from '../diagnostics.ts';
+import { csvRecords, csvRecordsOfText } from '../seed/csv-records.ts';
+import { SeedColumnType } from '../seed/seed-column-type.ts';
+
+/** How a seed file is read: its delimiter (`delimiter` config, default `,`) and declared `column_types`. */
+export interface SeedReadOptions {
+  delimiter?: string | undefined;
+  columnTypes?: Record<string, string> | undefined;
+}
 
 export interface ParsedSeed {
   columns: ColumnDef[];
-  rows: (string | null)[][];
+  /**
+   * The data rows, read again from the file each time they are iterated (memory stays small
+   * however large the seed): each field is the text as written, or null for an empty field. The
+   * warehouse casts the text to the column's type, as dbt-duckdb's COPY does.
+   */
+  rows: Iterable<(string | null)[]>;
+  rowCount: number;
+  /** The line of the row the last iteration handed out: where a load that failed on a value stopped. */
+  readonly lastLine: number;
 }
 
-/** RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF; an empty unquoted field is null. */
-export function parseCsv(text: string, file: string): { header: string[]; rows: (string | null)[][] } {
-  const rows: (string | null)[][] = [];
-  let row: (string | null)[] = [];
-  let field = '';
-  let quoted = false;
-  let wasQuoted = false;
-  let i = 0;
-  let line = 1;
-  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const endField = () => {
-    row.push(field === '' && !wasQuoted ? null : field);
-    field = '';
-    wasQuoted = false;
-  };
-  while (i < src.length) {
-    const ch = src[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (src[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-      } else {
-        if (ch === '\n') line++;
-        field += ch;
-      }
-      i++;
+/**
+ * Read a seed as dbt-duckdb loads it: one pass checks the CSV (field counts, quotes, UTF-8) and
+ * infers each column's type as dbt does (declared `column_types` win); the rows are streamed
+ * from the file when they are loaded.
+ */
+export function readSeed(path: string, file: string, o: SeedReadOptions = {}): ParsedSeed {
+  const delimiter = checkDelimiter(o.delimiter, file);
+  let header: string[] | undefined;
+  let types: SeedColumnType[] = [];
+  let rowCount = 0;
+  for (const r of csvRecords(path, file, delimiter)) {
+    if (!header) {
+      header = r.fields.map((h) => (h ?? '').trim());
+      if (header.some((h) => h === '')) throw invalid(file, r.line, `Column ${header.indexOf('') + 1} of the header has no name`, 'Give every column a name in the first row.');
+      types = header.map(() => new SeedColumnType());
       continue;
     }
-    if (ch === '"' && field === '') {
-      quoted = true;
-      wasQuoted = true;
-    } else if (ch === ',') endField();
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && src[i + 1] === '\n') i++;
-      endField();
-      if (!(row.length === 1 && row[0] === null)) rows.push(row);
-      row = [];
-      line++;
-    } else field += ch;
-    i++;
-  }
-  if (quoted) throw new SmProjectError([diag('SM_SEED_INVALID', 'Unterminated quoted field', { file, line }, { hint: 'Close the quote or double the quote character inside the field ("").' })]);
-  if (field !== '' || wasQuoted || row.length) {
-    endField();
-    rows.push(row);
-  }
-  const header = (rows.shift() ?? []).map((h) => (h ?? '').trim());
-  if (!header.length) throw new SmProjectError([diag('SM_SEED_INVALID', 'The seed is empty; it needs a header row', { file, line: 1 })]);
-  rows.forEach((r, idx) => {
-    if (r.length !== header.length) {
-      throw new SmProjectError([
-        diag('SM_SEED_INVALID', `Row has ${r.length} fields but the header has ${header.length}`, { file, line: idx + 2 }, { hint: 'Quote fields that contain commas.' }),
-      ]);
+    if (r.fields.length !== header.length) {
+      throw invalid(file, r.line, `Row has ${r.fields.length} fields but the header has ${header.length}`, delimiter === ',' ? 'Quote fields that contain commas.' : `Fields are separated by "${delimiter}" (the seed's delimiter config).`);
     }
-  });
-  return { header, rows };
-}
-
-/** Parse a seed and settle its column types: declared `column_types` win, the rest are inferred. */
-export function readSeed(path: string, file: string, columnTypes: Record<string, string> | undefined): ParsedSeed {
-  const { header, rows } = parseCsv(readFileSync(path, 'utf8'), file);
-  const columns = header.map((name, i) => {
-    const declared = columnTypes?.[name];
-    return { name, type: declared ?? inferType(rows, i) };
-  });
-  return { columns, rows };
-}
-
-function inferType(rows: (string | null)[][], i: number): string {
-  let type: 'bigint' | 'double' | 'boolean' | 'date' | 'timestamp' | 'varchar' | undefined;
-  for (const r of rows) {
-    const v = r[i];
-    if (v === null) continue;
-    const t = /^-?\d{1,18}$/.test(v)
-      ? 'bigint'
-      : /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(v)
-        ? 'double'
-        : /^(true|false)$/i.test(v)
-          ? 'boolean'
-          : /^\d{4}-\d{2}-\d{2}$/.test(v)
-            ? 'date'
-            : /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(v)
-              ? 'timestamp'
-              : 'varchar';
-    if (type === undefined) type = t;
-    else if (type !== t) type = (type === 'bigint' && t === 'double') || (type === 'double' && t === 'bigint') ? 'double' : type === 'date' && t === 'timestamp' ? 'timestamp' : 'varchar';
-    if (type === 'varchar') break;
+    for (let i = 0; i < types.length; i++) types[i]!.add(r.fields[i]!);
+    rowCount++;
   }
-  return type ?? 'varchar';
+  if (!header) throw invalid(file, 1, 'The seed is empty; it needs a header row', 'Write the column names on the first line.');
+  const names = header;
+  const columns = names.map((name, i) => ({ name, type: o.columnTypes?.[name] ?? types[i]!.type }));
+  let lastLine = 0;
+  const rows: Iterable<(string | null)[]> = {
+    *[Symbol.iterator]() {
+      let first = true;
+      for (const r of csvRecords(path, file, delimiter)) {
+        if (first) {
+          first = false;
+          continue;
+        }
+        lastLine = r.line;
+        yield r.fields;
+      }
+    },
+  };
+  return {
+    columns,
+    rows,
+    rowCount,
+    get lastLine() {
+      return lastLine;
+    },
+  };
+}
+
+function checkDelimiter(d: string | undefined, file: string): string {
+  if (d === undefined || d === null) return ',';
+  const s = String(d);
+  if (s.length !== 1 || s === '"' || s === '\n' || s === '\r') {
+    throw new SmProjectError([
+      diag('SM_CONFIG_INVALID', `The seed's delimiter must be one character other than a quote or a line end, not ${JSON.stringify(s)}`, { file }, { hint: "Set +delimiter: ';' (or '|', '\\t') in the project file or the seed's config." }),
+    ]);
+  }
+  return s;
+}
+
+function invalid(file: string, line: number, message: string, hint: string): SmProjectError {
+  return new SmProjectError([diag('SM_SEED_INVALID', message, { file, line }, { hint })]);
+}
+
+/** Parse CSV text held in memory (a small file): the header and every row. */
+export function parseCsv(text: string, file: string): { header: string[]; rows: (string | null)[][] } {
+  const all = csvRecordsOfText(text, file).map((r) => r.fields);
+  const header = (all.shift() ?? []).map((h) => (h ?? '').trim());
+  return { header, rows: all };
 }

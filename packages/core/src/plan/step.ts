@@ -9,7 +9,7 @@ export type Step =
   /** One statement. `countsRows`: its changed rows (or, where the warehouse reports none, a `count` result row) are the node's rows. */
   | { readonly kind: 'sql'; readonly sql: string; readonly countsRows?: boolean | undefined }
   /** Bulk-load rows into an existing table through the connection's `append` (seeds); the rows count. */
-  | { readonly kind: 'append'; readonly relation: Relation; readonly columns: readonly ColumnDef[]; readonly rows: readonly (readonly unknown[])[] }
+  | { readonly kind: 'append'; readonly relation: Relation; readonly columns: readonly ColumnDef[]; readonly rows: Iterable<readonly unknown[]> }
   /**
    * Read `relation`'s columns from the warehouse, then continue with the steps `then` plans from
    * them (e.g. an incremental apply depends on the staged columns). `then` is pure; it may throw

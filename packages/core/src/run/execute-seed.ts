@@ -3,14 +3,26 @@ import { planSeed } from '../plan/plan-seed.ts';
 import type { GraphNode, SeedNode } from '../types.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
 
-/** CSV seeds: parsed in core, typed by `column_types` or inference, bulk-appended, swapped in atomically. */
+/**
+ * CSV seeds as dbt-duckdb loads them: checked and typed in one pass over the file (`column_types`
+ * win over inference), then streamed to the warehouse as text that it casts to the column types,
+ * swapped in atomically. Column names keep the header's spelling on DuckDB either way, so
+ * `quote_columns` changes nothing there; the Snowflake dialect folds every name to upper case.
+ */
 export async function executeSeed(node: GraphNode, x: NodeContext): Promise<ExecOutcome> {
   const s = node as SeedNode;
   const types = (s.config.column_types ?? {}) as Record<string, string>;
-  const seed = readSeed(s.seedPath, s.originalFilePath, types);
+  const seed = readSeed(s.seedPath, s.originalFilePath, { columnTypes: types, delimiter: s.config.delimiter as string | undefined });
   await x.ensureSchema(s.relation);
   const existing = await x.existing(s.relation);
-  const { rows } = await x.runPlan(planSeed(s, seed.columns, seed.rows, existing, x.plan));
+  let rows: number;
+  try {
+    ({ rows } = await x.runPlan(planSeed(s, seed.columns, seed.rows, existing, x.plan)));
+  } catch (e) {
+    // A value the warehouse could not cast: say where it is in the file.
+    if (seed.lastLine > 0 && e instanceof Error && !e.message.startsWith(s.originalFilePath)) e.message = `${s.originalFilePath} line ${seed.lastLine}: ${e.message}`;
+    throw e;
+  }
   await x.remember(s.relation, undefined);
   return { status: 'success', message: `INSERT ${rows}`, rowsAffected: rows, relationName: x.run.adapter.dialect.relationName(s.relation) };
 }

@@ -60,7 +60,7 @@ async function runStep(s: Step, conn: Connection, d: Dialect, exec: Exec, out: P
     }
     case 'append': {
       if (!conn.append) throw new Error(`The ${d.name} adapter cannot bulk load rows (its connection has no append)`);
-      exec.record(`-- bulk append of ${s.rows.length} rows into ${d.relationName(s.relation)}`);
+      exec.record(`-- bulk append into ${d.relationName(s.relation)}`);
       out.rows += await conn.append(s.relation, s.columns, s.rows);
       return;
     }
