@@ -5,12 +5,10 @@
     the raw table's scan. Every copy of a replayed event has the same ts, so deduplicating only
     the rows from `since` on keeps exactly the rows the view keeps there. -#}
 
-{% macro stage_listen_events(since=none) -%}
+{% macro stage_listen_events(since=none, hours=none, keep_ingested=false) -%}
 with source as (
     select * from {{ source('eventsim', 'listen_events') }}
-    {%- if since is not none %}
-    where ts >= {{ to_epoch_ms(since) }}
-    {%- endif %}
+    {{- raw_events_filter(since, hours) }}
 ),
 
 typed as (
@@ -42,18 +40,16 @@ typed as (
     from source
 )
 
-select * exclude (_ingested_at, _offset)
+{{ staged_columns(keep_ingested) }}
 from typed
 -- The same event landed twice (a replayed file or Kafka batch) is one listen.
 qualify row_number() over (partition by session_id, item_in_session, user_id, event_ms order by _ingested_at, _offset) = 1
 {%- endmacro %}
 
-{% macro stage_page_view_events(since=none) -%}
+{% macro stage_page_view_events(since=none, hours=none, keep_ingested=false) -%}
 with source as (
     select * from {{ source('eventsim', 'page_view_events') }}
-    {%- if since is not none %}
-    where ts >= {{ to_epoch_ms(since) }}
-    {%- endif %}
+    {{- raw_events_filter(since, hours) }}
 ),
 
 typed as (
@@ -88,9 +84,91 @@ typed as (
     from source
 )
 
-select * exclude (_ingested_at, _offset)
+{{ staged_columns(keep_ingested) }}
 from typed
 qualify row_number() over (partition by session_id, item_in_session, user_id, event_ms order by _ingested_at, _offset) = 1
+{%- endmacro %}
+
+{% macro stage_auth_events(hours=none, keep_ingested=false) -%}
+with source as (
+    select * from {{ source('eventsim', 'auth_events') }}
+    {{- raw_events_filter(none, hours) }}
+),
+
+typed as (
+    select
+        {{ from_epoch_ms('ts') }} as event_ts,
+        ts as event_ms,
+        session_id,
+        item_in_session,
+        coalesce(level, 'NA') as level,
+        coalesce(user_id, 0) as user_id,
+        {{ text_or_na('first_name') }} as first_name,
+        {{ text_or_na('last_name') }} as last_name,
+        {{ text_or_na('gender') }} as gender,
+        {{ text_or_na('city') }} as city,
+        upper({{ text_or_na('state') }}) as state,
+        coalesce(lat, 0.0) as lat,
+        coalesce(lon, 0.0) as lon,
+        success,
+        _ingested_at,
+        _offset
+    from source
+)
+
+{{ staged_columns(keep_ingested) }}
+from typed
+qualify row_number() over (partition by session_id, item_in_session, user_id, event_ms order by _ingested_at, _offset) = 1
+{%- endmacro %}
+
+{% macro stage_status_change_events(hours=none, keep_ingested=false) -%}
+with source as (
+    select * from {{ source('eventsim', 'status_change_events') }}
+    {{- raw_events_filter(none, hours) }}
+),
+
+typed as (
+    select
+        {{ from_epoch_ms('ts') }} as event_ts,
+        ts as event_ms,
+        session_id,
+        item_in_session,
+        coalesce(auth, 'NA') as auth,
+        coalesce(level, 'NA') as level,
+        coalesce(user_id, 0) as user_id,
+        {{ text_or_na('first_name') }} as first_name,
+        {{ text_or_na('last_name') }} as last_name,
+        {{ text_or_na('gender') }} as gender,
+        {{ text_or_na('city') }} as city,
+        upper({{ text_or_na('state') }}) as state,
+        _ingested_at,
+        _offset
+    from source
+)
+
+{{ staged_columns(keep_ingested) }}
+from typed
+qualify row_number() over (partition by session_id, item_in_session, user_id, event_ms order by _ingested_at, _offset) = 1
+{%- endmacro %}
+
+{#- The raw rows a staging macro reads: all; those from `since` on (a timestamp expression);
+    or those whose event hour (ts // 3600000) is in `hours` (a subquery of such numbers). -#}
+{% macro raw_events_filter(since, hours) -%}
+{%- if since is not none %}
+    where ts >= {{ to_epoch_ms(since) }}
+{%- elif hours is not none %}
+    where ts // 3600000 in ({{ hours }})
+{%- endif %}
+{%- endmacro %}
+
+{#- The staged columns: the bookkeeping columns dropped, or `_ingested_at` kept for the lake
+    layers, which find what to rebuild by it. -#}
+{% macro staged_columns(keep_ingested) -%}
+{%- if keep_ingested -%}
+select * exclude (_offset)
+{%- else -%}
+select * exclude (_ingested_at, _offset)
+{%- endif -%}
 {%- endmacro %}
 
 {#- What a mart reads of a staging view: all of it on a full build; on an incremental run

@@ -14,9 +14,10 @@
  * - insert_overwrite replaces whole partitions: the model's incremental SQL must return every
  *   row of each partition it touches (e.g. the whole hour), or the rest of that partition is lost.
  *   Partitions absent from the new rows are never deleted; --full-refresh rewrites everything.
- * - Each folder swap is two renames (old aside, new in): a reader between them may briefly see
- *   the partition missing; a crash between them leaves `<folder>.__sm_old`, which the next run
- *   of that partition removes. Writes themselves never touch the live files.
+ * - Each file is swapped in by one rename over the old one (run/swap-files.ts): readers in other
+ *   processes find every file whole and none missing, but a reader during a full rebuild may
+ *   see some partitions new and others old; a crash part-way leaves such a mix until the next
+ *   build. Writes themselves never touch the live files.
  * - Without partition_by every run rewrites the single file; a query with no rows cannot be
  *   exposed (no file to read) and is an error.
  * - The view reads every Parquet file below `location` by absolute path: moving the project means a rebuild.

@@ -1,14 +1,15 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { externalConfigError, externalLocation, isIncrementalExternal, planExternal } from '../plan/external-plan.ts';
 import type { ModelNode } from '../types.ts';
 import { incrementalSqlOf } from '../plan/incremental-sql.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
+import { swapFolderFiles } from './swap-files.ts';
 
 /**
  * External Parquet models (DuckDB). Files are written beside their final place and moved in
- * by rename, so a failed write leaves the old files; each replaced folder (the whole model,
- * or one partition) changes in one rename.
+ * by rename, so a failed write leaves the old files; each file is replaced by one rename, so
+ * readers in other processes never find a file missing (swap-files.ts).
  */
 export async function executeExternal(m: ModelNode, x: NodeContext): Promise<ExecOutcome> {
   const bad = externalConfigError(m);
@@ -29,7 +30,7 @@ export async function executeExternal(m: ModelNode, x: NodeContext): Promise<Exe
   try {
     rows = (await x.exec(plan.copy)).rowsAffected ?? 0;
     if (incremental) partitions = replacePartitions(plan.staging, plan.location, plan.partitionBy.length);
-    else replaceFolder(plan.staging, plan.location);
+    else swapFolderFiles(plan.staging, plan.location);
   } finally {
     rmSync(plan.staging, { recursive: true, force: true });
   }
@@ -53,21 +54,6 @@ function hasParquet(dir: string): boolean {
   return readdirSync(dir, { recursive: true }).some((f) => String(f).endsWith('.parquet'));
 }
 
-/** Swap a whole folder: old aside, new in, old removed. */
-function replaceFolder(from: string, to: string): void {
-  mkdirSync(dirname(to), { recursive: true });
-  const old = `${to}.__sm_old`;
-  rmSync(old, { recursive: true, force: true });
-  if (existsSync(to)) renameSync(to, old);
-  try {
-    renameSync(from, to);
-  } catch (e) {
-    if (existsSync(old)) renameSync(old, to);
-    throw e;
-  }
-  rmSync(old, { recursive: true, force: true });
-}
-
 /** Replace each `col=value/...` leaf folder written under `staging`; returns how many. */
 function replacePartitions(staging: string, location: string, depth: number): number {
   let n = 0;
@@ -77,7 +63,7 @@ function replacePartitions(staging: string, location: string, depth: number): nu
       const next = rel ? join(rel, e.name) : e.name;
       if (level + 1 < depth) walk(next, level + 1);
       else {
-        replaceFolder(join(staging, next), join(location, next));
+        swapFolderFiles(join(staging, next), join(location, next));
         n++;
       }
     }

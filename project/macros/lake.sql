@@ -1,0 +1,20 @@
+{#- The silver and gold lake layers (models/lake/) are Parquet folders that an incremental run
+    rewrites only where new events landed. Each row carries the newest `_ingested_at` behind
+    it; a run rebuilds the partitions of the rows landed after the newest one already in
+    {{ this }}, so a new hour writes only its own partitions and a late event rewrites its own. -#}
+
+{#- The newest landing time already in {{ this }} (1900-01-01 when it is empty). A scalar subquery. -#}
+{% macro lake_watermark() -%}
+(select coalesce(max(_ingested_at), cast('1900-01-01' as timestamp)) from {{ this }})
+{%- endmacro %}
+
+{#- Event hours (ts // 3600000) of the raw rows of `relation` landed after the watermark:
+    what the staging macros' `hours` filter takes. -#}
+{% macro new_raw_hours(relation) -%}
+select distinct ts // 3600000 from {{ relation }} where _ingested_at > {{ lake_watermark() }}
+{%- endmacro %}
+
+{#- Distinct `columns` of the rows of a lake `relation` landed after the watermark. -#}
+{% macro changed_in(relation, columns) -%}
+select distinct {{ columns }} from {{ relation }} where _ingested_at > {{ lake_watermark() }}
+{%- endmacro %}

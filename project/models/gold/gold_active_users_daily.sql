@@ -1,0 +1,24 @@
+{{
+  config(
+    materialized='external',
+    location='target/lake/gold/active_users_daily',
+    partition_by=['event_date'],
+    incremental_strategy='insert_overwrite'
+  )
+}}
+-- Gold: active users per day and level: users with at least one listen that day at that
+-- level (a user who upgrades during the day counts once in each).
+with listens as (
+    select * from {{ ref('silver_listen_events') }}
+    {% if is_incremental() %}
+    where event_date in ({{ changed_in(ref('silver_listen_events'), 'event_date') }})
+    {% endif %}
+)
+
+select
+    event_date,
+    level,
+    count(distinct user_id) as active_users,
+    max(_ingested_at) as _ingested_at
+from listens
+group by all

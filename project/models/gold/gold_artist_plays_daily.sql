@@ -1,0 +1,25 @@
+{{
+  config(
+    materialized='external',
+    location='target/lake/gold/artist_plays_daily',
+    partition_by=['event_date'],
+    incremental_strategy='insert_overwrite'
+  )
+}}
+-- Gold: listens per day and artist (the catalogue's cleaned name, 'Unknown' when not in it).
+with listens as (
+    select * from {{ ref('silver_listen_events') }}
+    {% if is_incremental() %}
+    where event_date in ({{ changed_in(ref('silver_listen_events'), 'event_date') }})
+    {% endif %}
+)
+
+select
+    e.event_date,
+    coalesce(a.artist_name, 'Unknown') as artist,
+    count(*) as listens,
+    count(distinct e.user_id) as listeners,
+    max(e._ingested_at) as _ingested_at
+from listens e
+left join {{ ref('dim_artists') }} a on a.artist_key = {{ surrogate_key(['e.artist']) }}
+group by all

@@ -1,0 +1,26 @@
+{{
+  config(
+    materialized='external',
+    location='target/lake/gold/level_changes_daily',
+    partition_by=['event_date'],
+    incremental_strategy='insert_overwrite'
+  )
+}}
+-- Gold: level changes per day from status-change events, whose `level` is the level before
+-- the change: free means an upgrade (free_to_paid), paid a downgrade (paid_to_free).
+with changes as (
+    select * from {{ ref('silver_status_change_events') }}
+    where level in ('free', 'paid')
+    {% if is_incremental() %}
+    and event_date in ({{ changed_in(ref('silver_status_change_events'), 'event_date') }})
+    {% endif %}
+)
+
+select
+    event_date,
+    case level when 'free' then 'free_to_paid' else 'paid_to_free' end as level_change,
+    count(*) as changes,
+    count(distinct user_id) as users,
+    max(_ingested_at) as _ingested_at
+from changes
+group by all

@@ -1,0 +1,28 @@
+{{
+  config(
+    materialized='external',
+    location='target/lake/gold/listens_hourly',
+    partition_by=['event_date', 'event_hour'],
+    incremental_strategy='insert_overwrite'
+  )
+}}
+-- Gold: listens per hour and level (free, paid), from the silver listens. An incremental run
+-- recomputes only the hours whose silver rows changed since the last run.
+with listens as (
+    select * from {{ ref('silver_listen_events') }}
+    {% if is_incremental() %}
+    where event_ms // 3600000 in ({{ changed_in(ref('silver_listen_events'), 'event_ms // 3600000') }})
+    {% endif %}
+)
+
+select
+    event_date,
+    event_hour,
+    date_trunc('hour', event_ts) as hour_start,
+    level,
+    count(*) as listens,
+    count(distinct user_id) as listeners,
+    sum(cast(duration as decimal(18, 3))) as seconds_played,
+    max(_ingested_at) as _ingested_at
+from listens
+group by event_date, event_hour, date_trunc('hour', event_ts), level

@@ -1,0 +1,18 @@
+{{
+  config(
+    materialized='external',
+    location='target/lake/silver/auth_events',
+    partition_by=['event_date', 'event_hour'],
+    incremental_strategy='insert_overwrite'
+  )
+}}
+-- Silver: the staging SQL of stg_auth_events (macros/staging.sql) written to Parquet, one folder
+-- per event hour, with the landing time of each row. An incremental run stages again only the
+-- raw rows of the hours that received rows since the last run, and replaces those hours.
+select
+    events.*,
+    cast(event_ts as date) as event_date,
+    hour(event_ts) as event_hour
+from (
+    {{ stage_auth_events(hours=(new_raw_hours(source('eventsim', 'auth_events')) if is_incremental() else none), keep_ingested=true) }}
+) events
