@@ -78,14 +78,22 @@ describe('the Streamify Airflow DAG', () => {
       'ingest', 'seed_songs', 'seed_state_codes', 'model_stg_listen_events', 'model_dim_users', 'model_fact_streams', 'model_wide_streams', 'sm_retry',
     ]));
     // One task per seed and model; a test that reads several nodes with none after the others gets its own task after all of them.
-    expect(dag.tasks.filter((t) => /^(seed|model)_/.test(t))).toHaveLength(13);
+    expect(dag.tasks.filter((t) => /^(seed|model)_/.test(t))).toHaveLength(24);
+    // The gold lake layer is refreshed after every mart, silver straight after landing.
+    const gold = dag.tasks.filter((t) => t.startsWith('model_gold_'));
+    expect(gold).toHaveLength(7);
+    for (const g of gold) {
+      const up = dag.edges.filter(([, to]) => to === g).map(([from]) => from);
+      expect(up, g).toEqual(expect.arrayContaining(['model_wide_streams', 'model_fact_streams', 'model_dim_users']));
+    }
+    expect(dag.edges).toEqual(expect.arrayContaining([['ingest', 'model_silver_listen_events'], ['model_silver_listen_events', 'model_gold_listens_hourly']]));
     for (const t of dag.tasks.filter((x) => x.startsWith('test_'))) expect(dag.edges.filter(([, to]) => to === t).length).toBeGreaterThan(1);
     expect(dag.edges).toEqual(expect.arrayContaining([
       ['ingest', 'model_stg_listen_events'],
       ['model_stg_listen_events', 'model_fact_streams'],
       ['model_dim_users', 'model_fact_streams'],
       ['model_fact_streams', 'model_wide_streams'],
-      ['model_wide_streams', 'sm_retry'],
+      ['model_gold_listens_hourly', 'sm_retry'],
     ]));
     // A staging model waits for landing, not for an unrelated mart.
     expect(dag.edges.filter(([, t]) => t === 'model_stg_listen_events')).toEqual([['ingest', 'model_stg_listen_events']]);
@@ -109,10 +117,12 @@ describe('the Streamify Airflow DAG', () => {
     const c = await db.connect();
     try {
       const rows = (await c.runAndReadAll(
-        "select (select count(*) from main_marts.wide_streams)::int as wide, (select count(*) from main_staging.stg_listen_events)::int as listens",
-      )).getRowObjectsJS() as { wide: number; listens: number }[];
+        "select (select count(*) from main_marts.wide_streams)::int as wide, (select count(*) from main_staging.stg_listen_events)::int as listens, (select sum(listens) from main_gold.gold_listens_hourly)::int as gold",
+      )).getRowObjectsJS() as { wide: number; listens: number; gold: number }[];
       expect(rows[0]!.listens).toBeGreaterThan(0);
       expect(rows[0]!.wide).toBe(rows[0]!.listens);
+      // The hour's gold layer, refreshed after the marts, counts the same listens.
+      expect(rows[0]!.gold).toBe(rows[0]!.wide);
     } finally {
       c.closeSync();
       db.closeSync();

@@ -1,6 +1,8 @@
 """Streamify, hourly: land the new Eventsim events, then build every seed, model and snapshot
 as its own task in dependency order (each `sm build --select <node>` also runs that node's
-tests), and on any failure run `sm retry`.
+tests), and on any failure run `sm retry`. The gold lake layer (models tagged `gold`, which the
+dashboard reads) is refreshed after every mart (tag `marts`), so each hour's dashboard figures
+match a complete star schema.
 
 On failure, `sm_retry` gathers what each task's `sm build` wrote to target/run_results.json
 (each task keeps a copy under target/airflow/<run id>/), marks the nodes whose tasks never ran
@@ -194,9 +196,12 @@ with DAG(
         tasks[uid] = BashOperator(task_id=task_id_of(node), bash_command=sm_task_command(node, *args))
     for test in shared:
         tasks[test["unique_id"]] = BashOperator(task_id=task_id_of(test), bash_command=sm_task_command(test, "test", "--select", test["name"]))
+    marts = [tasks[n["unique_id"]] for n in nodes if "marts" in n.get("tags", [])]
     for node in [*nodes, *shared]:
         task = tasks[node["unique_id"]]
         parents = [tasks[d] for d in node["depends_on"]["nodes"] if d in tasks]
+        if "gold" in node.get("tags", []):
+            parents = list(dict.fromkeys([*parents, *marts]))
         # Nodes that read only sources (or nothing) wait for the landing.
         for parent in parents or [ingest]:
             parent >> task
