@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import type { Adapter, AdapterFactory } from './adapter.ts';
 import { buildManifest } from './artifacts/manifest.ts';
 import { markWrittenFrom, unchangedSince, writeManifest } from './artifacts/manifest-file.ts';
-import { writeCompiledFiles } from './artifacts/compiled-files.ts';
+import { writeCompiledTree } from './artifacts/compiled-files.ts';
+import { dropStore, writeStore } from './compile/compiled-store.ts';
+import { proofKey, takeProof } from './compile/input-proof.ts';
+import { warmStart, type WarmStart } from './compile/warm-start.ts';
 import { writeJsonFileAtomic as writeJsonAtomic } from './util/write-json.ts';
 import { buildRunResults } from './artifacts/run-results.ts';
 import { diag, SmProjectError, type Diagnostic } from './diagnostics.ts';
@@ -20,7 +23,7 @@ import type { RunContext } from './run/run-context.ts';
 import { RunFiles } from './artifacts/run-files.ts';
 import { select, type IndirectSelection, type SelectionState } from './select/select.ts';
 import { parseSelectionArgs } from './select/parse-selection.ts';
-import { criterion, type Selection } from './select/selection-expr.ts';
+import { criterion, type Selection, type SelectionExpr } from './select/selection-expr.ts';
 import type { GraphNode, ModelNode, ResourceType } from './types.ts';
 import { readSelectors } from './select/selectors-file.ts';
 import { testColumnDiagnostics } from './project/test-nodes.ts';
@@ -55,6 +58,11 @@ export interface InvocationOptions extends LoadOptions {
   state?: string | undefined;
   /** Restrict to these resource types (e.g. `sm ls --resource-type model`). */
   resourceTypes?: readonly ResourceType[] | undefined;
+  /**
+   * Load and render the whole project in memory even when the last compile's stored results
+   * could serve (commands that read every loaded node: docs, --inline, watch). Default false.
+   */
+  complete?: boolean | undefined;
   onEvent?: EventSink | undefined;
   signal?: AbortSignal | undefined;
   /** Infer the selection's columns, types and lineage (`sm check`); the manifest then carries the lineage. Default false. */
@@ -73,6 +81,12 @@ export interface Compilation {
   selected: string[];
   diagnostics: Diagnostic[];
   invocationId: string;
+  /**
+   * True when nothing the last compile read had changed, so its stored results were used
+   * (compile/warm-start.ts): nothing was loaded or rendered, `compiled.nodes` are read from the
+   * store as they are asked for, and `project`'s node lists are not in memory (pass `complete`).
+   */
+  reused: boolean;
   /** What the checker found, when it ran (`check`, `strict`). */
   check?: CheckResult | undefined;
 }
@@ -99,10 +113,20 @@ const COMMAND_TYPES: Record<Command, readonly ResourceType[] | undefined> = {
   build: ['model', 'seed', 'test', 'snapshot', 'unit_test'],
 };
 
-/** Load, render, graph and select. Pure but for reading the project and writing target/. */
+/**
+ * Load, render, graph and select. Pure but for reading the project and writing target/. When
+ * nothing the last compile read has changed (compile/input-proof.ts), its stored results are
+ * used instead of loading and rendering (compile/warm-start.ts): the same Compilation, with
+ * nodes read from the store as they are asked for.
+ */
 export async function compile(opts: InvocationOptions, command: Command = 'compile'): Promise<Compilation> {
   const invocationId = randomUUID();
-  const project = loadProjectCollecting(opts);
+  const warm = opts.noCache || opts.complete || opts.check || opts.strict ? undefined : warmStart(opts);
+  // The checker reads the whole compiled project: a project that checks on every command (flags: {strict: true}) compiles afresh.
+  return warm && !warm.project.config.strict ? compileWarm(opts, command, invocationId, warm) : compileCold(opts, command, invocationId);
+}
+
+async function adapterFor(opts: InvocationOptions, project: LoadedProject): Promise<Adapter> {
   const factory = opts.adapters[project.target.type];
   if (!factory) {
     throw new SmProjectError([
@@ -111,24 +135,102 @@ export async function compile(opts: InvocationOptions, command: Command = 'compi
       }),
     ]);
   }
-  const adapter = await factory();
+  return factory();
+}
+
+/** A column test on a column the model lacks: an error where tests are compiled or run against existing tables; in build a warning, since the model is rebuilt first and the test then fails naming the YAML line. */
+function columnCheckOf(command: Command): 'error' | 'warning' | undefined {
+  return command === 'build' ? 'warning' : command === 'compile' || command === 'test' || command === 'ls' ? 'error' : undefined;
+}
+
+async function compileCold(opts: InvocationOptions, command: Command, invocationId: string): Promise<Compilation> {
+  const loadedSince = Date.now();
+  const project = loadProjectCollecting(opts);
+  const adapter = await adapterFor(opts, project);
+  const key = opts.noCache ? undefined : proofKey(opts);
+  if (!opts.noCache) dropStore(targetDir(project));
   const cache = opts.noCache ? undefined : RenderCache.open(join(targetDir(project), '.sm', 'render-cache.json'), project);
   const renderer = new ProjectRenderer(project, { dialect: adapter.dialect, invocationId, env: opts.env, cache });
   const compiled = renderer.renderAll();
   const { graph, diagnostics: graphDiags } = buildGraph(compiled.nodes);
   const diagnostics = [...compiled.diagnostics, ...graphDiags];
   const errors = diagnostics.filter((d) => d.severity === 'error');
-  // A column test on a column the model lacks: an error where tests are compiled or run against
-  // existing tables; in build a warning, since the model is rebuilt first and the test then fails naming the YAML line.
-  const columnCheck = command === 'build' ? 'warning' : command === 'compile' || command === 'test' || command === 'ls' ? 'error' : undefined;
+  const columnCheck = columnCheckOf(command);
   if (errors.length) throw new SmProjectError(dedupe([...errors, ...(columnCheck === 'error' ? testColumnDiagnostics(compiled.nodes, compiled.nodes.keys(), 'error') : [])]));
+  // What a run needs beyond compiled SQL, for every node: the store serves any later selection.
+  renderForRun(renderer, project, compiled.nodes, [...compiled.nodes.keys()]);
   // Equal to the last compile's when the inputs are and nothing rendered read the environment or the clock.
   const digest = cache && !renderer.readVolatile ? project.inputDigest : undefined;
+  const selectors = readSelectors(project.dir, diagnostics);
+  const columnFindings = testColumnDiagnostics(compiled.nodes, compiled.nodes.keys(), 'warning');
+  const stored = [...diagnostics];
   let fingerprints: Map<string, StateFingerprint> | undefined;
   const fingerprintsNow = () => (fingerprints ??= loadedFingerprints(project));
+  const selectedOnly = selectAndCheck(opts, command, { project, compiled, graph, adapter, diagnostics, invocationId, reused: false }, compiled.nodes, () => selectors, fingerprintsNow, columnFindings);
+  const dir = targetDir(project);
+  const strict = opts.strict ?? project.config.strict;
+  const saved = opts.check || strict ? readSavedCatalog(dir) : undefined;
+  const check = saved ? checkCompiled(compiled, graph, { targetDir: dir, only: new Set(selectedOnly.selected), noCache: opts.noCache, catalog: saved }) : undefined;
+  if (strict && check) {
+    const errs = check.diagnostics.filter((d) => d.severity === 'error');
+    if (errs.length) throw new SmProjectError(errs);
+  }
+  const c: Compilation = { ...selectedOnly, check };
+  // A manifest with lineage differs from one without, and depends on the saved catalog.
+  const manifestDigest = digest && saved ? `${digest}:check:${saved.digest}:${createHash('sha1').update(c.selected.join('\n')).digest('hex')}` : digest;
+  // Compiled files are written on another thread meanwhile; a failure there is reported once the rest is done.
+  const files = writeCompileArtifacts(c, command, digest, manifestDigest).then(() => undefined, (e: unknown) => e);
+  if (!unchangedSince(dir, STATE_FILE, digest)) {
+    writeJsonAtomic(join(dir, STATE_FILE), Object.fromEntries(fingerprintsNow()));
+    markWrittenFrom(dir, STATE_FILE, digest);
+  }
+  cache?.save(project.models.map((m) => m.uniqueId));
+  if (digest && key) {
+    writeStore(dir, { ...takeProof(opts, project.config, key, loadedSince), digest }, project, compiled.nodes, topoOrder(graph), {
+      diagnostics: stored.filter((d) => d.severity === 'warning'),
+      columnFindings,
+      ephemerals: Object.fromEntries(compiled.ephemerals),
+    });
+  }
+  const failed = await files;
+  if (failed) throw failed;
+  return c;
+}
+
+async function compileWarm(opts: InvocationOptions, command: Command, invocationId: string, w: WarmStart): Promise<Compilation> {
+  const { project } = w;
+  const adapter = await adapterFor(opts, project);
+  const diagnostics = [...w.diagnostics];
+  const compiled: CompiledProject = { project, nodes: w.nodes, ephemerals: w.ephemerals, diagnostics: [...w.diagnostics] };
+  const dir = targetDir(project);
+  // sm-state.json was written from these inputs: it holds the fingerprints loading would compute.
+  const fingerprintsNow = () => new Map(Object.entries(JSON.parse(readFileSync(join(dir, STATE_FILE), 'utf8')) as Record<string, StateFingerprint>));
+  const c = selectAndCheck(opts, command, { project, compiled, graph: w.graph, adapter, diagnostics, invocationId, reused: true }, w.selectionNodes, () => readSelectors(project.dir, []), fingerprintsNow, w.columnFindings);
+  const shape = (id: string) => {
+    const e = w.selectionNodes.get(id)!;
+    return { resourceType: e.resourceType, originalFilePath: e.originalFilePath, name: e.name, generic: e.resourceType === 'test' && !!e.testMetadata };
+  };
+  await writeCompileArtifacts(c, command, w.digest, w.digest, shape);
+  return c;
+}
+
+/**
+ * Selection and the column check, the same for a cold and a warm compile: `selectionNodes` are
+ * the nodes selection reads (the compiled ones, or their index), `columnFindings` every test's
+ * column problems as warnings.
+ */
+function selectAndCheck(
+  opts: InvocationOptions,
+  command: Command,
+  c: Omit<Compilation, 'selected'>,
+  selectionNodes: ReadonlyMap<string, GraphNode>,
+  selectorsOf: () => ReturnType<typeof readSelectors>,
+  fingerprintsNow: () => ReadonlyMap<string, StateFingerprint>,
+  columnFindings: readonly Diagnostic[],
+): Compilation {
   const state = opts.state ? readState(opts.state, fingerprintsNow()) : undefined;
-  const selectors = readSelectors(project.dir, diagnostics);
   let selection = selectionOf(opts);
+  const selectors = usesSelectors(opts, selection) ? selectorsOf() : new Map();
   if (opts.selector) {
     const s = selectors.get(opts.selector);
     if (!s) throw new SmProjectError([diag('SM_SELECTOR_INVALID', `No selector named "${opts.selector}" in selectors.yml`, { file: 'selectors.yml' }, { hint: `Selectors: ${[...selectors.keys()].join(', ') || '(none)'}` })]);
@@ -136,7 +238,7 @@ export async function compile(opts: InvocationOptions, command: Command = 'compi
     const items = include ? (include.kind === 'union' ? include.items : [include]) : [];
     selection = { ...selection, include: { kind: 'union', items: [...items, criterion('selector', opts.selector)], testsOfWhole: true } };
   }
-  const { selected: chosen, unmatched } = select(graph, compiled.nodes, {
+  const { selected: chosen, unmatched } = select(c.graph, selectionNodes, {
     selection,
     resourceTypes: opts.resourceTypes ?? COMMAND_TYPES[command],
     state,
@@ -144,40 +246,27 @@ export async function compile(opts: InvocationOptions, command: Command = 'compi
     indirectTests: command === 'test' || command === 'build' || command === 'ls' || command === 'compile' || command === 'check',
     indirectSelection: opts.indirectSelection,
   });
+  const diagnostics = c.diagnostics;
   // As dbt 1.11 (NoNodesForSelectionCriteria): a warning per criterion that selects nothing; the command goes on.
   for (const u of unmatched) diagnostics.push(diag('SM_SELECTION_EMPTY', `The selection criterion '${u}' does not match any enabled nodes`, undefined, { severity: 'warning' }));
-  const selected = topoOrder(graph, chosen);
-  if (EXECUTES.has(command)) renderForRun(renderer, project, compiled.nodes, selected);
-  const columnDiags = columnCheck ? testColumnDiagnostics(compiled.nodes, selected, columnCheck) : [];
-  if (columnCheck === 'error' && columnDiags.length) throw new SmProjectError(columnDiags);
-  diagnostics.push(...columnDiags);
-  const strict = opts.strict ?? project.config.strict;
-  const saved = opts.check || strict ? readSavedCatalog(targetDir(project)) : undefined;
-  const check = saved ? checkCompiled(compiled, graph, { targetDir: targetDir(project), only: new Set(selected), noCache: opts.noCache, catalog: saved }) : undefined;
-  if (strict && check) {
-    const errs = check.diagnostics.filter((d) => d.severity === 'error');
-    if (errs.length) throw new SmProjectError(errs);
+  const selected = topoOrder(c.graph, chosen);
+  const check = columnCheckOf(command);
+  if (check) {
+    const chosenTests = new Set(selected);
+    const found = columnFindings.filter((d) => d.nodeId && chosenTests.has(d.nodeId)).map((d) => ({ ...d, severity: check }));
+    if (check === 'error' && found.length) throw new SmProjectError(found);
+    diagnostics.push(...found);
   }
-  const c: Compilation = { project, compiled, graph, adapter, selected, diagnostics, invocationId, check };
-  // Compiled files are written on another thread meanwhile; a failure there is reported once the rest is done.
-  // A manifest with lineage differs from one without, and depends on the saved catalog.
-  const manifestDigest = digest && saved ? `${digest}:check:${saved.digest}:${createHash('sha1').update(selected.join('\n')).digest('hex')}` : digest;
-  const written = writeCompileArtifacts(c, command, cache, digest, manifestDigest).then(() => undefined, (e: unknown) => e);
-  if (!unchangedSince(targetDir(project), STATE_FILE, digest)) {
-    writeJsonAtomic(join(targetDir(project), STATE_FILE), Object.fromEntries(fingerprintsNow()));
-    markWrittenFrom(targetDir(project), STATE_FILE, digest);
-  }
-  cache?.save(project.models.map((m) => m.uniqueId));
-  const failed = await written;
-  if (failed) {
-    // The cache already counts those files as written: drop it, so the next compile writes them all.
-    cache?.discard();
-    throw failed;
-  }
-  return c;
+  return { ...c, selected };
 }
 
-const EXECUTES: ReadonlySet<Command> = new Set(['run', 'build', 'snapshot', 'test', 'seed']);
+/** Whether the selection names selectors.yml (selectors are read only then). */
+function usesSelectors(opts: InvocationOptions, sel: Selection): boolean {
+  if (opts.selector) return true;
+  const walk = (e: SelectionExpr | undefined): boolean =>
+    !!e && (e.kind === 'criterion' ? e.method === 'selector' : e.kind === 'difference' ? walk(e.include) || walk(e.exclude) : e.items.some(walk));
+  return walk(sel.include) || walk(sel.exclude);
+}
 
 /**
  * What a run needs beyond each node's compiled SQL, rendered now so that execution never
@@ -246,10 +335,10 @@ function targetDir(p: LoadedProject): string {
 }
 
 /** Write manifest.json, and for `compile` the compiled files: those are still being written when this returns; the promise says when they are. */
-function writeCompileArtifacts(c: Compilation, command: Command, cache: RenderCache | undefined, digest: string | undefined, manifestDigest: string | undefined): Promise<void> {
+function writeCompileArtifacts(c: Compilation, command: Command, digest: string | undefined, manifestDigest: string | undefined, shape?: Parameters<typeof writeCompiledTree>[5]): Promise<void> {
   const dir = targetDir(c.project);
   mkdirSync(dir, { recursive: true });
-  const files = command === 'compile' ? writeCompiledFiles(c.project, c.compiled.nodes, c.selected, dir, cache, digest) : Promise.resolve();
+  const files = command === 'compile' ? writeCompiledTree(c.project, c.compiled.nodes, c.selected, dir, digest, shape) : Promise.resolve();
   writeManifest(dir, manifestDigest, { invocationId: c.invocationId, generatedAt: new Date().toISOString() }, () => buildManifest(c.compiled, c.graph, c.invocationId, (n) => relationNameOf(c, n), c.check ? (id) => smColumnsOf(c.check!, id) : undefined));
   return files;
 }

@@ -92,7 +92,8 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
     .option('--no-strict', 'do not check first, even when the project file sets flags: {strict: true}')
     .action(async (flags: CommonFlags & { inline?: string }) => {
       const reporter = ctx.reporter(flags.logFormat);
-      const c = await compile(invocation(flags, ctx), 'compile');
+      // --inline renders with the whole loaded project in memory.
+      const c = await compile({ ...invocation(flags, ctx), complete: !!flags.inline }, 'compile');
       for (const secret of c.project.secrets) ctx.secrets.add(secret);
       const warnings = c.diagnostics.filter((d) => d.severity === 'warning');
       if (warnings.length) reporter.onDiagnostics?.(warnings);
@@ -100,7 +101,8 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
         reporter.onOutput?.(renderInline(c, flags.inline));
         return;
       }
-      const models = c.selected.filter((id) => c.compiled.nodes.get(id)!.resourceType === 'model').length;
+      // Ids start with their resource type (dbt's model.<project>.<name>): no node needs reading to count.
+      const models = c.selected.filter((id) => id.startsWith('model.')).length;
       if (!c.selected.length) return reporter.onOutput?.('Nothing to do. Try checking your model configs and model specification args');
       reporter.onOutput?.(`Compiled ${c.selected.length} nodes (${models} models) into ${join(c.project.config.targetPath, 'compiled')}/ and wrote ${c.project.config.targetPath}/manifest.json`);
     });
@@ -142,7 +144,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       if (!Number.isInteger(limit) || limit < 0) throw usage(`--limit must be a whole number, not "${flags.limit}"`);
       // The node by name (a model, seed or snapshot, or a source table), not a selection string.
       const selection = name && !flags.inline ? { include: union([criterion('fqn', name), criterion('source', `*.${name}`)]) } : undefined;
-      const inv = { ...invocation({ ...flags, select: undefined }, ctx), selection };
+      const inv = { ...invocation({ ...flags, select: undefined }, ctx), selection, complete: !!flags.inline };
       const c = await compile(inv, 'show');
       for (const secret of c.project.secrets) ctx.secrets.add(secret);
       let sql: string;

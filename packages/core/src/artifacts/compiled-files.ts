@@ -1,37 +1,53 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LoadedProject } from '../project/load-project.ts';
-import type { RenderCache } from '../render/render-cache.ts';
 import type { GraphNode } from '../types.ts';
 import { redact } from '../util/redact.ts';
 import { writeFilesAsync } from './write-files.ts';
+import { writeJsonFileAtomic } from '../util/write-json.ts';
+import { WrittenFiles } from './written-files.ts';
+
+/** The nodes whose compiled SQL is written: models, snapshots and data tests. */
+const HAS_SQL: ReadonlySet<string> = new Set(['model', 'snapshot', 'test']);
+
+/** What writing compiled files needs of the project. */
+export interface CompiledFilesProject {
+  readonly config: { readonly name: string };
+  readonly secrets: readonly string[];
+}
 
 /**
  * Write target/compiled for the selected nodes: the files are still being written when this
  * returns; the promise says when they are. A file written from the same input `digest` is
- * skipped unread; else one whose content hash is unchanged is left alone.
+ * skipped unread (and its node not even looked at: `shape` answers from an index); else one
+ * whose content hash is unchanged is left alone.
  */
 export function writeCompiledFiles(
-  project: LoadedProject,
+  project: CompiledFilesProject,
   nodes: ReadonlyMap<string, GraphNode>,
   selected: readonly string[],
   dir: string,
-  cache: RenderCache | undefined,
+  cache: WrittenFiles | undefined,
   digest: string | undefined,
+  shape: (id: string) => Pick<GraphNode, 'resourceType' | 'originalFilePath' | 'name'> & { generic: boolean } = (id) => {
+    const n = nodes.get(id)!;
+    return { resourceType: n.resourceType, originalFilePath: n.originalFilePath, name: n.name, generic: n.resourceType === 'test' && !!n.testMetadata };
+  },
 ): Promise<void> {
   const files = new CompiledFiles();
   const root = join(dir, 'compiled', project.config.name);
   const fromDigest = digest ? `:${digest}` : undefined;
   for (const id of selected) {
-    const n = nodes.get(id)!;
-    if (!('compiledCode' in n) || n.compiledCode === undefined) continue;
-    const file = n.resourceType === 'test' && n.testMetadata ? `${n.originalFilePath}/${n.name}.sql` : n.originalFilePath;
+    const s = shape(id);
+    if (!HAS_SQL.has(s.resourceType)) continue;
+    const file = s.generic ? `${s.originalFilePath}/${s.name}.sql` : s.originalFilePath;
     const abs = `${root}/${file}`;
     // Rewriting ten thousand unchanged files costs more than the whole warm compile. A file
     // written from the same input digest holds this text already; else compare content hashes.
     const was = cache?.writtenAs(abs);
     if (fromDigest && was?.endsWith(fromDigest) && files.exists(abs)) continue;
+    const n = nodes.get(id)!;
+    if (!('compiledCode' in n) || n.compiledCode === undefined) continue;
     const text = `${redact(n.compiledCode, project.secrets)}\n`;
     const hash = createHash('sha1').update(text).digest('hex');
     if (was?.startsWith(`${hash}:`) && files.exists(abs)) {
@@ -75,4 +91,60 @@ class CompiledFiles {
   write(): Promise<void> {
     return writeFilesAsync([...this.#missingDirs], this.#files);
   }
+}
+
+/**
+ * target/compiled for the `compile` command. When every node is selected and the last compile
+ * of every node wrote the tree from the same inputs (`digest`), and each of its folders still
+ * holds as many files, nothing is looked at further: on a warm compile of ten thousand models
+ * even reading which file was written with what costs more than the rest. Otherwise
+ * {@link writeCompiledFiles}, recording what it wrote in `<target>/.sm/compiled-files.json`.
+ */
+export function writeCompiledTree(
+  project: CompiledFilesProject,
+  nodes: ReadonlyMap<string, GraphNode>,
+  selected: readonly string[],
+  targetDir: string,
+  digest: string | undefined,
+  shape?: Parameters<typeof writeCompiledFiles>[6],
+): Promise<void> {
+  const whole = selected.length === nodes.size;
+  const donePath = join(targetDir, '.sm', 'compiled-files.done.json');
+  const root = join(targetDir, 'compiled', project.config.name);
+  if (whole && digest && treeHolds(donePath, digest)) return Promise.resolve();
+  rmSync(donePath, { force: true });
+  const written = WrittenFiles.open(join(targetDir, '.sm', 'compiled-files.json'));
+  return writeCompiledFiles(project, nodes, selected, targetDir, written, digest, shape).then(
+    () => {
+      written.save();
+      if (whole && digest) writeJsonFileAtomic(donePath, { digest, dirs: countFiles(root) });
+    },
+    (e: unknown) => {
+      // The record already counts those files as written: drop it, so the next compile writes them all.
+      written.discard();
+      throw e;
+    },
+  );
+}
+
+function treeHolds(donePath: string, digest: string): boolean {
+  try {
+    const done = JSON.parse(readFileSync(donePath, 'utf8')) as { digest: string; dirs: Record<string, number> };
+    if (done.digest !== digest) return false;
+    return Object.entries(done.dirs).every(([d, n]) => readdirSync(d).length === n);
+  } catch {
+    return false;
+  }
+}
+
+/** Folder -> entries, for every folder of the tree under `root`. */
+function countFiles(root: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  const walk = (d: string) => {
+    const ents = readdirSync(d, { withFileTypes: true });
+    out[d] = ents.length;
+    for (const e of ents) if (e.isDirectory()) walk(join(d, e.name));
+  };
+  if (existsSync(root)) walk(root);
+  return out;
 }

@@ -1,0 +1,174 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Diagnostic } from '../diagnostics.ts';
+import type { LoadedProject } from '../project/load-project.ts';
+import type { GraphNode } from '../types.ts';
+import type { InputProof } from './input-proof.ts';
+
+/**
+ * A compile's results under `<target>/.sm/compiled/`, for the next command to reuse while its
+ * inputs are as they were (compile/input-proof.ts): every compiled node (packed, one JSON per
+ * line, read one at a time), an index of what selection and the graph need, and the rest of
+ * the compilation. `proof.json` is written last and removed first, so a store without it is
+ * never read.
+ */
+const VERSION = 1;
+
+/**
+ * What selection and the graph read of a node, and where the whole node is, as one array (the
+ * index of a 10,000-model project is parsed on every warm command, and arrays of numbers parse
+ * several times faster than objects with names): strings are positions in the index's string
+ * table, dependencies positions of rows.
+ */
+export type IndexRow = [
+  uniqueId: string,
+  name: string,
+  resourceType: GraphNode['resourceType'],
+  packageName: number,
+  originalFilePath: number,
+  fqn: number[],
+  tags: number[],
+  /** A source's source name; -1 for other nodes. */
+  sourceName: number,
+  /** A generic test's test name (`unique`, ...); -1 for other nodes. */
+  testName: number,
+  /** What it depends on (the graph's edges): rows, or ids of nodes not in the project. */
+  deps: (number | string)[],
+  offset: number,
+  length: number,
+];
+
+export interface StoredIndex {
+  readonly strings: readonly string[];
+  /** In the order compile made the nodes. */
+  readonly rows: readonly IndexRow[];
+  /** Rows in the topological order of the whole graph (graph/build-graph.ts topoOrder). */
+  readonly order: readonly number[];
+}
+
+/**
+ * The loaded project without its nodes (those are compiled in the store) and without the
+ * target and secrets: no secret is ever written to disk; a warm start resolves the target again.
+ */
+export type ProjectHeader = Omit<LoadedProject, 'models' | 'seeds' | 'sources' | 'tests' | 'unitTests' | 'target' | 'secrets'>;
+
+export interface StoreHeader {
+  readonly version: number;
+  readonly project: ProjectHeader;
+  /** Warnings of the compile (loading, rendering, the graph), selection's aside. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** Column tests on columns their model lacks, for every test; severity is set by the command. */
+  readonly columnFindings: readonly Diagnostic[];
+  readonly ephemerals: Readonly<Record<string, string[]>>;
+}
+
+export interface StoredCompile {
+  readonly proof: InputProof & { readonly digest: string };
+  readonly header: StoreHeader;
+  readonly index: StoredIndex;
+  /** The packed nodes. */
+  readonly nodesFile: string;
+}
+
+export const storeDir = (targetDir: string) => join(targetDir, '.sm', 'compiled');
+
+/** The proof of the store in `targetDir`, if one is complete and of this version of sm. */
+export function readProof(targetDir: string): (InputProof & { digest: string }) | undefined {
+  try {
+    const p = JSON.parse(readFileSync(join(storeDir(targetDir), 'proof.json'), 'utf8')) as InputProof & { digest: string; version: number };
+    return p.version === VERSION ? p : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function readStore(targetDir: string, proof: InputProof & { digest: string }): StoredCompile | undefined {
+  const dir = storeDir(targetDir);
+  try {
+    const header = JSON.parse(readFileSync(join(dir, 'header.json'), 'utf8')) as StoreHeader;
+    const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as StoredIndex;
+    if (header.version !== VERSION) return undefined;
+    return { proof, header, index, nodesFile: join(dir, 'nodes.jsonl') };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Forget the store (its inputs are being compiled afresh). */
+export function dropStore(targetDir: string): void {
+  rmSync(join(storeDir(targetDir), 'proof.json'), { force: true });
+}
+
+/**
+ * Write a compile's results; `nodes` in the order compile made them, `order` the whole graph's
+ * topological order. Nothing is stored (and the next command compiles afresh) when a node holds
+ * one of the project's secrets: stored SQL must run as compiled, and no secret goes to disk.
+ */
+export function writeStore(
+  targetDir: string,
+  proof: InputProof & { digest: string },
+  project: LoadedProject,
+  nodes: ReadonlyMap<string, GraphNode>,
+  order: readonly string[],
+  rest: Omit<StoreHeader, 'version' | 'project'>,
+): void {
+  const dir = storeDir(targetDir);
+  mkdirSync(dir, { recursive: true });
+  dropStore(targetDir);
+  const parts: Buffer[] = [];
+  const strings: string[] = [];
+  const stringAt = new Map<string, number>();
+  const str = (x: string | undefined): number => {
+    if (x === undefined) return -1;
+    let i = stringAt.get(x);
+    if (i === undefined) stringAt.set(x, (i = strings.push(x) - 1));
+    return i;
+  };
+  const rowOf = new Map<string, number>();
+  let r = 0;
+  for (const id of nodes.keys()) rowOf.set(id, r++);
+  const rows: IndexRow[] = [];
+  let offset = 0;
+  const secrets = project.secrets.filter((x) => x.length >= 4);
+  for (const n of nodes.values()) {
+    const text = JSON.stringify(n, bigints);
+    if (secrets.some((x) => text.includes(x))) return;
+    const buf = Buffer.from(text, 'utf8');
+    parts.push(buf, NEWLINE);
+    rows.push([
+      n.uniqueId,
+      n.name,
+      n.resourceType,
+      str(n.packageName),
+      str(n.originalFilePath),
+      n.fqn.map(str),
+      n.tags.map(str),
+      str(n.resourceType === 'source' ? n.sourceName : undefined),
+      str(n.resourceType === 'test' ? n.testMetadata?.name : undefined),
+      n.dependsOn.nodes.map((d) => rowOf.get(d) ?? d),
+      offset,
+      buf.length,
+    ]);
+    offset += buf.length + 1;
+  }
+  const { models: _m, seeds: _s, sources: _so, tests: _t, unitTests: _u, target: _tg, secrets: _sc, ...header } = project;
+  writeAtomic(join(dir, 'nodes.jsonl'), Buffer.concat(parts));
+  writeAtomic(join(dir, 'index.json'), JSON.stringify({ strings, rows, order: order.map((id) => rowOf.get(id)!) } satisfies StoredIndex));
+  const plain = (ds: readonly Diagnostic[]) => ds.map(({ cause: _c, ...d }) => d);
+  writeAtomic(join(dir, 'header.json'), JSON.stringify({ version: VERSION, project: { ...header, diagnostics: plain(header.diagnostics) }, ...rest, diagnostics: plain(rest.diagnostics), columnFindings: plain(rest.columnFindings) }, bigints));
+  writeAtomic(join(dir, 'proof.json'), JSON.stringify({ version: VERSION, ...proof }));
+}
+
+/** Whether a store exists at all (for tests and `sm clean`). */
+export function hasStore(targetDir: string): boolean {
+  return existsSync(join(storeDir(targetDir), 'proof.json'));
+}
+
+const NEWLINE = Buffer.from('\n');
+const bigints = (_k: string, v: unknown) => (typeof v === 'bigint' ? `${v}` : v);
+
+function writeAtomic(path: string, data: string | Buffer): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}

@@ -1,0 +1,78 @@
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import type { GraphNode } from '../types.ts';
+
+/** Where a node's JSON is in the packed file: byte offset and length. */
+export type Extent = readonly [number, number];
+
+/**
+ * The compiled nodes of a stored compile, read from the packed file as they are asked for: a
+ * command that touches a few nodes parses a few. Iterating (or asking for every node) reads
+ * the whole file once. Iteration follows the stored order, which is the order compile made
+ * them in. Behaves as the Map a compile in memory gives.
+ */
+export class StoredNodeMap extends Map<string, GraphNode> {
+  readonly #extents: ReadonlyMap<string, Extent>;
+  readonly #file: string;
+  #all = false;
+
+  constructor(file: string, extents: ReadonlyMap<string, Extent>) {
+    super();
+    this.#file = file;
+    this.#extents = extents;
+  }
+
+  override get(id: string): GraphNode | undefined {
+    const have = super.get(id);
+    if (have || this.#all) return have;
+    const at = this.#extents.get(id);
+    if (!at) return undefined;
+    const buf = Buffer.alloc(at[1]);
+    const fd = openSync(this.#file, 'r');
+    try {
+      readSync(fd, buf, 0, at[1], at[0]);
+    } finally {
+      closeSync(fd);
+    }
+    const n = JSON.parse(buf.toString('utf8')) as GraphNode;
+    super.set(id, n);
+    return n;
+  }
+
+  override has(id: string): boolean {
+    return this.#extents.has(id) || super.has(id);
+  }
+
+  override get size(): number {
+    return this.#extents.size;
+  }
+
+  /** Parse every node not yet read, from one read of the file. */
+  #loadAll(): void {
+    if (this.#all) return;
+    const text = readFileSync(this.#file);
+    for (const [id, at] of this.#extents) if (!super.has(id)) super.set(id, JSON.parse(text.toString('utf8', at[0], at[0] + at[1])) as GraphNode);
+    this.#all = true;
+  }
+
+  override *keys(): MapIterator<string> {
+    yield* this.#extents.keys();
+  }
+
+  override *entries(): MapIterator<[string, GraphNode]> {
+    this.#loadAll();
+    for (const id of this.#extents.keys()) yield [id, super.get(id)!];
+  }
+
+  override *values(): MapIterator<GraphNode> {
+    this.#loadAll();
+    for (const id of this.#extents.keys()) yield super.get(id)!;
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, GraphNode]> {
+    return this.entries();
+  }
+
+  override forEach(fn: (value: GraphNode, key: string, map: Map<string, GraphNode>) => void, thisArg?: unknown): void {
+    for (const [k, v] of this.entries()) fn.call(thisArg, v, k, this);
+  }
+}
