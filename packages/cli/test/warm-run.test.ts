@@ -2,8 +2,8 @@ import { readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { createDuckDbAdapter } from '@sm/adapter-duckdb';
-import { execute, type InvocationOptions, type NodeResult } from '@sm/core';
+import { createDuckDbAdapter } from '@smsql/adapter-duckdb';
+import { execute, type InvocationOptions, type NodeResult } from '@smsql/core';
 import { writeProject } from '../../core/test/fixture.ts';
 
 const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n      schema: main\n      threads: 2\n';

@@ -39,6 +39,15 @@ const ENV_VAR = /env_var\(\s*['"]([^'"]+)['"]/g;
  * to know it. Undefined when there is no project file (compile reports that).
  */
 export function proofKey(o: ProofOptions): string | undefined {
+  try {
+    return keyOf(o);
+  } catch {
+    // Unreadable inputs: loading reports them, naming the file; there is no proof to give.
+    return undefined;
+  }
+}
+
+function keyOf(o: ProofOptions): string | undefined {
   const dir = resolve(o.projectDir);
   const file = findProjectFile(dir);
   if (!file) return undefined;

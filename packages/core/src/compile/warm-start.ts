@@ -32,6 +32,15 @@ export interface WarmStart {
  * parsing a template or a YAML file; undefined otherwise (then the project is compiled afresh).
  */
 export function warmStart(o: ProofOptions & { target?: string | undefined }): WarmStart | undefined {
+  try {
+    return fromStore(o);
+  } catch {
+    // Anything unreadable: compile afresh, and loading reports what is wrong, naming the file.
+    return undefined;
+  }
+}
+
+function fromStore(o: ProofOptions & { target?: string | undefined }): WarmStart | undefined {
   const dir = resolve(o.projectDir);
   const targetDir = join(dir, targetPathOf(dir));
   const proof = readProof(targetDir);
