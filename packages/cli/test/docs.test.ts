@@ -108,6 +108,21 @@ describe('sm docs on the Streamify project, in headless Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('shows the dashboard exposure in the lineage, after the gold models it reads, with its owner and URL', async () => {
+    const { page, errors } = await open(browser, `${server.url}#exposure.streamify.streamify_dashboard`);
+    await expect.poll(() => page.textContent('#detail [data-role=name]')).toBe('streamify_dashboard');
+    expect(await page.textContent('#detail [data-role=owner]')).toMatch(/Streamify analytics/);
+    expect(await page.getAttribute('#detail [data-role=url] a', 'href')).toBe('http://127.0.0.1:8088/superset/dashboard/streamify/');
+    const upstream = await page.$$eval('#detail [data-role=upstream] a', (as) => as.map((a) => a.getAttribute('data-id')));
+    expect(upstream).toEqual(expect.arrayContaining(['model.streamify.gold_listens_hourly', 'model.streamify.gold_song_plays_daily']));
+    const shown = await page.$$eval('#graph .node', (gs) => gs.map((g) => g.getAttribute('data-id')));
+    expect(shown).toEqual(expect.arrayContaining(['exposure.streamify.streamify_dashboard', 'model.streamify.silver_listen_events', 'source.streamify.eventsim.listen_events']));
+    expect(shown).not.toContain('model.streamify.wide_streams');
+    mkdirSync(OUTPUT, { recursive: true });
+    await page.screenshot({ path: join(OUTPUT, 'docs-exposure.png') });
+    expect(errors).toEqual([]);
+  });
+
   it('opens from disk with no server', async () => {
     const { page, errors } = await open(browser, pathToFileURL(join(dir, 'target/docs/index.html')).href + '#model.streamify.dim_users');
     await expect.poll(() => page.textContent('#detail [data-role=name]')).toBe('dim_users');
