@@ -16,6 +16,21 @@ describe('graph', () => {
     expect(topoOrder(g, new Set(['a', 'z', 'c']))).toEqual(['c', 'z', 'a']);
   });
 
+  it('builds from each node\'s dependencies what adding nodes and edges one by one builds', () => {
+    const ids = ['d', 'a', 'c', 'b'];
+    const deps: Record<string, string[]> = { d: ['a', 'c', 'a', 'd', 'gone'], a: [], c: ['b', 'a'], b: [] };
+    const slow = new Dag();
+    for (const id of ids) slow.setNode(id);
+    for (const id of ids) for (const d of deps[id]!) if (d !== id && ids.includes(d)) slow.setEdge(d, id);
+    const fast = Dag.fromDependencies(ids, (i) => deps[ids[i]!]!);
+    expect(fast.nodes()).toEqual(slow.nodes());
+    for (const id of ids) {
+      expect([id, fast.predecessors(id)]).toEqual([id, slow.predecessors(id)]);
+      expect([id, fast.successors(id)]).toEqual([id, slow.successors(id)]);
+    }
+    expect(topoOrder(fast)).toEqual(topoOrder(slow));
+  });
+
   it('keeps one edge per pair and the order edges were added', () => {
     const g = dag([['a', 'c'], ['b', 'c'], ['a', 'c']]);
     expect(g.predecessors('c')).toEqual(['a', 'b']);

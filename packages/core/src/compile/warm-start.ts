@@ -51,15 +51,15 @@ function fromStore(o: ProofOptions & { target?: string | undefined }): WarmStart
   if (!store || store.header.project.config.targetPath !== targetPathOf(dir) || store.header.project.dir !== dir) return undefined;
   const { strings, rows, order } = store.index;
   const nodes = new StoredNodeMap(store.nodesFile, new Map(rows.map((r) => [r[0], [r[10], r[11]] as const])));
-  // As build-graph.ts builds it: every node, then each node's dependencies in order.
-  const graph = new Dag();
-  for (const r of rows) graph.setNode(r[0]);
-  for (const r of rows) {
-    for (const d of r[9]) {
-      const from = typeof d === 'number' ? rows[d]![0] : d;
-      if (from !== r[0] && nodes.has(from)) graph.setEdge(from, r[0]);
-    }
-  }
+  // As build-graph.ts builds it: every node, then each node's dependencies in order. A
+  // dependency stored by id (not by row) is not a node of the project, and makes no edge.
+  const ids = rows.map((r) => r[0]);
+  const deps = (i: number): string[] => {
+    const out: string[] = [];
+    for (const d of rows[i]![9]) if (typeof d === 'number') out.push(ids[d]!);
+    return out;
+  };
+  const graph = Dag.fromDependencies(ids, deps);
   graph.order = order.map((i) => rows[i]![0]);
   const selectionNodes = new Map<string, GraphNode>();
   for (const r of rows) selectionNodes.set(r[0], new IndexNode(r, strings, nodes) as unknown as GraphNode);
@@ -85,43 +85,30 @@ function targetPathOf(dir: string): string {
 
 /** A node for selection: the index's fields, and the stored node's config when a `config.` criterion asks for it. */
 class IndexNode {
-  readonly #r: IndexRow;
-  readonly #strings: readonly string[];
+  readonly uniqueId: string;
+  readonly name: string;
+  readonly resourceType: GraphNode['resourceType'];
+  readonly packageName: string;
+  readonly originalFilePath: string;
+  readonly fqn: string[];
+  readonly tags: string[];
+  readonly sourceName: string | undefined;
+  readonly testMetadata: { name: string; kwargs: Record<string, unknown> } | undefined;
   readonly #nodes: StoredNodeMap;
   constructor(r: IndexRow, strings: readonly string[], nodes: StoredNodeMap) {
-    this.#r = r;
-    this.#strings = strings;
+    this.uniqueId = r[0];
+    this.name = r[1];
+    this.resourceType = r[2];
+    this.packageName = strings[r[3]]!;
+    this.originalFilePath = strings[r[4]]!;
+    this.fqn = r[5].map((i) => strings[i]!);
+    this.tags = r[6].map((i) => strings[i]!);
+    this.sourceName = r[7] < 0 ? undefined : strings[r[7]];
+    this.testMetadata = r[8] < 0 ? undefined : { name: strings[r[8]]!, kwargs: {} };
     this.#nodes = nodes;
   }
-  get uniqueId(): string {
-    return this.#r[0];
-  }
-  get name(): string {
-    return this.#r[1];
-  }
-  get resourceType(): GraphNode['resourceType'] {
-    return this.#r[2];
-  }
-  get packageName(): string {
-    return this.#strings[this.#r[3]]!;
-  }
-  get originalFilePath(): string {
-    return this.#strings[this.#r[4]]!;
-  }
-  get fqn(): string[] {
-    return this.#r[5].map((i) => this.#strings[i]!);
-  }
-  get tags(): string[] {
-    return this.#r[6].map((i) => this.#strings[i]!);
-  }
-  get sourceName(): string | undefined {
-    return this.#r[7] < 0 ? undefined : this.#strings[this.#r[7]];
-  }
-  get testMetadata(): { name: string; kwargs: Record<string, unknown> } | undefined {
-    return this.#r[8] < 0 ? undefined : { name: this.#strings[this.#r[8]]!, kwargs: {} };
-  }
   get config(): GraphNode['config'] {
-    return this.#nodes.get(this.#r[0])!.config;
+    return this.#nodes.get(this.uniqueId)!.config;
   }
 }
 

@@ -30,6 +30,31 @@ export class Dag {
     this.#preds.get(to)!.push(from);
   }
 
+  /**
+   * A graph from its nodes and each node's dependencies (in order, duplicates and self-edges
+   * dropped, dependencies that are not nodes ignored), equal to adding them one by one: every
+   * node first, then each node's edges. Faster by far for ten thousand nodes read from a store.
+   */
+  static fromDependencies(ids: readonly string[], depsOf: (i: number) => readonly string[]): Dag {
+    const g = new Dag();
+    for (const id of ids) {
+      g.#preds.set(id, []);
+      g.#succs.set(id, []);
+    }
+    for (let i = 0; i < ids.length; i++) {
+      const to = ids[i]!;
+      const preds = g.#preds.get(to)!;
+      for (const from of depsOf(i)) {
+        if (from === to || preds.includes(from)) continue;
+        const succs = g.#succs.get(from);
+        if (!succs) continue;
+        succs.push(to);
+        preds.push(from);
+      }
+    }
+    return g;
+  }
+
   hasNode(id: string): boolean {
     return this.#preds.has(id);
   }

@@ -161,8 +161,17 @@ function evalCriterion(c: Criterion, graph: Dag, nodes: ReadonlyMap<string, Grap
   return out;
 }
 
+const globs = new Map<string, RegExp>();
+
+/** `*` and `?` wildcards as a regular expression; each pattern compiled once (selection tests it against every node). */
 function glob(pattern: string): RegExp {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  let re = globs.get(pattern);
+  if (!re) {
+    re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    if (globs.size > 1000) globs.clear();
+    globs.set(pattern, re);
+  }
+  return re;
 }
 
 function matchMethod(c: Criterion, nodes: ReadonlyMap<string, GraphNode>, opts: SelectOptions): Set<string> {
