@@ -67,6 +67,10 @@ interface NodeCommon {
 
 export interface ModelNode extends NodeCommon {
   resourceType: 'model' | 'snapshot';
+  /** A model version's `v` (dbt model versions); its relation defaults to `<name>_v<version>`. */
+  version?: string | undefined;
+  /** The model's latest version, on each of its versions. */
+  latestVersion?: string | undefined;
   rawCode: string;
   relation: Relation;
   refs: RefCall[];

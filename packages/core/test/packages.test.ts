@@ -159,3 +159,118 @@ describe('installed packages', () => {
     expect(p.diagnostics).toEqual([]);
   });
 });
+
+describe('Jinja in config values', () => {
+  // Recorded with dbt-core 1.11.16 (`dbt parse`, TAGX=hello): with no --vars, a view tagged hello, b a
+  // table aliased b_from_project_vars, the source in main_raw, the seed disabled; with
+  // --vars '{load: true, mat: incremental}', a incremental and the seed enabled.
+  const files = {
+    'sm_project.yml': [
+      'name: cfgp',
+      'profile: p',
+      'vars:',
+      '  cfgp:',
+      '    mat2: table',
+      '  tagv: from_project_vars',
+      'seeds:',
+      '  cfgp:',
+      `    +enabled: "{{ var('load', false) }}"`,
+      'models:',
+      '  cfgp:',
+      `    +materialized: "{{ var('mat', 'view') }}"`,
+      `    +tags: ["{{ env_var('TAGX', 'notag') }}"]`,
+      '',
+    ].join('\n'),
+    'models/schema.yml': [
+      'version: 2',
+      'sources:',
+      '  - name: raw',
+      '    schema: "{{ target.schema }}_raw"',
+      '    tables:',
+      '      - name: t',
+      'models:',
+      '  - name: b',
+      '    config:',
+      `      materialized: "{{ var('mat2') }}"`,
+      `      alias: "b_{{ var('tagv') }}"`,
+      '',
+    ].join('\n'),
+    'models/a.sql': 'select 1 as x',
+    'models/b.sql': "select * from {{ source('raw', 't') }}",
+    'seeds/s.csv': 'id\n1\n',
+  };
+
+  it('renders the project file with --vars alone and schema YAML with the project vars, as dbt does', () => {
+    const dir = writeProject(files);
+    const p = loadProjectCollecting({ projectDir: dir, env: { TAGX: 'hello' } });
+    expect(p.diagnostics).toEqual([]);
+    const cfg = (name: string) => p.models.find((m) => m.name === name)!.config;
+    expect([cfg('a').materialized, cfg('a').tags]).toEqual(['view', ['hello']]);
+    expect([cfg('b').materialized, cfg('b').alias]).toEqual(['table', 'b_from_project_vars']);
+    expect(p.sources[0]!.relation.schema).toBe('main_raw');
+    expect(p.seeds).toEqual([]);
+    expect(p.disabled).toEqual(['seed.cfgp.s']);
+    const withVars = loadProjectCollecting({ projectDir: dir, env: { TAGX: 'hello' }, vars: { load: true, mat: 'incremental' } });
+    expect(withVars.models.find((m) => m.name === 'a')!.config.materialized).toBe('incremental');
+    expect(withVars.seeds.map((s) => s.uniqueId)).toEqual(['seed.cfgp.s']);
+  });
+
+  it('says which file reads a var that has no value', () => {
+    const dir = writeProject({ ...files, 'models/schema.yml': "version: 2\nmodels:\n  - name: b\n    config:\n      materialized: \"{{ var('nope') }}\"\n" });
+    const p = loadProjectCollecting({ projectDir: dir });
+    expect(p.diagnostics.map((d) => [d.code, d.location?.file])).toEqual([['SM_VAR_MISSING', 'models/schema.yml']]);
+  });
+});
+
+describe('model versions', () => {
+  it("loads versions, resolves ref('m'), ref('m', v=1) and version=, and names relations and tests as dbt 1.11 does (recorded)", async () => {
+    const dir = writeProject({
+      'sm_project.yml': 'name: verp\nprofile: verp\n',
+      'models/schema.yml': [
+        'version: 2',
+        'models:',
+        '  - name: dim_customers',
+        '    latest_version: 2',
+        '    config:',
+        '      materialized: table',
+        '    columns:',
+        '      - name: id',
+        '        data_tests: [not_null]',
+        '      - name: old_col',
+        '    versions:',
+        '      - v: 1',
+        '        columns:',
+        '          - include: all',
+        '      - v: 2',
+        '        columns:',
+        '          - include: all',
+        '            exclude: [old_col]',
+        '      - v: 3',
+        '        defined_in: customers_next',
+        '        config:',
+        '          materialized: view',
+        '',
+      ].join('\n'),
+      'models/dim_customers_v1.sql': "select 1 as id, 'x' as old_col",
+      'models/dim_customers_v2.sql': 'select 2 as id',
+      'models/customers_next.sql': 'select 3 as id',
+      'models/use.sql': "select * from {{ ref('dim_customers') }} union all select id from {{ ref('dim_customers', v=1) }} union all select id from {{ ref('dim_customers', version=3) }}",
+    });
+    const c = await compile(opts(dir));
+    // dbt 1.11: the same SQL with "v"."main"."..." relations.
+    expect((c.compiled.nodes.get('model.verp.use') as ModelNode).compiledCode).toBe(
+      'select * from "main"."dim_customers_v2" union all select id from "main"."dim_customers_v1" union all select id from "main"."dim_customers_v3"',
+    );
+    const v = (id: string) => c.compiled.nodes.get(id) as ModelNode;
+    expect([1, 2, 3].map((n) => [v(`model.verp.dim_customers.v${n}`).fqn, v(`model.verp.dim_customers.v${n}`).config.materialized, Object.keys(v(`model.verp.dim_customers.v${n}`).columns)])).toEqual([
+      [['verp', 'dim_customers', 'v1'], 'table', ['id', 'old_col']],
+      [['verp', 'dim_customers', 'v2'], 'table', ['id']],
+      [['verp', 'dim_customers', 'v3'], 'view', ['id', 'old_col']],
+    ]);
+    expect(c.project.tests.map((t) => t.uniqueId).sort()).toEqual([
+      'test.verp.not_null_dim_customers_v1_id.ccb11c9411',
+      'test.verp.not_null_dim_customers_v2_id.e004801966',
+      'test.verp.not_null_dim_customers_v3_id.4e43c44196',
+    ]);
+  });
+});

@@ -172,7 +172,8 @@ function nodeEntry(n: ModelNode | SeedNode | TestNode, relationName: string | un
     };
   }
   if (n.resourceType === 'snapshot') return withCode;
-  return { ...withCode, access: 'protected', constraints: [], version: null, latest_version: null, deprecation_date: null, primary_key: [] };
+  const num = (v: string | undefined) => (v === undefined ? null : /^\d+$/.test(v) ? Number(v) : v);
+  return { ...withCode, access: 'protected', constraints: [], version: num(n.version), latest_version: num(n.latestVersion), deprecation_date: null, primary_key: [] };
 }
 
 function sourceEntry(n: SourceNode, relationName: string | undefined, check: SmColumns | undefined): Record<string, unknown> {

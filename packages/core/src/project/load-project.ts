@@ -5,6 +5,7 @@ import type { TargetConfig } from '../adapter.ts';
 import { SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import type { ExposureNode, Macro, ModelNode, PackageInfo, ProjectConfig, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
 import { discover } from './discover.ts';
+import { configRenderer, renderProjectConfigs } from './config-renderer.ts';
 import { installedPackages } from './installed-packages.ts';
 import { resolveTarget } from './profiles.ts';
 import { readProjectFile } from './project-file.ts';
@@ -71,13 +72,16 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   const diagnostics: Diagnostic[] = [];
   const pf = readProjectFile(dir, diagnostics);
   if (!pf) throw new SmProjectError(diagnostics);
-  const config = pf.config;
   const resolved = resolveTarget(
-    { projectDir: dir, profileName: config.profile, projectName: config.name, profilesDir: opts.profilesDir, targetName: opts.target, env: opts.env },
+    { projectDir: dir, profileName: pf.config.profile, projectName: pf.config.name, profilesDir: opts.profilesDir, targetName: opts.target, env: opts.env },
     diagnostics,
   );
   if (!resolved) throw new SmProjectError(diagnostics);
-  const installed = installedPackages(dir, config, diagnostics);
+  const env = opts.env ?? process.env;
+  // dbt renders the project files with --vars alone; schema YAML sees each project's own vars.
+  const renderProjectFile = configRenderer(env, opts.vars ?? {}, resolved.target, diagnostics);
+  const config = renderProjectConfigs(pf.config, renderProjectFile);
+  const installed = installedPackages(dir, config, diagnostics).map((p) => ({ ...p, config: renderProjectConfigs(p.config, renderProjectFile) }));
   const vars = varsFor(config.name, config, undefined, opts.vars);
   const packages: PackageInfo[] = installed.map((p) => ({ name: p.config.name, dir: p.dir, version: p.config.version, vars: varsFor(p.config.name, config, p.config, opts.vars) }));
 
@@ -87,7 +91,11 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   const schemaCache = SchemaCache.open(opts.noCache ? undefined : join(dir, config.targetPath, '.sm', 'schema-cache.json'));
   const out = { models: [] as ModelNode[], seeds: [] as SeedNode[], sources: [] as SourceNode[], tests: [] as TestNode[], unitTests: [] as UnitTestNode[], macros: [] as Macro[], disabled: [] as string[] };
   // Packages first, in dependency order, then the root project.
-  const scopes: Scope[] = [...installed.map((p) => ({ dir: p.dir, prefix: p.prefix, config: p.config, root: config })), { dir, prefix: '', config }];
+  const yamlRenderer = (v: Record<string, unknown>) => configRenderer(env, v, resolved.target, diagnostics);
+  const scopes: Scope[] = [
+    ...installed.map((p, i) => ({ dir: p.dir, prefix: p.prefix, config: p.config, root: config, render: yamlRenderer(packages[i]!.vars) })),
+    { dir, prefix: '', config, render: yamlRenderer(vars) },
+  ];
   const yamlsOf = scopes.map((s) => readSchemaFiles(s, schemaCache, digest, diagnostics));
   schemaCache.save();
   scopes.forEach((s, i) => loadScope(s, yamlsOf[i]!, out, diagnostics));

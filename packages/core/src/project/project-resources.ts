@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics.ts';
-import type { Macro, ModelNode, ProjectConfig, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
+import type { ColumnInfo, Macro, ModelNode, ProjectConfig, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
+import type { RenderConfig } from './config-renderer.ts';
 import { discover, type FoundFile } from './discover.ts';
 import { folderConfig, mergeConfigInto } from './folder-config.ts';
-import type { NodePatch, SchemaDecls } from './schema-yaml.ts';
+import type { NodePatch, SchemaDecls, TestDecl, VersionDecl } from './schema-yaml.ts';
 import { genericTestNode } from './test-nodes.ts';
 
 /** One project whose files are being loaded: the root project or an installed package. */
@@ -18,10 +19,11 @@ export interface Scope {
   /** Set for a package: the root project, whose config for the package's nodes wins over the package's own (as dbt). */
   root?: ProjectConfig | undefined;
   /**
-   * Turn Jinja in config values (`materialized: "{{ var('mat') }}"`) into values, in the scope's
-   * var context; values without Jinja come back as they are. Identity when not given.
+   * Turn Jinja in schema YAML values (`materialized: "{{ var('mat') }}"`, a source's
+   * `schema: "{{ target.schema }}"`) into values, with this project's vars as dbt does; values
+   * without Jinja come back as they are. Identity when not given.
    */
-  renderConfig?: ((cfg: Record<string, unknown>, where: string) => Record<string, unknown>) | undefined;
+  render?: RenderConfig | undefined;
 }
 
 export const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
@@ -34,11 +36,10 @@ type ResourceKind = 'models' | 'seeds' | 'snapshots' | 'tests' | 'sources' | 'un
  * which wins. Returns the config and the root's part, which in-file `config()` must not beat.
  */
 export function nodeConfig(s: Scope, kind: ResourceKind, parts: string[], patch: Record<string, unknown> | undefined, where: string): { config: Record<string, unknown>; rootConfig: Record<string, unknown> | undefined } {
-  const render = s.renderConfig ?? ((c) => c);
-  const cfg = render(folderConfig(s.config.resourceConfigs[kind], s.config.name, parts), s.config.file);
-  if (patch) mergeConfigInto(cfg, render({ ...patch }, where));
+  const cfg = folderConfig(s.config.resourceConfigs[kind], s.config.name, parts);
+  if (patch) mergeConfigInto(cfg, (s.render ? s.render(patch, where) : patch) as Record<string, unknown>);
   if (!s.root) return { config: cfg, rootConfig: undefined };
-  const over = render(folderConfig(s.root.resourceConfigs[kind], s.config.name, parts), s.root.file);
+  const over = folderConfig(s.root.resourceConfigs[kind], s.config.name, parts);
   if (!Object.keys(over).length) return { config: cfg, rootConfig: undefined };
   mergeConfigInto(cfg, over);
   return { config: cfg, rootConfig: over };
@@ -68,53 +69,85 @@ export function loadMacros(s: Scope): Macro[] {
 
 export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic[], disabled: string[]): ModelNode[] {
   const patches = byName(decls.models);
+  const versionFiles = versionFilesOf(decls.models);
   const seen = new Map<string, string>();
   const out: ModelNode[] = [];
   const name0 = s.config.name;
   for (const f of discover(s.dir, s.config.modelPaths, ['.sql'])) {
-    const name = basename(f.rel, '.sql');
+    const base = basename(f.rel, '.sql');
+    const ver = versionFiles.get(base);
+    const name = ver ? ver.patch.name : base;
+    const id = ver ? `model.${name0}.${name}.v${ver.v.v}` : `model.${name0}.${name}`;
     const rel = s.prefix + f.rel;
-    const prev = seen.get(name);
+    const prev = seen.get(id);
     if (prev) {
       diagnostics.push(
-        diag('SM_DUPLICATE_NODE', `Two models are named "${name}": ${prev} and ${rel}`, { file: rel }, { hint: 'Model names are unique within a project; rename one file.' }),
+        diag('SM_DUPLICATE_NODE', `Two models are named "${name}"${ver ? ` (version ${ver.v.v})` : ''}: ${prev} and ${rel}`, { file: rel }, { hint: 'Model names are unique within a project; rename one file.' }),
       );
       continue;
     }
-    seen.set(name, rel);
+    seen.set(id, rel);
     const raw = readFileSync(f.abs, 'utf8');
-    const patch = patches.get(name);
-    // dbt matches the whole fqn: the last level may name the model itself.
-    const { config: cfg, rootConfig } = nodeConfig(s, 'models', [...folderParts(f), name], patch?.config, patch?.file ?? rel);
+    const patch = ver ? ver.patch : patches.get(name);
+    const patchConfig = ver ? mergeConfigInto({ ...ver.patch.config }, ver.v.config) : patch?.config;
+    // dbt matches the whole fqn: the last levels may name the model itself (and its version).
+    const fqnTail = ver ? [name, `v${ver.v.v}`] : [name];
+    const { config: cfg, rootConfig } = nodeConfig(s, 'models', [...folderParts(f), ...fqnTail], patchConfig, patch?.file ?? rel);
     if (isDisabled(cfg)) {
-      disabled.push(`model.${name0}.${name}`);
+      disabled.push(id);
       continue;
     }
     if (cfg.materialized === undefined) cfg.materialized = 'view';
     out.push({
-      uniqueId: `model.${name0}.${name}`,
+      uniqueId: id,
       resourceType: 'model',
       name,
+      ...(ver ? { version: ver.v.v, latestVersion: ver.latest } : {}),
       packageName: name0,
       originalFilePath: rel,
       path: f.inFolder,
-      fqn: [name0, ...folderParts(f), name],
-      description: patch?.description ?? '',
+      fqn: [name0, ...folderParts(f), ...fqnTail],
+      description: (ver?.v.description ?? patch?.description) || '',
       tags: [],
       meta: patch?.meta ?? {},
       config: cfg,
       ...(rootConfig ? { rootConfig } : {}),
-      columns: patch?.columns ?? {},
+      columns: ver ? versionColumns(ver.patch, ver.v) : (patch?.columns ?? {}),
       dependsOn: { nodes: [], macros: [] },
       patchPath: patch?.file,
       rawCode: raw,
-      relation: { schema: '', identifier: name },
+      // dbt's default alias for a version is <name>_v<version> (dots as underscores).
+      relation: { schema: '', identifier: ver ? `${name}_v${ver.v.v.replace(/\./g, '_')}` : name },
       refs: [],
       sources: [],
       checksum: sha256(raw),
     });
   }
   return out;
+}
+
+/** The files that define model versions: `defined_in`, else `<model>_v<v>`. */
+function versionFilesOf(patches: NodePatch[]): Map<string, { patch: NodePatch; v: VersionDecl; latest: string }> {
+  const out = new Map<string, { patch: NodePatch; v: VersionDecl; latest: string }>();
+  for (const p of patches) {
+    if (!p.versions?.length) continue;
+    const latest = p.latestVersion ?? p.versions.map((v) => v.v).sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : 1)).at(-1)!;
+    for (const v of p.versions) out.set(v.definedIn ?? `${p.name}_v${v.v}`, { patch: p, v, latest });
+  }
+  return out;
+}
+
+/** A version's columns: the model's (all, or those it includes, less those it excludes), then its own. */
+function versionColumns(p: NodePatch, v: VersionDecl): Record<string, ColumnInfo> {
+  const out: Record<string, ColumnInfo> = {};
+  for (const [k, c] of Object.entries(p.columns)) if ((v.include === 'all' || v.include.includes(k)) && !v.exclude.includes(k)) out[k] = c;
+  return { ...out, ...v.columns };
+}
+
+/** A version's tests: the model's own, those of the model's columns it keeps, and its own. */
+export function versionTests(p: NodePatch, v: VersionDecl): TestDecl[] {
+  const keep = versionColumns(p, v);
+  return [...p.tests.filter((t) => t.columnName === undefined || (t.columnName in keep && !(t.columnName in v.columns))), ...v.tests];
 }
 
 export function loadSeeds(s: Scope, decls: SchemaDecls, disabled: string[]): SeedNode[] {
@@ -157,7 +190,10 @@ export function loadSeeds(s: Scope, decls: SchemaDecls, disabled: string[]): See
 
 export function loadSources(s: Scope, decls: SchemaDecls, disabled: string[]): SourceNode[] {
   const name0 = s.config.name;
-  return decls.sources.flatMap((d) => {
+  return decls.sources.flatMap((d0) => {
+    // database, schema, identifier and loaded_at_field may be Jinja (`schema: "{{ target.schema }}"`).
+    const r = (v: string | undefined) => (v !== undefined && s.render && /\{[{%]/.test(v) ? String(s.render(v, d0.file)) : v);
+    const d = { ...d0, database: r(d0.database), schema: r(d0.schema)!, identifier: r(d0.identifier)!, loadedAtField: r(d0.loadedAtField) };
     const { config: cfg } = nodeConfig(s, 'sources', [d.sourceName, d.name], d.config, d.file);
     if (isDisabled(cfg)) {
       disabled.push(`source.${name0}.${d.sourceName}.${d.name}`);
@@ -252,8 +288,16 @@ export function genericTests(s: Scope, decls: SchemaDecls, models: ModelNode[], 
     else out.push(t);
   };
   const attach = (patches: NodePatch[], nodes: (ModelNode | SeedNode)[], kind: string) => {
-    const byN = new Map(nodes.map((n) => [n.name, n]));
+    const byN = new Map(nodes.filter((n) => !('version' in n && n.version !== undefined)).map((n) => [n.name, n]));
     for (const p of patches) {
+      if (p.versions?.length) {
+        // Each version gets the tests that apply to it, as dbt does.
+        for (const v of p.versions) {
+          const node = nodes.find((n) => n.name === p.name && 'version' in n && n.version === v.v);
+          if (node) for (const t of versionTests(p, v)) add(genericTestNode(config, t, node, used, diagnostics, kind, folderOf));
+        }
+        continue;
+      }
       const node = byN.get(p.name);
       if (!node) continue;
       for (const t of p.tests) add(genericTestNode(config, t, node, used, diagnostics, kind, folderOf));

@@ -5,7 +5,8 @@ type Refable = ModelNode | SeedNode;
 /**
  * What `ref()` finds, as dbt resolves it: `ref('pkg', 'name')` looks in that package only;
  * `ref('name')` looks in the root project, then in the package of the node that calls it, then
- * in any package (the first loaded). Names are unique per package, not across packages.
+ * in any package (the first loaded). Names are unique per package, not across packages. A
+ * versioned model's name finds its latest version; `v=`/`version=` picks another.
  */
 export class RefIndex {
   readonly #byPackage = new Map<string, Map<string, Refable>>();
@@ -15,6 +16,12 @@ export class RefIndex {
   constructor(nodes: Iterable<Refable>, rootName: string) {
     this.#root = rootName;
     for (const n of nodes) {
+      const version = n.resourceType === 'model' ? n.version : undefined;
+      if (version !== undefined) {
+        this.#versions.set(`${n.packageName}\0${n.name}\0${version}`, n);
+        // The name alone means the latest version.
+        if (version !== (n as ModelNode).latestVersion) continue;
+      }
       let m = this.#byPackage.get(n.packageName);
       if (!m) this.#byPackage.set(n.packageName, (m = new Map()));
       m.set(n.name, n);
@@ -22,10 +29,13 @@ export class RefIndex {
     }
   }
 
+  readonly #versions = new Map<string, Refable>();
+
   /** The node `ref(package?, name)` names when called from a node of `fromPackage`; undefined when none. */
-  resolve(name: string, pkg: string | undefined, fromPackage: string | undefined): Refable | undefined {
-    if (pkg !== undefined) return this.#byPackage.get(pkg)?.get(name);
-    return this.#byPackage.get(this.#root)?.get(name) ?? (fromPackage ? this.#byPackage.get(fromPackage)?.get(name) : undefined) ?? this.#any.get(name);
+  resolve(name: string, pkg: string | undefined, fromPackage: string | undefined, version?: string | undefined): Refable | undefined {
+    const found = pkg !== undefined ? this.#byPackage.get(pkg)?.get(name) : (this.#byPackage.get(this.#root)?.get(name) ?? (fromPackage ? this.#byPackage.get(fromPackage)?.get(name) : undefined) ?? this.#any.get(name));
+    if (version === undefined || !found) return found;
+    return this.#versions.get(`${found.packageName}\0${name}\0${version}`);
   }
 
   /** Every name known, for "did you mean" hints. */

@@ -16,8 +16,27 @@ export interface TestDecl {
 }
 
 /** Documentation and tests that YAML adds to a model, seed or snapshot. */
+/** One entry of a model's `versions:` (dbt model versions). */
+export interface VersionDecl {
+  /** `v:` as text (`1`, `2`, `1.1`). */
+  v: string;
+  /** The file (without .sql) that defines it; default `<model>_v<v>`. */
+  definedIn?: string | undefined;
+  config: Record<string, unknown>;
+  /** Which of the model's columns it has: `all` or a list, less `exclude`. */
+  include: 'all' | string[];
+  exclude: string[];
+  /** Columns it declares itself (they replace the model's of the same name). */
+  columns: Record<string, ColumnInfo>;
+  tests: TestDecl[];
+  description?: string | undefined;
+}
+
 export interface NodePatch {
   name: string;
+  /** `latest_version:`; default the highest version. */
+  latestVersion?: string | undefined;
+  versions?: VersionDecl[] | undefined;
   description: string;
   config: Record<string, unknown>;
   columns: Record<string, ColumnInfo>;
@@ -116,8 +135,10 @@ function readPatch(y: YamlFile, entry: unknown, path: (string | number)[], diagn
   const tests: TestDecl[] = [];
   readColumns(y, entry.columns, [...path, 'columns'], columns, tests, diagnostics);
   tests.push(...readTests(y, entry.data_tests ?? entry.tests, [...path, entry.data_tests ? 'data_tests' : 'tests'], undefined, diagnostics));
+  const versions = readVersions(y, entry.versions, [...path, 'versions'], diagnostics);
   return {
     name: entry.name,
+    ...(versions ? { versions, latestVersion: entry.latest_version === undefined || entry.latest_version === null ? undefined : String(entry.latest_version) } : {}),
     description: typeof entry.description === 'string' ? entry.description : '',
     config: isObj(entry.config) ? entry.config : {},
     columns,
@@ -126,6 +147,45 @@ function readPatch(y: YamlFile, entry: unknown, path: (string | number)[], diagn
     file: y.file,
     location: y.locate(path),
   };
+}
+
+function readVersions(y: YamlFile, list: unknown, path: (string | number)[], diagnostics: Diagnostic[]): VersionDecl[] | undefined {
+  if (list === undefined || list === null) return undefined;
+  if (!Array.isArray(list)) {
+    diagnostics.push(diag('SM_SCHEMA_YAML', '`versions:` must be a list of entries with `v:`', y.locate(path)));
+    return undefined;
+  }
+  const out: VersionDecl[] = [];
+  list.forEach((e, i) => {
+    if (!isObj(e) || e.v === undefined || e.v === null) {
+      diagnostics.push(diag('SM_SCHEMA_YAML', 'Each version needs a `v:` (a number such as 1 or 2)', y.locate([...path, i])));
+      return;
+    }
+    let include: 'all' | string[] = 'all';
+    let exclude: string[] = [];
+    const named: unknown[] = [];
+    for (const c of Array.isArray(e.columns) ? e.columns : []) {
+      if (isObj(c) && 'include' in c && !('name' in c)) {
+        include = c.include === 'all' || c.include === '*' ? 'all' : Array.isArray(c.include) ? c.include.map(String) : 'all';
+        exclude = Array.isArray(c.exclude) ? c.exclude.map(String) : [];
+      } else named.push(c);
+    }
+    const columns: Record<string, ColumnInfo> = {};
+    const tests: TestDecl[] = [];
+    readColumns(y, named, [...path, i, 'columns'], columns, tests, diagnostics);
+    tests.push(...readTests(y, e.data_tests ?? e.tests, [...path, i, e.data_tests ? 'data_tests' : 'tests'], undefined, diagnostics));
+    out.push({
+      v: String(e.v),
+      definedIn: typeof e.defined_in === 'string' ? e.defined_in : undefined,
+      config: isObj(e.config) ? e.config : {},
+      include,
+      exclude,
+      columns,
+      tests,
+      description: typeof e.description === 'string' ? e.description : undefined,
+    });
+  });
+  return out;
 }
 
 function readColumns(

@@ -13,7 +13,8 @@ import type { TestDecl } from './schema-yaml.ts';
 export function genericTestName(decl: TestDecl, node: ModelNode | SeedNode | SourceNode): { name: string; alias?: string } {
   const ns = decl.namespace ? `${decl.namespace.replace(/\./g, '_')}_` : '';
   const type = node.resourceType === 'source' ? `source_${ns}${decl.testName}` : `${ns}${decl.testName}`;
-  const target = node.resourceType === 'source' ? `${node.sourceName}_${node.name}` : node.name;
+  const version = node.resourceType === 'model' ? node.version : undefined;
+  const target = node.resourceType === 'source' ? `${node.sourceName}_${node.name}` : version !== undefined ? `${node.name}_v${version}` : node.name;
   const args: Record<string, unknown> = { ...decl.kwargs };
   if (decl.columnName !== undefined) args.column_name = decl.columnName;
   const flat: string[] = [];
@@ -77,7 +78,8 @@ export function genericTestNode(
   const synth = genericTestName(decl, node);
   const name = decl.customName ?? synth.name;
   // dbt's id: the name, then the last 10 hex digits of md5(name + repr of the test's metadata).
-  const target = node.resourceType === 'source' ? `source('${node.sourceName}', '${node.name}')` : `ref('${node.name}')`;
+  const version = node.resourceType === 'model' ? node.version : undefined;
+  const target = node.resourceType === 'source' ? `source('${node.sourceName}', '${node.name}')` : version !== undefined ? `ref('${node.name}', version='${version}')` : `ref('${node.name}')`;
   const metaKwargs: Record<string, unknown> = { ...decl.kwargs, ...(decl.columnName !== undefined ? { column_name: decl.columnName } : {}), model: `{{ get_where_subquery(${target}) }}` };
   let uniqueId = `test.${config.name}.${name}.${dbtTestHash(name, { name: decl.testName, kwargs: metaKwargs, namespace: decl.namespace ?? null })}`;
   if (used.has(uniqueId)) uniqueId = `${uniqueId}_${createHash('md5').update(JSON.stringify([decl.location, decl.kwargs])).digest('hex').slice(0, 10)}`;

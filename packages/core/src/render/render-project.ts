@@ -299,7 +299,9 @@ export class ProjectRenderer {
     const legacyDb = node.resourceType === 'snapshot' && typeof config.target_database === 'string' ? config.target_database : undefined;
     const database = legacyDb ?? (typeof config.database === 'string' ? config.database : t.database);
     const schema = legacy ?? this.#schemaName(custom, node);
-    const identifier = typeof config.alias === 'string' && config.alias ? config.alias : node.name;
+    const version = node.resourceType === 'model' ? node.version : undefined;
+    // dbt's default alias: the name, or <name>_v<version> for a model version.
+    const identifier = typeof config.alias === 'string' && config.alias ? config.alias : version !== undefined ? `${node.name}_v${version.replace(/\./g, '_')}` : node.name;
     return { database, schema, identifier };
   }
 
@@ -541,7 +543,9 @@ export class ProjectRenderer {
     const positional = args.filter((a) => !(a && typeof a === 'object'));
     const name = String(positional.length > 1 ? positional[1] : positional[0]);
     const pkg = positional.length > 1 ? String(positional[0]) : undefined;
-    const target = this.#refs.resolve(name, pkg, f?.node.packageName);
+    const kw = args.find((a) => a && typeof a === 'object') as Record<string, unknown> | undefined;
+    const v = kw?.v ?? kw?.version;
+    const target = this.#refs.resolve(name, pkg, f?.node.packageName, v === undefined || v === null ? undefined : String(v));
     if (!target) {
       if (f) {
         const line = lineOf(rawOf(f.node), new RegExp(`ref\\s*\\(\\s*['"]${escapeRe(name)}['"]`));

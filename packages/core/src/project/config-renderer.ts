@@ -1,0 +1,46 @@
+import type { TargetConfig } from '../adapter.ts';
+import { diag, type Diagnostic } from '../diagnostics.ts';
+import type { ProjectConfig } from '../types.ts';
+import { renderDeep, ValueRenderError, type ValueContext } from './render-value.ts';
+
+/** Hooks are rendered when they run, not when the project loads (dbt defers them too). */
+const DEFERRED = /^\+?(pre|post)[-_]hook$/;
+
+/** Render Jinja in config values for one context; problems become diagnostics at `file`. */
+export type RenderConfig = (value: unknown, file: string) => unknown;
+
+/**
+ * A renderer of YAML config values as dbt's: `env_var()`, `var()` from `vars` and `target`,
+ * results native (`"{{ var('on', false) }}"` is false). A missing variable or a template error
+ * is a diagnostic naming the file.
+ */
+export function configRenderer(env: NodeJS.ProcessEnv, vars: Record<string, unknown>, target: TargetConfig, diagnostics: Diagnostic[]): RenderConfig {
+  const targetCtx = { ...target, target_name: target.name };
+  return (value, file) => {
+    const ctx: ValueContext = {
+      env,
+      vars,
+      target: targetCtx,
+      onMissingEnv: (n) => diagnostics.push(diag('SM_ENV_VAR_MISSING', `Environment variable ${n} is not set (read in ${file})`, { file }, { hint: `export ${n}=... or give env_var('${n}', 'default') a default.` })),
+      onMissingVar: (n) => diagnostics.push(diag('SM_VAR_MISSING', `var("${n}") has no value and no default (read in ${file})`, { file }, { hint: `Pass --vars '{${n}: ...}', set it under vars:, or give var() a default.` })),
+    };
+    try {
+      return renderDeep(value, ctx, (path) => typeof path[path.length - 1] === 'string' && DEFERRED.test(path[path.length - 1] as string));
+    } catch (e) {
+      if (!(e instanceof ValueRenderError)) throw e;
+      diagnostics.push(diag('SM_TEMPLATE_RENDER', `A config value in ${file} could not be rendered: ${e.message}`, { file }));
+      return value;
+    }
+  };
+}
+
+/**
+ * The project file's folder configs (`models:`, `seeds:`, ... with `+materialized`, `+enabled`,
+ * ...) rendered as dbt renders dbt_project.yml: with `--vars` only (the project's own `vars:`
+ * are not visible there, as in dbt), `env_var()` and `target`. Hooks stay as written.
+ */
+export function renderProjectConfigs(config: ProjectConfig, render: RenderConfig): ProjectConfig {
+  const text = JSON.stringify(config.resourceConfigs);
+  if (!text.includes('{{') && !text.includes('{%')) return config;
+  return { ...config, resourceConfigs: render(config.resourceConfigs, config.file) as ProjectConfig['resourceConfigs'] };
+}
