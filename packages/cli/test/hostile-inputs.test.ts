@@ -68,6 +68,12 @@ const cases: Case[] = [
   { name: 'the target folder is a file', dir: () => project({ target: 'not a folder' }), argv: () => ['compile'], culprit: 'target' },
   { name: 'the DuckDB path is a directory', dir: () => project({}, (d) => mkdirSync(join(d, 'target', 'hostile.duckdb'), { recursive: true })), argv: () => ['build'], culprit: 'hostile.duckdb' },
   {
+    name: 'a DuckDB path on a read-only file system',
+    dir: () => project({ 'profiles.yml': PROFILES.replace('target/hostile.duckdb', '/proc/sm-hostile.duckdb') }),
+    argv: () => ['build'],
+    culprit: '/proc/sm-hostile.duckdb',
+  },
+  {
     name: 'a DuckDB setting whose extension cannot load',
     dir: () => project({ 'profiles.yml': `${PROFILES}      settings:\n        s3_region: eu-west-1\n` }),
     argv: () => ['build'],
