@@ -1,4 +1,4 @@
-import { symlinkSync } from 'node:fs';
+import { readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BaseDialect, compile, isSmProjectError, loadProjectCollecting, type Adapter, type Diagnostic, type InvocationOptions, type ModelNode } from '../src/index.ts';
@@ -100,6 +100,11 @@ describe('installed packages', () => {
     expect(code('model.util.m')).toBe(`select 'root_global' as x, 'root_scoped_util' as y, 'util_scoped' as z, 'util_w' as w, (select w from "main"."same") as same_w`);
     expect(code('model.root.a')).toBe(`select 'root_global' as x, 'root_scoped_root' as z, 'ny' as y, * from "main"."m"`);
     expect((c.compiled.nodes.get('model.util.m') as ModelNode).dependsOn.nodes).toEqual(['model.root.same']);
+    // dbt's manifest names a package's files relative to the package.
+    const manifest = JSON.parse(readFileSync(join(c.project.dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { original_file_path: string; patch_path: string | null }>; macros: Record<string, { original_file_path: string }> };
+    expect(manifest.nodes['model.util.m']!.original_file_path).toBe('models/sub/m.sql');
+    expect(manifest.nodes['model.util.same']!.patch_path).toBe('util://models/schema.yml');
+    expect(manifest.nodes['model.root.a']!.original_file_path).toBe('models/a.sql');
   });
 
   it('says to run sm deps when packages.yml names packages that are not installed (exit 2 through SmProjectError)', async () => {

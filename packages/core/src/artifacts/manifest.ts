@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { packageRelativePaths } from '../project/package-paths.ts';
 import type { Dag } from '../graph/build-graph.ts';
 import type { CompiledProject } from '../render/render-project.ts';
 import type { GraphNode, ModelNode, SeedNode, SourceNode, TestNode } from '../types.ts';
@@ -56,6 +57,14 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
       original_file_path: m.originalFilePath, macro_sql: m.macroSql, depends_on: { macros: [] }, description: '', meta: {}, docs: { show: true, node_color: null },
       patch_path: null, arguments: [], created_at: 0, supported_languages: null,
     };
+  }
+  // dbt names a package's files relative to the package.
+  const inPackage = packageRelativePaths(p.dir, p.packages);
+  for (const e of [...Object.values(nodes), ...Object.values(sources), ...Object.values(unitTests), ...Object.values(macros)] as Record<string, unknown>[]) {
+    const pkg = e.package_name as string;
+    if (pkg === p.config.name) continue;
+    for (const k of ['original_file_path', 'path'] as const) if (typeof e[k] === 'string') e[k] = inPackage(pkg, e[k] as string);
+    if (typeof e.patch_path === 'string') e.patch_path = (e.patch_path as string).replace(/^([^:]+):\/\/(.*)$/, (_m, a: string, b: string) => `${a}://${inPackage(a, b)}`);
   }
   return {
     metadata: {
