@@ -16,8 +16,9 @@ const CHUNK = 1 << 20;
  * field), CR, LF or CRLF line ends, a UTF-8 byte order mark skipped, blank lines skipped.
  * Bytes that are not UTF-8 are an error naming the line, never replaced.
  */
-export function* csvRecords(path: string, file: string, delimiter = ','): Generator<CsvRecord> {
+export function* csvRecords(path: string, file: string, delimiter = ',', quote = '"'): Generator<CsvRecord> {
   const delim = delimiter.charCodeAt(0);
+  const q = quote.charCodeAt(0);
   const fd = openSync(path, 'r');
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const bytes = Buffer.allocUnsafe(CHUNK);
@@ -39,7 +40,7 @@ export function* csvRecords(path: string, file: string, delimiter = ','): Genera
       text += decoded;
       const at = { consumed: 0 };
       // Records are handed out as they are parsed: holding a whole chunk's rows made them live long enough to fill the old generation.
-      yield* parse(text, final, delim, line, at, file);
+      yield* parse(text, final, delim, q, line, at, file);
       const consumed = at.consumed;
       line += countLines(text.slice(0, consumed));
       text = text.slice(consumed);
@@ -52,7 +53,31 @@ export function* csvRecords(path: string, file: string, delimiter = ','): Genera
 
 /** The records of CSV text already in memory (a small file, a test), in the same dialect. */
 export function csvRecordsOfText(text: string, file: string, delimiter = ','): CsvRecord[] {
-  return [...parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, true, delimiter.charCodeAt(0), 1, { consumed: 0 }, file)];
+  return [...parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, true, delimiter.charCodeAt(0), 34, 1, { consumed: 0 }, file)];
+}
+
+/**
+ * The quote character, as DuckDB's CSV sniffer (which dbt-duckdb's COPY relies on) picks it:
+ * `'` when the first MiB has fields wrapped in single quotes and none starting with `"`, else `"`.
+ */
+export function sniffQuote(path: string, delimiter = ','): string {
+  const fd = openSync(path, 'r');
+  try {
+    const b = Buffer.allocUnsafe(CHUNK);
+    const n = readSync(fd, b, 0, CHUNK, 0);
+    const text = b.toString('utf8', 0, n);
+    let double = 0;
+    let single = 0;
+    for (const line of text.split(/\r?\n|\r/)) {
+      for (const f of line.split(delimiter)) {
+        if (f.startsWith('"')) double++;
+        else if (f.length >= 2 && f.startsWith("'") && f.endsWith("'")) single++;
+      }
+    }
+    return double === 0 && single > 0 ? "'" : '"';
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function countLines(s: string): number {
@@ -102,9 +127,10 @@ function firstInvalidUtf8(b: Buffer): number {
  * took. Unless `final`, a record running to the end of `s` is left for the next call (its
  * line end may still come).
  */
-function* parse(s: string, final: boolean, delim: number, line0: number, at: { consumed: number }, file: string): Generator<CsvRecord> {
+function* parse(s: string, final: boolean, delim: number, q: number, line0: number, at: { consumed: number }, file: string): Generator<CsvRecord> {
   let i = 0;
   let line = line0;
+  const quoteChar = String.fromCharCode(q);
   const len = s.length;
   while (i < len) {
     const start = i;
@@ -119,7 +145,7 @@ function* parse(s: string, final: boolean, delim: number, line0: number, at: { c
         ended = true;
         break;
       }
-      if (s.charCodeAt(i) === 34) {
+      if (s.charCodeAt(i) === q) {
         // Quoted field.
         let j = i + 1;
         let value = '';
@@ -127,9 +153,9 @@ function* parse(s: string, final: boolean, delim: number, line0: number, at: { c
         let closed = false;
         while (j < len) {
           const c = s.charCodeAt(j);
-          if (c === 34) {
-            if (s.charCodeAt(j + 1) === 34) {
-              value += s.slice(from, j) + '"';
+          if (c === q) {
+            if (s.charCodeAt(j + 1) === q) {
+              value += s.slice(from, j) + quoteChar;
               j += 2;
               from = j;
               continue;
@@ -140,12 +166,12 @@ function* parse(s: string, final: boolean, delim: number, line0: number, at: { c
             j++;
             break;
           }
-          if (c === 92 && s.charCodeAt(j + 1) === 34) {
+          if (c === 92 && s.charCodeAt(j + 1) === q) {
             // A backslash-escaped quote, unless that quote ends the field ("C:\" is a path).
             const after = s.charCodeAt(j + 2);
             if (j + 2 >= len && !final) break;
             if (!(after === delim || after === 10 || after === 13 || j + 2 >= len)) {
-              value += s.slice(from, j) + '"';
+              value += s.slice(from, j) + quoteChar;
               j += 2;
               from = j;
               continue;
@@ -200,7 +226,7 @@ function* parse(s: string, final: boolean, delim: number, line0: number, at: { c
     }
     if (!ended) return void (at.consumed = start);
     // A blank line is no record.
-    if (fields.length === 1 && fields[0] === null && s.charCodeAt(start) !== 34) continue;
+    if (fields.length === 1 && fields[0] === null && s.charCodeAt(start) !== q) continue;
     at.consumed = i;
     yield { fields, line: startLine };
   }
