@@ -130,6 +130,20 @@ describe('sm deps', () => {
       expect(existsSync(join(dir, 'dbt_packages', 'beta', 'dbt_project.yml'))).toBe(true);
     });
 
+    it('installs a tarball package, with the list in dependencies.yml', async () => {
+      const dir = writeProject({
+        'dependencies.yml': `packages:\n  - tarball: ${hub.url}tarballs/org/alpha/1.0.0.tar.gz\n    name: alpha\n  - local: vendor/odd\n`,
+        'vendor/odd/dbt_project.yml': 'name: odd\n',
+      });
+      const out = await deps({ projectDir: dir, hubUrl: hub.url, ...quiet });
+      expect(out.installed.map((x) => [x.name, x.source])).toEqual([
+        ['alpha', 'tarball'],
+        ['odd', 'local'],
+      ]);
+      expect(readFileSync(join(dir, 'dbt_packages', 'alpha', 'macros', 'a.sql'), 'utf8')).toContain('macro a()');
+      expect(readFileSync(join(dir, 'package-lock.yml'), 'utf8')).toContain(`  - name: alpha\n    tarball: ${hub.url}tarballs/org/alpha/1.0.0.tar.gz\n`);
+    });
+
     it('reports ranges that cannot be met, and a package the hub does not know', async () => {
       const clash = writeProject({ 'packages.yml': "packages:\n  - package: org/alpha\n    version: 1.0.0\n  - package: org/beta\n    version: ['>=2.0.0']\n" });
       const e1 = await deps({ projectDir: clash, hubUrl: hub.url, ...quiet }).catch((e: unknown) => e);
