@@ -46,6 +46,10 @@ for _ in $(seq 1 100); do [[ -s "$WORK/port" ]] && break; sleep 0.1; done
 [[ -s "$WORK/port" ]] || fail "the local registry did not start"
 printf '@smsql:registry=http://127.0.0.1:%s/\n' "$(cat "$WORK/port")" > "$WORK/npmrc"
 export npm_config_userconfig="$WORK/npmrc" npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
+# A cache of our own, kept between runs for the registry's tarballs; npx's installs in it are
+# dropped, since every run packs the same version number with different contents.
+export npm_config_cache="${SM_TOOLS_DIR:-$HOME/.cache/sm-tools}/npm-cache-install-test"
+rm -rf "$npm_config_cache/_npx"
 
 step "npm i -g the packed CLI into an empty prefix"
 t0=$(date +%s)
