@@ -20,13 +20,16 @@ export class DuckDbLander implements Lander {
   readonly #conn: Connection;
   readonly #dir: string;
   readonly #readers: number;
+  /** DuckDB's memory_limit before the lander lowered it, to restore on close. */
+  readonly #restoreMemoryLimit: string | undefined;
   #seq = 0;
 
-  private constructor(conn: Connection, dir: string, wholeFiles: boolean, readers: number) {
+  private constructor(conn: Connection, dir: string, wholeFiles: boolean, readers: number, restoreMemoryLimit: string | undefined) {
     this.#conn = conn;
     this.#dir = dir;
     this.wholeFiles = wholeFiles;
     this.#readers = readers;
+    this.#restoreMemoryLimit = restoreMemoryLimit;
   }
 
   static async open(conn: Connection, o: DuckDbLandingOptions): Promise<DuckDbLander> {
@@ -40,10 +43,17 @@ export class DuckDbLander implements Lander {
     }
     try {
       // The whole-file insert numbers rows by position, which holds only while DuckDB preserves insertion order.
-      const s = await conn.execute(`select current_setting('preserve_insertion_order')::varchar as o, current_setting('threads')::bigint as t`);
+      const s = await conn.execute(
+        `select current_setting('preserve_insertion_order')::varchar as o, current_setting('threads')::bigint as t, current_setting('memory_limit')::varchar as m`,
+      );
       const row = s.rows[0] ?? {};
       const readers = o.readers ?? Math.max(1, Number(row.t) || 1);
-      return new DuckDbLander(conn, dir, String(row.o).toLowerCase() === 'true', readers);
+      let restore: string | undefined;
+      if (o.memory_limit !== 'off' && bytesOf(o.memory_limit) < bytesOf(String(row.m))) {
+        await conn.execute(`set memory_limit = '${o.memory_limit}'`);
+        restore = String(row.m);
+      }
+      return new DuckDbLander(conn, dir, String(row.o).toLowerCase() === 'true', readers, restore);
     } catch (e) {
       await rm(dir, { recursive: true, force: true });
       throw e;
@@ -105,7 +115,7 @@ export class DuckDbLander implements Lander {
       await fh.close();
     }
     try {
-      const res = await this.#conn.execute(insertRecordsSql(table, file));
+      const res = await this.#conn.execute(insertRecordsSql(table, file, longestLine(ndjson)));
       return res.rowsAffected ?? 0;
     } finally {
       await unlink(file).catch(() => undefined);
@@ -114,6 +124,7 @@ export class DuckDbLander implements Lander {
 
   async close(): Promise<void> {
     await rm(this.#dir, { recursive: true, force: true });
+    if (this.#restoreMemoryLimit !== undefined) await this.#conn.execute(`set memory_limit = '${this.#restoreMemoryLimit}'`).catch(() => undefined);
   }
 
   async #link(files: readonly LandingFile[]): Promise<LinkedFile[]> {
@@ -130,6 +141,25 @@ export class DuckDbLander implements Lander {
   async #unlink(files: readonly LinkedFile[]): Promise<void> {
     await Promise.all(files.map((f) => unlink(f.link).catch(() => undefined)));
   }
+}
+
+/** Bytes of the longest line across chunks that each end with a line break. */
+function longestLine(chunks: readonly Uint8Array[]): number {
+  let longest = 0;
+  for (const c of chunks) {
+    const b = Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+    for (let start = 0, nl = b.indexOf(10); nl >= 0; start = nl + 1, nl = b.indexOf(10, start)) if (nl - start > longest) longest = nl - start;
+  }
+  return longest;
+}
+
+const UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+
+/** Bytes of a DuckDB size such as `512MB` or `18.6 GiB`; Infinity when it cannot be read. */
+function bytesOf(size: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$/i.exec(size);
+  const unit = m ? UNITS[m[2]!.toLowerCase()] : undefined;
+  return m && unit ? Number(m[1]) * unit : Infinity;
 }
 
 /** Directories left by processes that were killed (their pid is in the name and no longer runs). */

@@ -158,11 +158,13 @@ export function reasonSql(fields: readonly LandingField[]): string {
   return `case when doc_type is null then 'not valid JSON' when doc_type <> 'OBJECT' then 'not a JSON object: ' || lower(doc_type) when jt is null then '' else concat_ws('; ', ${checks.join(', ')}) end`;
 }
 
-/** Records staged as `{"t","p","o","v"}` lines: each field read as its column type, lineage from the line. */
-export function insertRecordsSql(t: LandingTable, link: string): string {
+/** Records staged as `{"t","p","o","f","v"}` lines: each field read as its column type, lineage from the line. */
+export function insertRecordsSql(t: LandingTable, link: string, longestLine = 0): string {
+  // DuckDB's reader refuses a line longer than maximum_object_size (16 MiB by default).
+  const size = longestLine + 1024 > 16 << 20 ? `, maximum_object_size = ${longestLine + 1024}` : '';
   const struct = `STRUCT(${t.fields.map((f) => `${q(f.field)} ${f.type.toUpperCase()}`).join(', ')})`;
-  const columns = `{'t': 'VARCHAR', 'p': 'INTEGER', 'o': 'BIGINT', 'v': ${lit(struct)}}`;
+  const columns = `{'t': 'VARCHAR', 'p': 'INTEGER', 'o': 'BIGINT', 'f': 'VARCHAR', 'v': ${lit(struct)}}`;
   return `${insertHead(t)}
-    select ${[...t.fields.map((f) => `v.${q(f.field)}`), 't', 'p', 'o', 'null', timestampSql(t.loadedAt)].join(', ')}
-    from read_json(${literalPath(link)}, format = 'newline_delimited', records = true, hive_partitioning = false, columns = ${columns})`;
+    select ${[...t.fields.map((f) => `v.${q(f.field)}`), 't', 'p', 'o', 'f', timestampSql(t.loadedAt)].join(', ')}
+    from read_json(${literalPath(link)}, format = 'newline_delimited', records = true, hive_partitioning = false, columns = ${columns}${size})`;
 }

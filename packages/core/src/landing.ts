@@ -82,9 +82,10 @@ export interface Lander {
   insertLines(table: LandingTable, lines: LandingLines): Promise<{ rows: number; rejected: ReadonlyMap<number, string> }>;
   /**
    * Inserts records already checked by the caller, as newline-delimited JSON objects
-   * `{"t": topic, "p": partition, "o": offset, "v": {...fields}}` (one per line; chunks are
-   * concatenated). Resolves to the rows inserted; rejects, inserting nothing, when a line does
-   * not read (the caller then writes the rows another way).
+   * `{"t": topic, "p": partition, "o": offset, "f": file, "v": {...fields}}` (one per line;
+   * chunks are concatenated; `p` and `f` may be null or absent). Resolves to the rows inserted;
+   * rejects, inserting nothing, when a line does not read (the caller then writes the rows
+   * another way).
    */
   insertRecords(table: LandingTable, ndjson: readonly Uint8Array[]): Promise<number>;
   /** Removes what the lander keeps on disk. */

@@ -316,6 +316,43 @@ describe('files that change', () => {
   });
 });
 
+describe('lines that are hard to land', () => {
+  it('lands a valid line longer than DuckDB reads by default, and keeps an invalid one whole as a dead letter', async () => {
+    const root = join(tmp(), 'lake');
+    const lake = makeLake(root);
+    lake.file(`${HOUR}/a.json`);
+    const big = (city: string) => serializeEvent({ ts: 1, sessionId: 7, level: 'free', itemInSession: 0, city, zip: '74105', state: 'OK', userAgent: 'x', lon: 1, lat: 2, success: true });
+    const long = 'L'.repeat(17 << 20);
+    writeFileSync(lake.abs(`${HOUR}/long.json`), `${big(long)}\n${big('short')}\n${big(long).replace('"success":true', '"success":"maybe"')}\n`);
+    const r = await land(root);
+    expect([r.reports, r.deadLetters, r.counts.auth_events]).toEqual([[], 1, 3 + 2]);
+    const rows = await conn.execute(`select _offset, length(city) as n from raw.${T} where _file = '${HOUR}/long.json' order by 1`);
+    expect(rows.rows.map((x) => [Number(x._offset), Number(x.n)])).toEqual([[0, long.length], [1, 5]]);
+    const dead = await conn.execute(`select _offset, length(raw_value) as n, reason from raw.${DEAD_LETTER_TABLE}`);
+    expect(dead.rows.map((x) => [Number(x._offset), Number(x.n), x.reason])).toEqual([[2, big(long).replace('"success":true', '"success":"maybe"').length, expect.stringMatching(/longer than the 16 MiB/)]]);
+  });
+
+  it('lands files with bad lines line by line with the same rows as the whole-file path would give', async () => {
+    const root = join(tmp(), 'lake');
+    const lake = makeLake(root);
+    const f = lines(50);
+    // Values DuckDB's cast reads although they are not the column's JSON type, beside plain ones.
+    const odd = [
+      serializeEvent({ ts: '1717200000001', sessionId: f.id, level: 'free', itemInSession: 50, city: 'Tulsa', zip: 74105, state: 'OK', userAgent: 'x', lon: '1.5', lat: 2, success: true }),
+      serializeEvent({ ts: 1717200000002, sessionId: f.id, level: 'free', itemInSession: 51, city: 'Caf\u00e9 \u{1f3b5}', zip: '7', state: 'OK', userAgent: 'x', lon: 1, lat: 2e1, success: true }),
+    ];
+    mkdirSync(lake.abs(HOUR), { recursive: true });
+    writeFileSync(lake.abs(`${HOUR}/clean.json`), `${f.text}${odd.join('\n')}\n`);
+    writeFileSync(lake.abs(`${HOUR}/dirty.json`), `${f.text}${odd.join('\n')}\nnot json\n`);
+    const r = await land(root);
+    expect([r.reports, r.deadLetters, r.carefulBatches]).toEqual([[], 1, 1]);
+    const q = (file: string) => conn.execute(`select * exclude (_file, _ingested_at) from raw.${T} where _file = '${HOUR}/${file}' order by _offset`).then((x) => x.rows);
+    const [clean, dirty] = [await q('clean.json'), await q('dirty.json')];
+    expect(clean).toHaveLength(52);
+    expect(dirty).toEqual(clean);
+  });
+});
+
 describe('lake paths and targets that cannot be landed', () => {
   it('names the problem: no directory, a file, a missing folder, a target without landing, bad landing options', async () => {
     const file = join(tmp(), 'not-a-dir.json');
@@ -334,6 +371,7 @@ describe('lake paths and targets that cannot be landed', () => {
       [{ stage_dirr: '/tmp' }, /unknown DuckDB landing option `landing.stage_dirr`/],
       [{ stage_dir: 'relative' }, /`landing.stage_dir` must be an absolute path/],
       [{ readers: 0 }, /`landing.readers` must be a whole number/],
+      [{ memory_limit: 'lots' }, /`landing.memory_limit` must be a size such as 512MB/],
       ['yes', /must be a map/],
     ] as const) {
       const e = await landFiles({ connection: conn, adapter, landingOptions: opts }, { lakeDir: tmpdir() }).catch((x: { code?: string; message: string }) => x);

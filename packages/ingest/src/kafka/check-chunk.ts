@@ -5,7 +5,7 @@
 import { isUtf8 } from 'node:buffer';
 import { TOPICS, TOPIC_FIELDS } from '../raw-schema.ts';
 import { mapRecord } from './map-record.ts';
-import { QuickCheck } from './quick-check.ts';
+import { QuickCheck } from '../quick-check.ts';
 
 /** Records in columns, their values packed in one buffer (transferred to the worker and back). */
 export interface ChunkIn {

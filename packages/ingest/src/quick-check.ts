@@ -1,15 +1,23 @@
-import type { FieldMapping } from '../raw-schema.ts';
+/** A field as the check needs it (a `FieldMapping` or a core `LandingField`). */
+interface Field {
+  readonly field: string;
+  readonly type: string;
+  readonly required: boolean;
+}
 
 /**
- * A byte-level check of one record value against a topic's fields, several times cheaper than
+ * A byte-level check of one JSON value against a topic's fields, several times cheaper than
  * `JSON.parse` because it allocates nothing. It answers only "certainly fine": `true` means the
- * value is one JSON object on one line that `mapRecord` accepts and that DuckDB's reader reads the
- * same way, so it can be staged verbatim. `false` means "not sure" (a bad record, a duplicate key,
- * an escaped surrogate, an exponent, a line break inside): the caller then runs `mapRecord`,
- * which decides and says why. The value's bytes must already be known to be UTF-8.
+ * value is one JSON object on one line whose fields have exactly their columns' JSON types
+ * (strings for varchar, integers in range for integer and bigint, numbers for double, true or
+ * false for boolean), with every required field present and not null. Such a value reads the
+ * same through DuckDB's typed JSON reader, Kafka's strict `mapRecord` and file landing's
+ * line-by-line checks, so it can be staged verbatim. `false` means "not sure" (a bad value, a
+ * duplicate key, an escaped surrogate, an exponent, a line break inside): the caller then asks
+ * the slower check, which decides and says why. The bytes must already be known to be UTF-8.
  */
 export class QuickCheck {
-  readonly #fields: readonly FieldMapping[];
+  readonly #fields: readonly Field[];
   /** Field names as bytes, and for each name length the indexes of the fields of that length. */
   readonly #names: Uint8Array[];
   readonly #byLength = new Map<number, number[]>();
@@ -17,7 +25,7 @@ export class QuickCheck {
   /** Which fields one value has set, reused between values. */
   readonly #seen: Uint8Array;
 
-  constructor(fields: readonly FieldMapping[]) {
+  constructor(fields: readonly Field[]) {
     this.#fields = fields;
     this.#names = fields.map((f) => Buffer.from(f.field, 'utf8'));
     this.#names.forEach((n, i) => {
@@ -260,7 +268,7 @@ function keyEnd(b: Uint8Array, i: number, end: number): number {
 }
 
 /** Whether a value of `kind` at `b[s, e)` is what `mapRecord` accepts for `f`. */
-function fits(f: FieldMapping, kind: number, b: Uint8Array, s: number, e: number): boolean {
+function fits(f: Field, kind: number, b: Uint8Array, s: number, e: number): boolean {
   switch (f.type) {
     case 'varchar':
       return kind === STRING;
