@@ -7,12 +7,13 @@
  * ratio is the median of the per-pair ratios.
  *
  *   node bench/src/landing.ts [users=3000] [days=1] [bad] [--reps 5]
+ *   node bench/src/landing.ts memory [100,400]     # peak RSS landing one file of each size (MB) into a DuckDB file
  *
  * With `bad`, one malformed line is appended to every file, so every batch takes the careful
  * (line by line) path: the cost of the fallback. read_json stops at the first malformed line,
  * so it then runs on the clean files (generated again with the same seed) for the ratio.
  */
-import { appendFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,14 +69,68 @@ const land = (lake: string) =>
 /** Child: imports and an open database only, the floor under both RSS figures. */
 const idle = () => measure(async () => ({ rows: 0, deadLetters: 0 }));
 
+/** Child: sm's landing into a DuckDB file beside the lake (an in-memory database holds every landed row in RAM by definition). */
+const landToFile = async (lake: string) => {
+  const adapter = createDuckDbAdapter();
+  const session = await adapter.connect({ type: 'duckdb', name: 'bench', schema: 'main', threads: 2, path: join(lake, '..', 'bench.duckdb') }, { projectDir: tmpdir() });
+  const conn = await session.acquire();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const r = await landFiles({ connection: conn, adapter }, { lakeDir: lake });
+  const ms = performance.now() - t0;
+  await session.close();
+  const rows = Object.values(r.counts).reduce((a, b) => a + b, 0);
+  return { ms, cpuMs: cpuSince(cpu0), rows, deadLetters: r.deadLetters, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+};
+
 if (process.argv[2] === '--child') {
   const [mode, lake] = process.argv.slice(3) as [string, string];
-  const r = mode === 'read_json' ? await readJson(lake) : mode === 'land' ? await land(lake) : await idle();
+  const r = mode === 'read_json' ? await readJson(lake) : mode === 'land' ? await land(lake) : mode === 'land_file' ? await landToFile(lake) : await idle();
   process.stdout.write(`${JSON.stringify(r)}\n`);
   process.exit(0);
 }
 
 const child = (mode: string, lake: string) => runChild<Measured>(fileURLToPath(import.meta.url), mode, lake);
+
+/**
+ * Peak RSS against file size: one lake file of each size (Eventsim lines repeated), clean and
+ * with one bad line at its end (which sends the whole file line by line), each landed by a child
+ * into a DuckDB file. Bounded memory shows as a peak that does not follow the size.
+ */
+async function memory(sizesMb: number[]): Promise<void> {
+  const src = mkdtempSync(join(tmpdir(), 'sm-bench-mem-src-'));
+  try {
+    const w = await writeLake({ users: 300, start: new Date('2024-06-03T00:00:00Z'), end: new Date('2024-06-03T06:00:00Z'), seed: 1, outDir: src });
+    const sample = w.files.filter((f) => f.includes('listen_events')).map((f) => readFileSync(f)).reduce((a, b) => Buffer.concat([a, b]));
+    console.log(`load average at start ${loadAverage()}; idle process (node + duckdb) peak RSS ${(await child('idle', src)).peakRssMb.toFixed(0)} MB`);
+    for (const mb of sizesMb) {
+      for (const bad of [false, true]) {
+        const dir = mkdtempSync(join(tmpdir(), 'sm-bench-mem-'));
+        try {
+          const hour = join(dir, 'lake', 'listen_events', 'year=2024', 'month=06', 'day=03', 'hour=00');
+          mkdirSync(hour, { recursive: true });
+          const fd = openSync(join(hour, 'big.json'), 'w');
+          let written = 0;
+          while (written < mb * 1e6) written += writeSync(fd, sample);
+          if (bad) written += writeSync(fd, 'not json\n');
+          closeSync(fd);
+          const r = await child('land_file', join(dir, 'lake'));
+          console.log(`  ${(written / 1e6).toFixed(0).padStart(5)} MB file${bad ? ', one bad line (line by line)' : ', clean (whole file)      '}: ${r.rows} rows in ${(r.ms / 1000).toFixed(1)} s, peak RSS ${r.peakRssMb.toFixed(0)} MB`);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
+    }
+    console.log(`load average at end ${loadAverage()}`);
+  } finally {
+    rmSync(src, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === 'memory') {
+  await memory((process.argv[3] ?? '100,400').split(',').map(Number));
+  process.exit(0);
+}
 
 const args = process.argv.slice(2);
 const reps = takeReps(args, 5);
