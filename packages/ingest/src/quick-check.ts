@@ -17,33 +17,36 @@ interface Field {
  * the slower check, which decides and says why. The bytes must already be known to be UTF-8.
  */
 export class QuickCheck {
-  readonly #fields: readonly Field[];
-  /** Field names as bytes, and for each name length the indexes of the fields of that length. */
+  /** Per field: its name's bytes, column type code (see TYPE) and whether it is required. */
   readonly #names: Uint8Array[];
-  readonly #byLength = new Map<number, number[]>();
-  readonly #required: number;
-  /** Which fields one value has set, reused between values. */
-  readonly #seen: Uint8Array;
+  readonly #types: Uint8Array;
+  readonly #required: Uint8Array;
+  readonly #requiredCount: number;
+  /** For each name length, the fields with a name that long. */
+  readonly #byLength: number[][] = [];
+  /** `#seen[f] === #generation` when field f was set by the value being checked. */
+  readonly #seen: Uint32Array;
+  #generation = 0;
 
   constructor(fields: readonly Field[]) {
-    this.#fields = fields;
-    this.#names = fields.map((f) => Buffer.from(f.field, 'utf8'));
-    this.#names.forEach((n, i) => {
-      const l = this.#byLength.get(n.length) ?? [];
-      l.push(i);
-      this.#byLength.set(n.length, l);
-    });
-    this.#required = fields.filter((f) => f.required).length;
-    this.#seen = new Uint8Array(fields.length);
+    this.#names = fields.map((f) => new Uint8Array(Buffer.from(f.field, 'utf8')));
+    this.#types = Uint8Array.from(fields, (f) => TYPE[f.type] ?? 0);
+    this.#required = Uint8Array.from(fields, (f) => (f.required ? 1 : 0));
+    this.#requiredCount = fields.filter((f) => f.required).length;
+    this.#names.forEach((n, i) => (this.#byLength[n.length] ??= []).push(i));
+    this.#seen = new Uint32Array(fields.length);
   }
 
   /** Whether `b[start, end)` is certainly fine (see the class). */
   accepts(b: Uint8Array, start: number, end: number): boolean {
+    const gen = ++this.#generation;
     const seen = this.#seen;
-    seen.fill(0);
+    const names = this.#names;
     let required = 0;
     /** Unknown keys seen, as [start, end) pairs, to refuse duplicates (DuckDB and JSON.parse disagree on them). */
     let unknown: number[] | undefined;
+    /** The field after the last one matched: producers write keys in the same order every time. */
+    let guess = 0;
     let i = ws(b, start, end);
     if (b[i] !== 0x7b) return false; // {
     i = ws(b, i + 1, end);
@@ -51,28 +54,39 @@ export class QuickCheck {
     else {
       for (;;) {
         if (b[i] !== 0x22) return false;
-        const ks = i + 1;
-        const ke = stringEnd(b, ks, end);
-        if (ke < 0) return false;
-        i = ws(b, ke + 1, end);
+        const ks = ++i;
+        // A key: plain bytes up to its quote. An escaped key could spell a field name another way: not sure.
+        while (i < end) {
+          const c = b[i]!;
+          if (c === 0x22 || c === 0x5c || c < 0x20) break;
+          i++;
+        }
+        if (i >= end || b[i] !== 0x22) return false;
+        const ke = i;
+        i = ws(b, i + 1, end);
         if (b[i] !== 0x3a) return false; // :
         i = ws(b, i + 1, end);
-        // An escaped key could spell a field name another way: not sure.
-        if (hasEscape(b, ks, ke)) return false;
-        const field = this.#field(b, ks, ke);
+        // Which field: the guess first, then every field of that name length.
+        const len = ke - ks;
+        let field = -1;
+        if (guess < names.length && names[guess]!.length === len && same(names[guess]!, b, ks)) field = guess;
+        else {
+          const candidates = this.#byLength[len];
+          if (candidates) for (const c of candidates) if (same(names[c]!, b, ks)) field = c;
+        }
         const v = i;
         const kind = valueKind(b, i, end);
         i = valueEnd(b, i, end, kind);
         if (i < 0) return false;
         if (field >= 0) {
-          if (seen[field]) return false;
-          seen[field] = 1;
-          const f = this.#fields[field]!;
+          if (seen[field] === gen) return false;
+          seen[field] = gen;
+          guess = field + 1;
           if (kind === NULL) {
-            if (f.required) return false;
+            if (this.#required[field]) return false;
           } else {
-            if (!fits(f, kind, b, v, i)) return false;
-            if (f.required) required++;
+            if (!fits(this.#types[field]!, kind, b, v, i)) return false;
+            required += this.#required[field]!;
           }
         } else {
           for (let u = 0; unknown && u < unknown.length; u += 2) if (sameBytes(b, unknown[u]!, unknown[u + 1]!, ks, ke)) return false;
@@ -92,21 +106,15 @@ export class QuickCheck {
     }
     // Trailing spaces, tabs and line breaks are what a producer may end a value with; anything else is not one object.
     for (; i < end; i++) if (b[i] !== 0x20 && b[i] !== 0x09 && b[i] !== 0x0a && b[i] !== 0x0d) return false;
-    return required === this.#required;
+    return required === this.#requiredCount;
   }
+}
 
-  /** The index of the field named by `b[s, e)`, -1 when unknown. */
-  #field(b: Uint8Array, s: number, e: number): number {
-    const candidates = this.#byLength.get(e - s);
-    if (!candidates) return -1;
-    for (const c of candidates) {
-      const n = this.#names[c]!;
-      let k = 0;
-      while (k < n.length && n[k] === b[s + k]) k++;
-      if (k === n.length) return c;
-    }
-    return -1;
-  }
+const TYPE: Readonly<Record<string, number>> = { varchar: 1, bigint: 2, integer: 3, double: 4, boolean: 5 };
+
+function same(name: Uint8Array, b: Uint8Array, at: number): boolean {
+  for (let k = 0; k < name.length; k++) if (name[k] !== b[at + k]) return false;
+  return true;
 }
 
 const STRING = 1;
@@ -168,33 +176,33 @@ function literal(b: Uint8Array, i: number, end: number, word: string): number {
  * a raw control character, an unknown escape, or an escaped surrogate (lone ones break readers).
  */
 function stringEnd(b: Uint8Array, i: number, end: number): number {
-  for (; i < end; i++) {
+  for (;;) {
+    // Plain bytes are nearly all of a string: one comparison chain each.
+    while (i < end) {
+      const c = b[i]!;
+      if (c === 0x22 || c === 0x5c || c < 0x20) break;
+      i++;
+    }
+    if (i >= end) return -1;
     const c = b[i]!;
     if (c === 0x22) return i;
     if (c < 0x20) return -1;
-    if (c === 0x5c) {
-      const n = b[i + 1];
-      if (n === 0x75) {
-        // \uXXXX: four hex digits, not a surrogate
-        if (i + 5 >= end) return -1;
-        let v = 0;
-        for (let k = 2; k <= 5; k++) {
-          const h = hex(b[i + k]!);
-          if (h < 0) return -1;
-          v = v * 16 + h;
-        }
-        if (v >= 0xd800 && v <= 0xdfff) return -1;
-        i += 5;
-      } else if (n === 0x22 || n === 0x5c || n === 0x2f || n === 0x62 || n === 0x66 || n === 0x6e || n === 0x72 || n === 0x74) i++;
-      else return -1;
-    }
+    // A backslash.
+    const n = b[i + 1];
+    if (n === 0x75) {
+      // \uXXXX: four hex digits, not a surrogate
+      if (i + 5 >= end) return -1;
+      let v = 0;
+      for (let k = 2; k <= 5; k++) {
+        const h = hex(b[i + k]!);
+        if (h < 0) return -1;
+        v = v * 16 + h;
+      }
+      if (v >= 0xd800 && v <= 0xdfff) return -1;
+      i += 6;
+    } else if (n === 0x22 || n === 0x5c || n === 0x2f || n === 0x62 || n === 0x66 || n === 0x6e || n === 0x72 || n === 0x74) i += 2;
+    else return -1;
   }
-  return -1;
-}
-
-function hasEscape(b: Uint8Array, s: number, e: number): boolean {
-  for (let i = s; i < e; i++) if (b[i] === 0x5c) return true;
-  return false;
 }
 
 function hex(c: number): number {
@@ -267,18 +275,18 @@ function keyEnd(b: Uint8Array, i: number, end: number): number {
   return ws(b, i + 1, end);
 }
 
-/** Whether a value of `kind` at `b[s, e)` is what `mapRecord` accepts for `f`. */
-function fits(f: Field, kind: number, b: Uint8Array, s: number, e: number): boolean {
-  switch (f.type) {
-    case 'varchar':
+/** Whether a value of `kind` at `b[s, e)` is what `mapRecord` accepts for a column of type code `type`. */
+function fits(type: number, kind: number, b: Uint8Array, s: number, e: number): boolean {
+  switch (type) {
+    case 1: // varchar
       return kind === STRING;
-    case 'boolean':
+    case 5: // boolean
       return kind === TRUE || kind === FALSE;
-    case 'double':
-      // Beyond 300 digits JSON.parse gives Infinity, which mapRecord rejects.
+    case 4: // double: beyond 300 digits JSON.parse gives Infinity, which mapRecord rejects
       return kind === NUMBER && e - s <= 300;
-    case 'bigint':
-    case 'integer': {
+    case 2: // bigint
+    case 3: {
+      // integer
       if (kind !== NUMBER) return false;
       let digits = 0;
       for (let i = s; i < e; i++) {
@@ -286,7 +294,7 @@ function fits(f: Field, kind: number, b: Uint8Array, s: number, e: number): bool
         if (c === 0x2e) return false;
         if (c !== 0x2d) digits++;
       }
-      if (f.type === 'bigint') return digits <= 15;
+      if (type === 2) return digits <= 15;
       if (digits <= 9) return true;
       if (digits > 10) return false;
       let v = 0;

@@ -1,5 +1,4 @@
 import { Consumer } from '@platformatic/kafka';
-import type { MessagesStream } from '@platformatic/kafka';
 import type { Adapter, Connection, Lander } from '@smsql/core';
 import type { IngestTarget } from '../ingest-target.ts';
 import { ingestUsageError } from '../ingest-target.ts';
@@ -9,6 +8,7 @@ import { flatten, drained, key, refreshWarehouse, result, seedOffsets } from './
 import type { IngestState } from './ingest-state.ts';
 import { ensureKafkaTables } from './kafka-tables.ts';
 import { KafkaUnavailableError, describeKafkaError } from './kafka-unavailable-error.ts';
+import { PartitionFetcher } from './partition-fetcher.ts';
 import { pumpBatches } from './pump-batches.ts';
 import { RecordChecker } from './record-checker.ts';
 
@@ -167,17 +167,12 @@ async function runConsumer(s: IngestState): Promise<IngestResult['stoppedBy']> {
     sessionTimeout,
     heartbeatInterval: Math.max(100, Math.floor(sessionTimeout / 5)),
     rebalanceTimeout: sessionTimeout,
-    // Short long-polls keep shutdown and `once` responsive; bytes caps keep a fetch's memory bounded.
-    maxWaitTime: Math.min(batchMs, 500),
-    maxBytes: 16 * 1024 * 1024,
-    maxBytesPerPartition: 4 * 1024 * 1024,
-    highWaterMark: Math.min(batchSize, 5000),
     retries: 2,
   });
   // The client emits 'error' for background failures (a rejoin against a dead broker), even after
   // close; an EventEmitter without a listener would turn that into an uncaught exception.
   consumer.on('error', () => undefined);
-  let stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
+  let fetcher: PartitionFetcher | undefined;
   try {
     const hw = flatten(
       await consumer.listOffsets({ topics: [...s.tableOf.keys()] }).catch((e: Error & { code?: string }) => {
@@ -202,16 +197,23 @@ async function runConsumer(s: IngestState): Promise<IngestResult['stoppedBy']> {
     if (opts.once && drained(s)) return 'drained';
     if (opts.signal?.aborted) return 'aborted';
 
-    // Before consume(), which joins the group: the first assignment must be seen too.
+    // Before joining: the first assignment must be seen too.
     consumer.on('consumer:group:join', (join) => {
-      // Another member may have moved partitions we are about to receive; the next seek uses fresh offsets.
-      void refreshWarehouse(s).catch(() => undefined);
       opts.onAssign?.((join.assignments ?? []).flatMap((a) => a.partitions.map((p) => key(a.topic, p))));
     });
-    stream = await consumer.consume({ topics: [...s.tableOf.keys()], mode: 'committed', fallbackMode: 'earliest', autocommit: false });
-    return await pumpBatches(s, consumer, stream, batchSize, batchMs);
+    // The client keeps the group membership (join, heartbeats, rebalances); fetching is ours.
+    consumer.topics.trackAll(...s.tableOf.keys());
+    await consumer.joinGroup({});
+    fetcher = new PartitionFetcher(consumer, opts.clientId ?? 'sm-ingest', [...s.tableOf.keys()], {
+      // Short long-polls keep shutdown and `once` responsive; bytes caps keep a fetch's memory bounded.
+      maxWaitMs: Math.min(batchMs, 500),
+      maxBytes: 16 * 1024 * 1024,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      isolationLevel: 1,
+    });
+    return await pumpBatches(s, consumer, fetcher, batchSize, batchMs);
   } finally {
-    await stream?.close().catch(() => undefined);
+    await fetcher?.close().catch(() => undefined);
     await consumer.close(true).catch(() => undefined);
   }
 }

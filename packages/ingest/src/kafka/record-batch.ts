@@ -22,12 +22,19 @@ export class RecordBatch {
   readonly #mode: ChunkIn['mode'];
   readonly #chunks: Promise<ChunkOut>[] = [];
   #size = 0;
-  #values: (Buffer | null | undefined)[] = [];
-  #tables: number[] = [];
-  #topics: string[] = [];
-  #partitions: number[] = [];
-  #offsets: bigint[] = [];
-  #bytes = 0;
+  // The chunk being filled, in columns; values are copied in as records arrive.
+  #n = 0;
+  #values = new Uint8Array(1 << 20);
+  #at = 0;
+  #starts = new Int32Array(CHUNK);
+  #ends = new Int32Array(CHUNK);
+  #tables = new Uint8Array(CHUNK);
+  #topics = new Uint16Array(CHUNK);
+  #partitions = new Int32Array(CHUNK);
+  #offsets = new BigInt64Array(CHUNK);
+  #kafkaTopics: string[] = [];
+  #lastTopic = '';
+  #lastTopicIndex = -1;
   static #ids = 0;
 
   constructor(check: (c: ChunkIn) => Promise<ChunkOut>, mode: ChunkIn['mode']) {
@@ -40,72 +47,79 @@ export class RecordBatch {
   }
 
   add(topic: string, table: Topic, partition: number, offset: bigint, value: Buffer | null | undefined): void {
-    this.#values.push(value);
-    this.#tables.push(TABLE_INDEX.get(table)!);
-    this.#topics.push(topic);
-    this.#partitions.push(partition);
-    this.#offsets.push(offset);
-    this.#bytes += value ? value.length : 0;
+    if (value) this.addBytes(topic, table, partition, offset, value, 0, value.length);
+    else this.addBytes(topic, table, partition, offset, undefined, -1, -1);
+  }
+
+  /** A record whose value is `bytes[start, end)` (start -1: no value); the bytes are copied. */
+  addBytes(topic: string, table: Topic, partition: number, offset: bigint, bytes: Uint8Array | undefined, start: number, end: number): void {
+    const i = this.#n++;
+    if (start < 0 || !bytes) {
+      this.#starts[i] = -1;
+      this.#ends[i] = -1;
+    } else {
+      const len = end - start;
+      if (this.#at + len > this.#values.length) {
+        const bigger = new Uint8Array(Math.max(this.#values.length * 2, this.#at + len));
+        bigger.set(this.#values.subarray(0, this.#at));
+        this.#values = bigger;
+      }
+      this.#values.set(bytes.subarray(start, end), this.#at);
+      this.#starts[i] = this.#at;
+      this.#at += len;
+      this.#ends[i] = this.#at;
+    }
+    if (topic !== this.#lastTopic) {
+      this.#lastTopic = topic;
+      const k = this.#kafkaTopics.indexOf(topic);
+      this.#lastTopicIndex = k >= 0 ? k : this.#kafkaTopics.push(topic) - 1;
+    }
+    this.#topics[i] = this.#lastTopicIndex;
+    this.#tables[i] = TABLE_INDEX.get(table)!;
+    this.#partitions[i] = partition;
+    this.#offsets[i] = offset;
     this.#size++;
-    if (this.#values.length >= CHUNK) this.#handOver();
+    if (this.#n >= CHUNK) this.#handOver();
   }
 
   /** All records checked; the batch must not be added to afterwards. */
   async seal(): Promise<CheckedBatch> {
-    if (this.#values.length) this.#handOver();
+    if (this.#n) this.#handOver();
     const chunks = await Promise.all(this.#chunks);
     return { size: this.#size, chunks };
   }
 
   #handOver(): void {
-    const n = this.#values.length;
-    const values = new Uint8Array(this.#bytes);
-    const starts = new Int32Array(n);
-    const ends = new Int32Array(n);
-    let at = 0;
-    for (let i = 0; i < n; i++) {
-      const v = this.#values[i];
-      if (!v) {
-        starts[i] = -1;
-        ends[i] = -1;
-        continue;
-      }
-      starts[i] = at;
-      values.set(v, at);
-      at += v.length;
-      ends[i] = at;
-    }
-    const kafkaTopics: string[] = [];
-    const topicIdx = new Map<string, number>();
-    const topics = new Uint16Array(n);
-    for (let i = 0; i < n; i++) {
-      const t = this.#topics[i]!;
-      let k = topicIdx.get(t);
-      if (k === undefined) topicIdx.set(t, (k = kafkaTopics.push(t) - 1));
-      topics[i] = k;
-    }
+    const n = this.#n;
     const chunk: ChunkIn = {
       id: RecordBatch.#ids++,
       mode: this.#mode,
       count: n,
-      values,
-      starts,
-      ends,
-      tables: Uint8Array.from(this.#tables),
-      topics,
-      kafkaTopics,
-      partitions: Int32Array.from(this.#partitions),
-      offsets: BigInt64Array.from(this.#offsets),
+      values: this.#values.subarray(0, this.#at),
+      starts: this.#starts.subarray(0, n),
+      ends: this.#ends.subarray(0, n),
+      tables: this.#tables.subarray(0, n),
+      topics: this.#topics.subarray(0, n),
+      kafkaTopics: this.#kafkaTopics,
+      partitions: this.#partitions.subarray(0, n),
+      offsets: this.#offsets.subarray(0, n),
     };
     const checked = this.#check(chunk);
     // Awaited in seal(); a failure must not go unhandled before then.
     checked.catch(() => undefined);
     this.#chunks.push(checked);
-    this.#values = [];
-    this.#tables = [];
-    this.#topics = [];
-    this.#partitions = [];
-    this.#offsets = [];
-    this.#bytes = 0;
+    // The arrays went with the chunk (transferred to the worker): start new ones.
+    this.#n = 0;
+    this.#at = 0;
+    this.#values = new Uint8Array(Math.max(1 << 16, this.#values.length));
+    this.#starts = new Int32Array(CHUNK);
+    this.#ends = new Int32Array(CHUNK);
+    this.#tables = new Uint8Array(CHUNK);
+    this.#topics = new Uint16Array(CHUNK);
+    this.#partitions = new Int32Array(CHUNK);
+    this.#offsets = new BigInt64Array(CHUNK);
+    this.#kafkaTopics = [];
+    this.#lastTopic = '';
+    this.#lastTopicIndex = -1;
   }
 }
