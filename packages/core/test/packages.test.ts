@@ -279,3 +279,23 @@ describe('model versions', () => {
     ]);
   });
 });
+
+describe('source overrides', () => {
+  it("patches a package's source from the root project (overrides:), as dbt 1.11 compiles it (recorded)", async () => {
+    const dir = writeProject({
+      'sm_project.yml': 'name: root\nprofile: p\n',
+      'dbt_packages/util/dbt_project.yml': "name: util\nversion: '1.0'\n",
+      'dbt_packages/util/models/src.yml': 'version: 2\nsources:\n  - name: raw\n    schema: raw_schema\n    loader: pkgloader\n    tables:\n      - name: t\n        description: pkg desc\n      - name: u\n',
+      'dbt_packages/util/models/pm.sql': "select * from {{ source('raw', 't') }}, {{ source('raw', 'u') }}",
+      'models/ovr.yml': 'version: 2\nsources:\n  - name: raw\n    overrides: util\n    schema: custom_raw\n    tables:\n      - name: t\n        identifier: t2\n',
+      'models/rm.sql': "select * from {{ source('raw','t') }}",
+    });
+    const c = await compile(opts(dir));
+    // dbt: select * from "o"."custom_raw"."t2", "o"."custom_raw"."u" (the database aside).
+    expect((c.compiled.nodes.get('model.util.pm') as ModelNode).compiledCode).toBe('select * from "custom_raw"."t2", "custom_raw"."u"');
+    expect((c.compiled.nodes.get('model.root.rm') as ModelNode).compiledCode).toBe('select * from "custom_raw"."t2"');
+    const t = c.project.sources.find((s) => s.uniqueId === 'source.util.raw.t')!;
+    expect([t.loader, t.description]).toEqual(['pkgloader', 'pkg desc']);
+    expect(c.project.sources.map((s) => s.uniqueId).sort()).toEqual(['source.util.raw.t', 'source.util.raw.u']);
+  });
+});

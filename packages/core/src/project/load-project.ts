@@ -9,7 +9,7 @@ import { configRenderer, renderProjectConfigs } from './config-renderer.ts';
 import { installedPackages } from './installed-packages.ts';
 import { resolveTarget } from './profiles.ts';
 import { readProjectFile } from './project-file.ts';
-import { genericTests, loadMacros, loadModels, loadSeeds, loadSources, sha256, singularTests, unitTests, warnOrphanPatches, type Scope } from './project-resources.ts';
+import { applySourceOverrides, genericTests, loadMacros, loadModels, loadSeeds, loadSources, sha256, singularTests, unitTests, warnOrphanPatches, type Scope } from './project-resources.ts';
 import { varsFor } from './project-vars.ts';
 import { codeFingerprint } from './code-fingerprint.ts';
 import { SchemaCache } from './schema-cache.ts';
@@ -99,6 +99,8 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   const yamlsOf = scopes.map((s) => readSchemaFiles(s, schemaCache, digest, diagnostics));
   schemaCache.save();
   scopes.forEach((s, i) => loadScope(s, yamlsOf[i]!, out, diagnostics));
+  // The root project (the last scope) may override its packages' sources.
+  applySourceOverrides(scopes[scopes.length - 1]!, yamlsOf[yamlsOf.length - 1]!.decls, out.sources, diagnostics);
   const exposures = exposureNodes(scopes.map((s, i) => exposureScope(s, yamlsOf[i]!.decls)), config.name, out, diagnostics, out.disabled);
   for (const m of out.macros) digest.update(`\0macro\0${m.originalFilePath}\0${m.macroSql.length}\0`).update(m.macroSql);
   // Model checksums hash the whole file; a snapshot's hashes its block, so hash its text here.

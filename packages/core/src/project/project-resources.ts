@@ -190,7 +190,7 @@ export function loadSeeds(s: Scope, decls: SchemaDecls, disabled: string[]): See
 
 export function loadSources(s: Scope, decls: SchemaDecls, disabled: string[]): SourceNode[] {
   const name0 = s.config.name;
-  return decls.sources.flatMap((d0) => {
+  return decls.sources.filter((d) => !d.overrides).flatMap((d0) => {
     // database, schema, identifier and loaded_at_field may be Jinja (`schema: "{{ target.schema }}"`).
     const r = (v: string | undefined) => (v !== undefined && s.render && /\{[{%]/.test(v) ? String(s.render(v, d0.file)) : v);
     const d = { ...d0, database: r(d0.database), schema: r(d0.schema)!, identifier: r(d0.identifier)!, loadedAtField: r(d0.loadedAtField) };
@@ -369,4 +369,50 @@ export function warnOrphanPatches(s: Scope, decls: SchemaDecls, models: ModelNod
 
 function byName(patches: NodePatch[]): Map<string, NodePatch> {
   return new Map(patches.map((p) => [p.name, p]));
+}
+
+/**
+ * dbt's source `overrides:`: an entry in the root project's YAML naming a package replaces the
+ * properties it writes (database, schema, identifier, loader, description, freshness,
+ * loaded_at_field, columns, tags) of that package's source and table of the same names, and
+ * merges its meta and config. Tests written in the override are not added (sm differs there).
+ */
+export function applySourceOverrides(s: Scope, decls: SchemaDecls, sources: SourceNode[], diagnostics: Diagnostic[]): void {
+  for (const o of decls.sources) {
+    if (!o.overrides) continue;
+    const pkg = o.overrides.package;
+    const all = sources.filter((n) => n.packageName === pkg && n.sourceName === o.sourceName);
+    if (!all.length) {
+      diagnostics.push(
+        diag('SM_SCHEMA_YAML', `Source "${o.sourceName}" overrides package "${pkg}", which has no such source`, o.location, {
+          severity: 'warning',
+          hint: 'Check the package name after overrides: and the source name.',
+        }),
+      );
+      continue;
+    }
+    const has = (k: string) => o.overrides!.explicit.includes(k);
+    const r = (v: string | undefined) => (v !== undefined && s.render && /\{[{%]/.test(v) ? String(s.render(v, o.file)) : v);
+    // Source-level properties reach every table of the source; table-level ones the table named.
+    for (const node of all) {
+      if (has('database')) node.relation = { ...node.relation, database: r(o.database) };
+      if (has('schema')) node.relation = { ...node.relation, schema: r(o.schema)! };
+      if (has('loader')) node.loader = o.loader;
+      if (has('freshness')) node.freshness = o.freshness;
+      if (has('loaded_at_field')) node.loadedAtField = o.loadedAtField;
+    }
+    const node = all.find((n) => n.name === o.name);
+    if (!node) continue;
+    if (has('table.identifier')) {
+      node.identifier = r(o.identifier)!;
+      node.relation = { ...node.relation, identifier: node.identifier };
+    }
+    if (has('table.description')) node.description = o.description;
+    if (has('table.freshness')) node.freshness = o.freshness;
+    if (has('table.loaded_at_field')) node.loadedAtField = o.loadedAtField;
+    if (has('table.columns')) node.columns = o.columns;
+    if (has('tags') || has('table.tags')) node.tags = o.tags;
+    node.meta = { ...node.meta, ...o.meta };
+    node.config = mergeConfigInto({ ...node.config }, o.config);
+  }
 }

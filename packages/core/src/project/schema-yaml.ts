@@ -47,6 +47,11 @@ export interface NodePatch {
 }
 
 export interface SourceTableDecl {
+  /**
+   * `overrides: <package>`: this entry patches that package's source of the same name instead of
+   * declaring one; `explicit` lists the properties written here (`schema`, `table.identifier`, ...).
+   */
+  overrides?: { package: string; explicit: string[] } | undefined;
   sourceName: string;
   name: string;
   identifier: string;
@@ -274,7 +279,8 @@ function readSource(y: YamlFile, s: unknown, path: (string | number)[], into: Sc
     diagnostics.push(diag('SM_SCHEMA_YAML', 'Each source needs a `name:`', y.locate(path)));
     return;
   }
-  const tables = s.tables;
+  // An override may change only source-level properties: it then names no table.
+  const tables = s.tables ?? (typeof s.overrides === 'string' ? [{ name: '' }] : undefined);
   if (!Array.isArray(tables)) {
     diagnostics.push(diag('SM_SCHEMA_YAML', `Source "${s.name}" needs a list of \`tables:\``, y.locate(path)));
     return;
@@ -290,7 +296,12 @@ function readSource(y: YamlFile, s: unknown, path: (string | number)[], into: Sc
     readColumns(y, t.columns, [...tpath, 'columns'], columns, tests, diagnostics);
     const key = t.data_tests ? 'data_tests' : 'tests';
     tests.push(...readTests(y, t[key], [...tpath, key], undefined, diagnostics));
+    const overrides =
+      typeof s.overrides === 'string' && s.overrides
+        ? { package: s.overrides, explicit: [...Object.keys(s).filter((k) => k !== 'tables' && k !== 'name' && k !== 'overrides'), ...Object.keys(t).map((k) => `table.${k}`)] }
+        : undefined;
     into.sources.push({
+      ...(overrides ? { overrides } : {}),
       sourceName: s.name as string,
       name: t.name,
       identifier: typeof t.identifier === 'string' ? t.identifier : t.name,
