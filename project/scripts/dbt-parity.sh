@@ -14,7 +14,8 @@ trap 'rm -rf "$WORK"' EXIT
 SM="node $ROOT/packages/cli/dist/bin.js"   # the build that `pnpm install` / `pnpm build` makes
 
 for d in sm dbt; do
-  mkdir -p "$WORK/$d/target"
+  # dbt-duckdb does not create the parent folders of an external model's location.
+  mkdir -p "$WORK/$d/target/lake/silver" "$WORK/$d/target/lake/gold"
   cp -r "$ROOT"/project/{macros,models,seeds,tests,profiles.yml} "$WORK/$d/"
 done
 cp "$ROOT/project/streamify.yml" "$WORK/sm/streamify.yml"
@@ -48,5 +49,15 @@ for t in ["dim_artists", "dim_songs", "dim_locations", "dim_datetime", "dim_user
     b = con.execute(f"select count(*) from (from sm.main_marts.{t} except all from main_marts.{t})").fetchone()[0]
     bad += a + b
     print(f"{t:14} {n:>8} rows  only in dbt: {a}  only in sm: {b}")
+# The lake layers: Parquet written by each tool, read back from the files.
+for m in ["silver/listen_events", "silver/page_view_events", "silver/auth_events", "silver/status_change_events",
+          "gold/listens_hourly", "gold/listens_by_state", "gold/song_plays_daily", "gold/artist_plays_daily",
+          "gold/active_users_daily", "gold/level_changes_daily", "gold/sessions"]:
+    r = lambda d: f"select * from read_parquet('{w}/{d}/target/lake/{m}/**/*.parquet', hive_partitioning = true, union_by_name = true)"
+    n = con.execute(f"select count(*) from ({r('sm')})").fetchone()[0]
+    a = con.execute(f"select count(*) from ({r('dbt')} except all {r('sm')})").fetchone()[0]
+    b = con.execute(f"select count(*) from ({r('sm')} except all {r('dbt')})").fetchone()[0]
+    bad += a + b
+    print(f"{m:28} {n:>8} rows  only in dbt: {a}  only in sm: {b}")
 sys.exit(1 if bad else 0)
 PY

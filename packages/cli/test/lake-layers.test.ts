@@ -18,12 +18,12 @@ const SESSIONS_OVER_STAGING = `
   with marked as (
     select *, case
       when lag(event_ts) over (partition by session_id order by event_ts, item_in_session) is null then 1
-      when event_ts - lag(event_ts) over (partition by session_id order by event_ts, item_in_session) > interval 30 minutes then 1
+      when event_ts - lag(event_ts) over (partition by session_id order by event_ts, item_in_session) > interval '30 minutes' then 1
       else 0 end as is_start
     from main_staging.stg_page_view_events),
   numbered as (select *, sum(is_start) over (partition by session_id order by event_ts, item_in_session rows between unbounded preceding and current row) as seq from marked)
   select cast(min(event_ts) as date), session_id, max(user_id), min(event_ts), max(event_ts), datediff('second', min(event_ts), max(event_ts)),
-         count(*), count(*) filter (where page = 'NextSong')
+         count(*), count_if(page = 'NextSong')
   from numbered group by session_id, seq`;
 
 const DEFINITIONS: Record<string, [lake: string, star: string]> = {

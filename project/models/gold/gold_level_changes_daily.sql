@@ -1,8 +1,8 @@
 {{
   config(
-    materialized='external',
+    materialized=('external' if target.type == 'duckdb' else 'table'),
     location='target/lake/gold/level_changes_daily',
-    partition_by=['event_date'],
+    options={'partition_by': 'event_date'},
     incremental_strategy='insert_overwrite'
   )
 }}

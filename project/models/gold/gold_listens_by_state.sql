@@ -1,8 +1,8 @@
 {{
   config(
-    materialized='external',
+    materialized=('external' if target.type == 'duckdb' else 'table'),
     location='target/lake/gold/listens_by_state',
-    partition_by=['event_date'],
+    options={'partition_by': 'event_date'},
     incremental_strategy='insert_overwrite'
   )
 }}

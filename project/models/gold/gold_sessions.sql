@@ -1,8 +1,8 @@
 {{
   config(
-    materialized='external',
+    materialized=('external' if target.type == 'duckdb' else 'table'),
     location='target/lake/gold/sessions',
-    partition_by=['session_date'],
+    options={'partition_by': 'session_date'},
     incremental_strategy='insert_overwrite'
   )
 }}
@@ -33,7 +33,7 @@ marked as (
         *,
         case
             when lag(event_ts) over (partition by session_id order by event_ts, item_in_session) is null then 1
-            when event_ts - lag(event_ts) over (partition by session_id order by event_ts, item_in_session) > interval 30 minutes then 1
+            when event_ts - lag(event_ts) over (partition by session_id order by event_ts, item_in_session) > interval '30 minutes' then 1
             else 0
         end as is_start
     from events
@@ -51,7 +51,7 @@ sessions as (
         min(event_ts) as started_at,
         max(event_ts) as ended_at,
         count(*) as page_views,
-        count(*) filter (where page = 'NextSong') as listens,
+        count_if(page = 'NextSong') as listens,
         max(_ingested_at) as _ingested_at
     from numbered
     group by session_id, session_seq

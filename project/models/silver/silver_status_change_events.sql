@@ -1,8 +1,8 @@
 {{
   config(
-    materialized='external',
+    materialized=('external' if target.type == 'duckdb' else 'table'),
     location='target/lake/silver/status_change_events',
-    partition_by=['event_date', 'event_hour'],
+    options={'partition_by': 'event_date, event_hour'},
     incremental_strategy='insert_overwrite'
   )
 }}

@@ -6,7 +6,7 @@
  *
  * Config: `location` (folder, relative to the project; default
  * `<target-path>/lake/<schema>/<name>`), `partition_by` (list of columns, hive folders
- * `col=value/`), `incremental_strategy: insert_overwrite`, `full_refresh`.
+ * `col=value/`; dbt-duckdb's `options: {partition_by: 'a, b'}` is read too), `incremental_strategy: insert_overwrite`, `full_refresh`.
  *
  * Limits, by design:
  * - DuckDB only: the Dialect must implement `copyToParquet`/`readParquet`; the base dialect (and
@@ -43,8 +43,10 @@ export interface ExternalPlan {
   view: Plan;
 }
 
+/** `partition_by`, or dbt-duckdb's spelling `options: {partition_by: ...}`, so one config serves both. */
 export function partitionByOf(node: ModelNode): string[] {
-  const p = node.config.partition_by;
+  const options = node.config.options;
+  const p = node.config.partition_by ?? (options && typeof options === 'object' ? (options as Record<string, unknown>).partition_by : undefined);
   if (Array.isArray(p)) return p.map((x) => String(x).trim()).filter(Boolean);
   if (typeof p === 'string' && p.trim()) return p.split(',').map((s) => s.trim()).filter(Boolean);
   return [];
