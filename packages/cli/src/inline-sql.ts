@@ -2,8 +2,8 @@ import { injectCtes, renderText, type Compilation } from '@smsql/core';
 import { usage } from './usage-error.ts';
 
 /**
- * Render `--inline` text in the project's context, with the same Jinja a model file may use
- * (`{% set ns.x = ... %}` and the other rewrites the loader applies). A ref to an ephemeral
+ * Render `--inline` text in the project's context, with the same Jinja a model file may use.
+ * A ref to an ephemeral
  * model becomes a CTE, as in a model; a template error or a ref to nothing is a usage error.
  */
 export function renderInline(c: Compilation, text: string): string {
@@ -11,8 +11,7 @@ export function renderInline(c: Compilation, text: string): string {
   try {
     sql = renderText(c, text);
   } catch (e) {
-    // nunjucks prefixes its messages with where it was (no file here) and the error's class.
-    const msg = (e instanceof Error ? e.message : String(e)).replace(/^(?:\(unknown path\)\s*|Template render error:\s*|Error:\s*)+/, '').trim();
+    const msg = (e instanceof Error ? e.message : String(e)).trim();
     throw usage(`--inline does not render: ${msg}`, 'Fix the Jinja in the --inline text; it accepts what a model file accepts.');
   }
   const missing = [...new Set([...sql.matchAll(/__sm_missing_ref__([A-Za-z0-9_]+)/g)].map((m) => m[1]!))];

@@ -4,7 +4,7 @@ import { sm } from './run-cli.ts';
 
 const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n      schema: main\n      threads: 1\n';
 
-/** Jinja a model file may hold: a namespace counter set with Jinja's dotted `set`, which nunjucks cannot parse unrewritten. */
+/** Jinja a model file may hold: a namespace counter set with Jinja's dotted `set`. */
 const NS_SUM = '{%- set ns = namespace(total=0) -%}{%- for i in [1, 2, 3] %}{% set ns.total = ns.total + i %}{% endfor -%}select {{ ns.total }} as total';
 
 function project(): string {

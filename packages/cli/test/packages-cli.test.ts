@@ -23,7 +23,8 @@ describe('a project with packages', () => {
       'packages.yml': 'packages:\n  - local: vendor/util\n',
       'vendor/util/dbt_project.yml': 'name: util\n',
       'vendor/util/macros/twice.sql': '{% macro twice(x) %}{{ x }} * 2{% endmacro %}',
-      'models/a.sql': 'select {{ twice(21) }} as v',
+      // A root model calls a package's macro through the package's name; unqualified it is undefined, as in dbt 1.11.
+      'models/a.sql': 'select {{ util.twice(21) }} as v',
     });
     const d = await sm('deps', '--project-dir', dir);
     expect(d.code, d.err).toBe(0);

@@ -15,7 +15,6 @@ import { buildGraph, topoOrder, type Dag } from './graph/build-graph.ts';
 import { loadProjectCollecting, type LoadOptions, type LoadedProject } from './project/load-project.ts';
 import { ProjectRenderer, type CompiledProject } from './render/render-project.ts';
 import { TemplateRelation } from './render/relation.ts';
-import { rewriteJinjaSyntax } from './render/jinja-compat.ts';
 import { RenderCache } from './render/render-cache.ts';
 import type { EventSink, NodeResult } from './events.ts';
 import { runNodes } from './run/runner.ts';
@@ -318,7 +317,7 @@ function dedupe(ds: Diagnostic[]): Diagnostic[] {
 export function renderText(c: Compilation, text: string): string {
   const cache = RenderCache.open(join(targetDir(c.project), '.sm', 'render-cache.json'), c.project);
   const renderer = new ProjectRenderer(c.project, { dialect: c.adapter.dialect, invocationId: c.invocationId, cache });
-  return renderer.env.renderString(rewriteJinjaSyntax(text), {}).trim();
+  return renderer.renderString(text);
 }
 
 export function relationNameOf(c: Pick<Compilation, 'adapter'>, n: GraphNode): string | undefined {

@@ -51,11 +51,12 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
     childMap[id] = [...(graph.successors(id) ?? [])].sort();
   }
   const macros: Record<string, unknown> = {};
-  for (const m of p.macros) {
+  // One entry per macro, as dbt lists them (a file of three macros is three entries).
+  for (const m of c.macros) {
     macros[m.uniqueId] = {
       unique_id: m.uniqueId, name: m.name, resource_type: 'macro', package_name: m.packageName, path: m.originalFilePath,
       original_file_path: m.originalFilePath, macro_sql: m.macroSql, depends_on: { macros: [] }, description: '', meta: {}, docs: { show: true, node_color: null },
-      patch_path: null, arguments: [], created_at: 0, supported_languages: null,
+      patch_path: null, arguments: [], created_at: 0, supported_languages: m.kind === 'materialization' ? ['sql'] : null,
     };
   }
   // dbt names a package's files relative to the package.

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { diag, type Diagnostic } from '../diagnostics.ts';
+import { snapshotBlocks, type SnapshotBlock } from '../jinja/blocks.ts';
+import type { TemplateLocation } from '../jinja/errors.ts';
 import { discover } from './discover.ts';
 import { isDisabled, nodeConfig, type Scope } from './project-resources.ts';
 import type { NodePatch } from './schema-yaml.ts';
 import type { YamlFile } from './yaml-file.ts';
 import type { ModelNode } from '../types.ts';
 
-const BLOCK = /\{%-?\s*snapshot\s+([A-Za-z_]\w*)\s*-?%\}([\s\S]*?)\{%-?\s*endsnapshot\s*-?%\}/g;
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
@@ -71,13 +72,18 @@ export function loadSnapshots(
     const text = readFileSync(f.abs, 'utf8');
     const folders = f.inFolder.split('/').slice(0, -1);
     let found = 0;
-    for (const m of text.matchAll(BLOCK)) {
+    let blocks: SnapshotBlock[];
+    try {
+      blocks = snapshotBlocks(text, f.rel);
+    } catch (e) {
+      const loc = (e as { location?: TemplateLocation }).location;
+      diagnostics.push(diag('SM_TEMPLATE_SYNTAX', `Template syntax error: ${(e as Error).message}`, loc ? { file: loc.file, line: loc.line, column: loc.column } : { file: f.rel }, { cause: e }));
+      continue;
+    }
+    for (const b of blocks) {
       found++;
       // Keep the block's line numbers: pad the body with the lines before it.
-      const line = text.slice(0, m.index).split('\n').length;
-      const bodyStart = m.index + m[0].indexOf(m[2]!);
-      const pad = '\n'.repeat(text.slice(0, bodyStart).split('\n').length - 1);
-      add(m[1]!, f.rel, folders, pad + m[2]!, m[0], line);
+      add(b.name, f.rel, folders, '\n'.repeat(b.bodyLine - 1) + b.body, b.text, b.line);
     }
     if (!found) {
       diagnostics.push(

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
-import nunjucks from 'nunjucks';
+import { Environment } from '../jinja/environment.ts';
+import { pyFunction } from '../jinja/runtime.ts';
 import type { TargetConfig } from '../adapter.ts';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import { readText } from '../util/read-text.ts';
@@ -127,17 +128,22 @@ export function resolveTarget(opts: ProfileOptions, diagnostics: Diagnostic[]): 
   return { target, source: rel, secrets };
 }
 
+let profileEnv: Environment | undefined;
+
 /** Render `{{ env_var('X', 'default') }}` in one value; reports a missing variable by name, never by value. */
 export function renderEnvTemplate(src: string, env: NodeJS.ProcessEnv, onMissing: (name: string) => void): string {
-  const e = new nunjucks.Environment(null, { autoescape: false });
-  e.addGlobal('env_var', (name: string, dflt?: unknown) => {
+  const e = (profileEnv ??= new Environment());
+  const c = e.context();
+  c.env_var = pyFunction((_c, a, kw) => {
+    const name = String(a[0]);
+    const dflt = kw?.default ?? a[1];
     const v = env[name];
     if (v !== undefined) return v;
     if (dflt !== undefined) return dflt;
     onMissing(name);
     return '';
   });
-  return e.renderString(src, {});
+  return e.renderString(src, c, 'profiles.yml');
 }
 
 function coerce(s: string): unknown {

@@ -1,4 +1,7 @@
-import nunjucks from 'nunjucks';
+import { Environment } from '../jinja/environment.ts';
+import type { Context } from '../jinja/macro.ts';
+import { PyFloat } from '../jinja/py-values.ts';
+import { pyFunction } from '../jinja/runtime.ts';
 
 /** What Jinja in a YAML value may read: env_var(), var() and target, as in dbt's YAML renderers. */
 export interface ValueContext {
@@ -16,6 +19,8 @@ export class ValueRenderError extends Error {
   readonly kind = 'ValueRenderError';
 }
 
+let valueEnv: Environment | undefined;
+
 const SINGLE = /^\s*\{\{([\s\S]*?)\}\}\s*$/;
 
 /**
@@ -26,43 +31,50 @@ const SINGLE = /^\s*\{\{([\s\S]*?)\}\}\s*$/;
  */
 export function renderValue(text: string, ctx: ValueContext): unknown {
   if (!text.includes('{{') && !text.includes('{%')) return text;
-  const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
-  env.addGlobal('env_var', (name: string, dflt?: unknown) => {
-    const v = ctx.env[String(name)];
+  const env = (valueEnv ??= new Environment());
+  const c: Context = env.context();
+  c.env_var = pyFunction((_c, a, kw) => {
+    const name = String(a[0]);
+    const dflt = kw?.default ?? a[1];
+    const v = ctx.env[name];
     if (v !== undefined) return v;
     if (dflt !== undefined) return dflt;
-    ctx.onMissingEnv?.(String(name));
+    ctx.onMissingEnv?.(name);
     return '';
   });
-  env.addGlobal('var', (...args: unknown[]) => {
-    const name = String(args[0]);
+  c.var = pyFunction((_c, a, kw) => {
+    const name = String(a[0]);
     if (name in ctx.vars) return ctx.vars[name];
-    if (args.length > 1) return args[1];
+    if (a.length > 1 || (kw && 'default' in kw)) return kw?.default ?? a[1];
     ctx.onMissingVar?.(name);
     return '';
   });
-  env.addGlobal('target', ctx.target ?? {});
-  env.addGlobal('True', true);
-  env.addGlobal('False', false);
-  env.addGlobal('None', null);
+  c.target = ctx.target ?? {};
   const single = SINGLE.exec(text);
   try {
     if (single && !single[1]!.includes('}}') && !single[1]!.includes('{{')) {
       let captured: unknown;
       let called = false;
-      env.addGlobal('__sm_value', (v: unknown) => {
-        captured = v;
+      c.__sm_value = pyFunction((_c, a) => {
+        captured = a[0];
         called = true;
         return '';
       });
-      env.renderString(`{{ __sm_value(${single[1]}) }}`, {});
-      if (called && typeof captured !== 'string') return captured === undefined ? null : captured;
+      env.renderString(`{{ __sm_value(${single[1]}) }}`, c, '<value>');
+      if (called && typeof captured !== 'string') return captured === undefined ? null : toNative(captured);
       if (called) return literal(captured as string);
     }
-    return literal(env.renderString(text, {}));
+    return literal(env.renderString(text, c, '<value>'));
   } catch (e) {
-    throw new ValueRenderError(String((e as Error).message).replace(/^\(unknown path\)\s*/, '').split('\n').filter(Boolean).slice(0, 2).join(' '));
+    throw new ValueRenderError(String((e as Error).message).split('\n').filter(Boolean).slice(0, 2).join(' '));
   }
+}
+
+/** Template values as plain data: a whole float is its number, a tuple an array. */
+function toNative(v: unknown): unknown {
+  if (v instanceof PyFloat) return v.v;
+  if (Array.isArray(v)) return v.map(toNative);
+  return v;
 }
 
 /** Python's literal_eval for the literals YAML values use: numbers, True/False/None; anything else stays text. */

@@ -138,7 +138,7 @@ function readPatch(y: YamlFile, entry: unknown, path: (string | number)[], diagn
   }
   const columns: Record<string, ColumnInfo> = {};
   const tests: TestDecl[] = [];
-  readColumns(y, entry.columns, [...path, 'columns'], columns, tests, diagnostics);
+  readColumns(y, entry.columns, [...path, 'columns'], columns, tests, diagnostics, entry.quote_columns === true);
   tests.push(...readTests(y, entry.data_tests ?? entry.tests, [...path, entry.data_tests ? 'data_tests' : 'tests'], undefined, diagnostics));
   const versions = readVersions(y, entry.versions, [...path, 'versions'], diagnostics);
   return {
@@ -200,6 +200,8 @@ function readColumns(
   columns: Record<string, ColumnInfo>,
   tests: TestDecl[],
   diagnostics: Diagnostic[],
+  /** The target's `quote_columns` (models) or `quoting: {column:}` (sources): quote columns whose own `quote:` is unset. */
+  quoteColumns = false,
 ): void {
   if (cols === undefined || cols === null) return;
   if (!Array.isArray(cols)) {
@@ -220,7 +222,9 @@ function readColumns(
       declaredAt: y.locate([...path, i]),
     };
     const key = c.data_tests ? 'data_tests' : 'tests';
-    tests.push(...readTests(y, c[key], [...path, i, key], c.name, diagnostics));
+    // dbt hands a quoted column to its tests quoted (`"my col"`), and names the test after that.
+    const quote = c.quote === true || ((c.quote === undefined || c.quote === null) && quoteColumns);
+    tests.push(...readTests(y, c[key], [...path, i, key], quote ? `"${c.name.replace(/"/g, '""')}"` : c.name, diagnostics));
   });
 }
 
@@ -293,7 +297,8 @@ function readSource(y: YamlFile, s: unknown, path: (string | number)[], into: Sc
     }
     const columns: Record<string, ColumnInfo> = {};
     const tests: TestDecl[] = [];
-    readColumns(y, t.columns, [...tpath, 'columns'], columns, tests, diagnostics);
+    const quoting = (x: unknown) => (isObj(x) && isObj(x.quoting) && typeof x.quoting.column === 'boolean' ? x.quoting.column : undefined);
+    readColumns(y, t.columns, [...tpath, 'columns'], columns, tests, diagnostics, quoting(t) ?? quoting(s) ?? false);
     const key = t.data_tests ? 'data_tests' : 'tests';
     tests.push(...readTests(y, t[key], [...tpath, key], undefined, diagnostics));
     const overrides =

@@ -49,14 +49,6 @@ where parent.to_field is null
 {%- endmacro %}
 `;
 
-/** Arguments each built-in test requires, for compile-time errors with the YAML line. */
-export const BUILTIN_TEST_ARGS: Record<string, readonly string[]> = {
-  unique: ['column_name'],
-  not_null: ['column_name'],
-  accepted_values: ['column_name', 'values'],
-  relationships: ['column_name', 'to', 'field'],
-};
-
 /** How each built-in test is written in YAML, for the hint of an error about its arguments. */
 export const BUILTIN_TEST_USAGE: Record<string, string> = {
   accepted_values: '- accepted_values: {values: [a, b]}   (add quote: false for numbers)',

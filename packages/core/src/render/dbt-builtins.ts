@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { DBT_COMPAT_VERSION } from '../project/dbt-version.ts';
+import type { Context } from '../jinja/macro.ts';
+import { pyJson, PyTuple } from '../jinja/py-values.ts';
+import { doReturn, iter, pyFunction } from '../jinja/runtime.ts';
+import type { LoadedProject } from '../project/load-project.ts';
+import { FRAME, type Frame } from './frame.ts';
+import { CompilerError } from './template-diagnostic.ts';
+
+export interface BuiltinOptions {
+  project: LoadedProject;
+  runStartedAt: Date;
+  invocationId: string;
+  /** Called when a template reads something that differs from run to run (the clock, the invocation). */
+  onVolatile: () => void;
+}
+
+/** Mark the render reading `c` as depending on the clock or the environment. */
+export function markVolatile(c: Context, onVolatile: () => void): void {
+  const f = (c as { [FRAME]?: Frame })[FRAME];
+  if (f) f.volatile = true;
+  onVolatile();
+}
+
+/**
+ * The names of dbt's context that do not depend on the node: target, project_name, flags,
+ * run_started_at, invocation_id, log, print, exceptions, return, modules, zip and the
+ * JSON/YAML helpers. Returned as the properties to define on the base context.
+ */
+export function dbtBuiltins(o: BuiltinOptions): PropertyDescriptorMap {
+  const p = o.project;
+  const t = p.target;
+  const value = (v: unknown): PropertyDescriptor => ({ value: v, enumerable: true, writable: true });
+  const volatileGetter = (get: () => unknown): PropertyDescriptor => ({
+    get(this: Context) {
+      markVolatile(this, o.onVolatile);
+      return get();
+    },
+    enumerable: true,
+  });
+  const startedAt = o.runStartedAt.toISOString();
+  const raise = (msg: unknown): never => {
+    throw new CompilerError(String(msg));
+  };
+  return {
+    target: value(Object.freeze({ name: t.name, target_name: t.name, schema: t.schema, database: t.database, type: t.type, threads: t.threads, profile_name: p.config.profile })),
+    project_name: value(p.config.name),
+    dbt_version: value(DBT_COMPAT_VERSION),
+    execute: value(true),
+    flags: value({}),
+    run_started_at: volatileGetter(() => startedAt),
+    invocation_id: volatileGetter(() => o.invocationId),
+    log: value(pyFunction(() => '')),
+    print: value(pyFunction(() => '')),
+    return: value(pyFunction((_c, a) => doReturn(a[0]))),
+    exceptions: value({
+      raise_compiler_error: pyFunction((_c, a) => raise(a[0])),
+      raise_not_implemented: pyFunction((_c, a) => raise(`Not implemented: ${String(a[0])}`)),
+      warn: pyFunction(() => ''),
+    }),
+    modules: value({
+      datetime: {
+        datetime: {
+          now: pyFunction((c) => {
+            markVolatile(c, o.onVolatile);
+            return new Date().toISOString();
+          }),
+        },
+      },
+    }),
+    zip: value(pyFunction((_c, a) => {
+      const lists = a.map(iter);
+      const n = Math.min(...lists.map((l) => l.length));
+      return Array.from({ length: lists.length ? n : 0 }, (_, i) => PyTuple.fromArray(lists.map((l) => l[i])));
+    })),
+    tojson: value(pyFunction((_c, a, kw) => {
+      try {
+        return pyJson(a[0], !!(kw?.sort_keys ?? a[2]));
+      } catch {
+        return kw?.default ?? a[1] ?? null;
+      }
+    })),
+    fromjson: value(pyFunction((_c, a, kw) => {
+      try {
+        return JSON.parse(String(a[0])) as unknown;
+      } catch {
+        return kw?.default ?? a[1] ?? null;
+      }
+    })),
+    toyaml: value(pyFunction((_c, a, kw) => {
+      try {
+        return stringifyYaml(a[0], { sortMapEntries: !!(kw?.sort_keys ?? a[2]) });
+      } catch {
+        return kw?.default ?? a[1] ?? null;
+      }
+    })),
+    fromyaml: value(pyFunction((_c, a, kw) => {
+      try {
+        return parseYaml(String(a[0])) as unknown;
+      } catch {
+        return kw?.default ?? a[1] ?? null;
+      }
+    })),
+    local_md5: value(pyFunction((_c, a) => createHash('md5').update(String(a[0])).digest('hex'))),
+    set: value(pyFunction((_c, a, kw) => {
+      try {
+        return [...new Set(iter(a[0]))];
+      } catch {
+        return kw?.default ?? a[1] ?? null;
+      }
+    })),
+    try_set: value(pyFunction((_c, a) => {
+      try {
+        return [...new Set(iter(a[0]))];
+      } catch {
+        throw new CompilerError(`Couldn't set ${String(a[0])}`);
+      }
+    })),
+  };
+}

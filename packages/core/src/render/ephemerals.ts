@@ -1,0 +1,50 @@
+import { injectCtes } from './inject-ctes.ts';
+
+/**
+ * Ephemeral models as CTEs: each model's own SQL (before CTEs were put in front), and the
+ * ephemerals each node inlines, dependencies first, found with a stack (no recursion).
+ */
+export class Ephemerals {
+  /** Node id -> the ephemerals it inlines, in dependency order. */
+  readonly byNode = new Map<string, string[]>();
+  readonly #bare = new Map<string, { name: string; sql: string }>();
+
+  /** Record a model's SQL without CTEs, for models that inline it. */
+  setBare(id: string, name: string, sql: string): void {
+    this.#bare.set(id, { name, sql });
+  }
+
+  /** Every ephemeral behind the direct ones, each after the ephemerals it inlines itself. */
+  closure(direct: Iterable<string>): string[] {
+    const out: string[] = [];
+    const seen = new Set<string>();
+    for (const root of direct) {
+      const stack: [string, boolean][] = [[root, false]];
+      while (stack.length) {
+        const [id, done] = stack.pop()!;
+        if (done) {
+          if (!seen.has(id)) {
+            seen.add(id);
+            out.push(id);
+          }
+          continue;
+        }
+        if (seen.has(id)) continue;
+        stack.push([id, true]);
+        for (const d of [...(this.byNode.get(id) ?? [])].reverse()) if (!seen.has(d)) stack.push([d, false]);
+      }
+    }
+    return out;
+  }
+
+  /** `sql` of node `id` with the ephemerals it refs (directly) in front as CTEs; records its closure unless `id` is undefined. */
+  inline(id: string | undefined, sql: string, direct: Iterable<string>): string {
+    const all = this.closure(direct);
+    if (!all.length) return sql;
+    if (id !== undefined) this.byNode.set(id, all);
+    return injectCtes(sql, all.map((e) => {
+      const b = this.#bare.get(e);
+      return [`__sm_cte__${b?.name ?? e.split('.').pop()}`, b?.sql ?? ''];
+    }));
+  }
+}

@@ -1,0 +1,66 @@
+import { closestNames, diag, type Diagnostic } from '../diagnostics.ts';
+import type { Environment } from '../jinja/environment.ts';
+import type { LoadedProject } from '../project/load-project.ts';
+import type { MacroNamespaces } from './macro-namespaces.ts';
+import type { Context } from '../jinja/macro.ts';
+import { pyStr } from '../jinja/py-values.ts';
+import type { SourceLocation, TestNode } from '../types.ts';
+import { BUILTIN_TEST_USAGE } from './builtin-tests.ts';
+import { NeedRender, type Frame } from './frame.ts';
+import type { TemplateRelation } from './relation.ts';
+import { templateDiagnostic } from './template-diagnostic.ts';
+
+/** What rendering a generic test needs of the renderer. */
+export interface GenericTestHost {
+  readonly project: LoadedProject;
+  readonly macros: MacroNamespaces;
+  readonly env: Environment;
+  readonly diagnostics: Diagnostic[];
+}
+
+/**
+ * A generic test's SQL: its test macro (`test_<name>`, resolved as dbt resolves it) called with
+ * `model` (the attached node's relation, filtered by `where`) and the YAML's arguments, in the
+ * test's own context. Arguments written `ref(...)`/`source(...)` are evaluated, as dbt does.
+ */
+export function renderGenericTest(r: GenericTestHost, t: TestNode, c: Context, frame: Frame, relationOf: (id: string) => TemplateRelation | undefined): string {
+  const meta = t.testMetadata!;
+  const loc: SourceLocation = t.declaredAt ?? { file: t.originalFilePath };
+  const on = t.attachedNode?.split('.').slice(2).join('.');
+  const macro = r.macros.testMacro(meta.name, t.packageName, meta.namespace);
+  if (!macro) {
+    const known = r.macros.entries.filter((e) => e.kind === 'test' || e.name.startsWith('test_')).map((e) => (e.packageName === 'dbt' || e.packageName === r.project.config.name ? e.name.slice(5) : `${e.packageName}.${e.name.slice(5)}`));
+    const name = meta.namespace ? `${meta.namespace}.${meta.name}` : meta.name;
+    r.diagnostics.push(
+      diag('SM_TEST_INVALID', `Unknown test "${name}" on ${on}`, loc, {
+        nodeId: t.uniqueId,
+        hint: `Known tests: ${closestNames(name, known).join(', ') || known.join(', ')}. Define it with {% test ${meta.name}(model, column_name) %} under macros/ or tests/generic/${meta.namespace ? `, or check that the package "${meta.namespace}" is installed (sm deps)` : ''}.`,
+      }),
+    );
+    return '';
+  }
+  const entry = r.macros.entryOf(macro);
+  const missing = (entry?.params ?? []).filter((p) => !p.hasDefault && p.name !== 'model' && !(p.name in meta.kwargs)).map((p) => p.name);
+  if (missing.length) {
+    const usage = BUILTIN_TEST_USAGE[meta.name];
+    r.diagnostics.push(
+      diag('SM_TEST_INVALID', `Test "${meta.name}" on ${on} is missing its argument${missing.length > 1 ? 's' : ''} ${missing.map((a) => `"${a}"`).join(' and ')}`, loc, {
+        nodeId: t.uniqueId,
+        hint: missing.includes('column_name') ? 'Declare the test under a column, or pass column_name.' : usage ? `Write it as ${usage}` : `Add ${missing.map((a) => `\`${a}:\``).join(' and ')} under the test.`,
+      }),
+    );
+    return '';
+  }
+  let model: unknown = t.attachedNode ? (relationOf(t.attachedNode) ?? '') : '';
+  const where = frame.config.where;
+  if (typeof where === 'string' && where) model = `(select * from ${String(model)} where ${where}) sm_subquery`;
+  const kwargs: Record<string, unknown> = { model };
+  try {
+    for (const [k, v] of Object.entries(meta.kwargs)) kwargs[k] = typeof v === 'string' && /^\s*(ref|source)\s*\(/.test(v) ? r.env.renderString(`{{ ${v} }}`, c, t.originalFilePath) : v;
+    return pyStr(macro.invoke(c, [], kwargs)).trim();
+  } catch (e) {
+    if (e instanceof NeedRender) throw e;
+    r.diagnostics.push(templateDiagnostic(e, t.originalFilePath, t.uniqueId));
+    return '';
+  }
+}
