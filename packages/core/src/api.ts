@@ -189,6 +189,7 @@ async function compileCold(opts: InvocationOptions, command: Command, invocation
       diagnostics: stored.filter((d) => d.severity === 'warning'),
       columnFindings,
       ephemerals: Object.fromEntries(compiled.ephemerals),
+      macros: compiled.macros,
     });
   }
   const failed = await files;
@@ -200,7 +201,7 @@ async function compileWarm(opts: InvocationOptions, command: Command, invocation
   const { project } = w;
   const adapter = await adapterFor(opts, project);
   const diagnostics = [...w.diagnostics];
-  const compiled: CompiledProject = { project, nodes: w.nodes, ephemerals: w.ephemerals, diagnostics: [...w.diagnostics] };
+  const compiled: CompiledProject = { project, nodes: w.nodes, ephemerals: w.ephemerals, diagnostics: [...w.diagnostics], macros: w.macros };
   const dir = targetDir(project);
   // sm-state.json was written from these inputs: it holds the fingerprints loading would compute.
   const fingerprintsNow = () => new Map(Object.entries(JSON.parse(readFileSync(join(dir, STATE_FILE), 'utf8')) as Record<string, StateFingerprint>));

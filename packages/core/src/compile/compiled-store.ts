@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { LoadedProject } from '../project/load-project.ts';
+import type { MacroEntry } from '../render/macro-namespaces.ts';
 import type { GraphNode } from '../types.ts';
 import type { InputProof } from './input-proof.ts';
 
@@ -12,7 +13,7 @@ import type { InputProof } from './input-proof.ts';
  * the compilation. `proof.json` is written last and removed first, so a store without it is
  * never read.
  */
-const VERSION = 1;
+const VERSION = 2;
 
 /**
  * What selection and the graph read of a node, and where the whole node is, as one array (the
@@ -60,6 +61,8 @@ export interface StoreHeader {
   /** Column tests on columns their model lacks, for every test; severity is set by the command. */
   readonly columnFindings: readonly Diagnostic[];
   readonly ephemerals: Readonly<Record<string, string[]>>;
+  /** Every macro as the manifest lists it (render/macro-namespaces.ts). */
+  readonly macros: readonly MacroEntry[];
 }
 
 export interface StoredCompile {

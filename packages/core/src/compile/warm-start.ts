@@ -5,6 +5,7 @@ import { Dag } from '../graph/build-graph.ts';
 import { findProjectFile } from '../project/project-file.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import { resolveTarget, type ResolvedTarget } from '../project/profiles.ts';
+import type { MacroEntry } from '../render/macro-namespaces.ts';
 import type { GraphNode } from '../types.ts';
 import { readProof, readStore, type IndexRow, type ProjectHeader } from './compiled-store.ts';
 import { proofHolds, proofKey, type ProofOptions } from './input-proof.ts';
@@ -20,6 +21,7 @@ export interface WarmStart {
   readonly selectionNodes: ReadonlyMap<string, GraphNode>;
   readonly graph: Dag;
   readonly ephemerals: Map<string, string[]>;
+  readonly macros: MacroEntry[];
   /** The warnings the compile that wrote the store gave. */
   readonly diagnostics: readonly Diagnostic[];
   readonly columnFindings: readonly Diagnostic[];
@@ -69,6 +71,7 @@ function fromStore(o: ProofOptions & { target?: string | undefined }): WarmStart
     selectionNodes,
     graph,
     ephemerals: new Map(Object.entries(store.header.ephemerals)),
+    macros: [...store.header.macros],
     diagnostics: store.header.diagnostics,
     columnFindings: store.header.columnFindings,
     digest: proof.digest,
