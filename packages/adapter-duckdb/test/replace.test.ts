@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { run, type RunEvent } from '@smsql/core';
-import { writeProject } from '../../core/test/fixture.ts';
+import { writeProject } from '@smsql/test-kit';
 import { createDuckDbAdapter } from '../src/index.ts';
 
 const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n      schema: main\n      threads: 1\n';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SnowflakeEmulator } from './server/snowflake-emulator.ts';
+import { SnowflakeEmulator } from '@smsql/test-kit';
 
 const SM = fileURLToPath(new URL('../../cli/src/bin.ts', import.meta.url));
 /** A password that looks like a number: it must reach the login as the same ten characters. */

@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type InvocationOptions, type NodeResult } from '@smsql/core';
 import { createSnowflakeAdapter } from '../src/snowflake-adapter.ts';
 import type { SnowflakeConnection } from '../src/snowflake-connection.ts';
-import { password, startEmulator } from './emulator-fixture.ts';
-import type { SnowflakeEmulator } from './server/snowflake-emulator.ts';
+import { password, type SnowflakeEmulator, startEmulator } from '@smsql/test-kit';
 
 /**
  * A small project through core's `build` on the Snowflake adapter and the real driver: seed,

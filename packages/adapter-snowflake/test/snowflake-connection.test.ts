@@ -3,8 +3,7 @@ import type { AdapterSession } from '@smsql/core';
 import { createSnowflakeAdapter } from '../src/snowflake-adapter.ts';
 import type { SnowflakeConnection } from '../src/snowflake-connection.ts';
 import type { SnowflakeSession } from '../src/snowflake-session.ts';
-import { passphrase, password, startEmulator } from './emulator-fixture.ts';
-import type { SnowflakeEmulator } from './server/snowflake-emulator.ts';
+import { passphrase, password, type SnowflakeEmulator, startEmulator } from '@smsql/test-kit';
 
 const adapter = createSnowflakeAdapter();
 const d = adapter.dialect;
@@ -60,7 +59,7 @@ describe('login through snowflake-sdk', () => {
   });
 
   it('rejects a JWT signed by a key that is not registered, naming account and method but no secret', async () => {
-    const other = (await import('./emulator-fixture.ts')).makeKeyPair();
+    const other = (await import('@smsql/test-kit')).makeKeyPair();
     const before = emulator.stats.failedLogins;
     const e = await connectError({ user: 'bob', password: undefined, private_key_path: other.path, private_key_passphrase: passphrase });
     expect(emulator.stats.failedLogins).toBe(before + 1);

@@ -8,8 +8,7 @@ import { build, type Connection, type InvocationOptions, type RunOutcome } from 
 import { createDuckDbAdapter } from '@smsql/adapter-duckdb';
 import { createSnowflakeAdapter } from '../src/snowflake-adapter.ts';
 import type { SnowflakeConnection } from '../src/snowflake-connection.ts';
-import { normaliseRows } from './conformance/normalise-rows.ts';
-import { password, startEmulator } from './emulator-fixture.ts';
+import { normaliseRows, password, startEmulator } from '@smsql/test-kit';
 
 const PROJECT = fileURLToPath(new URL('../../../project', import.meta.url));
 const SM = fileURLToPath(new URL('../../cli/src/bin.ts', import.meta.url));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createDuckDbAdapter } from '@smsql/adapter-duckdb';
 import { landFiles, writeLake } from '@smsql/ingest';
 import { describe, expect, it } from 'vitest';
-import { writeProject } from '../../core/test/fixture.ts';
+import { writeProject } from '@smsql/test-kit';
 import { sm } from './run-cli.ts';
 
 /**

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createDuckDbAdapter } from '@smsql/adapter-duckdb';
 import { TOPICS, writeLake } from '@smsql/ingest';
 import { describe, expect, it } from 'vitest';
-import { writeProject } from '../../core/test/fixture.ts';
+import { writeProject } from '@smsql/test-kit';
 import { sm, smProcess } from './run-cli.ts';
 
 const PROFILE = (extra = '') => `demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n      schema: main\n      threads: 2\n${extra}`;

@@ -5,7 +5,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { resolveTarget, type Diagnostic } from '@smsql/core';
 import { driverSettings } from '@smsql/adapter-snowflake';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeProject } from '../../core/test/fixture.ts';
+import { writeProject } from '@smsql/test-kit';
 import { sm } from './run-cli.ts';
 
 const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n      schema: main\n      threads: 1\n';

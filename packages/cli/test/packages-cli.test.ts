@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { writeProject } from '../../core/test/fixture.ts';
+import { writeProject } from '@smsql/test-kit';
 import { sm } from './run-cli.ts';
 
 describe('a project with packages', () => {

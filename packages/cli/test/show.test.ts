@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { writeProject } from '../../core/test/fixture.ts';
+import { writeProject } from '@smsql/test-kit';
 import { sm } from './run-cli.ts';
 
 const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n      schema: main\n      threads: 1\n';

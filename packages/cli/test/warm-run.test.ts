@@ -4,7 +4,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { createDuckDbAdapter } from '@smsql/adapter-duckdb';
 import { execute, type InvocationOptions, type NodeResult } from '@smsql/core';
-import { writeProject } from '../../core/test/fixture.ts';
+import { writeProject } from '@smsql/test-kit';
 
 const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n      schema: main\n      threads: 2\n';
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { SnowflakeEmulator } from '../server/snowflake-emulator.ts';
+import { SnowflakeEmulator } from '@smsql/test-kit';
 
 const SCRIPT = fileURLToPath(new URL('./snowflake-live.ts', import.meta.url));
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdapterSession, Connection } from '@smsql/core';
 // The Snowflake adapter's local server, through the real snowflake-sdk driver: the same landing SQL must run there.
-import { createSnowflakeAdapter } from '../../../adapter-snowflake/src/snowflake-adapter.ts';
-import { startEmulator } from '../../../adapter-snowflake/test/emulator-fixture.ts';
+import { createSnowflakeAdapter } from '@smsql/adapter-snowflake';
+import { startEmulator } from '@smsql/test-kit';
 import { ensureKafkaTables, readWarehouseOffsets } from '../../src/kafka/kafka-tables.ts';
 import { landKafkaBatch } from '../../src/kafka/land-kafka-batch.ts';
 import type { IngestTarget } from '../../src/ingest-target.ts';

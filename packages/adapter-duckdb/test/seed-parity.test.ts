@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createDuckDbAdapter } from '../../adapter-duckdb/src/index.ts';
-import { execute } from '../src/index.ts';
-import { writeProject } from './fixture.ts';
+import { createDuckDbAdapter } from '../src/index.ts';
+import { execute } from '@smsql/core';
+import { writeProject } from '@smsql/test-kit';
 
 /** CSV seeds and what dbt-duckdb 1.11 made of them (fixtures/seeds-recorded.json, recorded with `dbt seed`). */
 const REC = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'seeds-recorded.json'), 'utf8')) as {

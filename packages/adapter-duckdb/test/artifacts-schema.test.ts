@@ -3,9 +3,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { createDuckDbAdapter } from '../../adapter-duckdb/src/index.ts';
-import { compile, execute, generateDocs, type InvocationOptions } from '../src/index.ts';
-import { writeProject } from './fixture.ts';
+import { createDuckDbAdapter } from '../src/index.ts';
+import { compile, execute, generateDocs, openTarget, type InvocationOptions } from '@smsql/core';
+import { writeProject } from '@smsql/test-kit';
 
 // Written by scripts/ci/install-dbt-schemas.sh from dbt-core's own artifact classes.
 const SCHEMAS = process.env.SM_DBT_SCHEMAS_DIR ?? join(process.env.SM_DBT_SCHEMAS ?? join(homedir(), '.cache', 'sm-dbt-schemas'), 'schemas');
@@ -117,7 +117,6 @@ describe("artifacts validate against dbt's published schemas", () => {
     const opts: InvocationOptions = { projectDir: dir, adapters: { duckdb: createDuckDbAdapter } };
     // The source table exists before the build so from_source succeeds.
     await execute({ ...opts, select: ['codes'] }, 'seed');
-    const { openTarget } = await import('../src/index.ts');
     const t = await openTarget(opts);
     const conn = await t.session.acquire();
     await conn.execute('create table main.events as select 1 as id');

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import { createDuckDbAdapter } from '@smsql/adapter-duckdb';
-import { conformanceSuite } from './conformance-suite.ts';
-import { normaliseRows } from './normalise-rows.ts';
+import { createDuckDbAdapter } from '../src/index.ts';
+import { conformanceSuite, normaliseRows } from '@smsql/test-kit';
 
 conformanceSuite({
   name: 'duckdb',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createDuckDbAdapter } from '../../adapter-duckdb/src/index.ts';
-import { compile, execute, type Diagnostic } from '../src/index.ts';
-import { writeProject } from './fixture.ts';
+import { createDuckDbAdapter } from '../src/index.ts';
+import { compile, execute, type Diagnostic } from '@smsql/core';
+import { writeProject } from '@smsql/test-kit';
 
 const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n      schema: main\n      threads: 1\n';
 

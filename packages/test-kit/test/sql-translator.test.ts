@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { translate } from './sql-translator.ts';
+import { translate } from '../src/snowflake-emulator/sql-translator.ts';
 
 const ctx = { database: 'ANALYTICS', schema: 'PUBLIC' };
 const duck = (sql: string) => {

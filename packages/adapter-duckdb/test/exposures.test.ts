@@ -2,9 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createDuckDbAdapter } from '../../adapter-duckdb/src/index.ts';
-import { compile, isSmProjectError, type InvocationOptions } from '../src/index.ts';
-import { parseDependsOn } from '../src/project/exposure-nodes.ts';
+import { createDuckDbAdapter } from '../src/index.ts';
+import { compile, isSmProjectError, type InvocationOptions } from '@smsql/core';
 import { PARITY_PROJECT } from './select-parity-fixture.ts';
 
 /*
@@ -165,13 +164,5 @@ describe('exposures as dbt 1.11 reads, selects and writes them', () => {
   it('leaves out a disabled exposure', async () => {
     const d = writeDbtProject({ ...PARITY_PROJECT, 'models/core/exposures.yml': EXPOSURES.replace('    type: notebook\n', '    type: notebook\n    config:\n      enabled: false\n') });
     expect(await ls(d, { select: ['exposure:*'] })).toEqual(['streamify_dashboard']);
-  });
-
-  it('reads ref() and source() calls as dbt writes them', () => {
-    expect(parseDependsOn("ref('a')")).toEqual({ fn: 'ref', args: ['a'], kwargs: {} });
-    expect(parseDependsOn(' ref( "pkg" , "a", v=2 ) ')).toEqual({ fn: 'ref', args: ['pkg', 'a'], kwargs: { v: '2' } });
-    expect(parseDependsOn("source('s', 't')")).toEqual({ fn: 'source', args: ['s', 't'], kwargs: {} });
-    expect(parseDependsOn('a')).toBeUndefined();
-    expect(parseDependsOn("ref(a)")).toBeUndefined();
   });
 });

@@ -1,12 +1,9 @@
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createDuckDbAdapter } from '../../adapter-duckdb/src/index.ts';
-import { execute, type InvocationOptions } from '../src/index.ts';
-import { compareRows } from '../src/unit/compare-rows.ts';
-import { parseCsv, valuesQuery } from '../src/unit/fixture-rows.ts';
-import { BaseDialect } from '../src/index.ts';
-import { writeProject } from './fixture.ts';
+import { createDuckDbAdapter } from '../src/index.ts';
+import { execute, type InvocationOptions } from '@smsql/core';
+import { writeProject } from '@smsql/test-kit';
 
 const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n      schema: main\n      threads: 2\n';
 
@@ -195,23 +192,5 @@ describe('unit tests', () => {
     const { by } = await sm(dir, 'test');
     expect(by('nogiven')!.status).toBe('error');
     expect(by('nogiven')!.message).toContain("dim_users reads ref('stg_users') but the test gives no rows for it");
-  });
-});
-
-describe('unit test helpers', () => {
-  it('compares as multisets on the expected columns, canonicalising types', () => {
-    const actual = [{ a: 1n, b: new Date('2024-01-01T00:00:00Z'), c: 'x' }, { a: 1n, b: null, c: 'y' }];
-    expect(compareRows(actual, [{ a: '1', b: null }, { a: 1, b: '2024-01-01' }], ['a', 'b']).equal).toBe(true);
-    const d = compareRows(actual, [{ a: 1, b: null }, { a: 1, b: null }], ['a', 'b']);
-    expect(d.equal).toBe(false);
-    expect(d.missing).toEqual([['1', 'null']]);
-    expect(d.extra).toEqual([['1', '2024-01-01 00:00:00']]);
-  });
-
-  it('reads CSV with quotes and empty fields as null, and builds typed values queries', () => {
-    expect(parseCsv('a,b\n"x, y",\n"say ""hi""",2\n')).toEqual([{ a: 'x, y', b: null }, { a: 'say "hi"', b: '2' }]);
-    const d = new BaseDialect();
-    expect(valuesQuery([{ a: "it's" }], [{ name: 'a', type: 'varchar' }, { name: 'b', type: 'int' }], d)).toBe(`select cast('it''s' as varchar) as "a", cast(null as int) as "b"`);
-    expect(valuesQuery([], [{ name: 'a', type: 'int' }], d)).toBe('select cast(null as int) as "a" where 1 = 0');
   });
 });

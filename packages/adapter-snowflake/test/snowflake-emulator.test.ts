@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection as SdkConnection } from 'snowflake-sdk';
-import { loadSnowflakeSdk } from '../../src/snowflake-driver.ts';
-import { password } from '../emulator-fixture.ts';
-import { SnowflakeEmulator } from './snowflake-emulator.ts';
+import { loadSnowflakeSdk } from '../src/snowflake-driver.ts';
+import { password, SnowflakeEmulator } from '@smsql/test-kit';
 
 /** Protocol paths the adapter does not use every day, exercised with the bare driver. */
 let emulator: SnowflakeEmulator;

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createDuckDbAdapter } from '../../adapter-duckdb/src/index.ts';
-import { execute, type InvocationOptions } from '../src/index.ts';
-import { writeProject } from './fixture.ts';
+import { createDuckDbAdapter } from '../src/index.ts';
+import { execute, type InvocationOptions } from '@smsql/core';
+import { writeProject } from '@smsql/test-kit';
 
 const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n      schema: main\n      threads: 1\n';
 const SOURCES = 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: users\n';

@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSnowflakeAdapter } from '../../adapter-snowflake/src/snowflake-adapter.ts';
-import { password, startEmulator } from '../../adapter-snowflake/test/emulator-fixture.ts';
-import { execute, type InvocationOptions } from '../src/index.ts';
+import { createSnowflakeAdapter } from '../src/snowflake-adapter.ts';
+import { password, startEmulator } from '@smsql/test-kit';
+import { execute, type InvocationOptions } from '@smsql/core';
 
 /**
  * The snapshot SQL on the Snowflake adapter (real driver, local Snowflake emulator): stages in

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
-import { createSnowflakeAdapter } from '../../src/snowflake-adapter.ts';
-import { password, startEmulator } from '../emulator-fixture.ts';
-import { conformanceSuite } from './conformance-suite.ts';
-import { normaliseRows } from './normalise-rows.ts';
+import { createSnowflakeAdapter } from '../src/snowflake-adapter.ts';
+import { conformanceSuite, normaliseRows, password, startEmulator } from '@smsql/test-kit';
 
 let fixture: Awaited<ReturnType<typeof startEmulator>>;
 beforeAll(async () => {

@@ -1,11 +1,9 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createDuckDbAdapter } from '../../adapter-duckdb/src/index.ts';
-import { BaseDialect, execute, type InvocationOptions } from '../src/index.ts';
-import { planExternal } from '../src/plan/external-plan.ts';
-import type { ModelNode } from '../src/types.ts';
-import { writeProject } from './fixture.ts';
+import { createDuckDbAdapter } from '../src/index.ts';
+import { execute, type InvocationOptions } from '@smsql/core';
+import { writeProject } from '@smsql/test-kit';
 
 const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n      schema: main\n      threads: 1\n';
 
@@ -105,8 +103,5 @@ describe('external Parquet models (DuckDB)', () => {
     });
     const r = await sm(dir, {});
     expect(r.errors).toContain("knows incremental_strategy 'insert_overwrite'");
-    const node = { name: 'x', config: { materialized: 'external' }, relation: { schema: 'S', identifier: 'X' } } as unknown as ModelNode;
-    const ctx = { dialect: new BaseDialect(), capabilities: { supportsMultipleWriters: true, supportsMerge: true, supportsTransactionalDdl: false, supportsAtomicCreateOrReplace: true }, fullRefresh: false };
-    expect(() => planExternal(node, 'select 1', '/tmp/x', undefined, false, ctx)).toThrow(/cannot do\. Use table or incremental on this target \(external models are DuckDB only\)/);
   });
 });

@@ -2,8 +2,8 @@ import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFile
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createDuckDbAdapter } from '../../adapter-duckdb/src/index.ts';
-import { compile, execute, type InvocationOptions } from '../src/index.ts';
+import { createDuckDbAdapter } from '../src/index.ts';
+import { compile, execute, type InvocationOptions } from '@smsql/core';
 import { PARITY_PROJECT } from './select-parity-fixture.ts';
 
 /*

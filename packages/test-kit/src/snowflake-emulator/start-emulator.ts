@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TargetConfig } from '@smsql/core';
-import { SnowflakeEmulator, type EmulatorOptions } from './server/snowflake-emulator.ts';
+import { SnowflakeEmulator, type EmulatorOptions } from './snowflake-emulator.ts';
 
 export const password = 'pw-Secret-4711';
 export const passphrase = 'pass-phrase-0815';

@@ -1,0 +1,18 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+/**
+ * Write an inline fixture project to a fresh temporary directory; returns the directory. Paths
+ * are relative to it; `sm_project.yml` defaults to a project named `demo` with profile `demo`.
+ */
+export function writeProject(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sm-fixture-'));
+  const all: Record<string, string> = { 'sm_project.yml': 'name: demo\nprofile: demo\n', ...files };
+  for (const [rel, text] of Object.entries(all)) {
+    const abs = join(dir, rel);
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, text);
+  }
+  return dir;
+}
