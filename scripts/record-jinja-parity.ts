@@ -1,9 +1,12 @@
 /**
- * Re-record the expectations of the Jinja parity table (packages/core/test/jinja-compat.test.ts)
- * from a real dbt run: every case becomes a model of one dbt project (the files of
- * packages/core/test/jinja-parity-fixture.ts), `dbt compile` renders them, and the third column
- * of each table line is rewritten with what dbt compiled. A case dbt refuses is recorded as
- * "(error) <dbt's first line>".
+ * Re-record the expectations of the Jinja parity tables from a real dbt run:
+ * - packages/core/test/jinja-compat.test.ts: every case becomes a model of one dbt project (the
+ *   files of packages/core/test/jinja-parity-fixture.ts), `dbt compile` renders them, and the
+ *   third column of each table line is rewritten with what dbt compiled;
+ * - packages/core/test/macro-namespaces.test.ts: the project of namespace-fixture.ts (a root
+ *   project and a package) is compiled, and the second column of each `[node id, sql]` line is
+ *   rewritten with that node's compiled SQL.
+ * A case dbt refuses is recorded as "(error) <dbt's first line>".
  *
  * Usage: node scripts/record-jinja-parity.ts [path/to/dbt]   (default: bench/.venv/bin/dbt)
  * Needs dbt-core and dbt-duckdb (bench/scripts/setup-dbt.sh installs them).
@@ -14,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PARITY_ENV, PARITY_FILES, PARITY_PROFILES, PARITY_PROJECT_FILE } from '../packages/core/test/jinja-parity-fixture.ts';
+import { NAMESPACE_FILES } from '../packages/core/test/namespace-fixture.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TABLE = join(ROOT, 'packages/core/test/jinja-compat.test.ts');
@@ -92,7 +96,7 @@ for (;;) {
 
 /** The part of dbt's output about one model. */
 function sectionOf(out: string, name: string): string {
-  const i = out.indexOf(`models/${name}.sql`);
+  const i = out.indexOf(`/${name}.sql`);
   return i < 0 ? out : out.slice(Math.max(0, out.lastIndexOf('\n', i)));
 }
 
@@ -108,3 +112,32 @@ for (const r of rows) {
 }
 writeFileSync(TABLE, lines.join('\n'));
 console.log(`${rows.length} cases recorded from ${dbt}; ${changed} changed.`);
+
+// The namespace table: one project, every line a node of it.
+const NS_TABLE = join(ROOT, 'packages/core/test/macro-namespaces.test.ts');
+const nsLines = readFileSync(NS_TABLE, 'utf8').split('\n');
+const nsDir = mkdtempSync(join(tmpdir(), 'sm-namespace-parity-'));
+for (const [rel, body] of Object.entries(NAMESPACE_FILES)) {
+  mkdirSync(dirname(join(nsDir, rel)), { recursive: true });
+  writeFileSync(join(nsDir, rel), body);
+}
+const nsRun = compile(nsDir);
+let nsChanged = 0;
+let nsCount = 0;
+nsLines.forEach((l, i) => {
+  const m = LINE.exec(l);
+  if (!m) return;
+  const row = JSON.parse(m[2]!) as string[];
+  const [, pkg, name] = row[0]!.split('.') as [string, string, string];
+  const file = join(nsDir, 'target/compiled', pkg, 'models', `${name}.sql`);
+  const got = existsSync(file) ? readFileSync(file, 'utf8').replaceAll('"demo".', '').trim() : `(error) ${firstError(sectionOf(nsRun.out, name))}`;
+  nsCount++;
+  if (row[1] !== got) {
+    nsChanged++;
+    console.log(`${row[0]}: ${JSON.stringify(row[1])} -> ${JSON.stringify(got)}`);
+  }
+  nsLines[i] = `${m[1]}[${[row[0]!, got].map((x) => JSON.stringify(x)).join(', ')}],`;
+});
+rmSync(nsDir, { recursive: true, force: true });
+writeFileSync(NS_TABLE, nsLines.join('\n'));
+console.log(`${nsCount} namespace cases recorded; ${nsChanged} changed.`);

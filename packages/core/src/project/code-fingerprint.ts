@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { INTERNAL_MACROS_DIR } from './internal-macros.ts';
 
 let memo: string | undefined;
 
@@ -18,6 +19,11 @@ export function codeFingerprint(): string {
   for (const f of files) {
     const st = statSync(join(root, f));
     h.update(`${f}\0${st.size}\0${st.mtimeMs}\n`);
+  }
+  // dbt's built-in macros (packages/core/macros) are sm's code too: renders depend on them.
+  for (const f of readdirSync(INTERNAL_MACROS_DIR).filter((x) => x.endsWith('.sql')).sort()) {
+    const st = statSync(join(INTERNAL_MACROS_DIR, f));
+    h.update(`macros/${f}\0${st.size}\0${st.mtimeMs}\n`);
   }
   memo = h.digest('hex');
   return memo;

@@ -2,7 +2,7 @@ import { closestNames, diag, type Diagnostic } from '../diagnostics.ts';
 import type { Environment } from '../jinja/environment.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import type { MacroNamespaces } from './macro-namespaces.ts';
-import type { Context } from '../jinja/macro.ts';
+import { JMacro, type Context } from '../jinja/macro.ts';
 import { pyStr } from '../jinja/py-values.ts';
 import type { SourceLocation, TestNode } from '../types.ts';
 import { BUILTIN_TEST_USAGE } from './builtin-tests.ts';
@@ -51,11 +51,13 @@ export function renderGenericTest(r: GenericTestHost, t: TestNode, c: Context, f
     );
     return '';
   }
-  let model: unknown = t.attachedNode ? (relationOf(t.attachedNode) ?? '') : '';
-  const where = frame.config.where;
-  if (typeof where === 'string' && where) model = `(select * from ${String(model)} where ${where}) sm_subquery`;
-  const kwargs: Record<string, unknown> = { model };
+  const relation: unknown = t.attachedNode ? (relationOf(t.attachedNode) ?? '') : '';
+  const kwargs: Record<string, unknown> = {};
   try {
+    // dbt hands the test `get_where_subquery(relation)`: the relation, or a subquery with the test's `where`.
+    const narrow = c.get_where_subquery;
+    const where = frame.config.where;
+    kwargs.model = narrow instanceof JMacro ? narrow.invoke(c, [relation], null) : typeof where === 'string' && where ? `(select * from ${String(relation)} where ${where}) dbt_subquery` : relation;
     for (const [k, v] of Object.entries(meta.kwargs)) kwargs[k] = typeof v === 'string' && /^\s*(ref|source)\s*\(/.test(v) ? r.env.renderString(`{{ ${v} }}`, c, t.originalFilePath) : v;
     return pyStr(macro.invoke(c, [], kwargs)).trim();
   } catch (e) {

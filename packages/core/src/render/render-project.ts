@@ -6,6 +6,7 @@ import type { Context } from '../jinja/macro.ts';
 import { pyStr } from '../jinja/py-values.ts';
 import { pyFunction } from '../jinja/runtime.ts';
 import type { LoadedProject } from '../project/load-project.ts';
+import { internalMacroFiles } from '../project/internal-macros.ts';
 import { RefIndex } from '../project/ref-index.ts';
 import type { GraphNode, ModelNode, NodeConfig, SeedNode, SourceNode, TestNode } from '../types.ts';
 import { BUILTIN_TEST_MACROS } from './builtin-tests.ts';
@@ -99,6 +100,7 @@ export class ProjectRenderer implements RenderHost, Schedulable {
     }
     const files: MacroFile[] = [
       { packageName: INTERNAL_PACKAGE, file: 'macros/sm_builtin_tests.sql', sql: BUILTIN_TEST_MACROS },
+      ...internalMacroFiles().map((f) => ({ packageName: INTERNAL_PACKAGE, file: f.file, sql: f.sql })),
       ...project.macros.map((m) => ({ packageName: m.packageName, file: m.originalFilePath, sql: m.macroSql })),
     ];
     this.macros = new MacroNamespaces(this.env, files, project.config.name, this.diagnostics);
