@@ -81,6 +81,8 @@ describe('a compile whose inputs are unchanged reuses the stored results', () =>
     'profiles.yml': PROFILES,
     'sm_project.yml': 'name: demo\nprofile: demo\nvars:\n  n: 5\n',
     'models/a.sql': "{{ config(alias='a1', tags=['t']) }}select 1 as id",
+    // Characters beyond ASCII: the store's byte offsets must still find every node after them.
+    'models/accents.sql': "select 'café ☕ 東京' as where_from",
     'models/marts/b.sql': "select id from {{ ref('a') }} where id < {{ var('n') }} and {{ shout('x') }} = 'X'",
     'models/inc.sql': "{{ config(materialized='incremental', unique_key='id') }}select id from {{ ref('a') }}{% if is_incremental() %} where id > (select max(id) from {{ this }}){% endif %}",
     'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        tests: [unique]\n',

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as oneShotHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GraphNode } from '../types.ts';
@@ -49,7 +49,8 @@ export function writeCompiledFiles(
     const n = nodes.get(id)!;
     if (!('compiledCode' in n) || n.compiledCode === undefined) continue;
     const text = `${redact(n.compiledCode, project.secrets)}\n`;
-    const hash = createHash('sha1').update(text).digest('hex');
+    // One-shot hashing: a Hash object per file cost more than hashing its bytes.
+    const hash = oneShotHash('sha1', text);
     if (was?.startsWith(`${hash}:`) && files.exists(abs)) {
       cache?.markWritten(abs, `${hash}:${digest ?? ''}`);
       continue;
