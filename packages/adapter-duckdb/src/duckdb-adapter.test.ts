@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,5 +24,20 @@ describe('duckdb adapter', () => {
     await expect(c.execute('select * from nope')).rejects.toMatchObject({ kind: 'WarehouseError', sql: 'select * from nope' });
     session.release(c);
     await session.close();
+  });
+
+  it("names the default database as DuckDB names the attached file (what dbt-duckdb's target.database and this.database read)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sm-duck-'));
+    const adapter = createDuckDbAdapter();
+    for (const path of ['demo.duckdb', 'sub/warehouse.db', ':memory:']) {
+      const target = { type: 'duckdb', name: 'dev', schema: 'main', threads: 1, path };
+      if (path.startsWith('sub/')) mkdirSync(join(dir, 'sub'), { recursive: true });
+      const session = await adapter.connect(target, { projectDir: dir });
+      const c = await session.acquire();
+      const res = await c.execute('select current_database() as db');
+      expect(adapter.dialect.defaultDatabase!(target)).toBe(res.rows[0]!.db);
+      session.release(c);
+      await session.close();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { BaseDialect } from '@smsql/core';
+import { BaseDialect, type TargetConfig } from '@smsql/core';
 
 /**
  * DuckDB: identifiers compare case-insensitively and keep their spelling; everything else
@@ -12,6 +12,16 @@ export class DuckDbDialect extends BaseDialect {
   override copyToParquet(sql: string, path: string, partitionBy: readonly string[]): string {
     const part = partitionBy.length ? `, partition_by (${partitionBy.map((c) => this.quoteIdentifier(c)).join(', ')})` : '';
     return `copy (\n${sql}\n) to ${this.quoteString(path)} (format parquet${part})`;
+  }
+
+  /** As dbt-duckdb names the attached database: the file's name without extension, `memory` in memory, the MotherDuck database. */
+  override defaultDatabase(target: TargetConfig): string | undefined {
+    if (typeof target.database === 'string' && target.database) return target.database;
+    const path = typeof target.path === 'string' ? target.path : ':memory:';
+    if (path === '' || path === ':memory:') return 'memory';
+    if (/^(md|motherduck):/.test(path)) return path.replace(/^(md|motherduck):/, '').split('?')[0] || 'my_db';
+    const base = path.split(/[\\/]/).pop()!;
+    return base.includes('.') ? base.slice(0, base.lastIndexOf('.')) : base;
   }
 
   override readParquet(glob: string): string {

@@ -121,6 +121,11 @@ export interface Dialect {
   copyToParquet?(sql: string, path: string, partitionBy: readonly string[]): string;
   /** Optional. A query over the Parquet files matching `glob`, partition folders as columns. Base: throws, as above. */
   readParquet?(glob: string): string;
+  /**
+   * Optional. The database a relation that names none is in, as templates read it
+   * (`{{ target.database }}`, `{{ this.database }}`). Default: the target's `database`.
+   */
+  defaultDatabase?(target: TargetConfig): string | undefined;
 }
 
 /** Target configuration as read from profiles.yml, secrets already resolved from the environment. */

@@ -1,4 +1,4 @@
-import type { ColumnDef, Dialect, Relation, RelationKind, TableOptions } from './adapter.ts';
+import type { ColumnDef, Dialect, Relation, RelationKind, TableOptions, TargetConfig } from './adapter.ts';
 
 /** ANSI behaviour; warehouse dialects subclass and override what differs. */
 export class BaseDialect implements Dialect {
@@ -101,6 +101,11 @@ export class BaseDialect implements Dialect {
 
   rollback(): string {
     return 'rollback';
+  }
+
+  /** The target's own `database` (warehouses where every relation lives in a named database). */
+  defaultDatabase(target: TargetConfig): string | undefined {
+    return target.database;
   }
 
   copyToParquet(_sql: string, _path: string, _partitionBy: readonly string[]): string {

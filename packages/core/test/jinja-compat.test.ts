@@ -121,6 +121,12 @@ const CASES: [name: string, sql: string, dbt: string][] = [
   ["chained_compare_and_logic", "{{ 1 < 2 < 3 }} {{ 3 > 2 > 2 }} {{ none or 'd' }} {{ 0 and 'x' }} {{ [] or {} }} {{ 'a' if not [] else 'b' }} {{ 1 == 1.0 }} {{ 1 == '1' }} {{ [1] == [1] }}", "True False d 0 {} a True False True"],
   ["docs_block_in_model", "{% docs hidden_doc %}not printed{% enddocs %}select {{ 1 }}", "select 1"],
   ["materialization_block_in_model", "{% materialization noop, default %}x{% endmaterialization %}ok", "ok"],
+  ["this_after_config_alias", "{{ config(alias='customer_summary') }}select '{{ this.identifier }}' as i, '{{ this }}' as t, '{{ this.name }}' as n", "select 'customer_summary' as i, '\"main\".\"customer_summary\"' as t, 'customer_summary' as n"],
+  ["this_before_config", "select '{{ this }}' as t, '{{ this.identifier }}' as i, '{{ this.schema }}' as s\n{{ config(alias='late_alias', schema='extra') }}", "select '\"main_extra\".\"late_alias\"' as t, 'late_alias' as i, 'main_extra' as s"],
+  ["this_schema_config", "{{ config(schema='extra') }}select '{{ this.schema }}' as s, '{{ this }}' as t", "select 'main_extra' as s, '\"main_extra\".\"this_schema_config\"' as t"],
+  ["database_parts", "{{ target.database }}|{{ this.database }}|{{ ref('a').database }}|{{ source('raw', 'events').database }}|{{ this.include(database=false) }}|{{ this.include(schema=false) }}", "demo|demo|demo|demo|\"main\".\"database_parts\"|\"database_parts\""],
+  ["config_in_file_seen_by_model", "{{ config(materialized='table', my_key='v') }}{{ config.get('my_key') }} {{ config.get('materialized') }} {{ model.config.materialized }} {{ model.config.my_key }}", "v table table v"],
+  ["relation_methods", "{{ ref('a').render() }}|{{ this.quote(identifier=false) }}|{{ ref('a').incorporate(path={'identifier': 'b'}) }}|{{ this.is_table }}|{{ this.type }}", "\"main\".\"a\"|\"main\".relation_methods|\"main\".\"b\"|False|None"],
 ];
 
 /**

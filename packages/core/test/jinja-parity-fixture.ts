@@ -19,8 +19,11 @@ dispatch:
     search_order: ['demo', 'dispatched']
 `;
 
-/** A DuckDB file named demo, so dbt-duckdb's database is "demo". */
-export const PARITY_PROFILES = "demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: 'demo.duckdb'\n      schema: main\n      threads: 1\n";
+/**
+ * A DuckDB file named demo, so dbt-duckdb's database is "demo"; named in the profile too, so the
+ * stand-in dialect of the test (which has no file to look at) knows it.
+ */
+export const PARITY_PROFILES = "demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: 'demo.duckdb'\n      database: demo\n      schema: main\n      threads: 1\n";
 
 /** Macros the cases call (dbt resolves macros from macro files, not from inside a model). */
 export const PARITY_MACROS = `{% macro va() %}{{ varargs | length }} {{ kwargs }}{% endmacro %}

@@ -10,6 +10,8 @@ import { CompilerError } from './template-diagnostic.ts';
 
 export interface BuiltinOptions {
   project: LoadedProject;
+  /** `target.database`: the target's, or the adapter's default (dbt-duckdb: the file's name). */
+  defaultDatabase: string | undefined;
   runStartedAt: Date;
   invocationId: string;
   /** Called when a template reads something that differs from run to run (the clock, the invocation). */
@@ -44,7 +46,7 @@ export function dbtBuiltins(o: BuiltinOptions): PropertyDescriptorMap {
     throw new CompilerError(String(msg));
   };
   return {
-    target: value(Object.freeze({ name: t.name, target_name: t.name, schema: t.schema, database: t.database, type: t.type, threads: t.threads, profile_name: p.config.profile })),
+    target: value(Object.freeze({ name: t.name, target_name: t.name, schema: t.schema, database: o.defaultDatabase, type: t.type, threads: t.threads, profile_name: p.config.profile })),
     project_name: value(p.config.name),
     dbt_version: value(DBT_COMPAT_VERSION),
     execute: value(true),

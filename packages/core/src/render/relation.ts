@@ -1,22 +1,43 @@
 import type { Dialect, Relation } from '../adapter.ts';
+import { isDict, Kwargs } from '../jinja/py-values.ts';
+
+type Part = 'database' | 'schema' | 'identifier';
+type Flags = Partial<Record<Part, boolean>>;
 
 /**
- * What `ref()`, `source()` and `this` return in templates: prints as the quoted relation
- * name, and exposes its parts as dbt's Relation does (`.schema`, `.identifier`, `.name`).
+ * What `ref()`, `source()`, `this` and `api.Relation.create()` return in templates: prints as
+ * the quoted relation name and answers as dbt's Relation does (`.schema`, `.identifier`,
+ * `.name`, `.database`, `include()`, `quote()`, `incorporate()`, `is_table`...). `database` is
+ * the target's default database when the relation names none (dbt-duckdb: the file's name), but
+ * the printed name leaves the default database out, which is the same relation.
  */
 export class TemplateRelation implements Relation {
-  readonly database: string | undefined;
+  readonly #database: string | undefined;
   readonly schema: string;
   readonly identifier: string;
   readonly #dialect: Dialect;
   /** Set for ephemeral models: renders as the CTE name instead of a relation. */
   readonly #cteName: string | undefined;
-  constructor(rel: Relation, dialect: Dialect, cteName?: string) {
-    this.database = rel.database;
+  readonly #defaultDatabase: string | undefined;
+  readonly #include: Flags;
+  readonly #quote: Flags;
+  /** dbt's relation type: 'table', 'view', 'cte', 'external', or none when unknown (compile time). */
+  readonly type: string | null;
+
+  constructor(rel: Relation, dialect: Dialect, cteName?: string, o: { defaultDatabase?: string | undefined; include?: Flags; quote?: Flags; type?: string | null } = {}) {
+    this.#database = rel.database;
     this.schema = rel.schema;
     this.identifier = rel.identifier;
     this.#dialect = dialect;
     this.#cteName = cteName;
+    this.#defaultDatabase = o.defaultDatabase;
+    this.#include = o.include ?? {};
+    this.#quote = o.quote ?? {};
+    this.type = o.type ?? (cteName ? 'cte' : null);
+  }
+
+  get database(): string | undefined {
+    return this.#database ?? this.#defaultDatabase;
   }
   get name(): string {
     return this.identifier;
@@ -24,18 +45,85 @@ export class TemplateRelation implements Relation {
   get table(): string {
     return this.identifier;
   }
-  include(opts?: { database?: boolean; schema?: boolean; identifier?: boolean }): TemplateRelation {
-    const keep = (k: 'database' | 'schema' | 'identifier', v: string | undefined) => (opts?.[k] === false ? undefined : v);
-    return new TemplateRelation(
-      { database: keep('database', this.database), schema: keep('schema', this.schema) ?? '', identifier: keep('identifier', this.identifier) ?? '' },
-      this.#dialect,
-    );
+  get is_table(): boolean {
+    return this.type === 'table';
   }
+  get is_view(): boolean {
+    return this.type === 'view';
+  }
+  get is_cte(): boolean {
+    return this.type === 'cte';
+  }
+  get is_materialized_view(): boolean {
+    return this.type === 'materialized_view';
+  }
+
+  #with(rel: Relation, o: { include?: Flags; quote?: Flags; type?: string | null }): TemplateRelation {
+    return new TemplateRelation(rel, this.#dialect, this.#cteName, {
+      defaultDatabase: this.#defaultDatabase,
+      include: o.include ?? this.#include,
+      quote: o.quote ?? this.#quote,
+      type: o.type === undefined ? this.type : o.type,
+    });
+  }
+
+  #rel(): Relation {
+    return { database: this.#database, schema: this.schema, identifier: this.identifier };
+  }
+
+  /** `include(database=False)`: print without the parts set to false. */
+  include(...a: unknown[]): TemplateRelation {
+    return this.#with(this.#rel(), { include: { ...this.#include, ...flags(a) } });
+  }
+
+  /** `quote(identifier=False)`: print those parts unquoted. */
+  quote(...a: unknown[]): TemplateRelation {
+    return this.#with(this.#rel(), { quote: { ...this.#quote, ...flags(a) } });
+  }
+
+  /** `incorporate(path={'identifier': 'x'}, type='table')`: a copy with parts replaced. */
+  incorporate(...a: unknown[]): TemplateRelation {
+    const kw = (a.find((x) => x instanceof Kwargs) ?? {}) as Record<string, unknown>;
+    const path = (isDict(kw.path) ? kw.path : {}) as Record<string, unknown>;
+    const rel = { ...this.#rel() };
+    for (const p of ['database', 'schema', 'identifier'] as const) if (typeof path[p] === 'string') (rel as Record<Part, string>)[p] = path[p] as string;
+    return this.#with(rel, { type: typeof kw.type === 'string' ? kw.type : undefined });
+  }
+
+  /** The relation without its identifier (a schema), as dbt's `without_identifier()`. */
+  without_identifier(): TemplateRelation {
+    return this.#with(this.#rel(), { include: { ...this.#include, identifier: false } });
+  }
+
   render(): string {
     return this.toString();
   }
+
   toString(): string {
     if (this.#cteName) return this.#cteName;
-    return this.#dialect.relationName({ database: this.database, schema: this.schema, identifier: this.identifier });
+    const inc = this.#include;
+    const q = this.#quote;
+    const part = (p: Part, v: string | undefined): string | undefined => (v === undefined || v === '' || inc[p] === false ? undefined : q[p] === false ? v : this.#dialect.quoteIdentifier(v));
+    // The default database is left out: relations print as they always have in sm.
+    const db = this.#database === this.#defaultDatabase ? undefined : this.#database;
+    if (inc.database === undefined && inc.schema === undefined && inc.identifier === undefined && q.database === undefined && q.schema === undefined && q.identifier === undefined) {
+      return this.#dialect.relationName({ database: db, schema: this.schema, identifier: this.identifier });
+    }
+    return [part('database', db), part('schema', this.schema), part('identifier', this.identifier)].filter((x) => x !== undefined).join('.');
   }
+}
+
+/** Keyword flags of include()/quote(): `include(database=False)` or a dict. */
+function flags(a: unknown[]): Flags {
+  const out: Flags = {};
+  const parts = ['database', 'schema', 'identifier'] as const;
+  a.forEach((x, i) => {
+    if (typeof x === 'boolean' && i < 3) out[parts[i]!] = x;
+  });
+  for (const x of a) {
+    if (x instanceof Kwargs || isDict(x)) {
+      for (const p of ['database', 'schema', 'identifier'] as const) if (typeof (x as Record<string, unknown>)[p] === 'boolean') out[p] = (x as Record<string, boolean>)[p];
+    }
+  }
+  return out;
 }

@@ -1,11 +1,11 @@
-import type { Dialect } from '../adapter.ts';
+import type { Dialect, Relation } from '../adapter.ts';
 import type { Context } from '../jinja/macro.ts';
 import { Kwargs } from '../jinja/py-values.ts';
 import { pyFunction, type PyCall } from '../jinja/runtime.ts';
 import { mergeConfigInto } from '../project/folder-config.ts';
 import { FRAME, type Frame } from './frame.ts';
 import type { MacroNamespaces } from './macro-namespaces.ts';
-import { TemplateRelation } from './relation.ts';
+import type { TemplateRelation } from './relation.ts';
 import { CompilerError } from './template-diagnostic.ts';
 
 /** What the node-specific functions of a context ask the renderer. */
@@ -20,6 +20,7 @@ export interface RenderHost {
   dispatchOrder(namespace: string | undefined): (string | null)[];
   /** Adapter type names to try in dispatch, most specific first, ending in `default`. */
   readonly dispatchPrefixes: readonly string[];
+  relation(rel: Relation, cteName?: string): TemplateRelation;
 }
 
 /**
@@ -45,7 +46,7 @@ export function nodeContext(host: RenderHost, pkgCtx: Context, f: Frame): Contex
   c.builtins = builtins;
   defineGetter(c, flat, 'this', () => {
     if (!f.relation) return undefined;
-    const r = new TemplateRelation(f.relation, host.dialect);
+    const r = host.relation(f.relation);
     f.thisRead = r.toString();
     return r;
   });

@@ -71,6 +71,8 @@ export class ProjectRenderer implements RenderHost, Schedulable {
   readonly env = new Environment();
   readonly macros: MacroNamespaces;
   readonly dispatchPrefixes: readonly string[];
+  /** The database of relations that name none, as templates read it (dbt-duckdb: the file's name). */
+  readonly defaultDatabase: string | undefined;
   readonly #opts: RenderOptions;
   readonly #base: Context;
   readonly #pkgCtx = new Map<string, Context>();
@@ -90,6 +92,7 @@ export class ProjectRenderer implements RenderHost, Schedulable {
     this.dialect = opts.dialect;
     this.#opts = opts;
     this.dispatchPrefixes = [...new Set([opts.dialect.name, project.target.type, 'default'])];
+    this.defaultDatabase = opts.dialect.defaultDatabase ? opts.dialect.defaultDatabase(project.target) : project.target.database;
     this.#refs = new RefIndex([...project.models, ...project.seeds], project.config.name);
     for (const n of [...project.models, ...project.seeds, ...project.sources, ...project.tests]) this.#byId.set(n.uniqueId, n);
     for (const s of project.sources) {
@@ -107,7 +110,7 @@ export class ProjectRenderer implements RenderHost, Schedulable {
     this.#base = this.env.context();
     Object.defineProperties(
       this.#base,
-      dbtBuiltins({ project, runStartedAt: opts.runStartedAt ?? new Date(), invocationId: opts.invocationId ?? '', onVolatile: () => (this.#volatileSeen = true) }),
+      dbtBuiltins({ project, defaultDatabase: this.defaultDatabase, runStartedAt: opts.runStartedAt ?? new Date(), invocationId: opts.invocationId ?? '', onVolatile: () => (this.#volatileSeen = true) }),
     );
     this.#base.context = this.#base;
   }
@@ -290,7 +293,7 @@ export class ProjectRenderer implements RenderHost, Schedulable {
     let sql = this.#renderTemplate(m, frame);
     let relation = this.relationFor(m, frame.config);
     // dbt renders with the final config: `this` read before a config() that moved it renders again.
-    if (frame.thisRead !== undefined && frame.thisRead !== new TemplateRelation(relation, this.dialect).toString()) {
+    if (frame.thisRead !== undefined && frame.thisRead !== this.relation(relation).toString()) {
       this.diagnostics.length = before;
       const again = newFrame(m, cloneConfig(frame.config), frame.incremental);
       again.relation = relation;
@@ -378,11 +381,11 @@ export class ProjectRenderer implements RenderHost, Schedulable {
   #relationOf(id: string): TemplateRelation | undefined {
     const n = this.#byId.get(id);
     if (!n) return undefined;
-    if (n.resourceType === 'source') return new TemplateRelation(n.relation, this.dialect);
-    if (n.resourceType === 'seed') return new TemplateRelation((this.#renderSeed(n) as SeedNode).relation, this.dialect);
+    if (n.resourceType === 'source') return this.relation(n.relation);
+    if (n.resourceType === 'seed') return this.relation((this.#renderSeed(n) as SeedNode).relation);
     const r = this.#rendered.get(id) as ModelNode | undefined;
     if (!r) throw new NeedRender(id);
-    return new TemplateRelation(r.relation, this.dialect);
+    return this.relation(r.relation);
   }
 
   #template(n: Rendered): Template | null {
@@ -429,7 +432,7 @@ export class ProjectRenderer implements RenderHost, Schedulable {
       return `__sm_missing_ref__${name}`;
     }
     f.refs.add(target.uniqueId);
-    if (target.resourceType === 'seed') return new TemplateRelation((this.#renderSeed(target) as SeedNode).relation, this.dialect);
+    if (target.resourceType === 'seed') return this.relation((this.#renderSeed(target) as SeedNode).relation);
     let r = this.#rendered.get(target.uniqueId) as ModelNode | undefined;
     if (!r) {
       // On the scheduler's stack: a cycle (the graph phase reports it); use the config before rendering.
@@ -438,9 +441,9 @@ export class ProjectRenderer implements RenderHost, Schedulable {
     }
     if (r.config.materialized === 'ephemeral') {
       f.ephemerals.add(r.uniqueId);
-      return new TemplateRelation(r.relation, this.dialect, `__sm_cte__${r.name}`);
+      return this.relation(r.relation, `__sm_cte__${r.name}`);
     }
-    return new TemplateRelation(r.relation, this.dialect);
+    return this.relation(r.relation);
   }
 
   /** dbt's source resolution: the root project's, the node's package's, then any. */
@@ -458,7 +461,7 @@ export class ProjectRenderer implements RenderHost, Schedulable {
       return `__sm_missing_source__${sourceName}_${table}`;
     }
     f.refs.add(s.uniqueId);
-    return new TemplateRelation(s.relation, this.dialect);
+    return this.relation(s.relation);
   }
 
   var(f: Frame, c: Context, name: string, dflt: unknown, argc: number): unknown {
@@ -477,6 +480,11 @@ export class ProjectRenderer implements RenderHost, Schedulable {
 
   get processEnv(): NodeJS.ProcessEnv {
     return this.#overrides?.env ?? this.#opts.env ?? process.env;
+  }
+
+  /** A relation as templates see it: the target's default database behind `.database`. */
+  relation(rel: Relation, cteName?: string): TemplateRelation {
+    return new TemplateRelation(rel, this.dialect, cteName, { defaultDatabase: this.defaultDatabase });
   }
 
   /** dbt's dispatch search order for `macro_namespace`: the project's `dispatch:` entry, else the root project then the namespace. */
