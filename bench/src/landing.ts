@@ -1,5 +1,5 @@
 /**
- * Landing throughput: `landFilesDuckDb` (explicit schema, line numbers, validation, dead
+ * Landing throughput: `landFiles` on DuckDB (explicit schema, line numbers, validation, dead
  * letters, file bookkeeping, one transaction per batch) against a plain
  * `create table as select * from read_json(...)` with the same explicit column types on the
  * same files. Each measurement runs in its own process (so its peak RSS is its own), the two
@@ -186,7 +186,7 @@ try {
   const cpu = median(ours.map((l, i) => l.cpuMs / rj[i]!.cpuMs));
   console.log(`idle process (node + duckdb): peak RSS ${idleRun.peakRssMb.toFixed(0)} MB`);
   console.log(line(`read_json (explicit) CTAS${bad ? ' on the clean files' : ''}`, rj));
-  console.log(line(`landFilesDuckDb${bad ? ' (careful path, 1 bad line per file)' : ''}`, ours));
+  console.log(line(`landFiles${bad ? ' (line by line, 1 bad line per file)' : ''}`, ours));
   console.log(`landing / read_json: median ${wall.toFixed(2)}x wall (${Math.round(100 / wall)}% of read_json's throughput), ${cpu.toFixed(2)}x cpu`);
   console.log(`load average at end ${loadAverage()}`);
 } finally {

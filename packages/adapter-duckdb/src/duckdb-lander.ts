@@ -1,6 +1,6 @@
 import { mkdtemp, open, readdir, rm, symlink, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Connection, Lander, LandingFile, LandingLines, LandingTable } from '@smsql/core';
+import type { Connection, Lander, LandingFile, LandingLines, LandingTable, LineageRun } from '@smsql/core';
 import { CHECKED_TABLE, LINES_COLUMNS, LINES_TABLE, checkLinesSql, insertCheckedSql, insertFilesSql, insertRecordsSql, suspectFilesSql } from './duckdb-landing-sql.ts';
 import type { LinkedFile } from './duckdb-landing-sql.ts';
 import type { DuckDbLandingOptions } from './duckdb-landing-options.ts';
@@ -93,10 +93,10 @@ export class DuckDbLander implements Lander {
       await this.#conn.append(
         { database: 'temp', schema: 'main', identifier: LINES_TABLE },
         LINES_COLUMNS,
-        chunk.lines.map((l, i) => [i, l.offset, l.text, null]),
+        chunk.lines.map((l, i) => [i, l.file, l.offset, l.text, null]),
       );
       await this.#conn.execute(checkLinesSql(table.fields));
-      const ins = await this.#conn.execute(insertCheckedSql(table, chunk.topic, chunk.file));
+      const ins = await this.#conn.execute(insertCheckedSql(table, chunk.topic));
       const bad = await this.#conn.execute(`select idx, reason from ${CHECKED_TABLE} where reason <> ''`);
       for (const r of bad.rows) rejected.set(Number(r.idx), String(r.reason));
       return { rows: ins.rowsAffected ?? 0, rejected };
@@ -105,20 +105,26 @@ export class DuckDbLander implements Lander {
     }
   }
 
-  async insertRecords(table: LandingTable, ndjson: readonly Uint8Array[]): Promise<number> {
-    if (!ndjson.some((c) => c.length)) return 0;
-    const file = join(this.#dir, `${this.#seq++}.json`);
-    const fh = await open(file, 'wx');
+  async insertRecords(table: LandingTable, values: readonly Uint8Array[], lineage: readonly LineageRun[]): Promise<number> {
+    const parts = splitLines(values, lineage, this.#readers);
+    if (!parts.length) return 0;
+    const files = parts.map(() => join(this.#dir, `${this.#seq++}.json`));
     try {
-      await fh.writev(ndjson as Uint8Array[]);
-    } finally {
-      await fh.close();
-    }
-    try {
-      const res = await this.#conn.execute(insertRecordsSql(table, file, longestLine(ndjson)));
+      await Promise.all(
+        parts.map(async (part, i) => {
+          const fh = await open(files[i]!, 'wx');
+          try {
+            await fh.writev(part.chunks as Uint8Array[]);
+          } finally {
+            await fh.close();
+          }
+        }),
+      );
+      const longest = Math.max(...parts.map((p) => p.longest));
+      const res = await this.#conn.execute(insertRecordsSql(table, parts.map((p, i) => ({ link: files[i]!, runs: p.runs })), longest));
       return res.rowsAffected ?? 0;
     } finally {
-      await unlink(file).catch(() => undefined);
+      await Promise.all(files.map((f) => unlink(f).catch(() => undefined)));
     }
   }
 
@@ -143,14 +149,59 @@ export class DuckDbLander implements Lander {
   }
 }
 
-/** Bytes of the longest line across chunks that each end with a line break. */
-function longestLine(chunks: readonly Uint8Array[]): number {
-  let longest = 0;
-  for (const c of chunks) {
-    const b = Buffer.from(c.buffer, c.byteOffset, c.byteLength);
-    for (let start = 0, nl = b.indexOf(10); nl >= 0; start = nl + 1, nl = b.indexOf(10, start)) if (nl - start > longest) longest = nl - start;
+/** Bytes staged per reader below which a batch is not split (a reader's own start-up would cost more). */
+const PART_BYTES = 4 << 20;
+
+/**
+ * `values` (lines, each ending with a line break) and their lineage runs cut into at most
+ * `parts` pieces of about equal lines, each with the runs that cover it, and the longest line.
+ */
+function splitLines(values: readonly Uint8Array[], lineage: readonly LineageRun[], parts: number): { chunks: Uint8Array[]; runs: LineageRun[]; longest: number }[] {
+  const total = lineage.reduce((a, r) => a + r.count, 0);
+  const bytes = values.reduce((a, v) => a + v.byteLength, 0);
+  if (!total) return [];
+  const n = Math.max(1, Math.min(parts, Math.floor(bytes / PART_BYTES)));
+  const perPart = Math.ceil(total / n);
+  const out: { chunks: Uint8Array[]; runs: LineageRun[]; longest: number }[] = [];
+  let cur = { chunks: [] as Uint8Array[], runs: [] as LineageRun[], longest: 0 };
+  let lines = 0;
+  for (const v of values) {
+    const b = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+    /** Where the piece of `v` that belongs to the current part starts. */
+    let piece = 0;
+    let lineStart = 0;
+    for (let nl = b.indexOf(10); nl >= 0; nl = b.indexOf(10, nl + 1)) {
+      if (nl - lineStart > cur.longest) cur.longest = nl - lineStart;
+      lineStart = nl + 1;
+      if (++lines % perPart === 0 && lines < total) {
+        cur.chunks.push(v.subarray(piece, nl + 1));
+        out.push(cur);
+        cur = { chunks: [], runs: [], longest: 0 };
+        piece = nl + 1;
+      }
+    }
+    if (piece < v.byteLength) cur.chunks.push(v.subarray(piece));
   }
-  return longest;
+  out.push(cur);
+  // The runs, cut at the same line counts.
+  let part = 0;
+  let room = perPart;
+  for (const r of lineage) {
+    let offset = r.offset;
+    let count = r.count;
+    while (count > 0) {
+      const take = Math.min(count, room);
+      out[part]!.runs.push({ ...r, offset, count: take });
+      offset += BigInt(take);
+      count -= take;
+      room -= take;
+      if (room === 0 && part < out.length - 1) {
+        part++;
+        room = perPart;
+      }
+    }
+  }
+  return out;
 }
 
 const UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };

@@ -4,7 +4,7 @@
  * literal, which `literalPath` checks: DuckDB's readers expand `*`, `?`, `[...]` (and `{...}` in
  * some versions) in every path of a list, so a file named `a[1].json` would read `a1.json`.
  */
-import type { LandingField, LandingTable } from '@smsql/core';
+import type { LandingField, LandingTable, LineageRun } from '@smsql/core';
 import { DuckDbDialect } from './duckdb-dialect.ts';
 
 const d = new DuckDbDialect();
@@ -106,6 +106,7 @@ export function suspectFilesSql(t: LandingTable, files: readonly LinkedFile[]): 
 export const LINES_TABLE = '_sm_land_lines';
 export const LINES_COLUMNS = [
   { name: 'idx', type: 'bigint' },
+  { name: 'file', type: 'varchar' },
   { name: 'off', type: 'bigint' },
   { name: 'line', type: 'varchar' },
   { name: 'pre_reason', type: 'varchar' },
@@ -121,15 +122,15 @@ export const CHECKED_TABLE = '_sm_land_checked';
  */
 export function checkLinesSql(fields: readonly LandingField[]): string {
   return `create or replace temp table ${CHECKED_TABLE} as
-    select idx, off, ${fields.map((f) => `j[${lit(f.field)}] as ${q(f.field)}`).join(', ')},
+    select idx, file, off, ${fields.map((f) => `j[${lit(f.field)}] as ${q(f.field)}`).join(', ')},
       coalesce(pre_reason, if(trim(line) = '', 'empty line', ${reasonSql(fields)})) as reason
-    from (${parsedSql(fields, `select idx, off, line, pre_reason from temp.main.${LINES_TABLE}`)})`;
+    from (${parsedSql(fields, `select idx, file, off, line, pre_reason from temp.main.${LINES_TABLE}`)})`;
 }
 
 /** Inserts the checked lines that land. */
-export function insertCheckedSql(t: LandingTable, topic: string, file: string): string {
+export function insertCheckedSql(t: LandingTable, topic: string): string {
   return `${insertHead(t)}
-    select ${[...t.fields.map((f) => q(f.field)), lit(topic), 'null', 'off', lit(file), timestampSql(t.loadedAt)].join(', ')} from ${CHECKED_TABLE} where reason = ''`;
+    select ${[...t.fields.map((f) => q(f.field)), lit(topic), 'null', 'off', 'file', timestampSql(t.loadedAt)].join(', ')} from ${CHECKED_TABLE} where reason = ''`;
 }
 
 /**
@@ -158,13 +159,26 @@ export function reasonSql(fields: readonly LandingField[]): string {
   return `case when doc_type is null then 'not valid JSON' when doc_type <> 'OBJECT' then 'not a JSON object: ' || lower(doc_type) when jt is null then '' else concat_ws('; ', ${checks.join(', ')}) end`;
 }
 
-/** Records staged as `{"t","p","o","f","v"}` lines: each field read as its column type, lineage from the line. */
-export function insertRecordsSql(t: LandingTable, link: string, longestLine = 0): string {
+/**
+ * Checked records staged as bare JSON objects, one per line, paired by position with their
+ * lineage (runs of consecutive offsets, expanded in order) as the whole-file path pairs lines with
+ * line numbers. A row without lineage, or lineage without a row, stops the statement.
+ */
+export function insertRecordsSql(t: LandingTable, parts: readonly { readonly link: string; readonly runs: readonly LineageRun[] }[], longestLine = 0): string {
   // DuckDB's reader refuses a line longer than maximum_object_size (16 MiB by default).
   const size = longestLine + 1024 > 16 << 20 ? `, maximum_object_size = ${longestLine + 1024}` : '';
-  const struct = `STRUCT(${t.fields.map((f) => `${q(f.field)} ${f.type.toUpperCase()}`).join(', ')})`;
-  const columns = `{'t': 'VARCHAR', 'p': 'INTEGER', 'o': 'BIGINT', 'f': 'VARCHAR', 'v': ${lit(struct)}}`;
+  const required = t.fields.filter((f) => f.required).map((f) => `r.${q(f.field)} is null`);
+  const bad = ['p.off is null', ...required].join(' or ');
+  // One reader and positional join per part (a positional join runs on one thread), under one `union all`.
+  const branch = (part: { link: string; runs: readonly LineageRun[] }) => {
+    const values = part.runs.map(
+      (r) => `(${lit(r.topic)}::varchar, ${r.partition === null ? 'null' : r.partition}::integer, ${r.file === null ? 'null' : lit(r.file)}::varchar, ${r.offset}::bigint, ${r.count}::bigint)`,
+    );
+    return `select ${[...t.fields.map((f) => `r.${q(f.field)}`), 'p.topic', 'p.part', 'p.off', 'p.file', timestampSql(t.loadedAt)].join(', ')}
+    from read_json(${literalPath(part.link)}, format = 'newline_delimited', records = true, hive_partitioning = false, columns = ${columnsOf(t.fields)}${size}) r
+    positional join (select topic, part, file, unnest(range(off, off + n)) as off from (values ${values.join(', ')}) v(topic, part, file, off, n)) p
+    where if(${bad}, error('sm landing: staged records and their lineage do not line up'), true)`;
+  };
   return `${insertHead(t)}
-    select ${[...t.fields.map((f) => `v.${q(f.field)}`), 't', 'p', 'o', 'f', timestampSql(t.loadedAt)].join(', ')}
-    from read_json(${literalPath(link)}, format = 'newline_delimited', records = true, hive_partitioning = false, columns = ${columns}${size})`;
+    ${parts.map(branch).join('\n    union all ')}`;
 }

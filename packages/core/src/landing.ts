@@ -46,17 +46,29 @@ export interface LandingFile {
   readonly lines: number;
 }
 
-/** Lines of one file to check one by one. */
+/** Lines to check one by one. */
 export interface LandingLines {
   readonly topic: string;
-  /** The file column of their rows. */
-  readonly file: string;
   readonly lines: readonly {
+    /** The file column of its row. */
+    readonly file: string;
     /** 0-based line number. */
     readonly offset: number;
     /** The line without its line break (and without a trailing `\r`). */
     readonly text: string;
   }[];
+}
+
+/** Consecutive records that share their topic, partition and file, with offsets `offset`, `offset + 1`, ... */
+export interface LineageRun {
+  readonly topic: string;
+  /** Kafka partition; null for lines of a file. */
+  readonly partition: number | null;
+  /** The file column; null for Kafka records. */
+  readonly file: string | null;
+  /** Kafka offset, or 0-based line number, of the first record. */
+  readonly offset: bigint;
+  readonly count: number;
 }
 
 /** Landing statements on one connection; they run in the caller's transaction. */
@@ -81,13 +93,12 @@ export interface Lander {
    */
   insertLines(table: LandingTable, lines: LandingLines): Promise<{ rows: number; rejected: ReadonlyMap<number, string> }>;
   /**
-   * Inserts records already checked by the caller, as newline-delimited JSON objects
-   * `{"t": topic, "p": partition, "o": offset, "f": file, "v": {...fields}}` (one per line;
-   * chunks are concatenated; `p` and `f` may be null or absent). Resolves to the rows inserted;
-   * rejects, inserting nothing, when a line does not read (the caller then writes the rows
-   * another way).
+   * Inserts records already checked by the caller: `values` are their JSON objects, one per
+   * line (chunks are concatenated), and `lineage` says where consecutive lines came from, in the
+   * same order. Resolves to the rows inserted; rejects, inserting nothing, when a line does not
+   * read or the lines and the lineage do not line up (the caller then writes the rows another way).
    */
-  insertRecords(table: LandingTable, ndjson: readonly Uint8Array[]): Promise<number>;
+  insertRecords(table: LandingTable, values: readonly Uint8Array[], lineage: readonly LineageRun[]): Promise<number>;
   /** Removes what the lander keeps on disk. */
   close(): Promise<void>;
 }

@@ -4,7 +4,7 @@ import { bulkInsert } from './bulk-insert.ts';
 import type { FileReport } from './file-report.ts';
 import type { IngestTarget } from './ingest-target.ts';
 import { transaction } from './ingest-target.ts';
-import { landLines } from './land-lines.ts';
+import { LineLanding } from './land-lines.ts';
 import type { RejectedLine } from './land-lines.ts';
 import { DEAD_LETTER_COLUMNS, DEAD_LETTER_TABLE, LANDED_FILES_COLUMNS, LANDED_FILES_TABLE } from './raw-schema.ts';
 import type { Topic } from './raw-schema.ts';
@@ -49,11 +49,8 @@ export async function landBatch(ctx: BatchContext, files: readonly ScannedFile[]
   const out = empty();
   const whole = ctx.lander.wholeFiles ? files.filter((f) => f.utf8) : [];
   if (whole.length) add(out, await landWhole(ctx, whole));
-  for (const f of files) {
-    if (whole.includes(f)) continue;
-    if (ctx.signal?.aborted) break;
-    add(out, await landByLines(ctx, f));
-  }
+  const rest = files.filter((f) => !whole.includes(f));
+  if (rest.length && !ctx.signal?.aborted) add(out, await landByLines(ctx, rest));
   return out;
 }
 
@@ -77,7 +74,7 @@ async function landWhole(ctx: BatchContext, files: readonly ScannedFile[]): Prom
     await tx.rollback().catch(() => undefined);
     if (ctx.signal?.aborted) throw e;
   }
-  if (files.length === 1) return landByLines(ctx, files[0]!);
+  if (files.length === 1) return landByLines(ctx, files);
   const suspects = await ctx.lander.suspectFiles(ctx.table, files.map((f) => ({ path: f.abs, name: f.rel, lines: f.lines }))).catch(() => new Set<number>());
   const out = empty();
   // Nothing suspect although the batch failed: find the culprit file by file.
@@ -87,28 +84,41 @@ async function landWhole(ctx: BatchContext, files: readonly ScannedFile[]): Prom
   }
   const good = files.filter((_, i) => !suspects.has(i));
   if (good.length) add(out, await landWhole(ctx, good));
-  for (const f of files.filter((_, i) => suspects.has(i))) if (!ctx.signal?.aborted) add(out, await landByLines(ctx, f));
+  if (!ctx.signal?.aborted) add(out, await landByLines(ctx, files.filter((_, i) => suspects.has(i))));
   return out;
 }
 
-/** One file line by line, in its own transaction. */
-async function landByLines(ctx: BatchContext, f: ScannedFile): Promise<BatchOutcome> {
+/**
+ * Files line by line, together in one transaction. When that fails, each file is tried in a
+ * transaction of its own, so that the one the warehouse refuses is named and the others land.
+ */
+async function landByLines(ctx: BatchContext, files: readonly ScannedFile[]): Promise<BatchOutcome> {
   const tx = transaction(ctx.target);
   const now = ctx.table.loadedAt;
   const rel = { schema: ctx.schema, identifier: DEAD_LETTER_TABLE };
   try {
     await tx.begin();
-    const r = await landLines(ctx.lander, ctx.table, ctx.topic, f, async (lines: readonly RejectedLine[]) => {
-      const rows = lines.map((l) => [ctx.topic, null, l.offset, f.rel, l.raw, l.reason, now]);
+    const lines = new LineLanding(ctx.lander, ctx.table, ctx.topic, async (rejected: readonly RejectedLine[]) => {
+      const rows = rejected.map((l) => [ctx.topic, null, l.offset, l.file, l.raw, l.reason, now]);
       await bulkInsert(ctx.target, rel, DEAD_LETTER_COLUMNS, rows, ctx.inOrder.get(DEAD_LETTER_TABLE));
     });
-    await bookkeep(ctx, [[f, r.rejected]], now);
-    if (changedSinceScan(f)) throw new FileChanged();
+    for (const f of files) await lines.addFile(f);
+    const rows = await lines.finish();
+    await bookkeep(ctx, files.map((f) => [f, lines.rejected.get(f.rel) ?? 0]), now);
+    const changed = files.filter(changedSinceScan);
+    if (changed.length) throw new FileChanged();
     await tx.commit();
-    return { rows: r.rows, dead: r.rejected, careful: 1, landed: 1, reports: [] };
+    const dead = [...lines.rejected.values()].reduce((a, b) => a + b, 0);
+    return { rows, dead, careful: files.length, landed: files.length, reports: [] };
   } catch (e) {
     await tx.rollback().catch(() => undefined);
     if (ctx.signal?.aborted) throw e;
+    if (files.length > 1) {
+      const out = empty();
+      for (const f of files) if (!ctx.signal?.aborted) add(out, await landByLines(ctx, [f]));
+      return out;
+    }
+    const f = files[0]!;
     if (e instanceof FileChanged || /changed while being landed|shorter than when it was scanned/.test((e as Error).message)) return { ...empty(), reports: [deferred(f)] };
     const msg = ((e as Error).message ?? String(e)).split('\n')[0];
     return { ...empty(), reports: [{ file: f.rel, kind: 'failed', reason: `the warehouse refused it, nothing of it landed: ${msg}` }] };

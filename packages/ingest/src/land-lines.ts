@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
-import type { Lander, LandingField, LandingTable } from '@smsql/core';
+import type { Lander, LandingField, LandingTable, LineageRun } from '@smsql/core';
 import { QuickCheck } from './quick-check.ts';
 import type { ScannedFile } from './scan-lake-file.ts';
 
@@ -25,6 +25,7 @@ const quickChecks = new WeakMap<readonly LandingField[], QuickCheck>();
 
 /** A line that did not land. */
 export interface RejectedLine {
+  readonly file: string;
   readonly offset: number;
   /** The line as text, or its bytes in base64 when it is not UTF-8. */
   readonly raw: string;
@@ -32,110 +33,138 @@ export interface RejectedLine {
 }
 
 /**
- * Lands one file line by line in the caller's transaction: read here a megabyte at a time, so
+ * Lands files line by line in the caller's transaction: each read here a megabyte at a time, so
  * memory grows with the longest line, never with the file. Lines the quick check passes (the
- * great majority in a file with a few bad lines) are staged a few megabytes at a time for the
- * warehouse's reader with their line numbers (`Lander.insertRecords`); the others are handed to
- * the warehouse to be checked one by one with the rules of the whole-file path
- * (`Lander.insertLines`), which gives each bad line its reason. Reads exactly the bytes the scan
- * counted.
- * `onRejected` receives each chunk's rejected lines (to write as dead letters in the same
- * transaction). Resolves to the rows landed and lines rejected.
+ * great majority in files with a few bad lines) are staged a few megabytes at a time for the
+ * warehouse's reader with their file and line number (`Lander.insertRecords`); the others are
+ * handed to the warehouse to be checked one by one with the rules of the whole-file path
+ * (`Lander.insertLines`), which gives each bad line its reason. Several files share the staged
+ * chunks and the checks, so a batch of files with one bad line each costs a few statements, not a
+ * few per file. Reads exactly the bytes the scan counted.
  */
-export async function landLines(
-  lander: Lander,
-  table: LandingTable,
-  topic: string,
-  file: ScannedFile,
-  onRejected: (lines: readonly RejectedLine[]) => Promise<void>,
-): Promise<{ rows: number; rejected: number }> {
-  let rows = 0;
-  let rejectedCount = 0;
-  let quick = quickChecks.get(table.fields);
-  if (!quick) quickChecks.set(table.fields, (quick = new QuickCheck(table.fields)));
-  const head = Buffer.from(`{"t":${JSON.stringify(topic)},"p":null,"f":${JSON.stringify(file.rel)},"o":`);
-  let staged = Buffer.allocUnsafe(STAGE_BYTES + 1024);
-  let stagedAt = 0;
-  const flushStaged = async () => {
-    if (!stagedAt) return;
-    const bytes = staged.subarray(0, stagedAt);
-    rows += await lander.insertRecords(table, [bytes]);
-    staged = Buffer.allocUnsafe(STAGE_BYTES + 1024);
-    stagedAt = 0;
-  };
-  const stage = async (b: Buffer, offset: number) => {
-    const off = String(offset);
-    const need = head.length + off.length + 5 + b.length + 2;
-    if (stagedAt + need > staged.length) {
-      await flushStaged();
-      if (need > staged.length) staged = Buffer.allocUnsafe(need);
+export class LineLanding {
+  readonly #lander: Lander;
+  readonly #table: LandingTable;
+  readonly #topic: string;
+  readonly #onRejected: (lines: readonly RejectedLine[]) => Promise<void>;
+  readonly #quick: QuickCheck;
+  /** Rejected lines per file, for its bookkeeping. */
+  readonly rejected = new Map<string, number>();
+  #rows = 0;
+  #staged = Buffer.allocUnsafe(STAGE_BYTES + 1024);
+  #stagedAt = 0;
+  /** Where the staged lines come from: runs of consecutive lines of one file. */
+  #runs: { file: string; offset: number; count: number }[] = [];
+  #chunk: { file: string; offset: number; text: string }[] = [];
+  #chunkChars = 0;
+  #early: RejectedLine[] = [];
+
+  constructor(lander: Lander, table: LandingTable, topic: string, onRejected: (lines: readonly RejectedLine[]) => Promise<void>) {
+    this.#lander = lander;
+    this.#table = table;
+    this.#topic = topic;
+    this.#onRejected = onRejected;
+    let quick = quickChecks.get(table.fields);
+    if (!quick) quickChecks.set(table.fields, (quick = new QuickCheck(table.fields)));
+    this.#quick = quick;
+  }
+
+  /** Reads one file, staging or collecting each of its lines. */
+  async addFile(file: ScannedFile): Promise<void> {
+    this.rejected.set(file.rel, this.rejected.get(file.rel) ?? 0);
+    const fh = await open(file.abs, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(READ);
+      /** The start of a line cut by the read buffer's end, waiting for its rest. */
+      let pending: Buffer[] = [];
+      let offset = 0;
+      let left = file.size;
+      while (left > 0) {
+        const { bytesRead } = await fh.read(buf, 0, Math.min(READ, left), null);
+        if (bytesRead === 0) throw new Error(`${file.rel} is shorter than when it was scanned (${file.size} bytes): it changed while being landed`);
+        left -= bytesRead;
+        let start = 0;
+        for (let nl = buf.indexOf(10, 0); nl >= 0 && nl < bytesRead; nl = buf.indexOf(10, start)) {
+          const piece = buf.subarray(start, nl);
+          // Synchronous for nearly every line; only a full chunk waits for the warehouse.
+          const flush = this.#line(file.rel, pending.length ? Buffer.concat([...pending, piece]) : piece, offset++);
+          if (flush) await flush;
+          pending = [];
+          start = nl + 1;
+        }
+        // The rest has no line break yet: copied, since the buffer is read into again.
+        if (start < bytesRead) pending.push(Buffer.from(buf.subarray(start, bytesRead)));
+      }
+      // The scan let only files ending in a line break through; a rest here means the file changed.
+      if (pending.length) throw new Error(`${file.rel} changed while being landed: it no longer ends with a line break`);
+      if (offset !== file.lines) throw new Error(`${file.rel} changed while being landed: ${offset} lines now, ${file.lines} when scanned`);
+    } finally {
+      await fh.close();
     }
-    stagedAt += head.copy(staged, stagedAt);
-    stagedAt += staged.write(off, stagedAt, 'latin1');
-    stagedAt += staged.write(',"v":', stagedAt, 'latin1');
-    stagedAt += b.copy(staged, stagedAt);
-    staged[stagedAt++] = 0x7d; // }
-    staged[stagedAt++] = 0x0a; // \n
-    if (stagedAt >= STAGE_BYTES) await flushStaged();
-  };
-  let chunk: { offset: number; text: string }[] = [];
-  let chunkChars = 0;
-  let early: RejectedLine[] = [];
-  const flush = async () => {
-    const lines = chunk;
-    const pre = early;
-    chunk = [];
-    chunkChars = 0;
-    early = [];
-    const r = await lander.insertLines(table, { topic, file: file.rel, lines });
-    rows += r.rows;
-    const rejected: RejectedLine[] = [...pre];
-    for (const [i, reason] of r.rejected) rejected.push({ offset: lines[i]!.offset, raw: lines[i]!.text, reason });
-    rejectedCount += rejected.length;
-    if (rejected.length) await onRejected(rejected);
-  };
-  const line = async (bytes: Buffer, offset: number) => {
+  }
+
+  /** Lands what is still staged or collected; resolves to the rows landed by all files. */
+  async finish(): Promise<number> {
+    if (this.#chunk.length || this.#early.length) await this.#flushChecked();
+    await this.#flushStaged();
+    return this.#rows;
+  }
+
+  /** Stages or collects one line; returns the flush to wait for when a chunk is full. */
+  #line(file: string, bytes: Buffer, offset: number): Promise<void> | undefined {
     const b = bytes.length && bytes[bytes.length - 1] === 13 ? bytes.subarray(0, bytes.length - 1) : bytes;
-    if (!isUtf8(b)) early.push({ offset, raw: b.toString('base64'), reason: NOT_UTF8 });
-    else if (quick!.accepts(b, 0, b.length)) return stage(b, offset);
+    if (!isUtf8(b)) this.#early.push({ file, offset, raw: b.toString('base64'), reason: NOT_UTF8 });
+    else if (this.#quick.accepts(b, 0, b.length)) return this.#stage(file, b, offset);
     else if (b.length > LONGEST_CHECKED_LINE) {
-      early.push({ offset, raw: b.toString('utf8'), reason: `line of ${b.length} bytes is longer than the ${LONGEST_CHECKED_LINE >> 20} MiB a line can be checked with, and not a plain Eventsim record` });
+      this.#early.push({ file, offset, raw: b.toString('utf8'), reason: `line of ${b.length} bytes is longer than the ${LONGEST_CHECKED_LINE >> 20} MiB a line can be checked with, and not a plain Eventsim record` });
     } else {
       const text = b.toString('utf8');
-      chunk.push({ offset, text });
-      chunkChars += text.length;
+      this.#chunk.push({ file, offset, text });
+      this.#chunkChars += text.length;
     }
-    if (chunkChars >= CHUNK_CHARS || chunk.length + early.length >= CHUNK_LINES) await flush();
-  };
-
-  const fh = await open(file.abs, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(READ);
-    /** The start of a line cut by the read buffer's end, waiting for its rest. */
-    let pending: Buffer[] = [];
-    let offset = 0;
-    let left = file.size;
-    while (left > 0) {
-      const { bytesRead } = await fh.read(buf, 0, Math.min(READ, left), null);
-      if (bytesRead === 0) throw new Error(`${file.rel} is shorter than when it was scanned (${file.size} bytes): it changed while being landed`);
-      left -= bytesRead;
-      let start = 0;
-      for (let nl = buf.indexOf(10, 0); nl >= 0 && nl < bytesRead; nl = buf.indexOf(10, start)) {
-        const piece = buf.subarray(start, nl);
-        await line(pending.length ? Buffer.concat([...pending, piece]) : piece, offset++);
-        pending = [];
-        start = nl + 1;
-      }
-      // The rest has no line break yet: copied, since the buffer is read into again.
-      if (start < bytesRead) pending.push(Buffer.from(buf.subarray(start, bytesRead)));
-    }
-    // The scan let only files ending in a line break through; a rest here means the file changed.
-    if (pending.length) throw new Error(`${file.rel} changed while being landed: it no longer ends with a line break`);
-    if (chunk.length || early.length) await flush();
-    await flushStaged();
-    if (offset !== file.lines) throw new Error(`${file.rel} changed while being landed: ${offset} lines now, ${file.lines} when scanned`);
-  } finally {
-    await fh.close();
+    if (this.#chunkChars >= CHUNK_CHARS || this.#chunk.length + this.#early.length >= CHUNK_LINES) return this.#flushChecked();
+    return undefined;
   }
-  return { rows, rejected: rejectedCount };
+
+  #stage(file: string, b: Buffer, offset: number): Promise<void> | undefined {
+    const need = b.length + 1;
+    if (this.#stagedAt + need > this.#staged.length) {
+      // Flush first, then stage this line into a fresh buffer.
+      return this.#flushStaged().then(() => {
+        if (need > this.#staged.length) this.#staged = Buffer.allocUnsafe(need);
+        return this.#stage(file, b, offset);
+      });
+    }
+    this.#stagedAt += b.copy(this.#staged, this.#stagedAt);
+    this.#staged[this.#stagedAt++] = 0x0a; // \n
+    const run = this.#runs[this.#runs.length - 1];
+    if (run && run.file === file && run.offset + run.count === offset) run.count++;
+    else this.#runs.push({ file, offset, count: 1 });
+    return this.#stagedAt >= STAGE_BYTES ? this.#flushStaged() : undefined;
+  }
+
+  async #flushStaged(): Promise<void> {
+    if (!this.#stagedAt) return;
+    const bytes = this.#staged.subarray(0, this.#stagedAt);
+    const runs: LineageRun[] = this.#runs.map((r) => ({ topic: this.#topic, partition: null, file: r.file, offset: BigInt(r.offset), count: r.count }));
+    this.#rows += await this.#lander.insertRecords(this.#table, [bytes], runs);
+    this.#staged = Buffer.allocUnsafe(STAGE_BYTES + 1024);
+    this.#stagedAt = 0;
+    this.#runs = [];
+  }
+
+  async #flushChecked(): Promise<void> {
+    const lines = this.#chunk;
+    const rejected: RejectedLine[] = this.#early;
+    this.#chunk = [];
+    this.#chunkChars = 0;
+    this.#early = [];
+    if (lines.length) {
+      const r = await this.#lander.insertLines(this.#table, { topic: this.#topic, lines });
+      this.#rows += r.rows;
+      for (const [i, reason] of r.rejected) rejected.push({ file: lines[i]!.file, offset: lines[i]!.offset, raw: lines[i]!.text, reason });
+    }
+    for (const l of rejected) this.rejected.set(l.file, (this.rejected.get(l.file) ?? 0) + 1);
+    if (rejected.length) await this.#onRejected(rejected);
+  }
 }

@@ -26,7 +26,7 @@ export interface ChunkIn {
   readonly offsets: BigInt64Array;
 }
 
-/** One raw table's staged lines: `{"t","p","o","v"}` objects, one per line. */
+/** One raw table's staged lines: the records' JSON objects, one per line. */
 export interface StagedLines {
   /** Index in TOPICS. */
   readonly table: number;
@@ -64,7 +64,6 @@ export function checkChunk(c: ChunkIn): ChunkOut {
     return { id: c.id, staged: [], rows, rejected, input: c };
   }
   const writers = new Map<number, LineWriter>();
-  const headers = c.kafkaTopics.map((t) => `{"t":${JSON.stringify(t)},"p":`);
   for (let i = 0; i < c.count; i++) {
     const table = c.tables[i]!;
     const s = c.starts[i]!;
@@ -83,8 +82,8 @@ export function checkChunk(c: ChunkIn): ChunkOut {
       value = v.indexOf(0x0a) < 0 && v.indexOf(0x0d) < 0 ? v : valuesAsJson(TOPICS[table]!, m.values);
     }
     let w = writers.get(table);
-    if (!w) writers.set(table, (w = new LineWriter(c.values.length + c.count * 64)));
-    w.line(i, `${headers[c.topics[i]!]!}${c.partitions[i]!},"o":${c.offsets[i]!},"v":`, value!);
+    if (!w) writers.set(table, (w = new LineWriter(c.values.length + c.count)));
+    w.line(i, value!);
   }
   const staged = [...writers].map(([table, w]) => w.done(table));
   return { id: c.id, staged, rejected, input: c };
@@ -121,17 +120,15 @@ class LineWriter {
     this.#buf = Buffer.allocUnsafeSlow(Math.max(capacity, 1024));
   }
 
-  line(rec: number, head: string, value: Uint8Array): void {
-    const need = this.#at + head.length * 3 + value.length + 2;
+  line(rec: number, value: Uint8Array): void {
+    const need = this.#at + value.length + 1;
     if (need > this.#buf.length) {
       const bigger = Buffer.allocUnsafeSlow(Math.max(need, this.#buf.length * 2));
       this.#buf.copy(bigger, 0, 0, this.#at);
       this.#buf = bigger;
     }
-    this.#at += this.#buf.write(head, this.#at, 'utf8');
     this.#buf.set(value, this.#at);
     this.#at += value.length;
-    this.#buf[this.#at++] = 0x7d; // }
     this.#buf[this.#at++] = 0x0a; // \n
     this.#recs.push(rec);
     this.#ends.push(this.#at);

@@ -1,4 +1,4 @@
-import type { Lander } from '@smsql/core';
+import type { Lander, LineageRun } from '@smsql/core';
 import { bulkInsert } from '../bulk-insert.ts';
 import type { IngestTarget } from '../ingest-target.ts';
 import { transaction } from '../ingest-target.ts';
@@ -113,10 +113,10 @@ async function landOnce(t: IngestTarget, opts: LandBatchOptions, lander: Lander 
     let rows = 0;
     if (lander) {
       for (let table = 0; table < TOPICS.length; table++) {
-        const slices = keptLines(batch.chunks, keep, table);
+        const { slices, runs } = keptLines(batch.chunks, keep, table);
         if (!slices.length) continue;
         try {
-          rows += await lander.insertRecords(landingTable(schema, TOPICS[table]!, loadedAt), slices);
+          rows += await lander.insertRecords(landingTable(schema, TOPICS[table]!, loadedAt), slices, runs);
         } catch (e) {
           throw new StageRefused((e as Error).message, { cause: e });
         }
@@ -141,27 +141,34 @@ async function landOnce(t: IngestTarget, opts: LandBatchOptions, lander: Lander 
   }
 }
 
-/** The staged lines of one table whose records are kept, as runs of consecutive lines (no copying). */
-function keptLines(chunks: readonly ChunkOut[], keep: readonly Uint8Array[], table: number): Uint8Array[] {
-  const out: Uint8Array[] = [];
+/** The staged lines of one table whose records are kept, as slices of consecutive lines (no copying), and their lineage runs. */
+function keptLines(chunks: readonly ChunkOut[], keep: readonly Uint8Array[], table: number): { slices: Uint8Array[]; runs: LineageRun[] } {
+  const slices: Uint8Array[] = [];
+  const runs: { topic: string; partition: number; offset: bigint; count: number }[] = [];
   chunks.forEach((c, ci) => {
     const k = keep[ci]!;
+    const { kafkaTopics, topics, partitions, offsets } = c.input;
     for (const s of c.staged) {
       if (s.table !== table) continue;
       let runStart = -1;
       for (let l = 0; l < s.recs.length; l++) {
         const start = l ? s.ends[l - 1]! : 0;
-        if (k[s.recs[l]!]) {
+        const i = s.recs[l]!;
+        if (k[i]) {
           if (runStart < 0) runStart = start;
+          const topic = kafkaTopics[topics[i]!]!;
+          const last = runs[runs.length - 1];
+          if (last && last.topic === topic && last.partition === partitions[i] && last.offset + BigInt(last.count) === offsets[i]) last.count++;
+          else runs.push({ topic, partition: partitions[i]!, offset: offsets[i]!, count: 1 });
         } else if (runStart >= 0) {
-          out.push(s.bytes.subarray(runStart, start));
+          slices.push(s.bytes.subarray(runStart, start));
           runStart = -1;
         }
       }
-      if (runStart >= 0) out.push(s.bytes.subarray(runStart, s.ends[s.recs.length - 1]!));
+      if (runStart >= 0) slices.push(s.bytes.subarray(runStart, s.ends[s.recs.length - 1]!));
     }
   });
-  return out;
+  return { slices, runs: runs.map((r) => ({ ...r, file: null })) };
 }
 
 /** Rows with their lineage per raw table: the checker's values, or values parsed here when the checker staged lines. */
