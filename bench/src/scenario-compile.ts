@@ -50,6 +50,11 @@ export async function compileScenario(cfg: BenchConfig, tools: Tools, log: (s: s
           record(await repeat(`naive-render-${n}`, 'nunjucks', `render ${n} model templates, one thread (bench/src/naive-render.ts)`, reps.fast, naive));
           record(await repeat(`sm-compile-cold-${n}`, 'sm', `compile ${n} models, cold`, reps.fast, cmd(['compile', '--project-dir', '.']), cold));
           record(await repeat(`sm-compile-warm-${n}`, 'sm', `compile ${n} models, warm`, reps.fast, cmd(['compile', '--project-dir', '.'])));
+          // sm check (issue 16): cold (no target/: no render or check cache) and warm (nothing changed), beside compile in the same run.
+          record(await repeat(`sm-check-cold-${n}`, 'sm', `check ${n} models, cold`, reps.fast, cmd(['check', '--project-dir', '.']), cold));
+          await timeOk(cmd(['check', '--project-dir', '.'])); // fills the caches for the warm runs
+          record(await repeat(`sm-check-warm-${n}`, 'sm', `check ${n} models, warm`, reps.fast, cmd(['check', '--project-dir', '.'])));
+          await timeOk(cmd(['compile', '--project-dir', '.'])); // back to a compile's target/ for what follows
         } else {
           const t = tool.name;
           record(await repeat(`${t}-parse-cold-${n}`, t, `parse ${n} models, no partial parse`, reps.slow, cmd(['parse', '--no-partial-parse']), cold));
@@ -96,6 +101,15 @@ export async function compileScenario(cfg: BenchConfig, tools: Tools, log: (s: s
       ratio(`${t}-parse-cold/sm-cold-${n}`, `${n}: ${t} parse / sm compile (cold)`, `${t}-parse-cold-${n}`, `sm-compile-cold-${n}`, `how many times longer ${t} takes to parse than sm to compile, both without caches`);
       ratio(`${t}-compile-cold/sm-cold-${n}`, `${n}: ${t} compile / sm compile (cold)`, `${t}-compile-cold-${n}`, `sm-compile-cold-${n}`, `same work (render every node to SQL), no caches`, t === 'dbt-core' ? t60 : 1);
       ratio(`${t}-compile-warm/sm-warm-${n}`, `${n}: ${t} compile / sm compile (warm)`, `${t}-compile-warm-${n}`, `sm-compile-warm-${n}`, `same work, nothing changed since the last run: partial parse vs render cache`, t === 'dbt-core' ? t50 : 1);
+    }
+    // sm check's budget: within 2x a warm compile (issue 16), measured in the same run.
+    for (const kind of ['warm', 'cold'] as const) {
+      const chk = byId.get(`sm-check-${kind}-${n}`);
+      const cmp = byId.get(`sm-compile-${kind}-${n}`);
+      if (!chk || !cmp) continue;
+      const value = chk.medianMs / cmp.medianMs;
+      s.ratios.push({ id: `sm-check-${kind}/sm-compile-${kind}-${n}`, label: `${n}: sm check / sm compile (${kind})`, value, unit: '×', meaning: `how many times a ${kind} compile a ${kind} check takes (it compiles too)`, ...(kind === 'warm' ? { target: '≤ 2×', met: value <= 2 } : {}) });
+      if (chk.cpuMs && cmp.cpuMs) s.ratios.push({ id: `sm-check-${kind}/sm-compile-${kind}-${n}-cpu`, label: `${n}: sm check / sm compile (${kind}), cpu time`, value: chk.cpuMs / cmp.cpuMs, unit: '×', meaning: 'the same, user+system CPU instead of wall' });
     }
     const warm = byId.get(`sm-compile-warm-${n}`);
     if (warm && n >= 10_000) {

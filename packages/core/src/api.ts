@@ -169,7 +169,7 @@ async function compileCold(opts: InvocationOptions, command: Command, invocation
   const dir = targetDir(project);
   const strict = opts.strict ?? project.config.strict;
   const saved = opts.check || strict ? readSavedCatalog(dir) : undefined;
-  const check = saved ? checkCompiled(compiled, graph, { targetDir: dir, only: new Set(selectedOnly.selected), noCache: opts.noCache, catalog: saved }) : undefined;
+  const check = saved ? checkCompiled(compiled, graph, { targetDir: dir, only: new Set(selectedOnly.selected), noCache: opts.noCache, catalog: saved, inputDigest: digest }) : undefined;
   if (strict && check) {
     const errs = check.diagnostics.filter((d) => d.severity === 'error');
     if (errs.length) throw new SmProjectError(errs);

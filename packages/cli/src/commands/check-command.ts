@@ -66,7 +66,7 @@ function report(c: Compilation, impact: StateImpact | undefined, seconds: number
   const checked = nodes.filter((n) => n.status === 'checked').length;
   const lines: string[] = [];
   for (const n of r.notChecked) lines.push(`not checked: ${n.id}: ${n.reason ?? 'unknown reason'}`);
-  const unknownSources = nodes.filter((n) => n.id.startsWith('source.') && n.shape.open);
+  const unknownSources = nodes.filter((n) => n.id.startsWith('source.') && n.open);
   if (unknownSources.length) {
     lines.push(`columns unknown (no data_type on every YAML column, no catalog): ${unknownSources.map((n) => n.id.split('.').slice(2).join('.')).join(', ')}; models reading them are checked only for what is known.`);
   }

@@ -1,101 +1,174 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import { codeFingerprint } from '../project/code-fingerprint.ts';
 import type { SqlType } from './types/sql-type.ts';
 import type { NodeCheck } from './node-check.ts';
+import type { Shape } from './infer/shape.ts';
 
-/** Bump when inference changes, so results computed by an older checker are not reused. */
-export const CHECK_VERSION = 1;
+/** Bump when the files' layout changes. (A change of the checker's code is seen by its code fingerprint.) */
+export const CHECK_VERSION = 2;
 
-type StoredCol = [name: string, key: string, type: SqlType, lineage: [string, boolean][]];
-interface StoredCheck {
-  status: NodeCheck['status'];
-  reason?: string | undefined;
-  from: NodeCheck['from'];
-  cols: StoredCol[];
-  open: boolean;
-  openOrigin?: string | undefined;
-  diagnostics: Diagnostic[];
+/** What every command needs of a node's result: small, read on every check. */
+interface IndexEntry {
   digest: string;
   outDigest: string;
+  status: NodeCheck['status'];
+  from: NodeCheck['from'];
+  open: boolean;
+  reason?: string | undefined;
+  diagnostics?: Diagnostic[] | undefined;
+}
+
+type StoredCol = [name: string, key: string, type: SqlType, lineage: [string, boolean][]];
+type StoredShape = [cols: StoredCol[], open: boolean, openOrigin: string | undefined];
+
+interface IndexFile {
+  version: number;
+  code: string;
+  dialect: string;
+  /** Inputs (project, catalog) of the last check of the whole project: equal inputs, equal results. */
+  runKey?: string | undefined;
+  entries: Record<string, IndexEntry>;
 }
 
 /**
- * Check results per node, keyed by node id and valid while the node's digest is unchanged
- * (its SQL, its YAML, its parents' columns). Kept in target/.sm/check-cache.json.
+ * Check results per node, valid while the node's digest is unchanged (its SQL, its YAML, its
+ * parents' columns). In two files under target/.sm/: an index (digests, statuses, diagnostics)
+ * read by every check, and the columns with their lineage, read only when a result needs them
+ * (a changed child, a manifest that is not reused), so an unchanged project checks in the time
+ * it takes to read the index.
  */
 export class CheckCache {
-  readonly #path: string;
+  readonly #dir: string;
   readonly #dialect: string;
-  readonly #entries: Map<string, StoredCheck>;
+  readonly #index: IndexFile;
+  #shapes: Map<string, StoredShape> | undefined;
+  readonly #fresh = new Map<string, Shape>();
   #dirty = false;
 
-  private constructor(path: string, dialect: string, entries: Map<string, StoredCheck>) {
-    this.#path = path;
+  private constructor(dir: string, dialect: string, index: IndexFile) {
+    this.#dir = dir;
     this.#dialect = dialect;
-    this.#entries = entries;
+    this.#index = index;
   }
 
-  /** Open the cache of one dialect; a missing, unreadable or older file is an empty cache. */
-  static open(path: string, dialect: string): CheckCache {
-    let entries = new Map<string, StoredCheck>();
-    if (existsSync(path)) {
-      try {
-        const data = JSON.parse(readFileSync(path, 'utf8')) as { version?: number; code?: string; dialect?: string; entries?: Record<string, StoredCheck> };
-        // Results of another build of sm (an upgrade, an edit of the checker) are not reused.
-        if (data.version === CHECK_VERSION && data.code === codeFingerprint() && data.dialect === dialect && data.entries) entries = new Map(Object.entries(data.entries));
-      } catch {
-        entries = new Map();
-      }
-    }
-    return new CheckCache(path, dialect, entries);
+  /** Open the cache of one dialect in `dir`; missing, unreadable or another sm's files are an empty cache. */
+  static open(dir: string, dialect: string): CheckCache {
+    const empty: IndexFile = { version: CHECK_VERSION, code: codeFingerprint(), dialect, entries: {} };
+    const data = readJson<IndexFile>(join(dir, 'check-index.json'));
+    // Results of another build of sm (an upgrade, an edit of the checker) are not reused.
+    const ok = data && data.version === CHECK_VERSION && data.code === empty.code && data.dialect === dialect && data.entries && existsSync(join(dir, 'check-shapes.json'));
+    return new CheckCache(dir, dialect, ok ? data : empty);
   }
 
-  get(id: string, digest: string): NodeCheck | undefined {
-    const e = this.#entries.get(id);
-    if (!e || e.digest !== digest) return undefined;
+  /** The input key of the last whole-project check. */
+  get runKey(): string | undefined {
+    return this.#index.runKey;
+  }
+
+  has(id: string): boolean {
+    return id in this.#index.entries;
+  }
+
+  /** The cached result of a node, if it was computed from `digest` (any digest when undefined: the caller knows the inputs are unchanged). */
+  get(id: string, digest: string | undefined): NodeCheck | undefined {
+    const e = this.#index.entries[id];
+    if (!e || (digest !== undefined && e.digest !== digest)) return undefined;
+    const shape = () => this.#shape(id);
     return {
       id,
       status: e.status,
       reason: e.reason,
       from: e.from,
-      shape: { cols: e.cols.map(([name, key, type, lineage]) => ({ name, key, type, lineage: new Map(lineage) })), open: e.open, openOrigin: e.openOrigin },
-      diagnostics: e.diagnostics,
+      open: e.open,
+      get shape() {
+        return shape();
+      },
+      diagnostics: e.diagnostics ?? [],
       digest: e.digest,
       outDigest: e.outDigest,
     };
   }
 
   set(r: NodeCheck): void {
+    this.#loadShapes();
     this.#dirty = true;
-    this.#entries.set(r.id, {
-      status: r.status,
-      reason: r.reason,
-      from: r.from,
-      cols: r.shape.cols.map((c) => [c.name, c.key, c.type, [...c.lineage]]),
-      open: r.shape.open,
-      openOrigin: r.shape.openOrigin,
-      diagnostics: r.diagnostics.map(({ cause: _c, ...d }) => d),
+    this.#index.entries[r.id] = {
       digest: r.digest,
       outDigest: r.outDigest,
-    });
+      status: r.status,
+      from: r.from,
+      open: r.shape.open,
+      reason: r.reason,
+      diagnostics: r.diagnostics.length ? r.diagnostics.map(({ cause: _c, ...d }) => d) : undefined,
+    };
+    this.#fresh.delete(r.id);
+    this.#shapes!.set(r.id, [r.shape.cols.map((c) => [c.name, c.key, c.type, [...c.lineage]]), r.shape.open, r.shape.openOrigin]);
   }
 
-  /** Forget nodes that no longer exist, and write the file if anything changed. */
-  save(keep: Iterable<string>): void {
+  /**
+   * Forget nodes that no longer exist and write what changed. `runKey`: the inputs of this
+   * check when it covered the whole project (else the key is cleared).
+   */
+  save(keep: Iterable<string>, runKey: string | undefined): void {
     const live = new Set(keep);
-    for (const id of this.#entries.keys()) {
+    for (const id of Object.keys(this.#index.entries)) {
       if (!live.has(id)) {
-        this.#entries.delete(id);
+        this.#loadShapes();
+        delete this.#index.entries[id];
+        this.#shapes!.delete(id);
         this.#dirty = true;
       }
     }
+    if (this.#index.runKey !== runKey) {
+      this.#index.runKey = runKey;
+      this.#dirty = true;
+    }
     if (!this.#dirty) return;
-    mkdirSync(dirname(this.#path), { recursive: true });
-    const tmp = `${this.#path}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify({ version: CHECK_VERSION, code: codeFingerprint(), dialect: this.#dialect, entries: Object.fromEntries(this.#entries) }));
-    renameSync(tmp, this.#path);
+    mkdirSync(this.#dir, { recursive: true });
+    if (this.#shapes) writeJson(join(this.#dir, 'check-shapes.json'), { version: CHECK_VERSION, code: this.#index.code, dialect: this.#dialect, shapes: Object.fromEntries(this.#shapes) });
+    writeJson(join(this.#dir, 'check-index.json'), this.#index);
     this.#dirty = false;
   }
+
+  #loadShapes(): void {
+    if (this.#shapes) return;
+    const data = readJson<{ version: number; code: string; dialect: string; shapes: Record<string, StoredShape> }>(join(this.#dir, 'check-shapes.json'));
+    const ok = data && data.version === CHECK_VERSION && data.code === this.#index.code && data.dialect === this.#dialect;
+    this.#shapes = new Map(ok ? Object.entries(data.shapes) : []);
+    // An index without its shapes is of no use: start over.
+    if (!ok && Object.keys(this.#index.entries).length) {
+      this.#index.entries = {};
+      this.#dirty = true;
+    }
+  }
+
+  #shape(id: string): Shape {
+    const hit = this.#fresh.get(id);
+    if (hit) return hit;
+    this.#loadShapes();
+    const s = this.#shapes!.get(id);
+    const shape: Shape = s
+      ? { cols: s[0].map(([name, key, type, lineage]) => ({ name, key, type, lineage: new Map(lineage) })), open: s[1], openOrigin: s[2] ?? undefined }
+      : { cols: [], open: true };
+    this.#fresh.set(id, shape);
+    return shape;
+  }
+}
+
+function readJson<T>(path: string): T | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeJson(path: string, data: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(data));
+  renameSync(tmp, path);
 }

@@ -35,11 +35,18 @@ export function readSavedCatalog(targetDir: string): SavedCatalog {
  * Check a compiled project: the selected nodes (and, for their columns, their ancestors), with
  * the per-node cache under target/.sm/ unless `noCache`.
  */
-export function checkCompiled(compiled: CompiledProject, graph: Dag, opts: { targetDir: string; only?: ReadonlySet<string> | undefined; noCache?: boolean | undefined; catalog?: SavedCatalog | undefined }): CheckResult {
+export function checkCompiled(
+  compiled: CompiledProject,
+  graph: Dag,
+  opts: { targetDir: string; only?: ReadonlySet<string> | undefined; noCache?: boolean | undefined; catalog?: SavedCatalog | undefined; inputDigest?: string | undefined },
+): CheckResult {
   const dialect = checkDialect(compiled.project.target.type);
   const saved = opts.catalog ?? readSavedCatalog(opts.targetDir);
-  const cache = opts.noCache ? undefined : CheckCache.open(join(opts.targetDir, '.sm', 'check-cache.json'), dialect);
-  const result = checkProject(compiled, graph, { dialect, catalog: saved.catalog, cache, only: opts.only });
-  cache?.save(compiled.nodes.keys());
+  const cache = opts.noCache ? undefined : CheckCache.open(join(opts.targetDir, '.sm', 'check'), dialect);
+  // The project's input digest (undefined when a render read the environment or the clock) with the catalog's.
+  const runKey = opts.inputDigest ? `${opts.inputDigest}:${saved.digest}` : undefined;
+  const only = opts.only && opts.only.size < compiled.nodes.size ? opts.only : undefined;
+  const result = checkProject(compiled, graph, { dialect, catalog: saved.catalog, cache, only, runKey });
+  cache?.save(compiled.nodes.keys(), only ? undefined : runKey);
   return result;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CatalogArtifact } from '../artifacts/artifact-types.ts';
 import type { Diagnostic } from '../diagnostics.ts';
-import { ancestors, topoOrder, type Dag } from '../graph/build-graph.ts';
+import { topoOrder, type Dag } from '../graph/build-graph.ts';
 import type { CompiledProject } from '../render/render-project.ts';
 import type { GraphNode, ModelNode } from '../types.ts';
 import { isModelLike } from '../types.ts';
@@ -27,6 +27,11 @@ export interface CheckOptions {
   readonly cache?: CheckCache | undefined;
   /** Check these nodes (their ancestors are inferred too, for their columns); default every node. */
   readonly only?: ReadonlySet<string> | undefined;
+  /**
+   * A digest of every input (project files, target, vars, catalog) when one is known: a cache
+   * filled by a whole-project check with the same key answers without digesting each node.
+   */
+  readonly runKey?: string | undefined;
 }
 
 export interface CheckResult {
@@ -51,10 +56,20 @@ export function checkProject(compiled: CompiledProject, graph: Dag, opts: CheckO
   const key = keyFnFor(dialect);
   const nodes = compiled.nodes;
   const index = new RelationIndex(nodes.values(), key, compiled.project.target.schema, dialect);
+  // The nodes asked for and, for their columns, every ancestor: one walk from all of them at once.
   let wanted: Set<string> | undefined;
   if (opts.only) {
     wanted = new Set(opts.only);
-    for (const id of opts.only) for (const a of ancestors(graph, id)) wanted.add(a);
+    const stack = [...wanted];
+    while (stack.length) {
+      for (const p of graph.predecessors(stack.pop()!) ?? []) {
+        if (!wanted.has(p)) {
+          wanted.add(p);
+          stack.push(p);
+        }
+      }
+    }
+    if (wanted.size === graph.nodeCount()) wanted = undefined;
   }
   const order = topoOrder(graph, wanted);
   const results = new Map<string, NodeCheck>();
@@ -79,18 +94,20 @@ export function checkProject(compiled: CompiledProject, graph: Dag, opts: CheckO
     return shape ? { shape, node: id, label: n.resourceType === 'source' ? `source ${n.sourceName}.${n.name}` : n.name } : undefined;
   };
 
+  // Unchanged inputs since the last whole-project check: every result stands as it was.
+  const unchanged = !!opts.runKey && opts.cache?.runKey === opts.runKey;
   for (const id of order) {
     const n = nodes.get(id);
     // Exposures and unit tests have no SQL of their own to check.
     if (!n || !CHECKED_TYPES.has(n.resourceType)) continue;
-    const digest = digestOf(n, results, opts.catalog, dialect);
+    const digest = unchanged && opts.cache!.has(id) ? undefined : digestOf(n, results, opts.catalog, dialect);
     const hit = opts.cache?.get(id, digest);
     if (hit) {
       results.set(id, hit);
       cached.add(id);
       continue;
     }
-    const r = checkNode(n, digest, { dialect, key, catalog: opts.catalog, tableRef: tableRef(id), nodes, results, targetPath: compiled.project.config.targetPath, project: compiled.project.config.name });
+    const r = checkNode(n, digest ?? digestOf(n, results, opts.catalog, dialect), { dialect, key, catalog: opts.catalog, tableRef: tableRef(id), nodes, results, targetPath: compiled.project.config.targetPath, project: compiled.project.config.name });
     results.set(id, r);
     opts.cache?.set(r);
   }
@@ -123,6 +140,7 @@ function checkNode(n: GraphNode, digest: string, x: NodeCtx): NodeCheck {
     reason,
     from: d.from,
     shape: d.shape,
+    open: d.shape.open,
     diagnostics,
     digest,
     outDigest: shapeDigest(d.shape),

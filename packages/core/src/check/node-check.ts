@@ -14,8 +14,10 @@ export interface NodeCheck {
   readonly reason?: string | undefined;
   /** Where the columns came from. */
   readonly from: ShapeSource;
-  /** Output columns with types and lineage; `open` when others may exist. */
+  /** Output columns with types and lineage; `open` when others may exist. Read from the cache only when used. */
   readonly shape: Shape;
+  /** Whether columns other than those listed may exist (the same as `shape.open`, without reading the columns). */
+  readonly open: boolean;
   readonly diagnostics: readonly Diagnostic[];
   /** Digest of the inputs this result was computed from (the node's SQL and config, its parents' columns). */
   readonly digest: string;

@@ -85,7 +85,7 @@ export function stateImpact(stateDir: string, result: CheckResult): StateImpact 
       if (!c.sm) continue;
       const cur = now.get(k);
       if (!cur) {
-        if (!r.shape.open) changes.push({ unique_id: id, column: c.name, change: 'removed', was: c.sm.data_type, now: null });
+        if (!r.open) changes.push({ unique_id: id, column: c.name, change: 'removed', was: c.sm.data_type, now: null });
       } else if (c.sm.data_type && cur.info.data_type && c.sm.data_type !== cur.info.data_type) {
         changes.push({ unique_id: id, column: c.name, change: 'retyped', was: c.sm.data_type, now: cur.info.data_type });
       }

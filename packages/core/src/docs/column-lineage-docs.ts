@@ -23,7 +23,7 @@ export function addColumnLineage(data: DocsData, check: CheckResult): DocsData {
       });
     }
     columns.push(...byName.values());
-    return { ...n, columns, check: { status: r.status, reason: r.reason ?? null, open: r.shape.open } };
+    return { ...n, columns, check: { status: r.status, reason: r.reason ?? null, open: r.open } };
   });
   return { ...data, nodes };
 }
