@@ -63,7 +63,7 @@ function report(c: Compilation, impact: StateImpact | undefined, seconds: number
   const r = c.check!;
   if (r.diagnostics.length) reporter.onDiagnostics?.(r.diagnostics);
   const nodes = c.selected.map((id) => r.nodes.get(id)).filter((n) => n !== undefined);
-  const checked = nodes.filter((n) => n.status === 'checked').length;
+  const checked = nodes.filter((n) => n.status !== 'not_checked').length;
   const lines: string[] = [];
   for (const n of r.notChecked) lines.push(`not checked: ${n.id}: ${n.reason ?? 'unknown reason'}`);
   const unknownSources = nodes.filter((n) => n.id.startsWith('source.') && n.open);
@@ -76,7 +76,7 @@ function report(c: Compilation, impact: StateImpact | undefined, seconds: number
     if (!impact.changes.length) lines.push('No column changed type or disappeared since the state.');
   }
   const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
-  const cached = nodes.filter((n) => r.cached.has(n.id)).length;
+  const cached = nodes.filter((n) => n.status !== 'not_checked' && r.cached.has(n.id)).length;
   lines.push(`Checked ${checked} node${checked === 1 ? '' : 's'} (${cached} unchanged since the last check${r.notChecked.length ? `, ${r.notChecked.length} not checked` : ''}) in ${seconds.toFixed(2)}s: ${errors ? `${errors} error${errors === 1 ? '' : 's'}` : 'no errors'}. Lineage is in ${c.project.config.targetPath}/manifest.json.`);
   reporter.onOutput?.(lines.join('\n'));
   const broken = impact?.downstream.some((d) => d.status === 'broken');
