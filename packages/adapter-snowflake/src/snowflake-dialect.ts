@@ -38,6 +38,11 @@ export class SnowflakeDialect extends BaseDialect {
     return `alter table ${this.relationName(a)} swap with ${this.relationName(b)}`;
   }
 
+  /** A zero-copy clone: no rows are copied until one side changes. */
+  override cloneTable(from: Relation, to: Relation, opts?: TableOptions): string {
+    return `create or replace ${this.#kind(opts)}table ${this.relationName(to)} clone ${this.relationName(from)}`;
+  }
+
   /** Session context for one node: its query tag (or none). */
   setQueryTag(tag: string | undefined): string {
     return tag === undefined ? 'alter session unset query_tag' : `alter session set query_tag = ${this.quoteString(tag)}`;

@@ -96,6 +96,17 @@ export interface Dialect {
   createTable(rel: Relation, columns: readonly ColumnDef[], opts?: TableOptions): string;
   dropRelation(rel: Relation, kind: RelationKind): string;
   renameRelation(rel: Relation, kind: RelationKind, newIdentifier: string): string;
+  /**
+   * Optional. Exchange two tables in one atomic statement (Snowflake's `alter table a swap with b`).
+   * Where absent, core publishes an audited table by drop and rename inside one transaction
+   * (transactional DDL) or by renames. Default: none.
+   */
+  swapRelations?(a: Relation, b: Relation): string;
+  /**
+   * Optional. A new table `to` holding `from`'s rows, replacing any `to` (Snowflake: a zero-copy
+   * `clone`). Default: `create or replace table to as select * from from`.
+   */
+  cloneTable?(from: Relation, to: Relation, opts?: TableOptions): string;
   insertInto(rel: Relation, columns: readonly string[], sql: string): string;
   deleteWhere(rel: Relation, predicate: string): string;
   /**

@@ -68,6 +68,8 @@ export interface InvocationOptions extends LoadOptions {
   check?: boolean | undefined;
   /** Check first and stop on an error before anything runs (`--strict`). Default: the project file's `flags: {strict: ...}`. */
   strict?: boolean | undefined;
+  /** Build tables and incremental models with write-audit-publish (`--audit`), unless a model's `audit` config says otherwise. Default false. */
+  audit?: boolean | undefined;
 }
 
 /** What compile hands to execution: plain data (and the adapter, whose dialect named the relations). */
@@ -396,6 +398,7 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
         failFast: !!opts.failFast,
         storeFailures: !!opts.storeFailures,
         testsGateChildren: command === 'build',
+        audit: opts.audit,
       },
       files: new RunFiles({ projectDir: c.project.dir, projectName: c.project.config.name, targetPath: c.project.config.targetPath, secrets: c.project.secrets }),
       onEvent: sink,

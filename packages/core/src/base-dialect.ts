@@ -47,6 +47,10 @@ export class BaseDialect implements Dialect {
     return `create ${opts?.temporary ? 'temporary ' : ''}table ${this.relationName(rel)} (${cols})`;
   }
 
+  cloneTable(from: Relation, to: Relation, opts?: TableOptions): string {
+    return this.createOrReplaceTableAs(to, `select * from ${this.relationName(from)}`, opts);
+  }
+
   dropRelation(rel: Relation, kind: RelationKind): string {
     return `drop ${kind === 'view' ? 'view' : 'table'} if exists ${this.relationName(rel)}`;
   }

@@ -25,6 +25,8 @@ const pairs: [string, string][] = [
   ['select seq4() as i from table(generator(rowcount => 10))', 'SELECT SM_GENERATOR.SM_SEQ AS I FROM range(10) AS SM_GENERATOR(SM_SEQ)'],
   ['select row_number() over (order by seq4()) - 1 as i from table(generator(rowcount => 5)) g where true', 'SELECT ROW_NUMBER() OVER (ORDER BY G.SM_SEQ) - 1 AS I FROM range(5) AS G(SM_SEQ)    WHERE TRUE'],
   ['drop table if exists "A"."B"."C"', 'DROP TABLE IF EXISTS "A"."B"."C"'],
+  // A zero-copy clone, emulated by a copy.
+  ['create or replace transient table "A"."B"."C__SM_AUDIT" clone "A"."B"."C"', 'CREATE OR REPLACE TABLE "A"."B"."C__SM_AUDIT" AS SELECT * FROM "A"."B"."C"'],
 ];
 
 /** Statements the emulator must refuse loudly rather than approximate. */
@@ -32,7 +34,7 @@ const rejected: string[] = [
   'grant select on table t to role r',
   'copy into t from @stage',
   'put file:///tmp/x @~',
-  'create or replace table t clone s',
+  'create or replace table t clone s at (offset => -60)',
   'create or replace secure view v as select 1',
   'create or replace dynamic table t target_lag = \'1 minute\' as select 1',
   'alter table t cluster by (a)',

@@ -29,6 +29,7 @@ interface CommonFlags {
   storeFailures?: boolean;
   indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty';
   strict?: boolean;
+  audit?: boolean;
 }
 
 export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptions {
@@ -50,6 +51,7 @@ export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptio
     storeFailures: flags.storeFailures,
     indirectSelection: flags.indirectSelection,
     strict: flags.strict,
+    audit: flags.audit,
     signal: ctx.signal,
   };
 }
@@ -63,6 +65,7 @@ function runCommand(program: Command, ctx: CliContext, name: 'run' | 'seed' | 't
   if (name === 'run' || name === 'build') {
     cmd.option('--watch', 'after the run, rebuild what a saved file changes and its descendants, until Ctrl-C');
     strictOptions(cmd);
+    cmd.option('--audit', 'write-audit-publish: build each table and incremental model beside, run its tests there, and swap it in only if they pass');
   }
   cmd.action(async (flags: CommonFlags & { watch?: boolean }) => {
     const reporter = ctx.reporter(flags.logFormat);

@@ -1,6 +1,7 @@
 import { incrementalConfigError, isIncrementalRun, planIncremental, planTable, planView } from '../plan/plan.ts';
 import { incrementalSqlOf } from '../plan/incremental-sql.ts';
 import type { Plan } from '../plan/step.ts';
+import { auditRelation, auditTests, planAudited, wantsAudit, type AuditOutcome } from '../plan/audit-plan.ts';
 import type { GraphNode, ModelNode } from '../types.ts';
 import { executeExternal } from './execute-external.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
@@ -22,16 +23,26 @@ export async function executeModel(node: GraphNode, x: NodeContext): Promise<Exe
   const sql = incremental ? incrementalSqlOf(m) : (m.compiledCode ?? '');
   const path = x.compiled(sql);
   let plan: Plan;
-  if (mat === 'view') plan = planView(m, sql, existing, x.plan);
+  // Write-audit-publish: built beside, tested there, swapped in only when the tests pass.
+  const audit = wantsAudit(m, x.run.flags.audit) ? { passed: [], warned: [], failed: [] } as AuditOutcome : undefined;
+  if (audit) plan = planAudited(m, sql, existing, incremental, auditTests(m, x.run.nodes, x.run.graph, (r) => x.run.adapter.dialect.relationName(r)), x.plan, audit);
+  else if (mat === 'view') plan = planView(m, sql, existing, x.plan);
   else if (mat === 'table' || (mat === 'incremental' && !incremental)) plan = planTable(m, sql, existing, x.plan);
   else if (mat === 'incremental') plan = planIncremental(m, sql, existing!.columns, x.plan);
   else throw new Error(`Unknown materialization "${mat}" on ${m.name} (${m.originalFilePath}). Use view, table, incremental, external or ephemeral.`);
-  const { rows } = await x.runPlan(plan);
   const rel = m.relation;
+  let rows: number;
+  try {
+    rows = (await x.runPlan(plan)).rows;
+  } finally {
+    // An audit replaces the relation (or leaves its shadow): what the run knew of both is stale.
+    if (audit) await x.remember(auditRelation(rel), undefined);
+  }
   await x.remember(rel, mat === 'view' ? { schema: rel.schema, identifier: rel.identifier, kind: 'view', columns: [] } : undefined);
+  const audited = audit ? ` (audited: ${audit.passed.length + audit.warned.length} test${audit.passed.length + audit.warned.length === 1 ? '' : 's'} passed${audit.warned.length ? `, ${audit.warned.length} warned: ${audit.warned.join(', ')}` : ''})` : '';
   return {
     status: 'success',
-    message: incremental ? `+${rows} rows` : mat === 'view' ? 'CREATE VIEW' : 'CREATE TABLE',
+    message: (incremental ? `+${rows} rows` : mat === 'view' ? 'CREATE VIEW' : 'CREATE TABLE') + audited,
     relationName: x.run.adapter.dialect.relationName(rel),
     compiledPath: path,
     compiledCode: sql,

@@ -17,6 +17,8 @@ export interface RunFlags {
   readonly storeFailures: boolean;
   /** `build`: a failing test skips what depends on the node it tests. */
   readonly testsGateChildren: boolean;
+  /** `--audit`: build every table and incremental model with write-audit-publish, unless its `audit` config says otherwise. Default false. */
+  readonly audit?: boolean | undefined;
 }
 
 /**

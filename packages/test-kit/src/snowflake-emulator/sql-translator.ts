@@ -133,6 +133,8 @@ function translateCreate(sql: string, tokens: Token[], sig: Token[], ctx: NameCo
     return { kind: 'duck', sql: render(tokens), resultKind: 'ddl', statementTypeId: statementTypes.ddl, status: 'Schema successfully created.' };
   }
   if (kind !== 'TABLE' && kind !== 'VIEW') throw unsupported(`create ${kind.toLowerCase() || sig[i]?.text}`, sql);
+  const cloneAt = sig.findIndex((t) => isWord(t, 'CLONE'));
+  if (kind === 'TABLE' && cloneAt > 0 && !temporary) return translateClone(sql, sig, i, cloneAt, ctx);
   for (const t of sig) if (isWord(t, 'CLONE', 'SECURE', 'MATERIALIZED', 'DYNAMIC', 'EXTERNAL', 'ICEBERG')) throw unsupported(`create ${kind.toLowerCase()} with ${t.text.toLowerCase()}`, sql);
   let at = i + 1;
   if (isWord(sig[at], 'IF')) at += 3;
@@ -159,6 +161,22 @@ function translateCreate(sql: string, tokens: Token[], sig: Token[], ctx: NameCo
   const status = kind === 'TABLE' ? `Table ${parsed.name.name} successfully created.` : `View ${parsed.name.name} successfully created.`;
   const plan: Plan = { kind: 'duck', sql: render(tokens), resultKind: 'ddl', statementTypeId: statementTypes.ddl, status };
   return temporary ? { ...plan, temporary: parsed.name } : plan;
+}
+
+/**
+ * `create [or replace] [transient] table t clone s`: Snowflake's zero-copy clone, emulated by a
+ * copy (the same rows; reads cannot tell). Time travel (`at`/`before`) is refused.
+ */
+function translateClone(sql: string, sig: Token[], i: number, cloneAt: number, ctx: NameContext): Plan {
+  let at = i + 1;
+  if (isWord(sig[at], 'IF')) at += 3;
+  const to = parseName(sig, at, ctx);
+  if (to.next !== cloneAt) throw unsupported(`create table clause ${sig[to.next]?.text ?? ''} before clone`, sql);
+  const from = parseName(sig, cloneAt + 1, ctx);
+  if (from.next < sig.length) throw unsupported(`clone with ${sig[from.next]!.text.toLowerCase()}`, sql);
+  const q = (n: ObjectName) => [n.database, n.schema, n.name].map((p) => `"${p.replaceAll('"', '""')}"`).join('.');
+  const replace = isWord(sig[1], 'OR') ? 'OR REPLACE ' : '';
+  return { kind: 'duck', sql: `CREATE ${replace}TABLE ${q(to.name)} AS SELECT * FROM ${q(from.name)}`, resultKind: 'ddl', statementTypeId: statementTypes.ddl, status: `Table ${to.name.name} successfully created.` };
 }
 
 function translateAlter(sql: string, tokens: Token[], sig: Token[], ctx: NameContext): Plan {

@@ -1,0 +1,140 @@
+/**
+ * Write-audit-publish: a table or incremental model is built into a shadow relation beside it,
+ * its tests run against the shadow, and only when they pass is the shadow swapped in, in one
+ * atomic step. A failing audit leaves the published table as it was and keeps the shadow for
+ * inspection. Pure: the plan's last audit query decides, at run time, between publishing and
+ * failing the node.
+ */
+import type { RelationInfo, Relation } from '../adapter.ts';
+import { ancestors, type Dag } from '../graph/build-graph.ts';
+import type { GraphNode, ModelNode, TestNode } from '../types.ts';
+import { planIncremental, tempRelation, type PlanContext } from './plan.ts';
+import { sql, type Plan, type Step } from './step.ts';
+import { testResultSql } from './test-sql.ts';
+
+/** A test the audit runs: its result query, pointed at the shadow. */
+export interface AuditTest {
+  readonly id: string;
+  readonly name: string;
+  /** One row: failures, should_warn, should_error (see testResultSql). */
+  readonly sql: string;
+  readonly severity: 'error' | 'warn';
+}
+
+/** The shadow an audited model is built into: `<name>__sm_audit` beside it. */
+export function auditRelation(rel: Relation): Relation {
+  return tempRelation(rel, 'audit');
+}
+
+/** Whether a model is built with write-audit-publish: its `audit` config, else `--audit`; tables and incremental models only. */
+export function wantsAudit(node: ModelNode, flag: boolean | undefined): boolean {
+  const mat = node.config.materialized;
+  if (mat !== 'table' && mat !== 'incremental') return false;
+  const c = node.config.audit;
+  return c === true || (c === undefined && !!flag);
+}
+
+/**
+ * The tests that audit `model`: every test of it whose other parents are built before it (a
+ * relationships test from a child model to this one audits the child, not this model). Each
+ * test's SQL reads the shadow instead of the published relation.
+ */
+export function auditTests(model: ModelNode, nodes: ReadonlyMap<string, GraphNode>, graph: Dag, relationName: (rel: Relation) => string): AuditTest[] {
+  const before = ancestors(graph, model.uniqueId);
+  const published = relationName(model.relation);
+  const shadow = relationName(auditRelation(model.relation));
+  const out: AuditTest[] = [];
+  for (const id of graph.successors(model.uniqueId) ?? []) {
+    const t = nodes.get(id);
+    if (t?.resourceType !== 'test' || !t.dependsOn.nodes.includes(model.uniqueId)) continue;
+    if (!t.dependsOn.nodes.every((p) => p === model.uniqueId || before.has(p))) continue;
+    const text = (t as TestNode).compiledCode ?? '';
+    if (!text.includes(published)) {
+      throw new Error(`Cannot audit ${model.name}: the SQL of its test ${t.name} does not name ${published} as ref() writes it, so it cannot be pointed at the shadow. Write the test with ref('${model.name}'), or build ${model.name} with audit: false.`);
+    }
+    const severity = String(t.config.severity ?? 'error').toLowerCase() === 'warn' ? 'warn' : 'error';
+    out.push({ id, name: t.name, sql: testResultSql(t as TestNode, text.split(published).join(shadow)), severity });
+  }
+  return out.sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/** What an audit found, filled in as its queries run. */
+export interface AuditOutcome {
+  passed: string[];
+  warned: string[];
+  failed: { name: string; failures: number }[];
+}
+
+/**
+ * Build into the shadow (a table: the query; incremental: a clone of the published table with
+ * the new rows applied), run each audit query, then publish: swap where the warehouse swaps
+ * (Snowflake), drop and rename in the transaction where DDL is transactional (DuckDB), renames
+ * otherwise. The shadow is built and kept outside the transaction, so a failed audit leaves it
+ * for inspection and the published table untouched.
+ */
+export function planAudited(node: ModelNode, query: string, existing: RelationInfo | undefined, incremental: boolean, tests: readonly AuditTest[], ctx: PlanContext, outcome: AuditOutcome): Plan {
+  const d = ctx.dialect;
+  const rel = node.relation;
+  const shadow = auditRelation(rel);
+  const opts = { adapterConfig: node.config };
+  const before: Step[] = [];
+  if (incremental && existing) {
+    before.push(sql(d.cloneTable ? d.cloneTable(rel, shadow, opts) : d.createOrReplaceTableAs(shadow, `select * from ${d.relationName(rel)}`, opts)));
+    before.push(...planIncremental({ ...node, relation: shadow }, query, existing.columns, ctx).steps);
+  } else {
+    before.push(sql(d.createOrReplaceTableAs(shadow, query, opts)));
+  }
+  const check = (i: number): Step[] => {
+    if (i === tests.length) {
+      if (outcome.failed.length) throw new Error(auditFailure(node, outcome, d.relationName(rel), d.relationName(shadow)));
+      return publish(rel, shadow, existing, ctx);
+    }
+    const t = tests[i]!;
+    return [
+      {
+        kind: 'query',
+        sql: t.sql,
+        then: (r) => {
+          const row = r.rows[0] ?? {};
+          const failures = Number(row.failures ?? 0);
+          if (t.severity === 'error' && truthy(row.should_error)) outcome.failed.push({ name: t.name, failures });
+          else if (truthy(row.should_warn)) outcome.warned.push(t.name);
+          else outcome.passed.push(t.name);
+          return check(i + 1);
+        },
+      },
+    ];
+  };
+  return { before, steps: check(0), transaction: ctx.capabilities.supportsTransactionalDdl };
+}
+
+/** The shadow takes the published table's place, atomically where the warehouse allows. */
+function publish(rel: Relation, shadow: Relation, existing: RelationInfo | undefined, ctx: PlanContext): Step[] {
+  const d = ctx.dialect;
+  if (existing?.kind === 'table' && d.swapRelations) {
+    // After the swap the shadow holds yesterday's rows: gone with it.
+    return [sql(d.swapRelations(rel, shadow)), sql(d.dropRelation(shadow, 'table'))];
+  }
+  if (ctx.capabilities.supportsTransactionalDdl || !existing) {
+    return [...(existing ? [sql(d.dropRelation(rel, existing.kind))] : []), sql(d.renameRelation(shadow, 'table', rel.identifier))];
+  }
+  const backup = tempRelation(rel, 'backup');
+  return [
+    sql(d.dropRelation(backup, existing.kind)),
+    sql(d.renameRelation(rel, existing.kind, backup.identifier)),
+    sql(d.renameRelation(shadow, 'table', rel.identifier)),
+    sql(d.dropRelation(backup, existing.kind)),
+  ];
+}
+
+function auditFailure(node: ModelNode, o: AuditOutcome, published: string, shadow: string): string {
+  const failed = o.failed.map((f) => `${f.name} (${f.failures} failing row${f.failures === 1 ? '' : 's'})`).join(', ');
+  return (
+    `Audit failed: ${o.failed.length} of ${o.failed.length + o.passed.length + o.warned.length} tests of ${node.name} failed on the new build: ${failed}. ` +
+    `${published} is unchanged; the new build is kept in ${shadow} for inspection. What depends on ${node.name} is skipped.`
+  );
+}
+
+function truthy(v: unknown): boolean {
+  return v === true || v === 1 || v === 1n || v === 'true';
+}
