@@ -135,7 +135,9 @@ describe('Streamify on Snowflake (local server) matches DuckDB', () => {
   });
 
   it('an incremental rebuild merges the lookback window and changes nothing', async () => {
-    const merges = () => fixture.emulator.log.filter((e) => /^merge into "STREAMIFY"\."ANALYTICS_MARTS"\."(FACT|WIDE)_STREAMS"/.test(e.sql)).length;
+    // The marts are audited (write-audit-publish): the merge goes into the shadow, which is then swapped in.
+    const merges = () => fixture.emulator.log.filter((e) => /^merge into "STREAMIFY"\."ANALYTICS_MARTS"\."(FACT|WIDE)_STREAMS__SM_AUDIT"/.test(e.sql)).length;
+    const swaps = () => fixture.emulator.log.filter((e) => /^alter table "STREAMIFY"\."ANALYTICS_MARTS"\."(FACT|WIDE)_STREAMS" swap with "STREAMIFY"\."ANALYTICS_MARTS"\."(FACT|WIDE)_STREAMS__SM_AUDIT"/.test(e.sql)).length;
     const wide = async () => {
       const check = await createSnowflakeAdapter().connect(sfTarget, { projectDir: dir });
       try {
@@ -146,9 +148,11 @@ describe('Streamify on Snowflake (local server) matches DuckDB', () => {
     };
     const first = await wide();
     const before = merges();
+    const swapped = swaps();
     const again = await build(snowOptions);
     expect(again.results.filter((r) => r.status !== 'success' && r.status !== 'pass').map((r) => `${r.uniqueId}: ${r.message}`)).toEqual([]);
     expect(merges() - before).toBe(2);
+    expect(swaps() - swapped).toBe(2);
     expect(await wide()).toEqual(first);
   });
 
