@@ -327,8 +327,13 @@ ${from}${filter}
 }
 
 function sourcesYaml(src: SourcePlan): string {
+  // Every column with the type bench_setup.sql gives it, so `sm check` knows the tables whole.
   const tables = src.tables
-    .map((t) => `      - name: ${t}\n        columns:\n          - name: id\n            data_tests: [unique, not_null]`)
+    .map(
+      (t) =>
+        `      - name: ${t}\n        columns:\n          - name: id\n            data_type: bigint\n            data_tests: [unique, not_null]\n` +
+        '          - {name: name, data_type: varchar}\n          - {name: amount_cents, data_type: bigint}\n          - {name: created_at, data_type: timestamp}\n          - {name: category, data_type: varchar}',
+    )
     .join('\n');
   return `version: 2
 

@@ -27,7 +27,7 @@ import type { GraphNode, ModelNode, ResourceType } from './types.ts';
 import { readSelectors } from './select/selectors-file.ts';
 import { testColumnDiagnostics } from './project/test-nodes.ts';
 import { fingerprintsProblem, manifestProblem, readArtifact, runResultsProblem, type RunResultsShape } from './artifacts/read-artifact.ts';
-import { checkCompiled, readSavedCatalog } from './check/check-compilation.ts';
+import { checkCompiled, freshCheck, readSavedCatalog } from './check/check-compilation.ts';
 import type { CheckResult } from './check/check-project.ts';
 import { smColumnsOf } from './check/column-lineage.ts';
 import { fingerprintNow, fingerprintOfConfig, loadedFingerprints, STATE_FILE, unitTestChecksum, type StateFingerprint } from './select/state-fingerprint.ts';
@@ -122,9 +122,8 @@ const COMMAND_TYPES: Record<Command, readonly ResourceType[] | undefined> = {
  */
 export async function compile(opts: InvocationOptions, command: Command = 'compile'): Promise<Compilation> {
   const invocationId = randomUUID();
-  const warm = opts.noCache || opts.complete || opts.check || opts.strict ? undefined : warmStart(opts);
-  // The checker reads the whole compiled project: a project that checks on every command (flags: {strict: true}) compiles afresh.
-  return warm && !warm.project.config.strict ? compileWarm(opts, command, invocationId, warm) : compileCold(opts, command, invocationId);
+  const warm = opts.noCache || opts.complete ? undefined : warmStart(opts);
+  return warm ? compileWarm(opts, command, invocationId, warm) : compileCold(opts, command, invocationId);
 }
 
 async function adapterFor(opts: InvocationOptions, project: LoadedProject): Promise<Adapter> {
@@ -169,16 +168,8 @@ async function compileCold(opts: InvocationOptions, command: Command, invocation
   const fingerprintsNow = () => (fingerprints ??= loadedFingerprints(project));
   const selectedOnly = selectAndCheck(opts, command, { project, compiled, graph, adapter, diagnostics, invocationId, reused: false }, compiled.nodes, () => selectors, fingerprintsNow, columnFindings);
   const dir = targetDir(project);
-  const strict = opts.strict ?? project.config.strict;
-  const saved = opts.check || strict ? readSavedCatalog(dir) : undefined;
-  const check = saved ? checkCompiled(compiled, graph, { targetDir: dir, only: new Set(selectedOnly.selected), noCache: opts.noCache, catalog: saved, inputDigest: digest }) : undefined;
-  if (strict && check) {
-    const errs = check.diagnostics.filter((d) => d.severity === 'error');
-    if (errs.length) throw new SmProjectError(errs);
-  }
+  const { check, manifestDigest } = checkIfAsked(opts, selectedOnly, dir, digest);
   const c: Compilation = { ...selectedOnly, check };
-  // A manifest with lineage differs from one without, and depends on the saved catalog.
-  const manifestDigest = digest && saved ? `${digest}:check:${saved.digest}:${createHash('sha1').update(c.selected.join('\n')).digest('hex')}` : digest;
   // Compiled files are written on another thread meanwhile; a failure there is reported once the rest is done.
   const files = writeCompileArtifacts(c, command, digest, manifestDigest).then(() => undefined, (e: unknown) => e);
   if (!unchangedSince(dir, STATE_FILE, digest)) {
@@ -199,6 +190,31 @@ async function compileCold(opts: InvocationOptions, command: Command, invocation
   return c;
 }
 
+/**
+ * `sm check`, `--strict` or `flags: {strict: true}`: infer the selection's columns (stop on an
+ * error when strict). The manifest then carries lineage, so its digest says so.
+ */
+function checkIfAsked(opts: InvocationOptions, c: Compilation, dir: string, digest: string | undefined): { check: CheckResult | undefined; manifestDigest: string | undefined } {
+  const strict = opts.strict ?? c.project.config.strict;
+  const saved = readSavedCatalog(dir);
+  // Lineage of the whole project, or of a selection checked alone.
+  const whole = c.selected.length === c.graph.nodeCount();
+  const selection = () => (whole ? 'all' : createHash('sha1').update(c.selected.join('\n')).digest('hex'));
+  if (!opts.check && !strict) {
+    // Inputs a whole-project sm check has checked: the same manifest, with lineage (reused as that check wrote it).
+    const fresh = freshCheck(c.compiled, c.graph, dir, digest, saved);
+    return fresh ? { check: fresh, manifestDigest: `${digest}:check:${saved.digest}:all` } : { check: undefined, manifestDigest: digest };
+  }
+  const check = checkCompiled(c.compiled, c.graph, { targetDir: dir, only: new Set(c.selected), noCache: opts.noCache, catalog: saved, inputDigest: digest });
+  if (strict) {
+    const errs = check.diagnostics.filter((d) => d.severity === 'error');
+    if (errs.length) throw new SmProjectError(errs);
+  }
+  // A manifest with lineage differs from one without, and depends on the saved catalog and the selection checked.
+  const manifestDigest = digest ? `${digest}:check:${saved.digest}:${selection()}` : undefined;
+  return { check, manifestDigest };
+}
+
 async function compileWarm(opts: InvocationOptions, command: Command, invocationId: string, w: WarmStart): Promise<Compilation> {
   const { project } = w;
   const adapter = await adapterFor(opts, project);
@@ -207,12 +223,15 @@ async function compileWarm(opts: InvocationOptions, command: Command, invocation
   const dir = targetDir(project);
   // sm-state.json was written from these inputs: it holds the fingerprints loading would compute.
   const fingerprintsNow = () => new Map(Object.entries(JSON.parse(readFileSync(join(dir, STATE_FILE), 'utf8')) as Record<string, StateFingerprint>));
-  const c = selectAndCheck(opts, command, { project, compiled, graph: w.graph, adapter, diagnostics, invocationId, reused: true }, w.selectionNodes, () => readSelectors(project.dir, []), fingerprintsNow, w.columnFindings);
+  const selectedOnly = selectAndCheck(opts, command, { project, compiled, graph: w.graph, adapter, diagnostics, invocationId, reused: true }, w.selectionNodes, () => readSelectors(project.dir, []), fingerprintsNow, w.columnFindings);
+  // The checker answers an unchanged project from its cache without reading a stored node.
+  const { check, manifestDigest } = checkIfAsked(opts, selectedOnly, dir, w.digest);
+  const c: Compilation = { ...selectedOnly, check };
   const shape = (id: string) => {
     const e = w.selectionNodes.get(id)!;
     return { resourceType: e.resourceType, originalFilePath: e.originalFilePath, name: e.name, generic: e.resourceType === 'test' && !!e.testMetadata };
   };
-  await writeCompileArtifacts(c, command, w.digest, w.digest, shape);
+  await writeCompileArtifacts(c, command, w.digest, manifestDigest, shape);
   return c;
 }
 

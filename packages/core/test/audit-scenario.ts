@@ -34,7 +34,8 @@ export async function auditScenario(profile: string, adapters: InvocationOptions
     ].join('\n'),
   });
   Object.assign(process.env, env);
-  const opts: InvocationOptions = { projectDir: dir, adapters };
+  const logs: string[] = [];
+  const opts: InvocationOptions = { projectDir: dir, adapters, onEvent: (e) => void (e.type === 'log' && logs.push(e.message)) };
   const byName = (rs: NodeResult[]) => new Map(rs.map((r) => [r.name, r]));
   const rows = async (sql: string) => {
     const t = await openTarget(opts);
@@ -59,7 +60,8 @@ export async function auditScenario(profile: string, adapters: InvocationOptions
   // 1: clean data publishes everything.
   const first = byName((await execute(opts, 'build')).results);
   expect([...first.values()].filter((r) => r.status !== 'success' && r.status !== 'pass').map((r) => `${r.name}: ${r.message}`)).toEqual([]);
-  expect(first.get('orders')!.message).toMatch(/audited: 3 tests passed/);
+  expect(first.get('orders')!.message).toBe('CREATE TABLE');
+  expect(logs).toContain(`orders: audited in ${shadow} (3 tests passed) and published`);
   expect(await rows(`select id, amount from ${orders} order by id`)).toEqual([{ id: 1, amount: 10 }, { id: 2, amount: 20 }]);
   expect(await rows(`select n from ${await rel('report')}`)).toEqual([{ n: 2 }]);
 
@@ -84,7 +86,8 @@ export async function auditScenario(profile: string, adapters: InvocationOptions
   writeFileSync(join(dir, 'seeds/orders_raw.csv'), 'id,amount\n1,10\n2,20\n3,30\n4,40\n');
   const third = byName((await execute(opts, 'build')).results);
   expect([...third.values()].filter((r) => r.status !== 'success' && r.status !== 'pass').map((r) => `${r.name}: ${r.message}`)).toEqual([]);
-  expect(third.get('events')!.message).toMatch(/^\+2 rows \(audited: 1 test passed\)/);
+  expect(third.get('events')!.message).toBe('+2 rows');
+  expect(logs.filter((l) => l.startsWith('events: audited'))).toHaveLength(2);
   expect(await rows(`select id, amount from ${orders} order by id`)).toEqual([{ id: 1, amount: 10 }, { id: 2, amount: 20 }, { id: 3, amount: 30 }, { id: 4, amount: 40 }]);
   expect(await rows(`select id, amount from ${events} order by id`)).toEqual([{ id: 1, amount: 10 }, { id: 2, amount: 20 }, { id: 3, amount: 30 }, { id: 4, amount: 40 }]);
   expect(await rows(`select n, total from ${await rel('report')}`)).toEqual([{ n: 4, total: 100 }]);

@@ -7,17 +7,49 @@ import type { NodeCheck } from './node-check.ts';
 import type { Shape } from './infer/shape.ts';
 
 /** Bump when the files' layout changes. (A change of the checker's code is seen by its code fingerprint.) */
-export const CHECK_VERSION = 2;
+export const CHECK_VERSION = 3;
 
-/** What every command needs of a node's result: small, read on every check. */
-interface IndexEntry {
-  digest: string;
-  outDigest: string;
-  status: NodeCheck['status'];
-  from: NodeCheck['from'];
-  open: boolean;
-  reason?: string | undefined;
-  diagnostics?: Diagnostic[] | undefined;
+/**
+ * What every command needs of a node's result, read on every check, so kept small: digest,
+ * output digest, status, where the columns came from, open (1/0), then reason and diagnostics
+ * when there are any.
+ */
+type IndexEntry = [digest: string, outDigest: string, status: NodeCheck['status'], from: NodeCheck['from'], open: 0 | 1, reason?: string | null, diagnostics?: Diagnostic[]];
+
+/** A cached result: the columns are read from the shapes file the first time they are asked for. */
+class CachedCheck implements NodeCheck {
+  readonly id: string;
+  readonly #e: IndexEntry;
+  readonly #cache: CheckCache;
+  constructor(id: string, e: IndexEntry, cache: CheckCache) {
+    this.id = id;
+    this.#e = e;
+    this.#cache = cache;
+  }
+  get status(): NodeCheck['status'] {
+    return this.#e[2];
+  }
+  get reason(): string | undefined {
+    return this.#e[5] ?? undefined;
+  }
+  get from(): NodeCheck['from'] {
+    return this.#e[3];
+  }
+  get open(): boolean {
+    return this.#e[4] === 1;
+  }
+  get diagnostics(): readonly Diagnostic[] {
+    return this.#e[6] ?? [];
+  }
+  get digest(): string {
+    return this.#e[0];
+  }
+  get outDigest(): string {
+    return this.#e[1];
+  }
+  get shape(): Shape {
+    return this.#cache.shapeOf(this.id);
+  }
 }
 
 type StoredCol = [name: string, key: string, type: SqlType, lineage: [string, boolean][]];
@@ -67,6 +99,18 @@ export class CheckCache {
     return this.#index.runKey;
   }
 
+  /** The input key of the last whole-project check in `dir`, from its own small file (the index is not read). */
+  static lastRunKey(dir: string): string | undefined {
+    const path = join(dir, 'run-key');
+    if (!existsSync(path)) return undefined;
+    try {
+      const [code, key] = readFileSync(path, 'utf8').split('\n');
+      return code === `${CHECK_VERSION}:${codeFingerprint()}` ? key : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   has(id: string): boolean {
     return id in this.#index.entries;
   }
@@ -74,35 +118,17 @@ export class CheckCache {
   /** The cached result of a node, if it was computed from `digest` (any digest when undefined: the caller knows the inputs are unchanged). */
   get(id: string, digest: string | undefined): NodeCheck | undefined {
     const e = this.#index.entries[id];
-    if (!e || (digest !== undefined && e.digest !== digest)) return undefined;
-    const shape = () => this.#shape(id);
-    return {
-      id,
-      status: e.status,
-      reason: e.reason,
-      from: e.from,
-      open: e.open,
-      get shape() {
-        return shape();
-      },
-      diagnostics: e.diagnostics ?? [],
-      digest: e.digest,
-      outDigest: e.outDigest,
-    };
+    if (!e || (digest !== undefined && e[0] !== digest)) return undefined;
+    return new CachedCheck(id, e, this);
   }
 
   set(r: NodeCheck): void {
     this.#loadShapes();
     this.#dirty = true;
-    this.#index.entries[r.id] = {
-      digest: r.digest,
-      outDigest: r.outDigest,
-      status: r.status,
-      from: r.from,
-      open: r.shape.open,
-      reason: r.reason,
-      diagnostics: r.diagnostics.length ? r.diagnostics.map(({ cause: _c, ...d }) => d) : undefined,
-    };
+    const e: IndexEntry = [r.digest, r.outDigest, r.status, r.from, r.shape.open ? 1 : 0];
+    if (r.reason || r.diagnostics.length) e.push(r.reason ?? null);
+    if (r.diagnostics.length) e.push(r.diagnostics.map(({ cause: _c, ...d }) => d));
+    this.#index.entries[r.id] = e;
     this.#fresh.delete(r.id);
     this.#shapes!.set(r.id, [r.shape.cols.map((c) => [c.name, c.key, c.type, [...c.lineage]]), r.shape.open, r.shape.openOrigin]);
   }
@@ -129,6 +155,8 @@ export class CheckCache {
     mkdirSync(this.#dir, { recursive: true });
     if (this.#shapes) writeJson(join(this.#dir, 'check-shapes.json'), { version: CHECK_VERSION, code: this.#index.code, dialect: this.#dialect, shapes: Object.fromEntries(this.#shapes) });
     writeJson(join(this.#dir, 'check-index.json'), this.#index);
+    // Last, so that the key never names results not yet written.
+    writeText(join(this.#dir, 'run-key'), runKey ? `${CHECK_VERSION}:${this.#index.code}\n${runKey}` : '');
     this.#dirty = false;
   }
 
@@ -144,7 +172,8 @@ export class CheckCache {
     }
   }
 
-  #shape(id: string): Shape {
+  /** A node's columns, from the shapes file (read once, when first needed). */
+  shapeOf(id: string): Shape {
     const hit = this.#fresh.get(id);
     if (hit) return hit;
     this.#loadShapes();
@@ -170,5 +199,11 @@ function writeJson(path: string, data: unknown): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, JSON.stringify(data));
+  renameSync(tmp, path);
+}
+
+function writeText(path: string, text: string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
   renameSync(tmp, path);
 }

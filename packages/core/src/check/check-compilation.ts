@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CatalogArtifact } from '../artifacts/artifact-types.ts';
 import type { Dag } from '../graph/build-graph.ts';
@@ -14,21 +13,31 @@ export function checkDialect(targetType: string): SqlDialectName {
 }
 
 export interface SavedCatalog {
+  /** The catalog, read when first asked for (an unchanged project's check never asks). */
   readonly catalog: CatalogArtifact | undefined;
-  /** Digest of the file, '' when there is none: check results depend on it. */
+  /** Identifies the file as saved (size and modification time), '' when there is none: check results depend on it. */
   readonly digest: string;
 }
 
-/** target/catalog.json as the last `sm docs generate` (or run) saved it; absent or unreadable is no catalog. */
+/** target/catalog.json as the last `sm docs generate` saved it; absent or unreadable is no catalog. */
 export function readSavedCatalog(targetDir: string): SavedCatalog {
   const path = join(targetDir, 'catalog.json');
   if (!existsSync(path)) return { catalog: undefined, digest: '' };
-  try {
-    const text = readFileSync(path, 'utf8');
-    return { catalog: JSON.parse(text) as CatalogArtifact, digest: createHash('sha1').update(text).digest('hex') };
-  } catch {
-    return { catalog: undefined, digest: '' };
-  }
+  const st = statSync(path);
+  let parsed: CatalogArtifact | undefined | null = null;
+  return {
+    get catalog() {
+      if (parsed === null) {
+        try {
+          parsed = JSON.parse(readFileSync(path, 'utf8')) as CatalogArtifact;
+        } catch {
+          parsed = undefined;
+        }
+      }
+      return parsed;
+    },
+    digest: `${st.size}:${st.mtimeMs}`,
+  };
 }
 
 /**
@@ -45,8 +54,37 @@ export function checkCompiled(
   const cache = opts.noCache ? undefined : CheckCache.open(join(opts.targetDir, '.sm', 'check'), dialect);
   // The project's input digest (undefined when a render read the environment or the clock) with the catalog's.
   const runKey = opts.inputDigest ? `${opts.inputDigest}:${saved.digest}` : undefined;
-  const only = opts.only && opts.only.size < compiled.nodes.size ? opts.only : undefined;
+  const only = opts.only && opts.only.size < graph.nodeCount() ? opts.only : undefined;
   const result = checkProject(compiled, graph, { dialect, catalog: saved.catalog, cache, only, runKey });
-  cache?.save(compiled.nodes.keys(), only ? undefined : runKey);
+  cache?.save(graph.nodes(), only ? undefined : runKey);
   return result;
+}
+
+/**
+ * What the last whole-project `sm check` found, when it checked exactly these inputs (the
+ * project's input digest and the saved catalog): a compile then writes the same manifest, with
+ * lineage, and reuses the one `sm check` wrote. Read lazily: nothing is loaded unless the
+ * manifest has to be written afresh. Undefined when the inputs differ or there is no such check.
+ */
+export function freshCheck(compiled: CompiledProject, graph: Dag, targetDir: string, inputDigest: string | undefined, saved: SavedCatalog): CheckResult | undefined {
+  if (!inputDigest) return undefined;
+  const dir = join(targetDir, '.sm', 'check');
+  if (CheckCache.lastRunKey(dir) !== `${inputDigest}:${saved.digest}`) return undefined;
+  let result: CheckResult | undefined;
+  const load = () => (result ??= checkCompiled(compiled, graph, { targetDir, catalog: saved, inputDigest }));
+  return {
+    dialect: checkDialect(compiled.project.target.type),
+    get nodes() {
+      return load().nodes;
+    },
+    get diagnostics() {
+      return load().diagnostics;
+    },
+    get notChecked() {
+      return load().notChecked;
+    },
+    get cached() {
+      return load().cached;
+    },
+  };
 }

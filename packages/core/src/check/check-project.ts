@@ -55,7 +55,9 @@ export function checkProject(compiled: CompiledProject, graph: Dag, opts: CheckO
   const dialect = opts.dialect;
   const key = keyFnFor(dialect);
   const nodes = compiled.nodes;
-  const index = new RelationIndex(nodes.values(), key, compiled.project.target.schema, dialect);
+  // Built only when a node has to be read: an unchanged project is answered without touching any node.
+  let index: RelationIndex | undefined;
+  const lookup = (parts: Parameters<RelationIndex['lookup']>[0]) => (index ??= new RelationIndex(nodes.values(), key, compiled.project.target.schema, dialect)).lookup(parts);
   // The nodes asked for and, for their columns, every ancestor: one walk from all of them at once.
   let wanted: Set<string> | undefined;
   if (opts.only) {
@@ -87,7 +89,7 @@ export function checkProject(compiled: CompiledProject, graph: Dag, opts: CheckO
     return s;
   };
   const tableRef = (self: string) => (parts: Parameters<RelationIndex['lookup']>[0]): TableRef | undefined => {
-    const id = index.lookup(parts);
+    const id = lookup(parts);
     if (!id || id === self) return undefined;
     const shape = refShape(id);
     const n = nodes.get(id)!;
@@ -96,6 +98,10 @@ export function checkProject(compiled: CompiledProject, graph: Dag, opts: CheckO
 
   // Unchanged inputs since the last whole-project check: every result stands as it was.
   const unchanged = !!opts.runKey && opts.cache?.runKey === opts.runKey;
+  if (unchanged) {
+    const all = fromCache(order, opts.cache!);
+    if (all) return summary(dialect, all, opts.only, new Set(all.keys()));
+  }
   for (const id of order) {
     const n = nodes.get(id);
     // Exposures and unit tests have no SQL of their own to check.
@@ -111,7 +117,23 @@ export function checkProject(compiled: CompiledProject, graph: Dag, opts: CheckO
     results.set(id, r);
     opts.cache?.set(r);
   }
-  const asked = opts.only ?? new Set(results.keys());
+  return summary(dialect, results, opts.only, cached);
+}
+
+/** Every result from the cache, by node id alone (its resource type is the id's first part); undefined if one is missing. */
+function fromCache(order: readonly string[], cache: CheckCache): Map<string, NodeCheck> | undefined {
+  const out = new Map<string, NodeCheck>();
+  for (const id of order) {
+    if (!CHECKED_TYPES.has(id.slice(0, id.indexOf('.')))) continue;
+    const hit = cache.get(id, undefined);
+    if (!hit) return undefined;
+    out.set(id, hit);
+  }
+  return out;
+}
+
+function summary(dialect: SqlDialectName, results: Map<string, NodeCheck>, only: ReadonlySet<string> | undefined, cached: ReadonlySet<string>): CheckResult {
+  const asked = only ?? new Set(results.keys());
   const diagnostics: Diagnostic[] = [];
   const notChecked: NodeCheck[] = [];
   for (const [id, r] of results) {
@@ -184,12 +206,12 @@ function digestOf(n: GraphNode, results: ReadonlyMap<string, NodeCheck>, catalog
     if (n.resourceType === 'model' || n.resourceType === 'snapshot') h.update(JSON.stringify(catalog?.nodes[n.uniqueId]?.columns ?? null));
   }
   for (const p of n.dependsOn.nodes) h.update(`\u0000${p}=${results.get(p)?.outDigest ?? ''}`);
-  return h.digest('hex');
+  return h.digest('base64url').slice(0, 22);
 }
 
 function shapeDigest(s: Shape): string {
   const h = createHash('sha1');
   h.update(`${s.open ? 1 : 0}`);
   for (const c of s.cols) h.update(`\u0000${c.name}\u0001${c.key}\u0001${JSON.stringify(c.type)}`);
-  return h.digest('hex');
+  return h.digest('base64url').slice(0, 22);
 }
