@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { auditScenario } from '../../core/test/audit-scenario.ts';
+import { auditScenario, password, startEmulator, type SnowflakeEmulator } from '@smsql/test-kit';
 import { createSnowflakeAdapter } from '../src/snowflake-adapter.ts';
-import { password, startEmulator } from './emulator-fixture.ts';
-import type { SnowflakeEmulator } from './server/snowflake-emulator.ts';
 
 const PROFILE = [
   'demo:',

@@ -43,3 +43,8 @@ export { stateImpact, type StateImpact, type ColumnChange, type ImpactedColumn }
 export { parseSql } from './check/sql/parse-sql.ts';
 export { isSqlSyntaxError, type SqlDialectName } from './check/sql/lexer.ts';
 export { ColumnLineageGraph, resolveColumnRef, type ColumnRef, type LineageStep } from './check/lineage-graph.ts';
+export { checkSql, type SqlCheck } from './check/check-sql.ts';
+export { keyFnFor, type KeyFn } from './check/relation-index.ts';
+export { formatType, type SqlType } from './check/types/sql-type.ts';
+export { typeFromString } from './check/types/type-from-name.ts';
+export { NO_LINEAGE, type Shape, type Col } from './check/infer/shape.ts';

@@ -94,8 +94,7 @@ describe('import structure', () => {
     });
   }
 
-  // check's tests, to move where their adapter is a dependency (told in the commit that added this).
-  const KNOWN = new Set(['core/test/check/check-fixture.ts -> adapter-snowflake/src/snowflake-dialect.ts', 'core/test/check/duckdb-types.test.ts -> adapter-duckdb/src/index.ts']);
+  const KNOWN = new Set<string>();
 
   it("no package's tests import another package's files by path: shared fixtures come from @smsql/test-kit", () => {
     const offenders: string[] = [];

@@ -8,3 +8,4 @@ export { SnowflakeEmulator, type EmulatorOptions, type EmulatorStats, type Emula
 export { makeKeyPair, passphrase, password, startEmulator } from './snowflake-emulator/start-emulator.ts';
 export { conformanceSuite, type ConformanceTarget } from './conformance/conformance-suite.ts';
 export { normaliseRows } from './conformance/normalise-rows.ts';
+export { auditScenario } from './audit-scenario.ts';

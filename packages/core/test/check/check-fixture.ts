@@ -1,11 +1,19 @@
 import { BaseDialect, compile, isSmProjectError, type Adapter, type Compilation, type Diagnostic } from '../../src/index.ts';
 import { writeProject } from '../fixture.ts';
-import { SnowflakeDialect } from '../../../adapter-snowflake/src/snowflake-dialect.ts';
+
+/** Snowflake's identifier rules, which is all the checker's tests need of its dialect: relations are quoted upper-cased. */
+class UpperCaseDialect extends BaseDialect {
+  override readonly name = 'snowflake';
+  override readonly identifierCase = 'upper' as const;
+  override quoteIdentifier(id: string): string {
+    return super.quoteIdentifier(this.normalizeIdentifier(id));
+  }
+}
 
 // Checking needs no warehouse: an adapter that can only render SQL text.
 export const offline = (type: string): Adapter => ({
   type,
-  dialect: type === 'snowflake' ? new SnowflakeDialect() : new BaseDialect(),
+  dialect: type === 'snowflake' ? new UpperCaseDialect() : new BaseDialect(),
   capabilities: { supportsMultipleWriters: false, supportsMerge: false, supportsTransactionalDdl: true, supportsAtomicCreateOrReplace: false },
   connect: () => Promise.reject(new Error('check must not connect')),
 });

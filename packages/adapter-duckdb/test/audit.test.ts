@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
-import { createDuckDbAdapter } from '../../adapter-duckdb/src/index.ts';
-import { auditScenario } from './audit-scenario.ts';
+import { auditScenario } from '@smsql/test-kit';
+import { createDuckDbAdapter } from '../src/index.ts';
 
 const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n      schema: main\n      threads: 2\n';
 

@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDuckDbAdapter } from '../../../adapter-duckdb/src/index.ts';
-import type { AdapterSession, Connection } from '../../src/adapter.ts';
-import { checkSql } from '../../src/check/check-sql.ts';
-import { keyFnFor } from '../../src/check/relation-index.ts';
-import { formatType } from '../../src/check/types/sql-type.ts';
-import { typeFromString } from '../../src/check/types/type-from-name.ts';
-import { NO_LINEAGE } from '../../src/check/infer/shape.ts';
+import { checkSql, formatType, keyFnFor, NO_LINEAGE, typeFromString, type AdapterSession, type Connection } from '@smsql/core';
+import { createDuckDbAdapter } from '../src/index.ts';
 
 /**
  * The checker's types against DuckDB's own: each expression is described by a real DuckDB and

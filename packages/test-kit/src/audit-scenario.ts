@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { execute, openTarget, type InvocationOptions, type NodeResult } from '../src/index.ts';
-import { writeProject } from './fixture.ts';
+import { execute, openTarget, type InvocationOptions, type NodeResult } from '@smsql/core';
+import { writeProject } from './write-project.ts';
 
 /**
  * Write-audit-publish, the same scenario on every warehouse: a table and an incremental model
