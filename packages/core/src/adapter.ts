@@ -181,5 +181,12 @@ export interface AdapterSession {
   close(): Promise<void>;
 }
 
-/** A factory registered by name so core can find adapters without importing them; may load lazily. */
-export type AdapterFactory = () => Adapter | Promise<Adapter>;
+/**
+ * A factory registered by name so core can find adapters without importing them; may load lazily.
+ * `module`, optional: where a worker thread can make the same adapter (`import(url)[exportName]()`),
+ * so a large compile can render on several threads; without it, compile renders on one.
+ */
+export interface AdapterFactory {
+  (): Adapter | Promise<Adapter>;
+  readonly module?: { readonly url: string; readonly exportName: string } | undefined;
+}

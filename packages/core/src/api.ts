@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Adapter, AdapterFactory } from './adapter.ts';
 import { buildManifest } from './artifacts/manifest.ts';
 import { markWrittenFrom, unchangedSince, writeManifest } from './artifacts/manifest-file.ts';
@@ -8,6 +8,8 @@ import { writeCompiledTree } from './artifacts/compiled-files.ts';
 import { dropStore, writeStore } from './compile/compiled-store.ts';
 import { proofKey, takeProof } from './compile/input-proof.ts';
 import { warmStart, type WarmStart } from './compile/warm-start.ts';
+import { finishParallel, startRenderWorker } from './compile/parallel-render.ts';
+import { targetPathOf } from './compile/target-path-of.ts';
 import { writeJsonFileAtomic as writeJsonAtomic } from './util/write-json.ts';
 import { buildRunResults } from './artifacts/run-results.ts';
 import { diag, SmProjectError, type Diagnostic } from './diagnostics.ts';
@@ -127,6 +129,10 @@ export async function compile(opts: InvocationOptions, command: Command = 'compi
 }
 
 async function adapterFor(opts: InvocationOptions, project: LoadedProject): Promise<Adapter> {
+  return factoryFor(opts, project)();
+}
+
+function factoryFor(opts: InvocationOptions, project: LoadedProject): AdapterFactory {
   const factory = opts.adapters[project.target.type];
   if (!factory) {
     throw new SmProjectError([
@@ -135,7 +141,7 @@ async function adapterFor(opts: InvocationOptions, project: LoadedProject): Prom
       }),
     ]);
   }
-  return factory();
+  return factory;
 }
 
 /** A column test on a column the model lacks: an error where tests are compiled or run against existing tables; in build a warning, since the model is rebuilt first and the test then fails naming the YAML line. */
@@ -145,13 +151,26 @@ function columnCheckOf(command: Command): 'error' | 'warning' | undefined {
 
 async function compileCold(opts: InvocationOptions, command: Command, invocationId: string): Promise<Compilation> {
   const loadedSince = Date.now();
-  const project = loadProjectCollecting(opts);
-  const adapter = await adapterFor(opts, project);
+  const runStartedAt = new Date();
+  // A large project with nothing cached renders on two threads; the worker loads it alongside this thread (compile/parallel-render.ts).
+  const dirOf = resolve(opts.projectDir);
+  const worker = opts.noCache || existsSync(join(dirOf, targetPathOf(dirOf), '.sm', 'render-cache.json')) ? undefined : startRenderWorker(opts, opts.adapters, invocationId, runStartedAt);
+  let project: LoadedProject;
+  let adapter: Adapter;
+  try {
+    project = loadProjectCollecting(opts);
+    adapter = await factoryFor(opts, project)();
+  } catch (e) {
+    await worker?.stop();
+    throw e;
+  }
   const key = opts.noCache ? undefined : proofKey(opts);
   if (!opts.noCache) dropStore(targetDir(project));
   const cache = opts.noCache ? undefined : RenderCache.open(join(targetDir(project), '.sm', 'render-cache.json'), project);
-  const renderer = new ProjectRenderer(project, { dialect: adapter.dialect, invocationId, env: opts.env, cache });
-  const compiled = renderer.renderAll();
+  const parallel = worker ? await finishParallel(worker, project, adapter.dialect, { dialect: adapter.dialect, invocationId, runStartedAt, env: opts.env }, cache) : undefined;
+  if (parallel) opts.onEvent?.({ type: 'log', level: 'debug', message: 'Rendered on 2 threads' });
+  const renderer = parallel?.renderer ?? new ProjectRenderer(project, { dialect: adapter.dialect, invocationId, runStartedAt, env: opts.env, cache });
+  const compiled = parallel?.compiled ?? renderer.renderAll();
   const { graph, diagnostics: graphDiags } = buildGraph(compiled.nodes);
   const diagnostics = [...compiled.diagnostics, ...graphDiags];
   const errors = diagnostics.filter((d) => d.severity === 'error');
@@ -160,7 +179,7 @@ async function compileCold(opts: InvocationOptions, command: Command, invocation
   // What a run needs beyond compiled SQL, for every node: the store serves any later selection.
   renderForRun(renderer, project, compiled.nodes, [...compiled.nodes.keys()]);
   // Equal to the last compile's when the inputs are and nothing rendered read the environment or the clock.
-  const digest = cache && !renderer.readVolatile ? project.inputDigest : undefined;
+  const digest = cache && !renderer.readVolatile && !parallel?.volatile ? project.inputDigest : undefined;
   const selectors = readSelectors(project.dir, diagnostics);
   const columnFindings = testColumnDiagnostics(compiled.nodes, compiled.nodes.keys(), 'warning');
   const stored = [...diagnostics];

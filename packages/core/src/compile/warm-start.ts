@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import { Dag } from '../graph/build-graph.ts';
-import { findProjectFile } from '../project/project-file.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import { resolveTarget, type ResolvedTarget } from '../project/profiles.ts';
 import type { MacroEntry } from '../render/macro-namespaces.ts';
 import type { GraphNode } from '../types.ts';
 import { readProof, readStore, type IndexRow, type ProjectHeader } from './compiled-store.ts';
 import { proofHolds, proofKey, type ProofOptions } from './input-proof.ts';
+import { targetPathOf } from './target-path-of.ts';
 import { StoredNodeMap } from './stored-nodes.ts';
 
 /** A compile's results taken from the store because its inputs are as they were. */
@@ -76,14 +76,6 @@ function fromStore(o: ProofOptions & { target?: string | undefined }): WarmStart
     columnFindings: store.header.columnFindings,
     digest: proof.digest,
   };
-}
-
-/** The project file's `target-path` as written (a plain scalar), else dbt's default. */
-function targetPathOf(dir: string): string {
-  const file = findProjectFile(dir);
-  const text = file ? readFileSync(join(dir, file), 'utf8') : '';
-  const m = /^target-path:[ \t]*["']?([^"'#\r\n]*?)["']?[ \t]*(?:#.*)?$/m.exec(text);
-  return m?.[1]?.trim() || 'target';
 }
 
 /** A node for selection: the index's fields, and the stored node's config when a `config.` criterion asks for it. */
