@@ -11,8 +11,11 @@ export class Dag {
   readonly #succs = new Map<string, string[]>();
   /** topoOrder of the whole graph, kept until the graph changes. */
   order: readonly string[] | undefined;
+  /** A graph read from a store builds its lists when asked ({@link Dag.fromDependencies}). */
+  #lazy: { ids: readonly string[]; at: Map<string, number>; depsOf: (i: number) => readonly string[]; succs: boolean } | undefined;
 
   setNode(id: string): void {
+    this.#materialize();
     if (this.#preds.has(id)) return;
     this.order = undefined;
     this.#preds.set(id, []);
@@ -33,47 +36,68 @@ export class Dag {
   /**
    * A graph from its nodes and each node's dependencies (in order, duplicates and self-edges
    * dropped, dependencies that are not nodes ignored), equal to adding them one by one: every
-   * node first, then each node's edges. Faster by far for ten thousand nodes read from a store.
+   * node first, then each node's edges. Lists are made when first asked for: a command that
+   * runs one model of ten thousand reads that model's dependencies, not the whole graph's
+   * (what depends on a node is known only after every list is read; that happens at the first
+   * {@link successors} call).
    */
   static fromDependencies(ids: readonly string[], depsOf: (i: number) => readonly string[]): Dag {
     const g = new Dag();
-    for (const id of ids) {
-      g.#preds.set(id, []);
-      g.#succs.set(id, []);
-    }
-    for (let i = 0; i < ids.length; i++) {
-      const to = ids[i]!;
-      const preds = g.#preds.get(to)!;
-      for (const from of depsOf(i)) {
-        if (from === to || preds.includes(from)) continue;
-        const succs = g.#succs.get(from);
-        if (!succs) continue;
-        succs.push(to);
-        preds.push(from);
-      }
-    }
+    g.#lazy = { ids, at: new Map(ids.map((id, i) => [id, i])), depsOf, succs: false };
     return g;
   }
 
+  /** The dependencies of the `i`-th node as build-graph adds them. */
+  #predsAt(i: number): string[] {
+    const lazy = this.#lazy!;
+    const to = lazy.ids[i]!;
+    let preds = this.#preds.get(to);
+    if (preds) return preds;
+    preds = [];
+    for (const from of lazy.depsOf(i)) if (from !== to && !preds.includes(from) && lazy.at.has(from)) preds.push(from);
+    this.#preds.set(to, preds);
+    return preds;
+  }
+
+  #allSuccessors(): void {
+    const lazy = this.#lazy!;
+    if (lazy.succs) return;
+    for (const id of lazy.ids) this.#succs.set(id, []);
+    for (let i = 0; i < lazy.ids.length; i++) for (const from of this.#predsAt(i)) this.#succs.get(from)!.push(lazy.ids[i]!);
+    lazy.succs = true;
+  }
+
+  /** Every list made, so the graph can change. */
+  #materialize(): void {
+    if (!this.#lazy) return;
+    this.#allSuccessors();
+    this.#lazy = undefined;
+  }
+
   hasNode(id: string): boolean {
-    return this.#preds.has(id);
+    return this.#lazy ? this.#lazy.at.has(id) : this.#preds.has(id);
   }
 
   nodes(): string[] {
-    return [...this.#preds.keys()];
+    return this.#lazy ? [...this.#lazy.ids] : [...this.#preds.keys()];
   }
 
   nodeCount(): number {
-    return this.#preds.size;
+    return this.#lazy ? this.#lazy.ids.length : this.#preds.size;
   }
 
   /** What `id` depends on; undefined when `id` is not in the graph. The array is the graph's own: do not change it. */
   predecessors(id: string): readonly string[] | undefined {
+    if (this.#lazy) {
+      const i = this.#lazy.at.get(id);
+      return i === undefined ? undefined : this.#predsAt(i);
+    }
     return this.#preds.get(id);
   }
 
   /** What depends on `id`; undefined when `id` is not in the graph. The array is the graph's own: do not change it. */
   successors(id: string): readonly string[] | undefined {
+    if (this.#lazy) this.#allSuccessors();
     return this.#succs.get(id);
   }
 }
@@ -213,11 +237,22 @@ function orderOf(graph: Dag, subset: ReadonlySet<string> | undefined): string[] 
   const ids: string[] = subset ? [...subset] : graph.nodes();
   const inSet = subset ? new Set(ids) : undefined;
   const indeg = new Map<string, number>();
+  // Within a subset, what depends on each node there, from the subset's own dependency lists:
+  // ordering a few nodes of a large graph reads only their lists.
+  const within = inSet ? new Map<string, string[]>() : undefined;
   // Smallest id first (by code unit, as Array#sort): a deterministic order.
   const ready = new MinHeap<string>((a, b) => a < b);
   for (const id of ids) {
     let d = 0;
-    for (const p of graph.predecessors(id) ?? []) if (!inSet || inSet.has(p)) d++;
+    for (const p of graph.predecessors(id) ?? []) {
+      if (inSet && !inSet.has(p)) continue;
+      d++;
+      if (within) {
+        const list = within.get(p);
+        if (list) list.push(id);
+        else within.set(p, [id]);
+      }
+    }
     indeg.set(id, d);
     if (d === 0) ready.push(id);
   }
@@ -225,8 +260,7 @@ function orderOf(graph: Dag, subset: ReadonlySet<string> | undefined): string[] 
   while (ready.size) {
     const id = ready.pop()!;
     out.push(id);
-    for (const s of graph.successors(id) ?? []) {
-      if (inSet && !inSet.has(s)) continue;
+    for (const s of within ? (within.get(id) ?? []) : (graph.successors(id) ?? [])) {
       const d = indeg.get(s)! - 1;
       indeg.set(s, d);
       if (d === 0) ready.push(s);
