@@ -13,7 +13,7 @@ import type { InputProof } from './input-proof.ts';
  * the compilation. `proof.json` is written last and removed first, so a store without it is
  * never read.
  */
-const VERSION = 2;
+const VERSION = 3;
 
 /**
  * What selection and the graph read of a node, and where the whole node is, as one array (the

@@ -20,6 +20,17 @@ export interface InputProof {
   readonly dirs: readonly (string | number)[];
   /** The YAML files at the project's root (project file, selectors, packages...), by name. */
   readonly rootYaml: readonly string[];
+  /**
+   * The environment variables any YAML file below the project names in `env_var()` (loading
+   * renders YAML values: a schema or a var may come from the environment), and a hash of their
+   * values then (the values themselves are not kept: one may be a secret).
+   */
+  readonly yamlEnv: { readonly names: readonly string[]; readonly hash: string };
+}
+
+/** A hash of the environment variables `names` as they are in `env`. */
+function envHash(names: readonly string[], env: NodeJS.ProcessEnv): string {
+  return createHash('sha256').update(JSON.stringify(names.map((n) => [n, env[n] ?? null]))).digest('hex');
 }
 
 /** The options that shape what a project compiles to, besides its files. */
@@ -101,7 +112,7 @@ export function takeProof(o: ProofOptions, config: ProjectConfig, key: string, l
   };
   const roots = resourceFolders(config);
   // A resource folder that is the project itself would take in target/: no proof is possible then.
-  if (roots.some((r) => resolve(dir, r) === dir)) return { key: '', files, dirs, rootYaml: [] };
+  if (roots.some((r) => resolve(dir, r) === dir)) return { key: '', files, dirs, rootYaml: [], yamlEnv: { names: [], hash: '' } };
   for (const root of roots) walk(root);
   const rootYaml = rootYamlOf(dir);
   for (const f of rootYaml) {
@@ -113,12 +124,21 @@ export function takeProof(o: ProofOptions, config: ProjectConfig, key: string, l
   for (let i = 1; i < dirs.length && !fresh; i += 2) fresh = (dirs[i] as number) >= racy;
   // Only content changes race: they move mtime (a utimes or chmod moves ctime alone, and ctime is compared).
   for (let i = 2; i < files.length && !fresh; i += 4) fresh = (files[i] as number) >= racy;
-  return { key: fresh ? '' : key, files, dirs, rootYaml };
+  const names = new Set<string>();
+  for (let i = 0; i < files.length; i += 4) {
+    const rel = files[i] as string;
+    if (!/\.ya?ml$/.test(rel)) continue;
+    const text = readFileSync(resolve(dir, rel), 'utf8');
+    if (text.includes('env_var')) for (const m of text.matchAll(ENV_VAR)) names.add(m[1]!);
+  }
+  const sorted = [...names].sort();
+  return { key: fresh ? '' : key, files, dirs, rootYaml, yamlEnv: { names: sorted, hash: envHash(sorted, o.env ?? process.env) } };
 }
 
 /** Whether every file and folder of the proof is as it was. About one `stat` per file. */
 export function proofHolds(o: ProofOptions, proof: InputProof, key: string): boolean {
   if (!proof.key || proof.key !== key) return false;
+  if (proof.yamlEnv.names.length && envHash(proof.yamlEnv.names, o.env ?? process.env) !== proof.yamlEnv.hash) return false;
   const dir = resolve(o.projectDir);
   if (rootYamlOf(dir).join('\0') !== proof.rootYaml.join('\0')) return false;
   const at = (rel: string) => (rel.startsWith('/') ? rel : `${dir}/${rel}`);
