@@ -63,6 +63,13 @@ interface NodeCommon {
    * `config()` calls, so render applies it again after them, as dbt does.
    */
   rootConfig?: Record<string, unknown> | undefined;
+  /**
+   * Set by compile when the node's template asked the warehouse (run_query, statement,
+   * adapter.get_columns_in_relation, ...): compile had none, so its SQL is what dbt's parse
+   * phase renders (`execute` false). Execution must render it again with a connection:
+   * `ProjectRenderer.renderForExecution({ node }, connection)`.
+   */
+  needsWarehouse?: true | undefined;
 }
 
 export interface ModelNode extends NodeCommon {

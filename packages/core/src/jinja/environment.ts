@@ -89,6 +89,20 @@ export class Environment {
     );
   }
 
+  /**
+   * Run `fn` with dbt's parse-phase undefined: attributes, items and calls of an undefined value
+   * give undefined instead of an error (templates that read the warehouse, rendered without one).
+   */
+  lenient<T>(fn: () => T): T {
+    const was = this.#rt.lenient;
+    this.#rt.lenient = true;
+    try {
+      return fn();
+    } finally {
+      this.#rt.lenient = was;
+    }
+  }
+
   /** Render a string once in a context (`{{ }}` in YAML values, `--inline`). */
   renderString(source: string, c: Context, file = '<string>'): string {
     return this.compile(source, file).render(c);

@@ -22,6 +22,25 @@ function unsupported(op: string, a: unknown, b: unknown): never {
 
 const numeric = (x: unknown): x is number | PyFloat | boolean => typeof x === 'number' || x instanceof PyFloat || typeof x === 'boolean';
 
+/** Objects that define Python's operator methods (dates, timedeltas): `a.__add__(b)`, else `b.__radd__(a)`. */
+function dunder(name: string, a: unknown, b: unknown): unknown {
+  if (typeof a === 'object' && a !== null) {
+    const f = (a as Record<string, unknown>)[`__${name}__`];
+    if (typeof f === 'function') {
+      const r = (f as (x: unknown) => unknown).call(a, b);
+      if (r !== undefined) return r;
+    }
+  }
+  if (typeof b === 'object' && b !== null) {
+    const f = (b as Record<string, unknown>)[`__r${name}__`];
+    if (typeof f === 'function') {
+      const r = (f as (x: unknown) => unknown).call(b, a);
+      if (r !== undefined) return r;
+    }
+  }
+  return undefined;
+}
+
 function arith(op: string, a: unknown, b: unknown, f: (x: number, y: number) => number): unknown {
   if (!numeric(a) || !numeric(b)) unsupported(op, a, b);
   const r = f(Number(a), Number(b));
@@ -39,11 +58,15 @@ export function add(a: unknown, b: unknown): unknown {
     const r = [...a, ...b];
     return a instanceof PyTuple ? PyTuple.fromArray(r) : r;
   }
+  const d = dunder('add', a, b);
+  if (d !== undefined) return d;
   return arith('+', a, b, (x, y) => x + y);
 }
 
 export function sub(a: unknown, b: unknown): unknown {
   if (typeof a === 'number' && typeof b === 'number' && Number.isInteger(a) && Number.isInteger(b)) return a - b;
+  const d = dunder('sub', a, b);
+  if (d !== undefined) return d;
   return arith('-', a, b, (x, y) => x - y);
 }
 
@@ -58,6 +81,8 @@ export function mul(a: unknown, b: unknown): unknown {
   };
   if ((typeof a === 'string' || Array.isArray(a)) && Number.isInteger(b)) return rep(a, b);
   if ((typeof b === 'string' || Array.isArray(b)) && Number.isInteger(a)) return rep(b, a);
+  const d = dunder('mul', a, b) ?? dunder('mul', b, a);
+  if (d !== undefined) return d;
   return arith('*', a, b, (x, y) => x * y);
 }
 
@@ -92,6 +117,8 @@ export function neg(a: unknown): unknown {
   if (a instanceof PyFloat) return new PyFloat(-a.v);
   if (typeof a === 'boolean') return -Number(a);
   if (a === undefined) undef(undefined);
+  const n = (a as { __neg__?: () => unknown } | null)?.__neg__;
+  if (typeof n === 'function') return n.call(a);
   throw new TypeError(`bad operand type for unary -: '${typeName(a)}'`);
 }
 
@@ -116,6 +143,10 @@ export function pyCompare(a: unknown, b: unknown): number {
     return x < y ? -1 : x > y ? 1 : 0;
   }
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'object' && a !== null && typeof (a as { __cmp__?: unknown }).__cmp__ === 'function') {
+    const c = (a as { __cmp__: (o: unknown) => number | undefined }).__cmp__(b);
+    if (c !== undefined) return c;
+  }
   if (Array.isArray(a) && Array.isArray(b)) {
     for (let i = 0; i < Math.min(a.length, b.length); i++) {
       const c = pyEq(a[i], b[i]) ? 0 : pyCompare(a[i], b[i]);

@@ -45,9 +45,17 @@ function rawAttr(obj: object, name: string): unknown {
   return (obj as Record<string, unknown>)[name];
 }
 
+/** The runtime object of an environment, as `this` of the helpers the compiled code calls. */
+interface Rt {
+  lenient?: boolean;
+}
+
 /** `obj.name` as Jinja does it: Python methods of str/list/dict, then attributes, then items; undefined when missing. */
-export function attr(obj: unknown, name: string, what?: string): unknown {
-  if (obj === undefined) throw undefinedError(what);
+export function attr(this: Rt | void, obj: unknown, name: string, what?: string): unknown {
+  if (obj === undefined) {
+    if (this?.lenient) return undefined;
+    throw undefinedError(what);
+  }
   if (obj === null) return undefined;
   if (typeof obj === 'string') {
     const m = STR_METHODS[name];
@@ -70,9 +78,14 @@ export function attr(obj: unknown, name: string, what?: string): unknown {
 }
 
 /** `obj[key]`: indexes (negative from the end), dict keys, then attributes; undefined when missing. */
-export function item(obj: unknown, key: unknown, what?: string): unknown {
-  if (obj === undefined) throw undefinedError(what);
+export function item(this: Rt | void, obj: unknown, key: unknown, what?: string): unknown {
+  if (obj === undefined) {
+    if (this?.lenient) return undefined;
+    throw undefinedError(what);
+  }
   if (obj === null) return undefined;
+  const getitem = (obj as { __getitem__?: (k: unknown) => unknown }).__getitem__;
+  if (typeof getitem === 'function') return getitem.call(obj, key);
   if (typeof obj === 'string' || Array.isArray(obj)) {
     if (typeof key === 'number' || key instanceof PyFloat || typeof key === 'boolean') {
       let i = Number(key);
@@ -88,8 +101,6 @@ export function item(obj: unknown, key: unknown, what?: string): unknown {
     return typeof key === 'string' ? attr(obj, key) : undefined;
   }
   if (obj instanceof Map) return obj.get(key);
-  const getitem = (obj as { __getitem__?: (k: unknown) => unknown }).__getitem__;
-  if (typeof getitem === 'function') return getitem.call(obj, key);
   return typeof key === 'string' || typeof key === 'number' ? attr(obj, String(key)) : undefined;
 }
 
@@ -108,12 +119,14 @@ function invoke(c: Context, f: unknown, self: unknown, args: unknown[], kw: Reco
 }
 
 /** `f(args, k=v)` */
-export function call(c: Context, f: unknown, args: unknown[], kw: Record<string, unknown> | null, what?: string): unknown {
+export function call(this: Rt | void, c: Context, f: unknown, args: unknown[], kw: Record<string, unknown> | null, what?: string): unknown {
+  if (f === undefined && this?.lenient) return undefined;
   return invoke(c, f, undefined, args, kw, what);
 }
 
 /** `obj.name(args)`: Python methods of str/list/dict, or the attribute called with `obj` as `this`. */
-export function callAttr(c: Context, obj: unknown, name: string, args: unknown[], kw: Record<string, unknown> | null, what?: string): unknown {
+export function callAttr(this: Rt | void, c: Context, obj: unknown, name: string, args: unknown[], kw: Record<string, unknown> | null, what?: string): unknown {
+  if (obj === undefined && this?.lenient) return undefined;
   if (typeof obj === 'string') {
     const m = STR_METHODS[name];
     if (m) return m(obj, args, kw);
@@ -133,7 +146,10 @@ export function callAttr(c: Context, obj: unknown, name: string, args: unknown[]
     }
   }
   const f = typeof obj === 'object' || typeof obj === 'function' ? rawAttr(obj, name) : undefined;
-  if (f === undefined) throw noAttr(obj, name);
+  if (f === undefined) {
+    if (this?.lenient) return undefined;
+    throw noAttr(obj, name);
+  }
   return invoke(c, f, obj, args, kw, what ? `${what}.${name}` : name);
 }
 

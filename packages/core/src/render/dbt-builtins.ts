@@ -3,6 +3,9 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { DBT_COMPAT_VERSION } from '../project/dbt-version.ts';
 import type { Context } from '../jinja/macro.ts';
 import { pyJson, PyTuple } from '../jinja/py-values.ts';
+import { fromInstant, datetimeModule, pytzModule, UTC } from '../jinja/py-datetime.ts';
+import { itertoolsModule } from '../jinja/py-itertools.ts';
+import { reModule } from '../jinja/py-re.ts';
 import { doReturn, iter, pyFunction } from '../jinja/runtime.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import { FRAME, type Frame } from './frame.ts';
@@ -12,6 +15,8 @@ export interface BuiltinOptions {
   project: LoadedProject;
   /** `target.database`: the target's, or the adapter's default (dbt-duckdb: the file's name). */
   defaultDatabase: string | undefined;
+  /** dbt's `flags`. */
+  flags: Record<string, unknown>;
   runStartedAt: Date;
   invocationId: string;
   /** Called when a template reads something that differs from run to run (the clock, the invocation). */
@@ -41,7 +46,8 @@ export function dbtBuiltins(o: BuiltinOptions): PropertyDescriptorMap {
     },
     enumerable: true,
   });
-  const startedAt = o.runStartedAt.toISOString();
+  // dbt's run_started_at: an aware UTC datetime.
+  const startedAt = fromInstant(o.runStartedAt.getTime(), UTC);
   const raise = (msg: unknown): never => {
     throw new CompilerError(String(msg));
   };
@@ -49,8 +55,7 @@ export function dbtBuiltins(o: BuiltinOptions): PropertyDescriptorMap {
     target: value(Object.freeze({ name: t.name, target_name: t.name, schema: t.schema, database: o.defaultDatabase, type: t.type, threads: t.threads, profile_name: p.config.profile })),
     project_name: value(p.config.name),
     dbt_version: value(DBT_COMPAT_VERSION),
-    execute: value(true),
-    flags: value({}),
+    flags: value(Object.freeze({ ...o.flags })),
     run_started_at: volatileGetter(() => startedAt),
     invocation_id: volatileGetter(() => o.invocationId),
     log: value(pyFunction(() => '')),
@@ -59,17 +64,22 @@ export function dbtBuiltins(o: BuiltinOptions): PropertyDescriptorMap {
     exceptions: value({
       raise_compiler_error: pyFunction((_c, a) => raise(a[0])),
       raise_not_implemented: pyFunction((_c, a) => raise(`Not implemented: ${String(a[0])}`)),
+      raise_database_error: pyFunction((_c, a) => raise(`Database Error: ${String(a[0])}`)),
+      raise_dependency_error: pyFunction((_c, a) => raise(`Dependency Error: ${String(a[0])}`)),
+      raise_fail_fast_error: pyFunction((_c, a) => raise(`Failing early: ${String(a[0])}`)),
+      missing_config: pyFunction((_c, a) => raise(`Model '${String((a[0] as { name?: unknown })?.name ?? a[0])}' does not define a required config parameter '${String(a[1])}'.`)),
+      relation_wrong_type: pyFunction((_c, a) => raise(`Trying to create ${String(a[1])} ${String(a[0])}, but it currently exists as a ${String((a[0] as { type?: unknown })?.type)}.`)),
+      column_type_missing: pyFunction((_c, a) => raise(`Contracted models require data_type to be defined for each column: ${String(a[0])}`)),
       warn: pyFunction(() => ''),
     }),
     modules: value({
-      datetime: {
-        datetime: {
-          now: pyFunction((c) => {
-            markVolatile(c, o.onVolatile);
-            return new Date().toISOString();
-          }),
-        },
-      },
+      datetime: datetimeModule((c) => {
+        markVolatile(c, o.onVolatile);
+        return Date.now();
+      }),
+      pytz: pytzModule(),
+      re: reModule(),
+      itertools: itertoolsModule(),
     }),
     zip: value(pyFunction((_c, a) => {
       const lists = a.map(iter);

@@ -1,6 +1,7 @@
 import type { Relation } from '../adapter.ts';
 import { ControlSignal } from '../jinja/errors.ts';
 import type { GraphNode, NodeConfig } from '../types.ts';
+import type { WarehouseLog } from './warehouse.ts';
 
 /** What one render of one node collects: its final config, refs, ephemerals, what it read. */
 export interface Frame {
@@ -17,10 +18,16 @@ export interface Frame {
   thisRead: string | undefined;
   /** The answer of `is_incremental()` in this render. */
   incremental: boolean;
+  /** dbt's `execute`: true when rendering for real, false as dbt's parse phase renders. */
+  execute: boolean;
+  /** Answers of the warehouse, replayed; at compile one with no warehouse behind it. */
+  warehouse: WarehouseLog | undefined;
+  /** Set when the template asked the warehouse where there is none: the node renders again at execution. */
+  askedWarehouse: boolean;
 }
 
-export function newFrame(node: GraphNode, config: NodeConfig, incremental = false): Frame {
-  return { node, packageName: node.packageName, config, refs: new Set(), relation: undefined, ephemerals: new Set(), volatile: false, thisRead: undefined, incremental };
+export function newFrame(node: GraphNode, config: NodeConfig, incremental = false, warehouse?: WarehouseLog): Frame {
+  return { node, packageName: node.packageName, config, refs: new Set(), relation: undefined, ephemerals: new Set(), volatile: false, thisRead: undefined, incremental, execute: true, warehouse, askedWarehouse: false };
 }
 
 /**

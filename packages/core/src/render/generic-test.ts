@@ -6,7 +6,8 @@ import { JMacro, type Context } from '../jinja/macro.ts';
 import { pyStr } from '../jinja/py-values.ts';
 import type { SourceLocation, TestNode } from '../types.ts';
 import { BUILTIN_TEST_USAGE } from './builtin-tests.ts';
-import { NeedRender, type Frame } from './frame.ts';
+import type { Frame } from './frame.ts';
+import { ControlSignal } from '../jinja/errors.ts';
 import type { TemplateRelation } from './relation.ts';
 import { templateDiagnostic } from './template-diagnostic.ts';
 
@@ -61,7 +62,7 @@ export function renderGenericTest(r: GenericTestHost, t: TestNode, c: Context, f
     for (const [k, v] of Object.entries(meta.kwargs)) kwargs[k] = typeof v === 'string' && /^\s*(ref|source)\s*\(/.test(v) ? r.env.renderString(`{{ ${v} }}`, c, t.originalFilePath) : v;
     return pyStr(macro.invoke(c, [], kwargs)).trim();
   } catch (e) {
-    if (e instanceof NeedRender) throw e;
+    if (e instanceof ControlSignal) throw e;
     r.diagnostics.push(templateDiagnostic(e, t.originalFilePath, t.uniqueId));
     return '';
   }

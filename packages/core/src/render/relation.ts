@@ -27,7 +27,8 @@ export class TemplateRelation implements Relation {
   constructor(rel: Relation, dialect: Dialect, cteName?: string, o: { defaultDatabase?: string | undefined; include?: Flags; quote?: Flags; type?: string | null } = {}) {
     this.#database = rel.database;
     this.schema = rel.schema;
-    this.identifier = rel.identifier;
+    // An ephemeral's relation is its CTE, as dbt's `__dbt__cte__<name>` (dbt_utils tests for the prefix).
+    this.identifier = cteName ?? rel.identifier;
     this.#dialect = dialect;
     this.#cteName = cteName;
     this.#defaultDatabase = o.defaultDatabase;

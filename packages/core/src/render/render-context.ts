@@ -4,6 +4,7 @@ import { Kwargs } from '../jinja/py-values.ts';
 import { pyFunction, type PyCall } from '../jinja/runtime.ts';
 import { mergeConfigInto } from '../project/folder-config.ts';
 import { FRAME, type Frame } from './frame.ts';
+import { introspection } from './introspection.ts';
 import type { MacroNamespaces } from './macro-namespaces.ts';
 import type { TemplateRelation } from './relation.ts';
 import { CompilerError } from './template-diagnostic.ts';
@@ -20,7 +21,11 @@ export interface RenderHost {
   dispatchOrder(namespace: string | undefined): (string | null)[];
   /** Adapter type names to try in dispatch, most specific first, ending in `default`. */
   readonly dispatchPrefixes: readonly string[];
-  relation(rel: Relation, cteName?: string): TemplateRelation;
+  relation(rel: Relation, cteName?: string, type?: string | null): TemplateRelation;
+  /** dbt's `graph` (nodes, sources, exposures, macros in the manifest's shape), built when first read. */
+  graph(): unknown;
+  /** dbt's `api` (Relation, Column). */
+  readonly api: unknown;
 }
 
 /**
@@ -33,17 +38,22 @@ export function nodeContext(host: RenderHost, pkgCtx: Context, f: Frame): Contex
   const c = Object.create(pkgCtx) as Context;
   (c as { [FRAME]?: Frame })[FRAME] = f;
   const flat = host.macros.flatFor(f.packageName);
+  const intro = introspection(host, f);
   const builtins: Record<string, unknown> = {
+    ...intro.context,
+    execute: f.execute,
+    api: host.api,
     ref: pyFunction((_c, a, kw) => host.ref(f, a, kw)),
     source: pyFunction((_c, a) => host.source(f, String(a[0]), String(a[1]))),
     var: pyFunction((cc, a, kw) => host.var(f, cc ?? c, String(a[0]), kw?.default ?? a[1], a.length + (kw && 'default' in kw ? 1 : 0))),
     env_var: pyFunction((_c, a, kw) => host.envVar(f, String(a[0]), kw?.default ?? a[1])),
     config: configFunction(f),
     is_incremental: pyFunction(() => f.incremental),
-    adapter: adapterObject(host, f),
+    adapter: { ...adapterObject(host, f), ...intro.adapter },
   };
   for (const k in builtins) if (!(k in flat)) c[k] = builtins[k];
   c.builtins = builtins;
+  defineGetter(c, flat, 'graph', () => host.graph());
   defineGetter(c, flat, 'this', () => {
     if (!f.relation) return undefined;
     const r = host.relation(f.relation);
@@ -76,6 +86,10 @@ function configFunction(f: Frame): unknown {
     const dflt = kw && 'default' in kw ? kw.default : a.length > 1 ? a[1] : null;
     const v = f.config[k];
     return v === undefined ? dflt : v;
+  });
+  fn.set = pyFunction((_c, a, kw) => {
+    f.config[String(kw?.name ?? a[0])] = kw?.value ?? a[1];
+    return '';
   });
   fn.require = pyFunction((_c, a) => {
     const v = f.config[String(a[0])];

@@ -1,30 +1,32 @@
-import type { Dialect, Relation } from '../adapter.ts';
-import { diag, type Diagnostic } from '../diagnostics.ts';
+import type { Connection, Dialect, Relation } from '../adapter.ts';
+import type { Diagnostic } from '../diagnostics.ts';
 import { Environment, type Template } from '../jinja/environment.ts';
-import { ReturnSignal } from '../jinja/errors.ts';
+import { ControlSignal, ReturnSignal } from '../jinja/errors.ts';
 import type { Context } from '../jinja/macro.ts';
 import { pyStr } from '../jinja/py-values.ts';
 import { pyFunction } from '../jinja/runtime.ts';
-import type { LoadedProject } from '../project/load-project.ts';
 import { internalMacroFiles } from '../project/internal-macros.ts';
-import { RefIndex } from '../project/ref-index.ts';
-import type { GraphNode, ModelNode, NodeConfig, SeedNode, SourceNode, TestNode } from '../types.ts';
+import type { LoadedProject } from '../project/load-project.ts';
+import type { GraphNode, ModelNode, NodeConfig, SeedNode, TestNode } from '../types.ts';
+import { BUILTIN_STATEMENT_MACROS } from './builtin-statements.ts';
 import { BUILTIN_TEST_MACROS } from './builtin-tests.ts';
 import { dbtBuiltins } from './dbt-builtins.ts';
+import { Ephemerals } from './ephemerals.ts';
+import { answer, type ExecutionRender } from './execution.ts';
 import { NeedRender, newFrame, type Frame } from './frame.ts';
 import { renderGenericTest } from './generic-test.ts';
-import { Ephemerals } from './ephemerals.ts';
 import { INTERNAL_PACKAGE, MacroNamespaces, type MacroEntry, type MacroFile } from './macro-namespaces.ts';
+import { ProjectHost } from './project-host.ts';
 import type { RenderCache } from './render-cache.ts';
+import { nodeContext } from './render-context.ts';
 import { literalRefs, RenderScheduler, type Schedulable } from './render-scheduler.ts';
-import { nodeContext, type RenderHost } from './render-context.ts';
-import { TemplateRelation } from './relation.ts';
+import type { TemplateRelation } from './relation.ts';
 import { templateDiagnostic } from './template-diagnostic.ts';
-import { hintFor, lineOf, refPattern, sourcePattern } from './where.ts';
-import { readEnvVar, readVar } from './vars.ts';
+import { NeedWarehouse, NoWarehouse, WarehouseLog } from './warehouse.ts';
 
 export { injectCtes } from './inject-ctes.ts';
 export { templateDiagnostic } from './template-diagnostic.ts';
+export type { ExecutionRender } from './execution.ts';
 
 export interface RenderOptions {
   dialect: Dialect;
@@ -37,6 +39,8 @@ export interface RenderOptions {
   cache?: RenderCache | undefined;
   invocationId?: string;
   env?: NodeJS.ProcessEnv;
+  /** dbt's `flags` (WHICH, FULL_REFRESH, STORE_FAILURES, EMPTY, ...). Default: WHICH 'compile', the rest false. */
+  flags?: Record<string, unknown> | undefined;
 }
 
 /** The rendered project: nodes with final config, relation, dependencies and compiled SQL. */
@@ -63,21 +67,20 @@ type Rendered = ModelNode | TestNode;
  * Renders every model and test once, in dependency order, without recursion: a `ref()` to a
  * model not rendered yet stops the render ({@link NeedRender}); the scheduler renders that
  * model and comes back. Refs written literally are rendered first, so that rarely happens.
+ * A template that asks the warehouse where there is none (compile) is rendered as dbt's parse
+ * phase renders it and marked `needsWarehouse`; execution renders it again with
+ * {@link ProjectRenderer.renderForExecution}.
  */
-export class ProjectRenderer implements RenderHost, Schedulable {
+export class ProjectRenderer implements Schedulable {
   readonly project: LoadedProject;
   readonly dialect: Dialect;
   readonly diagnostics: Diagnostic[] = [];
   readonly env = new Environment();
   readonly macros: MacroNamespaces;
-  readonly dispatchPrefixes: readonly string[];
-  /** The database of relations that name none, as templates read it (dbt-duckdb: the file's name). */
-  readonly defaultDatabase: string | undefined;
+  readonly host: ProjectHost;
   readonly #opts: RenderOptions;
   readonly #base: Context;
   readonly #pkgCtx = new Map<string, Context>();
-  readonly #refs: RefIndex;
-  readonly #sources = new Map<string, SourceNode[]>();
   readonly #byId = new Map<string, GraphNode>();
   readonly #rendered = new Map<string, GraphNode>();
   readonly #ephemerals = new Ephemerals();
@@ -91,26 +94,31 @@ export class ProjectRenderer implements RenderHost, Schedulable {
     this.project = project;
     this.dialect = opts.dialect;
     this.#opts = opts;
-    this.dispatchPrefixes = [...new Set([opts.dialect.name, project.target.type, 'default'])];
-    this.defaultDatabase = opts.dialect.defaultDatabase ? opts.dialect.defaultDatabase(project.target) : project.target.database;
-    this.#refs = new RefIndex([...project.models, ...project.seeds], project.config.name);
     for (const n of [...project.models, ...project.seeds, ...project.sources, ...project.tests]) this.#byId.set(n.uniqueId, n);
-    for (const s of project.sources) {
-      const k = `${s.sourceName}.${s.name}`;
-      const list = this.#sources.get(k);
-      if (list) list.push(s);
-      else this.#sources.set(k, [s]);
-    }
     const files: MacroFile[] = [
       { packageName: INTERNAL_PACKAGE, file: 'macros/sm_builtin_tests.sql', sql: BUILTIN_TEST_MACROS },
+      { packageName: INTERNAL_PACKAGE, file: 'macros/sm_statements.sql', sql: BUILTIN_STATEMENT_MACROS },
       ...internalMacroFiles().map((f) => ({ packageName: INTERNAL_PACKAGE, file: f.file, sql: f.sql })),
       ...project.macros.map((m) => ({ packageName: m.packageName, file: m.originalFilePath, sql: m.macroSql })),
     ];
     this.macros = new MacroNamespaces(this.env, files, project.config.name, this.diagnostics);
+    const self = this;
+    this.host = new ProjectHost(project, opts.dialect, this.macros, this.env, this.diagnostics, {
+      rendered: (id) => this.#rendered.get(id),
+      isStarted: (id) => this.#scheduler.started.has(id),
+      renderSeed: (s) => this.#renderSeed(s),
+      relationFor: (n, c) => this.relationFor(n, c),
+      get overrides() {
+        return self.#overrides;
+      },
+      processEnvDefault: opts.env ?? process.env,
+      onVolatile: () => (this.#volatileSeen = true),
+    });
     this.#base = this.env.context();
+    const flags = { WHICH: 'compile', FULL_REFRESH: false, STORE_FAILURES: false, EMPTY: false, WARN_ERROR: false, FAIL_FAST: false, DEBUG: false, ...opts.flags };
     Object.defineProperties(
       this.#base,
-      dbtBuiltins({ project, defaultDatabase: this.defaultDatabase, runStartedAt: opts.runStartedAt ?? new Date(), invocationId: opts.invocationId ?? '', onVolatile: () => (this.#volatileSeen = true) }),
+      dbtBuiltins({ project, flags, defaultDatabase: this.host.defaultDatabase, runStartedAt: opts.runStartedAt ?? new Date(), invocationId: opts.invocationId ?? '', onVolatile: () => (this.#volatileSeen = true) }),
     );
     this.#base.context = this.#base;
   }
@@ -144,7 +152,7 @@ export class ProjectRenderer implements RenderHost, Schedulable {
     return this.#withDeps(() => {
       this.#overrides = { vars: o.vars, macros: o.macros, env };
       try {
-        const frame = newFrame(base, { ...base.config, tags: [...((base.config.tags as string[] | undefined) ?? [])] }, !!o.macros?.is_incremental);
+        const frame = newFrame(base, cloneConfig(base.config), !!o.macros?.is_incremental, new WarehouseLog(false));
         frame.relation = this.relationFor(base, frame.config);
         const sql = this.#renderTemplate(base, frame);
         return this.#ephemerals.inline(undefined, sql, frame.ephemerals);
@@ -156,17 +164,58 @@ export class ProjectRenderer implements RenderHost, Schedulable {
 
   /** Render free text (`--inline`) in the root project's context. Throws the template's error. */
   renderString(text: string): string {
-    const node = { uniqueId: 'sql_operation.inline', name: 'inline', resourceType: 'model', packageName: this.project.config.name, config: {}, originalFilePath: '<inline>', fqn: [], tags: [], meta: {}, path: '' } as unknown as GraphNode;
     return this.#withDeps(() => {
-      const frame = newFrame(node, {});
-      const c = nodeContext(this, this.#pkgContext(frame.packageName), frame);
-      try {
-        return this.env.renderString(text, c, '<inline>').trim();
-      } catch (e) {
-        if (e instanceof ReturnSignal) return pyStr(e.value);
-        throw e;
-      }
+      const frame = newFrame(inlineNode(this.project.config.name), {}, false, new WarehouseLog(false));
+      return this.#parseFallback(frame, () => this.#renderText(text, '<inline>', frame));
     });
+  }
+
+  /**
+   * Render again with a live connection what compile could not render without one: a node marked
+   * `needsWarehouse` (its SQL; an incremental model's with `incremental: true`), or a hook or
+   * operation's text in a node's context (or the root project's). `execute` is true; each
+   * statement the template runs goes to the warehouse once, in the template's order (the
+   * render is replayed with the answers so far until it completes). Template errors throw, with
+   * file and line in the message; warehouse errors throw where the template asked.
+   */
+  async renderForExecution(what: ExecutionRender, conn: Connection): Promise<string> {
+    const log = new WarehouseLog(true);
+    for (;;) {
+      log.rewind();
+      try {
+        return this.#withDeps(() => this.#renderLive(what, log));
+      } catch (e) {
+        if (!(e instanceof NeedWarehouse)) throw e;
+        log.entries.push({ request: e.request, answer: await answer(conn, e.request) });
+      }
+    }
+  }
+
+  #renderLive(what: ExecutionRender, log: WarehouseLog): string {
+    const node = 'node' in what && what.node ? (this.#byId.get(what.node.uniqueId) ?? what.node) : inlineNode(this.project.config.name);
+    const rendered = this.#rendered.get(node.uniqueId);
+    const config = cloneConfig((rendered ?? node).config);
+    const frame = newFrame(node, config, 'incremental' in what && !!what.incremental, log);
+    frame.relation = 'relation' in (rendered ?? node) && node.resourceType !== 'source' ? this.relationFor(node, config) : undefined;
+    const before = this.diagnostics.length;
+    let sql: string;
+    if ('text' in what) sql = this.#renderText(what.text, what.name, frame);
+    else if (node.resourceType === 'test' && node.testMetadata) sql = renderGenericTest(this, node, this.#context(frame), frame, (id) => this.#relationOf(id));
+    else if (node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') sql = this.#renderTemplate(node, frame);
+    else throw new Error(`${node.uniqueId} has no template to render`);
+    const problems = this.diagnostics.splice(before);
+    if (problems.length) throw new Error(problems.map((d) => `${d.location ? `${d.location.file}:${d.location.line ?? ''}: ` : ''}${d.message}`).join('\n'));
+    return 'text' in what ? sql : this.#ephemerals.inline(undefined, sql, frame.ephemerals);
+  }
+
+  /** Render text in a frame's context; a template error throws. */
+  #renderText(text: string, name: string, frame: Frame): string {
+    try {
+      return this.env.renderString(text, this.#context(frame), name).trim();
+    } catch (e) {
+      if (e instanceof ReturnSignal) return pyStr(e.value);
+      throw e;
+    }
   }
 
   /** Run `fn`, rendering whatever model it waits for first, until it completes. */
@@ -178,6 +227,29 @@ export class ProjectRenderer implements RenderHost, Schedulable {
         if (!(e instanceof NeedRender)) throw e;
         this.#scheduler.ensure(e.id);
       }
+    }
+  }
+
+  /**
+   * Run a render; if its template asks the warehouse and there is none, run it again as dbt's
+   * parse phase renders (`execute` false, lenient undefined), and mark the frame.
+   */
+  #parseFallback<T>(frame: Frame, fn: () => T): T {
+    const config = cloneConfig(frame.config);
+    const refs = [...frame.refs];
+    const before = this.diagnostics.length;
+    try {
+      return fn();
+    } catch (e) {
+      if (!(e instanceof NoWarehouse)) throw e;
+      this.diagnostics.length = before;
+      frame.config = config;
+      frame.refs = new Set(refs);
+      frame.ephemerals = new Set();
+      frame.execute = false;
+      frame.askedWarehouse = true;
+      frame.volatile = true;
+      return this.env.lenient(fn);
     }
   }
 
@@ -199,12 +271,12 @@ export class ProjectRenderer implements RenderHost, Schedulable {
   #schemaName(custom: string | undefined, node: GraphNode): string {
     const m = this.macros.namespace(this.project.config.name)?.generate_schema_name;
     if (m) {
-      const frame = newFrame(node, node.config);
-      const c = nodeContext(this, this.#pkgContext(this.project.config.name), frame);
+      const frame = newFrame(node, node.config, false, new WarehouseLog(false));
+      const c = nodeContext(this.host, this.#pkgContext(this.project.config.name), frame);
       try {
         return pyStr(m.invoke(c, [custom ?? null, { name: node.name, resource_type: node.resourceType, fqn: node.fqn, package_name: node.packageName, config: node.config }], null)).trim();
       } catch (e) {
-        if (e instanceof NeedRender) throw e;
+        if (e instanceof ControlSignal) throw e;
         this.diagnostics.push(templateDiagnostic(e, node.originalFilePath, node.uniqueId));
       }
     }
@@ -223,7 +295,7 @@ export class ProjectRenderer implements RenderHost, Schedulable {
   }
 
   #context(frame: Frame): Context {
-    const c = nodeContext(this, this.#pkgContext(frame.packageName), frame);
+    const c = nodeContext(this.host, this.#pkgContext(frame.packageName), frame);
     const o = this.#overrides?.macros;
     if (o) for (const [k, v] of Object.entries(o)) c[k] = typeof v === 'function' || (v && typeof v === 'object' && 'invoke' in v) ? v : pyFunction(() => v);
     return c;
@@ -243,7 +315,7 @@ export class ProjectRenderer implements RenderHost, Schedulable {
     const t = this.#template(n as Rendered);
     if (!t) return out;
     for (const [pkg, name] of literalRefs(t.ast)) {
-      const target = this.#refs.resolve(name, pkg, n.packageName);
+      const target = this.host.resolveRef(name, pkg, n.packageName);
       if (target && target.resourceType !== 'seed') out.push(target.uniqueId);
     }
     return out;
@@ -272,8 +344,8 @@ export class ProjectRenderer implements RenderHost, Schedulable {
     }
   }
 
-  #renderSeed(s: SeedNode): GraphNode {
-    const done = this.#rendered.get(s.uniqueId);
+  #renderSeed(s: SeedNode): SeedNode {
+    const done = this.#rendered.get(s.uniqueId) as SeedNode | undefined;
     if (done) return done;
     const r: SeedNode = { ...s, relation: this.relationFor(s, s.config), tags: tagsOf(s.config) };
     this.#rendered.set(s.uniqueId, r);
@@ -287,15 +359,15 @@ export class ProjectRenderer implements RenderHost, Schedulable {
   #renderModel(m: ModelNode): GraphNode {
     const hit = this.#fromCache(m);
     if (hit) return hit;
-    let frame = newFrame(m, cloneConfig(m.config), this.#isIncremental(m));
+    let frame = newFrame(m, cloneConfig(m.config), this.#isIncremental(m), new WarehouseLog(false));
     frame.relation = this.relationFor(m, frame.config);
     const before = this.diagnostics.length;
     let sql = this.#renderTemplate(m, frame);
     let relation = this.relationFor(m, frame.config);
     // dbt renders with the final config: `this` read before a config() that moved it renders again.
-    if (frame.thisRead !== undefined && frame.thisRead !== this.relation(relation).toString()) {
+    if (frame.thisRead !== undefined && frame.thisRead !== this.host.relation(relation).toString()) {
       this.diagnostics.length = before;
-      const again = newFrame(m, cloneConfig(frame.config), frame.incremental);
+      const again = newFrame(m, cloneConfig(frame.config), frame.incremental, new WarehouseLog(false));
       again.relation = relation;
       sql = this.#renderTemplate(m, again);
       frame = again;
@@ -303,7 +375,7 @@ export class ProjectRenderer implements RenderHost, Schedulable {
     }
     frame.relation = relation;
     const nodes = [...frame.refs];
-    const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals);
+    const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse);
     const cache = this.#opts.cache;
     if (cache) {
       if (frame.volatile || this.diagnostics.length > before || m.config.materialized === 'incremental') cache.delete(m.uniqueId);
@@ -321,7 +393,7 @@ export class ProjectRenderer implements RenderHost, Schedulable {
     const n = this.#byId.get(id);
     if (!n) return undefined;
     if (n.resourceType === 'source') return this.dialect.relationName(n.relation);
-    if (n.resourceType === 'seed') return this.dialect.relationName((this.#renderSeed(n) as SeedNode).relation);
+    if (n.resourceType === 'seed') return this.dialect.relationName(this.#renderSeed(n).relation);
     const r = this.#rendered.get(id) as ModelNode | undefined;
     if (!r) return undefined;
     return r.config.materialized === 'ephemeral' ? `ephemeral:${r.name}` : this.dialect.relationName(r.relation);
@@ -340,11 +412,11 @@ export class ProjectRenderer implements RenderHost, Schedulable {
       }
       if (this.#depSignature(id) !== sig) return undefined;
     }
-    return this.#modelResult(m, e.config, e.relation, Object.keys(e.deps), e.sql, e.ephemerals);
+    return this.#modelResult(m, e.config, e.relation, Object.keys(e.deps), e.sql, e.ephemerals, false);
   }
 
   /** A rendered model: final config and relation, what it depends on, its SQL with ephemerals inlined. */
-  #modelResult(m: ModelNode, config: NodeConfig, relation: Relation, nodes: string[], sql: string, ephemerals: Iterable<string>): ModelNode {
+  #modelResult(m: ModelNode, config: NodeConfig, relation: Relation, nodes: string[], sql: string, ephemerals: Iterable<string>, needsWarehouse: boolean): ModelNode {
     this.#ephemerals.setBare(m.uniqueId, m.name, sql);
     const r: ModelNode = {
       ...m,
@@ -355,15 +427,16 @@ export class ProjectRenderer implements RenderHost, Schedulable {
       sources: nodes.filter((n) => n.startsWith('source.')).map((n) => n.split('.').slice(2) as [string, string]),
       dependsOn: { nodes, macros: [] },
       compiledCode: this.#ephemerals.inline(m.uniqueId, sql, ephemerals),
+      ...(needsWarehouse ? { needsWarehouse: true as const } : {}),
     };
     this.#rendered.set(m.uniqueId, r);
     return r;
   }
 
   #renderTest(t: TestNode): GraphNode {
-    const frame = newFrame(t, cloneConfig(t.config));
+    const frame = newFrame(t, cloneConfig(t.config), false, new WarehouseLog(false));
     for (const d of t.dependsOn.nodes) frame.refs.add(d);
-    const sql = t.testMetadata ? renderGenericTest(this, t, this.#context(frame), frame, (id) => this.#relationOf(id)) : this.#renderTemplate(t, frame);
+    const sql = t.testMetadata ? this.#parseFallback(frame, () => renderGenericTest(this, t, this.#context(frame), frame, (id) => this.#relationOf(id))) : this.#renderTemplate(t, frame);
     const nodes = [...frame.refs];
     const r: TestNode = {
       ...t,
@@ -372,6 +445,7 @@ export class ProjectRenderer implements RenderHost, Schedulable {
       dependsOn: { nodes, macros: [] },
       refs: nodes.filter((n) => !n.startsWith('source.')).map((n) => ({ name: n.split('.').pop()! })),
       compiledCode: this.#ephemerals.inline(t.uniqueId, sql, frame.ephemerals),
+      ...(frame.askedWarehouse ? { needsWarehouse: true as const } : {}),
     };
     this.#rendered.set(t.uniqueId, r);
     return r;
@@ -381,11 +455,11 @@ export class ProjectRenderer implements RenderHost, Schedulable {
   #relationOf(id: string): TemplateRelation | undefined {
     const n = this.#byId.get(id);
     if (!n) return undefined;
-    if (n.resourceType === 'source') return this.relation(n.relation);
-    if (n.resourceType === 'seed') return this.relation((this.#renderSeed(n) as SeedNode).relation);
+    if (n.resourceType === 'source') return this.host.relation(n.relation);
+    if (n.resourceType === 'seed') return this.host.relation(this.#renderSeed(n).relation);
     const r = this.#rendered.get(id) as ModelNode | undefined;
     if (!r) throw new NeedRender(id);
-    return this.relation(r.relation);
+    return this.host.relation(r.relation);
   }
 
   #template(n: Rendered): Template | null {
@@ -405,96 +479,23 @@ export class ProjectRenderer implements RenderHost, Schedulable {
   #renderTemplate(n: Rendered, frame: Frame): string {
     const t = this.#template(n);
     if (!t) return '';
-    try {
-      return t.render(this.#context(frame)).trim();
-    } catch (e) {
-      if (e instanceof NeedRender) throw e;
-      if (e instanceof ReturnSignal) return pyStr(e.value).trim();
-      this.diagnostics.push(templateDiagnostic(e, n.originalFilePath, n.uniqueId));
-      return '';
-    }
+    const render = () => {
+      try {
+        return t.render(this.#context(frame)).trim();
+      } catch (e) {
+        if (e instanceof ControlSignal && !(e instanceof ReturnSignal)) throw e;
+        if (e instanceof ReturnSignal) return pyStr(e.value).trim();
+        this.diagnostics.push(templateDiagnostic(e, n.originalFilePath, n.uniqueId));
+        return '';
+      }
+    };
+    return frame.warehouse?.live ? render() : this.#parseFallback(frame, render);
   }
+}
 
-  ref(f: Frame, args: unknown[], kw: Record<string, unknown> | null): unknown {
-    const positional = args.map(String);
-    const name = positional[positional.length - 1] ?? '';
-    const pkg = positional.length > 1 ? positional[0] : undefined;
-    const v = kw?.v ?? kw?.version;
-    const target = this.#refs.resolve(name, pkg, f.packageName, v === undefined || v === null ? undefined : pyStr(v));
-    if (!target) {
-      const raw = 'rawCode' in f.node ? f.node.rawCode : '';
-      this.diagnostics.push(
-        diag('SM_REF_NOT_FOUND', `${f.node.resourceType === 'test' ? 'Test' : 'Model'} "${f.node.name}" refers to "${name}", which is not a model, seed or snapshot`, { file: f.node.originalFilePath, line: lineOf(raw, refPattern(name)) }, {
-          nodeId: f.node.uniqueId,
-          hint: pkg !== undefined && !this.#refs.hasPackage(pkg) ? `No package named "${pkg}" is installed.` : hintFor(name, this.#refs.names()),
-        }),
-      );
-      return `__sm_missing_ref__${name}`;
-    }
-    f.refs.add(target.uniqueId);
-    if (target.resourceType === 'seed') return this.relation((this.#renderSeed(target) as SeedNode).relation);
-    let r = this.#rendered.get(target.uniqueId) as ModelNode | undefined;
-    if (!r) {
-      // On the scheduler's stack: a cycle (the graph phase reports it); use the config before rendering.
-      if (this.#scheduler.started.has(target.uniqueId) || target.uniqueId === f.node.uniqueId) r = { ...target, relation: this.relationFor(target, target.config) } as ModelNode;
-      else throw new NeedRender(target.uniqueId);
-    }
-    if (r.config.materialized === 'ephemeral') {
-      f.ephemerals.add(r.uniqueId);
-      return this.relation(r.relation, `__sm_cte__${r.name}`);
-    }
-    return this.relation(r.relation);
-  }
-
-  /** dbt's source resolution: the root project's, the node's package's, then any. */
-  source(f: Frame, sourceName: string, table: string): unknown {
-    const list = this.#sources.get(`${sourceName}.${table}`);
-    const s = list?.find((x) => x.packageName === this.project.config.name) ?? list?.find((x) => x.packageName === f.packageName) ?? list?.[0];
-    if (!s) {
-      const raw = 'rawCode' in f.node ? f.node.rawCode : '';
-      this.diagnostics.push(
-        diag('SM_SOURCE_NOT_FOUND', `"${f.node.name}" reads source("${sourceName}", "${table}"), which no YAML declares`, { file: f.node.originalFilePath, line: lineOf(raw, sourcePattern(sourceName, table)) }, {
-          nodeId: f.node.uniqueId,
-          hint: hintFor(`${sourceName}.${table}`, this.#sources.keys()) + ' Declare it under `sources:` in a YAML file.',
-        }),
-      );
-      return `__sm_missing_source__${sourceName}_${table}`;
-    }
-    f.refs.add(s.uniqueId);
-    return this.relation(s.relation);
-  }
-
-  var(f: Frame, c: Context, name: string, dflt: unknown, argc: number): unknown {
-    return readVar(this, f, c, name, dflt, argc);
-  }
-
-  envVar(f: Frame, name: string, dflt: unknown): unknown {
-    this.#volatileSeen = true;
-    return readEnvVar(this, f, name, dflt);
-  }
-
-  /** What var() and env_var() see: overridden vars (unit tests), the process environment. */
-  get varOverrides(): Record<string, unknown> | undefined {
-    return this.#overrides?.vars;
-  }
-
-  get processEnv(): NodeJS.ProcessEnv {
-    return this.#overrides?.env ?? this.#opts.env ?? process.env;
-  }
-
-  /** A relation as templates see it: the target's default database behind `.database`. */
-  relation(rel: Relation, cteName?: string): TemplateRelation {
-    return new TemplateRelation(rel, this.dialect, cteName, { defaultDatabase: this.defaultDatabase });
-  }
-
-  /** dbt's dispatch search order for `macro_namespace`: the project's `dispatch:` entry, else the root project then the namespace. */
-  dispatchOrder(namespace: string | undefined): (string | null)[] {
-    if (namespace === undefined) return [null];
-    const entry = this.project.config.dispatch?.find((d) => d.macroNamespace === namespace);
-    if (entry) return entry.searchOrder;
-    const known = namespace === INTERNAL_PACKAGE || namespace === this.project.config.name || this.project.packages.some((p) => p.name === namespace) || this.macros.namespace(namespace) !== undefined;
-    return known ? [this.project.config.name, namespace] : [null];
-  }
+/** The pseudo-node `--inline` text, hooks and operations render as: the root project's context. */
+function inlineNode(pkg: string): GraphNode {
+  return { uniqueId: 'sql_operation.inline', name: 'inline', resourceType: 'model', packageName: pkg, config: {}, originalFilePath: '<inline>', fqn: [], tags: [], meta: {}, path: '', description: '', columns: {}, dependsOn: { nodes: [], macros: [] }, rawCode: '', relation: { schema: '', identifier: '' }, refs: [], sources: [], checksum: '' } as ModelNode;
 }
 
 function cloneConfig(c: NodeConfig): NodeConfig {
@@ -507,4 +508,3 @@ function tagsOf(c: NodeConfig): string[] {
   const t = c.tags as unknown;
   return Array.isArray(t) ? t.map(String) : typeof t === 'string' ? [t] : [];
 }
-

@@ -1,0 +1,133 @@
+import { PyDateTime } from '../jinja/py-datetime.ts';
+import { pyStr, PyTuple } from '../jinja/py-values.ts';
+
+/**
+ * What `run_query()` and `load_result(...).table` give templates: dbt's agate.Table, as far as
+ * packages read it: `table.columns[0].values()`, `table.columns['name']`, `table.rows`,
+ * `row[0]`, `row['name']`, `table.column_names`, iteration over rows, `| length`.
+ */
+
+/** A warehouse value as a template value: big integers as numbers when exact, dates as datetimes. */
+export function templateValue(v: unknown): unknown {
+  if (typeof v === 'bigint') return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+  if (v instanceof Date) return new PyDateTime(v.getTime(), 0, null);
+  if (typeof v === 'number' && !Number.isInteger(v)) return v;
+  if (typeof v === 'number') return v;
+  if (v === undefined) return null;
+  return v;
+}
+
+/** A sequence also addressable by name (`columns['id']`), as agate's MappedSequence. */
+class MappedSequence<T> extends Array<T> {
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+  keys_: string[] = [];
+  __getitem__(k: unknown): T | undefined {
+    if (typeof k === 'string') {
+      const i = this.keys_.indexOf(k);
+      return i < 0 ? undefined : this[i];
+    }
+    const i = Number(k);
+    return this[i < 0 ? this.length + i : i];
+  }
+  // Named like agate's methods; as arrays they would read as list methods.
+  get(k: unknown, dflt: unknown = null): unknown {
+    return this.__getitem__(k) ?? dflt;
+  }
+  dict(): Record<string, T> {
+    return Object.fromEntries(this.keys_.map((k, i) => [k, this[i]!]));
+  }
+}
+
+export class AgateRow extends MappedSequence<unknown> {
+  items(): PyTuple[] {
+    return this.keys_.map((k, i) => PyTuple.fromArray([k, this[i]]));
+  }
+  override toString(): string {
+    return `<agate.Row: (${this.map((v) => pyStr(v)).join(', ')})>`;
+  }
+}
+
+export class AgateColumn {
+  readonly name: string;
+  readonly #values: unknown[];
+  readonly data_type: string;
+  constructor(name: string, values: unknown[]) {
+    this.name = name;
+    this.#values = values;
+    const kinds = new Set(values.filter((v) => v !== null).map((v) => (typeof v === 'number' ? 'Number' : typeof v === 'boolean' ? 'Boolean' : v instanceof PyDateTime ? 'DateTime' : 'Text')));
+    this.data_type = kinds.size === 1 ? [...kinds][0]! : 'Text';
+  }
+  values(): PyTuple {
+    return PyTuple.fromArray(this.#values);
+  }
+  values_without_nulls(): PyTuple {
+    return PyTuple.fromArray(this.#values.filter((v) => v !== null));
+  }
+  values_distinct(): PyTuple {
+    return PyTuple.fromArray([...new Set(this.#values)]);
+  }
+  values_sorted(): PyTuple {
+    return PyTuple.fromArray([...this.#values].sort());
+  }
+  __len__(): number {
+    return this.#values.length;
+  }
+  toString(): string {
+    return `<agate.Column ${this.name}>`;
+  }
+}
+
+export class AgateTable {
+  readonly column_names: PyTuple<string>;
+  readonly rows: MappedSequence<AgateRow>;
+  readonly columns: MappedSequence<AgateColumn>;
+  constructor(names: readonly string[], rows: readonly unknown[][]) {
+    this.column_names = PyTuple.fromArray([...names]);
+    this.rows = new MappedSequence<AgateRow>();
+    for (const r of rows) {
+      const row = new AgateRow();
+      row.keys_ = [...names];
+      for (const v of r) row.push(templateValue(v));
+      this.rows.push(row);
+    }
+    this.columns = new MappedSequence<AgateColumn>();
+    this.columns.keys_ = [...names];
+    names.forEach((n, i) => this.columns.push(new AgateColumn(n, this.rows.map((r) => r[i]))));
+  }
+  get column_types(): PyTuple<string> {
+    return PyTuple.fromArray(this.columns.map((c) => c.data_type));
+  }
+  __getitem__(k: unknown): unknown {
+    return this.rows.__getitem__(k);
+  }
+  __len__(): number {
+    return this.rows.length;
+  }
+  [Symbol.iterator](): Iterator<AgateRow> {
+    return this.rows[Symbol.iterator]();
+  }
+  print_table(): string {
+    return '';
+  }
+  /** agate's rows as dicts, for `table.rows | map(...)` patterns written against dicts. */
+  toString(): string {
+    return `<agate.Table ${this.rows.length} rows x ${this.column_names.length} columns>`;
+  }
+}
+
+/** dbt's AdapterResponse: what `load_result(name).response` and `adapter.execute()` report. */
+export class AdapterResponse {
+  readonly _message: string;
+  readonly code: string;
+  readonly rows_affected: number | null;
+  constructor(rowsAffected: number | undefined) {
+    this._message = 'OK';
+    this.code = 'OK';
+    this.rows_affected = rowsAffected ?? null;
+  }
+  toString(): string {
+    return this._message;
+  }
+}

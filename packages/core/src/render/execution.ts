@@ -1,0 +1,24 @@
+import type { Connection } from '../adapter.ts';
+import type { GraphNode } from '../types.ts';
+import type { WarehouseAnswer, WarehouseRequest } from './warehouse.ts';
+
+/**
+ * What execution asks the renderer to render with a live connection
+ * (`ProjectRenderer.renderForExecution`):
+ * - `{ node }`: a node compile marked `needsWarehouse` (its template asked the warehouse);
+ *   `incremental: true` for an incremental model's incremental SQL;
+ * - `{ text, name }`: a hook (`pre_hook`, `on-run-start`, ...) or an operation's text, in the
+ *   context of `node` when given (this, config, model), else in the root project's.
+ */
+export type ExecutionRender = { node: GraphNode; incremental?: boolean | undefined } | { text: string; name: string; node?: GraphNode | undefined };
+
+/** Ask the warehouse; its error becomes an answer too, raised where the template asked. */
+export async function answer(conn: Connection, r: WarehouseRequest): Promise<WarehouseAnswer> {
+  try {
+    if (r.kind === 'describe') return { kind: 'describe', relations: await conn.describe(r.schema, r.database) };
+    const res = await conn.execute(r.sql);
+    return { kind: 'query', columns: [...res.columns], rows: res.rows.map((row) => res.columns.map((c) => row[c])), rowsAffected: res.rowsAffected };
+  } catch (e) {
+    return { kind: 'error', message: e instanceof Error ? e.message : String(e) };
+  }
+}

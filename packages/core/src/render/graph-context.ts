@@ -1,0 +1,66 @@
+import type { Relation } from '../adapter.ts';
+import type { LoadedProject } from '../project/load-project.ts';
+import type { ColumnInfo, GraphNode } from '../types.ts';
+import type { MacroNamespaces } from './macro-namespaces.ts';
+
+/**
+ * dbt's `graph` context variable: `graph.nodes` (models, seeds, snapshots, tests),
+ * `graph.sources`, `graph.exposures`, `graph.macros` and the empty collections dbt has, each
+ * entry in the manifest's shape (unique_id, resource_type, package_name, config, depends_on,
+ * database/schema/alias, columns, ...). Nodes rendered when it is first read carry their final
+ * config; the others their config as loaded (dbt's graph at compile has every final config:
+ * a difference only for in-file config() calls of nodes not rendered yet).
+ */
+export function graphContext(
+  p: LoadedProject,
+  macros: MacroNamespaces,
+  rendered: (id: string) => GraphNode | undefined,
+  relationOf: (n: GraphNode) => Relation,
+  defaultDatabase: string | undefined,
+): Record<string, unknown> {
+  const columns = (c: Record<string, ColumnInfo>) =>
+    Object.fromEntries(Object.values(c).map((x) => [x.name, { name: x.name, description: x.description, data_type: x.dataType ?? null, meta: x.meta, tags: x.tags, quote: null }]));
+  const entry = (loaded: GraphNode): Record<string, unknown> => {
+    const n = rendered(loaded.uniqueId) ?? loaded;
+    const rel = 'relation' in n && n.relation && n.resourceType !== 'source' ? (rendered(n.uniqueId) ? n.relation : relationOf(n)) : undefined;
+    const base: Record<string, unknown> = {
+      unique_id: n.uniqueId,
+      name: n.name,
+      resource_type: n.resourceType,
+      package_name: n.packageName,
+      path: n.path,
+      original_file_path: n.originalFilePath,
+      fqn: n.fqn,
+      description: n.description,
+      tags: n.tags,
+      meta: n.meta,
+      config: n.config,
+      columns: columns(n.columns),
+      depends_on: { nodes: n.dependsOn.nodes, macros: n.dependsOn.macros },
+      patch_path: n.patchPath ?? null,
+    };
+    if (rel) Object.assign(base, { database: rel.database ?? defaultDatabase ?? null, schema: rel.schema, alias: rel.identifier, identifier: rel.identifier });
+    if ('rawCode' in n) Object.assign(base, { raw_code: n.rawCode, language: 'sql', refs: ('refs' in n ? n.refs : []).map((r) => ({ name: r.name, package: null, version: null })), sources: 'sources' in n ? n.sources : [] });
+    if (n.resourceType === 'test' && n.testMetadata) Object.assign(base, { test_metadata: { name: n.testMetadata.name, kwargs: n.testMetadata.kwargs, namespace: n.testMetadata.namespace ?? null }, column_name: n.columnName ?? null, attached_node: n.attachedNode ?? null });
+    if (n.resourceType === 'source') {
+      Object.assign(base, {
+        source_name: n.sourceName,
+        identifier: n.identifier,
+        database: n.relation.database ?? defaultDatabase ?? null,
+        schema: n.relation.schema,
+        loader: n.loader ?? '',
+        source_description: '',
+      });
+    }
+    return base;
+  };
+  const nodes: Record<string, unknown> = {};
+  for (const n of [...p.models, ...p.seeds, ...p.tests]) nodes[n.uniqueId] = entry(n);
+  const sources: Record<string, unknown> = {};
+  for (const s of p.sources) sources[s.uniqueId] = entry(s);
+  const exposures: Record<string, unknown> = {};
+  for (const x of p.exposures) exposures[x.uniqueId] = { unique_id: x.uniqueId, name: x.name, resource_type: 'exposure', package_name: x.packageName, depends_on: x.dependsOn, tags: x.tags, meta: x.meta };
+  const macroEntries: Record<string, unknown> = {};
+  for (const m of macros.entries) macroEntries[m.uniqueId] = { unique_id: m.uniqueId, name: m.name, resource_type: 'macro', package_name: m.packageName, original_file_path: m.originalFilePath, macro_sql: m.macroSql };
+  return { nodes, sources, exposures, metrics: {}, groups: {}, semantic_models: {}, saved_queries: {}, unit_tests: {}, macros: macroEntries };
+}

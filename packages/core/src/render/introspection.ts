@@ -1,0 +1,214 @@
+import type { Dialect, Relation, RelationInfo } from '../adapter.ts';
+import { Kwargs, PyTuple } from '../jinja/py-values.ts';
+import { pyFunction } from '../jinja/runtime.ts';
+import { AdapterResponse, AgateTable } from './agate-table.ts';
+import type { Frame } from './frame.ts';
+import type { TemplateRelation } from './relation.ts';
+import { CompilerError } from './template-diagnostic.ts';
+import type { WarehouseRequest } from './warehouse.ts';
+
+/**
+ * The parts of dbt's context that talk to the warehouse: `adapter.execute()`, `get_relation()`,
+ * `get_columns_in_relation()`, `list_relations_without_caching()` and friends, the
+ * `load_result()`/`store_result()` store behind `{% call statement() %}` and `run_query()`,
+ * and `api.Relation`. With `execute` false (dbt's parse phase, or compile without a
+ * warehouse) each answers as dbt's parse phase does: no rows, no relation, no columns.
+ */
+
+export interface IntrospectionHost {
+  readonly dialect: Dialect;
+  relation(rel: Relation, cteName?: string, type?: string | null): TemplateRelation;
+}
+
+/** dbt's Column (dbt-adapters' base Column), as `get_columns_in_relation()` returns it. */
+export class TemplateColumn {
+  readonly name: string;
+  readonly dtype: string;
+  /** Not reported by the warehouse's catalog here: dbt's default string size (256) applies. */
+  readonly char_size: number | null = null;
+  readonly numeric_precision: number | null = null;
+  readonly numeric_scale: number | null = null;
+  readonly #dialect: Dialect;
+  constructor(name: string, dtype: string, dialect: Dialect) {
+    this.name = name;
+    this.dtype = dtype;
+    this.#dialect = dialect;
+  }
+  get column(): string {
+    return this.name;
+  }
+  #t(): string {
+    return this.dtype.toLowerCase();
+  }
+  /** As dbt: strings as `character varying(<size>)`, numerics with their precision, the rest as the warehouse names them. */
+  get data_type(): string {
+    if (this.is_string()) return `character varying(${this.string_size()})`;
+    if (this.is_numeric() && this.numeric_precision !== null) return `${this.dtype}(${this.numeric_precision},${this.numeric_scale})`;
+    return this.dtype;
+  }
+  get quoted(): string {
+    return this.#dialect.quoteIdentifier(this.name);
+  }
+  is_string(): boolean {
+    return ['text', 'character varying', 'character', 'varchar'].includes(this.#t());
+  }
+  is_integer(): boolean {
+    return ['smallint', 'integer', 'bigint', 'smallserial', 'serial', 'bigserial', 'int2', 'int4', 'int8'].includes(this.#t());
+  }
+  is_float(): boolean {
+    return ['real', 'float4', 'float', 'double precision', 'float8', 'double'].includes(this.#t());
+  }
+  is_numeric(): boolean {
+    return ['numeric', 'decimal'].includes(this.#t());
+  }
+  is_number(): boolean {
+    return this.is_integer() || this.is_float() || this.is_numeric();
+  }
+  string_size(): number {
+    if (!this.is_string()) throw new Error('Called string_size() on non-string field!');
+    return this.char_size ?? 256;
+  }
+  toString(): string {
+    return `<Column ${this.name} (${this.data_type})>`;
+  }
+}
+
+const kwOf = (a: unknown[]): Record<string, unknown> => (a.find((x) => x instanceof Kwargs) as Record<string, unknown> | undefined) ?? {};
+
+/** The introspective names of one node's context, and the methods its `adapter` adds. */
+export function introspection(h: IntrospectionHost, f: Frame): { context: Record<string, unknown>; adapter: Record<string, unknown> } {
+  const results = new Map<string, unknown>();
+  const ask = (r: WarehouseRequest) => {
+    if (!f.warehouse) throw new CompilerError('This template asks the warehouse, which is not available here');
+    return f.warehouse.ask(r);
+  };
+  const describe = (schema: string, database?: string): RelationInfo[] => {
+    const a = ask({ kind: 'describe', schema, database });
+    return a.kind === 'describe' ? a.relations : [];
+  };
+  const sameName = (a: string, b: string) => (h.dialect.identifierCase === 'insensitive' ? a.toLowerCase() === b.toLowerCase() : h.dialect.normalizeIdentifier(a) === h.dialect.normalizeIdentifier(b));
+  const relArgs = (a: unknown[], kw: Record<string, unknown> | null) => ({
+    database: (kw?.database ?? a[0]) as string | undefined,
+    schema: String(kw?.schema ?? a[1] ?? ''),
+    identifier: String(kw?.identifier ?? a[2] ?? ''),
+  });
+  const getRelation = (database: string | undefined, schema: string, identifier: string): unknown => {
+    if (!f.execute) return null;
+    const found = describe(schema, database ?? undefined).find((r) => sameName(r.identifier, identifier));
+    return found ? h.relation({ database: database ?? undefined, schema: found.schema, identifier: found.identifier }, undefined, found.kind) : null;
+  };
+  const relOf = (x: unknown): Relation => {
+    const r = x as { database?: string; schema?: string; identifier?: string };
+    return { database: r?.database, schema: String(r?.schema ?? ''), identifier: String(r?.identifier ?? '') };
+  };
+  const run = (sql: string, fetch: boolean): PyTuple => {
+    if (!f.execute) return PyTuple.fromArray([new AdapterResponse(undefined), new AgateTable([], [])]);
+    const a = ask({ kind: 'query', sql, fetch });
+    if (a.kind !== 'query') return PyTuple.fromArray([new AdapterResponse(undefined), new AgateTable([], [])]);
+    return PyTuple.fromArray([new AdapterResponse(a.rowsAffected), new AgateTable(a.columns, fetch ? a.rows : [])]);
+  };
+  const store = (name: string, response: unknown, table: unknown) => {
+    const t = table instanceof AgateTable ? table : new AgateTable([], []);
+    results.set(name, { response, table: t, data: t.rows.map((r) => PyTuple.fromArray([...r])) });
+    return '';
+  };
+  const context: Record<string, unknown> = {
+    load_result: pyFunction((_c, a) => {
+      const name = String(a[0]);
+      if (!results.has(name)) return null;
+      const v = results.get(name);
+      if (name === 'main') return v;
+      if (v === null) throw new CompilerError(`The result of "${name}" was already loaded; load_result() gives it once`);
+      results.set(name, null);
+      return v;
+    }),
+    store_result: pyFunction((_c, a, kw) => store(String(a[0]), kw?.response ?? a[1], kw?.agate_table ?? a[2])),
+    store_raw_result: pyFunction((_c, a, kw) => store(String(a[0]), new AdapterResponse(Number(kw?.rows_affected ?? a[3]) || undefined), kw?.agate_table ?? a[4])),
+    write: pyFunction(() => ''),
+    // dbt's macro: the relations of a schema as a table of database, name, schema and type.
+    list_relations_without_caching: pyFunction((_c, a, kw) => {
+      const r = relOf(kw?.schema_relation ?? a[0]);
+      const rows = f.execute ? describe(r.schema, r.database).map((x) => [r.database ?? null, x.identifier, x.schema, x.kind]) : [];
+      return new AgateTable(['database', 'name', 'schema', 'type'], rows);
+    }),
+  };
+  const adapter: Record<string, unknown> = {
+    execute: pyFunction((_c, a, kw) => run(String(kw?.sql ?? a[0]), !!(kw?.fetch ?? a[2] ?? false))),
+    get_relation: pyFunction((_c, a, kw) => {
+      const r = relArgs(a, kw);
+      return getRelation(r.database, r.schema, r.identifier);
+    }),
+    load_relation: pyFunction((_c, a) => {
+      const r = relOf(a[0]);
+      return getRelation(r.database, r.schema, r.identifier);
+    }),
+    get_columns_in_relation: pyFunction((_c, a, kw) => {
+      if (!f.execute) return [];
+      const r = relOf(kw?.relation ?? a[0]);
+      const found = describe(r.schema, r.database).find((x) => sameName(x.identifier, r.identifier));
+      return (found?.columns ?? []).map((c) => new TemplateColumn(c.name, c.type, h.dialect));
+    }),
+    get_columns_in_table: pyFunction((_c, a, kw) => {
+      if (!f.execute) return [];
+      const found = describe(String(kw?.schema ?? a[0])).find((x) => sameName(x.identifier, String(kw?.identifier ?? a[1])));
+      return (found?.columns ?? []).map((c) => new TemplateColumn(c.name, c.type, h.dialect));
+    }),
+    already_exists: pyFunction((_c, a, kw) => (f.execute ? describe(String(kw?.schema ?? a[0])).some((x) => sameName(x.identifier, String(kw?.name ?? a[1]))) : false)),
+    truncate_relation: pyFunction((_c, a) => {
+      if (f.execute) run(`truncate table ${h.relation(relOf(a[0])).toString()}`, false);
+      return null;
+    }),
+    drop_schema: pyFunction((_c, a) => {
+      const r = relOf(a[0]);
+      if (f.execute) run(`drop schema if exists ${h.dialect.quoteIdentifier(r.schema)} cascade`, false);
+      return null;
+    }),
+    quote_as_configured: pyFunction((_c, a) => h.dialect.quoteIdentifier(String(a[0]))),
+    quote_seed_column: pyFunction((_c, a) => (a[1] === false ? String(a[0]) : h.dialect.quoteIdentifier(String(a[0])))),
+    check_schema_exists: pyFunction((_c, a, kw) => (f.execute ? describe(String(kw?.schema ?? a[1]), (kw?.database ?? a[0]) as string | undefined).length > 0 : false)),
+    drop_relation: pyFunction((_c, a) => {
+      const rel = a[0] as TemplateRelation;
+      if (f.execute) run(h.dialect.dropRelation(relOf(rel), rel?.type === 'view' ? 'view' : 'table'), false);
+      return null;
+    }),
+    rename_relation: pyFunction((_c, a) => {
+      const from = a[0] as TemplateRelation;
+      if (f.execute) run(h.dialect.renameRelation(relOf(from), from?.type === 'view' ? 'view' : 'table', relOf(a[1]).identifier), false);
+      return null;
+    }),
+    create_schema: pyFunction((_c, a) => {
+      const r = relOf(a[0]);
+      if (f.execute) run(h.dialect.createSchema(r.database, r.schema), false);
+      return null;
+    }),
+    get_missing_columns: pyFunction((_c, a) => {
+      if (!f.execute) return [];
+      const cols = (x: unknown) => {
+        const r = relOf(x);
+        return describe(r.schema, r.database).find((y) => sameName(y.identifier, r.identifier))?.columns ?? [];
+      };
+      const to = cols(a[1]).map((c) => c.name.toLowerCase());
+      return cols(a[0]).filter((c) => !to.includes(c.name.toLowerCase())).map((c) => new TemplateColumn(c.name, c.type, h.dialect));
+    }),
+    commit: pyFunction(() => ''),
+  };
+  return { context, adapter };
+}
+
+/** dbt's `api`: `api.Relation.create(...)`, `api.Relation.add_ephemeral_prefix(...)`, `api.Column.create(...)`. */
+export function apiObject(h: IntrospectionHost): Record<string, unknown> {
+  return {
+    Relation: {
+      create: pyFunction((_c, a, kw) => {
+        const k = kw ?? kwOf(a);
+        const rel = { database: (k.database ?? a[0] ?? undefined) as string | undefined, schema: String(k.schema ?? a[1] ?? ''), identifier: String(k.identifier ?? a[2] ?? '') };
+        const type = k.type === undefined || k.type === null ? null : String(k.type);
+        return h.relation(rel, undefined, type);
+      }),
+      add_ephemeral_prefix: pyFunction((_c, a) => `__sm_cte__${String(a[0])}`),
+    },
+    Column: {
+      create: pyFunction((_c, a) => new TemplateColumn(String(a[0]), String(a[1] ?? ''), h.dialect)),
+    },
+  };
+}

@@ -1,0 +1,161 @@
+import type { Dialect, Relation } from '../adapter.ts';
+import { diag, type Diagnostic } from '../diagnostics.ts';
+import type { Environment } from '../jinja/environment.ts';
+import type { Context } from '../jinja/macro.ts';
+import { pyStr } from '../jinja/py-values.ts';
+import type { LoadedProject } from '../project/load-project.ts';
+import { RefIndex } from '../project/ref-index.ts';
+import type { GraphNode, ModelNode, NodeConfig, SeedNode, SourceNode } from '../types.ts';
+import { NeedRender, type Frame } from './frame.ts';
+import { graphContext } from './graph-context.ts';
+import { apiObject } from './introspection.ts';
+import { INTERNAL_PACKAGE, type MacroNamespaces } from './macro-namespaces.ts';
+import type { RenderHost } from './render-context.ts';
+import { TemplateRelation } from './relation.ts';
+import { readEnvVar, readVar } from './vars.ts';
+import { hintFor, lineOf, refPattern, sourcePattern } from './where.ts';
+
+/** What the host needs of the renderer: rendered nodes and the scheduler's state. */
+export interface HostRenderer {
+  rendered(id: string): GraphNode | undefined;
+  /** A node whose render stopped to wait: a ref to it is a cycle. */
+  isStarted(id: string): boolean;
+  renderSeed(s: SeedNode): SeedNode;
+  relationFor(node: GraphNode, config: NodeConfig): Relation;
+  /** Overrides of the current render (unit tests), if any. */
+  readonly overrides: { vars?: Record<string, unknown> | undefined; env?: NodeJS.ProcessEnv | undefined } | undefined;
+  readonly processEnvDefault: NodeJS.ProcessEnv;
+  onVolatile(): void;
+}
+
+/**
+ * What a node's context asks of the project (render-context.ts): `ref()` and `source()` as dbt
+ * resolves them, `var()` and `env_var()`, dispatch's search order, relations as templates see
+ * them, dbt's `graph` and `api`. A ref to a model not rendered yet stops the render
+ * ({@link NeedRender}); the renderer's scheduler renders it first.
+ */
+export class ProjectHost implements RenderHost {
+  readonly project: LoadedProject;
+  readonly dialect: Dialect;
+  readonly macros: MacroNamespaces;
+  readonly env: Environment;
+  readonly diagnostics: Diagnostic[];
+  readonly dispatchPrefixes: readonly string[];
+  /** The database of relations that name none, as templates read it (dbt-duckdb: the file's name). */
+  readonly defaultDatabase: string | undefined;
+  readonly api: unknown;
+  readonly #r: HostRenderer;
+  readonly #refs: RefIndex;
+  readonly #sources = new Map<string, SourceNode[]>();
+  #graph: unknown;
+
+  constructor(project: LoadedProject, dialect: Dialect, macros: MacroNamespaces, env: Environment, diagnostics: Diagnostic[], r: HostRenderer) {
+    this.project = project;
+    this.dialect = dialect;
+    this.macros = macros;
+    this.env = env;
+    this.diagnostics = diagnostics;
+    this.#r = r;
+    this.dispatchPrefixes = [...new Set([dialect.name, project.target.type, 'default'])];
+    this.defaultDatabase = dialect.defaultDatabase ? dialect.defaultDatabase(project.target) : project.target.database;
+    this.api = apiObject(this);
+    this.#refs = new RefIndex([...project.models, ...project.seeds], project.config.name);
+    for (const s of project.sources) {
+      const k = `${s.sourceName}.${s.name}`;
+      const list = this.#sources.get(k);
+      if (list) list.push(s);
+      else this.#sources.set(k, [s]);
+    }
+  }
+
+  /** The model or seed `ref(package?, name)` names from a node of `fromPackage`. */
+  resolveRef(name: string, pkg: string | undefined, fromPackage: string): ModelNode | SeedNode | undefined {
+    return this.#refs.resolve(name, pkg, fromPackage);
+  }
+
+  ref(f: Frame, args: unknown[], kw: Record<string, unknown> | null): unknown {
+    const positional = args.map(String);
+    const name = positional[positional.length - 1] ?? '';
+    const pkg = positional.length > 1 ? positional[0] : undefined;
+    const v = kw?.v ?? kw?.version;
+    const target = this.#refs.resolve(name, pkg, f.packageName, v === undefined || v === null ? undefined : pyStr(v));
+    if (!target) {
+      const raw = 'rawCode' in f.node ? f.node.rawCode : '';
+      this.diagnostics.push(
+        diag('SM_REF_NOT_FOUND', `${f.node.resourceType === 'test' ? 'Test' : 'Model'} "${f.node.name}" refers to "${name}", which is not a model, seed or snapshot`, { file: f.node.originalFilePath, line: lineOf(raw, refPattern(name)) }, {
+          nodeId: f.node.uniqueId,
+          hint: pkg !== undefined && !this.#refs.hasPackage(pkg) ? `No package named "${pkg}" is installed.` : hintFor(name, this.#refs.names()),
+        }),
+      );
+      return `__sm_missing_ref__${name}`;
+    }
+    f.refs.add(target.uniqueId);
+    if (target.resourceType === 'seed') return this.relation(this.#r.renderSeed(target).relation);
+    let r = this.#r.rendered(target.uniqueId) as ModelNode | undefined;
+    if (!r) {
+      // Waiting on the scheduler's stack: a cycle (the graph phase reports it); use the config before rendering.
+      if (this.#r.isStarted(target.uniqueId) || target.uniqueId === f.node.uniqueId) r = { ...target, relation: this.#r.relationFor(target, target.config) } as ModelNode;
+      else throw new NeedRender(target.uniqueId);
+    }
+    if (r.config.materialized === 'ephemeral') {
+      f.ephemerals.add(r.uniqueId);
+      return this.relation(r.relation, `__sm_cte__${r.name}`, 'cte');
+    }
+    return this.relation(r.relation);
+  }
+
+  /** dbt's source resolution: the root project's, the node's package's, then any. */
+  source(f: Frame, sourceName: string, table: string): unknown {
+    const list = this.#sources.get(`${sourceName}.${table}`);
+    const s = list?.find((x) => x.packageName === this.project.config.name) ?? list?.find((x) => x.packageName === f.packageName) ?? list?.[0];
+    if (!s) {
+      const raw = 'rawCode' in f.node ? f.node.rawCode : '';
+      this.diagnostics.push(
+        diag('SM_SOURCE_NOT_FOUND', `"${f.node.name}" reads source("${sourceName}", "${table}"), which no YAML declares`, { file: f.node.originalFilePath, line: lineOf(raw, sourcePattern(sourceName, table)) }, {
+          nodeId: f.node.uniqueId,
+          hint: hintFor(`${sourceName}.${table}`, this.#sources.keys()) + ' Declare it under `sources:` in a YAML file.',
+        }),
+      );
+      return `__sm_missing_source__${sourceName}_${table}`;
+    }
+    f.refs.add(s.uniqueId);
+    return this.relation(s.relation);
+  }
+
+  var(f: Frame, c: Context, name: string, dflt: unknown, argc: number): unknown {
+    return readVar(this, f, c, name, dflt, argc);
+  }
+
+  envVar(f: Frame, name: string, dflt: unknown): unknown {
+    this.#r.onVolatile();
+    return readEnvVar(this, f, name, dflt);
+  }
+
+  get varOverrides(): Record<string, unknown> | undefined {
+    return this.#r.overrides?.vars;
+  }
+
+  get processEnv(): NodeJS.ProcessEnv {
+    return this.#r.overrides?.env ?? this.#r.processEnvDefault;
+  }
+
+  /** A relation as templates see it: the target's default database behind `.database`; a CTE for an ephemeral. */
+  relation(rel: Relation, cteName?: string, type?: string | null): TemplateRelation {
+    return new TemplateRelation(rel, this.dialect, cteName, { defaultDatabase: this.defaultDatabase, type });
+  }
+
+  /** dbt's dispatch search order for `macro_namespace`: the project's `dispatch:` entry, else the root project then the namespace. */
+  dispatchOrder(namespace: string | undefined): (string | null)[] {
+    if (namespace === undefined) return [null];
+    const entry = this.project.config.dispatch?.find((d) => d.macroNamespace === namespace);
+    if (entry) return entry.searchOrder;
+    const known = namespace === INTERNAL_PACKAGE || namespace === this.project.config.name || this.project.packages.some((p) => p.name === namespace) || this.macros.namespace(namespace) !== undefined;
+    return known ? [this.project.config.name, namespace] : [null];
+  }
+
+  /** dbt's `graph`, built when a template first reads it: rendered nodes with their final config, the rest as loaded. */
+  graph(): unknown {
+    this.#graph ??= graphContext(this.project, this.macros, (id) => this.#r.rendered(id), (n) => this.#r.relationFor(n, n.config), this.defaultDatabase);
+    return this.#graph;
+  }
+}
