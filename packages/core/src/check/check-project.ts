@@ -84,15 +84,17 @@ export function checkProject(compiled: CompiledProject, graph: Dag, opts: CheckO
     if (hit) return hit;
     const r = results.get(id);
     if (!r) return undefined;
-    const s: Shape = { cols: r.shape.cols.map((c) => ({ name: c.name, key: c.key, type: c.type, lineage: new Map([[originKey(id, c.name), true]]) })), open: r.shape.open, openOrigin: id };
+    const s = asRef(id, r.shape);
     refShapes.set(id, s);
     return s;
   };
-  const tableRef = (self: string) => (parts: Parameters<RelationIndex['lookup']>[0]): TableRef | undefined => {
+  /** Table names of `self`'s SQL; `selfShape`: what `{{ this }}` has (an incremental model's own columns), else it is unknown. */
+  const tableRef = (self: string, selfShape?: Shape) => (parts: Parameters<RelationIndex['lookup']>[0]): TableRef | undefined => {
     const id = lookup(parts);
-    if (!id || id === self) return undefined;
-    const shape = refShape(id);
+    if (!id) return undefined;
     const n = nodes.get(id)!;
+    if (id === self) return selfShape ? { shape: asRef(id, selfShape), node: id, label: `{{ this }}` } : undefined;
+    const shape = refShape(id);
     return shape ? { shape, node: id, label: n.resourceType === 'source' ? `source ${n.sourceName}.${n.name}` : n.name } : undefined;
   };
 
@@ -113,11 +115,16 @@ export function checkProject(compiled: CompiledProject, graph: Dag, opts: CheckO
       cached.add(id);
       continue;
     }
-    const r = checkNode(n, digest ?? digestOf(n, results, opts.catalog, dialect), { dialect, key, catalog: opts.catalog, tableRef: tableRef(id), nodes, results, targetPath: compiled.project.config.targetPath, project: compiled.project.config.name });
+    const r = checkNode(n, digest ?? digestOf(n, results, opts.catalog, dialect), { dialect, key, catalog: opts.catalog, tableRef: tableRef(id), selfRef: (shape) => tableRef(id, shape), nodes, results, targetPath: compiled.project.config.targetPath, project: compiled.project.config.name });
     results.set(id, r);
     opts.cache?.set(r);
   }
   return summary(dialect, results, opts.only, cached);
+}
+
+/** A node's columns as a reader sees them: each passes through from that node. */
+function asRef(id: string, shape: Shape): Shape {
+  return { cols: shape.cols.map((c) => ({ name: c.name, key: c.key, type: c.type, lineage: new Map([[originKey(id, c.name), true]]) })), open: shape.open, openOrigin: id };
 }
 
 /** Every result from the cache, by node id alone (its resource type is the id's first part); undefined if one is missing. */
@@ -149,6 +156,8 @@ interface NodeCtx {
   readonly key: KeyFn;
   readonly catalog: CatalogArtifact | undefined;
   readonly tableRef: (parts: Parameters<RelationIndex['lookup']>[0]) => TableRef | undefined;
+  /** The same, where the node's own relation (`{{ this }}`) has `shape`. */
+  readonly selfRef: (shape: Shape) => (parts: Parameters<RelationIndex['lookup']>[0]) => TableRef | undefined;
   readonly nodes: ReadonlyMap<string, GraphNode>;
   readonly results: ReadonlyMap<string, NodeCheck>;
   readonly targetPath: string;
@@ -185,8 +194,24 @@ function checkNode(n: GraphNode, digest: string, x: NodeCtx): NodeCheck {
   }
   let shape = r.shape;
   if (m.resourceType === 'snapshot') shape = withSnapshotColumns(m, shape, x.key);
+  diagnostics.push(...incrementalIssues(m, sql, shape, compiledPath, x, diagnostics));
   diagnostics.push(...documentedColumnIssues(m, shape, x.dialect, x.key));
   return done({ shape, from: 'sql' }, 'checked', diagnostics);
+}
+
+/**
+ * An incremental model's SQL as it runs incrementally (`is_incremental()` true), where
+ * `{{ this }}` has the model's own columns: what only that branch reads is checked too. What it
+ * shares with the full build is reported once.
+ */
+function incrementalIssues(m: ModelNode, full: string, shape: Shape, compiledPath: string, x: NodeCtx, already: readonly Diagnostic[]): Diagnostic[] {
+  const sql = m.config.materialized === 'incremental' ? m.incrementalCode : undefined;
+  if (!sql || sql === full) return [];
+  const r = checkSql(sql, x.dialect, x.key, x.selfRef(shape));
+  const seen = new Set(already.map((d) => `${d.code}\u0000${d.message}`));
+  return locateIssues(r.issues, m, sql, `${compiledPath} (rendered with is_incremental() true)`, r.injected)
+    .filter((d) => !seen.has(`${d.code}\u0000${d.message}`))
+    .map((d) => ({ ...d, message: `${d.message} (when it runs incrementally)` }));
 }
 
 /** What a node's result depends on: its text and config, its parents' columns, the checker's version. */
@@ -200,6 +225,7 @@ function digestOf(n: GraphNode, results: ReadonlyMap<string, NodeCheck>, catalog
     h.update(`${n.checksum}\u0000${JSON.stringify(n.config.column_types ?? null)}`);
   } else {
     if ('compiledCode' in n) h.update(n.compiledCode ?? '');
+    if ('incrementalCode' in n) h.update(`\u0000${n.incrementalCode ?? ''}`);
     h.update(JSON.stringify(n.columns));
     h.update(JSON.stringify([n.config.contract ?? null, n.resourceType === 'snapshot' ? n.config : null, n.patchPath ?? null, n.originalFilePath, 'rawCode' in n ? n.rawCode : '']));
     if (n.resourceType === 'test') h.update(JSON.stringify([n.testMetadata ?? null, n.columnName ?? null, n.attachedNode ?? null, n.declaredAt ?? null]));

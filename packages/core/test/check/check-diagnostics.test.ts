@@ -113,6 +113,12 @@ const CASES: { kind: string; broken: [string, string?]; fixed: [string, string?]
     expect: ['SM_CHECK_DOCUMENTED_COLUMN at models/m.yml:6:9'],
   },
   {
+    kind: 'an unknown column only an incremental run reads',
+    broken: ["{{ config(materialized='incremental', unique_key='id') }}\nselect id, amount from {{ source('raw', 'orders') }}\n{% if is_incremental() %}\nwhere id > (select max(order_id) from {{ this }})\n{% endif %}"],
+    fixed: ["{{ config(materialized='incremental', unique_key='id') }}\nselect id, amount from {{ source('raw', 'orders') }}\n{% if is_incremental() %}\nwhere id > (select max(id) from {{ this }})\n{% endif %}"],
+    expect: ['SM_CHECK_UNKNOWN_COLUMN at models/m.sql:4:24'],
+  },
+  {
     kind: 'a test on a column that does not exist',
     broken: ["select id, amount from {{ source('raw', 'orders') }}", 'version: 2\nmodels:\n  - name: m\n    data_tests:\n      - unique:\n          column_name: order_id\n'],
     fixed: ["select id, amount from {{ source('raw', 'orders') }}", 'version: 2\nmodels:\n  - name: m\n    data_tests:\n      - unique:\n          column_name: id\n'],
