@@ -16,6 +16,6 @@ export function locateIssues(issues: readonly SqlIssue[], n: ModelNode | TestNod
     const at = map.position(i.pos);
     const compiled = lineColumn(sql, i.pos);
     const hint = at.exact ? i.hint : [i.hint, `The SQL comes from a macro or expression at this line; it is at line ${compiled.line} of ${compiledPath}.`].filter(Boolean).join(' ');
-    return diag(i.code, `${n.name}: ${i.message}`, { file: n.originalFilePath, line: at.line, column: at.column }, { nodeId: n.uniqueId, hint });
+    return diag(i.code, `${n.name}: ${i.message}`, { file: n.originalFilePath, line: at.line, column: at.column }, { nodeId: n.uniqueId, hint, severity: i.severity ?? 'error' });
   });
 }

@@ -166,6 +166,14 @@ describe('sm check reports, with file, line and column', () => {
     expect(cols).toEqual([['id', 'int'], ['whatever', 'unknown']]);
   });
 
+  it('a misspelt CTE: a warning naming the CTE meant (the table might exist), and its columns unknown', async () => {
+    const r = await checkFiles(project("with recent as (select id from {{ source('raw', 'orders') }})\nselect id, anything from recnt"));
+    expect(r.diagnostics.map((d) => `${d.severity} ${d.code} at ${d.location?.line}:${d.location?.column}`)).toEqual(['warning SM_CHECK_UNKNOWN_RELATION at 2:26']);
+    expect(r.diagnostics[0]!.hint).toMatch(/Did you mean the CTE "recent"/);
+    // A warning: --strict still runs.
+    expect((await checkFiles(project("with recent as (select id from {{ source('raw', 'orders') }})\nselect id from recnt"), { strict: true })).c).toBeDefined();
+  });
+
   it('exposures and unit tests have no SQL to check and are not reported', async () => {
     const r = await checkFiles({
       ...project("select id, amount from {{ source('raw', 'orders') }}"),

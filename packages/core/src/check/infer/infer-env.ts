@@ -14,7 +14,8 @@ export type CheckCode =
   | 'SM_CHECK_CONTRACT'
   | 'SM_CHECK_DOCUMENTED_COLUMN'
   | 'SM_CHECK_TEST_COLUMN'
-  | 'SM_CHECK_BROKEN_BY_CHANGE';
+  | 'SM_CHECK_BROKEN_BY_CHANGE'
+  | 'SM_CHECK_UNKNOWN_RELATION';
 
 /** A problem found in one query, at an offset of the SQL that was checked. */
 export interface SqlIssue {
@@ -22,6 +23,8 @@ export interface SqlIssue {
   readonly message: string;
   readonly pos: number;
   readonly hint?: string | undefined;
+  /** Default error; a warning does not fail `sm check` or `--strict`. */
+  readonly severity?: 'warning' | undefined;
 }
 
 /** A relation named in FROM that is not a CTE: a model, seed, snapshot or source of the project, or something else. */

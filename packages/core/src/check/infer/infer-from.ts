@@ -6,7 +6,8 @@ import { identKey } from './infer-env.ts';
 import { inferExpr } from './infer-expr.ts';
 import { renameCols, valuesShape } from './infer-values.ts';
 import { pivotShape, unpivotShape } from './infer-pivot.ts';
-import type { Rel, Scope, Value } from './scope.ts';
+import type { Ctes, Rel, Scope, Value } from './scope.ts';
+import { closestNames } from '../../diagnostics.ts';
 import { findCol, merged, transformed, type Col, type Shape } from './shape.ts';
 import { expectCompatible } from './type-checks.ts';
 import { supertype } from '../types/sql-type.ts';
@@ -21,6 +22,7 @@ export function addFromItem(f: FromItem, x: InferCtx, outer: Scope | undefined):
       const parts = f.name;
       const cte = parts.length === 1 ? x.ctes.get(identKey(env, parts[0]!)) : undefined;
       const ref = cte ? undefined : env.table(parts);
+      if (!cte && !ref && parts.length === 1) unknownRelation(parts[0]!, x);
       const shape: Shape = cte ?? ref?.shape ?? { cols: [], open: true };
       const name = parts[parts.length - 1]!.name;
       push(x.scope, f.alias, name, renameCols(shape, f.alias?.columns, x), cte ? `CTE ${name}` : (ref?.label ?? parts.map((p) => p.name).join('.')), f.alias ? undefined : parts.map((p) => identKey(env, p)), x);
@@ -53,6 +55,23 @@ export function addFromItem(f: FromItem, x: InferCtx, outer: Scope | undefined):
       return;
     }
   }
+}
+
+/**
+ * An unqualified name that is no CTE in reach and no relation of the project: a misspelt CTE,
+ * or a table the project does not declare. A warning (the table may exist), its columns unknown.
+ */
+function unknownRelation(name: Ident, x: InferCtx): void {
+  const ctes: string[] = [];
+  for (let c: Ctes | undefined = x.ctes; c; c = c.parent) for (const s of c.names.values()) ctes.push(s);
+  const close = closestNames(name.name, ctes);
+  x.env.report({
+    code: 'SM_CHECK_UNKNOWN_RELATION',
+    message: `"${name.name}" is no CTE of this query and no model, seed, snapshot or source of the project; its columns are unknown`,
+    pos: name.pos,
+    hint: close.length ? `Did you mean the CTE ${close.map((c) => `"${c}"`).join(' or ')}?` : 'Declare it as a source (and read it with source()), or ref() the model that builds it.',
+    severity: 'warning',
+  });
 }
 
 function push(scope: Scope, alias: Alias | undefined, fallback: string, shape: Shape, label: string, nameKeys: string[] | undefined, x: InferCtx): void {

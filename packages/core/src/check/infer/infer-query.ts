@@ -23,6 +23,7 @@ export function inferQuery(q: Query, x: InferCtx): Shape {
       }
       shape = inferQuery(cte.query, { ...x, ctes });
       ctes.map.set(key, renameCols(shape, cte.columns, x));
+      ctes.names.set(key, cte.name.name);
     }
   }
   const inner = { ...x, ctes };

@@ -55,6 +55,8 @@ export class Scope {
 /** Common table expressions visible at a point, innermost first. */
 export class Ctes {
   readonly map = new Map<string, Shape>();
+  /** The names as written, by key, for messages. */
+  readonly names = new Map<string, string>();
   readonly parent: Ctes | undefined;
 
   constructor(parent?: Ctes) {
