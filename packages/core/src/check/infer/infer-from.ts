@@ -8,7 +8,7 @@ import { renameCols, valuesShape } from './infer-values.ts';
 import { pivotShape, unpivotShape } from './infer-pivot.ts';
 import type { Ctes, Rel, Scope, Value } from './scope.ts';
 import { closestNames } from '../../diagnostics.ts';
-import { findCol, merged, transformed, type Col, type Shape } from './shape.ts';
+import { findCol, transformed, type Col, type Shape } from './shape.ts';
 import { expectCompatible } from './type-checks.ts';
 import { supertype } from '../types/sql-type.ts';
 
@@ -30,7 +30,6 @@ export function addFromItem(f: FromItem, x: InferCtx, outer: Scope | undefined):
     }
     case 'derived': {
       // Both warehouses let a subquery in FROM see the relations before it (lateral), so it sees this scope.
-      void outer;
       const shape = x.run.query(f.query, { ...x, joinOn: false });
       push(x.scope, f.alias, 'subquery', renameCols(shape, f.alias?.columns, x), 'a subquery', undefined, x);
       return;
@@ -112,7 +111,6 @@ function addJoin(f: Extract<FromItem, { t: 'join' }>, x: InferCtx, outer: Scope 
     for (const rel of right) rel.hidden.add(u.key);
     scope.merged.set(u.key, { name: l.name, key: u.key, type, lineage });
   }
-  void merged;
 }
 
 function visible(rels: readonly Rel[], scope: Scope): Col[] {

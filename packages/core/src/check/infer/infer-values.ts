@@ -26,7 +26,6 @@ export function valuesShape(rows: readonly (readonly Expr[])[], pos: number, x: 
     const name = x.env.dialect === 'snowflake' ? `COLUMN${i + 1}` : `col${i}`;
     cols.push({ name, key: x.env.key(name, false), type: acc ? (acc.str !== undefined ? T.varchar : acc.type) : T.unknown, lineage: acc?.lineage ?? NO_LINEAGE });
   }
-  void pos;
   return { cols, open: false };
 }
 

@@ -1,6 +1,7 @@
 import type { Cte, Expr, FromItem, GroupBy, OrderItem, Query, Select, SelectItem, SetExpr, WindowSpec } from './ast.ts';
 import type { Cursor } from './cursor.ts';
-import { parseExpr, parseWindowSpec } from './parse-expr.ts';
+import { parseExpr } from './parse-expr.ts';
+import { parseWindowSpec } from './parse-call.ts';
 import { parseFromList } from './parse-from.ts';
 
 /** Whether a query starts here (inside parentheses, after IN, ...). */
