@@ -41,8 +41,10 @@ export function wantsAudit(node: ModelNode, flag: boolean | undefined): boolean 
  */
 export function auditTests(model: ModelNode, nodes: ReadonlyMap<string, GraphNode>, graph: Dag, relationName: (rel: Relation) => string): AuditTest[] {
   const before = ancestors(graph, model.uniqueId);
-  const published = relationName(model.relation);
-  const shadow = relationName(auditRelation(model.relation));
+  // Printed with or without its database (templates leave the target's default database out):
+  // the name without it is in both, and replacing it keeps whatever database part precedes it.
+  const published = relationName({ ...model.relation, database: undefined });
+  const shadow = relationName({ ...auditRelation(model.relation), database: undefined });
   const out: AuditTest[] = [];
   for (const id of graph.successors(model.uniqueId) ?? []) {
     const t = nodes.get(id);
