@@ -5,17 +5,15 @@ import { ControlSignal, ReturnSignal } from '../jinja/errors.ts';
 import type { Context } from '../jinja/macro.ts';
 import { pyStr } from '../jinja/py-values.ts';
 import { pyFunction } from '../jinja/runtime.ts';
-import { internalMacroFiles } from '../project/internal-macros.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import type { GraphNode, ModelNode, NodeConfig, SeedNode, TestNode } from '../types.ts';
-import { BUILTIN_STATEMENT_MACROS } from './builtin-statements.ts';
-import { BUILTIN_TEST_MACROS } from './builtin-tests.ts';
 import { dbtBuiltins } from './dbt-builtins.ts';
 import { Ephemerals } from './ephemerals.ts';
 import { answer, type ExecutionRender } from './execution.ts';
 import { NeedRender, newFrame, type Frame } from './frame.ts';
 import { renderGenericTest } from './generic-test.ts';
-import { INTERNAL_PACKAGE, MacroNamespaces, type MacroEntry, type MacroFile } from './macro-namespaces.ts';
+import { MacroNamespaces, type MacroEntry } from './macro-namespaces.ts';
+import { cloneConfig, inlineNode, macroFiles, tagsOf } from './render-parts.ts';
 import { ProjectHost } from './project-host.ts';
 import type { RenderCache } from './render-cache.ts';
 import { nodeContext } from './render-context.ts';
@@ -95,13 +93,7 @@ export class ProjectRenderer implements Schedulable {
     this.dialect = opts.dialect;
     this.#opts = opts;
     for (const n of [...project.models, ...project.seeds, ...project.sources, ...project.tests]) this.#byId.set(n.uniqueId, n);
-    const files: MacroFile[] = [
-      { packageName: INTERNAL_PACKAGE, file: 'macros/sm_builtin_tests.sql', sql: BUILTIN_TEST_MACROS },
-      { packageName: INTERNAL_PACKAGE, file: 'macros/sm_statements.sql', sql: BUILTIN_STATEMENT_MACROS },
-      ...internalMacroFiles().map((f) => ({ packageName: INTERNAL_PACKAGE, file: f.file, sql: f.sql })),
-      ...project.macros.map((m) => ({ packageName: m.packageName, file: m.originalFilePath, sql: m.macroSql })),
-    ];
-    this.macros = new MacroNamespaces(this.env, files, project.config.name, this.diagnostics);
+    this.macros = new MacroNamespaces(this.env, macroFiles(project), project.config.name, this.diagnostics);
     const self = this;
     this.host = new ProjectHost(project, opts.dialect, this.macros, this.env, this.diagnostics, {
       rendered: (id) => this.#rendered.get(id),
@@ -491,20 +483,4 @@ export class ProjectRenderer implements Schedulable {
     };
     return frame.warehouse?.live ? render() : this.#parseFallback(frame, render);
   }
-}
-
-/** The pseudo-node `--inline` text, hooks and operations render as: the root project's context. */
-function inlineNode(pkg: string): GraphNode {
-  return { uniqueId: 'sql_operation.inline', name: 'inline', resourceType: 'model', packageName: pkg, config: {}, originalFilePath: '<inline>', fqn: [], tags: [], meta: {}, path: '', description: '', columns: {}, dependsOn: { nodes: [], macros: [] }, rawCode: '', relation: { schema: '', identifier: '' }, refs: [], sources: [], checksum: '' } as ModelNode;
-}
-
-function cloneConfig(c: NodeConfig): NodeConfig {
-  const out: NodeConfig = { ...c };
-  if (Array.isArray(c.tags)) out.tags = [...c.tags];
-  return out;
-}
-
-function tagsOf(c: NodeConfig): string[] {
-  const t = c.tags as unknown;
-  return Array.isArray(t) ? t.map(String) : typeof t === 'string' ? [t] : [];
 }
