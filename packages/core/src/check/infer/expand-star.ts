@@ -15,6 +15,12 @@ export function expandStar(star: Star, pos: number, x: InferCtx): Shape {
       keys.length === 1
         ? scope.rels.find((r) => r.aliasKey === keys[0])
         : scope.rels.find((r) => r.nameKeys && keys.every((k, i) => r.nameKeys![r.nameKeys!.length - keys.length + i] === k));
+    if (!rel && keys.length === 1) {
+      // DuckDB: `s.*` of a struct column is its fields.
+      const v = inferExpr({ t: 'col', parts: star.qualifier, pos, end: pos }, { ...x, env: silent(x.env) });
+      if (v.type.k === 'struct') return { cols: v.type.fields.map(([name, type]) => ({ name, key: x.env.key(name, true), type, lineage: transformed(v.lineage) })), open: false };
+      if (v.type.k === 'unknown' && (v.lineage.size || x.scope.anyOpen())) return { cols: [], open: true };
+    }
     if (!rel) {
       x.env.report({
         code: 'SM_CHECK_UNKNOWN_COLUMN',
@@ -84,4 +90,9 @@ function hintOf(cols: readonly Col[]): string {
 export function likeRegExp(pattern: string, ci: boolean): RegExp {
   const body = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
   return new RegExp(`^${body}$`, ci ? 'is' : 's');
+}
+
+/** The same environment, reporting nothing (a lookup that only asks whether a name is a column). */
+function silent(env: InferCtx['env']): InferCtx['env'] {
+  return { ...env, key: env.key, table: env.table, report: () => undefined };
 }
