@@ -16,7 +16,7 @@ import { diag, SmProjectError, type Diagnostic } from './diagnostics.ts';
 import { buildGraph, topoOrder, type Dag } from './graph/build-graph.ts';
 import { loadProjectCollecting, type LoadOptions, type LoadedProject } from './project/load-project.ts';
 import { ProjectRenderer, type CompiledProject } from './render/render-project.ts';
-import { TemplateRelation } from './render/relation.ts';
+import { printedRelationName } from './render/relation.ts';
 import { RenderCache } from './render/render-cache.ts';
 import type { EventSink, NodeResult } from './events.ts';
 import { runNodes } from './run/runner.ts';
@@ -361,12 +361,13 @@ export function renderText(c: Compilation, text: string): string {
   return renderer.renderString(text);
 }
 
-export function relationNameOf(c: Pick<Compilation, 'adapter'>, n: GraphNode): string | undefined {
+/** A node's relation as compiled SQL names it (the manifest's relation_name); none for ephemerals, tests and exposures. */
+export function relationNameOf(c: Pick<Compilation, 'adapter' | 'project'>, n: GraphNode): string | undefined {
   if (n.resourceType === 'model' || n.resourceType === 'snapshot') {
     if (n.config.materialized === 'ephemeral') return undefined;
-    return new TemplateRelation(n.relation, c.adapter.dialect).toString();
+    return printedRelationName(n.relation, c.adapter.dialect, c.project.target);
   }
-  if (n.resourceType === 'seed' || n.resourceType === 'source') return new TemplateRelation(n.relation, c.adapter.dialect).toString();
+  if (n.resourceType === 'seed' || n.resourceType === 'source') return printedRelationName(n.relation, c.adapter.dialect, c.project.target);
   return undefined;
 }
 

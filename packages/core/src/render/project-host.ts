@@ -11,7 +11,7 @@ import { graphContext } from './graph-context.ts';
 import { apiObject } from './introspection.ts';
 import { INTERNAL_PACKAGE, type MacroNamespaces } from './macro-namespaces.ts';
 import type { RenderHost } from './render-context.ts';
-import { TemplateRelation } from './relation.ts';
+import { defaultDatabaseOf, TemplateRelation } from './relation.ts';
 import { readEnvVar, readVar } from './vars.ts';
 import { hintFor, lineOf, refPattern, sourcePattern } from './where.ts';
 
@@ -57,7 +57,7 @@ export class ProjectHost implements RenderHost {
     this.diagnostics = diagnostics;
     this.#r = r;
     this.dispatchPrefixes = [...new Set([dialect.name, project.target.type, 'default'])];
-    this.defaultDatabase = dialect.defaultDatabase ? dialect.defaultDatabase(project.target) : project.target.database;
+    this.defaultDatabase = defaultDatabaseOf(dialect, project.target);
     this.api = apiObject(this);
     this.#refs = new RefIndex([...project.models, ...project.seeds], project.config.name);
     for (const s of project.sources) {

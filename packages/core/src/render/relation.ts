@@ -1,4 +1,4 @@
-import type { Dialect, Relation } from '../adapter.ts';
+import type { Dialect, Relation, TargetConfig } from '../adapter.ts';
 import { isDict, Kwargs } from '../jinja/py-values.ts';
 
 type Part = 'database' | 'schema' | 'identifier';
@@ -108,7 +108,7 @@ export class TemplateRelation implements Relation {
     // The default database is left out: relations print as they always have in sm.
     const db = this.#database === this.#defaultDatabase ? undefined : this.#database;
     if (inc.database === undefined && inc.schema === undefined && inc.identifier === undefined && q.database === undefined && q.schema === undefined && q.identifier === undefined) {
-      return this.#dialect.relationName({ database: db, schema: this.schema, identifier: this.identifier });
+      return printedName({ database: this.#database, schema: this.schema, identifier: this.identifier }, this.#dialect, this.#defaultDatabase);
     }
     return [part('database', db), part('schema', this.schema), part('identifier', this.identifier)].filter((x) => x !== undefined).join('.');
   }
@@ -127,4 +127,22 @@ function flags(a: unknown[]): Flags {
     }
   }
   return out;
+}
+
+/** The target's default database: the one a relation that names none is in (dbt-duckdb: the file's name). */
+export function defaultDatabaseOf(dialect: Dialect, target: TargetConfig): string | undefined {
+  return dialect.defaultDatabase ? dialect.defaultDatabase(target) : target.database;
+}
+
+/**
+ * The name a relation prints as in compiled SQL, the target's default database left out. One
+ * rule for templates, the manifest's relation_name, unit-test inputs and audits, which find a
+ * node's relation in compiled SQL by this name.
+ */
+export function printedRelationName(rel: Relation, dialect: Dialect, target: TargetConfig): string {
+  return printedName(rel, dialect, defaultDatabaseOf(dialect, target));
+}
+
+function printedName(rel: Relation, dialect: Dialect, defaultDatabase: string | undefined): string {
+  return dialect.relationName({ database: rel.database === defaultDatabase ? undefined : rel.database, schema: rel.schema, identifier: rel.identifier });
 }

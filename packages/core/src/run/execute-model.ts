@@ -4,6 +4,7 @@ import type { Plan } from '../plan/step.ts';
 import { auditRelation, auditTests, planAudited, wantsAudit, type AuditOutcome } from '../plan/audit-plan.ts';
 import type { GraphNode, ModelNode } from '../types.ts';
 import { executeExternal } from './execute-external.ts';
+import { printedRelationName } from '../render/relation.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
 
 /** Views, tables, incremental, external and ephemeral models: compiled SQL in, one plan out, run by the plan executor. */
@@ -25,7 +26,7 @@ export async function executeModel(node: GraphNode, x: NodeContext): Promise<Exe
   let plan: Plan;
   // Write-audit-publish: built beside, tested there, swapped in only when the tests pass.
   const audit = wantsAudit(m, x.run.flags.audit) ? { passed: [], warned: [], failed: [] } as AuditOutcome : undefined;
-  if (audit) plan = planAudited(m, sql, existing, incremental, auditTests(m, x.run.nodes, x.run.graph, (r) => x.run.adapter.dialect.relationName(r)), x.plan, audit);
+  if (audit) plan = planAudited(m, sql, existing, incremental, auditTests(m, x.run.nodes, x.run.graph, (r) => printedRelationName(r, x.run.adapter.dialect, x.run.project.target)), x.plan, audit);
   else if (mat === 'view') plan = planView(m, sql, existing, x.plan);
   else if (mat === 'table' || (mat === 'incremental' && !incremental)) plan = planTable(m, sql, existing, x.plan);
   else if (mat === 'incremental') plan = planIncremental(m, sql, existing!.columns, x.plan);

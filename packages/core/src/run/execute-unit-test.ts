@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ColumnDef, Dialect, Relation } from '../adapter.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import { injectCtes } from '../render/render-project.ts';
+import { printedRelationName } from '../render/relation.ts';
 import type { GraphNode, ModelNode, UnitTestNode } from '../types.ts';
 import { compareRows, formatDiff } from '../unit/compare-rows.ts';
 import { inputColumns, parseFixture, valuesQuery, type FixtureRows } from '../unit/fixture-rows.ts';
@@ -36,7 +37,7 @@ export async function executeUnitTest(node: GraphNode, x: NodeContext): Promise<
     const fixture = parseFixture(fixtureText(g, project, what) ?? g.rows, g.format ?? (g.fixture ? 'csv' : undefined), `${what}, given ${g.input}`);
     const name = `__sm_given_${i}_${input.node.name.replace(/\W/g, '_')}`;
     ctes.push([name, fixtureSql(fixture, real, declaredTypes(input.node.columns), d)]);
-    sql = replaceAll(sql, d.relationName(rel), name);
+    sql = replaceAll(sql, printedRelationName(rel, d, project.target), name);
   }
   // An ephemeral parent is inlined: its own inputs, once given, are replaced inside it.
   const missing = model.dependsOn.nodes.filter((id) => !given.has(id) && nodes.get(id)?.config.materialized !== 'ephemeral');
