@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import { Dag } from '../graph/build-graph.ts';

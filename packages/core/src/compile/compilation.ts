@@ -1,0 +1,85 @@
+/** What a command asks of compile, and what compile hands on: plain data. */
+import type { Adapter, AdapterFactory } from '../adapter.ts';
+import type { CheckResult } from '../check/check-project.ts';
+import type { Diagnostic } from '../diagnostics.ts';
+import type { EventSink } from '../events.ts';
+import type { Dag } from '../graph/build-graph.ts';
+import type { LoadOptions, LoadedProject } from '../project/load-project.ts';
+import type { CompiledProject } from '../render/render-project.ts';
+import type { IndirectSelection } from '../select/select.ts';
+import type { Selection } from '../select/selection-expr.ts';
+import type { ResourceType } from '../types.ts';
+
+export type Command = 'compile' | 'run' | 'seed' | 'test' | 'build' | 'snapshot' | 'ls' | 'show' | 'check';
+
+/** Options of one invocation. Nothing here is process-wide: two projects can run in one process. */
+export interface InvocationOptions extends LoadOptions {
+  /** Adapters by target type (`duckdb`, `snowflake`); the CLI passes the built-in ones. */
+  adapters: Readonly<Record<string, AdapterFactory>>;
+  /** `--select` as typed: parsed once by compile (and recorded in run_results.json's args). */
+  select?: readonly string[] | undefined;
+  /** `--exclude` as typed. */
+  exclude?: readonly string[] | undefined;
+  /** A selection built in code (watch, retry, show); when set, `select` and `exclude` are not parsed. */
+  selection?: Selection | undefined;
+  /** A named selector from selectors.yml, added to the selection. */
+  selector?: string | undefined;
+  /** Override the target's threads. */
+  threads?: number | undefined;
+  fullRefresh?: boolean | undefined;
+  failFast?: boolean | undefined;
+  storeFailures?: boolean | undefined;
+  /** dbt's `--indirect-selection` for tests of selected nodes. Default `eager`. */
+  indirectSelection?: IndirectSelection | undefined;
+  /** Directory with an earlier manifest.json/run_results.json, for `state:` and `result:` selectors. */
+  state?: string | undefined;
+  /** Restrict to these resource types (e.g. `sm ls --resource-type model`). */
+  resourceTypes?: readonly ResourceType[] | undefined;
+  /**
+   * Load and render the whole project in memory even when the last compile's stored results
+   * could serve (commands that read every loaded node: docs, --inline, watch). Default false.
+   */
+  complete?: boolean | undefined;
+  onEvent?: EventSink | undefined;
+  signal?: AbortSignal | undefined;
+  /** Infer the selection's columns, types and lineage (`sm check`); the manifest then carries the lineage. Default false. */
+  check?: boolean | undefined;
+  /** Check first and stop on an error before anything runs (`--strict`). Default: the project file's `flags: {strict: ...}`. */
+  strict?: boolean | undefined;
+  /** Build tables and incremental models with write-audit-publish (`--audit`), unless a model's `audit` config says otherwise. Default false. */
+  audit?: boolean | undefined;
+}
+
+/** What compile hands to execution: plain data (and the adapter, whose dialect named the relations). */
+export interface Compilation {
+  project: LoadedProject;
+  compiled: CompiledProject;
+  graph: Dag;
+  adapter: Adapter;
+  /** Selected node ids in execution order. */
+  selected: string[];
+  diagnostics: Diagnostic[];
+  invocationId: string;
+  /**
+   * True when nothing the last compile read had changed, so its stored results were used
+   * (compile/warm-start.ts): nothing was loaded or rendered, `compiled.nodes` are read from the
+   * store as they are asked for, and `project`'s node lists are not in memory (pass `complete`).
+   */
+  reused: boolean;
+  /** What the checker found, when it ran (`check`, `strict`). */
+  check?: CheckResult | undefined;
+}
+
+/** What each command selects by default. */
+export const COMMAND_TYPES: Record<Command, readonly ResourceType[] | undefined> = {
+  compile: undefined,
+  ls: undefined,
+  show: undefined,
+  check: undefined,
+  // As in dbt: `run` builds models; snapshots run with `snapshot` and `build`.
+  run: ['model'],
+  snapshot: ['snapshot'],
+  seed: ['seed'],
+  test: ['test', 'unit_test'],
+  build: ['model', 'seed', 'test', 'snapshot', 'unit_test'],
+};
