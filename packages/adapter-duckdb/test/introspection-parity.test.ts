@@ -21,6 +21,7 @@ const CASES: [name: string, sql: string, dbt: string][] = [
   ["intro_get_relation", "{{ adapter.get_relation(database=this.database, schema='main', identifier='a') }}|{{ adapter.get_relation(this.database, 'main', 'nope') }}|{{ load_relation(ref('a')) is not none }}|{{ adapter.get_relation(this.database, 'main', 'a').type }}", "\"main\".\"a\"|None|True|view"],
   ["intro_values_list", "{% if execute %}{% set results = run_query('select 1 as a union all select 3 union all select 2') %}{% set results_list = results.columns[0].values() %}{{ results_list | sort | join('+') }}{% endif %}", "1+2+3"],
   ["intro_list_relations", "{% if execute %}{% for r in list_relations_without_caching(api.Relation.create(database=this.database, schema='main')) %}{{ r['name'] }}:{{ r['type'] }} {% endfor %}{% endif %}", "a:view"],
+  ["intro_columns_items", "{% if execute %}{% for k, col in run_query('select 1 as a, 2 as b').columns.items() %}{{ k }}={{ col.values()[0] }} {% endfor %}{{ run_query('select 3 as c').rows[0].keys() }}{% endif %}", "a=1 b=2 ('c',)"],
   ["intro_adapter_execute", "{% set res, table = adapter.execute('select 5 as five', fetch=True) %}{{ table.columns[0].values()[0] }}", "5"],
 ];
 

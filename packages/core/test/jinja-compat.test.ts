@@ -138,6 +138,10 @@ const CASES: [name: string, sql: string, dbt: string][] = [
   ["graph_shape", "{{ graph.nodes['model.demo.a'].resource_type }}|{{ graph.nodes['model.demo.a'].name }}|{{ graph.sources['source.demo.raw.events'].source_name }}|{{ graph.sources['source.demo.raw.events'].name }}|{{ graph.nodes['model.demo.a'].config.materialized }}|{{ graph.nodes['model.demo.a'].package_name }}|{{ graph.nodes['model.demo.a'].fqn }}|{{ graph.exposures }}|{{ 'model.demo.a' in graph.nodes }}", "model|a|raw|events|view|demo|['demo', 'a']|{}|True"],
   ["config_set_and_sql_header", "{% call set_sql_header(config) %}set x = 1;{% endcall %}[{{ config.get('sql_header') }}]", "[set x = 1;]"],
   ["statement_execute_false_at_parse", "{% call statement('s', fetch_result=True) %}select 42{% endcall %}{{ 'ok' }}", "ok"],
+  ["python_sets", "{{ set([1, 2]) == set([2, 1]) }}|{{ [1, 2] == [2, 1] }}|{{ set([1, 1, 2]) | length }}|{{ 2 in set([1, 2]) }}|{% set s = set(['a']) %}{% do s.add('b') %}{{ s | sort | join(',') }}", "True|False|2|True|a,b"],
+  ["filters_on_none", "{{ none | map('lower') | list }}|{{ none | select | list }}|{{ none | reject | list }}|{{ none | selectattr('x') | list }}", "[]|[]|[]|[]"],
+  ["relation_is_mapping", "{{ ref('a') is mapping }}|{{ ref('a').get('metadata', {}).get('type', '').endswith('Relation') }}|{{ this.get('path').identifier }}|{{ 'x' is mapping }}", "True|True|relation_is_mapping|False"],
+  ["loop_variable_reassigned", "{% for c in ['A', 'B'] %}{% set c = c | lower %}{{ c }}{% endfor %}", "ab"],
 ];
 
 /**

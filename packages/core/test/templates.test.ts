@@ -111,6 +111,23 @@ describe('generic tests', () => {
   });
 });
 
+describe('generic test arguments, as dbt hands them over (recorded from dbt 1.11)', () => {
+  it('evaluates ref() arguments to relations, renders Jinja natively, walks lists, and leaves out what config() disables', async () => {
+    const dir = writeProject({
+      'sm_project.yml': 'name: demo\nprofile: demo\nvars:\n  lim: 3\n',
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': 'select 2 as id',
+      'macros/t.sql': "{% test rel_kind(model, other, n, items) %}select '{{ other.identifier }}' as i, {{ other is mapping }} as m, {{ n + 1 }} as n, '{{ items[1].identifier }}' as x, '{{ model.identifier }}' as mi{% endtest %}",
+      'models/s.yml': 'version: 2\nmodels:\n  - name: a\n    data_tests:\n      - rel_kind:\n          other: ref(\'b\')\n          n: "{{ var(\'lim\') }}"\n          items: ["x", "ref(\'b\')"]\n',
+      'tests/disabled_singular.sql': "{{ config(enabled=false) }}\nselect 1 from {{ ref('a') }} where false\n",
+    });
+    const c = await compile(opts(dir));
+    const t = [...c.compiled.nodes.values()].find((n) => n.name.startsWith('rel_kind_a')) as { compiledCode: string };
+    expect(t.compiledCode).toBe("select 'b' as i, True as m, 4 as n, 'b' as x, 'a' as mi");
+    expect([...c.compiled.nodes.keys()].some((k) => k.includes('disabled_singular'))).toBe(false);
+  });
+});
+
 describe('the engine is private', () => {
   it('leaves other environments and the global prototypes untouched', () => {
     const a = new Environment();

@@ -67,9 +67,11 @@ function columnCheckOf(command: Command): 'error' | 'warning' | undefined {
 async function compileCold(opts: InvocationOptions, command: Command, invocationId: string): Promise<Compilation> {
   const loadedSince = Date.now();
   const runStartedAt = new Date();
+  // dbt's flags as templates read them: the command (dbt_utils.star answers '*' only for compile).
+  const flags = { WHICH: command, FULL_REFRESH: !!opts.fullRefresh };
   // A large project with nothing cached renders on two threads; the worker loads it alongside this thread (compile/parallel-render.ts).
   const dirOf = resolve(opts.projectDir);
-  const worker = opts.noCache || existsSync(join(dirOf, targetPathOf(dirOf), '.sm', 'render-cache.json')) ? undefined : startRenderWorker(opts, opts.adapters, invocationId, runStartedAt);
+  const worker = opts.noCache || existsSync(join(dirOf, targetPathOf(dirOf), '.sm', 'render-cache.json')) ? undefined : startRenderWorker(opts, opts.adapters, invocationId, runStartedAt, flags);
   let project: LoadedProject;
   let adapter: Adapter;
   try {
@@ -82,9 +84,9 @@ async function compileCold(opts: InvocationOptions, command: Command, invocation
   const key = opts.noCache ? undefined : proofKey(opts);
   if (!opts.noCache) dropStore(targetDir(project));
   const cache = opts.noCache ? undefined : RenderCache.open(join(targetDir(project), '.sm', 'render-cache.json'), project);
-  const parallel = worker ? await finishParallel(worker, project, adapter.dialect, { dialect: adapter.dialect, invocationId, runStartedAt, env: opts.env }, cache) : undefined;
+  const parallel = worker ? await finishParallel(worker, project, adapter.dialect, { dialect: adapter.dialect, invocationId, runStartedAt, env: opts.env, flags }, cache) : undefined;
   if (parallel) opts.onEvent?.({ type: 'log', level: 'debug', message: 'Rendered on 2 threads' });
-  const renderer = parallel?.renderer ?? new ProjectRenderer(project, { dialect: adapter.dialect, invocationId, runStartedAt, env: opts.env, cache });
+  const renderer = parallel?.renderer ?? new ProjectRenderer(project, { dialect: adapter.dialect, invocationId, runStartedAt, env: opts.env, cache, flags });
   const compiled = parallel?.compiled ?? renderer.renderAll();
   const { graph, diagnostics: graphDiags } = buildGraph(compiled.nodes);
   const diagnostics = [...compiled.diagnostics, ...graphDiags];

@@ -35,11 +35,11 @@ export interface RenderWorker {
  * worker can make (AdapterFactory.module), and a project whose model files look numerous enough
  * (counted before loading: the worker loads the project itself, alongside the main thread).
  */
-export function startRenderWorker(load: LoadOptions, adapters: Readonly<Record<string, AdapterFactory>>, invocationId: string, runStartedAt: Date): RenderWorker | undefined {
+export function startRenderWorker(load: LoadOptions, adapters: Readonly<Record<string, AdapterFactory>>, invocationId: string, runStartedAt: Date, flags?: Record<string, unknown>): RenderWorker | undefined {
   const modules = Object.fromEntries(Object.entries(adapters).flatMap(([k, f]) => (f.module ? [[k, f.module]] : [])));
   if (!Object.keys(modules).length || availableParallelism() < 2 || modelFiles(load.projectDir, PARALLEL_FROM / 2) < PARALLEL_FROM / 2) return undefined;
   const { projectDir, profilesDir, target, vars, env } = load;
-  const worker = new Worker(WORKER, { workerData: { load: { projectDir, profilesDir, target, vars, env }, adapters: modules, invocationId, runStartedAt: runStartedAt.toISOString() } });
+  const worker = new Worker(WORKER, { workerData: { load: { projectDir, profilesDir, target, vars, env }, adapters: modules, invocationId, runStartedAt: runStartedAt.toISOString(), flags } });
   const answer = new Promise<ShardResult | undefined>((resolve) => {
     worker.once('message', (m: { ok: boolean; result?: ShardResult }) => resolve(m.ok ? m.result : undefined));
     worker.once('error', () => resolve(undefined));

@@ -20,6 +20,8 @@ export interface RenderShardOptions {
   /** The same instant on every thread: `run_started_at` must read alike everywhere. */
   readonly runStartedAt: Date;
   readonly env?: NodeJS.ProcessEnv | undefined;
+  /** dbt's `flags` the templates read (WHICH, FULL_REFRESH): the same on every thread. */
+  readonly flags?: Record<string, unknown> | undefined;
 }
 
 /** What one thread rendered of its shard, as plain data. */
@@ -46,7 +48,7 @@ export interface ShardResult {
  */
 export function renderShard(project: LoadedProject, shard: ReadonlySet<string>, o: RenderShardOptions, real?: RenderCache): { result: ShardResult; renderer: ProjectRenderer; compiled: CompiledProject } {
   const cache = new ProvisionalCache(real);
-  const renderer = new ProjectRenderer(project, { dialect: o.dialect, invocationId: o.invocationId, runStartedAt: o.runStartedAt, env: o.env, cache, only: shard });
+  const renderer = new ProjectRenderer(project, { dialect: o.dialect, invocationId: o.invocationId, runStartedAt: o.runStartedAt, env: o.env, flags: o.flags, cache, only: shard });
   const others = new Set(project.models.map((m) => m.uniqueId).filter((id) => !shard.has(id)));
   const standIns = cache.standIn(renderer, project, others);
   const compiled = renderer.renderAll();

@@ -13,6 +13,7 @@ interface Job {
   readonly adapters: Readonly<Record<string, { readonly url: string; readonly exportName: string }>>;
   readonly invocationId: string;
   readonly runStartedAt: string;
+  readonly flags?: Record<string, unknown> | undefined;
 }
 
 const job = workerData as Job;
@@ -23,7 +24,7 @@ try {
   if (!module) throw new Error(`no worker module for target type ${project.target.type}`);
   const mod = (await import(module.url)) as Record<string, () => Adapter | Promise<Adapter>>;
   const adapter = await mod[module.exportName]!();
-  const { result } = renderShard(project, shardOf(project, 1, 2), { dialect: adapter.dialect, invocationId: job.invocationId, runStartedAt: new Date(job.runStartedAt), env: job.load.env });
+  const { result } = renderShard(project, shardOf(project, 1, 2), { dialect: adapter.dialect, invocationId: job.invocationId, runStartedAt: new Date(job.runStartedAt), env: job.load.env, flags: job.flags });
   parentPort!.postMessage({ ok: true, result });
 } catch (e) {
   parentPort!.postMessage({ ok: false, message: e instanceof Error ? (e.stack ?? e.message) : String(e) });

@@ -37,6 +37,15 @@ export class TemplateCompiler extends ExpressionCompiler {
     return this.#module(`return ${body};`);
   }
 
+  /** The module source of one expression's value (native rendering: `"{{ ref('x') }}"` is the relation itself). */
+  valueModule(e: Expr, pos: number): string {
+    this.scope = undefined;
+    this.fn = { temps: 0, directReturn: false };
+    const code = this.expr(e);
+    const temps = Array.from({ length: this.fn.temps }, (_, i) => `$t${i + 1}`);
+    return this.#module(`return function (c) {\nlet $p = ${pos}${temps.length ? ', ' + temps.join(', ') : ''};\ntry {\nreturn ${code};\n} catch (e) { throw rt.fail(e, T, $p, undefined); }\n};`);
+  }
+
   /** The module source for one macro of a macro file, compiled on its own (it sees only the context). */
   macroModule(m: MacroNode): string {
     this.scope = undefined;
@@ -236,7 +245,8 @@ export class TemplateCompiler extends ExpressionCompiler {
         scope.vars.set(n, id);
         return id;
       });
-      return s.target.kind === 'tuple' ? [`const [${ids.join(', ')}] = rt.unpack(${value}, ${ids.length});`] : [`const ${ids[0]} = ${value};`];
+      // let, not const: the body may assign the loop variable (`{% set col = col | lower %}`).
+      return s.target.kind === 'tuple' ? [`let [${ids.join(', ')}] = rt.unpack(${value}, ${ids.length});`] : [`let ${ids[0]} = ${value};`];
     };
     if (s.cond) {
       // `{% for x in xs if cond %}` filters first, so loop.length and loop.last count kept items only.

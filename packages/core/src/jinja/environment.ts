@@ -103,6 +103,26 @@ export class Environment {
     }
   }
 
+  /**
+   * dbt's native rendering: a template that is one `{{ expression }}` gives the expression's
+   * value (a relation, a list, a number); anything else renders to text.
+   */
+  renderNative(source: string, c: Context, file = '<value>'): unknown {
+    if (!source.includes('{{') && !source.includes('{%') && !source.includes('{#')) return source;
+    const p = this.parse(source, file);
+    const body = p.ast.body;
+    if (body.length !== 1 || body[0]!.kind !== 'output') return this.fromParsed(p).render(c);
+    const key = `value\0${file}\0${p.template.source}`;
+    let fn = this.#cache.get(key) as ((c: Context) => unknown) | undefined;
+    if (!fn) {
+      const out = body[0]!;
+      const code = new TemplateCompiler(p.template, this).valueModule(out.expr, out.pos);
+      fn = new Function('rt', 'T', code)(this.#rt, p.template) as (c: Context) => unknown;
+      this.#cache.set(key, fn as (c: Context) => string);
+    }
+    return fn(c);
+  }
+
   /** Render a string once in a context (`{{ }}` in YAML values, `--inline`). */
   renderString(source: string, c: Context, file = '<string>'): string {
     return this.compile(source, file).render(c);

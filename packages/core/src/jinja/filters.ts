@@ -140,8 +140,9 @@ export function builtinFilters(tests: Record<string, JinjaTest>, filters: () => 
     length: (_c, v) => (v === undefined ? 0 : typeof v === 'string' || Array.isArray(v) ? v.length : isDict(v) ? Object.keys(v).length : iterList(v).length),
     list: (_c, v) => [...iterList(v)],
     lower: (_c, v) => pyStr(v).toLowerCase(),
+    // Jinja's map, select, reject, selectattr and rejectattr give nothing for a falsy value (None included).
     map: (c, v, a, kw) => {
-      const items = iterList(v);
+      const items = truthy(v) ? iterList(v) : [];
       if (kw && 'attribute' in kw) {
         const g = getter(kw.attribute, kw.default);
         return items.map(g);
@@ -158,8 +159,8 @@ export function builtinFilters(tests: Record<string, JinjaTest>, filters: () => 
       const l = iterList(v);
       return l[Math.floor(Math.random() * l.length)];
     },
-    reject: (_c, v, a) => iterList(v).filter((x) => !applyTest(tests, a[0], x, a.slice(1))),
-    rejectattr: (_c, v, a) => iterList(v).filter((x) => !applyTest(tests, a[1], getter(a[0])(x), a.slice(2))),
+    reject: (_c, v, a) => (truthy(v) ? iterList(v) : []).filter((x) => !applyTest(tests, a[0], x, a.slice(1))),
+    rejectattr: (_c, v, a) => (truthy(v) ? iterList(v) : []).filter((x) => !applyTest(tests, a[1], getter(a[0])(x), a.slice(2))),
     replace: (_c, v, a, kw) => STR_METHODS.replace!(pyStr(v), [arg(a, kw, 0, 'old'), arg(a, kw, 1, 'new'), arg(a, kw, 2, 'count')].filter((x) => x !== undefined && x !== null), null),
     reverse: (_c, v) => (typeof v === 'string' ? [...v].reverse().join('') : [...iterList(v)].reverse()),
     round: (_c, v, a, kw) => {
@@ -174,8 +175,8 @@ export function builtinFilters(tests: Record<string, JinjaTest>, filters: () => 
       return typeof v === 'number' && Number.isInteger(v) ? pyRound(x, p) : mkFloat(pyRound(x, p));
     },
     safe: (_c, v) => v,
-    select: (_c, v, a) => iterList(v).filter((x) => applyTest(tests, a[0], x, a.slice(1))),
-    selectattr: (_c, v, a) => iterList(v).filter((x) => applyTest(tests, a[1], getter(a[0])(x), a.slice(2))),
+    select: (_c, v, a) => (truthy(v) ? iterList(v) : []).filter((x) => applyTest(tests, a[0], x, a.slice(1))),
+    selectattr: (_c, v, a) => (truthy(v) ? iterList(v) : []).filter((x) => applyTest(tests, a[1], getter(a[0])(x), a.slice(2))),
     slice: (_c, v, a, kw) => {
       const items = iterList(v);
       const n = Number(arg(a, kw, 0, 'slices'));

@@ -34,6 +34,40 @@ export class PyTuple<T = unknown> extends Array<T> {
   }
 }
 
+/** A Python set: unique items; equal to another set with the same items in any order. */
+export class PySet<T = unknown> extends Array<T> {
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+  static fromItems<T>(items: Iterable<T>): PySet<T> {
+    const s = new PySet<T>();
+    for (const x of items) if (!s.some((y) => pyEq(x, y))) s.push(x);
+    return s;
+  }
+  /** Python's set methods, as templates call them. */
+  __pyattr__(name: string): unknown {
+    const other = (o: unknown) => (Array.isArray(o) ? o : []);
+    switch (name) {
+      case 'add':
+        return (x: unknown) => {
+          if (!this.some((y) => pyEq(x, y))) this.push(x as T);
+          return null;
+        };
+      case 'union':
+        return (...o: unknown[]) => PySet.fromItems([...this, ...o.flatMap(other)]);
+      case 'intersection':
+        return (o: unknown) => PySet.fromItems(this.filter((x) => other(o).some((y) => pyEq(x, y))));
+      case 'difference':
+        return (o: unknown) => PySet.fromItems(this.filter((x) => !other(o).some((y) => pyEq(x, y))));
+      case 'issubset':
+        return (o: unknown) => this.every((x) => other(o).some((y) => pyEq(x, y)));
+      case 'issuperset':
+        return (o: unknown) => other(o).every((x) => this.some((y) => pyEq(x, y)));
+    }
+    return undefined;
+  }
+}
+
 export function tuple<T>(...items: T[]): PyTuple<T> {
   return PyTuple.fromArray(items);
 }
@@ -112,6 +146,7 @@ export function pyRepr(v: unknown): string {
     return q + out + q;
   }
   if (v instanceof PyTuple) return v.length === 1 ? `(${pyRepr(v[0])},)` : `(${v.map(pyRepr).join(', ')})`;
+  if (v instanceof PySet) return v.length ? `{${v.map(pyRepr).join(', ')}}` : 'set()';
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
   if (isDict(v)) return `{${Object.entries(v).map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
   if (v === undefined) return '';
@@ -141,6 +176,10 @@ export function pyEq(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
     if (a instanceof PyFloat || b instanceof PyFloat) return Number(a) === Number(b);
+    if (a instanceof PySet || b instanceof PySet) {
+      if (!(a instanceof PySet && b instanceof PySet)) return false;
+      return a.length === b.length && a.every((x) => b.some((y) => pyEq(x, y)));
+    }
     if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => pyEq(x, b[i]));
     if (isDict(a) && isDict(b)) {
       const ka = Object.keys(a);
@@ -167,6 +206,7 @@ export function typeName(v: unknown): string {
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
   if (v instanceof PyFloat) return 'float';
   if (v instanceof PyTuple) return 'tuple';
+  if (v instanceof PySet) return 'set';
   if (Array.isArray(v)) return 'list';
   if (isDict(v)) return 'dict';
   if (typeof v === 'function') return 'function';

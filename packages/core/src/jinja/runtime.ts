@@ -37,6 +37,16 @@ function bindMethod(m: (self: never, a: unknown[], kw: Record<string, unknown> |
   return pyFunction((_c, a, kw) => m(self as never, a, kw));
 }
 
+/**
+ * Attributes an array subclass offers templates beyond list methods (agate's MappedSequence:
+ * keys(), values(), items(), get()): through a `__pyattr__(name)` method, since JavaScript's
+ * own Array.prototype.keys/values must stay as they are.
+ */
+function pyAttr(obj: object, name: string): unknown {
+  const f = (obj as { __pyattr__?: (n: string) => unknown }).__pyattr__;
+  return typeof f === 'function' ? f.call(obj, name) : undefined;
+}
+
 /** A raw attribute (no Python methods), undefined when missing. */
 function rawAttr(obj: object, name: string): unknown {
   if (BLOCKED.has(name) || name.startsWith('__')) return undefined;
@@ -65,6 +75,8 @@ export function attr(this: Rt | void, obj: unknown, name: string, what?: string)
   if (Array.isArray(obj)) {
     const m = LIST_METHODS[name];
     if (m !== undefined && (!(obj instanceof PyTuple) || name === 'index' || name === 'count')) return bindMethod(m, obj);
+    const own = pyAttr(obj, name);
+    if (own !== undefined) return own;
     // Named tuples (groupby's grouper/list) carry their fields as properties.
     return Object.hasOwn(obj, name) && !/^\d+$/.test(name) && name !== 'length' ? (obj as unknown as Record<string, unknown>)[name] : undefined;
   }
@@ -138,6 +150,9 @@ export function callAttr(this: Rt | void, c: Context, obj: unknown, name: string
     if (Array.isArray(obj)) {
       const m = LIST_METHODS[name];
       if (m && (!(obj instanceof PyTuple) || name === 'index' || name === 'count')) return m(obj, args, kw);
+      const own = pyAttr(obj, name);
+      if (typeof own === 'function') return invoke(c, own, obj, args, kw, what);
+      if (this?.lenient) return undefined;
       throw noAttr(obj, name);
     }
     if (isDict(obj)) {

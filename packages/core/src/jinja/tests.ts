@@ -21,7 +21,7 @@ export function builtinTests(has: { filter: (n: string) => boolean; test: (n: st
     integer: (v) => typeof v === 'number' && Number.isInteger(v),
     float: (v) => isFloat(v),
     string: (v) => typeof v === 'string',
-    mapping: (v) => isDict(v) || v instanceof Map,
+    mapping: (v) => isDict(v) || v instanceof Map || (typeof v === 'object' && v !== null && (v as { __mapping__?: unknown }).__mapping__ === true),
     sequence: (v) => typeof v === 'string' || Array.isArray(v) || isDict(v),
     iterable: (v) => typeof v === 'string' || Array.isArray(v) || isDict(v) || (typeof v === 'object' && v !== null && Symbol.iterator in v),
     callable: (v) => typeof v === 'function' || v instanceof JMacro || (typeof v === 'object' && v !== null && typeof (v as { __call__?: unknown }).__call__ === 'function'),

@@ -31,19 +31,25 @@ class MappedSequence<T> extends Array<T> {
     const i = Number(k);
     return this[i < 0 ? this.length + i : i];
   }
-  // Named like agate's methods; as arrays they would read as list methods.
-  get(k: unknown, dflt: unknown = null): unknown {
-    return this.__getitem__(k) ?? dflt;
-  }
-  dict(): Record<string, T> {
-    return Object.fromEntries(this.keys_.map((k, i) => [k, this[i]!]));
+  /** agate's methods, as templates call them (JavaScript's own keys/values stay Array's). */
+  __pyattr__(name: string): unknown {
+    switch (name) {
+      case 'keys':
+        return () => PyTuple.fromArray(this.keys_);
+      case 'values':
+        return () => PyTuple.fromArray([...this]);
+      case 'items':
+        return () => this.keys_.map((k, i) => PyTuple.fromArray([k, this[i]]));
+      case 'get':
+        return (k: unknown, dflt: unknown = null) => this.__getitem__(k) ?? dflt;
+      case 'dict':
+        return () => Object.fromEntries(this.keys_.map((k, i) => [k, this[i]]));
+    }
+    return undefined;
   }
 }
 
 export class AgateRow extends MappedSequence<unknown> {
-  items(): PyTuple[] {
-    return this.keys_.map((k, i) => PyTuple.fromArray([k, this[i]]));
-  }
   override toString(): string {
     return `<agate.Row: (${this.map((v) => pyStr(v)).join(', ')})>`;
   }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { DBT_COMPAT_VERSION } from '../project/dbt-version.ts';
 import type { Context } from '../jinja/macro.ts';
-import { pyJson, PyTuple } from '../jinja/py-values.ts';
+import { pyJson, PySet, PyTuple } from '../jinja/py-values.ts';
 import { UTC } from '../jinja/py-datetime.ts';
 import { datetimeModule, fromInstant, pytzModule } from '../jinja/py-datetime-module.ts';
 import { itertoolsModule } from '../jinja/py-itertools.ts';
@@ -47,6 +47,7 @@ export function dbtBuiltins(o: BuiltinOptions): PropertyDescriptorMap {
     },
     enumerable: true,
   });
+  const flagsValue = Object.freeze({ ...o.flags });
   // dbt's run_started_at: an aware UTC datetime.
   const startedAt = fromInstant(o.runStartedAt.getTime(), UTC);
   const raise = (msg: unknown): never => {
@@ -56,7 +57,8 @@ export function dbtBuiltins(o: BuiltinOptions): PropertyDescriptorMap {
     target: value(Object.freeze({ name: t.name, target_name: t.name, schema: t.schema, database: o.defaultDatabase, type: t.type, threads: t.threads, profile_name: p.config.profile })),
     project_name: value(p.config.name),
     dbt_version: value(DBT_COMPAT_VERSION),
-    flags: value(Object.freeze({ ...o.flags })),
+    // Flags differ from command to command: a render that reads them is not reused by another.
+    flags: volatileGetter(() => flagsValue),
     run_started_at: volatileGetter(() => startedAt),
     invocation_id: volatileGetter(() => o.invocationId),
     log: value(pyFunction(() => '')),
@@ -118,14 +120,14 @@ export function dbtBuiltins(o: BuiltinOptions): PropertyDescriptorMap {
     local_md5: value(pyFunction((_c, a) => createHash('md5').update(String(a[0])).digest('hex'))),
     set: value(pyFunction((_c, a, kw) => {
       try {
-        return [...new Set(iter(a[0]))];
+        return PySet.fromItems(iter(a[0]));
       } catch {
         return kw?.default ?? a[1] ?? null;
       }
     })),
     try_set: value(pyFunction((_c, a) => {
       try {
-        return [...new Set(iter(a[0]))];
+        return PySet.fromItems(iter(a[0]));
       } catch {
         throw new CompilerError(`Couldn't set ${String(a[0])}`);
       }

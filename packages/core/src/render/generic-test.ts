@@ -11,6 +11,20 @@ import { ControlSignal } from '../jinja/errors.ts';
 import type { TemplateRelation } from './relation.ts';
 import { templateDiagnostic } from './template-diagnostic.ts';
 
+const LOOKS_LIKE_CALL = /^\s*(env_var|ref|var|source|doc)\s*\(.+\)\s*$/s;
+
+/**
+ * A test argument as dbt hands it over: strings that look like `ref(...)`, `source(...)`,
+ * `var(...)`, `env_var(...)` are evaluated, Jinja in strings renders natively (one expression
+ * gives its value), lists and dicts are walked.
+ */
+function nativeArgument(r: GenericTestHost, v: unknown, c: Context, file: string): unknown {
+  if (typeof v === 'string') return r.env.renderNative(LOOKS_LIKE_CALL.test(v) ? `{{ ${v} }}` : v, c, file);
+  if (Array.isArray(v)) return v.map((x) => nativeArgument(r, x, c, file));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, nativeArgument(r, x, c, file)]));
+  return v;
+}
+
 /** What rendering a generic test needs of the renderer. */
 export interface GenericTestHost {
   readonly project: LoadedProject;
@@ -59,7 +73,7 @@ export function renderGenericTest(r: GenericTestHost, t: TestNode, c: Context, f
     const narrow = c.get_where_subquery;
     const where = frame.config.where;
     kwargs.model = narrow instanceof JMacro ? narrow.invoke(c, [relation], null) : typeof where === 'string' && where ? `(select * from ${String(relation)} where ${where}) dbt_subquery` : relation;
-    for (const [k, v] of Object.entries(meta.kwargs)) kwargs[k] = typeof v === 'string' && /^\s*(ref|source)\s*\(/.test(v) ? r.env.renderString(`{{ ${v} }}`, c, t.originalFilePath) : v;
+    for (const [k, v] of Object.entries(meta.kwargs)) kwargs[k] = k === 'column_name' ? v : nativeArgument(r, v, c, t.originalFilePath);
     return pyStr(macro.invoke(c, [], kwargs)).trim();
   } catch (e) {
     if (e instanceof ControlSignal) throw e;

@@ -97,6 +97,14 @@ export class ProjectHost implements RenderHost {
       if (this.#r.isStarted(target.uniqueId) || target.uniqueId === f.node.uniqueId) r = { ...target, relation: this.#r.relationFor(target, target.config) } as ModelNode;
       else throw new NeedRender(target.uniqueId);
     }
+    if (r.config.enabled === false && f.node.uniqueId !== r.uniqueId && f.config.enabled !== false) {
+      this.diagnostics.push(
+        diag('SM_REF_NOT_FOUND', `"${f.node.name}" refers to "${name}", which is disabled (its config sets enabled: false)`, { file: f.node.originalFilePath, line: lineOf('rawCode' in f.node ? f.node.rawCode : '', refPattern(name)) }, {
+          nodeId: f.node.uniqueId,
+          hint: `Enable ${r.originalFilePath}, or remove the ref.`,
+        }),
+      );
+    }
     if (r.config.materialized === 'ephemeral') {
       f.ephemerals.add(r.uniqueId);
       return this.relation(r.relation, `__sm_cte__${r.name}`, 'cte');

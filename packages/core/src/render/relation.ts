@@ -37,6 +37,31 @@ export class TemplateRelation implements Relation {
     this.type = o.type ?? (cteName ? 'cte' : null);
   }
 
+  /** dbt's Relation is a mapping (`relation is mapping`, `relation.get('metadata')`, as dbt_utils' _is_relation checks). */
+  readonly __mapping__ = true;
+
+  /** The mapping view of dbt's Relation: path, type, quote and include policies, metadata. */
+  get(key: unknown, dflt: unknown = null): unknown {
+    switch (key) {
+      case 'metadata':
+        return { type: `${relationClass(this.#dialect.name)}Relation` };
+      case 'path':
+        return { database: this.database ?? null, schema: this.schema, identifier: this.identifier };
+      case 'type':
+        return this.type;
+      case 'quote_policy':
+        return { database: this.#quote.database ?? true, schema: this.#quote.schema ?? true, identifier: this.#quote.identifier ?? true };
+      case 'include_policy':
+        return { database: this.#include.database ?? true, schema: this.#include.schema ?? true, identifier: this.#include.identifier ?? true };
+      case 'database':
+      case 'schema':
+      case 'identifier':
+      case 'name':
+        return this[key] ?? null;
+    }
+    return dflt;
+  }
+
   get database(): string | undefined {
     return this.#database ?? this.#defaultDatabase;
   }
@@ -112,6 +137,11 @@ export class TemplateRelation implements Relation {
     }
     return [part('database', db), part('schema', this.schema), part('identifier', this.identifier)].filter((x) => x !== undefined).join('.');
   }
+}
+
+/** dbt's relation class per adapter: DuckDBRelation, SnowflakeRelation, else BaseRelation. */
+function relationClass(adapter: string): string {
+  return adapter === 'duckdb' ? 'DuckDB' : adapter === 'snowflake' ? 'Snowflake' : 'Base';
 }
 
 /** Keyword flags of include()/quote(): `include(database=False)` or a dict. */

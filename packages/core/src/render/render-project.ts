@@ -126,9 +126,13 @@ export class ProjectRenderer implements Schedulable {
     for (const m of this.project.models) if (!only || only.has(m.uniqueId)) this.#scheduler.ensure(m.uniqueId);
     for (const s of this.project.seeds) this.#renderSeed(s);
     for (const t of this.project.tests) if (!only || only.has(t.uniqueId)) this.#scheduler.ensure(t.uniqueId);
+    // A node its own file disables (`{{ config(enabled=false) }}`) is left out, as dbt leaves it out, with the tests on it.
+    const off = new Set<string>();
+    for (const [id, n] of this.#rendered) if (n.config.enabled === false) off.add(id);
+    for (const t of this.project.tests) if (t.attachedNode && off.has(t.attachedNode)) off.add(t.uniqueId);
     const nodes = new Map<string, GraphNode>();
     for (const n of [...this.project.models, ...this.project.seeds, ...this.project.sources, ...this.project.tests, ...this.project.unitTests, ...this.project.exposures]) {
-      nodes.set(n.uniqueId, this.#rendered.get(n.uniqueId) ?? n);
+      if (!off.has(n.uniqueId)) nodes.set(n.uniqueId, this.#rendered.get(n.uniqueId) ?? n);
     }
     return { project: this.project, nodes, ephemerals: this.#ephemerals.byNode, diagnostics: [...this.project.diagnostics, ...this.diagnostics], macros: this.macros.entries };
   }
@@ -192,7 +196,7 @@ export class ProjectRenderer implements Schedulable {
     const before = this.diagnostics.length;
     let sql: string;
     if ('text' in what) sql = this.#renderText(what.text, what.name, frame);
-    else if (node.resourceType === 'test' && node.testMetadata) sql = renderGenericTest(this, node, this.#context(frame), frame, (id) => this.#relationOf(id));
+    else if (node.resourceType === 'test' && node.testMetadata) sql = renderGenericTest(this, node, this.#context(frame), frame, (id) => this.#relationOf(id, frame));
     else if (node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') sql = this.#renderTemplate(node, frame);
     else throw new Error(`${node.uniqueId} has no template to render`);
     const problems = this.diagnostics.splice(before);
@@ -428,7 +432,7 @@ export class ProjectRenderer implements Schedulable {
   #renderTest(t: TestNode): GraphNode {
     const frame = newFrame(t, cloneConfig(t.config), false, new WarehouseLog(false));
     for (const d of t.dependsOn.nodes) frame.refs.add(d);
-    const sql = t.testMetadata ? this.#parseFallback(frame, () => renderGenericTest(this, t, this.#context(frame), frame, (id) => this.#relationOf(id))) : this.#renderTemplate(t, frame);
+    const sql = t.testMetadata ? this.#parseFallback(frame, () => renderGenericTest(this, t, this.#context(frame), frame, (id) => this.#relationOf(id, frame))) : this.#renderTemplate(t, frame);
     const nodes = [...frame.refs];
     const r: TestNode = {
       ...t,
@@ -443,14 +447,18 @@ export class ProjectRenderer implements Schedulable {
     return r;
   }
 
-  /** The relation a node renders as, once rendered (throws NeedRender before). */
-  #relationOf(id: string): TemplateRelation | undefined {
+  /** The relation a node renders as, once rendered (throws NeedRender before); an ephemeral's CTE, noted in `frame`. */
+  #relationOf(id: string, frame: Frame): TemplateRelation | undefined {
     const n = this.#byId.get(id);
     if (!n) return undefined;
     if (n.resourceType === 'source') return this.host.relation(n.relation);
     if (n.resourceType === 'seed') return this.host.relation(this.#renderSeed(n).relation);
     const r = this.#rendered.get(id) as ModelNode | undefined;
     if (!r) throw new NeedRender(id);
+    if (r.config.materialized === 'ephemeral') {
+      frame.ephemerals.add(id);
+      return this.host.relation(r.relation, `__sm_cte__${r.name}`, 'cte');
+    }
     return this.host.relation(r.relation);
   }
 
