@@ -128,6 +128,25 @@ describe('generic test arguments, as dbt hands them over (recorded from dbt 1.11
   });
 });
 
+describe('ref() without recursion as deep as the DAG', () => {
+  // An 800-model chain used to overflow the stack: ref() rendered its target recursively.
+  const chain = (n: number, dynamic: boolean) => {
+    const files: Record<string, string> = {};
+    const name = (i: number) => `m_${String(i).padStart(5, '0')}`;
+    // Each model refs the next one in file order, so every ref waits for a model not rendered yet.
+    for (let i = 0; i < n; i++) files[`models/${name(i)}.sql`] = i === n - 1 ? 'select 1 as id' : dynamic ? `select id + 1 as id from {{ ref('m_' ~ '${String(i + 1).padStart(5, '0')}') }}` : `select id + 1 as id from {{ ref('${name(i + 1)}') }}`;
+    return files;
+  };
+  it.each([
+    ['literal refs', false, 10_000],
+    ['computed refs (each render waits for its ref once)', true, 3_000],
+  ])('compiles a long chain in reverse file order: %s', async (_what, dynamic, n) => {
+    const c = await compile(opts(writeProject(chain(n, dynamic))));
+    expect((c.compiled.nodes.get('model.demo.m_00000') as { compiledCode: string }).compiledCode).toBe('select id + 1 as id from "main"."m_00001"');
+    expect(c.selected[0]).toBe(`model.demo.m_${String(n - 1).padStart(5, '0')}`);
+  });
+});
+
 describe('the engine is private', () => {
   it('leaves other environments and the global prototypes untouched', () => {
     const a = new Environment();
