@@ -31,9 +31,27 @@ export function writeManifest(
   meta: { invocationId: string; generatedAt: string },
   build: () => Record<string, unknown>,
 ): 'reused' | 'written' {
+  if (reuseManifest(targetDir, digest, meta)) return 'reused';
   const path = join(targetDir, 'manifest.json');
   const recPath = join(targetDir, '.sm', 'manifest.json.source.json');
   const tmp = `${path}.tmp-${process.pid}`;
+  const { metadata, ...rest } = build();
+  const head = `${HEAD}${JSON.stringify(metadata, bigints)},`;
+  const body = JSON.stringify(rest, bigints);
+  writeFileSync(tmp, body === '{}' ? `${head.slice(0, -1)}}` : head + body.slice(1));
+  renameSync(tmp, path);
+  if (digest) saveRecord(recPath, { digest, prefix: Buffer.byteLength(head), ...stamp(path) });
+  else rmSync(recPath, { force: true });
+  return 'written';
+}
+
+/**
+ * The reuse half of {@link writeManifest}: true when manifest.json was written from `digest`
+ * and is as written, and its metadata now carries `meta`; false when it must be built.
+ */
+export function reuseManifest(targetDir: string, digest: string | undefined, meta: { invocationId: string; generatedAt: string }): boolean {
+  const path = join(targetDir, 'manifest.json');
+  const recPath = join(targetDir, '.sm', 'manifest.json.source.json');
   const rec = digest ? readRecord(recPath) : undefined;
   if (rec && digest && rec.digest === digest && sameFile(path, rec)) {
     const prefix = reusedPrefix(path, rec, meta);
@@ -48,17 +66,10 @@ export function writeManifest(
         closeSync(fd);
       }
       saveRecord(recPath, { ...rec, ...stamp(path) });
-      return 'reused';
+      return true;
     }
   }
-  const { metadata, ...rest } = build();
-  const head = `${HEAD}${JSON.stringify(metadata, bigints)},`;
-  const body = JSON.stringify(rest, bigints);
-  writeFileSync(tmp, body === '{}' ? `${head.slice(0, -1)}}` : head + body.slice(1));
-  renameSync(tmp, path);
-  if (digest) saveRecord(recPath, { digest, prefix: Buffer.byteLength(head), ...stamp(path) });
-  else rmSync(recPath, { force: true });
-  return 'written';
+  return false;
 }
 
 /** The earlier file's metadata with this invocation's id and time, if it is as long as before. */

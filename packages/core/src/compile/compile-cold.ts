@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Adapter } from '../adapter.ts';
+import { markWrittenFrom, unchangedSince } from '../artifacts/manifest-file.ts';
+import { SmProjectError } from '../diagnostics.ts';
+import { buildGraph, topoOrder } from '../graph/build-graph.ts';
+import { loadProjectCollecting, type LoadedProject } from '../project/load-project.ts';
+import { testColumnDiagnostics } from '../project/test-nodes.ts';
+import { RenderCache } from '../render/render-cache.ts';
+import { ProjectRenderer } from '../render/render-project.ts';
+import { readSelectors } from '../select/selectors-file.ts';
+import { loadedFingerprints, STATE_FILE, type StateFingerprint } from '../select/state-fingerprint.ts';
+import { writeJsonFileAtomic as writeJsonAtomic } from '../util/write-json.ts';
+import type { Command, Compilation, InvocationOptions } from './compilation.ts';
+import { checkIfAsked, columnCheckOf, dedupe, factoryFor, selectAndCheck, targetDir, writeCompileArtifacts } from './compile-shared.ts';
+import { dropStore, writeStore } from './compiled-store.ts';
+import { proofKey, takeProof } from './input-proof.ts';
+import { finishParallel, startRenderWorker } from './parallel-render.ts';
+import { renderForRun } from './render-for-run.ts';
+import { targetPathOf } from './target-path-of.ts';
+
+/** Load, render (on two threads when it pays), graph and select; then write the artifacts and the store a warm start reads. */
+export async function compileCold(opts: InvocationOptions, command: Command, invocationId: string): Promise<Compilation> {
+  const loadedSince = Date.now();
+  const runStartedAt = new Date();
+  // dbt's flags as templates read them: the command (dbt_utils.star answers '*' only for compile).
+  const flags = { WHICH: command, FULL_REFRESH: !!opts.fullRefresh };
+  // A large project with nothing cached renders on two threads; the worker loads it alongside this thread (compile/parallel-render.ts).
+  const dirOf = resolve(opts.projectDir);
+  const worker = opts.noCache || existsSync(join(dirOf, targetPathOf(dirOf), '.sm', 'render-cache.json')) ? undefined : startRenderWorker(opts, opts.adapters, invocationId, runStartedAt, flags);
+  let project: LoadedProject;
+  let adapter: Adapter;
+  try {
+    project = loadProjectCollecting(opts);
+    adapter = await factoryFor(opts, project)();
+  } catch (e) {
+    await worker?.stop();
+    throw e;
+  }
+  const key = opts.noCache ? undefined : proofKey(opts);
+  if (!opts.noCache) dropStore(targetDir(project));
+  const cache = opts.noCache ? undefined : RenderCache.open(join(targetDir(project), '.sm', 'render-cache.json'), project);
+  const parallel = worker ? await finishParallel(worker, project, adapter.dialect, { dialect: adapter.dialect, invocationId, runStartedAt, env: opts.env, flags }, cache) : undefined;
+  if (parallel) opts.onEvent?.({ type: 'log', level: 'debug', message: 'Rendered on 2 threads' });
+  const renderer = parallel?.renderer ?? new ProjectRenderer(project, { dialect: adapter.dialect, invocationId, runStartedAt, env: opts.env, cache, flags });
+  const compiled = parallel?.compiled ?? renderer.renderAll();
+  const { graph, diagnostics: graphDiags } = buildGraph(compiled.nodes);
+  const diagnostics = [...compiled.diagnostics, ...graphDiags];
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  const columnCheck = columnCheckOf(command);
+  if (errors.length) throw new SmProjectError(dedupe([...errors, ...(columnCheck === 'error' ? testColumnDiagnostics(compiled.nodes, compiled.nodes.keys(), 'error') : [])]));
+  // What a run needs beyond compiled SQL, for every node: the store serves any later selection.
+  renderForRun(renderer, project, compiled.nodes, [...compiled.nodes.keys()]);
+  // Equal to the last compile's when the inputs are and nothing rendered read the environment or the clock.
+  const digest = cache && !renderer.readVolatile && !parallel?.volatile ? project.inputDigest : undefined;
+  const selectors = readSelectors(project.dir, diagnostics);
+  const columnFindings = testColumnDiagnostics(compiled.nodes, compiled.nodes.keys(), 'warning');
+  const stored = [...diagnostics];
+  let fingerprints: Map<string, StateFingerprint> | undefined;
+  const fingerprintsNow = () => (fingerprints ??= loadedFingerprints(project));
+  const selectedOnly = await selectAndCheck(opts, command, { project, compiled, graph, adapter, diagnostics, invocationId, reused: false }, compiled.nodes, async () => selectors, fingerprintsNow, columnFindings);
+  const dir = targetDir(project);
+  const { check, manifestDigest } = await checkIfAsked(opts, selectedOnly, dir, digest);
+  const c: Compilation = { ...selectedOnly, check };
+  // Compiled files are written on another thread meanwhile; a failure there is reported once the rest is done.
+  const { files: written } = await writeCompileArtifacts(c, command, digest, manifestDigest);
+  const files = written.then(() => undefined, (e: unknown) => e);
+  if (!unchangedSince(dir, STATE_FILE, digest)) {
+    writeJsonAtomic(join(dir, STATE_FILE), Object.fromEntries(fingerprintsNow()));
+    markWrittenFrom(dir, STATE_FILE, digest);
+  }
+  cache?.save(project.models.map((m) => m.uniqueId));
+  if (digest && key) {
+    writeStore(dir, { ...takeProof(opts, project.config, key, loadedSince), digest }, project, compiled.nodes, topoOrder(graph), {
+      diagnostics: stored.filter((d) => d.severity === 'warning'),
+      columnFindings,
+      ephemerals: Object.fromEntries(compiled.ephemerals),
+      macros: compiled.macros,
+    });
+  }
+  const failed = await files;
+  if (failed) throw failed;
+  return c;
+}

@@ -1,0 +1,157 @@
+/** What a cold and a warm compile share: the adapter, selection, the column check, sm check when asked, the artifacts. */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Adapter, AdapterFactory } from '../adapter.ts';
+import { reuseManifest, writeManifest } from '../artifacts/manifest-file.ts';
+import { writeCompiledTree } from '../artifacts/compiled-files.ts';
+import type { CheckResult } from '../check/check-project.ts';
+import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
+import { topoOrder } from '../graph/build-graph.ts';
+import type { LoadedProject } from '../project/load-project.ts';
+import { parseSelectionArgs } from '../select/parse-selection.ts';
+import { select } from '../select/select.ts';
+import { criterion, type Selection, type SelectionExpr } from '../select/selection-expr.ts';
+import type { StateFingerprint } from '../select/state-fingerprint.ts';
+import type { GraphNode } from '../types.ts';
+import { COMMAND_TYPES, type Command, type Compilation, type InvocationOptions } from './compilation.ts';
+import { readState } from './read-state.ts';
+
+export async function adapterFor(opts: InvocationOptions, project: LoadedProject): Promise<Adapter> {
+  return factoryFor(opts, project)();
+}
+
+export function factoryFor(opts: InvocationOptions, project: LoadedProject): AdapterFactory {
+  const factory = opts.adapters[project.target.type];
+  if (!factory) {
+    throw new SmProjectError([
+      diag('SM_ADAPTER_NOT_FOUND', `No adapter for target type "${project.target.type}" (target "${project.target.name}" in ${project.targetSource})`, undefined, {
+        hint: `Available: ${Object.keys(opts.adapters).join(', ')}.`,
+      }),
+    ]);
+  }
+  return factory;
+}
+
+/** A column test on a column the model lacks: an error where tests are compiled or run against existing tables; in build a warning, since the model is rebuilt first and the test then fails naming the YAML line. */
+export function columnCheckOf(command: Command): 'error' | 'warning' | undefined {
+  return command === 'build' ? 'warning' : command === 'compile' || command === 'test' || command === 'ls' ? 'error' : undefined;
+}
+
+/**
+ * Selection and the column check, the same for a cold and a warm compile: `selectionNodes` are
+ * the nodes selection reads (the compiled ones, or their index), `columnFindings` every test's
+ * column problems as warnings.
+ */
+export async function selectAndCheck(
+  opts: InvocationOptions,
+  command: Command,
+  c: Omit<Compilation, 'selected'>,
+  selectionNodes: ReadonlyMap<string, GraphNode>,
+  selectorsOf: () => Promise<ReadonlyMap<string, SelectionExpr>>,
+  fingerprintsNow: () => ReadonlyMap<string, StateFingerprint>,
+  columnFindings: readonly Diagnostic[],
+): Promise<Compilation> {
+  const state = opts.state ? readState(opts.state, fingerprintsNow()) : undefined;
+  let selection = selectionOf(opts);
+  const selectors = usesSelectors(opts, selection) ? await selectorsOf() : new Map<string, SelectionExpr>();
+  if (opts.selector) {
+    const s = selectors.get(opts.selector);
+    if (!s) throw new SmProjectError([diag('SM_SELECTOR_INVALID', `No selector named "${opts.selector}" in selectors.yml`, { file: 'selectors.yml' }, { hint: `Selectors: ${[...selectors.keys()].join(', ') || '(none)'}` })]);
+    const include = selection.include;
+    const items = include ? (include.kind === 'union' ? include.items : [include]) : [];
+    selection = { ...selection, include: { kind: 'union', items: [...items, criterion('selector', opts.selector)], testsOfWhole: true } };
+  }
+  const { selected: chosen, unmatched } = select(c.graph, selectionNodes, {
+    selection,
+    resourceTypes: opts.resourceTypes ?? COMMAND_TYPES[command],
+    state,
+    selectors,
+    indirectTests: command === 'test' || command === 'build' || command === 'ls' || command === 'compile' || command === 'check',
+    indirectSelection: opts.indirectSelection,
+  });
+  const diagnostics = c.diagnostics;
+  // As dbt 1.11 (NoNodesForSelectionCriteria): a warning per criterion that selects nothing; the command goes on.
+  for (const u of unmatched) diagnostics.push(diag('SM_SELECTION_EMPTY', `The selection criterion '${u}' does not match any enabled nodes`, undefined, { severity: 'warning' }));
+  const selected = topoOrder(c.graph, chosen);
+  const check = columnCheckOf(command);
+  if (check) {
+    const chosenTests = new Set(selected);
+    const found = columnFindings.filter((d) => d.nodeId && chosenTests.has(d.nodeId)).map((d) => ({ ...d, severity: check }));
+    if (check === 'error' && found.length) throw new SmProjectError(found);
+    diagnostics.push(...found);
+  }
+  return { ...c, selected };
+}
+
+/** Whether the selection names selectors.yml (selectors are read only then). */
+function usesSelectors(opts: InvocationOptions, sel: Selection): boolean {
+  if (opts.selector) return true;
+  const walk = (e: SelectionExpr | undefined): boolean =>
+    !!e && (e.kind === 'criterion' ? e.method === 'selector' : e.kind === 'difference' ? walk(e.include) || walk(e.exclude) : e.items.some(walk));
+  return walk(sel.include) || walk(sel.exclude);
+}
+
+/** The invocation's selection: built in code, or `--select`/`--exclude` parsed once here. */
+function selectionOf(opts: InvocationOptions): Selection {
+  return opts.selection ?? { include: parseSelectionArgs(opts.select), exclude: parseSelectionArgs(opts.exclude) };
+}
+
+export function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const k = `${d.code}|${d.message}|${d.location?.file}|${d.location?.line}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+export function targetDir(p: LoadedProject): string {
+  return join(p.dir, p.config.targetPath);
+}
+
+/**
+ * Write manifest.json, and for `compile` the compiled files: those are still being written when
+ * the returned promise for the manifest settles; `files` says when they are. What builds a
+ * manifest is loaded only when the last one cannot be reused.
+ */
+export async function writeCompileArtifacts(c: Compilation, command: Command, digest: string | undefined, manifestDigest: string | undefined, shape?: Parameters<typeof writeCompiledTree>[5]): Promise<{ files: Promise<void> }> {
+  const dir = targetDir(c.project);
+  mkdirSync(dir, { recursive: true });
+  const files = command === 'compile' ? writeCompiledTree(c.project, c.compiled.nodes, c.selected, dir, digest, shape) : Promise.resolve();
+  const meta = { invocationId: c.invocationId, generatedAt: new Date().toISOString() };
+  if (!reuseManifest(dir, manifestDigest, meta)) {
+    const [{ buildManifest }, { relationNameOf }, lineage] = await Promise.all([import('../artifacts/manifest.ts'), import('./relation-name-of.ts'), c.check ? import('../check/column-lineage.ts') : undefined]);
+    writeManifest(dir, manifestDigest, meta, () => buildManifest(c.compiled, c.graph, c.invocationId, (n) => relationNameOf(c, n), c.check && lineage ? (id) => lineage.smColumnsOf(c.check!, id) : undefined));
+  }
+  return { files };
+}
+
+/**
+ * `sm check`, `--strict` or `flags: {strict: true}`: infer the selection's columns (stop on an
+ * error when strict). The manifest then carries lineage, so its digest says so.
+ */
+export async function checkIfAsked(opts: InvocationOptions, c: Compilation, dir: string, digest: string | undefined): Promise<{ check: CheckResult | undefined; manifestDigest: string | undefined }> {
+  const strict = opts.strict ?? c.project.config.strict;
+  // The checker (a SQL parser and type inference) is loaded only when asked, or when an earlier sm check left its cache.
+  if (!opts.check && !strict && !existsSync(join(dir, '.sm', 'check'))) return { check: undefined, manifestDigest: digest };
+  const { checkCompiled, freshCheck, readSavedCatalog } = await import('../check/check-compilation.ts');
+  const saved = readSavedCatalog(dir);
+  // Lineage of the whole project, or of a selection checked alone.
+  const whole = c.selected.length === c.graph.nodeCount();
+  const selection = () => (whole ? 'all' : createHash('sha1').update(c.selected.join('\n')).digest('hex'));
+  if (!opts.check && !strict) {
+    // Inputs a whole-project sm check has checked: the same manifest, with lineage (reused as that check wrote it).
+    const fresh = freshCheck(c.compiled, c.graph, dir, digest, saved);
+    return fresh ? { check: fresh, manifestDigest: `${digest}:check:${saved.digest}:all` } : { check: undefined, manifestDigest: digest };
+  }
+  const check = checkCompiled(c.compiled, c.graph, { targetDir: dir, only: new Set(c.selected), noCache: opts.noCache, catalog: saved, inputDigest: digest });
+  if (strict) {
+    const errs = check.diagnostics.filter((d) => d.severity === 'error');
+    if (errs.length) throw new SmProjectError(errs);
+  }
+  // A manifest with lineage differs from one without, and depends on the saved catalog and the selection checked.
+  const manifestDigest = digest ? `${digest}:check:${saved.digest}:${selection()}` : undefined;
+  return { check, manifestDigest };
+}
