@@ -13,6 +13,9 @@ export class DuckDbQueryError extends Error {
   }
 }
 
+/** Rows appended between two looks at the event loop (a few milliseconds of appending). */
+const APPEND_SLICE = 4096;
+
 export class DuckDbConnection implements Connection {
   readonly raw: DuckDBConnection;
   constructor(raw: DuckDBConnection) {
@@ -63,16 +66,25 @@ export class DuckDbConnection implements Connection {
     return [...byName].map(([identifier, e]) => ({ schema, identifier, kind: e.kind, columns: e.columns }));
   }
 
-  /** Bulk load through DuckDB's appender: one native call per cell, no SQL per row. */
+  /**
+   * Bulk load through DuckDB's appender: one native call per cell, no SQL per row. The rows are
+   * read synchronously (a seed's CSV), so every {@link APPEND_SLICE} rows the loop yields to the
+   * event loop: a signal handler can run and {@link cancel} stop the load (it rejects, and the
+   * caller's transaction or cleanup drops what was appended).
+   */
   async append(relation: Relation, columns: readonly ColumnDef[], rows: Iterable<readonly unknown[]>): Promise<number> {
     const appender = await this.raw.createAppender(relation.identifier, relation.schema, relation.database ?? null);
     const writers = columns.map((c) => cellWriter(appender, c.type));
+    const cancels = this.#cancels;
     let n = 0;
     try {
       for (const row of rows) {
         for (let i = 0; i < writers.length; i++) writers[i]!(row[i]);
         appender.endRow();
-        n++;
+        if (++n % APPEND_SLICE === 0) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          if (this.#cancels !== cancels) throw new DuckDbQueryError('INTERRUPT Error: Interrupted!', `-- bulk append into ${relation.identifier}`, undefined);
+        }
       }
       appender.flushSync();
     } finally {
@@ -81,9 +93,13 @@ export class DuckDbConnection implements Connection {
     return n;
   }
 
+  /** Interrupts the running statement, and a running {@link append}. */
   async cancel(): Promise<void> {
+    this.#cancels++;
     this.raw.interrupt();
   }
+
+  #cancels = 0;
 
   async close(): Promise<void> {
     this.raw.closeSync();

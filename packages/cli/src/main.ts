@@ -32,9 +32,12 @@ export async function main(argv: string[], rawOutput: Output = processOutput): P
   }
   const controller = new AbortController();
   let interrupts = 0;
+  // The first signal decides the exit code (130 after SIGINT, 143 after SIGTERM), as a shell reports a process it killed.
+  let firstSignal: NodeJS.Signals | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
     interrupts++;
-    if (interrupts > 1) process.exit(sig === 'SIGTERM' ? 143 : 130);
+    firstSignal ??= sig;
+    if (interrupts > 1) process.exit(exitAfter(sig));
     output.err(`\nReceived ${sig}: cancelling running queries; nothing half-built will remain. Press Ctrl-C again to exit at once.`);
     controller.abort();
   };
@@ -68,14 +71,24 @@ export async function main(argv: string[], rawOutput: Output = processOutput): P
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
       return EXIT.usage;
     }
+    // A statement cancelled by the signal may surface as an error: the run was stopped, not wrong.
+    if (controller.signal.aborted) {
+      if (debug) output.err(e instanceof Error ? (e.stack ?? e.message) : String(e));
+      return exitAfter(firstSignal);
+    }
     await report(e, ctx, formatOf(argv), debug, loadReporters);
     return EXIT.usage;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  if (controller.signal.aborted && ctx.exitCode !== EXIT.usage) return EXIT.interrupted;
+  if (controller.signal.aborted && ctx.exitCode !== EXIT.usage) return exitAfter(firstSignal);
   return ctx.exitCode;
+}
+
+/** The exit code after a signal stopped the command: 128 + the signal's number, as shells report it. */
+function exitAfter(sig: NodeJS.Signals | undefined): number {
+  return sig === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
 }
 
 /** The CLI's one error path: a line or two naming the culprit and what to do; the stack only with --debug. */

@@ -159,6 +159,9 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
         else sql = `select * from ${(node as { relation: import('@smsql/core').Relation }).relation ? c.adapter.dialect.relationName((node as { relation: import('@smsql/core').Relation }).relation) : name}`;
       }
       const session = await c.adapter.connect(c.project.target, { projectDir: c.project.dir });
+      // Ctrl-C or SIGTERM stops the query itself, not only what comes after it.
+      const onAbort = () => void session.cancelAll().catch(() => undefined);
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
       try {
         const conn = await session.acquire();
         if (flags.logFormat === 'json') {
@@ -172,9 +175,10 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
         }
         session.release(conn);
       } catch (e) {
-        ctx.reporter(flags.logFormat).onError?.(`Query failed: ${(e as Error).message}`);
+        if (!ctx.signal.aborted) ctx.reporter(flags.logFormat).onError?.(`Query failed: ${(e as Error).message}`);
         ctx.exitCode = EXIT.failed;
       } finally {
+        ctx.signal.removeEventListener('abort', onAbort);
         await session.close();
       }
     });

@@ -14,9 +14,10 @@ export interface PlanOutcome {
  * The one executor of plans, and the one transaction wrapper: `before`, then `steps` (inside
  * begin/commit when the plan says so, rolled back on failure), then `after`. A failure outside
  * a transaction runs the plan's `cleanup`. Every statement is pushed to `ran` as it is sent, for
- * target/run. Errors propagate: the caller turns them into the node's status.
+ * target/run. Errors propagate: the caller turns them into the node's status. Once `signal` is
+ * aborted no further statement starts before the commit (the rollback or cleanup still runs).
  */
-export async function runPlan(plan: Plan, conn: Connection, dialect: Dialect, ran: string[]): Promise<PlanOutcome> {
+export async function runPlan(plan: Plan, conn: Connection, dialect: Dialect, ran: string[], signal?: AbortSignal): Promise<PlanOutcome> {
   const out: PlanOutcome = { rows: 0 };
   const exec: Exec = Object.assign(
     (sql: string): Promise<QueryResult> => {
@@ -25,8 +26,12 @@ export async function runPlan(plan: Plan, conn: Connection, dialect: Dialect, ra
     },
     { record: (note: string) => void ran.push(note) },
   );
-  const run = async (steps: readonly Step[]): Promise<void> => {
-    for (const s of steps) await runStep(s, conn, dialect, exec, out);
+  const run = async (steps: readonly Step[], interruptible = true): Promise<void> => {
+    for (const s of steps) {
+      // Cancelling interrupts the statement running; one that was about to start must not start.
+      if (interruptible && signal?.aborted) throw new Error('Interrupted before the next statement');
+      await runStep(s, conn, dialect, exec, out);
+    }
   };
   if (plan.before?.length) await run(plan.before);
   if (plan.transaction) {
@@ -47,7 +52,8 @@ export async function runPlan(plan: Plan, conn: Connection, dialect: Dialect, ra
       throw e;
     }
   }
-  if (plan.after?.length) await run(plan.after);
+  // After the commit the node is built: its after-commit hooks run even when interrupted.
+  if (plan.after?.length) await run(plan.after, false);
   return out;
 }
 

@@ -183,7 +183,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
         plan: ctx,
         conn: c,
         compiled: (sql) => files.compiled(node, sql),
-        runPlan: (plan) => runPlan(plan, c, o.adapter.dialect, ran),
+        runPlan: (plan) => runPlan(plan, c, o.adapter.dialect, ran, o.signal),
         exec: (sql) => {
           ran.push(sql);
           return c.execute(sql);
