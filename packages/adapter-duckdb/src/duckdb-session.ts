@@ -48,7 +48,8 @@ class DuckDbSession implements AdapterSession {
     this.#idle.push(conn as DuckDbConnection);
   }
   async cancelAll(): Promise<void> {
-    for (const c of this.#all) c.raw.interrupt();
+    // cancel(), not raw.interrupt(): a bulk append in progress checks the connection's cancel count.
+    for (const c of this.#all) await c.cancel();
   }
   async close(): Promise<void> {
     for (const c of this.#all) c.raw.closeSync();

@@ -80,7 +80,7 @@ const seedCase = (sig: NodeJS.Signals, exit: number): Case => ({
   },
   argv: ['seed'],
   when: /seed: 1 node/,
-  delayMs: 800,
+  delayMs: 400,
   signals: [sig],
   exit,
   check: async (dir, out) => {

@@ -38,6 +38,8 @@ export async function runPlan(plan: Plan, conn: Connection, dialect: Dialect, ra
     await exec(dialect.beginTransaction());
     try {
       await run(plan.steps);
+      // The last step may have finished as the signal came: an interrupted run commits nothing.
+      if (signal?.aborted) throw new Error('Interrupted before the commit');
       await exec(dialect.commit());
     } catch (e) {
       // The transaction may already be aborted by the failure; nothing more to undo then.
