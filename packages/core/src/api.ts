@@ -8,8 +8,10 @@ import { ProjectRenderer } from './render/render-project.ts';
 import { RenderCache } from './render/render-cache.ts';
 import type { EventSink, NodeResult } from './events.ts';
 import { runNodes } from './run/runner.ts';
+import { hookContext, runProjectHooks } from './run/project-hooks.ts';
 import type { RunContext } from './run/run-context.ts';
 import { RunFiles } from './artifacts/run-files.ts';
+import { executionRenderer } from './compile/execution-renderer.ts';
 import { compile } from './compile/compile.ts';
 import { targetDir } from './compile/compile.ts';
 import type { Compilation, InvocationOptions } from './compile/compilation.ts';
@@ -42,6 +44,7 @@ export function renderText(c: Compilation, text: string): string {
 /** Execute a command over the selection: run, seed, test or build. */
 export async function execute(opts: InvocationOptions, command: 'run' | 'seed' | 'test' | 'build' | 'snapshot'): Promise<RunOutcome> {
   const t0 = performance.now();
+  const startedAt = new Date();
   const c = await compile(opts, command);
   const sink: EventSink = opts.onEvent ?? (() => undefined);
   const target = c.project.target;
@@ -68,10 +71,23 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
         audit: opts.audit,
       },
       files: new RunFiles({ projectDir: c.project.dir, projectName: c.project.config.name, targetPath: c.project.config.targetPath, secrets: c.project.secrets }),
+      render: executionRenderer({
+        load: opts,
+        dialect: c.adapter.dialect,
+        invocationId: c.invocationId,
+        runStartedAt: startedAt,
+        flags: { WHICH: command, FULL_REFRESH: !!opts.fullRefresh },
+        cachePath: join(targetDir(c.project), '.sm', 'render-cache.json'),
+      }),
       onEvent: sink,
       signal: opts.signal,
     };
-    results = await runNodes(ctx, new Set(c.selected));
+    // dbt's project hooks: on-run-start, the nodes, on-run-end; none when there is nothing to do.
+    const hooks = c.selected.length > 0;
+    const start = hooks ? await runProjectHooks('on-run-start', c.project.config.onRunStart, ctx, hookContext(ctx, c.selected)) : [];
+    const ran = await runNodes(ctx, new Set(c.selected));
+    const end = hooks ? await runProjectHooks('on-run-end', c.project.config.onRunEnd, ctx, hookContext(ctx, c.selected, ran)) : [];
+    results = [...start, ...ran, ...end];
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
     await session.close();

@@ -17,7 +17,12 @@ export type Step =
    */
   | { readonly kind: 'inspect'; readonly relation: Relation; readonly then: (columns: readonly ColumnDef[]) => readonly Step[] }
   /** Run a read-only query, then continue with the steps `then` plans from its result (pure; may throw). */
-  | { readonly kind: 'query'; readonly sql: string; readonly then: (result: QueryResult) => readonly Step[] };
+  | { readonly kind: 'query'; readonly sql: string; readonly then: (result: QueryResult) => readonly Step[] }
+  /**
+   * A hook: a template rendered when its turn comes (it may read what the steps before it built,
+   * as dbt renders hooks as they run), then run unless it renders to nothing.
+   */
+  | { readonly kind: 'hook'; readonly template: string; readonly name: string };
 
 export interface Plan {
   /** Run before the transaction opens (dbt's hooks with `transaction: false`, before_begin). */

@@ -56,11 +56,42 @@ function apply(out: Record<string, unknown>, level: Record<string, unknown>, _ne
   }
 }
 
-/** Merge `add` over `base` the way dbt does: tags accumulate, meta and column_types merge, the rest replaces. */
+const HOOK = /^\+?(pre|post)[-_]hook$/;
+
+/** A hook as dbt's manifest lists it. */
+export interface HookConfig {
+  sql: string;
+  /** Inside the node's transaction (the default), or before it opens / after it commits. */
+  transaction: boolean;
+  index: null;
+}
+
+/** Hooks as written (a string, `{sql, transaction}`, or a list of them) as dbt lists them. */
+export function hookList(v: unknown): HookConfig[] {
+  const one = (h: unknown): HookConfig[] => {
+    if (typeof h === 'string') return [{ sql: h, transaction: true, index: null }];
+    if (h && typeof h === 'object' && typeof (h as { sql?: unknown }).sql === 'string') {
+      const t = (h as { transaction?: unknown }).transaction;
+      return [{ sql: (h as { sql: string }).sql, transaction: t === undefined ? true : !!t, index: null }];
+    }
+    return [];
+  };
+  return Array.isArray(v) ? v.flatMap(one) : one(v);
+}
+
+/**
+ * Merge `add` over `base` the way dbt does: tags accumulate, meta and column_types merge, hooks
+ * (`pre-hook`/`pre_hook`, `post-hook`/`post_hook`) append, under dbt's key `pre-hook`/`post-hook`
+ * as lists of `{sql, transaction, index}`; the rest replaces.
+ */
 export function mergeConfigInto(base: Record<string, unknown>, add: Record<string, unknown>): Record<string, unknown> {
   for (const [k, v] of Object.entries(add)) {
     if (v === undefined) continue;
-    if (k === 'tags') {
+    const hook = HOOK.exec(k);
+    if (hook) {
+      const key = `${hook[1]}-hook`;
+      base[key] = [...hookList(base[key]), ...hookList(v)];
+    } else if (k === 'tags') {
       const prev = Array.isArray(base.tags) ? (base.tags as string[]) : [];
       const next = Array.isArray(v) ? v.map(String) : [String(v)];
       base.tags = [...new Set([...prev, ...next])];

@@ -8,9 +8,12 @@ import type { WarehouseAnswer, WarehouseRequest } from './warehouse.ts';
  * - `{ node }`: a node compile marked `needsWarehouse` (its template asked the warehouse);
  *   `incremental: true` for an incremental model's incremental SQL;
  * - `{ text, name }`: a hook (`pre_hook`, `on-run-start`, ...) or an operation's text, in the
- *   context of `node` when given (this, config, model), else in the root project's.
+ *   context of `node` when given (this, config, model), else in the root project's; `context`
+ *   adds names (on-run-end's `results`, `schemas`, `database_schemas`; an operation's arguments).
  */
-export type ExecutionRender = { node: GraphNode; incremental?: boolean | undefined } | { text: string; name: string; node?: GraphNode | undefined };
+export type ExecutionRender =
+  | { node: GraphNode; incremental?: boolean | undefined }
+  | { text: string; name: string; node?: GraphNode | undefined; context?: Record<string, unknown> | undefined };
 
 /** Ask the warehouse; its error becomes an answer too, raised where the template asked. */
 export async function answer(conn: Connection, r: WarehouseRequest): Promise<WarehouseAnswer> {

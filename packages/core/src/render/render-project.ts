@@ -195,7 +195,7 @@ export class ProjectRenderer implements Schedulable {
     frame.relation = 'relation' in (rendered ?? node) && node.resourceType !== 'source' ? this.relationFor(node, config) : undefined;
     const before = this.diagnostics.length;
     let sql: string;
-    if ('text' in what) sql = this.#renderText(what.text, what.name, frame);
+    if ('text' in what) sql = this.#renderText(what.text, what.name, frame, what.context);
     else if (node.resourceType === 'test' && node.testMetadata) sql = renderGenericTest(this, node, this.#context(frame), frame, (id) => this.#relationOf(id, frame));
     else if (node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') sql = this.#renderTemplate(node, frame);
     else throw new Error(`${node.uniqueId} has no template to render`);
@@ -205,9 +205,9 @@ export class ProjectRenderer implements Schedulable {
   }
 
   /** Render text in a frame's context; a template error throws. */
-  #renderText(text: string, name: string, frame: Frame): string {
+  #renderText(text: string, name: string, frame: Frame, extra?: Record<string, unknown>): string {
     try {
-      return this.env.renderString(text, this.#context(frame), name).trim();
+      return this.env.renderString(text, extra ? Object.assign(this.#context(frame), extra) : this.#context(frame), name).trim();
     } catch (e) {
       if (e instanceof ReturnSignal) return pyStr(e.value);
       throw e;

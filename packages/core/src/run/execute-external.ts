@@ -20,7 +20,7 @@ export async function executeExternal(m: ModelNode, x: NodeContext): Promise<Exe
   const existing = await x.existing(m.relation);
   const location = externalLocation(m, x.run.project.dir, x.run.project.config.targetPath);
   const incremental = isIncrementalExternal(m, existing, hasParquet(location), x.plan);
-  const sql = incremental ? incrementalSqlOf(m) : (m.compiledCode ?? '');
+  const sql = m.needsWarehouse ? await x.renderLive({ node: m, incremental }) : incremental ? incrementalSqlOf(m) : (m.compiledCode ?? '');
   const path = x.compiled(sql);
   const plan = planExternal(m, sql, location, existing, incremental, x.plan);
   rmSync(plan.staging, { recursive: true, force: true });

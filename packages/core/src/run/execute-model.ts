@@ -6,6 +6,7 @@ import type { GraphNode, ModelNode } from '../types.ts';
 import { executeExternal } from './execute-external.ts';
 import { printedRelationName } from '../render/relation.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
+import { withHooks } from '../plan/hooks.ts';
 
 /** Views, tables, incremental, external and ephemeral models: compiled SQL in, one plan out, run by the plan executor. */
 export async function executeModel(node: GraphNode, x: NodeContext): Promise<ExecOutcome> {
@@ -21,7 +22,8 @@ export async function executeModel(node: GraphNode, x: NodeContext): Promise<Exe
   }
   // Decided once, here, from the catalog and the flags; compile rendered the SQL for either answer.
   const incremental = isIncrementalRun(m, existing, x.plan);
-  const sql = incremental ? incrementalSqlOf(m) : (m.compiledCode ?? '');
+  // A template that asked the warehouse is rendered now, with it; the rest ran in compile.
+  const sql = m.needsWarehouse ? await x.renderLive({ node: m, incremental }) : incremental ? incrementalSqlOf(m) : (m.compiledCode ?? '');
   const path = x.compiled(sql);
   let plan: Plan;
   // Write-audit-publish: built beside, tested there, swapped in only when the tests pass.
@@ -34,7 +36,7 @@ export async function executeModel(node: GraphNode, x: NodeContext): Promise<Exe
   const rel = m.relation;
   let rows: number;
   try {
-    rows = (await x.runPlan(plan)).rows;
+    rows = (await x.runPlan(withHooks(plan, m.config, x.plan.capabilities))).rows;
   } finally {
     // An audit replaces the relation (or leaves its shadow): what the run knew of both is stale.
     if (audit) await x.remember(auditRelation(rel), undefined);

@@ -2,6 +2,7 @@ import { planSnapshot } from '../snapshot/plan-snapshot.ts';
 import { snapshotSpec } from '../snapshot/snapshot-spec.ts';
 import type { GraphNode, ModelNode } from '../types.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
+import { withHooks } from '../plan/hooks.ts';
 
 /** Type-2 history of a source or model: one plan (snapshot/plan-snapshot.ts), run by the plan executor. */
 export async function executeSnapshot(node: GraphNode, x: NodeContext): Promise<ExecOutcome> {
@@ -14,9 +15,9 @@ export async function executeSnapshot(node: GraphNode, x: NodeContext): Promise<
   if (existing && existing.kind !== 'table') {
     throw new Error(`Snapshot ${m.name}: ${d.relationName(m.relation)} exists as a ${existing.kind}, not a table. Drop it or give the snapshot another alias; history is never replaced silently.`);
   }
-  const sql = m.compiledCode ?? '';
+  const sql = m.needsWarehouse ? await x.renderLive({ node: m }) : (m.compiledCode ?? '');
   const path = x.compiled(sql);
-  const { rows } = await x.runPlan(planSnapshot(m, sql, spec, existing, x.plan, new Date()));
+  const { rows } = await x.runPlan(withHooks(planSnapshot(m, sql, spec, existing, x.plan, new Date()), m.config, x.plan.capabilities));
   await x.remember(m.relation, undefined);
   return {
     status: 'success',

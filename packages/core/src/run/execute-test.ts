@@ -8,7 +8,7 @@ import type { ExecOutcome, NodeContext } from './node-context.ts';
 /** Data tests: one query returns the failing-row count and whether it warns or errors. */
 export async function executeTest(node: GraphNode, x: NodeContext): Promise<ExecOutcome> {
   const t = node as TestNode;
-  const sql = t.compiledCode ?? '';
+  const sql = t.needsWarehouse ? await x.renderLive({ node: t }) : (t.compiledCode ?? '');
   const path = x.compiled(sql);
   let res;
   try {

@@ -1,6 +1,7 @@
 import type { ColumnDef, Connection, QueryResult, Relation, RelationInfo } from '../adapter.ts';
 import type { PlanContext } from '../plan/plan.ts';
 import type { Plan } from '../plan/step.ts';
+import type { ExecutionRender } from '../render/execution.ts';
 import type { GraphNode } from '../types.ts';
 import type { NodeResult, NodeStatus } from '../events.ts';
 import type { Mutex } from './mutex.ts';
@@ -12,6 +13,8 @@ export interface NodeContext {
   readonly run: RunContext;
   readonly plan: PlanContext;
   readonly conn: Connection;
+  /** Render with this node's connection what compile could not render without one (render/execution.ts). */
+  renderLive(what: ExecutionRender): Promise<string>;
   /** Queue the SQL the node compiled to for target/compiled; returns the file's path relative to the project. */
   compiled(sql: string): string;
   /** Run a plan through the one plan executor; its statements are written to target/run. */

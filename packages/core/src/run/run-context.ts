@@ -1,5 +1,6 @@
 import type { Adapter, AdapterSession } from '../adapter.ts';
 import type { RunFiles } from '../artifacts/run-files.ts';
+import type { RenderLive } from '../compile/execution-renderer.ts';
 import type { Dag } from '../graph/build-graph.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import type { GraphNode } from '../types.ts';
@@ -35,6 +36,8 @@ export interface RunContext {
   readonly session: AdapterSession;
   readonly flags: RunFlags;
   readonly files: RunFiles;
+  /** Renders what compile could not without a warehouse (a node marked needsWarehouse, a hook), with the node's connection. */
+  readonly render: RenderLive;
   readonly onEvent: EventSink;
   readonly signal?: AbortSignal | undefined;
 }

@@ -2,7 +2,10 @@ import type { Connection, Dialect, QueryResult } from '../adapter.ts';
 import type { Plan, Step } from '../plan/step.ts';
 
 /** Sends a statement, noting it for target/run; `record` notes what ran without a statement (a bulk append). */
-type Exec = ((sql: string) => Promise<QueryResult>) & { record(note: string): void };
+type Exec = ((sql: string) => Promise<QueryResult>) & { record(note: string): void; renderHook?: RenderHook | undefined };
+
+/** Renders a hook's template in its node's context, with the node's connection. */
+export type RenderHook = (template: string, name: string) => Promise<string>;
 
 /** What running a plan did. */
 export interface PlanOutcome {
@@ -17,14 +20,14 @@ export interface PlanOutcome {
  * target/run. Errors propagate: the caller turns them into the node's status. Once `signal` is
  * aborted no further statement starts before the commit (the rollback or cleanup still runs).
  */
-export async function runPlan(plan: Plan, conn: Connection, dialect: Dialect, ran: string[], signal?: AbortSignal): Promise<PlanOutcome> {
+export async function runPlan(plan: Plan, conn: Connection, dialect: Dialect, ran: string[], signal?: AbortSignal, renderHook?: RenderHook): Promise<PlanOutcome> {
   const out: PlanOutcome = { rows: 0 };
   const exec: Exec = Object.assign(
     (sql: string): Promise<QueryResult> => {
       ran.push(sql);
       return conn.execute(sql);
     },
-    { record: (note: string) => void ran.push(note) },
+    { record: (note: string) => void ran.push(note), renderHook },
   );
   const run = async (steps: readonly Step[], interruptible = true): Promise<void> => {
     for (const s of steps) {
@@ -77,6 +80,13 @@ async function runStep(s: Step, conn: Connection, d: Dialect, exec: Exec, out: P
       const found = list.find((r) => r.identifier.toLowerCase() === s.relation.identifier.toLowerCase());
       if (!found) throw new Error(`Relation ${d.relationName(s.relation)} not found after it was created`);
       for (const next of s.then(found.columns)) await runStep(next, conn, d, exec, out);
+      return;
+    }
+    case 'hook': {
+      if (!exec.renderHook) throw new Error(`${s.name}: hooks need a renderer, and this run has none`);
+      const sql = (await exec.renderHook(s.template, s.name)).trim();
+      // A hook that renders to nothing (a log call, a disabled branch) runs nothing, as in dbt.
+      if (sql) await exec(sql);
       return;
     }
     case 'query': {

@@ -182,8 +182,9 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
         run: o,
         plan: ctx,
         conn: c,
+        renderLive: (what) => o.render(what, c),
         compiled: (sql) => files.compiled(node, sql),
-        runPlan: (plan) => runPlan(plan, c, o.adapter.dialect, ran, o.signal),
+        runPlan: (plan) => runPlan(plan, c, o.adapter.dialect, ran, o.signal, (text, name) => o.render({ text, name, node }, c)),
         exec: (sql) => {
           ran.push(sql);
           return c.execute(sql);

@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { execute, openTarget, type InvocationOptions } from '@smsql/core';
+import { writeProject } from '@smsql/test-kit';
+import { createDuckDbAdapter } from '../src/index.ts';
+
+const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n      schema: main\n      threads: 1\n';
+const log = (what: string) => `insert into main.audit select coalesce(max(seq), 0) + 1, '${what}' from main.audit`;
+
+/** Hooks at every level dbt reads them from, each writing a row in order. */
+const FILES = {
+  'sm_project.yml': [
+    'name: demo',
+    'profile: demo',
+    "version: '1.0'",
+    'on-run-start:',
+    '  - "create table if not exists main.audit (seq integer, what varchar)"',
+    `  - "${log('run start')}"`,
+    'on-run-end:',
+    `  - "${log(`run end {{ results | length }} {{ schemas | join(\\",\\") }} {{ database_schemas | length }} {% for r in results %}{{ r.node.name }}={{ r.status }};{% endfor %}`)}"`,
+    'models:',
+    '  demo:',
+    `    +pre-hook: "${log('project pre {{ this.name }}')}"`,
+    '    +post-hook:',
+    `      - "${log('project post {{ this.name }}')}"`,
+    '',
+  ].join('\n'),
+  'profiles.yml': PROFILE,
+  'models/a.sql': `{{ config(pre_hook="${log('model pre a')}", post_hook=[{"sql": "${log('model post a outside')}", "transaction": false}]) }}\nselect 1 as id`,
+  'models/b.sql': `{{ config(materialized='table', pre_hook=before_begin("${log('before begin b')}"), post_hook=after_commit("insert into main.audit select coalesce(max(seq), 0) + 1, 'after commit b ' || (select count(*) from {{ this }}) from main.audit")) }}\nselect * from {{ ref('a') }}`,
+  'models/schema.yml': `version: 2\nmodels:\n  - name: a\n    config:\n      post_hook: "${log('yaml post a')}"\n`,
+};
+
+async function query(opts: InvocationOptions, sql: string): Promise<unknown[]> {
+  const t = await openTarget(opts);
+  const c = await t.session.acquire();
+  try {
+    return [...(await c.execute(sql)).rows];
+  } finally {
+    t.session.release(c);
+    await t.session.close();
+  }
+}
+
+describe('hooks, as dbt-core 1.11.16 with dbt-duckdb 1.11.1 runs them', () => {
+  it('runs on-run-start, each model between its pre- and post-hooks (project, YAML, config(); before_begin, after_commit), then on-run-end with results and schemas', async () => {
+    const dir = writeProject(FILES);
+    const opts: InvocationOptions = { projectDir: dir, adapters: { duckdb: createDuckDbAdapter }, env: {} };
+    const o = await execute(opts, 'run');
+    expect(o.status).toBe('success');
+    // The audit rows dbt wrote for this project, in order.
+    expect(await query(opts, 'select seq::int as seq, what from main.audit order by seq')).toEqual(
+      [
+        'run start',
+        'project pre a',
+        'model pre a',
+        'project post a',
+        'yaml post a',
+        'model post a outside',
+        'before begin b',
+        'project pre b',
+        'project post b',
+        'after commit b 1',
+        'run end 2 main 1 a=success;b=success;',
+      ].map((what, i) => ({ seq: i + 1, what })),
+    );
+    // run_results.json lists the hooks as dbt does: operations with their compiled SQL.
+    const rr = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; message: string; compiled_code: string | null; thread_id: string }[] };
+    expect(rr.results.map((r) => [r.unique_id, r.status])).toEqual([
+      ['operation.demo.demo-on-run-start-0', 'success'],
+      ['operation.demo.demo-on-run-start-1', 'success'],
+      ['model.demo.a', 'success'],
+      ['model.demo.b', 'success'],
+      ['operation.demo.demo-on-run-end-0', 'success'],
+    ]);
+    expect(rr.results[0]).toMatchObject({ message: 'demo.on-run-start.0 passed', compiled_code: 'create table if not exists main.audit (seq integer, what varchar)', thread_id: 'main' });
+  });
+
+  it('after a failing on-run-start hook skips the rest of them, still runs the models and on-run-end, and fails', async () => {
+    const dir = writeProject({ ...FILES, 'sm_project.yml': FILES['sm_project.yml'].replace('on-run-end:', '  - "select * from nope_missing"\non-run-end:') });
+    const o = await execute({ projectDir: dir, adapters: { duckdb: createDuckDbAdapter }, env: {} }, 'run');
+    expect(o.status).toBe('failure');
+    expect(o.results.map((r) => [r.uniqueId, r.status])).toEqual([
+      ['operation.demo.demo-on-run-start-0', 'success'],
+      ['operation.demo.demo-on-run-start-1', 'success'],
+      ['operation.demo.demo-on-run-start-2', 'error'],
+      ['model.demo.a', 'success'],
+      ['model.demo.b', 'success'],
+      ['operation.demo.demo-on-run-end-0', 'success'],
+    ]);
+    expect(o.results[2]!.message).toMatch(/^demo\.on-run-start\.2 failed, error:\n Catalog Error: Table with name nope_missing does not exist!/);
+  });
+
+  it('a failing post-hook inside the transaction leaves yesterday\'s table', async () => {
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'models/t.sql': "{{ config(materialized='table', post_hook=\"{{ 'select * from nope' if var('fail', false) else 'select 1' }}\") }}select {{ var('v', 1) }} as v" });
+    const opts: InvocationOptions = { projectDir: dir, adapters: { duckdb: createDuckDbAdapter }, env: {} };
+    expect((await execute(opts, 'run')).status).toBe('success');
+    const failed = await execute({ ...opts, vars: { v: 2, fail: true } }, 'run');
+    expect(failed.results[0]).toMatchObject({ status: 'error', message: expect.stringContaining('nope') });
+    expect(await query(opts, 'select v::int as v from main.t')).toEqual([{ v: 1 }]);
+  });
+
+  it('runs no project hook when the selection holds nothing, as dbt', async () => {
+    const dir = writeProject(FILES);
+    const o = await execute({ projectDir: dir, adapters: { duckdb: createDuckDbAdapter }, env: {}, select: ['no_such_model'] }, 'run');
+    expect(o.results).toEqual([]);
+  });
+});

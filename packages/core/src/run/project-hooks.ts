@@ -1,0 +1,105 @@
+import type { NodeResult } from '../events.ts';
+import type { GraphNode } from '../types.ts';
+import { redact } from '../util/redact.ts';
+import type { RunContext } from './run-context.ts';
+
+export type ProjectHookKind = 'on-run-start' | 'on-run-end';
+
+/**
+ * What on-run-start and on-run-end templates read besides dbt's usual context, as dbt gives it:
+ * `schemas` (each schema the selected nodes build in, once), `database_schemas` ((database,
+ * schema) pairs) and, at the end, `results` (one per node run: `node`, `status`, `message`,
+ * `execution_time`, `adapter_response`, `failures`, `thread_id`).
+ */
+export function hookContext(ctx: RunContext, selected: readonly string[], results?: readonly NodeResult[]): Record<string, unknown> {
+  const schemas: string[] = [];
+  const pairs = new Map<string, [string, string]>();
+  for (const id of selected) {
+    const n = ctx.nodes.get(id);
+    if (!n || !('relation' in n) || !n.relation || n.resourceType === 'source' || n.resourceType === 'test') continue;
+    if (n.config.materialized === 'ephemeral') continue;
+    if (!schemas.includes(n.relation.schema)) schemas.push(n.relation.schema);
+    const db = n.relation.database ?? ctx.project.target.database ?? '';
+    pairs.set(`${db}\0${n.relation.schema}`, [db, n.relation.schema]);
+  }
+  const out: Record<string, unknown> = { schemas, database_schemas: [...pairs.values()] };
+  if (results) {
+    out.results = results.map((r) => ({
+      node: nodeView(ctx.nodes.get(r.uniqueId), r),
+      status: r.status === 'cancelled' ? 'error' : r.status,
+      message: r.message,
+      execution_time: r.executionTime,
+      adapter_response: r.rowsAffected !== undefined ? { rows_affected: r.rowsAffected } : {},
+      failures: r.failures ?? null,
+      thread_id: r.threadId,
+    }));
+  }
+  return out;
+}
+
+function nodeView(n: GraphNode | undefined, r: NodeResult): Record<string, unknown> {
+  return {
+    unique_id: r.uniqueId,
+    name: r.name,
+    resource_type: r.resourceType,
+    package_name: n?.packageName,
+    original_file_path: n?.originalFilePath,
+    config: n?.config ?? {},
+    tags: n?.tags ?? [],
+  };
+}
+
+/**
+ * Run the project's on-run-start or on-run-end hooks in order, each rendered with a connection of
+ * the run (a hook may query) and run unless it renders to nothing, as dbt runs them: outside any
+ * node's transaction, on the main thread, each a result (`operation.<project>.<project>-<kind>-<i>`)
+ * in run_results.json. After a failing hook the rest of its kind are skipped; the nodes still run
+ * (dbt-core 1.11 does the same, and exits 1).
+ */
+export async function runProjectHooks(kind: ProjectHookKind, hooks: readonly string[], ctx: RunContext, context: Record<string, unknown>): Promise<NodeResult[]> {
+  const project = ctx.project.config.name;
+  const out: NodeResult[] = [];
+  let failed = false;
+  for (const [i, text] of hooks.entries()) {
+    const name = `${project}-${kind}-${i}`;
+    const label = `${project}.${kind}.${i}`;
+    const uniqueId = `operation.${project}.${name}`;
+    ctx.onEvent({ type: 'node_start', uniqueId, name: label, resourceType: 'operation', index: i + 1, total: hooks.length });
+    const startedAt = new Date();
+    let status: NodeResult['status'] = 'success';
+    let message = `${label} passed`;
+    let sql: string | undefined;
+    if (failed) {
+      status = 'skipped';
+      message = `${label} skipped`;
+    } else {
+      const conn = await ctx.session.acquire();
+      try {
+        sql = (await ctx.render({ text, name: label, context }, conn)).trim();
+        if (sql) await conn.execute(sql);
+      } catch (e) {
+        failed = true;
+        status = 'error';
+        message = `${label} failed, error:\n ${redact(e instanceof Error ? e.message : String(e), ctx.project.secrets)}`;
+      } finally {
+        ctx.session.release(conn);
+      }
+    }
+    const completedAt = new Date();
+    const r: NodeResult = {
+      uniqueId,
+      name: label,
+      resourceType: 'operation',
+      status,
+      message,
+      executionTime: (completedAt.getTime() - startedAt.getTime()) / 1000,
+      startedAt: startedAt.toISOString(),
+      completedAt: completedAt.toISOString(),
+      compiledCode: sql !== undefined ? redact(sql, ctx.project.secrets) : undefined,
+      threadId: 'main',
+    };
+    out.push(r);
+    ctx.onEvent({ type: 'node_finish', result: r, index: i + 1, total: hooks.length });
+  }
+  return out;
+}
