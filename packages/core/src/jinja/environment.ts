@@ -38,6 +38,8 @@ export class Environment {
   readonly globals: Context;
   readonly #rt: Record<string, unknown>;
   readonly #cache = new Map<string, (c: Context) => string>();
+  /** Compiled templates by file and source as given (compile() on the same text again costs a lookup). */
+  readonly #templates = new Map<string, Template>();
 
   constructor(options: EnvironmentOptions = {}) {
     this.options = options;
@@ -60,7 +62,10 @@ export class Environment {
 
   /** Parse and compile; throws TemplateSyntaxError with file, line and column. */
   compile(source: string, file: string): Template {
-    return this.fromParsed(this.parse(source, file));
+    const key = `${file}\0${source}`;
+    let t = this.#templates.get(key);
+    if (!t) this.#templates.set(key, (t = this.fromParsed(this.parse(source, file))));
+    return t;
   }
 
   fromParsed(p: ParsedTemplate): Template {

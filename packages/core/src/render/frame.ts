@@ -24,6 +24,8 @@ export interface Frame {
   warehouse: WarehouseLog | undefined;
   /** Set when the template asked the warehouse where there is none: the node renders again at execution. */
   askedWarehouse: boolean;
+  /** What `{% call statement(name) %}` stored for `load_result(name)`, made when first needed. */
+  results?: Map<string, unknown> | undefined;
 }
 
 export function newFrame(node: GraphNode, config: NodeConfig, incremental = false, warehouse?: WarehouseLog): Frame {

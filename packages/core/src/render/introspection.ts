@@ -2,6 +2,7 @@ import type { Dialect, Relation, RelationInfo } from '../adapter.ts';
 import { Kwargs, PyTuple } from '../jinja/py-values.ts';
 import { pyFunction } from '../jinja/runtime.ts';
 import { AdapterResponse, AgateTable } from './agate-table.ts';
+import type { Context } from '../jinja/macro.ts';
 import type { Frame } from './frame.ts';
 import type { TemplateRelation } from './relation.ts';
 import { CompilerError } from './template-diagnostic.ts';
@@ -75,15 +76,17 @@ export class TemplateColumn {
 
 const kwOf = (a: unknown[]): Record<string, unknown> => (a.find((x) => x instanceof Kwargs) as Record<string, unknown> | undefined) ?? {};
 
-/** The introspective names of one node's context, and the methods its `adapter` adds. */
-export function introspection(h: IntrospectionHost, f: Frame): { context: Record<string, unknown>; adapter: Record<string, unknown> } {
-  const results = new Map<string, unknown>();
-  const ask = (r: WarehouseRequest) => {
+/**
+ * The introspective names of a context, and the methods its `adapter` adds: made once per
+ * renderer; each reads the render it serves from the calling context (`frameOf(c)`).
+ */
+export function introspection(h: IntrospectionHost, frameOf: (c: Context) => Frame): { context: Record<string, unknown>; adapter: Record<string, unknown> } {
+  const ask = (f: Frame, r: WarehouseRequest) => {
     if (!f.warehouse) throw new CompilerError('This template asks the warehouse, which is not available here');
     return f.warehouse.ask(r);
   };
-  const describe = (schema: string, database?: string): RelationInfo[] => {
-    const a = ask({ kind: 'describe', schema, database });
+  const describe = (f: Frame, schema: string, database?: string): RelationInfo[] => {
+    const a = ask(f, { kind: 'describe', schema, database });
     return a.kind === 'describe' ? a.relations : [];
   };
   const sameName = (a: string, b: string) => (h.dialect.identifierCase === 'insensitive' ? a.toLowerCase() === b.toLowerCase() : h.dialect.normalizeIdentifier(a) === h.dialect.normalizeIdentifier(b));
@@ -92,100 +95,121 @@ export function introspection(h: IntrospectionHost, f: Frame): { context: Record
     schema: String(kw?.schema ?? a[1] ?? ''),
     identifier: String(kw?.identifier ?? a[2] ?? ''),
   });
-  const getRelation = (database: string | undefined, schema: string, identifier: string): unknown => {
+  const getRelation = (f: Frame, database: string | undefined, schema: string, identifier: string): unknown => {
     if (!f.execute) return null;
-    const found = describe(schema, database ?? undefined).find((r) => sameName(r.identifier, identifier));
+    const found = describe(f, schema, database ?? undefined).find((r) => sameName(r.identifier, identifier));
     return found ? h.relation({ database: database ?? undefined, schema: found.schema, identifier: found.identifier }, undefined, found.kind) : null;
   };
   const relOf = (x: unknown): Relation => {
     const r = x as { database?: string; schema?: string; identifier?: string };
     return { database: r?.database, schema: String(r?.schema ?? ''), identifier: String(r?.identifier ?? '') };
   };
-  const run = (sql: string, fetch: boolean): PyTuple => {
+  const run = (f: Frame, sql: string, fetch: boolean): PyTuple => {
     if (!f.execute) return PyTuple.fromArray([new AdapterResponse(undefined), new AgateTable([], [])]);
-    const a = ask({ kind: 'query', sql, fetch });
+    const a = ask(f, { kind: 'query', sql, fetch });
     if (a.kind !== 'query') return PyTuple.fromArray([new AdapterResponse(undefined), new AgateTable([], [])]);
     return PyTuple.fromArray([new AdapterResponse(a.rowsAffected), new AgateTable(a.columns, fetch ? a.rows : [])]);
   };
-  const store = (name: string, response: unknown, table: unknown) => {
+  const store = (f: Frame, name: string, response: unknown, table: unknown) => {
     const t = table instanceof AgateTable ? table : new AgateTable([], []);
-    results.set(name, { response, table: t, data: t.rows.map((r) => PyTuple.fromArray([...r])) });
+    (f.results ??= new Map()).set(name, { response, table: t, data: t.rows.map((r) => PyTuple.fromArray([...r])) });
     return '';
   };
   const context: Record<string, unknown> = {
-    load_result: pyFunction((_c, a) => {
+    load_result: pyFunction((c, a) => {
       const name = String(a[0]);
-      if (!results.has(name)) return null;
+      const results = frameOf(c).results;
+      if (!results?.has(name)) return null;
       const v = results.get(name);
       if (name === 'main') return v;
       if (v === null) throw new CompilerError(`The result of "${name}" was already loaded; load_result() gives it once`);
       results.set(name, null);
       return v;
     }),
-    store_result: pyFunction((_c, a, kw) => store(String(a[0]), kw?.response ?? a[1], kw?.agate_table ?? a[2])),
-    store_raw_result: pyFunction((_c, a, kw) => store(String(a[0]), new AdapterResponse(Number(kw?.rows_affected ?? a[3]) || undefined), kw?.agate_table ?? a[4])),
+    store_result: pyFunction((c, a, kw) => store(frameOf(c), String(a[0]), kw?.response ?? a[1], kw?.agate_table ?? a[2])),
+    store_raw_result: pyFunction((c, a, kw) => store(frameOf(c), String(a[0]), new AdapterResponse(Number(kw?.rows_affected ?? a[3]) || undefined), kw?.agate_table ?? a[4])),
     write: pyFunction(() => ''),
     // dbt's macro: the relations of a schema as a table of database, name, schema and type.
-    list_relations_without_caching: pyFunction((_c, a, kw) => {
+    list_relations_without_caching: pyFunction((c, a, kw) => {
+      const f = frameOf(c);
       const r = relOf(kw?.schema_relation ?? a[0]);
-      const rows = f.execute ? describe(r.schema, r.database).map((x) => [r.database ?? null, x.identifier, x.schema, x.kind]) : [];
+      const rows = f.execute ? describe(f, r.schema, r.database).map((x) => [r.database ?? null, x.identifier, x.schema, x.kind]) : [];
       return new AgateTable(['database', 'name', 'schema', 'type'], rows);
     }),
   };
   const adapter: Record<string, unknown> = {
-    execute: pyFunction((_c, a, kw) => run(String(kw?.sql ?? a[0]), !!(kw?.fetch ?? a[2] ?? false))),
-    get_relation: pyFunction((_c, a, kw) => {
+    execute: pyFunction((c, a, kw) => {
+      const f = frameOf(c);
+      return run(f, String(kw?.sql ?? a[0]), !!(kw?.fetch ?? a[2] ?? false));
+    }),
+    get_relation: pyFunction((c, a, kw) => {
+      const f = frameOf(c);
       const r = relArgs(a, kw);
-      return getRelation(r.database, r.schema, r.identifier);
+      return getRelation(f, r.database, r.schema, r.identifier);
     }),
-    load_relation: pyFunction((_c, a) => {
+    load_relation: pyFunction((c, a) => {
+      const f = frameOf(c);
       const r = relOf(a[0]);
-      return getRelation(r.database, r.schema, r.identifier);
+      return getRelation(f, r.database, r.schema, r.identifier);
     }),
-    get_columns_in_relation: pyFunction((_c, a, kw) => {
+    get_columns_in_relation: pyFunction((c, a, kw) => {
+      const f = frameOf(c);
       if (!f.execute) return [];
       const r = relOf(kw?.relation ?? a[0]);
-      const found = describe(r.schema, r.database).find((x) => sameName(x.identifier, r.identifier));
+      const found = describe(f, r.schema, r.database).find((x) => sameName(x.identifier, r.identifier));
       return (found?.columns ?? []).map((c) => new TemplateColumn(c.name, c.type, h.dialect));
     }),
-    get_columns_in_table: pyFunction((_c, a, kw) => {
+    get_columns_in_table: pyFunction((c, a, kw) => {
+      const f = frameOf(c);
       if (!f.execute) return [];
-      const found = describe(String(kw?.schema ?? a[0])).find((x) => sameName(x.identifier, String(kw?.identifier ?? a[1])));
+      const found = describe(f, String(kw?.schema ?? a[0])).find((x) => sameName(x.identifier, String(kw?.identifier ?? a[1])));
       return (found?.columns ?? []).map((c) => new TemplateColumn(c.name, c.type, h.dialect));
     }),
-    already_exists: pyFunction((_c, a, kw) => (f.execute ? describe(String(kw?.schema ?? a[0])).some((x) => sameName(x.identifier, String(kw?.name ?? a[1]))) : false)),
-    truncate_relation: pyFunction((_c, a) => {
-      if (f.execute) run(`truncate table ${h.relation(relOf(a[0])).toString()}`, false);
+    already_exists: pyFunction((c, a, kw) => {
+      const f = frameOf(c);
+      return (f.execute ? describe(f, String(kw?.schema ?? a[0])).some((x) => sameName(x.identifier, String(kw?.name ?? a[1]))) : false);
+    }),
+    truncate_relation: pyFunction((c, a) => {
+      const f = frameOf(c);
+      if (f.execute) run(f, `truncate table ${h.relation(relOf(a[0])).toString()}`, false);
       return null;
     }),
-    drop_schema: pyFunction((_c, a) => {
+    drop_schema: pyFunction((c, a) => {
+      const f = frameOf(c);
       const r = relOf(a[0]);
-      if (f.execute) run(`drop schema if exists ${h.dialect.quoteIdentifier(r.schema)} cascade`, false);
+      if (f.execute) run(f, `drop schema if exists ${h.dialect.quoteIdentifier(r.schema)} cascade`, false);
       return null;
     }),
-    quote_as_configured: pyFunction((_c, a) => h.dialect.quoteIdentifier(String(a[0]))),
-    quote_seed_column: pyFunction((_c, a) => (a[1] === false ? String(a[0]) : h.dialect.quoteIdentifier(String(a[0])))),
-    check_schema_exists: pyFunction((_c, a, kw) => (f.execute ? describe(String(kw?.schema ?? a[1]), (kw?.database ?? a[0]) as string | undefined).length > 0 : false)),
-    drop_relation: pyFunction((_c, a) => {
+    quote_as_configured: pyFunction((c, a) => h.dialect.quoteIdentifier(String(a[0]))),
+    quote_seed_column: pyFunction((c, a) => (a[1] === false ? String(a[0]) : h.dialect.quoteIdentifier(String(a[0])))),
+    check_schema_exists: pyFunction((c, a, kw) => {
+      const f = frameOf(c);
+      return (f.execute ? describe(f, String(kw?.schema ?? a[1]), (kw?.database ?? a[0]) as string | undefined).length > 0 : false);
+    }),
+    drop_relation: pyFunction((c, a) => {
+      const f = frameOf(c);
       const rel = a[0] as TemplateRelation;
-      if (f.execute) run(h.dialect.dropRelation(relOf(rel), rel?.type === 'view' ? 'view' : 'table'), false);
+      if (f.execute) run(f, h.dialect.dropRelation(relOf(rel), rel?.type === 'view' ? 'view' : 'table'), false);
       return null;
     }),
-    rename_relation: pyFunction((_c, a) => {
+    rename_relation: pyFunction((c, a) => {
+      const f = frameOf(c);
       const from = a[0] as TemplateRelation;
-      if (f.execute) run(h.dialect.renameRelation(relOf(from), from?.type === 'view' ? 'view' : 'table', relOf(a[1]).identifier), false);
+      if (f.execute) run(f, h.dialect.renameRelation(relOf(from), from?.type === 'view' ? 'view' : 'table', relOf(a[1]).identifier), false);
       return null;
     }),
-    create_schema: pyFunction((_c, a) => {
+    create_schema: pyFunction((c, a) => {
+      const f = frameOf(c);
       const r = relOf(a[0]);
-      if (f.execute) run(h.dialect.createSchema(r.database, r.schema), false);
+      if (f.execute) run(f, h.dialect.createSchema(r.database, r.schema), false);
       return null;
     }),
-    get_missing_columns: pyFunction((_c, a) => {
+    get_missing_columns: pyFunction((c, a) => {
+      const f = frameOf(c);
       if (!f.execute) return [];
       const cols = (x: unknown) => {
         const r = relOf(x);
-        return describe(r.schema, r.database).find((y) => sameName(y.identifier, r.identifier))?.columns ?? [];
+        return describe(f, r.schema, r.database).find((y) => sameName(y.identifier, r.identifier))?.columns ?? [];
       };
       const to = cols(a[1]).map((c) => c.name.toLowerCase());
       return cols(a[0]).filter((c) => !to.includes(c.name.toLowerCase())).map((c) => new TemplateColumn(c.name, c.type, h.dialect));

@@ -28,50 +28,66 @@ export interface RenderHost {
   readonly api: unknown;
 }
 
+/** The render a context serves; a context made for no render (there is none) cannot call node functions. */
+export function frameOf(c: Context): Frame {
+  const f = (c as { [FRAME]?: Frame } | undefined)?.[FRAME];
+  if (!f) throw new CompilerError('This function reads the node being rendered, and there is none here');
+  return f;
+}
+
 /**
- * The context of one node render: dbt's node-specific names (ref, source, config, this, model,
- * var, env_var, is_incremental, adapter) on top of the context of the node's package, which
- * holds the macros it sees and the builtins. A macro of that package named like one of these
- * names wins, as in dbt (`{% macro ref() %}` overrides ref; `builtins.ref` is the original).
+ * dbt's node-specific names (ref, source, config, this, model, var, env_var, is_incremental,
+ * execute, adapter, graph, the statement store): defined once, on the renderer's base context;
+ * each reads the render it serves from the calling context's frame, so making a node's context
+ * costs one object. A macro named like one of them wins, as in dbt (`{% macro ref() %}`
+ * overrides ref; `builtins.ref` is the original): macros sit on the package's context, nearer.
  */
-export function nodeContext(host: RenderHost, pkgCtx: Context, f: Frame): Context {
-  const c = Object.create(pkgCtx) as Context;
-  (c as { [FRAME]?: Frame })[FRAME] = f;
-  const flat = host.macros.flatFor(f.packageName);
-  const intro = introspection(host, f);
+export function nodeBuiltins(host: RenderHost): PropertyDescriptorMap {
+  const intro = introspection(host, frameOf);
   const builtins: Record<string, unknown> = {
     ...intro.context,
-    execute: f.execute,
     api: host.api,
-    ref: pyFunction((_c, a, kw) => host.ref(f, a, kw)),
-    source: pyFunction((_c, a) => host.source(f, String(a[0]), String(a[1]))),
-    var: pyFunction((cc, a, kw) => host.var(f, cc ?? c, String(a[0]), kw?.default ?? a[1], a.length + (kw && 'default' in kw ? 1 : 0))),
-    env_var: pyFunction((_c, a, kw) => host.envVar(f, String(a[0]), kw?.default ?? a[1])),
-    config: configFunction(f),
-    is_incremental: pyFunction(() => f.incremental),
-    adapter: { ...adapterObject(host, f), ...intro.adapter },
+    ref: pyFunction((c, a, kw) => host.ref(frameOf(c), a, kw)),
+    source: pyFunction((c, a) => host.source(frameOf(c), String(a[0]), String(a[1]))),
+    var: pyFunction((c, a, kw) => host.var(frameOf(c), c, String(a[0]), kw?.default ?? a[1], a.length + (kw && 'default' in kw ? 1 : 0))),
+    env_var: pyFunction((c, a, kw) => host.envVar(frameOf(c), String(a[0]), kw?.default ?? a[1])),
+    config: configFunction(),
+    is_incremental: pyFunction((c) => frameOf(c).incremental),
+    adapter: { ...adapterObject(host), ...intro.adapter },
   };
-  for (const k in builtins) if (!(k in flat)) c[k] = builtins[k];
-  c.builtins = builtins;
-  defineGetter(c, flat, 'graph', () => host.graph());
-  defineGetter(c, flat, 'this', () => {
+  const out: PropertyDescriptorMap = {};
+  for (const [k, v] of Object.entries(builtins)) out[k] = { value: v, enumerable: true, writable: true };
+  out.builtins = { value: builtins, enumerable: true, writable: true };
+  const getter = (get: (f: Frame) => unknown): PropertyDescriptor => ({
+    get(this: Context) {
+      const f = (this as { [FRAME]?: Frame })[FRAME];
+      return f ? get(f) : undefined;
+    },
+    enumerable: true,
+  });
+  out.execute = getter((f) => f.execute);
+  out.graph = getter(() => host.graph());
+  out.this = getter((f) => {
     if (!f.relation) return undefined;
     const r = host.relation(f.relation);
     f.thisRead = r.toString();
     return r;
   });
-  defineGetter(c, flat, 'model', () => ({ name: f.node.name, unique_id: f.node.uniqueId, config: f.config, resource_type: f.node.resourceType, package_name: f.node.packageName, fqn: f.node.fqn, original_file_path: f.node.originalFilePath, path: f.node.path, tags: f.node.tags, meta: f.node.meta }));
+  out.model = getter((f) => ({ name: f.node.name, unique_id: f.node.uniqueId, config: f.config, resource_type: f.node.resourceType, package_name: f.node.packageName, fqn: f.node.fqn, original_file_path: f.node.originalFilePath, path: f.node.path, tags: f.node.tags, meta: f.node.meta }));
+  return out;
+}
+
+/** The context of one render: the package's context (its macros over the builtins) and the frame. */
+export function nodeContext(pkgCtx: Context, f: Frame): Context {
+  const c = Object.create(pkgCtx) as Context;
+  (c as { [FRAME]?: Frame })[FRAME] = f;
   return c;
 }
 
-function defineGetter(c: Context, flat: Readonly<Record<string, unknown>>, name: string, get: () => unknown): void {
-  if (name in flat) return;
-  Object.defineProperty(c, name, { get, enumerable: true, configurable: true });
-}
-
 /** `config(materialized='table')`, `config({...})`, `config.get(k, default)`, `config.require(k)`. */
-function configFunction(f: Frame): unknown {
-  const call: PyCall = (_c, a, kw) => {
+function configFunction(): unknown {
+  const call: PyCall = (c, a, kw) => {
+    const f = frameOf(c);
     const add: Record<string, unknown> = {};
     for (const x of a) if (x && typeof x === 'object' && !(x instanceof Kwargs)) Object.assign(add, x);
     Object.assign(add, kw ?? {});
@@ -81,18 +97,20 @@ function configFunction(f: Frame): unknown {
     return '';
   };
   const fn = pyFunction(call) as unknown as Record<string, unknown>;
-  fn.get = pyFunction((_c, a, kw) => {
+  fn.get = pyFunction((c, a, kw) => {
+    const f = frameOf(c);
     const k = String(a[0]);
     const dflt = kw && 'default' in kw ? kw.default : a.length > 1 ? a[1] : null;
     const v = f.config[k];
     return v === undefined ? dflt : v;
   });
-  fn.set = pyFunction((_c, a, kw) => {
+  fn.set = pyFunction((c, a, kw) => {
+    const f = frameOf(c);
     f.config[String(kw?.name ?? a[0])] = kw?.value ?? a[1];
     return '';
   });
-  fn.require = pyFunction((_c, a) => {
-    const v = f.config[String(a[0])];
+  fn.require = pyFunction((c, a) => {
+    const v = frameOf(c).config[String(a[0])];
     if (v === undefined) throw new CompilerError(`config "${String(a[0])}" is required`);
     return v;
   });
@@ -100,11 +118,12 @@ function configFunction(f: Frame): unknown {
 }
 
 /** The part of dbt's `adapter` that needs no warehouse: quote, type and dispatch. */
-function adapterObject(host: RenderHost, f: Frame): Record<string, unknown> {
+function adapterObject(host: RenderHost): Record<string, unknown> {
   return {
     quote: pyFunction((_c, a) => host.dialect.quoteIdentifier(String(a[0]))),
     type: pyFunction(() => host.dialect.name),
-    dispatch: pyFunction((_c, a, kw) => {
+    dispatch: pyFunction((c, a, kw) => {
+      const f = frameOf(c);
       const name = String(kw?.macro_name ?? a[0]);
       const namespace = (kw?.macro_namespace ?? a[1]) as string | undefined | null;
       if (name.includes('.')) {

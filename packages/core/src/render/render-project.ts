@@ -16,7 +16,7 @@ import { MacroNamespaces, type MacroEntry } from './macro-namespaces.ts';
 import { cloneConfig, inlineNode, macroFiles, tagsOf } from './render-parts.ts';
 import { ProjectHost } from './project-host.ts';
 import type { RenderCache } from './render-cache.ts';
-import { nodeContext } from './render-context.ts';
+import { nodeBuiltins, nodeContext } from './render-context.ts';
 import { literalRefs, RenderScheduler, type Schedulable } from './render-scheduler.ts';
 import type { TemplateRelation } from './relation.ts';
 import { templateDiagnostic } from './template-diagnostic.ts';
@@ -108,6 +108,7 @@ export class ProjectRenderer implements Schedulable {
     });
     this.#base = this.env.context();
     const flags = { WHICH: 'compile', FULL_REFRESH: false, STORE_FAILURES: false, EMPTY: false, WARN_ERROR: false, FAIL_FAST: false, DEBUG: false, ...opts.flags };
+    Object.defineProperties(this.#base, nodeBuiltins(this.host));
     Object.defineProperties(
       this.#base,
       dbtBuiltins({ project, flags, defaultDatabase: this.host.defaultDatabase, runStartedAt: opts.runStartedAt ?? new Date(), invocationId: opts.invocationId ?? '', onVolatile: () => (this.#volatileSeen = true) }),
@@ -268,7 +269,7 @@ export class ProjectRenderer implements Schedulable {
     const m = this.macros.namespace(this.project.config.name)?.generate_schema_name;
     if (m) {
       const frame = newFrame(node, node.config, false, new WarehouseLog(false));
-      const c = nodeContext(this.host, this.#pkgContext(this.project.config.name), frame);
+      const c = nodeContext(this.#pkgContext(this.project.config.name), frame);
       try {
         return pyStr(m.invoke(c, [custom ?? null, { name: node.name, resource_type: node.resourceType, fqn: node.fqn, package_name: node.packageName, config: node.config }], null)).trim();
       } catch (e) {
@@ -291,7 +292,7 @@ export class ProjectRenderer implements Schedulable {
   }
 
   #context(frame: Frame): Context {
-    const c = nodeContext(this.host, this.#pkgContext(frame.packageName), frame);
+    const c = nodeContext(this.#pkgContext(frame.packageName), frame);
     const o = this.#overrides?.macros;
     if (o) for (const [k, v] of Object.entries(o)) c[k] = typeof v === 'function' || (v && typeof v === 'object' && 'invoke' in v) ? v : pyFunction(() => v);
     return c;
