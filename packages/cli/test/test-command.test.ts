@@ -54,7 +54,7 @@ describe('sm test and sm build with data tests', () => {
     expect(r.code, r.out).toBe(1);
     expect(r.out).toMatch(/FAIL\s+test unique_dim_users_user_id .* 2 failing/);
     expect(r.out).toMatch(/PASS\s+test not_null_dim_users_user_id/);
-    expect(r.out).toContain('Got 2 failing rows, configured to fail if != 0');
+    expect(r.out).toContain('Got 2 results, configured to fail if != 0');
     writeFileSync(join(dir, 'models/schema.yml'), schema('{severity: warn}'));
     const w = await sm('test', '--project-dir', dir);
     expect(w.code, w.out).toBe(0);

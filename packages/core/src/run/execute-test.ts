@@ -27,7 +27,7 @@ export async function executeTest(node: GraphNode, x: NodeContext): Promise<Exec
   // Stored on every run, passing or not, so rows of an earlier failure never linger as if current.
   if (storeAs) storedIn = await storeFailures(t, typeof t.config.limit === 'number' ? `select * from (\n${sql}\n) sm_failures limit ${t.config.limit}` : sql, storeAs, x);
   const message =
-    status === 'pass' ? 'PASS' : `Got ${failures} failing row${failures === 1 ? '' : 's'}, configured to ${status === 'warn' ? 'warn' : 'fail'} if ${String(t.config[status === 'warn' ? 'warn_if' : 'error_if'] ?? '!= 0')}`;
+    status === 'pass' ? 'PASS' : `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status === 'warn' ? 'warn' : 'fail'} if ${String(t.config[status === 'warn' ? 'warn_if' : 'error_if'] ?? '!= 0')}`;
   return { status, message, failures, compiledPath: path, compiledCode: sql, storedFailuresIn: storedIn };
 }
 

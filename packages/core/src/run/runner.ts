@@ -35,7 +35,7 @@ const BAD: ReadonlySet<NodeStatus> = new Set(['error', 'skipped', 'fail', 'cance
 export async function runNodes(o: RunContext, selected: ReadonlySet<string>): Promise<NodeResult[]> {
   let results: Map<string, NodeResult> | undefined;
   try {
-    results = await schedule(o, selected);
+    results = await schedule(o, withoutEphemerals(o, selected));
   } finally {
     const failed = o.files.flush();
     for (const f of failed) {
@@ -55,10 +55,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
   const writeLock = o.adapter.capabilities.supportsMultipleWriters ? undefined : new Mutex();
   const ctx: PlanContext = { dialect: o.adapter.dialect, capabilities: o.adapter.capabilities, fullRefresh: o.flags.fullRefresh };
   const deps = new Map<string, string[]>();
-  for (const id of selected) {
-    const preds = (graph.predecessors(id) ?? []).filter((p: string) => selected.has(p));
-    deps.set(id, preds);
-  }
+  for (const id of selected) deps.set(id, runnablePredecessors(o, id, selected));
   if (o.flags.testsGateChildren) addTestGates(o, selected, deps);
   addUnitTestGates(nodes, graph, selected, deps);
   const results = new Map<string, NodeResult>();
@@ -250,6 +247,33 @@ function gates(n: GraphNode, testsGateChildren: boolean): boolean {
 }
 
 /** In `build`, a child waits for the tests of its parents, unless that test itself depends on the child. */
+const isEphemeral = (n: GraphNode | undefined) => n?.resourceType === 'model' && n.config.materialized === 'ephemeral';
+
+/**
+ * dbt runs no ephemeral model (its SQL is inlined where it is referenced): none is a result in
+ * run_results.json or counts in "N of M". What depends on one waits for what it depends on.
+ */
+function withoutEphemerals(o: RunContext, selected: ReadonlySet<string>): ReadonlySet<string> {
+  for (const id of selected) if (isEphemeral(o.nodes.get(id))) return new Set([...selected].filter((x) => !isEphemeral(o.nodes.get(x))));
+  return selected;
+}
+
+/** The selected nodes `id` waits for: its predecessors, and through an ephemeral model, that model's. */
+function runnablePredecessors(o: RunContext, id: string, selected: ReadonlySet<string>): string[] {
+  const out = new Set<string>();
+  const seen = new Set<string>();
+  const walk = (x: string) => {
+    for (const p of o.graph.predecessors(x) ?? []) {
+      if (seen.has(p)) continue;
+      seen.add(p);
+      if (selected.has(p)) out.add(p);
+      else if (isEphemeral(o.nodes.get(p))) walk(p);
+    }
+  };
+  walk(id);
+  return [...out];
+}
+
 function addTestGates(o: RunContext, selected: ReadonlySet<string>, deps: Map<string, string[]>): void {
   const { nodes, graph } = o;
   const testsOf = new Map<string, string[]>();
