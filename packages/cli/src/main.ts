@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   parse: async () => (await import('./commands/parse-command.ts')).registerParseCommand,
   deps: async () => (await import('./commands/deps-command.ts')).registerDepsCommand,
   check: async () => (await import('./commands/check-command.ts')).registerCheckCommand,
+  'run-operation': async () => (await import('./commands/run-operation-command.ts')).registerRunOperationCommand,
 };
 
 /** Run the CLI with `argv` (without node and script); returns the exit code. Re-entrant: no process-wide state but signal handlers while running. */

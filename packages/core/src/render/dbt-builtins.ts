@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { DBT_COMPAT_VERSION } from '../project/dbt-version.ts';
 import type { Context } from '../jinja/macro.ts';
-import { pyJson, PySet, PyTuple } from '../jinja/py-values.ts';
+import { pyJson, PySet, pyStr, PyTuple } from '../jinja/py-values.ts';
 import { UTC } from '../jinja/py-datetime.ts';
 import { datetimeModule, fromInstant, pytzModule } from '../jinja/py-datetime-module.ts';
 import { itertoolsModule } from '../jinja/py-itertools.ts';
@@ -22,6 +22,13 @@ export interface BuiltinOptions {
   invocationId: string;
   /** Called when a template reads something that differs from run to run (the clock, the invocation). */
   onVolatile: () => void;
+}
+
+/** Note what a template said for the render's caller to show; renders to nothing. */
+function say(c: Context, msg: unknown, shown: boolean): string {
+  const f = (c as { [FRAME]?: Frame })[FRAME];
+  if (shown && f) (f.said ??= []).push(pyStr(msg));
+  return '';
 }
 
 /** Mark the render reading `c` as depending on the clock or the environment. */
@@ -61,8 +68,9 @@ export function dbtBuiltins(o: BuiltinOptions): PropertyDescriptorMap {
     flags: volatileGetter(() => flagsValue),
     run_started_at: volatileGetter(() => startedAt),
     invocation_id: volatileGetter(() => o.invocationId),
-    log: value(pyFunction(() => '')),
-    print: value(pyFunction(() => '')),
+    // dbt shows log(msg, info=True) and print(msg); a plain log(msg) goes to its debug log only.
+    log: value(pyFunction((c, a, kw) => say(c, a[0], !!(kw?.info ?? a[1])))),
+    print: value(pyFunction((c, a) => say(c, a[0], true))),
     return: value(pyFunction((_c, a) => doReturn(a[0]))),
     exceptions: value({
       raise_compiler_error: pyFunction((_c, a) => raise(a[0])),

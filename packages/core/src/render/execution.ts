@@ -11,9 +11,13 @@ import type { WarehouseAnswer, WarehouseRequest } from './warehouse.ts';
  *   context of `node` when given (this, config, model), else in the root project's; `context`
  *   adds names (on-run-end's `results`, `schemas`, `database_schemas`; an operation's arguments).
  */
-export type ExecutionRender =
+export type ExecutionRender = (
   | { node: GraphNode; incremental?: boolean | undefined }
-  | { text: string; name: string; node?: GraphNode | undefined; context?: Record<string, unknown> | undefined };
+  | { text: string; name: string; node?: GraphNode | undefined; context?: Record<string, unknown> | undefined }
+) & {
+  /** Shown what the template said (`log(msg, info=True)`, `print(msg)`), once, when the render completes. */
+  say?: ((message: string) => void) | undefined;
+};
 
 /** Ask the warehouse; its error becomes an answer too, raised where the template asked. */
 export async function answer(conn: Connection, r: WarehouseRequest): Promise<WarehouseAnswer> {

@@ -26,6 +26,11 @@ export interface Frame {
   askedWarehouse: boolean;
   /** What `{% call statement(name) %}` stored for `load_result(name)`, made when first needed. */
   results?: Map<string, unknown> | undefined;
+  /**
+   * What `log(msg, info=True)` and `print(msg)` said in this render, shown once the render
+   * completes (a render replayed for the warehouse's answers says each thing once); made when first needed.
+   */
+  said?: string[] | undefined;
 }
 
 export function newFrame(node: GraphNode, config: NodeConfig, incremental = false, warehouse?: WarehouseLog): Frame {

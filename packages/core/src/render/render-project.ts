@@ -202,6 +202,7 @@ export class ProjectRenderer implements Schedulable {
     else throw new Error(`${node.uniqueId} has no template to render`);
     const problems = this.diagnostics.splice(before);
     if (problems.length) throw new Error(problems.map((d) => `${d.location ? `${d.location.file}:${d.location.line ?? ''}: ` : ''}${d.message}`).join('\n'));
+    for (const m of frame.said ?? []) what.say?.(m);
     return 'text' in what ? sql : this.#ephemerals.inline(undefined, sql, frame.ephemerals);
   }
 

@@ -75,7 +75,7 @@ export async function runProjectHooks(kind: ProjectHookKind, hooks: readonly str
     } else {
       const conn = await ctx.session.acquire();
       try {
-        sql = (await ctx.render({ text, name: label, context }, conn)).trim();
+        sql = (await ctx.render({ text, name: label, context, say: (message) => ctx.onEvent({ type: 'log', level: 'info', message }) }, conn)).trim();
         if (sql) await conn.execute(sql);
       } catch (e) {
         failed = true;

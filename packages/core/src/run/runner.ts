@@ -169,6 +169,8 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
     const release = isWrite && writeLock ? await writeLock.lock() : undefined;
     let conn: Connection | undefined;
     const ran: string[] = [];
+    // What its templates say at execution (log(msg, info=True), print) is shown as the run goes.
+    const say = (message: string): void => o.onEvent({ type: 'log', level: 'info', message });
     try {
       if (o.signal?.aborted) return done('cancelled', 'Cancelled before it started');
       const executor = EXECUTORS[node.resourceType];
@@ -179,9 +181,9 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
         run: o,
         plan: ctx,
         conn: c,
-        renderLive: (what) => o.render(what, c),
+        renderLive: (what) => o.render({ ...what, say }, c),
         compiled: (sql) => files.compiled(node, sql),
-        runPlan: (plan) => runPlan(plan, c, o.adapter.dialect, ran, o.signal, (text, name) => o.render({ text, name, node }, c)),
+        runPlan: (plan) => runPlan(plan, c, o.adapter.dialect, ran, o.signal, (text, name) => o.render({ text, name, node, say }, c)),
         exec: (sql) => {
           ran.push(sql);
           return c.execute(sql);

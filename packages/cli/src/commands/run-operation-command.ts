@@ -1,0 +1,36 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { parseVarsArg, runOperation } from '@smsql/core';
+import { builtinAdapters } from '../adapters.ts';
+import type { CliContext } from '../cli-context.ts';
+import { commonOptions } from '../common-options.ts';
+import { EXIT } from '../exit-codes.ts';
+
+/**
+ * `sm run-operation MACRO --args '{...}'`: call a macro (`macro` or `package.macro`) with keyword
+ * arguments on the target, as `dbt run-operation`. What the macro says (`log(msg, info=True)`,
+ * `print`) goes to stdout; exit 0 when it completes, 1 when it raises or a statement fails,
+ * 2 when the macro does not exist or --args is not a YAML mapping.
+ */
+export function registerRunOperationCommand(program: Command, ctx: CliContext): void {
+  commonOptions(program.command('run-operation').description('call a macro with arguments on the target (dbt run-operation)'))
+    .argument('<macro>', 'the macro: name, or package.name')
+    .option('--args <yaml>', 'keyword arguments as a YAML mapping, e.g. \'{table: orders, days: 3}\'')
+    .action(async (macro: string, flags: { projectDir: string; profilesDir?: string; target?: string; vars?: string; args?: string; logFormat?: string }) => {
+      const reporter = ctx.reporter(flags.logFormat);
+      const args = parseVarsArg(flags.args, '--args', `'{table: orders, days: 3}'`);
+      const outcome = await runOperation({
+        projectDir: resolve(flags.projectDir),
+        profilesDir: flags.profilesDir,
+        target: flags.target,
+        vars: parseVarsArg(flags.vars),
+        adapters: builtinAdapters,
+        macro,
+        args,
+        onEvent: (e) => reporter.onEvent?.(e),
+        signal: ctx.signal,
+      });
+      if (outcome.error !== undefined && !ctx.signal.aborted) reporter.onError?.(`Encountered an error while running operation: ${outcome.error}`);
+      ctx.exitCode = ctx.signal.aborted ? EXIT.interrupted : outcome.status === 'success' ? EXIT.ok : EXIT.failed;
+    });
+}

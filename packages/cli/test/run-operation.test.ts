@@ -1,0 +1,99 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeProject } from '@smsql/test-kit';
+import { sm } from './run-cli.ts';
+
+/**
+ * `sm run-operation` against what `dbt run-operation` (dbt-core 1.11.16, dbt-duckdb 1.11.1) did
+ * with the same macros: the lines the macro logs, the exit code, the tables it leaves and the
+ * run_results.json entry. dbt prints every line on stdout behind a timestamp; sm prints what the
+ * macro says on stdout and errors on stderr, and leaves out dbt's "Compilation Error in macro"
+ * framing of the message.
+ */
+const MACROS = `
+{% macro hello(name, greeting='hello') %}
+{% do log(greeting ~ ' ' ~ name, info=True) %}
+{% do log('only in the debug log') %}
+{% endmacro %}
+{% macro count_rows() %}
+{% set r = run_query('select 42 as n') %}
+{% if execute %}{% do log('n=' ~ r.columns[0].values()[0], info=True) %}{% endif %}
+{% endmacro %}
+{% macro write(name) %}
+{% do run_query('create table main.' ~ name ~ ' as select 1 as x') %}
+{% do log('wrote ' ~ name, info=True) %}
+{% endmacro %}
+{% macro fails() %}
+{{ exceptions.raise_compiler_error('boom') }}
+{% endmacro %}
+{% macro bad_sql() %}
+{% do run_query('select * from nope') %}
+{% endmacro %}
+{% macro prints() %}
+{{ print('printed line') }}
+select 1
+{% endmacro %}
+`;
+
+function project(): string {
+  return writeProject({
+    'dbt_project.yml': "name: demo\nprofile: demo\nversion: '1.0'\non-run-start:\n  - \"create table if not exists main.started as select 1 as x\"\n",
+    'profiles.yml': 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/op.duckdb\n      schema: main\n      threads: 1\n',
+    'macros/ops.sql': MACROS,
+  });
+}
+
+const op = (dir: string, ...argv: string[]) => sm('run-operation', ...argv, '--project-dir', dir);
+
+describe('sm run-operation, as dbt run-operation', () => {
+  it('calls the macro with --args, shows what it logs with info=True or prints, and exits 0', async () => {
+    const dir = project();
+    expect(await op(dir, 'hello', '--args', '{name: world}')).toEqual({ code: 0, out: 'hello world', err: '' });
+    expect(await op(dir, 'hello', '--args', '{name: x, greeting: hi}')).toEqual({ code: 0, out: 'hi x', err: '' });
+    // No --args: the macro's own defaults (dbt: "hello " and exit 0 for a missing argument).
+    expect(await op(dir, 'hello')).toEqual({ code: 0, out: 'hello ', err: '' });
+    expect(await op(dir, 'demo.hello', '--args', '{name: ns}')).toEqual({ code: 0, out: 'hello ns', err: '' });
+    expect(await op(dir, 'prints')).toEqual({ code: 0, out: 'printed line', err: '' });
+    const rr = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { results: Record<string, unknown>[]; args: Record<string, unknown> };
+    expect(rr.results).toHaveLength(1);
+    expect(rr.results[0]).toMatchObject({ unique_id: 'macro.demo.prints', status: 'success', message: null, failures: 0, thread_id: 'MainThread', compiled: false, compiled_code: null, adapter_response: {} });
+    expect(rr.args).toMatchObject({ which: 'run-operation', macro: 'prints' });
+  });
+
+  it('runs its statements on the target with execute true (run_query answers, writes stay), and no project hook', async () => {
+    const dir = project();
+    expect(await op(dir, 'count_rows')).toEqual({ code: 0, out: 'n=42', err: '' });
+    expect(await op(dir, 'write', '--args', '{name: op_t}')).toEqual({ code: 0, out: 'wrote op_t', err: '' });
+    const tables = await sm('show', '--inline', "select string_agg(table_name, ',' order by table_name) as t from information_schema.tables", '--project-dir', dir);
+    expect(tables.out).toContain('| op_t |');
+  });
+
+  it('exits 1 when the macro raises or a statement fails, and says why', async () => {
+    const dir = project();
+    const raised = await op(dir, 'fails');
+    expect(raised.code).toBe(1);
+    expect(raised.err).toBe('Encountered an error while running operation: boom');
+    const failed = await op(dir, 'bad_sql');
+    expect(failed.code).toBe(1);
+    expect(failed.err).toMatch(/^Encountered an error while running operation: Catalog Error: Table with name nope does not exist!/);
+    const rr = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { results: Record<string, unknown>[] };
+    expect(rr.results[0]).toMatchObject({ unique_id: 'macro.demo.bad_sql', status: 'error', message: null, failures: 1 });
+    const kw = await op(dir, 'hello', '--args', '{nme: x}');
+    expect(kw.code).toBe(1);
+    expect(kw.err).toContain("takes no keyword argument 'nme'");
+  });
+
+  it('exits 2 for a macro that does not exist or --args that is not a YAML mapping, running nothing', async () => {
+    const dir = project();
+    const missing = await op(dir, 'nosuch');
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('No macro named "nosuch" in any package');
+    for (const args of ['[1,2]', '{name:']) {
+      const bad = await op(dir, 'hello', '--args', args);
+      expect(bad.code).toBe(2);
+      expect(bad.err).toContain('--args');
+    }
+    expect(existsSync(join(dir, 'target/run_results.json'))).toBe(false);
+  });
+});
