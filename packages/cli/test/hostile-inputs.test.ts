@@ -89,6 +89,14 @@ const cases: Case[] = [
   { name: 'ingest load --lake naming a file', dir: () => project(), argv: (d) => ['ingest', 'load', '--lake', join(d, 'models', 'a.sql')], culprit: 'a.sql' },
   { name: '--target that no profiles.yml defines', dir: () => project({ 'profiles.yml': null }), argv: () => ['build', '--target', 'prod'], culprit: '--target prod' },
   { name: '--target missing from profiles.yml', dir: () => project(), argv: () => ['build', '--target', 'prod'], culprit: '"prod"' },
+  { name: '--profiles-dir naming a folder that does not exist', dir: () => project(), argv: (d) => ['build', '--profiles-dir', join(d, 'typo')], culprit: (d) => `--profiles-dir ${join(d, 'typo')}` },
+  { name: '$DBT_PROFILES_DIR naming a folder without profiles.yml', dir: () => project({ 'elsewhere/x': '' }), argv: () => ['build'], culprit: '$DBT_PROFILES_DIR', env: { DBT_PROFILES_DIR: 'elsewhere' } },
+  { name: 'profiles.yml that is a list', dir: () => project({ 'profiles.yml': '- hostile\n' }), argv: () => ['compile'], culprit: 'profiles.yml:1' },
+  { name: 'a profile whose outputs is a list', dir: () => project({ 'profiles.yml': 'hostile:\n  target: dev\n  outputs: [dev]\n' }), argv: () => ['compile'], culprit: /profiles\.yml:3.*`outputs`/ },
+  { name: 'a profile whose target is a string', dir: () => project({ 'profiles.yml': 'hostile:\n  target: dev\n  outputs:\n    dev: duckdb\n' }), argv: () => ['compile'], culprit: /profiles\.yml:4.*"dev"/ },
+  { name: 'threads: 0 in profiles.yml', dir: () => project({ 'profiles.yml': `${PROFILES}      threads: 0\n` }), argv: () => ['run'], culprit: /profiles\.yml:7.*`threads`/ },
+  { name: "var() in profiles.yml without --vars", dir: () => project({ 'profiles.yml': PROFILES.replace('target: dev', 'target: "{{ var(\'t\') }}"') }), argv: () => ['build'], culprit: /profiles\.yml:2.*var\("t"\).*--vars/ },
+  { name: 'an unset env_var() naming the target', dir: () => project({ 'profiles.yml': PROFILES.replace('target: dev', 'target: "{{ env_var(\'HOSTILE_NO_TARGET\') }}"') }), argv: () => ['build'], culprit: 'HOSTILE_NO_TARGET' },
   { name: 'model-paths of the wrong type', dir: () => project({ 'sm_project.yml': `${PROJECT}model-paths: 5\n` }), argv: () => ['compile'], culprit: 'model-paths' },
   { name: 'an unknown flag', dir: () => project(), argv: () => ['build', '--no-such-flag'], culprit: '--no-such-flag' },
   { name: '--threads that is not a number', dir: () => project(), argv: () => ['run', '--threads', 'many'], culprit: '--threads' },
@@ -132,6 +140,35 @@ describe('secrets on every output path', () => {
     const ok = sm(dir, ['show', '--inline', "select length('{{ env_var(\"HOSTILE_SHOW_VALUE\") }}') as n"], env);
     expect(ok.code, ok.text).toBe(0);
     expect(ok.text).toMatch(/\b10\b/);
+  });
+
+  it('a password from --vars (or a DBT_ENV_SECRET_ variable) reaches no output, artifact or cache', () => {
+    const secret = 'Vars-Secret-4417';
+    const envSecret = 'env-secret-5521';
+    const dir = project({
+      'profiles.yml': `${PROFILES}      password: "{{ var('pw') }}"\n`,
+      // A var is not secret to SQL, but its value is the profile's password: it must not leak from here either.
+      'models/b.sql': "{{ config(materialized='table') }}\nselect cast('{{ var(\"pw\") }}' as integer) as n\n",
+      'models/c.sql': "select '{{ var(\"pw\") }}' as p, '" + envSecret + "' as q\n",
+    });
+    const env = { DBT_ENV_SECRET_HOSTILE: envSecret };
+    const vars = `{pw: ${secret}}`;
+    const outputs = [
+      sm(dir, ['build', '--vars', vars], env),
+      sm(dir, ['run', '--vars', vars, '--log-format', 'json'], env),
+      sm(dir, ['compile', '--vars', vars], env),
+      sm(dir, ['show', '-s', 'b', '--vars', vars], env),
+      sm(dir, ['debug', '--vars', vars], env),
+    ];
+    expect(outputs[0]!.code, outputs[0]!.text).toBe(1);
+    expect(outputs[0]!.text).toMatch(/b\b/);
+    for (const o of outputs) {
+      expect(o.text).not.toContain(secret);
+      expect(o.text).not.toContain(envSecret);
+    }
+    const leaks = spawnSync('grep', ['-rlF', '-e', secret, '-e', envSecret, join(dir, 'target'), '--exclude=*.duckdb', '--exclude=*.wal'], { encoding: 'utf8' });
+    expect(leaks.stdout).toBe('');
+    expect(leaks.status).toBe(1);
   });
 
   it('an unexpected error is redacted too', () => {

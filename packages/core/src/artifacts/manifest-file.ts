@@ -1,5 +1,6 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { redactJson } from '../util/redact.ts';
 
 /**
  * What the last full write of manifest.json was made from, so the next compile of the same
@@ -30,6 +31,8 @@ export function writeManifest(
   digest: string | undefined,
   meta: { invocationId: string; generatedAt: string },
   build: () => Record<string, unknown>,
+  /** The project's secrets, asked for only when the file is built (a warm start resolves them lazily). */
+  secrets: () => readonly string[] = () => [],
 ): 'reused' | 'written' {
   if (reuseManifest(targetDir, digest, meta)) return 'reused';
   const path = join(targetDir, 'manifest.json');
@@ -37,7 +40,8 @@ export function writeManifest(
   const tmp = `${path}.tmp-${process.pid}`;
   const { metadata, ...rest } = build();
   const head = `${HEAD}${JSON.stringify(metadata, bigints)},`;
-  const body = JSON.stringify(rest, bigints);
+  // Compiled code is redacted node by node; this catches the rest (a secret typed into a model's raw code, a description...).
+  const body = redactJson(JSON.stringify(rest, bigints), secrets());
   writeFileSync(tmp, body === '{}' ? `${head.slice(0, -1)}}` : head + body.slice(1));
   renameSync(tmp, path);
   if (digest) saveRecord(recPath, { digest, prefix: Buffer.byteLength(head), ...stamp(path) });

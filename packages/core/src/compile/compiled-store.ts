@@ -5,6 +5,7 @@ import type { LoadedProject } from '../project/load-project.ts';
 import type { MacroEntry } from '../render/macro-namespaces.ts';
 import type { GraphNode } from '../types.ts';
 import type { InputProof } from './input-proof.ts';
+import { jsonHoldsSecret } from '../util/redact.ts';
 
 /**
  * A compile's results under `<target>/.sm/compiled/`, for the next command to reuse while its
@@ -104,8 +105,9 @@ export function dropStore(targetDir: string): void {
 
 /**
  * Write a compile's results; `nodes` in the order compile made them, `order` the whole graph's
- * topological order. Nothing is stored (and the next command compiles afresh) when a node holds
- * one of the project's secrets: stored SQL must run as compiled, and no secret goes to disk.
+ * topological order. Nothing is stored (and the next command compiles afresh) when a node, or
+ * the project's header (its vars), holds one of the project's secrets: stored SQL must run as
+ * compiled, and no secret goes to disk.
  */
 export function writeStore(
   targetDir: string,
@@ -131,14 +133,14 @@ export function writeStore(
   for (const id of nodes.keys()) rowOf.set(id, r++);
   const rows: IndexRow[] = [];
   let offset = 0;
-  const secrets = project.secrets.filter((x) => x.length >= 4);
+  const secrets = project.secrets;
   // One string, not a buffer a node: half the time. Offsets count bytes: characters while the
   // text is ASCII (as SQL mostly is), UTF-8 lengths from the first node that is not.
   let packed = '';
   let ascii = true;
   for (const n of nodes.values()) {
     const text = JSON.stringify(n, bigints);
-    if (secrets.some((x) => text.includes(x))) return;
+    if (jsonHoldsSecret(text, secrets)) return;
     if (ascii && NOT_ASCII.test(text)) ascii = false;
     const length = ascii ? text.length : Buffer.byteLength(text, 'utf8');
     packed += `${text}\n`;
@@ -159,10 +161,13 @@ export function writeStore(
     offset += length + 1;
   }
   const { models: _m, seeds: _s, sources: _so, tests: _t, unitTests: _u, target: _tg, secrets: _sc, ...header } = project;
+  const plain = (ds: readonly Diagnostic[]) => ds.map(({ cause: _c, ...d }) => d);
+  const headerText = JSON.stringify({ version: VERSION, project: { ...header, diagnostics: plain(header.diagnostics) }, ...rest, diagnostics: plain(rest.diagnostics), columnFindings: plain(rest.columnFindings) }, bigints);
+  // The header holds --vars, and profiles.yml may read a password from one.
+  if (jsonHoldsSecret(headerText, secrets)) return;
   writeAtomic(join(dir, 'nodes.jsonl'), packed);
   writeAtomic(join(dir, 'index.json'), JSON.stringify({ strings, rows, order: order.map((id) => rowOf.get(id)!) } satisfies StoredIndex));
-  const plain = (ds: readonly Diagnostic[]) => ds.map(({ cause: _c, ...d }) => d);
-  writeAtomic(join(dir, 'header.json'), JSON.stringify({ version: VERSION, project: { ...header, diagnostics: plain(header.diagnostics) }, ...rest, diagnostics: plain(rest.diagnostics), columnFindings: plain(rest.columnFindings) }, bigints));
+  writeAtomic(join(dir, 'header.json'), headerText);
   writeAtomic(join(dir, 'proof.json'), JSON.stringify({ version: VERSION, ...proof }));
 }
 

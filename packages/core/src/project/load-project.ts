@@ -73,7 +73,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   const pf = readProjectFile(dir, diagnostics);
   if (!pf) throw new SmProjectError(diagnostics);
   const resolved = resolveTarget(
-    { projectDir: dir, profileName: pf.config.profile, projectName: pf.config.name, profilesDir: opts.profilesDir, targetName: opts.target, env: opts.env },
+    { projectDir: dir, profileName: pf.config.profile, projectName: pf.config.name, profilesDir: opts.profilesDir, targetName: opts.target, env: opts.env, vars: opts.vars },
     diagnostics,
   );
   if (!resolved) throw new SmProjectError(diagnostics);

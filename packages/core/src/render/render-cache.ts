@@ -5,6 +5,7 @@ import type { Relation } from '../adapter.ts';
 import { codeFingerprint } from '../project/code-fingerprint.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import type { NodeConfig } from '../types.ts';
+import { jsonHoldsSecret } from '../util/redact.ts';
 import { writeJsonFileAtomic } from '../util/write-json.ts';
 
 /**
@@ -32,6 +33,8 @@ export class RenderCache {
   /** Compiled files as last written (path -> content hash), so unchanged ones are not rewritten. */
   readonly #written: Map<string, string>;
   #dirty = false;
+  /** The project's secrets: an entry that holds one is not kept, since no secret goes to disk. */
+  #secrets: readonly string[] = [];
 
   constructor(path: string, key: string, entries: Map<string, RenderCacheEntry>, written = new Map<string, string>()) {
     this.path = path;
@@ -58,13 +61,18 @@ export class RenderCache {
     if (existsSync(path)) {
       try {
         const data = JSON.parse(readFileSync(path, 'utf8')) as { version: number; key: string; entries: Record<string, RenderCacheEntry>; written?: Record<string, string> };
-        if (data.version === VERSION && data.key === key) return new RenderCache(path, key, new Map(Object.entries(data.entries)), new Map(Object.entries(data.written ?? {})));
+        if (data.version === VERSION && data.key === key) {
+          const c = new RenderCache(path, key, new Map(Object.entries(data.entries)), new Map(Object.entries(data.written ?? {})));
+          c.#secrets = project.secrets;
+          return c;
+        }
       } catch {
         // A damaged cache is only a slower compile.
       }
     }
     const c = new RenderCache(path, key, new Map());
     c.#dirty = true;
+    c.#secrets = project.secrets;
     return c;
   }
 
@@ -73,6 +81,7 @@ export class RenderCache {
   }
 
   set(id: string, e: RenderCacheEntry): void {
+    if (this.#secrets.length && jsonHoldsSecret(JSON.stringify(e), this.#secrets)) return this.delete(id);
     this.#entries.set(id, e);
     this.#dirty = true;
   }

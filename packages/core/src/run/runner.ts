@@ -129,7 +129,9 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
   const running = new Map<string, Promise<void>>();
   let stop = false;
 
-  const finish = (r: NodeResult) => {
+  const finish = (result: NodeResult) => {
+    // Every result passes here on its way to events and run_results.json: no secret goes further.
+    const r = redactResult(result, o.project.secrets);
     results.set(r.uniqueId, r);
     for (const d of dependents.get(r.uniqueId) ?? []) {
       const left = waiting.get(d)! - 1;
@@ -303,4 +305,10 @@ function addTestGates(o: RunContext, selected: ReadonlySet<string>, deps: Map<st
       }
     }
   }
+}
+
+/** A result without secrets in the text it carries (the message, the SQL that ran). */
+function redactResult(r: NodeResult, secrets: readonly string[]): NodeResult {
+  if (!secrets.length) return r;
+  return { ...r, message: redact(r.message, secrets), ...(r.compiledCode !== undefined ? { compiledCode: redact(r.compiledCode, secrets) } : {}) };
 }
