@@ -4,14 +4,19 @@
  * runs in its own process so its peak RSS is its own; the two alternate, and the ratio is the
  * median of the per-pair ratios (wall and CPU time).
  *
- *   node bench/src/kafka-ingest.ts [users=2000] [hours=24] [batchSize=20000] [--reps 3]
+ *   node bench/src/kafka-ingest.ts [users=2000] [hours=24] [batchSize=20000] [--reps 3] [--before DIR]
+ *
+ * `--before DIR` adds a third side: the Kafka child of another checkout (its own
+ * bench/src/kafka-ingest.ts and built packages, e.g. a clone of main at an older commit), run
+ * against the same broker in the same rotation, to measure a change before and after in one run.
+ * The children import the built packages (`dist/`): run `pnpm build` after changing sources.
  *
  * SM_BENCH_CHILD_HEAP_MB caps the V8 heap of the measuring processes, to show that ingestion holds
  * a bounded amount of memory (it fails with out-of-memory otherwise) rather than what a lazy GC leaves.
  *
  * Needs Java 17 and the Kafka jars (scripts/kafka/install.sh); starts and stops its own broker.
  */
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +36,41 @@ interface ChildResult {
   readonly steadyRows?: number;
   readonly rows: number;
   readonly peakRssMb: number;
+  /** CPU ms per kind of thread during `ms` (Linux), when the child reports it. */
+  readonly threads?: Readonly<Record<string, number>>;
+}
+
+/** CPU ms so far of each thread of this process, by thread id, with its name (Linux /proc; empty elsewhere). */
+function threadCpu(): Map<string, { name: string; ms: number }> {
+  const out = new Map<string, { name: string; ms: number }>();
+  if (!existsSync('/proc/self/task')) return out;
+  for (const t of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime, in clock ticks (100 per second on Linux).
+      out.set(t, { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ms: (Number(fields[11]) + Number(fields[12])) * 10 });
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return out;
+}
+
+/**
+ * CPU per kind of thread between two `threadCpu` snapshots: `main`, `v8` (V8's GC and compiler
+ * helpers), `libuv` (DuckDB's threads start from libuv's pool and keep its name, so this is
+ * DuckDB and file I/O), and `ended`: threads gone by the end, i.e. the record checker, computed
+ * as the process total less the rest.
+ */
+function threadSplit(before: ReturnType<typeof threadCpu>, after: ReturnType<typeof threadCpu>, totalMs: number): Record<string, number> {
+  const out: Record<string, number> = { main: 0, v8: 0, libuv: 0, other: 0 };
+  for (const [id, t] of after) {
+    const kind = t.name === 'MainThread' || t.name === 'node' ? 'main' : t.name.startsWith('V8') ? 'v8' : t.name.startsWith('libuv') ? 'libuv' : 'other';
+    out[kind]! += t.ms - (before.get(id)?.ms ?? 0);
+  }
+  out.ended = Math.max(0, totalMs - out.main! - out.v8! - out.libuv! - out.other!);
+  return out;
 }
 
 async function openMemory() {
@@ -41,6 +81,7 @@ async function openMemory() {
 /** Child: land the topics from Kafka with `once`, report time, rows and peak RSS. */
 async function childKafka(o: { brokers: string[]; batchSize: number }): Promise<ChildResult> {
   const { session, conn } = await openMemory();
+  const threads0 = threadCpu();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let first: { at: number; rows: number } | undefined;
@@ -55,10 +96,11 @@ async function childKafka(o: { brokers: string[]; batchSize: number }): Promise<
   });
   const end = performance.now();
   const cpuMs = cpuSince(cpu0);
+  const threads = threadSplit(threads0, threadCpu(), cpuMs);
   if (r.deadLetters) throw new Error(`${r.deadLetters} dead letters`);
   await session.close();
   const steady = first && first.rows < r.rows ? { steadyMs: end - first.at, steadyRows: r.rows - first.rows } : {};
-  return { ms: end - t0, cpuMs, rows: r.rows, peakRssMb: process.resourceUsage().maxRSS / 1024, ...steady };
+  return { ms: end - t0, cpuMs, rows: r.rows, peakRssMb: process.resourceUsage().maxRSS / 1024, threads, ...steady };
 }
 
 /** Child: DuckDB's JSON reader with the same explicit column types, one CTAS per topic. */
@@ -85,9 +127,9 @@ async function childIdle(): Promise<ChildResult> {
   return { ms: 0, cpuMs: 0, rows: 0, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
-function runKind(mode: string, arg: unknown): Promise<ChildResult> {
+function runKind(mode: string, arg: unknown, script = fileURLToPath(import.meta.url)): Promise<ChildResult> {
   const heap = process.env.SM_BENCH_CHILD_HEAP_MB ? [`--max-old-space-size=${process.env.SM_BENCH_CHILD_HEAP_MB}`] : [];
-  return runChild<ChildResult>(fileURLToPath(import.meta.url), mode, JSON.stringify(arg), heap);
+  return runChild<ChildResult>(script, mode, JSON.stringify(arg), heap);
 }
 
 if (process.argv[2] === '--child') {
@@ -99,6 +141,9 @@ if (process.argv[2] === '--child') {
 
 const args = process.argv.slice(2);
 const reps = takeReps(args, 3);
+const beforeAt = args.indexOf('--before');
+const beforeScript = beforeAt >= 0 ? join(args.splice(beforeAt, 2)[1]!, 'bench', 'src', 'kafka-ingest.ts') : undefined;
+if (beforeScript && !existsSync(beforeScript)) throw new Error(`--before: no ${beforeScript}`);
 const users = Number(args[0] ?? 2000);
 const hours = Number(args[1] ?? 24);
 const batchSize = Number(args[2] ?? 20_000);
@@ -124,29 +169,48 @@ try {
   const idle = await runKind('idle', {});
   const rjRuns: ChildResult[] = [];
   const kRuns: ChildResult[] = [];
+  const bRuns: ChildResult[] = [];
+  const kafkaArg = { brokers: [broker.bootstrap], batchSize };
+  type Side = 'read_json' | 'kafka' | 'before';
+  const sides: Side[] = beforeScript ? ['read_json', 'kafka', 'before'] : ['read_json', 'kafka'];
   for (let i = 0; i < reps; i++) {
-    // Alternate which side goes first, so neither always runs in the other's wake.
-    const order = i % 2 ? (['kafka', 'read_json'] as const) : (['read_json', 'kafka'] as const);
+    // Rotate which side goes first, so none always runs in another's wake.
+    const order = sides.map((_, j) => sides[(i + j) % sides.length]!);
     for (const mode of order) {
-      const r = mode === 'kafka' ? await runKind('kafka', { brokers: [broker.bootstrap], batchSize }) : await runKind('read_json', { dir });
+      const r =
+        mode === 'read_json' ? await runKind('read_json', { dir }) : mode === 'kafka' ? await runKind('kafka', kafkaArg) : await runKind('kafka', kafkaArg, beforeScript);
       if (r.rows !== events.length) throw new Error(`${mode} landed ${r.rows} of ${events.length}`);
-      (mode === 'kafka' ? kRuns : rjRuns).push(r);
+      (mode === 'read_json' ? rjRuns : mode === 'kafka' ? kRuns : bRuns).push(r);
     }
-    const [rj, k] = [rjRuns[i]!, kRuns[i]!];
-    console.log(`  rep ${i + 1}: read_json ${rj.ms.toFixed(0)} ms (cpu ${rj.cpuMs.toFixed(0)}), kafka ${k.ms.toFixed(0)} ms (cpu ${k.cpuMs.toFixed(0)}) = ${(k.ms / rj.ms).toFixed(2)}x`);
+    const [rj, k, b] = [rjRuns[i]!, kRuns[i]!, bRuns[i]];
+    const side = (name: string, x: ChildResult) =>
+      `${name} ${x.ms.toFixed(0)} ms (cpu ${x.cpuMs.toFixed(0)}) = ${(x.ms / rj.ms).toFixed(2)}x wall, ${(x.cpuMs / rj.cpuMs).toFixed(2)}x cpu`;
+    console.log(`  rep ${i + 1} (load ${loadAverage()}): read_json ${rj.ms.toFixed(0)} ms (cpu ${rj.cpuMs.toFixed(0)}), ${side('kafka', k)}${b ? `; before: ${side('kafka', b)}` : ''}`);
   }
   const line = (runs: readonly ChildResult[]) => {
     const ms = median(runs.map((r) => r.ms));
     return `median ${ms.toFixed(0)} ms (min ${Math.min(...runs.map((r) => r.ms)).toFixed(0)}), cpu ${median(runs.map((r) => r.cpuMs)).toFixed(0)} ms, ${Math.round(events.length / (ms / 1000))} events/s, ${(bytes / 1e6 / (ms / 1000)).toFixed(1)} MB/s, peak RSS ${Math.max(...runs.map((r) => r.peakRssMb)).toFixed(0)} MB`;
   };
-  const wall = median(kRuns.map((k, i) => k.ms / rjRuns[i]!.ms));
-  const cpu = median(kRuns.map((k, i) => k.cpuMs / rjRuns[i]!.cpuMs));
+  const ratios = (runs: readonly ChildResult[]) =>
+    `median ${median(runs.map((k, i) => k.ms / rjRuns[i]!.ms)).toFixed(2)}x wall, ${median(runs.map((k, i) => k.cpuMs / rjRuns[i]!.cpuMs)).toFixed(2)}x cpu`;
+  const threads = (runs: readonly ChildResult[]) => {
+    const withThreads = runs.filter((r) => r.threads);
+    if (!withThreads.length) return '';
+    const kinds = Object.keys(withThreads[0]!.threads!);
+    return kinds.map((t) => `${t} ${median(withThreads.map((r) => r.threads![t] ?? 0)).toFixed(0)}`).join(', ');
+  };
   console.log(`idle process (node + duckdb)    : peak RSS ${idle.peakRssMb.toFixed(0)} MB`);
   console.log(`read_json (explicit) CTAS       : ${line(rjRuns)}`);
   console.log(`ingestKafka --once -> DuckDB    : ${line(kRuns)}`);
-  console.log(`kafka / read_json: median ${wall.toFixed(2)}x wall, ${cpu.toFixed(2)}x cpu`);
+  if (threads(kRuns)) console.log(`  cpu ms per thread kind (median): ${threads(kRuns)}`);
+  console.log(`kafka / read_json: ${ratios(kRuns)}`);
   const steady = kRuns.filter((k) => k.steadyMs && k.steadyRows).map((k) => k.steadyRows! / (k.steadyMs! / 1000));
   if (steady.length) console.log(`  after the first batch (consumer start and group join excluded): median ${Math.round(median(steady))} events/s`);
+  if (beforeScript) {
+    console.log(`before (${beforeScript}): ${line(bRuns)}`);
+    console.log(`before / read_json: ${ratios(bRuns)}`);
+    console.log(`kafka / before: median ${median(kRuns.map((k, i) => k.ms / bRuns[i]!.ms)).toFixed(2)}x wall, ${median(kRuns.map((k, i) => k.cpuMs / bRuns[i]!.cpuMs)).toFixed(2)}x cpu`);
+  }
   console.log(`load average at end ${loadAverage()}`);
 } finally {
   await broker.stop();

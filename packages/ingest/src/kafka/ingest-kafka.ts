@@ -5,6 +5,7 @@ import { ingestUsageError } from '../ingest-target.ts';
 import { RAW_SCHEMA, TOPICS } from '../raw-schema.ts';
 import type { Topic } from '../raw-schema.ts';
 import { flatten, drained, key, refreshWarehouse, result, seedOffsets } from './ingest-state.ts';
+import { kafkaRetryDelay } from './kafka-retry-delay.ts';
 import type { IngestState } from './ingest-state.ts';
 import { ensureKafkaTables } from './kafka-tables.ts';
 import { KafkaUnavailableError, describeKafkaError } from './kafka-unavailable-error.ts';
@@ -168,6 +169,7 @@ async function runConsumer(s: IngestState): Promise<IngestResult['stoppedBy']> {
     heartbeatInterval: Math.max(100, Math.floor(sessionTimeout / 5)),
     rebalanceTimeout: sessionTimeout,
     retries: 2,
+    retryDelay: kafkaRetryDelay,
   });
   // The client emits 'error' for background failures (a rejoin against a dead broker), even after
   // close; an EventEmitter without a listener would turn that into an uncaught exception.

@@ -73,16 +73,18 @@ export class PartitionFetcher {
   }
 
   /**
-   * One fetch of every partition in `positions` from its leader, brokers in parallel; records go
-   * to `onRecord` in offset order per partition, and positions move past them. Resolves with the
-   * problems the caller should hear of (records deleted before they were read).
+   * One fetch of every partition in `positions` (those `wanted` accepts, when given) from its
+   * leader, brokers in parallel; records go to `onRecord` in offset order per partition, and
+   * positions move past them. Resolves with the problems the caller should hear of (records
+   * deleted before they were read).
    */
-  async fetchRound(onRecord: (topic: string, partition: number) => OnRecord): Promise<string[]> {
+  async fetchRound(onRecord: (topic: string, partition: number) => OnRecord, wanted?: (k: string, at: bigint) => boolean): Promise<string[]> {
     const warnings: string[] = [];
     if (!this.positions.size) return warnings;
     const metadata = await this.#metadataFor();
     const byNode = new Map<number, { topicId: string; partitions: { partition: number; fetchOffset: bigint; partitionMaxBytes: number; currentLeaderEpoch: number; lastFetchedEpoch: number }[] }[]>();
     for (const [k, offset] of this.positions) {
+      if (wanted && !wanted(k, offset)) continue;
       const i = k.lastIndexOf(':');
       const topic = k.slice(0, i);
       const partition = Number(k.slice(i + 1));

@@ -80,6 +80,23 @@ export async function pumpBatches(
     );
   };
 
+  /**
+   * With `once`, the partitions still short of the lag measured at start: the others are not
+   * fetched, for a fetch of partitions at their end waits the broker's whole long poll (500 ms)
+   * for records `once` would not land anyway, and the last batch waited for it twice.
+   */
+  const wanted = opts.once
+    ? (k: string, at: bigint) => {
+        const hw = s.targets?.get(k);
+        return hw !== undefined && at < hw && position(s, k) < hw;
+      }
+    : undefined;
+  const anyWanted = () => {
+    if (!wanted) return true;
+    for (const [k, at] of fetcher.positions) if (wanted(k, at)) return true;
+    return false;
+  };
+
   /** Whether what was fetched reaches the lag `once` measured, for every partition (others' landed offsets count). */
   const fetchedReachesTargets = () => {
     for (const [k, hw] of s.targets!) {
@@ -120,6 +137,16 @@ export async function pumpBatches(
       await landing;
       continue;
     }
+    if (!anyWanted()) {
+      // `once` has fetched all it will land here: land what is buffered, or wait for the batch being written, or for the group's other members.
+      if (landing) await landing;
+      else if (buffer.size) startLanding();
+      else {
+        await refreshWarehouse(s);
+        if (!drained(s)) await new Promise((r) => setTimeout(r, 100));
+      }
+      continue;
+    }
     const warnings = await fetcher.fetchRound((topic, partition) => {
       const table = s.tableOf.get(topic)!;
       return (offset, bytes, start, end) => {
@@ -129,7 +156,7 @@ export async function pumpBatches(
           buffer = newBatch();
         }
       };
-    });
+    }, wanted);
     for (const w of warnings) opts.onWarning?.(`Kafka: ${w}`);
     s.healthyAt = Date.now();
     if (!landing && (ready.length || (buffer.size && (Date.now() - lastLanded >= batchMs || (opts.once && fetchedReachesTargets()))))) {
