@@ -107,3 +107,65 @@ describe('hooks, as dbt-core 1.11.16 with dbt-duckdb 1.11.1 runs them', () => {
     expect(o.results).toEqual([]);
   });
 });
+
+/** Seeds and snapshots have hooks too; on-run-start/on-run-end run for every command that runs nodes. */
+const NODES = {
+  'sm_project.yml': [
+    'name: demo',
+    'profile: demo',
+    "version: '1.0'",
+    'on-run-start:',
+    '  - "create table if not exists main.audit (seq integer, what varchar)"',
+    `  - "${log('start {{ flags.WHICH }}')}"`,
+    `on-run-end: "${log('end {{ flags.WHICH }} {% for r in results %}{{ r.node.resource_type }}:{{ r.node.name }}={{ r.status }};{% endfor %}')}"`,
+    'seeds:',
+    '  demo:',
+    `    +post-hook: "${log('seed post {{ this.name }} {{ this.schema }}')}"`,
+    'snapshots:',
+    '  demo:',
+    `    +pre-hook: "${log('snap pre {{ this.name }}')}"`,
+    '',
+  ].join('\n'),
+  'profiles.yml': PROFILE,
+  'seeds/s.csv': 'id,v\n1,a\n2,b\n',
+  'seeds/schema.yml': `version: 2\nseeds:\n  - name: s\n    config:\n      pre_hook: "${log('seed yaml pre {{ this.identifier }}')}"\n`,
+  'snapshots/snap.sql': `{% snapshot snap %}\n{{ config(target_schema='main', unique_key='id', strategy='check', check_cols='all', post_hook="${log('snap post {{ this.name }} ')}") }}\nselect * from {{ ref('s') }}\n{% endsnapshot %}\n`,
+  'models/m.sql': `{{ config(materialized='table', pre_hook="{% if var('fail', false) %}select * from nope{% else %}${log('model pre m')}" ~ "{% endif %}") }}\nselect {{ var('v', 1) }} as v\n`,
+};
+
+describe('hooks on seeds, snapshots and failing models, as dbt-core 1.11.16 with dbt-duckdb 1.11.1', () => {
+  it('seed, snapshot, run, a run whose pre-hook fails and build each run their hooks in dbt\'s order; the failed model keeps its table', async () => {
+    const dir = writeProject(NODES);
+    const opts: InvocationOptions = { projectDir: dir, adapters: { duckdb: createDuckDbAdapter }, env: {} };
+    expect((await execute(opts, 'seed')).status).toBe('success');
+    expect((await execute(opts, 'snapshot')).status).toBe('success');
+    expect((await execute(opts, 'run')).status).toBe('success');
+    const failed = await execute({ ...opts, vars: { fail: true, v: 2 } }, 'run');
+    expect(failed.status).toBe('failure');
+    expect(failed.results.find((r) => r.name === 'm')).toMatchObject({ status: 'error', message: expect.stringContaining('Table with name nope does not exist') });
+    expect((await execute({ ...opts, select: ['s'] }, 'build')).status).toBe('success');
+    // What dbt wrote for the same commands on the same files.
+    expect(await query(opts, 'select seq::int as seq, what from main.audit order by seq')).toEqual(
+      [
+        'start seed',
+        'seed yaml pre s',
+        'seed post s main',
+        'end seed seed:s=success;',
+        'start snapshot',
+        'snap pre snap',
+        'snap post snap ',
+        'end snapshot snapshot:snap=success;',
+        'start run',
+        'model pre m',
+        'end run model:m=success;',
+        'start run',
+        'end run model:m=error;',
+        'start build',
+        'seed yaml pre s',
+        'seed post s main',
+        'end build seed:s=success;',
+      ].map((what, i) => ({ seq: i + 1, what })),
+    );
+    expect(await query(opts, 'select v::int as v from main.m')).toEqual([{ v: 1 }]);
+  });
+});

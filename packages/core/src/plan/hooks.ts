@@ -14,8 +14,7 @@ export function withHooks(plan: Plan, config: NodeConfig, capabilities: Capabili
   const pre = hookList(config['pre-hook']);
   const post = hookList(config['post-hook']);
   if (!pre.length && !post.length) return plan;
-  const steps = (hooks: HookConfig[], name: string, inside: boolean): Step[] =>
-    hooks.flatMap((h, i) => (h.transaction === inside ? [{ kind: 'hook', template: h.sql, name: `${name} ${i + 1}` } as const] : []));
+  const steps = (hooks: HookConfig[], name: string, inside: boolean): Step[] => hooks.flatMap((h, i) => (h.transaction === inside ? hookStep(h.sql, `${name} ${i + 1}`) : []));
   const inside = pre.some((h) => h.transaction) || post.some((h) => h.transaction);
   return {
     before: [...(plan.before ?? []), ...steps(pre, 'pre-hook', false)],
@@ -24,4 +23,13 @@ export function withHooks(plan: Plan, config: NodeConfig, capabilities: Capabili
     transaction: plan.transaction || (inside && capabilities.supportsTransactionalDdl),
     cleanup: plan.cleanup,
   };
+}
+
+/**
+ * Plain SQL runs as it is; only a hook with template syntax waits for the execution renderer
+ * (which loads the project and the template engine on first use: issue 15's exception).
+ */
+function hookStep(sql: string, name: string): Step[] {
+  if (/\{[{%#]/.test(sql)) return [{ kind: 'hook', template: sql, name }];
+  return sql.trim() ? [{ kind: 'sql', sql: sql.trim() }] : [];
 }

@@ -75,7 +75,8 @@ export async function runProjectHooks(kind: ProjectHookKind, hooks: readonly str
     } else {
       const conn = await ctx.session.acquire();
       try {
-        sql = (await ctx.render({ text, name: label, context, say: (message) => ctx.onEvent({ type: 'log', level: 'info', message }) }, conn)).trim();
+        // Plain SQL needs no renderer (loaded on first use); a template is rendered with this connection.
+        sql = /\{[{%#]/.test(text) ? (await ctx.render({ text, name: label, context, say: (message) => ctx.onEvent({ type: 'log', level: 'info', message }) }, conn)).trim() : text.trim();
         if (sql) await conn.execute(sql);
       } catch (e) {
         failed = true;
