@@ -47,3 +47,43 @@ describe('a template that asks the warehouse is rendered at execution, with the 
     expect(readFileSync(join(dir, 'target/compiled/demo/models/c.sql'), 'utf8')).toBe('select 2 as top where 1 < 5\n');
   });
 });
+
+/**
+ * Introspection in models as packages use it (a dbt_utils.get_column_values-style macro called
+ * through the project's namespace, adapter.get_columns_in_relation, statement + load_result),
+ * built by `sm build`. The compiled SQL and rows are what dbt-core 1.11.16 with dbt-duckdb 1.11.1
+ * built from the same files (its "x". database qualifier removed).
+ */
+const INTRO = {
+  'profiles.yml': PROFILE,
+  'macros/column_values.sql': "{% macro column_values(relation, column) %}\n  {%- if not execute -%}{{ return([]) }}{%- endif -%}\n  {%- set q -%}select distinct {{ column }} as v from {{ relation }} order by 1{%- endset -%}\n  {{ return(run_query(q).columns[0].values() | list) }}\n{% endmacro %}\n",
+  'seeds/orders.csv': 'id,status,amount,secret\n1,placed,10,x\n2,shipped,20,y\n3,placed,5,z\n4,returned,7,w\n',
+  'models/by_status.sql': "select\n{%- for s in demo.column_values(ref('orders'), 'status') %}\n  sum(case when status = '{{ s }}' then amount else 0 end) as {{ s }}_amount{{ ',' if not loop.last }}\n{%- endfor %}\n{%- if not execute %} 1 as parse_only{% endif %}\nfrom {{ ref('orders') }}\n",
+  'models/no_secret.sql': "{%- set cols = adapter.get_columns_in_relation(ref('orders')) -%}\nselect {% for c in cols if c.name != 'secret' %}{{ c.name }}{{ ', ' if not loop.last }}{% endfor %}{% if not cols %}*{% endif %}\nfrom {{ ref('orders') }}\n",
+  'models/total.sql': "{%- call statement('total', fetch_result=True) -%}select sum(amount) as s, count(*) as n from {{ ref('orders') }}{%- endcall -%}\n{%- set r = load_result('total') -%}\nselect {{ r['data'][0][0] if r else 0 }} as total, {{ r.table.columns['n'].values()[0] if r else 0 }} as n\n-- depends_on: {{ ref('orders') }}\n",
+  'models/plain.sql': "select count(*) as n from {{ ref('orders') }}\n",
+};
+
+describe('models that introspect the warehouse, built as dbt builds them', () => {
+  it('get the warehouse\'s answers at execution; the rest runs from compiled SQL', async () => {
+    const dir = writeProject(INTRO);
+    const opts: InvocationOptions = { projectDir: dir, adapters: { duckdb: createDuckDbAdapter }, env: {} };
+    const o = await execute(opts, 'build');
+    expect(o.results.map((r) => [r.name, r.status])).toEqual([['orders', 'success'], ['by_status', 'success'], ['no_secret', 'success'], ['plain', 'success'], ['total', 'success']]);
+    // Only the templates that asked the warehouse wait for execution to render.
+    const needs = [...o.compilation.compiled.nodes.values()].filter((n) => n.needsWarehouse).map((n) => n.name).sort();
+    expect(needs).toEqual(['by_status', 'no_secret', 'total']);
+    const compiled = (m: string) => readFileSync(join(dir, `target/compiled/demo/models/${m}.sql`), 'utf8').trimEnd();
+    expect(compiled('by_status')).toBe("select\n  sum(case when status = 'placed' then amount else 0 end) as placed_amount,\n  sum(case when status = 'returned' then amount else 0 end) as returned_amount,\n  sum(case when status = 'shipped' then amount else 0 end) as shipped_amount\nfrom \"main\".\"orders\"");
+    expect(compiled('no_secret')).toBe('select id, status, amount\nfrom "main"."orders"');
+    expect(compiled('total')).toBe('select 42 as total, 4 as n\n-- depends_on: "main"."orders"');
+    expect(await rows(opts, 'select * from main.by_status')).toEqual([{ placed_amount: 15n, returned_amount: 7n, shipped_amount: 20n }]);
+    expect(await rows(opts, 'select * from main.no_secret order by id')).toEqual([
+      { id: 1, status: 'placed', amount: 10 },
+      { id: 2, status: 'shipped', amount: 20 },
+      { id: 3, status: 'placed', amount: 5 },
+      { id: 4, status: 'returned', amount: 7 },
+    ]);
+    expect(await rows(opts, 'select * from main.total')).toEqual([{ total: 42, n: 4 }]);
+  });
+});
