@@ -4,36 +4,42 @@
  * dbt-duckdb (`dbt deps`, `dbt seed`, `dbt build`) and with sm (`sm deps`, `sm seed`,
  * `sm build`), each in its own copy and database file. Prints every node's outcome on both,
  * then the counts; the goal (issue 12) is that sm passes at least 95% of what passes on dbt.
+ * Any package laid out the same way works (dbt-date, audit_helper): hub packages its
+ * integration tests need are served from the mirrors' tags by a local server in the hub's
+ * format, and github.com URLs redirected to the mirrors, for both tools.
  *
- *   node bench/src/dbt-utils-parity.ts <dbt-utils checkout> [--dbt PATH] [--keep] [--threads N]
+ *   node bench/src/dbt-utils-parity.ts <package checkout> [--mirrors DIR] [--dbt PATH] [--keep] [--threads N]
  *
- * Writes bench/out/dbt-utils-parity.json. Exit 0 when the goal is met, 1 when not, 2 when a
- * tool cannot run at all.
+ * Writes bench/out/<checkout's folder name>-parity.json (dbt-utils-parity.json for a checkout
+ * named dbt-utils). Exit 0 when the goal is met, 1 when not, 2 when a tool cannot run at all.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { duckdbProfile, findDbt, outcomeOf, pad, REPO, runResults, smStep, step, type Outcome, type StepResult } from './parity-kit.ts';
+import { basename, join, resolve } from 'node:path';
+import { startMirrorHub } from './mirror-hub.ts';
+import { duckdbProfile, findDbt, gitRedirects, hubMirrors, outcomeOf, pad, REPO, runResults, smStep, step, type Outcome, type StepResult } from './parity-kit.ts';
 
 interface Args {
   checkout: string;
   dbt?: string | undefined;
   keep: boolean;
   threads: number;
+  mirrors: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Partial<Args> = { keep: false, threads: 4 };
+  const a: Partial<Args> = { keep: false, threads: 4, mirrors: '/work/.mirror' };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i]!;
     if (v === '--dbt') a.dbt = argv[++i];
     else if (v === '--keep') a.keep = true;
+    else if (v === '--mirrors') a.mirrors = resolve(argv[++i]!);
     else if (v === '--threads') a.threads = Number(argv[++i]);
     else if (!v.startsWith('-') && !a.checkout) a.checkout = resolve(v);
     else throw new Error(`unknown argument ${v}`);
   }
-  if (!a.checkout) throw new Error('usage: node bench/src/dbt-utils-parity.ts <dbt-utils checkout> [--dbt PATH] [--keep] [--threads N]');
-  if (!existsSync(join(a.checkout, 'integration_tests', 'dbt_project.yml'))) throw new Error(`${a.checkout} is not a dbt-utils checkout (no integration_tests/dbt_project.yml)`);
+  if (!a.checkout) throw new Error('usage: node bench/src/dbt-utils-parity.ts <package checkout> [--mirrors DIR] [--dbt PATH] [--keep] [--threads N]');
+  if (!existsSync(join(a.checkout, 'integration_tests', 'dbt_project.yml'))) throw new Error(`${a.checkout} is not a package checkout with integration tests (no integration_tests/dbt_project.yml)`);
   return a as Args;
 }
 
@@ -53,8 +59,14 @@ async function main(): Promise<number> {
   const dbtDir = copyCheckout(args.checkout, join(scratch, 'dbt'), join(scratch, 'dbt.duckdb'), args.threads);
   const smDir = copyCheckout(args.checkout, join(scratch, 'sm'), join(scratch, 'sm.duckdb'), args.threads);
   const steps: { dbt: StepResult[]; sm: StepResult[] } = { dbt: [], sm: [] };
-  for (const s of ['deps', 'seed', 'build']) steps.dbt.push(await step(`dbt ${s}`, dbt, [s, '--profiles-dir', '.'], dbtDir));
-  for (const s of ['deps', 'seed', 'build']) steps.sm.push(await smStep(`sm ${s}`, [s, '--project-dir', '.', '--profiles-dir', '.'], smDir));
+  const hub = await startMirrorHub(existsSync(args.mirrors) ? hubMirrors(args.mirrors) : {});
+  const env = { DBT_PACKAGE_HUB_URL: hub.url, ...(existsSync(args.mirrors) ? gitRedirects(args.mirrors) : {}) };
+  try {
+    for (const s of ['deps', 'seed', 'build']) steps.dbt.push(await step(`dbt ${s}`, dbt, [s, '--profiles-dir', '.'], dbtDir, env));
+    for (const s of ['deps', 'seed', 'build']) steps.sm.push(await smStep(`sm ${s}`, [s, '--project-dir', '.', '--profiles-dir', '.'], smDir, env));
+  } finally {
+    await hub.close();
+  }
   for (const r of [...steps.dbt, ...steps.sm]) console.log(`${pad(r.step, 10)} exit ${r.code} in ${r.seconds.toFixed(1)} s`);
   const dbtRes = runResults(join(dbtDir, 'target', 'run_results.json'));
   const smRes = runResults(join(smDir, 'target', 'run_results.json'));
@@ -75,7 +87,7 @@ async function main(): Promise<number> {
   console.log(`sm passes ${both} of the ${dbtPass.length} nodes that pass on dbt: ${(share * 100).toFixed(1)}% (goal: 95%)`);
   if (!smRes.size) console.log(`\nsm produced no results:\n${steps.sm.map((s) => `${s.step}:\n${s.tail}`).join('\n')}`);
   mkdirSync(join(REPO, 'bench', 'out'), { recursive: true });
-  writeFileSync(join(REPO, 'bench', 'out', 'dbt-utils-parity.json'), `${JSON.stringify({ checkout: args.checkout, steps, rows, dbtPass: dbtPass.length, smPassOfThose: both, share }, null, 2)}\n`);
+  writeFileSync(join(REPO, 'bench', 'out', `${basename(args.checkout)}-parity.json`), `${JSON.stringify({ checkout: args.checkout, steps, rows, dbtPass: dbtPass.length, smPassOfThose: both, share }, null, 2)}\n`);
   if (args.keep) console.log(`\nkept ${scratch}`);
   else rmSync(scratch, { recursive: true, force: true });
   return share >= 0.95 ? 0 : 1;

@@ -14,11 +14,11 @@
  * leave out) are generated, the same for both. Writes bench/out/jaffle-shop-parity.json; exit 0
  * when every model is built by both and identical, 1 otherwise, 2 when a tool cannot run.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startMirrorHub } from './mirror-hub.ts';
-import { compareTables, duckdbProfile, findDbt, outcomeOf, pad, REPO, runResults, smStep, step, type StepResult } from './parity-kit.ts';
+import { compareTables, duckdbProfile, findDbt, gitRedirects, hubMirrors, outcomeOf, pad, REPO, runResults, smStep, step, type StepResult } from './parity-kit.ts';
 import { generateJaffleOrders } from './jaffle-data.ts';
 
 interface Args {
@@ -40,34 +40,6 @@ function parseArgs(argv: string[]): Args {
   }
   if (!a.checkout || !existsSync(join(a.checkout, 'dbt_project.yml'))) throw new Error('usage: node bench/src/jaffle-shop-parity.ts <jaffle-shop checkout> [--mirrors DIR] [--dbt PATH] [--keep]');
   return a as Args;
-}
-
-/** Hub package `namespace/name` -> its mirror (`namespace+name` with dashes, as GitHub repositories are named). */
-function hubMirrors(mirrors: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const d of readdirSync(mirrors)) {
-    const [owner, repo] = d.split('+');
-    if (!owner || !repo || !existsSync(join(mirrors, d, 'repo'))) continue;
-    out[`${owner}/${repo.replace(/-/g, '_')}`] = join(mirrors, d, 'repo');
-  }
-  return out;
-}
-
-/** git's `insteadOf` for every mirror, through the environment (GIT_CONFIG_COUNT), so packages.yml stays as it is. */
-function gitRedirects(mirrors: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  let n = 0;
-  for (const d of readdirSync(mirrors)) {
-    const [owner, repo] = d.split('+');
-    if (!owner || !repo || !existsSync(join(mirrors, d, 'repo'))) continue;
-    for (const from of [`https://github.com/${owner}/${repo}.git`, `https://github.com/${owner}/${repo}`]) {
-      env[`GIT_CONFIG_KEY_${n}`] = `url.file://${join(mirrors, d, 'repo')}.insteadOf`;
-      env[`GIT_CONFIG_VALUE_${n}`] = from;
-      n++;
-    }
-  }
-  env.GIT_CONFIG_COUNT = String(n);
-  return env;
 }
 
 function copyProject(src: string, dest: string, db: string): string {

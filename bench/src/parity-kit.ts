@@ -6,7 +6,7 @@
  * where sm's Node DuckDB cannot open the files dbt-duckdb writes.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export const REPO = join(import.meta.dirname, '..', '..');
@@ -141,4 +141,32 @@ export function duckdbProfile(profile: string, path: string, threads = 4): strin
 export function pad(s: string | number | null | undefined, n: number): string {
   const t = String(s ?? '');
   return t.length >= n ? t : t + ' '.repeat(n - t.length);
+}
+
+/** Hub package `namespace/name` -> its mirror (`namespace+name` with dashes, as GitHub repositories are named). */
+export function hubMirrors(mirrors: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const d of readdirSync(mirrors)) {
+    const [owner, repo] = d.split('+');
+    if (!owner || !repo || !existsSync(join(mirrors, d, 'repo'))) continue;
+    out[`${owner}/${repo.replace(/-/g, '_')}`] = join(mirrors, d, 'repo');
+  }
+  return out;
+}
+
+/** git's `insteadOf` for every mirror, through the environment (GIT_CONFIG_COUNT), so packages.yml stays as it is. */
+export function gitRedirects(mirrors: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  let n = 0;
+  for (const d of readdirSync(mirrors)) {
+    const [owner, repo] = d.split('+');
+    if (!owner || !repo || !existsSync(join(mirrors, d, 'repo'))) continue;
+    for (const from of [`https://github.com/${owner}/${repo}.git`, `https://github.com/${owner}/${repo}`]) {
+      env[`GIT_CONFIG_KEY_${n}`] = `url.file://${join(mirrors, d, 'repo')}.insteadOf`;
+      env[`GIT_CONFIG_VALUE_${n}`] = from;
+      n++;
+    }
+  }
+  env.GIT_CONFIG_COUNT = String(n);
+  return env;
 }

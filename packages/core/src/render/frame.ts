@@ -31,6 +31,8 @@ export interface Frame {
    * completes (a render replayed for the warehouse's answers says each thing once); made when first needed.
    */
   said?: string[] | undefined;
+  /** Set when the template read `execute`: an error it raised may be one dbt raises only when the node runs. */
+  readExecute?: boolean | undefined;
 }
 
 export function newFrame(node: GraphNode, config: NodeConfig, incremental = false, warehouse?: WarehouseLog): Frame {

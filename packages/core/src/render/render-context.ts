@@ -65,7 +65,10 @@ export function nodeBuiltins(host: RenderHost): PropertyDescriptorMap {
     },
     enumerable: true,
   });
-  out.execute = getter((f) => f.execute);
+  out.execute = getter((f) => {
+    f.readExecute = true;
+    return f.execute;
+  });
   out.graph = getter(() => host.graph());
   out.this = getter((f) => {
     if (!f.relation) return undefined;

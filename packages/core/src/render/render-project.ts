@@ -230,24 +230,56 @@ export class ProjectRenderer implements Schedulable {
 
   /**
    * Run a render; if its template asks the warehouse and there is none, run it again as dbt's
-   * parse phase renders (`execute` false, lenient undefined), and mark the frame.
+   * parse phase renders (`execute` false, lenient undefined), and mark the frame. A render that
+   * failed after reading `execute` (an error raised under `{% if execute %}`) is run again with
+   * `execute` false too: when that succeeds, dbt parses the node and fails it only when it runs,
+   * so it is marked the same way and its error is the node's at execution, not the project's.
    */
   #parseFallback<T>(frame: Frame, fn: () => T): T {
     const config = cloneConfig(frame.config);
     const refs = [...frame.refs];
     const before = this.diagnostics.length;
-    try {
-      return fn();
-    } catch (e) {
-      if (!(e instanceof NoWarehouse)) throw e;
-      this.diagnostics.length = before;
-      frame.config = config;
+    const asParsed = () => {
+      frame.config = cloneConfig(config);
       frame.refs = new Set(refs);
       frame.ephemerals = new Set();
       frame.execute = false;
       frame.askedWarehouse = true;
       frame.volatile = true;
-      return this.env.lenient(fn);
+    };
+    let out: T;
+    try {
+      out = fn();
+    } catch (e) {
+      if (e instanceof NoWarehouse) {
+        this.diagnostics.length = before;
+        asParsed();
+        return this.env.lenient(fn);
+      }
+      if (e instanceof ControlSignal || !frame.readExecute) throw e;
+      const parsed = this.#parsedInstead(frame, fn, before, asParsed);
+      if (parsed.ok) return parsed.value;
+      throw e;
+    }
+    if (this.diagnostics.length === before || !frame.readExecute) return out;
+    const failed = this.diagnostics.slice(before);
+    const parsed = this.#parsedInstead(frame, fn, before, asParsed);
+    if (parsed.ok) return parsed.value;
+    this.diagnostics.length = before;
+    this.diagnostics.push(...failed);
+    return out;
+  }
+
+  /** The render as dbt's parse phase runs it, if it completes without an error. */
+  #parsedInstead<T>(frame: Frame, fn: () => T, before: number, asParsed: () => void): { ok: true; value: T } | { ok: false } {
+    this.diagnostics.length = before;
+    asParsed();
+    try {
+      const value = fn();
+      return this.diagnostics.length === before ? { ok: true, value } : { ok: false };
+    } catch (e) {
+      if (e instanceof ControlSignal) throw e;
+      return { ok: false };
     }
   }
 
