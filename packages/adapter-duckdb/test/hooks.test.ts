@@ -169,3 +169,18 @@ describe('hooks on seeds, snapshots and failing models, as dbt-core 1.11.16 with
     expect(await query(opts, 'select v::int as v from main.m')).toEqual([{ v: 1 }]);
   });
 });
+
+describe('hooks on external Parquet models (sm only)', () => {
+  it('runs pre-hooks before the files are written and post-hooks once the view reads them', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'models/ext.sql': `{{ config(materialized='external', pre_hook=["create table if not exists main.audit (seq integer, what varchar)", "${log('pre')}"], post_hook="insert into main.audit select coalesce(max(seq), 0) + 1, 'post ' || (select count(*) from {{ this }}) from main.audit") }}select range as id from range(0, 3)`,
+    });
+    const opts: InvocationOptions = { projectDir: dir, adapters: { duckdb: createDuckDbAdapter }, env: {} };
+    expect((await execute(opts, 'run')).status).toBe('success');
+    expect(await query(opts, 'select seq::int as seq, what from main.audit order by seq')).toEqual([
+      { seq: 1, what: 'pre' },
+      { seq: 2, what: 'post 3' },
+    ]);
+  });
+});

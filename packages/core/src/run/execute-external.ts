@@ -4,6 +4,7 @@ import { externalConfigError, externalLocation, isIncrementalExternal, planExter
 import type { ModelNode } from '../types.ts';
 import { incrementalSqlOf } from '../plan/incremental-sql.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
+import { withHooks } from '../plan/hooks.ts';
 import { swapFolderFiles } from './swap-files.ts';
 
 /**
@@ -23,6 +24,9 @@ export async function executeExternal(m: ModelNode, x: NodeContext): Promise<Exe
   const sql = m.needsWarehouse ? await x.renderLive({ node: m, incremental }) : incremental ? incrementalSqlOf(m) : (m.compiledCode ?? '');
   const path = x.compiled(sql);
   const plan = planExternal(m, sql, location, existing, incremental, x.plan);
+  // The copy is not a plan step (it writes files): pre-hooks run before it, post-hooks with the view.
+  const caps = x.plan.capabilities;
+  await x.runPlan(withHooks({ steps: [], transaction: false }, { 'pre-hook': m.config['pre-hook'] }, caps));
   rmSync(plan.staging, { recursive: true, force: true });
   mkdirSync(plan.staging, { recursive: true });
   let rows = 0;
@@ -37,7 +41,7 @@ export async function executeExternal(m: ModelNode, x: NodeContext): Promise<Exe
   if (!hasParquet(location)) {
     throw new Error(`${m.name}: the query returned no rows, so ${location} holds no Parquet file and no view can be made over it. Run again once there are rows.`);
   }
-  await x.runPlan(plan.view);
+  await x.runPlan(withHooks(plan.view, { 'post-hook': m.config['post-hook'] }, caps));
   await x.remember(m.relation, undefined);
   return {
     status: 'success',
