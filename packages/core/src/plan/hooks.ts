@@ -14,7 +14,7 @@ export function withHooks(plan: Plan, config: NodeConfig, capabilities: Capabili
   const pre = hookList(config['pre-hook']);
   const post = hookList(config['post-hook']);
   if (!pre.length && !post.length) return plan;
-  const steps = (hooks: HookConfig[], name: string, inside: boolean): Step[] => hooks.flatMap((h, i) => (h.transaction === inside ? hookStep(h.sql, `${name} ${i + 1}`) : []));
+  const steps = (hooks: HookConfig[], name: string, inside: boolean): Step[] => hooks.flatMap((h, i) => (h.transaction === inside ? hookSteps(h.sql, `${name} ${i + 1}`) : []));
   const inside = pre.some((h) => h.transaction) || post.some((h) => h.transaction);
   return {
     before: [...(plan.before ?? []), ...steps(pre, 'pre-hook', false)],
@@ -29,7 +29,7 @@ export function withHooks(plan: Plan, config: NodeConfig, capabilities: Capabili
  * Plain SQL runs as it is; only a hook with template syntax waits for the execution renderer
  * (which loads the project and the template engine on first use: issue 15's exception).
  */
-function hookStep(sql: string, name: string): Step[] {
+export function hookSteps(sql: string, name: string): Step[] {
   if (/\{[{%#]/.test(sql)) return [{ kind: 'hook', template: sql, name }];
   return sql.trim() ? [{ kind: 'sql', sql: sql.trim() }] : [];
 }

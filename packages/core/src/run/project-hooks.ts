@@ -2,6 +2,8 @@ import type { NodeResult } from '../events.ts';
 import type { GraphNode } from '../types.ts';
 import { redact } from '../util/redact.ts';
 import type { RunContext } from './run-context.ts';
+import { runPlan } from './run-plan.ts';
+import { hookSteps } from '../plan/hooks.ts';
 
 export type ProjectHookKind = 'on-run-start' | 'on-run-end';
 
@@ -75,9 +77,14 @@ export async function runProjectHooks(kind: ProjectHookKind, hooks: readonly str
     } else {
       const conn = await ctx.session.acquire();
       try {
-        // Plain SQL needs no renderer (loaded on first use); a template is rendered with this connection.
-        sql = /\{[{%#]/.test(text) ? (await ctx.render({ text, name: label, context, say: (message) => ctx.onEvent({ type: 'log', level: 'info', message }) }, conn)).trim() : text.trim();
-        if (sql) await conn.execute(sql);
+        // One plan step through the one plan executor: plain SQL as written, a template rendered with this connection.
+        const ran: string[] = [];
+        const say = (message: string) => ctx.onEvent({ type: 'log', level: 'info', message });
+        try {
+          await runPlan({ steps: hookSteps(text, label), transaction: false }, conn, ctx.adapter.dialect, ran, ctx.signal, (template, hookName) => ctx.render({ text: template, name: hookName, context, say }, conn));
+        } finally {
+          sql = ran.length ? ran.join(';\n') : undefined;
+        }
       } catch (e) {
         failed = true;
         status = 'error';
