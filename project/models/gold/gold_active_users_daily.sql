@@ -1,9 +1,7 @@
 {{
   config(
-    materialized=('external' if target.type == 'duckdb' else 'table'),
     location='target/lake/gold/active_users_daily',
-    options={'partition_by': 'event_date'},
-    incremental_strategy='insert_overwrite'
+    options={'partition_by': 'event_date'}
   )
 }}
 -- Gold: active users per day and level: users with at least one listen that day at that

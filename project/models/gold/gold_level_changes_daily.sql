@@ -1,9 +1,7 @@
 {{
   config(
-    materialized=('external' if target.type == 'duckdb' else 'table'),
     location='target/lake/gold/level_changes_daily',
-    options={'partition_by': 'event_date'},
-    incremental_strategy='insert_overwrite'
+    options={'partition_by': 'event_date'}
   )
 }}
 -- Gold: level changes per day from status-change events, whose `level` is the level before

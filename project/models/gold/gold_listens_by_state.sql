@@ -1,9 +1,7 @@
 {{
   config(
-    materialized=('external' if target.type == 'duckdb' else 'table'),
     location='target/lake/gold/listens_by_state',
-    options={'partition_by': 'event_date'},
-    incremental_strategy='insert_overwrite'
+    options={'partition_by': 'event_date'}
   )
 }}
 -- Gold: listens per day and state. The state is the one the star schema gives the listen

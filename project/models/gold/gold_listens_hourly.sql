@@ -1,9 +1,7 @@
 {{
   config(
-    materialized=('external' if target.type == 'duckdb' else 'table'),
     location='target/lake/gold/listens_hourly',
-    options={'partition_by': 'event_date, event_hour'},
-    incremental_strategy='insert_overwrite'
+    options={'partition_by': 'event_date, event_hour'}
   )
 }}
 -- Gold: listens per hour and level (free, paid), from the silver listens. An incremental run

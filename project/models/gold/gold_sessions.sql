@@ -1,9 +1,7 @@
 {{
   config(
-    materialized=('external' if target.type == 'duckdb' else 'table'),
     location='target/lake/gold/sessions',
-    options={'partition_by': 'session_date'},
-    incremental_strategy='insert_overwrite'
+    options={'partition_by': 'session_date'}
   )
 }}
 -- Gold: one row per session (page views of any user, guests included), filed under the day it

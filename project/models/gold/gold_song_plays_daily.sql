@@ -1,9 +1,7 @@
 {{
   config(
-    materialized=('external' if target.type == 'duckdb' else 'table'),
     location='target/lake/gold/song_plays_daily',
-    options={'partition_by': 'event_date'},
-    incremental_strategy='insert_overwrite'
+    options={'partition_by': 'event_date'}
   )
 }}
 -- Gold: listens per day and song, named as the star schema names them (the catalogue's

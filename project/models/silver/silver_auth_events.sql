@@ -1,9 +1,6 @@
 {{
   config(
-    materialized=('external' if target.type == 'duckdb' else 'table'),
-    location='target/lake/silver/auth_events',
-    options={'partition_by': 'event_date, event_hour'},
-    incremental_strategy='insert_overwrite'
+    location='target/lake/silver/auth_events'
   )
 }}
 -- Silver: the staging SQL of stg_auth_events (macros/staging.sql) written to Parquet, one folder
