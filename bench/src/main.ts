@@ -9,12 +9,33 @@ import { startupScenario } from './scenario-startup.ts';
 import { streamifyScenario } from './scenario-streamify.ts';
 import { BENCH_DIR, findDbtCore, findDbtFusion, findSm, type Tool } from './tools.ts';
 
+const USAGE = `usage: pnpm bench [--quick] [--only startup,compile,overhead,streamify] [--tools sm,dbt-core,dbt-fusion] [--sizes 1000,10000] [--out FILE]
+
+  --quick   CI sizes: 200 models, chains of 10/50, ~10k listens, 1-3 repetitions
+  --only    run these scenarios only (default: all four)
+  --tools   measure these tools only; the others print "not run"
+  --sizes   model counts of the compile scenario (default 1000,10000)
+  --out     results file (default bench/out/results.json)
+
+Landing, Kafka and incremental figures are separate scripts: see bench/README.md.`;
+const FLAGS = new Set(['--quick', '--only', '--tools', '--sizes', '--out']);
+
 /**
  * `pnpm bench [--quick] [--only startup,compile,overhead,streamify] [--tools sm,dbt-core,dbt-fusion] [--sizes 1000,10000] [--out FILE]`: runs each scenario, prints
  * figures and ratios, writes bench/out/results.json. Every ratio compares two measurements
  * of this same invocation; a tool that is missing is reported as "not run", never as a figure.
  */
 async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  // An unknown flag ran the whole suite (15 minutes to an hour) instead of what was asked.
+  const unknown = argv.filter((a) => a.startsWith('-') && !FLAGS.has(a));
+  if (unknown.length) {
+    console.error(`bench: unknown option ${unknown.join(', ')}\n\n${USAGE}`);
+    return 2;
+  }
   const quick = argv.includes('--quick');
   const onlyAt = argv.indexOf('--only');
   const only = onlyAt >= 0 ? new Set(argv[onlyAt + 1]?.split(',')) : undefined;

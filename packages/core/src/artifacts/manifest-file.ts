@@ -1,5 +1,6 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { jsonText } from '../util/json-text.ts';
 import { redactJson } from '../util/redact.ts';
 
 /**
@@ -16,7 +17,6 @@ interface Record_ {
 }
 
 const HEAD = '{"metadata":';
-const bigints = (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
 
 /**
  * Write target/manifest.json. With a `digest` (the project's input digest, given only when
@@ -39,9 +39,9 @@ export function writeManifest(
   const recPath = join(targetDir, '.sm', 'manifest.json.source.json');
   const tmp = `${path}.tmp-${process.pid}`;
   const { metadata, ...rest } = build();
-  const head = `${HEAD}${JSON.stringify(metadata, bigints)},`;
+  const head = `${HEAD}${jsonText(metadata)},`;
   // Compiled code is redacted node by node; this catches the rest (a secret typed into a model's raw code, a description...).
-  const body = redactJson(JSON.stringify(rest, bigints), secrets());
+  const body = redactJson(jsonText(rest), secrets());
   writeFileSync(tmp, body === '{}' ? `${head.slice(0, -1)}}` : head + body.slice(1));
   renameSync(tmp, path);
   if (digest) saveRecord(recPath, { digest, prefix: Buffer.byteLength(head), ...stamp(path) });

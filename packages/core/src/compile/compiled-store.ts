@@ -5,6 +5,7 @@ import type { LoadedProject } from '../project/load-project.ts';
 import type { MacroEntry } from '../render/macro-namespaces.ts';
 import type { GraphNode } from '../types.ts';
 import type { InputProof } from './input-proof.ts';
+import { jsonText } from '../util/json-text.ts';
 import { jsonHoldsSecret } from '../util/redact.ts';
 
 /**
@@ -139,7 +140,7 @@ export function writeStore(
   let packed = '';
   let ascii = true;
   for (const n of nodes.values()) {
-    const text = JSON.stringify(n, bigints);
+    const text = jsonText(n);
     if (jsonHoldsSecret(text, secrets)) return;
     if (ascii && NOT_ASCII.test(text)) ascii = false;
     const length = ascii ? text.length : Buffer.byteLength(text, 'utf8');
@@ -162,7 +163,7 @@ export function writeStore(
   }
   const { models: _m, seeds: _s, sources: _so, tests: _t, unitTests: _u, target: _tg, secrets: _sc, ...header } = project;
   const plain = (ds: readonly Diagnostic[]) => ds.map(({ cause: _c, ...d }) => d);
-  const headerText = JSON.stringify({ version: VERSION, project: { ...header, diagnostics: plain(header.diagnostics) }, ...rest, diagnostics: plain(rest.diagnostics), columnFindings: plain(rest.columnFindings) }, bigints);
+  const headerText = jsonText({ version: VERSION, project: { ...header, diagnostics: plain(header.diagnostics) }, ...rest, diagnostics: plain(rest.diagnostics), columnFindings: plain(rest.columnFindings) });
   // The header holds --vars, and profiles.yml may read a password from one.
   if (jsonHoldsSecret(headerText, secrets)) return;
   writeAtomic(join(dir, 'nodes.jsonl'), packed);
@@ -177,7 +178,6 @@ export function hasStore(targetDir: string): boolean {
 }
 
 const NOT_ASCII = /[^\x00-\x7f]/;
-const bigints = (_k: string, v: unknown) => (typeof v === 'bigint' ? `${v}` : v);
 
 function writeAtomic(path: string, data: string | Buffer): void {
   const tmp = `${path}.tmp-${process.pid}`;

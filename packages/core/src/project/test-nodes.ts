@@ -238,6 +238,8 @@ export function dbtTestHash(name: string, metadata: Record<string, unknown>): st
   return createHash('md5').update(name + pyReprDeep(hashable(metadata))).digest('hex').slice(-10);
 }
 
+const NEEDS_ESCAPE = /[\\'"\x00-\x1f\x7f]/;
+
 /** Python's repr() of strings, lists and dicts (what dbt hashes). */
 function pyReprDeep(v: unknown): string {
   if (typeof v === 'string') return pyStringRepr(v);
@@ -247,6 +249,8 @@ function pyReprDeep(v: unknown): string {
 }
 
 function pyStringRepr(s: string): string {
+  // Most names and arguments need no escape: quoted as they are (every test node hashes several).
+  if (!NEEDS_ESCAPE.test(s)) return `'${s}'`;
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
   let out = '';
   for (const ch of s) {

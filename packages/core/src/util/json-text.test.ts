@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { jsonText } from './json-text.ts';
+
+describe('jsonText', () => {
+  it('writes what JSON.stringify writes when there is no bigint', () => {
+    const v = { a: [1, 'x', null, { b: true }], c: 'é"\n', d: undefined };
+    expect(jsonText(v)).toBe(JSON.stringify(v));
+  });
+
+  it('writes bigints as their digits, wherever they are', () => {
+    expect(jsonText({ n: 12345678901234567890n, list: [1n, { m: -2n }] })).toBe('{"n":"12345678901234567890","list":["1",{"m":"-2"}]}');
+  });
+
+  it('still refuses a cycle', () => {
+    const v: Record<string, unknown> = {};
+    v.self = v;
+    expect(() => jsonText(v)).toThrow(TypeError);
+  });
+});

@@ -1,0 +1,16 @@
+/**
+ * `JSON.stringify` with bigints written as their digits. A replacer function is called for every
+ * key and value and takes V8 off its fast serializer (a 45 MB manifest: 0.42 s with one, 0.28 s
+ * without), so it is used only when the value holds a bigint, which the plain call refuses with
+ * a TypeError. Anything else that call refuses (a cycle) the second one refuses too.
+ */
+export function jsonText(data: unknown): string {
+  try {
+    return JSON.stringify(data);
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    return JSON.stringify(data, bigintDigits);
+  }
+}
+
+const bigintDigits = (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
