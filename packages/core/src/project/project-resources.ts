@@ -268,6 +268,17 @@ export function singularTests(s: Scope, disabled: string[]): TestNode[] {
   });
 }
 
+/** Test settings dbt renders when it parses the YAML (`enabled: "{{ target.type != 'spark' }}"`), natively: "False" is false. */
+const RENDERED_TEST_SETTINGS = ['enabled', 'severity', 'error_if', 'warn_if', 'store_failures', 'store_failures_as', 'limit'];
+
+function renderTestSettings(s: Scope, t: TestNode): void {
+  if (!s.render) return;
+  for (const k of RENDERED_TEST_SETTINGS) {
+    const v = t.config[k];
+    if (typeof v === 'string' && /\{[{%]/.test(v)) t.config[k] = s.render(v, t.declaredAt?.file ?? t.originalFilePath);
+  }
+}
+
 export function genericTests(s: Scope, decls: SchemaDecls, models: ModelNode[], seeds: SeedNode[], sources: SourceNode[], diagnostics: Diagnostic[], disabled: string[]): TestNode[] {
   const out: TestNode[] = [];
   const used = new Set<string>();
@@ -284,6 +295,7 @@ export function genericTests(s: Scope, decls: SchemaDecls, models: ModelNode[], 
       mergeConfigInto(t.config, rootConfig);
       t.rootConfig = rootConfig;
     }
+    renderTestSettings(s, t);
     if (isDisabled(t.config)) disabled.push(t.uniqueId);
     else out.push(t);
   };

@@ -6,6 +6,7 @@ import { JMacro, type Context } from '../jinja/macro.ts';
 import { pyStr } from '../jinja/py-values.ts';
 import type { SourceLocation, TestNode } from '../types.ts';
 import { BUILTIN_TEST_USAGE } from './builtin-tests.ts';
+import { INTERNAL_PACKAGE } from './macro-namespaces.ts';
 import type { Frame } from './frame.ts';
 import { ControlSignal } from '../jinja/errors.ts';
 import type { TemplateRelation } from './relation.ts';
@@ -55,7 +56,10 @@ export function renderGenericTest(r: GenericTestHost, t: TestNode, c: Context, f
     return '';
   }
   const entry = r.macros.entryOf(macro);
-  const missing = (entry?.params ?? []).filter((p) => !p.hasDefault && p.name !== 'model' && !(p.name in meta.kwargs)).map((p) => p.name);
+  // dbt passes an argument the YAML leaves out as undefined (packages rely on it: dbt_expectations'
+  // `{% if compare_column_name %}`); only dbt's own tests, which cannot work without theirs, say so here.
+  const builtin = entry?.packageName === INTERNAL_PACKAGE;
+  const missing = builtin ? (entry?.params ?? []).filter((p) => !p.hasDefault && p.name !== 'model' && !(p.name in meta.kwargs)).map((p) => p.name) : [];
   if (missing.length) {
     const usage = BUILTIN_TEST_USAGE[meta.name];
     r.diagnostics.push(
