@@ -184,3 +184,24 @@ describe('hooks on external Parquet models (sm only)', () => {
     ]);
   });
 });
+
+describe('hooks compile can render', () => {
+  it('are handed to the run as SQL; hooks that ask the warehouse or read run-time values render when they run', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'sm_project.yml': `name: demo\nprofile: demo\non-run-start: "create table if not exists main.audit (seq integer, what varchar)"\nmodels:\n  demo:\n    +post-hook: "${log('{{ this.identifier }} {{ var(\\"tag\\", \\"none\\") }}')}"\n`,
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': `{{ config(pre_hook="${log("n={{ run_query('select count(*) from main.audit').columns[0].values()[0] }}")}") }}select 2 as id`,
+      'models/c.sql': `{{ config(post_hook="${log('{{ flags.WHICH }}')}") }}select 3 as id`,
+    });
+    const opts: InvocationOptions = { projectDir: dir, adapters: { duckdb: createDuckDbAdapter }, env: {}, threads: 1, vars: { tag: 't1' } };
+    const o = await execute(opts, 'run');
+    expect(o.status).toBe('success');
+    const hooks = (id: string) => o.compilation.compiled.nodes.get(`model.demo.${id}`)!.renderedHooks;
+    expect(hooks('a')).toEqual({ pre: [], post: [{ sql: log('a t1'), transaction: true }] });
+    // b asks the warehouse, c reads flags (which change from command to command): rendered as they run.
+    expect(hooks('b')).toBeUndefined();
+    expect(hooks('c')).toBeUndefined();
+    expect(await query(opts, 'select what from main.audit order by seq')).toEqual([{ what: 'a t1' }, { what: 'n=1' }, { what: 'b t1' }, { what: 'c t1' }, { what: 'run' }]);
+  });
+});

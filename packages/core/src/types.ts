@@ -70,6 +70,19 @@ interface NodeCommon {
    * `ProjectRenderer.renderForExecution({ node }, connection)`.
    */
   needsWarehouse?: true | undefined;
+  /**
+   * Set by compile when the node's `pre-hook`/`post-hook` hold templates that compile could render
+   * as they will render when they run (no warehouse question, nothing that changes from run to
+   * run: see render/compile-hooks.ts): the hooks as plain SQL, so running them needs no renderer.
+   * Absent when the hooks are plain SQL already, or must be rendered at execution.
+   */
+  renderedHooks?: RenderedHooks | undefined;
+}
+
+/** A node's hooks rendered to SQL, in config order, with where each runs (`transaction`). */
+export interface RenderedHooks {
+  readonly pre: readonly { readonly sql: string; readonly transaction: boolean }[];
+  readonly post: readonly { readonly sql: string; readonly transaction: boolean }[];
 }
 
 export interface ModelNode extends NodeCommon {

@@ -66,6 +66,11 @@ export interface HookConfig {
   index: null;
 }
 
+/** Whether a hook's text is a template (else it runs as written, needing no renderer). */
+export function hasTemplate(sql: string): boolean {
+  return /\{[{%#]/.test(sql);
+}
+
 /** Hooks as written (a string, `{sql, transaction}`, or a list of them) as dbt lists them. */
 export function hookList(v: unknown): HookConfig[] {
   const one = (h: unknown): HookConfig[] => {

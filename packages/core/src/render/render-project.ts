@@ -7,6 +7,7 @@ import { pyStr } from '../jinja/py-values.ts';
 import { pyFunction } from '../jinja/runtime.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import type { GraphNode, ModelNode, NodeConfig, SeedNode, TestNode } from '../types.ts';
+import { compileHooks } from './compile-hooks.ts';
 import { dbtBuiltins } from './dbt-builtins.ts';
 import { Ephemerals } from './ephemerals.ts';
 import { answer, type ExecutionRender } from './execution.ts';
@@ -387,6 +388,8 @@ export class ProjectRenderer implements Schedulable {
     const done = this.#rendered.get(s.uniqueId) as SeedNode | undefined;
     if (done) return done;
     const r: SeedNode = { ...s, relation: this.relationFor(s, s.config), tags: tagsOf(s.config) };
+    const hooks = compileHooks(r.config, (text, name) => this.#staticHook(r, text, name));
+    if (hooks) r.renderedHooks = hooks;
     this.#rendered.set(s.uniqueId, r);
     return r;
   }
@@ -468,8 +471,25 @@ export class ProjectRenderer implements Schedulable {
       compiledCode: this.#ephemerals.inline(m.uniqueId, sql, ephemerals),
       ...(needsWarehouse ? { needsWarehouse: true as const } : {}),
     };
+    const hooks = compileHooks(config, (text, name) => this.#staticHook(r, text, name));
+    if (hooks) r.renderedHooks = hooks;
     this.#rendered.set(m.uniqueId, r);
     return r;
+  }
+
+  /** A hook rendered in its node's context as it will render when it runs, or undefined (render/compile-hooks.ts). */
+  #staticHook(node: ModelNode | SeedNode, text: string, name: string): string | undefined {
+    const frame = newFrame(node, cloneConfig(node.config), false, new WarehouseLog(false));
+    frame.relation = node.relation;
+    const before = this.diagnostics.length;
+    try {
+      const sql = this.#renderText(text, name, frame);
+      return frame.askedWarehouse || frame.volatile || frame.readExecute || this.diagnostics.length > before ? undefined : sql;
+    } catch {
+      return undefined;
+    } finally {
+      this.diagnostics.length = before;
+    }
   }
 
   #renderTest(t: TestNode): GraphNode {

@@ -4,7 +4,7 @@ import { externalConfigError, externalLocation, isIncrementalExternal, planExter
 import type { ModelNode } from '../types.ts';
 import { incrementalSqlOf } from '../plan/incremental-sql.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
-import { withHooks } from '../plan/hooks.ts';
+import { nodeHooks, withHooks } from '../plan/hooks.ts';
 import { swapFolderFiles } from './swap-files.ts';
 
 /**
@@ -26,7 +26,8 @@ export async function executeExternal(m: ModelNode, x: NodeContext): Promise<Exe
   const plan = planExternal(m, sql, location, existing, incremental, x.plan);
   // The copy is not a plan step (it writes files): pre-hooks run before it, post-hooks with the view.
   const caps = x.plan.capabilities;
-  await x.runPlan(withHooks({ steps: [], transaction: false }, { 'pre-hook': m.config['pre-hook'] }, caps));
+  const hooks = nodeHooks(m);
+  await x.runPlan(withHooks({ steps: [], transaction: false }, { ...hooks, post: [] }, caps));
   rmSync(plan.staging, { recursive: true, force: true });
   mkdirSync(plan.staging, { recursive: true });
   let rows = 0;
@@ -41,7 +42,7 @@ export async function executeExternal(m: ModelNode, x: NodeContext): Promise<Exe
   if (!hasParquet(location)) {
     throw new Error(`${m.name}: the query returned no rows, so ${location} holds no Parquet file and no view can be made over it. Run again once there are rows.`);
   }
-  await x.runPlan(withHooks(plan.view, { 'post-hook': m.config['post-hook'] }, caps));
+  await x.runPlan(withHooks(plan.view, { ...hooks, pre: [] }, caps));
   await x.remember(m.relation, undefined);
   return {
     status: 'success',

@@ -6,7 +6,7 @@ import type { GraphNode, ModelNode } from '../types.ts';
 import { executeExternal } from './execute-external.ts';
 import { printedRelationName } from '../render/relation.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
-import { withHooks } from '../plan/hooks.ts';
+import { nodeHooks, withHooks } from '../plan/hooks.ts';
 
 /** Views, tables, incremental, external and ephemeral models: compiled SQL in, one plan out, run by the plan executor. */
 export async function executeModel(node: GraphNode, x: NodeContext): Promise<ExecOutcome> {
@@ -36,7 +36,7 @@ export async function executeModel(node: GraphNode, x: NodeContext): Promise<Exe
   const rel = m.relation;
   let rows: number;
   try {
-    rows = (await x.runPlan(withHooks(plan, m.config, x.plan.capabilities))).rows;
+    rows = (await x.runPlan(withHooks(plan, nodeHooks(m), x.plan.capabilities))).rows;
   } finally {
     // An audit replaces the relation (or leaves its shadow): what the run knew of both is stale.
     if (audit) await x.remember(auditRelation(rel), undefined);

@@ -2,7 +2,7 @@ import { readSeed } from '../plan/seed-csv.ts';
 import { planSeed } from '../plan/plan-seed.ts';
 import type { GraphNode, SeedNode } from '../types.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
-import { withHooks } from '../plan/hooks.ts';
+import { nodeHooks, withHooks } from '../plan/hooks.ts';
 
 /**
  * CSV seeds as dbt-duckdb loads them: checked and typed in one pass over the file (`column_types`
@@ -18,7 +18,7 @@ export async function executeSeed(node: GraphNode, x: NodeContext): Promise<Exec
   const existing = await x.existing(s.relation);
   let rows: number;
   try {
-    ({ rows } = await x.runPlan(withHooks(planSeed(s, seed.columns, seed.rows, existing, x.plan), s.config, x.plan.capabilities)));
+    ({ rows } = await x.runPlan(withHooks(planSeed(s, seed.columns, seed.rows, existing, x.plan), nodeHooks(s), x.plan.capabilities)));
   } catch (e) {
     // A value the warehouse could not cast: say where it is in the file.
     if (seed.lastLine > 0 && e instanceof Error && !e.message.startsWith(s.originalFilePath)) e.message = `${s.originalFilePath} line ${seed.lastLine}: ${e.message}`;

@@ -2,7 +2,7 @@ import { planSnapshot } from '../snapshot/plan-snapshot.ts';
 import { snapshotSpec } from '../snapshot/snapshot-spec.ts';
 import type { GraphNode, ModelNode } from '../types.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
-import { withHooks } from '../plan/hooks.ts';
+import { nodeHooks, withHooks } from '../plan/hooks.ts';
 
 /** Type-2 history of a source or model: one plan (snapshot/plan-snapshot.ts), run by the plan executor. */
 export async function executeSnapshot(node: GraphNode, x: NodeContext): Promise<ExecOutcome> {
@@ -17,7 +17,7 @@ export async function executeSnapshot(node: GraphNode, x: NodeContext): Promise<
   }
   const sql = m.needsWarehouse ? await x.renderLive({ node: m }) : (m.compiledCode ?? '');
   const path = x.compiled(sql);
-  const { rows } = await x.runPlan(withHooks(planSnapshot(m, sql, spec, existing, x.plan, new Date()), m.config, x.plan.capabilities));
+  const { rows } = await x.runPlan(withHooks(planSnapshot(m, sql, spec, existing, x.plan, new Date()), nodeHooks(m), x.plan.capabilities));
   await x.remember(m.relation, undefined);
   return {
     status: 'success',
