@@ -3,6 +3,7 @@ import { EXIT } from './exit-codes.ts';
 import type { CliContext } from './cli-context.ts';
 import { redactingOutput } from './redacting-output.ts';
 import { processOutput, type Output, type Reporter } from './reporters/reporter.ts';
+import { quietReporter } from './reporters/quiet-reporter.ts';
 
 type Register = (program: Command, ctx: CliContext) => void;
 
@@ -44,11 +45,13 @@ export async function main(argv: string[], rawOutput: Output = processOutput): P
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // dbt's -q/--quiet (dbt-flags.ts), read here as --debug is: every reporter a command makes is quiet.
+  const quiet = argv.includes('-q') || argv.includes('--quiet');
   let reporters: typeof import('./reporters/reporters.ts') | undefined;
   const loadReporters = async () => (reporters ??= await import('./reporters/reporters.ts'));
   const ctx: CliContext = {
     output,
-    reporter: (format) => reporters!.createReporter(format, output),
+    reporter: (format) => (quiet ? quietReporter(reporters!.createReporter(format, output)) : reporters!.createReporter(format, output)),
     exitCode: EXIT.ok,
     signal: controller.signal,
     secrets,

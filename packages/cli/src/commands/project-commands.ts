@@ -30,18 +30,35 @@ interface CommonFlags {
   indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty';
   strict?: boolean;
   audit?: boolean;
+  targetPath?: string;
+  models?: string[];
+  model?: string[];
+  defer?: boolean;
+  deferState?: string;
+  favorState?: boolean;
+  partialParse?: boolean;
+  useColors?: boolean;
+  warnError?: boolean;
 }
 
 export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptions {
   const threads = flags.threads !== undefined ? Number(flags.threads) : undefined;
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw usage(`--threads must be a whole number of 1 or more, not "${flags.threads}"`);
+  // dbt's -m/--models/--model are --select by their older names.
+  const select = flags.select || flags.models || flags.model ? [...(flags.select ?? []), ...(flags.models ?? []), ...(flags.model ?? [])] : undefined;
+  if (flags.defer && !flags.state && !flags.deferState) throw usage('--defer needs --state DIR (or --defer-state DIR): the directory of the manifest.json to defer to');
+  if (flags.defer) throw usage('--defer is not supported yet');
+  // As NO_COLOR=1: the reporters read it.
+  if (flags.useColors === false) process.env.NO_COLOR = '1';
   return {
     projectDir: resolve(flags.projectDir),
     profilesDir: flags.profilesDir,
     target: flags.target,
     vars: parseVarsArg(flags.vars),
     adapters: builtinAdapters,
-    select: flags.select,
+    targetPath: flags.targetPath,
+    noCache: flags.partialParse === false ? true : undefined,
+    select,
     exclude: flags.exclude,
     selector: flags.selector,
     state: flags.state,
@@ -52,6 +69,10 @@ export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptio
     indirectSelection: flags.indirectSelection,
     strict: flags.strict,
     audit: flags.audit,
+    defer: flags.defer,
+    deferState: flags.deferState,
+    favorState: flags.favorState,
+    warnError: flags.warnError,
     signal: ctx.signal,
   };
 }
@@ -59,8 +80,9 @@ export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptio
 function runCommand(program: Command, ctx: CliContext, name: 'run' | 'seed' | 'test' | 'build' | 'snapshot', description: string): void {
   const cmd = selectionOptions(commonOptions(program.command(name).description(description)))
     .option('--threads <n>', 'how many nodes at once (default: the target\'s threads)')
-    .option('--fail-fast', 'stop at the first failure')
-    .option('--full-refresh', 'rebuild incremental models (and reload seeds) from scratch');
+    .option('-x, --fail-fast', 'stop at the first failure')
+    .addOption(new Option('--no-fail-fast').hideHelp())
+    .option('-f, --full-refresh', 'rebuild incremental models (and reload seeds) from scratch');
   if (name === 'test' || name === 'build') cmd.option('--store-failures', 'store the failing rows of every test in a table').addOption(indirectSelectionOption());
   if (name === 'run' || name === 'build') {
     cmd.option('--watch', 'after the run, rebuild what a saved file changes and its descendants, until Ctrl-C');
@@ -79,6 +101,11 @@ function runCommand(program: Command, ctx: CliContext, name: 'run' | 'seed' | 't
     // Compile warnings come as an event before the run starts.
     const outcome = await execute({ ...inv, onEvent: (e) => reporter.onEvent?.(e) }, name);
     ctx.exitCode = outcome.interrupted ? EXIT.interrupted : outcome.status === 'success' ? EXIT.ok : EXIT.failed;
+    // dbt's --warn-error: a test that warns fails the run.
+    if (flags.warnError && ctx.exitCode === EXIT.ok && outcome.results.some((r) => r.status === 'warn')) {
+      reporter.onError?.('--warn-error: a test warned, which fails the run');
+      ctx.exitCode = EXIT.failed;
+    }
   });
 }
 

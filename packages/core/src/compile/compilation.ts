@@ -46,6 +46,18 @@ export interface InvocationOptions extends LoadOptions {
   check?: boolean | undefined;
   /** Check first and stop on an error before anything runs (`--strict`). Default: the project file's `flags: {strict: ...}`. */
   strict?: boolean | undefined;
+  /**
+   * dbt's `--defer`: a ref to a node that is not selected and has a relation in the state
+   * manifest (`deferState`, else `state`) reads that relation when the target lacks the node's
+   * own, or always with `favorState`. Default false.
+   */
+  defer?: boolean | undefined;
+  /** The directory of the manifest.json to defer to, when it is not `state`. */
+  deferState?: string | undefined;
+  /** dbt's `--favor-state`: with `defer`, the state's relation for every unselected node. Default false. */
+  favorState?: boolean | undefined;
+  /** dbt's `--warn-error`: compile warnings stop the command as errors. Default false. */
+  warnError?: boolean | undefined;
   /** Build tables and incremental models with write-audit-publish (`--audit`), unless a model's `audit` config says otherwise. Default false. */
   audit?: boolean | undefined;
 }

@@ -27,7 +27,7 @@ export async function compileCold(opts: InvocationOptions, command: Command, inv
   const flags = { WHICH: command, FULL_REFRESH: !!opts.fullRefresh };
   // A large project with nothing cached renders on two threads; the worker loads it alongside this thread (compile/parallel-render.ts).
   const dirOf = resolve(opts.projectDir);
-  const worker = opts.noCache || existsSync(join(dirOf, targetPathOf(dirOf), '.sm', 'render-cache.json')) ? undefined : startRenderWorker(opts, opts.adapters, invocationId, runStartedAt, flags);
+  const worker = opts.noCache || existsSync(join(dirOf, targetPathOf(dirOf, opts.targetPath), '.sm', 'render-cache.json')) ? undefined : startRenderWorker(opts, opts.adapters, invocationId, runStartedAt, flags);
   let project: LoadedProject;
   let adapter: Adapter;
   try {

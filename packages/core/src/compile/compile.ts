@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Command, Compilation, InvocationOptions } from './compilation.ts';
+import { SmProjectError } from '../diagnostics.ts';
 import { warmStart } from './warm-start.ts';
 
 export { targetDir } from './compile-shared.ts';
@@ -12,6 +13,14 @@ export { targetDir } from './compile-shared.ts';
  * engine) are imported only when a cold compile needs them.
  */
 export async function compile(opts: InvocationOptions, command: Command = 'compile'): Promise<Compilation> {
+  const c = await compileOnce(opts, command);
+  // dbt's --warn-error: every warning is an error, and nothing runs.
+  const warnings = opts.warnError ? c.diagnostics.filter((d) => d.severity === 'warning') : [];
+  if (warnings.length) throw new SmProjectError(warnings.map((d) => ({ ...d, severity: 'error' as const, hint: `${d.hint ? `${d.hint} ` : ''}(an error because of --warn-error)` })));
+  return c;
+}
+
+async function compileOnce(opts: InvocationOptions, command: Command): Promise<Compilation> {
   const invocationId = randomUUID();
   const warm = opts.noCache || opts.complete ? undefined : warmStart(opts);
   if (warm) return (await import('./compile-warm.ts')).compileWarm(opts, command, invocationId, warm);

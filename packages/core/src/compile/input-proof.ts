@@ -40,6 +40,7 @@ export interface ProofOptions {
   readonly target?: string | undefined;
   readonly vars?: Record<string, unknown> | undefined;
   readonly env?: NodeJS.ProcessEnv | undefined;
+  readonly targetPath?: string | undefined;
 }
 
 const ENV_VAR = /env_var\(\s*['"]([^'"]+)['"]/g;

@@ -43,13 +43,13 @@ export function warmStart(o: ProofOptions & { target?: string | undefined }): Wa
 
 function fromStore(o: ProofOptions & { target?: string | undefined }): WarmStart | undefined {
   const dir = resolve(o.projectDir);
-  const targetDir = join(dir, targetPathOf(dir));
+  const targetDir = join(dir, targetPathOf(dir, o.targetPath));
   const proof = readProof(targetDir);
   if (!proof) return undefined;
   const key = proofKey(o);
   if (!key || !proofHolds(o, proof, key)) return undefined;
   const store = readStore(targetDir, proof);
-  if (!store || store.header.project.config.targetPath !== targetPathOf(dir) || store.header.project.dir !== dir) return undefined;
+  if (!store || store.header.project.config.targetPath !== targetPathOf(dir, o.targetPath) || store.header.project.dir !== dir) return undefined;
   const { strings, rows, order } = store.index;
   const nodes = new StoredNodeMap(store.nodesFile, new Map(rows.map((r) => [r[0], [r[10], r[11]] as const])));
   // As build-graph.ts builds it: every node, then each node's dependencies in order. A

@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { TargetConfig } from '../adapter.ts';
 import { SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import type { ExposureNode, Macro, ModelNode, PackageInfo, ProjectConfig, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
@@ -27,6 +27,8 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv | undefined;
   /** Compute everything afresh: neither read nor write the caches in target/.sm. Default false. */
   noCache?: boolean | undefined;
+  /** `--target-path`: where artifacts go, relative to the project directory (or absolute). Default: the project file's `target-path`. */
+  targetPath?: string | undefined;
 }
 
 /** Everything read from disk, nothing rendered yet. Plain data. */
@@ -80,7 +82,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   const env = opts.env ?? process.env;
   // dbt renders the project files with --vars alone; schema YAML sees each project's own vars.
   const renderProjectFile = configRenderer(env, opts.vars ?? {}, resolved.target, diagnostics);
-  const config = renderProjectConfigs(pf.config, renderProjectFile);
+  const config = withTargetPath(renderProjectConfigs(pf.config, renderProjectFile), dir, opts.targetPath);
   const installed = installedPackages(dir, config, diagnostics).map((p) => ({ ...p, config: renderProjectConfigs(p.config, renderProjectFile) }));
   const vars = varsFor(config.name, config, undefined, opts.vars);
   const packages: PackageInfo[] = installed.map((p) => ({ name: p.config.name, dir: p.dir, version: p.config.version, vars: varsFor(p.config.name, config, p.config, opts.vars) }));
@@ -168,4 +170,10 @@ function loadScope(s: Scope, read: { decls: SchemaDecls; yamls: YamlFile[] }, ou
   out.seeds.push(...seeds);
   out.sources.push(...sources);
   out.tests.push(...tests);
+}
+
+/** The project's config with `--target-path` in place, kept relative to the project (joins with the project directory stay right for an absolute one). */
+function withTargetPath(config: ProjectConfig, dir: string, targetPath: string | undefined): ProjectConfig {
+  if (!targetPath) return config;
+  return { ...config, targetPath: relative(dir, resolve(dir, targetPath)) || '.' };
 }

@@ -1,0 +1,51 @@
+import { Option, type Command } from 'commander';
+
+/**
+ * dbt 1.11's flags that users and orchestrators (Airflow's dbt operators) pass every day and
+ * that change nothing sm computes, accepted so that a dbt command line runs unchanged. Each
+ * one's treatment is in packages/cli/README.md ("dbt's flags"): the ones with a cheap sm
+ * meaning have it (--quiet, --no-partial-parse, --no-use-colors, --warn-error); the rest are
+ * read and ignored, and none of them changes which nodes run or what they build.
+ */
+export function dbtFlagOptions(cmd: Command): Command {
+  return cmd
+    .option('-q, --quiet', 'print errors only (and what the command prints as its result: ls, show, compile --inline)')
+    .addOption(new Option('--no-quiet').hideHelp())
+    .addOption(new Option('--log-level <level>', 'accepted for dbt; sm prints what it prints (use --quiet for errors only)').choices(['debug', 'info', 'warn', 'error', 'none']))
+    .addOption(new Option('--log-level-file <level>', 'accepted for dbt; sm writes no log file').choices(['debug', 'info', 'warn', 'error', 'none']).hideHelp())
+    .option('--log-path <path>', 'accepted for dbt; sm writes no log file (its output goes to stdout and stderr)')
+    .option('--partial-parse', 'use sm\'s caches in <target-path>/.sm (the default)')
+    .option('--no-partial-parse', 'neither read nor write sm\'s caches: load and render everything afresh (same results, slower)')
+    .option('--use-colors', 'colour terminal output (the default on a terminal)')
+    .option('--no-use-colors', 'no colour (as NO_COLOR=1)')
+    .option('--warn-error', 'treat warnings as errors: a compile warning stops with exit 2, a test that warns exits 1')
+    .addOption(new Option('--print').hideHelp())
+    .addOption(new Option('--no-print', 'accepted for dbt: sm prints no {{ print() }} output'))
+    .addOption(new Option('--version-check').hideHelp())
+    .addOption(new Option('--no-version-check', 'accepted for dbt (sm checks no version)'))
+    .addOption(new Option('--static-parser').hideHelp())
+    .addOption(new Option('--no-static-parser', 'accepted for dbt (sm has one parser)'))
+    .addOption(new Option('--write-json').hideHelp())
+    .addOption(new Option('--no-write-json', 'accepted for dbt; sm writes its artifacts anyway (sm retry and --state read them)'))
+    .addOption(new Option('--send-anonymous-usage-stats').hideHelp())
+    .addOption(new Option('--no-send-anonymous-usage-stats', 'accepted for dbt (sm sends nothing)').hideHelp())
+    .addOption(new Option('--populate-cache').hideHelp())
+    .addOption(new Option('--no-populate-cache').hideHelp())
+    .addOption(new Option('--cache-selected-only').hideHelp())
+    .addOption(new Option('--no-cache-selected-only').hideHelp())
+    .addOption(new Option('--printer-width <n>').hideHelp());
+}
+
+/** What the flags above mean for a command. */
+export interface DbtFlags {
+  quiet?: boolean;
+  partialParse?: boolean;
+  useColors?: boolean;
+  warnError?: boolean;
+}
+
+/** True for dbt's boolean environment values (`1`, `true`, `yes`, any case). */
+export function envTrue(v: string | undefined): boolean | undefined {
+  if (v === undefined || v === '') return undefined;
+  return /^(1|t|true|y|yes)$/i.test(v.trim());
+}

@@ -1,0 +1,21 @@
+import type { Reporter } from './reporter.ts';
+
+/**
+ * dbt's `--quiet`: errors only. What a command prints as its result (ls's list, show's rows,
+ * compile --inline's SQL) still prints, as with dbt; so do a failed run's node and summary lines.
+ */
+export function quietReporter(r: Reporter): Reporter {
+  return {
+    onOutput: r.onOutput?.bind(r),
+    onError: r.onError?.bind(r),
+    onDiagnostics: (ds) => {
+      const errors = ds.filter((d) => d.severity === 'error');
+      if (errors.length) r.onDiagnostics?.(errors);
+    },
+    onEvent: (e) => {
+      if (e.type === 'node_finish' && (e.result.status === 'error' || e.result.status === 'fail')) r.onEvent?.(e);
+      else if (e.type === 'run_end' && e.results.some((x) => x.status === 'error' || x.status === 'fail')) r.onEvent?.(e);
+      else if (e.type === 'log' && e.level === 'error') r.onEvent?.(e);
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeProject } from '@smsql/test-kit';
+import { sm } from './run-cli.ts';
+
+const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: demo.duckdb\n      schema: main\n      threads: 1\n';
+
+// Each answer below is dbt-core 1.11.16's (dbt-duckdb 1.11.1) on the same project: -q prints
+// nothing on success and exits 0; -m selects as -s; --warn-error turns the empty-selection
+// warning into a compilation error (exit 2) and a test that warns into an error (exit 1);
+// --target-path is relative to the project directory.
+const files = {
+  'profiles.yml': PROFILE,
+  'models/a.sql': 'select 1 as id',
+  'models/b.sql': "select * from {{ ref('a') }}",
+  'tests/warns.sql': "{{ config(severity='warn') }} select * from {{ ref('a') }}",
+};
+
+describe("dbt's everyday flags", () => {
+  it('every no-op flag is accepted and the run is the same: exit 0, both models built', async () => {
+    const dir = writeProject(files);
+    const r = await sm('run', '--project-dir', dir, '-x', '--log-level', 'debug', '--log-path', 'logs', '--no-partial-parse', '--no-use-colors', '--no-print', '--no-version-check', '--no-static-parser', '--no-write-json', '--no-send-anonymous-usage-stats', '--no-populate-cache');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('OK=2');
+    // --no-write-json is ignored on purpose: sm retry and --state read these.
+    expect(existsSync(join(dir, 'target', 'run_results.json'))).toBe(true);
+    const again = await sm('run', '--project-dir', dir, '--partial-parse', '--use-colors', '--print', '--write-json', '--static-parser', '--version-check', '--fail-fast', '--no-fail-fast', '-f');
+    expect(again.code).toBe(0);
+    expect(again.out).toContain('OK=2');
+  });
+
+  it('-q prints nothing on success, and still prints ls output', async () => {
+    const dir = writeProject(files);
+    const r = await sm('run', '--project-dir', dir, '-q');
+    expect(r).toEqual({ code: 0, out: '', err: '' });
+    const l = await sm('ls', '--project-dir', dir, '-m', 'a', '-q', '--resource-type', 'model');
+    expect(l.out).toBe('demo.a');
+  });
+
+  it('-m, --models and --model select as -s does', async () => {
+    const dir = writeProject(files);
+    for (const flag of ['-m', '--models', '--model']) {
+      const r = await sm('ls', '--project-dir', dir, flag, 'b', '--output', 'name');
+      expect(r.out).toBe('b');
+    }
+  });
+
+  it('--warn-error: an empty selection is an error (exit 2, nothing run), a warning test fails the run (exit 1)', async () => {
+    const dir = writeProject(files);
+    const empty = await sm('run', '--project-dir', dir, '-s', 'nothing_here', '--warn-error');
+    expect(empty.code).toBe(2);
+    expect(empty.out + empty.err).toContain("The selection criterion 'nothing_here' does not match any enabled nodes");
+    expect((await sm('run', '--project-dir', dir)).code).toBe(0);
+    expect((await sm('test', '--project-dir', dir, '-s', 'warns')).code).toBe(0);
+    const warned = await sm('test', '--project-dir', dir, '-s', 'warns', '--warn-error');
+    expect(warned.code).toBe(1);
+  });
+
+  it('--target-path (and DBT_TARGET_PATH) put the artifacts there, relative to the project directory', async () => {
+    const dir = writeProject(files);
+    const r = await sm('compile', '--project-dir', dir, '--target-path', 'ci-target');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'ci-target', 'manifest.json'), 'utf8')).nodes['model.demo.b']).toBeDefined();
+    expect(readFileSync(join(dir, 'ci-target', 'compiled', 'demo', 'models', 'b.sql'), 'utf8')).toContain('"a"');
+    expect(existsSync(join(dir, 'target', 'manifest.json'))).toBe(false);
+    const run = await sm('run', '--project-dir', dir, '--target-path', join(dir, 'abs-target'));
+    expect(run.code).toBe(0);
+    expect(existsSync(join(dir, 'abs-target', 'run_results.json'))).toBe(true);
+    process.env.DBT_TARGET_PATH = 'env-target';
+    try {
+      expect((await sm('compile', '--project-dir', dir)).code).toBe(0);
+    } finally {
+      delete process.env.DBT_TARGET_PATH;
+    }
+    expect(existsSync(join(dir, 'env-target', 'manifest.json'))).toBe(true);
+  });
+});
