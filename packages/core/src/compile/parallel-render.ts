@@ -24,35 +24,39 @@ export interface ParallelRender {
   readonly volatile: boolean;
 }
 
-/** A worker loading and rendering the second shard of a project, started before the main thread loads it. */
+/** A worker rendering the second shard of a project, started before the main thread loads it. */
 export interface RenderWorker {
   readonly answer: Promise<ShardResult | undefined>;
+  /** Hand the worker the project as this thread loaded it (plain data, copied). */
+  send(project: LoadedProject): void;
   stop(): Promise<void>;
 }
 
 /**
  * Start the second thread of a sharded render when it may pay: more than one core, an adapter a
  * worker can make (AdapterFactory.module), and a project whose model files look numerous enough
- * (counted before loading: the worker loads the project itself, alongside the main thread).
+ * (counted before loading). The worker starts (loads its modules) while this thread loads the
+ * project, then gets the loaded project from {@link RenderWorker.send}: it loaded the project
+ * itself once, which cost as much CPU as this thread's load (a second of YAML, files and test
+ * nodes at 10,000 models) where copying the loaded data costs a fifth of that.
  */
 export function startRenderWorker(load: LoadOptions, adapters: Readonly<Record<string, AdapterFactory>>, invocationId: string, runStartedAt: Date, flags?: Record<string, unknown>): RenderWorker | undefined {
   const modules = Object.fromEntries(Object.entries(adapters).flatMap(([k, f]) => (f.module ? [[k, f.module]] : [])));
   if (!Object.keys(modules).length || availableParallelism() < 2 || modelFiles(load.projectDir, PARALLEL_FROM / 2) < PARALLEL_FROM / 2) return undefined;
-  const { projectDir, profilesDir, target, vars, env } = load;
-  const worker = new Worker(WORKER, { workerData: { load: { projectDir, profilesDir, target, vars, env }, adapters: modules, invocationId, runStartedAt: runStartedAt.toISOString(), flags } });
+  const worker = new Worker(WORKER, { workerData: { env: load.env, adapters: modules, invocationId, runStartedAt: runStartedAt.toISOString(), flags } });
   const answer = new Promise<ShardResult | undefined>((resolve) => {
     worker.once('message', (m: { ok: boolean; result?: ShardResult }) => resolve(m.ok ? m.result : undefined));
     worker.once('error', () => resolve(undefined));
     worker.once('exit', () => resolve(undefined));
   });
-  return { answer, stop: async () => void (await worker.terminate()) };
+  return { answer, send: (project) => worker.postMessage({ project }), stop: async () => void (await worker.terminate()) };
 }
 
 /**
  * Render a large project on two threads: this one and the worker each render every other model
  * and test, standing in for the other's models by the relation their config names before
  * rendering (render-shard.ts). The result is used only when it is what one thread would have
- * rendered: both threads read the same files (input digests), neither found an error (a project
+ * rendered: both threads rendered the same loaded project (input digests), neither found an error (a project
  * with errors is rendered again on one thread, so its diagnostics come in their usual order),
  * and every relation a thread assumed is the one the other thread's render gave. Otherwise
  * undefined, and the caller renders on one thread (the render cache keeps what this thread
@@ -63,6 +67,7 @@ export async function finishParallel(worker: RenderWorker, project: LoadedProjec
     await worker.stop();
     return undefined;
   }
+  worker.send(project);
   let mine: ReturnType<typeof renderShard>;
   try {
     mine = renderShard(project, shardOf(project, 0, 2), o, real);
