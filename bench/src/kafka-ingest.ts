@@ -82,6 +82,9 @@ async function openMemory() {
 async function childKafka(o: { brokers: string[]; batchSize: number }): Promise<ChildResult> {
   const { session, conn } = await openMemory();
   const threads0 = threadCpu();
+  const gcs: { kind: number; ms: number }[] = [];
+  const gcObserver = process.env.SM_BENCH_GC ? new PerformanceObserver((l) => l.getEntries().forEach((e) => gcs.push({ kind: (e as unknown as { detail: { kind: number } }).detail.kind, ms: e.duration }))) : undefined;
+  gcObserver?.observe({ entryTypes: ['gc'] });
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let first: { at: number; rows: number } | undefined;
@@ -97,6 +100,14 @@ async function childKafka(o: { brokers: string[]; batchSize: number }): Promise<
   const end = performance.now();
   const cpuMs = cpuSince(cpu0);
   const threads = threadSplit(threads0, threadCpu(), cpuMs);
+  if (gcObserver) {
+    // Main-thread pauses by Node's kind (1 minor/scavenge, 4 major/mark-compact, 8 incremental marking, 16 weak callbacks), for SM_BENCH_GC=1.
+    const byKind = new Map<number, { n: number; ms: number }>();
+    for (const g of gcs) byKind.set(g.kind, { n: (byKind.get(g.kind)?.n ?? 0) + 1, ms: (byKind.get(g.kind)?.ms ?? 0) + g.ms });
+    const mu = process.memoryUsage();
+    process.stderr.write(`heap ${(mu.heapUsed / 1e6).toFixed(0)}/${(mu.heapTotal / 1e6).toFixed(0)} MB ext ${(mu.external / 1e6).toFixed(0)} ab ${(mu.arrayBuffers / 1e6).toFixed(0)}\n`);
+    process.stderr.write(`gc pauses: ${[...byKind].map(([k, v]) => `kind ${k}: ${v.n} × = ${v.ms.toFixed(0)} ms`).join(', ')}\n`);
+  }
   if (r.deadLetters) throw new Error(`${r.deadLetters} dead letters`);
   await session.close();
   const steady = first && first.rows < r.rows ? { steadyMs: end - first.at, steadyRows: r.rows - first.rows } : {};

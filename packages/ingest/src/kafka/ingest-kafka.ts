@@ -174,6 +174,10 @@ async function runConsumer(s: IngestState): Promise<IngestResult['stoppedBy']> {
   // The client emits 'error' for background failures (a rejoin against a dead broker), even after
   // close; an EventEmitter without a listener would turn that into an uncaught exception.
   consumer.on('error', () => undefined);
+  // Finding the group's coordinator takes a few round trips (and retries for a new group): start it
+  // now, beside listOffsets, rather than when the committed offsets are asked for. A failure here
+  // is met again, and handled, by that later call.
+  const coordinator = consumer.findGroupCoordinator().catch(() => undefined);
   let fetcher: PartitionFetcher | undefined;
   try {
     const hw = flatten(
@@ -191,6 +195,7 @@ async function runConsumer(s: IngestState): Promise<IngestResult['stoppedBy']> {
     await seedOffsets(s, [...hw.keys()]);
     if (!s.targets) {
       s.targets = hw;
+      await coordinator;
       const committed = await consumer.listCommittedOffsets({
         topics: [...s.tableOf.keys()].map((topic) => ({ topic, partitions: [...hw.keys()].filter((k) => k.startsWith(`${topic}:`)).map((k) => Number(k.slice(topic.length + 1))) })),
       });
