@@ -1,27 +1,46 @@
-import { compressionsAlgorithmsByBitmask } from '@platformatic/kafka';
+import type { AbortedTransaction } from './fetch-wire.ts';
 
-/** Where one record's value lies, and its offset. */
-export type OnRecord = (offset: bigint, bytes: Buffer, start: number, end: number, leaderEpoch: number) => void;
+/**
+ * One record: its offset is `base + delta` (kept apart so that no BigInt is made per record),
+ * its value `bytes[start, end)` (start = end = -1 for a null value).
+ */
+export type OnRecord = (base: bigint, delta: number, bytes: Buffer, start: number, end: number, leaderEpoch: number) => void;
+
+/** Decompresses a record batch's records (`attributes & 7` is the codec); the caller loads codecs only when a batch needs one. */
+export type Decompress = (codec: number, compressed: Buffer) => Buffer;
 
 const HEADER = 61;
+const IS_TRANSACTIONAL = 0x10;
 const IS_CONTROL = 0x20;
 const COMPRESSION = 0x07;
 
 /**
- * Walks Kafka record batches (magic 2) without building an object per record: for each record
- * at or past `from`, `onRecord` gets its offset and where its value lies (start = end = -1 for a
- * null value). Control batches (transaction markers) are skipped, compressed ones decompressed
- * with the client's codecs. A partial batch at the end (the broker cuts at the byte limit) is left
- * for the next fetch. Returns the offset to fetch next: past the last whole batch, or `from`.
+ * Walks Kafka record batches (magic 2) in `buf[start, end)` without building an object per
+ * record: for each record at or past `from`, `onRecord` gets its offset and where its value
+ * lies. Control batches (transaction markers) are skipped, and so are the batches of `aborted`
+ * transactions (read_committed: the broker returns them with the list, the consumer drops them).
+ * A partial batch at the end (the broker cuts at the byte limit) is left for the next fetch.
+ * Returns the offset to fetch next: past the last whole batch, or `from`.
  */
-export function decodeRecordBatches(buf: Buffer, from: bigint, onRecord: OnRecord): bigint {
+export function decodeRecordBatches(
+  buf: Buffer,
+  start: number,
+  end: number,
+  from: bigint,
+  aborted: readonly AbortedTransaction[],
+  onRecord: OnRecord,
+  decompress: Decompress,
+): bigint {
   let next = from;
-  let pos = 0;
-  while (pos + HEADER <= buf.length) {
+  let pos = start;
+  // Aborted transactions by first offset; a producer is aborted from its first offset to its abort marker.
+  const pendingAborts = aborted.length ? [...aborted].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0)) : undefined;
+  const abortedProducers = new Set<bigint>();
+  while (pos + HEADER <= end) {
     const base = buf.readBigInt64BE(pos);
     const length = buf.readInt32BE(pos + 8);
-    const end = pos + 12 + length;
-    if (end > buf.length) break;
+    const batchEnd = pos + 12 + length;
+    if (batchEnd > end) break;
     const leaderEpoch = buf.readInt32BE(pos + 12);
     const magic = buf.readInt8(pos + 16);
     if (magic !== 2) throw Object.assign(new Error(`Kafka record batch of magic ${magic} at offset ${base}: only magic 2 (Kafka 0.11+) is read`), { code: 'PLT_KFK_USER' });
@@ -29,24 +48,41 @@ export function decodeRecordBatches(buf: Buffer, from: bigint, onRecord: OnRecor
     const lastOffsetDelta = buf.readInt32BE(pos + 23);
     const count = buf.readInt32BE(pos + 57);
     const after = base + BigInt(lastOffsetDelta) + 1n;
-    if (!(attributes & IS_CONTROL) && after > from) {
+    let skip = !!(attributes & IS_CONTROL) || after <= from;
+    if (pendingAborts && attributes & IS_TRANSACTIONAL) {
+      const last = after - 1n;
+      while (pendingAborts.length && pendingAborts[0]!.firstOffset <= last) abortedProducers.add(pendingAborts.shift()!.producerId);
+      const producer = buf.readBigInt64BE(pos + 43);
+      if (attributes & IS_CONTROL) abortedProducers.delete(producer);
+      else if (abortedProducers.has(producer)) skip = true;
+    }
+    if (!skip) {
       let records = buf;
       let at = pos + HEADER;
-      let stop = end;
+      let stop = batchEnd;
       const codec = attributes & COMPRESSION;
       if (codec) {
-        const algorithm = compressionsAlgorithmsByBitmask[codec];
-        if (!algorithm) throw Object.assign(new Error(`Kafka record batch compressed with unknown codec ${codec}`), { code: 'PLT_KFK_USER' });
-        records = algorithm.decompressSync(buf.subarray(at, end)) as Buffer;
+        records = decompress(codec, buf.subarray(at, batchEnd));
         at = 0;
         stop = records.length;
       }
       decodeRecords(records, at, stop, count, base, from, leaderEpoch, onRecord);
     }
     if (after > next) next = after;
-    pos = end;
+    pos = batchEnd;
   }
   return next;
+}
+
+/** Whether a whole record batch in `buf[start, end)` is compressed (its header says so). */
+export function isCompressed(buf: Buffer, start: number, end: number): boolean {
+  for (let pos = start; pos + HEADER <= end; ) {
+    const batchEnd = pos + 12 + buf.readInt32BE(pos + 8);
+    if (batchEnd > end) break;
+    if (buf.readInt16BE(pos + 21) & COMPRESSION) return true;
+    pos = batchEnd;
+  }
+  return false;
 }
 
 function decodeRecords(b: Buffer, at: number, stop: number, count: number, base: bigint, from: bigint, epoch: number, onRecord: OnRecord): void {
@@ -63,7 +99,7 @@ function decodeRecords(b: Buffer, at: number, stop: number, count: number, base:
     const valueLength = varint(b, v);
     const start = valueLength < 0 ? -1 : v.p;
     const end = valueLength < 0 ? -1 : v.p + valueLength;
-    if (delta >= fromDelta) onRecord(base + BigInt(delta), b, start, end, epoch);
+    if (delta >= fromDelta) onRecord(base, delta, b, start, end, epoch);
     // Headers are not read: the record's length says where the next one starts.
     v.p = recordEnd;
   }

@@ -15,6 +15,14 @@ export interface LandBatchOptions {
   readonly tables: EnsuredTables;
   /** Checked records, in offset order per partition as Kafka delivers them. */
   readonly batch: CheckedBatch;
+  /**
+   * Per `topic:partition`, an offset below which every record fetched is in this batch or an
+   * earlier one (the fetch positions when the batch was cut). The warehouse offset moves up to it
+   * even past the last record: offsets that hold no record (transaction markers, aborted
+   * transactions' records) would otherwise keep it, and `once`'s end, short of the high watermark
+   * for ever. Default: the records' own offsets only.
+   */
+  readonly through?: ReadonlyMap<string, bigint>;
 }
 
 export interface LandBatchResult {
@@ -100,6 +108,12 @@ async function landOnce(t: IngestTarget, opts: LandBatchOptions, lander: Lander 
       }
       if (runNext >= 0n) next.set(runKey, runNext);
     });
+
+    for (const [k, at] of opts.through ?? []) {
+      const landed = current.get(k);
+      // Only rows that exist (every partition's is seeded at start) and only forwards.
+      if (landed !== undefined && at > landed && at > (next.get(k) ?? -1n)) next.set(k, at);
+    }
 
     const dead: unknown[][] = [];
     batch.chunks.forEach((c, ci) => {

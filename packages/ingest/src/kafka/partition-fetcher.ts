@@ -1,9 +1,23 @@
-import { ConnectionPool, ListOffsetTimestamps } from '@platformatic/kafka';
-import type { Connection as KafkaConnection, Consumer } from '@platformatic/kafka';
+import { ListOffsetTimestamps, compressionsAlgorithmsByBitmask } from '@platformatic/kafka';
+import type { Consumer } from '@platformatic/kafka';
+import { BrokerSocket } from './broker-socket.ts';
 import { decodeRecordBatches } from './decode-record-batches.ts';
-import type { OnRecord } from './decode-record-batches.ts';
-import { fetchRaw } from './fetch-raw.ts';
-import type { RawPartition } from './fetch-raw.ts';
+import type { Decompress } from './decode-record-batches.ts';
+import { encodeFetchRequest, parseFetchResponse } from './fetch-wire.ts';
+import type { FetchPartitionRequest, FetchedPartition } from './fetch-wire.ts';
+
+/** Where one record's value lies, and its offset (see `decodeRecordBatches`). */
+export type OnRecord = (offset: bigint, bytes: Buffer, start: number, end: number, leaderEpoch: number) => void;
+
+/** How long a fetch may take beyond its long poll before the broker counts as gone (the client's default request timeout). */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** Record batches compressed by the producer, decompressed with the client's codecs. */
+const decompress: Decompress = (codec, b) => {
+  const algorithm = compressionsAlgorithmsByBitmask[codec as keyof typeof compressionsAlgorithmsByBitmask];
+  if (!algorithm) throw Object.assign(new Error(`Kafka record batch compressed with unknown codec ${codec}`), { code: 'PLT_KFK_USER' });
+  return algorithm.decompressSync(b) as Buffer;
+};
 
 export interface FetcherOptions {
   /** How long the broker may hold a fetch that has nothing new, in ms. */
@@ -22,13 +36,20 @@ type Metadata = Awaited<ReturnType<Consumer['metadata']>>;
 
 /**
  * Fetches this consumer's assigned partitions from their leaders, one request per broker and
- * round, decoding records straight into the caller's columns (see `decodeRecordBatches`). Group
+ * round, decoding records straight into the caller's columns (see `decodeRecordBatches`). Fetch
+ * is spoken over sockets of our own (fetch-wire.ts, broker-socket.ts) that read every response
+ * into one buffer kept between fetches: the client's connection allocated a buffer per socket
+ * read and copied each partition's records out of them again, tens of megabytes per batch whose
+ * external memory drove V8 into a full garbage collection every few megabytes. Group
  * membership, heartbeats and rebalances stay the client's; offsets are ours: `positions` holds
  * the next offset of every partition being read, set by the caller when a partition is assigned.
  */
 export class PartitionFetcher {
   readonly #consumer: Consumer<Buffer, Buffer, Buffer, Buffer>;
-  readonly #pool: ConnectionPool;
+  readonly #clientId: string;
+  /** One connection per broker, `host:port`, for fetches only. */
+  readonly #sockets = new Map<string, BrokerSocket>();
+  #correlation = 0;
   readonly #topics: readonly string[];
   readonly #opts: FetcherOptions;
   #metadata: Metadata | undefined;
@@ -39,7 +60,7 @@ export class PartitionFetcher {
 
   constructor(consumer: Consumer<Buffer, Buffer, Buffer, Buffer>, clientId: string, topics: readonly string[], opts: FetcherOptions) {
     this.#consumer = consumer;
-    this.#pool = new ConnectionPool(`${clientId}-fetch`);
+    this.#clientId = `${clientId}-fetch`;
     this.#topics = topics;
     this.#opts = opts;
   }
@@ -82,7 +103,7 @@ export class PartitionFetcher {
     const warnings: string[] = [];
     if (!this.positions.size) return warnings;
     const metadata = await this.#metadataFor();
-    const byNode = new Map<number, { topicId: string; partitions: { partition: number; fetchOffset: bigint; partitionMaxBytes: number; currentLeaderEpoch: number; lastFetchedEpoch: number }[] }[]>();
+    const byNode = new Map<number, { topic: string; partitions: FetchPartitionRequest[] }[]>();
     for (const [k, offset] of this.positions) {
       if (wanted && !wanted(k, offset)) continue;
       const i = k.lastIndexOf(':');
@@ -95,9 +116,9 @@ export class PartitionFetcher {
       }
       const list = byNode.get(leader) ?? [];
       byNode.set(leader, list);
-      let t = list.find((x) => x.topicId === topic);
-      if (!t) list.push((t = { topicId: topic, partitions: [] }));
-      t.partitions.push({ partition, fetchOffset: offset, partitionMaxBytes: this.#opts.maxBytesPerPartition, currentLeaderEpoch: -1, lastFetchedEpoch: -1 });
+      let t = list.find((x) => x.topic === topic);
+      if (!t) list.push((t = { topic, partitions: [] }));
+      t.partitions.push({ partition, fetchOffset: offset, maxBytes: this.#opts.maxBytesPerPartition });
     }
     const o = this.#opts;
     const responses = await Promise.all(
@@ -105,16 +126,26 @@ export class PartitionFetcher {
         const broker = metadata.brokers.get(node);
         if (!broker) {
           this.#metadata = undefined;
-          return [] as RawPartition[];
+          return { body: Buffer.alloc(0), partitions: [] as FetchedPartition[] };
         }
-        const conn = await new Promise<KafkaConnection>((resolve, reject) => this.#pool.get(broker, (e, c) => (e ? reject(e) : resolve(c!))));
-        const res = (await fetchRaw.async(conn, o.maxWaitMs, 1, o.maxBytes, o.isolationLevel, 0, -1, topics, [], '')) as { errorCode: number; partitions: RawPartition[] };
+        const name = `${broker.host}:${broker.port}`;
+        let socket = this.#sockets.get(name);
+        if (!socket) this.#sockets.set(name, (socket = new BrokerSocket(broker.host, broker.port)));
+        const id = (this.#correlation = (this.#correlation + 1) & 0x7fffffff);
+        const request = { maxWaitMs: o.maxWaitMs, minBytes: 1, maxBytes: o.maxBytes, isolationLevel: o.isolationLevel, topics };
+        // The body is the socket's buffer, valid until its next request: records are decoded (and copied) below, before any.
+        const body = await socket.request(encodeFetchRequest(id, this.#clientId, request), o.maxWaitMs + REQUEST_TIMEOUT_MS);
+        const res = parseFetchResponse(body, 0, body.length);
+        if (res.correlationId !== id) {
+          socket.close();
+          throw kafkaError(`Kafka broker ${node} answered request ${res.correlationId} to request ${id}`);
+        }
         if (res.errorCode) throw kafkaError(`fetch from broker ${node} failed with Kafka error ${res.errorCode}`);
-        return res.partitions;
+        return { body, partitions: res.partitions };
       }),
     );
-    for (const parts of responses) {
-      for (const p of parts) {
+    for (const { body, partitions } of responses) {
+      for (const p of partitions) {
         const k = `${p.topic}:${p.partition}`;
         const at = this.positions.get(k);
         if (at === undefined) continue;
@@ -129,13 +160,21 @@ export class PartitionFetcher {
           continue;
         }
         if (p.errorCode) throw kafkaError(`fetching ${k} failed with Kafka error ${p.errorCode}`);
-        if (!p.records) continue;
+        if (p.recordsEnd <= p.recordsStart) continue;
         const emit = onRecord(p.topic, p.partition);
         let epoch = -1;
-        const next = decodeRecordBatches(p.records, at, (offset, bytes, start, end, leaderEpoch) => {
-          epoch = leaderEpoch;
-          emit(offset, bytes, start, end, leaderEpoch);
-        });
+        const next = decodeRecordBatches(
+          body,
+          p.recordsStart,
+          p.recordsEnd,
+          at,
+          p.aborted,
+          (base, delta, bytes, start, end, leaderEpoch) => {
+            epoch = leaderEpoch;
+            emit(base + BigInt(delta), bytes, start, end, leaderEpoch);
+          },
+          decompress,
+        );
         if (epoch >= 0) this.epochs.set(k, epoch);
         // A partition whose offset was moved meanwhile (a reassignment) keeps the newer position.
         if (this.positions.get(k) === at) this.positions.set(k, next);
@@ -145,7 +184,9 @@ export class PartitionFetcher {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => this.#pool.close(() => resolve()));
+    for (const socket of this.#sockets.values()) socket.close();
+    this.#sockets.clear();
+    return Promise.resolve();
   }
 
   async #metadataFor(): Promise<Metadata> {

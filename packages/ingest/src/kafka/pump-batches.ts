@@ -26,20 +26,20 @@ export async function pumpBatches(
   const newBatch = () => new RecordBatch((c) => s.checker.check(c), mode);
   let buffer = newBatch();
   /** Full batches waiting to be landed: one fetch can bring several batches' worth of records. */
-  const ready: { records: RecordBatch; epochs: Map<string, number> }[] = [];
+  const ready: { records: RecordBatch; epochs: Map<string, number>; through: Map<string, bigint> }[] = [];
   let landing: Promise<void> | undefined;
   let failure: unknown;
   let lastLanded = Date.now();
   let lastWatermarks = Date.now();
   let assigned = '';
 
-  const land = async (records: RecordBatch, epochs: ReadonlyMap<string, number>) => {
+  const land = async (records: RecordBatch, epochs: ReadonlyMap<string, number>, through: ReadonlyMap<string, bigint>) => {
     // Checked on the worker while it filled; this waits only for its last chunk.
     const batch = await records.seal();
     let res: Awaited<ReturnType<typeof landKafkaBatch>> | undefined;
     for (let attempt = 0; !res; attempt++) {
       try {
-        res = await withDb(s, () => landKafkaBatch(s.target, s.lander, { schema: s.schema, groupId: opts.groupId, tables: s.tables, batch }));
+        res = await withDb(s, () => landKafkaBatch(s.target, s.lander, { schema: s.schema, groupId: opts.groupId, tables: s.tables, batch, through }));
       } catch (e) {
         // A write-write conflict with another member only means we lost a race for a partition; the next attempt dedupes against the winner.
         const conflict = (e as { code?: string }).code === 'SM_KAFKA_OFFSET_CONFLICT' || /conflict/i.test((e as Error).message);
@@ -67,11 +67,11 @@ export async function pumpBatches(
   const startLanding = () => {
     let next = ready.shift();
     if (!next) {
-      next = { records: buffer, epochs: new Map(fetcher.epochs) };
+      next = { records: buffer, epochs: new Map(fetcher.epochs), through: new Map(fetcher.positions) };
       buffer = newBatch();
     }
     lastLanded = Date.now();
-    landing = land(next.records, next.epochs).then(
+    landing = land(next.records, next.epochs, next.through).then(
       () => void (landing = undefined),
       (e: unknown) => {
         landing = undefined;
@@ -152,7 +152,7 @@ export async function pumpBatches(
       return (offset, bytes, start, end) => {
         buffer.addBytes(topic, table, partition, offset, bytes, start, end);
         if (buffer.size >= batchSize) {
-          ready.push({ records: buffer, epochs: new Map(fetcher.epochs) });
+          ready.push({ records: buffer, epochs: new Map(fetcher.epochs), through: new Map(fetcher.positions) });
           buffer = newBatch();
         }
       };

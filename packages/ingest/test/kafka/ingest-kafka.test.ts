@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { Admin } from '@platformatic/kafka';
+import { Admin, Producer } from '@platformatic/kafka';
 import { describe, expect, it } from 'vitest';
 import { ingestKafka } from '../../src/kafka/ingest-kafka.ts';
-import { produceEvents } from '../../src/kafka/produce-events.ts';
+import { ensureTopics, produceEvents } from '../../src/kafka/produce-events.ts';
 import { TOPICS } from '../../src/raw-schema.ts';
 import { serializeEvent } from '../../src/serialize-event.ts';
 import { useKafkaBroker } from './broker.ts';
@@ -58,6 +58,42 @@ describe('ingestKafka against a real broker', () => {
       const counts = await landedCounts(t);
       expect(counts.perTopic).toEqual(sample.perTopic);
       expect(counts.duplicates).toBe(0);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('lands the records of committed transactions and never those of an aborted one, compressed batches included', async () => {
+    const topic = 'txn.listen_events';
+    const listens = sample.events.filter((e) => e.topic === 'listen_events').slice(0, 30);
+    const value = (i: number) => Buffer.from(serializeEvent(listens[i]!.event));
+    await ensureTopics(brokers(), [topic], 1);
+    const producer = new Producer({ clientId: 'test-txn', bootstrapBrokers: brokers(), idempotent: true, acks: -1, transactionalId: 'test-txn' });
+    try {
+      const send = async (from: number, to: number, commit: boolean) => {
+        const tx = await producer.beginTransaction();
+        const messages = Array.from({ length: to - from }, (_, k) => ({ topic, partition: 0, value: value(from + k) }));
+        // Half of each transaction in a gzip batch: the reader decompresses what the producer compressed.
+        await tx.send({ messages: messages.slice(0, 5) });
+        await tx.send({ messages: messages.slice(5), compression: 'gzip' });
+        await (commit ? tx.commit() : tx.abort());
+      };
+      await send(0, 10, true);
+      await send(10, 20, false);
+      await send(20, 30, true);
+    } finally {
+      await producer.close();
+    }
+    const t = await openDuckDbTarget();
+    try {
+      const res = await ingestKafka({ brokers: brokers(), groupId: 'g-txn', topicPrefix: 'txn.', topics: ['listen_events'], connection: t.conn, adapter: t.adapter, once: true });
+      expect(res).toMatchObject({ stoppedBy: 'drained', rows: 20, deadLetters: 0, lag: 0 });
+      const landed = (await t.rows('select session_id, item_in_session, ts from raw.listen_events order by _offset')).map((r) => `${r.session_id}/${r.item_in_session}/${r.ts}`);
+      const expected = [...listens.slice(0, 10), ...listens.slice(20, 30)].map((e) => {
+        const v = e.event as unknown as { sessionId: number; itemInSession: number; ts: number };
+        return `${v.sessionId}/${v.itemInSession}/${v.ts}`;
+      });
+      expect(landed).toEqual(expected);
     } finally {
       await t.close();
     }
