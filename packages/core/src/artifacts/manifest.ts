@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
+import { freshnessShape, sourceConfigShape } from '../project/freshness-shape.ts';
 import { packageRelativePaths } from '../project/package-paths.ts';
 import type { Dag } from '../graph/build-graph.ts';
 import type { CompiledProject } from '../render/render-project.ts';
 import type { GraphNode, ModelNode, SeedNode, SourceNode, TestNode } from '../types.ts';
 import { redact } from '../util/redact.ts';
 import type { ArtifactMetadata } from './artifact-types.ts';
-import { exposureEntry } from './exposure-entry.ts';
+import { exposureEntry } from '../project/exposure-entry.ts';
 
 export const SM_VERSION = '0.1.0';
 
@@ -190,6 +191,7 @@ function sourceEntry(n: SourceNode, relationName: string | undefined, check: SmC
   const { depends_on: _d, ...rest } = common(n, check);
   return {
     ...rest,
+    config: sourceConfigShape(rest.config as Record<string, unknown>, n.freshness, n.loadedAtField),
     source_name: n.sourceName,
     source_description: '',
     loader: n.loader,
@@ -199,7 +201,7 @@ function sourceEntry(n: SourceNode, relationName: string | undefined, check: SmC
     relation_name: relationName ?? null,
     quoting: {},
     loaded_at_field: n.loadedAtField ?? null,
-    freshness: n.freshness ?? null,
+    freshness: freshnessShape(n.freshness),
     external: null,
     source_meta: {},
     unrendered_config: {},

@@ -15,19 +15,63 @@ const X = 64;
 function translate(pattern: string, flags: number): { source: string; flags: string } {
   let p = pattern;
   let f = flags;
-  // Leading inline flags: (?i), (?ms)...
-  const inline = /^\(\?([aiLmsux]+)\)/.exec(p);
-  if (inline) {
+  // Leading inline flags: (?i), (?ms), (?i)(?s)...
+  for (let inline = /^\(\?([aiLmsux]+)\)/.exec(p); inline; inline = /^\(\?([aiLmsux]+)\)/.exec(p)) {
     p = p.slice(inline[0].length);
     for (const ch of inline[1]!) f |= ch === 'i' ? I : ch === 'm' ? M : ch === 's' ? S : ch === 'x' ? X : 0;
   }
   if (f & X) p = p.replace(/\\#/g, '\u0000').replace(/#[^\n]*/g, '').replace(/\s+/g, '').replace(/\u0000/g, '\\#');
-  p = p
+  p = literalBracesAndEscapes(p)
     .replace(/\(\?P<(\w+)>/g, '(?<$1>')
     .replace(/\(\?P=(\w+)\)/g, '\\k<$1>')
     .replace(/\\A/g, '^')
     .replace(/\\Z/g, '$(?![\\s\\S])');
   return { source: p, flags: `${f & I ? 'i' : ''}${f & M ? 'm' : ''}${f & S ? 's' : ''}u` };
+}
+
+const JS_SYNTAX = new Set(['^', '$', '\\', '.', '*', '+', '?', '(', ')', '[', ']', '{', '}', '|', '/']);
+
+/**
+ * What Python reads literally and JavaScript's unicode mode rejects: a brace that is no
+ * quantifier (`{{ var(` in dbt_project_evaluator's patterns), and an escaped punctuation mark
+ * (`\-`, `\'`, `\#`) outside a class. `{,n}` is Python's `{0,n}`.
+ */
+function literalBracesAndEscapes(p: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < p.length; i++) {
+    const ch = p[i]!;
+    if (ch === '\\') {
+      const nx = p[i + 1];
+      if (nx === undefined) return out + ch;
+      i++;
+      if (/[0-9A-Za-z]/.test(nx) || JS_SYNTAX.has(nx) || (inClass && nx === '-')) out += ch + nx;
+      else out += nx;
+      continue;
+    }
+    if (inClass) {
+      if (ch === ']') inClass = false;
+      out += ch;
+      continue;
+    }
+    if (ch === '[') {
+      inClass = true;
+      out += ch;
+      if (p[i + 1] === '^') out += p[++i];
+      if (p[i + 1] === ']') out += `\\${p[++i]}`;
+      continue;
+    }
+    if (ch === '{') {
+      const q = /^\{(\d+(?:,\d*)?|,\d+)\}/.exec(p.slice(i));
+      if (q) {
+        out += q[1]!.startsWith(',') ? `{0${q[1]}}` : q[0];
+        i += q[0].length - 1;
+      } else out += '\\{';
+      continue;
+    }
+    out += ch === '}' ? '\\}' : ch;
+  }
+  return out;
 }
 
 function regex(pattern: unknown, flags: unknown, global: boolean, sticky = false): RegExp {

@@ -7,7 +7,8 @@ import { UTC } from '../jinja/py-datetime.ts';
 import { datetimeModule, fromInstant, pytzModule } from '../jinja/py-datetime-module.ts';
 import { itertoolsModule } from '../jinja/py-itertools.ts';
 import { reModule } from '../jinja/py-re.ts';
-import { doReturn, iter, pyFunction } from '../jinja/runtime.ts';
+import { call, doReturn, iter, pyFunction } from '../jinja/runtime.ts';
+import { ControlSignal } from '../jinja/errors.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import { FRAME, type Frame } from './frame.ts';
 import { CompilerError } from './template-diagnostic.ts';
@@ -131,6 +132,21 @@ export function dbtBuiltins(o: BuiltinOptions): PropertyDescriptorMap {
         return PySet.fromItems(iter(a[0]));
       } catch {
         return kw?.default ?? a[1] ?? null;
+      }
+    })),
+    // dbt's strict forms raise where the plain ones give the default.
+    set_strict: value(pyFunction((_c, a) => PySet.fromItems(iter(a[0])))),
+    zip_strict: value(pyFunction((_c, a) => {
+      const lists = a.map(iter);
+      const n = Math.min(...lists.map((l) => l.length));
+      return Array.from({ length: lists.length ? n : 0 }, (_, i) => PyTuple.fromArray(lists.map((l) => l[i])));
+    })),
+    try_or_compiler_error: value(pyFunction((c, a, kw) => {
+      try {
+        return call(c, a[1], a.slice(2), kw);
+      } catch (e) {
+        if (e instanceof ControlSignal) throw e;
+        throw new CompilerError(String(a[0]));
       }
     })),
     try_set: value(pyFunction((_c, a) => {

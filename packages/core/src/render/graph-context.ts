@@ -2,6 +2,8 @@ import type { Relation } from '../adapter.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import type { ColumnInfo, GraphNode } from '../types.ts';
 import type { MacroNamespaces } from './macro-namespaces.ts';
+import { exposureEntry } from '../project/exposure-entry.ts';
+import { freshnessShape, sourceConfigShape } from '../project/freshness-shape.ts';
 
 /**
  * dbt's `graph` context variable: `graph.nodes` (models, seeds, snapshots, tests),
@@ -34,7 +36,8 @@ export function graphContext(
       description: n.description,
       tags: n.tags,
       meta: n.meta,
-      config: n.config,
+      // As the manifest gives it: dbt_project_evaluator reads node.config.enabled.
+      config: { enabled: true, tags: n.tags, meta: n.meta, ...n.config },
       columns: columns(n.columns),
       depends_on: { nodes: n.dependsOn.nodes, macros: n.dependsOn.macros },
       patch_path: n.patchPath ?? null,
@@ -50,6 +53,9 @@ export function graphContext(
         schema: n.relation.schema,
         loader: n.loader ?? '',
         source_description: '',
+        freshness: freshnessShape(n.freshness),
+        loaded_at_field: n.loadedAtField ?? null,
+        config: sourceConfigShape(base.config as Record<string, unknown>, n.freshness, n.loadedAtField),
       });
     }
     return base;
@@ -59,7 +65,8 @@ export function graphContext(
   const sources: Record<string, unknown> = {};
   for (const s of p.sources) sources[s.uniqueId] = entry(s);
   const exposures: Record<string, unknown> = {};
-  for (const x of p.exposures) exposures[x.uniqueId] = { unique_id: x.uniqueId, name: x.name, resource_type: 'exposure', package_name: x.packageName, depends_on: x.dependsOn, tags: x.tags, meta: x.meta };
+  // As the manifest lists them (owner, type, url, maturity...; dbt_project_evaluator reads node.owner.name).
+  for (const x of p.exposures) exposures[x.uniqueId] = exposureEntry(x);
   const macroEntries: Record<string, unknown> = {};
   for (const m of macros.entries) macroEntries[m.uniqueId] = { unique_id: m.uniqueId, name: m.name, resource_type: 'macro', package_name: m.packageName, original_file_path: m.originalFilePath, macro_sql: m.macroSql };
   return { nodes, sources, exposures, metrics: {}, groups: {}, semantic_models: {}, saved_queries: {}, unit_tests: {}, macros: macroEntries };
