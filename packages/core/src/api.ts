@@ -72,7 +72,8 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
       },
       files: new RunFiles({ projectDir: c.project.dir, projectName: c.project.config.name, targetPath: c.project.config.targetPath, secrets: c.project.secrets }),
       render: executionRenderer({
-        load: opts,
+        // --defer's relations, so that what renders at run time refs as compile did.
+        load: { ...opts, deferred: c.project.deferred },
         dialect: c.adapter.dialect,
         invocationId: c.invocationId,
         runStartedAt: startedAt,

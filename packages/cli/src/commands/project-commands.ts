@@ -47,7 +47,6 @@ export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptio
   // dbt's -m/--models/--model are --select by their older names.
   const select = flags.select || flags.models || flags.model ? [...(flags.select ?? []), ...(flags.models ?? []), ...(flags.model ?? [])] : undefined;
   if (flags.defer && !flags.state && !flags.deferState) throw usage('--defer needs --state DIR (or --defer-state DIR): the directory of the manifest.json to defer to');
-  if (flags.defer) throw usage('--defer is not supported yet');
   // As NO_COLOR=1: the reporters read it.
   if (flags.useColors === false) process.env.NO_COLOR = '1';
   return {

@@ -13,7 +13,7 @@ export { targetDir } from './compile-shared.ts';
  * engine) are imported only when a cold compile needs them.
  */
 export async function compile(opts: InvocationOptions, command: Command = 'compile'): Promise<Compilation> {
-  const c = await compileOnce(opts, command);
+  const c = opts.defer ? await (await import('./compile-deferred.ts')).compileDeferred(opts, command, compileOnce) : await compileOnce(opts, command);
   // dbt's --warn-error: every warning is an error, and nothing runs.
   const warnings = opts.warnError ? c.diagnostics.filter((d) => d.severity === 'warning') : [];
   if (warnings.length) throw new SmProjectError(warnings.map((d) => ({ ...d, severity: 'error' as const, hint: `${d.hint ? `${d.hint} ` : ''}(an error because of --warn-error)` })));

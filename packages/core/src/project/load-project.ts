@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import type { TargetConfig } from '../adapter.ts';
+import type { Relation, TargetConfig } from '../adapter.ts';
 import { SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import type { ExposureNode, Macro, ModelNode, PackageInfo, ProjectConfig, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
 import { discover } from './discover.ts';
@@ -29,6 +29,8 @@ export interface LoadOptions {
   noCache?: boolean | undefined;
   /** `--target-path`: where artifacts go, relative to the project directory (or absolute). Default: the project file's `target-path`. */
   targetPath?: string | undefined;
+  /** `--defer`: the relation each deferred node's ref() reads instead of its own, by unique id (compile/compile-deferred.ts). */
+  deferred?: ReadonlyMap<string, Relation> | undefined;
 }
 
 /** Everything read from disk, nothing rendered yet. Plain data. */
@@ -49,6 +51,8 @@ export interface LoadedProject {
   macros: Macro[];
   /** Installed packages, in dependency order (empty until `sm deps` installed some). */
   packages: PackageInfo[];
+  /** `--defer`'s relations by unique id, read by ref() in place of the node's own (none without --defer). */
+  deferred?: ReadonlyMap<string, Relation> | undefined;
   /** Unique ids of the nodes that config disabled (`enabled: false`), left out of the lists above. */
   disabled: string[];
   diagnostics: Diagnostic[];
@@ -108,6 +112,8 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   // Model checksums hash the whole file; a snapshot's hashes its block, so hash its text here.
   for (const m of out.models) digest.update(`\0${m.uniqueId}\0${m.originalFilePath}\0${m.resourceType === 'snapshot' ? sha256(m.rawCode) : m.checksum}`);
   for (const n of [...out.seeds, ...out.tests]) digest.update(`\0${n.uniqueId}\0${n.originalFilePath}\0${'checksum' in n ? n.checksum : ''}`);
+  // Deferred refs render to other relations: nothing compiled without them may stand for what is compiled with them.
+  if (opts.deferred?.size) digest.update(`\0deferred\0${JSON.stringify([...opts.deferred])}`);
   return {
     dir,
     config,
@@ -124,6 +130,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
     macros: out.macros,
     packages,
     disabled: out.disabled,
+    ...(opts.deferred?.size ? { deferred: opts.deferred } : {}),
     diagnostics,
     inputDigest: digest.digest('hex'),
   };

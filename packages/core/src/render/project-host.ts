@@ -90,6 +90,9 @@ export class ProjectHost implements RenderHost {
       return `__sm_missing_ref__${name}`;
     }
     f.refs.add(target.uniqueId);
+    // --defer: the state's relation (the node stays a dependency, as in dbt's manifest).
+    const deferred = this.project.deferred?.get(target.uniqueId);
+    if (deferred) return this.relation(deferred);
     if (target.resourceType === 'seed') return this.relation(this.#r.renderSeed(target).relation);
     let r = this.#r.rendered(target.uniqueId) as ModelNode | undefined;
     if (!r) {

@@ -1,0 +1,85 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeProject } from '@smsql/test-kit';
+import { sm } from './run-cli.ts';
+
+const target = (name: string) => `    ${name}:\n      type: duckdb\n      path: demo.duckdb\n      schema: ${name}\n      threads: 1\n`;
+const PROFILE = `demo:\n  target: dev\n  outputs:\n${target('dev')}${target('prod')}${target('ci')}`;
+
+// The answers below are dbt-core 1.11.16's (dbt-duckdb 1.11.1) on the same project, production
+// built with -t prod and its target/ kept as the state: summary refs big_orders (a table) and
+// stg_orders (a view); dbt compiled `"prod"."big_orders"` where a ref deferred and `"dev"...`
+// where it did not. (dbt-duckdb also prints the database, the DuckDB file's name; sm leaves the
+// target's own database out, as for every relation.)
+const files = {
+  'profiles.yml': PROFILE,
+  'seeds/raw_orders.csv': 'id,amount\n1,10\n2,20\n3,30\n',
+  'models/stg_orders.sql': "select id, amount from {{ ref('raw_orders') }}",
+  'models/big_orders.sql': "{{ config(materialized='table') }}\nselect id, amount * 2 as doubled from {{ ref('stg_orders') }} where amount > 15",
+  'models/summary.sql': "{{ config(materialized='table') }}\nselect count(*) as n, '{{ ref(\"stg_orders\") }}' as upstream from {{ ref('big_orders') }}",
+};
+
+const compiled = (dir: string, model: string) => readFileSync(join(dir, 'target', 'compiled', 'demo', 'models', `${model}.sql`), 'utf8').trimEnd();
+const summaryRow = async (dir: string, t: string) => JSON.parse((await sm('show', 'summary', '--project-dir', dir, '-t', t, '--log-format', 'json')).out)[0] as { n: number; upstream: string };
+
+describe('--defer --state, as dbt 1.11', () => {
+  it('refs to unselected nodes read the state\'s relations where this target lacks them; --favor-state always; selected nodes never', async () => {
+    const dir = writeProject(files);
+    expect((await sm('build', '--project-dir', dir, '-t', 'prod', '--target-path', 'prod-artifacts')).code).toBe(0);
+
+    // Nothing in dev: both refs defer, and the model builds from production's tables.
+    const first = await sm('run', '--project-dir', dir, '-s', 'summary', '--defer', '--state', join(dir, 'prod-artifacts'));
+    expect(first.code).toBe(0);
+    expect(compiled(dir, 'summary')).toBe(`select count(*) as n, '"prod"."stg_orders"' as upstream from "prod"."big_orders"`);
+    expect(await summaryRow(dir, 'dev')).toEqual({ n: 2, upstream: '"prod"."stg_orders"' });
+    // The manifest keeps the dependencies; the compiled SQL it records is the deferred one.
+    const manifest = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'));
+    expect(manifest.nodes['model.demo.summary'].depends_on.nodes).toEqual(['model.demo.stg_orders', 'model.demo.big_orders']);
+
+    // stg_orders now exists in dev: without --favor-state it is read there; big_orders still from prod.
+    expect((await sm('build', '--project-dir', dir, '-s', 'raw_orders', 'stg_orders')).code).toBe(0);
+    expect((await sm('run', '--project-dir', dir, '-s', 'summary', '--defer', '--state', join(dir, 'prod-artifacts'))).code).toBe(0);
+    expect(compiled(dir, 'summary')).toBe(`select count(*) as n, '"dev"."stg_orders"' as upstream from "prod"."big_orders"`);
+
+    // --favor-state: the state's relation for every unselected node, present here or not.
+    expect((await sm('run', '--project-dir', dir, '-s', 'summary', '--defer', '--favor-state', '--state', join(dir, 'prod-artifacts'))).code).toBe(0);
+    expect(compiled(dir, 'summary')).toBe(`select count(*) as n, '"prod"."stg_orders"' as upstream from "prod"."big_orders"`);
+
+    // A selected node is never deferred.
+    expect((await sm('run', '--project-dir', dir, '-s', 'big_orders', 'summary', '--defer', '--favor-state', '--state', join(dir, 'prod-artifacts'))).code).toBe(0);
+    expect(compiled(dir, 'summary')).toBe(`select count(*) as n, '"prod"."stg_orders"' as upstream from "dev"."big_orders"`);
+
+    // DBT_DEFER / DBT_STATE / DBT_FAVOR_STATE as the flags; --no-defer wins over them; a plain compile after is not deferred.
+    Object.assign(process.env, { DBT_DEFER: '1', DBT_STATE: join(dir, 'prod-artifacts'), DBT_FAVOR_STATE: 'true' });
+    try {
+      expect((await sm('compile', '--project-dir', dir, '-s', 'summary')).code).toBe(0);
+      expect(compiled(dir, 'summary')).toBe(`select count(*) as n, '"prod"."stg_orders"' as upstream from "prod"."big_orders"`);
+      expect((await sm('compile', '--project-dir', dir, '-s', 'summary', '--no-defer')).code).toBe(0);
+      expect(compiled(dir, 'summary')).toBe(`select count(*) as n, '"dev"."stg_orders"' as upstream from "dev"."big_orders"`);
+    } finally {
+      for (const k of ['DBT_DEFER', 'DBT_STATE', 'DBT_FAVOR_STATE']) delete process.env[k];
+    }
+    expect((await sm('compile', '--project-dir', dir, '-s', 'summary')).code).toBe(0);
+    expect(compiled(dir, 'summary')).toBe(`select count(*) as n, '"dev"."stg_orders"' as upstream from "dev"."big_orders"`);
+  });
+
+  it('slim CI: build -s state:modified+ --defer --state builds the change and its children on production\'s parents', async () => {
+    const dir = writeProject(files);
+    expect((await sm('build', '--project-dir', dir, '-t', 'prod', '--target-path', 'prod-artifacts')).code).toBe(0);
+    writeFileSync(join(dir, 'models', 'big_orders.sql'), "{{ config(materialized='table') }}\nselect id, amount * 2 as doubled from {{ ref('stg_orders') }} where amount > 5");
+    const ci = await sm('build', '--project-dir', dir, '-t', 'ci', '-s', 'state:modified+', '--defer', '--state', join(dir, 'prod-artifacts'));
+    expect(ci.code).toBe(0);
+    expect(ci.out).toContain('OK=2');
+    expect(compiled(dir, 'big_orders')).toContain('from "prod"."stg_orders"');
+    expect(compiled(dir, 'summary')).toContain('from "ci"."big_orders"');
+    expect(await summaryRow(dir, 'ci')).toEqual({ n: 3, upstream: '"prod"."stg_orders"' });
+  });
+
+  it('--defer without --state is a usage error (exit 2), as dbt\'s', async () => {
+    const dir = writeProject(files);
+    const r = await sm('run', '--project-dir', dir, '--defer');
+    expect(r.code).toBe(2);
+    expect(r.out + r.err).toContain('--defer needs --state');
+  });
+});
