@@ -83,3 +83,13 @@ describe('--defer --state, as dbt 1.11', () => {
     expect(r.out + r.err).toContain('--defer needs --state');
   });
 });
+
+describe('sm test --defer', () => {
+  it("a test of an unselected model reads the state's relation (dbt: the test's model is a ref)", async () => {
+    const dir = writeProject({ ...files, 'models/schema.yml': 'version: 2\nmodels:\n  - name: big_orders\n    columns:\n      - name: id\n        data_tests: [not_null]\n' });
+    expect((await sm('build', '--project-dir', dir, '-t', 'prod', '--target-path', 'prod-artifacts')).code).toBe(0);
+    const r = await sm('test', '--project-dir', dir, '-t', 'ci', '-s', 'big_orders', '--defer', '--state', join(dir, 'prod-artifacts'));
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, 'target', 'compiled', 'demo', 'models', 'schema.yml', 'not_null_big_orders_id.sql'), 'utf8')).toContain('from "prod"."big_orders"');
+  });
+});

@@ -39,6 +39,7 @@ interface CommonFlags {
   partialParse?: boolean;
   useColors?: boolean;
   warnError?: boolean;
+  empty?: boolean;
 }
 
 export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptions {
@@ -72,6 +73,7 @@ export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptio
     deferState: flags.deferState,
     favorState: flags.favorState,
     warnError: flags.warnError,
+    empty: flags.empty,
     signal: ctx.signal,
   };
 }
@@ -83,6 +85,7 @@ function runCommand(program: Command, ctx: CliContext, name: 'run' | 'seed' | 't
     .addOption(new Option('--no-fail-fast').hideHelp())
     .option('-f, --full-refresh', 'rebuild incremental models (and reload seeds) from scratch');
   if (name === 'test' || name === 'build') cmd.option('--store-failures', 'store the failing rows of every test in a table').addOption(indirectSelectionOption());
+  if (name === 'run' || name === 'build' || name === 'snapshot') emptyOptions(cmd);
   if (name === 'run' || name === 'build') {
     cmd.option('--watch', 'after the run, rebuild what a saved file changes and its descendants, until Ctrl-C');
     strictOptions(cmd);
@@ -119,6 +122,8 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
     .option('--inline <sql>', 'compile this SQL in the project\'s context and print it')
     .option('--strict', 'check columns and types first (as sm check) and stop on an error')
     .option('--no-strict', 'do not check first, even when the project file sets flags: {strict: true}')
+    .option('--empty', 'render every ref() and source() as an empty subquery (select * from x where false limit 0)')
+    .addOption(new Option('--no-empty').hideHelp())
     .action(async (flags: CommonFlags & { inline?: string }) => {
       const reporter = ctx.reporter(flags.logFormat);
       // --inline renders with the whole loaded project in memory.
@@ -272,6 +277,12 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
 function strictOptions(cmd: Command): void {
   cmd.option('--strict', 'check columns and types first (as sm check) and stop on an error before anything runs');
   cmd.option('--no-strict', 'do not check first, even when the project file sets flags: {strict: true}');
+}
+
+/** dbt's `--empty`: build the selection's schemas with no rows (refs and sources read as empty subqueries; seeds load in full). */
+function emptyOptions(cmd: Command): void {
+  cmd.option('--empty', 'build with no rows: every ref() and source() reads as an empty subquery (select * from x where false limit 0); seeds still load');
+  cmd.addOption(new Option('--no-empty').hideHelp());
 }
 
 /** dbt's --indirect-selection: which tests of the selected nodes join the selection. */

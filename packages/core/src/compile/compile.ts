@@ -20,7 +20,9 @@ export async function compile(opts: InvocationOptions, command: Command = 'compi
   return c;
 }
 
-async function compileOnce(opts: InvocationOptions, command: Command): Promise<Compilation> {
+async function compileOnce(given: InvocationOptions, command: Command): Promise<Compilation> {
+  // --empty renders every ref and source otherwise: nothing cached stands for it, and it caches nothing.
+  const opts = given.empty ? { ...given, noCache: true } : given;
   const invocationId = randomUUID();
   const warm = opts.noCache || opts.complete ? undefined : warmStart(opts);
   if (warm) return (await import('./compile-warm.ts')).compileWarm(opts, command, invocationId, warm);

@@ -31,6 +31,8 @@ export interface LoadOptions {
   targetPath?: string | undefined;
   /** `--defer`: the relation each deferred node's ref() reads instead of its own, by unique id (compile/compile-deferred.ts). */
   deferred?: ReadonlyMap<string, Relation> | undefined;
+  /** dbt's `--empty`: every ref() and source() renders as an empty subquery of its relation. Default false. */
+  empty?: boolean | undefined;
 }
 
 /** Everything read from disk, nothing rendered yet. Plain data. */
@@ -53,6 +55,8 @@ export interface LoadedProject {
   packages: PackageInfo[];
   /** `--defer`'s relations by unique id, read by ref() in place of the node's own (none without --defer). */
   deferred?: ReadonlyMap<string, Relation> | undefined;
+  /** `--empty`: refs and sources render as empty subqueries. */
+  empty?: boolean | undefined;
   /** Unique ids of the nodes that config disabled (`enabled: false`), left out of the lists above. */
   disabled: string[];
   diagnostics: Diagnostic[];
@@ -114,6 +118,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   for (const n of [...out.seeds, ...out.tests]) digest.update(`\0${n.uniqueId}\0${n.originalFilePath}\0${'checksum' in n ? n.checksum : ''}`);
   // Deferred refs render to other relations: nothing compiled without them may stand for what is compiled with them.
   if (opts.deferred?.size) digest.update(`\0deferred\0${JSON.stringify([...opts.deferred])}`);
+  if (opts.empty) digest.update('\0empty');
   return {
     dir,
     config,
@@ -131,6 +136,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
     packages,
     disabled: out.disabled,
     ...(opts.deferred?.size ? { deferred: opts.deferred } : {}),
+    ...(opts.empty ? { empty: true } : {}),
     diagnostics,
     inputDigest: digest.digest('hex'),
   };

@@ -92,8 +92,8 @@ export class ProjectHost implements RenderHost {
     f.refs.add(target.uniqueId);
     // --defer: the state's relation (the node stays a dependency, as in dbt's manifest).
     const deferred = this.project.deferred?.get(target.uniqueId);
-    if (deferred) return this.relation(deferred);
-    if (target.resourceType === 'seed') return this.relation(this.#r.renderSeed(target).relation);
+    if (deferred) return this.refRelation(deferred);
+    if (target.resourceType === 'seed') return this.refRelation(this.#r.renderSeed(target).relation);
     let r = this.#r.rendered(target.uniqueId) as ModelNode | undefined;
     if (!r) {
       // Waiting on the scheduler's stack: a cycle (the graph phase reports it); use the config before rendering.
@@ -110,9 +110,9 @@ export class ProjectHost implements RenderHost {
     }
     if (r.config.materialized === 'ephemeral') {
       f.ephemerals.add(r.uniqueId);
-      return this.relation(r.relation, `__sm_cte__${r.name}`, 'cte');
+      return this.refRelation(r.relation, `__sm_cte__${r.name}`, 'cte');
     }
-    return this.relation(r.relation);
+    return this.refRelation(r.relation);
   }
 
   /** dbt's source resolution: the root project's, the node's package's, then any. */
@@ -130,7 +130,7 @@ export class ProjectHost implements RenderHost {
       return `__sm_missing_source__${sourceName}_${table}`;
     }
     f.refs.add(s.uniqueId);
-    return this.relation(s.relation);
+    return this.refRelation(s.relation);
   }
 
   var(f: Frame, c: Context, name: string, dflt: unknown, argc: number): unknown {
@@ -153,6 +153,11 @@ export class ProjectHost implements RenderHost {
   /** A relation as templates see it: the target's default database behind `.database`; a CTE for an ephemeral. */
   relation(rel: Relation, cteName?: string, type?: string | null): TemplateRelation {
     return new TemplateRelation(rel, this.dialect, cteName, { defaultDatabase: this.defaultDatabase, type });
+  }
+
+  /** What ref() and source() return: {@link relation}, an empty subquery of it under --empty. */
+  refRelation(rel: Relation, cteName?: string, type?: string | null): TemplateRelation {
+    return new TemplateRelation(rel, this.dialect, cteName, { defaultDatabase: this.defaultDatabase, type, empty: this.project.empty });
   }
 
   /** dbt's dispatch search order for `macro_namespace`: the project's `dispatch:` entry, else the root project then the namespace. */

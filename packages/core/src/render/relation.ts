@@ -21,10 +21,11 @@ export class TemplateRelation implements Relation {
   readonly #defaultDatabase: string | undefined;
   readonly #include: Flags;
   readonly #quote: Flags;
+  readonly #empty: boolean;
   /** dbt's relation type: 'table', 'view', 'cte', 'external', or none when unknown (compile time). */
   readonly type: string | null;
 
-  constructor(rel: Relation, dialect: Dialect, cteName?: string, o: { defaultDatabase?: string | undefined; include?: Flags; quote?: Flags; type?: string | null } = {}) {
+  constructor(rel: Relation, dialect: Dialect, cteName?: string, o: { defaultDatabase?: string | undefined; include?: Flags; quote?: Flags; type?: string | null; empty?: boolean | undefined } = {}) {
     this.#database = rel.database;
     this.schema = rel.schema;
     // An ephemeral's relation is its CTE, as dbt's `__dbt__cte__<name>` (dbt_utils tests for the prefix).
@@ -35,6 +36,7 @@ export class TemplateRelation implements Relation {
     this.#include = o.include ?? {};
     this.#quote = o.quote ?? {};
     this.type = o.type ?? (cteName ? 'cte' : null);
+    this.#empty = !!o.empty;
   }
 
   /** dbt's Relation is a mapping (`relation is mapping`, `relation.get('metadata')`, as dbt_utils' _is_relation checks). */
@@ -90,6 +92,7 @@ export class TemplateRelation implements Relation {
       include: o.include ?? this.#include,
       quote: o.quote ?? this.#quote,
       type: o.type === undefined ? this.type : o.type,
+      empty: this.#empty,
     });
   }
 
@@ -126,6 +129,13 @@ export class TemplateRelation implements Relation {
   }
 
   toString(): string {
+    const name = this.#name();
+    if (!this.#empty) return name;
+    // dbt's --empty (a relation rendered with limit 0); dbt-duckdb's and dbt-snowflake's relations take no alias.
+    return `(select * from ${name} where false limit 0)`;
+  }
+
+  #name(): string {
     if (this.#cteName) return this.#cteName;
     const inc = this.#include;
     const q = this.#quote;

@@ -514,15 +514,18 @@ export class ProjectRenderer implements Schedulable {
   #relationOf(id: string, frame: Frame): TemplateRelation | undefined {
     const n = this.#byId.get(id);
     if (!n) return undefined;
-    if (n.resourceType === 'source') return this.host.relation(n.relation);
-    if (n.resourceType === 'seed') return this.host.relation(this.#renderSeed(n).relation);
+    // As ref() and source() give them (project-host.ts): --defer's relation, --empty's subquery.
+    const deferred = this.project.deferred?.get(id);
+    if (deferred) return this.host.refRelation(deferred);
+    if (n.resourceType === 'source') return this.host.refRelation(n.relation);
+    if (n.resourceType === 'seed') return this.host.refRelation(this.#renderSeed(n).relation);
     const r = this.#rendered.get(id) as ModelNode | undefined;
     if (!r) throw new NeedRender(id);
     if (r.config.materialized === 'ephemeral') {
       frame.ephemerals.add(id);
-      return this.host.relation(r.relation, `__sm_cte__${r.name}`, 'cte');
+      return this.host.refRelation(r.relation, `__sm_cte__${r.name}`, 'cte');
     }
-    return this.host.relation(r.relation);
+    return this.host.refRelation(r.relation);
   }
 
   #template(n: Rendered): Template | null {
