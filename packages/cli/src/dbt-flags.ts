@@ -33,7 +33,10 @@ export function dbtFlagOptions(cmd: Command): Command {
     .addOption(new Option('--no-populate-cache').hideHelp())
     .addOption(new Option('--cache-selected-only').hideHelp())
     .addOption(new Option('--no-cache-selected-only').hideHelp())
-    .addOption(new Option('--printer-width <n>').hideHelp());
+    .addOption(new Option('--printer-width <n>').hideHelp())
+    .addOption(new Option('--log-format-file <format>').hideHelp())
+    .addOption(new Option('--log-cache-events').hideHelp())
+    .addOption(new Option('--no-log-cache-events').hideHelp());
 }
 
 /** What the flags above mean for a command. */
@@ -48,4 +51,25 @@ export interface DbtFlags {
 export function envTrue(v: string | undefined): boolean | undefined {
   if (v === undefined || v === '') return undefined;
   return /^(1|t|true|y|yes)$/i.test(v.trim());
+}
+
+/** dbt's flags that take a value, for {@link hoistGlobalFlags}. */
+const TAKES_VALUE = new Set(['--project-dir', '--profiles-dir', '-t', '--target', '--profile', '--vars', '--log-format', '--log-format-file', '--log-level', '--log-level-file', '--log-path', '--target-path', '--state', '--defer-state', '--threads', '--printer-width']);
+
+/**
+ * dbt takes its global flags before the command as well (`dbt --log-format json run -s x`, as
+ * some orchestrators write it): the flags before the first command word move after it, where
+ * sm's commands read them. `sm --version` and `sm --help` stay where they are.
+ */
+export function hoistGlobalFlags(argv: readonly string[]): string[] {
+  const before: string[] = [];
+  let i = 0;
+  for (; i < argv.length && argv[i]!.startsWith('-'); i++) {
+    const a = argv[i]!;
+    if (['-V', '--version', '-h', '--help'].includes(a)) return [...argv];
+    before.push(a);
+    if (TAKES_VALUE.has(a) && i + 1 < argv.length) before.push(argv[++i]!);
+  }
+  if (!before.length || i >= argv.length) return [...argv];
+  return [argv[i]!, ...before, ...argv.slice(i + 1)];
 }

@@ -4,6 +4,7 @@ import type { CliContext } from './cli-context.ts';
 import { redactingOutput } from './redacting-output.ts';
 import { processOutput, type Output, type Reporter } from './reporters/reporter.ts';
 import { quietReporter } from './reporters/quiet-reporter.ts';
+import { hoistGlobalFlags } from './dbt-flags.ts';
 
 type Register = (program: Command, ctx: CliContext) => void;
 
@@ -25,7 +26,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
 };
 
 /** Run the CLI with `argv` (without node and script); returns the exit code. Re-entrant: no process-wide state but signal handlers while running. */
-export async function main(argv: string[], rawOutput: Output = processOutput): Promise<number> {
+export async function main(given: string[], rawOutput: Output = processOutput): Promise<number> {
+  const argv = hoistGlobalFlags(given);
   const secrets = new Set<string>();
   const output = redactingOutput(rawOutput, secrets);
   if (!argv.some((a) => !a.startsWith('-')) && (argv.includes('--version') || argv.includes('-V'))) {

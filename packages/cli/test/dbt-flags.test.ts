@@ -75,4 +75,21 @@ describe("dbt's everyday flags", () => {
     }
     expect(existsSync(join(dir, 'env-target', 'manifest.json'))).toBe(true);
   });
+
+  it('global flags before the command (dbt --log-format json --no-partial-parse ls ...) work as after it', async () => {
+    const dir = writeProject(files);
+    const r = await sm('--log-format', 'json', '--no-partial-parse', '--debug', 'ls', '--project-dir', dir, '-s', 'b', '--output', 'name');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('b');
+    expect((await sm('--log-format', 'default', 'run', '--project-dir', dir, '-s', 'a')).out).toContain('OK=1');
+  });
+
+  it('--profile reads another profile of profiles.yml, as dbt', async () => {
+    const other = 'other:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: other.duckdb\n      schema: elsewhere\n      threads: 1\n';
+    const dir = writeProject({ ...files, 'profiles.yml': PROFILE + other });
+    expect((await sm('run', '--project-dir', dir, '--profile', 'other', '-s', 'a')).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')).nodes['model.demo.a'].schema).toBe('elsewhere');
+    const missing = await sm('run', '--project-dir', dir, '--profile', 'nope');
+    expect(missing.code).toBe(2);
+  });
 });

@@ -17,6 +17,7 @@ interface CommonFlags {
   projectDir: string;
   profilesDir?: string;
   target?: string;
+  profile?: string;
   vars?: string;
   logFormat?: string;
   select?: string[];
@@ -54,6 +55,7 @@ export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptio
     projectDir: resolve(flags.projectDir),
     profilesDir: flags.profilesDir,
     target: flags.target,
+    profile: flags.profile,
     vars: parseVarsArg(flags.vars),
     adapters: builtinAdapters,
     targetPath: flags.targetPath,

@@ -27,6 +27,8 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv | undefined;
   /** Compute everything afresh: neither read nor write the caches in target/.sm. Default false. */
   noCache?: boolean | undefined;
+  /** dbt's `--profile`: the profile to read instead of the project file's `profile:`. */
+  profile?: string | undefined;
   /** `--target-path`: where artifacts go, relative to the project directory (or absolute). Default: the project file's `target-path`. */
   targetPath?: string | undefined;
   /** `--defer`: the relation each deferred node's ref() reads instead of its own, by unique id (compile/compile-deferred.ts). */
@@ -83,7 +85,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   const pf = readProjectFile(dir, diagnostics);
   if (!pf) throw new SmProjectError(diagnostics);
   const resolved = resolveTarget(
-    { projectDir: dir, profileName: pf.config.profile, projectName: pf.config.name, profilesDir: opts.profilesDir, targetName: opts.target, env: opts.env, vars: opts.vars },
+    { projectDir: dir, profileName: opts.profile ?? pf.config.profile, projectName: pf.config.name, profilesDir: opts.profilesDir, targetName: opts.target, env: opts.env, vars: opts.vars },
     diagnostics,
   );
   if (!resolved) throw new SmProjectError(diagnostics);
