@@ -67,6 +67,10 @@ describe("dbt's everyday flags", () => {
     const run = await sm('run', '--project-dir', dir, '--target-path', join(dir, 'abs-target'));
     expect(run.code).toBe(0);
     expect(existsSync(join(dir, 'abs-target', 'run_results.json'))).toBe(true);
+    // sm retry reads the last run's results where that run wrote them.
+    const retry = await sm('retry', '--project-dir', dir, '--target-path', join(dir, 'abs-target'));
+    expect(retry.code).toBe(0);
+    expect(retry.out).toContain('Nothing to retry');
     process.env.DBT_TARGET_PATH = 'env-target';
     try {
       expect((await sm('compile', '--project-dir', dir)).code).toBe(0);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { byId, compile, criterion, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseVarsArg, readArtifact, runResultsProblem, sourceFreshness, type Compilation, type InvocationOptions, type RunResultsShape, union } from '@smsql/core';
+import { byId, compile, targetPathOf, criterion, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseVarsArg, readArtifact, runResultsProblem, sourceFreshness, type Compilation, type InvocationOptions, type RunResultsShape, union } from '@smsql/core';
 import { builtinAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
 import { commonOptions } from '../common-options.ts';
@@ -235,8 +235,8 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
     .option('--threads <n>', 'how many nodes at once')
     .action(async (flags: CommonFlags) => {
       const dir = resolve(flags.projectDir);
-      const path = findRunResults(dir);
-      if (!path) throw usage(`No run_results.json under ${dir}/target: run a command first, then sm retry`);
+      const path = findRunResults(dir, flags.targetPath);
+      if (!path) throw usage(`No run_results.json under ${join(dir, targetPathOf(dir, flags.targetPath))}: run a command first, then sm retry`);
       const rr = readArtifact<RunResultsShape>(path, 'run_results.json', runResultsProblem);
       const which = (rr.args?.which ?? 'build') as 'run' | 'seed' | 'test' | 'build';
       const again = rr.results.filter((r) => ['error', 'fail', 'skipped', 'runtime error'].includes(r.status)).map((r) => byId(r.unique_id));
@@ -292,8 +292,9 @@ function indirectSelectionOption(): Option {
   return new Option('--indirect-selection <mode>', 'tests of selected nodes: eager (any parent selected), cautious (all), buildable (all selected or upstream), empty').choices(['eager', 'cautious', 'buildable', 'empty']);
 }
 
-function findRunResults(dir: string): string | undefined {
-  const p = join(dir, 'target', 'run_results.json');
+/** The last run's results, under --target-path or the project file's target-path. */
+function findRunResults(dir: string, targetPath: string | undefined): string | undefined {
+  const p = join(dir, targetPathOf(dir, targetPath), 'run_results.json');
   return existsSync(p) ? p : undefined;
 }
 
