@@ -133,6 +133,17 @@ const cases: Case[] = [
     signals: ['SIGTERM'],
     exit: 143,
   },
+  {
+    name: 'run-operation: SIGINT while the macro\'s query runs',
+    files: { 'macros/slow.sql': "{% macro slow() %}{% do run_query('select sum(i) as n from range(20000000000) t(i)') %}{% do run_query('create table main.after_slow as select 1 as x') %}{% endmacro %}" },
+    argv: ['run-operation', 'slow'],
+    when: 'start',
+    delayMs: 3000,
+    signals: ['SIGINT'],
+    exit: 130,
+    // The statement after the cancelled one never runs.
+    check: async (dir) => expect(await query(dir, "select count(*)::int as n from information_schema.tables where table_name = 'after_slow'")).toEqual([{ n: 0 }]),
+  },
 ];
 
 describe('signals at awkward moments: exit 130/143, nothing half-built', () => {
