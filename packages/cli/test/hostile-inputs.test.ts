@@ -97,6 +97,17 @@ const cases: Case[] = [
   { name: 'threads: 0 in profiles.yml', dir: () => project({ 'profiles.yml': `${PROFILES}      threads: 0\n` }), argv: () => ['run'], culprit: /profiles\.yml:7.*`threads`/ },
   { name: "var() in profiles.yml without --vars", dir: () => project({ 'profiles.yml': PROFILES.replace('target: dev', 'target: "{{ var(\'t\') }}"') }), argv: () => ['build'], culprit: /profiles\.yml:2.*var\("t"\).*--vars/ },
   { name: 'an unset env_var() naming the target', dir: () => project({ 'profiles.yml': PROFILES.replace('target: dev', 'target: "{{ env_var(\'HOSTILE_NO_TARGET\') }}"') }), argv: () => ['build'], culprit: 'HOSTILE_NO_TARGET' },
+  { name: 'a selector that includes itself', dir: () => project({ 'selectors.yml': 'selectors:\n  - name: me\n    definition:\n      union:\n        - method: selector\n          value: me\n' }), argv: () => ['ls', '--selector', 'me'], culprit: /selectors\.yml.*"me" includes itself: me -> me/ },
+  { name: 'selectors that include each other', dir: () => project({ 'selectors.yml': "selectors:\n  - name: a\n    definition:\n      method: selector\n      value: b\n  - name: b\n    definition: 'selector:a'\n" }), argv: () => ['build', '-s', 'selector:a'], culprit: /selectors\.yml.*a -> b -> a/ },
+  { name: 'selectors.yml that is not a list of selectors', dir: () => project({ 'selectors.yml': 'selectors: 5\n' }), argv: () => ['ls', '--selector', 'x'], culprit: /selectors\.yml:1.*`selectors:`/ },
+  { name: 'a selector defined twice', dir: () => project({ 'selectors.yml': 'selectors:\n  - name: x\n    definition: a\n  - name: x\n    definition: b\n' }), argv: () => ['ls', '--selector', 'x'], culprit: /selectors\.yml:4.*"x" is defined twice/ },
+  { name: '--vars that is not a mapping', dir: () => project(), argv: () => ['compile', '--vars', '[1, 2]'], culprit: '--vars must be a mapping' },
+  {
+    name: 'a compiled file that cannot be written (a full disk, as /dev/full)',
+    dir: () => project({}, (d) => { mkdirSync(join(d, 'target', 'compiled', 'hostile', 'models'), { recursive: true }); symlinkSync('/dev/full', join(d, 'target', 'compiled', 'hostile', 'models', 'a.sql')); }),
+    argv: () => ['compile'],
+    culprit: /compiled\/hostile\/models\/a\.sql could not be written: no space left/,
+  },
   { name: 'model-paths of the wrong type', dir: () => project({ 'sm_project.yml': `${PROJECT}model-paths: 5\n` }), argv: () => ['compile'], culprit: 'model-paths' },
   { name: 'an unknown flag', dir: () => project(), argv: () => ['build', '--no-such-flag'], culprit: '--no-such-flag' },
   { name: '--threads that is not a number', dir: () => project(), argv: () => ['run', '--threads', 'many'], culprit: '--threads' },
@@ -122,6 +133,26 @@ describe('hostile inputs: one error path (exit 2, culprit named, no stack trace)
     expect(plain.text).not.toMatch(TRACE);
     expect(debug.code).toBe(2);
     expect(debug.text).toMatch(/^\s+at /m);
+  });
+});
+
+describe('seeds with awkward headers', () => {
+  it('a repeated column name loads as dbt loads it (id, id_2, id_3)', () => {
+    const dir = project({ 'seeds/dup.csv': 'id,id,name,id\n1,2,a,3\n' });
+    const r = sm(dir, ['seed']);
+    expect(r.code, r.text).toBe(0);
+    const shown = sm(dir, ['show', '--inline', 'select id, id_2, name, id_3 from dup']);
+    expect(shown.code, shown.text).toBe(0);
+    expect(shown.text).toMatch(/\|\s*1\s*\|\s*2\s*\|\s*a\s*\|\s*3\s*\|/);
+  });
+
+  it('names that differ only in case fail that seed, naming both columns and the line', () => {
+    const dir = project({ 'seeds/clash.csv': 'ID,name,id\n1,a,2\n', 'seeds/fine.csv': 'x\n1\n' });
+    const r = sm(dir, ['seed']);
+    expect(r.text).not.toMatch(TRACE);
+    expect(r.code, r.text).toBe(1);
+    expect(r.text).toMatch(/seeds\/clash\.csv:1.*"ID" and "id"/);
+    expect(r.text).toMatch(/SUCCESS\s+seed fine/);
   });
 });
 

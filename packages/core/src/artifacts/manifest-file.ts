@@ -1,7 +1,8 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { jsonText } from '../util/json-text.ts';
 import { redactJson } from '../util/redact.ts';
+import { writeFileAtomic } from '../util/write-json.ts';
 
 /**
  * What the last full write of manifest.json was made from, so the next compile of the same
@@ -37,13 +38,11 @@ export function writeManifest(
   if (reuseManifest(targetDir, digest, meta)) return 'reused';
   const path = join(targetDir, 'manifest.json');
   const recPath = join(targetDir, '.sm', 'manifest.json.source.json');
-  const tmp = `${path}.tmp-${process.pid}`;
   const { metadata, ...rest } = build();
   const head = `${HEAD}${jsonText(metadata)},`;
   // Compiled code is redacted node by node; this catches the rest (a secret typed into a model's raw code, a description...).
   const body = redactJson(jsonText(rest), secrets());
-  writeFileSync(tmp, body === '{}' ? `${head.slice(0, -1)}}` : head + body.slice(1));
-  renameSync(tmp, path);
+  writeFileAtomic(path, body === '{}' ? `${head.slice(0, -1)}}` : head + body.slice(1));
   if (digest) saveRecord(recPath, { digest, prefix: Buffer.byteLength(head), ...stamp(path) });
   else rmSync(recPath, { force: true });
   return 'written';

@@ -8,12 +8,13 @@ const WORKER_FROM = 500;
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { mkdirSync, writeFileSync } = require('node:fs');
+let at;
 try {
-  for (const d of workerData.dirs) mkdirSync(d, { recursive: true });
-  for (const [path, text] of workerData.files) writeFileSync(path, text);
+  for (const d of workerData.dirs) { at = d; mkdirSync(d, { recursive: true }); }
+  for (const [path, text] of workerData.files) { at = path; writeFileSync(path, text); }
   parentPort.postMessage({ ok: true });
 } catch (e) {
-  parentPort.postMessage({ ok: false, message: String(e && e.message || e) });
+  parentPort.postMessage({ ok: false, message: String(e && e.message || e), code: e && e.code, syscall: e && e.syscall, path: (e && e.path) || at });
 }
 `;
 
@@ -25,17 +26,22 @@ try {
  */
 export function writeFilesAsync(dirs: readonly string[], files: readonly (readonly [string, string])[]): Promise<void> {
   if (files.length < WORKER_FROM) {
-    for (const d of dirs) mkdirSync(d, { recursive: true });
-    for (const [path, text] of files) writeFileSync(path, text);
+    let at: string | undefined;
+    try {
+      for (const d of dirs) mkdirSync((at = d), { recursive: true });
+      for (const [path, text] of files) writeFileSync((at = path), text);
+    } catch (e) {
+      return Promise.reject(withPath(e, at));
+    }
     return Promise.resolve();
   }
   return new Promise((resolve, reject) => {
     const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { dirs, files } });
     let settled = false;
-    w.once('message', (m: { ok: boolean; message?: string }) => {
+    w.once('message', (m: { ok: boolean; message?: string; code?: string; syscall?: string; path?: string }) => {
       settled = true;
       if (m.ok) resolve();
-      else reject(new Error(`Could not write compiled files: ${m.message}`));
+      else reject(withPath(Object.assign(new Error(`Could not write compiled files: ${m.message}`), { code: m.code, syscall: m.syscall }), m.path));
     });
     w.once('error', (e) => {
       settled = true;
@@ -45,4 +51,11 @@ export function writeFilesAsync(dirs: readonly string[], files: readonly (readon
       if (!settled) reject(new Error(`The compiled-file writer stopped (exit code ${code}) before writing every file`));
     });
   });
+}
+
+/** The error with the file it was about (a failed `write` names none), so the user is told which. */
+function withPath(e: unknown, path: string | undefined): unknown {
+  const err = e as NodeJS.ErrnoException;
+  if (path && err && typeof err === 'object' && typeof err.path !== 'string') err.path = path;
+  return e;
 }

@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import { codeFingerprint } from '../project/code-fingerprint.ts';
 import type { SqlType } from './types/sql-type.ts';
 import type { NodeCheck } from './node-check.ts';
 import type { Shape } from './infer/shape.ts';
+import { writeFileAtomic } from '../util/write-json.ts';
 
 /** Bump when the files' layout changes. (A change of the checker's code is seen by its code fingerprint.) */
 export const CHECK_VERSION = 3;
@@ -197,13 +198,9 @@ function readJson<T>(path: string): T | undefined {
 
 function writeJson(path: string, data: unknown): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(data));
-  renameSync(tmp, path);
+  writeFileAtomic(path, JSON.stringify(data));
 }
 
 function writeText(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+  writeFileAtomic(path, text);
 }

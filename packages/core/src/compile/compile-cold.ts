@@ -8,7 +8,7 @@ import { loadProjectCollecting, type LoadedProject } from '../project/load-proje
 import { testColumnDiagnostics } from '../project/test-nodes.ts';
 import { RenderCache } from '../render/render-cache.ts';
 import { ProjectRenderer } from '../render/render-project.ts';
-import { readSelectors } from '../select/selectors-file.ts';
+import { readSelectorsOrThrow } from '../select/selectors-file.ts';
 import { loadedFingerprints, STATE_FILE, type StateFingerprint } from '../select/state-fingerprint.ts';
 import { writeJsonFileAtomic as writeJsonAtomic } from '../util/write-json.ts';
 import type { Command, Compilation, InvocationOptions } from './compilation.ts';
@@ -53,12 +53,11 @@ export async function compileCold(opts: InvocationOptions, command: Command, inv
   renderForRun(renderer, project, compiled.nodes, [...compiled.nodes.keys()]);
   // Equal to the last compile's when the inputs are and nothing rendered read the environment or the clock.
   const digest = cache && !renderer.readVolatile && !parallel?.volatile ? project.inputDigest : undefined;
-  const selectors = readSelectors(project.dir, diagnostics);
   const columnFindings = testColumnDiagnostics(compiled.nodes, compiled.nodes.keys(), 'warning');
   const stored = [...diagnostics];
   let fingerprints: Map<string, StateFingerprint> | undefined;
   const fingerprintsNow = () => (fingerprints ??= loadedFingerprints(project));
-  const selectedOnly = await selectAndCheck(opts, command, { project, compiled, graph, adapter, diagnostics, invocationId, reused: false }, compiled.nodes, async () => selectors, fingerprintsNow, columnFindings);
+  const selectedOnly = await selectAndCheck(opts, command, { project, compiled, graph, adapter, diagnostics, invocationId, reused: false }, compiled.nodes, async () => readSelectorsOrThrow(project.dir), fingerprintsNow, columnFindings);
   const dir = targetDir(project);
   const { check, manifestDigest } = await checkIfAsked(opts, selectedOnly, dir, digest);
   const c: Compilation = { ...selectedOnly, check };

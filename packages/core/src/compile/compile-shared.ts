@@ -120,6 +120,8 @@ export async function writeCompileArtifacts(c: Compilation, command: Command, di
   const dir = targetDir(c.project);
   mkdirSync(dir, { recursive: true });
   const files = command === 'compile' ? writeCompiledTree(c.project, c.compiled.nodes, c.selected, dir, digest, shape) : Promise.resolve();
+  // Handled here too: when the manifest's write fails first (a full disk), nobody awaits `files`, and its rejection must not crash the process.
+  files.catch(() => undefined);
   const meta = { invocationId: c.invocationId, generatedAt: new Date().toISOString() };
   if (!reuseManifest(dir, manifestDigest, meta)) {
     const [{ buildManifest }, { relationNameOf }, lineage] = await Promise.all([import('../artifacts/manifest.ts'), import('./relation-name-of.ts'), c.check ? import('../check/column-lineage.ts') : undefined]);

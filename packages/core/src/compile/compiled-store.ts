@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { LoadedProject } from '../project/load-project.ts';
@@ -7,6 +7,7 @@ import type { GraphNode } from '../types.ts';
 import type { InputProof } from './input-proof.ts';
 import { jsonText } from '../util/json-text.ts';
 import { jsonHoldsSecret } from '../util/redact.ts';
+import { writeFileAtomic } from '../util/write-json.ts';
 
 /**
  * A compile's results under `<target>/.sm/compiled/`, for the next command to reuse while its
@@ -179,8 +180,4 @@ export function hasStore(targetDir: string): boolean {
 
 const NOT_ASCII = /[^\x00-\x7f]/;
 
-function writeAtomic(path: string, data: string | Buffer): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-}
+const writeAtomic = writeFileAtomic;

@@ -37,6 +37,7 @@ export function readSeed(path: string, file: string, o: SeedReadOptions = {}): P
     if (!header) {
       header = r.fields.map((h) => (h ?? '').trim());
       if (header.some((h) => h === '')) throw invalid(file, r.line, `Column ${header.indexOf('') + 1} of the header has no name`, 'Give every column a name in the first row.');
+      header = uniqueNames(header, file, r.line);
       types = header.map(() => new SeedColumnType());
       continue;
     }
@@ -86,6 +87,22 @@ function checkDelimiter(d: string | undefined, file: string): string {
 
 function invalid(file: string, line: number, message: string, hint: string): SmProjectError {
   return new SmProjectError([diag('SM_SEED_INVALID', message, { file, line }, { hint })]);
+}
+
+/**
+ * A header whose repeated names are numbered as dbt's CSV reader (agate) does: `id, id` loads as
+ * `id, id_2`. Names equal but for case would still collide in the warehouse: an error naming both.
+ */
+function uniqueNames(header: string[], file: string, line: number): string[] {
+  const out: string[] = [];
+  for (const name of header) {
+    let final = name;
+    for (let n = 2; out.includes(final); n++) final = `${name}_${n}`;
+    const clash = out.find((o) => o.toLowerCase() === final.toLowerCase());
+    if (clash !== undefined) throw invalid(file, line, `Columns "${clash}" and "${final}" of the header differ only in case, and the warehouse would see one name twice`, 'Rename one of them.');
+    out.push(final);
+  }
+  return out;
 }
 
 /** Parse CSV text held in memory (a small file): the header and every row. */

@@ -1,3 +1,4 @@
+import { diag, SmProjectError } from '../diagnostics.ts';
 import type { GraphNode, ResourceType } from '../types.ts';
 import { ancestors, descendants, type Dag } from '../graph/build-graph.ts';
 import { invalidSelector } from './parse-selection.ts';
@@ -34,6 +35,8 @@ export interface SelectOptions {
   state?: SelectionState | undefined;
   /** Named selectors from selectors.yml, used by `selector:<name>` and `--selector`. */
   selectors?: ReadonlyMap<string, SelectionExpr>;
+  /** The selectors being expanded, outermost first: one that names itself through them is a cycle, not a stack overflow. */
+  expanding?: readonly string[];
 }
 
 /** What selection chose, and the criteria (as typed) that matched nothing: dbt warns of each. */
@@ -145,7 +148,12 @@ function evalCriterion(c: Criterion, graph: Dag, nodes: ReadonlyMap<string, Grap
   if (c.method === 'selector') {
     const sel = opts.selectors?.get(c.value);
     if (!sel) throw invalidSelector(selectionText(c), `no selector named "${c.value}" in selectors.yml${opts.selectors?.size ? ` (there are: ${[...opts.selectors.keys()].join(', ')})` : ''}`);
-    base = evalExpr(sel, graph, nodes, opts);
+    const expanding = opts.expanding ?? [];
+    if (expanding.includes(c.value)) {
+      const path = [...expanding.slice(expanding.indexOf(c.value)), c.value].join(' -> ');
+      throw new SmProjectError([diag('SM_SELECTOR_INVALID', `Selector "${c.value}" includes itself: ${path}`, { file: 'selectors.yml' }, { hint: 'Remove the `method: selector` entry that leads back to it.' })]);
+    }
+    base = evalExpr(sel, graph, nodes, { ...opts, expanding: [...expanding, c.value] });
   } else base = matchMethod(c, nodes, opts);
   const out = new Set(base);
   for (const id of base) {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { diag, type Diagnostic } from '../diagnostics.ts';
+import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import { readYamlFile, type YamlFile } from '../project/yaml-file.ts';
 import { checkMethod, parseSelectionArgs } from './parse-selection.ts';
 import { criterion, type SelectionExpr } from './selection-expr.ts';
@@ -16,20 +16,40 @@ export function readSelectors(projectDir: string, diagnostics: Diagnostic[]): Ma
   const abs = join(projectDir, 'selectors.yml');
   if (!existsSync(abs)) return out;
   const y = readYamlFile(abs, 'selectors.yml', diagnostics);
-  const list = (y?.data as { selectors?: unknown })?.selectors;
-  if (!Array.isArray(list)) return out;
+  if (!y) return out;
+  const list = isObj(y.data) ? y.data.selectors : undefined;
+  if (!Array.isArray(list)) {
+    // An empty file selects nothing; anything else that is not a list of selectors is a mistake.
+    if (y.data !== null && y.data !== undefined) {
+      const at = y.locate(isObj(y.data) && 'selectors' in y.data ? ['selectors'] : []);
+      diagnostics.push(diag('SM_SELECTOR_INVALID', 'selectors.yml must hold `selectors:`, a list of entries with `name:` and `definition:`', at));
+    }
+    return out;
+  }
   list.forEach((s, i) => {
     const e = s as { name?: string; definition?: unknown };
-    if (!e?.name || e.definition === undefined) {
-      diagnostics.push(diag('SM_SELECTOR_INVALID', 'Each selector needs `name:` and `definition:`', y!.locate(['selectors', i])));
+    if (!isObj(e) || typeof e.name !== 'string' || !e.name || e.definition === undefined) {
+      diagnostics.push(diag('SM_SELECTOR_INVALID', 'Each selector needs `name:` and `definition:`', y.locate(['selectors', i])));
+      return;
+    }
+    if (out.has(e.name)) {
+      diagnostics.push(diag('SM_SELECTOR_INVALID', `Selector "${e.name}" is defined twice`, y.locate(['selectors', i, 'name']), { hint: 'Give each selector its own name.' }));
       return;
     }
     try {
       out.set(e.name, toSpec(e.definition));
     } catch (err) {
-      diagnostics.push(diag('SM_SELECTOR_INVALID', `Selector "${e.name}": ${(err as Error).message}`, locate(y!, ['selectors', i, 'definition']), { hint: 'See the definition forms at the top of this message: a string, {method, value}, {union: [...]}, {intersection: [...]}, with {exclude: [...]} items.' }));
+      diagnostics.push(diag('SM_SELECTOR_INVALID', `Selector "${e.name}": ${(err as Error).message}`, locate(y, ['selectors', i, 'definition']), { hint: 'See the definition forms at the top of this message: a string, {method, value}, {union: [...]}, {intersection: [...]}, with {exclude: [...]} items.' }));
     }
   });
+  return out;
+}
+
+/** {@link readSelectors} for a selection that names a selector: a mistake in selectors.yml stops the command (exit 2). */
+export function readSelectorsOrThrow(projectDir: string): Map<string, SelectionExpr> {
+  const diagnostics: Diagnostic[] = [];
+  const out = readSelectors(projectDir, diagnostics);
+  if (diagnostics.some((d) => d.severity === 'error')) throw new SmProjectError(diagnostics);
   return out;
 }
 
