@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -108,6 +108,7 @@ const cases: Case[] = [
     argv: () => ['compile'],
     culprit: /compiled\/hostile\/models\/a\.sql could not be written: no space left/,
   },
+  { name: 'a selector of 100,000 characters', dir: () => project(), argv: () => ['ls', '-s', `${'a'.repeat(100_000)}*`], culprit: /SM_SELECTOR_INVALID.*aaaa\.\.\.".*100001 characters/ },
   { name: 'model-paths of the wrong type', dir: () => project({ 'sm_project.yml': `${PROJECT}model-paths: 5\n` }), argv: () => ['compile'], culprit: 'model-paths' },
   { name: 'an unknown flag', dir: () => project(), argv: () => ['build', '--no-such-flag'], culprit: '--no-such-flag' },
   { name: '--threads that is not a number', dir: () => project(), argv: () => ['run', '--threads', 'many'], culprit: '--threads' },
@@ -133,6 +134,21 @@ describe('hostile inputs: one error path (exit 2, culprit named, no stack trace)
     expect(plain.text).not.toMatch(TRACE);
     expect(debug.code).toBe(2);
     expect(debug.text).toMatch(/^\s+at /m);
+  });
+});
+
+describe('an absolute target-path', () => {
+  it('is that folder, as in dbt, not a folder of that name inside the project', () => {
+    const out = mkdtempSync(join(tmpdir(), 'sm-hostile-target-'));
+    roots.push(out);
+    const dir = project({ 'sm_project.yml': `${PROJECT}target-path: ${join(out, 'build')}\n` });
+    for (const argv of [['run'], ['compile']]) {
+      const r = sm(dir, argv);
+      expect(r.code, r.text).toBe(0);
+    }
+    expect(existsSync(join(out, 'build', 'manifest.json'))).toBe(true);
+    expect(existsSync(join(out, 'build', 'run_results.json'))).toBe(true);
+    expect(existsSync(join(dir, out))).toBe(false);
   });
 });
 

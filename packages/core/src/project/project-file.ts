@@ -4,6 +4,7 @@ import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import type { DispatchConfig, ProjectConfig } from '../types.ts';
 import { readText } from '../util/read-text.ts';
 import { parseYamlText, type YamlFile } from './yaml-file.ts';
+import { projectRelative } from './project-relative.ts';
 
 const NOT_PROJECT_FILES = new Set(['profiles.yml', 'selectors.yml', 'packages.yml', 'dependencies.yml', 'profiles.yaml', 'selectors.yaml']);
 
@@ -85,7 +86,7 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
     macroPaths: strList('macro-paths', ['macros']),
     testPaths: strList('test-paths', ['tests']),
     snapshotPaths: strList('snapshot-paths', ['snapshots']),
-    targetPath: str('target-path', 'target'),
+    targetPath: projectRelative(dir, str('target-path', 'target')),
     cleanTargets: strList('clean-targets', []),
     vars: (d.vars && typeof d.vars === 'object' ? d.vars : {}) as Record<string, unknown>,
     resourceConfigs,

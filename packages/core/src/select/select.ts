@@ -175,7 +175,13 @@ const globs = new Map<string, RegExp>();
 function glob(pattern: string): RegExp {
   let re = globs.get(pattern);
   if (!re) {
-    re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    try {
+      re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+      re.test(''); // V8 compiles on first use: fail here, not on the first node.
+    } catch (e) {
+      // Only size can make this fail (every special character is escaped): a pasted blob, not a name.
+      throw invalidSelector(pattern.length > 60 ? `${pattern.slice(0, 60)}...` : pattern, `it cannot be matched (${pattern.length} characters): ${(e as Error).message.split(':')[0]}`);
+    }
     if (globs.size > 1000) globs.clear();
     globs.set(pattern, re);
   }
