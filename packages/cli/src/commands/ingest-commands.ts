@@ -31,8 +31,20 @@ function parseDate(v: string, flag: string): Date {
 
 function parsePositive(v: string, flag: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw usageError(`${flag} must be a whole number, not "${v}"`);
+  if (!Number.isInteger(n) || n < 0) throw usageError(`${flag} must be a whole number of 0 or more, not "${v}"`);
   return n;
+}
+
+/** `--brokers host:port[,host:port]` (IPv6 hosts in brackets): a typo is a usage error, not a retry window spent on a broker that cannot exist. */
+function parseBrokers(list: string): string[] {
+  const brokers = list.split(',').map((b) => b.trim()).filter(Boolean);
+  if (!brokers.length) throw usageError('--brokers names no broker: give host:port[,host:port]');
+  for (const b of brokers) {
+    const m = /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):(\d{1,5})$/.exec(b);
+    const port = m ? Number(m[2]) : 0;
+    if (!m || port < 1 || port > 65535) throw usageError(`--brokers: "${b}" is not host:port with a port from 1 to 65535 (e.g. localhost:9092)`);
+  }
+  return brokers;
 }
 
 /** `sm ingest generate|load|kafka|produce`: Eventsim-format events into raw tables. */
@@ -131,6 +143,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
     if (unknown.length) throw usageError(`Unknown topic ${unknown.join(', ')}; the raw tables are ${TOPICS.join(', ')}`);
     const projectDir = resolve(flags.projectDir);
     const retryForMs = parsePositive(flags.retryFor, '--retry-for') * 1000;
+    const brokers = parseBrokers(flags.brokers);
     const { project, adapter, session } = await openTarget({ projectDir, profilesDir: flags.profilesDir, target: flags.target, adapters: builtinAdapters });
     const json = flags.logFormat === 'json';
     try {
@@ -139,7 +152,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
         adapter,
         landingOptions: project.target.landing,
         retryForMs,
-        brokers: flags.brokers.split(',').map((b) => b.trim()).filter(Boolean),
+        brokers,
         groupId: flags.group,
         topics: topics as never,
         topicPrefix: flags.topicPrefix,
@@ -185,7 +198,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
       if (end <= start) throw usageError('--end must be after --start');
       const events = generateEvents({ users: parsePositive(flags.users, '--users'), start, end, seed: parsePositive(flags.seed, '--seed') });
       const r = await produceEvents({
-        brokers: flags.brokers.split(',').map((b) => b.trim()).filter(Boolean),
+        brokers: parseBrokers(flags.brokers),
         events,
         pace: flags.realtime ? 'realtime' : 'fast',
         partitions: parsePositive(flags.partitions, '--partitions'),
