@@ -51,6 +51,8 @@ export const PARITY_MACROS = `{% macro va() %}{{ varargs | length }} {{ kwargs }
 export const PARITY_FILES: Record<string, string> = {
   'macros/compat.sql': PARITY_MACROS,
   'models/a.sql': 'select 1 as id\n',
+  // Its config() is in the file: dbt's graph gives every node's final config.
+  'models/z_tabled.sql': "{{ config(materialized='table') }}select 2 as id\n",
   'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: events\n      - name: events_fresh\n        config:\n          freshness: {warn_after: {count: 12, period: hour}}\n',
   'models/exposures.yml': "version: 2\nexposures:\n  - name: board\n    type: dashboard\n    owner: {name: Ann O'Neil, email: ann@example.com}\n    depends_on: [ref('a')]\n",
 };

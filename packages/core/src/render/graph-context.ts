@@ -4,6 +4,7 @@ import type { ColumnInfo, GraphNode } from '../types.ts';
 import type { MacroNamespaces } from './macro-namespaces.ts';
 import { exposureEntry } from '../project/exposure-entry.ts';
 import { freshnessShape, sourceConfigShape } from '../project/freshness-shape.ts';
+import { packageRelativePaths } from '../project/package-paths.ts';
 
 /**
  * dbt's `graph` context variable: `graph.nodes` (models, seeds, snapshots, tests),
@@ -22,6 +23,8 @@ export function graphContext(
 ): Record<string, unknown> {
   const columns = (c: Record<string, ColumnInfo>) =>
     Object.fromEntries(Object.values(c).map((x) => [x.name, { name: x.name, description: x.description, data_type: x.dataType ?? null, meta: x.meta, tags: x.tags, quote: null }]));
+  // dbt names a package's files relative to the package, as in the manifest.
+  const inPackage = packageRelativePaths(p.dir, p.packages);
   const entry = (loaded: GraphNode): Record<string, unknown> => {
     const n = rendered(loaded.uniqueId) ?? loaded;
     const rel = 'relation' in n && n.relation && n.resourceType !== 'source' ? (rendered(n.uniqueId) ? n.relation : relationOf(n)) : undefined;
@@ -30,8 +33,8 @@ export function graphContext(
       name: n.name,
       resource_type: n.resourceType,
       package_name: n.packageName,
-      path: n.path,
-      original_file_path: n.originalFilePath,
+      path: inPackage(n.packageName, n.path),
+      original_file_path: inPackage(n.packageName, n.originalFilePath),
       fqn: n.fqn,
       description: n.description,
       tags: n.tags,
@@ -42,6 +45,8 @@ export function graphContext(
       depends_on: { nodes: n.dependsOn.nodes, macros: n.dependsOn.macros },
       patch_path: n.patchPath ?? null,
     };
+    // A model's own attributes dbt always has (dbt_project_evaluator reads them).
+    if (n.resourceType === 'model') Object.assign(base, { access: typeof n.config.access === 'string' ? n.config.access : 'protected', group: n.config.group ?? null, version: 'version' in n ? (n.version ?? null) : null, latest_version: null, deprecation_date: null });
     if (rel) Object.assign(base, { database: rel.database ?? defaultDatabase ?? null, schema: rel.schema, alias: rel.identifier, identifier: rel.identifier });
     if ('rawCode' in n) Object.assign(base, { raw_code: n.rawCode, language: 'sql', refs: ('refs' in n ? n.refs : []).map((r) => ({ name: r.name, package: null, version: null })), sources: 'sources' in n ? n.sources : [] });
     if (n.resourceType === 'test' && n.testMetadata) Object.assign(base, { test_metadata: { name: n.testMetadata.name, kwargs: n.testMetadata.kwargs, namespace: n.testMetadata.namespace ?? null }, column_name: n.columnName ?? null, attached_node: n.attachedNode ?? null });

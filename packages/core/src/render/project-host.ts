@@ -169,8 +169,14 @@ export class ProjectHost implements RenderHost {
     return known ? [this.project.config.name, namespace] : [null];
   }
 
-  /** dbt's `graph`, built when a template first reads it: rendered nodes with their final config, the rest as loaded. */
+  /**
+   * dbt's `graph`, built when a template first reads it, with every model's final config (dbt's
+   * parse captured each config() call): the models not rendered yet are rendered first (the
+   * reading render stops and comes back); one whose render is under way (the reader's own chain)
+   * keeps its config as loaded.
+   */
   graph(): unknown {
+    if (!this.#graph) for (const m of this.project.models) if (!this.#r.rendered(m.uniqueId) && !this.#r.isStarted(m.uniqueId)) throw new NeedRender(m.uniqueId);
     this.#graph ??= graphContext(this.project, this.macros, (id) => this.#r.rendered(id), (n) => this.#r.relationFor(n, n.config), this.defaultDatabase);
     return this.#graph;
   }
