@@ -74,17 +74,6 @@ export function decodeRecordBatches(
   return next;
 }
 
-/** Whether a whole record batch in `buf[start, end)` is compressed (its header says so). */
-export function isCompressed(buf: Buffer, start: number, end: number): boolean {
-  for (let pos = start; pos + HEADER <= end; ) {
-    const batchEnd = pos + 12 + buf.readInt32BE(pos + 8);
-    if (batchEnd > end) break;
-    if (buf.readInt16BE(pos + 21) & COMPRESSION) return true;
-    pos = batchEnd;
-  }
-  return false;
-}
-
 function decodeRecords(b: Buffer, at: number, stop: number, count: number, base: bigint, from: bigint, epoch: number, onRecord: OnRecord): void {
   const v = { p: at };
   const fromDelta = from > base ? Number(from - base) : 0;

@@ -1,7 +1,8 @@
 /**
  * Kafka's Fetch request and response (version 12, which brokers from 2.7 to 4.x answer) on the
- * wire, for the fetching worker: it has no Kafka client (loading one costs ~0.5 s of CPU), and
- * leaves records as bytes in the response for `decodeRecordBatches` to walk. Pure: bytes in and
+ * wire, sent over `BrokerSocket` by the partition fetcher; it leaves records as bytes in the
+ * response for `decodeRecordBatches` to walk, and carries the aborted transactions that
+ * read_committed must skip (the client's reader dropped them). Pure: bytes in and
  * out. Errors are returned per partition, never thrown: the caller decides what each one means.
  */
 
