@@ -36,7 +36,18 @@ export function dbtFlagOptions(cmd: Command): Command {
     .addOption(new Option('--printer-width <n>').hideHelp())
     .addOption(new Option('--log-format-file <format>').hideHelp())
     .addOption(new Option('--log-cache-events').hideHelp())
-    .addOption(new Option('--no-log-cache-events').hideHelp());
+    .addOption(new Option('--no-log-cache-events').hideHelp())
+    .option('--warn-error-options <yaml>', 'dbt\'s {error: all} (or include: all) is --warn-error; naming single warnings is not supported')
+    .addOption(new Option('--no-debug').hideHelp())
+    .addOption(new Option('--show-all-deprecations').hideHelp())
+    .addOption(new Option('--no-show-all-deprecations').hideHelp())
+    .addOption(new Option('--upload-to-artifacts-ingest-api').hideHelp())
+    .addOption(new Option('--no-upload-to-artifacts-ingest-api').hideHelp())
+    .addOption(new Option('--use-colors-file').hideHelp())
+    .addOption(new Option('--no-use-colors-file').hideHelp())
+    .addOption(new Option('--use-experimental-parser').hideHelp())
+    .addOption(new Option('--no-use-experimental-parser').hideHelp())
+    .addOption(new Option('-r, --record-timing-info <path>').hideHelp());
 }
 
 /** What the flags above mean for a command. */
@@ -45,6 +56,7 @@ export interface DbtFlags {
   partialParse?: boolean;
   useColors?: boolean;
   warnError?: boolean;
+  warnErrorOptions?: string;
 }
 
 /** True for dbt's boolean environment values (`1`, `true`, `yes`, any case). */
@@ -54,7 +66,7 @@ export function envTrue(v: string | undefined): boolean | undefined {
 }
 
 /** dbt's flags that take a value, for {@link hoistGlobalFlags}. */
-const TAKES_VALUE = new Set(['--project-dir', '--profiles-dir', '-t', '--target', '--profile', '--vars', '--log-format', '--log-format-file', '--log-level', '--log-level-file', '--log-path', '--target-path', '--state', '--defer-state', '--threads', '--printer-width']);
+const TAKES_VALUE = new Set(['--warn-error-options', '-r', '--record-timing-info', '--project-dir', '--profiles-dir', '-t', '--target', '--profile', '--vars', '--log-format', '--log-format-file', '--log-level', '--log-level-file', '--log-path', '--target-path', '--state', '--defer-state', '--threads', '--printer-width']);
 
 /**
  * dbt takes its global flags before the command as well (`dbt --log-format json run -s x`, as

@@ -40,6 +40,7 @@ interface CommonFlags {
   partialParse?: boolean;
   useColors?: boolean;
   warnError?: boolean;
+  warnErrorOptions?: string;
   empty?: boolean;
 }
 
@@ -74,7 +75,7 @@ export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptio
     defer: flags.defer,
     deferState: flags.deferState,
     favorState: flags.favorState,
-    warnError: flags.warnError,
+    warnError: flags.warnError || warnErrorAll(flags.warnErrorOptions),
     empty: flags.empty,
     signal: ctx.signal,
   };
@@ -87,6 +88,10 @@ function runCommand(program: Command, ctx: CliContext, name: 'run' | 'seed' | 't
     .addOption(new Option('--no-fail-fast').hideHelp())
     .option('-f, --full-refresh', 'rebuild incremental models (and reload seeds) from scratch');
   if (name === 'test' || name === 'build') cmd.option('--store-failures', 'store the failing rows of every test in a table').addOption(indirectSelectionOption());
+  // dbt takes it on every command; it picks tests, which run, seed and snapshot do not run.
+  else cmd.addOption(indirectSelectionOption().hideHelp());
+  // dbt's --show prints a sample of each seed: accepted, nothing printed.
+  if (name === 'seed' || name === 'build') cmd.addOption(new Option('--show').hideHelp());
   if (name === 'run' || name === 'build' || name === 'snapshot') emptyOptions(cmd);
   if (name === 'run' || name === 'build') {
     cmd.option('--watch', 'after the run, rebuild what a saved file changes and its descendants, until Ctrl-C');
@@ -125,6 +130,11 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
     .option('--strict', 'check columns and types first (as sm check) and stop on an error')
     .option('--no-strict', 'do not check first, even when the project file sets flags: {strict: true}')
     .option('--empty', 'render every ref() and source() as an empty subquery (select * from x where false limit 0)')
+    .option('-f, --full-refresh', 'render as a full refresh would (is_incremental() false, flags.FULL_REFRESH true)')
+    .addOption(new Option('--threads <n>', 'accepted for dbt (compile renders on sm\'s own threads)').hideHelp())
+    .addOption(new Option('-x, --fail-fast').hideHelp())
+    .addOption(new Option('--no-fail-fast').hideHelp())
+    .addOption(indirectSelectionOption().hideHelp())
     .addOption(new Option('--no-empty').hideHelp())
     .action(async (flags: CommonFlags & { inline?: string }) => {
       const reporter = ctx.reporter(flags.logFormat);
@@ -279,6 +289,26 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
 function strictOptions(cmd: Command): void {
   cmd.option('--strict', 'check columns and types first (as sm check) and stop on an error before anything runs');
   cmd.option('--no-strict', 'do not check first, even when the project file sets flags: {strict: true}');
+}
+
+/**
+ * dbt's `--warn-error-options`: `{error: all}` (or `include: all`, `'*'`) is `--warn-error`;
+ * `{}` or no errors listed is nothing. Naming single warnings is refused (exit 2), not ignored:
+ * ignoring it would let a run pass that dbt fails.
+ */
+function warnErrorAll(text: string | undefined): boolean {
+  if (text === undefined) return false;
+  let v: unknown;
+  try {
+    v = parseVarsArg(text);
+  } catch {
+    throw usage(`--warn-error-options must be YAML or JSON such as '{error: all}', not "${text}"`);
+  }
+  const o = (v ?? {}) as Record<string, unknown>;
+  const listed = o.error ?? o.include;
+  if (listed === undefined || (Array.isArray(listed) && !listed.length)) return false;
+  if (listed === 'all' || listed === '*' || (Array.isArray(listed) && listed.some((x) => x === 'all' || x === '*'))) return true;
+  throw usage(`--warn-error-options: sm turns all warnings into errors ('{error: all}') or none; it cannot single out ${JSON.stringify(listed)}`);
 }
 
 /** dbt's `--empty`: build the selection's schemas with no rows (refs and sources read as empty subqueries; seeds load in full). */
