@@ -76,6 +76,13 @@ describe('--defer --state, as dbt 1.11', () => {
     expect(await summaryRow(dir, 'ci')).toEqual({ n: 3, upstream: '"prod"."stg_orders"' });
   });
 
+  it('sm ls --defer lists the selection as without it', async () => {
+    const dir = writeProject(files);
+    expect((await sm('build', '--project-dir', dir, '-t', 'prod', '--target-path', 'prod-artifacts')).code).toBe(0);
+    const r = await sm('ls', '--project-dir', dir, '-s', 'summary', '--defer', '--state', join(dir, 'prod-artifacts'), '--output', 'name');
+    expect(r).toMatchObject({ code: 0, out: 'summary' });
+  });
+
   it('--defer without --state is a usage error (exit 2), as dbt\'s', async () => {
     const dir = writeProject(files);
     const r = await sm('run', '--project-dir', dir, '--defer');

@@ -13,7 +13,9 @@ export { targetDir } from './compile-shared.ts';
  * engine) are imported only when a cold compile needs them.
  */
 export async function compile(opts: InvocationOptions, command: Command = 'compile'): Promise<Compilation> {
-  const c = opts.defer ? await (await import('./compile-deferred.ts')).compileDeferred(opts, command, compileOnce) : await compileOnce(opts, command);
+  // ls lists and check infers columns from the project itself: neither reads a ref's relation, and neither needs the warehouse deferral asks.
+  const defers = opts.defer && command !== 'ls' && command !== 'check';
+  const c = defers ? await (await import('./compile-deferred.ts')).compileDeferred(opts, command, compileOnce) : await compileOnce(opts, command);
   // dbt's --warn-error: every warning is an error, and nothing runs.
   const warnings = opts.warnError ? c.diagnostics.filter((d) => d.severity === 'warning') : [];
   if (warnings.length) throw new SmProjectError(warnings.map((d) => ({ ...d, severity: 'error' as const, hint: `${d.hint ? `${d.hint} ` : ''}(an error because of --warn-error)` })));
