@@ -20,7 +20,7 @@ const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false
 const fmt = (errs: typeof ajv.errors) => (errs ?? []).slice(0, 10).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
 const BRANCH: Record<string, (n: Record<string, unknown>) => string> = {
   seed: () => 'Seed', model: () => 'Model', snapshot: () => 'Snapshot', source: () => 'SourceDefinition', macro: () => 'Macro',
-  unit_test: () => 'UnitTestDefinition', test: (n) => (n.test_metadata ? 'GenericTest' : 'SingularTest'),
+  unit_test: () => 'UnitTestDefinition', operation: () => 'HookNode', test: (n) => (n.test_metadata ? 'GenericTest' : 'SingularTest'),
 };
 
 /** Validate an artifact; on failure, name each entry that fails its own branch of the schema's anyOf (ajv's anyOf errors alone are unreadable). */
@@ -51,6 +51,8 @@ const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\
 
 function project(): string {
   return writeProject({
+    // Project hooks: operation nodes in the manifest and results in run_results.
+    'sm_project.yml': 'name: demo\nprofile: demo\non-run-start: "select 1"\non-run-end:\n  - "select {{ results | length }}"\n',
     'profiles.yml': PROFILE,
     'seeds/codes.csv': 'code,name\na,Alpha\nb,Beta\n',
     'models/staging/stg_base.sql': "select 1 as id, 'a' as code union all select 2, 'b'",
@@ -130,7 +132,8 @@ describe("artifacts validate against dbt's published schemas", () => {
     expect(outcome.results.find((r) => r.name === 'mid_joins_names')?.status).toBe('pass');
 
     const manifest = check('manifest_v12.json', join(dir, 'target/manifest.json')) as { nodes: Record<string, { resource_type: string }>; unit_tests: object };
-    expect(Object.values(manifest.nodes).map((n) => n.resource_type)).toEqual(expect.arrayContaining(['model', 'seed', 'test', 'snapshot']));
+    expect(Object.values(manifest.nodes).map((n) => n.resource_type)).toEqual(expect.arrayContaining(['model', 'seed', 'test', 'snapshot', 'operation']));
+    expect(manifest.nodes['operation.demo.demo-on-run-end-0']).toMatchObject({ raw_code: 'select {{ results | length }}', tags: ['on-run-end'], original_file_path: './sm_project.yml' });
     expect(Object.keys(manifest.unit_tests)).toHaveLength(1);
     expect(Object.keys((manifest as unknown as { exposures: object }).exposures)).toEqual(['exposure.demo.codes_dashboard']);
     check('run_results_v6.json', join(dir, 'target/run_results.json'));

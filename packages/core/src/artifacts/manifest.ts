@@ -1,3 +1,4 @@
+import { hookNodes } from './hook-nodes.ts';
 import { createHash } from 'node:crypto';
 import { freshnessShape, sourceConfigShape } from '../project/freshness-shape.ts';
 import { packageRelativePaths } from '../project/package-paths.ts';
@@ -45,8 +46,11 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
     }
     else nodes[n.uniqueId] = nodeEntry(n, relationName(n), p.secrets, p.target.schema, check);
   }
+  const operations = hookNodes(p);
+  Object.assign(nodes, operations);
   const parentMap: Record<string, string[]> = {};
   const childMap: Record<string, string[]> = {};
+  for (const id of Object.keys(operations)) parentMap[id] = childMap[id] = [];
   for (const id of c.nodes.keys()) {
     parentMap[id] = [...(graph.predecessors(id) ?? [])].sort();
     childMap[id] = [...(graph.successors(id) ?? [])].sort();
