@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { createDuckDbAdapter } from '@smsql/adapter-duckdb';
 import { compile, isSmProjectError, type Compilation, type RunEvent } from '@smsql/core';
 import { writeProject } from '@smsql/test-kit';
 import { builtinAdapters } from '../src/adapters.ts';
+import { smProcess } from './run-cli.ts';
 
 const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n      schema: main\n      threads: 2\n';
 
@@ -75,4 +76,17 @@ describe('a large cold compile renders on two threads', () => {
     const err = (d: string, adapters: typeof builtinAdapters) => compile({ projectDir: d, adapters }, 'compile').then(() => undefined, (e: unknown) => (isSmProjectError(e) ? e.diagnostics.map((x) => [x.code, x.message, x.location?.file]) : e));
     expect(await err(dir, builtinAdapters)).toEqual(await err(copy, { duckdb: () => createDuckDbAdapter() }));
   });
+
+  it('exits when the compile fails after starting the worker and before giving it the project', async () => {
+    const dir = bigProject();
+    // A folder where the old store's proof is removed: the compile fails after loading, before rendering.
+    mkdirSync(join(dir, 'target', '.sm', 'compiled', 'proof.json', 'x'), { recursive: true });
+    const child = smProcess(['compile', '--project-dir', dir]);
+    let err = '';
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    // The idle worker kept the process alive: it never exited.
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(err).toContain('proof.json');
+  }, 180_000);
 });

@@ -49,7 +49,13 @@ export function startRenderWorker(load: LoadOptions, adapters: Readonly<Record<s
     worker.once('error', () => resolve(undefined));
     worker.once('exit', () => resolve(undefined));
   });
-  return { answer, send: (project) => worker.postMessage({ project }), stop: async () => void (await worker.terminate()) };
+  // Until it has work, the waiting worker must not keep the process alive (a compile that fails before sending it the project exits as usual).
+  worker.unref();
+  const send = (project: LoadedProject) => {
+    worker.ref();
+    worker.postMessage({ project });
+  };
+  return { answer, send, stop: async () => void (await worker.terminate()) };
 }
 
 /**
