@@ -139,6 +139,27 @@ describe('hostile inputs: one error path (exit 2, culprit named, no stack trace)
   });
 });
 
+describe('folder links under models/', () => {
+  it('a link back up the tree, to the folder itself and to a folder outside: compile and ls finish, each model once', () => {
+    const outside = mkdtempSync(join(tmpdir(), 'sm-hostile-outside-'));
+    roots.push(outside);
+    writeFileSync(join(outside, 'elsewhere.sql'), 'select 2 as id\n');
+    const dir = project({}, (d) => {
+      symlinkSync('..', join(d, 'models', 'up'));
+      symlinkSync('../models', join(d, 'models', 'again'));
+      symlinkSync(outside, join(d, 'models', 'out'));
+    });
+    // Each command twice: cold, then warm (the warm start proves its inputs by walking the folders too).
+    for (const argv of [['compile'], ['compile'], ['ls'], ['ls']]) {
+      const r = sm(dir, argv);
+      expect(r.code, r.text).toBe(0);
+      expect(r.text).not.toMatch(TRACE);
+    }
+    const ls = sm(dir, ['ls']);
+    expect(ls.text.match(/^hostile\.a$/gm)).toHaveLength(1);
+  });
+});
+
 describe('an absolute target-path', () => {
   it('is that folder, as in dbt, not a folder of that name inside the project', () => {
     const out = mkdtempSync(join(tmpdir(), 'sm-hostile-target-'));

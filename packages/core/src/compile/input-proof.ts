@@ -107,9 +107,14 @@ export function takeProof(o: ProofOptions, config: ProjectConfig, key: string, l
     for (const ent of readdirSync(abs, { withFileTypes: true })) {
       if (ent.name.startsWith('.')) continue;
       const r = `${rel}/${ent.name}`;
+      // Links to folders are not followed, as discover() does not follow them: following them, a
+      // link back up the tree was a walk without end (each path new), growing to gigabytes.
+      if (ent.isDirectory()) {
+        walk(r);
+        continue;
+      }
       const s = statOf(join(abs, ent.name));
-      if (s?.isDirectory()) walk(r);
-      else if (s) files.push(r, s.size, s.mtimeMs, s.ctimeMs);
+      if (s && !s.isDirectory()) files.push(r, s.size, s.mtimeMs, s.ctimeMs);
     }
   };
   const roots = resourceFolders(config);

@@ -119,7 +119,16 @@ function modelFiles(projectDir: string, enough: number): number {
     for (const f of folders) {
       const dir = join(projectDir, f);
       if (!existsSync(dir)) continue;
-      for (const e of readdirSync(dir, { recursive: true, encoding: 'utf8' })) if (e.endsWith('.sql') && ++n >= enough) return n;
+      // Walked as discover() walks (links to folders are not followed): readdirSync's `recursive`
+      // follows them, and a link back up the tree made it list forever, growing to gigabytes.
+      const stack = [dir];
+      while (stack.length) {
+        const d = stack.pop()!;
+        for (const e of readdirSync(d, { withFileTypes: true })) {
+          if (e.isDirectory()) stack.push(join(d, e.name));
+          else if (e.name.endsWith('.sql') && ++n >= enough) return n;
+        }
+      }
     }
     return n;
   } catch {
