@@ -65,6 +65,7 @@ const cases: Case[] = [
     argv: () => ['compile'],
     culprit: 'schema.yml',
   },
+  { name: 'a YAML file nested 20,000 levels deep', dir: () => project({ 'models/deep.yml': `a: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n` }), argv: () => ['compile'], culprit: /models\/deep\.yml.*nested too deeply/ },
   { name: 'the target folder is a file', dir: () => project({ target: 'not a folder' }), argv: () => ['compile'], culprit: 'target' },
   { name: 'the DuckDB path is a directory', dir: () => project({}, (d) => mkdirSync(join(d, 'target', 'hostile.duckdb'), { recursive: true })), argv: () => ['build'], culprit: 'hostile.duckdb' },
   {

@@ -11,6 +11,12 @@ export interface YamlFile {
   locate(path: readonly (string | number)[]): SourceLocation;
 }
 
+const DEEP = 'YAML nested too deeply to read (lists or mappings inside each other thousands of levels down)';
+const DEEP_HINT = 'No sm or dbt file needs such nesting: look for a generated or corrupted file.';
+
+/** The parser ran out of stack: it recurses once per level of nesting. */
+const tooDeep = (e: unknown): boolean => e instanceof Error && (e instanceof RangeError || e.message.includes('Maximum call stack size exceeded'));
+
 /** Parse a YAML file; syntax problems become SM_YAML diagnostics with line and column. */
 export function readYamlFile(absPath: string, relPath: string, diagnostics: Diagnostic[], text?: string): YamlFile | undefined {
   const src = text ?? readText(absPath);
@@ -19,13 +25,21 @@ export function readYamlFile(absPath: string, relPath: string, diagnostics: Diag
 
 export function parseYamlText(src: string, relPath: string, diagnostics: Diagnostic[]): YamlFile | undefined {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(src, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(src, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  } catch (e) {
+    if (!tooDeep(e)) throw e;
+    diagnostics.push(diag('SM_YAML', DEEP, { file: relPath }, { hint: DEEP_HINT }));
+    return undefined;
+  }
   if (doc.errors.length) {
     for (const e of doc.errors) {
       const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
+      const deep = tooDeep(e);
       diagnostics.push(
-        diag('SM_YAML', `YAML syntax error: ${e.message.split('\n')[0]}`, { file: relPath, line: pos?.line, column: pos?.col }, {
-          hint: 'Fix the YAML syntax (indentation, a missing colon or quote) at the line shown.',
+        diag('SM_YAML', deep ? DEEP : `YAML syntax error: ${e.message.split('\n')[0]}`, { file: relPath, line: pos?.line, column: pos?.col }, {
+          hint: deep ? DEEP_HINT : 'Fix the YAML syntax (indentation, a missing colon or quote) at the line shown.',
         }),
       );
     }
@@ -35,6 +49,10 @@ export function parseYamlText(src: string, relPath: string, diagnostics: Diagnos
   try {
     data = doc.toJS({ maxAliasCount: 1000 }) as unknown;
   } catch (e) {
+    if (tooDeep(e)) {
+      diagnostics.push(diag('SM_YAML', DEEP, { file: relPath }, { hint: DEEP_HINT }));
+      return undefined;
+    }
     // yaml refuses aliases that expand without bound (a "billion laughs" file) while building values.
     diagnostics.push(
       diag('SM_YAML', `YAML could not be read: ${(e as Error).message}`, { file: relPath }, {
