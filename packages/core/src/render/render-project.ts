@@ -190,6 +190,8 @@ export class ProjectRenderer implements Schedulable {
   }
 
   #renderLive(what: ExecutionRender, log: WarehouseLog): string {
+    // Each attempt asks from the first question: one stopped by a ref to a model not rendered yet asked some already.
+    log.rewind();
     const node = 'node' in what && what.node ? (this.#byId.get(what.node.uniqueId) ?? what.node) : inlineNode(this.project.config.name);
     const rendered = this.#rendered.get(node.uniqueId);
     const config = cloneConfig((rendered ?? node).config);
