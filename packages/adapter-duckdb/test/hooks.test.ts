@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execute, openTarget, type InvocationOptions } from '@smsql/core';
@@ -203,5 +203,42 @@ describe('hooks compile can render', () => {
     expect(hooks('b')).toBeUndefined();
     expect(hooks('c')).toBeUndefined();
     expect(await query(opts, 'select what from main.audit order by seq')).toEqual([{ what: 'a t1' }, { what: 'n=1' }, { what: 'b t1' }, { what: 'c t1' }, { what: 'run' }]);
+  });
+});
+
+describe('what hooks ref, as dbt 1.11 finds it at parse', () => {
+  const files = (extra: Record<string, string> = {}) => ({
+    'profiles.yml': PROFILE,
+    'sm_project.yml': 'name: demo\nprofile: demo\nmodels:\n  demo:\n    +materialized: table\n',
+    // Without the hook's ref, a_main would run first (one thread, no other edge) and its hook would find no z_log.
+    'models/a_main.sql': `{{ config(post_hook="insert into {{ ref('z_log') }} select 'a_main', count(*) from {{ this }}") }}select 1 as id`,
+    'models/a_inc.sql': `{{ config(materialized='incremental', pre_hook="insert into {{ ref('z_log') }} select 'a_inc', 0") }}select 2 as id`,
+    'models/z_log.sql': "select 'created' as what, 0::bigint as n",
+    ...extra,
+  });
+
+  it('makes the models a hook refs dependencies of its node, so they are built first', async () => {
+    const dir = writeProject(files());
+    const opts: InvocationOptions = { projectDir: dir, adapters: { duckdb: createDuckDbAdapter }, env: {}, threads: 1 };
+    const o = await execute(opts, 'run');
+    expect(o.status).toBe('success');
+    const deps = (id: string) => o.compilation.compiled.nodes.get(`model.demo.${id}`)!.dependsOn.nodes;
+    expect(deps('a_main')).toEqual(['model.demo.z_log']);
+    expect(deps('a_inc')).toEqual(['model.demo.z_log']);
+    const manifest = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { depends_on: { nodes: string[] }; refs: { name: string }[] }> };
+    expect(manifest.nodes['model.demo.a_main']!.depends_on.nodes).toEqual(['model.demo.z_log']);
+    expect(manifest.nodes['model.demo.a_main']!.refs.map((r) => r.name)).toEqual(['z_log']);
+    expect(await query(opts, 'select what, n::int as n from main.z_log order by what')).toEqual([
+      { what: 'a_inc', n: 0 },
+      { what: 'a_main', n: 1 },
+      { what: 'created', n: 0 },
+    ]);
+  });
+
+  it('reports a hook that refs a model that does not exist before anything runs, as dbt does at parse', async () => {
+    const dir = writeProject(files({ 'models/b.sql': `{{ config(pre_hook="delete from {{ ref('no_such_model') }}") }}select 1 as id` }));
+    const opts: InvocationOptions = { projectDir: dir, adapters: { duckdb: createDuckDbAdapter }, env: {} };
+    await expect(execute(opts, 'run')).rejects.toThrow(/SM_REF_NOT_FOUND at models\/b\.sql:1: Model "b" refers to "no_such_model"/);
+    expect(existsSync(join(dir, 'target', 'demo.duckdb'))).toBe(false);
   });
 });

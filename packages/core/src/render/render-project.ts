@@ -6,8 +6,9 @@ import type { Context } from '../jinja/macro.ts';
 import { pyStr } from '../jinja/py-values.ts';
 import { pyFunction } from '../jinja/runtime.ts';
 import type { LoadedProject } from '../project/load-project.ts';
+import type { CompiledProject, Overrides, RenderOptions } from './render-options.ts';
 import type { GraphNode, ModelNode, NodeConfig, SeedNode, TestNode } from '../types.ts';
-import { compileHooks } from './compile-hooks.ts';
+import { compileHooks, hookDeps, staticHook, type HookRendering } from './compile-hooks.ts';
 import { dbtBuiltins } from './dbt-builtins.ts';
 import { Ephemerals } from './ephemerals.ts';
 import { answer, type ExecutionRender } from './execution.ts';
@@ -27,38 +28,7 @@ export { injectCtes } from './inject-ctes.ts';
 export { templateDiagnostic } from './template-diagnostic.ts';
 export type { ExecutionRender } from './execution.ts';
 
-export interface RenderOptions {
-  dialect: Dialect;
-  /** Whether `is_incremental()` is true for a model; compile without a warehouse says false. */
-  isIncremental?: (node: ModelNode) => boolean;
-  /** Only these nodes need compiled SQL (selection); their ancestors' configs are still resolved. Default: all. */
-  only?: ReadonlySet<string> | undefined;
-  runStartedAt?: Date;
-  /** Reuse what earlier compiles rendered while inputs are unchanged. */
-  cache?: RenderCache | undefined;
-  invocationId?: string;
-  env?: NodeJS.ProcessEnv;
-  /** dbt's `flags` (WHICH, FULL_REFRESH, STORE_FAILURES, EMPTY, ...). Default: WHICH 'compile', the rest false. */
-  flags?: Record<string, unknown> | undefined;
-}
-
-/** The rendered project: nodes with final config, relation, dependencies and compiled SQL. */
-export interface CompiledProject {
-  project: LoadedProject;
-  nodes: Map<string, GraphNode>;
-  /** Ephemeral models each node inlines, in dependency order. */
-  ephemerals: Map<string, string[]>;
-  diagnostics: Diagnostic[];
-  /** Every macro, one entry each (`macro.<package>.<name>`), as the manifest lists them. */
-  macros: MacroEntry[];
-}
-
-/** Overrides of one render (unit tests): vars, context names (macros), environment variables. */
-interface Overrides {
-  vars?: Record<string, unknown> | undefined;
-  macros?: Record<string, unknown> | undefined;
-  env?: NodeJS.ProcessEnv | undefined;
-}
+export type { CompiledProject, RenderOptions } from './render-options.ts';
 
 type Rendered = ModelNode | TestNode;
 
@@ -86,6 +56,8 @@ export class ProjectRenderer implements Schedulable {
   readonly #scheduler = new RenderScheduler(this);
   readonly #templates = new Map<string, Template | null>();
   #volatileSeen = false;
+  /** Hooks rendered at compile (compile-hooks.ts), with what they rendered. */
+  readonly #hooks: HookRendering = { diagnostics: this.diagnostics, renders: new Map(), render: (text, name, frame) => this.#renderText(text, name, frame) };
   /** Set while rendering with overrides: such a render is neither read from nor written to the cache. */
   #overrides: Overrides | undefined;
 
@@ -390,7 +362,9 @@ export class ProjectRenderer implements Schedulable {
     const done = this.#rendered.get(s.uniqueId) as SeedNode | undefined;
     if (done) return done;
     const r: SeedNode = { ...s, relation: this.relationFor(s, s.config), tags: tagsOf(s.config) };
-    const hooks = compileHooks(r.config, (text, name) => this.#staticHook(r, text, name));
+    const deps = hookDeps(this.#hooks, s, s.config, r.relation, false);
+    if (deps.length) r.dependsOn = { nodes: deps, macros: [] };
+    const hooks = compileHooks(r.config, (text, name) => staticHook(this.#hooks, r, text, name));
     if (hooks) r.renderedHooks = hooks;
     this.#rendered.set(s.uniqueId, r);
     return r;
@@ -418,7 +392,7 @@ export class ProjectRenderer implements Schedulable {
       relation = this.relationFor(m, frame.config);
     }
     frame.relation = relation;
-    const nodes = [...frame.refs];
+    const nodes = [...new Set([...frame.refs, ...hookDeps(this.#hooks, m, frame.config, relation, true)])];
     const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse);
     const cache = this.#opts.cache;
     if (cache) {
@@ -473,25 +447,10 @@ export class ProjectRenderer implements Schedulable {
       compiledCode: this.#ephemerals.inline(m.uniqueId, sql, ephemerals),
       ...(needsWarehouse ? { needsWarehouse: true as const } : {}),
     };
-    const hooks = compileHooks(config, (text, name) => this.#staticHook(r, text, name));
+    const hooks = compileHooks(config, (text, name) => staticHook(this.#hooks, r, text, name));
     if (hooks) r.renderedHooks = hooks;
     this.#rendered.set(m.uniqueId, r);
     return r;
-  }
-
-  /** A hook rendered in its node's context as it will render when it runs, or undefined (render/compile-hooks.ts). */
-  #staticHook(node: ModelNode | SeedNode, text: string, name: string): string | undefined {
-    const frame = newFrame(node, cloneConfig(node.config), false, new WarehouseLog(false));
-    frame.relation = node.relation;
-    const before = this.diagnostics.length;
-    try {
-      const sql = this.#renderText(text, name, frame);
-      return frame.askedWarehouse || frame.volatile || frame.readExecute || this.diagnostics.length > before ? undefined : sql;
-    } catch {
-      return undefined;
-    } finally {
-      this.diagnostics.length = before;
-    }
   }
 
   #renderTest(t: TestNode): GraphNode {

@@ -1,0 +1,39 @@
+import type { Dialect } from '../adapter.ts';
+import type { Diagnostic } from '../diagnostics.ts';
+import type { LoadedProject } from '../project/load-project.ts';
+import type { GraphNode, ModelNode } from '../types.ts';
+import type { RenderCache } from './render-cache.ts';
+import type { MacroEntry } from './macro-namespaces.ts';
+
+export interface RenderOptions {
+  dialect: Dialect;
+  /** Whether `is_incremental()` is true for a model; compile without a warehouse says false. */
+  isIncremental?: (node: ModelNode) => boolean;
+  /** Only these nodes need compiled SQL (selection); their ancestors' configs are still resolved. Default: all. */
+  only?: ReadonlySet<string> | undefined;
+  runStartedAt?: Date;
+  /** Reuse what earlier compiles rendered while inputs are unchanged. */
+  cache?: RenderCache | undefined;
+  invocationId?: string;
+  env?: NodeJS.ProcessEnv;
+  /** dbt's `flags` (WHICH, FULL_REFRESH, STORE_FAILURES, EMPTY, ...). Default: WHICH 'compile', the rest false. */
+  flags?: Record<string, unknown> | undefined;
+}
+
+/** The rendered project: nodes with final config, relation, dependencies and compiled SQL. */
+export interface CompiledProject {
+  project: LoadedProject;
+  nodes: Map<string, GraphNode>;
+  /** Ephemeral models each node inlines, in dependency order. */
+  ephemerals: Map<string, string[]>;
+  diagnostics: Diagnostic[];
+  /** Every macro, one entry each (`macro.<package>.<name>`), as the manifest lists them. */
+  macros: MacroEntry[];
+}
+
+/** Overrides of one render (unit tests): vars, context names (macros), environment variables. */
+export interface Overrides {
+  vars?: Record<string, unknown> | undefined;
+  macros?: Record<string, unknown> | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
+}
