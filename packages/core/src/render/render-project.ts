@@ -5,6 +5,7 @@ import { ControlSignal, ReturnSignal } from '../jinja/errors.ts';
 import type { Context } from '../jinja/macro.ts';
 import { pyStr } from '../jinja/py-values.ts';
 import { pyFunction } from '../jinja/runtime.ts';
+import { parseFallback } from './parse-fallback.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import type { CompiledProject, Overrides, RenderOptions } from './render-options.ts';
 import type { GraphNode, ModelNode, NodeConfig, SeedNode, TestNode } from '../types.ts';
@@ -136,7 +137,7 @@ export class ProjectRenderer implements Schedulable {
   renderString(text: string): string {
     return this.#withDeps(() => {
       const frame = newFrame(inlineNode(this.project.config.name), {}, false, new WarehouseLog(false));
-      return this.#parseFallback(frame, () => this.#renderText(text, '<inline>', frame));
+      return parseFallback(this, frame, () => this.#renderText(text, '<inline>', frame));
     });
   }
 
@@ -200,61 +201,6 @@ export class ProjectRenderer implements Schedulable {
         if (!(e instanceof NeedRender)) throw e;
         this.#scheduler.ensure(e.id);
       }
-    }
-  }
-
-  /**
-   * Run a render; if its template asks the warehouse and there is none, run it again as dbt's
-   * parse phase renders (`execute` false, lenient undefined), and mark the frame. A render that
-   * failed after reading `execute` (an error raised under `{% if execute %}`) is run again with
-   * `execute` false too: when that succeeds, dbt parses the node and fails it only when it runs,
-   * so it is marked the same way and its error is the node's at execution, not the project's.
-   */
-  #parseFallback<T>(frame: Frame, fn: () => T): T {
-    const config = cloneConfig(frame.config);
-    const refs = [...frame.refs];
-    const before = this.diagnostics.length;
-    const asParsed = () => {
-      frame.config = cloneConfig(config);
-      frame.refs = new Set(refs);
-      frame.ephemerals = new Set();
-      frame.execute = false;
-      frame.askedWarehouse = true;
-      frame.volatile = true;
-    };
-    let out: T;
-    try {
-      out = fn();
-    } catch (e) {
-      if (e instanceof NoWarehouse) {
-        this.diagnostics.length = before;
-        asParsed();
-        return this.env.lenient(fn);
-      }
-      if (e instanceof ControlSignal || !frame.readExecute) throw e;
-      const parsed = this.#parsedInstead(frame, fn, before, asParsed);
-      if (parsed.ok) return parsed.value;
-      throw e;
-    }
-    if (this.diagnostics.length === before || !frame.readExecute) return out;
-    const failed = this.diagnostics.slice(before);
-    const parsed = this.#parsedInstead(frame, fn, before, asParsed);
-    if (parsed.ok) return parsed.value;
-    this.diagnostics.length = before;
-    this.diagnostics.push(...failed);
-    return out;
-  }
-
-  /** The render as dbt's parse phase runs it, if it completes without an error. */
-  #parsedInstead<T>(frame: Frame, fn: () => T, before: number, asParsed: () => void): { ok: true; value: T } | { ok: false } {
-    this.diagnostics.length = before;
-    asParsed();
-    try {
-      const value = fn();
-      return this.diagnostics.length === before ? { ok: true, value } : { ok: false };
-    } catch (e) {
-      if (e instanceof ControlSignal) throw e;
-      return { ok: false };
     }
   }
 
@@ -456,7 +402,7 @@ export class ProjectRenderer implements Schedulable {
   #renderTest(t: TestNode): GraphNode {
     const frame = newFrame(t, cloneConfig(t.config), false, new WarehouseLog(false));
     for (const d of t.dependsOn.nodes) frame.refs.add(d);
-    const sql = t.testMetadata ? this.#parseFallback(frame, () => renderGenericTest(this, t, this.#context(frame), frame, (id) => this.#relationOf(id, frame))) : this.#renderTemplate(t, frame);
+    const sql = t.testMetadata ? parseFallback(this, frame, () => renderGenericTest(this, t, this.#context(frame), frame, (id) => this.#relationOf(id, frame))) : this.#renderTemplate(t, frame);
     const nodes = [...frame.refs];
     const r: TestNode = {
       ...t,
@@ -516,6 +462,6 @@ export class ProjectRenderer implements Schedulable {
         return '';
       }
     };
-    return frame.warehouse?.live ? render() : this.#parseFallback(frame, render);
+    return frame.warehouse?.live ? render() : parseFallback(this, frame, render);
   }
 }

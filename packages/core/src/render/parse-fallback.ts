@@ -1,0 +1,67 @@
+import type { Diagnostic } from '../diagnostics.ts';
+import type { Environment } from '../jinja/environment.ts';
+import { ControlSignal } from '../jinja/errors.ts';
+import type { Frame } from './frame.ts';
+import { cloneConfig } from './render-parts.ts';
+import { NoWarehouse } from './warehouse.ts';
+
+/** What a parse-phase fallback needs of the renderer. */
+interface Renderer {
+  readonly diagnostics: Diagnostic[];
+  readonly env: Environment;
+}
+
+/**
+ * Run a render; if its template asks the warehouse and there is none, run it again as dbt's
+ * parse phase renders (`execute` false, lenient undefined), and mark the frame. A render that
+ * failed after reading `execute` (an error raised under `{% if execute %}`) is run again with
+ * `execute` false too: when that succeeds, dbt parses the node and fails it only when it runs,
+ * so it is marked the same way and its error is the node's at execution, not the project's.
+ */
+export function parseFallback<T>(r: Renderer, frame: Frame, fn: () => T): T {
+  const config = cloneConfig(frame.config);
+  const refs = [...frame.refs];
+  const before = r.diagnostics.length;
+  const asParsed = () => {
+    frame.config = cloneConfig(config);
+    frame.refs = new Set(refs);
+    frame.ephemerals = new Set();
+    frame.execute = false;
+    frame.askedWarehouse = true;
+    frame.volatile = true;
+  };
+  let out: T;
+  try {
+    out = fn();
+  } catch (e) {
+    if (e instanceof NoWarehouse) {
+      r.diagnostics.length = before;
+      asParsed();
+      return r.env.lenient(fn);
+    }
+    if (e instanceof ControlSignal || !frame.readExecute) throw e;
+    const parsed = parsedInstead(r, frame, fn, before, asParsed);
+    if (parsed.ok) return parsed.value;
+    throw e;
+  }
+  if (r.diagnostics.length === before || !frame.readExecute) return out;
+  const failed = r.diagnostics.slice(before);
+  const parsed = parsedInstead(r, frame, fn, before, asParsed);
+  if (parsed.ok) return parsed.value;
+  r.diagnostics.length = before;
+  r.diagnostics.push(...failed);
+  return out;
+}
+
+/** The render as dbt's parse phase runs it, if it completes without an error. */
+function parsedInstead<T>(r: Renderer, frame: Frame, fn: () => T, before: number, asParsed: () => void): { ok: true; value: T } | { ok: false } {
+  r.diagnostics.length = before;
+  asParsed();
+  try {
+    const value = fn();
+    return r.diagnostics.length === before ? { ok: true, value } : { ok: false };
+  } catch (e) {
+    if (e instanceof ControlSignal) throw e;
+    return { ok: false };
+  }
+}
