@@ -47,6 +47,19 @@ describe('a selection that matches nothing, as dbt 1.11', () => {
     expect(l.err).toContain(warning('nn'));
   });
 
+  it('quotes a criterion longer than 200 characters cut, and past 50 criteria that match nothing says how many more (sm only: dbt prints each whole)', async () => {
+    const long = 'x'.repeat(5000);
+    const many = Array.from({ length: 60 }, (_, i) => `m${i}`);
+    const l = await sm('ls', '--project-dir', dir, '-s', long, ...many);
+    expect(l.code).toBe(0);
+    expect(l.err).toContain(warning(`${'x'.repeat(200)}… (5000 characters)`));
+    expect(l.err).not.toContain('x'.repeat(201));
+    expect(l.err.match(/match any enabled nodes/g)).toHaveLength(51);
+    expect(l.err).toContain(warning('m48'));
+    expect(l.err).not.toContain(warning('m49'));
+    expect(l.err).toContain('11 more selection criteria do not match any enabled nodes');
+  });
+
   it('ls of nothing says so on stderr and lists nothing on stdout; compile says nothing to do', async () => {
     const l = await sm('ls', '--project-dir', dir, '-s', 'no_such_model');
     expect([l.code, l.out]).toEqual([0, '']);
