@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
 import { sm } from './run-cli.ts';
@@ -55,6 +57,38 @@ describe('sm ls for orchestrators', () => {
     // paid_flag stays: its fqn (demo.dim_users.paid_flag) starts with dim_users, which dbt's fqn method matches too.
     expect((await sm('ls', '--project-dir', dir, '--output', 'name', '-s', 'dim_users', '--indirect-selection', 'empty')).out.split('\n').sort()).toEqual(['dim_users', 'paid_flag']);
     expect((await sm('ls', '--project-dir', dir, '--output', 'name', '-s', 'dim_users')).out.split('\n').sort()).toEqual(['dim_users', 'paid_flag', 'unique_dim_users_id']);
+  });
+
+  // dbt-core 1.11.16 `dbt ls` on this project printed these lines, in this order (sorted by unique id; a source as
+  // package.source.table though its fqn holds its folder; a unit test as unit_test:package.name).
+  it('prints the selectors dbt prints, in dbt\'s order, and --output-keys as dbt picks them', async () => {
+    const dir = writeProject({ ...files, 'seeds/a_seed.csv': 'id\n1\n', 'models/staging/raw.yml': 'version: 2\nsources:\n  - name: lake\n    tables:\n      - name: events\n' });
+    const r = await sm('ls', '--project-dir', dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.split('\n')).toEqual(['demo.dim_users', 'demo.staging.stg_users', 'demo.a_seed', 'source:demo.lake.events', 'source:demo.raw.users', 'demo.unique_dim_users_id', 'unit_test:demo.paid_flag']);
+    const k = await sm('ls', '--project-dir', dir, '--output', 'json', '--output-keys', 'unique_id name', '--output-keys', 'fqn', 'no_such_key', '-s', 'source:lake', 'dim_users', '--resource-type', 'model', 'source');
+    expect(k.out.split('\n').map((l) => JSON.parse(l))).toEqual([
+      { unique_id: 'model.demo.dim_users', name: 'dim_users', fqn: ['demo', 'dim_users'] },
+      { unique_id: 'source.demo.lake.events', name: 'events', fqn: ['demo', 'staging', 'lake', 'events'] },
+    ]);
+  });
+
+  // dbt-core 1.11.16 on a project with a seed, a model, a data test and a unit test: these run_results.
+  it('build and test take --resource-type(s) and --exclude-resource-type(s) as dbt does', async () => {
+    const dir = writeProject({ ...files, 'models/sources.yml': 'version: 2\n', 'seeds/raw_users.csv': 'id,level\n1,paid\n', 'models/staging/stg_users.sql': "select id, level from {{ ref('raw_users') }}" });
+    const ran = async (...args: string[]) => {
+      const r = await sm(...args, '--project-dir', dir);
+      const rr = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string }[] };
+      return [r.code, rr.results.map((x) => x.unique_id.split('.').slice(0, 1).join('')).sort()];
+    };
+    expect(await ran('build', '--resource-type', 'seed')).toEqual([0, ['seed']]);
+    expect(await ran('build', '--resource-types', 'model', 'seed')).toEqual([0, ['model', 'model', 'seed']]);
+    expect(await ran('build', '--exclude-resource-type', 'unit_test')).toEqual([0, ['model', 'model', 'seed', 'test']]);
+    expect(await ran('build', '--exclude-resource-types', 'test', 'unit_test', '--resource-type', 'all')).toEqual([0, ['model', 'model', 'seed']]);
+    expect(await ran('test', '--resource-type', 'unit_test')).toEqual([1, ['unit_test']]);
+    expect(await ran('test', '--exclude-resource-type', 'unit_test')).toEqual([0, ['test']]);
+    expect(await ran('build', '--resource-type', 'source')).toEqual([0, []]);
+    expect((await sm('run', '--project-dir', dir, '--resource-type', 'model')).code).toBe(2);
   });
 
   it('sm test runs unit tests with no warehouse data and prints a readable diff', async () => {

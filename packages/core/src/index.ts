@@ -39,6 +39,7 @@ export { deps, type DepsOptions, type DepsOutcome } from './deps/install-deps.ts
 export { internalMacroFiles, INTERNAL_MACROS_DIR } from './project/internal-macros.ts';
 export { checkProject, type CheckOptions, type CheckResult } from './check/check-project.ts';
 export { checkCompiled, checkDialect, readSavedCatalog } from './check/check-compilation.ts';
+export { COMMAND_TYPES } from './compile/compilation.ts';
 export type { NodeCheck } from './check/node-check.ts';
 export { columnInfos, type SmColumnInfo, type UpstreamColumn } from './check/column-lineage.ts';
 export { stateImpact, type StateImpact, type ColumnChange, type ImpactedColumn } from './check/state-impact.ts';

@@ -1,12 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { byId, compile, targetPathOf, criterion, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseVarsArg, readArtifact, runResultsProblem, sourceFreshness, type Compilation, type InvocationOptions, type RunResultsShape, union } from '@smsql/core';
+import { byId, COMMAND_TYPES, compile, targetPathOf, criterion, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseVarsArg, readArtifact, runResultsProblem, sourceFreshness, type Compilation, type InvocationOptions, type RunResultsShape, union } from '@smsql/core';
 import { builtinAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
 import { commonOptions } from '../common-options.ts';
 import { EXIT } from '../exit-codes.ts';
 import { selectionOptions } from '../selection-options.ts';
+import { resourceTypeOptions, resourceTypesOf, type ResourceTypeFlags } from '../resource-type-options.ts';
 import { configError } from '../config-error.ts';
 import { renderInline } from '../inline-sql.ts';
 import { lsColumns } from './ls-columns.ts';
@@ -87,7 +88,7 @@ function runCommand(program: Command, ctx: CliContext, name: 'run' | 'seed' | 't
     .option('-x, --fail-fast', 'stop at the first failure')
     .addOption(new Option('--no-fail-fast').hideHelp())
     .option('-f, --full-refresh', 'rebuild incremental models (and reload seeds) from scratch');
-  if (name === 'test' || name === 'build') cmd.option('--store-failures', 'store the failing rows of every test in a table').addOption(indirectSelectionOption());
+  if (name === 'test' || name === 'build') resourceTypeOptions(cmd.option('--store-failures', 'store the failing rows of every test in a table').addOption(indirectSelectionOption()));
   // dbt takes it on every command; it picks tests, which run, seed and snapshot do not run.
   else cmd.addOption(indirectSelectionOption().hideHelp());
   // dbt's --show prints a sample of each seed: accepted, nothing printed.
@@ -98,9 +99,9 @@ function runCommand(program: Command, ctx: CliContext, name: 'run' | 'seed' | 't
     strictOptions(cmd);
     cmd.option('--audit', 'write-audit-publish: build each table and incremental model beside, run its tests there, and swap it in only if they pass');
   }
-  cmd.action(async (flags: CommonFlags & { watch?: boolean }) => {
+  cmd.action(async (flags: CommonFlags & ResourceTypeFlags & { watch?: boolean }) => {
     const reporter = ctx.reporter(flags.logFormat);
-    const inv = invocation(flags, ctx);
+    const inv = { ...invocation(flags, ctx), resourceTypes: resourceTypesOf(flags, COMMAND_TYPES[name]) };
     if (flags.watch && (name === 'run' || name === 'build')) {
       // chokidar only for --watch.
       const { watchProject } = await import('../watch/watch-project.ts');
@@ -153,17 +154,16 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       reporter.onOutput?.(`Compiled ${c.selected.length} nodes (${models} models) into ${join(c.project.config.targetPath, 'compiled')}/ and wrote ${c.project.config.targetPath}/manifest.json`);
     });
 
-  selectionOptions(commonOptions(program.command('ls').alias('list').description('list the selected nodes')))
+  resourceTypeOptions(selectionOptions(commonOptions(program.command('ls').alias('list').description('list the selected nodes'))))
     .addOption(new Option('--output <format>', 'name, path, json or selector').choices(['name', 'path', 'json', 'selector']).default('selector'))
-    .addOption(new Option('--resource-type <type...>', 'only these resource types (all: every one)').choices([...DBT_RESOURCE_TYPES, 'default', 'all']))
     .addOption(indirectSelectionOption())
     .option('--columns', 'list the columns of the selected nodes with their types and upstream columns (as sm check infers them)')
     .option('--lineage <column...>', 'a column (model.column, source.<source>.<table>.<column>) with +column its upstream and column+ its downstream columns')
-    .action(async (flags: CommonFlags & { output: string; resourceType?: string[]; columns?: boolean; lineage?: string[] }) => {
+    .option('--output-keys <key...>', 'with --output json: only these keys of each node, as the manifest writes them (space- or flag-separated)')
+    .action(async (flags: CommonFlags & ResourceTypeFlags & { output: string; outputKeys?: string[]; columns?: boolean; lineage?: string[] }) => {
       const inv = invocation(flags, ctx);
-      const types = flags.resourceType?.some((t) => t === 'all' || t === 'default') ? undefined : flags.resourceType;
       const withColumns = !!flags.columns || !!flags.lineage?.length;
-      const c = await compile({ ...inv, resourceTypes: types as InvocationOptions['resourceTypes'], check: withColumns }, 'ls');
+      const c = await compile({ ...inv, resourceTypes: resourceTypesOf(flags, undefined), check: withColumns }, 'ls');
       if (withColumns) {
         const lines = lsColumns(c, { columns: flags.columns, lineage: flags.lineage, output: flags.output });
         if (lines.length) ctx.output.out(lines.join('\n'));
@@ -173,7 +173,9 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       const warnings = c.diagnostics.filter((d) => d.severity === 'warning');
       if (flags.logFormat === 'json') ctx.reporter('json').onDiagnostics?.(warnings);
       else for (const d of warnings) ctx.output.err(formatDiagnostic(d));
-      const lines = c.selected.map((id) => lsLine(c, id, flags.output));
+      // As dbt lists them: sorted by unique id (not in build order).
+      const ids = [...c.selected].sort();
+      const lines = flags.outputKeys?.length && flags.output === 'json' ? lsKeys(c, ids, flags.outputKeys) : ids.map((id) => lsLine(c, id, flags.output));
       if (lines.length) ctx.output.out(lines.join('\n'));
       else if (flags.logFormat !== 'json') ctx.output.err('No nodes selected!');
     });
@@ -350,6 +352,20 @@ function lsLine(c: Compilation, id: string, output: string): string {
       depends_on: { nodes: n.dependsOn.nodes, macros: [] },
     });
   }
+  // dbt's selectors: a source by package, source and table (not its fqn, which holds its folder); a unit test by package and name.
   if (n.resourceType === 'exposure') return `exposure:${n.packageName}.${n.name}`;
-  return n.resourceType === 'source' ? `source:${n.fqn.join('.')}` : n.fqn.join('.');
+  if (n.resourceType === 'source') return `source:${n.packageName}.${n.sourceName}.${n.name}`;
+  if (n.resourceType === 'unit_test') return `unit_test:${n.packageName}.${n.name}`;
+  return n.fqn.join('.');
+}
+
+/** `ls --output json --output-keys a b`: those keys of each node's manifest entry (which this ls wrote), in the order asked; keys it lacks are left out, as dbt leaves them. */
+function lsKeys(c: Compilation, ids: string[], asked: string[]): string[] {
+  const keys = asked.flatMap((k) => k.split(/[\s,]+/)).filter(Boolean);
+  const path = resolve(c.project.dir, c.project.config.targetPath, 'manifest.json');
+  const m = JSON.parse(readFileSync(path, 'utf8')) as Record<string, Record<string, Record<string, unknown>> | undefined>;
+  return ids.map((id) => {
+    const entry = m.nodes?.[id] ?? m.sources?.[id] ?? m.exposures?.[id] ?? m.unit_tests?.[id] ?? {};
+    return JSON.stringify(Object.fromEntries(keys.filter((k) => k in entry).map((k) => [k, entry[k]])));
+  });
 }
