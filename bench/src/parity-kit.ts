@@ -57,12 +57,12 @@ export function step(name: string, cmd: string, args: string[], cwd: string, env
 /** sm from this checkout's sources (no build needed). */
 export const smStep = (name: string, args: string[], cwd: string, env: Record<string, string> = {}) => step(name, process.execPath, ['--conditions=smsql-source', SM_BIN, ...args], cwd, env);
 
-/** What a node's outcome counts as: dbt's statuses `success`/`pass` (and `warn`, which does not fail a build) are a pass. */
+/** What a node's outcome counts as: dbt's statuses `success`/`pass`, `no-op` (an exposure in build) and `warn` (which does not fail a build) are a pass. */
 export type Outcome = 'pass' | 'fail' | 'error' | 'skipped' | 'absent';
 
 export function outcomeOf(status: string | undefined): Outcome {
   if (status === undefined) return 'absent';
-  if (status === 'success' || status === 'pass' || status === 'warn') return 'pass';
+  if (status === 'success' || status === 'pass' || status === 'warn' || status === 'no-op') return 'pass';
   if (status === 'fail') return 'fail';
   if (status === 'skipped') return 'skipped';
   return 'error';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDuckDbAdapter } from '../src/index.ts';
-import { compile, isSmProjectError, type InvocationOptions } from '@smsql/core';
+import { compile, execute, isSmProjectError, type InvocationOptions } from '@smsql/core';
 import { PARITY_PROJECT } from './select-parity-fixture.ts';
 
 /*
@@ -131,9 +131,37 @@ describe('exposures as dbt 1.11 reads, selects and writes them', () => {
     expect(m.child_map['exposure.streamify.streamify_dashboard']).toEqual([]);
   });
 
-  it('builds what an exposure needs and never the exposure itself', async () => {
+  it('builds what an exposure needs, and lists the exposure itself among them as dbt 1.11 does (a NO-OP result)', async () => {
     const c = await compile({ projectDir: dir, adapters, noCache: true, select: ['+exposure:songs_notebook'] }, 'build');
-    expect(c.selected.map((id) => c.compiled.nodes.get(id)!.name).sort()).toEqual(['dim_songs', 'stg_listen_events', 'unique_dim_songs_song_id']);
+    expect(c.selected.map((id) => c.compiled.nodes.get(id)!.name).sort()).toEqual(['dim_songs', 'songs_notebook', 'stg_listen_events', 'unique_dim_songs_song_id']);
+    const r = await compile({ projectDir: dir, adapters, noCache: true, select: ['+exposure:songs_notebook'] }, 'run');
+    expect(r.selected.map((id) => r.compiled.nodes.get(id)!.name).sort()).toEqual(['dim_songs', 'stg_listen_events']);
+  });
+
+  // dbt-core 1.11.16 (dbt-duckdb 1.11.1) `dbt build` on this project: the exposure's result is
+  // {status: no-op, message: NO-OP, failures: 0, compiled: null}, after the model; when the model fails, skipped.
+  it('build gives an exposure a no-op result after what it depends on, or skips it when that fails', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'sm-exposure-run-'));
+    const files: Record<string, string> = {
+      'sm_project.yml': "name: rt\nversion: '1.0'\nprofile: rt\n",
+      'profiles.yml': 'rt:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/rt.duckdb\n      threads: 1\n',
+      'models/m.sql': 'select 1 as id',
+      'models/x.yml': 'version: 2\nexposures:\n  - name: dash\n    type: dashboard\n    owner: {email: a@b.c}\n    depends_on: [ref(\'m\')]\n',
+    };
+    for (const [f, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(d, f)), { recursive: true });
+      writeFileSync(join(d, f), text);
+    }
+    const opts = { projectDir: d, adapters, env: {} };
+    const ok = await execute(opts, 'build');
+    expect(ok.status).toBe('success');
+    expect(ok.results.map((x) => [x.uniqueId, x.status])).toEqual([['model.rt.m', 'success'], ['exposure.rt.dash', 'no-op']]);
+    const rr = JSON.parse(readFileSync(join(d, 'target/run_results.json'), 'utf8')) as { results: Record<string, unknown>[] };
+    expect(rr.results[1]).toMatchObject({ unique_id: 'exposure.rt.dash', status: 'no-op', message: 'NO-OP', failures: 0, compiled: null, compiled_code: null, relation_name: null, adapter_response: {} });
+    expect((await execute(opts, 'run')).results.map((x) => x.uniqueId)).toEqual(['model.rt.m']);
+    writeFileSync(join(d, 'models/m.sql'), 'select * from no_such_table');
+    const bad = await execute(opts, 'build');
+    expect(bad.results.map((x) => [x.uniqueId, x.status])).toEqual([['model.rt.m', 'error'], ['exposure.rt.dash', 'skipped']]);
   });
 
   it('a depends_on naming nothing is an error naming the exposure and its file, as in dbt', async () => {

@@ -1,7 +1,8 @@
 import type { Diagnostic } from './diagnostics.ts';
 
 /** What a run reports as it goes; reporters render these (pretty terminal, JSON lines). */
-export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'cancelled';
+/** `no-op`: a node `build` lists but has nothing to do for (an exposure), as dbt 1.11 lists it. */
+export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'cancelled' | 'no-op';
 
 export interface NodeResult {
   uniqueId: string;

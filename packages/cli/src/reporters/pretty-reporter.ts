@@ -16,6 +16,7 @@ const LABEL: Record<string, (s: string) => string> = {
   error: red,
   fail: red,
   cancelled: red,
+  'no-op': yellow,
 };
 
 function time(): string {
@@ -61,6 +62,7 @@ export class PrettyReporter implements Reporter {
       ['fail', count('fail')],
       ['skipped', count('skipped')],
       ['cancelled', count('cancelled')],
+      ['no-op', count('no-op')],
     ].filter(([, n]) => n) as [string, number][];
     this.#o.out('');
     if (!results.length && !interrupted) {

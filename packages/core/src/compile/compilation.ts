@@ -93,5 +93,6 @@ export const COMMAND_TYPES: Record<Command, readonly ResourceType[] | undefined>
   snapshot: ['snapshot'],
   seed: ['seed'],
   test: ['test', 'unit_test'],
-  build: ['model', 'seed', 'test', 'snapshot', 'unit_test'],
+  // dbt 1.11's build lists each selected exposure as a result, NO-OP (skipped when what it depends on fails).
+  build: ['model', 'seed', 'test', 'snapshot', 'unit_test', 'exposure'],
 };

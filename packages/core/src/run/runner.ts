@@ -167,7 +167,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
         ...extra,
       });
     };
-    const isWrite = node.resourceType !== 'test' && node.resourceType !== 'unit_test';
+    const isWrite = node.resourceType !== 'test' && node.resourceType !== 'unit_test' && node.resourceType !== 'exposure';
     const release = isWrite && writeLock ? await writeLock.lock() : undefined;
     let conn: Connection | undefined;
     const ran: string[] = [];
@@ -175,6 +175,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
     const say = (message: string): void => o.onEvent({ type: 'log', level: 'info', message });
     try {
       if (o.signal?.aborted) return done('cancelled', 'Cancelled before it started');
+      if (node.resourceType === 'exposure') return done('no-op', 'NO-OP');
       const executor = EXECUTORS[node.resourceType];
       if (!executor) return done('skipped', `${node.resourceType} nodes are not executed by this command`);
       conn = await o.session.acquire({ config: node.config });
