@@ -18,6 +18,9 @@ cleanup() {
 trap cleanup EXIT
 step() { echo "install-test: $*" >&2; }
 fail() { echo "install-test: FAILED: $*" >&2; exit 1; }
+# Steps that reach the npm registry end within 15 minutes or fail saying why: npm retries forever
+# in silence when, for one, a TLS proxy's certificate is not trusted (NODE_EXTRA_CA_CERTS unset).
+net() { timeout 900 "$@" || fail "'$*' failed or did not finish in 15 minutes: can this machine reach the npm registry (a proxy's CA in NODE_EXTRA_CA_CERTS)? npm's log: $npm_config_cache/_logs"; }
 # No profiles or project from the caller's environment: a new user has none.
 unset SM_PROFILES_DIR DBT_PROFILES_DIR SM_PROJECT_DIR NODE_OPTIONS
 start=$(date +%s)
@@ -53,7 +56,7 @@ rm -rf "$npm_config_cache/_npx"
 
 step "npm i -g the packed CLI into an empty prefix"
 t0=$(date +%s)
-npm install -g --prefix "$WORK/prefix" --loglevel=error "$WORK"/tgz/smsql-cli-*.tgz >&2
+net npm install -g --prefix "$WORK/prefix" --loglevel=error "$WORK"/tgz/smsql-cli-*.tgz >&2
 step "  installed in $(( $(date +%s) - t0 ))s"
 export PATH="$WORK/prefix/bin:$PATH"
 [[ "$(command -v sm)" == "$WORK/prefix/bin/sm" ]] || fail "sm is not the installed binary: $(command -v sm)"
@@ -85,10 +88,10 @@ grep -qx wide_streams "$WORK/ls.txt" || fail "sm ls -s +wide_streams does not li
 
 step "npx @smsql/cli from an empty folder"
 mkdir -p "$WORK/npx" && cd "$WORK/npx"
-PATH="${PATH#"$WORK/prefix/bin:"}" npx -y @smsql/cli --version >&2
-PATH="${PATH#"$WORK/prefix/bin:"}" npx -y -p @smsql/cli sm init npx_demo >&2
+PATH="${PATH#"$WORK/prefix/bin:"}" net npx -y @smsql/cli --version >&2
+PATH="${PATH#"$WORK/prefix/bin:"}" net npx -y -p @smsql/cli sm init npx_demo >&2
 cd npx_demo
-PATH="${PATH#"$WORK/prefix/bin:"}" npx -y -p @smsql/cli sm build >&2
+PATH="${PATH#"$WORK/prefix/bin:"}" net npx -y -p @smsql/cli sm build >&2
 
 step "an unsupported Node says which version is needed"
 old=""
