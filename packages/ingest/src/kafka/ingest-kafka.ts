@@ -32,7 +32,11 @@ export interface IngestKafkaOptions {
   readonly schema?: string;
   /** Drain the lag measured at start, then return (what an Airflow task runs). Default false: run until `signal` aborts. */
   readonly once?: boolean;
-  /** Records per batch (and per warehouse transaction). Default 20,000. Bounds memory whatever the lag. */
+  /**
+   * Records per batch. Default 20,000. A warehouse transaction holds one batch, or up to four that
+   * waited while the warehouse wrote the one before (the first batch of a run is a tenth of this,
+   * so the warehouse starts early). Bounds memory whatever the lag: about nine batches at most.
+   */
   readonly batchSize?: number;
   /** A non-empty batch is landed at least this often, in ms. Default 1,000. */
   readonly batchMs?: number;

@@ -39,6 +39,39 @@ describe('ingestKafka against a real broker', () => {
     }
   });
 
+  it('lands a small first batch alone, then batches that waited for the warehouse together, never more than four per transaction', async () => {
+    const prefix = 'group.';
+    await produceEvents({ brokers: brokers(), events: sample.events, topicPrefix: prefix, partitions: 3 });
+    const t = await openDuckDbTarget();
+    try {
+      const landed: number[] = [];
+      let before = 0;
+      const res = await ingestKafka({
+        brokers: brokers(),
+        groupId: 'g-group',
+        topicPrefix: prefix,
+        connection: t.conn,
+        adapter: t.adapter,
+        once: true,
+        batchSize: 200,
+        onProgress: (p) => {
+          landed.push(p.rows - before);
+          before = p.rows;
+        },
+      });
+      expect(res.rows).toBe(sample.events.length);
+      expect(landed.reduce((a, b) => a + b, 0)).toBe(sample.events.length);
+      // A tenth of the batch size first, then at most four batches of 200 in one transaction.
+      expect(landed[0]).toBe(20);
+      expect(Math.max(...landed.slice(1))).toBeLessThanOrEqual(800);
+      const counts = await landedCounts(t);
+      expect(counts.perTopic).toEqual(sample.perTopic);
+      expect(counts).toMatchObject({ duplicates: 0, deadLetters: 0 });
+    } finally {
+      await t.close();
+    }
+  });
+
   it('resumes at the warehouse offsets when Kafka lost the group commit, landing nothing twice', async () => {
     const prefix = 'truth.';
     const half = Math.floor(sample.events.length / 2);
