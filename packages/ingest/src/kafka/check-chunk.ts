@@ -63,29 +63,75 @@ export function checkChunk(c: ChunkIn): ChunkOut {
     }
     return { id: c.id, staged: [], rows, rejected, input: c };
   }
-  const writers = new Map<number, LineWriter>();
+  // Two passes: decide each record's line, then copy the lines into one buffer of the exact size
+  // (a buffer per table sized for the whole chunk allocated four times the chunk, all of it
+  // external memory that drives V8 into full collections).
+  const lineStart = new Int32Array(c.count);
+  const lineEnd = new Int32Array(c.count);
+  /** Lines that are not a slice of the input: re-written values, by record. */
+  let rewritten: Map<number, Uint8Array> | undefined;
+  const lines = new Int32Array(TOPICS.length);
+  const bytes = new Float64Array(TOPICS.length);
   for (let i = 0; i < c.count; i++) {
     const table = c.tables[i]!;
     const s = c.starts[i]!;
     const e = c.ends[i]!;
     const verbatim = s >= 0 && e > s && isUtf8(c.values.subarray(s, e)) && quick[table]!.accepts(c.values, s, e);
-    let value: Uint8Array | undefined;
-    if (verbatim) value = c.values.subarray(s, trimEnd(c.values, s, e));
-    else {
+    let length: number;
+    if (verbatim) {
+      lineStart[i] = s;
+      lineEnd[i] = trimEnd(c.values, s, e);
+      length = lineEnd[i]! - s;
+    } else {
       const m = mapRecord(TOPICS[table]!, valueOf(c, i));
       if (!m.ok) {
         rejected.push({ i, raw: m.raw, reason: m.reason });
+        lineStart[i] = lineEnd[i] = -1;
         continue;
       }
       const v = c.values.subarray(s, trimEnd(c.values, s, e));
       // A line break inside the value (JSON allows one between tokens) would split the staged line: write the checked values instead.
-      value = v.indexOf(0x0a) < 0 && v.indexOf(0x0d) < 0 ? v : valuesAsJson(TOPICS[table]!, m.values);
+      if (v.indexOf(0x0a) < 0 && v.indexOf(0x0d) < 0) {
+        lineStart[i] = s;
+        lineEnd[i] = s + v.length;
+        length = v.length;
+      } else {
+        const json = valuesAsJson(TOPICS[table]!, m.values);
+        (rewritten ??= new Map()).set(i, json);
+        lineStart[i] = lineEnd[i] = 0;
+        length = json.length;
+      }
     }
-    let w = writers.get(table);
-    if (!w) writers.set(table, (w = new LineWriter(c.values.length + c.count)));
-    w.line(i, value!);
+    lines[table]!++;
+    bytes[table]! += length + 1;
   }
-  const staged = [...writers].map(([table, w]) => w.done(table));
+  const total = bytes.reduce((a, b) => a + b, 0);
+  const out = total ? Buffer.allocUnsafeSlow(total) : EMPTY;
+  const index = new Int32Array(c.count - rejected.length);
+  const lineEnds = new Int32Array(c.count - rejected.length);
+  const staged: StagedLines[] = [];
+  let at = 0;
+  let n = 0;
+  for (let table = 0; table < TOPICS.length; table++) {
+    if (!lines[table]) continue;
+    const byteStart = at;
+    const first = n;
+    for (let i = 0; i < c.count; i++) {
+      if (c.tables[i] !== table || lineStart[i]! < 0) continue;
+      const json = rewritten?.get(i);
+      if (json) {
+        out.set(json, at);
+        at += json.length;
+      } else {
+        out.set(c.values.subarray(lineStart[i], lineEnd[i]), at);
+        at += lineEnd[i]! - lineStart[i]!;
+      }
+      out[at++] = 0x0a; // \n
+      index[n] = i;
+      lineEnds[n++] = at - byteStart;
+    }
+    staged.push({ table, bytes: out.subarray(byteStart, at), recs: index.subarray(first, n), ends: lineEnds.subarray(first, n) });
+  }
   return { id: c.id, staged, rejected, input: c };
 }
 
@@ -107,34 +153,4 @@ function valuesAsJson(topic: (typeof TOPICS)[number], values: readonly unknown[]
   const o: Record<string, unknown> = {};
   for (let i = 0; i < fields.length; i++) o[fields[i]!.field] = values[i];
   return Buffer.from(JSON.stringify(o));
-}
-
-/** Staged lines of one table in one growing buffer. */
-class LineWriter {
-  #buf: Buffer;
-  #at = 0;
-  #recs: number[] = [];
-  #ends: number[] = [];
-
-  constructor(capacity: number) {
-    this.#buf = Buffer.allocUnsafeSlow(Math.max(capacity, 1024));
-  }
-
-  line(rec: number, value: Uint8Array): void {
-    const need = this.#at + value.length + 1;
-    if (need > this.#buf.length) {
-      const bigger = Buffer.allocUnsafeSlow(Math.max(need, this.#buf.length * 2));
-      this.#buf.copy(bigger, 0, 0, this.#at);
-      this.#buf = bigger;
-    }
-    this.#buf.set(value, this.#at);
-    this.#at += value.length;
-    this.#buf[this.#at++] = 0x0a; // \n
-    this.#recs.push(rec);
-    this.#ends.push(this.#at);
-  }
-
-  done(table: number): StagedLines {
-    return { table, bytes: this.#at ? this.#buf.subarray(0, this.#at) : EMPTY, recs: Int32Array.from(this.#recs), ends: Int32Array.from(this.#ends) };
-  }
 }

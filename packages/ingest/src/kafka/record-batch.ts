@@ -52,7 +52,7 @@ export class RecordBatch {
   }
 
   /** A record whose value is `bytes[start, end)` (start -1: no value); the bytes are copied. */
-  addBytes(topic: string, table: Topic, partition: number, offset: bigint, bytes: Uint8Array | undefined, start: number, end: number): void {
+  addBytes(topic: string, table: Topic, partition: number, offset: bigint, bytes: Buffer | undefined, start: number, end: number): void {
     const i = this.#n++;
     if (start < 0 || !bytes) {
       this.#starts[i] = -1;
@@ -64,7 +64,8 @@ export class RecordBatch {
         bigger.set(this.#values.subarray(0, this.#at));
         this.#values = bigger;
       }
-      this.#values.set(bytes.subarray(start, end), this.#at);
+      // Buffer#copy makes no view per record (a subarray and set cost twice the time, and garbage).
+      bytes.copy(this.#values, this.#at, start, end);
       this.#starts[i] = this.#at;
       this.#at += len;
       this.#ends[i] = this.#at;
