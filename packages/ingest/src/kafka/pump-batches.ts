@@ -78,8 +78,9 @@ export async function pumpBatches(
     opts.onProgress?.(progress(s));
   };
 
-  /** Cuts the batch being filled (whatever its size) and queues it. */
+  /** Cuts the batch being filled (whatever its size) and queues it; its last chunk goes to the checker now. */
   const cut = () => {
+    void buffer.seal().catch(() => undefined); // a failure is met again when the batch lands
     ready.push({ records: buffer, epochs: new Map(fetcher.epochs), through: new Map(fetcher.positions) });
     buffer = newBatch();
   };
@@ -87,7 +88,11 @@ export async function pumpBatches(
   /** Lands the oldest full batches, up to MAX_GROUP in one transaction, or else the batch being filled. */
   const startLanding = () => {
     if (!ready.length || (ready.length < MAX_GROUP && buffer.size && opts.once && fetchedReachesTargets())) cut();
-    const group = ready.splice(0, s.stats.batches ? MAX_GROUP : 1);
+    // The oldest batch, and after it those already checked: the warehouse does not wait for the checker on batches it could leave to the next group.
+    let take = 1;
+    const most = Math.min(ready.length, s.stats.batches ? MAX_GROUP : 1);
+    while (take < most && ready[take]!.records.checked) take++;
+    const group = ready.splice(0, take);
     const last = group[group.length - 1]!;
     lastLanded = Date.now();
     landing = land(

@@ -33,6 +33,8 @@ export class RecordBatch {
   #partitions = new Int32Array(CHUNK);
   #offsets = new BigInt64Array(CHUNK);
   #kafkaTopics: string[] = [];
+  #sealed: Promise<CheckedBatch> | undefined;
+  #checked = false;
   #lastTopic = '';
   #lastTopicIndex = -1;
   static #ids = 0;
@@ -83,11 +85,23 @@ export class RecordBatch {
     if (this.#n >= CHUNK) this.#handOver();
   }
 
-  /** All records checked; the batch must not be added to afterwards. */
-  async seal(): Promise<CheckedBatch> {
-    if (this.#n) this.#handOver();
-    const chunks = await Promise.all(this.#chunks);
-    return { size: this.#size, chunks };
+  /**
+   * Hands the last chunk to the checker and resolves when all are checked; the batch must not be
+   * added to afterwards. Called again, it answers the same.
+   */
+  seal(): Promise<CheckedBatch> {
+    if (!this.#sealed) {
+      if (this.#n) this.#handOver();
+      this.#sealed = Promise.all(this.#chunks).then((chunks) => ({ size: this.#size, chunks }));
+      const done = () => void (this.#checked = true);
+      this.#sealed.then(done, done);
+    }
+    return this.#sealed;
+  }
+
+  /** Whether the batch is sealed and every chunk has its answer (seal() then resolves at once). */
+  get checked(): boolean {
+    return this.#checked;
   }
 
   #handOver(): void {
