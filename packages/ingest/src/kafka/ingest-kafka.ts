@@ -1,5 +1,5 @@
 import { Consumer } from '@platformatic/kafka';
-import type { Adapter, Connection, Lander } from '@smsql/core';
+import type { Adapter, Connection } from '@smsql/core';
 import type { IngestTarget } from '../ingest-target.ts';
 import { ingestUsageError } from '../ingest-target.ts';
 import { RAW_SCHEMA, TOPICS } from '../raw-schema.ts';
@@ -110,29 +110,35 @@ export async function ingestKafka(opts: IngestKafkaOptions): Promise<IngestResul
   const schema = opts.schema ?? RAW_SCHEMA;
   const target: IngestTarget = { connection: opts.connection, adapter: opts.adapter, landingOptions: opts.landingOptions };
   const landingOptions = opts.adapter.landing?.options(opts.landingOptions);
-  const tables = await ensureKafkaTables(target, schema, topics);
-  let lander: Lander | undefined;
   const checker = new RecordChecker();
+  const s: IngestState = {
+    opts,
+    topics,
+    tableOf: new Map(topics.map((t) => [`${opts.topicPrefix ?? ''}${t}`, t])),
+    schema,
+    target,
+    // Set when `warehouseReady` resolves.
+    tables: { inOrder: new Map() },
+    lander: undefined,
+    warehouseReady: Promise.resolve(),
+    checker,
+    startedAt: Date.now(),
+    targets: undefined,
+    kafkaBase: new Map(),
+    warehouse: new Map(),
+    highWatermarks: new Map(),
+    stats: { rows: 0, deadLetters: 0, replayed: 0, batches: 0 },
+    db: Promise.resolve(),
+    healthyAt: Date.now(),
+  };
+  // The warehouse's side of start-up runs while the first consumer reaches Kafka; runConsumer waits for it before reading offsets.
+  s.warehouseReady = (async () => {
+    s.tables = await ensureKafkaTables(target, schema, topics);
+    s.lander = landingOptions ? await opts.adapter.landing!.open(opts.connection, landingOptions) : undefined;
+  })();
+  // Met (and thrown) where it is awaited; this only keeps a failure from counting as unhandled meanwhile.
+  s.warehouseReady.catch(() => undefined);
   try {
-    lander = landingOptions ? await opts.adapter.landing!.open(opts.connection, landingOptions) : undefined;
-    const s: IngestState = {
-      opts,
-      topics,
-      tableOf: new Map(topics.map((t) => [`${opts.topicPrefix ?? ''}${t}`, t])),
-      schema,
-      target,
-      tables,
-      lander,
-      checker,
-      startedAt: Date.now(),
-      targets: undefined,
-      kafkaBase: new Map(),
-      warehouse: new Map(),
-      highWatermarks: new Map(),
-      stats: { rows: 0, deadLetters: 0, replayed: 0, batches: 0 },
-      db: Promise.resolve(),
-      healthyAt: Date.now(),
-    };
     for (let attempt = 0; ; attempt++) {
       if (opts.signal?.aborted) return result(s, 'aborted');
       try {
@@ -148,7 +154,8 @@ export async function ingestKafka(opts: IngestKafkaOptions): Promise<IngestResul
       }
     }
   } finally {
-    await lander?.close().catch(() => undefined);
+    await s.warehouseReady.catch(() => undefined);
+    await s.lander?.close().catch(() => undefined);
     await checker.close();
   }
 }
@@ -184,15 +191,17 @@ async function runConsumer(s: IngestState): Promise<IngestResult['stoppedBy']> {
   const coordinator = consumer.findGroupCoordinator().catch(() => undefined);
   let fetcher: PartitionFetcher | undefined;
   try {
-    const hw = flatten(
-      await consumer.listOffsets({ topics: [...s.tableOf.keys()] }).catch((e: Error & { code?: string }) => {
+    const [offsets] = await Promise.all([
+      consumer.listOffsets({ topics: [...s.tableOf.keys()] }).catch((e: Error & { code?: string }) => {
         if (e.code !== 'PLT_KFK_USER') throw e;
         throw new Error(
           `${e.message} Kafka at ${opts.brokers.join(',')} has no such topic: create it (sm ingest produce creates the Eventsim topics) or fix the topic list or prefix.`,
           { cause: e },
         );
       }),
-    );
+      s.warehouseReady,
+    ]);
+    const hw = flatten(offsets);
     s.healthyAt = Date.now();
     s.highWatermarks = hw;
     await refreshWarehouse(s);

@@ -14,9 +14,11 @@ export interface IngestState {
   readonly tableOf: ReadonlyMap<string, Topic>;
   readonly schema: string;
   readonly target: IngestTarget;
-  readonly tables: EnsuredTables;
+  tables: EnsuredTables;
   /** The adapter's landing capability on the connection; undefined on a warehouse without one (rows then go through append or inserts). */
-  readonly lander: Lander | undefined;
+  lander: Lander | undefined;
+  /** Resolves once `tables` and `lander` are set: the warehouse's start-up, run beside the first consumer's. */
+  warehouseReady: Promise<void>;
   /** Checks records off the main thread. */
   readonly checker: RecordChecker;
   readonly startedAt: number;
