@@ -72,11 +72,16 @@ export function checkChunk(c: ChunkIn): ChunkOut {
   let rewritten: Map<number, Uint8Array> | undefined;
   const lines = new Int32Array(TOPICS.length);
   const bytes = new Float64Array(TOPICS.length);
+  // One UTF-8 check for the whole chunk: in valid UTF-8, a value is valid on its own when it starts
+  // and ends on character boundaries (no continuation byte at its first byte or just after its end).
+  const allUtf8 = isUtf8(c.values);
+  const utf8 = (s: number, e: number) =>
+    allUtf8 ? (c.values[s]! & 0xc0) !== 0x80 && (e >= c.values.length || (c.values[e]! & 0xc0) !== 0x80) : isUtf8(c.values.subarray(s, e));
   for (let i = 0; i < c.count; i++) {
     const table = c.tables[i]!;
     const s = c.starts[i]!;
     const e = c.ends[i]!;
-    const verbatim = s >= 0 && e > s && isUtf8(c.values.subarray(s, e)) && quick[table]!.accepts(c.values, s, e);
+    const verbatim = s >= 0 && e > s && utf8(s, e) && quick[table]!.accepts(c.values, s, e);
     let length: number;
     if (verbatim) {
       lineStart[i] = s;

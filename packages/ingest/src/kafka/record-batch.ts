@@ -24,7 +24,8 @@ export class RecordBatch {
   #size = 0;
   // The chunk being filled, in columns; values are copied in as records arrive.
   #n = 0;
-  #values = new Uint8Array(1 << 20);
+  // Values are copied over every byte used: no zero-filling.
+  #values: Uint8Array = Buffer.allocUnsafeSlow(1 << 20);
   #at = 0;
   #starts = new Int32Array(CHUNK);
   #ends = new Int32Array(CHUNK);
@@ -62,7 +63,7 @@ export class RecordBatch {
     } else {
       const len = end - start;
       if (this.#at + len > this.#values.length) {
-        const bigger = new Uint8Array(Math.max(this.#values.length * 2, this.#at + len));
+        const bigger = Buffer.allocUnsafeSlow(Math.max(this.#values.length * 2, this.#at + len));
         bigger.set(this.#values.subarray(0, this.#at));
         this.#values = bigger;
       }
@@ -126,7 +127,7 @@ export class RecordBatch {
     // The arrays went with the chunk (transferred to the worker): start new ones.
     this.#n = 0;
     this.#at = 0;
-    this.#values = new Uint8Array(Math.max(1 << 16, this.#values.length));
+    this.#values = Buffer.allocUnsafeSlow(Math.max(1 << 16, this.#values.length));
     this.#starts = new Int32Array(CHUNK);
     this.#ends = new Int32Array(CHUNK);
     this.#tables = new Uint8Array(CHUNK);

@@ -164,6 +164,32 @@ describe('landKafkaBatch (DuckDB, no broker)', () => {
     }
   });
 
+  it('dead-letters values that are UTF-8 only together with their neighbour (a character cut between two records)', async () => {
+    const t = await openDuckDbTarget();
+    try {
+      await withLander(t, async (lander) => {
+        const tables = await ensureKafkaTables(target(t), 'raw', ['page_view_events']);
+        const [first, second] = events.map((e) => e.event);
+        const at = (offset: number, value: Buffer): TestRecord => ({ topic: 'page_view_events', table: 'page_view_events', partition: 0, offset: BigInt(offset), value });
+        // 0xc3 0xa9 is "é": the chunk's bytes are UTF-8 as a whole, neither value is on its own.
+        const cut = [
+          at(0, Buffer.from(serializeEvent(first!))),
+          at(1, Buffer.concat([Buffer.from(serializeEvent(first!)), Buffer.from([0xc3])])),
+          at(2, Buffer.concat([Buffer.from([0xa9]), Buffer.from(serializeEvent(second!))])),
+          at(3, Buffer.from(serializeEvent(second!))),
+        ];
+        const r = await landKafkaBatch(target(t), lander, { schema: 'raw', groupId: 'g', tables, batch: await checked(cut, 'stage') });
+        expect(r).toMatchObject({ via: 'stage', rows: 2, deadLetters: 2 });
+        expect(await t.rows('select _offset, reason from raw.dead_letters order by _offset')).toEqual([
+          { _offset: 1, reason: 'value is not valid UTF-8 (raw_value holds the bytes in base64)' },
+          { _offset: 2, reason: 'value is not valid UTF-8 (raw_value holds the bytes in base64)' },
+        ]);
+      });
+    } finally {
+      await t.close();
+    }
+  });
+
   it('lands a batch DuckDB cannot read from staged lines as rows instead, as JSON.parse reads it', async () => {
     const t = await openDuckDbTarget();
     try {
