@@ -8,10 +8,11 @@ import { RecordBatch } from './record-batch.ts';
 
 /**
  * Batches the warehouse is behind on land together, at most this many in one transaction: a
- * DuckDB statement and commit cost about 5–10 ms of CPU beyond the rows they write, so six
- * batches of 20,000 landed one by one cost ~1.6× one `read_json` over the same lines, four at a
- * time ~1.1× (DuckDB alone, on the benchmark's events). Memory holds at most twice this many
- * batches (a group being written, the next one waiting) and the batch being filled.
+ * DuckDB statement and commit cost roughly 5–10 ms of CPU beyond the rows they write, so six
+ * batches of 20,000 landed one by one cost ~1.6× one `read_json` over the same lines, all in one
+ * transaction ~1.1× (DuckDB alone, on the benchmark's events; bench/README.md). Memory holds at
+ * most twice this many batches (a group being written, the next one waiting) and the batch being
+ * filled.
  */
 export const MAX_GROUP = 4;
 
