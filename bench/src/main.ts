@@ -3,7 +3,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchConfig } from './bench-config.ts';
 import { printScenario, type ScenarioResult } from './results.ts';
-import { compileScenario } from './scenario-compile.ts';
+import { compileScenario, emptyTrash } from './scenario-compile.ts';
 import { overheadScenario } from './scenario-overhead.ts';
 import { startupScenario } from './scenario-startup.ts';
 import { streamifyScenario } from './scenario-streamify.ts';
@@ -73,6 +73,8 @@ async function main(argv: string[]): Promise<number> {
     log('\nstreamify ...');
     scenarios.push(await streamifyScenario(cfg, tools.sm, log));
   }
+  // Last, so no timed run pays for deleting it (scenario-compile.ts, Trash).
+  emptyTrash(cfg.workDir);
   for (const s of scenarios) printScenario(s, log);
 
   const ratios = scenarios.flatMap((s) => s.ratios);

@@ -21,44 +21,7 @@ interface Tools {
 export async function compileScenario(cfg: BenchConfig, tools: Tools, log: (s: string) => void): Promise<ScenarioResult> {
   const s = newScenario('compile', 'Compile: sm vs dbt on generated projects');
   const largest = Math.max(...cfg.compileSizes);
-  const trash = new Trash(join(cfg.workDir, '.trash'));
-  try {
-    return await compileSizes(cfg, tools, log, s, largest, trash);
-  } finally {
-    // Deleted once nothing more of this scenario is timed (see Trash).
-    trash.empty();
-  }
-}
-
-/**
- * Files a cold run must not find are moved here, not deleted, and deleted after the timed runs.
- * On ext4 without a journal (this machine's root file system) the kernel will not reuse an inode
- * freed in the last minute or more, and finding a free one scans past every inode freed
- * recently, reading its table block: deleting a target/ of 20,000 files just before a cold
- * compile made that compile's 20,000 file creations cost 3-5 s of kernel CPU instead of ~1 s
- * (perf: ext4 find_inode_bit -> recently_deleted). That is the set-up's cost, not the tool's.
- */
-class Trash {
-  #n = 0;
-  readonly dir: string;
-
-  constructor(dir: string) {
-    this.dir = dir;
-  }
-
-  /** Move `path` (if it exists) into the trash. */
-  put(path: string): void {
-    if (!existsSync(path)) return;
-    mkdirSync(this.dir, { recursive: true });
-    renameSync(path, join(this.dir, `${Date.now()}-${this.#n++}`));
-  }
-
-  empty(): void {
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-async function compileSizes(cfg: BenchConfig, tools: Tools, log: (s: string) => void, s: ScenarioResult, largest: number, trash: Trash): Promise<ScenarioResult> {
+  const trash = new Trash(cfg.workDir);
   for (const n of cfg.compileSizes) {
     const base = join(cfg.workDir, `compile-${n}`);
     // A copy left by an earlier run goes to the trash, not away: see Trash.
@@ -171,6 +134,39 @@ async function compileSizes(cfg: BenchConfig, tools: Tools, log: (s: string) => 
     ratio(`dbt-one/sm-one-${n}`, `${n}: dbt run -s one / sm run -s one (warm)`, `dbt-core-one-warm-${n}`, `sm-one-warm-${n}`, 'one model of a large project, both with their caches');
   }
   return s;
+}
+
+/**
+ * Files a cold run must not find are moved to `<workDir>/.trash`, not deleted; the bench deletes
+ * them once every scenario has run ({@link emptyTrash}). On ext4 without a journal (this
+ * machine's root file system) the kernel will not reuse an inode freed in the last minute or
+ * more, and finding a free one scans past every inode freed recently, reading its table block:
+ * deleting a target/ of 20,000 files just before a cold compile made that compile's 20,000 file
+ * creations cost 3-5 s of kernel CPU instead of ~1 s (perf: ext4 find_inode_bit ->
+ * recently_deleted). That is the set-up's cost, not the tool's; deleted after the compile
+ * scenario, the trash would charge the next scenario's runs the same way.
+ */
+class Trash {
+  #n = 0;
+  readonly dir: string;
+
+  constructor(workDir: string) {
+    this.dir = trashDir(workDir);
+  }
+
+  /** Move `path` (if it exists) into the trash. */
+  put(path: string): void {
+    if (!existsSync(path)) return;
+    mkdirSync(this.dir, { recursive: true });
+    renameSync(path, join(this.dir, `${Date.now()}-${this.#n++}`));
+  }
+}
+
+const trashDir = (workDir: string) => join(workDir, '.trash');
+
+/** Delete what the compile scenario moved aside; the bench calls it after its last timed run. */
+export function emptyTrash(workDir: string): void {
+  rmSync(trashDir(workDir), { recursive: true, force: true });
 }
 
 async function repeat(id: string, tool: string, what: string, reps: number, spec: CommandSpec, before?: () => void, after?: () => void): Promise<Measurement> {
