@@ -10,7 +10,7 @@ import { writeProject } from './write-project.ts';
  * must leave the previous rows (compared before and after), keep the shadow, and skip what
  * depends on the model; the fixed data then publishes.
  */
-export async function auditScenario(profile: string, adapters: InvocationOptions['adapters'], publish: RegExp, env: NodeJS.ProcessEnv = {}): Promise<void> {
+export async function auditScenario(profile: string, adapters: InvocationOptions['adapters'], publish: RegExp, env: NodeJS.ProcessEnv = {}): Promise<string> {
   const dir = writeProject({
     'profiles.yml': profile,
     'seeds/orders_raw.csv': 'id,amount\n1,10\n2,20\n',
@@ -56,6 +56,7 @@ export async function auditScenario(profile: string, adapters: InvocationOptions
   const orders = await rel('orders');
   const events = await rel('events');
   const shadow = await rel('orders__sm_audit');
+  const eventsShadow = await rel('events__sm_audit');
 
   // 1: clean data publishes everything.
   const first = byName((await execute(opts, 'build')).results);
@@ -81,6 +82,8 @@ export async function auditScenario(profile: string, adapters: InvocationOptions
   expect(await rows(`select id, amount from ${orders} order by id`)).toEqual(beforeOrders);
   expect(await rows(`select id, amount from ${events} order by id`)).toEqual(beforeEvents);
   expect(await rows(`select id, amount from ${shadow} order by id`)).toEqual([{ id: 1, amount: 10 }, { id: 2, amount: 20 }, { id: 3, amount: null }, { id: 4, amount: 40 }]);
+  // The incremental model's shadow: the published rows with the new ones applied, for inspection.
+  expect(await rows(`select id, amount from ${eventsShadow} order by id`)).toEqual([{ id: 1, amount: 10 }, { id: 2, amount: 20 }, { id: 3, amount: null }, { id: 4, amount: 40 }]);
 
   // 3: fixed data publishes, the incremental model applies only its new rows, the shadow is gone.
   writeFileSync(join(dir, 'seeds/orders_raw.csv'), 'id,amount\n1,10\n2,20\n3,30\n4,40\n');
@@ -92,6 +95,8 @@ export async function auditScenario(profile: string, adapters: InvocationOptions
   expect(await rows(`select id, amount from ${events} order by id`)).toEqual([{ id: 1, amount: 10 }, { id: 2, amount: 20 }, { id: 3, amount: 30 }, { id: 4, amount: 40 }]);
   expect(await rows(`select n, total from ${await rel('report')}`)).toEqual([{ n: 4, total: 100 }]);
   await expect(rows(`select count(*) as n from ${shadow}`)).rejects.toThrow();
+  await expect(rows(`select count(*) as n from ${eventsShadow}`)).rejects.toThrow();
   // How the shadow took the table's place: what ran for orders (target/run).
   expect(readFileSync(join(dir, 'target/run/demo/models/orders.sql'), 'utf8')).toMatch(publish);
+  return dir;
 }

@@ -16,8 +16,10 @@ import { testResultSql } from './test-sql.ts';
 export interface AuditTest {
   readonly id: string;
   readonly name: string;
-  /** One row: failures, should_warn, should_error (see testResultSql). */
+  /** One row: failures, should_warn, should_error (see testResultSql), read from the shadow. */
   readonly sql: string;
+  /** The same, read from the published relation (an audit inside the transaction that changes it). */
+  readonly publishedSql: string;
   readonly severity: 'error' | 'warn';
 }
 
@@ -55,7 +57,7 @@ export function auditTests(model: ModelNode, nodes: ReadonlyMap<string, GraphNod
       throw new Error(`Cannot audit ${model.name}: the SQL of its test ${t.name} does not name ${published} as ref() writes it, so it cannot be pointed at the shadow. Write the test with ref('${model.name}'), or build ${model.name} with audit: false.`);
     }
     const severity = String(t.config.severity ?? 'error').toLowerCase() === 'warn' ? 'warn' : 'error';
-    out.push({ id, name: t.name, sql: testResultSql(t as TestNode, text.split(published).join(shadow)), severity });
+    out.push({ id, name: t.name, sql: testResultSql(t as TestNode, text.split(published).join(shadow)), publishedSql: testResultSql(t as TestNode, text), severity });
   }
   return out.sort((a, b) => (a.id < b.id ? -1 : 1));
 }
@@ -65,6 +67,8 @@ export interface AuditOutcome {
   passed: string[];
   warned: string[];
   failed: { name: string; failures: number }[];
+  /** Set by the plan: the tests read the published relation inside the transaction that applied the new rows. */
+  inTransaction?: boolean;
 }
 
 /**
@@ -73,29 +77,53 @@ export interface AuditOutcome {
  * (Snowflake), drop and rename in the transaction where DDL is transactional (DuckDB), renames
  * otherwise. The shadow is built and kept outside the transaction, so a failed audit leaves it
  * for inspection and the published table untouched.
+ *
+ * An incremental run where DDL is transactional (DuckDB) copies nothing: the new rows are
+ * applied to the published table and the tests read it inside one transaction, which commits
+ * only when they pass; other sessions see yesterday's rows until then. Cloning there would copy
+ * the whole table to add an hour's rows (a zero-copy clone is a Snowflake feature). A failed
+ * audit rolls back, then builds the shadow the same way as elsewhere, for inspection; a passing
+ * one drops the shadow a failed audit may have left.
  */
 export function planAudited(node: ModelNode, query: string, existing: RelationInfo | undefined, incremental: boolean, tests: readonly AuditTest[], ctx: PlanContext, outcome: AuditOutcome): Plan {
   const d = ctx.dialect;
   const rel = node.relation;
   const shadow = auditRelation(rel);
   const opts = { adapterConfig: node.config };
-  const before: Step[] = [];
-  if (incremental && existing) {
-    before.push(sql(d.cloneTable ? d.cloneTable(rel, shadow, opts) : d.createOrReplaceTableAs(shadow, `select * from ${d.relationName(rel)}`, opts)));
-    before.push(...planIncremental({ ...node, relation: shadow }, query, existing.columns, ctx).steps);
-  } else {
-    before.push(sql(d.createOrReplaceTableAs(shadow, query, opts)));
+  const cloneAndApply = (): Step[] =>
+    existing
+      ? [
+          sql(d.cloneTable ? d.cloneTable(rel, shadow, opts) : d.createOrReplaceTableAs(shadow, `select * from ${d.relationName(rel)}`, opts)),
+          ...planIncremental({ ...node, relation: shadow }, query, existing.columns, ctx).steps,
+        ]
+      : [];
+  if (incremental && existing && ctx.capabilities.supportsTransactionalDdl) {
+    outcome.inTransaction = true;
+    return {
+      steps: [...planIncremental(node, query, existing.columns, ctx).steps, ...auditSteps(node, tests, outcome, 'publishedSql', ctx, () => [sql(d.dropRelation(shadow, 'table'))])],
+      transaction: true,
+      recover: () => (outcome.failed.length ? [sql(d.dropRelation(shadow, 'table')), ...cloneAndApply()] : []),
+    };
   }
+  const before: Step[] = [];
+  if (incremental && existing) before.push(...cloneAndApply());
+  else before.push(sql(d.createOrReplaceTableAs(shadow, query, opts)));
+  return { before, steps: auditSteps(node, tests, outcome, 'sql', ctx, () => publish(rel, shadow, existing, ctx)), transaction: ctx.capabilities.supportsTransactionalDdl };
+}
+
+/** Each audit query in turn, recording its outcome; then `publish`, or the audit's failure. */
+function auditSteps(node: ModelNode, tests: readonly AuditTest[], outcome: AuditOutcome, which: 'sql' | 'publishedSql', ctx: PlanContext, publish: () => Step[]): Step[] {
+  const d = ctx.dialect;
   const check = (i: number): Step[] => {
     if (i === tests.length) {
-      if (outcome.failed.length) throw new Error(auditFailure(node, outcome, d.relationName(rel), d.relationName(shadow)));
-      return publish(rel, shadow, existing, ctx);
+      if (outcome.failed.length) throw new Error(auditFailure(node, outcome, d.relationName(node.relation), d.relationName(auditRelation(node.relation))));
+      return publish();
     }
     const t = tests[i]!;
     return [
       {
         kind: 'query',
-        sql: t.sql,
+        sql: t[which],
         then: (r) => {
           const row = r.rows[0] ?? {};
           const failures = Number(row.failures ?? 0);
@@ -107,7 +135,7 @@ export function planAudited(node: ModelNode, query: string, existing: RelationIn
       },
     ];
   };
-  return { before, steps: check(0), transaction: ctx.capabilities.supportsTransactionalDdl };
+  return check(0);
 }
 
 /** The shadow takes the published table's place, atomically where the warehouse allows. */

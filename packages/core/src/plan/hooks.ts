@@ -22,6 +22,7 @@ export function withHooks(plan: Plan, hooks: NodeHooks, capabilities: Capabiliti
     after: [...steps(post, 'post-hook', false), ...(plan.after ?? [])],
     transaction: plan.transaction || (inside && capabilities.supportsTransactionalDdl),
     cleanup: plan.cleanup,
+    recover: plan.recover,
   };
 }
 

@@ -37,6 +37,12 @@ export interface Plan {
   readonly transaction: boolean;
   /** Statements run after a failure outside a transaction, their own errors ignored (drop a stage). */
   readonly cleanup?: readonly string[] | undefined;
+  /**
+   * After `steps` failed in a transaction and it was rolled back: steps run outside any
+   * transaction to keep something for inspection (a failed audit's shadow), decided when the
+   * failure is known (empty: nothing). The node fails with the original error whatever they do.
+   */
+  readonly recover?: (() => readonly Step[]) | undefined;
 }
 
 export const sql = (text: string, countsRows?: boolean): Step => (countsRows ? { kind: 'sql', sql: text, countsRows } : { kind: 'sql', sql: text });

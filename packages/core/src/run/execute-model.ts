@@ -46,7 +46,7 @@ export async function executeModel(node: GraphNode, x: NodeContext): Promise<Exe
     // The node's message stays what dbt readers expect; the audit is a log line (a warning when a test warned).
     const n = audit.passed.length + audit.warned.length;
     const warned = audit.warned.length ? `; ${audit.warned.length} warned: ${audit.warned.join(', ')}` : '';
-    x.run.onEvent({ type: 'log', level: audit.warned.length ? 'warn' : 'debug', message: `${m.name}: audited in ${x.run.adapter.dialect.relationName(auditRelation(rel))} (${n} test${n === 1 ? '' : 's'} passed${warned}) and published` });
+    x.run.onEvent({ type: 'log', level: audit.warned.length ? 'warn' : 'debug', message: `${m.name}: audited in ${audit.inTransaction ? 'the transaction that applied its new rows' : x.run.adapter.dialect.relationName(auditRelation(rel))} (${n} test${n === 1 ? '' : 's'} passed${warned}) and published` });
   }
   return {
     status: 'success',

@@ -16,7 +16,7 @@ export interface PlanOutcome {
 /**
  * The one executor of plans, and the one transaction wrapper: `before`, then `steps` (inside
  * begin/commit when the plan says so, rolled back on failure), then `after`. A failure outside
- * a transaction runs the plan's `cleanup`. Every statement is pushed to `ran` as it is sent, for
+ * a transaction runs the plan's `cleanup`; one inside it, after the rollback, the plan's `recover`. Every statement is pushed to `ran` as it is sent, for
  * target/run. Errors propagate: the caller turns them into the node's status. Once `signal` is
  * aborted no further statement starts before the commit (the rollback or cleanup still runs).
  */
@@ -47,6 +47,7 @@ export async function runPlan(plan: Plan, conn: Connection, dialect: Dialect, ra
     } catch (e) {
       // The transaction may already be aborted by the failure; nothing more to undo then.
       await conn.execute(dialect.rollback()).catch(() => undefined);
+      if (plan.recover) await run(plan.recover(), false).catch(() => undefined);
       throw e;
     }
   } else {
