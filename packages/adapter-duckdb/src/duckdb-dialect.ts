@@ -24,7 +24,11 @@ export class DuckDbDialect extends BaseDialect {
     return base.includes('.') ? base.slice(0, base.lastIndexOf('.')) : base;
   }
 
-  override readParquet(glob: string): string {
-    return `select * from read_parquet(${this.quoteString(glob)}, hive_partitioning = true, union_by_name = true)`;
+  override readParquet(glob: string, mixedSchemas = false): string {
+    return `select * from read_parquet(${this.quoteString(glob)}, hive_partitioning = true${mixedSchemas ? ', union_by_name = true' : ''})`;
+  }
+
+  override describeParquet(glob: string): string {
+    return `describe ${this.readParquet(glob)}`;
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDuckDbAdapter } from '../src/index.ts';
@@ -78,6 +78,40 @@ describe('external Parquet models (DuckDB)', () => {
     const incremental = await sql(dir, 'select * from main.events order by id');
     expect((await sm(dir, { days: 5, ver: 2 }, { fullRefresh: true })).results[0]!.message).toContain('15 rows to');
     expect((await sql(dir, 'select * from main.events order by id')).map((x) => x.id)).toEqual(incremental.map((x) => x.id));
+  });
+
+  it('the view over the files stands while new partitions have its columns, reads by name once they differ, and is one schema again after a full build', async () => {
+    const model = `{{ config(materialized='external', partition_by=['day'], incremental_strategy='insert_overwrite') }}
+select (range // 3) + 1 as day, range as id{% if var('extra', false) %}, 'x' || range as extra{% endif %}
+from range(0, {{ var('days') }} * 3)
+{% if is_incremental() %}where (range // 3) + 1 >= (select max(day) from {{ this }}){% endif %}`;
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'models/events.sql': model });
+    const ran = () => readFileSync(join(dir, 'target/run/demo/models/events.sql'), 'utf8');
+    expect((await sm(dir, { days: 3 })).ok).toBe(true);
+    expect(ran()).toMatch(/create or replace view[\s\S]*read_parquet\([^)]*hive_partitioning = true\)/);
+    // Same columns: no view statement, and the view finds the new partition.
+    let r = await sm(dir, { days: 4 });
+    expect(r.ok, r.errors).toBe(true);
+    expect(ran()).not.toMatch(/create or replace view/);
+    expect(await sql(dir, 'select count(*)::int n, max(day)::int d from main.events')).toEqual([{ n: 12, d: 4 }]);
+    // A new column: the view is made again, reading every file by name (old partitions: null).
+    r = await sm(dir, { days: 5, extra: true });
+    expect(r.ok, r.errors).toBe(true);
+    expect(ran()).toMatch(/create or replace view[\s\S]*union_by_name = true/);
+    expect(await sql(dir, 'select day::int as day, count(extra)::int as n from main.events group by all order by day')).toEqual([
+      { day: 1, n: 0 },
+      { day: 2, n: 0 },
+      { day: 3, n: 0 },
+      { day: 4, n: 3 },
+      { day: 5, n: 3 },
+    ]);
+    const incremental = await sql(dir, 'select * from main.events where day >= 4 order by id');
+    // A full build writes every file with one schema: a plain view again, equal where the incremental run wrote.
+    r = await sm(dir, { days: 5, extra: true }, { fullRefresh: true });
+    expect(r.ok, r.errors).toBe(true);
+    expect(ran()).not.toMatch(/union_by_name/);
+    expect(await sql(dir, 'select * from main.events where day >= 4 order by id')).toEqual(incremental);
+    expect(await sql(dir, 'select count(extra)::int n from main.events')).toEqual([{ n: 15 }]);
   });
 
   it('an unpartitioned model at a configured location is one file, replaced whole; a failed write keeps the old files', async () => {

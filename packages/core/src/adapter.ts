@@ -130,8 +130,14 @@ export interface Dialect {
    * throws an error that says the warehouse cannot; DuckDB writes with `copy ... to`.
    */
   copyToParquet?(sql: string, path: string, partitionBy: readonly string[]): string;
-  /** Optional. A query over the Parquet files matching `glob`, partition folders as columns. Base: throws, as above. */
-  readParquet?(glob: string): string;
+  /**
+   * Optional. A query over the Parquet files matching `glob`, partition folders as columns;
+   * `mixedSchemas`: files may differ in columns (matched by name, missing ones null), which
+   * costs reading every file's schema whenever the query is bound. Base: throws, as above.
+   */
+  readParquet?(glob: string, mixedSchemas?: boolean): string;
+  /** Optional. A query whose rows are the `column_name` and `column_type` of {@link readParquet}'s result over `glob`. */
+  describeParquet?(glob: string): string;
   /**
    * Optional. The database a relation that names none is in, as templates read it
    * (`{{ target.database }}`, `{{ this.database }}`). Default: the target's `database`.

@@ -116,7 +116,11 @@ export class BaseDialect implements Dialect {
     throw new Error(`materialized='external' writes Parquet files, which the ${this.name} adapter cannot do. Use table or incremental on this target (external models are DuckDB only).`);
   }
 
-  readParquet(_glob: string): string {
+  readParquet(_glob: string, _mixedSchemas?: boolean): string {
+    return this.copyToParquet('', '', []);
+  }
+
+  describeParquet(_glob: string): string {
     return this.copyToParquet('', '', []);
   }
 }

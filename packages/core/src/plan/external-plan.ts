@@ -21,9 +21,11 @@
  * - Without partition_by every run rewrites the single file; a query with no rows cannot be
  *   exposed (no file to read) and is an error.
  * - The view reads every Parquet file below `location` by absolute path: moving the project means a rebuild.
+ * - A full build makes the view read the files as one schema (cheap to bind); an incremental
+ *   write with other columns (a changed query) makes it read them by name, until the next full build.
  */
 import { isAbsolute, join, resolve } from 'node:path';
-import type { RelationInfo } from '../adapter.ts';
+import type { ColumnDef, RelationInfo } from '../adapter.ts';
 import type { ModelNode } from '../types.ts';
 import { wantsFullRefresh } from './full-refresh.ts';
 import { planView, type PlanContext } from './plan.ts';
@@ -39,8 +41,12 @@ export interface ExternalPlan {
   incremental: boolean;
   /** Writes the rows under `staging`. */
   copy: string;
-  /** (Re)creates the view over `location`. */
+  /** (Re)creates the view over `location` after a full build: the files of one write share one schema. */
   view: Plan;
+  /** (Re)creates it after an incremental write whose columns differ from the view's: files of several schemas, read by name. */
+  mixedView: Plan;
+  /** The columns (`column_name`, `column_type`) of the files just written under `staging`. */
+  describeStaged: string;
 }
 
 /** `partition_by`, or dbt-duckdb's spelling `options: {partition_by: ...}`, so one config serves both. */
@@ -84,10 +90,24 @@ export function isIncrementalExternal(node: ModelNode, existing: RelationInfo | 
 
 export function planExternal(node: ModelNode, sql: string, location: string, existing: RelationInfo | undefined, incremental: boolean, ctx: PlanContext): ExternalPlan {
   const d = ctx.dialect;
-  if (!d.copyToParquet || !d.readParquet) throw new Error(`materialized='external' needs a target that writes Parquet (DuckDB); ${d.name} does not.`);
+  if (!d.copyToParquet || !d.readParquet || !d.describeParquet) throw new Error(`materialized='external' needs a target that writes Parquet (DuckDB); ${d.name} does not.`);
   const partitionBy = partitionByOf(node);
   const staging = `${location}.__sm_tmp`;
   const copy = d.copyToParquet(sql, partitionBy.length ? staging : join(staging, 'data_0.parquet'), partitionBy);
-  const view = planView(node, d.readParquet(join(location, '**', '*.parquet')), existing, ctx);
-  return { location, staging, partitionBy, incremental, copy, view };
+  const glob = join(location, '**', '*.parquet');
+  const view = planView(node, d.readParquet(glob, false), existing, ctx);
+  const mixedView = planView(node, d.readParquet(glob, true), existing, ctx);
+  return { location, staging, partitionBy, incremental, copy, view, mixedView, describeStaged: d.describeParquet(join(staging, '**', '*.parquet')) };
+}
+
+/**
+ * After an incremental write, whether the view over the files can stand as it is: the new
+ * files have exactly its columns (names, order, types), so the view, which lists the files
+ * each time it is read, finds them with nothing to change. Otherwise it is made again, reading
+ * the files by column name. Recreating it every run cost more than the hour's write: binding
+ * the view reads the schema of every file (hundreds in a month of hourly partitions).
+ */
+export function viewStands(viewColumns: readonly ColumnDef[], written: readonly ColumnDef[]): boolean {
+  const norm = (t: string) => t.replace(/\s+/g, '').toUpperCase();
+  return viewColumns.length === written.length && viewColumns.every((c, i) => c.name === written[i]!.name && norm(c.type) === norm(written[i]!.type));
 }

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { externalConfigError, externalLocation, isIncrementalExternal, planExternal } from '../plan/external-plan.ts';
+import { externalConfigError, externalLocation, isIncrementalExternal, planExternal, viewStands } from '../plan/external-plan.ts';
+import type { Plan } from '../plan/step.ts';
 import type { ModelNode } from '../types.ts';
 import { incrementalSqlOf } from '../plan/incremental-sql.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
@@ -32,17 +33,23 @@ export async function executeExternal(m: ModelNode, x: NodeContext): Promise<Exe
   mkdirSync(plan.staging, { recursive: true });
   let rows = 0;
   let partitions = 0;
+  let view: Plan | undefined = plan.view;
   try {
     rows = (await x.exec(plan.copy)).rowsAffected ?? 0;
-    if (incremental) partitions = replacePartitions(plan.staging, plan.location, plan.partitionBy.length);
-    else swapFolderFiles(plan.staging, plan.location);
+    if (incremental) {
+      // Only new partitions: the view stands unless their columns differ from it (viewStands).
+      const written = hasParquet(plan.staging) ? (await x.exec(plan.describeStaged)).rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) })) : undefined;
+      view = !written || viewStands(existing?.columns ?? [], written) ? undefined : plan.mixedView;
+      partitions = replacePartitions(plan.staging, plan.location, plan.partitionBy.length);
+    } else swapFolderFiles(plan.staging, plan.location);
   } finally {
     rmSync(plan.staging, { recursive: true, force: true });
   }
-  if (!hasParquet(location)) {
+  // An incremental write only adds or replaces partitions of a folder that had files.
+  if (!incremental && !hasParquet(location)) {
     throw new Error(`${m.name}: the query returned no rows, so ${location} holds no Parquet file and no view can be made over it. Run again once there are rows.`);
   }
-  await x.runPlan(withHooks(plan.view, { ...hooks, pre: [] }, caps));
+  await x.runPlan(withHooks(view ?? { steps: [], transaction: false }, { ...hooks, pre: [] }, caps));
   await x.remember(m.relation, undefined);
   return {
     status: 'success',
@@ -54,9 +61,14 @@ export async function executeExternal(m: ModelNode, x: NodeContext): Promise<Exe
   };
 }
 
+/** Whether any Parquet file lies below `dir`; stops at the first (a month of hourly partitions is hundreds of folders). */
 function hasParquet(dir: string): boolean {
   if (!existsSync(dir)) return false;
-  return readdirSync(dir, { recursive: true }).some((f) => String(f).endsWith('.parquet'));
+  const walk = (d: string): boolean => {
+    const entries = readdirSync(d, { withFileTypes: true });
+    return entries.some((e) => e.isFile() && e.name.endsWith('.parquet')) || entries.some((e) => e.isDirectory() && walk(join(d, e.name)));
+  };
+  return walk(dir);
 }
 
 /** Replace each `col=value/...` leaf folder written under `staging`; returns how many. */
