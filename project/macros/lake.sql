@@ -14,7 +14,13 @@
 select distinct ts // 3600000 from {{ relation }} where _ingested_at > {{ lake_watermark() }}
 {%- endmacro %}
 
-{#- Distinct `columns` of the rows of a lake `relation` landed after the watermark. -#}
-{% macro changed_in(relation, columns) -%}
-select distinct {{ columns }} from {{ relation }} where _ingested_at > {{ lake_watermark() }}
+{#- The lake partitions (event_date, event_hour, as silver computes them) of the raw rows of
+    `relation` landed after the watermark: where a gold model's rows can have changed. Read
+    from the landing table, a scan of its newest rows, not from the silver files, which would
+    open every file of the month. Every silver row landed after the watermark comes from such a
+    raw row of the same hour; a replayed raw row that silver drops only makes its partition
+    recomputed to the same rows. -#}
+{% macro new_raw_partitions(relation) -%}
+select distinct cast({{ from_epoch_ms('ts') }} as date) as event_date, hour({{ from_epoch_ms('ts') }}) as event_hour
+from {{ relation }} where _ingested_at > {{ lake_watermark() }}
 {%- endmacro %}

@@ -15,6 +15,11 @@ const STAR = ['dim_users', 'dim_locations', 'dim_artists', 'dim_songs', 'dim_dat
  * after the hour that follows it), every star-schema model must hold exactly the rows a
  * --full-refresh build over the same events gives.
  */
+const LAKE = [
+  ...['silver_listen_events', 'silver_page_view_events', 'silver_auth_events', 'silver_status_change_events'].map((m) => ['main_silver', m] as const),
+  ...['gold_listens_hourly', 'gold_listens_by_state', 'gold_song_plays_daily', 'gold_artist_plays_daily', 'gold_active_users_daily', 'gold_level_changes_daily', 'gold_sessions'].map((m) => ['main_gold', m] as const),
+];
+
 describe('Streamify hourly incremental runs equal a full refresh', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sm-streamify-hourly-'));
   afterAll(() => (process.env.SM_KEEP ? console.log(dir) : rmSync(dir, { recursive: true, force: true })));
@@ -44,7 +49,7 @@ describe('Streamify hourly incremental runs equal a full refresh', () => {
     return (m: string) => rr.results.find((x) => x.unique_id === `model.streamify.${m}`)!.message;
   };
 
-  it('dimensions, fact and wide table after hourly runs (one hour late) match a full refresh row for row', async () => {
+  it('dimensions, fact, wide table and lake layers after hourly runs (one hour late) match a full refresh row for row', async () => {
     cpSync(PROJECT, dir, { recursive: true, filter: (src) => !/\/(target|lake|logs)(\/|$)/.test(src.slice(PROJECT.length)) });
     await ok('ingest', 'generate', '--users', '80', '--start', '2026-11-06', '--end', '2026-11-07', '--seed', '5');
     await ok('ingest', 'load');
@@ -65,12 +70,14 @@ describe('Streamify hourly incremental runs equal a full refresh', () => {
     expect(await n("select count(distinct user_id) from main_marts.dim_users where valid_from >= '2026-11-07' and user_id in (select user_id from main_marts.dim_users where valid_from < '2026-11-07')")).toBeGreaterThan(0);
 
     for (const m of STAR) await q(`create or replace table main.hourly_${m} as select * from main_marts.${m}`);
+    // The lake layers too: the gold models find what to rebuild from the raw rows landed since their last run.
+    for (const [schema, m] of LAKE) await q(`create or replace table main.hourly_${m} as select * from ${schema}.${m}`);
     await ok('run', '--full-refresh');
-    for (const m of STAR) {
+    for (const [schema, m] of [...STAR.map((x) => ['main_marts', x] as const), ...LAKE]) {
       const diff = (a: string, b: string) => n(`select count(*) from (select * from ${a} except all select * from ${b})`);
-      expect(await diff(`main_marts.${m}`, `main.hourly_${m}`), `${m}: rows the hourly runs lack`).toBe(0);
-      expect(await diff(`main.hourly_${m}`, `main_marts.${m}`), `${m}: rows a full build lacks`).toBe(0);
-      expect(await n(`select count(*) from main_marts.${m}`)).toBeGreaterThan(1);
+      expect(await diff(`${schema}.${m}`, `main.hourly_${m}`), `${m}: rows the hourly runs lack`).toBe(0);
+      expect(await diff(`main.hourly_${m}`, `${schema}.${m}`), `${m}: rows a full build lacks`).toBe(0);
+      expect(await n(`select count(*) from ${schema}.${m}`)).toBeGreaterThan(1);
     }
   });
 });

@@ -5,11 +5,11 @@
   )
 }}
 -- Gold: listens per hour and level (free, paid), from the silver listens. An incremental run
--- recomputes only the hours whose silver rows changed since the last run.
+-- recomputes only the hours that received raw rows since the last run (macros/lake.sql).
 with listens as (
     select * from {{ ref('silver_listen_events') }}
     {% if is_incremental() %}
-    where event_ms // 3600000 in ({{ changed_in(ref('silver_listen_events'), 'event_ms // 3600000') }})
+    where (event_date, event_hour) in ({{ new_raw_partitions(source('eventsim', 'listen_events')) }})
     {% endif %}
 )
 

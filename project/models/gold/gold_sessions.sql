@@ -15,7 +15,7 @@
 with
 {% if is_incremental() %}
 changed_days as (
-    {{ changed_in(ref('silver_page_view_events'), 'event_date') }}
+    select distinct event_date from ({{ new_raw_partitions(source('eventsim', 'page_view_events')) }})
 ),
 {% endif %}
 events as (
