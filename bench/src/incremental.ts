@@ -9,7 +9,8 @@
  * the fact filtering a deduplicating staging view, or the raw rows first; both feed a
  * partitioned external Parquet lake with insert_overwrite), and the Streamify project in
  * project/ itself. Each measured command is the library's `run` (compile,
- * connect, build every model), the same for both sides. Prints a table and writes
+ * connect, build every model), the same for both sides. After each hour the full rebuild must
+ * hold exactly the rows the incremental run made, model by model, or the bench stops. Prints a table and writes
  * bench/out/incremental.json.
  */
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,7 +48,41 @@ interface Timed {
   seconds: number;
   cpuSeconds: number;
   perModel: Record<string, number>;
+  /** The relations of the models that hold rows (tables, incremental, external): what the check compares. */
+  built: string[];
 }
+
+/** Run SQL on a project's database between measured runs. */
+async function onDb<T>(dir: string, db: string, f: (run: (sql: string) => Promise<Record<string, unknown>[]>) => Promise<T>): Promise<T> {
+  const session = await createDuckDbAdapter().connect({ type: 'duckdb', name: 'dev', schema: 'main', threads: 2, path: join(dir, db) }, { projectDir: dir });
+  try {
+    const c = await session.acquire();
+    return await f(async (sql) => [...(await c.execute(sql)).rows]);
+  } finally {
+    await session.close();
+  }
+}
+
+/**
+ * The check that keeps the ratio honest: after each hour's incremental run its models' rows are
+ * copied aside (not measured), and after the full rebuild over the same data every model must
+ * hold the very same rows (EXCEPT ALL both ways), or the bench stops.
+ */
+const keep = (dir: string, db: string, built: readonly string[]) =>
+  onDb(dir, db, async (run) => {
+    await run('create schema if not exists bench_check');
+    for (const [i, rel] of built.entries()) await run(`create or replace table bench_check.m${i} as select * from ${rel}`);
+  });
+const compare = (dir: string, db: string, built: readonly string[]) =>
+  onDb(dir, db, async (run) => {
+    for (const [i, rel] of built.entries()) {
+      for (const [a, b] of [[rel, `bench_check.m${i}`], [`bench_check.m${i}`, rel]]) {
+        const n = Number(Object.values((await run(`select count(*) from (select * from ${a} except all select * from ${b})`))[0]!)[0]);
+        if (n) throw new Error(`${dir}: ${rel} after the incremental hour differs from the full rebuild (${n} rows of ${a} not in ${b})`);
+      }
+    }
+    await run('drop schema bench_check cascade');
+  });
 
 async function timedRun(dir: string, fullRefresh: boolean, command: 'run' | 'build' = 'run'): Promise<Timed> {
   const t0 = performance.now();
@@ -56,7 +91,8 @@ async function timedRun(dir: string, fullRefresh: boolean, command: 'run' | 'bui
   const seconds = (performance.now() - t0) / 1000;
   const c = process.cpuUsage(c0);
   if (o.status !== 'success') throw new Error(o.results.map((r) => `${r.name}: ${r.status} ${r.message}`).join('\n'));
-  return { seconds, cpuSeconds: (c.user + c.system) / 1e6, perModel: Object.fromEntries(o.results.map((r) => [r.name, r.executionTime])) };
+  const built = o.results.filter((r) => r.resourceType === 'model' && ['table', 'incremental', 'external'].includes(String(r.materialized)) && r.relationName).map((r) => r.relationName!);
+  return { seconds, cpuSeconds: (c.user + c.system) / 1e6, perModel: Object.fromEntries(o.results.filter((r) => r.resourceType === 'model').map((r) => [r.name, r.executionTime])), built };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -80,6 +116,7 @@ async function main(): Promise<void> {
     dirs.project = join(root, 'project');
     cpSync(PROJECT, dirs.project, { recursive: true, filter: projectCopyFilter(PROJECT) });
   }
+  const dbOf = (n: string) => (n === 'project' ? 'target/streamify.duckdb' : 'target/bench.duckdb');
   const landInto = (n: string) => (n === 'project' ? land(dirs[n]!, lake, 'target/streamify.duckdb', true) : land(dirs[n]!, lake));
   const names = Object.keys(dirs);
   const end = START + DAYS * 24 * HOUR;
@@ -104,9 +141,12 @@ async function main(): Promise<void> {
     await writeLake({ users: USERS, seed: SEED, start: new Date(end + h * HOUR), end: new Date(end + (h + 1) * HOUR), outDir: lake });
     for (const n of names) {
       const newRows = await landInto(n);
-      inc[n]!.push({ ...(await timedRun(dirs[n]!, false)), newRows });
+      const hour = await timedRun(dirs[n]!, false);
+      inc[n]!.push({ ...hour, newRows });
+      await keep(dirs[n]!, dbOf(n), hour.built);
       // The full rebuild over the same data gives the same rows, so the next hour starts from it alike.
       full[n]!.push(await timedRun(dirs[n]!, true));
+      await compare(dirs[n]!, dbOf(n), hour.built);
     }
     console.log(`  hour ${h + 1} of ${HOURS} done`);
   }
