@@ -72,10 +72,13 @@ ordered as (
     from events
 ),
 
+-- Events at the same instant and item (a NextSong page view and its listen) are peers: the range
+-- frame gives them one running total whichever order the two windows put them in; a rows frame
+-- could split them into a run that starts and ends at that instant, with the next run's key.
 numbered as (
     select
         *,
-        sum(starts_run) over (partition by user_id order by event_ts, item_in_session rows between unbounded preceding and current row) as run_number
+        sum(starts_run) over (partition by user_id order by event_ts, item_in_session range between unbounded preceding and current row) as run_number
     from ordered
 ),
 
