@@ -44,7 +44,14 @@ function timedAdapter(): Adapter {
         acquire: async (n) => {
           const c = await s.acquire(n);
           const wrapped: Connection = {
-            describe: (schema, db) => c.describe(schema, db),
+            describe: async (schema, db) => {
+              const t0 = performance.now();
+              try {
+                return await c.describe(schema, db);
+              } finally {
+                timings.push({ ms: performance.now() - t0, sql: `-- describe ${schema} (catalog query)` });
+              }
+            },
             ...(c.append ? { append: (r, cols, rows) => c.append!(r, cols, rows) } : {}),
             ...(c.cancel ? { cancel: () => c.cancel!() } : {}),
             close: () => c.close(),
