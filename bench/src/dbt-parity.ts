@@ -15,8 +15,8 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { dirname, join, relative } from 'node:path';
+import { compareTables } from './parity-kit.ts';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const PROJECT = join(REPO, 'project');
@@ -118,6 +118,7 @@ interface ManifestNode {
   name: string;
   schema: string;
   alias: string;
+  config?: { materialized?: string; location?: string };
   original_file_path: string;
 }
 
@@ -125,61 +126,43 @@ function manifestNodes(dir: string): Record<string, ManifestNode> {
   return (JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, ManifestNode> }).nodes;
 }
 
-const q = (id: string) => `"${id.replace(/"/g, '""')}"`;
-
-async function compareData(smDb: string, dbtDb: string, dbtNodes: Record<string, ManifestNode>, smNodes: Record<string, ManifestNode>): Promise<ModelRow[]> {
-  const inst = await DuckDBInstance.create(':memory:');
-  const con = await inst.connect();
-  const rows: ModelRow[] = [];
-  try {
-    await con.run(`attach ${sqlString(smDb)} as sm_db (read_only)`);
-    await con.run(`attach ${sqlString(dbtDb)} as dbt_db (read_only)`);
-    const ids = Object.keys(dbtNodes)
-      .filter((id) => ['model', 'seed', 'snapshot'].includes(dbtNodes[id]!.resource_type))
-      .sort();
-    for (const id of [...new Set([...ids, ...Object.keys(smNodes).filter((k) => ['model', 'seed', 'snapshot'].includes(smNodes[k]!.resource_type))])].sort()) {
-      const d = dbtNodes[id];
-      const s = smNodes[id];
-      const rel = d ?? s!;
-      const relation = `${rel.schema}.${rel.alias}`;
-      const row: ModelRow = { id, relation, rowsSm: null, rowsDbt: null, columnsSm: [], columnsDbt: [], onlySm: null, onlyDbt: null, identical: false };
-      rows.push(row);
-      if (!d || !s) {
-        row.note = d ? 'missing in sm manifest' : 'missing in dbt manifest';
-        continue;
-      }
-      if (s.schema !== d.schema || s.alias !== d.alias) row.note = `relation differs: sm ${s.schema}.${s.alias}, dbt ${d.schema}.${d.alias}`;
-      const cols = async (db: string, n: ManifestNode) =>
-        (await (await con.runAndReadAll(`select column_name || ' ' || data_type from information_schema.columns where table_catalog = '${db}' and table_schema = ${sqlString(n.schema)} and table_name = ${sqlString(n.alias)} order by ordinal_position`)).getRows()).map((r) => String(r[0]));
-      row.columnsSm = await cols('sm_db', s);
-      row.columnsDbt = await cols('dbt_db', d);
-      if (!row.columnsSm.length || !row.columnsDbt.length) {
-        row.note = `${!row.columnsSm.length ? 'sm' : 'dbt'} did not build ${relation}`;
-        continue;
-      }
-      const smRel = `sm_db.${q(s.schema)}.${q(s.alias)}`;
-      const dbtRel = `dbt_db.${q(d.schema)}.${q(d.alias)}`;
-      const count = async (sql: string) => Number((await (await con.runAndReadAll(sql)).getRows())[0]![0]);
-      row.rowsSm = await count(`select count(*) from ${smRel}`);
-      row.rowsDbt = await count(`select count(*) from ${dbtRel}`);
-      const names = (c: string[]) => c.map((x) => x.split(' ')[0]).join(',');
-      if (names(row.columnsSm) !== names(row.columnsDbt)) {
-        row.note = `columns differ: sm [${row.columnsSm.join(', ')}] vs dbt [${row.columnsDbt.join(', ')}]`;
-        continue;
-      }
-      // Same names, other types: still compare the values (EXCEPT ALL casts), but it is a difference.
-      const typeDiffs = row.columnsSm.filter((c, i) => c !== row.columnsDbt[i]).map((c) => `${c} (dbt: ${row.columnsDbt[row.columnsSm.indexOf(c)]})`);
-      if (typeDiffs.length) row.note = `column types differ: sm ${typeDiffs.join(', ')}`;
-      // EXCEPT ALL keeps duplicates, so a row built twice on one side is a difference too.
-      row.onlySm = await count(`select count(*) from (select * from ${smRel} except all select * from ${dbtRel})`);
-      row.onlyDbt = await count(`select count(*) from (select * from ${dbtRel} except all select * from ${smRel})`);
-      row.identical = row.rowsSm === row.rowsDbt && row.onlySm === 0 && row.onlyDbt === 0 && !row.note;
-    }
-  } finally {
-    con.closeSync();
-    inst.closeSync();
-  }
-  return rows;
+/**
+ * Every model, seed and snapshot of either manifest, compared in dbt's Python DuckDB (which reads
+ * sm's file too; sm's DuckDB cannot read a file dbt-duckdb's DuckDB 2.x has written). An external
+ * model is compared by its Parquet files (its view reads them by a path relative to its project).
+ */
+function compareData(dbt: string, smDir: string, dbtDir: string, smDb: string, dbtDb: string, dbtNodes: Record<string, ManifestNode>, smNodes: Record<string, ManifestNode>): ModelRow[] {
+  const built = (nodes: Record<string, ManifestNode>) => Object.keys(nodes).filter((id) => ['model', 'seed', 'snapshot'].includes(nodes[id]!.resource_type) && nodes[id]!.config?.materialized !== 'ephemeral');
+  const ids = [...new Set([...built(dbtNodes), ...built(smNodes)])].sort();
+  const parquet = (dir: string, n: ManifestNode) => {
+    const loc = join(dir, n.config!.location!);
+    return `read_parquet(${sqlString(loc.endsWith('.parquet') ? loc : `${loc}/**/*.parquet`)}, hive_partitioning = true, union_by_name = true)`;
+  };
+  const both = ids.filter((id) => dbtNodes[id] && smNodes[id]);
+  const diffs = compareTables(
+    dbt,
+    dbtDb,
+    smDb,
+    both.map((id) => {
+      const d = dbtNodes[id]!;
+      const s = smNodes[id]!;
+      const external = d.config?.materialized === 'external' && s.config?.materialized === 'external' && d.config.location && s.config.location;
+      return { schema: d.schema, table: d.alias, ...(external ? { dbtFrom: parquet(dbtDir, d), smFrom: parquet(smDir, s) } : {}) };
+    }),
+  );
+  return ids.map((id) => {
+    const d = dbtNodes[id];
+    const s = smNodes[id];
+    const rel = d ?? s!;
+    const row: ModelRow = { id, relation: `${rel.schema}.${rel.alias}`, rowsSm: null, rowsDbt: null, columnsSm: [], columnsDbt: [], onlySm: null, onlyDbt: null, identical: false };
+    if (!d || !s) return { ...row, note: d ? 'missing in sm manifest' : 'missing in dbt manifest' };
+    const t = diffs[both.indexOf(id)]!;
+    const relNote = s.schema !== d.schema || s.alias !== d.alias ? `relation differs: sm ${s.schema}.${s.alias}, dbt ${d.schema}.${d.alias}` : '';
+    const note = [relNote, t.note].filter(Boolean).join('; ');
+    const out: ModelRow = { ...row, rowsSm: t.rowsSm, rowsDbt: t.rowsDbt, onlySm: t.onlySm, onlyDbt: t.onlyDbt, ...(note ? { note } : {}) };
+    out.identical = out.rowsSm === out.rowsDbt && out.onlySm === 0 && out.onlyDbt === 0 && !note;
+    return out;
+  });
 }
 
 function sqlString(s: string): string {
@@ -282,6 +265,8 @@ async function main(): Promise<number> {
     // Compile before building: dbt's compile introspects, and an existing incremental table would make is_incremental() true.
     sm('compile');
     run(dbt, ['compile', '--quiet', '--profiles-dir', dbtDir], dbtDir);
+    // dbt-duckdb does not create the parent folder of an external model's location; sm does.
+    for (const n of Object.values(manifestNodes(dbtDir))) if (n.config?.materialized === 'external' && n.config.location) mkdirSync(dirname(join(dbtDir, n.config.location)), { recursive: true });
     const compiled = compareCompiled(smDir, dbtDir);
     const tBuild = performance.now();
     sm('build');
@@ -290,7 +275,7 @@ async function main(): Promise<number> {
     run(dbt, ['seed', '--profiles-dir', dbtDir], dbtDir);
     run(dbt, ['build', '--profiles-dir', dbtDir], dbtDir);
     const dbtBuildMs = performance.now() - tDbt;
-    const models = await compareData(smDb, dbtDb, manifestNodes(dbtDir), manifestNodes(smDir));
+    const models = compareData(dbt, smDir, dbtDir, smDb, dbtDb, manifestNodes(dbtDir), manifestNodes(smDir));
     const selections = compareSelections(smDir, dbtDir, dbt);
 
     console.log(`\n${dbtVersion.split('\n').filter((l) => /installed|duckdb:/.test(l)).map((l) => l.trim()).join(', ')}; ${args.users} users, one day of events\n`);

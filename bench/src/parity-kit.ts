@@ -91,7 +91,7 @@ export interface TableDiff {
  * Compare `schema.table` pairs between dbt's and sm's DuckDB files in dbt's Python: column
  * names in order, row counts, and EXCEPT ALL both ways (duplicates count).
  */
-export function compareTables(dbt: string, dbtDb: string, smDb: string, relations: { schema: string; table: string }[]): TableDiff[] {
+export function compareTables(dbt: string, dbtDb: string, smDb: string, relations: { schema: string; table: string; dbtFrom?: string; smFrom?: string }[]): TableDiff[] {
   const python = join(dirname(dbt), 'python');
   const script = `
 import duckdb, json, sys
@@ -102,18 +102,24 @@ for path, alias in ((sys.argv[1], 'dbt_db'), (sys.argv[2], 'sm_db')):
     # A tool that built nothing left no file: compare against an empty database.
     con.execute("attach '" + (path if os.path.exists(path) else ':memory:').replace("'", "''") + "' as " + alias + (' (read_only)' if os.path.exists(path) else ''))
 def q(s): return '"' + s.replace('"', '""') + '"'
-def cols(db, s, t):
+def cols(db, s, t, frm):
+    # A relation given as a FROM clause (an external model's Parquet files): its columns as DuckDB reads them.
+    if frm:
+        try:
+            return [r[0] + ' ' + r[1] for r in con.execute('describe select * from ' + frm).fetchall()]
+        except Exception:
+            return []
     return [r[0] + ' ' + r[1] for r in con.execute("select column_name, data_type from information_schema.columns where table_catalog = ? and table_schema = ? and table_name = ? order by ordinal_position", [db, s, t]).fetchall()]
 out = []
 for r in rels:
     s, t = r['schema'], r['table']
     d = {'relation': s + '.' + t, 'rowsDbt': None, 'rowsSm': None, 'onlyDbt': None, 'onlySm': None, 'note': ''}
     out.append(d)
-    cd, cs = cols('dbt_db', s, t), cols('sm_db', s, t)
+    cd, cs = cols('dbt_db', s, t, r.get('dbtFrom')), cols('sm_db', s, t, r.get('smFrom'))
     if not cd or not cs:
         d['note'] = ('dbt' if not cd else 'sm') + ' did not build it'
         continue
-    a, b = 'dbt_db.' + q(s) + '.' + q(t), 'sm_db.' + q(s) + '.' + q(t)
+    a, b = r.get('dbtFrom') or 'dbt_db.' + q(s) + '.' + q(t), r.get('smFrom') or 'sm_db.' + q(s) + '.' + q(t)
     d['rowsDbt'] = con.execute('select count(*) from ' + a).fetchone()[0]
     d['rowsSm'] = con.execute('select count(*) from ' + b).fetchone()[0]
     if [c.split(' ')[0].lower() for c in cd] != [c.split(' ')[0].lower() for c in cs]:

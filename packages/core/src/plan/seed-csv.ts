@@ -1,6 +1,6 @@
 import type { ColumnDef } from '../adapter.ts';
 import { diag, SmProjectError } from '../diagnostics.ts';
-import { csvRecords, csvRecordsOfText, sniffQuote } from '../seed/csv-records.ts';
+import { csvRecords, csvRecordsOfText, sniffDialect } from '../seed/csv-records.ts';
 import { SeedColumnType } from '../seed/seed-column-type.ts';
 
 /** How a seed file is read: its delimiter (`delimiter` config, default `,`) and declared `column_types`. */
@@ -29,11 +29,11 @@ export interface ParsedSeed {
  */
 export function readSeed(path: string, file: string, o: SeedReadOptions = {}): ParsedSeed {
   const delimiter = checkDelimiter(o.delimiter, file);
-  const quote = sniffQuote(path, delimiter);
+  const { quote, mode } = sniffDialect(path, delimiter);
   let header: string[] | undefined;
   let types: SeedColumnType[] = [];
   let rowCount = 0;
-  for (const r of csvRecords(path, file, delimiter, quote)) {
+  for (const r of csvRecords(path, file, delimiter, quote, mode)) {
     if (!header) {
       header = r.fields.map((h) => (h ?? '').trim());
       if (header.some((h) => h === '')) throw invalid(file, r.line, `Column ${header.indexOf('') + 1} of the header has no name`, 'Give every column a name in the first row.');
@@ -54,7 +54,7 @@ export function readSeed(path: string, file: string, o: SeedReadOptions = {}): P
   const rows: Iterable<(string | null)[]> = {
     *[Symbol.iterator]() {
       let first = true;
-      for (const r of csvRecords(path, file, delimiter, quote)) {
+      for (const r of csvRecords(path, file, delimiter, quote, mode)) {
         if (first) {
           first = false;
           continue;

@@ -12,13 +12,13 @@ const CHUNK = 1 << 20;
 /**
  * The records of a CSV file, read in 1 MiB chunks (memory grows with the longest record, not
  * the file), in the dialect dbt-duckdb loads seeds with: `delimiter` between fields, `"` quotes
- * with `""` or `\"` for a quote inside (the first when a quote is followed by the end of the
- * field), CR, LF or CRLF line ends, a UTF-8 byte order mark skipped, blank lines skipped.
+ * with `""` for a quote inside, or `\"` too, or quotes as text, as the file needs
+ * ({@link quoteMode}), CR, LF or CRLF line ends, a UTF-8 byte order mark skipped, blank lines skipped.
  * Bytes that are not UTF-8 are an error naming the line, never replaced.
  */
-export function* csvRecords(path: string, file: string, delimiter = ',', quote = '"'): Generator<CsvRecord> {
+export function* csvRecords(path: string, file: string, delimiter = ',', quote = '"', mode: QuoteMode = 'standard'): Generator<CsvRecord> {
   const delim = delimiter.charCodeAt(0);
-  const q = quote.charCodeAt(0);
+  const q = mode === 'none' ? -1 : quote.charCodeAt(0);
   const fd = openSync(path, 'r');
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const bytes = Buffer.allocUnsafe(CHUNK);
@@ -40,7 +40,7 @@ export function* csvRecords(path: string, file: string, delimiter = ',', quote =
       text += decoded;
       const at = { consumed: 0 };
       // Records are handed out as they are parsed: holding a whole chunk's rows made them live long enough to fill the old generation.
-      yield* parse(text, final, delim, q, line, at, file);
+      yield* parse(text, final, delim, q, mode === 'backslash', line, at, file);
       const consumed = at.consumed;
       line += countLines(text.slice(0, consumed));
       text = text.slice(consumed);
@@ -53,14 +53,29 @@ export function* csvRecords(path: string, file: string, delimiter = ',', quote =
 
 /** The records of CSV text already in memory (a small file, a test), in the same dialect. */
 export function csvRecordsOfText(text: string, file: string, delimiter = ','): CsvRecord[] {
-  return [...parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, true, delimiter.charCodeAt(0), 34, 1, { consumed: 0 }, file)];
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const delim = delimiter.charCodeAt(0);
+  const mode = quoteMode(body, delim, 34);
+  return [...parse(body, true, delim, mode === 'none' ? -1 : 34, mode === 'backslash', 1, { consumed: 0 }, file)];
 }
 
 /**
- * The quote character, as DuckDB's CSV sniffer (which dbt-duckdb's COPY relies on) picks it:
- * `'` when the first MiB has fields wrapped in single quotes and none starting with `"`, else `"`.
+ * How a seed's quotes read: the standard way (a doubled quote inside a quoted field), with a
+ * backslash before a quote as its escape, or not at all (every quote is text).
  */
-export function sniffQuote(path: string, delimiter = ','): string {
+export type QuoteMode = 'standard' | 'backslash' | 'none';
+
+/** How a seed's fields read, as DuckDB's CSV sniffer (which dbt-duckdb's COPY relies on) decides for each file. */
+export interface CsvDialect {
+  quote: string;
+  mode: QuoteMode;
+}
+
+/**
+ * The dialect of a seed from its first MiB, as DuckDB's sniffer picks it: the quote is `'` when
+ * fields are wrapped in single quotes and none starts with `"`, else `"`; see {@link quoteMode}.
+ */
+export function sniffDialect(path: string, delimiter = ','): CsvDialect {
   const fd = openSync(path, 'r');
   try {
     const b = Buffer.allocUnsafe(CHUNK);
@@ -74,10 +89,60 @@ export function sniffQuote(path: string, delimiter = ','): string {
         else if (f.length >= 2 && f.startsWith("'") && f.endsWith("'")) single++;
       }
     }
-    return double === 0 && single > 0 ? "'" : '"';
+    const quote = double === 0 && single > 0 ? "'" : '"';
+    return { quote, mode: quoteMode(text, delimiter.charCodeAt(0), quote.charCodeAt(0)) };
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The first way of reading quotes under which every quoted field of `text` closes before a
+ * delimiter or a line end, as DuckDB's sniffer tries them (recorded from dbt-duckdb 1.11's
+ * COPY): `"x ""y"""` and `"C:\dir\"` read the standard way; `"a \"b\" c"` needs the backslash;
+ * a file with both, or with text after a closing quote (`"abc"def`), reads its quotes as text.
+ * A field still open where the sample ends, or never closed, says nothing (the reader reports it).
+ */
+export function quoteMode(text: string, delim: number, q: number): QuoteMode {
+  if (quotesClose(text, delim, q, false)) return 'standard';
+  if (quotesClose(text, delim, q, true)) return 'backslash';
+  return 'none';
+}
+
+function quotesClose(text: string, delim: number, q: number, backslash: boolean): boolean {
+  const len = text.length;
+  let fieldStart = true;
+  for (let i = 0; i < len; ) {
+    const c = text.charCodeAt(i);
+    if (!(fieldStart && c === q)) {
+      fieldStart = c === delim || c === 10 || c === 13;
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    for (;;) {
+      if (j >= len) return true;
+      const d = text.charCodeAt(j);
+      if (backslash && d === 92 && text.charCodeAt(j + 1) === q) {
+        j += 2;
+        continue;
+      }
+      if (d !== q) {
+        j++;
+        continue;
+      }
+      if (!backslash && text.charCodeAt(j + 1) === q) {
+        j += 2;
+        continue;
+      }
+      const after = text.charCodeAt(j + 1);
+      if (j + 1 >= len || after === delim || after === 10 || after === 13) break;
+      return false;
+    }
+    i = j + 1;
+    fieldStart = false;
+  }
+  return true;
 }
 
 function countLines(s: string): number {
@@ -127,7 +192,7 @@ function firstInvalidUtf8(b: Buffer): number {
  * took. Unless `final`, a record running to the end of `s` is left for the next call (its
  * line end may still come).
  */
-function* parse(s: string, final: boolean, delim: number, q: number, line0: number, at: { consumed: number }, file: string): Generator<CsvRecord> {
+function* parse(s: string, final: boolean, delim: number, q: number, backslashEscapes: boolean, line0: number, at: { consumed: number }, file: string): Generator<CsvRecord> {
   let i = 0;
   let line = line0;
   const quoteChar = String.fromCharCode(q);
@@ -166,7 +231,7 @@ function* parse(s: string, final: boolean, delim: number, q: number, line0: numb
             j++;
             break;
           }
-          if (c === 92 && s.charCodeAt(j + 1) === q) {
+          if (backslashEscapes && c === 92 && s.charCodeAt(j + 1) === q) {
             // A backslash-escaped quote, unless that quote ends the field ("C:\" is a path).
             const after = s.charCodeAt(j + 2);
             if (j + 2 >= len && !final) break;
