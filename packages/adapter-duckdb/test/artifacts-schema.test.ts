@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { createDuckDbAdapter } from '../src/index.ts';
-import { compile, execute, generateDocs, openTarget, type InvocationOptions } from '@smsql/core';
-import { writeProject } from '@smsql/test-kit';
+import { compile, execute, generateDocs, type InvocationOptions } from '@smsql/core';
+import { queryTarget, writeProject } from '@smsql/test-kit';
 
 // Written by scripts/ci/install-dbt-schemas.sh from dbt-core's own artifact classes.
 const SCHEMAS = process.env.SM_DBT_SCHEMAS_DIR ?? join(process.env.SM_DBT_SCHEMAS ?? join(homedir(), '.cache', 'sm-dbt-schemas'), 'schemas');
@@ -119,11 +119,7 @@ describe("artifacts validate against dbt's published schemas", () => {
     const opts: InvocationOptions = { projectDir: dir, adapters: { duckdb: createDuckDbAdapter } };
     // The source table exists before the build so from_source succeeds.
     await execute({ ...opts, select: ['codes'] }, 'seed');
-    const t = await openTarget(opts);
-    const conn = await t.session.acquire();
-    await conn.execute('create table main.events as select 1 as id');
-    t.session.release(conn);
-    await t.session.close();
+    await queryTarget(opts, 'create table main.events as select 1 as id');
 
     const outcome = await execute(opts, 'build');
     const statuses = new Set(outcome.results.map((r) => r.status));

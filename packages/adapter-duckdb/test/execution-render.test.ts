@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execute, type InvocationOptions } from '@smsql/core';
-import { writeProject } from '@smsql/test-kit';
+import { queryTarget as rows, writeProject } from '@smsql/test-kit';
 import { createDuckDbAdapter } from '../src/index.ts';
 
 const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n      schema: main\n      threads: 1\n';
@@ -11,18 +11,6 @@ const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\
 function age(dir: string): void {
   const then = new Date(Date.now() - 10_000);
   for (const e of readdirSync(dir, { recursive: true, encoding: 'utf8' })) if (!e.startsWith('target')) utimesSync(join(dir, e), then, then);
-}
-
-async function rows(opts: InvocationOptions, sql: string): Promise<unknown[]> {
-  const { openTarget } = await import('@smsql/core');
-  const t = await openTarget(opts);
-  const c = await t.session.acquire();
-  try {
-    return [...(await c.execute(sql)).rows];
-  } finally {
-    t.session.release(c);
-    await t.session.close();
-  }
 }
 
 describe('a template that asks the warehouse is rendered at execution, with the node connection', () => {

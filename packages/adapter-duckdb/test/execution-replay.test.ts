@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { execute, openTarget, type InvocationOptions } from '@smsql/core';
-import { writeProject } from '@smsql/test-kit';
+import { execute, type InvocationOptions } from '@smsql/core';
+import { queryTarget, writeProject } from '@smsql/test-kit';
 import { createDuckDbAdapter } from '../src/index.ts';
 
 const PROJECT = {
@@ -26,13 +26,6 @@ describe('a template rendered at execution that queries, then refs a model not r
       'test.late.t_late': 'pass',
       'model.late.a_late': 'success',
     });
-    const t = await openTarget(opts);
-    const c = await t.session.acquire();
-    try {
-      expect((await c.execute('select x, id from main.a_late')).rows.map((r) => Object.values(r).map(Number))).toEqual(DBT_ROWS);
-    } finally {
-      t.session.release(c);
-      await t.session.close();
-    }
+    expect((await queryTarget(opts, 'select x, id from main.a_late')).map((r) => Object.values(r).map(Number))).toEqual(DBT_ROWS);
   });
 });

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { execute, openTarget, type InvocationOptions } from '@smsql/core';
-import { writeProject } from '@smsql/test-kit';
+import { execute, type InvocationOptions } from '@smsql/core';
+import { queryTarget as query, writeProject } from '@smsql/test-kit';
 import { createDuckDbAdapter } from '../src/index.ts';
 
 const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n      schema: main\n      threads: 1\n';
@@ -31,17 +31,6 @@ const FILES = {
   'models/b.sql': `{{ config(materialized='table', pre_hook=before_begin("${log('before begin b')}"), post_hook=after_commit("insert into main.audit select coalesce(max(seq), 0) + 1, 'after commit b ' || (select count(*) from {{ this }}) from main.audit")) }}\nselect * from {{ ref('a') }}`,
   'models/schema.yml': `version: 2\nmodels:\n  - name: a\n    config:\n      post_hook: "${log('yaml post a')}"\n`,
 };
-
-async function query(opts: InvocationOptions, sql: string): Promise<unknown[]> {
-  const t = await openTarget(opts);
-  const c = await t.session.acquire();
-  try {
-    return [...(await c.execute(sql)).rows];
-  } finally {
-    t.session.release(c);
-    await t.session.close();
-  }
-}
 
 describe('hooks, as dbt-core 1.11.16 with dbt-duckdb 1.11.1 runs them', () => {
   it('runs on-run-start, each model between its pre- and post-hooks (project, YAML, config(); before_begin, after_commit), then on-run-end with results and schemas', async () => {

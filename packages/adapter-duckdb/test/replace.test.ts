@@ -1,24 +1,14 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { run, type RunEvent } from '@smsql/core';
-import { writeProject } from '@smsql/test-kit';
+import { queryDuckDb, writeProject } from '@smsql/test-kit';
 import { createDuckDbAdapter } from '../src/index.ts';
 
 const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n      schema: main\n      threads: 1\n';
 const adapters = { duckdb: createDuckDbAdapter };
 
-async function query(dir: string, sql: string): Promise<Record<string, unknown>[]> {
-  const db = await DuckDBInstance.create(join(dir, 'target/demo.duckdb'));
-  const c = await db.connect();
-  try {
-    return (await c.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
-  } finally {
-    c.closeSync();
-    db.closeSync();
-  }
-}
+const query = (dir: string, sql: string) => queryDuckDb(join(dir, 'target/demo.duckdb'), sql);
 
 const kinds = (dir: string) => query(dir, "select table_name as name, table_type as kind from information_schema.tables where table_schema = 'main' order by 1");
 

@@ -1,22 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { writeProject } from '@smsql/test-kit';
+import { queryDuckDb, writeProject } from '@smsql/test-kit';
 import { sm, smProcess } from './run-cli.ts';
 
 const PROFILE = "demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n      schema: main\n      threads: 2\n";
 
-async function query(dir: string, sql: string): Promise<Record<string, unknown>[]> {
-  const db = await DuckDBInstance.create(join(dir, 'target/demo.duckdb'));
-  const c = await db.connect();
-  try {
-    return (await c.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
-  } finally {
-    c.closeSync();
-    db.closeSync();
-  }
-}
+const query = (dir: string, sql: string) => queryDuckDb(join(dir, 'target/demo.duckdb'), sql);
 
 function project(extra: Record<string, string> = {}): string {
   return writeProject({

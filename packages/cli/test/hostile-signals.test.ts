@@ -7,9 +7,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { writeLake } from '@smsql/ingest';
-import { writeProject } from '@smsql/test-kit';
+import { queryDuckDb, writeProject } from '@smsql/test-kit';
 import { describe, expect, it } from 'vitest';
 import { sm, smProcess } from './run-cli.ts';
 
@@ -18,16 +17,7 @@ const PROJECT = 'name: sig\nprofile: sig\n';
 const SLOW = "{{ config(materialized='table') }}select {{ var('v', 1) }} as v{% if var('slow', false) %}, (select count(*) from range(20000000000)) as n{% endif %}";
 const TRACE = /^\s+at .+(\(|\s)(\/|file:|node:)/m;
 
-async function query(dir: string, sql: string): Promise<Record<string, unknown>[]> {
-  const db = await DuckDBInstance.create(join(dir, 'target/sig.duckdb'));
-  const c = await db.connect();
-  try {
-    return (await c.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
-  } finally {
-    c.closeSync();
-    db.closeSync();
-  }
-}
+const query = (dir: string, sql: string) => queryDuckDb(join(dir, 'target/sig.duckdb'), sql);
 
 /** Relations a run builds beside the real ones; none may outlive an interrupted run. */
 async function leftovers(dir: string): Promise<unknown[]> {

@@ -9,3 +9,5 @@ export { makeKeyPair, passphrase, password, startEmulator } from './snowflake-em
 export { conformanceSuite, type ConformanceTarget } from './conformance/conformance-suite.ts';
 export { normaliseRows } from './conformance/normalise-rows.ts';
 export { auditScenario } from './audit-scenario.ts';
+export { queryTarget } from './query-target.ts';
+export { queryDuckDb } from './query-duckdb.ts';
