@@ -1,5 +1,6 @@
 import type { MacroNode, Stmt, TemplateAst } from './ast.ts';
 import { TemplateCompiler } from './compile-template.ts';
+import { straightLine } from './straight-line.ts';
 import type { TemplateSource } from './errors.ts';
 import { builtinFilters, type JinjaFilter } from './filters.ts';
 import { normaliseSource, type LexOptions } from './lexer.ts';
@@ -15,7 +16,10 @@ import { builtinTests, type JinjaTest } from './tests.ts';
  * environments (one per project, or per test) coexist.
  */
 
-export type EnvironmentOptions = LexOptions;
+export type EnvironmentOptions = LexOptions & {
+  /** Compile every template to JavaScript, straight-line ones too (tests compare the two ways). */
+  readonly alwaysCompile?: boolean;
+};
 
 /** A compiled template. `render` runs it against a context (see {@link Environment.context}). */
 export interface Template {
@@ -72,12 +76,17 @@ export class Environment {
     const key = `${p.template.file}\0${p.template.source}`;
     let fn = this.#cache.get(key);
     if (!fn) {
-      const code = new TemplateCompiler(p.template, this).templateModule(p.ast);
-      fn = new Function('rt', 'T', code)(this.#rt, p.template) as (c: Context) => string;
+      // A template run once (a model file) is walked as a tree when it can be: compiling it cost V8 more than running it (jinja/straight-line.ts).
+      fn = (this.options.alwaysCompile ? undefined : straightLine(p.ast, p.template, this.#rt as Parameters<typeof straightLine>[2], this)) ?? this.#compiled(p);
       this.#cache.set(key, fn);
     }
     const render = fn;
     return { template: p.template, ast: p.ast, render: (c) => render(c) };
+  }
+
+  #compiled(p: ParsedTemplate): (c: Context) => string {
+    const code = new TemplateCompiler(p.template, this).templateModule(p.ast);
+    return new Function('rt', 'T', code)(this.#rt, p.template) as (c: Context) => string;
   }
 
   /** A macro of a macro file, compiled on first call; it resolves names in the calling context only. */
