@@ -34,7 +34,10 @@ function artifacts(dir: string) {
   const { generated_at: _g, invocation_id: _i, ...metadata } = m.metadata;
   const compiled: Record<string, string> = {};
   for (const f of readdirSync(join(t, 'compiled'), { recursive: true, encoding: 'utf8' })) if (statSync(join(t, 'compiled', f)).isFile()) compiled[f] = readFileSync(join(t, 'compiled', f), 'utf8');
-  return { manifest: JSON.stringify({ ...m, metadata }).split(dir).join('<dir>'), compiled };
+  // The compiled store a warm start reads: nodes and index as written; the header as data (its ephemerals come in the order threads found them).
+  const read = (f: string) => readFileSync(join(t, '.sm', 'compiled', f), 'utf8').split(dir).join('<dir>');
+  const store = { nodes: read('nodes.jsonl'), index: read('index.json'), header: JSON.parse(read('header.json')) as unknown };
+  return { manifest: JSON.stringify({ ...m, metadata }).split(dir).join('<dir>'), compiled, store };
 }
 
 /** Compile `dir` on two threads (the CLI's adapters say where a worker makes them) and a copy on one; both must leave the same. */
