@@ -41,6 +41,9 @@ describe('QuickCheck', () => {
     ['a duplicate field', ev({}).replace('"page":"Home"', '"page":"Home","page":"Away"'), false],
     ['a duplicate unknown field', ev({}).replace('{', '{"x":1,"x":2,'), false],
     ['an escaped key', ev({}).replace('"page"', '"pa\\u0067e"'), false],
+    // Keys are matched against the field expected next in one pass: a longer key that starts with its name is another key.
+    ['an unknown key that starts with the next field\'s name', ev({}).replace('"sessionId":1', '"sessionIdx":"a","sessionId":1'), true],
+    ['a value cut inside the next field\'s name', ev({}).slice(0, ev({}).indexOf('"sessionId"') + 5), false],
     ['a lone surrogate escape', ev({}).replace('Home', 'a\\ud800b'), false],
     ['a raw control character in a string', ev({}).replace('Home', 'Ho\tme'), false],
     ['a line break between tokens', ev({}).replace(',"page"', ',\n"page"'), false],
