@@ -23,19 +23,27 @@ export class DuckDbLander implements Lander {
   /** DuckDB's memory_limit before the lander lowered it, to restore on close. */
   readonly #restoreMemoryLimit: string | undefined;
   #seq = 0;
+  /** Removing dead processes' directories, which nothing waits for but `close`. */
+  readonly #cleanup: Promise<void>;
 
-  private constructor(conn: Connection, dir: string, wholeFiles: boolean, readers: number, restoreMemoryLimit: string | undefined) {
+  private constructor(conn: Connection, dir: string, wholeFiles: boolean, readers: number, restoreMemoryLimit: string | undefined, cleanup: Promise<void>) {
     this.#conn = conn;
     this.#dir = dir;
     this.wholeFiles = wholeFiles;
     this.#readers = readers;
     this.#restoreMemoryLimit = restoreMemoryLimit;
+    this.#cleanup = cleanup;
   }
 
   static async open(conn: Connection, o: DuckDbLandingOptions): Promise<DuckDbLander> {
-    await removeStale(o.stage_dir);
-    const dir = await mkdtemp(join(o.stage_dir, `${PREFIX}${process.pid}-`));
+    // Reading a shared temp directory of thousands of entries took a few ms of start-up (`ingest kafka --once`): it runs beside the rest.
+    const cleanup = removeStale(o.stage_dir).catch(() => undefined);
+    const dir = await mkdtemp(join(o.stage_dir, `${PREFIX}${process.pid}-`)).catch(async (e: unknown) => {
+      await cleanup;
+      throw e;
+    });
     if (GLOB.test(dir)) {
+      await cleanup;
       await rm(dir, { recursive: true, force: true });
       throw Object.assign(new Error(`landing needs a directory for links whose path DuckDB reads literally, and ${dir} contains one of * ? [ ] { } \\. Set \`landing: { stage_dir: /a/plain/path }\` on the target in profiles.yml.`), {
         code: 'SM_DUCKDB_LANDING_CONFIG',
@@ -53,8 +61,9 @@ export class DuckDbLander implements Lander {
         await conn.execute(`set memory_limit = '${o.memory_limit}'`);
         restore = String(row.m);
       }
-      return new DuckDbLander(conn, dir, String(row.o).toLowerCase() === 'true', readers, restore);
+      return new DuckDbLander(conn, dir, String(row.o).toLowerCase() === 'true', readers, restore, cleanup);
     } catch (e) {
+      await cleanup;
       await rm(dir, { recursive: true, force: true });
       throw e;
     }
@@ -129,6 +138,7 @@ export class DuckDbLander implements Lander {
   }
 
   async close(): Promise<void> {
+    await this.#cleanup;
     await rm(this.#dir, { recursive: true, force: true });
     if (this.#restoreMemoryLimit !== undefined) await this.#conn.execute(`set memory_limit = '${this.#restoreMemoryLimit}'`).catch(() => undefined);
   }
