@@ -18,14 +18,8 @@ export interface EnsuredTables {
  * ones have every column landing writes. Identifiers go through the adapter's dialect.
  */
 export async function ensureTables(t: IngestTarget, schema: string, wanted: ReadonlyMap<string, WantedTable>): Promise<EnsuredTables> {
+  await createTables(t, schema, wanted);
   const d = t.adapter.dialect;
-  // Two processes starting together on one DuckDB database race to create; the loser retries and finds the object.
-  await retryOnConflict(() => t.connection.execute(d.createSchema(undefined, schema)));
-  for (const [table, w] of wanted) {
-    const rel: Relation = { schema, identifier: table };
-    const cols = [...w.columns.map((c) => `${d.quoteIdentifier(c.name)} ${c.type}`), ...(w.constraint ? [w.constraint] : [])];
-    await retryOnConflict(() => t.connection.execute(`create table if not exists ${d.relationName(rel)} (${cols.join(', ')})`));
-  }
   const found = new Map((await t.connection.describe(schema)).map((r) => [r.identifier.toLowerCase(), r.columns]));
   const inOrder = new Map<string, boolean>();
   for (const [table, w] of wanted) {
@@ -50,5 +44,17 @@ async function retryOnConflict(f: () => Promise<unknown>): Promise<void> {
     } catch (e) {
       if (attempt >= 5 || !/conflict/i.test((e as Error).message)) throw e;
     }
+  }
+}
+
+/** Creates the schema and the tables when missing; existing ones are left as they are, unchecked (see {@link ensureTables}). */
+export async function createTables(t: IngestTarget, schema: string, wanted: ReadonlyMap<string, WantedTable>): Promise<void> {
+  const d = t.adapter.dialect;
+  // Two processes starting together on one DuckDB database race to create; the loser retries and finds the object.
+  await retryOnConflict(() => t.connection.execute(d.createSchema(undefined, schema)));
+  for (const [table, w] of wanted) {
+    const rel: Relation = { schema, identifier: table };
+    const cols = [...w.columns.map((c) => `${d.quoteIdentifier(c.name)} ${c.type}`), ...(w.constraint ? [w.constraint] : [])];
+    await retryOnConflict(() => t.connection.execute(`create table if not exists ${d.relationName(rel)} (${cols.join(', ')})`));
   }
 }

@@ -4,10 +4,10 @@ import type { IngestTarget } from '../ingest-target.ts';
 import { ingestUsageError } from '../ingest-target.ts';
 import { RAW_SCHEMA, TOPICS } from '../raw-schema.ts';
 import type { Topic } from '../raw-schema.ts';
-import { flatten, drained, key, refreshWarehouse, result, seedOffsets } from './ingest-state.ts';
+import { flatten, drained, key, refreshWarehouse, result, seedOffsets, withDb } from './ingest-state.ts';
 import { kafkaRetryDelay } from './kafka-retry-delay.ts';
 import type { IngestState } from './ingest-state.ts';
-import { ensureKafkaTables } from './kafka-tables.ts';
+import { createOffsetsTable, ensureKafkaTables, readWarehouseOffsets } from './kafka-tables.ts';
 import { KafkaUnavailableError, describeKafkaError } from './kafka-unavailable-error.ts';
 import { PartitionFetcher } from './partition-fetcher.ts';
 import { pumpBatches } from './pump-batches.ts';
@@ -121,6 +121,8 @@ export async function ingestKafka(opts: IngestKafkaOptions): Promise<IngestResul
     tables: { inOrder: new Map() },
     lander: undefined,
     warehouseReady: Promise.resolve(),
+    earlyOffsets: undefined,
+    landingReady: Promise.resolve(),
     checker,
     startedAt: Date.now(),
     targets: undefined,
@@ -131,12 +133,20 @@ export async function ingestKafka(opts: IngestKafkaOptions): Promise<IngestResul
     db: Promise.resolve(),
     healthyAt: Date.now(),
   };
-  // The warehouse's side of start-up runs while the first consumer reaches Kafka; runConsumer waits for it before reading offsets.
-  s.warehouseReady = (async () => {
+  // The warehouse's side of start-up runs while the first consumer reaches Kafka, in the order that
+  // consumer needs it: the offsets table and the offsets in it first (it joins the group and
+  // fetches from them), then the raw tables' checks and the lander, which only landing waits for.
+  // Both go through the warehouse queue, in that order (one connection runs one statement at a time).
+  s.earlyOffsets = withDb(s, async () => {
+    await createOffsetsTable(target, schema);
+    s.warehouse = await readWarehouseOffsets(target, schema, opts.groupId);
+  });
+  s.warehouseReady = withDb(s, async () => {
     s.tables = await ensureKafkaTables(target, schema, topics);
     s.lander = landingOptions ? await opts.adapter.landing!.open(opts.connection, landingOptions) : undefined;
-  })();
-  // Met (and thrown) where it is awaited; this only keeps a failure from counting as unhandled meanwhile.
+  });
+  // Met (and thrown) where they are awaited; this only keeps a failure from counting as unhandled meanwhile.
+  s.earlyOffsets.catch(() => undefined);
   s.warehouseReady.catch(() => undefined);
   try {
     for (let attempt = 0; ; attempt++) {
@@ -155,6 +165,9 @@ export async function ingestKafka(opts: IngestKafkaOptions): Promise<IngestResul
     }
   } finally {
     await s.warehouseReady.catch(() => undefined);
+    await s.landingReady.catch(() => undefined);
+    // Whatever is still queued for the warehouse (never rejects) finishes before the connection goes back to the caller.
+    await s.db;
     await s.lander?.close().catch(() => undefined);
     await checker.close();
   }
@@ -190,6 +203,9 @@ async function runConsumer(s: IngestState): Promise<IngestResult['stoppedBy']> {
   // is met again, and handled, by that later call.
   const coordinator = consumer.findGroupCoordinator().catch(() => undefined);
   let fetcher: PartitionFetcher | undefined;
+  // The first consumer's warehouse offsets were read at the start of the call; a later one's are read again.
+  const warehouseOffsets = s.earlyOffsets ?? refreshWarehouse(s);
+  s.earlyOffsets = undefined;
   try {
     const [offsets] = await Promise.all([
       consumer.listOffsets({ topics: [...s.tableOf.keys()] }).catch((e: Error & { code?: string }) => {
@@ -199,22 +215,31 @@ async function runConsumer(s: IngestState): Promise<IngestResult['stoppedBy']> {
           { cause: e },
         );
       }),
-      s.warehouseReady,
+      // An offsets table that cannot be read is most likely one the tables' check explains (a missing column): its error first.
+      warehouseOffsets.catch(async (e: unknown) => {
+        await s.warehouseReady;
+        throw e;
+      }),
     ]);
     const hw = flatten(offsets);
     s.healthyAt = Date.now();
     s.highWatermarks = hw;
-    await refreshWarehouse(s);
-    await seedOffsets(s, [...hw.keys()]);
+    // Every partition's offsets row exists before anything lands (landing compare-and-sets it); the
+    // rows are written once the warehouse's start-up is done, while this consumer joins and fetches.
+    s.landingReady = s.warehouseReady.then(() => seedOffsets(s, [...hw.keys()]));
+    s.landingReady.catch(() => undefined);
     if (!s.targets) {
-      s.targets = hw;
       await coordinator;
       const committed = await consumer.listCommittedOffsets({
         topics: [...s.tableOf.keys()].map((topic) => ({ topic, partitions: [...hw.keys()].filter((k) => k.startsWith(`${topic}:`)).map((k) => Number(k.slice(topic.length + 1))) })),
       });
       for (const [k, o] of flatten(committed)) if (o >= 0n) s.kafkaBase.set(k, o);
+      s.targets = hw;
     }
-    if (opts.once && drained(s)) return 'drained';
+    if (opts.once && drained(s)) {
+      await s.landingReady;
+      return 'drained';
+    }
     if (opts.signal?.aborted) return 'aborted';
 
     // Before joining: the first assignment must be seen too.
@@ -231,7 +256,10 @@ async function runConsumer(s: IngestState): Promise<IngestResult['stoppedBy']> {
       maxBytesPerPartition: 4 * 1024 * 1024,
       isolationLevel: 1,
     });
-    return await pumpBatches(s, consumer, fetcher, batchSize, batchMs);
+    const stoppedBy = await pumpBatches(s, consumer, fetcher, batchSize, batchMs);
+    // The warehouse's start-up fails here when nothing was landed to meet it.
+    await s.landingReady;
+    return stoppedBy;
   } finally {
     await fetcher?.close().catch(() => undefined);
     await consumer.close(true).catch(() => undefined);

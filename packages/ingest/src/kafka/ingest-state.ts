@@ -19,6 +19,13 @@ export interface IngestState {
   lander: Lander | undefined;
   /** Resolves once `tables` and `lander` are set: the warehouse's start-up, run beside the first consumer's. */
   warehouseReady: Promise<void>;
+  /**
+   * The warehouse's offsets read at the start of the call, ahead of the rest of its start-up (the
+   * first consumer joins and fetches from them); taken, and left undefined, by that consumer.
+   */
+  earlyOffsets: Promise<void> | undefined;
+  /** What a landing needs first: `warehouseReady` and the consumer's offsets rows (seeded at its start). */
+  landingReady: Promise<void>;
   /** Checks records off the main thread. */
   readonly checker: RecordChecker;
   readonly startedAt: number;

@@ -2,7 +2,7 @@ import type { ColumnDef } from '@smsql/core';
 import type { IngestTarget } from '../ingest-target.ts';
 import { DEAD_LETTER_COLUMNS, DEAD_LETTER_TABLE, rawColumns } from '../raw-schema.ts';
 import type { Topic } from '../raw-schema.ts';
-import { ensureTables } from '../raw-tables.ts';
+import { createTables, ensureTables } from '../raw-tables.ts';
 import type { EnsuredTables, WantedTable } from '../raw-tables.ts';
 
 /**
@@ -27,6 +27,14 @@ export function ensureKafkaTables(t: IngestTarget, schema: string, topics: reado
     [OFFSETS_TABLE, { columns: OFFSETS_COLUMNS }],
   ]);
   return ensureTables(t, schema, wanted);
+}
+
+/**
+ * Creates the schema and the offsets table when missing, unchecked: what reading the warehouse's
+ * offsets needs, ahead of the other tables. {@link ensureKafkaTables} checks it with the rest.
+ */
+export function createOffsetsTable(t: IngestTarget, schema: string): Promise<void> {
+  return createTables(t, schema, new Map([[OFFSETS_TABLE, { columns: OFFSETS_COLUMNS }]]));
 }
 
 /** The offsets table and its columns, quoted by the target's dialect. */

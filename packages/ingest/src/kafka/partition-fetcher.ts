@@ -67,9 +67,10 @@ export class PartitionFetcher {
 
   /**
    * Where to start each of `partitions` (`topic:partition`): the larger of `known` (the
-   * warehouse's offsets) and the group's committed offset, or the earliest offset Kafka still has.
+   * warehouse's offsets, read by the caller while Kafka is asked) and the group's committed
+   * offset, or the earliest offset Kafka still has.
    */
-  async startOffsets(partitions: readonly string[], known: ReadonlyMap<string, bigint>, groupCommitted: boolean): Promise<Map<string, bigint>> {
+  async startOffsets(partitions: readonly string[], knownOffsets: Promise<ReadonlyMap<string, bigint>>, groupCommitted: boolean): Promise<Map<string, bigint>> {
     const byTopic = new Map<string, number[]>();
     for (const k of partitions) {
       const i = k.lastIndexOf(':');
@@ -78,8 +79,11 @@ export class PartitionFetcher {
       byTopic.set(k.slice(0, i), list);
     }
     const topics = [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps }));
-    const committed = groupCommitted ? await this.#consumer.listCommittedOffsets({ topics }) : new Map<string, bigint[]>();
-    const earliest = await this.#consumer.listOffsets({ topics: [...byTopic.keys()], timestamp: ListOffsetTimestamps.EARLIEST });
+    const [known, committed, earliest] = await Promise.all([
+      knownOffsets,
+      groupCommitted ? this.#consumer.listCommittedOffsets({ topics }) : new Map<string, bigint[]>(),
+      this.#consumer.listOffsets({ topics: [...byTopic.keys()], timestamp: ListOffsetTimestamps.EARLIEST }),
+    ]);
     const out = new Map<string, bigint>();
     for (const k of partitions) {
       const i = k.lastIndexOf(':');

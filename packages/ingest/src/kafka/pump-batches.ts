@@ -37,16 +37,22 @@ export async function pumpBatches(
 ): Promise<IngestResult['stoppedBy']> {
   const { opts } = s;
   const firstBatch = Math.max(1, Math.ceil(batchSize / FIRST_BATCH_DIVISOR));
-  const mode = s.lander ? 'stage' : 'rows';
+  // The lander may still be opening: the adapter's capability says whether there will be one.
+  const mode = opts.adapter.landing ? 'stage' : 'rows';
   const newBatch = () => new RecordBatch((c) => s.checker.check(c), mode);
   let buffer = newBatch();
   /** Full batches waiting to be landed: one fetch can bring several batches' worth of records. */
   const ready: { records: RecordBatch; epochs: Map<string, number>; through: Map<string, bigint> }[] = [];
   let landing: Promise<void> | undefined;
+  /** Kafka commits of landed groups, in order; never rejects. */
+  let kafkaCommits: Promise<void> = Promise.resolve();
   let failure: unknown;
+  // The warehouse's start-up failing stops the loop even when nothing arrives to be landed.
+  s.landingReady.catch((e: unknown) => void (failure ??= e));
   let lastLanded = Date.now();
   let lastWatermarks = Date.now();
   let assigned = '';
+  let firstAssignment = true;
 
   const land = async (group: readonly RecordBatch[], epochs: ReadonlyMap<string, number>, through: ReadonlyMap<string, bigint>) => {
     // Checked on the worker while they filled; this waits only for the last chunks.
@@ -55,6 +61,7 @@ export async function pumpBatches(
     let res: Awaited<ReturnType<typeof landKafkaBatch>> | undefined;
     for (let attempt = 0; !res; attempt++) {
       try {
+        await s.landingReady;
         res = await withDb(s, () => landKafkaBatch(s.target, s.lander, { schema: s.schema, groupId: opts.groupId, tables: s.tables, batch, through }));
       } catch (e) {
         // A write-write conflict with another member only means we lost a race for a partition; the next attempt dedupes against the winner.
@@ -69,12 +76,15 @@ export async function pumpBatches(
     s.stats.batches++;
     s.healthyAt = Date.now();
     // The rows are durable; the Kafka commit only saves re-reading them, so a refusal (e.g. mid-rebalance) is a warning.
+    // The next group's transaction does not wait for it (a commit's round trip took 25-115 ms per group); commits go in order, and the loop awaits the last.
     const offsets = [...res.nextOffsets].map(([k, offset]) => {
       const i = k.lastIndexOf(':');
       return { topic: k.slice(0, i), partition: Number(k.slice(i + 1)), offset, leaderEpoch: epochs.get(k) ?? -1 };
     });
     if (offsets.length) {
-      await consumer.commit({ offsets }).catch((e: Error) => opts.onWarning?.(`Kafka commit refused (${e.message}); the warehouse has the rows and their offsets`));
+      kafkaCommits = kafkaCommits.then(() =>
+        consumer.commit({ offsets }).catch((e: Error) => opts.onWarning?.(`Kafka commit refused (${e.message}); the warehouse has the rows and their offsets`)),
+      );
     }
     opts.onProgress?.(progress(s));
   };
@@ -144,9 +154,14 @@ export async function pumpBatches(
     for (const k of [...fetcher.positions.keys()]) if (!now.includes(k)) fetcher.positions.delete(k);
     const fresh = now.filter((k) => !fetcher.positions.has(k));
     if (!fresh.length) return;
-    // Another member may have landed partitions we are about to read: start from fresh warehouse offsets.
-    await refreshWarehouse(s);
-    for (const [k, at] of await fetcher.startOffsets(fresh, s.warehouse, true)) fetcher.positions.set(k, at);
+    // Another member may have landed partitions we are about to read: start from fresh warehouse
+    // offsets (read while Kafka is asked for its own). The first assignment starts from those read
+    // as this consumer started, moments ago, rather than queue behind the warehouse's start-up: an
+    // offset that is behind only means records read again, which landing then skips.
+    const known = firstAssignment ? Promise.resolve(s.warehouse) : refreshWarehouse(s).then(() => s.warehouse);
+    firstAssignment = false;
+    const starts = await fetcher.startOffsets(fresh, known, true);
+    for (const [k, at] of starts) fetcher.positions.set(k, at);
   };
 
   for (;;) {
@@ -185,6 +200,8 @@ export async function pumpBatches(
     }, wanted);
     for (const w of warnings) opts.onWarning?.(`Kafka: ${w}`);
     s.healthyAt = Date.now();
+    // `once` has fetched the last of its records: nothing more joins this batch, so its last chunk goes to the checker now, not when the warehouse is next free.
+    if (buffer.size && opts.once && fetchedReachesTargets()) cut();
     if (!landing && (ready.length || (buffer.size && (Date.now() - lastLanded >= batchMs || (opts.once && fetchedReachesTargets()))))) {
       startLanding();
     } else if (!landing && !buffer.size && !ready.length) {
@@ -198,6 +215,7 @@ export async function pumpBatches(
   }
   // An abort lets the batch being written finish; records still buffered are not committed anywhere and are read again next time.
   while (landing) await landing;
+  await kafkaCommits;
   if (failure) throw failure;
   return opts.signal?.aborted ? 'aborted' : 'drained';
 }

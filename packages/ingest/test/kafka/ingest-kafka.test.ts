@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { Admin, Producer } from '@platformatic/kafka';
+import { Admin, Consumer, Producer } from '@platformatic/kafka';
 import { describe, expect, it } from 'vitest';
 import { ingestKafka } from '../../src/kafka/ingest-kafka.ts';
 import { ensureTopics, produceEvents } from '../../src/kafka/produce-events.ts';
@@ -27,6 +27,18 @@ describe('ingestKafka against a real broker', () => {
       const counts = await landedCounts(t);
       expect(counts.perTopic).toEqual(sample.perTopic);
       expect(counts).toMatchObject({ duplicates: 0, deadLetters: 0 });
+      // Kafka commits go on while the next batches land, and the call waits for the last one: the
+      // group's offsets are at the end of every partition that had records (-1: none committed).
+      const probe = new Consumer({ clientId: 'probe', bootstrapBrokers: brokers(), groupId: 'g-once' });
+      try {
+        const topics = TOPICS.map((topic) => `${prefix}${topic}`);
+        const ends = await probe.listOffsets({ topics });
+        const committed = await probe.listCommittedOffsets({ topics: topics.map((topic) => ({ topic, partitions: [0, 1, 2] })) });
+        const expected = new Map([...ends].map(([topic, offsets]) => [topic, offsets.map((o) => (o > 0n ? o : -1n))]));
+        expect(Object.fromEntries(committed)).toEqual(Object.fromEntries(expected));
+      } finally {
+        await probe.close();
+      }
       // Every partition got records, so the offsets bookkeeping covers more than one partition per topic.
       expect(await t.count(`select count(distinct (_topic, _partition)) from raw.page_view_events`)).toBe(3);
       expect(await t.count(`select count(*) from raw.listen_events where _topic <> 'once.listen_events' or _file is not null or _ingested_at is null`)).toBe(0);
@@ -208,6 +220,26 @@ describe('ingestKafka against a real broker', () => {
       ac.abort();
       t.session.release(connB);
       await t.close();
+    }
+  });
+
+  it('names the table and its missing columns when a raw table or the offsets table exists without them, whichever the consumer meets first', async () => {
+    const prefix = 'shape.';
+    await produceEvents({ brokers: brokers(), events: sample.events.slice(0, 50), topicPrefix: prefix, partitions: 1 });
+    for (const [table, columns] of [
+      ['listen_events', 'artist varchar'],
+      ['_sm_kafka_offsets', 'group_id varchar, topic varchar'],
+    ] as const) {
+      const t = await openDuckDbTarget();
+      try {
+        await t.conn.execute(`create schema raw`);
+        await t.conn.execute(`create table raw.${table} (${columns})`);
+        await expect(
+          ingestKafka({ brokers: brokers(), groupId: `g-shape-${table}`, topicPrefix: prefix, connection: t.conn, adapter: t.adapter, once: true }),
+        ).rejects.toThrow(new RegExp(`Table raw\\.${table} exists without column\\(s\\) `));
+      } finally {
+        await t.close();
+      }
     }
   });
 
