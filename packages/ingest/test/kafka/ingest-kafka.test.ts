@@ -27,8 +27,8 @@ describe('ingestKafka against a real broker', () => {
       const counts = await landedCounts(t);
       expect(counts.perTopic).toEqual(sample.perTopic);
       expect(counts).toMatchObject({ duplicates: 0, deadLetters: 0 });
-      // Kafka commits go on while the next batches land, and the call waits for the last one: the
-      // group's offsets are at the end of every partition that had records (-1: none committed).
+      // Kafka commits run while the next batches land, one after another: the last one included,
+      // the group's offsets are at the end of every partition that had records (-1: none committed).
       const probe = new Consumer({ clientId: 'probe', bootstrapBrokers: brokers(), groupId: 'g-once' });
       try {
         const topics = TOPICS.map((topic) => `${prefix}${topic}`);
