@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Adapter, AdapterSession, Capabilities, ConnectOptions, TargetConfig } from '@smsql/core';
 import { DuckDbDialect } from './duckdb-dialect.ts';
 import { duckDbLanding } from './duckdb-landing.ts';
 import type { DuckDbTargetConfig } from './duckdb-target-config.ts';
+import { makeDirs } from '@smsql/core';
 
 export type { DuckDbTargetConfig } from './duckdb-target-config.ts';
 
@@ -36,7 +36,7 @@ export function createDuckDbAdapter(): Adapter {
     landing: duckDbLanding,
     async connect(target: TargetConfig, options: ConnectOptions): Promise<AdapterSession> {
       const path = resolveDuckDbPath(target, options.projectDir);
-      if (path !== ':memory:' && !path.startsWith('md:')) mkdirSync(dirname(path), { recursive: true });
+      if (path !== ':memory:' && !path.startsWith('md:')) makeDirs(dirname(path));
       // The native binding loads here, on the first connection: compile, ls and parse need only the dialect.
       const { openDuckDbSession } = await import('./duckdb-session.ts');
       return openDuckDbSession(path, target as DuckDbTargetConfig);

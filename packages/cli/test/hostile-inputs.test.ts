@@ -34,7 +34,7 @@ function project(files: Record<string, string | null> = {}, setup?: (dir: string
 }
 
 function sm(dir: string, argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...argv], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', SM_PROFILES_DIR: '', DBT_PROFILES_DIR: '', HOME: dir, ...env }, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [BIN, ...argv], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', SM_PROFILES_DIR: '', DBT_PROFILES_DIR: '', HOME: dir, ...env }, timeout: 60_000, killSignal: 'SIGKILL' });
   return { code: r.status, text: `${r.stdout}\n${r.stderr}` };
 }
 
@@ -109,6 +109,9 @@ const cases: Case[] = [
     argv: () => ['compile'],
     culprit: /compiled\/hostile\/models\/a\.sql could not be written: no space left/,
   },
+  // Node's recursive mkdir looped forever in native code (deaf to SIGTERM) where the kernel answers ENOENT under an existing folder.
+  { name: 'a --target-path under /proc, which the kernel will not make', dir: () => project(), argv: () => ['compile', '--target-path', '/proc/sm-hostile-target'], culprit: /\/proc\/sm-hostile-target/ },
+  { name: 'a target-path inside a process folder of /proc', dir: () => project({ 'sm_project.yml': `${PROJECT}target-path: /proc/self/sm-hostile\n` }), argv: () => ['run'], culprit: /\/proc\/self\/sm-hostile/ },
   { name: 'a selector of 100,000 characters', dir: () => project(), argv: () => ['ls', '-s', `${'a'.repeat(100_000)}*`], culprit: /SM_SELECTOR_INVALID.*aaaa\.\.\.".*100001 characters/ },
   { name: 'ingest kafka --brokers without a port', dir: () => project(), argv: () => ['ingest', 'kafka', '--brokers', 'kafka-host', '--once', '--retry-for', '30'], culprit: /--brokers: "kafka-host" is not host:port/ },
   { name: 'ingest kafka --brokers with a port out of range', dir: () => project(), argv: () => ['ingest', 'kafka', '--brokers', 'localhost:9092,127.0.0.1:99999', '--once'], culprit: /--brokers: "127\.0\.0\.1:99999"/ },

@@ -51,3 +51,4 @@ export { keyFnFor, type KeyFn } from './check/relation-index.ts';
 export { formatType, type SqlType } from './check/types/sql-type.ts';
 export { typeFromString } from './check/types/type-from-name.ts';
 export { NO_LINEAGE, type Shape, type Col } from './check/infer/shape.ts';
+export { makeDirs } from './util/make-dirs.ts';

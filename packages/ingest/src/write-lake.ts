@@ -1,10 +1,11 @@
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateEvents } from './generate-events.ts';
 import type { GenerateOptions } from './generate-events.ts';
 import { TOPICS } from './raw-schema.ts';
 import type { Topic } from './raw-schema.ts';
 import { serializeEvent } from './serialize-event.ts';
+import { makeDirs } from '@smsql/core';
 
 export interface WriteLakeOptions extends GenerateOptions {
   /** Lake root; created if missing. Files of the same hours are overwritten, others are left alone. */
@@ -60,7 +61,7 @@ export async function writeLake(opts: WriteLakeOptions): Promise<WriteLakeResult
       let f = open.get(topic);
       if (f?.path !== path) {
         if (f) finish(f);
-        mkdirSync(join(path, '..'), { recursive: true });
+        makeDirs(join(path, '..'));
         f = { path, fd: openSync(path, 'w'), buf: [], bytes: 0 };
         open.set(topic, f);
       }

@@ -3,12 +3,13 @@
  * events draw from) and `project/seeds/state_codes.csv`. Run it after changing the catalogue:
  * `node packages/ingest/src/write-seeds.ts [projectDir]`.
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CATALOGUE_SEED, generateCatalogue } from './catalogue.ts';
 import { toCsv } from './csv.ts';
 import { STATE_CODES } from './state-codes.ts';
+import { makeDirs } from '@smsql/core';
 
 export const SONGS_HEADER = ['song_id', 'title', 'artist_id', 'artist_name', 'duration', 'year'] as const;
 
@@ -24,7 +25,7 @@ export function stateCodesCsv(): string {
 
 export function writeSeeds(projectDir: string): string[] {
   const dir = join(projectDir, 'seeds');
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   const songs = join(dir, 'songs.csv');
   const states = join(dir, 'state_codes.csv');
   writeFileSync(songs, songsCsv());

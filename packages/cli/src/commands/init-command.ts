@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { starterProject } from '../init/starter-project.ts';
 import { usage } from '../usage-error.ts';
+import { makeDirs } from '@smsql/core';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -34,7 +35,7 @@ export function registerInitCommand(program: Command, ctx: CliContext): void {
       const files = starterProject(name, { profile: !flags.skipProfileSetup });
       for (const [rel, text] of files) {
         const abs = join(dir, rel);
-        mkdirSync(dirname(abs), { recursive: true });
+        makeDirs(dirname(abs));
         writeFileSync(abs, text, { flag: 'wx' });
       }
       ctx.output.out(`Created project "${name}" in ${dir} (${files.size} files).`);

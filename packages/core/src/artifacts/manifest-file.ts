@@ -1,8 +1,9 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { jsonText } from '../util/json-text.ts';
 import { redactJson } from '../util/redact.ts';
 import { writeFileAtomic } from '../util/write-json.ts';
+import { makeDirs } from '../util/make-dirs.ts';
 
 /**
  * What the last full write of manifest.json was made from, so the next compile of the same
@@ -117,7 +118,7 @@ function readRecord(path: string): Record_ | undefined {
 }
 
 function saveRecord(path: string, r: Record_): void {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirs(dirname(path));
   writeFileSync(path, JSON.stringify(r));
 }
 

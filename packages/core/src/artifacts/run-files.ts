@@ -1,9 +1,10 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Connection } from '../adapter.ts';
 import type { GraphNode } from '../types.ts';
 import { redact } from '../util/redact.ts';
 import { compiledPathOf, runPathOf, type TargetLayout } from './target-paths.ts';
+import { makeDirs } from '../util/make-dirs.ts';
 
 /** A file that could not be written, for the node that wrote it. */
 export interface WriteFailure {
@@ -66,7 +67,7 @@ export class RunFiles {
       try {
         const dir = dirname(abs);
         if (!this.#dirs.has(dir)) {
-          mkdirSync(dir, { recursive: true });
+          makeDirs(dir);
           this.#dirs.add(dir);
         }
         writeFileSync(abs, f.text);

@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { makeDirs } from '../util/make-dirs.ts';
 
 /** Fewer files than this are written on the calling thread: a worker costs more than it saves. */
 const WORKER_FROM = 500;
@@ -7,10 +8,17 @@ const WORKER_FROM = 500;
 // Plain JavaScript: the worker gets [path, text] pairs and the folders to make, writes them in order, and says done.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { mkdirSync, writeFileSync } = require('node:fs');
+const { existsSync, mkdirSync, writeFileSync } = require('node:fs');
+const { dirname, resolve } = require('node:path');
+// util/make-dirs.ts, which this string cannot import: mkdir -p without Node's recursive mkdir, which loops forever under /proc.
+function makeDirs(path) {
+  const missing = [];
+  for (let d = resolve(path); !existsSync(d); ) { missing.push(d); const up = dirname(d); if (up === d) break; d = up; }
+  for (let i = missing.length - 1; i >= 0; i--) { try { mkdirSync(missing[i]); } catch (e) { if (e.code !== 'EEXIST') throw e; } }
+}
 let at;
 try {
-  for (const d of workerData.dirs) { at = d; mkdirSync(d, { recursive: true }); }
+  for (const d of workerData.dirs) { at = d; makeDirs(d); }
   for (const [path, text] of workerData.files) { at = path; writeFileSync(path, text); }
   parentPort.postMessage({ ok: true });
 } catch (e) {
@@ -28,7 +36,7 @@ export function writeFilesAsync(dirs: readonly string[], files: readonly (readon
   if (files.length < WORKER_FROM) {
     let at: string | undefined;
     try {
-      for (const d of dirs) mkdirSync((at = d), { recursive: true });
+      for (const d of dirs) makeDirs((at = d));
       for (const [path, text] of files) writeFileSync((at = path), text);
     } catch (e) {
       return Promise.reject(withPath(e, at));

@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeJsonFileAtomic } from '../util/write-json.ts';
+import { makeDirs } from '../util/make-dirs.ts';
 
 /**
  * Which compiled files were last written with what (path -> `<content hash>:<input digest>`),
@@ -38,7 +39,7 @@ export class WrittenFiles {
 
   save(): void {
     if (!this.#dirty) return;
-    mkdirSync(dirname(this.#path), { recursive: true });
+    makeDirs(dirname(this.#path));
     writeJsonFileAtomic(this.#path, Object.fromEntries(this.#map));
     this.#dirty = false;
   }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import { codeFingerprint } from '../project/code-fingerprint.ts';
@@ -6,6 +6,7 @@ import type { SqlType } from './types/sql-type.ts';
 import type { NodeCheck } from './node-check.ts';
 import type { Shape } from './infer/shape.ts';
 import { writeFileAtomic } from '../util/write-json.ts';
+import { makeDirs } from '../util/make-dirs.ts';
 
 /** Bump when the files' layout changes. (A change of the checker's code is seen by its code fingerprint.) */
 export const CHECK_VERSION = 3;
@@ -153,7 +154,7 @@ export class CheckCache {
       this.#dirty = true;
     }
     if (!this.#dirty) return;
-    mkdirSync(this.#dir, { recursive: true });
+    makeDirs(this.#dir);
     if (this.#shapes) writeJson(join(this.#dir, 'check-shapes.json'), { version: CHECK_VERSION, code: this.#index.code, dialect: this.#dialect, shapes: Object.fromEntries(this.#shapes) });
     writeJson(join(this.#dir, 'check-index.json'), this.#index);
     // Last, so that the key never names results not yet written.
@@ -197,7 +198,7 @@ function readJson<T>(path: string): T | undefined {
 }
 
 function writeJson(path: string, data: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirs(dirname(path));
   writeFileAtomic(path, JSON.stringify(data));
 }
 

@@ -1,6 +1,6 @@
 /** What a cold and a warm compile share: the adapter, selection, the column check, sm check when asked, the artifacts. */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Adapter, AdapterFactory } from '../adapter.ts';
 import { reuseManifest, writeManifest } from '../artifacts/manifest-file.ts';
@@ -16,6 +16,7 @@ import type { StateFingerprint } from '../select/state-fingerprint.ts';
 import type { GraphNode } from '../types.ts';
 import { COMMAND_TYPES, type Command, type Compilation, type InvocationOptions } from './compilation.ts';
 import { readState } from './read-state.ts';
+import { makeDirs } from '../util/make-dirs.ts';
 
 export async function adapterFor(opts: InvocationOptions, project: LoadedProject): Promise<Adapter> {
   return factoryFor(opts, project)();
@@ -121,7 +122,7 @@ export function targetDir(p: LoadedProject): string {
  */
 export async function writeCompileArtifacts(c: Compilation, command: Command, digest: string | undefined, manifestDigest: string | undefined, shape?: Parameters<typeof writeCompiledTree>[5]): Promise<{ files: Promise<void> }> {
   const dir = targetDir(c.project);
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   const files = command === 'compile' ? writeCompiledTree(c.project, c.compiled.nodes, c.selected, dir, digest, shape) : Promise.resolve();
   // Handled here too: when the manifest's write fails first (a full disk), nobody awaits `files`, and its rejection must not crash the process.
   files.catch(() => undefined);

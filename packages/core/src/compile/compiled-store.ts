@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { LoadedProject } from '../project/load-project.ts';
@@ -8,6 +8,7 @@ import type { InputProof } from './input-proof.ts';
 import { jsonText } from '../util/json-text.ts';
 import { jsonHoldsSecret } from '../util/redact.ts';
 import { writeFileAtomic } from '../util/write-json.ts';
+import { makeDirs } from '../util/make-dirs.ts';
 
 /**
  * A compile's results under `<target>/.sm/compiled/`, for the next command to reuse while its
@@ -120,7 +121,7 @@ export function writeStore(
   rest: Omit<StoreHeader, 'version' | 'project'>,
 ): void {
   const dir = storeDir(targetDir);
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   dropStore(targetDir);
   const strings: string[] = [];
   const stringAt = new Map<string, number>();

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
@@ -13,6 +13,7 @@ import { lockFileText, packagesHash } from './lock-hash.ts';
 import { PackageSource } from './package-source.ts';
 import { DepsError } from './deps-error.ts';
 import { installableVersions, resolvePackages, type PinnedPackage } from './resolve-packages.ts';
+import { makeDirs } from '../util/make-dirs.ts';
 
 export interface DepsOptions {
   projectDir: string;
@@ -88,7 +89,7 @@ export async function deps(opts: DepsOptions): Promise<DepsOutcome> {
     if (lockDiags.length) throw new SmProjectError(lockDiags.map((d) => ({ ...d, hint: 'Delete package-lock.yml and run `sm deps` again.' })));
     const staging = `${installDir}.sm-new-${process.pid}`;
     rmSync(staging, { recursive: true, force: true });
-    mkdirSync(staging, { recursive: true });
+    makeDirs(staging);
     const installed: DepsOutcome['installed'] = [];
     const updatesAvailable: string[] = [];
     try {
@@ -153,7 +154,7 @@ function swapIn(installDir: string, staging: string | undefined): void {
   rmSync(old, { recursive: true, force: true });
   if (existsSync(installDir)) renameSync(installDir, old);
   if (staging) renameSync(staging, installDir);
-  else mkdirSync(installDir, { recursive: true });
+  else makeDirs(installDir);
   rmSync(old, { recursive: true, force: true });
 }
 

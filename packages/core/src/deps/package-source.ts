@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import { parseSpecList, readPackageSpecs, type PackageSpec } from '../project/package-specs.ts';
@@ -9,6 +9,7 @@ import { gitCheckout } from './git-checkout.ts';
 import { HubError, type HubClient, type HubVersion } from './hub-client.ts';
 import { DepsError } from './deps-error.ts';
 import { extractTarGz } from './tar-extract.ts';
+import { makeDirs } from '../util/make-dirs.ts';
 
 /** What fetching a package told: its project name, its own packages, and how to install it. */
 export interface FetchedPackage {
@@ -101,7 +102,7 @@ export class PackageSource {
 }
 
 function extractInto(data: Buffer, dest: string, what: string): void {
-  mkdirSync(dest, { recursive: true });
+  makeDirs(dest);
   try {
     extractTarGz(data, dest);
   } catch (e) {

@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join, normalize, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { makeDirs } from '../util/make-dirs.ts';
 
 /**
  * Extract a gzipped tar archive (as the hub's download links serve: one top folder holding the
@@ -38,9 +39,9 @@ export function extractTarGz(data: Buffer, dest: string): number {
     if (!inner) continue;
     const target = normalize(join(dest, inner));
     if (target !== dest && !target.startsWith(dest + sep)) throw new Error(`The archive holds a path outside its folder: ${name}`);
-    if (type === '5') mkdirSync(target, { recursive: true });
+    if (type === '5') makeDirs(target);
     else if (type === '0' || type === '7') {
-      mkdirSync(dirname(target), { recursive: true });
+      makeDirs(dirname(target));
       writeFileSync(target, body);
       files++;
     }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { readArtifact, runResultsProblem } from '../artifacts/read-artifact.ts';
 import { join } from 'node:path';
 import { compile, relationNameOf, writeJsonAtomic, type InvocationOptions } from '../api.ts';
@@ -8,6 +8,7 @@ import { buildDocsData } from './docs-data.ts';
 import { addColumnLineage } from './column-lineage-docs.ts';
 import { checkCompiled } from '../check/check-compilation.ts';
 import { DOCS_DATA_FILE, siteFiles } from './site-files.ts';
+import { makeDirs } from '../util/make-dirs.ts';
 
 export interface DocsOutcome {
   /** Absolute path of target/docs. */
@@ -49,7 +50,7 @@ export async function generateDocs(opts: InvocationOptions & { skipCatalog?: boo
   const check = catalog ? checkCompiled(c.compiled, c.graph, { targetDir: target, noCache: opts.noCache }) : c.check!;
   const data = addColumnLineage(buildDocsData(c.compiled, c.graph, (n) => relationNameOf(c, n), catalog, runResults), check);
   const docsDir = join(target, 'docs');
-  mkdirSync(docsDir, { recursive: true });
+  makeDirs(docsDir);
   for (const [name, text] of Object.entries(siteFiles())) writeFileSync(join(docsDir, name), text);
   // A script, not a .json fetched at run time: browsers refuse fetch() from file:// pages.
   const json = JSON.stringify(data).replace(/</g, '\\u003c');

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AdapterSession } from '../adapter.ts';
 import { compile, writeJsonAtomic, type Compilation, type InvocationOptions } from '../api.ts';
@@ -8,6 +7,7 @@ import { TemplateRelation } from '../render/relation.ts';
 import type { NodeResult } from '../events.ts';
 import { redact } from '../util/redact.ts';
 import type { SourceNode } from '../types.ts';
+import { makeDirs } from '../util/make-dirs.ts';
 
 export type FreshnessPeriod = 'minute' | 'hour' | 'day';
 
@@ -226,7 +226,7 @@ export async function sourceFreshness(opts: FreshnessOptions): Promise<Freshness
   for (const r of byIndex) if (r) results.push(r);
   const elapsed = (performance.now() - t0) / 1000;
   const interrupted = !!opts.signal?.aborted;
-  mkdirSync(dirname(artifactPath), { recursive: true });
+  makeDirs(dirname(artifactPath));
   writeJsonAtomic(artifactPath, buildSourcesArtifact(results, elapsed, c.invocationId));
   sink({ type: 'run_end', results: nodeResults, elapsed, interrupted });
   const failed = results.some((r) => r.status === 'error' || r.status === 'runtime error');

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import { codeFingerprint } from './code-fingerprint.ts';
 import { writeJsonFileAtomic } from '../util/write-json.ts';
 import { emptyDecls, readSchemaYaml, type SchemaDecls } from './schema-yaml.ts';
 import { parseYamlText, type YamlFile } from './yaml-file.ts';
+import { makeDirs } from '../util/make-dirs.ts';
 
 /** What one schema YAML file contributes, as plain data: reusable while the file's text is unchanged. */
 interface Entry {
@@ -88,7 +89,7 @@ export class SchemaCache {
     if (!this.#path) return;
     if (!this.#dirty && this.#old.size === this.#now.size) return;
     try {
-      mkdirSync(dirname(this.#path), { recursive: true });
+      makeDirs(dirname(this.#path));
       writeJsonFileAtomic(this.#path, { key: this.#key, files: Object.fromEntries(this.#now) });
     } catch {
       // An unwritable target/ only costs the next load a parse.

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Relation } from '../adapter.ts';
 import { codeFingerprint } from '../project/code-fingerprint.ts';
@@ -7,6 +7,7 @@ import type { LoadedProject } from '../project/load-project.ts';
 import type { NodeConfig } from '../types.ts';
 import { jsonHoldsSecret } from '../util/redact.ts';
 import { writeJsonFileAtomic } from '../util/write-json.ts';
+import { makeDirs } from '../util/make-dirs.ts';
 
 /**
  * What rendering one model produced, reusable while its inputs are unchanged: its own file
@@ -101,7 +102,7 @@ export class RenderCache {
     const live = new Set(liveIds);
     for (const id of [...this.#entries.keys()]) if (!live.has(id)) this.delete(id);
     if (!this.#dirty) return;
-    mkdirSync(dirname(this.path), { recursive: true });
+    makeDirs(dirname(this.path));
     writeJsonFileAtomic(this.path, { version: VERSION, key: this.key, entries: Object.fromEntries(this.#entries), written: Object.fromEntries(this.#written) });
     this.#dirty = false;
   }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { externalConfigError, externalLocation, isIncrementalExternal, planExternal, viewStands } from '../plan/external-plan.ts';
 import type { Plan } from '../plan/step.ts';
@@ -7,6 +7,7 @@ import { incrementalSqlOf } from '../plan/incremental-sql.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
 import { nodeHooks, withHooks } from '../plan/hooks.ts';
 import { swapFolderFiles } from './swap-files.ts';
+import { makeDirs } from '../util/make-dirs.ts';
 
 /**
  * External Parquet models (DuckDB). Files are written beside their final place and moved in
@@ -30,7 +31,7 @@ export async function executeExternal(m: ModelNode, x: NodeContext): Promise<Exe
   const hooks = nodeHooks(m);
   await x.runPlan(withHooks({ steps: [], transaction: false }, { ...hooks, post: [] }, caps));
   rmSync(plan.staging, { recursive: true, force: true });
-  mkdirSync(plan.staging, { recursive: true });
+  makeDirs(plan.staging);
   let rows = 0;
   let partitions = 0;
   let view: Plan | undefined = plan.view;

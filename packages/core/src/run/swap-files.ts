@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { makeDirs } from '../util/make-dirs.ts';
 
 /**
  * Make folder `to` hold exactly the files of folder `from`, each moved in by one rename over the
@@ -14,9 +15,9 @@ import { dirname, join } from 'node:path';
  */
 export function swapFolderFiles(from: string, to: string): void {
   const fresh = new Set(filesUnder(from));
-  mkdirSync(to, { recursive: true });
+  makeDirs(to);
   for (const f of fresh) {
-    mkdirSync(dirname(join(to, f)), { recursive: true });
+    makeDirs(dirname(join(to, f)));
     renameSync(join(from, f), join(to, f));
   }
   for (const f of filesUnder(to)) if (!fresh.has(f)) rmSync(join(to, f), { force: true });
