@@ -13,6 +13,13 @@ export const MISSING: unique symbol = Symbol('missing');
 const NO_VARARGS = new PyTuple();
 
 /**
+ * Macro calls as they happen, for a node's `depends_on.macros` as dbt lists them: the listener
+ * hears the macros the template being rendered calls itself (depth 0), not those that macros
+ * call in turn. One per thread: renders do not interleave.
+ */
+export const macroCalls: { listener: ((m: JMacro) => void) | undefined; depth: number } = { listener: undefined, depth: 0 };
+
+/**
  * A macro as Jinja calls it: positional arguments fill parameters in order; keyword arguments
  * by name; extras go to `varargs`/`kwargs` if the body reads them, otherwise they are errors;
  * `caller` is passed by `{% call %}`. `return(x)` makes the call's value x instead of the
@@ -70,11 +77,16 @@ export class JMacro {
         else throw new TypeError(`macro '${this.name}' takes no keyword argument '${k}'`);
       }
     }
+    const calls = macroCalls;
+    if (calls.listener !== undefined && calls.depth === 0) calls.listener(this);
+    calls.depth++;
     try {
       return this.fn(c, v, va, extra ?? {}, caller);
     } catch (e) {
       if (e instanceof ReturnSignal) return e.value;
       throw e;
+    } finally {
+      calls.depth--;
     }
   }
 

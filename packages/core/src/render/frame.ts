@@ -33,10 +33,12 @@ export interface Frame {
   said?: string[] | undefined;
   /** Set when the template read `execute`: an error it raised may be one dbt raises only when the node runs. */
   readExecute?: boolean | undefined;
+  /** The project's and packages' macros the template called itself, in order (dbt's `depends_on.macros`). */
+  macros: Set<string>;
 }
 
 export function newFrame(node: GraphNode, config: NodeConfig, incremental = false, warehouse?: WarehouseLog): Frame {
-  return { node, packageName: node.packageName, config, refs: new Set(), relation: undefined, ephemerals: new Set(), volatile: false, thisRead: undefined, incremental, execute: true, warehouse, askedWarehouse: false };
+  return { node, packageName: node.packageName, config, refs: new Set(), relation: undefined, ephemerals: new Set(), volatile: false, thisRead: undefined, incremental, execute: true, warehouse, askedWarehouse: false, macros: new Set() };
 }
 
 /**

@@ -85,3 +85,18 @@ export function renderGenericTest(r: GenericTestHost, t: TestNode, c: Context, f
     return '';
   }
 }
+
+/**
+ * A generic test's `depends_on.macros` as dbt 1.11 lists them: its test macro, then the
+ * `get_where_subquery` its `model` argument is rendered through, except for dbt's own `unique`
+ * and `not_null`, which dbt builds without rendering (recorded from dbt-core 1.11.16).
+ */
+export function genericTestMacros(macros: MacroNamespaces, t: TestNode): string[] {
+  const meta = t.testMetadata!;
+  const test = macros.testMacro(meta.name, t.packageName, meta.namespace);
+  const testId = test?.meta.uniqueId;
+  if (!testId) return [];
+  if (testId === `macro.${INTERNAL_PACKAGE}.test_unique` || testId === `macro.${INTERNAL_PACKAGE}.test_not_null`) return [testId];
+  const where = macros.get(null, 'get_where_subquery', t.packageName)?.meta.uniqueId;
+  return where ? [testId, where] : [testId];
+}

@@ -23,6 +23,8 @@ export interface RenderCacheEntry {
   /** uniqueId -> what it rendered as (relation name or `ephemeral:<name>`). */
   deps: Record<string, string>;
   ephemerals: string[];
+  /** The macros the template called itself (depends_on.macros). */
+  macros?: string[];
 }
 
 const VERSION = 1;

@@ -2,7 +2,7 @@ import type { Connection, Dialect, Relation } from '../adapter.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import { Environment, type Template } from '../jinja/environment.ts';
 import { ControlSignal, ReturnSignal } from '../jinja/errors.ts';
-import type { Context } from '../jinja/macro.ts';
+import { macroCalls, type Context } from '../jinja/macro.ts';
 import { pyStr } from '../jinja/py-values.ts';
 import { pyFunction } from '../jinja/runtime.ts';
 import { parseFallback } from './parse-fallback.ts';
@@ -14,7 +14,7 @@ import { dbtBuiltins } from './dbt-builtins.ts';
 import { Ephemerals } from './ephemerals.ts';
 import { answer, type ExecutionRender } from './execution.ts';
 import { NeedRender, newFrame, type Frame } from './frame.ts';
-import { renderGenericTest } from './generic-test.ts';
+import { genericTestMacros, renderGenericTest } from './generic-test.ts';
 import { MacroNamespaces, type MacroEntry } from './macro-namespaces.ts';
 import { cloneConfig, inlineNode, macroFiles, tagsOf } from './render-parts.ts';
 import { ProjectHost } from './project-host.ts';
@@ -339,14 +339,14 @@ export class ProjectRenderer implements Schedulable {
     }
     frame.relation = relation;
     const nodes = [...new Set([...frame.refs, ...hookDeps(this.#hooks, m, frame.config, relation, true)])];
-    const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse);
+    const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse, [...frame.macros]);
     const cache = this.#opts.cache;
     if (cache) {
       if (frame.volatile || this.diagnostics.length > before || m.config.materialized === 'incremental') cache.delete(m.uniqueId);
       else {
         const deps: Record<string, string> = {};
         for (const id of nodes) deps[id] = this.#depSignature(id) ?? '';
-        cache.set(m.uniqueId, { checksum: m.checksum, sql, config: frame.config, relation, deps, ephemerals: [...frame.ephemerals] });
+        cache.set(m.uniqueId, { checksum: m.checksum, sql, config: frame.config, relation, deps, ephemerals: [...frame.ephemerals], macros: [...frame.macros] });
       }
     }
     return r;
@@ -376,11 +376,11 @@ export class ProjectRenderer implements Schedulable {
       }
       if (this.#depSignature(id) !== sig) return undefined;
     }
-    return this.#modelResult(m, e.config, e.relation, Object.keys(e.deps), e.sql, e.ephemerals, false);
+    return this.#modelResult(m, e.config, e.relation, Object.keys(e.deps), e.sql, e.ephemerals, false, e.macros ?? []);
   }
 
   /** A rendered model: final config and relation, what it depends on, its SQL with ephemerals inlined. */
-  #modelResult(m: ModelNode, config: NodeConfig, relation: Relation, nodes: string[], sql: string, ephemerals: Iterable<string>, needsWarehouse: boolean): ModelNode {
+  #modelResult(m: ModelNode, config: NodeConfig, relation: Relation, nodes: string[], sql: string, ephemerals: Iterable<string>, needsWarehouse: boolean, macros: string[]): ModelNode {
     this.#ephemerals.setBare(m.uniqueId, m.name, sql);
     const r: ModelNode = {
       ...m,
@@ -389,7 +389,7 @@ export class ProjectRenderer implements Schedulable {
       relation,
       refs: nodes.filter((n) => !n.startsWith('source.')).map((n) => ({ name: n.split('.').pop()! })),
       sources: nodes.filter((n) => n.startsWith('source.')).map((n) => n.split('.').slice(2) as [string, string]),
-      dependsOn: { nodes, macros: [] },
+      dependsOn: { nodes, macros },
       compiledCode: this.#ephemerals.inline(m.uniqueId, sql, ephemerals),
       ...(needsWarehouse ? { needsWarehouse: true as const } : {}),
     };
@@ -408,7 +408,7 @@ export class ProjectRenderer implements Schedulable {
       ...t,
       config: frame.config,
       tags: [...new Set([...t.tags, ...tagsOf(frame.config)])],
-      dependsOn: { nodes, macros: [] },
+      dependsOn: { nodes, macros: t.testMetadata ? genericTestMacros(this.macros, t) : [...frame.macros] },
       refs: nodes.filter((n) => !n.startsWith('source.')).map((n) => ({ name: n.split('.').pop()! })),
       compiledCode: this.#ephemerals.inline(t.uniqueId, sql, frame.ephemerals),
       ...(frame.askedWarehouse ? { needsWarehouse: true as const } : {}),
@@ -453,6 +453,11 @@ export class ProjectRenderer implements Schedulable {
     const t = this.#template(n);
     if (!t) return '';
     const render = () => {
+      // The macros this render calls itself (a render replayed starts over).
+      frame.macros.clear();
+      const { listener, depth } = macroCalls;
+      macroCalls.listener = (m) => void (m.meta.uniqueId && frame.macros.add(m.meta.uniqueId));
+      macroCalls.depth = 0;
       try {
         return t.render(this.#context(frame)).trim();
       } catch (e) {
@@ -460,6 +465,9 @@ export class ProjectRenderer implements Schedulable {
         if (e instanceof ReturnSignal) return pyStr(e.value).trim();
         this.diagnostics.push(templateDiagnostic(e, n.originalFilePath, n.uniqueId));
         return '';
+      } finally {
+        macroCalls.listener = listener;
+        macroCalls.depth = depth;
       }
     };
     return frame.warehouse?.live ? render() : parseFallback(this, frame, render);
