@@ -2,6 +2,7 @@ import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Document, type
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import { readText } from '../util/read-text.ts';
 import type { SourceLocation } from '../types.ts';
+import { parseFastYaml } from './yaml-fast.ts';
 
 /** A parsed YAML file that can say where any of its values came from. */
 export interface YamlFile {
@@ -23,7 +24,26 @@ export function readYamlFile(absPath: string, relPath: string, diagnostics: Diag
   return parseYamlText(src, relPath, diagnostics);
 }
 
+/**
+ * Parse YAML text. The common block-style subset (most schema files) goes through a small reader
+ * of our own that gives the same data and locations as `yaml` at a fraction of the cost (a third
+ * of a cold 10,000-model load was `yaml`); anything else, errors included, goes to `yaml`.
+ */
 export function parseYamlText(src: string, relPath: string, diagnostics: Diagnostic[]): YamlFile | undefined {
+  const fast = parseFastYaml(src);
+  if (!fast) return parseYamlTextWithYaml(src, relPath, diagnostics);
+  return {
+    file: relPath,
+    data: fast.data,
+    locate(path) {
+      const at = fast.locate(path);
+      return at ? { file: relPath, line: at.line, column: at.column } : { file: relPath };
+    },
+  };
+}
+
+/** parseYamlText by the `yaml` package alone: the reference the fast reader is tested against. */
+export function parseYamlTextWithYaml(src: string, relPath: string, diagnostics: Diagnostic[]): YamlFile | undefined {
   const lineCounter = new LineCounter();
   let doc: ReturnType<typeof parseDocument>;
   try {
