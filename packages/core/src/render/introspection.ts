@@ -231,8 +231,17 @@ export function apiObject(h: IntrospectionHost): Record<string, unknown> {
       }),
       add_ephemeral_prefix: pyFunction((_c, a) => `__sm_cte__${String(a[0])}`),
     },
+    // dbt-core's base Column (adapters/base/column.py): translate_type maps only STRING to TEXT,
+    // which dbt-duckdb keeps; create translates the type it is given.
     Column: {
-      create: pyFunction((_c, a) => new TemplateColumn(String(a[0]), String(a[1] ?? ''), h.dialect)),
+      create: pyFunction((_c, a) => new TemplateColumn(String(a[0]), translateType(String(a[1] ?? '')), h.dialect)),
+      translate_type: pyFunction((_c, a) => translateType(String(a[0]))),
+      string_type: pyFunction((_c, a) => `character varying(${String(a[0])})`),
+      numeric_type: pyFunction((_c, a) => (a[1] === null || a[1] === undefined || a[2] === null || a[2] === undefined ? a[0] : `${String(a[0])}(${String(a[1])},${String(a[2])})`)),
     },
   };
+}
+
+function translateType(dtype: string): string {
+  return dtype.toUpperCase() === 'STRING' ? 'TEXT' : dtype;
 }
