@@ -1,7 +1,9 @@
 {{
   config(
     location='target/lake/gold/active_users_daily',
-    options={'partition_by': 'event_date'}
+    options={'partition_by': 'event_date'},
+    pre_hook=["{{ lake_watermark_table() }}", "{{ lake_watermark_table(ref('silver_listen_events')) }}", "{{ lake_watermark_landed(silver=ref('silver_listen_events')) }}"],
+    post_hook="{{ lake_watermark_modeled() }}"
   )
 }}
 -- Gold: active users per day and level: users with at least one listen that day at that

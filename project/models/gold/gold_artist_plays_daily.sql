@@ -1,7 +1,9 @@
 {{
   config(
     location='target/lake/gold/artist_plays_daily',
-    options={'partition_by': 'event_date'}
+    options={'partition_by': 'event_date'},
+    pre_hook=["{{ lake_watermark_table() }}", "{{ lake_watermark_table(ref('silver_listen_events')) }}", "{{ lake_watermark_landed(silver=ref('silver_listen_events')) }}"],
+    post_hook="{{ lake_watermark_modeled() }}"
   )
 }}
 -- Gold: listens per day and artist (the catalogue's cleaned name, 'Unknown' when not in it).

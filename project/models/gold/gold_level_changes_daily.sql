@@ -1,7 +1,9 @@
 {{
   config(
     location='target/lake/gold/level_changes_daily',
-    options={'partition_by': 'event_date'}
+    options={'partition_by': 'event_date'},
+    pre_hook=["{{ lake_watermark_table() }}", "{{ lake_watermark_table(ref('silver_status_change_events')) }}", "{{ lake_watermark_landed(silver=ref('silver_status_change_events')) }}"],
+    post_hook="{{ lake_watermark_modeled() }}"
   )
 }}
 -- Gold: level changes per day from status-change events, whose `level` is the level before

@@ -1,7 +1,9 @@
 {{
   config(
     location='target/lake/gold/listens_by_state',
-    options={'partition_by': 'event_date'}
+    options={'partition_by': 'event_date'},
+    pre_hook=["{{ lake_watermark_table() }}", "{{ lake_watermark_table(ref('silver_listen_events')) }}", "{{ lake_watermark_landed(silver=ref('silver_listen_events')) }}"],
+    post_hook="{{ lake_watermark_modeled() }}"
   )
 }}
 -- Gold: listens per day and state. The state is the one the star schema gives the listen

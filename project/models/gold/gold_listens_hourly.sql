@@ -1,7 +1,9 @@
 {{
   config(
     location='target/lake/gold/listens_hourly',
-    options={'partition_by': 'event_date, event_hour'}
+    options={'partition_by': 'event_date, event_hour'},
+    pre_hook=["{{ lake_watermark_table() }}", "{{ lake_watermark_table(ref('silver_listen_events')) }}", "{{ lake_watermark_landed(silver=ref('silver_listen_events')) }}"],
+    post_hook="{{ lake_watermark_modeled() }}"
   )
 }}
 -- Gold: listens per hour and level (free, paid), from the silver listens. An incremental run

@@ -1,7 +1,9 @@
 {{
   config(
     location='target/lake/gold/sessions',
-    options={'partition_by': 'session_date'}
+    options={'partition_by': 'session_date'},
+    pre_hook=["{{ lake_watermark_table() }}", "{{ lake_watermark_table(ref('silver_page_view_events')) }}", "{{ lake_watermark_landed(silver=ref('silver_page_view_events')) }}"],
+    post_hook="{{ lake_watermark_modeled() }}"
   )
 }}
 -- Gold: one row per session (page views of any user, guests included), filed under the day it

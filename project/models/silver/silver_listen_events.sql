@@ -1,6 +1,8 @@
 {{
   config(
-    location='target/lake/silver/listen_events'
+    location='target/lake/silver/listen_events',
+    pre_hook=["{{ lake_watermark_table() }}", "{{ lake_watermark_landed(raw=source('eventsim', 'listen_events')) }}"],
+    post_hook="{{ lake_watermark_modeled() }}"
   )
 }}
 -- Silver: the staging SQL of stg_listen_events (macros/staging.sql) written to Parquet, one folder
