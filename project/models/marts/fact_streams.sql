@@ -2,7 +2,8 @@
   config(
     materialized='incremental',
     unique_key='stream_key',
-    on_schema_change='append_new_columns'
+    on_schema_change='append_new_columns',
+    incremental_predicates=["DBT_INTERNAL_DEST.event_ts >= " ~ lookback_start('event_ts')]
   )
 }}
 -- One row per listen with keys to all five dimensions. A listen whose dimension row is
@@ -10,6 +11,9 @@
 -- (every join below is to a unique key).
 -- Incremental: a window behind the newest modeled listen is read again so late events land
 -- too, only those raw rows, through the staging SQL (macros/staging.sql).
+-- The merge reads only the table's rows of that window (incremental_predicates): a key holds
+-- its listen's ts (stream_key is md5 of session, item, user and ts), so a new row's key can
+-- only match a row of the same ts, and without it the merge reads every key of the month.
 with listens as (
     {{ listen_events_since(lookback_start('event_ts')) }}
 ),

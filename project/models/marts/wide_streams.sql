@@ -2,10 +2,13 @@
   config(
     materialized='incremental',
     unique_key='stream_key',
-    on_schema_change='append_new_columns'
+    on_schema_change='append_new_columns',
+    incremental_predicates=["DBT_INTERNAL_DEST.event_ts > " ~ lookback_start('event_ts')]
   )
 }}
 -- The flat table dashboards read: every listen with all its dimensions, one row per fact row.
+-- Incremental: the fact rows of the lookback window; the merge reads only the table's rows of
+-- that window (a stream_key holds its listen's ts, so it matches a row of the same ts only).
 select
     f.stream_key,
     f.event_ts,
