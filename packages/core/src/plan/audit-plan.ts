@@ -64,7 +64,8 @@ export function auditTests(model: ModelNode, nodes: ReadonlyMap<string, GraphNod
       throw new Error(`Cannot audit ${model.name}: the SQL of its test ${t.name} does not name ${published} as ref() writes it, so it cannot be pointed at the shadow. Write the test with ref('${model.name}'), or build ${model.name} with audit: false.`);
     }
     const severity = String(t.config.severity ?? 'error').toLowerCase() === 'warn' ? 'warn' : 'error';
-    const key = scopedUniqueKey(model, t as TestNode);
+    // Scoped only where the name stands alone (a database part before it would qualify the subquery).
+    const key = text.includes(`.${published}`) ? undefined : scopedUniqueKey(model, t as TestNode);
     const scoped = key ? text.split(published).join(`(select * from ${published} where ${key} in (select ${key} from ${stage}))`) : undefined;
     out.push({ id, name: t.name, sql: testResultSql(t as TestNode, text.split(published).join(shadow)), publishedSql: testResultSql(t as TestNode, text), scopedSql: scoped && testResultSql(t as TestNode, scoped), severity });
   }
