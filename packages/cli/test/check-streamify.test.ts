@@ -63,11 +63,11 @@ describe('sm check on Streamify', () => {
       'SM_CHECK_UNKNOWN_COLUMN models/marts/dim_locations.sql:24:16',
       'SM_CHECK_UNKNOWN_COLUMN models/marts/dim_users.sql:26:16',
       'SM_CHECK_UNKNOWN_COLUMN models/marts/dim_users.sql:28:13',
-      'SM_CHECK_UNKNOWN_COLUMN models/marts/fact_streams.sql:14:5',
-      'SM_CHECK_UNKNOWN_COLUMN models/marts/wide_streams.sql:21:5',
+      'SM_CHECK_UNKNOWN_COLUMN models/marts/fact_streams.sql:18:5',
+      'SM_CHECK_UNKNOWN_COLUMN models/marts/wide_streams.sql:24:5',
       // The silver lake layer runs the same staging SQL, so the dropped column breaks it too.
-      'SM_CHECK_UNKNOWN_COLUMN models/silver/silver_listen_events.sql:14:5',
-      'SM_CHECK_UNKNOWN_COLUMN models/silver/silver_page_view_events.sql:14:5',
+      'SM_CHECK_UNKNOWN_COLUMN models/silver/silver_listen_events.sql:16:5',
+      'SM_CHECK_UNKNOWN_COLUMN models/silver/silver_page_view_events.sql:16:5',
       'SM_CHECK_UNKNOWN_COLUMN models/staging/stg_listen_events.sql:4:1',
       'SM_CHECK_UNKNOWN_COLUMN models/staging/stg_page_view_events.sql:4:1',
     ]);
