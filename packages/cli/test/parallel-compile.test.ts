@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,7 +52,10 @@ async function bothWays(dir: string): Promise<{ parallel: boolean; two: Compilat
   return { parallel: events.some((e) => e.type === 'log' && e.message === 'Rendered on 2 threads'), two, one };
 }
 
-describe('a large cold compile renders on two threads', () => {
+// One thread is the default (compile/parallel-render.ts, renderThreadsAsked); two when asked.
+process.env.SM_RENDER_THREADS = '2';
+
+describe('a large cold compile renders on two threads when asked', () => {
   it('and leaves exactly what one thread leaves', async () => {
     const dir = bigProject();
     const { parallel, two } = await bothWays(dir);
@@ -70,6 +73,19 @@ describe('a large cold compile renders on two threads', () => {
     // Moved by a macro: a thread assumed the relation its config named before rendering, wrongly.
     const hidden = { 'macros/elsewhere.sql': "{% macro elsewhere() %}{{ config(alias='elsewhere') }}{% endmacro %}", 'models/b/m101.sql': '{{ elsewhere() }}select 1 as id, 2 as v' };
     expect((await bothWays(bigProject(hidden))).parallel).toBe(false);
+  });
+
+  it('renders on one thread unless asked', async () => {
+    const dir = bigProject();
+    const events: RunEvent[] = [];
+    delete process.env.SM_RENDER_THREADS;
+    try {
+      await compile({ projectDir: dir, adapters: builtinAdapters, onEvent: (e) => events.push(e) }, 'compile');
+    } finally {
+      process.env.SM_RENDER_THREADS = '2';
+    }
+    expect(events.some((e) => e.type === 'log' && e.message === 'Rendered on 2 threads')).toBe(false);
+    expect(existsSync(join(dir, 'target', 'manifest.json'))).toBe(true);
   });
 
   it('reports a broken project as one thread does', async () => {

@@ -33,7 +33,20 @@ export interface RenderWorker {
 }
 
 /**
- * Start the second thread of a sharded render when it may pay: more than one core, an adapter a
+ * Whether a cold compile renders on two threads: only when asked (`SM_RENDER_THREADS=2`). Since
+ * model files are walked rather than compiled (jinja/straight-line.ts) and schema YAML is read by
+ * sm's own reader, one thread renders the 10,000-model project in a fraction of what handing the
+ * loaded project to a worker costs (copying it there ~0.6 s, the worker's start and adapter):
+ * alternating cold compiles at load 2.5-3.5 took 4.4-5.1 s CPU on one thread against 6.0-7.1 s on
+ * two, and no more wall time (bench/README.md, "one thread again"). Kept for projects whose
+ * templates are heavier than model files are.
+ */
+export function renderThreadsAsked(env: NodeJS.ProcessEnv | undefined): boolean {
+  return (env ?? process.env).SM_RENDER_THREADS === '2';
+}
+
+/**
+ * Start the second thread of a sharded render when asked and it may pay: more than one core, an adapter a
  * worker can make (AdapterFactory.module), and a project whose model files look numerous enough
  * (counted before loading). The worker starts (loads its modules) while this thread loads the
  * project, then gets the loaded project from {@link RenderWorker.send}: it loaded the project
@@ -42,7 +55,7 @@ export interface RenderWorker {
  */
 export function startRenderWorker(load: LoadOptions, adapters: Readonly<Record<string, AdapterFactory>>, invocationId: string, runStartedAt: Date, flags?: Record<string, unknown>): RenderWorker | undefined {
   const modules = Object.fromEntries(Object.entries(adapters).flatMap(([k, f]) => (f.module ? [[k, f.module]] : [])));
-  if (!Object.keys(modules).length || availableParallelism() < 2 || modelFiles(load.projectDir, PARALLEL_FROM / 2) < PARALLEL_FROM / 2) return undefined;
+  if (!renderThreadsAsked(load.env) || !Object.keys(modules).length || availableParallelism() < 2 || modelFiles(load.projectDir, PARALLEL_FROM / 2) < PARALLEL_FROM / 2) return undefined;
   const worker = new Worker(WORKER, { workerData: { env: load.env, adapters: modules, invocationId, runStartedAt: runStartedAt.toISOString(), flags } });
   const answer = new Promise<ShardResult | undefined>((resolve) => {
     worker.once('message', (m: { ok: boolean; result?: ShardResult }) => resolve(m.ok ? m.result : undefined));
