@@ -136,21 +136,9 @@ export class ExpressionCompiler {
     }
   }
 
-  /** Source-like text of an expression for "'x.y' is undefined" messages. */
+  /** Source-like text of an expression for "'x.y' is undefined" messages, as a JavaScript literal. */
   protected what(e: Expr): string {
-    const text = (x: Expr): string | undefined => {
-      if (x.kind === 'name') return x.name;
-      if (x.kind === 'getattr') {
-        const o = text(x.obj);
-        return o === undefined ? undefined : `${o}.${x.name}`;
-      }
-      if (x.kind === 'getitem' && x.key.kind === 'const') {
-        const o = text(x.obj);
-        return o === undefined ? undefined : `${o}[${JSON.stringify(x.key.value)}]`;
-      }
-      return undefined;
-    };
-    const t = text(e);
+    const t = whatOf(e);
     return t === undefined ? 'undefined' : JSON.stringify(t);
   }
 
@@ -204,4 +192,18 @@ export class ExpressionCompiler {
     if (!Object.hasOwn(this.registry[kind], name)) this.fail(`No ${kind === 'filters' ? 'filter' : 'test'} named '${name}'.`, pos);
     return this.hoist(`${kind}:${name}`, `rt.${kind}[${JSON.stringify(name)}]`);
   }
+}
+
+/** Source-like text of an expression for "'x.y' is undefined" messages (a name, its attributes, constant items); undefined for anything else. */
+export function whatOf(e: Expr): string | undefined {
+  if (e.kind === 'name') return e.name;
+  if (e.kind === 'getattr') {
+    const o = whatOf(e.obj);
+    return o === undefined ? undefined : `${o}.${e.name}`;
+  }
+  if (e.kind === 'getitem' && e.key.kind === 'const') {
+    const o = whatOf(e.obj);
+    return o === undefined ? undefined : `${o}[${JSON.stringify(e.key.value)}]`;
+  }
+  return undefined;
 }

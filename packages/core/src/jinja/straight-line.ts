@@ -1,5 +1,5 @@
 import type { CallArgs, Expr, Stmt, TemplateAst } from './ast.ts';
-import type { Registry } from './compile-expression.ts';
+import { whatOf, type Registry } from './compile-expression.ts';
 import { TemplateSyntaxError, type TemplateSource } from './errors.ts';
 import type { Context } from './macro.ts';
 import type { RuntimeHelpers } from './runtime.ts';
@@ -314,18 +314,4 @@ class Builder {
     if (!Object.hasOwn(this.#registry[kind], name)) this.#fail(`No ${kind === 'filters' ? 'filter' : 'test'} named '${name}'.`, pos);
     return this.#rt[kind][name];
   }
-}
-
-/** The compiler's source-like text of an expression for "'x.y' is undefined" messages (compile-expression.ts `what`), as a value. */
-function whatOf(e: Expr): string | undefined {
-  if (e.kind === 'name') return e.name;
-  if (e.kind === 'getattr') {
-    const o = whatOf(e.obj);
-    return o === undefined ? undefined : `${o}.${e.name}`;
-  }
-  if (e.kind === 'getitem' && e.key.kind === 'const') {
-    const o = whatOf(e.obj);
-    return o === undefined ? undefined : `${o}[${JSON.stringify(e.key.value)}]`;
-  }
-  return undefined;
 }
