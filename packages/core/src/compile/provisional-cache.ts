@@ -36,7 +36,7 @@ export class ProvisionalCache extends RenderCache {
     for (const m of project.models) {
       if (!others.has(m.uniqueId) || m.config.materialized === 'ephemeral' || MOVES.test(m.rawCode)) continue;
       const relation = renderer.relationFor(m, m.config);
-      this.#standIns.set(m.uniqueId, { checksum: (m as ModelNode).checksum, sql: '', config: m.config, relation, deps: {}, ephemerals: [] });
+      this.#standIns.set(m.uniqueId, { checksum: (m as ModelNode).checksum, sql: '', config: m.config, relation, deps: {}, ephemerals: [], macros: [] });
       named.set(m.uniqueId, renderer.dialect.relationName(relation));
     }
     return named;

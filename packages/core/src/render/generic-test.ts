@@ -70,11 +70,12 @@ export function renderGenericTest(r: GenericTestHost, t: TestNode, c: Context, f
     );
     return '';
   }
+  // dbt hands the test `get_where_subquery(relation)`: the relation, or a subquery with the test's `where`.
+  const narrow = c.get_where_subquery;
+  recordMacros(frame, macro, narrow);
   const relation: unknown = t.attachedNode ? (relationOf(t.attachedNode) ?? '') : '';
   const kwargs: Record<string, unknown> = {};
   try {
-    // dbt hands the test `get_where_subquery(relation)`: the relation, or a subquery with the test's `where`.
-    const narrow = c.get_where_subquery;
     const where = frame.config.where;
     kwargs.model = narrow instanceof JMacro ? narrow.invoke(c, [relation], null) : typeof where === 'string' && where ? `(select * from ${String(relation)} where ${where}) dbt_subquery` : relation;
     for (const [k, v] of Object.entries(meta.kwargs)) kwargs[k] = k === 'column_name' ? v : nativeArgument(r, v, c, t.originalFilePath);
@@ -91,12 +92,11 @@ export function renderGenericTest(r: GenericTestHost, t: TestNode, c: Context, f
  * `get_where_subquery` its `model` argument is rendered through, except for dbt's own `unique`
  * and `not_null`, which dbt builds without rendering (recorded from dbt-core 1.11.16).
  */
-export function genericTestMacros(macros: MacroNamespaces, t: TestNode): string[] {
-  const meta = t.testMetadata!;
-  const test = macros.testMacro(meta.name, t.packageName, meta.namespace);
-  const testId = test?.meta.uniqueId;
-  if (!testId) return [];
-  if (testId === `macro.${INTERNAL_PACKAGE}.test_unique` || testId === `macro.${INTERNAL_PACKAGE}.test_not_null`) return [testId];
-  const where = macros.get(null, 'get_where_subquery', t.packageName)?.meta.uniqueId;
-  return where ? [testId, where] : [testId];
+function recordMacros(frame: Frame, test: JMacro, narrow: unknown): void {
+  frame.macros.clear();
+  const testId = test.meta.uniqueId;
+  if (!testId) return;
+  frame.macros.add(testId);
+  if (testId === `macro.${INTERNAL_PACKAGE}.test_unique` || testId === `macro.${INTERNAL_PACKAGE}.test_not_null`) return;
+  if (narrow instanceof JMacro && narrow.meta.uniqueId) frame.macros.add(narrow.meta.uniqueId);
 }

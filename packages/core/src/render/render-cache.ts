@@ -24,7 +24,7 @@ export interface RenderCacheEntry {
   deps: Record<string, string>;
   ephemerals: string[];
   /** The macros the template called itself (depends_on.macros). */
-  macros?: string[];
+  macros: string[];
 }
 
 const VERSION = 1;

@@ -14,7 +14,7 @@ import { dbtBuiltins } from './dbt-builtins.ts';
 import { Ephemerals } from './ephemerals.ts';
 import { answer, type ExecutionRender } from './execution.ts';
 import { NeedRender, newFrame, type Frame } from './frame.ts';
-import { genericTestMacros, renderGenericTest } from './generic-test.ts';
+import { renderGenericTest } from './generic-test.ts';
 import { MacroNamespaces, type MacroEntry } from './macro-namespaces.ts';
 import { cloneConfig, inlineNode, macroFiles, tagsOf } from './render-parts.ts';
 import { ProjectHost } from './project-host.ts';
@@ -376,7 +376,7 @@ export class ProjectRenderer implements Schedulable {
       }
       if (this.#depSignature(id) !== sig) return undefined;
     }
-    return this.#modelResult(m, e.config, e.relation, Object.keys(e.deps), e.sql, e.ephemerals, false, e.macros ?? []);
+    return this.#modelResult(m, e.config, e.relation, Object.keys(e.deps), e.sql, e.ephemerals, false, e.macros);
   }
 
   /** A rendered model: final config and relation, what it depends on, its SQL with ephemerals inlined. */
@@ -408,7 +408,7 @@ export class ProjectRenderer implements Schedulable {
       ...t,
       config: frame.config,
       tags: [...new Set([...t.tags, ...tagsOf(frame.config)])],
-      dependsOn: { nodes, macros: t.testMetadata ? genericTestMacros(this.macros, t) : [...frame.macros] },
+      dependsOn: { nodes, macros: [...frame.macros] },
       refs: nodes.filter((n) => !n.startsWith('source.')).map((n) => ({ name: n.split('.').pop()! })),
       compiledCode: this.#ephemerals.inline(t.uniqueId, sql, frame.ephemerals),
       ...(frame.askedWarehouse ? { needsWarehouse: true as const } : {}),
