@@ -138,20 +138,10 @@ class Reader {
     const loc = new MapLoc(at);
     for (;;) {
       const eol = this.eolOf(li);
-      let key: string;
-      let p: number;
       const c0 = src.charCodeAt(at);
-      if (c0 === 0x22 || c0 === 0x27) {
-        [key, p] = c0 === 0x22 ? doubleQuoted(src, at, eol) : singleQuoted(src, at, eol);
-        if (src.charCodeAt(p) !== COLON) decline();
-      } else {
-        this.plainStart(at);
-        this.plainEnd(at, eol, false);
-        if (this.pStop !== 'colon' || this.pColon) decline();
-        p = this.pEnd;
-        key = src.slice(at, p);
-        if (typeof plainValue(key) !== 'string') decline();
-      }
+      const [key, end] = this.key(at, eol, false);
+      let p = end;
+      if ((c0 === 0x22 || c0 === 0x27) && src.charCodeAt(p) !== COLON) decline();
       if (p - at > MAX_KEY || !ordinaryKey(key) || loc.keys.has(key)) decline();
       p++;
       const c = src.charCodeAt(p);
@@ -268,6 +258,19 @@ class Reader {
   }
 
   /** Refuse a plain scalar or key starting at `at` with an indicator. */
+  /** A mapping key starting at `at`: quoted, or plain up to its colon (declined unless a plain string); its text and where it ends. */
+  key(at: number, eol: number, flow: boolean): [string, number] {
+    const src = this.src;
+    const c0 = src.charCodeAt(at);
+    if (c0 === 0x22 || c0 === 0x27) return c0 === 0x22 ? doubleQuoted(src, at, eol) : singleQuoted(src, at, eol);
+    this.plainStart(at);
+    this.plainEnd(at, eol, flow);
+    if (this.pStop !== 'colon' || this.pColon) decline();
+    const key = src.slice(at, this.pEnd);
+    if (typeof plainValue(key) !== 'string') decline();
+    return [key, this.pEnd];
+  }
+
   plainStart(at: number): void {
     const c = this.src.charCodeAt(at);
     if (BAD_START.has(c)) decline();
@@ -332,18 +335,7 @@ class Reader {
           arr.push(this.flowValue(i, eol));
           seqLoc.items.push(this.loc);
         } else {
-          const c0 = src.charCodeAt(i);
-          let key: string;
-          let p: number;
-          if (c0 === 0x22 || c0 === 0x27) [key, p] = c0 === 0x22 ? doubleQuoted(src, i, eol) : singleQuoted(src, i, eol);
-          else {
-            this.plainStart(i);
-            this.plainEnd(i, eol, true);
-            if (this.pStop !== 'colon' || this.pColon) decline();
-            p = this.pEnd;
-            key = src.slice(i, p);
-            if (typeof plainValue(key) !== 'string') decline();
-          }
+          const [key, p] = this.key(i, eol, true);
           if (src.charCodeAt(p) !== COLON || src.charCodeAt(p + 1) !== SP || p + 1 >= eol) decline();
           if (!ordinaryKey(key) || mapLoc.keys.has(key)) decline();
           obj[key] = this.flowValue(this.skipSpaces(p + 1), eol);
