@@ -5,20 +5,12 @@ import { makeDirs } from '../util/make-dirs.ts';
 /** Fewer files than this are written on the calling thread: a worker costs more than it saves. */
 const WORKER_FROM = 500;
 
-// Plain JavaScript: the worker gets [path, text] pairs and the folders to make, writes them in order, and says done.
+// Plain JavaScript: the worker gets [path, text] pairs, writes them in order, and says done (their folders are made first, by the caller).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { existsSync, mkdirSync, writeFileSync } = require('node:fs');
-const { dirname, resolve } = require('node:path');
-// util/make-dirs.ts, which this string cannot import: mkdir -p without Node's recursive mkdir, which loops forever under /proc.
-function makeDirs(path) {
-  const missing = [];
-  for (let d = resolve(path); !existsSync(d); ) { missing.push(d); const up = dirname(d); if (up === d) break; d = up; }
-  for (let i = missing.length - 1; i >= 0; i--) { try { mkdirSync(missing[i]); } catch (e) { if (e.code !== 'EEXIST') throw e; } }
-}
+const { writeFileSync } = require('node:fs');
 let at;
 try {
-  for (const d of workerData.dirs) { at = d; makeDirs(d); }
   for (const [path, text] of workerData.files) { at = path; writeFileSync(path, text); }
   parentPort.postMessage({ ok: true });
 } catch (e) {
@@ -27,7 +19,7 @@ try {
 `;
 
 /**
- * Write files (making `dirs` first). A cold 10,000-model compile writes ~20,000 small files, and
+ * Write files (making `dirs` first, on this thread). A cold 10,000-model compile writes ~20,000 small files, and
  * creating them was the largest part of its time, spent waiting on the kernel: with many files
  * this happens on a worker thread, so the caller can build and write the manifest meanwhile.
  * The returned promise settles when every file is written, and rejects naming the failure.
@@ -43,8 +35,16 @@ export function writeFilesAsync(dirs: readonly string[], files: readonly (readon
     }
     return Promise.resolve();
   }
+  // The folders here (a few hundred at most), with util/make-dirs.ts; failing as the worker reports a failure.
+  let at: string | undefined;
+  try {
+    for (const d of dirs) makeDirs((at = d));
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    return Promise.reject(withPath(Object.assign(new Error(`Could not write compiled files: ${err.message}`), { code: err.code, syscall: err.syscall }), err.path ?? at));
+  }
   return new Promise((resolve, reject) => {
-    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { dirs, files } });
+    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { files } });
     let settled = false;
     w.once('message', (m: { ok: boolean; message?: string; code?: string; syscall?: string; path?: string }) => {
       settled = true;
