@@ -87,6 +87,13 @@ export async function main(given: string[], rawOutput: Output = processOutput): 
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    // Stopped by a signal, the exit code is decided: another signal while output is flushed exits
+    // with it too, instead of killing the process (an exit the caller sees without a code).
+    if (firstSignal) {
+      const late = () => process.exit(exitAfter(firstSignal));
+      process.once('SIGINT', late);
+      process.once('SIGTERM', late);
+    }
   }
   if (controller.signal.aborted && ctx.exitCode !== EXIT.usage) return exitAfter(firstSignal);
   return ctx.exitCode;
