@@ -109,6 +109,13 @@ const cases: Case[] = [
     argv: () => ['compile'],
     culprit: /compiled\/hostile\/models\/a\.sql could not be written: no space left/,
   },
+  {
+    // Over 1 MB, so the manifest is written on the artifact-writer thread: its failure reaches the command all the same.
+    name: 'a manifest.json that cannot be replaced (a folder stands there), written on the writer thread',
+    dir: () => project({ 'models/a.sql': `-- ${'x'.repeat(1_200_000)}\nselect 1 as id\n` }, (d) => mkdirSync(join(d, 'target', 'manifest.json'), { recursive: true })),
+    argv: () => ['compile'],
+    culprit: /target\/manifest\.json is a directory where a file was expected \(rename\)/,
+  },
   // Node's recursive mkdir looped forever in native code (deaf to SIGTERM) where the kernel answers ENOENT under an existing folder.
   { name: 'a --target-path under /proc, which the kernel will not make', dir: () => project(), argv: () => ['compile', '--target-path', '/proc/sm-hostile-target'], culprit: /\/proc\/sm-hostile-target/ },
   { name: 'a target-path inside a process folder of /proc', dir: () => project({ 'sm_project.yml': `${PROJECT}target-path: /proc/self/sm-hostile\n` }), argv: () => ['run'], culprit: /\/proc\/self\/sm-hostile/ },

@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync, statSy
 import { dirname, join } from 'node:path';
 import { jsonText } from '../util/json-text.ts';
 import { redactJson } from '../util/redact.ts';
-import { writeFileAtomic } from '../util/write-json.ts';
+import { writeNow, type FileSink } from '../util/background-writer.ts';
 import { makeDirs } from '../util/make-dirs.ts';
 
 /**
@@ -35,6 +35,8 @@ export function writeManifest(
   build: () => Record<string, unknown>,
   /** The project's secrets, asked for only when the file is built (a warm start resolves them lazily). */
   secrets: () => readonly string[] = () => [],
+  /** Where the file goes: at once, or on a writer thread (the record of it follows the file). */
+  sink: FileSink = writeNow,
 ): 'reused' | 'written' {
   if (reuseManifest(targetDir, digest, meta)) return 'reused';
   const path = join(targetDir, 'manifest.json');
@@ -43,9 +45,11 @@ export function writeManifest(
   const head = `${HEAD}${jsonText(metadata)},`;
   // Compiled code is redacted node by node; this catches the rest (a secret typed into a model's raw code, a description...).
   const body = redactJson(jsonText(rest), secrets());
-  writeFileAtomic(path, body === '{}' ? `${head.slice(0, -1)}}` : head + body.slice(1));
-  if (digest) saveRecord(recPath, { digest, prefix: Buffer.byteLength(head), ...stamp(path) });
-  else rmSync(recPath, { force: true });
+  // The old record goes first: until the new file is in place, nothing may reuse the old one.
+  rmSync(recPath, { force: true });
+  sink.write(path, body === '{}' ? `${head.slice(0, -1)}}` : head + body.slice(1), () => {
+    if (digest) saveRecord(recPath, { digest, prefix: Buffer.byteLength(head), ...stamp(path) });
+  });
   return 'written';
 }
 

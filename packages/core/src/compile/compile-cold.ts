@@ -10,7 +10,8 @@ import { RenderCache } from '../render/render-cache.ts';
 import { ProjectRenderer } from '../render/render-project.ts';
 import { readSelectorsOrThrow } from '../select/selectors-file.ts';
 import { loadedFingerprints, STATE_FILE, type StateFingerprint } from '../select/state-fingerprint.ts';
-import { writeJsonFileAtomic as writeJsonAtomic } from '../util/write-json.ts';
+import { BackgroundWriter } from '../util/background-writer.ts';
+import { jsonText } from '../util/json-text.ts';
 import type { Command, Compilation, InvocationOptions } from './compilation.ts';
 import { checkIfAsked, columnCheckOf, dedupe, factoryFor, selectAndCheck, targetDir, writeCompileArtifacts } from './compile-shared.ts';
 import { dropStore, writeStore } from './compiled-store.ts';
@@ -61,23 +62,30 @@ export async function compileCold(opts: InvocationOptions, command: Command, inv
   const dir = targetDir(project);
   const { check, manifestDigest } = await checkIfAsked(opts, selectedOnly, dir, digest);
   const c: Compilation = { ...selectedOnly, check };
-  // Compiled files are written on another thread meanwhile; a failure there is reported once the rest is done.
-  const { files: written } = await writeCompileArtifacts(c, command, digest, manifestDigest);
-  const files = written.then(() => undefined, (e: unknown) => e);
-  if (!unchangedSince(dir, STATE_FILE, digest)) {
-    writeJsonAtomic(join(dir, STATE_FILE), Object.fromEntries(fingerprintsNow()));
-    markWrittenFrom(dir, STATE_FILE, digest);
+  // Compiled files are written on one thread and the large artifacts on another meanwhile; a
+  // failure there is reported once the rest is done.
+  const writer = new BackgroundWriter();
+  let files: Promise<unknown> = Promise.resolve();
+  let failed: { error: unknown } | undefined;
+  try {
+    const { files: written } = await writeCompileArtifacts(c, command, digest, manifestDigest, undefined, writer);
+    files = written.then(() => undefined, (e: unknown) => e);
+    if (!unchangedSince(dir, STATE_FILE, digest)) {
+      markWrittenFrom(dir, STATE_FILE, undefined);
+      writer.write(join(dir, STATE_FILE), jsonText(Object.fromEntries(fingerprintsNow())), () => markWrittenFrom(dir, STATE_FILE, digest));
+    }
+    cache?.save(project.models.map((m) => m.uniqueId), writer);
+    if (digest && key) {
+      const rest = { diagnostics: stored.filter((d) => d.severity === 'warning'), columnFindings, ephemerals: Object.fromEntries(compiled.ephemerals), macros: compiled.macros };
+      writeStore(dir, { ...takeProof(opts, project.config, key, loadedSince), digest }, project, compiled.nodes, topoOrder(graph), rest, writer);
+    }
+  } catch (error) {
+    failed = { error };
   }
-  cache?.save(project.models.map((m) => m.uniqueId));
-  if (digest && key) {
-    writeStore(dir, { ...takeProof(opts, project.config, key, loadedSince), digest }, project, compiled.nodes, topoOrder(graph), {
-      diagnostics: stored.filter((d) => d.severity === 'warning'),
-      columnFindings,
-      ephemerals: Object.fromEntries(compiled.ephemerals),
-      macros: compiled.macros,
-    });
-  }
-  const failed = await files;
-  if (failed) throw failed;
+  // Every write settles before the command reports, whether it succeeded or not; the first failure is the one told.
+  const [failedFiles, failedWrite] = await Promise.all([files, writer.finish().then(() => undefined, (e: unknown) => e)]);
+  if (failed) throw failed.error;
+  if (failedFiles) throw failedFiles;
+  if (failedWrite) throw failedWrite;
   return c;
 }

@@ -17,6 +17,7 @@ import type { GraphNode } from '../types.ts';
 import { COMMAND_TYPES, type Command, type Compilation, type InvocationOptions } from './compilation.ts';
 import { readState } from './read-state.ts';
 import { makeDirs } from '../util/make-dirs.ts';
+import type { FileSink } from '../util/background-writer.ts';
 
 export async function adapterFor(opts: InvocationOptions, project: LoadedProject): Promise<Adapter> {
   return factoryFor(opts, project)();
@@ -120,7 +121,7 @@ export function targetDir(p: LoadedProject): string {
  * the returned promise for the manifest settles; `files` says when they are. What builds a
  * manifest is loaded only when the last one cannot be reused.
  */
-export async function writeCompileArtifacts(c: Compilation, command: Command, digest: string | undefined, manifestDigest: string | undefined, shape?: Parameters<typeof writeCompiledTree>[5]): Promise<{ files: Promise<void> }> {
+export async function writeCompileArtifacts(c: Compilation, command: Command, digest: string | undefined, manifestDigest: string | undefined, shape?: Parameters<typeof writeCompiledTree>[5], sink?: FileSink): Promise<{ files: Promise<void> }> {
   const dir = targetDir(c.project);
   makeDirs(dir);
   const files = command === 'compile' ? writeCompiledTree(c.project, c.compiled.nodes, c.selected, dir, digest, shape) : Promise.resolve();
@@ -129,7 +130,7 @@ export async function writeCompileArtifacts(c: Compilation, command: Command, di
   const meta = { invocationId: c.invocationId, generatedAt: new Date().toISOString() };
   if (!reuseManifest(dir, manifestDigest, meta)) {
     const [{ buildManifest }, { relationNameOf }, lineage] = await Promise.all([import('../artifacts/manifest.ts'), import('./relation-name-of.ts'), c.check ? import('../check/column-lineage.ts') : undefined]);
-    writeManifest(dir, manifestDigest, meta, () => buildManifest(c.compiled, c.graph, c.invocationId, (n) => relationNameOf(c, n), c.check && lineage ? (id) => lineage.smColumnsOf(c.check!, id) : undefined), () => c.project.secrets);
+    writeManifest(dir, manifestDigest, meta, () => buildManifest(c.compiled, c.graph, c.invocationId, (n) => relationNameOf(c, n), c.check && lineage ? (id) => lineage.smColumnsOf(c.check!, id) : undefined), () => c.project.secrets, sink);
   }
   return { files };
 }

@@ -7,7 +7,7 @@ import type { GraphNode } from '../types.ts';
 import type { InputProof } from './input-proof.ts';
 import { jsonText } from '../util/json-text.ts';
 import { jsonHoldsSecret } from '../util/redact.ts';
-import { writeFileAtomic } from '../util/write-json.ts';
+import { writeNow, type FileSink } from '../util/background-writer.ts';
 import { makeDirs } from '../util/make-dirs.ts';
 
 /**
@@ -119,6 +119,8 @@ export function writeStore(
   nodes: ReadonlyMap<string, GraphNode>,
   order: readonly string[],
   rest: Omit<StoreHeader, 'version' | 'project'>,
+  /** In order, proof.json last: a store is whole once its proof is there (a failed write stops the ones after it). */
+  sink: FileSink = writeNow,
 ): void {
   const dir = storeDir(targetDir);
   makeDirs(dir);
@@ -168,10 +170,10 @@ export function writeStore(
   const headerText = jsonText({ version: VERSION, project: { ...header, diagnostics: plain(header.diagnostics) }, ...rest, diagnostics: plain(rest.diagnostics), columnFindings: plain(rest.columnFindings) });
   // The header holds --vars, and profiles.yml may read a password from one.
   if (jsonHoldsSecret(headerText, secrets)) return;
-  writeAtomic(join(dir, 'nodes.jsonl'), packed);
-  writeAtomic(join(dir, 'index.json'), JSON.stringify({ strings, rows, order: order.map((id) => rowOf.get(id)!) } satisfies StoredIndex));
-  writeAtomic(join(dir, 'header.json'), headerText);
-  writeAtomic(join(dir, 'proof.json'), JSON.stringify({ version: VERSION, ...proof }));
+  sink.write(join(dir, 'nodes.jsonl'), packed);
+  sink.write(join(dir, 'index.json'), JSON.stringify({ strings, rows, order: order.map((id) => rowOf.get(id)!) } satisfies StoredIndex));
+  sink.write(join(dir, 'header.json'), headerText);
+  sink.write(join(dir, 'proof.json'), JSON.stringify({ version: VERSION, ...proof }));
 }
 
 /** Whether a store exists at all (for tests and `sm clean`). */
@@ -181,4 +183,3 @@ export function hasStore(targetDir: string): boolean {
 
 const NOT_ASCII = /[^\x00-\x7f]/;
 
-const writeAtomic = writeFileAtomic;

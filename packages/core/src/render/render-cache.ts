@@ -6,7 +6,8 @@ import { codeFingerprint } from '../project/code-fingerprint.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import type { NodeConfig } from '../types.ts';
 import { jsonHoldsSecret } from '../util/redact.ts';
-import { writeJsonFileAtomic } from '../util/write-json.ts';
+import { writeNow, type FileSink } from '../util/background-writer.ts';
+import { jsonText } from '../util/json-text.ts';
 import { makeDirs } from '../util/make-dirs.ts';
 
 /**
@@ -100,12 +101,12 @@ export class RenderCache {
   }
 
   /** Keep only the ids still in the project, then write if anything changed. */
-  save(liveIds: Iterable<string>): void {
+  save(liveIds: Iterable<string>, sink: FileSink = writeNow): void {
     const live = new Set(liveIds);
     for (const id of [...this.#entries.keys()]) if (!live.has(id)) this.delete(id);
     if (!this.#dirty) return;
     makeDirs(dirname(this.path));
-    writeJsonFileAtomic(this.path, { version: VERSION, key: this.key, entries: Object.fromEntries(this.#entries), written: Object.fromEntries(this.#written) });
+    sink.write(this.path, jsonText({ version: VERSION, key: this.key, entries: Object.fromEntries(this.#entries), written: Object.fromEntries(this.#written) }));
     this.#dirty = false;
   }
 }
