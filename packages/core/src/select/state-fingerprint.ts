@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { GraphNode } from '../types.ts';
 
 /**
@@ -15,10 +15,40 @@ export interface StateFingerprint {
   relationHash: string;
 }
 
+/**
+ * JSON with every object's keys sorted, written directly: equal to `JSON.stringify` of a copy
+ * made with sorted keys (which lists array-index keys first; undefined, functions and symbols
+ * left out of objects and null in arrays), without making that copy: fingerprints are taken of
+ * every node of every compile, and must equal those earlier sm-state.json files hold.
+ */
+function sortedJson(x: unknown): string | undefined {
+  if (Array.isArray(x)) {
+    let out = '[';
+    for (let i = 0; i < x.length; i++) out += `${i ? ',' : ''}${sortedJson(x[i]) ?? 'null'}`;
+    return `${out}]`;
+  }
+  if (x && typeof x === 'object') {
+    let out = '{';
+    for (const k of sortedKeys(x)) {
+      const v = sortedJson((x as Record<string, unknown>)[k]);
+      if (v !== undefined) out += `${out.length > 1 ? ',' : ''}${JSON.stringify(k)}:${v}`;
+    }
+    return `${out}}`;
+  }
+  return JSON.stringify(x);
+}
+
+/** Keys in the order an object made from them sorted would list them: array-index keys first, by number. */
+function sortedKeys(x: object): string[] {
+  const keys = Object.keys(x).sort();
+  if (!keys.some(isIndex)) return keys;
+  return [...keys.filter(isIndex).sort((a, b) => Number(a) - Number(b)), ...keys.filter((k) => !isIndex(k))];
+}
+
+const isIndex = (k: string) => /^(?:0|[1-9]\d*)$/.test(k) && Number(k) < 4294967295;
+
 function stableHash(v: unknown): string {
-  const norm = (x: unknown): unknown =>
-    Array.isArray(x) ? x.map(norm) : x && typeof x === 'object' ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, norm((x as Record<string, unknown>)[k])])) : x;
-  return createHash('sha256').update(JSON.stringify(norm(v ?? {}))).digest('hex');
+  return hash('sha256', sortedJson(v ?? {})!);
 }
 
 /** Fingerprint of a manifest entry's `config` (or non-empty `unrendered_config`, which dbt writes). */
