@@ -7,7 +7,7 @@ export class BaseDialect implements Dialect {
   readonly stringType: string = 'varchar';
 
   quoteIdentifier(id: string): string {
-    return `"${id.replaceAll('"', '""')}"`;
+    return id.includes('"') ? `"${id.replaceAll('"', '""')}"` : `"${id}"`;
   }
 
   normalizeIdentifier(id: string): string {
@@ -17,8 +17,11 @@ export class BaseDialect implements Dialect {
   }
 
   relationName(rel: Relation): string {
-    const parts = [rel.database, rel.schema, rel.identifier].filter((p): p is string => !!p);
-    return parts.map((p) => this.quoteIdentifier(p)).join('.');
+    // Every ref(), manifest entry and statement names a relation: no arrays made for it.
+    let out = rel.database ? this.quoteIdentifier(rel.database) : '';
+    if (rel.schema) out += `${out ? '.' : ''}${this.quoteIdentifier(rel.schema)}`;
+    if (rel.identifier) out += `${out ? '.' : ''}${this.quoteIdentifier(rel.identifier)}`;
+    return out;
   }
 
   quoteString(s: string): string {
