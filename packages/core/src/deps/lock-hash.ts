@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { stringify } from 'yaml';
+import { yamlLib } from '../util/yaml-lib.ts';
 import type { PackageSpec } from '../project/package-specs.ts';
 
 /**
@@ -49,5 +49,5 @@ export function packagesHash(specs: readonly PackageSpec[]): string {
 
 /** package-lock.yml's text as dbt writes it: keys sorted, list items indented under their key. */
 export function lockFileText(entries: readonly Record<string, unknown>[], hash: string): string {
-  return stringify({ packages: entries, sha1_hash: hash }, { sortMapEntries: true, indentSeq: true, singleQuote: true, lineWidth: 0 });
+  return yamlLib().stringify({ packages: entries, sha1_hash: hash }, { sortMapEntries: true, indentSeq: true, singleQuote: true, lineWidth: 0 });
 }

@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { yamlLib } from '../util/yaml-lib.ts';
 import { diag, SmProjectError } from '../diagnostics.ts';
 
 /** `--vars '{key: value}'`: YAML or JSON, a mapping. */
@@ -6,7 +6,7 @@ export function parseVarsArg(text: string | undefined, flag = '--vars', example 
   if (text === undefined || text.trim() === '') return undefined;
   let v: unknown;
   try {
-    v = parse(text);
+    v = yamlLib().parse(text);
   } catch (e) {
     throw new SmProjectError([diag('SM_USAGE', `${flag} is not valid YAML: ${(e as Error).message.split('\n')[0]}`, undefined, { hint: `Example: ${flag} ${example}` })]);
   }

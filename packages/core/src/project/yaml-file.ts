@@ -1,4 +1,5 @@
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Document, type Node as YamlNode } from 'yaml';
+import type { Document, LineCounter, Node as YamlNode } from 'yaml';
+import { yamlLib } from '../util/yaml-lib.ts';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import { readText } from '../util/read-text.ts';
 import type { SourceLocation } from '../types.ts';
@@ -44,6 +45,7 @@ export function parseYamlText(src: string, relPath: string, diagnostics: Diagnos
 
 /** parseYamlText by the `yaml` package alone: the reference the fast reader is tested against. */
 export function parseYamlTextWithYaml(src: string, relPath: string, diagnostics: Diagnostic[]): YamlFile | undefined {
+  const { LineCounter, parseDocument } = yamlLib();
   const lineCounter = new LineCounter();
   let doc: ReturnType<typeof parseDocument>;
   try {
@@ -91,6 +93,7 @@ export function parseYamlTextWithYaml(src: string, relPath: string, diagnostics:
 }
 
 function locateIn(doc: Document, lc: LineCounter, file: string, path: readonly (string | number)[]): SourceLocation {
+  const { isMap, isSeq, isScalar } = yamlLib();
   let node: unknown = doc.contents;
   let best: YamlNode | undefined = doc.contents ?? undefined;
   for (const key of path) {

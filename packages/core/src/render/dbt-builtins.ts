@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { yamlLib } from '../util/yaml-lib.ts';
 import { DBT_COMPAT_VERSION } from '../project/dbt-version.ts';
 import type { Context } from '../jinja/macro.ts';
 import { pyJson, PySet, pyStr, PyTuple } from '../jinja/py-values.ts';
@@ -114,14 +114,14 @@ export function dbtBuiltins(o: BuiltinOptions): PropertyDescriptorMap {
     })),
     toyaml: value(pyFunction((_c, a, kw) => {
       try {
-        return stringifyYaml(a[0], { sortMapEntries: !!(kw?.sort_keys ?? a[2]) });
+        return yamlLib().stringify(a[0], { sortMapEntries: !!(kw?.sort_keys ?? a[2]) });
       } catch {
         return kw?.default ?? a[1] ?? null;
       }
     })),
     fromyaml: value(pyFunction((_c, a, kw) => {
       try {
-        return parseYaml(String(a[0])) as unknown;
+        return yamlLib().parse(String(a[0])) as unknown;
       } catch {
         return kw?.default ?? a[1] ?? null;
       }
