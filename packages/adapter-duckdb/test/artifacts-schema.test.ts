@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { createDuckDbAdapter } from '../src/index.ts';
-import { compile, execute, generateDocs, type InvocationOptions } from '@smsql/core';
+import { compile, execute, type InvocationOptions } from '@smsql/core';
+import { generateDocs } from '@smsql/core/docs';
 import { queryTarget, writeProject } from '@smsql/test-kit';
 
 // Written by scripts/ci/install-dbt-schemas.sh from dbt-core's own artifact classes.

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkSql, formatType, keyFnFor, NO_LINEAGE, typeFromString, type AdapterSession, type Connection } from '@smsql/core';
+import type { AdapterSession, Connection } from '@smsql/core';
+import { checkSql, formatType, keyFnFor, NO_LINEAGE, typeFromString } from '@smsql/core/check';
 import { createDuckDbAdapter } from '../src/index.ts';
 
 /**

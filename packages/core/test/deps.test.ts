@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deps, isSmProjectError, loadProjectCollecting } from '../src/index.ts';
+import { isSmProjectError, loadProjectCollecting } from '../src/index.ts';
+import { deps } from '../src/deps-api.ts';
 import { writeProject } from './fixture.ts';
 import { startHub } from './hub-server.ts';
 

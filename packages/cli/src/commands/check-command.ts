@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { compile, isSmProjectError, stateImpact, type Compilation, type StateImpact } from '@smsql/core';
+import { compile, isSmProjectError, type Compilation } from '@smsql/core';
+import { stateImpact, type StateImpact } from '@smsql/core/check';
 import type { CliContext } from '../cli-context.ts';
 import { commonOptions } from '../common-options.ts';
 import { EXIT } from '../exit-codes.ts';

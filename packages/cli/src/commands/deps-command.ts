@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { deps, parseVarsArg } from '@smsql/core';
+import { parseVarsArg } from '@smsql/core';
+import { deps } from '@smsql/core/deps';
 import type { CliContext } from '../cli-context.ts';
 
 /**

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { generateDocs, loadProjectCollecting } from '@smsql/core';
+import { loadProjectCollecting } from '@smsql/core';
+import { generateDocs } from '@smsql/core/docs';
 import { serveDocs } from '../docs/serve-docs.ts';
 import type { CliContext } from '../cli-context.ts';
 import { commonOptions } from '../common-options.ts';

@@ -1,4 +1,5 @@
-import { ColumnLineageGraph, columnInfos, resolveColumnRef, type Compilation, type LineageStep } from '@smsql/core';
+import type { Compilation } from '@smsql/core';
+import { ColumnLineageGraph, columnInfos, resolveColumnRef, type LineageStep } from '@smsql/core/check';
 import { usage } from '../usage-error.ts';
 
 /**

@@ -10,7 +10,6 @@ import { selectionOptions } from '../selection-options.ts';
 import { resourceTypeOptions, resourceTypesOf, type ResourceTypeFlags } from '../resource-type-options.ts';
 import { configError } from '../config-error.ts';
 import { renderInline } from '../inline-sql.ts';
-import { lsColumns } from './ls-columns.ts';
 import { renderTable, showAsTextSql } from '../table.ts';
 import { usage } from '../usage-error.ts';
 
@@ -165,6 +164,8 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       const withColumns = !!flags.columns || !!flags.lineage?.length;
       const c = await compile({ ...inv, resourceTypes: resourceTypesOf(flags, undefined), check: withColumns }, 'ls');
       if (withColumns) {
+        // The checker's modules are loaded only for these flags.
+        const { lsColumns } = await import('./ls-columns.ts');
         const lines = lsColumns(c, { columns: flags.columns, lineage: flags.lineage, output: flags.output });
         if (lines.length) ctx.output.out(lines.join('\n'));
         return;
