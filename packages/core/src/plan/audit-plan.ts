@@ -5,7 +5,7 @@
  * inspection. Pure: the plan's last audit query decides, at run time, between publishing and
  * failing the node.
  */
-import type { RelationInfo, Relation } from '../adapter.ts';
+import type { ColumnDef, RelationInfo, Relation } from '../adapter.ts';
 import { ancestors, type Dag } from '../graph/build-graph.ts';
 import type { GraphNode, ModelNode, TestNode } from '../types.ts';
 import { planIncremental, tempRelation, uniqueKeyOf, type PlanContext } from './plan.ts';
@@ -26,6 +26,13 @@ export interface AuditTest {
    * transaction instead of `publishedSql` (scopedUniqueSql).
    */
   readonly scopedSql?: string | undefined;
+  /**
+   * Set for `not_null` and `accepted_values` on an incremental model: the same test read from
+   * the run's stage, used in that transaction when `stageColumn` is written from the stage
+   * unchanged (rowLocalColumn, stageWrites).
+   */
+  readonly stageSql?: string | undefined;
+  readonly stageColumn?: string | undefined;
   readonly severity: 'error' | 'warn';
 }
 
@@ -67,7 +74,17 @@ export function auditTests(model: ModelNode, nodes: ReadonlyMap<string, GraphNod
     // Scoped only where the name stands alone (a database part before it would qualify the subquery).
     const key = text.includes(`.${published}`) ? undefined : scopedUniqueKey(model, t as TestNode);
     const scoped = key ? text.split(published).join(`(select * from ${published} where ${key} in (select ${key} from ${stage}))`) : undefined;
-    out.push({ id, name: t.name, sql: testResultSql(t as TestNode, text.split(published).join(shadow)), publishedSql: testResultSql(t as TestNode, text), scopedSql: scoped && testResultSql(t as TestNode, scoped), severity });
+    const column = text.includes(`.${published}`) ? undefined : rowLocalColumn(model, t as TestNode);
+    out.push({
+      id,
+      name: t.name,
+      sql: testResultSql(t as TestNode, text.split(published).join(shadow)),
+      publishedSql: testResultSql(t as TestNode, text),
+      scopedSql: scoped && testResultSql(t as TestNode, scoped),
+      stageSql: column && testResultSql(t as TestNode, text.split(published).join(stage)),
+      stageColumn: column,
+      severity,
+    });
   }
   return out.sort((a, b) => (a.id < b.id ? -1 : 1));
 }
@@ -92,6 +109,37 @@ export function scopedUniqueKey(model: ModelNode, test: TestNode): string | unde
   const column = meta.kwargs.column_name;
   if (key.length !== 1 || typeof column !== 'string') return undefined;
   return column.trim().toLowerCase() === key[0]!.toLowerCase() && /^[A-Za-z_]\w*$/.test(column.trim()) ? column.trim() : undefined;
+}
+
+/**
+ * The column when `test` is dbt's `not_null` or `accepted_values` on an incremental `model`:
+ * tests that judge each row by its own value of one column. In the transaction that applies an
+ * incremental run, the rows the run wrote hold the stage's values of every column the apply
+ * writes (merge sets them all on a matched row and inserts the rest; delete+insert and append
+ * insert the stage's rows), and no other row changed. So such a test can read the stage
+ * (`<name>__sm_new`, an hour's rows) instead of the whole table, and fails on exactly the bad
+ * values the run brings. What it no longer reads is a bad value in a row the run did not touch,
+ * which the audit that published that row read, and `sm test` (or a --full-refresh build) still
+ * reads. Used only when the column is in the stage and in the table with the same type
+ * (stageWrites); otherwise the table is read as before.
+ */
+export function rowLocalColumn(model: ModelNode, test: TestNode): string | undefined {
+  const meta = test.testMetadata;
+  if (model.config.materialized !== 'incremental') return undefined;
+  if (!meta || (meta.name !== 'not_null' && meta.name !== 'accepted_values') || (meta.namespace !== undefined && meta.namespace !== 'dbt')) return undefined;
+  const column = meta.kwargs.column_name;
+  return typeof column === 'string' && /^[A-Za-z_]\w*$/.test(column.trim()) ? column.trim() : undefined;
+}
+
+/** Whether the apply writes `column` with the stage's values: it is in both, with one type. */
+export function stageWrites(current: readonly ColumnDef[], incoming: readonly ColumnDef[]): (column: string) => boolean {
+  const norm = (t: string) => t.replace(/\s+/g, '').toUpperCase();
+  const find = (list: readonly ColumnDef[], name: string) => list.find((c) => c.name.toLowerCase() === name.toLowerCase());
+  return (column) => {
+    const a = find(current, column);
+    const b = find(incoming, column);
+    return !!a && !!b && norm(a.type) === norm(b.type);
+  };
 }
 
 /** What an audit found, filled in as its queries run. */
@@ -133,11 +181,10 @@ export function planAudited(node: ModelNode, query: string, existing: RelationIn
     outcome.inTransaction = true;
     // The stage stays until the audit has read it (scopedSql), then goes with the shadow.
     const stage = tempRelation(rel, 'new');
+    const drop = () => [sql(d.dropRelation(stage, 'table')), sql(d.dropRelation(shadow, 'table'))];
     return {
-      steps: [
-        ...planIncremental(node, query, existing.columns, ctx, { keepStage: true }).steps,
-        ...auditSteps(node, tests, outcome, 'scopedSql', ctx, () => [sql(d.dropRelation(stage, 'table')), sql(d.dropRelation(shadow, 'table'))]),
-      ],
+      // The audit is planned once the stage's columns are known: they decide which tests read it.
+      steps: planIncremental(node, query, existing.columns, ctx, { keepStage: true, andThen: (current, incoming) => auditSteps(node, tests, outcome, 'scopedSql', ctx, drop, stageWrites(current, incoming)) }).steps,
       transaction: true,
       recover: () => (outcome.failed.length ? [sql(d.dropRelation(shadow, 'table')), ...cloneAndApply()] : []),
     };
@@ -148,8 +195,19 @@ export function planAudited(node: ModelNode, query: string, existing: RelationIn
   return { before, steps: auditSteps(node, tests, outcome, 'sql', ctx, () => publish(rel, shadow, existing, ctx)), transaction: ctx.capabilities.supportsTransactionalDdl };
 }
 
-/** Each audit query in turn, recording its outcome; then `publish`, or the audit's failure. */
-function auditSteps(node: ModelNode, tests: readonly AuditTest[], outcome: AuditOutcome, which: 'sql' | 'publishedSql' | 'scopedSql', ctx: PlanContext, publish: () => Step[]): Step[] {
+/**
+ * Each audit query in turn, recording its outcome; then `publish`, or the audit's failure.
+ * `fromStage` (in the transaction of an incremental run): whether a test's column can be read from the stage.
+ */
+function auditSteps(
+  node: ModelNode,
+  tests: readonly AuditTest[],
+  outcome: AuditOutcome,
+  which: 'sql' | 'publishedSql' | 'scopedSql',
+  ctx: PlanContext,
+  publish: () => Step[],
+  fromStage?: (column: string) => boolean,
+): Step[] {
   const d = ctx.dialect;
   const check = (i: number): Step[] => {
     if (i === tests.length) {
@@ -160,7 +218,7 @@ function auditSteps(node: ModelNode, tests: readonly AuditTest[], outcome: Audit
     return [
       {
         kind: 'query',
-        sql: which === 'scopedSql' ? (t.scopedSql ?? t.publishedSql) : t[which],
+        sql: which !== 'scopedSql' ? t[which] : t.stageSql && t.stageColumn && fromStage?.(t.stageColumn) ? t.stageSql : (t.scopedSql ?? t.publishedSql),
         then: (r) => {
           const row = r.rows[0] ?? {};
           const failures = Number(row.failures ?? 0);

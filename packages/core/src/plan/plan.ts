@@ -144,15 +144,23 @@ export function predicatesOf(node: ModelNode): string[] {
  * the stage is a session-scoped temporary table, dropped on the way out whatever happened.
  * `knownColumns`: the table's columns from the run's catalog (empty: read them when needed).
  */
-export function planIncremental(node: ModelNode, query: string, knownColumns: readonly ColumnDef[], ctx: PlanContext, opts: { keepStage?: boolean } = {}): Plan {
+export function planIncremental(
+  node: ModelNode,
+  query: string,
+  knownColumns: readonly ColumnDef[],
+  ctx: PlanContext,
+  opts: { keepStage?: boolean; andThen?: (current: readonly ColumnDef[], incoming: readonly ColumnDef[]) => Step[] } = {},
+): Plan {
   const d = ctx.dialect;
   const tx = ctx.capabilities.supportsTransactionalDdl;
   const staged = tempRelation(node.relation, 'new');
   const dropStage = d.dropRelation(staged, 'table');
   // keepStage (an audit in the same transaction reads the stage): the caller drops it.
+  // andThen: steps planned from both column lists, run after the apply (the audit's).
   const apply = (current: readonly ColumnDef[], incoming: readonly ColumnDef[]): Step[] => [
     ...planIncrementalApply(node, staged, current, incoming, ctx).map((s) => sql(s.sql, s.countsRows)),
     ...(opts.keepStage ? [] : [sql(dropStage)]),
+    ...(opts.andThen ? opts.andThen(current, incoming) : []),
   ];
   return {
     steps: [
