@@ -52,6 +52,9 @@ describe('external Parquet models (DuckDB)', () => {
     // Other tools read the files without sm.
     expect(await sql(dir, `select count(*)::int n from read_parquet('${loc}/*/*.parquet', hive_partitioning = true)`)).toEqual([{ n: 6 }]);
     expect(await sql(dir, "select table_type from information_schema.tables where table_name = 'events'")).toEqual([{ table_type: 'VIEW' }]);
+    // The view lists one folder level per partition column, as dbt-duckdb reads them, not every depth (`**`).
+    const view = String((await sql(dir, "select sql from duckdb_views() where view_name = 'events'"))[0]!.sql);
+    expect(view).toContain(`read_parquet('${join(loc, '*', '*.parquet')}',`);
   });
 
   it('insert_overwrite rewrites only the partitions present in the new rows, leaving the others untouched', async () => {
