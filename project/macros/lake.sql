@@ -61,10 +61,10 @@ update {{ lake_watermark_relation() }} set modeled = landed
 {%- endif -%}
 {%- endmacro %}
 
-{#- Event hours (ts // 3600000) of the raw rows of `relation` landed after the watermark:
-    what the staging macros' `hours` filter takes. -#}
+{#- Event hours (ts // 3600000, column hour_number) of the raw rows of `relation` landed after
+    the watermark: what the staging macros' `hours` filter takes. -#}
 {% macro new_raw_hours(relation) -%}
-select distinct ts // 3600000 from {{ relation }} where _ingested_at > {{ lake_watermark() }}
+select distinct ts // 3600000 as hour_number from {{ relation }} where _ingested_at > {{ lake_watermark() }}
 {%- endmacro %}
 
 {#- The lake partitions (event_date, event_hour, as silver computes them) of the raw rows of

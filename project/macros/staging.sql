@@ -163,12 +163,18 @@ qualify row_number() over (partition by session_id, item_in_session, user_id, ev
 {%- endmacro %}
 
 {#- The raw rows a staging macro reads: all; those from `since` on (a timestamp expression);
-    or those whose event hour (ts // 3600000) is in `hours` (a subquery of such numbers). -#}
+    or those whose event hour (ts // 3600000) is in `hours` (a subquery of such numbers, column
+    hour_number). The bound on ts itself, an hour below the first such hour (`//` truncates
+    toward zero, so an hour's ts can lie below hour * 3600000 before 1970), selects no other
+    rows: it lets DuckDB skip the raw table's blocks of older ts by their min/max, where a test
+    of ts // 3600000 computes it for every row of the month (silver listens 71 -> 40 ms, page
+    views 110 -> 25 ms in a test at load 5). -#}
 {% macro raw_events_filter(since, hours) -%}
 {%- if since is not none %}
     where ts >= {{ to_epoch_ms(since) }}
 {%- elif hours is not none %}
-    where ts // 3600000 in ({{ hours }})
+    where ts >= ((select min(hour_number) from ({{ hours }}) as new_hours) - 1) * 3600000
+      and ts // 3600000 in ({{ hours }})
 {%- endif %}
 {%- endmacro %}
 
