@@ -45,7 +45,12 @@ describe('DuckDB describe', () => {
     };
     const cases: [string, string | undefined][] = [['main', undefined], ['MAIN', undefined], ['My Schema', undefined], ['my schema', 'd'], ['main', 'other'], ['s', 'other'], ['s', undefined], ['main', 'temp'], ['nope', undefined]];
     for (const [schema, database] of cases) {
-      expect(await c.describe(schema, database), `${database ?? '(current)'}.${schema}`).toEqual(await viaInformationSchema(schema, database));
+      const all = await viaInformationSchema(schema, database);
+      expect(await c.describe(schema, database), `${database ?? '(current)'}.${schema}`).toEqual(all);
+      // With an identifier (any case): that relation only.
+      for (const name of ['T X', 'v', 'm', 'M', 'o', 'tt', 'nope']) {
+        expect(await c.describe(schema, database, name), `${database ?? '(current)'}.${schema}.${name}`).toEqual(all.filter((r) => r.identifier.toLowerCase() === name.toLowerCase()));
+      }
     }
     // Spot checks, so the comparison is not between two empty lists.
     expect((await c.describe('My Schema')).map((r) => [r.identifier, r.kind, r.columns.map((x) => `${x.name} ${x.type}`)])).toEqual([
@@ -54,6 +59,7 @@ describe('DuckDB describe', () => {
     ]);
     expect((await c.describe('main', 'other')).map((r) => r.identifier)).toEqual(['m']);
     expect((await c.describe('main', 'temp')).map((r) => [r.identifier, r.kind])).toEqual([['tt', 'table']]);
+    expect((await c.describe('my schema', undefined, 't x')).map((r) => [r.identifier, r.columns.length])).toEqual([['T x', 4]]);
     session.release(c);
     await session.close();
   });

@@ -42,8 +42,12 @@ export interface QueryResult {
 /** Effectful, narrow. Every method may reject with an error that carries the SQL it ran. */
 export interface Connection {
   execute(sql: string, binds?: readonly unknown[]): Promise<QueryResult>;
-  /** All relations of one schema with their columns, in a single round trip. Missing schema: empty list. */
-  describe(schema: string, database?: string): Promise<RelationInfo[]>;
+  /**
+   * All relations of one schema with their columns, in a single round trip. Missing schema: empty
+   * list. With `identifier`, the adapter may return only that relation (callers look it up by
+   * name in the list either way).
+   */
+  describe(schema: string, database?: string, identifier?: string): Promise<RelationInfo[]>;
   /** Bulk load rows into an existing table; returns the number of rows written. */
   append?(relation: Relation, columns: readonly ColumnDef[], rows: Iterable<readonly unknown[]>): Promise<number>;
   /** Cancel whatever this connection is running. Optional: where absent, core waits for the statement. */

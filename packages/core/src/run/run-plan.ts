@@ -77,7 +77,7 @@ async function runStep(s: Step, conn: Connection, d: Dialect, exec: Exec, out: P
       return;
     }
     case 'inspect': {
-      const list = await conn.describe(s.relation.schema, s.relation.database);
+      const list = await conn.describe(s.relation.schema, s.relation.database, s.relation.identifier);
       const found = list.find((r) => r.identifier.toLowerCase() === s.relation.identifier.toLowerCase());
       if (!found) throw new Error(`Relation ${d.relationName(s.relation)} not found after it was created`);
       for (const next of s.then(found.columns)) await runStep(next, conn, d, exec, out);
