@@ -1,7 +1,7 @@
 import { mkdtemp, open, readdir, rm, symlink, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Connection, Lander, LandingFile, LandingLines, LandingTable, LineageRun } from '@smsql/core';
-import { CHECKED_TABLE, LINES_COLUMNS, LINES_TABLE, checkLinesSql, insertCheckedSql, insertFilesSql, insertRecordsSql, suspectFilesSql } from './duckdb-landing-sql.ts';
+import type { Connection, Lander, LandingFile, LandingLines, LandingTable, LineStamp, LineageRun } from '@smsql/core';
+import { CHECKED_TABLE, LINES_COLUMNS, LINES_TABLE, checkLinesSql, insertCheckedSql, insertFilesSql, insertRecordsSql, insertStampedSql, suspectFilesSql } from './duckdb-landing-sql.ts';
 import type { LinkedFile } from './duckdb-landing-sql.ts';
 import type { DuckDbLandingOptions } from './duckdb-landing-options.ts';
 
@@ -137,6 +137,19 @@ export class DuckDbLander implements Lander {
     }
   }
 
+  async insertStampedRecords(table: LandingTable, values: readonly Uint8Array[], stamp: LineStamp): Promise<number> {
+    const { files: parts, longest } = splitBytes(values, this.#readers);
+    if (!parts.length) return 0;
+    const files = parts.map(() => join(this.#dir, `${this.#seq++}.json`));
+    try {
+      await Promise.all(parts.map((part, i) => writeFile(files[i]!, part)));
+      const res = await this.#conn.execute(insertStampedSql(table, files, stamp, longest));
+      return res.rowsAffected ?? 0;
+    } finally {
+      await Promise.all(files.map((f) => unlink(f).catch(() => undefined)));
+    }
+  }
+
   async close(): Promise<void> {
     await this.#cleanup;
     await rm(this.#dir, { recursive: true, force: true });
@@ -157,6 +170,51 @@ export class DuckDbLander implements Lander {
   async #unlink(files: readonly LinkedFile[]): Promise<void> {
     await Promise.all(files.map((f) => unlink(f.link).catch(() => undefined)));
   }
+}
+
+async function writeFile(path: string, chunks: readonly Uint8Array[]): Promise<void> {
+  const fh = await open(path, 'wx');
+  try {
+    await fh.writev(chunks as Uint8Array[]);
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Lines (each ending with a line break) cut into at most `parts` files of about equal bytes, at
+ * line breaks, and the longest line (which matters only past DuckDB's 16 MiB default, so only
+ * chunks longer than half that are scanned for it).
+ */
+function splitBytes(values: readonly Uint8Array[], parts: number): { files: Uint8Array[][]; longest: number } {
+  const bytes = values.reduce((a, v) => a + v.byteLength, 0);
+  const n = Math.max(1, Math.min(parts, Math.floor(bytes / PART_BYTES)));
+  const files: Uint8Array[][] = [];
+  let cur: Uint8Array[] = [];
+  let size = 0;
+  let longest = 0;
+  for (const v of values) {
+    if (!v.byteLength) continue;
+    const b = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+    if (v.byteLength > 8 << 20) for (let s = 0, nl = b.indexOf(10); nl >= 0; s = nl + 1, nl = b.indexOf(10, s)) longest = Math.max(longest, nl - s);
+    let piece = 0;
+    // Cut where this file reaches its share, at the next line break.
+    for (let want = Math.ceil((bytes * (files.length + 1)) / n) - size; files.length < n - 1 && want <= v.byteLength - piece; want = Math.ceil((bytes * (files.length + 1)) / n) - size) {
+      const nl = b.indexOf(10, piece + Math.max(0, want - 1));
+      if (nl < 0) break;
+      cur.push(v.subarray(piece, nl + 1));
+      size += nl + 1 - piece;
+      piece = nl + 1;
+      files.push(cur);
+      cur = [];
+    }
+    if (piece < v.byteLength) {
+      cur.push(piece ? v.subarray(piece) : v);
+      size += v.byteLength - piece;
+    }
+  }
+  if (cur.length) files.push(cur);
+  return { files, longest };
 }
 
 /** Bytes staged per reader below which a batch is not split (a reader's own start-up would cost more). */

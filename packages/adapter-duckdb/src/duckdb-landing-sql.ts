@@ -4,7 +4,7 @@
  * literal, which `literalPath` checks: DuckDB's readers expand `*`, `?`, `[...]` (and `{...}` in
  * some versions) in every path of a list, so a file named `a[1].json` would read `a1.json`.
  */
-import type { LandingField, LandingTable, LineageRun } from '@smsql/core';
+import type { LandingField, LandingTable, LineStamp, LineageRun } from '@smsql/core';
 import { DuckDbDialect } from './duckdb-dialect.ts';
 
 const d = new DuckDbDialect();
@@ -181,4 +181,21 @@ export function insertRecordsSql(t: LandingTable, parts: readonly { readonly lin
   };
   return `${insertHead(t)}
     ${parts.map(branch).join('\n    union all ')}`;
+}
+
+/**
+ * Checked records staged as JSON objects, one per line, each carrying its partition and offset
+ * under the stamp's keys: one reader over all the files (DuckDB reads them in parallel), no
+ * pairing by position. A line without its stamp, or without a required field, stops the statement.
+ */
+export function insertStampedSql(t: LandingTable, files: readonly string[], stamp: LineStamp, longestLine = 0): string {
+  const size = longestLine + 1024 > 16 << 20 ? `, maximum_object_size = ${longestLine + 1024}` : '';
+  const p = `r.${q(stamp.partitionKey)}`;
+  const o = `r.${q(stamp.offsetKey)}`;
+  const bad = [`${o} is null`, `${p} is null`, ...t.fields.filter((f) => f.required).map((f) => `r.${q(f.field)} is null`)].join(' or ');
+  const columns = `{${lit(stamp.partitionKey)}: 'INTEGER', ${lit(stamp.offsetKey)}: 'BIGINT', ${columnsOf(t.fields).slice(1)}`;
+  return `${insertHead(t)}
+    select ${[...t.fields.map((f) => `r.${q(f.field)}`), `${lit(stamp.topic)}::varchar`, p, o, 'null::varchar', timestampSql(t.loadedAt)].join(', ')}
+    from read_json([${files.map(literalPath).join(', ')}], format = 'newline_delimited', records = true, hive_partitioning = false, columns = ${columns}${size}) r
+    where if(${bad}, error('sm landing: a staged record without its partition, offset or a required field'), true)`;
 }

@@ -71,6 +71,15 @@ export interface LineageRun {
   readonly count: number;
 }
 
+/** Lineage that staged lines carry themselves (see {@link Lander.insertStampedRecords}). */
+export interface LineStamp {
+  /** The topic column of every row. */
+  readonly topic: string;
+  /** The key of each line's partition (an integer), and of its offset (an integer). */
+  readonly partitionKey: string;
+  readonly offsetKey: string;
+}
+
 /** Landing statements on one connection; they run in the caller's transaction. */
 export interface Lander {
   /**
@@ -99,6 +108,14 @@ export interface Lander {
    * read or the lines and the lineage do not line up (the caller then writes the rows another way).
    */
   insertRecords(table: LandingTable, values: readonly Uint8Array[], lineage: readonly LineageRun[]): Promise<number>;
+  /**
+   * Inserts records already checked by the caller whose lines carry their own lineage: each
+   * JSON object has, besides its fields, the keys `stamp.partitionKey` and `stamp.offsetKey`
+   * (neither a field's name, never twice in a line), and every row gets `stamp.topic`. Lines
+   * may come in any order. Resolves to the rows inserted; rejects, inserting nothing, when a line
+   * does not read or lacks a stamp.
+   */
+  insertStampedRecords(table: LandingTable, values: readonly Uint8Array[], stamp: LineStamp): Promise<number>;
   /** Removes what the lander keeps on disk. */
   close(): Promise<void>;
 }

@@ -28,15 +28,23 @@ export class QuickCheck {
   readonly #seen: Uint32Array;
   #generation = 0;
 
-  constructor(fields: readonly Field[]) {
-    this.#names = fields.map((f) => new Uint8Array(Buffer.from(f.field, 'utf8')));
+  /** Fields of the table; the names after them (see the constructor) are reserved. */
+  readonly #fieldCount: number;
+
+  /**
+   * `reserved`: keys a value must not have (the caller adds keys of those names to the line it
+   * stages, and a duplicate would be read one way or the other); a value with one is "not sure".
+   */
+  constructor(fields: readonly Field[], reserved: readonly string[] = []) {
+    this.#fieldCount = fields.length;
+    this.#names = [...fields.map((f) => f.field), ...reserved].map((n) => new Uint8Array(Buffer.from(n, 'utf8')));
     // The one-pass match of a key against the guessed name relies on names being plain bytes, as keys without escapes are.
     for (const n of this.#names) if (n.some((c) => c === 0x22 || c === 0x5c || c < 0x20)) throw new Error(`internal: field name ${JSON.stringify(Buffer.from(n).toString())} needs escaping in JSON`);
     this.#types = Uint8Array.from(fields, (f) => TYPE[f.type] ?? 0);
     this.#required = Uint8Array.from(fields, (f) => (f.required ? 1 : 0));
     this.#requiredCount = fields.filter((f) => f.required).length;
     this.#names.forEach((n, i) => (this.#byLength[n.length] ??= []).push(i));
-    this.#seen = new Uint32Array(fields.length);
+    this.#seen = new Uint32Array(this.#names.length);
   }
 
   /** Whether `b[start, end)` is certainly fine (see the class). */
@@ -60,7 +68,7 @@ export class QuickCheck {
         let field = -1;
         // The guess first, in one pass that reads and matches the key (field names are plain bytes, so the
         // key is too); this is most keys, and a fifth of the check's time went to reading them twice.
-        if (guess < names.length) {
+        if (guess < this.#fieldCount) {
           const name = names[guess]!;
           const n = name.length;
           if (ks + n < end && b[ks + n] === 0x22) {
@@ -92,6 +100,7 @@ export class QuickCheck {
         const kind = valueKind(b, i, end);
         i = valueEnd(b, i, end, kind);
         if (i < 0) return false;
+        if (field >= this.#fieldCount) return false;
         if (field >= 0) {
           if (seen[field] === gen) return false;
           seen[field] = gen;

@@ -59,6 +59,16 @@ describe('QuickCheck', () => {
     if (expected) expect(mapRecord(T, Buffer.from(value)).ok).toBe(true);
   });
 
+  it('is not sure of a value that has a reserved key, wherever it stands', () => {
+    const reserving = new QuickCheck(TOPIC_FIELDS[T], ['_sm_offset', '_sm_partition']);
+    const ok = (s: string) => reserving.accepts(Buffer.from(s), 0, Buffer.byteLength(s));
+    expect(ok(ev({}))).toBe(true);
+    expect(ok(ev({}).replace('{', '{"_sm_offset":1,'))).toBe(false);
+    expect(ok(ev({}).replace(/}$/, ',"_sm_partition":"x"}'))).toBe(false);
+    // Nested, the key is only part of an unknown field's value.
+    expect(ok(ev({ extra: { _sm_offset: 1 } }))).toBe(true);
+  });
+
   it('never accepts what mapRecord rejects, over many mutations of real events', () => {
     const events = sampleEvents({ users: 20, hours: 6, seed: 4 }).events.filter((e) => e.topic === T).slice(0, 200).map((e) => serializeEvent(e.event));
     const prng = new Prng(99);

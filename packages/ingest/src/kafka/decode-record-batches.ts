@@ -1,15 +1,16 @@
 import type { AbortedTransaction } from './fetch-wire.ts';
 
 /**
- * One record: its offset is `base + delta` (kept apart so that no BigInt is made per record),
- * its value `bytes[start, end)` (start = end = -1 for a null value).
+ * One record: its offset, as a number (no BigInt is made per record; offsets past 2^53 are
+ * refused), and its value `bytes[start, end)` (start = end = -1 for a null value).
  */
-export type OnRecord = (base: bigint, delta: number, bytes: Buffer, start: number, end: number, leaderEpoch: number) => void;
+export type OnRecord = (offset: number, bytes: Buffer, start: number, end: number, leaderEpoch: number) => void;
 
 /** Decompresses a record batch's records (`attributes & 7` is the codec); the caller loads codecs only when a batch needs one. */
 export type Decompress = (codec: number, compressed: Buffer) => Buffer;
 
 const HEADER = 61;
+const MAX_OFFSET = BigInt(Number.MAX_SAFE_INTEGER);
 const IS_TRANSACTIONAL = 0x10;
 const IS_CONTROL = 0x20;
 const COMPRESSION = 0x07;
@@ -57,6 +58,7 @@ export function decodeRecordBatches(
       else if (abortedProducers.has(producer)) skip = true;
     }
     if (!skip) {
+      if (after > MAX_OFFSET) throw Object.assign(new Error(`Kafka record batch at offset ${base}: offsets past 2^53 are not supported`), { code: 'PLT_KFK_USER' });
       let records = buf;
       let at = pos + HEADER;
       let stop = batchEnd;
@@ -74,9 +76,10 @@ export function decodeRecordBatches(
   return next;
 }
 
-function decodeRecords(b: Buffer, at: number, stop: number, count: number, base: bigint, from: bigint, epoch: number, onRecord: OnRecord): void {
+function decodeRecords(b: Buffer, at: number, stop: number, count: number, baseOffset: bigint, from: bigint, epoch: number, onRecord: OnRecord): void {
   const v = { p: at };
-  const fromDelta = from > base ? Number(from - base) : 0;
+  const fromDelta = from > baseOffset ? Number(from - baseOffset) : 0;
+  const base = Number(baseOffset);
   for (let i = 0; i < count && v.p < stop; i++) {
     const length = varint(b, v);
     const recordEnd = v.p + length;
@@ -88,7 +91,7 @@ function decodeRecords(b: Buffer, at: number, stop: number, count: number, base:
     const valueLength = varint(b, v);
     const start = valueLength < 0 ? -1 : v.p;
     const end = valueLength < 0 ? -1 : v.p + valueLength;
-    if (delta >= fromDelta) onRecord(base, delta, b, start, end, epoch);
+    if (delta >= fromDelta) onRecord(base + delta, b, start, end, epoch);
     // Headers are not read: the record's length says where the next one starts.
     v.p = recordEnd;
   }

@@ -1,9 +1,10 @@
-import type { Lander, LineageRun } from '@smsql/core';
+import type { Lander } from '@smsql/core';
 import { bulkInsert } from '../bulk-insert.ts';
 import type { IngestTarget } from '../ingest-target.ts';
 import { transaction } from '../ingest-target.ts';
 import { DEAD_LETTER_COLUMNS, DEAD_LETTER_TABLE, TOPICS, landingTable, rawColumns } from '../raw-schema.ts';
 import type { EnsuredTables } from '../raw-tables.ts';
+import { STAMP } from './check-chunk.ts';
 import type { ChunkOut } from './check-chunk.ts';
 import { offsetsSql, readWarehouseOffsets } from './kafka-tables.ts';
 import { mapRecord } from './map-record.ts';
@@ -86,27 +87,30 @@ async function landOnce(t: IngestTarget, opts: LandBatchOptions, lander: Lander 
       let runTopic = -1;
       let runPartition = -1;
       let runKey = '';
-      let landed: bigint | undefined;
-      let runNext = -1n;
+      let landed = -1;
+      let runNext = -1;
       const { topics, partitions, offsets, kafkaTopics } = c.input;
       for (let i = 0; i < c.input.count; i++) {
         if (topics[i] !== runTopic || partitions[i] !== runPartition) {
-          if (runNext >= 0n) next.set(runKey, runNext);
+          if (runNext >= 0) next.set(runKey, BigInt(runNext));
           runTopic = topics[i]!;
           runPartition = partitions[i]!;
           runKey = `${kafkaTopics[runTopic]}:${runPartition}`;
-          landed = current.get(runKey);
-          runNext = next.get(runKey) ?? -1n;
+          const w = current.get(runKey);
+          landed = w === undefined ? -1 : Number(w);
+          const n = next.get(runKey);
+          runNext = n === undefined ? -1 : Number(n);
         }
+        // Offsets are numbers here (exact below 2^53), so that no BigInt is made per record.
         const o = offsets[i]!;
-        if (landed !== undefined && o < landed) {
+        if (o < landed) {
           replayed++;
           continue;
         }
         k[i] = 1;
-        if (o + 1n > runNext) runNext = o + 1n;
+        if (o + 1 > runNext) runNext = o + 1;
       }
-      if (runNext >= 0n) next.set(runKey, runNext);
+      if (runNext >= 0) next.set(runKey, BigInt(runNext));
     });
 
     for (const [k, at] of opts.through ?? []) {
@@ -120,20 +124,23 @@ async function landOnce(t: IngestTarget, opts: LandBatchOptions, lander: Lander 
       for (const r of c.rejected) {
         if (!keep[ci]![r.i]) continue;
         const { kafkaTopics, topics, partitions, offsets } = c.input;
-        dead.push([kafkaTopics[topics[r.i]!], partitions[r.i], offsets[r.i], null, r.raw, r.reason, loadedAt]);
+        dead.push([kafkaTopics[topics[r.i]!], partitions[r.i], BigInt(offsets[r.i]!), null, r.raw, r.reason, loadedAt]);
       }
     });
 
     let rows = 0;
     if (lander) {
       for (let table = 0; table < TOPICS.length; table++) {
-        const { slices, runs } = keptLines(batch.chunks, keep, table);
-        if (!slices.length) continue;
+        const { slices, lines, topic } = keptLines(batch.chunks, keep, table);
+        if (!lines) continue;
+        let inserted: number;
         try {
-          rows += await lander.insertRecords(landingTable(schema, TOPICS[table]!, loadedAt), slices, runs);
+          inserted = await lander.insertStampedRecords(landingTable(schema, TOPICS[table]!, loadedAt), slices, { topic, ...STAMP });
         } catch (e) {
           throw new StageRefused((e as Error).message, { cause: e });
         }
+        if (inserted !== lines) throw new Error(`internal: ${lines} staged records of ${topic} landed as ${inserted} rows`);
+        rows += inserted;
       }
     } else {
       const byTable = rowsOf(batch.chunks, keep, loadedAt);
@@ -155,34 +162,40 @@ async function landOnce(t: IngestTarget, opts: LandBatchOptions, lander: Lander 
   }
 }
 
-/** The staged lines of one table whose records are kept, as slices of consecutive lines (no copying), and their lineage runs. */
-function keptLines(chunks: readonly ChunkOut[], keep: readonly Uint8Array[], table: number): { slices: Uint8Array[]; runs: LineageRun[] } {
+/**
+ * The staged lines of one table whose records are kept, as slices of consecutive lines (no
+ * copying; a chunk's lines whole when all are kept, as they are but after a replay), how many,
+ * and their Kafka topic (one per raw table: the lines carry their partition and offset, not it).
+ */
+function keptLines(chunks: readonly ChunkOut[], keep: readonly Uint8Array[], table: number): { slices: Uint8Array[]; lines: number; topic: string } {
   const slices: Uint8Array[] = [];
-  const runs: { topic: string; partition: number; offset: bigint; count: number }[] = [];
+  let lines = 0;
+  let topic: string | undefined;
   chunks.forEach((c, ci) => {
     const k = keep[ci]!;
-    const { kafkaTopics, topics, partitions, offsets } = c.input;
     for (const s of c.staged) {
       if (s.table !== table) continue;
       let runStart = -1;
+      let kept = 0;
       for (let l = 0; l < s.recs.length; l++) {
         const start = l ? s.ends[l - 1]! : 0;
-        const i = s.recs[l]!;
-        if (k[i]) {
+        if (k[s.recs[l]!]) {
+          kept++;
           if (runStart < 0) runStart = start;
-          const topic = kafkaTopics[topics[i]!]!;
-          const last = runs[runs.length - 1];
-          if (last && last.topic === topic && last.partition === partitions[i] && last.offset + BigInt(last.count) === offsets[i]) last.count++;
-          else runs.push({ topic, partition: partitions[i]!, offset: offsets[i]!, count: 1 });
         } else if (runStart >= 0) {
           slices.push(s.bytes.subarray(runStart, start));
           runStart = -1;
         }
       }
-      if (runStart >= 0) slices.push(s.bytes.subarray(runStart, s.ends[s.recs.length - 1]!));
+      if (runStart >= 0) slices.push(runStart ? s.bytes.subarray(runStart) : s.bytes);
+      if (!kept) continue;
+      lines += kept;
+      const t = s.topic < 0 ? undefined : c.input.kafkaTopics[s.topic];
+      if (t === undefined || (topic !== undefined && t !== topic)) throw new Error(`internal: records of more than one Kafka topic staged for raw table ${TOPICS[table]}`);
+      topic = t;
     }
   });
-  return { slices, runs: runs.map((r) => ({ ...r, file: null })) };
+  return { slices, lines, topic: topic ?? '' };
 }
 
 /** Rows with their lineage per raw table: the checker's values, or values parsed here when the checker staged lines. */
@@ -203,7 +216,7 @@ function rowsOf(chunks: readonly ChunkOut[], keep: readonly Uint8Array[], loaded
       }
       let list = out.get(table);
       if (!list) out.set(table, (list = []));
-      list.push([...v, kafkaTopics[topics[i]!], partitions[i], offsets[i], null, loadedAt]);
+      list.push([...v, kafkaTopics[topics[i]!], partitions[i], BigInt(offsets[i]!), null, loadedAt]);
     }
   });
   return out;

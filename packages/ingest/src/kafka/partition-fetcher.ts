@@ -6,8 +6,8 @@ import type { Decompress } from './decode-record-batches.ts';
 import { encodeFetchRequest, parseFetchResponse } from './fetch-wire.ts';
 import type { FetchPartitionRequest, FetchedPartition } from './fetch-wire.ts';
 
-/** Where one record's value lies, and its offset (see `decodeRecordBatches`). */
-export type OnRecord = (offset: bigint, bytes: Buffer, start: number, end: number, leaderEpoch: number) => void;
+/** Where one record's value lies, and its offset (exact, below 2^53; see `decodeRecordBatches`). */
+export type OnRecord = (offset: number, bytes: Buffer, start: number, end: number, leaderEpoch: number) => void;
 
 /** How long a fetch may take beyond its long poll before the broker counts as gone (the client's default request timeout). */
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -173,9 +173,9 @@ export class PartitionFetcher {
           p.recordsEnd,
           at,
           p.aborted,
-          (base, delta, bytes, start, end, leaderEpoch) => {
+          (offset, bytes, start, end, leaderEpoch) => {
             epoch = leaderEpoch;
-            emit(base + BigInt(delta), bytes, start, end, leaderEpoch);
+            emit(offset, bytes, start, end, leaderEpoch);
           },
           decompress,
         );

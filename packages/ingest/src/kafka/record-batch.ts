@@ -32,7 +32,7 @@ export class RecordBatch {
   #tables = new Uint8Array(CHUNK);
   #topics = new Uint16Array(CHUNK);
   #partitions = new Int32Array(CHUNK);
-  #offsets = new BigInt64Array(CHUNK);
+  #offsets = new Float64Array(CHUNK);
   #kafkaTopics: string[] = [];
   #sealed: Promise<CheckedBatch> | undefined;
   #checked = false;
@@ -50,12 +50,12 @@ export class RecordBatch {
   }
 
   add(topic: string, table: Topic, partition: number, offset: bigint, value: Buffer | null | undefined): void {
-    if (value) this.addBytes(topic, table, partition, offset, value, 0, value.length);
-    else this.addBytes(topic, table, partition, offset, undefined, -1, -1);
+    if (value) this.addBytes(topic, table, partition, Number(offset), value, 0, value.length);
+    else this.addBytes(topic, table, partition, Number(offset), undefined, -1, -1);
   }
 
-  /** A record whose value is `bytes[start, end)` (start -1: no value); the bytes are copied. */
-  addBytes(topic: string, table: Topic, partition: number, offset: bigint, bytes: Buffer | undefined, start: number, end: number): void {
+  /** A record whose value is `bytes[start, end)` (start -1: no value); the bytes are copied. `offset` is exact (below 2^53). */
+  addBytes(topic: string, table: Topic, partition: number, offset: number, bytes: Buffer | undefined, start: number, end: number): void {
     const i = this.#n++;
     if (start < 0 || !bytes) {
       this.#starts[i] = -1;
@@ -133,7 +133,7 @@ export class RecordBatch {
     this.#tables = new Uint8Array(CHUNK);
     this.#topics = new Uint16Array(CHUNK);
     this.#partitions = new Int32Array(CHUNK);
-    this.#offsets = new BigInt64Array(CHUNK);
+    this.#offsets = new Float64Array(CHUNK);
     this.#kafkaTopics = [];
     this.#lastTopic = '';
     this.#lastTopicIndex = -1;

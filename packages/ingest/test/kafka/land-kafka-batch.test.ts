@@ -190,17 +190,46 @@ describe('landKafkaBatch (DuckDB, no broker)', () => {
     }
   });
 
+  it('stages a value with a duplicate key, or with a key of the stamp, as JSON.parse reads it', async () => {
+    const t = await openDuckDbTarget();
+    try {
+      await withLander(t, async (lander) => {
+        const tables = await ensureKafkaTables(target(t), 'raw', ['page_view_events']);
+        // Valid JSON for JSON.parse (the last "page" wins); DuckDB's reader refuses duplicate keys, so the line is written again from the checked fields.
+        const twice = `${serializeEvent(events[0]!.event).slice(0, -1)},"page":"Twice"}`;
+        // A key named like the stamp's must not decide the row's lineage.
+        const stamped = `${serializeEvent(events[1]!.event).slice(0, -1)},"_sm_offset":999,"_sm_partition":7}`;
+        const batch = await checked(
+          [
+            ...records.slice(0, 10),
+            { topic: 'page_view_events', table: 'page_view_events', partition: 0, offset: 5n, value: Buffer.from(twice) },
+            { topic: 'page_view_events', table: 'page_view_events', partition: 0, offset: 6n, value: Buffer.from(stamped) },
+          ],
+          'stage',
+        );
+        const r = await landKafkaBatch(target(t), lander, { schema: 'raw', groupId: 'g', tables, batch });
+        expect(r).toMatchObject({ via: 'stage', rows: 12, deadLetters: 0 });
+        expect(await t.rows(`select page from raw.page_view_events where _partition = 0 and _offset = 5`)).toEqual([{ page: 'Twice' }]);
+        expect(await t.count(`select count(*) from raw.page_view_events where _partition = 0 and _offset = 6`)).toBe(1);
+        expect(await t.count('select count(*) from raw.page_view_events')).toBe(12);
+        expect(Object.fromEntries(r.nextOffsets)).toEqual({ 'page_view_events:0': 7n, 'page_view_events:1': 5n });
+      });
+    } finally {
+      await t.close();
+    }
+  });
+
   it('lands a batch DuckDB cannot read from staged lines as rows instead, as JSON.parse reads it', async () => {
     const t = await openDuckDbTarget();
     try {
       await withLander(t, async (lander) => {
         const tables = await ensureKafkaTables(target(t), 'raw', ['page_view_events']);
-        // Valid JSON for JSON.parse (the last "page" wins); DuckDB's reader refuses duplicate keys.
-        const twice = `${serializeEvent(events[0]!.event).slice(0, -1)},"page":"Twice"}`;
-        const batch = await checked([...records.slice(0, 10), { topic: 'page_view_events', table: 'page_view_events', partition: 0, offset: 5n, value: Buffer.from(twice) }], 'stage');
+        // Valid JSON for JSON.parse (a string holding a lone surrogate); DuckDB's reader refuses it.
+        const lone = serializeEvent({ ...events[0]!.event, page: 'x' }).replace('"page":"x"', '"page":"\\ud800"');
+        const batch = await checked([...records.slice(0, 10), { topic: 'page_view_events', table: 'page_view_events', partition: 0, offset: 5n, value: Buffer.from(lone) }], 'stage');
         const r = await landKafkaBatch(target(t), lander, { schema: 'raw', groupId: 'g', tables, batch });
         expect(r).toMatchObject({ via: 'rows', rows: 11, deadLetters: 0 });
-        expect(await t.rows(`select page from raw.page_view_events where _partition = 0 and _offset = 5`)).toEqual([{ page: 'Twice' }]);
+        expect(await t.count(`select count(*) from raw.page_view_events where _partition = 0 and _offset = 5`)).toBe(1);
         expect(await t.count('select count(*) from raw.page_view_events')).toBe(11);
         expect(Object.fromEntries(r.nextOffsets)).toEqual({ 'page_view_events:0': 6n, 'page_view_events:1': 5n });
       });
