@@ -133,7 +133,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
       .option('--topic-prefix <prefix>', 'Kafka topic = prefix + topic', '')
       .option('--schema <name>', 'schema of the raw tables', 'raw')
       .option('--once', 'drain the lag present at start, then exit (what an Airflow task runs)')
-      .option('--batch-size <n>', 'records per batch; a transaction lands one, or up to 4 that waited for the warehouse', '20000')
+      .option('--batch-size <n>', 'records per batch; a transaction lands one, or those that waited for the warehouse up to 64 MiB of values (with --once, as few transactions as that allows)', '20000')
       .option('--batch-ms <ms>', 'land a non-empty batch at least this often', '1000')
       .option('--retry-for <seconds>', 'how long Kafka may stay unreachable (at start or mid-stream) before giving up with exit 1', '120'),
   ).action(async (flags: TargetFlags & { brokers: string; group: string; topics: string; topicPrefix: string; schema: string; once?: boolean; batchSize: string; batchMs: string; retryFor: string }) => {

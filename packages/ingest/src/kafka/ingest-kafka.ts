@@ -33,12 +33,19 @@ export interface IngestKafkaOptions {
   /** Drain the lag measured at start, then return (what an Airflow task runs). Default false: run until `signal` aborts. */
   readonly once?: boolean;
   /**
-   * Records per batch. Default 20,000. A warehouse transaction holds one batch, or up to four that
-   * waited while the warehouse wrote the one before (the first batch of a run is a tenth of this,
-   * so the warehouse starts early). Bounds memory whatever the lag: about nine batches at most.
+   * Records per batch. Default 20,000. A warehouse transaction holds one batch, or those that
+   * waited while the warehouse wrote the one before, up to `transactionBytes` (without `once`,
+   * the first batch of a run is a tenth of this, so the warehouse starts early).
    */
   readonly batchSize?: number;
-  /** A non-empty batch is landed at least this often, in ms. Default 1,000. */
+  /**
+   * Bytes of record values one warehouse transaction holds at most, unless a single batch is
+   * larger. Default 64 MiB. With `once`, a transaction starts when it is full or everything is
+   * fetched, so a lag that fits lands in one. Bounds memory whatever the lag: about two of these
+   * and a batch, each value held once as fetched and once staged.
+   */
+  readonly transactionBytes?: number;
+  /** A non-empty batch is landed at least this often, in ms, except with `once` (see `transactionBytes`). Default 1,000. */
   readonly batchMs?: number;
   /** Abort to stop: the batch being written finishes and is committed, records not yet in a batch are left for next time. */
   readonly signal?: AbortSignal;
@@ -107,6 +114,7 @@ export async function ingestKafka(opts: IngestKafkaOptions): Promise<IngestResul
   if (!opts.groupId) throw ingestUsageError('No consumer group given: pass a group id.');
   const retryForMs = opts.retryForMs ?? 120_000;
   if (!(retryForMs >= 0)) throw ingestUsageError(`retryForMs must be 0 or more, not ${retryForMs}`);
+  if (opts.transactionBytes !== undefined && !(opts.transactionBytes > 0)) throw ingestUsageError(`transactionBytes must be more than 0, not ${opts.transactionBytes}`);
   const schema = opts.schema ?? RAW_SCHEMA;
   const target: IngestTarget = { connection: opts.connection, adapter: opts.adapter, landingOptions: opts.landingOptions };
   const landingOptions = opts.adapter.landing?.options(opts.landingOptions);
@@ -256,7 +264,7 @@ async function runConsumer(s: IngestState): Promise<IngestResult['stoppedBy']> {
       maxBytesPerPartition: 4 * 1024 * 1024,
       isolationLevel: 1,
     });
-    const stoppedBy = await pumpBatches(s, consumer, fetcher, batchSize, batchMs);
+    const stoppedBy = await pumpBatches(s, consumer, fetcher, batchSize, batchMs, opts.transactionBytes);
     // The warehouse's start-up fails here when nothing was landed to meet it.
     await s.landingReady;
     return stoppedBy;

@@ -7,26 +7,28 @@ import type { PartitionFetcher } from './partition-fetcher.ts';
 import { RecordBatch } from './record-batch.ts';
 
 /**
- * Batches the warehouse is behind on land together, at most this many in one transaction: a
- * DuckDB statement and commit cost roughly 5–10 ms of CPU beyond the rows they write, so six
- * batches of 20,000 landed one by one cost ~1.6× one `read_json` over the same lines, all in one
- * transaction ~1.1× (DuckDB alone, on the benchmark's events; bench/README.md). Memory holds at
- * most twice this many batches (a group being written, the next one waiting) and the batch being
- * filled.
+ * Batches the warehouse is behind on land together, up to this many bytes of record values in one
+ * transaction (a single larger batch lands alone). DuckDB's cost beyond `read_json`'s is mostly per
+ * statement and transaction (each table's insert and the commit), so fewer and larger transactions
+ * are cheaper: the benchmark's 107,249 events (50 MB) in three transactions cost ~1.4× the CPU of
+ * one (DuckDB alone, bench/README.md). Memory holds at most about twice this (a group being
+ * written, the next one waiting) and the batch being filled, each value also staged once.
  */
-export const MAX_GROUP = 4;
+export const GROUP_BYTES = 64 << 20;
 
-/** The first batch of a run is `batchSize` divided by this, and lands alone, so the warehouse starts while the rest is fetched and checked. */
+/** The first batch of a run that does not stop at its lag is `batchSize` divided by this, and lands alone, so the warehouse starts while the rest is fetched and checked. */
 export const FIRST_BATCH_DIVISOR = 10;
 
 /**
  * Fetches one consumer's partitions into batches and lands them, until `once` has drained, the
  * signal aborts or Kafka fails. A batch is cut when it reaches `batchSize` records (the first of a
- * run at a tenth of it, landed alone), every `batchMs`, or as soon as it holds the end of the lag
- * `once` measured. Cut batches land as soon as the warehouse is free, those that waited for it
- * together, up to {@link MAX_GROUP} in one transaction. Fetching continues while a group is
- * written and waits when the next one is full. Partitions follow the group's assignment, each
- * starting where the warehouse (or, when ahead, Kafka's committed offset) says it got to.
+ * continuous run at a tenth of it, landed alone), every `batchMs`, or as soon as it holds the end
+ * of the lag `once` measured. Cut batches land as soon as the warehouse is free, those that
+ * waited for it together, up to `groupBytes` in one transaction; with `once`, a transaction
+ * starts only when its group is full or everything is fetched, so a lag that fits lands in one.
+ * Fetching continues while a group is written and waits when the next one is full. Partitions
+ * follow the group's assignment, each starting where the warehouse (or, when ahead, Kafka's
+ * committed offset) says it got to.
  */
 export async function pumpBatches(
   s: IngestState,
@@ -34,9 +36,11 @@ export async function pumpBatches(
   fetcher: PartitionFetcher,
   batchSize: number,
   batchMs: number,
+  groupBytes: number = GROUP_BYTES,
 ): Promise<IngestResult['stoppedBy']> {
   const { opts } = s;
-  const firstBatch = Math.max(1, Math.ceil(batchSize / FIRST_BATCH_DIVISOR));
+  // `once` lands in as few transactions as it can (see above): nothing to start early.
+  const firstBatch = opts.once ? batchSize : Math.max(1, Math.ceil(batchSize / FIRST_BATCH_DIVISOR));
   // The lander may still be opening: the adapter's capability says whether there will be one.
   const mode = opts.adapter.landing ? 'stage' : 'rows';
   const newBatch = () => new RecordBatch((c) => s.checker.check(c), mode);
@@ -96,13 +100,16 @@ export async function pumpBatches(
     buffer = newBatch();
   };
 
-  /** Lands the oldest full batches, up to MAX_GROUP in one transaction, or else the batch being filled. */
+  /** Lands the oldest full batches, up to `groupBytes` in one transaction, or else the batch being filled. */
   const startLanding = () => {
-    if (!ready.length || (ready.length < MAX_GROUP && buffer.size && opts.once && fetchedReachesTargets())) cut();
-    // The oldest batch, and after it those already checked: the warehouse does not wait for the checker on batches it could leave to the next group.
+    if (!ready.length || (buffer.size && opts.once && readyBytes() + buffer.bytes <= groupBytes && !anyWanted())) cut();
+    // The oldest batch, and after it those that fit. Without `once`, only those already checked: the
+    // warehouse does not wait for the checker on batches it could leave to the next group (`once`
+    // waited for the group to fill, and has nothing else for the warehouse to do meanwhile).
     let take = 1;
-    const most = Math.min(ready.length, s.stats.batches ? MAX_GROUP : 1);
-    while (take < most && ready[take]!.records.checked) take++;
+    let bytes = ready[0]!.records.bytes;
+    const most = s.stats.batches || opts.once ? ready.length : 1;
+    while (take < most && bytes + ready[take]!.records.bytes <= groupBytes && (opts.once || ready[take]!.records.checked)) bytes += ready[take++]!.records.bytes;
     const group = ready.splice(0, take);
     const last = group[group.length - 1]!;
     lastLanded = Date.now();
@@ -135,6 +142,10 @@ export async function pumpBatches(
     for (const [k, at] of fetcher.positions) if (wanted(k, at)) return true;
     return false;
   };
+
+  const readyBytes = () => ready.reduce((a, r) => a + r.records.bytes, 0);
+  /** Whether the batches cut may start a transaction: with `once`, only a full group or the last of what it will fetch. */
+  const mayLand = () => !opts.once || readyBytes() >= groupBytes || !anyWanted();
 
   /** Whether what was fetched reaches the lag `once` measured, for every partition (others' landed offsets count). */
   const fetchedReachesTargets = () => {
@@ -169,14 +180,14 @@ export async function pumpBatches(
     if (opts.signal?.aborted) break;
     if (opts.once && !landing && !ready.length && !buffer.size && drained(s)) break;
     await followAssignment();
-    if (!landing && ready.length) startLanding();
+    if (!landing && ready.length && mayLand()) startLanding();
     if (!fetcher.positions.size) {
       // No partitions (yet, or during a rebalance): wait for the group rather than spin.
       if (!landing && buffer.size) startLanding();
       await new Promise((r) => setTimeout(r, 100));
       continue;
     }
-    if (ready.length >= MAX_GROUP && landing) {
+    if (landing && readyBytes() >= groupBytes) {
       // A full group waits while one is being written: wait too (memory stays bounded).
       await landing;
       continue;
@@ -184,7 +195,7 @@ export async function pumpBatches(
     if (!anyWanted()) {
       // `once` has fetched all it will land here: land what is buffered, or wait for the batch being written, or for the group's other members.
       if (landing) await landing;
-      else if (buffer.size) startLanding();
+      else if (buffer.size || ready.length) startLanding();
       else {
         await refreshWarehouse(s);
         if (!drained(s)) await new Promise((r) => setTimeout(r, 100));
@@ -202,7 +213,7 @@ export async function pumpBatches(
     s.healthyAt = Date.now();
     // `once` has fetched the last of its records: nothing more joins this batch, so its last chunk goes to the checker now, not when the warehouse is next free.
     if (buffer.size && opts.once && fetchedReachesTargets()) cut();
-    if (!landing && (ready.length || (buffer.size && (Date.now() - lastLanded >= batchMs || (opts.once && fetchedReachesTargets()))))) {
+    if (!landing && ((ready.length && mayLand()) || (buffer.size && ((!opts.once && Date.now() - lastLanded >= batchMs) || (opts.once && fetchedReachesTargets()))))) {
       startLanding();
     } else if (!landing && !buffer.size && !ready.length) {
       if (opts.once) await refreshWarehouse(s); // idle: the other members may have drained the rest

@@ -22,6 +22,7 @@ export class RecordBatch {
   readonly #mode: ChunkIn['mode'];
   readonly #chunks: Promise<ChunkOut>[] = [];
   #size = 0;
+  #bytes = 0;
   // The chunk being filled, in columns; values are copied in as records arrive.
   #n = 0;
   // Values are copied over every byte used: no zero-filling.
@@ -49,6 +50,11 @@ export class RecordBatch {
     return this.#size;
   }
 
+  /** Bytes of record values added so far. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
   add(topic: string, table: Topic, partition: number, offset: bigint, value: Buffer | null | undefined): void {
     if (value) this.addBytes(topic, table, partition, Number(offset), value, 0, value.length);
     else this.addBytes(topic, table, partition, Number(offset), undefined, -1, -1);
@@ -71,6 +77,7 @@ export class RecordBatch {
       bytes.copy(this.#values, this.#at, start, end);
       this.#starts[i] = this.#at;
       this.#at += len;
+      this.#bytes += len;
       this.#ends[i] = this.#at;
     }
     if (topic !== this.#lastTopic) {

@@ -40,7 +40,8 @@ describe('ingestKafka under failure', () => {
     const prefix = 'kill.';
     await produceEvents({ brokers: [broker.current.bootstrap], events: sample.events, topicPrefix: prefix, partitions: 3 });
     const path = join(dir, 'kill.duckdb');
-    const opts = { brokers: [broker.current.bootstrap], groupId: 'g-kill', topicPrefix: prefix, path, batchSize: 100, batchMs: 50, once: true };
+    // Small transactions (`once` lands a lag that fits in one), so that the kill falls between two.
+    const opts = { brokers: [broker.current.bootstrap], groupId: 'g-kill', topicPrefix: prefix, path, batchSize: 100, batchMs: 50, once: true, transactionBytes: 20_000 };
     let batches = 0;
     const killed = await child(opts, (_line, kill) => {
       if (++batches === 3) kill();
@@ -53,7 +54,7 @@ describe('ingestKafka under failure', () => {
     expect(partial).toBeGreaterThan(0);
     expect(partial).toBeLessThan(sample.events.length);
 
-    const again = await child({ ...opts, batchSize: 5000 });
+    const again = await child({ ...opts, batchSize: 5000, transactionBytes: undefined });
     expect(again.code, again.stderr).toBe(0);
     const t2 = await openDuckDbTarget(path);
     try {

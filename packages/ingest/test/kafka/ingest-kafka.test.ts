@@ -51,21 +51,21 @@ describe('ingestKafka against a real broker', () => {
     }
   });
 
-  it('lands a small first batch alone, then batches that waited for the warehouse together, never more than four per transaction', async () => {
+  it('with once, lands a lag that fits in one transaction, and a larger one in transactions of at most transactionBytes of values', async () => {
     const prefix = 'group.';
     await produceEvents({ brokers: brokers(), events: sample.events, topicPrefix: prefix, partitions: 3 });
-    const t = await openDuckDbTarget();
-    try {
+    const run = async (groupId: string, t: Awaited<ReturnType<typeof openDuckDbTarget>>, transactionBytes?: number) => {
       const landed: number[] = [];
       let before = 0;
       const res = await ingestKafka({
         brokers: brokers(),
-        groupId: 'g-group',
+        groupId,
         topicPrefix: prefix,
         connection: t.conn,
         adapter: t.adapter,
         once: true,
-        batchSize: 200,
+        batchSize: 50,
+        transactionBytes,
         onProgress: (p) => {
           landed.push(p.rows - before);
           before = p.rows;
@@ -73,14 +73,28 @@ describe('ingestKafka against a real broker', () => {
       });
       expect(res.rows).toBe(sample.events.length);
       expect(landed.reduce((a, b) => a + b, 0)).toBe(sample.events.length);
-      // A tenth of the batch size first, then at most four batches of 200 in one transaction.
-      expect(landed[0]).toBe(20);
-      expect(Math.max(...landed.slice(1))).toBeLessThanOrEqual(800);
       const counts = await landedCounts(t);
       expect(counts.perTopic).toEqual(sample.perTopic);
       expect(counts).toMatchObject({ duplicates: 0, deadLetters: 0 });
+      return landed;
+    };
+    const whole = await openDuckDbTarget();
+    try {
+      expect(await run('g-group-whole', whole)).toEqual([sample.events.length]);
     } finally {
-      await t.close();
+      await whole.close();
+    }
+    // A transaction holds one batch, or batches whose values fit in the cap together.
+    const sizes = sample.events.map((e) => Buffer.byteLength(serializeEvent(e.event)));
+    const cap = 60_000;
+    const most = Math.max(50, Math.floor(cap / Math.min(...sizes)));
+    const capped = await openDuckDbTarget();
+    try {
+      const landed = await run('g-group-capped', capped, cap);
+      expect(landed.length).toBeGreaterThanOrEqual(Math.max(2, Math.ceil(sizes.length / most)));
+      expect(Math.max(...landed)).toBeLessThanOrEqual(most);
+    } finally {
+      await capped.close();
     }
   });
 
