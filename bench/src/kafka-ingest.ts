@@ -219,6 +219,7 @@ try {
   if (steady.length) console.log(`  after the first batch (consumer start and group join excluded): median ${Math.round(median(steady))} events/s`);
   if (beforeScript) {
     console.log(`before (${beforeScript}): ${line(bRuns)}`);
+    if (threads(bRuns)) console.log(`  cpu ms per thread kind (median): ${threads(bRuns)}`);
     console.log(`before / read_json: ${ratios(bRuns)}`);
     console.log(`kafka / before: median ${median(kRuns.map((k, i) => k.ms / bRuns[i]!.ms)).toFixed(2)}x wall, ${median(kRuns.map((k, i) => k.cpuMs / bRuns[i]!.cpuMs)).toFixed(2)}x cpu`);
   }
