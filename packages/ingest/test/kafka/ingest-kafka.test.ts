@@ -98,6 +98,42 @@ describe('ingestKafka against a real broker', () => {
     }
   });
 
+  it('without once, lands a tenth of the batch size first (the warehouse starts early), then every record once, until aborted', async () => {
+    const prefix = 'stream.';
+    await produceEvents({ brokers: brokers(), events: sample.events, topicPrefix: prefix, partitions: 3 });
+    const t = await openDuckDbTarget();
+    const ac = new AbortController();
+    try {
+      const landed: number[] = [];
+      let before = 0;
+      const res = await ingestKafka({
+        brokers: brokers(),
+        groupId: 'g-stream',
+        topicPrefix: prefix,
+        connection: t.conn,
+        adapter: t.adapter,
+        batchSize: 200,
+        signal: ac.signal,
+        onProgress: (p) => {
+          landed.push(p.rows - before);
+          before = p.rows;
+          if (p.rows === sample.events.length) ac.abort();
+        },
+      });
+      expect(res.stoppedBy).toBe('aborted');
+      expect(res.rows).toBe(sample.events.length);
+      expect(landed[0]).toBe(20);
+      expect(landed.length).toBeGreaterThan(1);
+      expect(landed.reduce((a, b) => a + b, 0)).toBe(sample.events.length);
+      const counts = await landedCounts(t);
+      expect(counts.perTopic).toEqual(sample.perTopic);
+      expect(counts).toMatchObject({ duplicates: 0, deadLetters: 0 });
+    } finally {
+      ac.abort();
+      await t.close();
+    }
+  });
+
   it('resumes at the warehouse offsets when Kafka lost the group commit, landing nothing twice', async () => {
     const prefix = 'truth.';
     const half = Math.floor(sample.events.length / 2);
