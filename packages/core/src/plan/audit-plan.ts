@@ -71,17 +71,18 @@ export function auditTests(model: ModelNode, nodes: ReadonlyMap<string, GraphNod
       throw new Error(`Cannot audit ${model.name}: the SQL of its test ${t.name} does not name ${published} as ref() writes it, so it cannot be pointed at the shadow. Write the test with ref('${model.name}'), or build ${model.name} with audit: false.`);
     }
     const severity = String(t.config.severity ?? 'error').toLowerCase() === 'warn' ? 'warn' : 'error';
-    // Scoped only where the name stands alone (a database part before it would qualify the subquery).
-    const key = text.includes(`.${published}`) ? undefined : scopedUniqueKey(model, t as TestNode);
-    const scoped = key ? text.split(published).join(`(select * from ${published} where ${key} in (select ${key} from ${stage}))`) : undefined;
-    const column = text.includes(`.${published}`) ? undefined : rowLocalColumn(model, t as TestNode);
+    const reading = (rel: string) => text.split(published).join(rel);
+    // Scoped or read from the stage only where the name stands alone (a database part before it would qualify the subquery).
+    const standalone = !text.includes(`.${published}`);
+    const key = standalone ? scopedUniqueKey(model, t as TestNode) : undefined;
+    const column = standalone ? rowLocalColumn(model, t as TestNode) : undefined;
     out.push({
       id,
       name: t.name,
-      sql: testResultSql(t as TestNode, text.split(published).join(shadow)),
+      sql: testResultSql(t as TestNode, reading(shadow)),
       publishedSql: testResultSql(t as TestNode, text),
-      scopedSql: scoped && testResultSql(t as TestNode, scoped),
-      stageSql: column && testResultSql(t as TestNode, text.split(published).join(stage)),
+      scopedSql: key && testResultSql(t as TestNode, reading(`(select * from ${published} where ${key} in (select ${key} from ${stage}))`)),
+      stageSql: column && testResultSql(t as TestNode, reading(stage)),
       stageColumn: column,
       severity,
     });
@@ -102,13 +103,18 @@ export function auditTests(model: ModelNode, nodes: ReadonlyMap<string, GraphNod
  * and ~2,000 each hour.
  */
 export function scopedUniqueKey(model: ModelNode, test: TestNode): string | undefined {
-  const meta = test.testMetadata;
   if (model.config.materialized !== 'incremental' || model.config.on_schema_change === 'sync_all_columns') return undefined;
-  if (!meta || meta.name !== 'unique' || (meta.namespace !== undefined && meta.namespace !== 'dbt')) return undefined;
   const key = uniqueKeyOf(model);
+  const column = builtinTestColumn(test, ['unique']);
+  return key.length === 1 && column?.toLowerCase() === key[0]!.toLowerCase() ? column : undefined;
+}
+
+/** The plain column name a test of dbt's own named `names` is on (undefined for an expression or another test). */
+function builtinTestColumn(test: TestNode, names: readonly string[]): string | undefined {
+  const meta = test.testMetadata;
+  if (!meta || !names.includes(meta.name) || (meta.namespace !== undefined && meta.namespace !== 'dbt')) return undefined;
   const column = meta.kwargs.column_name;
-  if (key.length !== 1 || typeof column !== 'string') return undefined;
-  return column.trim().toLowerCase() === key[0]!.toLowerCase() && /^[A-Za-z_]\w*$/.test(column.trim()) ? column.trim() : undefined;
+  return typeof column === 'string' && /^[A-Za-z_]\w*$/.test(column.trim()) ? column.trim() : undefined;
 }
 
 /**
@@ -124,11 +130,7 @@ export function scopedUniqueKey(model: ModelNode, test: TestNode): string | unde
  * (stageWrites); otherwise the table is read as before.
  */
 export function rowLocalColumn(model: ModelNode, test: TestNode): string | undefined {
-  const meta = test.testMetadata;
-  if (model.config.materialized !== 'incremental') return undefined;
-  if (!meta || (meta.name !== 'not_null' && meta.name !== 'accepted_values') || (meta.namespace !== undefined && meta.namespace !== 'dbt')) return undefined;
-  const column = meta.kwargs.column_name;
-  return typeof column === 'string' && /^[A-Za-z_]\w*$/.test(column.trim()) ? column.trim() : undefined;
+  return model.config.materialized === 'incremental' ? builtinTestColumn(test, ['not_null', 'accepted_values']) : undefined;
 }
 
 /** Whether the apply writes `column` with the stage's values: it is in both, with one type. */
