@@ -117,33 +117,25 @@ export class DuckDbLander implements Lander {
   async insertRecords(table: LandingTable, values: readonly Uint8Array[], lineage: readonly LineageRun[]): Promise<number> {
     const parts = splitLines(values, lineage, this.#readers);
     if (!parts.length) return 0;
-    const files = parts.map(() => join(this.#dir, `${this.#seq++}.json`));
-    try {
-      await Promise.all(
-        parts.map(async (part, i) => {
-          const fh = await open(files[i]!, 'wx');
-          try {
-            await fh.writev(part.chunks as Uint8Array[]);
-          } finally {
-            await fh.close();
-          }
-        }),
-      );
-      const longest = Math.max(...parts.map((p) => p.longest));
-      const res = await this.#conn.execute(insertRecordsSql(table, parts.map((p, i) => ({ link: files[i]!, runs: p.runs })), longest));
-      return res.rowsAffected ?? 0;
-    } finally {
-      await Promise.all(files.map((f) => unlink(f).catch(() => undefined)));
-    }
+    const longest = Math.max(...parts.map((p) => p.longest));
+    return this.#staged(
+      parts.map((p) => p.chunks),
+      (files) => insertRecordsSql(table, parts.map((p, i) => ({ link: files[i]!, runs: p.runs })), longest),
+    );
   }
 
   async insertStampedRecords(table: LandingTable, values: readonly Uint8Array[], stamp: LineStamp): Promise<number> {
     const { files: parts, longest } = splitBytes(values, this.#readers);
     if (!parts.length) return 0;
+    return this.#staged(parts, (files) => insertStampedSql(table, files, stamp, longest));
+  }
+
+  /** Each part's chunks staged as a file of its own, the statement over those files run, the files removed; the rows it inserted. */
+  async #staged(parts: readonly (readonly Uint8Array[])[], statement: (files: readonly string[]) => string): Promise<number> {
     const files = parts.map(() => join(this.#dir, `${this.#seq++}.json`));
     try {
       await Promise.all(parts.map((part, i) => writeFile(files[i]!, part)));
-      const res = await this.#conn.execute(insertStampedSql(table, files, stamp, longest));
+      const res = await this.#conn.execute(statement(files));
       return res.rowsAffected ?? 0;
     } finally {
       await Promise.all(files.map((f) => unlink(f).catch(() => undefined)));
