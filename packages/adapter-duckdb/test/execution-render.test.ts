@@ -36,6 +36,29 @@ describe('a template that asks the warehouse is rendered at execution, with the 
   });
 });
 
+describe('an incremental model that asks the warehouse only when incremental', () => {
+  it("renders its incremental SQL with the warehouse's answer (dbt's high-water mark), cold and from the store", async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'models/src.sql': "{{ config(materialized='table') }}select * from range({{ var('n', 3) }}) t(id)",
+      'models/inc.sql':
+        "{{ config(materialized='incremental') }}\n{% if is_incremental() %}\n{% set hi = run_query('select max(id) from ' ~ this).columns[0].values()[0] %}\nselect id from {{ ref('src') }} where id > {{ hi }}\n{% else %}\nselect id from {{ ref('src') }}\n{% endif %}\n",
+    });
+    age(dir);
+    const opts = (n: number): InvocationOptions => ({ projectDir: dir, adapters: { duckdb: createDuckDbAdapter }, env: {}, vars: { n } });
+    expect((await execute(opts(3), 'run')).status).toBe('success');
+    // Cold: vars changed, so compile renders again; the incremental SQL must not be the parse phase's (`where id >`).
+    const cold = await execute(opts(6), 'run');
+    expect(cold.results.map((r) => [r.name, r.status, r.message])).toEqual([['src', 'success', 'CREATE TABLE'], ['inc', 'success', '+3 rows']]);
+    expect(readFileSync(join(dir, 'target/run/demo/models/inc.sql'), 'utf8')).toContain('where id > 2');
+    // From the compile store: the same answer asked again at execution.
+    const warm = await execute(opts(6), 'run');
+    expect(warm.compilation.reused).toBe(true);
+    expect(warm.results.map((r) => [r.name, r.status, r.message])).toEqual([['src', 'success', 'CREATE TABLE'], ['inc', 'success', '+0 rows']]);
+    expect(await rows(opts(6), 'select count(*)::int as n, count(distinct id)::int as d, max(id)::int as hi from main.inc')).toEqual([{ n: 6, d: 6, hi: 5 }]);
+  });
+});
+
 /**
  * Introspection in models as packages use it (a dbt_utils.get_column_values-style macro called
  * through the project's namespace, adapter.get_columns_in_relation, statement + load_result),

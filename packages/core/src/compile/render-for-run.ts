@@ -3,8 +3,8 @@ import type { ProjectRenderer } from '../render/render-project.ts';
 import type { GraphNode, ModelNode } from '../types.ts';
 
 /**
- * What a run needs beyond each node's compiled SQL, rendered now so that execution never
- * renders: an incremental model's SQL with `is_incremental()` true (also a partitioned external
+ * What a run needs beyond each node's compiled SQL, rendered now so that execution renders only
+ * what asks the warehouse: an incremental model's SQL with `is_incremental()` true (also a partitioned external
  * model's with insert_overwrite), and a unit test's model rendered with the test's overrides.
  */
 export function renderForRun(renderer: ProjectRenderer, project: LoadedProject, nodes: Map<string, GraphNode>, selected: readonly string[]): void {
@@ -13,12 +13,16 @@ export function renderForRun(renderer: ProjectRenderer, project: LoadedProject, 
     const n = nodes.get(id)!;
     if (n.resourceType === 'model' && runsIncrementally(n)) {
       // As an override of is_incremental, the render neither reads nor writes the render cache and leaves the model's normal render in place.
-      nodes.set(id, { ...n, incrementalCode: renderer.renderModelWithOverrides(loaded.get(id) ?? n, { macros: { is_incremental: true } }) });
+      const r = renderer.renderModelWithOverrides(loaded.get(id) ?? n, { macros: { is_incremental: true } });
+      // A template that asks the warehouse only when incremental (`{% if is_incremental() %}{% set x = run_query(...) %}`,
+      // dbt's usual high-water mark) rendered here as dbt's parse phase does: it runs rendered live, as compile marks
+      // a node whose every render asks.
+      nodes.set(id, { ...n, incrementalCode: r.sql, ...(r.askedWarehouse ? { needsWarehouse: true as const } : {}) });
     } else if (n.resourceType === 'unit_test') {
       const ov = n.overrides as { vars?: Record<string, unknown>; macros?: Record<string, unknown>; env_vars?: Record<string, unknown> } | undefined;
       const model = nodes.get(n.dependsOn.nodes[0] ?? '');
       if (!ov || (!ov.vars && !ov.macros && !ov.env_vars) || model?.resourceType !== 'model') continue;
-      nodes.set(id, { ...n, modelCode: renderer.renderModelWithOverrides(model, { vars: ov.vars, macros: ov.macros, envVars: ov.env_vars }) });
+      nodes.set(id, { ...n, modelCode: renderer.renderModelWithOverrides(model, { vars: ov.vars, macros: ov.macros, envVars: ov.env_vars }).sql });
     }
   }
 }

@@ -115,9 +115,11 @@ export class ProjectRenderer implements Schedulable {
   /**
    * Render a model with `vars`, context names (`macros`, e.g. `is_incremental: true`) and
    * environment variables overridden, for this call only; the model's normal render stays and
-   * the render cache is neither read nor written.
+   * the render cache is neither read nor written. `askedWarehouse`: the template asked the
+   * warehouse (run_query, a statement, ...), so `sql` is what dbt's parse phase renders and the
+   * node must be rendered again when it runs.
    */
-  renderModelWithOverrides(node: ModelNode, o: { vars?: Record<string, unknown>; macros?: Record<string, unknown>; envVars?: Record<string, unknown> }): string {
+  renderModelWithOverrides(node: ModelNode, o: { vars?: Record<string, unknown>; macros?: Record<string, unknown>; envVars?: Record<string, unknown> }): { sql: string; askedWarehouse: boolean } {
     const base = (this.#byId.get(node.uniqueId) as ModelNode | undefined) ?? node;
     const env = o.envVars ? { ...(this.#opts.env ?? process.env), ...Object.fromEntries(Object.entries(o.envVars).map(([k, v]) => [k, String(v)])) } : undefined;
     return this.#withDeps(() => {
@@ -126,7 +128,7 @@ export class ProjectRenderer implements Schedulable {
         const frame = newFrame(base, cloneConfig(base.config), !!o.macros?.is_incremental, new WarehouseLog(false));
         frame.relation = this.relationFor(base, frame.config);
         const sql = this.#renderTemplate(base, frame);
-        return this.#ephemerals.inline(undefined, sql, frame.ephemerals);
+        return { sql: this.#ephemerals.inline(undefined, sql, frame.ephemerals), askedWarehouse: frame.askedWarehouse };
       } finally {
         this.#overrides = undefined;
       }
