@@ -59,6 +59,30 @@ describe('an incremental model that asks the warehouse only when incremental', (
   });
 });
 
+describe("hooks that ask is_incremental()", () => {
+  it('render with the answer of the run they belong to, for incremental and external models, cold and from the store', async () => {
+    const log = "create table if not exists hook_log (model varchar, what varchar); insert into hook_log values ('{{ this.identifier }}', '{{ 'incremental' if is_incremental() else 'full' }}')";
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'models/src.sql': "{{ config(materialized='table') }}select i as id, i % 2 as p from range({{ var('n', 3) }}) t(i)",
+      'models/inc.sql': `{{ config(materialized='incremental', pre_hook="${log}") }}select id from {{ ref('src') }}{% if is_incremental() %} where id > (select max(id) from {{ this }}){% endif %}`,
+      'models/ext.sql': `{{ config(materialized='external', incremental_strategy='insert_overwrite', options={'partition_by': 'p'}, post_hook="${log}") }}select * from {{ ref('src') }}`,
+    });
+    age(dir);
+    const opts = (n: number): InvocationOptions => ({ projectDir: dir, adapters: { duckdb: createDuckDbAdapter }, env: {}, vars: { n } });
+    expect((await execute(opts(3), 'run')).status).toBe('success');
+    expect((await execute(opts(6), 'run')).status).toBe('success');
+    const warm = await execute(opts(6), 'run');
+    expect(warm.status).toBe('success');
+    expect(warm.compilation.reused).toBe(true);
+    // dbt-core 1.11.16 logs the same for the incremental model: full once, then incremental.
+    expect(await rows(opts(6), "select model, string_agg(what, ',' order by rowid) as seen from hook_log group by 1 order by 1")).toEqual([
+      { model: 'ext', seen: 'full,incremental,incremental' },
+      { model: 'inc', seen: 'full,incremental,incremental' },
+    ]);
+  });
+});
+
 /**
  * Introspection in models as packages use it (a dbt_utils.get_column_values-style macro called
  * through the project's namespace, adapter.get_columns_in_relation, statement + load_result),

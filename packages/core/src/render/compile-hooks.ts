@@ -19,9 +19,9 @@ export interface HookRendering {
  * `config`, `var`, macros), and render the same then as now: compile renders those, so a run
  * hands plain SQL to the plan and never builds a renderer for them (issue 15: compile hands
  * plain data to run). `render` returns undefined for a hook that must wait for execution (it asked
- * the warehouse, read something that changes from run to run, read `execute`, or failed); then
- * none of the node's hooks is rendered here. Incremental models are left to execution (a hook
- * may ask `is_incremental()`, which compile cannot answer). Undefined also when every hook is
+ * the warehouse, read something that changes from run to run, read `execute`, called
+ * `is_incremental()`, whose answer is known only when the node runs, or failed); then none of the
+ * node's hooks is rendered here. Incremental models are left to execution too. Undefined also when every hook is
  * plain SQL: nothing to render.
  */
 export function compileHooks(config: NodeConfig, render: (text: string, name: string) => string | undefined): RenderedHooks | undefined {
@@ -72,7 +72,7 @@ export function hookDeps(h: HookRendering, node: ModelNode | SeedNode, config: N
         // Only a ref or source that names nothing is the project's error now; the rest waits for execution.
         const said = h.diagnostics.splice(before);
         h.diagnostics.push(...said.filter((d) => d.code === 'SM_REF_NOT_FOUND' || d.code === 'SM_SOURCE_NOT_FOUND'));
-        const clean = said.length === 0 && !frame.askedWarehouse && !frame.volatile && !frame.readExecute;
+        const clean = said.length === 0 && !frame.askedWarehouse && !frame.volatile && !frame.readExecute && !frame.readIncremental;
         h.renders.set(hookKey(node.uniqueId, `${kind} ${i + 1}`, hook.sql), clean ? sql : undefined);
       }
       for (const id of frame.refs) if (id !== node.uniqueId) found.add(id);
@@ -90,7 +90,7 @@ export function staticHook(h: HookRendering, node: ModelNode | SeedNode, text: s
   const before = h.diagnostics.length;
   try {
     const sql = h.render(text, name, frame);
-    return frame.askedWarehouse || frame.volatile || frame.readExecute || h.diagnostics.length > before ? undefined : sql;
+    return frame.askedWarehouse || frame.volatile || frame.readExecute || frame.readIncremental || h.diagnostics.length > before ? undefined : sql;
   } catch {
     return undefined;
   } finally {

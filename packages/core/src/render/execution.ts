@@ -9,11 +9,12 @@ import type { WarehouseAnswer, WarehouseRequest } from './warehouse.ts';
  *   `incremental: true` for an incremental model's incremental SQL;
  * - `{ text, name }`: a hook (`pre_hook`, `on-run-start`, ...) or an operation's text, in the
  *   context of `node` when given (this, config, model), else in the root project's; `context`
- *   adds names (on-run-end's `results`, `schemas`, `database_schemas`; an operation's arguments).
+ *   adds names (on-run-end's `results`, `schemas`, `database_schemas`; an operation's arguments);
+ *   `incremental: true` for the hooks of a node that runs incrementally (`is_incremental()`).
  */
 export type ExecutionRender = (
   | { node: GraphNode; incremental?: boolean | undefined }
-  | { text: string; name: string; node?: GraphNode | undefined; context?: Record<string, unknown> | undefined }
+  | { text: string; name: string; node?: GraphNode | undefined; context?: Record<string, unknown> | undefined; incremental?: boolean | undefined }
 ) & {
   /** Shown what the template said (`log(msg, info=True)`, `print(msg)`), once, when the render completes. */
   say?: ((message: string) => void) | undefined;

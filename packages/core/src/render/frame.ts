@@ -33,6 +33,8 @@ export interface Frame {
   said?: string[] | undefined;
   /** Set when the template read `execute`: an error it raised may be one dbt raises only when the node runs. */
   readExecute?: boolean | undefined;
+  /** Set when the template called `is_incremental()`: a hook that did is rendered when it runs, where the answer is known. */
+  readIncremental?: boolean | undefined;
   /** The project's and packages' macros the template called itself, in order (dbt's `depends_on.macros`). */
   macros: Set<string>;
 }

@@ -52,7 +52,11 @@ export function nodeBuiltins(host: RenderHost): PropertyDescriptorMap {
     var: pyFunction((c, a, kw) => host.var(frameOf(c), c, String(a[0]), kw?.default ?? a[1], a.length + (kw && 'default' in kw ? 1 : 0))),
     env_var: pyFunction((c, a, kw) => host.envVar(frameOf(c), String(a[0]), kw?.default ?? a[1])),
     config: configFunction(),
-    is_incremental: pyFunction((c) => frameOf(c).incremental),
+    is_incremental: pyFunction((c) => {
+      const f = frameOf(c);
+      f.readIncremental = true;
+      return f.incremental;
+    }),
     adapter: { ...adapterObject(host), ...intro.adapter },
   };
   const out: PropertyDescriptorMap = {};

@@ -29,7 +29,7 @@ export async function executeExternal(m: ModelNode, x: NodeContext): Promise<Exe
   // The copy is not a plan step (it writes files): pre-hooks run before it, post-hooks with the view.
   const caps = x.plan.capabilities;
   const hooks = nodeHooks(m);
-  await x.runPlan(withHooks({ steps: [], transaction: false }, { ...hooks, post: [] }, caps));
+  await x.runPlan(withHooks({ steps: [], transaction: false }, { ...hooks, post: [] }, caps), incremental);
   rmSync(plan.staging, { recursive: true, force: true });
   makeDirs(plan.staging);
   let rows = 0;
@@ -50,7 +50,7 @@ export async function executeExternal(m: ModelNode, x: NodeContext): Promise<Exe
   if (!incremental && !hasParquet(location)) {
     throw new Error(`${m.name}: the query returned no rows, so ${location} holds no Parquet file and no view can be made over it. Run again once there are rows.`);
   }
-  await x.runPlan(withHooks(view ?? { steps: [], transaction: false }, { ...hooks, pre: [] }, caps));
+  await x.runPlan(withHooks(view ?? { steps: [], transaction: false }, { ...hooks, pre: [] }, caps), incremental);
   await x.remember(m.relation, undefined);
   return {
     status: 'success',

@@ -36,7 +36,7 @@ export async function executeModel(node: GraphNode, x: NodeContext): Promise<Exe
   const rel = m.relation;
   let rows: number;
   try {
-    rows = (await x.runPlan(withHooks(plan, nodeHooks(m), x.plan.capabilities))).rows;
+    rows = (await x.runPlan(withHooks(plan, nodeHooks(m), x.plan.capabilities), incremental)).rows;
   } finally {
     // An audit replaces the relation (or leaves its shadow): what the run knew of both is stale.
     if (audit) await x.remember(auditRelation(rel), undefined);

@@ -17,8 +17,8 @@ export interface NodeContext {
   renderLive(what: ExecutionRender): Promise<string>;
   /** Queue the SQL the node compiled to for target/compiled; returns the file's path relative to the project. */
   compiled(sql: string): string;
-  /** Run a plan through the one plan executor; its statements are written to target/run. */
-  runPlan(plan: Plan): Promise<PlanOutcome>;
+  /** Run a plan through the one plan executor; its statements are written to target/run. `incremental`: the node runs incrementally (its hooks' `is_incremental()`). */
+  runPlan(plan: Plan, incremental?: boolean): Promise<PlanOutcome>;
   /** One statement outside any plan (a test's query, an external model's copy), noted for target/run. */
   exec(sql: string): Promise<QueryResult>;
   /** `create schema if not exists`, once per schema per run. */

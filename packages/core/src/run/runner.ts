@@ -186,7 +186,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
         conn: c,
         renderLive: (what) => o.render({ ...what, say }, c),
         compiled: (sql) => files.compiled(node, sql),
-        runPlan: (plan) => runPlan(plan, c, o.adapter.dialect, ran, o.signal, (text, name) => o.render({ text, name, node, say }, c)),
+        runPlan: (plan, incremental) => runPlan(plan, c, o.adapter.dialect, ran, o.signal, (text, name) => o.render({ text, name, node, incremental, say }, c)),
         exec: (sql) => {
           ran.push(sql);
           return c.execute(sql);
