@@ -79,6 +79,7 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
         runStartedAt: startedAt,
         flags: { WHICH: command, FULL_REFRESH: !!opts.fullRefresh },
         cachePath: join(targetDir(c.project), '.sm', 'render-cache.json'),
+        selectedResources: c.selected,
       }),
       onEvent: sink,
       signal: opts.signal,

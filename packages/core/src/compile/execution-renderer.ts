@@ -14,6 +14,8 @@ export interface ExecutionRendererOptions {
   readonly flags: Record<string, unknown>;
   /** `<target>/.sm/render-cache.json`, read (never written) so the dependencies of what is rendered come from it. */
   readonly cachePath?: string | undefined;
+  /** The invocation's selected nodes, dbt's `selected_resources`. */
+  readonly selectedResources: readonly string[];
 }
 
 /**
@@ -27,7 +29,7 @@ export function executionRenderer(o: ExecutionRendererOptions): RenderLive {
     const [{ loadProject }, { ProjectRenderer: Renderer }, { RenderCache }] = await Promise.all([import('../project/load-project.ts'), import('../render/render-project.ts'), import('../render/render-cache.ts')]);
     const project = loadProject({ ...o.load, noCache: o.load.noCache });
     const cache = o.cachePath && !o.load.noCache ? RenderCache.open(o.cachePath, project) : undefined;
-    return new Renderer(project, { dialect: o.dialect, invocationId: o.invocationId, runStartedAt: o.runStartedAt, env: o.load.env, flags: o.flags, cache });
+    return new Renderer(project, { dialect: o.dialect, invocationId: o.invocationId, runStartedAt: o.runStartedAt, env: o.load.env, flags: o.flags, cache, selectedResources: o.selectedResources });
   };
   return async (what, conn) => (await (renderer ??= make())).renderForExecution(what, conn);
 }

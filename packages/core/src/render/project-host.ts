@@ -26,6 +26,8 @@ export interface HostRenderer {
   readonly overrides: { vars?: Record<string, unknown> | undefined; env?: NodeJS.ProcessEnv | undefined } | undefined;
   readonly processEnvDefault: NodeJS.ProcessEnv;
   onVolatile(): void;
+  /** The invocation's selected nodes (dbt's `selected_resources`), when known: at execution, not at compile. */
+  readonly selectedResources: readonly string[] | undefined;
 }
 
 /**
@@ -66,6 +68,10 @@ export class ProjectHost implements RenderHost {
       if (list) list.push(s);
       else this.#sources.set(k, [s]);
     }
+  }
+
+  get selectedResources(): readonly string[] | undefined {
+    return this.#r.selectedResources;
   }
 
   /** The model or seed `ref(package?, name)` names from a node of `fromPackage`. */

@@ -26,6 +26,8 @@ export interface RenderHost {
   graph(): unknown;
   /** dbt's `api` (Relation, Column). */
   readonly api: unknown;
+  /** The invocation's selected nodes (dbt's `selected_resources`): known when rendering at execution, not at compile. */
+  readonly selectedResources: readonly string[] | undefined;
 }
 
 /** The render a context serves; a context made for no render (there is none) cannot call node functions. */
@@ -74,6 +76,16 @@ export function nodeBuiltins(host: RenderHost): PropertyDescriptorMap {
     return f.execute;
   });
   out.graph = getter(() => host.graph());
+  // dbt's selected_resources: the unique ids this invocation selected. Compile, shared by
+  // invocations that select differently, renders it as dbt's parse phase ([]) and leaves the
+  // node to render again when it runs, where the selection is known.
+  out.selected_resources = getter((f) => {
+    const s = host.selectedResources;
+    if (s) return [...s];
+    f.askedWarehouse = true;
+    f.volatile = true;
+    return [];
+  });
   out.this = getter((f) => {
     if (!f.relation) return undefined;
     const r = host.relation(f.relation);

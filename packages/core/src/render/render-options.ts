@@ -18,6 +18,8 @@ export interface RenderOptions {
   env?: NodeJS.ProcessEnv;
   /** dbt's `flags` (WHICH, FULL_REFRESH, STORE_FAILURES, EMPTY, ...). Default: WHICH 'compile', the rest false. */
   flags?: Record<string, unknown> | undefined;
+  /** The invocation's selected nodes (`selected_resources`), when rendering at execution; compile leaves it unknown. */
+  selectedResources?: readonly string[] | undefined;
 }
 
 /** The rendered project: nodes with final config, relation, dependencies and compiled SQL. */

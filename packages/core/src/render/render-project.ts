@@ -79,6 +79,7 @@ export class ProjectRenderer implements Schedulable {
       },
       processEnvDefault: opts.env ?? process.env,
       onVolatile: () => (this.#volatileSeen = true),
+      selectedResources: opts.selectedResources,
     });
     this.#base = this.env.context();
     const flags = { WHICH: 'compile', FULL_REFRESH: false, STORE_FAILURES: false, EMPTY: false, WARN_ERROR: false, FAIL_FAST: false, DEBUG: false, ...opts.flags };

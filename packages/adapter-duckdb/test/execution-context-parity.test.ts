@@ -57,3 +57,25 @@ describe('incremental runs see what dbt shows them', () => {
     );
   });
 });
+
+describe('selected_resources', () => {
+  it('lists what this invocation selected, in a model and in on-run-end, also when the compile is reused (dbt 1.11: 1, 2, 1)', async () => {
+    const dir = writeProject({
+      'sm_project.yml': 'name: sr\nprofile: sr\non-run-end: "create or replace table end_log as select {{ selected_resources | length }} as n, \'{{ selected_resources | sort | join(\',\') }}\' as ids"\n',
+      'profiles.yml': 'sr:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/sr.duckdb\n      threads: 1\n',
+      'models/a.sql': 'select {{ selected_resources | length }} as n',
+      'models/b.sql': 'select 1 as x',
+    });
+    const opts = (select: string[]): InvocationOptions => ({ projectDir: dir, adapters: { duckdb: createDuckDbAdapter }, env: {}, select });
+    const seen = [];
+    for (const select of [['a'], ['a', 'b'], ['a']]) {
+      expect((await execute(opts(select), 'run')).status).toBe('success');
+      seen.push(...(await rows(opts(select), 'select (select n from a)::int as a_n, n::int as end_n, ids from end_log')));
+    }
+    expect(seen).toEqual([
+      { a_n: 1, end_n: 1, ids: 'model.sr.a' },
+      { a_n: 2, end_n: 2, ids: 'model.sr.a,model.sr.b' },
+      { a_n: 1, end_n: 1, ids: 'model.sr.a' },
+    ]);
+  });
+});
