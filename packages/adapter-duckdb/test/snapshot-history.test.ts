@@ -136,8 +136,9 @@ describe('snapshots', () => {
     await sql(dir, "update raw.users set level = 'paid', updated_at = timestamp '2026-01-03 00:00:00' where id = 1");
     const r = await sm(dir, 'snapshot');
     expect(r.ok, r.errors).toBe(true);
+    // dbt 1.11's order: the source's columns, then scd_id, updated_at, valid_from, valid_to.
     expect((await sql(dir, "select column_name from information_schema.columns where table_name = 'users_snapshot' order by ordinal_position")).map((x) => x.column_name)).toEqual([
-      'id', 'name', 'level', 'updated_at', 'changed_at', 'valid_from', 'valid_to', 'version_id',
+      'id', 'name', 'level', 'updated_at', 'version_id', 'changed_at', 'valid_from', 'valid_to',
     ]);
     expect(await sql(dir, 'select level, valid_to from main.users_snapshot where id = 1 order by valid_from')).toEqual([
       { level: 'free', valid_to: '2026-01-03T00:00:00.000Z' },

@@ -60,13 +60,14 @@ class SnapshotSql {
   meta(src: string, deleted: boolean, cur?: string): string {
     const n = this.s.names;
     const vf = this.validFrom(src, cur);
-    const cols = [`${vf} as ${this.q(n.updated_at)}`, `${vf} as ${this.q(n.valid_from)}`, `${this.openEnd(vf)} as ${this.q(n.valid_to)}`, `${this.scdId(src, vf)} as ${this.q(n.scd_id)}`];
+    // dbt's order: scd_id, updated_at, valid_from, valid_to (then is_deleted).
+    const cols = [`${this.scdId(src, vf)} as ${this.q(n.scd_id)}`, `${vf} as ${this.q(n.updated_at)}`, `${vf} as ${this.q(n.valid_from)}`, `${this.openEnd(vf)} as ${this.q(n.valid_to)}`];
     if (this.s.hardDeletes === 'new_record') cols.push(`${deleted ? "'True'" : "'False'"} as ${this.q(n.is_deleted)}`);
     return cols.join(',\n  ');
   }
   metaNames(): string[] {
     const n = this.s.names;
-    return [n.updated_at, n.valid_from, n.valid_to, n.scd_id, ...(this.s.hardDeletes === 'new_record' ? [n.is_deleted] : [])];
+    return [n.scd_id, n.updated_at, n.valid_from, n.valid_to, ...(this.s.hardDeletes === 'new_record' ? [n.is_deleted] : [])];
   }
 }
 
