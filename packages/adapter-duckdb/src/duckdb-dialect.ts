@@ -28,6 +28,10 @@ export class DuckDbDialect extends BaseDialect {
     return `select * from read_parquet(${this.quoteString(glob)}, hive_partitioning = true${mixedSchemas ? ', union_by_name = true' : ''})`;
   }
 
+  describeQuery(sql: string): string {
+    return `describe select * from (\n${sql}\n) as sm_described`;
+  }
+
   override describeParquet(glob: string): string {
     return `describe ${this.readParquet(glob)}`;
   }

@@ -143,6 +143,12 @@ export interface Dialect {
   /** Optional. A query whose rows are the `column_name` and `column_type` of {@link readParquet}'s result over `glob`. */
   describeParquet?(glob: string): string;
   /**
+   * Optional. A statement whose rows are the `column_name` and `column_type` of a query's result,
+   * without running the query: how a model's enforced contract is checked when it runs. Without
+   * it, contracts are checked by `sm check` only.
+   */
+  describeQuery?(sql: string): string;
+  /**
    * Optional. The database a relation that names none is in, as templates read it
    * (`{{ target.database }}`, `{{ this.database }}`). Default: the target's `database`.
    */

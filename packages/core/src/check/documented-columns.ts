@@ -5,12 +5,7 @@ import type { KeyFn } from './relation-index.ts';
 import { findCol, type Shape } from './infer/shape.ts';
 import { clash, formatType, isKnown } from './types/sql-type.ts';
 import { typeFromString } from './types/type-from-name.ts';
-
-/** Whether the model's config enforces a contract (`contract: {enforced: true}`). */
-export function contractEnforced(n: ModelNode): boolean {
-  const c = n.config.contract;
-  return typeof c === 'object' && c !== null && (c as { enforced?: unknown }).enforced === true;
-}
+import { contractEnforced } from '../plan/contract.ts';
 
 /**
  * A model against its YAML: every documented column must be selected, with the documented

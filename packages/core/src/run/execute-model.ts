@@ -7,6 +7,7 @@ import { executeExternal } from './execute-external.ts';
 import { printedRelationName } from '../render/relation.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
 import { nodeHooks, withHooks } from '../plan/hooks.ts';
+import { contractCheck, contractIncomplete, contractMismatch, type DescribedColumn } from '../plan/contract.ts';
 
 /** Views, tables, incremental, external and ephemeral models: compiled SQL in, one plan out, run by the plan executor. */
 export async function executeModel(node: GraphNode, x: NodeContext): Promise<ExecOutcome> {
@@ -25,6 +26,7 @@ export async function executeModel(node: GraphNode, x: NodeContext): Promise<Exe
   // A template that asked the warehouse is rendered now, with it; the rest ran in compile.
   const sql = m.needsWarehouse ? await x.renderLive({ node: m, incremental }) : incremental ? incrementalSqlOf(m) : (m.compiledCode ?? '');
   const path = x.compiled(sql);
+  await enforceContract(m, sql, x);
   let plan: Plan;
   // Write-audit-publish: built beside, tested there, swapped in only when the tests pass.
   const audit = wantsAudit(m, x.run.flags.audit) ? { passed: [], warned: [], failed: [] } as AuditOutcome : undefined;
@@ -56,4 +58,14 @@ export async function executeModel(node: GraphNode, x: NodeContext): Promise<Exe
     compiledCode: sql,
     rowsAffected: incremental ? rows : undefined,
   };
+}
+
+/** dbt's enforced model contract, checked before anything is built: a breach fails the node and leaves the relation as it was. */
+async function enforceContract(m: ModelNode, sql: string, x: NodeContext): Promise<void> {
+  const c = contractCheck(m, sql, x.run.adapter.dialect);
+  if (!c) return;
+  if (!c.declared) throw new Error(contractIncomplete(m, c.missingTypes));
+  const described = async (q: string): Promise<DescribedColumn[]> => (await x.exec(q)).rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+  const bad = contractMismatch(m, await described(c.query), await described(c.declared));
+  if (bad) throw new Error(bad);
 }
