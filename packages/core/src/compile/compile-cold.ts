@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Adapter } from '../adapter.ts';
 import { markWrittenFrom, unchangedSince } from '../artifacts/manifest-file.ts';
 import { SmProjectError } from '../diagnostics.ts';
+import { accessDiagnostics } from '../graph/access.ts';
 import { buildGraph, topoOrder } from '../graph/build-graph.ts';
 import { loadProjectCollecting, type LoadedProject } from '../project/load-project.ts';
 import { testColumnDiagnostics } from '../project/test-nodes.ts';
@@ -46,7 +47,7 @@ export async function compileCold(opts: InvocationOptions, command: Command, inv
   const renderer = parallel?.renderer ?? new ProjectRenderer(project, { dialect: adapter.dialect, invocationId, runStartedAt, env: opts.env, cache, flags });
   const compiled = parallel?.compiled ?? renderer.renderAll();
   const { graph, diagnostics: graphDiags } = buildGraph(compiled.nodes);
-  const diagnostics = [...compiled.diagnostics, ...graphDiags];
+  const diagnostics = [...compiled.diagnostics, ...graphDiags, ...accessDiagnostics(compiled.nodes, project.groups)];
   const errors = diagnostics.filter((d) => d.severity === 'error');
   const columnCheck = columnCheckOf(command);
   if (errors.length) throw new SmProjectError(dedupe([...errors, ...(columnCheck === 'error' ? testColumnDiagnostics(compiled.nodes, compiled.nodes.keys(), 'error') : [])]));

@@ -2,8 +2,8 @@ import { createHash, type Hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Relation, TargetConfig } from '../adapter.ts';
-import { SmProjectError, type Diagnostic } from '../diagnostics.ts';
-import type { ExposureNode, Macro, ModelNode, PackageInfo, ProjectConfig, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
+import { diag, formatLocation, SmProjectError, type Diagnostic } from '../diagnostics.ts';
+import type { ExposureNode, Macro, ModelNode, PackageInfo, ProjectConfig, SeedNode, SourceLocation, SourceNode, TestNode, UnitTestNode } from '../types.ts';
 import { discover } from './discover.ts';
 import { configRenderer, renderProjectConfigs } from './config-renderer.ts';
 import { installedPackages } from './installed-packages.ts';
@@ -13,7 +13,7 @@ import { applySourceOverrides, genericTests, loadMacros, loadModels, loadSeeds, 
 import { varsFor } from './project-vars.ts';
 import { codeFingerprint } from './code-fingerprint.ts';
 import { SchemaCache } from './schema-cache.ts';
-import { emptyDecls, type SchemaDecls } from './schema-yaml.ts';
+import { emptyDecls, type GroupDecl, type SchemaDecls } from './schema-yaml.ts';
 import type { YamlFile } from './yaml-file.ts';
 import { loadSnapshots } from './load-snapshots.ts';
 import { exposureNodes, exposureScope } from './exposure-nodes.ts';
@@ -52,6 +52,8 @@ export interface LoadedProject {
   unitTests: UnitTestNode[];
   /** `exposures:` declared in schema YAML, their depends_on resolved. */
   exposures: ExposureNode[];
+  /** `groups:` declared in schema YAML (root project and packages): what a node's `group` may name. */
+  groups: GroupEntry[];
   macros: Macro[];
   /** Installed packages, in dependency order (empty until `sm deps` installed some). */
   packages: PackageInfo[];
@@ -68,6 +70,15 @@ export interface LoadedProject {
    * digests mean equal compiled output, unless a render read the environment or the clock.
    */
   inputDigest: string;
+}
+
+/** A declared group: its name, the package that declares it and where. */
+export interface GroupEntry {
+  readonly name: string;
+  readonly packageName: string;
+  readonly owner: Record<string, unknown>;
+  readonly description: string;
+  readonly location: SourceLocation;
 }
 
 export { sha256 };
@@ -114,6 +125,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   // The root project (the last scope) may override its packages' sources.
   applySourceOverrides(scopes[scopes.length - 1]!, yamlsOf[yamlsOf.length - 1]!.decls, out.sources, diagnostics);
   const exposures = exposureNodes(scopes.map((s, i) => exposureScope(s, yamlsOf[i]!.decls)), config.name, out, diagnostics, out.disabled);
+  const groups = groupEntries(scopes.map((s, i) => [s, yamlsOf[i]!.decls.groups] as const), diagnostics);
   for (const m of out.macros) digest.update(`\0macro\0${m.originalFilePath}\0${m.macroSql.length}\0`).update(m.macroSql);
   // Model checksums hash the whole file; a snapshot's hashes its block, so hash its text here.
   for (const m of out.models) digest.update(`\0${m.uniqueId}\0${m.originalFilePath}\0${m.resourceType === 'snapshot' ? sha256(m.rawCode) : m.checksum}`);
@@ -134,6 +146,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
     tests: out.tests,
     unitTests: out.unitTests,
     exposures,
+    groups,
     macros: out.macros,
     packages,
     disabled: out.disabled,
@@ -191,4 +204,22 @@ function loadScope(s: Scope, read: { decls: SchemaDecls; yamls: YamlFile[] }, ou
 function withTargetPath(config: ProjectConfig, dir: string, targetPath: string | undefined): ProjectConfig {
   if (!targetPath) return config;
   return { ...config, targetPath: relative(dir, resolve(dir, targetPath)) || '.' };
+}
+
+/** Each scope's `groups:`, a name declared twice in one package being an error (dbt's rule). */
+function groupEntries(scopes: readonly (readonly [Scope, readonly GroupDecl[]])[], diagnostics: Diagnostic[]): GroupEntry[] {
+  const out: GroupEntry[] = [];
+  for (const [s, decls] of scopes) {
+    const seen = new Map<string, GroupDecl>();
+    for (const g of decls) {
+      const first = seen.get(g.name);
+      if (first) {
+        diagnostics.push(diag('SM_DUPLICATE_NODE', `Group "${g.name}" is declared twice in ${s.config.name} (also at ${formatLocation(first.location)})`, g.location, { hint: 'Rename or remove one of them.' }));
+        continue;
+      }
+      seen.set(g.name, g);
+      out.push({ name: g.name, packageName: s.config.name, owner: g.owner, description: g.description, location: g.location });
+    }
+  }
+  return out;
 }

@@ -104,6 +104,7 @@ function append(into: SchemaDecls, d: SchemaDecls): void {
   into.sources.push(...d.sources);
   into.unitTests.push(...d.unitTests);
   into.exposures.push(...d.exposures);
+  into.groups.push(...d.groups);
 }
 
 /** A YamlFile that parses its text the first time its data or a location is asked for. */

@@ -91,6 +91,16 @@ export interface SchemaDecls {
   sources: SourceTableDecl[];
   unitTests: UnitTestDecl[];
   exposures: ExposureDecl[];
+  groups: GroupDecl[];
+}
+
+/** A `groups:` entry (dbt's model governance): models name it in `group`, and a private model is ref'd only from its group. */
+export interface GroupDecl {
+  name: string;
+  owner: Record<string, unknown>;
+  description: string;
+  file: string;
+  location: SourceLocation;
 }
 
 /** Keys that configure a test rather than pass it an argument. */
@@ -99,7 +109,7 @@ const TEST_CONFIG_KEYS = new Set(['severity', 'where', 'limit', 'warn_if', 'erro
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function emptyDecls(): SchemaDecls {
-  return { models: [], seeds: [], snapshots: [], sources: [], unitTests: [], exposures: [] };
+  return { models: [], seeds: [], snapshots: [], sources: [], unitTests: [], exposures: [], groups: [] };
 }
 
 /** Read one schema YAML file into `into`; problems become diagnostics with the file and line. */
@@ -129,6 +139,30 @@ export function readSchemaYaml(y: YamlFile, into: SchemaDecls, diagnostics: Diag
   if (Array.isArray(unit)) unit.forEach((u, i) => readUnitTest(y, u, ['unit_tests', i], into, diagnostics));
   else if (unit !== undefined && unit !== null) diagnostics.push(diag('SM_SCHEMA_YAML', '`unit_tests:` must be a list', y.locate(['unit_tests'])));
   into.exposures.push(...readExposures(y, d.exposures, diagnostics));
+  into.groups.push(...readGroups(y, d.groups, diagnostics));
+}
+
+/** `groups:` of one file, with dbt's rules: a `name` and an `owner` with a `name` or an `email`. */
+function readGroups(y: YamlFile, list: unknown, diagnostics: Diagnostic[]): GroupDecl[] {
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) {
+    diagnostics.push(diag('SM_SCHEMA_YAML', '`groups:` must be a list of entries with `name:` and `owner:`', y.locate(['groups'])));
+    return [];
+  }
+  const out: GroupDecl[] = [];
+  list.forEach((g, i) => {
+    const path = ['groups', i];
+    if (!isObj(g) || typeof g.name !== 'string' || !/^[A-Za-z0-9_]+$/.test(g.name)) {
+      diagnostics.push(diag('SM_SCHEMA_YAML', 'Each group needs a `name:` of letters, digits and underscores', y.locate(path)));
+      return;
+    }
+    if (!isObj(g.owner) || (g.owner.name == null && g.owner.email == null)) {
+      diagnostics.push(diag('SM_SCHEMA_YAML', `Group "${g.name}": \`owner:\` needs a \`name:\` or an \`email:\``, y.locate(g.owner === undefined ? path : [...path, 'owner'])));
+      return;
+    }
+    out.push({ name: g.name, owner: g.owner, description: typeof g.description === 'string' ? g.description : '', file: y.file, location: y.locate(path) });
+  });
+  return out;
 }
 
 function readPatch(y: YamlFile, entry: unknown, path: (string | number)[], diagnostics: Diagnostic[]): NodePatch | undefined {
@@ -145,13 +179,19 @@ function readPatch(y: YamlFile, entry: unknown, path: (string | number)[], diagn
     name: entry.name,
     ...(versions ? { versions, latestVersion: entry.latest_version === undefined || entry.latest_version === null ? undefined : String(entry.latest_version) } : {}),
     description: typeof entry.description === 'string' ? entry.description : '',
-    config: isObj(entry.config) ? entry.config : {},
+    config: withGovernance(entry, isObj(entry.config) ? entry.config : {}),
     columns,
     tests,
     meta: isObj(entry.meta) ? entry.meta : {},
     file: y.file,
     location: y.locate(path),
   };
+}
+
+/** `access:` and `group:` written as properties of the entry (dbt's usual form) join its config; the config's own win. */
+function withGovernance(entry: Record<string, unknown>, config: Record<string, unknown>): Record<string, unknown> {
+  if (entry.access === undefined && entry.group === undefined) return config;
+  return { ...(entry.access !== undefined ? { access: entry.access } : {}), ...(entry.group !== undefined ? { group: entry.group } : {}), ...config };
 }
 
 function readVersions(y: YamlFile, list: unknown, path: (string | number)[], diagnostics: Diagnostic[]): VersionDecl[] | undefined {
