@@ -30,6 +30,12 @@ describe('state fingerprints', () => {
     for (const cfg of configs) expect(fingerprintOfConfig('c', cfg)).toEqual(expected(cfg));
   });
 
+  it('answer the same from the texts a pass has already hashed', () => {
+    const hashed = new Map<string, string>();
+    for (const round of [1, 2]) for (const cfg of configs) expect(fingerprintOfConfig('c', cfg, hashed), `round ${round}`).toEqual(expected(cfg));
+    expect(hashed.size).toBeGreaterThan(0);
+  });
+
   it('hash unit tests as the definition does, and tell apart what differs', () => {
     const u = { given: [{ input: "ref('a')", rows: [{ id: 1, b: null }] }], expect: { rows: [{ id: 1 }] }, overrides: { vars: { x: [1, { b: 2, a: 1 }] } } };
     expect(unitTestChecksum(u)).toBe(reference([u.given, u.expect, u.overrides]));

@@ -6,7 +6,8 @@ import type { GraphNode } from '../types.ts';
  * lives (compared by `modified.relation`) and labels that change nothing built.
  */
 const NOT_COMPARED = new Set(['tags', 'alias', 'schema', 'database', 'group', 'meta', 'docs', 'description']);
-const RELATION_KEYS = ['database', 'schema', 'alias'] as const;
+/** In sorted order. */
+const RELATION_KEYS = ['alias', 'database', 'schema'] as const;
 
 /** What `state:` compares for one node: raw template checksum, config and relation config. */
 export interface StateFingerprint {
@@ -51,12 +52,44 @@ function stableHash(v: unknown): string {
   return hash('sha256', sortedJson(v ?? {})!);
 }
 
+/** The texts already hashed in one pass over a project: most nodes share one of a few configs. */
+type Hashed = Map<string, string>;
+
+function hashOnce(text: string, hashed: Hashed | undefined): string {
+  let h = hashed?.get(text);
+  if (h === undefined) {
+    h = hash('sha256', text);
+    hashed?.set(text, h);
+  }
+  return h;
+}
+
+/** {@link sortedJson} of the config without what `state:modified.configs` ignores, written without making that copy. */
+function comparedJson(cfg: Record<string, unknown>): string {
+  let out = '{';
+  for (const k of sortedKeys(cfg)) {
+    const v = cfg[k];
+    if (v === null || v === undefined || NOT_COMPARED.has(k) || (k === 'enabled' && v === true)) continue;
+    const text = sortedJson(v);
+    if (text !== undefined) out += `${out.length > 1 ? ',' : ''}${JSON.stringify(k)}:${text}`;
+  }
+  return `${out}}`;
+}
+
+/** {@link sortedJson} of the relation keys, absent ones null: `{"alias":…,"database":…,"schema":…}`. */
+function relationJson(cfg: Record<string, unknown>): string {
+  let out = '{';
+  for (const k of RELATION_KEYS) {
+    const text = sortedJson(cfg[k] ?? null);
+    if (text !== undefined) out += `${out.length > 1 ? ',' : ''}"${k}":${text}`;
+  }
+  return `${out}}`;
+}
+
 /** Fingerprint of a manifest entry's `config` (or non-empty `unrendered_config`, which dbt writes). */
-export function fingerprintOfConfig(checksum: string, config: Record<string, unknown> | undefined): StateFingerprint {
+export function fingerprintOfConfig(checksum: string, config: Record<string, unknown> | undefined, hashed?: Hashed): StateFingerprint {
   const cfg = config ?? {};
-  const compared = Object.fromEntries(Object.entries(cfg).filter(([k, v]) => !NOT_COMPARED.has(k) && v !== null && v !== undefined && !(k === 'enabled' && v === true)));
-  const relation = Object.fromEntries(RELATION_KEYS.map((k) => [k, cfg[k] ?? null]));
-  return { checksum, configHash: stableHash(compared), relationHash: stableHash(relation) };
+  return { checksum, configHash: hashOnce(comparedJson(cfg), hashed), relationHash: hashOnce(relationJson(cfg), hashed) };
 }
 
 /** A unit test's checksum: its inputs, expectations and overrides. */
@@ -65,12 +98,12 @@ export function unitTestChecksum(u: { given?: unknown; expect?: unknown; overrid
 }
 
 /** Fingerprint of a node as compiled now. */
-export function fingerprintNow(n: GraphNode): StateFingerprint {
+export function fingerprintNow(n: GraphNode, hashed?: Hashed): StateFingerprint {
   const checksum =
     n.resourceType === 'unit_test' ? unitTestChecksum(n)
     : n.resourceType === 'exposure' ? stableHash([n.exposureType, n.owner, n.label, n.maturity, n.url, n.description, n.dependsOn.nodes])
     : 'checksum' in n ? String(n.checksum) : '';
-  return fingerprintOfConfig(checksum, n.config);
+  return fingerprintOfConfig(checksum, n.config, hashed);
 }
 
 /**
@@ -80,7 +113,8 @@ export function fingerprintNow(n: GraphNode): StateFingerprint {
  */
 export function loadedFingerprints(project: { models: GraphNode[]; seeds: GraphNode[]; tests: GraphNode[]; unitTests: GraphNode[]; exposures?: GraphNode[] }): Map<string, StateFingerprint> {
   const out = new Map<string, StateFingerprint>();
-  for (const n of [...project.models, ...project.seeds, ...project.tests, ...project.unitTests, ...(project.exposures ?? [])]) out.set(n.uniqueId, fingerprintNow(n));
+  const hashed: Hashed = new Map();
+  for (const nodes of [project.models, project.seeds, project.tests, project.unitTests, project.exposures ?? []]) for (const n of nodes) out.set(n.uniqueId, fingerprintNow(n, hashed));
   return out;
 }
 
