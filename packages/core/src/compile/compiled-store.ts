@@ -139,15 +139,13 @@ export function writeStore(
   const rows: IndexRow[] = [];
   let offset = 0;
   const secrets = project.secrets;
-  // One string, not a buffer a node: half the time. Offsets count bytes: characters while the
-  // text is ASCII (as SQL mostly is), UTF-8 lengths from the first node that is not.
+  // One string, not a buffer a node: half the time. Offsets count UTF-8 bytes (`byteLength`
+  // scans 32 MB several times faster than a test for a character outside ASCII did).
   let packed = '';
-  let ascii = true;
   for (const n of nodes.values()) {
     const text = jsonText(n);
     if (jsonHoldsSecret(text, secrets)) return;
-    if (ascii && NOT_ASCII.test(text)) ascii = false;
-    const length = ascii ? text.length : Buffer.byteLength(text, 'utf8');
+    const length = Buffer.byteLength(text, 'utf8');
     packed += `${text}\n`;
     rows.push([
       n.uniqueId,
@@ -180,6 +178,4 @@ export function writeStore(
 export function hasStore(targetDir: string): boolean {
   return existsSync(join(storeDir(targetDir), 'proof.json'));
 }
-
-const NOT_ASCII = /[^\x00-\x7f]/;
 
