@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { jsonText } from '../util/json-text.ts';
+import { jsonText, objectText } from '../util/json-text.ts';
 import { redactJson } from '../util/redact.ts';
 import { writeNow, type FileSink } from '../util/background-writer.ts';
 import { makeDirs } from '../util/make-dirs.ts';
@@ -44,7 +44,7 @@ export function writeManifest(
   const { metadata, ...rest } = build();
   const head = `${HEAD}${jsonText(metadata)},`;
   // Compiled code is redacted node by node; this catches the rest (a secret typed into a model's raw code, a description...).
-  const body = redactJson(jsonText(rest), secrets());
+  const body = redactJson(objectText(rest), secrets());
   // The old record goes first: until the new file is in place, nothing may reuse the old one.
   rmSync(recPath, { force: true });
   sink.write(path, body === '{}' ? `${head.slice(0, -1)}}` : head + body.slice(1), () => {

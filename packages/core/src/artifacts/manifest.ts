@@ -5,6 +5,7 @@ import { packageRelativePaths } from '../project/package-paths.ts';
 import type { Dag } from '../graph/build-graph.ts';
 import type { CompiledProject } from '../render/render-project.ts';
 import type { GraphNode, ModelNode, SeedNode, SourceNode, TestNode } from '../types.ts';
+import { jsonText, JsonText } from '../util/json-text.ts';
 import { redact } from '../util/redact.ts';
 import type { ArtifactMetadata } from './artifact-types.ts';
 import { exposureEntry } from '../project/exposure-entry.ts';
@@ -29,25 +30,40 @@ export type SmColumns = (uniqueId: string) => readonly { readonly name: string; 
  * A dbt-shaped manifest (schema v12) so tools that read dbt artifacts read ours. With `smColumns`
  * (after `sm check`), every column the checker inferred is listed with an `sm` key holding its
  * type and lineage (dbt's column entries allow extra keys), undocumented columns included.
+ * `nodes` comes as JSON already written ({@link JsonText}); util/json-text.ts `objectText` writes the whole.
  */
 export function buildManifest(c: CompiledProject, graph: Dag, invocationId: string, relationName: (n: GraphNode) => string | undefined, check?: SmColumns): Record<string, unknown> {
   const p = c.project;
-  const nodes: Record<string, unknown> = {};
+  // dbt names a package's files relative to the package.
+  const inPackage = packageRelativePaths(p.dir, p.packages);
+  const relocated = (e: Record<string, unknown>): Record<string, unknown> => {
+    const pkg = e.package_name as string;
+    if (pkg === p.config.name) return e;
+    for (const k of ['original_file_path', 'path'] as const) if (typeof e[k] === 'string') e[k] = inPackage(pkg, e[k] as string);
+    if (typeof e.patch_path === 'string') e.patch_path = (e.patch_path as string).replace(/^([^:]+):\/\/(.*)$/, (_m, a: string, b: string) => `${a}://${inPackage(a, b)}`);
+    return e;
+  };
+  // Each node's entry is written to JSON as soon as it is made, so the ~40 objects of each die
+  // young instead of the whole manifest's being carried through the collections until written.
+  let nodes = '';
+  const nodeText = (id: string, e: Record<string, unknown>) => {
+    nodes += `${nodes ? ',' : ''}${JSON.stringify(id)}:${jsonText(relocated(e))}`;
+  };
   const sources: Record<string, unknown> = {};
   const unitTests: Record<string, unknown> = {};
   const exposures: Record<string, unknown> = {};
   for (const n of c.nodes.values()) {
     if (n.resourceType === 'exposure') exposures[n.uniqueId] = exposureEntry(n);
-    else if (n.resourceType === 'source') sources[n.uniqueId] = sourceEntry(n, relationName(n), check);
+    else if (n.resourceType === 'source') sources[n.uniqueId] = relocated(sourceEntry(n, relationName(n), check));
     else if (n.resourceType === 'unit_test') {
       // dbt's unit test definition carries no tags, meta, columns or patch_path of its own.
       const { tags: _t, meta: _m, columns: _c, patch_path: _p, ...rest } = common(n);
-      unitTests[n.uniqueId] = { ...rest, model: n.model, given: n.given, expect: n.expect, overrides: n.overrides ?? null };
+      unitTests[n.uniqueId] = relocated({ ...rest, model: n.model, given: n.given, expect: n.expect, overrides: n.overrides ?? null });
     }
-    else nodes[n.uniqueId] = nodeEntry(n, relationName(n), p.secrets, p.target.schema, check);
+    else nodeText(n.uniqueId, nodeEntry(n, relationName(n), p.secrets, p.target.schema, check));
   }
   const operations = hookNodes(p);
-  Object.assign(nodes, operations);
+  for (const [id, e] of Object.entries(operations)) nodeText(id, e as Record<string, unknown>);
   const parentMap: Record<string, string[]> = {};
   const childMap: Record<string, string[]> = {};
   for (const id of Object.keys(operations)) parentMap[id] = childMap[id] = [];
@@ -58,19 +74,11 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
   const macros: Record<string, unknown> = {};
   // One entry per macro, as dbt lists them (a file of three macros is three entries).
   for (const m of c.macros) {
-    macros[m.uniqueId] = {
+    macros[m.uniqueId] = relocated({
       unique_id: m.uniqueId, name: m.name, resource_type: 'macro', package_name: m.packageName, path: m.originalFilePath,
       original_file_path: m.originalFilePath, macro_sql: m.macroSql, depends_on: { macros: [] }, description: '', meta: {}, docs: { show: true, node_color: null },
       patch_path: null, arguments: [], created_at: 0, supported_languages: m.kind === 'materialization' ? ['sql'] : null,
-    };
-  }
-  // dbt names a package's files relative to the package.
-  const inPackage = packageRelativePaths(p.dir, p.packages);
-  for (const e of [...Object.values(nodes), ...Object.values(sources), ...Object.values(unitTests), ...Object.values(macros)] as Record<string, unknown>[]) {
-    const pkg = e.package_name as string;
-    if (pkg === p.config.name) continue;
-    for (const k of ['original_file_path', 'path'] as const) if (typeof e[k] === 'string') e[k] = inPackage(pkg, e[k] as string);
-    if (typeof e.patch_path === 'string') e.patch_path = (e.patch_path as string).replace(/^([^:]+):\/\/(.*)$/, (_m, a: string, b: string) => `${a}://${inPackage(a, b)}`);
+    });
   }
   return {
     metadata: {
@@ -81,7 +89,7 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
       send_anonymous_usage_stats: false,
       adapter_type: p.target.type,
     },
-    nodes,
+    nodes: new JsonText(`{${nodes}}`),
     sources,
     macros,
     docs: {},

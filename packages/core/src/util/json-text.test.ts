@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonText } from './json-text.ts';
+import { jsonText, JsonText, objectText } from './json-text.ts';
 
 describe('jsonText', () => {
   it('writes what JSON.stringify writes when there is no bigint', () => {
@@ -15,5 +15,14 @@ describe('jsonText', () => {
     const v: Record<string, unknown> = {};
     v.self = v;
     expect(() => jsonText(v)).toThrow(TypeError);
+  });
+
+  it('writes an object whose values are JSON already written as jsonText writes the whole', () => {
+    const inner = { b: [1, 'é"\n', null], c: { d: 2n } };
+    const whole = { a: inner, skipped: undefined, e: 'x', f: [] };
+    const spliced = { a: new JsonText(jsonText(inner)), skipped: undefined, e: 'x', f: new JsonText('[]') };
+    expect(objectText(spliced)).toBe(jsonText(whole));
+    expect(objectText({})).toBe('{}');
+    expect(JSON.parse(objectText(spliced))).toEqual({ a: { b: [1, 'é"\n', null], c: { d: '2' } }, e: 'x', f: [] });
   });
 });

@@ -14,3 +14,25 @@ export function jsonText(data: unknown): string {
 }
 
 const bigintDigits = (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
+
+/** JSON already written, for {@link objectText} to splice in as it is. */
+export class JsonText {
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
+}
+
+/**
+ * The JSON of an object whose values may be {@link JsonText}: what {@link jsonText} writes for
+ * the same object with those values parsed, each value written once (JSON of `{a, b}` is the
+ * JSONs of a and b joined).
+ */
+export function objectText(record: Readonly<Record<string, unknown>>): string {
+  let out = '';
+  for (const [k, v] of Object.entries(record)) {
+    const text: string | undefined = v instanceof JsonText ? v.text : jsonText(v);
+    if (text !== undefined) out += `${out ? ',' : ''}${JSON.stringify(k)}:${text}`;
+  }
+  return `{${out}}`;
+}
