@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
@@ -43,6 +43,17 @@ describe('groups and access', () => {
     writeFileSync(join(dir, 'models/groups.yml'), YAML('finance'));
     const ok = await sm('run', '--project-dir', dir);
     expect(ok.code, ok.err).toBe(0);
+    // manifest.json as dbt 1.11 wrote it for the same files: groups, group_map (dbt lists the same nodes, in parse order), each node's group and access.
+    const m = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8'));
+    expect(m.groups['group.demo.finance']).toEqual({
+      name: 'finance', resource_type: 'group', package_name: 'demo', path: 'groups.yml', original_file_path: 'models/groups.yml',
+      unique_id: 'group.demo.finance', owner: { email: null, name: 'Fin' }, description: null, config: { meta: {} },
+    });
+    expect(m.groups['group.demo.marketing'].owner).toEqual({ email: 'mkt@example.com', name: null });
+    expect(m.group_map).toEqual({ finance: ['model.demo.priv', 'model.demo.user_other', 'model.demo.user_same'], marketing: [] });
+    const node = (id: string) => ({ access: m.nodes[id].access, group: m.nodes[id].group });
+    expect(node('model.demo.priv')).toEqual({ access: 'private', group: 'finance' });
+    expect(node('model.demo.user_other')).toEqual({ access: 'protected', group: 'finance' });
   });
 
   it('refuse a group no groups: entry declares, an access that is not private/protected/public, and a group without an owner', async () => {

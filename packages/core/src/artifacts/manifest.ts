@@ -62,6 +62,16 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
     }
     else nodeText(n.uniqueId, nodeEntry(n, relationName(n), p.secrets, p.target.schema, check));
   }
+  // dbt's groups and group_map: every declared group, with the nodes whose group it is.
+  const groups: Record<string, unknown> = {};
+  const groupMap: Record<string, string[]> = {};
+  for (const g of p.groups) {
+    const { email, name, ...owner } = g.owner;
+    const id = `group.${g.packageName}.${g.name}`;
+    groups[id] = relocated({ name: g.name, resource_type: 'group', package_name: g.packageName, path: g.path, original_file_path: g.location.file, unique_id: id, owner: { email: email ?? null, name: name ?? null, ...owner }, description: g.description || null, config: { meta: {} } });
+    groupMap[g.name] = [];
+  }
+  for (const n of c.nodes.values()) if (typeof n.config.group === 'string') (groupMap[n.config.group] ??= []).push(n.uniqueId);
   const operations = hookNodes(p);
   for (const [id, e] of Object.entries(operations)) nodeText(id, e as Record<string, unknown>);
   const parentMap: Record<string, string[]> = {};
@@ -95,12 +105,12 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
     docs: {},
     exposures,
     metrics: {},
-    groups: {},
+    groups,
     selectors: {},
     disabled: {},
     parent_map: parentMap,
     child_map: childMap,
-    group_map: {},
+    group_map: groupMap,
     saved_queries: {},
     semantic_models: {},
     unit_tests: unitTests,
@@ -168,6 +178,7 @@ function nodeEntry(n: ModelNode | SeedNode | TestNode, relationName: string | un
   e.build_path = null;
   e.unrendered_config = {};
   e.docs = { show: true, node_color: null };
+  e.group = typeof n.config.group === 'string' ? n.config.group : null;
   if (n.resourceType === 'seed') {
     e.root_path = null;
     e.depends_on = { macros: [] };
@@ -194,7 +205,7 @@ function nodeEntry(n: ModelNode | SeedNode | TestNode, relationName: string | un
   }
   if (n.resourceType === 'snapshot') return e;
   const num = (v: string | undefined) => (v === undefined ? null : /^\d+$/.test(v) ? Number(v) : v);
-  e.access = 'protected';
+  e.access = typeof n.config.access === 'string' ? n.config.access : 'protected';
   e.constraints = [];
   e.version = num(n.version);
   e.latest_version = num(n.latestVersion);

@@ -72,10 +72,11 @@ export interface LoadedProject {
   inputDigest: string;
 }
 
-/** A declared group: its name, the package that declares it and where. */
+/** A declared group: its name, the package that declares it and where (`path`: within its resource folder, as dbt's manifest gives it). */
 export interface GroupEntry {
   readonly name: string;
   readonly packageName: string;
+  readonly path: string;
   readonly owner: Record<string, unknown>;
   readonly description: string;
   readonly location: SourceLocation;
@@ -218,7 +219,10 @@ function groupEntries(scopes: readonly (readonly [Scope, readonly GroupDecl[]])[
         continue;
       }
       seen.set(g.name, g);
-      out.push({ name: g.name, packageName: s.config.name, owner: g.owner, description: g.description, location: g.location });
+      const rel = g.file.slice(s.prefix.length);
+      const c = s.config;
+      const base = [...c.modelPaths, ...c.seedPaths, ...c.snapshotPaths, ...c.macroPaths, ...c.testPaths].map((p) => p.replace(/\/+$/, '')).find((p) => rel.startsWith(`${p}/`));
+      out.push({ name: g.name, packageName: c.name, path: base ? rel.slice(base.length + 1) : rel, owner: g.owner, description: g.description, location: g.location });
     }
   }
   return out;
