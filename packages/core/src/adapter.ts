@@ -140,6 +140,8 @@ export interface Dialect {
    * costs reading every file's schema whenever the query is bound. Base: throws, as above.
    */
   readParquet?(glob: string, mixedSchemas?: boolean): string;
+  /** `comment on table|view <rel> is '<text>'`, or on one of its columns (dbt's persist_docs). */
+  commentOn(kind: 'table' | 'view', rel: Relation, text: string, column?: string): string;
   /** Optional. A query whose rows are the `column_name` and `column_type` of {@link readParquet}'s result over `glob`. */
   describeParquet?(glob: string): string;
   /**

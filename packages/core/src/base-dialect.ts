@@ -110,6 +110,11 @@ export class BaseDialect implements Dialect {
     return 'rollback';
   }
 
+  commentOn(kind: 'table' | 'view', rel: Relation, text: string, column?: string): string {
+    const target = column === undefined ? `${kind} ${this.relationName(rel)}` : `column ${this.relationName(rel)}.${this.quoteIdentifier(column)}`;
+    return `comment on ${target} is ${this.quoteString(text)}`;
+  }
+
   /** The target's own `database` (warehouses where every relation lives in a named database). */
   defaultDatabase(target: TargetConfig): string | undefined {
     return target.database;

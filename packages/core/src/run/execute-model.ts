@@ -44,6 +44,7 @@ export async function executeModel(node: GraphNode, x: NodeContext): Promise<Exe
     if (audit) await x.remember(auditRelation(rel), undefined);
   }
   await x.remember(rel, mat === 'view' ? { schema: rel.schema, identifier: rel.identifier, kind: 'view', columns: [] } : undefined);
+  await persistDocs(m, mat === 'view' ? 'view' : 'table', x);
   if (audit) {
     // The node's message stays what dbt readers expect; the audit is a log line (a warning when a test warned).
     const n = audit.passed.length + audit.warned.length;
@@ -68,4 +69,23 @@ async function enforceContract(m: ModelNode, sql: string, x: NodeContext): Promi
   const described = async (q: string): Promise<DescribedColumn[]> => (await x.exec(q)).rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
   const bad = contractMismatch(m, await described(c.query), await described(c.declared));
   if (bad) throw new Error(bad);
+}
+
+/**
+ * dbt's `persist_docs`: with `relation: true` the model's description becomes the relation's
+ * comment, with `columns: true` each documented column's description its column's comment (only
+ * columns the relation has, as dbt does). Run once the relation is in place.
+ */
+async function persistDocs(m: ModelNode, kind: 'table' | 'view', x: NodeContext): Promise<void> {
+  const p = m.config.persist_docs as { relation?: unknown; columns?: unknown } | undefined;
+  if (!p || typeof p !== 'object') return;
+  const d = x.run.adapter.dialect;
+  const steps: string[] = [];
+  if (p.relation === true && m.description) steps.push(d.commentOn(kind, m.relation, m.description));
+  if (p.columns === true) {
+    const documented = Object.values(m.columns).filter((c) => c.description);
+    const present = documented.length ? new Set((await x.columns(m.relation))?.map((c) => c.name.toLowerCase()) ?? []) : new Set<string>();
+    for (const c of documented) if (present.has(c.name.toLowerCase())) steps.push(d.commentOn(kind, m.relation, c.description, c.name));
+  }
+  for (const s of steps) await x.exec(s);
 }
