@@ -1,6 +1,8 @@
 import { diag, type Diagnostic } from '../diagnostics.ts';
+import { locate } from '../jinja/errors.ts';
+import { normaliseSource, tokenize } from '../jinja/lexer.ts';
 import type { GroupEntry } from '../project/load-project.ts';
-import type { GraphNode } from '../types.ts';
+import type { GraphNode, SourceLocation } from '../types.ts';
 
 const ACCESS = ['private', 'protected', 'public'];
 
@@ -33,18 +35,40 @@ export function accessDiagnostics(nodes: ReadonlyMap<string, GraphNode>, groups:
       if (!t || t.resourceType !== 'model' || t.config.access !== 'private' || id === n.uniqueId) continue;
       const tg = groupOf(t);
       if (tg !== undefined && groupOf(n) === tg) continue;
-      const raw = 'rawCode' in n && typeof n.rawCode === 'string' ? n.rawCode : '';
-      const at = raw.search(new RegExp(`ref\\(\\s*['"]${t.name}['"]`));
-      const line = at < 0 ? undefined : raw.slice(0, at).split('\n').length;
       out.push(
         diag(
           'SM_REF_PRIVATE',
           `Node ${n.uniqueId} attempted to reference node ${t.uniqueId}, which is not allowed because the referenced node is private to the '${tg ?? ''}' group.`,
-          { file: n.originalFilePath, ...(line ? { line } : {}) },
+          refLocation(n, t.name),
           { nodeId: n.uniqueId, hint: `Put ${n.name} in group ${tg ?? '(none)'}, or make ${t.name} protected or public (access:).` },
         ),
       );
     }
   }
   return out;
+}
+
+/** Where `n`'s template calls ref() with `name` as its model (the last string argument before any keyword): the first such call, read by the Jinja lexer; the file alone when none is found. */
+function refLocation(n: GraphNode, name: string): SourceLocation {
+  const file = n.originalFilePath;
+  if (!('rawCode' in n) || typeof n.rawCode !== 'string') return { file };
+  const t = { file, source: normaliseSource(n.rawCode) };
+  let tokens;
+  try {
+    tokens = tokenize(t);
+  } catch {
+    return { file };
+  }
+  for (let i = 0; i + 2 < tokens.length; i++) {
+    if (tokens[i]!.type !== 'name' || tokens[i]!.value !== 'ref' || tokens[i + 1]!.value !== '(') continue;
+    const args: string[] = [];
+    for (let j = i + 2; j < tokens.length && tokens[j]!.type === 'string'; j += 2) {
+      args.push(String(tokens[j]!.value));
+      if (tokens[j + 1]?.value !== ',') break;
+    }
+    if (args[args.length - 1] === name) {
+      return { file, line: locate(t, tokens[i]!.pos).line };
+    }
+  }
+  return { file };
 }
