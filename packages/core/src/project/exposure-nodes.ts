@@ -21,6 +21,13 @@ export function exposureScope(s: Scope, decls: SchemaDecls): ExposureScope {
   return { packageName: c.name, prefix: s.prefix, resourcePaths: [...c.modelPaths, ...c.seedPaths, ...c.snapshotPaths, ...c.macroPaths, ...c.testPaths], decls: decls.exposures };
 }
 
+/** A YAML-declared resource's `path` as dbt's manifest gives it: its file relative to the resource folder (models/, seeds/, ...) it sits in. */
+export function pathInResourceFolder(s: Pick<ExposureScope, 'prefix' | 'resourcePaths'>, file: string): string {
+  const rel = file.slice(s.prefix.length);
+  const base = s.resourcePaths.map((p) => p.replace(/\/+$/, '')).find((p) => rel.startsWith(`${p}/`));
+  return base ? rel.slice(base.length + 1) : rel;
+}
+
 const CALL = /^\s*(ref|source|metric)\s*\((.*)\)\s*$/s;
 const ARG = /\s*(?:(\w+)\s*=\s*)?(?:'([^']*)'|"([^"]*)"|(\d+(?:\.\d+)?))\s*(?:,|$)/gy;
 
@@ -115,9 +122,7 @@ export function exposureNodes(
         if (!refIds.includes(hit.uniqueId)) refIds.push(hit.uniqueId);
       }
       if (!ok) continue;
-      const rel = d.file.slice(s.prefix.length);
-      const base = s.resourcePaths.map((p) => p.replace(/\/+$/, '')).find((p) => rel.startsWith(`${p}/`));
-      const path = base ? rel.slice(base.length + 1) : rel;
+      const path = pathInResourceFolder(s, d.file);
       const folders = path.split('/').slice(0, -1);
       out.push({
         resourceType: 'exposure',

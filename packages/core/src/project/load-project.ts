@@ -16,7 +16,7 @@ import { SchemaCache } from './schema-cache.ts';
 import { emptyDecls, type GroupDecl, type SchemaDecls } from './schema-yaml.ts';
 import type { YamlFile } from './yaml-file.ts';
 import { loadSnapshots } from './load-snapshots.ts';
-import { exposureNodes, exposureScope } from './exposure-nodes.ts';
+import { exposureNodes, exposureScope, pathInResourceFolder } from './exposure-nodes.ts';
 
 export interface LoadOptions {
   projectDir: string;
@@ -126,7 +126,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   // The root project (the last scope) may override its packages' sources.
   applySourceOverrides(scopes[scopes.length - 1]!, yamlsOf[yamlsOf.length - 1]!.decls, out.sources, diagnostics);
   const exposures = exposureNodes(scopes.map((s, i) => exposureScope(s, yamlsOf[i]!.decls)), config.name, out, diagnostics, out.disabled);
-  const groups = groupEntries(scopes.map((s, i) => [s, yamlsOf[i]!.decls.groups] as const), diagnostics);
+  const groups = groupEntries(scopes.map((s, i) => [s, yamlsOf[i]!.decls] as const), diagnostics);
   for (const m of out.macros) digest.update(`\0macro\0${m.originalFilePath}\0${m.macroSql.length}\0`).update(m.macroSql);
   // Model checksums hash the whole file; a snapshot's hashes its block, so hash its text here.
   for (const m of out.models) digest.update(`\0${m.uniqueId}\0${m.originalFilePath}\0${m.resourceType === 'snapshot' ? sha256(m.rawCode) : m.checksum}`);
@@ -208,9 +208,11 @@ function withTargetPath(config: ProjectConfig, dir: string, targetPath: string |
 }
 
 /** Each scope's `groups:`, a name declared twice in one package being an error (dbt's rule). */
-function groupEntries(scopes: readonly (readonly [Scope, readonly GroupDecl[]])[], diagnostics: Diagnostic[]): GroupEntry[] {
+function groupEntries(scopes: readonly (readonly [Scope, SchemaDecls])[], diagnostics: Diagnostic[]): GroupEntry[] {
   const out: GroupEntry[] = [];
-  for (const [s, decls] of scopes) {
+  for (const [s, all] of scopes) {
+    const decls = all.groups;
+    const where = exposureScope(s, all);
     const seen = new Map<string, GroupDecl>();
     for (const g of decls) {
       const first = seen.get(g.name);
@@ -219,10 +221,7 @@ function groupEntries(scopes: readonly (readonly [Scope, readonly GroupDecl[]])[
         continue;
       }
       seen.set(g.name, g);
-      const rel = g.file.slice(s.prefix.length);
-      const c = s.config;
-      const base = [...c.modelPaths, ...c.seedPaths, ...c.snapshotPaths, ...c.macroPaths, ...c.testPaths].map((p) => p.replace(/\/+$/, '')).find((p) => rel.startsWith(`${p}/`));
-      out.push({ name: g.name, packageName: c.name, path: base ? rel.slice(base.length + 1) : rel, owner: g.owner, description: g.description, location: g.location });
+      out.push({ name: g.name, packageName: s.config.name, path: pathInResourceFolder(where, g.file), owner: g.owner, description: g.description, location: g.location });
     }
   }
   return out;

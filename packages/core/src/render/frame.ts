@@ -22,7 +22,7 @@ export interface Frame {
   execute: boolean;
   /** Answers of the warehouse, replayed; at compile one with no warehouse behind it. */
   warehouse: WarehouseLog | undefined;
-  /** Set when the template asked the warehouse where there is none: the node renders again at execution. */
+  /** Set when the template asked what only execution knows (the warehouse where there is none, `selected_resources`): the node renders again at execution. */
   askedWarehouse: boolean;
   /** What `{% call statement(name) %}` stored for `load_result(name)`, made when first needed. */
   results?: Map<string, unknown> | undefined;
