@@ -139,6 +139,10 @@ const LOG4J2 = [
   'logger.kafka.level = INFO',
   'logger.state.name = state.change.logger',
   'logger.state.level = WARN',
+  // Every config object logs all its values at INFO (~15 KB each); they would push the lines that
+  // say why a broker or the format step failed out of the error message's tail.
+  'logger.config.name = org.apache.kafka.common.config.AbstractConfig',
+  'logger.config.level = WARN',
   '',
 ].join('\n');
 
@@ -152,6 +156,42 @@ function java(libs: string, logConfig: string): string[] {
     '-cp',
     join(libs, '*'),
   ];
+}
+
+/** The last `max` characters of a process's output, for an error message. */
+function outputTail(label: string, text: string | null | undefined, max = 3000): string {
+  const t = (text ?? '').trimEnd();
+  if (t === '') return '';
+  return `--- ${label}${t.length > max ? ` (last ${max} characters)` : ''}:\n${t.slice(-max)}\n`;
+}
+
+/**
+ * Formats a new KRaft log dir with a fresh cluster id. One failed attempt is retried on a clean dir
+ * (a JVM can fail to start on a loaded machine); a second failure throws with both attempts' exit
+ * status and output, error lines last.
+ */
+function formatLogDir(libs: string, logConfig: string, props: string, dataDir: string): void {
+  const failures: string[] = [];
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    rmSync(dataDir, { recursive: true, force: true });
+    // A Kafka cluster id is a UUID printed as 22 characters of URL-safe base64.
+    const clusterId = randomBytes(16).toString('base64url');
+    const fmt = spawnSync(
+      'java',
+      [...java(libs, logConfig), 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '--config', props],
+      { encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' },
+    );
+    if (fmt.status === 0 && existsSync(join(dataDir, 'meta.properties'))) return;
+    const how = fmt.error
+      ? `could not run java: ${fmt.error.message}`
+      : fmt.signal
+        ? `killed by ${fmt.signal}${fmt.signal === 'SIGKILL' ? ' (timed out after 120 s, or out of memory)' : ''}`
+        : fmt.status === 0
+          ? 'exit 0 but no meta.properties was written'
+          : `exit ${fmt.status}`;
+    failures.push(`Attempt ${attempt} (cluster id ${clusterId}): ${how}\n${outputTail('stdout', fmt.stdout)}${outputTail('stderr', fmt.stderr)}`);
+  }
+  throw new Error(`Formatting the KRaft log dir ${dataDir} failed twice.\n${failures.join('\n')}`);
 }
 
 /** Starts a broker and resolves once it accepts connections and reports itself started. Rejects loudly otherwise. */
@@ -170,13 +210,11 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions = {}): Promise<K
   writeFileSync(logConfig, LOG4J2);
 
   if (!existsSync(join(dataDir, 'meta.properties'))) {
-    // A Kafka cluster id is a UUID printed as 22 characters of URL-safe base64.
-    const clusterId = randomBytes(16).toString('base64url');
-    const fmt = spawnSync('java', [...java(libs, logConfig), 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '--config', props], {
-      encoding: 'utf8',
-    });
-    if (fmt.status !== 0) {
-      throw new Error(`Formatting the KRaft log dir ${dataDir} failed (exit ${fmt.status}):\n${fmt.stderr}${fmt.stdout}`);
+    try {
+      formatLogDir(libs, logConfig, props, dataDir);
+    } catch (e) {
+      if (ownsDir) rmSync(dir, { recursive: true, force: true });
+      throw e;
     }
   }
 
