@@ -77,3 +77,19 @@ select distinct ts // 3600000 as hour_number from {{ relation }} where _ingested
 select distinct cast({{ from_epoch_ms('ts') }} as date) as event_date, hour({{ from_epoch_ms('ts') }}) as event_hour
 from {{ relation }} where _ingested_at > {{ lake_watermark() }}
 {%- endmacro %}
+
+{#- The filter that keeps a gold model's read of its silver view to the partitions of
+    `new_raw_partitions(relation)`: by day, or by day and hour with `hourly=true`. When nothing new
+    has landed the list holds one partition that cannot exist (year 1) instead of none, for
+    DuckDB's sake: a semi join with an empty list prunes no file, so the scan opened every file of
+    the month (gold_level_changes_daily 0.11 s against 0.02 s), while a list's values, one or
+    more, let it skip the files of other partitions unopened. -#}
+{% macro in_new_partitions(relation, hourly=false) -%}
+{%- set columns = '(event_date, event_hour)' if hourly else 'event_date' -%}
+{%- set none_landed = "date '0001-01-01', 0" if hourly else "date '0001-01-01'" -%}
+{{ columns }} in (
+        select {{ 'event_date, event_hour' if hourly else 'event_date' }} from ({{ new_raw_partitions(relation) }}) as changed
+        union all
+        select {{ none_landed }} from (select 1) as one where not exists ({{ new_raw_partitions(relation) }})
+    )
+{%- endmacro %}

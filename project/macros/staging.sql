@@ -173,7 +173,9 @@ qualify row_number() over (partition by session_id, item_in_session, user_id, ev
 {%- if since is not none %}
     where ts >= {{ to_epoch_ms(since) }}
 {%- elif hours is not none %}
-    where ts >= ((select min(hour_number) from ({{ hours }}) as new_hours) - 1) * 3600000
+    {#- The largest bigint when no hour is new: a bound the raw table's blocks are skipped by
+        (a null one skipped none, and a run with nothing new read every raw row). #}
+    where ts >= coalesce(((select min(hour_number) from ({{ hours }}) as new_hours) - 1) * 3600000, 9223372036854775807)
       and ts // 3600000 in ({{ hours }})
 {%- endif %}
 {%- endmacro %}

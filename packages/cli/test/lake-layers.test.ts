@@ -101,7 +101,7 @@ describe('Streamify lake layers: silver and gold Parquet', () => {
     }
   };
 
-  it('equal their definitions over the star schema after a full build and after an incremental hour, which writes only its own partitions', async () => {
+  it('equal their definitions over the star schema after a full build and after an incremental hour, which writes only its own partitions, and a run with nothing new writes none', async () => {
     cpSync(PROJECT, dir, { recursive: true, filter: (src) => !/\/(target|lake|logs|dashboard|airflow)(\/|$)/.test(src.slice(PROJECT.length)) });
     await ok('ingest', 'generate', '--users', '60', '--start', '2026-11-06', '--end', '2026-11-07', '--seed', '5');
     await ok('ingest', 'load');
@@ -125,6 +125,14 @@ describe('Streamify lake layers: silver and gold Parquet', () => {
       expect(changed, m).toEqual([hourly ? 'event_date=2026-11-07/event_hour=0' : 'event_date=2026-11-07']);
       for (const [f, v] of old) expect(now.get(f), `${m}/${f}`).toBe(v);
     }
+    // A run with nothing new landed (each model's list of changed partitions is empty, read
+    // through the year-1 stand-in of in_new_partitions) rewrites no file and loses none.
+    const lakeModels = [...readdirSync(join(lake, 'silver')).map((m) => `silver/${m}`), ...readdirSync(join(lake, 'gold')).map((m) => `gold/${m}`)];
+    const beforeIdle = new Map(lakeModels.map((m) => [m, files(join(lake, m))]));
+    expect(lakeModels.length).toBe(11);
+    await ok('build');
+    for (const [m, old] of beforeIdle) expect(files(join(lake, m)), m).toEqual(old);
+    await equalToDefinitions('after a run with nothing new');
     const rr = (await ok('ls', '-s', 'tag:gold', '--output', 'name')).out.split('\n').sort();
     expect(rr).toEqual(['gold_active_users_daily', 'gold_artist_plays_daily', 'gold_level_changes_daily', 'gold_listens_by_state', 'gold_listens_hourly', 'gold_sessions', 'gold_song_plays_daily']);
   }, 600_000);

@@ -12,7 +12,7 @@ with changes as (
     select * from {{ ref('silver_status_change_events') }}
     where level in ('free', 'paid')
     {% if is_incremental() %}
-    and event_date in (select event_date from ({{ new_raw_partitions(source('eventsim', 'status_change_events')) }}))
+    and {{ in_new_partitions(source('eventsim', 'status_change_events')) }}
     {% endif %}
 )
 

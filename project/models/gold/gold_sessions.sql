@@ -24,7 +24,10 @@ events as (
     select session_id, item_in_session, user_id, page, event_ts, _ingested_at
     from {{ ref('silver_page_view_events') }}
     {% if is_incremental() %}
-    where event_date between (select min(event_date) - 1 from changed_days) and (select max(event_date) + 1 from changed_days)
+    -- The bounds are constants when nothing new landed (no changed day), so that DuckDB skips
+    -- every file (see in_new_partitions in macros/lake.sql).
+    where event_date between coalesce((select min(event_date) - 1 from changed_days), date '9999-12-31')
+        and coalesce((select max(event_date) + 1 from changed_days), date '0001-01-01')
     {% endif %}
 ),
 

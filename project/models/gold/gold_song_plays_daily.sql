@@ -12,7 +12,7 @@
 with listens as (
     select * from {{ ref('silver_listen_events') }}
     {% if is_incremental() %}
-    where event_date in (select event_date from ({{ new_raw_partitions(source('eventsim', 'listen_events')) }}))
+    where {{ in_new_partitions(source('eventsim', 'listen_events')) }}
     {% endif %}
 )
 
