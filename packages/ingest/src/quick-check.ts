@@ -22,6 +22,9 @@ export class QuickCheck {
   readonly #types: Uint8Array;
   readonly #required: Uint8Array;
   readonly #requiredCount: number;
+  /** Every name followed by its closing quote, one after another (the guess is compared in one loop over one array), and where each starts. */
+  readonly #quoted: Uint8Array;
+  readonly #quotedAt: Int32Array;
   /** For each name length, the fields with a name that long. */
   readonly #byLength: number[][] = [];
   /** `#seen[f] === #generation` when field f was set by the value being checked. */
@@ -45,6 +48,13 @@ export class QuickCheck {
     this.#requiredCount = fields.filter((f) => f.required).length;
     this.#names.forEach((n, i) => (this.#byLength[n.length] ??= []).push(i));
     this.#seen = new Uint32Array(this.#names.length);
+    this.#quotedAt = new Int32Array(this.#names.length + 1);
+    this.#names.forEach((n, i) => (this.#quotedAt[i + 1] = this.#quotedAt[i]! + n.length + 1));
+    this.#quoted = new Uint8Array(this.#quotedAt[this.#names.length]!);
+    this.#names.forEach((n, i) => {
+      this.#quoted.set(n, this.#quotedAt[i]!);
+      this.#quoted[this.#quotedAt[i + 1]! - 1] = 0x22;
+    });
   }
 
   /** Whether `b[start, end)` is certainly fine (see the class). */
@@ -57,6 +67,7 @@ export class QuickCheck {
     let unknown: number[] | undefined;
     /** The field after the last one matched: producers write keys in the same order every time. */
     let guess = 0;
+    useWords(b);
     let i = ws(b, start, end);
     if (b[i] !== 0x7b) return false; // {
     i = ws(b, i + 1, end);
@@ -69,14 +80,16 @@ export class QuickCheck {
         // The guess first, in one pass that reads and matches the key (field names are plain bytes, so the
         // key is too); this is most keys, and a fifth of the check's time went to reading them twice.
         if (guess < this.#fieldCount) {
-          const name = names[guess]!;
-          const n = name.length;
-          if (ks + n < end && b[ks + n] === 0x22) {
-            let k = 0;
-            while (k < n && name[k] === b[ks + k]) k++;
-            if (k === n) {
+          // The name and its closing quote.
+          const quoted = this.#quoted;
+          let k = this.#quotedAt[guess]!;
+          const stop = this.#quotedAt[guess + 1]!;
+          const d = ks - k;
+          if (stop + d <= end) {
+            while (k < stop && quoted[k] === b[k + d]) k++;
+            if (k === stop) {
               field = guess;
-              i = ks + n;
+              i = stop + d - 1;
             }
           }
         }
@@ -195,12 +208,48 @@ function literal(b: Uint8Array, i: number, end: number, word: string): number {
 }
 
 /**
+ * `b`'s bytes four at a time (little-endian or not: a word that may hold a byte of interest is
+ * read again byte by byte), over the whole of its ArrayBuffer from offset 0 so that a word index is
+ * `(b.byteOffset + i) >> 2`. One per buffer, kept while the same buffer is checked.
+ */
+let wordsOf: ArrayBufferLike | undefined;
+let words: Int32Array<ArrayBufferLike> = new Int32Array(0);
+let wordBase = 0;
+
+function useWords(b: Uint8Array): void {
+  if (b.buffer !== wordsOf) {
+    wordsOf = b.buffer;
+    words = new Int32Array(b.buffer, 0, b.buffer.byteLength >> 2);
+  }
+  wordBase = b.byteOffset;
+}
+
+/**
  * The index of the closing quote of a string whose content starts at `i`, or -1: unterminated,
  * a raw control character, an unknown escape, or an escaped surrogate (lone ones break readers).
  */
 function stringEnd(b: Uint8Array, i: number, end: number): number {
   for (;;) {
-    // Plain bytes are nearly all of a string: one comparison chain each.
+    // Plain bytes are nearly all of a string: four at a time, a word at once past every one that
+    // holds no quote, backslash or byte below 0x20 (the bit tricks answer exactly whether one does).
+    let p = wordBase + i;
+    while (p & 3 && i < end) {
+      const c = b[i]!;
+      if (c === 0x22 || c === 0x5c || c < 0x20) break;
+      i++;
+      p++;
+    }
+    if (!(p & 3)) {
+      const stop = wordBase + end - 4;
+      while (p <= stop) {
+        const w = words[p >> 2]!;
+        const q = w ^ 0x22222222;
+        const s = w ^ 0x5c5c5c5c;
+        if ((((w - 0x20202020) & ~w) | ((q - 0x01010101) & ~q) | ((s - 0x01010101) & ~s)) & 0x80808080) break;
+        p += 4;
+      }
+      i = p - wordBase;
+    }
     while (i < end) {
       const c = b[i]!;
       if (c === 0x22 || c === 0x5c || c < 0x20) break;
@@ -235,8 +284,12 @@ function hex(c: number): number {
   return -1;
 }
 
+/** Whether the number numberEnd last read has a fraction (`fits` then need not read it again). */
+let fraction = false;
+
 /** JSON's number grammar; -1 for anything else, and for exponents (their range is left to `mapRecord`). */
 function numberEnd(b: Uint8Array, i: number, end: number): number {
+  fraction = false;
   if (b[i] === 0x2d) i++;
   if (i >= end) return -1;
   if (b[i] === 0x30) i++;
@@ -247,6 +300,7 @@ function numberEnd(b: Uint8Array, i: number, end: number): number {
     const s = i;
     while (i < end && b[i]! >= 0x30 && b[i]! <= 0x39) i++;
     if (i === s) return -1;
+    fraction = true;
   }
   if (b[i] === 0x65 || b[i] === 0x45) return -1;
   return i;
@@ -310,13 +364,9 @@ function fits(type: number, kind: number, b: Uint8Array, s: number, e: number): 
     case 2: // bigint
     case 3: {
       // integer
-      if (kind !== NUMBER) return false;
-      let digits = 0;
-      for (let i = s; i < e; i++) {
-        const c = b[i]!;
-        if (c === 0x2e) return false;
-        if (c !== 0x2d) digits++;
-      }
+      // The number was read just before (numberEnd): digits and a minus sign, or a fraction.
+      if (kind !== NUMBER || fraction) return false;
+      const digits = b[s] === 0x2d ? e - s - 1 : e - s;
       if (type === 2) return digits <= 15;
       if (digits <= 9) return true;
       if (digits > 10) return false;

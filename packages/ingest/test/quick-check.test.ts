@@ -59,6 +59,33 @@ describe('QuickCheck', () => {
     if (expected) expect(mapRecord(T, Buffer.from(value)).ok).toBe(true);
   });
 
+  // Strings are scanned four bytes at a time from aligned words: a quote, backslash or control
+  // byte must be found at every position within a word, wherever the value starts in its buffer.
+  it.each([
+    ['a raw control character', '\x01', false],
+    ['a raw tab', '\t', false],
+    ['a raw line break', '\n', false],
+    ['an escaped quote', '\\"', true],
+    ['an escaped backslash', '\\\\', true],
+    ['an escaped surrogate', '\\udc00', false],
+    ['an unescaped quote', '"', false],
+    ['two-byte UTF-8', '\u00e9', true],
+    ['DEL and a byte past 0x7f', '\x7f\u0080', true],
+  ])('%s at every position of a long string', (_name, piece, expected) => {
+    for (let pad = 0; pad < 4; pad++) {
+      for (let k = 0; k < 24; k++) {
+        const text = ev({ userAgent: `${'a'.repeat(k)}\u2603${'b'.repeat(24 - k)}` }).replace('\u2603', piece);
+        const inside = Buffer.from(`${' '.repeat(pad)}${text}`);
+        // A fresh ArrayBuffer, so that the value's offset in it is `pad` and the words align as the loop says.
+        const b = new Uint8Array(inside.length);
+        b.set(inside);
+        expect(quick.accepts(b, pad, b.length), `${JSON.stringify(text)} at ${pad}`).toBe(expected);
+        expect(quick.accepts(b.subarray(pad), 0, b.length - pad), `${JSON.stringify(text)} in a view at ${pad}`).toBe(expected);
+        if (expected) expect(mapRecord(T, Buffer.from(text)).ok).toBe(true);
+      }
+    }
+  });
+
   it('is not sure of a value that has a reserved key, wherever it stands', () => {
     const reserving = new QuickCheck(TOPIC_FIELDS[T], ['_sm_offset', '_sm_partition']);
     const ok = (s: string) => reserving.accepts(Buffer.from(s), 0, Buffer.byteLength(s));
