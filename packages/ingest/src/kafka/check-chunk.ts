@@ -1,13 +1,13 @@
 /**
- * Checking a chunk of consumed records, the work done off the main thread (check-worker.ts runs
- * it; tests call it directly). Pure: bytes in, staged lines or rows and rejections out.
+ * Checking a chunk of consumed records (record-checker.ts runs it between the event loop's other
+ * work; tests call it directly). Pure: bytes in, staged lines or rows and rejections out.
  */
 import { isUtf8 } from 'node:buffer';
 import { TOPICS, TOPIC_FIELDS } from '../raw-schema.ts';
 import { mapRecord } from './map-record.ts';
 import { QuickCheck } from '../quick-check.ts';
 
-/** Records in columns, their values packed in one buffer (transferred to the worker and back). */
+/** Records in columns, their values packed in one buffer. */
 export interface ChunkIn {
   readonly id: number;
   /** `stage`: newline-delimited JSON for a warehouse that reads it (`Lander.insertStampedRecords`); `rows`: parsed values for `append`/inserts. */
@@ -56,7 +56,7 @@ export interface ChunkOut {
   /** `rows` mode: each record's values in TOPIC_FIELDS order, null when rejected. */
   readonly rows?: readonly (unknown[] | null)[];
   readonly rejected: readonly { readonly i: number; readonly raw: string; readonly reason: string }[];
-  /** The input, handed back so that the main thread can read raw values again if the warehouse refuses the staged lines. */
+  /** The input, kept so that landing can read raw values again if the warehouse refuses the staged lines. */
   readonly input: ChunkIn;
 }
 
@@ -145,7 +145,7 @@ export function checkChunk(c: ChunkIn): ChunkOut {
     lineAt[table] = l;
     if (lines[table]) staged.push({ table, topic: topicOf[table]!, bytes: out.subarray(b, b + bytes[table]!), recs: index.subarray(l, l + lines[table]!), ends: lineEnds.subarray(l, l + lines[table]!) });
   }
-  // A Buffer over the values (they arrive as a plain Uint8Array), for a copy without a view per record.
+  // A Buffer over the values (a plain Uint8Array in tests), for a copy without a view per record.
   const vb = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
   for (let i = 0; i < c.count; i++) {
     const fs = bodyStart[i]!;

@@ -59,7 +59,7 @@ export async function pumpBatches(
   let firstAssignment = true;
 
   const land = async (group: readonly RecordBatch[], epochs: ReadonlyMap<string, number>, through: ReadonlyMap<string, bigint>) => {
-    // Checked on the worker while they filled; this waits only for the last chunks.
+    // Checked while they filled; this waits only for the last chunks.
     const sealed = await Promise.all(group.map((b) => b.seal()));
     const batch = { size: sealed.reduce((a, b) => a + b.size, 0), chunks: sealed.flatMap((b) => b.chunks) };
     let res: Awaited<ReturnType<typeof landKafkaBatch>> | undefined;

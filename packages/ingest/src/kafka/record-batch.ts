@@ -131,7 +131,7 @@ export class RecordBatch {
     // Awaited in seal(); a failure must not go unhandled before then.
     checked.catch(() => undefined);
     this.#chunks.push(checked);
-    // The arrays went with the chunk (transferred to the worker): start new ones.
+    // The arrays went with the chunk (kept until it lands): start new ones.
     this.#n = 0;
     this.#at = 0;
     this.#values = Buffer.allocUnsafeSlow(Math.max(1 << 16, this.#values.length));
