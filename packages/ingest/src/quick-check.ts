@@ -105,14 +105,27 @@ export class QuickCheck {
           const candidates = this.#byLength[i - ks];
           if (candidates) for (const c of candidates) if (same(names[c]!, b, ks)) field = c;
         }
-        const ke = i;
-        i = ws(b, i + 1, end);
-        if (b[i] !== 0x3a) return false; // :
-        i = ws(b, i + 1, end);
+        const ke = i++;
+        // Spaces are rare between tokens: looked for only where the expected byte is not there.
+        if (b[i] !== 0x3a) {
+          i = ws(b, i, end);
+          if (b[i] !== 0x3a) return false; // :
+        }
+        i++;
+        if (b[i] === 0x20 || b[i] === 0x09) i = ws(b, i, end);
         const v = i;
-        const kind = valueKind(b, i, end);
-        i = valueEnd(b, i, end, kind);
-        if (i < 0) return false;
+        // Strings first: most values are.
+        let kind: number;
+        if (b[i] === 0x22) {
+          kind = STRING;
+          i = stringEnd(b, i + 1, end);
+          if (i < 0) return false;
+          i++;
+        } else {
+          kind = valueKind(b, i, end);
+          i = valueEnd(b, i, end, kind);
+          if (i < 0) return false;
+        }
         if (field >= this.#fieldCount) return false;
         if (field >= 0) {
           if (seen[field] === gen) return false;
@@ -121,16 +134,17 @@ export class QuickCheck {
           if (kind === NULL) {
             if (this.#required[field]) return false;
           } else {
-            if (!fits(this.#types[field]!, kind, b, v, i)) return false;
+            if (kind === STRING ? this.#types[field] !== VARCHAR : !fits(this.#types[field]!, kind, b, v, i)) return false;
             required += this.#required[field]!;
           }
         } else {
           for (let u = 0; unknown && u < unknown.length; u += 2) if (sameBytes(b, unknown[u]!, unknown[u + 1]!, ks, ke)) return false;
           (unknown ??= []).push(ks, ke);
         }
-        i = ws(b, i, end);
+        if (b[i] === 0x20 || b[i] === 0x09) i = ws(b, i, end);
         if (b[i] === 0x2c) {
-          i = ws(b, i + 1, end);
+          i++;
+          if (b[i] === 0x20 || b[i] === 0x09) i = ws(b, i, end);
           continue;
         }
         if (b[i] === 0x7d) {
@@ -146,7 +160,8 @@ export class QuickCheck {
   }
 }
 
-const TYPE: Readonly<Record<string, number>> = { varchar: 1, bigint: 2, integer: 3, double: 4, boolean: 5 };
+const VARCHAR = 1;
+const TYPE: Readonly<Record<string, number>> = { varchar: VARCHAR, bigint: 2, integer: 3, double: 4, boolean: 5 };
 
 function same(name: Uint8Array, b: Uint8Array, at: number): boolean {
   for (let k = 0; k < name.length; k++) if (name[k] !== b[at + k]) return false;
