@@ -56,7 +56,7 @@ export interface ChunkOut {
   /** `rows` mode: each record's values in TOPIC_FIELDS order, null when rejected. */
   readonly rows?: readonly (unknown[] | null)[];
   readonly rejected: readonly { readonly i: number; readonly raw: string; readonly reason: string }[];
-  /** The input, kept so that landing can read raw values again if the warehouse refuses the staged lines. */
+  /** The input, for the records' lineage. Past the check its `values` are empty: their buffer holds later chunks (see `ChunkBuffers`). */
   readonly input: ChunkIn;
 }
 

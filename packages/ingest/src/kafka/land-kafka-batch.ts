@@ -198,25 +198,37 @@ function keptLines(chunks: readonly ChunkOut[], keep: readonly Uint8Array[], tab
   return { slices, lines, topic: topic ?? '' };
 }
 
-/** Rows with their lineage per raw table: the checker's values, or values parsed here when the checker staged lines. */
+/**
+ * Rows with their lineage per raw table: the checker's values, or, when it staged lines, each
+ * kept line parsed here (the raw values are not kept past the check; a line is its record's value
+ * with the stamp's keys added, which `mapRecord` does not read, or the value written again from
+ * its checked fields, so it parses to the same values).
+ */
 function rowsOf(chunks: readonly ChunkOut[], keep: readonly Uint8Array[], loadedAt: Date): Map<(typeof TOPICS)[number], unknown[][]> {
   const out = new Map<(typeof TOPICS)[number], unknown[][]>();
+  const add = (table: (typeof TOPICS)[number], c: ChunkOut, i: number, values: readonly unknown[]) => {
+    const { kafkaTopics, topics, partitions, offsets } = c.input;
+    let list = out.get(table);
+    if (!list) out.set(table, (list = []));
+    list.push([...values, kafkaTopics[topics[i]!], partitions[i], BigInt(offsets[i]!), null, loadedAt]);
+  };
   chunks.forEach((c, ci) => {
     const k = keep[ci]!;
-    const rejected = new Set(c.rejected.map((r) => r.i));
-    const { kafkaTopics, topics, partitions, offsets, tables, starts, ends, values } = c.input;
-    for (let i = 0; i < c.input.count; i++) {
-      if (!k[i] || rejected.has(i)) continue;
-      const table = TOPICS[tables[i]!]!;
-      let v = c.rows?.[i] ?? null;
-      if (!v) {
-        const m = mapRecord(table, starts[i]! < 0 ? null : Buffer.from(values.buffer, values.byteOffset + starts[i]!, ends[i]! - starts[i]!));
-        if (!m.ok) continue;
-        v = m.values;
+    if (c.rows) {
+      // Rejected records have no row.
+      for (let i = 0; i < c.input.count; i++) if (k[i] && c.rows[i]) add(TOPICS[c.input.tables[i]!]!, c, i, c.rows[i]!);
+      return;
+    }
+    for (const s of c.staged) {
+      const table = TOPICS[s.table]!;
+      const bytes = Buffer.from(s.bytes.buffer, s.bytes.byteOffset, s.bytes.byteLength);
+      for (let l = 0; l < s.recs.length; l++) {
+        const i = s.recs[l]!;
+        if (!k[i]) continue;
+        const m = mapRecord(table, bytes.subarray(l ? s.ends[l - 1]! : 0, s.ends[l]!));
+        if (!m.ok) throw new Error(`internal: the staged line of ${c.input.kafkaTopics[c.input.topics[i]!]}:${c.input.partitions[i]} at offset ${c.input.offsets[i]} does not parse again (${m.reason})`);
+        add(table, c, i, m.values);
       }
-      let list = out.get(table);
-      if (!list) out.set(table, (list = []));
-      list.push([...v, kafkaTopics[topics[i]!], partitions[i], BigInt(offsets[i]!), null, loadedAt]);
     }
   });
   return out;

@@ -4,7 +4,7 @@ import { drained, flatten, key, position, progress, refreshWarehouse, withDb } f
 import type { IngestState } from './ingest-state.ts';
 import { landKafkaBatch } from './land-kafka-batch.ts';
 import type { PartitionFetcher } from './partition-fetcher.ts';
-import { RecordBatch } from './record-batch.ts';
+import { ChunkBuffers, RecordBatch } from './record-batch.ts';
 
 /**
  * Batches the warehouse is behind on land together, up to this many bytes of record values in one
@@ -43,7 +43,8 @@ export async function pumpBatches(
   const firstBatch = opts.once ? batchSize : Math.max(1, Math.ceil(batchSize / FIRST_BATCH_DIVISOR));
   // The lander may still be opening: the adapter's capability says whether there will be one.
   const mode = opts.adapter.landing ? 'stage' : 'rows';
-  const newBatch = () => new RecordBatch((c) => s.checker.check(c), mode);
+  const buffers = new ChunkBuffers();
+  const newBatch = () => new RecordBatch((c) => s.checker.check(c), mode, buffers);
   let buffer = newBatch();
   /** Full batches waiting to be landed: one fetch can bring several batches' worth of records. */
   const ready: { records: RecordBatch; epochs: Map<string, number>; through: Map<string, bigint> }[] = [];

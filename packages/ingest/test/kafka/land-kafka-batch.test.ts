@@ -237,4 +237,46 @@ describe('landKafkaBatch (DuckDB, no broker)', () => {
       await t.close();
     }
   });
+
+  it('lands the same rows and dead letters as the rows path when the staged lines are refused, odd producers included', async () => {
+    // Landing as rows after a refusal parses the staged lines again (the raw values are gone by then): every kind of line must give its record's values.
+    const a = await openDuckDbTarget();
+    const b = await openDuckDbTarget();
+    try {
+      const [first, second, third] = events.map((e) => e.event);
+      const at = (offset: number, value: string | Buffer | null): TestRecord => ({ topic: 'page_view_events', table: 'page_view_events', partition: 2, offset: BigInt(offset), value: value === null ? null : Buffer.from(value) });
+      const all: TestRecord[] = [
+        ...records,
+        at(0, `${serializeEvent(first!)}\r\n`),
+        at(1, JSON.stringify(second, null, 2)),
+        at(2, `  ${serializeEvent(third!)}  `),
+        at(3, '{"ts": "later"}'),
+        at(4, null),
+        at(5, serializeEvent({ ...first!, page: 'Caf\u00e9 \u{1f3b5} "quoted" \\ \t', lon: -0.5, extra: [1, { x: null }] })),
+        at(6, `${serializeEvent(first!).slice(0, -1)},"page":"Twice"}`),
+        at(7, serializeEvent({ ...first!, status: 2 ** 31 })),
+        // DuckDB's reader refuses the lone surrogate: the whole batch goes as rows.
+        at(8, serializeEvent({ ...first!, page: 'x' }).replace('"page":"x"', '"page":"\\ud800"')),
+        at(9, `{}`),
+      ];
+      await withLander(a, async (lander) => {
+        const ta = await ensureKafkaTables(target(a), 'raw', ['page_view_events']);
+        const refused = await landKafkaBatch(target(a), lander, { schema: 'raw', groupId: 'g', tables: ta, batch: await checked(all, 'stage') });
+        expect(refused).toMatchObject({ via: 'rows', rows: 306, deadLetters: 4 });
+      });
+      const tb = target(b, { landing: false });
+      const viaRows = await landKafkaBatch(tb, undefined, { schema: 'raw', groupId: 'g', tables: await ensureKafkaTables(tb, 'raw', ['page_view_events']), batch: await checked(all, 'rows') });
+      expect(viaRows).toMatchObject({ via: 'rows', rows: 306, deadLetters: 4 });
+      const q = 'select * exclude (_ingested_at) from raw.page_view_events order by _partition, _offset';
+      const [ra, rb] = [await a.rows(q), await b.rows(q)];
+      expect(ra).toHaveLength(306);
+      expect(ra).toEqual(rb);
+      const dq = 'select _offset, raw_value, reason from raw.dead_letters order by _offset';
+      expect(await a.rows(dq)).toEqual(await b.rows(dq));
+      expect((await a.rows(dq)).map((r) => r._offset)).toEqual([3, 4, 7, 9]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
 });
