@@ -60,8 +60,9 @@ function threadCpu(): Map<string, { name: string; ms: number }> {
 /**
  * CPU per kind of thread between two `threadCpu` snapshots: `main`, `v8` (V8's GC and compiler
  * helpers), `libuv` (DuckDB's threads start from libuv's pool and keep its name, so this is
- * DuckDB and file I/O), and `ended`: threads gone by the end, i.e. the record checker, computed
- * as the process total less the rest.
+ * DuckDB and file I/O), and `ended`: threads gone by the end (the record checker's worker, before
+ * records were checked on the main thread), computed as the process total less the rest; per-thread
+ * times are whole clock ticks (10 ms), so it also holds up to ~10 ms per thread of rounding.
  */
 function threadSplit(before: ReturnType<typeof threadCpu>, after: ReturnType<typeof threadCpu>, totalMs: number): Record<string, number> {
   const out: Record<string, number> = { main: 0, v8: 0, libuv: 0, other: 0 };

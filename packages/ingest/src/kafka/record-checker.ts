@@ -6,8 +6,10 @@ import type { ChunkIn, ChunkOut } from './check-chunk.ts';
  * (each from its own `setImmediate`), so that checking fills the time the thread spends waiting
  * for Kafka's fetch answers and the warehouse, and socket reads, timers and the warehouse's
  * callbacks run between two chunks (a chunk of 2,000 records takes a few milliseconds). Chunks
- * are answered in order. A worker thread did this before: its start-up alone cost ~60 ms of CPU
- * per run, and every chunk was copied to it and its lines back (bench/README.md, issue 15).
+ * are answered in order. A worker thread did this before: its start-up, its own copy of the
+ * modules and of V8's compiled code, and every chunk posted to it and its lines back cost more
+ * CPU than the checking it took off this thread, which waited for fetches half the run anyway
+ * (bench/README.md, issue 15: 0.85x the CPU of a run).
  */
 export class RecordChecker {
   readonly #queue: { c: ChunkIn; resolve: (o: ChunkOut) => void; reject: (e: Error) => void }[] = [];
