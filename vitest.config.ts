@@ -17,6 +17,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    // One temporary directory per run, removed at its end (scripts/test/temp-root.ts).
+    globalSetup: ['scripts/test/temp-root.ts'],
     env: {
       SNOWFLAKE_DISABLE_PLATFORM_DETECTION: 'true',
       SF_TELEMETRY_DISABLE_CONNECTION_SHAPE: '1',
