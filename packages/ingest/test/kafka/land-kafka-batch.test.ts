@@ -39,6 +39,30 @@ async function withLander<T>(t: DuckDbTarget, f: (l: Lander) => Promise<T>): Pro
   }
 }
 
+/**
+ * Lands `all` into `a` through staged lines (`stagedVia` says whether the warehouse took them or
+ * they went as rows after a refusal) and into `b` as rows, then expects the same rows and the
+ * same dead letters in both, at `deadLetterOffsets`.
+ */
+async function expectSameLanding(a: DuckDbTarget, b: DuckDbTarget, all: TestRecord[], o: { stagedVia: 'stage' | 'rows'; rows: number; deadLetterOffsets: number[] }): Promise<void> {
+  const deadLetters = o.deadLetterOffsets.length;
+  await withLander(a, async (lander) => {
+    const ta = await ensureKafkaTables(target(a), 'raw', ['page_view_events']);
+    const viaStage = await landKafkaBatch(target(a), lander, { schema: 'raw', groupId: 'g', tables: ta, batch: await checked(all, 'stage') });
+    expect(viaStage).toMatchObject({ via: o.stagedVia, rows: o.rows, deadLetters });
+  });
+  const tb = target(b, { landing: false });
+  const viaRows = await landKafkaBatch(tb, undefined, { schema: 'raw', groupId: 'g', tables: await ensureKafkaTables(tb, 'raw', ['page_view_events']), batch: await checked(all, 'rows') });
+  expect(viaRows).toMatchObject({ via: 'rows', rows: o.rows, deadLetters });
+  const q = 'select * exclude (_ingested_at) from raw.page_view_events order by _partition, _offset';
+  const [ra, rb] = [await a.rows(q), await b.rows(q)];
+  expect(ra).toHaveLength(o.rows);
+  expect(ra).toEqual(rb);
+  const dq = 'select _offset, raw_value, reason from raw.dead_letters order by _offset';
+  expect(await a.rows(dq)).toEqual(await b.rows(dq));
+  expect((await a.rows(dq)).map((r) => r._offset)).toEqual(o.deadLetterOffsets);
+}
+
 describe('landKafkaBatch (DuckDB, no broker)', () => {
   it('lands a batch once: a replay of the same offsets lands nothing', async () => {
     const t = await openDuckDbTarget();
@@ -143,21 +167,7 @@ describe('landKafkaBatch (DuckDB, no broker)', () => {
         at(9, serializeEvent({ ...first!, extra: { deep: [1, [2, { x: null }], 'y'] } })),
       ];
       const all = [...records, ...odd];
-      await withLander(a, async (lander) => {
-        const ta = await ensureKafkaTables(target(a), 'raw', ['page_view_events']);
-        const viaStage = await landKafkaBatch(target(a), lander, { schema: 'raw', groupId: 'g', tables: ta, batch: await checked(all, 'stage') });
-        expect(viaStage).toMatchObject({ via: 'stage', rows: 306, deadLetters: 4 });
-      });
-      const tb = target(b, { landing: false });
-      const viaRows = await landKafkaBatch(tb, undefined, { schema: 'raw', groupId: 'g', tables: await ensureKafkaTables(tb, 'raw', ['page_view_events']), batch: await checked(all, 'rows') });
-      expect(viaRows).toMatchObject({ via: 'rows', rows: 306, deadLetters: 4 });
-      const q = 'select * exclude (_ingested_at) from raw.page_view_events order by _partition, _offset';
-      const [ra, rb] = [await a.rows(q), await b.rows(q)];
-      expect(ra).toHaveLength(306);
-      expect(ra).toEqual(rb);
-      const dq = 'select _offset, raw_value, reason from raw.dead_letters order by _offset';
-      expect(await a.rows(dq)).toEqual(await b.rows(dq));
-      expect((await a.rows(dq)).map((r) => r._offset)).toEqual([3, 4, 5, 7]);
+      await expectSameLanding(a, b, all, { stagedVia: 'stage', rows: 306, deadLetterOffsets: [3, 4, 5, 7] });
     } finally {
       await a.close();
       await b.close();
@@ -259,21 +269,7 @@ describe('landKafkaBatch (DuckDB, no broker)', () => {
         at(8, serializeEvent({ ...first!, page: 'x' }).replace('"page":"x"', '"page":"\\ud800"')),
         at(9, `{}`),
       ];
-      await withLander(a, async (lander) => {
-        const ta = await ensureKafkaTables(target(a), 'raw', ['page_view_events']);
-        const refused = await landKafkaBatch(target(a), lander, { schema: 'raw', groupId: 'g', tables: ta, batch: await checked(all, 'stage') });
-        expect(refused).toMatchObject({ via: 'rows', rows: 306, deadLetters: 4 });
-      });
-      const tb = target(b, { landing: false });
-      const viaRows = await landKafkaBatch(tb, undefined, { schema: 'raw', groupId: 'g', tables: await ensureKafkaTables(tb, 'raw', ['page_view_events']), batch: await checked(all, 'rows') });
-      expect(viaRows).toMatchObject({ via: 'rows', rows: 306, deadLetters: 4 });
-      const q = 'select * exclude (_ingested_at) from raw.page_view_events order by _partition, _offset';
-      const [ra, rb] = [await a.rows(q), await b.rows(q)];
-      expect(ra).toHaveLength(306);
-      expect(ra).toEqual(rb);
-      const dq = 'select _offset, raw_value, reason from raw.dead_letters order by _offset';
-      expect(await a.rows(dq)).toEqual(await b.rows(dq));
-      expect((await a.rows(dq)).map((r) => r._offset)).toEqual([3, 4, 7, 9]);
+      await expectSameLanding(a, b, all, { stagedVia: 'rows', rows: 306, deadLetterOffsets: [3, 4, 7, 9] });
     } finally {
       await a.close();
       await b.close();
