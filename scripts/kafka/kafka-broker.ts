@@ -5,7 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { createServer, connect, type Server } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,16 +65,36 @@ export function kafkaLibs(version: string = process.env.SM_KAFKA_VERSION ?? DEFA
   return libs;
 }
 
+/**
+ * `count` distinct free ports. Every probe socket stays open until all are chosen: closing one
+ * before asking for the next lets the kernel hand the same port out twice, and a broker whose
+ * client and controller listeners share a port cannot be formatted (CI failed that way once).
+ */
+export async function freePorts(count: number, exclude: readonly number[] = []): Promise<number[]> {
+  const servers: Server[] = [];
+  const ports: number[] = [];
+  try {
+    while (ports.length < count) {
+      const srv = createServer();
+      servers.push(srv);
+      const port = await new Promise<number>((resolve, reject) => {
+        srv.once('error', reject);
+        srv.listen(0, '127.0.0.1', () => {
+          const addr = srv.address();
+          resolve(typeof addr === 'object' && addr ? addr.port : 0);
+        });
+      });
+      if (port !== 0 && !exclude.includes(port) && !ports.includes(port)) ports.push(port);
+    }
+    return ports;
+  } finally {
+    await Promise.all(servers.map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))));
+  }
+}
+
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
+  const [port] = await freePorts(1);
+  return port!;
 }
 
 function canConnect(port: number): Promise<boolean> {
@@ -198,11 +218,16 @@ function formatLogDir(libs: string, logConfig: string, props: string, dataDir: s
 export async function startKafkaBroker(opts: KafkaBrokerOptions = {}): Promise<KafkaBroker> {
   const version = opts.version ?? process.env.SM_KAFKA_VERSION ?? DEFAULT_KAFKA_VERSION;
   const libs = kafkaLibs(version);
+  const given = [opts.port, opts.controllerPort].filter((p): p is number => p !== undefined);
+  const fresh = await freePorts(2 - given.length, given);
+  const port = opts.port ?? fresh.shift()!;
+  const controllerPort = opts.controllerPort ?? fresh.shift()!;
+  if (port === controllerPort) {
+    throw new Error(`Kafka broker: the client port and the controller port are both ${port}; KRaft needs two different ports.`);
+  }
   const ownsDir = opts.deleteOnStop ?? opts.dir === undefined;
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'sm-kafka-'));
   mkdirSync(dir, { recursive: true });
-  const port = opts.port ?? (await freePort());
-  const controllerPort = opts.controllerPort ?? (await freePort());
   const dataDir = join(dir, 'data');
   const props = join(dir, 'server.properties');
   const logConfig = join(dir, 'log4j2.properties');
