@@ -92,11 +92,6 @@ export async function freePorts(count: number, exclude: readonly number[] = []):
   }
 }
 
-export async function freePort(): Promise<number> {
-  const [port] = await freePorts(1);
-  return port!;
-}
-
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect({ host: '127.0.0.1', port });
@@ -186,32 +181,26 @@ function outputTail(label: string, text: string | null | undefined, max = 3000):
 }
 
 /**
- * Formats a new KRaft log dir with a fresh cluster id. One failed attempt is retried on a clean dir
- * (a JVM can fail to start on a loaded machine); a second failure throws with both attempts' exit
- * status and output, error lines last.
+ * Formats a new KRaft log dir with a fresh cluster id; a failure throws with the exit status or
+ * signal and the output, error lines last.
  */
 function formatLogDir(libs: string, logConfig: string, props: string, dataDir: string): void {
-  const failures: string[] = [];
-  for (let attempt = 1; attempt <= 2; attempt++) {
-    rmSync(dataDir, { recursive: true, force: true });
-    // A Kafka cluster id is a UUID printed as 22 characters of URL-safe base64.
-    const clusterId = randomBytes(16).toString('base64url');
-    const fmt = spawnSync(
-      'java',
-      [...java(libs, logConfig), 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '--config', props],
-      { encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' },
-    );
-    if (fmt.status === 0 && existsSync(join(dataDir, 'meta.properties'))) return;
-    const how = fmt.error
-      ? `could not run java: ${fmt.error.message}`
-      : fmt.signal
-        ? `killed by ${fmt.signal}${fmt.signal === 'SIGKILL' ? ' (timed out after 120 s, or out of memory)' : ''}`
-        : fmt.status === 0
-          ? 'exit 0 but no meta.properties was written'
-          : `exit ${fmt.status}`;
-    failures.push(`Attempt ${attempt} (cluster id ${clusterId}): ${how}\n${outputTail('stdout', fmt.stdout)}${outputTail('stderr', fmt.stderr)}`);
-  }
-  throw new Error(`Formatting the KRaft log dir ${dataDir} failed twice.\n${failures.join('\n')}`);
+  // A Kafka cluster id is a UUID printed as 22 characters of URL-safe base64.
+  const clusterId = randomBytes(16).toString('base64url');
+  const fmt = spawnSync(
+    'java',
+    [...java(libs, logConfig), 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '--config', props],
+    { encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' },
+  );
+  if (fmt.status === 0 && existsSync(join(dataDir, 'meta.properties'))) return;
+  const how = fmt.error
+    ? `could not run java: ${fmt.error.message}`
+    : fmt.signal
+      ? `killed by ${fmt.signal}${fmt.signal === 'SIGKILL' ? ' (timed out after 120 s, or out of memory)' : ''}`
+      : fmt.status === 0
+        ? 'exit 0 but no meta.properties was written'
+        : `exit ${fmt.status}`;
+  throw new Error(`Formatting the KRaft log dir ${dataDir} failed: ${how}\n${outputTail('stdout', fmt.stdout)}${outputTail('stderr', fmt.stderr)}`);
 }
 
 /** Starts a broker and resolves once it accepts connections and reports itself started. Rejects loudly otherwise. */
