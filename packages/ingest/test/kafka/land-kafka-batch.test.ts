@@ -40,28 +40,38 @@ async function withLander<T>(t: DuckDbTarget, f: (l: Lander) => Promise<T>): Pro
 }
 
 /**
- * Lands `all` into `a` through staged lines (`stagedVia` says whether the warehouse took them or
- * they went as rows after a refusal) and into `b` as rows, then expects the same rows and the
- * same dead letters in both, at `deadLetterOffsets`.
+ * Lands `all` into one new database through staged lines (`stagedVia` says whether the warehouse
+ * took them or they went as rows after a refusal) and into another as rows, then expects the same
+ * rows and the same dead letters in both, at `deadLetterOffsets`.
  */
-async function expectSameLanding(a: DuckDbTarget, b: DuckDbTarget, all: TestRecord[], o: { stagedVia: 'stage' | 'rows'; rows: number; deadLetterOffsets: number[] }): Promise<void> {
-  const deadLetters = o.deadLetterOffsets.length;
-  await withLander(a, async (lander) => {
-    const ta = await ensureKafkaTables(target(a), 'raw', ['page_view_events']);
-    const viaStage = await landKafkaBatch(target(a), lander, { schema: 'raw', groupId: 'g', tables: ta, batch: await checked(all, 'stage') });
-    expect(viaStage).toMatchObject({ via: o.stagedVia, rows: o.rows, deadLetters });
-  });
-  const tb = target(b, { landing: false });
-  const viaRows = await landKafkaBatch(tb, undefined, { schema: 'raw', groupId: 'g', tables: await ensureKafkaTables(tb, 'raw', ['page_view_events']), batch: await checked(all, 'rows') });
-  expect(viaRows).toMatchObject({ via: 'rows', rows: o.rows, deadLetters });
-  const q = 'select * exclude (_ingested_at) from raw.page_view_events order by _partition, _offset';
-  const [ra, rb] = [await a.rows(q), await b.rows(q)];
-  expect(ra).toHaveLength(o.rows);
-  expect(ra).toEqual(rb);
-  const dq = 'select _offset, raw_value, reason from raw.dead_letters order by _offset';
-  expect(await a.rows(dq)).toEqual(await b.rows(dq));
-  expect((await a.rows(dq)).map((r) => r._offset)).toEqual(o.deadLetterOffsets);
+async function expectSameLanding(all: TestRecord[], o: { stagedVia: 'stage' | 'rows'; rows: number; deadLetterOffsets: number[] }): Promise<void> {
+  const a = await openDuckDbTarget();
+  const b = await openDuckDbTarget();
+  try {
+    const deadLetters = o.deadLetterOffsets.length;
+    await withLander(a, async (lander) => {
+      const ta = await ensureKafkaTables(target(a), 'raw', ['page_view_events']);
+      const viaStage = await landKafkaBatch(target(a), lander, { schema: 'raw', groupId: 'g', tables: ta, batch: await checked(all, 'stage') });
+      expect(viaStage).toMatchObject({ via: o.stagedVia, rows: o.rows, deadLetters });
+    });
+    const tb = target(b, { landing: false });
+    const viaRows = await landKafkaBatch(tb, undefined, { schema: 'raw', groupId: 'g', tables: await ensureKafkaTables(tb, 'raw', ['page_view_events']), batch: await checked(all, 'rows') });
+    expect(viaRows).toMatchObject({ via: 'rows', rows: o.rows, deadLetters });
+    const q = 'select * exclude (_ingested_at) from raw.page_view_events order by _partition, _offset';
+    const [ra, rb] = [await a.rows(q), await b.rows(q)];
+    expect(ra).toHaveLength(o.rows);
+    expect(ra).toEqual(rb);
+    const dq = 'select _offset, raw_value, reason from raw.dead_letters order by _offset';
+    expect(await a.rows(dq)).toEqual(await b.rows(dq));
+    expect((await a.rows(dq)).map((r) => r._offset)).toEqual(o.deadLetterOffsets);
+  } finally {
+    await a.close();
+    await b.close();
+  }
 }
+
+/** A page view record of partition 2 at `offset` (null: a record without a value). */
+const pageView = (offset: number, value: string | Buffer | null): TestRecord => ({ topic: 'page_view_events', table: 'page_view_events', partition: 2, offset: BigInt(offset), value: value === null ? null : Buffer.from(value) });
 
 describe('landKafkaBatch (DuckDB, no broker)', () => {
   it('lands a batch once: a replay of the same offsets lands nothing', async () => {
@@ -148,30 +158,22 @@ describe('landKafkaBatch (DuckDB, no broker)', () => {
   });
 
   it('writes the same rows through staged lines as through the appender, odd producers and bad records included', async () => {
-    const a = await openDuckDbTarget();
-    const b = await openDuckDbTarget();
-    try {
-      const [first, second, third] = events.map((e) => e.event);
-      const at = (offset: number, value: string | Buffer | null): TestRecord => ({ topic: 'page_view_events', table: 'page_view_events', partition: 2, offset: BigInt(offset), value: value === null ? null : Buffer.from(value) });
-      const odd: TestRecord[] = [
-        // A producer that ends values with a newline, one that pretty-prints, one that pads with spaces.
-        at(0, `${serializeEvent(first!)}\r\n`),
-        at(1, JSON.stringify(second, null, 2)),
-        at(2, `  ${serializeEvent(third!)}  `),
-        at(3, '{"ts": "later"}'),
-        at(4, null),
-        at(5, Buffer.from([0x7b, 0xff, 0x7d])),
-        at(6, serializeEvent({ ...first!, ts: 1.5e12 })),
-        at(7, serializeEvent({ ...first!, status: 2 ** 31 })),
-        at(8, serializeEvent({ ...first!, page: 'Caf\u00e9 \u{1f3b5} "quoted" \\ \t' })),
-        at(9, serializeEvent({ ...first!, extra: { deep: [1, [2, { x: null }], 'y'] } })),
-      ];
-      const all = [...records, ...odd];
-      await expectSameLanding(a, b, all, { stagedVia: 'stage', rows: 306, deadLetterOffsets: [3, 4, 5, 7] });
-    } finally {
-      await a.close();
-      await b.close();
-    }
+    const [first, second, third] = events.map((e) => e.event);
+    const odd: TestRecord[] = [
+      // A producer that ends values with a newline, one that pretty-prints, one that pads with spaces.
+      pageView(0, `${serializeEvent(first!)}\r\n`),
+      pageView(1, JSON.stringify(second, null, 2)),
+      pageView(2, `  ${serializeEvent(third!)}  `),
+      pageView(3, '{"ts": "later"}'),
+      pageView(4, null),
+      pageView(5, Buffer.from([0x7b, 0xff, 0x7d])),
+      pageView(6, serializeEvent({ ...first!, ts: 1.5e12 })),
+      pageView(7, serializeEvent({ ...first!, status: 2 ** 31 })),
+      pageView(8, serializeEvent({ ...first!, page: 'Caf\u00e9 \u{1f3b5} "quoted" \\ \t' })),
+      pageView(9, serializeEvent({ ...first!, extra: { deep: [1, [2, { x: null }], 'y'] } })),
+    ];
+    const all = [...records, ...odd];
+    await expectSameLanding(all, { stagedVia: 'stage', rows: 306, deadLetterOffsets: [3, 4, 5, 7] });
   });
 
   it('dead-letters values that are UTF-8 only together with their neighbour (a character cut between two records)', async () => {
@@ -250,29 +252,21 @@ describe('landKafkaBatch (DuckDB, no broker)', () => {
 
   it('lands the same rows and dead letters as the rows path when the staged lines are refused, odd producers included', async () => {
     // Landing as rows after a refusal parses the staged lines again (the raw values are gone by then): every kind of line must give its record's values.
-    const a = await openDuckDbTarget();
-    const b = await openDuckDbTarget();
-    try {
-      const [first, second, third] = events.map((e) => e.event);
-      const at = (offset: number, value: string | Buffer | null): TestRecord => ({ topic: 'page_view_events', table: 'page_view_events', partition: 2, offset: BigInt(offset), value: value === null ? null : Buffer.from(value) });
-      const all: TestRecord[] = [
-        ...records,
-        at(0, `${serializeEvent(first!)}\r\n`),
-        at(1, JSON.stringify(second, null, 2)),
-        at(2, `  ${serializeEvent(third!)}  `),
-        at(3, '{"ts": "later"}'),
-        at(4, null),
-        at(5, serializeEvent({ ...first!, page: 'Caf\u00e9 \u{1f3b5} "quoted" \\ \t', lon: -0.5, extra: [1, { x: null }] })),
-        at(6, `${serializeEvent(first!).slice(0, -1)},"page":"Twice"}`),
-        at(7, serializeEvent({ ...first!, status: 2 ** 31 })),
-        // DuckDB's reader refuses the lone surrogate: the whole batch goes as rows.
-        at(8, serializeEvent({ ...first!, page: 'x' }).replace('"page":"x"', '"page":"\\ud800"')),
-        at(9, `{}`),
-      ];
-      await expectSameLanding(a, b, all, { stagedVia: 'rows', rows: 306, deadLetterOffsets: [3, 4, 7, 9] });
-    } finally {
-      await a.close();
-      await b.close();
-    }
+    const [first, second, third] = events.map((e) => e.event);
+    const all: TestRecord[] = [
+      ...records,
+      pageView(0, `${serializeEvent(first!)}\r\n`),
+      pageView(1, JSON.stringify(second, null, 2)),
+      pageView(2, `  ${serializeEvent(third!)}  `),
+      pageView(3, '{"ts": "later"}'),
+      pageView(4, null),
+      pageView(5, serializeEvent({ ...first!, page: 'Caf\u00e9 \u{1f3b5} "quoted" \\ \t', lon: -0.5, extra: [1, { x: null }] })),
+      pageView(6, `${serializeEvent(first!).slice(0, -1)},"page":"Twice"}`),
+      pageView(7, serializeEvent({ ...first!, status: 2 ** 31 })),
+      // DuckDB's reader refuses the lone surrogate: the whole batch goes as rows.
+      pageView(8, serializeEvent({ ...first!, page: 'x' }).replace('"page":"x"', '"page":"\\ud800"')),
+      pageView(9, `{}`),
+    ];
+    await expectSameLanding(all, { stagedVia: 'rows', rows: 306, deadLetterOffsets: [3, 4, 7, 9] });
   });
 });
