@@ -97,16 +97,6 @@ describe("dbt's everyday flags", () => {
     expect(missing.code).toBe(2);
   });
 
-  it("--warn-error-options '{error: all}' is --warn-error; naming one warning is refused, not ignored", async () => {
-    const dir = writeProject(files);
-    const all = await sm('run', '--project-dir', dir, '-s', 'nothing_here', '--warn-error-options', '{"error": "all"}');
-    expect(all.code).toBe(2);
-    expect(all.out + all.err).toContain("does not match any enabled nodes");
-    const one = await sm('run', '--project-dir', dir, '--warn-error-options', '{"error": ["NoNodesForSelectionCriteria"]}');
-    expect(one.code).toBe(2);
-    expect(one.out + one.err).toContain('cannot single out');
-    expect((await sm('run', '--project-dir', dir, '--warn-error-options', '{}')).code).toBe(0);
-  });
 
   it("dbt's other per-command flags are accepted: seed --show, run --indirect-selection, compile --threads -x -f", async () => {
     const dir = writeProject({ ...files, 'seeds/s.csv': 'id\n1\n' });

@@ -69,6 +69,7 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
         storeFailures: !!opts.storeFailures,
         testsGateChildren: command === 'build',
         audit: opts.audit,
+        warnError: opts.warnError ?? c.project.config.warnError,
       },
       files: new RunFiles({ projectDir: c.project.dir, projectName: c.project.config.name, targetPath: c.project.config.targetPath, secrets: c.project.secrets }),
       render: executionRenderer({

@@ -38,6 +38,8 @@ export interface Diagnostic {
   readonly nodeId?: string | undefined;
   readonly hint?: string | undefined;
   readonly cause?: unknown;
+  /** A warning's dbt event (NoNodesForSelectionCriteria, ...), which warn_error_options name; default its code (warn-error.ts). */
+  readonly event?: string | undefined;
 }
 
 /** Thrown by the library API when a phase cannot continue; carries every diagnostic collected so far. */
@@ -59,9 +61,10 @@ export function diag(
   code: DiagnosticCode,
   message: string,
   location?: SourceLocation,
-  extra: Partial<Pick<Diagnostic, 'nodeId' | 'hint' | 'cause' | 'severity'>> = {},
+  extra: Partial<Pick<Diagnostic, 'nodeId' | 'hint' | 'cause' | 'severity' | 'event'>> = {},
 ): Diagnostic {
-  return { code, severity: extra.severity ?? 'error', message, location, nodeId: extra.nodeId, hint: extra.hint, cause: extra.cause };
+  const d: Diagnostic = { code, severity: extra.severity ?? 'error', message, location, nodeId: extra.nodeId, hint: extra.hint, cause: extra.cause };
+  return extra.event === undefined ? d : { ...d, event: extra.event };
 }
 
 export function formatLocation(loc: SourceLocation | undefined): string {

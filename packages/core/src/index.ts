@@ -3,6 +3,7 @@ export type * from './landing.ts';
 export * from './base-dialect.ts';
 export * from './types.ts';
 export * from './diagnostics.ts';
+export { parseWarnErrorOptions, warnIsError, warnIsSilenced, warningEvent, WarnErrorOptionsError, WARNING_EVENTS, type WarnErrorOptions, type WarnErrorSetting } from './warn-error.ts';
 export { loadProject, loadProjectCollecting, type LoadOptions, type LoadedProject } from './project/load-project.ts';
 export { resolveTarget, type ResolvedTarget } from './project/profiles.ts';
 export { readProjectFileOnly } from './project/project-file.ts';

@@ -3,6 +3,7 @@
  * `resourceType`; ids follow dbt (`model.<project>.<name>`, `source.<project>.<source>.<table>`).
  */
 import type { Relation } from './adapter.ts';
+import type { WarnErrorSetting } from './warn-error.ts';
 
 export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'snapshot' | 'unit_test' | 'exposure';
 
@@ -240,6 +241,8 @@ export interface ProjectConfig {
   requireDbtVersion: string[];
   /** `flags: {strict: true}`: compile, run and build check columns and types first and stop on an error (as `--strict`). Default false. */
   strict: boolean;
+  /** `flags: {warn_error: true}` or `flags: {warn_error_options: ...}`; a command's own flag or `DBT_WARN_ERROR(_OPTIONS)` wins. */
+  warnError?: WarnErrorSetting | undefined;
   /** The project file's path relative to the project dir. */
   file: string;
 }

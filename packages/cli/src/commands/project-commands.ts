@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { byId, COMMAND_TYPES, compile, targetPathOf, criterion, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseVarsArg, readArtifact, runResultsProblem, sourceFreshness, type Compilation, type InvocationOptions, type RunResultsShape, union } from '@smsql/core';
+import { byId, COMMAND_TYPES, compile, targetPathOf, criterion, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseVarsArg, parseWarnErrorOptions, readArtifact, runResultsProblem, sourceFreshness, WarnErrorOptionsError, type Compilation, type InvocationOptions, type RunResultsShape, type WarnErrorSetting, union } from '@smsql/core';
 import { builtinAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
 import { commonOptions } from '../common-options.ts';
+import { envTrue } from '../dbt-flags.ts';
 import { EXIT } from '../exit-codes.ts';
 import { selectionOptions } from '../selection-options.ts';
 import { resourceTypeOptions, resourceTypesOf, type ResourceTypeFlags } from '../resource-type-options.ts';
@@ -75,7 +76,7 @@ export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptio
     defer: flags.defer,
     deferState: flags.deferState,
     favorState: flags.favorState,
-    warnError: flags.warnError || warnErrorAll(flags.warnErrorOptions),
+    warnError: warnErrorSetting(flags, ctx),
     empty: flags.empty,
     signal: ctx.signal,
   };
@@ -109,12 +110,8 @@ function runCommand(program: Command, ctx: CliContext, name: 'run' | 'seed' | 't
     }
     // Compile warnings come as an event before the run starts.
     const outcome = await execute({ ...inv, onEvent: (e) => reporter.onEvent?.(e) }, name);
+    // Under --warn-error a test that warns has failed already (its status is fail, as in dbt's run_results.json).
     ctx.exitCode = outcome.interrupted ? EXIT.interrupted : outcome.status === 'success' ? EXIT.ok : EXIT.failed;
-    // dbt's --warn-error: a test that warns fails the run.
-    if (flags.warnError && ctx.exitCode === EXIT.ok && outcome.results.some((r) => r.status === 'warn')) {
-      reporter.onError?.('--warn-error: a test warned, which fails the run');
-      ctx.exitCode = EXIT.failed;
-    }
   });
 }
 
@@ -266,7 +263,8 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
 
   commonOptions(program.command('debug').description('check the project, the profile and the connection'))
     .action(async (flags: CommonFlags) => {
-      const c = await compile(invocation(flags, ctx), 'compile');
+      // dbt's debug reports; no warning of its is an error.
+      const c = await compile({ ...invocation(flags, ctx), warnError: false }, 'compile');
       const t = c.project.target;
       ctx.output.out(`project: ${c.project.config.name} (${c.project.dir}/${c.project.config.file})`);
       ctx.output.out(`profile: ${c.project.config.profile} from ${c.project.targetSource}; target ${t.name} (type ${t.type}, schema ${t.schema}${t.database ? `, database ${t.database}` : ''}, threads ${t.threads})`);
@@ -295,23 +293,32 @@ function strictOptions(cmd: Command): void {
 }
 
 /**
- * dbt's `--warn-error-options`: `{error: all}` (or `include: all`, `'*'`) is `--warn-error`;
- * `{}` or no errors listed is nothing. Naming single warnings is refused (exit 2), not ignored:
- * ignoring it would let a run pass that dbt fails.
+ * dbt's `--warn-error` and `--warn-error-options`, each else its variable (`DBT_WARN_ERROR`,
+ * `DBT_WARN_ERROR_OPTIONS`), as dbt reads its flags: undefined when none is given, so that the
+ * project file's `flags:` apply. The two cannot be combined, from either place, as in dbt.
+ * Options dbt would refuse are a usage error (exit 2); dbt's own is a traceback.
  */
-function warnErrorAll(text: string | undefined): boolean {
-  if (text === undefined) return false;
+function warnErrorSetting(flags: CommonFlags, ctx: CliContext): WarnErrorSetting | undefined {
+  const on = flags.warnError ?? envTrue(process.env.DBT_WARN_ERROR);
+  const fromEnv = flags.warnErrorOptions === undefined;
+  const text = flags.warnErrorOptions ?? (process.env.DBT_WARN_ERROR_OPTIONS || undefined);
+  const from = fromEnv ? 'DBT_WARN_ERROR_OPTIONS' : '--warn-error-options';
+  if (text === undefined) return on;
+  if (on) throw usage(`${from} cannot be combined with ${flags.warnError === undefined ? 'DBT_WARN_ERROR' : '--warn-error'}: give one of them`);
   let v: unknown;
   try {
     v = parseVarsArg(text);
   } catch {
-    throw usage(`--warn-error-options must be YAML or JSON such as '{error: all}', not "${text}"`);
+    throw usage(`${from} must be YAML or JSON such as '{error: all}' or '{error: [LogTestResult]}', not "${text}"`);
   }
-  const o = (v ?? {}) as Record<string, unknown>;
-  const listed = o.error ?? o.include;
-  if (listed === undefined || (Array.isArray(listed) && !listed.length)) return false;
-  if (listed === 'all' || listed === '*' || (Array.isArray(listed) && listed.some((x) => x === 'all' || x === '*'))) return true;
-  throw usage(`--warn-error-options: sm turns all warnings into errors ('{error: all}') or none; it cannot single out ${JSON.stringify(listed)}`);
+  try {
+    const { options, notes } = parseWarnErrorOptions(v);
+    for (const n of notes) ctx.output.err(`warning: ${from}: ${n}`);
+    return options;
+  } catch (e) {
+    if (e instanceof WarnErrorOptionsError) throw usage(`${from}: ${e.message}`);
+    throw e;
+  }
 }
 
 /** dbt's `--empty`: build the selection's schemas with no rows (refs and sources read as empty subqueries; seeds load in full). */

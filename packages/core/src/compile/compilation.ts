@@ -9,6 +9,7 @@ import type { CompiledProject } from '../render/render-project.ts';
 import type { IndirectSelection } from '../select/select.ts';
 import type { Selection } from '../select/selection-expr.ts';
 import type { ResourceType } from '../types.ts';
+import type { WarnErrorSetting } from '../warn-error.ts';
 
 export type Command = 'compile' | 'run' | 'seed' | 'test' | 'build' | 'snapshot' | 'ls' | 'show' | 'check';
 
@@ -56,8 +57,13 @@ export interface InvocationOptions extends LoadOptions {
   deferState?: string | undefined;
   /** dbt's `--favor-state`: with `defer`, the state's relation for every unselected node. Default false. */
   favorState?: boolean | undefined;
-  /** dbt's `--warn-error`: compile warnings stop the command as errors. Default false. */
-  warnError?: boolean | undefined;
+  /**
+   * dbt's `--warn-error` (`true`: every warning is an error) or `--warn-error-options` (which
+   * ones, warn-error.ts). A compile warning that is an error stops the command (exit 2); a test
+   * that warns under it fails, as in dbt. Default: the project file's `flags:` `warn_error` or
+   * `warn_error_options`, else none.
+   */
+  warnError?: WarnErrorSetting | undefined;
   /** Build tables and incremental models with write-audit-publish (`--audit`), unless a model's `audit` config says otherwise. Default false. */
   audit?: boolean | undefined;
 }

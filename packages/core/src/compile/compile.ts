@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Command, Compilation, InvocationOptions } from './compilation.ts';
-import { SmProjectError } from '../diagnostics.ts';
+import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
+import { WARNING_EVENTS, warnIsError, warnIsSilenced, warningEvent, type WarnErrorSetting } from '../warn-error.ts';
 import { warmStart } from './warm-start.ts';
 
 export { targetDir } from './compile-shared.ts';
@@ -16,10 +17,28 @@ export async function compile(opts: InvocationOptions, command: Command = 'compi
   // ls lists and check infers columns from the project itself: neither reads a ref's relation, and neither needs the warehouse deferral asks.
   const defers = opts.defer && command !== 'ls' && command !== 'check';
   const c = defers ? await (await import('./compile-deferred.ts')).compileDeferred(opts, command, compileOnce) : await compileOnce(opts, command);
-  // dbt's --warn-error: every warning is an error, and nothing runs.
-  const warnings = opts.warnError ? c.diagnostics.filter((d) => d.severity === 'warning') : [];
-  if (warnings.length) throw new SmProjectError(warnings.map((d) => ({ ...d, severity: 'error' as const, hint: `${d.hint ? `${d.hint} ` : ''}(an error because of --warn-error)` })));
-  return c;
+  return applyWarnError(c, opts.warnError ?? c.project.config.warnError, command);
+}
+
+/** The commands for which dbt says "Nothing to do" (its NothingToDo warning) when the selection holds nothing they run. */
+const RUNS_NODES = new Set<Command>(['compile', 'run', 'seed', 'test', 'build', 'snapshot']);
+
+/**
+ * dbt's --warn-error and warn_error_options on compile warnings: those the setting makes errors
+ * stop the command (nothing runs), those it silences are dropped, the rest stay warnings.
+ */
+function applyWarnError(c: Compilation, setting: WarnErrorSetting | undefined, command: Command): Compilation {
+  if (!setting) return c;
+  const warnings = c.diagnostics.filter((d) => d.severity === 'warning');
+  let errors = warnings.filter((d) => warnIsError(setting, warningEvent(d)));
+  // After the selection's own warnings, as dbt fires it: an empty selection under --warn-error stops at those.
+  if (!errors.length && RUNS_NODES.has(command) && !c.selected.length && warnIsError(setting, WARNING_EVENTS.nothingToDo)) {
+    errors = [diag('SM_NOTHING_TO_DO', 'Nothing to do. Try checking your model configs and model specification args', undefined, { severity: 'warning', event: WARNING_EVENTS.nothingToDo })];
+  }
+  const why = (d: Diagnostic) => (setting === true ? '--warn-error' : `warn_error_options: ${warningEvent(d)}`);
+  if (errors.length) throw new SmProjectError(errors.map((d) => ({ ...d, severity: 'error' as const, hint: `${d.hint ? `${d.hint} ` : ''}(an error because of ${why(d)})` })));
+  const silenced = new Set(warnings.filter((d) => warnIsSilenced(setting, warningEvent(d))));
+  return silenced.size ? { ...c, diagnostics: c.diagnostics.filter((d) => !silenced.has(d)) } : c;
 }
 
 async function compileOnce(given: InvocationOptions, command: Command): Promise<Compilation> {

@@ -34,6 +34,8 @@ export interface AuditTest {
   readonly stageSql?: string | undefined;
   readonly stageColumn?: string | undefined;
   readonly severity: 'error' | 'warn';
+  /** A warning fails the audit (--warn-error, or warn_error_options naming LogTestResult), as it fails the test in `sm test`. */
+  readonly warnFails?: boolean | undefined;
 }
 
 /** The shadow an audited model is built into: `<name>__sm_audit` beside it. */
@@ -225,7 +227,10 @@ function auditSteps(
           const row = r.rows[0] ?? {};
           const failures = Number(row.failures ?? 0);
           if (t.severity === 'error' && truthy(row.should_error)) outcome.failed.push({ name: t.name, failures });
-          else if (truthy(row.should_warn)) outcome.warned.push(t.name);
+          else if (truthy(row.should_warn)) {
+            if (t.warnFails) outcome.failed.push({ name: t.name, failures });
+            else outcome.warned.push(t.name);
+          }
           else outcome.passed.push(t.name);
           return check(i + 1);
         },

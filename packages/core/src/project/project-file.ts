@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import type { DispatchConfig, ProjectConfig } from '../types.ts';
 import { readText } from '../util/read-text.ts';
+import { parseWarnErrorOptions, WarnErrorOptionsError, type WarnErrorSetting } from '../warn-error.ts';
 import { parseYamlText, type YamlFile } from './yaml-file.ts';
 import { projectRelative } from './project-relative.ts';
 
@@ -98,7 +99,33 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
     strict: typeof d.flags === 'object' && d.flags !== null && (d.flags as Record<string, unknown>).strict === true,
     file,
   };
+  const warnError = warnErrorFlags(d.flags, (key, message, severity) =>
+    diagnostics.push(diag('SM_PROJECT_INVALID', `flags: ${key} ${message}`, yaml.locate(['flags', key]), { severity, hint: severity === 'error' ? `Fix \`flags: ${key}:\` in ${file}.` : undefined })),
+  );
+  if (warnError !== undefined) config.warnError = warnError;
   return { config, yaml };
+}
+
+/** The project's `flags: {warn_error: ...}` or `flags: {warn_error_options: ...}`, as dbt 1.11 reads them; problems go to `report`. */
+function warnErrorFlags(flags: unknown, report: (key: string, message: string, severity: 'error' | 'warning') => void): WarnErrorSetting | undefined {
+  if (typeof flags !== 'object' || flags === null) return undefined;
+  const f = flags as Record<string, unknown>;
+  if (f.warn_error !== undefined && f.warn_error !== null && typeof f.warn_error !== 'boolean') report('warn_error', `must be true or false, not ${describeValue(f.warn_error)}`, 'error');
+  const on = f.warn_error === true;
+  if (f.warn_error_options === undefined || f.warn_error_options === null) return on || undefined;
+  if (on) {
+    report('warn_error_options', 'cannot be set with warn_error: true (dbt allows one or the other)', 'error');
+    return undefined;
+  }
+  try {
+    const { options, notes } = parseWarnErrorOptions(f.warn_error_options);
+    for (const n of notes) report('warn_error_options', n, 'warning');
+    return options;
+  } catch (e) {
+    if (!(e instanceof WarnErrorOptionsError)) throw e;
+    report('warn_error_options', e.message, 'error');
+    return undefined;
+  }
 }
 
 /** dbt's `dispatch: [{macro_namespace: x, search_order: [a, b]}]`; malformed entries are left out here and reported by validation. */

@@ -367,6 +367,7 @@ export function warnOrphanPatches(s: Scope, decls: SchemaDecls, models: ModelNod
         diag('SM_SCHEMA_YAML', `YAML documents model "${p.name}", but no models/**/${p.name}.sql exists`, p.location, {
           severity: 'warning',
           hint: 'Rename the entry or the file so they match.',
+          event: 'NoNodeForYamlKey',
         }),
       );
     }
@@ -374,7 +375,7 @@ export function warnOrphanPatches(s: Scope, decls: SchemaDecls, models: ModelNod
   const snames = new Set(seeds.map((x) => x.name));
   for (const p of decls.seeds) {
     if (!snames.has(p.name) && !disabled.has(`seed.${s.config.name}.${p.name}`)) {
-      diagnostics.push(diag('SM_SCHEMA_YAML', `YAML documents seed "${p.name}", but no seeds/**/${p.name}.csv exists`, p.location, { severity: 'warning' }));
+      diagnostics.push(diag('SM_SCHEMA_YAML', `YAML documents seed "${p.name}", but no seeds/**/${p.name}.csv exists`, p.location, { severity: 'warning', event: 'NoNodeForYamlKey' }));
     }
   }
 }

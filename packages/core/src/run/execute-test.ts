@@ -4,6 +4,7 @@ import { testResultSql } from '../plan/test-sql.ts';
 import type { GraphNode, ModelNode, TestNode } from '../types.ts';
 import type { NodeStatus } from '../events.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
+import { WARNING_EVENTS, warnIsError } from '../warn-error.ts';
 
 /** Data tests: one query returns the failing-row count and whether it warns or errors. */
 export async function executeTest(node: GraphNode, x: NodeContext): Promise<ExecOutcome> {
@@ -22,12 +23,15 @@ export async function executeTest(node: GraphNode, x: NodeContext): Promise<Exec
   let status: NodeStatus = 'pass';
   if (severity !== 'warn' && truthy(row.should_error)) status = 'fail';
   else if (truthy(row.should_warn)) status = 'warn';
+  // As dbt: under --warn-error (or warn_error_options naming LogTestResult) the warning is a failure, judged by warn_if.
+  const warnFails = status === 'warn' && warnIsError(x.run.flags.warnError, WARNING_EVENTS.testWarned);
+  if (warnFails) status = 'fail';
   let storedIn: string | undefined;
   const storeAs = storeFailuresAs(t, x.run.flags.storeFailures);
   // Stored on every run, passing or not, so rows of an earlier failure never linger as if current.
   if (storeAs) storedIn = await storeFailures(t, typeof t.config.limit === 'number' ? `select * from (\n${sql}\n) sm_failures limit ${t.config.limit}` : sql, storeAs, x);
   const message =
-    status === 'pass' ? 'PASS' : `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status === 'warn' ? 'warn' : 'fail'} if ${String(t.config[status === 'warn' ? 'warn_if' : 'error_if'] ?? '!= 0')}`;
+    status === 'pass' ? 'PASS' : `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status === 'warn' ? 'warn' : 'fail'} if ${String(t.config[status === 'warn' || warnFails ? 'warn_if' : 'error_if'] ?? '!= 0')}`;
   return { status, message, failures, compiledPath: path, compiledCode: sql, storedFailuresIn: storedIn };
 }
 
