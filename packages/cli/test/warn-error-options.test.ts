@@ -60,6 +60,23 @@ describe('--warn-error-options, DBT_WARN_ERROR(_OPTIONS) and the project\'s flag
     }
   });
 
+  it("sm retry reuses the last run's warn_error_options but not its --warn-error, as dbt 1.11's retry does", async () => {
+    const dir = writeProject(files);
+    expect((await sm('run', '--project-dir', dir)).code).toBe(0);
+    expect((await sm('test', '--project-dir', dir, '--warn-error-options', '{"error": ["LogTestResult"]}')).code).toBe(1);
+    const rr = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { args: Record<string, unknown> };
+    expect(rr.args.warn_error_options).toEqual({ error: ['LogTestResult'], warn: [], silence: [] });
+    expect((await sm('retry', '--project-dir', dir)).code).toBe(1);
+    expect(statusOf(dir, TEST).status).toBe('fail');
+    // Given to retry itself, the options win (dbt would keep the last run's).
+    expect((await sm('retry', '--project-dir', dir, '--warn-error-options', '{}')).code).toBe(0);
+    expect(statusOf(dir, TEST).status).toBe('warn');
+    // dbt records warn_error but its retry does not apply it: the test warns again, exit 0.
+    expect((await sm('test', '--project-dir', dir, '--warn-error')).code).toBe(1);
+    expect((await sm('retry', '--project-dir', dir)).code).toBe(0);
+    expect(statusOf(dir, TEST).status).toBe('warn');
+  });
+
   it('in build, the model a failing warning tests is held back from its children, which are skipped', async () => {
     const dir = writeProject(files);
     const r = await sm('build', '--project-dir', dir, '--warn-error');

@@ -15,6 +15,7 @@ import { executionRenderer } from './compile/execution-renderer.ts';
 import { compile } from './compile/compile.ts';
 import { targetDir } from './compile/compile.ts';
 import type { Compilation, InvocationOptions } from './compile/compilation.ts';
+import type { WarnErrorSetting } from './warn-error.ts';
 
 export type { Command, Compilation, InvocationOptions } from './compile/compilation.ts';
 export { compile } from './compile/compile.ts';
@@ -40,6 +41,13 @@ export function renderText(c: Compilation, text: string): string {
   return renderer.renderString(text);
 }
 
+
+/** The invocation's --warn-error or --warn-error-options in run_results.json's `args`, as dbt records them (`sm retry` reads them back). */
+function warnErrorArgs(setting: WarnErrorSetting | undefined): Record<string, unknown> {
+  if (setting === true) return { warn_error: true };
+  if (!setting) return {};
+  return { warn_error_options: { error: setting.error, warn: setting.warn, silence: setting.silence } };
+}
 
 /** Execute a command over the selection: run, seed, test or build. */
 export async function execute(opts: InvocationOptions, command: 'run' | 'seed' | 'test' | 'build' | 'snapshot'): Promise<RunOutcome> {
@@ -99,7 +107,7 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
   const interrupted = !!opts.signal?.aborted;
   writeJsonAtomic(
     join(targetDir(c.project), 'run_results.json'),
-    buildRunResults(results, elapsed, c.invocationId, { which: command, select: opts.select ?? [], exclude: opts.exclude ?? [], target: target.name, full_refresh: !!opts.fullRefresh }),
+    buildRunResults(results, elapsed, c.invocationId, { which: command, select: opts.select ?? [], exclude: opts.exclude ?? [], target: target.name, full_refresh: !!opts.fullRefresh, ...warnErrorArgs(opts.warnError) }),
   );
   sink({ type: 'run_end', results, elapsed, interrupted });
   const failed = results.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'skipped' || r.status === 'cancelled');

@@ -257,6 +257,10 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       }
       // What failed, by id; --exclude still applies.
       const inv = { ...invocation({ ...flags, select: undefined, fullRefresh: rr.args?.full_refresh }, ctx), selection: { include: union(again), exclude: parseSelectionArgs(flags.exclude) } };
+      // As dbt 1.11's retry: the last run's warn_error_options again, but not its --warn-error (dbt
+      // leaves that flag to the retry's own command line). Where sm differs: --warn-error-options
+      // given to retry wins, where dbt keeps the last run's.
+      if (inv.warnError === undefined && rr.args?.warn_error_options !== undefined) inv.warnError = retriedWarnErrorOptions(rr.args.warn_error_options, path);
       const outcome = await execute({ ...inv, onEvent: (e) => reporter.onEvent?.(e) }, which);
       ctx.exitCode = outcome.interrupted ? EXIT.interrupted : outcome.status === 'success' ? EXIT.ok : EXIT.failed;
     });
@@ -317,6 +321,16 @@ function warnErrorSetting(flags: CommonFlags, ctx: CliContext): WarnErrorSetting
     return options;
   } catch (e) {
     if (e instanceof WarnErrorOptionsError) throw usage(`${from}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** The warn_error_options a run_results.json recorded; a file that holds something else is not a usable one. */
+function retriedWarnErrorOptions(v: unknown, path: string): WarnErrorSetting {
+  try {
+    return parseWarnErrorOptions(v).options;
+  } catch (e) {
+    if (e instanceof WarnErrorOptionsError) throw usage(`${path}: args.warn_error_options ${e.message}; run the command again instead of retrying it`);
     throw e;
   }
 }

@@ -4,7 +4,7 @@ import { SmProjectError } from '../diagnostics.ts';
 /** The parts of run_results.json that sm reads back (retry, `result:` selectors, docs). */
 export interface RunResultsShape {
   results: { unique_id: string; status: string }[];
-  args?: { which?: string; full_refresh?: boolean };
+  args?: { which?: string; full_refresh?: boolean; warn_error?: boolean; warn_error_options?: unknown };
 }
 
 /**
