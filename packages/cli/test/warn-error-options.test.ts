@@ -170,10 +170,10 @@ describe('--warn-error-options, DBT_WARN_ERROR(_OPTIONS) and the project\'s flag
     }
     const unknown = await sm('test', '--project-dir', dir, '--warn-error-options', '{"errors": "all"}');
     expect(unknown.code).toBe(0);
-    expect(unknown.err).toContain('warning: --warn-error-options: ignored `errors` (dbt reads error, warn and silence)');
+    expect(unknown.out + unknown.err).toContain('--warn-error-options: ignored `errors` (dbt reads error, warn and silence)');
     // include with a list is only deprecated, as in dbt: a warning, and the list applies.
     const included = await sm('test', '--project-dir', dir, '--warn-error-options', '{"include": ["LogTestResult"]}');
     expect(included.code).toBe(1);
-    expect(included.err).toContain('`include` is deprecated');
+    expect(included.out + included.err).toContain('`include` is deprecated');
   });
 });

@@ -317,7 +317,7 @@ function warnErrorSetting(flags: CommonFlags, ctx: CliContext): WarnErrorSetting
   }
   try {
     const { options, notes } = parseWarnErrorOptions(v);
-    for (const n of notes) ctx.output.err(`warning: ${from}: ${n}`);
+    if (notes.length) ctx.reporter(flags.logFormat).onDiagnostics?.(notes.map((n) => ({ code: 'SM_USAGE', severity: 'warning', message: `${from}: ${n}` })));
     return options;
   } catch (e) {
     if (e instanceof WarnErrorOptionsError) throw usage(`${from}: ${e.message}`);
