@@ -73,7 +73,7 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
       flags: {
         threads: opts.threads ?? target.threads,
         fullRefresh: !!opts.fullRefresh,
-        failFast: !!opts.failFast,
+        failFast: opts.failFast ?? c.project.config.failFast ?? false,
         storeFailures: !!opts.storeFailures,
         testsGateChildren: command === 'build',
         audit: opts.audit,

@@ -243,6 +243,10 @@ export interface ProjectConfig {
   strict: boolean;
   /** `flags: {warn_error: true}` or `flags: {warn_error_options: ...}`; a command's own flag or `DBT_WARN_ERROR(_OPTIONS)` wins. */
   warnError?: WarnErrorSetting | undefined;
+  /** `flags: {fail_fast: true}`: as `--fail-fast` (which, `--no-fail-fast` or `DBT_FAIL_FAST` win). */
+  failFast?: boolean | undefined;
+  /** `flags: {indirect_selection: cautious}`: as `--indirect-selection` (which, or `DBT_INDIRECT_SELECTION`, wins). */
+  indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty' | undefined;
   /** The project file's path relative to the project dir. */
   file: string;
 }

@@ -68,9 +68,9 @@ export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptio
     state: flags.state,
     threads,
     fullRefresh: flags.fullRefresh,
-    failFast: flags.failFast,
+    failFast: flags.failFast ?? envTrue(process.env.DBT_FAIL_FAST),
     storeFailures: flags.storeFailures,
-    indirectSelection: flags.indirectSelection,
+    indirectSelection: flags.indirectSelection ?? indirectSelectionFromEnv(process.env.DBT_INDIRECT_SELECTION),
     strict: flags.strict,
     audit: flags.audit,
     defer: flags.defer,
@@ -339,6 +339,14 @@ function retriedWarnErrorOptions(v: unknown, path: string): WarnErrorSetting {
 function emptyOptions(cmd: Command): void {
   cmd.option('--empty', 'build with no rows: every ref() and source() reads as an empty subquery (select * from x where false limit 0); seeds still load');
   cmd.addOption(new Option('--no-empty').hideHelp());
+}
+
+/** `DBT_INDIRECT_SELECTION`, as dbt reads it when the command line has no --indirect-selection. */
+function indirectSelectionFromEnv(v: string | undefined): CommonFlags['indirectSelection'] {
+  if (v === undefined || v === '') return undefined;
+  const mode = v.trim().toLowerCase();
+  if (mode === 'eager' || mode === 'cautious' || mode === 'buildable' || mode === 'empty') return mode;
+  throw usage(`DBT_INDIRECT_SELECTION must be eager, cautious, buildable or empty, not "${v}"`);
 }
 
 /** dbt's --indirect-selection: which tests of the selected nodes join the selection. */

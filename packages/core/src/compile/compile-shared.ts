@@ -71,7 +71,7 @@ export async function selectAndCheck(
     state,
     selectors,
     indirectTests: command === 'test' || command === 'build' || command === 'ls' || command === 'compile' || command === 'check',
-    indirectSelection: opts.indirectSelection,
+    indirectSelection: opts.indirectSelection ?? c.project.config.indirectSelection,
   });
   const diagnostics = c.diagnostics;
   // As dbt 1.11 (NoNodesForSelectionCriteria): a warning per criterion that selects nothing; the command goes on.

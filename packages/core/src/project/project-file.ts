@@ -103,6 +103,14 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
     diagnostics.push(diag('SM_PROJECT_INVALID', `flags: ${key} ${message}`, yaml.locate(['flags', key]), { severity, hint: severity === 'error' ? `Fix \`flags: ${key}:\` in ${file}.` : undefined })),
   );
   if (warnError !== undefined) config.warnError = warnError;
+  const flags = (typeof d.flags === 'object' && d.flags !== null ? d.flags : {}) as Record<string, unknown>;
+  const wrongFlag = (key: string, want: string) =>
+    diagnostics.push(diag('SM_PROJECT_INVALID', `flags: ${key} must be ${want}, not ${describeValue(flags[key])}`, yaml.locate(['flags', key]), { hint: `Fix \`flags: ${key}:\` in ${file}.` }));
+  if (typeof flags.fail_fast === 'boolean') config.failFast = flags.fail_fast;
+  else if (flags.fail_fast !== undefined && flags.fail_fast !== null) wrongFlag('fail_fast', 'true or false');
+  const indirect = flags.indirect_selection;
+  if (indirect === 'eager' || indirect === 'cautious' || indirect === 'buildable' || indirect === 'empty') config.indirectSelection = indirect;
+  else if (indirect !== undefined && indirect !== null) wrongFlag('indirect_selection', 'eager, cautious, buildable or empty');
   return { config, yaml };
 }
 
