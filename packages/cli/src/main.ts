@@ -4,7 +4,7 @@ import type { CliContext } from './cli-context.ts';
 import { redactingOutput } from './redacting-output.ts';
 import { processOutput, type Output, type Reporter } from './reporters/reporter.ts';
 import { quietReporter } from './reporters/quiet-reporter.ts';
-import { hoistGlobalFlags } from './dbt-flags.ts';
+import { envTrue, hoistGlobalFlags } from './dbt-flags.ts';
 
 type Register = (program: Command, ctx: CliContext) => void;
 
@@ -48,7 +48,7 @@ export async function main(given: string[], rawOutput: Output = processOutput): 
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   // dbt's -q/--quiet (dbt-flags.ts), read here as --debug is: every reporter a command makes is quiet.
-  const quiet = argv.includes('-q') || argv.includes('--quiet');
+  const quiet = argv.includes('-q') || argv.includes('--quiet') || (!argv.includes('--no-quiet') && envTrue(process.env.DBT_QUIET) === true);
   let reporters: typeof import('./reporters/reporters.ts') | undefined;
   const loadReporters = async () => (reporters ??= await import('./reporters/reporters.ts'));
   const ctx: CliContext = {

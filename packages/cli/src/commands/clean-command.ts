@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { usage } from '../usage-error.ts';
+import { defaultProjectDir } from '../common-options.ts';
 
 interface CleanFlags {
   projectDir: string;
@@ -19,7 +20,7 @@ export function registerCleanCommand(program: Command, ctx: CliContext): void {
   program
     .command('clean')
     .description("remove the folders listed in the project file's clean-targets (default: target/)")
-    .option('--project-dir <dir>', 'project directory', process.env.SM_PROJECT_DIR ?? '.')
+    .option('--project-dir <dir>', 'project directory', defaultProjectDir())
     .action(async (flags: CleanFlags) => {
       const { readProjectFileOnly } = await import('@smsql/core');
       const projectDir = resolve(flags.projectDir);

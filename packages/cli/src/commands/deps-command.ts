@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { parseVarsArg } from '@smsql/core';
 import { deps } from '@smsql/core/deps';
 import type { CliContext } from '../cli-context.ts';
+import { defaultProjectDir } from '../common-options.ts';
 
 /**
  * `sm deps`: install the packages of packages.yml / dependencies.yml (local, git, hub) into
@@ -12,7 +13,7 @@ export function registerDepsCommand(program: Command, ctx: CliContext): void {
   program
     .command('deps')
     .description('install the packages listed in packages.yml or dependencies.yml (pinned by package-lock.yml)')
-    .option('--project-dir <dir>', 'project directory', process.env.SM_PROJECT_DIR ?? '.')
+    .option('--project-dir <dir>', 'project directory', defaultProjectDir())
     .option('--vars <yaml>', 'variables for {{ var(...) }} in packages.yml, as YAML or JSON')
     // Accepted so that scripts written for `dbt deps` run unchanged; deps reads no profile.
     .option('--profiles-dir <dir>', 'ignored: deps needs no profile')

@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { openTarget } from '@smsql/core';
 import { builtinAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
+import { defaultProjectDir } from '../common-options.ts';
 
 interface TargetFlags {
   projectDir: string;
@@ -17,7 +18,7 @@ function usageError(message: string): Error {
 
 function targetOptions(cmd: Command): Command {
   return cmd
-    .option('--project-dir <dir>', 'project directory', process.env.SM_PROJECT_DIR ?? '.')
+    .option('--project-dir <dir>', 'project directory', defaultProjectDir())
     .option('--profiles-dir <dir>', 'directory holding profiles.yml')
     .option('-t, --target <name>', 'target to land into')
     .addOption(new Option('--log-format <format>', 'output format').choices(['text', 'json']).default('text'));
@@ -59,7 +60,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
     .option('--end <date>', 'end (exclusive, UTC)', '2026-11-02')
     .option('--seed <n>', 'random seed: same seed and arguments give byte-identical files', '42')
     .option('--out <dir>', 'lake directory', 'lake')
-    .option('--project-dir <dir>', 'relative --out is under this directory', process.env.SM_PROJECT_DIR ?? '.')
+    .option('--project-dir <dir>', 'relative --out is under this directory', defaultProjectDir())
     .action(async (flags: { users: string; start: string; end: string; seed: string; out: string; projectDir: string }) => {
       const { writeLake } = await import('@smsql/ingest');
       const start = parseDate(flags.start, '--start');

@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { byId, COMMAND_TYPES, compile, targetPathOf, criterion, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseVarsArg, parseWarnErrorOptions, readArtifact, runResultsProblem, sourceFreshness, WarnErrorOptionsError, type Compilation, type InvocationOptions, type RunResultsShape, type WarnErrorSetting, union } from '@smsql/core';
 import { builtinAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
-import { commonOptions } from '../common-options.ts';
+import { commonOptions, LOG_FORMATS } from '../common-options.ts';
 import { envTrue } from '../dbt-flags.ts';
 import { EXIT } from '../exit-codes.ts';
 import { selectionOptions } from '../selection-options.ts';
@@ -52,7 +52,9 @@ export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptio
   const select = flags.select || flags.models || flags.model ? [...(flags.select ?? []), ...(flags.models ?? []), ...(flags.model ?? [])] : undefined;
   if (flags.defer && !flags.state && !flags.deferState) throw usage('--defer needs --state DIR (or --defer-state DIR): the directory of the manifest.json to defer to');
   // As NO_COLOR=1: the reporters read it.
-  if (flags.useColors === false) process.env.NO_COLOR = '1';
+  if ((flags.useColors ?? envTrue(process.env.DBT_USE_COLORS)) === false) process.env.NO_COLOR = '1';
+  // commander does not check a default against --log-format's choices: DBT_LOG_FORMAT is checked here.
+  if (flags.logFormat !== undefined && !(LOG_FORMATS as readonly string[]).includes(flags.logFormat)) throw usage(`DBT_LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}, not "${process.env.DBT_LOG_FORMAT}"`);
   return {
     projectDir: resolve(flags.projectDir),
     profilesDir: flags.profilesDir,
@@ -61,15 +63,15 @@ export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptio
     vars: parseVarsArg(flags.vars),
     adapters: builtinAdapters,
     targetPath: flags.targetPath,
-    noCache: flags.partialParse === false ? true : undefined,
+    noCache: (flags.partialParse ?? envTrue(process.env.DBT_PARTIAL_PARSE)) === false ? true : undefined,
     select,
     exclude: flags.exclude,
     selector: flags.selector,
     state: flags.state,
     threads,
-    fullRefresh: flags.fullRefresh,
+    fullRefresh: flags.fullRefresh ?? envTrue(process.env.DBT_FULL_REFRESH),
     failFast: flags.failFast ?? envTrue(process.env.DBT_FAIL_FAST),
-    storeFailures: flags.storeFailures,
+    storeFailures: flags.storeFailures ?? envTrue(process.env.DBT_STORE_FAILURES),
     indirectSelection: flags.indirectSelection ?? indirectSelectionFromEnv(process.env.DBT_INDIRECT_SELECTION),
     strict: flags.strict,
     audit: flags.audit,
@@ -77,7 +79,7 @@ export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptio
     deferState: flags.deferState,
     favorState: flags.favorState,
     warnError: warnErrorSetting(flags, ctx),
-    empty: flags.empty,
+    empty: flags.empty ?? envTrue(process.env.DBT_EMPTY),
     signal: ctx.signal,
   };
 }
