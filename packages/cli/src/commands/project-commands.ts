@@ -43,6 +43,7 @@ interface CommonFlags {
   warnError?: boolean;
   warnErrorOptions?: string;
   empty?: boolean;
+  quiet?: boolean;
 }
 
 export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptions {
@@ -149,7 +150,11 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       // Ids start with their resource type (dbt's model.<project>.<name>): no node needs reading to count.
       const models = c.selected.filter((id) => id.startsWith('model.')).length;
       if (!c.selected.length) return reporter.onOutput?.('Nothing to do. Try checking your model configs and model specification args');
-      reporter.onOutput?.(`Compiled ${c.selected.length} nodes (${models} models) into ${join(c.project.config.targetPath, 'compiled')}/ and wrote ${c.project.config.targetPath}/manifest.json`);
+      // As dbt: a selection's own nodes are printed with their SQL; -q prints the SQL alone.
+      const shown = compiledToShow(c, (flags.select ?? flags.models ?? flags.model)?.[0]);
+      const quiet = flags.quiet ?? envTrue(process.env.DBT_QUIET) === true;
+      if (!quiet || !shown.length) reporter.onOutput?.(`Compiled ${c.selected.length} nodes (${models} models) into ${join(c.project.config.targetPath, 'compiled')}/ and wrote ${c.project.config.targetPath}/manifest.json`);
+      for (const n of shown) reporter.onOutput?.(quiet ? n.sql : `Compiled node '${n.name}' is:\n${n.sql}`);
     });
 
   resourceTypeOptions(selectionOptions(commonOptions(program.command('ls').alias('list').description('list the selected nodes'))))
@@ -354,6 +359,23 @@ function indirectSelectionFromEnv(v: string | undefined): CommonFlags['indirectS
 /** dbt's --indirect-selection: which tests of the selected nodes join the selection. */
 function indirectSelectionOption(): Option {
   return new Option('--indirect-selection <mode>', 'tests of selected nodes: eager (any parent selected), cautious (all), buildable (all selected or upstream), empty').choices(['eager', 'cautious', 'buildable', 'empty']);
+}
+
+/**
+ * What `dbt compile -s X` prints after compiling: the SQL of each selected node whose name is
+ * part of the first --select value, as dbt 1.11 matches them (`-s b+` prints b, `-s a b` only
+ * a). Names are read from the ids first, so that a large selection reads only those nodes.
+ */
+function compiledToShow(c: Compilation, first: string | undefined): { name: string; sql: string }[] {
+  if (first === undefined) return [];
+  const out: { name: string; sql: string }[] = [];
+  for (const id of c.selected) {
+    if (!id.split('.').some((part) => part && first.includes(part))) continue;
+    const n = c.compiled.nodes.get(id);
+    if (!n || !first.includes(n.name) || !('compiledCode' in n) || n.compiledCode === undefined) continue;
+    out.push({ name: n.name, sql: n.compiledCode });
+  }
+  return out;
 }
 
 /** The last run's results, under --target-path or the project file's target-path. */
