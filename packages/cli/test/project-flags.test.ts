@@ -73,4 +73,19 @@ describe("the project file's flags: fail_fast and indirect_selection", () => {
     expect(bad.code).toBe(2);
     expect(bad.out + bad.err).toContain('flags: indirect_selection must be eager, cautious, buildable or empty, not the string "sometimes"');
   });
+
+  it('flags must be a mapping (exit 2, as dbt stops); a flag neither dbt nor sm knows is a warning and the command goes on', async () => {
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'models/a.sql': 'select 1 as id' });
+    const project = join(dir, 'sm_project.yml');
+    const base = readFileSync(project, 'utf8');
+    writeFileSync(project, `${base}\nflags: [fail_fast]\n`);
+    const list = await sm('run', '--project-dir', dir);
+    expect(list.code).toBe(2);
+    expect(list.out + list.err).toMatch(/sm_project\.yml:\d+:\d+: `flags` must be a mapping such as \{fail_fast: true\}, not a list/);
+    writeFileSync(project, `${base}\nflags:\n  fail_fats: true\n  send_anonymous_usage_stats: false\n`);
+    const typo = await sm('run', '--project-dir', dir);
+    expect(typo.code).toBe(0);
+    expect(typo.out + typo.err).toContain('flags: fail_fats is not a flag dbt 1.11 or sm reads; it is ignored');
+    expect(typo.out + typo.err).not.toContain('send_anonymous_usage_stats is not');
+  });
 });

@@ -103,7 +103,12 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
     diagnostics.push(diag('SM_PROJECT_INVALID', `flags: ${key} ${message}`, yaml.locate(['flags', key]), { severity, hint: severity === 'error' ? `Fix \`flags: ${key}:\` in ${file}.` : undefined })),
   );
   if (warnError !== undefined) config.warnError = warnError;
-  const flags = (typeof d.flags === 'object' && d.flags !== null ? d.flags : {}) as Record<string, unknown>;
+  if (d.flags !== undefined && d.flags !== null && (typeof d.flags !== 'object' || Array.isArray(d.flags))) wrong('flags', 'a mapping such as {fail_fast: true}');
+  const flags = (typeof d.flags === 'object' && d.flags !== null && !Array.isArray(d.flags) ? d.flags : {}) as Record<string, unknown>;
+  // dbt ignores a flag it does not know; a misspelt one is worth a warning.
+  for (const key of Object.keys(flags).filter((k) => !PROJECT_FLAGS.has(k))) {
+    diagnostics.push(diag('SM_PROJECT_INVALID', `flags: ${key} is not a flag dbt 1.11 or sm reads; it is ignored`, yaml.locate(['flags', key]), { severity: 'warning', hint: `Check the spelling in ${file} (fail_fast, indirect_selection, warn_error, warn_error_options, strict, ...).` }));
+  }
   const wrongFlag = (key: string, want: string) =>
     diagnostics.push(diag('SM_PROJECT_INVALID', `flags: ${key} must be ${want}, not ${describeValue(flags[key])}`, yaml.locate(['flags', key]), { hint: `Fix \`flags: ${key}:\` in ${file}.` }));
   if (typeof flags.fail_fast === 'boolean') config.failFast = flags.fail_fast;
@@ -113,6 +118,18 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
   else if (indirect !== undefined && indirect !== null) wrongFlag('indirect_selection', 'eager, cautious, buildable or empty');
   return { config, yaml };
 }
+
+/** The flags of dbt 1.11's project file (its ProjectFlags), and sm's `strict`. */
+const PROJECT_FLAGS = new Set([
+  'cache_selected_only', 'debug', 'fail_fast', 'indirect_selection', 'log_format', 'log_format_file', 'log_level', 'log_level_file', 'partial_parse',
+  'populate_cache', 'printer_width', 'require_all_warnings_handled_by_warn_error', 'require_batched_execution_for_custom_microbatch_strategy',
+  'require_event_names_in_deprecations', 'require_explicit_package_overrides_for_builtin_materializations', 'require_generic_test_arguments_property',
+  'require_nested_cumulative_type_params', 'require_ref_searches_node_package_before_root', 'require_resource_names_without_spaces',
+  'require_unique_project_resource_names', 'require_yaml_configuration_for_mf_time_spines', 'send_anonymous_usage_stats',
+  'skip_nodes_if_on_run_start_fails', 'source_freshness_run_project_hooks', 'state_modified_compare_more_unrendered_values', 'state_modified_compare_vars',
+  'static_parser', 'use_colors', 'use_colors_file', 'use_experimental_parser', 'validate_macro_args', 'version_check', 'warn_error', 'warn_error_options',
+  'write_json', 'strict',
+]);
 
 /** The project's `flags: {warn_error: ...}` or `flags: {warn_error_options: ...}`, as dbt 1.11 reads them; problems go to `report`. */
 function warnErrorFlags(flags: unknown, report: (key: string, message: string, severity: 'error' | 'warning') => void): WarnErrorSetting | undefined {
