@@ -15,7 +15,7 @@ import { executionRenderer } from './compile/execution-renderer.ts';
 import { compile } from './compile/compile.ts';
 import { targetDir } from './compile/compile.ts';
 import type { Compilation, InvocationOptions } from './compile/compilation.ts';
-import type { WarnErrorSetting } from './warn-error.ts';
+import { WARNING_EVENTS, warnIsError, type WarnErrorSetting } from './warn-error.ts';
 
 export type { Command, Compilation, InvocationOptions } from './compile/compilation.ts';
 export { compile } from './compile/compile.ts';
@@ -77,7 +77,7 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
         storeFailures: !!opts.storeFailures,
         testsGateChildren: command === 'build',
         audit: opts.audit,
-        warnError: opts.warnError ?? c.project.config.warnError,
+        testWarnFails: warnIsError(opts.warnError ?? c.project.config.warnError, WARNING_EVENTS.testWarned),
       },
       files: new RunFiles({ projectDir: c.project.dir, projectName: c.project.config.name, targetPath: c.project.config.targetPath, secrets: c.project.secrets }),
       render: executionRenderer({

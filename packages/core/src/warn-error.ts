@@ -18,13 +18,13 @@ export interface WarnErrorOptions {
 export type WarnErrorSetting = boolean | WarnErrorOptions;
 
 /**
- * The dbt event of each warning sm gives, by the warning's code or kind. A warning of sm's own,
+ * The dbt event of each warning sm gives, by the kind of warning. A warning of sm's own,
  * with no dbt counterpart (a column test on a column its model lacks, from sm's checks), has its
  * code as its name: `error: all` takes it, a list cannot name it.
  */
 export const WARNING_EVENTS = {
   /** A selection criterion that matches nothing. */
-  SM_SELECTION_EMPTY: 'NoNodesForSelectionCriteria',
+  selectionEmpty: 'NoNodesForSelectionCriteria',
   /** A data test whose result warns (severity warn, or warn_if met). */
   testWarned: 'LogTestResult',
   /** A command whose selection holds nothing it runs ("Nothing to do"). */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import type { DispatchConfig, ProjectConfig } from '../types.ts';
 import { readText } from '../util/read-text.ts';
-import { parseWarnErrorOptions, WarnErrorOptionsError, type WarnErrorSetting } from '../warn-error.ts';
+import { parseWarnErrorOptions, WarnErrorOptionsError } from '../warn-error.ts';
 import { parseYamlText, type YamlFile } from './yaml-file.ts';
 import { projectRelative } from './project-relative.ts';
 
@@ -96,26 +96,14 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
     dispatch: dispatchOf(d.dispatch),
     packagesInstallPath: str('packages-install-path', 'dbt_packages'),
     requireDbtVersion: strList('require-dbt-version', []),
-    strict: typeof d.flags === 'object' && d.flags !== null && (d.flags as Record<string, unknown>).strict === true,
+    strict: false,
     file,
   };
-  const warnError = warnErrorFlags(d.flags, (key, message, severity) =>
-    diagnostics.push(diag('SM_PROJECT_INVALID', `flags: ${key} ${message}`, yaml.locate(['flags', key]), { severity, hint: severity === 'error' ? `Fix \`flags: ${key}:\` in ${file}.` : undefined })),
-  );
-  if (warnError !== undefined) config.warnError = warnError;
+  // Problems under `flags:` name the key; errors say where to fix it.
+  const report = (key: string, message: string, severity: 'error' | 'warning' = 'error', hint?: string) =>
+    diagnostics.push(diag('SM_PROJECT_INVALID', `flags: ${key} ${message}`, yaml.locate(['flags', key]), { severity, hint: hint ?? (severity === 'error' ? `Fix \`flags: ${key}:\` in ${file}.` : undefined) }));
   if (d.flags !== undefined && d.flags !== null && (typeof d.flags !== 'object' || Array.isArray(d.flags))) wrong('flags', 'a mapping such as {fail_fast: true}');
-  const flags = (typeof d.flags === 'object' && d.flags !== null && !Array.isArray(d.flags) ? d.flags : {}) as Record<string, unknown>;
-  // dbt ignores a flag it does not know; a misspelt one is worth a warning.
-  for (const key of Object.keys(flags).filter((k) => !PROJECT_FLAGS.has(k))) {
-    diagnostics.push(diag('SM_PROJECT_INVALID', `flags: ${key} is not a flag dbt 1.11 or sm reads; it is ignored`, yaml.locate(['flags', key]), { severity: 'warning', hint: `Check the spelling in ${file} (fail_fast, indirect_selection, warn_error, warn_error_options, strict, ...).` }));
-  }
-  const wrongFlag = (key: string, want: string) =>
-    diagnostics.push(diag('SM_PROJECT_INVALID', `flags: ${key} must be ${want}, not ${describeValue(flags[key])}`, yaml.locate(['flags', key]), { hint: `Fix \`flags: ${key}:\` in ${file}.` }));
-  if (typeof flags.fail_fast === 'boolean') config.failFast = flags.fail_fast;
-  else if (flags.fail_fast !== undefined && flags.fail_fast !== null) wrongFlag('fail_fast', 'true or false');
-  const indirect = flags.indirect_selection;
-  if (indirect === 'eager' || indirect === 'cautious' || indirect === 'buildable' || indirect === 'empty') config.indirectSelection = indirect;
-  else if (indirect !== undefined && indirect !== null) wrongFlag('indirect_selection', 'eager, cautious, buildable or empty');
+  else Object.assign(config, projectFlags((d.flags ?? {}) as Record<string, unknown>, file, report));
   return { config, yaml };
 }
 
@@ -131,26 +119,43 @@ const PROJECT_FLAGS = new Set([
   'write_json', 'strict',
 ]);
 
-/** The project's `flags: {warn_error: ...}` or `flags: {warn_error_options: ...}`, as dbt 1.11 reads them; problems go to `report`. */
-function warnErrorFlags(flags: unknown, report: (key: string, message: string, severity: 'error' | 'warning') => void): WarnErrorSetting | undefined {
-  if (typeof flags !== 'object' || flags === null) return undefined;
-  const f = flags as Record<string, unknown>;
-  if (f.warn_error !== undefined && f.warn_error !== null && typeof f.warn_error !== 'boolean') report('warn_error', `must be true or false, not ${describeValue(f.warn_error)}`, 'error');
-  const on = f.warn_error === true;
-  if (f.warn_error_options === undefined || f.warn_error_options === null) return on || undefined;
-  if (on) {
-    report('warn_error_options', 'cannot be set with warn_error: true (dbt allows one or the other)', 'error');
-    return undefined;
+/**
+ * What the project file's `flags:` set, as dbt 1.11 reads them: `fail_fast`, `indirect_selection`,
+ * `warn_error` or `warn_error_options`, and sm's `strict`. A key neither reads is a warning
+ * (dbt ignores it silently); a value of the wrong kind is reported and left out.
+ */
+function projectFlags(
+  flags: Record<string, unknown>,
+  file: string,
+  report: (key: string, message: string, severity?: 'error' | 'warning', hint?: string) => void,
+): Pick<ProjectConfig, 'strict' | 'failFast' | 'indirectSelection' | 'warnError'> {
+  const out: Pick<ProjectConfig, 'strict' | 'failFast' | 'indirectSelection' | 'warnError'> = { strict: flags.strict === true };
+  const set = (key: string) => flags[key] !== undefined && flags[key] !== null;
+  for (const key of Object.keys(flags).filter((k) => !PROJECT_FLAGS.has(k))) {
+    report(key, 'is not a flag dbt 1.11 or sm reads; it is ignored', 'warning', `Check the spelling in ${file} (fail_fast, indirect_selection, warn_error, warn_error_options, strict, ...).`);
   }
-  try {
-    const { options, notes } = parseWarnErrorOptions(f.warn_error_options);
-    for (const n of notes) report('warn_error_options', n, 'warning');
-    return options;
-  } catch (e) {
-    if (!(e instanceof WarnErrorOptionsError)) throw e;
-    report('warn_error_options', e.message, 'error');
-    return undefined;
+  const wrongKind = (key: string, want: string) => report(key, `must be ${want}, not ${describeValue(flags[key])}`);
+  if (typeof flags.fail_fast === 'boolean') out.failFast = flags.fail_fast;
+  else if (set('fail_fast')) wrongKind('fail_fast', 'true or false');
+  const indirect = flags.indirect_selection;
+  if (indirect === 'eager' || indirect === 'cautious' || indirect === 'buildable' || indirect === 'empty') out.indirectSelection = indirect;
+  else if (set('indirect_selection')) wrongKind('indirect_selection', 'eager, cautious, buildable or empty');
+  if (set('warn_error') && typeof flags.warn_error !== 'boolean') wrongKind('warn_error', 'true or false');
+  if (!set('warn_error_options')) {
+    if (flags.warn_error === true) out.warnError = true;
+  } else if (flags.warn_error === true) {
+    report('warn_error_options', 'cannot be set with warn_error: true (dbt allows one or the other)');
+  } else {
+    try {
+      const { options, notes } = parseWarnErrorOptions(flags.warn_error_options);
+      for (const n of notes) report('warn_error_options', n, 'warning');
+      out.warnError = options;
+    } catch (e) {
+      if (!(e instanceof WarnErrorOptionsError)) throw e;
+      report('warn_error_options', e.message);
+    }
   }
+  return out;
 }
 
 /** dbt's `dispatch: [{macro_namespace: x, search_order: [a, b]}]`; malformed entries are left out here and reported by validation. */

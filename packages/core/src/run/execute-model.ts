@@ -8,7 +8,6 @@ import { printedRelationName } from '../render/relation.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
 import { nodeHooks, withHooks } from '../plan/hooks.ts';
 import { contractCheck, contractIncomplete, contractMismatch, type DescribedColumn } from '../plan/contract.ts';
-import { WARNING_EVENTS, warnIsError } from '../warn-error.ts';
 
 /** Views, tables, incremental, external and ephemeral models: compiled SQL in, one plan out, run by the plan executor. */
 export async function executeModel(node: GraphNode, x: NodeContext): Promise<ExecOutcome> {
@@ -32,9 +31,8 @@ export async function executeModel(node: GraphNode, x: NodeContext): Promise<Exe
   // Write-audit-publish: built beside, tested there, swapped in only when the tests pass.
   const audit = wantsAudit(m, x.run.flags.audit) ? { passed: [], warned: [], failed: [] } as AuditOutcome : undefined;
   if (audit) {
-    const warnFails = warnIsError(x.run.flags.warnError, WARNING_EVENTS.testWarned);
     const tests = auditTests(m, x.run.nodes, x.run.graph, (r) => printedRelationName(r, x.run.adapter.dialect, x.run.project.target));
-    plan = planAudited(m, sql, existing, incremental, warnFails ? tests.map((t) => ({ ...t, warnFails })) : tests, x.plan, audit);
+    plan = planAudited(m, sql, existing, incremental, x.run.flags.testWarnFails ? tests.map((t) => ({ ...t, warnFails: true })) : tests, x.plan, audit);
   }
   else if (mat === 'view') plan = planView(m, sql, existing, x.plan);
   else if (mat === 'table' || (mat === 'incremental' && !incremental)) plan = planTable(m, sql, existing, x.plan);

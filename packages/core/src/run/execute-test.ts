@@ -4,7 +4,6 @@ import { testResultSql } from '../plan/test-sql.ts';
 import type { GraphNode, ModelNode, TestNode } from '../types.ts';
 import type { NodeStatus } from '../events.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
-import { WARNING_EVENTS, warnIsError } from '../warn-error.ts';
 
 /** Data tests: one query returns the failing-row count and whether it warns or errors. */
 export async function executeTest(node: GraphNode, x: NodeContext): Promise<ExecOutcome> {
@@ -24,7 +23,7 @@ export async function executeTest(node: GraphNode, x: NodeContext): Promise<Exec
   if (severity !== 'warn' && truthy(row.should_error)) status = 'fail';
   else if (truthy(row.should_warn)) status = 'warn';
   // As dbt: under --warn-error (or warn_error_options naming LogTestResult) the warning is a failure, judged by warn_if.
-  const warnFails = status === 'warn' && warnIsError(x.run.flags.warnError, WARNING_EVENTS.testWarned);
+  const warnFails = status === 'warn' && x.run.flags.testWarnFails;
   if (warnFails) status = 'fail';
   let storedIn: string | undefined;
   const storeAs = storeFailuresAs(t, x.run.flags.storeFailures);

@@ -5,7 +5,6 @@ import type { Dag } from '../graph/build-graph.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import type { GraphNode } from '../types.ts';
 import type { EventSink } from '../events.ts';
-import type { WarnErrorSetting } from '../warn-error.ts';
 
 /** The flags of a run that change what is built or how. */
 export interface RunFlags {
@@ -21,8 +20,8 @@ export interface RunFlags {
   readonly testsGateChildren: boolean;
   /** `--audit`: build every table and incremental model with write-audit-publish, unless its `audit` config says otherwise. Default false. */
   readonly audit?: boolean | undefined;
-  /** `--warn-error` / warn_error_options: a test that warns fails when it makes LogTestResult an error. */
-  readonly warnError?: WarnErrorSetting | undefined;
+  /** A test that warns has failed (`--warn-error`, or warn_error_options making LogTestResult an error): its status, an audit's verdict and build's gating. */
+  readonly testWarnFails: boolean;
 }
 
 /**

@@ -16,7 +16,6 @@ import type { NodeContext, NodeExecutor } from './node-context.ts';
 import { redact } from '../util/redact.ts';
 import type { RunContext } from './run-context.ts';
 import { runPlan } from './run-plan.ts';
-import { WARNING_EVENTS, warnIsError } from '../warn-error.ts';
 
 /** How each kind of node is executed; one file each. */
 const EXECUTORS: Partial<Record<GraphNode['resourceType'], NodeExecutor>> = {
@@ -212,8 +211,6 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
     }
   };
 
-  // Under --warn-error a test that warns has failed, and holds back what depends on it as a failing test does.
-  const warnFails = warnIsError(o.flags.warnError, WARNING_EVENTS.testWarned);
   while (pending.size || running.size) {
     if (o.signal?.aborted || stop) {
       for (const id of pending) {
@@ -230,7 +227,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
     while (queue.size && running.size < threads) {
       const id = queue.pop()!;
       pending.delete(id);
-      const bad = (deps.get(id) ?? []).find((d) => BAD.has(results.get(d)!.status) && !(results.get(d)!.status === 'fail' && !gates(nodes.get(d)!, o.flags.testsGateChildren, warnFails)));
+      const bad = (deps.get(id) ?? []).find((d) => BAD.has(results.get(d)!.status) && !(results.get(d)!.status === 'fail' && !gates(nodes.get(d)!, o.flags)));
       if (bad) {
         const node = nodes.get(id)!;
         const now = new Date().toISOString();
@@ -250,9 +247,9 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
   return results;
 }
 
-/** Whether `n` must finish (and pass) before its children start. A test that can only warn does not hold them, unless its warning is a failure (--warn-error). */
-function gates(n: GraphNode, testsGateChildren: boolean, warnFails: boolean): boolean {
-  return n.resourceType !== 'test' || (testsGateChildren && (warnFails || String(n.config.severity ?? 'error').toLowerCase() !== 'warn'));
+/** Whether `n` failing skips its children. A test that can only warn does not, unless a warning is a failure (--warn-error). */
+function gates(n: GraphNode, flags: RunContext['flags']): boolean {
+  return n.resourceType !== 'test' || (flags.testsGateChildren && (flags.testWarnFails || String(n.config.severity ?? 'error').toLowerCase() !== 'warn'));
 }
 
 /** In `build`, a child waits for the tests of its parents, unless that test itself depends on the child. */
