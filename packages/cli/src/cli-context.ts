@@ -5,6 +5,8 @@ export interface CliContext {
   /** Writes through a redactor: see {@link CliContext.secrets}. */
   output: Output;
   reporter(format: string | undefined): Reporter;
+  /** dbt's -q/--quiet (or DBT_QUIET): every reporter prints errors only; a command prints its result bare. */
+  quiet: boolean;
   /** Set by a command to the exit code it wants. */
   exitCode: number;
   signal: AbortSignal;

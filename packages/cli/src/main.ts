@@ -54,6 +54,7 @@ export async function main(given: string[], rawOutput: Output = processOutput): 
   const ctx: CliContext = {
     output,
     reporter: (format) => (quiet ? quietReporter(reporters!.createReporter(format, output)) : reporters!.createReporter(format, output)),
+    quiet,
     exitCode: EXIT.ok,
     signal: controller.signal,
     secrets,

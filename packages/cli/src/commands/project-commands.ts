@@ -43,7 +43,6 @@ interface CommonFlags {
   warnError?: boolean;
   warnErrorOptions?: string;
   empty?: boolean;
-  quiet?: boolean;
 }
 
 export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptions {
@@ -152,9 +151,8 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       if (!c.selected.length) return reporter.onOutput?.('Nothing to do. Try checking your model configs and model specification args');
       // As dbt: a selection's own nodes are printed with their SQL; -q prints the SQL alone.
       const shown = compiledToShow(c, (flags.select ?? flags.models ?? flags.model)?.[0]);
-      const quiet = flags.quiet ?? envTrue(process.env.DBT_QUIET) === true;
-      if (!quiet || !shown.length) reporter.onOutput?.(`Compiled ${c.selected.length} nodes (${models} models) into ${join(c.project.config.targetPath, 'compiled')}/ and wrote ${c.project.config.targetPath}/manifest.json`);
-      for (const n of shown) reporter.onOutput?.(quiet ? n.sql : `Compiled node '${n.name}' is:\n${n.sql}`);
+      if (!ctx.quiet || !shown.length) reporter.onOutput?.(`Compiled ${c.selected.length} nodes (${models} models) into ${join(c.project.config.targetPath, 'compiled')}/ and wrote ${c.project.config.targetPath}/manifest.json`);
+      for (const n of shown) reporter.onOutput?.(ctx.quiet ? n.sql : `Compiled node '${n.name}' is:\n${n.sql}`);
     });
 
   resourceTypeOptions(selectionOptions(commonOptions(program.command('ls').alias('list').description('list the selected nodes'))))
