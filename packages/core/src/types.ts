@@ -92,6 +92,8 @@ export interface ModelNode extends NodeCommon {
   version?: string | undefined;
   /** The model's latest version, on each of its versions. */
   latestVersion?: string | undefined;
+  /** `deprecation_date:` of the model or its version, as dbt writes it. */
+  deprecationDate?: string | undefined;
   rawCode: string;
   relation: Relation;
   refs: RefCall[];
@@ -120,6 +122,8 @@ export interface SourceNode extends NodeCommon {
   identifier: string;
   relation: Relation;
   loader: string;
+  /** The source's own `description:` (the table's is `description`). */
+  sourceDescription?: string | undefined;
   freshness?: unknown;
   /** The column or expression `sm source freshness` takes the max of. */
   loadedAtField?: string | undefined;
@@ -143,6 +147,8 @@ export interface TestNode extends NodeCommon {
   /** The node a generic test is attached to. */
   attachedNode?: string | undefined;
   columnName?: string | undefined;
+  /** A generic test's `{{ config(...) }}` as dbt appends it to the raw_code it writes (its YAML config and alias). */
+  rawCodeConfig?: string | undefined;
   relation?: Relation | undefined;
   checksum: string;
   /** For generic tests: the YAML file and line that declared it, for errors. */

@@ -29,9 +29,9 @@ export function writeCompiledFiles(
   dir: string,
   cache: WrittenFiles | undefined,
   digest: string | undefined,
-  shape: (id: string) => Pick<GraphNode, 'resourceType' | 'originalFilePath' | 'name'> & { generic: boolean } = (id) => {
+  shape: (id: string) => Pick<GraphNode, 'resourceType' | 'originalFilePath' | 'name'> & { generic: boolean; alias?: unknown } = (id) => {
     const n = nodes.get(id)!;
-    return { resourceType: n.resourceType, originalFilePath: n.originalFilePath, name: n.name, generic: n.resourceType === 'test' && !!n.testMetadata };
+    return { resourceType: n.resourceType, originalFilePath: n.originalFilePath, name: n.name, generic: n.resourceType === 'test' && !!n.testMetadata, alias: n.config.alias };
   },
 ): Promise<void> {
   const files = new CompiledFiles();
@@ -40,7 +40,8 @@ export function writeCompiledFiles(
   for (const id of selected) {
     const s = shape(id);
     if (!HAS_SQL.has(s.resourceType)) continue;
-    const file = s.generic ? `${s.originalFilePath}/${s.name}.sql` : s.originalFilePath;
+    // A generic test's file is named by its alias (dbt's short name past 63 characters).
+    const file = s.generic ? `${s.originalFilePath}/${typeof s.alias === 'string' && s.alias ? s.alias : s.name}.sql` : s.originalFilePath;
     const abs = `${root}/${file}`;
     // Rewriting ten thousand unchanged files costs more than the whole warm compile. A file
     // written from the same input digest holds this text already; else compare content hashes.

@@ -1,6 +1,8 @@
 import { hookNodes } from './hook-nodes.ts';
 import { createHash } from 'node:crypto';
 import { freshnessShape, sourceConfigShape } from '../project/freshness-shape.ts';
+import { dbtConfigShape, rawCodeOf } from '../project/node-config-shape.ts';
+import { testRelation } from '../project/test-nodes.ts';
 import { packageRelativePaths } from '../project/package-paths.ts';
 import type { Dag } from '../graph/build-graph.ts';
 import type { CompiledProject } from '../render/render-project.ts';
@@ -60,7 +62,7 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
       const { tags: _t, meta: _m, columns: _c, patch_path: _p, ...rest } = common(n);
       unitTests[n.uniqueId] = relocated({ ...rest, model: n.model, given: n.given, expect: n.expect, overrides: n.overrides ?? null });
     }
-    else nodeText(n.uniqueId, nodeEntry(n, relationName(n), p.secrets, p.target.schema, check));
+    else nodeText(n.uniqueId, nodeEntry(n, relationName(n), p.secrets, p.target, check));
   }
   // dbt's groups and group_map: every declared group, with the nodes whose group it is.
   const groups: Record<string, unknown> = {};
@@ -129,7 +131,7 @@ function common(n: GraphNode, check?: SmColumns): Record<string, unknown> {
     description: n.description,
     tags: n.tags,
     meta: n.meta,
-    config: { enabled: true, tags: n.tags, meta: n.meta, ...n.config },
+    config: dbtConfigShape(n.resourceType, { tags: n.tags, meta: n.meta, ...n.config }),
     columns: manifestColumns(n, check),
     depends_on: { nodes: n.dependsOn.nodes, macros: n.dependsOn.macros },
     patch_path: n.patchPath ? `${n.packageName}://${n.patchPath}` : null,
@@ -166,15 +168,15 @@ function manifestColumns(n: GraphNode, check: SmColumns | undefined): Record<str
  * 10,000-model manifest made three copies of ~40 keys for every node, all garbage by the time
  * the file is written. Keys set to `undefined` are left out of the JSON, as before.
  */
-function nodeEntry(n: ModelNode | SeedNode | TestNode, relationName: string | undefined, secrets: readonly string[], targetSchema: string, check: SmColumns | undefined): Record<string, unknown> {
-  const rel = 'relation' in n && n.relation ? n.relation : undefined;
+function nodeEntry(n: ModelNode | SeedNode | TestNode, relationName: string | undefined, secrets: readonly string[], target: { schema: string; database?: string | undefined }, check: SmColumns | undefined): Record<string, unknown> {
+  const rel = n.resourceType === 'test' ? testRelation(n, target) : n.relation;
   const e = common(n, check);
   e.database = rel?.database ?? null;
-  // dbt's schema requires a schema on every node; tests run in the target's.
-  e.schema = rel?.schema ?? targetSchema;
+  e.schema = rel?.schema ?? target.schema;
   e.alias = rel?.identifier ?? n.name;
   e.relation_name = relationName ?? null;
-  e.checksum = { name: 'sha256', checksum: n.checksum };
+  // dbt gives a generic test no checksum (its arguments are in its name) and the file's stripped text's to the rest.
+  e.checksum = n.resourceType === 'test' && n.testMetadata ? { name: 'none', checksum: '' } : { name: 'sha256', checksum: n.checksum };
   e.build_path = null;
   e.unrendered_config = {};
   e.docs = { show: true, node_color: null };
@@ -186,7 +188,7 @@ function nodeEntry(n: ModelNode | SeedNode | TestNode, relationName: string | un
   }
   e.contract = { enforced: n.resourceType === 'model' && (n.config.contract as { enforced?: unknown } | undefined)?.enforced === true, alias_types: true, checksum: null };
   e.language = 'sql';
-  e.raw_code = n.rawCode;
+  e.raw_code = rawCodeOf(n);
   e.compiled_code = n.compiledCode !== undefined ? redact(n.compiledCode, secrets) : undefined;
   e.compiled = n.compiledCode !== undefined;
   e.compiled_path = null;
@@ -209,7 +211,7 @@ function nodeEntry(n: ModelNode | SeedNode | TestNode, relationName: string | un
   e.constraints = [];
   e.version = num(n.version);
   e.latest_version = num(n.latestVersion);
-  e.deprecation_date = null;
+  e.deprecation_date = n.deprecationDate ?? null;
   e.primary_key = [];
   return e;
 }
@@ -220,7 +222,7 @@ function sourceEntry(n: SourceNode, relationName: string | undefined, check: SmC
     ...rest,
     config: sourceConfigShape(rest.config as Record<string, unknown>, n.freshness, n.loadedAtField),
     source_name: n.sourceName,
-    source_description: '',
+    source_description: n.sourceDescription ?? '',
     loader: n.loader,
     identifier: n.identifier,
     database: n.relation.database ?? null,

@@ -106,7 +106,8 @@ export function buildDocsData(
       name: n.name,
       type: n.resourceType,
       path: n.originalFilePath,
-      description: n.description,
+      // A source table without a description of its own shows its source's, as the page does not list the source apart.
+      description: n.description || (n.resourceType === 'source' ? (n.sourceDescription ?? '') : ''),
       relation: relationName(n) ?? null,
       materialized: typeof n.config.materialized === 'string' ? n.config.materialized : null,
       tags: n.tags,

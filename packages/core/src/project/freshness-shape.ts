@@ -16,5 +16,5 @@ export function freshnessShape(v: unknown): unknown {
 
 /** The config dbt 1.11 gives a source: its own settings with the freshness ones spelled out. */
 export function sourceConfigShape(config: Record<string, unknown>, freshness: unknown, loadedAtField: string | undefined): Record<string, unknown> {
-  return { event_time: null, loaded_at_query: null, ...config, freshness: freshnessShape(freshness), loaded_at_field: loadedAtField ?? null };
+  return { event_time: null, loaded_at_query: null, static_analysis: null, ...config, freshness: freshnessShape(freshness), loaded_at_field: loadedAtField ?? null };
 }

@@ -9,7 +9,7 @@ import { configRenderer, renderProjectConfigs } from './config-renderer.ts';
 import { installedPackages } from './installed-packages.ts';
 import { resolveTarget } from './profiles.ts';
 import { readProjectFile } from './project-file.ts';
-import { applySourceOverrides, genericTests, loadMacros, loadModels, loadSeeds, loadSources, sha256, singularTests, unitTests, warnOrphanPatches, type Scope } from './project-resources.ts';
+import { applyPatchesElsewhere, applySourceOverrides, genericTests, loadMacros, loadModels, loadSeeds, loadSources, sha256, singularTests, unitTests, warnOrphanPatches, type Scope } from './project-resources.ts';
 import { varsFor } from './project-vars.ts';
 import { codeFingerprint } from './code-fingerprint.ts';
 import { SchemaCache } from './schema-cache.ts';
@@ -123,14 +123,16 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   const yamlsOf = scopes.map((s) => readSchemaFiles(s, schemaCache, digest, diagnostics));
   schemaCache.save();
   scopes.forEach((s, i) => loadScope(s, yamlsOf[i]!, out, diagnostics));
+  const patched = new Set<string>();
+  scopes.forEach((s, i) => applyPatchesElsewhere(s, yamlsOf[i]!.decls, out.models, out.seeds, patched));
   // The root project (the last scope) may override its packages' sources.
   applySourceOverrides(scopes[scopes.length - 1]!, yamlsOf[yamlsOf.length - 1]!.decls, out.sources, diagnostics);
   const exposures = exposureNodes(scopes.map((s, i) => exposureScope(s, yamlsOf[i]!.decls)), config.name, out, diagnostics, out.disabled);
   const groups = groupEntries(scopes.map((s, i) => [s, yamlsOf[i]!.decls] as const), diagnostics);
   for (const m of out.macros) digest.update(`\0macro\0${m.originalFilePath}\0${m.macroSql.length}\0`).update(m.macroSql);
-  // Model checksums hash the whole file; a snapshot's hashes its block, so hash its text here.
-  for (const m of out.models) digest.update(`\0${m.uniqueId}\0${m.originalFilePath}\0${m.resourceType === 'snapshot' ? sha256(m.rawCode) : m.checksum}`);
-  for (const n of [...out.seeds, ...out.tests]) digest.update(`\0${n.uniqueId}\0${n.originalFilePath}\0${'checksum' in n ? n.checksum : ''}`);
+  // The text rendered, not the checksum: dbt's hashes the file stripped, and blank lines added at its start move every line an error names.
+  for (const m of out.models) digest.update(`\0${m.uniqueId}\0${m.originalFilePath}\0${m.rawCode.length}\0`).update(m.rawCode);
+  for (const n of [...out.seeds, ...out.tests]) digest.update(`\0${n.uniqueId}\0${n.originalFilePath}\0${'checksum' in n ? n.checksum : ''}\0${n.resourceType === 'test' ? n.rawCode : ''}`);
   // Deferred refs render to other relations: nothing compiled without them may stand for what is compiled with them.
   if (opts.deferred?.size) digest.update(`\0deferred\0${JSON.stringify([...opts.deferred])}`);
   if (opts.empty) digest.update('\0empty');

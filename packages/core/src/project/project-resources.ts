@@ -5,6 +5,7 @@ import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { ColumnInfo, Macro, ModelNode, ProjectConfig, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
 import type { RenderConfig } from './config-renderer.ts';
 import { discover, type FoundFile } from './discover.ts';
+import { dbtFileText } from './file-text.ts';
 import { folderConfig, mergeConfigInto } from './folder-config.ts';
 import type { NodePatch, SchemaDecls, TestDecl, VersionDecl } from './schema-yaml.ts';
 import { genericTestNode } from './test-nodes.ts';
@@ -27,6 +28,9 @@ export interface Scope {
 }
 
 export const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
+
+/** dbt's checksum of a file: sha256 of its stripped text. */
+export const fileChecksum = (s: string) => sha256(dbtFileText(s));
 
 type ResourceKind = 'models' | 'seeds' | 'snapshots' | 'tests' | 'sources' | 'unit_tests';
 
@@ -103,6 +107,7 @@ export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic
       resourceType: 'model',
       name,
       ...(ver ? { version: ver.v.v, latestVersion: ver.latest } : {}),
+      ...((ver?.v.deprecationDate ?? patch?.deprecationDate) ? { deprecationDate: ver?.v.deprecationDate ?? patch?.deprecationDate } : {}),
       packageName: name0,
       originalFilePath: rel,
       path: f.inFolder,
@@ -112,7 +117,7 @@ export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic
       meta: patch?.meta ?? {},
       config: cfg,
       ...(rootConfig ? { rootConfig } : {}),
-      columns: ver ? versionColumns(ver.patch, ver.v) : (patch?.columns ?? {}),
+      columns: renderColumns(s, ver ? versionColumns(ver.patch, ver.v) : (patch?.columns ?? {}), patch?.file ?? rel),
       dependsOn: { nodes: [], macros: [] },
       patchPath: patch?.file,
       rawCode: raw,
@@ -120,8 +125,29 @@ export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic
       relation: { schema: '', identifier: ver ? `${name}_v${ver.v.v.replace(/\./g, '_')}` : name },
       refs: [],
       sources: [],
-      checksum: sha256(raw),
+      checksum: fileChecksum(raw),
     });
+  }
+  return out;
+}
+
+/**
+ * Columns with Jinja in their properties rendered as dbt renders schema YAML at parse
+ * (`data_type: "{{ 'UInt8' if target.type == 'clickhouse' else 'int' }}"`); descriptions and
+ * tests are not rendered here, as in dbt. The same object when nothing has Jinja.
+ */
+export function renderColumns(s: Scope, columns: Record<string, ColumnInfo>, file: string): Record<string, ColumnInfo> {
+  const render = s.render;
+  if (!render) return columns;
+  const jinja = (v: unknown) => /\{[{%]/.test(typeof v === 'string' ? v : JSON.stringify(v) ?? '');
+  if (!Object.values(columns).some((c) => jinja(c.dataType) || jinja(c.meta) || jinja(c.tags))) return columns;
+  const out: Record<string, ColumnInfo> = {};
+  for (const [k, c] of Object.entries(columns)) {
+    const r = { ...c };
+    if (jinja(c.dataType)) r.dataType = String(render(c.dataType, file));
+    if (jinja(c.meta)) r.meta = render(c.meta, file) as Record<string, unknown>;
+    if (jinja(c.tags)) r.tags = (render(c.tags, file) as unknown[]).map(String);
+    out[k] = r;
   }
   return out;
 }
@@ -177,12 +203,13 @@ export function loadSeeds(s: Scope, decls: SchemaDecls, disabled: string[]): See
       meta: patch?.meta ?? {},
       config: cfg,
       ...(rootConfig ? { rootConfig } : {}),
-      columns: patch?.columns ?? {},
+      columns: renderColumns(s, patch?.columns ?? {}, patch?.file ?? rel),
       dependsOn: { nodes: [], macros: [] },
       patchPath: patch?.file,
       relation: { schema: '', identifier: typeof cfg.alias === 'string' ? cfg.alias : name },
       seedPath: f.abs,
-      checksum: sha256(content),
+      // dbt hashes a seed of up to 1 MiB as text, stripped; a larger one by its path, which sm does not (a change would go unseen).
+      checksum: content.length <= 1 << 20 ? fileChecksum(content.toString('utf8')) : sha256(content),
     };
     return [seed];
   });
@@ -213,11 +240,12 @@ export function loadSources(s: Scope, decls: SchemaDecls, disabled: string[]): S
       tags: d.tags,
       meta: d.meta,
       config: cfg,
-      columns: d.columns,
+      columns: renderColumns(s, d.columns, d.file),
       dependsOn: { nodes: [], macros: [] },
       patchPath: d.file,
       relation: { database: d.database, schema: d.schema, identifier: d.identifier },
       loader: d.loader,
+      sourceDescription: d.sourceDescription,
       freshness: d.freshness,
       loadedAtField: d.loadedAtField,
     };
@@ -262,7 +290,7 @@ export function singularTests(s: Scope, disabled: string[]): TestNode[] {
       rawCode: raw,
       refs: [],
       sources: [],
-      checksum: sha256(raw),
+      checksum: fileChecksum(raw),
     };
     return [t];
   });
@@ -357,6 +385,41 @@ export function unitTests(s: Scope, decls: SchemaDecls, models: ModelNode[], dia
   }));
 }
 
+/**
+ * A package's YAML entry for a model or seed the package does not have (enabled), applied to the
+ * enabled node of that name in another package, the root project's first, as dbt 1.11 looks a
+ * patch up (its own package, then any): dbt_project_evaluator documents and types its
+ * exceptions seed, which projects disable to keep their own of the same name. Its description,
+ * columns, meta and config reach that node, unless another entry documents it already.
+ */
+export function applyPatchesElsewhere(s: Scope, decls: SchemaDecls, models: ModelNode[], seeds: SeedNode[], patched: Set<string>): void {
+  if (!s.prefix) return;
+  const pkg = s.config.name;
+  const rootName = s.root?.name;
+  const kinds = [
+    ['model', decls.models, models],
+    ['seed', decls.seeds, seeds],
+  ] as const;
+  for (const [type, patches, all] of kinds) {
+    const nodes = (all as readonly (ModelNode | SeedNode)[]).filter((n) => n.resourceType === type && n.name !== undefined);
+    for (const p of patches) {
+      if (p.versions?.length || nodes.some((n) => n.packageName === pkg && n.name === p.name)) continue;
+      const others = nodes.filter((n) => n.name === p.name && n.packageName !== pkg && !n.patchPath && !patched.has(n.uniqueId));
+      const node = others.find((n) => n.packageName === rootName) ?? others[0];
+      if (!node) continue;
+      patched.add(node.uniqueId);
+      if (p.description) node.description = p.description;
+      node.columns = renderColumns(s, p.columns, p.file);
+      node.meta = { ...node.meta, ...p.meta };
+      if (Object.keys(p.config).length) {
+        mergeConfigInto(node.config, (s.render ? s.render(p.config, p.file) : p.config) as Record<string, unknown>);
+        if (node.rootConfig) mergeConfigInto(node.config, node.rootConfig);
+        if (node.resourceType === 'seed' && typeof node.config.alias === 'string') node.relation = { ...node.relation, identifier: node.config.alias };
+      }
+    }
+  }
+}
+
 export function warnOrphanPatches(s: Scope, decls: SchemaDecls, models: ModelNode[], seeds: SeedNode[], diagnostics: Diagnostic[], disabled: ReadonlySet<string>): void {
   // A package's YAML may document what the root project disabled; only the root's own orphans are worth a warning.
   if (s.prefix) return;
@@ -423,7 +486,7 @@ export function applySourceOverrides(s: Scope, decls: SchemaDecls, sources: Sour
     if (has('table.description')) node.description = o.description;
     if (has('table.freshness')) node.freshness = o.freshness;
     if (has('table.loaded_at_field')) node.loadedAtField = o.loadedAtField;
-    if (has('table.columns')) node.columns = o.columns;
+    if (has('table.columns')) node.columns = renderColumns(s, o.columns, o.file);
     if (has('tags') || has('table.tags')) node.tags = o.tags;
     node.meta = { ...node.meta, ...o.meta };
     node.config = mergeConfigInto({ ...node.config }, o.config);

@@ -30,6 +30,7 @@ export interface VersionDecl {
   columns: Record<string, ColumnInfo>;
   tests: TestDecl[];
   description?: string | undefined;
+  deprecationDate?: string | undefined;
 }
 
 export interface NodePatch {
@@ -37,6 +38,8 @@ export interface NodePatch {
   /** `latest_version:`; default the highest version. */
   latestVersion?: string | undefined;
   versions?: VersionDecl[] | undefined;
+  /** `deprecation_date:` as dbt writes it (ISO, with the offset), for the model or every version without its own. */
+  deprecationDate?: string | undefined;
   description: string;
   config: Record<string, unknown>;
   columns: Record<string, ColumnInfo>;
@@ -58,6 +61,7 @@ export interface SourceTableDecl {
   schema: string;
   database?: string | undefined;
   description: string;
+  sourceDescription: string;
   loader: string;
   columns: Record<string, ColumnInfo>;
   tests: TestDecl[];
@@ -178,6 +182,7 @@ function readPatch(y: YamlFile, entry: unknown, path: (string | number)[], diagn
   return {
     name: entry.name,
     ...(versions ? { versions, latestVersion: entry.latest_version === undefined || entry.latest_version === null ? undefined : String(entry.latest_version) } : {}),
+    ...(entry.deprecation_date !== undefined && entry.deprecation_date !== null ? { deprecationDate: dbtDeprecationDate(entry.deprecation_date) } : {}),
     description: typeof entry.description === 'string' ? entry.description : '',
     config: withGovernance(entry, isObj(entry.config) ? entry.config : {}),
     columns,
@@ -228,6 +233,7 @@ function readVersions(y: YamlFile, list: unknown, path: (string | number)[], dia
       columns,
       tests,
       description: typeof e.description === 'string' ? e.description : undefined,
+      deprecationDate: e.deprecation_date === undefined || e.deprecation_date === null ? undefined : dbtDeprecationDate(e.deprecation_date),
     });
   });
   return out;
@@ -352,7 +358,9 @@ function readSource(y: YamlFile, s: unknown, path: (string | number)[], into: Sc
       identifier: typeof t.identifier === 'string' ? t.identifier : t.name,
       schema: typeof s.schema === 'string' ? s.schema : (s.name as string),
       database: typeof s.database === 'string' ? s.database : undefined,
-      description: typeof t.description === 'string' ? t.description : typeof s.description === 'string' ? s.description : '',
+      // dbt keeps the two apart: a table without a description has none, its source's is `source_description`.
+      description: typeof t.description === 'string' ? t.description : '',
+      sourceDescription: typeof s.description === 'string' ? s.description : '',
       loader: typeof s.loader === 'string' ? s.loader : '',
       columns,
       tests,
@@ -401,4 +409,18 @@ function readUnitTest(y: YamlFile, u: unknown, path: (string | number)[], into: 
 
 function fixtureOf(v: Record<string, unknown>): string | undefined {
   return typeof v.fixture === 'string' && v.fixture ? v.fixture : undefined;
+}
+
+/**
+ * A `deprecation_date` as dbt writes it: ISO 8601 with the offset; a date or time without a zone
+ * is read in the machine's time zone, as dbt does (`2024-01-01` on a UTC machine is
+ * `2024-01-01T00:00:00+00:00`). Text that is not a date is kept as written.
+ */
+export function dbtDeprecationDate(v: unknown): string {
+  const m = typeof v === 'string' ? /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(v.trim()) : null;
+  const d = v instanceof Date ? v : m ? new Date(+m[1]!, +m[2]! - 1, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0)) : new Date(String(v));
+  if (Number.isNaN(d.getTime())) return String(v);
+  const pad = (n: number) => String(Math.abs(n)).padStart(2, '0');
+  const off = -d.getTimezoneOffset();
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}${off < 0 ? '-' : '+'}${pad(Math.trunc(off / 60))}:${pad(off % 60)}`;
 }

@@ -8,7 +8,8 @@ import type { TestDecl } from './schema-yaml.ts';
  * dbt's name for a generic test, so selection by name and artifacts match dbt's: the test
  * (prefixed `source_` on sources), the node, then every argument (column_name included)
  * in sorted key order, flattened, each non-word run replaced by `_`, joined by `__`.
- * Names are never shortened; past 63 characters `alias` is a hashed short form, as in dbt.
+ * Names are never shortened; past 63 characters `alias` is a hashed short form, as in dbt (the
+ * relation stored failures land in, and the compiled file's name).
  */
 export function genericTestName(decl: TestDecl, node: ModelNode | SeedNode | SourceNode): { name: string; alias?: string } {
   const ns = decl.namespace ? `${decl.namespace.replace(/\./g, '_')}_` : '';
@@ -25,11 +26,29 @@ export function genericTestName(decl: TestDecl, node: ModelNode | SeedNode | Sou
     flat.push(...parts.map(pyStr));
   }
   const unique = flat.map((a) => a.replace(/[^0-9a-zA-Z_]+/g, '_')).join('__');
-  const label = unique.length <= 32 ? unique : createHash('md5').update(unique).digest('hex');
   const name = `${type}_${target}_${unique}`;
-  const short = `${type}_${target}_${label}`;
   if (name.length <= 63) return { name };
-  return { name, alias: short.length >= 64 ? `${type}_${target}_${createHash('md5').update(short).digest('hex')}` : short };
+  // dbt 1.11: the first 30 characters of the test and its node, then md5 of the whole name.
+  return { name, alias: `${`${type}_${target}`.slice(0, 30)}_${createHash('md5').update(name).digest('hex')}` };
+}
+
+/**
+ * Where a test's failing rows are stored, and what the manifest and `graph` give as its
+ * database, schema and alias as dbt does: `<target schema>_dbt_test__audit` (or `_<schema>`
+ * of the test's config), named by its alias or its name.
+ */
+export function testRelation(t: TestNode, target: { schema: string; database?: string | undefined }): { database: string | undefined; schema: string; identifier: string } {
+  const schema = typeof t.config.schema === 'string' && t.config.schema ? t.config.schema : 'dbt_test__audit';
+  const identifier = typeof t.config.alias === 'string' && t.config.alias ? t.config.alias : t.name;
+  return { database: target.database, schema: `${target.schema}_${schema}`, identifier };
+}
+
+/** The `{{ config(...) }}` dbt appends to a generic test's raw_code: its YAML config and its alias, strings quoted, the rest as Python writes them. */
+function dbtConfigCall(config: Record<string, unknown>): string {
+  const items = Object.entries(config)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? `"${v.replace(/"/g, '\\"')}"` : pyStr(v)}`);
+  return items.length ? `{{ config(${items.join(',')}) }}` : '';
 }
 
 /** dbt puts a generic test in the folders of the YAML file that declares it, below its resource path. */
@@ -104,6 +123,7 @@ export function genericTestNode(
     tags,
     meta: {},
     config: { materialized: 'test', severity: 'error', ...(alias ? { alias } : {}), ...folder, ...decl.config, tags },
+    rawCodeConfig: dbtConfigCall({ ...decl.config, ...(alias ? { alias } : {}) }),
     columns: {},
     dependsOn: { nodes: [node.uniqueId], macros: [] },
     patchPath: decl.location.file,

@@ -4,6 +4,8 @@ import type { ColumnInfo, GraphNode } from '../types.ts';
 import type { MacroNamespaces } from './macro-namespaces.ts';
 import { exposureEntry } from '../project/exposure-entry.ts';
 import { freshnessShape, sourceConfigShape } from '../project/freshness-shape.ts';
+import { dbtConfigShape, rawCodeOf } from '../project/node-config-shape.ts';
+import { testRelation } from '../project/test-nodes.ts';
 import { packageRelativePaths } from '../project/package-paths.ts';
 
 /**
@@ -39,16 +41,30 @@ export function graphContext(
       description: n.description,
       tags: n.tags,
       meta: n.meta,
-      // As the manifest gives it: dbt_project_evaluator reads node.config.enabled.
-      config: { enabled: true, tags: n.tags, meta: n.meta, ...n.config },
+      // As the manifest gives it: dbt_project_evaluator reads node.config.enabled and .on_schema_change.
+      config: dbtConfigShape(n.resourceType, { tags: n.tags, meta: n.meta, ...n.config }),
       columns: columns(n.columns),
       depends_on: { nodes: n.dependsOn.nodes, macros: n.dependsOn.macros },
       patch_path: n.patchPath ?? null,
     };
     // A model's own attributes dbt always has (dbt_project_evaluator reads them).
-    if (n.resourceType === 'model') Object.assign(base, { access: typeof n.config.access === 'string' ? n.config.access : 'protected', group: n.config.group ?? null, version: 'version' in n ? (n.version ?? null) : null, latest_version: null, deprecation_date: null });
+    if (n.resourceType === 'model') {
+      const contract = n.config.contract as { enforced?: unknown } | undefined;
+      Object.assign(base, {
+        access: typeof n.config.access === 'string' ? n.config.access : 'protected',
+        group: n.config.group ?? null,
+        version: versionValue(n.version),
+        latest_version: versionValue(n.latestVersion),
+        deprecation_date: n.deprecationDate ?? null,
+        contract: { enforced: contract?.enforced === true, alias_types: true, checksum: null },
+      });
+    } else if (n.resourceType !== 'source') Object.assign(base, { group: typeof n.config.group === 'string' ? n.config.group : null });
     if (rel) Object.assign(base, { database: rel.database ?? defaultDatabase ?? null, schema: rel.schema, alias: rel.identifier, identifier: rel.identifier });
-    if ('rawCode' in n) Object.assign(base, { raw_code: n.rawCode, language: 'sql', refs: ('refs' in n ? n.refs : []).map((r) => ({ name: r.name, package: null, version: null })), sources: 'sources' in n ? n.sources : [] });
+    else if (n.resourceType === 'test') {
+      const t = testRelation(n, p.target);
+      Object.assign(base, { database: t.database ?? defaultDatabase ?? null, schema: t.schema, alias: t.identifier });
+    }
+    if ('rawCode' in n) Object.assign(base, { raw_code: rawCodeOf(n), language: 'sql', refs: ('refs' in n ? n.refs : []).map((r) => ({ name: r.name, package: null, version: null })), sources: 'sources' in n ? n.sources : [] });
     if (n.resourceType === 'test' && n.testMetadata) Object.assign(base, { test_metadata: { name: n.testMetadata.name, kwargs: n.testMetadata.kwargs, namespace: n.testMetadata.namespace ?? null }, column_name: n.columnName ?? null, attached_node: n.attachedNode ?? null });
     if (n.resourceType === 'source') {
       Object.assign(base, {
@@ -57,7 +73,7 @@ export function graphContext(
         database: n.relation.database ?? defaultDatabase ?? null,
         schema: n.relation.schema,
         loader: n.loader ?? '',
-        source_description: '',
+        source_description: n.sourceDescription ?? '',
         freshness: freshnessShape(n.freshness),
         loaded_at_field: n.loadedAtField ?? null,
         config: sourceConfigShape(base.config as Record<string, unknown>, n.freshness, n.loadedAtField),
@@ -75,4 +91,9 @@ export function graphContext(
   const macroEntries: Record<string, unknown> = {};
   for (const m of macros.entries) macroEntries[m.uniqueId] = { unique_id: m.uniqueId, name: m.name, resource_type: 'macro', package_name: m.packageName, original_file_path: m.originalFilePath, macro_sql: m.macroSql };
   return { nodes, sources, exposures, metrics: {}, groups: {}, semantic_models: {}, saved_queries: {}, unit_tests: {}, macros: macroEntries };
+}
+
+/** A model's version as dbt gives it: a number when it is one (`v: 2`), else the text. */
+function versionValue(v: string | undefined): string | number | null {
+  return v === undefined ? null : /^\d+$/.test(v) ? Number(v) : v;
 }

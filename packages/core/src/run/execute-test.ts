@@ -4,6 +4,7 @@ import { testResultSql } from '../plan/test-sql.ts';
 import type { GraphNode, ModelNode, TestNode } from '../types.ts';
 import type { NodeStatus } from '../events.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
+import { testRelation } from '../project/test-nodes.ts';
 
 /** Data tests: one query returns the failing-row count and whether it warns or errors. */
 export async function executeTest(node: GraphNode, x: NodeContext): Promise<ExecOutcome> {
@@ -56,8 +57,7 @@ export function storeFailuresAs(t: TestNode, flag: boolean | undefined): 'table'
 async function storeFailures(t: TestNode, sql: string, as: 'table' | 'view', x: NodeContext): Promise<string> {
   const d = x.run.adapter.dialect;
   const target = x.run.project.target;
-  const schema = typeof t.config.schema === 'string' ? `${target.schema}_${t.config.schema}` : `${target.schema}_dbt_test__audit`;
-  const rel: Relation = { database: target.database, schema, identifier: typeof t.config.alias === 'string' ? t.config.alias : t.name };
+  const rel: Relation = testRelation(t, target);
   const release = x.writeLock ? await x.writeLock.lock() : undefined;
   try {
     await x.ensureSchema(rel);

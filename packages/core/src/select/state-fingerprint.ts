@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { DEFAULT_CONFIG_TEXTS } from '../project/node-config-shape.ts';
 import type { GraphNode } from '../types.ts';
 
 /**
@@ -64,23 +65,31 @@ function hashOnce(text: string, hashed: Hashed | undefined): string {
   return h;
 }
 
-/** {@link sortedJson} of the config without what `state:modified.configs` ignores, written without making that copy. */
+/**
+ * {@link sortedJson} of the config without what `state:modified.configs` ignores, written without
+ * making that copy. A value equal to dbt's default counts as unset (a manifest writes every
+ * default, a node as loaded only what the project sets), and a severity in any case as upper.
+ */
 function comparedJson(cfg: Record<string, unknown>): string {
   let out = '{';
   for (const k of sortedKeys(cfg)) {
     const v = cfg[k];
     if (v === null || v === undefined || NOT_COMPARED.has(k) || (k === 'enabled' && v === true)) continue;
-    const text = sortedJson(v);
-    if (text !== undefined) out += `${out.length > 1 ? ',' : ''}${JSON.stringify(k)}:${text}`;
+    const text = k === 'severity' && typeof v === 'string' ? JSON.stringify(v.toUpperCase()) : sortedJson(v);
+    if (text !== undefined && !DEFAULT_CONFIG_TEXTS.get(k)?.has(text)) out += `${out.length > 1 ? ',' : ''}${JSON.stringify(k)}:${text}`;
   }
   return `${out}}`;
 }
 
-/** {@link sortedJson} of the relation keys, absent ones null: `{"alias":…,"database":…,"schema":…}`. */
+/**
+ * {@link sortedJson} of the relation keys, absent ones null: `{"alias":…,"database":…,"schema":…}`.
+ * A test's default schema, which a manifest writes and a test as loaded leaves unset, is unset.
+ */
 function relationJson(cfg: Record<string, unknown>): string {
   let out = '{';
   for (const k of RELATION_KEYS) {
-    const text = sortedJson(cfg[k] ?? null);
+    const v = cfg[k];
+    const text = sortedJson(v === undefined || (k === 'schema' && v === 'dbt_test__audit') ? null : v);
     if (text !== undefined) out += `${out.length > 1 ? ',' : ''}"${k}":${text}`;
   }
   return `${out}}`;

@@ -1,0 +1,132 @@
+import { dbtFileText } from './file-text.ts';
+
+/**
+ * A node's `raw_code` as dbt gives it: the file's text stripped, and for a generic test the call
+ * dbt renders (`{{ dbt_utils.test_equality(**_dbt_generic_test_kwargs) }}`).
+ */
+export function rawCodeOf(n: { rawCode: string; resourceType: string; testMetadata?: { name: string; namespace?: string | null | undefined } | undefined; rawCodeConfig?: string | undefined }): string {
+  if (n.resourceType === 'test' && n.testMetadata) {
+    const ns = n.testMetadata.namespace ? `${n.testMetadata.namespace}.` : '';
+    return `{{ ${ns}test_${n.testMetadata.name}(**_dbt_generic_test_kwargs) }}${n.rawCodeConfig ?? ''}`;
+  }
+  return dbtFileText(n.rawCode);
+}
+
+/**
+ * A node's `config` as dbt 1.11 writes it in the manifest and hands it to templates in `graph`:
+ * every key of the resource type's config class, in dbt's order, with dbt's default where the
+ * project did not set it, then the keys dbt does not know (adapter settings such as
+ * `snowflake_warehouse`) as set. Tools that read `config.on_schema_change` or
+ * `config.contract.enforced` without a default of their own (dbt_project_evaluator, dbt-docs)
+ * find them. Recorded from `dbt parse` (dbt-core 1.11.16) of a model, seed, snapshot, generic
+ * test and unit test.
+ */
+
+const DOCS = { show: true, node_color: null };
+const CONTRACT = { enforced: false, alias_types: true };
+const SNAPSHOT_META = { dbt_valid_to: null, dbt_valid_from: null, dbt_scd_id: null, dbt_updated_at: null, dbt_is_deleted: null };
+
+/** Keys whose value is a mapping dbt fills in key by key: what the project sets is laid over the default. */
+const NESTED: Record<string, Record<string, unknown>> = { docs: DOCS, contract: CONTRACT, snapshot_meta_column_names: SNAPSHOT_META };
+
+const HEAD = { enabled: true, alias: null, schema: null, database: null, tags: [], meta: {}, group: null, static_analysis: null };
+
+/** Model, seed and snapshot (dbt's NodeConfig), after `materialized`. */
+const NODE = {
+  incremental_strategy: null,
+  batch_size: null,
+  lookback: 1,
+  begin: null,
+  persist_docs: {},
+  'post-hook': [],
+  'pre-hook': [],
+  quoting: {},
+  column_types: {},
+  full_refresh: null,
+  unique_key: null,
+  on_schema_change: 'ignore',
+  on_configuration_change: 'apply',
+  grants: {},
+  packages: [],
+  docs: DOCS,
+  contract: CONTRACT,
+  event_time: null,
+  concurrent_batches: null,
+};
+
+const DEFAULTS: Record<string, Readonly<Record<string, unknown>>> = {
+  model: { ...HEAD, materialized: 'view', ...NODE, access: 'protected', freshness: null },
+  seed: { ...HEAD, materialized: 'seed', ...NODE, delimiter: ',', quote_columns: null },
+  snapshot: {
+    ...HEAD,
+    materialized: 'snapshot',
+    ...NODE,
+    strategy: null,
+    target_schema: null,
+    target_database: null,
+    updated_at: null,
+    check_cols: null,
+    snapshot_meta_column_names: SNAPSHOT_META,
+    dbt_valid_to_current: null,
+  },
+  test: {
+    ...HEAD,
+    schema: 'dbt_test__audit',
+    materialized: 'test',
+    severity: 'ERROR',
+    store_failures: null,
+    store_failures_as: null,
+    where: null,
+    limit: null,
+    fail_calc: 'count(*)',
+    warn_if: '!= 0',
+    error_if: '!= 0',
+  },
+  unit_test: { tags: [], meta: {}, enabled: true, static_analysis: null },
+};
+
+/**
+ * `config` (a node's, as sm keeps it) in dbt's shape for its resource type; a type without
+ * defaults here (a source: see `sourceConfigShape`) comes back as it is, enabled.
+ */
+export function dbtConfigShape(resourceType: string, config: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const defaults = DEFAULTS[resourceType];
+  if (!defaults) return { enabled: true, ...config };
+  const out: Record<string, unknown> = { ...defaults };
+  for (const k in config) {
+    const v = config[k];
+    if (v === undefined) continue;
+    const nested = NESTED[k];
+    if (nested && v && typeof v === 'object' && !Array.isArray(v)) out[k] = { ...nested, ...(v as object) };
+    // A test's default severity is `ERROR` in dbt; what the YAML sets is kept as written.
+    else if (k === 'severity' && v === 'error') out[k] = 'ERROR';
+    else out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * JSON texts (keys sorted) of the values {@link dbtConfigShape} fills in that sm's own config
+ * leaves out, so that `state:modified.configs` finds a manifest written with them and a node
+ * loaded without them the same.
+ */
+export const DEFAULT_CONFIG_TEXTS: ReadonlyMap<string, ReadonlySet<string>> = new Map<string, ReadonlySet<string>>([
+  ['lookback', new Set(['1'])],
+  ['persist_docs', new Set(['{}'])],
+  ['post-hook', new Set(['[]'])],
+  ['pre-hook', new Set(['[]'])],
+  ['quoting', new Set(['{}'])],
+  ['column_types', new Set(['{}'])],
+  ['on_schema_change', new Set(['"ignore"'])],
+  ['on_configuration_change', new Set(['"apply"'])],
+  ['grants', new Set(['{}'])],
+  ['packages', new Set(['[]'])],
+  ['contract', new Set(['{"alias_types":true,"enforced":false}'])],
+  ['access', new Set(['"protected"'])],
+  ['delimiter', new Set(['","'])],
+  ['snapshot_meta_column_names', new Set(['{"dbt_is_deleted":null,"dbt_scd_id":null,"dbt_updated_at":null,"dbt_valid_from":null,"dbt_valid_to":null}'])],
+  ['severity', new Set(['"ERROR"'])],
+  ['fail_calc', new Set(['"count(*)"'])],
+  ['warn_if', new Set(['"!= 0"'])],
+  ['error_if', new Set(['"!= 0"'])],
+]);
