@@ -119,4 +119,39 @@ sources:
     expect(show.code, show.err).toBe(0);
     expect(show.out).toContain('VARCHAR!');
   });
+
+  it("`graph` gives another node's macros, parents, time spine and constraints as dbt's parse records them", async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'macros/m.sql': '{% macro inner() %}1{% endmacro %}\n{% macro outer() %}{{ inner() }}{% endmacro %}\n{% macro at_run() %}2{% endmacro %}\n{% macro hook_macro() %}select 1{% endmacro %}\n',
+      'models/reader.sql': [
+        '{% if execute %}',
+        "-- down macros: {{ graph.nodes['model.demo.down'].depends_on.macros | tojson }}",
+        "-- down nodes: {{ graph.nodes['model.demo.down'].depends_on.nodes | tojson }}",
+        "-- spine: {{ graph.nodes['model.demo.down'].time_spine | tojson }}",
+        "-- constraints: {{ graph.nodes['model.demo.down'].columns['id'].constraints | tojson }}",
+        "-- unique: {{ graph.nodes['test.demo.unique_down_id.e0c5db7c9a'].depends_on.macros | tojson }}",
+        "-- accepted: {{ graph.nodes['test.demo.accepted_values_down_id__1.038d3d1712'].depends_on.macros | tojson }}",
+        '{% endif %}',
+        'select 1 as id',
+      ].join('\n'),
+      // Rendered after the reader (it refs it): its hook's macro counts, a call under `if execute` does not (dbt's parse has execute false).
+      'models/down.sql': "{{ config(post_hook=\"{{ hook_macro() }}\") }}\n{% if execute %}{% set x = at_run() %}{% endif %}\nselect {{ outer() }} as id from {{ ref('reader') }}\n",
+      'models/down.yml':
+        'models:\n  - name: down\n    time_spine:\n      standard_granularity_column: id\n    columns:\n      - name: id\n        granularity: day\n        constraints:\n          - type: not_null\n        data_tests: [unique, {accepted_values: {values: [1]}}]\n',
+    });
+    const r = await sm('compile', '--project-dir', dir, '-s', 'reader', '-q');
+    expect(r.code, r.err).toBe(0);
+    // dbt-core 1.11.16's compiled reader.sql on the same files.
+    expect(r.out).toContain(
+      [
+        '-- down macros: ["macro.demo.outer", "macro.demo.hook_macro"]',
+        '-- down nodes: ["model.demo.reader"]',
+        '-- spine: {"custom_granularities": [], "standard_granularity_column": "id"}',
+        '-- constraints: [{"expression": null, "name": null, "to": null, "to_columns": [], "type": "not_null", "warn_unenforced": true, "warn_unsupported": true}]',
+        '-- unique: ["macro.dbt.test_unique"]',
+        '-- accepted: ["macro.dbt.test_accepted_values", "macro.dbt.get_where_subquery"]',
+      ].join('\n'),
+    );
+  });
 });

@@ -27,6 +27,8 @@ export interface ColumnInfo {
   dataType?: string | undefined;
   tags: string[];
   meta: Record<string, unknown>;
+  /** `constraints:` as dbt writes them (type, name, expression, ...); sm reports them, it does not create them. */
+  constraints?: Record<string, unknown>[] | undefined;
   /** The YAML entry that declared the column, for messages about it. */
   declaredAt?: SourceLocation | undefined;
 }
@@ -94,6 +96,8 @@ export interface ModelNode extends NodeCommon {
   latestVersion?: string | undefined;
   /** `deprecation_date:` of the model or its version, as dbt writes it. */
   deprecationDate?: string | undefined;
+  /** `time_spine:` of the model (MetricFlow's), as dbt writes it. */
+  timeSpine?: Record<string, unknown> | undefined;
   rawCode: string;
   relation: Relation;
   refs: RefCall[];

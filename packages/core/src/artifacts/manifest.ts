@@ -147,7 +147,7 @@ function manifestColumns(n: GraphNode, check: SmColumns | undefined): Record<str
     data_type: col?.dataType ?? null,
     meta: col?.meta ?? {},
     tags: col?.tags ?? [],
-    constraints: [],
+    constraints: col?.constraints ?? [],
     quote: null,
   });
   const inferred = n.resourceType === 'test' ? undefined : check?.(n.uniqueId);
@@ -213,6 +213,7 @@ function nodeEntry(n: ModelNode | SeedNode | TestNode, relationName: string | un
   e.latest_version = num(n.latestVersion);
   e.deprecation_date = n.deprecationDate ?? null;
   e.primary_key = [];
+  e.time_spine = n.timeSpine ?? null;
   return e;
 }
 

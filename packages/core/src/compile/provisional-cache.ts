@@ -1,4 +1,4 @@
-import { RenderCache, type RenderCacheEntry } from '../render/render-cache.ts';
+import { RenderCache, renderKey, type RenderCacheEntry } from '../render/render-cache.ts';
 import type { ProjectRenderer } from '../render/render-project.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import type { ModelNode } from '../types.ts';
@@ -36,7 +36,7 @@ export class ProvisionalCache extends RenderCache {
     for (const m of project.models) {
       if (!others.has(m.uniqueId) || m.config.materialized === 'ephemeral' || MOVES.test(m.rawCode)) continue;
       const relation = renderer.relationFor(m, m.config);
-      this.#standIns.set(m.uniqueId, { checksum: (m as ModelNode).checksum, sql: '', config: m.config, relation, deps: {}, ephemerals: [], macros: [] });
+      this.#standIns.set(m.uniqueId, { checksum: renderKey(m as ModelNode), sql: '', config: m.config, relation, deps: {}, ephemerals: [], macros: [] });
       named.set(m.uniqueId, renderer.dialect.relationName(relation));
     }
     return named;

@@ -108,6 +108,7 @@ export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic
       name,
       ...(ver ? { version: ver.v.v, latestVersion: ver.latest } : {}),
       ...((ver?.v.deprecationDate ?? patch?.deprecationDate) ? { deprecationDate: ver?.v.deprecationDate ?? patch?.deprecationDate } : {}),
+      ...(patch?.timeSpine ? { timeSpine: patch.timeSpine } : {}),
       packageName: name0,
       originalFilePath: rel,
       path: f.inFolder,

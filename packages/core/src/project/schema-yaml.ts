@@ -40,6 +40,8 @@ export interface NodePatch {
   versions?: VersionDecl[] | undefined;
   /** `deprecation_date:` as dbt writes it (ISO, with the offset), for the model or every version without its own. */
   deprecationDate?: string | undefined;
+  /** `time_spine:` (MetricFlow's), as dbt writes it: `standard_granularity_column` and `custom_granularities`. */
+  timeSpine?: Record<string, unknown> | undefined;
   description: string;
   config: Record<string, unknown>;
   columns: Record<string, ColumnInfo>;
@@ -183,6 +185,7 @@ function readPatch(y: YamlFile, entry: unknown, path: (string | number)[], diagn
     name: entry.name,
     ...(versions ? { versions, latestVersion: entry.latest_version === undefined || entry.latest_version === null ? undefined : String(entry.latest_version) } : {}),
     ...(entry.deprecation_date !== undefined && entry.deprecation_date !== null ? { deprecationDate: dbtDeprecationDate(entry.deprecation_date) } : {}),
+    ...(isObj(entry.time_spine) ? { timeSpine: { standard_granularity_column: entry.time_spine.standard_granularity_column ?? null, custom_granularities: Array.isArray(entry.time_spine.custom_granularities) ? entry.time_spine.custom_granularities : [] } } : {}),
     description: typeof entry.description === 'string' ? entry.description : '',
     config: withGovernance(entry, isObj(entry.config) ? entry.config : {}),
     columns,
@@ -265,6 +268,7 @@ function readColumns(
       dataType: typeof c.data_type === 'string' ? c.data_type : undefined,
       tags: Array.isArray(c.tags) ? c.tags.map(String) : [],
       meta: isObj(c.meta) ? c.meta : {},
+      ...(Array.isArray(c.constraints) && c.constraints.length ? { constraints: c.constraints.filter(isObj).map(dbtConstraint) } : {}),
       declaredAt: y.locate([...path, i]),
     };
     const key = c.data_tests ? 'data_tests' : 'tests';
@@ -423,4 +427,17 @@ export function dbtDeprecationDate(v: unknown): string {
   const pad = (n: number) => String(Math.abs(n)).padStart(2, '0');
   const off = -d.getTimezoneOffset();
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}${off < 0 ? '-' : '+'}${pad(Math.trunc(off / 60))}:${pad(off % 60)}`;
+}
+
+/** A column constraint in the shape dbt 1.11 writes it: every key, null or empty where unset. */
+function dbtConstraint(c: Record<string, unknown>): Record<string, unknown> {
+  return {
+    type: c.type ?? null,
+    name: c.name ?? null,
+    expression: c.expression ?? null,
+    warn_unenforced: c.warn_unenforced ?? true,
+    warn_unsupported: c.warn_unsupported ?? true,
+    to: c.to ?? null,
+    to_columns: Array.isArray(c.to_columns) ? c.to_columns : [],
+  };
 }

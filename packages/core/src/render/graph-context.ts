@@ -22,9 +22,10 @@ export function graphContext(
   rendered: (id: string) => GraphNode | undefined,
   relationOf: (n: GraphNode) => Relation,
   defaultDatabase: string | undefined,
+  parseLike: (id: string) => ParseLike = () => ({ macros: [], nodes: [], refs: [], sources: [] }),
 ): Record<string, unknown> {
   const columns = (c: Record<string, ColumnInfo>) =>
-    Object.fromEntries(Object.values(c).map((x) => [x.name, { name: x.name, description: x.description, data_type: x.dataType ?? null, meta: x.meta, tags: x.tags, quote: null }]));
+    Object.fromEntries(Object.values(c).map((x) => [x.name, { name: x.name, description: x.description, data_type: x.dataType ?? null, meta: x.meta, tags: x.tags, constraints: x.constraints ?? [], quote: null }]));
   // dbt names a package's files relative to the package, as in the manifest.
   const inPackage = packageRelativePaths(p.dir, p.packages);
   const entry = (loaded: GraphNode): Record<string, unknown> => {
@@ -44,7 +45,7 @@ export function graphContext(
       // As the manifest gives it: dbt_project_evaluator reads node.config.enabled and .on_schema_change.
       config: dbtConfigShape(n.resourceType, { tags: n.tags, meta: n.meta, ...n.config }),
       columns: columns(n.columns),
-      depends_on: { nodes: n.dependsOn.nodes, macros: n.dependsOn.macros },
+      depends_on: { nodes: n.dependsOn.nodes, macros: [] as string[] },
       patch_path: n.patchPath ?? null,
     };
     // A model's own attributes dbt always has (dbt_project_evaluator reads them).
@@ -57,6 +58,8 @@ export function graphContext(
         latest_version: versionValue(n.latestVersion),
         deprecation_date: n.deprecationDate ?? null,
         contract: { enforced: contract?.enforced === true, alias_types: true, checksum: null },
+        // dbt_project_evaluator rejects models whose time_spine is not none: undefined would not be.
+        time_spine: n.timeSpine ?? null,
       });
     } else if (n.resourceType !== 'source') Object.assign(base, { group: typeof n.config.group === 'string' ? n.config.group : null });
     if (rel) Object.assign(base, { database: rel.database ?? defaultDatabase ?? null, schema: rel.schema, alias: rel.identifier, identifier: rel.identifier });
@@ -65,6 +68,16 @@ export function graphContext(
       Object.assign(base, { database: t.database ?? defaultDatabase ?? null, schema: t.schema, alias: t.identifier });
     }
     if ('rawCode' in n) Object.assign(base, { raw_code: rawCodeOf(n), language: 'sql', refs: ('refs' in n ? n.refs : []).map((r) => ({ name: r.name, package: null, version: null })), sources: 'sources' in n ? n.sources : [] });
+    if (n.resourceType === 'model' || n.resourceType === 'snapshot' || n.resourceType === 'test') {
+      // What dbt's parse records, read from the text: the macros for every node (a render records
+      // what ran with execute true, without its hooks'), refs and parents for one not rendered yet.
+      const parsed = parseLike(n.uniqueId);
+      (base.depends_on as { macros: string[] }).macros = parsed.macros;
+      if (!rendered(loaded.uniqueId) && !n.dependsOn.nodes.length) {
+        base.depends_on = { nodes: parsed.nodes, macros: parsed.macros };
+        Object.assign(base, { refs: parsed.refs.map((name) => ({ name, package: null, version: null })), sources: parsed.sources });
+      }
+    }
     if (n.resourceType === 'test' && n.testMetadata) Object.assign(base, { test_metadata: { name: n.testMetadata.name, kwargs: n.testMetadata.kwargs, namespace: n.testMetadata.namespace ?? null }, column_name: n.columnName ?? null, attached_node: n.attachedNode ?? null });
     if (n.resourceType === 'source') {
       Object.assign(base, {
@@ -96,4 +109,12 @@ export function graphContext(
 /** A model's version as dbt gives it: a number when it is one (`v: 2`), else the text. */
 function versionValue(v: string | undefined): string | number | null {
   return v === undefined ? null : /^\d+$/.test(v) ? Number(v) : v;
+}
+
+/** What dbt's parse records of a node: the macros its text calls itself, its literal refs and sources and the nodes they name. */
+export interface ParseLike {
+  macros: string[];
+  nodes: string[];
+  refs: string[];
+  sources: [string, string][];
 }

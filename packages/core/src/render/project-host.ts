@@ -7,7 +7,7 @@ import type { LoadedProject } from '../project/load-project.ts';
 import { RefIndex } from '../project/ref-index.ts';
 import type { GraphNode, ModelNode, NodeConfig, SeedNode, SourceNode } from '../types.ts';
 import { NeedRender, type Frame } from './frame.ts';
-import { graphContext } from './graph-context.ts';
+import { graphContext, type ParseLike } from './graph-context.ts';
 import { apiObject } from './introspection.ts';
 import { INTERNAL_PACKAGE, type MacroNamespaces } from './macro-namespaces.ts';
 import type { RenderHost } from './render-context.ts';
@@ -22,6 +22,8 @@ export interface HostRenderer {
   isStarted(id: string): boolean;
   renderSeed(s: SeedNode): SeedNode;
   relationFor(node: GraphNode, config: NodeConfig): Relation;
+  /** What dbt's parse records of a node, read from its text (see ProjectRenderer.parseLike): for `graph`. */
+  parseLike(id: string): ParseLike;
   /** Overrides of the current render (unit tests), if any. */
   readonly overrides: { vars?: Record<string, unknown> | undefined; env?: NodeJS.ProcessEnv | undefined } | undefined;
   readonly processEnvDefault: NodeJS.ProcessEnv;
@@ -122,9 +124,14 @@ export class ProjectHost implements RenderHost {
   }
 
   /** dbt's source resolution: the root project's, the node's package's, then any. */
-  source(f: Frame, sourceName: string, table: string): unknown {
+  /** The source `source(name, table)` names from a node of `fromPackage`: the root project's, the node's package's, else any. */
+  resolveSource(sourceName: string, table: string, fromPackage: string): SourceNode | undefined {
     const list = this.#sources.get(`${sourceName}.${table}`);
-    const s = list?.find((x) => x.packageName === this.project.config.name) ?? list?.find((x) => x.packageName === f.packageName) ?? list?.[0];
+    return list?.find((x) => x.packageName === this.project.config.name) ?? list?.find((x) => x.packageName === fromPackage) ?? list?.[0];
+  }
+
+  source(f: Frame, sourceName: string, table: string): unknown {
+    const s = this.resolveSource(sourceName, table, f.packageName);
     if (!s) {
       const raw = 'rawCode' in f.node ? f.node.rawCode : '';
       this.diagnostics.push(
@@ -183,7 +190,7 @@ export class ProjectHost implements RenderHost {
    */
   graph(): unknown {
     if (!this.#graph) for (const m of this.project.models) if (!this.#r.rendered(m.uniqueId) && !this.#r.isStarted(m.uniqueId)) throw new NeedRender(m.uniqueId);
-    this.#graph ??= graphContext(this.project, this.macros, (id) => this.#r.rendered(id), (n) => this.#r.relationFor(n, n.config), this.defaultDatabase);
+    this.#graph ??= graphContext(this.project, this.macros, (id) => this.#r.rendered(id), (n) => this.#r.relationFor(n, n.config), this.defaultDatabase, (id) => this.#r.parseLike(id));
     return this.#graph;
   }
 }

@@ -119,3 +119,12 @@ function cacheKey(p: LoadedProject): string {
   for (const m of p.macros) h.update(`\0${m.originalFilePath}\0${m.macroSql}`);
   return h.digest('hex');
 }
+
+/**
+ * What a cached render is valid for: the node's checksum, which is dbt's (of the file stripped),
+ * and the length of the text rendered, so that blank lines added at either end, which move the
+ * lines of the compiled SQL and of any error, render again.
+ */
+export function renderKey(n: { checksum: string; rawCode: string }): string {
+  return `${n.checksum}:${n.rawCode.length}`;
+}
