@@ -154,4 +154,30 @@ sources:
       ].join('\n'),
     );
   });
+
+  it("a test's tags are its own and its column's (and its source's), not its model's config tags, and select it as dbt's do", async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'sm_project.yml': 'name: demo\nprofile: demo\nmodels:\n  demo:\n    +tags: [proj]\n',
+      'models/a.sql': 'select 1 as id',
+      'models/s.yml':
+        'models:\n  - name: a\n    config: {tags: [yamlcfg]}\n    columns:\n      - name: id\n        tags: [coltag]\n        data_tests: [unique]\n' +
+        'sources:\n  - name: raw\n    tags: [srctag]\n    config: {tags: [srccfg]}\n    tables:\n      - name: t\n        tags: [tbltag]\n        columns:\n          - name: id\n            tags: [zcol]\n            data_tests: [not_null]\n',
+    });
+    expect((await sm('parse', '--project-dir', dir)).code).toBe(0);
+    const m = manifestOf(dir);
+    // dbt-core 1.11.16 on the same files.
+    expect([m.nodes['test.demo.unique_a_id.f6a5f640da']!.tags, m.nodes['test.demo.unique_a_id.f6a5f640da']!.config.tags]).toEqual([['coltag'], []]);
+    expect(m.nodes['test.demo.source_not_null_raw_t_id.e00a82bbac']!.tags).toEqual(['srctag', 'tbltag', 'zcol']);
+    expect([m.sources['source.demo.raw.t']!.tags, m.sources['source.demo.raw.t']!.config.tags]).toEqual([
+      ['srccfg', 'srctag', 'tbltag'],
+      ['srccfg', 'srctag', 'tbltag'],
+    ]);
+    const ls = async (sel: string) => (await sm('ls', '--project-dir', dir, '-s', sel, '--output', 'name', '-q')).out.trim().split(/\s+/).filter(Boolean);
+    // Eager indirect selection brings a's test; with `empty` only a (dbt: the same).
+    expect(await ls('tag:yamlcfg')).toEqual(['a', 'unique_a_id']);
+    expect((await sm('ls', '--project-dir', dir, '-s', 'tag:yamlcfg', '--indirect-selection', 'empty', '--output', 'name', '-q')).out.trim()).toBe('a');
+    expect(await ls('tag:coltag')).toEqual(['unique_a_id']);
+    expect((await ls('tag:srccfg')).sort()).toEqual(['raw.t', 'source_not_null_raw_t_id']);
+  });
 });

@@ -126,6 +126,8 @@ export interface SourceNode extends NodeCommon {
   identifier: string;
   relation: Relation;
   loader: string;
+  /** The source's and table's `tags:` properties, which its tests get (`tags` adds the config's). */
+  yamlTags?: string[] | undefined;
   /** The source's own `description:` (the table's is `description`). */
   sourceDescription?: string | undefined;
   freshness?: unknown;

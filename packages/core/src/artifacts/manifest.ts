@@ -182,6 +182,7 @@ function nodeEntry(n: ModelNode | SeedNode | TestNode, relationName: string | un
   e.docs = { show: true, node_color: null };
   e.group = typeof n.config.group === 'string' ? n.config.group : null;
   if (n.resourceType === 'seed') {
+    e.raw_code = '';
     e.root_path = null;
     e.depends_on = { macros: [] };
     return e;

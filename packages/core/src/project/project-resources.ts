@@ -238,9 +238,11 @@ export function loadSources(s: Scope, decls: SchemaDecls, disabled: string[]): S
       path: d.file,
       fqn: [name0, ...yamlFoldersOf(s, d.file), d.sourceName, d.name],
       description: d.description,
-      tags: d.tags,
+      // dbt's: the config's tags and the `tags:` properties, sorted, on the node and in its config.
+      tags: sourceTags(cfg, d.tags),
+      yamlTags: d.tags,
       meta: d.meta,
-      config: cfg,
+      config: { ...cfg, tags: sourceTags(cfg, d.tags) },
       columns: renderColumns(s, d.columns, d.file),
       dependsOn: { nodes: [], macros: [] },
       patchPath: d.file,
@@ -252,6 +254,11 @@ export function loadSources(s: Scope, decls: SchemaDecls, disabled: string[]): S
     };
     return [src];
   });
+}
+
+function sourceTags(cfg: Record<string, unknown>, yamlTags: readonly string[]): string[] {
+  const own = Array.isArray(cfg.tags) ? cfg.tags.map(String) : typeof cfg.tags === 'string' ? [cfg.tags] : [];
+  return [...new Set([...own, ...yamlTags])].sort();
 }
 
 /** dbt's source fqn puts the folders of the YAML file (below its model path) before the source name. */
@@ -488,7 +495,12 @@ export function applySourceOverrides(s: Scope, decls: SchemaDecls, sources: Sour
     if (has('table.freshness')) node.freshness = o.freshness;
     if (has('table.loaded_at_field')) node.loadedAtField = o.loadedAtField;
     if (has('table.columns')) node.columns = renderColumns(s, o.columns, o.file);
-    if (has('tags') || has('table.tags')) node.tags = o.tags;
+    if (has('tags') || has('table.tags')) {
+      const before = new Set(node.yamlTags ?? []);
+      node.tags = [...new Set([...node.tags.filter((t) => !before.has(t)), ...o.tags])].sort();
+      node.yamlTags = o.tags;
+      node.config = { ...node.config, tags: node.tags };
+    }
     node.meta = { ...node.meta, ...o.meta };
     node.config = mergeConfigInto({ ...node.config }, o.config);
   }

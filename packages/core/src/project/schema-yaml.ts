@@ -10,6 +10,8 @@ export interface TestDecl {
   kwargs: Record<string, unknown>;
   config: Record<string, unknown>;
   columnName?: string | undefined;
+  /** The column's `tags:` and `config: {tags:}`, which dbt gives its tests. */
+  columnTags?: string[] | undefined;
   customName?: string | undefined;
   description?: string | undefined;
   location: SourceLocation;
@@ -274,7 +276,10 @@ function readColumns(
     const key = c.data_tests ? 'data_tests' : 'tests';
     // dbt hands a quoted column to its tests quoted (`"my col"`), and names the test after that.
     const quote = c.quote === true || ((c.quote === undefined || c.quote === null) && quoteColumns);
-    tests.push(...readTests(y, c[key], [...path, i, key], quote ? `"${c.name.replace(/"/g, '""')}"` : c.name, diagnostics));
+    const colTags = (v: unknown) => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
+    const columnTags = [...new Set([...colTags(c.tags), ...colTags(isObj(c.config) ? c.config.tags : undefined)])];
+    const colTests = readTests(y, c[key], [...path, i, key], quote ? `"${c.name.replace(/"/g, '""')}"` : c.name, diagnostics);
+    tests.push(...(columnTags.length ? colTests.map((t) => ({ ...t, columnTags })) : colTests));
   });
 }
 

@@ -109,7 +109,11 @@ export function genericTestNode(
   const fqn = [config.name, ...yamlFolders(config, decl.location.file), name];
   const folder = folderConfigOf?.(fqn) ?? {};
   const tagsOf = (c: Record<string, unknown>) => (Array.isArray(c.tags) ? c.tags.map(String) : typeof c.tags === 'string' ? [c.tags] : []);
-  const tags = [...new Set([...tagsOf(folder), ...tagsOf(decl.config), ...node.tags])];
+  // dbt's: the test's own config tags, in its config; on the node those and its column's tags, and
+  // for a source's test the source's and table's `tags:` (a model's or seed's config tags are not a test's).
+  const configTags = [...new Set([...tagsOf(folder), ...tagsOf(decl.config)])];
+  const tags =
+    node.resourceType === 'source' ? [...new Set([...(node.yamlTags ?? node.tags), ...(decl.columnTags ?? []), ...configTags])] : [...new Set([...configTags, ...(decl.columnTags ?? [])])].sort();
   const rawCode = `{{ test_${decl.testName}(**_sm_generic_test_kwargs) }}`;
   return {
     uniqueId,
@@ -122,7 +126,7 @@ export function genericTestNode(
     description: decl.description ?? '',
     tags,
     meta: {},
-    config: { materialized: 'test', severity: 'error', ...(alias ? { alias } : {}), ...folder, ...decl.config, tags },
+    config: { materialized: 'test', severity: 'error', ...(alias ? { alias } : {}), ...folder, ...decl.config, tags: configTags },
     rawCodeConfig: dbtConfigCall({ ...decl.config, ...(alias ? { alias } : {}) }),
     columns: {},
     dependsOn: { nodes: [node.uniqueId], macros: [] },
