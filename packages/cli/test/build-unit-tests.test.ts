@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeProject } from '@smsql/test-kit';
+import { sm } from './run-cli.ts';
+
+const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: demo.duckdb\n      schema: main\n      threads: 4\n';
+
+const statuses = (dir: string) =>
+  Object.fromEntries((JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] }).results.map((r) => [r.unique_id.split('.').pop()!, r.status]));
+
+// dbt-core 1.11.16 on the same files (5 Dec 2026, three builds): `dbt build` runs a model's unit
+// tests in the model's turn, one after another; the first that fails skips the others, the model
+// and its children (which one runs first varies, dbt iterates a set), exit 1. `dbt test` runs
+// every unit test.
+describe("build runs a model's unit tests one after another, as dbt's build does", () => {
+  const files = {
+    'profiles.yml': PROFILE,
+    'models/a.sql': 'select 1 as id',
+    'models/b.sql': "select id * 2 as d from {{ ref('a') }}",
+    'models/c.sql': "select * from {{ ref('b') }}",
+    'models/u.yml': [
+      'unit_tests:',
+      ...['u1_ok:2', 'u2_bad:3', 'u3_bad:4'].flatMap((x) => {
+        const [name, d] = x.split(':');
+        return [`  - name: ${name}`, '    model: b', "    given: [{input: ref('a'), rows: [{id: 1}]}]", `    expect: {rows: [{d: ${d}}]}`];
+      }),
+    ].join('\n'),
+  };
+
+  it('the first failing unit test skips the rest, the model and its children; test runs them all', async () => {
+    const dir = writeProject(files);
+    const b = await sm('build', '--project-dir', dir);
+    expect(b.code).toBe(1);
+    expect(statuses(dir)).toEqual({ a: 'success', u1_ok: 'pass', u2_bad: 'fail', u3_bad: 'skipped', b: 'skipped', c: 'skipped' });
+    const t = await sm('test', '--project-dir', dir);
+    expect(t.code).toBe(1);
+    expect(statuses(dir)).toEqual({ u1_ok: 'pass', u2_bad: 'fail', u3_bad: 'fail' });
+  });
+});
