@@ -252,7 +252,6 @@ function gates(n: GraphNode, flags: RunContext['flags']): boolean {
   return n.resourceType !== 'test' || (flags.testsGateChildren && (flags.testWarnFails || String(n.config.severity ?? 'error').toLowerCase() !== 'warn'));
 }
 
-/** In `build`, a child waits for the tests of its parents, unless that test itself depends on the child. */
 const isEphemeral = (n: GraphNode | undefined) => n?.resourceType === 'model' && n.config.materialized === 'ephemeral';
 
 /**
@@ -280,6 +279,7 @@ function runnablePredecessors(o: RunContext, id: string, selected: ReadonlySet<s
   return [...out];
 }
 
+/** In `build`, a child waits for the tests of its parents (sources included), unless that test itself depends on the child. */
 function addTestGates(o: RunContext, selected: ReadonlySet<string>, deps: Map<string, string[]>): void {
   const { nodes, graph } = o;
   const testsOf = new Map<string, string[]>();
@@ -296,7 +296,9 @@ function addTestGates(o: RunContext, selected: ReadonlySet<string>, deps: Map<st
     const n = nodes.get(id)!;
     if (n.resourceType === 'test') continue;
     const list = deps.get(id)!;
-    for (const parent of [...list]) {
+    // A source is never run, so never in `deps`; its tests gate what reads it all the same (dbt's build).
+    const sources = (graph.predecessors(id) ?? []).filter((p: string) => nodes.get(p)?.resourceType === 'source');
+    for (const parent of [...list, ...sources]) {
       for (const t of testsOf.get(parent) ?? []) {
         let anc = ancCache.get(t);
         if (!anc) {

@@ -13,7 +13,7 @@ const statuses = (dir: string) =>
 // tests in the model's turn, one after another; the first that fails skips the others, the model
 // and its children (which one runs first varies, dbt iterates a set), exit 1. `dbt test` runs
 // every unit test.
-describe("build runs a model's unit tests one after another, as dbt's build does", () => {
+describe("build's gates as dbt's: a model's unit tests one after another, a source's tests before what reads it", () => {
   const files = {
     'profiles.yml': PROFILE,
     'models/a.sql': 'select 1 as id',
@@ -36,5 +36,23 @@ describe("build runs a model's unit tests one after another, as dbt's build does
     const t = await sm('test', '--project-dir', dir);
     expect(t.code).toBe(1);
     expect(statuses(dir)).toEqual({ u1_ok: 'pass', u2_bad: 'fail', u3_bad: 'fail' });
+  });
+
+  // dbt-core 1.11.16 on the same files: a failing test on a source (generic, or singular reading
+  // it) skips the models that read the source, and their children, in build.
+  it("a source's failing test skips what reads the source", async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'sm_project.yml': "name: demo\nprofile: demo\non-run-start: ['create schema if not exists raw', 'create or replace table raw.t as select 1 as id']\n",
+      'models/src.yml': 'sources:\n  - name: raw\n    schema: raw\n    tables:\n      - name: t\n        columns:\n          - name: id\n            data_tests: [{accepted_values: {values: [2]}}]\n',
+      'models/m.sql': "select * from {{ source('raw', 't') }}",
+      'models/n.sql': "select * from {{ ref('m') }}",
+      'tests/t_src.sql': "select * from {{ source('raw', 't') }} where id = 1",
+    });
+    const b = await sm('build', '--project-dir', dir);
+    expect(b.code).toBe(1);
+    const results = (JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] }).results;
+    const of = (prefix: string) => results.find((r) => r.unique_id.startsWith(prefix))?.status;
+    expect([of('model.demo.m'), of('model.demo.n'), of('test.demo.t_src'), of('test.demo.source_accepted_values_raw_t_id__2.')]).toEqual(['skipped', 'skipped', 'fail', 'fail']);
   });
 });
