@@ -59,6 +59,10 @@ sources:
     expect(a.deprecation_date).toMatch(/^2024-01-01T00:00:00[+-]\d\d:\d\d$/);
     // Jinja in a column's data_type is rendered at parse.
     expect(a.columns.id.data_type).toBe('integer');
+    expect(Object.keys(a.columns.id)).toEqual(['name', 'description', 'meta', 'data_type', 'constraints', 'quote', 'config', 'tags', 'granularity', 'doc_blocks']);
+    // dbt infers the primary key from the column's unique test.
+    expect(a.primary_key).toEqual(['id']);
+    expect([a.doc_blocks, a.functions]).toEqual([[], []]);
 
     const seed = m.nodes['seed.demo.sd']!;
     expect(Object.keys(seed.config).slice(-3)).toEqual(['concurrent_batches', 'delimiter', 'quote_columns']);

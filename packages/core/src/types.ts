@@ -27,6 +27,8 @@ export interface ColumnInfo {
   dataType?: string | undefined;
   tags: string[];
   meta: Record<string, unknown>;
+  /** `granularity:` (MetricFlow's time spine column grain). */
+  granularity?: string | undefined;
   /** `constraints:` as dbt writes them (type, name, expression, ...); sm reports them, it does not create them. */
   constraints?: Record<string, unknown>[] | undefined;
   /** The YAML entry that declared the column, for messages about it. */
@@ -155,6 +157,10 @@ export interface TestNode extends NodeCommon {
   columnName?: string | undefined;
   /** A generic test's `{{ config(...) }}` as dbt appends it to the raw_code it writes (its YAML config and alias). */
   rawCodeConfig?: string | undefined;
+  /** dbt's `model` argument of a generic test as the manifest writes it (`{{ get_where_subquery(ref('a')) }}`). */
+  modelArg?: string | undefined;
+  /** dbt's file_key_name: the YAML key and entry that declared a generic test (`models.a`, `sources.raw`). */
+  fileKeyName?: string | undefined;
   relation?: Relation | undefined;
   checksum: string;
   /** For generic tests: the YAML file and line that declared it, for errors. */

@@ -54,6 +54,9 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
   const sources: Record<string, unknown> = {};
   const unitTests: Record<string, unknown> = {};
   const exposures: Record<string, unknown> = {};
+  // Each model's generic tests, for the primary key dbt infers from them.
+  const testsOf = new Map<string, TestNode[]>();
+  for (const n of c.nodes.values()) if (n.resourceType === 'test' && n.testMetadata && n.attachedNode) (testsOf.get(n.attachedNode) ?? testsOf.set(n.attachedNode, []).get(n.attachedNode)!).push(n);
   for (const n of c.nodes.values()) {
     if (n.resourceType === 'exposure') exposures[n.uniqueId] = exposureEntry(n);
     else if (n.resourceType === 'source') sources[n.uniqueId] = relocated(sourceEntry(n, relationName(n), check));
@@ -62,7 +65,7 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
       const { tags: _t, meta: _m, columns: _c, patch_path: _p, ...rest } = common(n);
       unitTests[n.uniqueId] = relocated({ ...rest, model: n.model, given: n.given, expect: n.expect, overrides: n.overrides ?? null });
     }
-    else nodeText(n.uniqueId, nodeEntry(n, relationName(n), p.secrets, p.target, check));
+    else nodeText(n.uniqueId, nodeEntry(n, relationName(n), p.secrets, p.target, check, testsOf));
   }
   // dbt's groups and group_map: every declared group, with the nodes whose group it is.
   const groups: Record<string, unknown> = {};
@@ -116,6 +119,7 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
     saved_queries: {},
     semantic_models: {},
     unit_tests: unitTests,
+    functions: {},
   };
 }
 
@@ -141,14 +145,18 @@ function common(n: GraphNode, check?: SmColumns): Record<string, unknown> {
 
 /** The YAML's columns as dbt lists them; with a check result, each inferred column too, with its `sm` type and lineage. */
 function manifestColumns(n: GraphNode, check: SmColumns | undefined): Record<string, unknown> {
+  // In dbt 1.11's key order.
   const entry = (name: string, col?: GraphNode['columns'][string]) => ({
     name,
     description: col?.description ?? '',
-    data_type: col?.dataType ?? null,
     meta: col?.meta ?? {},
-    tags: col?.tags ?? [],
+    data_type: col?.dataType ?? null,
     constraints: col?.constraints ?? [],
     quote: null,
+    config: { meta: col?.meta ?? {}, tags: col?.tags ?? [] },
+    tags: col?.tags ?? [],
+    granularity: col?.granularity ?? null,
+    doc_blocks: [],
   });
   const inferred = n.resourceType === 'test' ? undefined : check?.(n.uniqueId);
   if (!inferred) return Object.fromEntries(Object.values(n.columns).map((col) => [col.name, entry(col.name, col)]));
@@ -168,7 +176,14 @@ function manifestColumns(n: GraphNode, check: SmColumns | undefined): Record<str
  * 10,000-model manifest made three copies of ~40 keys for every node, all garbage by the time
  * the file is written. Keys set to `undefined` are left out of the JSON, as before.
  */
-function nodeEntry(n: ModelNode | SeedNode | TestNode, relationName: string | undefined, secrets: readonly string[], target: { schema: string; database?: string | undefined }, check: SmColumns | undefined): Record<string, unknown> {
+function nodeEntry(
+  n: ModelNode | SeedNode | TestNode,
+  relationName: string | undefined,
+  secrets: readonly string[],
+  target: { schema: string; database?: string | undefined },
+  check: SmColumns | undefined,
+  testsOf: ReadonlyMap<string, TestNode[]>,
+): Record<string, unknown> {
   const rel = n.resourceType === 'test' ? testRelation(n, target) : n.relation;
   const e = common(n, check);
   e.database = rel?.database ?? null;
@@ -183,6 +198,7 @@ function nodeEntry(n: ModelNode | SeedNode | TestNode, relationName: string | un
   e.group = typeof n.config.group === 'string' ? n.config.group : null;
   if (n.resourceType === 'seed') {
     e.raw_code = '';
+    e.doc_blocks = [];
     e.root_path = null;
     e.depends_on = { macros: [] };
     return e;
@@ -190,20 +206,25 @@ function nodeEntry(n: ModelNode | SeedNode | TestNode, relationName: string | un
   e.contract = { enforced: n.resourceType === 'model' && (n.config.contract as { enforced?: unknown } | undefined)?.enforced === true, alias_types: true, checksum: null };
   e.language = 'sql';
   e.raw_code = rawCodeOf(n);
+  e.doc_blocks = [];
   e.compiled_code = n.compiledCode !== undefined ? redact(n.compiledCode, secrets) : undefined;
   e.compiled = n.compiledCode !== undefined;
   e.compiled_path = null;
   e.refs = n.refs.map((r) => ({ name: r.name, package: null, version: null }));
   e.sources = n.sources;
   e.metrics = [];
+  e.functions = [];
   e.extra_ctes_injected = true;
   e.extra_ctes = [];
   if (n.resourceType === 'test') {
     if (!n.testMetadata) return e;
-    e.test_metadata = { name: n.testMetadata.name, kwargs: n.testMetadata.kwargs, namespace: n.testMetadata.namespace ?? null };
+    e.test_metadata = { name: n.testMetadata.name, kwargs: n.modelArg === undefined ? n.testMetadata.kwargs : { ...n.testMetadata.kwargs, model: n.modelArg }, namespace: n.testMetadata.namespace ?? null };
     e.column_name = n.columnName ?? null;
     e.attached_node = n.attachedNode ?? null;
-    e.file_key_name = `models.${n.attachedNode?.split('.').pop()}`;
+    e.file_key_name = n.fileKeyName ?? `models.${n.attachedNode?.split('.').pop()}`;
+    // dbt's generic test has no patch file and names its path after its (short) name.
+    e.path = `${typeof n.config.alias === 'string' && n.config.alias ? n.config.alias : n.name}.sql`;
+    e.patch_path = null;
     return e;
   }
   if (n.resourceType === 'snapshot') return e;
@@ -213,7 +234,7 @@ function nodeEntry(n: ModelNode | SeedNode | TestNode, relationName: string | un
   e.version = num(n.version);
   e.latest_version = num(n.latestVersion);
   e.deprecation_date = n.deprecationDate ?? null;
-  e.primary_key = [];
+  e.primary_key = primaryKey(n, testsOf);
   e.time_spine = n.timeSpine ?? null;
   return e;
 }
@@ -237,4 +258,27 @@ function sourceEntry(n: SourceNode, relationName: string | undefined, check: SmC
     source_meta: {},
     unrendered_config: {},
   };
+}
+
+/**
+ * The primary key dbt 1.11 infers for a model: a column with a primary_key constraint; else the
+ * columns that have both a unique and a not_null test; else those with a unique test
+ * (`unique_combination_of_columns` counting for each of its columns). Sorted, where dbt lists
+ * them in the order of a Python set.
+ */
+function primaryKey(n: ModelNode, testsOf: ReadonlyMap<string, TestNode[]>): string[] {
+  for (const col of Object.values(n.columns)) if (col.constraints?.some((c) => c.type === 'primary_key')) return [col.name];
+  const unique = new Set<string>();
+  const notNull = new Set<string>();
+  for (const t of testsOf.get(n.uniqueId) ?? []) {
+    const k = t.testMetadata!.kwargs;
+    const cols = typeof k.column_name === 'string' ? [k.column_name] : Array.isArray(k.combination_of_columns) ? k.combination_of_columns.map(String) : [];
+    const name = t.testMetadata!.name;
+    for (const c of cols) {
+      if (name === 'unique' || name === 'unique_combination_of_columns') unique.add(c);
+      else if (name === 'not_null') notNull.add(c);
+    }
+  }
+  const both = [...notNull].filter((c) => unique.has(c));
+  return (both.length ? both : [...unique]).sort();
 }

@@ -271,6 +271,7 @@ function readColumns(
       tags: Array.isArray(c.tags) ? c.tags.map(String) : [],
       meta: isObj(c.meta) ? c.meta : {},
       ...(Array.isArray(c.constraints) && c.constraints.length ? { constraints: c.constraints.filter(isObj).map(dbtConstraint) } : {}),
+      ...(typeof c.granularity === 'string' ? { granularity: c.granularity } : {}),
       declaredAt: y.locate([...path, i]),
     };
     const key = c.data_tests ? 'data_tests' : 'tests';

@@ -128,6 +128,8 @@ export function genericTestNode(
     meta: {},
     config: { materialized: 'test', severity: 'error', ...(alias ? { alias } : {}), ...folder, ...decl.config, tags: configTags },
     rawCodeConfig: dbtConfigCall({ ...decl.config, ...(alias ? { alias } : {}) }),
+    modelArg: metaKwargs.model as string,
+    fileKeyName: node.resourceType === 'source' ? `sources.${node.sourceName}` : `${node.resourceType}s.${node.name}`,
     columns: {},
     dependsOn: { nodes: [node.uniqueId], macros: [] },
     patchPath: decl.location.file,
