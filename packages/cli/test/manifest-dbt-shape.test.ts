@@ -184,4 +184,15 @@ sources:
     expect(await ls('tag:coltag')).toEqual(['unique_a_id']);
     expect((await ls('tag:srccfg')).sort()).toEqual(['raw.t', 'source_not_null_raw_t_id']);
   });
+
+  it('invocation_args_dict, dbt_metadata_envs and graph checksums, which dbt_artifacts uploads', async () => {
+    // A project of one seed and nothing to compile: `compile` failed on the folder it had not made (ENOENT).
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'seeds/sd.csv': 'x,y\n1,2\n' });
+    const inline = "{{ invocation_args_dict.which }}|{{ dbt_metadata_envs }}|{{ graph.nodes['seed.demo.sd'].checksum.name }}|{% do invocation_args_dict.update({'x': 1}) %}{{ invocation_args_dict.x }}";
+    process.env.DBT_ENV_CUSTOM_ENV_TEAM = 'data';
+    const r = await sm('compile', '--project-dir', dir, '-q', '--inline', inline).finally(() => delete process.env.DBT_ENV_CUSTOM_ENV_TEAM);
+    expect(r.code, r.err).toBe(0);
+    // dbt-core 1.11.16, the same --inline on a project with that seed and variable.
+    expect(r.out.trim()).toBe("compile|{'TEAM': 'data'}|sha256|1");
+  });
 });

@@ -1,6 +1,6 @@
 import { hash as oneShotHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { GraphNode } from '../types.ts';
 import { redact } from '../util/redact.ts';
 import { writeFilesAsync } from './write-files.ts';
@@ -119,7 +119,11 @@ export function writeCompiledTree(
   return writeCompiledFiles(project, nodes, selected, targetDir, written, digest, shape).then(
     () => {
       written.save();
-      if (whole && digest) writeJsonFileAtomic(donePath, { digest, dirs: countFiles(root) });
+      if (whole && digest) {
+        // A project with nothing to compile (only seeds) has written no file, so no folder yet.
+        mkdirSync(dirname(donePath), { recursive: true });
+        writeJsonFileAtomic(donePath, { digest, dirs: countFiles(root) });
+      }
     },
     (e: unknown) => {
       // The record already counts those files as written: drop it, so the next compile writes them all.

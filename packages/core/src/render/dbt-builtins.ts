@@ -56,6 +56,7 @@ export function dbtBuiltins(o: BuiltinOptions): PropertyDescriptorMap {
     enumerable: true,
   });
   const flagsValue = Object.freeze({ ...o.flags });
+  let invocationArgs: Record<string, unknown> | undefined;
   // dbt's run_started_at: an aware UTC datetime.
   const startedAt = fromInstant(o.runStartedAt.getTime(), UTC);
   const raise = (msg: unknown): never => {
@@ -67,6 +68,12 @@ export function dbtBuiltins(o: BuiltinOptions): PropertyDescriptorMap {
     dbt_version: value(DBT_COMPAT_VERSION),
     // Flags differ from command to command: a render that reads them is not reused by another.
     flags: volatileGetter(() => flagsValue),
+    // dbt's invocation_args_dict: the invocation's flags by their lower-case names (dbt_artifacts
+    // uploads it and updates it in place, so it is a plain dict). Neither the command line nor
+    // --vars is in it: either may hold a secret.
+    invocation_args_dict: volatileGetter(() => (invocationArgs ??= Object.fromEntries(Object.entries(flagsValue).map(([k, v]) => [k.toLowerCase(), typeof v === 'string' && k === 'WHICH' ? v.toLowerCase() : v])))),
+    // dbt's dbt_metadata_envs: the DBT_ENV_CUSTOM_ENV_ variables, without that prefix.
+    dbt_metadata_envs: volatileGetter(() => Object.fromEntries(Object.entries(process.env).flatMap(([k, v]) => (k.startsWith('DBT_ENV_CUSTOM_ENV_') && v !== undefined ? [[k.slice(19), v]] : [])))),
     run_started_at: volatileGetter(() => startedAt),
     invocation_id: volatileGetter(() => o.invocationId),
     // dbt shows log(msg, info=True) and print(msg); a plain log(msg) goes to its debug log only.

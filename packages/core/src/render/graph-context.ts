@@ -67,6 +67,8 @@ export function graphContext(
       const t = testRelation(n, p.target);
       Object.assign(base, { database: t.database ?? defaultDatabase ?? null, schema: t.schema, alias: t.identifier });
     }
+    // As the manifest gives it (dbt_artifacts uploads seed.checksum.checksum).
+    if ('checksum' in n) base.checksum = n.resourceType === 'test' && n.testMetadata ? { name: 'none', checksum: '' } : { name: 'sha256', checksum: n.checksum };
     if ('rawCode' in n) Object.assign(base, { raw_code: rawCodeOf(n), language: 'sql', refs: ('refs' in n ? n.refs : []).map((r) => ({ name: r.name, package: null, version: null })), sources: 'sources' in n ? n.sources : [] });
     if (n.resourceType === 'model' || n.resourceType === 'snapshot' || n.resourceType === 'test') {
       // What dbt's parse records, read from the text: the macros for every node (a render records
