@@ -1,7 +1,7 @@
 import { hookNodes } from './hook-nodes.ts';
 import { createHash } from 'node:crypto';
 import { freshnessShape, sourceConfigShape } from '../project/freshness-shape.ts';
-import { dbtConfigShape, rawCodeOf } from '../project/node-config-shape.ts';
+import { checksumOf, contractOf, dbtConfigShape, rawCodeOf, versionValue } from '../project/node-config-shape.ts';
 import { testRelation } from '../project/test-nodes.ts';
 import { packageRelativePaths } from '../project/package-paths.ts';
 import type { Dag } from '../graph/build-graph.ts';
@@ -190,8 +190,7 @@ function nodeEntry(
   e.schema = rel?.schema ?? target.schema;
   e.alias = rel?.identifier ?? n.name;
   e.relation_name = relationName ?? null;
-  // dbt gives a generic test no checksum (its arguments are in its name) and the file's stripped text's to the rest.
-  e.checksum = n.resourceType === 'test' && n.testMetadata ? { name: 'none', checksum: '' } : { name: 'sha256', checksum: n.checksum };
+  e.checksum = checksumOf(n);
   e.build_path = null;
   e.unrendered_config = {};
   e.docs = { show: true, node_color: null };
@@ -203,7 +202,7 @@ function nodeEntry(
     e.depends_on = { macros: [] };
     return e;
   }
-  e.contract = { enforced: n.resourceType === 'model' && (n.config.contract as { enforced?: unknown } | undefined)?.enforced === true, alias_types: true, checksum: null };
+  e.contract = contractOf(n.resourceType, n.config);
   e.language = 'sql';
   e.raw_code = rawCodeOf(n);
   e.doc_blocks = [];
@@ -228,11 +227,10 @@ function nodeEntry(
     return e;
   }
   if (n.resourceType === 'snapshot') return e;
-  const num = (v: string | undefined) => (v === undefined ? null : /^\d+$/.test(v) ? Number(v) : v);
   e.access = typeof n.config.access === 'string' ? n.config.access : 'protected';
   e.constraints = [];
-  e.version = num(n.version);
-  e.latest_version = num(n.latestVersion);
+  e.version = versionValue(n.version);
+  e.latest_version = versionValue(n.latestVersion);
   e.deprecation_date = n.deprecationDate ?? null;
   e.primary_key = primaryKey(n, testsOf);
   e.time_spine = n.timeSpine ?? null;

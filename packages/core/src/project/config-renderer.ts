@@ -1,6 +1,6 @@
 import type { TargetConfig } from '../adapter.ts';
 import { diag, type Diagnostic } from '../diagnostics.ts';
-import type { ProjectConfig } from '../types.ts';
+import type { ColumnInfo, ProjectConfig } from '../types.ts';
 import { renderDeep, ValueRenderError, type ValueContext } from './render-value.ts';
 
 /** Hooks are rendered when they run, not when the project loads (dbt defers them too). */
@@ -43,4 +43,24 @@ export function renderProjectConfigs(config: ProjectConfig, render: RenderConfig
   const text = JSON.stringify(config.resourceConfigs);
   if (!text.includes('{{') && !text.includes('{%')) return config;
   return { ...config, resourceConfigs: render(config.resourceConfigs, config.file) as ProjectConfig['resourceConfigs'] };
+}
+
+/**
+ * Columns with Jinja in their properties rendered as dbt renders schema YAML at parse
+ * (`data_type: "{{ 'UInt8' if target.type == 'clickhouse' else 'int' }}"`); descriptions and
+ * tests are not rendered here, as in dbt. The same object when nothing has Jinja.
+ */
+export function renderColumns(render: RenderConfig | undefined, columns: Record<string, ColumnInfo>, file: string): Record<string, ColumnInfo> {
+  if (!render) return columns;
+  const jinja = (v: unknown) => /\{[{%]/.test(typeof v === 'string' ? v : JSON.stringify(v) ?? '');
+  if (!Object.values(columns).some((c) => jinja(c.dataType) || jinja(c.meta) || jinja(c.tags))) return columns;
+  const out: Record<string, ColumnInfo> = {};
+  for (const [k, c] of Object.entries(columns)) {
+    const r = { ...c };
+    if (jinja(c.dataType)) r.dataType = String(render(c.dataType, file));
+    if (jinja(c.meta)) r.meta = render(c.meta, file) as Record<string, unknown>;
+    if (jinja(c.tags)) r.tags = (render(c.tags, file) as unknown[]).map(String);
+    out[k] = r;
+  }
+  return out;
 }

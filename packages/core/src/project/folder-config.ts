@@ -84,6 +84,11 @@ export function hookList(v: unknown): HookConfig[] {
   return Array.isArray(v) ? v.flatMap(one) : one(v);
 }
 
+/** A `tags:` value as a list: a list's items or a single tag as text, nothing otherwise. */
+export function tagList(v: unknown): string[] {
+  return Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : [];
+}
+
 /**
  * Merge `add` over `base` the way dbt does: tags accumulate, meta and column_types merge, hooks
  * (`pre-hook`/`pre_hook`, `post-hook`/`post_hook`) append, under dbt's key `pre-hook`/`post-hook`

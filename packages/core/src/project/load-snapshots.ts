@@ -3,7 +3,8 @@ import { diag, type Diagnostic } from '../diagnostics.ts';
 import { snapshotBlocks, type SnapshotBlock } from '../jinja/blocks.ts';
 import type { TemplateLocation } from '../jinja/errors.ts';
 import { discover } from './discover.ts';
-import { isDisabled, nodeConfig, renderColumns, type Scope } from './project-resources.ts';
+import { renderColumns } from './config-renderer.ts';
+import { isDisabled, nodeConfig, type Scope } from './project-resources.ts';
 import type { NodePatch } from './schema-yaml.ts';
 import type { YamlFile } from './yaml-file.ts';
 import type { ModelNode } from '../types.ts';
@@ -56,7 +57,7 @@ export function loadSnapshots(
       meta: patch?.meta ?? {},
       config: cfg,
       ...(rootConfig ? { rootConfig } : {}),
-      columns: renderColumns(scope, patch?.columns ?? {}, patch?.file ?? file),
+      columns: renderColumns(scope.render, patch?.columns ?? {}, patch?.file ?? file),
       dependsOn: { nodes: [], macros: [] },
       patchPath: patch?.file,
       rawCode: body,

@@ -12,6 +12,22 @@ export function rawCodeOf(n: { rawCode: string; resourceType: string; testMetada
   return dbtFileText(n.rawCode);
 }
 
+/** A node's `checksum` as dbt gives it: none for a generic test (its arguments are in its name), else sha256 of the file's stripped text. */
+export function checksumOf(n: { resourceType: string; checksum: string; testMetadata?: unknown }): { name: string; checksum: string } {
+  return n.resourceType === 'test' && n.testMetadata ? { name: 'none', checksum: '' } : { name: 'sha256', checksum: n.checksum };
+}
+
+/** A model's `contract` as dbt gives it, from its config. */
+export function contractOf(resourceType: string, config: Readonly<Record<string, unknown>>): { enforced: boolean; alias_types: true; checksum: null } {
+  const c = config.contract as { enforced?: unknown } | undefined;
+  return { enforced: resourceType === 'model' && c?.enforced === true, alias_types: true, checksum: null };
+}
+
+/** A model's version as dbt gives it: a number when it is one (`v: 2`), else the text. */
+export function versionValue(v: string | undefined): string | number | null {
+  return v === undefined ? null : /^\d+$/.test(v) ? Number(v) : v;
+}
+
 /**
  * A node's `config` as dbt 1.11 writes it in the manifest and hands it to templates in `graph`:
  * every key of the resource type's config class, in dbt's order, with dbt's default where the
@@ -125,6 +141,7 @@ export const DEFAULT_CONFIG_TEXTS: ReadonlyMap<string, ReadonlySet<string>> = ne
   ['access', new Set(['"protected"'])],
   ['delimiter', new Set(['","'])],
   ['snapshot_meta_column_names', new Set(['{"dbt_is_deleted":null,"dbt_scd_id":null,"dbt_updated_at":null,"dbt_valid_from":null,"dbt_valid_to":null}'])],
+  ['schema', new Set(['"dbt_test__audit"'])],
   ['severity', new Set(['"ERROR"'])],
   ['fail_calc', new Set(['"count(*)"'])],
   ['warn_if', new Set(['"!= 0"'])],

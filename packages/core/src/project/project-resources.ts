@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { ColumnInfo, Macro, ModelNode, ProjectConfig, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
-import type { RenderConfig } from './config-renderer.ts';
+import { renderColumns, type RenderConfig } from './config-renderer.ts';
 import { discover, type FoundFile } from './discover.ts';
 import { dbtFileText } from './file-text.ts';
-import { folderConfig, mergeConfigInto } from './folder-config.ts';
+import { folderConfig, mergeConfigInto, tagList } from './folder-config.ts';
 import type { NodePatch, SchemaDecls, TestDecl, VersionDecl } from './schema-yaml.ts';
 import { genericTestNode } from './test-nodes.ts';
 
@@ -118,7 +118,7 @@ export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic
       meta: patch?.meta ?? {},
       config: cfg,
       ...(rootConfig ? { rootConfig } : {}),
-      columns: renderColumns(s, ver ? versionColumns(ver.patch, ver.v) : (patch?.columns ?? {}), patch?.file ?? rel),
+      columns: renderColumns(s.render, ver ? versionColumns(ver.patch, ver.v) : (patch?.columns ?? {}), patch?.file ?? rel),
       dependsOn: { nodes: [], macros: [] },
       patchPath: patch?.file,
       rawCode: raw,
@@ -128,27 +128,6 @@ export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic
       sources: [],
       checksum: fileChecksum(raw),
     });
-  }
-  return out;
-}
-
-/**
- * Columns with Jinja in their properties rendered as dbt renders schema YAML at parse
- * (`data_type: "{{ 'UInt8' if target.type == 'clickhouse' else 'int' }}"`); descriptions and
- * tests are not rendered here, as in dbt. The same object when nothing has Jinja.
- */
-export function renderColumns(s: Scope, columns: Record<string, ColumnInfo>, file: string): Record<string, ColumnInfo> {
-  const render = s.render;
-  if (!render) return columns;
-  const jinja = (v: unknown) => /\{[{%]/.test(typeof v === 'string' ? v : JSON.stringify(v) ?? '');
-  if (!Object.values(columns).some((c) => jinja(c.dataType) || jinja(c.meta) || jinja(c.tags))) return columns;
-  const out: Record<string, ColumnInfo> = {};
-  for (const [k, c] of Object.entries(columns)) {
-    const r = { ...c };
-    if (jinja(c.dataType)) r.dataType = String(render(c.dataType, file));
-    if (jinja(c.meta)) r.meta = render(c.meta, file) as Record<string, unknown>;
-    if (jinja(c.tags)) r.tags = (render(c.tags, file) as unknown[]).map(String);
-    out[k] = r;
   }
   return out;
 }
@@ -204,7 +183,7 @@ export function loadSeeds(s: Scope, decls: SchemaDecls, disabled: string[]): See
       meta: patch?.meta ?? {},
       config: cfg,
       ...(rootConfig ? { rootConfig } : {}),
-      columns: renderColumns(s, patch?.columns ?? {}, patch?.file ?? rel),
+      columns: renderColumns(s.render, patch?.columns ?? {}, patch?.file ?? rel),
       dependsOn: { nodes: [], macros: [] },
       patchPath: patch?.file,
       relation: { schema: '', identifier: typeof cfg.alias === 'string' ? cfg.alias : name },
@@ -243,7 +222,7 @@ export function loadSources(s: Scope, decls: SchemaDecls, disabled: string[]): S
       yamlTags: d.tags,
       meta: d.meta,
       config: { ...cfg, tags: sourceTags(cfg, d.tags) },
-      columns: renderColumns(s, d.columns, d.file),
+      columns: renderColumns(s.render, d.columns, d.file),
       dependsOn: { nodes: [], macros: [] },
       patchPath: d.file,
       relation: { database: d.database, schema: d.schema, identifier: d.identifier },
@@ -257,8 +236,7 @@ export function loadSources(s: Scope, decls: SchemaDecls, disabled: string[]): S
 }
 
 function sourceTags(cfg: Record<string, unknown>, yamlTags: readonly string[]): string[] {
-  const own = Array.isArray(cfg.tags) ? cfg.tags.map(String) : typeof cfg.tags === 'string' ? [cfg.tags] : [];
-  return [...new Set([...own, ...yamlTags])].sort();
+  return [...new Set([...tagList(cfg.tags), ...yamlTags])].sort();
 }
 
 /** dbt's source fqn puts the folders of the YAML file (below its model path) before the source name. */
@@ -393,41 +371,6 @@ export function unitTests(s: Scope, decls: SchemaDecls, models: ModelNode[], dia
   }));
 }
 
-/**
- * A package's YAML entry for a model or seed the package does not have (enabled), applied to the
- * enabled node of that name in another package, the root project's first, as dbt 1.11 looks a
- * patch up (its own package, then any): dbt_project_evaluator documents and types its
- * exceptions seed, which projects disable to keep their own of the same name. Its description,
- * columns, meta and config reach that node, unless another entry documents it already.
- */
-export function applyPatchesElsewhere(s: Scope, decls: SchemaDecls, models: ModelNode[], seeds: SeedNode[], patched: Set<string>): void {
-  if (!s.prefix) return;
-  const pkg = s.config.name;
-  const rootName = s.root?.name;
-  const kinds = [
-    ['model', decls.models, models],
-    ['seed', decls.seeds, seeds],
-  ] as const;
-  for (const [type, patches, all] of kinds) {
-    const nodes = (all as readonly (ModelNode | SeedNode)[]).filter((n) => n.resourceType === type && n.name !== undefined);
-    for (const p of patches) {
-      if (p.versions?.length || nodes.some((n) => n.packageName === pkg && n.name === p.name)) continue;
-      const others = nodes.filter((n) => n.name === p.name && n.packageName !== pkg && !n.patchPath && !patched.has(n.uniqueId));
-      const node = others.find((n) => n.packageName === rootName) ?? others[0];
-      if (!node) continue;
-      patched.add(node.uniqueId);
-      if (p.description) node.description = p.description;
-      node.columns = renderColumns(s, p.columns, p.file);
-      node.meta = { ...node.meta, ...p.meta };
-      if (Object.keys(p.config).length) {
-        mergeConfigInto(node.config, (s.render ? s.render(p.config, p.file) : p.config) as Record<string, unknown>);
-        if (node.rootConfig) mergeConfigInto(node.config, node.rootConfig);
-        if (node.resourceType === 'seed' && typeof node.config.alias === 'string') node.relation = { ...node.relation, identifier: node.config.alias };
-      }
-    }
-  }
-}
-
 export function warnOrphanPatches(s: Scope, decls: SchemaDecls, models: ModelNode[], seeds: SeedNode[], diagnostics: Diagnostic[], disabled: ReadonlySet<string>): void {
   // A package's YAML may document what the root project disabled; only the root's own orphans are worth a warning.
   if (s.prefix) return;
@@ -494,7 +437,7 @@ export function applySourceOverrides(s: Scope, decls: SchemaDecls, sources: Sour
     if (has('table.description')) node.description = o.description;
     if (has('table.freshness')) node.freshness = o.freshness;
     if (has('table.loaded_at_field')) node.loadedAtField = o.loadedAtField;
-    if (has('table.columns')) node.columns = renderColumns(s, o.columns, o.file);
+    if (has('table.columns')) node.columns = renderColumns(s.render, o.columns, o.file);
     if (has('tags') || has('table.tags')) {
       const before = new Set(node.yamlTags ?? []);
       node.tags = [...new Set([...node.tags.filter((t) => !before.has(t)), ...o.tags])].sort();

@@ -1,5 +1,6 @@
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { ColumnInfo, SourceLocation } from '../types.ts';
+import { tagList } from './folder-config.ts';
 import type { YamlFile } from './yaml-file.ts';
 import { readExposures, type ExposureDecl } from './exposure-yaml.ts';
 
@@ -277,8 +278,7 @@ function readColumns(
     const key = c.data_tests ? 'data_tests' : 'tests';
     // dbt hands a quoted column to its tests quoted (`"my col"`), and names the test after that.
     const quote = c.quote === true || ((c.quote === undefined || c.quote === null) && quoteColumns);
-    const colTags = (v: unknown) => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
-    const columnTags = [...new Set([...colTags(c.tags), ...colTags(isObj(c.config) ? c.config.tags : undefined)])];
+    const columnTags = [...new Set([...tagList(c.tags), ...tagList(isObj(c.config) ? c.config.tags : undefined)])];
     const colTests = readTests(y, c[key], [...path, i, key], quote ? `"${c.name.replace(/"/g, '""')}"` : c.name, diagnostics);
     tests.push(...(columnTags.length ? colTests.map((t) => ({ ...t, columnTags })) : colTests));
   });

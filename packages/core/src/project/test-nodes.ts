@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { GraphNode, ModelNode, ProjectConfig, SeedNode, SourceNode, TestNode } from '../types.ts';
+import { tagList } from './folder-config.ts';
 import type { TestDecl } from './schema-yaml.ts';
 
 /**
@@ -108,10 +109,9 @@ export function genericTestNode(
   if (decl.columnName !== undefined) kwargs.column_name = decl.columnName;
   const fqn = [config.name, ...yamlFolders(config, decl.location.file), name];
   const folder = folderConfigOf?.(fqn) ?? {};
-  const tagsOf = (c: Record<string, unknown>) => (Array.isArray(c.tags) ? c.tags.map(String) : typeof c.tags === 'string' ? [c.tags] : []);
   // dbt's: the test's own config tags, in its config; on the node those and its column's tags, and
   // for a source's test the source's and table's `tags:` (a model's or seed's config tags are not a test's).
-  const configTags = [...new Set([...tagsOf(folder), ...tagsOf(decl.config)])];
+  const configTags = [...new Set([...tagList(folder.tags), ...tagList(decl.config.tags)])];
   const tags =
     node.resourceType === 'source' ? [...new Set([...(node.yamlTags ?? node.tags), ...(decl.columnTags ?? []), ...configTags])] : [...new Set([...configTags, ...(decl.columnTags ?? [])])].sort();
   const rawCode = `{{ test_${decl.testName}(**_sm_generic_test_kwargs) }}`;

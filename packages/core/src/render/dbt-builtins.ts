@@ -21,6 +21,8 @@ export interface BuiltinOptions {
   flags: Record<string, unknown>;
   runStartedAt: Date;
   invocationId: string;
+  /** The environment templates read (`env_var`, `dbt_metadata_envs`). */
+  env: NodeJS.ProcessEnv;
   /** Called when a template reads something that differs from run to run (the clock, the invocation). */
   onVolatile: () => void;
 }
@@ -73,7 +75,7 @@ export function dbtBuiltins(o: BuiltinOptions): PropertyDescriptorMap {
     // --vars is in it: either may hold a secret.
     invocation_args_dict: volatileGetter(() => (invocationArgs ??= Object.fromEntries(Object.entries(flagsValue).map(([k, v]) => [k.toLowerCase(), typeof v === 'string' && k === 'WHICH' ? v.toLowerCase() : v])))),
     // dbt's dbt_metadata_envs: the DBT_ENV_CUSTOM_ENV_ variables, without that prefix.
-    dbt_metadata_envs: volatileGetter(() => Object.fromEntries(Object.entries(process.env).flatMap(([k, v]) => (k.startsWith('DBT_ENV_CUSTOM_ENV_') && v !== undefined ? [[k.slice(19), v]] : [])))),
+    dbt_metadata_envs: volatileGetter(() => Object.fromEntries(Object.entries(o.env).flatMap(([k, v]) => (k.startsWith('DBT_ENV_CUSTOM_ENV_') && v !== undefined ? [[k.slice(19), v]] : [])))),
     run_started_at: volatileGetter(() => startedAt),
     invocation_id: volatileGetter(() => o.invocationId),
     // dbt shows log(msg, info=True) and print(msg); a plain log(msg) goes to its debug log only.

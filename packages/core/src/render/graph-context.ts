@@ -2,9 +2,10 @@ import type { Relation } from '../adapter.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import type { ColumnInfo, GraphNode } from '../types.ts';
 import type { MacroNamespaces } from './macro-namespaces.ts';
+import type { ParseLike } from './parse-like.ts';
 import { exposureEntry } from '../project/exposure-entry.ts';
 import { freshnessShape, sourceConfigShape } from '../project/freshness-shape.ts';
-import { dbtConfigShape, rawCodeOf } from '../project/node-config-shape.ts';
+import { checksumOf, contractOf, dbtConfigShape, rawCodeOf, versionValue } from '../project/node-config-shape.ts';
 import { testRelation } from '../project/test-nodes.ts';
 import { packageRelativePaths } from '../project/package-paths.ts';
 
@@ -31,6 +32,10 @@ export function graphContext(
   const entry = (loaded: GraphNode): Record<string, unknown> => {
     const n = rendered(loaded.uniqueId) ?? loaded;
     const rel = 'relation' in n && n.relation && n.resourceType !== 'source' ? (rendered(n.uniqueId) ? n.relation : relationOf(n)) : undefined;
+    // What dbt's parse records, read from the text: the macros for every node (a render records
+    // what ran with execute true, without its hooks'), refs and parents for one not rendered yet.
+    const parsed = n.resourceType === 'model' || n.resourceType === 'snapshot' || n.resourceType === 'test' ? parseLike(n.uniqueId) : undefined;
+    const unrendered = parsed && !rendered(loaded.uniqueId) && !n.dependsOn.nodes.length ? parsed : undefined;
     const base: Record<string, unknown> = {
       unique_id: n.uniqueId,
       name: n.name,
@@ -45,19 +50,18 @@ export function graphContext(
       // As the manifest gives it: dbt_project_evaluator reads node.config.enabled and .on_schema_change.
       config: dbtConfigShape(n.resourceType, { tags: n.tags, meta: n.meta, ...n.config }),
       columns: columns(n.columns),
-      depends_on: { nodes: n.dependsOn.nodes, macros: [] as string[] },
+      depends_on: { nodes: unrendered?.nodes ?? n.dependsOn.nodes, macros: parsed?.macros ?? [] },
       patch_path: n.patchPath ?? null,
     };
     // A model's own attributes dbt always has (dbt_project_evaluator reads them).
     if (n.resourceType === 'model') {
-      const contract = n.config.contract as { enforced?: unknown } | undefined;
       Object.assign(base, {
         access: typeof n.config.access === 'string' ? n.config.access : 'protected',
         group: n.config.group ?? null,
         version: versionValue(n.version),
         latest_version: versionValue(n.latestVersion),
         deprecation_date: n.deprecationDate ?? null,
-        contract: { enforced: contract?.enforced === true, alias_types: true, checksum: null },
+        contract: contractOf(n.resourceType, n.config),
         // dbt_project_evaluator rejects models whose time_spine is not none: undefined would not be.
         time_spine: n.timeSpine ?? null,
       });
@@ -68,17 +72,10 @@ export function graphContext(
       Object.assign(base, { database: t.database ?? defaultDatabase ?? null, schema: t.schema, alias: t.identifier });
     }
     // As the manifest gives it (dbt_artifacts uploads seed.checksum.checksum).
-    if ('checksum' in n) base.checksum = n.resourceType === 'test' && n.testMetadata ? { name: 'none', checksum: '' } : { name: 'sha256', checksum: n.checksum };
-    if ('rawCode' in n) Object.assign(base, { raw_code: rawCodeOf(n), language: 'sql', refs: ('refs' in n ? n.refs : []).map((r) => ({ name: r.name, package: null, version: null })), sources: 'sources' in n ? n.sources : [] });
-    if (n.resourceType === 'model' || n.resourceType === 'snapshot' || n.resourceType === 'test') {
-      // What dbt's parse records, read from the text: the macros for every node (a render records
-      // what ran with execute true, without its hooks'), refs and parents for one not rendered yet.
-      const parsed = parseLike(n.uniqueId);
-      (base.depends_on as { macros: string[] }).macros = parsed.macros;
-      if (!rendered(loaded.uniqueId) && !n.dependsOn.nodes.length) {
-        base.depends_on = { nodes: parsed.nodes, macros: parsed.macros };
-        Object.assign(base, { refs: parsed.refs.map((name) => ({ name, package: null, version: null })), sources: parsed.sources });
-      }
+    if ('checksum' in n) base.checksum = checksumOf(n);
+    if ('rawCode' in n) {
+      const refs = unrendered?.refs ?? ('refs' in n ? n.refs.map((r) => r.name) : []);
+      Object.assign(base, { raw_code: rawCodeOf(n), language: 'sql', refs: refs.map((name) => ({ name, package: null, version: null })), sources: unrendered?.sources ?? ('sources' in n ? n.sources : []) });
     }
     if (n.resourceType === 'test' && n.testMetadata) Object.assign(base, { test_metadata: { name: n.testMetadata.name, kwargs: n.testMetadata.kwargs, namespace: n.testMetadata.namespace ?? null }, column_name: n.columnName ?? null, attached_node: n.attachedNode ?? null });
     if (n.resourceType === 'source') {
@@ -106,17 +103,4 @@ export function graphContext(
   const macroEntries: Record<string, unknown> = {};
   for (const m of macros.entries) macroEntries[m.uniqueId] = { unique_id: m.uniqueId, name: m.name, resource_type: 'macro', package_name: m.packageName, original_file_path: m.originalFilePath, macro_sql: m.macroSql };
   return { nodes, sources, exposures, metrics: {}, groups: {}, semantic_models: {}, saved_queries: {}, unit_tests: {}, macros: macroEntries };
-}
-
-/** A model's version as dbt gives it: a number when it is one (`v: 2`), else the text. */
-function versionValue(v: string | undefined): string | number | null {
-  return v === undefined ? null : /^\d+$/.test(v) ? Number(v) : v;
-}
-
-/** What dbt's parse records of a node: the macros its text calls itself, its literal refs and sources and the nodes they name. */
-export interface ParseLike {
-  macros: string[];
-  nodes: string[];
-  refs: string[];
-  sources: [string, string][];
 }

@@ -1,3 +1,4 @@
+import { tagList } from '../project/folder-config.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import { internalMacroFiles } from '../project/internal-macros.ts';
 import type { GraphNode, ModelNode, NodeConfig } from '../types.ts';
@@ -27,6 +28,5 @@ export function cloneConfig(c: NodeConfig): NodeConfig {
 }
 
 export function tagsOf(c: NodeConfig): string[] {
-  const t = c.tags as unknown;
-  return Array.isArray(t) ? t.map(String) : typeof t === 'string' ? [t] : [];
+  return tagList(c.tags);
 }

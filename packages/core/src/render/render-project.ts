@@ -1,7 +1,4 @@
 import type { Connection, Dialect, Relation } from '../adapter.ts';
-import { children } from '../jinja/ast-walk.ts';
-import type { Expr, Stmt } from '../jinja/ast.ts';
-import type { ParseLike } from './graph-context.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import { Environment, type Template } from '../jinja/environment.ts';
 import { ControlSignal, ReturnSignal } from '../jinja/errors.ts';
@@ -20,6 +17,7 @@ import { NeedRender, newFrame, type Frame } from './frame.ts';
 import { renderGenericTest } from './generic-test.ts';
 import { MacroNamespaces, type MacroEntry } from './macro-namespaces.ts';
 import { cloneConfig, inlineNode, macroFiles, tagsOf } from './render-parts.ts';
+import { parseLike, type ParseLike } from './parse-like.ts';
 import { ProjectHost } from './project-host.ts';
 import { renderKey, type RenderCache } from './render-cache.ts';
 import { nodeBuiltins, nodeContext } from './render-context.ts';
@@ -90,7 +88,7 @@ export class ProjectRenderer implements Schedulable {
     Object.defineProperties(this.#base, nodeBuiltins(this.host));
     Object.defineProperties(
       this.#base,
-      dbtBuiltins({ project, flags, defaultDatabase: this.host.defaultDatabase, runStartedAt: opts.runStartedAt ?? new Date(), invocationId: opts.invocationId ?? '', onVolatile: () => (this.#volatileSeen = true) }),
+      dbtBuiltins({ project, flags, defaultDatabase: this.host.defaultDatabase, runStartedAt: opts.runStartedAt ?? new Date(), invocationId: opts.invocationId ?? '', env: opts.env ?? process.env, onVolatile: () => (this.#volatileSeen = true) }),
     );
     this.#base.context = this.#base;
   }
@@ -442,77 +440,16 @@ export class ProjectRenderer implements Schedulable {
     return this.host.refRelation(r.relation);
   }
 
-/**
-   * What dbt's parse records of a model, snapshot or test, read from its text for `graph`: the
-   * macros its template and hooks call themselves, each once in the order they would run (at
-   * depth 0, with `execute` false, so a call under `{% if execute %}` is not one), and its
-   * literal `ref()`/`source()` calls with the nodes they name. A call under a condition the text
-   * cannot decide (`{% if target.type == 'x' %}`) is listed, where dbt lists it only when the
-   * condition held.
-   */
+/** What dbt's parse records of a model, snapshot or test, read from its text (see {@link parseLike}), for `graph`. */
   parseLike(id: string): ParseLike {
-    const out: ParseLike = { macros: [], nodes: [], refs: [], sources: [] };
     const n = this.#byId.get(id);
-    if (!n || (n.resourceType !== 'model' && n.resourceType !== 'snapshot' && n.resourceType !== 'test')) return out;
-    // A generic test calls its test macro and, for its `model` argument, get_where_subquery; dbt's
-    // parse does not render dbt's own unique and not_null, so lists their macro alone.
-    if (n.resourceType === 'test' && n.testMetadata) {
-      const m = this.macros.testMacro(n.testMetadata.name, n.packageName, n.testMetadata.namespace)?.meta.uniqueId;
-      const where = m === 'macro.dbt.test_unique' || m === 'macro.dbt.test_not_null' ? undefined : this.macros.get(null, 'get_where_subquery', n.packageName)?.meta.uniqueId;
-      out.macros = [m, where].filter((x): x is string => x !== undefined);
-      out.nodes = [...n.dependsOn.nodes];
-      return out;
-    }
-    const t = this.#template(n as Rendered);
-    if (!t) return out;
-    const macros = new Set<string>();
-    const nodes = new Set<string>();
-    const hooks: string[] = [];
-    const literal = (args: Expr[]) => args.map((a) => (a.kind === 'const' && typeof a.value === 'string' ? a.value : undefined));
-    const isExecute = (e: Expr) => e.kind === 'name' && e.name === 'execute';
-    const visit = (x: Stmt | Expr): void => {
-      // dbt's parse renders with execute false: only the other branch runs.
-      if (x.kind === 'if' && isExecute(x.test)) return x.else_.forEach(visit);
-      if (x.kind === 'if' && x.test.kind === 'not' && isExecute(x.test.expr)) return x.body.forEach(visit);
-      if (x.kind === 'macro') return;
-      for (const c of children(x)) visit(c);
-      if (x.kind !== 'call') return;
-      if (x.fn.kind === 'name' && (x.fn.name === 'ref' || x.fn.name === 'source')) {
-        const a = literal(x.args);
-        if (!a.length || a.length > 2 || a.includes(undefined)) return;
-        if (x.fn.name === 'ref') {
-          const target = this.host.resolveRef(a[a.length - 1]!, a.length === 2 ? a[0] : undefined, n.packageName);
-          out.refs.push(a[a.length - 1]!);
-          if (target) nodes.add(target.uniqueId);
-        } else if (a.length === 2) {
-          out.sources.push([a[0]!, a[1]!]);
-          const s = this.host.resolveSource(a[0]!, a[1]!, n.packageName);
-          if (s) nodes.add(s.uniqueId);
-        }
-        return;
-      }
-      const m =
-        x.fn.kind === 'name' ? this.macros.get(null, x.fn.name, n.packageName)
-        : x.fn.kind === 'getattr' && x.fn.obj.kind === 'name' ? this.macros.get(x.fn.obj.name, x.fn.name, n.packageName)
-        : undefined;
-      if (m?.meta.uniqueId) macros.add(m.meta.uniqueId);
-      if (x.fn.kind === 'name' && x.fn.name === 'config') {
-        for (const [k, v] of x.kwargs) if (/^(pre|post)[-_]hook$/.test(k)) for (const e of v.kind === 'list' || v.kind === 'tuple' ? v.items : [v]) if (e.kind === 'const' && typeof e.value === 'string') hooks.push(e.value);
-      }
-    };
-    t.ast.body.forEach(visit);
-    for (const k of ['pre-hook', 'post-hook']) for (const h of (n.config[k] as { sql?: unknown }[] | undefined) ?? []) if (typeof h?.sql === 'string') hooks.push(h.sql);
-    for (const h of hooks) {
-      if (!/\{[{%]/.test(h)) continue;
-      try {
-        this.env.parse(h, n.originalFilePath).ast.body.forEach(visit);
-      } catch {
-        // A hook that does not parse is reported when it renders.
-      }
-    }
-    out.macros = [...macros];
-    out.nodes = [...nodes];
-    return out;
+    if (!n || (n.resourceType !== 'model' && n.resourceType !== 'snapshot' && n.resourceType !== 'test')) return { macros: [], nodes: [], refs: [], sources: [] };
+    return parseLike(n as Rendered, () => this.#template(n as Rendered)?.ast, {
+      macros: this.macros,
+      resolveRef: (name, pkg, from) => this.host.resolveRef(name, pkg, from),
+      resolveSource: (source, table, from) => this.host.resolveSource(source, table, from),
+      parse: (text, file) => this.env.parse(text, file).ast,
+    });
   }
 
   #template(n: Rendered): Template | null {

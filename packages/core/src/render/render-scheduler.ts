@@ -1,4 +1,4 @@
-import type { TemplateAst } from '../jinja/ast.ts';
+import type { Expr, TemplateAst } from '../jinja/ast.ts';
 import { walk } from '../jinja/ast-walk.ts';
 
 /** What the scheduler asks of the renderer. */
@@ -57,9 +57,15 @@ export function literalRefs(ast: TemplateAst): [pkg: string | undefined, name: s
   const out: [string | undefined, string][] = [];
   walk(ast.body, (e) => {
     if (e.kind !== 'call' || e.fn.kind !== 'name' || e.fn.name !== 'ref') return;
-    const names = e.args.map((a) => (a.kind === 'const' && typeof a.value === 'string' ? a.value : undefined));
-    if (!names.length || names.length > 2 || names.includes(undefined)) return;
-    out.push(names.length === 2 ? [names[0], names[1]!] : [undefined, names[0]!]);
+    const names = literalPair(e.args);
+    if (names) out.push(names);
   });
   return out;
+}
+
+/** One or two literal strings (`ref('a')`, `ref('pkg', 'a')`, `source('s', 't')`) as [first or undefined, last]; undefined for anything else. */
+export function literalPair(args: readonly Expr[]): [string | undefined, string] | undefined {
+  const names = args.map((a) => (a.kind === 'const' && typeof a.value === 'string' ? a.value : undefined));
+  if (!names.length || names.length > 2 || names.includes(undefined)) return undefined;
+  return names.length === 2 ? [names[0], names[1]!] : [undefined, names[0]!];
 }

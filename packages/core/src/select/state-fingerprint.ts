@@ -83,13 +83,13 @@ function comparedJson(cfg: Record<string, unknown>): string {
 
 /**
  * {@link sortedJson} of the relation keys, absent ones null: `{"alias":…,"database":…,"schema":…}`.
- * A test's default schema, which a manifest writes and a test as loaded leaves unset, is unset.
+ * A default (a test's schema, which a manifest writes and a test as loaded leaves unset) is unset.
  */
 function relationJson(cfg: Record<string, unknown>): string {
   let out = '{';
   for (const k of RELATION_KEYS) {
-    const v = cfg[k];
-    const text = sortedJson(v === undefined || (k === 'schema' && v === 'dbt_test__audit') ? null : v);
+    const v = sortedJson(cfg[k] ?? null);
+    const text = v !== undefined && DEFAULT_CONFIG_TEXTS.get(k)?.has(v) ? 'null' : v;
     if (text !== undefined) out += `${out.length > 1 ? ',' : ''}"${k}":${text}`;
   }
   return `${out}}`;

@@ -1,0 +1,93 @@
+import type { Expr, Stmt, TemplateAst } from '../jinja/ast.ts';
+import { children } from '../jinja/ast-walk.ts';
+import type { ModelNode, SeedNode, SourceNode, TestNode } from '../types.ts';
+import type { MacroNamespaces } from './macro-namespaces.ts';
+import { literalPair } from './render-scheduler.ts';
+
+/** What dbt's parse records of a node: the macros its text calls itself, its literal refs and sources and the nodes they name. */
+export interface ParseLike {
+  macros: string[];
+  nodes: string[];
+  refs: string[];
+  sources: [string, string][];
+}
+
+/** How names in a node's text resolve. */
+export interface ParseLikeHost {
+  readonly macros: MacroNamespaces;
+  resolveRef(name: string, pkg: string | undefined, fromPackage: string): ModelNode | SeedNode | undefined;
+  resolveSource(sourceName: string, table: string, fromPackage: string): SourceNode | undefined;
+  /** A hook's text parsed; throws on a syntax error. */
+  parse(text: string, file: string): TemplateAst;
+}
+
+/**
+ * What dbt's parse records of a model, snapshot or test, read from its text: the macros its
+ * template and hooks call themselves, each once in the order they would run (at depth 0, with
+ * `execute` false, so a call under `{% if execute %}` is not one), and its literal
+ * `ref()`/`source()` calls with the nodes they name. A call under a condition the text cannot
+ * decide (`{% if target.type == 'x' %}`) is listed, where dbt lists it only when the condition
+ * held. `ast` is asked for only when the node is not a generic test; undefined when its
+ * template does not parse.
+ */
+export function parseLike(n: ModelNode | TestNode, ast: () => TemplateAst | undefined, h: ParseLikeHost): ParseLike {
+  const out: ParseLike = { macros: [], nodes: [], refs: [], sources: [] };
+  // A generic test calls its test macro and, for its `model` argument, get_where_subquery; dbt's
+  // parse does not render dbt's own unique and not_null, so lists their macro alone.
+  if (n.resourceType === 'test' && n.testMetadata) {
+    const m = h.macros.testMacro(n.testMetadata.name, n.packageName, n.testMetadata.namespace)?.meta.uniqueId;
+    const where = m === 'macro.dbt.test_unique' || m === 'macro.dbt.test_not_null' ? undefined : h.macros.get(null, 'get_where_subquery', n.packageName)?.meta.uniqueId;
+    out.macros = [m, where].filter((x): x is string => x !== undefined);
+    out.nodes = [...n.dependsOn.nodes];
+    return out;
+  }
+  const tree = ast();
+  if (!tree) return out;
+  const macros = new Set<string>();
+  const nodes = new Set<string>();
+  const hooks: string[] = [];
+  const isExecute = (e: Expr) => e.kind === 'name' && e.name === 'execute';
+  const visit = (x: Stmt | Expr): void => {
+    // dbt's parse renders with execute false: only the other branch runs.
+    if (x.kind === 'if' && isExecute(x.test)) return x.else_.forEach(visit);
+    if (x.kind === 'if' && x.test.kind === 'not' && isExecute(x.test.expr)) return x.body.forEach(visit);
+    if (x.kind === 'macro') return;
+    for (const c of children(x)) visit(c);
+    if (x.kind !== 'call') return;
+    if (x.fn.kind === 'name' && (x.fn.name === 'ref' || x.fn.name === 'source')) {
+      const pair = literalPair(x.args);
+      if (!pair) return;
+      const [first, last] = pair;
+      if (x.fn.name === 'ref') {
+        out.refs.push(last);
+        const target = h.resolveRef(last, first, n.packageName);
+        if (target) nodes.add(target.uniqueId);
+      } else if (first !== undefined) {
+        out.sources.push([first, last]);
+        const s = h.resolveSource(first, last, n.packageName);
+        if (s) nodes.add(s.uniqueId);
+      }
+      return;
+    }
+    const m =
+      x.fn.kind === 'name' ? h.macros.get(null, x.fn.name, n.packageName)
+      : x.fn.kind === 'getattr' && x.fn.obj.kind === 'name' ? h.macros.get(x.fn.obj.name, x.fn.name, n.packageName)
+      : undefined;
+    if (m?.meta.uniqueId) macros.add(m.meta.uniqueId);
+    if (x.fn.kind === 'name' && x.fn.name === 'config') {
+      for (const [k, v] of x.kwargs) if (/^(pre|post)[-_]hook$/.test(k)) for (const e of v.kind === 'list' || v.kind === 'tuple' ? v.items : [v]) if (e.kind === 'const' && typeof e.value === 'string') hooks.push(e.value);
+    }
+  };
+  tree.body.forEach(visit);
+  for (const k of ['pre-hook', 'post-hook']) for (const hk of (n.config[k] as { sql?: unknown }[] | undefined) ?? []) if (typeof hk?.sql === 'string') hooks.push(hk.sql);
+  for (const text of hooks) {
+    try {
+      h.parse(text, n.originalFilePath).body.forEach(visit);
+    } catch {
+      // A hook that does not parse is reported when it renders.
+    }
+  }
+  out.macros = [...macros];
+  out.nodes = [...nodes];
+  return out;
+}
