@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { Adapter } from './adapter.ts';
 import { writeJsonFileAtomic as writeJsonAtomic } from './util/write-json.ts';
 import { buildRunResults } from './artifacts/run-results.ts';
-import { diag, SmProjectError } from './diagnostics.ts';
+import { diag, SmProjectError, type Diagnostic } from './diagnostics.ts';
+import { isMicrobatch, microbatchConfig } from './plan/microbatch.ts';
 import { loadProjectCollecting, type LoadedProject } from './project/load-project.ts';
 import { ProjectRenderer } from './render/render-project.ts';
 import { RenderCache } from './render/render-cache.ts';
@@ -54,6 +55,7 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
   const t0 = performance.now();
   const startedAt = new Date();
   const c = await compile(opts, command);
+  if (command === 'run' || command === 'build') checkMicrobatchConfigs(c);
   const sink: EventSink = opts.onEvent ?? (() => undefined);
   const target = c.project.target;
   const warnings = c.diagnostics.filter((d) => d.severity === 'warning');
@@ -78,6 +80,7 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
         testsGateChildren: command === 'build',
         audit: opts.audit,
         testWarnFails: warnIsError(opts.warnError ?? c.project.config.warnError, WARNING_EVENTS.testWarned),
+        microbatch: { eventTimeStart: opts.eventTimeStart, eventTimeEnd: opts.eventTimeEnd, now: startedAt, retry: opts.retryBatches },
       },
       files: new RunFiles({ projectDir: c.project.dir, projectName: c.project.config.name, targetPath: c.project.config.targetPath, secrets: c.project.secrets }),
       render: executionRenderer({
@@ -110,8 +113,20 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
     buildRunResults(results, elapsed, c.invocationId, { which: command, select: opts.select ?? [], exclude: opts.exclude ?? [], target: target.name, full_refresh: !!opts.fullRefresh, ...warnErrorArgs(opts.warnError) }),
   );
   sink({ type: 'run_end', results, elapsed, interrupted });
-  const failed = results.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'skipped' || r.status === 'cancelled');
+  const failed = results.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'skipped' || r.status === 'cancelled' || r.status === 'partial success');
   return { compilation: c, results, elapsed, interrupted, status: failed || interrupted ? 'failure' : 'success' };
+}
+
+/** A selected microbatch model whose config cannot say which batches to build stops the command before anything runs (dbt refuses it at parse): exit 2. */
+function checkMicrobatchConfigs(c: Compilation): void {
+  const problems: Diagnostic[] = [];
+  for (const id of c.selected) {
+    const n = c.compiled.nodes.get(id);
+    if (n?.resourceType !== 'model' || !isMicrobatch(n)) continue;
+    const mc = microbatchConfig(n);
+    if (typeof mc === 'string') problems.push(diag('SM_CONFIG_INVALID', mc, { file: n.originalFilePath }, { nodeId: id, hint: "Set it in the model's config() or its YAML config: (event_time: the column, batch_size: hour/day/month/year, begin: '2026-01-01')." }));
+  }
+  if (problems.length) throw new SmProjectError(problems);
 }
 
 export const run = (o: InvocationOptions) => execute(o, 'run');

@@ -2,7 +2,8 @@ import type { Diagnostic } from './diagnostics.ts';
 
 /** What a run reports as it goes; reporters render these (pretty terminal, JSON lines). */
 /** `no-op`: a node `build` lists but has nothing to do for (an exposure), as dbt 1.11 lists it. */
-export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'cancelled' | 'no-op';
+/** `partial success`: a microbatch model some of whose batches failed (dbt's PartialSuccess; an error for the exit code and for what depends on it). */
+export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'cancelled' | 'no-op' | 'partial success';
 
 export interface NodeResult {
   uniqueId: string;
@@ -24,6 +25,13 @@ export interface NodeResult {
   storedFailuresIn?: string | undefined;
   threadId: string;
   materialized?: string | undefined;
+  /** A microbatch model's batches, each `[start, end]` in ISO 8601 (run_results.json's `batch_results`). */
+  batchResults?: BatchResults | undefined;
+}
+
+export interface BatchResults {
+  successful: [string, string][];
+  failed: [string, string][];
 }
 
 export type RunEvent =

@@ -15,7 +15,8 @@ export { byId, criterion, criterionText, intersection, selectionText, union, typ
 export * from './plan/plan.ts';
 export { parseCsv, readSeed } from './plan/seed-csv.ts';
 export { testResultSql } from './plan/test-sql.ts';
-export type { NodeResult, NodeStatus, RunEvent, EventSink } from './events.ts';
+export type { BatchResults, NodeResult, NodeStatus, RunEvent, EventSink } from './events.ts';
+export { parseEventTime } from './plan/microbatch.ts';
 export { redact } from './util/redact.ts';
 export { Mutex } from './run/mutex.ts';
 export { buildManifest, SM_VERSION } from './artifacts/manifest.ts';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { byId, COMMAND_TYPES, compile, targetPathOf, criterion, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseVarsArg, parseWarnErrorOptions, readArtifact, runResultsProblem, sourceFreshness, WarnErrorOptionsError, type Compilation, type InvocationOptions, type RunResultsShape, type WarnErrorSetting, union } from '@smsql/core';
+import { byId, COMMAND_TYPES, parseEventTime, compile, targetPathOf, criterion, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseVarsArg, parseWarnErrorOptions, readArtifact, runResultsProblem, sourceFreshness, WarnErrorOptionsError, type Compilation, type InvocationOptions, type RunResultsShape, type WarnErrorSetting, union } from '@smsql/core';
 import { builtinAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
 import { commonOptions, LOG_FORMATS } from '../common-options.ts';
@@ -43,6 +43,8 @@ interface CommonFlags {
   warnError?: boolean;
   warnErrorOptions?: string;
   empty?: boolean;
+  eventTimeStart?: string;
+  eventTimeEnd?: string;
 }
 
 export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptions {
@@ -80,8 +82,28 @@ export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptio
     favorState: flags.favorState,
     warnError: warnErrorSetting(flags, ctx),
     empty: flags.empty ?? envTrue(process.env.DBT_EMPTY),
+    ...eventTimeRange(flags),
     signal: ctx.signal,
   };
+}
+
+/** dbt's `--event-time-start` and `--event-time-end`: both or neither, each a date or time (read as UTC), the start first. */
+function eventTimeRange(flags: CommonFlags): Pick<InvocationOptions, 'eventTimeStart' | 'eventTimeEnd'> {
+  const { eventTimeStart: s, eventTimeEnd: e } = flags;
+  if (s === undefined && e === undefined) return {};
+  if (s === undefined || e === undefined) {
+    const [given, missing] = s === undefined ? ['--event-time-end', '--event-time-start'] : ['--event-time-start', '--event-time-end'];
+    throw usage(`${given} was given without ${missing}: give both, the range of event time whose batches microbatch models build`);
+  }
+  const read = (v: string, name: string): Date => {
+    const t = parseEventTime(v);
+    if (!t) throw usage(`${name} must be a date or time in UTC such as 2026-12-01 or "2026-12-01 06:00:00", not "${v}"`);
+    return t;
+  };
+  const start = read(s, '--event-time-start');
+  const end = read(e, '--event-time-end');
+  if (start.getTime() >= end.getTime()) throw usage(`--event-time-start (${s}) must be before --event-time-end (${e})`);
+  return { eventTimeStart: start, eventTimeEnd: end };
 }
 
 function runCommand(program: Command, ctx: CliContext, name: 'run' | 'seed' | 'test' | 'build' | 'snapshot', description: string): void {
@@ -97,6 +119,8 @@ function runCommand(program: Command, ctx: CliContext, name: 'run' | 'seed' | 't
   if (name === 'seed' || name === 'build') cmd.addOption(new Option('--show').hideHelp());
   if (name === 'run' || name === 'build' || name === 'snapshot') emptyOptions(cmd);
   if (name === 'run' || name === 'build') {
+    cmd.option('--event-time-start <time>', 'microbatch models build the batches from this time (UTC; with --event-time-end)');
+    cmd.option('--event-time-end <time>', 'microbatch models build the batches up to this time (UTC; with --event-time-start)');
     cmd.option('--watch', 'after the run, rebuild what a saved file changes and its descendants, until Ctrl-C');
     strictOptions(cmd);
     cmd.option('--audit', 'write-audit-publish: build each table and incremental model beside, run its tests there, and swap it in only if they pass');
@@ -254,14 +278,17 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       if (!path) throw usage(`No run_results.json under ${join(dir, targetPathOf(dir, flags.targetPath))}: run a command first, then sm retry`);
       const rr = readArtifact<RunResultsShape>(path, 'run_results.json', runResultsProblem);
       const which = (rr.args?.which ?? 'build') as 'run' | 'seed' | 'test' | 'build';
-      const again = rr.results.filter((r) => ['error', 'fail', 'skipped', 'runtime error'].includes(r.status)).map((r) => byId(r.unique_id));
+      const retried = rr.results.filter((r) => ['error', 'fail', 'skipped', 'runtime error', 'partial success'].includes(r.status));
+      const again = retried.map((r) => byId(r.unique_id));
+      // As dbt's retry: a microbatch model that failed some batches builds only those again.
+      const retryBatches = new Map(retried.flatMap((r) => (r.batch_results?.failed?.length ? [[r.unique_id, { successful: r.batch_results.successful ?? [], failed: r.batch_results.failed }] as const] : [])));
       const reporter = ctx.reporter(flags.logFormat);
       if (!again.length) {
         reporter.onOutput?.('Nothing to retry: the last run had no errors, failures or skipped nodes.');
         return;
       }
       // What failed, by id; --exclude still applies.
-      const inv = { ...invocation({ ...flags, select: undefined, fullRefresh: rr.args?.full_refresh }, ctx), selection: { include: union(again), exclude: parseSelectionArgs(flags.exclude) } };
+      const inv = { ...invocation({ ...flags, select: undefined, fullRefresh: rr.args?.full_refresh }, ctx), selection: { include: union(again), exclude: parseSelectionArgs(flags.exclude) }, retryBatches };
       // As dbt 1.11's retry: the last run's warn_error_options again, but not its --warn-error (dbt
       // leaves that flag to the retry's own command line). Where sm differs: --warn-error-options
       // given to retry wins, where dbt keeps the last run's.

@@ -17,6 +17,7 @@ const LABEL: Record<string, (s: string) => string> = {
   fail: red,
   cancelled: red,
   'no-op': yellow,
+  'partial success': yellow,
 };
 
 function time(): string {
@@ -63,6 +64,7 @@ export class PrettyReporter implements Reporter {
       ['skipped', count('skipped')],
       ['cancelled', count('cancelled')],
       ['no-op', count('no-op')],
+      ['partial', count('partial success')],
     ].filter(([, n]) => n) as [string, number][];
     this.#o.out('');
     if (!results.length && !interrupted) {
@@ -71,8 +73,8 @@ export class PrettyReporter implements Reporter {
       return;
     }
     this.#o.out(`${interrupted ? red('Interrupted.') : 'Done.'} ${parts.map(([k, n]) => `${k === 'success' ? 'OK' : k}=${n}`).join(' ') || 'nothing to do'} in ${elapsed.toFixed(2)}s`);
-    for (const r of results.filter((x) => x.status === 'error' || x.status === 'fail' || x.status === 'warn')) {
-      const head = r.status === 'warn' ? yellow('Warning') : red(r.status === 'fail' ? 'Failure' : 'Error');
+    for (const r of results.filter((x) => x.status === 'error' || x.status === 'fail' || x.status === 'warn' || x.status === 'partial success')) {
+      const head = r.status === 'warn' ? yellow('Warning') : r.status === 'partial success' ? yellow('Partial success') : red(r.status === 'fail' ? 'Failure' : 'Error');
       this.#o.out(`\n${head} in ${r.resourceType} ${r.name} (${r.uniqueId})`);
       this.#o.out(`  ${r.message.split('\n').join('\n  ')}`);
       if (r.compiledPath) this.#o.out(`  compiled SQL: ${r.compiledPath}`);

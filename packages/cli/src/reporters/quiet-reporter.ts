@@ -1,4 +1,7 @@
+import type { NodeStatus } from '@smsql/core';
 import type { Reporter } from './reporter.ts';
+
+const FAILED: ReadonlySet<NodeStatus> = new Set(['error', 'fail', 'partial success']);
 
 /**
  * dbt's `--quiet`: errors only. What a command prints as its result (ls's list, show's rows,
@@ -13,8 +16,8 @@ export function quietReporter(r: Reporter): Reporter {
       if (errors.length) r.onDiagnostics?.(errors);
     },
     onEvent: (e) => {
-      if (e.type === 'node_finish' && (e.result.status === 'error' || e.result.status === 'fail')) r.onEvent?.(e);
-      else if (e.type === 'run_end' && e.results.some((x) => x.status === 'error' || x.status === 'fail')) r.onEvent?.(e);
+      if (e.type === 'node_finish' && FAILED.has(e.result.status)) r.onEvent?.(e);
+      else if (e.type === 'run_end' && e.results.some((x) => FAILED.has(x.status))) r.onEvent?.(e);
       else if (e.type === 'log' && e.level === 'error') r.onEvent?.(e);
     },
   };

@@ -3,7 +3,7 @@ import { SmProjectError } from '../diagnostics.ts';
 
 /** The parts of run_results.json that sm reads back (retry, `result:` selectors, docs). */
 export interface RunResultsShape {
-  results: { unique_id: string; status: string }[];
+  results: { unique_id: string; status: string; batch_results?: { successful?: [string, string][]; failed?: [string, string][] } | null }[];
   args?: { which?: string; full_refresh?: boolean; warn_error?: boolean; warn_error_options?: unknown };
 }
 

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Connection } from '../adapter.ts';
 import type { GraphNode } from '../types.ts';
 import { redact } from '../util/redact.ts';
@@ -40,17 +40,20 @@ export class RunFiles {
     this.#o = o;
   }
 
-  /** Queue `<target>/compiled/...` for a node; returns its path relative to the project. */
-  compiled(node: GraphNode, sql: string): string {
-    const rel = compiledPathOf(this.#o, node);
+  /**
+   * Queue `<target>/compiled/...` for a node; returns its path relative to the project. `split`:
+   * one batch of a microbatch model, in a folder named after the model (`models/m/m_2026-12-05.sql`), as dbt.
+   */
+  compiled(node: GraphNode, sql: string, split?: string): string {
+    const rel = splitPath(compiledPathOf(this.#o, node), split);
     this.#queue.push({ uniqueId: node.uniqueId, rel, text: `${redact(sql, this.#o.secrets)}\n` });
     return rel;
   }
 
   /** Queue `<target>/run/...`: every statement the node ran, in order. Nothing when it ran none. */
-  ran(node: GraphNode, statements: readonly string[]): void {
+  ran(node: GraphNode, statements: readonly string[], split?: string): void {
     if (!statements.length) return;
-    this.#queue.push({ uniqueId: node.uniqueId, rel: runPathOf(this.#o, node), text: `${redact(statements.join(';\n\n'), this.#o.secrets)};\n` });
+    this.#queue.push({ uniqueId: node.uniqueId, rel: splitPath(runPathOf(this.#o, node), split), text: `${redact(statements.join(';\n\n'), this.#o.secrets)};\n` });
   }
 
   /** Write everything queued. Failures are kept for `flush`, never thrown into a node's statement. */
@@ -102,6 +105,14 @@ export class RunFiles {
     this.writeQueued();
     return this.#failures.splice(0);
   }
+}
+
+/** `models/m.sql` for batch `2026-12-05`: `models/m/m_2026-12-05.sql` (dbt's split_suffix). */
+function splitPath(rel: string, split: string | undefined): string {
+  if (split === undefined) return rel;
+  const stem = rel.replace(/\.[^./]*$/, '');
+  const ext = rel.slice(stem.length) || '.sql';
+  return join(stem, `${basename(stem)}_${split}${ext}`);
 }
 
 function sameText(abs: string, text: string): boolean {

@@ -67,6 +67,11 @@ export interface InvocationOptions extends LoadOptions {
   warnError?: WarnErrorSetting | undefined;
   /** Build tables and incremental models with write-audit-publish (`--audit`), unless a model's `audit` config says otherwise. Default false. */
   audit?: boolean | undefined;
+  /** dbt's `--event-time-start` and `--event-time-end` (both or neither): the batches microbatch models build. */
+  eventTimeStart?: Date | undefined;
+  eventTimeEnd?: Date | undefined;
+  /** `sm retry`: the batches each microbatch model built and failed in the run retried; only the failed ones run. */
+  retryBatches?: ReadonlyMap<string, import('../events.ts').BatchResults> | undefined;
 }
 
 /** What compile hands to execution: plain data (and the adapter, whose dialect named the relations). */

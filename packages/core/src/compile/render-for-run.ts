@@ -1,6 +1,7 @@
 import type { LoadedProject } from '../project/load-project.ts';
 import type { ProjectRenderer } from '../render/render-project.ts';
 import type { GraphNode, ModelNode } from '../types.ts';
+import { isMicrobatch } from '../plan/microbatch.ts';
 
 /**
  * What a run needs beyond each node's compiled SQL, rendered now so that execution renders only
@@ -11,7 +12,8 @@ export function renderForRun(renderer: ProjectRenderer, project: LoadedProject, 
   const loaded = new Map<string, ModelNode>(project.models.map((m) => [m.uniqueId, m]));
   for (const id of selected) {
     const n = nodes.get(id)!;
-    if (n.resourceType === 'model' && runsIncrementally(n)) {
+    // A microbatch model renders once per batch when it runs (run/execute-microbatch.ts).
+    if (n.resourceType === 'model' && runsIncrementally(n) && !isMicrobatch(n)) {
       // As an override of is_incremental, the render neither reads nor writes the render cache and leaves the model's normal render in place.
       const r = renderer.renderModelWithOverrides(loaded.get(id) ?? n, { macros: { is_incremental: true } });
       // A template that asks the warehouse only when incremental (`{% if is_incremental() %}{% set x = run_query(...) %}`,

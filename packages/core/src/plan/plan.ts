@@ -14,7 +14,7 @@ export interface PlanContext {
   fullRefresh: boolean;
 }
 
-export type IncrementalStrategy = 'append' | 'merge' | 'delete+insert';
+export type IncrementalStrategy = 'append' | 'merge' | 'delete+insert' | 'microbatch';
 export type OnSchemaChange = 'ignore' | 'fail' | 'append_new_columns' | 'sync_all_columns';
 
 export function tempRelation(rel: Relation, suffix: string): Relation {
@@ -94,7 +94,7 @@ export function uniqueKeyOf(node: ModelNode): string[] {
   return [];
 }
 
-const STRATEGIES: readonly string[] = ['append', 'merge', 'delete+insert'];
+const STRATEGIES: readonly string[] = ['append', 'merge', 'delete+insert', 'microbatch'];
 const SCHEMA_MODES: readonly string[] = ['ignore', 'fail', 'append_new_columns', 'sync_all_columns'];
 
 /**
@@ -125,7 +125,7 @@ export function strategyOf(node: ModelNode, ctx: PlanContext): IncrementalStrate
   const s = node.config.incremental_strategy;
   const key = uniqueKeyOf(node);
   if (s === 'append') return 'append';
-  if (s === 'delete+insert') return s;
+  if (s === 'delete+insert' || s === 'microbatch') return s;
   if (!key.length) return 'append';
   return ctx.capabilities.supportsMerge ? 'merge' : 'delete+insert';
 }
@@ -149,7 +149,7 @@ export function planIncremental(
   query: string,
   knownColumns: readonly ColumnDef[],
   ctx: PlanContext,
-  opts: { keepStage?: boolean; andThen?: (current: readonly ColumnDef[], incoming: readonly ColumnDef[]) => Step[] } = {},
+  opts: { keepStage?: boolean; andThen?: (current: readonly ColumnDef[], incoming: readonly ColumnDef[]) => Step[]; window?: string } = {},
 ): Plan {
   const d = ctx.dialect;
   const tx = ctx.capabilities.supportsTransactionalDdl;
@@ -158,7 +158,7 @@ export function planIncremental(
   // keepStage (an audit in the same transaction reads the stage): the caller drops it.
   // andThen: steps planned from both column lists, run after the apply (the audit's).
   const apply = (current: readonly ColumnDef[], incoming: readonly ColumnDef[]): Step[] => [
-    ...planIncrementalApply(node, staged, current, incoming, ctx).map((s) => sql(s.sql, s.countsRows)),
+    ...planIncrementalApply(node, staged, current, incoming, ctx, opts.window).map((s) => sql(s.sql, s.countsRows)),
     ...(opts.keepStage ? [] : [sql(dropStage)]),
     ...(opts.andThen ? opts.andThen(current, incoming) : []),
   ];
@@ -215,6 +215,8 @@ export function planIncrementalApply(
   existingColumns: readonly ColumnDef[],
   incomingColumns: readonly ColumnDef[],
   ctx: PlanContext,
+  /** microbatch: the batch's rows (`ts >= '…' and ts < '…'`), replaced in the table by the staged rows of the same window. */
+  window?: string,
 ): Statement[] {
   const d = ctx.dialect;
   const rel = node.relation;
@@ -247,6 +249,12 @@ export function planIncrementalApply(
   const predicates = predicatesOf(node);
   if (strategy === 'merge') {
     out.push({ sql: d.merge(rel, src, key, columns, predicates), countsRows: true });
+  } else if (strategy === 'microbatch') {
+    if (!window) throw new Error(`internal: ${node.name} is a microbatch model planned without its batch`);
+    const target = d.relationName(rel);
+    const extra = predicates.map((p) => ` and (${p.replace(/\bsm_dest\b/g, target)})`).join('');
+    out.push({ sql: d.deleteWhere(rel, `${window}${extra}`) });
+    out.push({ sql: d.insertInto(rel, columns, `${src} where ${window}`), countsRows: true });
   } else if (strategy === 'delete+insert') {
     const q = (c: string) => d.quoteIdentifier(c);
     const keyTuple = key.length === 1 ? q(key[0]!) : `(${key.map(q).join(', ')})`;

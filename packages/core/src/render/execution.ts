@@ -1,20 +1,22 @@
 import type { Connection } from '../adapter.ts';
 import type { GraphNode } from '../types.ts';
+import type { RenderBatch } from './frame.ts';
 import type { WarehouseAnswer, WarehouseRequest } from './warehouse.ts';
 
 /**
  * What execution asks the renderer to render with a live connection
  * (`ProjectRenderer.renderForExecution`):
  * - `{ node }`: a node compile marked `needsWarehouse` (its template asked the warehouse);
- *   `incremental: true` for an incremental model's incremental SQL;
+ *   `incremental: true` for an incremental model's incremental SQL; `batch` for one batch of a
+ *   microbatch model (`model.batch`, refs filtered to its event time);
  * - `{ text, name }`: a hook (`pre_hook`, `on-run-start`, ...) or an operation's text, in the
  *   context of `node` when given (this, config, model), else in the root project's; `context`
  *   adds names (on-run-end's `results`, `schemas`, `database_schemas`; an operation's arguments);
  *   `incremental: true` for the hooks of a node that runs incrementally (`is_incremental()`).
  */
 export type ExecutionRender = (
-  | { node: GraphNode; incremental?: boolean | undefined }
-  | { text: string; name: string; node?: GraphNode | undefined; context?: Record<string, unknown> | undefined; incremental?: boolean | undefined }
+  | { node: GraphNode; incremental?: boolean | undefined; batch?: RenderBatch | undefined }
+  | { text: string; name: string; node?: GraphNode | undefined; context?: Record<string, unknown> | undefined; incremental?: boolean | undefined; batch?: RenderBatch | undefined }
 ) & {
   /** Shown what the template said (`log(msg, info=True)`, `print(msg)`), once, when the render completes. */
   say?: ((message: string) => void) | undefined;

@@ -33,10 +33,21 @@ export interface Frame {
   said?: string[] | undefined;
   /** Set when the template read `execute`: an error it raised may be one dbt raises only when the node runs. */
   readExecute?: boolean | undefined;
+  /** Set when a microbatch model's template read `model.batch` outside a batch (compile): an error it then raised is dbt's only if a batch raises it. */
+  readBatch?: boolean | undefined;
   /** Set when the template called `is_incremental()`: a hook that did is rendered when it runs, where the answer is known. */
   readIncremental?: boolean | undefined;
   /** The project's and packages' macros the template called itself, in order (dbt's `depends_on.macros`). */
   macros: Set<string>;
+  /** A microbatch model rendered for one batch (`model.batch`; its refs read only the batch's event time). */
+  batch?: RenderBatch | undefined;
+}
+
+/** One batch of a microbatch model as its render sees it: dbt's `model.batch` (plan/microbatch.ts). */
+export interface RenderBatch {
+  readonly id: string;
+  readonly start: Date;
+  readonly end: Date;
 }
 
 export function newFrame(node: GraphNode, config: NodeConfig, incremental = false, warehouse?: WarehouseLog): Frame {

@@ -17,6 +17,7 @@ interface Renderer {
  * failed after reading `execute` (an error raised under `{% if execute %}`) is run again with
  * `execute` false too: when that succeeds, dbt parses the node and fails it only when it runs,
  * so it is marked the same way and its error is the node's at execution, not the project's.
+ * The same for a microbatch model that read `model.batch`, which only a batch's render has.
  */
 export function parseFallback<T>(r: Renderer, frame: Frame, fn: () => T): T {
   const config = cloneConfig(frame.config);
@@ -39,12 +40,12 @@ export function parseFallback<T>(r: Renderer, frame: Frame, fn: () => T): T {
       asParsed();
       return r.env.lenient(fn);
     }
-    if (e instanceof ControlSignal || !frame.readExecute) throw e;
+    if (e instanceof ControlSignal || !(frame.readExecute || frame.readBatch)) throw e;
     const parsed = parsedInstead(r, frame, fn, before, asParsed);
     if (parsed.ok) return parsed.value;
     throw e;
   }
-  if (r.diagnostics.length === before || !frame.readExecute) return out;
+  if (r.diagnostics.length === before || !(frame.readExecute || frame.readBatch)) return out;
   const failed = r.diagnostics.slice(before);
   const parsed = parsedInstead(r, frame, fn, before, asParsed);
   if (parsed.ok) return parsed.value;
@@ -58,7 +59,8 @@ function parsedInstead<T>(r: Renderer, frame: Frame, fn: () => T, before: number
   r.diagnostics.length = before;
   asParsed();
   try {
-    const value = fn();
+    // A template that read model.batch reads it as parse does, where it is undefined and lenient.
+    const value = frame.readBatch ? r.env.lenient(fn) : fn();
     return r.diagnostics.length === before ? { ok: true, value } : { ok: false };
   } catch (e) {
     if (e instanceof ControlSignal) throw e;

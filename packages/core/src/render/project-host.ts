@@ -13,6 +13,7 @@ import { apiObject } from './introspection.ts';
 import { INTERNAL_PACKAGE, type MacroNamespaces } from './macro-namespaces.ts';
 import type { RenderHost } from './render-context.ts';
 import { defaultDatabaseOf, TemplateRelation } from './relation.ts';
+import { isMicrobatch, windowCondition } from '../plan/microbatch.ts';
 import { readEnvVar, readVar } from './vars.ts';
 import { hintFor, lineOf, refPattern, sourcePattern } from './where.ts';
 
@@ -101,8 +102,11 @@ export class ProjectHost implements RenderHost {
     f.refs.add(target.uniqueId);
     // --defer: the state's relation (the node stays a dependency, as in dbt's manifest).
     const deferred = this.project.deferred?.get(target.uniqueId);
-    if (deferred) return this.refRelation(deferred);
-    if (target.resourceType === 'seed') return this.refRelation(this.#r.renderSeed(target).relation);
+    if (deferred) return this.refRelation(deferred, undefined, undefined, batchFilter(f, target));
+    if (target.resourceType === 'seed') {
+      const seed = this.#r.renderSeed(target);
+      return this.refRelation(seed.relation, undefined, undefined, batchFilter(f, seed));
+    }
     let r = this.#r.rendered(target.uniqueId) as ModelNode | undefined;
     if (!r) {
       // Waiting on the scheduler's stack: a cycle (the graph phase reports it); use the config before rendering.
@@ -119,9 +123,9 @@ export class ProjectHost implements RenderHost {
     }
     if (r.config.materialized === 'ephemeral') {
       f.ephemerals.add(r.uniqueId);
-      return this.refRelation(r.relation, `__sm_cte__${r.name}`, 'cte');
+      return this.refRelation(r.relation, `__sm_cte__${r.name}`, 'cte', batchFilter(f, r));
     }
-    return this.refRelation(r.relation);
+    return this.refRelation(r.relation, undefined, undefined, batchFilter(f, r));
   }
 
   /** dbt's source resolution: the root project's, the node's package's, then any. */
@@ -144,7 +148,7 @@ export class ProjectHost implements RenderHost {
       return `__sm_missing_source__${sourceName}_${table}`;
     }
     f.refs.add(s.uniqueId);
-    return this.refRelation(s.relation);
+    return this.refRelation(s.relation, undefined, undefined, batchFilter(f, s));
   }
 
   var(f: Frame, c: Context, name: string, dflt: unknown, argc: number): unknown {
@@ -169,9 +173,9 @@ export class ProjectHost implements RenderHost {
     return new TemplateRelation(rel, this.dialect, cteName, { defaultDatabase: this.defaultDatabase, type });
   }
 
-  /** What ref() and source() return: {@link relation}, an empty subquery of it under --empty. */
-  refRelation(rel: Relation, cteName?: string, type?: string | null): TemplateRelation {
-    return new TemplateRelation(rel, this.dialect, cteName, { defaultDatabase: this.defaultDatabase, type, empty: this.project.empty });
+  /** What ref() and source() return: {@link relation}, an empty subquery of it under --empty, filtered to a microbatch model's batch. */
+  refRelation(rel: Relation, cteName?: string, type?: string | null, eventTime?: string): TemplateRelation {
+    return new TemplateRelation(rel, this.dialect, cteName, { defaultDatabase: this.defaultDatabase, type, empty: this.project.empty, eventTime });
   }
 
   /** dbt's dispatch search order for `macro_namespace`: the project's `dispatch:` entry, else the root project then the namespace. */
@@ -194,4 +198,15 @@ export class ProjectHost implements RenderHost {
     this.#graph ??= graphContext(this.project, this.macros, (id) => this.#r.rendered(id), (n) => this.#r.relationFor(n, n.config), this.defaultDatabase, (id) => this.#r.parseLike(id));
     return this.#graph;
   }
+}
+
+/**
+ * dbt's event-time filter: a microbatch model rendered for one batch reads, of each parent whose
+ * config names its `event_time` column, only the rows of the batch's window. Other parents, and
+ * every ref outside a batch (compile, other models), read whole.
+ */
+function batchFilter(f: Frame, parent: { readonly config: Record<string, unknown> }): string | undefined {
+  if (!f.batch || f.node.resourceType !== 'model' || !isMicrobatch({ config: f.config })) return undefined;
+  const column = parent.config.event_time;
+  return typeof column === 'string' && column ? windowCondition(column, f.batch) : undefined;
 }

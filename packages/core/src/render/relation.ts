@@ -22,10 +22,12 @@ export class TemplateRelation implements Relation {
   readonly #include: Flags;
   readonly #quote: Flags;
   readonly #empty: boolean;
+  /** A microbatch model's batch reading this relation: dbt's event-time filter, the condition on its rows. */
+  readonly #eventTime: string | undefined;
   /** dbt's relation type: 'table', 'view', 'cte', 'external', or none when unknown (compile time). */
   readonly type: string | null;
 
-  constructor(rel: Relation, dialect: Dialect, cteName?: string, o: { defaultDatabase?: string | undefined; include?: Flags; quote?: Flags; type?: string | null; empty?: boolean | undefined } = {}) {
+  constructor(rel: Relation, dialect: Dialect, cteName?: string, o: { defaultDatabase?: string | undefined; include?: Flags; quote?: Flags; type?: string | null; empty?: boolean | undefined; eventTime?: string | undefined } = {}) {
     this.#database = rel.database;
     this.schema = rel.schema;
     // An ephemeral's relation is its CTE, as dbt's `__dbt__cte__<name>` (dbt_utils tests for the prefix).
@@ -37,6 +39,7 @@ export class TemplateRelation implements Relation {
     this.#quote = o.quote ?? {};
     this.type = o.type ?? (cteName ? 'cte' : null);
     this.#empty = !!o.empty;
+    this.#eventTime = o.eventTime;
   }
 
   /** dbt's Relation is a mapping (`relation is mapping`, `relation.get('metadata')`, as dbt_utils' _is_relation checks). */
@@ -93,6 +96,7 @@ export class TemplateRelation implements Relation {
       quote: o.quote ?? this.#quote,
       type: o.type === undefined ? this.type : o.type,
       empty: this.#empty,
+      eventTime: this.#eventTime,
     });
   }
 
@@ -130,9 +134,10 @@ export class TemplateRelation implements Relation {
 
   toString(): string {
     const name = this.#name();
-    if (!this.#empty) return name;
     // dbt's --empty (a relation rendered with limit 0); dbt-duckdb's and dbt-snowflake's relations take no alias.
-    return `(select * from ${name} where false limit 0)`;
+    const limited = this.#empty ? `(select * from ${name} where false limit 0)` : name;
+    // A batch's event-time filter wraps the limited relation, as in dbt.
+    return this.#eventTime ? `(select * from ${limited} where ${this.#eventTime})` : limited;
   }
 
   #name(): string {

@@ -1,6 +1,8 @@
 import type { Dialect, Relation } from '../adapter.ts';
 import type { Context } from '../jinja/macro.ts';
 import { Kwargs } from '../jinja/py-values.ts';
+import { PyDateTime, UTC } from '../jinja/py-datetime.ts';
+import { isMicrobatch } from '../plan/microbatch.ts';
 import { pyFunction, type PyCall } from '../jinja/runtime.ts';
 import { mergeConfigInto } from '../project/folder-config.ts';
 import { FRAME, type Frame } from './frame.ts';
@@ -92,8 +94,19 @@ export function nodeBuiltins(host: RenderHost): PropertyDescriptorMap {
     f.thisRead = r.toString();
     return r;
   });
-  out.model = getter((f) => ({ name: f.node.name, unique_id: f.node.uniqueId, config: f.config, resource_type: f.node.resourceType, package_name: f.node.packageName, fqn: f.node.fqn, original_file_path: f.node.originalFilePath, path: f.node.path, tags: f.node.tags, meta: f.node.meta }));
+  out.model = getter((f) => ({ name: f.node.name, unique_id: f.node.uniqueId, config: f.config, resource_type: f.node.resourceType, package_name: f.node.packageName, fqn: f.node.fqn, original_file_path: f.node.originalFilePath, path: f.node.path, tags: f.node.tags, meta: f.node.meta, batch: batchOf(f) }));
   return out;
+}
+
+/** dbt's `model.batch`: the batch a microbatch model renders for (its bounds aware UTC datetimes), else none. */
+function batchOf(f: Frame): Record<string, unknown> | null {
+  const b = f.batch;
+  if (!b) {
+    if (isMicrobatch({ config: f.config })) f.readBatch = true;
+    return null;
+  }
+  const at = (d: Date) => new PyDateTime(d.getTime(), 0, UTC);
+  return { id: b.id, event_time_start: at(b.start), event_time_end: at(b.end) };
 }
 
 /** The context of one render: the package's context (its macros over the builtins) and the frame. */

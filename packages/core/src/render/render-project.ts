@@ -174,6 +174,7 @@ export class ProjectRenderer implements Schedulable {
     const rendered = this.#rendered.get(node.uniqueId);
     const config = cloneConfig((rendered ?? node).config);
     const frame = newFrame(node, config, 'incremental' in what && !!what.incremental, log);
+    if ('batch' in what) frame.batch = what.batch;
     frame.relation = 'relation' in (rendered ?? node) && node.resourceType !== 'source' ? this.relationFor(node, config) : undefined;
     const before = this.diagnostics.length;
     let sql: string;

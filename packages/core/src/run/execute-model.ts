@@ -4,6 +4,8 @@ import type { Plan } from '../plan/step.ts';
 import { auditRelation, auditTests, planAudited, wantsAudit, type AuditOutcome } from '../plan/audit-plan.ts';
 import type { GraphNode, ModelNode } from '../types.ts';
 import { executeExternal } from './execute-external.ts';
+import { executeMicrobatch } from './execute-microbatch.ts';
+import { isMicrobatch } from '../plan/microbatch.ts';
 import { printedRelationName } from '../render/relation.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
 import { nodeHooks, withHooks } from '../plan/hooks.ts';
@@ -20,6 +22,7 @@ export async function executeModel(node: GraphNode, x: NodeContext): Promise<Exe
   if (mat === 'incremental') {
     const bad = incrementalConfigError(m);
     if (bad) throw new Error(bad);
+    if (isMicrobatch(m)) return executeMicrobatch(m, x, existing);
   }
   // Decided once, here, from the catalog and the flags; compile rendered the SQL for either answer.
   const incremental = isIncrementalRun(m, existing, x.plan);

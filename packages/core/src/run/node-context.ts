@@ -15,8 +15,10 @@ export interface NodeContext {
   readonly conn: Connection;
   /** Render with this node's connection what compile could not render without one (render/execution.ts). */
   renderLive(what: ExecutionRender): Promise<string>;
-  /** Queue the SQL the node compiled to for target/compiled; returns the file's path relative to the project. */
-  compiled(sql: string): string;
+  /** Queue the SQL the node compiled to for target/compiled; returns the file's path relative to the project. `split`: one batch of a microbatch model. */
+  compiled(sql: string, split?: string): string;
+  /** Queue the statements run so far for `<target>/run/.../<name>_<split>.sql` (one batch of a microbatch model); the node's own run file gets the rest. */
+  ranSplit(split: string): void;
   /** Run a plan through the one plan executor; its statements are written to target/run. `incremental`: the node runs incrementally (its hooks' `is_incremental()`). */
   runPlan(plan: Plan, incremental?: boolean): Promise<PlanOutcome>;
   /** One statement outside any plan (a test's query, an external model's copy), noted for target/run. */

@@ -4,7 +4,7 @@ import type { RenderLive } from '../compile/execution-renderer.ts';
 import type { Dag } from '../graph/build-graph.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import type { GraphNode } from '../types.ts';
-import type { EventSink } from '../events.ts';
+import type { BatchResults, EventSink } from '../events.ts';
 
 /** The flags of a run that change what is built or how. */
 export interface RunFlags {
@@ -22,6 +22,18 @@ export interface RunFlags {
   readonly audit?: boolean | undefined;
   /** A test that warns has failed (`--warn-error`, or warn_error_options making LogTestResult an error): its status, an audit's verdict and build's gating. */
   readonly testWarnFails: boolean;
+  /** Which batches microbatch models build (plan/microbatch.ts). */
+  readonly microbatch?: MicrobatchFlags | undefined;
+}
+
+export interface MicrobatchFlags {
+  /** `--event-time-start`, `--event-time-end`: the range to build instead of the one the models' configs give. */
+  readonly eventTimeStart?: Date | undefined;
+  readonly eventTimeEnd?: Date | undefined;
+  /** When the run started: where the default range ends. */
+  readonly now: Date;
+  /** `sm retry`: per model, the batches the last run built and those it failed (only these run again). */
+  readonly retry?: ReadonlyMap<string, BatchResults> | undefined;
 }
 
 /**

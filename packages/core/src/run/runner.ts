@@ -26,7 +26,9 @@ const EXECUTORS: Partial<Record<GraphNode['resourceType'], NodeExecutor>> = {
   unit_test: executeUnitTest,
 };
 
-const BAD: ReadonlySet<NodeStatus> = new Set(['error', 'skipped', 'fail', 'cancelled']);
+/** How a skipped node names its parent's outcome. */
+const SKIP_CAUSE: Partial<Record<NodeStatus, string>> = { fail: 'failed its test', 'partial success': 'built only some of its batches' };
+const BAD: ReadonlySet<NodeStatus> = new Set(['error', 'skipped', 'fail', 'cancelled', 'partial success']);
 
 /**
  * Execute `selected` nodes (any order; the runner orders them) over the DAG. Outcomes are
@@ -140,7 +142,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
     }
     index++;
     o.onEvent({ type: 'node_finish', result: r, index, total });
-    if (o.flags.failFast && (r.status === 'error' || r.status === 'fail')) stop = true;
+    if (o.flags.failFast && (r.status === 'error' || r.status === 'fail' || r.status === 'partial success')) stop = true;
   };
 
   const execNode = async (id: string): Promise<void> => {
@@ -185,7 +187,8 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
         plan: ctx,
         conn: c,
         renderLive: (what) => o.render({ ...what, say }, c),
-        compiled: (sql) => files.compiled(node, sql),
+        compiled: (sql, split) => files.compiled(node, sql, split),
+        ranSplit: (split) => files.ran(node, ran.splice(0), split),
         runPlan: (plan, incremental) => runPlan(plan, c, o.adapter.dialect, ran, o.signal, (text, name) => o.render({ text, name, node, incremental, say }, c)),
         exec: (sql) => {
           ran.push(sql);
@@ -232,7 +235,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
         const node = nodes.get(id)!;
         const now = new Date().toISOString();
         const upstream = nodes.get(bad)!;
-        finish({ uniqueId: id, name: node.name, resourceType: node.resourceType, status: 'skipped', message: `Skipped because ${upstream.name} ${results.get(bad)!.status === 'fail' ? 'failed its test' : results.get(bad)!.status}`, executionTime: 0, startedAt: now, completedAt: now, threadId: 'main' });
+        finish({ uniqueId: id, name: node.name, resourceType: node.resourceType, status: 'skipped', message: `Skipped because ${upstream.name} ${SKIP_CAUSE[results.get(bad)!.status] ?? results.get(bad)!.status}`, executionTime: 0, startedAt: now, completedAt: now, threadId: 'main' });
         continue;
       }
       const p = execNode(id).finally(() => running.delete(id));

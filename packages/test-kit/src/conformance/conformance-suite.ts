@@ -30,6 +30,9 @@ function project(t: ConformanceTarget): Record<string, string> {
     'models/fct_merge.sql': "{{ config(materialized='incremental', unique_key='play_id') }}\nselect play_id, user_id, level from {{ ref('stg_plays') }}",
     'models/fct_append.sql': "{{ config(materialized='incremental') }}\nselect play_id from {{ ref('stg_plays') }} where {% if var('batch') == 1 %}play_id <= 3{% else %}play_id > 3{% endif %}",
     'models/fct_delins.sql': "{{ config(materialized='incremental', unique_key='user_id', incremental_strategy='delete+insert') }}\nselect user_id, count(*) as plays from {{ ref('stg_plays') }} group by user_id",
+    // Microbatch by year from 2024: a first build makes 2024 to this year; the second rebuilds only
+    // the last two years, so the rows added to 2024 by then are not in it.
+    'models/fct_yearly.sql': "{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='day_start', batch_size='year', begin='2024-01-01') }}\nselect date_trunc('day', ts) as day_start, count(*) as plays from {{ ref('stg_plays') }} group by 1",
     'models/eph.sql': "{{ config(materialized='ephemeral') }}\nselect user_id from {{ ref('dim_users') }} where level = 'paid'",
     'models/paid_users.sql': "select user_id from {{ ref('eph') }}",
     'snapshots/users_snapshot.sql': "{% snapshot users_snapshot %}\n{{ config(unique_key='user_id', strategy='check', check_cols='all') }}\nselect user_id, level, plays from {{ ref('dim_users') }}\n{% endsnapshot %}",
@@ -42,6 +45,9 @@ function project(t: ConformanceTarget): Record<string, string> {
       '        tests: [not_null, unique]',
       '      - name: level',
       "        tests: [{accepted_values: {values: ['free', 'paid']}}]",
+      '  - name: stg_plays',
+      '    config:',
+      '      event_time: ts',
       '  - name: fct_merge',
       '    columns:',
       '      - name: play_id',
@@ -119,6 +125,12 @@ export function conformanceSuite(t: ConformanceTarget): void {
         { user_id: 11, plays: 2 },
         { user_id: 12, plays: 1 },
       ]);
+    });
+
+    it('builds a microbatch model by batches of event time, replacing only the batches it runs', async () => {
+      expect(await t.query(dir, 'select count(*) as d, sum(plays) as n from fct_yearly')).toEqual([{ d: 2, n: 3 }]);
+      const r = second.results.find((x) => x.name === 'fct_yearly')!;
+      expect(r.batchResults?.successful.map(([s]) => s.slice(0, 4))).toEqual([String(new Date().getUTCFullYear() - 1), String(new Date().getUTCFullYear())]);
     });
 
     it('snapshots keep history: changed rows get a closed and a current version', async () => {
