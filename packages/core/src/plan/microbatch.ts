@@ -93,11 +93,7 @@ export function isMicrobatch(node: { readonly config: Record<string, unknown> })
   return node.config.materialized === 'incremental' && node.config.incremental_strategy === 'microbatch';
 }
 
-/**
- * The model's microbatch config, or what is wrong with it in dbt's words (dbt refuses these at
- * parse; sm before anything runs). `unique_key` is refused as dbt-duckdb and dbt-snowflake do:
- * a batch replaces the rows of its time window, it upserts nothing.
- */
+/** The model's microbatch config, or what is wrong with it in dbt's words (dbt refuses these at parse; sm before anything runs). */
 export function microbatchConfig(node: Pick<ModelNode, 'name' | 'config'>): MicrobatchConfig | string {
   const c = node.config;
   const who = `Microbatch model '${node.name}'`;
@@ -108,10 +104,17 @@ export function microbatchConfig(node: Pick<ModelNode, 'name' | 'config'>): Micr
   if (!begin) return `${who} must provide a 'begin' config of valid datetime (ISO format), but got: ${String(c.begin)}.`;
   const lookback = c.lookback ?? 1;
   if (typeof lookback !== 'number' || !Number.isInteger(lookback) || lookback < 0) return `${who} must provide the optional 'lookback' config as a whole number of 0 or more, but got: ${String(lookback)}.`;
-  if (c.unique_key !== undefined && c.unique_key !== null && !(Array.isArray(c.unique_key) && !c.unique_key.length)) {
-    return `${who} sets unique_key, which the microbatch strategy does not use: each batch deletes and inserts the rows of its event-time window. Remove unique_key, or use incremental_strategy 'merge'.`;
-  }
   return { eventTime: c.event_time, batchSize: c.batch_size as BatchSize, begin, lookback };
+}
+
+/**
+ * What fails the model when it runs (not the command): `unique_key`, which dbt-duckdb refuses in
+ * every batch, since a batch replaces the rows of its time window and upserts nothing.
+ */
+export function microbatchRunError(node: Pick<ModelNode, 'name' | 'config'>): string | undefined {
+  const k = node.config.unique_key;
+  if (k === undefined || k === null || (Array.isArray(k) && !k.length)) return undefined;
+  return `Microbatch model '${node.name}' sets unique_key, which the microbatch strategy does not use: each batch deletes and inserts the rows of its event-time window. Remove unique_key, or use incremental_strategy 'merge'.`;
 }
 
 export interface BatchWindow {

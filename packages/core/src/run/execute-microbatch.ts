@@ -2,7 +2,7 @@ import type { RelationInfo } from '../adapter.ts';
 import type { BatchResults } from '../events.ts';
 import { withHooks } from '../plan/hooks.ts';
 import { hasTemplate, hookList, type HookConfig } from '../project/folder-config.ts';
-import { batchId, formatBatchStart, isoText, microbatchConfig, parseEventTime, planBatches, windowCondition, type Batch } from '../plan/microbatch.ts';
+import { batchId, formatBatchStart, isoText, microbatchConfig, microbatchRunError, parseEventTime, planBatches, windowCondition, type Batch } from '../plan/microbatch.ts';
 import { isIncrementalRun, planIncremental, planTable } from '../plan/plan.ts';
 import { wantsFullRefresh } from '../plan/full-refresh.ts';
 import type { ModelNode } from '../types.ts';
@@ -22,6 +22,8 @@ import type { ExecOutcome, NodeContext } from './node-context.ts';
 export async function executeMicrobatch(m: ModelNode, x: NodeContext, existing: RelationInfo | undefined): Promise<ExecOutcome> {
   const mc = microbatchConfig(m);
   if (typeof mc === 'string') throw new Error(`${mc} (${m.originalFilePath})`);
+  const refused = microbatchRunError(m);
+  if (refused) throw new Error(`${refused} (${m.originalFilePath})`);
   const incremental = isIncrementalRun(m, existing, x.plan);
   const flags = x.run.flags.microbatch;
   const retried = flags?.retry?.get(m.uniqueId);
