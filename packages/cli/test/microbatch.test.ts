@@ -125,6 +125,29 @@ describe("incremental_strategy 'microbatch' as dbt 1.11 runs it", () => {
     expect(await rows(dir, 'select id from flaky order by id')).toBe('2');
   });
 
+  it("--sample: every model reads only the window of parents with an event_time; a microbatch model's batches are cut to it", async () => {
+    const dir = writeProject(FILES);
+    expect((await sm('seed', '--project-dir', dir)).code).toBe(0);
+    let r = await sm('run', '--project-dir', dir, '-s', 'daily_events', '--event-time-start', '2026-03-01', '--event-time-end', '2026-03-05');
+    expect(r.code, r.out + r.err).toBe(0);
+    r = await sm('run', '--project-dir', dir, '-s', 'daily_events', 'all_events', '--sample', "{start: '2026-03-02', end: '2026-03-03 12:00'}");
+    expect(r.code, r.out + r.err).toBe(0);
+    expect(batches(dir, 'daily_events')).toEqual({ ok: '03-02 00/03-03 00 03-03 00/03-04 00', failed: '' });
+    expect(await rows(dir, 'select n from all_events')).toBe('7');
+    // The batch of 3 March replaced its day with the rows before noon only (as dbt does): event 12 (23:30) is gone.
+    expect(await dailyEvents(dir)).toBe(
+      '1:1:bob:20260301:F 2:2:cy:20260301:F 3:3:ann:20260301:F 4:4:bob:20260301:F 5:5:cy:20260302:T 6:6:ann:20260302:T 7:7:bob:20260302:T 8:8:cy:20260302:T 9:9:ann:20260303:T 10:10:bob:20260303:T 11:11:cy:20260303:T 13:13:bob:20260304:T 14:14:cy:20260304:T 15:15:ann:20260304:T 16:16:bob:20260304:T',
+    );
+    expect(readFileSync(join(dir, 'target/compiled/demo/models/all_events.sql'), 'utf8')).toContain(`from (select * from "main"."events" where ts >= '2026-03-02 00:00:00+00:00' and ts < '2026-03-03 12:00:00+00:00')`);
+    // A relative window ends now; a grain dbt does not know is a usage error.
+    r = await sm('run', '--project-dir', dir, '-s', 'all_events', '--sample', '2 days');
+    expect(r.code, r.out + r.err).toBe(0);
+    expect(readFileSync(join(dir, 'target/compiled/demo/models/all_events.sql'), 'utf8')).toMatch(/where ts >= '\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}\+00:00' and ts < '/);
+    const bad = await sm('run', '--project-dir', dir, '--sample', '2 weeks');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("Invalid grain size 'weeks'. Must be one of ['hour', 'day', 'month', 'year', 'hours', 'days', 'months', 'years'].");
+  });
+
   it('without a range: from begin up to now on a first build, the last lookback batches after', async () => {
     const now = new Date();
     const day = (d: Date) => d.toISOString().slice(0, 10);

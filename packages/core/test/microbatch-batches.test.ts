@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchId, ceiling, formatBatchStart, microbatchConfig, microbatchRunError, offset, parseEventTime, planBatches, pyDatetimeText, truncate, type BatchSize, type MicrobatchConfig } from '../src/plan/microbatch.ts';
+import { batchId, ceiling, formatBatchStart, microbatchConfig, microbatchRunError, offset, parseSample, parseEventTime, planBatches, pyDatetimeText, truncate, type BatchSize, type MicrobatchConfig } from '../src/plan/microbatch.ts';
 
 const t = (s: string) => parseEventTime(s)!;
 const iso = (d: Date) => d.toISOString().slice(0, 16);
@@ -46,6 +46,28 @@ describe('which batches a run builds', () => {
   it('a range from the flags overrides both; its end is raised to a batch edge', () => {
     expect(plan(mc('day'), { now: '2030-01-01', incremental: true, start: '2024-09-01 08:00', end: '2024-09-02 12:00' })).toEqual(['2024-09-01T00:00/2024-09-02T00:00', '2024-09-02T00:00/2024-09-03T00:00']);
     expect(plan(mc('year'), { now: '2030-01-01', incremental: false, start: '2022-06-01', end: '2023-01-01' })).toEqual(['2022-01-01T00:00/2023-01-01T00:00']);
+  });
+});
+
+describe("--sample's window", () => {
+  const yaml = (s: string) => JSON.parse(s.replace(/'/g, '"')) as unknown;
+  const now = t('2024-03-31 16:06:00');
+  const w = (s: string) => {
+    const r = parseSample(s, now, yaml);
+    return typeof r === 'string' ? r : `${iso(r.start)}/${iso(r.end)}`;
+  };
+  it('goes back from now by calendar units without cutting to a whole one (dbt: relativedelta)', () => {
+    expect(w('3 days')).toBe('2024-03-28T16:06/2024-03-31T16:06');
+    expect(w('1 hour')).toBe('2024-03-31T15:06/2024-03-31T16:06');
+    expect(w('1 month')).toBe('2024-02-29T16:06/2024-03-31T16:06');
+    expect(w('1 Years')).toBe('2023-03-31T16:06/2024-03-31T16:06');
+    expect(w("{'start': '2024-01-01', 'end': '2024-01-02 12:00'}")).toBe('2024-01-01T00:00/2024-01-02T12:00');
+  });
+  it("refuses in dbt's words", () => {
+    expect(w('3')).toBe("Cannot load SAMPLE_WINDOW from '3'. Must be of form 'DAYS_INT GRAIN_SIZE'.");
+    expect(w('x days')).toBe("Unable to convert 'x' to an integer.");
+    expect(w('2 weeks')).toContain("Invalid grain size 'weeks'.");
+    expect(w("{'start': '2024-01-01'}")).toContain('needs start and end');
   });
 });
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { byId, COMMAND_TYPES, parseEventTime, compile, targetPathOf, criterion, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseVarsArg, parseWarnErrorOptions, readArtifact, runResultsProblem, sourceFreshness, WarnErrorOptionsError, type Compilation, type InvocationOptions, type RunResultsShape, type WarnErrorSetting, union } from '@smsql/core';
+import { byId, COMMAND_TYPES, parseEventTime, parseSample, compile, targetPathOf, criterion, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseVarsArg, parseWarnErrorOptions, readArtifact, runResultsProblem, sourceFreshness, WarnErrorOptionsError, type Compilation, type InvocationOptions, type RunResultsShape, type WarnErrorSetting, union } from '@smsql/core';
 import { builtinAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
 import { commonOptions, LOG_FORMATS } from '../common-options.ts';
@@ -45,6 +45,7 @@ interface CommonFlags {
   empty?: boolean;
   eventTimeStart?: string;
   eventTimeEnd?: string;
+  sample?: string;
 }
 
 export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptions {
@@ -83,8 +84,18 @@ export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptio
     warnError: warnErrorSetting(flags, ctx),
     empty: flags.empty ?? envTrue(process.env.DBT_EMPTY),
     ...eventTimeRange(flags),
+    ...sampleWindow(flags.sample ?? (process.env.DBT_SAMPLE || undefined)),
     signal: ctx.signal,
   };
+}
+
+/** dbt's `--sample` (or DBT_SAMPLE): `'3 days'` back from now, or `{start: ..., end: ...}`. */
+function sampleWindow(text: string | undefined): Pick<InvocationOptions, 'sample'> {
+  if (text === undefined) return {};
+  const w = parseSample(text, new Date(), (t) => parseVarsArg(t, '--sample', "'{start: 2026-03-01, end: 2026-03-02}'"));
+  if (typeof w === 'string') throw usage(`--sample: ${w}`);
+  if (w.start.getTime() >= w.end.getTime()) throw usage(`--sample: its start must be before its end, not ${text}`);
+  return { sample: w };
 }
 
 /** dbt's `--event-time-start` and `--event-time-end`: both or neither, each a date or time (read as UTC), the start first. */
@@ -119,6 +130,7 @@ function runCommand(program: Command, ctx: CliContext, name: 'run' | 'seed' | 't
   if (name === 'seed' || name === 'build') cmd.addOption(new Option('--show').hideHelp());
   if (name === 'run' || name === 'build' || name === 'snapshot') emptyOptions(cmd);
   if (name === 'run' || name === 'build') {
+    cmd.option('--sample <window>', "read only recent rows of parents with an event_time: '3 days' (hours, days, months, years back from now) or '{start: 2026-03-01, end: 2026-03-02}'");
     cmd.option('--event-time-start <time>', 'microbatch models build the batches from this time (UTC; with --event-time-end)');
     cmd.option('--event-time-end <time>', 'microbatch models build the batches up to this time (UTC; with --event-time-start)');
     cmd.option('--watch', 'after the run, rebuild what a saved file changes and its descendants, until Ctrl-C');

@@ -67,7 +67,7 @@ export interface InvocationOptions extends LoadOptions {
   warnError?: WarnErrorSetting | undefined;
   /** Build tables and incremental models with write-audit-publish (`--audit`), unless a model's `audit` config says otherwise. Default false. */
   audit?: boolean | undefined;
-  /** dbt's `--event-time-start` and `--event-time-end` (both or neither): the batches microbatch models build. */
+  /** dbt's `--event-time-start` and `--event-time-end` (both or neither): the batches microbatch models build; `sample` (LoadOptions) wins over them. */
   eventTimeStart?: Date | undefined;
   eventTimeEnd?: Date | undefined;
   /** `sm retry`: the batches each microbatch model built and failed in the run retried; only the failed ones run. */

@@ -43,7 +43,8 @@ function applyWarnError(c: Compilation, setting: WarnErrorSetting | undefined, c
 
 async function compileOnce(given: InvocationOptions, command: Command): Promise<Compilation> {
   // --empty renders every ref and source otherwise: nothing cached stands for it, and it caches nothing.
-  const opts = given.empty ? { ...given, noCache: true } : given;
+  // --sample likewise (its window moves with the clock).
+  const opts = given.empty || given.sample ? { ...given, noCache: true } : given;
   const invocationId = randomUUID();
   const warm = opts.noCache || opts.complete ? undefined : warmStart(opts);
   if (warm) return (await import('./compile-warm.ts')).compileWarm(opts, command, invocationId, warm);

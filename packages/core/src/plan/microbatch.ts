@@ -148,6 +148,55 @@ export function planBatches(mc: MicrobatchConfig, w: BatchWindow): Batch[] {
   return out;
 }
 
+/** dbt's `--sample` window: `[start, end)` in UTC. */
+export interface SampleWindow {
+  readonly start: Date;
+  readonly end: Date;
+}
+
+const GRAINS = ['hour', 'day', 'month', 'year', 'hours', 'days', 'months', 'years'];
+
+/**
+ * dbt's `--sample`: `'3 days'` (back from now, not cut to a whole day; a month back from 31
+ * March is the last of February) or `{start: 2026-03-01, end: '2026-03-02 12:00'}`; the
+ * window, or what is wrong with the text in dbt's words.
+ */
+export function parseSample(text: string, now: Date, parseYaml: (t: string) => unknown): SampleWindow | string {
+  if (text.trimStart().startsWith('{')) {
+    let v: unknown;
+    try {
+      v = parseYaml(text);
+    } catch (e) {
+      return `Cannot load SAMPLE_WINDOW from '${text}': ${(e as Error).message.split('\n')[0]}`;
+    }
+    const o = (v && typeof v === 'object' ? v : {}) as Record<string, unknown>;
+    const start = parseEventTime(o.start);
+    const end = parseEventTime(o.end);
+    if (!start || !end) return `Cannot load SAMPLE_WINDOW from '${text}': it needs start and end, each a date or time such as 2026-03-01 or '2026-03-01 06:00:00'.`;
+    return { start, end };
+  }
+  const parts = text.split(' ');
+  if (parts.length !== 2) return `Cannot load SAMPLE_WINDOW from '${text}'. Must be of form 'DAYS_INT GRAIN_SIZE'.`;
+  const n = /^[+-]?\d+$/.test(parts[0]!) ? Number(parts[0]) : NaN;
+  if (!Number.isInteger(n)) return `Unable to convert '${parts[0]}' to an integer.`;
+  const grain = parts[1]!.toLowerCase().replace(/s+$/, '');
+  if (!(BATCH_SIZES as readonly string[]).includes(grain)) return `Invalid grain size '${parts[1]}'. Must be one of [${GRAINS.map((g) => `'${g}'`).join(', ')}].`;
+  return { start: back(now, grain as BatchSize, n), end: now };
+}
+
+/** `t` less `n` calendar units, not cut to a whole unit (a day clipped to the month's last). */
+function back(t: Date, size: BatchSize, n: number): Date {
+  if (size === 'hour') return new Date(t.getTime() - n * 3_600_000);
+  if (size === 'day') return new Date(t.getTime() - n * 86_400_000);
+  const months = size === 'month' ? n : 12 * n;
+  const y = t.getUTCFullYear();
+  const m = t.getUTCMonth() - months;
+  const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  const d = new Date(t);
+  d.setUTCFullYear(y, m, Math.min(t.getUTCDate(), last));
+  return d;
+}
+
 /** The rows of one batch in a relation: `ts >= '…' and ts < '…'` (dbt's event-time filter). */
 export function windowCondition(column: string, b: Batch): string {
   return `${column} >= '${pyDatetimeText(b.start)}' and ${column} < '${pyDatetimeText(b.end)}'`;

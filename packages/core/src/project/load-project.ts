@@ -2,6 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Relation, TargetConfig } from '../adapter.ts';
+import type { SampleWindow } from '../plan/microbatch.ts';
 import { diag, formatLocation, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import type { ExposureNode, Macro, ModelNode, PackageInfo, ProjectConfig, SeedNode, SourceLocation, SourceNode, TestNode, UnitTestNode } from '../types.ts';
 import { discover } from './discover.ts';
@@ -36,6 +37,8 @@ export interface LoadOptions {
   deferred?: ReadonlyMap<string, Relation> | undefined;
   /** dbt's `--empty`: every ref() and source() renders as an empty subquery of its relation. Default false. */
   empty?: boolean | undefined;
+  /** dbt's `--sample`: models read, of each parent with an `event_time`, only the rows in this window (plan/microbatch.ts). */
+  sample?: SampleWindow | undefined;
 }
 
 /** Everything read from disk, nothing rendered yet. Plain data. */
@@ -62,6 +65,8 @@ export interface LoadedProject {
   deferred?: ReadonlyMap<string, Relation> | undefined;
   /** `--empty`: refs and sources render as empty subqueries. */
   empty?: boolean | undefined;
+  /** `--sample`: refs and sources of parents with an `event_time` read only the window's rows. */
+  sample?: SampleWindow | undefined;
   /** Unique ids of the nodes that config disabled (`enabled: false`), left out of the lists above. */
   disabled: string[];
   diagnostics: Diagnostic[];
@@ -137,6 +142,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   // Deferred refs render to other relations: nothing compiled without them may stand for what is compiled with them.
   if (opts.deferred?.size) digest.update(`\0deferred\0${JSON.stringify([...opts.deferred])}`);
   if (opts.empty) digest.update('\0empty');
+  if (opts.sample) digest.update(`\0sample\0${opts.sample.start.toISOString()}\0${opts.sample.end.toISOString()}`);
   return {
     dir,
     config,
@@ -156,6 +162,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
     disabled: out.disabled,
     ...(opts.deferred?.size ? { deferred: opts.deferred } : {}),
     ...(opts.empty ? { empty: true } : {}),
+    ...(opts.sample ? { sample: opts.sample } : {}),
     diagnostics,
     inputDigest: digest.digest('hex'),
   };

@@ -13,7 +13,7 @@ import { apiObject } from './introspection.ts';
 import { INTERNAL_PACKAGE, type MacroNamespaces } from './macro-namespaces.ts';
 import type { RenderHost } from './render-context.ts';
 import { defaultDatabaseOf, TemplateRelation } from './relation.ts';
-import { isMicrobatch, windowCondition } from '../plan/microbatch.ts';
+import { isMicrobatch, windowCondition, type SampleWindow } from '../plan/microbatch.ts';
 import { readEnvVar, readVar } from './vars.ts';
 import { hintFor, lineOf, refPattern, sourcePattern } from './where.ts';
 
@@ -102,10 +102,10 @@ export class ProjectHost implements RenderHost {
     f.refs.add(target.uniqueId);
     // --defer: the state's relation (the node stays a dependency, as in dbt's manifest).
     const deferred = this.project.deferred?.get(target.uniqueId);
-    if (deferred) return this.refRelation(deferred, undefined, undefined, batchFilter(f, target));
+    if (deferred) return this.refRelation(deferred, undefined, undefined, batchFilter(this.project.sample, f, target));
     if (target.resourceType === 'seed') {
       const seed = this.#r.renderSeed(target);
-      return this.refRelation(seed.relation, undefined, undefined, batchFilter(f, seed));
+      return this.refRelation(seed.relation, undefined, undefined, batchFilter(this.project.sample, f, seed));
     }
     let r = this.#r.rendered(target.uniqueId) as ModelNode | undefined;
     if (!r) {
@@ -123,9 +123,9 @@ export class ProjectHost implements RenderHost {
     }
     if (r.config.materialized === 'ephemeral') {
       f.ephemerals.add(r.uniqueId);
-      return this.refRelation(r.relation, `__sm_cte__${r.name}`, 'cte', batchFilter(f, r));
+      return this.refRelation(r.relation, `__sm_cte__${r.name}`, 'cte', batchFilter(this.project.sample, f, r));
     }
-    return this.refRelation(r.relation, undefined, undefined, batchFilter(f, r));
+    return this.refRelation(r.relation, undefined, undefined, batchFilter(this.project.sample, f, r));
   }
 
   /** dbt's source resolution: the root project's, the node's package's, then any. */
@@ -148,7 +148,7 @@ export class ProjectHost implements RenderHost {
       return `__sm_missing_source__${sourceName}_${table}`;
     }
     f.refs.add(s.uniqueId);
-    return this.refRelation(s.relation, undefined, undefined, batchFilter(f, s));
+    return this.refRelation(s.relation, undefined, undefined, batchFilter(this.project.sample, f, s));
   }
 
   var(f: Frame, c: Context, name: string, dflt: unknown, argc: number): unknown {
@@ -202,11 +202,18 @@ export class ProjectHost implements RenderHost {
 
 /**
  * dbt's event-time filter: a microbatch model rendered for one batch reads, of each parent whose
- * config names its `event_time` column, only the rows of the batch's window. Other parents, and
- * every ref outside a batch (compile, other models), read whole.
+ * config names its `event_time` column, only the rows of the batch's window (and of `--sample`'s,
+ * when given); under `--sample` any model or snapshot reads only the sample's. Other parents, and
+ * every other ref, read whole.
  */
-function batchFilter(f: Frame, parent: { readonly config: Record<string, unknown> }): string | undefined {
-  if (!f.batch || f.node.resourceType !== 'model' || !isMicrobatch({ config: f.config })) return undefined;
+function batchFilter(sample: SampleWindow | undefined, f: Frame, parent: { readonly config: Record<string, unknown> }): string | undefined {
   const column = parent.config.event_time;
-  return typeof column === 'string' && column ? windowCondition(column, f.batch) : undefined;
+  if (typeof column !== 'string' || !column) return undefined;
+  if (f.batch && f.node.resourceType === 'model' && isMicrobatch({ config: f.config })) {
+    if (!sample) return windowCondition(column, f.batch);
+    const start = Math.max(f.batch.start.getTime(), sample.start.getTime());
+    const end = Math.min(f.batch.end.getTime(), sample.end.getTime());
+    return windowCondition(column, { start: new Date(start), end: new Date(end) });
+  }
+  return sample && (f.node.resourceType === 'model' || f.node.resourceType === 'snapshot') ? windowCondition(column, sample) : undefined;
 }

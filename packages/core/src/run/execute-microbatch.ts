@@ -33,7 +33,13 @@ export async function executeMicrobatch(m: ModelNode, x: NodeContext, existing: 
         const end = parseEventTime(e);
         return start && end ? [{ start, end }] : [];
       })
-    : planBatches(mc, { eventTimeStart: flags?.eventTimeStart, eventTimeEnd: flags?.eventTimeEnd, now: flags?.now ?? new Date(), incremental });
+    : planBatches(mc, {
+        // --sample's window wins over --event-time-start/-end, as in dbt.
+        eventTimeStart: x.run.project.sample?.start ?? flags?.eventTimeStart,
+        eventTimeEnd: x.run.project.sample?.end ?? flags?.eventTimeEnd,
+        now: flags?.now ?? new Date(),
+        incremental,
+      });
   const hooks = { pre: hookList(m.config['pre-hook']), post: hookList(m.config['post-hook']) };
   const dialect = x.run.adapter.dialect;
   const shown = dialect.relationName(m.relation);
