@@ -18,6 +18,7 @@ export type DiagnosticCode =
   | 'SM_SOURCE_NOT_FOUND'
   | 'SM_VAR_MISSING'
   | 'SM_DUPLICATE_NODE'
+  | 'SM_PYTHON_MODEL'
   | 'SM_CYCLE'
   | 'SM_CONFIG_INVALID'
   | 'SM_SELECTOR_INVALID'

@@ -65,6 +65,8 @@ export interface LoadedProject {
   deferred?: ReadonlyMap<string, Relation> | undefined;
   /** `--empty`: refs and sources render as empty subqueries. */
   empty?: boolean | undefined;
+  /** dbt Python models found (paths), which sm does not build: named when a ref() reaches one. */
+  pythonModels?: readonly string[] | undefined;
   /** `--sample`: refs and sources of parents with an `event_time` read only the window's rows. */
   sample?: SampleWindow | undefined;
   /** Unique ids of the nodes that config disabled (`enabled: false`), left out of the lists above. */
@@ -119,7 +121,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   const configs = [config, ...installed.map((p) => p.config)];
   digest.update(JSON.stringify({ code: codeFingerprint(), configs, target: resolved.target, secrets: resolved.secrets, vars, packages }, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)));
   const schemaCache = SchemaCache.open(opts.noCache ? undefined : join(dir, config.targetPath, '.sm', 'schema-cache.json'));
-  const out = { models: [] as ModelNode[], seeds: [] as SeedNode[], sources: [] as SourceNode[], tests: [] as TestNode[], unitTests: [] as UnitTestNode[], macros: [] as Macro[], disabled: [] as string[] };
+  const out = { models: [] as ModelNode[], seeds: [] as SeedNode[], sources: [] as SourceNode[], tests: [] as TestNode[], unitTests: [] as UnitTestNode[], macros: [] as Macro[], disabled: [] as string[], pythonModels: [] as string[] };
   // Packages first, in dependency order, then the root project.
   const yamlRenderer = (v: Record<string, unknown>) => configRenderer(env, v, resolved.target, diagnostics);
   const scopes: Scope[] = [
@@ -163,6 +165,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
     ...(opts.deferred?.size ? { deferred: opts.deferred } : {}),
     ...(opts.empty ? { empty: true } : {}),
     ...(opts.sample ? { sample: opts.sample } : {}),
+    ...(out.pythonModels.length ? { pythonModels: out.pythonModels } : {}),
     diagnostics,
     inputDigest: digest.digest('hex'),
   };
@@ -192,6 +195,7 @@ interface Loaded {
   unitTests: UnitTestNode[];
   macros: Macro[];
   disabled: string[];
+  pythonModels: string[];
 }
 
 /** Every resource of one project (root or package) into `out`. */
@@ -199,12 +203,12 @@ function loadScope(s: Scope, read: { decls: SchemaDecls; yamls: YamlFile[] }, ou
   const { decls, yamls } = read;
   out.macros.push(...loadMacros(s));
   // Snapshots are model-like nodes: render, ref() and selection treat them as models.
-  const models = [...loadModels(s, decls, diagnostics, out.disabled), ...loadSnapshots(s, decls.snapshots, yamls, sha256, diagnostics, out.disabled)];
+  const models = [...loadModels(s, decls, diagnostics, out.disabled, out.pythonModels), ...loadSnapshots(s, decls.snapshots, yamls, sha256, diagnostics, out.disabled)];
   const seeds = loadSeeds(s, decls, out.disabled);
   const sources = loadSources(s, decls, out.disabled);
   const tests = [...singularTests(s, out.disabled), ...genericTests(s, decls, models, seeds, sources, diagnostics, out.disabled)];
   out.unitTests.push(...unitTests(s, decls, models, diagnostics));
-  warnOrphanPatches(s, decls, models, seeds, diagnostics, new Set(out.disabled));
+  warnOrphanPatches(s, decls, models, seeds, diagnostics, new Set(out.disabled), out.pythonModels);
   out.models.push(...models);
   out.seeds.push(...seeds);
   out.sources.push(...sources);

@@ -71,7 +71,7 @@ export function loadMacros(s: Scope): Macro[] {
   }));
 }
 
-export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic[], disabled: string[]): ModelNode[] {
+export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic[], disabled: string[], pythonModels: string[] = []): ModelNode[] {
   const patches = byName(decls.models);
   const versionFiles = versionFilesOf(decls.models);
   const seen = new Map<string, string>();
@@ -128,6 +128,20 @@ export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic
       sources: [],
       checksum: fileChecksum(raw),
     });
+  }
+  // dbt's Python models (`def model(dbt, session)`): sm does not run Python, and says so rather than leaving them out silently.
+  for (const f of discover(s.dir, s.config.modelPaths, ['.py'])) {
+    const name = basename(f.rel, '.py');
+    const rel = s.prefix + f.rel;
+    const { config: cfg } = nodeConfig(s, 'models', [...folderParts(f), name], patches.get(name)?.config, patches.get(name)?.file ?? rel);
+    if (isDisabled(cfg)) continue;
+    pythonModels.push(rel);
+    diagnostics.push(
+      diag('SM_PYTHON_MODEL', `${rel} is a Python model, and sm builds SQL models only: "${name}" is left out (not built or selectable; its YAML tests do not run)`, { file: rel }, {
+        severity: 'warning',
+        hint: `Rewrite it as a SQL model (${rel.replace(/\.py$/, '.sql')}), or disable it (enabled: false); models that ref('${name}') fail until then.`,
+      }),
+    );
   }
   return out;
 }
@@ -371,10 +385,11 @@ export function unitTests(s: Scope, decls: SchemaDecls, models: ModelNode[], dia
   }));
 }
 
-export function warnOrphanPatches(s: Scope, decls: SchemaDecls, models: ModelNode[], seeds: SeedNode[], diagnostics: Diagnostic[], disabled: ReadonlySet<string>): void {
+export function warnOrphanPatches(s: Scope, decls: SchemaDecls, models: ModelNode[], seeds: SeedNode[], diagnostics: Diagnostic[], disabled: ReadonlySet<string>, pythonModels: readonly string[] = []): void {
   // A package's YAML may document what the root project disabled; only the root's own orphans are worth a warning.
   if (s.prefix) return;
-  const mnames = new Set(models.map((m) => m.name));
+  // A Python model's YAML is not an orphan: the model has its own warning.
+  const mnames = new Set([...models.map((m) => m.name), ...pythonModels.map((p) => basename(p, '.py'))]);
   for (const p of decls.models) {
     if (!mnames.has(p.name) && !disabled.has(`model.${s.config.name}.${p.name}`)) {
       diagnostics.push(

@@ -94,7 +94,10 @@ export class ProjectHost implements RenderHost {
       this.diagnostics.push(
         diag('SM_REF_NOT_FOUND', `${f.node.resourceType === 'test' ? 'Test' : 'Model'} "${f.node.name}" refers to "${name}", which is not a model, seed or snapshot`, { file: f.node.originalFilePath, line: lineOf(raw, refPattern(name)) }, {
           nodeId: f.node.uniqueId,
-          hint: pkg !== undefined && !this.#refs.hasPackage(pkg) ? `No package named "${pkg}" is installed.` : hintFor(name, this.#refs.names()),
+          hint:
+            pkg !== undefined && !this.#refs.hasPackage(pkg)
+              ? `No package named "${pkg}" is installed.`
+              : (pythonHint(this.project.pythonModels, name) ?? hintFor(name, this.#refs.names())),
         }),
       );
       return `__sm_missing_ref__${name}`;
@@ -198,6 +201,12 @@ export class ProjectHost implements RenderHost {
     this.#graph ??= graphContext(this.project, this.macros, (id) => this.#r.rendered(id), (n) => this.#r.relationFor(n, n.config), this.defaultDatabase, (id) => this.#r.parseLike(id));
     return this.#graph;
   }
+}
+
+/** When `name` is a Python model sm left out: what to do about it. */
+function pythonHint(files: readonly string[] | undefined, name: string): string | undefined {
+  const file = files?.find((f) => f.endsWith(`/${name}.py`) || f === `${name}.py`);
+  return file ? `${file} is a Python model, which sm does not build: rewrite it as SQL (${file.replace(/\.py$/, '.sql')}).` : undefined;
 }
 
 /**
