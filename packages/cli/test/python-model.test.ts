@@ -1,33 +1,114 @@
-import { describe, expect, it } from 'vitest';
-import { writeProject } from '@smsql/test-kit';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { queryDuckDb, writeProject } from '@smsql/test-kit';
 import { sm } from './run-cli.ts';
 
-const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: demo.duckdb\n      schema: main\n      threads: 1\n';
-const PY = 'def model(dbt, session):\n    dbt.config(materialized="table")\n    return dbt.ref("a").df()\n';
+// Made by scripts/ci/install-python-duckdb.sh (CI and `pnpm test` run it through scripts/ci/prepare.sh).
+const VENV = process.env.SM_PYTHON_VENV ?? join(process.env.SM_PYTHON_CACHE ?? join(homedir(), '.cache', 'sm-python'), 'duckdb-pandas');
+const PYTHON = join(VENV, 'bin', 'python');
 
-// dbt-duckdb runs Python models; sm does not run Python. Before, a models/*.py file was skipped
-// without a word and a ref() to it said "not a model". Now the file is named, and so is what to do.
-describe('a dbt Python model in the project', () => {
-  it('is named in a warning; the SQL models build; its YAML is not an orphan', async () => {
-    const dir = writeProject({ 'profiles.yml': PROFILE, 'models/a.sql': 'select 1 as id', 'models/py/b.py': PY, 'models/s.yml': 'models:\n  - name: b\n    columns:\n      - name: id\n        data_tests: [not_null]\n' });
+const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: demo.duckdb\n      schema: main\n      threads: 1\n';
+const events = ['id,ts,user_id,v', ...Array.from({ length: 16 }, (_, i) => `${i + 1},2026-03-0${Math.floor(i / 4) + 1} ${['00', '01', '05', '23'][i % 4]}:30:00,${((i + 1) % 3) + 1},${i + 1}`), '17,2026-02-28 12:00:00,1,100'].join('\n');
+
+const FILES = {
+  'profiles.yml': PROFILE,
+  'sm_project.yml': 'name: demo\nprofile: demo\nmodels:\n  demo:\n    +materialized: view\n',
+  'seeds/events.csv': `${events}\n`,
+  'seeds/users.csv': 'user_id,name\n1,ann\n2,bob\n3,cy\n',
+  // A DuckDB relation in and out; a config value from YAML through dbt.config.get.
+  'models/big_events.py': [
+    'def model(dbt, session):',
+    '    # A DuckDB relation in, a DuckDB relation out.',
+    '    dbt.config(materialized="table", tags=["py"])',
+    '    events = dbt.ref("events")',
+    '    return events.filter(f"v >= {dbt.config.get(\'min_v\', 0)}").project("id, ts, v, user_id")',
+  ].join('\n'),
+  // pandas DataFrames in and out, from a Python model and a seed; dbt.this.
+  'models/user_totals.py': [
+    'import pandas as pd',
+    '',
+    '',
+    'def model(dbt, session):',
+    "    dbt.config(materialized='table')",
+    "    events = dbt.ref('big_events').df()",
+    "    users = dbt.ref('users').df()",
+    "    df = events.merge(users, on='user_id').groupby('name', as_index=False).agg(n=('id', 'count'), total=('v', 'sum'))",
+    "    df['label'] = df['name'].str.upper() + '-' + str(dbt.this).split('.')[-1].strip('\"')",
+    "    return df.sort_values('name')",
+  ].join('\n'),
+  'models/after.sql': "select name, total * 2 as doubled from {{ ref('user_totals') }}",
+  'models/schema.yml': 'models:\n  - name: big_events\n    config:\n      min_v: 5\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n',
+};
+
+const text = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 19).replace('T', ' ') : String(v));
+const table = async (dir: string, t: string) => (await queryDuckDb(join(dir, 'demo.duckdb'), `select * from ${t} order by all`)).map((r) => Object.values(r).map(text).join(':')).join(' ');
+const types = async (dir: string, t: string) => (await queryDuckDb(join(dir, 'demo.duckdb'), `describe ${t}`)).map((r) => `${String(r.column_name)} ${String(r.column_type)}`).join(', ');
+
+beforeAll(() => {
+  if (!existsSync(PYTHON)) throw new Error(`No Python with duckdb and pandas at ${PYTHON}: run scripts/ci/install-python-duckdb.sh (scripts/ci/prepare.sh runs it)`);
+});
+afterEach(() => {
+  delete process.env.SM_PYTHON;
+});
+
+// The rows and types below are what dbt-core 1.11.16 with dbt-duckdb 1.11.1 (and pandas) built
+// from the same files (5 Dec 2026), and its manifest's language, refs and checksum.
+describe('dbt Python models (def model(dbt, session)) on DuckDB', () => {
+  it('build as dbt-duckdb builds them: refs to seeds and models, relations and DataFrames, config.get, this, tests, SQL downstream', async () => {
+    process.env.SM_PYTHON = PYTHON;
+    const dir = writeProject(FILES);
     const r = await sm('build', '--project-dir', dir);
     expect(r.code, r.out + r.err).toBe(0);
-    expect(r.out + r.err).toContain('models/py/b.py is a Python model, and sm builds SQL models only');
-    expect(r.out + r.err).not.toContain('YAML documents model "b"');
-    expect(r.out).toContain('OK=1');
+    expect(r.out).toContain('OK=7');
+    expect(await table(dir, 'big_events')).toBe(
+      [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16].map((i) => `${i}:2026-03-0${Math.floor((i - 1) / 4) + 1} ${['00', '01', '05', '23'][(i - 1) % 4]}:30:00:${i}:${(i % 3) + 1}`).join(' ') + ' 17:2026-02-28 12:00:00:100:1',
+    );
+    expect(await types(dir, 'big_events')).toBe('id INTEGER, ts TIMESTAMP, v INTEGER, user_id INTEGER');
+    expect(await table(dir, 'user_totals')).toBe('ann:5:142:ANN-user_totals bob:4:46:BOB-user_totals cy:4:38:CY-user_totals');
+    expect(await types(dir, 'user_totals')).toBe('name VARCHAR, n BIGINT, total INTEGER, label VARCHAR');
+    expect(await table(dir, 'after')).toBe('ann:284 bob:92 cy:76');
+    const m = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { language: string; raw_code: string; depends_on: { nodes: string[] }; config: { materialized: string }; tags: string[] }> };
+    const n = m.nodes['model.demo.user_totals']!;
+    expect([n.language, n.config.materialized, n.depends_on.nodes]).toEqual(['python', 'table', ['model.demo.big_events', 'seed.demo.users']]);
+    expect(n.raw_code).toBe(FILES['models/user_totals.py']);
+    expect(m.nodes['model.demo.big_events']!.tags).toEqual(['py']);
+    // Selection by tag and graph, and a warm run, as for any model.
+    const again = await sm('run', '--project-dir', dir, '-s', 'tag:py+');
+    expect(again.code, again.out + again.err).toBe(0);
+    expect(again.out).toContain('OK=3');
   });
 
-  it('a ref() to it is an error that names the Python file', async () => {
-    const dir = writeProject({ 'profiles.yml': PROFILE, 'models/a.sql': 'select 1 as id', 'models/b.py': PY, 'models/c.sql': "select * from {{ ref('b') }}" });
-    const r = await sm('run', '--project-dir', dir);
-    expect(r.code).toBe(2);
-    expect(r.err).toContain('models/b.py is a Python model, which sm does not build: rewrite it as SQL (models/b.sql).');
+  it('a Python error fails the model with its traceback (exit 1) and skips what depends on it; no Python is said plainly', async () => {
+    process.env.SM_PYTHON = PYTHON;
+    const dir = writeProject({ ...FILES, 'models/big_events.py': 'def model(dbt, session):\n    return dbt.ref("events").project("no_such_column")\n' });
+    const r = await sm('build', '--project-dir', dir);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('big_events (models/big_events.py) failed in Python (exit 1)');
+    expect(r.out).toContain('no_such_column');
+    expect(r.out).toMatch(/skipped: .*user_totals/);
+    process.env.SM_PYTHON = '/nonexistent/python3';
+    const none = await sm('run', '--project-dir', dir, '-s', 'big_events');
+    expect(none.code).toBe(1);
+    expect(none.out).toContain('there is no /nonexistent/python3 to run it: install Python 3 with the duckdb package, or set SM_PYTHON');
   });
 
-  it('disabled in YAML, it is left out without a warning', async () => {
-    const dir = writeProject({ 'profiles.yml': PROFILE, 'models/a.sql': 'select 1 as id', 'models/b.py': PY, 'models/s.yml': 'models:\n  - name: b\n    config:\n      enabled: false\n' });
-    const r = await sm('run', '--project-dir', dir);
-    expect(r.code, r.out + r.err).toBe(0);
-    expect(r.out + r.err).not.toContain('Python model');
+  it('refuses what it cannot read or build, naming the file: no model(), a config that is not literal, incremental', async () => {
+    process.env.SM_PYTHON = PYTHON;
+    const bad = await sm('run', '--project-dir', writeProject({ ...FILES, 'models/x.py': 'import os\n' }));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('models/x.py is a Python model that cannot be read: it defines no model(dbt, session) function');
+    const computed = await sm('run', '--project-dir', writeProject({ ...FILES, 'models/x.py': 'def model(dbt, session):\n    dbt.config(materialized=pick())\n    return dbt.ref("events")\n' }));
+    expect(computed.code).toBe(2);
+    expect(computed.err).toContain('dbt.config() on line 2 has a value that is not a literal');
+    const inc = await sm('run', '--project-dir', writeProject({ ...FILES, 'models/x.py': 'def model(dbt, session):\n    dbt.config(materialized="incremental")\n    return dbt.ref("events")\n' }), '-s', 'x');
+    expect(inc.code).toBe(1);
+    expect(inc.out).toContain('sm builds Python models as tables only');
+    // Disabled in YAML: left out, nothing said.
+    const off = await sm('seed', '--project-dir', writeProject({ ...FILES, 'models/x.py': 'import os\n', 'models/off.yml': 'models:\n  - name: x\n    config:\n      enabled: false\n' }));
+    expect(off.code, off.out + off.err).toBe(0);
+    expect(off.out + off.err).not.toContain('x.py');
+    expect(off.out + off.err).not.toContain('YAML documents model');
   });
 });

@@ -100,7 +100,10 @@ export interface ModelNode extends NodeCommon {
   deprecationDate?: string | undefined;
   /** `time_spine:` of the model (MetricFlow's), as dbt writes it. */
   timeSpine?: Record<string, unknown> | undefined;
+  /** The template sm renders (for a Python model, one made from its calls: project/python-model.ts). */
   rawCode: string;
+  /** A dbt Python model: its source as written (dbt's raw_code). */
+  pythonCode?: string | undefined;
   relation: Relation;
   refs: RefCall[];
   sources: [string, string][];
@@ -271,4 +274,10 @@ export interface ProjectConfig {
 
 export function isModelLike(n: GraphNode): n is ModelNode {
   return n.resourceType === 'model' || n.resourceType === 'snapshot';
+}
+
+/** dbt's `--sample` window: `[start, end)` in UTC (plan/microbatch.ts reads it). */
+export interface SampleWindow {
+  readonly start: Date;
+  readonly end: Date;
 }

@@ -1,6 +1,7 @@
 import { hookNodes } from './hook-nodes.ts';
 import { createHash } from 'node:crypto';
 import { freshnessShape, sourceConfigShape } from '../project/freshness-shape.ts';
+import { pythonSourceOf } from '../project/python-model.ts';
 import { checksumOf, contractOf, dbtConfigShape, rawCodeOf, versionValue } from '../project/node-config-shape.ts';
 import { testRelation } from '../project/test-nodes.ts';
 import { packageRelativePaths } from '../project/package-paths.ts';
@@ -203,10 +204,10 @@ function nodeEntry(
     return e;
   }
   e.contract = contractOf(n.resourceType, n.config);
-  e.language = 'sql';
+  e.language = 'pythonCode' in n && n.pythonCode !== undefined ? 'python' : 'sql';
   e.raw_code = rawCodeOf(n);
   e.doc_blocks = [];
-  e.compiled_code = n.compiledCode !== undefined ? redact(n.compiledCode, secrets) : undefined;
+  e.compiled_code = n.compiledCode !== undefined ? redact('pythonCode' in n && n.pythonCode !== undefined ? pythonSourceOf(n.compiledCode) : n.compiledCode, secrets) : undefined;
   e.compiled = n.compiledCode !== undefined;
   e.compiled_path = null;
   e.refs = n.refs.map((r) => ({ name: r.name, package: null, version: null }));

@@ -185,6 +185,8 @@ function checkNode(n: GraphNode, digest: string, x: NodeCtx): NodeCheck {
   }
   if (!isModelLike(n)) return done({ shape: { cols: [], open: true }, from: 'none' }, 'not_checked', [], 'not SQL');
   const m = n as ModelNode;
+  // A Python model's columns come from its YAML or the warehouse's catalog, as for SQL the checker cannot read.
+  if (m.pythonCode !== undefined) return done(fallbackShape(m, x.catalog?.nodes[m.uniqueId], x.dialect, x.key), 'not_checked', [], 'a Python model: its columns are not inferred from its code');
   const sql = m.compiledCode ?? '';
   const r = checkSql(sql, x.dialect, x.key, x.tableRef);
   const compiledPath = `${x.targetPath}/compiled/${x.project}/${m.originalFilePath}`;

@@ -9,7 +9,7 @@
  * - batches are consecutive, the last one ends at the end.
  * Timestamps are taken as written and read as UTC (dbt replaces any zone with UTC).
  */
-import type { ModelNode } from '../types.ts';
+import type { ModelNode, SampleWindow } from '../types.ts';
 
 export const BATCH_SIZES = ['hour', 'day', 'month', 'year'] as const;
 export type BatchSize = (typeof BATCH_SIZES)[number];
@@ -148,11 +148,7 @@ export function planBatches(mc: MicrobatchConfig, w: BatchWindow): Batch[] {
   return out;
 }
 
-/** dbt's `--sample` window: `[start, end)` in UTC. */
-export interface SampleWindow {
-  readonly start: Date;
-  readonly end: Date;
-}
+export type { SampleWindow } from '../types.ts';
 
 const GRAINS = ['hour', 'day', 'month', 'year', 'hours', 'days', 'months', 'years'];
 

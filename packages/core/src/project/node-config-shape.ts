@@ -4,7 +4,8 @@ import { dbtFileText } from './file-text.ts';
  * A node's `raw_code` as dbt gives it: the file's text stripped, and for a generic test the call
  * dbt renders (`{{ dbt_utils.test_equality(**_dbt_generic_test_kwargs) }}`).
  */
-export function rawCodeOf(n: { rawCode: string; resourceType: string; testMetadata?: { name: string; namespace?: string | null | undefined } | undefined; rawCodeConfig?: string | undefined }): string {
+export function rawCodeOf(n: { rawCode: string; pythonCode?: string | undefined; resourceType: string; testMetadata?: { name: string; namespace?: string | null | undefined } | undefined; rawCodeConfig?: string | undefined }): string {
+  if (n.pythonCode !== undefined) return dbtFileText(n.pythonCode);
   if (n.resourceType === 'test' && n.testMetadata) {
     const ns = n.testMetadata.namespace ? `${n.testMetadata.namespace}.` : '';
     return `{{ ${ns}test_${n.testMetadata.name}(**_dbt_generic_test_kwargs) }}${n.rawCodeConfig ?? ''}`;

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { pythonModelTemplate, readPythonModel } from './python-model.ts';
 import { diag, type Diagnostic } from '../diagnostics.ts';
-import type { ColumnInfo, Macro, ModelNode, ProjectConfig, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
+import type { ColumnInfo, Macro, ModelNode, NodeConfig, ProjectConfig, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
 import { renderColumns, type RenderConfig } from './config-renderer.ts';
 import { discover, type FoundFile } from './discover.ts';
 import { dbtFileText } from './file-text.ts';
@@ -129,19 +130,49 @@ export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic
       checksum: fileChecksum(raw),
     });
   }
-  // dbt's Python models (`def model(dbt, session)`): sm does not run Python, and says so rather than leaving them out silently.
+  // dbt's Python models (`def model(dbt, session)`): read from their literal dbt.ref/source/config calls, as dbt does.
   for (const f of discover(s.dir, s.config.modelPaths, ['.py'])) {
     const name = basename(f.rel, '.py');
+    const id = `model.${name0}.${name}`;
     const rel = s.prefix + f.rel;
-    const { config: cfg } = nodeConfig(s, 'models', [...folderParts(f), name], patches.get(name)?.config, patches.get(name)?.file ?? rel);
-    if (isDisabled(cfg)) continue;
-    pythonModels.push(rel);
-    diagnostics.push(
-      diag('SM_PYTHON_MODEL', `${rel} is a Python model, and sm builds SQL models only: "${name}" is left out (not built or selectable; its YAML tests do not run)`, { file: rel }, {
-        severity: 'warning',
-        hint: `Rewrite it as a SQL model (${rel.replace(/\.py$/, '.sql')}), or disable it (enabled: false); models that ref('${name}') fail until then.`,
-      }),
-    );
+    const prev = seen.get(id);
+    if (prev) {
+      diagnostics.push(diag('SM_DUPLICATE_NODE', `Two models are named "${name}": ${prev} and ${rel}`, { file: rel }, { hint: 'Model names are unique within a project; rename one file.' }));
+      continue;
+    }
+    seen.set(id, rel);
+    const py = readFileSync(f.abs, 'utf8');
+    const patch = patches.get(name);
+    const { config: cfg, rootConfig } = nodeConfig(s, 'models', [...folderParts(f), name], patch?.config, patch?.file ?? rel);
+    const calls = readPythonModel(py);
+    const template = typeof calls === 'string' ? undefined : pythonModelTemplate(py, calls);
+    if (typeof calls === 'string' || template === undefined) {
+      if (isDisabled(cfg)) {
+        disabled.push(id);
+        continue;
+      }
+      pythonModels.push(rel);
+      diagnostics.push(diag('SM_PYTHON_MODEL', `${rel} is a Python model that cannot be read: ${typeof calls === 'string' ? calls : 'it contains {% endraw %}'}`, { file: rel }, { hint: 'Fix the file, or disable the model (enabled: false in its YAML).' }));
+      continue;
+    }
+    if (isDisabled({ ...cfg, ...calls.config })) {
+      disabled.push(id);
+      continue;
+    }
+    // dbt builds a Python model as a table unless it says incremental (a view cannot hold a DataFrame).
+    if (cfg.materialized === undefined || cfg.materialized === 'view') cfg.materialized = 'table';
+    out.push({
+      uniqueId: id,
+      resourceType: 'model',
+      ...fileNodeBase(s, f, name, patch, cfg, rootConfig),
+      tags: [],
+      rawCode: template,
+      pythonCode: py,
+      relation: { schema: '', identifier: name },
+      refs: [],
+      sources: [],
+      checksum: fileChecksum(py),
+    });
   }
   return out;
 }
@@ -170,6 +201,25 @@ export function versionTests(p: NodePatch, v: VersionDecl): TestDecl[] {
   return [...p.tests.filter((t) => t.columnName === undefined || (t.columnName in keep && !(t.columnName in v.columns))), ...v.tests];
 }
 
+/** What a seed's and a Python model's node take from their file, folder and YAML entry alike. */
+function fileNodeBase(s: Scope, f: FoundFile, name: string, patch: NodePatch | undefined, cfg: NodeConfig, rootConfig: Record<string, unknown> | undefined) {
+  const rel = s.prefix + f.rel;
+  return {
+    name,
+    packageName: s.config.name,
+    originalFilePath: rel,
+    path: f.inFolder,
+    fqn: [s.config.name, ...folderParts(f), name],
+    description: patch?.description ?? '',
+    meta: patch?.meta ?? {},
+    config: cfg,
+    ...(rootConfig ? { rootConfig } : {}),
+    columns: renderColumns(s.render, patch?.columns ?? {}, patch?.file ?? rel),
+    dependsOn: { nodes: [], macros: [] as string[] },
+    patchPath: patch?.file,
+  };
+}
+
 export function loadSeeds(s: Scope, decls: SchemaDecls, disabled: string[]): SeedNode[] {
   const patches = byName(decls.seeds);
   const name0 = s.config.name;
@@ -187,19 +237,8 @@ export function loadSeeds(s: Scope, decls: SchemaDecls, disabled: string[]): See
     const seed: SeedNode = {
       uniqueId: `seed.${name0}.${name}`,
       resourceType: 'seed' as const,
-      name,
-      packageName: name0,
-      originalFilePath: rel,
-      path: f.inFolder,
-      fqn: [name0, ...folderParts(f), name],
-      description: patch?.description ?? '',
+      ...fileNodeBase(s, f, name, patch, cfg, rootConfig),
       tags: Array.isArray(cfg.tags) ? (cfg.tags as string[]) : [],
-      meta: patch?.meta ?? {},
-      config: cfg,
-      ...(rootConfig ? { rootConfig } : {}),
-      columns: renderColumns(s.render, patch?.columns ?? {}, patch?.file ?? rel),
-      dependsOn: { nodes: [], macros: [] },
-      patchPath: patch?.file,
       relation: { schema: '', identifier: typeof cfg.alias === 'string' ? cfg.alias : name },
       seedPath: f.abs,
       // dbt hashes a seed of up to 1 MiB as text, stripped; a larger one by its path, which sm does not (a change would go unseen).

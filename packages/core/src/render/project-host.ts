@@ -203,10 +203,10 @@ export class ProjectHost implements RenderHost {
   }
 }
 
-/** When `name` is a Python model sm left out: what to do about it. */
+/** When `name` is a Python model that could not be read: where to look. */
 function pythonHint(files: readonly string[] | undefined, name: string): string | undefined {
   const file = files?.find((f) => f.endsWith(`/${name}.py`) || f === `${name}.py`);
-  return file ? `${file} is a Python model, which sm does not build: rewrite it as SQL (${file.replace(/\.py$/, '.sql')}).` : undefined;
+  return file ? `${file} is a Python model that could not be read: see the error about it.` : undefined;
 }
 
 /**

@@ -5,6 +5,7 @@ import { auditRelation, auditTests, planAudited, wantsAudit, type AuditOutcome }
 import type { GraphNode, ModelNode } from '../types.ts';
 import { executeExternal } from './execute-external.ts';
 import { executeMicrobatch } from './execute-microbatch.ts';
+import { executePython } from './execute-python.ts';
 import { isMicrobatch } from '../plan/microbatch.ts';
 import { printedRelationName } from '../render/relation.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
@@ -19,6 +20,7 @@ export async function executeModel(node: GraphNode, x: NodeContext): Promise<Exe
   if (mat === 'external') return executeExternal(m, x);
   await x.ensureSchema(m.relation);
   const existing = await x.existing(m.relation);
+  if (m.pythonCode !== undefined) return executePython(m, x, existing);
   if (mat === 'incremental') {
     const bad = incrementalConfigError(m);
     if (bad) throw new Error(bad);

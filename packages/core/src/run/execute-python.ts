@@ -1,0 +1,143 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { RelationInfo } from '../adapter.ts';
+import { nodeHooks, withHooks } from '../plan/hooks.ts';
+import { planTable } from '../plan/plan.ts';
+import { resolvedOf } from '../project/python-model.ts';
+import type { ModelNode } from '../types.ts';
+import type { ExecOutcome, NodeContext } from './node-context.ts';
+
+/**
+ * A dbt Python model on DuckDB. dbt-duckdb runs `model(dbt, session)` in its own process, on the
+ * database's connection; sm's database is open in Node, so the model runs in a Python process of
+ * its own (`SM_PYTHON`, else `python3`, with the `duckdb` package) on files: each parent the model
+ * refs is copied to Parquet, `dbt.ref()`/`dbt.source()` read those with DuckDB, and what `model`
+ * returns (a DuckDB relation, a pandas or polars DataFrame, an Arrow table) is written to Parquet
+ * and becomes the model's table through the same atomic replace as a SQL table's. The files live
+ * in a temporary folder removed afterwards. Only `table` is built (dbt's incremental Python
+ * models are refused with what to do).
+ */
+export async function executePython(m: ModelNode, x: NodeContext, existing: RelationInfo | undefined): Promise<ExecOutcome> {
+  const where = `${m.name} (${m.originalFilePath})`;
+  if (x.run.adapter.dialect.name !== 'duckdb') throw new Error(`${where} is a Python model: sm runs Python models on DuckDB targets only (dbt-${x.run.adapter.dialect.name} runs them on the warehouse's own Python).`);
+  if (m.config.materialized !== 'table') throw new Error(`${where} is a Python model materialized as ${String(m.config.materialized)}: sm builds Python models as tables only. Set materialized='table'.`);
+  const rendered = m.compiledCode ?? '';
+  const resolved = resolvedOf(rendered);
+  const path = x.compiled(rendered);
+  const dir = mkdtempSync(join(tmpdir(), 'sm-python-'));
+  try {
+    const q = (p: string) => `'${p.replace(/'/g, "''")}'`;
+    const files = async (rels: Record<string, string>, kind: string): Promise<Record<string, string>> => {
+      const out: Record<string, string> = {};
+      let i = 0;
+      for (const [key, relation] of Object.entries(rels)) {
+        const file = join(dir, `${kind}${i++}.parquet`);
+        await x.exec(`copy (select * from ${relation}) to ${q(file)} (format parquet)`);
+        out[key] = file;
+      }
+      return out;
+    };
+    const out = join(dir, 'model.parquet');
+    const spec = {
+      file: resolve(x.run.project.dir, m.originalFilePath),
+      refs: await files(resolved.refs, 'ref'),
+      sources: await files(resolved.sources, 'source'),
+      this: resolved.this,
+      config: jsonSafe(m.config),
+      out,
+    };
+    writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));
+    writeFileSync(join(dir, 'harness.py'), HARNESS);
+    await runPython(where, [join(dir, 'harness.py'), join(dir, 'spec.json')], x.run.signal);
+    const plan = planTable(m, `select * from read_parquet(${q(out)})`, existing, x.plan);
+    const rows = (await x.runPlan(withHooks(plan, nodeHooks(m), x.plan.capabilities))).rows;
+    await x.remember(m.relation, undefined);
+    return { status: 'success', message: 'CREATE TABLE', relationName: x.run.adapter.dialect.relationName(m.relation), compiledPath: path, compiledCode: rendered, rowsAffected: rows || undefined };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Config values as JSON can carry them (dbt.config.get reads them). */
+function jsonSafe(v: unknown): unknown {
+  return JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x)) ?? 'null');
+}
+
+function runPython(where: string, args: string[], signal: AbortSignal | undefined): Promise<void> {
+  const python = process.env.SM_PYTHON || 'python3';
+  return new Promise((done, fail) => {
+    const child = spawn(python, args, { stdio: ['ignore', 'pipe', 'pipe'], signal });
+    let err = '';
+    child.stderr.on('data', (b: Buffer) => {
+      err = (err + b.toString('utf8')).slice(-8000);
+    });
+    child.stdout.resume();
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') fail(new Error(`${where} is a Python model, and there is no ${python} to run it: install Python 3 with the duckdb package, or set SM_PYTHON to a Python that has it.`));
+      else fail(e);
+    });
+    child.on('close', (code) => {
+      if (code === 0) return done();
+      const lines = err.trim().split('\n');
+      if (code === 3) return fail(new Error(lines.at(-1) ?? `${python} has no duckdb package`));
+      fail(new Error(`${where} failed in Python (exit ${code}):\n${lines.slice(-12).join('\n')}`));
+    });
+  });
+}
+
+/** The process a Python model runs in: dbt's `dbt` object over the Parquet files, then the result to Parquet. */
+const HARNESS = String.raw`import json, sys
+spec = json.load(open(sys.argv[1]))
+try:
+    import duckdb
+except ImportError:
+    sys.stderr.write("This Python model needs the duckdb package in " + sys.executable + ": pip install duckdb (or set SM_PYTHON to a Python that has it).\n")
+    sys.exit(3)
+
+con = duckdb.connect()
+
+
+class _Config:
+    def __init__(self, values):
+        self._values = values
+
+    def __call__(self, *args, **kwargs):
+        return ""
+
+    def get(self, key, default=None):
+        return self._values.get(key, default)
+
+
+class _Dbt:
+    def __init__(self):
+        self.config = _Config(spec["config"])
+        self.this = spec["this"]
+        self.is_incremental = False
+
+    def ref(self, *args, **kwargs):
+        path = spec["refs"].get(".".join(args)) or spec["refs"].get(args[-1])
+        if path is None:
+            raise KeyError("dbt.ref%r: sm reads the refs a Python model makes from its literal dbt.ref() calls, and found no such call" % (args,))
+        return con.read_parquet(path)
+
+    def source(self, source_name, table_name):
+        path = spec["sources"].get(source_name + "." + table_name)
+        if path is None:
+            raise KeyError("dbt.source(%r, %r): sm reads the sources a Python model reads from its literal dbt.source() calls, and found no such call" % (source_name, table_name))
+        return con.read_parquet(path)
+
+
+namespace = {"__name__": "__sm_model__", "__file__": spec["file"]}
+with open(spec["file"]) as f:
+    code = compile(f.read(), spec["file"], "exec")
+exec(code, namespace)
+result = namespace["model"](_Dbt(), con)
+out = spec["out"].replace("'", "''")
+if isinstance(result, duckdb.DuckDBPyRelation):
+    result.write_parquet(spec["out"])
+else:
+    con.register("__sm_result", result)
+    con.execute("copy (select * from __sm_result) to '" + out + "' (format parquet)")
+`;
