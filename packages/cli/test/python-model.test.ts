@@ -105,6 +105,9 @@ describe('dbt Python models (def model(dbt, session)) on DuckDB', () => {
     const inc = await sm('run', '--project-dir', writeProject({ ...FILES, 'models/x.py': 'def model(dbt, session):\n    dbt.config(materialized="incremental")\n    return dbt.ref("events")\n' }), '-s', 'x');
     expect(inc.code).toBe(1);
     expect(inc.out).toContain('sm builds Python models as tables only');
+    const eph = await sm('build', '--project-dir', writeProject({ ...FILES, 'models/e.sql': "{{ config(materialized='ephemeral') }} select 1 as id", 'models/x.py': 'def model(dbt, session):\n    return dbt.ref("e")\n' }), '-s', 'x');
+    expect(eph.code).toBe(1);
+    expect(eph.out).toContain('refs the ephemeral model e: a Python model reads relations');
     // Disabled in YAML: left out, nothing said.
     const off = await sm('seed', '--project-dir', writeProject({ ...FILES, 'models/x.py': 'import os\n', 'models/off.yml': 'models:\n  - name: x\n    config:\n      enabled: false\n' }));
     expect(off.code, off.out + off.err).toBe(0);

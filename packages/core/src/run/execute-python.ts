@@ -25,6 +25,8 @@ export async function executePython(m: ModelNode, x: NodeContext, existing: Rela
   if (m.config.materialized !== 'table') throw new Error(`${where} is a Python model materialized as ${String(m.config.materialized)}: sm builds Python models as tables only. Set materialized='table'.`);
   const rendered = m.compiledCode ?? '';
   const resolved = resolvedOf(rendered);
+  const ephemeral = Object.entries(resolved.refs).find(([, rel]) => rel.startsWith('__sm_cte__'));
+  if (ephemeral) throw new Error(`${where} refs the ephemeral model ${ephemeral[0]}: a Python model reads relations, and an ephemeral model is none (dbt fails on it too). Materialize ${ephemeral[0]} as a view or table.`);
   const path = x.compiled(rendered);
   const dir = mkdtempSync(join(tmpdir(), 'sm-python-'));
   try {
