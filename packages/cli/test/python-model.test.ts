@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -80,6 +80,40 @@ describe('dbt Python models (def model(dbt, session)) on DuckDB', () => {
     expect(again.out).toContain('OK=3');
   });
 
+  it('incremental: dbt.is_incremental and dbt.this in session once the table exists, merged on unique_key', async () => {
+    process.env.SM_PYTHON = PYTHON;
+    const dir = writeProject({
+      ...FILES,
+      'models/inc.py': [
+        'def model(dbt, session):',
+        '    dbt.config(materialized="incremental", unique_key="id")',
+        '    events = dbt.ref("events")',
+        '    if dbt.is_incremental:',
+        '        top = session.sql(f"select max(id) from {dbt.this}").fetchall()[0][0]',
+        '        events = events.filter(f"id > {top - 2}")',
+        "    return events.project(f\"id, v, {1 if dbt.is_incremental else 0} as inc\")",
+      ].join('\n'),
+    });
+    const seed = (csv: string) => writeFileSync(join(dir, 'seeds/events.csv'), csv);
+    seed(`${events.split('\n').slice(0, 17).join('\n')}\n`);
+    expect((await sm('seed', '--project-dir', dir)).code).toBe(0);
+    let r = await sm('run', '--project-dir', dir, '-s', 'inc');
+    expect(r.code, r.out + r.err).toBe(0);
+    // One more event, and event 15's value changed: the run reads ids above 14 and merges them.
+    seed(`${events.split('\n').slice(0, 17).join('\n').replace('\n15,2026-03-04 05:30:00,1,15', '\n15,2026-03-04 05:30:00,1,150')}\n18,2026-03-05 00:00:00,1,18\n`);
+    expect((await sm('seed', '--project-dir', dir)).code).toBe(0);
+    r = await sm('run', '--project-dir', dir, '-s', 'inc');
+    expect(r.code, r.out + r.err).toBe(0);
+    expect(await table(dir, 'inc')).toBe('1:1:0 2:2:0 3:3:0 4:4:0 5:5:0 6:6:0 7:7:0 8:8:0 9:9:0 10:10:0 11:11:0 12:12:0 13:13:0 14:14:0 15:150:1 16:16:1 18:18:1');
+    expect(await types(dir, 'inc')).toBe('id INTEGER, v INTEGER, inc INTEGER');
+    r = await sm('run', '--project-dir', dir, '-s', 'inc', '--full-refresh');
+    expect(r.code, r.out + r.err).toBe(0);
+    // --full-refresh: rebuilt whole, dbt.is_incremental false.
+    const rebuilt = (await table(dir, 'inc')).split(' ');
+    expect(rebuilt).toHaveLength(17);
+    expect(rebuilt.filter((row) => row.endsWith(':1'))).toEqual([]);
+  });
+
   it('a Python error fails the model with its traceback (exit 1) and skips what depends on it; no Python is said plainly', async () => {
     process.env.SM_PYTHON = PYTHON;
     const dir = writeProject({ ...FILES, 'models/big_events.py': 'def model(dbt, session):\n    return dbt.ref("events").project("no_such_column")\n' });
@@ -102,9 +136,9 @@ describe('dbt Python models (def model(dbt, session)) on DuckDB', () => {
     const computed = await sm('run', '--project-dir', writeProject({ ...FILES, 'models/x.py': 'def model(dbt, session):\n    dbt.config(materialized=pick())\n    return dbt.ref("events")\n' }));
     expect(computed.code).toBe(2);
     expect(computed.err).toContain('dbt.config() on line 2 has a value that is not a literal');
-    const inc = await sm('run', '--project-dir', writeProject({ ...FILES, 'models/x.py': 'def model(dbt, session):\n    dbt.config(materialized="incremental")\n    return dbt.ref("events")\n' }), '-s', 'x');
-    expect(inc.code).toBe(1);
-    expect(inc.out).toContain('sm builds Python models as tables only');
+    const view = await sm('run', '--project-dir', writeProject({ ...FILES, 'models/x.py': 'def model(dbt, session):\n    dbt.config(materialized="view")\n    return dbt.ref("events")\n' }), '-s', 'x');
+    expect(view.code).toBe(1);
+    expect(view.out).toContain('x (models/x.py) is a Python model materialized as view: a Python model is a table or incremental');
     const eph = await sm('build', '--project-dir', writeProject({ ...FILES, 'models/e.sql': "{{ config(materialized='ephemeral') }} select 1 as id", 'models/x.py': 'def model(dbt, session):\n    return dbt.ref("e")\n' }), '-s', 'x');
     expect(eph.code).toBe(1);
     expect(eph.out).toContain('refs the ephemeral model e: a Python model reads relations');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RelationInfo } from '../adapter.ts';
 import { nodeHooks, withHooks } from '../plan/hooks.ts';
-import { planTable } from '../plan/plan.ts';
+import { incrementalConfigError, isIncrementalRun, planIncremental, planTable } from '../plan/plan.ts';
 import { resolvedOf } from '../project/python-model.ts';
 import type { ModelNode } from '../types.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
@@ -15,14 +15,22 @@ import type { ExecOutcome, NodeContext } from './node-context.ts';
  * its own (`SM_PYTHON`, else `python3`, with the `duckdb` package) on files: each parent the model
  * refs is copied to Parquet, `dbt.ref()`/`dbt.source()` read those with DuckDB, and what `model`
  * returns (a DuckDB relation, a pandas or polars DataFrame, an Arrow table) is written to Parquet
- * and becomes the model's table through the same atomic replace as a SQL table's. The files live
- * in a temporary folder removed afterwards. Only `table` is built (dbt's incremental Python
- * models are refused with what to do).
+ * and becomes the model's table through the same plans as a SQL model's query: an atomic
+ * replace, or for an incremental model its strategy (merge on unique_key, append,
+ * delete+insert), with `dbt.is_incremental` true and `dbt.this` readable in `session` (a copy of
+ * the table) when the table exists. The files live in a temporary folder removed afterwards.
  */
 export async function executePython(m: ModelNode, x: NodeContext, existing: RelationInfo | undefined): Promise<ExecOutcome> {
   const where = `${m.name} (${m.originalFilePath})`;
   if (x.run.adapter.dialect.name !== 'duckdb') throw new Error(`${where} is a Python model: sm runs Python models on DuckDB targets only (dbt-${x.run.adapter.dialect.name} runs them on the warehouse's own Python).`);
-  if (m.config.materialized !== 'table') throw new Error(`${where} is a Python model materialized as ${String(m.config.materialized)}: sm builds Python models as tables only. Set materialized='table'.`);
+  const mat = m.config.materialized;
+  if (mat !== 'table' && mat !== 'incremental') throw new Error(`${where} is a Python model materialized as ${String(mat)}: a Python model is a table or incremental (as in dbt).`);
+  if (mat === 'incremental') {
+    const bad = incrementalConfigError(m) ?? (m.config.incremental_strategy === 'microbatch' ? `${where}: sm does not run a Python model as microbatch; use a SQL model or another incremental strategy.` : undefined);
+    if (bad) throw new Error(bad);
+  }
+  // As dbt's: incremental when the table exists and no full refresh is asked; then the model may read it through dbt.this.
+  const incremental = isIncrementalRun(m, existing, x.plan);
   const rendered = m.compiledCode ?? '';
   const resolved = resolvedOf(rendered);
   const ephemeral = Object.entries(resolved.refs).find(([, rel]) => rel.startsWith('__sm_cte__'));
@@ -42,24 +50,48 @@ export async function executePython(m: ModelNode, x: NodeContext, existing: Rela
       return out;
     };
     const out = join(dir, 'model.parquet');
+    let thisFile: string | undefined;
+    if (incremental) {
+      thisFile = join(dir, 'this.parquet');
+      await x.exec(`copy (select * from ${resolved.this}) to ${q(thisFile)} (format parquet)`);
+    }
     const spec = {
       file: resolve(x.run.project.dir, m.originalFilePath),
       refs: await files(resolved.refs, 'ref'),
       sources: await files(resolved.sources, 'source'),
       this: resolved.this,
+      this_parts: nameParts(resolved.this),
+      this_file: thisFile ?? null,
+      is_incremental: incremental,
       config: jsonSafe(m.config),
       out,
     };
     writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));
     writeFileSync(join(dir, 'harness.py'), HARNESS);
     await runPython(where, [join(dir, 'harness.py'), join(dir, 'spec.json')], x.run.signal);
-    const plan = planTable(m, `select * from read_parquet(${q(out)})`, existing, x.plan);
-    const rows = (await x.runPlan(withHooks(plan, nodeHooks(m), x.plan.capabilities))).rows;
+    // What the model returned, applied as a SQL model's query would be: replaced, or merged/appended by its strategy.
+    const query = `select * from read_parquet(${q(out)})`;
+    const plan = incremental ? planIncremental(m, query, existing!.columns, x.plan) : planTable(m, query, existing, x.plan);
+    const rows = (await x.runPlan(withHooks(plan, nodeHooks(m), x.plan.capabilities), incremental)).rows;
     await x.remember(m.relation, undefined);
-    return { status: 'success', message: 'CREATE TABLE', relationName: x.run.adapter.dialect.relationName(m.relation), compiledPath: path, compiledCode: rendered, rowsAffected: rows || undefined };
+    return {
+      status: 'success',
+      message: incremental ? `+${rows} rows` : 'CREATE TABLE',
+      relationName: x.run.adapter.dialect.relationName(m.relation),
+      compiledPath: path,
+      compiledCode: rendered,
+      rowsAffected: incremental ? rows : undefined,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `"db"."main"."t"` as its parts, database first (none when the name has two). */
+function nameParts(printed: string): [string | null, string, string] {
+  const parts = [...printed.matchAll(/"((?:[^"]|"")*)"|([^."]+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]!));
+  const [a, b, c] = parts;
+  return parts.length >= 3 ? [a!, b!, c!] : [null, parts.length === 2 ? a! : 'main', (parts.length === 2 ? b : a)!];
 }
 
 /** Config values as JSON can carry them (dbt.config.get reads them). */
@@ -116,7 +148,7 @@ class _Dbt:
     def __init__(self):
         self.config = _Config(spec["config"])
         self.this = spec["this"]
-        self.is_incremental = False
+        self.is_incremental = spec["is_incremental"]
 
     def ref(self, *args, **kwargs):
         path = spec["refs"].get(".".join(args)) or spec["refs"].get(args[-1])
@@ -130,6 +162,24 @@ class _Dbt:
             raise KeyError("dbt.source(%r, %r): sm reads the sources a Python model reads from its literal dbt.source() calls, and found no such call" % (source_name, table_name))
         return con.read_parquet(path)
 
+
+def _expose(parts, path):
+    # The model's own table, readable in session under the name dbt.this prints.
+    q = lambda s: '"' + s.replace('"', '""') + '"'
+    database, schema, name = parts
+    prefix = ""
+    if database:
+        try:
+            con.execute("attach ':memory:' as " + q(database))
+        except duckdb.Error:
+            pass
+        prefix = q(database) + "."
+    con.execute("create schema if not exists " + prefix + q(schema))
+    con.execute("create or replace view " + prefix + q(schema) + "." + q(name) + " as select * from read_parquet('" + path.replace("'", "''") + "')")
+
+
+if spec["this_file"]:
+    _expose(spec["this_parts"], spec["this_file"])
 
 namespace = {"__name__": "__sm_model__", "__file__": spec["file"]}
 with open(spec["file"]) as f:
