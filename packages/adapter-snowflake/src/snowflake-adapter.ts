@@ -13,6 +13,7 @@ export const snowflakeCapabilities: Capabilities = {
   supportsMerge: true,
   supportsTransactionalDdl: false,
   supportsAtomicCreateOrReplace: true,
+  supportsZeroCopyClone: true,
 };
 
 /** The Snowflake adapter. `connect` logs in one session up front so a bad credential fails before any node runs. */

@@ -14,7 +14,7 @@ type Register = (program: Command, ctx: CliContext) => void;
 const project = async (): Promise<Register> => (await import('./commands/project-commands.ts')).registerProjectCommands;
 const COMMANDS: Record<string, () => Promise<Register>> = {
   run: project, seed: project, test: project, snapshot: project, build: project, compile: project,
-  ls: project, list: project, show: project, source: project, retry: project, debug: project,
+  ls: project, list: project, show: project, source: project, retry: project, debug: project, clone: project,
   ingest: async () => (await import('./commands/ingest-commands.ts')).registerIngestCommands,
   docs: async () => (await import('./commands/docs-commands.ts')).registerDocsCommands,
   init: async () => (await import('./commands/init-command.ts')).registerInitCommand,

@@ -64,6 +64,8 @@ export interface Capabilities {
   readonly supportsTransactionalDdl: boolean;
   /** `create or replace table ... as` is itself atomic (Snowflake). Default `false`. */
   readonly supportsAtomicCreateOrReplace: boolean;
+  /** `Dialect.cloneTable` copies no rows (Snowflake's zero-copy clone): `sm clone` clones tables instead of making views. Default `false`. */
+  readonly supportsZeroCopyClone?: boolean | undefined;
 }
 
 export const defaultCapabilities: Capabilities = {

@@ -4,13 +4,14 @@ import { writeJsonFileAtomic as writeJsonAtomic } from './util/write-json.ts';
 import { buildRunResults } from './artifacts/run-results.ts';
 import { diag, SmProjectError, type Diagnostic } from './diagnostics.ts';
 import { isMicrobatch, microbatchConfig } from './plan/microbatch.ts';
+import { defaultDatabaseOf } from './render/relation.ts';
 import { loadProjectCollecting, type LoadedProject } from './project/load-project.ts';
 import { ProjectRenderer } from './render/render-project.ts';
 import { RenderCache } from './render/render-cache.ts';
 import type { EventSink, NodeResult } from './events.ts';
 import { runNodes } from './run/runner.ts';
 import { hookContext, runProjectHooks } from './run/project-hooks.ts';
-import type { RunContext } from './run/run-context.ts';
+import type { RunContext, StateRelation } from './run/run-context.ts';
 import { RunFiles } from './artifacts/run-files.ts';
 import { executionRenderer } from './compile/execution-renderer.ts';
 import { compile } from './compile/compile.ts';
@@ -51,10 +52,12 @@ function warnErrorArgs(setting: WarnErrorSetting | undefined): Record<string, un
 }
 
 /** Execute a command over the selection: run, seed, test or build. */
-export async function execute(opts: InvocationOptions, command: 'run' | 'seed' | 'test' | 'build' | 'snapshot'): Promise<RunOutcome> {
+export async function execute(opts: InvocationOptions, command: 'run' | 'seed' | 'test' | 'build' | 'snapshot' | 'clone'): Promise<RunOutcome> {
   const t0 = performance.now();
   const startedAt = new Date();
-  const c = await compile(opts, command);
+  // clone reads the state's relations; it neither defers nor builds.
+  const cloned = command === 'clone' ? await cloneState(opts) : undefined;
+  const c = await compile(command === 'clone' ? { ...opts, defer: false } : opts, command);
   if (command === 'run' || command === 'build') checkMicrobatchConfigs(c);
   const sink: EventSink = opts.onEvent ?? (() => undefined);
   const target = c.project.target;
@@ -81,6 +84,7 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
         audit: opts.audit,
         testWarnFails: warnIsError(opts.warnError ?? c.project.config.warnError, WARNING_EVENTS.testWarned),
         microbatch: { eventTimeStart: opts.eventTimeStart, eventTimeEnd: opts.eventTimeEnd, now: startedAt, retry: opts.retryBatches },
+        clone: cloned?.(c),
       },
       files: new RunFiles({ projectDir: c.project.dir, projectName: c.project.config.name, targetPath: c.project.config.targetPath, secrets: c.project.secrets }),
       render: executionRenderer({
@@ -97,7 +101,7 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
       signal: opts.signal,
     };
     // dbt's project hooks: on-run-start, the nodes, on-run-end; none when there is nothing to do.
-    const hooks = c.selected.length > 0;
+    const hooks = c.selected.length > 0 && command !== 'clone';
     const start = hooks ? await runProjectHooks('on-run-start', c.project.config.onRunStart, ctx, hookContext(ctx, c.selected)) : [];
     const ran = await runNodes(ctx, new Set(c.selected));
     const end = hooks ? await runProjectHooks('on-run-end', c.project.config.onRunEnd, ctx, hookContext(ctx, c.selected, ran)) : [];
@@ -127,6 +131,22 @@ function checkMicrobatchConfigs(c: Compilation): void {
     if (typeof mc === 'string') problems.push(diag('SM_CONFIG_INVALID', mc, { file: n.originalFilePath }, { nodeId: id, hint: "Set it in the model's config() or its YAML config: (event_time: the column, batch_size: hour/day/month/year, begin: '2026-01-01')." }));
   }
   if (problems.length) throw new SmProjectError(problems);
+}
+
+/** `sm clone --state DIR`: the state's relations by unique id, their database dropped where it is the target's default. */
+async function cloneState(opts: InvocationOptions): Promise<(c: Compilation) => Map<string, StateRelation>> {
+  if (!opts.state) throw new SmProjectError([diag('SM_STATE_NOT_FOUND', 'sm clone needs --state DIR: the target/ directory of the run whose relations to clone', undefined, { hint: "Point --state at production's artifacts (its manifest.json)." })]);
+  const { readStateNodes } = await import('./compile/compile-deferred.ts');
+  const nodes = readStateNodes(opts.state);
+  return (c) => {
+    const defaultDb = defaultDatabaseOf(c.adapter.dialect, c.project.target);
+    const out = new Map<string, StateRelation>();
+    for (const [id, s] of nodes) {
+      const database = s.database && s.database !== defaultDb ? s.database : undefined;
+      out.set(id, { database, schema: s.schema!, identifier: s.alias ?? s.name!, kind: s.config?.materialized === 'view' ? 'view' : 'table' });
+    }
+    return out;
+  };
 }
 
 export const run = (o: InvocationOptions) => execute(o, 'run');

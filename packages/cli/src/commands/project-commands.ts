@@ -282,6 +282,16 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       ctx.exitCode = outcome.interrupted ? EXIT.interrupted : outcome.status === 'success' ? EXIT.ok : EXIT.failed;
     });
 
+  selectionOptions(commonOptions(program.command('clone').description("make the selected models, seeds and snapshots from the state's relations (--state), without running them")))
+    .option('--threads <n>', 'how many nodes at once')
+    .option('-f, --full-refresh', 'replace relations the target already has')
+    .action(async (flags: CommonFlags) => {
+      if (!flags.state) throw usage('sm clone needs --state DIR: the target/ directory (its manifest.json) of the run whose relations to clone');
+      const reporter = ctx.reporter(flags.logFormat);
+      const outcome = await execute({ ...invocation(flags, ctx), onEvent: (e) => reporter.onEvent?.(e) }, 'clone');
+      ctx.exitCode = outcome.interrupted ? EXIT.interrupted : outcome.status === 'success' ? EXIT.ok : EXIT.failed;
+    });
+
   selectionOptions(commonOptions(program.command('retry').description('run again what failed or was skipped in the last run/build/test/seed')))
     .option('--threads <n>', 'how many nodes at once')
     .action(async (flags: CommonFlags) => {

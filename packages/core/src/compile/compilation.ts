@@ -11,7 +11,7 @@ import type { Selection } from '../select/selection-expr.ts';
 import type { ResourceType } from '../types.ts';
 import type { WarnErrorSetting } from '../warn-error.ts';
 
-export type Command = 'compile' | 'run' | 'seed' | 'test' | 'build' | 'snapshot' | 'ls' | 'show' | 'check';
+export type Command = 'compile' | 'run' | 'seed' | 'test' | 'build' | 'snapshot' | 'ls' | 'show' | 'check' | 'clone';
 
 /** Options of one invocation. Nothing here is process-wide: two projects can run in one process. */
 export interface InvocationOptions extends LoadOptions {
@@ -105,6 +105,8 @@ export const COMMAND_TYPES: Record<Command, readonly ResourceType[] | undefined>
   snapshot: ['snapshot'],
   seed: ['seed'],
   test: ['test', 'unit_test'],
+  // dbt's clone: what has a relation (ephemeral models are left out by the runner).
+  clone: ['model', 'seed', 'snapshot'],
   // dbt 1.11's build lists each selected exposure as a result, NO-OP (skipped when what it depends on fails).
   build: ['model', 'seed', 'test', 'snapshot', 'unit_test', 'exposure'],
 };

@@ -9,7 +9,7 @@ import type { Command, Compilation, InvocationOptions } from './compilation.ts';
 type CompileOnce = (opts: InvocationOptions, command: Command) => Promise<Compilation>;
 
 /** A node of the state manifest as deferral reads it (dbt's and sm's manifests alike). */
-interface StateNode {
+export interface StateNode {
   resource_type?: string;
   database?: string | null;
   schema?: string;
@@ -50,7 +50,7 @@ export async function compileDeferred(opts: InvocationOptions, command: Command,
   return compileOnce({ ...opts, defer: false, noCache: true, deferred }, command);
 }
 
-function readStateNodes(dir: string): Map<string, StateNode> {
+export function readStateNodes(dir: string): Map<string, StateNode> {
   const path = join(resolve(dir), 'manifest.json');
   if (!existsSync(path)) {
     throw new SmProjectError([diag('SM_STATE_NOT_FOUND', `No manifest.json in the state to defer to (${dir})`, undefined, { hint: 'Point --state (or --defer-state) at the target/ directory of the run to defer to, e.g. production\'s artifacts.' })]);

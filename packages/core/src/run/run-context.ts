@@ -1,10 +1,15 @@
-import type { Adapter, AdapterSession } from '../adapter.ts';
+import type { Adapter, AdapterSession, Relation } from '../adapter.ts';
 import type { RunFiles } from '../artifacts/run-files.ts';
 import type { RenderLive } from '../compile/execution-renderer.ts';
 import type { Dag } from '../graph/build-graph.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import type { GraphNode } from '../types.ts';
 import type { BatchResults, EventSink } from '../events.ts';
+
+/** A node's relation in the state `sm clone` reads, and whether the state built it as a table or a view. */
+export interface StateRelation extends Relation {
+  readonly kind: 'table' | 'view';
+}
 
 /** The flags of a run that change what is built or how. */
 export interface RunFlags {
@@ -22,6 +27,8 @@ export interface RunFlags {
   readonly audit?: boolean | undefined;
   /** A test that warns has failed (`--warn-error`, or warn_error_options making LogTestResult an error): its status, an audit's verdict and build's gating. */
   readonly testWarnFails: boolean;
+  /** `sm clone`: each node's relation in the state, by unique id (run/execute-clone.ts); every node is cloned instead of built. */
+  readonly clone?: ReadonlyMap<string, StateRelation> | undefined;
   /** Which batches microbatch models build (plan/microbatch.ts). */
   readonly microbatch?: MicrobatchFlags | undefined;
 }

@@ -18,6 +18,8 @@ import type { RunContext } from './run-context.ts';
 import { runPlan } from './run-plan.ts';
 
 /** How each kind of node is executed; one file each. */
+import { executeClone } from './execute-clone.ts';
+
 const EXECUTORS: Partial<Record<GraphNode['resourceType'], NodeExecutor>> = {
   model: executeModel,
   seed: executeSeed,
@@ -178,7 +180,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
     try {
       if (o.signal?.aborted) return done('cancelled', 'Cancelled before it started');
       if (node.resourceType === 'exposure') return done('no-op', 'NO-OP');
-      const executor = EXECUTORS[node.resourceType];
+      const executor = o.flags.clone ? executeClone : EXECUTORS[node.resourceType];
       if (!executor) return done('skipped', `${node.resourceType} nodes are not executed by this command`);
       conn = await o.session.acquire({ config: node.config });
       const c = files.overlapping(conn);
