@@ -74,6 +74,12 @@ describe('dbt Python models (def model(dbt, session)) on DuckDB', () => {
     expect([n.language, n.config.materialized, n.depends_on.nodes]).toEqual(['python', 'table', ['model.demo.big_events', 'seed.demo.users']]);
     expect(n.raw_code).toBe(FILES['models/user_totals.py']);
     expect(m.nodes['model.demo.big_events']!.tags).toEqual(['py']);
+    // The docs page shows the Python source, not the template sm made from its calls.
+    expect((await sm('docs', 'generate', '--project-dir', dir)).code).toBe(0);
+    const docs = JSON.parse(readFileSync(join(dir, 'target', 'docs', 'docs.json'), 'utf8')) as { nodes: { id: string; rawCode: string | null; compiledCode: string | null }[] };
+    const shown = docs.nodes.find((d) => d.id === 'model.demo.user_totals')!;
+    expect(shown.rawCode).toBe(FILES['models/user_totals.py']);
+    expect(shown.compiledCode).not.toContain('sm:resolved');
     // Selection by tag and graph, and a warm run, as for any model.
     const again = await sm('run', '--project-dir', dir, '-s', 'tag:py+');
     expect(again.code, again.out + again.err).toBe(0);

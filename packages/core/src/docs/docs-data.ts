@@ -1,3 +1,4 @@
+import { pythonSourceOf } from '../project/python-model.ts';
 import type { Dag } from '../graph/build-graph.ts';
 import type { CompiledProject } from '../render/render-project.ts';
 import { redact } from '../util/redact.ts';
@@ -113,8 +114,9 @@ export function buildDocsData(
       tags: n.tags,
       config: n.config,
       columns,
-      rawCode: 'rawCode' in n ? n.rawCode : null,
-      compiledCode: 'compiledCode' in n && n.compiledCode !== undefined ? redact(n.compiledCode, p.secrets) : null,
+      // A Python model shows its source, not the template sm made from its calls.
+      rawCode: 'pythonCode' in n && n.pythonCode !== undefined ? n.pythonCode : 'rawCode' in n ? n.rawCode : null,
+      compiledCode: 'compiledCode' in n && n.compiledCode !== undefined ? redact('pythonCode' in n && n.pythonCode !== undefined ? pythonSourceOf(n.compiledCode) : n.compiledCode, p.secrets) : null,
       parents: preds.filter((id) => !isTest(id)).sort(),
       children: succs.filter((id) => !isTest(id)).sort(),
       tests: succs.filter(isTest).sort(),
