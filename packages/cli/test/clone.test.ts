@@ -30,6 +30,8 @@ describe('sm clone, as dbt 1.11 clone', () => {
     cpSync(join(dir, 'target'), join(dir, 'prod-state'), { recursive: true });
     let r = await sm('clone', '--project-dir', dir, '--state', join(dir, 'prod-state'));
     expect(r.code, r.out + r.err).toBe(0);
+    // The ephemeral model is no node of the run, in the first line as in the node lines.
+    expect(r.out).toContain('clone: 4 nodes on target dev (duckdb)');
     const first = results(dir);
     expect(first.args.which).toBe('clone');
     expect(first.results.map((x) => `${x.unique_id}:${x.status}:${x.message}`).sort()).toEqual(['model.demo.i1:success:OK', 'model.demo.t1:success:OK', 'model.demo.v1:success:OK', 'seed.demo.s:success:OK']);

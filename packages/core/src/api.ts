@@ -63,7 +63,13 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
   const target = c.project.target;
   const warnings = c.diagnostics.filter((d) => d.severity === 'warning');
   if (warnings.length) sink({ type: 'diagnostics', diagnostics: warnings });
-  sink({ type: 'run_start', command, total: c.selected.length, target: target.name, adapter: target.type, invocationId: c.invocationId });
+  // As the node lines count: ephemeral models run inlined, not as nodes (run/runner.ts).
+  const ephemeral = (id: string) => {
+    const n = c.compiled.nodes.get(id);
+    return n?.resourceType === 'model' && n.config.materialized === 'ephemeral';
+  };
+  const total = c.selected.filter((id) => !ephemeral(id)).length;
+  sink({ type: 'run_start', command, total, target: target.name, adapter: target.type, invocationId: c.invocationId });
   const session = await c.adapter.connect(target, { projectDir: c.project.dir });
   const onAbort = () => void session.cancelAll();
   opts.signal?.addEventListener('abort', onAbort);
