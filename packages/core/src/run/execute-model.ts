@@ -3,9 +3,7 @@ import { incrementalSqlOf } from '../plan/incremental-sql.ts';
 import type { Plan } from '../plan/step.ts';
 import { auditRelation, auditTests, planAudited, wantsAudit, type AuditOutcome } from '../plan/audit-plan.ts';
 import type { GraphNode, ModelNode } from '../types.ts';
-import { readFileSync } from 'node:fs';
-import { discover } from '../project/discover.ts';
-import type { LoadedProject } from '../project/load-project.ts';
+import { executeCustom, findMaterialization } from './execute-custom.ts';
 import { executeExternal } from './execute-external.ts';
 import { executeMicrobatch } from './execute-microbatch.ts';
 import { executePython } from './execute-python.ts';
@@ -24,6 +22,12 @@ export async function executeModel(node: GraphNode, x: NodeContext): Promise<Exe
   await x.ensureSchema(m.relation);
   const existing = await x.existing(m.relation);
   if (m.pythonCode !== undefined) return executePython(m, x, existing);
+  if (mat !== 'view' && mat !== 'table' && mat !== 'incremental') {
+    // A project's own {% materialization %}: run as dbt runs it.
+    const custom = findMaterialization(x.run.project, mat, x.run.adapter.dialect.name);
+    if (custom) return executeCustom(m, x, custom);
+    throw new Error(`Unknown materialization "${mat}" on ${m.name} (${m.originalFilePath}): no {% materialization ${mat} %} in the project's macros. Use view, table, incremental, external or ephemeral, or define it.`);
+  }
   if (mat === 'incremental') {
     const bad = incrementalConfigError(m);
     if (bad) throw new Error(bad);
@@ -45,7 +49,7 @@ export async function executeModel(node: GraphNode, x: NodeContext): Promise<Exe
   else if (mat === 'view') plan = planView(m, sql, existing, x.plan);
   else if (mat === 'table' || (mat === 'incremental' && !incremental)) plan = planTable(m, sql, existing, x.plan);
   else if (mat === 'incremental') plan = planIncremental(m, sql, existing!.columns, x.plan);
-  else throw new Error(unknownMaterialization(m, mat, x.run.project));
+  else throw new Error(`internal: no plan for materialization ${mat}`);
   const rel = m.relation;
   let rows: number;
   try {
@@ -99,16 +103,4 @@ async function persistDocs(m: ModelNode, kind: 'table' | 'view', x: NodeContext)
     for (const c of documented) if (present.has(c.name.toLowerCase())) steps.push(d.commentOn(kind, m.relation, c.description, c.name));
   }
   for (const s of steps) await x.exec(s);
-}
-
-/** What to say of a materialization sm does not build: a project's own (`{% materialization %}`) is named with its file. */
-function unknownMaterialization(m: ModelNode, mat: string, project: LoadedProject): string {
-  const where = `${m.name} (${m.originalFilePath})`;
-  // Read from the macro files (an error path: a warm run has not loaded them).
-  const defines = new RegExp(`\\{%-?\\s*materialization\\s+${mat.replace(/[^\w]/g, '')}\\s*,`);
-  const custom = discover(project.dir, project.config.macroPaths, ['.sql']).find((f) => defines.test(readFileSync(f.abs, 'utf8')));
-  if (custom) {
-    return `${where} uses the custom materialization "${mat}" (${custom.rel}), and sm builds only its own: view, table, incremental (append, merge, delete+insert, microbatch), external, ephemeral. Materialize it as one of those, or build it with dbt.`;
-  }
-  return `Unknown materialization "${mat}" on ${where}. Use view, table, incremental, external or ephemeral.`;
 }
