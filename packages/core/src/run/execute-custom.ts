@@ -17,6 +17,17 @@ export interface CustomMaterialization {
  * its `default` one; read from the macro files, as only a model that uses one needs it.
  */
 export function findMaterialization(project: LoadedProject, name: string, adapter: string): CustomMaterialization | undefined {
+  // Once per project, name and adapter: every model that uses it asks.
+  let known = FOUND.get(project);
+  if (!known) FOUND.set(project, (known = new Map()));
+  const key = `${name}\0${adapter}`;
+  if (!known.has(key)) known.set(key, search(project, name, adapter));
+  return known.get(key);
+}
+
+const FOUND = new WeakMap<LoadedProject, Map<string, CustomMaterialization | undefined>>();
+
+function search(project: LoadedProject, name: string, adapter: string): CustomMaterialization | undefined {
   const safe = name.replace(/\W/g, '');
   const re = new RegExp(`\\{%-?\\s*materialization\\s+${safe}\\s*,\\s*(?:adapter\\s*=\\s*)?['"]?(\\w+)`, 'g');
   const roots = [{ dir: project.dir, paths: project.config.macroPaths }, ...(project.packages ?? []).map((p) => ({ dir: p.dir, paths: ['macros'] }))];
