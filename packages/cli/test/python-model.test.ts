@@ -20,7 +20,7 @@ const FILES = {
   // A DuckDB relation in and out; a config value from YAML through dbt.config.get.
   'models/big_events.py': [
     'def model(dbt, session):',
-    '    # A DuckDB relation in, a DuckDB relation out.',
+    '    # A DuckDB relation in, a DuckDB relation out (not dbt.ref("gone"): a comment is no call).',
     '    dbt.config(materialized="table", tags=["py"])',
     '    events = dbt.ref("events")',
     '    return events.filter(f"v >= {dbt.config.get(\'min_v\', 0)}").project("id, ts, v, user_id")',

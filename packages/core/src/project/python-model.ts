@@ -22,7 +22,9 @@ const SOURCE_RE = new RegExp(String.raw`\bdbt\.source\(\s*(${STR})\s*,\s*(${STR}
 const CONFIG_RE = /\bdbt\.config\(/g;
 
 /** A Python model's calls, or what is wrong with them (a config value that is not a literal). */
-export function readPythonModel(text: string): PythonModelCalls | string {
+export function readPythonModel(source: string): PythonModelCalls | string {
+  // Calls in whole-line comments are no calls (dbt reads the syntax tree); lines keep their numbers.
+  const text = source.replace(/^[ \t]*#.*$/gm, '');
   if (!/^\s*def\s+model\s*\(/m.test(text)) return 'it defines no model(dbt, session) function';
   const refs = [...text.matchAll(REF_RE)].map((m) => {
     const args = [m[1], m[2]].filter((x): x is string => x !== undefined).map(unquote);
