@@ -79,6 +79,7 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
       project: c.project,
       nodes: c.compiled.nodes,
       graph: c.graph,
+      macros: c.compiled.macros,
       adapter: c.adapter,
       session,
       flags: {

@@ -35,6 +35,11 @@ const OPS1 = new Set(['+', '-', '/', '*', '%', '~', '[', ']', '(', ')', '{', '}'
 const RAW_RE = /\{%([-+]?)\s*raw\s*([-+]?)%\}/y;
 const ENDRAW_RE = /\{%([-+]?)\s*endraw\s*([-+]?)%\}/g;
 
+/** Whether `text` can sit verbatim inside a `{% raw %}` block: it holds no `{% endraw %}` of its own. */
+export function fitsInRaw(text: string): boolean {
+  return !new RegExp(ENDRAW_RE.source).test(text);
+}
+
 /** Normalise newlines and drop the trailing one, as Jinja does before lexing. */
 export function normaliseSource(src: string, opts: LexOptions = {}): string {
   let s = src.includes('\r') ? src.replace(/\r\n?/g, '\n') : src;

@@ -9,6 +9,7 @@
  * - batches are consecutive, the last one ends at the end.
  * Timestamps are taken as written and read as UTC (dbt replaces any zone with UTC).
  */
+import { PyDateTime, UTC } from '../jinja/py-datetime.ts';
 import type { ModelNode, SampleWindow } from '../types.ts';
 
 export const BATCH_SIZES = ['hour', 'day', 'month', 'year'] as const;
@@ -71,14 +72,17 @@ export function batchId(t: Date, size: BatchSize): string {
 
 /** Python's `str()` of an aware UTC datetime, as dbt prints a batch's bounds into SQL: `2026-12-05 17:00:00+00:00`. */
 export function pyDatetimeText(t: Date): string {
-  const iso = t.toISOString();
-  const ms = t.getUTCMilliseconds();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${ms ? `.${String(ms * 1000).padStart(6, '0')}` : ''}+00:00`;
+  return utc(t).isoformat(' ');
 }
 
 /** ISO 8601 as dbt writes a batch in run_results.json: `2026-12-05T17:00:00+00:00`. */
 export function isoText(t: Date): string {
-  return pyDatetimeText(t).replace(' ', 'T');
+  return utc(t).isoformat();
+}
+
+/** The aware UTC datetime templates see (`model.batch.event_time_start`). */
+export function utc(t: Date): PyDateTime {
+  return new PyDateTime(t.getTime(), 0, UTC);
 }
 
 /** What a microbatch model's config says, read once it is known to be valid. */

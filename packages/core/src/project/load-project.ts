@@ -16,6 +16,7 @@ import { codeFingerprint } from './code-fingerprint.ts';
 import { SchemaCache } from './schema-cache.ts';
 import { emptyDecls, type GroupDecl, type SchemaDecls } from './schema-yaml.ts';
 import type { YamlFile } from './yaml-file.ts';
+import { loadPythonModels } from './load-python-models.ts';
 import { loadSnapshots } from './load-snapshots.ts';
 import { exposureNodes, exposureScope, pathInResourceFolder } from './exposure-nodes.ts';
 
@@ -202,7 +203,8 @@ function loadScope(s: Scope, read: { decls: SchemaDecls; yamls: YamlFile[] }, ou
   const { decls, yamls } = read;
   out.macros.push(...loadMacros(s));
   // Snapshots are model-like nodes: render, ref() and selection treat them as models.
-  const models = [...loadModels(s, decls, diagnostics, out.disabled, out.pythonModels), ...loadSnapshots(s, decls.snapshots, yamls, sha256, diagnostics, out.disabled)];
+  const sqlModels = loadModels(s, decls, diagnostics, out.disabled);
+  const models = [...sqlModels, ...loadPythonModels(s, decls, sqlModels, diagnostics, out.disabled, out.pythonModels), ...loadSnapshots(s, decls.snapshots, yamls, sha256, diagnostics, out.disabled)];
   const seeds = loadSeeds(s, decls, out.disabled);
   const sources = loadSources(s, decls, out.disabled);
   const tests = [...singularTests(s, out.disabled), ...genericTests(s, decls, models, seeds, sources, diagnostics, out.disabled)];

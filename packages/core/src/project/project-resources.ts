@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { pythonModelTemplate, readPythonModel } from './python-model.ts';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { ColumnInfo, Macro, ModelNode, NodeConfig, ProjectConfig, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
 import { renderColumns, type RenderConfig } from './config-renderer.ts';
@@ -56,7 +55,7 @@ export function isDisabled(cfg: Record<string, unknown>): boolean {
   return v === false || (typeof v === 'string' && v.trim().toLowerCase() === 'false');
 }
 
-function folderParts(f: FoundFile): string[] {
+export function folderParts(f: FoundFile): string[] {
   return f.inFolder.split('/').slice(0, -1);
 }
 
@@ -72,7 +71,7 @@ export function loadMacros(s: Scope): Macro[] {
   }));
 }
 
-export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic[], disabled: string[], pythonModels: string[] = []): ModelNode[] {
+export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic[], disabled: string[]): ModelNode[] {
   const patches = byName(decls.models);
   const versionFiles = versionFilesOf(decls.models);
   const seen = new Map<string, string>();
@@ -130,50 +129,6 @@ export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic
       checksum: fileChecksum(raw),
     });
   }
-  // dbt's Python models (`def model(dbt, session)`): read from their literal dbt.ref/source/config calls, as dbt does.
-  for (const f of discover(s.dir, s.config.modelPaths, ['.py'])) {
-    const name = basename(f.rel, '.py');
-    const id = `model.${name0}.${name}`;
-    const rel = s.prefix + f.rel;
-    const prev = seen.get(id);
-    if (prev) {
-      diagnostics.push(diag('SM_DUPLICATE_NODE', `Two models are named "${name}": ${prev} and ${rel}`, { file: rel }, { hint: 'Model names are unique within a project; rename one file.' }));
-      continue;
-    }
-    seen.set(id, rel);
-    const py = readFileSync(f.abs, 'utf8');
-    const patch = patches.get(name);
-    const { config: cfg, rootConfig } = nodeConfig(s, 'models', [...folderParts(f), name], patch?.config, patch?.file ?? rel);
-    const calls = readPythonModel(py);
-    const template = typeof calls === 'string' ? undefined : pythonModelTemplate(py, calls);
-    if (typeof calls === 'string' || template === undefined) {
-      if (isDisabled(cfg)) {
-        disabled.push(id);
-        continue;
-      }
-      pythonModels.push(rel);
-      diagnostics.push(diag('SM_PYTHON_MODEL', `${rel} is a Python model that cannot be read: ${typeof calls === 'string' ? calls : 'it contains {% endraw %}'}`, { file: rel }, { hint: 'Fix the file, or disable the model (enabled: false in its YAML).' }));
-      continue;
-    }
-    if (isDisabled({ ...cfg, ...calls.config })) {
-      disabled.push(id);
-      continue;
-    }
-    // dbt builds a Python model as a table unless it says incremental (a view cannot hold a DataFrame).
-    if (cfg.materialized === undefined || cfg.materialized === 'view') cfg.materialized = 'table';
-    out.push({
-      uniqueId: id,
-      resourceType: 'model',
-      ...fileNodeBase(s, f, name, patch, cfg, rootConfig),
-      tags: [],
-      rawCode: template,
-      pythonCode: py,
-      relation: { schema: '', identifier: name },
-      refs: [],
-      sources: [],
-      checksum: fileChecksum(py),
-    });
-  }
   return out;
 }
 
@@ -202,7 +157,7 @@ export function versionTests(p: NodePatch, v: VersionDecl): TestDecl[] {
 }
 
 /** What a seed's and a Python model's node take from their file, folder and YAML entry alike. */
-function fileNodeBase(s: Scope, f: FoundFile, name: string, patch: NodePatch | undefined, cfg: NodeConfig, rootConfig: Record<string, unknown> | undefined) {
+export function fileNodeBase(s: Scope, f: FoundFile, name: string, patch: NodePatch | undefined, cfg: NodeConfig, rootConfig: Record<string, unknown> | undefined) {
   const rel = s.prefix + f.rel;
   return {
     name,
@@ -448,7 +403,7 @@ export function warnOrphanPatches(s: Scope, decls: SchemaDecls, models: ModelNod
   }
 }
 
-function byName(patches: NodePatch[]): Map<string, NodePatch> {
+export function byName(patches: NodePatch[]): Map<string, NodePatch> {
   return new Map(patches.map((p) => [p.name, p]));
 }
 

@@ -7,6 +7,8 @@
  * which the run hands to the Python process (run/execute-python.ts).
  */
 
+import { fitsInRaw } from '../jinja/lexer.ts';
+
 export interface PythonModelCalls {
   readonly refs: readonly { readonly args: readonly string[]; readonly version?: string | undefined }[];
   readonly sources: readonly (readonly [string, string])[];
@@ -17,36 +19,91 @@ export interface PythonModelCalls {
 export const RESOLVED_MARK = '# sm:resolved ';
 
 const STR = String.raw`(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")`;
-const REF_RE = new RegExp(String.raw`\bdbt\.ref\(\s*(${STR})\s*(?:,\s*(${STR})\s*)?(?:,\s*(?:v|version)\s*=\s*(${STR}|[\d.]+)\s*)?\)`, 'g');
-const SOURCE_RE = new RegExp(String.raw`\bdbt\.source\(\s*(${STR})\s*,\s*(${STR})\s*\)`, 'g');
-const CONFIG_RE = /\bdbt\.config\(/g;
 
-/** A Python model's calls, or what is wrong with them (a config value that is not a literal). */
+/** A Python model's calls, or what is wrong with them (no model function, a config value that is not a literal). */
 export function readPythonModel(source: string): PythonModelCalls | string {
-  // Calls in whole-line comments are no calls (dbt reads the syntax tree); lines keep their numbers.
-  const text = source.replace(/^[ \t]*#.*$/gm, '');
-  if (!/^\s*def\s+model\s*\(/m.test(text)) return 'it defines no model(dbt, session) function';
-  const refs = [...text.matchAll(REF_RE)].map((m) => {
-    const args = [m[1], m[2]].filter((x): x is string => x !== undefined).map(unquote);
-    return { args, version: m[3] === undefined ? undefined : m[3].startsWith("'") || m[3].startsWith('"') ? unquote(m[3]) : m[3] };
-  });
-  const sources = [...text.matchAll(SOURCE_RE)].map((m) => [unquote(m[1]!), unquote(m[2]!)] as const);
+  const refs: { args: string[]; version?: string | undefined }[] = [];
+  const sources: (readonly [string, string])[] = [];
   const config: Record<string, unknown> = {};
-  for (const m of text.matchAll(CONFIG_RE)) {
-    const p = new Literal(text, m.index + m[0].length);
+  let defined = false;
+  for (const c of pythonCalls(source)) {
+    if (c.name === 'def model') {
+      defined = true;
+      continue;
+    }
+    let args: Args;
     try {
-      Object.assign(config, p.kwargs());
+      args = new Literal(source, c.at).args();
     } catch (e) {
-      const line = text.slice(0, m.index).split('\n').length;
+      // dbt.ref/source with arguments computed at run time: not a dependency read here (the run says so if it is called).
+      if (c.name !== 'config') continue;
+      const line = source.slice(0, c.at).split('\n').length;
       return `dbt.config() on line ${line} ${(e as Error).message}: dbt reads it without running the file, so its values must be literals (strings, numbers, True/False/None, lists, dicts)`;
     }
+    if (c.name === 'config' && args.positional.length) return `dbt.config() on line ${source.slice(0, c.at).split('\n').length} passes something other than name=value`;
+    const strings = args.positional.filter((x): x is string => typeof x === 'string');
+    if (c.name === 'config') Object.assign(config, args.kwargs);
+    else if (c.name === 'source' && strings.length === 2) sources.push([strings[0]!, strings[1]!]);
+    else if (c.name === 'ref' && strings.length >= 1 && strings.length <= 2) {
+      const v = args.kwargs.v ?? args.kwargs.version;
+      refs.push({ args: strings, version: v === undefined || v === null ? undefined : String(v) });
+    }
   }
+  if (!defined) return 'it defines no model(dbt, session) function';
   return { refs, sources, config };
+}
+
+/**
+ * The calls that matter in Python source, outside strings and comments (as dbt reads the syntax
+ * tree, not the text): `dbt.ref(`, `dbt.source(`, `dbt.config(` with the offset just after the
+ * parenthesis, and `def model(` (name `def model`).
+ */
+function* pythonCalls(src: string): Generator<{ name: string; at: number }> {
+  let i = 0;
+  let prev = '';
+  while (i < src.length) {
+    const ch = src[i]!;
+    if (ch === '#') {
+      while (i < src.length && src[i] !== '\n') i++;
+    } else if (ch === '"' || ch === "'") {
+      i = afterString(src, i);
+      prev = ')';
+    } else if (/[A-Za-z_]/.test(ch)) {
+      const word = /^\w+/.exec(src.slice(i, i + 64))![0];
+      const rest = src.slice(i + word.length, i + word.length + 24);
+      if (word === 'dbt' && prev !== '.') {
+        const m = /^\s*\.\s*(ref|source|config)\s*\(/.exec(rest);
+        if (m) yield { name: m[1]!, at: i + word.length + m[0].length };
+      } else if (word === 'def') {
+        const m = /^\s+model\s*\(/.exec(rest);
+        if (m) yield { name: 'def model', at: i + word.length + m[0].length };
+      }
+      i += word.length;
+      prev = 'w';
+      continue;
+    } else if (!/\s/.test(ch)) prev = ch;
+    i++;
+  }
+}
+
+/** Past the string literal opening at `i` (single, double or triple quoted). */
+function afterString(src: string, i: number): number {
+  const q = src[i]!;
+  const triple = src.startsWith(q.repeat(3), i);
+  const close = triple ? q.repeat(3) : q;
+  let j = i + close.length;
+  while (j < src.length) {
+    if (src[j] === '\\') j += 2;
+    else if (src.startsWith(close, j)) return j + close.length;
+    else if (!triple && src[j] === '\n') return j;
+    else j++;
+  }
+  return j;
 }
 
 /** The template sm renders for a Python model: its config, its source verbatim, and the relations its calls resolve to. */
 export function pythonModelTemplate(text: string, calls: PythonModelCalls): string | undefined {
-  if (text.includes('{% endraw %}') || /\{%-?\s*endraw/.test(text)) return undefined;
+  if (!fitsInRaw(text)) return undefined;
   const config = Object.keys(calls.config).length ? `{{ config(${jinja(calls.config)}) }}` : '';
   const q = (s: string) => JSON.stringify(s);
   const refs = calls.refs.map((r) => `${q(r.args.join('.'))}: ref(${[...r.args.map(q), ...(r.version === undefined ? [] : [`v=${q(r.version)}`])].join(', ')}) | string`);
@@ -82,6 +139,11 @@ function jinja(v: unknown): string {
   return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${JSON.stringify(k)}: ${jinja(x)}`).join(', ')}}`;
 }
 
+interface Args {
+  positional: unknown[];
+  kwargs: Record<string, unknown>;
+}
+
 /** A reader of Python literals: the arguments of one call, from just after its `(`. */
 class Literal {
   #s: string;
@@ -91,22 +153,24 @@ class Literal {
     this.#i = at;
   }
 
-  kwargs(): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
+  /** The call's arguments up to its `)`: literal values, positional then `name=value`. */
+  args(): Args {
+    const out: Args = { positional: [], kwargs: {} };
     for (;;) {
       this.#ws();
       if (this.#eat(')')) return out;
-      const name = /^[A-Za-z_]\w*/.exec(this.#s.slice(this.#i))?.[0];
-      if (!name) throw new Error('passes something other than name=value');
-      this.#i += name.length;
-      this.#ws();
-      if (!this.#eat('=')) throw new Error(`passes ${name} without a value`);
-      out[name] = this.#value();
+      const name = /^([A-Za-z_]\w*)\s*=(?!=)/.exec(this.#s.slice(this.#i));
+      if (name) {
+        this.#i += name[0].length;
+        out.kwargs[name[1]!] = this.#value();
+      } else {
+        out.positional.push(this.#value());
+      }
       this.#ws();
       if (this.#eat(',')) continue;
       this.#ws();
       if (this.#eat(')')) return out;
-      throw new Error(`has something after ${name}'s value that is not a literal`);
+      throw new Error('has something after a value that is not a literal');
     }
   }
 

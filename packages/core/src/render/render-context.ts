@@ -1,8 +1,7 @@
 import type { Dialect, Relation } from '../adapter.ts';
 import type { Context } from '../jinja/macro.ts';
 import { Kwargs } from '../jinja/py-values.ts';
-import { PyDateTime, UTC } from '../jinja/py-datetime.ts';
-import { isMicrobatch } from '../plan/microbatch.ts';
+import { isMicrobatch, utc } from '../plan/microbatch.ts';
 import { pyFunction, type PyCall } from '../jinja/runtime.ts';
 import { mergeConfigInto } from '../project/folder-config.ts';
 import { FRAME, type Frame } from './frame.ts';
@@ -105,8 +104,7 @@ function batchOf(f: Frame): Record<string, unknown> | null {
     if (isMicrobatch({ config: f.config })) f.readBatch = true;
     return null;
   }
-  const at = (d: Date) => new PyDateTime(d.getTime(), 0, UTC);
-  return { id: b.id, event_time_start: at(b.start), event_time_end: at(b.end) };
+  return { id: b.id, event_time_start: utc(b.start), event_time_end: utc(b.end) };
 }
 
 /** The context of one render: the package's context (its macros over the builtins) and the frame. */

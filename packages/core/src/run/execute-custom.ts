@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
-import { hookList, hasTemplate, type HookConfig } from '../project/folder-config.ts';
-import { discover } from '../project/discover.ts';
-import type { LoadedProject } from '../project/load-project.ts';
+import { hookList } from '../project/folder-config.ts';
+import { renderHooks } from './render-hooks.ts';
+import type { MacroEntry } from '../render/macro-namespaces.ts';
 import type { ModelNode } from '../types.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
 
@@ -13,35 +11,16 @@ export interface CustomMaterialization {
 }
 
 /**
- * The materialization `name` a project (or an installed package) defines for this adapter, else
- * its `default` one; read from the macro files, as only a model that uses one needs it.
+ * The materialization `name` defined for this adapter, else its `default` one, as dbt picks it:
+ * the root project's before a package's. From the macros compile read (`materialization_<name>_<adapter>`).
  */
-export function findMaterialization(project: LoadedProject, name: string, adapter: string): CustomMaterialization | undefined {
-  // Once per project, name and adapter: every model that uses it asks.
-  let known = FOUND.get(project);
-  if (!known) FOUND.set(project, (known = new Map()));
-  const key = `${name}\0${adapter}`;
-  if (!known.has(key)) known.set(key, search(project, name, adapter));
-  return known.get(key);
-}
-
-const FOUND = new WeakMap<LoadedProject, Map<string, CustomMaterialization | undefined>>();
-
-function search(project: LoadedProject, name: string, adapter: string): CustomMaterialization | undefined {
-  const safe = name.replace(/\W/g, '');
-  const re = new RegExp(`\\{%-?\\s*materialization\\s+${safe}\\s*,\\s*(?:adapter\\s*=\\s*)?['"]?(\\w+)`, 'g');
-  const roots = [{ dir: project.dir, paths: project.config.macroPaths }, ...(project.packages ?? []).map((p) => ({ dir: p.dir, paths: ['macros'] }))];
-  let fallback: CustomMaterialization | undefined;
-  for (const r of roots) {
-    for (const f of discover(r.dir, r.paths, ['.sql'])) {
-      for (const m of readFileSync(f.abs, 'utf8').matchAll(re)) {
-        const found = { macro: `materialization_${safe}_${m[1]}`, file: relative(project.dir, f.abs) };
-        if (m[1] === adapter) return found;
-        if (m[1] === 'default') fallback ??= found;
-      }
-    }
+export function findMaterialization(macros: readonly MacroEntry[], rootPackage: string, name: string, adapter: string): CustomMaterialization | undefined {
+  for (const wanted of [`materialization_${name}_${adapter}`, `materialization_${name}_default`]) {
+    const found = macros.filter((m) => m.kind === 'materialization' && m.name === wanted);
+    const pick = found.find((m) => m.packageName === rootPackage) ?? found[0];
+    if (pick) return { macro: pick.name, file: pick.originalFilePath };
   }
-  return fallback;
+  return undefined;
 }
 
 /**
@@ -57,13 +36,11 @@ function search(project: LoadedProject, name: string, adapter: string): CustomMa
 export async function executeCustom(m: ModelNode, x: NodeContext, found: CustomMaterialization): Promise<ExecOutcome> {
   const sql = m.needsWarehouse ? await x.renderLive({ node: m }) : (m.compiledCode ?? '');
   const path = x.compiled(sql);
-  const render = (list: readonly HookConfig[], kind: string) =>
-    Promise.all(list.map(async (h, k) => ({ sql: hasTemplate(h.sql) ? await x.renderLive({ text: h.sql, name: `${kind} ${k + 1}`, node: m }) : h.sql, transaction: h.transaction })));
   const context = {
     sql,
     compiled_code: sql,
-    pre_hooks: await render(hookList(m.config['pre-hook']), 'pre-hook'),
-    post_hooks: await render(hookList(m.config['post-hook']), 'post-hook'),
+    pre_hooks: await renderHooks(x, m, hookList(m.config['pre-hook']), 'pre-hook'),
+    post_hooks: await renderHooks(x, m, hookList(m.config['post-hook']), 'post-hook'),
   };
   await x.ensureSchema(m.relation);
   await x.renderLive({ text: `{{ ${found.macro}() }}`, name: `${found.file} (${found.macro})`, node: m, context });

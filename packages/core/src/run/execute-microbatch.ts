@@ -1,7 +1,8 @@
 import type { RelationInfo } from '../adapter.ts';
 import type { BatchResults } from '../events.ts';
 import { withHooks } from '../plan/hooks.ts';
-import { hasTemplate, hookList, type HookConfig } from '../project/folder-config.ts';
+import { hookList } from '../project/folder-config.ts';
+import { renderHooks } from './render-hooks.ts';
 import { batchId, formatBatchStart, isoText, microbatchConfig, microbatchRunError, parseEventTime, planBatches, windowCondition, type Batch } from '../plan/microbatch.ts';
 import { isIncrementalRun, planIncremental, planTable } from '../plan/plan.ts';
 import { wantsFullRefresh } from '../plan/full-refresh.ts';
@@ -49,7 +50,6 @@ export async function executeMicrobatch(m: ModelNode, x: NodeContext, existing: 
   let rows = 0;
   let sql = '';
   let path: string | undefined;
-  let current = existing;
   for (const [i, b] of batches.entries()) {
     const label = formatBatchStart(b.start, mc.batchSize);
     const say = (level: 'info' | 'error', what: string) => x.run.onEvent({ type: 'log', level, message: `  batch ${i + 1} of ${batches.length} ${label} of ${shown}: ${what}` });
@@ -65,18 +65,12 @@ export async function executeMicrobatch(m: ModelNode, x: NodeContext, existing: 
       const batch = { id: batchId(b.start, mc.batchSize), start: b.start, end: b.end };
       sql = await x.renderLive({ node: m, incremental: rendersIncremental, batch });
       path = x.compiled(sql, label);
-      const plan = asIncremental ? planIncremental(m, sql, [], x.plan, { window: windowCondition(mc.eventTime, b) }) : planTable(m, sql, current, x.plan);
+      const plan = asIncremental ? planIncremental(m, sql, [], x.plan, { window: windowCondition(mc.eventTime, b) }) : planTable(m, sql, existing, x.plan);
       // Hooks render in the batch's context too (a post-hook's model.batch is the last batch's).
-      const render = async (list: readonly HookConfig[], kind: string) =>
-        Promise.all(list.map(async (h, k) => ({ sql: hasTemplate(h.sql) ? await x.renderLive({ text: h.sql, name: `${kind} ${k + 1}`, node: m, incremental: asIncremental, batch }) : h.sql, transaction: h.transaction })));
-      const batchHooks = { pre: i === 0 ? await render(hooks.pre, 'pre-hook') : [], post: i === batches.length - 1 ? await render(hooks.post, 'post-hook') : [], rendered: true };
+      const how = { incremental: asIncremental, batch };
+      const batchHooks = { pre: i === 0 ? await renderHooks(x, m, hooks.pre, 'pre-hook', how) : [], post: i === batches.length - 1 ? await renderHooks(x, m, hooks.post, 'post-hook', how) : [], rendered: true };
       rows += (await x.runPlan(withHooks(plan, batchHooks, x.plan.capabilities), asIncremental)).rows;
       ok.push(b);
-      if (!asIncremental) {
-        // Built as a table: later batches read its columns afresh.
-        await x.remember(m.relation, undefined);
-        current = await x.existing(m.relation);
-      }
       say('info', `OK in ${((performance.now() - t0) / 1000).toFixed(2)}s`);
     } catch (e) {
       if (x.run.signal?.aborted) throw e;

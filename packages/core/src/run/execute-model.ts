@@ -24,7 +24,7 @@ export async function executeModel(node: GraphNode, x: NodeContext): Promise<Exe
   if (m.pythonCode !== undefined) return executePython(m, x, existing);
   if (mat !== 'view' && mat !== 'table' && mat !== 'incremental') {
     // A project's own {% materialization %}: run as dbt runs it.
-    const custom = findMaterialization(x.run.project, mat, x.run.adapter.dialect.name);
+    const custom = findMaterialization(x.run.macros, x.run.project.config.name, mat, x.run.adapter.dialect.name);
     if (custom) return executeCustom(m, x, custom);
     throw new Error(`Unknown materialization "${mat}" on ${m.name} (${m.originalFilePath}): no {% materialization ${mat} %} in the project's macros. Use view, table, incremental, external or ephemeral, or define it.`);
   }

@@ -22,7 +22,6 @@ import type { ExecOutcome, NodeContext } from './node-context.ts';
  */
 export async function executePython(m: ModelNode, x: NodeContext, existing: RelationInfo | undefined): Promise<ExecOutcome> {
   const where = `${m.name} (${m.originalFilePath})`;
-  if (x.run.adapter.dialect.name !== 'duckdb') throw new Error(`${where} is a Python model: sm runs Python models on DuckDB targets only (dbt-${x.run.adapter.dialect.name} runs them on the warehouse's own Python).`);
   const mat = m.config.materialized;
   if (mat !== 'table' && mat !== 'incremental') throw new Error(`${where} is a Python model materialized as ${String(mat)}: a Python model is a table or incremental (as in dbt).`);
   if (mat === 'incremental') {
@@ -36,24 +35,36 @@ export async function executePython(m: ModelNode, x: NodeContext, existing: Rela
   const ephemeral = Object.entries(resolved.refs).find(([, rel]) => rel.startsWith('__sm_cte__'));
   if (ephemeral) throw new Error(`${where} refs the ephemeral model ${ephemeral[0]}: a Python model reads relations, and an ephemeral model is none (dbt fails on it too). Materialize ${ephemeral[0]} as a view or table.`);
   const path = x.compiled(rendered);
+  // The files go through the dialect's Parquet statements (the external models' own); a warehouse without them cannot run one.
+  const d = x.run.adapter.dialect;
+  const parquet = <T>(f: () => T): T => {
+    try {
+      if (!d.copyToParquet || !d.readParquet) throw new Error('no Parquet');
+      return f();
+    } catch {
+      throw new Error(`${where} is a Python model: sm runs one on Parquet copies of its refs, which the ${d.name} adapter cannot write (dbt-${d.name} runs Python models on the warehouse's own Python).`);
+    }
+  };
   const dir = mkdtempSync(join(tmpdir(), 'sm-python-'));
   try {
-    const q = (p: string) => `'${p.replace(/'/g, "''")}'`;
+    const out = join(dir, 'model.parquet');
+    // What the model returns, applied as a SQL model's query would be: replaced, or merged/appended by its strategy.
+    const query = parquet(() => d.readParquet!(out));
+    const copy = (sql: string, file: string) => parquet(() => d.copyToParquet!(sql, file, []));
     const files = async (rels: Record<string, string>, kind: string): Promise<Record<string, string>> => {
       const out: Record<string, string> = {};
       let i = 0;
       for (const [key, relation] of Object.entries(rels)) {
         const file = join(dir, `${kind}${i++}.parquet`);
-        await x.exec(`copy (select * from ${relation}) to ${q(file)} (format parquet)`);
+        await x.exec(copy(`select * from ${relation}`, file));
         out[key] = file;
       }
       return out;
     };
-    const out = join(dir, 'model.parquet');
     let thisFile: string | undefined;
     if (incremental) {
       thisFile = join(dir, 'this.parquet');
-      await x.exec(`copy (select * from ${resolved.this}) to ${q(thisFile)} (format parquet)`);
+      await x.exec(copy(`select * from ${resolved.this}`, thisFile));
     }
     const spec = {
       file: resolve(x.run.project.dir, m.originalFilePath),
@@ -69,15 +80,13 @@ export async function executePython(m: ModelNode, x: NodeContext, existing: Rela
     writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));
     writeFileSync(join(dir, 'harness.py'), HARNESS);
     await runPython(where, [join(dir, 'harness.py'), join(dir, 'spec.json')], x.run.signal);
-    // What the model returned, applied as a SQL model's query would be: replaced, or merged/appended by its strategy.
-    const query = `select * from read_parquet(${q(out)})`;
     const plan = incremental ? planIncremental(m, query, existing!.columns, x.plan) : planTable(m, query, existing, x.plan);
     const rows = (await x.runPlan(withHooks(plan, nodeHooks(m), x.plan.capabilities), incremental)).rows;
     await x.remember(m.relation, undefined);
     return {
       status: 'success',
       message: incremental ? `+${rows} rows` : 'CREATE TABLE',
-      relationName: x.run.adapter.dialect.relationName(m.relation),
+      relationName: d.relationName(m.relation),
       compiledPath: path,
       compiledCode: rendered,
       rowsAffected: incremental ? rows : undefined,

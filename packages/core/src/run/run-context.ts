@@ -4,6 +4,7 @@ import type { RenderLive } from '../compile/execution-renderer.ts';
 import type { Dag } from '../graph/build-graph.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import type { GraphNode } from '../types.ts';
+import type { MacroEntry } from '../render/macro-namespaces.ts';
 import type { BatchResults, EventSink } from '../events.ts';
 
 /** A node's relation in the state `sm clone` reads, and whether the state built it as a table or a view. */
@@ -53,6 +54,8 @@ export interface RunContext {
   /** Compiled nodes: every node a selected node may look at (its parents, a unit test's inputs). */
   readonly nodes: ReadonlyMap<string, GraphNode>;
   readonly graph: Dag;
+  /** Every macro of the project, its packages and sm's internal ones, as compile read them (a model's own materialization is one). */
+  readonly macros: readonly MacroEntry[];
   readonly adapter: Adapter;
   readonly session: AdapterSession;
   readonly flags: RunFlags;

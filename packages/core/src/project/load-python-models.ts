@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { diag, type Diagnostic } from '../diagnostics.ts';
+import type { ModelNode } from '../types.ts';
+import { discover } from './discover.ts';
+import { byName, fileChecksum, fileNodeBase, folderParts, isDisabled, nodeConfig, type Scope } from './project-resources.ts';
+import { pythonModelTemplate, readPythonModel } from './python-model.ts';
+import type { SchemaDecls } from './schema-yaml.ts';
+
+/**
+ * dbt's Python models (`models/**\/*.py`, `def model(dbt, session)`) of one project, read from
+ * their literal dbt.ref/source/config calls as dbt does (project/python-model.ts). `models`: the
+ * SQL models loaded already (a name both define is a duplicate). A file that cannot be read is
+ * an error naming it, and is added to `unreadable` (a ref() to it then says where to look).
+ */
+export function loadPythonModels(s: Scope, decls: SchemaDecls, models: readonly ModelNode[], diagnostics: Diagnostic[], disabled: string[], unreadable: string[]): ModelNode[] {
+  const patches = byName(decls.models);
+  const seen = new Map(models.map((m) => [m.uniqueId, m.originalFilePath]));
+  const out: ModelNode[] = [];
+  for (const f of discover(s.dir, s.config.modelPaths, ['.py'])) {
+    const name = basename(f.rel, '.py');
+    const id = `model.${s.config.name}.${name}`;
+    const rel = s.prefix + f.rel;
+    const prev = seen.get(id);
+    if (prev) {
+      diagnostics.push(diag('SM_DUPLICATE_NODE', `Two models are named "${name}": ${prev} and ${rel}`, { file: rel }, { hint: 'Model names are unique within a project; rename one file.' }));
+      continue;
+    }
+    seen.set(id, rel);
+    const py = readFileSync(f.abs, 'utf8');
+    const patch = patches.get(name);
+    const { config: cfg, rootConfig } = nodeConfig(s, 'models', [...folderParts(f), name], patch?.config, patch?.file ?? rel);
+    const calls = readPythonModel(py);
+    const template = typeof calls === 'string' ? undefined : pythonModelTemplate(py, calls);
+    if (typeof calls === 'string' || template === undefined) {
+      if (isDisabled(cfg)) {
+        disabled.push(id);
+        continue;
+      }
+      unreadable.push(rel);
+      diagnostics.push(diag('SM_PYTHON_MODEL', `${rel} is a Python model that cannot be read: ${typeof calls === 'string' ? calls : 'it contains {% endraw %}'}`, { file: rel }, { hint: 'Fix the file, or disable the model (enabled: false in its YAML).' }));
+      continue;
+    }
+    if (isDisabled({ ...cfg, ...calls.config })) {
+      disabled.push(id);
+      continue;
+    }
+    // dbt builds a Python model as a table unless it says incremental (a view cannot hold a DataFrame).
+    if (cfg.materialized === undefined || cfg.materialized === 'view') cfg.materialized = 'table';
+    out.push({
+      uniqueId: id,
+      resourceType: 'model',
+      ...fileNodeBase(s, f, name, patch, cfg, rootConfig),
+      tags: [],
+      rawCode: template,
+      pythonCode: py,
+      relation: { schema: '', identifier: name },
+      refs: [],
+      sources: [],
+      checksum: fileChecksum(py),
+    });
+  }
+  return out;
+}
