@@ -31,7 +31,7 @@ function bigProject(extra: Record<string, string> = {}): string {
 function artifacts(dir: string) {
   const t = join(dir, 'target');
   const m = JSON.parse(readFileSync(join(t, 'manifest.json'), 'utf8')) as { metadata: Record<string, unknown> };
-  const { generated_at: _g, invocation_id: _i, ...metadata } = m.metadata;
+  const { generated_at: _g, invocation_id: _i, invocation_started_at: _s, run_started_at: _r, ...metadata } = m.metadata;
   const compiled: Record<string, string> = {};
   for (const f of readdirSync(join(t, 'compiled'), { recursive: true, encoding: 'utf8' })) if (statSync(join(t, 'compiled', f)).isFile()) compiled[f] = readFileSync(join(t, 'compiled', f), 'utf8');
   // The compiled store a warm start reads: nodes and index as written; the header as data (its ephemerals come in the order threads found them).

@@ -33,6 +33,8 @@ export interface ColumnInfo {
   constraints?: Record<string, unknown>[] | undefined;
   /** The YAML entry that declared the column, for messages about it. */
   declaredAt?: SourceLocation | undefined;
+  /** The docs blocks its description names (`{{ doc('x') }}`), as unique ids. */
+  docBlocks?: string[] | undefined;
 }
 
 /** Where in a file something was declared: 1-based line and column. */
@@ -55,6 +57,8 @@ interface NodeCommon {
   path: string;
   fqn: string[];
   description: string;
+  /** The docs blocks its description names (`{{ doc('x') }}`), as unique ids; set once descriptions are rendered. */
+  docBlocks?: string[] | undefined;
   tags: string[];
   meta: Record<string, unknown>;
   config: NodeConfig;
@@ -135,6 +139,13 @@ export interface SourceNode extends NodeCommon {
   yamlTags?: string[] | undefined;
   /** The source's own `description:` (the table's is `description`). */
   sourceDescription?: string | undefined;
+  /** The source's own `meta:` (the node's `meta` adds the table's). */
+  sourceMeta?: Record<string, unknown> | undefined;
+  /** `quoting:` of the source and table as written (dbt's manifest lists them; unset ones are null). */
+  quoting?: Record<string, boolean> | undefined;
+  /** `schema:` and `database:` as written, before their Jinja is rendered. */
+  unrenderedSchema?: string | undefined;
+  unrenderedDatabase?: string | undefined;
   freshness?: unknown;
   /** The column or expression `sm source freshness` takes the max of. */
   loadedAtField?: string | undefined;
@@ -246,6 +257,8 @@ export interface ProjectConfig {
   macroPaths: string[];
   testPaths: string[];
   snapshotPaths: string[];
+  /** `docs-paths:` where `.md` files hold `{% docs %}` blocks; by default every resource folder, as dbt. */
+  docsPaths: string[];
   targetPath: string;
   /** `clean-targets:` folders that `sm clean` removes; empty when the project file names none. */
   cleanTargets: string[];

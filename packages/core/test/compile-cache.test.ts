@@ -18,7 +18,7 @@ type Extra = Partial<Pick<InvocationOptions, 'vars' | 'target' | 'env' | 'select
 function artifacts(dir: string): { manifest: unknown; state: unknown; compiled: Record<string, string> } {
   const t = join(dir, 'target');
   const m = JSON.parse(readFileSync(join(t, 'manifest.json'), 'utf8')) as { metadata: Record<string, unknown> };
-  const { generated_at: _g, invocation_id: _i, ...metadata } = m.metadata;
+  const { generated_at: _g, invocation_id: _i, invocation_started_at: _s, run_started_at: _r, ...metadata } = m.metadata;
   const compiled: Record<string, string> = {};
   const root = join(t, 'compiled');
   for (const f of readdirSync(root, { recursive: true, encoding: 'utf8' })) {

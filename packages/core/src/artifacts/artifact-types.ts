@@ -10,6 +10,7 @@ export interface ArtifactMetadata {
   dbt_version: string;
   generated_at: string;
   invocation_id: string | null;
+  invocation_started_at?: string | undefined;
   env: Record<string, string>;
 }
 

@@ -4,6 +4,7 @@ import { jsonText, objectText } from '../util/json-text.ts';
 import { redactJson } from '../util/redact.ts';
 import { writeNow, type FileSink } from '../util/background-writer.ts';
 import { makeDirs } from '../util/make-dirs.ts';
+import { invocationStart, pythonIsoTime } from './invocation.ts';
 
 /**
  * What the last full write of manifest.json was made from, so the next compile of the same
@@ -97,7 +98,14 @@ function reusedPrefix(path: string, rec: Record_, meta: { invocationId: string; 
   } catch {
     return undefined;
   }
-  const next = `${HEAD}${JSON.stringify({ ...metadata, generated_at: meta.generatedAt, invocation_id: meta.invocationId })},`;
+  const started = invocationStart(meta.invocationId);
+  const next = `${HEAD}${JSON.stringify({
+    ...metadata,
+    generated_at: meta.generatedAt,
+    invocation_id: meta.invocationId,
+    ...('invocation_started_at' in metadata ? { invocation_started_at: pythonIsoTime(started, 'Z') } : {}),
+    ...('run_started_at' in metadata ? { run_started_at: pythonIsoTime(started, '+00:00') } : {}),
+  })},`;
   return Buffer.byteLength(next) === rec.prefix ? next : undefined;
 }
 

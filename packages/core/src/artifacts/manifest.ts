@@ -7,13 +7,18 @@ import { testRelation } from '../project/test-nodes.ts';
 import { packageRelativePaths } from '../project/package-paths.ts';
 import type { Dag } from '../graph/build-graph.ts';
 import type { CompiledProject } from '../render/render-project.ts';
-import type { GraphNode, ModelNode, SeedNode, SourceNode, TestNode } from '../types.ts';
+import type { GraphNode, ModelNode, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
+import { dbtUnitTestChecksum } from './unit-test-checksum.ts';
 import { jsonText, JsonText } from '../util/json-text.ts';
 import { redact } from '../util/redact.ts';
 import type { ArtifactMetadata } from './artifact-types.ts';
+import { invocationStart, pythonIsoTime } from './invocation.ts';
 import { exposureEntry } from '../project/exposure-entry.ts';
 
 export const SM_VERSION = '0.1.0';
+
+/** Adapters whose dbt quote policy quotes nothing by default (the rest quote database, schema and identifier). */
+const UNQUOTED_BY_DEFAULT = new Set(['snowflake']);
 
 /** The `metadata` every artifact starts with; `schema` is dbt's name for it, e.g. `manifest/v12`. */
 export function artifactMetadata(schema: string, invocationId: string): ArtifactMetadata {
@@ -22,6 +27,7 @@ export function artifactMetadata(schema: string, invocationId: string): Artifact
     dbt_version: `sm-${SM_VERSION}`,
     generated_at: new Date().toISOString(),
     invocation_id: invocationId,
+    invocation_started_at: pythonIsoTime(invocationStart(invocationId), 'Z'),
     env: {},
   };
 }
@@ -61,11 +67,7 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
   for (const n of c.nodes.values()) {
     if (n.resourceType === 'exposure') exposures[n.uniqueId] = exposureEntry(n);
     else if (n.resourceType === 'source') sources[n.uniqueId] = relocated(sourceEntry(n, relationName(n), check));
-    else if (n.resourceType === 'unit_test') {
-      // dbt's unit test definition carries no tags, meta, columns or patch_path of its own.
-      const { tags: _t, meta: _m, columns: _c, patch_path: _p, ...rest } = common(n);
-      unitTests[n.uniqueId] = relocated({ ...rest, model: n.model, given: n.given, expect: n.expect, overrides: n.overrides ?? null });
-    }
+    else if (n.resourceType === 'unit_test') unitTests[n.uniqueId] = relocated(unitTestEntry(n, p.target.schema));
     else nodeText(n.uniqueId, nodeEntry(n, relationName(n), p.secrets, p.target, check, testsOf));
   }
   // dbt's groups and group_map: every declared group, with the nodes whose group it is.
@@ -96,6 +98,7 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
       patch_path: null, arguments: [], created_at: 0, supported_languages: m.kind === 'materialization' ? ['sql'] : null,
     });
   }
+  const quotes = !UNQUOTED_BY_DEFAULT.has(p.target.type);
   return {
     metadata: {
       ...artifactMetadata('manifest/v12', invocationId),
@@ -104,11 +107,14 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
       user_id: null,
       send_anonymous_usage_stats: false,
       adapter_type: p.target.type,
+      // The adapter's default quote policy (dbt-duckdb quotes, dbt-snowflake does not), as dbt lists it.
+      quoting: { database: quotes, schema: quotes, identifier: quotes, column: null },
+      run_started_at: pythonIsoTime(invocationStart(invocationId), '+00:00'),
     },
     nodes: new JsonText(`{${nodes}}`),
     sources,
     macros,
-    docs: {},
+    docs: Object.fromEntries(p.docs.map((d) => [d.uniqueId, relocated({ name: d.name, resource_type: 'doc', package_name: d.packageName, path: d.path, original_file_path: d.originalFilePath, unique_id: d.uniqueId, block_contents: d.blockContents })])),
     exposures,
     metrics: {},
     groups,
@@ -157,7 +163,7 @@ function manifestColumns(n: GraphNode, check: SmColumns | undefined): Record<str
     config: { meta: col?.meta ?? {}, tags: col?.tags ?? [] },
     tags: col?.tags ?? [],
     granularity: col?.granularity ?? null,
-    doc_blocks: [],
+    doc_blocks: col?.docBlocks ?? [],
   });
   const inferred = n.resourceType === 'test' ? undefined : check?.(n.uniqueId);
   if (!inferred) return Object.fromEntries(Object.values(n.columns).map((col) => [col.name, entry(col.name, col)]));
@@ -198,7 +204,7 @@ function nodeEntry(
   e.group = typeof n.config.group === 'string' ? n.config.group : null;
   if (n.resourceType === 'seed') {
     e.raw_code = '';
-    e.doc_blocks = [];
+    e.doc_blocks = n.docBlocks ?? [];
     e.root_path = null;
     e.depends_on = { macros: [] };
     return e;
@@ -206,7 +212,7 @@ function nodeEntry(
   e.contract = contractOf(n.resourceType, n.config);
   e.language = 'pythonCode' in n && n.pythonCode !== undefined ? 'python' : 'sql';
   e.raw_code = rawCodeOf(n);
-  e.doc_blocks = [];
+  e.doc_blocks = n.docBlocks ?? [];
   e.compiled_code = n.compiledCode !== undefined ? redact('pythonCode' in n && n.pythonCode !== undefined ? pythonSourceOf(n.compiledCode) : n.compiledCode, secrets) : undefined;
   e.compiled = n.compiledCode !== undefined;
   e.compiled_path = null;
@@ -239,23 +245,68 @@ function nodeEntry(
 }
 
 function sourceEntry(n: SourceNode, relationName: string | undefined, check: SmColumns | undefined): Record<string, unknown> {
-  const { depends_on: _d, ...rest } = common(n, check);
+  const c = common(n, check);
+  const config = sourceConfigShape(c.config as Record<string, unknown>, n.freshness, n.loadedAtField);
+  const q = n.quoting ?? {};
+  // In dbt 1.11's key order.
   return {
-    ...rest,
-    config: sourceConfigShape(rest.config as Record<string, unknown>, n.freshness, n.loadedAtField),
+    database: n.relation.database ?? null,
+    schema: n.relation.schema,
+    ...identity(c),
     source_name: n.sourceName,
     source_description: n.sourceDescription ?? '',
     loader: n.loader,
     identifier: n.identifier,
-    database: n.relation.database ?? null,
-    schema: n.relation.schema,
-    relation_name: relationName ?? null,
-    quoting: {},
+    quoting: { database: q.database ?? null, schema: q.schema ?? null, identifier: q.identifier ?? null, column: q.column ?? null },
     loaded_at_field: n.loadedAtField ?? null,
+    loaded_at_query: config.loaded_at_query ?? null,
     freshness: freshnessShape(n.freshness),
     external: null,
-    source_meta: {},
-    unrendered_config: {},
+    description: c.description,
+    columns: c.columns,
+    meta: c.meta,
+    source_meta: n.sourceMeta ?? {},
+    tags: c.tags,
+    config,
+    // dbt's sources have no patch file: the YAML that declares them is their file.
+    patch_path: null,
+    unrendered_config: {
+      ...(n.freshness !== undefined && n.freshness !== null ? { freshness: freshnessShape(n.freshness) } : {}),
+      loaded_at_field: n.loadedAtField ?? null,
+      loaded_at_query: config.loaded_at_query ?? null,
+      meta: c.meta,
+      tags: c.tags,
+    },
+    relation_name: relationName ?? null,
+    created_at: 0,
+    unrendered_database: n.unrenderedDatabase ?? null,
+    unrendered_schema: n.unrenderedSchema ?? null,
+    doc_blocks: n.docBlocks ?? [],
+  };
+}
+
+/** The keys that name an entry, in the order dbt's sources and unit tests give them. */
+function identity(c: Record<string, unknown>): Record<string, unknown> {
+  return { name: c.name, resource_type: c.resource_type, package_name: c.package_name, path: c.path, original_file_path: c.original_file_path, unique_id: c.unique_id, fqn: c.fqn };
+}
+
+/** dbt's unit test definition, in its key order: no tags, meta, columns or patch_path of its own; each fixture's format and file. */
+function unitTestEntry(n: UnitTestNode, schema: string): Record<string, unknown> {
+  const c = common(n);
+  return {
+    model: n.model,
+    given: n.given.map((g) => ({ input: g.input, rows: g.rows, format: g.format ?? 'dict', fixture: g.fixture ?? null })),
+    expect: { rows: n.expect.rows, format: n.expect.format ?? 'dict', fixture: n.expect.fixture ?? null },
+    ...identity(c),
+    description: c.description,
+    overrides: n.overrides ?? null,
+    depends_on: c.depends_on,
+    config: c.config,
+    checksum: dbtUnitTestChecksum(n),
+    schema,
+    created_at: 0,
+    versions: null,
+    version: null,
   };
 }
 

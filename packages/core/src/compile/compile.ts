@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newInvocationId } from '../artifacts/invocation.ts';
 import type { Command, Compilation, InvocationOptions } from './compilation.ts';
 import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import { WARNING_EVENTS, warnIsError, warnIsSilenced, warningEvent, type WarnErrorSetting } from '../warn-error.ts';
@@ -45,7 +45,7 @@ async function compileOnce(given: InvocationOptions, command: Command): Promise<
   // --empty renders every ref and source otherwise: nothing cached stands for it, and it caches nothing.
   // --sample likewise (its window moves with the clock).
   const opts = given.empty || given.sample ? { ...given, noCache: true } : given;
-  const invocationId = randomUUID();
+  const invocationId = newInvocationId();
   const warm = opts.noCache || opts.complete ? undefined : warmStart(opts);
   if (warm) return (await import('./compile-warm.ts')).compileWarm(opts, command, invocationId, warm);
   return (await import('./compile-cold.ts')).compileCold(opts, command, invocationId);

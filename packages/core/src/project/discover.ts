@@ -43,3 +43,10 @@ function walk(dir: string, rel: string, visit: (abs: string, rel: string) => voi
 export function posix(p: string): string {
   return sep === '/' ? p : p.split(sep).join('/');
 }
+
+/** A YAML-declared resource's `path` as dbt's manifest gives it: its file relative to the resource folder (models/, seeds/, ...) it sits in. */
+export function pathInResourceFolder(s: { readonly prefix: string; readonly resourcePaths: readonly string[] }, file: string): string {
+  const rel = file.slice(s.prefix.length);
+  const base = s.resourcePaths.map((p) => p.replace(/\/+$/, '')).find((p) => rel.startsWith(`${p}/`));
+  return base ? rel.slice(base.length + 1) : rel;
+}

@@ -3,6 +3,7 @@ import { RefIndex } from './ref-index.ts';
 import type { ExposureNode, ModelNode, RefCall, SeedNode, SourceNode } from '../types.ts';
 import type { ExposureDecl } from './exposure-yaml.ts';
 import type { Scope } from './project-resources.ts';
+import { pathInResourceFolder } from './discover.ts';
 import type { SchemaDecls } from './schema-yaml.ts';
 
 /** One project's (root or package) exposure declarations, with what names its files' places. */
@@ -21,12 +22,6 @@ export function exposureScope(s: Scope, decls: SchemaDecls): ExposureScope {
   return { packageName: c.name, prefix: s.prefix, resourcePaths: [...c.modelPaths, ...c.seedPaths, ...c.snapshotPaths, ...c.macroPaths, ...c.testPaths], decls: decls.exposures };
 }
 
-/** A YAML-declared resource's `path` as dbt's manifest gives it: its file relative to the resource folder (models/, seeds/, ...) it sits in. */
-export function pathInResourceFolder(s: Pick<ExposureScope, 'prefix' | 'resourcePaths'>, file: string): string {
-  const rel = file.slice(s.prefix.length);
-  const base = s.resourcePaths.map((p) => p.replace(/\/+$/, '')).find((p) => rel.startsWith(`${p}/`));
-  return base ? rel.slice(base.length + 1) : rel;
-}
 
 const CALL = /^\s*(ref|source|metric)\s*\((.*)\)\s*$/s;
 const ARG = /\s*(?:(\w+)\s*=\s*)?(?:'([^']*)'|"([^"]*)"|(\d+(?:\.\d+)?))\s*(?:,|$)/gy;

@@ -4,7 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import type { Relation, TargetConfig } from '../adapter.ts';
 import { diag, formatLocation, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import type { ExposureNode, Macro, ModelNode, PackageInfo, ProjectConfig, SampleWindow, SeedNode, SourceLocation, SourceNode, TestNode, UnitTestNode } from '../types.ts';
-import { discover } from './discover.ts';
+import { discover, pathInResourceFolder } from './discover.ts';
 import { configRenderer, renderProjectConfigs } from './config-renderer.ts';
 import { installedPackages } from './installed-packages.ts';
 import { resolveTarget } from './profiles.ts';
@@ -18,7 +18,8 @@ import { emptyDecls, type GroupDecl, type SchemaDecls } from './schema-yaml.ts';
 import type { YamlFile } from './yaml-file.ts';
 import { loadPythonModels } from './load-python-models.ts';
 import { loadSnapshots } from './load-snapshots.ts';
-import { exposureNodes, exposureScope, pathInResourceFolder } from './exposure-nodes.ts';
+import { exposureNodes, exposureScope } from './exposure-nodes.ts';
+import { checkDuplicateDocs, docBlocksOf, renderDescriptions, type DocBlock } from './doc-blocks.ts';
 
 export interface LoadOptions {
   projectDir: string;
@@ -58,6 +59,8 @@ export interface LoadedProject {
   exposures: ExposureNode[];
   /** `groups:` declared in schema YAML (root project and packages): what a node's `group` may name. */
   groups: GroupEntry[];
+  /** The `{% docs %}` blocks of every package's and the project's `.md` files. */
+  docs: DocBlock[];
   macros: Macro[];
   /** Installed packages, in dependency order (empty until `sm deps` installed some). */
   packages: PackageInfo[];
@@ -128,7 +131,8 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
     ...installed.map((p, i) => ({ dir: p.dir, prefix: p.prefix, config: p.config, root: config, render: yamlRenderer(packages[i]!.vars) })),
     { dir, prefix: '', config, render: yamlRenderer(vars) },
   ];
-  const yamlsOf = scopes.map((s) => readSchemaFiles(s, schemaCache, digest, diagnostics));
+  const docs: DocBlock[] = [];
+  const yamlsOf = scopes.map((s) => readSchemaFiles(s, schemaCache, digest, diagnostics, docs));
   schemaCache.save();
   scopes.forEach((s, i) => loadScope(s, yamlsOf[i]!, out, diagnostics));
   const patched = new Set<string>();
@@ -137,6 +141,8 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   applySourceOverrides(scopes[scopes.length - 1]!, yamlsOf[yamlsOf.length - 1]!.decls, out.sources, diagnostics);
   const exposures = exposureNodes(scopes.map((s, i) => exposureScope(s, yamlsOf[i]!.decls)), config.name, out, diagnostics, out.disabled);
   const groups = groupEntries(scopes.map((s, i) => [s, yamlsOf[i]!.decls] as const), diagnostics);
+  checkDuplicateDocs(docs, diagnostics);
+  renderDescriptions([...out.models, ...out.seeds, ...out.sources, ...out.tests, ...exposures], docs, config.name, { env, vars, target: resolved.target }, diagnostics);
   for (const m of out.macros) digest.update(`\0macro\0${m.originalFilePath}\0${m.macroSql.length}\0`).update(m.macroSql);
   // The text rendered, not the checksum: dbt's hashes the file stripped, and blank lines added at its start move every line an error names.
   for (const m of out.models) digest.update(`\0${m.uniqueId}\0${m.originalFilePath}\0${m.rawCode.length}\0`).update(m.rawCode);
@@ -159,6 +165,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
     unitTests: out.unitTests,
     exposures,
     groups,
+    docs,
     macros: out.macros,
     packages,
     disabled: out.disabled,
@@ -172,14 +179,24 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
 }
 
 /** A project's schema YAML files, read into declarations (through the cache); the files that declare snapshots are kept for the snapshot loader. */
-function readSchemaFiles(s: Scope, cache: SchemaCache, digest: Hash, diagnostics: Diagnostic[]): { decls: SchemaDecls; yamls: YamlFile[] } {
+function readSchemaFiles(s: Scope, cache: SchemaCache, digest: Hash, diagnostics: Diagnostic[], docs: DocBlock[]): { decls: SchemaDecls; yamls: YamlFile[] } {
   const decls: SchemaDecls = emptyDecls();
   const c = s.config;
-  const yamlFolders = [...c.modelPaths, ...c.seedPaths, ...c.snapshotPaths, ...c.macroPaths, ...c.testPaths];
+  const yamlFolders = new Set([...c.modelPaths, ...c.seedPaths, ...c.snapshotPaths, ...c.macroPaths, ...c.testPaths]);
+  const docsFolders = new Set(c.docsPaths);
   const yamls: YamlFile[] = [];
-  for (const f of discover(s.dir, [...new Set(yamlFolders)], ['.yml', '.yaml'])) {
-    const text = readFileSync(f.abs, 'utf8');
+  // One walk finds the schema YAML and the docs blocks' Markdown.
+  for (const f of discover(s.dir, [...new Set([...yamlFolders, ...docsFolders])], ['.yml', '.yaml', '.md'])) {
     const rel = s.prefix + f.rel;
+    if (f.inFolder.endsWith('.md')) {
+      if (!docsFolders.has(f.folder)) continue;
+      const text = readFileSync(f.abs, 'utf8');
+      digest.update(`\0md\0${rel}\0${text.length}\0`).update(text);
+      docs.push(...docBlocksOf(text, { rel, inFolder: f.inFolder }, c.name, diagnostics));
+      continue;
+    }
+    if (!yamlFolders.has(f.folder)) continue;
+    const text = readFileSync(f.abs, 'utf8');
     digest.update(`\0yaml\0${rel}\0${text.length}\0`).update(text);
     const { yaml, hasSnapshots } = cache.read(text, rel, decls, diagnostics);
     if (yaml && hasSnapshots) yamls.push(yaml);

@@ -87,6 +87,7 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
     macroPaths: strList('macro-paths', ['macros']),
     testPaths: strList('test-paths', ['tests']),
     snapshotPaths: strList('snapshot-paths', ['snapshots']),
+    docsPaths: [],
     targetPath: projectRelative(dir, str('target-path', 'target')),
     cleanTargets: strList('clean-targets', []),
     vars: (d.vars && typeof d.vars === 'object' ? d.vars : {}) as Record<string, unknown>,
@@ -99,6 +100,9 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
     strict: false,
     file,
   };
+  // dbt's default: every resource folder (analyses and functions too, which sm does not build), trailing slashes dropped.
+  const sourcePaths = [...config.modelPaths, ...config.seedPaths, ...config.snapshotPaths, ...strList('analysis-paths', ['analyses']), ...config.macroPaths, ...config.testPaths, ...strList('function-paths', ['functions'])];
+  config.docsPaths = [...new Set(strList('docs-paths', sourcePaths).map((p) => p.replace(/\/+$/, '') || p))];
   // Problems under `flags:` name the key; errors say where to fix it.
   const report = (key: string, message: string, severity: 'error' | 'warning' = 'error', hint?: string) =>
     diagnostics.push(diag('SM_PROJECT_INVALID', `flags: ${key} ${message}`, yaml.locate(['flags', key]), { severity, hint: hint ?? (severity === 'error' ? `Fix \`flags: ${key}:\` in ${file}.` : undefined) }));

@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { ColumnInfo, Macro, ModelNode, NodeConfig, ProjectConfig, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
 import { renderColumns, type RenderConfig } from './config-renderer.ts';
-import { discover, type FoundFile } from './discover.ts';
+import { discover, pathInResourceFolder, type FoundFile } from './discover.ts';
 import { dbtFileText } from './file-text.ts';
 import { folderConfig, mergeConfigInto, tagList } from './folder-config.ts';
 import type { NodePatch, SchemaDecls, TestDecl, VersionDecl } from './schema-yaml.ts';
@@ -236,6 +236,10 @@ export function loadSources(s: Scope, decls: SchemaDecls, disabled: string[]): S
       relation: { database: d.database, schema: d.schema, identifier: d.identifier },
       loader: d.loader,
       sourceDescription: d.sourceDescription,
+      sourceMeta: d.sourceMeta,
+      quoting: d.quoting,
+      unrenderedSchema: d0.schemaAsWritten,
+      unrenderedDatabase: d0.database,
       freshness: d.freshness,
       loadedAtField: d.loadedAtField,
     };
@@ -362,7 +366,8 @@ export function unitTests(s: Scope, decls: SchemaDecls, models: ModelNode[], dia
     name: u.name,
     packageName: name0,
     originalFilePath: u.file,
-    path: u.file,
+    // As dbt: the YAML's path within its resource folder.
+    path: pathInResourceFolder({ prefix: s.prefix, resourcePaths: [...s.config.modelPaths, ...s.config.testPaths, ...s.config.seedPaths, ...s.config.snapshotPaths, ...s.config.macroPaths] }, u.file),
     // As dbt: the tested model's fqn, then the test's name.
     fqn: [...(models.find((m) => m.name === u.model)?.fqn ?? [name0, u.model]), u.name],
     description: u.description,

@@ -32,24 +32,7 @@ const SINGLE = /^\s*\{\{([\s\S]*?)\}\}\s*$/;
 export function renderValue(text: string, ctx: ValueContext): unknown {
   if (!text.includes('{{') && !text.includes('{%')) return text;
   const env = (valueEnv ??= new Environment());
-  const c: Context = env.context();
-  c.env_var = pyFunction((_c, a, kw) => {
-    const name = String(a[0]);
-    const dflt = kw?.default ?? a[1];
-    const v = ctx.env[name];
-    if (v !== undefined) return v;
-    if (dflt !== undefined) return dflt;
-    ctx.onMissingEnv?.(name);
-    return '';
-  });
-  c.var = pyFunction((_c, a, kw) => {
-    const name = String(a[0]);
-    if (name in ctx.vars) return ctx.vars[name];
-    if (a.length > 1 || (kw && 'default' in kw)) return kw?.default ?? a[1];
-    ctx.onMissingVar?.(name);
-    return '';
-  });
-  c.target = ctx.target ?? {};
+  const c = valueContext(env, ctx);
   const single = SINGLE.exec(text);
   try {
     if (single && !single[1]!.includes('}}') && !single[1]!.includes('{{')) {
@@ -68,6 +51,44 @@ export function renderValue(text: string, ctx: ValueContext): unknown {
   } catch (e) {
     throw new ValueRenderError(String((e as Error).message).split('\n').filter(Boolean).slice(0, 2).join(' '));
   }
+}
+
+/**
+ * Render Jinja in a text (a description) to text, as dbt's `get_rendered`: `globals` beside
+ * env_var(), var() and target (the docs context adds doc()). Text without Jinja comes back as it is.
+ */
+export function renderText(text: string, ctx: ValueContext, globals: Record<string, unknown> = {}): string {
+  if (!text.includes('{{') && !text.includes('{%')) return text;
+  const env = (valueEnv ??= new Environment());
+  const c = Object.assign(valueContext(env, ctx), globals);
+  try {
+    return env.renderString(text, c, '<value>');
+  } catch (e) {
+    throw new ValueRenderError(String((e as Error).message).split('\n').filter(Boolean).slice(0, 2).join(' '));
+  }
+}
+
+/** A context with dbt's YAML globals: env_var(), var() and target. */
+function valueContext(env: Environment, ctx: ValueContext): Context {
+  const c: Context = env.context();
+  c.env_var = pyFunction((_c, a, kw) => {
+    const name = String(a[0]);
+    const dflt = kw?.default ?? a[1];
+    const v = ctx.env[name];
+    if (v !== undefined) return v;
+    if (dflt !== undefined) return dflt;
+    ctx.onMissingEnv?.(name);
+    return '';
+  });
+  c.var = pyFunction((_c, a, kw) => {
+    const name = String(a[0]);
+    if (name in ctx.vars) return ctx.vars[name];
+    if (a.length > 1 || (kw && 'default' in kw)) return kw?.default ?? a[1];
+    ctx.onMissingVar?.(name);
+    return '';
+  });
+  c.target = ctx.target ?? {};
+  return c;
 }
 
 /** Template values as plain data: a whole float is its number, a tuple an array. */

@@ -72,6 +72,12 @@ export interface SourceTableDecl {
   tests: TestDecl[];
   config: Record<string, unknown>;
   meta: Record<string, unknown>;
+  /** `schema:` when the YAML gives one (`schema` falls back to the source's name). */
+  schemaAsWritten?: string | undefined;
+  /** The source's own `meta:` (dbt's `source_meta`). */
+  sourceMeta?: Record<string, unknown> | undefined;
+  /** `quoting:` of the source and the table (the table's wins), as written. */
+  quoting?: Record<string, boolean> | undefined;
   tags: string[];
   /** `freshness:` as dbt resolves it: the table's config, the table, the source's config, the source; `null` turns it off. */
   freshness?: unknown;
@@ -367,6 +373,7 @@ function readSource(y: YamlFile, s: unknown, path: (string | number)[], into: Sc
       name: t.name,
       identifier: typeof t.identifier === 'string' ? t.identifier : t.name,
       schema: typeof s.schema === 'string' ? s.schema : (s.name as string),
+      ...(typeof s.schema === 'string' ? { schemaAsWritten: s.schema } : {}),
       database: typeof s.database === 'string' ? s.database : undefined,
       // dbt keeps the two apart: a table without a description has none, its source's is `source_description`.
       description: typeof t.description === 'string' ? t.description : '',
@@ -376,6 +383,8 @@ function readSource(y: YamlFile, s: unknown, path: (string | number)[], into: Sc
       tests,
       config: { ...(isObj(s.config) ? s.config : {}), ...(isObj(t.config) ? t.config : {}) },
       meta: { ...(isObj(s.meta) ? s.meta : {}), ...(isObj(t.meta) ? t.meta : {}) },
+      sourceMeta: isObj(s.meta) ? s.meta : {},
+      quoting: Object.fromEntries([s.quoting, t.quoting].flatMap((q) => (isObj(q) ? Object.entries(q).filter((e): e is [string, boolean] => typeof e[1] === 'boolean') : []))),
       tags: [...(Array.isArray(s.tags) ? s.tags.map(String) : []), ...(Array.isArray(t.tags) ? t.tags.map(String) : [])],
       freshness: firstSet('freshness', t, s),
       loadedAtField: ((f) => (typeof f === 'string' && f.trim() ? f : undefined))(firstSet('loaded_at_field', t, s)),

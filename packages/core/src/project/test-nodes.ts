@@ -4,6 +4,7 @@ import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { GraphNode, ModelNode, ProjectConfig, SeedNode, SourceNode, TestNode } from '../types.ts';
 import { tagList } from './folder-config.ts';
 import type { TestDecl } from './schema-yaml.ts';
+import { pythonRepr } from '../util/py-repr.ts';
 
 /**
  * dbt's name for a generic test, so selection by name and artifacts match dbt's: the test
@@ -36,9 +37,11 @@ export function genericTestName(decl: TestDecl, node: ModelNode | SeedNode | Sou
 /**
  * Where a test's failing rows are stored, and what the manifest and `graph` give as its
  * database, schema and alias as dbt does: `<target schema>_dbt_test__audit` (or `_<schema>`
- * of the test's config), named by its alias or its name.
+ * of the test's config), named by its alias or its name; where the project's own
+ * generate_schema_name put it, when it has one (set at render).
  */
 export function testRelation(t: TestNode, target: { schema: string; database?: string | undefined }): { database: string | undefined; schema: string; identifier: string } {
+  if (t.relation) return { database: t.relation.database ?? target.database, schema: t.relation.schema ?? target.schema, identifier: t.relation.identifier };
   const schema = typeof t.config.schema === 'string' && t.config.schema ? t.config.schema : 'dbt_test__audit';
   const identifier = typeof t.config.alias === 'string' && t.config.alias ? t.config.alias : t.name;
   return { database: target.database, schema: `${target.schema}_${schema}`, identifier };
@@ -261,33 +264,6 @@ export function testColumnDiagnostics(nodes: ReadonlyMap<string, GraphNode>, sel
 export function dbtTestHash(name: string, metadata: Record<string, unknown>): string {
   const hashable = (v: unknown): unknown =>
     Array.isArray(v) ? v.map(hashable) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, hashable((v as Record<string, unknown>)[k])])) : pyStr(v);
-  return createHash('md5').update(name + pyReprDeep(hashable(metadata))).digest('hex').slice(-10);
+  return createHash('md5').update(name + pythonRepr(hashable(metadata))).digest('hex').slice(-10);
 }
 
-const NEEDS_ESCAPE = /[\\'"\x00-\x1f\x7f]/;
-
-/** Python's repr() of strings, lists and dicts (what dbt hashes). */
-function pyReprDeep(v: unknown): string {
-  if (typeof v === 'string') return pyStringRepr(v);
-  if (Array.isArray(v)) return `[${v.map(pyReprDeep).join(', ')}]`;
-  if (v !== null && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${pyStringRepr(k)}: ${pyReprDeep(x)}`).join(', ')}}`;
-  return String(v);
-}
-
-function pyStringRepr(s: string): string {
-  // Most names and arguments need no escape: quoted as they are (every test node hashes several).
-  if (!NEEDS_ESCAPE.test(s)) return `'${s}'`;
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = '';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '\\') out += '\\\\';
-    else if (ch === quote) out += `\\${ch}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
-  return quote + out + quote;
-}

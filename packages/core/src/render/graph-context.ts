@@ -31,7 +31,7 @@ export function graphContext(
   const inPackage = packageRelativePaths(p.dir, p.packages);
   const entry = (loaded: GraphNode): Record<string, unknown> => {
     const n = rendered(loaded.uniqueId) ?? loaded;
-    const rel = 'relation' in n && n.relation && n.resourceType !== 'source' ? (rendered(n.uniqueId) ? n.relation : relationOf(n)) : undefined;
+    const rel = 'relation' in n && n.relation && n.resourceType !== 'source' && n.resourceType !== 'test' ? (rendered(n.uniqueId) ? n.relation : relationOf(n)) : undefined;
     // What dbt's parse records, read from the text: the macros for every node (a render records
     // what ran with execute true, without its hooks'), refs and parents for one not rendered yet.
     const parsed = n.resourceType === 'model' || n.resourceType === 'snapshot' || n.resourceType === 'test' ? parseLike(n.uniqueId) : undefined;

@@ -213,7 +213,8 @@ export class ProjectRenderer implements Schedulable {
   relationFor(node: GraphNode, config: NodeConfig): Relation {
     const t = this.project.target;
     if (node.resourceType === 'source') return node.relation;
-    const custom = typeof config.schema === 'string' && config.schema ? config.schema : undefined;
+    // A test's schema is `dbt_test__audit` unless its config names one; either goes through generate_schema_name, as in dbt.
+    const custom = typeof config.schema === 'string' && config.schema ? config.schema : node.resourceType === 'test' ? 'dbt_test__audit' : undefined;
     // Legacy snapshots name their schema and database verbatim (target_schema/target_database).
     const legacy = node.resourceType === 'snapshot' && typeof config.target_schema === 'string' && config.target_schema ? config.target_schema : undefined;
     const legacyDb = node.resourceType === 'snapshot' && typeof config.target_database === 'string' ? config.target_database : undefined;
@@ -409,7 +410,10 @@ export class ProjectRenderer implements Schedulable {
     const frame = newFrame(t, cloneConfig(t.config), false, new WarehouseLog(false));
     for (const d of t.dependsOn.nodes) frame.refs.add(d);
     const sql = t.testMetadata ? parseFallback(this, frame, () => renderGenericTest(this, t, this.#context(frame), frame, (id) => this.#relationOf(id, frame))) : this.#renderTemplate(t, frame);
-    const nodes = [...frame.refs];
+    // dbt's order: the refs its arguments render (a relationships test's `to`) before the node it tests, then sources.
+    const attached = new Set(t.dependsOn.nodes);
+    const byRef = [...[...frame.refs].filter((n) => !attached.has(n)), ...[...frame.refs].filter((n) => attached.has(n))];
+    const nodes = [...byRef.filter((n) => !n.startsWith('source.')), ...byRef.filter((n) => n.startsWith('source.'))];
     const r: TestNode = {
       ...t,
       config: frame.config,
@@ -419,6 +423,8 @@ export class ProjectRenderer implements Schedulable {
       compiledCode: this.#ephemerals.inline(t.uniqueId, sql, frame.ephemerals),
       ...(frame.askedWarehouse ? { needsWarehouse: true as const } : {}),
     };
+    // Where its failures are stored; only a project's own generate_schema_name moves it from the default testRelation gives.
+    if (this.macros.namespace(this.project.config.name)?.generate_schema_name) r.relation = this.relationFor(t, frame.config);
     this.#rendered.set(t.uniqueId, r);
     return r;
   }

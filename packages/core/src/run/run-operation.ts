@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newInvocationId } from '../artifacts/invocation.ts';
 import { join } from 'node:path';
 import { diag, SmProjectError } from '../diagnostics.ts';
 import type { EventSink, NodeResult } from '../events.ts';
@@ -41,7 +41,7 @@ export async function runOperation(o: OperationOptions): Promise<OperationOutcom
   const factory = o.adapters[project.target.type];
   if (!factory) throw new SmProjectError([diag('SM_ADAPTER_NOT_FOUND', `No adapter for target type "${project.target.type}"`, undefined, { hint: `Available: ${Object.keys(o.adapters).join(', ')}.` })]);
   const adapter = await factory();
-  const invocationId = randomUUID();
+  const invocationId = newInvocationId();
   const target = join(project.dir, project.config.targetPath);
   const cache = o.noCache ? undefined : RenderCache.open(join(target, '.sm', 'render-cache.json'), project);
   const renderer = new ProjectRenderer(project, { dialect: adapter.dialect, invocationId, runStartedAt: startedAt, env: o.env, flags: { WHICH: 'run-operation' }, cache });

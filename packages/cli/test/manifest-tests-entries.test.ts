@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeProject } from '@smsql/test-kit';
+import { sm } from './run-cli.ts';
+
+const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: dev.duckdb\n      schema: main\n      threads: 1\n';
+type Entry = Record<string, any>;
+const readJson = (dir: string, file: string) => JSON.parse(readFileSync(join(dir, 'target', file), 'utf8')) as Record<string, any>;
+
+// Every expected value was recorded from `dbt build` (dbt-core 1.11.16, dbt-duckdb 1.11.1) on the
+// same files, 5 Dec 2026.
+describe("tests' and unit tests' manifest entries, as dbt 1.11 writes them", () => {
+  it("puts a test's stored failures where the project's generate_schema_name says, and writes dbt's refs order, unit test entry and metadata", async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      // The project's own macro places every node with a custom schema, tests' dbt_test__audit included.
+      'macros/generate_schema_name.sql':
+        '{% macro generate_schema_name(custom_schema_name, node) %}\n  {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}audit_{{ custom_schema_name | trim }}{%- endif -%}\n{% endmacro %}\n',
+      'models/parent.sql': "select 1 as id, 'a' as k union all select 2, 'b'",
+      'models/child.sql': 'select 1 as id, 1 as parent_id union all select 2, 3',
+      'models/s.yml': `version: 2
+models:
+  - name: child
+    columns:
+      - name: parent_id
+        data_tests:
+          - relationships:
+              to: ref('parent')
+              field: id
+              config: {store_failures: true, severity: warn}
+unit_tests:
+  - name: ut_child
+    model: child
+    given:
+      - input: ref('parent')
+        rows:
+          - {id: 1, k: "it's", f: 4.5, tiny: 0.00001, flag: true, nothing: null}
+    expect:
+      rows:
+        - {id: 1, parent_id: 1}
+        - {id: 2, parent_id: 3}
+`,
+    });
+    const r = await sm('build', '--project-dir', dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('failing rows stored in "audit_dbt_test__audit"."relationships_child_parent_id__id__ref_parent_"');
+    const m = readJson(dir, 'manifest.json');
+    const t = m.nodes['test.demo.relationships_child_parent_id__id__ref_parent_.ae4782e24d'] as Entry;
+    expect(t.schema).toBe('audit_dbt_test__audit');
+    // dbt's name carries the database too ("dev"."audit_..."); sm's relation names leave the target's database out.
+    expect(t.relation_name).toBe('"audit_dbt_test__audit"."relationships_child_parent_id__id__ref_parent_"');
+    expect(t.refs.map((x: Entry) => x.name)).toEqual(['parent', 'child']);
+    expect(t.depends_on.nodes).toEqual(['model.demo.parent', 'model.demo.child']);
+    const u = m.unit_tests['unit_test.demo.child.ut_child'] as Entry;
+    expect(Object.keys(u)).toEqual(['model', 'given', 'expect', 'name', 'resource_type', 'package_name', 'path', 'original_file_path', 'unique_id', 'fqn', 'description', 'overrides', 'depends_on', 'config', 'checksum', 'schema', 'created_at', 'versions', 'version']);
+    expect(u).toMatchObject({
+      given: [{ input: "ref('parent')", rows: [{ id: 1, k: "it's", f: 4.5, tiny: 1e-5, flag: true, nothing: null }], format: 'dict', fixture: null }],
+      expect: { rows: [{ id: 1, parent_id: 1 }, { id: 2, parent_id: 3 }], format: 'dict', fixture: null },
+      path: 's.yml',
+      original_file_path: 'models/s.yml',
+      checksum: 'a4feaadd9695bc8e8ab6fa6af047082c01ef2cba87873bd87c434a2336d02e40',
+      schema: 'main',
+      versions: null,
+      version: null,
+    });
+    expect(Object.keys(m.metadata)).toEqual(['dbt_schema_version', 'dbt_version', 'generated_at', 'invocation_id', 'invocation_started_at', 'env', 'project_name', 'project_id', 'user_id', 'send_anonymous_usage_stats', 'adapter_type', 'quoting', 'run_started_at']);
+    expect(m.metadata.quoting).toEqual({ database: true, schema: true, identifier: true, column: null });
+    expect(m.metadata.invocation_started_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    expect(m.metadata.run_started_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/);
+    const rr = readJson(dir, 'run_results.json');
+    expect(Object.keys(rr.metadata)).toEqual(['dbt_schema_version', 'dbt_version', 'generated_at', 'invocation_id', 'invocation_started_at', 'env']);
+    expect(rr.metadata.invocation_id).toBe(m.metadata.invocation_id);
+    expect(rr.metadata.invocation_started_at).toBe(m.metadata.invocation_started_at);
+    expect(Date.parse(m.metadata.invocation_started_at)).toBeLessThanOrEqual(Date.parse(m.metadata.generated_at));
+    // The failing row is in the table dbt would have written.
+    const shown = await sm('show', '--project-dir', dir, '--inline', 'select * from audit_dbt_test__audit.relationships_child_parent_id__id__ref_parent_');
+    expect(shown.code, shown.err).toBe(0);
+    expect(shown.out).toMatch(/from_field[\s\S]*\b3\b/);
+  });
+});
