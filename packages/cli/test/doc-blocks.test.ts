@@ -153,6 +153,17 @@ describe('docs blocks and rendered descriptions, as dbt 1.11', () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain("error SM_DOC_DUPLICATE at models/sub/dup.md:3: Two docs blocks are named 'thing' in demo: models/docs.md and models/sub/dup.md");
     rmSync(join(dir, 'models', 'sub', 'dup.md'));
+    // dbt: "Reached EOF without finding a close tag for docs".
+    writeFileSync(join(dir, 'models', 'sub', 'open.md'), 'intro\n{% docs never_closed %}\ntext\n');
+    r = await sm('parse', '--project-dir', dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('error SM_DOC_INVALID at models/sub/open.md:2: The docs block opened at models/sub/open.md:2 has no {% enddocs %}');
+    // Where sm differs on purpose: dbt files `{% docs 1bad %}` as a doc named None; sm says what is wrong.
+    writeFileSync(join(dir, 'models', 'sub', 'open.md'), '{% docs 1bad %}x{% enddocs %}\n');
+    r = await sm('parse', '--project-dir', dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("The docs block name '1bad' in models/sub/open.md is not a name");
+    rmSync(join(dir, 'models', 'sub', 'open.md'));
     // `docs-paths:` replaces the default: docs/ is read, the models' blocks are not.
     writeFileSync(join(dir, 'sm_project.yml'), 'name: demo\nprofile: demo\nvars:\n  team: data-eng\ndocs-paths: [docs]\n');
     writeFileSync(yml, "version: 2\nmodels:\n  - name: a\n    description: '{{ doc(\"outside\") }}'\n");

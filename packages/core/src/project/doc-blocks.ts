@@ -21,6 +21,7 @@ export interface DocBlock {
 }
 
 const BLOCK = /\{%-?\s*docs\s+([^\s%]+)\s*-?%\}([\s\S]*?)\{%-?\s*enddocs\s*-?%\}/g;
+const OPEN = /\{%-?\s*docs\s/g;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 let blockEnv: Environment | undefined;
 
@@ -28,9 +29,12 @@ let blockEnv: Environment | undefined;
 export function docBlocksOf(text: string, file: { rel: string; inFolder: string }, packageName: string, diagnostics: Diagnostic[]): DocBlock[] {
   if (!text.includes('docs')) return [];
   const out: DocBlock[] = [];
+  const lineAt = (i: number) => text.slice(0, i).split('\n').length;
+  const spans: [number, number][] = [];
   for (const m of text.matchAll(BLOCK)) {
+    spans.push([m.index, m.index + m[0].length]);
     const name = m[1]!;
-    const location = { file: file.rel, line: text.slice(0, m.index).split('\n').length };
+    const location = { file: file.rel, line: lineAt(m.index) };
     if (!NAME.test(name)) {
       diagnostics.push(diag('SM_DOC_INVALID', `The docs block name '${name}' in ${file.rel} is not a name`, location, { hint: 'Name docs blocks with letters, digits and underscores: {% docs my_column %}...{% enddocs %}.' }));
       continue;
@@ -46,6 +50,12 @@ export function docBlocksOf(text: string, file: { rel: string; inFolder: string 
       }
     }
     out.push({ name, packageName, path: file.inFolder, originalFilePath: file.rel, uniqueId: `doc.${packageName}.${name}`, blockContents: contents.trim(), location });
+  }
+  // A block opened and never closed (dbt: "Reached EOF without finding a close tag for docs").
+  for (const m of text.matchAll(OPEN)) {
+    if (spans.some(([a, b]) => m.index >= a && m.index < b)) continue;
+    const location = { file: file.rel, line: lineAt(m.index) };
+    diagnostics.push(diag('SM_DOC_INVALID', `The docs block opened at ${file.rel}:${location.line} has no {% enddocs %}`, location, { hint: 'Close it with {% enddocs %} before the file ends.' }));
   }
   return out;
 }
