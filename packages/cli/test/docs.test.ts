@@ -72,6 +72,10 @@ describe('sm docs on the Streamify project, in headless Chromium', () => {
 
   it('loads without console errors, shows the whole lineage, finds a model and shows its neighbours on click', async () => {
     const { page, errors } = await open(browser, server.url);
+    // Before a node is chosen: the project's {% docs __overview__ %} (project/models/docs.md), its Markdown rendered.
+    expect(await page.textContent('#detail [data-role=overview] h4')).toBe('Streamify');
+    expect(await page.textContent('#detail [data-role=overview] strong')).toBe('Eventsim');
+    expect(await page.$$eval('#detail [data-role=overview] li', (ls) => ls.length)).toBe(3);
     const names = await page.$$eval('#graph .node text', (ts) => ts.map((t) => t.textContent));
     expect(names).toEqual(expect.arrayContaining(['wide_streams', 'fact_streams', 'stg_listen_events', 'dim_users']));
     expect(names.some((n) => /listen_events/.test(n ?? '') && n !== 'stg_listen_events')).toBe(true); // the source
@@ -89,6 +93,9 @@ describe('sm docs on the Streamify project, in headless Chromium', () => {
     // Declared beside actual warehouse types, and compiled SQL.
     expect(await page.textContent('#detail [data-role=columns]')).toMatch(/VARCHAR|BIGINT|TIMESTAMP/);
     expect(await page.textContent('#detail [data-role=compiled]')).toMatch(/fact_streams/);
+    // A column documented by a docs block ({{ doc('stream_key') }}): its text, Markdown rendered.
+    expect(await page.textContent('#detail [data-role=columns] tr[data-col="stream_key"]')).toContain('the key staging dedupes on');
+    expect(await page.textContent('#detail [data-role=columns] tr[data-col="stream_key"] strong')).toBe('one');
 
     // Click stg_listen_events in the graph: the graph narrows to its lineage and the panel lists its neighbours.
     await page.click('#graph .node[data-id="model.streamify.stg_listen_events"]');

@@ -66,6 +66,8 @@ export interface DocsData {
   adapter: string;
   /** When the run results the page shows were written, if any. */
   resultsAt: string | null;
+  /** The project's `{% docs __overview__ %}` block (Markdown), shown before a node is chosen. */
+  overview: string | null;
   nodes: DocsNode[];
 }
 
@@ -131,6 +133,7 @@ export function buildDocsData(
     target: p.target.name,
     adapter: p.target.type,
     resultsAt: runResults?.metadata.generated_at ?? null,
+    overview: p.docs.find((d) => d.name === '__overview__' && d.packageName === p.config.name)?.blockContents ?? null,
     nodes,
   };
 }

@@ -3,7 +3,7 @@
 // loaded before sm-docs.js, which calls window.smDocsColumns with the page's data and state.
 (function () {
   'use strict';
-  window.smDocsColumns = function (data, byId, esc, state) {
+  window.smDocsColumns = function (data, byId, esc, state, inlineMd) {
     var colIndex = null;
     function colKey(id, name) { return id + '\u0000' + String(name).toLowerCase(); }
 
@@ -59,7 +59,7 @@
       var rows = n.columns.map(function (c) {
         var sel = state.column && state.column.toLowerCase() === c.name.toLowerCase();
         return '<tr data-col="' + esc(c.name) + '" class="col-row' + (sel ? ' sel' : '') + '" title="Show where this column comes from and where it goes"><td>' + esc(c.name) + '</td><td>' + esc(c.declaredType || '') + '</td>' +
-          (inferred ? '<td>' + esc(c.inferredType || (c.inferredType === null ? 'unknown' : '')) + '</td>' : '') + '<td>' + esc(c.actualType || '') + '</td><td>' + esc(c.description) + '</td></tr>';
+          (inferred ? '<td>' + esc(c.inferredType || (c.inferredType === null ? 'unknown' : '')) + '</td>' : '') + '<td>' + esc(c.actualType || '') + '</td><td>' + (inlineMd || esc)(c.description) + '</td></tr>';
       });
       var note = n.check && n.check.status === 'not_checked' ? '<p class="empty">sm check could not read this SQL: ' + esc(n.check.reason || '') + '</p>' : '';
       return '<table data-role="columns">' + head + rows.join('') + '</table>' + note;

@@ -17,6 +17,56 @@
     });
   }
 
+  // Descriptions are Markdown in dbt projects (docs blocks above all). A small safe subset:
+  // everything is escaped first, then `code`, **strong**, *em* / _em_ and [links](http...) only.
+  function inlineMd(s) {
+    return String(s == null ? '' : s).split('`').map(function (part, i, all) {
+      var text = esc(part);
+      if (i % 2 === 1 && i < all.length - 1) return '<code>' + text + '</code>';
+      if (i % 2 === 1) text = '`' + text;
+      return text
+        .replace(/\*\*(?=\S)([^*]*\S)\*\*/g, '<strong>$1</strong>')
+        .replace(/(^|[^\w*])\*(?=\S)([^*]*\S)\*(?![\w*])/g, '$1<em>$2</em>')
+        .replace(/(^|[^\w])_(?=\S)([^_]*\S)_(?!\w)/g, '$1<em>$2</em>')
+        .replace(/\[([^\]]+)\]\((https?:\/\/[^\s)]+)\)/g, '<a href="$2" target="_blank" rel="noopener noreferrer">$1</a>');
+    }).join('');
+  }
+
+  // Blocks: paragraphs (blank lines between), # headings, - / * / 1. lists and ``` fences.
+  function md(text) {
+    var out = [];
+    var para = [];
+    var list = null;
+    var fence = null;
+    function flush() {
+      if (para.length) out.push('<p>' + inlineMd(para.join(' ')) + '</p>');
+      para = [];
+      if (list) out.push('<' + list.tag + '>' + list.items.map(function (x) { return '<li>' + inlineMd(x) + '</li>'; }).join('') + '</' + list.tag + '>');
+      list = null;
+    }
+    String(text == null ? '' : text).replace(/\r\n?/g, '\n').split('\n').forEach(function (line) {
+      if (fence) {
+        if (/^\s*```/.test(line)) { out.push('<pre>' + esc(fence.join('\n')) + '</pre>'); fence = null; } else fence.push(line);
+        return;
+      }
+      if (/^\s*```/.test(line)) { flush(); fence = []; return; }
+      var h = /^(#{1,6})\s+(.*)$/.exec(line);
+      var li = /^\s*(?:([-*+])|(\d+)[.)])\s+(.*)$/.exec(line);
+      if (!line.trim()) flush();
+      else if (h) { flush(); out.push('<h4 class="md">' + inlineMd(h[2]) + '</h4>'); }
+      else if (li) {
+        var tag = li[1] ? 'ul' : 'ol';
+        if (para.length || (list && list.tag !== tag)) flush();
+        if (!list) list = { tag: tag, items: [] };
+        list.items.push(li[3]);
+      } else if (list && /^\s+\S/.test(line)) list.items[list.items.length - 1] += ' ' + line.trim();
+      else { if (list) flush(); para.push(line.trim()); }
+    });
+    if (fence) out.push('<pre>' + esc(fence.join('\n')) + '</pre>');
+    flush();
+    return out.join('');
+  }
+
   // ---------- layout: longest-path layers, then barycentric ordering within each layer ----------
 
   /** Lays out `ids` left to right. Returns positions by id and the edges among them. */
@@ -273,7 +323,7 @@
     h.push('<h2 data-role="name">' + esc(n.name) + '</h2>');
     h.push('<div class="meta"><span class="badge ' + n.type + '">' + n.type + '</span> ' + esc(n.materialized || '') + ' · ' + esc(n.path) + '</div>');
     if (n.relation) h.push('<div class="meta">' + esc(n.relation) + '</div>');
-    h.push('<h3>Description</h3>' + (n.description ? '<p>' + esc(n.description) + '</p>' : '<p class="empty">No description.</p>'));
+    h.push('<h3>Description</h3>' + (n.description ? '<div data-role="description">' + md(n.description) + '</div>' : '<p class="empty">No description.</p>'));
     h.push(exposureDetail(n));
     h.push('<h3>Last result</h3>');
     if (n.lastResult) {
@@ -312,7 +362,7 @@
   }
 
   // Column lineage: inferred types and upstream/downstream columns (sm-docs-columns.js).
-  var columns = window.smDocsColumns(data, byId, esc, state);
+  var columns = window.smDocsColumns(data, byId, esc, state, inlineMd);
   var columnsTable = columns.table, columnLineageHtml = columns.lineageHtml, columnLineageNodes = columns.lineageNodes;
   function selectColumn(id, column) {
     state.column = state.column && state.column.toLowerCase() === String(column).toLowerCase() ? null : column;
@@ -330,6 +380,10 @@
   renderResults();
   var initial = location.hash ? decodeURIComponent(location.hash.slice(1)) : '';
   if (byId.has(initial)) select(initial, 'lineage');
-  else draw();
+  else {
+    // The project's overview ({% docs __overview__ %}) until a node is chosen.
+    if (data.overview) $('detail').innerHTML = '<div data-role="overview">' + md(data.overview) + '</div>';
+    draw();
+  }
   window.addEventListener('resize', fit);
 })();
