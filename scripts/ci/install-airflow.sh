@@ -3,7 +3,8 @@
 # constraints files live outside the registries this project can reach, so the version is pinned
 # here and pip resolves the rest). Idempotent: a venv marked complete is reused at once.
 #
-# Env: SM_AIRFLOW_VERSION (default below), SM_AIRFLOW_CACHE (default ~/.cache/sm-airflow).
+# Env: SM_AIRFLOW_VERSION (default below), SM_AIRFLOW_CACHE (default ~/.cache/sm-airflow),
+# SM_VENV_PYTHON (the Python to make the venv with; default: the first suitable python3.x).
 # Prints the venv directory on stdout.
 set -euo pipefail
 
@@ -13,14 +14,8 @@ venv="$cache/airflow-$version"
 
 if [[ -f "$venv/.complete" ]]; then echo "$venv"; exit 0; fi
 
-python="${SM_PYTHON:-}"
-if [[ -z "$python" ]]; then
-  # pyenv shims exist for versions that are not active, so check that each one really runs.
-  for p in python3.11 python3.12 python3; do
-    if "$p" -c 'import sys; sys.exit(0 if (3, 10) <= sys.version_info[:2] <= (3, 13) else 1)' >/dev/null 2>&1; then python="$p"; break; fi
-  done
-fi
-[[ -n "$python" ]] || { echo "install-airflow.sh: no python3 found; install Python 3.10-3.13" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/find-python.sh"
+find_python install-airflow.sh 3.10 3.13 python3.11 python3.12 python3
 
 rm -rf "$venv"
 mkdir -p "$cache"

@@ -9,11 +9,8 @@ venv="$cache/duckdb-pandas"
 
 if [[ -f "$venv/.complete" ]]; then echo "$venv"; exit 0; fi
 
-python=""
-for p in python3.12 python3.11 python3.10 python3.13 python3; do
-  if "$p" -c 'import sys; sys.exit(0 if (3, 9) <= sys.version_info[:2] else 1)' >/dev/null 2>&1; then python="$p"; break; fi
-done
-[[ -n "$python" ]] || { echo "install-python-duckdb.sh: no python3 found; install Python 3.9 or later" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/find-python.sh"
+find_python install-python-duckdb.sh 3.9 '' python3.12 python3.11 python3.10 python3.13 python3
 
 rm -rf "$venv"
 mkdir -p "$cache"

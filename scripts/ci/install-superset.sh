@@ -5,9 +5,11 @@
 # at once. Superset's release wheel leaves out a few modules it imports and accepts a
 # Flask-Caching it cannot use; the pins below are those of Superset's own lock file.
 #
-# Env: SM_SUPERSET_VERSION (default below), SM_SUPERSET_CACHE (default ~/.cache/sm-superset).
+# Env: SM_SUPERSET_VERSION (default below), SM_SUPERSET_CACHE (default ~/.cache/sm-superset),
+# SM_VENV_PYTHON (the Python to make the venv with; default: the first suitable python3.x).
 # Prints the venv directory on stdout.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/find-python.sh"
 cd "$(dirname "$0")/../.."
 
 version="${SM_SUPERSET_VERSION:-6.1.0}"
@@ -16,14 +18,7 @@ venv="$cache/superset-$version"
 
 if [[ -f "$venv/.complete" ]]; then echo "$venv"; exit 0; fi
 
-python="${SM_PYTHON:-}"
-if [[ -z "$python" ]]; then
-  # pyenv shims exist for versions that are not active, so check that each one really runs.
-  for p in python3.11 python3.12 python3.10 python3; do
-    if "$p" -c 'import sys; sys.exit(0 if (3, 10) <= sys.version_info[:2] <= (3, 12) else 1)' >/dev/null 2>&1; then python="$p"; break; fi
-  done
-fi
-[[ -n "$python" ]] || { echo "install-superset.sh: no python3 found; install Python 3.10-3.12" >&2; exit 1; }
+find_python install-superset.sh 3.10 3.12 python3.11 python3.12 python3.10 python3
 
 start=$(date +%s)
 rm -rf "$venv"

@@ -9,6 +9,8 @@ import { BaseDialect, type ColumnDef, type Relation, type RelationKind, type Tab
 export class SnowflakeDialect extends BaseDialect {
   override readonly name = 'snowflake';
   override readonly identifierCase = 'upper' as const;
+  /** dbt-snowflake's quote policy quotes nothing by default. */
+  readonly dbtQuotesByDefault = false;
 
   /** Quotes the upper-cased name, which is how Snowflake stores an unquoted identifier. */
   override quoteIdentifier(id: string): string {

@@ -143,6 +143,12 @@ describe('build on Snowflake through the real driver', () => {
     for (const f of artifacts) expect(readFileSync(f, 'utf8'), f).not.toContain(password);
   });
 
+  it("writes dbt-snowflake's default quote policy in manifest.json (nothing quoted)", () => {
+    const m = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { metadata: { adapter_type: string; quoting: unknown } };
+    expect(m.metadata.adapter_type).toBe('snowflake');
+    expect(m.metadata.quoting).toEqual({ database: false, schema: false, identifier: false, column: null });
+  });
+
   it('a refused login fails the build naming the account and method, never the password', async () => {
     const wrong = 'Wrong-Secret-9931';
     const e = await build({ ...opts(2), env: { ...opts(2).env, SF_PASSWORD: wrong } }).then(

@@ -164,6 +164,16 @@ describe('docs blocks and rendered descriptions, as dbt 1.11', () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain("The docs block name '1bad' in models/sub/open.md is not a name");
     rmSync(join(dir, 'models', 'sub', 'open.md'));
+    // Found by the template's tokens, as dbt's block searcher: a docs tag inside {% raw %} or a comment is no block;
+    // doc_blocks lists only whole `{{ doc(...) }}` expressions (not one in a comment, nor one under a filter).
+    writeFileSync(join(dir, 'models', 'sub', 'raw.md'), 'Example:\n{% raw %}{% docs example_only %}not a block{% enddocs %}{% endraw %}\n{# {% docs commented %}x{% enddocs %} #}\n');
+    writeFileSync(yml, SCHEMA.replace(`'{{ doc("thing") }} and {{ doc("spaced") }}'`, `'{{ doc("thing") }} {# {{ doc("spaced") }} #} and {{ doc("thing") | upper }}'`));
+    r = await sm('parse', '--project-dir', dir);
+    expect(r.code, r.err).toBe(0);
+    const parsed = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as Manifest;
+    expect(Object.keys(parsed.docs).filter((k) => k.startsWith('doc.demo.'))).toEqual(['doc.demo.thing', 'doc.demo.spaced', 'doc.demo.events_doc']);
+    expect(parsed.nodes['model.demo.a']).toMatchObject({ description: 'The **thing** column.  and THE **THING** COLUMN.', doc_blocks: ['doc.demo.thing'] });
+    rmSync(join(dir, 'models', 'sub', 'raw.md'));
     // `docs-paths:` replaces the default: docs/ is read, the models' blocks are not.
     writeFileSync(join(dir, 'sm_project.yml'), 'name: demo\nprofile: demo\nvars:\n  team: data-eng\ndocs-paths: [docs]\n');
     writeFileSync(yml, "version: 2\nmodels:\n  - name: a\n    description: '{{ doc(\"outside\") }}'\n");

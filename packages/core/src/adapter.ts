@@ -90,6 +90,8 @@ export interface Dialect {
   readonly name: string;
   /** How unquoted identifiers fold: DuckDB compares case-insensitively, Snowflake folds to upper case. */
   readonly identifierCase: 'insensitive' | 'upper' | 'lower';
+  /** Whether the warehouse's dbt adapter quotes database, schema and identifier by default (manifest.json's `metadata.quoting`); true when unset. */
+  readonly dbtQuotesByDefault?: boolean;
   quoteIdentifier(id: string): string;
   /** The name as the warehouse stores it when written unquoted. */
   normalizeIdentifier(id: string): string;

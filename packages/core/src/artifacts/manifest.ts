@@ -5,6 +5,7 @@ import { pythonSourceOf } from '../project/python-model.ts';
 import { checksumOf, contractOf, dbtConfigShape, rawCodeOf, versionValue } from '../project/node-config-shape.ts';
 import { testRelation } from '../project/test-nodes.ts';
 import { packageRelativePaths } from '../project/package-paths.ts';
+import type { Dialect } from '../adapter.ts';
 import type { Dag } from '../graph/build-graph.ts';
 import type { CompiledProject } from '../render/render-project.ts';
 import type { GraphNode, ModelNode, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
@@ -16,9 +17,6 @@ import { invocationStart, pythonIsoTime } from './invocation.ts';
 import { exposureEntry } from '../project/exposure-entry.ts';
 
 export const SM_VERSION = '0.1.0';
-
-/** Adapters whose dbt quote policy quotes nothing by default (the rest quote database, schema and identifier). */
-const UNQUOTED_BY_DEFAULT = new Set(['snowflake']);
 
 /** The `metadata` every artifact starts with; `schema` is dbt's name for it, e.g. `manifest/v12`. */
 export function artifactMetadata(schema: string, invocationId: string): ArtifactMetadata {
@@ -41,7 +39,7 @@ export type SmColumns = (uniqueId: string) => readonly { readonly name: string; 
  * type and lineage (dbt's column entries allow extra keys), undocumented columns included.
  * `nodes` comes as JSON already written ({@link JsonText}); util/json-text.ts `objectText` writes the whole.
  */
-export function buildManifest(c: CompiledProject, graph: Dag, invocationId: string, relationName: (n: GraphNode) => string | undefined, check?: SmColumns): Record<string, unknown> {
+export function buildManifest(c: CompiledProject, graph: Dag, invocationId: string, dialect: Pick<Dialect, 'dbtQuotesByDefault'>, relationName: (n: GraphNode) => string | undefined, check?: SmColumns): Record<string, unknown> {
   const p = c.project;
   // dbt names a package's files relative to the package.
   const inPackage = packageRelativePaths(p.dir, p.packages);
@@ -98,7 +96,7 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
       patch_path: null, arguments: [], created_at: 0, supported_languages: m.kind === 'materialization' ? ['sql'] : null,
     });
   }
-  const quotes = !UNQUOTED_BY_DEFAULT.has(p.target.type);
+  const quotes = dialect.dbtQuotesByDefault ?? true;
   return {
     metadata: {
       ...artifactMetadata('manifest/v12', invocationId),
@@ -107,7 +105,7 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
       user_id: null,
       send_anonymous_usage_stats: false,
       adapter_type: p.target.type,
-      // The adapter's default quote policy (dbt-duckdb quotes, dbt-snowflake does not), as dbt lists it.
+      // The adapter's default quote policy, as dbt lists it.
       quoting: { database: quotes, schema: quotes, identifier: quotes, column: null },
       run_started_at: pythonIsoTime(invocationStart(invocationId), '+00:00'),
     },

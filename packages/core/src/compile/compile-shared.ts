@@ -131,7 +131,7 @@ export async function writeCompileArtifacts(c: Compilation, command: Command, di
   const meta = { invocationId: c.invocationId, generatedAt: new Date().toISOString() };
   if (!reuseManifest(dir, manifestDigest, meta)) {
     const [{ buildManifest }, { relationNameOf }, lineage] = await Promise.all([import('../artifacts/manifest.ts'), import('./relation-name-of.ts'), c.check ? import('../check/column-lineage.ts') : undefined]);
-    writeManifest(dir, manifestDigest, meta, () => buildManifest(c.compiled, c.graph, c.invocationId, (n) => relationNameOf(c, n), c.check && lineage ? (id) => lineage.smColumnsOf(c.check!, id) : undefined), () => c.project.secrets, sink);
+    writeManifest(dir, manifestDigest, meta, () => buildManifest(c.compiled, c.graph, c.invocationId, c.adapter.dialect, (n) => relationNameOf(c, n), c.check && lineage ? (id) => lineage.smColumnsOf(c.check!, id) : undefined), () => c.project.secrets, sink);
   }
   return { files };
 }

@@ -1,6 +1,6 @@
 import { printedRelationName } from '../render/relation.ts';
 import type { GraphNode } from '../types.ts';
-import { testRelation } from '../project/test-nodes.ts';
+import { storeFailuresAs, testRelation } from '../project/test-nodes.ts';
 import type { Compilation } from './compilation.ts';
 
 /** A node's relation as compiled SQL names it (the manifest's relation_name); none for ephemerals, exposures and tests that store no failures. */
@@ -12,9 +12,8 @@ export function relationNameOf(c: Pick<Compilation, 'adapter' | 'project'>, n: G
   if (n.resourceType === 'seed' || n.resourceType === 'source') return printedRelationName(n.relation, c.adapter.dialect, c.project.target);
   // A test that stores its failures names where (dbt 1.11 writes it at parse from the test's config).
   if (n.resourceType === 'test') {
-    const as = n.config.store_failures_as;
-    const stores = as === 'table' || as === 'view' || (as === undefined && n.config.store_failures === true);
-    return stores ? printedRelationName(testRelation(n, c.project.target), c.adapter.dialect, c.project.target) : undefined;
+    const as = storeFailuresAs(n, undefined);
+    return as === 'table' || as === 'view' ? printedRelationName(testRelation(n, c.project.target), c.adapter.dialect, c.project.target) : undefined;
   }
   return undefined;
 }

@@ -101,3 +101,10 @@ export function usesName(nodes: readonly Node[], name: string): boolean {
   });
   return found;
 }
+
+/** One or two literal strings (`ref('a')`, `ref('pkg', 'a')`, `source('s', 't')`) as [first or undefined, last]; undefined for anything else. */
+export function literalPair(args: readonly Expr[]): [string | undefined, string] | undefined {
+  const names = args.map((a) => (a.kind === 'const' && typeof a.value === 'string' ? a.value : undefined));
+  if (!names.length || names.length > 2 || names.includes(undefined)) return undefined;
+  return names.length === 2 ? [names[0], names[1]!] : [undefined, names[0]!];
+}

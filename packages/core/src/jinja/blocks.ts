@@ -1,5 +1,5 @@
 import { locate } from './errors.ts';
-import { normaliseSource } from './lexer.ts';
+import { normaliseSource, tokenize } from './lexer.ts';
 import { parseTemplate } from './parser.ts';
 
 /** A top-level `{% snapshot name %}...{% endsnapshot %}` block of a file. */
@@ -28,4 +28,41 @@ export function snapshotBlocks(source: string, file: string): SnapshotBlock[] {
     out.push({ name: s.name, body: t.source.slice(s.bodyStart, s.bodyEnd), bodyLine: locate(t, s.bodyStart).line, text: t.source.slice(s.pos, s.end), line: locate(t, s.pos).line });
   }
   return out;
+}
+
+/** A top-level `{% docs name %}...{% enddocs %}` block of a Markdown file. */
+export interface DocsBlock {
+  /** The opening tag's text after `docs`, as written (the caller checks it is a name). */
+  name: string;
+  /** The text between the tags, as written. */
+  body: string;
+  /** 1-based line of the opening tag. */
+  line: number;
+}
+
+/**
+ * The docs blocks of a Markdown file, found among its tokens as dbt's block searcher finds
+ * them: the text around them is not parsed (it need not be a template), and a `{% docs %}`
+ * inside `{% raw %}`, a comment or a string is none. `unclosedAt` is the line of a block left
+ * open at the end of the file. Throws TemplateSyntaxError for a tag the lexer cannot read.
+ */
+export function docsBlocks(source: string, file: string): { blocks: DocsBlock[]; unclosedAt?: number | undefined } {
+  const t = { file, source: normaliseSource(source) };
+  const tokens = tokenize(t);
+  const blocks: DocsBlock[] = [];
+  let open: { name: string; pos: number; bodyStart: number } | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const tag = tokens[i + 1];
+    if (tokens[i]!.type !== 'block_begin' || tag?.type !== 'name' || (tag.value !== 'docs' && tag.value !== 'enddocs')) continue;
+    let j = i + 2;
+    while (tokens[j]!.type !== 'block_end' && tokens[j]!.type !== 'eof') j++;
+    const end = tokens[j]!;
+    if (tag.value === 'docs' && !open) open = { name: t.source.slice(tag.pos + 'docs'.length, end.pos).trim(), pos: tokens[i]!.pos, bodyStart: end.pos + (end.value ? 3 : 2) };
+    else if (tag.value === 'enddocs' && open) {
+      blocks.push({ name: open.name, body: t.source.slice(open.bodyStart, tokens[i]!.pos), line: locate(t, open.pos).line });
+      open = undefined;
+    }
+    i = j;
+  }
+  return { blocks, ...(open ? { unclosedAt: locate(t, open.pos).line } : {}) };
 }

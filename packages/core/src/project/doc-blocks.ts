@@ -1,6 +1,10 @@
 import type { TargetConfig } from '../adapter.ts';
 import { diag, type Diagnostic } from '../diagnostics.ts';
+import type { Stmt } from '../jinja/ast.ts';
+import { literalPair } from '../jinja/ast-walk.ts';
+import { docsBlocks } from '../jinja/blocks.ts';
 import { Environment } from '../jinja/environment.ts';
+import { TemplateSyntaxError } from '../jinja/errors.ts';
 import { pyFunction } from '../jinja/runtime.ts';
 import type { ColumnInfo, ExposureNode, ModelNode, SeedNode, SourceLocation, SourceNode, TestNode } from '../types.ts';
 import { renderText, ValueRenderError, type ValueContext } from './render-value.ts';
@@ -20,42 +24,42 @@ export interface DocBlock {
   readonly location: SourceLocation;
 }
 
-const BLOCK = /\{%-?\s*docs\s+([^\s%]+)\s*-?%\}([\s\S]*?)\{%-?\s*enddocs\s*-?%\}/g;
-const OPEN = /\{%-?\s*docs\s/g;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 let blockEnv: Environment | undefined;
+const env = () => (blockEnv ??= new Environment());
 
-/** The docs blocks of one `.md` file; a bad block name or template is a diagnostic at its line. */
+/** The docs blocks of one `.md` file; a bad block name or template, or a block left open, is a diagnostic at its line. */
 export function docBlocksOf(text: string, file: { rel: string; inFolder: string }, packageName: string, diagnostics: Diagnostic[]): DocBlock[] {
   if (!text.includes('docs')) return [];
+  let found: ReturnType<typeof docsBlocks>;
+  try {
+    found = docsBlocks(text, file.rel);
+  } catch (e) {
+    if (!(e instanceof TemplateSyntaxError)) throw e;
+    diagnostics.push(diag('SM_DOC_INVALID', `${file.rel} could not be read for docs blocks: ${e.message}`, { file: file.rel, line: e.location.line }));
+    return [];
+  }
   const out: DocBlock[] = [];
-  const lineAt = (i: number) => text.slice(0, i).split('\n').length;
-  const spans: [number, number][] = [];
-  for (const m of text.matchAll(BLOCK)) {
-    spans.push([m.index, m.index + m[0].length]);
-    const name = m[1]!;
-    const location = { file: file.rel, line: lineAt(m.index) };
-    if (!NAME.test(name)) {
-      diagnostics.push(diag('SM_DOC_INVALID', `The docs block name '${name}' in ${file.rel} is not a name`, location, { hint: 'Name docs blocks with letters, digits and underscores: {% docs my_column %}...{% enddocs %}.' }));
+  for (const b of found.blocks) {
+    const location = { file: file.rel, line: b.line };
+    if (!NAME.test(b.name)) {
+      diagnostics.push(diag('SM_DOC_INVALID', `The docs block name '${b.name}' in ${file.rel} is not a name`, location, { hint: 'Name docs blocks with letters, digits and underscores: {% docs my_column %}...{% enddocs %}.' }));
       continue;
     }
-    let contents = m[2]!;
+    let contents = b.body;
     if (contents.includes('{{') || contents.includes('{%')) {
       try {
-        const env = (blockEnv ??= new Environment());
-        contents = env.renderString(contents, env.context(), file.rel);
+        contents = env().renderString(contents, env().context(), file.rel);
       } catch (e) {
-        diagnostics.push(diag('SM_TEMPLATE_RENDER', `The docs block '${name}' in ${file.rel} could not be rendered: ${String((e as Error).message).split('\n')[0]}`, location));
+        diagnostics.push(diag('SM_TEMPLATE_RENDER', `The docs block '${b.name}' in ${file.rel} could not be rendered: ${String((e as Error).message).split('\n')[0]}`, location));
         continue;
       }
     }
-    out.push({ name, packageName, path: file.inFolder, originalFilePath: file.rel, uniqueId: `doc.${packageName}.${name}`, blockContents: contents.trim(), location });
+    out.push({ name: b.name, packageName, path: file.inFolder, originalFilePath: file.rel, uniqueId: `doc.${packageName}.${b.name}`, blockContents: contents.trim(), location });
   }
-  // A block opened and never closed (dbt: "Reached EOF without finding a close tag for docs").
-  for (const m of text.matchAll(OPEN)) {
-    if (spans.some(([a, b]) => m.index >= a && m.index < b)) continue;
-    const location = { file: file.rel, line: lineAt(m.index) };
-    diagnostics.push(diag('SM_DOC_INVALID', `The docs block opened at ${file.rel}:${location.line} has no {% enddocs %}`, location, { hint: 'Close it with {% enddocs %} before the file ends.' }));
+  // dbt: "Reached EOF without finding a close tag for docs".
+  if (found.unclosedAt !== undefined) {
+    diagnostics.push(diag('SM_DOC_INVALID', `The docs block opened at ${file.rel}:${found.unclosedAt} has no {% enddocs %}`, { file: file.rel, line: found.unclosedAt }, { hint: 'Close it with {% enddocs %} before the file ends.' }));
   }
   return out;
 }
@@ -72,8 +76,26 @@ export function checkDuplicateDocs(docs: readonly DocBlock[], diagnostics: Diagn
 
 type Described = ModelNode | SeedNode | SourceNode | TestNode | ExposureNode;
 
-/** `{{ doc('name') }}` or `{{ doc('package', 'name') }}` written as a whole expression, literal arguments: what dbt lists in doc_blocks. */
-const DOC_CALL = /\{\{-?\s*doc\(\s*(['"])([^'"]*)\1\s*(?:,\s*(['"])([^'"]*)\3\s*)?\)\s*-?\}\}/g;
+/**
+ * The `doc()` calls a description makes as whole expressions with literal arguments
+ * (`{{ doc('name') }}`, `{{ doc('package', 'name') }}`): what dbt lists in doc_blocks, read
+ * from the template's syntax tree as dbt reads it. None for a description that does not parse.
+ */
+function docCalls(text: string, file: string): [pkg: string | undefined, name: string][] {
+  let body: Stmt[];
+  try {
+    body = env().parse(text, file).ast.body;
+  } catch {
+    return [];
+  }
+  const out: [string | undefined, string][] = [];
+  for (const s of body) {
+    if (s.kind !== 'output' || s.expr.kind !== 'call' || s.expr.fn.kind !== 'name' || s.expr.fn.name !== 'doc') continue;
+    const pair = literalPair(s.expr.args);
+    if (pair) out.push(pair);
+  }
+  return out;
+}
 
 /**
  * Descriptions rendered as dbt renders them once the project is parsed: Jinja with `doc()`,
@@ -96,7 +118,11 @@ export function renderDescriptions(nodes: Iterable<Described>, docs: readonly Do
     return pkgs.get(rootProject) ?? pkgs.get(nodePackage) ?? pkgs.values().next().value;
   };
   const target = { ...base.target, target_name: base.target.name };
+  const jinja = (text: string | undefined) => !!text && (text.includes('{{') || text.includes('{%'));
   for (const n of nodes) {
+    // Most nodes' text is plain: nothing to render, no doc_blocks (the manifest writes none).
+    const columnsJinja = n.resourceType !== 'exposure' && Object.values(n.columns).some((c) => jinja(c.description));
+    if (!columnsJinja && !jinja(n.description) && !(n.resourceType === 'source' && jinja(n.sourceDescription))) continue;
     const file = n.patchPath ?? n.originalFilePath;
     const ctx: ValueContext = {
       env: base.env,
@@ -128,23 +154,14 @@ export function renderDescriptions(nodes: Iterable<Described>, docs: readonly Do
         return text;
       }
     };
-    const blocksOf = (text: string): string[] => {
-      const out: string[] = [];
-      if (!text.includes('doc(')) return out;
-      for (const m of text.matchAll(DOC_CALL)) {
-        const d = m[3] !== undefined ? resolve(m[4]!, m[2]!, n.packageName) : resolve(m[2]!, undefined, n.packageName);
-        if (d) out.push(d.uniqueId);
-      }
-      return out;
-    };
+    const blocksOf = (text: string): string[] => (text.includes('doc(') ? docCalls(text, file).flatMap(([pkg, name]) => resolve(name, pkg, n.packageName)?.uniqueId ?? []) : []);
     n.docBlocks = blocksOf(n.description);
     n.description = render(n.description);
-    if (n.resourceType === 'exposure') continue;
     if (n.resourceType === 'source' && n.sourceDescription) n.sourceDescription = render(n.sourceDescription);
-    if (!Object.values(n.columns).some((c) => /\{[{%]/.test(c.description))) continue;
+    if (!columnsJinja) continue;
     // New column objects: the YAML's may be shared with the schema cache.
     const columns: Record<string, ColumnInfo> = {};
-    for (const [k, c] of Object.entries(n.columns)) columns[k] = /\{[{%]/.test(c.description) ? { ...c, docBlocks: blocksOf(c.description), description: render(c.description) } : c;
+    for (const [k, c] of Object.entries(n.columns)) columns[k] = jinja(c.description) ? { ...c, docBlocks: blocksOf(c.description), description: render(c.description) } : c;
     n.columns = columns;
   }
 }

@@ -49,7 +49,7 @@ export function renderValue(text: string, ctx: ValueContext): unknown {
     }
     return literal(env.renderString(text, c, '<value>'));
   } catch (e) {
-    throw new ValueRenderError(String((e as Error).message).split('\n').filter(Boolean).slice(0, 2).join(' '));
+    throw valueError(e);
   }
 }
 
@@ -64,8 +64,13 @@ export function renderText(text: string, ctx: ValueContext, globals: Record<stri
   try {
     return env.renderString(text, c, '<value>');
   } catch (e) {
-    throw new ValueRenderError(String((e as Error).message).split('\n').filter(Boolean).slice(0, 2).join(' '));
+    throw valueError(e);
   }
+}
+
+/** A template's error as a ValueRenderError: its first two lines. */
+function valueError(e: unknown): ValueRenderError {
+  return new ValueRenderError(String((e as Error).message).split('\n').filter(Boolean).slice(0, 2).join(' '));
 }
 
 /** A context with dbt's YAML globals: env_var(), var() and target. */

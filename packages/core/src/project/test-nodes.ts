@@ -47,6 +47,21 @@ export function testRelation(t: TestNode, target: { schema: string; database?: s
   return { database: target.database, schema: `${target.schema}_${schema}`, identifier };
 }
 
+/**
+ * Whether and how a test keeps its failing rows, in dbt's precedence: `store_failures_as`
+ * (table, view; ephemeral means no), then `store_failures`, then the `--store-failures` flag.
+ * A `store_failures_as` that is none of those is `invalid` (running the test fails on it).
+ */
+export function storeFailuresAs(t: TestNode, flag: boolean | undefined): 'table' | 'view' | 'invalid' | undefined {
+  const as = t.config.store_failures_as;
+  if (as === 'table' || as === 'view') return as;
+  if (as === 'ephemeral') return undefined;
+  if (as !== undefined) return 'invalid';
+  const cfg = t.config.store_failures;
+  if (cfg === true || cfg === false) return cfg ? 'table' : undefined;
+  return flag ? 'table' : undefined;
+}
+
 /** The `{{ config(...) }}` dbt appends to a generic test's raw_code: its YAML config and its alias, strings quoted, the rest as Python writes them. */
 function dbtConfigCall(config: Record<string, unknown>): string {
   const items = Object.entries(config)

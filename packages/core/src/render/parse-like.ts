@@ -2,7 +2,7 @@ import type { Expr, Stmt, TemplateAst } from '../jinja/ast.ts';
 import { children } from '../jinja/ast-walk.ts';
 import type { ModelNode, SeedNode, SourceNode, TestNode } from '../types.ts';
 import type { MacroNamespaces } from './macro-namespaces.ts';
-import { literalPair } from './render-scheduler.ts';
+import { literalPair } from '../jinja/ast-walk.ts';
 
 /** What dbt's parse records of a node: the macros its text calls itself, its literal refs and sources and the nodes they name. */
 export interface ParseLike {

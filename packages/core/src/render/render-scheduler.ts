@@ -1,5 +1,5 @@
 import type { Expr, TemplateAst } from '../jinja/ast.ts';
-import { walk } from '../jinja/ast-walk.ts';
+import { literalPair, walk } from '../jinja/ast-walk.ts';
 
 /** What the scheduler asks of the renderer. */
 export interface Schedulable {
@@ -63,9 +63,3 @@ export function literalRefs(ast: TemplateAst): [pkg: string | undefined, name: s
   return out;
 }
 
-/** One or two literal strings (`ref('a')`, `ref('pkg', 'a')`, `source('s', 't')`) as [first or undefined, last]; undefined for anything else. */
-export function literalPair(args: readonly Expr[]): [string | undefined, string] | undefined {
-  const names = args.map((a) => (a.kind === 'const' && typeof a.value === 'string' ? a.value : undefined));
-  if (!names.length || names.length > 2 || names.includes(undefined)) return undefined;
-  return names.length === 2 ? [names[0], names[1]!] : [undefined, names[0]!];
-}

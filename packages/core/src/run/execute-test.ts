@@ -4,7 +4,7 @@ import { testResultSql } from '../plan/test-sql.ts';
 import type { GraphNode, ModelNode, TestNode } from '../types.ts';
 import type { NodeStatus } from '../events.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
-import { testRelation } from '../project/test-nodes.ts';
+import { storeFailuresAs, testRelation } from '../project/test-nodes.ts';
 
 /** Data tests: one query returns the failing-row count and whether it warns or errors. */
 export async function executeTest(node: GraphNode, x: NodeContext): Promise<ExecOutcome> {
@@ -28,6 +28,7 @@ export async function executeTest(node: GraphNode, x: NodeContext): Promise<Exec
   if (warnFails) status = 'fail';
   let storedIn: string | undefined;
   const storeAs = storeFailuresAs(t, x.run.flags.storeFailures);
+  if (storeAs === 'invalid') throw new Error(`${t.declaredAt?.file ?? t.originalFilePath}: store_failures_as of ${t.name} is "${String(t.config.store_failures_as)}"; use table, view or ephemeral`);
   // Stored on every run, passing or not, so rows of an earlier failure never linger as if current.
   if (storeAs) storedIn = await storeFailures(t, typeof t.config.limit === 'number' ? `select * from (\n${sql}\n) sm_failures limit ${t.config.limit}` : sql, storeAs, x);
   const message =
@@ -37,20 +38,6 @@ export async function executeTest(node: GraphNode, x: NodeContext): Promise<Exec
 
 function truthy(v: unknown): boolean {
   return v === true || v === 1 || v === 1n || v === 'true';
-}
-
-/**
- * Whether and how to keep the failing rows, in dbt's precedence: `store_failures_as`
- * (table, view; ephemeral means no), then `store_failures`, then the `--store-failures` flag.
- */
-export function storeFailuresAs(t: TestNode, flag: boolean | undefined): 'table' | 'view' | undefined {
-  const as = t.config.store_failures_as;
-  if (as === 'table' || as === 'view') return as;
-  if (as === 'ephemeral') return undefined;
-  if (as !== undefined) throw new Error(`${t.declaredAt?.file ?? t.originalFilePath}: store_failures_as of ${t.name} is "${String(as)}"; use table, view or ephemeral`);
-  const cfg = t.config.store_failures;
-  if (cfg === true || cfg === false) return cfg ? 'table' : undefined;
-  return flag ? 'table' : undefined;
 }
 
 /** The failing rows land in a relation named after the test, in `<schema>_dbt_test__audit` as dbt does. */
