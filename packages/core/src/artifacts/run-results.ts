@@ -5,25 +5,42 @@ import { artifactMetadata } from './manifest.ts';
 export function buildRunResults(results: readonly NodeResult[], elapsed: number, invocationId: string, args: Record<string, unknown>): Record<string, unknown> {
   return {
     metadata: artifactMetadata('run-results/v6', invocationId),
-    results: results.map((r) => ({
-      unique_id: r.uniqueId,
-      status: r.status === 'cancelled' ? 'error' : r.status,
-      timing: [
-        { name: 'compile', started_at: r.startedAt, completed_at: r.startedAt },
-        { name: 'execute', started_at: r.startedAt, completed_at: r.completedAt },
-      ],
-      thread_id: r.threadId,
-      execution_time: r.executionTime,
-      adapter_response: r.rowsAffected !== undefined ? { rows_affected: r.rowsAffected, _message: r.message } : {},
-      message: r.message,
-      // An exposure's result as dbt 1.11 writes it: no-op with 0 failures, nothing compiled (null).
-      failures: r.failures ?? (r.status === 'no-op' ? 0 : null),
-      compiled: r.resourceType === 'exposure' ? null : r.compiledCode !== undefined,
-      compiled_code: r.compiledCode ?? null,
-      relation_name: r.relationName ?? null,
-      batch_results: r.batchResults ?? null,
-    })),
+    results: results.map((r) => {
+      const seed = r.resourceType === 'seed';
+      return {
+        // Keys in dbt 1.11's order.
+        status: r.status === 'cancelled' ? 'error' : r.status,
+        timing: [
+          { name: 'compile', started_at: r.startedAt, completed_at: r.startedAt },
+          { name: 'execute', started_at: r.startedAt, completed_at: r.completedAt },
+        ],
+        thread_id: r.threadId,
+        execution_time: r.executionTime,
+        adapter_response: adapterResponse(r),
+        // dbt leaves a passing test's message empty.
+        message: r.status === 'pass' ? null : r.message,
+        // An exposure's result as dbt 1.11 writes it: no-op with 0 failures, nothing compiled (null).
+        failures: r.failures ?? (r.status === 'no-op' ? 0 : null),
+        unique_id: r.uniqueId,
+        // A seed is loaded, not compiled: dbt writes null for all three.
+        compiled: r.resourceType === 'exposure' || seed ? null : r.compiledCode !== undefined,
+        compiled_code: seed ? null : (r.compiledCode ?? null),
+        relation_name: seed ? null : (r.relationName ?? null),
+        batch_results: r.batchResults ?? null,
+      };
+    }),
     elapsed_time: elapsed,
     args,
   };
+}
+
+/**
+ * A result's `adapter_response` in dbt's shape (`_message`, `code`, `rows_affected`): what the
+ * warehouse said of the node's last statement. dbt-duckdb says `OK` of every statement but a
+ * seed's insert (`INSERT n`); a node that failed or did not run, and an operation, have none.
+ */
+export function adapterResponse(r: NodeResult): Record<string, unknown> {
+  if (r.status === 'error' || r.status === 'skipped' || r.status === 'cancelled' || r.status === 'no-op' || r.resourceType === 'operation') return {};
+  if (r.resourceType === 'seed' && r.rowsAffected !== undefined) return { _message: `INSERT ${r.rowsAffected}`, code: 'INSERT', rows_affected: r.rowsAffected };
+  return r.rowsAffected !== undefined ? { _message: 'OK', rows_affected: r.rowsAffected } : { _message: 'OK' };
 }

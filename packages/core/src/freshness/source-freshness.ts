@@ -210,7 +210,7 @@ export async function sourceFreshness(opts: FreshnessOptions): Promise<Freshness
           const w = work[i]!;
           const name = `${w.node.sourceName}.${w.node.name}`;
           sink({ type: 'node_start', uniqueId: w.node.uniqueId, name, resourceType: 'source', index: i + 1, total: work.length });
-          const r = await checkOne(session, w, name, `Thread-${thread}`, c.project.secrets);
+          const r = await checkOne(session, w, name, `Thread-${thread} (worker)`, c.project.secrets);
           byIndex[i] = r;
           const nr = toNodeResult(r);
           nodeResults.push(nr);

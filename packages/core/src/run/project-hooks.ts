@@ -1,6 +1,7 @@
 import type { NodeResult } from '../events.ts';
 import type { GraphNode } from '../types.ts';
 import { redact } from '../util/redact.ts';
+import { adapterResponse } from '../artifacts/run-results.ts';
 import type { RunContext } from './run-context.ts';
 import { runPlan } from './run-plan.ts';
 import { hookSteps } from '../plan/hooks.ts';
@@ -29,9 +30,9 @@ export function hookContext(ctx: RunContext, selected: readonly string[], result
     out.results = results.map((r) => ({
       node: nodeView(ctx.nodes.get(r.uniqueId), r),
       status: r.status === 'cancelled' ? 'error' : r.status,
-      message: r.message,
+      message: r.status === 'pass' ? null : r.message,
       execution_time: r.executionTime,
-      adapter_response: r.rowsAffected !== undefined ? { rows_affected: r.rowsAffected } : {},
+      adapter_response: adapterResponse(r),
       failures: r.failures ?? null,
       thread_id: r.threadId,
     }));

@@ -154,7 +154,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
       uniqueId: id,
       name: node.name,
       resourceType: node.resourceType,
-      threadId: `Thread-${(started % threads) + 1}`,
+      threadId: `Thread-${(started % threads) + 1} (worker)`,
       materialized: typeof node.config.materialized === 'string' ? node.config.materialized : undefined,
     };
     started++;
@@ -208,7 +208,10 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
       const msg = e instanceof Error ? e.message : String(e);
       const path = 'compiledCode' in node ? compiledPathOf({ projectName: o.project.config.name, targetPath: o.project.config.targetPath }, node) : undefined;
       if (o.signal?.aborted) return done('cancelled', `Cancelled: ${msg}`, { compiledPath: path });
-      return done('error', msg, { compiledPath: path });
+      // What dbt records of a node that failed: the SQL it compiled and the relation it was building.
+      const compiledCode = 'compiledCode' in node && typeof node.compiledCode === 'string' ? node.compiledCode : undefined;
+      const builds = (node.resourceType === 'model' || node.resourceType === 'snapshot') && 'relation' in node && node.relation;
+      return done('error', msg, { compiledPath: path, compiledCode, relationName: builds ? o.adapter.dialect.relationName(node.relation) : undefined });
     } finally {
       files.ran(node, ran);
       if (conn) o.session.release(conn);

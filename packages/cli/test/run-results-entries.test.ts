@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeProject } from '@smsql/test-kit';
+import { sm } from './run-cli.ts';
+
+const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: dev.duckdb\n      schema: main\n      threads: 1\n';
+type Entry = Record<string, any>;
+
+// Every expected value was recorded from `dbt build` (dbt-core 1.11.16, dbt-duckdb 1.11.1) on the
+// same files, 6 Dec 2026. Where sm's value differs on purpose (a model's message, relation names
+// without the target's database) the test says so.
+describe("run_results.json's entries, as dbt 1.11 writes them", () => {
+  it('writes each result with dbt keys in dbt order, and the values dbt gives a seed, a passing, failing and warning test, a unit test and a failed model', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'seeds/s.csv': 'id,name\n1,a\n2,b\n3,\n',
+      'models/t.sql': "{{ config(materialized='table') }}\nselect * from {{ ref('s') }}\n",
+      'models/bad.sql': 'select * from nonexistent_tbl\n',
+      'models/schema.yml': `version: 2
+models:
+  - name: t
+    columns:
+      - name: id
+        data_tests: [unique, not_null]
+      - name: name
+        data_tests:
+          - not_null:
+              config: {severity: warn}
+          - accepted_values:
+              arguments: {values: ['a']}
+unit_tests:
+  - name: ut_t
+    model: t
+    given:
+      - input: ref('s')
+        rows: [{id: 1, name: a}]
+    expect:
+      rows: [{id: 1, name: a}]
+`,
+      'tests/sing.sql': "select * from {{ ref('t') }} where id > 1\n",
+    });
+    const r = await sm('build', '--project-dir', dir);
+    expect(r.code).toBe(1);
+    const rr = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: Entry[] };
+    const by = (id: string) => rr.results.find((x) => x.unique_id === id)!;
+    for (const x of rr.results) {
+      expect(Object.keys(x), x.unique_id).toEqual(['status', 'timing', 'thread_id', 'execution_time', 'adapter_response', 'message', 'failures', 'unique_id', 'compiled', 'compiled_code', 'relation_name', 'batch_results']);
+      expect(x.thread_id).toBe('Thread-1 (worker)');
+    }
+    expect(by('seed.demo.s')).toMatchObject({ status: 'success', adapter_response: { _message: 'INSERT 3', code: 'INSERT', rows_affected: 3 }, message: 'INSERT 3', failures: null, compiled: null, compiled_code: null, relation_name: null });
+    expect(by('model.demo.t')).toMatchObject({ status: 'success', adapter_response: { _message: 'OK' }, compiled: true, relation_name: '"main"."t"' });
+    // dbt-duckdb's message for a model is "OK"; sm says what it did.
+    expect(by('model.demo.t').message).toBe('CREATE TABLE');
+    expect(by('model.demo.bad')).toMatchObject({ status: 'error', adapter_response: {}, failures: null, compiled: true, compiled_code: 'select * from nonexistent_tbl', relation_name: '"main"."bad"' });
+    expect(by('model.demo.bad').message).toContain('nonexistent_tbl');
+    expect(by('unit_test.demo.t.ut_t')).toMatchObject({ status: 'pass', adapter_response: { _message: 'OK' }, message: null, failures: 0, compiled: true, relation_name: null });
+    expect(by('test.demo.not_null_t_id.a3af787eb8')).toMatchObject({ status: 'pass', adapter_response: { _message: 'OK' }, message: null, failures: 0, compiled: true, relation_name: null });
+    expect(by('test.demo.unique_t_id.8ad39b758b')).toMatchObject({ status: 'pass', message: null, failures: 0 });
+    expect(by('test.demo.not_null_t_name.2e6ed18fa1')).toMatchObject({ status: 'warn', adapter_response: { _message: 'OK' }, message: 'Got 1 result, configured to warn if != 0', failures: 1 });
+    expect(by('test.demo.accepted_values_t_name__a.2af9e9265b')).toMatchObject({ status: 'fail', adapter_response: { _message: 'OK' }, message: 'Got 1 result, configured to fail if != 0', failures: 1 });
+    expect(by('test.demo.sing')).toMatchObject({ status: 'fail', adapter_response: { _message: 'OK' }, message: 'Got 2 results, configured to fail if != 0', failures: 2, compiled_code: 'select * from "main"."t" where id > 1' });
+  });
+});
