@@ -61,4 +61,27 @@ unit_tests:
     expect(by('test.demo.accepted_values_t_name__a.2af9e9265b')).toMatchObject({ status: 'fail', adapter_response: { _message: 'OK' }, message: 'Got 1 result, configured to fail if != 0', failures: 1 });
     expect(by('test.demo.sing')).toMatchObject({ status: 'fail', adapter_response: { _message: 'OK' }, message: 'Got 2 results, configured to fail if != 0', failures: 2, compiled_code: 'select * from "main"."t" where id > 1' });
   });
+
+  it("leaves in manifest.json the SQL each model ran, as dbt's after a run: an incremental model's incremental SQL, a template rendered with the connection", async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'models/inc.sql': "{{ config(materialized='incremental', unique_key='id') }}\nselect 1 as id\n{% if is_incremental() %}where id > (select max(id) from {{ this }}){% endif %}\n",
+      'models/asks.sql': "{% set q %}select 42 as answer{% endset %}\n{% if execute %}{% set a = run_query(q).columns[0].values()[0] %}{% else %}{% set a = 0 %}{% endif %}\nselect {{ a }} as answer\n",
+      'models/plain.sql': "select 'x' as v -- a },\"compiled_code\":\"x\n",
+    });
+    const manifestCode = (id: string) => (JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as Entry).nodes[id].compiled_code as string;
+    expect((await sm('run', '--project-dir', dir)).code).toBe(0);
+    // First run: the table is created from the full SQL; the template asked the warehouse.
+    expect(manifestCode('model.demo.inc')).toBe('select 1 as id');
+    expect(manifestCode('model.demo.asks')).toBe('select 42 as answer');
+    expect((await sm('run', '--project-dir', dir)).code).toBe(0);
+    const ran = 'select 1 as id\nwhere id > (select max(id) from "main"."inc")';
+    expect(manifestCode('model.demo.inc')).toBe(ran);
+    expect(readFileSync(join(dir, 'target/compiled/demo/models/inc.sql'), 'utf8').trim()).toBe(ran);
+    expect(manifestCode('model.demo.plain')).toBe('select \'x\' as v -- a },"compiled_code":"x');
+    // sm compile needs no warehouse (README): it writes the parse phase's SQL again.
+    expect((await sm('compile', '--project-dir', dir)).code).toBe(0);
+    expect(manifestCode('model.demo.inc')).toBe('select 1 as id');
+    expect(manifestCode('model.demo.asks')).toBe('select 0 as answer');
+  });
 });

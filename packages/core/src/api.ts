@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Adapter } from './adapter.ts';
 import { writeJsonFileAtomic as writeJsonAtomic } from './util/write-json.ts';
 import { buildRunResults } from './artifacts/run-results.ts';
+import { patchManifestCode } from './artifacts/manifest-file.ts';
 import { diag, SmProjectError, type Diagnostic } from './diagnostics.ts';
 import { isMicrobatch, microbatchConfig } from './plan/microbatch.ts';
 import { defaultDatabaseOf } from './render/relation.ts';
@@ -123,9 +124,23 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
     join(targetDir(c.project), 'run_results.json'),
     buildRunResults(results, elapsed, c.invocationId, { which: command, select: opts.select ?? [], exclude: opts.exclude ?? [], target: target.name, full_refresh: !!opts.fullRefresh, ...warnErrorArgs(opts.warnError) }),
   );
+  patchManifestCode(targetDir(c.project), ranOtherSql(c, results), c.project.secrets);
   sink({ type: 'run_end', results, elapsed, interrupted });
   const failed = results.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'skipped' || r.status === 'cancelled' || r.status === 'partial success');
   return { compilation: c, results, elapsed, interrupted, status: failed || interrupted ? 'failure' : 'success' };
+}
+
+/** Models and snapshots whose SQL at run differed from what compile wrote in the manifest (incremental SQL, a template rendered with the connection). */
+function ranOtherSql(c: Compilation, results: readonly NodeResult[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const r of results) {
+    if ((r.resourceType !== 'model' && r.resourceType !== 'snapshot') || r.compiledCode === undefined || r.status !== 'success') continue;
+    const n = c.compiled.nodes.get(r.uniqueId);
+    if (!n || !('compiledCode' in n) || typeof n.compiledCode !== 'string' || n.compiledCode === r.compiledCode) continue;
+    if ('pythonCode' in n && n.pythonCode !== undefined) continue;
+    out.set(r.uniqueId, r.compiledCode);
+  }
+  return out;
 }
 
 /** A selected microbatch model whose config cannot say which batches to build stops the command before anything runs (dbt refuses it at parse): exit 2. */
