@@ -125,6 +125,17 @@ describe('snapshots', () => {
       { level: 'free', dbt_is_deleted: 'False', current: true },
     ]);
     expect(await sql(nr, 'select count(*)::int n from main.users_snapshot where id <> 3')).toEqual([{ n: 2 }]);
+    // dbt 1.11's id of a deletion version: the hash of the deleted version's id and the time of the
+    // run (checked against the rows of a dbt-duckdb 1.11.1 snapshot, 6 Dec 2026), not of the key.
+    expect(
+      await sql(
+        nr,
+        `select d.dbt_scd_id = md5(coalesce(cast(o.dbt_scd_id as varchar), '') || '|' || coalesce(cast(d.dbt_valid_from as varchar), '')) as dbt_id,
+                d.dbt_scd_id = md5('3|' || cast(d.dbt_valid_from as varchar)) as key_id
+         from main.users_snapshot d join main.users_snapshot o on o.id = d.id and o.dbt_is_deleted = 'False' and o.dbt_valid_to = d.dbt_valid_from
+         where d.dbt_is_deleted = 'True'`,
+      ),
+    ).toEqual([{ dbt_id: true, key_id: false }]);
   });
 
   it('snapshot_meta_column_names and dbt_valid_to_current rename and fill the meta columns', async () => {

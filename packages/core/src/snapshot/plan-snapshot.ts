@@ -46,8 +46,9 @@ class SnapshotSql {
   openEnd(vf: string): string {
     return this.s.validToCurrent ? `coalesce(nullif(${vf}, ${vf}), ${this.s.validToCurrent})` : `nullif(${vf}, ${vf})`;
   }
-  scdId(src: string, vf: string): string {
-    const parts = [...this.s.uniqueKey.map((k) => `${src}.${this.q(k)}`), vf].map((e) => `coalesce(cast(${e} as ${this.d.stringType}), '')`);
+  /** dbt's: the hash of the key and valid_from; a deletion version's, of the deleted version's id and the time of the run. */
+  scdId(src: string, vf: string, deleted = false): string {
+    const parts = [...(deleted ? [`${src}.${this.q(this.s.names.scd_id)}`] : this.s.uniqueKey.map((k) => `${src}.${this.q(k)}`)), vf].map((e) => `coalesce(cast(${e} as ${this.d.stringType}), '')`);
     return `md5(${parts.join(` || '|' || `)})`;
   }
   isCurrent(alias: string): string {
@@ -61,7 +62,7 @@ class SnapshotSql {
     const n = this.s.names;
     const vf = this.validFrom(src, cur);
     // dbt's order: scd_id, updated_at, valid_from, valid_to (then is_deleted).
-    const cols = [`${this.scdId(src, vf)} as ${this.q(n.scd_id)}`, `${vf} as ${this.q(n.updated_at)}`, `${vf} as ${this.q(n.valid_from)}`, `${this.openEnd(vf)} as ${this.q(n.valid_to)}`];
+    const cols = [`${this.scdId(src, vf, deleted)} as ${this.q(n.scd_id)}`, `${vf} as ${this.q(n.updated_at)}`, `${vf} as ${this.q(n.valid_from)}`, `${this.openEnd(vf)} as ${this.q(n.valid_to)}`];
     if (this.s.hardDeletes === 'new_record') cols.push(`${deleted ? "'True'" : "'False'"} as ${this.q(n.is_deleted)}`);
     return cols.join(',\n  ');
   }
