@@ -3,6 +3,7 @@ import type { CompiledProject } from '../render/render-project.ts';
 import type { GraphNode } from '../types.ts';
 import type { CatalogArtifact, CatalogTable } from './artifact-types.ts';
 import { artifactMetadata } from './manifest.ts';
+import { defaultDatabaseOf } from '../render/relation.ts';
 
 /** Nodes that live in the warehouse as a relation: what the catalog describes. */
 function relationOf(n: GraphNode): Relation | undefined {
@@ -29,6 +30,8 @@ export async function buildCatalog(compiled: CompiledProject, dialect: Dialect, 
   const nodes: Record<string, CatalogTable> = {};
   const sources: Record<string, CatalogTable> = {};
   const errors: string[] = [];
+  // As in manifest.json: a relation in the target's own database names it (dbt-duckdb: the file's name).
+  const ownDatabase = defaultDatabaseOf(dialect, compiled.project.target) ?? null;
   const conn = await session.acquire();
   try {
     for (const { database, schema, nodes: members } of bySchema.values()) {
@@ -45,7 +48,7 @@ export async function buildCatalog(compiled: CompiledProject, dialect: Dialect, 
         const info = byName.get(dialect.normalizeIdentifier(rel.identifier));
         if (!info) continue;
         const table: CatalogTable = {
-          metadata: { type: info.kind === 'view' ? 'VIEW' : 'BASE TABLE', schema: info.schema, name: info.identifier, database: rel.database ?? null, comment: null, owner: null },
+          metadata: { type: info.kind === 'view' ? 'VIEW' : 'BASE TABLE', schema: info.schema, name: info.identifier, database: rel.database ?? ownDatabase, comment: null, owner: null },
           columns: Object.fromEntries(info.columns.map((c, i) => [c.name, { type: c.type, index: i + 1, name: c.name, comment: null }])),
           stats: { has_stats: { id: 'has_stats', label: 'Has Stats?', value: false, include: false, description: 'Indicates whether there are statistics for this table' } },
           unique_id: n.uniqueId,

@@ -6,14 +6,14 @@ import type { LoadedProject } from '../project/load-project.ts';
  * each (`operation.<project>.<project>-on-run-start-<i>`, tagged with its kind, its SQL as
  * `raw_code`), the ids run_results.json gives their results.
  */
-export function hookNodes(p: LoadedProject): Record<string, unknown> {
+export function hookNodes(p: LoadedProject, database: string | undefined = p.target.database): Record<string, unknown> {
   const name = p.config.name;
   const out: Record<string, unknown> = {};
   for (const [kind, hooks] of [['on-run-start', p.config.onRunStart], ['on-run-end', p.config.onRunEnd]] as const) {
     for (const [i, sql] of hooks.entries()) {
       const id = `${name}-${kind}-${i}`;
       out[`operation.${name}.${id}`] = {
-        database: p.target.database ?? null,
+        database: database ?? null,
         schema: p.target.schema,
         name: id,
         resource_type: 'operation',

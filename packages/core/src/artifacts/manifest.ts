@@ -6,6 +6,7 @@ import { checksumOf, contractOf, dbtConfigShape, rawCodeOf, versionValue } from 
 import { testRelation } from '../project/test-nodes.ts';
 import { packageRelativePaths } from '../project/package-paths.ts';
 import type { Dialect } from '../adapter.ts';
+import { defaultDatabaseOf } from '../render/relation.ts';
 import type { Dag } from '../graph/build-graph.ts';
 import type { CompiledProject } from '../render/render-project.ts';
 import type { GraphNode, ModelNode, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
@@ -39,8 +40,10 @@ export type SmColumns = (uniqueId: string) => readonly { readonly name: string; 
  * type and lineage (dbt's column entries allow extra keys), undocumented columns included.
  * `nodes` comes as JSON already written ({@link JsonText}); util/json-text.ts `objectText` writes the whole.
  */
-export function buildManifest(c: CompiledProject, graph: Dag, invocationId: string, dialect: Pick<Dialect, 'dbtQuotesByDefault'>, relationName: (n: GraphNode) => string | undefined, check?: SmColumns): Record<string, unknown> {
+export function buildManifest(c: CompiledProject, graph: Dag, invocationId: string, dialect: Pick<Dialect, 'dbtQuotesByDefault' | 'defaultDatabase'>, relationName: (n: GraphNode) => string | undefined, check?: SmColumns): Record<string, unknown> {
   const p = c.project;
+  // A relation in the target's own database leaves it out of its name, but its entry names it, as dbt's does (dbt-duckdb: the file's name).
+  const database = defaultDatabaseOf(dialect, p.target);
   // dbt names a package's files relative to the package.
   const inPackage = packageRelativePaths(p.dir, p.packages);
   const relocated = (e: Record<string, unknown>): Record<string, unknown> => {
@@ -64,9 +67,9 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
   for (const n of c.nodes.values()) if (n.resourceType === 'test' && n.testMetadata && n.attachedNode) (testsOf.get(n.attachedNode) ?? testsOf.set(n.attachedNode, []).get(n.attachedNode)!).push(n);
   for (const n of c.nodes.values()) {
     if (n.resourceType === 'exposure') exposures[n.uniqueId] = exposureEntry(n);
-    else if (n.resourceType === 'source') sources[n.uniqueId] = relocated(sourceEntry(n, relationName(n), check));
+    else if (n.resourceType === 'source') sources[n.uniqueId] = relocated(sourceEntry(n, relationName(n), check, database ?? null));
     else if (n.resourceType === 'unit_test') unitTests[n.uniqueId] = relocated(unitTestEntry(n, p.target.schema));
-    else nodeText(n.uniqueId, nodeEntry(n, relationName(n), p.secrets, p.target, check, testsOf));
+    else nodeText(n.uniqueId, nodeEntry(n, relationName(n), p.secrets, { ...p.target, database }, check, testsOf));
   }
   // dbt's groups and group_map: every declared group, with the nodes whose group it is.
   const groups: Record<string, unknown> = {};
@@ -78,7 +81,7 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
     groupMap[g.name] = [];
   }
   for (const n of c.nodes.values()) if (typeof n.config.group === 'string') (groupMap[n.config.group] ??= []).push(n.uniqueId);
-  const operations = hookNodes(p);
+  const operations = hookNodes(p, database);
   for (const [id, e] of Object.entries(operations)) nodeText(id, e as Record<string, unknown>);
   const parentMap: Record<string, string[]> = {};
   const childMap: Record<string, string[]> = {};
@@ -191,7 +194,7 @@ function nodeEntry(
 ): Record<string, unknown> {
   const rel = n.resourceType === 'test' ? testRelation(n, target) : n.relation;
   const e = common(n, check);
-  e.database = rel?.database ?? null;
+  e.database = rel?.database ?? target.database ?? null;
   e.schema = rel?.schema ?? target.schema;
   e.alias = rel?.identifier ?? n.name;
   e.relation_name = relationName ?? null;
@@ -242,13 +245,13 @@ function nodeEntry(
   return e;
 }
 
-function sourceEntry(n: SourceNode, relationName: string | undefined, check: SmColumns | undefined): Record<string, unknown> {
+function sourceEntry(n: SourceNode, relationName: string | undefined, check: SmColumns | undefined, database: string | null): Record<string, unknown> {
   const c = common(n, check);
   const config = sourceConfigShape(c.config as Record<string, unknown>, n.freshness, n.loadedAtField);
   const q = n.quoting ?? {};
   // In dbt 1.11's key order.
   return {
-    database: n.relation.database ?? null,
+    database: n.relation.database ?? database,
     schema: n.relation.schema,
     ...identity(c),
     source_name: n.sourceName,

@@ -175,7 +175,7 @@ function flags(a: unknown[]): Flags {
 }
 
 /** The target's default database: the one a relation that names none is in (dbt-duckdb: the file's name). */
-export function defaultDatabaseOf(dialect: Dialect, target: TargetConfig): string | undefined {
+export function defaultDatabaseOf(dialect: Pick<Dialect, 'defaultDatabase'>, target: TargetConfig): string | undefined {
   return dialect.defaultDatabase ? dialect.defaultDatabase(target) : target.database;
 }
 

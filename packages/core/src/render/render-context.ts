@@ -88,7 +88,8 @@ export function nodeBuiltins(host: RenderHost): PropertyDescriptorMap {
     return [];
   });
   out.this = getter((f) => {
-    if (!f.relation) return undefined;
+    // dbt: None in a project hook, undefined in an operation.
+    if (!f.relation) return f.node.resourceType === ('operation' as string) ? null : undefined;
     const r = host.relation(f.relation);
     f.thisRead = r.toString();
     return r;

@@ -16,9 +16,21 @@ export function macroFiles(project: LoadedProject): MacroFile[] {
   ];
 }
 
-/** The pseudo-node `--inline` text, hooks and operations render as: the root project's context. */
+/**
+ * The pseudo-node `--inline` text renders as, dbt's SQL operation node (`model.name`
+ * `inline_query`, `this` a relation of that name in the target's schema); hooks and operations
+ * render with their own pseudo-nodes ({@link operationNode}).
+ */
 export function inlineNode(pkg: string): GraphNode {
-  return { uniqueId: 'sql_operation.inline', name: 'inline', resourceType: 'model', packageName: pkg, config: {}, originalFilePath: '<inline>', fqn: [], tags: [], meta: {}, path: '', description: '', columns: {}, dependsOn: { nodes: [], macros: [] }, rawCode: '', relation: { schema: '', identifier: '' }, refs: [], sources: [], checksum: '' } as ModelNode;
+  return { uniqueId: `sql_operation.${pkg}.inline_query`, name: 'inline_query', resourceType: 'sql_operation', packageName: pkg, config: {}, originalFilePath: 'from remote system.sql', fqn: [pkg, 'inline_query'], tags: [], meta: {}, path: 'sql/inline_query', description: '', columns: {}, dependsOn: { nodes: [], macros: [] }, rawCode: '', relation: { schema: '', identifier: 'inline_query' }, refs: [], sources: [], checksum: '' } as unknown as GraphNode;
+}
+
+/**
+ * What `model` is while a project hook (an `operation` node, `this` None) or a `run-operation`
+ * macro (`this` undefined) renders, as in dbt 1.11: a node without a relation.
+ */
+export function operationNode(pkg: string, uniqueId: string, name: string, resourceType: 'operation' | 'macro', originalFilePath: string): GraphNode {
+  return { uniqueId, name, resourceType, packageName: pkg, config: {}, originalFilePath, fqn: [pkg, name], tags: [], meta: {}, path: '', description: '', columns: {}, dependsOn: { nodes: [], macros: [] }, rawCode: '', refs: [], sources: [], checksum: '' } as unknown as GraphNode;
 }
 
 export function cloneConfig(c: NodeConfig): NodeConfig {

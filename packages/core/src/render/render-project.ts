@@ -141,7 +141,9 @@ export class ProjectRenderer implements Schedulable {
   /** Render free text (`--inline`) in the root project's context. Throws the template's error. */
   renderString(text: string): string {
     return this.#withDeps(() => {
-      const frame = newFrame(inlineNode(this.project.config.name), {}, false, new WarehouseLog(false));
+      const node = inlineNode(this.project.config.name);
+      const frame = newFrame(node, {}, false, new WarehouseLog(false));
+      frame.relation = this.relationFor(node, frame.config);
       return parseFallback(this, frame, () => this.#renderText(text, '<inline>', frame));
     });
   }

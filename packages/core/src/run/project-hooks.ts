@@ -5,6 +5,7 @@ import { adapterResponse } from '../artifacts/run-results.ts';
 import type { RunContext } from './run-context.ts';
 import { runPlan } from './run-plan.ts';
 import { hookSteps } from '../plan/hooks.ts';
+import { operationNode } from '../render/render-parts.ts';
 
 export type ProjectHookKind = 'on-run-start' | 'on-run-end';
 
@@ -67,6 +68,8 @@ export async function runProjectHooks(kind: ProjectHookKind, hooks: readonly str
     const name = `${project}-${kind}-${i}`;
     const label = `${project}.${kind}.${i}`;
     const uniqueId = `operation.${project}.${name}`;
+    // dbt renders a hook as its operation node: `model` is it, `this` None.
+    const self = operationNode(project, uniqueId, name, 'operation', `./${ctx.project.config.file}`);
     ctx.onEvent({ type: 'node_start', uniqueId, name: label, resourceType: 'operation', index: i + 1, total: hooks.length });
     const startedAt = new Date();
     let status: NodeResult['status'] = 'success';
@@ -82,7 +85,7 @@ export async function runProjectHooks(kind: ProjectHookKind, hooks: readonly str
         const ran: string[] = [];
         const say = (message: string) => ctx.onEvent({ type: 'log', level: 'info', message });
         try {
-          await runPlan({ steps: hookSteps(text, label), transaction: false }, conn, ctx.adapter.dialect, ran, ctx.signal, (template, hookName) => ctx.render({ text: template, name: hookName, context, say }, conn));
+          await runPlan({ steps: hookSteps(text, label), transaction: false }, conn, ctx.adapter.dialect, ran, ctx.signal, (template, hookName) => ctx.render({ text: template, name: hookName, node: self, context, say }, conn));
         } finally {
           sql = ran.length ? ran.join(';\n') : undefined;
         }

@@ -6,6 +6,7 @@ import { buildRunResults } from '../artifacts/run-results.ts';
 import { writeJsonFileAtomic } from '../util/write-json.ts';
 import { loadProjectCollecting, type LoadOptions } from '../project/load-project.ts';
 import { ProjectRenderer } from '../render/render-project.ts';
+import { operationNode } from '../render/render-parts.ts';
 import { RenderCache } from '../render/render-cache.ts';
 import type { AdapterFactory } from '../adapter.ts';
 import { redact } from '../util/redact.ts';
@@ -68,7 +69,8 @@ export async function runOperation(o: OperationOptions): Promise<OperationOutcom
       // The call goes through the template language, so `package.macro` and dispatch resolve as in any template.
       const text = `{{ ${pkg === null ? name : `${pkg}.${name}`}(**__sm_operation_args) }}`;
       await renderer.renderForExecution(
-        { text, name: `macro ${o.macro}`, context: { __sm_operation_args: { ...(o.args ?? {}) } }, say: (message) => o.onEvent?.({ type: 'log', level: 'info', message }) },
+        // `model` is the macro, as in dbt; `this` is undefined.
+        { text, name: `macro ${o.macro}`, node: operationNode(macro.meta.packageName ?? project.config.name, uniqueId, name, 'macro', renderer.macros.entryOf(macro)?.originalFilePath ?? ''), context: { __sm_operation_args: { ...(o.args ?? {}) } }, say: (message) => o.onEvent?.({ type: 'log', level: 'info', message }) },
         conn,
       );
     } finally {
