@@ -150,6 +150,9 @@ const CASES: [name: string, sql: string, dbt: string][] = [
   ["filters_on_none", "{{ none | map('lower') | list }}|{{ none | select | list }}|{{ none | reject | list }}|{{ none | selectattr('x') | list }}", "[]|[]|[]|[]"],
   ["relation_is_mapping", "{{ ref('a') is mapping }}|{{ ref('a').get('metadata', {}).get('type', '').endswith('Relation') }}|{{ this.get('path').identifier }}|{{ 'x' is mapping }}", "True|True|relation_is_mapping|False"],
   ["loop_variable_reassigned", "{% for c in ['A', 'B'] %}{% set c = c | lower %}{{ c }}{% endfor %}", "ab"],
+  ["for_recursive", "{%- set tree = [{'v': 1, 'c': [{'v': 2, 'c': [{'v': 3, 'c': []}]}, {'v': 4, 'c': []}]}, {'v': 5, 'c': []}] -%}{% for n in tree recursive %}{{ loop.depth }}.{{ loop.depth0 }}:{{ n.v }}[{{ loop.index }}/{{ loop.length }}]{% if n.c %}({{ loop(n.c) }}){% endif %}{% if not loop.last %},{% endif %}{% endfor %}", "1.0:1[1/2](2.1:2[1/2](3.2:3[1/1]),2.1:4[2/2]),1.0:5[2/2]"],
+  ["for_recursive_filtered_else", "{%- set tree = [{'v': 1, 'c': [{'v': 4, 'c': []}, {'v': 2, 'c': []}]}] -%}{% for n in tree if n.v != 4 recursive %}{{ n.v }}{% if n.c %}<{{ loop(n.c) }}>{% endif %}{% endfor %} {% for n in [] recursive %}x{% else %}none{% endfor %} {% for n in tree recursive %}{% for k in range(2) %}{{ k }}{% endfor %}{{ n.v }}{{ loop(n.c) }}{% endfor %}", "1<2> none 011014012"],
+  ["loop_call_not_recursive", "{% for x in [1] %}{{ loop([]) }}{% endfor %}", "(error) Compilation Error in model loop_call_not_recursive (models/loop_call_not_recursive.sql) The loop must have the 'recursive' marker to be called recursively."],
 ];
 
 /**

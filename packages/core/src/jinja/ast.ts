@@ -74,7 +74,7 @@ export type Stmt =
   | { kind: 'data'; pos: number; text: string }
   | { kind: 'output'; pos: number; expr: Expr }
   | { kind: 'if'; pos: number; test: Expr; body: Stmt[]; else_: Stmt[] }
-  | { kind: 'for'; pos: number; target: Expr; iter: Expr; cond: Expr | undefined; body: Stmt[]; else_: Stmt[]; usesLoop: boolean }
+  | { kind: 'for'; pos: number; target: Expr; iter: Expr; cond: Expr | undefined; body: Stmt[]; else_: Stmt[]; usesLoop: boolean; recursive?: boolean }
   | { kind: 'set'; pos: number; target: Expr; expr: Expr }
   | { kind: 'setblock'; pos: number; target: Expr; filter: Expr | undefined; body: Stmt[] }
   | MacroNode

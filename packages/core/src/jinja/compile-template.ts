@@ -235,6 +235,32 @@ export class TemplateCompiler extends ExpressionCompiler {
   }
 
   #for(s: Extract<Stmt, { kind: 'for' }>, lines: string[]): void {
+    if (s.recursive) return this.#recursiveFor(s, lines);
+    this.#loop(s, this.expr(s.iter), lines);
+  }
+
+  /**
+   * `{% for x in xs recursive %}`: the loop becomes a function of its items and depth, with its
+   * own output; `loop(children)` inside calls it one level down and outputs what it returns.
+   * A `return()` in the body throws (a direct `return` would leave only the function).
+   */
+  #recursiveFor(s: Extract<Stmt, { kind: 'for' }>, lines: string[]): void {
+    const fn = this.newId('recur');
+    const src = this.newId('src');
+    const level = this.newId('level');
+    const buf = this.newId('buf');
+    const savedOut = this.#out;
+    const savedDirect = this.fn.directReturn;
+    this.fn.directReturn = false;
+    lines.push(`$p = ${s.pos};`, `const ${fn} = (${src}, ${level}) => {`, `let ${buf} = '';`);
+    this.#out = buf;
+    this.#loop(s, src, lines, (loop) => [`${loop}.level = ${level};`, `${loop}.recurse = (x) => ${fn}(x, ${level} + 1);`]);
+    this.#out = savedOut;
+    this.fn.directReturn = savedDirect;
+    lines.push(`return ${buf};`, '};', `${this.#out} += ${fn}(${this.expr(s.iter)}, 0);`);
+  }
+
+  #loop(s: Extract<Stmt, { kind: 'for' }>, iterCode: string, lines: string[], setupLoop?: (loop: string) => string[]): void {
     const it = this.newId('items');
     const i = this.newId('i');
     lines.push(`$p = ${s.pos};`, '{');
@@ -252,17 +278,17 @@ export class TemplateCompiler extends ExpressionCompiler {
       // `{% for x in xs if cond %}` filters first, so loop.length and loop.last count kept items only.
       const src = this.newId('src');
       const x = this.newId('x');
-      lines.push(`const ${src} = rt.iter(${this.expr(s.iter)}); const ${it} = [];`);
+      lines.push(`const ${src} = rt.iter(${iterCode}); const ${it} = [];`);
       const scope: Scope = { vars: new Map(), parent: this.scope };
       this.scope = scope;
       lines.push(`for (const ${x} of ${src}) {`, ...bindTarget(scope, x), `if (rt.t(${this.expr(s.cond)})) ${it}.push(${x});`, '}');
       this.scope = scope.parent;
-    } else lines.push(`const ${it} = rt.iter(${this.expr(s.iter)});`);
+    } else lines.push(`const ${it} = rt.iter(${iterCode});`);
     const scope: Scope = { vars: new Map(), parent: this.scope };
     let loop: string | undefined;
     if (s.usesLoop) {
       loop = this.newId('loop');
-      lines.push(`const ${loop} = new rt.Loop(${it});`);
+      lines.push(`const ${loop} = new rt.Loop(${it});`, ...(setupLoop?.(loop) ?? []));
     }
     lines.push(`for (let ${i} = 0; ${i} < ${it}.length; ${i}++) {`);
     this.scope = scope;

@@ -176,14 +176,15 @@ class Parser extends ExpressionParser {
     this.expectName('in');
     const iter = this.parseTuple({ withCond: false, endNames: ['recursive'] });
     const cond = this.skipName('if') ? this.parseExpression() : undefined;
-    if (this.isName('recursive')) this.fail('recursive for loops are not supported');
+    const recursive = this.skipName('recursive');
     const body = this.statements('for', pos, ['endfor', 'else']);
     let else_: Stmt[] = [];
     if (this.#continuation().value === 'else') {
       else_ = this.statements('for', pos, ['endfor']);
       this.dropEnd();
     }
-    return { kind: 'for', pos, target, iter, cond, body, else_, usesLoop: usesName(body, 'loop') || (!!cond && usesName([{ kind: 'do', pos, expr: cond }], 'loop')) };
+    const usesLoop = recursive || usesName(body, 'loop') || (!!cond && usesName([{ kind: 'do', pos, expr: cond }], 'loop'));
+    return recursive ? { kind: 'for', pos, target, iter, cond, body, else_, usesLoop, recursive } : { kind: 'for', pos, target, iter, cond, body, else_, usesLoop };
   }
 
   parseAssignTarget(endNames?: string[], withNamespace = false): Expr {

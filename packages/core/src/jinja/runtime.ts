@@ -233,11 +233,19 @@ export class Loop {
   get length(): number {
     return this.items.length;
   }
+  /** A recursive loop's nesting (`loop(children)` runs the body one level deeper). */
+  level = 0;
+  /** `loop(items)` of a `{% for ... recursive %}`: the loop's output over `items`, one level down. */
+  recurse: ((items: unknown) => string) | undefined;
   get depth(): number {
-    return 1;
+    return this.level + 1;
   }
   get depth0(): number {
-    return 0;
+    return this.level;
+  }
+  __call__(items: unknown): string {
+    if (!this.recurse) throw new TypeError("The loop must have the 'recursive' marker to be called recursively.");
+    return this.recurse(items);
   }
   get previtem(): unknown {
     return this.i > 0 ? this.items[this.i - 1] : undefined;
