@@ -89,3 +89,18 @@ describe("the project file's flags: fail_fast and indirect_selection", () => {
     expect(typo.out + typo.err).not.toContain('send_anonymous_usage_stats is not');
   });
 });
+
+describe('names with spaces, as dbt 1.11 treats them', () => {
+  it('refuses a model whose name has a space (exit 2, naming the file), unless flags: {require_resource_names_without_spaces: false} makes it a warning', async () => {
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'models/my model.sql': 'select 1 as id', 'models/ok.sql': 'select 2 as id' });
+    const refused = await sm('run', '--project-dir', dir);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('models/my model.sql');
+    expect(refused.err).toContain('Resource names cannot contain spaces: model "my model"');
+    writeFileSync(join(dir, 'sm_project.yml'), 'name: demo\nprofile: demo\nflags:\n  require_resource_names_without_spaces: false\n');
+    const allowed = await sm('run', '--project-dir', dir);
+    expect(allowed.code, allowed.err).toBe(0);
+    expect(allowed.out + allowed.err).toContain('has a space in its name');
+    expect(results(dir)).toEqual({ 'my model': 'success', ok: 'success' });
+  });
+});

@@ -142,6 +142,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   const exposures = exposureNodes(scopes.map((s, i) => exposureScope(s, yamlsOf[i]!.decls)), config.name, out, diagnostics, out.disabled);
   const groups = groupEntries(scopes.map((s, i) => [s, yamlsOf[i]!.decls] as const), diagnostics);
   checkDuplicateDocs(docs, diagnostics);
+  checkNamesWithoutSpaces([...out.models, ...out.seeds, ...out.tests], config, diagnostics);
   renderDescriptions([...out.models, ...out.seeds, ...out.sources, ...out.tests, ...exposures], docs, config.name, { env, vars, target: resolved.target }, diagnostics);
   for (const m of out.macros) digest.update(`\0macro\0${m.originalFilePath}\0${m.macroSql.length}\0`).update(m.macroSql);
   // The text rendered, not the checksum: dbt's hashes the file stripped, and blank lines added at its start move every line an error names.
@@ -257,4 +258,19 @@ function groupEntries(scopes: readonly (readonly [Scope, SchemaDecls])[], diagno
     }
   }
   return out;
+}
+
+/**
+ * dbt 1.11 refuses a node whose name has a space (`models/my model.sql`) unless the project sets
+ * `flags: {require_resource_names_without_spaces: false}`, which makes it a deprecation warning.
+ */
+function checkNamesWithoutSpaces(nodes: readonly { name: string; uniqueId: string; resourceType: string; originalFilePath: string }[], config: ProjectConfig, diagnostics: Diagnostic[]): void {
+  for (const n of nodes) {
+    if (!n.name.includes(' ')) continue;
+    diagnostics.push(
+      config.resourceNamesMayHaveSpaces
+        ? diag('SM_PROJECT_INVALID', `${n.resourceType} "${n.name}" has a space in its name (${n.uniqueId})`, { file: n.originalFilePath }, { severity: 'warning', event: 'SpacesInResourceNameDeprecation', hint: 'Rename it without spaces; dbt will stop accepting such names.' })
+        : diag('SM_PROJECT_INVALID', `Resource names cannot contain spaces: ${n.resourceType} "${n.name}" (${n.uniqueId})`, { file: n.originalFilePath }, { hint: `Rename the file so its name has no spaces (or set flags: {require_resource_names_without_spaces: false} in ${config.file}, as dbt allows).` }),
+    );
+  }
 }

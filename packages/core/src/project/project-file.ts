@@ -125,15 +125,15 @@ const PROJECT_FLAGS = new Set([
 
 /**
  * What the project file's `flags:` set, as dbt 1.11 reads them: `fail_fast`, `indirect_selection`,
- * `warn_error` or `warn_error_options`, and sm's `strict`. A key neither reads is a warning
+ * `warn_error` or `warn_error_options`, `require_resource_names_without_spaces`, and sm's `strict`. A key neither reads is a warning
  * (dbt ignores it silently); a value of the wrong kind is reported and left out.
  */
 function projectFlags(
   flags: Record<string, unknown>,
   file: string,
   report: (key: string, message: string, severity?: 'error' | 'warning', hint?: string) => void,
-): Pick<ProjectConfig, 'strict' | 'failFast' | 'indirectSelection' | 'warnError'> {
-  const out: Pick<ProjectConfig, 'strict' | 'failFast' | 'indirectSelection' | 'warnError'> = { strict: flags.strict === true };
+): Pick<ProjectConfig, 'strict' | 'failFast' | 'indirectSelection' | 'warnError' | 'resourceNamesMayHaveSpaces'> {
+  const out: Pick<ProjectConfig, 'strict' | 'failFast' | 'indirectSelection' | 'warnError' | 'resourceNamesMayHaveSpaces'> = { strict: flags.strict === true };
   const set = (key: string) => flags[key] !== undefined && flags[key] !== null;
   for (const key of Object.keys(flags).filter((k) => !PROJECT_FLAGS.has(k))) {
     report(key, 'is not a flag dbt 1.11 or sm reads; it is ignored', 'warning', `Check the spelling in ${file} (fail_fast, indirect_selection, warn_error, warn_error_options, strict, ...).`);
@@ -144,6 +144,8 @@ function projectFlags(
   const indirect = flags.indirect_selection;
   if (indirect === 'eager' || indirect === 'cautious' || indirect === 'buildable' || indirect === 'empty') out.indirectSelection = indirect;
   else if (set('indirect_selection')) wrongKind('indirect_selection', 'eager, cautious, buildable or empty');
+  if (flags.require_resource_names_without_spaces === false) out.resourceNamesMayHaveSpaces = true;
+  else if (set('require_resource_names_without_spaces') && typeof flags.require_resource_names_without_spaces !== 'boolean') wrongKind('require_resource_names_without_spaces', 'true or false');
   if (set('warn_error') && typeof flags.warn_error !== 'boolean') wrongKind('warn_error', 'true or false');
   if (!set('warn_error_options')) {
     if (flags.warn_error === true) out.warnError = true;
