@@ -104,3 +104,13 @@ describe('names with spaces, as dbt 1.11 treats them', () => {
     expect(results(dir)).toEqual({ 'my model': 'success', ok: 'success' });
   });
 });
+
+describe('the project file', () => {
+  it('reads sm_project.yml over dbt_project.yml and says the second is ignored', async () => {
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'sm_project.yml': 'name: demo\nprofile: demo\n', 'dbt_project.yml': 'name: other\nprofile: demo\n', 'models/m.sql': 'select 1 as id' });
+    const r = await sm('ls', '--project-dir', dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toBe('demo.m');
+    expect(r.err).toContain('Both sm_project.yml and dbt_project.yml are here: sm reads sm_project.yml and ignores dbt_project.yml');
+  });
+});

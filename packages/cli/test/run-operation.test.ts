@@ -58,6 +58,10 @@ describe('sm run-operation, as dbt run-operation', () => {
     const rr = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { results: Record<string, unknown>[]; args: Record<string, unknown> };
     expect(rr.results).toHaveLength(1);
     expect(rr.results[0]).toMatchObject({ unique_id: 'macro.demo.prints', status: 'success', message: null, failures: 0, thread_id: 'MainThread', compiled: false, compiled_code: null, adapter_response: {} });
+    // The project's on-run-start hook did not run (dbt's run-operation runs none).
+    const started = await sm('show', '--project-dir', dir, '--inline', "select count(*) as n from information_schema.tables where table_name = 'started'");
+    expect(started.code, started.err).toBe(0);
+    expect(started.out).toMatch(/\|\s*0\s*\|/);
     expect(rr.args).toMatchObject({ which: 'run-operation', macro: 'prints' });
   });
 

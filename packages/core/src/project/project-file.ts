@@ -39,6 +39,14 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
     );
     return undefined;
   }
+  if (file === 'sm_project.yml' && existsSync(join(dir, 'dbt_project.yml'))) {
+    diagnostics.push(
+      diag('SM_PROJECT_INVALID', 'Both sm_project.yml and dbt_project.yml are here: sm reads sm_project.yml and ignores dbt_project.yml', { file }, {
+        severity: 'warning',
+        hint: 'Keep one project file (dbt reads only dbt_project.yml), or move what differs for sm into sm_project.yml knowingly.',
+      }),
+    );
+  }
   const yaml = parseYamlText(readText(join(dir, file)), file, diagnostics);
   if (!yaml) return undefined;
   const d = (yaml.data ?? {}) as Record<string, unknown>;
