@@ -6,7 +6,7 @@ import type { LoadedProject } from '../project/load-project.ts';
  * each (`operation.<project>.<project>-on-run-start-<i>`, tagged with its kind, its SQL as
  * `raw_code`), the ids run_results.json gives their results.
  */
-export function hookNodes(p: LoadedProject, database: string | undefined = p.target.database): Record<string, unknown> {
+export function hookNodes(p: LoadedProject, database: string | undefined): Record<string, unknown> {
   const name = p.config.name;
   const out: Record<string, unknown> = {};
   for (const [kind, hooks] of [['on-run-start', p.config.onRunStart], ['on-run-end', p.config.onRunEnd]] as const) {

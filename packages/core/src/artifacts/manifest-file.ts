@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { jsonText, objectText } from '../util/json-text.ts';
+import { jsonKeyValueAt, jsonStringEnd, jsonText, objectText } from '../util/json-text.ts';
 import { redact, redactJson } from '../util/redact.ts';
 import { writeNow, type FileSink } from '../util/background-writer.ts';
 import { makeDirs } from '../util/make-dirs.ts';
@@ -163,19 +163,21 @@ export function markWrittenFrom(targetDir: string, file: string, digest: string 
 export function patchManifestCode(targetDir: string, codes: ReadonlyMap<string, string>, secrets: readonly string[]): string[] {
   const path = join(targetDir, 'manifest.json');
   if (!codes.size || !existsSync(path)) return [];
-  let text = readFileSync(path, 'utf8');
+  const text = readFileSync(path, 'utf8');
   const nodesAt = text.indexOf('"nodes":{');
   if (nodesAt < 0) return [];
   const edits: { at: number; to: number; value: string; id: string }[] = [];
   for (const [id, code] of codes) {
-    const entry = text.indexOf(`${JSON.stringify(id)}:{`, nodesAt);
+    const key = `${JSON.stringify(id)}:`;
+    const entry = text.indexOf(`${key}{`, nodesAt);
     if (entry < 0) continue;
-    const at = topLevelValue(text, entry + JSON.stringify(id).length + 1, 'compiled_code');
+    const at = jsonKeyValueAt(text, entry + key.length, 'compiled_code');
     if (at === undefined || text.charCodeAt(at) !== 0x22) continue;
-    const to = stringEnd(text, at);
+    const to = jsonStringEnd(text, at);
     const value = JSON.stringify(redact(code, secrets));
     if (text.slice(at, to) !== value) edits.push({ at, to, value, id });
   }
+  if (!edits.length) return [];
   // One pass over the text, the edits in file order.
   edits.sort((a, b) => a.at - b.at);
   const parts: string[] = [];
@@ -185,47 +187,9 @@ export function patchManifestCode(targetDir: string, codes: ReadonlyMap<string, 
     from = e.to;
   }
   parts.push(text.slice(from));
-  text = parts.join('');
-  const patched = edits.map((e) => e.id);
-  if (!patched.length) return [];
   rmSync(join(targetDir, '.sm', 'manifest.json.source.json'), { force: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
+  writeFileSync(tmp, parts.join(''));
   renameSync(tmp, path);
-  return patched;
-}
-
-/** Index just past the JSON string that starts with the quote at `from`. */
-function stringEnd(text: string, from: number): number {
-  let i = from + 1;
-  for (;;) {
-    const c = text.charCodeAt(i);
-    if (c === 0x5c) i += 2;
-    else if (c === 0x22) return i + 1;
-    else if (Number.isNaN(c)) return text.length;
-    else i++;
-  }
-}
-
-/** Where the value of `key` starts in the JSON object whose `{` is at `open`, among its own keys only (not those of objects within it). */
-function topLevelValue(text: string, open: number, key: string): number | undefined {
-  const want = JSON.stringify(key);
-  let depth = 0;
-  for (let i = open; i < text.length; ) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      const end = stringEnd(text, i);
-      // A key of this object: a string at depth 1 followed by a colon.
-      if (depth === 1 && text.charCodeAt(end) === 0x3a && text.slice(i, end) === want) return end + 1;
-      i = end;
-      continue;
-    }
-    if (c === 0x7b || c === 0x5b) depth++;
-    else if (c === 0x7d || c === 0x5d) {
-      depth--;
-      if (depth === 0) return undefined;
-    }
-    i++;
-  }
-  return undefined;
+  return edits.map((e) => e.id);
 }

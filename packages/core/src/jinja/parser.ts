@@ -184,7 +184,7 @@ class Parser extends ExpressionParser {
       this.dropEnd();
     }
     const usesLoop = recursive || usesName(body, 'loop') || (!!cond && usesName([{ kind: 'do', pos, expr: cond }], 'loop'));
-    return recursive ? { kind: 'for', pos, target, iter, cond, body, else_, usesLoop, recursive } : { kind: 'for', pos, target, iter, cond, body, else_, usesLoop };
+    return { kind: 'for', pos, target, iter, cond, body, else_, usesLoop, ...(recursive ? { recursive } : {}) };
   }
 
   parseAssignTarget(endNames?: string[], withNamespace = false): Expr {

@@ -142,8 +142,7 @@ export class ProjectRenderer implements Schedulable {
   renderString(text: string): string {
     return this.#withDeps(() => {
       const node = inlineNode(this.project.config.name);
-      const frame = newFrame(node, {}, false, new WarehouseLog(false));
-      frame.relation = this.relationFor(node, frame.config);
+      const frame = { ...newFrame(node, {}, false, new WarehouseLog(false)), relation: this.relationFor(node, {}) };
       return parseFallback(this, frame, () => this.#renderText(text, '<inline>', frame));
     });
   }

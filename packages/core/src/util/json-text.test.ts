@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonText, JsonText, objectText } from './json-text.ts';
+import { jsonKeyValueAt, jsonStringEnd, jsonText, JsonText, objectText } from './json-text.ts';
 
 describe('jsonText', () => {
   it('writes what JSON.stringify writes when there is no bigint', () => {
@@ -26,3 +26,14 @@ describe('jsonText', () => {
     expect(JSON.parse(objectText(spliced))).toEqual({ a: { b: [1, 'é"\n', null], c: { d: '2' } }, e: 'x', f: [] });
   });
 });
+
+describe('jsonKeyValueAt and jsonStringEnd', () => {
+  it("find an object's own key, not one of an object within it or text inside a string", () => {
+    const text = JSON.stringify({ a: { k: 'inner' }, s: '"k":"no" },"k":', k: 'outer \\ "q"', z: 1 });
+    const at = jsonKeyValueAt(text, 0, 'k')!;
+    expect(text.slice(at, jsonStringEnd(text, at))).toBe(JSON.stringify('outer \\ "q"'));
+    expect(jsonKeyValueAt(text, 0, 'missing')).toBeUndefined();
+    expect(jsonKeyValueAt(text, text.indexOf('{', 1), 'k')).toBe(text.indexOf('"inner"'));
+  });
+});
+

@@ -36,3 +36,38 @@ export function objectText(record: Readonly<Record<string, unknown>>): string {
   }
   return `{${out}}`;
 }
+
+/** In JSON text, the index just past the string that starts with the quote at `from`. */
+export function jsonStringEnd(text: string, from: number): number {
+  let i = from + 1;
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c) i += 2;
+    else if (c === 0x22) return i + 1;
+    else if (Number.isNaN(c)) return text.length;
+    else i++;
+  }
+}
+
+/** Where the value of `key` starts in the JSON object whose `{` is at `open`, among its own keys only (not those of objects within it); undefined when it has none. */
+export function jsonKeyValueAt(text: string, open: number, key: string): number | undefined {
+  const want = JSON.stringify(key);
+  let depth = 0;
+  for (let i = open; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      const end = jsonStringEnd(text, i);
+      // A key of this object: a string at depth 1 followed by a colon.
+      if (depth === 1 && text.charCodeAt(end) === 0x3a && text.slice(i, end) === want) return end + 1;
+      i = end;
+      continue;
+    }
+    if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) {
+      depth--;
+      if (depth === 0) return undefined;
+    }
+    i++;
+  }
+  return undefined;
+}
