@@ -183,6 +183,7 @@ export async function ingestKafka(opts: IngestKafkaOptions): Promise<IngestResul
 
 function isRetriableKafkaError(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
+  if (code === 'SM_KAFKA_GROUP_LEFT') return true;
   return typeof code === 'string' && code.startsWith('PLT_KFK') && code !== 'PLT_KFK_USER';
 }
 

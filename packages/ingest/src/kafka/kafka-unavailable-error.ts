@@ -15,6 +15,19 @@ export class KafkaUnavailableError extends Error {
   }
 }
 
+/**
+ * The Kafka client could not rejoin the consumer group after a rebalance and gave the membership
+ * up. A Kafka failure like a lost connection: ingestKafka warns, starts a fresh member (which
+ * joins the group again) and goes on, within the same retry window.
+ */
+export class GroupMembershipLostError extends Error {
+  readonly code = 'SM_KAFKA_GROUP_LEFT';
+  constructor(groupId: string, cause: unknown) {
+    super(`this consumer could not rejoin group ${groupId} after a rebalance (${describeKafkaError(cause)})`, { cause });
+    this.name = 'GroupMembershipLostError';
+  }
+}
+
 /** The client's error with the causes it wraps (a MultipleErrors names none in its own message). */
 export function describeKafkaError(e: unknown): string {
   const err = e as Error & { errors?: unknown[] };

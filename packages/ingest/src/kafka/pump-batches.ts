@@ -2,6 +2,7 @@ import type { Consumer } from '@platformatic/kafka';
 import type { IngestResult } from './ingest-kafka.ts';
 import { drained, flatten, key, position, progress, refreshWarehouse, withDb } from './ingest-state.ts';
 import type { IngestState } from './ingest-state.ts';
+import { GroupMembershipLostError } from './kafka-unavailable-error.ts';
 import { landKafkaBatch } from './land-kafka-batch.ts';
 import type { PartitionFetcher } from './partition-fetcher.ts';
 import { ChunkBuffers, RecordBatch } from './record-batch.ts';
@@ -54,6 +55,12 @@ export async function pumpBatches(
   let failure: unknown;
   // The warehouse's start-up failing stops the loop even when nothing arrives to be landed.
   s.landingReady.catch((e: unknown) => void (failure ??= e));
+  // The client keeps the membership, but when a rejoin fails (its retries spent, e.g. in a run of
+  // rebalances while the machine is busy) it only says so with 'error' and stops heartbeating: the
+  // group drops this member and hands its partitions to the others, while this loop would go on
+  // fetching the old ones and never get new ones. Stop, so ingestKafka reconnects a fresh member.
+  const onGroupLost = (e: unknown) => void (failure ??= new GroupMembershipLostError(opts.groupId, e));
+  consumer.on('error', onGroupLost);
   let lastLanded = Date.now();
   let lastWatermarks = Date.now();
   let assigned = '';
@@ -228,6 +235,7 @@ export async function pumpBatches(
   // An abort lets the batch being written finish; records still buffered are not committed anywhere and are read again next time.
   while (landing) await landing;
   await kafkaCommits;
+  consumer.off('error', onGroupLost);
   if (failure) throw failure;
   return opts.signal?.aborted ? 'aborted' : 'drained';
 }

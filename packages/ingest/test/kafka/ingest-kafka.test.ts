@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { Admin, Consumer, Producer } from '@platformatic/kafka';
-import { describe, expect, it } from 'vitest';
+import { Admin, Consumer, MultipleErrors, Producer } from '@platformatic/kafka';
+import { describe, expect, it, vi } from 'vitest';
 import { ingestKafka } from '../../src/kafka/ingest-kafka.ts';
 import { ensureTopics, produceEvents } from '../../src/kafka/produce-events.ts';
 import { TOPICS } from '../../src/raw-schema.ts';
@@ -248,13 +248,17 @@ describe('ingestKafka against a real broker', () => {
     const connB = await t.session.acquire();
     const ac = new AbortController();
     const assigned: Record<string, string[]> = { a: [], b: [] };
-    const common = { brokers: brokers(), groupId: 'g-shared', topicPrefix: prefix, topics, signal: ac.signal, batchSize: 200, batchMs: 200, sessionTimeoutMs: 6000 };
+    const warnings: string[] = [];
+    const common = { brokers: brokers(), groupId: 'g-shared', topicPrefix: prefix, topics, signal: ac.signal, batchSize: 200, batchMs: 200, sessionTimeoutMs: 6000, onWarning: (w: string) => warnings.push(w) };
     try {
       const a = ingestKafka({ ...common, connection: connA, adapter: t.adapter, clientId: 'a', onAssign: (p) => (assigned.a = p) });
       const b = ingestKafka({ ...common, connection: connB, adapter: t.adapter, clientId: 'b', onAssign: (p) => (assigned.b = p) });
       a.catch(() => undefined);
       b.catch(() => undefined);
-      await waitFor('both members to hold partitions', () => assigned.a.length > 0 && assigned.b.length > 0 && assigned.a.length + assigned.b.length === 12);
+      await waitFor(
+        () => `both members to hold partitions (a: ${assigned.a.join(' ') || 'none'}; b: ${assigned.b.join(' ') || 'none'}; warnings: ${warnings.join(' | ') || 'none'})`,
+        () => assigned.a.length > 0 && assigned.b.length > 0 && assigned.a.length + assigned.b.length === 12,
+      );
       expect(assigned.a.filter((p) => assigned.b.includes(p))).toEqual([]);
       await produceEvents({ brokers: brokers(), events: sample.events, topicPrefix: prefix });
       await waitFor('every event to land', async () => Object.values((await landedCounts(t).catch(() => ({ perTopic: { x: -1 } }))).perTopic).reduce((x, y) => x + y) === sample.events.length);
@@ -269,6 +273,49 @@ describe('ingestKafka against a real broker', () => {
     } finally {
       ac.abort();
       t.session.release(connB);
+      await t.close();
+    }
+  });
+
+  it('starts a fresh member when the client gives up rejoining the group, and lands every record once', async () => {
+    const prefix = 'rejoin.';
+    const values = sample.events.filter((e) => e.topic === 'listen_events').map((e) => serializeEvent(e.event));
+    await produceRaw(brokers(), `${prefix}listen_events`, values.slice(0, 100));
+    // When a rejoin's retries are spent the client stops heartbeating (the group drops the member)
+    // and reports it only as an 'error' event. That report is sent here on the real consumer, whose
+    // instances the spy collects as they join.
+    const members: Consumer<Buffer, Buffer, Buffer, Buffer>[] = [];
+    const realJoin = Consumer.prototype.joinGroup;
+    const spy = vi.spyOn(Consumer.prototype, 'joinGroup').mockImplementation(function (this: Consumer<Buffer, Buffer, Buffer, Buffer>, ...args: unknown[]) {
+      members.push(this);
+      return (realJoin as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof realJoin);
+    const t = await openDuckDbTarget();
+    const ac = new AbortController();
+    const warnings: string[] = [];
+    const joins: string[][] = [];
+    try {
+      const run = ingestKafka({
+        brokers: brokers(), groupId: 'g-rejoin', topicPrefix: prefix, topics: ['listen_events'], connection: t.conn, adapter: t.adapter,
+        signal: ac.signal, batchSize: 50, batchMs: 100, sessionTimeoutMs: 6000, onAssign: (p) => joins.push(p), onWarning: (w) => warnings.push(w),
+      });
+      run.catch(() => undefined);
+      await waitFor('the first 100 records to land', async () => (await t.count('select count(*) from raw.listen_events').catch(() => 0)) === 100);
+      expect(members).toHaveLength(1);
+      const lost = new MultipleErrors('joinGroup failed 3 times.', [Object.assign(new Error('The group is rebalancing, so a rejoin is needed.'), { apiId: 'REBALANCE_IN_PROGRESS' })]);
+      members[0]!.emit('error', lost);
+      await waitFor(() => `a second member to join (joins: ${JSON.stringify(joins)}; warnings: ${warnings.join(' | ')})`, () => members.length === 2 && joins.length === 2);
+      expect(joins[1]).toEqual(joins[0]);
+      expect(warnings.join('\n')).toMatch(/could not rejoin group g-rejoin after a rebalance \(joinGroup failed 3 times\. \(The group is rebalancing.*reconnecting/);
+      await produceRaw(brokers(), `${prefix}listen_events`, values.slice(100, 250));
+      await waitFor('the rest to land', async () => (await t.count('select count(*) from raw.listen_events')) === 250);
+      ac.abort();
+      const res = await run;
+      expect(res).toMatchObject({ stoppedBy: 'aborted', rows: 250, deadLetters: 0 });
+      expect(await t.count('select count(*) - count(distinct (_partition, _offset)) from raw.listen_events')).toBe(0);
+    } finally {
+      ac.abort();
+      spy.mockRestore();
       await t.close();
     }
   });

@@ -32,10 +32,11 @@ export async function landedCounts(t: DuckDbTarget, schema = 'raw'): Promise<{ p
   return { perTopic, duplicates, deadLetters };
 }
 
-export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
+/** Polls `check` until it holds; `what` names it in the timeout's message (a function: with the state it saw last). */
+export async function waitFor(what: string | (() => string), check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
