@@ -30,7 +30,13 @@ export function loadSnapshots(
   const byName = new Map(patches.map((p) => [p.name, p]));
   const out: ModelNode[] = [];
   const seen = new Map<string, string>();
-  const add = (name: string, file: string, folders: string[], body: string, checksumOf: string, line: number | undefined) => {
+  // dbt's `path`: relative to the snapshot (or model) path the file is under; a YAML-defined snapshot's is `<file>/<name>.sql`.
+  const roots = [...config.snapshotPaths, ...config.modelPaths].map((p) => `${prefix}${p.replace(/\/+$/, '')}/`);
+  const inRoot = (file: string) => {
+    const root = roots.find((r) => file.startsWith(r));
+    return root ? file.slice(root.length) : file;
+  };
+  const add = (name: string, file: string, path: string, folders: string[], body: string, checksumOf: string, line: number | undefined) => {
     const prev = seen.get(name);
     if (prev) {
       diagnostics.push(diag('SM_DUPLICATE_NODE', `Two snapshots are named "${name}": ${prev} and ${file}`, { file, line }, { hint: 'Snapshot names are unique across the project; rename one.' }));
@@ -50,7 +56,7 @@ export function loadSnapshots(
       name,
       packageName: config.name,
       originalFilePath: file,
-      path: file,
+      path,
       fqn: [config.name, ...folders, name],
       description: patch?.description ?? '',
       tags: [],
@@ -84,7 +90,7 @@ export function loadSnapshots(
     for (const b of blocks) {
       found++;
       // Keep the block's line numbers: pad the body with the lines before it.
-      add(b.name, f.rel, folders, '\n'.repeat(b.bodyLine - 1) + b.body, b.text, b.line);
+      add(b.name, f.rel, inRoot(f.rel), folders, '\n'.repeat(b.bodyLine - 1) + b.body, b.text, b.line);
     }
     if (!found) {
       diagnostics.push(
@@ -110,7 +116,7 @@ export function loadSnapshots(
         );
         return;
       }
-      add(entry.name, y.file, [], `select * from {{ ${rel} }}`, `${y.file}:${entry.name}:${rel}:${JSON.stringify(entry.config ?? {})}`, loc.line);
+      add(entry.name, y.file, `${inRoot(y.file)}/${entry.name}.sql`, [], `select * from {{ ${rel} }}`, `${y.file}:${entry.name}:${rel}:${JSON.stringify(entry.config ?? {})}`, loc.line);
     });
   }
   return out;
