@@ -12,4 +12,6 @@ export interface CliContext {
   signal: AbortSignal;
   /** The target's secret values, added by a command once it has loaded the project; never printed. */
   secrets: Set<string>;
+  /** This invocation's id: its JSON log lines and its artifacts name it. */
+  invocationId: string;
 }

@@ -3,13 +3,13 @@ import { usage } from './usage-error.ts';
 
 /**
  * Render `--inline` text in the project's context, with the same Jinja a model file may use.
- * A ref to an ephemeral
+ * What it shows (`log(msg, info=True)`) goes to `say`. A ref to an ephemeral
  * model becomes a CTE, as in a model; a template error or a ref to nothing is a usage error.
  */
-export function renderInline(c: Compilation, text: string): string {
+export function renderInline(c: Compilation, text: string, say?: (message: string) => void): string {
   let sql: string;
   try {
-    sql = renderText(c, text);
+    sql = renderText(c, text, say);
   } catch (e) {
     const msg = (e instanceof Error ? e.message : String(e)).trim();
     throw usage(`--inline does not render: ${msg}`, 'Fix the Jinja in the --inline text; it accepts what a model file accepts.');

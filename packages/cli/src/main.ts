@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Command, CommanderError } from 'commander';
 import { EXIT } from './exit-codes.ts';
 import type { CliContext } from './cli-context.ts';
@@ -51,9 +52,11 @@ export async function main(given: string[], rawOutput: Output = processOutput): 
   const quiet = argv.includes('-q') || argv.includes('--quiet') || (!argv.includes('--no-quiet') && envTrue(process.env.DBT_QUIET) === true);
   let reporters: typeof import('./reporters/reporters.ts') | undefined;
   const loadReporters = async () => (reporters ??= await import('./reporters/reporters.ts'));
+  const invocationId = randomUUID();
   const ctx: CliContext = {
     output,
-    reporter: (format) => (quiet ? quietReporter(reporters!.createReporter(format, output)) : reporters!.createReporter(format, output)),
+    reporter: (format) => (quiet ? quietReporter(reporters!.createReporter(format, output, invocationId)) : reporters!.createReporter(format, output, invocationId)),
+    invocationId,
     quiet,
     exitCode: EXIT.ok,
     signal: controller.signal,

@@ -36,12 +36,12 @@ export interface RunOutcome {
 /**
  * Render free text (`--inline`) in the project's context, as a model file would render: a
  * renderer of its own over the compiled project, reading (never writing) the render cache.
- * Throws the template's error.
+ * `say` is told what the text showed (`log(msg, info=True)`, `print`). Throws the template's error.
  */
-export function renderText(c: Compilation, text: string): string {
+export function renderText(c: Compilation, text: string, say?: (message: string) => void): string {
   const cache = RenderCache.open(join(targetDir(c.project), '.sm', 'render-cache.json'), c.project);
   const renderer = new ProjectRenderer(c.project, { dialect: c.adapter.dialect, invocationId: c.invocationId, cache });
-  return renderer.renderString(text);
+  return renderer.renderString(text, say);
 }
 
 
@@ -70,7 +70,7 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
     return n?.resourceType === 'model' && n.config.materialized === 'ephemeral';
   };
   const total = c.selected.filter((id) => !ephemeral(id)).length;
-  sink({ type: 'run_start', command, total, target: target.name, adapter: target.type, invocationId: c.invocationId });
+  sink({ type: 'run_start', command, total, target: target.name, adapter: target.type, invocationId: c.invocationId, threads: opts.threads ?? target.threads });
   const session = await c.adapter.connect(target, { projectDir: c.project.dir });
   const onAbort = () => void session.cancelAll();
   opts.signal?.addEventListener('abort', onAbort);

@@ -1,3 +1,4 @@
+import type { DbtNodeInfo } from './artifacts/node-log-info.ts';
 import type { Diagnostic } from './diagnostics.ts';
 
 /** What a run reports as it goes; reporters render these (pretty terminal, JSON lines). */
@@ -37,10 +38,12 @@ export interface BatchResults {
 export type RunEvent =
   /** Warnings of the compile that precedes the run (e.g. a selection criterion that matches nothing), before `run_start`. */
   | { type: 'diagnostics'; diagnostics: readonly Diagnostic[] }
-  | { type: 'run_start'; command: string; total: number; target: string; adapter: string; invocationId: string }
-  | { type: 'node_start'; uniqueId: string; name: string; resourceType: string; index: number; total: number; materialized?: string | undefined }
-  | { type: 'node_finish'; result: NodeResult; index: number; total: number }
+  | { type: 'run_start'; command: string; total: number; target: string; adapter: string; invocationId: string; threads?: number | undefined }
+  | { type: 'node_start'; uniqueId: string; name: string; resourceType: string; index: number; total: number; materialized?: string | undefined; nodeInfo?: DbtNodeInfo | undefined }
+  /** `attachedNode`: a generic test's node (dbt's attached_node); `file`: the node's file, relative to the project. */
+  | { type: 'node_finish'; result: NodeResult; index: number; total: number; nodeInfo?: DbtNodeInfo | undefined; attachedNode?: string | undefined; file?: string | undefined }
   | { type: 'run_end'; results: NodeResult[]; elapsed: number; interrupted: boolean }
-  | { type: 'log'; level: 'info' | 'warn' | 'error' | 'debug'; message: string };
+  /** `template`: said by a template (`log(msg, info=True)`, `print`), of the node `nodeInfo` describes when it is a node's. */
+  | { type: 'log'; level: 'info' | 'warn' | 'error' | 'debug'; message: string; template?: true | undefined; nodeInfo?: DbtNodeInfo | undefined };
 
 export type EventSink = (e: RunEvent) => void;

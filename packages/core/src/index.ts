@@ -8,6 +8,8 @@ export { loadProject, loadProjectCollecting, type LoadOptions, type LoadedProjec
 export { resolveTarget, type ResolvedTarget } from './project/profiles.ts';
 export { readProjectFileOnly } from './project/project-file.ts';
 export { ProjectRenderer, injectCtes, type CompiledProject, type RenderOptions } from './render/render-project.ts';
+export { saidBy } from './render/render-options.ts';
+export type { DbtNodeInfo } from './artifacts/node-log-info.ts';
 export { buildGraph, topoOrder, ancestors, descendants, type Dag } from './graph/build-graph.ts';
 export { select, selectNodes, type SelectOptions, type SelectionResult, type SelectionState, type IndirectSelection } from './select/select.ts';
 export { parseSelectionArgs, parseCriterion, DBT_RESOURCE_TYPES } from './select/parse-selection.ts';

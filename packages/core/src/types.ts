@@ -86,6 +86,13 @@ interface NodeCommon {
    * Absent when the hooks are plain SQL already, or must be rendered at execution.
    */
   renderedHooks?: RenderedHooks | undefined;
+  /**
+   * What the node's template showed when compile rendered it (`log(msg, info=True)`, `print(msg)`),
+   * in order: shown again whenever the node is compiled or run, as dbt shows it on each render,
+   * though the render itself is reused. Absent when it said nothing, and on a node marked
+   * `needsWarehouse` (its render at execution speaks for itself).
+   */
+  said?: string[] | undefined;
 }
 
 /** A node's hooks rendered to SQL, in config order, with where each runs (`transaction`). */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { byId, COMMAND_TYPES, parseEventTime, parseSample, compile, targetPathOf, criterion, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseVarsArg, parseWarnErrorOptions, readArtifact, runResultsProblem, sourceFreshness, WarnErrorOptionsError, type Compilation, type InvocationOptions, type RunResultsShape, type WarnErrorSetting, union } from '@smsql/core';
+import { byId, COMMAND_TYPES, parseEventTime, parseSample, compile, targetPathOf, criterion, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseVarsArg, parseWarnErrorOptions, readArtifact, runResultsProblem, saidBy, sourceFreshness, WarnErrorOptionsError, type Compilation, type InvocationOptions, type RunResultsShape, type WarnErrorSetting, union } from '@smsql/core';
 import { builtinAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
 import { commonOptions, LOG_FORMATS } from '../common-options.ts';
@@ -59,6 +59,7 @@ export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptio
   // commander does not check a default against --log-format's choices: DBT_LOG_FORMAT is checked here.
   if (flags.logFormat !== undefined && !(LOG_FORMATS as readonly string[]).includes(flags.logFormat)) throw usage(`DBT_LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}, not "${process.env.DBT_LOG_FORMAT}"`);
   return {
+    invocationId: ctx.invocationId,
     projectDir: resolve(flags.projectDir),
     profilesDir: flags.profilesDir,
     target: flags.target,
@@ -143,7 +144,8 @@ function runCommand(program: Command, ctx: CliContext, name: 'run' | 'seed' | 't
     if (flags.watch && (name === 'run' || name === 'build')) {
       // chokidar only for --watch.
       const { watchProject } = await import('../watch/watch-project.ts');
-      await watchProject({ inv: { ...inv, onEvent: (e) => reporter.onEvent?.(e) }, command: name, reporter, signal: ctx.signal });
+      // Each rerun is an invocation of its own, with an id of its own (its run_start event names it).
+      await watchProject({ inv: { ...inv, invocationId: undefined, onEvent: (e) => reporter.onEvent?.(e) }, command: name, reporter, signal: ctx.signal });
       return;
     }
     // Compile warnings come as an event before the run starts.
@@ -178,10 +180,13 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       for (const secret of c.project.secrets) ctx.secrets.add(secret);
       const warnings = c.diagnostics.filter((d) => d.severity === 'warning');
       if (warnings.length) reporter.onDiagnostics?.(warnings);
+      const say = (message: string) => reporter.onEvent?.({ type: 'log', level: 'info', message });
       if (flags.inline) {
-        reporter.onOutput?.(renderInline(c, flags.inline));
+        reporter.onOutput?.(renderInline(c, flags.inline, say));
         return;
       }
+      // What the selected nodes' templates showed (log(msg, info=True), print), as dbt shows it when it compiles them.
+      for (const id of c.selected) for (const m of saidBy(c.compiled, id)) say(m);
       // Ids start with their resource type (dbt's model.<project>.<name>): no node needs reading to count.
       const models = c.selected.filter((id) => id.startsWith('model.')).length;
       if (!c.selected.length) return reporter.onOutput?.('Nothing to do. Try checking your model configs and model specification args');
@@ -235,10 +240,12 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       const c = await compile(inv, 'show');
       for (const secret of c.project.secrets) ctx.secrets.add(secret);
       let sql: string;
-      if (flags.inline) sql = renderInline(c, flags.inline);
+      const say = (message: string) => ctx.reporter(flags.logFormat).onEvent?.({ type: 'log', level: 'info', message });
+      if (flags.inline) sql = renderInline(c, flags.inline, say);
       else {
         const node = c.selected.map((id) => c.compiled.nodes.get(id)!).find((n) => n.name === name && n.resourceType !== 'test' && n.resourceType !== 'unit_test');
         if (!node) throw usage(`No model, seed or source named "${name}". Try: sm ls --output name`);
+        for (const m of node.said ?? []) say(m);
         if (node.resourceType === 'model' && node.config.materialized === 'ephemeral') sql = node.compiledCode ?? '';
         else sql = `select * from ${(node as { relation: import('@smsql/core').Relation }).relation ? c.adapter.dialect.relationName((node as { relation: import('@smsql/core').Relation }).relation) : name}`;
       }

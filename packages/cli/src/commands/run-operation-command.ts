@@ -29,6 +29,7 @@ export function registerRunOperationCommand(program: Command, ctx: CliContext): 
         args,
         onEvent: (e) => reporter.onEvent?.(e),
         signal: ctx.signal,
+        invocationId: ctx.invocationId,
       });
       if (outcome.error !== undefined && !ctx.signal.aborted) reporter.onError?.(`Encountered an error while running operation: ${outcome.error}`);
       ctx.exitCode = ctx.signal.aborted ? EXIT.interrupted : outcome.status === 'success' ? EXIT.ok : EXIT.failed;

@@ -3,10 +3,9 @@ import { randomUUID } from 'node:crypto';
 /** When each invocation of this process began, by id: what the artifacts' metadata reports. */
 const started = new Map<string, Date>();
 
-/** A new invocation id, its start recorded now. */
-export function newInvocationId(): string {
-  const id = randomUUID();
-  started.set(id, new Date());
+/** A new invocation id (or the caller's, who named its logs with it), its start recorded now. */
+export function newInvocationId(id: string = randomUUID()): string {
+  if (!started.has(id)) started.set(id, new Date());
   return id;
 }
 

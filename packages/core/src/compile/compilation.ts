@@ -44,6 +44,8 @@ export interface InvocationOptions extends LoadOptions {
   complete?: boolean | undefined;
   onEvent?: EventSink | undefined;
   signal?: AbortSignal | undefined;
+  /** The invocation's id in the artifacts, when the caller has named its own logs with one (the CLI's JSON log). Default: a new one. */
+  invocationId?: string | undefined;
   /** Infer the selection's columns, types and lineage (`sm check`); the manifest then carries the lineage. Default false. */
   check?: boolean | undefined;
   /** Check first and stop on an error before anything runs (`--strict`). Default: the project file's `flags: {strict: ...}`. */

@@ -45,7 +45,7 @@ async function compileOnce(given: InvocationOptions, command: Command): Promise<
   // --empty renders every ref and source otherwise: nothing cached stands for it, and it caches nothing.
   // --sample likewise (its window moves with the clock).
   const opts = given.empty || given.sample ? { ...given, noCache: true } : given;
-  const invocationId = newInvocationId();
+  const invocationId = newInvocationId(given.invocationId);
   const warm = opts.noCache || opts.complete ? undefined : warmStart(opts);
   if (warm) return (await import('./compile-warm.ts')).compileWarm(opts, command, invocationId, warm);
   return (await import('./compile-cold.ts')).compileCold(opts, command, invocationId);

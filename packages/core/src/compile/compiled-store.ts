@@ -17,7 +17,7 @@ import { makeDirs } from '../util/make-dirs.ts';
  * the compilation. `proof.json` is written last and removed first, so a store without it is
  * never read.
  */
-const VERSION = 3;
+const VERSION = 4;
 
 /**
  * What selection and the graph read of a node, and where the whole node is, as one array (the
@@ -67,6 +67,8 @@ export interface StoreHeader {
   readonly ephemerals: Readonly<Record<string, string[]>>;
   /** Every macro as the manifest lists it (render/macro-namespaces.ts). */
   readonly macros: readonly MacroEntry[];
+  /** What nodes' templates showed (GraphNode `said`), by node, for those that showed something. */
+  readonly said: Readonly<Record<string, string[]>>;
 }
 
 export interface StoredCompile {

@@ -21,6 +21,7 @@ export interface WarmStart {
   readonly graph: Dag;
   readonly ephemerals: Map<string, string[]>;
   readonly macros: MacroEntry[];
+  readonly said: ReadonlyMap<string, readonly string[]>;
   /** The warnings the compile that wrote the store gave. */
   readonly diagnostics: readonly Diagnostic[];
   readonly columnFindings: readonly Diagnostic[];
@@ -71,6 +72,7 @@ function fromStore(o: ProofOptions & { target?: string | undefined }): WarmStart
     graph,
     ephemerals: new Map(Object.entries(store.header.ephemerals)),
     macros: [...store.header.macros],
+    said: new Map(Object.entries(store.header.said)),
     diagnostics: store.header.diagnostics,
     columnFindings: store.header.columnFindings,
     digest: proof.digest,

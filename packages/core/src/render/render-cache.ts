@@ -26,9 +26,11 @@ export interface RenderCacheEntry {
   ephemerals: string[];
   /** The macros the template called itself (depends_on.macros). */
   macros: string[];
+  /** What the template showed (`log(msg, info=True)`, `print`): shown again on reuse. */
+  said?: string[] | undefined;
 }
 
-const VERSION = 1;
+const VERSION = 2;
 
 export class RenderCache {
   readonly path: string;

@@ -31,6 +31,16 @@ export interface CompiledProject {
   diagnostics: Diagnostic[];
   /** Every macro, one entry each (`macro.<package>.<name>`), as the manifest lists them. */
   macros: MacroEntry[];
+  /**
+   * What each node's template showed (GraphNode `said`), for nodes that showed something: set
+   * when `nodes` are read from a store, so showing it does not read every node (see {@link saidBy}).
+   */
+  said?: ReadonlyMap<string, readonly string[]> | undefined;
+}
+
+/** What the node showed when compile rendered it (`log(msg, info=True)`, `print`): GraphNode `said`. */
+export function saidBy(c: CompiledProject, id: string): readonly string[] {
+  return (c.said ? c.said.get(id) : c.nodes.get(id)?.said) ?? [];
 }
 
 /** Overrides of one render (unit tests): vars, context names (macros), environment variables. */

@@ -138,12 +138,14 @@ export class ProjectRenderer implements Schedulable {
     });
   }
 
-  /** Render free text (`--inline`) in the root project's context. Throws the template's error. */
-  renderString(text: string): string {
+  /** Render free text (`--inline`) in the root project's context; `say` is told what it showed (`log(msg, info=True)`). Throws the template's error. */
+  renderString(text: string, say?: (message: string) => void): string {
     return this.#withDeps(() => {
       const node = inlineNode(this.project.config.name);
       const frame = { ...newFrame(node, {}, false, new WarehouseLog(false)), relation: this.relationFor(node, {}) };
-      return parseFallback(this, frame, () => this.#renderText(text, '<inline>', frame));
+      const sql = parseFallback(this, frame, () => this.#renderText(text, '<inline>', frame));
+      for (const m of frame.said ?? []) say?.(m);
+      return sql;
     });
   }
 
@@ -347,14 +349,14 @@ export class ProjectRenderer implements Schedulable {
     }
     frame.relation = relation;
     const nodes = [...new Set([...frame.refs, ...hookDeps(this.#hooks, m, frame.config, relation, true)])];
-    const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse, [...frame.macros]);
+    const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse, [...frame.macros], frame.said);
     const cache = this.#opts.cache;
     if (cache) {
       if (frame.volatile || this.diagnostics.length > before || m.config.materialized === 'incremental') cache.delete(m.uniqueId);
       else {
         const deps: Record<string, string> = {};
         for (const id of nodes) deps[id] = this.#depSignature(id) ?? '';
-        cache.set(m.uniqueId, { checksum: renderKey(m), sql, config: frame.config, relation, deps, ephemerals: [...frame.ephemerals], macros: [...frame.macros] });
+        cache.set(m.uniqueId, { checksum: renderKey(m), sql, config: frame.config, relation, deps, ephemerals: [...frame.ephemerals], macros: [...frame.macros], ...(frame.said?.length ? { said: frame.said } : {}) });
       }
     }
     return r;
@@ -384,11 +386,11 @@ export class ProjectRenderer implements Schedulable {
       }
       if (this.#depSignature(id) !== sig) return undefined;
     }
-    return this.#modelResult(m, e.config, e.relation, Object.keys(e.deps), e.sql, e.ephemerals, false, e.macros);
+    return this.#modelResult(m, e.config, e.relation, Object.keys(e.deps), e.sql, e.ephemerals, false, e.macros, e.said);
   }
 
   /** A rendered model: final config and relation, what it depends on, its SQL with ephemerals inlined. */
-  #modelResult(m: ModelNode, config: NodeConfig, relation: Relation, nodes: string[], sql: string, ephemerals: Iterable<string>, needsWarehouse: boolean, macros: string[]): ModelNode {
+  #modelResult(m: ModelNode, config: NodeConfig, relation: Relation, nodes: string[], sql: string, ephemerals: Iterable<string>, needsWarehouse: boolean, macros: string[], said: string[] | undefined): ModelNode {
     this.#ephemerals.setBare(m.uniqueId, m.name, sql);
     const r: ModelNode = {
       ...m,
@@ -399,7 +401,7 @@ export class ProjectRenderer implements Schedulable {
       sources: nodes.filter((n) => n.startsWith('source.')).map((n) => n.split('.').slice(2) as [string, string]),
       dependsOn: { nodes, macros },
       compiledCode: this.#ephemerals.inline(m.uniqueId, sql, ephemerals),
-      ...(needsWarehouse ? { needsWarehouse: true as const } : {}),
+      ...(needsWarehouse ? { needsWarehouse: true as const } : said?.length ? { said } : {}),
     };
     const hooks = compileHooks(config, (text, name) => staticHook(this.#hooks, r, text, name));
     if (hooks) r.renderedHooks = hooks;
@@ -422,7 +424,7 @@ export class ProjectRenderer implements Schedulable {
       dependsOn: { nodes, macros: [...frame.macros] },
       refs: nodes.filter((n) => !n.startsWith('source.')).map((n) => ({ name: n.split('.').pop()! })),
       compiledCode: this.#ephemerals.inline(t.uniqueId, sql, frame.ephemerals),
-      ...(frame.askedWarehouse ? { needsWarehouse: true as const } : {}),
+      ...(frame.askedWarehouse ? { needsWarehouse: true as const } : frame.said?.length ? { said: frame.said } : {}),
     };
     // Where its failures are stored; only a project's own generate_schema_name moves it from the default testRelation gives.
     if (this.macros.namespace(this.project.config.name)?.generate_schema_name) r.relation = this.relationFor(t, frame.config);

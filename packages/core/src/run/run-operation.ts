@@ -17,6 +17,8 @@ export interface OperationOptions extends LoadOptions {
   readonly macro: string;
   /** Keyword arguments of the call (`--args`), default none. */
   readonly args?: Readonly<Record<string, unknown>> | undefined;
+  /** The invocation's id in run_results.json (the CLI's, which its JSON log names). Default: a new one. */
+  readonly invocationId?: string | undefined;
   /** Receives `log` events: what the macro said (`log(msg, info=True)`, `print`). */
   readonly onEvent?: EventSink | undefined;
   readonly signal?: AbortSignal | undefined;
@@ -42,7 +44,7 @@ export async function runOperation(o: OperationOptions): Promise<OperationOutcom
   const factory = o.adapters[project.target.type];
   if (!factory) throw new SmProjectError([diag('SM_ADAPTER_NOT_FOUND', `No adapter for target type "${project.target.type}"`, undefined, { hint: `Available: ${Object.keys(o.adapters).join(', ')}.` })]);
   const adapter = await factory();
-  const invocationId = newInvocationId();
+  const invocationId = newInvocationId(o.invocationId);
   const target = join(project.dir, project.config.targetPath);
   const cache = o.noCache ? undefined : RenderCache.open(join(target, '.sm', 'render-cache.json'), project);
   const renderer = new ProjectRenderer(project, { dialect: adapter.dialect, invocationId, runStartedAt: startedAt, env: o.env, flags: { WHICH: 'run-operation' }, cache });

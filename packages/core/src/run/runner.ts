@@ -3,6 +3,7 @@ import { ancestors } from '../graph/build-graph.ts';
 import type { PlanContext } from '../plan/plan.ts';
 import type { GraphNode } from '../types.ts';
 import { compiledPathOf } from '../artifacts/target-paths.ts';
+import { dbtNodeInfo } from '../artifacts/node-log-info.ts';
 import type { NodeResult, NodeStatus } from '../events.ts';
 import { executeModel } from './execute-model.ts';
 import { executeSeed } from './execute-seed.ts';
@@ -143,7 +144,9 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
       if (left === 0 && pending.has(d)) newlyReady.push(d);
     }
     index++;
-    o.onEvent({ type: 'node_finish', result: r, index, total });
+    const n = nodes.get(r.uniqueId);
+    const nodeInfo = n ? dbtNodeInfo(n, o.adapter.dialect, o.project.target, r.status === 'cancelled' ? 'error' : r.status, r.startedAt, r.completedAt) : undefined;
+    o.onEvent({ type: 'node_finish', result: r, index, total, nodeInfo, attachedNode: n?.resourceType === 'test' ? n.attachedNode : undefined, file: n?.originalFilePath });
     if (o.flags.failFast && (r.status === 'error' || r.status === 'fail' || r.status === 'partial success')) stop = true;
   };
 
@@ -158,7 +161,8 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
       materialized: typeof node.config.materialized === 'string' ? node.config.materialized : undefined,
     };
     started++;
-    o.onEvent({ type: 'node_start', uniqueId: id, name: node.name, resourceType: node.resourceType, index: started, total, materialized: base.materialized });
+    const nodeInfo = dbtNodeInfo(node, o.adapter.dialect, o.project.target, 'started', startedAt, undefined);
+    o.onEvent({ type: 'node_start', uniqueId: id, name: node.name, resourceType: node.resourceType, index: started, total, materialized: base.materialized, nodeInfo });
     const done = (status: NodeStatus, message: string, extra: Partial<NodeResult> = {}) => {
       const completedAt = new Date();
       finish({
@@ -175,8 +179,10 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
     const release = isWrite && writeLock ? await writeLock.lock() : undefined;
     let conn: Connection | undefined;
     const ran: string[] = [];
-    // What its templates say at execution (log(msg, info=True), print) is shown as the run goes.
-    const say = (message: string): void => o.onEvent({ type: 'log', level: 'info', message });
+    // What its templates say at execution (log(msg, info=True), print) is shown as the run goes;
+    // what compile's render said, as the node starts (dbt renders it then).
+    const say = (message: string): void => o.onEvent({ type: 'log', level: 'info', message, template: true, nodeInfo });
+    for (const m of node.said ?? []) say(m);
     try {
       if (o.signal?.aborted) return done('cancelled', 'Cancelled before it started');
       if (node.resourceType === 'exposure') return done('no-op', 'NO-OP');

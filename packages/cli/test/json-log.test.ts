@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeProject } from '@smsql/test-kit';
+import { sm } from './run-cli.ts';
+
+type Line = Record<string, any>;
+
+const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: dev.duckdb\n      schema: main\n      threads: 1\n';
+const FILES = {
+  'profiles.yml': PROFILE,
+  'dbt_project.yml': "name: demo\nversion: '1.0'\nprofile: demo\n",
+  'seeds/s.csv': 'id,name\n1,a\n2,b\n',
+  'models/ok.sql': "{{ log('ok says', info=True) }}select * from {{ ref('s') }}\n",
+  'models/bad.sql': 'select * from nope_missing_table\n',
+  'models/child.sql': "select * from {{ ref('bad') }}\n",
+  'models/schema.yml': `version: 2
+models:
+  - name: ok
+    columns:
+      - name: id
+        data_tests:
+          - accepted_values: {arguments: {values: [1]}}
+          - not_null
+      - name: name
+        data_tests:
+          - accepted_values: {arguments: {values: ['a']}, config: {severity: warn}}
+`,
+  'snapshots/snap.sql': "{% snapshot snap %}\n{{ config(target_schema='snaps', unique_key='id', strategy='check', check_cols='all') }}\nselect * from {{ ref('s') }}\n{% endsnapshot %}\n",
+};
+
+// Recorded from `dbt build --log-format json` with dbt-core 1.11.16 and dbt-duckdb 1.11.1 on the
+// same files, 6 Dec 2026: the keys of each event's `data` and of `info` and `node_info`, and for
+// each node its start and result events with their level, node_status and data.status.
+const DATA_KEYS: Record<string, string[]> = {
+  LogStartLine: ['description', 'index', 'node_info', 'total'],
+  LogModelResult: ['description', 'execution_time', 'index', 'node_info', 'status', 'total'],
+  LogSeedResult: ['execution_time', 'index', 'node_info', 'relation', 'result_message', 'schema', 'status', 'total'],
+  SkippingDetails: ['index', 'node_info', 'node_name', 'resource_type', 'schema', 'total'],
+  LogSnapshotResult: ['cfg', 'description', 'execution_time', 'index', 'node_info', 'result_message', 'status', 'total'],
+  LogTestResult: ['attached_node', 'execution_time', 'index', 'name', 'node_info', 'num_failures', 'num_models', 'status'],
+  RunResultFailure: ['node_info', 'node_name', 'path', 'resource_type'],
+  RunResultError: ['msg', 'node_info'],
+  SQLCompiledPath: ['node_info', 'path'],
+  RunResultWarning: ['node_info', 'node_name', 'path', 'resource_type'],
+  RunResultWarningMessage: ['msg', 'node_info'],
+  StatsLine: ['stats'],
+  ConcurrencyLine: ['node_count', 'num_threads', 'target_name'],
+  JinjaLogInfo: ['msg', 'node_info'],
+};
+const INFO_KEYS = ['category', 'code', 'extra', 'invocation_id', 'level', 'msg', 'name', 'pid', 'thread', 'ts'];
+const NODE_INFO_KEYS = ['materialized', 'meta', 'node_checksum', 'node_finished_at', 'node_name', 'node_path', 'node_relation', 'node_started_at', 'node_status', 'resource_type', 'unique_id'];
+const NODES: Record<string, [string, string, string, string | undefined][]> = {
+  'model.demo.bad': [['LogStartLine', 'info', 'started', undefined], ['LogModelResult', 'error', 'error', 'error']],
+  'seed.demo.s': [['LogStartLine', 'info', 'started', undefined], ['LogSeedResult', 'info', 'success', 'success']],
+  'model.demo.child': [['SkippingDetails', 'info', 'skipped', undefined]],
+  'model.demo.ok': [['LogStartLine', 'info', 'started', undefined], ['JinjaLogInfo', 'info', 'started', undefined], ['LogModelResult', 'info', 'success', 'OK']],
+  'snapshot.demo.snap': [['LogStartLine', 'info', 'started', undefined], ['LogSnapshotResult', 'info', 'success', 'success']],
+  'test.demo.accepted_values_ok_id__1.b4d153f798': [['LogStartLine', 'info', 'started', undefined], ['LogTestResult', 'error', 'fail', 'fail']],
+  'test.demo.accepted_values_ok_name__a.4788ed7ae4': [['LogStartLine', 'info', 'started', undefined], ['LogTestResult', 'warn', 'warn', 'warn']],
+  'test.demo.not_null_ok_id.054f18ea36': [['LogStartLine', 'info', 'started', undefined], ['LogTestResult', 'info', 'pass', 'pass']],
+};
+
+describe('--log-format json carries dbt 1.11 structured log beside sm\'s own fields', () => {
+  it('gives each node dbt\'s start and result events with node_info, the failures after the run and the stats line, under the run\'s invocation id', async () => {
+    const dir = writeProject(FILES);
+    const r = await sm('build', '--project-dir', dir, '--log-format', 'json');
+    expect(r.code, r.err).toBe(1);
+    const lines = r.out.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Line);
+    const invocation = (JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as Line).metadata.invocation_id;
+    for (const l of lines) {
+      expect(Object.keys(l.info).sort()).toEqual(INFO_KEYS);
+      expect(l.info).toMatchObject({ invocation_id: invocation, pid: process.pid, category: '', extra: {} });
+      expect(l.info.ts).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+      if (DATA_KEYS[l.info.name]) expect(Object.keys(l.data).sort(), l.info.name).toEqual(DATA_KEYS[l.info.name]);
+      if (l.data.node_info) expect(Object.keys(l.data.node_info).sort()).toEqual(NODE_INFO_KEYS);
+      // sm's own fields stay.
+      expect(typeof l.event).toBe('string');
+    }
+    const byNode: Record<string, [string, string, string, string | undefined][]> = {};
+    for (const l of lines) {
+      if (!['LogStartLine', 'LogModelResult', 'LogSeedResult', 'LogSnapshotResult', 'LogTestResult', 'SkippingDetails', 'JinjaLogInfo'].includes(l.info.name)) continue;
+      (byNode[l.data.node_info.unique_id] ??= []).push([l.info.name, l.info.level, l.data.node_info.node_status, l.data.status]);
+    }
+    expect(byNode).toEqual(NODES);
+    const result = (name: string, id: string) => lines.find((l) => l.info.name === name && l.data.node_info?.unique_id === id)!;
+    const ok = result('LogModelResult', 'model.demo.ok');
+    expect(ok.data.node_info).toMatchObject({ materialized: 'view', node_name: 'ok', node_path: 'ok.sql', resource_type: 'model', node_relation: { alias: 'ok', database: 'dev', schema: 'main' } });
+    expect(ok.data.node_info.node_started_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
+    expect(ok.data.node_info.node_finished_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
+    expect(ok.data.node_info.node_checksum).toMatch(/^[0-9a-f]{64}$/);
+    expect(ok.info.thread).toBe('Thread-1 (worker)');
+    expect(result('LogTestResult', 'test.demo.accepted_values_ok_id__1.b4d153f798').data).toMatchObject({ attached_node: 'model.demo.ok', num_failures: 1, name: 'accepted_values_ok_id__1' });
+    expect(result('LogTestResult', 'test.demo.accepted_values_ok_id__1.b4d153f798').data.node_info.node_path).toBe('accepted_values_ok_id__1.sql');
+    expect(result('LogSnapshotResult', 'snapshot.demo.snap').data.node_info.node_path).toBe('snap.sql');
+    expect(result('LogSeedResult', 'seed.demo.s').data).toMatchObject({ relation: 's', schema: 'main', result_message: 'INSERT 2' });
+    expect(result('SkippingDetails', 'model.demo.child').data).toMatchObject({ node_name: 'child', resource_type: 'model', schema: 'main' });
+    // After the run, as dbt ends it: each failure and warning again, then the stats.
+    const after = lines.filter((l) => ['RunResultFailure', 'RunResultError', 'RunResultWarning', 'RunResultWarningMessage', 'SQLCompiledPath'].includes(l.info.name)).map((l) => [l.info.name, l.data.node_info.unique_id, l.data.path ?? l.data.msg.split('\n')[0]]);
+    expect(after).toEqual(expect.arrayContaining([
+      ['RunResultFailure', 'model.demo.bad', 'models/bad.sql'],
+      ['SQLCompiledPath', 'model.demo.bad', 'target/compiled/demo/models/bad.sql'],
+      ['RunResultFailure', 'test.demo.accepted_values_ok_id__1.b4d153f798', 'models/schema.yml'],
+      ['RunResultError', 'test.demo.accepted_values_ok_id__1.b4d153f798', 'Got 1 result, configured to fail if != 0'],
+      ['RunResultWarning', 'test.demo.accepted_values_ok_name__a.4788ed7ae4', 'models/schema.yml'],
+      ['RunResultWarningMessage', 'test.demo.accepted_values_ok_name__a.4788ed7ae4', 'Got 1 result, configured to warn if != 0'],
+    ]));
+    expect(after).toHaveLength(9);
+    const stats = lines.find((l) => l.info.name === 'StatsLine')!;
+    expect(stats.data.stats).toEqual({ error: 2, noop: 0, pass: 4, skip: 1, total: 8, warn: 1 });
+    expect(stats.info.msg).toBe('Done. PASS=4 WARN=1 ERROR=2 SKIP=1 NO-OP=0 TOTAL=8');
+    expect(lines.find((l) => l.info.name === 'ConcurrencyLine')!.data).toEqual({ node_count: 8, num_threads: 1, target_name: 'dev' });
+    expect(lines.find((l) => l.info.name === 'JinjaLogInfo')!.data.msg).toBe('ok says');
+  });
+});

@@ -1,0 +1,65 @@
+import type { Dialect, TargetConfig } from '../adapter.ts';
+import { checksumOf } from '../project/node-config-shape.ts';
+import { testRelation } from '../project/test-nodes.ts';
+import { defaultDatabaseOf } from '../render/relation.ts';
+import type { GraphNode } from '../types.ts';
+import { pythonIsoTime } from './invocation.ts';
+
+/**
+ * dbt's `node_info`, which its structured log (`--log-format json`) puts in every line about a
+ * node: what tools that follow dbt's log (orchestrators, lineage collectors) key on. Statuses and
+ * times as dbt 1.11 writes them: `started` with an empty finish time, then the node's status.
+ */
+export interface DbtNodeInfo {
+  materialized: string;
+  meta: Record<string, unknown>;
+  node_checksum: string;
+  node_finished_at: string;
+  node_name: string;
+  node_path: string;
+  node_relation: { alias: string; database: string | null; relation_name: string; schema: string };
+  node_started_at: string;
+  node_status: string;
+  resource_type: string;
+  unique_id: string;
+}
+
+/** The times in node_info: Python's naive isoformat of UTC (microseconds, no zone), as dbt writes them. */
+export function nodeInfoTime(d: Date | string | undefined): string {
+  if (d === undefined) return '';
+  return pythonIsoTime(typeof d === 'string' ? new Date(d) : d, 'Z').slice(0, -1);
+}
+
+/** A node's `node_info`; `status` is dbt's node status (`started`, `success`, `error`, `pass`, `fail`, `warn`, `skipped`, ...). */
+export function dbtNodeInfo(
+  n: GraphNode,
+  dialect: Pick<Dialect, 'relationName' | 'defaultDatabase'>,
+  target: TargetConfig,
+  status: string,
+  startedAt: Date | string | undefined,
+  finishedAt: Date | string | undefined,
+): DbtNodeInfo {
+  const database = defaultDatabaseOf(dialect, target) ?? null;
+  const rel = n.resourceType === 'test' ? testRelation(n, target) : 'relation' in n ? n.relation : undefined;
+  const materialized = n.resourceType === 'test' || n.resourceType === 'unit_test' ? n.resourceType : typeof n.config.materialized === 'string' ? n.config.materialized : n.resourceType;
+  const builds = n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot';
+  return {
+    materialized,
+    meta: n.meta ?? {},
+    node_checksum: n.resourceType === 'unit_test' || n.resourceType === 'exposure' || n.resourceType === 'source' ? '' : checksumOf(n).checksum,
+    node_finished_at: nodeInfoTime(finishedAt),
+    node_name: n.name,
+    // As the manifest's `path`: a generic test's is named after it (it has no file of its own).
+    node_path: n.resourceType === 'test' && n.testMetadata ? `${typeof n.config.alias === 'string' && n.config.alias ? n.config.alias : n.name}.sql` : n.path,
+    node_relation: {
+      alias: rel?.identifier ?? n.name,
+      database: rel?.database ?? database,
+      relation_name: builds && rel && materialized !== 'ephemeral' ? dialect.relationName(rel) : '',
+      schema: rel?.schema ?? target.schema,
+    },
+    node_started_at: nodeInfoTime(startedAt),
+    node_status: status,
+    resource_type: n.resourceType,
+    unique_id: n.uniqueId,
+  };
+}
