@@ -83,6 +83,11 @@ describe('--log-format json carries dbt 1.11 structured log beside sm\'s own fie
       (byNode[l.data.node_info.unique_id] ??= []).push([l.info.name, l.info.level, l.data.node_info.node_status, l.data.status]);
     }
     expect(byNode).toEqual(NODES);
+    // dbt numbers each node once, as it starts or is skipped: 1..8, start and result alike.
+    const indexOf: Record<string, number[]> = {};
+    for (const l of lines) if (DATA_KEYS[l.info.name] && 'index' in l.data) (indexOf[l.data.node_info.unique_id] ??= []).push(l.data.index);
+    expect(Object.values(indexOf).map((xs) => new Set(xs).size)).toEqual(Object.values(indexOf).map(() => 1));
+    expect(Object.values(indexOf).map((xs) => xs[0]).sort((a, b) => a! - b!)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     const result = (name: string, id: string) => lines.find((l) => l.info.name === name && l.data.node_info?.unique_id === id)!;
     const ok = result('LogModelResult', 'model.demo.ok');
     expect(ok.data.node_info).toMatchObject({ materialized: 'view', node_name: 'ok', node_path: 'ok.sql', resource_type: 'model', node_relation: { alias: 'ok', database: 'dev', schema: 'main' } });

@@ -49,6 +49,9 @@ const CODES: Record<string, string> = {
 export class JsonReporter implements Reporter {
   readonly #o: Output;
   #invocationId: string;
+  /** dbt's `index`: each node numbered once, as it starts or is skipped (sm's own `index` counts starts and finishes apart). */
+  #dbtIndex = 0;
+  readonly #started = new Map<string, number>();
   /** The node_info and file of each node that finished, for the summary of failures after the run. */
   readonly #finished = new Map<string, { info: DbtNodeInfo | undefined; file: string | undefined }>();
   constructor(o: Output, invocationId = '') {
@@ -94,18 +97,22 @@ export class JsonReporter implements Reporter {
           // Where --store-failures / store_failures put the failing rows, as the terminal summary says.
           stored_failures_in: r.storedFailuresIn ?? null,
         },
-        nodeResultEvent(r, e.index, e.total, e.nodeInfo, e.attachedNode),
+        nodeResultEvent(r, this.#started.get(r.uniqueId) ?? ++this.#dbtIndex, e.total, e.nodeInfo, e.attachedNode),
       );
       this.#finished.set(r.uniqueId, { info: e.nodeInfo, file: e.file });
     } else if (e.type === 'node_start') {
       const description = describeNode(e.resourceType, e.name, e.nodeInfo);
+      const index = ++this.#dbtIndex;
+      this.#started.set(e.uniqueId, index);
       this.#emit(
         'node_started',
         { unique_id: e.uniqueId, name: e.name, resource_type: e.resourceType, index: e.index, total: e.total },
-        dbtEvent('LogStartLine', 'info', fancyLine(`START ${description}`, e.index, e.total, '[RUN]'), { description, index: e.index, ...(e.nodeInfo ? { node_info: e.nodeInfo } : {}), total: e.total }),
+        dbtEvent('LogStartLine', 'info', fancyLine(`START ${description}`, index, e.total, '[RUN]'), { description, index, ...(e.nodeInfo ? { node_info: e.nodeInfo } : {}), total: e.total }),
       );
     } else if (e.type === 'run_start') {
       if (e.invocationId) this.#invocationId = e.invocationId;
+      this.#dbtIndex = 0;
+      this.#started.clear();
       const threads = e.threads ?? 1;
       this.#emit(
         'run_started',
