@@ -117,4 +117,27 @@ describe('--log-format json carries dbt 1.11 structured log beside sm\'s own fie
     expect(lines.find((l) => l.info.name === 'ConcurrencyLine')!.data).toEqual({ node_count: 8, num_threads: 1, target_name: 'dev' });
     expect(lines.find((l) => l.info.name === 'JinjaLogInfo')!.data.msg).toBe('ok says');
   });
+
+  it('logs project hooks as dbt does: LogHookStartLine and LogHookEndLine with the operation node', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'dbt_project.yml': "name: demo\nversion: '1.0'\nprofile: demo\non-run-start: ['select 1']\non-run-end: ['select 2']\n",
+      'models/a.sql': 'select 1 as x\n',
+    });
+    const r = await sm('run', '--project-dir', dir, '--log-format', 'json');
+    expect(r.code, r.err).toBe(0);
+    const hooks = r.out.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Line).filter((l) => l.info.name.startsWith('LogHook'));
+    // As dbt 1.11 logged the same project (data keys, statement, index, node_info's path, relation and status).
+    expect(hooks.map((l) => [l.info.name, l.info.code, Object.keys(l.data).sort(), l.data.statement, l.data.index, l.data.node_info.node_status])).toEqual([
+      ['LogHookStartLine', 'Q032', ['index', 'node_info', 'statement', 'total'], 'demo.on-run-start.0', 1, 'started'],
+      ['LogHookEndLine', 'Q033', ['execution_time', 'index', 'node_info', 'statement', 'status', 'total'], 'demo.on-run-start.0', 1, 'success'],
+      ['LogHookStartLine', 'Q032', ['index', 'node_info', 'statement', 'total'], 'demo.on-run-end.0', 1, 'started'],
+      ['LogHookEndLine', 'Q033', ['execution_time', 'index', 'node_info', 'statement', 'status', 'total'], 'demo.on-run-end.0', 1, 'success'],
+    ]);
+    expect(hooks[1]!.data.node_info).toMatchObject({
+      materialized: 'view', node_name: 'demo-on-run-start-0', node_path: 'hooks/demo-on-run-start-0.sql', resource_type: 'operation', unique_id: 'operation.demo.demo-on-run-start-0',
+      node_relation: { alias: 'demo-on-run-start-0', database: 'dev', relation_name: '', schema: 'main' },
+    });
+    expect(hooks[1]!.data.status).toBe('success');
+  });
 });

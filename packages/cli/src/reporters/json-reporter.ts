@@ -21,6 +21,8 @@ const CODES: Record<string, string> = {
   LogSnapshotResult: 'Q015',
   LogNodeNoOpResult: 'Q019',
   SkippingDetails: 'Q034',
+  LogHookStartLine: 'Q032',
+  LogHookEndLine: 'Q033',
   RunResultFailure: 'Z022',
   RunResultError: 'Z024',
   RunResultWarning: 'Z021',
@@ -75,28 +77,13 @@ export class JsonReporter implements Reporter {
     this.#o.out(JSON.stringify({ ts: now.toISOString(), event, ...fields, data: dbt.data, info }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
   }
   onEvent(e: RunEvent): void {
-    if (e.type === 'node_finish') {
+    if ((e.type === 'node_start' || e.type === 'node_finish') && (e.type === 'node_start' ? e.resourceType : e.result.resourceType) === 'operation') {
+      this.#hookLine(e);
+    } else if (e.type === 'node_finish') {
       const r = e.result;
       this.#emit(
         'node_finished',
-        {
-          unique_id: r.uniqueId,
-          name: r.name,
-          resource_type: r.resourceType,
-          status: r.status,
-          index: e.index,
-          total: e.total,
-          execution_time: r.executionTime,
-          started_at: r.startedAt,
-          completed_at: r.completedAt,
-          rows_affected: r.rowsAffected ?? null,
-          failures: r.failures ?? null,
-          message: r.message,
-          compiled_path: r.compiledPath ?? null,
-          relation_name: r.relationName ?? null,
-          // Where --store-failures / store_failures put the failing rows, as the terminal summary says.
-          stored_failures_in: r.storedFailuresIn ?? null,
-        },
+        resultFields(r, e.index, e.total),
         nodeResultEvent(r, this.#started.get(r.uniqueId) ?? ++this.#dbtIndex, e.total, e.nodeInfo, e.attachedNode),
       );
       this.#finished.set(r.uniqueId, { info: e.nodeInfo, file: e.file });
@@ -155,6 +142,29 @@ export class JsonReporter implements Reporter {
       this.#emit('log', { level: e.level, message: e.message }, dbt);
     }
   }
+  /** A project hook (on-run-start, on-run-end) as dbt logs it: LogHookStartLine and LogHookEndLine, numbered among the hooks of its kind. */
+  #hookLine(e: Extract<RunEvent, { type: 'node_start' | 'node_finish' }>): void {
+    const node_info = e.nodeInfo ? { node_info: e.nodeInfo } : {};
+    if (e.type === 'node_start') {
+      this.#emit(
+        'node_started',
+        { unique_id: e.uniqueId, name: e.name, resource_type: e.resourceType, index: e.index, total: e.total },
+        dbtEvent('LogHookStartLine', 'info', fancyLine(`START hook: ${e.name}`, e.index, e.total, '[RUN]'), { index: e.index, ...node_info, statement: e.name, total: e.total }),
+      );
+      return;
+    }
+    const r = e.result;
+    const word = r.status === 'success' ? 'OK' : r.status === 'skipped' ? 'SKIP' : 'ERROR';
+    this.#emit(
+      'node_finished',
+      resultFields(r, e.index, e.total),
+      dbtEvent('LogHookEndLine', r.status === 'error' ? 'error' : 'info', fancyLine(`${word} hook: ${r.name}`, e.index, e.total, word, r.executionTime), {
+        execution_time: r.executionTime, index: e.index, ...node_info, statement: r.name, status: r.status, total: e.total,
+      }),
+    );
+    this.#finished.set(r.uniqueId, { info: e.nodeInfo, file: undefined });
+  }
+
   onDiagnostics(ds: readonly Diagnostic[]): void {
     for (const d of ds) {
       // A warning is named by its dbt event (warn_error_options names it so); sm's own by its code.
@@ -173,6 +183,28 @@ export class JsonReporter implements Reporter {
   onError(message: string): void {
     this.#emit('error', { message }, dbtEvent('MainEncounteredError', 'error', message, { exc: message }));
   }
+}
+
+/** sm's own fields of a node_finished line. */
+function resultFields(r: NodeResult, index: number, total: number): Record<string, unknown> {
+  return {
+    unique_id: r.uniqueId,
+    name: r.name,
+    resource_type: r.resourceType,
+    status: r.status,
+    index,
+    total,
+    execution_time: r.executionTime,
+    started_at: r.startedAt,
+    completed_at: r.completedAt,
+    rows_affected: r.rowsAffected ?? null,
+    failures: r.failures ?? null,
+    message: r.message,
+    compiled_path: r.compiledPath ?? null,
+    relation_name: r.relationName ?? null,
+    // Where --store-failures / store_failures put the failing rows, as the terminal summary says.
+    stored_failures_in: r.storedFailuresIn ?? null,
+  };
 }
 
 function dbtEvent(name: string, level: DbtEvent['level'], msg: string, data: Record<string, unknown>, thread?: string): DbtEvent {

@@ -1,4 +1,5 @@
 import type { NodeResult } from '../events.ts';
+import { dbtNodeInfo } from '../artifacts/node-log-info.ts';
 import type { GraphNode } from '../types.ts';
 import { redact } from '../util/redact.ts';
 import { adapterResponse } from '../artifacts/run-results.ts';
@@ -70,8 +71,10 @@ export async function runProjectHooks(kind: ProjectHookKind, hooks: readonly str
     const uniqueId = `operation.${project}.${name}`;
     // dbt renders a hook as its operation node: `model` is it, `this` None.
     const self = operationNode(project, uniqueId, name, 'operation', `./${ctx.project.config.file}`);
-    ctx.onEvent({ type: 'node_start', uniqueId, name: label, resourceType: 'operation', index: i + 1, total: hooks.length });
     const startedAt = new Date();
+    // dbt's node_info of a hook: its operation node, at hooks/<name>.sql, materialized as the project's default.
+    const info = (status: string, finishedAt?: Date) => ({ ...dbtNodeInfo(self, ctx.adapter.dialect, ctx.project.target, status, startedAt, finishedAt), materialized: 'view', node_path: `hooks/${name}.sql` });
+    ctx.onEvent({ type: 'node_start', uniqueId, name: label, resourceType: 'operation', index: i + 1, total: hooks.length, nodeInfo: info('started') });
     let status: NodeResult['status'] = 'success';
     let message = `${label} passed`;
     let sql: string | undefined;
@@ -111,7 +114,7 @@ export async function runProjectHooks(kind: ProjectHookKind, hooks: readonly str
       threadId: 'main',
     };
     out.push(r);
-    ctx.onEvent({ type: 'node_finish', result: r, index: i + 1, total: hooks.length });
+    ctx.onEvent({ type: 'node_finish', result: r, index: i + 1, total: hooks.length, nodeInfo: info(status, completedAt) });
   }
   return out;
 }
