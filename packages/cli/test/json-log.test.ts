@@ -118,6 +118,44 @@ describe('--log-format json carries dbt 1.11 structured log beside sm\'s own fie
     expect(lines.find((l) => l.info.name === 'JinjaLogInfo')!.data.msg).toBe('ok says');
   });
 
+  it('logs sm source freshness as dbt does: LogFreshnessResult with freshness\'s status, the stale source after, then FreshnessCheckComplete', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'dbt_project.yml': "name: demo\nversion: '1.0'\nprofile: demo\nmodels: {demo: {+materialized: table}}\n",
+      'models/ev.sql': "select now()::timestamp - interval 3 hour as ts\n",
+      'models/old.sql': "select now()::timestamp - interval 3 day as ts\n",
+      'models/src.yml': `version: 2
+sources:
+  - name: raw
+    schema: main
+    loaded_at_field: ts
+    freshness: {warn_after: {count: 1, period: hour}, error_after: {count: 1000, period: day}}
+    tables:
+      - name: ev
+      - name: old
+        freshness: {error_after: {count: 1, period: hour}}
+`,
+    });
+    expect((await sm('run', '--project-dir', dir)).code).toBe(0);
+    const r = await sm('source', 'freshness', '--project-dir', dir, '--log-format', 'json');
+    expect(r.code, r.err).toBe(1);
+    const lines = r.out.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Line);
+    // Recorded from dbt-core 1.11.16 (dbt-duckdb 1.11.1) on the same sources, 6 Dec 2026.
+    const seen = lines.filter((l) => l.data.node_info || l.info.name === 'FreshnessCheckComplete').map((l) => {
+      const { node_info, execution_time: _t, ...data } = l.data;
+      return [l.info.name, l.info.code, l.info.level, data, node_info ? [node_info.node_status, node_info.materialized, node_info.node_path, node_info.node_relation.alias, node_info.node_relation.schema] : null];
+    });
+    expect(seen).toEqual([
+      ['LogStartLine', 'Q011', 'info', { description: 'freshness of raw.ev', index: 1, total: 2 }, ['started', '', 'models/src.yml', '', 'main']],
+      ['LogFreshnessResult', 'Q018', 'warn', { index: 1, source_name: 'raw', status: 'warn', table_name: 'ev', total: 2 }, ['warn', '', 'models/src.yml', '', 'main']],
+      ['LogStartLine', 'Q011', 'info', { description: 'freshness of raw.old', index: 2, total: 2 }, ['started', '', 'models/src.yml', '', 'main']],
+      ['LogFreshnessResult', 'Q018', 'error', { index: 2, source_name: 'raw', status: 'error', table_name: 'old', total: 2 }, ['error', '', 'models/src.yml', '', 'main']],
+      ['RunResultFailure', 'Z022', 'error', { node_name: 'old', path: 'models/src.yml', resource_type: 'source' }, ['error', '', 'models/src.yml', '', 'main']],
+      ['RunResultErrorNoMessage', 'Z025', 'error', { status: 'error' }, ['error', '', 'models/src.yml', '', 'main']],
+      ['FreshnessCheckComplete', 'Q003', 'info', {}, null],
+    ]);
+  });
+
   it('logs project hooks as dbt does: LogHookStartLine and LogHookEndLine with the operation node', async () => {
     const dir = writeProject({
       'profiles.yml': PROFILE,

@@ -22,6 +22,9 @@ const CODES: Record<string, string> = {
   LogNodeNoOpResult: 'Q019',
   SkippingDetails: 'Q034',
   LogHookStartLine: 'Q032',
+  LogFreshnessResult: 'Q018',
+  FreshnessCheckComplete: 'Q003',
+  RunResultErrorNoMessage: 'Z025',
   LogHookEndLine: 'Q033',
   RunResultFailure: 'Z022',
   RunResultError: 'Z024',
@@ -53,6 +56,7 @@ export class JsonReporter implements Reporter {
   #invocationId: string;
   /** dbt's `index`: each node numbered once, as it starts or is skipped (sm's own `index` counts starts and finishes apart). */
   #dbtIndex = 0;
+  #command = '';
   readonly #started = new Map<string, number>();
   /** The node_info and file of each node that finished, for the summary of failures after the run. */
   readonly #finished = new Map<string, { info: DbtNodeInfo | undefined; file: string | undefined }>();
@@ -98,6 +102,7 @@ export class JsonReporter implements Reporter {
       );
     } else if (e.type === 'run_start') {
       if (e.invocationId) this.#invocationId = e.invocationId;
+      this.#command = e.command;
       this.#dbtIndex = 0;
       this.#started.clear();
       const threads = e.threads ?? 1;
@@ -116,16 +121,20 @@ export class JsonReporter implements Reporter {
       // As dbt ends a run: each error, failure and warning again, with its message and compiled file.
       for (const r of e.results) {
         const bad = r.status === 'error' || r.status === 'fail' || r.status === 'partial success';
-        if (!bad && r.status !== 'warn') continue;
+        // A stale source warns in its own line only, as in dbt.
+        if (!bad && (r.status !== 'warn' || r.resourceType === 'source')) continue;
         const { info: node_info, file = '' } = this.#finished.get(r.uniqueId) ?? { info: undefined };
-        const where = `${r.resourceType} ${r.name} (${file})`;
+        // A source is named by its table, as dbt names it here.
+        const name = r.resourceType === 'source' ? (node_info?.node_name ?? r.name) : r.name;
+        const where = `${r.resourceType} ${name} (${file})`;
         const fields = { unique_id: r.uniqueId, status: r.status, message: r.message };
         const withNode = node_info ? { node_info } : {};
         if (bad) {
-          this.#emit('run_result', fields, dbtEvent('RunResultFailure', 'error', `Failure in ${where}`, { node_name: r.name, ...withNode, path: file, resource_type: r.resourceType }));
-          this.#emit('run_result', fields, dbtEvent('RunResultError', 'error', r.message, { msg: r.message, ...withNode }));
+          this.#emit('run_result', fields, dbtEvent('RunResultFailure', 'error', `Failure in ${where}`, { node_name: name, ...withNode, path: file, resource_type: r.resourceType }));
+          if (r.resourceType === 'source') this.#emit('run_result', fields, dbtEvent('RunResultErrorNoMessage', 'error', `  Status: ${node_info?.node_status ?? r.status}`, { ...withNode, status: node_info?.node_status ?? r.status }));
+          else this.#emit('run_result', fields, dbtEvent('RunResultError', 'error', r.message, { msg: r.message, ...withNode }));
         } else {
-          this.#emit('run_result', fields, dbtEvent('RunResultWarning', 'warn', `Warning in ${where}`, { node_name: r.name, ...withNode, path: file, resource_type: r.resourceType }));
+          this.#emit('run_result', fields, dbtEvent('RunResultWarning', 'warn', `Warning in ${where}`, { node_name: name, ...withNode, path: file, resource_type: r.resourceType }));
           this.#emit('run_result', fields, dbtEvent('RunResultWarningMessage', 'warn', r.message, { msg: r.message, ...withNode }));
         }
         if (r.compiledPath) this.#emit('run_result', fields, dbtEvent('SQLCompiledPath', 'info', `  compiled code at ${r.compiledPath}`, { ...withNode, path: r.compiledPath }));
@@ -133,7 +142,7 @@ export class JsonReporter implements Reporter {
       this.#emit(
         'run_finished',
         { elapsed: e.elapsed, interrupted: e.interrupted, counts: by },
-        dbtEvent('StatsLine', 'info', `Done. PASS=${stats.pass} WARN=${stats.warn} ERROR=${stats.error} SKIP=${stats.skip} NO-OP=${stats.noop} TOTAL=${stats.total}`, { stats }),
+        this.#command === 'source freshness' ? dbtEvent('FreshnessCheckComplete', 'info', 'Done.', {}) : dbtEvent('StatsLine', 'info', `Done. PASS=${stats.pass} WARN=${stats.warn} ERROR=${stats.error} SKIP=${stats.skip} NO-OP=${stats.noop} TOTAL=${stats.total}`, { stats }),
       );
     } else {
       const dbt = e.template
@@ -213,6 +222,7 @@ function dbtEvent(name: string, level: DbtEvent['level'], msg: string, data: Rec
 
 /** dbt's description of a node in its start and result lines: `sql table model main.x`, `seed file main.s`, `test not_null_x_id`. */
 function describeNode(resourceType: string, name: string, info: DbtNodeInfo | undefined): string {
+  if (resourceType === 'source') return `freshness of ${name}`;
   const at = info ? `${info.node_relation.schema}.${info.node_relation.alias}` : name;
   if (resourceType === 'model') return `sql ${info?.materialized ?? 'view'} model ${at}`;
   if (resourceType === 'seed') return `seed file ${at}`;
@@ -239,6 +249,15 @@ function nodeResultEvent(r: NodeResult, index: number, total: number, info: DbtN
   if (r.status === 'skipped') {
     const schema = info?.node_relation.schema ?? '';
     return dbtEvent('SkippingDetails', 'info', fancyLine(`SKIP relation ${schema}.${r.name}`, index, total, '[SKIP]'), { index, ...node_info, node_name: r.name, resource_type: r.resourceType, schema, total }, thread);
+  }
+  if (r.resourceType === 'source') {
+    // sm source freshness: the status is freshness's own (node_info has it: pass, warn, error, runtime error).
+    const status = info?.node_status ?? r.status;
+    const word = status === 'pass' ? 'PASS' : status === 'warn' ? 'WARN' : status === 'error' ? 'ERROR STALE' : 'ERROR';
+    const [source_name = '', table_name = ''] = r.name.split('.');
+    return dbtEvent('LogFreshnessResult', status === 'pass' ? 'info' : status === 'warn' ? 'warn' : 'error', fancyLine(`${word} ${description}`, index, total, word, t), {
+      execution_time: t, index, ...node_info, source_name, status, table_name, total,
+    }, thread);
   }
   if (r.status === 'no-op') return dbtEvent('LogNodeNoOpResult', 'info', fancyLine(`NO-OP ${description}`, index, total, 'NO-OP', t), { description, execution_time: t, index, ...node_info, total }, thread);
   if (r.resourceType === 'test' || r.resourceType === 'unit_test') {

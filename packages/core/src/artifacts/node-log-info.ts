@@ -40,13 +40,21 @@ export function dbtNodeInfo(
   finishedAt: Date | string | undefined,
 ): DbtNodeInfo {
   const database = defaultDatabaseOf(dialect, target) ?? null;
+  if (n.resourceType === 'source') {
+    // dbt's node_info of a source: no materialization, its YAML file as path, an empty alias.
+    return {
+      materialized: '', meta: n.meta ?? {}, node_checksum: '', node_finished_at: nodeInfoTime(finishedAt), node_name: n.name, node_path: n.originalFilePath,
+      node_relation: { alias: '', database: n.relation.database ?? database, relation_name: dialect.relationName(n.relation), schema: n.relation.schema },
+      node_started_at: nodeInfoTime(startedAt), node_status: status, resource_type: 'source', unique_id: n.uniqueId,
+    };
+  }
   const rel = n.resourceType === 'test' ? testRelation(n, target) : 'relation' in n ? n.relation : undefined;
   const materialized = n.resourceType === 'test' || n.resourceType === 'unit_test' ? n.resourceType : typeof n.config.materialized === 'string' ? n.config.materialized : n.resourceType;
   const builds = n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot';
   return {
     materialized,
     meta: n.meta ?? {},
-    node_checksum: n.resourceType === 'unit_test' || n.resourceType === 'exposure' || n.resourceType === 'source' ? '' : checksumOf(n).checksum,
+    node_checksum: n.resourceType === 'unit_test' || n.resourceType === 'exposure' ? '' : checksumOf(n).checksum,
     node_finished_at: nodeInfoTime(finishedAt),
     node_name: n.name,
     // As the manifest's `path`: a generic test's is named after it (it has no file of its own).

@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import type { AdapterSession } from '../adapter.ts';
 import { compile, writeJsonAtomic, type Compilation, type InvocationOptions } from '../api.ts';
 import { artifactMetadata } from '../artifacts/manifest.ts';
+import { dbtNodeInfo } from '../artifacts/node-log-info.ts';
 import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import { TemplateRelation } from '../render/relation.ts';
 import type { NodeResult } from '../events.ts';
@@ -209,12 +210,14 @@ export async function sourceFreshness(opts: FreshnessOptions): Promise<Freshness
           const i = next++;
           const w = work[i]!;
           const name = `${w.node.sourceName}.${w.node.name}`;
-          sink({ type: 'node_start', uniqueId: w.node.uniqueId, name, resourceType: 'source', index: i + 1, total: work.length });
+          const info = (status: string, startedAt: Date | string, finishedAt?: string) => dbtNodeInfo(w.node, c.adapter.dialect, target, status, startedAt, finishedAt);
+          sink({ type: 'node_start', uniqueId: w.node.uniqueId, name, resourceType: 'source', index: i + 1, total: work.length, nodeInfo: info('started', new Date()) });
           const r = await checkOne(session, w, name, `Thread-${thread} (worker)`, c.project.secrets);
           byIndex[i] = r;
           const nr = toNodeResult(r);
           nodeResults.push(nr);
-          sink({ type: 'node_finish', result: nr, index: i + 1, total: work.length });
+          // node_status is freshness's own (pass, warn, error, runtime error), as in dbt's log.
+          sink({ type: 'node_finish', result: nr, index: i + 1, total: work.length, nodeInfo: info(r.status, r.startedAt, r.completedAt), file: w.node.originalFilePath });
         }
       };
       await Promise.all(Array.from({ length: threads }, (_, k) => worker(k + 1)));
