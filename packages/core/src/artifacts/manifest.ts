@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { freshnessShape, sourceConfigShape } from '../project/freshness-shape.ts';
 import { pythonSourceOf } from '../project/python-model.ts';
 import { checksumOf, contractOf, dbtConfigShape, rawCodeOf, versionValue } from '../project/node-config-shape.ts';
-import { testRelation } from '../project/test-nodes.ts';
+import { manifestPathOf, testRelation } from '../project/test-nodes.ts';
 import { packageRelativePaths } from '../project/package-paths.ts';
 import type { Dialect } from '../adapter.ts';
 import { defaultDatabaseOf } from '../render/relation.ts';
@@ -230,7 +230,7 @@ function nodeEntry(
     e.attached_node = n.attachedNode ?? null;
     e.file_key_name = n.fileKeyName ?? `models.${n.attachedNode?.split('.').pop()}`;
     // dbt's generic test has no patch file and names its path after its (short) name.
-    e.path = `${typeof n.config.alias === 'string' && n.config.alias ? n.config.alias : n.name}.sql`;
+    e.path = manifestPathOf(n);
     e.patch_path = null;
     return e;
   }

@@ -1,6 +1,6 @@
 import type { Dialect, TargetConfig } from '../adapter.ts';
 import { checksumOf } from '../project/node-config-shape.ts';
-import { testRelation } from '../project/test-nodes.ts';
+import { manifestPathOf, testRelation } from '../project/test-nodes.ts';
 import { defaultDatabaseOf } from '../render/relation.ts';
 import type { GraphNode } from '../types.ts';
 import { pythonIsoTime } from './invocation.ts';
@@ -49,7 +49,9 @@ export function dbtNodeInfo(
     };
   }
   const rel = n.resourceType === 'test' ? testRelation(n, target) : 'relation' in n ? n.relation : undefined;
-  const materialized = n.resourceType === 'test' || n.resourceType === 'unit_test' ? n.resourceType : typeof n.config.materialized === 'string' ? n.config.materialized : n.resourceType;
+  // A project hook's operation node is materialized as the project's default and lives at hooks/<name>.sql, as dbt gives it.
+  const hook = (n.resourceType as string) === 'operation';
+  const materialized = n.resourceType === 'test' || n.resourceType === 'unit_test' ? n.resourceType : typeof n.config.materialized === 'string' ? n.config.materialized : hook ? 'view' : n.resourceType;
   const builds = n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot';
   return {
     materialized,
@@ -57,8 +59,7 @@ export function dbtNodeInfo(
     node_checksum: n.resourceType === 'unit_test' || n.resourceType === 'exposure' ? '' : checksumOf(n).checksum,
     node_finished_at: nodeInfoTime(finishedAt),
     node_name: n.name,
-    // As the manifest's `path`: a generic test's is named after it (it has no file of its own).
-    node_path: n.resourceType === 'test' && n.testMetadata ? `${typeof n.config.alias === 'string' && n.config.alias ? n.config.alias : n.name}.sql` : n.path,
+    node_path: hook ? `hooks/${n.name}.sql` : manifestPathOf(n),
     node_relation: {
       alias: rel?.identifier ?? n.name,
       database: rel?.database ?? database,

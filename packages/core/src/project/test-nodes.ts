@@ -35,6 +35,15 @@ export function genericTestName(decl: TestDecl, node: ModelNode | SeedNode | Sou
 }
 
 /**
+ * A node's `path` as dbt's manifest (and its log's node_info) gives it: a generic test has no
+ * file of its own and is named after its alias or name; every other node keeps its own.
+ */
+export function manifestPathOf(n: GraphNode): string {
+  if (n.resourceType === 'test' && n.testMetadata) return `${typeof n.config.alias === 'string' && n.config.alias ? n.config.alias : n.name}.sql`;
+  return n.path;
+}
+
+/**
  * Where a test's failing rows are stored, and what the manifest and `graph` give as its
  * database, schema and alias as dbt does: `<target schema>_dbt_test__audit` (or `_<schema>`
  * of the test's config), named by its alias or its name; where the project's own

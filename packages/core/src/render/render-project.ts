@@ -27,9 +27,6 @@ import { templateDiagnostic } from './template-diagnostic.ts';
 import { NeedWarehouse, NoWarehouse, WarehouseLog } from './warehouse.ts';
 
 export { injectCtes } from './inject-ctes.ts';
-export { templateDiagnostic } from './template-diagnostic.ts';
-export type { ExecutionRender } from './execution.ts';
-
 export type { CompiledProject, RenderOptions } from './render-options.ts';
 
 type Rendered = ModelNode | TestNode;

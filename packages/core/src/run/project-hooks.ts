@@ -72,8 +72,7 @@ export async function runProjectHooks(kind: ProjectHookKind, hooks: readonly str
     // dbt renders a hook as its operation node: `model` is it, `this` None.
     const self = operationNode(project, uniqueId, name, 'operation', `./${ctx.project.config.file}`);
     const startedAt = new Date();
-    // dbt's node_info of a hook: its operation node, at hooks/<name>.sql, materialized as the project's default.
-    const info = (status: string, finishedAt?: Date) => ({ ...dbtNodeInfo(self, ctx.adapter.dialect, ctx.project.target, status, startedAt, finishedAt), materialized: 'view', node_path: `hooks/${name}.sql` });
+    const info = (status: string, finishedAt?: Date) => dbtNodeInfo(self, ctx.adapter.dialect, ctx.project.target, status, startedAt, finishedAt);
     ctx.onEvent({ type: 'node_start', uniqueId, name: label, resourceType: 'operation', index: i + 1, total: hooks.length, nodeInfo: info('started') });
     let status: NodeResult['status'] = 'success';
     let message = `${label} passed`;
