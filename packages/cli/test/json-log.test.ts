@@ -159,8 +159,9 @@ sources:
   it('logs project hooks as dbt does: LogHookStartLine and LogHookEndLine with the operation node', async () => {
     const dir = writeProject({
       'profiles.yml': PROFILE,
-      'dbt_project.yml': "name: demo\nversion: '1.0'\nprofile: demo\non-run-start: ['select 1']\non-run-end: ['select 2']\n",
+      'dbt_project.yml': "name: demo\nversion: '1.0'\nprofile: demo\non-run-start: ['select 1']\non-run-end: [\"{{ log('end says', info=True) }}select 2\"]\n",
       'models/a.sql': 'select 1 as x\n',
+      'macros/hello.sql': "{% macro hello() %}{{ log('macro says', info=True) }}{% endmacro %}\n",
     });
     const r = await sm('run', '--project-dir', dir, '--log-format', 'json');
     expect(r.code, r.err).toBe(0);
@@ -177,5 +178,12 @@ sources:
       node_relation: { alias: 'demo-on-run-start-0', database: 'dev', relation_name: '', schema: 'main' },
     });
     expect(hooks[1]!.data.status).toBe('success');
+    // What a hook's or an operation's template says is a template's message, as a model's is.
+    const said = r.out.split('\n').filter((l) => l.includes('end says')).map((l) => JSON.parse(l) as Line);
+    expect(said.map((l) => [l.info.name, l.info.code, l.data.node_info?.unique_id])).toEqual([['JinjaLogInfo', 'I062', 'operation.demo.demo-on-run-end-0']]);
+    const op = await sm('run-operation', 'hello', '--project-dir', dir, '--log-format', 'json');
+    expect(op.code, op.err).toBe(0);
+    const opSaid = op.out.split('\n').filter((l) => l.includes('macro says')).map((l) => JSON.parse(l) as Line);
+    expect(opSaid.map((l) => [l.info.name, l.data.msg])).toEqual([['JinjaLogInfo', 'macro says']]);
   });
 });

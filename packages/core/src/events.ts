@@ -47,3 +47,8 @@ export type RunEvent =
   | { type: 'log'; level: 'info' | 'warn' | 'error' | 'debug'; message: string; template?: true | undefined; nodeInfo?: DbtNodeInfo | undefined };
 
 export type EventSink = (e: RunEvent) => void;
+
+/** What a template said (`log(msg, info=True)`, `print(msg)`), in a node's render when `nodeInfo` describes one. */
+export function templateSaid(message: string, nodeInfo?: DbtNodeInfo): RunEvent {
+  return { type: 'log', level: 'info', message, template: true, nodeInfo };
+}

@@ -18,6 +18,7 @@ export * from './plan/plan.ts';
 export { parseCsv, readSeed } from './plan/seed-csv.ts';
 export { testResultSql } from './plan/test-sql.ts';
 export type { BatchResults, NodeResult, NodeStatus, RunEvent, EventSink } from './events.ts';
+export { templateSaid } from './events.ts';
 export { parseEventTime, parseSample, type SampleWindow } from './plan/microbatch.ts';
 export { redact } from './util/redact.ts';
 export { Mutex } from './run/mutex.ts';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { byId, COMMAND_TYPES, parseEventTime, parseSample, compile, targetPathOf, criterion, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseVarsArg, parseWarnErrorOptions, readArtifact, runResultsProblem, saidBy, sourceFreshness, WarnErrorOptionsError, type Compilation, type InvocationOptions, type RunResultsShape, type WarnErrorSetting, union } from '@smsql/core';
+import { byId, COMMAND_TYPES, parseEventTime, parseSample, compile, targetPathOf, criterion, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseVarsArg, parseWarnErrorOptions, readArtifact, runResultsProblem, saidBy, templateSaid, sourceFreshness, WarnErrorOptionsError, type Compilation, type InvocationOptions, type RunResultsShape, type WarnErrorSetting, union } from '@smsql/core';
 import { builtinAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
 import { commonOptions, LOG_FORMATS } from '../common-options.ts';
@@ -180,7 +180,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       for (const secret of c.project.secrets) ctx.secrets.add(secret);
       const warnings = c.diagnostics.filter((d) => d.severity === 'warning');
       if (warnings.length) reporter.onDiagnostics?.(warnings);
-      const say = (message: string) => reporter.onEvent?.({ type: 'log', level: 'info', message });
+      const say = (message: string) => reporter.onEvent?.(templateSaid(message));
       if (flags.inline) {
         reporter.onOutput?.(renderInline(c, flags.inline, say));
         return;
@@ -240,7 +240,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       const c = await compile(inv, 'show');
       for (const secret of c.project.secrets) ctx.secrets.add(secret);
       let sql: string;
-      const say = (message: string) => ctx.reporter(flags.logFormat).onEvent?.({ type: 'log', level: 'info', message });
+      const say = (message: string) => ctx.reporter(flags.logFormat).onEvent?.(templateSaid(message));
       if (flags.inline) sql = renderInline(c, flags.inline, say);
       else {
         const node = c.selected.map((id) => c.compiled.nodes.get(id)!).find((n) => n.name === name && n.resourceType !== 'test' && n.resourceType !== 'unit_test');

@@ -1,7 +1,7 @@
 import { newInvocationId } from '../artifacts/invocation.ts';
 import { join } from 'node:path';
 import { diag, SmProjectError } from '../diagnostics.ts';
-import type { EventSink, NodeResult } from '../events.ts';
+import { templateSaid, type EventSink, type NodeResult } from '../events.ts';
 import { buildRunResults } from '../artifacts/run-results.ts';
 import { writeJsonFileAtomic } from '../util/write-json.ts';
 import { loadProjectCollecting, type LoadOptions } from '../project/load-project.ts';
@@ -72,7 +72,7 @@ export async function runOperation(o: OperationOptions): Promise<OperationOutcom
       const text = `{{ ${pkg === null ? name : `${pkg}.${name}`}(**__sm_operation_args) }}`;
       await renderer.renderForExecution(
         // `model` is the macro, as in dbt; `this` is undefined.
-        { text, name: `macro ${o.macro}`, node: operationNode(macro.meta.packageName ?? project.config.name, uniqueId, name, 'macro', renderer.macros.entryOf(macro)?.originalFilePath ?? ''), context: { __sm_operation_args: { ...(o.args ?? {}) } }, say: (message) => o.onEvent?.({ type: 'log', level: 'info', message }) },
+        { text, name: `macro ${o.macro}`, node: operationNode(macro.meta.packageName ?? project.config.name, uniqueId, name, 'macro', renderer.macros.entryOf(macro)?.originalFilePath ?? ''), context: { __sm_operation_args: { ...(o.args ?? {}) } }, say: (message) => o.onEvent?.(templateSaid(message)) },
         conn,
       );
     } finally {

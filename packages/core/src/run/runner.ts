@@ -4,7 +4,7 @@ import type { PlanContext } from '../plan/plan.ts';
 import type { GraphNode } from '../types.ts';
 import { compiledPathOf } from '../artifacts/target-paths.ts';
 import { dbtNodeInfo } from '../artifacts/node-log-info.ts';
-import type { NodeResult, NodeStatus } from '../events.ts';
+import { templateSaid, type NodeResult, type NodeStatus } from '../events.ts';
 import { executeModel } from './execute-model.ts';
 import { executeSeed } from './execute-seed.ts';
 import { executeSnapshot } from './execute-snapshot.ts';
@@ -181,7 +181,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
     const ran: string[] = [];
     // What its templates say at execution (log(msg, info=True), print) is shown as the run goes;
     // what compile's render said, as the node starts (dbt renders it then).
-    const say = (message: string): void => o.onEvent({ type: 'log', level: 'info', message, template: true, nodeInfo });
+    const say = (message: string): void => o.onEvent(templateSaid(message, nodeInfo));
     for (const m of node.said ?? []) say(m);
     try {
       if (o.signal?.aborted) return done('cancelled', 'Cancelled before it started');
