@@ -20,7 +20,7 @@ export function dbtFlagOptions(cmd: Command): Command {
     .option('--no-use-colors', 'no colour (as NO_COLOR=1)')
     .option('--warn-error', 'treat warnings as errors: a compile warning stops with exit 2, a test that warns fails (exit 1); default DBT_WARN_ERROR')
     .addOption(new Option('--print').hideHelp())
-    .addOption(new Option('--no-print', 'accepted for dbt: sm prints no {{ print() }} output'))
+    .addOption(new Option('--no-print', 'do not show what templates print() (default: DBT_PRINT)'))
     .addOption(new Option('--version-check').hideHelp())
     .addOption(new Option('--no-version-check', 'accepted for dbt (sm checks no version)'))
     .addOption(new Option('--static-parser').hideHelp())

@@ -1,12 +1,12 @@
-import { injectCtes, renderText, type Compilation } from '@smsql/core';
+import { injectCtes, renderText, type Compilation, type TemplateMessage } from '@smsql/core';
 import { usage } from './usage-error.ts';
 
 /**
  * Render `--inline` text in the project's context, with the same Jinja a model file may use.
- * What it shows (`log(msg, info=True)`) goes to `say`. A ref to an ephemeral
+ * What it shows (`log(msg, info=True)`, `print`) goes to `say`. A ref to an ephemeral
  * model becomes a CTE, as in a model; a template error or a ref to nothing is a usage error.
  */
-export function renderInline(c: Compilation, text: string, say?: (message: string) => void): string {
+export function renderInline(c: Compilation, text: string, say?: (m: TemplateMessage) => void): string {
   let sql: string;
   try {
     sql = renderText(c, text, say);

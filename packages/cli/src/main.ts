@@ -4,7 +4,7 @@ import { EXIT } from './exit-codes.ts';
 import type { CliContext } from './cli-context.ts';
 import { redactingOutput } from './redacting-output.ts';
 import { processOutput, type Output, type Reporter } from './reporters/reporter.ts';
-import { quietReporter } from './reporters/quiet-reporter.ts';
+import { quietReporter, withoutPrint } from './reporters/quiet-reporter.ts';
 import { envTrue, hoistGlobalFlags } from './dbt-flags.ts';
 
 type Register = (program: Command, ctx: CliContext) => void;
@@ -50,12 +50,19 @@ export async function main(given: string[], rawOutput: Output = processOutput): 
   process.on('SIGTERM', onSignal);
   // dbt's -q/--quiet (dbt-flags.ts), read here as --debug is: every reporter a command makes is quiet.
   const quiet = argv.includes('-q') || argv.includes('--quiet') || (!argv.includes('--no-quiet') && envTrue(process.env.DBT_QUIET) === true);
+  // dbt's --no-print (or DBT_PRINT=false): templates' print() shows nothing.
+  const noPrint = argv.includes('--no-print') || (!argv.includes('--print') && envTrue(process.env.DBT_PRINT) === false);
   let reporters: typeof import('./reporters/reporters.ts') | undefined;
   const loadReporters = async () => (reporters ??= await import('./reporters/reporters.ts'));
   const invocationId = randomUUID();
+  const reporterFor = (format: string | undefined): Reporter => {
+    const r = reporters!.createReporter(format, output, invocationId);
+    const shown = quiet ? quietReporter(r) : r;
+    return noPrint ? withoutPrint(shown) : shown;
+  };
   const ctx: CliContext = {
     output,
-    reporter: (format) => (quiet ? quietReporter(reporters!.createReporter(format, output, invocationId)) : reporters!.createReporter(format, output, invocationId)),
+    reporter: reporterFor,
     invocationId,
     quiet,
     exitCode: EXIT.ok,

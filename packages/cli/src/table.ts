@@ -1,20 +1,49 @@
 import type { Dialect } from '@smsql/core';
 
+/** What `sm show`'s query returned: each row's values as the driver gives them and as the warehouse writes them as text. */
+export interface ShownRows {
+  readonly columns: readonly string[];
+  readonly typed: readonly Record<string, unknown>[];
+  /** The warehouse's text of each value; absent when column names repeat (they cannot be cast one by one). */
+  readonly text?: readonly Record<string, unknown>[] | undefined;
+}
+
 /**
- * `sm show`'s query with every column cast to text by the warehouse, so values print as the
- * warehouse writes them (timestamps `2026-11-23 10:00:00`, dates `2026-11-23`, decimals with
- * their scale, intervals, lists) rather than as epoch numbers or JavaScript dates. Column names
- * that repeat cannot be addressed one by one: then the values come as they are.
+ * `sm show`'s query: each column as it is and cast to text by the warehouse, in one statement, so
+ * values print as the warehouse writes them (timestamps `2026-11-23 10:00:00`, decimals with
+ * their scale, intervals, lists) rather than as epoch numbers or JavaScript dates, and JSON
+ * keeps each value's type. Column names that repeat cannot be addressed one by one: then the
+ * values come as they are.
  */
-export function showAsTextSql(dialect: Dialect, columns: readonly string[], sql: string, limit: number): string {
-  const select = new Set(columns).size === columns.length && columns.length
-    ? columns.map((c) => `cast(${dialect.quoteIdentifier(c)} as ${dialect.stringType}) as ${dialect.quoteIdentifier(c)}`).join(', ')
-    : '*';
-  return `select ${select} from (\n${sql}\n) sm_show limit ${limit}`;
+export function showSql(dialect: Dialect, columns: readonly string[], sql: string, limit: number): string {
+  const q = (c: string) => dialect.quoteIdentifier(c);
+  const unique = columns.length > 0 && new Set(columns).size === columns.length;
+  const select = unique ? [...columns.map(q), ...columns.map((c, i) => `cast(${q(c)} as ${dialect.stringType}) as ${q(`__sm_text_${i}`)}`)].join(', ') : '*';
+  return `select ${select} from (\n${sql}\n) sm_show${limit >= 0 ? ` limit ${limit}` : ''}`;
+}
+
+/** Split the rows of {@link showSql} into the values and their text. */
+export function shownRows(columns: readonly string[], rows: readonly Record<string, unknown>[]): ShownRows {
+  if (!(columns.length > 0 && new Set(columns).size === columns.length)) return { columns, typed: rows };
+  const typed: Record<string, unknown>[] = [];
+  const text: Record<string, unknown>[] = [];
+  for (const r of rows) {
+    const t: Record<string, unknown> = {};
+    const x: Record<string, unknown> = {};
+    columns.forEach((c, i) => {
+      t[c] = r[c];
+      x[c] = r[`__sm_text_${i}`];
+    });
+    typed.push(t);
+    text.push(x);
+  }
+  return { columns, typed, text };
 }
 
 /** A plain-text table for `sm show`: columns padded to their widest value. */
-export function renderTable(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
+export function renderTable(shown: ShownRows): string {
+  const { columns } = shown;
+  const rows = shown.text ?? shown.typed;
   const body = rows.map((r) => columns.map((c) => cellText(r[c]).replace(/\s+/g, ' ').slice(0, 60)));
   const widths = columns.map((c, i) => Math.max(c.length, ...body.map((b) => b[i]!.length)));
   const line = (vals: string[]) => `| ${vals.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
@@ -28,4 +57,73 @@ function cellText(v: unknown): string {
   if (v instanceof Date) return v.toISOString().replace('T', ' ').replace(/(\.000)?Z$/, '');
   if (typeof v === 'object') return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
   return String(v);
+}
+
+/** A JSON number with exactly these digits (an integer beyond 2^53 keeps them all). */
+const rawJson = (digits: string): unknown => (JSON as unknown as { rawJSON(t: string): unknown }).rawJSON(digits);
+
+/**
+ * The rows as `dbt show --output json` writes them: numbers and booleans as JSON's, integers
+ * with every digit, dates `2026-01-02`, timestamps `2026-11-23T10:00:00.123456` (Python's
+ * isoformat, which dbt's JSON is), and anything else (times, intervals, lists, structs, bytes)
+ * as the warehouse's text.
+ */
+export function dbtJsonRows(shown: ShownRows): Record<string, unknown>[] {
+  return shown.typed.map((r, i) => {
+    const out: Record<string, unknown> = {};
+    for (const c of shown.columns) out[c] = jsonValue(r[c], shown.text?.[i]?.[c]);
+    return out;
+  });
+}
+
+function jsonValue(v: unknown, text: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'boolean' || typeof v === 'string') return v;
+  if (typeof text !== 'string') {
+    // Column names repeat: no text to go by.
+    if (typeof v === 'bigint') return rawJson(v.toString());
+    if (v instanceof Date) return v.toISOString().replace(/Z$/, '');
+    return typeof v === 'object' ? JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x))) : v;
+  }
+  if (typeof v === 'number' || typeof v === 'bigint') {
+    if (/^-?\d+$/.test(text)) return rawJson(text.replace(/^(-?)0+(?=\d)/, '$1'));
+    const n = Number(text);
+    return /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text) && Number.isFinite(n) ? n : text;
+  }
+  return v instanceof Date ? isoformat(text) : text;
+}
+
+/** Python's isoformat of a date or timestamp the warehouse wrote as text: `2026-11-23 10:00:00.5+02` → `2026-11-23T10:00:00.500000+02:00`. */
+export function isoformat(text: string): string {
+  const m = /^(\d{4,}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(?:\s*(Z|[+-]\d{2}(?::?\d{2})?))?$/.exec(text);
+  if (!m) return text;
+  const frac = m[3] ? `.${m[3].slice(0, 6).padEnd(6, '0')}` : '';
+  const zone = !m[4] ? '' : m[4] === 'Z' ? '+00:00' : `${m[4].slice(0, 3)}:${m[4].slice(3).replace(':', '').padEnd(2, '0')}`;
+  return `${m[1]}T${m[2]}${frac}${zone}`;
+}
+
+/**
+ * Python's json.dumps: `, ` and `: ` between items, `indent` as its indent=, and every character
+ * beyond ASCII escaped unless `ascii` is false (agate's JSON, which dbt's show preview is, keeps them).
+ */
+export function pythonJson(v: unknown, indent?: number, ascii = true): string {
+  const text = JSON.stringify(v, null, indent) ?? 'null';
+  const spaced = indent === undefined ? spaceJson(text) : text;
+  return !ascii ? spaced : spaced.replace(/[\u0080-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Compact JSON with Python's separators: a space after each `,` and `:` outside strings. */
+function spaceJson(text: string): string {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    out += ch;
+    if (inString) {
+      if (ch === '\\') out += text[++i] ?? '';
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === ',' || ch === ':') out += ' ';
+  }
+  return out;
 }

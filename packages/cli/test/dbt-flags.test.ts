@@ -84,7 +84,8 @@ describe("dbt's everyday flags", () => {
     const dir = writeProject(files);
     const r = await sm('--log-format', 'json', '--no-partial-parse', '--debug', 'ls', '--project-dir', dir, '-s', 'b', '--output', 'name');
     expect(r.code).toBe(0);
-    expect(r.out).toBe('b');
+    // In a JSON log each listed node is dbt's PrintEvent.
+    expect((JSON.parse(r.out) as { data: { msg: string } }).data.msg).toBe('b');
     expect((await sm('--log-format', 'default', 'run', '--project-dir', dir, '-s', 'a')).out).toContain('OK=1');
   });
 

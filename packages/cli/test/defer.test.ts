@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
-import { sm } from './run-cli.ts';
+import { shownRows, sm } from './run-cli.ts';
 
 const target = (name: string) => `    ${name}:\n      type: duckdb\n      path: demo.duckdb\n      schema: ${name}\n      threads: 1\n`;
 const PROFILE = `demo:\n  target: dev\n  outputs:\n${target('dev')}${target('prod')}${target('ci')}`;
@@ -21,7 +21,7 @@ const files = {
 };
 
 const compiled = (dir: string, model: string) => readFileSync(join(dir, 'target', 'compiled', 'demo', 'models', `${model}.sql`), 'utf8').trimEnd();
-const summaryRow = async (dir: string, t: string) => JSON.parse((await sm('show', 'summary', '--project-dir', dir, '-t', t, '--log-format', 'json')).out)[0] as { n: number; upstream: string };
+const summaryRow = async (dir: string, t: string) => shownRows((await sm('show', 'summary', '--project-dir', dir, '-t', t, '--log-format', 'json')).out)[0] as { n: number; upstream: string };
 
 describe('--defer --state, as dbt 1.11', () => {
   it('refs to unselected nodes read the state\'s relations where this target lacks them; --favor-state always; selected nodes never', async () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
-import { sm } from './run-cli.ts';
+import { shownRows, sm } from './run-cli.ts';
 
 const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: demo.duckdb\n      schema: dev\n      threads: 1\n';
 
@@ -18,7 +18,7 @@ const files = {
   'models/big_orders.sql': "{{ config(materialized='table') }}\nselect id, amount * 2 as doubled, '{{ this }}' as me from {{ ref('stg_orders') }} where amount > 15",
 };
 const compiled = (dir: string, path: string) => readFileSync(join(dir, 'target', 'compiled', 'demo', 'models', path), 'utf8').trim();
-const rows = async (dir: string, model: string) => JSON.parse((await sm('show', model, '--project-dir', dir, '--log-format', 'json')).out) as unknown[];
+const rows = async (dir: string, model: string) => shownRows((await sm('show', model, '--project-dir', dir, '--log-format', 'json', '--limit', '-1')).out);
 
 describe('--empty, as dbt 1.11', () => {
   it('build --empty builds every model with no rows; refs, sources and tests read empty subqueries; seeds load', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
-import { sm } from './run-cli.ts';
+import { shownRows, sm } from './run-cli.ts';
 
 const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n      schema: main\n      threads: 1\n';
 
@@ -18,7 +18,7 @@ function project(): string {
 describe('--inline accepts the Jinja model files accept', () => {
   it('sm compile --inline renders a namespace set as a model file does', async () => {
     const dir = project();
-    const r = await sm('compile', '--project-dir', dir, '--inline', NS_SUM);
+    const r = await sm('compile', '--project-dir', dir, '-q', '--inline', NS_SUM);
     expect(r.code, r.out + r.err).toBe(0);
     expect(r.out.trim()).toBe('select 6 as total');
   });
@@ -28,7 +28,7 @@ describe('--inline accepts the Jinja model files accept', () => {
     expect((await sm('run', '--project-dir', dir)).code).toBe(0);
     const r = await sm('show', '--project-dir', dir, '--log-format', 'json', '--inline', `${NS_SUM}, (select answer from {{ ref('eph') }}) as answer`);
     expect(r.code, r.out + r.err).toBe(0);
-    expect(JSON.parse(r.out)).toEqual([{ total: 6, answer: 42 }]);
+    expect(shownRows(r.out)).toEqual([{ total: 6, answer: 42 }]);
   });
 
   it('a ref to nothing or broken Jinja is a usage error (exit 2) that says what is wrong', async () => {

@@ -63,14 +63,14 @@ describe('a dbt project with the Jinja analysts write, through the sm CLI', () =
 
   it('renders --inline snippets as dbt compile --inline does', async () => {
     const dir = writeDbtProject();
-    // Each pair: the snippet and what `dbt compile --inline` printed for it in this project.
+    // Each pair: the snippet and what `dbt compile -q --inline` printed for it in this project.
     const cases: [string, string][] = [
       ["{{ ['a','b'] }} {{ none }} {{ true }}", "['a', 'b'] None True"],
       ["{{ dict(x=1) | tojson }} {{ 'a-b'.split('-') }}", '{"x": 1} [\'a\', \'b\']'],
       ["{{ var('regions') | length }} {{ target.name }}", '3 dev'],
     ];
     for (const [snippet, dbt] of cases) {
-      const r = await sm('compile', '--project-dir', dir, '--profiles-dir', dir, '--inline', snippet);
+      const r = await sm('compile', '--project-dir', dir, '--profiles-dir', dir, '-q', '--inline', snippet);
       expect(r.code, r.out + r.err).toBe(0);
       expect(r.out.trim(), snippet).toBe(dbt);
     }

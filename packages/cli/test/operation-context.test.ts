@@ -25,7 +25,7 @@ describe('`this` and `model` outside a node, and the database each artifact entr
     const op = await sm('run-operation', 'show_this', '--project-dir', dir);
     expect(op.code, op.err).toBe(0);
     expect(op.out + op.err).toContain('this= model=show_this uid=macro.demo.show_this type=macro');
-    const inline = await sm('compile', '--project-dir', dir, '--inline', "select '{{ this }}' as t, '{{ model.name }}' as m, '{{ model.unique_id }}' as u, '{{ model.resource_type }}' as r");
+    const inline = await sm('compile', '--project-dir', dir, '-q', '--inline', "select '{{ this }}' as t, '{{ model.name }}' as m, '{{ model.unique_id }}' as u, '{{ model.resource_type }}' as r");
     expect(inline.code, inline.err).toBe(0);
     expect(inline.out.trim()).toBe(`select '"main"."inline_query"' as t, 'inline_query' as m, 'sql_operation.demo.inline_query' as u, 'sql_operation' as r`);
     // The entries name the target's database (dbt-duckdb: the file's name) though relation names leave it out.

@@ -16,3 +16,10 @@ export async function sm(...argv: string[]): Promise<{ code: number; out: string
 export function smProcess(argv: string[], env: NodeJS.ProcessEnv = {}) {
   return spawn(process.execPath, [BIN, ...argv], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
+
+/** The rows `sm show --log-format json` printed: its ShowNode line's `rows`. */
+export function shownRows(out: string): Record<string, unknown>[] {
+  const line = out.split('\n').map((l) => JSON.parse(l) as { info?: { name?: string }; rows?: Record<string, unknown>[] }).find((l) => l.info?.name === 'ShowNode');
+  if (!line?.rows) throw new Error(`no ShowNode line with rows in:\n${out}`);
+  return line.rows;
+}

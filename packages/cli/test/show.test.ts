@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
-import { sm } from './run-cli.ts';
+import { shownRows, sm } from './run-cli.ts';
 
 const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n      schema: main\n      threads: 1\n';
 
@@ -49,6 +49,84 @@ describe('sm show', () => {
     expect(r.code, r.err).toBe(0);
     expect(Object.values(row(r.out))).toEqual(['1', '2', '2026-11-23 10:00:00']);
     const j = await sm('show', '--project-dir', dir, '--log-format', 'json', '--inline', 'select 1.50::decimal(10, 2) as amount, 7 as n');
-    expect(JSON.parse(j.out)).toEqual([{ amount: 1.5, n: 7 }]);
+    expect(shownRows(j.out)).toEqual([{ amount: 1.5, n: 7 }]);
+  });
+
+  // Recorded 6 Dec 2026 from dbt-core 1.11.16 + dbt-duckdb 1.11.1: `dbt show --inline "<TYPED_SQL>"
+  // --output json --quiet` printed DBT_JSON byte for byte; `--log-format json` wrote one ShowNode
+  // (Q041) whose data has these keys, `preview` the rows as compact JSON; five rows unless --limit
+  // (-1: all); `dbt compile -s x --output json` printed {"node": x, "compiled": sql} (CompiledNode,
+  // Q042); `dbt ls --log-format json` one PrintEvent (Z052) per node.
+  const TYPED_SQL = "select 1.50::decimal(10,2) as amount, 7 as n, 12345678901234::bigint as big, date '2026-01-02' as d, timestamp '2026-11-23 10:00:00' as t, null as nu, true as b, 'x' as s, 1.5::double as f, time '10:00:01' as tm, 170141183460469231731687303715884105727::hugeint as h, timestamptz '2026-11-23 10:00:00.5+02' as tz, timestamp '2026-11-23 10:00:00.123456' as ts, '\u00e9' as e, -0.5::decimal(4,2) as neg";
+  const DBT_JSON = `{
+  "show": [
+    {
+      "amount": 1.5,
+      "n": 7,
+      "big": 12345678901234,
+      "d": "2026-01-02",
+      "t": "2026-11-23T10:00:00",
+      "nu": null,
+      "b": true,
+      "s": "x",
+      "f": 1.5,
+      "tm": "10:00:01",
+      "h": 170141183460469231731687303715884105727,
+      "tz": "2026-11-23T08:00:00.500000+00:00",
+      "ts": "2026-11-23T10:00:00.123456",
+      "e": "\\u00e9",
+      "neg": -0.5
+    }
+  ]
+}`;
+  const SHOW_KEYS = ['is_inline', 'node_name', 'output_format', 'preview', 'quiet', 'unique_id'];
+
+  it('--output json prints the rows as dbt show does, each value typed as dbt types it', async () => {
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'models/one.sql': 'select 1 as x' });
+    const r = await sm('show', '--project-dir', dir, '--inline', TYPED_SQL, '--output', 'json', '--quiet');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toBe(DBT_JSON);
+    const log = await sm('show', '--project-dir', dir, '--inline', TYPED_SQL, '--output', 'json', '--log-format', 'json');
+    const line = JSON.parse(log.out) as { data: Record<string, unknown>; info: Record<string, unknown> };
+    expect(Object.keys(line.data).sort()).toEqual(SHOW_KEYS);
+    expect(line.info).toMatchObject({ name: 'ShowNode', code: 'Q041', msg: DBT_JSON });
+    expect(line.data).toMatchObject({ is_inline: true, node_name: 'inline_query', output_format: 'json', quiet: false, unique_id: 'sql_operation.demo.inline_query' });
+    expect(JSON.parse(line.data.preview as string)).toEqual(JSON.parse(DBT_JSON).show);
+  });
+
+  it('shows five rows unless --limit says otherwise (-1: all), headed as dbt heads them unless --quiet', async () => {
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'models/many.sql': 'select range as i from range(12)' });
+    expect((await sm('run', '--project-dir', dir)).code).toBe(0);
+    const rowsOf = (out: string) => out.split('\n').filter((l) => /^\| \d/.test(l)).length;
+    const five = await sm('show', 'many', '--project-dir', dir);
+    expect(five.out.split('\n')[0]).toBe("Previewing node 'many':");
+    expect(rowsOf(five.out)).toBe(5);
+    expect(rowsOf((await sm('show', 'many', '--project-dir', dir, '--limit', '-1', '-q')).out)).toBe(12);
+    const quiet = await sm('show', 'many', '--project-dir', dir, '--limit', '2', '-q');
+    expect(quiet.out.split('\n')[0]).toBe('| i |');
+    expect(rowsOf(quiet.out)).toBe(2);
+    const json = await sm('show', 'many', '--project-dir', dir, '--output', 'json', '--limit', '3');
+    expect(JSON.parse(json.out)).toEqual({ node: 'many', show: [{ i: 0 }, { i: 1 }, { i: 2 }] });
+    const log = JSON.parse((await sm('show', 'many', '--project-dir', dir, '--log-format', 'json')).out) as { data: Record<string, unknown> };
+    expect(log.data).toMatchObject({ is_inline: false, node_name: 'many', output_format: 'text', unique_id: 'model.demo.many' });
+    const bad = await sm('show', 'many', '--project-dir', dir, '--limit', '-2');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--limit must be a whole number');
+  });
+
+  it('compile --output json and ls in a JSON log: dbt\'s CompiledNode and one PrintEvent per node', async () => {
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'models/a.sql': 'select 1 as x', 'models/b.sql': "select * from {{ ref('a') }}" });
+    const c = await sm('compile', '--project-dir', dir, '-s', 'b', '--output', 'json', '-q');
+    expect(c.code, c.err).toBe(0);
+    expect(JSON.parse(c.out)).toEqual({ node: 'b', compiled: 'select * from "main"."a"' });
+    const inline = await sm('compile', '--project-dir', dir, '--inline', 'select 2', '--output', 'json', '-q');
+    expect(inline.out).toBe('{\n  "compiled": "select 2"\n}');
+    const log = (await sm('compile', '--project-dir', dir, '-s', 'b', '--log-format', 'json')).out.split('\n').map((l) => JSON.parse(l) as { data: Record<string, unknown>; info: Record<string, unknown> });
+    const compiled = log.find((l) => l.info.name === 'CompiledNode')!;
+    expect(compiled.info).toMatchObject({ code: 'Q042', msg: 'Compiled node \'b\' is:\nselect * from "main"."a"' });
+    expect(compiled.data).toEqual({ compiled: 'select * from "main"."a"', is_inline: false, node_name: 'b', output_format: 'text', quiet: false, unique_id: 'model.demo.b' });
+    const ls = await sm('ls', '--project-dir', dir, '--log-format', 'json');
+    const lines = ls.out.split('\n').map((l) => JSON.parse(l) as { data: Record<string, unknown>; info: Record<string, unknown> });
+    expect(lines.map((l) => [l.info.name, l.info.code, l.data])).toEqual([['PrintEvent', 'Z052', { msg: 'demo.a' }], ['PrintEvent', 'Z052', { msg: 'demo.b' }]]);
   });
 });

@@ -38,6 +38,34 @@ describe('log(msg, info=True) and print() in templates, as dbt shows them', () =
 
     const inline = await sm('compile', '--project-dir', dir, '--inline', "{{ log('inline says', info=True) }}select {{ shout(2) }}");
     expect(inline.code, inline.err).toBe(0);
-    expect(inline.out).toMatch(/inline says\nmacro says 2\nselect 2\s*$/);
+    expect(inline.out).toMatch(/inline says\nmacro says 2\nCompiled inline node is:\nselect 2\s*$/);
+  });
+
+  // dbt 1.11.16 on the same model, 6 Dec 2026: `dbt build --quiet` printed only "a prints" (twice: a
+  // fresh parse renders it too, which sm does not); `--no-print` and DBT_PRINT=false showed "a says"
+  // and "macro says 1" but not "a prints"; in `--log-format json` the print is PrintEvent (Z052)
+  // with data {msg} and no node_info, the log() JinjaLogInfo.
+  it('print() is dbt\'s PrintEvent: shown under --quiet, where log(info=True) is not, and hidden by --no-print or DBT_PRINT=false', async () => {
+    const dir = writeProject(FILES);
+    const quiet = await sm('build', '--project-dir', dir, '--quiet', '-s', 'a');
+    expect(quiet.code, quiet.err).toBe(0);
+    expect(said(quiet)).toEqual(['a prints']);
+    const noPrint = await sm('build', '--project-dir', dir, '--no-print', '-s', 'a');
+    expect(said(noPrint)).toEqual(['a says', 'macro says 1', 'test t says']);
+    process.env.DBT_PRINT = 'false';
+    const envOff = await sm('run', '--project-dir', dir, '-s', 'a').finally(() => delete process.env.DBT_PRINT);
+    expect(said(envOff)).toEqual(['a says', 'macro says 1']);
+    // --print wins over the environment, as dbt's flag does.
+    process.env.DBT_PRINT = 'false';
+    const flagOn = await sm('run', '--project-dir', dir, '-s', 'a', '--print').finally(() => delete process.env.DBT_PRINT);
+    expect(said(flagOn)).toEqual(['a says', 'a prints', 'macro says 1']);
+    const json = await sm('run', '--project-dir', dir, '-s', 'a', '--log-format', 'json');
+    const lines = json.out.split('\n').map((l) => JSON.parse(l) as { data: Record<string, unknown>; info: { name: string; code: string } });
+    const printed = lines.find((l) => l.info.name === 'PrintEvent');
+    expect(printed).toMatchObject({ data: { msg: 'a prints' }, info: { code: 'Z052', msg: 'a prints' } });
+    expect(Object.keys(printed!.data)).toEqual(['msg']);
+    expect(lines.filter((l) => l.info.name === 'JinjaLogInfo').map((l) => l.data.msg)).toEqual(['a says', 'macro says 1']);
+    const quietJson = await sm('run', '--project-dir', dir, '-s', 'a', '--log-format', 'json', '--quiet');
+    expect(quietJson.out.split('\n').map((l) => (JSON.parse(l) as { info: { name: string } }).info.name)).toEqual(['PrintEvent']);
   });
 });

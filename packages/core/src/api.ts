@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Adapter } from './adapter.ts';
+import type { TemplateMessage } from './types.ts';
 import { writeJsonFileAtomic as writeJsonAtomic } from './util/write-json.ts';
 import { buildRunResults } from './artifacts/run-results.ts';
 import { patchManifestCode } from './artifacts/manifest-file.ts';
@@ -38,7 +39,7 @@ export interface RunOutcome {
  * renderer of its own over the compiled project, reading (never writing) the render cache.
  * `say` is told what the text showed (`log(msg, info=True)`, `print`). Throws the template's error.
  */
-export function renderText(c: Compilation, text: string, say?: (message: string) => void): string {
+export function renderText(c: Compilation, text: string, say?: (m: TemplateMessage) => void): string {
   const cache = RenderCache.open(join(targetDir(c.project), '.sm', 'render-cache.json'), c.project);
   const renderer = new ProjectRenderer(c.project, { dialect: c.adapter.dialect, invocationId: c.invocationId, cache });
   return renderer.renderString(text, say);

@@ -1,5 +1,6 @@
 import type { DbtNodeInfo } from './artifacts/node-log-info.ts';
 import type { Diagnostic } from './diagnostics.ts';
+import type { TemplateMessage } from './types.ts';
 
 /** What a run reports as it goes; reporters render these (pretty terminal, JSON lines). */
 /** `no-op`: a node `build` lists but has nothing to do for (an exposure), as dbt 1.11 lists it. */
@@ -44,11 +45,11 @@ export type RunEvent =
   | { type: 'node_finish'; result: NodeResult; index: number; total: number; nodeInfo?: DbtNodeInfo | undefined; attachedNode?: string | undefined; file?: string | undefined }
   | { type: 'run_end'; results: NodeResult[]; elapsed: number; interrupted: boolean }
   /** `template`: said by a template (`log(msg, info=True)`, `print`), of the node `nodeInfo` describes when it is a node's. */
-  | { type: 'log'; level: 'info' | 'warn' | 'error' | 'debug'; message: string; template?: true | undefined; nodeInfo?: DbtNodeInfo | undefined };
+  | { type: 'log'; level: 'info' | 'warn' | 'error' | 'debug'; message: string; template?: true | undefined; print?: true | undefined; nodeInfo?: DbtNodeInfo | undefined };
 
 export type EventSink = (e: RunEvent) => void;
 
 /** What a template said (`log(msg, info=True)`, `print(msg)`), in a node's render when `nodeInfo` describes one. */
-export function templateSaid(message: string, nodeInfo?: DbtNodeInfo): RunEvent {
-  return { type: 'log', level: 'info', message, template: true, nodeInfo };
+export function templateSaid(m: TemplateMessage, nodeInfo?: DbtNodeInfo): RunEvent {
+  return { type: 'log', level: 'info', message: m.message, template: true, ...(m.print ? { print: true as const } : { nodeInfo }) };
 }

@@ -92,7 +92,16 @@ interface NodeCommon {
    * though the render itself is reused. Absent when it said nothing, and on a node marked
    * `needsWarehouse` (its render at execution speaks for itself).
    */
-  said?: string[] | undefined;
+  said?: TemplateMessage[] | undefined;
+}
+
+/**
+ * What a template said: `log(msg, info=True)`, or `print(msg)` (`print`). dbt logs a print as its
+ * own event (PrintEvent): shown under --quiet, hidden by --no-print.
+ */
+export interface TemplateMessage {
+  readonly message: string;
+  readonly print?: true | undefined;
 }
 
 /** A node's hooks rendered to SQL, in config order, with where each runs (`transaction`). */

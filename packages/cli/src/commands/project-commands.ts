@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { byId, COMMAND_TYPES, parseEventTime, parseSample, compile, targetPathOf, criterion, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseVarsArg, parseWarnErrorOptions, readArtifact, runResultsProblem, saidBy, templateSaid, sourceFreshness, WarnErrorOptionsError, type Compilation, type InvocationOptions, type RunResultsShape, type WarnErrorSetting, union } from '@smsql/core';
+import { byId, COMMAND_TYPES, parseEventTime, parseSample, compile, targetPathOf, criterion, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseVarsArg, parseWarnErrorOptions, readArtifact, runResultsProblem, saidBy, templateSaid, sourceFreshness, WarnErrorOptionsError, type Compilation, type InvocationOptions, type RunResultsShape, type TemplateMessage, type WarnErrorSetting, union } from '@smsql/core';
 import { builtinAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
 import { commonOptions, LOG_FORMATS } from '../common-options.ts';
@@ -11,7 +11,7 @@ import { selectionOptions } from '../selection-options.ts';
 import { resourceTypeOptions, resourceTypesOf, type ResourceTypeFlags } from '../resource-type-options.ts';
 import { configError } from '../config-error.ts';
 import { renderInline } from '../inline-sql.ts';
-import { renderTable, showAsTextSql } from '../table.ts';
+import { dbtJsonRows, pythonJson, renderTable, showSql, shownRows } from '../table.ts';
 import { usage } from '../usage-error.ts';
 
 interface CommonFlags {
@@ -164,6 +164,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
 
   selectionOptions(commonOptions(program.command('compile').description('render every selected node to target/compiled (no warehouse needed)')))
     .option('--inline <sql>', 'compile this SQL in the project\'s context and print it')
+    .addOption(new Option('--output <format>', 'how the SQL of the selected node (or --inline) is printed: text, or json ({"node": ..., "compiled": ...}, as dbt writes it)').choices(['text', 'json']).default('text'))
     .option('--strict', 'check columns and types first (as sm check) and stop on an error')
     .option('--no-strict', 'do not check first, even when the project file sets flags: {strict: true}')
     .option('--empty', 'render every ref() and source() as an empty subquery (select * from x where false limit 0)')
@@ -173,16 +174,24 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
     .addOption(new Option('--no-fail-fast').hideHelp())
     .addOption(indirectSelectionOption().hideHelp())
     .addOption(new Option('--no-empty').hideHelp())
-    .action(async (flags: CommonFlags & { inline?: string }) => {
+    .action(async (flags: CommonFlags & { inline?: string; output: 'text' | 'json' }) => {
       const reporter = ctx.reporter(flags.logFormat);
+      // As dbt prints a compiled node (its CompiledNode event): headed unless --quiet, or as JSON with --output json.
+      const printCompiled = (sql: string, node: { name: string; uniqueId: string } | undefined) => {
+        const text = flags.output === 'json'
+          ? pythonJson(node ? { node: node.name, compiled: sql } : { compiled: sql }, 2)
+          : ctx.quiet ? sql : node ? `Compiled node '${node.name}' is:\n${sql}` : `Compiled inline node is:\n${sql}`;
+        const data = { compiled: sql, is_inline: !node, node_name: node?.name ?? 'inline_query', output_format: flags.output, quiet: ctx.quiet, unique_id: node?.uniqueId ?? `sql_operation.${c.project.config.name}.inline_query` };
+        reporter.onOutput?.(text, { name: 'CompiledNode', data });
+      };
       // --inline renders with the whole loaded project in memory.
       const c = await compile({ ...invocation(flags, ctx), complete: !!flags.inline }, 'compile');
       for (const secret of c.project.secrets) ctx.secrets.add(secret);
       const warnings = c.diagnostics.filter((d) => d.severity === 'warning');
       if (warnings.length) reporter.onDiagnostics?.(warnings);
-      const say = (message: string) => reporter.onEvent?.(templateSaid(message));
+      const say = (m: TemplateMessage) => reporter.onEvent?.(templateSaid(m));
       if (flags.inline) {
-        reporter.onOutput?.(renderInline(c, flags.inline, say));
+        printCompiled(renderInline(c, flags.inline, say), undefined);
         return;
       }
       // What the selected nodes' templates showed (log(msg, info=True), print), as dbt shows it when it compiles them.
@@ -193,7 +202,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       // As dbt: a selection's own nodes are printed with their SQL; -q prints the SQL alone.
       const shown = compiledToShow(c, (flags.select ?? flags.models ?? flags.model)?.[0]);
       if (!ctx.quiet || !shown.length) reporter.onOutput?.(`Compiled ${c.selected.length} nodes (${models} models) into ${join(c.project.config.targetPath, 'compiled')}/ and wrote ${c.project.config.targetPath}/manifest.json`);
-      for (const n of shown) reporter.onOutput?.(ctx.quiet ? n.sql : `Compiled node '${n.name}' is:\n${n.sql}`);
+      for (const n of shown) printCompiled(n.sql, n);
     });
 
   resourceTypeOptions(selectionOptions(commonOptions(program.command('ls').alias('list').description('list the selected nodes'))))
@@ -220,31 +229,38 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       // As dbt lists them: sorted by unique id (not in build order).
       const ids = [...c.selected].sort();
       const lines = flags.outputKeys?.length && flags.output === 'json' ? lsKeys(c, ids, flags.outputKeys) : ids.map((id) => lsLine(c, id, flags.output));
-      if (lines.length) ctx.output.out(lines.join('\n'));
-      else if (flags.logFormat !== 'json') ctx.output.err('No nodes selected!');
+      // dbt logs each line as a PrintEvent: one JSON object per line in a JSON log.
+      if (flags.logFormat === 'json') for (const line of lines) ctx.reporter('json').onOutput?.(line, { name: 'PrintEvent', data: { msg: line } });
+      else if (lines.length) ctx.output.out(lines.join('\n'));
+      else ctx.output.err('No nodes selected!');
     });
 
   commonOptions(program.command('show').description('show rows of a model (or an inline query)'))
     .argument('[model]', 'model, seed or source to show')
     .option('-s, --select <model>', 'the model to show (same as the argument)')
     .option('--inline <sql>', 'a query to run instead, with ref() and source()')
-    .option('--limit <n>', 'rows to show', '10')
-    .action(async (model: string | undefined, flags: CommonFlags & { inline?: string; limit: string; select?: string | string[] }) => {
+    .option('--limit <n>', 'rows to show (-1: all)', '5')
+    .addOption(new Option('--output <format>', 'text (a table) or json ({"node": ..., "show": [rows]}, as dbt writes it)').choices(['text', 'json']).default('text'))
+    .action(async (model: string | undefined, flags: CommonFlags & { inline?: string; limit: string; select?: string | string[]; output: 'text' | 'json' }) => {
       const name = model ?? (Array.isArray(flags.select) ? flags.select[0] : flags.select);
       if (!name && !flags.inline) throw usage('sm show needs a model name (sm show wide_streams) or --inline "select ..."');
       const limit = Number(flags.limit);
-      if (!Number.isInteger(limit) || limit < 0) throw usage(`--limit must be a whole number, not "${flags.limit}"`);
+      if (!Number.isInteger(limit) || limit < -1) throw usage(`--limit must be a whole number (or -1 for every row), not "${flags.limit}"`);
       // The node by name (a model, seed or snapshot, or a source table), not a selection string.
       const selection = name && !flags.inline ? { include: union([criterion('fqn', name), criterion('source', `*.${name}`)]) } : undefined;
       const inv = { ...invocation({ ...flags, select: undefined }, ctx), selection, complete: !!flags.inline };
       const c = await compile(inv, 'show');
       for (const secret of c.project.secrets) ctx.secrets.add(secret);
       let sql: string;
-      const say = (message: string) => ctx.reporter(flags.logFormat).onEvent?.(templateSaid(message));
+      const say = (m: TemplateMessage) => ctx.reporter(flags.logFormat).onEvent?.(templateSaid(m));
+      // dbt's names for what is shown (ShowNode's node_name and unique_id).
+      let shownAs = { node_name: 'inline_query', unique_id: `sql_operation.${c.project.config.name}.inline_query` };
       if (flags.inline) sql = renderInline(c, flags.inline, say);
       else {
         const node = c.selected.map((id) => c.compiled.nodes.get(id)!).find((n) => n.name === name && n.resourceType !== 'test' && n.resourceType !== 'unit_test');
         if (!node) throw usage(`No model, seed or source named "${name}". Try: sm ls --output name`);
+        const version = (node as { version?: unknown }).version;
+        shownAs = { node_name: `${node.name}${version !== undefined && version !== null ? `.v${String(version)}` : ''}`, unique_id: node.uniqueId };
         for (const m of node.said ?? []) say(m);
         if (node.resourceType === 'model' && node.config.materialized === 'ephemeral') sql = node.compiledCode ?? '';
         else sql = `select * from ${(node as { relation: import('@smsql/core').Relation }).relation ? c.adapter.dialect.relationName((node as { relation: import('@smsql/core').Relation }).relation) : name}`;
@@ -255,16 +271,19 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       ctx.signal.addEventListener('abort', onAbort, { once: true });
       try {
         const conn = await session.acquire();
-        if (flags.logFormat === 'json') {
-          const res = await conn.execute(`select * from (\n${sql}\n) sm_show limit ${limit}`);
-          ctx.output.out(JSON.stringify(res.rows, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)));
-        } else {
-          // The warehouse's own text for each value (2026-11-23 10:00:00, 1.50, 03:00:00), not the driver's JavaScript values.
-          const probe = await conn.execute(`select * from (\n${sql}\n) sm_show limit 0`);
-          const res = await conn.execute(showAsTextSql(c.adapter.dialect, probe.columns, sql, limit));
-          ctx.output.out(renderTable(probe.columns, res.rows));
-        }
+        // The warehouse's own text for each value (2026-11-23 10:00:00, 1.50, 03:00:00) beside the driver's values.
+        const probe = await conn.execute(`select * from (\n${sql}\n) sm_show limit 0`);
+        const shown = shownRows(probe.columns, (await conn.execute(showSql(c.adapter.dialect, probe.columns, sql, limit))).rows);
         session.release(conn);
+        // As dbt's ShowNode: the table (or JSON), headed unless --quiet; under --log-format json also the rows themselves.
+        const inline = !!flags.inline;
+        const rows = flags.output === 'json' || flags.logFormat === 'json' ? dbtJsonRows(shown) : [];
+        const table = flags.output === 'text' ? renderTable(shown) : '';
+        const text = flags.output === 'json'
+          ? pythonJson(inline ? { show: rows } : { node: shownAs.node_name, show: rows }, 2)
+          : ctx.quiet ? table : inline ? `Previewing inline node:\n${table}` : `Previewing node '${shownAs.node_name}':\n${table}`;
+        const data = { is_inline: inline, node_name: shownAs.node_name, output_format: flags.output, preview: flags.output === 'json' ? pythonJson(rows, undefined, false) : table, quiet: ctx.quiet, unique_id: shownAs.unique_id };
+        ctx.reporter(flags.logFormat).onOutput?.(text, { name: 'ShowNode', data, fields: { rows } });
       } catch (e) {
         if (!ctx.signal.aborted) ctx.reporter(flags.logFormat).onError?.(`Query failed: ${(e as Error).message}`);
         ctx.exitCode = EXIT.failed;
@@ -420,14 +439,14 @@ function indirectSelectionOption(): Option {
  * part of the first --select value, as dbt 1.11 matches them (`-s b+` prints b, `-s a b` only
  * a). Names are read from the ids first, so that a large selection reads only those nodes.
  */
-function compiledToShow(c: Compilation, first: string | undefined): { name: string; sql: string }[] {
+function compiledToShow(c: Compilation, first: string | undefined): { name: string; uniqueId: string; sql: string }[] {
   if (first === undefined) return [];
-  const out: { name: string; sql: string }[] = [];
+  const out: { name: string; uniqueId: string; sql: string }[] = [];
   for (const id of c.selected) {
     if (!id.split('.').some((part) => part && first.includes(part))) continue;
     const n = c.compiled.nodes.get(id);
     if (!n || !first.includes(n.name) || !('compiledCode' in n) || n.compiledCode === undefined) continue;
-    out.push({ name: n.name, sql: n.compiledCode });
+    out.push({ name: n.name, uniqueId: n.uniqueId, sql: n.compiledCode });
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import type { DbtNodeInfo, Diagnostic, NodeResult, RunEvent } from '@smsql/core';
 import { dbtEvent, describeNode, fancyLine, nodeResultEvent, type DbtEvent } from './dbt-log-events.ts';
-import type { Output, Reporter } from './reporter.ts';
+import type { Output, Reporter, ResultEvent } from './reporter.ts';
 
 /**
  * One JSON object per line on stdout, for orchestrators. Each line has sm's fields (`ts`,
@@ -105,7 +105,9 @@ export class JsonReporter implements Reporter {
         this.#command === 'source freshness' ? dbtEvent('FreshnessCheckComplete', 'info', 'Done.', {}) : dbtEvent('StatsLine', 'info', `Done. PASS=${stats.pass} WARN=${stats.warn} ERROR=${stats.error} SKIP=${stats.skip} NO-OP=${stats.noop} TOTAL=${stats.total}`, { stats }),
       );
     } else {
-      const dbt = e.template
+      const dbt = e.print
+        ? dbtEvent('PrintEvent', 'info', e.message, { msg: e.message })
+        : e.template
         ? dbtEvent('JinjaLogInfo', 'info', e.message, { msg: e.message, ...(e.nodeInfo ? { node_info: e.nodeInfo } : {}) })
         : dbtEvent('Note', e.level, e.message, { msg: e.message });
       this.#emit('log', { level: e.level, message: e.message }, dbt);
@@ -146,8 +148,8 @@ export class JsonReporter implements Reporter {
       );
     }
   }
-  onOutput(text: string): void {
-    this.#emit('output', { text }, dbtEvent('Note', 'info', text, { msg: text }));
+  onOutput(text: string, dbt?: ResultEvent): void {
+    this.#emit('output', { text, ...dbt?.fields }, dbt ? dbtEvent(dbt.name, 'info', text, dbt.data) : dbtEvent('Note', 'info', text, { msg: text }));
   }
   onError(message: string): void {
     this.#emit('error', { message }, dbtEvent('MainEncounteredError', 'error', message, { exc: message }));

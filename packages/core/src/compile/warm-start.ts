@@ -4,7 +4,7 @@ import { Dag } from '../graph/build-graph.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import { resolveTarget, type ResolvedTarget } from '../project/profiles.ts';
 import type { MacroEntry } from '../render/macro-namespaces.ts';
-import type { GraphNode } from '../types.ts';
+import type { GraphNode, TemplateMessage } from '../types.ts';
 import { readProof, readStore, type IndexRow, type ProjectHeader } from './compiled-store.ts';
 import { proofHolds, proofKey, type ProofOptions } from './input-proof.ts';
 import { targetPathOf } from './target-path-of.ts';
@@ -21,7 +21,7 @@ export interface WarmStart {
   readonly graph: Dag;
   readonly ephemerals: Map<string, string[]>;
   readonly macros: MacroEntry[];
-  readonly said: ReadonlyMap<string, readonly string[]>;
+  readonly said: ReadonlyMap<string, readonly TemplateMessage[]>;
   /** The warnings the compile that wrote the store gave. */
   readonly diagnostics: readonly Diagnostic[];
   readonly columnFindings: readonly Diagnostic[];

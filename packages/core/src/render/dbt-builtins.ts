@@ -28,9 +28,9 @@ export interface BuiltinOptions {
 }
 
 /** Note what a template said for the render's caller to show; renders to nothing. */
-function say(c: Context, msg: unknown, shown: boolean): string {
+function say(c: Context, msg: unknown, shown: boolean, print?: true): string {
   const f = (c as { [FRAME]?: Frame })[FRAME];
-  if (shown && f) (f.said ??= []).push(pyStr(msg));
+  if (shown && f) (f.said ??= []).push(print ? { message: pyStr(msg), print } : { message: pyStr(msg) });
   return '';
 }
 
@@ -80,7 +80,7 @@ export function dbtBuiltins(o: BuiltinOptions): PropertyDescriptorMap {
     invocation_id: volatileGetter(() => o.invocationId),
     // dbt shows log(msg, info=True) and print(msg); a plain log(msg) goes to its debug log only.
     log: value(pyFunction((c, a, kw) => say(c, a[0], !!(kw?.info ?? a[1])))),
-    print: value(pyFunction((c, a) => say(c, a[0], true))),
+    print: value(pyFunction((c, a) => say(c, a[0], true, true))),
     return: value(pyFunction((_c, a) => doReturn(a[0]))),
     exceptions: value({
       raise_compiler_error: pyFunction((_c, a) => raise(a[0])),

@@ -1,5 +1,5 @@
 import type { Connection } from '../adapter.ts';
-import type { GraphNode } from '../types.ts';
+import type { GraphNode, TemplateMessage } from '../types.ts';
 import type { RenderBatch } from './frame.ts';
 import type { WarehouseAnswer, WarehouseRequest } from './warehouse.ts';
 
@@ -19,7 +19,7 @@ export type ExecutionRender = (
   | { text: string; name: string; node?: GraphNode | undefined; context?: Record<string, unknown> | undefined; incremental?: boolean | undefined; batch?: RenderBatch | undefined }
 ) & {
   /** Shown what the template said (`log(msg, info=True)`, `print(msg)`), once, when the render completes. */
-  say?: ((message: string) => void) | undefined;
+  say?: ((m: TemplateMessage) => void) | undefined;
 };
 
 /** Ask the warehouse; its error becomes an answer too, raised where the template asked. */

@@ -1,6 +1,6 @@
 import type { Relation } from '../adapter.ts';
 import { ControlSignal } from '../jinja/errors.ts';
-import type { GraphNode, NodeConfig } from '../types.ts';
+import type { GraphNode, NodeConfig, TemplateMessage } from '../types.ts';
 import type { WarehouseLog } from './warehouse.ts';
 
 /** What one render of one node collects: its final config, refs, ephemerals, what it read. */
@@ -30,7 +30,7 @@ export interface Frame {
    * What `log(msg, info=True)` and `print(msg)` said in this render, shown once the render
    * completes (a render replayed for the warehouse's answers says each thing once); made when first needed.
    */
-  said?: string[] | undefined;
+  said?: TemplateMessage[] | undefined;
   /** Set when the template read `execute`: an error it raised may be one dbt raises only when the node runs. */
   readExecute?: boolean | undefined;
   /** Set when a microbatch model's template read `model.batch` outside a batch (compile): an error it then raised is dbt's only if a batch raises it. */

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import type { Relation } from '../adapter.ts';
 import { codeFingerprint } from '../project/code-fingerprint.ts';
 import type { LoadedProject } from '../project/load-project.ts';
-import type { NodeConfig } from '../types.ts';
+import type { NodeConfig, TemplateMessage } from '../types.ts';
 import { jsonHoldsSecret } from '../util/redact.ts';
 import { writeNow, type FileSink } from '../util/background-writer.ts';
 import { jsonText } from '../util/json-text.ts';
@@ -27,10 +27,10 @@ export interface RenderCacheEntry {
   /** The macros the template called itself (depends_on.macros). */
   macros: string[];
   /** What the template showed (`log(msg, info=True)`, `print`): shown again on reuse. */
-  said?: string[] | undefined;
+  said?: TemplateMessage[] | undefined;
 }
 
-const VERSION = 2;
+const VERSION = 3;
 
 export class RenderCache {
   readonly path: string;

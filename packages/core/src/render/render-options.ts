@@ -1,7 +1,7 @@
 import type { Dialect } from '../adapter.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { LoadedProject } from '../project/load-project.ts';
-import type { GraphNode, ModelNode } from '../types.ts';
+import type { GraphNode, ModelNode, TemplateMessage } from '../types.ts';
 import type { RenderCache } from './render-cache.ts';
 import type { MacroEntry } from './macro-namespaces.ts';
 
@@ -35,11 +35,11 @@ export interface CompiledProject {
    * What each node's template showed (GraphNode `said`), for nodes that showed something: set
    * when `nodes` are read from a store, so showing it does not read every node (see {@link saidBy}).
    */
-  said?: ReadonlyMap<string, readonly string[]> | undefined;
+  said?: ReadonlyMap<string, readonly TemplateMessage[]> | undefined;
 }
 
 /** What the node showed when compile rendered it (`log(msg, info=True)`, `print`): GraphNode `said`. */
-export function saidBy(c: CompiledProject, id: string): readonly string[] {
+export function saidBy(c: CompiledProject, id: string): readonly TemplateMessage[] {
   return (c.said ? c.said.get(id) : c.nodes.get(id)?.said) ?? [];
 }
 

@@ -8,7 +8,7 @@ import { pyFunction } from '../jinja/runtime.ts';
 import { parseFallback } from './parse-fallback.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import type { CompiledProject, Overrides, RenderOptions } from './render-options.ts';
-import type { GraphNode, ModelNode, NodeConfig, SeedNode, TestNode } from '../types.ts';
+import type { GraphNode, ModelNode, NodeConfig, SeedNode, TemplateMessage, TestNode } from '../types.ts';
 import { compileHooks, hookDeps, staticHook, type HookRendering } from './compile-hooks.ts';
 import { dbtBuiltins } from './dbt-builtins.ts';
 import { Ephemerals } from './ephemerals.ts';
@@ -136,7 +136,7 @@ export class ProjectRenderer implements Schedulable {
   }
 
   /** Render free text (`--inline`) in the root project's context; `say` is told what it showed (`log(msg, info=True)`). Throws the template's error. */
-  renderString(text: string, say?: (message: string) => void): string {
+  renderString(text: string, say?: (m: TemplateMessage) => void): string {
     return this.#withDeps(() => {
       const node = inlineNode(this.project.config.name);
       const frame = { ...newFrame(node, {}, false, new WarehouseLog(false)), relation: this.relationFor(node, {}) };
@@ -387,7 +387,7 @@ export class ProjectRenderer implements Schedulable {
   }
 
   /** A rendered model: final config and relation, what it depends on, its SQL with ephemerals inlined. */
-  #modelResult(m: ModelNode, config: NodeConfig, relation: Relation, nodes: string[], sql: string, ephemerals: Iterable<string>, needsWarehouse: boolean, macros: string[], said: string[] | undefined): ModelNode {
+  #modelResult(m: ModelNode, config: NodeConfig, relation: Relation, nodes: string[], sql: string, ephemerals: Iterable<string>, needsWarehouse: boolean, macros: string[], said: TemplateMessage[] | undefined): ModelNode {
     this.#ephemerals.setBare(m.uniqueId, m.name, sql);
     const r: ModelNode = {
       ...m,

@@ -1,6 +1,6 @@
 import { templateSaid, type NodeResult } from '../events.ts';
 import { dbtNodeInfo } from '../artifacts/node-log-info.ts';
-import type { GraphNode } from '../types.ts';
+import type { GraphNode, TemplateMessage } from '../types.ts';
 import { redact } from '../util/redact.ts';
 import { adapterResponse } from '../artifacts/run-results.ts';
 import type { RunContext } from './run-context.ts';
@@ -85,7 +85,7 @@ export async function runProjectHooks(kind: ProjectHookKind, hooks: readonly str
       try {
         // One plan step through the one plan executor: plain SQL as written, a template rendered with this connection.
         const ran: string[] = [];
-        const say = (message: string) => ctx.onEvent(templateSaid(message, info('started')));
+        const say = (m: TemplateMessage) => ctx.onEvent(templateSaid(m, info('started')));
         try {
           await runPlan({ steps: hookSteps(text, label), transaction: false }, conn, ctx.adapter.dialect, ran, ctx.signal, (template, hookName) => ctx.render({ text: template, name: hookName, node: self, context, say }, conn));
         } finally {

@@ -1,7 +1,7 @@
 import type { Connection, Relation, RelationInfo } from '../adapter.ts';
 import { ancestors } from '../graph/build-graph.ts';
 import type { PlanContext } from '../plan/plan.ts';
-import type { GraphNode } from '../types.ts';
+import type { GraphNode, TemplateMessage } from '../types.ts';
 import { compiledPathOf } from '../artifacts/target-paths.ts';
 import { dbtNodeInfo } from '../artifacts/node-log-info.ts';
 import { templateSaid, type NodeResult, type NodeStatus } from '../events.ts';
@@ -181,7 +181,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
     const ran: string[] = [];
     // What its templates say at execution (log(msg, info=True), print) is shown as the run goes;
     // what compile's render said, as the node starts (dbt renders it then).
-    const say = (message: string): void => o.onEvent(templateSaid(message, nodeInfo));
+    const say = (m: TemplateMessage): void => o.onEvent(templateSaid(m, nodeInfo));
     for (const m of node.said ?? []) say(m);
     try {
       if (o.signal?.aborted) return done('cancelled', 'Cancelled before it started');
