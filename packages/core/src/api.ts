@@ -13,6 +13,7 @@ import { RenderCache } from './render/render-cache.ts';
 import type { EventSink, NodeResult } from './events.ts';
 import { runNodes } from './run/runner.ts';
 import { hookContext, runProjectHooks } from './run/project-hooks.ts';
+import { projectHooks } from './project/hook-list.ts';
 import type { RunContext, StateRelation } from './run/run-context.ts';
 import { RunFiles } from './artifacts/run-files.ts';
 import { executionRenderer } from './compile/execution-renderer.ts';
@@ -111,9 +112,9 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
     };
     // dbt's project hooks: on-run-start, the nodes, on-run-end; none when there is nothing to do.
     const hooks = c.selected.length > 0 && command !== 'clone';
-    const start = hooks ? await runProjectHooks('on-run-start', c.project.config.onRunStart, ctx, hookContext(ctx, c.selected)) : [];
+    const start = hooks ? await runProjectHooks('on-run-start', projectHooks(c.project, 'on-run-start'), ctx, hookContext(ctx, c.selected)) : [];
     const ran = await runNodes(ctx, new Set(c.selected));
-    const end = hooks ? await runProjectHooks('on-run-end', c.project.config.onRunEnd, ctx, hookContext(ctx, c.selected, ran)) : [];
+    const end = hooks ? await runProjectHooks('on-run-end', projectHooks(c.project, 'on-run-end'), ctx, hookContext(ctx, c.selected, ran)) : [];
     results = [...start, ...ran, ...end];
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);

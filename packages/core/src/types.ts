@@ -261,6 +261,12 @@ export interface PackageInfo {
    * String values are as written; dbt renders their Jinja when var() reads them.
    */
   vars: Record<string, unknown>;
+  /** Its own project file's on-run-start and on-run-end hooks, which run after the root project's (dbt runs every package's). */
+  onRunStart: string[];
+  onRunEnd: string[];
+  /** Its project file (as ProjectConfig's `file`) and that file's checksum. */
+  file: string;
+  fileChecksum: string;
 }
 
 /** What the project file said, merged with CLI flags that change compilation. */
@@ -301,6 +307,8 @@ export interface ProjectConfig {
   indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty' | undefined;
   /** The project file's path relative to the project dir. */
   file: string;
+  /** sha256 of the project file's text, stripped: dbt's checksum of the project's hook nodes. */
+  fileChecksum: string;
 }
 
 export function isModelLike(n: GraphNode): n is ModelNode {

@@ -1,47 +1,55 @@
-import { createHash } from 'node:crypto';
 import type { LoadedProject } from '../project/load-project.ts';
+import { projectHooks } from '../project/hook-list.ts';
+import { dbtConfigShape } from '../project/node-config-shape.ts';
 
 /**
- * The project's on-run-start / on-run-end hooks as dbt's manifest lists them: one `operation` node
- * each (`operation.<project>.<project>-on-run-start-<i>`, tagged with its kind, its SQL as
- * `raw_code`), the ids run_results.json gives their results.
+ * The on-run-start / on-run-end hooks of the project and its packages as dbt's manifest lists
+ * them: one `operation` node each (`operation.<package>.<package>-on-run-start-<i>`, tagged with its
+ * kind, its SQL as `raw_code`, its project file's checksum), the ids run_results.json gives
+ * their results; `index` is its place in the run (projectHooks' order, from 1), as dbt's
+ * manifest has it after a run. Keys and values recorded from dbt 1.11's manifest.
  */
 export function hookNodes(p: LoadedProject, database: string | undefined): Record<string, unknown> {
-  const name = p.config.name;
   const out: Record<string, unknown> = {};
-  for (const [kind, hooks] of [['on-run-start', p.config.onRunStart], ['on-run-end', p.config.onRunEnd]] as const) {
-    for (const [i, sql] of hooks.entries()) {
-      const id = `${name}-${kind}-${i}`;
-      out[`operation.${name}.${id}`] = {
+  for (const kind of ['on-run-start', 'on-run-end'] as const) {
+    for (const [position, h] of projectHooks(p, kind).entries()) {
+      const pkg = h.packageName;
+      const id = `${pkg}-${kind}-${h.index}`;
+      out[`operation.${pkg}.${id}`] = {
         database: database ?? null,
         schema: p.target.schema,
         name: id,
         resource_type: 'operation',
-        package_name: name,
+        package_name: pkg,
         path: `hooks/${id}.sql`,
-        original_file_path: `./${p.config.file}`,
-        unique_id: `operation.${name}.${id}`,
-        fqn: [name, 'hooks', id],
+        original_file_path: `./${h.file}`,
+        unique_id: `operation.${pkg}.${id}`,
+        fqn: [pkg, 'hooks', id],
         alias: id,
-        checksum: { name: 'sha256', checksum: createHash('sha256').update(sql).digest('hex') },
-        config: { enabled: true, tags: [], meta: {}, materialized: 'view' },
+        checksum: { name: 'sha256', checksum: h.fileChecksum },
+        config: dbtConfigShape('operation', {}),
         tags: [kind],
         description: '',
         columns: {},
         meta: {},
+        group: null,
         docs: { show: true, node_color: null },
         patch_path: null,
         build_path: null,
         unrendered_config: {},
         created_at: 0,
         relation_name: null,
-        raw_code: sql,
+        raw_code: h.sql,
+        doc_blocks: [],
         language: 'sql',
         refs: [],
         sources: [],
         metrics: [],
+        functions: [],
         depends_on: { macros: [], nodes: [] },
-        index: i + 1,
+        compiled_path: null,
+        contract: { enforced: false, alias_types: true, checksum: null },
+        index: position + 1,
       };
     }
   }

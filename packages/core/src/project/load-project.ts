@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import type { Relation, TargetConfig } from '../adapter.ts';
 import { diag, formatLocation, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import type { ExposureNode, Macro, ModelNode, PackageInfo, ProjectConfig, SampleWindow, SeedNode, SourceLocation, SourceNode, TestNode, UnitTestNode } from '../types.ts';
@@ -118,7 +118,10 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   const config = withTargetPath(renderProjectConfigs(pf.config, renderProjectFile), dir, opts.targetPath);
   const installed = installedPackages(dir, config, diagnostics).map((p) => ({ ...p, config: renderProjectConfigs(p.config, renderProjectFile) }));
   const vars = varsFor(config.name, config, undefined, opts.vars);
-  const packages: PackageInfo[] = installed.map((p) => ({ name: p.config.name, dir: p.dir, version: p.config.version, vars: varsFor(p.config.name, config, p.config, opts.vars) }));
+  const packages: PackageInfo[] = installed.map((p) => ({
+    name: p.config.name, dir: p.dir, version: p.config.version, vars: varsFor(p.config.name, config, p.config, opts.vars),
+    onRunStart: p.config.onRunStart, onRunEnd: p.config.onRunEnd, file: basename(p.config.file), fileChecksum: p.config.fileChecksum,
+  }));
 
   const digest = createHash('sha256');
   const configs = [config, ...installed.map((p) => p.config)];

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
@@ -47,7 +48,8 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
       }),
     );
   }
-  const yaml = parseYamlText(readText(join(dir, file)), file, diagnostics);
+  const text = readText(join(dir, file));
+  const yaml = parseYamlText(text, file, diagnostics);
   if (!yaml) return undefined;
   const d = (yaml.data ?? {}) as Record<string, unknown>;
   if (typeof d !== 'object' || Array.isArray(d) || typeof d.name !== 'string') {
@@ -107,6 +109,7 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
     requireDbtVersion: strList('require-dbt-version', []),
     strict: false,
     file,
+    fileChecksum: createHash('sha256').update(text.trim()).digest('hex'),
   };
   // dbt's default: every resource folder (analyses and functions too, which sm does not build), trailing slashes dropped.
   const sourcePaths = [...config.modelPaths, ...config.seedPaths, ...config.snapshotPaths, ...strList('analysis-paths', ['analyses']), ...config.macroPaths, ...config.testPaths, ...strList('function-paths', ['functions'])];

@@ -7,8 +7,8 @@ import type { RunContext } from './run-context.ts';
 import { runPlan } from './run-plan.ts';
 import { hookSteps } from '../plan/hooks.ts';
 import { operationNode } from '../render/render-parts.ts';
+import type { ProjectHook, ProjectHookKind } from '../project/hook-list.ts';
 
-export type ProjectHookKind = 'on-run-start' | 'on-run-end';
 
 /**
  * What on-run-start and on-run-end templates read besides dbt's usual context, as dbt gives it:
@@ -55,22 +55,24 @@ function nodeView(n: GraphNode | undefined, r: NodeResult): Record<string, unkno
 }
 
 /**
- * Run the project's on-run-start or on-run-end hooks in order, each rendered with a connection of
- * the run (a hook may query) and run unless it renders to nothing, as dbt runs them: outside any
- * node's transaction, on the main thread, each a result (`operation.<project>.<project>-<kind>-<i>`)
- * in run_results.json. After a failing hook the rest of its kind are skipped; the nodes still run
- * (dbt-core 1.11 does the same, and exits 1).
+ * Run the on-run-start or on-run-end hooks of the project and its packages (projectHooks' order)
+ * each rendered with a connection of the run (a hook may query) in its package's context and
+ * run unless it renders to nothing, as dbt runs them: outside any node's transaction, on the
+ * main thread, each a result (`operation.<package>.<package>-<kind>-<i>`) in run_results.json,
+ * named `<package>.<kind>.<n>` by its place among all of them. After a failing hook the rest of
+ * its kind are skipped; the nodes still run (dbt-core 1.11 does the same, and exits 1).
  */
-export async function runProjectHooks(kind: ProjectHookKind, hooks: readonly string[], ctx: RunContext, context: Record<string, unknown>): Promise<NodeResult[]> {
-  const project = ctx.project.config.name;
+export async function runProjectHooks(kind: ProjectHookKind, hooks: readonly ProjectHook[], ctx: RunContext, context: Record<string, unknown>): Promise<NodeResult[]> {
   const out: NodeResult[] = [];
   let failed = false;
-  for (const [i, text] of hooks.entries()) {
-    const name = `${project}-${kind}-${i}`;
+  for (const [i, hook] of hooks.entries()) {
+    const text = hook.sql;
+    const project = hook.packageName;
+    const name = `${project}-${kind}-${hook.index}`;
     const label = `${project}.${kind}.${i}`;
     const uniqueId = `operation.${project}.${name}`;
-    // dbt renders a hook as its operation node: `model` is it, `this` None.
-    const self = operationNode(project, uniqueId, name, 'operation', `./${ctx.project.config.file}`);
+    // dbt renders a hook as its operation node: `model` is it, `this` None; its checksum is its project file's.
+    const self = { ...operationNode(project, uniqueId, name, 'operation', `./${hook.file}`), checksum: hook.fileChecksum };
     const startedAt = new Date();
     const info = (status: string, finishedAt?: Date) => dbtNodeInfo(self, ctx.adapter.dialect, ctx.project.target, status, startedAt, finishedAt);
     ctx.onEvent({ type: 'node_start', uniqueId, name: label, resourceType: 'operation', index: i + 1, total: hooks.length, nodeInfo: info('started') });
