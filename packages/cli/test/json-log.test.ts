@@ -186,4 +186,20 @@ sources:
     const opSaid = op.out.split('\n').filter((l) => l.includes('macro says')).map((l) => JSON.parse(l) as Line);
     expect(opSaid.map((l) => [l.info.name, l.data.msg])).toEqual([['JinjaLogInfo', 'macro says']]);
   });
+
+  // dbt 1.11.16 on the same files (`dbt run -s nothing_here --log-format json`, 6 Dec 2026):
+  // NoNodeForYamlKey with {file_path, patch_name, yaml_key}, NoNodesForSelectionCriteria with
+  // {spec_raw}, then NothingToDo (warn, data {}) and no StatsLine.
+  it('logs the warnings sm shares with dbt with dbt\'s data, and an empty selection as NothingToDo', async () => {
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'dbt_project.yml': "name: demo\nversion: '1.0'\nprofile: demo\n", 'models/a.sql': 'select 1 as x\n', 'models/ghost.yml': 'models:\n  - name: ghost\n' });
+    const r = await sm('run', '--project-dir', dir, '-s', 'nothing_here', '--log-format', 'json');
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out.split('\n').map((l) => JSON.parse(l) as Line);
+    const named = (n: string) => lines.find((l) => l.info.name === n);
+    expect(named('NoNodeForYamlKey')).toMatchObject({ data: { file_path: 'models/ghost.yml', patch_name: 'ghost', yaml_key: 'models' }, info: { code: 'I058', level: 'warn' } });
+    expect(named('NoNodesForSelectionCriteria')).toMatchObject({ data: { spec_raw: 'nothing_here' }, info: { code: 'M030', level: 'warn', msg: "The selection criterion 'nothing_here' does not match any enabled nodes" } });
+    expect(named('NothingToDo')).toMatchObject({ data: {}, info: { code: 'Q035', level: 'warn', msg: 'Nothing to do. Try checking your model configs and model specification args' } });
+    expect(Object.keys(named('NoNodeForYamlKey')!.data).sort()).toEqual(['file_path', 'patch_name', 'yaml_key']);
+    expect(named('StatsLine')).toBeUndefined();
+  });
 });

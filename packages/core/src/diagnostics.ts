@@ -41,6 +41,8 @@ export interface Diagnostic {
   readonly cause?: unknown;
   /** A warning's dbt event (NoNodesForSelectionCriteria, ...), which warn_error_options name; default its code (warn-error.ts). */
   readonly event?: string | undefined;
+  /** That event's `data` as dbt logs it (`{spec_raw}` of NoNodesForSelectionCriteria), for the JSON log. */
+  readonly eventData?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** Thrown by the library API when a phase cannot continue; carries every diagnostic collected so far. */
@@ -62,10 +64,10 @@ export function diag(
   code: DiagnosticCode,
   message: string,
   location?: SourceLocation,
-  extra: Partial<Pick<Diagnostic, 'nodeId' | 'hint' | 'cause' | 'severity' | 'event'>> = {},
+  extra: Partial<Pick<Diagnostic, 'nodeId' | 'hint' | 'cause' | 'severity' | 'event' | 'eventData'>> = {},
 ): Diagnostic {
   const d: Diagnostic = { code, severity: extra.severity ?? 'error', message, location, nodeId: extra.nodeId, hint: extra.hint, cause: extra.cause };
-  return extra.event === undefined ? d : { ...d, event: extra.event };
+  return extra.event === undefined ? d : { ...d, event: extra.event, ...(extra.eventData ? { eventData: extra.eventData } : {}) };
 }
 
 export function formatLocation(loc: SourceLocation | undefined): string {

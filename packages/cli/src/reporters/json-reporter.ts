@@ -99,10 +99,13 @@ export class JsonReporter implements Reporter {
         }
         if (r.compiledPath) this.#emit('run_result', fields, dbtEvent('SQLCompiledPath', 'info', `  compiled code at ${r.compiledPath}`, { ...withNode, path: r.compiledPath }));
       }
+      // A selection with nothing to run ends as dbt's does: NothingToDo, no summary.
+      const nothing = !e.results.length && !e.interrupted && this.#command !== 'source freshness';
       this.#emit(
         'run_finished',
         { elapsed: e.elapsed, interrupted: e.interrupted, counts: by },
-        this.#command === 'source freshness' ? dbtEvent('FreshnessCheckComplete', 'info', 'Done.', {}) : dbtEvent('StatsLine', 'info', `Done. PASS=${stats.pass} WARN=${stats.warn} ERROR=${stats.error} SKIP=${stats.skip} NO-OP=${stats.noop} TOTAL=${stats.total}`, { stats }),
+        nothing ? dbtEvent('NothingToDo', 'warn', 'Nothing to do. Try checking your model configs and model specification args', {})
+        : this.#command === 'source freshness' ? dbtEvent('FreshnessCheckComplete', 'info', 'Done.', {}) : dbtEvent('StatsLine', 'info', `Done. PASS=${stats.pass} WARN=${stats.warn} ERROR=${stats.error} SKIP=${stats.skip} NO-OP=${stats.noop} TOTAL=${stats.total}`, { stats }),
       );
     } else {
       const dbt = e.print
@@ -144,7 +147,7 @@ export class JsonReporter implements Reporter {
       this.#emit(
         'diagnostic',
         { severity: d.severity, code: d.code, message: d.message, file: d.location?.file ?? null, line: d.location?.line ?? null, column: d.location?.column ?? null, hint: d.hint ?? null, node: d.nodeId ?? null },
-        dbtEvent(name, d.severity === 'error' ? 'error' : 'warn', msg, d.severity === 'error' ? { exc: msg } : { msg }),
+        dbtEvent(name, d.severity === 'error' ? 'error' : 'warn', msg, d.severity === 'error' ? { exc: msg } : { ...(d.eventData ?? { msg }) }),
       );
     }
   }

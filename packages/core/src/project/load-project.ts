@@ -272,7 +272,7 @@ function checkNamesWithoutSpaces(nodes: readonly { name: string; uniqueId: strin
     if (!n.name.includes(' ')) continue;
     diagnostics.push(
       config.resourceNamesMayHaveSpaces
-        ? diag('SM_PROJECT_INVALID', `${n.resourceType} "${n.name}" has a space in its name (${n.uniqueId})`, { file: n.originalFilePath }, { severity: 'warning', event: 'SpacesInResourceNameDeprecation', hint: 'Rename it without spaces; dbt will stop accepting such names.' })
+        ? diag('SM_PROJECT_INVALID', `${n.resourceType} "${n.name}" has a space in its name (${n.uniqueId})`, { file: n.originalFilePath }, { severity: 'warning', event: 'SpacesInResourceNameDeprecation', eventData: { level: 'warn', unique_id: n.uniqueId }, hint: 'Rename it without spaces; dbt will stop accepting such names.' })
         : diag('SM_PROJECT_INVALID', `Resource names cannot contain spaces: ${n.resourceType} "${n.name}" (${n.uniqueId})`, { file: n.originalFilePath }, { hint: `Rename the file so its name has no spaces (or set flags: {require_resource_names_without_spaces: false} in ${config.file}, as dbt allows).` }),
     );
   }

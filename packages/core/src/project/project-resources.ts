@@ -396,6 +396,7 @@ export function warnOrphanPatches(s: Scope, decls: SchemaDecls, models: ModelNod
           severity: 'warning',
           hint: 'Rename the entry or the file so they match.',
           event: 'NoNodeForYamlKey',
+          eventData: { file_path: p.location.file, patch_name: p.name, yaml_key: 'models' },
         }),
       );
     }
@@ -403,7 +404,7 @@ export function warnOrphanPatches(s: Scope, decls: SchemaDecls, models: ModelNod
   const snames = new Set(seeds.map((x) => x.name));
   for (const p of decls.seeds) {
     if (!snames.has(p.name) && !disabled.has(`seed.${s.config.name}.${p.name}`)) {
-      diagnostics.push(diag('SM_SCHEMA_YAML', `YAML documents seed "${p.name}", but no seeds/**/${p.name}.csv exists`, p.location, { severity: 'warning', event: 'NoNodeForYamlKey' }));
+      diagnostics.push(diag('SM_SCHEMA_YAML', `YAML documents seed "${p.name}", but no seeds/**/${p.name}.csv exists`, p.location, { severity: 'warning', event: 'NoNodeForYamlKey', eventData: { file_path: p.location.file, patch_name: p.name, yaml_key: 'seeds' } }));
     }
   }
 }
