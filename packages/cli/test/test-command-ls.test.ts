@@ -49,6 +49,49 @@ describe('sm ls for orchestrators', () => {
     expect(rows.find((x) => x.name === 'stg_users')).toMatchObject({ tags: ['daily'], depends_on: { nodes: ['source.demo.raw.users'] } });
   });
 
+  // `dbt ls --output json` (dbt-core 1.11.16, dbt-duckdb 1.11.1, 6 Dec 2026) on these files printed
+  // fixtures/ls-output-json.dbt-1.11.txt: each node's keys in dbt's order, Python's JSON spacing.
+  it('--output json prints what dbt ls prints, byte for byte, for every resource type', async () => {
+    const dir = writeProject({
+      'profiles.yml': 'lj:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: lj.duckdb\n',
+      'dbt_project.yml': "name: lj\nversion: '1.0'\nprofile: lj\n",
+      'seeds/s.csv': 'id,name\n1,a\n',
+      'models/m.sql': "select id from {{ ref('s') }}\n",
+      'snapshots/snap.sql': "{% snapshot snap %}\n{{ config(target_schema='snaps', unique_key='id', strategy='check', check_cols='all') }}\nselect * from {{ ref('s') }}\n{% endsnapshot %}\n",
+      'models/schema.yml': `sources:
+  - name: raw
+    schema: main
+    tables:
+      - name: events
+        columns:
+          - name: id
+            data_tests: [not_null]
+models:
+  - name: m
+    description: "\u00fc model"
+    columns:
+      - name: id
+        data_tests: [unique]
+exposures:
+  - name: dash
+    type: dashboard
+    owner: {name: me}
+    depends_on: [ref('m')]
+unit_tests:
+  - name: ut
+    model: m
+    given:
+      - input: ref('s')
+        rows: [{id: 1, name: a}]
+    expect:
+      rows: [{id: 1}]
+`,
+    });
+    const r = await sm('ls', '--project-dir', dir, '--output', 'json');
+    expect(r.code, r.err).toBe(0);
+    expect(`${r.out}\n`).toBe(readFileSync(join(import.meta.dirname, 'fixtures', 'ls-output-json.dbt-1.11.txt'), 'utf8'));
+  });
+
   it('--output name and path, unit tests included and selectable', async () => {
     const dir = writeProject(files);
     expect((await sm('ls', '--project-dir', dir, '--output', 'name')).out.split('\n').sort()).toEqual(['dim_users', 'paid_flag', 'raw.users', 'stg_users', 'unique_dim_users_id']);

@@ -228,7 +228,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       else for (const d of warnings) ctx.output.err(formatDiagnostic(d));
       // As dbt lists them: sorted by unique id (not in build order).
       const ids = [...c.selected].sort();
-      const lines = flags.outputKeys?.length && flags.output === 'json' ? lsKeys(c, ids, flags.outputKeys) : ids.map((id) => lsLine(c, id, flags.output));
+      const lines = flags.output === 'json' ? lsJson(c, ids, flags.outputKeys) : ids.map((id) => lsLine(c, id, flags.output));
       // dbt logs each line as a PrintEvent: one JSON object per line in a JSON log.
       if (flags.logFormat === 'json') for (const line of lines) ctx.reporter('json').onOutput?.(line, { name: 'PrintEvent', data: { msg: line } });
       else if (lines.length) ctx.output.out(lines.join('\n'));
@@ -462,23 +462,6 @@ function lsLine(c: Compilation, id: string, output: string): string {
   // As dbt prints them: a source is `source_name.table_name`.
   if (output === 'name') return n.resourceType === 'source' ? `${n.sourceName}.${n.name}` : n.name;
   if (output === 'path') return n.originalFilePath;
-  if (output === 'json' && n.resourceType === 'exposure') {
-    // dbt's keys for an exposure: no alias, tags before config.
-    return JSON.stringify({ name: n.name, resource_type: n.resourceType, package_name: n.packageName, original_file_path: n.originalFilePath, unique_id: n.uniqueId, tags: n.tags, config: n.config, depends_on: { macros: [], nodes: n.dependsOn.nodes } });
-  }
-  if (output === 'json') {
-    return JSON.stringify({
-      name: n.name,
-      resource_type: n.resourceType,
-      package_name: n.packageName,
-      original_file_path: n.originalFilePath,
-      unique_id: n.uniqueId,
-      alias: 'relation' in n && n.relation ? n.relation.identifier : n.name,
-      config: n.config,
-      tags: n.tags,
-      depends_on: { nodes: n.dependsOn.nodes, macros: [] },
-    });
-  }
   // dbt's selectors: a source by package, source and table (not its fqn, which holds its folder); a unit test by package and name.
   if (n.resourceType === 'exposure') return `exposure:${n.packageName}.${n.name}`;
   if (n.resourceType === 'source') return `source:${n.packageName}.${n.sourceName}.${n.name}`;
@@ -486,13 +469,43 @@ function lsLine(c: Compilation, id: string, output: string): string {
   return n.fqn.join('.');
 }
 
-/** `ls --output json --output-keys a b`: those keys of each node's manifest entry (which this ls wrote), in the order asked; keys it lacks are left out, as dbt leaves them. */
-function lsKeys(c: Compilation, ids: string[], asked: string[]): string[] {
-  const keys = asked.flatMap((k) => k.split(/[\s,]+/)).filter(Boolean);
+/** The keys of a node `dbt ls --output json` prints without --output-keys (dbt's ListTask.ALLOWED_KEYS). */
+const LS_KEYS = new Set(['alias', 'name', 'package_name', 'depends_on', 'tags', 'config', 'resource_type', 'source_name', 'original_file_path', 'unique_id']);
+/** Their order in dbt's entry of a model, seed, snapshot or test (sm's manifest entry orders them otherwise; a source's, exposure's and unit test's are dbt's order already). */
+const LS_NODE_ORDER = ['name', 'resource_type', 'package_name', 'original_file_path', 'unique_id', 'alias', 'config', 'tags', 'depends_on'];
+
+/** An entry's LS_KEYS in dbt's order, `depends_on` with `macros` first as dbt's. */
+function lsEntry(entry: Record<string, unknown>): [string, unknown][] {
+  const keys = 'alias' in entry ? LS_NODE_ORDER.filter((k) => k in entry) : Object.keys(entry).filter((k) => LS_KEYS.has(k));
+  return keys.map((k) => {
+    const v = entry[k];
+    if (k !== 'depends_on' || !v || typeof v !== 'object') return [k, v];
+    const { macros, ...rest } = v as Record<string, unknown>;
+    return [k, macros === undefined ? v : { macros, ...rest }];
+  });
+}
+
+/**
+ * `ls --output json`: each node's manifest entry (which this ls wrote) as dbt prints it, its
+ * keys of LS_KEYS in the entry's order, or with `--output-keys a b.c` those keys in the order
+ * asked (a key the entry lacks is left out, a dotted one when its value is null too, as dbt
+ * does); Python's JSON text, as dbt's.
+ */
+function lsJson(c: Compilation, ids: string[], asked: string[] | undefined): string[] {
+  const keys = (asked ?? []).flatMap((k) => k.split(/[\s,]+/)).filter(Boolean);
   const path = resolve(c.project.dir, c.project.config.targetPath, 'manifest.json');
   const m = JSON.parse(readFileSync(path, 'utf8')) as Record<string, Record<string, Record<string, unknown>> | undefined>;
+  const nested = (entry: Record<string, unknown>, key: string): unknown =>
+    key.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' && !Array.isArray(v) && k in v ? (v as Record<string, unknown>)[k] : undefined), entry);
   return ids.map((id) => {
     const entry = m.nodes?.[id] ?? m.sources?.[id] ?? m.exposures?.[id] ?? m.unit_tests?.[id] ?? {};
-    return JSON.stringify(Object.fromEntries(keys.filter((k) => k in entry).map((k) => [k, entry[k]])));
+    const picked = keys.length
+      ? keys.flatMap((k): [string, unknown][] => {
+          if (!k.includes('.')) return k in entry ? [[k, entry[k]]] : [];
+          const v = nested(entry, k);
+          return v === undefined || v === null ? [] : [[k, v]];
+        })
+      : lsEntry(entry);
+    return pythonJson(Object.fromEntries(picked));
   });
 }

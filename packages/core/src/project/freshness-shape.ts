@@ -14,7 +14,8 @@ export function freshnessShape(v: unknown): unknown {
   return { warn_after: threshold(o.warn_after), error_after: threshold(o.error_after), filter: o.filter ?? null };
 }
 
-/** The config dbt 1.11 gives a source: its own settings with the freshness ones spelled out. */
+/** The config dbt 1.11 gives a source, in its key order: its own settings with the freshness ones spelled out. */
 export function sourceConfigShape(config: Record<string, unknown>, freshness: unknown, loadedAtField: string | undefined): Record<string, unknown> {
-  return { event_time: null, loaded_at_query: null, static_analysis: null, ...config, freshness: freshnessShape(freshness), loaded_at_field: loadedAtField ?? null };
+  const { enabled = true, event_time = null, loaded_at_query = null, meta = {}, tags = [], static_analysis = null, freshness: _f, loaded_at_field: _l, ...rest } = config;
+  return { enabled, event_time, freshness: freshnessShape(freshness), loaded_at_field: loadedAtField ?? null, loaded_at_query, meta, tags, static_analysis, ...rest };
 }
