@@ -73,17 +73,23 @@ def _sm_args(*args: str) -> list[str]:
     return out
 
 
+def _with_parents(node: dict) -> dict:
+    """`depends_on.nodes` always present: `ls --output json` leaves it out for a seed, as dbt ls does."""
+    node.setdefault("depends_on", {}).setdefault("nodes", [])
+    return node
+
+
 def load_nodes() -> list[dict]:
     """Seeds, models and snapshots with their dependencies, from the cache or from `sm ls`."""
     if CACHE.exists() and CACHE.stat().st_mtime >= _newest_project_mtime():
-        return json.loads(CACHE.read_text())
+        return [_with_parents(n) for n in json.loads(CACHE.read_text())]
     proc = subprocess.run(
         _sm_args("ls", "--output", "json", "--resource-type", *LISTED),
         capture_output=True, text=True, timeout=120, check=False,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"`{' '.join(_sm_args('ls'))}` failed ({proc.returncode}): {proc.stderr or proc.stdout}")
-    nodes = [json.loads(line) for line in proc.stdout.splitlines() if line.strip().startswith("{")]
+    nodes = [_with_parents(json.loads(line)) for line in proc.stdout.splitlines() if line.strip().startswith("{")]
     CACHE.parent.mkdir(parents=True, exist_ok=True)
     tmp = CACHE.with_suffix(".tmp")
     tmp.write_text(json.dumps(nodes))
