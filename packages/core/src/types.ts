@@ -5,7 +5,10 @@
 import type { Relation } from './adapter.ts';
 import type { WarnErrorSetting } from './warn-error.ts';
 
-export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'snapshot' | 'unit_test' | 'exposure';
+export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'snapshot' | 'unit_test' | 'exposure' | SemanticResourceType;
+
+/** MetricFlow's resources, declared in schema YAML: in the lineage and the artifacts, never executed. */
+export type SemanticResourceType = 'semantic_model' | 'metric' | 'saved_query';
 
 export type Materialization = 'view' | 'table' | 'incremental' | 'ephemeral' | 'external' | 'seed' | 'test' | 'snapshot';
 
@@ -225,7 +228,23 @@ export interface ExposureNode extends NodeCommon {
   metrics: string[][];
 }
 
-export type GraphNode = ModelNode | SeedNode | SourceNode | TestNode | UnitTestNode | ExposureNode;
+/**
+ * A semantic model, metric or saved query (MetricFlow's, under `semantic_models:`, `metrics:`,
+ * `saved_queries:` in YAML): in the lineage and selectable (`metric:revenue+`), listed in
+ * manifest.json and target/semantic_manifest.json as dbt lists them, never executed (a saved
+ * query is a no-op in build, as in dbt).
+ */
+export interface SemanticNode extends NodeCommon {
+  resourceType: SemanticResourceType;
+  /**
+   * Its manifest.json entry in dbt's key order, but for what is known only once the project is
+   * compiled: `depends_on` (from `dependsOn`), a semantic model's `node_relation` and a saved
+   * query export's `database` (from the target).
+   */
+  entry: Record<string, unknown>;
+}
+
+export type GraphNode = ModelNode | SeedNode | SourceNode | TestNode | UnitTestNode | ExposureNode | SemanticNode;
 
 export interface RefCall {
   name: string;

@@ -463,7 +463,7 @@ function lsLine(c: Compilation, id: string, output: string): string {
   if (output === 'name') return n.resourceType === 'source' ? `${n.sourceName}.${n.name}` : n.name;
   if (output === 'path') return n.originalFilePath;
   // dbt's selectors: a source by package, source and table (not its fqn, which holds its folder); a unit test by package and name.
-  if (n.resourceType === 'exposure') return `exposure:${n.packageName}.${n.name}`;
+  if (n.resourceType === 'exposure' || n.resourceType === 'metric' || n.resourceType === 'semantic_model' || n.resourceType === 'saved_query') return `${n.resourceType}:${n.packageName}.${n.name}`;
   if (n.resourceType === 'source') return `source:${n.packageName}.${n.sourceName}.${n.name}`;
   if (n.resourceType === 'unit_test') return `unit_test:${n.packageName}.${n.name}`;
   return n.fqn.join('.');
@@ -498,7 +498,7 @@ function lsJson(c: Compilation, ids: string[], asked: string[] | undefined): str
   const nested = (entry: Record<string, unknown>, key: string): unknown =>
     key.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' && !Array.isArray(v) && k in v ? (v as Record<string, unknown>)[k] : undefined), entry);
   return ids.map((id) => {
-    const entry = m.nodes?.[id] ?? m.sources?.[id] ?? m.exposures?.[id] ?? m.unit_tests?.[id] ?? {};
+    const entry = m.nodes?.[id] ?? m.sources?.[id] ?? m.exposures?.[id] ?? m.unit_tests?.[id] ?? m.metrics?.[id] ?? m.semantic_models?.[id] ?? m.saved_queries?.[id] ?? {};
     const picked = keys.length
       ? keys.flatMap((k): [string, unknown][] => {
           if (!k.includes('.')) return k in entry ? [[k, entry[k]]] : [];

@@ -16,6 +16,7 @@ import { redact } from '../util/redact.ts';
 import type { ArtifactMetadata } from './artifact-types.ts';
 import { invocationStart, pythonIsoTime } from './invocation.ts';
 import { exposureEntry } from '../project/exposure-entry.ts';
+import { isSemantic, semanticEntry } from './semantic-entries.ts';
 
 export const SM_VERSION = '0.1.0';
 
@@ -62,11 +63,14 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
   const sources: Record<string, unknown> = {};
   const unitTests: Record<string, unknown> = {};
   const exposures: Record<string, unknown> = {};
+  const semantic: Record<'semantic_model' | 'metric' | 'saved_query', Record<string, unknown>> = { semantic_model: {}, metric: {}, saved_query: {} };
+  const semanticCtx = { nodes: c.nodes, database: database ?? null, relationName };
   // Each model's generic tests, for the primary key dbt infers from them.
   const testsOf = new Map<string, TestNode[]>();
   for (const n of c.nodes.values()) if (n.resourceType === 'test' && n.testMetadata && n.attachedNode) (testsOf.get(n.attachedNode) ?? testsOf.set(n.attachedNode, []).get(n.attachedNode)!).push(n);
   for (const n of c.nodes.values()) {
     if (n.resourceType === 'exposure') exposures[n.uniqueId] = exposureEntry(n);
+    else if (isSemantic(n)) semantic[n.resourceType][n.uniqueId] = relocated(semanticEntry(n, semanticCtx));
     else if (n.resourceType === 'source') sources[n.uniqueId] = relocated(sourceEntry(n, relationName(n), check, database ?? null));
     else if (n.resourceType === 'unit_test') unitTests[n.uniqueId] = relocated(unitTestEntry(n, p.target.schema));
     else nodeText(n.uniqueId, nodeEntry(n, relationName(n), p.secrets, { ...p.target, database }, check, testsOf));
@@ -117,15 +121,15 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
     macros,
     docs: Object.fromEntries(p.docs.map((d) => [d.uniqueId, relocated({ name: d.name, resource_type: 'doc', package_name: d.packageName, path: d.path, original_file_path: d.originalFilePath, unique_id: d.uniqueId, block_contents: d.blockContents })])),
     exposures,
-    metrics: {},
+    metrics: semantic.metric,
     groups,
     selectors: {},
     disabled: {},
     parent_map: parentMap,
     child_map: childMap,
     group_map: groupMap,
-    saved_queries: {},
-    semantic_models: {},
+    saved_queries: semantic.saved_query,
+    semantic_models: semantic.semantic_model,
     unit_tests: unitTests,
     functions: {},
   };

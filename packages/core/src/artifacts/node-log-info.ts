@@ -56,7 +56,7 @@ export function dbtNodeInfo(
   return {
     materialized,
     meta: n.meta ?? {},
-    node_checksum: n.resourceType === 'unit_test' || n.resourceType === 'exposure' ? '' : checksumOf(n).checksum,
+    node_checksum: n.resourceType === 'unit_test' || n.resourceType === 'exposure' || !('checksum' in n) ? '' : checksumOf(n).checksum,
     node_finished_at: nodeInfoTime(finishedAt),
     node_name: n.name,
     node_path: hook ? `hooks/${n.name}.sql` : manifestPathOf(n),

@@ -109,6 +109,6 @@ export const COMMAND_TYPES: Record<Command, readonly ResourceType[] | undefined>
   test: ['test', 'unit_test'],
   // dbt's clone: what has a relation (ephemeral models are left out by the runner).
   clone: ['model', 'seed', 'snapshot'],
-  // dbt 1.11's build lists each selected exposure as a result, NO-OP (skipped when what it depends on fails).
-  build: ['model', 'seed', 'test', 'snapshot', 'unit_test', 'exposure'],
+  // dbt 1.11's build lists each selected exposure and saved query as a result, NO-OP (skipped when what it depends on fails).
+  build: ['model', 'seed', 'test', 'snapshot', 'unit_test', 'exposure', 'saved_query'],
 };

@@ -17,7 +17,8 @@ import type { GraphNode } from '../types.ts';
 import { COMMAND_TYPES, type Command, type Compilation, type InvocationOptions } from './compilation.ts';
 import { readState } from './read-state.ts';
 import { makeDirs } from '../util/make-dirs.ts';
-import type { FileSink } from '../util/background-writer.ts';
+import { writeNow, type FileSink } from '../util/background-writer.ts';
+import { redactJson } from '../util/redact.ts';
 import { WARNING_EVENTS } from '../warn-error.ts';
 
 export async function adapterFor(opts: InvocationOptions, project: LoadedProject): Promise<Adapter> {
@@ -130,8 +131,18 @@ export async function writeCompileArtifacts(c: Compilation, command: Command, di
   files.catch(() => undefined);
   const meta = { invocationId: c.invocationId, generatedAt: new Date().toISOString() };
   if (!reuseManifest(dir, manifestDigest, meta)) {
-    const [{ buildManifest }, { relationNameOf }, lineage] = await Promise.all([import('../artifacts/manifest.ts'), import('./relation-name-of.ts'), c.check ? import('../check/column-lineage.ts') : undefined]);
-    writeManifest(dir, manifestDigest, meta, () => buildManifest(c.compiled, c.graph, c.invocationId, c.adapter.dialect, (n) => relationNameOf(c, n), c.check && lineage ? (id) => lineage.smColumnsOf(c.check!, id) : undefined), () => c.project.secrets, sink);
+    const [{ buildManifest }, { relationNameOf }, { semanticManifest }, { defaultDatabaseOf }, lineage] = await Promise.all([
+      import('../artifacts/manifest.ts'), import('./relation-name-of.ts'), import('../artifacts/semantic-entries.ts'), import('../render/relation.ts'), c.check ? import('../check/column-lineage.ts') : undefined,
+    ]);
+    const relationName = (n: GraphNode) => relationNameOf(c, n);
+    writeManifest(dir, manifestDigest, meta, () => {
+      const m = buildManifest(c.compiled, c.graph, c.invocationId, c.adapter.dialect, relationName, c.check && lineage ? (id) => lineage.smColumnsOf(c.check!, id) : undefined);
+      // MetricFlow's file, written with every manifest as dbt writes it (from the same entries; reused with it).
+      const entries = { semantic_models: Object.values(m.semantic_models as object), metrics: Object.values(m.metrics as object), saved_queries: Object.values(m.saved_queries as object) };
+      const ctx = { nodes: c.compiled.nodes, database: defaultDatabaseOf(c.adapter.dialect, c.project.target) ?? null, relationName };
+      (sink ?? writeNow).write(join(dir, 'semantic_manifest.json'), redactJson(JSON.stringify(semanticManifest(entries, [...c.compiled.nodes.values()], ctx)), c.project.secrets));
+      return m;
+    }, () => c.project.secrets, sink);
   }
   return { files };
 }

@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { Relation, TargetConfig } from '../adapter.ts';
 import { diag, formatLocation, SmProjectError, type Diagnostic } from '../diagnostics.ts';
-import type { ExposureNode, Macro, ModelNode, PackageInfo, ProjectConfig, SampleWindow, SeedNode, SourceLocation, SourceNode, TestNode, UnitTestNode } from '../types.ts';
+import type { ExposureNode, Macro, SemanticNode, ModelNode, PackageInfo, ProjectConfig, SampleWindow, SeedNode, SourceLocation, SourceNode, TestNode, UnitTestNode } from '../types.ts';
 import { discover, pathInResourceFolder } from './discover.ts';
 import { configRenderer, renderProjectConfigs } from './config-renderer.ts';
+import { exposeMetrics, semanticNodes } from './semantic-nodes.ts';
 import { installedPackages } from './installed-packages.ts';
 import { resolveTarget } from './profiles.ts';
 import { readProjectFile } from './project-file.ts';
@@ -57,6 +58,8 @@ export interface LoadedProject {
   unitTests: UnitTestNode[];
   /** `exposures:` declared in schema YAML, their depends_on resolved. */
   exposures: ExposureNode[];
+  /** Semantic models, metrics and saved queries declared in schema YAML, their depends_on resolved. */
+  semantic: SemanticNode[];
   /** `groups:` declared in schema YAML (root project and packages): what a node's `group` may name. */
   groups: GroupEntry[];
   /** The `{% docs %}` blocks of every package's and the project's `.md` files. */
@@ -143,6 +146,8 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   // The root project (the last scope) may override its packages' sources.
   applySourceOverrides(scopes[scopes.length - 1]!, yamlsOf[yamlsOf.length - 1]!.decls, out.sources, diagnostics);
   const exposures = exposureNodes(scopes.map((s, i) => exposureScope(s, yamlsOf[i]!.decls)), config.name, out, diagnostics, out.disabled);
+  const semantic = semanticNodes(scopes.map((s, i) => ({ ...exposureScope(s, yamlsOf[i]!.decls), decls: yamlsOf[i]!.decls.semantic })), config.name, out, resolved.target.schema, diagnostics, out.disabled);
+  exposeMetrics(exposures, semantic, diagnostics);
   const groups = groupEntries(scopes.map((s, i) => [s, yamlsOf[i]!.decls] as const), diagnostics);
   checkDuplicateDocs(docs, diagnostics);
   checkNamesWithoutSpaces([...out.models, ...out.seeds, ...out.tests], config, diagnostics);
@@ -168,6 +173,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
     tests: out.tests,
     unitTests: out.unitTests,
     exposures,
+    semantic,
     groups,
     docs,
     macros: out.macros,

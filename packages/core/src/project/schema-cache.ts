@@ -105,6 +105,7 @@ function append(into: SchemaDecls, d: SchemaDecls): void {
   into.unitTests.push(...d.unitTests);
   into.exposures.push(...d.exposures);
   into.groups.push(...d.groups);
+  into.semantic.push(...d.semantic);
 }
 
 /** A YamlFile that parses its text the first time its data or a location is asked for. */

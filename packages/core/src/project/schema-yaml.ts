@@ -1,3 +1,4 @@
+import { readSemantic, type SemanticDecl } from './semantic-yaml.ts';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { ColumnInfo, SourceLocation } from '../types.ts';
 import { tagList } from './folder-config.ts';
@@ -107,6 +108,8 @@ export interface SchemaDecls {
   unitTests: UnitTestDecl[];
   exposures: ExposureDecl[];
   groups: GroupDecl[];
+  /** `semantic_models:`, `metrics:` and `saved_queries:` entries. */
+  semantic: SemanticDecl[];
 }
 
 /** A `groups:` entry (dbt's model governance): models name it in `group`, and a private model is ref'd only from its group. */
@@ -124,7 +127,7 @@ const TEST_CONFIG_KEYS = new Set(['severity', 'where', 'limit', 'warn_if', 'erro
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function emptyDecls(): SchemaDecls {
-  return { models: [], seeds: [], snapshots: [], sources: [], unitTests: [], exposures: [], groups: [] };
+  return { models: [], seeds: [], snapshots: [], sources: [], unitTests: [], exposures: [], groups: [], semantic: [] };
 }
 
 /** Read one schema YAML file into `into`; problems become diagnostics with the file and line. */
@@ -155,6 +158,7 @@ export function readSchemaYaml(y: YamlFile, into: SchemaDecls, diagnostics: Diag
   else if (unit !== undefined && unit !== null) diagnostics.push(diag('SM_SCHEMA_YAML', '`unit_tests:` must be a list', y.locate(['unit_tests'])));
   into.exposures.push(...readExposures(y, d.exposures, diagnostics));
   into.groups.push(...readGroups(y, d.groups, diagnostics));
+  into.semantic.push(...readSemantic(y, d, diagnostics));
 }
 
 /** `groups:` of one file, with dbt's rules: a `name` and an `owner` with a `name` or an `email`. */

@@ -102,5 +102,8 @@ export function graphContext(
   for (const x of p.exposures) exposures[x.uniqueId] = exposureEntry(x);
   const macroEntries: Record<string, unknown> = {};
   for (const m of macros.entries) macroEntries[m.uniqueId] = { unique_id: m.uniqueId, name: m.name, resource_type: 'macro', package_name: m.packageName, original_file_path: m.originalFilePath, macro_sql: m.macroSql };
-  return { nodes, sources, exposures, metrics: {}, groups: {}, semantic_models: {}, saved_queries: {}, unit_tests: {}, macros: macroEntries };
+  // Semantic models, metrics and saved queries as the manifest lists them (a semantic model's node_relation is known once compiled: null here).
+  const semantic: Record<string, Record<string, unknown>> = { semantic_model: {}, metric: {}, saved_query: {} };
+  for (const n of p.semantic ?? []) semantic[n.resourceType]![n.uniqueId] = { ...n.entry, depends_on: { macros: [], nodes: [...n.dependsOn.nodes] } };
+  return { nodes, sources, exposures, metrics: semantic.metric, groups: {}, semantic_models: semantic.semantic_model, saved_queries: semantic.saved_query, unit_tests: {}, macros: macroEntries };
 }

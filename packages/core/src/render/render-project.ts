@@ -106,7 +106,7 @@ export class ProjectRenderer implements Schedulable {
     for (const [id, n] of this.#rendered) if (n.config.enabled === false) off.add(id);
     for (const t of this.project.tests) if (t.attachedNode && off.has(t.attachedNode)) off.add(t.uniqueId);
     const nodes = new Map<string, GraphNode>();
-    for (const n of [...this.project.models, ...this.project.seeds, ...this.project.sources, ...this.project.tests, ...this.project.unitTests, ...this.project.exposures]) {
+    for (const n of [...this.project.models, ...this.project.seeds, ...this.project.sources, ...this.project.tests, ...this.project.unitTests, ...this.project.exposures, ...(this.project.semantic ?? [])]) {
       if (!off.has(n.uniqueId)) nodes.set(n.uniqueId, this.#rendered.get(n.uniqueId) ?? n);
     }
     return { project: this.project, nodes, ephemerals: this.#ephemerals.byNode, diagnostics: [...this.project.diagnostics, ...this.diagnostics], macros: this.macros.entries };

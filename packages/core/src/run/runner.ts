@@ -175,7 +175,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
         ...extra,
       });
     };
-    const isWrite = node.resourceType !== 'test' && node.resourceType !== 'unit_test' && node.resourceType !== 'exposure';
+    const isWrite = node.resourceType !== 'test' && node.resourceType !== 'unit_test' && node.resourceType !== 'exposure' && node.resourceType !== 'saved_query';
     const release = isWrite && writeLock ? await writeLock.lock() : undefined;
     let conn: Connection | undefined;
     const ran: string[] = [];
@@ -185,7 +185,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
     for (const m of node.said ?? []) say(m);
     try {
       if (o.signal?.aborted) return done('cancelled', 'Cancelled before it started');
-      if (node.resourceType === 'exposure') return done('no-op', 'NO-OP');
+      if (node.resourceType === 'exposure' || node.resourceType === 'saved_query') return done('no-op', 'NO-OP');
       const executor = o.flags.clone ? executeClone : EXECUTORS[node.resourceType];
       if (!executor) return done('skipped', `${node.resourceType} nodes are not executed by this command`);
       conn = await o.session.acquire({ config: node.config });

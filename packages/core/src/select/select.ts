@@ -214,10 +214,13 @@ function matchMethod(c: Criterion, nodes: ReadonlyMap<string, GraphNode>, opts: 
       add((n) => n.resourceType === 'source' && glob(src!).test((n as { sourceName: string }).sourceName) && (!tbl || glob(tbl).test(n.name)));
       break;
     }
-    case method === 'exposure': {
-      // As dbt: `exposure:name` or `exposure:package.name`, globs allowed.
+    case method === 'exposure':
+    case method === 'metric':
+    case method === 'semantic_model':
+    case method === 'saved_query': {
+      // As dbt: `exposure:name` or `exposure:package.name` (likewise metric:, semantic_model:, saved_query:), globs allowed.
       const [a, b] = value.split('.');
-      add((n) => n.resourceType === 'exposure' && (b === undefined ? glob(a!).test(n.name) : glob(a!).test(n.packageName) && glob(b).test(n.name)));
+      add((n) => n.resourceType === method && (b === undefined ? glob(a!).test(n.name) : glob(a!).test(n.packageName) && glob(b).test(n.name)));
       break;
     }
     case method === 'unique_id':

@@ -111,6 +111,7 @@ export function fingerprintNow(n: GraphNode, hashed?: Hashed): StateFingerprint 
   const checksum =
     n.resourceType === 'unit_test' ? unitTestChecksum(n)
     : n.resourceType === 'exposure' ? stableHash([n.exposureType, n.owner, n.label, n.maturity, n.url, n.description, n.dependsOn.nodes])
+    : n.resourceType === 'semantic_model' || n.resourceType === 'metric' || n.resourceType === 'saved_query' ? stableHash([n.entry, n.dependsOn.nodes])
     : 'checksum' in n ? String(n.checksum) : '';
   return fingerprintOfConfig(checksum, n.config, hashed);
 }
@@ -120,10 +121,10 @@ export function fingerprintNow(n: GraphNode, hashed?: Hashed): StateFingerprint 
  * checksum plus the config written in the project file and YAML. A `config()` call is part of
  * the raw template, so nothing rendered (values that differ per target) enters the comparison.
  */
-export function loadedFingerprints(project: { models: GraphNode[]; seeds: GraphNode[]; tests: GraphNode[]; unitTests: GraphNode[]; exposures?: GraphNode[] }): Map<string, StateFingerprint> {
+export function loadedFingerprints(project: { models: GraphNode[]; seeds: GraphNode[]; tests: GraphNode[]; unitTests: GraphNode[]; exposures?: GraphNode[]; semantic?: GraphNode[] }): Map<string, StateFingerprint> {
   const out = new Map<string, StateFingerprint>();
   const hashed: Hashed = new Map();
-  for (const nodes of [project.models, project.seeds, project.tests, project.unitTests, project.exposures ?? []]) for (const n of nodes) out.set(n.uniqueId, fingerprintNow(n, hashed));
+  for (const nodes of [project.models, project.seeds, project.tests, project.unitTests, project.exposures ?? [], project.semantic ?? []]) for (const n of nodes) out.set(n.uniqueId, fingerprintNow(n, hashed));
   return out;
 }
 

@@ -1,0 +1,192 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeProject } from '@smsql/test-kit';
+import { sm } from './run-cli.ts';
+
+type Obj = Record<string, any>;
+const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: dev.duckdb\n      schema: main\n      threads: 1\n';
+const SEM_YML = `semantic_models:
+  - name: orders
+    description: One row per order.
+    model: ref('orders')
+    defaults:
+      agg_time_dimension: ordered_at
+    config:
+      meta: {owner: data}
+    entities:
+      - name: order
+        type: primary
+        expr: order_id
+      - name: customer
+        type: foreign
+        expr: customer_id
+        config: {meta: {pii: false}}
+    dimensions:
+      - name: ordered_at
+        type: time
+        type_params:
+          time_granularity: day
+      - name: is_food
+        type: categorical
+        label: Food?
+    measures:
+      - name: revenue
+        agg: sum
+        expr: amount
+        description: Money.
+      - name: order_count
+        agg: sum
+        expr: 1
+        create_metric: true
+      - name: customers_with_orders
+        agg: count_distinct
+        expr: customer_id
+      - name: food_orders
+        agg: count_distinct
+        expr: case when is_food then customer_id end
+metrics:
+  - name: revenue
+    label: Revenue
+    type: simple
+    type_params:
+      measure: revenue
+  - name: food_revenue
+    label: Food revenue
+    type: simple
+    type_params:
+      measure:
+        name: revenue
+        fill_nulls_with: 0
+        join_to_timespine: true
+    filter:
+      - "{{ Dimension('order__is_food') }} = true"
+  - name: food_share
+    label: Food share
+    type: ratio
+    type_params:
+      numerator: food_revenue
+      denominator: {name: revenue, alias: all_revenue}
+  - name: revenue_growth
+    label: Growth
+    type: derived
+    type_params:
+      expr: (current - previous) / previous
+      metrics:
+        - {name: revenue, alias: current}
+        - {name: revenue, alias: previous, offset_window: 1 months}
+  - name: revenue_7d
+    label: Revenue 7 days
+    type: cumulative
+    type_params:
+      measure: revenue
+      cumulative_type_params:
+        window: 7 days
+        period_agg: last
+  - name: revenue_mtd
+    label: Revenue MTD
+    type: cumulative
+    type_params:
+      measure: revenue
+      grain_to_date: month
+  - name: food_conversion
+    label: Food conversion
+    type: conversion
+    type_params:
+      conversion_type_params:
+        entity: customer
+        calculation: conversion_rate
+        base_measure: customers_with_orders
+        conversion_measure: {name: food_orders}
+        window: 7 days
+saved_queries:
+  - name: daily
+    description: Daily revenue.
+    query_params:
+      metrics: [revenue, food_share]
+      group_by: ["TimeDimension('metric_time', 'day')"]
+      where: "{{ Dimension('order__is_food') }}"
+    config:
+      tags: [finance]
+    exports:
+      - name: daily_revenue
+        config:
+          export_as: table
+      - name: daily_view
+        config:
+          export_as: view
+          schema: reports
+          alias: daily
+exposures:
+  - name: board
+    type: dashboard
+    owner: {name: CFO}
+    depends_on: [ref('orders'), metric('revenue_growth')]
+`;
+const FILES = {
+  'profiles.yml': PROFILE,
+  'dbt_project.yml': "name: demo\nversion: '1.0'\nprofile: demo\n",
+  'models/orders.sql': `select 1 as order_id, 10 as customer_id, date '2026-01-01' as ordered_at, 12.5 as amount, true as is_food
+`,
+  'models/metricflow_time_spine.sql': `select cast(range as date) as date_day from range(date '2026-01-01', date '2026-02-01', interval 1 day)
+`,
+  'models/sem.yml': SEM_YML,
+};
+
+// fixtures/semantic-layer.dbt-1.11.json: what `dbt parse` (dbt-core 1.11.16, dbt-duckdb 1.11.1,
+// 6 Dec 2026) wrote for these files: the semantic_models, metrics and saved_queries entries of
+// manifest.json (created_at left out), the exposure's depends_on, their parent and child maps, and
+// target/semantic_manifest.json whole. sm names relations without the target's own database
+// (everywhere, a documented difference), so dbt's `"dev".` prefix is dropped before comparing.
+const dbt = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'semantic-layer.dbt-1.11.json'), 'utf8').replaceAll('\\"dev\\".', '')) as Obj;
+const read = (dir: string, f: string) => JSON.parse(readFileSync(join(dir, 'target', f), 'utf8')) as Obj;
+const withoutCreatedAt = (o: Obj) => Object.fromEntries(Object.entries(o).map(([k, e]) => [k, Object.fromEntries(Object.entries(e as Obj).filter(([f]) => f !== 'created_at'))]));
+
+describe('semantic models, metrics and saved queries (MetricFlow\'s YAML), as dbt 1.11 parses them', () => {
+  it('writes their manifest entries and target/semantic_manifest.json as dbt does, every metric type included', async () => {
+    const dir = writeProject(FILES);
+    const r = await sm('parse', '--project-dir', dir);
+    expect(r.code, r.out + r.err).toBe(0);
+    const m = read(dir, 'manifest.json');
+    for (const kind of ['semantic_models', 'metrics', 'saved_queries']) {
+      // Same entries, same keys in the same order, same values (JSON.stringify sees the order).
+      expect(JSON.stringify(withoutCreatedAt(m[kind])), kind).toBe(JSON.stringify(dbt[kind]));
+    }
+    expect(m.exposures['exposure.demo.board'].depends_on).toEqual(dbt.exposure_depends_on);
+    for (const [id, parents] of Object.entries(dbt.parent_map as Obj)) expect([...m.parent_map[id]].sort(), id).toEqual([...(parents as string[])].sort());
+    for (const [id, children] of Object.entries(dbt.child_map as Obj)) expect([...m.child_map[id]].sort(), id).toEqual([...(children as string[])].sort());
+    expect(JSON.stringify(read(dir, 'semantic_manifest.json'))).toBe(JSON.stringify(dbt.semantic_manifest));
+  });
+
+  it('lists and selects them as dbt does, and a saved query is a no-op in build', async () => {
+    const dir = writeProject(FILES);
+    const ls = await sm('ls', '--project-dir', dir, '-s', '+saved_query:daily', 'metric:revenue_growth+');
+    expect(ls.code, ls.err).toBe(0);
+    // As dbt ls printed them for the same selection (sorted by unique id), and dbt build's results for them.
+    expect(ls.out.split('\n')).toEqual([
+      'exposure:demo.board', 'metric:demo.food_revenue', 'metric:demo.food_share', 'metric:demo.revenue', 'metric:demo.revenue_growth', 'demo.orders',
+      'saved_query:demo.daily', 'semantic_model:demo.orders',
+    ]);
+    const build = await sm('build', '--project-dir', dir);
+    expect(build.code, build.out + build.err).toBe(0);
+    const results = (read(dir, 'run_results.json').results as Obj[]).filter((x) => !x.unique_id.startsWith('model.'));
+    expect(results.map((x) => [x.unique_id, x.status, x.message])).toEqual([['exposure.demo.board', 'no-op', 'NO-OP'], ['saved_query.demo.daily', 'no-op', 'NO-OP']]);
+  });
+
+  it('refuses what dbt refuses at parse: a measure, a metric or a model that does not exist (exit 2, naming the file)', async () => {
+    const cases: [string, string][] = [
+      ["metrics:\n  - name: m\n    label: M\n    type: simple\n    type_params: {measure: nope}\n", 'A semantic model having a measure `nope` does not exist'],
+      ["metrics:\n  - name: m\n    label: M\n    type: derived\n    type_params: {expr: x, metrics: [ghost]}\n", 'The metric `ghost` does not exist'],
+      ["semantic_models:\n  - name: s\n    model: ref('missing')\n", "depends on a node named 'missing' which was not found"],
+      ["metrics:\n  - name: m\n    type: average\n", 'must be simple, ratio, cumulative, derived or conversion'],
+      ["metrics:\n  - name: m\n    type: simple\n    type_params: {measure: revenue}\n", 'needs a `label:`'],
+    ];
+    for (const [yml, said] of cases) {
+      const dir = writeProject({ ...FILES, 'models/sem.yml': yml });
+      const r = await sm('parse', '--project-dir', dir);
+      expect(r.code, yml).toBe(2);
+      expect(r.err, yml).toContain(said);
+      expect(r.err, yml).toContain('models/sem.yml');
+    }
+  });
+});

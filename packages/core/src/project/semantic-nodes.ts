@@ -1,0 +1,377 @@
+import { diag, type Diagnostic } from '../diagnostics.ts';
+import type { ExposureNode, ModelNode, SeedNode, SemanticNode, SemanticResourceType } from '../types.ts';
+import { pathInResourceFolder } from './discover.ts';
+import { parseDependsOn } from './exposure-nodes.ts';
+import { RefIndex } from './ref-index.ts';
+import type { SemanticDecl } from './semantic-yaml.ts';
+
+/**
+ * MetricFlow's YAML (`semantic_models:`, `metrics:`, `saved_queries:`) read into nodes as dbt
+ * 1.11's parser reads it (dbt/parser/schema_yaml_readers.py): each entry's manifest entry with
+ * dbt's defaults and key order, a semantic model's `ref()` resolved, a measure with
+ * `create_metric: true` making its simple metric, and then each metric's `input_measures` and
+ * `depends_on` (the semantic model holding its measure, or the metrics it is made of) and each
+ * saved query's metrics. What dbt refuses at parse (a ref to nothing, a measure or metric that
+ * does not exist) is an error naming the file and the entry. dbt's semantic validations
+ * (MetricFlow's own checks of entities, joins and time dimensions) are not made.
+ */
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const orNull = (v: unknown): unknown => (v === undefined ? null : v);
+const strOrNull = (v: unknown): string | null => (v === undefined || v === null ? null : String(v));
+const metaOf = (c: unknown): Obj => (isObj(c) && isObj(c.meta) ? c.meta : {});
+
+/** One project's (root or package) semantic declarations and where their files sit (as an exposure's scope). */
+export interface SemanticScope {
+  packageName: string;
+  prefix: string;
+  resourcePaths: readonly string[];
+  decls: readonly SemanticDecl[];
+}
+
+/** dbt's `filter:` (a string or a list of them) as its WhereFilterIntersection. */
+function whereFilters(v: unknown): unknown {
+  if (v === undefined || v === null) return null;
+  const list = Array.isArray(v) ? v : [v];
+  return { where_filters: list.map((w) => ({ where_sql_template: String(w) })) };
+}
+
+/** `28 days` as dbt's MetricTimeWindow ({count, granularity}, a plural of a standard grain made singular); undefined when malformed. */
+const GRAINS = ['nanosecond', 'microsecond', 'millisecond', 'second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year'];
+function timeWindow(v: unknown): { count: number; granularity: string } | null | undefined {
+  if (v === undefined || v === null) return null;
+  const parts = String(v).toLowerCase().split(' ');
+  if (parts.length !== 2 || !/^\d+$/.test(parts[0]!)) return undefined;
+  let g = parts[1]!;
+  if (g.endsWith('s') && GRAINS.includes(g.slice(0, -1))) g = g.slice(0, -1);
+  return { count: Number(parts[0]), granularity: g };
+}
+
+const measureInput = (v: unknown): Obj =>
+  isObj(v)
+    ? { name: String(v.name), filter: whereFilters(v.filter), alias: strOrNull(v.alias), join_to_timespine: v.join_to_timespine === true, fill_nulls_with: orNull(v.fill_nulls_with) }
+    : { name: String(v), filter: null, alias: null, join_to_timespine: false, fill_nulls_with: null };
+
+class SemanticReader {
+  readonly nodes: SemanticNode[] = [];
+  readonly #diagnostics: Diagnostic[];
+  readonly #disabled: string[];
+  readonly #seen = new Map<string, string>();
+  readonly #refs: RefIndex;
+  readonly #targetSchema: string;
+  constructor(found: { models: readonly ModelNode[]; seeds: readonly SeedNode[] }, rootName: string, targetSchema: string, diagnostics: Diagnostic[], disabled: string[]) {
+    this.#refs = new RefIndex([...found.models, ...found.seeds], rootName);
+    this.#targetSchema = targetSchema;
+    this.#diagnostics = diagnostics;
+    this.#disabled = disabled;
+  }
+
+  #error(d: SemanticDecl, message: string, hint?: string): void {
+    this.#diagnostics.push(diag('SM_SCHEMA_YAML', message, d.location, hint ? { hint } : {}));
+  }
+
+  /** The node of an entry, common keys first as dbt writes them; undefined when it is disabled or a duplicate. */
+  #node(s: SemanticScope, d: SemanticDecl, kind: SemanticResourceType, name: string, config: Obj, entry: (head: Obj) => Obj): SemanticNode | undefined {
+    const uniqueId = `${kind}.${s.packageName}.${name}`;
+    if (config.enabled === false) {
+      this.#disabled.push(uniqueId);
+      return undefined;
+    }
+    const first = this.#seen.get(uniqueId);
+    if (first !== undefined) {
+      this.#error(d, `${kind.replace('_', ' ')} "${name}" is declared twice: in ${first} and ${d.file}`, 'Names are unique within a project and resource type: rename one.');
+      return undefined;
+    }
+    this.#seen.set(uniqueId, d.file);
+    const path = pathInResourceFolder(s, d.file);
+    const fqn = [s.packageName, ...path.split('/').slice(0, -1), name];
+    const head = { name, resource_type: kind, package_name: s.packageName, path, original_file_path: d.file, unique_id: uniqueId, fqn };
+    const e = entry(head);
+    const tags = Array.isArray(e.tags) ? (e.tags as string[]) : [];
+    const meta = isObj(e.meta) ? e.meta : metaOf(config);
+    const node: SemanticNode = {
+      resourceType: kind, uniqueId, name, packageName: s.packageName, originalFilePath: d.file, path, fqn,
+      description: typeof e.description === 'string' ? e.description : '', tags, meta, config: config as SemanticNode['config'], columns: {},
+      dependsOn: { nodes: [], macros: [] }, entry: e,
+    };
+    this.nodes.push(node);
+    return node;
+  }
+
+  semanticModel(s: SemanticScope, d: SemanticDecl): void {
+    const r = d.raw;
+    const config: Obj = { enabled: true, group: null, meta: {}, ...(isObj(r.config) ? r.config : {}) };
+    const metaFor = (el: Obj): { meta: Obj } => ({ meta: { ...metaOf(config), ...metaOf(el.config) } });
+    const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
+    let refName: string | undefined;
+    let refPackage: string | undefined;
+    let refVersion: string | undefined;
+    let modelId: string | undefined;
+    if (r.model !== undefined && r.model !== null) {
+      const call = parseDependsOn(String(r.model));
+      if (!call || call.fn !== 'ref' || call.args.length < 1 || call.args.length > 2) {
+        return this.#error(d, `Semantic model "${d.name}": cannot read \`model: ${String(r.model)}\``, "Write model: ref('model_name').");
+      }
+      [refPackage, refName] = call.args.length === 2 ? [call.args[0], call.args[1]!] : [undefined, call.args[0]!];
+      refVersion = call.kwargs.v ?? call.kwargs.version;
+      const hit = this.#refs.resolve(refName, refPackage, s.packageName);
+      if (!hit) return this.#error(d, `Semantic model "${d.name}" (${d.file}) depends on a node named '${refName}' which was not found`);
+      modelId = hit.uniqueId;
+    }
+    const measures = list(r.measures);
+    const node = this.#node(s, d, 'semantic_model', d.name, config, (head) => ({
+      ...head,
+      model: strOrNull(r.model),
+      node_relation: null,
+      description: strOrNull(r.description),
+      label: strOrNull(r.label),
+      defaults: isObj(r.defaults) ? { agg_time_dimension: orNull(r.defaults.agg_time_dimension) } : null,
+      entities: list(r.entities).map((e) => ({ name: String(e.name), type: String(e.type), description: strOrNull(e.description), label: strOrNull(e.label), role: strOrNull(e.role), expr: strOrNull(e.expr), config: metaFor(e) })),
+      measures: measures.map((m) => ({
+        // dbt's parsed measure keeps create_metric false (the metric it asks for is made beside it).
+        name: String(m.name), agg: String(m.agg), description: strOrNull(m.description), label: strOrNull(m.label), create_metric: false,
+        expr: strOrNull(m.expr), agg_params: orNull(m.agg_params),
+        non_additive_dimension: isObj(m.non_additive_dimension) ? { name: String(m.non_additive_dimension.name), window_choice: orNull(m.non_additive_dimension.window_choice ?? 'min'), window_groupings: Array.isArray(m.non_additive_dimension.window_groupings) ? m.non_additive_dimension.window_groupings : [] } : null,
+        agg_time_dimension: strOrNull(m.agg_time_dimension), config: metaFor(m),
+      })),
+      dimensions: list(r.dimensions).map((x) => ({
+        name: String(x.name), type: String(x.type), description: strOrNull(x.description), label: strOrNull(x.label), is_partition: x.is_partition === true,
+        type_params: isObj(x.type_params) ? { time_granularity: orNull(x.type_params.time_granularity), validity_params: orNull(x.type_params.validity_params) } : null,
+        expr: strOrNull(x.expr), metadata: null, config: metaFor(x),
+      })),
+      metadata: null,
+      depends_on: null,
+      refs: refName === undefined ? [] : [{ name: refName, package: refPackage ?? null, version: refVersion ?? null }],
+      created_at: 0,
+      config,
+      unrendered_config: isObj(r.config) ? r.config : {},
+      primary_entity: strOrNull(r.primary_entity),
+      group: orNull(config.group),
+    }));
+    if (!node) return;
+    if (modelId) node.dependsOn.nodes.push(modelId);
+    // A measure with create_metric: true is also a simple metric of its name (dbt's _create_metric).
+    for (const m of measures.filter((x) => x.create_metric === true)) {
+      const raw: Obj = {
+        name: String(m.name), label: m.label ?? m.name, type: 'simple', type_params: { measure: String(m.name), expr: m.expr ?? m.name },
+        description: m.description ?? `Metric created from measure ${String(m.name)}`, config: { enabled: true, ...(isObj(config.meta) ? { meta: config.meta } : {}) },
+      };
+      this.metric(s, { ...d, kind: 'metric', name: String(m.name), raw });
+    }
+  }
+
+  metric(s: SemanticScope, d: SemanticDecl): void {
+    const r = d.raw;
+    const tp: Obj = isObj(r.type_params) ? r.type_params : {};
+    const type = String(r.type ?? '').toLowerCase();
+    if (!['simple', 'ratio', 'cumulative', 'derived', 'conversion'].includes(type)) {
+      return this.#error(d, `Metric "${d.name}": \`type:\` must be simple, ratio, cumulative, derived or conversion${r.type === undefined ? '' : `, not "${String(r.type)}"`}`);
+    }
+    if (r.label === undefined || r.label === null) return this.#error(d, `Metric "${d.name}" needs a \`label:\` (dbt requires one)`, 'Add label: with the name to show for it.');
+    const config: Obj = { enabled: true, group: null, meta: {}, ...(isObj(r.config) ? r.config : {}) };
+    const metricInput = (v: unknown): Obj | undefined => {
+      if (!isObj(v)) return { name: String(v), filter: null, alias: null, offset_window: null, offset_to_grain: null };
+      const w = timeWindow(v.offset_window);
+      if (w === undefined) return void this.#error(d, `Metric "${d.name}": offset_window "${String(v.offset_window)}" is not of the form <count> <granularity>, e.g. 1 month`);
+      return { name: String(v.name), filter: whereFilters(v.filter), alias: strOrNull(v.alias), offset_window: w, offset_to_grain: strOrNull(v.offset_to_grain) };
+    };
+    const window = timeWindow(tp.window);
+    if (window === undefined) return this.#error(d, `Metric "${d.name}": window "${String(tp.window)}" is not of the form <count> <granularity>, e.g. 28 days`);
+    let cumulative: Obj | null = null;
+    if (type === 'cumulative') {
+      const c: Obj = isObj(tp.cumulative_type_params) ? tp.cumulative_type_params : {};
+      const w = timeWindow(c.window ?? tp.window);
+      if (w === undefined) return this.#error(d, `Metric "${d.name}": window "${String(c.window)}" is not of the form <count> <granularity>, e.g. 28 days`);
+      cumulative = { window: w, grain_to_date: orNull(c.grain_to_date ?? tp.grain_to_date), period_agg: String(c.period_agg ?? 'first'), metric: null };
+    }
+    let conversion: Obj | null = null;
+    if (isObj(tp.conversion_type_params)) {
+      const c = tp.conversion_type_params;
+      const w = timeWindow(c.window);
+      if (w === undefined) return this.#error(d, `Metric "${d.name}": window "${String(c.window)}" is not of the form <count> <granularity>, e.g. 7 days`);
+      conversion = {
+        base_measure: measureInput(c.base_measure), conversion_measure: measureInput(c.conversion_measure), entity: String(c.entity),
+        calculation: String(c.calculation ?? 'conversion_rate'), window: w, constant_properties: orNull(c.constant_properties),
+      };
+    }
+    const inputs = Array.isArray(tp.metrics) ? tp.metrics.map(metricInput) : [];
+    const numerator = tp.numerator === undefined || tp.numerator === null ? null : metricInput(tp.numerator);
+    const denominator = tp.denominator === undefined || tp.denominator === null ? null : metricInput(tp.denominator);
+    if (inputs.includes(undefined) || numerator === undefined || denominator === undefined) return;
+    if (type === 'ratio' && (!numerator || !denominator)) return this.#error(d, `Metric "${d.name}": a ratio metric needs both \`numerator:\` and \`denominator:\``);
+    if ((type === 'simple' || type === 'cumulative') && (tp.measure === undefined || tp.measure === null)) return this.#error(d, `Metric "${d.name}": a ${type} metric needs \`type_params: {measure: ...}\``);
+    if (type === 'conversion' && !conversion) return this.#error(d, `Metric "${d.name}": a conversion metric needs \`type_params: {conversion_type_params: ...}\``);
+    const meta = { ...(isObj(r.meta) ? r.meta : {}), ...metaOf(config) };
+    this.#node(s, d, 'metric', d.name, config, (head) => ({
+      ...head,
+      description: typeof r.description === 'string' ? r.description : '',
+      label: strOrNull(r.label),
+      type,
+      type_params: {
+        measure: tp.measure === undefined || tp.measure === null ? null : measureInput(tp.measure),
+        input_measures: [],
+        numerator,
+        denominator,
+        expr: strOrNull(tp.expr),
+        window,
+        grain_to_date: orNull(tp.grain_to_date),
+        metrics: inputs,
+        conversion_type_params: conversion,
+        cumulative_type_params: cumulative,
+        metric_aggregation_params: null,
+      },
+      filter: whereFilters(r.filter),
+      metadata: null,
+      time_granularity: strOrNull(r.time_granularity),
+      meta,
+      tags: Array.isArray(r.tags) ? r.tags.map(String) : typeof r.tags === 'string' ? [r.tags] : [],
+      config,
+      unrendered_config: isObj(r.config) ? r.config : {},
+      sources: [],
+      depends_on: null,
+      refs: [],
+      metrics: [],
+      created_at: 0,
+      group: orNull(config.group),
+    }));
+  }
+
+  savedQuery(s: SemanticScope, d: SemanticDecl): void {
+    const r = d.raw;
+    const own = isObj(r.config) ? r.config : {};
+    const { enabled = true, group = null, meta = {}, export_as = null, schema = null, cache, ...rest } = own;
+    const config: Obj = { enabled, group, meta, export_as, schema, cache: { enabled: false, ...(isObj(cache) ? cache : {}) }, ...rest };
+    const q: Obj = isObj(r.query_params) ? r.query_params : {};
+    const strs = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
+    const exports = (Array.isArray(r.exports) ? r.exports.filter(isObj) : []).map((x) => {
+      const xc: Obj = isObj(x.config) ? x.config : {};
+      const schema = xc.schema_name ?? xc.schema ?? config.schema;
+      return {
+        name: String(x.name),
+        config: { export_as: orNull(xc.export_as ?? config.export_as), schema_name: schema === undefined || schema === null ? this.#targetSchema : String(schema), alias: String(xc.alias ?? x.name), database: null },
+        unrendered_config: xc,
+      };
+    });
+    const tags = [...new Set([...strs(r.tags), ...strs(config.tags)])].sort();
+    this.#node(s, d, 'saved_query', d.name, config, (head) => ({
+      ...head,
+      query_params: { metrics: strs(q.metrics), group_by: strs(q.group_by), where: whereFilters(q.where), order_by: strs(q.order_by), limit: orNull(q.limit) },
+      exports,
+      description: strOrNull(r.description),
+      label: strOrNull(r.label),
+      metadata: null,
+      config,
+      unrendered_config: own,
+      group: orNull(config.group),
+      depends_on: null,
+      created_at: 0,
+      refs: [],
+      tags,
+    }));
+  }
+
+  /** Each metric's input_measures and depends_on, each saved query's metrics, as dbt's manifest processing sets them. */
+  resolve(): void {
+    const metrics = new Map<string, SemanticNode>();
+    const models: SemanticNode[] = [];
+    for (const n of this.nodes) if (n.resourceType === 'metric') metrics.set(n.uniqueId, n);
+    for (const n of this.nodes) if (n.resourceType === 'semantic_model') models.push(n);
+    const byName = (name: string, pkg: string): SemanticNode | undefined => metrics.get(`metric.${pkg}.${name}`) ?? [...metrics.values()].find((m) => m.name === name);
+    const fail = (n: SemanticNode, message: string) => this.#diagnostics.push(diag('SM_SCHEMA_YAML', message, { file: n.originalFilePath }, { nodeId: n.uniqueId }));
+    const done = new Set<string>();
+    const visiting = new Set<string>();
+    const process = (m: SemanticNode): boolean => {
+      if (done.has(m.uniqueId)) return true;
+      if (visiting.has(m.uniqueId)) {
+        fail(m, `Metric "${m.name}" is made of itself (a cycle through its metrics)`);
+        return false;
+      }
+      visiting.add(m.uniqueId);
+      const tp = m.entry.type_params as Obj;
+      const input = tp.input_measures as Obj[];
+      const addMeasure = (x: Obj) => {
+        if (!input.some((y) => JSON.stringify(y) === JSON.stringify(x))) input.push(x);
+      };
+      const add = (id: string) => {
+        if (!m.dependsOn.nodes.includes(id)) m.dependsOn.nodes.push(id);
+      };
+      const type = m.entry.type as string;
+      let ok = true;
+      if (type === 'simple' || type === 'cumulative' || type === 'conversion') {
+        const c = tp.conversion_type_params as Obj | null;
+        for (const x of type === 'conversion' ? [c!.base_measure as Obj, c!.conversion_measure as Obj] : [tp.measure as Obj]) addMeasure(x);
+        for (const x of input) {
+          const holder = models.find((sm) => sm.packageName === m.packageName && (sm.entry.measures as Obj[]).some((y) => y.name === x.name)) ?? models.find((sm) => (sm.entry.measures as Obj[]).some((y) => y.name === x.name));
+          if (!holder) {
+            fail(m, `A semantic model having a measure \`${String(x.name)}\` does not exist but was referenced by metric "${m.name}" (${m.originalFilePath})`);
+            ok = false;
+            continue;
+          }
+          add(holder.uniqueId);
+        }
+      } else {
+        const ins = type === 'ratio' ? [tp.numerator as Obj, tp.denominator as Obj] : (tp.metrics as Obj[]);
+        for (const x of ins) {
+          const target = byName(String(x.name), m.packageName);
+          if (!target) {
+            fail(m, `The metric \`${String(x.name)}\` does not exist but was referenced by metric \`${m.name}\` (${m.originalFilePath})`);
+            ok = false;
+            continue;
+          }
+          if (!process(target)) ok = false;
+          for (const y of (target.entry.type_params as Obj).input_measures as Obj[]) addMeasure(y);
+          add(target.uniqueId);
+        }
+      }
+      visiting.delete(m.uniqueId);
+      done.add(m.uniqueId);
+      return ok;
+    };
+    for (const m of metrics.values()) process(m);
+    for (const q of this.nodes.filter((n) => n.resourceType === 'saved_query')) {
+      for (const name of (q.entry.query_params as Obj).metrics as string[]) {
+        const target = byName(name, q.packageName);
+        if (!target) fail(q, `Saved query "${q.name}" (${q.originalFilePath}) names metric \`${name}\`, which does not exist`);
+        else if (!q.dependsOn.nodes.includes(target.uniqueId)) q.dependsOn.nodes.push(target.uniqueId);
+      }
+    }
+  }
+}
+
+/**
+ * The semantic nodes of every scope (root project and packages), resolved against the models
+ * and seeds found and each other. Disabled entries go to `disabled`.
+ */
+export function semanticNodes(
+  scopes: readonly SemanticScope[],
+  rootName: string,
+  found: { models: readonly ModelNode[]; seeds: readonly SeedNode[] },
+  targetSchema: string,
+  diagnostics: Diagnostic[],
+  disabled: string[],
+): SemanticNode[] {
+  if (!scopes.some((s) => s.decls.length)) return [];
+  const reader = new SemanticReader(found, rootName, targetSchema, diagnostics, disabled);
+  for (const s of scopes) {
+    // dbt parses a project's metrics, then its semantic models (and the metrics their measures create), then its saved queries.
+    for (const d of s.decls) if (d.kind === 'metric') reader.metric(s, d);
+    for (const d of s.decls) if (d.kind === 'semantic_model') reader.semanticModel(s, d);
+    for (const d of s.decls) if (d.kind === 'saved_query') reader.savedQuery(s, d);
+  }
+  reader.resolve();
+  return reader.nodes;
+}
+
+/** An exposure's `metric('name')` (or `metric('package', 'name')`) dependencies, after its refs and sources, as dbt adds them; a metric that does not exist is an error. */
+export function exposeMetrics(exposures: readonly ExposureNode[], semantic: readonly SemanticNode[], diagnostics: Diagnostic[]): void {
+  for (const x of exposures) {
+    for (const call of x.metrics) {
+      const [pkg, name] = call.length === 2 ? [call[0], call[1]!] : [undefined, call[0]!];
+      const hit = semantic.find((n) => n.resourceType === 'metric' && n.name === name && (pkg === undefined ? n.packageName === x.packageName : n.packageName === pkg))
+        ?? (pkg === undefined ? semantic.find((n) => n.resourceType === 'metric' && n.name === name) : undefined);
+      if (!hit) diagnostics.push(diag('SM_REF_NOT_FOUND', `Exposure '${x.uniqueId}' (${x.originalFilePath}) depends on a metric named '${name}' which was not found`, { file: x.originalFilePath }, { nodeId: x.uniqueId }));
+      else if (!x.dependsOn.nodes.includes(hit.uniqueId)) x.dependsOn.nodes.push(hit.uniqueId);
+    }
+  }
+}
