@@ -180,6 +180,10 @@ describe('semantic models, metrics and saved queries (MetricFlow\'s YAML), as db
       ["semantic_models:\n  - name: s\n    model: ref('missing')\n", "depends on a node named 'missing' which was not found"],
       ["metrics:\n  - name: m\n    type: average\n", 'must be simple, ratio, cumulative, derived or conversion'],
       ["metrics:\n  - name: m\n    type: simple\n    type_params: {measure: revenue}\n", 'needs a `label:`'],
+      // Shapes dbt's schema refuses: each names the entry and what it needs.
+      ["semantic_models:\n  - name: s\n    model: ref('orders')\n    measures: [{agg: sum}]\n", '`measures:` must be a list of entries each with `name:` and `agg:`'],
+      ["metrics:\n  - name: m\n    label: M\n    type: ratio\n    type_params: {numerator: {}, denominator: revenue}\n", 'each metric it is made of is a name or a mapping with `name:`'],
+      ['saved_queries:\n  - name: q\n    query_params: 5\n', '`query_params:` must be a mapping'],
     ];
     for (const [yml, said] of cases) {
       const dir = writeProject({ ...FILES, 'models/sem.yml': yml });

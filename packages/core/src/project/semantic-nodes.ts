@@ -99,8 +99,23 @@ class SemanticReader {
     return node;
   }
 
+  /** dbt's schema checks of a semantic model's element lists: each a list of mappings with a name and a type (`agg` for a measure). */
+  #elementsOk(d: SemanticDecl): boolean {
+    for (const [key, kind] of [['entities', 'type'], ['measures', 'agg'], ['dimensions', 'type']] as const) {
+      const v = d.raw[key];
+      if (v === undefined || v === null) continue;
+      const bad = !Array.isArray(v) ? -1 : v.findIndex((e) => !isObj(e) || typeof e.name !== 'string' || !e.name || typeof e[kind] !== 'string');
+      if (bad !== -1 || !Array.isArray(v)) {
+        this.#error(d, `Semantic model "${d.name}": \`${key}:\` must be a list of entries each with \`name:\` and \`${kind}:\`${Array.isArray(v) ? ` (entry ${bad + 1} is not)` : ''}`);
+        return false;
+      }
+    }
+    return true;
+  }
+
   semanticModel(s: SemanticScope, d: SemanticDecl): void {
     const r = d.raw;
+    if (!this.#elementsOk(d)) return;
     const config: Obj = { enabled: true, group: null, meta: {}, ...(isObj(r.config) ? r.config : {}) };
     const metaFor = (el: Obj): { meta: Obj } => ({ meta: { ...metaOf(config), ...metaOf(el.config) } });
     const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
@@ -171,6 +186,7 @@ class SemanticReader {
     if (r.label === undefined || r.label === null) return this.#error(d, `Metric "${d.name}" needs a \`label:\` (dbt requires one)`, 'Add label: with the name to show for it.');
     const config: Obj = { enabled: true, group: null, meta: {}, ...(isObj(r.config) ? r.config : {}) };
     const metricInput = (v: unknown): Obj | undefined => {
+      if (!(typeof v === 'string' && v) && !(isObj(v) && typeof v.name === 'string' && v.name)) return void this.#error(d, `Metric "${d.name}": each metric it is made of is a name or a mapping with \`name:\`, not ${JSON.stringify(v) ?? 'nothing'}`);
       if (!isObj(v)) return { name: String(v), filter: null, alias: null, offset_window: null, offset_to_grain: null };
       const w = timeWindow(v.offset_window);
       if (w === undefined) return void this.#error(d, `Metric "${d.name}": offset_window "${String(v.offset_window)}" is not of the form <count> <granularity>, e.g. 1 month`);
@@ -242,6 +258,10 @@ class SemanticReader {
     const own = isObj(r.config) ? r.config : {};
     const { enabled = true, group = null, meta = {}, export_as = null, schema = null, cache, ...rest } = own;
     const config: Obj = { enabled, group, meta, export_as, schema, cache: { enabled: false, ...(isObj(cache) ? cache : {}) }, ...rest };
+    if (r.query_params !== undefined && !isObj(r.query_params)) return this.#error(d, `Saved query "${d.name}": \`query_params:\` must be a mapping with \`metrics:\` (and group_by, where, ...)`);
+    if (r.exports !== undefined && (!Array.isArray(r.exports) || r.exports.some((x) => !isObj(x) || typeof x.name !== 'string' || (x.config !== undefined && !isObj(x.config))))) {
+      return this.#error(d, `Saved query "${d.name}": \`exports:\` must be a list of entries each with \`name:\` (and a \`config:\` mapping)`);
+    }
     const q: Obj = isObj(r.query_params) ? r.query_params : {};
     const strs = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
     const exports = (Array.isArray(r.exports) ? r.exports.filter(isObj) : []).map((x) => {
