@@ -158,6 +158,28 @@ describe('semantic models, metrics and saved queries (MetricFlow\'s YAML), as db
     expect(JSON.stringify(read(dir, 'semantic_manifest.json'))).toBe(JSON.stringify(dbt.semantic_manifest));
   });
 
+  // The same files with configs in the project file; fixtures/semantic-layer-project-config.dbt-1.11.json
+  // holds what dbt parse wrote for each entry's config, unrendered_config, tags and meta.
+  it('applies the project file\'s semantic-models:, metrics: and saved-queries: configs as dbt does', async () => {
+    const project = "name: demo\nversion: '1.0'\nprofile: demo\nsemantic-models:\n  demo:\n    +meta: {layer: semantic}\nmetrics:\n  demo:\n    +meta: {team: finance}\n    +tags: [kpi]\nsaved-queries:\n  +export_as: view\n  +tags: [nightly]\n";
+    const dir = writeProject({ ...FILES, 'dbt_project.yml': project });
+    const r = await sm('parse', '--project-dir', dir);
+    expect(r.code, r.out + r.err).toBe(0);
+    const m = read(dir, 'manifest.json');
+    const want = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'semantic-layer-project-config.dbt-1.11.json'), 'utf8')) as Obj;
+    for (const [id, w] of Object.entries(want)) {
+      const e = m.semantic_models[id] ?? m.metrics[id] ?? m.saved_queries[id];
+      const got: Obj = Object.fromEntries(['config', 'unrendered_config', 'tags', 'meta'].filter((f) => f in e).map((f) => [f, e[f]]));
+      if ('element_meta' in (w as Obj)) got.element_meta = [...e.entities, ...e.measures, ...e.dimensions].map((x: Obj) => x.config.meta);
+      if ('exports' in (w as Obj)) got.exports = e.exports.map((x: Obj) => ({ ...x, config: { ...x.config, database: (w as Obj).exports[0].config.database } }));
+      expect(JSON.stringify(got), id).toBe(JSON.stringify(w));
+    }
+    // A folder's +enabled: false leaves its metrics out, as dbt does (metrics made of them then fail to resolve, as in dbt).
+    const off = writeProject({ ...FILES, 'dbt_project.yml': "name: demo\nversion: '1.0'\nprofile: demo\nsaved-queries:\n  +enabled: false\n" });
+    expect((await sm('parse', '--project-dir', off)).code).toBe(0);
+    expect(read(off, 'manifest.json').saved_queries).toEqual({});
+  });
+
   it('lists and selects them as dbt does, and a saved query is a no-op in build', async () => {
     const dir = writeProject(FILES);
     const ls = await sm('ls', '--project-dir', dir, '-s', '+saved_query:daily', 'metric:revenue_growth+');

@@ -6,6 +6,7 @@ import { diag, formatLocation, SmProjectError, type Diagnostic } from '../diagno
 import type { ExposureNode, Macro, SemanticNode, ModelNode, PackageInfo, ProjectConfig, SampleWindow, SeedNode, SourceLocation, SourceNode, TestNode, UnitTestNode } from '../types.ts';
 import { discover, pathInResourceFolder } from './discover.ts';
 import { configRenderer, renderProjectConfigs } from './config-renderer.ts';
+import { folderConfig } from './folder-config.ts';
 import { exposeMetrics, semanticNodes } from './semantic-nodes.ts';
 import { installedPackages } from './installed-packages.ts';
 import { resolveTarget } from './profiles.ts';
@@ -146,7 +147,19 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   // The root project (the last scope) may override its packages' sources.
   applySourceOverrides(scopes[scopes.length - 1]!, yamlsOf[yamlsOf.length - 1]!.decls, out.sources, diagnostics);
   const exposures = exposureNodes(scopes.map((s, i) => exposureScope(s, yamlsOf[i]!.decls)), config.name, out, diagnostics, out.disabled);
-  const semantic = semanticNodes(scopes.map((s, i) => ({ ...exposureScope(s, yamlsOf[i]!.decls), decls: yamlsOf[i]!.decls.semantic })), config.name, out, resolved.target.schema, diagnostics, out.disabled);
+  const semanticKey = { semantic_model: 'semantic-models', metric: 'metrics', saved_query: 'saved-queries' } as const;
+  const semantic = semanticNodes(
+    scopes.map((s, i) => ({
+      ...exposureScope(s, yamlsOf[i]!.decls),
+      decls: yamlsOf[i]!.decls.semantic,
+      // The project file's `semantic-models:`, `metrics:`, `saved-queries:` by folder; the root project's over a package's own.
+      projectConfig: (kind: keyof typeof semanticKey, tail: readonly string[]) => ({
+        ...folderConfig(s.config.resourceConfigs[semanticKey[kind]], s.config.name, tail),
+        ...(s.root ? folderConfig(s.root.resourceConfigs[semanticKey[kind]], s.config.name, tail) : {}),
+      }),
+    })),
+    config.name, out, resolved.target.schema, diagnostics, out.disabled,
+  );
   exposeMetrics(exposures, semantic, diagnostics);
   const groups = groupEntries(scopes.map((s, i) => [s, yamlsOf[i]!.decls] as const), diagnostics);
   checkDuplicateDocs(docs, diagnostics);

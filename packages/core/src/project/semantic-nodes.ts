@@ -28,6 +28,8 @@ export interface SemanticScope {
   prefix: string;
   resourcePaths: readonly string[];
   decls: readonly SemanticDecl[];
+  /** The project file's config for a node of this kind at this fqn (`semantic-models:`, `metrics:`, `saved-queries:`, by folder), the root project's over a package's own. */
+  projectConfig?: ((kind: SemanticResourceType, fqnTail: readonly string[]) => Obj) | undefined;
 }
 
 /** dbt's `filter:` (a string or a list of them) as its WhereFilterIntersection. */
@@ -67,6 +69,20 @@ class SemanticReader {
     this.#disabled = disabled;
   }
 
+  /** The project file's config for the entry's place. */
+  #projectConfigOf(s: SemanticScope, d: SemanticDecl, kind: SemanticResourceType, name: string): Obj {
+    const path = pathInResourceFolder(s, d.file);
+    return s.projectConfig?.(kind, [...path.split('/').slice(0, -1), name]) ?? {};
+  }
+
+  /** The entry's config: the project file's for its place, under what its YAML `config:` says (YAML wins, `meta` merged, as in dbt). */
+  #configOf(s: SemanticScope, d: SemanticDecl, kind: SemanticResourceType, name: string): Obj {
+    const fromProject = this.#projectConfigOf(s, d, kind, name);
+    const own = isObj(d.raw.config) ? d.raw.config : {};
+    const meta = isObj(fromProject.meta) || isObj(own.meta) ? { meta: { ...(isObj(fromProject.meta) ? fromProject.meta : {}), ...(isObj(own.meta) ? own.meta : {}) } } : {};
+    return { ...fromProject, ...own, ...meta };
+  }
+
   #error(d: SemanticDecl, message: string, hint?: string): void {
     this.#diagnostics.push(diag('SM_SCHEMA_YAML', message, d.location, hint ? { hint } : {}));
   }
@@ -74,7 +90,7 @@ class SemanticReader {
   /** The node of an entry, common keys first as dbt writes them; undefined when it is disabled or a duplicate. */
   #node(s: SemanticScope, d: SemanticDecl, kind: SemanticResourceType, name: string, config: Obj, entry: (head: Obj) => Obj): SemanticNode | undefined {
     const uniqueId = `${kind}.${s.packageName}.${name}`;
-    if (config.enabled === false) {
+    if (config.enabled === false || (typeof config.enabled === 'string' && config.enabled.trim().toLowerCase() === 'false')) {
       this.#disabled.push(uniqueId);
       return undefined;
     }
@@ -116,7 +132,8 @@ class SemanticReader {
   semanticModel(s: SemanticScope, d: SemanticDecl): void {
     const r = d.raw;
     if (!this.#elementsOk(d)) return;
-    const config: Obj = { enabled: true, group: null, meta: {}, ...(isObj(r.config) ? r.config : {}) };
+    const own = this.#configOf(s, d, 'semantic_model', d.name);
+    const config: Obj = { enabled: true, group: null, meta: {}, ...own };
     const metaFor = (el: Obj): { meta: Obj } => ({ meta: { ...metaOf(config), ...metaOf(el.config) } });
     const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
     let refName: string | undefined;
@@ -160,6 +177,7 @@ class SemanticReader {
       refs: refName === undefined ? [] : [{ name: refName, package: refPackage ?? null, version: refVersion ?? null }],
       created_at: 0,
       config,
+      // dbt's unrendered_config of a YAML entry is its own `config:` as written, without the project file's.
       unrendered_config: isObj(r.config) ? r.config : {},
       primary_entity: strOrNull(r.primary_entity),
       group: orNull(config.group),
@@ -184,7 +202,8 @@ class SemanticReader {
       return this.#error(d, `Metric "${d.name}": \`type:\` must be simple, ratio, cumulative, derived or conversion${r.type === undefined ? '' : `, not "${String(r.type)}"`}`);
     }
     if (r.label === undefined || r.label === null) return this.#error(d, `Metric "${d.name}" needs a \`label:\` (dbt requires one)`, 'Add label: with the name to show for it.');
-    const config: Obj = { enabled: true, group: null, meta: {}, ...(isObj(r.config) ? r.config : {}) };
+    const own = this.#configOf(s, d, 'metric', d.name);
+    const config: Obj = { enabled: true, group: null, meta: {}, ...own };
     const metricInput = (v: unknown): Obj | undefined => {
       if (!(typeof v === 'string' && v) && !(isObj(v) && typeof v.name === 'string' && v.name)) return void this.#error(d, `Metric "${d.name}": each metric it is made of is a name or a mapping with \`name:\`, not ${JSON.stringify(v) ?? 'nothing'}`);
       if (!isObj(v)) return { name: String(v), filter: null, alias: null, offset_window: null, offset_to_grain: null };
@@ -243,7 +262,8 @@ class SemanticReader {
       meta,
       tags: Array.isArray(r.tags) ? r.tags.map(String) : typeof r.tags === 'string' ? [r.tags] : [],
       config,
-      unrendered_config: isObj(r.config) ? r.config : {},
+      // dbt's unrendered_config of a metric is the project file's config with its own over it (`meta` replaced, not merged); of a semantic model or saved query, its own `config:` only.
+      unrendered_config: { ...this.#projectConfigOf(s, d, 'metric', d.name), ...(isObj(r.config) ? r.config : {}) },
       sources: [],
       depends_on: null,
       refs: [],
@@ -255,7 +275,7 @@ class SemanticReader {
 
   savedQuery(s: SemanticScope, d: SemanticDecl): void {
     const r = d.raw;
-    const own = isObj(r.config) ? r.config : {};
+    const own = this.#configOf(s, d, 'saved_query', d.name);
     const { enabled = true, group = null, meta = {}, export_as = null, schema = null, cache, ...rest } = own;
     const config: Obj = { enabled, group, meta, export_as, schema, cache: { enabled: false, ...(isObj(cache) ? cache : {}) }, ...rest };
     if (r.query_params !== undefined && !isObj(r.query_params)) return this.#error(d, `Saved query "${d.name}": \`query_params:\` must be a mapping with \`metrics:\` (and group_by, where, ...)`);
@@ -282,7 +302,8 @@ class SemanticReader {
       label: strOrNull(r.label),
       metadata: null,
       config,
-      unrendered_config: own,
+      // dbt's unrendered_config of a YAML entry is its own `config:` as written, without the project file's.
+      unrendered_config: isObj(r.config) ? r.config : {},
       group: orNull(config.group),
       depends_on: null,
       created_at: 0,
