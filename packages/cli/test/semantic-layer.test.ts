@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
@@ -193,6 +193,25 @@ describe('semantic models, metrics and saved queries (MetricFlow\'s YAML), as db
     expect(build.code, build.out + build.err).toBe(0);
     const results = (read(dir, 'run_results.json').results as Obj[]).filter((x) => !x.unique_id.startsWith('model.'));
     expect(results.map((x) => [x.unique_id, x.status, x.message])).toEqual([['exposure.demo.board', 'no-op', 'NO-OP'], ['saved_query.demo.daily', 'no-op', 'NO-OP']]);
+  });
+
+  // dbt 1.11 on the same change (a metric's label, state from the run before): `ls -s state:modified`
+  // printed metric:demo.revenue; `state:modified+` that and the four below it.
+  it('state:modified finds a changed metric and state:modified+ what is made of it, from sm-state.json or the manifest alone', async () => {
+    const dir = writeProject(FILES);
+    expect((await sm('parse', '--project-dir', dir)).code).toBe(0);
+    const state = join(dir, 'state');
+    cpSync(join(dir, 'target'), state, { recursive: true });
+    const manifestOnly = join(dir, 'state-manifest');
+    mkdirSync(manifestOnly);
+    cpSync(join(state, 'manifest.json'), join(manifestOnly, 'manifest.json'));
+    writeFileSync(join(dir, 'models', 'sem.yml'), SEM_YML.replace('label: Revenue\n', 'label: Revenue!\n'));
+    for (const st of [state, manifestOnly]) {
+      expect((await sm('ls', '--project-dir', dir, '-s', 'state:modified', '--state', st)).out, st).toBe('metric:demo.revenue');
+      expect((await sm('ls', '--project-dir', dir, '-s', 'state:modified+', '--state', st)).out.split('\n'), st).toEqual([
+        'exposure:demo.board', 'metric:demo.food_share', 'metric:demo.revenue', 'metric:demo.revenue_growth', 'saved_query:demo.daily',
+      ]);
+    }
   });
 
   it('refuses what dbt refuses at parse: a measure, a metric or a model that does not exist (exit 2, naming the file)', async () => {

@@ -106,12 +106,28 @@ export function unitTestChecksum(u: { given?: unknown; expect?: unknown; overrid
   return stableHash([u.given ?? [], u.expect ?? {}, u.overrides ?? null]);
 }
 
+/** An exposure's checksum, from what its manifest entry says of it (so a dbt manifest under --state compares too). */
+export function exposureChecksum(x: { type?: unknown; owner?: unknown; label?: unknown; maturity?: unknown; url?: unknown; description?: unknown }, parents: readonly string[]): string {
+  return stableHash([x.type, x.owner, x.label ?? null, x.maturity ?? null, x.url ?? null, x.description ?? '', parents]);
+}
+
+/**
+ * A semantic model's, metric's or saved query's checksum: its manifest entry but for what
+ * compiling or the clock decides (node_relation, created_at, an export's database), and its
+ * parents; the same from a node and from its entry in a manifest, sm's or dbt's.
+ */
+export function semanticChecksum(entry: Readonly<Record<string, unknown>>, parents: readonly string[]): string {
+  const { created_at: _c, node_relation: _r, depends_on: _d, ...rest } = entry;
+  const exports = Array.isArray(rest.exports) ? rest.exports.map((x: Record<string, unknown>) => ({ ...x, config: { ...(x.config as object), database: null } })) : rest.exports;
+  return stableHash([{ ...rest, ...(exports === undefined ? {} : { exports }) }, parents]);
+}
+
 /** Fingerprint of a node as compiled now. */
 export function fingerprintNow(n: GraphNode, hashed?: Hashed): StateFingerprint {
   const checksum =
     n.resourceType === 'unit_test' ? unitTestChecksum(n)
-    : n.resourceType === 'exposure' ? stableHash([n.exposureType, n.owner, n.label, n.maturity, n.url, n.description, n.dependsOn.nodes])
-    : n.resourceType === 'semantic_model' || n.resourceType === 'metric' || n.resourceType === 'saved_query' ? stableHash([n.entry, n.dependsOn.nodes])
+    : n.resourceType === 'exposure' ? exposureChecksum({ type: n.exposureType, owner: n.owner, label: n.label, maturity: n.maturity, url: n.url, description: n.description }, n.dependsOn.nodes)
+    : n.resourceType === 'semantic_model' || n.resourceType === 'metric' || n.resourceType === 'saved_query' ? semanticChecksum(n.entry, n.dependsOn.nodes)
     : 'checksum' in n ? String(n.checksum) : '';
   return fingerprintOfConfig(checksum, n.config, hashed);
 }
