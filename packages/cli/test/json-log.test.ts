@@ -98,6 +98,12 @@ describe('--log-format json carries dbt 1.11 structured log beside sm\'s own fie
     expect(result('LogTestResult', 'test.demo.accepted_values_ok_id__1.b4d153f798').data).toMatchObject({ attached_node: 'model.demo.ok', num_failures: 1, name: 'accepted_values_ok_id__1' });
     expect(result('LogTestResult', 'test.demo.accepted_values_ok_id__1.b4d153f798').data.node_info.node_path).toBe('accepted_values_ok_id__1.sql');
     expect(result('LogSnapshotResult', 'snapshot.demo.snap').data.node_info.node_path).toBe('snap.sql');
+    // dbt's cfg: the snapshot's config without nulls, each value as Python's str(), keys sorted (recorded from dbt snapshot on the same config).
+    expect(result('LogSnapshotResult', 'snapshot.demo.snap').data.cfg).toEqual({
+      check_cols: 'all', column_types: '{}', contract: "{'enforced': False, 'alias_types': True}", docs: "{'show': True}", enabled: 'True', grants: '{}', lookback: '1',
+      materialized: 'snapshot', meta: '{}', on_configuration_change: 'apply', on_schema_change: 'ignore', packages: '[]', persist_docs: '{}', 'post-hook': '[]', 'pre-hook': '[]',
+      quoting: '{}', snapshot_meta_column_names: '{}', strategy: 'check', tags: '[]', target_schema: 'snaps', unique_key: 'id',
+    });
     expect(result('LogSeedResult', 'seed.demo.s').data).toMatchObject({ relation: 's', schema: 'main', result_message: 'INSERT 2' });
     expect(result('SkippingDetails', 'model.demo.child').data).toMatchObject({ node_name: 'child', resource_type: 'model', schema: 'main' });
     // After the run, as dbt ends it: each failure and warning again, then the stats.

@@ -42,7 +42,8 @@ export type RunEvent =
   | { type: 'run_start'; command: string; total: number; target: string; adapter: string; invocationId: string; threads?: number | undefined }
   | { type: 'node_start'; uniqueId: string; name: string; resourceType: string; index: number; total: number; materialized?: string | undefined; nodeInfo?: DbtNodeInfo | undefined }
   /** `attachedNode`: a generic test's node (dbt's attached_node); `file`: the node's file, relative to the project. */
-  | { type: 'node_finish'; result: NodeResult; index: number; total: number; nodeInfo?: DbtNodeInfo | undefined; attachedNode?: string | undefined; file?: string | undefined }
+  /** `cfg`: a snapshot's config as dbt's LogSnapshotResult carries it. */
+  | { type: 'node_finish'; result: NodeResult; index: number; total: number; nodeInfo?: DbtNodeInfo | undefined; attachedNode?: string | undefined; file?: string | undefined; cfg?: Record<string, string> | undefined }
   | { type: 'run_end'; results: NodeResult[]; elapsed: number; interrupted: boolean }
   /** `template`: said by a template (`log(msg, info=True)`, `print`), of the node `nodeInfo` describes when it is a node's. */
   | { type: 'log'; level: 'info' | 'warn' | 'error' | 'debug'; message: string; template?: true | undefined; print?: true | undefined; nodeInfo?: DbtNodeInfo | undefined };

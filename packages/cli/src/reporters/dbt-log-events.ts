@@ -79,7 +79,7 @@ export function fancyLine(msg: string, index: number, total: number, status: str
 }
 
 /** dbt's result event for a node, by resource type and status. */
-export function nodeResultEvent(r: NodeResult, index: number, total: number, info: DbtNodeInfo | undefined, attachedNode: string | undefined): DbtEvent {
+export function nodeResultEvent(r: NodeResult, index: number, total: number, info: DbtNodeInfo | undefined, attachedNode: string | undefined, cfg?: Record<string, string>): DbtEvent {
   const node_info = info ? { node_info: info } : {};
   const t = r.executionTime;
   const description = describeNode(r.resourceType, r.name, info);
@@ -116,7 +116,7 @@ export function nodeResultEvent(r: NodeResult, index: number, total: number, inf
   if (r.resourceType === 'snapshot') {
     const at = relationLabel(r.name, info);
     return dbtEvent('LogSnapshotResult', failed ? 'error' : 'info', fancyLine(`${failed ? 'ERROR snapshotting' : 'OK snapshotted'} ${at}`, index, total, failed ? 'ERROR' : 'OK', t), {
-      cfg: {}, description: at, execution_time: t, index, ...node_info, result_message: failed ? 'ERROR' : 'OK', status: failed ? 'error' : 'success', total,
+      cfg: cfg ?? {}, description: at, execution_time: t, index, ...node_info, result_message: failed ? 'ERROR' : 'OK', status: failed ? 'error' : 'success', total,
     }, thread);
   }
   return dbtEvent('LogModelResult', failed ? 'error' : 'info', fancyLine(`${failed ? 'ERROR creating' : 'OK created'} ${description}`, index, total, failed ? 'ERROR' : 'OK', t), {

@@ -48,7 +48,7 @@ export class JsonReporter implements Reporter {
       this.#emit(
         'node_finished',
         resultFields(r, e.index, e.total),
-        nodeResultEvent(r, this.#started.get(r.uniqueId) ?? ++this.#dbtIndex, e.total, e.nodeInfo, e.attachedNode),
+        nodeResultEvent(r, this.#started.get(r.uniqueId) ?? ++this.#dbtIndex, e.total, e.nodeInfo, e.attachedNode, e.cfg),
       );
       this.#finished.set(r.uniqueId, { info: e.nodeInfo, file: e.file });
     } else if (e.type === 'node_start') {

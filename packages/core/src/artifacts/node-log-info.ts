@@ -1,5 +1,6 @@
 import type { Dialect, TargetConfig } from '../adapter.ts';
-import { checksumOf } from '../project/node-config-shape.ts';
+import { checksumOf, dbtConfigShape } from '../project/node-config-shape.ts';
+import { pyStr } from '../jinja/py-values.ts';
 import { manifestPathOf, testRelation } from '../project/test-nodes.ts';
 import { defaultDatabaseOf } from '../render/relation.ts';
 import type { GraphNode } from '../types.ts';
@@ -71,4 +72,20 @@ export function dbtNodeInfo(
     resource_type: n.resourceType,
     unique_id: n.uniqueId,
   };
+}
+
+/** A value with every null left out, in mappings at any depth (Python's to_dict(omit_none=True)). */
+function omitNone(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(omitNone);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null && x !== undefined).map(([k, x]) => [k, omitNone(x)]));
+  return v;
+}
+
+/**
+ * A snapshot's config as dbt's LogSnapshotResult carries it (`cfg`): dbt's config of the node
+ * without its null values, each value as Python's str() writes it, keys sorted (a protobuf map).
+ */
+export function snapshotLogCfg(config: Readonly<Record<string, unknown>>): Record<string, string> {
+  const shaped = omitNone(dbtConfigShape('snapshot', config)) as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(shaped).sort().map((k) => [k, pyStr(shaped[k])]));
 }

@@ -3,7 +3,7 @@ import { ancestors } from '../graph/build-graph.ts';
 import type { PlanContext } from '../plan/plan.ts';
 import type { GraphNode, TemplateMessage } from '../types.ts';
 import { compiledPathOf } from '../artifacts/target-paths.ts';
-import { dbtNodeInfo } from '../artifacts/node-log-info.ts';
+import { dbtNodeInfo, snapshotLogCfg } from '../artifacts/node-log-info.ts';
 import { templateSaid, type NodeResult, type NodeStatus } from '../events.ts';
 import { executeModel } from './execute-model.ts';
 import { executeSeed } from './execute-seed.ts';
@@ -146,7 +146,8 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
     index++;
     const n = nodes.get(r.uniqueId);
     const nodeInfo = n ? dbtNodeInfo(n, o.adapter.dialect, o.project.target, r.status === 'cancelled' ? 'error' : r.status, r.startedAt, r.completedAt) : undefined;
-    o.onEvent({ type: 'node_finish', result: r, index, total, nodeInfo, attachedNode: n?.resourceType === 'test' ? n.attachedNode : undefined, file: n?.originalFilePath });
+    const cfg = n?.resourceType === 'snapshot' ? snapshotLogCfg(n.config) : undefined;
+    o.onEvent({ type: 'node_finish', result: r, index, total, nodeInfo, attachedNode: n?.resourceType === 'test' ? n.attachedNode : undefined, file: n?.originalFilePath, ...(cfg ? { cfg } : {}) });
     if (o.flags.failFast && (r.status === 'error' || r.status === 'fail' || r.status === 'partial success')) stop = true;
   };
 
