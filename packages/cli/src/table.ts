@@ -17,14 +17,16 @@ export interface ShownRows {
  */
 export function showSql(dialect: Dialect, columns: readonly string[], sql: string, limit: number): string {
   const q = (c: string) => dialect.quoteIdentifier(c);
-  const unique = columns.length > 0 && new Set(columns).size === columns.length;
-  const select = unique ? [...columns.map(q), ...columns.map((c, i) => `cast(${q(c)} as ${dialect.stringType}) as ${q(`__sm_text_${i}`)}`)].join(', ') : '*';
+  const select = castable(columns) ? [...columns.map(q), ...columns.map((c, i) => `cast(${q(c)} as ${dialect.stringType}) as ${q(`__sm_text_${i}`)}`)].join(', ') : '*';
   return `select ${select} from (\n${sql}\n) sm_show${limit >= 0 ? ` limit ${limit}` : ''}`;
 }
 
+/** Whether each column can be cast to text by name: some, none named twice. */
+const castable = (columns: readonly string[]): boolean => columns.length > 0 && new Set(columns).size === columns.length;
+
 /** Split the rows of {@link showSql} into the values and their text. */
 export function shownRows(columns: readonly string[], rows: readonly Record<string, unknown>[]): ShownRows {
-  if (!(columns.length > 0 && new Set(columns).size === columns.length)) return { columns, typed: rows };
+  if (!castable(columns)) return { columns, typed: rows };
   const typed: Record<string, unknown>[] = [];
   const text: Record<string, unknown>[] = [];
   for (const r of rows) {
@@ -100,30 +102,4 @@ export function isoformat(text: string): string {
   const frac = m[3] ? `.${m[3].slice(0, 6).padEnd(6, '0')}` : '';
   const zone = !m[4] ? '' : m[4] === 'Z' ? '+00:00' : `${m[4].slice(0, 3)}:${m[4].slice(3).replace(':', '').padEnd(2, '0')}`;
   return `${m[1]}T${m[2]}${frac}${zone}`;
-}
-
-/**
- * Python's json.dumps: `, ` and `: ` between items, `indent` as its indent=, and every character
- * beyond ASCII escaped unless `ascii` is false (agate's JSON, which dbt's show preview is, keeps them).
- */
-export function pythonJson(v: unknown, indent?: number, ascii = true): string {
-  const text = JSON.stringify(v, null, indent) ?? 'null';
-  const spaced = indent === undefined ? spaceJson(text) : text;
-  return !ascii ? spaced : spaced.replace(/[\u0080-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/** Compact JSON with Python's separators: a space after each `,` and `:` outside strings. */
-function spaceJson(text: string): string {
-  let out = '';
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    out += ch;
-    if (inString) {
-      if (ch === '\\') out += text[++i] ?? '';
-      else if (ch === '"') inString = false;
-    } else if (ch === '"') inString = true;
-    else if (ch === ',' || ch === ':') out += ' ';
-  }
-  return out;
 }

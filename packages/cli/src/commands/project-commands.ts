@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { byId, COMMAND_TYPES, parseEventTime, parseSample, compile, targetPathOf, criterion, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseVarsArg, parseWarnErrorOptions, readArtifact, runResultsProblem, saidBy, templateSaid, sourceFreshness, WarnErrorOptionsError, type Compilation, type InvocationOptions, type RunResultsShape, type TemplateMessage, type WarnErrorSetting, union } from '@smsql/core';
@@ -11,7 +11,9 @@ import { selectionOptions } from '../selection-options.ts';
 import { resourceTypeOptions, resourceTypesOf, type ResourceTypeFlags } from '../resource-type-options.ts';
 import { configError } from '../config-error.ts';
 import { renderInline } from '../inline-sql.ts';
-import { dbtJsonRows, pythonJson, renderTable, showSql, shownRows } from '../table.ts';
+import { dbtJsonRows, renderTable, showSql, shownRows } from '../table.ts';
+import { pythonJson } from '../python-json.ts';
+import { lsJson, lsLine } from './ls-output.ts';
 import { usage } from '../usage-error.ts';
 
 interface CommonFlags {
@@ -230,8 +232,10 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       const ids = [...c.selected].sort();
       const lines = flags.output === 'json' ? lsJson(c, ids, flags.outputKeys) : ids.map((id) => lsLine(c, id, flags.output));
       // dbt logs each line as a PrintEvent: one JSON object per line in a JSON log.
-      if (flags.logFormat === 'json') for (const line of lines) ctx.reporter('json').onOutput?.(line, { name: 'PrintEvent', data: { msg: line } });
-      else if (lines.length) ctx.output.out(lines.join('\n'));
+      if (flags.logFormat === 'json') {
+        const json = ctx.reporter('json');
+        for (const line of lines) json.onOutput?.(line, { name: 'PrintEvent', data: { msg: line } });
+      } else if (lines.length) ctx.output.out(lines.join('\n'));
       else ctx.output.err('No nodes selected!');
     });
 
@@ -455,57 +459,4 @@ function compiledToShow(c: Compilation, first: string | undefined): { name: stri
 function findRunResults(dir: string, targetPath: string | undefined): string | undefined {
   const p = join(dir, targetPathOf(dir, targetPath), 'run_results.json');
   return existsSync(p) ? p : undefined;
-}
-
-function lsLine(c: Compilation, id: string, output: string): string {
-  const n = c.compiled.nodes.get(id)!;
-  // As dbt prints them: a source is `source_name.table_name`.
-  if (output === 'name') return n.resourceType === 'source' ? `${n.sourceName}.${n.name}` : n.name;
-  if (output === 'path') return n.originalFilePath;
-  // dbt's selectors: a source by package, source and table (not its fqn, which holds its folder); a unit test by package and name.
-  if (n.resourceType === 'exposure' || n.resourceType === 'metric' || n.resourceType === 'semantic_model' || n.resourceType === 'saved_query') return `${n.resourceType}:${n.packageName}.${n.name}`;
-  if (n.resourceType === 'source') return `source:${n.packageName}.${n.sourceName}.${n.name}`;
-  if (n.resourceType === 'unit_test') return `unit_test:${n.packageName}.${n.name}`;
-  return n.fqn.join('.');
-}
-
-/** The keys of a node `dbt ls --output json` prints without --output-keys (dbt's ListTask.ALLOWED_KEYS). */
-const LS_KEYS = new Set(['alias', 'name', 'package_name', 'depends_on', 'tags', 'config', 'resource_type', 'source_name', 'original_file_path', 'unique_id']);
-/** Their order in dbt's entry of a model, seed, snapshot or test (sm's manifest entry orders them otherwise; a source's, exposure's and unit test's are dbt's order already). */
-const LS_NODE_ORDER = ['name', 'resource_type', 'package_name', 'original_file_path', 'unique_id', 'alias', 'config', 'tags', 'depends_on'];
-
-/** An entry's LS_KEYS in dbt's order, `depends_on` with `macros` first as dbt's. */
-function lsEntry(entry: Record<string, unknown>): [string, unknown][] {
-  const keys = 'alias' in entry ? LS_NODE_ORDER.filter((k) => k in entry) : Object.keys(entry).filter((k) => LS_KEYS.has(k));
-  return keys.map((k) => {
-    const v = entry[k];
-    if (k !== 'depends_on' || !v || typeof v !== 'object') return [k, v];
-    const { macros, ...rest } = v as Record<string, unknown>;
-    return [k, macros === undefined ? v : { macros, ...rest }];
-  });
-}
-
-/**
- * `ls --output json`: each node's manifest entry (which this ls wrote) as dbt prints it, its
- * keys of LS_KEYS in the entry's order, or with `--output-keys a b.c` those keys in the order
- * asked (a key the entry lacks is left out, a dotted one when its value is null too, as dbt
- * does); Python's JSON text, as dbt's.
- */
-function lsJson(c: Compilation, ids: string[], asked: string[] | undefined): string[] {
-  const keys = (asked ?? []).flatMap((k) => k.split(/[\s,]+/)).filter(Boolean);
-  const path = resolve(c.project.dir, c.project.config.targetPath, 'manifest.json');
-  const m = JSON.parse(readFileSync(path, 'utf8')) as Record<string, Record<string, Record<string, unknown>> | undefined>;
-  const nested = (entry: Record<string, unknown>, key: string): unknown =>
-    key.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' && !Array.isArray(v) && k in v ? (v as Record<string, unknown>)[k] : undefined), entry);
-  return ids.map((id) => {
-    const entry = m.nodes?.[id] ?? m.sources?.[id] ?? m.exposures?.[id] ?? m.unit_tests?.[id] ?? m.metrics?.[id] ?? m.semantic_models?.[id] ?? m.saved_queries?.[id] ?? {};
-    const picked = keys.length
-      ? keys.flatMap((k): [string, unknown][] => {
-          if (!k.includes('.')) return k in entry ? [[k, entry[k]]] : [];
-          const v = nested(entry, k);
-          return v === undefined || v === null ? [] : [[k, v]];
-        })
-      : lsEntry(entry);
-    return pythonJson(Object.fromEntries(picked));
-  });
 }

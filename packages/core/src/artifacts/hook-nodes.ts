@@ -1,5 +1,5 @@
 import type { LoadedProject } from '../project/load-project.ts';
-import { projectHooks } from '../project/hook-list.ts';
+import { hookNodeName, projectHooks } from '../project/hook-list.ts';
 import { dbtConfigShape } from '../project/node-config-shape.ts';
 
 /**
@@ -14,7 +14,7 @@ export function hookNodes(p: LoadedProject, database: string | undefined): Recor
   for (const kind of ['on-run-start', 'on-run-end'] as const) {
     for (const [position, h] of projectHooks(p, kind).entries()) {
       const pkg = h.packageName;
-      const id = `${pkg}-${kind}-${h.index}`;
+      const id = hookNodeName(h, kind);
       out[`operation.${pkg}.${id}`] = {
         database: database ?? null,
         schema: p.target.schema,

@@ -26,8 +26,8 @@ export function semanticEntry(n: SemanticNode, c: SemanticContext): Obj {
   return e;
 }
 
+/** `keys` of `o` in that order, null where `o` has none (an element's `metadata`, which the manifest's entities and measures lack). */
 const pick = (o: Obj, keys: readonly string[]): Obj => Object.fromEntries(keys.map((k) => [k, o[k] ?? null]));
-const withMetadata = (o: Obj, keys: readonly string[]): Obj => Object.fromEntries(keys.map((k) => [k, k === 'metadata' ? null : (o[k] ?? null)]));
 
 /**
  * target/semantic_manifest.json, the file MetricFlow reads: dbt 1.11 writes it with every
@@ -60,9 +60,9 @@ export function semanticManifest(entries: { semantic_models: Obj[]; metrics: Obj
   } as const;
   const semanticModels = entries.semantic_models.map((e) => ({
     name: e.name, defaults: e.defaults, description: e.description, node_relation: e.node_relation, primary_entity: e.primary_entity,
-    entities: (e.entities as Obj[]).map((x) => withMetadata(x, element.entities)),
-    measures: (e.measures as Obj[]).map((x) => withMetadata(x, element.measures)),
-    dimensions: (e.dimensions as Obj[]).map((x) => withMetadata(x, element.dimensions)),
+    entities: (e.entities as Obj[]).map((x) => pick(x, element.entities)),
+    measures: (e.measures as Obj[]).map((x) => pick(x, element.measures)),
+    dimensions: (e.dimensions as Obj[]).map((x) => pick(x, element.dimensions)),
     label: e.label, metadata: null, config: { meta: (e.config as Obj).meta ?? {} },
   }));
   const metrics = entries.metrics.map((e) => {

@@ -13,6 +13,11 @@ export interface ProjectHook {
   readonly fileChecksum: string;
 }
 
+/** A hook's operation node's name, as dbt names it: `<package>-<kind>-<index>` (its id is `operation.<package>.<name>`). */
+export function hookNodeName(h: ProjectHook, kind: ProjectHookKind): string {
+  return `${h.packageName}-${kind}-${h.index}`;
+}
+
 /**
  * Every hook of a kind in the order dbt 1.11 runs them: the root project's first, then each
  * installed package's, packages ordered by name, each project's in its file's order.

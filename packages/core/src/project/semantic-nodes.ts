@@ -70,14 +70,13 @@ class SemanticReader {
   }
 
   /** The project file's config for the entry's place. */
-  #projectConfigOf(s: SemanticScope, d: SemanticDecl, kind: SemanticResourceType, name: string): Obj {
+  #projectConfigOf(s: SemanticScope, d: SemanticDecl, kind: SemanticResourceType): Obj {
     const path = pathInResourceFolder(s, d.file);
-    return s.projectConfig?.(kind, [...path.split('/').slice(0, -1), name]) ?? {};
+    return s.projectConfig?.(kind, [...path.split('/').slice(0, -1), d.name]) ?? {};
   }
 
   /** The entry's config: the project file's for its place, under what its YAML `config:` says (YAML wins, `meta` merged, as in dbt). */
-  #configOf(s: SemanticScope, d: SemanticDecl, kind: SemanticResourceType, name: string): Obj {
-    const fromProject = this.#projectConfigOf(s, d, kind, name);
+  #configOf(d: SemanticDecl, fromProject: Obj): Obj {
     const own = isObj(d.raw.config) ? d.raw.config : {};
     const meta = isObj(fromProject.meta) || isObj(own.meta) ? { meta: { ...(isObj(fromProject.meta) ? fromProject.meta : {}), ...(isObj(own.meta) ? own.meta : {}) } } : {};
     return { ...fromProject, ...own, ...meta };
@@ -132,7 +131,7 @@ class SemanticReader {
   semanticModel(s: SemanticScope, d: SemanticDecl): void {
     const r = d.raw;
     if (!this.#elementsOk(d)) return;
-    const own = this.#configOf(s, d, 'semantic_model', d.name);
+    const own = this.#configOf(d, this.#projectConfigOf(s, d, 'semantic_model'));
     const config: Obj = { enabled: true, group: null, meta: {}, ...own };
     const metaFor = (el: Obj): { meta: Obj } => ({ meta: { ...metaOf(config), ...metaOf(el.config) } });
     const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
@@ -202,7 +201,8 @@ class SemanticReader {
       return this.#error(d, `Metric "${d.name}": \`type:\` must be simple, ratio, cumulative, derived or conversion${r.type === undefined ? '' : `, not "${String(r.type)}"`}`);
     }
     if (r.label === undefined || r.label === null) return this.#error(d, `Metric "${d.name}" needs a \`label:\` (dbt requires one)`, 'Add label: with the name to show for it.');
-    const own = this.#configOf(s, d, 'metric', d.name);
+    const fromProject = this.#projectConfigOf(s, d, 'metric');
+    const own = this.#configOf(d, fromProject);
     const config: Obj = { enabled: true, group: null, meta: {}, ...own };
     const metricInput = (v: unknown): Obj | undefined => {
       if (!(typeof v === 'string' && v) && !(isObj(v) && typeof v.name === 'string' && v.name)) return void this.#error(d, `Metric "${d.name}": each metric it is made of is a name or a mapping with \`name:\`, not ${JSON.stringify(v) ?? 'nothing'}`);
@@ -263,7 +263,7 @@ class SemanticReader {
       tags: Array.isArray(r.tags) ? r.tags.map(String) : typeof r.tags === 'string' ? [r.tags] : [],
       config,
       // dbt's unrendered_config of a metric is the project file's config with its own over it (`meta` replaced, not merged); of a semantic model or saved query, its own `config:` only.
-      unrendered_config: { ...this.#projectConfigOf(s, d, 'metric', d.name), ...(isObj(r.config) ? r.config : {}) },
+      unrendered_config: { ...fromProject, ...(isObj(r.config) ? r.config : {}) },
       sources: [],
       depends_on: null,
       refs: [],
@@ -275,7 +275,7 @@ class SemanticReader {
 
   savedQuery(s: SemanticScope, d: SemanticDecl): void {
     const r = d.raw;
-    const own = this.#configOf(s, d, 'saved_query', d.name);
+    const own = this.#configOf(d, this.#projectConfigOf(s, d, 'saved_query'));
     const { enabled = true, group = null, meta = {}, export_as = null, schema = null, cache, ...rest } = own;
     const config: Obj = { enabled, group, meta, export_as, schema, cache: { enabled: false, ...(isObj(cache) ? cache : {}) }, ...rest };
     if (r.query_params !== undefined && !isObj(r.query_params)) return this.#error(d, `Saved query "${d.name}": \`query_params:\` must be a mapping with \`metrics:\` (and group_by, where, ...)`);

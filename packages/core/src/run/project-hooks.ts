@@ -7,7 +7,7 @@ import type { RunContext } from './run-context.ts';
 import { runPlan } from './run-plan.ts';
 import { hookSteps } from '../plan/hooks.ts';
 import { operationNode } from '../render/render-parts.ts';
-import type { ProjectHook, ProjectHookKind } from '../project/hook-list.ts';
+import { hookNodeName, type ProjectHook, type ProjectHookKind } from '../project/hook-list.ts';
 
 
 /**
@@ -68,7 +68,7 @@ export async function runProjectHooks(kind: ProjectHookKind, hooks: readonly Pro
   for (const [i, hook] of hooks.entries()) {
     const text = hook.sql;
     const project = hook.packageName;
-    const name = `${project}-${kind}-${hook.index}`;
+    const name = hookNodeName(hook, kind);
     const label = `${project}.${kind}.${i}`;
     const uniqueId = `operation.${project}.${name}`;
     // dbt renders a hook as its operation node: `model` is it, `this` None; its checksum is its project file's.

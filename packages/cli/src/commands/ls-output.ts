@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Compilation } from '@smsql/core';
+import { pythonJson } from '../python-json.ts';
+
+/** One node as `sm ls --output name|path|selector` prints it, as dbt ls does. */
+export function lsLine(c: Compilation, id: string, output: string): string {
+  const n = c.compiled.nodes.get(id)!;
+  // As dbt prints them: a source is `source_name.table_name`.
+  if (output === 'name') return n.resourceType === 'source' ? `${n.sourceName}.${n.name}` : n.name;
+  if (output === 'path') return n.originalFilePath;
+  // dbt's selectors: a source by package, source and table (not its fqn, which holds its folder); a unit test by package and name.
+  if (n.resourceType === 'exposure' || n.resourceType === 'metric' || n.resourceType === 'semantic_model' || n.resourceType === 'saved_query') return `${n.resourceType}:${n.packageName}.${n.name}`;
+  if (n.resourceType === 'source') return `source:${n.packageName}.${n.sourceName}.${n.name}`;
+  if (n.resourceType === 'unit_test') return `unit_test:${n.packageName}.${n.name}`;
+  return n.fqn.join('.');
+}
+
+/** The keys of a node `dbt ls --output json` prints without --output-keys (dbt's ListTask.ALLOWED_KEYS). */
+const LS_KEYS = new Set(['alias', 'name', 'package_name', 'depends_on', 'tags', 'config', 'resource_type', 'source_name', 'original_file_path', 'unique_id']);
+/** Their order in dbt's entry of a model, seed, snapshot or test (sm's manifest entry orders them otherwise; a source's, exposure's and unit test's are dbt's order already). */
+const LS_NODE_ORDER = ['name', 'resource_type', 'package_name', 'original_file_path', 'unique_id', 'alias', 'config', 'tags', 'depends_on'];
+
+/** An entry's LS_KEYS in dbt's order, `depends_on` with `macros` first as dbt's. */
+function lsEntry(entry: Record<string, unknown>): [string, unknown][] {
+  const keys = 'alias' in entry ? LS_NODE_ORDER.filter((k) => k in entry) : Object.keys(entry).filter((k) => LS_KEYS.has(k));
+  return keys.map((k) => {
+    const v = entry[k];
+    if (k !== 'depends_on' || !v || typeof v !== 'object') return [k, v];
+    const { macros, ...rest } = v as Record<string, unknown>;
+    return [k, macros === undefined ? v : { macros, ...rest }];
+  });
+}
+
+/**
+ * `ls --output json`: each node's manifest entry (which this ls wrote) as dbt prints it, its
+ * keys of LS_KEYS in the entry's order, or with `--output-keys a b.c` those keys in the order
+ * asked (a key the entry lacks is left out, a dotted one when its value is null too, as dbt
+ * does); Python's JSON text, as dbt's.
+ */
+export function lsJson(c: Compilation, ids: string[], asked: string[] | undefined): string[] {
+  const keys = (asked ?? []).flatMap((k) => k.split(/[\s,]+/)).filter(Boolean);
+  const path = resolve(c.project.dir, c.project.config.targetPath, 'manifest.json');
+  const m = JSON.parse(readFileSync(path, 'utf8')) as Record<string, Record<string, Record<string, unknown>> | undefined>;
+  const nested = (entry: Record<string, unknown>, key: string): unknown =>
+    key.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' && !Array.isArray(v) && k in v ? (v as Record<string, unknown>)[k] : undefined), entry);
+  return ids.map((id) => {
+    const entry = m.nodes?.[id] ?? m.sources?.[id] ?? m.exposures?.[id] ?? m.unit_tests?.[id] ?? m.metrics?.[id] ?? m.semantic_models?.[id] ?? m.saved_queries?.[id] ?? {};
+    const picked = keys.length
+      ? keys.flatMap((k): [string, unknown][] => {
+          if (!k.includes('.')) return k in entry ? [[k, entry[k]]] : [];
+          const v = nested(entry, k);
+          return v === undefined || v === null ? [] : [[k, v]];
+        })
+      : lsEntry(entry);
+    return pythonJson(Object.fromEntries(picked));
+  });
+}
