@@ -1,4 +1,4 @@
-import { BaseDialect, type TargetConfig } from '@smsql/core';
+import { BaseDialect, type ParquetRead, type TargetConfig } from '@smsql/core';
 
 /**
  * DuckDB: identifiers compare case-insensitively and keep their spelling; everything else
@@ -24,15 +24,27 @@ export class DuckDbDialect extends BaseDialect {
     return base.includes('.') ? base.slice(0, base.lastIndexOf('.')) : base;
   }
 
-  override readParquet(glob: string, mixedSchemas = false): string {
-    return `select * from read_parquet(${this.quoteString(glob)}, hive_partitioning = true${mixedSchemas ? ', union_by_name = true' : ''})`;
+  override readParquet(glob: string, options: ParquetRead = {}): string {
+    const args = [this.quoteString(glob), `hive_partitioning = ${options.partitions === false ? 'false' : 'true'}`];
+    if (options.mixedSchemas) args.push('union_by_name = true');
+    const typed = options.partitions === false ? [] : (options.partitionTypes ?? []).filter((c) => hiveType(c.type));
+    if (!typed.length) return `select * from read_parquet(${args.join(', ')})`;
+    args.push(`hive_types = {${typed.map((c) => `${this.quoteString(c.name)}: ${this.quoteString(c.type)}`).join(', ')}}`);
+    // Typed, DuckDB puts the partition columns in name order: the folders' order is kept.
+    const parts = (options.partitionTypes ?? []).map((c) => this.quoteIdentifier(c.name));
+    return `select * exclude (${parts.join(', ')}), ${parts.join(', ')} from read_parquet(${args.join(', ')})`;
   }
 
   describeQuery(sql: string): string {
     return `describe select * from (\n${sql}\n) as sm_described`;
   }
 
-  override describeParquet(glob: string): string {
-    return `describe ${this.readParquet(glob)}`;
+  override describeParquet(glob: string, options?: ParquetRead): string {
+    return `describe ${this.readParquet(glob, options)}`;
   }
+}
+
+/** Types a folder name can hold: scalars, not nested ones (a struct, list, map or union). */
+function hiveType(type: string): boolean {
+  return !/^(struct|map|union)\b|\[\d*\]\s*$/i.test(type.trim());
 }

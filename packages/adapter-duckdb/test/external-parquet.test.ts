@@ -91,7 +91,7 @@ from range(0, {{ var('days') }} * 3)
     const dir = writeProject({ 'profiles.yml': PROFILE, 'models/events.sql': model });
     const ran = () => readFileSync(join(dir, 'target/run/demo/models/events.sql'), 'utf8');
     expect((await sm(dir, { days: 3 })).ok).toBe(true);
-    expect(ran()).toMatch(/create or replace view[\s\S]*read_parquet\([^)]*hive_partitioning = true\)/);
+    expect(ran()).toMatch(/create or replace view[\s\S]*select \* exclude \("day"\), "day" from read_parquet\([^)]*hive_partitioning = true, hive_types = \{'day': 'BIGINT'\}\)/);
     // Same columns: no view statement, and the view finds the new partition.
     let r = await sm(dir, { days: 4 });
     expect(r.ok, r.errors).toBe(true);
@@ -115,6 +115,40 @@ from range(0, {{ var('days') }} * 3)
     expect(ran()).not.toMatch(/union_by_name/);
     expect(await sql(dir, 'select * from main.events where day >= 4 order by id')).toEqual(incremental);
     expect(await sql(dir, 'select count(extra)::int n from main.events')).toEqual([{ n: 15 }]);
+  });
+
+  it("partition columns read back as the query's types, not as DuckDB guesses them from folder names", async () => {
+    // Guessed from the folders, '10' would come back a number, the timestamp and the decimal text.
+    const model = `{{ config(materialized='external', partition_by=['code', 'ts', 'amount', 'd'], incremental_strategy='insert_overwrite') }}
+select code, ts, amount, d, id{% if var('extra', false) %}, 'x' as extra{% endif %}
+from (values ('10', timestamp '2026-01-01 10:00:00', 1.5::decimal(18, 3), date '2026-01-01', 1),
+             ('07', timestamp '2026-01-02 11:30:00', 2.25::decimal(18, 3), date '2026-01-02', 2),
+             (null, null, null, null, 3)) t(code, ts, amount, d, id)
+{% if is_incremental() %}where id = 2{% endif %}`;
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'models/events.sql': model });
+    const types = async () => (await sql(dir, 'describe main.events')).map((r) => `${String(r.column_name)} ${String(r.column_type)}`);
+    const rows = () => sql(dir, 'select id, code, ts::varchar as ts, amount::varchar as amount, d::varchar as d from main.events order by id');
+    const expected = ['id INTEGER', 'code VARCHAR', 'ts TIMESTAMP', 'amount DECIMAL(18,3)', 'd DATE'];
+    const values = [
+      { id: 1, code: '10', ts: '2026-01-01 10:00:00', amount: '1.500', d: '2026-01-01' },
+      { id: 2, code: '07', ts: '2026-01-02 11:30:00', amount: '2.250', d: '2026-01-02' },
+      { id: 3, code: null, ts: null, amount: null, d: null },
+    ];
+    let r = await sm(dir, {});
+    expect(r.ok, r.errors).toBe(true);
+    expect(await types()).toEqual(expected);
+    expect(await rows()).toEqual(values);
+    // An incremental write with the same columns leaves the typed view standing.
+    r = await sm(dir, {});
+    expect(r.ok, r.errors).toBe(true);
+    expect(r.results[0]!.message).toBe('1 rows in 1 partitions');
+    expect(await types()).toEqual(expected);
+    expect(await rows()).toEqual(values);
+    // One with a new column makes the view again, by name, keeping the partition columns' types.
+    r = await sm(dir, { extra: true });
+    expect(r.ok, r.errors).toBe(true);
+    expect(await types()).toEqual(['id INTEGER', 'extra VARCHAR', 'code VARCHAR', 'ts TIMESTAMP', 'amount DECIMAL(18,3)', 'd DATE']);
+    expect(await rows()).toEqual(values);
   });
 
   it('an unpartitioned model at a configured location is one file, replaced whole; a failed write keeps the old files', async () => {

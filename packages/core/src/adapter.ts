@@ -82,6 +82,21 @@ export interface TableOptions {
   readonly adapterConfig?: Readonly<Record<string, unknown>>;
 }
 
+/** How {@link Dialect.readParquet} reads a folder of Parquet files. */
+export interface ParquetRead {
+  /** Files may differ in columns (matched by name, missing ones null): every file's schema is read whenever the query is bound. */
+  mixedSchemas?: boolean;
+  /** `col=value/` folders as columns (default true); false reads the files' own columns only. */
+  partitions?: boolean;
+  /**
+   * The partition columns' types, so that a folder's value is read as the type the model wrote
+   * (a timestamp stays a timestamp, a text '10' text) rather than guessed from the folder names,
+   * which also costs a look at every folder each time the query is bound. Columns not named
+   * here are guessed.
+   */
+  partitionTypes?: readonly ColumnDef[];
+}
+
 /**
  * Pure and synchronous: SQL text only, golden-tested offline. {@link BaseDialect} holds the
  * ANSI behaviour; a warehouse overrides what differs.
@@ -139,15 +154,14 @@ export interface Dialect {
    */
   copyToParquet?(sql: string, path: string, partitionBy: readonly string[]): string;
   /**
-   * Optional. A query over the Parquet files matching `glob`, partition folders as columns;
-   * `mixedSchemas`: files may differ in columns (matched by name, missing ones null), which
-   * costs reading every file's schema whenever the query is bound. Base: throws, as above.
+   * Optional. A query over the Parquet files matching `glob`, partition folders as columns
+   * (see {@link ParquetRead}). Base: throws, as above.
    */
-  readParquet?(glob: string, mixedSchemas?: boolean): string;
+  readParquet?(glob: string, options?: ParquetRead): string;
   /** `comment on table|view <rel> is '<text>'`, or on one of its columns (dbt's persist_docs). */
   commentOn(kind: 'table' | 'view', rel: Relation, text: string, column?: string): string;
   /** Optional. A query whose rows are the `column_name` and `column_type` of {@link readParquet}'s result over `glob`. */
-  describeParquet?(glob: string): string;
+  describeParquet?(glob: string, options?: ParquetRead): string;
   /**
    * Optional. A statement whose rows are the `column_name` and `column_type` of a query's result,
    * without running the query: how a model's enforced contract is checked when it runs. Without

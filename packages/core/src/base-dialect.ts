@@ -1,4 +1,4 @@
-import type { ColumnDef, Dialect, Relation, RelationKind, TableOptions, TargetConfig } from './adapter.ts';
+import type { ColumnDef, Dialect, ParquetRead, Relation, RelationKind, TableOptions, TargetConfig } from './adapter.ts';
 
 /** ANSI behaviour; warehouse dialects subclass and override what differs. */
 export class BaseDialect implements Dialect {
@@ -124,11 +124,11 @@ export class BaseDialect implements Dialect {
     throw new Error(`materialized='external' writes Parquet files, which the ${this.name} adapter cannot do. Use table or incremental on this target (external models are DuckDB only).`);
   }
 
-  readParquet(_glob: string, _mixedSchemas?: boolean): string {
+  readParquet(_glob: string, _options?: ParquetRead): string {
     return this.copyToParquet('', '', []);
   }
 
-  describeParquet(_glob: string): string {
+  describeParquet(_glob: string, _options?: ParquetRead): string {
     return this.copyToParquet('', '', []);
   }
 }

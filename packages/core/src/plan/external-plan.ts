@@ -43,11 +43,17 @@ export interface ExternalPlan {
   incremental: boolean;
   /** Writes the rows under `staging`. */
   copy: string;
+  /**
+   * The query's columns (`column_name`, `column_type`), so that the view after a full build
+   * reads the partition folders as the types the query gave them; undefined when the dialect
+   * cannot describe a query.
+   */
+  describeCopied: string | undefined;
   /** (Re)creates the view over `location` after a full build: the files of one write share one schema. */
-  view: Plan;
+  view(partitionTypes: readonly ColumnDef[]): Plan;
   /** (Re)creates it after an incremental write whose columns differ from the view's: files of several schemas, read by name. */
-  mixedView: Plan;
-  /** The columns (`column_name`, `column_type`) of the files just written under `staging`. */
+  mixedView(partitionTypes: readonly ColumnDef[]): Plan;
+  /** The columns (`column_name`, `column_type`) the files just written under `staging` hold, partition folders not included. */
   describeStaged: string;
 }
 
@@ -101,19 +107,37 @@ export function planExternal(node: ModelNode, sql: string, location: string, exi
   // hourly partitions (~1,000 files), and every read of the view lists them.
   const levels = partitionBy.map(() => '*');
   const glob = join(location, ...levels, '*.parquet');
-  const view = planView(node, d.readParquet(glob, false), existing, ctx);
-  const mixedView = planView(node, d.readParquet(glob, true), existing, ctx);
-  return { location, staging, partitionBy, incremental, copy, view, mixedView, describeStaged: d.describeParquet(join(staging, ...levels, '*.parquet')) };
+  const viewOver = (mixedSchemas: boolean) => (partitionTypes: readonly ColumnDef[]) => planView(node, d.readParquet!(glob, { mixedSchemas, partitionTypes }), existing, ctx);
+  return {
+    location,
+    staging,
+    partitionBy,
+    incremental,
+    copy,
+    describeCopied: partitionBy.length && d.describeQuery ? d.describeQuery(sql) : undefined,
+    view: viewOver(false),
+    mixedView: viewOver(true),
+    describeStaged: d.describeParquet(join(staging, ...levels, '*.parquet'), { partitions: false }),
+  };
+}
+
+/** The partition columns among `columns` (as the query or view spells and types them), in `partitionBy`'s order. */
+export function partitionColumns(columns: readonly ColumnDef[], partitionBy: readonly string[]): ColumnDef[] {
+  const byName = new Map(columns.map((c) => [c.name.toLowerCase(), c]));
+  return partitionBy.flatMap((p) => byName.get(p.toLowerCase()) ?? []);
 }
 
 /**
  * After an incremental write, whether the view over the files can stand as it is: the new
- * files have exactly its columns (names, order, types), so the view, which lists the files
- * each time it is read, finds them with nothing to change. Otherwise it is made again, reading
- * the files by column name. Recreating it every run cost more than the hour's write: binding
- * the view reads the schema of every file (hundreds in a month of hourly partitions).
+ * files hold exactly its columns other than the partition folders (names, order, types), so the
+ * view, which lists the files each time it is read, finds them with nothing to change. Otherwise
+ * it is made again, reading the files by column name. Recreating it every run cost more than the
+ * hour's write: binding the view reads the schema of every file (hundreds in a month of hourly
+ * partitions).
  */
-export function viewStands(viewColumns: readonly ColumnDef[], written: readonly ColumnDef[]): boolean {
+export function viewStands(viewColumns: readonly ColumnDef[], written: readonly ColumnDef[], partitionBy: readonly string[]): boolean {
+  const parts = new Set(partitionBy.map((p) => p.toLowerCase()));
+  const own = viewColumns.filter((c) => !parts.has(c.name.toLowerCase()));
   const norm = (t: string) => t.replace(/\s+/g, '').toUpperCase();
-  return viewColumns.length === written.length && viewColumns.every((c, i) => c.name === written[i]!.name && norm(c.type) === norm(written[i]!.type));
+  return own.length === written.length && own.every((c, i) => c.name === written[i]!.name && norm(c.type) === norm(written[i]!.type));
 }

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { externalConfigError, externalLocation, isIncrementalExternal, planExternal, viewStands } from '../plan/external-plan.ts';
+import type { ColumnDef } from '../adapter.ts';
+import { externalConfigError, externalLocation, isIncrementalExternal, partitionColumns, planExternal, viewStands } from '../plan/external-plan.ts';
 import type { Plan } from '../plan/step.ts';
 import type { ModelNode } from '../types.ts';
 import { incrementalSqlOf } from '../plan/incremental-sql.ts';
@@ -34,15 +35,20 @@ export async function executeExternal(m: ModelNode, x: NodeContext): Promise<Exe
   makeDirs(plan.staging);
   let rows = 0;
   let partitions = 0;
-  let view: Plan | undefined = plan.view;
+  let view: Plan | undefined;
   try {
     rows = (await x.exec(plan.copy)).rowsAffected ?? 0;
     if (incremental) {
-      // Only new partitions: the view stands unless their columns differ from it (viewStands).
-      const written = hasParquet(plan.staging) ? (await x.exec(plan.describeStaged)).rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) })) : undefined;
-      view = !written || viewStands(existing?.columns ?? [], written) ? undefined : plan.mixedView;
+      // Only new partitions: the view stands unless their columns differ from it (viewStands);
+      // made again, it keeps the partition columns' types it had.
+      const written = hasParquet(plan.staging) ? columnsOf(await x.exec(plan.describeStaged)) : undefined;
+      const viewColumns = existing?.columns ?? [];
+      view = !written || viewStands(viewColumns, written, plan.partitionBy) ? undefined : plan.mixedView(partitionColumns(viewColumns, plan.partitionBy));
       partitions = replacePartitions(plan.staging, plan.location, plan.partitionBy.length);
-    } else swapFolderFiles(plan.staging, plan.location);
+    } else {
+      view = plan.view(plan.describeCopied ? partitionColumns(columnsOf(await x.exec(plan.describeCopied)), plan.partitionBy) : []);
+      swapFolderFiles(plan.staging, plan.location);
+    }
   } finally {
     rmSync(plan.staging, { recursive: true, force: true });
   }
@@ -60,6 +66,10 @@ export async function executeExternal(m: ModelNode, x: NodeContext): Promise<Exe
     compiledCode: sql,
     rowsAffected: rows,
   };
+}
+
+function columnsOf(described: { rows: readonly Record<string, unknown>[] }): ColumnDef[] {
+  return described.rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
 }
 
 /** Whether any Parquet file lies below `dir`; stops at the first (a month of hourly partitions is hundreds of folders). */
