@@ -122,6 +122,9 @@ const cases: Case[] = [
   { name: 'a selector of 100,000 characters', dir: () => project(), argv: () => ['ls', '-s', `${'a'.repeat(100_000)}*`], culprit: /SM_SELECTOR_INVALID.*aaaa\.\.\.".*100001 characters/ },
   { name: 'ingest kafka --brokers without a port', dir: () => project(), argv: () => ['ingest', 'kafka', '--brokers', 'kafka-host', '--once', '--retry-for', '30'], culprit: /--brokers: "kafka-host" is not host:port/ },
   { name: 'ingest kafka --brokers with a port out of range', dir: () => project(), argv: () => ['ingest', 'kafka', '--brokers', 'localhost:9092,127.0.0.1:99999', '--once'], culprit: /--brokers: "127\.0\.0\.1:99999"/ },
+  // dbt 1.11 refuses both (exit 2): a version is two or three numbers, a YAML integer is none.
+  { name: "a project version that is not one ('1')", dir: () => project({ 'sm_project.yml': `${PROJECT}version: '1'\n` }), argv: () => ['compile'], culprit: /sm_project\.yml:3.*`version` "1" is not a version/ },
+  { name: 'a project version written as an integer', dir: () => project({ 'sm_project.yml': `${PROJECT}version: 2 # major\n` }), argv: () => ['parse'], culprit: /sm_project\.yml:3.*`version` 2 is an integer.*'2\.0\.0'/ },
   { name: 'model-paths of the wrong type', dir: () => project({ 'sm_project.yml': `${PROJECT}model-paths: 5\n` }), argv: () => ['compile'], culprit: 'model-paths' },
   { name: 'an unknown flag', dir: () => project(), argv: () => ['build', '--no-such-flag'], culprit: '--no-such-flag' },
   { name: '--threads that is not a number', dir: () => project(), argv: () => ['run', '--threads', 'many'], culprit: '--threads' },

@@ -30,6 +30,35 @@ function describeValue(v: unknown): string {
   return `the ${typeof v} ${JSON.stringify(v)}`;
 }
 
+/** dbt's pattern for a project's version: two or three numbers, a pre-release and build only after three. */
+const PROJECT_VERSION =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)(\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?)?$/;
+
+/**
+ * What is wrong with a project file's `version`, as dbt 1.11 refuses it (exit 2): a string must
+ * be such a version (`'1'`, `'v1.0.0'`, `'1.2.3.4'` are not), a number must be written with a
+ * point (`1.0`; `1`, an integer, and `1e3`, text to dbt's YAML, are not); absent or null is fine.
+ * `raw` is the scalar as written.
+ */
+export function projectVersionProblem(v: unknown, raw: string | undefined): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return PROJECT_VERSION.test(v) ? undefined : `"${v}" is not a version: dbt takes two or three numbers (1.0, 1.0.0, 1.0.0-rc1)`;
+  if (typeof v === 'number') {
+    const float = raw === undefined || raw.includes('.');
+    if (float) return undefined;
+    return /^[-+]?\d+$/.test(raw) ? `${raw} is an integer, which dbt does not take as a version: write '${raw}.0.0'` : `${raw} is not a version: dbt takes two or three numbers (1.0, 1.0.0, 1.0.0-rc1)`;
+  }
+  return `must be a version such as '1.0.0', not ${describeValue(v)}`;
+}
+
+/** The plain scalar written after `key:` on the line `at` points to (comment cut), if it is there. */
+function rawScalar(text: string, key: string, at: { line?: number }): string | undefined {
+  if (!at.line) return undefined;
+  const line = text.split(/\r?\n/, at.line)[at.line - 1] ?? '';
+  const m = new RegExp(`^\\s*["']?${key}["']?\\s*:\\s*(.*)$`).exec(line);
+  return m?.[1]!.replace(/\s+#.*$/, '').trim() || undefined;
+}
+
 export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { config: ProjectConfig; yaml: YamlFile } | undefined {
   const file = findProjectFile(dir);
   if (!file) {
@@ -87,6 +116,14 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
   if (d.vars !== undefined && d.vars !== null && (typeof d.vars !== 'object' || Array.isArray(d.vars))) wrong('vars', 'a mapping');
   for (const k of ['models', 'seeds', 'snapshots', 'tests', 'data_tests', 'sources', 'unit_tests', 'semantic-models', 'metrics', 'saved-queries']) {
     if (d[k] !== undefined && d[k] !== null && (typeof d[k] !== 'object' || Array.isArray(d[k]))) wrong(k, 'a mapping');
+  }
+  const versionProblem = projectVersionProblem(d.version, rawScalar(text, 'version', yaml.locate(['version'])));
+  if (versionProblem) {
+    diagnostics.push(
+      diag('SM_PROJECT_INVALID', `\`version\` ${versionProblem}`, yaml.locate(['version']), {
+        hint: `Write the project's version as dbt reads it, e.g. version: '1.0.0' (or '1.0'), in ${file}.`,
+      }),
+    );
   }
   const config: ProjectConfig = {
     name: d.name,
