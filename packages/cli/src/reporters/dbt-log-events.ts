@@ -46,6 +46,7 @@ const CODES: Record<string, string> = {
   NoNodesForSelectionCriteria: 'M030',
   NothingToDo: 'Q035',
   NoNodeForYamlKey: 'I058',
+  NodeNotFoundOrDisabled: 'I060',
   SpacesInResourceNameDeprecation: 'D014',
   WEOIncludeExcludeDeprecation: 'D031',
 };

@@ -89,6 +89,7 @@ export class ProjectHost implements RenderHost {
     const pkg = positional.length > 1 ? positional[0] : undefined;
     const v = kw?.v ?? kw?.version;
     const target = this.#refs.resolve(name, pkg, f.packageName, v === undefined || v === null ? undefined : pyStr(v));
+    if (!target && f.node.resourceType === 'test') return this.#testWithoutTarget(f, 'node', name, pkg, refPattern(name));
     if (!target) {
       const raw = 'rawCode' in f.node ? f.node.rawCode : '';
       this.diagnostics.push(
@@ -116,7 +117,9 @@ export class ProjectHost implements RenderHost {
       if (this.#r.isStarted(target.uniqueId) || target.uniqueId === f.node.uniqueId) r = { ...target, relation: this.#r.relationFor(target, target.config) } as ModelNode;
       else throw new NeedRender(target.uniqueId);
     }
-    if (r.config.enabled === false && f.node.uniqueId !== r.uniqueId && f.config.enabled !== false) {
+    // dbt disables a test on a disabled node and says so only in its debug log.
+    if (r.config.enabled === false && f.node.resourceType === 'test') f.config.enabled = false;
+    else if (r.config.enabled === false && f.node.uniqueId !== r.uniqueId && f.config.enabled !== false) {
       this.diagnostics.push(
         diag('SM_REF_NOT_FOUND', `"${f.node.name}" refers to "${name}", which is disabled (its config sets enabled: false)`, { file: f.node.originalFilePath, line: lineOf('rawCode' in f.node ? f.node.rawCode : '', refPattern(name)) }, {
           nodeId: f.node.uniqueId,
@@ -140,6 +143,7 @@ export class ProjectHost implements RenderHost {
 
   source(f: Frame, sourceName: string, table: string): unknown {
     const s = this.resolveSource(sourceName, table, f.packageName);
+    if (!s && f.node.resourceType === 'test') return this.#testWithoutTarget(f, 'source', `${sourceName}.${table}`, undefined, sourcePattern(sourceName, table));
     if (!s) {
       const raw = 'rawCode' in f.node ? f.node.rawCode : '';
       this.diagnostics.push(
@@ -152,6 +156,27 @@ export class ProjectHost implements RenderHost {
     }
     f.refs.add(s.uniqueId);
     return this.refRelation(s.relation, undefined, undefined, batchFilter(this.project.sample, f, s));
+  }
+
+  /**
+   * A data test that refs a node or reads a source that does not exist is disabled, with dbt's
+   * warning (NodeNotFoundOrDisabled, an error under --warn-error), where a model's is an error:
+   * dbt 1.11 parses, leaves the test out of the run and exits 0.
+   */
+  #testWithoutTarget(f: Frame, kind: 'node' | 'source', name: string, pkg: string | undefined, pattern: RegExp): string {
+    f.config.enabled = false;
+    const raw = 'rawCode' in f.node ? f.node.rawCode : '';
+    const file = f.node.originalFilePath;
+    this.diagnostics.push(
+      diag('SM_REF_NOT_FOUND', `Test '${f.node.uniqueId}' (${file}) depends on a ${kind} named '${name}' in package '${pkg ?? ''}' which was not found`, { file, line: raw ? lineOf(raw, pattern) : undefined }, {
+        severity: 'warning',
+        nodeId: f.node.uniqueId,
+        event: 'NodeNotFoundOrDisabled',
+        eventData: { disabled: 'False', original_file_path: file, resource_type_title: 'Test', target_kind: kind, target_name: name, target_package: pkg ?? '', unique_id: f.node.uniqueId },
+        hint: kind === 'node' ? `The test does not run. ${hintFor(name, this.#refs.names())}` : 'The test does not run. Declare the source under `sources:` in a YAML file, or remove the test.',
+      }),
+    );
+    return kind === 'node' ? `__sm_missing_ref__${name}` : `__sm_missing_source__${name.replace('.', '_')}`;
   }
 
   var(f: Frame, c: Context, name: string, dflt: unknown, argc: number): unknown {

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeProject } from '@smsql/test-kit';
+import { sm } from './run-cli.ts';
+
+const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: dev.duckdb\n      schema: main\n      threads: 1\n';
+
+/**
+ * A data test whose ref or source names nothing is disabled with a warning, where a model's is an
+ * error. Recorded from dbt-core 1.11.16 on the same files (`dbt build`, 6 Dec 2026): exit 0, the
+ * warnings below (sources' before refs'), only the model and not_null run; with --warn-error,
+ * exit 2. A relationships test to a disabled model is disabled without a word.
+ */
+const FILES = {
+  'profiles.yml': PROFILE,
+  'dbt_project.yml': "name: demo\nversion: '1.0.0'\nprofile: demo\n",
+  'models/m.sql': 'select 1 as id\n',
+  'models/off.sql': '{{ config(enabled=false) }} select 1 as id\n',
+  'models/s.yml': `models:
+  - name: m
+    columns:
+      - name: id
+        data_tests:
+          - relationships: {arguments: {to: "ref('off')", field: id}}
+          - relationships: {arguments: {to: "ref('gone')", field: id}}
+          - relationships: {arguments: {to: "source('s', 't')", field: id}}
+          - not_null
+`,
+  'tests/t.sql': "select * from {{ ref('m') }} union all select * from {{ ref('nope') }} where false\n",
+};
+
+describe('a data test that names a missing node or source', () => {
+  it("is left out of the run with dbt's warning; exit 0, and 2 under --warn-error", async () => {
+    const dir = writeProject(FILES);
+    const r = await sm('build', '--project-dir', dir);
+    expect(r.code, r.err).toBe(0);
+    const said = `${r.out}\n${r.err}`;
+    expect(said).toContain("Test 'test.demo.relationships_m_id__id__ref_gone_.fceeda9039' (models/s.yml) depends on a node named 'gone' in package '' which was not found");
+    expect(said).toContain("Test 'test.demo.relationships_m_id__id__source_s_t_.dfa1eb9cf6' (models/s.yml) depends on a source named 's.t' in package '' which was not found");
+    expect(said).toContain("Test 'test.demo.t' (tests/t.sql) depends on a node named 'nope' in package '' which was not found");
+    expect(said).not.toContain('off');
+    const results = (JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] }).results;
+    expect(results.map((x) => [x.unique_id, x.status]).sort()).toEqual([
+      ['model.demo.m', 'success'],
+      ['test.demo.not_null_m_id.41ed50364b', 'pass'],
+    ]);
+    const strict = await sm('build', '--project-dir', dir, '--warn-error');
+    expect(strict.code).toBe(2);
+    expect(strict.err).toContain("depends on a node named 'nope' in package '' which was not found");
+  });
+
+  it("logs dbt's NodeNotFoundOrDisabled event", async () => {
+    const dir = writeProject(FILES);
+    const r = await sm('ls', '--project-dir', dir, '--log-format', 'json');
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { info: { name: string; code: string; level: string }; data: Record<string, unknown> });
+    const event = lines.find((l) => l.info.name === 'NodeNotFoundOrDisabled' && l.data.target_name === 'nope');
+    expect(event).toMatchObject({
+      info: { code: 'I060', level: 'warn' },
+      data: { disabled: 'False', original_file_path: 'tests/t.sql', resource_type_title: 'Test', target_kind: 'node', target_name: 'nope', target_package: '', unique_id: 'test.demo.t' },
+    });
+  });
+
+  it('a model that refs a missing node is still an error (exit 2)', async () => {
+    const dir = writeProject({ ...FILES, 'models/bad.sql': "select * from {{ ref('nope') }}\n" });
+    const r = await sm('build', '--project-dir', dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/SM_REF_NOT_FOUND.*models\/bad\.sql:1/);
+  });
+});
