@@ -1,4 +1,4 @@
-import { BaseDialect, type ParquetRead, type TargetConfig } from '@smsql/core';
+import { BaseDialect, pythonFormat, type ExternalSourceInfo, type ParquetRead, type PythonFormatter, type TargetConfig } from '@smsql/core';
 
 /**
  * DuckDB: identifiers compare case-insensitively and keep their spelling; everything else
@@ -33,6 +33,28 @@ export class DuckDbDialect extends BaseDialect {
     // Typed, DuckDB puts the partition columns in name order: the folders' order is kept.
     const parts = (options.partitionTypes ?? []).map((c) => this.quoteIdentifier(c.name));
     return `select * exclude (${parts.join(', ')}), ${parts.join(', ')} from read_parquet(${args.join(', ')})`;
+  }
+
+  /**
+   * dbt-duckdb's external sources: `external_location` in a source's meta or config is a path
+   * (quoted here) or a reader call (`read_csv('...')`, kept as written), its `{name}`,
+   * `{identifier}`, `{schema}`, `{database}`, `{tags}` and meta keys filled by `formatter`
+   * (newstyle, oldstyle or template). A source with a `plugin` is dbt-duckdb's to load, not sm's:
+   * it reads as its relation.
+   */
+  externalSource(s: ExternalSourceInfo): string | undefined {
+    const template = s.meta.external_location;
+    if ('plugin' in s.meta || template === undefined || template === null) return undefined;
+    const formatter = s.meta.formatter ?? 'newstyle';
+    const where = `source ${s.name}'s external_location`;
+    if (formatter !== 'newstyle' && formatter !== 'oldstyle' && formatter !== 'template') throw new Error(`${where}: formatter "${String(formatter)}" is none of newstyle, oldstyle or template.`);
+    let location: string;
+    try {
+      location = pythonFormat(String(template), { name: s.name, identifier: s.identifier, schema: s.schema, database: s.database ?? null, tags: [...s.tags], ...s.meta }, formatter as PythonFormatter);
+    } catch (e) {
+      throw new Error(`${where} "${String(template)}" cannot be filled: ${(e as Error).message}.`);
+    }
+    return location.includes('(') || location.startsWith("'") ? location : `'${location}'`;
   }
 
   describeQuery(sql: string): string {

@@ -12,6 +12,23 @@ export interface Relation {
   readonly database?: string | undefined;
   readonly schema: string;
   readonly identifier: string;
+  /**
+   * What compiled SQL reads in place of the name, for a source the warehouse reads from
+   * elsewhere (dbt-duckdb's `external_location`: a file path or a reader call); see
+   * {@link Dialect.externalSource}.
+   */
+  readonly external?: string | undefined;
+}
+
+/** A source as {@link Dialect.externalSource} sees it: dbt-duckdb's SourceConfig. */
+export interface ExternalSourceInfo {
+  readonly name: string;
+  readonly identifier: string;
+  readonly schema: string;
+  readonly database: string | undefined;
+  readonly tags: readonly string[];
+  /** The source's meta, then its config keys beyond dbt's own, the latter winning. */
+  readonly meta: Readonly<Record<string, unknown>>;
 }
 
 export type RelationKind = 'table' | 'view' | 'external';
@@ -160,6 +177,13 @@ export interface Dialect {
   readParquet?(glob: string, options?: ParquetRead): string;
   /** `comment on table|view <rel> is '<text>'`, or on one of its columns (dbt's persist_docs). */
   commentOn(kind: 'table' | 'view', rel: Relation, text: string, column?: string): string;
+  /**
+   * Optional. What compiled SQL reads for a source instead of its relation name, or undefined
+   * for a plain relation: dbt-duckdb reads a source whose meta or config has `external_location`
+   * (a path, quoted, or a reader call such as `read_csv('...')`, with `{name}`-style fields).
+   * Throws, naming what is wrong, for a location it cannot make.
+   */
+  externalSource?(source: ExternalSourceInfo): string | undefined;
   /** Optional. A query whose rows are the `column_name` and `column_type` of {@link readParquet}'s result over `glob`. */
   describeParquet?(glob: string, options?: ParquetRead): string;
   /**

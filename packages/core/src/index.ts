@@ -41,3 +41,4 @@ export { DBT_COMPAT_VERSION } from './project/dbt-version.ts';
 export { internalMacroFiles, INTERNAL_MACROS_DIR } from './project/internal-macros.ts';
 export { COMMAND_TYPES } from './compile/compilation.ts';
 export { makeDirs } from './util/make-dirs.ts';
+export { pythonFormat, type PythonFormatter } from './util/python-format.ts';

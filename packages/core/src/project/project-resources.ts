@@ -208,7 +208,9 @@ export function loadSources(s: Scope, decls: SchemaDecls, disabled: string[]): S
   return decls.sources.filter((d) => !d.overrides).flatMap((d0) => {
     // database, schema, identifier and loaded_at_field may be Jinja (`schema: "{{ target.schema }}"`).
     const r = (v: string | undefined) => (v !== undefined && s.render && /\{[{%]/.test(v) ? String(s.render(v, d0.file)) : v);
-    const d = { ...d0, database: r(d0.database), schema: r(d0.schema)!, identifier: r(d0.identifier)!, loadedAtField: r(d0.loadedAtField) };
+    // So may the rest but descriptions, tests and loaded_at_query (dbt renders them later or never): meta, freshness, tags.
+    const deep = <T>(v: T): T => (s.render && /\{[{%]/.test(JSON.stringify(v) ?? '') ? (s.render(v, d0.file) as T) : v);
+    const d = { ...d0, database: r(d0.database), schema: r(d0.schema)!, identifier: r(d0.identifier)!, loadedAtField: r(d0.loadedAtField), meta: deep(d0.meta), sourceMeta: deep(d0.sourceMeta), freshness: deep(d0.freshness), tags: deep(d0.tags), loader: deep(d0.loader) };
     const { config: cfg } = nodeConfig(s, 'sources', [d.sourceName, d.name], d.config, d.file);
     if (isDisabled(cfg)) {
       disabled.push(`source.${name0}.${d.sourceName}.${d.name}`);

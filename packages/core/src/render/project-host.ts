@@ -12,7 +12,7 @@ import type { ParseLike } from './parse-like.ts';
 import { apiObject } from './introspection.ts';
 import { INTERNAL_PACKAGE, type MacroNamespaces } from './macro-namespaces.ts';
 import type { RenderHost } from './render-context.ts';
-import { defaultDatabaseOf, TemplateRelation } from './relation.ts';
+import { defaultDatabaseOf, sourceRelation, TemplateRelation } from './relation.ts';
 import { isMicrobatch, windowCondition, type SampleWindow } from '../plan/microbatch.ts';
 import { readEnvVar, readVar } from './vars.ts';
 import { hintFor, lineOf, refPattern, sourcePattern } from './where.ts';
@@ -155,7 +155,23 @@ export class ProjectHost implements RenderHost {
       return `__sm_missing_source__${sourceName}_${table}`;
     }
     f.refs.add(s.uniqueId);
-    return this.refRelation(s.relation, undefined, undefined, batchFilter(this.project.sample, f, s));
+    return this.refRelation(this.sourceRelationOf(s), undefined, undefined, batchFilter(this.project.sample, f, s));
+  }
+
+  readonly #sourceRelations = new Map<string, Relation>();
+
+  /** A source's relation as compiled SQL reads it (the dialect's external location, if any), worked out once; a location it cannot make is an error naming the YAML file. */
+  sourceRelationOf(s: SourceNode): Relation {
+    let r = this.#sourceRelations.get(s.uniqueId);
+    if (r) return r;
+    try {
+      r = sourceRelation(s, this.dialect);
+    } catch (e) {
+      this.diagnostics.push(diag('SM_SCHEMA_YAML', `${s.sourceName}.${s.name}: ${(e as Error).message}`, { file: s.originalFilePath }, { nodeId: s.uniqueId, hint: 'Fix the source\'s external_location (or formatter) in its meta or config.' }));
+      r = s.relation;
+    }
+    this.#sourceRelations.set(s.uniqueId, r);
+    return r;
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Dialect, Relation, TargetConfig } from '../adapter.ts';
+import type { SourceNode } from '../types.ts';
 import { isDict, Kwargs } from '../jinja/py-values.ts';
 
 type Part = 'database' | 'schema' | 'identifier';
@@ -24,6 +25,8 @@ export class TemplateRelation implements Relation {
   readonly #empty: boolean;
   /** A microbatch model's batch reading this relation: dbt's event-time filter, the condition on its rows. */
   readonly #eventTime: string | undefined;
+  /** A source read from elsewhere (dbt-duckdb's external_location): printed in place of the name, as dbt-duckdb's render() does. */
+  readonly external: string | undefined;
   /** dbt's relation type: 'table', 'view', 'cte', 'external', or none when unknown (compile time). */
   readonly type: string | null;
 
@@ -40,6 +43,7 @@ export class TemplateRelation implements Relation {
     this.type = o.type ?? (cteName ? 'cte' : null);
     this.#empty = !!o.empty;
     this.#eventTime = o.eventTime;
+    this.external = cteName ? undefined : rel.external;
   }
 
   /** dbt's Relation is a mapping (`relation is mapping`, `relation.get('metadata')`, as dbt_utils' _is_relation checks). */
@@ -101,7 +105,7 @@ export class TemplateRelation implements Relation {
   }
 
   #rel(): Relation {
-    return { database: this.#database, schema: this.schema, identifier: this.identifier };
+    return { database: this.#database, schema: this.schema, identifier: this.identifier, external: this.external };
   }
 
   /** `include(database=False)`: print without the parts set to false. */
@@ -142,6 +146,7 @@ export class TemplateRelation implements Relation {
 
   #name(): string {
     if (this.#cteName) return this.#cteName;
+    if (this.external) return this.external;
     const inc = this.#include;
     const q = this.#quote;
     const part = (p: Part, v: string | undefined): string | undefined => (v === undefined || v === '' || inc[p] === false ? undefined : q[p] === false ? v : this.#dialect.quoteIdentifier(v));
@@ -189,5 +194,17 @@ export function printedRelationName(rel: Relation, dialect: Dialect, target: Tar
 }
 
 function printedName(rel: Relation, dialect: Dialect, defaultDatabase: string | undefined): string {
+  if (rel.external) return rel.external;
   return dialect.relationName({ database: rel.database === defaultDatabase ? undefined : rel.database, schema: rel.schema, identifier: rel.identifier });
+}
+
+/** dbt's own source config keys: the others are the adapter's (dbt-duckdb reads `external_location` there too). */
+const SOURCE_CONFIG_KEYS = new Set(['enabled', 'event_time', 'freshness', 'loaded_at_field', 'loaded_at_query', 'meta', 'tags', 'static_analysis']);
+
+/** A source's relation as compiled SQL reads it: with what the dialect reads instead of its name, if anything. */
+export function sourceRelation(s: SourceNode, dialect: Dialect): Relation {
+  if (!dialect.externalSource) return s.relation;
+  const extra = Object.fromEntries(Object.entries(s.config).filter(([k]) => !SOURCE_CONFIG_KEYS.has(k)));
+  const external = dialect.externalSource({ name: s.name, identifier: s.relation.identifier, schema: s.relation.schema, database: s.relation.database, tags: s.tags, meta: { ...s.meta, ...extra } });
+  return external === undefined ? s.relation : { ...s.relation, external };
 }

@@ -22,7 +22,7 @@ import { ProjectHost } from './project-host.ts';
 import { renderKey, type RenderCache } from './render-cache.ts';
 import { nodeBuiltins, nodeContext } from './render-context.ts';
 import { literalRefs, RenderScheduler, type Schedulable } from './render-scheduler.ts';
-import type { TemplateRelation } from './relation.ts';
+import { printedRelationName, type TemplateRelation } from './relation.ts';
 import { templateDiagnostic } from './template-diagnostic.ts';
 import { NeedWarehouse, NoWarehouse, WarehouseLog } from './warehouse.ts';
 
@@ -100,6 +100,7 @@ export class ProjectRenderer implements Schedulable {
     const only = this.#opts.only;
     for (const m of this.project.models) if (!only || only.has(m.uniqueId)) this.#scheduler.ensure(m.uniqueId);
     for (const s of this.project.seeds) this.#renderSeed(s);
+    for (const s of this.project.sources) this.#rendered.set(s.uniqueId, { ...s, relation: this.host.sourceRelationOf(s) });
     for (const t of this.project.tests) if (!only || only.has(t.uniqueId)) this.#scheduler.ensure(t.uniqueId);
     // A node its own file disables (`{{ config(enabled=false) }}`) is left out, as dbt leaves it out, with the tests on it.
     const off = new Set<string>();
@@ -299,7 +300,7 @@ export class ProjectRenderer implements Schedulable {
     const before = this.diagnostics.length;
     try {
       if (n.resourceType === 'seed') this.#renderSeed(n);
-      else if (n.resourceType === 'source') this.#rendered.set(id, n);
+      else if (n.resourceType === 'source') this.#rendered.set(id, { ...n, relation: this.host.sourceRelationOf(n) });
       else if (n.resourceType === 'test') this.#renderTest(n);
       else if (n.resourceType === 'model' || n.resourceType === 'snapshot') this.#renderModel(n);
       return undefined;
@@ -363,7 +364,7 @@ export class ProjectRenderer implements Schedulable {
   #depSignature(id: string): string | undefined {
     const n = this.#byId.get(id);
     if (!n) return undefined;
-    if (n.resourceType === 'source') return this.dialect.relationName(n.relation);
+    if (n.resourceType === 'source') return printedRelationName(this.host.sourceRelationOf(n), this.dialect, this.project.target);
     if (n.resourceType === 'seed') return this.dialect.relationName(this.#renderSeed(n).relation);
     const r = this.#rendered.get(id) as ModelNode | undefined;
     if (!r) return undefined;
