@@ -106,6 +106,13 @@ class IndexNode {
   get config(): GraphNode['config'] {
     return this.#nodes.get(this.uniqueId)!.config;
   }
+  /** A model version's `v` and its model's latest, for the version: method. */
+  get version(): string | undefined {
+    return (this.#nodes.get(this.uniqueId) as { version?: string }).version;
+  }
+  get latestVersion(): string | undefined {
+    return (this.#nodes.get(this.uniqueId) as { latestVersion?: string }).latestVersion;
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { diag, SmProjectError } from '../diagnostics.ts';
-import type { GraphNode, ResourceType } from '../types.ts';
+import type { GraphNode, ModelNode, ResourceType } from '../types.ts';
 import { ancestors, descendants, type Dag } from '../graph/build-graph.ts';
 import { invalidSelector } from './parse-selection.ts';
 import { selectionText, type Criterion, type Selection, type SelectionExpr } from './selection-expr.ts';
@@ -188,6 +188,17 @@ function glob(pattern: string): RegExp {
   return re;
 }
 
+/** What dbt's group method does not look at (it reads manifest nodes and metrics only). */
+const NOT_GROUPABLE = new Set<string>(['source', 'exposure', 'semantic_model', 'saved_query', 'unit_test']);
+
+/** Model versions as dbt orders them: as numbers when both are, else as text. */
+function compareVersions(a: string, b: string): number {
+  const x = Number(a);
+  const y = Number(b);
+  if (a.trim() !== '' && b.trim() !== '' && !Number.isNaN(x) && !Number.isNaN(y)) return x - y;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function matchMethod(c: Criterion, nodes: ReadonlyMap<string, GraphNode>, opts: SelectOptions): Set<string> {
   const out = new Set<string>();
   const { method, value } = c;
@@ -212,6 +223,35 @@ function matchMethod(c: Criterion, nodes: ReadonlyMap<string, GraphNode>, opts: 
     case method === 'source': {
       const [src, tbl] = value.split('.');
       add((n) => n.resourceType === 'source' && glob(src!).test((n as { sourceName: string }).sourceName) && (!tbl || glob(tbl).test(n.name)));
+      break;
+    }
+    case method === 'group':
+      // dbt's: the nodes and metrics whose config names a group matching the value.
+      add((n) => !NOT_GROUPABLE.has(n.resourceType) && typeof n.config.group === 'string' && n.config.group !== '' && re.test(n.config.group));
+      break;
+    case method === 'access':
+      // Models only, the access spelled exactly (unset is protected).
+      add((n) => n.resourceType === 'model' && (typeof n.config.access === 'string' ? n.config.access : 'protected') === value);
+      break;
+    case method === 'version': {
+      if (!['latest', 'prerelease', 'old', 'none'].includes(value)) throw invalidSelector(body, 'use latest, prerelease, old or none');
+      add((n) => {
+        if (n.resourceType !== 'model') return false;
+        const m = n as ModelNode;
+        const v = m.version === undefined || m.version === null ? undefined : String(m.version);
+        const latest = m.latestVersion === undefined || m.latestVersion === null ? undefined : String(m.latestVersion);
+        if (value === 'none') return v === undefined;
+        if (value === 'latest') return v !== undefined && v === latest;
+        if (v === undefined || latest === undefined) return false;
+        const c = compareVersions(v, latest);
+        return value === 'prerelease' ? c > 0 : c < 0;
+      });
+      break;
+    }
+    case method === 'unit_test': {
+      const [a, b] = value.split('.');
+      if (value.split('.').length > 2) throw invalidSelector(body, 'a unit test is selected as name or package.name');
+      add((n) => n.resourceType === 'unit_test' && (b === undefined ? glob(a!).test(n.name) : glob(a!).test(n.packageName) && glob(b).test(n.name)));
       break;
     }
     case method === 'exposure':
