@@ -90,6 +90,9 @@ unit_tests:
     const r = await sm('ls', '--project-dir', dir, '--output', 'json');
     expect(r.code, r.err).toBe(0);
     expect(`${r.out}\n`).toBe(readFileSync(join(import.meta.dirname, 'fixtures', 'ls-output-json.dbt-1.11.txt'), 'utf8'));
+    // A snapshot block's fqn names its file, then the snapshot (dbt ls: lj.snap.snap; fqn:lj.snap.snap selects it).
+    expect((await sm('ls', '--project-dir', dir, '--resource-type', 'snapshot', '-q')).out).toBe('lj.snap.snap');
+    expect((await sm('ls', '--project-dir', dir, '-s', 'fqn:lj.snap.snap', '-q')).out).toBe('lj.snap.snap');
   });
 
   it('--output name and path, unit tests included and selectable', async () => {

@@ -36,7 +36,7 @@ export function loadSnapshots(
     const root = roots.find((r) => file.startsWith(r));
     return root ? file.slice(root.length) : file;
   };
-  const add = (name: string, file: string, path: string, folders: string[], body: string, checksumOf: string, line: number | undefined) => {
+  const add = (name: string, file: string, path: string, folders: string[], body: string, checksumOf: string, line: number | undefined, fqnFolders: string[] = folders) => {
     const prev = seen.get(name);
     if (prev) {
       diagnostics.push(diag('SM_DUPLICATE_NODE', `Two snapshots are named "${name}": ${prev} and ${file}`, { file, line }, { hint: 'Snapshot names are unique across the project; rename one.' }));
@@ -57,7 +57,7 @@ export function loadSnapshots(
       packageName: config.name,
       originalFilePath: file,
       path,
-      fqn: [config.name, ...folders, name],
+      fqn: [config.name, ...fqnFolders, name],
       description: patch?.description ?? '',
       tags: [],
       meta: patch?.meta ?? {},
@@ -90,7 +90,8 @@ export function loadSnapshots(
     for (const b of blocks) {
       found++;
       // Keep the block's line numbers: pad the body with the lines before it.
-      add(b.name, f.rel, inRoot(f.rel), folders, '\n'.repeat(b.bodyLine - 1) + b.body, b.text, b.line);
+      // dbt's fqn of a snapshot block names its file too: [project, folders..., file, snapshot].
+      add(b.name, f.rel, inRoot(f.rel), folders, '\n'.repeat(b.bodyLine - 1) + b.body, b.text, b.line, [...folders, f.rel.split('/').pop()!.replace(/\.sql$/, '')]);
     }
     if (!found) {
       diagnostics.push(
