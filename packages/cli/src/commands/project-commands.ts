@@ -266,7 +266,12 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
         const version = (node as { version?: unknown }).version;
         shownAs = { node_name: `${node.name}${version !== undefined && version !== null ? `.v${String(version)}` : ''}`, unique_id: node.uniqueId };
         for (const m of node.said ?? []) say(m);
-        if (node.resourceType === 'model' && node.config.materialized === 'ephemeral') sql = node.compiledCode ?? '';
+        // As dbt's show: a model's compiled query is run (the model need not be built);
+        // a seed, snapshot or source is read. A template that must ask the warehouse to render, and a
+        // Python model, are read from their relation. An incremental model runs its full query (dbt's
+        // runs the incremental one once the table exists).
+        const runsQuery = node.resourceType === 'model' && node.compiledCode !== undefined && !node.needsWarehouse && node.pythonCode === undefined;
+        if (runsQuery) sql = node.compiledCode!;
         else sql = `select * from ${(node as { relation: import('@smsql/core').Relation }).relation ? c.adapter.dialect.relationName((node as { relation: import('@smsql/core').Relation }).relation) : name}`;
       }
       const session = await c.adapter.connect(c.project.target, { projectDir: c.project.dir });
