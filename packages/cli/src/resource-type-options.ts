@@ -20,15 +20,26 @@ export interface ResourceTypeFlags {
 }
 
 /**
- * The types a command takes, given the flags: those the command runs (every type for ls), kept
- * to --resource-type's unless it says all or default, less --exclude-resource-type's. Undefined
- * when neither flag is given (the command's own types apply).
+ * The types a command takes, given the flags: `defaultTypes` without them (undefined: the
+ * command's own apply), else --resource-type's (all: every type the command takes, default: its
+ * default ones), less --exclude-resource-type's. `ls` takes every type but lists analyses only
+ * when asked (dbt's default leaves them out).
  */
-export function resourceTypesOf(flags: ResourceTypeFlags, commandTypes: readonly string[] | undefined): InvocationOptions['resourceTypes'] {
+export function resourceTypesOf(flags: ResourceTypeFlags, commandTypes: readonly string[] | undefined, defaultTypes?: readonly string[]): InvocationOptions['resourceTypes'] {
   const only = [...(flags.resourceType ?? []), ...(flags.resourceTypes ?? [])];
   const without = new Set([...(flags.excludeResourceType ?? []), ...(flags.excludeResourceTypes ?? [])]);
-  if (!only.length && !without.size) return undefined;
-  let types = commandTypes ?? DBT_RESOURCE_TYPES;
-  if (only.length && !only.includes('all') && !only.includes('default')) types = types.filter((t) => only.includes(t));
+  if (!only.length && !without.size) return defaultTypes as InvocationOptions['resourceTypes'];
+  const all = commandTypes ?? DBT_RESOURCE_TYPES;
+  const defaults = defaultTypes ?? all;
+  let types: readonly string[] = defaults;
+  if (only.length) {
+    const chosen = new Set(only.filter((t) => t !== 'all' && t !== 'default'));
+    if (only.includes('all')) all.forEach((t) => chosen.add(t));
+    if (only.includes('default')) defaults.forEach((t) => chosen.add(t));
+    types = all.filter((t) => chosen.has(t));
+  }
   return types.filter((t) => !without.has(t)) as InvocationOptions['resourceTypes'];
 }
+
+/** What `ls` lists without --resource-type: every type but analyses, as dbt's. */
+export const LS_DEFAULT_TYPES: readonly string[] = DBT_RESOURCE_TYPES.filter((t) => t !== 'analysis');

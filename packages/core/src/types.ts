@@ -5,7 +5,7 @@
 import type { Relation } from './adapter.ts';
 import type { WarnErrorSetting } from './warn-error.ts';
 
-export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'snapshot' | 'unit_test' | 'exposure' | SemanticResourceType;
+export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'snapshot' | 'analysis' | 'unit_test' | 'exposure' | SemanticResourceType;
 
 /** MetricFlow's resources, declared in schema YAML: in the lineage and the artifacts, never executed. */
 export type SemanticResourceType = 'semantic_model' | 'metric' | 'saved_query';
@@ -114,7 +114,8 @@ export interface RenderedHooks {
 }
 
 export interface ModelNode extends NodeCommon {
-  resourceType: 'model' | 'snapshot';
+  /** An analysis (dbt's: a SQL file under analysis-paths) is rendered and compiled as a model is, never run, and no ref() names it. */
+  resourceType: 'model' | 'snapshot' | 'analysis';
   /** A model version's `v` (dbt model versions); its relation defaults to `<name>_v<version>`. */
   version?: string | undefined;
   /** The model's latest version, on each of its versions. */
@@ -298,6 +299,8 @@ export interface ProjectConfig {
   macroPaths: string[];
   testPaths: string[];
   snapshotPaths: string[];
+  /** `analysis-paths` (default `analyses`): SQL compiled, never run. */
+  analysisPaths: string[];
   /** `docs-paths:` where `.md` files hold `{% docs %}` blocks; by default every resource folder, as dbt. */
   docsPaths: string[];
   targetPath: string;

@@ -8,7 +8,7 @@ import { commonOptions, LOG_FORMATS } from '../common-options.ts';
 import { envTrue } from '../dbt-flags.ts';
 import { EXIT } from '../exit-codes.ts';
 import { selectionOptions } from '../selection-options.ts';
-import { resourceTypeOptions, resourceTypesOf, type ResourceTypeFlags } from '../resource-type-options.ts';
+import { LS_DEFAULT_TYPES, resourceTypeOptions, resourceTypesOf, type ResourceTypeFlags } from '../resource-type-options.ts';
 import { configError } from '../config-error.ts';
 import { renderInline } from '../inline-sql.ts';
 import { dbtJsonRows, renderTable, showSql, shownRows } from '../table.ts';
@@ -216,7 +216,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
     .action(async (flags: CommonFlags & ResourceTypeFlags & { output: string; outputKeys?: string[]; columns?: boolean; lineage?: string[] }) => {
       const inv = invocation(flags, ctx);
       const withColumns = !!flags.columns || !!flags.lineage?.length;
-      const c = await compile({ ...inv, resourceTypes: resourceTypesOf(flags, undefined), check: withColumns }, 'ls');
+      const c = await compile({ ...inv, resourceTypes: resourceTypesOf(flags, undefined, LS_DEFAULT_TYPES), check: withColumns }, 'ls');
       if (withColumns) {
         // The checker's modules are loaded only for these flags.
         const { lsColumns } = await import('./ls-columns.ts');
@@ -266,11 +266,11 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
         const version = (node as { version?: unknown }).version;
         shownAs = { node_name: `${node.name}${version !== undefined && version !== null ? `.v${String(version)}` : ''}`, unique_id: node.uniqueId };
         for (const m of node.said ?? []) say(m);
-        // As dbt's show: a model's compiled query is run (the model need not be built);
+        // As dbt's show: a model's or analysis's compiled query is run (the model need not be built);
         // a seed, snapshot or source is read. A template that must ask the warehouse to render, and a
         // Python model, are read from their relation. An incremental model runs its full query (dbt's
         // runs the incremental one once the table exists).
-        const runsQuery = node.resourceType === 'model' && node.compiledCode !== undefined && !node.needsWarehouse && node.pythonCode === undefined;
+        const runsQuery = (node.resourceType === 'model' || node.resourceType === 'analysis') && node.compiledCode !== undefined && !node.needsWarehouse && node.pythonCode === undefined;
         if (runsQuery) sql = node.compiledCode!;
         else sql = `select * from ${(node as { relation: import('@smsql/core').Relation }).relation ? c.adapter.dialect.relationName((node as { relation: import('@smsql/core').Relation }).relation) : name}`;
       }

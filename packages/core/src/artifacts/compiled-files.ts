@@ -8,7 +8,7 @@ import { writeJsonFileAtomic } from '../util/write-json.ts';
 import { WrittenFiles } from './written-files.ts';
 
 /** The nodes whose compiled SQL is written: models, snapshots and data tests. */
-const HAS_SQL: ReadonlySet<string> = new Set(['model', 'snapshot', 'test']);
+const HAS_SQL: ReadonlySet<string> = new Set(['model', 'snapshot', 'analysis', 'test']);
 
 /** What writing compiled files needs of the project. */
 export interface CompiledFilesProject {

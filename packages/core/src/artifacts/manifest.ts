@@ -238,7 +238,7 @@ function nodeEntry(
     e.patch_path = null;
     return e;
   }
-  if (n.resourceType === 'snapshot') return e;
+  if (n.resourceType === 'snapshot' || n.resourceType === 'analysis') return e;
   e.access = typeof n.config.access === 'string' ? n.config.access : 'protected';
   e.constraints = [];
   e.version = versionValue(n.version);

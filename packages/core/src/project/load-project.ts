@@ -12,7 +12,7 @@ import { installedPackages } from './installed-packages.ts';
 import { resolveTarget } from './profiles.ts';
 import { readProjectFile } from './project-file.ts';
 import { applyPatchesElsewhere } from './patches-elsewhere.ts';
-import { applySourceOverrides, genericTests, loadMacros, loadModels, loadSeeds, loadSources, sha256, singularTests, unitTests, warnOrphanPatches, type Scope } from './project-resources.ts';
+import { applySourceOverrides, genericTests, loadAnalyses, loadMacros, loadModels, loadSeeds, loadSources, sha256, singularTests, unitTests, warnOrphanPatches, type Scope } from './project-resources.ts';
 import { varsFor } from './project-vars.ts';
 import { codeFingerprint } from './code-fingerprint.ts';
 import { SchemaCache } from './schema-cache.ts';
@@ -205,7 +205,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
 function readSchemaFiles(s: Scope, cache: SchemaCache, digest: Hash, diagnostics: Diagnostic[], docs: DocBlock[]): { decls: SchemaDecls; yamls: YamlFile[] } {
   const decls: SchemaDecls = emptyDecls();
   const c = s.config;
-  const yamlFolders = new Set([...c.modelPaths, ...c.seedPaths, ...c.snapshotPaths, ...c.macroPaths, ...c.testPaths]);
+  const yamlFolders = new Set([...c.modelPaths, ...c.seedPaths, ...c.snapshotPaths, ...c.analysisPaths, ...c.macroPaths, ...c.testPaths]);
   const docsFolders = new Set(c.docsPaths);
   const yamls: YamlFile[] = [];
   // One walk finds the schema YAML and the docs blocks' Markdown.
@@ -244,7 +244,7 @@ function loadScope(s: Scope, read: { decls: SchemaDecls; yamls: YamlFile[] }, ou
   out.macros.push(...loadMacros(s));
   // Snapshots are model-like nodes: render, ref() and selection treat them as models.
   const sqlModels = loadModels(s, decls, diagnostics, out.disabled);
-  const models = [...sqlModels, ...loadPythonModels(s, decls, sqlModels, diagnostics, out.disabled, out.pythonModels), ...loadSnapshots(s, decls.snapshots, yamls, sha256, diagnostics, out.disabled)];
+  const models = [...sqlModels, ...loadPythonModels(s, decls, sqlModels, diagnostics, out.disabled, out.pythonModels), ...loadSnapshots(s, decls.snapshots, yamls, sha256, diagnostics, out.disabled), ...loadAnalyses(s, decls, diagnostics, out.disabled)];
   const seeds = loadSeeds(s, decls, out.disabled);
   const sources = loadSources(s, decls, out.disabled);
   const tests = [...singularTests(s, out.disabled), ...genericTests(s, decls, models, seeds, sources, diagnostics, out.disabled)];

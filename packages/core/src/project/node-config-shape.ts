@@ -75,6 +75,8 @@ const DEFAULTS: Record<string, Readonly<Record<string, unknown>>> = {
   model: { ...HEAD, materialized: 'view', ...NODE, access: 'protected', freshness: null },
   /** A project hook's node (dbt's HookNode): a model's config without access and freshness. */
   operation: { ...HEAD, materialized: 'view', ...NODE },
+  /** An analysis: the same as a hook's. */
+  analysis: { ...HEAD, materialized: 'view', ...NODE },
   seed: { ...HEAD, materialized: 'seed', ...NODE, delimiter: ',', quote_columns: null },
   snapshot: {
     ...HEAD,

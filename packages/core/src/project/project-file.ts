@@ -89,7 +89,7 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
     diagnostics.push(diag('SM_PROJECT_INVALID', `Project name "${d.name}" must be letters, digits and underscores`, yaml.locate(['name'])));
   }
   const resourceConfigs: Record<string, Record<string, unknown>> = {};
-  for (const k of ['models', 'seeds', 'snapshots', 'tests', 'data_tests', 'sources', 'unit_tests', 'semantic-models', 'metrics', 'saved-queries']) {
+  for (const k of ['models', 'seeds', 'snapshots', 'analyses', 'tests', 'data_tests', 'sources', 'unit_tests', 'semantic-models', 'metrics', 'saved-queries']) {
     const v = d[k];
     if (v && typeof v === 'object' && !Array.isArray(v)) resourceConfigs[k === 'data_tests' ? 'tests' : k] = v as Record<string, unknown>;
   }
@@ -114,7 +114,7 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
   };
   const hooks = (key: string) => strList(key, []);
   if (d.vars !== undefined && d.vars !== null && (typeof d.vars !== 'object' || Array.isArray(d.vars))) wrong('vars', 'a mapping');
-  for (const k of ['models', 'seeds', 'snapshots', 'tests', 'data_tests', 'sources', 'unit_tests', 'semantic-models', 'metrics', 'saved-queries']) {
+  for (const k of ['models', 'seeds', 'snapshots', 'analyses', 'tests', 'data_tests', 'sources', 'unit_tests', 'semantic-models', 'metrics', 'saved-queries']) {
     if (d[k] !== undefined && d[k] !== null && (typeof d[k] !== 'object' || Array.isArray(d[k]))) wrong(k, 'a mapping');
   }
   const versionProblem = projectVersionProblem(d.version, rawScalar(text, 'version', yaml.locate(['version'])));
@@ -134,6 +134,7 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
     macroPaths: strList('macro-paths', ['macros']),
     testPaths: strList('test-paths', ['tests']),
     snapshotPaths: strList('snapshot-paths', ['snapshots']),
+    analysisPaths: strList('analysis-paths', ['analyses']),
     docsPaths: [],
     targetPath: projectRelative(dir, str('target-path', 'target')),
     cleanTargets: strList('clean-targets', []),
@@ -149,7 +150,7 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
     fileChecksum: createHash('sha256').update(text.trim()).digest('hex'),
   };
   // dbt's default: every resource folder (analyses and functions too, which sm does not build), trailing slashes dropped.
-  const sourcePaths = [...config.modelPaths, ...config.seedPaths, ...config.snapshotPaths, ...strList('analysis-paths', ['analyses']), ...config.macroPaths, ...config.testPaths, ...strList('function-paths', ['functions'])];
+  const sourcePaths = [...config.modelPaths, ...config.seedPaths, ...config.snapshotPaths, ...config.analysisPaths, ...config.macroPaths, ...config.testPaths, ...strList('function-paths', ['functions'])];
   config.docsPaths = [...new Set(strList('docs-paths', sourcePaths).map((p) => p.replace(/\/+$/, '') || p))];
   // Problems under `flags:` name the key; errors say where to fix it.
   const report = (key: string, message: string, severity: 'error' | 'warning' = 'error', hint?: string) =>

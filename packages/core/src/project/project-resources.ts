@@ -32,7 +32,7 @@ export const sha256 = (s: string | Buffer) => createHash('sha256').update(s).dig
 /** dbt's checksum of a file: sha256 of its stripped text. */
 export const fileChecksum = (s: string) => sha256(dbtFileText(s));
 
-type ResourceKind = 'models' | 'seeds' | 'snapshots' | 'tests' | 'sources' | 'unit_tests';
+type ResourceKind = 'models' | 'seeds' | 'snapshots' | 'analyses' | 'tests' | 'sources' | 'unit_tests';
 
 /**
  * A node's config as dbt computes it at load: its project's folder config for the fqn, then
@@ -124,6 +124,61 @@ export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic
       rawCode: raw,
       // dbt's default alias for a version is <name>_v<version> (dots as underscores).
       relation: { schema: '', identifier: ver ? `${name}_v${ver.v.v.replace(/\./g, '_')}` : name },
+      refs: [],
+      sources: [],
+      checksum: fileChecksum(raw),
+    });
+  }
+  return out;
+}
+
+/**
+ * The analyses: each SQL file under analysis-paths, rendered and compiled as a model is (its
+ * refs, sources and config), never run, and no ref() names it, as in dbt. dbt's id is
+ * `analysis.<project>.<name>`, its path `analysis/<file>` and its fqn `[project, 'analysis',
+ * folders..., name]`; `analyses:` in the project file and in schema YAML configure and document it.
+ */
+export function loadAnalyses(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic[], disabled: string[]): ModelNode[] {
+  const patches = byName(decls.analyses);
+  const seen = new Map<string, string>();
+  const out: ModelNode[] = [];
+  const name0 = s.config.name;
+  for (const f of discover(s.dir, s.config.analysisPaths, ['.sql'])) {
+    const name = basename(f.rel, '.sql');
+    const id = `analysis.${name0}.${name}`;
+    const rel = s.prefix + f.rel;
+    const prev = seen.get(id);
+    if (prev) {
+      diagnostics.push(diag('SM_DUPLICATE_NODE', `Two analyses are named "${name}": ${prev} and ${rel}`, { file: rel }, { hint: 'Analysis names are unique within a project; rename one file.' }));
+      continue;
+    }
+    seen.set(id, rel);
+    const raw = readFileSync(f.abs, 'utf8');
+    const patch = patches.get(name);
+    const { config: cfg, rootConfig } = nodeConfig(s, 'analyses', [...folderParts(f), name], patch?.config, patch?.file ?? rel);
+    if (isDisabled(cfg)) {
+      disabled.push(id);
+      continue;
+    }
+    if (cfg.materialized === undefined) cfg.materialized = 'view';
+    out.push({
+      uniqueId: id,
+      resourceType: 'analysis',
+      name,
+      packageName: name0,
+      originalFilePath: rel,
+      path: `analysis/${f.inFolder}`,
+      fqn: [name0, 'analysis', ...folderParts(f), name],
+      description: patch?.description || '',
+      tags: [],
+      meta: patch?.meta ?? {},
+      config: cfg,
+      ...(rootConfig ? { rootConfig } : {}),
+      columns: renderColumns(s.render, patch?.columns ?? {}, patch?.file ?? rel),
+      dependsOn: { nodes: [], macros: [] },
+      patchPath: patch?.file,
+      rawCode: raw,
+      relation: { schema: '', identifier: name },
       refs: [],
       sources: [],
       checksum: fileChecksum(raw),

@@ -16,6 +16,8 @@ export class RefIndex {
   constructor(nodes: Iterable<Refable>, rootName: string) {
     this.#root = rootName;
     for (const n of nodes) {
+      // No ref() names an analysis, in dbt either.
+      if (n.resourceType === 'analysis') continue;
       const version = n.resourceType === 'model' ? n.version : undefined;
       if (version !== undefined) {
         this.#versions.set(`${n.packageName}\0${n.name}\0${version}`, n);

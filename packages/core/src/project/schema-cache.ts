@@ -16,7 +16,7 @@ interface Entry {
   diagnostics: Diagnostic[];
 }
 
-const VERSION = 1;
+const VERSION = 2;
 
 /**
  * Schema YAML files as read before, keyed by path and checked by the hash of their text, so a
@@ -101,6 +101,7 @@ function append(into: SchemaDecls, d: SchemaDecls): void {
   into.models.push(...d.models);
   into.seeds.push(...d.seeds);
   into.snapshots.push(...d.snapshots);
+  into.analyses.push(...(d.analyses ?? []));
   into.sources.push(...d.sources);
   into.unitTests.push(...d.unitTests);
   into.exposures.push(...d.exposures);

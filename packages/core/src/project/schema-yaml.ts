@@ -104,6 +104,8 @@ export interface SchemaDecls {
   models: NodePatch[];
   seeds: NodePatch[];
   snapshots: NodePatch[];
+  /** `analyses:` entries (description, columns, config). */
+  analyses: NodePatch[];
   sources: SourceTableDecl[];
   unitTests: UnitTestDecl[];
   exposures: ExposureDecl[];
@@ -127,7 +129,7 @@ const TEST_CONFIG_KEYS = new Set(['severity', 'where', 'limit', 'warn_if', 'erro
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function emptyDecls(): SchemaDecls {
-  return { models: [], seeds: [], snapshots: [], sources: [], unitTests: [], exposures: [], groups: [], semantic: [] };
+  return { models: [], seeds: [], snapshots: [], analyses: [], sources: [], unitTests: [], exposures: [], groups: [], semantic: [] };
 }
 
 /** Read one schema YAML file into `into`; problems become diagnostics with the file and line. */
@@ -138,7 +140,7 @@ export function readSchemaYaml(y: YamlFile, into: SchemaDecls, diagnostics: Diag
     return;
   }
   const d = y.data;
-  for (const kind of ['models', 'seeds', 'snapshots'] as const) {
+  for (const kind of ['models', 'seeds', 'snapshots', 'analyses'] as const) {
     const list = d[kind];
     if (list === undefined || list === null) continue;
     if (!Array.isArray(list)) {

@@ -302,7 +302,7 @@ export class ProjectRenderer implements Schedulable {
       if (n.resourceType === 'seed') this.#renderSeed(n);
       else if (n.resourceType === 'source') this.#rendered.set(id, { ...n, relation: this.host.sourceRelationOf(n) });
       else if (n.resourceType === 'test') this.#renderTest(n);
-      else if (n.resourceType === 'model' || n.resourceType === 'snapshot') this.#renderModel(n);
+      else if (n.resourceType === 'model' || n.resourceType === 'snapshot' || n.resourceType === 'analysis') this.#renderModel(n);
       return undefined;
     } catch (e) {
       if (!(e instanceof NeedRender)) throw e;
