@@ -121,12 +121,15 @@ describe('sm deps', () => {
 
     it("resolves ranges and transitive packages as dbt does (lock recorded from dbt deps against this server)", async () => {
       const dir = writeProject({ 'packages.yml': "packages:\n  - package: org/alpha\n    version: 1.0.0\n  - package: org/beta\n    version: '>=1.0.0'\n" });
-      const out = await deps({ projectDir: dir, hubUrl: hub.url, ...quiet });
+      const said: string[] = [];
+      const out = await deps({ projectDir: dir, hubUrl: hub.url, onEvent: (e: { message: string }) => said.push(e.message) });
       // beta: 2.0.0 is outside alpha's range, 1.3.0-b1 a prerelease, 1.2.0 needs dbt 0.20: dbt 1.11.16 chose 1.1.0 and wrote this.
       expect(readFileSync(join(dir, 'package-lock.yml'), 'utf8')).toBe(
         'packages:\n  - name: alpha\n    package: org/alpha\n    version: 1.0.0\n  - name: beta\n    package: org/beta\n    version: 1.1.0\nsha1_hash: 21dd0555b267fbdd69afb9f6c3b57e71ad620b31\n',
       );
       expect(out.updatesAvailable).toEqual(['org/beta']);
+      // dbt's line, its list as Python prints one (the command is sm's).
+      expect(said).toContain("Updates available for packages: ['org/beta'] \nUpdate your versions in packages.yml, then run sm deps");
       expect(readFileSync(join(dir, 'dbt_packages', 'alpha', 'macros', 'a.sql'), 'utf8')).toContain('macro a()');
       expect(existsSync(join(dir, 'dbt_packages', 'beta', 'dbt_project.yml'))).toBe(true);
     });

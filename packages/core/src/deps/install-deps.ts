@@ -118,7 +118,7 @@ export async function deps(opts: DepsOptions): Promise<DepsOutcome> {
       throw e;
     }
     swapIn(installDir, staging);
-    if (updatesAvailable.length) say(`Updates available for packages: ${JSON.stringify(updatesAvailable)}. Update your versions in packages.yml, then run sm deps`);
+    if (updatesAvailable.length) say(`Updates available for packages: [${updatesAvailable.map((p) => `'${p}'`).join(', ')}] \nUpdate your versions in packages.yml, then run sm deps`);
     return { installed, lockWritten, updatesAvailable };
   } finally {
     rmSync(downloads, { recursive: true, force: true });
