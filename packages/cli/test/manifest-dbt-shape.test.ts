@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
@@ -87,6 +87,14 @@ sources:
     // A table's description is its own; its source's is source_description.
     expect([m.sources['source.demo.raw.t1']!.description, m.sources['source.demo.raw.t1']!.source_description]).toEqual(['', 'the raw source']);
     expect([m.sources['source.demo.raw.t2']!.description, m.sources['source.demo.raw.t2']!.source_description]).toEqual(['table two', 'the raw source']);
+  });
+
+  it("a run writes a long generic test's compiled and run SQL under its alias, as compile and dbt do", async () => {
+    const dir = writeProject(files);
+    await sm('build', '--project-dir', dir);
+    for (const kind of ['compiled', 'run']) {
+      expect(existsSync(join(dir, 'target', kind, 'demo', 'models', 'a.yml', 'accepted_values_a_88cf53b631e51c6d9066c51261fab6e0.sql')), kind).toBe(true);
+    }
   });
 
   it('state:modified finds nothing changed against a manifest alone (defaults written there, not in the project), and sees a real change', async () => {

@@ -15,7 +15,9 @@ export interface TargetLayout {
  */
 export function compiledPathOf(layout: TargetLayout, node: GraphNode): string {
   const oneOfMany = (node.resourceType === 'test' && node.testMetadata) || node.resourceType === 'unit_test';
-  const file = oneOfMany ? `${node.originalFilePath}/${node.name}.sql` : node.originalFilePath;
+  // A generic test's file is named by its alias (dbt's short name past 63 characters), as compile names it.
+  const alias = node.resourceType === 'test' && typeof node.config.alias === 'string' && node.config.alias ? node.config.alias : node.name;
+  const file = oneOfMany ? `${node.originalFilePath}/${alias}.sql` : node.originalFilePath;
   return join(layout.targetPath, 'compiled', layout.projectName, file);
 }
 
