@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics.ts';
+import { pyStr } from '../jinja/py-values.ts';
 import type { ColumnInfo, Macro, ModelNode, NodeConfig, ProjectConfig, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
 import { renderColumns, type RenderConfig } from './config-renderer.ts';
 import { discover, pathInResourceFolder, type FoundFile } from './discover.ts';
@@ -47,6 +48,25 @@ export function nodeConfig(s: Scope, kind: ResourceKind, parts: string[], patch:
   if (!Object.keys(over).length) return { config: cfg, rootConfig: undefined };
   mergeConfigInto(cfg, over);
   return { config: cfg, rootConfig: over };
+}
+
+/**
+ * A node's `meta:` from schema YAML as dbt renders it: Jinja in its strings rendered to text
+ * (`"{{ 1 + 1 }}"` is '2', not 2), everything else as written.
+ */
+export function renderMeta(s: Pick<Scope, 'render'>, meta: Record<string, unknown> | undefined, file: string): Record<string, unknown> {
+  const render = s.render;
+  if (!meta || !render || !/\{[{%]/.test(JSON.stringify(meta))) return meta ?? {};
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      if (!/\{[{%]/.test(v)) return v;
+      const r = render(v, file);
+      return typeof r === 'string' ? r : pyStr(r);
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    return v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)])) : v;
+  };
+  return walk(meta) as Record<string, unknown>;
 }
 
 /** dbt's `enabled: false` (or a rendered "False"): the node is left out of the project. */
@@ -115,7 +135,7 @@ export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic
       fqn: [name0, ...folderParts(f), ...fqnTail],
       description: (ver?.v.description ?? patch?.description) || '',
       tags: [],
-      meta: patch?.meta ?? {},
+      meta: renderMeta(s, patch?.meta, patch?.file ?? rel),
       config: cfg,
       ...(rootConfig ? { rootConfig } : {}),
       columns: renderColumns(s.render, ver ? versionColumns(ver.patch, ver.v) : (patch?.columns ?? {}), patch?.file ?? rel),
@@ -171,7 +191,7 @@ export function loadAnalyses(s: Scope, decls: SchemaDecls, diagnostics: Diagnost
       fqn: [name0, 'analysis', ...folderParts(f), name],
       description: patch?.description || '',
       tags: [],
-      meta: patch?.meta ?? {},
+      meta: renderMeta(s, patch?.meta, patch?.file ?? rel),
       config: cfg,
       ...(rootConfig ? { rootConfig } : {}),
       columns: renderColumns(s.render, patch?.columns ?? {}, patch?.file ?? rel),
@@ -221,7 +241,7 @@ export function fileNodeBase(s: Scope, f: FoundFile, name: string, patch: NodePa
     path: f.inFolder,
     fqn: [s.config.name, ...folderParts(f), name],
     description: patch?.description ?? '',
-    meta: patch?.meta ?? {},
+    meta: renderMeta(s, patch?.meta, patch?.file ?? rel),
     config: cfg,
     ...(rootConfig ? { rootConfig } : {}),
     columns: renderColumns(s.render, patch?.columns ?? {}, patch?.file ?? rel),
@@ -263,9 +283,9 @@ export function loadSources(s: Scope, decls: SchemaDecls, disabled: string[]): S
   return decls.sources.filter((d) => !d.overrides).flatMap((d0) => {
     // database, schema, identifier and loaded_at_field may be Jinja (`schema: "{{ target.schema }}"`).
     const r = (v: string | undefined) => (v !== undefined && s.render && /\{[{%]/.test(v) ? String(s.render(v, d0.file)) : v);
-    // So may the rest but descriptions, tests and loaded_at_query (dbt renders them later or never): meta, freshness, tags.
+    // So may the rest but descriptions, tests and loaded_at_query (dbt renders them later or never): meta (as text), freshness, tags.
     const deep = <T>(v: T): T => (s.render && /\{[{%]/.test(JSON.stringify(v) ?? '') ? (s.render(v, d0.file) as T) : v);
-    const d = { ...d0, database: r(d0.database), schema: r(d0.schema)!, identifier: r(d0.identifier)!, loadedAtField: r(d0.loadedAtField), meta: deep(d0.meta), sourceMeta: deep(d0.sourceMeta), freshness: deep(d0.freshness), tags: deep(d0.tags), loader: deep(d0.loader) };
+    const d = { ...d0, database: r(d0.database), schema: r(d0.schema)!, identifier: r(d0.identifier)!, loadedAtField: r(d0.loadedAtField), meta: renderMeta(s, d0.meta, d0.file), sourceMeta: renderMeta(s, d0.sourceMeta, d0.file), freshness: deep(d0.freshness), tags: deep(d0.tags), loader: deep(d0.loader) };
     const { config: cfg } = nodeConfig(s, 'sources', [d.sourceName, d.name], d.config, d.file);
     if (isDisabled(cfg)) {
       disabled.push(`source.${name0}.${d.sourceName}.${d.name}`);

@@ -30,7 +30,7 @@ export interface RenderCacheEntry {
   said?: TemplateMessage[] | undefined;
 }
 
-const VERSION = 3;
+const VERSION = 4;
 
 export class RenderCache {
   readonly path: string;
@@ -124,9 +124,22 @@ function cacheKey(p: LoadedProject): string {
 
 /**
  * What a cached render is valid for: the node's checksum, which is dbt's (of the file stripped),
- * and the length of the text rendered, so that blank lines added at either end, which move the
- * lines of the compiled SQL and of any error, render again.
+ * the length of the text rendered, so that blank lines added at either end, which move the
+ * lines of the compiled SQL and of any error, render again, and the config the node was loaded
+ * with (its YAML's and the project file's): a `materialized` or `meta` changed in schema YAML
+ * alone must not come back as the cached render's config.
  */
-export function renderKey(n: { checksum: string; rawCode: string }): string {
-  return `${n.checksum}:${n.rawCode.length}`;
+export function renderKey(n: { checksum: string; rawCode: string; config: NodeConfig }): string {
+  return `${n.checksum}:${n.rawCode.length}:${configDigest(n.config)}`;
+}
+
+/** One digest per loaded config object (a compile asks for each node's key several times). */
+const configDigests = new WeakMap<object, string>();
+function configDigest(config: NodeConfig): string {
+  let d = configDigests.get(config);
+  if (d === undefined) {
+    d = createHash('sha1').update(JSON.stringify(config, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))).digest('hex').slice(0, 16);
+    configDigests.set(config, d);
+  }
+  return d;
 }
