@@ -1,4 +1,4 @@
-import type { Dialect } from '@smsql/core';
+import { floatRepr, type Dialect } from '@smsql/core';
 
 /** What `sm show`'s query returned: each row's values as the driver gives them and as the warehouse writes them as text. */
 export interface ShownRows {
@@ -90,7 +90,8 @@ function jsonValue(v: unknown, text: unknown): unknown {
   if (typeof v === 'number' || typeof v === 'bigint') {
     if (/^-?\d+$/.test(text)) return rawJson(text.replace(/^(-?)0+(?=\d)/, '$1'));
     const n = Number(text);
-    return /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text) && Number.isFinite(n) ? n : text;
+    // A float or decimal as Python's json writes the float dbt makes of it: 2.0, 1.5, 1e-05.
+    return /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text) && Number.isFinite(n) ? rawJson(floatRepr(n)) : text;
   }
   return v instanceof Date ? isoformat(text) : text;
 }

@@ -25,6 +25,15 @@ function row(table: string): Record<string, string> {
 }
 
 describe('sm show', () => {
+  // Recorded from `dbt show -s f --output json` (dbt 1.11.16, dbt-duckdb 1.11.1), 6 Dec 2026: dbt makes a float of
+  // every non-integer number, and Python's json writes 2.0, 1e-05, 1e+16.
+  it('--output json writes floats and decimals as Python writes the float dbt makes of them', async () => {
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'models/f.sql': 'select 2.0::double as d, 1.5::double as h, 0.00001::double as tiny, 1e16::double as big, 2.00::decimal(18,2) as dec, 1.50::decimal(10,2) as dec2, 3 as i, 123456789.123::double as m\n' });
+    const r = await sm('show', '-s', 'f', '--output', 'json', '-q', '--project-dir', dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toBe('{\n  "node": "f",\n  "show": [\n    {\n      "d": 2.0,\n      "h": 1.5,\n      "tiny": 1e-05,\n      "big": 1e+16,\n      "dec": 2.0,\n      "dec2": 1.5,\n      "i": 3,\n      "m": 123456789.123\n    }\n  ]\n}');
+  });
+
   // dbt 1.11's show compiles the model and runs that query: it answers before the model is built,
   // and after a build with what the query says now, not what the table holds.
   it("runs a model's compiled query, as dbt's show does, and reads a seed", async () => {

@@ -42,3 +42,4 @@ export { internalMacroFiles, INTERNAL_MACROS_DIR } from './project/internal-macr
 export { COMMAND_TYPES } from './compile/compilation.ts';
 export { makeDirs } from './util/make-dirs.ts';
 export { pythonFormat, type PythonFormatter } from './util/python-format.ts';
+export { floatRepr } from './jinja/py-values.ts';
