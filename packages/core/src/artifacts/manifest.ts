@@ -205,7 +205,8 @@ function nodeEntry(
   e.checksum = checksumOf(n);
   e.build_path = null;
   e.unrendered_config = {};
-  e.docs = { show: true, node_color: null };
+  // dbt's node docs are its config's (a project's `+docs: {node_color: ...}` colours the node).
+  e.docs = ((e.config as { docs?: unknown }).docs as Record<string, unknown> | undefined) ?? { show: true, node_color: null };
   e.group = typeof n.config.group === 'string' ? n.config.group : null;
   if (n.resourceType === 'seed') {
     e.raw_code = '';

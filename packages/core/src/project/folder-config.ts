@@ -105,7 +105,7 @@ export function mergeConfigInto(base: Record<string, unknown>, add: Record<strin
       const prev = Array.isArray(base.tags) ? (base.tags as string[]) : [];
       const next = Array.isArray(v) ? v.map(String) : [String(v)];
       base.tags = [...new Set([...prev, ...next])];
-    } else if ((k === 'meta' || k === 'column_types' || k === 'persist_docs') && isObj(v) && isObj(base[k])) {
+    } else if ((k === 'meta' || k === 'column_types' || k === 'persist_docs' || k === 'docs') && isObj(v) && isObj(base[k])) {
       base[k] = { ...(base[k] as object), ...v };
     } else {
       base[k] = v;

@@ -211,10 +211,10 @@ function readPatch(y: YamlFile, entry: unknown, path: (string | number)[], diagn
   };
 }
 
-/** `access:` and `group:` written as properties of the entry (dbt's usual form) join its config; the config's own win. */
+/** `access:`, `group:` and `docs:` written as properties of the entry (dbt's usual form) join its config; the config's own win. */
 function withGovernance(entry: Record<string, unknown>, config: Record<string, unknown>): Record<string, unknown> {
-  if (entry.access === undefined && entry.group === undefined) return config;
-  return { ...(entry.access !== undefined ? { access: entry.access } : {}), ...(entry.group !== undefined ? { group: entry.group } : {}), ...config };
+  if (entry.access === undefined && entry.group === undefined && !isObj(entry.docs)) return config;
+  return { ...(entry.access !== undefined ? { access: entry.access } : {}), ...(entry.group !== undefined ? { group: entry.group } : {}), ...(isObj(entry.docs) ? { docs: entry.docs } : {}), ...config };
 }
 
 function readVersions(y: YamlFile, list: unknown, path: (string | number)[], diagnostics: Diagnostic[]): VersionDecl[] | undefined {
