@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
@@ -95,6 +95,9 @@ describe('sm test and sm build with data tests', () => {
     const r = await sm('test', '--project-dir', dir, '--store-failures');
     expect(r.code).toBe(1);
     expect(r.out).toContain('failing rows stored in "main_dbt_test__audit"."unique_dim_users_user_id"');
+    // run_results name that relation, as dbt's do.
+    const rr = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; relation_name: string | null }[] };
+    expect(rr.results.find((x) => x.unique_id.startsWith('test.demo.unique_dim_users_user_id'))?.relation_name).toBe('"main_dbt_test__audit"."unique_dim_users_user_id"');
     expect(await query(dir, 'select unique_field, n_records from main_dbt_test__audit.unique_dim_users_user_id order by 1')).toEqual([
       { unique_field: 2, n_records: 2 },
       { unique_field: 3, n_records: 2 },
