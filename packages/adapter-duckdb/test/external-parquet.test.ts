@@ -151,6 +151,29 @@ from (values ('10', timestamp '2026-01-01 10:00:00', 1.5::decimal(18, 3), date '
     expect(await rows()).toEqual(values);
   });
 
+  // dbt-duckdb projects call its register_upstream_external_models() in on-run-start; sm keeps every
+  // external model a view, so it renders to nothing, and a run of a downstream model alone reads the files.
+  it("register_upstream_external_models() in on-run-start is a hook that does nothing, as a run of part of the project needs", async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'dbt_project.yml': "name: demo\nversion: '1.0.0'\nprofile: demo\non-run-start:\n  - \"{{ register_upstream_external_models() }}\"\n",
+      'models/events.sql': EVENTS,
+      'models/daily.sql': "{{ config(materialized='table') }}select day, count(*)::int n from {{ ref('events') }} group by day",
+    });
+    let r = await sm(dir, { days: 2 });
+    expect(r.ok, r.errors).toBe(true);
+    r = await sm(dir, { days: 2 }, { select: ['daily'] });
+    expect(r.ok, r.errors).toBe(true);
+    expect(r.results.map((x) => [x.uniqueId, x.status])).toEqual([
+      ['operation.demo.demo-on-run-start-0', 'success'],
+      ['model.demo.daily', 'success'],
+    ]);
+    expect(await sql(dir, 'select day, n from main.daily order by day')).toEqual([
+      { day: 1, n: 3 },
+      { day: 2, n: 3 },
+    ]);
+  });
+
   it('an unpartitioned model at a configured location is one file, replaced whole; a failed write keeps the old files', async () => {
     const dir = writeProject({
       'profiles.yml': PROFILE,
