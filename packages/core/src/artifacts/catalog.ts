@@ -4,23 +4,26 @@ import type { GraphNode } from '../types.ts';
 import type { CatalogArtifact, CatalogTable } from './artifact-types.ts';
 import { artifactMetadata } from './manifest.ts';
 import { defaultDatabaseOf } from '../render/relation.ts';
+import { testRelation } from '../project/test-nodes.ts';
 
-/** Nodes that live in the warehouse as a relation: what the catalog describes. */
-function relationOf(n: GraphNode): Relation | undefined {
+/** Nodes that live in the warehouse as a relation: what the catalog describes (a data test: where it stores its failures, when it has). */
+function relationOf(n: GraphNode, target: { schema: string; database?: string | undefined }): Relation | undefined {
   if (n.resourceType === 'model' || n.resourceType === 'snapshot') return n.config.materialized === 'ephemeral' ? undefined : n.relation;
   if (n.resourceType === 'seed' || n.resourceType === 'source') return n.relation;
+  if (n.resourceType === 'test') return testRelation(n, target);
   return undefined;
 }
 
 /**
  * target/catalog.json in dbt's catalog v1 shape: the warehouse's own column types for every
- * model, seed, snapshot and source that exists, from one `describe` per schema (never one per
+ * model, seed, snapshot and source that exists, and each data test's stored failures that do, from one `describe` per schema (never one per
  * relation). Relations not built yet are simply absent, as in dbt.
  */
 export async function buildCatalog(compiled: CompiledProject, dialect: Dialect, session: AdapterSession, invocationId: string): Promise<CatalogArtifact> {
   const bySchema = new Map<string, { database: string | undefined; schema: string; nodes: GraphNode[] }>();
+  const target = compiled.project.target;
   for (const n of compiled.nodes.values()) {
-    const rel = relationOf(n);
+    const rel = relationOf(n, target);
     if (!rel) continue;
     const key = `${rel.database ?? ''}\u0000${dialect.normalizeIdentifier(rel.schema)}`;
     let entry = bySchema.get(key);
@@ -44,7 +47,7 @@ export async function buildCatalog(compiled: CompiledProject, dialect: Dialect, 
       }
       const byName = new Map(found.map((r) => [dialect.normalizeIdentifier(r.identifier), r]));
       for (const n of members) {
-        const rel = relationOf(n)!;
+        const rel = relationOf(n, target)!;
         const info = byName.get(dialect.normalizeIdentifier(rel.identifier));
         if (!info) continue;
         const table: CatalogTable = {
