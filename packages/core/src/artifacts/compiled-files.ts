@@ -1,6 +1,7 @@
 import { hash as oneShotHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { testFileName } from '../project/test-nodes.ts';
 import type { GraphNode } from '../types.ts';
 import { redact } from '../util/redact.ts';
 import { writeFilesAsync } from './write-files.ts';
@@ -41,7 +42,7 @@ export function writeCompiledFiles(
     const s = shape(id);
     if (!HAS_SQL.has(s.resourceType)) continue;
     // A generic test's file is named by its alias (dbt's short name past 63 characters).
-    const file = s.generic ? `${s.originalFilePath}/${typeof s.alias === 'string' && s.alias ? s.alias : s.name}.sql` : s.originalFilePath;
+    const file = s.generic ? `${s.originalFilePath}/${testFileName(s.name, s.alias)}` : s.originalFilePath;
     const abs = `${root}/${file}`;
     // Rewriting ten thousand unchanged files costs more than the whole warm compile. A file
     // written from the same input digest holds this text already; else compare content hashes.

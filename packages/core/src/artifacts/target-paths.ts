@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { testFileName } from '../project/test-nodes.ts';
 import type { GraphNode } from '../types.ts';
 
 /** Where a project writes what one node compiled to and what it ran. */
@@ -11,13 +12,12 @@ export interface TargetLayout {
 
 /**
  * `<target-path>/compiled/<project>/<file>`, relative to the project directory. Generic and unit
- * tests live in a YAML file that declares many: each gets a file named after it under that path.
+ * tests live in a YAML file that declares many: each gets a file named after it (a generic test
+ * after its alias, dbt's short name past 63 characters) under that path.
  */
 export function compiledPathOf(layout: TargetLayout, node: GraphNode): string {
   const oneOfMany = (node.resourceType === 'test' && node.testMetadata) || node.resourceType === 'unit_test';
-  // A generic test's file is named by its alias (dbt's short name past 63 characters), as compile names it.
-  const alias = node.resourceType === 'test' && typeof node.config.alias === 'string' && node.config.alias ? node.config.alias : node.name;
-  const file = oneOfMany ? `${node.originalFilePath}/${alias}.sql` : node.originalFilePath;
+  const file = oneOfMany ? `${node.originalFilePath}/${testFileName(node.name, node.resourceType === 'test' ? node.config.alias : undefined)}` : node.originalFilePath;
   return join(layout.targetPath, 'compiled', layout.projectName, file);
 }
 

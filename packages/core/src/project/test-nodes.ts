@@ -39,8 +39,13 @@ export function genericTestName(decl: TestDecl, node: ModelNode | SeedNode | Sou
  * file of its own and is named after its alias or name; every other node keeps its own.
  */
 export function manifestPathOf(n: GraphNode): string {
-  if (n.resourceType === 'test' && n.testMetadata) return `${typeof n.config.alias === 'string' && n.config.alias ? n.config.alias : n.name}.sql`;
+  if (n.resourceType === 'test' && n.testMetadata) return testFileName(n.name, n.config.alias);
   return n.path;
+}
+
+/** A generic test's file name: its alias (dbt's short name past 63 characters), else its name. */
+export function testFileName(name: string, alias: unknown): string {
+  return `${typeof alias === 'string' && alias ? alias : name}.sql`;
 }
 
 /**

@@ -1,12 +1,12 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ColumnDef } from '../adapter.ts';
 import { externalConfigError, externalLocation, isIncrementalExternal, partitionColumns, planExternal, viewStands } from '../plan/external-plan.ts';
 import type { Plan } from '../plan/step.ts';
 import type { ModelNode } from '../types.ts';
 import { incrementalSqlOf } from '../plan/incremental-sql.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
 import { nodeHooks, withHooks } from '../plan/hooks.ts';
+import { describedColumns } from './described-columns.ts';
 import { swapFolderFiles } from './swap-files.ts';
 import { makeDirs } from '../util/make-dirs.ts';
 
@@ -41,12 +41,12 @@ export async function executeExternal(m: ModelNode, x: NodeContext): Promise<Exe
     if (incremental) {
       // Only new partitions: the view stands unless their columns differ from it (viewStands);
       // made again, it keeps the partition columns' types it had.
-      const written = hasParquet(plan.staging) ? columnsOf(await x.exec(plan.describeStaged)) : undefined;
+      const written = hasParquet(plan.staging) ? describedColumns(await x.exec(plan.describeStaged)) : undefined;
       const viewColumns = existing?.columns ?? [];
       view = !written || viewStands(viewColumns, written, plan.partitionBy) ? undefined : plan.mixedView(partitionColumns(viewColumns, plan.partitionBy));
       partitions = replacePartitions(plan.staging, plan.location, plan.partitionBy.length);
     } else {
-      view = plan.view(plan.describeCopied ? partitionColumns(columnsOf(await x.exec(plan.describeCopied)), plan.partitionBy) : []);
+      view = plan.view(plan.describeCopied ? partitionColumns(describedColumns(await x.exec(plan.describeCopied)), plan.partitionBy) : []);
       swapFolderFiles(plan.staging, plan.location);
     }
   } finally {
@@ -66,10 +66,6 @@ export async function executeExternal(m: ModelNode, x: NodeContext): Promise<Exe
     compiledCode: sql,
     rowsAffected: rows,
   };
-}
-
-function columnsOf(described: { rows: readonly Record<string, unknown>[] }): ColumnDef[] {
-  return described.rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
 }
 
 /** Whether any Parquet file lies below `dir`; stops at the first (a month of hourly partitions is hundreds of folders). */

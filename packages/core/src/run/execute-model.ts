@@ -12,6 +12,7 @@ import { printedRelationName } from '../render/relation.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
 import { nodeHooks, withHooks } from '../plan/hooks.ts';
 import { contractCheck, contractIncomplete, contractMismatch, type DescribedColumn } from '../plan/contract.ts';
+import { describedColumns } from './described-columns.ts';
 
 /** Views, tables, incremental, external and ephemeral models: compiled SQL in, one plan out, run by the plan executor. */
 export async function executeModel(node: GraphNode, x: NodeContext): Promise<ExecOutcome> {
@@ -81,7 +82,7 @@ async function enforceContract(m: ModelNode, sql: string, x: NodeContext): Promi
   const c = contractCheck(m, sql, x.run.adapter.dialect);
   if (!c) return;
   if (!c.declared) throw new Error(contractIncomplete(m, c.missingTypes));
-  const described = async (q: string): Promise<DescribedColumn[]> => (await x.exec(q)).rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+  const described = async (q: string): Promise<DescribedColumn[]> => describedColumns(await x.exec(q));
   const bad = contractMismatch(m, await described(c.query), await described(c.declared));
   if (bad) throw new Error(bad);
 }
