@@ -8,7 +8,7 @@ import { pyFunction } from '../jinja/runtime.ts';
 import { parseFallback } from './parse-fallback.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import type { CompiledProject, Overrides, RenderOptions } from './render-options.ts';
-import type { GraphNode, ModelNode, NodeConfig, SeedNode, TemplateMessage, TestNode } from '../types.ts';
+import type { GraphNode, ModelNode, NodeConfig, SeedNode, SourceNode, TemplateMessage, TestNode } from '../types.ts';
 import { compileHooks, hookDeps, staticHook, type HookRendering } from './compile-hooks.ts';
 import { dbtBuiltins } from './dbt-builtins.ts';
 import { Ephemerals } from './ephemerals.ts';
@@ -98,9 +98,10 @@ export class ProjectRenderer implements Schedulable {
   /** Render everything (or the `only` set and what it refs); returns the compiled project. */
   renderAll(): CompiledProject {
     const only = this.#opts.only;
+    // Sources first: what a bad external location says is said here, not inside a model's render that may start over.
+    for (const s of this.project.sources) this.#renderSource(s);
     for (const m of this.project.models) if (!only || only.has(m.uniqueId)) this.#scheduler.ensure(m.uniqueId);
     for (const s of this.project.seeds) this.#renderSeed(s);
-    for (const s of this.project.sources) this.#rendered.set(s.uniqueId, { ...s, relation: this.host.sourceRelationOf(s) });
     for (const t of this.project.tests) if (!only || only.has(t.uniqueId)) this.#scheduler.ensure(t.uniqueId);
     // A node its own file disables (`{{ config(enabled=false) }}`) is left out, as dbt leaves it out, with the tests on it.
     const off = new Set<string>();
@@ -300,7 +301,7 @@ export class ProjectRenderer implements Schedulable {
     const before = this.diagnostics.length;
     try {
       if (n.resourceType === 'seed') this.#renderSeed(n);
-      else if (n.resourceType === 'source') this.#rendered.set(id, { ...n, relation: this.host.sourceRelationOf(n) });
+      else if (n.resourceType === 'source') this.#renderSource(n);
       else if (n.resourceType === 'test') this.#renderTest(n);
       else if (n.resourceType === 'model' || n.resourceType === 'snapshot' || n.resourceType === 'analysis') this.#renderModel(n);
       return undefined;
@@ -322,6 +323,11 @@ export class ProjectRenderer implements Schedulable {
     if (hooks) r.renderedHooks = hooks;
     this.#rendered.set(s.uniqueId, r);
     return r;
+  }
+
+  /** A source as compiled SQL reads it: its relation, or what the dialect reads instead (an external location). */
+  #renderSource(s: SourceNode): void {
+    this.#rendered.set(s.uniqueId, { ...s, relation: this.host.sourceRelationOf(s) });
   }
 
   #isIncremental(m: ModelNode): boolean {
