@@ -5,6 +5,7 @@ import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import type { DispatchConfig, ProjectConfig } from '../types.ts';
 import { readText } from '../util/read-text.ts';
 import { parseWarnErrorOptions, WarnErrorOptionsError } from '../warn-error.ts';
+import { yamlLib } from '../util/yaml-lib.ts';
 import { parseYamlText, type YamlFile } from './yaml-file.ts';
 import { projectRelative } from './project-relative.ts';
 
@@ -51,12 +52,14 @@ export function projectVersionProblem(v: unknown, raw: string | undefined): stri
   return `must be a version such as '1.0.0', not ${describeValue(v)}`;
 }
 
-/** The plain scalar written after `key:` on the line `at` points to (comment cut), if it is there. */
-function rawScalar(text: string, key: string, at: { line?: number }): string | undefined {
-  if (!at.line) return undefined;
-  const line = text.split(/\r?\n/, at.line)[at.line - 1] ?? '';
-  const m = new RegExp(`^\\s*["']?${key}["']?\\s*:\\s*(.*)$`).exec(line);
-  return m?.[1]!.replace(/\s+#.*$/, '').trim() || undefined;
+/**
+ * The text of the project file's `version:` scalar as written (`1` or `1.0`: both read as the
+ * number 1), from the YAML parser's own source of the node; asked only for a number.
+ */
+function versionSource(text: string): string | undefined {
+  const { parseDocument, isScalar } = yamlLib();
+  const node = parseDocument(text).get('version', true);
+  return isScalar(node) ? node.source : undefined;
 }
 
 export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { config: ProjectConfig; yaml: YamlFile } | undefined {
@@ -117,7 +120,7 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
   for (const k of ['models', 'seeds', 'snapshots', 'analyses', 'tests', 'data_tests', 'sources', 'unit_tests', 'semantic-models', 'metrics', 'saved-queries']) {
     if (d[k] !== undefined && d[k] !== null && (typeof d[k] !== 'object' || Array.isArray(d[k]))) wrong(k, 'a mapping');
   }
-  const versionProblem = projectVersionProblem(d.version, rawScalar(text, 'version', yaml.locate(['version'])));
+  const versionProblem = projectVersionProblem(d.version, typeof d.version === 'number' ? versionSource(text) : undefined);
   if (versionProblem) {
     diagnostics.push(
       diag('SM_PROJECT_INVALID', `\`version\` ${versionProblem}`, yaml.locate(['version']), {
