@@ -1,6 +1,7 @@
 import type { TargetConfig } from '../adapter.ts';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { ColumnInfo, ProjectConfig } from '../types.ts';
+import { pyStr } from '../jinja/py-values.ts';
 import { renderDeep, ValueRenderError, type ValueContext } from './render-value.ts';
 
 /** Hooks are rendered when they run, not when the project loads (dbt defers them too). */
@@ -14,13 +15,14 @@ export type RenderConfig = (value: unknown, file: string) => unknown;
  * results native (`"{{ var('on', false) }}"` is false). A missing variable or a template error
  * is a diagnostic naming the file.
  */
-export function configRenderer(env: NodeJS.ProcessEnv, vars: Record<string, unknown>, target: TargetConfig, diagnostics: Diagnostic[]): RenderConfig {
+export function configRenderer(env: NodeJS.ProcessEnv, vars: Record<string, unknown>, target: TargetConfig, diagnostics: Diagnostic[], onEnvRead?: ValueContext['onEnvRead']): RenderConfig {
   const targetCtx = { ...target, target_name: target.name };
   return (value, file) => {
     const ctx: ValueContext = {
       env,
       vars,
       target: targetCtx,
+      onEnvRead,
       onMissingEnv: (n) => diagnostics.push(diag('SM_ENV_VAR_MISSING', `Environment variable ${n} is not set (read in ${file})`, { file }, { hint: `export ${n}=... or give env_var('${n}', 'default') a default.` })),
       onMissingVar: (n) => diagnostics.push(diag('SM_VAR_MISSING', `var("${n}") has no value and no default (read in ${file})`, { file }, { hint: `Pass --vars '{${n}: ...}', set it under vars:, or give var() a default.` })),
     };
@@ -63,4 +65,22 @@ export function renderColumns(render: RenderConfig | undefined, columns: Record<
     out[k] = r;
   }
   return out;
+}
+
+/**
+ * A node's `meta:` from schema YAML as dbt renders it: Jinja in its strings rendered to text
+ * (`"{{ 1 + 1 }}"` is '2', not 2), everything else as written.
+ */
+export function renderMeta(render: RenderConfig | undefined, meta: Record<string, unknown> | undefined, file: string): Record<string, unknown> {
+  if (!meta || !render || !/\{[{%]/.test(JSON.stringify(meta))) return meta ?? {};
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      if (!/\{[{%]/.test(v)) return v;
+      const r = render(v, file);
+      return typeof r === 'string' ? r : pyStr(r);
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    return v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)])) : v;
+  };
+  return walk(meta) as Record<string, unknown>;
 }

@@ -104,7 +104,7 @@ function docCalls(text: string, file: string): [pkg: string | undefined, name: s
  * exposure. `docBlocks` lists the blocks a description names as `{{ doc(...) }}`. A doc that
  * does not exist, or a template that fails, is a diagnostic naming the node and its YAML file.
  */
-export function renderDescriptions(nodes: Iterable<Described>, docs: readonly DocBlock[], rootProject: string, base: { env: NodeJS.ProcessEnv; vars: Record<string, unknown>; target: TargetConfig }, diagnostics: Diagnostic[]): void {
+export function renderDescriptions(nodes: Iterable<Described>, docs: readonly DocBlock[], rootProject: string, base: { env: NodeJS.ProcessEnv; vars: Record<string, unknown>; target: TargetConfig; onEnvRead?: ValueContext['onEnvRead'] }, diagnostics: Diagnostic[]): void {
   const byName = new Map<string, Map<string, DocBlock>>();
   for (const d of docs) {
     const pkgs = byName.get(d.name) ?? byName.set(d.name, new Map()).get(d.name)!;
@@ -128,6 +128,7 @@ export function renderDescriptions(nodes: Iterable<Described>, docs: readonly Do
       env: base.env,
       vars: base.vars,
       target,
+      onEnvRead: base.onEnvRead,
       onMissingEnv: (v) => diagnostics.push(diag('SM_ENV_VAR_MISSING', `Environment variable ${v} is not set (read in the description of ${n.uniqueId}, ${file})`, { file }, { hint: `export ${v}=... or give env_var('${v}', 'default') a default.` })),
       onMissingVar: (v) => diagnostics.push(diag('SM_VAR_MISSING', `var("${v}") has no value and no default (read in the description of ${n.uniqueId}, ${file})`, { file }, { hint: `Pass --vars '{${v}: ...}', set it under vars:, or give var() a default.` })),
     };

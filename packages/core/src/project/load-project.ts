@@ -12,7 +12,8 @@ import { installedPackages } from './installed-packages.ts';
 import { resolveTarget } from './profiles.ts';
 import { readProjectFile } from './project-file.ts';
 import { applyPatchesElsewhere } from './patches-elsewhere.ts';
-import { applySourceOverrides, genericTests, loadAnalyses, loadMacros, loadModels, loadSeeds, loadSources, sha256, singularTests, unitTests, warnOrphanPatches, type Scope } from './project-resources.ts';
+import { applySourceOverrides, genericTests, loadMacros, loadModels, loadSeeds, loadSources, sha256, singularTests, unitTests, warnOrphanPatches, type Scope } from './project-resources.ts';
+import { loadAnalyses } from './load-analyses.ts';
 import { varsFor } from './project-vars.ts';
 import { codeFingerprint } from './code-fingerprint.ts';
 import { SchemaCache } from './schema-cache.ts';
@@ -136,17 +137,8 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   // What env_var() in schema YAML read (a config, a meta, a description): part of the input digest,
   // so a compile with another value is not mistaken for the last one (its manifest reused as it was).
   const yamlEnvRead = new Map<string, string | undefined>();
-  const yamlEnv = new Proxy(env, {
-    get: (t, k) => {
-      if (typeof k === 'string') yamlEnvRead.set(k, t[k]);
-      return typeof k === 'string' ? t[k] : undefined;
-    },
-    has: (t, k) => {
-      if (typeof k === 'string') yamlEnvRead.set(k, t[k]);
-      return k in t;
-    },
-  });
-  const yamlRenderer = (v: Record<string, unknown>) => configRenderer(yamlEnv, v, resolved.target, diagnostics);
+  const onEnvRead = (name: string, value: string | undefined) => void yamlEnvRead.set(name, value);
+  const yamlRenderer = (v: Record<string, unknown>) => configRenderer(env, v, resolved.target, diagnostics, onEnvRead);
   const scopes: Scope[] = [
     ...installed.map((p, i) => ({ dir: p.dir, prefix: p.prefix, config: p.config, root: config, render: yamlRenderer(packages[i]!.vars) })),
     { dir, prefix: '', config, render: yamlRenderer(vars) },
@@ -177,7 +169,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   const groups = groupEntries(scopes.map((s, i) => [s, yamlsOf[i]!.decls] as const), diagnostics);
   checkDuplicateDocs(docs, diagnostics);
   checkNamesWithoutSpaces([...out.models, ...out.seeds, ...out.tests], config, diagnostics);
-  renderDescriptions([...out.models, ...out.seeds, ...out.sources, ...out.tests, ...exposures], docs, config.name, { env: yamlEnv, vars, target: resolved.target }, diagnostics);
+  renderDescriptions([...out.models, ...out.seeds, ...out.sources, ...out.tests, ...exposures], docs, config.name, { env, vars, target: resolved.target, onEnvRead }, diagnostics);
   if (yamlEnvRead.size) digest.update(`\0yaml-env\0${JSON.stringify([...yamlEnvRead].sort((a, b) => (a[0] < b[0] ? -1 : 1)))}`);
   for (const m of out.macros) digest.update(`\0macro\0${m.originalFilePath}\0${m.macroSql.length}\0`).update(m.macroSql);
   // The text rendered, not the checksum: dbt's hashes the file stripped, and blank lines added at its start move every line an error names.

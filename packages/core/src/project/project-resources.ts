@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics.ts';
-import { pyStr } from '../jinja/py-values.ts';
 import type { ColumnInfo, Macro, ModelNode, NodeConfig, ProjectConfig, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
-import { renderColumns, type RenderConfig } from './config-renderer.ts';
+import { renderColumns, renderMeta, type RenderConfig } from './config-renderer.ts';
 import { discover, pathInResourceFolder, type FoundFile } from './discover.ts';
 import { dbtFileText } from './file-text.ts';
 import { folderConfig, mergeConfigInto, tagList } from './folder-config.ts';
@@ -48,25 +47,6 @@ export function nodeConfig(s: Scope, kind: ResourceKind, parts: string[], patch:
   if (!Object.keys(over).length) return { config: cfg, rootConfig: undefined };
   mergeConfigInto(cfg, over);
   return { config: cfg, rootConfig: over };
-}
-
-/**
- * A node's `meta:` from schema YAML as dbt renders it: Jinja in its strings rendered to text
- * (`"{{ 1 + 1 }}"` is '2', not 2), everything else as written.
- */
-export function renderMeta(s: Pick<Scope, 'render'>, meta: Record<string, unknown> | undefined, file: string): Record<string, unknown> {
-  const render = s.render;
-  if (!meta || !render || !/\{[{%]/.test(JSON.stringify(meta))) return meta ?? {};
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') {
-      if (!/\{[{%]/.test(v)) return v;
-      const r = render(v, file);
-      return typeof r === 'string' ? r : pyStr(r);
-    }
-    if (Array.isArray(v)) return v.map(walk);
-    return v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)])) : v;
-  };
-  return walk(meta) as Record<string, unknown>;
 }
 
 /** dbt's `enabled: false` (or a rendered "False"): the node is left out of the project. */
@@ -135,7 +115,7 @@ export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic
       fqn: [name0, ...folderParts(f), ...fqnTail],
       description: (ver?.v.description ?? patch?.description) || '',
       tags: [],
-      meta: renderMeta(s, patch?.meta, patch?.file ?? rel),
+      meta: renderMeta(s.render, patch?.meta, patch?.file ?? rel),
       config: cfg,
       ...(rootConfig ? { rootConfig } : {}),
       columns: renderColumns(s.render, ver ? versionColumns(ver.patch, ver.v) : (patch?.columns ?? {}), patch?.file ?? rel),
@@ -144,61 +124,6 @@ export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic
       rawCode: raw,
       // dbt's default alias for a version is <name>_v<version> (dots as underscores).
       relation: { schema: '', identifier: ver ? `${name}_v${ver.v.v.replace(/\./g, '_')}` : name },
-      refs: [],
-      sources: [],
-      checksum: fileChecksum(raw),
-    });
-  }
-  return out;
-}
-
-/**
- * The analyses: each SQL file under analysis-paths, rendered and compiled as a model is (its
- * refs, sources and config), never run, and no ref() names it, as in dbt. dbt's id is
- * `analysis.<project>.<name>`, its path `analysis/<file>` and its fqn `[project, 'analysis',
- * folders..., name]`; `analyses:` in the project file and in schema YAML configure and document it.
- */
-export function loadAnalyses(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic[], disabled: string[]): ModelNode[] {
-  const patches = byName(decls.analyses);
-  const seen = new Map<string, string>();
-  const out: ModelNode[] = [];
-  const name0 = s.config.name;
-  for (const f of discover(s.dir, s.config.analysisPaths, ['.sql'])) {
-    const name = basename(f.rel, '.sql');
-    const id = `analysis.${name0}.${name}`;
-    const rel = s.prefix + f.rel;
-    const prev = seen.get(id);
-    if (prev) {
-      diagnostics.push(diag('SM_DUPLICATE_NODE', `Two analyses are named "${name}": ${prev} and ${rel}`, { file: rel }, { hint: 'Analysis names are unique within a project; rename one file.' }));
-      continue;
-    }
-    seen.set(id, rel);
-    const raw = readFileSync(f.abs, 'utf8');
-    const patch = patches.get(name);
-    const { config: cfg, rootConfig } = nodeConfig(s, 'analyses', [...folderParts(f), name], patch?.config, patch?.file ?? rel);
-    if (isDisabled(cfg)) {
-      disabled.push(id);
-      continue;
-    }
-    if (cfg.materialized === undefined) cfg.materialized = 'view';
-    out.push({
-      uniqueId: id,
-      resourceType: 'analysis',
-      name,
-      packageName: name0,
-      originalFilePath: rel,
-      path: `analysis/${f.inFolder}`,
-      fqn: [name0, 'analysis', ...folderParts(f), name],
-      description: patch?.description || '',
-      tags: [],
-      meta: renderMeta(s, patch?.meta, patch?.file ?? rel),
-      config: cfg,
-      ...(rootConfig ? { rootConfig } : {}),
-      columns: renderColumns(s.render, patch?.columns ?? {}, patch?.file ?? rel),
-      dependsOn: { nodes: [], macros: [] },
-      patchPath: patch?.file,
-      rawCode: raw,
-      relation: { schema: '', identifier: name },
       refs: [],
       sources: [],
       checksum: fileChecksum(raw),
@@ -231,7 +156,7 @@ export function versionTests(p: NodePatch, v: VersionDecl): TestDecl[] {
   return [...p.tests.filter((t) => t.columnName === undefined || (t.columnName in keep && !(t.columnName in v.columns))), ...v.tests];
 }
 
-/** What a seed's and a Python model's node take from their file, folder and YAML entry alike. */
+/** What a seed's, a Python model's and an analysis's node take from their file, folder and YAML entry alike. */
 export function fileNodeBase(s: Scope, f: FoundFile, name: string, patch: NodePatch | undefined, cfg: NodeConfig, rootConfig: Record<string, unknown> | undefined) {
   const rel = s.prefix + f.rel;
   return {
@@ -241,7 +166,7 @@ export function fileNodeBase(s: Scope, f: FoundFile, name: string, patch: NodePa
     path: f.inFolder,
     fqn: [s.config.name, ...folderParts(f), name],
     description: patch?.description ?? '',
-    meta: renderMeta(s, patch?.meta, patch?.file ?? rel),
+    meta: renderMeta(s.render, patch?.meta, patch?.file ?? rel),
     config: cfg,
     ...(rootConfig ? { rootConfig } : {}),
     columns: renderColumns(s.render, patch?.columns ?? {}, patch?.file ?? rel),
@@ -285,7 +210,7 @@ export function loadSources(s: Scope, decls: SchemaDecls, disabled: string[]): S
     const r = (v: string | undefined) => (v !== undefined && s.render && /\{[{%]/.test(v) ? String(s.render(v, d0.file)) : v);
     // So may the rest but descriptions, tests and loaded_at_query (dbt renders them later or never): meta (as text), freshness, tags.
     const deep = <T>(v: T): T => (s.render && /\{[{%]/.test(JSON.stringify(v) ?? '') ? (s.render(v, d0.file) as T) : v);
-    const d = { ...d0, database: r(d0.database), schema: r(d0.schema)!, identifier: r(d0.identifier)!, loadedAtField: r(d0.loadedAtField), meta: renderMeta(s, d0.meta, d0.file), sourceMeta: renderMeta(s, d0.sourceMeta, d0.file), freshness: deep(d0.freshness), tags: deep(d0.tags), loader: deep(d0.loader) };
+    const d = { ...d0, database: r(d0.database), schema: r(d0.schema)!, identifier: r(d0.identifier)!, loadedAtField: r(d0.loadedAtField), meta: renderMeta(s.render, d0.meta, d0.file), sourceMeta: renderMeta(s.render, d0.sourceMeta, d0.file), freshness: deep(d0.freshness), tags: deep(d0.tags), loader: deep(d0.loader) };
     const { config: cfg } = nodeConfig(s, 'sources', [d.sourceName, d.name], d.config, d.file);
     if (isDisabled(cfg)) {
       disabled.push(`source.${name0}.${d.sourceName}.${d.name}`);

@@ -12,6 +12,8 @@ export interface ValueContext {
   onMissingEnv?: ((name: string) => void) | undefined;
   /** Called with a missing var's name (no default given). */
   onMissingVar?: ((name: string) => void) | undefined;
+  /** Called with each environment variable env_var() reads and its value (undefined when unset). */
+  onEnvRead?: ((name: string, value: string | undefined) => void) | undefined;
 }
 
 /** A value's Jinja could not be rendered: the template's own message. */
@@ -80,6 +82,7 @@ function valueContext(env: Environment, ctx: ValueContext): Context {
     const name = String(a[0]);
     const dflt = kw?.default ?? a[1];
     const v = ctx.env[name];
+    ctx.onEnvRead?.(name, v);
     if (v !== undefined) return v;
     if (dflt !== undefined) return dflt;
     ctx.onMissingEnv?.(name);
