@@ -69,6 +69,13 @@ describe('a selection that matches nothing, as dbt 1.11', () => {
     expect(c.out).toContain(NOTHING);
   });
 
+  it('-q: ls and compile of nothing print nothing at all, as dbt -q does', async () => {
+    for (const cmd of ['ls', 'compile', 'run']) {
+      const r = await sm('-q', cmd, '--project-dir', dir, '-s', 'no_such_model');
+      expect([cmd, r.code, r.out, r.err]).toEqual([cmd, 0, '', '']);
+    }
+  });
+
   it.each([
     [['run', '-s', 'bogus:foo'], 'unknown method "bogus"'],
     [['ls', '-s', 'resource_type:bogus'], 'invalid resource_type selector "bogus"'],

@@ -200,7 +200,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       for (const id of c.selected) for (const m of saidBy(c.compiled, id)) say(m);
       // Ids start with their resource type (dbt's model.<project>.<name>): no node needs reading to count.
       const models = c.selected.filter((id) => id.startsWith('model.')).length;
-      if (!c.selected.length) return reporter.onOutput?.('Nothing to do. Try checking your model configs and model specification args');
+      if (!c.selected.length) return ctx.quiet ? undefined : reporter.onOutput?.('Nothing to do. Try checking your model configs and model specification args');
       // As dbt: a selection's own nodes are printed with their SQL; -q prints the SQL alone.
       const shown = compiledToShow(c, (flags.select ?? flags.models ?? flags.model)?.[0]);
       if (!ctx.quiet || !shown.length) reporter.onOutput?.(`Compiled ${c.selected.length} nodes (${models} models) into ${join(c.project.config.targetPath, 'compiled')}/ and wrote ${c.project.config.targetPath}/manifest.json`);
@@ -224,8 +224,8 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
         if (lines.length) ctx.output.out(lines.join('\n'));
         return;
       }
-      // Warnings and "nothing selected" go to stderr: stdout is the list, for pipes.
-      const warnings = c.diagnostics.filter((d) => d.severity === 'warning');
+      // Warnings and "nothing selected" go to stderr: stdout is the list, for pipes. -q prints the list alone, as dbt.
+      const warnings = ctx.quiet ? [] : c.diagnostics.filter((d) => d.severity === 'warning');
       if (flags.logFormat === 'json') ctx.reporter('json').onDiagnostics?.(warnings);
       else for (const d of warnings) ctx.output.err(formatDiagnostic(d));
       // As dbt lists them: sorted by unique id (not in build order).
@@ -236,7 +236,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
         const json = ctx.reporter('json');
         for (const line of lines) json.onOutput?.(line, { name: 'PrintEvent', data: { msg: line } });
       } else if (lines.length) ctx.output.out(lines.join('\n'));
-      else ctx.output.err('No nodes selected!');
+      else if (!ctx.quiet) ctx.output.err('No nodes selected!');
     });
 
   commonOptions(program.command('show').description('show rows of a model (or an inline query)'))
