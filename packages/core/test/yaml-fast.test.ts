@@ -122,6 +122,17 @@ describe('fast YAML reader: what it reads', () => {
     expect(parseYamlText('# empty\n', 'e.yml', [])!.locate(['x'])).toEqual({ file: 'e.yml' });
   });
 
+  it('a block scalar that ends the file keeps no final newline, as dbt strips each file before reading it', () => {
+    // Recorded from dbt 1.11.16: `description: |` ending the file gives 'line one\nline two'.
+    for (const tail of ['\n', '\n\n\n', '  \n']) {
+      const src = `models:\n  - name: m\n    description: |\n      line one\n      line two${tail}`;
+      expect(parseYamlText(src, 'f.yml', [])!.data).toEqual({ models: [{ name: 'm', description: 'line one\nline two' }] });
+      expect(parseYamlTextWithYaml(src, 'f.yml', [])!.data).toEqual({ models: [{ name: 'm', description: 'line one\nline two' }] });
+    }
+    // Inside the file the block keeps its newline.
+    expect(parseYamlText('a: |\n  x\nb: 1\n', 'f.yml', [])!.data).toEqual({ a: 'x\n', b: 1 });
+  });
+
   it('types every edge scalar as yaml does, plain, quoted, in flow and as keys', () => {
     const problems: string[] = [];
     for (const s of EDGE_SCALARS) {

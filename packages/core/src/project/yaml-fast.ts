@@ -425,7 +425,8 @@ class Reader {
         sep = ' ';
       }
     }
-    if (!strip) value += '\n';
+    // Clip keeps the last line's break, when the file has one after it.
+    if (!strip && this.eolOf(last) < src.length) value += '\n';
     this.loc = v;
     const j = this.nextContent(k);
     if (j < this.count && this.indents[j]! > parent) decline();

@@ -30,7 +30,9 @@ export function readYamlFile(absPath: string, relPath: string, diagnostics: Diag
  * of our own that gives the same data and locations as `yaml` at a fraction of the cost (a third
  * of a cold 10,000-model load was `yaml`); anything else, errors included, goes to `yaml`.
  */
-export function parseYamlText(src: string, relPath: string, diagnostics: Diagnostic[]): YamlFile | undefined {
+export function parseYamlText(text: string, relPath: string, diagnostics: Diagnostic[]): YamlFile | undefined {
+  // As dbt reads every file (load_file_contents strips it): a block scalar that ends the file keeps no final newline.
+  const src = text.trimEnd();
   const fast = parseFastYaml(src);
   if (!fast) return parseYamlTextWithYaml(src, relPath, diagnostics);
   return {
@@ -44,7 +46,8 @@ export function parseYamlText(src: string, relPath: string, diagnostics: Diagnos
 }
 
 /** parseYamlText by the `yaml` package alone: the reference the fast reader is tested against. */
-export function parseYamlTextWithYaml(src: string, relPath: string, diagnostics: Diagnostic[]): YamlFile | undefined {
+export function parseYamlTextWithYaml(text: string, relPath: string, diagnostics: Diagnostic[]): YamlFile | undefined {
+  const src = text.trimEnd();
   const { LineCounter, parseDocument } = yamlLib();
   const lineCounter = new LineCounter();
   let doc: ReturnType<typeof parseDocument>;
@@ -66,6 +69,14 @@ export function parseYamlTextWithYaml(src: string, relPath: string, diagnostics:
       );
     }
     return undefined;
+  }
+  // A block scalar that ends the text: `yaml` gives it a final newline the text does not have, PyYAML (dbt) none.
+  if (!src.endsWith('\n')) {
+    yamlLib().visit(doc, {
+      Scalar(_key, n) {
+        if ((n.type === 'BLOCK_LITERAL' || n.type === 'BLOCK_FOLDED') && n.range?.[1] === src.length && typeof n.value === 'string' && n.value.endsWith('\n')) n.value = n.value.slice(0, -1);
+      },
+    });
   }
   let data: unknown;
   try {
