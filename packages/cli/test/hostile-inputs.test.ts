@@ -126,6 +126,13 @@ const cases: Case[] = [
   { name: "a project version that is not one ('1')", dir: () => project({ 'sm_project.yml': `${PROJECT}version: '1'\n` }), argv: () => ['compile'], culprit: /sm_project\.yml:3.*`version` "1" is not a version/ },
   { name: 'a project version written as an integer', dir: () => project({ 'sm_project.yml': `${PROJECT}version: 2 # major\n` }), argv: () => ['parse'], culprit: /sm_project\.yml:3.*`version` 2 is an integer.*'2\.0\.0'/ },
   { name: 'model-paths of the wrong type', dir: () => project({ 'sm_project.yml': `${PROJECT}model-paths: 5\n` }), argv: () => ['compile'], culprit: 'model-paths' },
+  // As dbt 1.11.16 words them (recorded): the arguments of ref(), source() and var() are checked before anything is looked up.
+  { name: 'ref() with no argument', dir: () => project({ 'models/b.sql': 'select * from {{ ref() }}' }), argv: () => ['compile'], culprit: /models\/b\.sql:1:\d+: ref\(\) takes at most two arguments \(0 given\)/ },
+  { name: 'ref() with three arguments', dir: () => project({ 'models/b.sql': "select * from {{ ref('p', 'a', 'x') }}" }), argv: () => ['compile'], culprit: /models\/b\.sql:1:\d+: ref\(\) takes at most two arguments \(3 given\)/ },
+  { name: 'ref() of a number', dir: () => project({ 'models/b.sql': 'select * from {{ ref(1) }}' }), argv: () => ['compile'], culprit: /models\/b\.sql.*The name argument to ref\(\) must be a string, got <class 'int'>/ },
+  { name: 'source() with one argument', dir: () => project({ 'models/b.sql': "select * from {{ source('raw') }}" }), argv: () => ['compile'], culprit: /models\/b\.sql:1:\d+: source\(\) takes exactly two arguments \(1 given\)/ },
+  { name: 'source() of a number', dir: () => project({ 'models/b.sql': "select * from {{ source('raw', 2) }}" }), argv: () => ['compile'], culprit: /The table name \(second\) argument to source\(\) must be a string, got <class 'int'>/ },
+  { name: 'var() with no name', dir: () => project({ 'models/b.sql': 'select {{ var() }} as x' }), argv: () => ['compile'], culprit: /models\/b\.sql:1:\d+: var\(\) is missing its one required argument/ },
   { name: 'an unknown flag', dir: () => project(), argv: () => ['build', '--no-such-flag'], culprit: '--no-such-flag' },
   { name: '--threads that is not a number', dir: () => project(), argv: () => ['run', '--threads', 'many'], culprit: '--threads' },
   { name: 'a bad --vars', dir: () => project(), argv: () => ['compile', '--vars', '{a: [}'], culprit: '--vars' },

@@ -1,6 +1,6 @@
 import type { Dialect, Relation } from '../adapter.ts';
 import type { Context } from '../jinja/macro.ts';
-import { Kwargs } from '../jinja/py-values.ts';
+import { Kwargs, typeName } from '../jinja/py-values.ts';
 import { isMicrobatch, utc } from '../plan/microbatch.ts';
 import { pyFunction, type PyCall } from '../jinja/runtime.ts';
 import { mergeConfigInto } from '../project/folder-config.ts';
@@ -45,14 +45,39 @@ export function frameOf(c: Context): Frame {
  * costs one object. A macro named like one of them wins, as in dbt (`{% macro ref() %}`
  * overrides ref; `builtins.ref` is the original): macros sit on the package's context, nearer.
  */
+const pyType = (x: unknown) => `<class '${typeName(x)}'>`;
+
+/** ref()'s positional arguments as dbt checks them: a name, or a package (a string or none) and a name. */
+function refArgs(a: unknown[], kw: Record<string, unknown> | null): unknown[] {
+  if (a.length < 1 || a.length > 2) throw new CompilerError(`ref() takes at most two arguments (${a.length} given)`);
+  const name = a[a.length - 1];
+  if (typeof name !== 'string') throw new CompilerError(`The name argument to ref() must be a string, got ${pyType(name)}`);
+  const pkg = a.length === 2 ? a[0] : undefined;
+  if (pkg !== undefined && pkg !== null && typeof pkg !== 'string') throw new CompilerError(`The package argument to ref() must be a string or None, got ${pyType(pkg)}`);
+  const v = kw?.version ?? kw?.v;
+  if (v !== undefined && v !== null && typeof v !== 'string' && typeof v !== 'number') throw new CompilerError(`The version argument to ref() must be a string, int, float, or None - got ${pyType(v)}`);
+  return pkg === null ? [name] : a;
+}
+
+/** source()'s arguments as dbt checks them: exactly a source name and a table name, both strings. */
+function sourceArgs(a: unknown[]): [string, string] {
+  if (a.length !== 2) throw new CompilerError(`source() takes exactly two arguments (${a.length} given)`);
+  if (typeof a[0] !== 'string') throw new CompilerError(`The source name (first) argument to source() must be a string, got ${pyType(a[0])}`);
+  if (typeof a[1] !== 'string') throw new CompilerError(`The table name (second) argument to source() must be a string, got ${pyType(a[1])}`);
+  return [a[0], a[1]];
+}
+
 export function nodeBuiltins(host: RenderHost): PropertyDescriptorMap {
   const intro = introspection(host, frameOf);
   const builtins: Record<string, unknown> = {
     ...intro.context,
     api: host.api,
-    ref: pyFunction((c, a, kw) => host.ref(frameOf(c), a, kw)),
-    source: pyFunction((c, a) => host.source(frameOf(c), String(a[0]), String(a[1]))),
-    var: pyFunction((c, a, kw) => host.var(frameOf(c), c, String(a[0]), kw?.default ?? a[1], a.length + (kw && 'default' in kw ? 1 : 0))),
+    ref: pyFunction((c, a, kw) => host.ref(frameOf(c), refArgs(a, kw), kw)),
+    source: pyFunction((c, a) => host.source(frameOf(c), ...sourceArgs(a))),
+    var: pyFunction((c, a, kw) => {
+      if (!a.length) throw new CompilerError("var() is missing its one required argument: the variable's name");
+      return host.var(frameOf(c), c, String(a[0]), kw?.default ?? a[1], a.length + (kw && 'default' in kw ? 1 : 0));
+    }),
     env_var: pyFunction((c, a, kw) => host.envVar(frameOf(c), String(a[0]), kw?.default ?? a[1])),
     config: configFunction(),
     is_incremental: pyFunction((c) => {
