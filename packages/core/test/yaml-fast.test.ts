@@ -175,7 +175,17 @@ describe('fast YAML reader: what it leaves to yaml', () => {
 
   it('leaves syntax errors to yaml, which reports them as before', () => {
     const diagnostics: Diagnostic[] = [];
-    expect(parseYamlText('a: 1\na: 2\n', 'dup.yml', diagnostics)).toBeUndefined();
-    expect(diagnostics.map((d) => [d.code, d.location?.line])).toEqual([['SM_YAML', 2]]);
+    expect(parseYamlText('a: [1\nb: 2\n', 'bad.yml', diagnostics)).toBeUndefined();
+    expect(diagnostics.map((d) => [d.code, d.severity])).toEqual([['SM_YAML', 'error']]);
+  });
+
+  it('leaves a repeated key to yaml: the last value is used, with a warning only when asked (project and schema files, as dbt)', () => {
+    const warned: Diagnostic[] = [];
+    expect(parseYamlText('a: 1\na: 2\n', 'dup.yml', warned, 'warn')?.data).toEqual({ a: 2 });
+    expect(warned.map((d) => [d.code, d.severity, d.event, d.location?.line, d.location?.column])).toEqual([['SM_YAML', 'warning', 'DuplicateYAMLKeysDeprecation', 2, 1]]);
+    const silent: Diagnostic[] = [];
+    const y = parseYamlText('a: 1\nb: 0\na: 2\n', 'dup.yml', silent);
+    expect([y?.data, silent]).toEqual([{ a: 2, b: 0 }, []]);
+    expect(y?.locate(['a'])).toEqual({ file: 'dup.yml', line: 3, column: 1 });
   });
 });

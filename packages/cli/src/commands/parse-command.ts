@@ -1,16 +1,10 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.ts';
 import { commonOptions } from '../common-options.ts';
 import { EXIT } from '../exit-codes.ts';
+import type { CommonFlags } from './project-commands.ts';
 
-interface ParseFlags {
-  projectDir: string;
-  profilesDir?: string;
-  target?: string;
-  vars?: string;
-  logFormat?: string;
-}
 
 /**
  * `sm parse`: load and validate the whole project and write target/manifest.json, as `dbt parse`
@@ -18,15 +12,13 @@ interface ParseFlags {
  */
 export function registerParseCommand(program: Command, ctx: CliContext): void {
   commonOptions(program.command('parse').description('load and validate the project and write target/manifest.json (no warehouse, no compiled SQL)')).action(
-    async (flags: ParseFlags) => {
-      const { compile, parseVarsArg } = await import('@smsql/core');
-      const { builtinAdapters } = await import('../adapters.ts');
+    async (flags: CommonFlags) => {
+      const { compile } = await import('@smsql/core');
+      const { invocation } = await import('./project-commands.ts');
       const reporter = ctx.reporter(flags.logFormat);
       // `ls` is compile's mode that renders for the graph and writes the manifest but no compiled files.
-      const c = await compile(
-        { projectDir: resolve(flags.projectDir), profilesDir: flags.profilesDir, target: flags.target, vars: parseVarsArg(flags.vars), adapters: builtinAdapters, signal: ctx.signal },
-        'ls',
-      );
+      // The flags every project command reads (--target-path, --profile, --warn-error, --no-partial-parse) as they read them.
+      const c = await compile(invocation(flags, ctx), 'ls');
       for (const secret of c.project.secrets) ctx.secrets.add(secret);
       const warnings = c.diagnostics.filter((d) => d.severity === 'warning');
       if (warnings.length) reporter.onDiagnostics?.(warnings);

@@ -16,7 +16,7 @@ import { pythonJson } from '../python-json.ts';
 import { lsJson, lsLine } from './ls-output.ts';
 import { usage } from '../usage-error.ts';
 
-interface CommonFlags {
+export interface CommonFlags {
   projectDir: string;
   profilesDir?: string;
   target?: string;

@@ -81,7 +81,7 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
     );
   }
   const text = readText(join(dir, file));
-  const yaml = parseYamlText(text, file, diagnostics);
+  const yaml = parseYamlText(text, file, diagnostics, 'warn');
   if (!yaml) return undefined;
   const d = (yaml.data ?? {}) as Record<string, unknown>;
   if (typeof d !== 'object' || Array.isArray(d) || typeof d.name !== 'string') {

@@ -63,7 +63,7 @@ export class SchemaCache {
     if (!e || e.hash !== hash) {
       const decls = emptyDecls();
       const diags: Diagnostic[] = [];
-      yaml = parseYamlText(text, rel, diags);
+      yaml = parseYamlText(text, rel, diags, 'warn');
       if (yaml) readSchemaYaml(yaml, decls, diags);
       e = { hash, decls, diagnostics: diags };
       // Only plain JSON round-trips through the cache file; anything else is parsed every time.

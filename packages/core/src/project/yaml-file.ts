@@ -30,11 +30,17 @@ export function readYamlFile(absPath: string, relPath: string, diagnostics: Diag
  * of our own that gives the same data and locations as `yaml` at a fraction of the cost (a third
  * of a cold 10,000-model load was `yaml`); anything else, errors included, goes to `yaml`.
  */
-export function parseYamlText(text: string, relPath: string, diagnostics: Diagnostic[]): YamlFile | undefined {
+/**
+ * What to say about a key repeated in one mapping (the last one is used, as PyYAML does): dbt warns
+ * (DuplicateYAMLKeysDeprecation) in project and schema files, and reads the others silently.
+ */
+export type RepeatedKeys = 'warn' | 'accept';
+
+export function parseYamlText(text: string, relPath: string, diagnostics: Diagnostic[], repeated: RepeatedKeys = 'accept'): YamlFile | undefined {
   // As dbt reads every file (load_file_contents strips it): a block scalar that ends the file keeps no final newline.
   const src = text.trimEnd();
   const fast = parseFastYaml(src);
-  if (!fast) return parseYamlTextWithYaml(src, relPath, diagnostics);
+  if (!fast) return parseYamlTextWithYaml(src, relPath, diagnostics, repeated);
   return {
     file: relPath,
     data: fast.data,
@@ -46,13 +52,14 @@ export function parseYamlText(text: string, relPath: string, diagnostics: Diagno
 }
 
 /** parseYamlText by the `yaml` package alone: the reference the fast reader is tested against. */
-export function parseYamlTextWithYaml(text: string, relPath: string, diagnostics: Diagnostic[]): YamlFile | undefined {
+export function parseYamlTextWithYaml(text: string, relPath: string, diagnostics: Diagnostic[], repeated: RepeatedKeys = 'accept'): YamlFile | undefined {
   const src = text.trimEnd();
   const { LineCounter, parseDocument } = yamlLib();
   const lineCounter = new LineCounter();
   let doc: ReturnType<typeof parseDocument>;
   try {
-    doc = parseDocument(src, { lineCounter, uniqueKeys: true, prettyErrors: false });
+    // As PyYAML reads them for dbt: `<<` merges a mapping in, and a repeated key's last value is used.
+    doc = parseDocument(src, { lineCounter, uniqueKeys: false, merge: true, prettyErrors: false });
   } catch (e) {
     if (!tooDeep(e)) throw e;
     diagnostics.push(diag('SM_YAML', DEEP, { file: relPath }, { hint: DEEP_HINT }));
@@ -70,6 +77,7 @@ export function parseYamlTextWithYaml(text: string, relPath: string, diagnostics
     }
     return undefined;
   }
+  if (repeated === 'warn') warnRepeatedKeys(doc, lineCounter, relPath, diagnostics);
   // A block scalar that ends the text: `yaml` gives it a final newline the text does not have, PyYAML (dbt) none.
   if (!src.endsWith('\n')) {
     yamlLib().visit(doc, {
@@ -103,13 +111,58 @@ export function parseYamlTextWithYaml(text: string, relPath: string, diagnostics
   };
 }
 
+/**
+ * dbt's DuplicateYAMLKeysDeprecation for each key a mapping repeats (its own, or one it also merges
+ * in with `<<`), except in a mapping that starts with `<<`, where dbt takes overrides as meant.
+ */
+function warnRepeatedKeys(doc: Document, lc: LineCounter, file: string, diagnostics: Diagnostic[]): void {
+  const { visit, isScalar, isMap, isAlias } = yamlLib();
+  const keyOf = (k: unknown) => (isScalar(k) ? k.value : k);
+  // With merge on, `yaml` gives the key `<<` (unquoted) a symbol for its value.
+  const isMerge = (k: unknown) => typeof keyOf(k) === 'symbol';
+  visit(doc, {
+    Map(_key, map) {
+      if (!map.items.length || isMerge(map.items[0]!.key)) return;
+      // PyYAML puts the merged keys first, then the mapping's own: a key of its own already there is repeated.
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isMerge(pair.key)) continue;
+        const v = pair.value as { items?: unknown[] } | null;
+        for (const m of isAlias(v) || isMap(v) ? [v] : (v?.items ?? [])) {
+          const target = isAlias(m) ? m.resolve(doc) : m;
+          if (isMap(target)) for (const p of target.items) seen.add(keyOf(p.key));
+        }
+      }
+      for (const pair of map.items) {
+        if (isMerge(pair.key)) continue;
+        const key = keyOf(pair.key);
+        if (!seen.has(key)) {
+          seen.add(key);
+          continue;
+        }
+        const pos = isScalar(pair.key) && pair.key.range ? lc.linePos(pair.key.range[0]) : undefined;
+        const where = pos ? `line ${pos.line}, column ${pos.col}` : 'a mapping';
+        diagnostics.push(
+          diag('SM_YAML', `Duplicate key '${String(key)}': the last one is used`, { file, line: pos?.line, column: pos?.col }, {
+            severity: 'warning',
+            event: 'DuplicateYAMLKeysDeprecation',
+            eventData: { duplicate_description: `Duplicate key '${String(key)}' in "<unicode string>", ${where}`, file },
+            hint: 'Remove all but one: dbt warns of repeated keys and will stop accepting them.',
+          }),
+        );
+      }
+    },
+  });
+}
+
 function locateIn(doc: Document, lc: LineCounter, file: string, path: readonly (string | number)[]): SourceLocation {
   const { isMap, isSeq, isScalar } = yamlLib();
   let node: unknown = doc.contents;
   let best: YamlNode | undefined = doc.contents ?? undefined;
   for (const key of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key);
+      // A repeated key's value is its last one's.
+      const pair = node.items.findLast((p) => (isScalar(p.key) ? p.key.value : p.key) === key);
       if (!pair) break;
       best = (isScalar(pair.key) ? pair.key : best) as YamlNode;
       node = pair.value;
