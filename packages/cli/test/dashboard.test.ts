@@ -109,8 +109,9 @@ describe('the Streamify dashboard in Superset, in headless Chromium', () => {
     await page.goto(`${url}/login/`);
     await page.fill('#username', 'admin');
     await page.fill('#password', 'admin');
-    await page.click('[type=submit]');
-    // The login page is a React page that signs in with a request of its own.
+    // The login page is a React page that signs in with a request of its own, then leaves the page:
+    // wait for that (networkidle alone could come before the request on a loaded machine).
+    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 60_000 }), page.click('[type=submit]')]);
     await page.waitForLoadState('networkidle');
     await page.goto(`${url}/superset/dashboard/streamify/`);
     expect(new URL(page.url()).pathname, 'signed in').toBe('/superset/dashboard/streamify/');
