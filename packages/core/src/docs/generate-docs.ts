@@ -7,7 +7,7 @@ import type { CatalogArtifact, RunResultsArtifact } from '../artifacts/artifact-
 import { buildDocsData } from './docs-data.ts';
 import { addColumnLineage } from './column-lineage-docs.ts';
 import { checkCompiled } from '../check/check-compilation.ts';
-import { DOCS_DATA_FILE, siteFiles } from './site-files.ts';
+import { DOCS_DATA_FILE, indexAtTarget, siteFiles } from './site-files.ts';
 import { makeDirs } from '../util/make-dirs.ts';
 
 export interface DocsOutcome {
@@ -23,9 +23,9 @@ export interface DocsOutcome {
 /**
  * `sm docs generate`: compile the whole project, describe the warehouse once per schema into
  * target/catalog.json, and write a self-contained static site into target/docs (open
- * index.html straight from disk: no server, no network). The last target/run_results.json,
- * if any and not a compile's, provides each node's last result; then, as dbt's does, this
- * compile's results replace it.
+ * index.html straight from disk: no server, no network), its page also at target/index.html,
+ * where dbt writes its site. The last target/run_results.json, if any and not a compile's,
+ * provides each node's last result; then, as dbt's does, this compile's results replace it.
  */
 export async function generateDocs(opts: InvocationOptions & { skipCatalog?: boolean }): Promise<DocsOutcome> {
   const startedAt = performance.now();
@@ -58,7 +58,9 @@ export async function generateDocs(opts: InvocationOptions & { skipCatalog?: boo
   const data = addColumnLineage(buildDocsData(c.compiled, c.graph, (n) => relationNameOf(c, n), catalog, runResults), check);
   const docsDir = join(target, 'docs');
   makeDirs(docsDir);
-  for (const [name, text] of Object.entries(siteFiles())) writeFileSync(join(docsDir, name), text);
+  const site = siteFiles();
+  for (const [name, text] of Object.entries(site)) writeFileSync(join(docsDir, name), text);
+  writeFileSync(join(target, 'index.html'), indexAtTarget(site['index.html']!));
   // A script, not a .json fetched at run time: browsers refuse fetch() from file:// pages.
   const json = JSON.stringify(data).replace(/</g, '\\u003c');
   writeFileSync(join(docsDir, DOCS_DATA_FILE), `window.SM_DOCS = ${json};\n`);
