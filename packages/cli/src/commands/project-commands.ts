@@ -219,7 +219,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
     .addOption(indirectSelectionOption())
     .option('--columns', 'list the columns of the selected nodes with their types and upstream columns (as sm check infers them)')
     .option('--lineage <column...>', 'a column (model.column, source.<source>.<table>.<column>) with +column its upstream and column+ its downstream columns')
-    .option('--output-keys <key...>', 'with --output json: only these keys of each node, as the manifest writes them (space- or flag-separated)')
+    .option('--output-keys <key...>', 'with --output json: only these keys of each node, as the manifest writes them (separated by spaces, not commas, or each after its own flag)')
     .action(async (flags: CommonFlags & ResourceTypeFlags & { output: string; outputKeys?: string[]; columns?: boolean; lineage?: string[] }) => {
       const inv = invocation(flags, ctx);
       const withColumns = !!flags.columns || !!flags.lineage?.length;
