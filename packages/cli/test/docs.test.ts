@@ -135,6 +135,12 @@ describe('sm docs on the Streamify project, in headless Chromium', () => {
     await expect.poll(() => page.textContent('#detail [data-role=name]')).toBe('dim_users');
     expect(errors).toEqual([]);
   });
+
+  it('opens from target/index.html too, where dbt writes its site', async () => {
+    const { page, errors } = await open(browser, pathToFileURL(join(dir, 'target/index.html')).href + '#model.streamify.dim_users');
+    await expect.poll(() => page.textContent('#detail [data-role=name]')).toBe('dim_users');
+    expect(errors).toEqual([]);
+  });
 });
 
 describe('sm docs at thousands of nodes', () => {

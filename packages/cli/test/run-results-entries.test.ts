@@ -62,6 +62,52 @@ unit_tests:
     expect(by('test.demo.sing')).toMatchObject({ status: 'fail', adapter_response: { _message: 'OK' }, message: 'Got 2 results, configured to fail if != 0', failures: 2, compiled_code: 'select * from "main"."t" where id > 1' });
   });
 
+  // Recorded from `dbt compile`, `dbt compile -s +u`, `dbt compile --inline` and `dbt docs generate --empty-catalog`
+  // on the same files (relation names there have the database too, as above).
+  it('compile and docs generate write a success for each node compiled, with its code, as dbt 1.11 does', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'seeds/s.csv': 'id\n1\n',
+      'models/m.sql': "select * from {{ ref('s') }}\n",
+      'models/e.sql': "{{ config(materialized='ephemeral') }}select 1 as e\n",
+      'models/u.sql': "select * from {{ ref('e') }}\n",
+      'analyses/an.sql': "select * from {{ ref('m') }}\n",
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        data_tests:\n          - unique\n          - not_null:\n              config: {store_failures: true}\n',
+    });
+    const results = () => JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: Entry[]; args: Entry };
+    expect((await sm('compile', '--project-dir', dir)).code).toBe(0);
+    let rr = results();
+    const by = (id: string) => rr.results.find((x) => x.unique_id === id)!;
+    // No ephemeral model: dbt keeps its result only when --select chose it.
+    expect(rr.results.map((x) => x.unique_id).sort()).toEqual(['analysis.demo.an', 'model.demo.m', 'model.demo.u', 'seed.demo.s', 'test.demo.not_null_m_id.41ed50364b', 'test.demo.unique_m_id.4dffd0a90e']);
+    for (const x of rr.results) {
+      expect(Object.keys(x), x.unique_id).toEqual(['status', 'timing', 'thread_id', 'execution_time', 'adapter_response', 'message', 'failures', 'unique_id', 'compiled', 'compiled_code', 'relation_name', 'batch_results']);
+      expect(x, x.unique_id).toMatchObject({ status: 'success', adapter_response: {}, message: null, failures: null, batch_results: null });
+    }
+    expect(by('seed.demo.s')).toMatchObject({ compiled: null, compiled_code: null, relation_name: null });
+    expect(by('model.demo.m')).toMatchObject({ compiled: true, compiled_code: 'select * from "main"."s"', relation_name: '"main"."m"' });
+    expect(by('analysis.demo.an')).toMatchObject({ compiled: true, compiled_code: 'select * from "main"."m"', relation_name: null });
+    expect(by('test.demo.not_null_m_id.41ed50364b')).toMatchObject({ compiled: true, relation_name: '"main_dbt_test__audit"."not_null_m_id"' });
+    expect(by('test.demo.unique_m_id.4dffd0a90e')).toMatchObject({ compiled: true, relation_name: null });
+    expect(rr.args).toMatchObject({ which: 'compile', select: [], exclude: [], empty: false, output: 'text' });
+    expect((await sm('compile', '--project-dir', dir, '-s', '+u')).code).toBe(0);
+    rr = results();
+    expect(rr.results.map((x) => [x.unique_id, x.relation_name])).toEqual([['model.demo.e', null], ['model.demo.u', '"main"."u"']]);
+    expect(by('model.demo.e').compiled_code).toBe('select 1 as e');
+    expect(rr.args.select).toEqual(['+u']);
+    expect((await sm('compile', '--project-dir', dir, '--inline', "select * from {{ ref('m') }}")).code).toBe(0);
+    rr = results();
+    expect(rr.results).toMatchObject([{ status: 'success', unique_id: 'sql_operation.demo.inline_query', compiled: true, compiled_code: 'select * from "main"."m"', relation_name: null }]);
+    expect(rr.args).toMatchObject({ which: 'compile', inline: "select * from {{ ref('m') }}" });
+    expect((await sm('docs', 'generate', '--project-dir', dir, '--empty-catalog')).code).toBe(0);
+    rr = results();
+    expect(rr.results.map((x) => x.unique_id).sort()).toEqual(['analysis.demo.an', 'model.demo.m', 'model.demo.u', 'seed.demo.s', 'test.demo.not_null_m_id.41ed50364b', 'test.demo.unique_m_id.4dffd0a90e']);
+    expect(rr.args).toMatchObject({ which: 'generate', compile: true, static: false, empty_catalog: true });
+    // The site's last results are a run's: a compile's successes are not shown as if the nodes ran.
+    const docs = JSON.parse(readFileSync(join(dir, 'target', 'docs', 'docs.json'), 'utf8')) as { nodes: Entry[] };
+    expect(docs.nodes.find((n) => n.id === 'model.demo.m')!.lastResult).toBeNull();
+  });
+
   it("leaves in manifest.json the SQL each model ran, as dbt's after a run: an incremental model's incremental SQL, a template rendered with the connection", async () => {
     const dir = writeProject({
       'profiles.yml': PROFILE,

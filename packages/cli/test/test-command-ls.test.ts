@@ -119,6 +119,24 @@ unit_tests:
     ]);
   });
 
+  // dbt-core 1.11.16's `dbt ls --output json --output-keys ...`, recorded on a small project: keys split at single spaces only.
+  it('--output-keys splits keys at spaces, not commas, as dbt does', async () => {
+    const dir = writeProject(files);
+    const keys = async (...k: string[]) => {
+      const r = await sm('ls', '--project-dir', dir, '--output', 'json', '-s', 'dim_users', '--resource-type', 'model', ...k);
+      expect(r.code, r.err).toBe(0);
+      return JSON.parse(r.out) as unknown;
+    };
+    const both = { name: 'dim_users', resource_type: 'model' };
+    expect(await keys('--output-keys', 'name resource_type')).toEqual(both);
+    expect(await keys('--output-keys', 'name', '--output-keys', 'resource_type')).toEqual(both);
+    expect(await keys('--output-keys', 'name', 'resource_type')).toEqual(both);
+    // One key named "name,resource_type", which no node has.
+    expect(await keys('--output-keys', 'name,resource_type')).toEqual({});
+    expect(await keys('--output-keys', 'name, resource_type')).toEqual({ resource_type: 'model' });
+    expect(await keys('--output-keys', '')).toEqual({});
+  });
+
   // dbt-core 1.11.16 on a project with a seed, a model, a data test and a unit test: these run_results.
   it('build and test take --resource-type(s) and --exclude-resource-type(s) as dbt does', async () => {
     const dir = writeProject({ ...files, 'models/sources.yml': 'version: 2\n', 'seeds/raw_users.csv': 'id,level\n1,paid\n', 'models/staging/stg_users.sql': "select id, level from {{ ref('raw_users') }}" });

@@ -119,6 +119,26 @@ describe('sm test and sm build with data tests', () => {
     expect(finished(plain.out).find((e) => e.name === 'unique_dim_users_user_id')).toMatchObject({ status: 'fail', stored_failures_in: null });
   });
 
+  it("not_null stores the whole failing row, as dbt's selects * when it keeps failures (config or --store-failures), its column otherwise", async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'models/m.sql': "select 1 as id, 'a' as name union all select null, 'b' union all select 3, null",
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        data_tests: [not_null]\n      - name: name\n        data_tests:\n          - not_null:\n              config: {store_failures_as: view}\n',
+    });
+    const compiled = (name: string) => readFileSync(join(dir, 'target/compiled/demo/models/schema.yml', `${name}.sql`), 'utf8').trim();
+    expect((await sm('run', '--project-dir', dir)).code).toBe(0);
+    expect((await sm('test', '--project-dir', dir)).code).toBe(1);
+    expect(compiled('not_null_m_id')).toBe('select id\nfrom "main"."m"\nwhere id is null');
+    expect(compiled('not_null_m_name')).toBe('select *\nfrom "main"."m"\nwhere name is null');
+    expect(await query(dir, 'select * from main_dbt_test__audit.not_null_m_name')).toEqual([{ id: 3, name: null }]);
+    // The flag is an input of the render: compiled again with it, and again without it.
+    expect((await sm('test', '--project-dir', dir, '--store-failures')).code).toBe(1);
+    expect(compiled('not_null_m_id')).toBe('select *\nfrom "main"."m"\nwhere id is null');
+    expect(await query(dir, 'select * from main_dbt_test__audit.not_null_m_id')).toEqual([{ id: null, name: 'b' }]);
+    expect((await sm('test', '--project-dir', dir)).code).toBe(1);
+    expect(compiled('not_null_m_id')).toBe('select id\nfrom "main"."m"\nwhere id is null');
+  });
+
   it('store_failures_as: view, where and limit are honoured', async () => {
     const dir = project(`{store_failures_as: view, where: "level = 'paid'"}`);
     expect((await sm('build', '--project-dir', dir, '--exclude', 'unique_dim_users_user_id')).code).toBe(0);

@@ -1,6 +1,8 @@
-{#- Whether a test keeps its failing rows: its `store_failures` config, else the --store-failures flag. -#}
+{#- Whether a test keeps its failing rows: its `store_failures_as` (ephemeral: no), else its `store_failures` config (dbt's config.get gives it so settled), else the --store-failures flag. -#}
 {% macro should_store_failures() -%}
   {%- set configured = config.get('store_failures') -%}
+  {%- set store_as = config.get('store_failures_as') -%}
+  {%- if store_as is not none -%}{%- set configured = store_as != 'ephemeral' -%}{%- endif -%}
   {%- if configured is none -%}{%- set configured = flags.STORE_FAILURES -%}{%- endif -%}
   {{ return(configured) }}
 {%- endmacro %}

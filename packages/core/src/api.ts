@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { Adapter } from './adapter.ts';
 import type { TemplateMessage } from './types.ts';
 import { writeJsonFileAtomic as writeJsonAtomic } from './util/write-json.ts';
-import { buildRunResults } from './artifacts/run-results.ts';
+import { redact } from './util/redact.ts';
+import { buildCompileResults, buildRunResults, type CompiledResult } from './artifacts/run-results.ts';
 import { patchManifestCode } from './artifacts/manifest-file.ts';
 import { diag, SmProjectError, type Diagnostic } from './diagnostics.ts';
 import { isMicrobatch, microbatchConfig } from './plan/microbatch.ts';
@@ -24,7 +25,8 @@ import { WARNING_EVENTS, warnIsError, type WarnErrorSetting } from './warn-error
 
 export type { Command, Compilation, InvocationOptions } from './compile/compilation.ts';
 export { compile } from './compile/compile.ts';
-export { relationNameOf } from './compile/relation-name-of.ts';
+import { relationNameOf } from './compile/relation-name-of.ts';
+export { relationNameOf };
 
 export interface RunOutcome {
   compilation: Compilation;
@@ -52,6 +54,31 @@ function warnErrorArgs(setting: WarnErrorSetting | undefined): Record<string, un
   if (setting === true) return { warn_error: true };
   if (!setting) return {};
   return { warn_error_options: { error: setting.error, warn: setting.warn, silence: setting.silence } };
+}
+
+/** What dbt's compile runs, and so records in run_results.json (dbt's executable node types that sm has). */
+const COMPILED_TYPES = new Set(['model', 'seed', 'snapshot', 'analysis', 'test']);
+
+/**
+ * Write run_results.json as dbt 1.11's `compile` and `docs generate` (which compiles first) do
+ * once they succeed: a success for each selected node compiled, with its compiled code. An
+ * ephemeral model is among them only for compile with --select (dbt drops an ephemeral's result
+ * otherwise); `inline` (compile --inline's SQL as rendered) is dbt's inline_query node, alone.
+ * `args` are the command's own, beside the selection and target every command records.
+ */
+export function writeCompileResults(c: Compilation, opts: InvocationOptions, o: { which: 'compile' | 'generate'; startedAt: number; args: Record<string, unknown>; inline?: string | undefined }): void {
+  const withEphemerals = o.which === 'compile' && !!opts.select?.length;
+  const nodes: CompiledResult[] =
+    o.inline !== undefined
+      ? [{ uniqueId: `sql_operation.${c.project.config.name}.inline_query`, resourceType: 'sql_operation', compiledCode: redact(o.inline, c.project.secrets), relationName: undefined }]
+      : c.selected.flatMap((id) => {
+          const n = c.compiled.nodes.get(id);
+          if (!n || !COMPILED_TYPES.has(n.resourceType) || (!withEphemerals && n.resourceType === 'model' && n.config.materialized === 'ephemeral')) return [];
+          return [{ uniqueId: id, resourceType: n.resourceType, compiledCode: 'compiledCode' in n ? redact(n.compiledCode ?? '', c.project.secrets) : '', relationName: relationNameOf(c, n) }];
+        });
+  const own = Object.fromEntries(Object.entries(o.args).map(([k, v]) => [k, typeof v === 'string' ? redact(v, c.project.secrets) : v]));
+  const args = { which: o.which, select: opts.select ?? [], exclude: opts.exclude ?? [], target: c.project.target.name, ...(opts.fullRefresh ? { full_refresh: true } : {}), ...warnErrorArgs(opts.warnError), ...own };
+  writeJsonAtomic(join(targetDir(c.project), 'run_results.json'), buildCompileResults(nodes, new Date(), (performance.now() - o.startedAt) / 1000, c.invocationId, args));
 }
 
 /** Execute a command over the selection: run, seed, test or build. */

@@ -27,7 +27,7 @@ export { buildRunResults } from './artifacts/run-results.ts';
 export { readArtifact, manifestProblem, runResultsProblem, type RunResultsShape } from './artifacts/read-artifact.ts';
 export { runOperation, type OperationOptions, type OperationOutcome } from './run/run-operation.ts';
 export { targetPathOf } from './compile/target-path-of.ts';
-export { compile, execute, openTarget, renderText, run, seed, test, build, relationNameOf, writeJsonAtomic, type Command, type Compilation, type InvocationOptions, type RunOutcome } from './api.ts';
+export { compile, execute, openTarget, renderText, run, seed, test, build, relationNameOf, writeCompileResults, writeJsonAtomic, type Command, type Compilation, type InvocationOptions, type RunOutcome } from './api.ts';
 export { parseVarsArg } from './project/parse-vars.ts';
 export { buildCatalog } from './artifacts/catalog.ts';
 export type * from './artifacts/artifact-types.ts';

@@ -19,7 +19,7 @@ const PROFILES = `demo:
     prod: {type: duckdb, path: ':memory:', schema: analytics, threads: 4}
 `;
 
-type Extra = Partial<Pick<InvocationOptions, 'vars' | 'target' | 'env' | 'select' | 'exclude' | 'selector'>>;
+type Extra = Partial<Pick<InvocationOptions, 'vars' | 'target' | 'env' | 'select' | 'exclude' | 'selector' | 'storeFailures'>>;
 const run = (dir: string, extra: Extra = {}, command: Command = 'compile') => compile({ projectDir: dir, adapters: { duckdb: () => offline }, env: {}, ...extra }, command);
 
 /**
@@ -85,7 +85,7 @@ describe('a compile whose inputs are unchanged reuses the stored results', () =>
     'models/accents.sql': "select 'café ☕ 東京' as where_from",
     'models/marts/b.sql': "select id from {{ ref('a') }} where id < {{ var('n') }} and {{ shout('x') }} = 'X'",
     'models/inc.sql': "{{ config(materialized='incremental', unique_key='id') }}select id from {{ ref('a') }}{% if is_incremental() %} where id > (select max(id) from {{ this }}){% endif %}",
-    'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        tests: [unique]\n',
+    'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        tests: [unique, not_null]\n',
     'macros/shout.sql': "{% macro shout(c) %}upper('{{ c }}'){% endmacro %}",
     'seeds/s.csv': 'k,v\n1,2\n',
   });
@@ -121,6 +121,8 @@ describe('a compile whose inputs are unchanged reuses the stored results', () =>
       ['an installed package', () => (mkdirSync(join(dir, 'dbt_packages/p/macros'), { recursive: true }), writeFileSync(join(dir, 'dbt_packages/p/dbt_project.yml'), 'name: p\n'), writeFileSync(join(dir, 'dbt_packages/p/macros/m.sql'), '{% macro m() %}1{% endmacro %}'))],
       ["a package's macro", () => writeFileSync(join(dir, 'dbt_packages/p/macros/m.sql'), '{% macro m() %}2{% endmacro %}')],
       ['--vars', () => undefined, { vars: { n: 9 } }],
+      // dbt's not_null selects every column when the failing rows are kept.
+      ['--store-failures', () => undefined, { vars: { n: 9 }, storeFailures: true }],
       ['--target', () => undefined, { target: 'prod' }],
       ['an environment variable profiles.yml reads', () => undefined, { env: { SM_WARM_SCHEMA: 'other' } }],
       ['schema YAML reading an environment variable', () => writeFileSync(join(dir, 'models/schema.yml'), "version: 2\nmodels:\n  - name: inc\n    config:\n      alias: \"{{ env_var('SM_WARM_ALIAS', 'inc') }}\"\n")],

@@ -23,7 +23,7 @@ interface DocsFlags {
 export function registerDocsCommands(program: Command, ctx: CliContext): void {
   const docs = program.command('docs').description('the project\'s documentation site: models, columns, tests, lineage');
 
-  commonOptions(docs.command('generate').description('write target/catalog.json and a static site into target/docs (open index.html, no server needed)'))
+  commonOptions(docs.command('generate').description('write target/catalog.json and a static site into target/docs (open index.html there or target/index.html, no server needed)'))
     .option('--empty-catalog', 'do not describe the warehouse (no actual column types)')
     .action(async (flags: DocsFlags) => {
       const reporter = ctx.reporter(flags.logFormat);

@@ -36,10 +36,12 @@ function lsEntry(entry: Record<string, unknown>): [string, unknown][] {
  * `ls --output json`: each node's manifest entry (which this ls wrote) as dbt prints it, its
  * keys of LS_KEYS in the entry's order, or with `--output-keys a b.c` those keys in the order
  * asked (a key the entry lacks is left out, a dotted one when its value is null too, as dbt
- * does); Python's JSON text, as dbt's.
+ * does); Python's JSON text, as dbt's. Keys are split as dbt 1.11 splits them: at each single
+ * space, nowhere else, so `name,resource_type` and an empty key name none (each node prints `{}`)
+ * and `"name, resource_type"` only resource_type.
  */
 export function lsJson(c: Compilation, ids: string[], asked: string[] | undefined): string[] {
-  const keys = (asked ?? []).flatMap((k) => k.split(/[\s,]+/)).filter(Boolean);
+  const keys = (asked ?? []).flatMap((k) => k.split(' '));
   const path = resolve(c.project.dir, c.project.config.targetPath, 'manifest.json');
   const m = JSON.parse(readFileSync(path, 'utf8')) as Record<string, Record<string, Record<string, unknown>> | undefined>;
   const nested = (entry: Record<string, unknown>, key: string): unknown =>

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { byId, COMMAND_TYPES, parseEventTime, parseSample, compile, targetPathOf, criterion, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseVarsArg, parseWarnErrorOptions, readArtifact, runResultsProblem, saidBy, templateSaid, sourceFreshness, WarnErrorOptionsError, type Compilation, type InvocationOptions, type RunResultsShape, type TemplateMessage, type WarnErrorSetting, union } from '@smsql/core';
+import { byId, COMMAND_TYPES, parseEventTime, parseSample, compile, targetPathOf, criterion, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseVarsArg, parseWarnErrorOptions, readArtifact, runResultsProblem, saidBy, templateSaid, sourceFreshness, WarnErrorOptionsError, writeCompileResults, type Compilation, type InvocationOptions, type RunResultsShape, type TemplateMessage, type WarnErrorSetting, union } from '@smsql/core';
 import { builtinAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
 import { commonOptions, LOG_FORMATS } from '../common-options.ts';
@@ -186,16 +186,23 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
         const data = { compiled: sql, is_inline: !node, node_name: node?.name ?? 'inline_query', output_format: flags.output, quiet: ctx.quiet, unique_id: node?.uniqueId ?? `sql_operation.${c.project.config.name}.inline_query` };
         reporter.onOutput?.(text, { name: 'CompiledNode', data });
       };
+      const startedAt = performance.now();
       // --inline renders with the whole loaded project in memory.
-      const c = await compile({ ...invocation(flags, ctx), complete: !!flags.inline }, 'compile');
+      const inv = { ...invocation(flags, ctx), complete: !!flags.inline };
+      const c = await compile(inv, 'compile');
+      // run_results.json's args as dbt's compile records them.
+      const args = { empty: !!inv.empty, output: flags.output, ...(flags.inline ? { inline: flags.inline } : {}) };
       for (const secret of c.project.secrets) ctx.secrets.add(secret);
       const warnings = c.diagnostics.filter((d) => d.severity === 'warning');
       if (warnings.length) reporter.onDiagnostics?.(warnings);
       const say = (m: TemplateMessage) => reporter.onEvent?.(templateSaid(m));
       if (flags.inline) {
-        printCompiled(renderInline(c, flags.inline, say), undefined);
+        const sql = renderInline(c, flags.inline, say);
+        writeCompileResults(c, inv, { which: 'compile', startedAt, args, inline: sql });
+        printCompiled(sql, undefined);
         return;
       }
+      writeCompileResults(c, inv, { which: 'compile', startedAt, args });
       // What the selected nodes' templates showed (log(msg, info=True), print), as dbt shows it when it compiles them.
       for (const id of c.selected) for (const m of saidBy(c.compiled, id)) say(m);
       // Ids start with their resource type (dbt's model.<project>.<name>): no node needs reading to count.
@@ -212,7 +219,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
     .addOption(indirectSelectionOption())
     .option('--columns', 'list the columns of the selected nodes with their types and upstream columns (as sm check infers them)')
     .option('--lineage <column...>', 'a column (model.column, source.<source>.<table>.<column>) with +column its upstream and column+ its downstream columns')
-    .option('--output-keys <key...>', 'with --output json: only these keys of each node, as the manifest writes them (space- or flag-separated)')
+    .option('--output-keys <key...>', 'with --output json: only these keys of each node, as the manifest writes them (separated by spaces, not commas, or each after its own flag)')
     .action(async (flags: CommonFlags & ResourceTypeFlags & { output: string; outputKeys?: string[]; columns?: boolean; lineage?: string[] }) => {
       const inv = invocation(flags, ctx);
       const withColumns = !!flags.columns || !!flags.lineage?.length;

@@ -3,9 +3,8 @@ import { artifactMetadata } from './manifest.ts';
 
 /** run_results.json shaped like dbt's (schema v6). */
 export function buildRunResults(results: readonly NodeResult[], elapsed: number, invocationId: string, args: Record<string, unknown>): Record<string, unknown> {
-  return {
-    metadata: artifactMetadata('run-results/v6', invocationId),
-    results: results.map((r) => {
+  return runResultsFile(
+    results.map((r) => {
       const seed = r.resourceType === 'seed';
       return {
         // Keys in dbt 1.11's order.
@@ -29,9 +28,52 @@ export function buildRunResults(results: readonly NodeResult[], elapsed: number,
         batch_results: r.batchResults ?? null,
       };
     }),
-    elapsed_time: elapsed,
+    elapsed,
+    invocationId,
     args,
-  };
+  );
+}
+
+function runResultsFile(results: unknown[], elapsed: number, invocationId: string, args: Record<string, unknown>): Record<string, unknown> {
+  return { metadata: artifactMetadata('run-results/v6', invocationId), results, elapsed_time: elapsed, args };
+}
+
+/** A node as dbt's compile records it. */
+export interface CompiledResult {
+  readonly uniqueId: string;
+  readonly resourceType: string;
+  readonly compiledCode: string;
+  readonly relationName: string | undefined;
+}
+
+/**
+ * run_results.json as dbt 1.11's compile writes it (docs generate's too, which compiles first):
+ * each node a success with no message, adapter response or failures, and its compiled code; a
+ * seed with neither code nor relation name (`compiled` null).
+ */
+export function buildCompileResults(nodes: readonly CompiledResult[], at: Date, elapsed: number, invocationId: string, args: Record<string, unknown>): Record<string, unknown> {
+  const when = at.toISOString();
+  const results = nodes.map((n) => {
+    const seed = n.resourceType === 'seed';
+    return {
+      status: 'success',
+      timing: [
+        { name: 'compile', started_at: when, completed_at: when },
+        { name: 'execute', started_at: when, completed_at: when },
+      ],
+      thread_id: 'Thread-1 (worker)',
+      execution_time: 0,
+      adapter_response: {},
+      message: null,
+      failures: null,
+      unique_id: n.uniqueId,
+      compiled: seed ? null : true,
+      compiled_code: seed ? null : n.compiledCode,
+      relation_name: seed ? null : (n.relationName ?? null),
+      batch_results: null,
+    };
+  });
+  return runResultsFile(results, elapsed, invocationId, args);
 }
 
 /**

@@ -30,7 +30,6 @@ export interface InvocationOptions extends LoadOptions {
   fullRefresh?: boolean | undefined;
   /** Stop starting nodes after the first error or failure. Default: the project file's `flags: {fail_fast: ...}`, else false. */
   failFast?: boolean | undefined;
-  storeFailures?: boolean | undefined;
   /** dbt's `--indirect-selection` for tests of selected nodes. Default: the project file's `flags: {indirect_selection: ...}`, else `eager`. */
   indirectSelection?: IndirectSelection | undefined;
   /** Directory with an earlier manifest.json/run_results.json, for `state:` and `result:` selectors. */

@@ -1,13 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { readArtifact, runResultsProblem } from '../artifacts/read-artifact.ts';
 import { join } from 'node:path';
-import { compile, relationNameOf, writeJsonAtomic, type InvocationOptions } from '../api.ts';
+import { compile, relationNameOf, writeCompileResults, writeJsonAtomic, type InvocationOptions } from '../api.ts';
 import { buildCatalog } from '../artifacts/catalog.ts';
 import type { CatalogArtifact, RunResultsArtifact } from '../artifacts/artifact-types.ts';
 import { buildDocsData } from './docs-data.ts';
 import { addColumnLineage } from './column-lineage-docs.ts';
 import { checkCompiled } from '../check/check-compilation.ts';
-import { DOCS_DATA_FILE, siteFiles } from './site-files.ts';
+import { DOCS_DATA_FILE, indexAtTarget, siteFiles } from './site-files.ts';
 import { makeDirs } from '../util/make-dirs.ts';
 
 export interface DocsOutcome {
@@ -23,11 +23,14 @@ export interface DocsOutcome {
 /**
  * `sm docs generate`: compile the whole project, describe the warehouse once per schema into
  * target/catalog.json, and write a self-contained static site into target/docs (open
- * index.html straight from disk: no server, no network). The last target/run_results.json,
- * if any, provides each node's last result.
+ * index.html straight from disk: no server, no network), its page also at target/index.html,
+ * where dbt writes its site. The last target/run_results.json, if any and not a compile's,
+ * provides each node's last result; then, as dbt's does, this compile's results replace it.
  */
 export async function generateDocs(opts: InvocationOptions & { skipCatalog?: boolean }): Promise<DocsOutcome> {
-  const c = await compile({ ...opts, select: undefined, exclude: undefined, selector: undefined, check: true }, 'compile');
+  const startedAt = performance.now();
+  const inv = { ...opts, select: undefined, exclude: undefined, selector: undefined, check: true };
+  const c = await compile(inv, 'compile');
   const target = join(c.project.dir, c.project.config.targetPath);
   let catalog: CatalogArtifact | undefined;
   let catalogError: string | undefined;
@@ -45,13 +48,19 @@ export async function generateDocs(opts: InvocationOptions & { skipCatalog?: boo
     }
   }
   const rrPath = join(target, 'run_results.json');
-  const runResults = existsSync(rrPath) ? readArtifact<RunResultsArtifact>(rrPath, 'run_results.json', runResultsProblem) : undefined;
+  const last = existsSync(rrPath) ? readArtifact<RunResultsArtifact>(rrPath, 'run_results.json', runResultsProblem) : undefined;
+  // A compile's results (compile, docs generate) say nothing of how a node last ran.
+  const runResults = last?.args?.which === 'compile' || last?.args?.which === 'generate' ? undefined : last;
+  // As dbt's: the compile it starts with records its results (once the last run's are read, for the site).
+  writeCompileResults(c, inv, { which: 'generate', startedAt, args: { compile: true, static: false, empty_catalog: !!opts.skipCatalog } });
   // Columns, types and lineage as sm check infers them, with the catalog just described (the cache re-reads only what it changed).
   const check = catalog ? checkCompiled(c.compiled, c.graph, { targetDir: target, noCache: opts.noCache }) : c.check!;
   const data = addColumnLineage(buildDocsData(c.compiled, c.graph, (n) => relationNameOf(c, n), catalog, runResults), check);
   const docsDir = join(target, 'docs');
   makeDirs(docsDir);
-  for (const [name, text] of Object.entries(siteFiles())) writeFileSync(join(docsDir, name), text);
+  const site = siteFiles();
+  for (const [name, text] of Object.entries(site)) writeFileSync(join(docsDir, name), text);
+  writeFileSync(join(target, 'index.html'), indexAtTarget(site['index.html']!));
   // A script, not a .json fetched at run time: browsers refuse fetch() from file:// pages.
   const json = JSON.stringify(data).replace(/</g, '\\u003c');
   writeFileSync(join(docsDir, DOCS_DATA_FILE), `window.SM_DOCS = ${json};\n`);

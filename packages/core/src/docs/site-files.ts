@@ -13,3 +13,11 @@ export function siteFiles(): Record<string, string> {
     'sm-docs-columns.js': readFileSync(new URL('sm-docs-columns.js', SITE), 'utf8'),
   };
 }
+
+/**
+ * The site's page where dbt writes its own, target/index.html: the same page, loading its
+ * scripts from docs/ beside it (opened from disk like the one in docs/; `sm docs serve` serves docs/).
+ */
+export function indexAtTarget(html: string): string {
+  return html.replace(/(<script src=")(?![a-z]+:|\/)/g, '$1docs/');
+}

@@ -43,6 +43,8 @@ export interface LoadOptions {
   empty?: boolean | undefined;
   /** dbt's `--sample`: models read, of each parent with an `event_time`, only the rows in this window (plan/microbatch.ts). */
   sample?: SampleWindow | undefined;
+  /** dbt's `--store-failures`: a test without its own store_failures keeps its failing rows; dbt's not_null then selects every column. Default false. */
+  storeFailures?: boolean | undefined;
 }
 
 /** Everything read from disk, nothing rendered yet. Plain data. */
@@ -77,6 +79,8 @@ export interface LoadedProject {
   pythonModels?: readonly string[] | undefined;
   /** `--sample`: refs and sources of parents with an `event_time` read only the window's rows. */
   sample?: SampleWindow | undefined;
+  /** `--store-failures` (templates read it as `flags.STORE_FAILURES`). */
+  storeFailures?: boolean | undefined;
   /** Unique ids of the nodes that config disabled (`enabled: false`), left out of the lists above. */
   disabled: string[];
   diagnostics: Diagnostic[];
@@ -178,6 +182,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   // Deferred refs render to other relations: nothing compiled without them may stand for what is compiled with them.
   if (opts.deferred?.size) digest.update(`\0deferred\0${JSON.stringify([...opts.deferred])}`);
   if (opts.empty) digest.update('\0empty');
+  if (opts.storeFailures) digest.update('\0store-failures');
   if (opts.sample) digest.update(`\0sample\0${opts.sample.start.toISOString()}\0${opts.sample.end.toISOString()}`);
   return {
     dir,
@@ -200,6 +205,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
     disabled: out.disabled,
     ...(opts.deferred?.size ? { deferred: opts.deferred } : {}),
     ...(opts.empty ? { empty: true } : {}),
+    ...(opts.storeFailures ? { storeFailures: true } : {}),
     ...(opts.sample ? { sample: opts.sample } : {}),
     ...(out.pythonModels.length ? { pythonModels: out.pythonModels } : {}),
     diagnostics,

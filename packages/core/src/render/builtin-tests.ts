@@ -12,7 +12,9 @@ having count(*) > 1
 {%- endmacro %}
 
 {% macro test_not_null(model, column_name) -%}
-select {{ column_name }}
+{#- As dbt's: every column when the failing rows are kept, so they show the whole row. -#}
+{%- set column_list = '*' if should_store_failures() else column_name -%}
+select {{ column_list }}
 from {{ model }}
 where {{ column_name }} is null
 {%- endmacro %}

@@ -42,6 +42,25 @@ export function markVolatile(c: Context, onVolatile: () => void): void {
 }
 
 /**
+ * dbt's `flags`, as the render reading them sees them. Flags differ from command to command: a
+ * render that reads one is not reused by another. Except a test reading STORE_FAILURES (dbt's
+ * should_store_failures, which not_null calls): a test's render is reused only under the
+ * project's input digest, which holds --store-failures (models' are also cached under a key
+ * that does not).
+ */
+function flagsGetter(flags: Readonly<Record<string, unknown>>, onVolatile: () => void): (this: Context) => unknown {
+  return function (this: Context) {
+    const c = this;
+    return new Proxy(flags, {
+      get(t, k) {
+        if (typeof k === 'string' && Object.hasOwn(t, k) && !(k === 'STORE_FAILURES' && (c as { [FRAME]?: Frame })[FRAME]?.node.resourceType === 'test')) markVolatile(c, onVolatile);
+        return Reflect.get(t, k);
+      },
+    });
+  };
+}
+
+/**
  * The names of dbt's context that do not depend on the node: target, project_name, flags,
  * run_started_at, invocation_id, log, print, exceptions, return, modules, zip and the
  * JSON/YAML helpers. Returned as the properties to define on the base context.
@@ -68,8 +87,7 @@ export function dbtBuiltins(o: BuiltinOptions): PropertyDescriptorMap {
     target: value(Object.freeze({ name: t.name, target_name: t.name, schema: t.schema, database: o.defaultDatabase, type: t.type, threads: t.threads, profile_name: p.config.profile })),
     project_name: value(p.config.name),
     dbt_version: value(DBT_COMPAT_VERSION),
-    // Flags differ from command to command: a render that reads them is not reused by another.
-    flags: volatileGetter(() => flagsValue),
+    flags: { get: flagsGetter(flagsValue, o.onVolatile), enumerable: true },
     // dbt's invocation_args_dict: the invocation's flags by their lower-case names (dbt_artifacts
     // uploads it and updates it in place, so it is a plain dict). Neither the command line nor
     // --vars is in it: either may hold a secret.

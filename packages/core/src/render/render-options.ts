@@ -16,7 +16,7 @@ export interface RenderOptions {
   cache?: RenderCache | undefined;
   invocationId?: string;
   env?: NodeJS.ProcessEnv;
-  /** dbt's `flags` (WHICH, FULL_REFRESH, STORE_FAILURES, EMPTY, ...). Default: WHICH 'compile', the rest false. */
+  /** dbt's `flags` (WHICH, FULL_REFRESH, EMPTY, ...). Default: WHICH 'compile', the rest false; STORE_FAILURES is the loaded project's `storeFailures`. */
   flags?: Record<string, unknown> | undefined;
   /** The invocation's selected nodes (`selected_resources`), when rendering at execution; compile leaves it unknown. */
   selectedResources?: readonly string[] | undefined;

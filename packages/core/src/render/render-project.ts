@@ -81,7 +81,7 @@ export class ProjectRenderer implements Schedulable {
       selectedResources: opts.selectedResources,
     });
     this.#base = this.env.context();
-    const flags = { WHICH: 'compile', FULL_REFRESH: false, STORE_FAILURES: false, EMPTY: false, WARN_ERROR: false, FAIL_FAST: false, DEBUG: false, ...opts.flags };
+    const flags = { WHICH: 'compile', FULL_REFRESH: false, EMPTY: false, WARN_ERROR: false, FAIL_FAST: false, DEBUG: false, ...opts.flags, STORE_FAILURES: !!project.storeFailures };
     Object.defineProperties(this.#base, nodeBuiltins(this.host));
     Object.defineProperties(
       this.#base,
