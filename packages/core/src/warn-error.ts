@@ -41,8 +41,12 @@ export function warningEvent(d: { readonly code: string; readonly event?: string
 /** dbt's deprecation events (their codes start with D) that sm can give. */
 const DEPRECATIONS = new Set<string>([WARNING_EVENTS.includeExclude]);
 
+/** Warnings dbt fires as plain events, not through warn_or_error: no setting makes them errors or silences them. */
+const PLAIN_WARNINGS = new Set<string>(['InvalidDisabledTargetInTestNode']);
+
 /** Whether a warning of `event` is an error, by dbt 1.11's rules: a name beats `Deprecations`, which beats `all`; `silence` and `warn` beat `error`. */
 export function warnIsError(setting: WarnErrorSetting | undefined, event: string): boolean {
+  if (PLAIN_WARNINGS.has(event)) return false;
   if (setting === true) return true;
   if (!setting) return false;
   const named = (list: 'all' | readonly string[]) => list !== 'all' && list.includes(event);
@@ -56,7 +60,7 @@ export function warnIsError(setting: WarnErrorSetting | undefined, event: string
 
 /** Whether a warning of `event` is not to be printed: named in `silence`, or a deprecation with `Deprecations` there and the event named nowhere else. */
 export function warnIsSilenced(setting: WarnErrorSetting | undefined, event: string): boolean {
-  if (!setting || setting === true) return false;
+  if (!setting || setting === true || PLAIN_WARNINGS.has(event)) return false;
   if (setting.silence.includes(event)) return true;
   const namedElsewhere = (setting.error !== 'all' && setting.error.includes(event)) || setting.warn.includes(event);
   return DEPRECATIONS.has(event) && setting.silence.includes('Deprecations') && !namedElsewhere;

@@ -160,7 +160,8 @@ describe('installed packages', () => {
     expect(p.models).toEqual([]);
     expect(p.seeds.map((s) => s.uniqueId)).toEqual(['seed.root.on']);
     expect(p.tests).toEqual([]);
-    expect(p.disabled.sort()).toEqual(['model.util.m', 'seed.root.s']);
+    // The tests on them too: dbt's manifest keeps those among its nodes, enabled false.
+    expect(p.disabled.map((n) => n.uniqueId).sort()).toEqual(['model.util.m', 'seed.root.s', 'test.root.unique_s_id.e73c5b8c04', 'test.util.unique_m_id.4dffd0a90e']);
     expect(p.diagnostics).toEqual([]);
   });
 });
@@ -214,7 +215,7 @@ describe('Jinja in config values', () => {
     expect([cfg('b').materialized, cfg('b').alias]).toEqual(['table', 'b_from_project_vars']);
     expect(p.sources[0]!.relation.schema).toBe('main_raw');
     expect(p.seeds).toEqual([]);
-    expect(p.disabled).toEqual(['seed.cfgp.s']);
+    expect(p.disabled.map((n) => n.uniqueId)).toEqual(['seed.cfgp.s']);
     const withVars = loadProjectCollecting({ projectDir: dir, env: { TAGX: 'hello' }, vars: { load: true, mat: 'incremental' } });
     expect(withVars.models.find((m) => m.name === 'a')!.config.materialized).toBe('incremental');
     expect(withVars.seeds.map((s) => s.uniqueId)).toEqual(['seed.cfgp.s']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BaseDialect, byId, compile, criterion, intersection, parseSelectionArgs, selectionText, union, type Adapter, type Selection } from '../src/index.ts';
+import { BaseDialect, buildGraph, byId, compile, criterion, intersection, parseSelectionArgs, selectionText, selectNodes, union, type Adapter, type GraphNode, type Selection } from '../src/index.ts';
 import { writeProject } from './fixture.ts';
 
 const offline: Adapter = {
@@ -73,5 +73,16 @@ describe('selection', () => {
     const c = await compile({ projectDir: dir, adapters: { duckdb: () => offline }, selection: built }, 'run');
     expect(c.selected.map((id) => c.compiled.nodes.get(id)!.name).sort()).toEqual(await names(['unique_id:model.demo.stg_b+,path:models/marts'], ['wide']));
     expect(c.selected.map((id) => c.compiled.nodes.get(id)!.name).sort()).toEqual(['dim', 'fact']);
+  });
+
+  it('source_status:fresher compares max_loaded_at as instants, to the microsecond, as dbt compares datetimes', () => {
+    const src = (name: string) => ({ uniqueId: `source.demo.raw.${name}`, resourceType: 'source', name, sourceName: 'raw', packageName: 'demo', originalFilePath: 'models/sources.yml', path: 'models/sources.yml', fqn: ['demo', 'raw', name], tags: [], config: {}, dependsOn: { nodes: [], macros: [] } }) as unknown as GraphNode;
+    const nodes = new Map(['micro', 'zone', 'same', 'older'].map((n) => [`source.demo.raw.${n}`, src(n)]));
+    const at = (entries: [string, string][]) => new Map(entries.map(([n, t]) => [`source.demo.raw.${n}`, t]));
+    const previous = at([['micro', '2026-01-01T00:00:00+00:00'], ['zone', '2026-01-01T00:00:00Z'], ['same', '2026-01-01T00:00:00.500000+00:00'], ['older', '2026-01-02T00:00:00+00:00']]);
+    const current = at([['micro', '2026-01-01T00:00:00.000001+00:00'], ['zone', '2026-01-01T01:00:00+01:00'], ['same', '2026-01-01T00:00:00.500Z'], ['older', '2026-01-01T23:59:59.999999+00:00']]);
+    const { graph } = buildGraph(nodes);
+    const chosen = selectNodes(graph, nodes, { selection: { include: parseSelectionArgs(['source_status:fresher']) }, state: { sources: { previous, current } } });
+    expect([...chosen]).toEqual(['source.demo.raw.micro']);
   });
 });

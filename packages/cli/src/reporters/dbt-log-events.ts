@@ -47,6 +47,7 @@ const CODES: Record<string, string> = {
   NothingToDo: 'Q035',
   NoNodeForYamlKey: 'I058',
   NodeNotFoundOrDisabled: 'I060',
+  InvalidDisabledTargetInTestNode: 'I050',
   SpacesInResourceNameDeprecation: 'D014',
   WEOIncludeExcludeDeprecation: 'D031',
 };

@@ -75,6 +75,24 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
     else if (n.resourceType === 'unit_test') unitTests[n.uniqueId] = relocated(unitTestEntry(n, p.target.schema));
     else nodeText(n.uniqueId, nodeEntry(n, relationName(n), p.secrets, { ...p.target, database }, check, testsOf));
   }
+  // What config disabled goes under `disabled`, each id with its entries (dbt's list allows several
+  // of one id); a test disabled for want of what it tests stays among the nodes, enabled false.
+  // Either depends on nothing and is not compiled, as in dbt.
+  const offEntry = (n: GraphNode): Record<string, unknown> => {
+    const e =
+      n.resourceType === 'exposure' ? exposureEntry(n)
+      : isSemantic(n) ? semanticEntry(n, semanticCtx)
+      : n.resourceType === 'source' ? sourceEntry(n, relationName(n), undefined, database ?? null)
+      : n.resourceType === 'unit_test' ? unitTestEntry(n, p.target.schema)
+      : nodeEntry(n, relationName(n), p.secrets, { ...p.target, database }, undefined, testsOf);
+    const deps = e.depends_on as { nodes?: unknown } | null | undefined;
+    if (deps && 'nodes' in deps) e.depends_on = { ...deps, nodes: [] };
+    for (const k of ['compiled_code', 'compiled', 'extra_ctes_injected', 'extra_ctes']) delete e[k];
+    return e;
+  };
+  const disabled: Record<string, unknown[]> = {};
+  for (const n of c.disabled ?? []) (disabled[n.uniqueId] ??= []).push(relocated(offEntry(n)));
+  for (const t of c.disabledTests ?? []) nodeText(t.uniqueId, offEntry(t));
   // dbt's groups and group_map: every declared group, with the nodes whose group it is.
   const groups: Record<string, unknown> = {};
   const groupMap: Record<string, string[]> = {};
@@ -90,6 +108,7 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
   const parentMap: Record<string, string[]> = {};
   const childMap: Record<string, string[]> = {};
   for (const id of Object.keys(operations)) parentMap[id] = childMap[id] = [];
+  for (const t of c.disabledTests ?? []) parentMap[t.uniqueId] = childMap[t.uniqueId] = [];
   for (const id of c.nodes.keys()) {
     parentMap[id] = [...(graph.predecessors(id) ?? [])].sort();
     childMap[id] = [...(graph.successors(id) ?? [])].sort();
@@ -124,7 +143,7 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
     metrics: semantic.metric,
     groups,
     selectors: {},
-    disabled: {},
+    disabled,
     parent_map: parentMap,
     child_map: childMap,
     group_map: groupMap,

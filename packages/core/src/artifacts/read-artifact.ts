@@ -7,6 +7,11 @@ export interface RunResultsShape {
   args?: { which?: string; full_refresh?: boolean; warn_error?: boolean; warn_error_options?: unknown };
 }
 
+/** The part of sources.json that `source_status:` reads: each result's source and newest load time (none for a runtime error). */
+export interface SourcesShape {
+  results: { unique_id: string; max_loaded_at?: string | null }[];
+}
+
 /**
  * Read a JSON artifact of an earlier run (manifest.json, run_results.json, ...) given by the user
  * through --state or found in target/. An unreadable, truncated or wrongly shaped file is a project
@@ -54,9 +59,18 @@ export function manifestProblem(v: unknown): string | undefined {
 
 /** Shape check of run_results.json: `results` is a list of objects with `unique_id` and `status` strings. */
 export function runResultsProblem(v: unknown): string | undefined {
-  if (!isObject(v) || !Array.isArray(v.results)) return 'is not a run_results.json: it has no `results` list';
-  const bad = v.results.findIndex((r) => !isObject(r) || typeof r.unique_id !== 'string' || typeof r.status !== 'string');
-  return bad >= 0 ? `is not a run_results.json: results[${bad}] lacks a \`unique_id\` or \`status\` string` : undefined;
+  return resultsProblem(v, 'run_results.json', ['unique_id', 'status']);
+}
+
+/** Shape check of sources.json: `results` is a list of objects with a `unique_id` string. */
+export function sourcesProblem(v: unknown): string | undefined {
+  return resultsProblem(v, 'sources.json', ['unique_id']);
+}
+
+function resultsProblem(v: unknown, file: string, keys: readonly string[]): string | undefined {
+  if (!isObject(v) || !Array.isArray(v.results)) return `is not a ${file}: it has no \`results\` list`;
+  const bad = v.results.findIndex((r) => !isObject(r) || keys.some((k) => typeof r[k] !== 'string'));
+  return bad >= 0 ? `is not a ${file}: results[${bad}] lacks a ${keys.map((k) => `\`${k}\``).join(' or ')} string` : undefined;
 }
 
 /** Shape check of sm's own state fingerprints: an object of objects. */

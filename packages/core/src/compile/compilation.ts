@@ -32,7 +32,7 @@ export interface InvocationOptions extends LoadOptions {
   failFast?: boolean | undefined;
   /** dbt's `--indirect-selection` for tests of selected nodes. Default: the project file's `flags: {indirect_selection: ...}`, else `eager`. */
   indirectSelection?: IndirectSelection | undefined;
-  /** Directory with an earlier manifest.json/run_results.json, for `state:` and `result:` selectors. */
+  /** Directory with an earlier manifest.json/run_results.json/sources.json, for `state:`, `result:` and `source_status:` selectors. */
   state?: string | undefined;
   /** Restrict to these resource types (e.g. `sm ls --resource-type model`). */
   resourceTypes?: readonly ResourceType[] | undefined;

@@ -56,7 +56,7 @@ export async function selectAndCheck(
   fingerprintsNow: () => ReadonlyMap<string, StateFingerprint>,
   columnFindings: readonly Diagnostic[],
 ): Promise<Compilation> {
-  const state = opts.state ? readState(opts.state, fingerprintsNow()) : undefined;
+  const state = opts.state ? readState(opts.state, targetDir(c.project), fingerprintsNow) : undefined;
   let selection = selectionOf(opts);
   const selectors = usesSelectors(opts, selection) ? await selectorsOf() : new Map<string, SelectionExpr>();
   if (opts.selector) {

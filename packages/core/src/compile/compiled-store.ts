@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import type { MacroEntry } from '../render/macro-namespaces.ts';
-import type { GraphNode, TemplateMessage } from '../types.ts';
+import type { GraphNode, TemplateMessage, TestNode } from '../types.ts';
 import type { InputProof } from './input-proof.ts';
 import { jsonText } from '../util/json-text.ts';
 import { jsonHoldsSecret } from '../util/redact.ts';
@@ -17,7 +17,7 @@ import { makeDirs } from '../util/make-dirs.ts';
  * the compilation. `proof.json` is written last and removed first, so a store without it is
  * never read.
  */
-const VERSION = 5;
+const VERSION = 6;
 
 /**
  * What selection and the graph read of a node, and where the whole node is, as one array (the
@@ -69,6 +69,9 @@ export interface StoreHeader {
   readonly macros: readonly MacroEntry[];
   /** What nodes' templates showed (GraphNode `said`), by node, for those that showed something. */
   readonly said: Readonly<Record<string, TemplateMessage[]>>;
+  /** The compile's disabled nodes and tests (CompiledProject `disabled`, `disabledTests`), for a manifest written anew. */
+  readonly disabled: readonly GraphNode[];
+  readonly disabledTests: readonly TestNode[];
 }
 
 export interface StoredCompile {

@@ -76,7 +76,7 @@ export function startRenderWorker(load: LoadOptions, adapters: Readonly<Record<s
  * and test, standing in for the other's models by the relation their config names before
  * rendering (render-shard.ts). The result is used only when it is what one thread would have
  * rendered: both threads rendered the same loaded project (input digests), neither found an error (a project
- * with errors is rendered again on one thread, so its diagnostics come in their usual order),
+ * with errors is rendered again on one thread, so its diagnostics come in their usual order) nor disabled a node,
  * and every relation a thread assumed is the one the other thread's render gave. Otherwise
  * undefined, and the caller renders on one thread (the render cache keeps what this thread
  * rendered: its entries are checked against their dependencies when used).
@@ -99,6 +99,8 @@ export async function finishParallel(worker: RenderWorker, project: LoadedProjec
   if (!other || other.digest !== project.inputDigest) return undefined;
   const own = mine.result;
   if ([...own.diagnostics, ...other.diagnostics].some((d) => d.severity === 'error')) return undefined;
+  // What rendering disables takes tests on it along, which the other thread rendered as enabled.
+  if (own.disabledByRender || other.disabledByRender) return undefined;
   const ownNodes = new Map(own.nodes);
   const otherNodes = new Map(other.nodes);
   const agrees = (assumed: [string, string][], rendered: Map<string, GraphNode>) =>

@@ -1,12 +1,40 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { diag, SmProjectError } from '../diagnostics.ts';
-import type { SelectionState } from '../select/select.ts';
-import { fingerprintsProblem, manifestProblem, readArtifact, runResultsProblem, type RunResultsShape } from '../artifacts/read-artifact.ts';
+import type { FreshnessComparison, SelectionState } from '../select/select.ts';
+import { fingerprintsProblem, manifestProblem, readArtifact, runResultsProblem, sourcesProblem, type RunResultsShape, type SourcesShape } from '../artifacts/read-artifact.ts';
 import { exposureChecksum, fingerprintNow, fingerprintOfConfig, semanticChecksum, STATE_FILE, unitTestChecksum, type StateFingerprint } from '../select/state-fingerprint.ts';
+import type { GraphNode } from '../types.ts';
 
-/** What `state:` and `result:` selectors compare against: an earlier run's manifest, run results and sm's own fingerprints under `--state`. */
-export function readState(dir: string, now: ReadonlyMap<string, StateFingerprint>): SelectionState {
+/**
+ * What `state:`, `result:` and `source_status:` selectors compare against: an earlier run's
+ * manifest, run results, freshness results and sm's own fingerprints under `--state`, and the
+ * freshness results in the target (`targetDir`). Each file is read when a selector first asks for
+ * it, as dbt needs only what the selection uses: `--state` without a manifest is no error until
+ * `state:` asks for one.
+ */
+export function readState(dir: string, targetDir: string, now: () => ReadonlyMap<string, StateFingerprint>): SelectionState {
+  let previous: { fingerprints: Map<string, StateFingerprint>; own: boolean } | undefined;
+  const earlier = () => (previous ??= readManifest(dir));
+  let results: { map: Map<string, string> | undefined } | undefined;
+  let sources: FreshnessComparison | undefined;
+  let nowPrints: ReadonlyMap<string, StateFingerprint> | undefined;
+  return {
+    get previous() {
+      return earlier().fingerprints;
+    },
+    get results() {
+      results ??= { map: readResults(join(dir, 'run_results.json')) };
+      return results.map;
+    },
+    get sources() {
+      return (sources ??= { previous: readFreshness(join(dir, 'sources.json')), current: readFreshness(join(targetDir, 'sources.json')) });
+    },
+    fingerprint: (n: GraphNode) => (earlier().own && (nowPrints ??= now()).get(n.uniqueId)) || fingerprintNow(n),
+  };
+}
+
+function readManifest(dir: string): { fingerprints: Map<string, StateFingerprint>; own: boolean } {
   const mpath = join(dir, 'manifest.json');
   if (!existsSync(mpath)) {
     throw new SmProjectError([diag('SM_STATE_NOT_FOUND', `No manifest.json in --state ${dir}`, undefined, { hint: 'Point --state at the target/ directory of an earlier run (copy it before it is overwritten).' })]);
@@ -30,11 +58,24 @@ export function readState(dir: string, now: ReadonlyMap<string, StateFingerprint
   const spath = join(dir, STATE_FILE);
   const own = existsSync(spath) ? readArtifact<Record<string, StateFingerprint>>(spath, 'state fingerprints', fingerprintsProblem) : undefined;
   if (own) for (const [id, f] of Object.entries(own)) previous.set(id, f);
-  const rpath = join(dir, 'run_results.json');
-  let results: Map<string, string> | undefined;
-  if (existsSync(rpath)) {
-    const r = readArtifact<RunResultsShape>(rpath, 'run_results.json', runResultsProblem);
-    results = new Map(r.results.map((x) => [x.unique_id, x.status]));
-  }
-  return { previous, results, fingerprint: (n) => (own && now.get(n.uniqueId)) || fingerprintNow(n) };
+  return { fingerprints: previous, own: !!own };
+}
+
+function readResults(path: string): Map<string, string> | undefined {
+  if (!existsSync(path)) return undefined;
+  const r = readArtifact<RunResultsShape>(path, 'run_results.json', runResultsProblem);
+  return new Map(r.results.map((x) => [x.unique_id, x.status]));
+}
+
+/**
+ * A sources.json's `max_loaded_at` by source, undefined when there is no such file. A result
+ * without one (a runtime error, which dbt 1.11 leaves out of the file but earlier versions and
+ * sm wrote) is not listed: dbt reads it as a SourceFreshnessRuntimeError, which has none.
+ */
+function readFreshness(path: string): ReadonlyMap<string, string> | undefined {
+  if (!existsSync(path)) return undefined;
+  const s = readArtifact<SourcesShape>(path, 'sources.json', sourcesProblem);
+  const out = new Map<string, string>();
+  for (const r of s.results) if (typeof r.max_loaded_at === 'string') out.set(r.unique_id, r.max_loaded_at);
+  return out;
 }

@@ -39,6 +39,8 @@ export interface ShardResult {
   readonly entries: [string, RenderCacheEntry][];
   /** The relation name this thread assumed for each model of the other shards it refers to. */
   readonly assumed: [string, string][];
+  /** How many nodes rendering disabled (a config() call, a test on what is disabled or missing): the other thread cannot know of them. */
+  readonly disabledByRender: number;
 }
 
 /**
@@ -56,7 +58,8 @@ export function renderShard(project: LoadedProject, shard: ReadonlySet<string>, 
   const ephemerals: [string, string[]][] = [];
   const assumed = new Map<string, string>();
   for (const id of shard) {
-    const n = compiled.nodes.get(id)!;
+    const n = compiled.nodes.get(id);
+    if (!n) continue;
     nodes.push([id, n]);
     const e = compiled.ephemerals.get(id);
     if (e) ephemerals.push([id, e]);
@@ -67,7 +70,7 @@ export function renderShard(project: LoadedProject, shard: ReadonlySet<string>, 
   }
   const plain = renderer.diagnostics.map(({ cause: _c, ...d }) => d);
   return {
-    result: { digest: project.inputDigest, nodes, ephemerals, diagnostics: plain, volatile: renderer.readVolatile, entries: [...cache.own], assumed: [...assumed] },
+    result: { digest: project.inputDigest, nodes, ephemerals, diagnostics: plain, volatile: renderer.readVolatile, entries: [...cache.own], assumed: [...assumed], disabledByRender: (compiled.disabled?.length ?? 0) - project.disabled.length + (compiled.disabledTests?.length ?? 0) },
     renderer,
     compiled,
   };

@@ -4,7 +4,7 @@ import { Dag } from '../graph/build-graph.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import { resolveTarget, type ResolvedTarget } from '../project/profiles.ts';
 import type { MacroEntry } from '../render/macro-namespaces.ts';
-import type { GraphNode, TemplateMessage } from '../types.ts';
+import type { GraphNode, TemplateMessage, TestNode } from '../types.ts';
 import { readProof, readStore, type IndexRow, type ProjectHeader } from './compiled-store.ts';
 import { proofHolds, proofKey, type ProofOptions } from './input-proof.ts';
 import { targetPathOf } from './target-path-of.ts';
@@ -22,6 +22,9 @@ export interface WarmStart {
   readonly ephemerals: Map<string, string[]>;
   readonly macros: MacroEntry[];
   readonly said: ReadonlyMap<string, readonly TemplateMessage[]>;
+  /** What the compile that wrote the store found disabled (CompiledProject `disabled`, `disabledTests`). */
+  readonly disabled: readonly GraphNode[];
+  readonly disabledTests: readonly TestNode[];
   /** The warnings the compile that wrote the store gave. */
   readonly diagnostics: readonly Diagnostic[];
   readonly columnFindings: readonly Diagnostic[];
@@ -73,6 +76,8 @@ function fromStore(o: ProofOptions & { target?: string | undefined }): WarmStart
     ephemerals: new Map(Object.entries(store.header.ephemerals)),
     macros: [...store.header.macros],
     said: new Map(Object.entries(store.header.said)),
+    disabled: store.header.disabled,
+    disabledTests: store.header.disabledTests,
     diagnostics: store.header.diagnostics,
     columnFindings: store.header.columnFindings,
     digest: proof.digest,

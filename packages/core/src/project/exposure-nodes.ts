@@ -1,6 +1,6 @@
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import { RefIndex } from './ref-index.ts';
-import type { ExposureNode, ModelNode, RefCall, SeedNode, SourceNode } from '../types.ts';
+import type { ExposureNode, GraphNode, ModelNode, RefCall, SeedNode, SourceNode } from '../types.ts';
 import type { ExposureDecl } from './exposure-yaml.ts';
 import type { Scope } from './project-resources.ts';
 import { pathInResourceFolder } from './discover.ts';
@@ -57,7 +57,7 @@ export function exposureNodes(
   rootName: string,
   found: { models: readonly ModelNode[]; seeds: readonly SeedNode[]; sources: readonly SourceNode[] },
   diagnostics: Diagnostic[],
-  disabled: string[],
+  disabled: GraphNode[],
 ): ExposureNode[] {
   const refs = new RefIndex([...found.models, ...found.seeds], rootName);
   const out: ExposureNode[] = [];
@@ -66,7 +66,10 @@ export function exposureNodes(
     for (const d of s.decls) {
       const uniqueId = `exposure.${s.packageName}.${d.name}`;
       if (!d.enabled) {
-        disabled.push(uniqueId);
+        // As dbt lists it: what it names, resolved to nothing.
+        const calls = d.dependsOn.map(parseDependsOn).filter((c) => !!c);
+        const refs = calls.filter((c) => c.fn === 'ref').map((c) => ({ name: c.args.at(-1)!, package: c.args.length === 2 ? c.args[0] : undefined, version: c.kwargs.v ?? c.kwargs.version }));
+        disabled.push(exposureNode(s, d, uniqueId, false, { refs, sources: calls.filter((c) => c.fn === 'source').map((c) => c.args as [string, string]), metrics: calls.filter((c) => c.fn === 'metric').map((c) => c.args), nodes: [] }));
         continue;
       }
       const where = `Exposure '${uniqueId}' (${d.file})`;
@@ -117,33 +120,37 @@ export function exposureNodes(
         if (!refIds.includes(hit.uniqueId)) refIds.push(hit.uniqueId);
       }
       if (!ok) continue;
-      const path = pathInResourceFolder(s, d.file);
-      const folders = path.split('/').slice(0, -1);
-      out.push({
-        resourceType: 'exposure',
-        uniqueId,
-        name: d.name,
-        packageName: s.packageName,
-        originalFilePath: d.file,
-        path,
-        fqn: [s.packageName, ...folders, d.name],
-        description: d.description,
-        tags: d.tags,
-        meta: d.meta,
-        config: { enabled: true, tags: d.tags, meta: d.meta },
-        columns: {},
-        // As dbt lists them: sources first, then refs.
-        dependsOn: { nodes: [...sourceIds, ...refIds], macros: [] },
-        exposureType: d.exposureType,
-        owner: d.owner,
-        label: d.label,
-        maturity: d.maturity,
-        url: d.url,
-        refs: nodeRefs,
-        sources: nodeSources,
-        metrics,
-      });
+      // As dbt lists them: sources first, then refs.
+      out.push(exposureNode(s, d, uniqueId, true, { refs: nodeRefs, sources: nodeSources, metrics, nodes: [...sourceIds, ...refIds] }));
     }
   }
   return out;
+}
+
+function exposureNode(s: ExposureScope, d: ExposureDecl, uniqueId: string, enabled: boolean, deps: { refs: RefCall[]; sources: [string, string][]; metrics: string[][]; nodes: string[] }): ExposureNode {
+  const path = pathInResourceFolder(s, d.file);
+  const folders = path.split('/').slice(0, -1);
+  return {
+    resourceType: 'exposure',
+    uniqueId,
+    name: d.name,
+    packageName: s.packageName,
+    originalFilePath: d.file,
+    path,
+    fqn: [s.packageName, ...folders, d.name],
+    description: d.description,
+    tags: d.tags,
+    meta: d.meta,
+    config: { enabled, tags: d.tags, meta: d.meta },
+    columns: {},
+    dependsOn: { nodes: deps.nodes, macros: [] },
+    exposureType: d.exposureType,
+    owner: d.owner,
+    label: d.label,
+    maturity: d.maturity,
+    url: d.url,
+    refs: deps.refs,
+    sources: deps.sources,
+    metrics: deps.metrics,
+  };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics.ts';
-import type { ModelNode } from '../types.ts';
+import type { GraphNode, ModelNode } from '../types.ts';
 import { discover } from './discover.ts';
 import { byName, fileChecksum, fileNodeBase, folderParts, isDisabled, nodeConfig, type Scope } from './project-resources.ts';
 import type { SchemaDecls } from './schema-yaml.ts';
@@ -12,7 +12,7 @@ import type { SchemaDecls } from './schema-yaml.ts';
  * `analysis.<project>.<name>`, its path `analysis/<file>` and its fqn `[project, 'analysis',
  * folders..., name]`; `analyses:` in the project file and in schema YAML configure and document it.
  */
-export function loadAnalyses(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic[], disabled: string[]): ModelNode[] {
+export function loadAnalyses(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic[], disabled: GraphNode[]): ModelNode[] {
   const patches = byName(decls.analyses);
   const seen = new Map<string, string>();
   const out: ModelNode[] = [];
@@ -29,13 +29,9 @@ export function loadAnalyses(s: Scope, decls: SchemaDecls, diagnostics: Diagnost
     seen.set(id, rel);
     const patch = patches.get(name);
     const { config: cfg, rootConfig } = nodeConfig(s, 'analyses', [...folderParts(f), name], patch?.config, patch?.file ?? rel);
-    if (isDisabled(cfg)) {
-      disabled.push(id);
-      continue;
-    }
     cfg.materialized ??= 'view';
     const raw = readFileSync(f.abs, 'utf8');
-    out.push({
+    (isDisabled(cfg) ? disabled : out).push({
       ...fileNodeBase(s, f, name, patch, cfg, rootConfig),
       uniqueId: id,
       resourceType: 'analysis',

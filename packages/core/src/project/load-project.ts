@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { Relation, TargetConfig } from '../adapter.ts';
 import { diag, formatLocation, SmProjectError, type Diagnostic } from '../diagnostics.ts';
-import type { ExposureNode, Macro, SemanticNode, ModelNode, PackageInfo, ProjectConfig, SampleWindow, SeedNode, SourceLocation, SourceNode, TestNode, UnitTestNode } from '../types.ts';
+import type { ExposureNode, GraphNode, Macro, SemanticNode, ModelNode, PackageInfo, ProjectConfig, SampleWindow, SeedNode, SourceLocation, SourceNode, TestNode, UnitTestNode } from '../types.ts';
 import { discover, pathInResourceFolder } from './discover.ts';
 import { configRenderer, renderProjectConfigs } from './config-renderer.ts';
 import { folderConfig } from './folder-config.ts';
@@ -81,8 +81,8 @@ export interface LoadedProject {
   sample?: SampleWindow | undefined;
   /** `--store-failures` (templates read it as `flags.STORE_FAILURES`). */
   storeFailures?: boolean | undefined;
-  /** Unique ids of the nodes that config disabled (`enabled: false`), left out of the lists above. */
-  disabled: string[];
+  /** The nodes that config disabled (`enabled: false`) as they would have been, left out of the lists above: manifest.json lists them under `disabled`. */
+  disabled: GraphNode[];
   diagnostics: Diagnostic[];
   /**
    * Digest of every input that shapes what compiling the project produces: sm's own code, the
@@ -136,7 +136,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   const configs = [config, ...installed.map((p) => p.config)];
   digest.update(JSON.stringify({ code: codeFingerprint(), configs, target: resolved.target, secrets: resolved.secrets, vars, packages }, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)));
   const schemaCache = SchemaCache.open(opts.noCache ? undefined : join(dir, config.targetPath, '.sm', 'schema-cache.json'));
-  const out = { models: [] as ModelNode[], seeds: [] as SeedNode[], sources: [] as SourceNode[], tests: [] as TestNode[], unitTests: [] as UnitTestNode[], macros: [] as Macro[], disabled: [] as string[], pythonModels: [] as string[] };
+  const out = { models: [] as ModelNode[], seeds: [] as SeedNode[], sources: [] as SourceNode[], tests: [] as TestNode[], unitTests: [] as UnitTestNode[], macros: [] as Macro[], disabled: [] as GraphNode[], pythonModels: [] as string[] };
   // Packages first, in dependency order, then the root project.
   // What env_var() in schema YAML read (a config, a meta, a description): part of the input digest,
   // so a compile with another value is not mistaken for the last one (its manifest reused as it was).
@@ -179,6 +179,8 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   // The text rendered, not the checksum: dbt's hashes the file stripped, and blank lines added at its start move every line an error names.
   for (const m of out.models) digest.update(`\0${m.uniqueId}\0${m.originalFilePath}\0${m.rawCode.length}\0`).update(m.rawCode);
   for (const n of [...out.seeds, ...out.tests]) digest.update(`\0${n.uniqueId}\0${n.originalFilePath}\0${'checksum' in n ? n.checksum : ''}\0${n.resourceType === 'test' ? n.rawCode : ''}`);
+  // What config disabled is listed in the manifest as its file is.
+  for (const n of out.disabled) digest.update(`\0off\0${n.uniqueId}\0${n.originalFilePath}\0${'checksum' in n ? n.checksum : ''}`);
   // Deferred refs render to other relations: nothing compiled without them may stand for what is compiled with them.
   if (opts.deferred?.size) digest.update(`\0deferred\0${JSON.stringify([...opts.deferred])}`);
   if (opts.empty) digest.update('\0empty');
@@ -246,7 +248,7 @@ interface Loaded {
   tests: TestNode[];
   unitTests: UnitTestNode[];
   macros: Macro[];
-  disabled: string[];
+  disabled: GraphNode[];
   pythonModels: string[];
 }
 
@@ -261,7 +263,7 @@ function loadScope(s: Scope, read: { decls: SchemaDecls; yamls: YamlFile[] }, ou
   const sources = loadSources(s, decls, out.disabled);
   const tests = [...singularTests(s, out.disabled), ...genericTests(s, decls, models, seeds, sources, diagnostics, out.disabled)];
   out.unitTests.push(...unitTests(s, decls, models, diagnostics));
-  warnOrphanPatches(s, decls, models, seeds, diagnostics, new Set(out.disabled), out.pythonModels);
+  warnOrphanPatches(s, decls, models, seeds, diagnostics, new Set(out.disabled.map((n) => n.uniqueId)), out.pythonModels);
   out.models.push(...models);
   out.seeds.push(...seeds);
   out.sources.push(...sources);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics.ts';
-import type { ModelNode } from '../types.ts';
+import type { GraphNode, ModelNode } from '../types.ts';
 import { discover } from './discover.ts';
 import { byName, fileChecksum, fileNodeBase, folderParts, isDisabled, nodeConfig, type Scope } from './project-resources.ts';
 import { pythonModelTemplate, readPythonModel } from './python-model.ts';
@@ -13,7 +13,7 @@ import type { SchemaDecls } from './schema-yaml.ts';
  * SQL models loaded already (a name both define is a duplicate). A file that cannot be read is
  * an error naming it, and is added to `unreadable` (a ref() to it then says where to look).
  */
-export function loadPythonModels(s: Scope, decls: SchemaDecls, models: readonly ModelNode[], diagnostics: Diagnostic[], disabled: string[], unreadable: string[]): ModelNode[] {
+export function loadPythonModels(s: Scope, decls: SchemaDecls, models: readonly ModelNode[], diagnostics: Diagnostic[], disabled: GraphNode[], unreadable: string[]): ModelNode[] {
   const patches = byName(decls.models);
   const seen = new Map(models.map((m) => [m.uniqueId, m.originalFilePath]));
   const out: ModelNode[] = [];
@@ -32,27 +32,21 @@ export function loadPythonModels(s: Scope, decls: SchemaDecls, models: readonly 
     const { config: cfg, rootConfig } = nodeConfig(s, 'models', [...folderParts(f), name], patch?.config, patch?.file ?? rel);
     const calls = readPythonModel(py);
     const template = typeof calls === 'string' ? undefined : pythonModelTemplate(py, calls);
-    if (typeof calls === 'string' || template === undefined) {
-      if (isDisabled(cfg)) {
-        disabled.push(id);
-        continue;
-      }
+    const disable = isDisabled(typeof calls === 'string' ? cfg : { ...cfg, ...calls.config });
+    if ((typeof calls === 'string' || template === undefined) && !disable) {
       unreadable.push(rel);
       diagnostics.push(diag('SM_PYTHON_MODEL', `${rel} is a Python model that cannot be read: ${typeof calls === 'string' ? calls : 'it contains {% endraw %}'}`, { file: rel }, { hint: 'Fix the file, or disable the model (enabled: false in its YAML).' }));
       continue;
     }
-    if (isDisabled({ ...cfg, ...calls.config })) {
-      disabled.push(id);
-      continue;
-    }
     // dbt builds a Python model as a table unless it says incremental (a view cannot hold a DataFrame).
     if (cfg.materialized === undefined || cfg.materialized === 'view') cfg.materialized = 'table';
-    out.push({
+    if (disable) cfg.enabled = false;
+    (disable ? disabled : out).push({
       uniqueId: id,
       resourceType: 'model',
       ...fileNodeBase(s, f, name, patch, cfg, rootConfig),
       tags: [],
-      rawCode: template,
+      rawCode: template ?? '',
       pythonCode: py,
       relation: { schema: '', identifier: name },
       refs: [],

@@ -7,7 +7,7 @@ import { renderColumns, renderMeta } from './config-renderer.ts';
 import { isDisabled, nodeConfig, type Scope } from './project-resources.ts';
 import type { NodePatch } from './schema-yaml.ts';
 import type { YamlFile } from './yaml-file.ts';
-import type { ModelNode } from '../types.ts';
+import type { GraphNode, ModelNode } from '../types.ts';
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -24,7 +24,7 @@ export function loadSnapshots(
   yamls: readonly YamlFile[],
   hash: (s: string) => string,
   diagnostics: Diagnostic[],
-  disabled: string[],
+  disabled: GraphNode[],
 ): ModelNode[] {
   const { dir, config, prefix } = scope;
   const byName = new Map(patches.map((p) => [p.name, p]));
@@ -45,12 +45,8 @@ export function loadSnapshots(
     seen.set(name, file);
     const patch = byName.get(name);
     const { config: cfg, rootConfig } = nodeConfig(scope, 'snapshots', [...folders, name], patch?.config, patch?.file ?? file);
-    if (isDisabled(cfg)) {
-      disabled.push(`snapshot.${config.name}.${name}`);
-      return;
-    }
     cfg.materialized = 'snapshot';
-    out.push({
+    (isDisabled(cfg) ? disabled : out).push({
       uniqueId: `snapshot.${config.name}.${name}`,
       resourceType: 'snapshot',
       name,

@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics.ts';
-import type { ColumnInfo, Macro, ModelNode, NodeConfig, ProjectConfig, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
+import type { ColumnInfo, GraphNode, Macro, ModelNode, NodeConfig, ProjectConfig, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
 import { renderColumns, renderMeta, type RenderConfig } from './config-renderer.ts';
 import { discover, pathInResourceFolder, type FoundFile } from './discover.ts';
 import { dbtFileText } from './file-text.ts';
 import { folderConfig, mergeConfigInto, tagList } from './folder-config.ts';
 import type { NodePatch, SchemaDecls, TestDecl, VersionDecl } from './schema-yaml.ts';
-import { genericTestNode } from './test-nodes.ts';
+import { genericTestNode, testTargetWarning } from './test-nodes.ts';
 
 /** One project whose files are being loaded: the root project or an installed package. */
 export interface Scope {
@@ -55,6 +55,13 @@ export function isDisabled(cfg: Record<string, unknown>): boolean {
   return v === false || (typeof v === 'string' && v.trim().toLowerCase() === 'false');
 }
 
+/** The node in a list of its own, or, when its config disables it, in `disabled` (the manifest lists it there) and none. */
+export function listed<T extends GraphNode>(n: T, disabled: GraphNode[]): T[] {
+  if (!isDisabled(n.config)) return [n];
+  disabled.push(n);
+  return [];
+}
+
 export function folderParts(f: FoundFile): string[] {
   return f.inFolder.split('/').slice(0, -1);
 }
@@ -71,7 +78,7 @@ export function loadMacros(s: Scope): Macro[] {
   }));
 }
 
-export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic[], disabled: string[]): ModelNode[] {
+export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic[], disabled: GraphNode[]): ModelNode[] {
   const patches = byName(decls.models);
   const versionFiles = versionFilesOf(decls.models);
   const seen = new Map<string, string>();
@@ -97,12 +104,8 @@ export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic
     // dbt matches the whole fqn: the last levels may name the model itself (and its version).
     const fqnTail = ver ? [name, `v${ver.v.v}`] : [name];
     const { config: cfg, rootConfig } = nodeConfig(s, 'models', [...folderParts(f), ...fqnTail], patchConfig, patch?.file ?? rel);
-    if (isDisabled(cfg)) {
-      disabled.push(id);
-      continue;
-    }
     if (cfg.materialized === undefined) cfg.materialized = 'view';
-    out.push({
+    (isDisabled(cfg) ? disabled : out).push({
       uniqueId: id,
       resourceType: 'model',
       name,
@@ -175,7 +178,7 @@ export function fileNodeBase(s: Scope, f: FoundFile, name: string, patch: NodePa
   };
 }
 
-export function loadSeeds(s: Scope, decls: SchemaDecls, disabled: string[]): SeedNode[] {
+export function loadSeeds(s: Scope, decls: SchemaDecls, disabled: GraphNode[]): SeedNode[] {
   const patches = byName(decls.seeds);
   const name0 = s.config.name;
   return discover(s.dir, s.config.seedPaths, ['.csv']).flatMap((f) => {
@@ -183,10 +186,6 @@ export function loadSeeds(s: Scope, decls: SchemaDecls, disabled: string[]): See
     const rel = s.prefix + f.rel;
     const patch = patches.get(name);
     const { config: cfg, rootConfig } = nodeConfig(s, 'seeds', [...folderParts(f), name], patch?.config, patch?.file ?? rel);
-    if (isDisabled(cfg)) {
-      disabled.push(`seed.${name0}.${name}`);
-      return [];
-    }
     cfg.materialized = 'seed';
     const content = readFileSync(f.abs);
     const seed: SeedNode = {
@@ -199,11 +198,11 @@ export function loadSeeds(s: Scope, decls: SchemaDecls, disabled: string[]): See
       // dbt hashes a seed of up to 1 MiB as text, stripped; a larger one by its path, which sm does not (a change would go unseen).
       checksum: content.length <= 1 << 20 ? fileChecksum(content.toString('utf8')) : sha256(content),
     };
-    return [seed];
+    return listed(seed, disabled);
   });
 }
 
-export function loadSources(s: Scope, decls: SchemaDecls, disabled: string[]): SourceNode[] {
+export function loadSources(s: Scope, decls: SchemaDecls, disabled: GraphNode[]): SourceNode[] {
   const name0 = s.config.name;
   return decls.sources.filter((d) => !d.overrides).flatMap((d0) => {
     // database, schema, identifier and loaded_at_field may be Jinja (`schema: "{{ target.schema }}"`).
@@ -212,10 +211,6 @@ export function loadSources(s: Scope, decls: SchemaDecls, disabled: string[]): S
     const deep = <T>(v: T): T => (s.render && /\{[{%]/.test(JSON.stringify(v) ?? '') ? (s.render(v, d0.file) as T) : v);
     const d = { ...d0, database: r(d0.database), schema: r(d0.schema)!, identifier: r(d0.identifier)!, loadedAtField: r(d0.loadedAtField), meta: renderMeta(s.render, d0.meta, d0.file), sourceMeta: renderMeta(s.render, d0.sourceMeta, d0.file), freshness: deep(d0.freshness), tags: deep(d0.tags), loader: deep(d0.loader) };
     const { config: cfg } = nodeConfig(s, 'sources', [d.sourceName, d.name], d.config, d.file);
-    if (isDisabled(cfg)) {
-      disabled.push(`source.${name0}.${d.sourceName}.${d.name}`);
-      return [];
-    }
     const src: SourceNode = {
       uniqueId: `source.${name0}.${d.sourceName}.${d.name}`,
       resourceType: 'source' as const,
@@ -245,7 +240,7 @@ export function loadSources(s: Scope, decls: SchemaDecls, disabled: string[]): S
       freshness: d.freshness,
       loadedAtField: d.loadedAtField,
     };
-    return [src];
+    return listed(src, disabled);
   });
 }
 
@@ -261,17 +256,13 @@ function yamlFoldersOf(s: Scope, file: string): string[] {
   return root ? parts.slice(root.length) : [];
 }
 
-export function singularTests(s: Scope, disabled: string[]): TestNode[] {
+export function singularTests(s: Scope, disabled: GraphNode[]): TestNode[] {
   const name0 = s.config.name;
   const files = discover(s.dir, s.config.testPaths, ['.sql']).filter((f) => !f.inFolder.startsWith('generic/') && !f.inFolder.startsWith('fixtures/'));
   return files.flatMap((f) => {
     const name = basename(f.rel, '.sql');
     const raw = readFileSync(f.abs, 'utf8');
     const { config: cfg, rootConfig } = nodeConfig(s, 'tests', [...folderParts(f), name], undefined, s.prefix + f.rel);
-    if (isDisabled(cfg)) {
-      disabled.push(`test.${name0}.${name}`);
-      return [];
-    }
     const t: TestNode = {
       uniqueId: `test.${name0}.${name}`,
       resourceType: 'test' as const,
@@ -292,7 +283,7 @@ export function singularTests(s: Scope, disabled: string[]): TestNode[] {
       sources: [],
       checksum: fileChecksum(raw),
     };
-    return [t];
+    return listed(t, disabled);
   });
 }
 
@@ -307,7 +298,13 @@ function renderTestSettings(s: Scope, t: TestNode): void {
   }
 }
 
-export function genericTests(s: Scope, decls: SchemaDecls, models: ModelNode[], seeds: SeedNode[], sources: SourceNode[], diagnostics: Diagnostic[], disabled: string[]): TestNode[] {
+/**
+ * The generic tests YAML declares, on the project's models, seeds, snapshots and sources. A test
+ * its own config disables goes to `disabled`, and so does one on a disabled node, made as dbt
+ * makes it (its config as it is: the manifest keeps it among its nodes, enabled false); one on
+ * a disabled source has dbt's warning.
+ */
+export function genericTests(s: Scope, decls: SchemaDecls, models: ModelNode[], seeds: SeedNode[], sources: SourceNode[], diagnostics: Diagnostic[], disabled: GraphNode[]): TestNode[] {
   const out: TestNode[] = [];
   const used = new Set<string>();
   const config = s.prefix ? { ...s.config, modelPaths: s.config.modelPaths.map((p) => s.prefix + p), seedPaths: s.config.seedPaths.map((p) => s.prefix + p), snapshotPaths: s.config.snapshotPaths.map((p) => s.prefix + p), testPaths: s.config.testPaths.map((p) => s.prefix + p) } : s.config;
@@ -317,16 +314,23 @@ export function genericTests(s: Scope, decls: SchemaDecls, models: ModelNode[], 
     roots.push(rootConfig ?? {});
     return cfg;
   };
-  const add = (t: TestNode) => {
+  const add = (t: TestNode, on: GraphNode) => {
     const rootConfig = roots.pop();
     if (rootConfig && Object.keys(rootConfig).length) {
       mergeConfigInto(t.config, rootConfig);
       t.rootConfig = rootConfig;
     }
     renderTestSettings(s, t);
-    if (isDisabled(t.config)) disabled.push(t.uniqueId);
-    else out.push(t);
+    if (isDisabled(t.config)) disabled.push(t);
+    else if (!isDisabled(on.config)) out.push(t);
+    else {
+      disabled.push(t);
+      // dbt's warning (InvalidDisabledTargetInTestNode); for a disabled model it says nothing.
+      if (on.resourceType === 'source') diagnostics.push(testTargetWarning(t, { kind: 'source', name: `${on.sourceName}.${on.name}`, disabled: true }, undefined, 'The test does not run. Enable the source, or remove the test.'));
+    }
   };
+  const off = disabled.filter((n) => n.packageName === s.config.name);
+  const offOf = <T extends GraphNode>(type: GraphNode['resourceType']) => off.filter((n): n is T => n.resourceType === type);
   const attach = (patches: NodePatch[], nodes: (ModelNode | SeedNode)[], kind: string) => {
     const byN = new Map(nodes.filter((n) => !('version' in n && n.version !== undefined)).map((n) => [n.name, n]));
     for (const p of patches) {
@@ -334,23 +338,23 @@ export function genericTests(s: Scope, decls: SchemaDecls, models: ModelNode[], 
         // Each version gets the tests that apply to it, as dbt does.
         for (const v of p.versions) {
           const node = nodes.find((n) => n.name === p.name && 'version' in n && n.version === v.v);
-          if (node) for (const t of versionTests(p, v)) add(genericTestNode(config, t, node, used, diagnostics, kind, folderOf));
+          if (node) for (const t of versionTests(p, v)) add(genericTestNode(config, t, node, used, diagnostics, kind, folderOf), node);
         }
         continue;
       }
       const node = byN.get(p.name);
       if (!node) continue;
-      for (const t of p.tests) add(genericTestNode(config, t, node, used, diagnostics, kind, folderOf));
+      for (const t of p.tests) add(genericTestNode(config, t, node, used, diagnostics, kind, folderOf), node);
     }
   };
-  attach(decls.models, models, 'model');
-  attach(decls.snapshots, models.filter((m) => m.resourceType === 'snapshot'), 'snapshot');
-  attach(decls.seeds, seeds, 'seed');
-  const srcById = new Map(sources.map((x) => [`${x.sourceName}.${x.name}`, x]));
+  attach(decls.models, [...models, ...offOf<ModelNode>('model')], 'model');
+  attach(decls.snapshots, [...models, ...offOf<ModelNode>('snapshot')].filter((m) => m.resourceType === 'snapshot'), 'snapshot');
+  attach(decls.seeds, [...seeds, ...offOf<SeedNode>('seed')], 'seed');
+  const srcById = new Map([...sources, ...offOf<SourceNode>('source')].map((x) => [`${x.sourceName}.${x.name}`, x]));
   for (const d of decls.sources) {
     const node = srcById.get(`${d.sourceName}.${d.name}`);
     if (!node) continue;
-    for (const t of d.tests) add(genericTestNode(config, t, node, used, diagnostics, 'source', folderOf));
+    for (const t of d.tests) add(genericTestNode(config, t, node, used, diagnostics, 'source', folderOf), node);
   }
   return out;
 }

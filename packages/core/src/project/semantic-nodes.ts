@@ -1,5 +1,5 @@
 import { diag, type Diagnostic } from '../diagnostics.ts';
-import type { ExposureNode, ModelNode, SeedNode, SemanticNode, SemanticResourceType } from '../types.ts';
+import type { ExposureNode, GraphNode, ModelNode, SeedNode, SemanticNode, SemanticResourceType } from '../types.ts';
 import { pathInResourceFolder } from './discover.ts';
 import { parseDependsOn } from './exposure-nodes.ts';
 import { RefIndex } from './ref-index.ts';
@@ -58,11 +58,11 @@ const measureInput = (v: unknown): Obj =>
 class SemanticReader {
   readonly nodes: SemanticNode[] = [];
   readonly #diagnostics: Diagnostic[];
-  readonly #disabled: string[];
+  readonly #disabled: GraphNode[];
   readonly #seen = new Map<string, string>();
   readonly #refs: RefIndex;
   readonly #targetSchema: string;
-  constructor(found: { models: readonly ModelNode[]; seeds: readonly SeedNode[] }, rootName: string, targetSchema: string, diagnostics: Diagnostic[], disabled: string[]) {
+  constructor(found: { models: readonly ModelNode[]; seeds: readonly SeedNode[] }, rootName: string, targetSchema: string, diagnostics: Diagnostic[], disabled: GraphNode[]) {
     this.#refs = new RefIndex([...found.models, ...found.seeds], rootName);
     this.#targetSchema = targetSchema;
     this.#diagnostics = diagnostics;
@@ -89,16 +89,13 @@ class SemanticReader {
   /** The node of an entry, common keys first as dbt writes them; undefined when it is disabled or a duplicate. */
   #node(s: SemanticScope, d: SemanticDecl, kind: SemanticResourceType, name: string, config: Obj, entry: (head: Obj) => Obj): SemanticNode | undefined {
     const uniqueId = `${kind}.${s.packageName}.${name}`;
-    if (config.enabled === false || (typeof config.enabled === 'string' && config.enabled.trim().toLowerCase() === 'false')) {
-      this.#disabled.push(uniqueId);
-      return undefined;
-    }
-    const first = this.#seen.get(uniqueId);
+    const off = config.enabled === false || (typeof config.enabled === 'string' && config.enabled.trim().toLowerCase() === 'false');
+    const first = off ? undefined : this.#seen.get(uniqueId);
     if (first !== undefined) {
       this.#error(d, `${kind.replace('_', ' ')} "${name}" is declared twice: in ${first} and ${d.file}`, 'Names are unique within a project and resource type: rename one.');
       return undefined;
     }
-    this.#seen.set(uniqueId, d.file);
+    if (!off) this.#seen.set(uniqueId, d.file);
     const path = pathInResourceFolder(s, d.file);
     const fqn = [s.packageName, ...path.split('/').slice(0, -1), name];
     const head = { name, resource_type: kind, package_name: s.packageName, path, original_file_path: d.file, unique_id: uniqueId, fqn };
@@ -110,6 +107,10 @@ class SemanticReader {
       description: typeof e.description === 'string' ? e.description : '', tags, meta, config: config as SemanticNode['config'], columns: {},
       dependsOn: { nodes: [], macros: [] }, entry: e,
     };
+    if (off) {
+      this.#disabled.push(node);
+      return undefined;
+    }
     this.nodes.push(node);
     return node;
   }
@@ -390,7 +391,7 @@ export function semanticNodes(
   found: { models: readonly ModelNode[]; seeds: readonly SeedNode[] },
   targetSchema: string,
   diagnostics: Diagnostic[],
-  disabled: string[],
+  disabled: GraphNode[],
 ): SemanticNode[] {
   if (!scopes.some((s) => s.decls.length)) return [];
   const reader = new SemanticReader(found, rootName, targetSchema, diagnostics, disabled);

@@ -117,6 +117,26 @@ function pyRepr(v: unknown): string {
   return typeof v === 'string' ? `'${v}'` : pyStr(v);
 }
 
+/**
+ * dbt's warning for a data test that refs or reads what does not exist (NodeNotFoundOrDisabled)
+ * or a source that is disabled (InvalidDisabledTargetInTestNode): either way the test is disabled.
+ * (A test on a disabled model is disabled with no warning: dbt logs that at debug level only.)
+ */
+export function testTargetWarning(t: Pick<TestNode, 'uniqueId' | 'originalFilePath'>, target: { kind: 'node' | 'source'; name: string; pkg?: string | undefined; disabled: boolean }, line: number | undefined, hint: string): Diagnostic {
+  const { kind, name, disabled } = target;
+  const file = t.originalFilePath;
+  const pkg = target.pkg ?? '';
+  const message = `Test '${t.uniqueId}' (${file}) depends on a ${kind} named '${name}' ${disabled ? 'which is disabled' : `in package '${pkg}' which was not found`}`;
+  const data = { original_file_path: file, resource_type_title: 'Test', target_kind: kind, target_name: name, target_package: pkg, unique_id: t.uniqueId };
+  return diag('SM_REF_NOT_FOUND', message, { file, line }, {
+    severity: 'warning',
+    nodeId: t.uniqueId,
+    event: disabled ? 'InvalidDisabledTargetInTestNode' : 'NodeNotFoundOrDisabled',
+    eventData: disabled ? data : { disabled: 'False', ...data },
+    hint,
+  });
+}
+
 export function genericTestNode(
   config: ProjectConfig,
   decl: TestDecl,

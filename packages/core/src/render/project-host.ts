@@ -5,6 +5,7 @@ import type { Context } from '../jinja/macro.ts';
 import { pyStr } from '../jinja/py-values.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import { RefIndex } from '../project/ref-index.ts';
+import { testTargetWarning } from '../project/test-nodes.ts';
 import type { GraphNode, ModelNode, NodeConfig, SeedNode, SourceNode } from '../types.ts';
 import { NeedRender, type Frame } from './frame.ts';
 import { graphContext } from './graph-context.ts';
@@ -54,6 +55,13 @@ export class ProjectHost implements RenderHost {
   readonly #refs: RefIndex;
   readonly #sources = new Map<string, SourceNode[]>();
   #graph: unknown;
+  /** `node:name`, `node:package.name` and `source:source.table` of what config disabled at loading. */
+  #disabledNames: Set<string> | undefined;
+  /**
+   * Tests disabled because what they ref or read is missing or disabled: dbt keeps them among the
+   * manifest's nodes, enabled false (where a test its own config disables is listed in `disabled`).
+   */
+  readonly targetless = new Set<string>();
 
   constructor(project: LoadedProject, dialect: Dialect, macros: MacroNamespaces, env: Environment, diagnostics: Diagnostic[], r: HostRenderer) {
     this.project = project;
@@ -92,11 +100,13 @@ export class ProjectHost implements RenderHost {
     if (!target && f.node.resourceType === 'test') return this.#testWithoutTarget(f, 'node', name, pkg, refPattern(name));
     if (!target) {
       const raw = 'rawCode' in f.node ? f.node.rawCode : '';
+      const off = this.#disabled('node', pkg === undefined ? name : `${pkg}.${name}`);
       this.diagnostics.push(
-        diag('SM_REF_NOT_FOUND', `${f.node.resourceType === 'test' ? 'Test' : 'Model'} "${f.node.name}" refers to "${name}", which is not a model, seed or snapshot`, { file: f.node.originalFilePath, line: lineOf(raw, refPattern(name)) }, {
+        diag('SM_REF_NOT_FOUND', `${f.node.resourceType === 'test' ? 'Test' : 'Model'} "${f.node.name}" refers to "${name}", which ${off ? 'is disabled (its config sets enabled: false)' : 'is not a model, seed or snapshot'}`, { file: f.node.originalFilePath, line: lineOf(raw, refPattern(name)) }, {
           nodeId: f.node.uniqueId,
-          hint:
-            pkg !== undefined && !this.#refs.hasPackage(pkg)
+          hint: off
+            ? 'Enable it (dbt_project.yml or its YAML sets enabled: false), or remove the ref.'
+            : pkg !== undefined && !this.#refs.hasPackage(pkg)
               ? `No package named "${pkg}" is installed.`
               : (pythonHint(this.project.pythonModels, name) ?? hintFor(name, this.#refs.names())),
         }),
@@ -118,7 +128,10 @@ export class ProjectHost implements RenderHost {
       else throw new NeedRender(target.uniqueId);
     }
     // dbt disables a test on a disabled node and says so only in its debug log.
-    if (r.config.enabled === false && f.node.resourceType === 'test') f.config.enabled = false;
+    if (r.config.enabled === false && f.node.resourceType === 'test') {
+      f.config.enabled = false;
+      this.targetless.add(f.node.uniqueId);
+    }
     else if (r.config.enabled === false && f.node.uniqueId !== r.uniqueId && f.config.enabled !== false) {
       this.diagnostics.push(
         diag('SM_REF_NOT_FOUND', `"${f.node.name}" refers to "${name}", which is disabled (its config sets enabled: false)`, { file: f.node.originalFilePath, line: lineOf('rawCode' in f.node ? f.node.rawCode : '', refPattern(name)) }, {
@@ -146,10 +159,11 @@ export class ProjectHost implements RenderHost {
     if (!s && f.node.resourceType === 'test') return this.#testWithoutTarget(f, 'source', `${sourceName}.${table}`, undefined, sourcePattern(sourceName, table));
     if (!s) {
       const raw = 'rawCode' in f.node ? f.node.rawCode : '';
+      const off = this.#disabled('source', `${sourceName}.${table}`);
       this.diagnostics.push(
-        diag('SM_SOURCE_NOT_FOUND', `"${f.node.name}" reads source("${sourceName}", "${table}"), which no YAML declares`, { file: f.node.originalFilePath, line: lineOf(raw, sourcePattern(sourceName, table)) }, {
+        diag('SM_SOURCE_NOT_FOUND', `"${f.node.name}" reads source("${sourceName}", "${table}"), which ${off ? 'is disabled (its config sets enabled: false)' : 'no YAML declares'}`, { file: f.node.originalFilePath, line: lineOf(raw, sourcePattern(sourceName, table)) }, {
           nodeId: f.node.uniqueId,
-          hint: hintFor(`${sourceName}.${table}`, this.#sources.keys()) + ' Declare it under `sources:` in a YAML file.',
+          hint: off ? 'Enable the source, or remove the source() call.' : hintFor(`${sourceName}.${table}`, this.#sources.keys()) + ' Declare it under `sources:` in a YAML file.',
         }),
       );
       return `__sm_missing_source__${sourceName}_${table}`;
@@ -175,24 +189,28 @@ export class ProjectHost implements RenderHost {
   }
 
   /**
-   * A data test that refs a node or reads a source that does not exist is disabled, with dbt's
-   * warning (NodeNotFoundOrDisabled, an error under --warn-error), where a model's is an error:
+   * A data test that refs a node or reads a source that does not exist (or that config disabled)
+   * is disabled, with dbt's warning (none for a disabled model), where a model's is an error:
    * dbt 1.11 parses, leaves the test out of the run and exits 0.
    */
   #testWithoutTarget(f: Frame, kind: 'node' | 'source', name: string, pkg: string | undefined, pattern: RegExp): string {
     f.config.enabled = false;
-    const raw = 'rawCode' in f.node ? f.node.rawCode : '';
-    const file = f.node.originalFilePath;
-    this.diagnostics.push(
-      diag('SM_REF_NOT_FOUND', `Test '${f.node.uniqueId}' (${file}) depends on a ${kind} named '${name}' in package '${pkg ?? ''}' which was not found`, { file, line: raw ? lineOf(raw, pattern) : undefined }, {
-        severity: 'warning',
-        nodeId: f.node.uniqueId,
-        event: 'NodeNotFoundOrDisabled',
-        eventData: { disabled: 'False', original_file_path: file, resource_type_title: 'Test', target_kind: kind, target_name: name, target_package: pkg ?? '', unique_id: f.node.uniqueId },
-        hint: kind === 'node' ? `The test does not run. ${hintFor(name, this.#refs.names())}` : 'The test does not run. Declare the source under `sources:` in a YAML file, or remove the test.',
-      }),
-    );
+    this.targetless.add(f.node.uniqueId);
+    const disabled = this.#disabled(kind, pkg === undefined ? name : `${pkg}.${name}`);
+    if (!disabled || kind === 'source') {
+      const raw = 'rawCode' in f.node ? f.node.rawCode : '';
+      const hint = disabled ? 'The test does not run. Enable the source, or remove the test.' : kind === 'node' ? `The test does not run. ${hintFor(name, this.#refs.names())}` : 'The test does not run. Declare the source under `sources:` in a YAML file, or remove the test.';
+      this.diagnostics.push(testTargetWarning(f.node, { kind, name, pkg, disabled }, raw ? lineOf(raw, pattern) : undefined, hint));
+    }
     return kind === 'node' ? `__sm_missing_ref__${name}` : `__sm_missing_source__${name.replace('.', '_')}`;
+  }
+
+  /** Whether config disabled the node a ref (`name`, `package.name`) or source (`source.table`) names. */
+  #disabled(kind: 'node' | 'source', name: string): boolean {
+    this.#disabledNames ??= new Set(
+      this.project.disabled.flatMap((n) => (n.resourceType === 'source' ? [`source:${n.sourceName}.${n.name}`] : n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot' ? [`node:${n.name}`, `node:${n.packageName}.${n.name}`] : [])),
+    );
+    return this.#disabledNames.has(`${kind}:${name}`);
   }
 
   var(f: Frame, c: Context, name: string, dflt: unknown, argc: number): unknown {

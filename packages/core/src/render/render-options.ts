@@ -1,7 +1,7 @@
 import type { Dialect } from '../adapter.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { LoadedProject } from '../project/load-project.ts';
-import type { GraphNode, ModelNode, TemplateMessage } from '../types.ts';
+import type { GraphNode, ModelNode, TemplateMessage, TestNode } from '../types.ts';
 import type { RenderCache } from './render-cache.ts';
 import type { MacroEntry } from './macro-namespaces.ts';
 
@@ -26,6 +26,13 @@ export interface RenderOptions {
 export interface CompiledProject {
   project: LoadedProject;
   nodes: Map<string, GraphNode>;
+  /** What config disabled, loading's then rendering's (relations resolved): manifest.json's `disabled`. */
+  disabled?: readonly GraphNode[] | undefined;
+  /**
+   * Tests disabled because what they test is missing or disabled (enabled false): not in the
+   * graph, but dbt's manifest keeps them among its nodes, depending on nothing.
+   */
+  disabledTests?: readonly TestNode[] | undefined;
   /** Ephemeral models each node inlines, in dependency order. */
   ephemerals: Map<string, string[]>;
   diagnostics: Diagnostic[];

@@ -1,5 +1,6 @@
 import type { Connection, Dialect, Relation } from '../adapter.ts';
 import type { Diagnostic } from '../diagnostics.ts';
+import type { TemplateAst } from '../jinja/ast.ts';
 import { Environment, type Template } from '../jinja/environment.ts';
 import { ControlSignal, ReturnSignal } from '../jinja/errors.ts';
 import { macroCalls, type Context } from '../jinja/macro.ts';
@@ -7,6 +8,7 @@ import { pyStr } from '../jinja/py-values.ts';
 import { pyFunction } from '../jinja/runtime.ts';
 import { parseFallback } from './parse-fallback.ts';
 import type { LoadedProject } from '../project/load-project.ts';
+import { isDisabled } from '../project/project-resources.ts';
 import type { CompiledProject, Overrides, RenderOptions } from './render-options.ts';
 import type { GraphNode, ModelNode, NodeConfig, SeedNode, SourceNode, TemplateMessage, TestNode } from '../types.ts';
 import { compileHooks, hookDeps, staticHook, type HookRendering } from './compile-hooks.ts';
@@ -17,7 +19,7 @@ import { NeedRender, newFrame, type Frame } from './frame.ts';
 import { renderGenericTest } from './generic-test.ts';
 import { MacroNamespaces, type MacroEntry } from './macro-namespaces.ts';
 import { cloneConfig, inlineNode, macroFiles, tagsOf } from './render-parts.ts';
-import { parseLike, type ParseLike } from './parse-like.ts';
+import { parseLike, type ParseLike, type ParseLikeHost } from './parse-like.ts';
 import { ProjectHost } from './project-host.ts';
 import { renderKey, type RenderCache } from './render-cache.ts';
 import { nodeBuiltins, nodeContext } from './render-context.ts';
@@ -103,15 +105,52 @@ export class ProjectRenderer implements Schedulable {
     for (const m of this.project.models) if (!only || only.has(m.uniqueId)) this.#scheduler.ensure(m.uniqueId);
     for (const s of this.project.seeds) this.#renderSeed(s);
     for (const t of this.project.tests) if (!only || only.has(t.uniqueId)) this.#scheduler.ensure(t.uniqueId);
-    // A node its own file disables (`{{ config(enabled=false) }}`) is left out, as dbt leaves it out, with the tests on it.
+    // A node its own file disables (`{{ config(enabled=false) }}`) is left out of the nodes, as dbt leaves it out, with the tests on it.
     const off = new Set<string>();
     for (const [id, n] of this.#rendered) if (n.config.enabled === false) off.add(id);
-    for (const t of this.project.tests) if (t.attachedNode && off.has(t.attachedNode)) off.add(t.uniqueId);
+    // A test on a disabled node, or one whose ref or source names nothing, is disabled too; dbt keeps those among its nodes.
+    const targetless = new Set(this.host.targetless);
+    for (const t of this.project.tests) if (t.attachedNode && off.has(t.attachedNode)) targetless.add(t.uniqueId);
+    for (const id of targetless) off.add(id);
     const nodes = new Map<string, GraphNode>();
-    for (const n of [...this.project.models, ...this.project.seeds, ...this.project.sources, ...this.project.tests, ...this.project.unitTests, ...this.project.exposures, ...(this.project.semantic ?? [])]) {
-      if (!off.has(n.uniqueId)) nodes.set(n.uniqueId, this.#rendered.get(n.uniqueId) ?? n);
+    const disabled: GraphNode[] = [];
+    const disabledTests: TestNode[] = [];
+    // Loading's: a test there that its own config leaves enabled is on a disabled node.
+    for (const n of this.project.disabled) {
+      const parsed = this.#disabledAsParsed(n);
+      if (parsed.resourceType === 'test' && !isDisabled(parsed.config)) disabledTests.push({ ...parsed, config: { ...parsed.config, enabled: false } });
+      else disabled.push(parsed);
     }
-    return { project: this.project, nodes, ephemerals: this.#ephemerals.byNode, diagnostics: [...this.project.diagnostics, ...this.diagnostics], macros: this.macros.entries };
+    for (const n of [...this.project.models, ...this.project.seeds, ...this.project.sources, ...this.project.tests, ...this.project.unitTests, ...this.project.exposures, ...(this.project.semantic ?? [])]) {
+      const r = this.#rendered.get(n.uniqueId) ?? n;
+      if (!off.has(n.uniqueId)) nodes.set(n.uniqueId, r);
+      else if (targetless.has(n.uniqueId)) disabledTests.push({ ...(r as TestNode), config: { ...r.config, enabled: false } });
+      else disabled.push(r);
+    }
+    return { project: this.project, nodes, disabled, disabledTests, ephemerals: this.#ephemerals.byNode, diagnostics: [...this.project.diagnostics, ...this.diagnostics], macros: this.macros.entries };
+  }
+
+  /**
+   * A node loading found disabled as dbt's manifest lists it: its relation, and what dbt's parse
+   * records of its text (literal refs and sources, the macros it calls); it depends on no node.
+   */
+  #disabledAsParsed(n: GraphNode): GraphNode {
+    if (n.resourceType !== 'model' && n.resourceType !== 'snapshot' && n.resourceType !== 'analysis' && n.resourceType !== 'seed' && n.resourceType !== 'test') return n;
+    const relation = n.resourceType === 'test' ? {} : { relation: this.relationFor(n, n.config) };
+    if (n.resourceType === 'seed') return { ...n, ...relation };
+    const parsed = parseLike(n, () => this.#quietAst(n), this.#parseHost);
+    // A generic test refs the node it tests, its template aside.
+    const refs = n.resourceType === 'test' && n.testMetadata ? n.dependsOn.nodes.filter((d) => !d.startsWith('source.')).map((d) => d.split('.').pop()!) : parsed.refs;
+    return { ...n, ...relation, refs: refs.map((name) => ({ name })), sources: parsed.sources, dependsOn: { nodes: [], macros: parsed.macros } };
+  }
+
+  /** A node's template parsed, or undefined when it does not parse (a disabled node's errors are not the project's). */
+  #quietAst(n: Rendered): TemplateAst | undefined {
+    try {
+      return this.env.parse(n.rawCode, n.originalFilePath).ast;
+    } catch {
+      return undefined;
+    }
   }
 
   /**
@@ -458,12 +497,17 @@ export class ProjectRenderer implements Schedulable {
   parseLike(id: string): ParseLike {
     const n = this.#byId.get(id);
     if (!n || (n.resourceType !== 'model' && n.resourceType !== 'snapshot' && n.resourceType !== 'test')) return { macros: [], nodes: [], refs: [], sources: [] };
-    return parseLike(n as Rendered, () => this.#template(n as Rendered)?.ast, {
+    return parseLike(n as Rendered, () => this.#template(n as Rendered)?.ast, this.#parseHost);
+  }
+
+  /** How names resolve in what {@link parseLike} reads. */
+  get #parseHost(): ParseLikeHost {
+    return {
       macros: this.macros,
       resolveRef: (name, pkg, from) => this.host.resolveRef(name, pkg, from),
       resolveSource: (source, table, from) => this.host.resolveSource(source, table, from),
       parse: (text, file) => this.env.parse(text, file).ast,
-    });
+    };
   }
 
   #template(n: Rendered): Template | null {

@@ -2,7 +2,7 @@ import { diag, SmProjectError } from '../diagnostics.ts';
 import { criterion, type Criterion, type SelectionExpr } from './selection-expr.ts';
 
 /** Methods sm selects by; `config.<key>` besides. */
-export const SELECTION_METHODS: readonly string[] = ['fqn', 'tag', 'group', 'access', 'version', 'path', 'file', 'source', 'unique_id', 'resource_type', 'package', 'test_type', 'test_name', 'state', 'result', 'selector', 'exposure', 'metric', 'semantic_model', 'saved_query', 'unit_test'];
+export const SELECTION_METHODS: readonly string[] = ['fqn', 'tag', 'group', 'access', 'version', 'path', 'file', 'source', 'unique_id', 'resource_type', 'package', 'test_type', 'test_name', 'state', 'result', 'source_status', 'selector', 'exposure', 'metric', 'semantic_model', 'saved_query', 'unit_test'];
 
 /** dbt 1.11's resource types, for `resource_type:` and `--resource-type` (sm has no nodes of some: they select nothing). */
 export const DBT_RESOURCE_TYPES: readonly string[] = ['metric', 'semantic_model', 'saved_query', 'source', 'analysis', 'function', 'model', 'test', 'unit_test', 'exposure', 'snapshot', 'seed'];

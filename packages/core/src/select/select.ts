@@ -5,14 +5,22 @@ import { invalidSelector } from './parse-selection.ts';
 import { selectionText, type Criterion, type Selection, type SelectionExpr } from './selection-expr.ts';
 import type { StateFingerprint } from './state-fingerprint.ts';
 
-/** What selection may compare against: an earlier manifest and run results (for `state:` and `result:`). */
+/** What selection may compare against: an earlier manifest, run results and freshness results (for `state:`, `result:` and `source_status:`). */
 export interface SelectionState {
   /** uniqueId -> raw template checksum and config fingerprints from an earlier manifest. */
-  previous?: ReadonlyMap<string, StateFingerprint>;
+  readonly previous?: ReadonlyMap<string, StateFingerprint> | undefined;
   /** uniqueId -> status from an earlier run_results.json. */
-  results?: ReadonlyMap<string, string>;
+  readonly results?: ReadonlyMap<string, string> | undefined;
+  /** The freshness results `source_status:` compares. */
+  readonly sources?: FreshnessComparison | undefined;
   /** Fingerprint of a node now, comparable with `previous`. */
-  fingerprint?: (node: GraphNode) => StateFingerprint;
+  readonly fingerprint?: ((node: GraphNode) => StateFingerprint) | undefined;
+}
+
+/** Each source's `max_loaded_at` in `--state`'s sources.json (`previous`) and the target's (`current`); undefined where the file is missing. */
+export interface FreshnessComparison {
+  readonly previous: ReadonlyMap<string, string> | undefined;
+  readonly current: ReadonlyMap<string, string> | undefined;
 }
 
 export type IndirectSelection = 'eager' | 'cautious' | 'buildable' | 'empty';
@@ -313,6 +321,23 @@ function matchMethod(c: Criterion, nodes: ReadonlyMap<string, GraphNode>, opts: 
       });
       break;
     }
+    case method === 'source_status': {
+      // dbt 1.11's: `fresher` is each source whose newest load is later in the target's sources.json
+      // than in --state's, or that --state's lacks (a runtime error there included); any other value
+      // selects nothing. Without either file it is an error, --state's asked for first.
+      const s = opts.state?.sources;
+      if (!s?.previous) throw freshnessMissing('No previous state comparison freshness results in sources.json', 'Point --state at the target/ of an earlier `sm source freshness` (or dbt source freshness): the sources.json there is what is compared.');
+      if (!s.current) throw freshnessMissing('No current state comparison freshness results in sources.json', 'Run `sm source freshness` first: it writes the target\'s sources.json, which is compared with the one in --state.');
+      if (value !== 'fresher') break;
+      const { previous, current } = s;
+      add((n) => {
+        const now = current.get(n.uniqueId);
+        if (now === undefined) return false;
+        const before = previous.get(n.uniqueId);
+        return before === undefined || laterThan(now, before);
+      });
+      break;
+    }
     case method === 'result': {
       const r = opts.state?.results;
       if (!r) throw invalidSelector(body, 'result: needs --state DIR with an earlier run_results.json');
@@ -323,6 +348,26 @@ function matchMethod(c: Criterion, nodes: ReadonlyMap<string, GraphNode>, opts: 
       throw invalidSelector(body, `unknown method "${method}"`);
   }
   return out;
+}
+
+function freshnessMissing(message: string, hint: string): SmProjectError {
+  return new SmProjectError([diag('SM_STATE_NOT_FOUND', message, undefined, { hint })]);
+}
+
+/** Whether timestamp `a` is later than `b`, as Python compares the datetimes (to the microsecond; one without a zone taken as UTC). */
+function laterThan(a: string, b: string): boolean {
+  const x = instant(a);
+  const y = instant(b);
+  return x !== undefined && y !== undefined ? x[0] > y[0] || (x[0] === y[0] && x[1] > y[1]) : a > b;
+}
+
+/** An ISO timestamp as [milliseconds since the epoch, microseconds past them]; undefined when it cannot be read. */
+function instant(t: string): [number, number] | undefined {
+  const m = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?(Z|[+-]\d\d:?\d\d)?$/.exec(t.trim());
+  if (!m) return undefined;
+  const fraction = (m[3] ?? '').padEnd(6, '0');
+  const ms = Date.parse(`${m[1]}T${m[2]}.${fraction.slice(0, 3)}${(m[4] ?? 'Z').replace(/^([+-]\d\d)(\d\d)$/, '$1:$2')}`);
+  return Number.isNaN(ms) ? undefined : [ms, Number(fraction.slice(3))];
 }
 
 function fqnMatches(fqn: readonly string[], value: string): boolean {

@@ -7,7 +7,7 @@
 /** One criterion: a method and a value, with graph operators. */
 export interface Criterion {
   readonly kind: 'criterion';
-  /** `fqn` (a bare name), `tag`, `path`, `file`, `source`, `unique_id`, `resource_type`, `package`, `test_type`, `test_name`, `state`, `result`, `selector`, `config.<key>`. */
+  /** `fqn` (a bare name), `tag`, `path`, `file`, `source`, `unique_id`, `resource_type`, `package`, `test_type`, `test_name`, `state`, `result`, `source_status`, `selector`, `config.<key>`. */
   readonly method: string;
   readonly value: string;
   /** Ancestors to add, to this depth (`+x`: Infinity, `2+x`: 2). */
