@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
@@ -106,6 +106,31 @@ unit_tests:
     // The site's last results are a run's: a compile's successes are not shown as if the nodes ran.
     const docs = JSON.parse(readFileSync(join(dir, 'target', 'docs', 'docs.json'), 'utf8')) as { nodes: Entry[] };
     expect(docs.nodes.find((n) => n.id === 'model.demo.m')!.lastResult).toBeNull();
+  });
+
+  it('a warm compile writes the same results as the compile before it, at its own time; a changed model or selection is written afresh', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'models/m.sql': 'select 1 as id\n',
+      'models/n.sql': "select * from {{ ref('m') }}\n",
+    });
+    const results = () => JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { metadata: Entry; results: Entry[] };
+    const untimed = (r: { results: Entry[] }) => r.results.map(({ timing: _t, ...rest }) => rest);
+    expect((await sm('compile', '--project-dir', dir)).code).toBe(0);
+    const cold = results();
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await sm('compile', '--project-dir', dir)).code).toBe(0);
+    const warm = results();
+    expect(untimed(warm)).toEqual(untimed(cold));
+    expect(warm.metadata.invocation_id).not.toBe(cold.metadata.invocation_id);
+    const times = (r: { results: Entry[] }) => new Set(r.results.flatMap((x) => (x.timing as Entry[]).flatMap((t) => [t.started_at, t.completed_at])));
+    expect([...times(warm)]).toHaveLength(1);
+    expect([...times(warm)][0]).not.toBe([...times(cold)][0]);
+    expect((await sm('compile', '--project-dir', dir, '-s', 'n')).code).toBe(0);
+    expect(results().results.map((x) => x.unique_id)).toEqual(['model.demo.n']);
+    writeFileSync(join(dir, 'models', 'm.sql'), 'select 2 as id\n');
+    expect((await sm('compile', '--project-dir', dir)).code).toBe(0);
+    expect(results().results.find((x) => x.unique_id === 'model.demo.m')!.compiled_code).toBe('select 2 as id');
   });
 
   it("leaves in manifest.json the SQL each model ran, as dbt's after a run: an incremental model's incremental SQL, a template rendered with the connection", async () => {

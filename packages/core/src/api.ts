@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import type { Adapter } from './adapter.ts';
 import type { TemplateMessage } from './types.ts';
-import { writeJsonFileAtomic as writeJsonAtomic } from './util/write-json.ts';
+import { writeFileAtomic, writeJsonFileAtomic as writeJsonAtomic } from './util/write-json.ts';
 import { redact } from './util/redact.ts';
-import { buildCompileResults, buildRunResults, type CompiledResult } from './artifacts/run-results.ts';
+import { buildRunResults, compileResultsText, runResultsFileText, type CompiledResult } from './artifacts/run-results.ts';
+import { compileResultsKey, reusedCompileResults, saveCompileResults } from './artifacts/compile-results-cache.ts';
 import { patchManifestCode } from './artifacts/manifest-file.ts';
 import { diag, SmProjectError, type Diagnostic } from './diagnostics.ts';
 import { isMicrobatch, microbatchConfig } from './plan/microbatch.ts';
@@ -68,17 +69,26 @@ const COMPILED_TYPES = new Set(['model', 'seed', 'snapshot', 'analysis', 'test']
  */
 export function writeCompileResults(c: Compilation, opts: InvocationOptions, o: { which: 'compile' | 'generate'; startedAt: number; args: Record<string, unknown>; inline?: string | undefined }): void {
   const withEphemerals = o.which === 'compile' && !!opts.select?.length;
-  const nodes: CompiledResult[] =
-    o.inline !== undefined
-      ? [{ uniqueId: `sql_operation.${c.project.config.name}.inline_query`, resourceType: 'sql_operation', compiledCode: redact(o.inline, c.project.secrets), relationName: undefined }]
-      : c.selected.flatMap((id) => {
-          const n = c.compiled.nodes.get(id);
-          if (!n || !COMPILED_TYPES.has(n.resourceType) || (!withEphemerals && n.resourceType === 'model' && n.config.materialized === 'ephemeral')) return [];
-          return [{ uniqueId: id, resourceType: n.resourceType, compiledCode: 'compiledCode' in n ? redact(n.compiledCode ?? '', c.project.secrets) : '', relationName: relationNameOf(c, n) }];
-        });
+  const dir = targetDir(c.project);
+  const when = new Date().toISOString();
+  // A compile of unchanged inputs (a warm one) reuses the last results' JSON rather than reading every node's code again.
+  const key = o.inline === undefined && c.stableDigest ? compileResultsKey(c.stableDigest, c.selected, withEphemerals, c.project.secrets) : undefined;
+  let results = key ? reusedCompileResults(dir, key, when) : undefined;
+  if (results === undefined) {
+    const nodes: CompiledResult[] =
+      o.inline !== undefined
+        ? [{ uniqueId: `sql_operation.${c.project.config.name}.inline_query`, resourceType: 'sql_operation', compiledCode: redact(o.inline, c.project.secrets), relationName: undefined }]
+        : c.selected.flatMap((id) => {
+            const n = c.compiled.nodes.get(id);
+            if (!n || !COMPILED_TYPES.has(n.resourceType) || (!withEphemerals && n.resourceType === 'model' && n.config.materialized === 'ephemeral')) return [];
+            return [{ uniqueId: id, resourceType: n.resourceType, compiledCode: 'compiledCode' in n ? redact(n.compiledCode ?? '', c.project.secrets) : '', relationName: relationNameOf(c, n) }];
+          });
+    results = compileResultsText(nodes, when);
+    if (key) saveCompileResults(dir, key, when, results);
+  }
   const own = Object.fromEntries(Object.entries(o.args).map(([k, v]) => [k, typeof v === 'string' ? redact(v, c.project.secrets) : v]));
   const args = { which: o.which, select: opts.select ?? [], exclude: opts.exclude ?? [], target: c.project.target.name, ...(opts.fullRefresh ? { full_refresh: true } : {}), ...warnErrorArgs(opts.warnError), ...own };
-  writeJsonAtomic(join(targetDir(c.project), 'run_results.json'), buildCompileResults(nodes, new Date(), (performance.now() - o.startedAt) / 1000, c.invocationId, args));
+  writeFileAtomic(join(dir, 'run_results.json'), runResultsFileText(results, (performance.now() - o.startedAt) / 1000, c.invocationId, args));
 }
 
 /** Execute a command over the selection: run, seed, test or build. */

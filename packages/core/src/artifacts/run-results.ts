@@ -1,4 +1,5 @@
 import type { NodeResult } from '../events.ts';
+import { jsonText } from '../util/json-text.ts';
 import { artifactMetadata } from './manifest.ts';
 
 /** run_results.json shaped like dbt's (schema v6). */
@@ -47,12 +48,12 @@ export interface CompiledResult {
 }
 
 /**
- * run_results.json as dbt 1.11's compile writes it (docs generate's too, which compiles first):
- * each node a success with no message, adapter response or failures, and its compiled code; a
- * seed with neither code nor relation name (`compiled` null).
+ * The results of run_results.json as dbt 1.11's compile writes them (docs generate's too, which
+ * compiles first), as JSON: each node a success with no message, adapter response or failures,
+ * and its compiled code; a seed with neither code nor relation name (`compiled` null). `when` is
+ * every timing's start and end.
  */
-export function buildCompileResults(nodes: readonly CompiledResult[], at: Date, elapsed: number, invocationId: string, args: Record<string, unknown>): Record<string, unknown> {
-  const when = at.toISOString();
+export function compileResultsText(nodes: readonly CompiledResult[], when: string): string {
   const results = nodes.map((n) => {
     const seed = n.resourceType === 'seed';
     return {
@@ -73,7 +74,17 @@ export function buildCompileResults(nodes: readonly CompiledResult[], at: Date, 
       batch_results: null,
     };
   });
-  return runResultsFile(results, elapsed, invocationId, args);
+  return jsonText(results);
+}
+
+/** The same timings at another time, in the text {@link compileResultsText} made (only its timings hold `"started_at":"<when>"`). */
+export function retimedCompileResults(text: string, was: string, when: string): string {
+  return text.replaceAll(`"started_at":"${was}","completed_at":"${was}"`, `"started_at":"${when}","completed_at":"${when}"`);
+}
+
+/** run_results.json (the same text as {@link buildRunResults}'s shape serialized) around results already JSON. */
+export function runResultsFileText(resultsText: string, elapsed: number, invocationId: string, args: Record<string, unknown>): string {
+  return `{"metadata":${jsonText(artifactMetadata('run-results/v6', invocationId))},"results":${resultsText},"elapsed_time":${jsonText(elapsed)},"args":${jsonText(args)}}`;
 }
 
 /**

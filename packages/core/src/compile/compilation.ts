@@ -91,6 +91,12 @@ export interface Compilation {
    * store as they are asked for, and `project`'s node lists are not in memory (pass `complete`).
    */
   reused: boolean;
+  /**
+   * The project's input digest when what was compiled follows from it alone (no render read the
+   * environment or the clock): artifacts written from this compilation may be reused by the next
+   * with the same digest. Undefined otherwise, or with --no-partial-parse.
+   */
+  stableDigest?: string | undefined;
   /** What the checker found, when it ran (`check`, `strict`). */
   check?: CheckResult | undefined;
 }

@@ -62,7 +62,7 @@ export async function compileCold(opts: InvocationOptions, command: Command, inv
   const selectedOnly = await selectAndCheck(opts, command, { project, compiled, graph, adapter, diagnostics, invocationId, reused: false }, compiled.nodes, async () => readSelectorsOrThrow(project.dir), fingerprintsNow, columnFindings);
   const dir = targetDir(project);
   const { check, manifestDigest } = await checkIfAsked(opts, selectedOnly, dir, digest);
-  const c: Compilation = { ...selectedOnly, check };
+  const c: Compilation = { ...selectedOnly, check, stableDigest: digest };
   // Compiled files are written on one thread and the large artifacts on another meanwhile; a
   // failure there is reported once the rest is done.
   const writer = new BackgroundWriter();

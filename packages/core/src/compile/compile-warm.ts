@@ -18,7 +18,7 @@ export async function compileWarm(opts: InvocationOptions, command: Command, inv
   const selectedOnly = await selectAndCheck(opts, command, { project, compiled, graph: w.graph, adapter, diagnostics, invocationId, reused: true }, w.selectionNodes, async () => (await import('../select/selectors-file.ts')).readSelectorsOrThrow(project.dir), fingerprintsNow, w.columnFindings);
   // The checker answers an unchanged project from its cache without reading a stored node.
   const { check, manifestDigest } = await checkIfAsked(opts, selectedOnly, dir, w.digest);
-  const c: Compilation = { ...selectedOnly, check };
+  const c: Compilation = { ...selectedOnly, check, stableDigest: w.digest };
   const shape = (id: string) => {
     const e = w.selectionNodes.get(id)!;
     return { resourceType: e.resourceType, originalFilePath: e.originalFilePath, name: e.name, generic: e.resourceType === 'test' && !!e.testMetadata, alias: e.config?.alias };

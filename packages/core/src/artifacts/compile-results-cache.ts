@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeDirs } from '../util/make-dirs.ts';
+import { writeFileAtomic } from '../util/write-json.ts';
+import { retimedCompileResults } from './run-results.ts';
+
+/**
+ * The results compile last wrote to run_results.json, kept under target/.sm with what they were
+ * made from, so a compile of the same inputs and selection writes the file without reading each
+ * node's compiled code from the store (10,000 models: 20,000 file reads, two thirds of a warm
+ * compile). The file: a first line `{"key","when"}`, then the results' JSON.
+ */
+const FILE = 'compile-results.json';
+
+/** What the results depend on beyond the project's stable input digest. */
+export function compileResultsKey(digest: string, selected: readonly string[], withEphemerals: boolean, secrets: readonly string[]): string {
+  const h = createHash('sha256').update(digest).update(withEphemerals ? '\u0001e' : '\u0001-');
+  for (const s of secrets) h.update('\u0002').update(s);
+  for (const id of selected) h.update('\u0003').update(id);
+  return h.digest('hex');
+}
+
+/** The stored results for `key`, their timings moved to `when`; undefined when none are stored for it. */
+export function reusedCompileResults(targetDir: string, key: string, when: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(targetDir, '.sm', FILE), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const eol = text.indexOf('\n');
+  if (eol < 0) return undefined;
+  let head: { key?: unknown; when?: unknown };
+  try {
+    head = JSON.parse(text.slice(0, eol)) as typeof head;
+  } catch {
+    return undefined;
+  }
+  if (head.key !== key || typeof head.when !== 'string') return undefined;
+  return retimedCompileResults(text.slice(eol + 1), head.when, when);
+}
+
+/** Keep `results` (made at `when`) for the next compile with the same key; a failure only costs that compile a rebuild. */
+export function saveCompileResults(targetDir: string, key: string, when: string, results: string): void {
+  try {
+    makeDirs(join(targetDir, '.sm'));
+    writeFileAtomic(join(targetDir, '.sm', FILE), `${JSON.stringify({ key, when })}\n${results}`);
+  } catch {
+    // An unwritable target/.sm is reported by the writes that matter.
+  }
+}
