@@ -246,7 +246,7 @@ function nodeEntry(
   e.metrics = [];
   e.functions = [];
   e.extra_ctes_injected = true;
-  e.extra_ctes = [];
+  e.extra_ctes = n.extraCtes?.map((c) => ({ id: c.id, sql: redact(c.sql, secrets) })) ?? [];
   if (n.resourceType === 'test') {
     if (!n.testMetadata) return e;
     e.test_metadata = { name: n.testMetadata.name, kwargs: n.modelArg === undefined ? n.testMetadata.kwargs : { ...n.testMetadata.kwargs, model: n.modelArg }, namespace: n.testMetadata.namespace ?? null };

@@ -17,6 +17,7 @@ import { defaultDatabaseOf, sourceRelation, TemplateRelation } from './relation.
 import { isMicrobatch, windowCondition, type SampleWindow } from '../plan/microbatch.ts';
 import { readEnvVar, readVar } from './vars.ts';
 import { hintFor, lineOf, refPattern, sourcePattern } from './where.ts';
+import { CTE_PREFIX } from './inject-ctes.ts';
 
 /** What the host needs of the renderer: rendered nodes and the scheduler's state. */
 export interface HostRenderer {
@@ -142,7 +143,7 @@ export class ProjectHost implements RenderHost {
     }
     if (r.config.materialized === 'ephemeral') {
       f.ephemerals.add(r.uniqueId);
-      return this.refRelation(r.relation, `__sm_cte__${r.name}`, 'cte', batchFilter(this.project.sample, f, r));
+      return this.refRelation(r.relation, `${CTE_PREFIX}${r.relation.identifier}`, 'cte', batchFilter(this.project.sample, f, r));
     }
     return this.refRelation(r.relation, undefined, undefined, batchFilter(this.project.sample, f, r));
   }

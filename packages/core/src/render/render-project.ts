@@ -14,6 +14,7 @@ import type { GraphNode, ModelNode, NodeConfig, SeedNode, SourceNode, TemplateMe
 import { compileHooks, hookDeps, staticHook, type HookRendering } from './compile-hooks.ts';
 import { dbtBuiltins } from './dbt-builtins.ts';
 import { Ephemerals } from './ephemerals.ts';
+import { CTE_PREFIX } from './inject-ctes.ts';
 import { answer, type ExecutionRender } from './execution.ts';
 import { NeedRender, newFrame, type Frame } from './frame.ts';
 import { renderGenericTest } from './generic-test.ts';
@@ -28,7 +29,7 @@ import { printedRelationName, type TemplateRelation } from './relation.ts';
 import { templateDiagnostic } from './template-diagnostic.ts';
 import { NeedWarehouse, NoWarehouse, WarehouseLog } from './warehouse.ts';
 
-export { injectCtes } from './inject-ctes.ts';
+export { CTE_PREFIX, injectCtes } from './inject-ctes.ts';
 export type { CompiledProject, RenderOptions } from './render-options.ts';
 
 type Rendered = ModelNode | TestNode;
@@ -434,7 +435,7 @@ export class ProjectRenderer implements Schedulable {
 
   /** A rendered model: final config and relation, what it depends on, its SQL with ephemerals inlined. */
   #modelResult(m: ModelNode, config: NodeConfig, relation: Relation, nodes: string[], sql: string, ephemerals: Iterable<string>, needsWarehouse: boolean, macros: string[], said: TemplateMessage[] | undefined): ModelNode {
-    this.#ephemerals.setBare(m.uniqueId, m.name, sql);
+    this.#ephemerals.setBare(m.uniqueId, relation.identifier, sql);
     const r: ModelNode = {
       ...m,
       config,
@@ -444,6 +445,7 @@ export class ProjectRenderer implements Schedulable {
       sources: nodes.filter((n) => n.startsWith('source.')).map((n) => n.split('.').slice(2) as [string, string]),
       dependsOn: { nodes, macros },
       compiledCode: this.#ephemerals.inline(m.uniqueId, sql, ephemerals),
+      extraCtes: this.#ephemerals.extraCtes(m.uniqueId),
       ...(needsWarehouse ? { needsWarehouse: true as const } : said?.length ? { said } : {}),
     };
     const hooks = compileHooks(config, (text, name) => staticHook(this.#hooks, r, text, name));
@@ -467,6 +469,7 @@ export class ProjectRenderer implements Schedulable {
       dependsOn: { nodes, macros: [...frame.macros] },
       refs: nodes.filter((n) => !n.startsWith('source.')).map((n) => ({ name: n.split('.').pop()! })),
       compiledCode: this.#ephemerals.inline(t.uniqueId, sql, frame.ephemerals),
+      extraCtes: this.#ephemerals.extraCtes(t.uniqueId),
       ...(frame.askedWarehouse ? { needsWarehouse: true as const } : frame.said?.length ? { said: frame.said } : {}),
     };
     // Where its failures are stored; only a project's own generate_schema_name moves it from the default testRelation gives.
@@ -488,7 +491,7 @@ export class ProjectRenderer implements Schedulable {
     if (!r) throw new NeedRender(id);
     if (r.config.materialized === 'ephemeral') {
       frame.ephemerals.add(id);
-      return this.host.refRelation(r.relation, `__sm_cte__${r.name}`, 'cte');
+      return this.host.refRelation(r.relation, `${CTE_PREFIX}${r.relation.identifier}`, 'cte');
     }
     return this.host.refRelation(r.relation);
   }
