@@ -78,4 +78,26 @@ unit_tests:
     expect(shown.code, shown.err).toBe(0);
     expect(shown.out).toMatch(/from_field[\s\S]*\b3\b/);
   });
+
+  it("writes a source's generic test with the source under sources and no attached node; its log event's attached_node is empty", async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'seeds/t.csv': 'id\n1\n',
+      'models/s.yml': 'version: 2\nsources:\n  - name: src\n    schema: main\n    tables:\n      - name: t\n        columns:\n          - name: id\n            data_tests: [not_null]\n',
+    });
+    expect((await sm('seed', '--project-dir', dir)).code).toBe(0);
+    const r = await sm('test', '--project-dir', dir, '--log-format', 'json');
+    expect(r.code, r.err).toBe(0);
+    const m = readJson(dir, 'manifest.json');
+    expect(Object.values(m.nodes as Record<string, Entry>).find((n) => n.name === 'source_not_null_src_t_id')).toMatchObject({
+      refs: [],
+      sources: [['src', 't']],
+      attached_node: null,
+      file_key_name: 'sources.src',
+      depends_on: { nodes: ['source.demo.src.t'] },
+      test_metadata: { name: 'not_null', kwargs: { column_name: 'id', model: "{{ get_where_subquery(source('src', 't')) }}" }, namespace: null },
+    });
+    const logged = r.out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { info: { name: string }; data: Record<string, unknown> });
+    expect(logged.find((l) => l.info.name === 'LogTestResult')?.data).toMatchObject({ name: 'source_not_null_src_t_id', attached_node: '' });
+  });
 });

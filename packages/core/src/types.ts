@@ -343,6 +343,11 @@ export interface ProjectConfig {
   fileChecksum: string;
 }
 
+/** dbt's attached_node of a generic test: the model, seed or snapshot it tests; none for a source's test (dbt lists the source under its `sources`). */
+export function dbtAttachedNode(t: TestNode): string | undefined {
+  return t.attachedNode?.startsWith('source.') ? undefined : t.attachedNode;
+}
+
 export function isModelLike(n: GraphNode): n is ModelNode {
   return n.resourceType === 'model' || n.resourceType === 'snapshot';
 }
