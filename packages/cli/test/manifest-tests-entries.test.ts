@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
@@ -99,5 +99,58 @@ unit_tests:
     });
     const logged = r.out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { info: { name: string }; data: Record<string, unknown> });
     expect(logged.find((l) => l.info.name === 'LogTestResult')?.data).toMatchObject({ name: 'source_not_null_src_t_id', attached_node: '' });
+  });
+
+  // Recorded from `dbt parse` (dbt-core 1.11.16) on these files: TestConfig.finalize_and_validate
+  // settles the pair, store_failures_as deciding store_failures, else store_failures deciding it.
+  it('writes store_failures and store_failures_as settled, as dbt does, and a manifest of them is not state:modified', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'dbt_project.yml': "name: demo\nversion: '1.0'\nprofile: demo\ndata_tests:\n  demo:\n    sub:\n      +store_failures_as: view\n",
+      'models/m.sql': 'select 1 as id, 2 as b, 3 as c\n',
+      'models/s.yml': `models:
+  - name: m
+    columns:
+      - name: id
+        data_tests:
+          - unique: {config: {store_failures_as: view}}
+          - not_null: {config: {store_failures: true}}
+          - accepted_values: {arguments: {values: [1]}}
+      - name: b
+        data_tests:
+          - unique: {config: {store_failures_as: ephemeral}}
+          - not_null: {config: {store_failures: false}}
+      - name: c
+        data_tests:
+          - unique: {config: {store_failures: false, store_failures_as: table}}
+`,
+      'models/sub/m2.sql': 'select 1 as id\n',
+      'models/sub/s2.yml': 'models:\n  - name: m2\n    columns:\n      - name: id\n        data_tests:\n          - unique: {config: {store_failures: false}}\n',
+      'tests/t1.sql': "{{ config(store_failures=true) }}\nselect * from {{ ref('m') }} where false\n",
+      'tests/t3.sql': "select * from {{ ref('m') }} where false\n",
+    });
+    expect((await sm('parse', '--project-dir', dir)).code).toBe(0);
+    const m = readJson(dir, 'manifest.json');
+    const settled = Object.fromEntries(
+      Object.values(m.nodes as Record<string, Entry>)
+        .filter((n) => n.resource_type === 'test')
+        .map((n) => [n.name, [n.config.store_failures, n.config.store_failures_as]]),
+    );
+    expect(settled).toEqual({
+      unique_m_id: [true, 'view'],
+      not_null_m_id: [true, 'table'],
+      accepted_values_m_id__1: [null, null],
+      unique_m_b: [false, 'ephemeral'],
+      not_null_m_b: [false, 'ephemeral'],
+      unique_m_c: [true, 'table'],
+      unique_m2_id: [true, 'view'],
+      t1: [true, 'table'],
+      t3: [null, null],
+    });
+    mkdirSync(join(dir, 'prev'));
+    copyFileSync(join(dir, 'target', 'manifest.json'), join(dir, 'prev', 'manifest.json'));
+    const ls = await sm('ls', '--project-dir', dir, '--state', join(dir, 'prev'), '-s', 'state:modified', '--output', 'name', '-q');
+    expect(ls.code, ls.err).toBe(0);
+    expect(ls.out.trim()).toBe('');
   });
 });
