@@ -4,6 +4,7 @@ import type { TemplateMessage } from './types.ts';
 import { writeJsonFileAtomic as writeJsonAtomic } from './util/write-json.ts';
 import { redact } from './util/redact.ts';
 import { buildCompileResults, buildRunResults, type CompiledResult } from './artifacts/run-results.ts';
+import { runArgs } from './artifacts/run-args.ts';
 import { patchManifestCode } from './artifacts/manifest-file.ts';
 import { diag, SmProjectError, type Diagnostic } from './diagnostics.ts';
 import { isMicrobatch, microbatchConfig } from './plan/microbatch.ts';
@@ -151,7 +152,7 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
   const interrupted = !!opts.signal?.aborted;
   writeJsonAtomic(
     join(targetDir(c.project), 'run_results.json'),
-    buildRunResults(results, elapsed, c.invocationId, { which: command, select: opts.select ?? [], exclude: opts.exclude ?? [], target: target.name, full_refresh: !!opts.fullRefresh, ...warnErrorArgs(opts.warnError) }),
+    buildRunResults(results, elapsed, c.invocationId, runArgs(command, opts, c.project)),
   );
   patchManifestCode(targetDir(c.project), ranOtherSql(c, results), c.project.secrets);
   sink({ type: 'run_end', results, elapsed, interrupted });
