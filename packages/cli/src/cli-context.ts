@@ -14,4 +14,6 @@ export interface CliContext {
   secrets: Set<string>;
   /** This invocation's id: its JSON log lines and its artifacts name it. */
   invocationId: string;
+  /** The command line as given (without `sm`): run_results.json's invocation_command. */
+  argv: readonly string[];
 }

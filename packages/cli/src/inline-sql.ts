@@ -1,4 +1,4 @@
-import { injectCtes, renderText, type Compilation, type TemplateMessage } from '@smsql/core';
+import { CTE_PREFIX, injectCtes, renderText, type Compilation, type TemplateMessage } from '@smsql/core';
 import { usage } from './usage-error.ts';
 
 /**
@@ -18,12 +18,12 @@ export function renderInline(c: Compilation, text: string, say?: (m: TemplateMes
   if (missing.length) {
     throw usage(`--inline refers to ${missing.map((m) => `"${m}"`).join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not a model, seed or snapshot`, 'List what exists with: sm ls --output name');
   }
-  const ctes = [...new Set([...sql.matchAll(/__sm_cte__([A-Za-z0-9_]+)/g)].map((m) => m[1]!))];
+  const ctes = [...new Set([...sql.matchAll(new RegExp(`${CTE_PREFIX}([A-Za-z0-9_]+)`, 'g'))].map((m) => m[1]!))];
   if (!ctes.length) return sql;
   const bodies: [string, string][] = [];
-  for (const name of ctes) {
-    const n = [...c.compiled.nodes.values()].find((x) => x.resourceType === 'model' && x.name === name);
-    if (n && 'compiledCode' in n && n.compiledCode !== undefined) bodies.push([`__sm_cte__${name}`, n.compiledCode]);
+  for (const identifier of ctes) {
+    const n = [...c.compiled.nodes.values()].find((x) => x.resourceType === 'model' && x.relation.identifier === identifier);
+    if (n && 'compiledCode' in n && n.compiledCode !== undefined) bodies.push([`${CTE_PREFIX}${identifier}`, n.compiledCode]);
   }
   return injectCtes(sql, bodies);
 }

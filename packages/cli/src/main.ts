@@ -64,6 +64,7 @@ export async function main(given: string[], rawOutput: Output = processOutput): 
     output,
     reporter: reporterFor,
     invocationId,
+    argv: given,
     quiet,
     exitCode: EXIT.ok,
     signal: controller.signal,

@@ -80,6 +80,8 @@ interface Entry {
   refs?: { name: string }[];
   sources?: string[][];
   compiled?: boolean;
+  attached_node?: string | null;
+  file_key_name?: string | null;
 }
 interface Manifest {
   nodes: Record<string, Entry>;
@@ -132,6 +134,9 @@ function expectDbtShape(m: Manifest): void {
   expect(m.disabled['model.p.off_yaml']![0]!.refs).toEqual([{ name: 'a', package: null, version: null }]);
   expect(m.disabled['model.p.off_yaml']![0]!.sources).toEqual([['src', 't1']]);
   expect(m.disabled['model.p.off_refs']![0]!.refs).toEqual([{ name: 'a', package: null, version: null }]);
+  // What dbt's parse records of tests that are disabled for want of what they test: the missing ref, the disabled source (no attached node).
+  expect(m.nodes['test.p.t_missing']!.refs).toEqual([{ name: 'nope', package: null, version: null }]);
+  expect(m.nodes['test.p.source_not_null_src_t2_id.1c64957608']).toMatchObject({ refs: [], sources: [['src', 't2']], attached_node: null, file_key_name: 'sources.src' });
   for (const [id, path, fqn, macros] of DBT_TARGETLESS) {
     const e = m.nodes[id]!;
     expect(e, id).toBeDefined();

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
@@ -77,5 +77,80 @@ unit_tests:
     const shown = await sm('show', '--project-dir', dir, '--inline', 'select * from audit_dbt_test__audit.relationships_child_parent_id__id__ref_parent_');
     expect(shown.code, shown.err).toBe(0);
     expect(shown.out).toMatch(/from_field[\s\S]*\b3\b/);
+  });
+
+  it("writes a source's generic test with the source under sources and no attached node; its log event's attached_node is empty", async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'seeds/t.csv': 'id\n1\n',
+      'models/s.yml': 'version: 2\nsources:\n  - name: src\n    schema: main\n    tables:\n      - name: t\n        columns:\n          - name: id\n            data_tests: [not_null]\n',
+    });
+    expect((await sm('seed', '--project-dir', dir)).code).toBe(0);
+    const r = await sm('test', '--project-dir', dir, '--log-format', 'json');
+    expect(r.code, r.err).toBe(0);
+    const m = readJson(dir, 'manifest.json');
+    expect(Object.values(m.nodes as Record<string, Entry>).find((n) => n.name === 'source_not_null_src_t_id')).toMatchObject({
+      refs: [],
+      sources: [['src', 't']],
+      attached_node: null,
+      file_key_name: 'sources.src',
+      depends_on: { nodes: ['source.demo.src.t'] },
+      test_metadata: { name: 'not_null', kwargs: { column_name: 'id', model: "{{ get_where_subquery(source('src', 't')) }}" }, namespace: null },
+    });
+    const logged = r.out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { info: { name: string }; data: Record<string, unknown> });
+    expect(logged.find((l) => l.info.name === 'LogTestResult')?.data).toMatchObject({ name: 'source_not_null_src_t_id', attached_node: '' });
+  });
+
+  // Recorded from `dbt parse` (dbt-core 1.11.16) on these files: TestConfig.finalize_and_validate
+  // settles the pair, store_failures_as deciding store_failures, else store_failures deciding it.
+  it('writes store_failures and store_failures_as settled, as dbt does, and a manifest of them is not state:modified', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'dbt_project.yml': "name: demo\nversion: '1.0'\nprofile: demo\ndata_tests:\n  demo:\n    sub:\n      +store_failures_as: view\n",
+      'models/m.sql': 'select 1 as id, 2 as b, 3 as c\n',
+      'models/s.yml': `models:
+  - name: m
+    columns:
+      - name: id
+        data_tests:
+          - unique: {config: {store_failures_as: view}}
+          - not_null: {config: {store_failures: true}}
+          - accepted_values: {arguments: {values: [1]}}
+      - name: b
+        data_tests:
+          - unique: {config: {store_failures_as: ephemeral}}
+          - not_null: {config: {store_failures: false}}
+      - name: c
+        data_tests:
+          - unique: {config: {store_failures: false, store_failures_as: table}}
+`,
+      'models/sub/m2.sql': 'select 1 as id\n',
+      'models/sub/s2.yml': 'models:\n  - name: m2\n    columns:\n      - name: id\n        data_tests:\n          - unique: {config: {store_failures: false}}\n',
+      'tests/t1.sql': "{{ config(store_failures=true) }}\nselect * from {{ ref('m') }} where false\n",
+      'tests/t3.sql': "select * from {{ ref('m') }} where false\n",
+    });
+    expect((await sm('parse', '--project-dir', dir)).code).toBe(0);
+    const m = readJson(dir, 'manifest.json');
+    const settled = Object.fromEntries(
+      Object.values(m.nodes as Record<string, Entry>)
+        .filter((n) => n.resource_type === 'test')
+        .map((n) => [n.name, [n.config.store_failures, n.config.store_failures_as]]),
+    );
+    expect(settled).toEqual({
+      unique_m_id: [true, 'view'],
+      not_null_m_id: [true, 'table'],
+      accepted_values_m_id__1: [null, null],
+      unique_m_b: [false, 'ephemeral'],
+      not_null_m_b: [false, 'ephemeral'],
+      unique_m_c: [true, 'table'],
+      unique_m2_id: [true, 'view'],
+      t1: [true, 'table'],
+      t3: [null, null],
+    });
+    mkdirSync(join(dir, 'prev'));
+    copyFileSync(join(dir, 'target', 'manifest.json'), join(dir, 'prev', 'manifest.json'));
+    const ls = await sm('ls', '--project-dir', dir, '--state', join(dir, 'prev'), '-s', 'state:modified', '--output', 'name', '-q');
+    expect(ls.code, ls.err).toBe(0);
+    expect(ls.out.trim()).toBe('');
   });
 });

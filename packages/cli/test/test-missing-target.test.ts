@@ -62,6 +62,31 @@ describe('a data test that names a missing node or source', () => {
     });
   });
 
+  // Recorded from `dbt parse` (dbt-core 1.11.16) on FILES: a disabled test keeps every ref and
+  // source its text calls, the missing ones too, and depends on what it found enabled, with the
+  // parent_map and child_map edges of that.
+  it("lists a disabled test's missing refs and sources in the manifest, and depends on what it found, as dbt does", async () => {
+    const dir = writeProject(FILES);
+    expect((await sm('parse', '--project-dir', dir)).code).toBe(0);
+    const m = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, Record<string, any>>; parent_map: Record<string, string[]>; child_map: Record<string, string[]> };
+    const shape = (id: string) => {
+      const e = m.nodes[id]!;
+      return [e.config.enabled, e.refs.map((r: { name: string }) => r.name), e.sources, e.depends_on.nodes, e.attached_node, m.parent_map[id]];
+    };
+    expect(shape('test.demo.relationships_m_id__id__ref_gone_.fceeda9039')).toEqual([false, ['gone', 'm'], [], ['model.demo.m'], 'model.demo.m', ['model.demo.m']]);
+    expect(shape('test.demo.relationships_m_id__id__ref_off_.edf4f20d0c')).toEqual([false, ['off', 'm'], [], ['model.demo.m'], 'model.demo.m', ['model.demo.m']]);
+    expect(shape('test.demo.relationships_m_id__id__source_s_t_.dfa1eb9cf6')).toEqual([false, ['m'], [['s', 't']], ['model.demo.m'], 'model.demo.m', ['model.demo.m']]);
+    expect(shape('test.demo.t')).toEqual([false, ['m', 'nope'], [], ['model.demo.m'], undefined, ['model.demo.m']]);
+    expect(m.nodes['test.demo.t']!.refs[1]).toEqual({ name: 'nope', package: null, version: null });
+    expect(m.child_map['model.demo.m']).toEqual([
+      'test.demo.not_null_m_id.41ed50364b',
+      'test.demo.relationships_m_id__id__ref_gone_.fceeda9039',
+      'test.demo.relationships_m_id__id__ref_off_.edf4f20d0c',
+      'test.demo.relationships_m_id__id__source_s_t_.dfa1eb9cf6',
+      'test.demo.t',
+    ]);
+  });
+
   it('a model that refs a missing node is still an error (exit 2)', async () => {
     const dir = writeProject({ ...FILES, 'models/bad.sql': "select * from {{ ref('nope') }}\n" });
     const r = await sm('build', '--project-dir', dir);

@@ -5,6 +5,7 @@ import { writeFileAtomic, writeJsonFileAtomic as writeJsonAtomic } from './util/
 import { redact } from './util/redact.ts';
 import { buildRunResults, compileResultsText, runResultsFileText, type CompiledResult } from './artifacts/run-results.ts';
 import { compileResultsKey, reusedCompileResults, saveCompileResults } from './artifacts/compile-results-cache.ts';
+import { runArgs } from './artifacts/run-args.ts';
 import { patchManifestCode } from './artifacts/manifest-file.ts';
 import { diag, SmProjectError, type Diagnostic } from './diagnostics.ts';
 import { isMicrobatch, microbatchConfig } from './plan/microbatch.ts';
@@ -161,7 +162,7 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
   const interrupted = !!opts.signal?.aborted;
   writeJsonAtomic(
     join(targetDir(c.project), 'run_results.json'),
-    buildRunResults(results, elapsed, c.invocationId, { which: command, select: opts.select ?? [], exclude: opts.exclude ?? [], target: target.name, full_refresh: !!opts.fullRefresh, ...warnErrorArgs(opts.warnError) }),
+    buildRunResults(results, elapsed, c.invocationId, runArgs(command, opts, c.project)),
   );
   patchManifestCode(targetDir(c.project), ranOtherSql(c, results), c.project.secrets);
   sink({ type: 'run_end', results, elapsed, interrupted });

@@ -7,7 +7,7 @@ export { parseWarnErrorOptions, warnIsError, warnIsSilenced, warningEvent, WarnE
 export { loadProject, loadProjectCollecting, type LoadOptions, type LoadedProject } from './project/load-project.ts';
 export { resolveTarget, type ResolvedTarget } from './project/profiles.ts';
 export { readProjectFileOnly } from './project/project-file.ts';
-export { ProjectRenderer, injectCtes, type CompiledProject, type RenderOptions } from './render/render-project.ts';
+export { ProjectRenderer, CTE_PREFIX, injectCtes, type CompiledProject, type RenderOptions } from './render/render-project.ts';
 export { saidBy } from './render/render-options.ts';
 export type { DbtNodeInfo } from './artifacts/node-log-info.ts';
 export { buildGraph, topoOrder, ancestors, descendants, type Dag } from './graph/build-graph.ts';

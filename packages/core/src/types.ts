@@ -133,6 +133,8 @@ export interface ModelNode extends NodeCommon {
   sources: [string, string][];
   /** Filled by render. */
   compiledCode?: string;
+  /** The ephemeral models its compiled code inlines (render fills it). */
+  extraCtes?: ExtraCte[] | undefined;
   /**
    * The SQL rendered with `is_incremental()` true, for models a run may build incrementally
    * (incremental, and external with insert_overwrite): compile renders both, so a run never renders.
@@ -171,6 +173,12 @@ export interface SourceNode extends NodeCommon {
   loadedAtField?: string | undefined;
 }
 
+/** An ephemeral model a node inlines as a CTE, as dbt's manifest lists it: its id and the definition (` __dbt__cte__e as (\n...\n)`). */
+export interface ExtraCte {
+  id: string;
+  sql: string;
+}
+
 export interface TestMetadata {
   /** `unique`, `not_null`, ... or a custom generic test name. */
   name: string;
@@ -184,6 +192,8 @@ export interface TestNode extends NodeCommon {
   refs: RefCall[];
   sources: [string, string][];
   compiledCode?: string;
+  /** The ephemeral models its compiled code inlines (render fills it). */
+  extraCtes?: ExtraCte[] | undefined;
   /** Set for generic tests. */
   testMetadata?: TestMetadata | undefined;
   /** The node a generic test is attached to. */
@@ -331,6 +341,11 @@ export interface ProjectConfig {
   file: string;
   /** sha256 of the project file's text, stripped: dbt's checksum of the project's hook nodes. */
   fileChecksum: string;
+}
+
+/** dbt's attached_node of a generic test: the model, seed or snapshot it tests; none for a source's test (dbt lists the source under its `sources`). */
+export function dbtAttachedNode(t: TestNode): string | undefined {
+  return t.attachedNode?.startsWith('source.') ? undefined : t.attachedNode;
 }
 
 export function isModelLike(n: GraphNode): n is ModelNode {

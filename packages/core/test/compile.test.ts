@@ -43,15 +43,26 @@ describe('compile', () => {
     expect(c.selected.indexOf('model.demo.a')).toBeLessThan(c.selected.indexOf('model.demo.b'));
   });
 
-  it('inlines ephemeral models as CTEs, merging with an existing with clause', async () => {
+  // The shapes recorded from `dbt compile` (dbt-core 1.11.16): `__dbt__cte__<identifier>`, each
+  // definition ` name as (\n...\n)` joined by `, `; after the model's own `with` (and the
+  // whitespace after it) with `, ` before its CTEs, else `with` in front and a space after.
+  it('inlines ephemeral models as CTEs named as dbt names them, merging with an existing with clause', async () => {
     const dir = writeProject({
       'models/e1.sql': "{{ config(materialized='ephemeral') }}select 1 as id",
-      'models/e2.sql': "{{ config(materialized='ephemeral') }}select id from {{ ref('e1') }}",
-      'models/m.sql': "with x as (select * from {{ ref('e2') }}) select * from x",
+      'models/e2.sql': "{{ config(materialized='ephemeral', alias='two') }}select id from {{ ref('e1') }}",
+      'models/m.sql': "with x as (select * from {{ ref('e2') }})\nselect * from x",
+      'models/p.sql': "-- c\nselect * from {{ ref('e1') }}",
+      'models/r.sql': "-- c\nWITH RECURSIVE\n  x as (select * from {{ ref('e1') }})\nselect * from x",
     });
     const c = await compile(opts(dir));
-    const m = c.compiled.nodes.get('model.demo.m') as { compiledCode: string };
-    expect(m.compiledCode.replace(/\s+/g, ' ')).toBe('with __sm_cte__e1 as ( select 1 as id ), __sm_cte__e2 as ( select id from __sm_cte__e1 ), x as (select * from __sm_cte__e2) select * from x');
+    const code = (id: string) => (c.compiled.nodes.get(`model.demo.${id}`) as { compiledCode: string }).compiledCode;
+    expect(code('m')).toBe('with  __dbt__cte__e1 as (\nselect 1 as id\n),  __dbt__cte__two as (\nselect id from __dbt__cte__e1\n), x as (select * from __dbt__cte__two)\nselect * from x');
+    expect(code('p')).toBe('with __dbt__cte__e1 as (\nselect 1 as id\n) -- c\nselect * from __dbt__cte__e1');
+    expect(code('r')).toBe('-- c\nWITH RECURSIVE\n   __dbt__cte__e1 as (\nselect 1 as id\n), x as (select * from __dbt__cte__e1)\nselect * from x');
+    expect((c.compiled.nodes.get('model.demo.m') as { extraCtes: unknown }).extraCtes).toEqual([
+      { id: 'model.demo.e1', sql: ' __dbt__cte__e1 as (\nselect 1 as id\n)' },
+      { id: 'model.demo.e2', sql: ' __dbt__cte__two as (\nselect id from __dbt__cte__e1\n)' },
+    ]);
   });
 
   it('supports the Jinja that dbt users write', async () => {

@@ -11,6 +11,7 @@ import { selectionOptions } from '../selection-options.ts';
 import { LS_DEFAULT_TYPES, resourceTypeOptions, resourceTypesOf, type ResourceTypeFlags } from '../resource-type-options.ts';
 import { configError } from '../config-error.ts';
 import { renderInline } from '../inline-sql.ts';
+import { cliRunArgs } from '../run-args.ts';
 import { dbtJsonRows, renderTable, showSql, shownRows } from '../table.ts';
 import { pythonJson } from '../python-json.ts';
 import { lsJson, lsLine } from './ls-output.ts';
@@ -89,6 +90,7 @@ export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptio
     ...eventTimeRange(flags),
     ...sampleWindow(flags.sample ?? (process.env.DBT_SAMPLE || undefined)),
     signal: ctx.signal,
+    cliArgs: cliRunArgs(flags, ctx.argv, ctx.quiet),
   };
 }
 
@@ -355,8 +357,9 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       const inv = { ...invocation({ ...flags, select: undefined, fullRefresh: rr.args?.full_refresh }, ctx), selection: { include: union(again), exclude: parseSelectionArgs(flags.exclude) }, retryBatches };
       // As dbt 1.11's retry: the last run's warn_error_options again, but not its --warn-error (dbt
       // leaves that flag to the retry's own command line). Where sm differs: --warn-error-options
-      // given to retry wins, where dbt keeps the last run's.
-      if (inv.warnError === undefined && rr.args?.warn_error_options !== undefined) inv.warnError = retriedWarnErrorOptions(rr.args.warn_error_options, path);
+      // given to retry wins, where dbt keeps the last run's. Options that list nothing (dbt writes
+      // them so by default) leave the project's own flags in force.
+      if (inv.warnError === undefined && rr.args?.warn_error_options !== undefined && !listsNothing(rr.args.warn_error_options)) inv.warnError = retriedWarnErrorOptions(rr.args.warn_error_options, path);
       const outcome = await execute({ ...inv, onEvent: (e) => reporter.onEvent?.(e) }, which);
       ctx.exitCode = outcome.interrupted ? EXIT.interrupted : outcome.status === 'success' ? EXIT.ok : EXIT.failed;
     });
@@ -422,6 +425,11 @@ function warnErrorSetting(flags: CommonFlags, ctx: CliContext): WarnErrorSetting
 }
 
 /** The warn_error_options a run_results.json recorded; a file that holds something else is not a usable one. */
+/** dbt's default warn_error_options: `{error: [], warn: [], silence: []}` (or any of them left out). */
+function listsNothing(v: unknown): boolean {
+  return !!v && typeof v === 'object' && Object.values(v).every((x) => Array.isArray(x) && x.length === 0);
+}
+
 function retriedWarnErrorOptions(v: unknown, path: string): WarnErrorSetting {
   try {
     return parseWarnErrorOptions(v).options;

@@ -9,7 +9,7 @@ import type { Dialect } from '../adapter.ts';
 import { defaultDatabaseOf } from '../render/relation.ts';
 import type { Dag } from '../graph/build-graph.ts';
 import type { CompiledProject } from '../render/render-project.ts';
-import type { GraphNode, ModelNode, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
+import { dbtAttachedNode, type GraphNode, type ModelNode, type SeedNode, type SourceNode, type TestNode, type UnitTestNode } from '../types.ts';
 import { dbtUnitTestChecksum } from './unit-test-checksum.ts';
 import { jsonText, JsonText } from '../util/json-text.ts';
 import { redact } from '../util/redact.ts';
@@ -76,9 +76,9 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
     else nodeText(n.uniqueId, nodeEntry(n, relationName(n), p.secrets, { ...p.target, database }, check, testsOf));
   }
   // What config disabled goes under `disabled`, each id with its entries (dbt's list allows several
-  // of one id); a test disabled for want of what it tests stays among the nodes, enabled false.
-  // Either depends on nothing and is not compiled, as in dbt.
-  const offEntry = (n: GraphNode): Record<string, unknown> => {
+  // of one id), depending on nothing; a test disabled for want of what it tests stays among the
+  // nodes, enabled false, depending on what it found enabled. Neither is compiled, as in dbt.
+  const offEntry = (n: GraphNode, keepDeps = false): Record<string, unknown> => {
     const e =
       n.resourceType === 'exposure' ? exposureEntry(n)
       : isSemantic(n) ? semanticEntry(n, semanticCtx)
@@ -86,13 +86,13 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
       : n.resourceType === 'unit_test' ? unitTestEntry(n, p.target.schema)
       : nodeEntry(n, relationName(n), p.secrets, { ...p.target, database }, undefined, testsOf);
     const deps = e.depends_on as { nodes?: unknown } | null | undefined;
-    if (deps && 'nodes' in deps) e.depends_on = { ...deps, nodes: [] };
+    if (deps && 'nodes' in deps && !keepDeps) e.depends_on = { ...deps, nodes: [] };
     for (const k of ['compiled_code', 'compiled', 'extra_ctes_injected', 'extra_ctes']) delete e[k];
     return e;
   };
   const disabled: Record<string, unknown[]> = {};
   for (const n of c.disabled ?? []) (disabled[n.uniqueId] ??= []).push(relocated(offEntry(n)));
-  for (const t of c.disabledTests ?? []) nodeText(t.uniqueId, offEntry(t));
+  for (const t of c.disabledTests ?? []) nodeText(t.uniqueId, offEntry(t, true));
   // dbt's groups and group_map: every declared group, with the nodes whose group it is.
   const groups: Record<string, unknown> = {};
   const groupMap: Record<string, string[]> = {};
@@ -108,11 +108,17 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
   const parentMap: Record<string, string[]> = {};
   const childMap: Record<string, string[]> = {};
   for (const id of Object.keys(operations)) parentMap[id] = childMap[id] = [];
-  for (const t of c.disabledTests ?? []) parentMap[t.uniqueId] = childMap[t.uniqueId] = [];
   for (const id of c.nodes.keys()) {
     parentMap[id] = [...(graph.predecessors(id) ?? [])].sort();
     childMap[id] = [...(graph.successors(id) ?? [])].sort();
   }
+  const withOffTests = new Set<string>();
+  for (const t of c.disabledTests ?? []) {
+    parentMap[t.uniqueId] = [...t.dependsOn.nodes].sort();
+    childMap[t.uniqueId] = [];
+    for (const d of t.dependsOn.nodes) if (childMap[d]?.push(t.uniqueId)) withOffTests.add(d);
+  }
+  for (const d of withOffTests) childMap[d]!.sort();
   const macros: Record<string, unknown> = {};
   // One entry per macro, as dbt lists them (a file of three macros is three entries).
   for (const m of c.macros) {
@@ -246,12 +252,12 @@ function nodeEntry(
   e.metrics = [];
   e.functions = [];
   e.extra_ctes_injected = true;
-  e.extra_ctes = [];
+  e.extra_ctes = n.extraCtes?.map((c) => ({ id: c.id, sql: redact(c.sql, secrets) })) ?? [];
   if (n.resourceType === 'test') {
     if (!n.testMetadata) return e;
     e.test_metadata = { name: n.testMetadata.name, kwargs: n.modelArg === undefined ? n.testMetadata.kwargs : { ...n.testMetadata.kwargs, model: n.modelArg }, namespace: n.testMetadata.namespace ?? null };
     e.column_name = n.columnName ?? null;
-    e.attached_node = n.attachedNode ?? null;
+    e.attached_node = dbtAttachedNode(n) ?? null;
     e.file_key_name = n.fileKeyName ?? `models.${n.attachedNode?.split('.').pop()}`;
     // dbt's generic test has no patch file and names its path after its (short) name.
     e.path = manifestPathOf(n);

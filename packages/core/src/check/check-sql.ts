@@ -9,6 +9,7 @@ import type { Ident } from './sql/ast.ts';
 import { isSqlSyntaxError, lineColumn, type SqlDialectName } from './sql/lexer.ts';
 import { parseSql } from './sql/parse-sql.ts';
 import type { KeyFn } from './relation-index.ts';
+import { CTE_PREFIX } from '../render/inject-ctes.ts';
 
 export interface SqlCheck {
   /** Undefined when the SQL is beyond the checker. */
@@ -43,16 +44,36 @@ export function checkSql(sql: string, dialect: SqlDialectName, key: KeyFn, table
   }
 }
 
-/** The `__sm_cte__` definitions render puts before a model's own SQL for the ephemeral models it refs. */
+/** A CTE definition render puts before a model's own SQL for an ephemeral model it refs, up to its opening parenthesis (render/inject-ctes.ts). */
+const DEFINITION = new RegExp(` ${CTE_PREFIX}\\w+ as \\(\\n`, 'y');
+
+/** Where the ephemeral models' definitions render put before a model's own SQL start, and end after the `, ` or ` ` that follows them. */
 function injectedRange(sql: string): { from: number; to: number } | undefined {
-  let from = -1;
-  let last = -1;
-  for (const m of sql.matchAll(/__sm_cte__\w+ as \(\n/g)) {
-    if (from < 0) from = m.index;
-    last = m.index;
-  }
+  const from = sql.indexOf(` ${CTE_PREFIX}`);
   if (from < 0) return undefined;
-  // Render joins the definitions with `,\n` and closes each with `\n)`: the last one ends at the first `\n),\n` after it (or `\n)\n`).
-  const end = sql.indexOf('\n),\n', last);
-  return { from, to: end < 0 ? from : end + 4 };
+  let at = from;
+  for (;;) {
+    DEFINITION.lastIndex = at;
+    const m = DEFINITION.exec(sql);
+    if (!m) return { from, to: at };
+    const close = closingParen(sql, at + m[0].length - 2);
+    if (close < 0) return { from, to: from };
+    at = close + 1;
+    if (sql.startsWith(', ', at)) at += 2;
+    else return { from, to: sql[at] === ' ' ? at + 1 : at };
+  }
+}
+
+/** The `)` that closes the `(` at `open`, past quoted text and comments; -1 when none does. */
+function closingParen(sql: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < sql.length; i++) {
+    const c = sql[i];
+    if (c === "'" || c === '"') i = Math.max(i, sql.indexOf(c, i + 1));
+    else if (c === '-' && sql[i + 1] === '-') i = sql.indexOf('\n', i) < 0 ? sql.length : sql.indexOf('\n', i);
+    else if (c === '/' && sql[i + 1] === '*') i = sql.indexOf('*/', i) < 0 ? sql.length : sql.indexOf('*/', i) + 1;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i;
+  }
+  return -1;
 }

@@ -73,6 +73,12 @@ export interface InvocationOptions extends LoadOptions {
   eventTimeEnd?: Date | undefined;
   /** `sm retry`: the batches each microbatch model built and failed in the run retried; only the failed ones run. */
   retryBatches?: ReadonlyMap<string, import('../events.ts').BatchResults> | undefined;
+  /**
+   * dbt's run_results.json `args` that only the command line knows, by dbt's names
+   * (project_dir as typed, the log flags, invocation_command, ...): they win over what
+   * artifacts/run-args.ts makes of the options and dbt's defaults.
+   */
+  cliArgs?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** What compile hands to execution: plain data (and the adapter, whose dialect named the relations). */

@@ -69,8 +69,9 @@ function readResults(path: string): Map<string, string> | undefined {
 
 /**
  * A sources.json's `max_loaded_at` by source, undefined when there is no such file. A result
- * without one (a runtime error, which dbt 1.11 leaves out of the file but earlier versions and
- * sm wrote) is not listed: dbt reads it as a SourceFreshnessRuntimeError, which has none.
+ * without one (a runtime error, which dbt 1.11 and sm leave out of the file but earlier versions
+ * of both wrote) is not listed: dbt reads it as a SourceFreshnessRuntimeError, which has none.
+ * Times may be written either way (`...+00:00` as dbt's, `....000Z` as earlier sm's): select.ts reads both.
  */
 function readFreshness(path: string): ReadonlyMap<string, string> | undefined {
   if (!existsSync(path)) return undefined;

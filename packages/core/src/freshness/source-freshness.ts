@@ -6,6 +6,7 @@ import { dbtNodeInfo } from '../artifacts/node-log-info.ts';
 import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import { TemplateRelation } from '../render/relation.ts';
 import type { NodeResult } from '../events.ts';
+import { isoText } from '../plan/microbatch.ts';
 import { redact } from '../util/redact.ts';
 import type { SourceNode } from '../types.ts';
 import { makeDirs } from '../util/make-dirs.ts';
@@ -35,9 +36,13 @@ export interface FreshnessResult {
   status: FreshnessStatus;
   criteria: FreshnessCriteria;
   loadedAtField: string;
-  /** ISO time of the newest row, or null for an empty table (or a failed query). */
+  /**
+   * Time of the newest row as dbt writes it (Python's isoformat in UTC: `2026-12-06T10:00:00+00:00`);
+   * for an empty table dbt's "infinitely long ago", `0001-01-01T00:00:00+00:00`; null for a failed query.
+   */
   maxLoadedAt: string | null;
   snapshottedAt: string | null;
+  /** Seconds from maxLoadedAt to snapshottedAt (from year 1 for an empty table, as in dbt). */
   ageSeconds: number | null;
   message: string;
   sql: string;
@@ -236,6 +241,9 @@ export async function sourceFreshness(opts: FreshnessOptions): Promise<Freshness
   return { compilation: c, results, elapsed, interrupted, status: failed || interrupted ? 'failure' : 'success', artifactPath };
 }
 
+/** 0001-01-01T00:00:00Z: what dbt takes an empty table's newest load time for. */
+const LONG_AGO = new Date(new Date(0).setUTCFullYear(1, 0, 1));
+
 async function checkOne(session: AdapterSession, w: { node: SourceNode; spec: FreshnessSpec; relationName: string }, name: string, threadId: string, secrets: readonly string[]): Promise<FreshnessResult> {
   const startedAt = new Date();
   const sql = freshnessSql(w.spec, w.relationName);
@@ -256,7 +264,9 @@ async function checkOne(session: AdapterSession, w: { node: SourceNode; spec: Fr
     }
     const now = asTime(row.snapshotted_at) ?? new Date();
     const j = judge(w.spec, max, now);
-    return { ...base, status: j.status, maxLoadedAt: max?.toISOString() ?? null, snapshottedAt: now.toISOString(), ageSeconds: j.ageSeconds, message: j.message, ...done() };
+    // dbt reads no newest row as one loaded at the start of year 1 (adapters' _create_freshness_response).
+    const loaded = max ?? LONG_AGO;
+    return { ...base, status: j.status, maxLoadedAt: isoText(loaded), snapshottedAt: isoText(now), ageSeconds: (now.getTime() - loaded.getTime()) / 1000, message: j.message, ...done() };
   } catch (e) {
     const message = redact(`${e instanceof Error ? e.message : String(e)}\nwhile running:\n${sql}`, secrets);
     return { ...base, status: 'runtime error', maxLoadedAt: null, snapshottedAt: null, ageSeconds: null, message, ...done() };
@@ -280,29 +290,30 @@ function toNodeResult(r: FreshnessResult): NodeResult {
   };
 }
 
-/** sources.json shaped like dbt's (schema v3). */
+/**
+ * sources.json shaped like dbt's (schema v3). A source whose query failed is left out, as dbt
+ * 1.11 leaves it out (its error is on the console and in the exit code only).
+ */
 export function buildSourcesArtifact(results: readonly FreshnessResult[], elapsed: number, invocationId: string): Record<string, unknown> {
   return {
     metadata: artifactMetadata('sources/v3', invocationId),
-    results: results.map((r) =>
-      r.status === 'runtime error'
-        ? { unique_id: r.uniqueId, error: r.message, status: 'runtime error' }
-        : {
-            unique_id: r.uniqueId,
-            max_loaded_at: r.maxLoadedAt,
-            snapshotted_at: r.snapshottedAt,
-            max_loaded_at_time_ago_in_s: r.ageSeconds,
-            status: r.status,
-            criteria: r.criteria,
-            adapter_response: {},
-            timing: [
-              { name: 'compile', started_at: r.startedAt, completed_at: r.startedAt },
-              { name: 'execute', started_at: r.startedAt, completed_at: r.completedAt },
-            ],
-            thread_id: r.threadId,
-            execution_time: r.executionTime,
-          },
-    ),
+    results: results
+      .filter((r) => r.status !== 'runtime error')
+      .map((r) => ({
+        unique_id: r.uniqueId,
+        max_loaded_at: r.maxLoadedAt,
+        snapshotted_at: r.snapshottedAt,
+        max_loaded_at_time_ago_in_s: r.ageSeconds,
+        status: r.status,
+        criteria: r.criteria,
+        adapter_response: {},
+        timing: [
+          { name: 'compile', started_at: r.startedAt, completed_at: r.startedAt },
+          { name: 'execute', started_at: r.startedAt, completed_at: r.completedAt },
+        ],
+        thread_id: r.threadId,
+        execution_time: r.executionTime,
+      })),
     elapsed_time: elapsed,
   };
 }

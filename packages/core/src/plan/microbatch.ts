@@ -75,7 +75,7 @@ export function pyDatetimeText(t: Date): string {
   return utc(t).isoformat(' ');
 }
 
-/** ISO 8601 as dbt writes a batch in run_results.json: `2026-12-05T17:00:00+00:00`. */
+/** Python's isoformat of an aware UTC datetime, as dbt writes a batch in run_results.json and a source's load time in sources.json: `2026-12-05T17:00:00+00:00` (`.123000` when it has a fraction). */
 export function isoText(t: Date): string {
   return utc(t).isoformat();
 }

@@ -123,7 +123,20 @@ export function dbtConfigShape(resourceType: string, config: Readonly<Record<str
     else if (k === 'severity' && v === 'error') out[k] = 'ERROR';
     else out[k] = v;
   }
+  if (resourceType === 'test') Object.assign(out, settledStoreFailures(out));
   return out;
+}
+
+/**
+ * A test's `store_failures` and `store_failures_as` as dbt's TestConfig.finalize_and_validate
+ * settles them: `store_failures_as` decides `store_failures` (ephemeral false, anything else
+ * true); unset, it follows `store_failures` (true table, false ephemeral, unset unset).
+ */
+export function settledStoreFailures(config: Readonly<Record<string, unknown>>): { store_failures: unknown; store_failures_as: unknown } {
+  const as = config.store_failures_as ?? null;
+  const store = config.store_failures ?? null;
+  if (as !== null) return { store_failures: as !== 'ephemeral', store_failures_as: as };
+  return { store_failures: store, store_failures_as: store === true ? 'table' : store === false ? 'ephemeral' : null };
 }
 
 /**

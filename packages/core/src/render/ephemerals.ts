@@ -1,4 +1,5 @@
-import { injectCtes } from './inject-ctes.ts';
+import type { ExtraCte } from '../types.ts';
+import { CTE_PREFIX, cteDefinition, injectCtes } from './inject-ctes.ts';
 
 /**
  * Ephemeral models as CTEs: each model's own SQL (before CTEs were put in front), and the
@@ -9,9 +10,20 @@ export class Ephemerals {
   readonly byNode = new Map<string, string[]>();
   readonly #bare = new Map<string, { name: string; sql: string }>();
 
-  /** Record a model's SQL without CTEs, for models that inline it. */
+  /** Record a model's SQL without CTEs, for models that inline it; `name` is its identifier (alias), which names its CTE as in dbt. */
   setBare(id: string, name: string, sql: string): void {
     this.#bare.set(id, { name, sql });
+  }
+
+  /** The CTEs node `id` inlines, as dbt's manifest lists them (`extra_ctes`); undefined when none. */
+  extraCtes(id: string): ExtraCte[] | undefined {
+    const all = this.byNode.get(id);
+    return all?.length ? all.map((e) => ({ id: e, sql: cteDefinition(...this.#cte(e)) })) : undefined;
+  }
+
+  #cte(id: string): [string, string] {
+    const b = this.#bare.get(id);
+    return [`${CTE_PREFIX}${b?.name ?? id.split('.').pop()}`, b?.sql ?? ''];
   }
 
   /** Every ephemeral behind the direct ones, each after the ephemerals it inlines itself. */
@@ -42,9 +54,6 @@ export class Ephemerals {
     const all = this.closure(direct);
     if (!all.length) return sql;
     if (id !== undefined) this.byNode.set(id, all);
-    return injectCtes(sql, all.map((e) => {
-      const b = this.#bare.get(e);
-      return [`__sm_cte__${b?.name ?? e.split('.').pop()}`, b?.sql ?? ''];
-    }));
+    return injectCtes(sql, all.map((e) => this.#cte(e)));
   }
 }

@@ -39,9 +39,15 @@ export interface Frame {
   readIncremental?: boolean | undefined;
   /** The project's and packages' macros the template called itself, in order (dbt's `depends_on.macros`). */
   macros: Set<string>;
+  /** A test's ref() and source() calls that found nothing, which dbt still lists among its refs and sources; `at`: how many `refs` were found before it. */
+  missing?: MissingTarget[] | undefined;
   /** A microbatch model rendered for one batch (`model.batch`; its refs read only the batch's event time). */
   batch?: RenderBatch | undefined;
 }
+
+/** A `ref()` or `source()` call of a node: what it names (and the node it found, if any). */
+export type TargetCall = ({ ref: string } | { source: [string, string] }) & { id?: string };
+export type MissingTarget = TargetCall & { at: number };
 
 /** One batch of a microbatch model as its render sees it: dbt's `model.batch` (plan/microbatch.ts). */
 export interface RenderBatch {

@@ -1,6 +1,6 @@
 import type { Relation } from '../adapter.ts';
 import type { LoadedProject } from '../project/load-project.ts';
-import type { ColumnInfo, GraphNode } from '../types.ts';
+import { dbtAttachedNode, type ColumnInfo, type GraphNode } from '../types.ts';
 import type { MacroNamespaces } from './macro-namespaces.ts';
 import type { ParseLike } from './parse-like.ts';
 import { exposureEntry } from '../project/exposure-entry.ts';
@@ -77,7 +77,7 @@ export function graphContext(
       const refs = unrendered?.refs ?? ('refs' in n ? n.refs.map((r) => r.name) : []);
       Object.assign(base, { raw_code: rawCodeOf(n), language: 'sql', refs: refs.map((name) => ({ name, package: null, version: null })), sources: unrendered?.sources ?? ('sources' in n ? n.sources : []) });
     }
-    if (n.resourceType === 'test' && n.testMetadata) Object.assign(base, { test_metadata: { name: n.testMetadata.name, kwargs: n.testMetadata.kwargs, namespace: n.testMetadata.namespace ?? null }, column_name: n.columnName ?? null, attached_node: n.attachedNode ?? null });
+    if (n.resourceType === 'test' && n.testMetadata) Object.assign(base, { test_metadata: { name: n.testMetadata.name, kwargs: n.testMetadata.kwargs, namespace: n.testMetadata.namespace ?? null }, column_name: n.columnName ?? null, attached_node: dbtAttachedNode(n) ?? null });
     if (n.resourceType === 'source') {
       Object.assign(base, {
         source_name: n.sourceName,

@@ -7,6 +7,7 @@ import type { Frame } from './frame.ts';
 import type { TemplateRelation } from './relation.ts';
 import { CompilerError } from './template-diagnostic.ts';
 import type { WarehouseRequest } from './warehouse.ts';
+import { CTE_PREFIX } from './inject-ctes.ts';
 
 /**
  * The parts of dbt's context that talk to the warehouse: `adapter.execute()`, `get_relation()`,
@@ -229,7 +230,7 @@ export function apiObject(h: IntrospectionHost): Record<string, unknown> {
         const type = k.type === undefined || k.type === null ? null : String(k.type);
         return h.relation(rel, undefined, type);
       }),
-      add_ephemeral_prefix: pyFunction((_c, a) => `__sm_cte__${String(a[0])}`),
+      add_ephemeral_prefix: pyFunction((_c, a) => `${CTE_PREFIX}${String(a[0])}`),
     },
     // dbt-core's base Column (adapters/base/column.py): translate_type maps only STRING to TEXT,
     // which dbt-duckdb keeps; create translates the type it is given.

@@ -22,10 +22,12 @@ interface Renderer {
 export function parseFallback<T>(r: Renderer, frame: Frame, fn: () => T): T {
   const config = cloneConfig(frame.config);
   const refs = [...frame.refs];
+  const missing = frame.missing?.slice();
   const before = r.diagnostics.length;
   const asParsed = () => {
     frame.config = cloneConfig(config);
     frame.refs = new Set(refs);
+    frame.missing = missing?.slice();
     frame.ephemerals = new Set();
     frame.execute = false;
     frame.askedWarehouse = true;

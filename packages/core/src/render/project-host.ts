@@ -7,7 +7,7 @@ import type { LoadedProject } from '../project/load-project.ts';
 import { RefIndex } from '../project/ref-index.ts';
 import { testTargetWarning } from '../project/test-nodes.ts';
 import type { GraphNode, ModelNode, NodeConfig, SeedNode, SourceNode } from '../types.ts';
-import { NeedRender, type Frame } from './frame.ts';
+import { NeedRender, type Frame, type MissingTarget } from './frame.ts';
 import { graphContext } from './graph-context.ts';
 import type { ParseLike } from './parse-like.ts';
 import { apiObject } from './introspection.ts';
@@ -17,6 +17,7 @@ import { defaultDatabaseOf, sourceRelation, TemplateRelation } from './relation.
 import { isMicrobatch, windowCondition, type SampleWindow } from '../plan/microbatch.ts';
 import { readEnvVar, readVar } from './vars.ts';
 import { hintFor, lineOf, refPattern, sourcePattern } from './where.ts';
+import { CTE_PREFIX } from './inject-ctes.ts';
 
 /** What the host needs of the renderer: rendered nodes and the scheduler's state. */
 export interface HostRenderer {
@@ -97,7 +98,7 @@ export class ProjectHost implements RenderHost {
     const pkg = positional.length > 1 ? positional[0] : undefined;
     const v = kw?.v ?? kw?.version;
     const target = this.#refs.resolve(name, pkg, f.packageName, v === undefined || v === null ? undefined : pyStr(v));
-    if (!target && f.node.resourceType === 'test') return this.#testWithoutTarget(f, 'node', name, pkg, refPattern(name));
+    if (!target && f.node.resourceType === 'test') return this.#testWithoutTarget(f, { at: f.refs.size, ref: name }, pkg, refPattern(name));
     if (!target) {
       const raw = 'rawCode' in f.node ? f.node.rawCode : '';
       const off = this.#disabled('node', pkg === undefined ? name : `${pkg}.${name}`);
@@ -142,7 +143,7 @@ export class ProjectHost implements RenderHost {
     }
     if (r.config.materialized === 'ephemeral') {
       f.ephemerals.add(r.uniqueId);
-      return this.refRelation(r.relation, `__sm_cte__${r.name}`, 'cte', batchFilter(this.project.sample, f, r));
+      return this.refRelation(r.relation, `${CTE_PREFIX}${r.relation.identifier}`, 'cte', batchFilter(this.project.sample, f, r));
     }
     return this.refRelation(r.relation, undefined, undefined, batchFilter(this.project.sample, f, r));
   }
@@ -156,7 +157,7 @@ export class ProjectHost implements RenderHost {
 
   source(f: Frame, sourceName: string, table: string): unknown {
     const s = this.resolveSource(sourceName, table, f.packageName);
-    if (!s && f.node.resourceType === 'test') return this.#testWithoutTarget(f, 'source', `${sourceName}.${table}`, undefined, sourcePattern(sourceName, table));
+    if (!s && f.node.resourceType === 'test') return this.#testWithoutTarget(f, { at: f.refs.size, source: [sourceName, table] }, undefined, sourcePattern(sourceName, table));
     if (!s) {
       const raw = 'rawCode' in f.node ? f.node.rawCode : '';
       const off = this.#disabled('source', `${sourceName}.${table}`);
@@ -191,11 +192,13 @@ export class ProjectHost implements RenderHost {
   /**
    * A data test that refs a node or reads a source that does not exist (or that config disabled)
    * is disabled, with dbt's warning (none for a disabled model), where a model's is an error:
-   * dbt 1.11 parses, leaves the test out of the run and exits 0.
+   * dbt 1.11 parses, leaves the test out of the run and exits 0, and lists the call among the test's refs or sources.
    */
-  #testWithoutTarget(f: Frame, kind: 'node' | 'source', name: string, pkg: string | undefined, pattern: RegExp): string {
+  #testWithoutTarget(f: Frame, missing: MissingTarget, pkg: string | undefined, pattern: RegExp): string {
+    const [kind, name] = 'ref' in missing ? (['node', missing.ref] as const) : (['source', missing.source.join('.')] as const);
     f.config.enabled = false;
     this.targetless.add(f.node.uniqueId);
+    (f.missing ??= []).push(missing);
     const disabled = this.#disabled(kind, pkg === undefined ? name : `${pkg}.${name}`);
     if (!disabled || kind === 'source') {
       const raw = 'rawCode' in f.node ? f.node.rawCode : '';

@@ -14,8 +14,9 @@ import type { GraphNode, ModelNode, NodeConfig, SeedNode, SourceNode, TemplateMe
 import { compileHooks, hookDeps, staticHook, type HookRendering } from './compile-hooks.ts';
 import { dbtBuiltins } from './dbt-builtins.ts';
 import { Ephemerals } from './ephemerals.ts';
+import { CTE_PREFIX } from './inject-ctes.ts';
 import { answer, type ExecutionRender } from './execution.ts';
-import { NeedRender, newFrame, type Frame } from './frame.ts';
+import { NeedRender, newFrame, type Frame, type TargetCall } from './frame.ts';
 import { renderGenericTest } from './generic-test.ts';
 import { MacroNamespaces, type MacroEntry } from './macro-namespaces.ts';
 import { cloneConfig, inlineNode, macroFiles, tagsOf } from './render-parts.ts';
@@ -28,7 +29,7 @@ import { printedRelationName, type TemplateRelation } from './relation.ts';
 import { templateDiagnostic } from './template-diagnostic.ts';
 import { NeedWarehouse, NoWarehouse, WarehouseLog } from './warehouse.ts';
 
-export { injectCtes } from './inject-ctes.ts';
+export { CTE_PREFIX, injectCtes } from './inject-ctes.ts';
 export type { CompiledProject, RenderOptions } from './render-options.ts';
 
 type Rendered = ModelNode | TestNode;
@@ -124,7 +125,8 @@ export class ProjectRenderer implements Schedulable {
     for (const n of [...this.project.models, ...this.project.seeds, ...this.project.sources, ...this.project.tests, ...this.project.unitTests, ...this.project.exposures, ...(this.project.semantic ?? [])]) {
       const r = this.#rendered.get(n.uniqueId) ?? n;
       if (!off.has(n.uniqueId)) nodes.set(n.uniqueId, r);
-      else if (targetless.has(n.uniqueId)) disabledTests.push({ ...(r as TestNode), config: { ...r.config, enabled: false } });
+      // It depends on what it found enabled, as dbt's does (a relationships test whose `to` is missing, on the model it tests).
+      else if (targetless.has(n.uniqueId)) disabledTests.push({ ...(r as TestNode), config: { ...r.config, enabled: false }, dependsOn: { ...r.dependsOn, nodes: r.dependsOn.nodes.filter((d) => this.#byId.has(d) && !off.has(d)) } });
       else disabled.push(r);
     }
     return { project: this.project, nodes, disabled, disabledTests, ephemerals: this.#ephemerals.byNode, diagnostics: [...this.project.diagnostics, ...this.diagnostics], macros: this.macros.entries };
@@ -139,9 +141,11 @@ export class ProjectRenderer implements Schedulable {
     const relation = n.resourceType === 'test' ? {} : { relation: this.relationFor(n, n.config) };
     if (n.resourceType === 'seed') return { ...n, ...relation };
     const parsed = parseLike(n, () => this.#quietAst(n), this.#parseHost);
-    // A generic test refs the node it tests, its template aside.
-    const refs = n.resourceType === 'test' && n.testMetadata ? n.dependsOn.nodes.filter((d) => !d.startsWith('source.')).map((d) => d.split('.').pop()!) : parsed.refs;
-    return { ...n, ...relation, refs: refs.map((name) => ({ name })), sources: parsed.sources, dependsOn: { nodes: [], macros: parsed.macros } };
+    // A generic test refs the node it tests (or reads the source), its template aside.
+    const generic = n.resourceType === 'test' && n.testMetadata ? n.dependsOn.nodes : undefined;
+    const refs = generic ? generic.filter((d) => !d.startsWith('source.')).map((d) => d.split('.').pop()!) : parsed.refs;
+    const sources = generic ? generic.filter((d) => d.startsWith('source.')).map((d) => d.split('.').slice(2) as [string, string]) : parsed.sources;
+    return { ...n, ...relation, refs: refs.map((name) => ({ name })), sources, dependsOn: { nodes: [], macros: parsed.macros } };
   }
 
   /** A node's template parsed, or undefined when it does not parse (a disabled node's errors are not the project's). */
@@ -434,7 +438,7 @@ export class ProjectRenderer implements Schedulable {
 
   /** A rendered model: final config and relation, what it depends on, its SQL with ephemerals inlined. */
   #modelResult(m: ModelNode, config: NodeConfig, relation: Relation, nodes: string[], sql: string, ephemerals: Iterable<string>, needsWarehouse: boolean, macros: string[], said: TemplateMessage[] | undefined): ModelNode {
-    this.#ephemerals.setBare(m.uniqueId, m.name, sql);
+    this.#ephemerals.setBare(m.uniqueId, relation.identifier, sql);
     const r: ModelNode = {
       ...m,
       config,
@@ -444,6 +448,7 @@ export class ProjectRenderer implements Schedulable {
       sources: nodes.filter((n) => n.startsWith('source.')).map((n) => n.split('.').slice(2) as [string, string]),
       dependsOn: { nodes, macros },
       compiledCode: this.#ephemerals.inline(m.uniqueId, sql, ephemerals),
+      extraCtes: this.#ephemerals.extraCtes(m.uniqueId),
       ...(needsWarehouse ? { needsWarehouse: true as const } : said?.length ? { said } : {}),
     };
     const hooks = compileHooks(config, (text, name) => staticHook(this.#hooks, r, text, name));
@@ -457,16 +462,23 @@ export class ProjectRenderer implements Schedulable {
     for (const d of t.dependsOn.nodes) frame.refs.add(d);
     const sql = t.testMetadata ? parseFallback(this, frame, () => renderGenericTest(this, t, this.#context(frame), frame, (id) => this.#relationOf(id, frame))) : this.#renderTemplate(t, frame);
     // dbt's order: the refs its arguments render (a relationships test's `to`) before the node it tests, then sources.
+    // A call that found nothing is among its refs or sources where it was made (the test is disabled).
     const attached = new Set(t.dependsOn.nodes);
-    const byRef = [...[...frame.refs].filter((n) => !attached.has(n)), ...[...frame.refs].filter((n) => attached.has(n))];
-    const nodes = [...byRef.filter((n) => !n.startsWith('source.')), ...byRef.filter((n) => n.startsWith('source.'))];
+    const calls = [...frame.refs].map((id): TargetCall => (id.startsWith('source.') ? { id, source: id.split('.').slice(2) as [string, string] } : { id, ref: id.split('.').pop()! }));
+    frame.missing?.forEach((m, i) => calls.splice(m.at + i, 0, m));
+    const byRef = [...calls.filter((c) => !c.id || !attached.has(c.id)), ...calls.filter((c) => c.id && attached.has(c.id))];
+    const refs = byRef.filter((c) => 'ref' in c);
+    const sources = byRef.filter((c) => 'source' in c);
+    const nodes = [...refs, ...sources].flatMap((c) => (c.id ? [c.id] : []));
     const r: TestNode = {
       ...t,
       config: frame.config,
       tags: [...new Set([...t.tags, ...tagsOf(frame.config)])],
       dependsOn: { nodes, macros: [...frame.macros] },
-      refs: nodes.filter((n) => !n.startsWith('source.')).map((n) => ({ name: n.split('.').pop()! })),
+      refs: refs.map((c) => ({ name: c.ref })),
+      sources: sources.map((c) => c.source),
       compiledCode: this.#ephemerals.inline(t.uniqueId, sql, frame.ephemerals),
+      extraCtes: this.#ephemerals.extraCtes(t.uniqueId),
       ...(frame.askedWarehouse ? { needsWarehouse: true as const } : frame.said?.length ? { said: frame.said } : {}),
     };
     // Where its failures are stored; only a project's own generate_schema_name moves it from the default testRelation gives.
@@ -488,7 +500,7 @@ export class ProjectRenderer implements Schedulable {
     if (!r) throw new NeedRender(id);
     if (r.config.materialized === 'ephemeral') {
       frame.ephemerals.add(id);
-      return this.host.refRelation(r.relation, `__sm_cte__${r.name}`, 'cte');
+      return this.host.refRelation(r.relation, `${CTE_PREFIX}${r.relation.identifier}`, 'cte');
     }
     return this.host.refRelation(r.relation);
   }

@@ -6,6 +6,7 @@ import type { RelationInfo } from '../adapter.ts';
 import { nodeHooks, withHooks } from '../plan/hooks.ts';
 import { incrementalConfigError, isIncrementalRun, planIncremental, planTable } from '../plan/plan.ts';
 import { resolvedOf } from '../project/python-model.ts';
+import { CTE_PREFIX } from '../render/inject-ctes.ts';
 import type { ModelNode } from '../types.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
 
@@ -32,7 +33,7 @@ export async function executePython(m: ModelNode, x: NodeContext, existing: Rela
   const incremental = isIncrementalRun(m, existing, x.plan);
   const rendered = m.compiledCode ?? '';
   const resolved = resolvedOf(rendered);
-  const ephemeral = Object.entries(resolved.refs).find(([, rel]) => rel.startsWith('__sm_cte__'));
+  const ephemeral = Object.entries(resolved.refs).find(([, rel]) => rel.startsWith(CTE_PREFIX));
   if (ephemeral) throw new Error(`${where} refs the ephemeral model ${ephemeral[0]}: a Python model reads relations, and an ephemeral model is none (dbt fails on it too). Materialize ${ephemeral[0]} as a view or table.`);
   const path = x.compiled(rendered);
   // The files go through the dialect's Parquet statements (the external models' own); a warehouse without them cannot run one.

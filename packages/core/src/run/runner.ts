@@ -1,7 +1,7 @@
 import type { Connection, Relation, RelationInfo } from '../adapter.ts';
 import { ancestors } from '../graph/build-graph.ts';
 import type { PlanContext } from '../plan/plan.ts';
-import type { GraphNode, TemplateMessage } from '../types.ts';
+import { dbtAttachedNode, type GraphNode, type TemplateMessage } from '../types.ts';
 import { compiledPathOf } from '../artifacts/target-paths.ts';
 import { dbtNodeInfo, snapshotLogCfg } from '../artifacts/node-log-info.ts';
 import { templateSaid, type NodeResult, type NodeStatus } from '../events.ts';
@@ -147,7 +147,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
     const n = nodes.get(r.uniqueId);
     const nodeInfo = n ? dbtNodeInfo(n, o.adapter.dialect, o.project.target, r.status === 'cancelled' ? 'error' : r.status, r.startedAt, r.completedAt) : undefined;
     const cfg = n?.resourceType === 'snapshot' ? snapshotLogCfg(n.config) : undefined;
-    o.onEvent({ type: 'node_finish', result: r, index, total, nodeInfo, attachedNode: n?.resourceType === 'test' ? n.attachedNode : undefined, file: n?.originalFilePath, ...(cfg ? { cfg } : {}) });
+    o.onEvent({ type: 'node_finish', result: r, index, total, nodeInfo, attachedNode: n?.resourceType === 'test' ? dbtAttachedNode(n) : undefined, file: n?.originalFilePath, ...(cfg ? { cfg } : {}) });
     if (o.flags.failFast && (r.status === 'error' || r.status === 'fail' || r.status === 'partial success')) stop = true;
   };
 

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { DEFAULT_CONFIG_TEXTS } from '../project/node-config-shape.ts';
+import { DEFAULT_CONFIG_TEXTS, settledStoreFailures } from '../project/node-config-shape.ts';
 import type { GraphNode } from '../types.ts';
 
 /**
@@ -95,9 +95,13 @@ function relationJson(cfg: Record<string, unknown>): string {
   return `${out}}`;
 }
 
-/** Fingerprint of a manifest entry's `config` (or non-empty `unrendered_config`, which dbt writes). */
+/**
+ * Fingerprint of a manifest entry's `config` (or non-empty `unrendered_config`, which dbt writes).
+ * A test's store_failures settings count as settled, as a manifest's config writes them.
+ */
 export function fingerprintOfConfig(checksum: string, config: Record<string, unknown> | undefined, hashed?: Hashed): StateFingerprint {
-  const cfg = config ?? {};
+  const given = config ?? {};
+  const cfg = (given.store_failures ?? given.store_failures_as ?? null) === null ? given : { ...given, ...settledStoreFailures(given) };
   return { checksum, configHash: hashOnce(comparedJson(cfg), hashed), relationHash: hashOnce(relationJson(cfg), hashed) };
 }
 
