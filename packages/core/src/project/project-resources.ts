@@ -55,6 +55,19 @@ export function isDisabled(cfg: Record<string, unknown>): boolean {
   return v === false || (typeof v === 'string' && v.trim().toLowerCase() === 'false');
 }
 
+/**
+ * Whether a model its folder or YAML config disables is left out before it is rendered. dbt
+ * renders every model file, and the file's own `config(enabled=...)` (written there or in a
+ * macro it calls) beats those; only the root project's config of a package's node beats the
+ * file. A file with Jinja stays, as disabled, and its render decides.
+ */
+export function leftOutUnrendered(cfg: Record<string, unknown>, rootConfig: Record<string, unknown> | undefined, raw: string): boolean {
+  if (!isDisabled(cfg)) return false;
+  if ((rootConfig && isDisabled(rootConfig)) || !raw.includes('{{')) return true;
+  cfg.enabled = false;
+  return false;
+}
+
 export function folderParts(f: FoundFile): string[] {
   return f.inFolder.split('/').slice(0, -1);
 }
@@ -97,7 +110,7 @@ export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic
     // dbt matches the whole fqn: the last levels may name the model itself (and its version).
     const fqnTail = ver ? [name, `v${ver.v.v}`] : [name];
     const { config: cfg, rootConfig } = nodeConfig(s, 'models', [...folderParts(f), ...fqnTail], patchConfig, patch?.file ?? rel);
-    if (isDisabled(cfg)) {
+    if (leftOutUnrendered(cfg, rootConfig, raw)) {
       disabled.push(id);
       continue;
     }

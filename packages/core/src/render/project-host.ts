@@ -117,16 +117,8 @@ export class ProjectHost implements RenderHost {
       if (this.#r.isStarted(target.uniqueId) || target.uniqueId === f.node.uniqueId) r = { ...target, relation: this.#r.relationFor(target, target.config) } as ModelNode;
       else throw new NeedRender(target.uniqueId);
     }
-    // dbt disables a test on a disabled node and says so only in its debug log.
+    // dbt disables a test on a disabled node and says so only in its debug log. A model's ref to one is an error once every render has decided (ProjectRenderer.renderAll).
     if (r.config.enabled === false && f.node.resourceType === 'test') f.config.enabled = false;
-    else if (r.config.enabled === false && f.node.uniqueId !== r.uniqueId && f.config.enabled !== false) {
-      this.diagnostics.push(
-        diag('SM_REF_NOT_FOUND', `"${f.node.name}" refers to "${name}", which is disabled (its config sets enabled: false)`, { file: f.node.originalFilePath, line: lineOf('rawCode' in f.node ? f.node.rawCode : '', refPattern(name)) }, {
-          nodeId: f.node.uniqueId,
-          hint: `Enable ${r.originalFilePath}, or remove the ref.`,
-        }),
-      );
-    }
     if (r.config.materialized === 'ephemeral') {
       f.ephemerals.add(r.uniqueId);
       return this.refRelation(r.relation, `__sm_cte__${r.name}`, 'cte', batchFilter(this.project.sample, f, r));

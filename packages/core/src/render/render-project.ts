@@ -1,5 +1,5 @@
 import type { Connection, Dialect, Relation } from '../adapter.ts';
-import type { Diagnostic } from '../diagnostics.ts';
+import { diag, type Diagnostic } from '../diagnostics.ts';
 import { Environment, type Template } from '../jinja/environment.ts';
 import { ControlSignal, ReturnSignal } from '../jinja/errors.ts';
 import { macroCalls, type Context } from '../jinja/macro.ts';
@@ -24,6 +24,7 @@ import { nodeBuiltins, nodeContext } from './render-context.ts';
 import { literalRefs, RenderScheduler, type Schedulable } from './render-scheduler.ts';
 import { printedRelationName, type TemplateRelation } from './relation.ts';
 import { templateDiagnostic } from './template-diagnostic.ts';
+import { lineOf, refPattern } from './where.ts';
 import { NeedWarehouse, NoWarehouse, WarehouseLog } from './warehouse.ts';
 
 export { injectCtes } from './inject-ctes.ts';
@@ -107,11 +108,34 @@ export class ProjectRenderer implements Schedulable {
     const off = new Set<string>();
     for (const [id, n] of this.#rendered) if (n.config.enabled === false) off.add(id);
     for (const t of this.project.tests) if (t.attachedNode && off.has(t.attachedNode)) off.add(t.uniqueId);
+    // dbt's parse gives a missing var None and resolves refs and sources of enabled nodes only: a disabled node's are no error (a disabled test's warning stays).
+    const unresolved = new Set(['SM_VAR_MISSING', 'SM_REF_NOT_FOUND', 'SM_SOURCE_NOT_FOUND']);
+    const kept = this.diagnostics.filter((d) => !(d.severity === 'error' && d.nodeId && off.has(d.nodeId) && unresolved.has(d.code)));
+    this.diagnostics.splice(0, this.diagnostics.length, ...kept, ...this.#refsToDisabled(off));
     const nodes = new Map<string, GraphNode>();
     for (const n of [...this.project.models, ...this.project.seeds, ...this.project.sources, ...this.project.tests, ...this.project.unitTests, ...this.project.exposures, ...(this.project.semantic ?? [])]) {
       if (!off.has(n.uniqueId)) nodes.set(n.uniqueId, this.#rendered.get(n.uniqueId) ?? n);
     }
     return { project: this.project, nodes, ephemerals: this.#ephemerals.byNode, diagnostics: [...this.project.diagnostics, ...this.diagnostics], macros: this.macros.entries };
+  }
+
+  /** An enabled model's ref to a node its render disabled: an error, as in dbt (said here, when every render has decided). */
+  #refsToDisabled(off: ReadonlySet<string>): Diagnostic[] {
+    const out: Diagnostic[] = [];
+    for (const [id, n] of this.#rendered) {
+      if (off.has(id) || n.resourceType === 'test' || !('dependsOn' in n)) continue;
+      for (const dep of n.dependsOn.nodes) {
+        const target = off.has(dep) ? this.#byId.get(dep) : undefined;
+        if (!target || dep === id) continue;
+        out.push(
+          diag('SM_REF_NOT_FOUND', `"${n.name}" refers to "${target.name}", which is disabled (its config sets enabled: false)`, { file: n.originalFilePath, line: lineOf('rawCode' in n ? n.rawCode : '', refPattern(target.name)) }, {
+            nodeId: id,
+            hint: `Enable ${target.originalFilePath}, or remove the ref.`,
+          }),
+        );
+      }
+    }
+    return out;
   }
 
   /**
