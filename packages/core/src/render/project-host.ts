@@ -50,6 +50,7 @@ export class ProjectHost implements RenderHost {
   /** The database of relations that name none, as templates read it (dbt-duckdb: the file's name). */
   readonly defaultDatabase: string | undefined;
   readonly api: unknown;
+  readonly runtimeConfig: RuntimeProject;
   readonly #r: HostRenderer;
   readonly #refs: RefIndex;
   readonly #sources = new Map<string, SourceNode[]>();
@@ -65,6 +66,7 @@ export class ProjectHost implements RenderHost {
     this.dispatchPrefixes = [...new Set([dialect.name, project.target.type, 'default'])];
     this.defaultDatabase = defaultDatabaseOf(dialect, project.target);
     this.api = apiObject(this);
+    this.runtimeConfig = runtimeConfigOf(project, dialect.dbtQuotesByDefault ?? true);
     this.#refs = new RefIndex([...project.models, ...project.seeds], project.config.name);
     for (const s of project.sources) {
       const k = `${s.sourceName}.${s.name}`;
@@ -234,6 +236,34 @@ export class ProjectHost implements RenderHost {
     this.#graph ??= graphContext(this.project, this.macros, (id) => this.#r.rendered(id), (n) => this.#r.relationFor(n, n.config), this.defaultDatabase, (id) => this.#r.parseLike(id));
     return this.#graph;
   }
+}
+
+/** A project as dbt's RuntimeConfig shows it to templates: its name and version (its `dbt_project.yml`'s). */
+class RuntimeProject {
+  readonly project_name: string;
+  readonly version: string;
+  readonly project_root: string;
+  constructor(name: string, version: string, root: string) {
+    this.project_name = name;
+    this.version = version;
+    this.project_root = root;
+  }
+}
+
+/**
+ * dbt's RuntimeConfig (`builtins.ref.config`, `adapter.config`): the root project, with its
+ * quoting (the adapter's default policy) and `dependencies` naming every project dbt loaded, in
+ * its order: the root, the adapter's and dbt's own (version 1.0), then the installed packages.
+ */
+function runtimeConfigOf(p: LoadedProject, quotes: boolean): RuntimeProject {
+  const own = (name: string) => new RuntimeProject(name, '1.0', '');
+  const dependencies: Record<string, RuntimeProject> = Object.create(null) as Record<string, RuntimeProject>;
+  const quoting = { database: quotes, schema: quotes, identifier: quotes };
+  const root = Object.assign(new RuntimeProject(p.config.name, p.config.version, p.dir), { profile_name: p.config.profile, target_name: p.target.name, quoting, dependencies });
+  dependencies[p.config.name] = root;
+  for (const name of [`dbt_${p.target.type}`, INTERNAL_PACKAGE]) dependencies[name] = own(name);
+  for (const pkg of p.packages) dependencies[pkg.name] = new RuntimeProject(pkg.name, pkg.version, pkg.dir);
+  return root;
 }
 
 /** When `name` is a Python model that could not be read: where to look. */

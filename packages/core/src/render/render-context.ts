@@ -27,6 +27,8 @@ export interface RenderHost {
   graph(): unknown;
   /** dbt's `api` (Relation, Column). */
   readonly api: unknown;
+  /** dbt's RuntimeConfig as templates reach it: `builtins.ref.config`, `adapter.config`. */
+  readonly runtimeConfig: unknown;
   /** The invocation's selected nodes (dbt's `selected_resources`): known when rendering at execution, not at compile. */
   readonly selectedResources: readonly string[] | undefined;
 }
@@ -50,7 +52,8 @@ export function nodeBuiltins(host: RenderHost): PropertyDescriptorMap {
   const builtins: Record<string, unknown> = {
     ...intro.context,
     api: host.api,
-    ref: pyFunction((c, a, kw) => host.ref(frameOf(c), a, kw)),
+    // dbt's ref carries the RuntimeConfig: packages read `builtins.ref.config.dependencies[name].version`.
+    ref: Object.assign(pyFunction((c, a, kw) => host.ref(frameOf(c), a, kw)), { config: host.runtimeConfig }),
     source: pyFunction((c, a) => host.source(frameOf(c), String(a[0]), String(a[1]))),
     var: pyFunction((c, a, kw) => host.var(frameOf(c), c, String(a[0]), kw?.default ?? a[1], a.length + (kw && 'default' in kw ? 1 : 0))),
     env_var: pyFunction((c, a, kw) => host.envVar(frameOf(c), String(a[0]), kw?.default ?? a[1])),
@@ -60,7 +63,7 @@ export function nodeBuiltins(host: RenderHost): PropertyDescriptorMap {
       f.readIncremental = true;
       return f.incremental;
     }),
-    adapter: { ...adapterObject(host), ...intro.adapter },
+    adapter: { ...adapterObject(host), ...intro.adapter, config: host.runtimeConfig },
   };
   const out: PropertyDescriptorMap = {};
   for (const [k, v] of Object.entries(builtins)) out[k] = { value: v, enumerable: true, writable: true };
