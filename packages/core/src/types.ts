@@ -38,6 +38,8 @@ export interface ColumnInfo {
   declaredAt?: SourceLocation | undefined;
   /** The docs blocks its description names (`{{ doc('x') }}`), as unique ids. */
   docBlocks?: string[] | undefined;
+  /** Keys of its YAML entry dbt does not read, kept as written (dbt lists them with the column). */
+  extra?: Record<string, unknown> | undefined;
 }
 
 /** Where in a file something was declared: 1-based line and column. */
