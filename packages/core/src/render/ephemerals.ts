@@ -37,14 +37,18 @@ export class Ephemerals {
     return out;
   }
 
-  /** `sql` of node `id` with the ephemerals it refs (directly) in front as CTEs; records its closure unless `id` is undefined. */
-  inline(id: string | undefined, sql: string, direct: Iterable<string>): string {
+  /**
+   * `sql` of node `id` with the ephemerals it refs (directly) in front as CTEs; records its
+   * closure unless `id` is undefined. `live` gives an ephemeral's SQL rendered again at execution
+   * (undefined: its SQL as compiled).
+   */
+  inline(id: string | undefined, sql: string, direct: Iterable<string>, live?: (id: string) => string | undefined): string {
     const all = this.closure(direct);
     if (!all.length) return sql;
     if (id !== undefined) this.byNode.set(id, all);
     return injectCtes(sql, all.map((e) => {
       const b = this.#bare.get(e);
-      return [`__sm_cte__${b?.name ?? e.split('.').pop()}`, b?.sql ?? ''];
+      return [`__sm_cte__${b?.name ?? e.split('.').pop()}`, live?.(e) ?? b?.sql ?? ''];
     }));
   }
 }

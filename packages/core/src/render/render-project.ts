@@ -208,10 +208,24 @@ export class ProjectRenderer implements Schedulable {
     else if (node.resourceType === 'test' && node.testMetadata) sql = renderGenericTest(this, node, this.#context(frame), frame, (id) => this.#relationOf(id, frame));
     else if (node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') sql = this.#renderTemplate(node, frame);
     else throw new Error(`${node.uniqueId} has no template to render`);
+    // An ephemeral whose template asked the warehouse is rendered again too, as dbt compiles each ephemeral a node inlines.
+    const live = (id: string): string | undefined => {
+      const e = this.#rendered.get(id) as ModelNode | undefined;
+      if (!e?.needsWarehouse) return undefined;
+      const ef = newFrame(e, cloneConfig(e.config), false, log);
+      ef.relation = this.relationFor(e, ef.config);
+      return this.#renderTemplate(e, ef);
+    };
+    const out = 'text' in what ? sql : this.#ephemerals.inline(undefined, sql, frame.ephemerals, live);
     const problems = this.diagnostics.splice(before);
     if (problems.length) throw new Error(problems.map((d) => `${d.location ? `${d.location.file}:${d.location.line ?? ''}: ` : ''}${d.message}`).join('\n'));
     for (const m of frame.said ?? []) what.say?.(m);
-    return 'text' in what ? sql : this.#ephemerals.inline(undefined, sql, frame.ephemerals);
+    return out;
+  }
+
+  /** Whether a node inlines an ephemeral that must be rendered again at execution (so must the node). */
+  #inlinesLive(id: string): boolean {
+    return (this.#ephemerals.byNode.get(id) ?? []).some((e) => this.#rendered.get(e)?.needsWarehouse);
   }
 
   /** Render text in a frame's context; a template error throws. */
@@ -429,8 +443,9 @@ export class ProjectRenderer implements Schedulable {
       sources: nodes.filter((n) => n.startsWith('source.')).map((n) => n.split('.').slice(2) as [string, string]),
       dependsOn: { nodes, macros },
       compiledCode: this.#ephemerals.inline(m.uniqueId, sql, ephemerals),
-      ...(needsWarehouse ? { needsWarehouse: true as const } : said?.length ? { said } : {}),
     };
+    if (needsWarehouse || this.#inlinesLive(m.uniqueId)) r.needsWarehouse = true;
+    else if (said?.length) r.said = said;
     const hooks = compileHooks(config, (text, name) => staticHook(this.#hooks, r, text, name));
     if (hooks) r.renderedHooks = hooks;
     this.#rendered.set(m.uniqueId, r);
@@ -452,8 +467,9 @@ export class ProjectRenderer implements Schedulable {
       dependsOn: { nodes, macros: [...frame.macros] },
       refs: nodes.filter((n) => !n.startsWith('source.')).map((n) => ({ name: n.split('.').pop()! })),
       compiledCode: this.#ephemerals.inline(t.uniqueId, sql, frame.ephemerals),
-      ...(frame.askedWarehouse ? { needsWarehouse: true as const } : frame.said?.length ? { said: frame.said } : {}),
     };
+    if (frame.askedWarehouse || this.#inlinesLive(t.uniqueId)) r.needsWarehouse = true;
+    else if (frame.said?.length) r.said = frame.said;
     // Where its failures are stored; only a project's own generate_schema_name moves it from the default testRelation gives.
     if (this.macros.namespace(this.project.config.name)?.generate_schema_name) r.relation = this.relationFor(t, frame.config);
     this.#rendered.set(t.uniqueId, r);
