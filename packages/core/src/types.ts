@@ -212,6 +212,8 @@ export interface UnitTestNode extends NodeCommon {
   overrides?: Record<string, unknown>;
   /** The tested model's SQL rendered with `overrides` (vars, macros, env_vars), set by compile when there are any. */
   modelCode?: string | undefined;
+  /** Each `given`'s `format: sql` rows rendered (dbt renders them as Jinja), set by compile where they hold Jinja. */
+  givenSql?: (string | undefined)[] | undefined;
 }
 
 /**

@@ -14,8 +14,8 @@ export class Ephemerals {
     this.#bare.set(id, { name, sql });
   }
 
-  /** Every ephemeral behind the direct ones, each after the ephemerals it inlines itself. */
-  closure(direct: Iterable<string>): string[] {
+  /** Every ephemeral behind the direct ones, each after the ephemerals it inlines itself (none behind one `replaced`). */
+  closure(direct: Iterable<string>, replaced?: ReadonlyMap<string, string>): string[] {
     const out: string[] = [];
     const seen = new Set<string>();
     for (const root of direct) {
@@ -31,6 +31,7 @@ export class Ephemerals {
         }
         if (seen.has(id)) continue;
         stack.push([id, true]);
+        if (replaced?.has(id)) continue;
         for (const d of [...(this.byNode.get(id) ?? [])].reverse()) if (!seen.has(d)) stack.push([d, false]);
       }
     }
@@ -40,15 +41,16 @@ export class Ephemerals {
   /**
    * `sql` of node `id` with the ephemerals it refs (directly) in front as CTEs; records its
    * closure unless `id` is undefined. `live` gives an ephemeral's SQL rendered again at execution
-   * (undefined: its SQL as compiled).
+   * (undefined: its SQL as compiled); `replaced`, the SQL that stands in for an ephemeral (a unit
+   * test's rows), without the ephemerals behind it.
    */
-  inline(id: string | undefined, sql: string, direct: Iterable<string>, live?: (id: string) => string | undefined): string {
-    const all = this.closure(direct);
+  inline(id: string | undefined, sql: string, direct: Iterable<string>, live?: (id: string) => string | undefined, replaced?: ReadonlyMap<string, string>): string {
+    const all = this.closure(direct, replaced);
     if (!all.length) return sql;
     if (id !== undefined) this.byNode.set(id, all);
     return injectCtes(sql, all.map((e) => {
       const b = this.#bare.get(e);
-      return [`__sm_cte__${b?.name ?? e.split('.').pop()}`, live?.(e) ?? b?.sql ?? ''];
+      return [`__sm_cte__${b?.name ?? e.split('.').pop()}`, replaced?.get(e) ?? live?.(e) ?? b?.sql ?? ''];
     }));
   }
 }

@@ -143,9 +143,13 @@ export class ProjectRenderer implements Schedulable {
    * environment variables overridden, for this call only; the model's normal render stays and
    * the render cache is neither read nor written. `askedWarehouse`: the template asked the
    * warehouse (run_query, a statement, ...), so `sql` is what dbt's parse phase renders and the
-   * node must be rendered again when it runs.
+   * node must be rendered again when it runs. `ephemerals`: SQL that stands in for ephemeral
+   * models it inlines (a unit test's rows for an ephemeral input).
    */
-  renderModelWithOverrides(node: ModelNode, o: { vars?: Record<string, unknown>; macros?: Record<string, unknown>; envVars?: Record<string, unknown> }): { sql: string; askedWarehouse: boolean } {
+  renderModelWithOverrides(
+    node: ModelNode,
+    o: { vars?: Record<string, unknown>; macros?: Record<string, unknown>; envVars?: Record<string, unknown>; ephemerals?: ReadonlyMap<string, string> },
+  ): { sql: string; askedWarehouse: boolean } {
     const base = (this.#byId.get(node.uniqueId) as ModelNode | undefined) ?? node;
     const env = o.envVars ? { ...(this.#opts.env ?? process.env), ...Object.fromEntries(Object.entries(o.envVars).map(([k, v]) => [k, String(v)])) } : undefined;
     return this.#withDeps(() => {
@@ -154,17 +158,17 @@ export class ProjectRenderer implements Schedulable {
         const frame = newFrame(base, cloneConfig(base.config), !!o.macros?.is_incremental, new WarehouseLog(false));
         frame.relation = this.relationFor(base, frame.config);
         const sql = this.#renderTemplate(base, frame);
-        return { sql: this.#ephemerals.inline(undefined, sql, frame.ephemerals), askedWarehouse: frame.askedWarehouse };
+        return { sql: this.#ephemerals.inline(undefined, sql, frame.ephemerals, undefined, o.ephemerals), askedWarehouse: frame.askedWarehouse };
       } finally {
         this.#overrides = undefined;
       }
     });
   }
 
-  /** Render free text (`--inline`) in the root project's context; `say` is told what it showed (`log(msg, info=True)`). Throws the template's error. */
-  renderString(text: string, say?: (m: TemplateMessage) => void): string {
+  /** Render free text (`--inline`) in the root project's context (or package `pkg`'s); `say` is told what it showed (`log(msg, info=True)`). Throws the template's error. */
+  renderString(text: string, say?: (m: TemplateMessage) => void, pkg = this.project.config.name): string {
     return this.#withDeps(() => {
-      const node = inlineNode(this.project.config.name);
+      const node = inlineNode(pkg);
       const frame = { ...newFrame(node, {}, false, new WarehouseLog(false)), relation: this.relationFor(node, {}) };
       const sql = parseFallback(this, frame, () => this.#renderText(text, '<inline>', frame));
       for (const m of frame.said ?? []) say?.(m);
