@@ -37,4 +37,19 @@ describe('a project with packages', () => {
     expect(r.err).toContain('packages.yml:2');
     expect(r.err).toContain('`package:` must be `namespace/name`');
   });
+
+  // dbt-core 1.11.16 (6 Dec 2026): `dbt ls --output path` prints each node's original_file_path,
+  // a package's node's relative to the package: models/m.sql, models/h.sql.
+  it("ls --output path names a package's file relative to the package, as dbt does", async () => {
+    const dir = writeProject({
+      'packages.yml': 'packages:\n  - local: helper\n',
+      'helper/dbt_project.yml': "name: helper\nversion: '1.0'\n",
+      'helper/models/h.sql': 'select 1 as x',
+      'models/m.sql': 'select 2 as y',
+    });
+    expect((await sm('deps', '--project-dir', dir)).code).toBe(0);
+    const r = await sm('ls', '--output', 'path', '--project-dir', dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.trim().split('\n').sort()).toEqual(['models/h.sql', 'models/m.sql']);
+  });
 });

@@ -1,14 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Compilation } from '@smsql/core';
+import { packageRelativePaths, type Compilation } from '@smsql/core';
 import { pythonJson } from '../python-json.ts';
 
-/** One node as `sm ls --output name|path|selector` prints it, as dbt ls does. */
-export function lsLine(c: Compilation, id: string, output: string): string {
+/** The nodes as `sm ls --output name|path|selector` prints them, as dbt ls does. */
+export function lsLines(c: Compilation, ids: readonly string[], output: string): string[] {
+  const inPackage = packageRelativePaths(c.project.dir, c.project.packages);
+  return ids.map((id) => lsLine(c, id, output, inPackage));
+}
+
+function lsLine(c: Compilation, id: string, output: string, inPackage: (pkg: string, path: string) => string): string {
   const n = c.compiled.nodes.get(id)!;
   // As dbt prints them: a source is `source_name.table_name`.
   if (output === 'name') return n.resourceType === 'source' ? `${n.sourceName}.${n.name}` : n.name;
-  if (output === 'path') return n.originalFilePath;
+  // dbt's original_file_path: a package's node's relative to the package.
+  if (output === 'path') return inPackage(n.packageName, n.originalFilePath);
   // dbt's selectors: a source by package, source and table (not its fqn, which holds its folder); a unit test by package and name.
   if (n.resourceType === 'exposure' || n.resourceType === 'metric' || n.resourceType === 'semantic_model' || n.resourceType === 'saved_query') return `${n.resourceType}:${n.packageName}.${n.name}`;
   if (n.resourceType === 'source') return `source:${n.packageName}.${n.sourceName}.${n.name}`;
