@@ -2,7 +2,7 @@ import type { Connection, Relation, RelationInfo } from '../adapter.ts';
 import { ancestors, descendants } from '../graph/build-graph.ts';
 import type { PlanContext } from '../plan/plan.ts';
 import type { GraphNode, TemplateMessage } from '../types.ts';
-import { compiledPathOf } from '../artifacts/target-paths.ts';
+import { compiledPathOf, targetLayoutOf } from '../artifacts/target-paths.ts';
 import { dbtNodeInfo, snapshotLogCfg } from '../artifacts/node-log-info.ts';
 import { templateSaid, type NodeResult, type NodeStatus } from '../events.ts';
 import { executeModel } from './execute-model.ts';
@@ -213,7 +213,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
       return done(r.status, r.message, r);
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
-      const path = 'compiledCode' in node ? compiledPathOf({ projectName: o.project.config.name, targetPath: o.project.config.targetPath }, node) : undefined;
+      const path = 'compiledCode' in node ? compiledPathOf(targetLayoutOf(o.project), node) : undefined;
       if (o.signal?.aborted) return done('cancelled', `Cancelled: ${msg}`, { compiledPath: path });
       // What dbt records of a node that failed: the SQL it compiled and the relation it was building.
       const compiledCode = 'compiledCode' in node && typeof node.compiledCode === 'string' ? node.compiledCode : undefined;
