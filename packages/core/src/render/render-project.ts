@@ -2,7 +2,7 @@ import type { Connection, Dialect, Relation } from '../adapter.ts';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import { Environment, type Template } from '../jinja/environment.ts';
 import { ControlSignal, ReturnSignal } from '../jinja/errors.ts';
-import { macroCalls, type Context } from '../jinja/macro.ts';
+import { JMacro, macroCalls, type Context } from '../jinja/macro.ts';
 import { pyStr } from '../jinja/py-values.ts';
 import { pyFunction } from '../jinja/runtime.ts';
 import { parseFallback } from './parse-fallback.ts';
@@ -15,7 +15,7 @@ import { Ephemerals } from './ephemerals.ts';
 import { answer, type ExecutionRender } from './execution.ts';
 import { NeedRender, newFrame, type Frame } from './frame.ts';
 import { renderGenericTest } from './generic-test.ts';
-import { MacroNamespaces, type MacroEntry } from './macro-namespaces.ts';
+import { INTERNAL_PACKAGE, MacroNamespaces, type MacroEntry } from './macro-namespaces.ts';
 import { cloneConfig, inlineNode, macroFiles, tagsOf } from './render-parts.ts';
 import { parseLike, type ParseLike } from './parse-like.ts';
 import { ProjectHost } from './project-host.ts';
@@ -56,6 +56,7 @@ export class ProjectRenderer implements Schedulable {
   readonly #scheduler = new RenderScheduler(this);
   readonly #templates = new Map<string, Template | null>();
   #volatileSeen = false;
+  #schemaMacroFound: JMacro | null | undefined;
   /** Hooks rendered at compile (compile-hooks.ts), with what they rendered. */
   readonly #hooks: HookRendering = { diagnostics: this.diagnostics, renders: new Map(), render: (text, name, frame) => this.#renderText(text, name, frame) };
   /** Set while rendering with overrides: such a render is neither read from nor written to the cache. */
@@ -270,8 +271,23 @@ export class ProjectRenderer implements Schedulable {
     return { database, schema, identifier };
   }
 
+  /**
+   * The generate_schema_name that decides where nodes go: the root project's, or dbt's own when
+   * the root gives a `default__generate_schema_name` (or an adapter's) for it to dispatch to, or a
+   * `dispatch:` entry for dbt's namespace; undefined: dbt's default, worked out without Jinja.
+   */
+  #schemaMacro(): JMacro | undefined {
+    if (this.#schemaMacroFound === undefined) {
+      const root = this.macros.namespace(this.project.config.name);
+      const dispatched = Object.keys(root ?? {}).some((k) => k.endsWith('__generate_schema_name')) || this.project.config.dispatch.some((d) => d.macroNamespace === INTERNAL_PACKAGE);
+      const m = root?.generate_schema_name ?? (dispatched ? this.macros.namespace(INTERNAL_PACKAGE)?.generate_schema_name : undefined);
+      this.#schemaMacroFound = m instanceof JMacro ? m : null;
+    }
+    return this.#schemaMacroFound ?? undefined;
+  }
+
   #schemaName(custom: string | undefined, node: GraphNode): string {
-    const m = this.macros.namespace(this.project.config.name)?.generate_schema_name;
+    const m = this.#schemaMacro();
     if (m) {
       const frame = newFrame(node, node.config, false, new WarehouseLog(false));
       const c = nodeContext(this.#pkgContext(this.project.config.name), frame);
@@ -475,7 +491,7 @@ export class ProjectRenderer implements Schedulable {
     if (frame.askedWarehouse || this.#inlinesLive(t.uniqueId)) r.needsWarehouse = true;
     else if (frame.said?.length) r.said = frame.said;
     // Where its failures are stored; only a project's own generate_schema_name moves it from the default testRelation gives.
-    if (this.macros.namespace(this.project.config.name)?.generate_schema_name) r.relation = this.relationFor(t, frame.config);
+    if (this.#schemaMacro()) r.relation = this.relationFor(t, frame.config);
     this.#rendered.set(t.uniqueId, r);
     return r;
   }
