@@ -32,6 +32,9 @@ export type { CompiledProject, RenderOptions } from './render-options.ts';
 
 type Rendered = ModelNode | TestNode;
 
+/** dbt's macros that name where a node is built. */
+type NamingMacro = 'generate_schema_name' | 'generate_alias_name' | 'generate_database_name';
+
 /**
  * Renders every model and test once, in dependency order, without recursion: a `ref()` to a
  * model not rendered yet stops the render ({@link NeedRender}); the scheduler renders that
@@ -56,7 +59,7 @@ export class ProjectRenderer implements Schedulable {
   readonly #scheduler = new RenderScheduler(this);
   readonly #templates = new Map<string, Template | null>();
   #volatileSeen = false;
-  #schemaMacroFound: JMacro | null | undefined;
+  readonly #namingMacros = new Map<NamingMacro, JMacro | null>();
   /** Hooks rendered at compile (compile-hooks.ts), with what they rendered. */
   readonly #hooks: HookRendering = { diagnostics: this.diagnostics, renders: new Map(), render: (text, name, frame) => this.#renderText(text, name, frame) };
   /** Set while rendering with overrides: such a render is neither read from nor written to the cache. */
@@ -263,43 +266,48 @@ export class ProjectRenderer implements Schedulable {
     // Legacy snapshots name their schema and database verbatim (target_schema/target_database).
     const legacy = node.resourceType === 'snapshot' && typeof config.target_schema === 'string' && config.target_schema ? config.target_schema : undefined;
     const legacyDb = node.resourceType === 'snapshot' && typeof config.target_database === 'string' ? config.target_database : undefined;
-    const database = legacyDb ?? (typeof config.database === 'string' ? config.database : t.database);
-    const schema = legacy ?? this.#schemaName(custom, node);
+    const customDb = typeof config.database === 'string' ? config.database : undefined;
+    const database = legacyDb ?? this.#named('generate_database_name', customDb, node) ?? customDb ?? t.database;
+    const base = this.project.target.schema;
+    const schema = legacy ?? this.#named('generate_schema_name', custom, node) ?? (custom ? `${base}_${custom.trim()}` : base);
     const version = node.resourceType === 'model' ? node.version : undefined;
+    const alias = typeof config.alias === 'string' && config.alias ? config.alias : undefined;
     // dbt's default alias: the name, or <name>_v<version> for a model version.
-    const identifier = typeof config.alias === 'string' && config.alias ? config.alias : version !== undefined ? `${node.name}_v${version.replace(/\./g, '_')}` : node.name;
+    const identifier = this.#named('generate_alias_name', alias, node) ?? alias ?? (version !== undefined ? `${node.name}_v${version.replace(/\./g, '_')}` : node.name);
     return { database, schema, identifier };
   }
 
   /**
-   * The generate_schema_name that decides where nodes go: the root project's, or dbt's own when
-   * the root gives a `default__generate_schema_name` (or an adapter's) for it to dispatch to, or a
-   * `dispatch:` entry for dbt's namespace; undefined: dbt's default, worked out without Jinja.
+   * The naming macro that decides where nodes go: the root project's, or dbt's own when the root
+   * gives a `default__<name>` (or an adapter's) for it to dispatch to, or a `dispatch:` entry for
+   * dbt's namespace; undefined: dbt's default, worked out without Jinja.
    */
-  #schemaMacro(): JMacro | undefined {
-    if (this.#schemaMacroFound === undefined) {
+  #namingMacro(name: NamingMacro): JMacro | undefined {
+    let m = this.#namingMacros.get(name);
+    if (m === undefined) {
       const root = this.macros.namespace(this.project.config.name);
-      const dispatched = Object.keys(root ?? {}).some((k) => k.endsWith('__generate_schema_name')) || this.project.config.dispatch.some((d) => d.macroNamespace === INTERNAL_PACKAGE);
-      const m = root?.generate_schema_name ?? (dispatched ? this.macros.namespace(INTERNAL_PACKAGE)?.generate_schema_name : undefined);
-      this.#schemaMacroFound = m instanceof JMacro ? m : null;
+      const dispatched = Object.keys(root ?? {}).some((k) => k.endsWith(`__${name}`)) || this.project.config.dispatch.some((d) => d.macroNamespace === INTERNAL_PACKAGE);
+      const found = root?.[name] ?? (dispatched ? this.macros.namespace(INTERNAL_PACKAGE)?.[name] : undefined);
+      m = found instanceof JMacro ? found : null;
+      this.#namingMacros.set(name, m);
     }
-    return this.#schemaMacroFound ?? undefined;
+    return m ?? undefined;
   }
 
-  #schemaName(custom: string | undefined, node: GraphNode): string {
-    const m = this.#schemaMacro();
-    if (m) {
-      const frame = newFrame(node, node.config, false, new WarehouseLog(false));
-      const c = nodeContext(this.#pkgContext(this.project.config.name), frame);
-      try {
-        return pyStr(m.invoke(c, [custom ?? null, { name: node.name, resource_type: node.resourceType, fqn: node.fqn, package_name: node.packageName, config: node.config }], null)).trim();
-      } catch (e) {
-        if (e instanceof ControlSignal) throw e;
-        this.diagnostics.push(templateDiagnostic(e, node.originalFilePath, node.uniqueId));
-      }
+  /** What the project's naming macro says for `node` given its custom value; undefined when dbt's default applies, or the macro failed (said). */
+  #named(name: NamingMacro, custom: string | undefined, node: GraphNode): string | undefined {
+    const m = this.#namingMacro(name);
+    if (!m) return undefined;
+    const frame = newFrame(node, node.config, false, new WarehouseLog(false));
+    const c = nodeContext(this.#pkgContext(this.project.config.name), frame);
+    const version = node.resourceType === 'model' ? (node.version ?? null) : null;
+    try {
+      return pyStr(m.invoke(c, [custom ?? null, { name: node.name, resource_type: node.resourceType, fqn: node.fqn, package_name: node.packageName, version, config: node.config }], null)).trim();
+    } catch (e) {
+      if (e instanceof ControlSignal) throw e;
+      this.diagnostics.push(templateDiagnostic(e, node.originalFilePath, node.uniqueId));
+      return undefined;
     }
-    const base = this.project.target.schema;
-    return custom ? `${base}_${custom.trim()}` : base;
   }
 
   /** The context of a package: the macros its nodes see over dbt's builtins. */
@@ -490,8 +498,8 @@ export class ProjectRenderer implements Schedulable {
     };
     if (frame.askedWarehouse || this.#inlinesLive(t.uniqueId)) r.needsWarehouse = true;
     else if (frame.said?.length) r.said = frame.said;
-    // Where its failures are stored; only a project's own generate_schema_name moves it from the default testRelation gives.
-    if (this.#schemaMacro()) r.relation = this.relationFor(t, frame.config);
+    // Where its failures are stored; only a project's own naming macros move it from the default testRelation gives.
+    if (this.#namingMacro('generate_schema_name') || this.#namingMacro('generate_alias_name') || this.#namingMacro('generate_database_name')) r.relation = this.relationFor(t, frame.config);
     this.#rendered.set(t.uniqueId, r);
     return r;
   }
