@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
@@ -9,7 +9,8 @@ const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\
 // dbt-core 1.11.16 on the same files (6 Dec 2026): a given input's `format: sql` rows are the
 // template of the node dbt makes for the input, so their Jinja renders ({% set %}, target); an
 // ephemeral model may be given that way, its rows standing in for its CTE. `dbt build`: raw,
-// scores, the unit test and m, PASS=4, exit 0.
+// scores, the unit test and m, PASS=4, exit 0; the unit test's SQL in
+// target/compiled/demo/models/u.yml/models/joins_scores.sql (and run/).
 describe('unit test inputs given as SQL, as dbt 1.11', () => {
   it('renders their Jinja, and stands them in for an ephemeral model', async () => {
     const dir = writeProject({
@@ -49,5 +50,8 @@ describe('unit test inputs given as SQL, as dbt 1.11', () => {
       'unit_test.demo.m.joins_scores': 'pass',
       'model.demo.m': 'success',
     });
+    // dbt writes a unit test's SQL under its YAML file, at dbt's pseudo path (the YAML's folder again).
+    expect(existsSync(join(dir, 'target', 'compiled', 'demo', 'models', 'u.yml', 'models', 'joins_scores.sql'))).toBe(true);
+    expect(existsSync(join(dir, 'target', 'run', 'demo', 'models', 'u.yml', 'models', 'joins_scores.sql'))).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { packageRelativePaths } from '../project/package-paths.ts';
 import { testFileName } from '../project/test-nodes.ts';
 import type { GraphNode, PackageInfo } from '../types.ts';
@@ -35,13 +35,14 @@ export function nodeFileShape(node: GraphNode): NodeFileShape {
 /**
  * `<package>/<file>`, under `compiled/` (and `run/`), as dbt names it: the node's package, then
  * its path in that package. Generic and unit tests live in a YAML file that declares many: each
- * gets a file named after it (a generic test after its alias, dbt's short name past 63
- * characters) under that path.
+ * gets a file named after it under that path (a generic test after its alias, dbt's short name
+ * past 63 characters; a unit test under dbt's pseudo path, the YAML file's folder again).
  */
 export function compiledFileOf(s: NodeFileShape, inPackage: TargetLayout['inPackage']): string {
   const path = inPackage(s.packageName, s.originalFilePath);
-  const file = s.generic ? `${path}/${testFileName(s.name, s.resourceType === 'test' ? s.alias : undefined)}` : path;
-  return `${s.packageName}/${file}`;
+  if (!s.generic) return `${s.packageName}/${path}`;
+  if (s.resourceType === 'unit_test') return `${s.packageName}/${path}/${posix.join(posix.dirname(path), testFileName(s.name, undefined))}`;
+  return `${s.packageName}/${path}/${testFileName(s.name, s.alias)}`;
 }
 
 /** `<target-path>/compiled/<package>/<file>`, relative to the project directory. */
