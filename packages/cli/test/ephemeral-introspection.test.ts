@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
 import { shownRows, sm } from './run-cli.ts';
@@ -6,7 +8,8 @@ const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\
 
 // dbt-core 1.11.16 on the same files (6 Dec 2026): when a node runs, dbt compiles each ephemeral
 // it inlines with execute true, so an ephemeral that asks the warehouse (here its parent's
-// columns) is rendered with the answer. `dbt build` PASS=2, and top has id, x_extra, x_more.
+// columns) is rendered with the answer, and writes its compiled SQL. `dbt build` PASS=2, top has
+// id, x_extra, x_more, and target/compiled/demo/models/eph.sql selects them.
 describe('an ephemeral model that asks the warehouse', () => {
   it('is rendered with the answer in the node that inlines it, as dbt compiles it', async () => {
     const dir = writeProject({
@@ -25,5 +28,7 @@ describe('an ephemeral model that asks the warehouse', () => {
     const r = await sm('show', '--inline', "select * from {{ ref('top') }}", '--log-format', 'json', '--project-dir', dir);
     expect(r.code, r.err).toBe(0);
     expect(shownRows(r.out)).toEqual([{ id: 1, x_extra: 'e', x_more: 'f' }]);
+    // dbt writes the ephemeral's compiled SQL, as rendered for the node that inlines it: select id, x_extra, x_more from ...
+    expect(readFileSync(join(dir, 'target', 'compiled', 'demo', 'models', 'eph.sql'), 'utf8')).toMatch(/select id, x_extra, x_more from "main"."src"/);
   });
 });

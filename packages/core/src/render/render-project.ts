@@ -222,7 +222,9 @@ export class ProjectRenderer implements Schedulable {
       if (!e?.needsWarehouse) return undefined;
       const ef = newFrame(e, cloneConfig(e.config), false, log);
       ef.relation = this.relationFor(e, ef.config);
-      return this.#renderTemplate(e, ef);
+      const bare = this.#renderTemplate(e, ef);
+      what.ephemeral?.(id, this.#ephemerals.inline(undefined, bare, ef.ephemerals));
+      return bare;
     };
     const out = 'text' in what ? sql : this.#ephemerals.inline(undefined, sql, frame.ephemerals, live);
     const problems = this.diagnostics.splice(before);

@@ -151,6 +151,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
     if (o.flags.failFast && (r.status === 'error' || r.status === 'fail' || r.status === 'partial success')) stop = true;
   };
 
+  const ephemeralsWritten = new Set<string>();
   const execNode = async (id: string): Promise<void> => {
     const node = nodes.get(id)!;
     const startedAt = new Date();
@@ -183,6 +184,8 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
     // What its templates say at execution (log(msg, info=True), print) is shown as the run goes;
     // what compile's render said, as the node starts (dbt renders it then).
     const say = (m: TemplateMessage): void => o.onEvent(templateSaid(m, nodeInfo));
+    const liveEphemerals = new Map<string, string>();
+    const ephemeral = (eid: string, sql: string): void => void liveEphemerals.set(eid, sql);
     for (const m of node.said ?? []) say(m);
     try {
       if (o.signal?.aborted) return done('cancelled', 'Cancelled before it started');
@@ -195,7 +198,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
         run: o,
         plan: ctx,
         conn: c,
-        renderLive: (what) => o.render({ ...what, say }, c),
+        renderLive: (what) => o.render({ ...what, say, ephemeral }, c),
         compiled: (sql, split) => files.compiled(node, sql, split),
         ranSplit: (split) => files.ran(node, ran.splice(0), split),
         runPlan: (plan, incremental) => runPlan(plan, c, o.adapter.dialect, ran, o.signal, (text, name) => o.render({ text, name, node, incremental, say }, c)),
@@ -210,6 +213,14 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
         writeLock,
       };
       const r = await executor(node, nctx);
+      // dbt writes the compiled SQL of each ephemeral model a node inlines, once, as it compiles the node.
+      for (const eid of node.resourceType === 'unit_test' ? [] : inlinedEphemerals(o, id)) {
+        const e = nodes.get(eid);
+        if (!e || ephemeralsWritten.has(eid)) continue;
+        ephemeralsWritten.add(eid);
+        const sql = liveEphemerals.get(eid) ?? ('compiledCode' in e ? e.compiledCode : undefined);
+        if (sql !== undefined) files.compiled(e, sql);
+      }
       return done(r.status, r.message, r);
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
@@ -276,6 +287,20 @@ const isEphemeral = (n: GraphNode | undefined) => n?.resourceType === 'model' &&
 function withoutEphemerals(o: RunContext, selected: ReadonlySet<string>): ReadonlySet<string> {
   for (const id of selected) if (isEphemeral(o.nodes.get(id))) return new Set([...selected].filter((x) => !isEphemeral(o.nodes.get(x))));
   return selected;
+}
+
+/** The ephemeral models a node inlines: its ephemeral parents, and theirs. */
+function inlinedEphemerals(o: RunContext, id: string): string[] {
+  const out: string[] = [];
+  const walk = (x: string) => {
+    for (const p of o.graph.predecessors(x) ?? []) {
+      if (out.includes(p) || !isEphemeral(o.nodes.get(p))) continue;
+      out.push(p);
+      walk(p);
+    }
+  };
+  walk(id);
+  return out;
 }
 
 /** The selected nodes `id` waits for: its predecessors, and through an ephemeral model, that model's. */
