@@ -41,6 +41,8 @@ export interface Frame {
   macros: Set<string>;
   /** A microbatch model rendered for one batch (`model.batch`; its refs read only the batch's event time). */
   batch?: RenderBatch | undefined;
+  /** Models it refs whose render was under way (it was rendered for one that read `graph`): their relation was the loaded one, so it renders again once they are done. */
+  waitedOn?: Set<string> | undefined;
 }
 
 /** One batch of a microbatch model as its render sees it: dbt's `model.batch` (plan/microbatch.ts). */

@@ -116,8 +116,10 @@ export class ProjectHost implements RenderHost {
     let r = this.#r.rendered(target.uniqueId) as ModelNode | undefined;
     if (!r) {
       // Waiting on the scheduler's stack: a cycle (the graph phase reports it); use the config before rendering.
-      if (this.#r.isStarted(target.uniqueId) || target.uniqueId === f.node.uniqueId) r = { ...target, relation: this.#r.relationFor(target, target.config) } as ModelNode;
-      else throw new NeedRender(target.uniqueId);
+      if (this.#r.isStarted(target.uniqueId) || target.uniqueId === f.node.uniqueId) {
+        r = { ...target, relation: this.#r.relationFor(target, target.config) } as ModelNode;
+        if (target.uniqueId !== f.node.uniqueId) (f.waitedOn ??= new Set()).add(target.uniqueId);
+      } else throw new NeedRender(target.uniqueId);
     }
     // dbt disables a test on a disabled node and says so only in its debug log. A model's ref to one is an error once every render has decided (ProjectRenderer.renderAll).
     if (r.config.enabled === false && f.node.resourceType === 'test') f.config.enabled = false;

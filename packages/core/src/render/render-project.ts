@@ -60,6 +60,8 @@ export class ProjectRenderer implements Schedulable {
   readonly #templates = new Map<string, Template | null>();
   #volatileSeen = false;
   readonly #namingMacros = new Map<NamingMacro, JMacro | null>();
+  /** Started model -> the models rendered with its loaded relation meanwhile (see Frame.waitedOn). */
+  readonly #provisional = new Map<string, string[]>();
   /** Hooks rendered at compile (compile-hooks.ts), with what they rendered. */
   readonly #hooks: HookRendering = { diagnostics: this.diagnostics, renders: new Map(), render: (text, name, frame) => this.#renderText(text, name, frame) };
   /** Set while rendering with overrides: such a render is neither read from nor written to the cache. */
@@ -362,6 +364,13 @@ export class ProjectRenderer implements Schedulable {
     return this.#rendered.has(id);
   }
 
+  finished(id: string): string[] {
+    const again = this.#provisional.get(id) ?? [];
+    this.#provisional.delete(id);
+    for (const d of again) this.#rendered.delete(d);
+    return again;
+  }
+
   /** Render one node; returns the id of a model it must wait for, or undefined when done. */
   renderOnce(id: string): string | undefined {
     const n = this.#byId.get(id);
@@ -420,11 +429,12 @@ export class ProjectRenderer implements Schedulable {
       relation = this.relationFor(m, frame.config);
     }
     frame.relation = relation;
+    for (const w of frame.waitedOn ?? []) this.#provisional.set(w, [...(this.#provisional.get(w) ?? []), m.uniqueId]);
     const nodes = [...new Set([...frame.refs, ...hookDeps(this.#hooks, m, frame.config, relation, true)])];
     const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse, [...frame.macros], frame.said);
     const cache = this.#opts.cache;
     if (cache) {
-      if (frame.volatile || this.diagnostics.length > before || m.config.materialized === 'incremental') cache.delete(m.uniqueId);
+      if (frame.volatile || frame.waitedOn || this.diagnostics.length > before || m.config.materialized === 'incremental') cache.delete(m.uniqueId);
       else {
         const deps: Record<string, string> = {};
         for (const id of nodes) deps[id] = this.#depSignature(id) ?? '';
