@@ -225,7 +225,7 @@ export class ProjectRenderer implements Schedulable {
       const ef = newFrame(e, cloneConfig(e.config), false, log);
       ef.relation = this.relationFor(e, ef.config);
       const bare = this.#renderTemplate(e, ef);
-      what.ephemeral?.(id, this.#ephemerals.inline(undefined, bare, ef.ephemerals));
+      what.ephemeral?.(id, this.#ephemerals.inline(undefined, bare, ef.ephemerals, live));
       return bare;
     };
     const out = 'text' in what ? sql : this.#ephemerals.inline(undefined, sql, frame.ephemerals, live);
