@@ -137,8 +137,6 @@ export function dbtConfigShape(resourceType: string, config: Readonly<Record<str
     if (v === undefined) continue;
     const nested = NESTED[k];
     if (nested && v && typeof v === 'object' && !Array.isArray(v)) out[k] = { ...nested, ...(v as object) };
-    // A test's default severity is `ERROR` in dbt; what the YAML sets is kept as written.
-    else if (k === 'severity' && v === 'error') out[k] = 'ERROR';
     else out[k] = v;
   }
   return out;

@@ -296,7 +296,7 @@ export function singularTests(s: Scope, disabled: string[]): TestNode[] {
       description: '',
       tags: [],
       meta: {},
-      config: { materialized: 'test', severity: 'error', ...cfg },
+      config: { materialized: 'test', severity: 'ERROR', ...cfg },
       ...(rootConfig ? { rootConfig } : {}),
       columns: {},
       dependsOn: { nodes: [], macros: [] },

@@ -158,7 +158,7 @@ export function genericTestNode(
     description: decl.description ?? '',
     tags,
     meta: {},
-    config: { materialized: 'test', severity: 'error', ...(alias ? { alias } : {}), ...folder, ...decl.config, tags: configTags },
+    config: { materialized: 'test', severity: 'ERROR', ...(alias ? { alias } : {}), ...folder, ...decl.config, tags: configTags },
     rawCodeConfig: dbtConfigCall({ ...decl.config, ...(alias ? { alias } : {}) }),
     modelArg: metaKwargs.model as string,
     fileKeyName: node.resourceType === 'source' ? `sources.${node.sourceName}` : `${node.resourceType}s.${node.name}`,
