@@ -199,7 +199,8 @@ function nodeEntry(
     e.raw_code = '';
     e.doc_blocks = n.docBlocks ?? [];
     e.root_path = null;
-    e.depends_on = { macros: [] };
+    // dbt's seed depends on macros only: those its hooks call.
+    e.depends_on = { macros: n.dependsOn.macros };
     return e;
   }
   e.contract = contractOf(n.resourceType, n.config);

@@ -32,6 +32,19 @@ export type { CompiledProject, RenderOptions } from './render-options.ts';
 
 type Rendered = ModelNode | TestNode;
 
+/** Run `fn` with the macros it calls itself told to `record` (to none when undefined), not to a render under way. */
+function recordingMacros<T>(record: ((m: JMacro) => void) | undefined, fn: () => T): T {
+  const { listener, depth } = macroCalls;
+  macroCalls.listener = record;
+  macroCalls.depth = 0;
+  try {
+    return fn();
+  } finally {
+    macroCalls.listener = listener;
+    macroCalls.depth = depth;
+  }
+}
+
 /** dbt's macros that name where a node is built. */
 type NamingMacro = 'generate_schema_name' | 'generate_alias_name' | 'generate_database_name';
 
@@ -306,7 +319,8 @@ export class ProjectRenderer implements Schedulable {
     const c = nodeContext(this.#pkgContext(this.project.config.name), frame);
     const version = node.resourceType === 'model' ? (node.version ?? null) : null;
     try {
-      return pyStr(m.invoke(c, [custom ?? null, { name: node.name, resource_type: node.resourceType, fqn: node.fqn, package_name: node.packageName, version, config: node.config }], null)).trim();
+      // dbt calls it outside any render: the macros it calls are no node's.
+      return recordingMacros(undefined, () => pyStr(m.invoke(c, [custom ?? null, { name: node.name, resource_type: node.resourceType, fqn: node.fqn, package_name: node.packageName, version, config: node.config }], null)).trim());
     } catch (e) {
       if (e instanceof ControlSignal) throw e;
       this.diagnostics.push(templateDiagnostic(e, node.originalFilePath, node.uniqueId));
@@ -393,13 +407,17 @@ export class ProjectRenderer implements Schedulable {
   #renderSeed(s: SeedNode): SeedNode {
     const done = this.#rendered.get(s.uniqueId) as SeedNode | undefined;
     if (done) return done;
-    const r: SeedNode = { ...s, relation: this.relationFor(s, s.config), tags: tagsOf(s.config) };
-    const deps = hookDeps(this.#hooks, s, s.config, r.relation, false);
-    if (deps.length) r.dependsOn = { nodes: deps, macros: [] };
-    const hooks = compileHooks(r.config, (text, name) => staticHook(this.#hooks, r, text, name));
-    if (hooks) r.renderedHooks = hooks;
-    this.#rendered.set(s.uniqueId, r);
-    return r;
+    // A seed is often rendered within a model's render (its first ref): the macros its hooks call are the seed's (dbt's depends_on), not the model's.
+    const macros = new Set<string>();
+    return recordingMacros((m) => void (m.meta.uniqueId && macros.add(m.meta.uniqueId)), () => {
+      const r: SeedNode = { ...s, relation: this.relationFor(s, s.config), tags: tagsOf(s.config) };
+      const deps = hookDeps(this.#hooks, s, s.config, r.relation, false);
+      const hooks = compileHooks(r.config, (text, name) => staticHook(this.#hooks, r, text, name));
+      if (hooks) r.renderedHooks = hooks;
+      if (deps.length || macros.size) r.dependsOn = { nodes: deps, macros: [...macros] };
+      this.#rendered.set(s.uniqueId, r);
+      return r;
+    });
   }
 
   /** A source as compiled SQL reads it: its relation, or what the dialect reads instead (an external location). */
@@ -566,20 +584,19 @@ export class ProjectRenderer implements Schedulable {
     const render = () => {
       // The macros this render calls itself (a render replayed starts over).
       frame.macros.clear();
-      const { listener, depth } = macroCalls;
-      macroCalls.listener = (m) => void (m.meta.uniqueId && frame.macros.add(m.meta.uniqueId));
-      macroCalls.depth = 0;
-      try {
-        return t.render(this.#context(frame)).trim();
-      } catch (e) {
-        if (e instanceof ControlSignal && !(e instanceof ReturnSignal)) throw e;
-        if (e instanceof ReturnSignal) return pyStr(e.value).trim();
-        this.diagnostics.push(templateDiagnostic(e, n.originalFilePath, n.uniqueId));
-        return '';
-      } finally {
-        macroCalls.listener = listener;
-        macroCalls.depth = depth;
-      }
+      return recordingMacros(
+        (m) => void (m.meta.uniqueId && frame.macros.add(m.meta.uniqueId)),
+        () => {
+          try {
+            return t.render(this.#context(frame)).trim();
+          } catch (e) {
+            if (e instanceof ControlSignal && !(e instanceof ReturnSignal)) throw e;
+            if (e instanceof ReturnSignal) return pyStr(e.value).trim();
+            this.diagnostics.push(templateDiagnostic(e, n.originalFilePath, n.uniqueId));
+            return '';
+          }
+        },
+      );
     };
     return frame.warehouse?.live ? render() : parseFallback(this, frame, render);
   }
