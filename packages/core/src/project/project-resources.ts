@@ -6,7 +6,7 @@ import type { ColumnInfo, Macro, ModelNode, NodeConfig, ProjectConfig, SeedNode,
 import { renderColumns, renderMeta, type RenderConfig } from './config-renderer.ts';
 import { discover, pathInResourceFolder, type FoundFile } from './discover.ts';
 import { dbtFileText } from './file-text.ts';
-import { folderConfig, mergeConfigInto, tagList } from './folder-config.ts';
+import { folderConfig, mergeConfigInto, metaOf, tagList } from './folder-config.ts';
 import type { NodePatch, SchemaDecls, TestDecl, VersionDecl } from './schema-yaml.ts';
 import { genericTestNode } from './test-nodes.ts';
 
@@ -128,7 +128,7 @@ export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic
       fqn: [name0, ...folderParts(f), ...fqnTail],
       description: (ver?.v.description ?? patch?.description) || '',
       tags: [],
-      meta: renderMeta(s.render, patch?.meta, patch?.file ?? rel),
+      meta: metaOf(cfg),
       config: cfg,
       ...(rootConfig ? { rootConfig } : {}),
       columns: renderColumns(s.render, ver ? versionColumns(ver.patch, ver.v) : (patch?.columns ?? {}), patch?.file ?? rel),
@@ -179,7 +179,7 @@ export function fileNodeBase(s: Scope, f: FoundFile, name: string, patch: NodePa
     path: f.inFolder,
     fqn: [s.config.name, ...folderParts(f), name],
     description: patch?.description ?? '',
-    meta: renderMeta(s.render, patch?.meta, patch?.file ?? rel),
+    meta: metaOf(cfg),
     config: cfg,
     ...(rootConfig ? { rootConfig } : {}),
     columns: renderColumns(s.render, patch?.columns ?? {}, patch?.file ?? rel),
@@ -295,7 +295,7 @@ export function singularTests(s: Scope, disabled: string[]): TestNode[] {
       fqn: [name0, ...folderParts(f), name],
       description: '',
       tags: [],
-      meta: {},
+      meta: metaOf(cfg),
       config: { materialized: 'test', severity: 'ERROR', ...cfg },
       ...(rootConfig ? { rootConfig } : {}),
       columns: {},

@@ -211,10 +211,14 @@ function readPatch(y: YamlFile, entry: unknown, path: (string | number)[], diagn
   };
 }
 
-/** `access:`, `group:` and `docs:` written as properties of the entry (dbt's usual form) join its config; the config's own win. */
+/**
+ * `access:`, `group:`, `docs:` and `meta:` written as properties of the entry (dbt's usual form)
+ * join its config; the config's own win (a meta in both is merged, the config's keys winning).
+ */
 function withGovernance(entry: Record<string, unknown>, config: Record<string, unknown>): Record<string, unknown> {
-  if (entry.access === undefined && entry.group === undefined && !isObj(entry.docs)) return config;
-  return { ...(entry.access !== undefined ? { access: entry.access } : {}), ...(entry.group !== undefined ? { group: entry.group } : {}), ...(isObj(entry.docs) ? { docs: entry.docs } : {}), ...config };
+  if (entry.access === undefined && entry.group === undefined && !isObj(entry.docs) && !isObj(entry.meta)) return config;
+  const meta = isObj(entry.meta) ? { meta: { ...entry.meta, ...(isObj(config.meta) ? config.meta : {}) } } : {};
+  return { ...(entry.access !== undefined ? { access: entry.access } : {}), ...(entry.group !== undefined ? { group: entry.group } : {}), ...(isObj(entry.docs) ? { docs: entry.docs } : {}), ...config, ...meta };
 }
 
 function readVersions(y: YamlFile, list: unknown, path: (string | number)[], diagnostics: Diagnostic[]): VersionDecl[] | undefined {

@@ -17,6 +17,7 @@ import { NeedRender, newFrame, type Frame } from './frame.ts';
 import { renderGenericTest } from './generic-test.ts';
 import { INTERNAL_PACKAGE, MacroNamespaces, type MacroEntry } from './macro-namespaces.ts';
 import { cloneConfig, inlineNode, macroFiles, tagsOf } from './render-parts.ts';
+import { metaOf } from '../project/folder-config.ts';
 import { parseLike, type ParseLike } from './parse-like.ts';
 import { ProjectHost } from './project-host.ts';
 import { renderKey, type RenderCache } from './render-cache.ts';
@@ -496,6 +497,7 @@ export class ProjectRenderer implements Schedulable {
       ...m,
       config,
       tags: tagsOf(config),
+      meta: metaOf(config),
       relation,
       refs: nodes.filter((n) => !n.startsWith('source.')).map((n) => ({ name: n.split('.').pop()! })),
       sources: nodes.filter((n) => n.startsWith('source.')).map((n) => n.split('.').slice(2) as [string, string]),
@@ -522,6 +524,7 @@ export class ProjectRenderer implements Schedulable {
       ...t,
       config: frame.config,
       tags: [...new Set([...t.tags, ...tagsOf(frame.config)])],
+      meta: metaOf(frame.config),
       dependsOn: { nodes, macros: [...frame.macros] },
       refs: nodes.filter((n) => !n.startsWith('source.')).map((n) => ({ name: n.split('.').pop()! })),
       compiledCode: this.#ephemerals.inline(t.uniqueId, sql, frame.ephemerals),
