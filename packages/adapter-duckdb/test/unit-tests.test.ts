@@ -60,7 +60,7 @@ describe('unit tests', () => {
     expect(by('dim_users_type2')?.status, by('dim_users_type2')?.message).toBe('pass');
     expect(o.results).toHaveLength(1);
     // Nothing was built: the real source does not even exist.
-    expect(existsSync(join(dir, 'target/compiled/demo/models/unit.yml/dim_users_type2.sql'))).toBe(true);
+    expect(existsSync(join(dir, 'target/compiled/demo/models/unit.yml/models/dim_users_type2.sql'))).toBe(true);
   });
 
   it('fail with a readable diff that names missing and unexpected rows', async () => {

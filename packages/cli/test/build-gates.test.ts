@@ -56,3 +56,28 @@ describe("build's gates as dbt's: a model's unit tests one after another, a sour
     expect([of('model.demo.m'), of('model.demo.n'), of('test.demo.t_src'), of('test.demo.source_accepted_values_raw_t_id__2.')]).toEqual(['skipped', 'skipped', 'fail', 'fail']);
   });
 });
+
+// dbt-core 1.11.16 on the same files (6 Dec 2026): a test of several nodes gates only the nodes
+// downstream of all of them (dbt's add_test_edges), so t1 and t2 gate nothing and no gate makes
+// a cycle; t3 fails and skips z (after e and m), not w (after m alone). PASS=9 ERROR=1 SKIP=1, exit 1.
+describe("build's gates for a test of several nodes, as dbt's", () => {
+  it('gates what is downstream of all its nodes, and nothing else', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'models/n.sql': 'select 1 as id',
+      'models/e1.sql': "select * from {{ ref('n') }}",
+      'models/e.sql': "select * from {{ ref('e1') }}",
+      'models/m0.sql': "select * from {{ ref('n') }}",
+      'models/m1.sql': "select * from {{ ref('m0') }}",
+      'models/m.sql': "select * from {{ ref('m1') }}",
+      'models/z.sql': "select * from {{ ref('e') }} join {{ ref('m') }} using (id)",
+      'models/w.sql': "select * from {{ ref('m') }}",
+      'tests/t1.sql': "select * from {{ ref('e') }} cross join {{ ref('n') }} where false",
+      'tests/t2.sql': "select * from {{ ref('m') }} cross join {{ ref('n') }} where false",
+      'tests/t3.sql': "select * from {{ ref('e') }} join {{ ref('m') }} using (id)",
+    });
+    const b = await sm('build', '--project-dir', dir);
+    expect(b.code, b.err).toBe(1);
+    expect(statuses(dir)).toEqual({ n: 'success', e1: 'success', e: 'success', m0: 'success', m1: 'success', m: 'success', w: 'success', z: 'skipped', t1: 'pass', t2: 'pass', t3: 'fail' });
+  });
+});

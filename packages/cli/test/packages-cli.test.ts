@@ -1,3 +1,5 @@
+import { readdirSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
 import { sm } from './run-cli.ts';
@@ -36,5 +38,40 @@ describe('a project with packages', () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain('packages.yml:2');
     expect(r.err).toContain('`package:` must be `namespace/name`');
+  });
+
+  // dbt-core 1.11.16 (6 Dec 2026): `dbt ls --output path` prints each node's original_file_path,
+  // a package's node's relative to the package: models/m.sql, models/h.sql.
+  it("ls --output path names a package's file relative to the package, as dbt does", async () => {
+    const dir = writeProject({
+      'packages.yml': 'packages:\n  - local: helper\n',
+      'helper/dbt_project.yml': "name: helper\nversion: '1.0'\n",
+      'helper/models/h.sql': 'select 1 as x',
+      'models/m.sql': 'select 2 as y',
+    });
+    expect((await sm('deps', '--project-dir', dir)).code).toBe(0);
+    const r = await sm('ls', '--output', 'path', '--project-dir', dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.trim().split('\n').sort()).toEqual(['models/h.sql', 'models/m.sql']);
+  });
+
+  // dbt-core 1.11.16 (6 Dec 2026): a package's node's compiled SQL and what it ran go under
+  // compiled/<package>/ and run/<package>/, by its path in the package, in build and compile alike.
+  it("writes a package's compiled and run files under the package's name, as dbt does", async () => {
+    const dir = writeProject({
+      'packages.yml': 'packages:\n  - local: helper\n',
+      'helper/dbt_project.yml': "name: helper\nversion: '1.0'\n",
+      'helper/models/h.sql': 'select 1 as x',
+      'helper/models/h.yml': 'models:\n  - name: h\n    columns:\n      - name: x\n        data_tests: [not_null]\n',
+      'models/m.sql': 'select 2 as y',
+    });
+    expect((await sm('deps', '--project-dir', dir)).code).toBe(0);
+    const files = () => readdirSync(join(dir, 'target'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && /^(compiled|run)\b/.test(relative(join(dir, 'target'), e.parentPath))).map((e) => relative(join(dir, 'target'), join(e.parentPath, e.name))).sort();
+    const b = await sm('build', '--project-dir', dir);
+    expect(b.code, b.err).toBe(0);
+    expect(files()).toEqual(['compiled/demo/models/m.sql', 'compiled/helper/models/h.sql', 'compiled/helper/models/h.yml/not_null_h_x.sql', 'run/demo/models/m.sql', 'run/helper/models/h.sql', 'run/helper/models/h.yml/not_null_h_x.sql']);
+    rmSync(join(dir, 'target'), { recursive: true });
+    expect((await sm('compile', '--project-dir', dir)).code).toBe(0);
+    expect(files()).toEqual(['compiled/demo/models/m.sql', 'compiled/helper/models/h.sql', 'compiled/helper/models/h.yml/not_null_h_x.sql']);
   });
 });

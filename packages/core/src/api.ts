@@ -19,6 +19,7 @@ import { hookContext, runProjectHooks } from './run/project-hooks.ts';
 import { projectHooks } from './project/hook-list.ts';
 import type { RunContext, StateRelation } from './run/run-context.ts';
 import { RunFiles } from './artifacts/run-files.ts';
+import { targetLayoutOf } from './artifacts/target-paths.ts';
 import { executionRenderer } from './compile/execution-renderer.ts';
 import { compile } from './compile/compile.ts';
 import { targetDir } from './compile/compile.ts';
@@ -134,7 +135,7 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
         microbatch: { eventTimeStart: opts.eventTimeStart, eventTimeEnd: opts.eventTimeEnd, now: startedAt, retry: opts.retryBatches },
         clone: cloned?.(c),
       },
-      files: new RunFiles({ projectDir: c.project.dir, projectName: c.project.config.name, targetPath: c.project.config.targetPath, secrets: c.project.secrets }),
+      files: new RunFiles({ projectDir: c.project.dir, ...targetLayoutOf(c.project), secrets: c.project.secrets }),
       render: executionRenderer({
         // --defer's relations, so that what renders at run time refs as compile did.
         load: { ...opts, deferred: c.project.deferred },

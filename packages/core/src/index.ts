@@ -34,6 +34,7 @@ export type * from './artifacts/artifact-types.ts';
 export { sourceFreshness, buildSourcesArtifact, freshnessSpec, freshnessSql, formatAge, judge, type FreshnessCriteria, type FreshnessOptions, type FreshnessOutcome, type FreshnessResult, type FreshnessSpec, type FreshnessStatus, type FreshnessThreshold } from './freshness/source-freshness.ts';
 export { MinHeap } from './util/min-heap.ts';
 export { RefIndex } from './project/ref-index.ts';
+export { packageRelativePaths } from './project/package-paths.ts';
 export { readPackageSpecs, type PackageSpec, type PackageSpecs } from './project/package-specs.ts';
 export { readLockFile, LOCK_FILE, type LockFile } from './project/lock-file.ts';
 export { varsFor } from './project/project-vars.ts';

@@ -38,6 +38,8 @@ export interface ColumnInfo {
   declaredAt?: SourceLocation | undefined;
   /** The docs blocks its description names (`{{ doc('x') }}`), as unique ids. */
   docBlocks?: string[] | undefined;
+  /** Keys of its YAML entry dbt does not read, kept as written (dbt lists them with the column). */
+  extra?: Record<string, unknown> | undefined;
 }
 
 /** Where in a file something was declared: 1-based line and column. */
@@ -220,6 +222,8 @@ export interface UnitTestNode extends NodeCommon {
   overrides?: Record<string, unknown>;
   /** The tested model's SQL rendered with `overrides` (vars, macros, env_vars), set by compile when there are any. */
   modelCode?: string | undefined;
+  /** Each `given`'s `format: sql` rows rendered (dbt renders them as Jinja), set by compile where they hold Jinja. */
+  givenSql?: (string | undefined)[] | undefined;
 }
 
 /**

@@ -1,14 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Compilation } from '@smsql/core';
+import { packageRelativePaths, type Compilation } from '@smsql/core';
 import { pythonJson } from '../python-json.ts';
 
-/** One node as `sm ls --output name|path|selector` prints it, as dbt ls does. */
-export function lsLine(c: Compilation, id: string, output: string): string {
+/** The nodes as `sm ls --output name|path|selector` prints them, as dbt ls does. */
+export function lsLines(c: Compilation, ids: readonly string[], output: string): string[] {
+  const inPackage = packageRelativePaths(c.project.dir, c.project.packages);
+  return ids.map((id) => lsLine(c, id, output, inPackage));
+}
+
+function lsLine(c: Compilation, id: string, output: string, inPackage: (pkg: string, path: string) => string): string {
   const n = c.compiled.nodes.get(id)!;
   // As dbt prints them: a source is `source_name.table_name`.
   if (output === 'name') return n.resourceType === 'source' ? `${n.sourceName}.${n.name}` : n.name;
-  if (output === 'path') return n.originalFilePath;
+  // dbt's original_file_path: a package's node's relative to the package.
+  if (output === 'path') return inPackage(n.packageName, n.originalFilePath);
   // dbt's selectors: a source by package, source and table (not its fqn, which holds its folder); a unit test by package and name.
   if (n.resourceType === 'exposure' || n.resourceType === 'metric' || n.resourceType === 'semantic_model' || n.resourceType === 'saved_query') return `${n.resourceType}:${n.packageName}.${n.name}`;
   if (n.resourceType === 'source') return `source:${n.packageName}.${n.sourceName}.${n.name}`;
@@ -21,15 +27,17 @@ const LS_KEYS = new Set(['alias', 'name', 'package_name', 'depends_on', 'tags', 
 /** Their order in dbt's entry of a model, seed, snapshot or test (sm's manifest entry orders them otherwise; a source's, exposure's and unit test's are dbt's order already). */
 const LS_NODE_ORDER = ['name', 'resource_type', 'package_name', 'original_file_path', 'unique_id', 'alias', 'config', 'tags', 'depends_on'];
 
-/** An entry's LS_KEYS in dbt's order, `depends_on` with `macros` first as dbt's. */
+/** An entry's LS_KEYS in dbt's order. */
 function lsEntry(entry: Record<string, unknown>): [string, unknown][] {
   const keys = 'alias' in entry ? LS_NODE_ORDER.filter((k) => k in entry) : Object.keys(entry).filter((k) => LS_KEYS.has(k));
-  return keys.map((k) => {
-    const v = entry[k];
-    if (k !== 'depends_on' || !v || typeof v !== 'object') return [k, v];
-    const { macros, ...rest } = v as Record<string, unknown>;
-    return [k, macros === undefined ? v : { macros, ...rest }];
-  });
+  return keys.map((k) => [k, lsValue(k, entry[k])]);
+}
+
+/** A value as dbt ls prints it: `depends_on` with `macros` first. */
+function lsValue(k: string, v: unknown): unknown {
+  if (k !== 'depends_on' || !v || typeof v !== 'object') return v;
+  const { macros, ...rest } = v as Record<string, unknown>;
+  return macros === undefined ? v : { macros, ...rest };
 }
 
 /**
@@ -50,7 +58,7 @@ export function lsJson(c: Compilation, ids: string[], asked: string[] | undefine
     const entry = m.nodes?.[id] ?? m.sources?.[id] ?? m.exposures?.[id] ?? m.unit_tests?.[id] ?? m.metrics?.[id] ?? m.semantic_models?.[id] ?? m.saved_queries?.[id] ?? {};
     const picked = keys.length
       ? keys.flatMap((k): [string, unknown][] => {
-          if (!k.includes('.')) return k in entry ? [[k, entry[k]]] : [];
+          if (!k.includes('.')) return k in entry ? [[k, lsValue(k, entry[k])]] : [];
           const v = nested(entry, k);
           return v === undefined || v === null ? [] : [[k, v]];
         })

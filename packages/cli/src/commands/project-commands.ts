@@ -14,7 +14,7 @@ import { renderInline } from '../inline-sql.ts';
 import { cliRunArgs } from '../run-args.ts';
 import { dbtJsonRows, renderTable, showSql, shownRows } from '../table.ts';
 import { pythonJson } from '../python-json.ts';
-import { lsJson, lsLine } from './ls-output.ts';
+import { lsJson, lsLines } from './ls-output.ts';
 import { usage } from '../usage-error.ts';
 
 export interface CommonFlags {
@@ -239,7 +239,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       else for (const d of warnings) ctx.output.err(formatDiagnostic(d));
       // As dbt lists them: sorted by unique id (not in build order).
       const ids = [...c.selected].sort();
-      const lines = flags.output === 'json' ? lsJson(c, ids, flags.outputKeys) : ids.map((id) => lsLine(c, id, flags.output));
+      const lines = flags.output === 'json' ? lsJson(c, ids, flags.outputKeys) : lsLines(c, ids, flags.output);
       // dbt logs each line as a PrintEvent: one JSON object per line in a JSON log.
       if (flags.logFormat === 'json') {
         const json = ctx.reporter('json');

@@ -1,19 +1,21 @@
 import { hash as oneShotHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { testFileName } from '../project/test-nodes.ts';
-import type { GraphNode } from '../types.ts';
+import { packageRelativePaths } from '../project/package-paths.ts';
+import type { GraphNode, PackageInfo } from '../types.ts';
 import { redact } from '../util/redact.ts';
 import { writeFilesAsync } from './write-files.ts';
 import { writeJsonFileAtomic } from '../util/write-json.ts';
 import { WrittenFiles } from './written-files.ts';
+import { compiledFileOf, nodeFileShape, type NodeFileShape } from './target-paths.ts';
 
 /** The nodes whose compiled SQL is written: models, snapshots and data tests. */
 const HAS_SQL: ReadonlySet<string> = new Set(['model', 'snapshot', 'analysis', 'test']);
 
 /** What writing compiled files needs of the project. */
 export interface CompiledFilesProject {
-  readonly config: { readonly name: string };
+  readonly dir: string;
+  readonly packages: readonly PackageInfo[];
   readonly secrets: readonly string[];
 }
 
@@ -30,20 +32,16 @@ export function writeCompiledFiles(
   dir: string,
   cache: WrittenFiles | undefined,
   digest: string | undefined,
-  shape: (id: string) => Pick<GraphNode, 'resourceType' | 'originalFilePath' | 'name'> & { generic: boolean; alias?: unknown } = (id) => {
-    const n = nodes.get(id)!;
-    return { resourceType: n.resourceType, originalFilePath: n.originalFilePath, name: n.name, generic: n.resourceType === 'test' && !!n.testMetadata, alias: n.config.alias };
-  },
+  shape: (id: string) => NodeFileShape = (id) => nodeFileShape(nodes.get(id)!),
 ): Promise<void> {
   const files = new CompiledFiles();
-  const root = join(dir, 'compiled', project.config.name);
+  const root = join(dir, 'compiled');
+  const inPackage = packageRelativePaths(project.dir, project.packages);
   const fromDigest = digest ? `:${digest}` : undefined;
   for (const id of selected) {
     const s = shape(id);
     if (!HAS_SQL.has(s.resourceType)) continue;
-    // A generic test's file is named by its alias (dbt's short name past 63 characters).
-    const file = s.generic ? `${s.originalFilePath}/${testFileName(s.name, s.alias)}` : s.originalFilePath;
-    const abs = `${root}/${file}`;
+    const abs = `${root}/${compiledFileOf(s, inPackage)}`;
     // Rewriting ten thousand unchanged files costs more than the whole warm compile. A file
     // written from the same input digest holds this text already; else compare content hashes.
     const was = cache?.writtenAs(abs);
@@ -113,7 +111,7 @@ export function writeCompiledTree(
 ): Promise<void> {
   const whole = selected.length === nodes.size;
   const donePath = join(targetDir, '.sm', 'compiled-files.done.json');
-  const root = join(targetDir, 'compiled', project.config.name);
+  const root = join(targetDir, 'compiled');
   if (whole && digest && treeHolds(donePath, digest)) return Promise.resolve();
   rmSync(donePath, { force: true });
   const written = WrittenFiles.open(join(targetDir, '.sm', 'compiled-files.json'));

@@ -2,7 +2,7 @@ import { hookNodes } from './hook-nodes.ts';
 import { createHash } from 'node:crypto';
 import { freshnessShape, sourceConfigShape } from '../project/freshness-shape.ts';
 import { pythonSourceOf } from '../project/python-model.ts';
-import { checksumOf, contractOf, dbtConfigShape, rawCodeOf, versionValue } from '../project/node-config-shape.ts';
+import { checksumOf, columnShape, contractOf, dbtConfigShape, rawCodeOf, versionValue } from '../project/node-config-shape.ts';
 import { manifestPathOf, testRelation } from '../project/test-nodes.ts';
 import { packageRelativePaths } from '../project/package-paths.ts';
 import type { Dialect } from '../adapter.ts';
@@ -182,29 +182,16 @@ function common(n: GraphNode, check?: SmColumns): Record<string, unknown> {
 
 /** The YAML's columns as dbt lists them; with a check result, each inferred column too, with its `sm` type and lineage. */
 function manifestColumns(n: GraphNode, check: SmColumns | undefined): Record<string, unknown> {
-  // In dbt 1.11's key order.
-  const entry = (name: string, col?: GraphNode['columns'][string]) => ({
-    name,
-    description: col?.description ?? '',
-    meta: col?.meta ?? {},
-    data_type: col?.dataType ?? null,
-    constraints: col?.constraints ?? [],
-    quote: null,
-    config: { meta: col?.meta ?? {}, tags: col?.tags ?? [] },
-    tags: col?.tags ?? [],
-    granularity: col?.granularity ?? null,
-    doc_blocks: col?.docBlocks ?? [],
-  });
   const inferred = n.resourceType === 'test' ? undefined : check?.(n.uniqueId);
-  if (!inferred) return Object.fromEntries(Object.values(n.columns).map((col) => [col.name, entry(col.name, col)]));
+  if (!inferred) return Object.fromEntries(Object.values(n.columns).map((col) => [col.name, columnShape(col.name, col)]));
   const yaml = new Map(Object.values(n.columns).map((col) => [col.name.toLowerCase(), col]));
   const out: Record<string, unknown> = {};
   for (const { name, sm } of inferred) {
     const col = yaml.get(name.toLowerCase());
     yaml.delete(name.toLowerCase());
-    out[col?.name ?? name] = { ...entry(col?.name ?? name, col), sm };
+    out[col?.name ?? name] = { ...columnShape(col?.name ?? name, col), sm };
   }
-  for (const col of yaml.values()) out[col.name] = entry(col.name, col);
+  for (const col of yaml.values()) out[col.name] = columnShape(col.name, col);
   return out;
 }
 
@@ -237,7 +224,8 @@ function nodeEntry(
     e.raw_code = '';
     e.doc_blocks = n.docBlocks ?? [];
     e.root_path = null;
-    e.depends_on = { macros: [] };
+    // dbt's seed depends on macros only: those its hooks call.
+    e.depends_on = { macros: n.dependsOn.macros };
     return e;
   }
   e.contract = contractOf(n.resourceType, n.config);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { compiledPathOf, targetLayoutOf, type TargetLayout } from '../artifacts/target-paths.ts';
 import type { CatalogArtifact } from '../artifacts/artifact-types.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import { topoOrder, type Dag } from '../graph/build-graph.ts';
@@ -115,7 +116,7 @@ export function checkProject(compiled: CompiledProject, graph: Dag, opts: CheckO
       cached.add(id);
       continue;
     }
-    const r = checkNode(n, digest ?? digestOf(n, results, opts.catalog, dialect), { dialect, key, catalog: opts.catalog, tableRef: tableRef(id), selfRef: (shape) => tableRef(id, shape), nodes, results, targetPath: compiled.project.config.targetPath, project: compiled.project.config.name });
+    const r = checkNode(n, digest ?? digestOf(n, results, opts.catalog, dialect), { dialect, key, catalog: opts.catalog, tableRef: tableRef(id), selfRef: (shape) => tableRef(id, shape), nodes, results, layout: targetLayoutOf(compiled.project) });
     results.set(id, r);
     opts.cache?.set(r);
   }
@@ -160,8 +161,8 @@ interface NodeCtx {
   readonly selfRef: (shape: Shape) => (parts: Parameters<RelationIndex['lookup']>[0]) => TableRef | undefined;
   readonly nodes: ReadonlyMap<string, GraphNode>;
   readonly results: ReadonlyMap<string, NodeCheck>;
-  readonly targetPath: string;
-  readonly project: string;
+  /** Where the node's compiled SQL is written, named in messages. */
+  readonly layout: TargetLayout;
 }
 
 function checkNode(n: GraphNode, digest: string, x: NodeCtx): NodeCheck {
@@ -179,8 +180,7 @@ function checkNode(n: GraphNode, digest: string, x: NodeCtx): NodeCheck {
   if (n.resourceType === 'source') return done(sourceShape(n, x.catalog?.sources[n.uniqueId], x.dialect, x.key), 'declared');
   if (n.resourceType === 'seed') return done(seedShape(n, x.dialect, x.key), 'declared');
   if (n.resourceType === 'test') {
-    const file = n.testMetadata ? `${n.originalFilePath}/${n.name}.sql` : n.originalFilePath;
-    const t = checkTest(n, x.nodes, x.results, x.dialect, x.key, x.tableRef, `${x.targetPath}/compiled/${x.project}/${file}`);
+    const t = checkTest(n, x.nodes, x.results, x.dialect, x.key, x.tableRef, compiledPathOf(x.layout, n));
     return done({ shape: { cols: [], open: true }, from: 'none' }, t.notChecked ? 'not_checked' : 'checked', t.diagnostics, t.notChecked);
   }
   if (!isModelLike(n)) return done({ shape: { cols: [], open: true }, from: 'none' }, 'not_checked', [], 'not SQL');
@@ -189,7 +189,7 @@ function checkNode(n: GraphNode, digest: string, x: NodeCtx): NodeCheck {
   if (m.pythonCode !== undefined) return done(fallbackShape(m, x.catalog?.nodes[m.uniqueId], x.dialect, x.key), 'not_checked', [], 'a Python model: its columns are not inferred from its code');
   const sql = m.compiledCode ?? '';
   const r = checkSql(sql, x.dialect, x.key, x.tableRef);
-  const compiledPath = `${x.targetPath}/compiled/${x.project}/${m.originalFilePath}`;
+  const compiledPath = compiledPathOf(x.layout, m);
   const diagnostics = locateIssues(r.issues, m, sql, compiledPath, r.injected);
   if (!r.shape) {
     return done(fallbackShape(m, x.catalog?.nodes[m.uniqueId], x.dialect, x.key), 'not_checked', diagnostics, r.notChecked?.reason);

@@ -21,7 +21,7 @@ export async function compileWarm(opts: InvocationOptions, command: Command, inv
   const c: Compilation = { ...selectedOnly, check, stableDigest: w.digest };
   const shape = (id: string) => {
     const e = w.selectionNodes.get(id)!;
-    return { resourceType: e.resourceType, originalFilePath: e.originalFilePath, name: e.name, generic: e.resourceType === 'test' && !!e.testMetadata, alias: e.config?.alias };
+    return { resourceType: e.resourceType, originalFilePath: e.originalFilePath, name: e.name, packageName: e.packageName, generic: e.resourceType === 'test' && !!e.testMetadata, alias: e.config?.alias };
   };
   await (await writeCompileArtifacts(c, command, w.digest, manifestDigest, shape)).files;
   return c;

@@ -1,6 +1,7 @@
 import type { LoadedProject } from '../project/load-project.ts';
 import type { ProjectRenderer } from '../render/render-project.ts';
-import type { GraphNode, ModelNode } from '../types.ts';
+import type { GraphNode, ModelNode, UnitTestNode } from '../types.ts';
+import { resolveInput } from '../unit/unit-inputs.ts';
 import { isMicrobatch } from '../plan/microbatch.ts';
 
 /**
@@ -21,11 +22,43 @@ export function renderForRun(renderer: ProjectRenderer, project: LoadedProject, 
       // a node whose every render asks.
       nodes.set(id, { ...n, incrementalCode: r.sql, ...(r.askedWarehouse ? { needsWarehouse: true as const } : {}) });
     } else if (n.resourceType === 'unit_test') {
+      // dbt renders a given input's `format: sql` rows as the template of the input's node.
+      const givenSql = n.given.map((g) => (typeof g.rows === 'string' && g.format?.toLowerCase() === 'sql' && /\{[{%]/.test(g.rows) ? givenText(renderer, g.rows, n.packageName) : undefined));
+      const withGiven = givenSql.some((x) => x !== undefined) ? { ...n, givenSql } : n;
+      nodes.set(id, withGiven);
       const ov = n.overrides as { vars?: Record<string, unknown>; macros?: Record<string, unknown>; env_vars?: Record<string, unknown> } | undefined;
       const model = nodes.get(n.dependsOn.nodes[0] ?? '');
-      if (!ov || (!ov.vars && !ov.macros && !ov.env_vars) || model?.resourceType !== 'model') continue;
-      nodes.set(id, { ...n, modelCode: renderer.renderModelWithOverrides(model, { vars: ov.vars, macros: ov.macros, envVars: ov.env_vars }).sql });
+      if (model?.resourceType !== 'model') continue;
+      // An ephemeral input's rows (format sql) stand in for its CTE: the model is rendered again with them.
+      const ephemerals = new Map<string, string>();
+      n.given.forEach((g, i) => {
+        const input = ephemeralSqlInput(g, model, nodes);
+        if (input) ephemerals.set(input, givenSql[i] ?? String(g.rows));
+      });
+      if (!ephemerals.size && (!ov || (!ov.vars && !ov.macros && !ov.env_vars))) continue;
+      nodes.set(id, { ...withGiven, modelCode: renderer.renderModelWithOverrides(model, { vars: ov?.vars, macros: ov?.macros, envVars: ov?.env_vars, ephemerals }).sql });
     }
+  }
+}
+
+/** The ephemeral model a given input with `format: sql` rows stands in for, if it is one. */
+export function ephemeralSqlInput(g: UnitTestNode['given'][number], model: ModelNode, nodes: ReadonlyMap<string, GraphNode>): string | undefined {
+  if (g.format?.toLowerCase() !== 'sql' || typeof g.rows !== 'string') return undefined;
+  try {
+    const { node, isThis } = resolveInput(g.input, model, nodes, '');
+    return !isThis && node.resourceType === 'model' && node.config.materialized === 'ephemeral' ? node.uniqueId : undefined;
+  } catch {
+    // Execution says what is wrong with the input.
+    return undefined;
+  }
+}
+
+/** A given input's SQL rendered; a template error is left for execution, where the SQL as written fails and says where. */
+function givenText(renderer: ProjectRenderer, text: string, pkg: string): string | undefined {
+  try {
+    return renderer.renderString(text, undefined, pkg);
+  } catch {
+    return undefined;
   }
 }
 

@@ -85,6 +85,12 @@ export function hookList(v: unknown): HookConfig[] {
 }
 
 /** A `tags:` value as a list: a list's items or a single tag as text, nothing otherwise. */
+/** A node's meta, as dbt lists it: its config's (its YAML entry's `meta:` joined it). */
+export function metaOf(cfg: Record<string, unknown>): Record<string, unknown> {
+  const m = cfg.meta;
+  return m && typeof m === 'object' && !Array.isArray(m) ? (m as Record<string, unknown>) : {};
+}
+
 export function tagList(v: unknown): string[] {
   return Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : [];
 }

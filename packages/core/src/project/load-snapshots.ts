@@ -3,7 +3,8 @@ import { diag, type Diagnostic } from '../diagnostics.ts';
 import { snapshotBlocks, type SnapshotBlock } from '../jinja/blocks.ts';
 import type { TemplateLocation } from '../jinja/errors.ts';
 import { discover } from './discover.ts';
-import { renderColumns, renderMeta } from './config-renderer.ts';
+import { renderColumns } from './config-renderer.ts';
+import { metaOf } from './folder-config.ts';
 import { isDisabled, nodeConfig, type Scope } from './project-resources.ts';
 import type { NodePatch } from './schema-yaml.ts';
 import type { YamlFile } from './yaml-file.ts';
@@ -56,7 +57,7 @@ export function loadSnapshots(
       fqn: [config.name, ...fqnFolders, name],
       description: patch?.description ?? '',
       tags: [],
-      meta: renderMeta(scope.render, patch?.meta, patch?.file ?? file),
+      meta: metaOf(cfg),
       config: cfg,
       ...(rootConfig ? { rootConfig } : {}),
       columns: renderColumns(scope.render, patch?.columns ?? {}, patch?.file ?? file),

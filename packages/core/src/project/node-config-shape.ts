@@ -1,3 +1,4 @@
+import type { ColumnInfo } from '../types.ts';
 import { dbtFileText } from './file-text.ts';
 
 /**
@@ -14,6 +15,23 @@ export function rawCodeOf(n: { rawCode: string; pythonCode?: string | undefined;
 }
 
 /** A node's `checksum` as dbt gives it: none for a generic test (its arguments are in its name), else sha256 of the file's stripped text. */
+/** A YAML column as dbt's manifest (and `graph`) lists it, in dbt 1.11's key order. */
+export function columnShape(name: string, col?: ColumnInfo): Record<string, unknown> {
+  return {
+    name,
+    description: col?.description ?? '',
+    meta: col?.meta ?? {},
+    data_type: col?.dataType ?? null,
+    constraints: col?.constraints ?? [],
+    quote: null,
+    config: { meta: col?.meta ?? {}, tags: col?.tags ?? [] },
+    tags: col?.tags ?? [],
+    granularity: col?.granularity ?? null,
+    doc_blocks: col?.docBlocks ?? [],
+    ...col?.extra,
+  };
+}
+
 export function checksumOf(n: { resourceType: string; checksum: string; testMetadata?: unknown }): { name: string; checksum: string } {
   return n.resourceType === 'test' && n.testMetadata ? { name: 'none', checksum: '' } : { name: 'sha256', checksum: n.checksum };
 }
@@ -119,8 +137,6 @@ export function dbtConfigShape(resourceType: string, config: Readonly<Record<str
     if (v === undefined) continue;
     const nested = NESTED[k];
     if (nested && v && typeof v === 'object' && !Array.isArray(v)) out[k] = { ...nested, ...(v as object) };
-    // A test's default severity is `ERROR` in dbt; what the YAML sets is kept as written.
-    else if (k === 'severity' && v === 'error') out[k] = 'ERROR';
     else out[k] = v;
   }
   if (resourceType === 'test') Object.assign(out, settledStoreFailures(out));

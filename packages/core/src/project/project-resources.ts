@@ -6,7 +6,7 @@ import type { ColumnInfo, GraphNode, Macro, ModelNode, NodeConfig, ProjectConfig
 import { renderColumns, renderMeta, type RenderConfig } from './config-renderer.ts';
 import { discover, pathInResourceFolder, type FoundFile } from './discover.ts';
 import { dbtFileText } from './file-text.ts';
-import { folderConfig, mergeConfigInto, tagList } from './folder-config.ts';
+import { folderConfig, mergeConfigInto, metaOf, tagList } from './folder-config.ts';
 import type { NodePatch, SchemaDecls, TestDecl, VersionDecl } from './schema-yaml.ts';
 import { genericTestNode, testTargetWarning } from './test-nodes.ts';
 
@@ -62,6 +62,19 @@ export function listed<T extends GraphNode>(n: T, disabled: GraphNode[]): T[] {
   return [];
 }
 
+/**
+ * Whether a model its folder or YAML config disables is left out before it is rendered. dbt
+ * renders every model file, and the file's own `config(enabled=...)` (written there or in a
+ * macro it calls) beats those; only the root project's config of a package's node beats the
+ * file. A file with Jinja stays, as disabled, and its render decides.
+ */
+export function leftOutUnrendered(cfg: Record<string, unknown>, rootConfig: Record<string, unknown> | undefined, raw: string): boolean {
+  if (!isDisabled(cfg)) return false;
+  if ((rootConfig && isDisabled(rootConfig)) || !raw.includes('{{')) return true;
+  cfg.enabled = false;
+  return false;
+}
+
 export function folderParts(f: FoundFile): string[] {
   return f.inFolder.split('/').slice(0, -1);
 }
@@ -104,8 +117,9 @@ export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic
     // dbt matches the whole fqn: the last levels may name the model itself (and its version).
     const fqnTail = ver ? [name, `v${ver.v.v}`] : [name];
     const { config: cfg, rootConfig } = nodeConfig(s, 'models', [...folderParts(f), ...fqnTail], patchConfig, patch?.file ?? rel);
+    const leftOut = leftOutUnrendered(cfg, rootConfig, raw);
     if (cfg.materialized === undefined) cfg.materialized = 'view';
-    (isDisabled(cfg) ? disabled : out).push({
+    (leftOut ? disabled : out).push({
       uniqueId: id,
       resourceType: 'model',
       name,
@@ -118,7 +132,7 @@ export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic
       fqn: [name0, ...folderParts(f), ...fqnTail],
       description: (ver?.v.description ?? patch?.description) || '',
       tags: [],
-      meta: renderMeta(s.render, patch?.meta, patch?.file ?? rel),
+      meta: metaOf(cfg),
       config: cfg,
       ...(rootConfig ? { rootConfig } : {}),
       columns: renderColumns(s.render, ver ? versionColumns(ver.patch, ver.v) : (patch?.columns ?? {}), patch?.file ?? rel),
@@ -169,7 +183,7 @@ export function fileNodeBase(s: Scope, f: FoundFile, name: string, patch: NodePa
     path: f.inFolder,
     fqn: [s.config.name, ...folderParts(f), name],
     description: patch?.description ?? '',
-    meta: renderMeta(s.render, patch?.meta, patch?.file ?? rel),
+    meta: metaOf(cfg),
     config: cfg,
     ...(rootConfig ? { rootConfig } : {}),
     columns: renderColumns(s.render, patch?.columns ?? {}, patch?.file ?? rel),
@@ -273,8 +287,8 @@ export function singularTests(s: Scope, disabled: GraphNode[]): TestNode[] {
       fqn: [name0, ...folderParts(f), name],
       description: '',
       tags: [],
-      meta: {},
-      config: { materialized: 'test', severity: 'error', ...cfg },
+      meta: metaOf(cfg),
+      config: { materialized: 'test', severity: 'ERROR', ...cfg },
       ...(rootConfig ? { rootConfig } : {}),
       columns: {},
       dependsOn: { nodes: [], macros: [] },

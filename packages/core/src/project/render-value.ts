@@ -29,10 +29,11 @@ const SINGLE = /^\s*\{\{([\s\S]*?)\}\}\s*$/;
  * Render Jinja in one YAML string value the way dbt renders dbt_project.yml, packages.yml and
  * schema YAML: with "native" results, so `"{{ var('on', false) }}"` is the boolean false and
  * `"{{ 5 }}"` the number 5, and text that reads as a Python literal (`True`, `3`, `None`)
- * becomes that value. Values without `{{`/`{%` come back unchanged.
+ * becomes that value. Values without `{{`/`{%` come back as Jinja gives back plain text: dbt
+ * renders every value, and Jinja drops one trailing newline (a YAML `|` block's).
  */
 export function renderValue(text: string, ctx: ValueContext): unknown {
-  if (!text.includes('{{') && !text.includes('{%')) return text;
+  if (!text.includes('{{') && !text.includes('{%')) return asJinjaText(text);
   const env = (valueEnv ??= new Environment());
   const c = valueContext(env, ctx);
   const single = SINGLE.exec(text);
@@ -68,6 +69,13 @@ export function renderText(text: string, ctx: ValueContext, globals: Record<stri
   } catch (e) {
     throw valueError(e);
   }
+}
+
+/** Plain text as a Jinja template renders it: newlines as `\n`, one trailing newline dropped (dbt leaves keep_trailing_newline off). */
+function asJinjaText(text: string): string {
+  if (!text.includes('\n') && !text.includes('\r')) return text;
+  const t = text.replace(/\r\n?/g, '\n');
+  return t.endsWith('\n') ? t.slice(0, -1) : t;
 }
 
 /** A template's error as a ValueRenderError: its first two lines. */

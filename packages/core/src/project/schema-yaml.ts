@@ -211,10 +211,14 @@ function readPatch(y: YamlFile, entry: unknown, path: (string | number)[], diagn
   };
 }
 
-/** `access:`, `group:` and `docs:` written as properties of the entry (dbt's usual form) join its config; the config's own win. */
+/**
+ * `access:`, `group:`, `docs:` and `meta:` written as properties of the entry (dbt's usual form)
+ * join its config; the config's own win (a meta in both is merged, the config's keys winning).
+ */
 function withGovernance(entry: Record<string, unknown>, config: Record<string, unknown>): Record<string, unknown> {
-  if (entry.access === undefined && entry.group === undefined && !isObj(entry.docs)) return config;
-  return { ...(entry.access !== undefined ? { access: entry.access } : {}), ...(entry.group !== undefined ? { group: entry.group } : {}), ...(isObj(entry.docs) ? { docs: entry.docs } : {}), ...config };
+  if (entry.access === undefined && entry.group === undefined && !isObj(entry.docs) && !isObj(entry.meta)) return config;
+  const meta = isObj(entry.meta) ? { meta: { ...entry.meta, ...(isObj(config.meta) ? config.meta : {}) } } : {};
+  return { ...(entry.access !== undefined ? { access: entry.access } : {}), ...(entry.group !== undefined ? { group: entry.group } : {}), ...(isObj(entry.docs) ? { docs: entry.docs } : {}), ...config, ...meta };
 }
 
 function readVersions(y: YamlFile, list: unknown, path: (string | number)[], diagnostics: Diagnostic[]): VersionDecl[] | undefined {
@@ -277,24 +281,30 @@ function readColumns(
       diagnostics.push(diag('SM_SCHEMA_YAML', 'Each column needs a `name:`', y.locate([...path, i])));
       return;
     }
+    // dbt merges the column's `config:` meta (over its `meta:`) and tags into both.
+    const columnTags = [...new Set([...tagList(c.tags), ...tagList(isObj(c.config) ? c.config.tags : undefined)])];
+    const extra = Object.entries(c).filter(([k]) => !COLUMN_KEYS.has(k));
     columns[c.name] = {
       name: c.name,
       description: typeof c.description === 'string' ? c.description : '',
       dataType: typeof c.data_type === 'string' ? c.data_type : undefined,
-      tags: Array.isArray(c.tags) ? c.tags.map(String) : [],
-      meta: isObj(c.meta) ? c.meta : {},
+      tags: columnTags,
+      meta: { ...(isObj(c.meta) ? c.meta : {}), ...(isObj(c.config) && isObj(c.config.meta) ? c.config.meta : {}) },
       ...(Array.isArray(c.constraints) && c.constraints.length ? { constraints: c.constraints.filter(isObj).map(dbtConstraint) } : {}),
       ...(typeof c.granularity === 'string' ? { granularity: c.granularity } : {}),
+      ...(extra.length ? { extra: Object.fromEntries(extra) } : {}),
       declaredAt: y.locate([...path, i]),
     };
     const key = c.data_tests ? 'data_tests' : 'tests';
     // dbt hands a quoted column to its tests quoted (`"my col"`), and names the test after that.
     const quote = c.quote === true || ((c.quote === undefined || c.quote === null) && quoteColumns);
-    const columnTags = [...new Set([...tagList(c.tags), ...tagList(isObj(c.config) ? c.config.tags : undefined)])];
     const colTests = readTests(y, c[key], [...path, i, key], quote ? `"${c.name.replace(/"/g, '""')}"` : c.name, diagnostics);
     tests.push(...(columnTags.length ? colTests.map((t) => ({ ...t, columnTags })) : colTests));
   });
 }
+
+/** The keys dbt reads of a YAML column; it keeps any other (`mapping_instructions: ...`) and lists it with the column. */
+const COLUMN_KEYS = new Set(['name', 'description', 'meta', 'data_type', 'constraints', 'docs', 'config', 'data_tests', 'tests', 'quote', 'tags', 'granularity']);
 
 export function readTests(y: YamlFile, list: unknown, path: (string | number)[], columnName: string | undefined, diagnostics: Diagnostic[]): TestDecl[] {
   if (list === undefined || list === null) return [];

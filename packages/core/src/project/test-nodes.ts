@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { GraphNode, ModelNode, ProjectConfig, SeedNode, SourceNode, TestNode } from '../types.ts';
-import { tagList } from './folder-config.ts';
+import { metaOf, tagList } from './folder-config.ts';
 import type { TestDecl } from './schema-yaml.ts';
 import { pythonRepr } from '../util/py-repr.ts';
 
@@ -177,8 +177,8 @@ export function genericTestNode(
     fqn,
     description: decl.description ?? '',
     tags,
-    meta: {},
-    config: { materialized: 'test', severity: 'error', ...(alias ? { alias } : {}), ...folder, ...decl.config, tags: configTags },
+    meta: metaOf({ ...folder, ...decl.config }),
+    config: { materialized: 'test', severity: 'ERROR', ...(alias ? { alias } : {}), ...folder, ...decl.config, tags: configTags },
     rawCodeConfig: dbtConfigCall({ ...decl.config, ...(alias ? { alias } : {}) }),
     modelArg: metaKwargs.model as string,
     fileKeyName: node.resourceType === 'source' ? `sources.${node.sourceName}` : `${node.resourceType}s.${node.name}`,

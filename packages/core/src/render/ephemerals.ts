@@ -21,13 +21,14 @@ export class Ephemerals {
     return all?.length ? all.map((e) => ({ id: e, sql: cteDefinition(...this.#cte(e)) })) : undefined;
   }
 
-  #cte(id: string): [string, string] {
+  /** The CTE of ephemeral `id`: its name and SQL (as compiled, unless `sql` gives another). */
+  #cte(id: string, sql?: string): [string, string] {
     const b = this.#bare.get(id);
-    return [`${CTE_PREFIX}${b?.name ?? id.split('.').pop()}`, b?.sql ?? ''];
+    return [`${CTE_PREFIX}${b?.name ?? id.split('.').pop()}`, sql ?? b?.sql ?? ''];
   }
 
-  /** Every ephemeral behind the direct ones, each after the ephemerals it inlines itself. */
-  closure(direct: Iterable<string>): string[] {
+  /** Every ephemeral behind the direct ones, each after the ephemerals it inlines itself (none behind one `replaced`). */
+  closure(direct: Iterable<string>, replaced?: ReadonlyMap<string, string>): string[] {
     const out: string[] = [];
     const seen = new Set<string>();
     for (const root of direct) {
@@ -43,17 +44,23 @@ export class Ephemerals {
         }
         if (seen.has(id)) continue;
         stack.push([id, true]);
+        if (replaced?.has(id)) continue;
         for (const d of [...(this.byNode.get(id) ?? [])].reverse()) if (!seen.has(d)) stack.push([d, false]);
       }
     }
     return out;
   }
 
-  /** `sql` of node `id` with the ephemerals it refs (directly) in front as CTEs; records its closure unless `id` is undefined. */
-  inline(id: string | undefined, sql: string, direct: Iterable<string>): string {
-    const all = this.closure(direct);
+  /**
+   * `sql` of node `id` with the ephemerals it refs (directly) in front as CTEs; records its
+   * closure unless `id` is undefined. `live` gives an ephemeral's SQL rendered again at execution
+   * (undefined: its SQL as compiled); `replaced`, the SQL that stands in for an ephemeral (a unit
+   * test's rows), without the ephemerals behind it.
+   */
+  inline(id: string | undefined, sql: string, direct: Iterable<string>, live?: (id: string) => string | undefined, replaced?: ReadonlyMap<string, string>): string {
+    const all = this.closure(direct, replaced);
     if (!all.length) return sql;
     if (id !== undefined) this.byNode.set(id, all);
-    return injectCtes(sql, all.map((e) => this.#cte(e)));
+    return injectCtes(sql, all.map((e) => this.#cte(e, replaced?.get(e) ?? live?.(e))));
   }
 }

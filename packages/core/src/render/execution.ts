@@ -20,6 +20,8 @@ export type ExecutionRender = (
 ) & {
   /** Shown what the template said (`log(msg, info=True)`, `print(msg)`), once, when the render completes. */
   say?: ((m: TemplateMessage) => void) | undefined;
+  /** Told the SQL of each ephemeral model the node inlines that was rendered again with the warehouse. */
+  ephemeral?: ((id: string, sql: string) => void) | undefined;
 };
 
 /** Ask the warehouse; its error becomes an answer too, raised where the template asked. */

@@ -43,6 +43,8 @@ export interface Frame {
   missing?: MissingTarget[] | undefined;
   /** A microbatch model rendered for one batch (`model.batch`; its refs read only the batch's event time). */
   batch?: RenderBatch | undefined;
+  /** Models it refs whose render was under way (it was rendered for one that read `graph`): their relation was the loaded one, so it renders again once they are done. */
+  waitedOn?: Set<string> | undefined;
 }
 
 /** A `ref()` or `source()` call of a node: what it names (and the node it found, if any). */

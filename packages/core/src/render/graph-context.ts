@@ -5,7 +5,7 @@ import type { MacroNamespaces } from './macro-namespaces.ts';
 import type { ParseLike } from './parse-like.ts';
 import { exposureEntry } from '../project/exposure-entry.ts';
 import { freshnessShape, sourceConfigShape } from '../project/freshness-shape.ts';
-import { checksumOf, contractOf, dbtConfigShape, rawCodeOf, versionValue } from '../project/node-config-shape.ts';
+import { checksumOf, columnShape, contractOf, dbtConfigShape, rawCodeOf, versionValue } from '../project/node-config-shape.ts';
 import { testRelation } from '../project/test-nodes.ts';
 import { packageRelativePaths } from '../project/package-paths.ts';
 
@@ -25,8 +25,7 @@ export function graphContext(
   defaultDatabase: string | undefined,
   parseLike: (id: string) => ParseLike = () => ({ macros: [], nodes: [], refs: [], sources: [] }),
 ): Record<string, unknown> {
-  const columns = (c: Record<string, ColumnInfo>) =>
-    Object.fromEntries(Object.values(c).map((x) => [x.name, { name: x.name, description: x.description, data_type: x.dataType ?? null, meta: x.meta, tags: x.tags, constraints: x.constraints ?? [], quote: null }]));
+  const columns = (c: Record<string, ColumnInfo>) => Object.fromEntries(Object.values(c).map((x) => [x.name, columnShape(x.name, x)]));
   // dbt names a package's files relative to the package, as in the manifest.
   const inPackage = packageRelativePaths(p.dir, p.packages);
   const entry = (loaded: GraphNode): Record<string, unknown> => {

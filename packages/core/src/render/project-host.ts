@@ -52,6 +52,7 @@ export class ProjectHost implements RenderHost {
   /** The database of relations that name none, as templates read it (dbt-duckdb: the file's name). */
   readonly defaultDatabase: string | undefined;
   readonly api: unknown;
+  readonly runtimeConfig: RuntimeProject;
   readonly #r: HostRenderer;
   readonly #refs: RefIndex;
   readonly #sources = new Map<string, SourceNode[]>();
@@ -74,6 +75,7 @@ export class ProjectHost implements RenderHost {
     this.dispatchPrefixes = [...new Set([dialect.name, project.target.type, 'default'])];
     this.defaultDatabase = defaultDatabaseOf(dialect, project.target);
     this.api = apiObject(this);
+    this.runtimeConfig = runtimeConfigOf(project, dialect.dbtQuotesByDefault ?? true);
     this.#refs = new RefIndex([...project.models, ...project.seeds], project.config.name);
     for (const s of project.sources) {
       const k = `${s.sourceName}.${s.name}`;
@@ -125,21 +127,15 @@ export class ProjectHost implements RenderHost {
     let r = this.#r.rendered(target.uniqueId) as ModelNode | undefined;
     if (!r) {
       // Waiting on the scheduler's stack: a cycle (the graph phase reports it); use the config before rendering.
-      if (this.#r.isStarted(target.uniqueId) || target.uniqueId === f.node.uniqueId) r = { ...target, relation: this.#r.relationFor(target, target.config) } as ModelNode;
-      else throw new NeedRender(target.uniqueId);
+      if (this.#r.isStarted(target.uniqueId) || target.uniqueId === f.node.uniqueId) {
+        r = { ...target, relation: this.#r.relationFor(target, target.config) } as ModelNode;
+        if (target.uniqueId !== f.node.uniqueId) (f.waitedOn ??= new Set()).add(target.uniqueId);
+      } else throw new NeedRender(target.uniqueId);
     }
-    // dbt disables a test on a disabled node and says so only in its debug log.
+    // dbt disables a test on a disabled node and says so only in its debug log. A model's ref to one is an error once every render has decided (ProjectRenderer.renderAll).
     if (r.config.enabled === false && f.node.resourceType === 'test') {
       f.config.enabled = false;
       this.targetless.add(f.node.uniqueId);
-    }
-    else if (r.config.enabled === false && f.node.uniqueId !== r.uniqueId && f.config.enabled !== false) {
-      this.diagnostics.push(
-        diag('SM_REF_NOT_FOUND', `"${f.node.name}" refers to "${name}", which is disabled (its config sets enabled: false)`, { file: f.node.originalFilePath, line: lineOf('rawCode' in f.node ? f.node.rawCode : '', refPattern(name)) }, {
-          nodeId: f.node.uniqueId,
-          hint: `Enable ${r.originalFilePath}, or remove the ref.`,
-        }),
-      );
     }
     if (r.config.materialized === 'ephemeral') {
       f.ephemerals.add(r.uniqueId);
@@ -263,6 +259,34 @@ export class ProjectHost implements RenderHost {
     this.#graph ??= graphContext(this.project, this.macros, (id) => this.#r.rendered(id), (n) => this.#r.relationFor(n, n.config), this.defaultDatabase, (id) => this.#r.parseLike(id));
     return this.#graph;
   }
+}
+
+/** A project as dbt's RuntimeConfig shows it to templates: its name and version (its `dbt_project.yml`'s). */
+class RuntimeProject {
+  readonly project_name: string;
+  readonly version: string;
+  readonly project_root: string;
+  constructor(name: string, version: string, root: string) {
+    this.project_name = name;
+    this.version = version;
+    this.project_root = root;
+  }
+}
+
+/**
+ * dbt's RuntimeConfig (`builtins.ref.config`, `adapter.config`): the root project, with its
+ * quoting (the adapter's default policy) and `dependencies` naming every project dbt loaded, in
+ * its order: the root, the adapter's and dbt's own (version 1.0), then the installed packages.
+ */
+function runtimeConfigOf(p: LoadedProject, quotes: boolean): RuntimeProject {
+  const own = (name: string) => new RuntimeProject(name, '1.0', '');
+  const dependencies: Record<string, RuntimeProject> = Object.create(null) as Record<string, RuntimeProject>;
+  const quoting = { database: quotes, schema: quotes, identifier: quotes };
+  const root = Object.assign(new RuntimeProject(p.config.name, p.config.version, p.dir), { profile_name: p.config.profile, target_name: p.target.name, quoting, dependencies });
+  dependencies[p.config.name] = root;
+  for (const name of [`dbt_${p.target.type}`, INTERNAL_PACKAGE]) dependencies[name] = own(name);
+  for (const pkg of p.packages) dependencies[pkg.name] = new RuntimeProject(pkg.name, pkg.version, pkg.dir);
+  return root;
 }
 
 /** When `name` is a Python model that could not be read: where to look. */

@@ -27,6 +27,8 @@ export interface RenderHost {
   graph(): unknown;
   /** dbt's `api` (Relation, Column). */
   readonly api: unknown;
+  /** dbt's RuntimeConfig as templates reach it: `builtins.ref.config`, `adapter.config`. */
+  readonly runtimeConfig: unknown;
   /** The invocation's selected nodes (dbt's `selected_resources`): known when rendering at execution, not at compile. */
   readonly selectedResources: readonly string[] | undefined;
 }
@@ -72,7 +74,8 @@ export function nodeBuiltins(host: RenderHost): PropertyDescriptorMap {
   const builtins: Record<string, unknown> = {
     ...intro.context,
     api: host.api,
-    ref: pyFunction((c, a, kw) => host.ref(frameOf(c), refArgs(a, kw), kw)),
+    // dbt's ref carries the RuntimeConfig: packages read `builtins.ref.config.dependencies[name].version`.
+    ref: Object.assign(pyFunction((c, a, kw) => host.ref(frameOf(c), refArgs(a, kw), kw)), { config: host.runtimeConfig }),
     source: pyFunction((c, a) => host.source(frameOf(c), ...sourceArgs(a))),
     var: pyFunction((c, a, kw) => {
       if (!a.length) throw new CompilerError("var() is missing its one required argument: the variable's name");
@@ -85,7 +88,7 @@ export function nodeBuiltins(host: RenderHost): PropertyDescriptorMap {
       f.readIncremental = true;
       return f.incremental;
     }),
-    adapter: { ...adapterObject(host), ...intro.adapter },
+    adapter: { ...adapterObject(host), ...intro.adapter, config: host.runtimeConfig },
   };
   const out: PropertyDescriptorMap = {};
   for (const [k, v] of Object.entries(builtins)) out[k] = { value: v, enumerable: true, writable: true };

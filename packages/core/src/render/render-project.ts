@@ -1,9 +1,9 @@
 import type { Connection, Dialect, Relation } from '../adapter.ts';
-import type { Diagnostic } from '../diagnostics.ts';
+import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { TemplateAst } from '../jinja/ast.ts';
 import { Environment, type Template } from '../jinja/environment.ts';
 import { ControlSignal, ReturnSignal } from '../jinja/errors.ts';
-import { macroCalls, type Context } from '../jinja/macro.ts';
+import { JMacro, macroCalls, type Context } from '../jinja/macro.ts';
 import { pyStr } from '../jinja/py-values.ts';
 import { pyFunction } from '../jinja/runtime.ts';
 import { parseFallback } from './parse-fallback.ts';
@@ -18,8 +18,9 @@ import { CTE_PREFIX } from './inject-ctes.ts';
 import { answer, type ExecutionRender } from './execution.ts';
 import { NeedRender, newFrame, type Frame, type TargetCall } from './frame.ts';
 import { renderGenericTest } from './generic-test.ts';
-import { MacroNamespaces, type MacroEntry } from './macro-namespaces.ts';
+import { INTERNAL_PACKAGE, MacroNamespaces, type MacroEntry } from './macro-namespaces.ts';
 import { cloneConfig, inlineNode, macroFiles, tagsOf } from './render-parts.ts';
+import { metaOf } from '../project/folder-config.ts';
 import { parseLike, type ParseLike, type ParseLikeHost } from './parse-like.ts';
 import { ProjectHost } from './project-host.ts';
 import { renderKey, type RenderCache } from './render-cache.ts';
@@ -27,12 +28,29 @@ import { nodeBuiltins, nodeContext } from './render-context.ts';
 import { literalRefs, RenderScheduler, type Schedulable } from './render-scheduler.ts';
 import { printedRelationName, type TemplateRelation } from './relation.ts';
 import { templateDiagnostic } from './template-diagnostic.ts';
+import { lineOf, refPattern } from './where.ts';
 import { NeedWarehouse, NoWarehouse, WarehouseLog } from './warehouse.ts';
 
 export { CTE_PREFIX, injectCtes } from './inject-ctes.ts';
 export type { CompiledProject, RenderOptions } from './render-options.ts';
 
 type Rendered = ModelNode | TestNode;
+
+/** Run `fn` with the macros it calls itself told to `record` (to none when undefined), not to a render under way. */
+function recordingMacros<T>(record: ((m: JMacro) => void) | undefined, fn: () => T): T {
+  const { listener, depth } = macroCalls;
+  macroCalls.listener = record;
+  macroCalls.depth = 0;
+  try {
+    return fn();
+  } finally {
+    macroCalls.listener = listener;
+    macroCalls.depth = depth;
+  }
+}
+
+/** dbt's macros that name where a node is built. */
+type NamingMacro = 'generate_schema_name' | 'generate_alias_name' | 'generate_database_name';
 
 /**
  * Renders every model and test once, in dependency order, without recursion: a `ref()` to a
@@ -58,6 +76,9 @@ export class ProjectRenderer implements Schedulable {
   readonly #scheduler = new RenderScheduler(this);
   readonly #templates = new Map<string, Template | null>();
   #volatileSeen = false;
+  readonly #namingMacros = new Map<NamingMacro, JMacro | null>();
+  /** Started model -> the models rendered with its loaded relation meanwhile (see Frame.waitedOn). */
+  readonly #provisional = new Map<string, string[]>();
   /** Hooks rendered at compile (compile-hooks.ts), with what they rendered. */
   readonly #hooks: HookRendering = { diagnostics: this.diagnostics, renders: new Map(), render: (text, name, frame) => this.#renderText(text, name, frame) };
   /** Set while rendering with overrides: such a render is neither read from nor written to the cache. */
@@ -113,6 +134,10 @@ export class ProjectRenderer implements Schedulable {
     const targetless = new Set(this.host.targetless);
     for (const t of this.project.tests) if (t.attachedNode && off.has(t.attachedNode)) targetless.add(t.uniqueId);
     for (const id of targetless) off.add(id);
+    // dbt's parse gives a missing var None and resolves refs and sources of enabled nodes only: a disabled node's are no error (a disabled test's warning stays).
+    const unresolved = new Set(['SM_VAR_MISSING', 'SM_REF_NOT_FOUND', 'SM_SOURCE_NOT_FOUND']);
+    const kept = this.diagnostics.filter((d) => !(d.severity === 'error' && d.nodeId && off.has(d.nodeId) && unresolved.has(d.code)));
+    this.diagnostics.splice(0, this.diagnostics.length, ...kept, ...this.#refsToDisabled(off));
     const nodes = new Map<string, GraphNode>();
     const disabled: GraphNode[] = [];
     const disabledTests: TestNode[] = [];
@@ -157,14 +182,37 @@ export class ProjectRenderer implements Schedulable {
     }
   }
 
+  /** An enabled model's ref to a node its render disabled: an error, as in dbt (said here, when every render has decided). */
+  #refsToDisabled(off: ReadonlySet<string>): Diagnostic[] {
+    const out: Diagnostic[] = [];
+    for (const [id, n] of this.#rendered) {
+      if (off.has(id) || n.resourceType === 'test' || !('dependsOn' in n)) continue;
+      for (const dep of n.dependsOn.nodes) {
+        const target = off.has(dep) ? this.#byId.get(dep) : undefined;
+        if (!target || dep === id) continue;
+        out.push(
+          diag('SM_REF_NOT_FOUND', `"${n.name}" refers to "${target.name}", which is disabled (its config sets enabled: false)`, { file: n.originalFilePath, line: lineOf('rawCode' in n ? n.rawCode : '', refPattern(target.name)) }, {
+            nodeId: id,
+            hint: `Enable ${target.originalFilePath}, or remove the ref.`,
+          }),
+        );
+      }
+    }
+    return out;
+  }
+
   /**
    * Render a model with `vars`, context names (`macros`, e.g. `is_incremental: true`) and
    * environment variables overridden, for this call only; the model's normal render stays and
    * the render cache is neither read nor written. `askedWarehouse`: the template asked the
    * warehouse (run_query, a statement, ...), so `sql` is what dbt's parse phase renders and the
-   * node must be rendered again when it runs.
+   * node must be rendered again when it runs. `ephemerals`: SQL that stands in for ephemeral
+   * models it inlines (a unit test's rows for an ephemeral input).
    */
-  renderModelWithOverrides(node: ModelNode, o: { vars?: Record<string, unknown>; macros?: Record<string, unknown>; envVars?: Record<string, unknown> }): { sql: string; askedWarehouse: boolean } {
+  renderModelWithOverrides(
+    node: ModelNode,
+    o: { vars?: Record<string, unknown>; macros?: Record<string, unknown>; envVars?: Record<string, unknown>; ephemerals?: ReadonlyMap<string, string> },
+  ): { sql: string; askedWarehouse: boolean } {
     const base = (this.#byId.get(node.uniqueId) as ModelNode | undefined) ?? node;
     const env = o.envVars ? { ...(this.#opts.env ?? process.env), ...Object.fromEntries(Object.entries(o.envVars).map(([k, v]) => [k, String(v)])) } : undefined;
     return this.#withDeps(() => {
@@ -173,17 +221,17 @@ export class ProjectRenderer implements Schedulable {
         const frame = newFrame(base, cloneConfig(base.config), !!o.macros?.is_incremental, new WarehouseLog(false));
         frame.relation = this.relationFor(base, frame.config);
         const sql = this.#renderTemplate(base, frame);
-        return { sql: this.#ephemerals.inline(undefined, sql, frame.ephemerals), askedWarehouse: frame.askedWarehouse };
+        return { sql: this.#ephemerals.inline(undefined, sql, frame.ephemerals, undefined, o.ephemerals), askedWarehouse: frame.askedWarehouse };
       } finally {
         this.#overrides = undefined;
       }
     });
   }
 
-  /** Render free text (`--inline`) in the root project's context; `say` is told what it showed (`log(msg, info=True)`). Throws the template's error. */
-  renderString(text: string, say?: (m: TemplateMessage) => void): string {
+  /** Render free text (`--inline`) in the root project's context (or package `pkg`'s); `say` is told what it showed (`log(msg, info=True)`). Throws the template's error. */
+  renderString(text: string, say?: (m: TemplateMessage) => void, pkg = this.project.config.name): string {
     return this.#withDeps(() => {
-      const node = inlineNode(this.project.config.name);
+      const node = inlineNode(pkg);
       const frame = { ...newFrame(node, {}, false, new WarehouseLog(false)), relation: this.relationFor(node, {}) };
       const sql = parseFallback(this, frame, () => this.#renderText(text, '<inline>', frame));
       for (const m of frame.said ?? []) say?.(m);
@@ -227,10 +275,26 @@ export class ProjectRenderer implements Schedulable {
     else if (node.resourceType === 'test' && node.testMetadata) sql = renderGenericTest(this, node, this.#context(frame), frame, (id) => this.#relationOf(id, frame));
     else if (node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') sql = this.#renderTemplate(node, frame);
     else throw new Error(`${node.uniqueId} has no template to render`);
+    // An ephemeral whose template asked the warehouse is rendered again too, as dbt compiles each ephemeral a node inlines.
+    const live = (id: string): string | undefined => {
+      const e = this.#rendered.get(id) as ModelNode | undefined;
+      if (!e?.needsWarehouse) return undefined;
+      const ef = newFrame(e, cloneConfig(e.config), false, log);
+      ef.relation = this.relationFor(e, ef.config);
+      const bare = this.#renderTemplate(e, ef);
+      what.ephemeral?.(id, this.#ephemerals.inline(undefined, bare, ef.ephemerals, live));
+      return bare;
+    };
+    const out = 'text' in what ? sql : this.#ephemerals.inline(undefined, sql, frame.ephemerals, live);
     const problems = this.diagnostics.splice(before);
     if (problems.length) throw new Error(problems.map((d) => `${d.location ? `${d.location.file}:${d.location.line ?? ''}: ` : ''}${d.message}`).join('\n'));
     for (const m of frame.said ?? []) what.say?.(m);
-    return 'text' in what ? sql : this.#ephemerals.inline(undefined, sql, frame.ephemerals);
+    return out;
+  }
+
+  /** Whether a node inlines an ephemeral that must be rendered again at execution (so must the node). */
+  #inlinesLive(id: string): boolean {
+    return (this.#ephemerals.byNode.get(id) ?? []).some((e) => this.#rendered.get(e)?.needsWarehouse);
   }
 
   /** Render text in a frame's context; a template error throws. */
@@ -263,28 +327,49 @@ export class ProjectRenderer implements Schedulable {
     // Legacy snapshots name their schema and database verbatim (target_schema/target_database).
     const legacy = node.resourceType === 'snapshot' && typeof config.target_schema === 'string' && config.target_schema ? config.target_schema : undefined;
     const legacyDb = node.resourceType === 'snapshot' && typeof config.target_database === 'string' ? config.target_database : undefined;
-    const database = legacyDb ?? (typeof config.database === 'string' ? config.database : t.database);
-    const schema = legacy ?? this.#schemaName(custom, node);
+    const customDb = typeof config.database === 'string' ? config.database : undefined;
+    const database = legacyDb ?? this.#named('generate_database_name', customDb, node) ?? customDb ?? t.database;
+    const base = this.project.target.schema;
+    const schema = legacy ?? this.#named('generate_schema_name', custom, node) ?? (custom ? `${base}_${custom.trim()}` : base);
     const version = node.resourceType === 'model' ? node.version : undefined;
+    const alias = typeof config.alias === 'string' && config.alias ? config.alias : undefined;
     // dbt's default alias: the name, or <name>_v<version> for a model version.
-    const identifier = typeof config.alias === 'string' && config.alias ? config.alias : version !== undefined ? `${node.name}_v${version.replace(/\./g, '_')}` : node.name;
+    const identifier = this.#named('generate_alias_name', alias, node) ?? alias ?? (version !== undefined ? `${node.name}_v${version.replace(/\./g, '_')}` : node.name);
     return { database, schema, identifier };
   }
 
-  #schemaName(custom: string | undefined, node: GraphNode): string {
-    const m = this.macros.namespace(this.project.config.name)?.generate_schema_name;
-    if (m) {
-      const frame = newFrame(node, node.config, false, new WarehouseLog(false));
-      const c = nodeContext(this.#pkgContext(this.project.config.name), frame);
-      try {
-        return pyStr(m.invoke(c, [custom ?? null, { name: node.name, resource_type: node.resourceType, fqn: node.fqn, package_name: node.packageName, config: node.config }], null)).trim();
-      } catch (e) {
-        if (e instanceof ControlSignal) throw e;
-        this.diagnostics.push(templateDiagnostic(e, node.originalFilePath, node.uniqueId));
-      }
+  /**
+   * The naming macro that decides where nodes go: the root project's, or dbt's own when the root
+   * gives a `default__<name>` (or an adapter's) for it to dispatch to, or a `dispatch:` entry for
+   * dbt's namespace; undefined: dbt's default, worked out without Jinja.
+   */
+  #namingMacro(name: NamingMacro): JMacro | undefined {
+    let m = this.#namingMacros.get(name);
+    if (m === undefined) {
+      const root = this.macros.namespace(this.project.config.name);
+      const dispatched = Object.keys(root ?? {}).some((k) => k.endsWith(`__${name}`)) || this.project.config.dispatch.some((d) => d.macroNamespace === INTERNAL_PACKAGE);
+      const found = root?.[name] ?? (dispatched ? this.macros.namespace(INTERNAL_PACKAGE)?.[name] : undefined);
+      m = found instanceof JMacro ? found : null;
+      this.#namingMacros.set(name, m);
     }
-    const base = this.project.target.schema;
-    return custom ? `${base}_${custom.trim()}` : base;
+    return m ?? undefined;
+  }
+
+  /** What the project's naming macro says for `node` given its custom value; undefined when dbt's default applies, or the macro failed (said). */
+  #named(name: NamingMacro, custom: string | undefined, node: GraphNode): string | undefined {
+    const m = this.#namingMacro(name);
+    if (!m) return undefined;
+    const frame = newFrame(node, node.config, false, new WarehouseLog(false));
+    const c = nodeContext(this.#pkgContext(this.project.config.name), frame);
+    const version = node.resourceType === 'model' ? (node.version ?? null) : null;
+    try {
+      // dbt calls it outside any render: the macros it calls are no node's.
+      return recordingMacros(undefined, () => pyStr(m.invoke(c, [custom ?? null, { name: node.name, resource_type: node.resourceType, fqn: node.fqn, package_name: node.packageName, version, config: node.config }], null)).trim());
+    } catch (e) {
+      if (e instanceof ControlSignal) throw e;
+      this.diagnostics.push(templateDiagnostic(e, node.originalFilePath, node.uniqueId));
+      return undefined;
+    }
   }
 
   /** The context of a package: the macros its nodes see over dbt's builtins. */
@@ -337,6 +422,13 @@ export class ProjectRenderer implements Schedulable {
     return this.#rendered.has(id);
   }
 
+  finished(id: string): string[] {
+    const again = this.#provisional.get(id) ?? [];
+    this.#provisional.delete(id);
+    for (const d of again) this.#rendered.delete(d);
+    return again;
+  }
+
   /** Render one node; returns the id of a model it must wait for, or undefined when done. */
   renderOnce(id: string): string | undefined {
     const n = this.#byId.get(id);
@@ -359,13 +451,17 @@ export class ProjectRenderer implements Schedulable {
   #renderSeed(s: SeedNode): SeedNode {
     const done = this.#rendered.get(s.uniqueId) as SeedNode | undefined;
     if (done) return done;
-    const r: SeedNode = { ...s, relation: this.relationFor(s, s.config), tags: tagsOf(s.config) };
-    const deps = hookDeps(this.#hooks, s, s.config, r.relation, false);
-    if (deps.length) r.dependsOn = { nodes: deps, macros: [] };
-    const hooks = compileHooks(r.config, (text, name) => staticHook(this.#hooks, r, text, name));
-    if (hooks) r.renderedHooks = hooks;
-    this.#rendered.set(s.uniqueId, r);
-    return r;
+    // A seed is often rendered within a model's render (its first ref): the macros its hooks call are the seed's (dbt's depends_on), not the model's.
+    const macros = new Set<string>();
+    return recordingMacros((m) => void (m.meta.uniqueId && macros.add(m.meta.uniqueId)), () => {
+      const r: SeedNode = { ...s, relation: this.relationFor(s, s.config), tags: tagsOf(s.config) };
+      const deps = hookDeps(this.#hooks, s, s.config, r.relation, false);
+      const hooks = compileHooks(r.config, (text, name) => staticHook(this.#hooks, r, text, name));
+      if (hooks) r.renderedHooks = hooks;
+      if (deps.length || macros.size) r.dependsOn = { nodes: deps, macros: [...macros] };
+      this.#rendered.set(s.uniqueId, r);
+      return r;
+    });
   }
 
   /** A source as compiled SQL reads it: its relation, or what the dialect reads instead (an external location). */
@@ -395,11 +491,12 @@ export class ProjectRenderer implements Schedulable {
       relation = this.relationFor(m, frame.config);
     }
     frame.relation = relation;
+    for (const w of frame.waitedOn ?? []) this.#provisional.set(w, [...(this.#provisional.get(w) ?? []), m.uniqueId]);
     const nodes = [...new Set([...frame.refs, ...hookDeps(this.#hooks, m, frame.config, relation, true)])];
     const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse, [...frame.macros], frame.said);
     const cache = this.#opts.cache;
     if (cache) {
-      if (frame.volatile || this.diagnostics.length > before || m.config.materialized === 'incremental') cache.delete(m.uniqueId);
+      if (frame.volatile || frame.waitedOn || this.diagnostics.length > before || m.config.materialized === 'incremental') cache.delete(m.uniqueId);
       else {
         const deps: Record<string, string> = {};
         for (const id of nodes) deps[id] = this.#depSignature(id) ?? '';
@@ -443,14 +540,16 @@ export class ProjectRenderer implements Schedulable {
       ...m,
       config,
       tags: tagsOf(config),
+      meta: metaOf(config),
       relation,
       refs: nodes.filter((n) => !n.startsWith('source.')).map((n) => ({ name: n.split('.').pop()! })),
       sources: nodes.filter((n) => n.startsWith('source.')).map((n) => n.split('.').slice(2) as [string, string]),
       dependsOn: { nodes, macros },
       compiledCode: this.#ephemerals.inline(m.uniqueId, sql, ephemerals),
       extraCtes: this.#ephemerals.extraCtes(m.uniqueId),
-      ...(needsWarehouse ? { needsWarehouse: true as const } : said?.length ? { said } : {}),
     };
+    if (needsWarehouse || this.#inlinesLive(m.uniqueId)) r.needsWarehouse = true;
+    else if (said?.length) r.said = said;
     const hooks = compileHooks(config, (text, name) => staticHook(this.#hooks, r, text, name));
     if (hooks) r.renderedHooks = hooks;
     this.#rendered.set(m.uniqueId, r);
@@ -474,15 +573,17 @@ export class ProjectRenderer implements Schedulable {
       ...t,
       config: frame.config,
       tags: [...new Set([...t.tags, ...tagsOf(frame.config)])],
+      meta: metaOf(frame.config),
       dependsOn: { nodes, macros: [...frame.macros] },
       refs: refs.map((c) => ({ name: c.ref })),
       sources: sources.map((c) => c.source),
       compiledCode: this.#ephemerals.inline(t.uniqueId, sql, frame.ephemerals),
       extraCtes: this.#ephemerals.extraCtes(t.uniqueId),
-      ...(frame.askedWarehouse ? { needsWarehouse: true as const } : frame.said?.length ? { said: frame.said } : {}),
     };
-    // Where its failures are stored; only a project's own generate_schema_name moves it from the default testRelation gives.
-    if (this.macros.namespace(this.project.config.name)?.generate_schema_name) r.relation = this.relationFor(t, frame.config);
+    if (frame.askedWarehouse || this.#inlinesLive(t.uniqueId)) r.needsWarehouse = true;
+    else if (frame.said?.length) r.said = frame.said;
+    // Where its failures are stored; only a project's own naming macros move it from the default testRelation gives.
+    if (this.#namingMacro('generate_schema_name') || this.#namingMacro('generate_alias_name') || this.#namingMacro('generate_database_name')) r.relation = this.relationFor(t, frame.config);
     this.#rendered.set(t.uniqueId, r);
     return r;
   }
@@ -542,20 +643,19 @@ export class ProjectRenderer implements Schedulable {
     const render = () => {
       // The macros this render calls itself (a render replayed starts over).
       frame.macros.clear();
-      const { listener, depth } = macroCalls;
-      macroCalls.listener = (m) => void (m.meta.uniqueId && frame.macros.add(m.meta.uniqueId));
-      macroCalls.depth = 0;
-      try {
-        return t.render(this.#context(frame)).trim();
-      } catch (e) {
-        if (e instanceof ControlSignal && !(e instanceof ReturnSignal)) throw e;
-        if (e instanceof ReturnSignal) return pyStr(e.value).trim();
-        this.diagnostics.push(templateDiagnostic(e, n.originalFilePath, n.uniqueId));
-        return '';
-      } finally {
-        macroCalls.listener = listener;
-        macroCalls.depth = depth;
-      }
+      return recordingMacros(
+        (m) => void (m.meta.uniqueId && frame.macros.add(m.meta.uniqueId)),
+        () => {
+          try {
+            return t.render(this.#context(frame)).trim();
+          } catch (e) {
+            if (e instanceof ControlSignal && !(e instanceof ReturnSignal)) throw e;
+            if (e instanceof ReturnSignal) return pyStr(e.value).trim();
+            this.diagnostics.push(templateDiagnostic(e, n.originalFilePath, n.uniqueId));
+            return '';
+          }
+        },
+      );
     };
     return frame.warehouse?.live ? render() : parseFallback(this, frame, render);
   }

@@ -8,13 +8,16 @@ export interface Schedulable {
   staticDeps(id: string): string[];
   /** Render once: undefined when done, else the id of a node it must wait for. */
   renderOnce(id: string): string | undefined;
+  /** `id` is done: the nodes rendered meanwhile with its relation unknown, to render again (no longer rendered). */
+  finished(id: string): string[];
 }
 
 /**
  * Renders nodes in dependency order with an explicit stack, never recursion, so a chain of
  * 10,000 models compiles: depth first over each node's known dependencies, then over whatever
  * its render turns out to wait for. A node whose render stopped to wait is "started"; a ref
- * back to a started node is a cycle, which the renderer resolves without waiting.
+ * back to a started node (a node rendered for one that read `graph`, or a cycle) is resolved
+ * without waiting, and rendered again once the started node is done.
  */
 export class RenderScheduler {
   readonly started = new Set<string>();
@@ -44,6 +47,7 @@ export class RenderScheduler {
       if (need === undefined) {
         stack.pop();
         this.started.delete(top);
+        stack.push(...r.finished(top));
       } else {
         this.started.add(top);
         stack.push(need);

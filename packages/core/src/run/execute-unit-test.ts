@@ -8,6 +8,7 @@ import type { GraphNode, ModelNode, UnitTestNode } from '../types.ts';
 import { compareRows, formatDiff } from '../unit/compare-rows.ts';
 import { inputColumns, parseFixture, valuesQuery, type FixtureRows } from '../unit/fixture-rows.ts';
 import { resolveInput } from '../unit/unit-inputs.ts';
+import { ephemeralSqlInput } from '../compile/render-for-run.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
 
 /**
@@ -28,13 +29,15 @@ export async function executeUnitTest(node: GraphNode, x: NodeContext): Promise<
   const given = new Set<string>();
   for (const [i, g] of u.given.entries()) {
     const input = resolveInput(g.input, model, nodes, what);
-    if (!input.isThis && input.node.resourceType === 'model' && input.node.config.materialized === 'ephemeral') {
-      throw new Error(`${what}: input ${g.input} is an ephemeral model; mock the inputs of that model instead, or make it a view for the test`);
-    }
     given.add(input.node.uniqueId);
+    // Its rows stand in for the ephemeral's CTE in the model's SQL (compile rendered it so: render-for-run.ts).
+    if (ephemeralSqlInput(g, model, nodes)) continue;
+    if (!input.isThis && input.node.resourceType === 'model' && input.node.config.materialized === 'ephemeral') {
+      throw new Error(`${what}: input ${g.input} is an ephemeral model; give its rows with \`format: sql\` (as dbt requires), or mock the inputs of that model instead`);
+    }
     const rel = input.node.relation;
     const real = await x.columns(rel);
-    const fixture = parseFixture(fixtureText(g, project, what) ?? g.rows, g.format ?? (g.fixture ? 'csv' : undefined), `${what}, given ${g.input}`);
+    const fixture = parseFixture(fixtureText(g, project, what) ?? u.givenSql?.[i] ?? g.rows, g.format ?? (g.fixture ? 'csv' : undefined), `${what}, given ${g.input}`);
     const name = `__sm_given_${i}_${input.node.name.replace(/\W/g, '_')}`;
     ctes.push([name, fixtureSql(fixture, real, declaredTypes(input.node.columns), d)]);
     sql = replaceAll(sql, printedRelationName(rel, d, project.target), name);

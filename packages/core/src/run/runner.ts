@@ -1,8 +1,8 @@
 import type { Connection, Relation, RelationInfo } from '../adapter.ts';
-import { ancestors } from '../graph/build-graph.ts';
+import { ancestors, descendants } from '../graph/build-graph.ts';
 import type { PlanContext } from '../plan/plan.ts';
 import { dbtAttachedNode, type GraphNode, type TemplateMessage } from '../types.ts';
-import { compiledPathOf } from '../artifacts/target-paths.ts';
+import { compiledPathOf, targetLayoutOf } from '../artifacts/target-paths.ts';
 import { dbtNodeInfo, snapshotLogCfg } from '../artifacts/node-log-info.ts';
 import { templateSaid, type NodeResult, type NodeStatus } from '../events.ts';
 import { executeModel } from './execute-model.ts';
@@ -151,6 +151,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
     if (o.flags.failFast && (r.status === 'error' || r.status === 'fail' || r.status === 'partial success')) stop = true;
   };
 
+  const ephemeralsWritten = new Set<string>();
   const execNode = async (id: string): Promise<void> => {
     const node = nodes.get(id)!;
     const startedAt = new Date();
@@ -183,6 +184,8 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
     // What its templates say at execution (log(msg, info=True), print) is shown as the run goes;
     // what compile's render said, as the node starts (dbt renders it then).
     const say = (m: TemplateMessage): void => o.onEvent(templateSaid(m, nodeInfo));
+    const liveEphemerals = new Map<string, string>();
+    const ephemeral = (eid: string, sql: string): void => void liveEphemerals.set(eid, sql);
     for (const m of node.said ?? []) say(m);
     try {
       if (o.signal?.aborted) return done('cancelled', 'Cancelled before it started');
@@ -195,7 +198,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
         run: o,
         plan: ctx,
         conn: c,
-        renderLive: (what) => o.render({ ...what, say }, c),
+        renderLive: (what) => o.render({ ...what, say, ephemeral }, c),
         compiled: (sql, split) => files.compiled(node, sql, split),
         ranSplit: (split) => files.ran(node, ran.splice(0), split),
         runPlan: (plan, incremental) => runPlan(plan, c, o.adapter.dialect, ran, o.signal, (text, name) => o.render({ text, name, node, incremental, say }, c)),
@@ -210,10 +213,18 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
         writeLock,
       };
       const r = await executor(node, nctx);
+      // dbt writes the compiled SQL of each ephemeral model a node inlines, once, as it compiles the node.
+      for (const eid of node.resourceType === 'unit_test' ? [] : inlinedEphemerals(o, id)) {
+        const e = nodes.get(eid);
+        if (!e || ephemeralsWritten.has(eid)) continue;
+        ephemeralsWritten.add(eid);
+        const sql = liveEphemerals.get(eid) ?? ('compiledCode' in e ? e.compiledCode : undefined);
+        if (sql !== undefined) files.compiled(e, sql);
+      }
       return done(r.status, r.message, r);
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
-      const path = 'compiledCode' in node ? compiledPathOf({ projectName: o.project.config.name, targetPath: o.project.config.targetPath }, node) : undefined;
+      const path = 'compiledCode' in node ? compiledPathOf(targetLayoutOf(o.project), node) : undefined;
       if (o.signal?.aborted) return done('cancelled', `Cancelled: ${msg}`, { compiledPath: path });
       // What dbt records of a node that failed: the SQL it compiled and the relation it was building.
       const compiledCode = 'compiledCode' in node && typeof node.compiledCode === 'string' ? node.compiledCode : undefined;
@@ -278,6 +289,20 @@ function withoutEphemerals(o: RunContext, selected: ReadonlySet<string>): Readon
   return selected;
 }
 
+/** The ephemeral models a node inlines: its ephemeral parents, and theirs. */
+function inlinedEphemerals(o: RunContext, id: string): string[] {
+  const out: string[] = [];
+  const walk = (x: string) => {
+    for (const p of o.graph.predecessors(x) ?? []) {
+      if (out.includes(p) || !isEphemeral(o.nodes.get(p))) continue;
+      out.push(p);
+      walk(p);
+    }
+  };
+  walk(id);
+  return out;
+}
+
 /** The selected nodes `id` waits for: its predecessors, and through an ephemeral model, that model's. */
 function runnablePredecessors(o: RunContext, id: string, selected: ReadonlySet<string>): string[] {
   const out = new Set<string>();
@@ -294,36 +319,71 @@ function runnablePredecessors(o: RunContext, id: string, selected: ReadonlySet<s
   return [...out];
 }
 
-/** In `build`, a child waits for the tests of its parents (sources included), unless that test itself depends on the child. */
+/**
+ * `build`'s test edges, as dbt adds them: a test of one node gates that node's children (a
+ * source's too); a test of several gates the first nodes downstream that have all of them
+ * upstream (where dbt's walk stops awaiting it). No edge gives a node a new ancestor but the
+ * test, so none makes a cycle.
+ */
 function addTestGates(o: RunContext, selected: ReadonlySet<string>, deps: Map<string, string[]>): void {
   const { nodes, graph } = o;
   const testsOf = new Map<string, string[]>();
+  const multi: string[] = [];
   for (const id of selected) {
     const n = nodes.get(id)!;
     if (n.resourceType !== 'test') continue;
-    for (const p of n.dependsOn.nodes) {
-      if (!testsOf.has(p)) testsOf.set(p, []);
-      testsOf.get(p)!.push(id);
-    }
+    if (n.dependsOn.nodes.length > 1) multi.push(id);
+    else for (const p of n.dependsOn.nodes) testsOf.set(p, [...(testsOf.get(p) ?? []), id]);
   }
-  const ancCache = new Map<string, Set<string>>();
-  for (const id of selected) {
-    const n = nodes.get(id)!;
-    if (n.resourceType === 'test') continue;
+  const gate = (id: string, t: string) => {
     const list = deps.get(id)!;
+    if (!list.includes(t)) list.push(t);
+  };
+  for (const id of selected) {
+    if (!gateable(nodes.get(id))) continue;
     // A source is never run, so never in `deps`; its tests gate what reads it all the same (dbt's build).
     const sources = (graph.predecessors(id) ?? []).filter((p: string) => nodes.get(p)?.resourceType === 'source');
-    for (const parent of [...list, ...sources]) {
-      for (const t of testsOf.get(parent) ?? []) {
-        let anc = ancCache.get(t);
-        if (!anc) {
-          anc = ancestors(graph, t);
-          ancCache.set(t, anc);
-        }
-        if (!anc.has(id) && !list.includes(t)) list.push(t);
-      }
+    for (const parent of [...deps.get(id)!, ...sources]) for (const t of testsOf.get(parent) ?? []) gate(id, t);
+  }
+  const ancCache = new Map<string, Set<string>>();
+  const anc = (id: string) => ancCache.get(id) ?? ancCache.set(id, ancestors(graph, id)).get(id)!;
+  for (const t of multi) {
+    const on = nodes.get(t)!.dependsOn.nodes;
+    const hasAll = (id: string) => on.every((d) => anc(id).has(d));
+    const below = new Set(on.flatMap((d) => [...descendants(graph, d)]));
+    for (const id of below) {
+      if (!gateable(nodes.get(id)) || !hasAll(id)) continue;
+      if (!(graph.predecessors(id) ?? []).some((p: string) => on.includes(p) || (below.has(p) && !hasAll(p)))) continue;
+      // dbt gates it in the whole graph; a node not run here passes the gate on to what runs after it.
+      for (const r of runnableFrom(o, id, selected)) gate(r, t);
     }
   }
+}
+
+/** A node a test can gate: what builds (a model, seed or snapshot), not a test. */
+function gateable(n: GraphNode | undefined): boolean {
+  return n !== undefined && n.resourceType !== 'test' && n.resourceType !== 'unit_test' && n.resourceType !== 'source';
+}
+
+/** `id` when it runs, else the nearest nodes after it that do (dbt's selected subgraph keeps the order through the others). */
+function runnableFrom(o: RunContext, id: string, selected: ReadonlySet<string>): string[] {
+  if (selected.has(id)) return [id];
+  const out = new Set<string>();
+  const seen = new Set<string>([id]);
+  let frontier = [id];
+  while (frontier.length) {
+    const next: string[] = [];
+    for (const x of frontier) {
+      for (const s of o.graph.successors(x) ?? []) {
+        if (seen.has(s) || !gateable(o.nodes.get(s))) continue;
+        seen.add(s);
+        if (selected.has(s)) out.add(s);
+        else next.push(s);
+      }
+    }
+    frontier = next;
+  }
+  return [...out];
 }
 
 /** A result without secrets in the text it carries (the message, the SQL that ran). */
