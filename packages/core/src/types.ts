@@ -85,6 +85,12 @@ interface NodeCommon {
    */
   needsWarehouse?: true | undefined;
   /**
+   * Set by compile when the node could not be compiled for a reason dbt reports only when the
+   * node is compiled or run, not at parse (a `var()` with no value): the node fails with this
+   * message when it runs, and its dependents are skipped, as in dbt.
+   */
+  compileError?: string | undefined;
+  /**
    * Set by compile when the node's `pre-hook`/`post-hook` hold templates that compile could render
    * as they will render when they run (no warehouse question, nothing that changes from run to
    * run: see render/compile-hooks.ts): the hooks as plain SQL, so running them needs no renderer.

@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Adapter } from '../adapter.ts';
 import { markWrittenFrom, unchangedSince } from '../artifacts/manifest-file.ts';
-import { SmProjectError } from '../diagnostics.ts';
+import { SmProjectError, type Diagnostic } from '../diagnostics.ts';
+import { pyRepr } from '../jinja/py-values.ts';
+import type { GraphNode } from '../types.ts';
 import { accessDiagnostics } from '../graph/access.ts';
 import { buildGraph, topoOrder } from '../graph/build-graph.ts';
 import { loadProjectCollecting, type LoadedProject } from '../project/load-project.ts';
@@ -20,6 +22,26 @@ import { proofKey, takeProof } from './input-proof.ts';
 import { finishParallel, startRenderWorker } from './parallel-render.ts';
 import { renderForRun } from './render-for-run.ts';
 import { targetPathOf } from './target-path-of.ts';
+
+/** The commands that, as dbt's, run the nodes that compile and fail the others (`ls` and parse only list them). */
+const NODE_ERROR_COMMANDS: ReadonlySet<Command> = new Set(['run', 'seed', 'test', 'build', 'snapshot', 'ls']);
+
+/**
+ * A node that reads a var with no value fails as dbt fails it when it runs: `compileError` holds
+ * dbt's message, and the diagnostic no longer stops the project. Returns how many nodes.
+ */
+function deferVarErrors(diagnostics: readonly Diagnostic[], nodes: ReadonlyMap<string, GraphNode>, project: LoadedProject, cliVars: Record<string, unknown> | undefined): number {
+  let n = 0;
+  for (const d of diagnostics) {
+    const node = d.code === 'SM_VAR_MISSING' && d.severity === 'error' && d.nodeId ? nodes.get(d.nodeId) : undefined;
+    if (!node || node.compileError !== undefined) continue;
+    const name = /var\("([^"]*)"\)/.exec(d.message)?.[1] ?? '';
+    const vars = { ...(node.packageName === project.config.name ? project.vars : (project.packages.find((p) => p.name === node.packageName)?.vars ?? project.vars)), ...cliVars };
+    node.compileError = `Compilation Error in ${node.resourceType} ${node.name} (${node.originalFilePath})\n  Required var '${name}' not found in config:\n  Vars supplied to ${node.name} = ${pyRepr(vars)}\n  ${d.hint ?? ''}`.trimEnd();
+    n++;
+  }
+  return n;
+}
 
 /** Load, render (on two threads when it pays), graph and select; then write the artifacts and the store a warm start reads. */
 export async function compileCold(opts: InvocationOptions, command: Command, invocationId: string): Promise<Compilation> {
@@ -47,14 +69,17 @@ export async function compileCold(opts: InvocationOptions, command: Command, inv
   const renderer = parallel?.renderer ?? new ProjectRenderer(project, { dialect: adapter.dialect, invocationId, runStartedAt, env: opts.env, cache, flags });
   const compiled = parallel?.compiled ?? renderer.renderAll();
   const { graph, diagnostics: graphDiags } = buildGraph(compiled.nodes);
-  const diagnostics = [...compiled.diagnostics, ...graphDiags, ...accessDiagnostics(compiled.nodes, project.groups)];
+  const all = [...compiled.diagnostics, ...graphDiags, ...accessDiagnostics(compiled.nodes, project.groups)];
+  // dbt's parse reads a var with no value as none; the node fails when it is compiled or run, not the project.
+  const deferred = NODE_ERROR_COMMANDS.has(command) ? deferVarErrors(all, compiled.nodes, project, opts.vars) : 0;
+  const diagnostics = deferred ? all.filter((d) => !(d.code === 'SM_VAR_MISSING' && d.severity === 'error' && d.nodeId && compiled.nodes.get(d.nodeId)?.compileError)) : all;
   const errors = diagnostics.filter((d) => d.severity === 'error');
   const columnCheck = columnCheckOf(command);
   if (errors.length) throw new SmProjectError(dedupe([...errors, ...(columnCheck === 'error' ? testColumnDiagnostics(compiled.nodes, compiled.nodes.keys(), 'error') : [])]));
   // What a run needs beyond compiled SQL, for every node: the store serves any later selection.
   renderForRun(renderer, project, compiled.nodes, [...compiled.nodes.keys()]);
   // Equal to the last compile's when the inputs are and nothing rendered read the environment or the clock.
-  const digest = cache && !renderer.readVolatile && !parallel?.volatile ? project.inputDigest : undefined;
+  const digest = cache && !renderer.readVolatile && !parallel?.volatile && !deferred ? project.inputDigest : undefined;
   const columnFindings = testColumnDiagnostics(compiled.nodes, compiled.nodes.keys(), 'warning');
   const stored = [...diagnostics];
   let fingerprints: Map<string, StateFingerprint> | undefined;

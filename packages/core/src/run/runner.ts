@@ -190,6 +190,8 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
     try {
       if (o.signal?.aborted) return done('cancelled', 'Cancelled before it started');
       if (node.resourceType === 'exposure' || node.resourceType === 'saved_query') return done('no-op', 'NO-OP');
+      // Compile could not make its SQL (a var with no value): it fails as it starts, as dbt's compile step fails it.
+      if (node.compileError !== undefined) return done('error', node.compileError, { relationName: 'relation' in node && node.relation && node.resourceType !== 'test' ? o.adapter.dialect.relationName(node.relation) : undefined });
       const executor = o.flags.clone ? executeClone : EXECUTORS[node.resourceType];
       if (!executor) return done('skipped', `${node.resourceType} nodes are not executed by this command`);
       conn = await o.session.acquire({ config: node.config });
