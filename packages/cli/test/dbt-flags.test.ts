@@ -105,5 +105,14 @@ describe("dbt's everyday flags", () => {
     expect((await sm('run', '--project-dir', dir, '--indirect-selection', 'cautious', '--record-timing-info', 'timing.prof', '--no-use-experimental-parser')).code).toBe(0);
     expect((await sm('compile', '--project-dir', dir, '--threads', '4', '-x', '-f')).code).toBe(0);
   });
+
+  // Recorded from dbt 1.11.16: `dbt test --full-refresh` and `dbt snapshot --full-refresh` exit 2 ("No such option"); run, seed, build take it.
+  it.each(['test', 'snapshot'])('%s --full-refresh is a usage error, exit 2, as in dbt', async (cmd) => {
+    const dir = writeProject(files);
+    const r = await sm(cmd, '--project-dir', dir, '--full-refresh');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--full-refresh');
+    expect((await sm(cmd, '--project-dir', dir, '-f')).code).toBe(2);
+  });
 });
 

@@ -126,8 +126,9 @@ function runCommand(program: Command, ctx: CliContext, name: 'run' | 'seed' | 't
   const cmd = selectionOptions(commonOptions(program.command(name).description(description)))
     .option('--threads <n>', 'how many nodes at once (default: the target\'s threads)')
     .option('-x, --fail-fast', 'stop at the first failure')
-    .addOption(new Option('--no-fail-fast').hideHelp())
-    .option('-f, --full-refresh', 'rebuild incremental models (and reload seeds) from scratch');
+    .addOption(new Option('--no-fail-fast').hideHelp());
+  // As dbt's: test and snapshot have no --full-refresh (given, it is a usage error, exit 2).
+  if (name !== 'test' && name !== 'snapshot') cmd.option('-f, --full-refresh', 'rebuild incremental models (and reload seeds) from scratch');
   if (name === 'test' || name === 'build') resourceTypeOptions(cmd.option('--store-failures', 'store the failing rows of every test in a table').addOption(indirectSelectionOption()));
   // dbt takes it on every command; it picks tests, which run, seed and snapshot do not run.
   else cmd.addOption(indirectSelectionOption().hideHelp());
