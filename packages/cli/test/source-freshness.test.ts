@@ -56,7 +56,7 @@ async function project(sources = SOURCES): Promise<string> {
   return dir;
 }
 
-type Entry = { unique_id: string; status: string; max_loaded_at?: string | null; snapshotted_at?: string; max_loaded_at_time_ago_in_s?: number | null; criteria?: unknown; execution_time?: number; thread_id?: string; error?: string };
+type Entry = { unique_id: string; status: string; adapter_response?: unknown; max_loaded_at?: string | null; snapshotted_at?: string; max_loaded_at_time_ago_in_s?: number | null; criteria?: unknown; execution_time?: number; thread_id?: string; error?: string };
 const artifact = (dir: string, path = 'target/sources.json') => JSON.parse(readFileSync(join(dir, path), 'utf8')) as { metadata: Record<string, unknown>; results: Entry[]; elapsed_time: number };
 
 describe('sm source freshness', () => {
@@ -87,6 +87,8 @@ describe('sm source freshness', () => {
     for (const e of a.results) {
       expect(e.max_loaded_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$/);
       expect(e.snapshotted_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$/);
+      // dbt-duckdb answers each freshness query with OK (recorded: `{"_message": "OK"}`).
+      expect(e.adapter_response, e.unique_id).toEqual({ _message: 'OK' });
     }
     expect(by.filtered).toMatchObject({ status: 'error', criteria: { warn_after: { count: null, period: null }, error_after: { count: 1, period: 'day' }, filter: "env = 'prod'" } });
     const age = by.lagging!.max_loaded_at_time_ago_in_s!;

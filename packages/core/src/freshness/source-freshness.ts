@@ -306,7 +306,8 @@ export function buildSourcesArtifact(results: readonly FreshnessResult[], elapse
         max_loaded_at_time_ago_in_s: r.ageSeconds,
         status: r.status,
         criteria: r.criteria,
-        adapter_response: {},
+        // What dbt-duckdb's connection says of the freshness query.
+        adapter_response: { _message: 'OK' },
         timing: [
           { name: 'compile', started_at: r.startedAt, completed_at: r.startedAt },
           { name: 'execute', started_at: r.startedAt, completed_at: r.completedAt },
