@@ -41,7 +41,7 @@ export interface Diagnostic {
   readonly cause?: unknown;
   /** A warning's dbt event (NoNodesForSelectionCriteria, ...), which warn_error_options name; default its code (warn-error.ts). */
   readonly event?: string | undefined;
-  /** That event's `data` as dbt logs it (`{spec_raw}` of NoNodesForSelectionCriteria), for the JSON log. */
+  /** That event's `data` as dbt logs it (`{spec_raw}` of NoNodesForSelectionCriteria), for the JSON log; an error's, what it is about (`{var_name}`). */
   readonly eventData?: Readonly<Record<string, unknown>> | undefined;
 }
 
@@ -67,7 +67,7 @@ export function diag(
   extra: Partial<Pick<Diagnostic, 'nodeId' | 'hint' | 'cause' | 'severity' | 'event' | 'eventData'>> = {},
 ): Diagnostic {
   const d: Diagnostic = { code, severity: extra.severity ?? 'error', message, location, nodeId: extra.nodeId, hint: extra.hint, cause: extra.cause };
-  return extra.event === undefined ? d : { ...d, event: extra.event, ...(extra.eventData ? { eventData: extra.eventData } : {}) };
+  return extra.event === undefined && !extra.eventData ? d : { ...d, ...(extra.event === undefined ? {} : { event: extra.event }), ...(extra.eventData ? { eventData: extra.eventData } : {}) };
 }
 
 export function formatLocation(loc: SourceLocation | undefined): string {

@@ -21,6 +21,7 @@ import { dropStore, writeStore } from './compiled-store.ts';
 import { proofKey, takeProof } from './input-proof.ts';
 import { finishParallel, startRenderWorker } from './parallel-render.ts';
 import { renderForRun } from './render-for-run.ts';
+import { varsOf } from '../render/vars.ts';
 import { targetPathOf } from './target-path-of.ts';
 
 /** The commands that, as dbt's, run the nodes that compile and fail the others (`ls` and parse only list them). */
@@ -35,8 +36,8 @@ function deferVarErrors(diagnostics: readonly Diagnostic[], nodes: ReadonlyMap<s
   for (const d of diagnostics) {
     const node = d.code === 'SM_VAR_MISSING' && d.severity === 'error' && d.nodeId ? nodes.get(d.nodeId) : undefined;
     if (!node || node.compileError !== undefined) continue;
-    const name = /var\("([^"]*)"\)/.exec(d.message)?.[1] ?? '';
-    const vars = { ...(node.packageName === project.config.name ? project.vars : (project.packages.find((p) => p.name === node.packageName)?.vars ?? project.vars)), ...cliVars };
+    const name = String(d.eventData?.var_name ?? '');
+    const vars = { ...varsOf(project, node.packageName), ...cliVars };
     node.compileError = `Compilation Error in ${node.resourceType} ${node.name} (${node.originalFilePath})\n  Required var '${name}' not found in config:\n  Vars supplied to ${node.name} = ${pyRepr(vars)}\n  ${d.hint ?? ''}`.trimEnd();
     n++;
   }

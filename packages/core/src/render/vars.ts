@@ -14,7 +14,7 @@ interface VarHost {
 }
 
 /** The vars a node of `pkg` sees: the package's flattened vars (dbt's precedence), the root's for root nodes. */
-function varsOf(p: LoadedProject, pkg: string): Record<string, unknown> {
+export function varsOf(p: LoadedProject, pkg: string): Record<string, unknown> {
   if (pkg === p.config.name) return p.vars;
   return p.packages.find((x) => x.name === pkg)?.vars ?? p.vars;
 }
@@ -34,6 +34,8 @@ export function readVar(h: VarHost, f: Frame, c: Context, name: string, dflt: un
   h.diagnostics.push(
     diag('SM_VAR_MISSING', `var("${name}") has no value and no default`, { file: f.node.originalFilePath, line: lineOf(raw, new RegExp(`var\\s*\\(\\s*['"]${escapeRe(name)}`)) }, {
       nodeId: f.node.uniqueId,
+      // The var's name, for the node's error when it runs (compile-cold.ts: dbt fails the node, not the project).
+      eventData: { var_name: name },
       hint: `Set it under \`vars:\` in ${h.project.config.file}, pass --vars '{${name}: ...}', or give var() a default.`,
     }),
   );
