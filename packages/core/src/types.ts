@@ -77,6 +77,8 @@ interface NodeCommon {
    * `config()` calls, so render applies it again after them, as dbt does.
    */
   rootConfig?: Record<string, unknown> | undefined;
+  /** Where the YAML patch's `config: tags` sit in `config.tags`: dbt lists them last on the node. */
+  yamlTagSpan?: [at: number, count: number] | undefined;
   /**
    * Set by compile when the node's template asked the warehouse (run_query, statement,
    * adapter.get_columns_in_relation, ...): compile had none, so its SQL is what dbt's parse
@@ -307,6 +309,8 @@ export interface PackageInfo {
   /** Its project file (as ProjectConfig's `file`) and that file's checksum. */
   file: string;
   fileChecksum: string;
+  /** Its project file's `models:` config (rendered), which its hooks' operation nodes take as dbt's do. */
+  modelConfigs?: Record<string, unknown> | undefined;
 }
 
 /** What the project file said, merged with CLI flags that change compilation. */

@@ -1,20 +1,24 @@
 import type { LoadedProject } from '../project/load-project.ts';
 import { hookNodeName, projectHooks } from '../project/hook-list.ts';
 import { dbtConfigShape } from '../project/node-config-shape.ts';
+import { folderConfig, mergeConfigInto, metaOf, nodeTags } from '../project/folder-config.ts';
 
 /**
  * The on-run-start / on-run-end hooks of the project and its packages as dbt's manifest lists
  * them: one `operation` node each (`operation.<package>.<package>-on-run-start-<i>`, tagged with its
  * kind, its SQL as `raw_code`, its project file's checksum), the ids run_results.json gives
  * their results; `index` is its place in the run (projectHooks' order, from 1), as dbt's
- * manifest has it after a run. Keys and values recorded from dbt 1.11's manifest.
+ * manifest has it after a run. Its config is what its project's `models:` config gives its fqn
+ * (`<package>.hooks.<name>`), the root project's over a package's, as dbt's: tags (after its
+ * kind), meta, materialized... Keys and values recorded from dbt 1.11's manifest.
  */
-export function hookNodes(p: LoadedProject, database: string | undefined): Record<string, unknown> {
+export function hookNodes(p: LoadedProject, database: string | undefined, macros: Readonly<Record<string, readonly string[]>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const kind of ['on-run-start', 'on-run-end'] as const) {
     for (const [position, h] of projectHooks(p, kind).entries()) {
       const pkg = h.packageName;
       const id = hookNodeName(h, kind);
+      const config = hookConfig(p, pkg, id);
       out[`operation.${pkg}.${id}`] = {
         database: database ?? null,
         schema: p.target.schema,
@@ -27,11 +31,11 @@ export function hookNodes(p: LoadedProject, database: string | undefined): Recor
         fqn: [pkg, 'hooks', id],
         alias: id,
         checksum: { name: 'sha256', checksum: h.fileChecksum },
-        config: dbtConfigShape('operation', {}),
-        tags: [kind],
+        config: dbtConfigShape('operation', config),
+        tags: nodeTags([kind, ...nodeTags(config.tags)]),
         description: '',
         columns: {},
-        meta: {},
+        meta: metaOf(config),
         group: null,
         docs: { show: true, node_color: null },
         patch_path: null,
@@ -46,7 +50,7 @@ export function hookNodes(p: LoadedProject, database: string | undefined): Recor
         sources: [],
         metrics: [],
         functions: [],
-        depends_on: { macros: [], nodes: [] },
+        depends_on: { macros: [...(macros[`operation.${pkg}.${id}`] ?? [])], nodes: [] },
         compiled_path: null,
         contract: { enforced: false, alias_types: true, checksum: null },
         index: position + 1,
@@ -54,4 +58,11 @@ export function hookNodes(p: LoadedProject, database: string | undefined): Recor
     }
   }
   return out;
+}
+
+/** The `models:` config dbt gives a hook's operation node: its project's for `<package>.hooks.<name>`, then the root project's for it. */
+function hookConfig(p: LoadedProject, pkg: string, id: string): Record<string, unknown> {
+  const root = p.config.resourceConfigs.models;
+  if (pkg === p.config.name) return folderConfig(root, pkg, ['hooks', id]);
+  return mergeConfigInto(folderConfig(p.packages.find((x) => x.name === pkg)?.modelConfigs, pkg, ['hooks', id]), folderConfig(root, pkg, ['hooks', id]));
 }

@@ -103,7 +103,7 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
     groupMap[g.name] = [];
   }
   for (const n of c.nodes.values()) if (typeof n.config.group === 'string') (groupMap[n.config.group] ??= []).push(n.uniqueId);
-  const operations = hookNodes(p, database);
+  const operations = hookNodes(p, database, c.hookMacros ?? {});
   for (const [id, e] of Object.entries(operations)) nodeText(id, e as Record<string, unknown>);
   const parentMap: Record<string, string[]> = {};
   const childMap: Record<string, string[]> = {};

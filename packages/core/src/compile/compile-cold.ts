@@ -104,7 +104,7 @@ export async function compileCold(opts: InvocationOptions, command: Command, inv
     cache?.save(project.models.map((m) => m.uniqueId), writer);
     if (digest && key) {
       const said = Object.fromEntries([...compiled.nodes].flatMap(([id, n]) => (n.said ? [[id, n.said]] : [])));
-      const rest = { diagnostics: stored.filter((d) => d.severity === 'warning'), columnFindings, ephemerals: Object.fromEntries(compiled.ephemerals), macros: compiled.macros, said, disabled: compiled.disabled ?? [], disabledTests: compiled.disabledTests ?? [] };
+      const rest = { diagnostics: stored.filter((d) => d.severity === 'warning'), columnFindings, ephemerals: Object.fromEntries(compiled.ephemerals), macros: compiled.macros, said, hookMacros: compiled.hookMacros, disabled: compiled.disabled ?? [], disabledTests: compiled.disabledTests ?? [] };
       writeStore(dir, { ...takeProof(opts, project.config, key, loadedSince), digest }, project, compiled.nodes, topoOrder(graph), rest, writer);
     }
   } catch (error) {

@@ -17,7 +17,7 @@ import { makeDirs } from '../util/make-dirs.ts';
  * the compilation. `proof.json` is written last and removed first, so a store without it is
  * never read.
  */
-const VERSION = 6;
+const VERSION = 7;
 
 /**
  * What selection and the graph read of a node, and where the whole node is, as one array (the
@@ -69,6 +69,8 @@ export interface StoreHeader {
   readonly macros: readonly MacroEntry[];
   /** What nodes' templates showed (GraphNode `said`), by node, for those that showed something. */
   readonly said: Readonly<Record<string, TemplateMessage[]>>;
+  /** CompiledProject `hookMacros`. */
+  readonly hookMacros?: Readonly<Record<string, readonly string[]>> | undefined;
   /** The compile's disabled nodes and tests (CompiledProject `disabled`, `disabledTests`), for a manifest written anew. */
   readonly disabled: readonly GraphNode[];
   readonly disabledTests: readonly TestNode[];

@@ -22,6 +22,7 @@ export interface WarmStart {
   readonly ephemerals: Map<string, string[]>;
   readonly macros: MacroEntry[];
   readonly said: ReadonlyMap<string, readonly TemplateMessage[]>;
+  readonly hookMacros: Readonly<Record<string, readonly string[]>> | undefined;
   /** What the compile that wrote the store found disabled (CompiledProject `disabled`, `disabledTests`). */
   readonly disabled: readonly GraphNode[];
   readonly disabledTests: readonly TestNode[];
@@ -76,6 +77,7 @@ function fromStore(o: ProofOptions & { target?: string | undefined }): WarmStart
     ephemerals: new Map(Object.entries(store.header.ephemerals)),
     macros: [...store.header.macros],
     said: new Map(Object.entries(store.header.said)),
+    hookMacros: store.header.hookMacros,
     disabled: store.header.disabled,
     disabledTests: store.header.disabledTests,
     diagnostics: store.header.diagnostics,

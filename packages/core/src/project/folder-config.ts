@@ -96,7 +96,25 @@ export function tagList(v: unknown): string[] {
 }
 
 /**
- * Merge `add` over `base` the way dbt does: tags accumulate, meta and column_types merge, hooks
+ * Take `root`'s tags off the end of `cfg`'s, where merging the root project's config over a
+ * package node's put them, so that later config (a file's `config()`, a test's own) goes before
+ * them when the root's config is merged again: dbt applies the root's last, once.
+ */
+export function dropRootTags(cfg: Record<string, unknown>, root: Record<string, unknown>): void {
+  const rootTags = tagList(root.tags);
+  const tags = cfg.tags;
+  if (!rootTags.length || !Array.isArray(tags) || tags.length < rootTags.length) return;
+  const at = tags.length - rootTags.length;
+  if (rootTags.every((t, i) => String(tags[at + i]) === t)) cfg.tags = tags.slice(0, at);
+}
+
+/** A node's tags as dbt lists them from its config's: each once, in the order first given. */
+export function nodeTags(v: unknown): string[] {
+  return [...new Set(tagList(v))];
+}
+
+/**
+ * Merge `add` over `base` the way dbt does: tags accumulate (repeats kept), meta and column_types merge, hooks
  * (`pre-hook`/`pre_hook`, `post-hook`/`post_hook`) append, under dbt's key `pre-hook`/`post-hook`
  * as lists of `{sql, transaction, index}`; the rest replaces.
  */
@@ -110,7 +128,8 @@ export function mergeConfigInto(base: Record<string, unknown>, add: Record<strin
     } else if (k === 'tags') {
       const prev = Array.isArray(base.tags) ? (base.tags as string[]) : [];
       const next = Array.isArray(v) ? v.map(String) : [String(v)];
-      base.tags = [...new Set([...prev, ...next])];
+      // dbt keeps every level's tags in the config, repeats included; the node's tags are the set.
+      base.tags = [...prev, ...next];
     } else if ((k === 'meta' || k === 'column_types' || k === 'persist_docs' || k === 'docs') && isObj(v) && isObj(base[k])) {
       base[k] = { ...(base[k] as object), ...v };
     } else {

@@ -28,11 +28,11 @@ export function loadAnalyses(s: Scope, decls: SchemaDecls, diagnostics: Diagnost
     }
     seen.set(id, rel);
     const patch = patches.get(name);
-    const { config: cfg, rootConfig } = nodeConfig(s, 'analyses', [...folderParts(f), name], patch?.config, patch?.file ?? rel);
+    const { config: cfg, layers } = nodeConfig(s, 'analyses', [...folderParts(f), name], patch?.config, patch?.file ?? rel);
     cfg.materialized ??= 'view';
     const raw = readFileSync(f.abs, 'utf8');
     (isDisabled(cfg) ? disabled : out).push({
-      ...fileNodeBase(s, f, name, patch, cfg, rootConfig),
+      ...fileNodeBase(s, f, name, patch, cfg, layers),
       uniqueId: id,
       resourceType: 'analysis',
       path: `analysis/${f.inFolder}`,

@@ -129,7 +129,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   const vars = varsFor(config.name, config, undefined, opts.vars);
   const packages: PackageInfo[] = installed.map((p) => ({
     name: p.config.name, dir: p.dir, version: p.config.version, vars: varsFor(p.config.name, config, p.config, opts.vars),
-    onRunStart: p.config.onRunStart, onRunEnd: p.config.onRunEnd, file: basename(p.config.file), fileChecksum: p.config.fileChecksum,
+    onRunStart: p.config.onRunStart, onRunEnd: p.config.onRunEnd, file: basename(p.config.file), fileChecksum: p.config.fileChecksum, modelConfigs: p.config.resourceConfigs.models,
   }));
 
   const digest = createHash('sha256');

@@ -29,7 +29,7 @@ export function loadPythonModels(s: Scope, decls: SchemaDecls, models: readonly 
     seen.set(id, rel);
     const py = readFileSync(f.abs, 'utf8');
     const patch = patches.get(name);
-    const { config: cfg, rootConfig } = nodeConfig(s, 'models', [...folderParts(f), name], patch?.config, patch?.file ?? rel);
+    const { config: cfg, layers } = nodeConfig(s, 'models', [...folderParts(f), name], patch?.config, patch?.file ?? rel);
     const calls = readPythonModel(py);
     const template = typeof calls === 'string' ? undefined : pythonModelTemplate(py, calls);
     const disable = isDisabled(typeof calls === 'string' ? cfg : { ...cfg, ...calls.config });
@@ -44,7 +44,7 @@ export function loadPythonModels(s: Scope, decls: SchemaDecls, models: readonly 
     (disable ? disabled : out).push({
       uniqueId: id,
       resourceType: 'model',
-      ...fileNodeBase(s, f, name, patch, cfg, rootConfig),
+      ...fileNodeBase(s, f, name, patch, cfg, layers),
       tags: [],
       rawCode: template ?? '',
       pythonCode: py,

@@ -45,7 +45,7 @@ export function loadSnapshots(
     }
     seen.set(name, file);
     const patch = byName.get(name);
-    const { config: cfg, rootConfig } = nodeConfig(scope, 'snapshots', [...folders, name], patch?.config, patch?.file ?? file);
+    const { config: cfg, layers } = nodeConfig(scope, 'snapshots', [...folders, name], patch?.config, patch?.file ?? file);
     cfg.materialized = 'snapshot';
     (isDisabled(cfg) ? disabled : out).push({
       uniqueId: `snapshot.${config.name}.${name}`,
@@ -59,7 +59,7 @@ export function loadSnapshots(
       tags: [],
       meta: metaOf(cfg),
       config: cfg,
-      ...(rootConfig ? { rootConfig } : {}),
+      ...layers,
       columns: renderColumns(scope.render, patch?.columns ?? {}, patch?.file ?? file),
       dependsOn: { nodes: [], macros: [] },
       patchPath: patch?.file,

@@ -6,7 +6,7 @@ import type { ColumnInfo, GraphNode, Macro, ModelNode, NodeConfig, ProjectConfig
 import { renderColumns, renderMeta, type RenderConfig } from './config-renderer.ts';
 import { discover, pathInResourceFolder, type FoundFile } from './discover.ts';
 import { dbtFileText } from './file-text.ts';
-import { folderConfig, mergeConfigInto, metaOf, tagList } from './folder-config.ts';
+import { dropRootTags, folderConfig, mergeConfigInto, metaOf, nodeTags, tagList } from './folder-config.ts';
 import type { NodePatch, SchemaDecls, TestDecl, VersionDecl } from './schema-yaml.ts';
 import { genericTestNode, testTargetWarning } from './test-nodes.ts';
 
@@ -34,19 +34,33 @@ export const fileChecksum = (s: string) => sha256(dbtFileText(s));
 
 type ResourceKind = 'models' | 'seeds' | 'snapshots' | 'analyses' | 'tests' | 'sources' | 'unit_tests';
 
+/** What a node keeps of where its config came from: the root project's part and the place of its YAML's tags. */
+export interface ConfigLayers {
+  rootConfig?: Record<string, unknown>;
+  yamlTagSpan?: [at: number, count: number];
+}
+
 /**
  * A node's config as dbt computes it at load: its project's folder config for the fqn, then
  * the YAML patch's `config:`, then (for a package) the root project's config for the same fqn,
- * which wins. Returns the config and the root's part, which in-file `config()` must not beat.
+ * which wins. Returns the config and the root's part, which in-file `config()` must not beat,
+ * and `layers`, to spread into the node.
  */
-export function nodeConfig(s: Scope, kind: ResourceKind, parts: string[], patch: Record<string, unknown> | undefined, where: string): { config: Record<string, unknown>; rootConfig: Record<string, unknown> | undefined } {
+export function nodeConfig(s: Scope, kind: ResourceKind, parts: string[], patch: Record<string, unknown> | undefined, where: string): { config: Record<string, unknown>; rootConfig: Record<string, unknown> | undefined; layers: ConfigLayers } {
   const cfg = folderConfig(s.config.resourceConfigs[kind], s.config.name, parts);
-  if (patch) mergeConfigInto(cfg, (s.render ? s.render(patch, where) : patch) as Record<string, unknown>);
-  if (!s.root) return { config: cfg, rootConfig: undefined };
+  const layers: ConfigLayers = {};
+  if (patch) {
+    const own = tagList(cfg.tags).length;
+    mergeConfigInto(cfg, (s.render ? s.render(patch, where) : patch) as Record<string, unknown>);
+    const added = tagList(cfg.tags).length - own;
+    if (added > 0) layers.yamlTagSpan = [own, added];
+  }
+  if (!s.root) return { config: cfg, rootConfig: undefined, layers };
   const over = folderConfig(s.root.resourceConfigs[kind], s.config.name, parts);
-  if (!Object.keys(over).length) return { config: cfg, rootConfig: undefined };
+  if (!Object.keys(over).length) return { config: cfg, rootConfig: undefined, layers };
   mergeConfigInto(cfg, over);
-  return { config: cfg, rootConfig: over };
+  layers.rootConfig = over;
+  return { config: cfg, rootConfig: over, layers };
 }
 
 /** dbt's `enabled: false` (or a rendered "False"): the node is left out of the project. */
@@ -116,7 +130,7 @@ export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic
     const patchConfig = ver ? mergeConfigInto({ ...ver.patch.config }, ver.v.config) : patch?.config;
     // dbt matches the whole fqn: the last levels may name the model itself (and its version).
     const fqnTail = ver ? [name, `v${ver.v.v}`] : [name];
-    const { config: cfg, rootConfig } = nodeConfig(s, 'models', [...folderParts(f), ...fqnTail], patchConfig, patch?.file ?? rel);
+    const { config: cfg, rootConfig, layers } = nodeConfig(s, 'models', [...folderParts(f), ...fqnTail], patchConfig, patch?.file ?? rel);
     const leftOut = leftOutUnrendered(cfg, rootConfig, raw);
     if (cfg.materialized === undefined) cfg.materialized = 'view';
     (leftOut ? disabled : out).push({
@@ -134,7 +148,7 @@ export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic
       tags: [],
       meta: metaOf(cfg),
       config: cfg,
-      ...(rootConfig ? { rootConfig } : {}),
+      ...layers,
       columns: renderColumns(s.render, ver ? versionColumns(ver.patch, ver.v) : (patch?.columns ?? {}), patch?.file ?? rel),
       dependsOn: { nodes: [], macros: [] },
       patchPath: patch?.file,
@@ -174,7 +188,7 @@ export function versionTests(p: NodePatch, v: VersionDecl): TestDecl[] {
 }
 
 /** What a seed's, a Python model's and an analysis's node take from their file, folder and YAML entry alike. */
-export function fileNodeBase(s: Scope, f: FoundFile, name: string, patch: NodePatch | undefined, cfg: NodeConfig, rootConfig: Record<string, unknown> | undefined) {
+export function fileNodeBase(s: Scope, f: FoundFile, name: string, patch: NodePatch | undefined, cfg: NodeConfig, layers: ConfigLayers) {
   const rel = s.prefix + f.rel;
   return {
     name,
@@ -185,7 +199,7 @@ export function fileNodeBase(s: Scope, f: FoundFile, name: string, patch: NodePa
     description: patch?.description ?? '',
     meta: metaOf(cfg),
     config: cfg,
-    ...(rootConfig ? { rootConfig } : {}),
+    ...layers,
     columns: renderColumns(s.render, patch?.columns ?? {}, patch?.file ?? rel),
     dependsOn: { nodes: [], macros: [] as string[] },
     patchPath: patch?.file,
@@ -199,14 +213,14 @@ export function loadSeeds(s: Scope, decls: SchemaDecls, disabled: GraphNode[]): 
     const name = basename(f.rel, '.csv');
     const rel = s.prefix + f.rel;
     const patch = patches.get(name);
-    const { config: cfg, rootConfig } = nodeConfig(s, 'seeds', [...folderParts(f), name], patch?.config, patch?.file ?? rel);
+    const { config: cfg, layers } = nodeConfig(s, 'seeds', [...folderParts(f), name], patch?.config, patch?.file ?? rel);
     cfg.materialized = 'seed';
     const content = readFileSync(f.abs);
     const seed: SeedNode = {
       uniqueId: `seed.${name0}.${name}`,
       resourceType: 'seed' as const,
-      ...fileNodeBase(s, f, name, patch, cfg, rootConfig),
-      tags: Array.isArray(cfg.tags) ? (cfg.tags as string[]) : [],
+      ...fileNodeBase(s, f, name, patch, cfg, layers),
+      tags: nodeTags(cfg.tags),
       relation: { schema: '', identifier: typeof cfg.alias === 'string' ? cfg.alias : name },
       seedPath: f.abs,
       // dbt hashes a seed of up to 1 MiB as text, stripped; a larger one by its path, which sm does not (a change would go unseen).
@@ -326,6 +340,7 @@ export function genericTests(s: Scope, decls: SchemaDecls, models: ModelNode[], 
   const folderOf = (fqn: string[]) => {
     const { config: cfg, rootConfig } = nodeConfig(s, 'tests', fqn.slice(1), undefined, s.config.file);
     roots.push(rootConfig ?? {});
+    if (rootConfig) dropRootTags(cfg, rootConfig);
     return cfg;
   };
   const add = (t: TestNode, on: GraphNode) => {
@@ -481,5 +496,6 @@ export function applySourceOverrides(s: Scope, decls: SchemaDecls, sources: Sour
     }
     node.meta = { ...node.meta, ...o.meta };
     node.config = mergeConfigInto({ ...node.config }, o.config);
+    if (o.config.tags !== undefined) node.config.tags = sourceTags(node.config, []);
   }
 }

@@ -161,9 +161,9 @@ export function genericTestNode(
   if (decl.columnName !== undefined) kwargs.column_name = decl.columnName;
   const fqn = [config.name, ...yamlFolders(config, decl.location.file), name];
   const folder = folderConfigOf?.(fqn) ?? {};
-  // dbt's: the test's own config tags, in its config; on the node those and its column's tags, and
+  // dbt's: the test's own config tags, in its config (repeats kept); on the node those and its column's tags, and
   // for a source's test the source's and table's `tags:` (a model's or seed's config tags are not a test's).
-  const configTags = [...new Set([...tagList(folder.tags), ...tagList(decl.config.tags)])];
+  const configTags = [...tagList(folder.tags), ...tagList(decl.config.tags)];
   const tags =
     node.resourceType === 'source' ? [...new Set([...(node.yamlTags ?? node.tags), ...(decl.columnTags ?? []), ...configTags])] : [...new Set([...configTags, ...(decl.columnTags ?? [])])].sort();
   const rawCode = `{{ test_${decl.testName}(**_sm_generic_test_kwargs) }}`;

@@ -4,6 +4,26 @@ import type { ModelNode, SeedNode, SourceNode, TestNode } from '../types.ts';
 import type { MacroNamespaces } from './macro-namespaces.ts';
 import { literalPair } from '../jinja/ast-walk.ts';
 
+/** An on-run-start/on-run-end hook's text, as {@link parseLike} reads it for its operation node. */
+interface HookText {
+  readonly resourceType: 'operation';
+  readonly packageName: string;
+  readonly originalFilePath: string;
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+/** The macros an on-run hook's text calls itself, as dbt's parse lists them on its operation node; none when it does not parse. */
+export function hookMacros(text: string, packageName: string, file: string, h: ParseLikeHost): string[] {
+  const ast = () => {
+    try {
+      return h.parse(text, file);
+    } catch {
+      return undefined;
+    }
+  };
+  return parseLike({ resourceType: 'operation', packageName, originalFilePath: file, config: {} }, ast, h).macros;
+}
+
 /** What dbt's parse records of a node: the macros its text calls itself, its literal refs and sources and the nodes they name. */
 export interface ParseLike {
   macros: string[];
@@ -30,7 +50,7 @@ export interface ParseLikeHost {
  * held. `ast` is asked for only when the node is not a generic test; undefined when its
  * template does not parse.
  */
-export function parseLike(n: ModelNode | TestNode, ast: () => TemplateAst | undefined, h: ParseLikeHost): ParseLike {
+export function parseLike(n: ModelNode | TestNode | HookText, ast: () => TemplateAst | undefined, h: ParseLikeHost): ParseLike {
   const out: ParseLike = { macros: [], nodes: [], refs: [], sources: [] };
   // A generic test calls its test macro and, for its `model` argument, get_where_subquery; dbt's
   // parse does not render dbt's own unique and not_null, so lists their macro alone.

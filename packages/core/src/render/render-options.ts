@@ -43,6 +43,8 @@ export interface CompiledProject {
    * when `nodes` are read from a store, so showing it does not read every node (see {@link saidBy}).
    */
   said?: ReadonlyMap<string, readonly TemplateMessage[]> | undefined;
+  /** The macros each on-run hook calls, by its operation node's id (`operation.<package>.<name>`), for the manifest. */
+  hookMacros?: Readonly<Record<string, readonly string[]>> | undefined;
 }
 
 /** What the node showed when compile rendered it (`log(msg, info=True)`, `print`): GraphNode `said`. */

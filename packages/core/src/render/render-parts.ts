@@ -1,4 +1,4 @@
-import { tagList } from '../project/folder-config.ts';
+import { nodeTags } from '../project/folder-config.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import { internalMacroFiles } from '../project/internal-macros.ts';
 import type { GraphNode, ModelNode, NodeConfig } from '../types.ts';
@@ -39,6 +39,10 @@ export function cloneConfig(c: NodeConfig): NodeConfig {
   return out;
 }
 
-export function tagsOf(c: NodeConfig): string[] {
-  return tagList(c.tags);
+/** A node's tags from its config's, as dbt lists them: each once, its YAML patch's last (dbt adds them when it applies the patch). */
+export function tagsOf(c: NodeConfig, yamlTagSpan?: readonly [number, number]): string[] {
+  if (!yamlTagSpan || !Array.isArray(c.tags)) return nodeTags(c.tags);
+  const [at, count] = yamlTagSpan;
+  const t = c.tags as unknown[];
+  return nodeTags([...t.slice(0, at), ...t.slice(at + count), ...t.slice(at, at + count)]);
 }

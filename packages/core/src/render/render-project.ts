@@ -21,7 +21,8 @@ import { renderGenericTest } from './generic-test.ts';
 import { INTERNAL_PACKAGE, MacroNamespaces, type MacroEntry } from './macro-namespaces.ts';
 import { cloneConfig, inlineNode, macroFiles, tagsOf } from './render-parts.ts';
 import { metaOf } from '../project/folder-config.ts';
-import { parseLike, type ParseLike, type ParseLikeHost } from './parse-like.ts';
+import { hookMacros, parseLike, type ParseLike, type ParseLikeHost } from './parse-like.ts';
+import { hookNodeName, projectHooks } from '../project/hook-list.ts';
 import { ProjectHost } from './project-host.ts';
 import { renderKey, type RenderCache } from './render-cache.ts';
 import { nodeBuiltins, nodeContext } from './render-context.ts';
@@ -154,7 +155,16 @@ export class ProjectRenderer implements Schedulable {
       else if (targetless.has(n.uniqueId)) disabledTests.push({ ...(r as TestNode), config: { ...r.config, enabled: false }, dependsOn: { ...r.dependsOn, nodes: r.dependsOn.nodes.filter((d) => this.#byId.has(d) && !off.has(d)) } });
       else disabled.push(r);
     }
-    return { project: this.project, nodes, disabled, disabledTests, ephemerals: this.#ephemerals.byNode, diagnostics: [...this.project.diagnostics, ...this.diagnostics], macros: this.macros.entries };
+    return { project: this.project, nodes, disabled, disabledTests, ephemerals: this.#ephemerals.byNode, diagnostics: [...this.project.diagnostics, ...this.diagnostics], macros: this.macros.entries, hookMacros: this.#hookMacros() };
+  }
+
+  /** The macros each on-run hook's text calls, by its operation node's id (for the manifest). */
+  #hookMacros(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const kind of ['on-run-start', 'on-run-end'] as const) {
+      for (const h of projectHooks(this.project, kind)) out[`operation.${h.packageName}.${hookNodeName(h, kind)}`] = hookMacros(h.sql, h.packageName, h.file, this.#parseHost);
+    }
+    return out;
   }
 
   /**
@@ -454,7 +464,7 @@ export class ProjectRenderer implements Schedulable {
     // A seed is often rendered within a model's render (its first ref): the macros its hooks call are the seed's (dbt's depends_on), not the model's.
     const macros = new Set<string>();
     return recordingMacros((m) => void (m.meta.uniqueId && macros.add(m.meta.uniqueId)), () => {
-      const r: SeedNode = { ...s, relation: this.relationFor(s, s.config), tags: tagsOf(s.config) };
+      const r: SeedNode = { ...s, relation: this.relationFor(s, s.config), tags: tagsOf(s.config, s.yamlTagSpan) };
       const deps = hookDeps(this.#hooks, s, s.config, r.relation, false);
       const hooks = compileHooks(r.config, (text, name) => staticHook(this.#hooks, r, text, name));
       if (hooks) r.renderedHooks = hooks;
@@ -539,7 +549,7 @@ export class ProjectRenderer implements Schedulable {
     const r: ModelNode = {
       ...m,
       config,
-      tags: tagsOf(config),
+      tags: tagsOf(config, m.yamlTagSpan),
       meta: metaOf(config),
       relation,
       refs: nodes.filter((n) => !n.startsWith('source.')).map((n) => ({ name: n.split('.').pop()! })),

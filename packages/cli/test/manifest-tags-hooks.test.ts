@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeProject } from '@smsql/test-kit';
+import { sm } from './run-cli.ts';
+
+const PROFILE = 'mp:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: mp.duckdb\n      threads: 1\n';
+
+type Entry = Record<string, any>;
+const nodesOf = (dir: string) => (JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, Entry> }).nodes;
+
+// Every expected value below was recorded from `dbt parse` (dbt-core 1.11.16, dbt-duckdb 1.11.1)
+// on the same files (6 Dec 2026).
+const files = {
+  'profiles.yml': PROFILE,
+  'dbt_project.yml': `name: mp
+profile: mp
+on-run-start:
+  - "{{ log_it('start') }}"
+  - "select 1"
+on-run-end: "{{ log_it('end') }}"
+models:
+  mp:
+    +tags: [a, b]
+    +materialized: table
+    +meta: {k: 1}
+    sub:
+      +tags: [b, c]
+  pk:
+    +tags: [r, p]
+data_tests:
+  pk:
+    +tags: [rt]
+`,
+  'macros/m.sql': "{% macro log_it(x) %}select '{{ x }}' as y{% endmacro %}\n",
+  'models/one.sql': "{{ config(tags=['a', 'z', 'z']) }}\nselect 1 as id\n",
+  'models/sub/two.sql': "{{ config(tags='c') }}\nselect * from {{ ref('one') }}\n",
+  'models/three.sql': "{{ config(tags=['z','m']) }}\n{{ config(tags='a') }}\nselect 1 as id\n",
+  'models/s.yml': `models:
+  - name: one
+    columns:
+      - name: id
+        data_tests: [not_null]
+  - name: two
+    config:
+      tags: [d]
+  - name: three
+    columns:
+      - name: id
+        tags: [q, q]
+        data_tests:
+          - not_null:
+              config:
+                tags: [k, k, a]
+`,
+  'dbt_packages/pk/dbt_project.yml': 'name: pk\nversion: "1.0"\nconfig-version: 2\nmodels:\n  pk:\n    +tags: [p, q]\ndata_tests:\n  pk:\n    +tags: [pt]\n',
+  'dbt_packages/pk/models/pm.sql': "{{ config(tags=['s', 'p']) }}\nselect 1 as id\n",
+  'dbt_packages/pk/models/pm.yml': 'models:\n  - name: pm\n    config: {tags: [y]}\n    columns:\n      - name: id\n        data_tests:\n          - unique:\n              config: {tags: [own]}\n',
+};
+
+describe('tags in manifest.json as dbt lists them', () => {
+  it("a config's tags keep every level's, repeats included (project, YAML, config() calls, the root's for a package); a node's are each once, its YAML's last", async () => {
+    const dir = writeProject(files);
+    const r = await sm('parse', '--project-dir', dir, '--profiles-dir', dir);
+    expect(r.code, r.err).toBe(0);
+    const n = nodesOf(dir);
+    const tags = (id: string) => [n[id]!.config.tags, n[id]!.tags];
+    expect(tags('model.mp.one')).toEqual([['a', 'b', 'a', 'z', 'z'], ['a', 'b', 'z']]);
+    expect(tags('model.mp.two')).toEqual([['a', 'b', 'b', 'c', 'd', 'c'], ['a', 'b', 'c', 'd']]);
+    expect(tags('model.mp.three')).toEqual([['a', 'b', 'z', 'm', 'a'], ['a', 'b', 'z', 'm']]);
+    expect(tags('model.pk.pm')).toEqual([['p', 'q', 'y', 's', 'p', 'r', 'p'], ['p', 'q', 's', 'r', 'y']]);
+    expect(tags('test.mp.not_null_three_id.dc15c217ce')).toEqual([['k', 'k', 'a'], ['a', 'k', 'q']]);
+    expect(tags('test.pk.unique_pm_id.38a778b1b9')).toEqual([['pt', 'own', 'rt'], ['own', 'pt', 'rt']]);
+    // Selection reads the node's tags.
+    const ls = await sm('ls', '--project-dir', dir, '--profiles-dir', dir, '-s', 'tag:y', '--resource-type', 'model', '--output', 'name');
+    expect(ls.out.trim().split('\n')).toEqual(['pm']);
+  });
+
+  it("on-run hooks' operation nodes take the project's models config, and list the macros their text calls, cold and warm", async () => {
+    const dir = writeProject(files);
+    for (const _ of [1, 2]) {
+      const r = await sm('compile', '--project-dir', dir, '--profiles-dir', dir);
+      expect(r.code, r.err).toBe(0);
+      const n = nodesOf(dir);
+      const start0 = n['operation.mp.mp-on-run-start-0']!;
+      expect(start0.tags).toEqual(['on-run-start', 'a', 'b']);
+      expect(start0.config).toMatchObject({ tags: ['a', 'b'], materialized: 'table', meta: { k: 1 } });
+      expect(start0.meta).toEqual({ k: 1 });
+      expect(start0.depends_on).toEqual({ macros: ['macro.mp.log_it'], nodes: [] });
+      expect(n['operation.mp.mp-on-run-start-1']!.depends_on.macros).toEqual([]);
+      expect(n['operation.mp.mp-on-run-end-0']!).toMatchObject({ tags: ['on-run-end', 'a', 'b'], depends_on: { macros: ['macro.mp.log_it'] } });
+    }
+  });
+});
