@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
@@ -89,6 +89,40 @@ describe('tags in manifest.json as dbt lists them', () => {
       expect(start0.depends_on).toEqual({ macros: ['macro.mp.log_it'], nodes: [] });
       expect(n['operation.mp.mp-on-run-start-1']!.depends_on.macros).toEqual([]);
       expect(n['operation.mp.mp-on-run-end-0']!).toMatchObject({ tags: ['on-run-end', 'a', 'b'], depends_on: { macros: ['macro.mp.log_it'] } });
+    }
+  });
+});
+
+describe('refs in manifest.json as dbt lists them', () => {
+  it('each ref() call, repeats included, with the package and version it gave; after a warm compile too', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'dbt_project.yml': 'name: mp\nprofile: mp\n',
+      'models/m1.sql': 'select 1 as id\n',
+      'models/vm_v1.sql': 'select 1 as id\n',
+      'models/vm_v2.sql': 'select 2 as id\n',
+      'models/vm.yml': 'models:\n  - name: vm\n    latest_version: 2\n    versions:\n      - v: 1\n      - v: 2\n',
+      'models/r1.sql': "select * from {{ ref('mp', 'm1') }} union all select * from {{ ref('m1') }} union all select * from {{ ref('m1') }}\n",
+      'models/rv.sql': "select * from {{ ref('vm', v=1) }} union all select * from {{ ref('vm', version='2') }} union all select * from {{ ref('vm') }}\n",
+    });
+    // parse; compile; warm compile (the store); a compile after another file changed (r1 and rv from the render cache).
+    for (const command of ['parse', 'compile', 'compile', 'compile-after-change']) {
+      if (command === 'compile-after-change') writeFileSync(join(dir, 'models', 'other.sql'), 'select 3 as id\n');
+      const r = await sm(command === 'parse' ? 'parse' : 'compile', '--project-dir', dir, '--profiles-dir', dir);
+      expect(r.code, r.err).toBe(0);
+      const n = nodesOf(dir);
+      expect(n['model.mp.r1']!.refs).toEqual([
+        { name: 'm1', package: 'mp', version: null },
+        { name: 'm1', package: null, version: null },
+        { name: 'm1', package: null, version: null },
+      ]);
+      expect(n['model.mp.r1']!.depends_on).toEqual({ macros: [], nodes: ['model.mp.m1'] });
+      expect(n['model.mp.rv']!.refs).toEqual([
+        { name: 'vm', package: null, version: 1 },
+        { name: 'vm', package: null, version: '2' },
+        { name: 'vm', package: null, version: null },
+      ]);
+      expect(n['model.mp.rv']!.depends_on.nodes).toEqual(['model.mp.vm.v1', 'model.mp.vm.v2']);
     }
   });
 });

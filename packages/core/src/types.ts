@@ -272,7 +272,13 @@ export type GraphNode = ModelNode | SeedNode | SourceNode | TestNode | UnitTestN
 export interface RefCall {
   name: string;
   package?: string | undefined;
-  version?: string | undefined;
+  /** As the call gave it (`v=2` a number, `v='2'` text), as dbt's manifest lists it. */
+  version?: string | number | undefined;
+}
+
+/** A ref() call a render made, with the node it found: a node lists each (dbt's `refs`, repeats included). */
+export interface FoundRef extends RefCall {
+  id: string;
 }
 
 /** One macro file of the root project or of an installed package. */

@@ -174,7 +174,7 @@ function common(n: GraphNode, check?: SmColumns): Record<string, unknown> {
     meta: n.meta,
     config: dbtConfigShape(n.resourceType, { tags: n.tags, meta: n.meta, ...n.config }),
     columns: manifestColumns(n, check),
-    depends_on: { nodes: n.dependsOn.nodes, macros: n.dependsOn.macros },
+    depends_on: { macros: n.dependsOn.macros, nodes: n.dependsOn.nodes },
     patch_path: n.patchPath ? `${n.packageName}://${n.patchPath}` : null,
     created_at: 0,
   };
@@ -235,7 +235,7 @@ function nodeEntry(
   e.compiled_code = n.compiledCode !== undefined ? redact('pythonCode' in n && n.pythonCode !== undefined ? pythonSourceOf(n.compiledCode) : n.compiledCode, secrets) : undefined;
   e.compiled = n.compiledCode !== undefined;
   e.compiled_path = null;
-  e.refs = n.refs.map((r) => ({ name: r.name, package: null, version: null }));
+  e.refs = n.refs.map((r) => ({ name: r.name, package: r.package ?? null, version: r.version ?? null }));
   e.sources = n.sources;
   e.metrics = [];
   e.functions = [];

@@ -1,6 +1,6 @@
 import type { Relation } from '../adapter.ts';
 import { ControlSignal } from '../jinja/errors.ts';
-import type { GraphNode, NodeConfig, TemplateMessage } from '../types.ts';
+import type { FoundRef, GraphNode, NodeConfig, TemplateMessage } from '../types.ts';
 import type { WarehouseLog } from './warehouse.ts';
 
 /** What one render of one node collects: its final config, refs, ephemerals, what it read. */
@@ -10,6 +10,8 @@ export interface Frame {
   packageName: string;
   config: NodeConfig;
   refs: Set<string>;
+  /** Each ref() call that found its node, in order, repeats included (the node's `refs`). */
+  refCalls: FoundRef[];
   relation: Relation | undefined;
   ephemerals: Set<string>;
   /** Read the environment or the clock: its output may differ next time, so it is not cached. */
@@ -59,7 +61,7 @@ export interface RenderBatch {
 }
 
 export function newFrame(node: GraphNode, config: NodeConfig, incremental = false, warehouse?: WarehouseLog): Frame {
-  return { node, packageName: node.packageName, config, refs: new Set(), relation: undefined, ephemerals: new Set(), volatile: false, thisRead: undefined, incremental, execute: true, warehouse, askedWarehouse: false, macros: new Set() };
+  return { node, packageName: node.packageName, config, refs: new Set(), refCalls: [], relation: undefined, ephemerals: new Set(), volatile: false, thisRead: undefined, incremental, execute: true, warehouse, askedWarehouse: false, macros: new Set() };
 }
 
 /**

@@ -49,7 +49,7 @@ export function graphContext(
       // As the manifest gives it: dbt_project_evaluator reads node.config.enabled and .on_schema_change.
       config: dbtConfigShape(n.resourceType, { tags: n.tags, meta: n.meta, ...n.config }),
       columns: columns(n.columns),
-      depends_on: { nodes: unrendered?.nodes ?? n.dependsOn.nodes, macros: parsed?.macros ?? [] },
+      depends_on: { macros: parsed?.macros ?? [], nodes: unrendered?.nodes ?? n.dependsOn.nodes },
       patch_path: n.patchPath ?? null,
     };
     // A model's own attributes dbt always has (dbt_project_evaluator reads them).

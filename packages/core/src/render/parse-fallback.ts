@@ -22,11 +22,13 @@ interface Renderer {
 export function parseFallback<T>(r: Renderer, frame: Frame, fn: () => T): T {
   const config = cloneConfig(frame.config);
   const refs = [...frame.refs];
+  const refCalls = frame.refCalls.slice();
   const missing = frame.missing?.slice();
   const before = r.diagnostics.length;
   const asParsed = () => {
     frame.config = cloneConfig(config);
     frame.refs = new Set(refs);
+    frame.refCalls = refCalls.slice();
     frame.missing = missing?.slice();
     frame.ephemerals = new Set();
     frame.execute = false;

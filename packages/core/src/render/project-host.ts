@@ -117,6 +117,7 @@ export class ProjectHost implements RenderHost {
       return `__sm_missing_ref__${name}`;
     }
     f.refs.add(target.uniqueId);
+    f.refCalls.push({ id: target.uniqueId, name, ...(pkg !== undefined ? { package: pkg } : {}), ...(typeof v === 'string' || typeof v === 'number' ? { version: v } : v === undefined || v === null ? {} : { version: pyStr(v) }) });
     // --defer: the state's relation (the node stays a dependency, as in dbt's manifest).
     const deferred = this.project.deferred?.get(target.uniqueId);
     if (deferred) return this.refRelation(deferred, undefined, undefined, batchFilter(this.project.sample, f, target));

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import type { Relation } from '../adapter.ts';
 import { codeFingerprint } from '../project/code-fingerprint.ts';
 import type { LoadedProject } from '../project/load-project.ts';
-import type { NodeConfig, TemplateMessage } from '../types.ts';
+import type { FoundRef, NodeConfig, TemplateMessage } from '../types.ts';
 import { jsonHoldsSecret } from '../util/redact.ts';
 import { writeNow, type FileSink } from '../util/background-writer.ts';
 import { jsonText } from '../util/json-text.ts';
@@ -28,9 +28,11 @@ export interface RenderCacheEntry {
   macros: string[];
   /** What the template showed (`log(msg, info=True)`, `print`): shown again on reuse. */
   said?: TemplateMessage[] | undefined;
+  /** Its ref() calls (the node's `refs`), when it made any. */
+  refCalls?: FoundRef[] | undefined;
 }
 
-const VERSION = 4;
+const VERSION = 5;
 
 export class RenderCache {
   readonly path: string;

@@ -10,7 +10,7 @@ import { parseFallback } from './parse-fallback.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import { isDisabled } from '../project/project-resources.ts';
 import type { CompiledProject, Overrides, RenderOptions } from './render-options.ts';
-import type { GraphNode, ModelNode, NodeConfig, SeedNode, SourceNode, TemplateMessage, TestNode } from '../types.ts';
+import type { FoundRef, GraphNode, ModelNode, NodeConfig, RefCall, SeedNode, SourceNode, TemplateMessage, TestNode } from '../types.ts';
 import { compileHooks, hookDeps, staticHook, type HookRendering } from './compile-hooks.ts';
 import { dbtBuiltins } from './dbt-builtins.ts';
 import { Ephemerals } from './ephemerals.ts';
@@ -503,14 +503,14 @@ export class ProjectRenderer implements Schedulable {
     frame.relation = relation;
     for (const w of frame.waitedOn ?? []) this.#provisional.set(w, [...(this.#provisional.get(w) ?? []), m.uniqueId]);
     const nodes = [...new Set([...frame.refs, ...hookDeps(this.#hooks, m, frame.config, relation, true)])];
-    const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse, [...frame.macros], frame.said);
+    const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse, [...frame.macros], frame.said, frame.refCalls);
     const cache = this.#opts.cache;
     if (cache) {
       if (frame.volatile || frame.waitedOn || this.diagnostics.length > before || m.config.materialized === 'incremental') cache.delete(m.uniqueId);
       else {
         const deps: Record<string, string> = {};
         for (const id of nodes) deps[id] = this.#depSignature(id) ?? '';
-        cache.set(m.uniqueId, { checksum: renderKey(m), sql, config: frame.config, relation, deps, ephemerals: [...frame.ephemerals], macros: [...frame.macros], ...(frame.said?.length ? { said: frame.said } : {}) });
+        cache.set(m.uniqueId, { checksum: renderKey(m), sql, config: frame.config, relation, deps, ephemerals: [...frame.ephemerals], macros: [...frame.macros], ...(frame.said?.length ? { said: frame.said } : {}), ...(frame.refCalls.length ? { refCalls: frame.refCalls } : {}) });
       }
     }
     return r;
@@ -540,11 +540,11 @@ export class ProjectRenderer implements Schedulable {
       }
       if (this.#depSignature(id) !== sig) return undefined;
     }
-    return this.#modelResult(m, e.config, e.relation, Object.keys(e.deps), e.sql, e.ephemerals, false, e.macros, e.said);
+    return this.#modelResult(m, e.config, e.relation, Object.keys(e.deps), e.sql, e.ephemerals, false, e.macros, e.said, e.refCalls ?? []);
   }
 
   /** A rendered model: final config and relation, what it depends on, its SQL with ephemerals inlined. */
-  #modelResult(m: ModelNode, config: NodeConfig, relation: Relation, nodes: string[], sql: string, ephemerals: Iterable<string>, needsWarehouse: boolean, macros: string[], said: TemplateMessage[] | undefined): ModelNode {
+  #modelResult(m: ModelNode, config: NodeConfig, relation: Relation, nodes: string[], sql: string, ephemerals: Iterable<string>, needsWarehouse: boolean, macros: string[], said: TemplateMessage[] | undefined, refCalls: readonly FoundRef[]): ModelNode {
     this.#ephemerals.setBare(m.uniqueId, relation.identifier, sql);
     const r: ModelNode = {
       ...m,
@@ -552,7 +552,7 @@ export class ProjectRenderer implements Schedulable {
       tags: tagsOf(config, m.yamlTagSpan),
       meta: metaOf(config),
       relation,
-      refs: nodes.filter((n) => !n.startsWith('source.')).map((n) => ({ name: n.split('.').pop()! })),
+      refs: refsOf(refCalls, nodes),
       sources: nodes.filter((n) => n.startsWith('source.')).map((n) => n.split('.').slice(2) as [string, string]),
       dependsOn: { nodes, macros },
       compiledCode: this.#ephemerals.inline(m.uniqueId, sql, ephemerals),
@@ -669,4 +669,15 @@ export class ProjectRenderer implements Schedulable {
     };
     return frame.warehouse?.live ? render() : parseFallback(this, frame, render);
   }
+}
+
+/**
+ * A model's `refs` as dbt lists them: each ref() call of its template, repeats included, with the
+ * package and version it gave; then the nodes only its hooks ref, once each.
+ */
+function refsOf(calls: readonly FoundRef[], nodes: readonly string[]): RefCall[] {
+  const called = new Set(calls.map((c) => c.id));
+  const out: RefCall[] = calls.map(({ id: _id, ...c }) => c);
+  for (const n of nodes) if (!n.startsWith('source.') && !called.has(n)) out.push({ name: n.split('.').pop()! });
+  return out;
 }
