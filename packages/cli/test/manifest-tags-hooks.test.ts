@@ -91,6 +91,21 @@ describe('tags in manifest.json as dbt lists them', () => {
       expect(n['operation.mp.mp-on-run-end-0']!).toMatchObject({ tags: ['on-run-end', 'a', 'b'], depends_on: { macros: ['macro.mp.log_it'] } });
     }
   });
+
+  it("a hook node's index is its place in its project file (from 0) after parse or compile, its place in the run (from 1) after a command that runs it", async () => {
+    const dir = writeProject(files);
+    const indexes = () => {
+      const n = nodesOf(dir);
+      return ['mp-on-run-start-0', 'mp-on-run-start-1', 'mp-on-run-end-0'].map((h) => n[`operation.mp.${h}`]!.index);
+    };
+    expect((await sm('compile', '--project-dir', dir, '--profiles-dir', dir)).code).toBe(0);
+    expect(indexes()).toEqual([0, 1, 0]);
+    const r = await sm('run', '--project-dir', dir, '--profiles-dir', dir);
+    expect(r.code, r.err).toBe(0);
+    expect(indexes()).toEqual([1, 2, 1]);
+    expect((await sm('parse', '--project-dir', dir, '--profiles-dir', dir)).code).toBe(0);
+    expect(indexes()).toEqual([0, 1, 0]);
+  });
 });
 
 describe('refs in manifest.json as dbt lists them', () => {

@@ -42,6 +42,8 @@ describe('on-run-start and on-run-end hooks of installed packages, as dbt 1.11 r
     expect((await sm('deps', '--project-dir', dir)).code).toBe(0);
     const run = await sm('run', '--project-dir', dir);
     expect(run.code, run.out + run.err).toBe(0);
+    // As the run left it (`show` writes its own, where the hooks did not run: numbered from 0 in their file).
+    const manifest = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, Record<string, unknown>> };
     const rows = shownRows((await sm('show', '--project-dir', dir, '--inline', 'select who, n from hook_log order by n', '--limit', '-1', '--log-format', 'json')).out);
     expect(rows).toEqual([
       { who: 'root-start-1', n: 0 },
@@ -60,7 +62,6 @@ describe('on-run-start and on-run-end hooks of installed packages, as dbt 1.11 r
       ['operation.demo.demo-on-run-end-0', 'demo.on-run-end.0 passed'],
       ['operation.zeta.zeta-on-run-end-0', 'zeta.on-run-end.1 passed'],
     ]);
-    const manifest = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, Record<string, unknown>> };
     const sha = (f: string) => createHash('sha256').update(readFileSync(join(dir, f), 'utf8').trim()).digest('hex');
     const hook = (id: string) => manifest.nodes[id]!;
     expect(hook('operation.demo.demo-on-run-end-0')).toMatchObject({ checksum: { name: 'sha256', checksum: sha('dbt_project.yml') }, original_file_path: './dbt_project.yml', package_name: 'demo', tags: ['on-run-end'], index: 1 });

@@ -8,11 +8,12 @@ import { folderConfig, mergeConfigInto, metaOf, nodeTags } from '../project/fold
  * them: one `operation` node each (`operation.<package>.<package>-on-run-start-<i>`, tagged with its
  * kind, its SQL as `raw_code`, its project file's checksum), the ids run_results.json gives
  * their results; `index` is its place in the run (projectHooks' order, from 1), as dbt's
- * manifest has it after a run. Its config is what its project's `models:` config gives its fqn
+ * manifest has it after a command that runs them (`hooksRun`), else its place in its project
+ * file (from 0), as after dbt's parse or compile. Its config is what its project's `models:` config gives its fqn
  * (`<package>.hooks.<name>`), the root project's over a package's, as dbt's: tags (after its
  * kind), meta, materialized... Keys and values recorded from dbt 1.11's manifest.
  */
-export function hookNodes(p: LoadedProject, database: string | undefined, macros: Readonly<Record<string, readonly string[]>>): Record<string, unknown> {
+export function hookNodes(p: LoadedProject, database: string | undefined, macros: Readonly<Record<string, readonly string[]>>, hooksRun: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const kind of ['on-run-start', 'on-run-end'] as const) {
     for (const [position, h] of projectHooks(p, kind).entries()) {
@@ -53,7 +54,7 @@ export function hookNodes(p: LoadedProject, database: string | undefined, macros
         depends_on: { macros: [...(macros[`operation.${pkg}.${id}`] ?? [])], nodes: [] },
         compiled_path: null,
         contract: { enforced: false, alias_types: true, checksum: null },
-        index: position + 1,
+        index: hooksRun ? position + 1 : h.index,
       };
     }
   }

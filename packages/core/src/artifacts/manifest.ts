@@ -41,7 +41,7 @@ export type SmColumns = (uniqueId: string) => readonly { readonly name: string; 
  * type and lineage (dbt's column entries allow extra keys), undocumented columns included.
  * `nodes` comes as JSON already written ({@link JsonText}); util/json-text.ts `objectText` writes the whole.
  */
-export function buildManifest(c: CompiledProject, graph: Dag, invocationId: string, dialect: Pick<Dialect, 'dbtQuotesByDefault' | 'defaultDatabase'>, relationName: (n: GraphNode) => string | undefined, check?: SmColumns): Record<string, unknown> {
+export function buildManifest(c: CompiledProject, graph: Dag, invocationId: string, dialect: Pick<Dialect, 'dbtQuotesByDefault' | 'defaultDatabase'>, relationName: (n: GraphNode) => string | undefined, check?: SmColumns, hooksRun = false): Record<string, unknown> {
   const p = c.project;
   // A relation in the target's own database leaves it out of its name, but its entry names it, as dbt's does (dbt-duckdb: the file's name).
   const database = defaultDatabaseOf(dialect, p.target);
@@ -103,7 +103,7 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
     groupMap[g.name] = [];
   }
   for (const n of c.nodes.values()) if (typeof n.config.group === 'string') (groupMap[n.config.group] ??= []).push(n.uniqueId);
-  const operations = hookNodes(p, database, c.hookMacros ?? {});
+  const operations = hookNodes(p, database, c.hookMacros ?? {}, hooksRun);
   for (const [id, e] of Object.entries(operations)) nodeText(id, e as Record<string, unknown>);
   const parentMap: Record<string, string[]> = {};
   const childMap: Record<string, string[]> = {};

@@ -118,6 +118,9 @@ export function targetDir(p: LoadedProject): string {
   return join(p.dir, p.config.targetPath);
 }
 
+/** The commands that run the on-run-start and on-run-end hooks, as dbt's do. */
+const HOOKS_RUN = new Set<Command>(['run', 'build', 'seed', 'snapshot', 'test']);
+
 /**
  * Write manifest.json, and for `compile` the compiled files: those are still being written when
  * the returned promise for the manifest settles; `files` says when they are. What builds a
@@ -130,13 +133,16 @@ export async function writeCompileArtifacts(c: Compilation, command: Command, di
   // Handled here too: when the manifest's write fails first (a full disk), nobody awaits `files`, and its rejection must not crash the process.
   files.catch(() => undefined);
   const meta = { invocationId: c.invocationId, generatedAt: new Date().toISOString() };
+  // dbt numbers the on-run hooks' nodes by their place in the run (from 1) after a command that runs them, by their place in their project file (from 0) otherwise.
+  const hooksRun = HOOKS_RUN.has(command);
+  if (hooksRun && manifestDigest) manifestDigest = `${manifestDigest}:hooks-run`;
   if (!reuseManifest(dir, manifestDigest, meta)) {
     const [{ buildManifest }, { relationNameOf }, { semanticManifest }, { defaultDatabaseOf }, lineage] = await Promise.all([
       import('../artifacts/manifest.ts'), import('./relation-name-of.ts'), import('../artifacts/semantic-entries.ts'), import('../render/relation.ts'), c.check ? import('../check/column-lineage.ts') : undefined,
     ]);
     const relationName = (n: GraphNode) => relationNameOf(c, n);
     writeManifest(dir, manifestDigest, meta, () => {
-      const m = buildManifest(c.compiled, c.graph, c.invocationId, c.adapter.dialect, relationName, c.check && lineage ? (id) => lineage.smColumnsOf(c.check!, id) : undefined);
+      const m = buildManifest(c.compiled, c.graph, c.invocationId, c.adapter.dialect, relationName, c.check && lineage ? (id) => lineage.smColumnsOf(c.check!, id) : undefined, hooksRun);
       // MetricFlow's file, written with every manifest as dbt writes it (from the same entries; reused with it).
       const entries = { semantic_models: Object.values(m.semantic_models as object), metrics: Object.values(m.metrics as object), saved_queries: Object.values(m.saved_queries as object) };
       const ctx = { nodes: c.compiled.nodes, database: defaultDatabaseOf(c.adapter.dialect, c.project.target) ?? null, relationName };
