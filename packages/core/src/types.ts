@@ -333,6 +333,8 @@ export interface ProjectConfig {
   analysisPaths: string[];
   /** `docs-paths:` where `.md` files hold `{% docs %}` blocks; by default every resource folder, as dbt. */
   docsPaths: string[];
+  /** `asset-paths`: folders `docs generate` copies into the target folder (images the docs show), each relative to the project and inside it. */
+  assetPaths: string[];
   targetPath: string;
   /** `clean-targets:` folders that `sm clean` removes; empty when the project file names none. */
   cleanTargets: string[];

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readArtifact, runResultsProblem } from '../artifacts/read-artifact.ts';
 import { join } from 'node:path';
 import { compile, relationNameOf, writeCompileResults, writeJsonAtomic, type InvocationOptions } from '../api.ts';
@@ -65,5 +65,21 @@ export async function generateDocs(opts: InvocationOptions & { skipCatalog?: boo
   const json = JSON.stringify(data).replace(/</g, '\\u003c');
   writeFileSync(join(docsDir, DOCS_DATA_FILE), `window.SM_DOCS = ${json};\n`);
   writeJsonAtomic(join(docsDir, 'docs.json'), data);
+  copyAssets(c.project.dir, c.project.config.assetPaths, target, docsDir);
   return { docsDir, nodes: data.nodes.length, catalog, catalogError };
+}
+
+/**
+ * `asset-paths`, as dbt's docs generate copies them: each folder to `<target>/<path>`, what was
+ * there removed first (a folder gone from the project leaves no copy). sm's page in
+ * target/docs reads them from beside it too (sm docs serve serves that folder alone).
+ */
+function copyAssets(projectDir: string, paths: readonly string[], target: string, docsDir: string): void {
+  for (const p of paths) {
+    const from = join(projectDir, p);
+    for (const to of [join(target, p), join(docsDir, p)]) {
+      rmSync(to, { recursive: true, force: true });
+      if (existsSync(from)) cpSync(from, to, { recursive: true });
+    }
+  }
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, posix } from 'node:path';
 import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import type { DispatchConfig, ProjectConfig } from '../types.ts';
 import { readText } from '../util/read-text.ts';
@@ -139,6 +139,7 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
     snapshotPaths: strList('snapshot-paths', ['snapshots']),
     analysisPaths: strList('analysis-paths', ['analyses']),
     docsPaths: [],
+    assetPaths: assetPaths(strList('asset-paths', []), (message) => diagnostics.push(diag('SM_PROJECT_INVALID', `\`asset-paths\`: ${message}`, yaml.locate(['asset-paths']), { hint: `Fix \`asset-paths:\` in ${file}: folders of the project, e.g. [assets].` }))),
     targetPath: projectRelative(dir, str('target-path', 'target')),
     cleanTargets: strList('clean-targets', []),
     vars: (d.vars && typeof d.vars === 'object' ? d.vars : {}) as Record<string, unknown>,
@@ -233,4 +234,23 @@ export function readProjectFileOnly(dir: string): ProjectConfig {
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (!pf || errors.length) throw new SmProjectError(errors);
   return pf.config;
+}
+
+/** What `docs generate` writes in the target folder itself: an asset folder of these names would replace it. */
+const TARGET_ENTRIES = new Set(['docs', 'compiled', 'run', '.sm', 'index.html', 'manifest.json', 'run_results.json', 'catalog.json', 'sources.json', 'semantic_manifest.json', 'graph.gpickle', 'graph_summary.json', 'partial_parse.msgpack', 'sm-state.json']);
+
+/**
+ * `asset-paths`, each a folder of the project copied to `<target>/<path>` (dbt's place): one that
+ * leaves the project or would replace what sm writes in the target folder is refused, since the
+ * copy first removes what is there.
+ */
+function assetPaths(paths: string[], wrong: (message: string) => void): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    const norm = posix.normalize(p.replace(/\\/g, '/')).replace(/\/+$/, '');
+    if (!norm || norm === '.' || isAbsolute(p) || norm === '..' || norm.startsWith('../')) wrong(`"${p}" is not a folder inside the project`);
+    else if (TARGET_ENTRIES.has(norm.split('/')[0]!)) wrong(`"${p}" would replace target/${norm.split('/')[0]} when docs generate copies it there`);
+    else out.push(norm);
+  }
+  return out;
 }

@@ -24,11 +24,17 @@
       var text = esc(part);
       if (i % 2 === 1 && i < all.length - 1) return '<code>' + text + '</code>';
       if (i % 2 === 1) text = '`' + text;
+      // Images, ![alt](src) with src on the web (https) or relative to the page (an asset-paths folder,
+      // copied beside it), and links to the web are set aside first, so emphasis never reaches into a URL.
+      var kept = [];
+      var keep = function (html) { kept.push(html); return '\uE000' + (kept.length - 1) + '\uE001'; };
       return text
+        .replace(/!\[([^\]]*)\]\(((?:https?:\/\/|(?![a-z][a-z0-9+.-]*:|\/))[^\s)]+)\)/gi, function (_m, alt, src) { return keep('<img src="' + src + '" alt="' + alt + '">'); })
+        .replace(/\[([^\]]+)\]\((https?:\/\/[^\s)]+)\)/g, function (_m, label, href) { return keep('<a href="' + href + '" target="_blank" rel="noopener noreferrer">') + label + keep('</a>'); })
         .replace(/\*\*(?=\S)([^*]*\S)\*\*/g, '<strong>$1</strong>')
         .replace(/(^|[^\w*])\*(?=\S)([^*]*\S)\*(?![\w*])/g, '$1<em>$2</em>')
         .replace(/(^|[^\w])_(?=\S)([^_]*\S)_(?!\w)/g, '$1<em>$2</em>')
-        .replace(/\[([^\]]+)\]\((https?:\/\/[^\s)]+)\)/g, '<a href="$2" target="_blank" rel="noopener noreferrer">$1</a>');
+        .replace(/\uE000(\d+)\uE001/g, function (_m, i) { return kept[+i]; });
     }).join('');
   }
 
