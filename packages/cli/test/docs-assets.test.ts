@@ -48,7 +48,7 @@ describe('asset-paths: folders docs generate copies into target/, as dbt does', 
         const p = await browser.newPage();
         await p.goto(`${pathToFileURL(join(dir, page)).href}#model.demo.m`);
         await expect.poll(() => p.textContent('#detail [data-role=name]')).toBe('m');
-        const shown = () => p.$eval('#detail [data-role=description] img', (i) => [(i as HTMLImageElement).alt, (i as HTMLImageElement).naturalWidth]);
+        const shown = () => p.$eval('#detail [data-role=description] img', (i) => [i.getAttribute('alt'), (i as unknown as { naturalWidth: number }).naturalWidth]);
         await expect.poll(shown).toEqual(['the logo', 1]);
         await p.close();
       }

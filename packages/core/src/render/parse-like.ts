@@ -1,6 +1,7 @@
 import type { Expr, Stmt, TemplateAst } from '../jinja/ast.ts';
 import { children } from '../jinja/ast-walk.ts';
-import type { ModelNode, SeedNode, SourceNode, TestNode } from '../types.ts';
+import type { ModelNode, PackageInfo, ProjectConfig, SeedNode, SourceNode, TestNode } from '../types.ts';
+import { hookNodeName, projectHooks } from '../project/hook-list.ts';
 import type { MacroNamespaces } from './macro-namespaces.ts';
 import { literalPair } from '../jinja/ast-walk.ts';
 
@@ -13,7 +14,7 @@ interface HookText {
 }
 
 /** The macros an on-run hook's text calls itself, as dbt's parse lists them on its operation node; none when it does not parse. */
-export function hookMacros(text: string, packageName: string, file: string, h: ParseLikeHost): string[] {
+function hookMacros(text: string, packageName: string, file: string, h: ParseLikeHost): string[] {
   const ast = () => {
     try {
       return h.parse(text, file);
@@ -22,6 +23,15 @@ export function hookMacros(text: string, packageName: string, file: string, h: P
     }
   };
   return parseLike({ resourceType: 'operation', packageName, originalFilePath: file, config: {} }, ast, h).macros;
+}
+
+/** The macros each on-run hook's text calls, by its operation node's id (`operation.<package>.<name>`), for the manifest. */
+export function hookMacrosOf(p: { readonly config: ProjectConfig; readonly packages: readonly PackageInfo[] }, h: ParseLikeHost): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const kind of ['on-run-start', 'on-run-end'] as const) {
+    for (const hook of projectHooks(p, kind)) out[`operation.${hook.packageName}.${hookNodeName(hook, kind)}`] = hookMacros(hook.sql, hook.packageName, hook.file, h);
+  }
+  return out;
 }
 
 /** What dbt's parse records of a node: the macros its text calls itself, its literal refs and sources and the nodes they name. */

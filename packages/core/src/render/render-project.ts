@@ -1,6 +1,5 @@
 import type { Connection, Dialect, Relation } from '../adapter.ts';
-import { diag, type Diagnostic } from '../diagnostics.ts';
-import type { TemplateAst } from '../jinja/ast.ts';
+import type { Diagnostic } from '../diagnostics.ts';
 import { Environment, type Template } from '../jinja/environment.ts';
 import { ControlSignal, ReturnSignal } from '../jinja/errors.ts';
 import { JMacro, macroCalls, type Context } from '../jinja/macro.ts';
@@ -8,7 +7,6 @@ import { pyStr } from '../jinja/py-values.ts';
 import { pyFunction } from '../jinja/runtime.ts';
 import { parseFallback } from './parse-fallback.ts';
 import type { LoadedProject } from '../project/load-project.ts';
-import { isDisabled } from '../project/project-resources.ts';
 import type { CompiledProject, Overrides, RenderOptions } from './render-options.ts';
 import type { FoundRef, GraphNode, ModelNode, NodeConfig, RefCall, SeedNode, SourceNode, TemplateMessage, TestNode } from '../types.ts';
 import { compileHooks, hookDeps, staticHook, type HookRendering } from './compile-hooks.ts';
@@ -21,15 +19,14 @@ import { renderGenericTest } from './generic-test.ts';
 import { INTERNAL_PACKAGE, MacroNamespaces, type MacroEntry } from './macro-namespaces.ts';
 import { cloneConfig, inlineNode, macroFiles, tagsOf } from './render-parts.ts';
 import { metaOf } from '../project/folder-config.ts';
-import { hookMacros, parseLike, type ParseLike, type ParseLikeHost } from './parse-like.ts';
-import { hookNodeName, projectHooks } from '../project/hook-list.ts';
+import { hookMacrosOf, parseLike, type ParseLike, type ParseLikeHost } from './parse-like.ts';
+import { settleDisabled } from './settle-disabled.ts';
 import { ProjectHost } from './project-host.ts';
 import { renderKey, type RenderCache } from './render-cache.ts';
 import { nodeBuiltins, nodeContext } from './render-context.ts';
 import { literalRefs, RenderScheduler, type Schedulable } from './render-scheduler.ts';
 import { printedRelationName, type TemplateRelation } from './relation.ts';
 import { templateDiagnostic } from './template-diagnostic.ts';
-import { lineOf, refPattern } from './where.ts';
 import { NeedWarehouse, NoWarehouse, WarehouseLog } from './warehouse.ts';
 
 export { CTE_PREFIX, injectCtes } from './inject-ctes.ts';
@@ -128,87 +125,11 @@ export class ProjectRenderer implements Schedulable {
     for (const m of this.project.models) if (!only || only.has(m.uniqueId)) this.#scheduler.ensure(m.uniqueId);
     for (const s of this.project.seeds) this.#renderSeed(s);
     for (const t of this.project.tests) if (!only || only.has(t.uniqueId)) this.#scheduler.ensure(t.uniqueId);
-    // A node its own file disables (`{{ config(enabled=false) }}`) is left out of the nodes, as dbt leaves it out, with the tests on it.
-    const off = new Set<string>();
-    for (const [id, n] of this.#rendered) if (n.config.enabled === false) off.add(id);
-    // A test on a disabled node, or one whose ref or source names nothing, is disabled too; dbt keeps those among its nodes.
-    const targetless = new Set(this.host.targetless);
-    for (const t of this.project.tests) if (t.attachedNode && off.has(t.attachedNode)) targetless.add(t.uniqueId);
-    for (const id of targetless) off.add(id);
-    // dbt's parse gives a missing var None and resolves refs and sources of enabled nodes only: a disabled node's are no error (a disabled test's warning stays).
-    const unresolved = new Set(['SM_VAR_MISSING', 'SM_REF_NOT_FOUND', 'SM_SOURCE_NOT_FOUND']);
-    const kept = this.diagnostics.filter((d) => !(d.severity === 'error' && d.nodeId && off.has(d.nodeId) && unresolved.has(d.code)));
-    this.diagnostics.splice(0, this.diagnostics.length, ...kept, ...this.#refsToDisabled(off));
-    const nodes = new Map<string, GraphNode>();
-    const disabled: GraphNode[] = [];
-    const disabledTests: TestNode[] = [];
-    // Loading's: a test there that its own config leaves enabled is on a disabled node.
-    for (const n of this.project.disabled) {
-      const parsed = this.#disabledAsParsed(n);
-      if (parsed.resourceType === 'test' && !isDisabled(parsed.config)) disabledTests.push({ ...parsed, config: { ...parsed.config, enabled: false } });
-      else disabled.push(parsed);
-    }
-    for (const n of [...this.project.models, ...this.project.seeds, ...this.project.sources, ...this.project.tests, ...this.project.unitTests, ...this.project.exposures, ...(this.project.semantic ?? [])]) {
-      const r = this.#rendered.get(n.uniqueId) ?? n;
-      if (!off.has(n.uniqueId)) nodes.set(n.uniqueId, r);
-      // It depends on what it found enabled, as dbt's does (a relationships test whose `to` is missing, on the model it tests).
-      else if (targetless.has(n.uniqueId)) disabledTests.push({ ...(r as TestNode), config: { ...r.config, enabled: false }, dependsOn: { ...r.dependsOn, nodes: r.dependsOn.nodes.filter((d) => this.#byId.has(d) && !off.has(d)) } });
-      else disabled.push(r);
-    }
-    return { project: this.project, nodes, disabled, disabledTests, ephemerals: this.#ephemerals.byNode, diagnostics: [...this.project.diagnostics, ...this.diagnostics], macros: this.macros.entries, hookMacros: this.#hookMacros() };
-  }
-
-  /** The macros each on-run hook's text calls, by its operation node's id (for the manifest). */
-  #hookMacros(): Record<string, string[]> {
-    const out: Record<string, string[]> = {};
-    for (const kind of ['on-run-start', 'on-run-end'] as const) {
-      for (const h of projectHooks(this.project, kind)) out[`operation.${h.packageName}.${hookNodeName(h, kind)}`] = hookMacros(h.sql, h.packageName, h.file, this.#parseHost);
-    }
-    return out;
-  }
-
-  /**
-   * A node loading found disabled as dbt's manifest lists it: its relation, and what dbt's parse
-   * records of its text (literal refs and sources, the macros it calls); it depends on no node.
-   */
-  #disabledAsParsed(n: GraphNode): GraphNode {
-    if (n.resourceType !== 'model' && n.resourceType !== 'snapshot' && n.resourceType !== 'analysis' && n.resourceType !== 'seed' && n.resourceType !== 'test') return n;
-    const relation = n.resourceType === 'test' ? {} : { relation: this.relationFor(n, n.config) };
-    if (n.resourceType === 'seed') return { ...n, ...relation };
-    const parsed = parseLike(n, () => this.#quietAst(n), this.#parseHost);
-    // A generic test refs the node it tests (or reads the source), its template aside.
-    const generic = n.resourceType === 'test' && n.testMetadata ? n.dependsOn.nodes : undefined;
-    const refs = generic ? generic.filter((d) => !d.startsWith('source.')).map((d) => d.split('.').pop()!) : parsed.refs;
-    const sources = generic ? generic.filter((d) => d.startsWith('source.')).map((d) => d.split('.').slice(2) as [string, string]) : parsed.sources;
-    return { ...n, ...relation, refs: refs.map((name) => ({ name })), sources, dependsOn: { nodes: [], macros: parsed.macros } };
-  }
-
-  /** A node's template parsed, or undefined when it does not parse (a disabled node's errors are not the project's). */
-  #quietAst(n: Rendered): TemplateAst | undefined {
-    try {
-      return this.env.parse(n.rawCode, n.originalFilePath).ast;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** An enabled model's ref to a node its render disabled: an error, as in dbt (said here, when every render has decided). */
-  #refsToDisabled(off: ReadonlySet<string>): Diagnostic[] {
-    const out: Diagnostic[] = [];
-    for (const [id, n] of this.#rendered) {
-      if (off.has(id) || n.resourceType === 'test' || !('dependsOn' in n)) continue;
-      for (const dep of n.dependsOn.nodes) {
-        const target = off.has(dep) ? this.#byId.get(dep) : undefined;
-        if (!target || dep === id) continue;
-        out.push(
-          diag('SM_REF_NOT_FOUND', `"${n.name}" refers to "${target.name}", which is disabled (its config sets enabled: false)`, { file: n.originalFilePath, line: lineOf('rawCode' in n ? n.rawCode : '', refPattern(target.name)) }, {
-            nodeId: id,
-            hint: `Enable ${target.originalFilePath}, or remove the ref.`,
-          }),
-        );
-      }
-    }
-    return out;
+    const { nodes, disabled, disabledTests } = settleDisabled(
+      { project: this.project, rendered: this.#rendered, byId: this.#byId, targetless: this.host.targetless, parseHost: this.#parseHost, relationFor: (n, c) => this.relationFor(n, c) },
+      this.diagnostics,
+    );
+    return { project: this.project, nodes, disabled, disabledTests, ephemerals: this.#ephemerals.byNode, diagnostics: [...this.project.diagnostics, ...this.diagnostics], macros: this.macros.entries, hookMacros: hookMacrosOf(this.project, this.#parseHost) };
   }
 
   /**

@@ -1,0 +1,108 @@
+import type { Relation } from '../adapter.ts';
+import { diag, type Diagnostic } from '../diagnostics.ts';
+import type { TemplateAst } from '../jinja/ast.ts';
+import type { LoadedProject } from '../project/load-project.ts';
+import { isDisabled } from '../project/project-resources.ts';
+import type { GraphNode, NodeConfig, TestNode } from '../types.ts';
+import { parseLike, type ParseLikeHost } from './parse-like.ts';
+import { lineOf, refPattern } from './where.ts';
+
+/** What the end of a compile reads of the renderer to tell enabled nodes from disabled ones. */
+export interface SettleHost {
+  readonly project: LoadedProject;
+  /** Every node rendered, by id. */
+  readonly rendered: ReadonlyMap<string, GraphNode>;
+  /** Every node loaded, by id. */
+  readonly byId: ReadonlyMap<string, GraphNode>;
+  /** Tests whose ref or source names nothing (ProjectHost `targetless`). */
+  readonly targetless: Iterable<string>;
+  readonly parseHost: ParseLikeHost;
+  relationFor(node: GraphNode, config: NodeConfig): Relation;
+}
+
+/** The compile's nodes: the enabled ones, and what the manifest lists as disabled. */
+export interface SettledNodes {
+  nodes: Map<string, GraphNode>;
+  disabled: GraphNode[];
+  disabledTests: TestNode[];
+}
+
+/**
+ * Once every render has decided, part the enabled nodes from the disabled ones as dbt does, and
+ * settle `diagnostics` (changed in place) to match: a node its own file disables
+ * (`{{ config(enabled=false) }}`) is left out with the tests on it; a test on a disabled node,
+ * or whose ref or source names nothing, is disabled too (dbt keeps those among its nodes,
+ * depending on what they found enabled); a disabled node's missing var, ref or source is no
+ * error, and an enabled node's ref to a disabled one is.
+ */
+export function settleDisabled(h: SettleHost, diagnostics: Diagnostic[]): SettledNodes {
+  const p = h.project;
+  const off = new Set<string>();
+  for (const [id, n] of h.rendered) if (n.config.enabled === false) off.add(id);
+  const targetless = new Set(h.targetless);
+  for (const t of p.tests) if (t.attachedNode && off.has(t.attachedNode)) targetless.add(t.uniqueId);
+  for (const id of targetless) off.add(id);
+  // dbt's parse gives a missing var None and resolves refs and sources of enabled nodes only.
+  const unresolved = new Set(['SM_VAR_MISSING', 'SM_REF_NOT_FOUND', 'SM_SOURCE_NOT_FOUND']);
+  const kept = diagnostics.filter((d) => !(d.severity === 'error' && d.nodeId && off.has(d.nodeId) && unresolved.has(d.code)));
+  diagnostics.splice(0, diagnostics.length, ...kept, ...refsToDisabled(h, off));
+  const out: SettledNodes = { nodes: new Map(), disabled: [], disabledTests: [] };
+  // Loading's: a test there that its own config leaves enabled is on a disabled node.
+  for (const n of p.disabled) {
+    const parsed = disabledAsParsed(h, n);
+    if (parsed.resourceType === 'test' && !isDisabled(parsed.config)) out.disabledTests.push({ ...parsed, config: { ...parsed.config, enabled: false } });
+    else out.disabled.push(parsed);
+  }
+  for (const n of [...p.models, ...p.seeds, ...p.sources, ...p.tests, ...p.unitTests, ...p.exposures, ...(p.semantic ?? [])]) {
+    const r = h.rendered.get(n.uniqueId) ?? n;
+    if (!off.has(n.uniqueId)) out.nodes.set(n.uniqueId, r);
+    // It depends on what it found enabled, as dbt's does (a relationships test whose `to` is missing, on the model it tests).
+    else if (targetless.has(n.uniqueId)) out.disabledTests.push({ ...(r as TestNode), config: { ...r.config, enabled: false }, dependsOn: { ...r.dependsOn, nodes: r.dependsOn.nodes.filter((d) => h.byId.has(d) && !off.has(d)) } });
+    else out.disabled.push(r);
+  }
+  return out;
+}
+
+/**
+ * A node loading found disabled as dbt's manifest lists it: its relation, and what dbt's parse
+ * records of its text (literal refs and sources, the macros it calls); it depends on no node.
+ */
+function disabledAsParsed(h: SettleHost, n: GraphNode): GraphNode {
+  if (n.resourceType !== 'model' && n.resourceType !== 'snapshot' && n.resourceType !== 'analysis' && n.resourceType !== 'seed' && n.resourceType !== 'test') return n;
+  const relation = n.resourceType === 'test' ? {} : { relation: h.relationFor(n, n.config) };
+  if (n.resourceType === 'seed') return { ...n, ...relation };
+  const parsed = parseLike(n, () => quietAst(h.parseHost, n.rawCode, n.originalFilePath), h.parseHost);
+  // A generic test refs the node it tests (or reads the source), its template aside.
+  const generic = n.resourceType === 'test' && n.testMetadata ? n.dependsOn.nodes : undefined;
+  const refs = generic ? generic.filter((d) => !d.startsWith('source.')).map((d) => d.split('.').pop()!) : parsed.refs;
+  const sources = generic ? generic.filter((d) => d.startsWith('source.')).map((d) => d.split('.').slice(2) as [string, string]) : parsed.sources;
+  return { ...n, ...relation, refs: refs.map((name) => ({ name })), sources, dependsOn: { nodes: [], macros: parsed.macros } };
+}
+
+/** A template parsed, or undefined when it does not parse (a disabled node's errors are not the project's). */
+function quietAst(h: ParseLikeHost, text: string, file: string): TemplateAst | undefined {
+  try {
+    return h.parse(text, file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** An enabled model's ref to a node its render disabled: an error, as in dbt (said here, when every render has decided). */
+function refsToDisabled(h: SettleHost, off: ReadonlySet<string>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const [id, n] of h.rendered) {
+    if (off.has(id) || n.resourceType === 'test' || !('dependsOn' in n)) continue;
+    for (const dep of n.dependsOn.nodes) {
+      const target = off.has(dep) ? h.byId.get(dep) : undefined;
+      if (!target || dep === id) continue;
+      out.push(
+        diag('SM_REF_NOT_FOUND', `"${n.name}" refers to "${target.name}", which is disabled (its config sets enabled: false)`, { file: n.originalFilePath, line: lineOf('rawCode' in n ? n.rawCode : '', refPattern(target.name)) }, {
+          nodeId: id,
+          hint: `Enable ${target.originalFilePath}, or remove the ref.`,
+        }),
+      );
+    }
+  }
+  return out;
+}
