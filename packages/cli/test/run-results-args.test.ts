@@ -11,17 +11,19 @@ const DBT = (JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'run-
 
 const argsOf = (dir: string) => (JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { args: Record<string, unknown> }).args;
 
-/** The command line of a fixture key: `run --vars {a: 1}` is `run`, `--vars`, `{a: 1}`. */
+/** The command line of a fixture key: `run --vars {a: 1}` is `run`, `--vars`, `{a: 1}`; `docs generate --target dev` is `docs`, `generate`, `--target`, `dev`. */
 function commandLine(key: string): string[] {
-  const [command, flag, ...value] = key.split(' ');
-  return [command!, ...(flag ? [flag] : []), ...(value.length ? [value.join(' ')] : [])];
+  const words = key.split(' ');
+  const command = words[0] === 'docs' ? words.splice(0, 2) : words.splice(0, 1);
+  const [flag, ...value] = words;
+  return [...command, ...(flag ? [flag] : []), ...(value.length ? [value.join(' ')] : [])];
 }
 
 // dbt-core 1.11.16 writes every flag of the command at its value, leaving out those that are
 // None (--target, --threads when not given) and full_refresh when false; `dbt test` has no
 // --full-refresh (a usage error, so no case here).
 describe("run_results.json's args, as dbt 1.11 writes them", () => {
-  it('has the key set and values dbt writes for run, build, test and seed, with and without --full-refresh, --target, --threads and --vars', async () => {
+  it('has the key set and values dbt writes for run, build, test, seed, compile and docs generate, with and without --full-refresh, --target, --threads, --vars, --select and --empty-catalog', async () => {
     const dir = writeProject({
       'profiles.yml': PROFILE,
       'dbt_project.yml': "name: p\nversion: '1.0'\nprofile: p\n",

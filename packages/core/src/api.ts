@@ -24,7 +24,7 @@ import { executionRenderer } from './compile/execution-renderer.ts';
 import { compile } from './compile/compile.ts';
 import { targetDir } from './compile/compile.ts';
 import type { Compilation, InvocationOptions } from './compile/compilation.ts';
-import { WARNING_EVENTS, warnIsError, type WarnErrorSetting } from './warn-error.ts';
+import { WARNING_EVENTS, warnIsError } from './warn-error.ts';
 
 export type { Command, Compilation, InvocationOptions } from './compile/compilation.ts';
 export { compile } from './compile/compile.ts';
@@ -52,12 +52,6 @@ export function renderText(c: Compilation, text: string, say?: (m: TemplateMessa
 }
 
 
-/** The invocation's --warn-error or --warn-error-options in run_results.json's `args`, as dbt records them (`sm retry` reads them back). */
-function warnErrorArgs(setting: WarnErrorSetting | undefined): Record<string, unknown> {
-  if (setting === true) return { warn_error: true };
-  if (!setting) return {};
-  return { warn_error_options: { error: setting.error, warn: setting.warn, silence: setting.silence } };
-}
 
 /** What dbt's compile runs, and so records in run_results.json (dbt's executable node types that sm has). */
 const COMPILED_TYPES = new Set(['model', 'seed', 'snapshot', 'analysis', 'test']);
@@ -88,8 +82,8 @@ export function writeCompileResults(c: Compilation, opts: InvocationOptions, o: 
     results = compileResultsText(nodes, when);
     if (key) saveCompileResults(dir, key, when, results);
   }
-  const own = Object.fromEntries(Object.entries(o.args).map(([k, v]) => [k, typeof v === 'string' ? redact(v, c.project.secrets) : v]));
-  const args = { which: o.which, select: opts.select ?? [], exclude: opts.exclude ?? [], target: c.project.target.name, ...(opts.fullRefresh ? { full_refresh: true } : {}), ...warnErrorArgs(opts.warnError), ...own };
+  // dbt's whole set of flags for the command, the command's own (output, inline, empty_catalog...) over them.
+  const args = runArgs(o.which, { ...opts, cliArgs: { ...opts.cliArgs, ...o.args } }, c.project);
   writeFileAtomic(join(dir, 'run_results.json'), runResultsFileText(results, (performance.now() - o.startedAt) / 1000, c.invocationId, args));
 }
 
