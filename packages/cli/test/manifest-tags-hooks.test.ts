@@ -141,3 +141,44 @@ describe('refs in manifest.json as dbt lists them', () => {
     }
   });
 });
+
+describe('macros in manifest.json as dbt lists them', () => {
+  it("each macro's depends_on lists the macros its body calls, adapter.dispatch's as it resolves on DuckDB, after a warm compile too", async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'dbt_project.yml': 'name: mp\nprofile: mp\n',
+      'macros/m.sql': `{% macro cents(x) %}{{ return(adapter.dispatch('cents', 'mp')(x)) }}{% endmacro %}
+
+{% macro default__cents(x) %}{{ x }} / 100{% endmacro %}
+
+{% macro duckdb__cents(x) %}({{ x }} / 100)::decimal(16, 2){% endmacro %}
+
+{% macro only_default(x) %}{{ return(adapter.dispatch('only_default', macro_namespace='mp')(x)) }}{% endmacro %}
+
+{% macro default__only_default(x) %}{{ x }}{% endmacro %}
+
+{% macro helper() %}
+  {% if execute %}{{ other() }}{% endif %}
+  {{ dbt.concat(['a', 'b']) }}{{ cents(other()) }}{% if false %}{{ not_a_macro() }}{% endif %}{{ adapter.quote('x') }}
+{% endmacro %}
+
+{% macro other() %}1{% endmacro %}
+`,
+      'models/a.sql': 'select {{ helper() }} as x\n',
+    });
+    for (const _ of [1, 2]) {
+      const r = await sm('compile', '--project-dir', dir, '--profiles-dir', dir);
+      expect(r.code, r.err).toBe(0);
+      const macros = (JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { macros: Record<string, Entry> }).macros;
+      const deps = (id: string) => macros[id]!.depends_on.macros;
+      expect(deps('macro.mp.cents')).toEqual(['macro.mp.duckdb__cents']);
+      expect(deps('macro.mp.only_default')).toEqual(['macro.mp.default__only_default']);
+      expect(deps('macro.mp.helper')).toEqual(['macro.mp.other', 'macro.dbt.concat', 'macro.mp.cents']);
+      expect(deps('macro.mp.other')).toEqual([]);
+      expect(Object.keys(macros['macro.mp.other']!)).toEqual([
+        'name', 'resource_type', 'package_name', 'path', 'original_file_path', 'unique_id', 'macro_sql', 'depends_on', 'description', 'meta', 'docs', 'config', 'patch_path', 'arguments', 'created_at', 'supported_languages',
+      ]);
+      expect(macros['macro.mp.other']!.config).toEqual({ meta: {}, docs: { show: true, node_color: null } });
+    }
+  });
+});

@@ -123,8 +123,8 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
   // One entry per macro, as dbt lists them (a file of three macros is three entries).
   for (const m of c.macros) {
     macros[m.uniqueId] = relocated({
-      unique_id: m.uniqueId, name: m.name, resource_type: 'macro', package_name: m.packageName, path: m.originalFilePath,
-      original_file_path: m.originalFilePath, macro_sql: m.macroSql, depends_on: { macros: [] }, description: '', meta: {}, docs: { show: true, node_color: null },
+      name: m.name, resource_type: 'macro', package_name: m.packageName, path: m.originalFilePath, original_file_path: m.originalFilePath, unique_id: m.uniqueId,
+      macro_sql: m.macroSql, depends_on: { macros: m.dependsOn ?? [] }, description: '', meta: {}, docs: { show: true, node_color: null }, config: { meta: {}, docs: { show: true, node_color: null } },
       patch_path: null, arguments: [], created_at: 0, supported_languages: m.kind === 'materialization' ? ['sql'] : null,
     });
   }

@@ -2,7 +2,7 @@ import { diag, type Diagnostic } from '../diagnostics.ts';
 import { topLevelMacros, type Environment } from '../jinja/environment.ts';
 import { locate } from '../jinja/errors.ts';
 import type { JMacro } from '../jinja/macro.ts';
-import type { MacroKind } from '../jinja/ast.ts';
+import type { MacroKind, MacroNode } from '../jinja/ast.ts';
 import { templateDiagnostic } from './template-diagnostic.ts';
 
 /** dbt's name for its own macros' package: `dbt.date_trunc(...)`, `macro.dbt.<name>`. */
@@ -28,6 +28,8 @@ export interface MacroEntry {
   kind: MacroKind;
   /** Parameter names in order, and which have defaults. */
   params: { name: string; hasDefault: boolean }[];
+  /** The macros its body calls, as dbt's parse records them (set by the compile: render/parse-like.ts macroDependsOn). */
+  dependsOn?: string[] | undefined;
 }
 
 type Namespace = Record<string, JMacro>;
@@ -45,6 +47,7 @@ export class MacroNamespaces {
   readonly #byPackage = new Map<string, Namespace>();
   readonly #flat = new Map<string, Record<string, unknown>>();
   readonly #entries = new Map<string, MacroEntry>();
+  readonly #nodes = new Map<string, MacroNode>();
 
   constructor(env: Environment, files: readonly MacroFile[], root: string, diagnostics: Diagnostic[]) {
     this.root = root;
@@ -84,6 +87,7 @@ export class MacroNamespaces {
         };
         this.entries.push(entry);
         this.#entries.set(uniqueId, entry);
+        this.#nodes.set(uniqueId, node);
       }
     }
   }
@@ -151,6 +155,11 @@ export class MacroNamespaces {
       if (m) return m;
     }
     return this.get(INTERNAL_PACKAGE, macroName, local);
+  }
+
+  /** A macro's parsed template (`macro.<package>.<name>`). */
+  nodeOf(uniqueId: string): MacroNode | undefined {
+    return this.#nodes.get(uniqueId);
   }
 
   /** The manifest entry of a macro object (to report signatures). */

@@ -121,3 +121,49 @@ export function parseLike(n: ModelNode | TestNode | HookText, ast: () => Templat
   out.nodes = [...nodes];
   return out;
 }
+
+/** How {@link macroDependsOn} resolves names: the macros, and adapter.dispatch's search. */
+export interface MacroDepsHost {
+  readonly macros: MacroNamespaces;
+  readonly dispatchPrefixes: readonly string[];
+  dispatchOrder(namespace: string | undefined): (string | null)[];
+}
+
+/**
+ * The macros a macro's body calls, as dbt's parse records them on its manifest entry: each call
+ * of a macro by name (`x()`, `dbt_utils.x()`) in the order written, whatever branch it is under,
+ * and for `adapter.dispatch('x', 'ns')` the macro that dispatch finds for this adapter
+ * (`default__x` when there is no `<adapter>__x`); each once, names that are no macro left out.
+ */
+export function macroDependsOn(body: readonly Stmt[], pkg: string, h: MacroDepsHost): string[] {
+  const out = new Set<string>();
+  const visit = (x: Stmt | Expr): void => {
+    if (x.kind === 'call') {
+      const fn = x.fn;
+      const m =
+        fn.kind === 'name' ? h.macros.get(null, fn.name, pkg)
+        : fn.kind === 'getattr' && fn.obj.kind === 'name' ? (fn.obj.name === 'adapter' && fn.name === 'dispatch' ? dispatched(x, pkg, h) : h.macros.get(fn.obj.name, fn.name, pkg))
+        : undefined;
+      if (m?.meta.uniqueId) out.add(m.meta.uniqueId);
+    }
+    for (const c of children(x)) visit(c);
+  };
+  body.forEach(visit);
+  return [...out];
+}
+
+/** The macro a literal `adapter.dispatch(name, namespace)` finds, as it would at render. */
+function dispatched(x: Extract<Expr, { kind: 'call' }>, pkg: string, h: MacroDepsHost) {
+  const literal = (e: Expr | undefined) => (e?.kind === 'const' && typeof e.value === 'string' ? e.value : undefined);
+  const kw = (k: string) => x.kwargs.find(([name]) => name === k)?.[1];
+  const name = literal(kw('macro_name') ?? x.args[0]);
+  if (name === undefined) return undefined;
+  const namespace = literal(kw('macro_namespace') ?? x.args[1]);
+  for (const p of h.dispatchOrder(namespace)) {
+    for (const prefix of h.dispatchPrefixes) {
+      const m = h.macros.get(p, `${prefix}__${name}`, pkg);
+      if (m) return m;
+    }
+  }
+  return undefined;
+}

@@ -19,7 +19,7 @@ import { renderGenericTest } from './generic-test.ts';
 import { INTERNAL_PACKAGE, MacroNamespaces, type MacroEntry } from './macro-namespaces.ts';
 import { cloneConfig, inlineNode, macroFiles, tagsOf } from './render-parts.ts';
 import { metaOf } from '../project/folder-config.ts';
-import { hookMacrosOf, parseLike, type ParseLike, type ParseLikeHost } from './parse-like.ts';
+import { hookMacrosOf, macroDependsOn, parseLike, type ParseLike, type ParseLikeHost } from './parse-like.ts';
 import { settleDisabled } from './settle-disabled.ts';
 import { ProjectHost } from './project-host.ts';
 import { renderKey, type RenderCache } from './render-cache.ts';
@@ -129,6 +129,10 @@ export class ProjectRenderer implements Schedulable {
       { project: this.project, rendered: this.#rendered, byId: this.#byId, targetless: this.host.targetless, parseHost: this.#parseHost, relationFor: (n, c) => this.relationFor(n, c) },
       this.diagnostics,
     );
+    for (const e of this.macros.entries) {
+      const node = this.macros.nodeOf(e.uniqueId);
+      if (node) e.dependsOn = macroDependsOn(node.body, e.packageName, this.host);
+    }
     return { project: this.project, nodes, disabled, disabledTests, ephemerals: this.#ephemerals.byNode, diagnostics: [...this.project.diagnostics, ...this.diagnostics], macros: this.macros.entries, hookMacros: hookMacrosOf(this.project, this.#parseHost) };
   }
 
