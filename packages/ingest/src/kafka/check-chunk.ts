@@ -3,6 +3,7 @@
  * work; tests call it directly). Pure: bytes in, staged lines or rows and rejections out.
  */
 import { isUtf8 } from 'node:buffer';
+import type { LandingStage } from '@smsql/core';
 import { TOPICS, TOPIC_FIELDS } from '../raw-schema.ts';
 import { mapRecord } from './map-record.ts';
 import { QuickCheck } from '../quick-check.ts';
@@ -10,7 +11,7 @@ import { QuickCheck } from '../quick-check.ts';
 /** Records in columns, their values packed in one buffer. */
 export interface ChunkIn {
   readonly id: number;
-  /** `stage`: newline-delimited JSON for a warehouse that reads it (`Lander.insertStampedRecords`); `rows`: parsed values for `append`/inserts. */
+  /** `stage`: newline-delimited JSON for a warehouse that reads it (`Lander.insertStaged`); `rows`: parsed values for `append`/inserts. */
   readonly mode: 'stage' | 'rows';
   readonly count: number;
   readonly values: Uint8Array;
@@ -25,6 +26,8 @@ export interface ChunkIn {
   readonly partitions: Int32Array;
   /** Kafka offsets as numbers (exact: the fetcher refuses offsets past 2^53), so that no BigInt is made per record. */
   readonly offsets: Float64Array;
+  /** Where the staged lines are written: a buffer of at least `bytes` (contents left over). Default: a fresh one. */
+  readonly allocate?: (bytes: number) => Buffer;
 }
 
 /**
@@ -44,7 +47,10 @@ export interface StagedLines {
   readonly table: number;
   /** Index in the input's `kafkaTopics` of the lines' Kafka topic; -1 when they come from more than one. */
   readonly topic: number;
+  /** The lines; empty once they are in `stage`, from its byte `at` (see `RecordBatch`). */
   readonly bytes: Uint8Array;
+  readonly stage?: LandingStage;
+  readonly at?: number;
   /** Per line: the record's index in the chunk, and the byte after the line's `\n`. */
   readonly recs: Int32Array;
   readonly ends: Int32Array;
@@ -132,7 +138,7 @@ export function checkChunk(c: ChunkIn): ChunkOut {
     topicOf[table] = t === -2 || t === c.topics[i] ? c.topics[i]! : -1;
   }
   const total = bytes.reduce((a, b) => a + b, 0);
-  const out = total ? Buffer.allocUnsafeSlow(total) : EMPTY;
+  const out = total ? (c.allocate?.(total) ?? Buffer.allocUnsafeSlow(total)) : EMPTY;
   const index = new Int32Array(c.count - rejected.length);
   const lineEnds = new Int32Array(c.count - rejected.length);
   // Where each table's lines start, in `out` and in the per-line arrays; then where its next line goes.
