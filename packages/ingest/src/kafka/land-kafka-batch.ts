@@ -193,9 +193,9 @@ function keptStages(
       for (let l = 0; l < s.recs.length; l++) kept += k[s.recs[l]!]!;
       all += s.recs.length;
       if (s.stage) stages.add(s.stage);
-      else if (s.bytes.length) {
+      else if (s.pieces.length) {
         if (!inMemory) temporary.push((inMemory = lander.createStage()));
-        inMemory.append(s.bytes).catch(() => undefined); // met again when the stage is read
+        for (const p of s.pieces) inMemory.append(p).catch(() => undefined); // met again when the stage is read
         stages.add(inMemory);
       }
       if (!kept) continue;
@@ -247,7 +247,7 @@ function rowsOf(chunks: readonly ChunkOut[], keep: readonly Uint8Array[], loaded
     }
     for (const s of c.staged) {
       const table = TOPICS[s.table]!;
-      const bytes = s.stage ? staged.get(s.stage)!.subarray(s.at, s.at! + (s.ends[s.ends.length - 1] ?? 0)) : Buffer.from(s.bytes.buffer, s.bytes.byteOffset, s.bytes.byteLength);
+      const bytes = s.stage ? staged.get(s.stage)!.subarray(s.at, s.at! + (s.ends[s.ends.length - 1] ?? 0)) : Buffer.concat(s.pieces);
       for (let l = 0; l < s.recs.length; l++) {
         const i = s.recs[l]!;
         if (!k[i]) continue;

@@ -1,6 +1,7 @@
 import type { LandingStage } from '@smsql/core';
 import { TOPICS } from '../raw-schema.ts';
 import type { Topic } from '../raw-schema.ts';
+import { STAMP_OFFSET, STAMP_PARTITION, digits, writeDigits } from './check-chunk.ts';
 import type { ChunkIn, ChunkOut } from './check-chunk.ts';
 
 /** Records per chunk handed to the checker: small enough that the last one is checked quickly at a flush. */
@@ -66,6 +67,7 @@ export class RecordBatch {
   #at = 0;
   #starts = new Int32Array(CHUNK);
   #ends = new Int32Array(CHUNK);
+  #lineStarts = new Int32Array(CHUNK);
   #tables = new Uint8Array(CHUNK);
   #topics = new Uint16Array(CHUNK);
   #partitions = new Int32Array(CHUNK);
@@ -106,20 +108,35 @@ export class RecordBatch {
     if (start < 0 || !bytes) {
       this.#starts[i] = -1;
       this.#ends[i] = -1;
+      this.#lineStarts[i] = -1;
     } else {
       const len = end - start;
-      if (this.#at + len > this.#values.length) {
-        const bigger = this.#buffers.take(Math.max(this.#values.length * 2, this.#at + len));
+      // To be staged, a value from `{` to `}` is written after its stamp and before a line break, so
+      // that its line needs no copy of its own (see ChunkIn.lineStarts); the others as they are.
+      const stamp = this.#mode === 'stage' && len >= 2 && bytes[start] === 0x7b && bytes[end - 1] === 0x7d;
+      const room = stamp ? STAMP_PARTITION.length + digits(partition) + STAMP_OFFSET.length + digits(offset) + len + 1 : len;
+      if (this.#at + room > this.#values.length) {
+        const bigger = this.#buffers.take(Math.max(this.#values.length * 2, this.#at + room));
         this.#values.copy(bigger, 0, 0, this.#at);
         this.#buffers.give(this.#values);
         this.#values = bigger;
       }
-      // Buffer#copy makes no view per record (a subarray and set cost twice the time, and garbage).
-      bytes.copy(this.#values, this.#at, start, end);
-      this.#starts[i] = this.#at;
-      this.#at += len;
+      const v = this.#values;
+      let at = this.#at;
+      if (stamp) {
+        this.#lineStarts[i] = at;
+        v.set(STAMP_PARTITION, at);
+        at = writeDigits(v, at + STAMP_PARTITION.length, partition);
+        v.set(STAMP_OFFSET, at);
+        at = writeDigits(v, at + STAMP_OFFSET.length, offset);
+      } else this.#lineStarts[i] = -1;
+      bytes.copy(v, at, start, end);
+      this.#starts[i] = at;
+      at += len;
+      this.#ends[i] = at;
+      if (stamp) v[at++] = 0x0a;
+      this.#at = at;
       this.#bytes += len;
-      this.#ends[i] = this.#at;
     }
     if (topic !== this.#lastTopic) {
       this.#lastTopic = topic;
@@ -158,23 +175,20 @@ export class RecordBatch {
     await Promise.all(this.#stages.map((p) => p?.then((s) => s.discard()).catch(() => undefined)));
   }
 
-  /** `out`'s staged lines appended to the stages of their tables, its lines buffer (`lines`) back to the pool once written. */
-  async #stage(out: ChunkOut, lines: Buffer | undefined): Promise<ChunkOut['staged']> {
-    const staged = await Promise.all(
+  /** `out`'s staged lines appended to the stages of their tables (their pieces are views of the chunk's values, or of a buffer of the check's). */
+  async #stage(out: ChunkOut): Promise<ChunkOut['staged']> {
+    return await Promise.all(
       out.staged.map(async (s) => {
         const stage = await (this.#stages[s.table] ??= this.#openStage!());
         const at = stage.size;
-        await stage.append(s.bytes);
-        return { ...s, bytes: NO_VALUES, stage, at };
+        await Promise.all(s.pieces.map((p) => stage.append(p)));
+        return { ...s, pieces: [], stage, at };
       }),
     );
-    if (lines) this.#buffers.give(lines);
-    return staged;
   }
 
   #handOver(): void {
     const n = this.#n;
-    let lines: Buffer | undefined;
     const chunk: ChunkIn = {
       id: RecordBatch.#ids++,
       mode: this.#mode,
@@ -187,13 +201,13 @@ export class RecordBatch {
       kafkaTopics: this.#kafkaTopics,
       partitions: this.#partitions.subarray(0, n),
       offsets: this.#offsets.subarray(0, n),
-      ...(this.#openStage ? { allocate: (bytes: number) => (lines = this.#buffers.take(bytes)) } : {}),
+      lineStarts: this.#lineStarts.subarray(0, n),
     };
     const values = this.#values;
-    // Once checked, the chunk's values are read no more: their buffer goes to the next chunks.
+    // Once checked and its lines staged (or, without a stage, copied out), the chunk's values are read no more: their buffer goes to the next chunks.
     const checked = this.#check(chunk).then(async (out) => {
+      const staged = this.#openStage ? await this.#stage(out) : out.staged.map((s) => ({ ...s, pieces: [Buffer.concat(s.pieces)] }));
       this.#buffers.give(values);
-      const staged = this.#openStage ? await this.#stage(out, lines) : out.staged;
       return { ...out, staged, input: { ...out.input, values: NO_VALUES } };
     });
     // Awaited in seal(); a failure must not go unhandled before then.
@@ -205,6 +219,7 @@ export class RecordBatch {
     this.#values = this.#buffers.take(Math.max(1 << 16, this.#values.length));
     this.#starts = new Int32Array(CHUNK);
     this.#ends = new Int32Array(CHUNK);
+    this.#lineStarts = new Int32Array(CHUNK);
     this.#tables = new Uint8Array(CHUNK);
     this.#topics = new Uint16Array(CHUNK);
     this.#partitions = new Int32Array(CHUNK);

@@ -181,9 +181,14 @@ describe('landKafkaBatch (DuckDB, no broker)', () => {
       pageView(7, serializeEvent({ ...first!, status: 2 ** 31 })),
       pageView(8, serializeEvent({ ...first!, page: 'Caf\u00e9 \u{1f3b5} "quoted" \\ \t' })),
       pageView(9, serializeEvent({ ...first!, extra: { deep: [1, [2, { x: null }], 'y'] } })),
+      // Spaces inside the braces: staged where it is, the stamp's comma before the space.
+      pageView(10, `{ \t${serializeEvent(second!).slice(1, -1).replaceAll(',"', ', "')} }`),
+      // A \\u escape, staged where it is as written (DuckDB's reader decodes it as JSON.parse does).
+      pageView(11, serializeEvent({ ...third!, page: 'x' }).replace('"page":"x"', '"page":"\\u00e9"')),
     ];
-    const all = [...records, ...odd];
-    await expectSameLanding(all, { stagedVia: 'stage', rows: 306, deadLetterOffsets: [3, 4, 5, 7] });
+    // Between records staged where they are: values that are not, in the same chunk and table.
+    const all = [...records.slice(0, 150), ...odd.slice(0, 6), ...records.slice(150), ...odd.slice(6)];
+    await expectSameLanding(all, { stagedVia: 'stage', rows: 308, deadLetterOffsets: [3, 4, 5, 7] });
   });
 
   it('dead-letters values that are UTF-8 only together with their neighbour (a character cut between two records)', async () => {
