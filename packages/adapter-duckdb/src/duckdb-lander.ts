@@ -1,6 +1,7 @@
-import { mkdtemp, open, readdir, rm, symlink, unlink } from 'node:fs/promises';
+import { mkdtemp, open, readFile, readdir, rm, symlink, unlink } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Connection, Lander, LandingFile, LandingLines, LandingTable, LineStamp, LineageRun } from '@smsql/core';
+import type { Connection, Lander, LandingFile, LandingLines, LandingStage, LandingTable, LineStamp, LineageRun } from '@smsql/core';
 import { CHECKED_TABLE, LINES_COLUMNS, LINES_TABLE, checkLinesSql, insertCheckedSql, insertFilesSql, insertRecordsSql, insertStampedSql, suspectFilesSql } from './duckdb-landing-sql.ts';
 import type { LinkedFile } from './duckdb-landing-sql.ts';
 import type { DuckDbLandingOptions } from './duckdb-landing-options.ts';
@@ -23,6 +24,8 @@ export class DuckDbLander implements Lander {
   /** DuckDB's memory_limit before the lander lowered it, to restore on close. */
   readonly #restoreMemoryLimit: string | undefined;
   #seq = 0;
+  /** Stages created and not yet discarded (closing discards them: their files stay open until then). */
+  readonly #stages = new Set<DuckDbStage>();
   /** Removing dead processes' directories, which nothing waits for but `close`. */
   readonly #cleanup: Promise<void>;
 
@@ -124,10 +127,22 @@ export class DuckDbLander implements Lander {
     );
   }
 
-  async insertStampedRecords(table: LandingTable, values: readonly Uint8Array[], stamp: LineStamp): Promise<number> {
-    const { files: parts, longest } = splitBytes(values, this.#readers);
-    if (!parts.length) return 0;
-    return this.#staged(parts, (files) => insertStampedSql(table, files, stamp, longest));
+  createStage(): LandingStage {
+    const stage = new DuckDbStage(() => join(this.#dir, `${this.#seq++}.json`), this.#readers > 1 ? PART_BYTES : Infinity, (s) => this.#stages.delete(s));
+    this.#stages.add(stage);
+    return stage;
+  }
+
+  async insertStaged(table: LandingTable, stages: readonly LandingStage[], stamp: LineStamp, from?: ReadonlyMap<number, bigint>): Promise<number> {
+    const own = stages.map((s) => {
+      if (!(s instanceof DuckDbStage) || !this.#stages.has(s)) throw new Error('internal: a stage this lander did not create, or one already discarded');
+      return s;
+    });
+    const files = (await Promise.all(own.map((s) => s.files()))).flat();
+    if (!files.length) return 0;
+    const longest = Math.max(...own.map((s) => s.longest));
+    const res = await this.#conn.execute(insertStampedSql(table, files, stamp, longest, from));
+    return res.rowsAffected ?? 0;
   }
 
   /** Each part's chunks staged as a file of its own, the statement over those files run, the files removed; the rows it inserted. */
@@ -143,6 +158,7 @@ export class DuckDbLander implements Lander {
   }
 
   async close(): Promise<void> {
+    await Promise.all([...this.#stages].map((s) => s.discard()));
     await this.#cleanup;
     await rm(this.#dir, { recursive: true, force: true });
     if (this.#restoreMemoryLimit !== undefined) await this.#conn.execute(`set memory_limit = '${this.#restoreMemoryLimit}'`).catch(() => undefined);
@@ -164,6 +180,88 @@ export class DuckDbLander implements Lander {
   }
 }
 
+/**
+ * Stamped lines in files of the lander's directory, appended as they come: a new file once one
+ * holds `partBytes` (DuckDB reads the files of a statement in parallel). Each append writes at
+ * its own position, so appends may overlap and still keep their order.
+ */
+class DuckDbStage implements LandingStage {
+  readonly #path: () => string;
+  readonly #partBytes: number;
+  readonly #onDiscard: (s: DuckDbStage) => void;
+  readonly #parts: { path: string; handle: Promise<FileHandle>; size: number }[] = [];
+  /** Every append's write, settled or not. */
+  readonly #writes: Promise<void>[] = [];
+  #size = 0;
+  /** The longest line of the appends long enough to hold one past DuckDB's default limit. */
+  longest = 0;
+  #discarded: Promise<void> | undefined;
+
+  constructor(path: () => string, partBytes: number, onDiscard: (s: DuckDbStage) => void) {
+    this.#path = path;
+    this.#partBytes = partBytes;
+    this.#onDiscard = onDiscard;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  append(bytes: Uint8Array): Promise<void> {
+    if (this.#discarded) return Promise.reject(new Error('internal: append to a discarded stage'));
+    if (!bytes.byteLength) return Promise.resolve();
+    let part = this.#parts[this.#parts.length - 1];
+    if (!part || part.size >= this.#partBytes) {
+      const path = this.#path();
+      part = { path, handle: open(path, 'wx'), size: 0 };
+      // Met where a write awaits it; this only keeps a failure from counting as unhandled meanwhile.
+      part.handle.catch(() => undefined);
+      this.#parts.push(part);
+    }
+    const at = part.size;
+    part.size += bytes.byteLength;
+    this.#size += bytes.byteLength;
+    if (bytes.byteLength > 8 << 20) this.longest = Math.max(this.longest, longestLine(bytes));
+    const write = part.handle.then(async (fh) => {
+      for (let done = 0; done < bytes.byteLength; ) done += (await fh.write(bytes, done, bytes.byteLength - done, at + done)).bytesWritten;
+    });
+    this.#writes.push(write);
+    return write;
+  }
+
+  /** The paths of the files that hold lines, once every append is written. */
+  async files(): Promise<string[]> {
+    await Promise.all(this.#writes);
+    return this.#parts.filter((p) => p.size > 0).map((p) => p.path);
+  }
+
+  async read(): Promise<Buffer> {
+    return Buffer.concat(await Promise.all((await this.files()).map((f) => readFile(f))));
+  }
+
+  discard(): Promise<void> {
+    this.#discarded ??= (async () => {
+      this.#onDiscard(this);
+      await Promise.allSettled(this.#writes);
+      await Promise.all(
+        this.#parts.map(async (p) => {
+          await p.handle.then((fh) => fh.close()).catch(() => undefined);
+          await unlink(p.path).catch(() => undefined);
+        }),
+      );
+    })();
+    return this.#discarded;
+  }
+}
+
+/** The longest line of `bytes`, without its line break. */
+function longestLine(bytes: Uint8Array): number {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let longest = 0;
+  for (let s = 0, nl = b.indexOf(10); nl >= 0; s = nl + 1, nl = b.indexOf(10, s)) longest = Math.max(longest, nl - s);
+  return longest;
+}
+
 async function writeFile(path: string, chunks: readonly Uint8Array[]): Promise<void> {
   const fh = await open(path, 'wx');
   try {
@@ -171,42 +269,6 @@ async function writeFile(path: string, chunks: readonly Uint8Array[]): Promise<v
   } finally {
     await fh.close();
   }
-}
-
-/**
- * Lines (each ending with a line break) cut into at most `parts` files of about equal bytes, at
- * line breaks, and the longest line (which matters only past DuckDB's 16 MiB default, so only
- * chunks longer than half that are scanned for it).
- */
-function splitBytes(values: readonly Uint8Array[], parts: number): { files: Uint8Array[][]; longest: number } {
-  const bytes = values.reduce((a, v) => a + v.byteLength, 0);
-  const n = Math.max(1, Math.min(parts, Math.floor(bytes / PART_BYTES)));
-  const files: Uint8Array[][] = [];
-  let cur: Uint8Array[] = [];
-  let size = 0;
-  let longest = 0;
-  for (const v of values) {
-    if (!v.byteLength) continue;
-    const b = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-    if (v.byteLength > 8 << 20) for (let s = 0, nl = b.indexOf(10); nl >= 0; s = nl + 1, nl = b.indexOf(10, s)) longest = Math.max(longest, nl - s);
-    let piece = 0;
-    // Cut where this file reaches its share, at the next line break.
-    for (let want = Math.ceil((bytes * (files.length + 1)) / n) - size; files.length < n - 1 && want <= v.byteLength - piece; want = Math.ceil((bytes * (files.length + 1)) / n) - size) {
-      const nl = b.indexOf(10, piece + Math.max(0, want - 1));
-      if (nl < 0) break;
-      cur.push(v.subarray(piece, nl + 1));
-      size += nl + 1 - piece;
-      piece = nl + 1;
-      files.push(cur);
-      cur = [];
-    }
-    if (piece < v.byteLength) {
-      cur.push(piece ? v.subarray(piece) : v);
-      size += v.byteLength - piece;
-    }
-  }
-  if (cur.length) files.push(cur);
-  return { files, longest };
 }
 
 /** Bytes staged per reader below which a batch is not split (a reader's own start-up would cost more). */

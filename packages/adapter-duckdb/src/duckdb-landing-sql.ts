@@ -187,15 +187,18 @@ export function insertRecordsSql(t: LandingTable, parts: readonly { readonly lin
  * Checked records staged as JSON objects, one per line, each carrying its partition and offset
  * under the stamp's keys: one reader over all the files (DuckDB reads them in parallel), no
  * pairing by position. A line without its stamp, or without a required field, stops the statement.
+ * With `from` (partition -> offset), lines of those partitions below their offset are skipped.
  */
-export function insertStampedSql(t: LandingTable, files: readonly string[], stamp: LineStamp, longestLine = 0): string {
+export function insertStampedSql(t: LandingTable, files: readonly string[], stamp: LineStamp, longestLine = 0, from?: ReadonlyMap<number, bigint>): string {
   const size = longestLine + 1024 > 16 << 20 ? `, maximum_object_size = ${longestLine + 1024}` : '';
   const p = `r.${q(stamp.partitionKey)}`;
   const o = `r.${q(stamp.offsetKey)}`;
   const bad = [`${o} is null`, `${p} is null`, ...t.fields.filter((f) => f.required).map((f) => `r.${q(f.field)} is null`)].join(' or ');
   const columns = `{${lit(stamp.partitionKey)}: 'INTEGER', ${lit(stamp.offsetKey)}: 'BIGINT', ${columnsOf(t.fields).slice(1)}`;
+  // Lines below their partition's `from` offset are records the warehouse already has.
+  const skip = from?.size ? `coalesce(${o} >= case ${p} ${[...from].map(([part, at]) => `when ${Number(part)} then ${BigInt(at)}`).join(' ')} end, true) and ` : '';
   return `${insertHead(t)}
     select ${[...t.fields.map((f) => `r.${q(f.field)}`), `${lit(stamp.topic)}::varchar`, p, o, 'null::varchar', timestampSql(t.loadedAt)].join(', ')}
     from read_json([${files.map(literalPath).join(', ')}], format = 'newline_delimited', records = true, hive_partitioning = false, columns = ${columns}${size}) r
-    where if(${bad}, error('sm landing: a staged record without its partition, offset or a required field'), true)`;
+    where ${skip}if(${bad}, error('sm landing: a staged record without its partition, offset or a required field'), true)`;
 }

@@ -71,13 +71,25 @@ export interface LineageRun {
   readonly count: number;
 }
 
-/** Lineage that staged lines carry themselves (see {@link Lander.insertStampedRecords}). */
+/** Lineage that staged lines carry themselves (see {@link Lander.insertStaged}). */
 export interface LineStamp {
   /** The topic column of every row. */
   readonly topic: string;
   /** The key of each line's partition (an integer), and of its offset (an integer). */
   readonly partitionKey: string;
   readonly offsetKey: string;
+}
+
+/** Stamped lines on the lander's disk (see {@link Lander.createStage}); gone when discarded or the lander closes. */
+export interface LandingStage {
+  /** Appends whole lines, each ending with a line break. `bytes` may be reused once the promise resolves; appends may overlap and keep their call order. */
+  append(bytes: Uint8Array): Promise<void>;
+  /** Bytes appended so far, pending ones included. */
+  readonly size: number;
+  /** Everything appended, in order, after the pending appends. */
+  read(): Promise<Buffer>;
+  /** Removes what the stage holds on disk; called again, does nothing. */
+  discard(): Promise<void>;
 }
 
 /** Landing statements on one connection; they run in the caller's transaction. */
@@ -109,13 +121,21 @@ export interface Lander {
    */
   insertRecords(table: LandingTable, values: readonly Uint8Array[], lineage: readonly LineageRun[]): Promise<number>;
   /**
-   * Inserts records already checked by the caller whose lines carry their own lineage: each
-   * JSON object has, besides its fields, the keys `stamp.partitionKey` and `stamp.offsetKey`
-   * (neither a field's name, never twice in a line), and every row gets `stamp.topic`. Lines
-   * may come in any order. Resolves to the rows inserted; rejects, inserting nothing, when a line
-   * does not read or lacks a stamp.
+   * An empty stage: a place on the lander's disk for records already checked by the caller, one
+   * JSON object per line, written while the rest of a batch is still arriving (so the caller can
+   * reuse its buffers rather than hold every line until the insert). Each line has, besides its
+   * fields, the keys `partitionKey` and `offsetKey` of the {@link LineStamp} it is inserted with
+   * (neither a field's name, never twice in a line).
    */
-  insertStampedRecords(table: LandingTable, values: readonly Uint8Array[], stamp: LineStamp): Promise<number>;
+  createStage(): LandingStage;
+  /**
+   * Inserts the lines of `stages`, after their pending appends; every row gets `stamp.topic`, and
+   * its partition and offset from its own line, in whatever order the lines come. With `from`, a
+   * line whose partition is a key of it and whose offset is below that key's value is skipped
+   * (records the warehouse already has). Resolves to the rows inserted; rejects, inserting
+   * nothing, when a line does not read or lacks a stamp.
+   */
+  insertStaged(table: LandingTable, stages: readonly LandingStage[], stamp: LineStamp, from?: ReadonlyMap<number, bigint>): Promise<number>;
   /** Removes what the lander keeps on disk. */
   close(): Promise<void>;
 }

@@ -1,8 +1,8 @@
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 
-/** Bytes read from the socket at a time, into one buffer reused for every read. */
-const READ_CHUNK = 1 << 20;
+/** Room below which the socket reads into a scratch chunk (then copied on) rather than the response buffer. */
+const MIN_READ = 1 << 16;
 
 /** A Kafka network failure: the reconnect loop retries errors whose code starts with PLT_KFK (the client's convention). */
 export function brokerError(message: string, cause?: unknown): Error {
@@ -12,9 +12,9 @@ export function brokerError(message: string, cause?: unknown): Error {
 /**
  * A plain TCP connection to one Kafka broker that sends one request at a time and reads each
  * response frame into one buffer kept between responses, so that fetching tens of megabytes
- * allocates nothing per read: the socket reads into a fixed chunk (`onread`) that is copied on
- * at once. A response is valid until the next request. Any failure closes the connection; the
- * next request opens a new one.
+ * allocates nothing per read: the socket reads (`onread`) straight into that buffer past what it
+ * holds (a scratch chunk, copied on, only when it has little room left). A response is valid
+ * until the next request. Any failure closes the connection; the next request opens a new one.
  */
 export class BrokerSocket {
   readonly #host: string;
@@ -22,6 +22,7 @@ export class BrokerSocket {
   #socket: Socket | undefined;
   #connected: Promise<void> | undefined;
   #response = Buffer.allocUnsafeSlow(1 << 16);
+  readonly #scratch = Buffer.allocUnsafeSlow(MIN_READ);
   #filled = 0;
   /** Size of the frame being read (after its 4-byte prefix), -1 before the prefix is in. */
   #frame = -1;
@@ -54,13 +55,13 @@ export class BrokerSocket {
 
   #connect(timeoutMs: number): Promise<void> {
     this.#connected ??= new Promise<void>((resolve, reject) => {
-      const chunk = Buffer.allocUnsafeSlow(READ_CHUNK);
       const socket = connect({
         host: this.#host,
         port: this.#port,
         noDelay: true,
         onread: {
-          buffer: chunk,
+          // Asked again after every read, for where the next one goes.
+          buffer: () => this.#readTarget(),
           callback: (n: number, b: Uint8Array) => {
             this.#onRead(b as Buffer, n);
             return true;
@@ -88,6 +89,11 @@ export class BrokerSocket {
     return this.#connected;
   }
 
+  /** The response buffer past the bytes it holds, when it has room; the scratch chunk otherwise. */
+  #readTarget(): Buffer {
+    return this.#response.length - this.#filled >= MIN_READ ? this.#response.subarray(this.#filled) : this.#scratch;
+  }
+
   #onRead(chunk: Buffer, n: number): void {
     if (!this.#pending) {
       // Nothing was asked: a broker never speaks first.
@@ -96,12 +102,15 @@ export class BrokerSocket {
       return;
     }
     const need = this.#filled + n;
-    if (need > this.#response.length) {
-      const bigger = Buffer.allocUnsafeSlow(Math.max(need, this.#frame + 4, this.#response.length * 2));
-      this.#response.copy(bigger, 0, 0, this.#filled);
-      this.#response = bigger;
+    // Read in place unless the read went to the scratch chunk, or to the room left after the last response (the next request starts over).
+    if (chunk.buffer !== this.#response.buffer || chunk.byteOffset !== this.#response.byteOffset + this.#filled) {
+      if (need > this.#response.length) {
+        const bigger = Buffer.allocUnsafeSlow(Math.max(need, this.#frame + 4, this.#response.length * 2));
+        this.#response.copy(bigger, 0, 0, this.#filled);
+        this.#response = bigger;
+      }
+      chunk.copy(this.#response, this.#filled, 0, n);
     }
-    chunk.copy(this.#response, this.#filled, 0, n);
     this.#filled = need;
     if (this.#frame < 0 && this.#filled >= 4) {
       this.#frame = this.#response.readInt32BE(0);

@@ -1,4 +1,4 @@
-import type { Lander } from '@smsql/core';
+import type { Lander, LandingStage } from '@smsql/core';
 import { bulkInsert } from '../bulk-insert.ts';
 import type { IngestTarget } from '../ingest-target.ts';
 import { transaction } from '../ingest-target.ts';
@@ -74,6 +74,8 @@ export async function landKafkaBatch(t: IngestTarget, lander: Lander | undefined
 async function landOnce(t: IngestTarget, opts: LandBatchOptions, lander: Lander | undefined): Promise<LandBatchResult> {
   const { schema, groupId, tables, batch } = opts;
   const loadedAt = new Date();
+  /** Stages made here for lines the batch holds in memory (not staged as they were checked). */
+  const temporary: LandingStage[] = [];
   const tx = transaction(t);
   await tx.begin();
   try {
@@ -131,11 +133,13 @@ async function landOnce(t: IngestTarget, opts: LandBatchOptions, lander: Lander 
     let rows = 0;
     if (lander) {
       for (let table = 0; table < TOPICS.length; table++) {
-        const { slices, lines, topic } = keptLines(batch.chunks, keep, table);
+        const { stages, lines, all, topic } = keptStages(batch.chunks, keep, table, lander, temporary);
         if (!lines) continue;
+        // Replayed records' lines are in the stages too: the statement skips them by offset, as `keep` did here.
+        const from = lines < all ? partitionsFrom(current, topic) : undefined;
         let inserted: number;
         try {
-          inserted = await lander.insertStampedRecords(landingTable(schema, TOPICS[table]!, loadedAt), slices, { topic, ...STAMP });
+          inserted = await lander.insertStaged(landingTable(schema, TOPICS[table]!, loadedAt), stages, { topic, ...STAMP }, from);
         } catch (e) {
           throw new StageRefused((e as Error).message, { cause: e });
         }
@@ -143,7 +147,7 @@ async function landOnce(t: IngestTarget, opts: LandBatchOptions, lander: Lander 
         rows += inserted;
       }
     } else {
-      const byTable = rowsOf(batch.chunks, keep, loadedAt);
+      const byTable = rowsOf(batch.chunks, keep, loadedAt, await stagedBytes(batch.chunks));
       for (const [table, tableRows] of byTable) {
         rows += await bulkInsert(t, { schema, identifier: table }, rawColumns(table), tableRows, tables.inOrder.get(table));
       }
@@ -159,35 +163,41 @@ async function landOnce(t: IngestTarget, opts: LandBatchOptions, lander: Lander 
       // The transaction may already be aborted (DuckDB does so on a write conflict); the original error matters.
     }
     throw e;
+  } finally {
+    await Promise.all(temporary.map((s) => s.discard()));
   }
 }
 
 /**
- * The staged lines of one table whose records are kept, as slices of consecutive lines (no
- * copying; a chunk's lines whole when all are kept, as they are but after a replay), how many,
- * and their Kafka topic (one per raw table: the lines carry their partition and offset, not it).
+ * The stages that hold one table's staged lines (lines the batch holds in memory are appended to
+ * a stage of `temporary` first), how many of those lines are kept and how many there are, and
+ * their Kafka topic (one per raw table: the lines carry their partition and offset, not it).
  */
-function keptLines(chunks: readonly ChunkOut[], keep: readonly Uint8Array[], table: number): { slices: Uint8Array[]; lines: number; topic: string } {
-  const slices: Uint8Array[] = [];
+function keptStages(
+  chunks: readonly ChunkOut[],
+  keep: readonly Uint8Array[],
+  table: number,
+  lander: Lander,
+  temporary: LandingStage[],
+): { stages: LandingStage[]; lines: number; all: number; topic: string } {
+  const stages = new Set<LandingStage>();
+  let inMemory: LandingStage | undefined;
   let lines = 0;
+  let all = 0;
   let topic: string | undefined;
   chunks.forEach((c, ci) => {
     const k = keep[ci]!;
     for (const s of c.staged) {
       if (s.table !== table) continue;
-      let runStart = -1;
       let kept = 0;
-      for (let l = 0; l < s.recs.length; l++) {
-        const start = l ? s.ends[l - 1]! : 0;
-        if (k[s.recs[l]!]) {
-          kept++;
-          if (runStart < 0) runStart = start;
-        } else if (runStart >= 0) {
-          slices.push(s.bytes.subarray(runStart, start));
-          runStart = -1;
-        }
+      for (let l = 0; l < s.recs.length; l++) kept += k[s.recs[l]!]!;
+      all += s.recs.length;
+      if (s.stage) stages.add(s.stage);
+      else if (s.pieces.length) {
+        if (!inMemory) temporary.push((inMemory = lander.createStage()));
+        for (const p of s.pieces) inMemory.append(p).catch(() => undefined); // met again when the stage is read
+        stages.add(inMemory);
       }
-      if (runStart >= 0) slices.push(runStart ? s.bytes.subarray(runStart) : s.bytes);
       if (!kept) continue;
       lines += kept;
       const t = s.topic < 0 ? undefined : c.input.kafkaTopics[s.topic];
@@ -195,7 +205,23 @@ function keptLines(chunks: readonly ChunkOut[], keep: readonly Uint8Array[], tab
       topic = t;
     }
   });
-  return { slices, lines, topic: topic ?? '' };
+  return { stages: [...stages], lines, all, topic: topic ?? '' };
+}
+
+/** Per partition of `topic`, the offset the warehouse holds: lines below it are not landed again. */
+function partitionsFrom(current: ReadonlyMap<string, bigint>, topic: string): Map<number, bigint> {
+  const from = new Map<number, bigint>();
+  for (const [k, at] of current) {
+    const i = k.lastIndexOf(':');
+    if (k.slice(0, i) === topic) from.set(Number(k.slice(i + 1)), at);
+  }
+  return from;
+}
+
+/** The bytes of every stage the chunks' lines went to, read back (for landing them as rows). */
+async function stagedBytes(chunks: readonly ChunkOut[]): Promise<Map<LandingStage, Buffer>> {
+  const stages = new Set(chunks.flatMap((c) => c.staged.flatMap((s) => (s.stage ? [s.stage] : []))));
+  return new Map(await Promise.all([...stages].map(async (s) => [s, await s.read()] as const)));
 }
 
 /**
@@ -204,7 +230,7 @@ function keptLines(chunks: readonly ChunkOut[], keep: readonly Uint8Array[], tab
  * with the stamp's keys added, which `mapRecord` does not read, or the value written again from
  * its checked fields, so it parses to the same values).
  */
-function rowsOf(chunks: readonly ChunkOut[], keep: readonly Uint8Array[], loadedAt: Date): Map<(typeof TOPICS)[number], unknown[][]> {
+function rowsOf(chunks: readonly ChunkOut[], keep: readonly Uint8Array[], loadedAt: Date, staged: ReadonlyMap<LandingStage, Buffer>): Map<(typeof TOPICS)[number], unknown[][]> {
   const out = new Map<(typeof TOPICS)[number], unknown[][]>();
   const add = (table: (typeof TOPICS)[number], c: ChunkOut, i: number, values: readonly unknown[]) => {
     const { kafkaTopics, topics, partitions, offsets } = c.input;
@@ -221,7 +247,7 @@ function rowsOf(chunks: readonly ChunkOut[], keep: readonly Uint8Array[], loaded
     }
     for (const s of c.staged) {
       const table = TOPICS[s.table]!;
-      const bytes = Buffer.from(s.bytes.buffer, s.bytes.byteOffset, s.bytes.byteLength);
+      const bytes = s.stage ? staged.get(s.stage)!.subarray(s.at, s.at! + (s.ends[s.ends.length - 1] ?? 0)) : Buffer.concat(s.pieces);
       for (let l = 0; l < s.recs.length; l++) {
         const i = s.recs[l]!;
         if (!k[i]) continue;

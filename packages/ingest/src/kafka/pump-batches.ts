@@ -45,7 +45,13 @@ export async function pumpBatches(
   // The lander may still be opening: the adapter's capability says whether there will be one.
   const mode = opts.adapter.landing ? 'stage' : 'rows';
   const buffers = new ChunkBuffers();
-  const newBatch = () => new RecordBatch((c) => s.checker.check(c), mode, buffers);
+  // Each batch's staged lines go to the lander's disk as they are checked (the lander may still be opening).
+  const openStage = async () => {
+    await s.warehouseReady;
+    if (!s.lander) throw new Error('internal: staging Kafka records without a lander');
+    return s.lander.createStage();
+  };
+  const newBatch = () => new RecordBatch((c) => s.checker.check(c), mode, buffers, openStage);
   let buffer = newBatch();
   /** Full batches waiting to be landed: one fetch can bring several batches' worth of records. */
   const ready: { records: RecordBatch; epochs: Map<string, number>; through: Map<string, bigint> }[] = [];
@@ -67,19 +73,23 @@ export async function pumpBatches(
   let firstAssignment = true;
 
   const land = async (group: readonly RecordBatch[], epochs: ReadonlyMap<string, number>, through: ReadonlyMap<string, bigint>) => {
-    // Checked while they filled; this waits only for the last chunks.
-    const sealed = await Promise.all(group.map((b) => b.seal()));
-    const batch = { size: sealed.reduce((a, b) => a + b.size, 0), chunks: sealed.flatMap((b) => b.chunks) };
     let res: Awaited<ReturnType<typeof landKafkaBatch>> | undefined;
-    for (let attempt = 0; !res; attempt++) {
-      try {
-        await s.landingReady;
-        res = await withDb(s, () => landKafkaBatch(s.target, s.lander, { schema: s.schema, groupId: opts.groupId, tables: s.tables, batch, through }));
-      } catch (e) {
-        // A write-write conflict with another member only means we lost a race for a partition; the next attempt dedupes against the winner.
-        const conflict = (e as { code?: string }).code === 'SM_KAFKA_OFFSET_CONFLICT' || /conflict/i.test((e as Error).message);
-        if (!conflict || attempt >= 5) throw e;
+    try {
+      // Checked while they filled; this waits only for the last chunks.
+      const sealed = await Promise.all(group.map((b) => b.seal()));
+      const batch = { size: sealed.reduce((a, b) => a + b.size, 0), chunks: sealed.flatMap((b) => b.chunks) };
+      for (let attempt = 0; !res; attempt++) {
+        try {
+          await s.landingReady;
+          res = await withDb(s, () => landKafkaBatch(s.target, s.lander, { schema: s.schema, groupId: opts.groupId, tables: s.tables, batch, through }));
+        } catch (e) {
+          // A write-write conflict with another member only means we lost a race for a partition; the next attempt dedupes against the winner.
+          const conflict = (e as { code?: string }).code === 'SM_KAFKA_OFFSET_CONFLICT' || /conflict/i.test((e as Error).message);
+          if (!conflict || attempt >= 5) throw e;
+        }
       }
+    } finally {
+      await Promise.all(group.map((b) => b.discard()));
     }
     for (const [k, o] of res.nextOffsets) s.warehouse.set(k, o);
     s.stats.rows += res.rows;

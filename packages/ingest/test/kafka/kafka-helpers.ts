@@ -1,8 +1,9 @@
 import { Producer } from '@platformatic/kafka';
 import { ensureTopics } from '../../src/kafka/produce-events.ts';
 import { checkHere } from '../../src/kafka/record-checker.ts';
-import { RecordBatch } from '../../src/kafka/record-batch.ts';
+import { ChunkBuffers, RecordBatch } from '../../src/kafka/record-batch.ts';
 import type { CheckedBatch } from '../../src/kafka/record-batch.ts';
+import type { Lander } from '@smsql/core';
 import type { Topic } from '../../src/raw-schema.ts';
 import { TOPICS } from '../../src/raw-schema.ts';
 import type { DuckDbTarget } from './duckdb-target.ts';
@@ -50,9 +51,13 @@ export interface TestRecord {
   readonly value: Buffer | null;
 }
 
-/** Records checked as the consumer checks them (here on the calling thread): staged lines, or rows for a warehouse without a landing capability. */
-export function checked(records: readonly TestRecord[], mode: 'stage' | 'rows'): Promise<CheckedBatch> {
-  const b = new RecordBatch(checkHere, mode);
+/**
+ * Records checked as the consumer checks them (here on the calling thread): staged lines, or rows
+ * for a warehouse without a landing capability. With `lander`, the staged lines go to its disk as
+ * each chunk is checked, as `ingestKafka` stages them; without, they stay in memory.
+ */
+export function checked(records: readonly TestRecord[], mode: 'stage' | 'rows', lander?: Lander): Promise<CheckedBatch> {
+  const b = new RecordBatch(checkHere, mode, new ChunkBuffers(), lander && (() => Promise.resolve(lander.createStage())));
   for (const r of records) b.add(r.topic, r.table, r.partition, r.offset, r.value);
   return b.seal();
 }

@@ -40,32 +40,39 @@ async function withLander<T>(t: DuckDbTarget, f: (l: Lander) => Promise<T>): Pro
 }
 
 /**
- * Lands `all` into one new database through staged lines (`stagedVia` says whether the warehouse
- * took them or they went as rows after a refusal) and into another as rows, then expects the same
- * rows and the same dead letters in both, at `deadLetterOffsets`.
+ * Lands `all` into new databases through staged lines, kept in memory and written to the lander's
+ * disk as each chunk is checked (`stagedVia` says whether the warehouse took them or they went as
+ * rows after a refusal), and into another as rows, then expects the same rows and the same dead
+ * letters in all, at `deadLetterOffsets`.
  */
 async function expectSameLanding(all: TestRecord[], o: { stagedVia: 'stage' | 'rows'; rows: number; deadLetterOffsets: number[] }): Promise<void> {
-  const a = await openDuckDbTarget();
   const b = await openDuckDbTarget();
   try {
     const deadLetters = o.deadLetterOffsets.length;
-    await withLander(a, async (lander) => {
-      const ta = await ensureKafkaTables(target(a), 'raw', ['page_view_events']);
-      const viaStage = await landKafkaBatch(target(a), lander, { schema: 'raw', groupId: 'g', tables: ta, batch: await checked(all, 'stage') });
-      expect(viaStage).toMatchObject({ via: o.stagedVia, rows: o.rows, deadLetters });
-    });
     const tb = target(b, { landing: false });
     const viaRows = await landKafkaBatch(tb, undefined, { schema: 'raw', groupId: 'g', tables: await ensureKafkaTables(tb, 'raw', ['page_view_events']), batch: await checked(all, 'rows') });
     expect(viaRows).toMatchObject({ via: 'rows', rows: o.rows, deadLetters });
     const q = 'select * exclude (_ingested_at) from raw.page_view_events order by _partition, _offset';
-    const [ra, rb] = [await a.rows(q), await b.rows(q)];
-    expect(ra).toHaveLength(o.rows);
-    expect(ra).toEqual(rb);
     const dq = 'select _offset, raw_value, reason from raw.dead_letters order by _offset';
-    expect(await a.rows(dq)).toEqual(await b.rows(dq));
-    expect((await a.rows(dq)).map((r) => r._offset)).toEqual(o.deadLetterOffsets);
+    const [rb, db] = [await b.rows(q), await b.rows(dq)];
+    expect(db.map((r) => r._offset)).toEqual(o.deadLetterOffsets);
+    for (const onDisk of [false, true]) {
+      const a = await openDuckDbTarget();
+      try {
+        await withLander(a, async (lander) => {
+          const ta = await ensureKafkaTables(target(a), 'raw', ['page_view_events']);
+          const viaStage = await landKafkaBatch(target(a), lander, { schema: 'raw', groupId: 'g', tables: ta, batch: await checked(all, 'stage', onDisk ? lander : undefined) });
+          expect(viaStage).toMatchObject({ via: o.stagedVia, rows: o.rows, deadLetters });
+        });
+        const ra = await a.rows(q);
+        expect(ra).toHaveLength(o.rows);
+        expect(ra).toEqual(rb);
+        expect(await a.rows(dq)).toEqual(db);
+      } finally {
+        await a.close();
+      }
+    }
   } finally {
-    await a.close();
     await b.close();
   }
 }
@@ -92,14 +99,17 @@ describe('landKafkaBatch (DuckDB, no broker)', () => {
     }
   });
 
-  it('lands only the records past the warehouse offsets when a batch overlaps a replay', async () => {
+  it.each([
+    ['in memory', false],
+    ['on the lander\'s disk', true],
+  ])('lands only the records past the warehouse offsets when a batch overlaps a replay, lines staged %s', async (_, onDisk) => {
     const t = await openDuckDbTarget();
     try {
       await withLander(t, async (lander) => {
         const tables = await ensureKafkaTables(target(t), 'raw', ['page_view_events']);
-        await landKafkaBatch(target(t), lander, { schema: 'raw', groupId: 'g', tables, batch: await checked(records.slice(0, 100), 'stage') });
-        const r = await landKafkaBatch(target(t), lander, { schema: 'raw', groupId: 'g', tables, batch: await checked(records, 'stage') });
-        expect(r).toMatchObject({ rows: 200, replayed: 100 });
+        await landKafkaBatch(target(t), lander, { schema: 'raw', groupId: 'g', tables, batch: await checked(records.slice(0, 100), 'stage', onDisk ? lander : undefined) });
+        const r = await landKafkaBatch(target(t), lander, { schema: 'raw', groupId: 'g', tables, batch: await checked(records, 'stage', onDisk ? lander : undefined) });
+        expect(r).toMatchObject({ via: 'stage', rows: 200, replayed: 100 });
         expect(await t.count('select count(*) - count(distinct (_partition, _offset)) from raw.page_view_events')).toBe(0);
         expect(await t.count('select count(*) from raw.page_view_events')).toBe(300);
       });
@@ -171,9 +181,14 @@ describe('landKafkaBatch (DuckDB, no broker)', () => {
       pageView(7, serializeEvent({ ...first!, status: 2 ** 31 })),
       pageView(8, serializeEvent({ ...first!, page: 'Caf\u00e9 \u{1f3b5} "quoted" \\ \t' })),
       pageView(9, serializeEvent({ ...first!, extra: { deep: [1, [2, { x: null }], 'y'] } })),
+      // Spaces inside the braces: staged where it is, the stamp's comma before the space.
+      pageView(10, `{ \t${serializeEvent(second!).slice(1, -1).replaceAll(',"', ', "')} }`),
+      // A \\u escape, staged where it is as written (DuckDB's reader decodes it as JSON.parse does).
+      pageView(11, serializeEvent({ ...third!, page: 'x' }).replace('"page":"x"', '"page":"\\u00e9"')),
     ];
-    const all = [...records, ...odd];
-    await expectSameLanding(all, { stagedVia: 'stage', rows: 306, deadLetterOffsets: [3, 4, 5, 7] });
+    // Between records staged where they are: values that are not, in the same chunk and table.
+    const all = [...records.slice(0, 150), ...odd.slice(0, 6), ...records.slice(150), ...odd.slice(6)];
+    await expectSameLanding(all, { stagedVia: 'stage', rows: 308, deadLetterOffsets: [3, 4, 5, 7] });
   });
 
   it('dead-letters values that are UTF-8 only together with their neighbour (a character cut between two records)', async () => {
@@ -248,6 +263,21 @@ describe('landKafkaBatch (DuckDB, no broker)', () => {
     } finally {
       await t.close();
     }
+  });
+
+  it('gives bad records in the middle of a batch of several chunks staged on disk the same dead letters, and the rest the same rows, as the rows path', async () => {
+    // 4,600 records: three chunks of the checker, each staged on its own; bad ones in the first, at a chunk's edge and in the last.
+    const many: TestRecord[] = Array.from({ length: 4600 }, (_, i) => ({ ...records[i % records.length]!, partition: 2, offset: BigInt(i) }));
+    const bad = new Map<number, string | null>([
+      [7, 'not json'],
+      [1999, '{"ts": "later"}'],
+      [2000, null],
+      [2001, serializeEvent({ ...events[0]!.event, sessionId: 1.5 })],
+      [3333, `[${serializeEvent(events[1]!.event)}]`],
+      [4599, serializeEvent(events[2]!.event).replace('"page":', '"pages":')],
+    ]);
+    for (const [offset, value] of bad) many[offset] = pageView(offset, value);
+    await expectSameLanding(many, { stagedVia: 'stage', rows: 4600 - bad.size, deadLetterOffsets: [...bad.keys()] });
   });
 
   it('lands the same rows and dead letters as the rows path when the staged lines are refused, odd producers included', async () => {

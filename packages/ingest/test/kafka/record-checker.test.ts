@@ -37,7 +37,7 @@ describe('RecordChecker', () => {
     expect(seen).toEqual(['chunk 0', 'immediate', 'chunk 1']);
     const out = await checker.check(chunk());
     expect(out.rejected).toEqual([]);
-    expect(Buffer.from(out.staged[0]!.bytes).toString()).toBe(`{"_sm_partition":0,"_sm_offset":7,${value.subarray(1).toString()}\n`);
+    expect(Buffer.concat(out.staged[0]!.pieces).toString()).toBe(`{"_sm_partition":0,"_sm_offset":7,${value.subarray(1).toString()}\n`);
     await checker.close();
   });
 
