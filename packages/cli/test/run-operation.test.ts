@@ -30,6 +30,15 @@ const MACROS = `
 {% macro bad_sql() %}
 {% do run_query('select * from nope') %}
 {% endmacro %}
+{% macro ren() %}
+{% set t = run_query('select 1 as "A", 2 as b') %}
+{% set r = t.rename({'A': 'a'}) %}
+{% do log('dict: ' ~ r.column_names ~ ' ' ~ r.rows[0]['a'] ~ ' ' ~ r.columns['a'].values() ~ ' orig ' ~ t.column_names, info=True) %}
+{% set r2 = t.rename(['x', 'y']) %}
+{% do log('list: ' ~ r2.column_names ~ ' ' ~ r2.rows[0]['y'] ~ ' ' ~ (r2.rows[0].items() | list), info=True) %}
+{% set r3 = t.rename(column_names={'b': 'bee'}) %}
+{% do log('kw: ' ~ r3.column_names ~ ' ' ~ (r3 | length), info=True) %}
+{% endmacro %}
 {% macro prints() %}
 {{ print('printed line') }}
 select 1
@@ -71,6 +80,15 @@ describe('sm run-operation, as dbt run-operation', () => {
     expect(await op(dir, 'write', '--args', '{name: op_t}')).toEqual({ code: 0, out: 'wrote op_t', err: '' });
     const tables = await sm('show', '--inline', "select string_agg(table_name, ',' order by table_name) as t from information_schema.tables", '--project-dir', dir);
     expect(tables.out).toContain('| op_t |');
+  });
+
+  it("renames a run_query table's columns as agate's rename does (elementary lower-cases every result's names)", async () => {
+    // dbt 1.11.16 logged these three lines for the same macro.
+    expect(await op(project(), 'ren')).toEqual({
+      code: 0,
+      out: "dict: ('a', 'b') 1 (1,) orig ('A', 'b')\nlist: ('x', 'y') 2 [('x', 1), ('y', 2)]\nkw: ('A', 'bee') 1",
+      err: '',
+    });
   });
 
   it('exits 1 when the macro raises or a statement fails, and says why', async () => {
