@@ -39,6 +39,11 @@ const MACROS = `
 {% set r3 = t.rename(column_names={'b': 'bee'}) %}
 {% do log('kw: ' ~ r3.column_names ~ ' ' ~ (r3 | length), info=True) %}
 {% endmacro %}
+{% macro colit() %}
+{% set c = run_query("select * from (values ('h1', 1), ('h2', 2)) t(h, n) order by n").columns['h'] %}
+{% do log('in: ' ~ ('h1' in c) ~ ' ' ~ ('zz' in c) ~ ' list: ' ~ (c | list) ~ ' first: ' ~ c[0] ~ ' last: ' ~ c[-1] ~ ' len: ' ~ (c | length) ~ ' join: ' ~ (c | join(',')), info=True) %}
+{% for v in c %}{% do log('it ' ~ v, info=True) %}{% endfor %}
+{% endmacro %}
 {% macro prints() %}
 {{ print('printed line') }}
 select 1
@@ -89,6 +94,11 @@ describe('sm run-operation, as dbt run-operation', () => {
       out: "dict: ('a', 'b') 1 (1,) orig ('A', 'b')\nlist: ('x', 'y') 2 [('x', 1), ('y', 2)]\nkw: ('A', 'bee') 1",
       err: '',
     });
+  });
+
+  it("iterates a run_query column as agate's Column, a sequence of its values (elementary tests `hash in columns['metadata_hash']`)", async () => {
+    // dbt 1.11.16 logged these three lines for the same macro.
+    expect(await op(project(), 'colit')).toEqual({ code: 0, out: "in: True False list: ['h1', 'h2'] first: h1 last: h2 len: 2 join: h1,h2\nit h1\nit h2", err: '' });
   });
 
   it('exits 1 when the macro raises or a statement fails, and says why', async () => {

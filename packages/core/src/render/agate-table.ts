@@ -80,6 +80,14 @@ export class AgateColumn {
   __len__(): number {
     return this.#values.length;
   }
+  /** agate's Column is a sequence of its values: `x in col`, `for v in col`, `col[0]`, `col | list`. */
+  __getitem__(k: unknown): unknown {
+    const i = Number(k);
+    return this.#values[i < 0 ? this.#values.length + i : i];
+  }
+  [Symbol.iterator](): Iterator<unknown> {
+    return this.#values[Symbol.iterator]();
+  }
   toString(): string {
     return `<agate.Column ${this.name}>`;
   }
