@@ -265,7 +265,9 @@ export class ProjectRenderer implements Schedulable {
     log.rewind();
     const node = 'node' in what && what.node ? (this.#byId.get(what.node.uniqueId) ?? what.node) : inlineNode(this.project.config.name);
     const rendered = this.#rendered.get(node.uniqueId);
-    const config = cloneConfig((rendered ?? node).config);
+    // A hook's text renders in its node's config as compiled (config() in the model's SQL set its
+    // schema, say), which this renderer has not rendered when the run hands it the node.
+    const config = cloneConfig((rendered ?? ('text' in what && what.node ? what.node : node)).config);
     const frame = newFrame(node, config, 'incremental' in what && !!what.incremental, log);
     if ('batch' in what) frame.batch = what.batch;
     frame.relation = 'relation' in (rendered ?? node) && node.resourceType !== 'source' ? this.relationFor(node, config) : undefined;
