@@ -44,6 +44,14 @@ const MACROS = `
 {% do log('in: ' ~ ('h1' in c) ~ ' ' ~ ('zz' in c) ~ ' list: ' ~ (c | list) ~ ' first: ' ~ c[0] ~ ' last: ' ~ c[-1] ~ ' len: ' ~ (c | length) ~ ' join: ' ~ (c | join(',')), info=True) %}
 {% for v in c %}{% do log('it ' ~ v, info=True) %}{% endfor %}
 {% endmacro %}
+{% macro temprel() %}
+{% set base = api.Relation.create(schema='main', identifier='t') %}
+{% set tmp = make_temp_relation(base) %}
+{% do run_query('create temporary table ' ~ tmp ~ " as select 1 as id, 'x' as name") %}
+{% set cols = adapter.get_columns_in_relation(tmp) %}
+{% set i = make_intermediate_relation(base) %}
+{% do log('temp: ' ~ (tmp | string)[:11] ~ ' ' ~ (tmp.identifier | length) ~ ' ' ~ (cols | map(attribute='name') | list) ~ ' ' ~ (cols | map(attribute='dtype') | list) ~ ' intermediate: ' ~ i.schema ~ '.' ~ i.identifier, info=True) %}
+{% endmacro %}
 {% macro prints() %}
 {{ print('printed line') }}
 select 1
@@ -99,6 +107,11 @@ describe('sm run-operation, as dbt run-operation', () => {
   it("iterates a run_query column as agate's Column, a sequence of its values (elementary tests `hash in columns['metadata_hash']`)", async () => {
     // dbt 1.11.16 logged these three lines for the same macro.
     expect(await op(project(), 'colit')).toEqual({ code: 0, out: "in: True False list: ['h1', 'h2'] first: h1 last: h2 len: 2 join: h1,h2\nit h1\nit h2", err: '' });
+  });
+
+  it("makes a temporary relation as dbt-duckdb does (no schema, the time in its name) and reads its columns (elementary's temp tables)", async () => {
+    // dbt 1.11.16 with dbt-duckdb 1.11.1 logged this line for the same macro.
+    expect(await op(project(), 'temprel')).toEqual({ code: 0, out: `temp: "t__dbt_tmp 30 ['id', 'name'] ['INTEGER', 'VARCHAR'] intermediate: main.t__dbt_tmp`, err: '' });
   });
 
   it('exits 1 when the macro raises or a statement fails, and says why', async () => {
