@@ -80,6 +80,25 @@ describe('compile', () => {
     expect((c.compiled.nodes.get('model.demo.r') as { compiledCode: string }).compiledCode).toBe('select 42 as v');
   });
 
+  it("gives a generic test's `model` dbt's test node: attached_node, column_name, test_metadata without the keys that are none", async () => {
+    // dbt 1.11.16 compiled this test to 'model.demo.m|id|shows_model||3|test' (no namespace key: it prints nothing).
+    const dir = writeProject({
+      'sm_project.yml': 'name: demo\nprofile: demo\n',
+      'macros/t.sql': [
+        '{% macro node_of_test() %}{{ return(model) }}{% endmacro %}',
+        '{% test shows_model(model, column_name, limit_to=none) %}',
+        '{% set t = node_of_test() %}',
+        "select '{{ t.attached_node }}|{{ t.column_name }}|{{ t.test_metadata.name }}|{{ t.test_metadata.namespace }}|{{ t.test_metadata.kwargs.limit_to }}|{{ t.resource_type }}' as x where false",
+        '{% endtest %}',
+      ].join('\n'),
+      'models/m.sql': 'select 1 as id',
+      'models/s.yml': 'version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        data_tests:\n          - shows_model:\n              arguments:\n                limit_to: 3\n',
+    });
+    const c = await compile(opts(dir));
+    const t = [...c.compiled.nodes.values()].find((n) => n.resourceType === 'test') as { compiledCode: string };
+    expect(t.compiledCode.trim()).toBe("select 'model.demo.m|id|shows_model||3|test' as x where false");
+  });
+
   it('reports a missing ref with file, line and the closest names', async () => {
     const ds = await diagnosticsOf({ 'models/stg_users.sql': 'select 1', 'models/dim.sql': "select *\nfrom {{ ref('stg_user') }}" });
     expect(ds).toHaveLength(1);

@@ -9,6 +9,7 @@ import { introspection } from './introspection.ts';
 import type { MacroNamespaces } from './macro-namespaces.ts';
 import type { TemplateRelation } from './relation.ts';
 import { CompilerError } from './template-diagnostic.ts';
+import { dbtAttachedNode } from '../types.ts';
 
 /** What the node-specific functions of a context ask the renderer. */
 export interface RenderHost {
@@ -122,7 +123,20 @@ export function nodeBuiltins(host: RenderHost): PropertyDescriptorMap {
     f.thisRead = r.toString();
     return r;
   });
-  out.model = getter((f) => ({ name: f.node.name, unique_id: f.node.uniqueId, config: f.config, resource_type: f.node.resourceType, package_name: f.node.packageName, fqn: f.node.fqn, original_file_path: f.node.originalFilePath, path: f.node.path, tags: f.node.tags, meta: f.node.meta, batch: batchOf(f) }));
+  out.model = getter((f) => {
+    const m: Record<string, unknown> = { name: f.node.name, unique_id: f.node.uniqueId, config: f.config, resource_type: f.node.resourceType, package_name: f.node.packageName, fqn: f.node.fqn, original_file_path: f.node.originalFilePath, path: f.node.path, tags: f.node.tags, meta: f.node.meta, batch: batchOf(f) };
+    // A generic test's `model` is its node as dbt's: what it tests (elementary's tests read
+    // attached_node) and how it was called; dbt leaves out the keys that are none.
+    const n = f.node;
+    if (n.resourceType === 'test' && n.testMetadata) {
+      const t = n.testMetadata;
+      const attached = dbtAttachedNode(n);
+      Object.assign(m, { test_metadata: { name: t.name, kwargs: t.kwargs, ...(t.namespace ? { namespace: t.namespace } : {}) } });
+      if (attached) m.attached_node = attached;
+      if (n.columnName) m.column_name = n.columnName;
+    }
+    return m;
+  });
   return out;
 }
 
