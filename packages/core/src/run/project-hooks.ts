@@ -3,6 +3,9 @@ import { dbtNodeInfo } from '../artifacts/node-log-info.ts';
 import type { GraphNode, TemplateMessage } from '../types.ts';
 import { redact } from '../util/redact.ts';
 import { adapterResponse } from '../artifacts/run-results.ts';
+import { DbtObject } from '../render/dbt-object.ts';
+import { defaultDatabaseOf } from '../render/relation.ts';
+import { dbtConfigShape } from '../project/node-config-shape.ts';
 import type { RunContext } from './run-context.ts';
 import { runPlan } from './run-plan.ts';
 import { hookSteps } from '../plan/hooks.ts';
@@ -29,29 +32,46 @@ export function hookContext(ctx: RunContext, selected: readonly string[], result
   }
   const out: Record<string, unknown> = { schemas, database_schemas: [...pairs.values()] };
   if (results) {
-    out.results = results.map((r) => ({
-      node: nodeView(ctx.nodes.get(r.uniqueId), r),
-      status: r.status === 'cancelled' ? 'error' : r.status,
-      message: r.status === 'pass' ? null : r.message,
-      execution_time: r.executionTime,
-      adapter_response: adapterResponse(r),
-      failures: r.failures ?? null,
-      thread_id: r.threadId,
-    }));
+    // dbt's RunResult objects: attributes, and to_dict() (the node and each timing too).
+    out.results = results.map((r) =>
+      new DbtObject({
+        status: r.status === 'cancelled' ? 'error' : r.status,
+        timing: [
+          new DbtObject({ name: 'compile', started_at: r.startedAt, completed_at: r.startedAt }),
+          new DbtObject({ name: 'execute', started_at: r.startedAt, completed_at: r.completedAt }),
+        ],
+        thread_id: r.threadId,
+        execution_time: r.executionTime,
+        adapter_response: adapterResponse(r),
+        message: r.status === 'pass' ? null : r.message,
+        failures: r.failures ?? null,
+        node: nodeView(ctx.nodes.get(r.uniqueId), r, defaultDatabaseOf(ctx.adapter.dialect, ctx.project.target)),
+      }),
+    );
   }
   return out;
 }
 
-function nodeView(n: GraphNode | undefined, r: NodeResult): Record<string, unknown> {
-  return {
+function nodeView(n: GraphNode | undefined, r: NodeResult, defaultDatabase: string | undefined): DbtObject {
+  const rel = n && 'relation' in n && n.resourceType !== 'source' ? n.relation : undefined;
+  return new DbtObject({
     unique_id: r.uniqueId,
     name: r.name,
     resource_type: r.resourceType,
     package_name: n?.packageName,
+    path: n?.path,
     original_file_path: n?.originalFilePath,
-    config: n?.config ?? {},
+    fqn: n?.fqn ?? [],
+    database: rel ? (rel.database ?? defaultDatabase ?? null) : null,
+    schema: rel?.schema ?? null,
+    alias: rel?.identifier ?? null,
+    description: n?.description ?? '',
+    config: n ? dbtConfigShape(n.resourceType, { tags: n.tags, meta: n.meta, ...n.config }) : {},
     tags: n?.tags ?? [],
-  };
+    meta: n?.meta ?? {},
+    compiled_code: r.compiledCode ?? null,
+    relation_name: r.relationName ?? null,
+  });
 }
 
 /**
