@@ -28,3 +28,36 @@ describe("on-run-end's results", () => {
     expect(r.out.split('\n').filter((l) => l.startsWith('R '))).toEqual(["R model.ore.a a model table main_x a select 1 as id ['compile', 'execute'] success True False True"]);
   });
 });
+
+/**
+ * `graph` as packages use it, a cache shared by the whole run: elementary sets it up in
+ * on-run-start, its tests store their results there, on-run-end reads and pops them. The lines
+ * are what dbt-core 1.11.16 with dbt-duckdb 1.11.1 logged for the same project.
+ */
+describe('graph as a cache shared by the run', () => {
+  it("holds what on-run-start, each node and each test stored, and a pop before a query is done once", async () => {
+    const dir = writeProject({
+      'dbt_project.yml': "name: gc\nprofile: gc\nversion: '1.0'\non-run-start: \"{% do graph.setdefault('cache', {'seen': {}}) %}\"\non-run-end: \"{{ finish() }}\"\n",
+      'profiles.yml': 'gc:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/gc.duckdb\n      schema: main\n      threads: 1\n',
+      'macros/m.sql': [
+        "{% macro remember(v) %}{% if execute %}{% do graph.setdefault('cache', {'seen': {}})['seen'].update({model.unique_id: v}) %}{% endif %}{% endmacro %}",
+        '{% macro finish() %}',
+        '{% if execute %}',
+        "{% set seen = graph.get('cache', {}).get('seen', {}) %}",
+        "{% do log('END ' ~ (seen | dictsort | list), info=True) %}",
+        "{% set v = seen.pop('model.gc.a', 'gone') %}",
+        "{% do run_query('select 1') %}",
+        "{% do log('POP ' ~ v ~ ' left ' ~ (seen | length), info=True) %}",
+        '{% endif %}',
+        '{% endmacro %}',
+      ].join('\n'),
+      // a asks the warehouse (rendered when it runs); b and the test render without it.
+      'models/a.sql': "{{ remember(run_query('select 7').columns[0].values()[0] if execute else 0) }} select 1 as id",
+      'models/b.sql': "{{ remember('plain') }} select 2 as id",
+      'tests/t.sql': "{{ remember('t') }} select * from {{ ref('a') }} where id is null",
+    });
+    const r = await sm('build', '--project-dir', dir);
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n').filter((l) => /^(END|POP) /.test(l))).toEqual(["END [('model.gc.a', 7), ('model.gc.b', 'plain'), ('test.gc.t', 't')]", 'POP 7 left 2']);
+  });
+});

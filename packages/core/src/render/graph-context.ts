@@ -9,6 +9,9 @@ import { checksumOf, columnShape, contractOf, dbtConfigShape, rawCodeOf, version
 import { testRelation } from '../project/test-nodes.ts';
 import { packageRelativePaths } from '../project/package-paths.ts';
 
+/** The collections dbt's `graph` holds; any other key is a package's own (elementary keeps its cache there). */
+export const GRAPH_COLLECTIONS: ReadonlySet<string> = new Set(['nodes', 'sources', 'exposures', 'metrics', 'groups', 'semantic_models', 'saved_queries', 'unit_tests', 'macros']);
+
 /**
  * dbt's `graph` context variable: `graph.nodes` (models, seeds, snapshots, tests),
  * `graph.sources`, `graph.exposures`, `graph.macros` and the empty collections dbt has, each

@@ -2,13 +2,13 @@ import type { Dialect, Relation } from '../adapter.ts';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { Environment } from '../jinja/environment.ts';
 import type { Context } from '../jinja/macro.ts';
-import { pyStr } from '../jinja/py-values.ts';
+import { isDict, pyStr } from '../jinja/py-values.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import { RefIndex } from '../project/ref-index.ts';
 import { testTargetWarning } from '../project/test-nodes.ts';
 import type { GraphNode, ModelNode, NodeConfig, SeedNode, SourceNode } from '../types.ts';
 import { NeedRender, type Frame, type MissingTarget } from './frame.ts';
-import { graphContext } from './graph-context.ts';
+import { GRAPH_COLLECTIONS, graphContext } from './graph-context.ts';
 import type { ParseLike } from './parse-like.ts';
 import { apiObject } from './introspection.ts';
 import { INTERNAL_PACKAGE, type MacroNamespaces } from './macro-namespaces.ts';
@@ -259,6 +259,38 @@ export class ProjectHost implements RenderHost {
     this.#graph ??= graphContext(this.project, this.macros, (id) => this.#r.rendered(id), (n) => this.#r.relationFor(n, n.config), this.defaultDatabase, (id) => this.#r.parseLike(id));
     return this.#graph;
   }
+
+  /**
+   * What packages keep in `graph` besides dbt's collections (elementary's cache), copied so that
+   * `restore()` puts it back: a render stopped to ask the warehouse (or for a model not rendered
+   * yet) renders again from the start, and must not find what its first try stored or popped
+   * there. Undefined when there is nothing of the kind. Both calls happen within one synchronous
+   * try, so no other render's change comes between them.
+   */
+  graphState(): { restore(): void } | undefined {
+    const g = this.#graph as Record<string, unknown> | undefined;
+    if (!g) return undefined;
+    const keys = Object.keys(g).filter((k) => !GRAPH_COLLECTIONS.has(k));
+    if (!keys.length) return undefined;
+    const saved = new Map(keys.map((k) => [k, copyPlain(g[k])]));
+    return {
+      restore: () => {
+        for (const k of Object.keys(g)) if (!GRAPH_COLLECTIONS.has(k) && !saved.has(k)) delete g[k];
+        for (const [k, v] of saved) g[k] = copyPlain(v);
+      },
+    };
+  }
+}
+
+/** Plain dicts and lists copied at every depth; anything else (a relation, a tuple, a date) kept as it is. */
+function copyPlain(v: unknown): unknown {
+  if (Array.isArray(v) && Object.getPrototypeOf(v) === Array.prototype) return v.map(copyPlain);
+  if (isDict(v)) {
+    const out: Record<string, unknown> = Object.getPrototypeOf(v) === null ? (Object.create(null) as Record<string, unknown>) : {};
+    for (const [k, x] of Object.entries(v)) out[k] = copyPlain(x);
+    return out;
+  }
+  return v;
 }
 
 /** A project as dbt's RuntimeConfig shows it to templates: its name and version (its `dbt_project.yml`'s). */

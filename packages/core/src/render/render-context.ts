@@ -10,6 +10,7 @@ import type { MacroNamespaces } from './macro-namespaces.ts';
 import type { TemplateRelation } from './relation.ts';
 import { CompilerError } from './template-diagnostic.ts';
 import { dbtAttachedNode } from '../types.ts';
+import { GRAPH_COLLECTIONS } from './graph-context.ts';
 
 /** What the node-specific functions of a context ask the renderer. */
 export interface RenderHost {
@@ -105,7 +106,7 @@ export function nodeBuiltins(host: RenderHost): PropertyDescriptorMap {
     f.readExecute = true;
     return f.execute;
   });
-  out.graph = getter(() => host.graph());
+  out.graph = getter((f) => graphView(host.graph(), f));
   // dbt's selected_resources: the unique ids this invocation selected. Compile, shared by
   // invocations that select differently, renders it as dbt's parse phase ([]) and leaves the
   // node to render again when it runs, where the selection is known.
@@ -138,6 +139,48 @@ export function nodeBuiltins(host: RenderHost): PropertyDescriptorMap {
     return m;
   });
   return out;
+}
+
+/**
+ * `graph` as a render sees it: the run's one graph, which packages also use as a cache shared
+ * across the run (elementary: set up in on-run-start, filled by its tests, read in on-run-end).
+ * A render that reads or writes a key of its own renders again when the node runs (as dbt
+ * renders each node then), so what it stores reaches the run's graph.
+ */
+function graphView(g: unknown, f: Frame): unknown {
+  if (!g || typeof g !== 'object') return g;
+  const own = (k: PropertyKey) => typeof k === 'string' && !GRAPH_COLLECTIONS.has(k) && !k.startsWith('__');
+  const touch = (k: PropertyKey) => {
+    if (!own(k)) return;
+    f.askedWarehouse = true;
+    f.volatile = true;
+  };
+  return new Proxy(g, {
+    get(t, k, r) {
+      if (typeof k === 'string' && Object.hasOwn(t, k)) touch(k);
+      return Reflect.get(t, k, r) as unknown;
+    },
+    has(t, k) {
+      touch(k);
+      return Reflect.has(t, k);
+    },
+    getOwnPropertyDescriptor(t, k) {
+      touch(k);
+      return Reflect.getOwnPropertyDescriptor(t, k);
+    },
+    set(t, k, v, r) {
+      touch(k);
+      return Reflect.set(t, k, v, r);
+    },
+    defineProperty(t, k, d) {
+      touch(k);
+      return Reflect.defineProperty(t, k, d);
+    },
+    deleteProperty(t, k) {
+      touch(k);
+      return Reflect.deleteProperty(t, k);
+    },
+  });
 }
 
 /** dbt's `model.batch`: the batch a microbatch model renders for (its bounds aware UTC datetimes), else none. */

@@ -249,10 +249,20 @@ export class ProjectRenderer implements Schedulable {
    */
   async renderForExecution(what: ExecutionRender, conn: Connection): Promise<string> {
     const log = new WarehouseLog(true);
+    // A try stopped part way leaves `graph` as it found it (packages keep state there).
+    const attempt = () => {
+      const state = this.host.graphState();
+      try {
+        return this.#renderLive(what, log);
+      } catch (e) {
+        if (e instanceof NeedWarehouse || e instanceof NeedRender) state?.restore();
+        throw e;
+      }
+    };
     for (;;) {
       log.rewind();
       try {
-        return this.#withDeps(() => this.#renderLive(what, log));
+        return this.#withDeps(attempt);
       } catch (e) {
         if (!(e instanceof NeedWarehouse)) throw e;
         log.entries.push({ request: e.request, answer: await answer(conn, e.request) });
