@@ -8,7 +8,7 @@ import { sm } from './run-cli.ts';
  * dbt-core 1.11.16 with dbt-duckdb 1.11.1 logged for the same project.
  */
 describe("on-run-end's results", () => {
-  it('have to_dict() on the node and the timings, as dbt objects (not mappings themselves)', async () => {
+  it('have to_dict() on the node (its graph entry) and the timings, as dbt objects (not mappings themselves)', async () => {
     const dir = writeProject({
       'dbt_project.yml': "name: ore\nprofile: ore\nversion: '1.0'\non-run-end: \"{{ show_results() }}\"\n",
       'profiles.yml': 'ore:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/ore.duckdb\n      schema: main\n      threads: 1\n',
@@ -17,15 +17,20 @@ describe("on-run-end's results", () => {
         '{% for r in results %}',
         '{% set d = r.node.to_dict() %}',
         "{% set timings = [] %}{% for t in r.timing %}{% do timings.append(t.to_dict()['name']) %}{% endfor %}",
-        "{% do log('R ' ~ d['unique_id'] ~ ' ' ~ d['name'] ~ ' ' ~ d['resource_type'] ~ ' ' ~ d['config']['materialized'] ~ ' ' ~ d['schema'] ~ ' ' ~ d['alias'] ~ ' ' ~ (d['compiled_code'] | trim) ~ ' ' ~ timings ~ ' ' ~ r.status ~ ' ' ~ (d is mapping) ~ ' ' ~ (r.node is mapping) ~ ' ' ~ ('started_at' in r.timing[1].to_dict()), info=True) %}",
+        "{% do log('R ' ~ d['unique_id'] ~ ' ' ~ d['name'] ~ ' ' ~ d['resource_type'] ~ ' ' ~ d['config']['materialized'] ~ ' ' ~ d['schema'] ~ ' ' ~ d['alias'] ~ ' ' ~ (d['compiled_code'] | trim | replace('\\n', ' ')) ~ ' ' ~ timings ~ ' ' ~ r.status ~ ' ' ~ (d is mapping) ~ ' ' ~ (r.node is mapping) ~ ' ' ~ ('started_at' in r.timing[1].to_dict()) ~ ' ' ~ d['path'] ~ ' ' ~ d.get('test_metadata', {}).get('name') ~ ' ' ~ d['depends_on']['nodes'] ~ ' ' ~ r.failures, info=True) %}",
         '{% endfor %}',
         '{% endmacro %}',
       ].join('\n'),
       'models/a.sql': "{{ config(materialized='table', schema='x') }} select 1 as id",
+      'models/s.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [not_null]\n',
     });
-    const r = await sm('run', '--project-dir', dir);
+    const r = await sm('build', '--project-dir', dir);
     expect(r.code).toBe(0);
-    expect(r.out.split('\n').filter((l) => l.startsWith('R '))).toEqual(["R model.ore.a a model table main_x a select 1 as id ['compile', 'execute'] success True False True"]);
+    // dbt's test line names "d"."main_x"."a" (the database, which sm leaves out of relation names).
+    expect(r.out.split('\n').filter((l) => l.startsWith('R '))).toEqual([
+      "R model.ore.a a model table main_x a select 1 as id ['compile', 'execute'] success True False True a.sql None [] None",
+      `R test.ore.not_null_a_id.c1cebc1440 not_null_a_id test test main_dbt_test__audit not_null_a_id select id from "main_x"."a" where id is null ['compile', 'execute'] pass True False True not_null_a_id.sql not_null ['model.ore.a'] 0`,
+    ]);
   });
 });
 

@@ -80,15 +80,18 @@ describe('compile', () => {
     expect((c.compiled.nodes.get('model.demo.r') as { compiledCode: string }).compiledCode).toBe('select 42 as v');
   });
 
-  it("gives a generic test's `model` dbt's test node: attached_node, column_name, test_metadata without the keys that are none", async () => {
-    // dbt 1.11.16 compiled this test to 'model.demo.m|id|shows_model||3|test' (no namespace key: it prints nothing).
+  it("gives a generic test's `model` dbt's test node, and graph its manifest entry (path, patch_path, kwargs with model)", async () => {
+    // dbt 1.11.16 compiled this test to the line below (no namespace key: it prints nothing).
     const dir = writeProject({
-      'sm_project.yml': 'name: demo\nprofile: demo\n',
+      'sm_project.yml': 'name: tm\nprofile: demo\n',
       'macros/t.sql': [
         '{% macro node_of_test() %}{{ return(model) }}{% endmacro %}',
         '{% test shows_model(model, column_name, limit_to=none) %}',
         '{% set t = node_of_test() %}',
-        "select '{{ t.attached_node }}|{{ t.column_name }}|{{ t.test_metadata.name }}|{{ t.test_metadata.namespace }}|{{ t.test_metadata.kwargs.limit_to }}|{{ t.resource_type }}' as x where false",
+        '{% if execute %}',
+        '{% set g = graph.nodes[t.unique_id] %}',
+        "select '{{ t.attached_node }}|{{ t.column_name }}|{{ t.test_metadata.name }}|{{ t.test_metadata.namespace }}|{{ t.test_metadata.kwargs.limit_to }}|{{ t.resource_type }}|{{ t.alias }}|{{ t.depends_on.nodes }}|{{ t.test_metadata.kwargs.model }}|{{ g.path }}|{{ graph.nodes[\"model.tm.m\"].patch_path }}|{{ g.test_metadata.kwargs.model }}' as x where false",
+        '{% endif %}',
         '{% endtest %}',
       ].join('\n'),
       'models/m.sql': 'select 1 as id',
@@ -96,7 +99,9 @@ describe('compile', () => {
     });
     const c = await compile(opts(dir));
     const t = [...c.compiled.nodes.values()].find((n) => n.resourceType === 'test') as { compiledCode: string };
-    expect(t.compiledCode.trim()).toBe("select 'model.demo.m|id|shows_model||3|test' as x where false");
+    expect(t.compiledCode.trim()).toBe(
+      "select 'model.tm.m|id|shows_model||3|test|shows_model_m_id__3|['model.tm.m']|{{ get_where_subquery(ref('m')) }}|shows_model_m_id__3.sql|tm://models/s.yml|{{ get_where_subquery(ref('m')) }}' as x where false",
+    );
   });
 
   it('reports a missing ref with file, line and the closest names', async () => {

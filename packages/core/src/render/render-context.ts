@@ -10,6 +10,7 @@ import type { MacroNamespaces } from './macro-namespaces.ts';
 import type { TemplateRelation } from './relation.ts';
 import { CompilerError } from './template-diagnostic.ts';
 import { dbtAttachedNode } from '../types.ts';
+import { testMetadataShape } from '../project/test-nodes.ts';
 import { GRAPH_COLLECTIONS } from './graph-context.ts';
 
 /** What the node-specific functions of a context ask the renderer. */
@@ -130,9 +131,10 @@ export function nodeBuiltins(host: RenderHost): PropertyDescriptorMap {
     // attached_node) and how it was called; dbt leaves out the keys that are none.
     const n = f.node;
     if (n.resourceType === 'test' && n.testMetadata) {
-      const t = n.testMetadata;
+      const { namespace, ...t } = testMetadataShape(n);
       const attached = dbtAttachedNode(n);
-      Object.assign(m, { test_metadata: { name: t.name, kwargs: t.kwargs, ...(t.namespace ? { namespace: t.namespace } : {}) } });
+      const alias = typeof f.config.alias === 'string' && f.config.alias ? f.config.alias : n.name;
+      Object.assign(m, { alias, test_metadata: namespace ? { ...t, namespace } : t, depends_on: { macros: [...n.dependsOn.macros], nodes: [...n.dependsOn.nodes] } });
       if (attached) m.attached_node = attached;
       if (n.columnName) m.column_name = n.columnName;
     }

@@ -5,7 +5,7 @@ import { redact } from '../util/redact.ts';
 import { adapterResponse } from '../artifacts/run-results.ts';
 import { DbtObject } from '../render/dbt-object.ts';
 import { defaultDatabaseOf } from '../render/relation.ts';
-import { dbtConfigShape } from '../project/node-config-shape.ts';
+import { graphEntries } from '../render/graph-context.ts';
 import type { RunContext } from './run-context.ts';
 import { runPlan } from './run-plan.ts';
 import { hookSteps } from '../plan/hooks.ts';
@@ -32,6 +32,7 @@ export function hookContext(ctx: RunContext, selected: readonly string[], result
   }
   const out: Record<string, unknown> = { schemas, database_schemas: [...pairs.values()] };
   if (results) {
+    const entry = graphEntries(ctx.project, (id) => ctx.nodes.get(id), (n) => ('relation' in n && n.relation ? n.relation : { schema: '', identifier: n.name }), defaultDatabaseOf(ctx.adapter.dialect, ctx.project.target));
     // dbt's RunResult objects: attributes, and to_dict() (the node and each timing too).
     out.results = results.map((r) =>
       new DbtObject({
@@ -44,34 +45,19 @@ export function hookContext(ctx: RunContext, selected: readonly string[], result
         execution_time: r.executionTime,
         adapter_response: adapterResponse(r),
         message: r.status === 'pass' ? null : r.message,
-        failures: r.failures ?? null,
-        node: nodeView(ctx.nodes.get(r.uniqueId), r, defaultDatabaseOf(ctx.adapter.dialect, ctx.project.target)),
+        // As run_results.json has it: a no-op (an exposure) with 0 failures.
+        failures: r.failures ?? (r.status === 'no-op' ? 0 : null),
+        node: nodeView(ctx.nodes.get(r.uniqueId), r, entry),
       }),
     );
   }
   return out;
 }
 
-function nodeView(n: GraphNode | undefined, r: NodeResult, defaultDatabase: string | undefined): DbtObject {
-  const rel = n && 'relation' in n && n.resourceType !== 'source' ? n.relation : undefined;
-  return new DbtObject({
-    unique_id: r.uniqueId,
-    name: r.name,
-    resource_type: r.resourceType,
-    package_name: n?.packageName,
-    path: n?.path,
-    original_file_path: n?.originalFilePath,
-    fqn: n?.fqn ?? [],
-    database: rel ? (rel.database ?? defaultDatabase ?? null) : null,
-    schema: rel?.schema ?? null,
-    alias: rel?.identifier ?? null,
-    description: n?.description ?? '',
-    config: n ? dbtConfigShape(n.resourceType, { tags: n.tags, meta: n.meta, ...n.config }) : {},
-    tags: n?.tags ?? [],
-    meta: n?.meta ?? {},
-    compiled_code: r.compiledCode ?? null,
-    relation_name: r.relationName ?? null,
-  });
+/** A result's node: its entry in dbt's graph (the manifest's shape), with what it compiled to. */
+function nodeView(n: GraphNode | undefined, r: NodeResult, entry: (n: GraphNode) => Record<string, unknown>): DbtObject {
+  const base = n ? entry(n) : { unique_id: r.uniqueId, name: r.name, resource_type: r.resourceType };
+  return new DbtObject({ ...base, compiled_code: r.compiledCode ?? null, relation_name: r.relationName ?? null });
 }
 
 /**
