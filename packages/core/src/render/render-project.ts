@@ -504,15 +504,19 @@ export class ProjectRenderer implements Schedulable {
     }
     frame.relation = relation;
     for (const w of frame.waitedOn ?? []) this.#provisional.set(w, [...(this.#provisional.get(w) ?? []), m.uniqueId]);
-    const nodes = [...new Set([...frame.refs, ...hookDeps(this.#hooks, m, frame.config, relation, true)])];
-    const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse, [...frame.macros], frame.said);
+    // The macros its hooks call are the model's too, after its own (dbt's depends_on.macros).
+    const hookMacros = new Set<string>();
+    const fromHooks = recordingMacros((h) => void (h.meta.uniqueId && hookMacros.add(h.meta.uniqueId)), () => hookDeps(this.#hooks, m, frame.config, relation, true));
+    const nodes = [...new Set([...frame.refs, ...fromHooks])];
+    const macros = [...new Set([...frame.macros, ...hookMacros])];
+    const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse, macros, frame.said);
     const cache = this.#opts.cache;
     if (cache) {
       if (frame.volatile || frame.waitedOn || this.diagnostics.length > before || m.config.materialized === 'incremental') cache.delete(m.uniqueId);
       else {
         const deps: Record<string, string> = {};
         for (const id of nodes) deps[id] = this.#depSignature(id) ?? '';
-        cache.set(m.uniqueId, { checksum: renderKey(m), sql, config: frame.config, relation, deps, ephemerals: [...frame.ephemerals], macros: [...frame.macros], ...(frame.said?.length ? { said: frame.said } : {}) });
+        cache.set(m.uniqueId, { checksum: renderKey(m), sql, config: frame.config, relation, deps, ephemerals: [...frame.ephemerals], macros, ...(frame.said?.length ? { said: frame.said } : {}) });
       }
     }
     return r;
