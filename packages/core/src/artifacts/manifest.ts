@@ -5,6 +5,7 @@ import { pythonSourceOf } from '../project/python-model.ts';
 import { checksumOf, columnShape, contractOf, dbtConfigShape, rawCodeOf, versionValue } from '../project/node-config-shape.ts';
 import { manifestPathOf, testMetadataShape, testRelation } from '../project/test-nodes.ts';
 import { packageRelativePaths } from '../project/package-paths.ts';
+import { manifestSelectors } from '../select/selectors-file.ts';
 import type { Dialect } from '../adapter.ts';
 import { defaultDatabaseOf } from '../render/relation.ts';
 import type { Dag } from '../graph/build-graph.ts';
@@ -148,7 +149,7 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
     exposures,
     metrics: semantic.metric,
     groups,
-    selectors: {},
+    selectors: manifestSelectors(p.dir),
     disabled,
     parent_map: parentMap,
     child_map: childMap,
