@@ -80,8 +80,9 @@ describe('compile', () => {
     expect((c.compiled.nodes.get('model.demo.r') as { compiledCode: string }).compiledCode).toBe('select 42 as v');
   });
 
-  it("gives a generic test's `model` dbt's test node, and graph its manifest entry (path, patch_path, kwargs with model)", async () => {
-    // dbt 1.11.16 compiled this test to the line below (no namespace key: it prints nothing).
+  it("gives a generic test's `model` dbt's test node, and graph its manifest entry (path, patch_path, kwargs with model, relation_name)", async () => {
+    // dbt 1.11.16 compiled this test to the line below (no namespace key: it prints nothing), but
+    // for the relation name's database ("d"."main"."m"), which sm leaves out of relation names.
     const dir = writeProject({
       'sm_project.yml': 'name: tm\nprofile: demo\n',
       'macros/t.sql': [
@@ -90,7 +91,7 @@ describe('compile', () => {
         '{% set t = node_of_test() %}',
         '{% if execute %}',
         '{% set g = graph.nodes[t.unique_id] %}',
-        "select '{{ t.attached_node }}|{{ t.column_name }}|{{ t.test_metadata.name }}|{{ t.test_metadata.namespace }}|{{ t.test_metadata.kwargs.limit_to }}|{{ t.resource_type }}|{{ t.alias }}|{{ t.depends_on.nodes }}|{{ t.test_metadata.kwargs.model }}|{{ g.path }}|{{ graph.nodes[\"model.tm.m\"].patch_path }}|{{ g.test_metadata.kwargs.model }}' as x where false",
+        "select '{{ t.attached_node }}|{{ t.column_name }}|{{ t.test_metadata.name }}|{{ t.test_metadata.namespace }}|{{ t.test_metadata.kwargs.limit_to }}|{{ t.resource_type }}|{{ t.alias }}|{{ t.depends_on.nodes }}|{{ t.test_metadata.kwargs.model }}|{{ g.path }}|{{ graph.nodes[\"model.tm.m\"].patch_path }}|{{ g.test_metadata.kwargs.model }}|{{ graph.nodes[\"model.tm.m\"].relation_name }}|{{ g.relation_name }}' as x where false",
         '{% endif %}',
         '{% endtest %}',
       ].join('\n'),
@@ -100,7 +101,7 @@ describe('compile', () => {
     const c = await compile(opts(dir));
     const t = [...c.compiled.nodes.values()].find((n) => n.resourceType === 'test') as { compiledCode: string };
     expect(t.compiledCode.trim()).toBe(
-      "select 'model.tm.m|id|shows_model||3|test|shows_model_m_id__3|['model.tm.m']|{{ get_where_subquery(ref('m')) }}|shows_model_m_id__3.sql|tm://models/s.yml|{{ get_where_subquery(ref('m')) }}' as x where false",
+      `select 'model.tm.m|id|shows_model||3|test|shows_model_m_id__3|['model.tm.m']|{{ get_where_subquery(ref('m')) }}|shows_model_m_id__3.sql|tm://models/s.yml|{{ get_where_subquery(ref('m')) }}|"main"."m"|None' as x where false`,
     );
   });
 

@@ -27,8 +27,9 @@ export function graphContext(
   relationOf: (n: GraphNode) => Relation,
   defaultDatabase: string | undefined,
   parseLike: (id: string) => ParseLike = () => ({ macros: [], nodes: [], refs: [], sources: [] }),
+  relationName?: (n: GraphNode) => string | undefined,
 ): Record<string, unknown> {
-  const entry = graphEntries(p, rendered, relationOf, defaultDatabase, parseLike);
+  const entry = graphEntries(p, rendered, relationOf, defaultDatabase, parseLike, relationName);
   const nodes: Record<string, unknown> = {};
   for (const n of [...p.models, ...p.seeds, ...p.tests]) nodes[n.uniqueId] = entry(n);
   const sources: Record<string, unknown> = {};
@@ -54,6 +55,7 @@ export function graphEntries(
   relationOf: (n: GraphNode) => Relation,
   defaultDatabase: string | undefined,
   parseLike: (id: string) => ParseLike = () => ({ macros: [], nodes: [], refs: [], sources: [] }),
+  relationName?: (n: GraphNode) => string | undefined,
 ): (n: GraphNode) => Record<string, unknown> {
   const columns = (c: Record<string, ColumnInfo>) => Object.fromEntries(Object.values(c).map((x) => [x.name, columnShape(x.name, x)]));
   // dbt names a package's files relative to the package, as in the manifest.
@@ -102,6 +104,8 @@ export function graphEntries(
       const t = testRelation(n, p.target);
       Object.assign(base, { database: t.database ?? defaultDatabase ?? null, schema: t.schema, alias: t.identifier });
     }
+    // As the manifest names it (none for an ephemeral, or a test that stores no failures).
+    if (relationName) base.relation_name = relationName(rel ? ({ ...n, relation: rel } as GraphNode) : n) ?? null;
     // As the manifest gives it (dbt_artifacts uploads seed.checksum.checksum).
     if ('checksum' in n) base.checksum = checksumOf(n);
     if ('rawCode' in n) {

@@ -9,6 +9,7 @@ import { testTargetWarning } from '../project/test-nodes.ts';
 import type { GraphNode, ModelNode, NodeConfig, SeedNode, SourceNode } from '../types.ts';
 import { NeedRender, type Frame, type MissingTarget } from './frame.ts';
 import { GRAPH_COLLECTIONS, graphContext } from './graph-context.ts';
+import { nodeRelationName } from './node-relation-name.ts';
 import type { ParseLike } from './parse-like.ts';
 import { apiObject } from './introspection.ts';
 import { INTERNAL_PACKAGE, type MacroNamespaces } from './macro-namespaces.ts';
@@ -256,7 +257,7 @@ export class ProjectHost implements RenderHost {
    */
   graph(): unknown {
     if (!this.#graph) for (const m of this.project.models) if (!this.#r.rendered(m.uniqueId) && !this.#r.isStarted(m.uniqueId)) throw new NeedRender(m.uniqueId);
-    this.#graph ??= graphContext(this.project, this.macros, (id) => this.#r.rendered(id), (n) => this.#r.relationFor(n, n.config), this.defaultDatabase, (id) => this.#r.parseLike(id));
+    this.#graph ??= graphContext(this.project, this.macros, (id) => this.#r.rendered(id), (n) => this.#r.relationFor(n, n.config), this.defaultDatabase, (id) => this.#r.parseLike(id), (n) => nodeRelationName(n, this.dialect, this.project.target));
     return this.#graph;
   }
 

@@ -6,6 +6,7 @@ import { adapterResponse } from '../artifacts/run-results.ts';
 import { DbtObject } from '../render/dbt-object.ts';
 import { defaultDatabaseOf } from '../render/relation.ts';
 import { graphEntries } from '../render/graph-context.ts';
+import { relationNameOf } from '../compile/relation-name-of.ts';
 import type { RunContext } from './run-context.ts';
 import { runPlan } from './run-plan.ts';
 import { hookSteps } from '../plan/hooks.ts';
@@ -32,7 +33,7 @@ export function hookContext(ctx: RunContext, selected: readonly string[], result
   }
   const out: Record<string, unknown> = { schemas, database_schemas: [...pairs.values()] };
   if (results) {
-    const entry = graphEntries(ctx.project, (id) => ctx.nodes.get(id), (n) => ('relation' in n && n.relation ? n.relation : { schema: '', identifier: n.name }), defaultDatabaseOf(ctx.adapter.dialect, ctx.project.target));
+    const entry = graphEntries(ctx.project, (id) => ctx.nodes.get(id), (n) => ('relation' in n && n.relation ? n.relation : { schema: '', identifier: n.name }), defaultDatabaseOf(ctx.adapter.dialect, ctx.project.target), undefined, (n) => relationNameOf(ctx, n));
     // dbt's RunResult objects: attributes, and to_dict() (the node and each timing too).
     out.results = results.map((r) =>
       new DbtObject({
@@ -57,7 +58,7 @@ export function hookContext(ctx: RunContext, selected: readonly string[], result
 /** A result's node: its entry in dbt's graph (the manifest's shape), with what it compiled to. */
 function nodeView(n: GraphNode | undefined, r: NodeResult, entry: (n: GraphNode) => Record<string, unknown>): DbtObject {
   const base = n ? entry(n) : { unique_id: r.uniqueId, name: r.name, resource_type: r.resourceType };
-  return new DbtObject({ ...base, compiled_code: r.compiledCode ?? null, relation_name: r.relationName ?? null });
+  return new DbtObject({ ...base, compiled_code: r.compiledCode ?? null, relation_name: r.relationName ?? base.relation_name ?? null });
 }
 
 /**
