@@ -114,6 +114,16 @@ describe('sm run-operation, as dbt run-operation', () => {
     expect(await op(project(), 'temprel')).toEqual({ code: 0, out: `temp: "t__dbt_tmp 30 ['id', 'name'] ['INTEGER', 'VARCHAR'] intermediate: main.t__dbt_tmp`, err: '' });
   });
 
+  it("gives the runtime config's vars as dbt's VarProvider: the project file's vars as written, through to_dict()", async () => {
+    // dbt 1.11.16 logged this line for the same project (elementary records these vars per invocation).
+    const dir = writeProject({
+      'dbt_project.yml': "name: agt\nversion: '1.0'\nprofile: demo\nvars:\n  a: \"{{ env_var('X', 'y') }}\"\n  n: 3\n  agt:\n    scoped: 1\n",
+      'profiles.yml': 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/op.duckdb\n      schema: main\n',
+      'macros/m.sql': "{% macro cvars() %}{% set c = builtins.ref.config %}{% do log('vars: ' ~ (c.vars.to_dict() | tojson) ~ ' ' ~ (c.vars is mapping) ~ ' ' ~ (not not c.vars), info=True) %}{% endmacro %}",
+    });
+    expect(await op(dir, 'cvars')).toEqual({ code: 0, out: 'vars: {"a": "{{ env_var(\\u0027X\\u0027, \\u0027y\\u0027) }}", "agt": {"scoped": 1}, "n": 3} False True', err: '' });
+  });
+
   it('exits 1 when the macro raises or a statement fails, and says why', async () => {
     const dir = project();
     const raised = await op(dir, 'fails');

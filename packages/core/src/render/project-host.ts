@@ -10,6 +10,7 @@ import type { GraphNode, ModelNode, NodeConfig, SeedNode, SourceNode } from '../
 import { NeedRender, type Frame, type MissingTarget } from './frame.ts';
 import { GRAPH_COLLECTIONS, graphContext } from './graph-context.ts';
 import { nodeRelationName } from './node-relation-name.ts';
+import { DbtObject } from './dbt-object.ts';
 import type { ParseLike } from './parse-like.ts';
 import { apiObject } from './introspection.ts';
 import { INTERNAL_PACKAGE, type MacroNamespaces } from './macro-namespaces.ts';
@@ -315,7 +316,8 @@ function runtimeConfigOf(p: LoadedProject, quotes: boolean): RuntimeProject {
   const own = (name: string) => new RuntimeProject(name, '1.0', '');
   const dependencies: Record<string, RuntimeProject> = Object.create(null) as Record<string, RuntimeProject>;
   const quoting = { database: quotes, schema: quotes, identifier: quotes };
-  const root = Object.assign(new RuntimeProject(p.config.name, p.config.version, p.dir), { profile_name: p.config.profile, target_name: p.target.name, quoting, dependencies });
+  // `vars`: dbt's VarProvider, the project file's vars as written (to_dict() gives them; elementary records them per invocation).
+  const root = Object.assign(new RuntimeProject(p.config.name, p.config.version, p.dir), { profile_name: p.config.profile, target_name: p.target.name, quoting, dependencies, vars: new DbtObject(p.config.vars) });
   dependencies[p.config.name] = root;
   for (const name of [`dbt_${p.target.type}`, INTERNAL_PACKAGE]) dependencies[name] = own(name);
   for (const pkg of p.packages) dependencies[pkg.name] = new RuntimeProject(pkg.name, pkg.version, pkg.dir);
