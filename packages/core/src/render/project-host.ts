@@ -59,6 +59,7 @@ export class ProjectHost implements RenderHost {
   readonly #refs: RefIndex;
   readonly #sources = new Map<string, SourceNode[]>();
   #graph: unknown;
+  #attempt: { saved?: Map<string, unknown> } | undefined;
   /** `node:name`, `node:package.name` and `source:source.table` of what config disabled at loading. */
   #disabledNames: Set<string> | undefined;
   /**
@@ -263,24 +264,33 @@ export class ProjectHost implements RenderHost {
   }
 
   /**
-   * What packages keep in `graph` besides dbt's collections (elementary's cache), copied so that
-   * `restore()` puts it back: a render stopped to ask the warehouse (or for a model not rendered
-   * yet) renders again from the start, and must not find what its first try stored or popped
-   * there. Undefined when there is nothing of the kind. Both calls happen within one synchronous
-   * try, so no other render's change comes between them.
+   * What packages keep in `graph` besides dbt's collections (elementary's cache) is put back as
+   * it was when a render stops part way (to ask the warehouse, or for a model not rendered yet):
+   * the render starts again from the start, and must not find what its first try stored or
+   * popped. The copy is taken when a try first touches such a key (render-context's graph view
+   * says so), so renders that never do copy nothing; a try runs synchronously, so no other
+   * render's change comes between the copy and the restore.
    */
-  graphState(): { restore(): void } | undefined {
-    const g = this.#graph as Record<string, unknown> | undefined;
-    if (!g) return undefined;
-    const keys = Object.keys(g).filter((k) => !GRAPH_COLLECTIONS.has(k));
-    if (!keys.length) return undefined;
-    const saved = new Map(keys.map((k) => [k, copyPlain(g[k])]));
+  graphAttempt(): { end(stopped: boolean): void } {
+    const attempt: { saved?: Map<string, unknown> } = {};
+    this.#attempt = attempt;
     return {
-      restore: () => {
-        for (const k of Object.keys(g)) if (!GRAPH_COLLECTIONS.has(k) && !saved.has(k)) delete g[k];
-        for (const [k, v] of saved) g[k] = copyPlain(v);
+      end: (stopped) => {
+        if (this.#attempt === attempt) this.#attempt = undefined;
+        const g = this.#graph as Record<string, unknown> | undefined;
+        if (!stopped || !attempt.saved || !g) return;
+        for (const k of Object.keys(g)) if (!GRAPH_COLLECTIONS.has(k) && !attempt.saved.has(k)) delete g[k];
+        for (const [k, v] of attempt.saved) g[k] = copyPlain(v);
       },
     };
+  }
+
+  /** A render touches a key of its own in `graph`: keep what the current try found there. */
+  graphTouched(): void {
+    const a = this.#attempt;
+    const g = this.#graph as Record<string, unknown> | undefined;
+    if (!a || a.saved || !g) return;
+    a.saved = new Map(Object.keys(g).filter((k) => !GRAPH_COLLECTIONS.has(k)).map((k) => [k, copyPlain(g[k])]));
   }
 }
 

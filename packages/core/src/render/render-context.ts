@@ -28,6 +28,8 @@ export interface RenderHost {
   relation(rel: Relation, cteName?: string, type?: string | null): TemplateRelation;
   /** dbt's `graph` (nodes, sources, exposures, macros in the manifest's shape), built when first read. */
   graph(): unknown;
+  /** A render touched a key of its own in `graph` (a package's cache): the host keeps what it held for a try that stops. */
+  graphTouched?(): void;
   /** dbt's `api` (Relation, Column). */
   readonly api: unknown;
   /** dbt's RuntimeConfig as templates reach it: `builtins.ref.config`, `adapter.config`. */
@@ -107,7 +109,7 @@ export function nodeBuiltins(host: RenderHost): PropertyDescriptorMap {
     f.readExecute = true;
     return f.execute;
   });
-  out.graph = getter((f) => graphView(host.graph(), f));
+  out.graph = getter((f) => graphView(host.graph(), f, () => host.graphTouched?.()));
   // dbt's selected_resources: the unique ids this invocation selected. Compile, shared by
   // invocations that select differently, renders it as dbt's parse phase ([]) and leaves the
   // node to render again when it runs, where the selection is known.
@@ -149,13 +151,14 @@ export function nodeBuiltins(host: RenderHost): PropertyDescriptorMap {
  * A render that reads or writes a key of its own renders again when the node runs (as dbt
  * renders each node then), so what it stores reaches the run's graph.
  */
-function graphView(g: unknown, f: Frame): unknown {
+function graphView(g: unknown, f: Frame, touched: () => void): unknown {
   if (!g || typeof g !== 'object') return g;
   const own = (k: PropertyKey) => typeof k === 'string' && !GRAPH_COLLECTIONS.has(k) && !k.startsWith('__');
   const touch = (k: PropertyKey) => {
     if (!own(k)) return;
     f.askedWarehouse = true;
     f.volatile = true;
+    touched();
   };
   return new Proxy(g, {
     get(t, k, r) {

@@ -251,12 +251,15 @@ export class ProjectRenderer implements Schedulable {
     const log = new WarehouseLog(true);
     // A try stopped part way leaves `graph` as it found it (packages keep state there).
     const attempt = () => {
-      const state = this.host.graphState();
+      const state = this.host.graphAttempt();
+      let stopped = false;
       try {
         return this.#renderLive(what, log);
       } catch (e) {
-        if (e instanceof NeedWarehouse || e instanceof NeedRender) state?.restore();
+        stopped = e instanceof NeedWarehouse || e instanceof NeedRender;
         throw e;
+      } finally {
+        state.end(stopped);
       }
     };
     for (;;) {
