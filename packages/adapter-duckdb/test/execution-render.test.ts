@@ -122,3 +122,28 @@ describe('models that introspect the warehouse, built as dbt builds them', () =>
     expect(await rows(opts, 'select * from main.total')).toEqual([{ total: 42, n: 4 }]);
   });
 });
+
+describe('a template that puts the time into what it asks the warehouse', () => {
+  it('reads the same time on each render of the node, so its questions repeat (elementary writes generated_at into its inserts)', async () => {
+    // Each answer renders the node again from the start; a second clock reading there used to
+    // change the first question and fail the model ("asked the warehouse something else").
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'models/stamped.sql': [
+        "{% if execute %}",
+        "{% set t = modules.datetime.datetime.utcnow() %}",
+        "{% do run_query(\"create or replace table main.stamps as select '\" ~ t ~ \"' as ts, (select count(*) from range(2000000)) as n\") %}",
+        "{% do run_query('insert into main.stamps select ts, n from main.stamps') %}",
+        "{% set again = modules.datetime.datetime.utcnow() %}",
+        "{% do run_query(\"insert into main.stamps select '\" ~ again ~ \"', 0\") %}",
+        "{% endif %}",
+        'select 1 as id',
+      ].join('\n'),
+    });
+    const opts: InvocationOptions = { projectDir: dir, adapters: { duckdb: createDuckDbAdapter }, env: {} };
+    const o = await execute(opts, 'run');
+    expect(o.results.map((r) => [r.name, r.status, r.status === 'success' ? '' : r.message])).toEqual([['stamped', 'success', '']]);
+    // Each statement ran once: the table, its one row copied, the second reading's row.
+    expect(await rows(opts, 'select count(*)::int as n from main.stamps')).toEqual([{ n: 3 }]);
+  });
+});

@@ -195,6 +195,29 @@ describe('hooks compile can render', () => {
   });
 });
 
+describe('a hook rendered when it runs, in a model whose config() names its schema', () => {
+  it("sees `this` in that schema and the relation just built (dbt 1.11.16 logged 'rel: True', n 2)", async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'sm_project.yml': 'name: demo\nprofile: demo\n',
+      'macros/count_this.sql': [
+        '{% macro count_this() %}',
+        '{% if execute %}',
+        '{% set rel = adapter.get_relation(this.database, this.schema, this.identifier) %}',
+        "{% do run_query('create or replace table main.seen as select ' ~ (this.schema | tojson | replace('\"', \"'\")) ~ ' as s, ' ~ (rel is not none) ~ ' as found') %}",
+        '{% endif %}',
+        "{{ return('') }}",
+        '{% endmacro %}',
+      ].join('\n'),
+      'models/hooked.sql': "{{ config(materialized='table', schema='other', post_hook='{{ count_this() }}') }}\nselect 1 as id union all select 2",
+    });
+    const opts: InvocationOptions = { projectDir: dir, adapters: { duckdb: createDuckDbAdapter }, env: {} };
+    const o = await execute(opts, 'run');
+    expect(o.status).toBe('success');
+    expect(await query(opts, 'select s, found from main.seen')).toEqual([{ s: 'main_other', found: true }]);
+  });
+});
+
 describe('what hooks ref, as dbt 1.11 finds it at parse', () => {
   const files = (extra: Record<string, string> = {}) => ({
     'profiles.yml': PROFILE,

@@ -81,3 +81,20 @@ describe("build's gates for a test of several nodes, as dbt's", () => {
     expect(statuses(dir)).toEqual({ n: 'success', e1: 'success', e: 'success', m0: 'success', m1: 'success', m: 'success', w: 'success', z: 'skipped', t1: 'pass', t2: 'pass', t3: 'fail' });
   });
 });
+
+// dbt-core 1.11.16 on the same files: test edges go only to what is in the manifest's nodes, so an
+// exposure of a model whose test fails is still a no-op (it does not wait for the test), while
+// the model's child is skipped; exit 1.
+describe("build's gates leave exposures out, as dbt's", () => {
+  it("an exposure of a model whose test fails is a no-op, not skipped", async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'models/m.sql': 'select null::int as id',
+      'models/m2.sql': "select * from {{ ref('m') }}",
+      'models/s.yml': "version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        data_tests: [not_null]\nexposures:\n  - name: board\n    type: dashboard\n    owner: {email: a@b.c}\n    depends_on: [ref('m')]\n",
+    });
+    const b = await sm('build', '--project-dir', dir);
+    expect(b.code).toBe(1);
+    expect(statuses(dir)).toEqual({ m: 'success', board: 'no-op', '41ed50364b': 'fail', m2: 'skipped' });
+  });
+});

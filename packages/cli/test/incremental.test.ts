@@ -199,6 +199,22 @@ select range as id, {% if var('bad', false) %}'not a number'{% else %}1{% endif 
     expect(await leftovers(dir)).toEqual([]);
   });
 
+  it('takes incremental_strategy and on_schema_change set to none as unset, as dbt does (elementary passes none)', async () => {
+    // dbt 1.11 (dbt-duckdb): config(incremental_strategy=none, on_schema_change=none) builds, and
+    // the second run updates by the unique key as with neither set.
+    const dir = project(`unique_key='id', incremental_strategy=none, on_schema_change=none`);
+    expect((await run(dir, '{n: 3}')).code).toBe(0);
+    const r = await run(dir, '{n: 5, ver: 2}');
+    expect(r.code).toBe(0);
+    expect(await query(dir, 'select id::int id, val from inc order by id')).toEqual([
+      { id: 1, val: 'v1' },
+      { id: 2, val: 'v2' },
+      { id: 3, val: 'v2' },
+      { id: 4, val: 'v2' },
+      { id: 5, val: 'v2' },
+    ]);
+  });
+
   it('rejects an unknown strategy and delete+insert without a key, naming the model and the fix', async () => {
     let dir = project(`incremental_strategy='upsert'`);
     let r = await run(dir, '{n: 3}');

@@ -30,6 +30,28 @@ const MACROS = `
 {% macro bad_sql() %}
 {% do run_query('select * from nope') %}
 {% endmacro %}
+{% macro ren() %}
+{% set t = run_query('select 1 as "A", 2 as b') %}
+{% set r = t.rename({'A': 'a'}) %}
+{% do log('dict: ' ~ r.column_names ~ ' ' ~ r.rows[0]['a'] ~ ' ' ~ r.columns['a'].values() ~ ' orig ' ~ t.column_names, info=True) %}
+{% set r2 = t.rename(['x', 'y']) %}
+{% do log('list: ' ~ r2.column_names ~ ' ' ~ r2.rows[0]['y'] ~ ' ' ~ (r2.rows[0].items() | list), info=True) %}
+{% set r3 = t.rename(column_names={'b': 'bee'}) %}
+{% do log('kw: ' ~ r3.column_names ~ ' ' ~ (r3 | length), info=True) %}
+{% endmacro %}
+{% macro colit() %}
+{% set c = run_query("select * from (values ('h1', 1), ('h2', 2)) t(h, n) order by n").columns['h'] %}
+{% do log('in: ' ~ ('h1' in c) ~ ' ' ~ ('zz' in c) ~ ' list: ' ~ (c | list) ~ ' first: ' ~ c[0] ~ ' last: ' ~ c[-1] ~ ' len: ' ~ (c | length) ~ ' join: ' ~ (c | join(',')), info=True) %}
+{% for v in c %}{% do log('it ' ~ v, info=True) %}{% endfor %}
+{% endmacro %}
+{% macro temprel() %}
+{% set base = api.Relation.create(schema='main', identifier='t') %}
+{% set tmp = make_temp_relation(base) %}
+{% do run_query('create temporary table ' ~ tmp ~ " as select 1 as id, 'x' as name") %}
+{% set cols = adapter.get_columns_in_relation(tmp) %}
+{% set i = make_intermediate_relation(base) %}
+{% do log('temp: ' ~ (tmp | string)[:11] ~ ' ' ~ (tmp.identifier | length) ~ ' ' ~ (cols | map(attribute='name') | list) ~ ' ' ~ (cols | map(attribute='dtype') | list) ~ ' intermediate: ' ~ i.schema ~ '.' ~ i.identifier, info=True) %}
+{% endmacro %}
 {% macro prints() %}
 {{ print('printed line') }}
 select 1
@@ -71,6 +93,35 @@ describe('sm run-operation, as dbt run-operation', () => {
     expect(await op(dir, 'write', '--args', '{name: op_t}')).toEqual({ code: 0, out: 'wrote op_t', err: '' });
     const tables = await sm('show', '--inline', "select string_agg(table_name, ',' order by table_name) as t from information_schema.tables", '--project-dir', dir);
     expect(tables.out).toContain('| op_t |');
+  });
+
+  it("renames a run_query table's columns as agate's rename does (elementary lower-cases every result's names)", async () => {
+    // dbt 1.11.16 logged these three lines for the same macro.
+    expect(await op(project(), 'ren')).toEqual({
+      code: 0,
+      out: "dict: ('a', 'b') 1 (1,) orig ('A', 'b')\nlist: ('x', 'y') 2 [('x', 1), ('y', 2)]\nkw: ('A', 'bee') 1",
+      err: '',
+    });
+  });
+
+  it("iterates a run_query column as agate's Column, a sequence of its values (elementary tests `hash in columns['metadata_hash']`)", async () => {
+    // dbt 1.11.16 logged these three lines for the same macro.
+    expect(await op(project(), 'colit')).toEqual({ code: 0, out: "in: True False list: ['h1', 'h2'] first: h1 last: h2 len: 2 join: h1,h2\nit h1\nit h2", err: '' });
+  });
+
+  it("makes a temporary relation as dbt-duckdb does (no schema, the time in its name) and reads its columns (elementary's temp tables)", async () => {
+    // dbt 1.11.16 with dbt-duckdb 1.11.1 logged this line for the same macro.
+    expect(await op(project(), 'temprel')).toEqual({ code: 0, out: `temp: "t__dbt_tmp 30 ['id', 'name'] ['INTEGER', 'VARCHAR'] intermediate: main.t__dbt_tmp`, err: '' });
+  });
+
+  it("gives the runtime config's vars as dbt's VarProvider: the project file's vars as written, through to_dict()", async () => {
+    // dbt 1.11.16 logged this line for the same project (elementary records these vars per invocation).
+    const dir = writeProject({
+      'dbt_project.yml': "name: agt\nversion: '1.0'\nprofile: demo\nvars:\n  a: \"{{ env_var('X', 'y') }}\"\n  n: 3\n  agt:\n    scoped: 1\n",
+      'profiles.yml': 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/op.duckdb\n      schema: main\n',
+      'macros/m.sql': "{% macro cvars() %}{% set c = builtins.ref.config %}{% do log('vars: ' ~ (c.vars.to_dict() | tojson) ~ ' ' ~ (c.vars is mapping) ~ ' ' ~ (not not c.vars), info=True) %}{% endmacro %}",
+    });
+    expect(await op(dir, 'cvars')).toEqual({ code: 0, out: 'vars: {"a": "{{ env_var(\\u0027X\\u0027, \\u0027y\\u0027) }}", "agt": {"scoped": 1}, "n": 3} False True', err: '' });
   });
 
   it('exits 1 when the macro raises or a statement fails, and says why', async () => {

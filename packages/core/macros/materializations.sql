@@ -10,12 +10,27 @@
   {%- endfor -%}
 {%- endmacro %}
 
+{#- A temporary relation: beside the base one; on DuckDB a temporary table (no schema or
+    database, so DuckDB's temp.main) named with the time to the microsecond, as dbt-duckdb's. -#}
 {% macro make_temp_relation(base_relation, suffix='__dbt_tmp') -%}
+  {{ return(adapter.dispatch('make_temp_relation', 'dbt')(base_relation, suffix)) }}
+{%- endmacro %}
+
+{% macro default__make_temp_relation(base_relation, suffix) -%}
   {{ return(base_relation.incorporate(path={'identifier': base_relation.identifier ~ suffix})) }}
 {%- endmacro %}
 
+{% macro duckdb__make_temp_relation(base_relation, suffix) -%}
+  {{ return(base_relation.incorporate(path={'identifier': base_relation.identifier ~ suffix ~ py_current_timestring(), 'schema': none, 'database': none})) }}
+{%- endmacro %}
+
+{% macro py_current_timestring() -%}
+  {{ return(modules.datetime.datetime.now().strftime('%Y%m%d%H%M%S%f')) }}
+{%- endmacro %}
+
+{#- An intermediate relation is always beside the base one (dbt's default__make_temp_relation). -#}
 {% macro make_intermediate_relation(base_relation, suffix='__dbt_tmp') -%}
-  {{ return(dbt.make_temp_relation(base_relation, suffix)) }}
+  {{ return(dbt.default__make_temp_relation(base_relation, suffix)) }}
 {%- endmacro %}
 
 {% macro make_backup_relation(base_relation, backup_relation_type, suffix='__dbt_backup') -%}

@@ -80,6 +80,31 @@ describe('compile', () => {
     expect((c.compiled.nodes.get('model.demo.r') as { compiledCode: string }).compiledCode).toBe('select 42 as v');
   });
 
+  it("gives a generic test's `model` dbt's test node, and graph its manifest entry (path, patch_path, kwargs with model, relation_name)", async () => {
+    // dbt 1.11.16 compiled this test to the line below (no namespace key: it prints nothing), but
+    // for the relation name's database ("d"."main"."m"), which sm leaves out of relation names.
+    const dir = writeProject({
+      'sm_project.yml': 'name: tm\nprofile: demo\n',
+      'macros/t.sql': [
+        '{% macro node_of_test() %}{{ return(model) }}{% endmacro %}',
+        '{% test shows_model(model, column_name, limit_to=none) %}',
+        '{% set t = node_of_test() %}',
+        '{% if execute %}',
+        '{% set g = graph.nodes[t.unique_id] %}',
+        "select '{{ t.attached_node }}|{{ t.column_name }}|{{ t.test_metadata.name }}|{{ t.test_metadata.namespace }}|{{ t.test_metadata.kwargs.limit_to }}|{{ t.resource_type }}|{{ t.alias }}|{{ t.depends_on.nodes }}|{{ t.test_metadata.kwargs.model }}|{{ g.path }}|{{ graph.nodes[\"model.tm.m\"].patch_path }}|{{ g.test_metadata.kwargs.model }}|{{ graph.nodes[\"model.tm.m\"].relation_name }}|{{ g.relation_name }}' as x where false",
+        '{% endif %}',
+        '{% endtest %}',
+      ].join('\n'),
+      'models/m.sql': 'select 1 as id',
+      'models/s.yml': 'version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        data_tests:\n          - shows_model:\n              arguments:\n                limit_to: 3\n',
+    });
+    const c = await compile(opts(dir));
+    const t = [...c.compiled.nodes.values()].find((n) => n.resourceType === 'test') as { compiledCode: string };
+    expect(t.compiledCode.trim()).toBe(
+      `select 'model.tm.m|id|shows_model||3|test|shows_model_m_id__3|['model.tm.m']|{{ get_where_subquery(ref('m')) }}|shows_model_m_id__3.sql|tm://models/s.yml|{{ get_where_subquery(ref('m')) }}|"main"."m"|None' as x where false`,
+    );
+  });
+
   it('reports a missing ref with file, line and the closest names', async () => {
     const ds = await diagnosticsOf({ 'models/stg_users.sql': 'select 1', 'models/dim.sql': "select *\nfrom {{ ref('stg_user') }}" });
     expect(ds).toHaveLength(1);

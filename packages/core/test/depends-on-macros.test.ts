@@ -25,11 +25,14 @@ const FILES: Record<string, string> = {
     "{% macro my_disp(x) %}{{ return(adapter.dispatch('my_disp')(x)) }}{% endmacro %}",
     '{% macro default__my_disp(x) %}{{ x }}{% endmacro %}',
     '{% test is_positive(model, column_name) %}select * from {{ model }} where {{ column_name }} < 0{% endtest %}',
+    '{% macro my_hook() %}select 1{% endmacro %}',
   ].join('\n'),
   'models/a.sql': "select 1 as id, {{ cents('5') }} as c",
   'models/b.sql': "{{ config(materialized='incremental') }}\nselect id, {{ twice('c') }} as d, {{ my_disp('1') }} as e from {{ ref('a') }}",
   'models/c.sql': "select {{ dbt.current_timestamp() }} as ts, {{ var('v', 1) }} as v, {{ nope_macro() if false else 1 }} as n",
   'models/d.sql': "{% set cols = ['a', 'b'] %}\nselect {% for c in cols %}{{ cents(c) }}{% if not loop.last %},{% endif %}{% endfor %} from {{ ref('a') }}",
+  // Its hooks' macros follow its own (elementary's artifact models list their upload macro so).
+  'models/h.sql': '{{ config(post_hook="{{ my_hook() }}", pre_hook="select {{ cents(1) }}") }} select {{ twice(1) }} as id',
   'models/e.sql': "{% if false %}{{ cents(1) }}{% endif %}\n{% set x = my_disp(1) %}\nselect {{ dm.cents(2) }} as a, {{ cents(3) }} as b, {{ adapter.dispatch('my_disp')(4) }} as c",
   'models/schema.yml': [
     'version: 2',
@@ -67,6 +70,7 @@ const DBT: Record<string, string[]> = {
   'model.dm.c': ['macro.dbt.current_timestamp'],
   'model.dm.d': ['macro.dm.cents'],
   'model.dm.e': ['macro.dm.my_disp', 'macro.dm.cents', 'macro.dm.default__my_disp'],
+  'model.dm.h': ['macro.dm.twice', 'macro.dm.cents', 'macro.dm.my_hook'],
   'seed.dm.s': [],
   'snapshot.dm.snap': [],
   'test.dm.accepted_values_a_c__1__2.401361741f': ['macro.dbt.test_accepted_values', 'macro.dbt.get_where_subquery'],

@@ -3,8 +3,9 @@ import { createHash } from 'node:crypto';
 import { freshnessShape, sourceConfigShape } from '../project/freshness-shape.ts';
 import { pythonSourceOf } from '../project/python-model.ts';
 import { checksumOf, columnShape, contractOf, dbtConfigShape, rawCodeOf, versionValue } from '../project/node-config-shape.ts';
-import { manifestPathOf, testRelation } from '../project/test-nodes.ts';
+import { manifestPathOf, testMetadataShape, testRelation } from '../project/test-nodes.ts';
 import { packageRelativePaths } from '../project/package-paths.ts';
+import { manifestSelectors } from '../select/selectors-file.ts';
 import type { Dialect } from '../adapter.ts';
 import { defaultDatabaseOf } from '../render/relation.ts';
 import type { Dag } from '../graph/build-graph.ts';
@@ -148,7 +149,7 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
     exposures,
     metrics: semantic.metric,
     groups,
-    selectors: {},
+    selectors: manifestSelectors(p.dir),
     disabled,
     parent_map: parentMap,
     child_map: childMap,
@@ -243,7 +244,7 @@ function nodeEntry(
   e.extra_ctes = n.extraCtes?.map((c) => ({ id: c.id, sql: redact(c.sql, secrets) })) ?? [];
   if (n.resourceType === 'test') {
     if (!n.testMetadata) return e;
-    e.test_metadata = { name: n.testMetadata.name, kwargs: n.modelArg === undefined ? n.testMetadata.kwargs : { ...n.testMetadata.kwargs, model: n.modelArg }, namespace: n.testMetadata.namespace ?? null };
+    e.test_metadata = testMetadataShape(n);
     e.column_name = n.columnName ?? null;
     e.attached_node = dbtAttachedNode(n) ?? null;
     e.file_key_name = n.fileKeyName ?? `models.${n.attachedNode?.split('.').pop()}`;

@@ -1,19 +1,8 @@
-import { printedRelationName } from '../render/relation.ts';
 import type { GraphNode } from '../types.ts';
-import { storeFailuresAs, testRelation } from '../project/test-nodes.ts';
+import { nodeRelationName } from '../render/node-relation-name.ts';
 import type { Compilation } from './compilation.ts';
 
 /** A node's relation as compiled SQL names it (the manifest's relation_name); none for ephemerals, exposures and tests that store no failures. */
 export function relationNameOf(c: Pick<Compilation, 'adapter' | 'project'>, n: GraphNode): string | undefined {
-  if (n.resourceType === 'model' || n.resourceType === 'snapshot') {
-    if (n.config.materialized === 'ephemeral') return undefined;
-    return printedRelationName(n.relation, c.adapter.dialect, c.project.target);
-  }
-  if (n.resourceType === 'seed' || n.resourceType === 'source') return printedRelationName(n.relation, c.adapter.dialect, c.project.target);
-  // A test that stores its failures names where (dbt 1.11 writes it at parse from the test's config).
-  if (n.resourceType === 'test') {
-    const as = storeFailuresAs(n, undefined);
-    return as === 'table' || as === 'view' ? printedRelationName(testRelation(n, c.project.target), c.adapter.dialect, c.project.target) : undefined;
-  }
-  return undefined;
+  return nodeRelationName(n, c.adapter.dialect, c.project.target);
 }

@@ -104,10 +104,11 @@ const SCHEMA_MODES: readonly string[] = ['ignore', 'fail', 'append_new_columns',
 export function incrementalConfigError(node: ModelNode): string | undefined {
   const c = node.config;
   const where = `${node.name} (${node.originalFilePath})`;
-  if (c.incremental_strategy !== undefined && !STRATEGIES.includes(String(c.incremental_strategy))) {
+  // Set to none (`incremental_strategy=none`) is unset, as in dbt: the default strategy, on_schema_change ignore.
+  if (c.incremental_strategy != null && !STRATEGIES.includes(String(c.incremental_strategy))) {
     return `${where}: incremental_strategy "${String(c.incremental_strategy)}" is not known. Use one of: ${STRATEGIES.join(', ')}.`;
   }
-  if (c.on_schema_change !== undefined && !SCHEMA_MODES.includes(String(c.on_schema_change))) {
+  if (c.on_schema_change != null && !SCHEMA_MODES.includes(String(c.on_schema_change))) {
     return `${where}: on_schema_change "${String(c.on_schema_change)}" is not known. Use one of: ${SCHEMA_MODES.join(', ')}.`;
   }
   if (c.incremental_strategy === 'delete+insert' && !uniqueKeyOf(node).length) {

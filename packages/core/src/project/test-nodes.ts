@@ -316,3 +316,8 @@ export function dbtTestHash(name: string, metadata: Record<string, unknown>): st
   return createHash('md5').update(name + pythonRepr(hashable(metadata))).digest('hex').slice(-10);
 }
 
+/** A generic test's test_metadata as dbt's manifest and graph give it: its kwargs hold the `model` argument as written. */
+export function testMetadataShape(n: TestNode): { name: string; kwargs: Record<string, unknown>; namespace: string | null } {
+  const t = n.testMetadata!;
+  return { name: t.name, kwargs: n.modelArg === undefined ? t.kwargs : { ...t.kwargs, model: n.modelArg }, namespace: t.namespace ?? null };
+}

@@ -1,5 +1,5 @@
 import { PyDateTime } from '../jinja/py-datetime.ts';
-import { pyStr, PyTuple } from '../jinja/py-values.ts';
+import { isDict, Kwargs, pyStr, PyTuple } from '../jinja/py-values.ts';
 
 /**
  * What `run_query()` and `load_result(...).table` give templates: dbt's agate.Table, as far as
@@ -80,6 +80,14 @@ export class AgateColumn {
   __len__(): number {
     return this.#values.length;
   }
+  /** agate's Column is a sequence of its values: `x in col`, `for v in col`, `col[0]`, `col | list`. */
+  __getitem__(k: unknown): unknown {
+    const i = Number(k);
+    return this.#values[i < 0 ? this.#values.length + i : i];
+  }
+  [Symbol.iterator](): Iterator<unknown> {
+    return this.#values[Symbol.iterator]();
+  }
   toString(): string {
     return `<agate.Column ${this.name}>`;
   }
@@ -116,6 +124,26 @@ export class AgateTable {
   }
   print_table(): string {
     return '';
+  }
+  /**
+   * agate's `rename(column_names)`: a new table, the columns named by a dict of old name to new
+   * (names not in it kept) or by a list of every new name in order; this one is unchanged.
+   */
+  rename(...a: unknown[]): AgateTable {
+    const kw = a.find((x) => x instanceof Kwargs) as Record<string, unknown> | undefined;
+    const spec = a[0] instanceof Kwargs ? kw?.column_names : (a[0] ?? kw?.column_names);
+    const names = [...this.column_names];
+    let next = names;
+    if (Array.isArray(spec)) {
+      if (spec.length !== names.length) throw new Error(`ValueError: column_names must have ${names.length} names, not ${spec.length}`);
+      next = spec.map(String);
+    } else if (isDict(spec)) {
+      const m = spec as Record<string, unknown>;
+      next = names.map((n) => (Object.hasOwn(m, n) ? String(m[n]) : n));
+    } else if (spec !== undefined && spec !== null) {
+      throw new TypeError(`rename() takes a dict or a list of column names, not ${typeof spec}`);
+    }
+    return new AgateTable(next, this.rows.map((r) => [...r]));
   }
   /** agate's rows as dicts, for `table.rows | map(...)` patterns written against dicts. */
   toString(): string {

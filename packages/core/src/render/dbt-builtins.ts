@@ -114,7 +114,7 @@ export function dbtBuiltins(o: BuiltinOptions): PropertyDescriptorMap {
     modules: value({
       datetime: datetimeModule((c) => {
         markVolatile(c, o.onVolatile);
-        return Date.now();
+        return (c as { [FRAME]?: Frame })[FRAME]?.warehouse?.now() ?? Date.now();
       }),
       pytz: pytzModule(),
       re: reModule(),

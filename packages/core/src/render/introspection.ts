@@ -157,6 +157,11 @@ export function introspection(h: IntrospectionHost, frameOf: (c: Context) => Fra
       const f = frameOf(c);
       if (!f.execute) return [];
       const r = relOf(kw?.relation ?? a[0]);
+      // A relation with no schema (dbt-duckdb's temporary tables) is found by name, as DuckDB's `describe` finds it.
+      if (!r.schema && r.identifier && h.dialect.name === 'duckdb') {
+        const a = ask(f, { kind: 'query', sql: `select column_name, column_type from (describe ${h.relation(r).toString()})`, fetch: true });
+        return a.kind === 'query' ? a.rows.map((row) => new TemplateColumn(String(row[0]), String(row[1]), h.dialect)) : [];
+      }
       const found = describe(f, r.schema, r.database).find((x) => sameName(x.identifier, r.identifier));
       return (found?.columns ?? []).map((c) => new TemplateColumn(c.name, c.type, h.dialect));
     }),

@@ -2,13 +2,15 @@ import type { Dialect, Relation } from '../adapter.ts';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { Environment } from '../jinja/environment.ts';
 import type { Context } from '../jinja/macro.ts';
-import { pyStr } from '../jinja/py-values.ts';
+import { isDict, pyStr } from '../jinja/py-values.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import { RefIndex } from '../project/ref-index.ts';
 import { testTargetWarning } from '../project/test-nodes.ts';
 import type { GraphNode, ModelNode, NodeConfig, SeedNode, SourceNode } from '../types.ts';
 import { NeedRender, type Frame, type MissingTarget } from './frame.ts';
-import { graphContext } from './graph-context.ts';
+import { GRAPH_COLLECTIONS, graphContext } from './graph-context.ts';
+import { nodeRelationName } from './node-relation-name.ts';
+import { DbtObject } from './dbt-object.ts';
 import type { ParseLike } from './parse-like.ts';
 import { apiObject } from './introspection.ts';
 import { INTERNAL_PACKAGE, type MacroNamespaces } from './macro-namespaces.ts';
@@ -57,6 +59,7 @@ export class ProjectHost implements RenderHost {
   readonly #refs: RefIndex;
   readonly #sources = new Map<string, SourceNode[]>();
   #graph: unknown;
+  #attempt: { saved?: Map<string, unknown> } | undefined;
   /** `node:name`, `node:package.name` and `source:source.table` of what config disabled at loading. */
   #disabledNames: Set<string> | undefined;
   /**
@@ -257,9 +260,50 @@ export class ProjectHost implements RenderHost {
    */
   graph(): unknown {
     if (!this.#graph) for (const m of this.project.models) if (!this.#r.rendered(m.uniqueId) && !this.#r.isStarted(m.uniqueId)) throw new NeedRender(m.uniqueId);
-    this.#graph ??= graphContext(this.project, this.macros, (id) => this.#r.rendered(id), (n) => this.#r.relationFor(n, n.config), this.defaultDatabase, (id) => this.#r.parseLike(id));
+    this.#graph ??= graphContext(this.project, this.macros, (id) => this.#r.rendered(id), (n) => this.#r.relationFor(n, n.config), this.defaultDatabase, (id) => this.#r.parseLike(id), (n) => nodeRelationName(n, this.dialect, this.project.target));
     return this.#graph;
   }
+
+  /**
+   * What packages keep in `graph` besides dbt's collections (elementary's cache) is put back as
+   * it was when a render stops part way (to ask the warehouse, or for a model not rendered yet):
+   * the render starts again from the start, and must not find what its first try stored or
+   * popped. The copy is taken when a try first touches such a key (render-context's graph view
+   * says so), so renders that never do copy nothing; a try runs synchronously, so no other
+   * render's change comes between the copy and the restore.
+   */
+  graphAttempt(): { end(stopped: boolean): void } {
+    const attempt: { saved?: Map<string, unknown> } = {};
+    this.#attempt = attempt;
+    return {
+      end: (stopped) => {
+        if (this.#attempt === attempt) this.#attempt = undefined;
+        const g = this.#graph as Record<string, unknown> | undefined;
+        if (!stopped || !attempt.saved || !g) return;
+        for (const k of Object.keys(g)) if (!GRAPH_COLLECTIONS.has(k) && !attempt.saved.has(k)) delete g[k];
+        for (const [k, v] of attempt.saved) g[k] = copyPlain(v);
+      },
+    };
+  }
+
+  /** A render touches a key of its own in `graph`: keep what the current try found there. */
+  graphTouched(): void {
+    const a = this.#attempt;
+    const g = this.#graph as Record<string, unknown> | undefined;
+    if (!a || a.saved || !g) return;
+    a.saved = new Map(Object.keys(g).filter((k) => !GRAPH_COLLECTIONS.has(k)).map((k) => [k, copyPlain(g[k])]));
+  }
+}
+
+/** Plain dicts and lists copied at every depth; anything else (a relation, a tuple, a date) kept as it is. */
+function copyPlain(v: unknown): unknown {
+  if (Array.isArray(v) && Object.getPrototypeOf(v) === Array.prototype) return v.map(copyPlain);
+  if (isDict(v)) {
+    const out: Record<string, unknown> = Object.getPrototypeOf(v) === null ? (Object.create(null) as Record<string, unknown>) : {};
+    for (const [k, x] of Object.entries(v)) out[k] = copyPlain(x);
+    return out;
+  }
+  return v;
 }
 
 /** A project as dbt's RuntimeConfig shows it to templates: its name and version (its `dbt_project.yml`'s). */
@@ -283,7 +327,8 @@ function runtimeConfigOf(p: LoadedProject, quotes: boolean): RuntimeProject {
   const own = (name: string) => new RuntimeProject(name, '1.0', '');
   const dependencies: Record<string, RuntimeProject> = Object.create(null) as Record<string, RuntimeProject>;
   const quoting = { database: quotes, schema: quotes, identifier: quotes };
-  const root = Object.assign(new RuntimeProject(p.config.name, p.config.version, p.dir), { profile_name: p.config.profile, target_name: p.target.name, quoting, dependencies });
+  // `vars`: dbt's VarProvider, the project file's vars as written (to_dict() gives them; elementary records them per invocation).
+  const root = Object.assign(new RuntimeProject(p.config.name, p.config.version, p.dir), { profile_name: p.config.profile, target_name: p.target.name, quoting, dependencies, vars: new DbtObject(p.config.vars) });
   dependencies[p.config.name] = root;
   for (const name of [`dbt_${p.target.type}`, INTERNAL_PACKAGE]) dependencies[name] = own(name);
   for (const pkg of p.packages) dependencies[pkg.name] = new RuntimeProject(pkg.name, pkg.version, pkg.dir);

@@ -124,6 +124,9 @@ export class TemplateRelation implements Relation {
     const path = (isDict(kw.path) ? kw.path : {}) as Record<string, unknown>;
     const rel = { ...this.#rel() };
     for (const p of ['database', 'schema', 'identifier'] as const) if (typeof path[p] === 'string') (rel as Record<Part, string>)[p] = path[p] as string;
+    // A part set to none is left out of the name (dbt-duckdb's temporary relations: no schema, no database).
+    if (Object.hasOwn(path, 'schema') && path.schema === null) rel.schema = '';
+    if (Object.hasOwn(path, 'database') && path.database === null) rel.database = undefined;
     return this.#with(rel, { type: typeof kw.type === 'string' ? kw.type : undefined });
   }
 

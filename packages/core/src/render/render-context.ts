@@ -9,6 +9,9 @@ import { introspection } from './introspection.ts';
 import type { MacroNamespaces } from './macro-namespaces.ts';
 import type { TemplateRelation } from './relation.ts';
 import { CompilerError } from './template-diagnostic.ts';
+import { dbtAttachedNode } from '../types.ts';
+import { testMetadataShape } from '../project/test-nodes.ts';
+import { GRAPH_COLLECTIONS } from './graph-context.ts';
 
 /** What the node-specific functions of a context ask the renderer. */
 export interface RenderHost {
@@ -25,6 +28,8 @@ export interface RenderHost {
   relation(rel: Relation, cteName?: string, type?: string | null): TemplateRelation;
   /** dbt's `graph` (nodes, sources, exposures, macros in the manifest's shape), built when first read. */
   graph(): unknown;
+  /** A render touched a key of its own in `graph` (a package's cache): the host keeps what it held for a try that stops. */
+  graphTouched?(): void;
   /** dbt's `api` (Relation, Column). */
   readonly api: unknown;
   /** dbt's RuntimeConfig as templates reach it: `builtins.ref.config`, `adapter.config`. */
@@ -104,7 +109,7 @@ export function nodeBuiltins(host: RenderHost): PropertyDescriptorMap {
     f.readExecute = true;
     return f.execute;
   });
-  out.graph = getter(() => host.graph());
+  out.graph = getter((f) => graphView(host.graph(), f, () => host.graphTouched?.()));
   // dbt's selected_resources: the unique ids this invocation selected. Compile, shared by
   // invocations that select differently, renders it as dbt's parse phase ([]) and leaves the
   // node to render again when it runs, where the selection is known.
@@ -122,8 +127,65 @@ export function nodeBuiltins(host: RenderHost): PropertyDescriptorMap {
     f.thisRead = r.toString();
     return r;
   });
-  out.model = getter((f) => ({ name: f.node.name, unique_id: f.node.uniqueId, config: f.config, resource_type: f.node.resourceType, package_name: f.node.packageName, fqn: f.node.fqn, original_file_path: f.node.originalFilePath, path: f.node.path, tags: f.node.tags, meta: f.node.meta, batch: batchOf(f) }));
+  out.model = getter((f) => {
+    const m: Record<string, unknown> = { name: f.node.name, unique_id: f.node.uniqueId, config: f.config, resource_type: f.node.resourceType, package_name: f.node.packageName, fqn: f.node.fqn, original_file_path: f.node.originalFilePath, path: f.node.path, tags: f.node.tags, meta: f.node.meta, batch: batchOf(f) };
+    // A generic test's `model` is its node as dbt's: what it tests (elementary's tests read
+    // attached_node) and how it was called; dbt leaves out the keys that are none.
+    const n = f.node;
+    if (n.resourceType === 'test' && n.testMetadata) {
+      const { namespace, ...t } = testMetadataShape(n);
+      const attached = dbtAttachedNode(n);
+      const alias = typeof f.config.alias === 'string' && f.config.alias ? f.config.alias : n.name;
+      Object.assign(m, { alias, test_metadata: namespace ? { ...t, namespace } : t, depends_on: { macros: [...n.dependsOn.macros], nodes: [...n.dependsOn.nodes] } });
+      if (attached) m.attached_node = attached;
+      if (n.columnName) m.column_name = n.columnName;
+    }
+    return m;
+  });
   return out;
+}
+
+/**
+ * `graph` as a render sees it: the run's one graph, which packages also use as a cache shared
+ * across the run (elementary: set up in on-run-start, filled by its tests, read in on-run-end).
+ * A render that reads or writes a key of its own renders again when the node runs (as dbt
+ * renders each node then), so what it stores reaches the run's graph.
+ */
+function graphView(g: unknown, f: Frame, touched: () => void): unknown {
+  if (!g || typeof g !== 'object') return g;
+  const own = (k: PropertyKey) => typeof k === 'string' && !GRAPH_COLLECTIONS.has(k) && !k.startsWith('__');
+  const touch = (k: PropertyKey) => {
+    if (!own(k)) return;
+    f.askedWarehouse = true;
+    f.volatile = true;
+    touched();
+  };
+  return new Proxy(g, {
+    get(t, k, r) {
+      if (typeof k === 'string' && Object.hasOwn(t, k)) touch(k);
+      return Reflect.get(t, k, r) as unknown;
+    },
+    has(t, k) {
+      touch(k);
+      return Reflect.has(t, k);
+    },
+    getOwnPropertyDescriptor(t, k) {
+      touch(k);
+      return Reflect.getOwnPropertyDescriptor(t, k);
+    },
+    set(t, k, v, r) {
+      touch(k);
+      return Reflect.set(t, k, v, r);
+    },
+    defineProperty(t, k, d) {
+      touch(k);
+      return Reflect.defineProperty(t, k, d);
+    },
+    deleteProperty(t, k) {
+      touch(k);
+      return Reflect.deleteProperty(t, k);
+    },
+  });
 }
 
 /** dbt's `model.batch`: the batch a microbatch model renders for (its bounds aware UTC datetimes), else none. */

@@ -184,10 +184,23 @@ export class ProjectRenderer implements Schedulable {
    */
   async renderForExecution(what: ExecutionRender, conn: Connection): Promise<string> {
     const log = new WarehouseLog(true);
+    // A try stopped part way leaves `graph` as it found it (packages keep state there).
+    const attempt = () => {
+      const state = this.host.graphAttempt();
+      let stopped = false;
+      try {
+        return this.#renderLive(what, log);
+      } catch (e) {
+        stopped = e instanceof NeedWarehouse || e instanceof NeedRender;
+        throw e;
+      } finally {
+        state.end(stopped);
+      }
+    };
     for (;;) {
       log.rewind();
       try {
-        return this.#withDeps(() => this.#renderLive(what, log));
+        return this.#withDeps(attempt);
       } catch (e) {
         if (!(e instanceof NeedWarehouse)) throw e;
         log.entries.push({ request: e.request, answer: await answer(conn, e.request) });
@@ -200,7 +213,9 @@ export class ProjectRenderer implements Schedulable {
     log.rewind();
     const node = 'node' in what && what.node ? (this.#byId.get(what.node.uniqueId) ?? what.node) : inlineNode(this.project.config.name);
     const rendered = this.#rendered.get(node.uniqueId);
-    const config = cloneConfig((rendered ?? node).config);
+    // A hook's text renders in its node's config as compiled (config() in the model's SQL set its
+    // schema, say), which this renderer has not rendered when the run hands it the node.
+    const config = cloneConfig((rendered ?? ('text' in what && what.node ? what.node : node)).config);
     const frame = newFrame(node, config, 'incremental' in what && !!what.incremental, log);
     if ('batch' in what) frame.batch = what.batch;
     frame.relation = 'relation' in (rendered ?? node) && node.resourceType !== 'source' ? this.relationFor(node, config) : undefined;
@@ -427,15 +442,19 @@ export class ProjectRenderer implements Schedulable {
     }
     frame.relation = relation;
     for (const w of frame.waitedOn ?? []) this.#provisional.set(w, [...(this.#provisional.get(w) ?? []), m.uniqueId]);
-    const nodes = [...new Set([...frame.refs, ...hookDeps(this.#hooks, m, frame.config, relation, true)])];
-    const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse, [...frame.macros], frame.said, frame.refCalls);
+    // The macros its hooks call are the model's too, after its own (dbt's depends_on.macros).
+    const hookMacros = new Set<string>();
+    const fromHooks = recordingMacros((h) => void (h.meta.uniqueId && hookMacros.add(h.meta.uniqueId)), () => hookDeps(this.#hooks, m, frame.config, relation, true));
+    const nodes = [...new Set([...frame.refs, ...fromHooks])];
+    const macros = [...new Set([...frame.macros, ...hookMacros])];
+    const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse, macros, frame.said, frame.refCalls);
     const cache = this.#opts.cache;
     if (cache) {
       if (frame.volatile || frame.waitedOn || this.diagnostics.length > before || m.config.materialized === 'incremental') cache.delete(m.uniqueId);
       else {
         const deps: Record<string, string> = {};
         for (const id of nodes) deps[id] = this.#depSignature(id) ?? '';
-        cache.set(m.uniqueId, { checksum: renderKey(m), sql, config: frame.config, relation, deps, ephemerals: [...frame.ephemerals], macros: [...frame.macros], ...(frame.said?.length ? { said: frame.said } : {}), ...(frame.refCalls.length ? { refCalls: frame.refCalls } : {}) });
+        cache.set(m.uniqueId, { checksum: renderKey(m), sql, config: frame.config, relation, deps, ephemerals: [...frame.ephemerals], macros, ...(frame.said?.length ? { said: frame.said } : {}), ...(frame.refCalls.length ? { refCalls: frame.refCalls } : {}) });
       }
     }
     return r;

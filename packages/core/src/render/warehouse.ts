@@ -49,6 +49,9 @@ function same(a: WarehouseRequest, b: WarehouseRequest): boolean {
 export class WarehouseLog {
   readonly entries: { request: WarehouseRequest; answer: WarehouseAnswer }[] = [];
   #next = 0;
+  /** The clock's readings (`modules.datetime...now()`), replayed in order too: a render again reads the times the first one did. */
+  readonly #times: number[] = [];
+  #nextTime = 0;
   /** Whether a connection stands behind this log (execution) or not (compile). */
   readonly live: boolean;
   constructor(live: boolean) {
@@ -57,6 +60,15 @@ export class WarehouseLog {
   /** Start a render from the first question again. */
   rewind(): void {
     this.#next = 0;
+    this.#nextTime = 0;
+  }
+  /**
+   * The time now, as the render first read it: a template that puts the time into a query
+   * (elementary's `generated_at`) asks the same question again after each answer.
+   */
+  now(): number {
+    const i = this.#nextTime++;
+    return (this.#times[i] ??= Date.now());
   }
   ask(request: WarehouseRequest): WarehouseAnswer {
     const i = this.#next++;

@@ -3,6 +3,10 @@ import { dbtNodeInfo } from '../artifacts/node-log-info.ts';
 import type { GraphNode, TemplateMessage } from '../types.ts';
 import { redact } from '../util/redact.ts';
 import { adapterResponse } from '../artifacts/run-results.ts';
+import { DbtObject } from '../render/dbt-object.ts';
+import { defaultDatabaseOf } from '../render/relation.ts';
+import { graphEntries } from '../render/graph-context.ts';
+import { relationNameOf } from '../compile/relation-name-of.ts';
 import type { RunContext } from './run-context.ts';
 import { runPlan } from './run-plan.ts';
 import { hookSteps } from '../plan/hooks.ts';
@@ -29,29 +33,32 @@ export function hookContext(ctx: RunContext, selected: readonly string[], result
   }
   const out: Record<string, unknown> = { schemas, database_schemas: [...pairs.values()] };
   if (results) {
-    out.results = results.map((r) => ({
-      node: nodeView(ctx.nodes.get(r.uniqueId), r),
-      status: r.status === 'cancelled' ? 'error' : r.status,
-      message: r.status === 'pass' ? null : r.message,
-      execution_time: r.executionTime,
-      adapter_response: adapterResponse(r),
-      failures: r.failures ?? null,
-      thread_id: r.threadId,
-    }));
+    const entry = graphEntries(ctx.project, (id) => ctx.nodes.get(id), (n) => ('relation' in n && n.relation ? n.relation : { schema: '', identifier: n.name }), defaultDatabaseOf(ctx.adapter.dialect, ctx.project.target), undefined, (n) => relationNameOf(ctx, n));
+    // dbt's RunResult objects: attributes, and to_dict() (the node and each timing too).
+    out.results = results.map((r) =>
+      new DbtObject({
+        status: r.status === 'cancelled' ? 'error' : r.status,
+        timing: [
+          new DbtObject({ name: 'compile', started_at: r.startedAt, completed_at: r.startedAt }),
+          new DbtObject({ name: 'execute', started_at: r.startedAt, completed_at: r.completedAt }),
+        ],
+        thread_id: r.threadId,
+        execution_time: r.executionTime,
+        adapter_response: adapterResponse(r),
+        message: r.status === 'pass' ? null : r.message,
+        // As run_results.json has it: a no-op (an exposure) with 0 failures.
+        failures: r.failures ?? (r.status === 'no-op' ? 0 : null),
+        node: nodeView(ctx.nodes.get(r.uniqueId), r, entry),
+      }),
+    );
   }
   return out;
 }
 
-function nodeView(n: GraphNode | undefined, r: NodeResult): Record<string, unknown> {
-  return {
-    unique_id: r.uniqueId,
-    name: r.name,
-    resource_type: r.resourceType,
-    package_name: n?.packageName,
-    original_file_path: n?.originalFilePath,
-    config: n?.config ?? {},
-    tags: n?.tags ?? [],
-  };
+/** A result's node: its entry in dbt's graph (the manifest's shape), with what it compiled to. */
+function nodeView(n: GraphNode | undefined, r: NodeResult, entry: (n: GraphNode) => Record<string, unknown>): DbtObject {
+  const base = n ? entry(n) : { unique_id: r.uniqueId, name: r.name, resource_type: r.resourceType };
+  return new DbtObject({ ...base, compiled_code: r.compiledCode ?? null, relation_name: r.relationName ?? base.relation_name ?? null });
 }
 
 /**

@@ -362,9 +362,12 @@ function addTestGates(o: RunContext, selected: ReadonlySet<string>, deps: Map<st
   }
 }
 
-/** A node a test can gate: what builds (a model, seed or snapshot), not a test. */
+/**
+ * A node a test can gate: what builds (a model, seed or snapshot). dbt adds test edges only to
+ * its manifest's nodes: an exposure or saved query does not wait for its parents' tests.
+ */
 function gateable(n: GraphNode | undefined): boolean {
-  return n !== undefined && n.resourceType !== 'test' && n.resourceType !== 'unit_test' && n.resourceType !== 'source';
+  return n !== undefined && (n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot');
 }
 
 /** `id` when it runs, else the nearest nodes after it that do (dbt's selected subgraph keeps the order through the others). */

@@ -106,3 +106,73 @@ function criterionOf(d: Record<string, unknown>): SelectionExpr {
     children: d.children_depth !== undefined ? Number(d.children_depth) : d.children === true ? Infinity : undefined,
   });
 }
+
+/**
+ * selectors.yml as dbt's manifest.json lists it under `selectors`: each entry as written, its
+ * definition in dbt's parsed form (a selection string becomes `{method, value}` with `parents`,
+ * `children`, depths as dbt's spec pattern reads them; a `{method: selector}` entry becomes the
+ * named selector's definition). Empty when there is no file or it cannot be read (the command
+ * that names a selector reports that).
+ */
+export function manifestSelectors(projectDir: string): Record<string, unknown> {
+  const abs = join(projectDir, 'selectors.yml');
+  if (!existsSync(abs)) return {};
+  const y = readYamlFile(abs, 'selectors.yml', []);
+  const list = y && isObj(y.data) ? y.data.selectors : undefined;
+  if (!Array.isArray(list)) return {};
+  const out: Record<string, Record<string, unknown>> = {};
+  try {
+    for (const s of list) {
+      if (!isObj(s) || typeof s.name !== 'string') continue;
+      out[s.name] = { ...s, definition: dbtDefinition(s.definition, out) };
+    }
+  } catch {
+    return {};
+  }
+  return out;
+}
+
+const SPEC = /^(?<childrens_parents>@)?(?<parents>(?<parents_depth>\d*)\+)?(?:(?<method>[\w.]+):)?(?<value>.*?)(?<children>\+(?<children_depth>\d*))?$/s;
+
+/** dbt's SelectionCriteria.dict_from_single_spec: the parts of a selection string that are set. */
+function specDict(raw: string): Record<string, unknown> {
+  const g = SPEC.exec(raw)?.groups;
+  if (!g) return { error: 'Invalid selector spec' };
+  const value = g.value ?? '';
+  const method = g.method ?? (value.includes('/') ? 'path' : /\.(sql|py|csv)$/i.test(value) ? 'file' : 'fqn');
+  const parts: [string, unknown][] = [
+    ['childrens_parents', g.childrens_parents],
+    ['parents', g.parents],
+    ['parents_depth', g.parents_depth],
+    ['method', method],
+    ['value', value],
+    ['children', g.children],
+    ['children_depth', g.children_depth],
+  ];
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of parts) if (v !== undefined && v !== '') out[k] = k === 'childrens_parents' || k === 'parents' || k === 'children' ? true : v;
+  return out;
+}
+
+/** dbt's SelectorDict.parse_from_definition. */
+function dbtDefinition(def: unknown, named: Record<string, Record<string, unknown>>): unknown {
+  if (typeof def === 'string') return specDict(def);
+  if (!isObj(def)) return def;
+  for (const kind of ['union', 'intersection'] as const) {
+    if (!(kind in def)) continue;
+    const items = Array.isArray(def[kind]) ? (def[kind] as unknown[]) : [];
+    return { [kind]: items.map((x) => (isObj(x) ? dbtDefinition(x, named) : typeof x === 'string' ? specDict(x) : x)) };
+  }
+  const [key] = Object.keys(def);
+  if (key === undefined) return def;
+  let value = def[key];
+  if (Array.isArray(value)) value = value.map((x) => dbtDefinition(x, named));
+  if (key === 'exclude') return { exclude: value };
+  if (Object.keys(def).length === 1) return { method: key, value };
+  if (key === 'method' && value === 'selector') {
+    const ref = named[String(def.value)];
+    if (!ref) throw new Error(`Existing selector definition for ${String(def.value)} not found.`);
+    return structuredClone(ref.definition);
+  }
+  return def;
+}
