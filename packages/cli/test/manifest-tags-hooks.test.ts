@@ -182,3 +182,66 @@ describe('macros in manifest.json as dbt lists them', () => {
     }
   });
 });
+
+describe("macros: entries in schema YAML, as dbt's parse applies them", () => {
+  const base = {
+    'profiles.yml': PROFILE,
+    'dbt_project.yml': 'name: mp\nprofile: mp\n',
+    'macros/m.sql': "{% macro cents(x) %}({{ x }} / 100){% endmacro %}\n\n{% macro other() %}1{% endmacro %}\n",
+    'models/a.sql': 'select {{ cents(250) }} as x\n',
+  };
+
+  it('gives the macro its description (Jinja rendered), arguments, meta, docs and patch_path; after a warm compile too', async () => {
+    const dir = writeProject({
+      ...base,
+      'macros/m.yml': `macros:
+  - name: cents
+    description: "Converts {{ 'cents' }} to dollars"
+    arguments:
+      - name: x
+        type: integer
+        description: the column
+      - name: y
+    docs:
+      show: false
+    meta: {owner: me}
+    config:
+      meta: {team: t}
+`,
+    });
+    for (const command of ['parse', 'compile', 'compile']) {
+      const r = await sm(command, '--project-dir', dir, '--profiles-dir', dir);
+      expect(r.code, r.err).toBe(0);
+      const macros = (JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { macros: Record<string, Entry> }).macros;
+      // Recorded from dbt parse (1.11.16) on the same files.
+      expect(macros['macro.mp.cents']).toMatchObject({
+        description: 'Converts cents to dollars',
+        meta: { owner: 'me', team: 't' },
+        docs: { show: false, node_color: null },
+        config: { meta: { owner: 'me', team: 't' }, docs: { show: false, node_color: null } },
+        patch_path: 'mp://macros/m.yml',
+        arguments: [{ name: 'x', type: 'integer', description: 'the column' }, { name: 'y', type: null, description: '' }],
+      });
+      expect(macros['macro.mp.other']).toMatchObject({ description: '', patch_path: null, arguments: [], meta: {} });
+    }
+  });
+
+  it('warns of an entry naming no macro (exit 0; an error under --warn-error), and refuses malformed entries with the file and line', async () => {
+    const missing = writeProject({ ...base, 'macros/m.yml': 'macros:\n  - name: nosuch\n    description: x\n' });
+    const r = await sm('parse', '--project-dir', missing, '--profiles-dir', missing);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out + r.err).toMatch(/macros\/m\.yml:2:\d+: macros\/m\.yml describes the macro "nosuch", which package "mp" does not define/);
+    expect((await sm('compile', '--project-dir', missing, '--profiles-dir', missing, '--warn-error')).code).toBe(2);
+    for (const [yaml, message] of [
+      ['macros:\n  - name: cents\n    arguments: 5\n', /macros\/m\.yml:3:\d+: Macro "cents": `arguments:` must be a list of entries with `name:`/],
+      ['macros:\n  - name: cents\n    arguments:\n      - type: int\n', /macros\/m\.yml:4:\d+: Macro "cents": each argument needs a `name:`/],
+      ['macros:\n  - description: x\n', /macros\/m\.yml:2:\d+: Each macro entry needs a `name:`/],
+      ['macros:\n  - name: cents\n  - name: cents\n', /macros\/m\.yml:3:\d+: The macro "cents" is described twice under `macros:`: in macros\/m\.yml and macros\/m\.yml/],
+    ] as const) {
+      const dir = writeProject({ ...base, 'macros/m.yml': yaml });
+      const bad = await sm('parse', '--project-dir', dir, '--profiles-dir', dir);
+      expect(bad.code, yaml).toBe(2);
+      expect(bad.err, yaml).toMatch(message);
+    }
+  });
+});

@@ -291,6 +291,25 @@ export interface Macro {
   macroSql: string;
 }
 
+/** A macro's `macros:` entry in schema YAML, as the manifest lists it on the macro (`uniqueId`); its description rendered. */
+export interface MacroPatch {
+  uniqueId: string;
+  resourceType: 'macro';
+  name: string;
+  packageName: string;
+  description: string;
+  docBlocks?: string[] | undefined;
+  arguments: { name: string; type: string | null; description: string }[];
+  meta: Record<string, unknown>;
+  docs: { show: boolean; node_color: string | null };
+  /** The YAML file (project-relative, with a package's prefix); `originalFilePath` is the same, for errors. */
+  patchPath: string;
+  originalFilePath: string;
+  /** None: a macro's entry has no columns (for the description renderer). */
+  columns: Record<string, ColumnInfo>;
+  location: SourceLocation;
+}
+
 /** dbt's `dispatch:` entry in the project file: where `adapter.dispatch(name, macro_namespace)` looks, in order. */
 export interface DispatchConfig {
   macroNamespace: string;

@@ -121,12 +121,16 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
   }
   for (const d of withOffTests) childMap[d]!.sort();
   const macros: Record<string, unknown> = {};
-  // One entry per macro, as dbt lists them (a file of three macros is three entries).
+  // One entry per macro, as dbt lists them (a file of three macros is three entries), with what its `macros:` YAML entry says.
+  const patches = new Map((p.macroPatches ?? []).map((x) => [x.uniqueId, x]));
   for (const m of c.macros) {
+    const patch = patches.get(m.uniqueId);
+    const meta = patch?.meta ?? {};
+    const docs = patch?.docs ?? { show: true, node_color: null };
     macros[m.uniqueId] = relocated({
       name: m.name, resource_type: 'macro', package_name: m.packageName, path: m.originalFilePath, original_file_path: m.originalFilePath, unique_id: m.uniqueId,
-      macro_sql: m.macroSql, depends_on: { macros: m.dependsOn ?? [] }, description: '', meta: {}, docs: { show: true, node_color: null }, config: { meta: {}, docs: { show: true, node_color: null } },
-      patch_path: null, arguments: [], created_at: 0, supported_languages: m.kind === 'materialization' ? ['sql'] : null,
+      macro_sql: m.macroSql, depends_on: { macros: m.dependsOn ?? [] }, description: patch?.description ?? '', meta, docs, config: { meta, docs },
+      patch_path: patch ? `${m.packageName}://${patch.patchPath}` : null, arguments: patch?.arguments ?? [], created_at: 0, supported_languages: m.kind === 'materialization' ? ['sql'] : null,
     });
   }
   const quotes = dialect.dbtQuotesByDefault ?? true;

@@ -6,7 +6,7 @@ import { docsBlocks } from '../jinja/blocks.ts';
 import { Environment } from '../jinja/environment.ts';
 import { TemplateSyntaxError } from '../jinja/errors.ts';
 import { pyFunction } from '../jinja/runtime.ts';
-import type { ColumnInfo, ExposureNode, ModelNode, SeedNode, SourceLocation, SourceNode, TestNode } from '../types.ts';
+import type { ColumnInfo, ExposureNode, MacroPatch, ModelNode, SeedNode, SourceLocation, SourceNode, TestNode } from '../types.ts';
 import { renderText, ValueRenderError, type ValueContext } from './render-value.ts';
 
 /** A `{% docs name %}...{% enddocs %}` block of a `.md` file under a docs path: dbt's Documentation node. */
@@ -74,7 +74,7 @@ export function checkDuplicateDocs(docs: readonly DocBlock[], diagnostics: Diagn
   }
 }
 
-type Described = ModelNode | SeedNode | SourceNode | TestNode | ExposureNode;
+type Described = ModelNode | SeedNode | SourceNode | TestNode | ExposureNode | MacroPatch;
 
 /**
  * The `doc()` calls a description makes as whole expressions with literal arguments

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { Relation, TargetConfig } from '../adapter.ts';
 import { diag, formatLocation, SmProjectError, type Diagnostic } from '../diagnostics.ts';
-import type { ExposureNode, GraphNode, Macro, SemanticNode, ModelNode, PackageInfo, ProjectConfig, SampleWindow, SeedNode, SourceLocation, SourceNode, TestNode, UnitTestNode } from '../types.ts';
+import type { ExposureNode, GraphNode, Macro, MacroPatch, SemanticNode, ModelNode, PackageInfo, ProjectConfig, SampleWindow, SeedNode, SourceLocation, SourceNode, TestNode, UnitTestNode } from '../types.ts';
 import { discover, pathInResourceFolder } from './discover.ts';
 import { configRenderer, renderProjectConfigs } from './config-renderer.ts';
 import { folderConfig } from './folder-config.ts';
@@ -18,6 +18,7 @@ import { varsFor } from './project-vars.ts';
 import { codeFingerprint } from './code-fingerprint.ts';
 import { SchemaCache } from './schema-cache.ts';
 import { emptyDecls, type GroupDecl, type SchemaDecls } from './schema-yaml.ts';
+import type { MacroPatchDecl } from './macro-yaml.ts';
 import type { YamlFile } from './yaml-file.ts';
 import { loadPythonModels } from './load-python-models.ts';
 import { loadSnapshots } from './load-snapshots.ts';
@@ -66,6 +67,8 @@ export interface LoadedProject {
   semantic: SemanticNode[];
   /** `groups:` declared in schema YAML (root project and packages): what a node's `group` may name. */
   groups: GroupEntry[];
+  /** `macros:` entries of schema YAML, by the macro they describe. */
+  macroPatches?: MacroPatch[] | undefined;
   /** The `{% docs %}` blocks of every package's and the project's `.md` files. */
   docs: DocBlock[];
   macros: Macro[];
@@ -171,9 +174,10 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   );
   exposeMetrics(exposures, semantic, diagnostics);
   const groups = groupEntries(scopes.map((s, i) => [s, yamlsOf[i]!.decls] as const), diagnostics);
+  const macroPatches = macroPatchesOf(scopes.map((s, i) => [s.config.name, yamlsOf[i]!.decls.macroPatches] as const), diagnostics);
   checkDuplicateDocs(docs, diagnostics);
   checkNamesWithoutSpaces([...out.models, ...out.seeds, ...out.tests], config, diagnostics);
-  renderDescriptions([...out.models, ...out.seeds, ...out.sources, ...out.tests, ...exposures], docs, config.name, { env, vars, target: resolved.target, onEnvRead }, diagnostics);
+  renderDescriptions([...out.models, ...out.seeds, ...out.sources, ...out.tests, ...exposures, ...macroPatches], docs, config.name, { env, vars, target: resolved.target, onEnvRead }, diagnostics);
   if (yamlEnvRead.size) digest.update(`\0yaml-env\0${JSON.stringify([...yamlEnvRead].sort((a, b) => (a[0] < b[0] ? -1 : 1)))}`);
   for (const m of out.macros) digest.update(`\0macro\0${m.originalFilePath}\0${m.macroSql.length}\0`).update(m.macroSql);
   // The text rendered, not the checksum: dbt's hashes the file stripped, and blank lines added at its start move every line an error names.
@@ -201,6 +205,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
     exposures,
     semantic,
     groups,
+    ...(macroPatches.length ? { macroPatches } : {}),
     docs,
     macros: out.macros,
     packages,
@@ -309,4 +314,26 @@ function checkNamesWithoutSpaces(nodes: readonly { name: string; uniqueId: strin
         : diag('SM_PROJECT_INVALID', `Resource names cannot contain spaces: ${n.resourceType} "${n.name}" (${n.uniqueId})`, { file: n.originalFilePath }, { hint: `Rename the file so its name has no spaces (or set flags: {require_resource_names_without_spaces: false} in ${config.file}, as dbt allows).` }),
     );
   }
+}
+
+/**
+ * Each package's `macros:` entries on its own macros, as dbt patches them; a macro described
+ * twice is an error naming both files. (One naming no macro is the compile's warning: which
+ * macros a file defines is known once its template is parsed.)
+ */
+function macroPatchesOf(byPackage: readonly (readonly [string, readonly MacroPatchDecl[]])[], diagnostics: Diagnostic[]): MacroPatch[] {
+  const out = new Map<string, MacroPatch>();
+  for (const [pkg, decls] of byPackage) {
+    for (const d of decls) {
+      const uniqueId = `macro.${pkg}.${d.name}`;
+      const first = out.get(uniqueId);
+      if (first) {
+        diagnostics.push(diag('SM_SCHEMA_YAML', `The macro "${d.name}" is described twice under \`macros:\`: in ${first.patchPath} and ${d.file}`, d.location, { hint: 'Keep one entry for it.' }));
+        continue;
+      }
+      const { file, ...rest } = d;
+      out.set(uniqueId, { ...rest, uniqueId, resourceType: 'macro', packageName: pkg, patchPath: file, originalFilePath: file, columns: {} });
+    }
+  }
+  return [...out.values()];
 }

@@ -107,6 +107,7 @@ function append(into: SchemaDecls, d: SchemaDecls): void {
   into.exposures.push(...d.exposures);
   into.groups.push(...d.groups);
   into.semantic.push(...d.semantic);
+  into.macroPatches.push(...(d.macroPatches ?? []));
 }
 
 /** A YamlFile that parses its text the first time its data or a location is asked for. */

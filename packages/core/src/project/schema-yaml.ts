@@ -4,6 +4,7 @@ import type { ColumnInfo, SourceLocation } from '../types.ts';
 import { tagList } from './folder-config.ts';
 import type { YamlFile } from './yaml-file.ts';
 import { readExposures, type ExposureDecl } from './exposure-yaml.ts';
+import { readMacroPatches, type MacroPatchDecl } from './macro-yaml.ts';
 
 /** A data test as declared in YAML, before it becomes a node. */
 export interface TestDecl {
@@ -112,6 +113,8 @@ export interface SchemaDecls {
   groups: GroupDecl[];
   /** `semantic_models:`, `metrics:` and `saved_queries:` entries. */
   semantic: SemanticDecl[];
+  /** `macros:` entries (descriptions and arguments of macros). */
+  macroPatches: MacroPatchDecl[];
 }
 
 /** A `groups:` entry (dbt's model governance): models name it in `group`, and a private model is ref'd only from its group. */
@@ -129,7 +132,7 @@ const TEST_CONFIG_KEYS = new Set(['severity', 'where', 'limit', 'warn_if', 'erro
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function emptyDecls(): SchemaDecls {
-  return { models: [], seeds: [], snapshots: [], analyses: [], sources: [], unitTests: [], exposures: [], groups: [], semantic: [] };
+  return { models: [], seeds: [], snapshots: [], analyses: [], sources: [], unitTests: [], exposures: [], groups: [], semantic: [], macroPatches: [] };
 }
 
 /** Read one schema YAML file into `into`; problems become diagnostics with the file and line. */
@@ -161,6 +164,7 @@ export function readSchemaYaml(y: YamlFile, into: SchemaDecls, diagnostics: Diag
   into.exposures.push(...readExposures(y, d.exposures, diagnostics));
   into.groups.push(...readGroups(y, d.groups, diagnostics));
   into.semantic.push(...readSemantic(y, d, diagnostics));
+  into.macroPatches.push(...readMacroPatches(y, d.macros, diagnostics));
 }
 
 /** `groups:` of one file, with dbt's rules: a `name` and an `owner` with a `name` or an `email`. */

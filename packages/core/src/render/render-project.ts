@@ -1,5 +1,5 @@
 import type { Connection, Dialect, Relation } from '../adapter.ts';
-import type { Diagnostic } from '../diagnostics.ts';
+import { diag, type Diagnostic } from '../diagnostics.ts';
 import { Environment, type Template } from '../jinja/environment.ts';
 import { ControlSignal, ReturnSignal } from '../jinja/errors.ts';
 import { JMacro, macroCalls, type Context } from '../jinja/macro.ts';
@@ -129,6 +129,10 @@ export class ProjectRenderer implements Schedulable {
       { project: this.project, rendered: this.#rendered, byId: this.#byId, targetless: this.host.targetless, parseHost: this.#parseHost, relationFor: (n, c) => this.relationFor(n, c) },
       this.diagnostics,
     );
+    // dbt's warning for a `macros:` YAML entry that names no macro of its package.
+    for (const x of this.project.macroPatches ?? []) {
+      if (!this.macros.nodeOf(x.uniqueId)) this.diagnostics.push(diag('SM_MACRO_PATCH_UNMATCHED', `${x.patchPath} describes the macro "${x.name}", which package "${x.packageName}" does not define`, x.location, { severity: 'warning', event: 'MacroNotFoundForPatch', eventData: { patch_name: x.name }, hint: 'Fix the name under `macros:`, or remove the entry.' }));
+    }
     for (const e of this.macros.entries) {
       const node = this.macros.nodeOf(e.uniqueId);
       if (node) e.dependsOn = macroDependsOn(node.body, e.packageName, this.host);
