@@ -28,6 +28,7 @@ models:
       +tags: [b, c]
   pk:
     +tags: [r, p]
+    +pre-hook: "select 'root'"
 data_tests:
   pk:
     +tags: [rt]
@@ -69,6 +70,8 @@ describe('tags in manifest.json as dbt lists them', () => {
     expect(tags('model.mp.two')).toEqual([['a', 'b', 'b', 'c', 'd', 'c'], ['a', 'b', 'c', 'd']]);
     expect(tags('model.mp.three')).toEqual([['a', 'b', 'z', 'm', 'a'], ['a', 'b', 'z', 'm']]);
     expect(tags('model.pk.pm')).toEqual([['p', 'q', 'y', 's', 'p', 'r', 'p'], ['p', 'q', 's', 'r', 'y']]);
+    // The root's hook for a package's model once, after its file's config() call (it was merged again with each call).
+    expect(n['model.pk.pm']!.config['pre-hook']).toEqual([{ sql: "select 'root'", transaction: true, index: null }]);
     expect(tags('test.mp.not_null_three_id.dc15c217ce')).toEqual([['k', 'k', 'a'], ['a', 'k', 'q']]);
     expect(tags('test.pk.unique_pm_id.38a778b1b9')).toEqual([['pt', 'own', 'rt'], ['own', 'pt', 'rt']]);
     // Selection reads the node's tags.

@@ -96,16 +96,23 @@ export function tagList(v: unknown): string[] {
 }
 
 /**
- * Take `root`'s tags off the end of `cfg`'s, where merging the root project's config over a
- * package node's put them, so that later config (a file's `config()`, a test's own) goes before
- * them when the root's config is merged again: dbt applies the root's last, once.
+ * Take what merging the root project's config over a package node's appended (its tags, its
+ * pre-hooks and post-hooks) off the end of `cfg`'s lists again, so that later config (a file's
+ * `config()`, a test's own) goes before them when the root's config is merged again: dbt
+ * applies the root's last, once. Keys that replace need nothing: the root's merge wins again.
  */
-export function dropRootTags(cfg: Record<string, unknown>, root: Record<string, unknown>): void {
-  const rootTags = tagList(root.tags);
-  const tags = cfg.tags;
-  if (!rootTags.length || !Array.isArray(tags) || tags.length < rootTags.length) return;
-  const at = tags.length - rootTags.length;
-  if (rootTags.every((t, i) => String(tags[at + i]) === t)) cfg.tags = tags.slice(0, at);
+export function dropRootAppends(cfg: Record<string, unknown>, root: Record<string, unknown>): void {
+  const dropTail = <T>(list: unknown, tail: readonly T[], same: (a: unknown, b: T) => boolean): unknown[] | undefined => {
+    if (!tail.length || !Array.isArray(list) || list.length < tail.length) return undefined;
+    const at = list.length - tail.length;
+    return tail.every((t, i) => same(list[at + i], t)) ? list.slice(0, at) : undefined;
+  };
+  const tags = dropTail(cfg.tags, tagList(root.tags), (a, b) => String(a) === b);
+  if (tags) cfg.tags = tags;
+  for (const key of ['pre-hook', 'post-hook'] as const) {
+    const hooks = dropTail(cfg[key], hookList(root[key]), (a, b) => hookList(a)[0]?.sql === b.sql && hookList(a)[0]?.transaction === b.transaction);
+    if (hooks) cfg[key] = hooks;
+  }
 }
 
 /** A node's tags as dbt lists them from its config's: each once, in the order first given. */

@@ -6,7 +6,7 @@ import type { ColumnInfo, GraphNode, Macro, ModelNode, NodeConfig, ProjectConfig
 import { renderColumns, renderMeta, type RenderConfig } from './config-renderer.ts';
 import { discover, pathInResourceFolder, type FoundFile } from './discover.ts';
 import { dbtFileText } from './file-text.ts';
-import { dropRootTags, folderConfig, mergeConfigInto, metaOf, nodeTags, tagList } from './folder-config.ts';
+import { dropRootAppends, folderConfig, mergeConfigInto, metaOf, nodeTags, tagList } from './folder-config.ts';
 import type { NodePatch, SchemaDecls, TestDecl, VersionDecl } from './schema-yaml.ts';
 import { genericTestNode, testTargetWarning } from './test-nodes.ts';
 
@@ -340,7 +340,7 @@ export function genericTests(s: Scope, decls: SchemaDecls, models: ModelNode[], 
   const folderOf = (fqn: string[]) => {
     const { config: cfg, rootConfig } = nodeConfig(s, 'tests', fqn.slice(1), undefined, s.config.file);
     roots.push(rootConfig ?? {});
-    if (rootConfig) dropRootTags(cfg, rootConfig);
+    if (rootConfig) dropRootAppends(cfg, rootConfig);
     return cfg;
   };
   const add = (t: TestNode, on: GraphNode) => {
