@@ -99,10 +99,7 @@ export function parseLike(n: ModelNode | TestNode | HookText, ast: () => Templat
       }
       return;
     }
-    const m =
-      x.fn.kind === 'name' ? h.macros.get(null, x.fn.name, n.packageName)
-      : x.fn.kind === 'getattr' && x.fn.obj.kind === 'name' ? h.macros.get(x.fn.obj.name, x.fn.name, n.packageName)
-      : undefined;
+    const m = namedMacro(x.fn, n.packageName, h.macros);
     if (m?.meta.uniqueId) macros.add(m.meta.uniqueId);
     if (x.fn.kind === 'name' && x.fn.name === 'config') {
       for (const [k, v] of x.kwargs) if (/^(pre|post)[-_]hook$/.test(k)) for (const e of v.kind === 'list' || v.kind === 'tuple' ? v.items : [v]) if (e.kind === 'const' && typeof e.value === 'string') hooks.push(e.value);
@@ -140,10 +137,7 @@ export function macroDependsOn(body: readonly Stmt[], pkg: string, h: MacroDepsH
   const visit = (x: Stmt | Expr): void => {
     if (x.kind === 'call') {
       const fn = x.fn;
-      const m =
-        fn.kind === 'name' ? h.macros.get(null, fn.name, pkg)
-        : fn.kind === 'getattr' && fn.obj.kind === 'name' ? (fn.obj.name === 'adapter' && fn.name === 'dispatch' ? dispatched(x, pkg, h) : h.macros.get(fn.obj.name, fn.name, pkg))
-        : undefined;
+      const m = fn.kind === 'getattr' && fn.obj.kind === 'name' && fn.obj.name === 'adapter' && fn.name === 'dispatch' ? dispatched(x, pkg, h) : namedMacro(fn, pkg, h.macros);
       if (m?.meta.uniqueId) out.add(m.meta.uniqueId);
     }
     for (const c of children(x)) visit(c);
@@ -165,5 +159,12 @@ function dispatched(x: Extract<Expr, { kind: 'call' }>, pkg: string, h: MacroDep
       if (m) return m;
     }
   }
+  return undefined;
+}
+
+/** The macro a call names as written, seen from package `pkg`: `x(...)` or `<package>.x(...)`; undefined for anything else. */
+function namedMacro(fn: Expr, pkg: string, macros: MacroNamespaces) {
+  if (fn.kind === 'name') return macros.get(null, fn.name, pkg);
+  if (fn.kind === 'getattr' && fn.obj.kind === 'name') return macros.get(fn.obj.name, fn.name, pkg);
   return undefined;
 }
