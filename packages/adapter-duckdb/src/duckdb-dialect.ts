@@ -8,6 +8,8 @@ import { BaseDialect, pythonFormat, type ExternalSourceInfo, type ParquetRead, t
 export class DuckDbDialect extends BaseDialect {
   override readonly name = 'duckdb';
   override readonly identifierCase = 'insensitive' as const;
+  /** dbt-duckdb raises a refused statement as a runtime error. */
+  readonly dbtErrorKind = 'Runtime Error';
 
   override copyToParquet(sql: string, path: string, partitionBy: readonly string[]): string {
     const part = partitionBy.length ? `, partition_by (${partitionBy.map((c) => this.quoteIdentifier(c)).join(', ')})` : '';

@@ -53,6 +53,13 @@ const files: Record<string, string> = {
   ].join('\n'),
 };
 
+function writeFiles(root: string, project: Record<string, string>): void {
+  for (const [rel, text] of Object.entries(project)) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), text);
+  }
+}
+
 let dir: string;
 let fixture: Awaited<ReturnType<typeof startEmulator>>;
 let emulator: SnowflakeEmulator;
@@ -80,10 +87,7 @@ beforeAll(async () => {
   fixture = await startEmulator();
   emulator = fixture.emulator;
   dir = mkdtempSync(join(tmpdir(), 'sm-sf-build-'));
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, rel)), { recursive: true });
-    writeFileSync(join(dir, rel), text);
-  }
+  writeFiles(dir, files);
   first = (await build(opts(1))).results;
   // New data arrives: one more play for an existing user and one for a new user.
   writeFileSync(join(dir, 'seeds/plays.csv'), `${files['seeds/plays.csv']}4,11,paid,2024-01-03 00:00:00\n5,12,free,2024-01-04 00:00:00\n`);
@@ -173,10 +177,7 @@ describe('interrupting a build on Snowflake', () => {
         'profiles.yml': files['profiles.yml']!,
         'models/slow.sql': "{{ config(materialized='table') }}\nselect system$wait(60) as waited",
       };
-      for (const [rel, text] of Object.entries(project)) {
-        mkdirSync(dirname(join(slowDir, rel)), { recursive: true });
-        writeFileSync(join(slowDir, rel), text);
-      }
+      writeFiles(slowDir, project);
       const controller = new AbortController();
       const aborts = emulator.stats.aborts;
       const running = build({ ...opts(1), projectDir: slowDir, signal: controller.signal });
@@ -188,6 +189,32 @@ describe('interrupting a build on Snowflake', () => {
       expect(emulator.stats.aborts - aborts).toBe(1);
     } finally {
       rmSync(slowDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a statement Snowflake refuses', () => {
+  // dbt-snowflake raises what Snowflake refuses as a DbtDatabaseError: "Database Error in model
+  // <name> (<file>)" in run_results.json, where dbt-duckdb says "Runtime Error".
+  it("is worded as dbt-snowflake's database error in run_results.json, and its dependent skipped", async () => {
+    const badDir = mkdtempSync(join(tmpdir(), 'sm-sf-bad-'));
+    try {
+      const project: Record<string, string> = {
+        'sm_project.yml': files['sm_project.yml']!,
+        'profiles.yml': files['profiles.yml']!,
+        'models/bad.sql': 'select * from no_such_table_here',
+        'models/after_bad.sql': "select * from {{ ref('bad') }}",
+      };
+      writeFiles(badDir, project);
+      const outcome = await build({ ...opts(1), projectDir: badDir });
+      expect(outcome.results.find((r) => r.uniqueId === 'model.demo.bad')?.status).toBe('error');
+      const rr = JSON.parse(readFileSync(join(badDir, 'target', 'run_results.json'), 'utf8')) as { results: Record<string, any>[] };
+      const bad = rr.results.find((x) => x.unique_id === 'model.demo.bad')!;
+      expect(bad.message).toMatch(/^Database Error in model bad \(models\/bad\.sql\)\n {2}\S/);
+      expect(bad.message.toUpperCase()).toContain('NO_SUCH_TABLE_HERE');
+      expect(rr.results.find((x) => x.unique_id === 'model.demo.after_bad')).toMatchObject({ status: 'skipped', message: null, timing: [] });
+    } finally {
+      rmSync(badDir, { recursive: true, force: true });
     }
   });
 });

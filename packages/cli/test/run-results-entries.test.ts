@@ -62,6 +62,61 @@ unit_tests:
     expect(by('test.demo.sing')).toMatchObject({ status: 'fail', adapter_response: { _message: 'OK' }, message: 'Got 2 results, configured to fail if != 0', failures: 2, compiled_code: 'select * from "main"."t" where id > 1' });
   });
 
+  // Recorded from `dbt build --threads 1`, `dbt run --fail-fast --threads 1` and `dbt run -s cerr uerr` on the
+  // same files, 6 Dec 2026 (dbt-core 1.11.16, dbt-duckdb 1.11.1). dbt's relation names have the
+  // database too, and its DuckDB error says LINE 5 of the statement it wrapped around the model.
+  it('words failures and skips as dbt 1.11 does: the kind of error, the node and its file; skips without a message or timings', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'models/bad.sql': 'select 1 as a from nonexistent_tbl\n',
+      'models/child.sql': "select * from {{ ref('bad') }}\n",
+      'models/grandchild.sql': "{{ config(materialized='view') }} select * from {{ ref('child') }}\n",
+      'models/good.sql': 'select 1 as x\n',
+      'models/after_good.sql': "{{ config(materialized='table') }} select * from {{ ref('good') }}\n",
+      'models/cerr.sql': "{% if execute %}{{ exceptions.raise_compiler_error('boom here') }}{% endif %}\nselect 1 as a\n",
+      'models/uerr.sql': "{% if execute %}{% set x = run_query('select * from nope_tbl') %}{% endif %}\nselect 1 as a\n",
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: good\n    columns:\n      - name: x\n        data_tests:\n          - accepted_values:\n              arguments: {values: [2]}\n',
+      'tests/bad_test.sql': 'select * from nonexistent2\n',
+    });
+    const results = () => JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: Entry[] };
+    const r = await sm('build', '--project-dir', dir, '--exclude', 'cerr', 'uerr');
+    expect(r.code).toBe(1);
+    let rr = results();
+    const by = (id: string) => rr.results.find((x) => x.unique_id === id)!;
+    const bad = by('model.demo.bad');
+    expect(bad.message).toMatch(/^Runtime Error in model bad \(models\/bad\.sql\)\n  Catalog Error: Table with name nonexistent_tbl does not exist!\n  Did you mean "[a-z_]+"\?\n  \n  LINE \d+: /);
+    expect(bad).toMatchObject({ compiled: true, relation_name: '"main"."bad"' });
+    expect(bad.timing.map((t: Entry) => t.name)).toEqual(['compile', 'execute']);
+    // Times with dbt's six digits of fraction.
+    for (const t of bad.timing) expect([t.started_at, t.completed_at]).toEqual([expect.stringMatching(/T\d\d:\d\d:\d\d\.\d{6}Z$/), expect.stringMatching(/\.\d{6}Z$/)]);
+    expect((rr as unknown as { metadata: Entry }).metadata.generated_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    expect(JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')).metadata.generated_at).toMatch(/\.\d{6}Z$/);
+    expect(by('test.demo.bad_test').message).toMatch(/^Runtime Error in test bad_test \(tests\/bad_test\.sql\)\n  Catalog Error: Table with name nonexistent2 does not exist!\n/);
+    // Skipped for a failed model (child, grandchild) or a failed test (after_good): no message, no timings, the relation named.
+    for (const name of ['child', 'grandchild', 'after_good'])
+      expect(by(`model.demo.${name}`)).toEqual({
+        status: 'skipped', timing: [], thread_id: 'Thread-1 (worker)', execution_time: 0, adapter_response: {}, message: null, failures: null,
+        unique_id: `model.demo.${name}`, compiled: false, compiled_code: null, relation_name: `"main"."${name}"`, batch_results: null,
+      });
+    // The console still says why.
+    expect(r.out).toContain('3 skipped: child, after_good, grandchild');
+
+    expect((await sm('run', '--project-dir', dir, '--fail-fast', '--exclude', 'cerr', 'uerr')).code).toBe(1);
+    rr = results();
+    const skipped = rr.results.filter((x) => x.status === 'skipped');
+    expect(skipped.map((x) => x.unique_id).sort()).toEqual(['model.demo.after_good', 'model.demo.child', 'model.demo.good', 'model.demo.grandchild']);
+    for (const x of skipped) expect(x).toMatchObject({ timing: [], thread_id: 'MainThread', message: 'Skipping due to fail_fast', relation_name: `"main"."${x.unique_id.split('.')[2]}"` });
+
+    // A template that fails at execution fails dbt's compile step: one timing, nothing compiled.
+    expect((await sm('run', '--project-dir', dir, '-s', 'cerr', 'uerr')).code).toBe(1);
+    rr = results();
+    expect(by('model.demo.cerr')).toMatchObject({ status: 'error', message: 'Compilation Error in model cerr (models/cerr.sql)\n  boom here', compiled: false, compiled_code: null, relation_name: '"main"."cerr"' });
+    expect(by('model.demo.cerr').timing.map((t: Entry) => t.name)).toEqual(['compile']);
+    // A statement the template ran that the warehouse refused: dbt-duckdb's runtime error, with the warehouse's words.
+    expect(by('model.demo.uerr')).toMatchObject({ status: 'error', compiled: false, compiled_code: null });
+    expect(by('model.demo.uerr').message).toMatch(/^Runtime Error in model uerr \(models\/uerr\.sql\)\n  Catalog Error: Table with name nope_tbl does not exist!\n/);
+  });
+
   // Recorded from `dbt compile`, `dbt compile -s +u`, `dbt compile --inline` and `dbt docs generate --empty-catalog`
   // on the same files (relation names there have the database too, as above).
   it('compile and docs generate write a success for each node compiled, with its code, as dbt 1.11 does', async () => {

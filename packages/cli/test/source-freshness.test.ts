@@ -89,7 +89,10 @@ describe('sm source freshness', () => {
       expect(e.snapshotted_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$/);
       // dbt-duckdb answers each freshness query with OK (recorded: `{"_message": "OK"}`).
       expect(e.adapter_response, e.unique_id).toEqual({ _message: 'OK' });
+      // Timings as dbt's (recorded): six digits of fraction and a Z.
+      for (const t of (e as unknown as { timing: { started_at: string; completed_at: string }[] }).timing) expect(`${t.started_at} ${t.completed_at}`).toMatch(/^\S+T\S+\.\d{6}Z \S+\.\d{6}Z$/);
     }
+    expect(a.metadata.generated_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
     expect(by.filtered).toMatchObject({ status: 'error', criteria: { warn_after: { count: null, period: null }, error_after: { count: 1, period: 'day' }, filter: "env = 'prod'" } });
     const age = by.lagging!.max_loaded_at_time_ago_in_s!;
     expect(age).toBeGreaterThan(3 * 3600 - 60);

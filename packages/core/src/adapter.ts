@@ -124,6 +124,8 @@ export interface Dialect {
   readonly identifierCase: 'insensitive' | 'upper' | 'lower';
   /** Whether the warehouse's dbt adapter quotes database, schema and identifier by default (manifest.json's `metadata.quoting`); true when unset. */
   readonly dbtQuotesByDefault?: boolean;
+  /** What the warehouse's dbt adapter calls a statement the warehouse refused, in run_results.json's messages: dbt-duckdb "Runtime Error"; default "Database Error" (dbt's SQL adapters). */
+  readonly dbtErrorKind?: string;
   quoteIdentifier(id: string): string;
   /** The name as the warehouse stores it when written unquoted. */
   normalizeIdentifier(id: string): string;

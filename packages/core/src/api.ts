@@ -1,3 +1,4 @@
+import { pythonIsoTime } from './artifacts/invocation.ts';
 import { join } from 'node:path';
 import type { Adapter } from './adapter.ts';
 import type { TemplateMessage } from './types.ts';
@@ -66,7 +67,7 @@ const COMPILED_TYPES = new Set(['model', 'seed', 'snapshot', 'analysis', 'test']
 export function writeCompileResults(c: Compilation, opts: InvocationOptions, o: { which: 'compile' | 'generate'; startedAt: number; args: Record<string, unknown>; inline?: string | undefined }): void {
   const withEphemerals = o.which === 'compile' && !!opts.select?.length;
   const dir = targetDir(c.project);
-  const when = new Date().toISOString();
+  const when = pythonIsoTime(new Date(), 'Z');
   // A compile of unchanged inputs (a warm one) reuses the last results' JSON rather than reading every node's code again.
   const key = o.inline === undefined && c.stableDigest ? compileResultsKey(c.stableDigest, c.selected, withEphemerals, c.project.secrets) : undefined;
   let results = key ? reusedCompileResults(dir, key, when) : undefined;

@@ -29,6 +29,24 @@ export interface NodeResult {
   materialized?: string | undefined;
   /** A microbatch model's batches, each `[start, end]` in ISO 8601 (run_results.json's `batch_results`). */
   batchResults?: BatchResults | undefined;
+  /** Why it failed as dbt's artifacts word it (artifacts/result-fields.ts). */
+  failure?: NodeFailure | undefined;
+  /** What skipped it: a node it depends on failed, or --fail-fast stopped the run. */
+  skipCause?: 'upstream' | 'fail-fast' | undefined;
+}
+
+/**
+ * A failed node as dbt's run_results.json tells it: "<kind> in <type> <name> (<file>)", then
+ * `detail`. `kind`: "Compilation Error" (its template failed), or what the warehouse's dbt
+ * adapter calls a refused statement ("Runtime Error" for DuckDB, "Database Error" for
+ * Snowflake), or "Runtime Error". `compileStep`: it failed before any SQL of its own ran (dbt's
+ * compile step: nothing compiled, one timing).
+ */
+export interface NodeFailure {
+  kind: string;
+  detail: string;
+  file: string;
+  compileStep: boolean;
 }
 
 export interface BatchResults {

@@ -18,3 +18,8 @@ export function invocationStart(id: string): Date {
 export function pythonIsoTime(d: Date, zone: '+00:00' | 'Z'): string {
   return `${d.toISOString().slice(0, -1)}000${zone}`;
 }
+
+/** A JavaScript ISO time (`...12.345Z`) with dbt's six digits of seconds' fraction (`...12.345000Z`), as its artifacts' timings and `generated_at` have them. */
+export function microsIso(iso: string): string {
+  return iso.replace(/\.(\d{3})Z$/, '.$1000Z');
+}

@@ -26,7 +26,7 @@ export function artifactMetadata(schema: string, invocationId: string): Artifact
   return {
     dbt_schema_version: `https://schemas.getdbt.com/dbt/${schema}.json`,
     dbt_version: `sm-${SM_VERSION}`,
-    generated_at: new Date().toISOString(),
+    generated_at: pythonIsoTime(new Date(), 'Z'),
     invocation_id: invocationId,
     invocation_started_at: pythonIsoTime(invocationStart(invocationId), 'Z'),
     env: {},

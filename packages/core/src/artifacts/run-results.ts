@@ -1,6 +1,7 @@
 import type { NodeResult } from '../events.ts';
 import { jsonText } from '../util/json-text.ts';
 import { artifactMetadata } from './manifest.ts';
+import { resultMessage, resultTiming } from './result-fields.ts';
 
 /** run_results.json shaped like dbt's (schema v6). */
 export function buildRunResults(results: readonly NodeResult[], elapsed: number, invocationId: string, args: Record<string, unknown>): Record<string, unknown> {
@@ -10,15 +11,11 @@ export function buildRunResults(results: readonly NodeResult[], elapsed: number,
       return {
         // Keys in dbt 1.11's order.
         status: r.status === 'cancelled' ? 'error' : r.status,
-        timing: [
-          { name: 'compile', started_at: r.startedAt, completed_at: r.startedAt },
-          { name: 'execute', started_at: r.startedAt, completed_at: r.completedAt },
-        ],
+        timing: resultTiming(r),
         thread_id: r.threadId,
         execution_time: r.executionTime,
         adapter_response: adapterResponse(r),
-        // dbt leaves a passing test's message empty.
-        message: r.status === 'pass' ? null : r.message,
+        message: resultMessage(r),
         // An exposure's result as dbt 1.11 writes it: no-op with 0 failures, nothing compiled (null).
         failures: r.failures ?? (r.status === 'no-op' ? 0 : null),
         unique_id: r.uniqueId,

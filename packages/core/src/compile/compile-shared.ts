@@ -1,4 +1,5 @@
 /** What a cold and a warm compile share: the adapter, selection, the column check, sm check when asked, the artifacts. */
+import { pythonIsoTime } from '../artifacts/invocation.ts';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -132,7 +133,7 @@ export async function writeCompileArtifacts(c: Compilation, command: Command, di
   const files = command === 'compile' ? writeCompiledTree(c.project, c.compiled.nodes, c.selected, dir, digest, shape) : Promise.resolve();
   // Handled here too: when the manifest's write fails first (a full disk), nobody awaits `files`, and its rejection must not crash the process.
   files.catch(() => undefined);
-  const meta = { invocationId: c.invocationId, generatedAt: new Date().toISOString() };
+  const meta = { invocationId: c.invocationId, generatedAt: pythonIsoTime(new Date(), 'Z') };
   // dbt numbers the on-run hooks' nodes by their place in the run (from 1) after a command that runs them, by their place in their project file (from 0) otherwise.
   const hooksRun = HOOKS_RUN.has(command);
   if (hooksRun && manifestDigest) manifestDigest = `${manifestDigest}:hooks-run`;

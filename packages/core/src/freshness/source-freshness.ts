@@ -1,3 +1,4 @@
+import { microsIso } from '../artifacts/invocation.ts';
 import { dirname, join } from 'node:path';
 import type { AdapterSession } from '../adapter.ts';
 import { compile, writeJsonAtomic, type Compilation, type InvocationOptions } from '../api.ts';
@@ -309,8 +310,8 @@ export function buildSourcesArtifact(results: readonly FreshnessResult[], elapse
         // What dbt-duckdb's connection says of the freshness query.
         adapter_response: { _message: 'OK' },
         timing: [
-          { name: 'compile', started_at: r.startedAt, completed_at: r.startedAt },
-          { name: 'execute', started_at: r.startedAt, completed_at: r.completedAt },
+          { name: 'compile', started_at: microsIso(r.startedAt), completed_at: microsIso(r.startedAt) },
+          { name: 'execute', started_at: microsIso(r.startedAt), completed_at: microsIso(r.completedAt) },
         ],
         thread_id: r.threadId,
         execution_time: r.executionTime,

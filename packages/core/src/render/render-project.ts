@@ -26,7 +26,7 @@ import { renderKey, type RenderCache } from './render-cache.ts';
 import { nodeBuiltins, nodeContext } from './render-context.ts';
 import { literalRefs, RenderScheduler, type Schedulable } from './render-scheduler.ts';
 import { printedRelationName, type TemplateRelation } from './relation.ts';
-import { templateDiagnostic } from './template-diagnostic.ts';
+import { RenderFailure, templateDiagnostic } from './template-diagnostic.ts';
 import { NeedWarehouse, NoWarehouse, WarehouseLog } from './warehouse.ts';
 
 export { CTE_PREFIX, injectCtes } from './inject-ctes.ts';
@@ -241,7 +241,7 @@ export class ProjectRenderer implements Schedulable {
     };
     const out = 'text' in what ? sql : this.#ephemerals.inline(undefined, sql, frame.ephemerals, live);
     const problems = this.diagnostics.splice(before);
-    if (problems.length) throw new Error(problems.map((d) => `${d.location ? `${d.location.file}:${d.location.line ?? ''}: ` : ''}${d.message}`).join('\n'));
+    if (problems.length) throw new RenderFailure(problems, !('text' in what));
     for (const m of frame.said ?? []) what.say?.(m);
     return out;
   }

@@ -3,6 +3,7 @@ import { dbtNodeInfo } from '../artifacts/node-log-info.ts';
 import type { GraphNode, TemplateMessage } from '../types.ts';
 import { redact } from '../util/redact.ts';
 import { adapterResponse } from '../artifacts/run-results.ts';
+import { resultMessage, resultTiming } from '../artifacts/result-fields.ts';
 import { DbtObject } from '../render/dbt-object.ts';
 import { defaultDatabaseOf } from '../render/relation.ts';
 import { graphEntries } from '../render/graph-context.ts';
@@ -38,14 +39,11 @@ export function hookContext(ctx: RunContext, selected: readonly string[], result
     out.results = results.map((r) =>
       new DbtObject({
         status: r.status === 'cancelled' ? 'error' : r.status,
-        timing: [
-          new DbtObject({ name: 'compile', started_at: r.startedAt, completed_at: r.startedAt }),
-          new DbtObject({ name: 'execute', started_at: r.startedAt, completed_at: r.completedAt }),
-        ],
+        timing: resultTiming(r).map((t) => new DbtObject({ ...t })),
         thread_id: r.threadId,
         execution_time: r.executionTime,
         adapter_response: adapterResponse(r),
-        message: r.status === 'pass' ? null : r.message,
+        message: resultMessage(r),
         // As run_results.json has it: a no-op (an exposure) with 0 failures.
         failures: r.failures ?? (r.status === 'no-op' ? 0 : null),
         node: nodeView(ctx.nodes.get(r.uniqueId), r, entry),

@@ -4,7 +4,8 @@ import type { PlanContext } from '../plan/plan.ts';
 import { dbtAttachedNode, type GraphNode, type TemplateMessage } from '../types.ts';
 import { compiledPathOf, targetLayoutOf } from '../artifacts/target-paths.ts';
 import { dbtNodeInfo, snapshotLogCfg } from '../artifacts/node-log-info.ts';
-import { templateSaid, type NodeResult, type NodeStatus } from '../events.ts';
+import { templateSaid, type NodeFailure, type NodeResult, type NodeStatus } from '../events.ts';
+import { RenderFailure } from '../render/template-diagnostic.ts';
 import { executeModel } from './execute-model.ts';
 import { executeSeed } from './execute-seed.ts';
 import { executeSnapshot } from './execute-snapshot.ts';
@@ -151,6 +152,10 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
     if (o.flags.failFast && (r.status === 'error' || r.status === 'fail' || r.status === 'partial success')) stop = true;
   };
 
+  /** The relation a model or snapshot builds, as run_results.json names it for any status. */
+  const relationNameIfBuilt = (node: GraphNode): string | undefined =>
+    (node.resourceType === 'model' || node.resourceType === 'snapshot') && 'relation' in node && node.relation ? o.adapter.dialect.relationName(node.relation) : undefined;
+
   const ephemeralsWritten = new Set<string>();
   const execNode = async (id: string): Promise<void> => {
     const node = nodes.get(id)!;
@@ -191,7 +196,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
       if (o.signal?.aborted) return done('cancelled', 'Cancelled before it started');
       if (node.resourceType === 'exposure' || node.resourceType === 'saved_query') return done('no-op', 'NO-OP');
       // Compile could not make its SQL (a var with no value): it fails as it starts, as dbt's compile step fails it.
-      if (node.compileError !== undefined) return done('error', node.compileError, { relationName: 'relation' in node && node.relation && node.resourceType !== 'test' ? o.adapter.dialect.relationName(node.relation) : undefined });
+      if (node.compileError !== undefined) return done('error', node.compileError, { relationName: 'relation' in node && node.relation && node.resourceType !== 'test' ? o.adapter.dialect.relationName(node.relation) : undefined, failure: { kind: 'Compilation Error', detail: compileErrorDetail(node.compileError), file: node.originalFilePath, compileStep: true } });
       const executor = o.flags.clone ? executeClone : EXECUTORS[node.resourceType];
       if (!executor) return done('skipped', `${node.resourceType} nodes are not executed by this command`);
       conn = await o.session.acquire({ config: node.config });
@@ -228,10 +233,11 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
       const msg = e instanceof Error ? e.message : String(e);
       const path = 'compiledCode' in node ? compiledPathOf(targetLayoutOf(o.project), node) : undefined;
       if (o.signal?.aborted) return done('cancelled', `Cancelled: ${msg}`, { compiledPath: path });
-      // What dbt records of a node that failed: the SQL it compiled and the relation it was building.
-      const compiledCode = 'compiledCode' in node && typeof node.compiledCode === 'string' ? node.compiledCode : undefined;
-      const builds = (node.resourceType === 'model' || node.resourceType === 'snapshot') && 'relation' in node && node.relation;
-      return done('error', msg, { compiledPath: path, compiledCode, relationName: builds ? o.adapter.dialect.relationName(node.relation) : undefined });
+      const failure = failureOf(e, msg, node.originalFilePath, o.adapter.dialect.dbtErrorKind ?? 'Database Error');
+      // What dbt records of a node that failed: the SQL it compiled (none when its own template
+      // failed at execution: dbt's compile step) and the relation it was building.
+      const compiledCode = !failure.compileStep && 'compiledCode' in node && typeof node.compiledCode === 'string' ? node.compiledCode : undefined;
+      return done('error', msg, { compiledPath: failure.compileStep ? undefined : path, compiledCode, relationName: relationNameIfBuilt(node), failure });
     } finally {
       files.ran(node, ran);
       if (conn) o.session.release(conn);
@@ -244,7 +250,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
       for (const id of pending) {
         const node = nodes.get(id)!;
         const now = new Date().toISOString();
-        finish({ uniqueId: id, name: node.name, resourceType: node.resourceType, status: o.signal?.aborted ? 'cancelled' : 'skipped', message: o.signal?.aborted ? 'Run interrupted' : 'Skipped after --fail-fast', executionTime: 0, startedAt: now, completedAt: now, threadId: 'main' });
+        finish({ uniqueId: id, name: node.name, resourceType: node.resourceType, status: o.signal?.aborted ? 'cancelled' : 'skipped', message: o.signal?.aborted ? 'Run interrupted' : 'Skipped after --fail-fast', executionTime: 0, startedAt: now, completedAt: now, threadId: 'MainThread', relationName: relationNameIfBuilt(node), ...(o.signal?.aborted ? {} : { skipCause: 'fail-fast' as const }) });
       }
       pending.clear();
       if (running.size) await Promise.allSettled(running.values());
@@ -260,7 +266,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
         const node = nodes.get(id)!;
         const now = new Date().toISOString();
         const upstream = nodes.get(bad)!;
-        finish({ uniqueId: id, name: node.name, resourceType: node.resourceType, status: 'skipped', message: `Skipped because ${upstream.name} ${SKIP_CAUSE[results.get(bad)!.status] ?? results.get(bad)!.status}`, executionTime: 0, startedAt: now, completedAt: now, threadId: 'main' });
+        finish({ uniqueId: id, name: node.name, resourceType: node.resourceType, status: 'skipped', message: `Skipped because ${upstream.name} ${SKIP_CAUSE[results.get(bad)!.status] ?? results.get(bad)!.status}`, executionTime: 0, startedAt: now, completedAt: now, threadId: `Thread-${(started % threads) + 1} (worker)`, relationName: relationNameIfBuilt(node), skipCause: 'upstream' });
         continue;
       }
       const p = execNode(id).finally(() => running.delete(id));
@@ -394,5 +400,23 @@ function runnableFrom(o: RunContext, id: string, selected: ReadonlySet<string>):
 /** A result without secrets in the text it carries (the message, the SQL that ran). */
 function redactResult(r: NodeResult, secrets: readonly string[]): NodeResult {
   if (!secrets.length) return r;
-  return { ...r, message: redact(r.message, secrets), ...(r.compiledCode !== undefined ? { compiledCode: redact(r.compiledCode, secrets) } : {}) };
+  return {
+    ...r,
+    message: redact(r.message, secrets),
+    ...(r.compiledCode !== undefined ? { compiledCode: redact(r.compiledCode, secrets) } : {}),
+    ...(r.failure ? { failure: { ...r.failure, detail: redact(r.failure.detail, secrets) } } : {}),
+  };
+}
+
+/** How dbt's run_results.json words a node's failure (see NodeFailure). */
+function failureOf(e: unknown, msg: string, file: string, warehouseKind: string): NodeFailure {
+  if (e instanceof RenderFailure) return { kind: e.fromWarehouse ? warehouseKind : 'Compilation Error', detail: e.detail, file, compileStep: e.ownSql };
+  const warehouse = (e as { kind?: string } | undefined)?.kind === 'WarehouseError';
+  return { kind: warehouse ? warehouseKind : 'Runtime Error', detail: msg, file, compileStep: false };
+}
+
+/** What a compile error says under its "Compilation Error in model x (file)" line (compile-cold.ts writes that line too). */
+function compileErrorDetail(message: string): string {
+  if (!message.startsWith('Compilation Error in ')) return message;
+  return message.split('\n').slice(1).map((l) => l.replace(/^ {2}/, '')).join('\n');
 }
