@@ -77,9 +77,10 @@ unit_tests:
       'models/uerr.sql': "{% if execute %}{% set x = run_query('select * from nope_tbl') %}{% endif %}\nselect 1 as a\n",
       'models/schema.yml': 'version: 2\nmodels:\n  - name: good\n    columns:\n      - name: x\n        data_tests:\n          - accepted_values:\n              arguments: {values: [2]}\n',
       'tests/bad_test.sql': 'select * from nonexistent2\n',
+      'models/tabel.sql': "{{ config(materialized='tabel') }} select 1\n",
     });
     const results = () => JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: Entry[] };
-    const r = await sm('build', '--project-dir', dir, '--exclude', 'cerr', 'uerr');
+    const r = await sm('build', '--project-dir', dir, '--exclude', 'cerr', 'uerr', 'tabel');
     expect(r.code).toBe(1);
     let rr = results();
     const by = (id: string) => rr.results.find((x) => x.unique_id === id)!;
@@ -101,7 +102,7 @@ unit_tests:
     // The console still says why.
     expect(r.out).toContain('3 skipped: child, after_good, grandchild');
 
-    expect((await sm('run', '--project-dir', dir, '--fail-fast', '--exclude', 'cerr', 'uerr')).code).toBe(1);
+    expect((await sm('run', '--project-dir', dir, '--fail-fast', '--exclude', 'cerr', 'uerr', 'tabel')).code).toBe(1);
     rr = results();
     const skipped = rr.results.filter((x) => x.status === 'skipped');
     expect(skipped.map((x) => x.unique_id).sort()).toEqual(['model.demo.after_good', 'model.demo.child', 'model.demo.good', 'model.demo.grandchild']);
@@ -115,6 +116,10 @@ unit_tests:
     // A statement the template ran that the warehouse refused: dbt-duckdb's runtime error, with the warehouse's words.
     expect(by('model.demo.uerr')).toMatchObject({ status: 'error', compiled: false, compiled_code: null });
     expect(by('model.demo.uerr').message).toMatch(/^Runtime Error in model uerr \(models\/uerr\.sql\)\n  Catalog Error: Table with name nope_tbl does not exist!\n/);
+    // A materialization no macro defines: dbt's compiler error, after compiling (dbt: "No materialization 'tabel' was found for adapter duckdb!").
+    expect((await sm('run', '--project-dir', dir, '-s', 'tabel')).code).toBe(1);
+    rr = results();
+    expect(by('model.demo.tabel')).toMatchObject({ status: 'error', compiled: true, message: expect.stringMatching(/^Compilation Error in model tabel \(models\/tabel\.sql\)\n  \S.*"tabel"/) });
   });
 
   // Recorded from `dbt compile`, `dbt compile -s +u`, `dbt compile --inline` and `dbt docs generate --empty-catalog`

@@ -13,6 +13,7 @@ import type { ExecOutcome, NodeContext } from './node-context.ts';
 import { nodeHooks, withHooks } from '../plan/hooks.ts';
 import { contractCheck, contractIncomplete, contractMismatch, type DescribedColumn } from '../plan/contract.ts';
 import { describedColumns } from './described-columns.ts';
+import { CompilerError } from '../render/template-diagnostic.ts';
 
 /** Views, tables, incremental, external and ephemeral models: compiled SQL in, one plan out, run by the plan executor. */
 export async function executeModel(node: GraphNode, x: NodeContext): Promise<ExecOutcome> {
@@ -27,11 +28,11 @@ export async function executeModel(node: GraphNode, x: NodeContext): Promise<Exe
     // A project's own {% materialization %}: run as dbt runs it.
     const custom = findMaterialization(x.run.macros, x.run.project.config.name, mat, x.run.adapter.dialect.name);
     if (custom) return executeCustom(m, x, custom);
-    throw new Error(`Unknown materialization "${mat}" on ${m.name} (${m.originalFilePath}): no {% materialization ${mat} %} in the project's macros. Use view, table, incremental, external or ephemeral, or define it.`);
+    throw new CompilerError(`Unknown materialization "${mat}" on ${m.name} (${m.originalFilePath}): no {% materialization ${mat} %} in the project's macros. Use view, table, incremental, external or ephemeral, or define it.`);
   }
   if (mat === 'incremental') {
     const bad = incrementalConfigError(m);
-    if (bad) throw new Error(bad);
+    if (bad) throw new CompilerError(bad);
     if (isMicrobatch(m)) return executeMicrobatch(m, x, existing);
   }
   // Decided once, here, from the catalog and the flags; compile rendered the SQL for either answer.

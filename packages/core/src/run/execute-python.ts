@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RelationInfo } from '../adapter.ts';
 import { nodeHooks, withHooks } from '../plan/hooks.ts';
+import { CompilerError } from '../render/template-diagnostic.ts';
 import { incrementalConfigError, isIncrementalRun, planIncremental, planTable } from '../plan/plan.ts';
 import { resolvedOf } from '../project/python-model.ts';
 import { CTE_PREFIX } from '../render/inject-ctes.ts';
@@ -27,7 +28,7 @@ export async function executePython(m: ModelNode, x: NodeContext, existing: Rela
   if (mat !== 'table' && mat !== 'incremental') throw new Error(`${where} is a Python model materialized as ${String(mat)}: a Python model is a table or incremental (as in dbt).`);
   if (mat === 'incremental') {
     const bad = incrementalConfigError(m) ?? (m.config.incremental_strategy === 'microbatch' ? `${where}: sm does not run a Python model as microbatch; use a SQL model or another incremental strategy.` : undefined);
-    if (bad) throw new Error(bad);
+    if (bad) throw new CompilerError(bad);
   }
   // As dbt's: incremental when the table exists and no full refresh is asked; then the model may read it through dbt.this.
   const incremental = isIncrementalRun(m, existing, x.plan);

@@ -411,8 +411,9 @@ function redactResult(r: NodeResult, secrets: readonly string[]): NodeResult {
 /** How dbt's run_results.json words a node's failure (see NodeFailure). */
 function failureOf(e: unknown, msg: string, file: string, warehouseKind: string): NodeFailure {
   if (e instanceof RenderFailure) return { kind: e.fromWarehouse ? warehouseKind : 'Compilation Error', detail: e.detail, file, compileStep: e.ownSql };
-  const warehouse = (e as { kind?: string } | undefined)?.kind === 'WarehouseError';
-  return { kind: warehouse ? warehouseKind : 'Runtime Error', detail: msg, file, compileStep: false };
+  const kind = (e as { kind?: string } | undefined)?.kind;
+  // A config no materialization can build (an unknown materialization or strategy): dbt's macros raise it as a compiler error.
+  return { kind: kind === 'WarehouseError' ? warehouseKind : kind === 'CompilerError' ? 'Compilation Error' : 'Runtime Error', detail: msg, file, compileStep: false };
 }
 
 /** What a compile error says under its "Compilation Error in model x (file)" line (compile-cold.ts writes that line too). */
