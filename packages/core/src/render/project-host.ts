@@ -253,13 +253,13 @@ export class ProjectHost implements RenderHost {
   }
 
   /**
-   * dbt's `graph`, built when a template first reads it, with every model's final config (dbt's
-   * parse captured each config() call): the models not rendered yet are rendered first (the
+   * dbt's `graph`, built when a template first reads it, with every model's and test's final config
+   * (dbt's parse captured each config() call, a generic test's macro's too): those not rendered yet are rendered first (the
    * reading render stops and comes back); one whose render is under way (the reader's own chain)
    * keeps its config as loaded.
    */
   graph(): unknown {
-    if (!this.#graph) for (const m of this.project.models) if (!this.#r.rendered(m.uniqueId) && !this.#r.isStarted(m.uniqueId)) throw new NeedRender(m.uniqueId);
+    if (!this.#graph) for (const m of [...this.project.models, ...this.project.tests]) if (!this.#r.rendered(m.uniqueId) && !this.#r.isStarted(m.uniqueId)) throw new NeedRender(m.uniqueId);
     this.#graph ??= graphContext(this.project, this.macros, (id) => this.#r.rendered(id), (n) => this.#r.relationFor(n, n.config), this.defaultDatabase, (id) => this.#r.parseLike(id), (n) => nodeRelationName(n, this.dialect, this.project.target));
     return this.#graph;
   }
