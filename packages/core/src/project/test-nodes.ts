@@ -209,7 +209,7 @@ export function selectedColumns(sql: string): string[] | undefined {
     const ch = masked[i];
     if (ch === '(') depth++;
     else if (ch === ')') depth--;
-    else if (depth === 0 && (ch === 's' || ch === 'S') && at(SELECT, masked, i) && !/\w/.test(masked[i - 1] ?? '')) {
+    else if (depth === 0 && (ch === 's' || ch === 'S') && !isWordChar(masked.charCodeAt(i - 1)) && at(SELECT, masked, i)) {
       start = i + 6;
       break;
     }
@@ -226,7 +226,7 @@ export function selectedColumns(sql: string): string[] | undefined {
     else if (depth === 0 && ch === ',') {
       items.push(sql.slice(cur, i));
       cur = i + 1;
-    } else if (depth === 0 && /[a-z]/i.test(ch!) && at(CLAUSE, masked, i) && !/\w/.test(masked[i - 1] ?? '')) {
+    } else if (depth === 0 && isLetter(masked.charCodeAt(i)) && !isWordChar(masked.charCodeAt(i - 1)) && at(CLAUSE, masked, i)) {
       end = i;
       break;
     }
@@ -248,6 +248,11 @@ export function selectedColumns(sql: string): string[] | undefined {
 
 const SELECT = /select\b/iy;
 const CLAUSE = /(from|union|where|group|order|limit|having|qualify|window|intersect|except)\b/iy;
+
+/** An ASCII letter (`/[a-z]/i`): a clause keyword's first character. */
+const isLetter = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+/** `/\w/` of one character (NaN, before the start, is none): a keyword must not continue a word. */
+const isWordChar = (c: number): boolean => isLetter(c) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
 
 /** Whether sticky `re` matches `s` at `i` (no copy of the rest of the string, which made long queries quadratic). */
 function at(re: RegExp, s: string, i: number): boolean {
