@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as oneShotHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
@@ -57,7 +57,7 @@ export class SchemaCache {
    * whether it declares snapshots.
    */
   read(text: string, rel: string, into: SchemaDecls, diagnostics: Diagnostic[]): { yaml: YamlFile | undefined; hasSnapshots: boolean } {
-    const hash = createHash('sha256').update(text).digest('hex');
+    const hash = oneShotHash('sha256', text);
     let e = this.#old.get(rel);
     let yaml: YamlFile | undefined;
     if (!e || e.hash !== hash) {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { GraphNode, ModelNode, ProjectConfig, SeedNode, SourceNode, TestNode } from '../types.ts';
@@ -103,8 +103,8 @@ function yamlFoldersOf(config: ProjectConfig, file: string): string[] {
   return parts.slice(root ? root.length : 0);
 }
 
-/** Python's str() of a YAML value, since dbt builds the name in Python. */
-function pyStr(v: unknown): string {
+/** Python's str() of a YAML value, since dbt builds the name in Python (exported for a test). */
+export function pyStr(v: unknown): string {
   if (v === true) return 'True';
   if (v === false) return 'False';
   if (v === null || v === undefined) return 'None';
@@ -191,7 +191,7 @@ export function genericTestNode(
     testMetadata: { name: decl.testName, kwargs, namespace: decl.namespace },
     attachedNode: node.uniqueId,
     columnName: decl.columnName,
-    checksum: createHash('sha256').update(rawCode + JSON.stringify(kwargs)).digest('hex'),
+    checksum: oneShotHash('sha256', rawCode + JSON.stringify(kwargs)),
     declaredAt: decl.location,
   };
 }
@@ -209,7 +209,7 @@ export function selectedColumns(sql: string): string[] | undefined {
     const ch = masked[i];
     if (ch === '(') depth++;
     else if (ch === ')') depth--;
-    else if (depth === 0 && (ch === 's' || ch === 'S') && at(SELECT, masked, i) && !/\w/.test(masked[i - 1] ?? '')) {
+    else if (depth === 0 && (ch === 's' || ch === 'S') && !isWordChar(masked.charCodeAt(i - 1)) && at(SELECT, masked, i)) {
       start = i + 6;
       break;
     }
@@ -226,7 +226,7 @@ export function selectedColumns(sql: string): string[] | undefined {
     else if (depth === 0 && ch === ',') {
       items.push(sql.slice(cur, i));
       cur = i + 1;
-    } else if (depth === 0 && /[a-z]/i.test(ch!) && at(CLAUSE, masked, i) && !/\w/.test(masked[i - 1] ?? '')) {
+    } else if (depth === 0 && isLetter(masked.charCodeAt(i)) && !isWordChar(masked.charCodeAt(i - 1)) && at(CLAUSE, masked, i)) {
       end = i;
       break;
     }
@@ -248,6 +248,11 @@ export function selectedColumns(sql: string): string[] | undefined {
 
 const SELECT = /select\b/iy;
 const CLAUSE = /(from|union|where|group|order|limit|having|qualify|window|intersect|except)\b/iy;
+
+/** An ASCII letter (`/[a-z]/i`): a clause keyword's first character. */
+const isLetter = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+/** `/\w/` of one character (NaN, before the start, is none): a keyword must not continue a word. */
+const isWordChar = (c: number): boolean => isLetter(c) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
 
 /** Whether sticky `re` matches `s` at `i` (no copy of the rest of the string, which made long queries quadratic). */
 function at(re: RegExp, s: string, i: number): boolean {
@@ -311,9 +316,27 @@ export function testColumnDiagnostics(nodes: ReadonlyMap<string, GraphNode>, sel
 
 /** The hash dbt appends to a generic test's unique id: md5 of the name and the repr of its metadata, leaves as strings, keys sorted. */
 export function dbtTestHash(name: string, metadata: Record<string, unknown>): string {
-  const hashable = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(hashable) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, hashable((v as Record<string, unknown>)[k])])) : pyStr(v);
-  return createHash('md5').update(name + pythonRepr(hashable(metadata))).digest('hex').slice(-10);
+  return oneShotHash('md5', name + sortedRepr(metadata)).slice(-10);
+}
+
+/** `pythonRepr` of the value with every leaf made a string (`pyStr`) and every object's keys sorted, written in one pass (every generic test's id hashes one). */
+function sortedRepr(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(sortedRepr).join(', ')}]`;
+  if (v !== null && typeof v === 'object') {
+    let out = '';
+    for (const k of keysInOrder(Object.keys(v).sort())) out += `${out ? ', ' : ''}${pythonRepr(k)}: ${sortedRepr((v as Record<string, unknown>)[k])}`;
+    return `{${out}}`;
+  }
+  return pythonRepr(pyStr(v));
+}
+
+const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
+
+/** Sorted keys in the order an object made from them lists them: array-index keys ("2", "10") first, by number, as JavaScript orders an object's keys. */
+function keysInOrder(sorted: string[]): string[] {
+  const isIndex = (k: string) => ARRAY_INDEX.test(k) && Number(k) < 4294967295;
+  if (!sorted.some(isIndex)) return sorted;
+  return [...sorted.filter(isIndex).sort((a, b) => Number(a) - Number(b)), ...sorted.filter((k) => !isIndex(k))];
 }
 
 /** A generic test's test_metadata as dbt's manifest and graph give it: its kwargs hold the `model` argument as written. */
