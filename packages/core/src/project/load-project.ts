@@ -1,4 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
+import { duplicatePatches } from './duplicate-patches.ts';
 import { readFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { Relation, TargetConfig } from '../adapter.ts';
@@ -260,6 +261,7 @@ interface Loaded {
 /** Every resource of one project (root or package) into `out`. */
 function loadScope(s: Scope, read: { decls: SchemaDecls; yamls: YamlFile[] }, out: Loaded, diagnostics: Diagnostic[]): void {
   const { decls, yamls } = read;
+  duplicatePatches(decls, diagnostics);
   out.macros.push(...loadMacros(s));
   // Snapshots are model-like nodes: render, ref() and selection treat them as models.
   const sqlModels = loadModels(s, decls, diagnostics, out.disabled);
