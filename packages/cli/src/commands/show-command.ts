@@ -7,7 +7,7 @@ import { renderInline } from '../inline-sql.ts';
 import { pythonJson } from '../python-json.ts';
 import { dbtJsonRows, renderTable, showSql, shownRows } from '../table.ts';
 import { usage } from '../usage-error.ts';
-import { invocation, type CommonFlags } from './project-commands.ts';
+import { invocation, type CommonFlags } from './invocation.ts';
 
 type ShowFlags = CommonFlags & { inline?: string; limit: string; select?: string | string[]; output: 'text' | 'json' };
 

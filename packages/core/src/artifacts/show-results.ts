@@ -1,11 +1,5 @@
-import { join } from 'node:path';
-import type { Compilation, InvocationOptions } from '../compile/compilation.ts';
-import { targetDir } from '../compile/compile.ts';
-import { relationNameOf } from '../compile/relation-name-of.ts';
-import { redact } from '../util/redact.ts';
 import { jsonText } from '../util/json-text.ts';
-import { writeFileAtomic } from '../util/write-json.ts';
-import { runArgs } from './run-args.ts';
+import { redact } from '../util/redact.ts';
 import { runResultsFileText } from './run-results.ts';
 
 /**
@@ -35,13 +29,11 @@ export interface ShownQuery {
 }
 
 /**
- * Write run_results.json as dbt 1.11's `show` does once its query succeeds: one success for the
- * node shown (or the inline query), its compiled code the query with dbt's limit around it; a seed,
- * as dbt records one, without code or relation name (`compiled` null). A failed show writes none.
+ * run_results.json as dbt 1.11's `show` writes it once its query succeeds: one success for the
+ * node shown (`id`, or the inline query's), its compiled code the query with dbt's limit around
+ * it; a seed, as dbt records one, without code or relation name (`compiled` null).
  */
-export function writeShowResults(c: Compilation, opts: InvocationOptions, q: ShownQuery): void {
-  const node = q.uniqueId === undefined ? undefined : c.compiled.nodes.get(q.uniqueId);
-  const seed = node?.resourceType === 'seed';
+export function showResultsText(q: ShownQuery, shown: { id: string; seed: boolean; relationName: string | undefined }, invocationId: string, args: Record<string, unknown>, secrets: readonly string[]): string {
   const result = {
     status: 'success',
     timing: [
@@ -54,13 +46,11 @@ export function writeShowResults(c: Compilation, opts: InvocationOptions, q: Sho
     adapter_response: { _message: 'OK', code: null, rows_affected: null, query_id: null },
     message: null,
     failures: null,
-    unique_id: q.uniqueId ?? `sql_operation.${c.project.config.name}.inline_query`,
-    compiled: seed ? null : true,
-    compiled_code: seed ? null : redact(showCompiledCode(q.sql, q.limit), c.project.secrets),
-    relation_name: node && !seed ? (relationNameOf(c, node) ?? null) : null,
+    unique_id: shown.id,
+    compiled: shown.seed ? null : true,
+    compiled_code: shown.seed ? null : redact(showCompiledCode(q.sql, q.limit), secrets),
+    relation_name: shown.seed ? null : (shown.relationName ?? null),
     batch_results: null,
   };
-  const args = runArgs('show', { ...opts, cliArgs: { ...opts.cliArgs, ...q.args } }, c.project);
-  const text = runResultsFileText(jsonText([result]), (performance.now() - q.startedAt) / 1000, c.invocationId, args);
-  writeFileAtomic(join(targetDir(c.project), 'run_results.json'), text);
+  return runResultsFileText(jsonText([result]), (performance.now() - q.startedAt) / 1000, invocationId, args);
 }
