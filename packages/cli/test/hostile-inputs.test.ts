@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -223,7 +223,8 @@ describe('secrets on every output path', () => {
     const dir = project({ 'profiles.yml': `${PROFILES}      password: "{{ env_var('HOSTILE_SHOW_VALUE') }}"\n` });
     const env = { HOSTILE_SHOW_VALUE: secret };
     const r = sm(dir, ['show', '--inline', "select cast('{{ env_var(\"HOSTILE_SHOW_VALUE\") }}x' as integer) as n"], env);
-    expect(r.code, r.text).toBe(1);
+    // A show whose query fails exits 2, as dbt's does.
+    expect(r.code, r.text).toBe(2);
     expect(r.text).toMatch(/integer|INT|convert/i);
     expect(r.text).not.toContain(secret);
     expect(r.text).toContain('****');
@@ -231,6 +232,10 @@ describe('secrets on every output path', () => {
     const ok = sm(dir, ['show', '--inline', "select length('{{ env_var(\"HOSTILE_SHOW_VALUE\") }}') as n"], env);
     expect(ok.code, ok.text).toBe(0);
     expect(ok.text).toMatch(/\b10\b/);
+    // Nor does run_results.json, whose args hold the inline query and whose result holds it rendered.
+    const results = readFileSync(join(dir, 'target', 'run_results.json'), 'utf8');
+    expect(results).toContain('inline_query');
+    expect(results).not.toContain(secret);
   });
 
   it('a password from --vars (or a DBT_ENV_SECRET_ variable) reaches no output, artifact or cache', () => {

@@ -42,8 +42,9 @@ describe('on-run-start and on-run-end hooks of installed packages, as dbt 1.11 r
     expect((await sm('deps', '--project-dir', dir)).code).toBe(0);
     const run = await sm('run', '--project-dir', dir);
     expect(run.code, run.out + run.err).toBe(0);
-    // As the run left it (`show` writes its own, where the hooks did not run: numbered from 0 in their file).
+    // As the run left them (`show` writes its own, where the hooks did not run: numbered from 0 in their file).
     const manifest = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, Record<string, unknown>> };
+    const results = (JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; message: string }[] }).results;
     const rows = shownRows((await sm('show', '--project-dir', dir, '--inline', 'select who, n from hook_log order by n', '--limit', '-1', '--log-format', 'json')).out);
     expect(rows).toEqual([
       { who: 'root-start-1', n: 0 },
@@ -52,7 +53,6 @@ describe('on-run-start and on-run-end hooks of installed packages, as dbt 1.11 r
       { who: 'root-end', n: 3 },
       { who: 'zeta-end', n: 4 },
     ]);
-    const results = (JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; message: string }[] }).results;
     expect(results.map((r) => [r.unique_id, r.message])).toEqual([
       ['operation.demo.demo-on-run-start-0', 'demo.on-run-start.0 passed'],
       ['operation.demo.demo-on-run-start-1', 'demo.on-run-start.1 passed'],

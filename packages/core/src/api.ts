@@ -5,6 +5,7 @@ import type { TemplateMessage } from './types.ts';
 import { writeFileAtomic, writeJsonFileAtomic as writeJsonAtomic } from './util/write-json.ts';
 import { redact } from './util/redact.ts';
 import { buildRunResults, compileResultsText, runResultsFileText, type CompiledResult } from './artifacts/run-results.ts';
+import { showResultsText, type ShownQuery } from './artifacts/show-results.ts';
 import { compileResultsKey, reusedCompileResults, saveCompileResults } from './artifacts/compile-results-cache.ts';
 import { runArgs } from './artifacts/run-args.ts';
 import { patchManifestCode } from './artifacts/manifest-file.ts';
@@ -86,6 +87,14 @@ export function writeCompileResults(c: Compilation, opts: InvocationOptions, o: 
   // dbt's whole set of flags for the command, the command's own (output, inline, empty_catalog...) over them.
   const args = runArgs(o.which, { ...opts, cliArgs: { ...opts.cliArgs, ...o.args } }, c.project);
   writeFileAtomic(join(dir, 'run_results.json'), runResultsFileText(results, (performance.now() - o.startedAt) / 1000, c.invocationId, args));
+}
+
+/** Write run_results.json as dbt 1.11's `show` does once its query succeeds (a failed show writes none). */
+export function writeShowResults(c: Compilation, opts: InvocationOptions, q: ShownQuery): void {
+  const node = q.uniqueId === undefined ? undefined : c.compiled.nodes.get(q.uniqueId);
+  const shown = { id: q.uniqueId ?? `sql_operation.${c.project.config.name}.inline_query`, seed: node?.resourceType === 'seed', relationName: node ? relationNameOf(c, node) : undefined };
+  const args = runArgs('show', { ...opts, cliArgs: { ...opts.cliArgs, ...q.args } }, c.project);
+  writeFileAtomic(join(targetDir(c.project), 'run_results.json'), showResultsText(q, shown, c.invocationId, args, c.project.secrets));
 }
 
 /** Execute a command over the selection: run, seed, test or build. */

@@ -80,6 +80,16 @@ interface NodeCommon {
   /** Where the YAML patch's `config: tags` sit in `config.tags`: dbt lists them last on the node. */
   yamlTagSpan?: [at: number, count: number] | undefined;
   /**
+   * dbt's `unrendered_config` as loaded: the project file's levels for the node as written (Jinja
+   * kept), then its YAML `config:`, each a dict update. The node's `config()` calls ({@link configCall})
+   * go over it, and for a package's node {@link unrenderedRootConfig} over those.
+   */
+  unrenderedConfig?: Record<string, unknown> | undefined;
+  /** Package nodes only: the root project's levels for the node as written, over everything else. */
+  unrenderedRootConfig?: Record<string, unknown> | undefined;
+  /** Set by compile: the node's `config()` calls, as dbt gathers them (see folder-config.ts addConfigCall). */
+  configCall?: Record<string, unknown> | undefined;
+  /**
    * Set by compile when the node's template asked the warehouse (run_query, statement,
    * adapter.get_columns_in_relation, ...): compile had none, so its SQL is what dbt's parse
    * phase renders (`execute` false). Execution must render it again with a connection:
@@ -360,6 +370,8 @@ export interface ProjectConfig {
   vars: Record<string, unknown>;
   /** Folder defaults keyed by resource type (`models`, `seeds`, ...), dbt's `+key` tree. */
   resourceConfigs: Record<string, Record<string, unknown>>;
+  /** The same tree as written, when rendering changed it (Jinja kept): `unrendered_config`'s project levels. */
+  unrenderedResourceConfigs?: Record<string, Record<string, unknown>> | undefined;
   onRunStart: string[];
   onRunEnd: string[];
   /** `dispatch:` search orders; empty when the project file has none. */

@@ -1,126 +1,21 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { byId, COMMAND_TYPES, parseEventTime, parseSample, compile, targetPathOf, criterion, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseVarsArg, parseWarnErrorOptions, readArtifact, runResultsProblem, saidBy, templateSaid, sourceFreshness, WarnErrorOptionsError, writeCompileResults, type Compilation, type InvocationOptions, type RunResultsShape, type TemplateMessage, type WarnErrorSetting, union } from '@smsql/core';
-import { builtinAdapters } from '../adapters.ts';
+import { byId, COMMAND_TYPES, compile, targetPathOf, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseWarnErrorOptions, readArtifact, runResultsProblem, saidBy, templateSaid, sourceFreshness, WarnErrorOptionsError, writeCompileResults, type Compilation, type RunResultsShape, type TemplateMessage, type WarnErrorSetting, union } from '@smsql/core';
 import type { CliContext } from '../cli-context.ts';
-import { commonOptions, LOG_FORMATS } from '../common-options.ts';
-import { envTrue } from '../dbt-flags.ts';
+import { commonOptions } from '../common-options.ts';
 import { EXIT } from '../exit-codes.ts';
 import { selectionOptions } from '../selection-options.ts';
 import { LS_DEFAULT_TYPES, resourceTypeOptions, resourceTypesOf, type ResourceTypeFlags } from '../resource-type-options.ts';
 import { configError } from '../config-error.ts';
 import { renderInline } from '../inline-sql.ts';
-import { cliRunArgs } from '../run-args.ts';
-import { dbtJsonRows, renderTable, showSql, shownRows } from '../table.ts';
 import { pythonJson } from '../python-json.ts';
 import { lsJson, lsLines } from './ls-output.ts';
+import { registerShowCommand } from './show-command.ts';
+import { invocation, type CommonFlags } from './invocation.ts';
 import { usage } from '../usage-error.ts';
 
-export interface CommonFlags {
-  projectDir: string;
-  profilesDir?: string;
-  target?: string;
-  profile?: string;
-  vars?: string;
-  logFormat?: string;
-  select?: string[];
-  exclude?: string[];
-  selector?: string;
-  state?: string;
-  threads?: string;
-  fullRefresh?: boolean;
-  failFast?: boolean;
-  storeFailures?: boolean;
-  indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty';
-  strict?: boolean;
-  audit?: boolean;
-  targetPath?: string;
-  models?: string[];
-  model?: string[];
-  defer?: boolean;
-  deferState?: string;
-  favorState?: boolean;
-  partialParse?: boolean;
-  useColors?: boolean;
-  warnError?: boolean;
-  warnErrorOptions?: string;
-  empty?: boolean;
-  eventTimeStart?: string;
-  eventTimeEnd?: string;
-  sample?: string;
-}
-
-export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptions {
-  const threads = flags.threads !== undefined ? Number(flags.threads) : undefined;
-  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw usage(`--threads must be a whole number of 1 or more, not "${flags.threads}"`);
-  // dbt's -m/--models/--model are --select by their older names.
-  const select = flags.select || flags.models || flags.model ? [...(flags.select ?? []), ...(flags.models ?? []), ...(flags.model ?? [])] : undefined;
-  if (flags.defer && !flags.state && !flags.deferState) throw usage('--defer needs --state DIR (or --defer-state DIR): the directory of the manifest.json to defer to');
-  // As NO_COLOR=1: the reporters read it.
-  if ((flags.useColors ?? envTrue(process.env.DBT_USE_COLORS)) === false) process.env.NO_COLOR = '1';
-  // commander does not check a default against --log-format's choices: DBT_LOG_FORMAT is checked here.
-  if (flags.logFormat !== undefined && !(LOG_FORMATS as readonly string[]).includes(flags.logFormat)) throw usage(`DBT_LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}, not "${process.env.DBT_LOG_FORMAT}"`);
-  return {
-    invocationId: ctx.invocationId,
-    projectDir: resolve(flags.projectDir),
-    profilesDir: flags.profilesDir,
-    target: flags.target,
-    profile: flags.profile,
-    vars: parseVarsArg(flags.vars),
-    adapters: builtinAdapters,
-    targetPath: flags.targetPath,
-    noCache: (flags.partialParse ?? envTrue(process.env.DBT_PARTIAL_PARSE)) === false ? true : undefined,
-    select,
-    exclude: flags.exclude,
-    selector: flags.selector,
-    state: flags.state,
-    threads,
-    fullRefresh: flags.fullRefresh ?? envTrue(process.env.DBT_FULL_REFRESH),
-    failFast: flags.failFast ?? envTrue(process.env.DBT_FAIL_FAST),
-    storeFailures: flags.storeFailures ?? envTrue(process.env.DBT_STORE_FAILURES),
-    indirectSelection: flags.indirectSelection ?? indirectSelectionFromEnv(process.env.DBT_INDIRECT_SELECTION),
-    strict: flags.strict,
-    audit: flags.audit,
-    defer: flags.defer,
-    deferState: flags.deferState,
-    favorState: flags.favorState,
-    warnError: warnErrorSetting(flags, ctx),
-    empty: flags.empty ?? envTrue(process.env.DBT_EMPTY),
-    ...eventTimeRange(flags),
-    ...sampleWindow(flags.sample ?? (process.env.DBT_SAMPLE || undefined)),
-    signal: ctx.signal,
-    cliArgs: cliRunArgs(flags, ctx.argv, ctx.quiet),
-  };
-}
-
-/** dbt's `--sample` (or DBT_SAMPLE): `'3 days'` back from now, or `{start: ..., end: ...}`. */
-function sampleWindow(text: string | undefined): Pick<InvocationOptions, 'sample'> {
-  if (text === undefined) return {};
-  const w = parseSample(text, new Date(), (t) => parseVarsArg(t, '--sample', "'{start: 2026-03-01, end: 2026-03-02}'"));
-  if (typeof w === 'string') throw usage(`--sample: ${w}`);
-  if (w.start.getTime() >= w.end.getTime()) throw usage(`--sample: its start must be before its end, not ${text}`);
-  return { sample: w };
-}
-
-/** dbt's `--event-time-start` and `--event-time-end`: both or neither, each a date or time (read as UTC), the start first. */
-function eventTimeRange(flags: CommonFlags): Pick<InvocationOptions, 'eventTimeStart' | 'eventTimeEnd'> {
-  const { eventTimeStart: s, eventTimeEnd: e } = flags;
-  if (s === undefined && e === undefined) return {};
-  if (s === undefined || e === undefined) {
-    const [given, missing] = s === undefined ? ['--event-time-end', '--event-time-start'] : ['--event-time-start', '--event-time-end'];
-    throw usage(`${given} was given without ${missing}: give both, the range of event time whose batches microbatch models build`);
-  }
-  const read = (v: string, name: string): Date => {
-    const t = parseEventTime(v);
-    if (!t) throw usage(`${name} must be a date or time in UTC such as 2026-12-01 or "2026-12-01 06:00:00", not "${v}"`);
-    return t;
-  };
-  const start = read(s, '--event-time-start');
-  const end = read(e, '--event-time-end');
-  if (start.getTime() >= end.getTime()) throw usage(`--event-time-start (${s}) must be before --event-time-end (${e})`);
-  return { eventTimeStart: start, eventTimeEnd: end };
-}
+export { invocation, type CommonFlags } from './invocation.ts';
 
 function runCommand(program: Command, ctx: CliContext, name: 'run' | 'seed' | 'test' | 'build' | 'snapshot', description: string): void {
   const cmd = selectionOptions(commonOptions(program.command(name).description(description)))
@@ -249,68 +144,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       else if (!ctx.quiet) ctx.output.err('No nodes selected!');
     });
 
-  commonOptions(program.command('show').description('show rows of a model (or an inline query)'))
-    .argument('[model]', 'model, seed or source to show')
-    .option('-s, --select <model>', 'the model to show (same as the argument)')
-    .option('--inline <sql>', 'a query to run instead, with ref() and source()')
-    .option('--limit <n>', 'rows to show (-1: all)', '5')
-    .addOption(new Option('--output <format>', 'text (a table) or json ({"node": ..., "show": [rows]}, as dbt writes it)').choices(['text', 'json']).default('text'))
-    .action(async (model: string | undefined, flags: CommonFlags & { inline?: string; limit: string; select?: string | string[]; output: 'text' | 'json' }) => {
-      const name = model ?? (Array.isArray(flags.select) ? flags.select[0] : flags.select);
-      if (!name && !flags.inline) throw usage('sm show needs a model name (sm show wide_streams) or --inline "select ..."');
-      const limit = Number(flags.limit);
-      if (!Number.isInteger(limit) || limit < -1) throw usage(`--limit must be a whole number (or -1 for every row), not "${flags.limit}"`);
-      // The node by name (a model, seed or snapshot, or a source table), not a selection string.
-      const selection = name && !flags.inline ? { include: union([criterion('fqn', name), criterion('source', `*.${name}`)]) } : undefined;
-      const inv = { ...invocation({ ...flags, select: undefined }, ctx), selection, complete: !!flags.inline };
-      const c = await compile(inv, 'show');
-      for (const secret of c.project.secrets) ctx.secrets.add(secret);
-      let sql: string;
-      const say = (m: TemplateMessage) => ctx.reporter(flags.logFormat).onEvent?.(templateSaid(m));
-      // dbt's names for what is shown (ShowNode's node_name and unique_id).
-      let shownAs = { node_name: 'inline_query', unique_id: `sql_operation.${c.project.config.name}.inline_query` };
-      if (flags.inline) sql = renderInline(c, flags.inline, say);
-      else {
-        const node = c.selected.map((id) => c.compiled.nodes.get(id)!).find((n) => n.name === name && n.resourceType !== 'test' && n.resourceType !== 'unit_test');
-        if (!node) throw usage(`No model, seed or source named "${name}". Try: sm ls --output name`);
-        const version = (node as { version?: unknown }).version;
-        shownAs = { node_name: `${node.name}${version !== undefined && version !== null ? `.v${String(version)}` : ''}`, unique_id: node.uniqueId };
-        for (const m of node.said ?? []) say(m);
-        // As dbt's show: a model's or analysis's compiled query is run (the model need not be built);
-        // a seed, snapshot or source is read. A template that must ask the warehouse to render, and a
-        // Python model, are read from their relation. An incremental model runs its full query (dbt's
-        // runs the incremental one once the table exists).
-        const runsQuery = (node.resourceType === 'model' || node.resourceType === 'analysis') && node.compiledCode !== undefined && !node.needsWarehouse && node.pythonCode === undefined;
-        if (runsQuery) sql = node.compiledCode!;
-        else sql = `select * from ${(node as { relation: import('@smsql/core').Relation }).relation ? c.adapter.dialect.relationName((node as { relation: import('@smsql/core').Relation }).relation) : name}`;
-      }
-      const session = await c.adapter.connect(c.project.target, { projectDir: c.project.dir });
-      // Ctrl-C or SIGTERM stops the query itself, not only what comes after it.
-      const onAbort = () => void session.cancelAll().catch(() => undefined);
-      ctx.signal.addEventListener('abort', onAbort, { once: true });
-      try {
-        const conn = await session.acquire();
-        // The warehouse's own text for each value (2026-11-23 10:00:00, 1.50, 03:00:00) beside the driver's values.
-        const probe = await conn.execute(`select * from (\n${sql}\n) sm_show limit 0`);
-        const shown = shownRows(probe.columns, (await conn.execute(showSql(c.adapter.dialect, probe.columns, sql, limit))).rows);
-        session.release(conn);
-        // As dbt's ShowNode: the table (or JSON), headed unless --quiet; under --log-format json also the rows themselves.
-        const inline = !!flags.inline;
-        const rows = flags.output === 'json' || flags.logFormat === 'json' ? dbtJsonRows(shown) : [];
-        const table = flags.output === 'text' ? renderTable(shown) : '';
-        const text = flags.output === 'json'
-          ? pythonJson(inline ? { show: rows } : { node: shownAs.node_name, show: rows }, 2)
-          : ctx.quiet ? table : inline ? `Previewing inline node:\n${table}` : `Previewing node '${shownAs.node_name}':\n${table}`;
-        const data = { is_inline: inline, node_name: shownAs.node_name, output_format: flags.output, preview: flags.output === 'json' ? pythonJson(rows, undefined, false) : table, quiet: ctx.quiet, unique_id: shownAs.unique_id };
-        ctx.reporter(flags.logFormat).onOutput?.(text, { name: 'ShowNode', data, fields: { rows } });
-      } catch (e) {
-        if (!ctx.signal.aborted) ctx.reporter(flags.logFormat).onError?.(`Query failed: ${(e as Error).message}`);
-        ctx.exitCode = EXIT.failed;
-      } finally {
-        ctx.signal.removeEventListener('abort', onAbort);
-        await session.close();
-      }
-    });
+  registerShowCommand(program, ctx);
 
   const source = program.command('source').description('commands about sources');
   selectionOptions(commonOptions(source.command('freshness').description('check how long ago each selected source was loaded against its freshness: warn_after / error_after; writes target/sources.json')))
@@ -396,35 +230,6 @@ function strictOptions(cmd: Command): void {
   cmd.option('--no-strict', 'do not check first, even when the project file sets flags: {strict: true}');
 }
 
-/**
- * dbt's `--warn-error` and `--warn-error-options`, each else its variable (`DBT_WARN_ERROR`,
- * `DBT_WARN_ERROR_OPTIONS`), as dbt reads its flags: undefined when none is given, so that the
- * project file's `flags:` apply. The two cannot be combined, from either place, as in dbt.
- * Options dbt would refuse are a usage error (exit 2); dbt's own is a traceback.
- */
-function warnErrorSetting(flags: CommonFlags, ctx: CliContext): WarnErrorSetting | undefined {
-  const on = flags.warnError ?? envTrue(process.env.DBT_WARN_ERROR);
-  const fromEnv = flags.warnErrorOptions === undefined;
-  const text = flags.warnErrorOptions ?? (process.env.DBT_WARN_ERROR_OPTIONS || undefined);
-  const from = fromEnv ? 'DBT_WARN_ERROR_OPTIONS' : '--warn-error-options';
-  if (text === undefined) return on;
-  if (on) throw usage(`${from} cannot be combined with ${flags.warnError === undefined ? 'DBT_WARN_ERROR' : '--warn-error'}: give one of them`);
-  let v: unknown;
-  try {
-    v = parseVarsArg(text);
-  } catch {
-    throw usage(`${from} must be YAML or JSON such as '{error: all}' or '{error: [LogTestResult]}', not "${text}"`);
-  }
-  try {
-    const { options, notes } = parseWarnErrorOptions(v);
-    if (notes.length) ctx.reporter(flags.logFormat).onDiagnostics?.(notes.map((n) => ({ code: 'SM_USAGE', severity: 'warning', message: `${from}: ${n}` })));
-    return options;
-  } catch (e) {
-    if (e instanceof WarnErrorOptionsError) throw usage(`${from}: ${e.message}`);
-    throw e;
-  }
-}
-
 /** The warn_error_options a run_results.json recorded; a file that holds something else is not a usable one. */
 /** dbt's default warn_error_options: `{error: [], warn: [], silence: []}` (or any of them left out). */
 function listsNothing(v: unknown): boolean {
@@ -444,14 +249,6 @@ function retriedWarnErrorOptions(v: unknown, path: string): WarnErrorSetting {
 function emptyOptions(cmd: Command): void {
   cmd.option('--empty', 'build with no rows: every ref() and source() reads as an empty subquery (select * from x where false limit 0); seeds still load');
   cmd.addOption(new Option('--no-empty').hideHelp());
-}
-
-/** `DBT_INDIRECT_SELECTION`, as dbt reads it when the command line has no --indirect-selection. */
-function indirectSelectionFromEnv(v: string | undefined): CommonFlags['indirectSelection'] {
-  if (v === undefined || v === '') return undefined;
-  const mode = v.trim().toLowerCase();
-  if (mode === 'eager' || mode === 'cautious' || mode === 'buildable' || mode === 'empty') return mode;
-  throw usage(`DBT_INDIRECT_SELECTION must be eager, cautious, buildable or empty, not "${v}"`);
 }
 
 /** dbt's --indirect-selection: which tests of the selected nodes join the selection. */

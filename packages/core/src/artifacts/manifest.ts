@@ -12,6 +12,7 @@ import type { Dag } from '../graph/build-graph.ts';
 import type { CompiledProject } from '../render/render-project.ts';
 import { dbtAttachedNode, type GraphNode, type ModelNode, type SeedNode, type SourceNode, type TestNode, type UnitTestNode } from '../types.ts';
 import { dbtUnitTestChecksum } from './unit-test-checksum.ts';
+import { unrenderedConfigOf } from './unrendered-config.ts';
 import { jsonText, JsonText } from '../util/json-text.ts';
 import { redact } from '../util/redact.ts';
 import type { ArtifactMetadata } from './artifact-types.ts';
@@ -221,7 +222,7 @@ function nodeEntry(
   e.relation_name = relationName ?? null;
   e.checksum = checksumOf(n);
   e.build_path = null;
-  e.unrendered_config = {};
+  e.unrendered_config = unrenderedConfigOf(n);
   // dbt's node docs are its config's (a project's `+docs: {node_color: ...}` colours the node).
   e.docs = ((e.config as { docs?: unknown }).docs as Record<string, unknown> | undefined) ?? { show: true, node_color: null };
   e.group = typeof n.config.group === 'string' ? n.config.group : null;
@@ -295,11 +296,11 @@ function sourceEntry(n: SourceNode, relationName: string | undefined, check: SmC
     // dbt's sources have no patch file: the YAML that declares them is their file.
     patch_path: null,
     unrendered_config: {
+      ...n.unrenderedConfig,
       ...(n.freshness !== undefined && n.freshness !== null ? { freshness: freshnessShape(n.freshness) } : {}),
       loaded_at_field: n.loadedAtField ?? null,
       loaded_at_query: config.loaded_at_query ?? null,
       meta: c.meta,
-      tags: c.tags,
     },
     relation_name: relationName ?? null,
     created_at: 0,

@@ -88,11 +88,12 @@ const OWN: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
   clone: { exclude_resource_types: [], resource_types: [], sqlparse: undefined },
   compile: { empty: false, inject_ephemeral_ctes: true, output: 'text' },
   generate: { compile: true, empty_catalog: false, static: false },
+  show: { limit: 5, output: 'text' },
 };
 
 /**
  * run_results.json's `args` as dbt 1.11 writes them for `which` (run, build, test, seed,
- * snapshot, clone, compile, generate), keys sorted: the invocation's options over dbt's defaults, and over those
+ * snapshot, clone, compile, generate, show), keys sorted: the invocation's options over dbt's defaults, and over those
  * what only the command line knows (`cliArgs`: project_dir and profiles_dir as typed, the log
  * flags, invocation_command). Without `cliArgs.project_dir`, the project's absolute path, as dbt
  * writes it when --project-dir is not given; without `cliArgs.profiles_dir`, the folder the

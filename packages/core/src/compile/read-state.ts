@@ -40,11 +40,13 @@ function readManifest(dir: string): { fingerprints: Map<string, StateFingerprint
     throw new SmProjectError([diag('SM_STATE_NOT_FOUND', `No manifest.json in --state ${dir}`, undefined, { hint: 'Point --state at the target/ directory of an earlier run (copy it before it is overwritten).' })]);
   }
   type Entry = { checksum?: { checksum?: string }; config?: Record<string, unknown>; unrendered_config?: Record<string, unknown>; given?: unknown; expect?: unknown; overrides?: unknown };
-  const m = readArtifact<{ nodes?: Record<string, Entry>; unit_tests?: Record<string, Entry>; exposures?: Record<string, Entry>; semantic_models?: Record<string, Entry>; metrics?: Record<string, Entry>; saved_queries?: Record<string, Entry> }>(mpath, 'manifest.json', manifestProblem);
+  const m = readArtifact<{ metadata?: { dbt_version?: unknown }; nodes?: Record<string, Entry>; unit_tests?: Record<string, Entry>; exposures?: Record<string, Entry>; semantic_models?: Record<string, Entry>; metrics?: Record<string, Entry>; saved_queries?: Record<string, Entry> }>(mpath, 'manifest.json', manifestProblem);
   const previous = new Map<string, StateFingerprint>();
+  // sm's manifest (its dbt_version `sm-<version>`) is compared by its config, as sm's fingerprints are taken.
+  const ours = String(m.metadata?.dbt_version ?? '').startsWith('sm-');
   for (const [id, n] of Object.entries(m.nodes ?? {})) {
     // dbt's own manifests carry the config as written; comparing that ignores values rendered per target.
-    const cfg = n.unrendered_config && Object.keys(n.unrendered_config).length ? n.unrendered_config : n.config;
+    const cfg = !ours && n.unrendered_config && Object.keys(n.unrendered_config).length ? n.unrendered_config : n.config;
     previous.set(id, fingerprintOfConfig(n.checksum?.checksum ?? '', cfg));
   }
   for (const [id, u] of Object.entries(m.unit_tests ?? {})) previous.set(id, fingerprintOfConfig(unitTestChecksum(u), u.config));

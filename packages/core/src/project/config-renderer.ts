@@ -44,7 +44,7 @@ export function configRenderer(env: NodeJS.ProcessEnv, vars: Record<string, unkn
 export function renderProjectConfigs(config: ProjectConfig, render: RenderConfig): ProjectConfig {
   const text = JSON.stringify(config.resourceConfigs);
   if (!text.includes('{{') && !text.includes('{%')) return config;
-  return { ...config, resourceConfigs: render(config.resourceConfigs, config.file) as ProjectConfig['resourceConfigs'] };
+  return { ...config, resourceConfigs: render(config.resourceConfigs, config.file) as ProjectConfig['resourceConfigs'], unrenderedResourceConfigs: config.resourceConfigs };
 }
 
 /**

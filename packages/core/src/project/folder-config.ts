@@ -145,3 +145,50 @@ export function mergeConfigInto(base: Record<string, unknown>, add: Record<strin
   }
   return base;
 }
+
+/**
+ * The project file's config for a node as dbt writes it in `unrendered_config`: each level down
+ * the fqn (`+key` or a value that is not a folder), from the tree as written (Jinja kept), each
+ * level's keys replacing the last's (a dict update: tags and meta are not merged).
+ */
+export function unrenderedFolderConfig(tree: Record<string, unknown> | undefined, projectName: string, folders: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!tree) return out;
+  const take = (level: Record<string, unknown>) => {
+    for (const [k, v] of Object.entries(level)) if (k.startsWith('+') || !isObj(v) || k === 'meta' || k === 'column_types' || k === 'persist_docs') out[k.replace(/^\+/, '')] = v;
+  };
+  take(tree);
+  let level = tree[projectName];
+  for (const f of [undefined, ...folders]) {
+    if (f !== undefined) level = (level as Record<string, unknown>)[f];
+    if (!isObj(level)) break;
+    take(level);
+  }
+  return out;
+}
+
+/** Config keys a `config()` call adds to (dbt's append behaviour): a call's values follow an earlier call's. */
+const CALL_APPENDS = new Set(['pre-hook', 'pre_hook', 'post-hook', 'post_hook', 'tags']);
+/** Config keys a `config()` call's mapping updates. */
+const CALL_UPDATES = new Set(['quoting', 'column_types', 'meta', 'docs', 'contract']);
+
+/** dbt's dict of a node's `config()` calls: the values as given, one call's over the last's (hooks and tags appended, meta updated). */
+export function addConfigCall(into: Record<string, unknown>, call: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(call)) {
+    if (CALL_APPENDS.has(k)) into[k] = [...(Array.isArray(into[k]) ? (into[k] as unknown[]) : []), ...(Array.isArray(v) ? v : [v])];
+    else if (CALL_UPDATES.has(k) && isObj(v) && isObj(into[k])) into[k] = { ...(into[k] as object), ...v };
+    else into[k] = v;
+  }
+}
+
+/**
+ * A source's `unrendered_config` as loaded: the project file's levels as written, then its YAML
+ * config (the source's, the table's over it) with `tags` first: its config's tags and the
+ * source's and table's `tags:`, sorted, each once (the project file's tags are not among them).
+ * The manifest adds freshness, loaded_at_field, loaded_at_query and meta over these, as dbt 1.11 does.
+ */
+export function sourceUnrenderedConfig(project: Record<string, unknown>, yaml: Record<string, unknown>, yamlTags: readonly string[]): Record<string, unknown> {
+  const { tags, ...rest } = yaml;
+  const own = Array.isArray(tags) ? tags.map(String) : typeof tags === 'string' ? [tags] : [];
+  return { ...project, tags: [...new Set([...own, ...yamlTags])].sort(), ...rest };
+}

@@ -2,93 +2,22 @@ import { hash as oneShotHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics.ts';
-import type { ColumnInfo, GraphNode, Macro, ModelNode, NodeConfig, ProjectConfig, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
-import { renderColumns, renderMeta, type RenderConfig } from './config-renderer.ts';
+import type { ColumnInfo, GraphNode, Macro, ModelNode, NodeConfig, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
+import { renderColumns, renderMeta } from './config-renderer.ts';
 import { discover, pathInResourceFolder, type FoundFile } from './discover.ts';
 import { dbtFileText } from './file-text.ts';
-import { dropRootAppends, folderConfig, mergeConfigInto, metaOf, nodeTags, tagList } from './folder-config.ts';
+import { dropRootAppends, mergeConfigInto, metaOf, nodeTags, sourceUnrenderedConfig, tagList, unrenderedFolderConfig } from './folder-config.ts';
 import type { NodePatch, SchemaDecls, TestDecl, VersionDecl } from './schema-yaml.ts';
 import { genericTestNode, testTargetWarning } from './test-nodes.ts';
+import { isDisabled, leftOutUnrendered, listed, nodeConfig, type ConfigLayers, type Scope } from './config-layers.ts';
 
-/** One project whose files are being loaded: the root project or an installed package. */
-export interface Scope {
-  /** Absolute directory of the project. */
-  dir: string;
-  /** Its files' path prefix relative to the root project: '' for the root, `dbt_packages/<dir>/` for a package. */
-  prefix: string;
-  config: ProjectConfig;
-  /** Set for a package: the root project, whose config for the package's nodes wins over the package's own (as dbt). */
-  root?: ProjectConfig | undefined;
-  /**
-   * Turn Jinja in schema YAML values (`materialized: "{{ var('mat') }}"`, a source's
-   * `schema: "{{ target.schema }}"`) into values, with this project's vars as dbt does; values
-   * without Jinja come back as they are. Identity when not given.
-   */
-  render?: RenderConfig | undefined;
-}
+export { isDisabled, leftOutUnrendered, listed, nodeConfig, type ConfigLayers, type Scope } from './config-layers.ts';
 
 /** One-shot hashing: a Hash object per file (10,000 model files) cost more than hashing the text. */
 export const sha256 = (s: string | Buffer) => oneShotHash('sha256', s);
 
 /** dbt's checksum of a file: sha256 of its stripped text. */
 export const fileChecksum = (s: string) => sha256(dbtFileText(s));
-
-type ResourceKind = 'models' | 'seeds' | 'snapshots' | 'analyses' | 'tests' | 'sources' | 'unit_tests';
-
-/** What a node keeps of where its config came from: the root project's part and the place of its YAML's tags. */
-export interface ConfigLayers {
-  rootConfig?: Record<string, unknown>;
-  yamlTagSpan?: [at: number, count: number];
-}
-
-/**
- * A node's config as dbt computes it at load: its project's folder config for the fqn, then
- * the YAML patch's `config:`, then (for a package) the root project's config for the same fqn,
- * which wins. Returns the config and the root's part, which in-file `config()` must not beat,
- * and `layers`, to spread into the node.
- */
-export function nodeConfig(s: Scope, kind: ResourceKind, parts: string[], patch: Record<string, unknown> | undefined, where: string): { config: Record<string, unknown>; rootConfig: Record<string, unknown> | undefined; layers: ConfigLayers } {
-  const cfg = folderConfig(s.config.resourceConfigs[kind], s.config.name, parts);
-  const layers: ConfigLayers = {};
-  if (patch) {
-    const own = tagList(cfg.tags).length;
-    mergeConfigInto(cfg, (s.render ? s.render(patch, where) : patch) as Record<string, unknown>);
-    const added = tagList(cfg.tags).length - own;
-    if (added > 0) layers.yamlTagSpan = [own, added];
-  }
-  if (!s.root) return { config: cfg, rootConfig: undefined, layers };
-  const over = folderConfig(s.root.resourceConfigs[kind], s.config.name, parts);
-  if (!Object.keys(over).length) return { config: cfg, rootConfig: undefined, layers };
-  mergeConfigInto(cfg, over);
-  layers.rootConfig = over;
-  return { config: cfg, rootConfig: over, layers };
-}
-
-/** dbt's `enabled: false` (or a rendered "False"): the node is left out of the project. */
-export function isDisabled(cfg: Record<string, unknown>): boolean {
-  const v = cfg.enabled;
-  return v === false || (typeof v === 'string' && v.trim().toLowerCase() === 'false');
-}
-
-/** The node in a list of its own, or, when its config disables it, in `disabled` (the manifest lists it there) and none. */
-export function listed<T extends GraphNode>(n: T, disabled: GraphNode[]): T[] {
-  if (!isDisabled(n.config)) return [n];
-  disabled.push(n);
-  return [];
-}
-
-/**
- * Whether a model its folder or YAML config disables is left out before it is rendered. dbt
- * renders every model file, and the file's own `config(enabled=...)` (written there or in a
- * macro it calls) beats those; only the root project's config of a package's node beats the
- * file. A file with Jinja stays, as disabled, and its render decides.
- */
-export function leftOutUnrendered(cfg: Record<string, unknown>, rootConfig: Record<string, unknown> | undefined, raw: string): boolean {
-  if (!isDisabled(cfg)) return false;
-  if ((rootConfig && isDisabled(rootConfig)) || !raw.includes('{{')) return true;
-  cfg.enabled = false;
-  return false;
-}
 
 export function folderParts(f: FoundFile): string[] {
   return f.inFolder.split('/').slice(0, -1);
@@ -254,6 +183,7 @@ export function loadSources(s: Scope, decls: SchemaDecls, disabled: GraphNode[])
       // dbt's: the config's tags and the `tags:` properties, sorted, on the node and in its config.
       tags: sourceTags(cfg, d.tags),
       yamlTags: d.tags,
+      unrenderedConfig: sourceUnrenderedConfig(unrenderedFolderConfig((s.config.unrenderedResourceConfigs ?? s.config.resourceConfigs).sources, name0, [d.sourceName, d.name]), deep(d.config), d.tags),
       meta: d.meta,
       config: { ...cfg, tags: sourceTags(cfg, d.tags) },
       columns: renderColumns(s.render, d.columns, d.file),
@@ -291,7 +221,7 @@ export function singularTests(s: Scope, disabled: GraphNode[]): TestNode[] {
   return files.flatMap((f) => {
     const name = basename(f.rel, '.sql');
     const raw = readFileSync(f.abs, 'utf8');
-    const { config: cfg, rootConfig } = nodeConfig(s, 'tests', [...folderParts(f), name], undefined, s.prefix + f.rel);
+    const { config: cfg, rootConfig, layers } = nodeConfig(s, 'tests', [...folderParts(f), name], undefined, s.prefix + f.rel);
     const t: TestNode = {
       uniqueId: `test.${name0}.${name}`,
       resourceType: 'test' as const,
@@ -305,6 +235,8 @@ export function singularTests(s: Scope, disabled: GraphNode[]): TestNode[] {
       meta: metaOf(cfg),
       config: { materialized: 'test', severity: 'ERROR', ...cfg },
       ...(rootConfig ? { rootConfig } : {}),
+      unrenderedConfig: layers.unrenderedConfig,
+      ...(layers.unrenderedRootConfig ? { unrenderedRootConfig: layers.unrenderedRootConfig } : {}),
       columns: {},
       dependsOn: { nodes: [], macros: [] },
       rawCode: raw,
@@ -338,14 +270,19 @@ export function genericTests(s: Scope, decls: SchemaDecls, models: ModelNode[], 
   const used = new Set<string>();
   const config = s.prefix ? { ...s.config, modelPaths: s.config.modelPaths.map((p) => s.prefix + p), seedPaths: s.config.seedPaths.map((p) => s.prefix + p), snapshotPaths: s.config.snapshotPaths.map((p) => s.prefix + p), testPaths: s.config.testPaths.map((p) => s.prefix + p) } : s.config;
   const roots: Record<string, unknown>[] = [];
+  const unrendered: ConfigLayers[] = [];
   const folderOf = (fqn: string[]) => {
-    const { config: cfg, rootConfig } = nodeConfig(s, 'tests', fqn.slice(1), undefined, s.config.file);
+    const { config: cfg, rootConfig, layers } = nodeConfig(s, 'tests', fqn.slice(1), undefined, s.config.file);
     roots.push(rootConfig ?? {});
+    unrendered.push(layers);
     if (rootConfig) dropRootAppends(cfg, rootConfig);
     return cfg;
   };
   const add = (t: TestNode, on: GraphNode) => {
     const rootConfig = roots.pop();
+    const layers = unrendered.pop();
+    t.unrenderedConfig = layers?.unrenderedConfig;
+    if (layers?.unrenderedRootConfig) t.unrenderedRootConfig = layers.unrenderedRootConfig;
     if (rootConfig && Object.keys(rootConfig).length) {
       mergeConfigInto(t.config, rootConfig);
       t.rootConfig = rootConfig;

@@ -2,7 +2,7 @@ import { createHash, hash as oneShotHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { GraphNode, ModelNode, ProjectConfig, SeedNode, SourceNode, TestNode } from '../types.ts';
-import { metaOf, tagList } from './folder-config.ts';
+import { addConfigCall, metaOf, tagList } from './folder-config.ts';
 import type { TestDecl } from './schema-yaml.ts';
 import { pythonRepr } from '../util/py-repr.ts';
 
@@ -180,6 +180,8 @@ export function genericTestNode(
     meta: metaOf({ ...folder, ...decl.config }),
     config: { materialized: 'test', severity: 'ERROR', ...(alias ? { alias } : {}), ...folder, ...decl.config, tags: configTags },
     rawCodeConfig: dbtConfigCall({ ...decl.config, ...(alias ? { alias } : {}) }),
+    // dbt gives a generic test its YAML config as a config() call (its raw_code's).
+    configCall: configCallOf({ ...decl.config, ...(alias ? { alias } : {}) }),
     modelArg: metaKwargs.model as string,
     fileKeyName: node.resourceType === 'source' ? `sources.${node.sourceName}` : `${node.resourceType}s.${node.name}`,
     columns: {},
@@ -343,4 +345,10 @@ function keysInOrder(sorted: string[]): string[] {
 export function testMetadataShape(n: TestNode): { name: string; kwargs: Record<string, unknown>; namespace: string | null } {
   const t = n.testMetadata!;
   return { name: t.name, kwargs: n.modelArg === undefined ? t.kwargs : { ...t.kwargs, model: n.modelArg }, namespace: t.namespace ?? null };
+}
+
+function configCallOf(given: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  addConfigCall(out, given);
+  return out;
 }

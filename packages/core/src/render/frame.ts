@@ -45,6 +45,8 @@ export interface Frame {
   missing?: MissingTarget[] | undefined;
   /** A microbatch model rendered for one batch (`model.batch`; its refs read only the batch's event time). */
   batch?: RenderBatch | undefined;
+  /** Its `config()` calls as dbt gathers them (folder-config.ts addConfigCall): the manifest's unrendered_config. */
+  configCall?: Record<string, unknown> | undefined;
   /** Models it refs whose render was under way (it was rendered for one that read `graph`): their relation was the loaded one, so it renders again once they are done. */
   waitedOn?: Set<string> | undefined;
 }

@@ -30,9 +30,11 @@ export interface RenderCacheEntry {
   said?: TemplateMessage[] | undefined;
   /** Its ref() calls (the node's `refs`), when it made any. */
   refCalls?: FoundRef[] | undefined;
+  /** Its config() calls as dbt gathers them (the manifest's unrendered_config), when it made any. */
+  configCall?: Record<string, unknown> | undefined;
 }
 
-const VERSION = 5;
+const VERSION = 6;
 
 export class RenderCache {
   readonly path: string;

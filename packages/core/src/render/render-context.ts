@@ -3,7 +3,7 @@ import type { Context } from '../jinja/macro.ts';
 import { Kwargs, typeName } from '../jinja/py-values.ts';
 import { isMicrobatch, utc } from '../plan/microbatch.ts';
 import { pyFunction, type PyCall } from '../jinja/runtime.ts';
-import { dropRootAppends, mergeConfigInto } from '../project/folder-config.ts';
+import { addConfigCall, dropRootAppends, mergeConfigInto } from '../project/folder-config.ts';
 import { FRAME, type Frame } from './frame.ts';
 import { introspection } from './introspection.ts';
 import type { MacroNamespaces } from './macro-namespaces.ts';
@@ -212,6 +212,7 @@ function configFunction(): unknown {
     const add: Record<string, unknown> = {};
     for (const x of a) if (x && typeof x === 'object' && !(x instanceof Kwargs)) Object.assign(add, x);
     Object.assign(add, kw ?? {});
+    addConfigCall((f.configCall ??= {}), add);
     // The root project's config for a package's node beats the package's own config() calls (dbt).
     if (f.node.rootConfig) dropRootAppends(f.config, f.node.rootConfig);
     mergeConfigInto(f.config, add);

@@ -1,7 +1,7 @@
 import { nodeTags } from '../project/folder-config.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import { internalMacroFiles } from '../project/internal-macros.ts';
-import type { GraphNode, ModelNode, NodeConfig } from '../types.ts';
+import type { FoundRef, GraphNode, ModelNode, NodeConfig, RefCall } from '../types.ts';
 import { BUILTIN_STATEMENT_MACROS } from './builtin-statements.ts';
 import { BUILTIN_TEST_MACROS } from './builtin-tests.ts';
 import { INTERNAL_PACKAGE, type MacroFile } from './macro-namespaces.ts';
@@ -45,4 +45,15 @@ export function tagsOf(c: NodeConfig, yamlTagSpan?: readonly [number, number]): 
   const [at, count] = yamlTagSpan;
   const t = c.tags as unknown[];
   return nodeTags([...t.slice(0, at), ...t.slice(at + count), ...t.slice(at, at + count)]);
+}
+
+/**
+ * A model's `refs` as dbt lists them: each ref() call of its template, repeats included, with the
+ * package and version it gave; then the nodes only its hooks ref, once each.
+ */
+export function refsOf(calls: readonly FoundRef[], nodes: readonly string[]): RefCall[] {
+  const called = new Set(calls.map((c) => c.id));
+  const out: RefCall[] = calls.map(({ id: _id, ...c }) => c);
+  for (const n of nodes) if (!n.startsWith('source.') && !called.has(n)) out.push({ name: n.split('.').pop()! });
+  return out;
 }

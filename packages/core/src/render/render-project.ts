@@ -8,7 +8,7 @@ import { pyFunction } from '../jinja/runtime.ts';
 import { parseFallback } from './parse-fallback.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import type { CompiledProject, Overrides, RenderOptions } from './render-options.ts';
-import type { FoundRef, GraphNode, ModelNode, NodeConfig, RefCall, SeedNode, SourceNode, TemplateMessage, TestNode } from '../types.ts';
+import type { FoundRef, GraphNode, ModelNode, NodeConfig, SeedNode, SourceNode, TemplateMessage, TestNode } from '../types.ts';
 import { compileHooks, hookDeps, staticHook, type HookRendering } from './compile-hooks.ts';
 import { dbtBuiltins } from './dbt-builtins.ts';
 import { Ephemerals } from './ephemerals.ts';
@@ -17,7 +17,7 @@ import { answer, type ExecutionRender } from './execution.ts';
 import { NeedRender, newFrame, type Frame, type TargetCall } from './frame.ts';
 import { renderGenericTest } from './generic-test.ts';
 import { INTERNAL_PACKAGE, MacroNamespaces, type MacroEntry } from './macro-namespaces.ts';
-import { cloneConfig, inlineNode, macroFiles, tagsOf } from './render-parts.ts';
+import { cloneConfig, inlineNode, macroFiles, refsOf, tagsOf } from './render-parts.ts';
 import { metaOf } from '../project/folder-config.ts';
 import { hookMacrosOf, macroDependsOn, parseLike, type ParseLike, type ParseLikeHost } from './parse-like.ts';
 import { settleDisabled } from './settle-disabled.ts';
@@ -451,14 +451,14 @@ export class ProjectRenderer implements Schedulable {
     const fromHooks = recordingMacros((h) => void (h.meta.uniqueId && hookMacros.add(h.meta.uniqueId)), () => hookDeps(this.#hooks, m, frame.config, relation, true));
     const nodes = [...new Set([...frame.refs, ...fromHooks])];
     const macros = [...new Set([...frame.macros, ...hookMacros])];
-    const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse, macros, frame.said, frame.refCalls);
+    const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse, macros, frame.said, frame.refCalls, frame.configCall);
     const cache = this.#opts.cache;
     if (cache) {
       if (frame.volatile || frame.waitedOn || this.diagnostics.length > before || m.config.materialized === 'incremental') cache.delete(m.uniqueId);
       else {
         const deps: Record<string, string> = {};
         for (const id of nodes) deps[id] = this.#depSignature(id) ?? '';
-        cache.set(m.uniqueId, { checksum: renderKey(m), sql, config: frame.config, relation, deps, ephemerals: [...frame.ephemerals], macros, ...(frame.said?.length ? { said: frame.said } : {}), ...(frame.refCalls.length ? { refCalls: frame.refCalls } : {}) });
+        cache.set(m.uniqueId, { checksum: renderKey(m), sql, config: frame.config, relation, deps, ephemerals: [...frame.ephemerals], macros, ...(frame.said?.length ? { said: frame.said } : {}), ...(frame.refCalls.length ? { refCalls: frame.refCalls } : {}), ...(frame.configCall ? { configCall: frame.configCall } : {}) });
       }
     }
     return r;
@@ -488,11 +488,11 @@ export class ProjectRenderer implements Schedulable {
       }
       if (this.#depSignature(id) !== sig) return undefined;
     }
-    return this.#modelResult(m, e.config, e.relation, Object.keys(e.deps), e.sql, e.ephemerals, false, e.macros, e.said, e.refCalls ?? []);
+    return this.#modelResult(m, e.config, e.relation, Object.keys(e.deps), e.sql, e.ephemerals, false, e.macros, e.said, e.refCalls ?? [], e.configCall);
   }
 
   /** A rendered model: final config and relation, what it depends on, its SQL with ephemerals inlined. */
-  #modelResult(m: ModelNode, config: NodeConfig, relation: Relation, nodes: string[], sql: string, ephemerals: Iterable<string>, needsWarehouse: boolean, macros: string[], said: TemplateMessage[] | undefined, refCalls: readonly FoundRef[]): ModelNode {
+  #modelResult(m: ModelNode, config: NodeConfig, relation: Relation, nodes: string[], sql: string, ephemerals: Iterable<string>, needsWarehouse: boolean, macros: string[], said: TemplateMessage[] | undefined, refCalls: readonly FoundRef[], configCall: Record<string, unknown> | undefined): ModelNode {
     this.#ephemerals.setBare(m.uniqueId, relation.identifier, sql);
     const r: ModelNode = {
       ...m,
@@ -505,6 +505,7 @@ export class ProjectRenderer implements Schedulable {
       dependsOn: { nodes, macros },
       compiledCode: this.#ephemerals.inline(m.uniqueId, sql, ephemerals),
       extraCtes: this.#ephemerals.extraCtes(m.uniqueId),
+      ...(configCall ? { configCall } : {}),
     };
     if (needsWarehouse || this.#inlinesLive(m.uniqueId)) r.needsWarehouse = true;
     else if (said?.length) r.said = said;
@@ -537,6 +538,7 @@ export class ProjectRenderer implements Schedulable {
       sources: sources.map((c) => c.source),
       compiledCode: this.#ephemerals.inline(t.uniqueId, sql, frame.ephemerals),
       extraCtes: this.#ephemerals.extraCtes(t.uniqueId),
+      ...(frame.configCall ? { configCall: { ...t.configCall, ...frame.configCall } } : {}),
     };
     if (frame.askedWarehouse || this.#inlinesLive(t.uniqueId)) r.needsWarehouse = true;
     else if (frame.said?.length) r.said = frame.said;
@@ -617,15 +619,4 @@ export class ProjectRenderer implements Schedulable {
     };
     return frame.warehouse?.live ? render() : parseFallback(this, frame, render);
   }
-}
-
-/**
- * A model's `refs` as dbt lists them: each ref() call of its template, repeats included, with the
- * package and version it gave; then the nodes only its hooks ref, once each.
- */
-function refsOf(calls: readonly FoundRef[], nodes: readonly string[]): RefCall[] {
-  const called = new Set(calls.map((c) => c.id));
-  const out: RefCall[] = calls.map(({ id: _id, ...c }) => c);
-  for (const n of nodes) if (!n.startsWith('source.') && !called.has(n)) out.push({ name: n.split('.').pop()! });
-  return out;
 }

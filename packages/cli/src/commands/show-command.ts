@@ -1,0 +1,93 @@
+import { Option, type Command } from 'commander';
+import { compile, criterion, templateSaid, union, writeShowResults, type Relation, type TemplateMessage } from '@smsql/core';
+import type { CliContext } from '../cli-context.ts';
+import { commonOptions } from '../common-options.ts';
+import { EXIT } from '../exit-codes.ts';
+import { renderInline } from '../inline-sql.ts';
+import { pythonJson } from '../python-json.ts';
+import { dbtJsonRows, renderTable, showSql, shownRows } from '../table.ts';
+import { usage } from '../usage-error.ts';
+import { invocation, type CommonFlags } from './invocation.ts';
+
+type ShowFlags = CommonFlags & { inline?: string; limit: string; select?: string | string[]; output: 'text' | 'json' };
+
+/**
+ * `sm show`: the first rows of a model's query (or a seed's, snapshot's or source's relation, or
+ * an --inline query), as dbt's show prints them, and target/run_results.json as dbt's show writes it.
+ */
+export function registerShowCommand(program: Command, ctx: CliContext): void {
+  commonOptions(program.command('show').description('show rows of a model (or an inline query)'))
+    .argument('[model]', 'model, seed or source to show')
+    .option('-s, --select <model>', 'the model to show (same as the argument)')
+    .option('--inline <sql>', 'a query to run instead, with ref() and source()')
+    .option('--limit <n>', 'rows to show (-1: all)', '5')
+    .addOption(new Option('--output <format>', 'text (a table) or json ({"node": ..., "show": [rows]}, as dbt writes it)').choices(['text', 'json']).default('text'))
+    .action(async (model: string | undefined, flags: ShowFlags) => {
+      const startedAt = performance.now();
+      const name = model ?? (Array.isArray(flags.select) ? flags.select[0] : flags.select);
+      if (!name && !flags.inline) throw usage('sm show needs a model name (sm show wide_streams) or --inline "select ..."');
+      const limit = Number(flags.limit);
+      if (!Number.isInteger(limit) || limit < -1) throw usage(`--limit must be a whole number (or -1 for every row), not "${flags.limit}"`);
+      // The node by name (a model, seed or snapshot, or a source table), not a selection string.
+      const selection = name && !flags.inline ? { include: union([criterion('fqn', name), criterion('source', `*.${name}`)]) } : undefined;
+      const inv = { ...invocation({ ...flags, select: undefined }, ctx), selection, complete: !!flags.inline };
+      const c = await compile(inv, 'show');
+      for (const secret of c.project.secrets) ctx.secrets.add(secret);
+      const compileStartedAt = new Date().toISOString();
+      let sql: string;
+      const say = (m: TemplateMessage) => ctx.reporter(flags.logFormat).onEvent?.(templateSaid(m));
+      // dbt's names for what is shown (ShowNode's node_name and unique_id).
+      let shownAs = { node_name: 'inline_query', unique_id: `sql_operation.${c.project.config.name}.inline_query` };
+      let shownId: string | undefined;
+      if (flags.inline) sql = renderInline(c, flags.inline, say);
+      else {
+        const node = c.selected.map((id) => c.compiled.nodes.get(id)!).find((n) => n.name === name && n.resourceType !== 'test' && n.resourceType !== 'unit_test');
+        if (!node) throw usage(`No model, seed or source named "${name}". Try: sm ls --output name`);
+        const version = (node as { version?: unknown }).version;
+        shownAs = { node_name: `${node.name}${version !== undefined && version !== null ? `.v${String(version)}` : ''}`, unique_id: node.uniqueId };
+        shownId = node.uniqueId;
+        for (const m of node.said ?? []) say(m);
+        // As dbt's show: a model's or analysis's compiled query is run (the model need not be built);
+        // a seed, snapshot or source is read. A template that must ask the warehouse to render, and a
+        // Python model, are read from their relation. An incremental model runs its full query (dbt's
+        // runs the incremental one once the table exists).
+        const runsQuery = (node.resourceType === 'model' || node.resourceType === 'analysis') && node.compiledCode !== undefined && !node.needsWarehouse && node.pythonCode === undefined;
+        if (runsQuery) sql = node.compiledCode!;
+        else {
+          const relation = (node as { relation?: Relation }).relation;
+          sql = `select * from ${relation ? c.adapter.dialect.relationName(relation) : name}`;
+        }
+      }
+      const session = await c.adapter.connect(c.project.target, { projectDir: c.project.dir });
+      // Ctrl-C or SIGTERM stops the query itself, not only what comes after it.
+      const onAbort = () => void session.cancelAll().catch(() => undefined);
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        const executeStartedAt = new Date().toISOString();
+        const conn = await session.acquire();
+        // The warehouse's own text for each value (2026-11-23 10:00:00, 1.50, 03:00:00) beside the driver's values.
+        const probe = await conn.execute(`select * from (\n${sql}\n) sm_show limit 0`);
+        const shown = shownRows(probe.columns, (await conn.execute(showSql(c.adapter.dialect, probe.columns, sql, limit))).rows);
+        session.release(conn);
+        // run_results.json as dbt's show writes it: its args (the node as --select names it) and the query's one result.
+        const args = { limit, output: flags.output, ...(flags.inline ? { inline: flags.inline } : { select: [name] }) };
+        writeShowResults(c, inv, { uniqueId: shownId, sql, limit, compileStartedAt, executeStartedAt, completedAt: new Date().toISOString(), args, startedAt });
+        // As dbt's ShowNode: the table (or JSON), headed unless --quiet; under --log-format json also the rows themselves.
+        const inline = !!flags.inline;
+        const rows = flags.output === 'json' || flags.logFormat === 'json' ? dbtJsonRows(shown) : [];
+        const table = flags.output === 'text' ? renderTable(shown) : '';
+        const text = flags.output === 'json'
+          ? pythonJson(inline ? { show: rows } : { node: shownAs.node_name, show: rows }, 2)
+          : ctx.quiet ? table : inline ? `Previewing inline node:\n${table}` : `Previewing node '${shownAs.node_name}':\n${table}`;
+        const data = { is_inline: inline, node_name: shownAs.node_name, output_format: flags.output, preview: flags.output === 'json' ? pythonJson(rows, undefined, false) : table, quiet: ctx.quiet, unique_id: shownAs.unique_id };
+        ctx.reporter(flags.logFormat).onOutput?.(text, { name: 'ShowNode', data, fields: { rows } });
+      } catch (e) {
+        if (!ctx.signal.aborted) ctx.reporter(flags.logFormat).onError?.(`Query failed: ${(e as Error).message}`);
+        // As dbt's show: a query that fails is a runtime error (exit 2), and no run_results.json is written.
+        ctx.exitCode = ctx.signal.aborted ? EXIT.failed : EXIT.usage;
+      } finally {
+        ctx.signal.removeEventListener('abort', onAbort);
+        await session.close();
+      }
+    });
+}
