@@ -64,9 +64,10 @@ export function graphEntries(
     const n = rendered(loaded.uniqueId) ?? loaded;
     const rel = 'relation' in n && n.relation && n.resourceType !== 'source' && n.resourceType !== 'test' ? (rendered(n.uniqueId) ? n.relation : relationOf(n)) : undefined;
     // What dbt's parse records, read from the text: the macros for every node (a render records
-    // what ran with execute true, without its hooks'), refs and parents for one not rendered yet.
+    // what ran with execute true, without its hooks'), refs and parents for one not rendered yet
+    // (a test's as loaded are the node it tests alone: its arguments' refs are found by rendering).
     const parsed = n.resourceType === 'model' || n.resourceType === 'snapshot' || n.resourceType === 'test' ? parseLike(n.uniqueId) : undefined;
-    const unrendered = parsed && !rendered(loaded.uniqueId) && !n.dependsOn.nodes.length ? parsed : undefined;
+    const unrendered = parsed && !rendered(loaded.uniqueId) && (n.resourceType === 'test' || !n.dependsOn.nodes.length) ? parsed : undefined;
     const base: Record<string, unknown> = {
       unique_id: n.uniqueId,
       name: n.name,

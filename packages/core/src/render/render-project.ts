@@ -575,6 +575,8 @@ export class ProjectRenderer implements Schedulable {
   get #parseHost(): ParseLikeHost {
     return {
       macros: this.macros,
+      dispatchPrefixes: this.host.dispatchPrefixes,
+      dispatchOrder: (namespace) => this.host.dispatchOrder(namespace),
       resolveRef: (name, pkg, from) => this.host.resolveRef(name, pkg, from),
       resolveSource: (source, table, from) => this.host.resolveSource(source, table, from),
       parse: (text, file) => this.env.parse(text, file).ast,
