@@ -50,4 +50,27 @@ describe("graph's depends_on, as dbt's parse records it", () => {
       ['test.demo.relationships_b_id__id__ref_a_', 'model.demo.a,model.demo.b', 'a,b'],
     ]);
   });
+
+  // dbt-core 1.11.16 on these files (6 Dec 2026), target duckdb named dev: a's depends_on.macros is
+  // [macro.demo.any_target] (its parse takes only the branches these conditions pick).
+  it('lists the macros called under a condition on the target only where the condition holds', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'macros/m.sql': '{% macro only_snowflake() %}1{% endmacro %}\n{% macro any_target() %}2{% endmacro %}\n{% macro not_duckdb() %}3{% endmacro %}\n',
+      'models/a.sql':
+        "{% set x = any_target() if target.type in ['duckdb', 'postgres'] else not_duckdb() %}\n" +
+        "{% if target.type == 'snowflake' and target.name == 'dev' %}{{ only_snowflake() }}{% endif %}\n" +
+        "{% if target.name != 'dev' and var('v', none) %}{{ not_duckdb() }}{% endif %}\n" +
+        'select {{ x }} as id\n',
+      'models/graph_rows.sql':
+        "{% if execute %}{% for n in graph.nodes.values() | sort(attribute='unique_id') %}\nselect '{{ n.unique_id }}' as id, '{{ n.depends_on.macros | join(\",\") }}' as macros\n{% if not loop.last %}union all{% endif %}\n{% endfor %}{% else %}select 1 as id{% endif %}\n",
+    });
+    const r = await sm('build', '--project-dir', dir);
+    expect(r.code, `${r.out}\n${r.err}`).toBe(0);
+    const rows = await queryDuckDb(join(dir, 'demo.duckdb'), 'select id, macros from graph_rows order by id');
+    expect(rows).toEqual([
+      { id: 'model.demo.a', macros: 'macro.demo.any_target' },
+      { id: 'model.demo.graph_rows', macros: '' },
+    ]);
+  });
 });

@@ -4,6 +4,7 @@ import type { ModelNode, PackageInfo, ProjectConfig, SeedNode, SourceNode, TestN
 import { hookNodeName, projectHooks } from '../project/hook-list.ts';
 import type { JMacro } from '../jinja/macro.ts';
 import type { MacroNamespaces } from './macro-namespaces.ts';
+import { decideAtParse, type KnownTarget } from './parse-conditions.ts';
 import { literalPair } from '../jinja/ast-walk.ts';
 
 /** An on-run-start/on-run-end hook's text, as {@link parseLike} reads it for its operation node. */
@@ -45,6 +46,8 @@ export interface ParseLike {
 
 /** How names in a node's text resolve (adapter.dispatch as {@link macroDependsOn} finds it). */
 export interface ParseLikeHost extends MacroDepsHost {
+  /** The target conditions are decided against (`{% if target.type == 'x' %}`); none: undecided. */
+  readonly target?: KnownTarget | undefined;
   resolveRef(name: string, pkg: string | undefined, fromPackage: string): ModelNode | SeedNode | undefined;
   resolveSource(sourceName: string, table: string, fromPackage: string): SourceNode | undefined;
   /** A hook's text parsed; throws on a syntax error. */
@@ -55,9 +58,9 @@ export interface ParseLikeHost extends MacroDepsHost {
  * What dbt's parse records of a model, snapshot or test, read from its text: the macros its
  * template and hooks call themselves, each once in the order they would run (at depth 0, with
  * `execute` false, so a call under `{% if execute %}` is not one), and its literal
- * `ref()`/`source()` calls with the nodes they name. A call under a condition the text cannot
- * decide (`{% if target.type == 'x' %}`) is listed, where dbt lists it only when the condition
- * held. The refs and sources of the macros it calls, and of theirs in turn, are its own too, as
+ * `ref()`/`source()` calls with the nodes they name. A call under a condition on the target
+ * (`{% if target.type == 'x' %}`) is listed when it holds; under one the text cannot decide
+ * (`{% if var('x') %}`) it is listed, where dbt lists it only when the condition held. The refs and sources of the macros it calls, and of theirs in turn, are its own too, as
  * in dbt, whose parse runs them (dbt_project_evaluator's filter_exceptions refs its exceptions
  * seed for every model that calls it). `ast` is asked for only when the node is not a generic
  * test; undefined when its template does not parse.
@@ -118,11 +121,11 @@ export function parseLike(n: ModelNode | TestNode | HookText, ast: () => Templat
       for (const [k, v] of x.kwargs) if (/^(pre|post)[-_]hook$/.test(k)) for (const e of v.kind === 'list' || v.kind === 'tuple' ? v.items : [v]) if (e.kind === 'const' && typeof e.value === 'string') hooks.push(e.value);
     }
   };
-  parseCalls(tree.body, visit);
+  parseCalls(tree.body, h.target, visit);
   for (const k of ['pre-hook', 'post-hook']) for (const hk of (n.config[k] as { sql?: unknown }[] | undefined) ?? []) if (typeof hk?.sql === 'string') hooks.push(hk.sql);
   for (const text of hooks) {
     try {
-      parseCalls(h.parse(text, n.originalFilePath).body, visit);
+      parseCalls(h.parse(text, n.originalFilePath).body, h.target, visit);
     } catch {
       // A hook that does not parse is reported when it renders.
     }
@@ -201,14 +204,21 @@ function isDispatch(fn: Expr): boolean {
 
 /**
  * Every call in `body` that dbt's parse would run, inner calls before the call they are arguments
- * of: its render has `execute` false, so only the other branch of `{% if execute %}` runs; a
- * macro defined in the text runs only when called.
+ * of: of an `if` (or `x if c else y`) whose condition the text decides ({@link decideAtParse}:
+ * `execute` is false, the target is known) only the branch taken; a macro defined in the text
+ * runs only when called.
  */
-function parseCalls(body: readonly Stmt[], onCall: (x: Extract<Expr, { kind: 'call' }>) => void): void {
-  const isExecute = (e: Expr) => e.kind === 'name' && e.name === 'execute';
+function parseCalls(body: readonly Stmt[], target: KnownTarget | undefined, onCall: (x: Extract<Expr, { kind: 'call' }>) => void): void {
   const visit = (x: Stmt | Expr): void => {
-    if (x.kind === 'if' && isExecute(x.test)) return x.else_.forEach(visit);
-    if (x.kind === 'if' && x.test.kind === 'not' && isExecute(x.test.expr)) return x.body.forEach(visit);
+    if (x.kind === 'if' || x.kind === 'cond') {
+      const holds = decideAtParse(x.test, target);
+      if (holds !== undefined) {
+        visit(x.test);
+        if (x.kind === 'if') return (holds ? x.body : x.else_).forEach(visit);
+        const taken = holds ? x.then : x.else_;
+        return taken && visit(taken);
+      }
+    }
     if (x.kind === 'macro') return;
     for (const c of children(x)) visit(c);
     if (x.kind === 'call') onCall(x);
@@ -235,7 +245,7 @@ function macroReach(m: JMacro, h: ParseLikeHost): MacroReach {
   const targets: LiteralTarget[] = [];
   const calls: JMacro[] = [];
   if (node && pkg !== undefined) {
-    parseCalls(node.body, (x) => {
+    parseCalls(node.body, h.target, (x) => {
       const t = literalTarget(x);
       if (t) return void (t !== 'dynamic' && targets.push(t));
       const callee = isDispatch(x.fn) ? dispatched(x, pkg, h) : namedMacro(x.fn, pkg, h.macros);
@@ -268,7 +278,7 @@ function argumentTargets(kwargs: Readonly<Record<string, unknown>>, pkg: string,
     if (typeof v !== 'string' || !/\b(ref|source)\s*\(/.test(v)) return;
     const text = /^\s*(env_var|ref|var|source|doc)\s*\(.+\)\s*$/s.test(v) ? `{{ ${v} }}` : v;
     try {
-      parseCalls(h.parse(text, file).body, onCall);
+      parseCalls(h.parse(text, file).body, h.target, onCall);
     } catch {
       // An argument that does not parse is reported when the test renders.
     }

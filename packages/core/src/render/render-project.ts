@@ -577,6 +577,7 @@ export class ProjectRenderer implements Schedulable {
       macros: this.macros,
       dispatchPrefixes: this.host.dispatchPrefixes,
       dispatchOrder: (namespace) => this.host.dispatchOrder(namespace),
+      target: this.project.target,
       resolveRef: (name, pkg, from) => this.host.resolveRef(name, pkg, from),
       resolveSource: (source, table, from) => this.host.resolveSource(source, table, from),
       parse: (text, file) => this.env.parse(text, file).ast,
