@@ -73,6 +73,8 @@ export class ProjectRenderer implements Schedulable {
   readonly #ephemerals = new Ephemerals();
   readonly #scheduler = new RenderScheduler(this);
   readonly #templates = new Map<string, Template | null>();
+  /** The macros each on-run hook's text calls (hookMacrosOf), once `graph` asks. */
+  #hookMacros: Record<string, string[]> | undefined;
   #volatileSeen = false;
   readonly #namingMacros = new Map<NamingMacro, JMacro | null>();
   /** Started model -> the models rendered with its loaded relation meanwhile (see Frame.waitedOn). */
@@ -564,8 +566,9 @@ export class ProjectRenderer implements Schedulable {
     return this.host.refRelation(r.relation);
   }
 
-/** What dbt's parse records of a model, snapshot or test, read from its text (see {@link parseLike}), for `graph`. */
+/** What dbt's parse records of a model, snapshot, test or hook operation, read from its text (see {@link parseLike}), for `graph`. */
   parseLike(id: string): ParseLike {
+    if (id.startsWith('operation.')) return { macros: (this.#hookMacros ??= hookMacrosOf(this.project, this.#parseHost))[id] ?? [], nodes: [], refs: [], sources: [] };
     const n = this.#byId.get(id);
     if (!n || (n.resourceType !== 'model' && n.resourceType !== 'snapshot' && n.resourceType !== 'test')) return { macros: [], nodes: [], refs: [], sources: [] };
     return parseLike(n as Rendered, () => this.#template(n as Rendered)?.ast, this.#parseHost);

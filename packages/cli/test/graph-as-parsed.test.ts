@@ -73,4 +73,25 @@ describe("graph's depends_on, as dbt's parse records it", () => {
       { id: 'model.demo.graph_rows', macros: '' },
     ]);
   });
+
+  // dbt-core 1.11.16 on these files (6 Dec 2026), `dbt run`: graph.nodes has one operation node per
+  // hook, as its manifest lists them (index: its place in its project file, as parsed).
+  it("lists the project's on-run-start and on-run-end hooks as operation nodes", async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'dbt_project.yml': "name: demo\nversion: '1.0'\nprofile: demo\non-run-start: \"select 1\"\non-run-end:\n  - \"{{ log_done() }}\"\n",
+      'macros/m.sql': '{% macro log_done() %}select 2{% endmacro %}\n',
+      'models/graph_rows.sql':
+        "{% if execute %}{% for n in graph.nodes.values() | selectattr('resource_type', 'equalto', 'operation') | sort(attribute='unique_id') %}\n" +
+        "select '{{ n.unique_id }}' as id, '{{ n.original_file_path }}' as file, '{{ n.config.materialized }}' as materialized, '{{ n.depends_on.macros | join(\",\") }}' as macros, '{{ n.schema }}' as schema_name, '{{ n.alias }}' as alias, '{{ n.tags | join(\",\") }}' as tags, {{ n.index }} as idx\n" +
+        '{% if not loop.last %}union all{% endif %}\n{% endfor %}{% else %}select 1 as id{% endif %}\n',
+    });
+    const r = await sm('run', '--project-dir', dir);
+    expect(r.code, `${r.out}\n${r.err}`).toBe(0);
+    const rows = await queryDuckDb(join(dir, 'demo.duckdb'), 'select * from graph_rows order by id');
+    expect(rows).toEqual([
+      { id: 'operation.demo.demo-on-run-end-0', file: './dbt_project.yml', materialized: 'view', macros: 'macro.demo.log_done', schema_name: 'main', alias: 'demo-on-run-end-0', tags: 'on-run-end', idx: 0 },
+      { id: 'operation.demo.demo-on-run-start-0', file: './dbt_project.yml', materialized: 'view', macros: '', schema_name: 'main', alias: 'demo-on-run-start-0', tags: 'on-run-start', idx: 0 },
+    ]);
+  });
 });
