@@ -248,3 +248,20 @@ describe("macros: entries in schema YAML, as dbt's parse applies them", () => {
     }
   });
 });
+
+// dbt-core 1.11.16 on these files (6 Dec 2026), after `dbt run`: a's depends_on.macros is
+// [plain_macro, hook_macro, exec_macro], what its parse recorded (its post-hook's after its own)
+// and then what its render with execute true added.
+describe("a model's depends_on.macros after a run", () => {
+  it('lists a macro called under {% if execute %} after those its parse records, its hooks\' included', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'sm_project.yml': 'name: mp\nprofile: mp\n',
+      'macros/m.sql': '{% macro hook_macro() %}select 1{% endmacro %}\n{% macro exec_macro() %}-- at run{% endmacro %}\n{% macro plain_macro() %}1{% endmacro %}\n',
+      'models/a.sql': '{{ config(post_hook="{{ hook_macro() }}") }}\n{% if execute %}{{ exec_macro() }}{% endif %}\nselect {{ plain_macro() }} as id\n',
+    });
+    const r = await sm('run', '--project-dir', dir);
+    expect(r.code, `${r.out}\n${r.err}`).toBe(0);
+    expect(nodesOf(dir)['model.mp.a']!.depends_on.macros).toEqual(['macro.mp.plain_macro', 'macro.mp.hook_macro', 'macro.mp.exec_macro']);
+  });
+});

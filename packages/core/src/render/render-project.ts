@@ -452,7 +452,10 @@ export class ProjectRenderer implements Schedulable {
     const hookMacros = new Set<string>();
     const fromHooks = recordingMacros((h) => void (h.meta.uniqueId && hookMacros.add(h.meta.uniqueId)), () => hookDeps(this.#hooks, m, frame.config, relation, true));
     const nodes = [...new Set([...frame.refs, ...fromHooks])];
-    const macros = [...new Set([...frame.macros, ...hookMacros])];
+    const ran = [...new Set([...frame.macros, ...hookMacros])];
+    // dbt's order: what its parse recorded (execute false; its hooks' after its own), then what only
+    // a render with execute true called (under `{% if execute %}`), added when it compiled.
+    const macros = frame.readExecute ? [...new Set([...this.parseLike(m.uniqueId).macros.filter((x) => ran.includes(x)), ...ran])] : ran;
     const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse, macros, frame.said, frame.refCalls);
     const cache = this.#opts.cache;
     if (cache) {
