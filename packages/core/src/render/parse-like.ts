@@ -131,7 +131,7 @@ export function parseLike(n: ModelNode | TestNode | HookText, ast: () => Templat
     }
   }
   out.macros = [...macros];
-  out.nodes = [...nodes];
+  out.nodes = sourcesFirst([...nodes]);
   return out;
 }
 
@@ -182,6 +182,11 @@ function namedMacro(fn: Expr, pkg: string, macros: MacroNamespaces) {
   if (fn.kind === 'name') return macros.get(null, fn.name, pkg);
   if (fn.kind === 'getattr' && fn.obj.kind === 'name') return macros.get(fn.obj.name, fn.name, pkg);
   return undefined;
+}
+
+/** A model's parents as dbt lists them: the sources it reads, then the nodes it refs, each in the order called. */
+export function sourcesFirst(ids: readonly string[]): string[] {
+  return [...ids.filter((id) => id.startsWith('source.')), ...ids.filter((id) => !id.startsWith('source.'))];
 }
 
 /** A literal `ref('name')`, `ref('package', 'name')` or `source('source', 'table')` call. */

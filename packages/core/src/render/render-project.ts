@@ -19,7 +19,7 @@ import { renderGenericTest } from './generic-test.ts';
 import { INTERNAL_PACKAGE, MacroNamespaces, type MacroEntry } from './macro-namespaces.ts';
 import { cloneConfig, inlineNode, macroFiles, tagsOf } from './render-parts.ts';
 import { metaOf } from '../project/folder-config.ts';
-import { hookMacrosOf, macroDependsOn, parseLike, type ParseLike, type ParseLikeHost } from './parse-like.ts';
+import { hookMacrosOf, macroDependsOn, parseLike, sourcesFirst, type ParseLike, type ParseLikeHost } from './parse-like.ts';
 import { settleDisabled } from './settle-disabled.ts';
 import { ProjectHost } from './project-host.ts';
 import { renderKey, type RenderCache } from './render-cache.ts';
@@ -451,7 +451,7 @@ export class ProjectRenderer implements Schedulable {
     // The macros its hooks call are the model's too, after its own (dbt's depends_on.macros).
     const hookMacros = new Set<string>();
     const fromHooks = recordingMacros((h) => void (h.meta.uniqueId && hookMacros.add(h.meta.uniqueId)), () => hookDeps(this.#hooks, m, frame.config, relation, true));
-    const nodes = [...new Set([...frame.refs, ...fromHooks])];
+    const nodes = sourcesFirst([...new Set([...frame.refs, ...fromHooks])]);
     const ran = [...new Set([...frame.macros, ...hookMacros])];
     // dbt's order: what its parse recorded (execute false; its hooks' after its own), then what only
     // a render with execute true called (under `{% if execute %}`), added when it compiled.
