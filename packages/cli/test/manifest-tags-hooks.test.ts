@@ -248,3 +248,38 @@ describe("macros: entries in schema YAML, as dbt's parse applies them", () => {
     }
   });
 });
+
+describe("a model's depends_on", () => {
+  // dbt-core 1.11.16 on these files (6 Dec 2026), after `dbt run`: a's depends_on.macros is
+  // [plain_macro, hook_macro, exec_macro], what its parse recorded (its post-hook's after its own)
+  // and then what its render with execute true added.
+  it('lists a macro called under {% if execute %} after those its parse records, its hooks\' included', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'sm_project.yml': 'name: mp\nprofile: mp\n',
+      'macros/m.sql': '{% macro hook_macro() %}select 1{% endmacro %}\n{% macro exec_macro() %}-- at run{% endmacro %}\n{% macro plain_macro() %}1{% endmacro %}\n',
+      'models/a.sql': '{{ config(post_hook="{{ hook_macro() }}") }}\n{% if execute %}{{ exec_macro() }}{% endif %}\nselect {{ plain_macro() }} as id\n',
+    });
+    const r = await sm('run', '--project-dir', dir);
+    expect(r.code, `${r.out}\n${r.err}`).toBe(0);
+    expect(nodesOf(dir)['model.mp.a']!.depends_on.macros).toEqual(['macro.mp.plain_macro', 'macro.mp.hook_macro', 'macro.mp.exec_macro']);
+  });
+
+  // dbt-core 1.11.16, `dbt parse` on these files (6 Dec 2026): o's depends_on.nodes is
+  // [source s.t2, source s.t1, model b, model a], its sources before its refs, each as called.
+  it('lists the sources a model reads before the models it refs', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'sm_project.yml': 'name: mp\nprofile: mp\n',
+      'models/src.yml': 'sources:\n  - name: s\n    tables:\n      - name: t1\n      - name: t2\n',
+      'models/a.sql': 'select 1 as id\n',
+      'models/b.sql': 'select 1 as id\n',
+      'models/o.sql': "{% set x = 1 %}\nselect * from {{ ref('b') }} join {{ ref('a') }} using (id) join {{ source('s','t2') }} using (id) join {{ source('s','t1') }} using (id)\n",
+    });
+    const r = await sm('parse', '--project-dir', dir);
+    expect(r.code, `${r.out}\n${r.err}`).toBe(0);
+    const o = nodesOf(dir)['model.mp.o']!;
+    expect(o.depends_on.nodes).toEqual(['source.mp.s.t2', 'source.mp.s.t1', 'model.mp.b', 'model.mp.a']);
+    expect(o.sources).toEqual([['s', 't2'], ['s', 't1']]);
+  });
+});

@@ -215,4 +215,23 @@ unit_tests:
     expect(manifestCode('model.demo.inc')).toBe('select 1 as id');
     expect(manifestCode('model.demo.asks')).toBe('select 0 as answer');
   });
+
+  // dbt-core 1.11.16 on these files (6 Dec 2026), `dbt run`, exit 1: the hook rendering to nothing
+  // passed with compiled_code '' and failures 0; the failing one failures 1; the one skipped after
+  // it failures 1, nothing compiled.
+  it("gives on-run-end hooks dbt's failures and compiled code: 0 when passed, 1 when failed or skipped, what an empty one rendered", async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'dbt_project.yml': "name: demo\nversion: '1.0'\nprofile: demo\non-run-end:\n  - \"{% if execute %}{% endif %}\"\n  - \"select * from nope\"\n  - \"select 1\"\n",
+      'models/a.sql': 'select 1 as id\n',
+    });
+    expect((await sm('run', '--project-dir', dir)).code).toBe(1);
+    const rr = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: Entry[] };
+    const hooks = rr.results.filter((r) => String(r.unique_id).startsWith('operation.'));
+    expect(hooks.map((r) => [r.unique_id, r.status, r.failures, r.compiled, r.compiled_code])).toEqual([
+      ['operation.demo.demo-on-run-end-0', 'success', 0, true, ''],
+      ['operation.demo.demo-on-run-end-1', 'error', 1, true, 'select * from nope'],
+      ['operation.demo.demo-on-run-end-2', 'skipped', 1, false, null],
+    ]);
+  });
 });

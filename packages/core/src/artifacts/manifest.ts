@@ -1,4 +1,4 @@
-import { hookNodes } from './hook-nodes.ts';
+import { hookNodes } from '../project/hook-nodes.ts';
 import { createHash } from 'node:crypto';
 import { freshnessShape, sourceConfigShape } from '../project/freshness-shape.ts';
 import { pythonSourceOf } from '../project/python-model.ts';
@@ -105,7 +105,7 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
     groupMap[g.name] = [];
   }
   for (const n of c.nodes.values()) if (typeof n.config.group === 'string') (groupMap[n.config.group] ??= []).push(n.uniqueId);
-  const operations = hookNodes(p, database, c.hookMacros ?? {}, hooksRun);
+  const operations = hookNodes(p, database, (id) => c.hookMacros?.[id] ?? [], hooksRun);
   for (const [id, e] of Object.entries(operations)) nodeText(id, e as Record<string, unknown>);
   const parentMap: Record<string, string[]> = {};
   const childMap: Record<string, string[]> = {};

@@ -8,13 +8,14 @@ import { freshnessShape, sourceConfigShape } from '../project/freshness-shape.ts
 import { checksumOf, columnShape, contractOf, dbtConfigShape, rawCodeOf, versionValue } from '../project/node-config-shape.ts';
 import { manifestPathOf, testMetadataShape, testRelation } from '../project/test-nodes.ts';
 import { packageRelativePaths } from '../project/package-paths.ts';
+import { hookNodes } from '../project/hook-nodes.ts';
 
 /** The collections dbt's `graph` holds; any other key is a package's own (elementary keeps its cache there). */
 export const GRAPH_COLLECTIONS: ReadonlySet<string> = new Set(['nodes', 'sources', 'exposures', 'metrics', 'groups', 'semantic_models', 'saved_queries', 'unit_tests', 'macros']);
 
 /**
- * dbt's `graph` context variable: `graph.nodes` (models, seeds, snapshots, tests),
- * `graph.sources`, `graph.exposures`, `graph.macros` and the empty collections dbt has, each
+ * dbt's `graph` context variable: `graph.nodes` (models, seeds, snapshots, tests, the hooks'
+ * operation nodes), `graph.sources`, `graph.exposures`, `graph.macros` and the empty collections dbt has, each
  * entry in the manifest's shape (unique_id, resource_type, package_name, config, depends_on,
  * database/schema/alias, columns, ...). Nodes rendered when it is first read carry their final
  * config; the others their config as loaded (dbt's graph at compile has every final config:
@@ -32,6 +33,8 @@ export function graphContext(
   const entry = graphEntries(p, rendered, relationOf, defaultDatabase, parseLike, relationName);
   const nodes: Record<string, unknown> = {};
   for (const n of [...p.models, ...p.seeds, ...p.tests]) nodes[n.uniqueId] = entry(n);
+  // The project's and its packages' on-run-start/end hooks, as parse lists them (dbt_project_evaluator counts them among the nodes).
+  Object.assign(nodes, hookNodes(p, defaultDatabase, (id) => parseLike(id).macros, false));
   const sources: Record<string, unknown> = {};
   for (const s of p.sources) sources[s.uniqueId] = entry(s);
   const exposures: Record<string, unknown> = {};
@@ -64,9 +67,10 @@ export function graphEntries(
     const n = rendered(loaded.uniqueId) ?? loaded;
     const rel = 'relation' in n && n.relation && n.resourceType !== 'source' && n.resourceType !== 'test' ? (rendered(n.uniqueId) ? n.relation : relationOf(n)) : undefined;
     // What dbt's parse records, read from the text: the macros for every node (a render records
-    // what ran with execute true, without its hooks'), refs and parents for one not rendered yet.
+    // what ran with execute true, without its hooks'), refs and parents for one not rendered yet
+    // (a test's as loaded are the node it tests alone: its arguments' refs are found by rendering).
     const parsed = n.resourceType === 'model' || n.resourceType === 'snapshot' || n.resourceType === 'test' ? parseLike(n.uniqueId) : undefined;
-    const unrendered = parsed && !rendered(loaded.uniqueId) && !n.dependsOn.nodes.length ? parsed : undefined;
+    const unrendered = parsed && !rendered(loaded.uniqueId) && (n.resourceType === 'test' || !n.dependsOn.nodes.length) ? parsed : undefined;
     const base: Record<string, unknown> = {
       unique_id: n.uniqueId,
       name: n.name,

@@ -2,7 +2,9 @@ import type { Expr, Stmt, TemplateAst } from '../jinja/ast.ts';
 import { children } from '../jinja/ast-walk.ts';
 import type { ModelNode, PackageInfo, ProjectConfig, SeedNode, SourceNode, TestNode } from '../types.ts';
 import { hookNodeName, projectHooks } from '../project/hook-list.ts';
+import type { JMacro } from '../jinja/macro.ts';
 import type { MacroNamespaces } from './macro-namespaces.ts';
+import { decideAtParse, type KnownTarget } from './parse-conditions.ts';
 import { literalPair } from '../jinja/ast-walk.ts';
 
 /** An on-run-start/on-run-end hook's text, as {@link parseLike} reads it for its operation node. */
@@ -42,9 +44,10 @@ export interface ParseLike {
   sources: [string, string][];
 }
 
-/** How names in a node's text resolve. */
-export interface ParseLikeHost {
-  readonly macros: MacroNamespaces;
+/** How names in a node's text resolve (adapter.dispatch as {@link macroDependsOn} finds it). */
+export interface ParseLikeHost extends MacroDepsHost {
+  /** The target conditions are decided against (`{% if target.type == 'x' %}`); none: undecided. */
+  readonly target?: KnownTarget | undefined;
   resolveRef(name: string, pkg: string | undefined, fromPackage: string): ModelNode | SeedNode | undefined;
   resolveSource(sourceName: string, table: string, fromPackage: string): SourceNode | undefined;
   /** A hook's text parsed; throws on a syntax error. */
@@ -55,10 +58,12 @@ export interface ParseLikeHost {
  * What dbt's parse records of a model, snapshot or test, read from its text: the macros its
  * template and hooks call themselves, each once in the order they would run (at depth 0, with
  * `execute` false, so a call under `{% if execute %}` is not one), and its literal
- * `ref()`/`source()` calls with the nodes they name. A call under a condition the text cannot
- * decide (`{% if target.type == 'x' %}`) is listed, where dbt lists it only when the condition
- * held. `ast` is asked for only when the node is not a generic test; undefined when its
- * template does not parse.
+ * `ref()`/`source()` calls with the nodes they name. A call under a condition on the target
+ * (`{% if target.type == 'x' %}`) is listed when it holds; under one the text cannot decide
+ * (`{% if var('x') %}`) it is listed, where dbt lists it only when the condition held. The refs and sources of the macros it calls, and of theirs in turn, are its own too, as
+ * in dbt, whose parse runs them (dbt_project_evaluator's filter_exceptions refs its exceptions
+ * seed for every model that calls it). `ast` is asked for only when the node is not a generic
+ * test; undefined when its template does not parse.
  */
 export function parseLike(n: ModelNode | TestNode | HookText, ast: () => TemplateAst | undefined, h: ParseLikeHost): ParseLike {
   const out: ParseLike = { macros: [], nodes: [], refs: [], sources: [] };
@@ -68,7 +73,15 @@ export function parseLike(n: ModelNode | TestNode | HookText, ast: () => Templat
     const m = h.macros.testMacro(n.testMetadata.name, n.packageName, n.testMetadata.namespace)?.meta.uniqueId;
     const where = m === 'macro.dbt.test_unique' || m === 'macro.dbt.test_not_null' ? undefined : h.macros.get(null, 'get_where_subquery', n.packageName)?.meta.uniqueId;
     out.macros = [m, where].filter((x): x is string => x !== undefined);
-    out.nodes = [...n.dependsOn.nodes];
+    // dbt's order: what its arguments ref (a relationships test's `to`), then the node it tests.
+    const args = argumentTargets(n.testMetadata.kwargs, n.packageName, n.originalFilePath, h);
+    const targets = [...args, ...n.dependsOn.nodes.map((id) => (id.startsWith('source.') ? { id, source: id.split('.').slice(2) as [string, string] } : { id, ref: id.split('.').pop()! }))];
+    const seen = new Set<string>();
+    for (const t of targets) {
+      if ('ref' in t) out.refs.push(t.ref);
+      else out.sources.push(t.source);
+      if (t.id && !seen.has(t.id)) seen.add(t.id) && out.nodes.push(t.id);
+    }
     return out;
   }
   const tree = ast();
@@ -76,46 +89,49 @@ export function parseLike(n: ModelNode | TestNode | HookText, ast: () => Templat
   const macros = new Set<string>();
   const nodes = new Set<string>();
   const hooks: string[] = [];
-  const isExecute = (e: Expr) => e.kind === 'name' && e.name === 'execute';
-  const visit = (x: Stmt | Expr): void => {
-    // dbt's parse renders with execute false: only the other branch runs.
-    if (x.kind === 'if' && isExecute(x.test)) return x.else_.forEach(visit);
-    if (x.kind === 'if' && x.test.kind === 'not' && isExecute(x.test.expr)) return x.body.forEach(visit);
-    if (x.kind === 'macro') return;
-    for (const c of children(x)) visit(c);
-    if (x.kind !== 'call') return;
-    if (x.fn.kind === 'name' && (x.fn.name === 'ref' || x.fn.name === 'source')) {
-      const pair = literalPair(x.args);
-      if (!pair) return;
-      const [first, last] = pair;
-      if (x.fn.name === 'ref') {
-        out.refs.push(last);
-        const target = h.resolveRef(last, first, n.packageName);
-        if (target) nodes.add(target.uniqueId);
-      } else if (first !== undefined) {
-        out.sources.push([first, last]);
-        const s = h.resolveSource(first, last, n.packageName);
-        if (s) nodes.add(s.uniqueId);
-      }
-      return;
+  // Each macro followed once: its refs and sources are the node's, as where dbt's parse runs it.
+  const followed = new Set<string>();
+  const follow = (m: JMacro | undefined): void => {
+    const id = m?.meta.uniqueId;
+    if (!id || followed.has(id)) return;
+    followed.add(id);
+    const reach = macroReach(m!, h);
+    for (const t of reach.targets) target(t);
+    reach.calls.forEach(follow);
+  };
+  const target = (t: LiteralTarget): void => {
+    if (t.kind === 'ref') {
+      out.refs.push(t.name);
+      const found = h.resolveRef(t.name, t.pkg, n.packageName);
+      if (found) nodes.add(found.uniqueId);
+    } else {
+      out.sources.push([t.source, t.table]);
+      const found = h.resolveSource(t.source, t.table, n.packageName);
+      if (found) nodes.add(found.uniqueId);
     }
+  };
+  const visit = (x: Extract<Expr, { kind: 'call' }>): void => {
+    const t = literalTarget(x);
+    if (t) return t !== 'dynamic' ? target(t) : undefined;
+    if (isDispatch(x.fn)) return follow(dispatched(x, n.packageName, h));
     const m = namedMacro(x.fn, n.packageName, h.macros);
     if (m?.meta.uniqueId) macros.add(m.meta.uniqueId);
+    follow(m);
     if (x.fn.kind === 'name' && x.fn.name === 'config') {
       for (const [k, v] of x.kwargs) if (/^(pre|post)[-_]hook$/.test(k)) for (const e of v.kind === 'list' || v.kind === 'tuple' ? v.items : [v]) if (e.kind === 'const' && typeof e.value === 'string') hooks.push(e.value);
     }
   };
-  tree.body.forEach(visit);
+  parseCalls(tree.body, h.target, visit);
   for (const k of ['pre-hook', 'post-hook']) for (const hk of (n.config[k] as { sql?: unknown }[] | undefined) ?? []) if (typeof hk?.sql === 'string') hooks.push(hk.sql);
   for (const text of hooks) {
     try {
-      h.parse(text, n.originalFilePath).body.forEach(visit);
+      parseCalls(h.parse(text, n.originalFilePath).body, h.target, visit);
     } catch {
       // A hook that does not parse is reported when it renders.
     }
   }
   out.macros = [...macros];
-  out.nodes = [...nodes];
+  out.nodes = sourcesFirst([...nodes]);
   return out;
 }
 
@@ -136,8 +152,7 @@ export function macroDependsOn(body: readonly Stmt[], pkg: string, h: MacroDepsH
   const out = new Set<string>();
   const visit = (x: Stmt | Expr): void => {
     if (x.kind === 'call') {
-      const fn = x.fn;
-      const m = fn.kind === 'getattr' && fn.obj.kind === 'name' && fn.obj.name === 'adapter' && fn.name === 'dispatch' ? dispatched(x, pkg, h) : namedMacro(fn, pkg, h.macros);
+      const m = isDispatch(x.fn) ? dispatched(x, pkg, h) : namedMacro(x.fn, pkg, h.macros);
       if (m?.meta.uniqueId) out.add(m.meta.uniqueId);
     }
     for (const c of children(x)) visit(c);
@@ -167,4 +182,112 @@ function namedMacro(fn: Expr, pkg: string, macros: MacroNamespaces) {
   if (fn.kind === 'name') return macros.get(null, fn.name, pkg);
   if (fn.kind === 'getattr' && fn.obj.kind === 'name') return macros.get(fn.obj.name, fn.name, pkg);
   return undefined;
+}
+
+/** A model's parents as dbt lists them: the sources it reads, then the nodes it refs, each in the order called. */
+export function sourcesFirst(ids: readonly string[]): string[] {
+  return [...ids.filter((id) => id.startsWith('source.')), ...ids.filter((id) => !id.startsWith('source.'))];
+}
+
+/** A literal `ref('name')`, `ref('package', 'name')` or `source('source', 'table')` call. */
+type LiteralTarget = { kind: 'ref'; pkg: string | undefined; name: string } | { kind: 'source'; source: string; table: string };
+
+/** What a call is if it is ref() or source(): literal, or `dynamic` when its arguments are not literal strings; undefined for any other call. */
+function literalTarget(x: Extract<Expr, { kind: 'call' }>): LiteralTarget | 'dynamic' | undefined {
+  if (x.fn.kind !== 'name' || (x.fn.name !== 'ref' && x.fn.name !== 'source')) return undefined;
+  const pair = literalPair(x.args);
+  if (!pair) return 'dynamic';
+  const [first, last] = pair;
+  if (x.fn.name === 'ref') return { kind: 'ref', pkg: first, name: last };
+  return first === undefined ? 'dynamic' : { kind: 'source', source: first, table: last };
+}
+
+/** `adapter.dispatch`, called. */
+function isDispatch(fn: Expr): boolean {
+  return fn.kind === 'getattr' && fn.obj.kind === 'name' && fn.obj.name === 'adapter' && fn.name === 'dispatch';
+}
+
+/**
+ * Every call in `body` that dbt's parse would run, inner calls before the call they are arguments
+ * of: of an `if` (or `x if c else y`) whose condition the text decides ({@link decideAtParse}:
+ * `execute` is false, the target is known) only the branch taken; a macro defined in the text
+ * runs only when called.
+ */
+function parseCalls(body: readonly Stmt[], target: KnownTarget | undefined, onCall: (x: Extract<Expr, { kind: 'call' }>) => void): void {
+  const visit = (x: Stmt | Expr): void => {
+    if (x.kind === 'if' || x.kind === 'cond') {
+      const holds = decideAtParse(x.test, target);
+      if (holds !== undefined) {
+        visit(x.test);
+        if (x.kind === 'if') return (holds ? x.body : x.else_).forEach(visit);
+        const taken = holds ? x.then : x.else_;
+        return taken && visit(taken);
+      }
+    }
+    if (x.kind === 'macro') return;
+    for (const c of children(x)) visit(c);
+    if (x.kind === 'call') onCall(x);
+  };
+  body.forEach(visit);
+}
+
+/** What a macro's body reaches at parse: its literal refs and sources, and the macros it calls (found from its own package). */
+interface MacroReach {
+  readonly targets: readonly LiteralTarget[];
+  readonly calls: readonly JMacro[];
+}
+
+const reaches = new WeakMap<MacroNamespaces, Map<string, MacroReach>>();
+
+function macroReach(m: JMacro, h: ParseLikeHost): MacroReach {
+  const id = m.meta.uniqueId ?? '';
+  let byId = reaches.get(h.macros);
+  if (!byId) reaches.set(h.macros, (byId = new Map()));
+  let r = byId.get(id);
+  if (r) return r;
+  const node = h.macros.nodeOf(id);
+  const pkg = m.meta.packageName;
+  const targets: LiteralTarget[] = [];
+  const calls: JMacro[] = [];
+  if (node && pkg !== undefined) {
+    parseCalls(node.body, h.target, (x) => {
+      const t = literalTarget(x);
+      if (t) return void (t !== 'dynamic' && targets.push(t));
+      const callee = isDispatch(x.fn) ? dispatched(x, pkg, h) : namedMacro(x.fn, pkg, h.macros);
+      if (callee) calls.push(callee);
+    });
+  }
+  byId.set(id, (r = { targets, calls }));
+  return r;
+}
+
+/** One ref or source a generic test's arguments name, and the node it finds (none: not found). */
+type ArgumentTarget = { id: string | undefined; ref: string } | { id: string | undefined; source: [string, string] };
+
+/**
+ * The refs and sources a generic test's arguments name (`to: ref('x')`), in the order written.
+ * dbt renders each string argument but `column_name`: one that looks like a call of ref,
+ * source, var, env_var or doc as an expression, any other as a template.
+ */
+function argumentTargets(kwargs: Readonly<Record<string, unknown>>, pkg: string, file: string, h: ParseLikeHost): ArgumentTarget[] {
+  const out: ArgumentTarget[] = [];
+  const onCall = (x: Extract<Expr, { kind: 'call' }>) => {
+    const t = literalTarget(x);
+    if (!t || t === 'dynamic') return;
+    if (t.kind === 'ref') out.push({ id: h.resolveRef(t.name, t.pkg, pkg)?.uniqueId, ref: t.name });
+    else out.push({ id: h.resolveSource(t.source, t.table, pkg)?.uniqueId, source: [t.source, t.table] });
+  };
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(visit);
+    if (v && typeof v === 'object') return Object.values(v).forEach(visit);
+    if (typeof v !== 'string' || !/\b(ref|source)\s*\(/.test(v)) return;
+    const text = /^\s*(env_var|ref|var|source|doc)\s*\(.+\)\s*$/s.test(v) ? `{{ ${v} }}` : v;
+    try {
+      parseCalls(h.parse(text, file).body, h.target, onCall);
+    } catch {
+      // An argument that does not parse is reported when the test renders.
+    }
+  };
+  for (const [k, v] of Object.entries(kwargs)) if (k !== 'column_name') visit(v);
+  return out;
 }

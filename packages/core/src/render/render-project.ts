@@ -19,7 +19,7 @@ import { renderGenericTest } from './generic-test.ts';
 import { INTERNAL_PACKAGE, MacroNamespaces, type MacroEntry } from './macro-namespaces.ts';
 import { cloneConfig, inlineNode, macroFiles, refsOf, tagsOf } from './render-parts.ts';
 import { metaOf } from '../project/folder-config.ts';
-import { hookMacrosOf, macroDependsOn, parseLike, type ParseLike, type ParseLikeHost } from './parse-like.ts';
+import { hookMacrosOf, macroDependsOn, parseLike, sourcesFirst, type ParseLike, type ParseLikeHost } from './parse-like.ts';
 import { settleDisabled } from './settle-disabled.ts';
 import { ProjectHost } from './project-host.ts';
 import { renderKey, type RenderCache } from './render-cache.ts';
@@ -73,6 +73,8 @@ export class ProjectRenderer implements Schedulable {
   readonly #ephemerals = new Ephemerals();
   readonly #scheduler = new RenderScheduler(this);
   readonly #templates = new Map<string, Template | null>();
+  /** The macros each on-run hook's text calls (hookMacrosOf), once `graph` asks. */
+  #hookMacros: Record<string, string[]> | undefined;
   #volatileSeen = false;
   readonly #namingMacros = new Map<NamingMacro, JMacro | null>();
   /** Started model -> the models rendered with its loaded relation meanwhile (see Frame.waitedOn). */
@@ -449,8 +451,11 @@ export class ProjectRenderer implements Schedulable {
     // The macros its hooks call are the model's too, after its own (dbt's depends_on.macros).
     const hookMacros = new Set<string>();
     const fromHooks = recordingMacros((h) => void (h.meta.uniqueId && hookMacros.add(h.meta.uniqueId)), () => hookDeps(this.#hooks, m, frame.config, relation, true));
-    const nodes = [...new Set([...frame.refs, ...fromHooks])];
-    const macros = [...new Set([...frame.macros, ...hookMacros])];
+    const nodes = sourcesFirst([...new Set([...frame.refs, ...fromHooks])]);
+    const ran = [...new Set([...frame.macros, ...hookMacros])];
+    // dbt's order: what its parse recorded (execute false; its hooks' after its own), then what only
+    // a render with execute true called (under `{% if execute %}`), added when it compiled.
+    const macros = frame.readExecute ? [...new Set([...this.parseLike(m.uniqueId).macros.filter((x) => ran.includes(x)), ...ran])] : ran;
     const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse, macros, frame.said, frame.refCalls, frame.configCall);
     const cache = this.#opts.cache;
     if (cache) {
@@ -566,8 +571,9 @@ export class ProjectRenderer implements Schedulable {
     return this.host.refRelation(r.relation);
   }
 
-/** What dbt's parse records of a model, snapshot or test, read from its text (see {@link parseLike}), for `graph`. */
+/** What dbt's parse records of a model, snapshot, test or hook operation, read from its text (see {@link parseLike}), for `graph`. */
   parseLike(id: string): ParseLike {
+    if (id.startsWith('operation.')) return { macros: (this.#hookMacros ??= hookMacrosOf(this.project, this.#parseHost))[id] ?? [], nodes: [], refs: [], sources: [] };
     const n = this.#byId.get(id);
     if (!n || (n.resourceType !== 'model' && n.resourceType !== 'snapshot' && n.resourceType !== 'test')) return { macros: [], nodes: [], refs: [], sources: [] };
     return parseLike(n as Rendered, () => this.#template(n as Rendered)?.ast, this.#parseHost);
@@ -577,6 +583,9 @@ export class ProjectRenderer implements Schedulable {
   get #parseHost(): ParseLikeHost {
     return {
       macros: this.macros,
+      dispatchPrefixes: this.host.dispatchPrefixes,
+      dispatchOrder: (namespace) => this.host.dispatchOrder(namespace),
+      target: this.project.target,
       resolveRef: (name, pkg, from) => this.host.resolveRef(name, pkg, from),
       resolveSource: (source, table, from) => this.host.resolveSource(source, table, from),
       parse: (text, file) => this.env.parse(text, file).ast,

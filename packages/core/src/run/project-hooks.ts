@@ -93,10 +93,12 @@ export async function runProjectHooks(kind: ProjectHookKind, hooks: readonly Pro
         // One plan step through the one plan executor: plain SQL as written, a template rendered with this connection.
         const ran: string[] = [];
         const say = (m: TemplateMessage) => ctx.onEvent(templateSaid(m, info('started')));
+        // What the hook rendered to, run or not: dbt's compiled code for one that runs nothing (whitespace kept).
+        let rendered = '';
         try {
-          await runPlan({ steps: hookSteps(text, label), transaction: false }, conn, ctx.adapter.dialect, ran, ctx.signal, (template, hookName) => ctx.render({ text: template, name: hookName, node: self, context, say }, conn));
+          await runPlan({ steps: hookSteps(text, label), transaction: false }, conn, ctx.adapter.dialect, ran, ctx.signal, async (template, hookName) => (rendered = await ctx.render({ text: template, name: hookName, node: self, context, say }, conn)));
         } finally {
-          sql = ran.length ? ran.join(';\n') : undefined;
+          sql = ran.length ? ran.join(';\n') : rendered;
         }
       } catch (e) {
         failed = true;
@@ -117,6 +119,8 @@ export async function runProjectHooks(kind: ProjectHookKind, hooks: readonly Pro
       startedAt: startedAt.toISOString(),
       completedAt: completedAt.toISOString(),
       compiledCode: sql !== undefined ? redact(sql, ctx.project.secrets) : undefined,
+      // dbt 1.11's: 0 for a hook that passed, 1 for one that failed or was skipped after it.
+      failures: status === 'success' ? 0 : 1,
       threadId: 'main',
     };
     out.push(r);

@@ -1,10 +1,10 @@
-import type { LoadedProject } from '../project/load-project.ts';
-import { hookNodeName, projectHooks } from '../project/hook-list.ts';
-import { dbtConfigShape } from '../project/node-config-shape.ts';
-import { folderConfig, mergeConfigInto, metaOf, nodeTags } from '../project/folder-config.ts';
+import type { LoadedProject } from './load-project.ts';
+import { hookNodeName, projectHooks } from './hook-list.ts';
+import { dbtConfigShape } from './node-config-shape.ts';
+import { folderConfig, mergeConfigInto, metaOf, nodeTags } from './folder-config.ts';
 
 /**
- * The on-run-start / on-run-end hooks of the project and its packages as dbt's manifest lists
+ * The on-run-start / on-run-end hooks of the project and its packages as dbt's manifest (and `graph`) lists
  * them: one `operation` node each (`operation.<package>.<package>-on-run-start-<i>`, tagged with its
  * kind, its SQL as `raw_code`, its project file's checksum), the ids run_results.json gives
  * their results; `index` is its place in the run (projectHooks' order, from 1), as dbt's
@@ -13,7 +13,7 @@ import { folderConfig, mergeConfigInto, metaOf, nodeTags } from '../project/fold
  * (`<package>.hooks.<name>`), the root project's over a package's, as dbt's: tags (after its
  * kind), meta, materialized... Keys and values recorded from dbt 1.11's manifest.
  */
-export function hookNodes(p: LoadedProject, database: string | undefined, macros: Readonly<Record<string, readonly string[]>>, hooksRun: boolean): Record<string, unknown> {
+export function hookNodes(p: LoadedProject, database: string | undefined, macros: (id: string) => readonly string[], hooksRun: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const kind of ['on-run-start', 'on-run-end'] as const) {
     for (const [position, h] of projectHooks(p, kind).entries()) {
@@ -51,7 +51,7 @@ export function hookNodes(p: LoadedProject, database: string | undefined, macros
         sources: [],
         metrics: [],
         functions: [],
-        depends_on: { macros: [...(macros[`operation.${pkg}.${id}`] ?? [])], nodes: [] },
+        depends_on: { macros: [...macros(`operation.${pkg}.${id}`)], nodes: [] },
         compiled_path: null,
         contract: { enforced: false, alias_types: true, checksum: null },
         index: hooksRun ? position + 1 : h.index,
