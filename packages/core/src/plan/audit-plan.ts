@@ -78,11 +78,14 @@ export function auditTests(model: ModelNode, nodes: ReadonlyMap<string, GraphNod
     const standalone = !text.includes(`.${published}`);
     const key = standalone ? scopedUniqueKey(model, t as TestNode) : undefined;
     const column = standalone ? rowLocalColumn(model, t as TestNode) : undefined;
+    // dbt's own relationships test, as its macro wrote it: counted by child value (relationshipsCount).
+    const counted = relationshipsCount(t as TestNode, text);
+    const result = (sql: string) => (counted ? testResultSql(counted.node, counted.sql(sql)) : testResultSql(t as TestNode, sql));
     out.push({
       id,
       name: t.name,
-      sql: testResultSql(t as TestNode, reading(shadow)),
-      publishedSql: testResultSql(t as TestNode, text),
+      sql: result(reading(shadow)),
+      publishedSql: result(text),
       scopedSql: key && testResultSql(t as TestNode, reading(`(select * from ${published} where ${key} in (select ${key} from ${stage}))`)),
       stageSql: column && testResultSql(t as TestNode, reading(stage)),
       stageColumn: column,
@@ -91,6 +94,53 @@ export function auditTests(model: ModelNode, nodes: ReadonlyMap<string, GraphNod
   }
   return out.sort((a, b) => (a.id < b.id ? -1 : 1));
 }
+
+/**
+ * dbt's `relationships` test exactly as the built-in macro (render/builtin-tests.ts) writes it,
+ * counted for an audit by child value instead of by child row: the child's rows grouped by the
+ * column, each group's row count summed over the values no parent row has. The same number of
+ * failing rows as the test's own query (a value without a parent fails every row holding it;
+ * a value with one fails none), without joining every child row: DuckDB probes the parent's
+ * hash table once per distinct value instead of once per row (a month of fact_streams' user_key,
+ * 658k rows, 18 → 8 ms of CPU). Only the audit's count changes: `sm test` runs the test's own
+ * query, so its failing rows are the rows dbt's would be. Undefined (the test's own query) when
+ * the text is not the built-in macro's (a project's own test_relationships), or a fail_calc
+ * or limit is configured, which count rows.
+ */
+export function relationshipsCount(test: TestNode, text: string): { node: TestNode; sql: (text: string) => string } | undefined {
+  const meta = test.testMetadata;
+  if (!meta || meta.name !== 'relationships' || (meta.namespace !== undefined && meta.namespace !== 'dbt')) return undefined;
+  const c = test.config;
+  // As testResultSql reads them.
+  if ((typeof c.fail_calc === 'string' && c.fail_calc.replace(/\s+/g, '').toLowerCase() !== 'count(*)') || typeof c.limit === 'number') return undefined;
+  if (!BUILTIN_RELATIONSHIPS.test(text.trim())) return undefined;
+  return {
+    node: { ...test, config: { ...test.config, fail_calc: 'coalesce(sum(sm_rows), 0)' } },
+    sql: (t) =>
+      t.trim().replace(BUILTIN_RELATIONSHIPS, (_m, column: string, model: string, field: string, parent: string) =>
+        [
+          'with child as (',
+          `  select ${column} as from_field, count(*) as sm_rows`,
+          `  from ${model}`,
+          `  where ${column} is not null`,
+          '  group by 1',
+          '),',
+          'parent as (',
+          `  select ${field} as to_field`,
+          `  from ${parent}`,
+          ')',
+          'select child.sm_rows',
+          'from child',
+          'left join parent on child.from_field = parent.to_field',
+          'where parent.to_field is null',
+        ].join('\n'),
+      ),
+  };
+}
+
+/** The text of the built-in test_relationships macro (render/builtin-tests.ts): column, model, field, parent. */
+const BUILTIN_RELATIONSHIPS =
+  /^with child as \(\n  select ([^\n]+) as from_field\n  from ([^\n]+)\n  where \1 is not null\n\),\nparent as \(\n  select ([^\n]+) as to_field\n  from ([^\n]+)\n\)\nselect child\.from_field\nfrom child\nleft join parent on child\.from_field = parent\.to_field\nwhere parent\.to_field is null$/;
 
 /**
  * The column when `test` is dbt's `unique` on `model`'s single unique key, the model is
