@@ -8,19 +8,9 @@ import { selectionOptions } from '../selection-options.ts';
 import type { Reporter } from '../reporters/reporter.ts';
 import { watchFiles } from '../watch/watch-files.ts';
 import { invocation } from './project-commands.ts';
+import type { CommonFlags } from './invocation.ts';
 
-interface CheckFlags {
-  projectDir: string;
-  profilesDir?: string;
-  target?: string;
-  vars?: string;
-  logFormat?: string;
-  select?: string[];
-  exclude?: string[];
-  selector?: string;
-  state?: string;
-  watch?: boolean;
-}
+type CheckFlags = Pick<CommonFlags, 'projectDir' | 'profilesDir' | 'target' | 'vars' | 'logFormat' | 'select' | 'exclude' | 'selector' | 'state'> & { watch?: boolean };
 
 /**
  * `sm check`: infer every selected node's columns and types without a warehouse and report

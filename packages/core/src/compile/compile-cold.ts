@@ -29,7 +29,8 @@ const NODE_ERROR_COMMANDS: ReadonlySet<Command> = new Set(['run', 'seed', 'test'
 
 /**
  * A node that reads a var with no value fails as dbt fails it when it runs: `compileError` holds
- * dbt's message, and the diagnostic no longer stops the project. Returns how many nodes.
+ * dbt's message under its "Compilation Error in ..." line (the runner words that line), and the
+ * diagnostic no longer stops the project. Returns how many nodes.
  */
 function deferVarErrors(diagnostics: readonly Diagnostic[], nodes: ReadonlyMap<string, GraphNode>, project: LoadedProject, cliVars: Record<string, unknown> | undefined): number {
   let n = 0;
@@ -38,7 +39,7 @@ function deferVarErrors(diagnostics: readonly Diagnostic[], nodes: ReadonlyMap<s
     if (!node || node.compileError !== undefined) continue;
     const name = String(d.eventData?.var_name ?? '');
     const vars = { ...varsOf(project, node.packageName), ...cliVars };
-    node.compileError = `Compilation Error in ${node.resourceType} ${node.name} (${node.originalFilePath})\n  Required var '${name}' not found in config:\n  Vars supplied to ${node.name} = ${pyRepr(vars)}\n  ${d.hint ?? ''}`.trimEnd();
+    node.compileError = `Required var '${name}' not found in config:\nVars supplied to ${node.name} = ${pyRepr(vars)}\n${d.hint ?? ''}`.trimEnd();
     n++;
   }
   return n;

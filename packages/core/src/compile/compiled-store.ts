@@ -17,7 +17,7 @@ import { makeDirs } from '../util/make-dirs.ts';
  * the compilation. `proof.json` is written last and removed first, so a store without it is
  * never read.
  */
-const VERSION = 7;
+const VERSION = 8;
 
 /**
  * What selection and the graph read of a node, and where the whole node is, as one array (the

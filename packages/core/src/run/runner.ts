@@ -5,7 +5,7 @@ import { dbtAttachedNode, type GraphNode, type TemplateMessage } from '../types.
 import { compiledPathOf, targetLayoutOf } from '../artifacts/target-paths.ts';
 import { dbtNodeInfo, snapshotLogCfg } from '../artifacts/node-log-info.ts';
 import { templateSaid, type NodeFailure, type NodeResult, type NodeStatus } from '../events.ts';
-import { RenderFailure } from '../render/template-diagnostic.ts';
+import { fromWarehouse, RenderFailure } from '../render/template-diagnostic.ts';
 import { executeModel } from './execute-model.ts';
 import { executeSeed } from './execute-seed.ts';
 import { executeSnapshot } from './execute-snapshot.ts';
@@ -196,7 +196,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
       if (o.signal?.aborted) return done('cancelled', 'Cancelled before it started');
       if (node.resourceType === 'exposure' || node.resourceType === 'saved_query') return done('no-op', 'NO-OP');
       // Compile could not make its SQL (a var with no value): it fails as it starts, as dbt's compile step fails it.
-      if (node.compileError !== undefined) return done('error', node.compileError, { relationName: 'relation' in node && node.relation && node.resourceType !== 'test' ? o.adapter.dialect.relationName(node.relation) : undefined, failure: { kind: 'Compilation Error', detail: compileErrorDetail(node.compileError), file: node.originalFilePath, compileStep: true } });
+      if (node.compileError !== undefined) return done('error', node.compileError, { relationName: 'relation' in node && node.relation && node.resourceType !== 'test' ? o.adapter.dialect.relationName(node.relation) : undefined, failure: { kind: 'Compilation Error', detail: node.compileError, file: node.originalFilePath, compileStep: true } });
       const executor = o.flags.clone ? executeClone : EXECUTORS[node.resourceType];
       if (!executor) return done('skipped', `${node.resourceType} nodes are not executed by this command`);
       conn = await o.session.acquire({ config: node.config });
@@ -411,13 +411,7 @@ function redactResult(r: NodeResult, secrets: readonly string[]): NodeResult {
 /** How dbt's run_results.json words a node's failure (see NodeFailure). */
 function failureOf(e: unknown, msg: string, file: string, warehouseKind: string): NodeFailure {
   if (e instanceof RenderFailure) return { kind: e.fromWarehouse ? warehouseKind : 'Compilation Error', detail: e.detail, file, compileStep: e.ownSql };
-  const kind = (e as { kind?: string } | undefined)?.kind;
   // A config no materialization can build (an unknown materialization or strategy): dbt's macros raise it as a compiler error.
-  return { kind: kind === 'WarehouseError' ? warehouseKind : kind === 'CompilerError' ? 'Compilation Error' : 'Runtime Error', detail: msg, file, compileStep: false };
-}
-
-/** What a compile error says under its "Compilation Error in model x (file)" line (compile-cold.ts writes that line too). */
-function compileErrorDetail(message: string): string {
-  if (!message.startsWith('Compilation Error in ')) return message;
-  return message.split('\n').slice(1).map((l) => l.replace(/^ {2}/, '')).join('\n');
+  const compiler = (e as { kind?: string } | undefined)?.kind === 'CompilerError';
+  return { kind: fromWarehouse(e) ? warehouseKind : compiler ? 'Compilation Error' : 'Runtime Error', detail: msg, file, compileStep: false };
 }
