@@ -4,7 +4,7 @@ import type { Adapter } from './adapter.ts';
 import type { TemplateMessage } from './types.ts';
 import { writeFileAtomic, writeJsonFileAtomic as writeJsonAtomic } from './util/write-json.ts';
 import { redact } from './util/redact.ts';
-import { buildRunResults, compileResultsText, runResultsFileText, type CompiledResult } from './artifacts/run-results.ts';
+import { buildRunResults, compileResultsText, runResultsEnvelope, type CompiledResult } from './artifacts/run-results.ts';
 import { showResultsText, type ShownQuery } from './artifacts/show-results.ts';
 import { compileResultsKey, reusedCompileResults, saveCompileResults } from './artifacts/compile-results-cache.ts';
 import { runArgs } from './artifacts/run-args.ts';
@@ -71,7 +71,7 @@ export function writeCompileResults(c: Compilation, opts: InvocationOptions, o: 
   const when = pythonIsoTime(new Date(), 'Z');
   // A compile of unchanged inputs (a warm one) reuses the last results' JSON rather than reading every node's code again.
   const key = o.inline === undefined && c.stableDigest ? compileResultsKey(c.stableDigest, c.selected, withEphemerals, c.project.secrets) : undefined;
-  let results = key ? reusedCompileResults(dir, key, when) : undefined;
+  let results: string | Buffer | undefined = key ? reusedCompileResults(dir, key, when) : undefined;
   if (results === undefined) {
     const nodes: CompiledResult[] =
       o.inline !== undefined
@@ -86,7 +86,8 @@ export function writeCompileResults(c: Compilation, opts: InvocationOptions, o: 
   }
   // dbt's whole set of flags for the command, the command's own (output, inline, empty_catalog...) over them.
   const args = runArgs(o.which, { ...opts, cliArgs: { ...opts.cliArgs, ...o.args } }, c.project);
-  writeFileAtomic(join(dir, 'run_results.json'), runResultsFileText(results, (performance.now() - o.startedAt) / 1000, c.invocationId, args));
+  const [head, tail] = runResultsEnvelope((performance.now() - o.startedAt) / 1000, c.invocationId, args);
+  writeFileAtomic(join(dir, 'run_results.json'), typeof results === 'string' ? head + results + tail : Buffer.concat([Buffer.from(head), results, Buffer.from(tail)]));
 }
 
 /** Write run_results.json as dbt 1.11's `show` does once its query succeeds (a failed show writes none). */

@@ -21,24 +21,24 @@ export function compileResultsKey(digest: string, selected: readonly string[], w
   return h.digest('hex');
 }
 
-/** The stored results for `key`, their timings moved to `when`; undefined when none are stored for it. */
-export function reusedCompileResults(targetDir: string, key: string, when: string): string | undefined {
-  let text: string;
+/** The stored results' JSON for `key`, their timings moved to `when`; undefined when none are stored for it. */
+export function reusedCompileResults(targetDir: string, key: string, when: string): Buffer | undefined {
+  let bytes: Buffer;
   try {
-    text = readFileSync(join(targetDir, '.sm', FILE), 'utf8');
+    bytes = readFileSync(join(targetDir, '.sm', FILE));
   } catch {
     return undefined;
   }
-  const eol = text.indexOf('\n');
+  const eol = bytes.indexOf(0x0a);
   if (eol < 0) return undefined;
   let head: { key?: unknown; when?: unknown };
   try {
-    head = JSON.parse(text.slice(0, eol)) as typeof head;
+    head = JSON.parse(bytes.toString('utf8', 0, eol)) as typeof head;
   } catch {
     return undefined;
   }
   if (head.key !== key || typeof head.when !== 'string') return undefined;
-  return retimedCompileResults(text.slice(eol + 1), head.when, when);
+  return retimedCompileResults(bytes.subarray(eol + 1), head.when, when);
 }
 
 /** Keep `results` (made at `when`) for the next compile with the same key; a failure only costs that compile a rebuild. */
