@@ -1,7 +1,8 @@
+import { macroCalls, type JMacro } from '../jinja/macro.ts';
 import { nodeTags } from '../project/folder-config.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import { internalMacroFiles } from '../project/internal-macros.ts';
-import type { FoundRef, GraphNode, ModelNode, NodeConfig, RefCall } from '../types.ts';
+import type { FoundRef, GraphNode, NodeConfig, RefCall } from '../types.ts';
 import { BUILTIN_STATEMENT_MACROS } from './builtin-statements.ts';
 import { BUILTIN_TEST_MACROS } from './builtin-tests.ts';
 import { INTERNAL_PACKAGE, type MacroFile } from './macro-namespaces.ts';
@@ -56,4 +57,17 @@ export function refsOf(calls: readonly FoundRef[], nodes: readonly string[]): Re
   const out: RefCall[] = calls.map(({ id: _id, ...c }) => c);
   for (const n of nodes) if (!n.startsWith('source.') && !called.has(n)) out.push({ name: n.split('.').pop()! });
   return out;
+}
+
+/** Run `fn` with the macros it calls itself told to `record` (to none when undefined), not to a render under way. */
+export function recordingMacros<T>(record: ((m: JMacro) => void) | undefined, fn: () => T): T {
+  const { listener, depth } = macroCalls;
+  macroCalls.listener = record;
+  macroCalls.depth = 0;
+  try {
+    return fn();
+  } finally {
+    macroCalls.listener = listener;
+    macroCalls.depth = depth;
+  }
 }

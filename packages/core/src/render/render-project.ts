@@ -2,7 +2,7 @@ import type { Connection, Dialect, Relation } from '../adapter.ts';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import { Environment, type Template } from '../jinja/environment.ts';
 import { ControlSignal, ReturnSignal } from '../jinja/errors.ts';
-import { JMacro, macroCalls, type Context } from '../jinja/macro.ts';
+import type { Context } from '../jinja/macro.ts';
 import { pyStr } from '../jinja/py-values.ts';
 import { pyFunction } from '../jinja/runtime.ts';
 import { parseFallback } from './parse-fallback.ts';
@@ -13,42 +13,28 @@ import { compileHooks, hookDeps, staticHook, type HookRendering } from './compil
 import { dbtBuiltins } from './dbt-builtins.ts';
 import { Ephemerals } from './ephemerals.ts';
 import { CTE_PREFIX } from './inject-ctes.ts';
-import { answer, type ExecutionRender } from './execution.ts';
+import type { ExecutionRender } from './execution.ts';
+import { renderForExecution, renderInline, renderWithOverrides, type RenderOverrides, type RerenderParts } from './rerender.ts';
+import { NodeNaming } from './node-naming.ts';
 import { NeedRender, newFrame, type Frame, type TargetCall } from './frame.ts';
 import { renderGenericTest } from './generic-test.ts';
-import { INTERNAL_PACKAGE, MacroNamespaces, type MacroEntry } from './macro-namespaces.ts';
-import { cloneConfig, inlineNode, macroFiles, refsOf, tagsOf } from './render-parts.ts';
+import { MacroNamespaces } from './macro-namespaces.ts';
+import { cloneConfig, macroFiles, recordingMacros, refsOf, tagsOf } from './render-parts.ts';
 import { metaOf } from '../project/folder-config.ts';
 import { hookMacrosOf, macroDependsOn, parseLike, sourcesFirst, type ParseLike, type ParseLikeHost } from './parse-like.ts';
 import { settleDisabled } from './settle-disabled.ts';
 import { ProjectHost } from './project-host.ts';
-import { renderKey, type RenderCache } from './render-cache.ts';
+import { renderKey } from './render-cache.ts';
 import { nodeBuiltins, nodeContext } from './render-context.ts';
 import { literalRefs, RenderScheduler, type Schedulable } from './render-scheduler.ts';
 import { printedRelationName, type TemplateRelation } from './relation.ts';
-import { RenderFailure, templateDiagnostic } from './template-diagnostic.ts';
-import { NeedWarehouse, NoWarehouse, WarehouseLog } from './warehouse.ts';
+import { templateDiagnostic } from './template-diagnostic.ts';
+import { WarehouseLog } from './warehouse.ts';
 
 export { CTE_PREFIX, injectCtes } from './inject-ctes.ts';
 export type { CompiledProject, RenderOptions } from './render-options.ts';
 
 type Rendered = ModelNode | TestNode;
-
-/** Run `fn` with the macros it calls itself told to `record` (to none when undefined), not to a render under way. */
-function recordingMacros<T>(record: ((m: JMacro) => void) | undefined, fn: () => T): T {
-  const { listener, depth } = macroCalls;
-  macroCalls.listener = record;
-  macroCalls.depth = 0;
-  try {
-    return fn();
-  } finally {
-    macroCalls.listener = listener;
-    macroCalls.depth = depth;
-  }
-}
-
-/** dbt's macros that name where a node is built. */
-type NamingMacro = 'generate_schema_name' | 'generate_alias_name' | 'generate_database_name';
 
 /**
  * Renders every model and test once, in dependency order, without recursion: a `ref()` to a
@@ -76,7 +62,9 @@ export class ProjectRenderer implements Schedulable {
   /** The macros each on-run hook's text calls (hookMacrosOf), once `graph` asks. */
   #hookMacros: Record<string, string[]> | undefined;
   #volatileSeen = false;
-  readonly #namingMacros = new Map<NamingMacro, JMacro | null>();
+  readonly #naming: NodeNaming;
+  /** The renderer's parts that a render outside compile's pass uses (rerender.ts). */
+  readonly #rerender: RerenderParts;
   /** Started model -> the models rendered with its loaded relation meanwhile (see Frame.waitedOn). */
   readonly #provisional = new Map<string, string[]>();
   /** Hooks rendered at compile (compile-hooks.ts), with what they rendered. */
@@ -112,6 +100,23 @@ export class ProjectRenderer implements Schedulable {
       dbtBuiltins({ project, flags, defaultDatabase: this.host.defaultDatabase, runStartedAt: opts.runStartedAt ?? new Date(), invocationId: opts.invocationId ?? '', env: opts.env ?? process.env, onVolatile: () => (this.#volatileSeen = true) }),
     );
     this.#base.context = this.#base;
+    this.#naming = new NodeNaming(project, this.macros, this.diagnostics, (pkg) => this.#pkgContext(pkg));
+    this.#rerender = {
+      project,
+      env: opts.env ?? process.env,
+      setOverrides: (o) => (this.#overrides = o),
+      host: this.host,
+      diagnostics: this.diagnostics,
+      jinja: this.env,
+      ephemerals: this.#ephemerals,
+      byId: (id) => this.#byId.get(id),
+      rendered: (id) => this.#rendered.get(id),
+      withDeps: (fn) => this.#withDeps(fn),
+      relationFor: (n, c) => this.relationFor(n, c),
+      renderText: (text, name, frame, extra) => this.#renderText(text, name, frame, extra),
+      renderTemplate: (n, frame) => this.#renderTemplate(n, frame),
+      renderGenericTest: (t, frame) => renderGenericTest(this, t, this.#context(frame), frame, (id) => this.#relationOf(id, frame)),
+    };
   }
 
   /** Whether anything rendered so far read the environment or the clock: its output may differ from an earlier render of the same inputs. */
@@ -142,110 +147,23 @@ export class ProjectRenderer implements Schedulable {
     return { project: this.project, nodes, disabled, disabledTests, ephemerals: this.#ephemerals.byNode, diagnostics: [...this.project.diagnostics, ...this.diagnostics], macros: this.macros.entries, hookMacros: hookMacrosOf(this.project, this.#parseHost) };
   }
 
-  /**
-   * Render a model with `vars`, context names (`macros`, e.g. `is_incremental: true`) and
-   * environment variables overridden, for this call only; the model's normal render stays and
-   * the render cache is neither read nor written. `askedWarehouse`: the template asked the
-   * warehouse (run_query, a statement, ...), so `sql` is what dbt's parse phase renders and the
-   * node must be rendered again when it runs. `ephemerals`: SQL that stands in for ephemeral
-   * models it inlines (a unit test's rows for an ephemeral input).
-   */
-  renderModelWithOverrides(
-    node: ModelNode,
-    o: { vars?: Record<string, unknown>; macros?: Record<string, unknown>; envVars?: Record<string, unknown>; ephemerals?: ReadonlyMap<string, string> },
-  ): { sql: string; askedWarehouse: boolean } {
-    const base = (this.#byId.get(node.uniqueId) as ModelNode | undefined) ?? node;
-    const env = o.envVars ? { ...(this.#opts.env ?? process.env), ...Object.fromEntries(Object.entries(o.envVars).map(([k, v]) => [k, String(v)])) } : undefined;
-    return this.#withDeps(() => {
-      this.#overrides = { vars: o.vars, macros: o.macros, env };
-      try {
-        const frame = newFrame(base, cloneConfig(base.config), !!o.macros?.is_incremental, new WarehouseLog(false));
-        frame.relation = this.relationFor(base, frame.config);
-        const sql = this.#renderTemplate(base, frame);
-        return { sql: this.#ephemerals.inline(undefined, sql, frame.ephemerals, undefined, o.ephemerals), askedWarehouse: frame.askedWarehouse };
-      } finally {
-        this.#overrides = undefined;
-      }
-    });
+  /** Render a model with vars, context names and environment variables overridden, for this call only (see {@link renderWithOverrides}). */
+  renderModelWithOverrides(node: ModelNode, o: RenderOverrides): { sql: string; askedWarehouse: boolean } {
+    return renderWithOverrides(this.#rerender, node, o);
   }
 
   /** Render free text (`--inline`) in the root project's context (or package `pkg`'s); `say` is told what it showed (`log(msg, info=True)`). Throws the template's error. */
   renderString(text: string, say?: (m: TemplateMessage) => void, pkg = this.project.config.name): string {
-    return this.#withDeps(() => {
-      const node = inlineNode(pkg);
-      const frame = { ...newFrame(node, {}, false, new WarehouseLog(false)), relation: this.relationFor(node, {}) };
-      const sql = parseFallback(this, frame, () => this.#renderText(text, '<inline>', frame));
-      for (const m of frame.said ?? []) say?.(m);
-      return sql;
-    });
+    return renderInline(this.#rerender, text, say, pkg);
   }
 
   /**
-   * Render again with a live connection what compile could not render without one: a node marked
-   * `needsWarehouse` (its SQL; an incremental model's with `incremental: true`), or a hook or
-   * operation's text in a node's context (or the root project's). `execute` is true; each
-   * statement the template runs goes to the warehouse once, in the template's order (the
-   * render is replayed with the answers so far until it completes). Template errors throw, with
-   * file and line in the message; warehouse errors throw where the template asked.
+   * Render again with a live connection what compile could not render without one (see
+   * rerender.ts). Template errors throw, with file and line in the message; warehouse
+   * errors throw where the template asked.
    */
-  async renderForExecution(what: ExecutionRender, conn: Connection): Promise<string> {
-    const log = new WarehouseLog(true);
-    // A try stopped part way leaves `graph` as it found it (packages keep state there).
-    const attempt = () => {
-      const state = this.host.graphAttempt();
-      let stopped = false;
-      try {
-        return this.#renderLive(what, log);
-      } catch (e) {
-        stopped = e instanceof NeedWarehouse || e instanceof NeedRender;
-        throw e;
-      } finally {
-        state.end(stopped);
-      }
-    };
-    for (;;) {
-      log.rewind();
-      try {
-        return this.#withDeps(attempt);
-      } catch (e) {
-        if (!(e instanceof NeedWarehouse)) throw e;
-        log.entries.push({ request: e.request, answer: await answer(conn, e.request) });
-      }
-    }
-  }
-
-  #renderLive(what: ExecutionRender, log: WarehouseLog): string {
-    // Each attempt asks from the first question: one stopped by a ref to a model not rendered yet asked some already.
-    log.rewind();
-    const node = 'node' in what && what.node ? (this.#byId.get(what.node.uniqueId) ?? what.node) : inlineNode(this.project.config.name);
-    const rendered = this.#rendered.get(node.uniqueId);
-    // A hook's text renders in its node's config as compiled (config() in the model's SQL set its
-    // schema, say), which this renderer has not rendered when the run hands it the node.
-    const config = cloneConfig((rendered ?? ('text' in what && what.node ? what.node : node)).config);
-    const frame = newFrame(node, config, 'incremental' in what && !!what.incremental, log);
-    if ('batch' in what) frame.batch = what.batch;
-    frame.relation = 'relation' in (rendered ?? node) && node.resourceType !== 'source' ? this.relationFor(node, config) : undefined;
-    const before = this.diagnostics.length;
-    let sql: string;
-    if ('text' in what) sql = this.#renderText(what.text, what.name, frame, what.context);
-    else if (node.resourceType === 'test' && node.testMetadata) sql = renderGenericTest(this, node, this.#context(frame), frame, (id) => this.#relationOf(id, frame));
-    else if (node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') sql = this.#renderTemplate(node, frame);
-    else throw new Error(`${node.uniqueId} has no template to render`);
-    // An ephemeral whose template asked the warehouse is rendered again too, as dbt compiles each ephemeral a node inlines.
-    const live = (id: string): string | undefined => {
-      const e = this.#rendered.get(id) as ModelNode | undefined;
-      if (!e?.needsWarehouse) return undefined;
-      const ef = newFrame(e, cloneConfig(e.config), false, log);
-      ef.relation = this.relationFor(e, ef.config);
-      const bare = this.#renderTemplate(e, ef);
-      what.ephemeral?.(id, this.#ephemerals.inline(undefined, bare, ef.ephemerals, live));
-      return bare;
-    };
-    const out = 'text' in what ? sql : this.#ephemerals.inline(undefined, sql, frame.ephemerals, live);
-    const problems = this.diagnostics.splice(before);
-    if (problems.length) throw new RenderFailure(problems, !('text' in what));
-    for (const m of frame.said ?? []) what.say?.(m);
-    return out;
+  renderForExecution(what: ExecutionRender, conn: Connection): Promise<string> {
+    return renderForExecution(this.#rerender, what, conn);
   }
 
   /** Whether a node inlines an ephemeral that must be rendered again at execution (so must the node). */
@@ -276,56 +194,7 @@ export class ProjectRenderer implements Schedulable {
   }
 
   relationFor(node: GraphNode, config: NodeConfig): Relation {
-    const t = this.project.target;
-    if (node.resourceType === 'source') return node.relation;
-    // A test's schema is `dbt_test__audit` unless its config names one; either goes through generate_schema_name, as in dbt.
-    const custom = typeof config.schema === 'string' && config.schema ? config.schema : node.resourceType === 'test' ? 'dbt_test__audit' : undefined;
-    // Legacy snapshots name their schema and database verbatim (target_schema/target_database).
-    const legacy = node.resourceType === 'snapshot' && typeof config.target_schema === 'string' && config.target_schema ? config.target_schema : undefined;
-    const legacyDb = node.resourceType === 'snapshot' && typeof config.target_database === 'string' ? config.target_database : undefined;
-    const customDb = typeof config.database === 'string' ? config.database : undefined;
-    const database = legacyDb ?? this.#named('generate_database_name', customDb, node) ?? customDb ?? t.database;
-    const base = this.project.target.schema;
-    const schema = legacy ?? this.#named('generate_schema_name', custom, node) ?? (custom ? `${base}_${custom.trim()}` : base);
-    const version = node.resourceType === 'model' ? node.version : undefined;
-    const alias = typeof config.alias === 'string' && config.alias ? config.alias : undefined;
-    // dbt's default alias: the name, or <name>_v<version> for a model version.
-    const identifier = this.#named('generate_alias_name', alias, node) ?? alias ?? (version !== undefined ? `${node.name}_v${version.replace(/\./g, '_')}` : node.name);
-    return { database, schema, identifier };
-  }
-
-  /**
-   * The naming macro that decides where nodes go: the root project's, or dbt's own when the root
-   * gives a `default__<name>` (or an adapter's) for it to dispatch to, or a `dispatch:` entry for
-   * dbt's namespace; undefined: dbt's default, worked out without Jinja.
-   */
-  #namingMacro(name: NamingMacro): JMacro | undefined {
-    let m = this.#namingMacros.get(name);
-    if (m === undefined) {
-      const root = this.macros.namespace(this.project.config.name);
-      const dispatched = Object.keys(root ?? {}).some((k) => k.endsWith(`__${name}`)) || this.project.config.dispatch.some((d) => d.macroNamespace === INTERNAL_PACKAGE);
-      const found = root?.[name] ?? (dispatched ? this.macros.namespace(INTERNAL_PACKAGE)?.[name] : undefined);
-      m = found instanceof JMacro ? found : null;
-      this.#namingMacros.set(name, m);
-    }
-    return m ?? undefined;
-  }
-
-  /** What the project's naming macro says for `node` given its custom value; undefined when dbt's default applies, or the macro failed (said). */
-  #named(name: NamingMacro, custom: string | undefined, node: GraphNode): string | undefined {
-    const m = this.#namingMacro(name);
-    if (!m) return undefined;
-    const frame = newFrame(node, node.config, false, new WarehouseLog(false));
-    const c = nodeContext(this.#pkgContext(this.project.config.name), frame);
-    const version = node.resourceType === 'model' ? (node.version ?? null) : null;
-    try {
-      // dbt calls it outside any render: the macros it calls are no node's.
-      return recordingMacros(undefined, () => pyStr(m.invoke(c, [custom ?? null, { name: node.name, resource_type: node.resourceType, fqn: node.fqn, package_name: node.packageName, version, config: node.config }], null)).trim());
-    } catch (e) {
-      if (e instanceof ControlSignal) throw e;
-      this.diagnostics.push(templateDiagnostic(e, node.originalFilePath, node.uniqueId));
-      return undefined;
-    }
+    return this.#naming.relationFor(node, config);
   }
 
   /** The context of a package: the macros its nodes see over dbt's builtins. */
@@ -548,7 +417,7 @@ export class ProjectRenderer implements Schedulable {
     if (frame.askedWarehouse || this.#inlinesLive(t.uniqueId)) r.needsWarehouse = true;
     else if (frame.said?.length) r.said = frame.said;
     // Where its failures are stored; only a project's own naming macros move it from the default testRelation gives.
-    if (this.#namingMacro('generate_schema_name') || this.#namingMacro('generate_alias_name') || this.#namingMacro('generate_database_name')) r.relation = this.relationFor(t, frame.config);
+    if (this.#naming.custom) r.relation = this.relationFor(t, frame.config);
     this.#rendered.set(t.uniqueId, r);
     return r;
   }

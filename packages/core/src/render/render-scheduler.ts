@@ -1,4 +1,4 @@
-import type { Expr, TemplateAst } from '../jinja/ast.ts';
+import type { TemplateAst } from '../jinja/ast.ts';
 import { literalPair, walk } from '../jinja/ast-walk.ts';
 
 /** What the scheduler asks of the renderer. */
