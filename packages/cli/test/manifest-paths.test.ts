@@ -83,8 +83,12 @@ describe("manifest.json's compiled_path and build_path, as dbt 1.11 writes them"
       seed: ['-', R('seeds/people.csv')], snap: [null, R('snapshots/snap.sql')],
       notNull: [C('models/schema.yml/not_null_v_people_id.sql'), R('models/schema.yml/not_null_v_people_id.sql')], singular: [C('tests/singular_neg.sql'), R('tests/singular_neg.sql')],
     });
-    // Each path names a file the command wrote.
+    // Each path names a file the command wrote; a compiled file holds the entry's compiled_code exactly (dbt adds no newline).
     for (const [c, b] of Object.values(paths(dir))) for (const p of [c, b]) if (typeof p === 'string' && p !== '-') expect(existsSync(join(dir, p)), p).toBe(true);
+    const m = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { compiled_path?: string | null; compiled_code?: string }> };
+    const withFiles = Object.values(m.nodes).filter((e) => typeof e.compiled_path === 'string');
+    expect(withFiles.length).toBe(6);
+    for (const e of withFiles) expect(readFileSync(join(dir, e.compiled_path!), 'utf8'), e.compiled_path!).toBe(e.compiled_code);
     // A second whole compile (the manifest reused as written) names the files again.
     await step('compile');
     expect((await step('compile')).v).toEqual([C('models/v_people.sql'), null]);

@@ -48,7 +48,7 @@ export class RunFiles {
    */
   compiled(node: GraphNode, sql: string, split?: string): string {
     const rel = splitPath(compiledPathOf(this.#o, node), split);
-    this.#queue.push({ uniqueId: node.uniqueId, rel, text: `${redact(sql, this.#o.secrets)}\n`, ...(split === undefined ? { kind: 'compiled' as const } : {}) });
+    this.#queue.push({ uniqueId: node.uniqueId, rel, text: redact(sql, this.#o.secrets), ...(split === undefined ? { kind: 'compiled' as const } : {}) });
     return rel;
   }
 
