@@ -93,4 +93,26 @@ describe("manifest.json's compiled_path and build_path, as dbt 1.11 writes them"
     await step('compile');
     expect((await step('compile')).v).toEqual([C('models/v_people.sql'), null]);
   });
+
+  // Recorded from dbt 1.11.16 on the same files: parse lists what the test's text calls (dbt's own
+  // not_null: its macro alone); compiling renders its model argument through get_where_subquery;
+  // running it, dbt's test materialization adds three macros, to generic and singular tests alike.
+  it("lists in a test's depends_on.macros what compiling and running it called, as dbt 1.11 does", async () => {
+    const dir = writeProject({ ...FILES, 'models/schema.yml': FILES['models/schema.yml'].replace('[not_null]', "[not_null, {accepted_values: {values: [1, 2]}}]") });
+    const macros = async (...argv: string[]) => {
+      const r = await sm(...argv, '--project-dir', dir);
+      expect(r.code, r.err + r.out).toBe(0);
+      const m = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { depends_on: { macros: string[] } }>; macros: Record<string, unknown> };
+      // No macro listed that the manifest does not have.
+      for (const e of Object.values(m.nodes)) for (const id of e.depends_on.macros ?? []) expect(m.macros, id).toHaveProperty([id]);
+      const accepted = Object.keys(m.nodes).find((id) => id.startsWith('test.demo.accepted_values_v_people_id'))!;
+      return [ids.notNull, accepted, ids.singular].map((id) => m.nodes[id]!.depends_on.macros.map((x) => x.replace('macro.dbt.', '')));
+    };
+    const RAN = ['get_limit_subquery_sql', 'should_store_failures', 'statement'];
+    expect(await macros('parse')).toEqual([['test_not_null'], ['test_accepted_values', 'get_where_subquery'], []]);
+    expect(await macros('compile')).toEqual([['test_not_null', 'get_where_subquery'], ['test_accepted_values', 'get_where_subquery'], []]);
+    expect(await macros('build')).toEqual([['test_not_null', 'get_where_subquery', ...RAN], ['test_accepted_values', 'get_where_subquery', ...RAN], RAN]);
+    // A compile that does not select the tests leaves them as parse lists them.
+    expect(await macros('compile', '-s', 'uses_eph')).toEqual([['test_not_null'], ['test_accepted_values', 'get_where_subquery'], []]);
+  });
 });

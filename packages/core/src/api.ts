@@ -22,6 +22,7 @@ import { projectHooks } from './project/hook-list.ts';
 import type { RunContext, StateRelation } from './run/run-context.ts';
 import { RunFiles } from './artifacts/run-files.ts';
 import { hasCompiledPath, targetLayoutOf } from './artifacts/target-paths.ts';
+import { testMacrosAfter } from './artifacts/test-macros.ts';
 import { executionRenderer } from './compile/execution-renderer.ts';
 import { compile } from './compile/compile.ts';
 import { targetDir } from './compile/compile.ts';
@@ -180,7 +181,8 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
  * What the run changes in the manifest compile wrote: the SQL of models and snapshots whose SQL
  * at run differed from it (incremental SQL, a template rendered with the connection), and, as
  * dbt 1.11 records for the nodes it ran, the compiled file (`compiled_path`: models, ephemeral
- * ones inlined, and tests; not snapshots) and run file (`build_path`) each node's run wrote.
+ * ones inlined, and tests; not snapshots) and run file (`build_path`) each node's run wrote, and
+ * for a test the macros running it called.
  */
 function ranPatches(c: Compilation, results: readonly NodeResult[], written: ReturnType<RunFiles['written']>): Map<string, NodePatch> {
   const out = new Map<string, NodePatch>();
@@ -189,7 +191,14 @@ function ranPatches(c: Compilation, results: readonly NodeResult[], written: Ret
     const n = c.compiled.nodes.get(id);
     if (n && hasCompiledPath(n)) patch(id).compiled_path = rel;
   }
-  for (const [id, rel] of written.run) patch(id).build_path = rel;
+  const macroIds = new Set(c.compiled.macros.map((m) => m.uniqueId));
+  for (const [id, rel] of written.run) {
+    patch(id).build_path = rel;
+    // A test that ran lists the macros running it called, as dbt's (artifacts/test-macros.ts).
+    const n = c.compiled.nodes.get(id);
+    const macros = n && testMacrosAfter(n, 'ran', c.project.config.name, (m) => macroIds.has(m));
+    if (macros) patch(id).macros = macros;
+  }
   for (const r of results) {
     if ((r.resourceType !== 'model' && r.resourceType !== 'snapshot') || r.compiledCode === undefined || r.status !== 'success') continue;
     const n = c.compiled.nodes.get(r.uniqueId);

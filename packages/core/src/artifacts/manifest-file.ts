@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { jsonKeyValuesAt, jsonObjectEntriesAt, jsonStringEnd, jsonText, objectText } from '../util/json-text.ts';
+import { jsonKeyValuesAt, jsonObjectEntriesAt, jsonText, jsonValueEnd, objectText } from '../util/json-text.ts';
 import { redact, redactJson } from '../util/redact.ts';
 import { writeNow, type FileSink } from '../util/background-writer.ts';
 import { makeDirs } from '../util/make-dirs.ts';
@@ -151,11 +151,12 @@ export function markWrittenFrom(targetDir: string, file: string, digest: string 
   saveRecord(recPath, { digest, prefix: 0, ...stamp(join(targetDir, file)) });
 }
 
-/** What a run changes in a node's manifest entry: the SQL it ran, the files it wrote. */
+/** What a run changes in a node's manifest entry: the SQL it ran, the files it wrote, the macros running it called (`depends_on.macros`). */
 export interface NodePatch {
   compiled_code?: string;
   compiled_path?: string;
   build_path?: string;
+  macros?: readonly string[];
 }
 
 /**
@@ -178,13 +179,18 @@ export function patchManifestNodes(targetDir: string, patches: ReadonlyMap<strin
   // `patches` in the manifest's order is one sweep: an indexOf per id from the top was quadratic (minutes for a run of 10,000 models).
   const entries = jsonObjectEntriesAt(text, nodesAt, patches.keys());
   for (const [id, open] of entries) {
-    const patch = patches.get(id)!;
-    const keys = (Object.keys(patch) as (keyof NodePatch)[]).filter((k) => patch[k] !== undefined);
-    for (const [k, at] of jsonKeyValuesAt(text, open, keys)) {
-      const to = text.charCodeAt(at) === 0x22 ? jsonStringEnd(text, at) : text.startsWith('null', at) ? at + 4 : undefined;
-      if (to === undefined) continue;
-      const v = patch[k as keyof NodePatch]!;
+    const { macros, ...strings } = patches.get(id)!;
+    const keys = Object.keys(strings).filter((k) => strings[k as keyof typeof strings] !== undefined);
+    for (const [k, at] of jsonKeyValuesAt(text, open, macros ? [...keys, 'depends_on'] : keys)) {
+      if (k === 'depends_on') {
+        const list = jsonKeyValuesAt(text, at, ['macros']).get('macros');
+        if (list !== undefined && text.charCodeAt(list) === 0x5b) edits.push({ at: list, to: jsonValueEnd(text, list), value: JSON.stringify(macros), id });
+        continue;
+      }
+      if (text.charCodeAt(at) !== 0x22 && !text.startsWith('null', at)) continue;
+      const v = strings[k as keyof typeof strings]!;
       const value = JSON.stringify(k === 'compiled_code' ? redact(v, secrets) : v);
+      const to = jsonValueEnd(text, at);
       if (text.slice(at, to) !== value) edits.push({ at, to, value, id });
     }
   }

@@ -13,6 +13,7 @@ import type { CompiledProject } from '../render/render-project.ts';
 import { dbtAttachedNode, type GraphNode, type ModelNode, type SeedNode, type SourceNode, type TestNode, type UnitTestNode } from '../types.ts';
 import { dbtUnitTestChecksum } from './unit-test-checksum.ts';
 import { unrenderedConfigOf } from './unrendered-config.ts';
+import { testMacrosAfter } from './test-macros.ts';
 import { jsonText, JsonText } from '../util/json-text.ts';
 import { redact } from '../util/redact.ts';
 import type { ArtifactMetadata } from './artifact-types.ts';
@@ -80,12 +81,21 @@ export function buildManifest(
   // Each model's generic tests, for the primary key dbt infers from them.
   const testsOf = new Map<string, TestNode[]>();
   for (const n of c.nodes.values()) if (n.resourceType === 'test' && n.testMetadata && n.attachedNode) (testsOf.get(n.attachedNode) ?? testsOf.set(n.attachedNode, []).get(n.attachedNode)!).push(n);
+  const macroIds = new Set(c.macros.map((m) => m.uniqueId));
+  // A test this command compiled lists the macros compiling it called, as dbt's (artifacts/test-macros.ts).
+  const compiledNode = (n: GraphNode, path: string | null): GraphNode => {
+    const macros = path === null ? undefined : testMacrosAfter(n, 'compiled', p.config.name, (id) => macroIds.has(id));
+    return macros ? ({ ...n, dependsOn: { ...n.dependsOn, macros } } as GraphNode) : n;
+  };
   for (const n of c.nodes.values()) {
     if (n.resourceType === 'exposure') exposures[n.uniqueId] = exposureEntry(n);
     else if (isSemantic(n)) semantic[n.resourceType][n.uniqueId] = relocated(semanticEntry(n, semanticCtx));
     else if (n.resourceType === 'source') sources[n.uniqueId] = relocated(sourceEntry(n, relationName(n), check, database ?? null));
     else if (n.resourceType === 'unit_test') unitTests[n.uniqueId] = relocated(unitTestEntry(n, p.target.schema));
-    else nodeText(n.uniqueId, nodeEntry(n, relationName(n), p.secrets, { ...p.target, database }, check, testsOf, compiledPath(n)));
+    else {
+      const path = compiledPath(n);
+      nodeText(n.uniqueId, nodeEntry(compiledNode(n, path) as ModelNode | SeedNode | TestNode, relationName(n), p.secrets, { ...p.target, database }, check, testsOf, path));
+    }
   }
   // What config disabled goes under `disabled`, each id with its entries (dbt's list allows several
   // of one id), depending on nothing; a test disabled for want of what it tests stays among the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonKeyValueAt, jsonKeyValuesAt, jsonObjectEntriesAt, jsonStringEnd, jsonText, JsonText, objectText } from './json-text.ts';
+import { jsonKeyValueAt, jsonKeyValuesAt, jsonObjectEntriesAt, jsonStringEnd, jsonText, JsonText, jsonValueEnd, objectText } from './json-text.ts';
 
 describe('jsonText', () => {
   it('writes what JSON.stringify writes when there is no bigint', () => {
@@ -57,5 +57,11 @@ describe('jsonStringEnd, jsonKeyValuesAt and jsonObjectEntriesAt', () => {
     expect([...keys.keys()].sort()).toEqual(['b', 'c']);
     expect(text.slice(keys.get('b')!, keys.get('b')! + 4)).toBe('null');
     expect(text.slice(keys.get('c')!, jsonStringEnd(text, keys.get('c')!))).toBe(JSON.stringify('C\\'));
+    // Any value's end: an object with brackets inside its strings, an array, a literal, a number.
+    const v = JSON.stringify({ o: { a: ['[', '}', { b: '"]' }] }, l: [1, [2]], n: null, x: -1.5e3 });
+    for (const k of ['o', 'l', 'n', 'x']) {
+      const at = jsonKeyValueAt(v, 0, k)!;
+      expect(JSON.parse(v.slice(at, jsonValueEnd(v, at))), k).toEqual((JSON.parse(v) as Record<string, unknown>)[k]);
+    }
   });
 });

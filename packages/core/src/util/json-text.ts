@@ -50,6 +50,29 @@ export function jsonStringEnd(text: string, from: number): number {
   }
 }
 
+/** In JSON text, the index just past the value (object, array, string, number, literal) that starts at `at`. */
+export function jsonValueEnd(text: string, at: number): number {
+  const c = text.charCodeAt(at);
+  if (c === 0x22) return jsonStringEnd(text, at);
+  if (c !== 0x7b && c !== 0x5b) {
+    let i = at;
+    while (i < text.length && !',}] \n\r\t'.includes(text[i]!)) i++;
+    return i;
+  }
+  let depth = 0;
+  for (let i = at; i < text.length; ) {
+    const d = text.charCodeAt(i);
+    if (d === 0x22) {
+      i = jsonStringEnd(text, i);
+      continue;
+    }
+    if (d === 0x7b || d === 0x5b) depth++;
+    else if ((d === 0x7d || d === 0x5d) && --depth === 0) return i + 1;
+    i++;
+  }
+  return text.length;
+}
+
 /** Where the value of `key` starts in the JSON object whose `{` is at `open`, among its own keys only (not those of objects within it); undefined when it has none. */
 export function jsonKeyValueAt(text: string, open: number, key: string): number | undefined {
   return jsonKeyValuesAt(text, open, [key]).get(key);
