@@ -21,8 +21,7 @@ import { hookContext, runProjectHooks } from './run/project-hooks.ts';
 import { projectHooks } from './project/hook-list.ts';
 import type { RunContext, StateRelation } from './run/run-context.ts';
 import { RunFiles } from './artifacts/run-files.ts';
-import { hasCompiledPath, targetLayoutOf } from './artifacts/target-paths.ts';
-import { testMacrosAfter } from './artifacts/test-macros.ts';
+import { targetLayoutOf } from './artifacts/target-paths.ts';
 import { executionRenderer } from './compile/execution-renderer.ts';
 import { compile } from './compile/compile.ts';
 import { targetDir } from './compile/compile.ts';
@@ -171,7 +170,7 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
     join(targetDir(c.project), 'run_results.json'),
     buildRunResults(results, elapsed, c.invocationId, runArgs(command, opts, c.project)),
   );
-  patchManifestNodes(targetDir(c.project), ranPatches(c, results, files.written()), c.project.secrets);
+  patchManifestNodes(targetDir(c.project), ranPatches(c, results), c.project.secrets);
   sink({ type: 'run_end', results, elapsed, interrupted });
   const failed = results.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'skipped' || r.status === 'cancelled' || r.status === 'partial success');
   return { compilation: c, results, elapsed, interrupted, status: failed || interrupted ? 'failure' : 'success' };
@@ -179,32 +178,20 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
 
 /**
  * What the run changes in the manifest compile wrote: the SQL of models and snapshots whose SQL
- * at run differed from it (incremental SQL, a template rendered with the connection), and, as
- * dbt 1.11 records for the nodes it ran, the compiled file (`compiled_path`: models, ephemeral
- * ones inlined, and tests; not snapshots) and run file (`build_path`) each node's run wrote, and
- * for a test the macros running it called.
+ * at run differed from it (incremental SQL, a template rendered with the connection). dbt also
+ * names the files each node's run wrote (`compiled_path`, `build_path`) and adds the macros
+ * running a test called; sm leaves those as its compile phase wrote them, so that a run whose
+ * SQL is compile's rewrites nothing (a 10,000-model manifest is ~58 MB: rewriting it took
+ * `run -s one_model` from 0.8 to 3 s). The packages/cli README says so.
  */
-function ranPatches(c: Compilation, results: readonly NodeResult[], written: ReturnType<RunFiles['written']>): Map<string, NodePatch> {
+function ranPatches(c: Compilation, results: readonly NodeResult[]): Map<string, NodePatch> {
   const out = new Map<string, NodePatch>();
-  const patch = (id: string): NodePatch => out.get(id) ?? out.set(id, {}).get(id)!;
-  for (const [id, rel] of written.compiled) {
-    const n = c.compiled.nodes.get(id);
-    if (n && hasCompiledPath(n)) patch(id).compiled_path = rel;
-  }
-  const macroIds = new Set(c.compiled.macros.map((m) => m.uniqueId));
-  for (const [id, rel] of written.run) {
-    patch(id).build_path = rel;
-    // A test that ran lists the macros running it called, as dbt's (artifacts/test-macros.ts).
-    const n = c.compiled.nodes.get(id);
-    const macros = n && testMacrosAfter(n, 'ran', c.project.config.name, (m) => macroIds.has(m));
-    if (macros) patch(id).macros = macros;
-  }
   for (const r of results) {
     if ((r.resourceType !== 'model' && r.resourceType !== 'snapshot') || r.compiledCode === undefined || r.status !== 'success') continue;
     const n = c.compiled.nodes.get(r.uniqueId);
     if (!n || !('compiledCode' in n) || typeof n.compiledCode !== 'string' || n.compiledCode === r.compiledCode) continue;
     if ('pythonCode' in n && n.pythonCode !== undefined) continue;
-    patch(r.uniqueId).compiled_code = r.compiledCode;
+    out.set(r.uniqueId, { compiled_code: r.compiledCode });
   }
   // In the manifest's order (its nodes are written in the compilation's): found in one sweep of the file.
   return out.size ? new Map([...c.compiled.nodes.keys()].flatMap((id) => (out.has(id) ? [[id, out.get(id)!] as const] : []))) : out;

@@ -151,23 +151,19 @@ export function markWrittenFrom(targetDir: string, file: string, digest: string 
   saveRecord(recPath, { digest, prefix: 0, ...stamp(join(targetDir, file)) });
 }
 
-/** What a run changes in a node's manifest entry: the SQL it ran, the files it wrote, the macros running it called (`depends_on.macros`). */
+/** What a run changes in a node's manifest entry: the SQL it ran. */
 export interface NodePatch {
-  compiled_code?: string;
-  compiled_path?: string;
-  build_path?: string;
-  macros?: readonly string[];
+  compiled_code: string;
 }
 
 /**
  * After a run, in the manifest compile wrote: put the SQL each node ran in place of its compiled
  * code where they differ (an incremental model's incremental SQL, a template rendered again with
- * the connection), so that the manifest says what ran, as dbt's does after a run; and name the
- * files the run wrote for each node (`compiled_path`, `build_path`), as dbt's does for the nodes
- * it ran. Each entry is found by its key in `nodes` (`"<id>":{`, which nothing else in the file
- * writes) and each value (a string or null) replaced in the text; the rest of the file is not
- * parsed. The file is replaced atomically and its reuse record dropped (the next compile writes
- * it afresh). Returns the ids patched.
+ * the connection), so that the manifest says what ran, as dbt's does after a run. Each entry is
+ * found by its key in `nodes` (`"<id>":{`, which nothing else in the file writes) and its
+ * `compiled_code` string replaced in the text; the rest of the file is not parsed. The file is
+ * replaced atomically and its reuse record dropped (the next compile writes it afresh). Returns
+ * the ids patched.
  */
 export function patchManifestNodes(targetDir: string, patches: ReadonlyMap<string, NodePatch>, secrets: readonly string[]): string[] {
   const path = join(targetDir, 'manifest.json');
@@ -177,22 +173,12 @@ export function patchManifestNodes(targetDir: string, patches: ReadonlyMap<strin
   if (nodesAt < 0) return [];
   const edits: { at: number; to: number; value: string; id: string }[] = [];
   // `patches` in the manifest's order is one sweep: an indexOf per id from the top was quadratic (minutes for a run of 10,000 models).
-  const entries = jsonObjectEntriesAt(text, nodesAt, patches.keys());
-  for (const [id, open] of entries) {
-    const { macros, ...strings } = patches.get(id)!;
-    const keys = Object.keys(strings).filter((k) => strings[k as keyof typeof strings] !== undefined);
-    for (const [k, at] of jsonKeyValuesAt(text, open, macros ? [...keys, 'depends_on'] : keys)) {
-      if (k === 'depends_on') {
-        const list = jsonKeyValuesAt(text, at, ['macros']).get('macros');
-        if (list !== undefined && text.charCodeAt(list) === 0x5b) edits.push({ at: list, to: jsonValueEnd(text, list), value: JSON.stringify(macros), id });
-        continue;
-      }
-      if (text.charCodeAt(at) !== 0x22 && !text.startsWith('null', at)) continue;
-      const v = strings[k as keyof typeof strings]!;
-      const value = JSON.stringify(k === 'compiled_code' ? redact(v, secrets) : v);
-      const to = jsonValueEnd(text, at);
-      if (text.slice(at, to) !== value) edits.push({ at, to, value, id });
-    }
+  for (const [id, open] of jsonObjectEntriesAt(text, nodesAt, patches.keys())) {
+    const at = jsonKeyValuesAt(text, open, ['compiled_code']).get('compiled_code');
+    if (at === undefined || text.charCodeAt(at) !== 0x22) continue;
+    const value = JSON.stringify(redact(patches.get(id)!.compiled_code, secrets));
+    const to = jsonValueEnd(text, at);
+    if (text.slice(at, to) !== value) edits.push({ at, to, value, id });
   }
   if (!edits.length) return [];
   // One pass over the text, the edits in file order.

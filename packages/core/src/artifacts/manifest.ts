@@ -13,7 +13,7 @@ import type { CompiledProject } from '../render/render-project.ts';
 import { dbtAttachedNode, type GraphNode, type ModelNode, type SeedNode, type SourceNode, type TestNode, type UnitTestNode } from '../types.ts';
 import { dbtUnitTestChecksum } from './unit-test-checksum.ts';
 import { unrenderedConfigOf } from './unrendered-config.ts';
-import { testMacrosAfter } from './test-macros.ts';
+import { testMacrosAfterCompile } from './test-macros.ts';
 import { jsonText, JsonText } from '../util/json-text.ts';
 import { redact } from '../util/redact.ts';
 import type { ArtifactMetadata } from './artifact-types.ts';
@@ -84,7 +84,7 @@ export function buildManifest(
   const macroIds = new Set(c.macros.map((m) => m.uniqueId));
   // A test this command compiled lists the macros compiling it called, as dbt's (artifacts/test-macros.ts).
   const compiledNode = (n: GraphNode, path: string | null): GraphNode => {
-    const macros = path === null ? undefined : testMacrosAfter(n, 'compiled', p.config.name, (id) => macroIds.has(id));
+    const macros = path === null ? undefined : testMacrosAfterCompile(n, p.config.name, (id) => macroIds.has(id));
     return macros ? ({ ...n, dependsOn: { ...n.dependsOn, macros } } as GraphNode) : n;
   };
   for (const n of c.nodes.values()) {

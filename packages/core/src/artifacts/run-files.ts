@@ -33,9 +33,7 @@ export interface RunFilesOptions extends TargetLayout {
  */
 export class RunFiles {
   readonly #dirs = new Set<string>();
-  #queue: { uniqueId: string; rel: string; text: string; kind?: 'compiled' | 'run' }[] = [];
-  /** Each node's compiled and run file, once written (a microbatch model's batches' files not counted). */
-  readonly #written = { compiled: new Map<string, string>(), run: new Map<string, string>() };
+  #queue: { uniqueId: string; rel: string; text: string }[] = [];
   readonly #failures: WriteFailure[] = [];
   readonly #o: RunFilesOptions;
   constructor(o: RunFilesOptions) {
@@ -48,14 +46,14 @@ export class RunFiles {
    */
   compiled(node: GraphNode, sql: string, split?: string): string {
     const rel = splitPath(compiledPathOf(this.#o, node), split);
-    this.#queue.push({ uniqueId: node.uniqueId, rel, text: redact(sql, this.#o.secrets), ...(split === undefined ? { kind: 'compiled' as const } : {}) });
+    this.#queue.push({ uniqueId: node.uniqueId, rel, text: redact(sql, this.#o.secrets) });
     return rel;
   }
 
   /** Queue `<target>/run/...`: every statement the node ran, in order. Nothing when it ran none. */
   ran(node: GraphNode, statements: readonly string[], split?: string): void {
     if (!statements.length) return;
-    this.#queue.push({ uniqueId: node.uniqueId, rel: splitPath(runPathOf(this.#o, node), split), text: `${redact(statements.join(';\n\n'), this.#o.secrets)};\n`, ...(split === undefined ? { kind: 'run' as const } : {}) });
+    this.#queue.push({ uniqueId: node.uniqueId, rel: splitPath(runPathOf(this.#o, node), split), text: `${redact(statements.join(';\n\n'), this.#o.secrets)};\n` });
   }
 
   /** Write everything queued. Failures are kept for `flush`, never thrown into a node's statement. */
@@ -68,10 +66,7 @@ export class RunFiles {
       // Rewriting a file costs far more than reading it (ext4 flushes a truncated file's new
       // blocks on close: milliseconds when the disk is busy), and from one run to the next most
       // files hold the same text.
-      if (sameText(abs, f.text)) {
-        if (f.kind) this.#written[f.kind].set(f.uniqueId, f.rel);
-        continue;
-      }
+      if (sameText(abs, f.text)) continue;
       try {
         const dir = dirname(abs);
         if (!this.#dirs.has(dir)) {
@@ -79,7 +74,6 @@ export class RunFiles {
           this.#dirs.add(dir);
         }
         writeFileSync(abs, f.text);
-        if (f.kind) this.#written[f.kind].set(f.uniqueId, f.rel);
       } catch (e) {
         this.#failures.push({ uniqueId: f.uniqueId, path: f.rel, error: e instanceof Error ? e : new Error(String(e)) });
       }
@@ -104,11 +98,6 @@ export class RunFiles {
     if (conn.append) c.append = (rel, columns, rows) => conn.append!(rel, columns, rows);
     if (conn.cancel) c.cancel = () => conn.cancel!();
     return c;
-  }
-
-  /** The compiled and run file written for each node, relative to the project: its manifest `compiled_path` and `build_path`. */
-  written(): { readonly compiled: ReadonlyMap<string, string>; readonly run: ReadonlyMap<string, string> } {
-    return this.#written;
   }
 
   /** Write what is left; the writes that failed. */
