@@ -11,6 +11,11 @@ export class DuckDbDialect extends BaseDialect {
   /** dbt-duckdb raises a refused statement as a runtime error. */
   readonly dbtErrorKind = 'Runtime Error';
 
+  /** DuckDB's timestamps keep microseconds, which its JavaScript values (Dates) round to milliseconds. */
+  epochMicros(expr: string): string {
+    return `epoch_us(${expr})`;
+  }
+
   override copyToParquet(sql: string, path: string, partitionBy: readonly string[]): string {
     const part = partitionBy.length ? `, partition_by (${partitionBy.map((c) => this.quoteIdentifier(c)).join(', ')})` : '';
     return `copy (\n${sql}\n) to ${this.quoteString(path)} (format parquet${part})`;

@@ -26,13 +26,13 @@ describe('a template that asks the warehouse is rendered at execution, with the 
     const first = await execute(opts, 'run');
     expect(first.results.map((r) => [r.name, r.status])).toEqual([['a', 'success'], ['b', 'success'], ['c', 'success']]);
     expect(await rows(opts, 'select rows_in_a::int as n from main.b')).toEqual([{ n: 2 }]);
-    expect(readFileSync(join(dir, 'target/compiled/demo/models/b.sql'), 'utf8')).toBe('select 2 as rows_in_a\n');
+    expect(readFileSync(join(dir, 'target/compiled/demo/models/b.sql'), 'utf8')).toBe('select 2 as rows_in_a');
     // From the store: compile renders nothing, execution renders b and c again with the warehouse.
     const again = await execute(opts, 'run');
     expect(again.compilation.reused).toBe(true);
     expect(again.results.map((r) => [r.name, r.status, r.message])).toEqual([['a', 'success', 'CREATE VIEW'], ['b', 'success', 'CREATE VIEW'], ['c', 'success', '+1 rows']]);
     expect(await rows(opts, 'select top::int as t from main.c order by 1')).toEqual([{ t: 2 }, { t: 2 }]);
-    expect(readFileSync(join(dir, 'target/compiled/demo/models/c.sql'), 'utf8')).toBe('select 2 as top where 1 < 5\n');
+    expect(readFileSync(join(dir, 'target/compiled/demo/models/c.sql'), 'utf8')).toBe('select 2 as top where 1 < 5');
   });
 });
 

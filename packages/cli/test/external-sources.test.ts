@@ -47,7 +47,7 @@ sources:
       const r = await sm('build', '--project-dir', dir, '--profiles-dir', dir);
       expect(r.code, r.err).toBe(0);
       const compiled = readFileSync(join(dir, 'target', 'compiled', 'demo', 'models', 'everyone.sql'), 'utf8');
-      expect(compiled).toBe(`select id, name from '${join(dir, 'data')}/people.csv' union all select id, name from read_csv('${join(dir, 'data')}/pets.csv', header = true)\n`);
+      expect(compiled).toBe(`select id, name from '${join(dir, 'data')}/people.csv' union all select id, name from read_csv('${join(dir, 'data')}/pets.csv', header = true)`);
       const shown = await sm('show', '--project-dir', dir, '--profiles-dir', dir, '-s', 'everyone', '--log-format', 'json', '--limit', '-1');
       expect(shownRows(shown.out).map((x) => x.name).sort()).toEqual(['ann', 'bob', 'rex']);
       const manifest = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { sources: Record<string, { relation_name: string; meta: Record<string, unknown>; freshness: { warn_after: { count: unknown } } }> };

@@ -138,4 +138,44 @@ describe('sm source freshness', () => {
     expect(badPeriod.code).toBe(2);
     expect(badPeriod.err).toMatch(/warn_after of source raw\.fresh needs a whole `count` of 1 or more and a `period` of minute, hour or day \(got count 2, period "hours"\)/);
   });
+
+  // dbt 1.11.16 (dbt-duckdb 1.11.1) on a timestamp column loaded at 2024-01-03 03:04:05.654321:
+  // max_loaded_at `2024-01-03T03:04:05.654321+00:00`, snapshotted_at to the microsecond, and the
+  // age in seconds their difference to the microsecond (92333209.674764); at a whole second
+  // `2024-01-03T03:04:05+00:00`. A text column dbt refuses is read as before (milliseconds).
+  it("writes the warehouse's times to the microsecond, as dbt does", async () => {
+    const sources = `version: 2
+sources:
+  - name: raw
+    loaded_at_field: loaded_at
+    freshness: {warn_after: {count: 1000000, period: day}}
+    tables: [{name: micro}, {name: whole}, {name: aware}, {name: texty}]
+`;
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'models/sources.yml': sources });
+    mkdirSync(join(dir, 'target'));
+    const db = await DuckDBInstance.create(join(dir, 'target/demo.duckdb'));
+    const c = await db.connect();
+    await c.run(`create schema raw;
+create table raw.micro as select timestamp '2024-01-03 03:04:05.654321' as loaded_at union all select timestamp '2024-01-02 00:00:00.000001';
+create table raw.whole as select timestamp '2024-01-03 03:04:05' as loaded_at;
+create table raw.aware as select timestamptz '2024-01-03 05:04:05.000007+02:00' as loaded_at;
+create table raw.texty as select '2024-01-03 03:04:05.654321' as loaded_at;`);
+    c.closeSync();
+    db.closeSync();
+    const r = await sm('source', 'freshness', '--project-dir', dir);
+    expect(r.code, r.out + r.err).toBe(0);
+    const by = Object.fromEntries(artifact(dir).results.map((e) => [e.unique_id.split('.').pop(), e]));
+    expect(by.micro!.max_loaded_at).toBe('2024-01-03T03:04:05.654321+00:00');
+    expect(by.whole!.max_loaded_at).toBe('2024-01-03T03:04:05+00:00');
+    expect(by.aware!.max_loaded_at).toBe('2024-01-03T03:04:05.000007+00:00');
+    expect(by.texty!.max_loaded_at).toBe('2024-01-03T03:04:05.654000+00:00');
+    const micros = (iso: string) => {
+      const m = /^(.*?)(?:\.(\d{6}))?\+00:00$/.exec(iso)!;
+      return BigInt(Date.parse(`${m[1]}Z`)) * 1000n + BigInt(m[2] ?? 0);
+    };
+    for (const e of artifact(dir).results) {
+      expect(e.snapshotted_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$/);
+      expect(e.max_loaded_at_time_ago_in_s, e.unique_id).toBe(Number(micros(e.snapshotted_at!) - micros(e.max_loaded_at!)) / 1e6);
+    }
+  });
 });

@@ -16,3 +16,9 @@
   {%- endif -%}
   {{ return(relation) }}
 {%- endmacro %}
+
+{#- A test's query with a row limit (none: every row), as the test materialization runs it. -#}
+{% macro get_limit_subquery_sql(sql, limit) %}{{ return(adapter.dispatch('get_limit_sql', 'dbt')(sql, limit)) }}{% endmacro %}
+{% macro default__get_limit_sql(sql, limit) -%}
+  {{ sql }}{% if limit is not none %} limit {{ limit }}{% endif %}
+{%- endmacro %}

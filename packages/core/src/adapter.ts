@@ -126,6 +126,11 @@ export interface Dialect {
   readonly dbtQuotesByDefault?: boolean;
   /** What the warehouse's dbt adapter calls a statement the warehouse refused, in run_results.json's messages: dbt-duckdb "Runtime Error"; default "Database Error" (dbt's SQL adapters). */
   readonly dbtErrorKind?: string;
+  /**
+   * SQL for the microseconds since 1970 (UTC) of a timestamp expression, so that sources.json's
+   * times have the microseconds dbt writes; none: the times a query returns (milliseconds).
+   */
+  epochMicros?(expr: string): string;
   quoteIdentifier(id: string): string;
   /** The name as the warehouse stores it when written unquoted. */
   normalizeIdentifier(id: string): string;

@@ -64,7 +64,7 @@ describe('compile caches (render, schema YAML, manifest, compiled files)', () =>
     });
     rmSync(join(dir, 'sm_project.yml'));
     const first = await expectWarmEqualsCold(dir);
-    expect(first.compiled['demo/models/marts/b.sql']).toBe(`select id from "main"."a1" where id < 5 and upper('x') = 'X'\n`);
+    expect(first.compiled['demo/models/marts/b.sql']).toBe(`select id from "main"."a1" where id < 5 and upper('x') = 'X'`);
 
     // Nothing changed: the manifest is reused, with this invocation's id and time.
     const before = readFileSync(join(dir, 'target/manifest.json'), 'utf8');
@@ -75,7 +75,7 @@ describe('compile caches (render, schema YAML, manifest, compiled files)', () =>
     expect(artifacts(dir)).toEqual(first);
 
     writeFileSync(join(dir, 'models/marts/b.sql'), "select id, 2 as two from {{ ref('a') }}");
-    expect((await expectWarmEqualsCold(dir)).compiled['demo/models/marts/b.sql']).toBe('select id, 2 as two from "main"."a1"\n');
+    expect((await expectWarmEqualsCold(dir)).compiled['demo/models/marts/b.sql']).toBe('select id, 2 as two from "main"."a1"');
 
     writeFileSync(join(dir, 'models/marts/b.sql'), "select id from {{ ref('a') }} where id < {{ var('n') }}");
     expect((await expectWarmEqualsCold(dir, { vars: { n: 7 } })).compiled['demo/models/marts/b.sql']).toContain('id < 7');
@@ -83,7 +83,7 @@ describe('compile caches (render, schema YAML, manifest, compiled files)', () =>
     expect((await expectWarmEqualsCold(dir)).compiled['demo/models/marts/b.sql']).toContain('id < 5');
 
     const prod = await expectWarmEqualsCold(dir, { target: 'prod' });
-    expect(prod.compiled['demo/models/a.sql']).toBe('select 1 as id, 4 as threads\n');
+    expect(prod.compiled['demo/models/a.sql']).toBe('select 1 as id, 4 as threads');
     expect(prod.compiled['demo/models/marts/b.sql']).toContain('"analytics"."a1"');
     await expectWarmEqualsCold(dir);
 
@@ -122,8 +122,8 @@ describe('compile caches (render, schema YAML, manifest, compiled files)', () =>
     });
     await expectWarmEqualsCold(dir, { env: { SM_CACHE_E: 'one', SM_CACHE_T: 'one' } });
     const two = await expectWarmEqualsCold(dir, { env: { SM_CACHE_E: 'two', SM_CACHE_T: 'two' } });
-    expect(two.compiled['demo/models/e.sql']).toBe("select 'two' as e\n");
-    expect(two.compiled['demo/tests/t.sql']).toBe("select 'two' as t where false\n");
+    expect(two.compiled['demo/models/e.sql']).toBe("select 'two' as e");
+    expect(two.compiled['demo/tests/t.sql']).toBe("select 'two' as t where false");
     expect(JSON.stringify(two.manifest)).toContain("select 'two' as t");
   });
 
@@ -145,7 +145,7 @@ describe('compile caches (render, schema YAML, manifest, compiled files)', () =>
     const dir = writeProject(files);
     const all = await expectWarmEqualsCold(dir);
     expect(Object.keys(all.compiled)).toHaveLength(520);
-    expect(all.compiled['demo/models/m519.sql']).toBe('select id + 519 as id from "main"."m518"\n');
+    expect(all.compiled['demo/models/m519.sql']).toBe('select id + 519 as id from "main"."m518"');
     // A file where the models folder should be: the compile fails and says so, then recovers.
     rmSync(join(dir, 'target'), { recursive: true });
     writeFileSync(join(dir, 'models/m3.sql'), 'select 3 as id');
@@ -154,6 +154,6 @@ describe('compile caches (render, schema YAML, manifest, compiled files)', () =>
     writeFileSync(join(dir, 'target/compiled'), 'in the way');
     await expect(run(dir)).rejects.toThrow(/Could not write compiled files: .*target\/compiled/);
     rmSync(join(dir, 'target/compiled'));
-    expect((await expectWarmEqualsCold(dir)).compiled['demo/models/m3.sql']).toBe('select 3 as id\n');
+    expect((await expectWarmEqualsCold(dir)).compiled['demo/models/m3.sql']).toBe('select 3 as id');
   });
 });

@@ -92,7 +92,8 @@ function dependsOnMacros(dir: string): Record<string, string[]> {
 describe('depends_on.macros lists what dbt lists', () => {
   it('cold, then warm from the render cache, then with the store rebuilt', async () => {
     const dir = writeProject(FILES);
-    const run = () => compile({ projectDir: dir, adapters: { duckdb: () => offline } }, 'compile');
+    // What `sm parse` runs: the expectation is dbt's parse (a compile adds what compiling calls: manifest-paths.test.ts in packages/cli).
+    const run = () => compile({ projectDir: dir, adapters: { duckdb: () => offline } }, 'ls');
     await run();
     expect(dependsOnMacros(dir)).toEqual(DBT);
     // Warm: nothing renders again; the store and the render cache must carry the lists.

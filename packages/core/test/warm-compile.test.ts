@@ -138,7 +138,7 @@ describe('a compile whose inputs are unchanged reuses the stored results', () =>
       expect([what, c.reused]).toEqual([what, false]);
       expect([what, (await run(dir, extra)).reused]).toEqual([what, true]);
     }
-    expect(artifacts(dir).compiled['demo/models/marts/b.sql']).toBe(`select id from "other"."a1" where id < 6 and lower('x') = 'X'\n`);
+    expect(artifacts(dir).compiled['demo/models/marts/b.sql']).toBe(`select id from "other"."a1" where id < 6 and lower('x') = 'X'`);
   });
 
   it('is not trusted when files changed just before it was taken, nor when a render read the environment or the clock', async () => {

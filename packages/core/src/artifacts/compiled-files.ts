@@ -48,7 +48,8 @@ export function writeCompiledFiles(
     if (fromDigest && was?.endsWith(fromDigest) && files.exists(abs)) continue;
     const n = nodes.get(id)!;
     if (!('compiledCode' in n) || n.compiledCode === undefined) continue;
-    const text = `${redact(n.compiledCode, project.secrets)}\n`;
+    // The file holds the compiled code as manifest.json does, with no newline added, as dbt's.
+    const text = redact(n.compiledCode, project.secrets);
     // One-shot hashing: a Hash object per file cost more than hashing its bytes.
     const hash = oneShotHash('sha1', text);
     if (was?.startsWith(`${hash}:`) && files.exists(abs)) {

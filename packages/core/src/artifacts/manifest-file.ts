@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { jsonKeyValueAt, jsonStringEnd, jsonText, objectText } from '../util/json-text.ts';
+import { jsonKeyValuesAt, jsonObjectEntriesAt, jsonText, jsonValueEnd, objectText } from '../util/json-text.ts';
 import { redact, redactJson } from '../util/redact.ts';
 import { writeNow, type FileSink } from '../util/background-writer.ts';
 import { makeDirs } from '../util/make-dirs.ts';
@@ -151,30 +151,33 @@ export function markWrittenFrom(targetDir: string, file: string, digest: string 
   saveRecord(recPath, { digest, prefix: 0, ...stamp(join(targetDir, file)) });
 }
 
+/** What a run changes in a node's manifest entry: the SQL it ran. */
+export interface NodePatch {
+  compiled_code: string;
+}
+
 /**
- * After a run: put the SQL each node ran in place of the compiled code manifest.json was written
- * with, where they differ (an incremental model's incremental SQL, a template rendered again with
+ * After a run, in the manifest compile wrote: put the SQL each node ran in place of its compiled
+ * code where they differ (an incremental model's incremental SQL, a template rendered again with
  * the connection), so that the manifest says what ran, as dbt's does after a run. Each entry is
  * found by its key in `nodes` (`"<id>":{`, which nothing else in the file writes) and its
  * `compiled_code` string replaced in the text; the rest of the file is not parsed. The file is
  * replaced atomically and its reuse record dropped (the next compile writes it afresh). Returns
  * the ids patched.
  */
-export function patchManifestCode(targetDir: string, codes: ReadonlyMap<string, string>, secrets: readonly string[]): string[] {
+export function patchManifestNodes(targetDir: string, patches: ReadonlyMap<string, NodePatch>, secrets: readonly string[]): string[] {
   const path = join(targetDir, 'manifest.json');
-  if (!codes.size || !existsSync(path)) return [];
+  if (!patches.size || !existsSync(path)) return [];
   const text = readFileSync(path, 'utf8');
   const nodesAt = text.indexOf('"nodes":{');
   if (nodesAt < 0) return [];
   const edits: { at: number; to: number; value: string; id: string }[] = [];
-  for (const [id, code] of codes) {
-    const key = `${JSON.stringify(id)}:`;
-    const entry = text.indexOf(`${key}{`, nodesAt);
-    if (entry < 0) continue;
-    const at = jsonKeyValueAt(text, entry + key.length, 'compiled_code');
+  // `patches` in the manifest's order is one sweep: an indexOf per id from the top was quadratic (minutes for a run of 10,000 models).
+  for (const [id, open] of jsonObjectEntriesAt(text, nodesAt, patches.keys())) {
+    const at = jsonKeyValuesAt(text, open, ['compiled_code']).get('compiled_code');
     if (at === undefined || text.charCodeAt(at) !== 0x22) continue;
-    const to = jsonStringEnd(text, at);
-    const value = JSON.stringify(redact(code, secrets));
+    const value = JSON.stringify(redact(patches.get(id)!.compiled_code, secrets));
+    const to = jsonValueEnd(text, at);
     if (text.slice(at, to) !== value) edits.push({ at, to, value, id });
   }
   if (!edits.length) return [];
@@ -191,5 +194,5 @@ export function patchManifestCode(targetDir: string, codes: ReadonlyMap<string, 
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, parts.join(''));
   renameSync(tmp, path);
-  return edits.map((e) => e.id);
+  return [...new Set(edits.map((e) => e.id))];
 }

@@ -13,6 +13,7 @@ import type { CompiledProject } from '../render/render-project.ts';
 import { dbtAttachedNode, type GraphNode, type ModelNode, type SeedNode, type SourceNode, type TestNode, type UnitTestNode } from '../types.ts';
 import { dbtUnitTestChecksum } from './unit-test-checksum.ts';
 import { unrenderedConfigOf } from './unrendered-config.ts';
+import { testMacrosAfterCompile } from './test-macros.ts';
 import { jsonText, JsonText } from '../util/json-text.ts';
 import { redact } from '../util/redact.ts';
 import type { ArtifactMetadata } from './artifact-types.ts';
@@ -43,7 +44,17 @@ export type SmColumns = (uniqueId: string) => readonly { readonly name: string; 
  * type and lineage (dbt's column entries allow extra keys), undocumented columns included.
  * `nodes` comes as JSON already written ({@link JsonText}); util/json-text.ts `objectText` writes the whole.
  */
-export function buildManifest(c: CompiledProject, graph: Dag, invocationId: string, dialect: Pick<Dialect, 'dbtQuotesByDefault' | 'defaultDatabase'>, relationName: (n: GraphNode) => string | undefined, check?: SmColumns, hooksRun = false): Record<string, unknown> {
+export function buildManifest(
+  c: CompiledProject,
+  graph: Dag,
+  invocationId: string,
+  dialect: Pick<Dialect, 'dbtQuotesByDefault' | 'defaultDatabase'>,
+  relationName: (n: GraphNode) => string | undefined,
+  check?: SmColumns,
+  hooksRun = false,
+  /** Each node's `compiled_path`: where this invocation wrote its compiled SQL (null: none; the default). */
+  compiledPath: (n: GraphNode) => string | null = () => null,
+): Record<string, unknown> {
   const p = c.project;
   // A relation in the target's own database leaves it out of its name, but its entry names it, as dbt's does (dbt-duckdb: the file's name).
   const database = defaultDatabaseOf(dialect, p.target);
@@ -70,12 +81,21 @@ export function buildManifest(c: CompiledProject, graph: Dag, invocationId: stri
   // Each model's generic tests, for the primary key dbt infers from them.
   const testsOf = new Map<string, TestNode[]>();
   for (const n of c.nodes.values()) if (n.resourceType === 'test' && n.testMetadata && n.attachedNode) (testsOf.get(n.attachedNode) ?? testsOf.set(n.attachedNode, []).get(n.attachedNode)!).push(n);
+  const macroIds = new Set(c.macros.map((m) => m.uniqueId));
+  // A test this command compiled lists the macros compiling it called, as dbt's (artifacts/test-macros.ts).
+  const compiledNode = (n: GraphNode, path: string | null): GraphNode => {
+    const macros = path === null ? undefined : testMacrosAfterCompile(n, p.config.name, (id) => macroIds.has(id));
+    return macros ? ({ ...n, dependsOn: { ...n.dependsOn, macros } } as GraphNode) : n;
+  };
   for (const n of c.nodes.values()) {
     if (n.resourceType === 'exposure') exposures[n.uniqueId] = exposureEntry(n);
     else if (isSemantic(n)) semantic[n.resourceType][n.uniqueId] = relocated(semanticEntry(n, semanticCtx));
     else if (n.resourceType === 'source') sources[n.uniqueId] = relocated(sourceEntry(n, relationName(n), check, database ?? null));
     else if (n.resourceType === 'unit_test') unitTests[n.uniqueId] = relocated(unitTestEntry(n, p.target.schema));
-    else nodeText(n.uniqueId, nodeEntry(n, relationName(n), p.secrets, { ...p.target, database }, check, testsOf));
+    else {
+      const path = compiledPath(n);
+      nodeText(n.uniqueId, nodeEntry(compiledNode(n, path) as ModelNode | SeedNode | TestNode, relationName(n), p.secrets, { ...p.target, database }, check, testsOf, path));
+    }
   }
   // What config disabled goes under `disabled`, each id with its entries (dbt's list allows several
   // of one id), depending on nothing; a test disabled for want of what it tests stays among the
@@ -213,6 +233,7 @@ function nodeEntry(
   target: { schema: string; database?: string | undefined },
   check: SmColumns | undefined,
   testsOf: ReadonlyMap<string, TestNode[]>,
+  compiledPath: string | null = null,
 ): Record<string, unknown> {
   const rel = n.resourceType === 'test' ? testRelation(n, target) : n.relation;
   const e = common(n, check);
@@ -240,7 +261,7 @@ function nodeEntry(
   e.doc_blocks = n.docBlocks ?? [];
   e.compiled_code = n.compiledCode !== undefined ? redact('pythonCode' in n && n.pythonCode !== undefined ? pythonSourceOf(n.compiledCode) : n.compiledCode, secrets) : undefined;
   e.compiled = n.compiledCode !== undefined;
-  e.compiled_path = null;
+  e.compiled_path = compiledPath;
   e.refs = n.refs.map((r) => ({ name: r.name, package: r.package ?? null, version: r.version ?? null }));
   e.sources = n.sources;
   e.metrics = [];

@@ -46,7 +46,7 @@ export class RunFiles {
    */
   compiled(node: GraphNode, sql: string, split?: string): string {
     const rel = splitPath(compiledPathOf(this.#o, node), split);
-    this.#queue.push({ uniqueId: node.uniqueId, rel, text: `${redact(sql, this.#o.secrets)}\n` });
+    this.#queue.push({ uniqueId: node.uniqueId, rel, text: redact(sql, this.#o.secrets) });
     return rel;
   }
 

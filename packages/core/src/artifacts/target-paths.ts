@@ -54,3 +54,13 @@ export function compiledPathOf(layout: TargetLayout, node: GraphNode): string {
 export function runPathOf(layout: TargetLayout, node: GraphNode): string {
   return compiledPathOf(layout, node).replace(/(^|\/)compiled\//, '$1run/');
 }
+
+/**
+ * Whether dbt 1.11 gives a node a `compiled_path` once it has compiled it: models (ephemeral
+ * ones too), analyses and data tests; a snapshot's stays null (dbt writes no compiled file for
+ * it), a seed has none.
+ */
+export function hasCompiledPath(node: GraphNode): boolean {
+  const t = node.resourceType;
+  return (t === 'model' || t === 'analysis' || t === 'test') && 'compiledCode' in node && node.compiledCode !== undefined;
+}

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Adapter, AdapterFactory } from '../adapter.ts';
 import { reuseManifest, writeManifest } from '../artifacts/manifest-file.ts';
 import { writeCompiledTree } from '../artifacts/compiled-files.ts';
+import { compiledPathOf, hasCompiledPath, targetLayoutOf } from '../artifacts/target-paths.ts';
 import type { CheckResult } from '../check/check-project.ts';
 import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import { topoOrder } from '../graph/build-graph.ts';
@@ -137,13 +138,16 @@ export async function writeCompileArtifacts(c: Compilation, command: Command, di
   // dbt numbers the on-run hooks' nodes by their place in the run (from 1) after a command that runs them, by their place in their project file (from 0) otherwise.
   const hooksRun = HOOKS_RUN.has(command);
   if (hooksRun && manifestDigest) manifestDigest = `${manifestDigest}:hooks-run`;
+  // As dbt's compile: each node it compiled names the file it wrote (`compiled_path`); the selection is part of what the manifest says.
+  const compiledPath = command === 'compile' ? compiledPathsOf(c) : undefined;
+  if (compiledPath && manifestDigest) manifestDigest = `${manifestDigest}:compiled:${compiledPath.selection}`;
   if (!reuseManifest(dir, manifestDigest, meta)) {
     const [{ buildManifest }, { relationNameOf }, { semanticManifest }, { defaultDatabaseOf }, lineage] = await Promise.all([
       import('../artifacts/manifest.ts'), import('./relation-name-of.ts'), import('../artifacts/semantic-entries.ts'), import('../render/relation.ts'), c.check ? import('../check/column-lineage.ts') : undefined,
     ]);
     const relationName = (n: GraphNode) => relationNameOf(c, n);
     writeManifest(dir, manifestDigest, meta, () => {
-      const m = buildManifest(c.compiled, c.graph, c.invocationId, c.adapter.dialect, relationName, c.check && lineage ? (id) => lineage.smColumnsOf(c.check!, id) : undefined, hooksRun);
+      const m = buildManifest(c.compiled, c.graph, c.invocationId, c.adapter.dialect, relationName, c.check && lineage ? (id) => lineage.smColumnsOf(c.check!, id) : undefined, hooksRun, compiledPath?.of);
       // MetricFlow's file, written with every manifest as dbt writes it (from the same entries; reused with it).
       const entries = { semantic_models: Object.values(m.semantic_models as object), metrics: Object.values(m.metrics as object), saved_queries: Object.values(m.saved_queries as object) };
       const ctx = { nodes: c.compiled.nodes, database: defaultDatabaseOf(c.adapter.dialect, c.project.target) ?? null, relationName };
@@ -152,6 +156,17 @@ export async function writeCompileArtifacts(c: Compilation, command: Command, di
     }, () => c.project.secrets, sink);
   }
   return { files };
+}
+
+/** A compile's `compiled_path`s: those of the nodes it selected, and what names the selection (`all`, or a hash of the ids). */
+function compiledPathsOf(c: Compilation): { selection: string; of: (n: GraphNode) => string | null } {
+  const whole = c.selected.length === c.compiled.nodes.size;
+  const selected = whole ? undefined : new Set(c.selected);
+  const layout = targetLayoutOf(c.project);
+  return {
+    selection: whole ? 'all' : createHash('sha1').update(c.selected.join('\n')).digest('hex'),
+    of: (n) => ((!selected || selected.has(n.uniqueId)) && hasCompiledPath(n) ? compiledPathOf(layout, n) : null),
+  };
 }
 
 /**

@@ -7,7 +7,7 @@ import { dbtNodeInfo } from '../artifacts/node-log-info.ts';
 import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import { TemplateRelation } from '../render/relation.ts';
 import type { NodeResult } from '../events.ts';
-import { isoText } from '../plan/microbatch.ts';
+import { PyDateTime, UTC } from '../jinja/py-datetime.ts';
 import { redact } from '../util/redact.ts';
 import type { SourceNode } from '../types.ts';
 import { makeDirs } from '../util/make-dirs.ts';
@@ -168,10 +168,15 @@ export function judge(spec: FreshnessSpec, maxLoadedAt: Date | undefined, now: D
   return { status: 'pass', ageSeconds: age, message: when };
 }
 
-/** The query: the newest load time and the warehouse's clock, read together. */
-export function freshnessSql(spec: FreshnessSpec, relationName: string): string {
+/**
+ * The query: the newest load time and the warehouse's clock, read together; with `micros` (the
+ * dialect's epochMicros), each in microseconds too.
+ */
+export function freshnessSql(spec: FreshnessSpec, relationName: string, micros?: (expr: string) => string): string {
   const where = spec.criteria.filter ? `\nwhere ${spec.criteria.filter}` : '';
-  return `select max(${spec.loadedAtField}) as max_loaded_at, current_timestamp as snapshotted_at\nfrom ${relationName}${where}`;
+  const max = `max(${spec.loadedAtField})`;
+  const us = micros ? `, ${micros(max)} as max_loaded_at_us, ${micros('current_timestamp')} as snapshotted_at_us` : '';
+  return `select ${max} as max_loaded_at, current_timestamp as snapshotted_at${us}\nfrom ${relationName}${where}`;
 }
 
 /**
@@ -210,6 +215,8 @@ export async function sourceFreshness(opts: FreshnessOptions): Promise<Freshness
     opts.signal?.addEventListener('abort', onAbort);
     try {
       let next = 0;
+      const d = c.adapter.dialect;
+      const micros = d.epochMicros ? (e: string) => d.epochMicros!(e) : undefined;
       const threads = Math.max(1, Math.min(opts.threads ?? target.threads, work.length));
       const worker = async (thread: number) => {
         while (next < work.length && !opts.signal?.aborted) {
@@ -218,7 +225,7 @@ export async function sourceFreshness(opts: FreshnessOptions): Promise<Freshness
           const name = `${w.node.sourceName}.${w.node.name}`;
           const info = (status: string, startedAt: Date | string, finishedAt?: string) => dbtNodeInfo(w.node, c.adapter.dialect, target, status, startedAt, finishedAt);
           sink({ type: 'node_start', uniqueId: w.node.uniqueId, name, resourceType: 'source', index: i + 1, total: work.length, nodeInfo: info('started', new Date()) });
-          const r = await checkOne(session, w, name, `Thread-${thread} (worker)`, c.project.secrets);
+          const r = await checkOne(session, w, name, `Thread-${thread} (worker)`, c.project.secrets, micros);
           byIndex[i] = r;
           const nr = toNodeResult(r);
           nodeResults.push(nr);
@@ -245,7 +252,7 @@ export async function sourceFreshness(opts: FreshnessOptions): Promise<Freshness
 /** 0001-01-01T00:00:00Z: what dbt takes an empty table's newest load time for. */
 const LONG_AGO = new Date(new Date(0).setUTCFullYear(1, 0, 1));
 
-async function checkOne(session: AdapterSession, w: { node: SourceNode; spec: FreshnessSpec; relationName: string }, name: string, threadId: string, secrets: readonly string[]): Promise<FreshnessResult> {
+async function checkOne(session: AdapterSession, w: { node: SourceNode; spec: FreshnessSpec; relationName: string }, name: string, threadId: string, secrets: readonly string[], micros: ((expr: string) => string) | undefined): Promise<FreshnessResult> {
   const startedAt = new Date();
   const sql = freshnessSql(w.spec, w.relationName);
   const base = { uniqueId: w.node.uniqueId, name, relationName: w.relationName, criteria: w.spec.criteria, loadedAtField: w.spec.loadedAtField, sql, threadId, startedAt: startedAt.toISOString() };
@@ -255,7 +262,9 @@ async function checkOne(session: AdapterSession, w: { node: SourceNode; spec: Fr
   };
   const conn = await session.acquire();
   try {
-    const res = await conn.execute(sql);
+    // With microseconds where the dialect can say them; a loaded_at_field they cannot be read of (text) is read as before.
+    const precise = micros ? await conn.execute(freshnessSql(w.spec, w.relationName, micros)).catch(() => undefined) : undefined;
+    const res = precise ?? (await conn.execute(sql));
     const row = Object.fromEntries(Object.entries(res.rows[0] ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
     const raw = row.max_loaded_at;
     const max = raw === null || raw === undefined ? undefined : asTime(raw);
@@ -266,14 +275,28 @@ async function checkOne(session: AdapterSession, w: { node: SourceNode; spec: Fr
     const now = asTime(row.snapshotted_at) ?? new Date();
     const j = judge(w.spec, max, now);
     // dbt reads no newest row as one loaded at the start of year 1 (adapters' _create_freshness_response).
-    const loaded = max ?? LONG_AGO;
-    return { ...base, status: j.status, maxLoadedAt: isoText(loaded), snapshottedAt: isoText(now), ageSeconds: (now.getTime() - loaded.getTime()) / 1000, message: j.message, ...done() };
+    const loadedUs = max ? microsOf(row.max_loaded_at_us, max) : BigInt(LONG_AGO.getTime()) * 1000n;
+    const nowUs = microsOf(row.snapshotted_at_us, now);
+    return { ...base, status: j.status, maxLoadedAt: isoMicros(loadedUs), snapshottedAt: isoMicros(nowUs), ageSeconds: Number(nowUs - loadedUs) / 1e6, message: j.message, ...done() };
   } catch (e) {
     const message = redact(`${e instanceof Error ? e.message : String(e)}\nwhile running:\n${sql}`, secrets);
     return { ...base, status: 'runtime error', maxLoadedAt: null, snapshottedAt: null, ageSeconds: null, message, ...done() };
   } finally {
     session.release(conn);
   }
+}
+
+/** A time's microseconds since 1970: the query's, else its JavaScript value's (milliseconds). */
+function microsOf(us: unknown, d: Date): bigint {
+  if (typeof us === 'bigint') return us;
+  if (typeof us === 'number' && Number.isInteger(us)) return BigInt(us);
+  return BigInt(d.getTime()) * 1000n;
+}
+
+/** Python's isoformat of that instant in UTC, as dbt writes it: `...05.654321+00:00`, no fraction for a whole second. */
+function isoMicros(us: bigint): string {
+  const ms = us / 1000n - (us % 1000n < 0n ? 1n : 0n);
+  return new PyDateTime(Number(ms), Number(us - ms * 1000n), UTC).isoformat();
 }
 
 function toNodeResult(r: FreshnessResult): NodeResult {

@@ -39,35 +39,88 @@ export function objectText(record: Readonly<Record<string, unknown>>): string {
 
 /** In JSON text, the index just past the string that starts with the quote at `from`. */
 export function jsonStringEnd(text: string, from: number): number {
-  let i = from + 1;
-  for (;;) {
-    const c = text.charCodeAt(i);
-    if (c === 0x5c) i += 2;
-    else if (c === 0x22) return i + 1;
-    else if (Number.isNaN(c)) return text.length;
-    else i++;
+  // From quote to quote (native indexOf: most of a manifest's bytes are long strings of SQL); a quote after an odd run of backslashes is escaped.
+  for (let i = from + 1; ; ) {
+    const q = text.indexOf('"', i);
+    if (q < 0) return text.length;
+    let b = q - 1;
+    while (text.charCodeAt(b) === 0x5c) b--;
+    if ((q - 1 - b) % 2 === 0) return q + 1;
+    i = q + 1;
   }
+}
+
+/** In JSON text, the index just past the value (object, array, string, number, literal) that starts at `at`. */
+export function jsonValueEnd(text: string, at: number): number {
+  const c = text.charCodeAt(at);
+  if (c === 0x22) return jsonStringEnd(text, at);
+  if (c !== 0x7b && c !== 0x5b) {
+    let i = at;
+    while (i < text.length && !',}] \n\r\t'.includes(text[i]!)) i++;
+    return i;
+  }
+  let depth = 0;
+  for (let i = at; i < text.length; ) {
+    const d = text.charCodeAt(i);
+    if (d === 0x22) {
+      i = jsonStringEnd(text, i);
+      continue;
+    }
+    if (d === 0x7b || d === 0x5b) depth++;
+    else if ((d === 0x7d || d === 0x5d) && --depth === 0) return i + 1;
+    i++;
+  }
+  return text.length;
 }
 
 /** Where the value of `key` starts in the JSON object whose `{` is at `open`, among its own keys only (not those of objects within it); undefined when it has none. */
 export function jsonKeyValueAt(text: string, open: number, key: string): number | undefined {
-  const want = JSON.stringify(key);
+  return jsonKeyValuesAt(text, open, [key]).get(key);
+}
+
+/** {@link jsonKeyValueAt} for several keys in one walk of the object: where the value of each it has starts. */
+export function jsonKeyValuesAt(text: string, open: number, keys: readonly string[]): Map<string, number> {
+  const want = new Map(keys.map((k) => [JSON.stringify(k), k]));
+  const found = new Map<string, number>();
   let depth = 0;
   for (let i = open; i < text.length; ) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
       const end = jsonStringEnd(text, i);
       // A key of this object: a string at depth 1 followed by a colon.
-      if (depth === 1 && text.charCodeAt(end) === 0x3a && text.slice(i, end) === want) return end + 1;
+      const k = depth === 1 && text.charCodeAt(end) === 0x3a ? want.get(text.slice(i, end)) : undefined;
+      if (k !== undefined && !found.has(k)) {
+        found.set(k, end + 1);
+        if (found.size === want.size) return found;
+      }
       i = end;
       continue;
     }
     if (c === 0x7b || c === 0x5b) depth++;
     else if (c === 0x7d || c === 0x5d) {
       depth--;
-      if (depth === 0) return undefined;
+      if (depth === 0) return found;
     }
     i++;
   }
-  return undefined;
+  return found;
+}
+
+/**
+ * Where each of `ids`' entries starts (its `{`), given in the order the text has them: the first
+ * `"<id>":{` after the one before it, in one forward sweep (one not found there is looked for
+ * again from `from`). A quote inside a JSON string is always escaped, so no string matches.
+ */
+export function jsonObjectEntriesAt(text: string, from: number, ids: Iterable<string>): Map<string, number> {
+  const out = new Map<string, number>();
+  let at = from;
+  for (const id of ids) {
+    const key = `${JSON.stringify(id)}:{`;
+    let i = text.indexOf(key, at);
+    if (i < 0 && at > from) i = text.indexOf(key, from);
+    if (i < 0) continue;
+    out.set(id, i + key.length - 1);
+    at = i + key.length;
+  }
+  return out;
 }
