@@ -133,6 +133,9 @@ const cases: Case[] = [
   { name: 'source() with one argument', dir: () => project({ 'models/b.sql': "select * from {{ source('raw') }}" }), argv: () => ['compile'], culprit: /models\/b\.sql:1:\d+: source\(\) takes exactly two arguments \(1 given\)/ },
   { name: 'source() of a number', dir: () => project({ 'models/b.sql': "select * from {{ source('raw', 2) }}" }), argv: () => ['compile'], culprit: /The table name \(second\) argument to source\(\) must be a string, got <class 'int'>/ },
   { name: 'var() with no name', dir: () => project({ 'models/b.sql': 'select {{ var() }} as x' }), argv: () => ['compile'], culprit: /models\/b\.sql:1:\d+: var\(\) is missing its one required argument/ },
+  // dbt 1.11.16 (recorded): 'Invalid node spec @a+ - "@" prefix and "+" suffix are incompatible', exit 2, from the command line and from selectors.yml.
+  { name: '-s @a+ ("@" with a trailing "+")', dir: () => project(), argv: () => ['ls', '-s', '@a+'], culprit: /Invalid selector "@a\+": "@" prefix and "\+" suffix are incompatible/ },
+  { name: 'childrens_parents with children', dir: () => project({ 'selectors.yml': 'selectors:\n  - name: s\n    definition:\n      method: fqn\n      value: a\n      childrens_parents: true\n      children: true\n' }), argv: () => ['ls', '--selector', 's'], culprit: /selectors\.yml:3.*childrens_parents \("@"\) and children/ },
   { name: 'an unknown flag', dir: () => project(), argv: () => ['build', '--no-such-flag'], culprit: '--no-such-flag' },
   { name: '--threads that is not a number', dir: () => project(), argv: () => ['run', '--threads', 'many'], culprit: '--threads' },
   { name: 'a bad --vars', dir: () => project(), argv: () => ['compile', '--vars', '{a: [}'], culprit: '--vars' },

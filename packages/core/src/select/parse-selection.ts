@@ -36,6 +36,8 @@ export function parseCriterion(text: string): Criterion {
   const [, at, upN, body, downN] = m;
   const hasUp = text.startsWith('+') || /^@?\d+\+/.test(text);
   const hasDown = /\+\d*$/.test(text) && !body!.endsWith('+');
+  // dbt 1.11 (SelectionCriteria): 'Invalid node spec @a+ - "@" prefix and "+" suffix are incompatible', exit 2.
+  if (at && hasDown) throw invalidSelector(text, '"@" prefix and "+" suffix are incompatible (@x already selects x\'s children, their parents and x\'s parents); write @x or x+');
   const colon = body!.indexOf(':');
   const method = colon > 0 ? body!.slice(0, colon) : body!.includes('/') || body!.endsWith('.sql') || body!.endsWith('.csv') ? 'path' : 'fqn';
   const value = colon > 0 ? body!.slice(colon + 1) : body!;
