@@ -136,6 +136,9 @@ const cases: Case[] = [
   // dbt 1.11.16 (recorded): 'Invalid node spec @a+ - "@" prefix and "+" suffix are incompatible', exit 2, from the command line and from selectors.yml.
   { name: '-s @a+ ("@" with a trailing "+")', dir: () => project(), argv: () => ['ls', '-s', '@a+'], culprit: /Invalid selector "@a\+": "@" prefix and "\+" suffix are incompatible/ },
   { name: 'childrens_parents with children', dir: () => project({ 'selectors.yml': 'selectors:\n  - name: s\n    definition:\n      method: fqn\n      value: a\n      childrens_parents: true\n      children: true\n' }), argv: () => ['ls', '--selector', 's'], culprit: /selectors\.yml:3.*childrens_parents \("@"\) and children/ },
+  // dbt 1.11.16 (recorded): "raise_compiler_error() missing 1 required positional argument: 'msg'" (sm said "undefined"); a dict message prints as Python's str.
+  { name: 'raise_compiler_error() without a message', dir: () => project({ 'models/b.sql': 'select 1 {{ exceptions.raise_compiler_error() }}' }), argv: () => ['compile'], culprit: /models\/b\.sql:1:\d+: raise_compiler_error\(\) missing 1 required positional argument: 'msg'/ },
+  { name: 'raise_compiler_error() of a dict', dir: () => project({ 'models/b.sql': "select 1 {{ exceptions.raise_compiler_error({'why': none}) }}" }), argv: () => ['compile'], culprit: /models\/b\.sql:1:\d+: \{'why': None\}/ },
   { name: 'an unknown flag', dir: () => project(), argv: () => ['build', '--no-such-flag'], culprit: '--no-such-flag' },
   { name: '--threads that is not a number', dir: () => project(), argv: () => ['run', '--threads', 'many'], culprit: '--threads' },
   { name: 'a bad --vars', dir: () => project(), argv: () => ['compile', '--vars', '{a: [}'], culprit: '--vars' },
