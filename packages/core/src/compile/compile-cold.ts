@@ -16,7 +16,7 @@ import { loadedFingerprints, STATE_FILE, type StateFingerprint } from '../select
 import { BackgroundWriter } from '../util/background-writer.ts';
 import { jsonText } from '../util/json-text.ts';
 import type { Command, Compilation, InvocationOptions } from './compilation.ts';
-import { checkIfAsked, columnCheckOf, dedupe, factoryFor, selectAndCheck, targetDir, writeCompileArtifacts } from './compile-shared.ts';
+import { checkIfAsked, columnCheckOf, dedupe, emptyNodeIds, factoryFor, selectAndCheck, targetDir, writeCompileArtifacts } from './compile-shared.ts';
 import { dropStore, writeStore } from './compiled-store.ts';
 import { proofKey, takeProof } from './input-proof.ts';
 import { finishParallel, startRenderWorker } from './parallel-render.ts';
@@ -86,7 +86,8 @@ export async function compileCold(opts: InvocationOptions, command: Command, inv
   const stored = [...diagnostics];
   let fingerprints: Map<string, StateFingerprint> | undefined;
   const fingerprintsNow = () => (fingerprints ??= loadedFingerprints(project));
-  const selectedOnly = await selectAndCheck(opts, command, { project, compiled, graph, adapter, diagnostics, invocationId, reused: false }, compiled.nodes, async () => readSelectorsOrThrow(project.dir), fingerprintsNow, columnFindings);
+  const empty = emptyNodeIds(compiled.nodes);
+  const selectedOnly = await selectAndCheck(opts, command, { project, compiled, graph, adapter, diagnostics, invocationId, reused: false }, compiled.nodes, async () => readSelectorsOrThrow(project.dir), fingerprintsNow, columnFindings, empty);
   const dir = targetDir(project);
   const { check, manifestDigest } = await checkIfAsked(opts, selectedOnly, dir, digest);
   const c: Compilation = { ...selectedOnly, check, stableDigest: digest };
@@ -105,7 +106,7 @@ export async function compileCold(opts: InvocationOptions, command: Command, inv
     cache?.save(project.models.map((m) => m.uniqueId), writer);
     if (digest && key) {
       const said = Object.fromEntries([...compiled.nodes].flatMap(([id, n]) => (n.said ? [[id, n.said]] : [])));
-      const rest = { diagnostics: stored.filter((d) => d.severity === 'warning'), columnFindings, ephemerals: Object.fromEntries(compiled.ephemerals), macros: compiled.macros, said, hookMacros: compiled.hookMacros, disabled: compiled.disabled ?? [], disabledTests: compiled.disabledTests ?? [] };
+      const rest = { diagnostics: stored.filter((d) => d.severity === 'warning'), columnFindings, ephemerals: Object.fromEntries(compiled.ephemerals), macros: compiled.macros, said, hookMacros: compiled.hookMacros, disabled: compiled.disabled ?? [], disabledTests: compiled.disabledTests ?? [], emptyNodes: [...empty] };
       writeStore(dir, { ...takeProof(opts, project.config, key, loadedSince), digest }, project, compiled.nodes, topoOrder(graph), rest, writer);
     }
   } catch (error) {
