@@ -139,6 +139,15 @@ const cases: Case[] = [
   // dbt 1.11.16 (recorded): "raise_compiler_error() missing 1 required positional argument: 'msg'" (sm said "undefined"); a dict message prints as Python's str.
   { name: 'raise_compiler_error() without a message', dir: () => project({ 'models/b.sql': 'select 1 {{ exceptions.raise_compiler_error() }}' }), argv: () => ['compile'], culprit: /models\/b\.sql:1:\d+: raise_compiler_error\(\) missing 1 required positional argument: 'msg'/ },
   { name: 'raise_compiler_error() of a dict', dir: () => project({ 'models/b.sql': "select 1 {{ exceptions.raise_compiler_error({'why': none}) }}" }), argv: () => ['compile'], culprit: /models\/b\.sql:1:\d+: \{'why': None\}/ },
+  // dbt 1.11.16 (recorded): "depends on a node named 'a' with version '2' which was not found" / "in package or project 'nopkg' which was not found"; sm said "a" is not a model and asked "Did you mean \"a\"?".
+  { name: 'ref() of a version that is not defined', dir: () => project({ 'models/b.sql': "select * from {{ ref('a', v=2) }}" }), argv: () => ['compile'], culprit: /models\/b\.sql:1: Model "b" refers to "a" version 2, a version "a" does not define\n\s+hint: "a" has no versions/ },
+  {
+    name: 'ref() of a version of a versioned model',
+    dir: () => project({ 'models/a.sql': null, 'models/a_v1.sql': 'select 1 as id', 'models/a_v3.sql': 'select 3 as id', 'models/s.yml': 'models:\n  - name: a\n    latest_version: 3\n    versions: [{v: 1}, {v: 3}]\n', 'models/b.sql': "select * from {{ ref('a', version=2) }}" }),
+    argv: () => ['compile'],
+    culprit: /refers to "a" version 2, a version "a" does not define\n\s+hint: "a" has versions 1, 3/,
+  },
+  { name: 'ref() into a package not installed', dir: () => project({ 'models/b.sql': "select * from {{ ref('nopkg', 'a') }}" }), argv: () => ['compile'], culprit: /models\/b\.sql:1: Model "b" refers to "a" in package "nopkg", but no package or project named "nopkg" is installed/ },
   { name: 'an unknown flag', dir: () => project(), argv: () => ['build', '--no-such-flag'], culprit: '--no-such-flag' },
   { name: '--threads that is not a number', dir: () => project(), argv: () => ['run', '--threads', 'many'], culprit: '--threads' },
   { name: 'a bad --vars', dir: () => project(), argv: () => ['compile', '--vars', '{a: [}'], culprit: '--vars' },
