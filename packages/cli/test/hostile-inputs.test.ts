@@ -148,6 +148,10 @@ const cases: Case[] = [
     culprit: /refers to "a" version 2, a version "a" does not define\n\s+hint: "a" has versions 1, 3/,
   },
   { name: 'ref() into a package not installed', dir: () => project({ 'models/b.sql': "select * from {{ ref('nopkg', 'a') }}" }), argv: () => ['compile'], culprit: /models\/b\.sql:1: Model "b" refers to "a" in package "nopkg", but no package or project named "nopkg" is installed/ },
+  // dbt 1.11.16 (recorded) refuses these when it parses, whatever the command (exit 2, a ValidationError in its words); sm failed the snapshot when it ran (exit 1).
+  { name: 'a timestamp snapshot without updated_at', dir: () => project({ 'snapshots/s.sql': "{% snapshot s %}{{ config(strategy='timestamp', unique_key='id') }}select 1 as id{% endsnapshot %}" }), argv: () => ['run'], culprit: /snapshots\/s\.sql: Snapshot s: A snapshot configured with the timestamp strategy must specify an updated_at configuration/ },
+  { name: 'check_cols that is one column as a string', dir: () => project({ 'snapshots/s.sql': "{% snapshot s %}{{ config(strategy='check', unique_key='id', check_cols='id') }}select 1 as id{% endsnapshot %}" }), argv: () => ['snapshot'], culprit: /Snapshot s: Invalid value for 'check_cols': id\. Expected 'all' or a list of strings/ },
+  { name: 'a YAML snapshot without unique_key', dir: () => project({ 'snapshots/s.yml': "snapshots:\n  - name: s\n    relation: ref('a')\n    config:\n      strategy: check\n      check_cols: all\n" }), argv: () => ['ls'], culprit: /snapshots\/s\.yml: Snapshot s: Snapshots must be configured with a 'strategy' and 'unique_key'/ },
   { name: 'an unknown flag', dir: () => project(), argv: () => ['build', '--no-such-flag'], culprit: '--no-such-flag' },
   { name: '--threads that is not a number', dir: () => project(), argv: () => ['run', '--threads', 'many'], culprit: '--threads' },
   { name: 'a bad --vars', dir: () => project(), argv: () => ['compile', '--vars', '{a: [}'], culprit: '--vars' },
