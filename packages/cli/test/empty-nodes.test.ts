@@ -55,3 +55,17 @@ describe('empty model files, as dbt 1.11', () => {
     expect(ls.out.split('\n').filter(Boolean).sort()).toEqual(['a', 'blank', 'dep', 'e', 'w']);
   });
 });
+
+describe('a model whose SQL is only comments', () => {
+  // dbt 1.11.16 (recorded) runs it too, and fails it with DuckDB's 'syntax error at or near ")"' about its own wrapping, exit 1.
+  it('fails that model (exit 1) saying it has no SQL, without sending the warehouse a statement', async () => {
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'models/a.sql': 'select 1 as id\n', 'models/c.sql': '-- select 1 as id\n/* todo */\n', 'models/j.sql': '{# nothing yet #}\n' });
+    const r = await sm('run', '--project-dir', dir);
+    expect(r.code).toBe(1);
+    const rr = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; message: string }[] };
+    const failed = rr.results.filter((x) => x.status === 'error');
+    expect(failed.map((x) => x.unique_id).sort()).toEqual(['model.demo.c', 'model.demo.j']);
+    for (const f of failed) expect(f.message).toMatch(/Model [cj] \(models\/[cj]\.sql\) has no SQL to run: what it compiles to is blank or only comments/);
+    expect(`${r.out}\n${r.err}`).not.toContain('syntax error');
+  });
+});
