@@ -61,7 +61,7 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 
 function toSpec(def: unknown): SelectionExpr {
   if (typeof def === 'string') {
-    const e = parseSelectionArgs([def]);
+    const e = def.trim() ? parseSelectionArgs([def]) : undefined;
     if (!e) throw new Error('a definition string selects something; this one is empty');
     return e;
   }
