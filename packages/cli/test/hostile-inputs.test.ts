@@ -125,6 +125,7 @@ const cases: Case[] = [
   // dbt 1.11 refuses both (exit 2): a version is two or three numbers, a YAML integer is none.
   { name: "a project version that is not one ('1')", dir: () => project({ 'sm_project.yml': `${PROJECT}version: '1'\n` }), argv: () => ['compile'], culprit: /sm_project\.yml:3.*`version` "1" is not a version/ },
   { name: 'a project version written as an integer', dir: () => project({ 'sm_project.yml': `${PROJECT}version: 2 # major\n` }), argv: () => ['parse'], culprit: /sm_project\.yml:3.*`version` 2 is an integer.*'2\.0\.0'/ },
+  { name: 'a project name that is a number', dir: () => project({ 'sm_project.yml': 'name: 123\nprofile: hostile\n' }), argv: () => ['parse'], culprit: /sm_project\.yml:1.*`name:` must be a string, not 123/ },
   { name: 'model-paths of the wrong type', dir: () => project({ 'sm_project.yml': `${PROJECT}model-paths: 5\n` }), argv: () => ['compile'], culprit: 'model-paths' },
   // As dbt 1.11.16 words them (recorded): the arguments of ref(), source() and var() are checked before anything is looked up.
   { name: 'ref() with no argument', dir: () => project({ 'models/b.sql': 'select * from {{ ref() }}' }), argv: () => ['compile'], culprit: /models\/b\.sql:1:\d+: ref\(\) takes at most two arguments \(0 given\)/ },

@@ -84,8 +84,13 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
   const yaml = parseYamlText(text, file, diagnostics, 'warn');
   if (!yaml) return undefined;
   const d = (yaml.data ?? {}) as Record<string, unknown>;
-  if (typeof d !== 'object' || Array.isArray(d) || typeof d.name !== 'string') {
+  if (typeof d !== 'object' || Array.isArray(d) || d.name === undefined || d.name === null) {
     diagnostics.push(diag('SM_PROJECT_INVALID', 'The project file needs a top-level `name:`', { file, line: 1 }));
+    return undefined;
+  }
+  if (typeof d.name !== 'string') {
+    // dbt 1.11: "at path ['name']: 123 is not of type 'string'" (sm said the file had no name).
+    diagnostics.push(diag('SM_PROJECT_INVALID', `The project's \`name:\` must be a string, not ${JSON.stringify(d.name)}`, yaml.locate(['name']), { hint: "Letters, digits and underscores, starting with a letter or underscore; quote it if YAML reads it as a number (name: 'p123')." }));
     return undefined;
   }
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(d.name)) {
