@@ -190,8 +190,8 @@ function projectFlags(
   flags: Record<string, unknown>,
   file: string,
   report: (key: string, message: string, severity?: 'error' | 'warning', hint?: string) => void,
-): Pick<ProjectConfig, 'strict' | 'failFast' | 'indirectSelection' | 'warnError' | 'resourceNamesMayHaveSpaces'> {
-  const out: Pick<ProjectConfig, 'strict' | 'failFast' | 'indirectSelection' | 'warnError' | 'resourceNamesMayHaveSpaces'> = { strict: flags.strict === true };
+): Pick<ProjectConfig, 'strict' | 'failFast' | 'versionCheck' | 'indirectSelection' | 'warnError' | 'resourceNamesMayHaveSpaces'> {
+  const out: Pick<ProjectConfig, 'strict' | 'failFast' | 'versionCheck' | 'indirectSelection' | 'warnError' | 'resourceNamesMayHaveSpaces'> = { strict: flags.strict === true };
   const set = (key: string) => flags[key] !== undefined && flags[key] !== null;
   for (const key of Object.keys(flags).filter((k) => !PROJECT_FLAGS.has(k))) {
     report(key, 'is not a flag dbt 1.11 or sm reads; it is ignored', 'warning', `Check the spelling in ${file} (fail_fast, indirect_selection, warn_error, warn_error_options, strict, ...).`);
@@ -199,6 +199,8 @@ function projectFlags(
   const wrongKind = (key: string, want: string) => report(key, `must be ${want}, not ${describeValue(flags[key])}`);
   if (typeof flags.fail_fast === 'boolean') out.failFast = flags.fail_fast;
   else if (set('fail_fast')) wrongKind('fail_fast', 'true or false');
+  if (typeof flags.version_check === 'boolean') out.versionCheck = flags.version_check;
+  else if (set('version_check')) wrongKind('version_check', 'true or false');
   const indirect = flags.indirect_selection;
   if (indirect === 'eager' || indirect === 'cautious' || indirect === 'buildable' || indirect === 'empty') out.indirectSelection = indirect;
   else if (set('indirect_selection')) wrongKind('indirect_selection', 'eager, cautious, buildable or empty');
