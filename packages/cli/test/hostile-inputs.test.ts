@@ -258,6 +258,17 @@ describe('secrets on every output path', () => {
     expect(results).not.toContain(secret);
   });
 
+  it("what a template log()s of a profile secret is redacted in run's output, text and JSON", () => {
+    const secret = 'Logged-7731';
+    const dir = project({ 'profiles.yml': `${PROFILES}      password: "{{ env_var('HOSTILE_LOGGED_VALUE') }}"\n`, 'models/b.sql': "select 1 as id {{ log('pw ' ~ env_var('HOSTILE_LOGGED_VALUE'), info=true) }}" });
+    for (const argv of [['run'], ['run', '--log-format', 'json']]) {
+      const r = sm(dir, argv, { HOSTILE_LOGGED_VALUE: secret });
+      expect(r.code, r.text).toBe(0);
+      expect(r.text).not.toContain(secret);
+      expect(r.text).toContain('pw ****');
+    }
+  });
+
   it('a password from --vars (or a DBT_ENV_SECRET_ variable) reaches no output, artifact or cache', () => {
     const secret = 'Vars-Secret-4417';
     const envSecret = 'env-secret-5521';
