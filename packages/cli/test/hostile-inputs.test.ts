@@ -155,6 +155,8 @@ const cases: Case[] = [
   { name: 'a YAML snapshot without unique_key', dir: () => project({ 'snapshots/s.yml': "snapshots:\n  - name: s\n    relation: ref('a')\n    config:\n      strategy: check\n      check_cols: all\n" }), argv: () => ['ls'], culprit: /snapshots\/s\.yml: Snapshot s: Snapshots must be configured with a 'strategy' and 'unique_key'/ },
   // dbt 1.11.16 (recorded): "Found duplicate version: '1' in versions list of model 'a'", exit 2; sm kept the last and parsed.
   { name: 'a model version listed twice', dir: () => project({ 'models/a.sql': null, 'models/a_v1.sql': 'select 1 as id', 'models/s.yml': 'models:\n  - name: a\n    versions:\n      - v: 1\n      - v: 1\n' }), argv: () => ['parse'], culprit: /models\/s\.yml:5:\d+: Found duplicate version: '1' in versions list of model 'a'/ },
+  // dbt 1.11.16 (recorded): "latest_version: 3 is not one of model 'a' versions: [1] ", exit 2.
+  { name: 'a latest_version that is not listed', dir: () => project({ 'models/a.sql': null, 'models/a_v1.sql': 'select 1 as id', 'models/s.yml': 'models:\n  - name: a\n    latest_version: 3\n    versions:\n      - v: 1\n' }), argv: () => ['parse'], culprit: /models\/s\.yml:3:\d+: latest_version: 3 is not one of model 'a' versions: \[1\]/ },
   { name: 'an unknown flag', dir: () => project(), argv: () => ['build', '--no-such-flag'], culprit: '--no-such-flag' },
   { name: '--threads that is not a number', dir: () => project(), argv: () => ['run', '--threads', 'many'], culprit: '--threads' },
   { name: 'a bad --vars', dir: () => project(), argv: () => ['compile', '--vars', '{a: [}'], culprit: '--vars' },
@@ -235,6 +237,17 @@ describe('seeds with awkward headers', () => {
     expect(r.code, r.text).toBe(1);
     expect(r.text).toMatch(/seeds\/clash\.csv:1.*"ID" and "id"/);
     expect(r.text).toMatch(/SUCCESS\s+seed fine/);
+  });
+});
+
+describe('model versions', () => {
+  // dbt 1.11.16 (recorded): "[WARNING]: Did not find matching node for patch with name 'a_v2'", and parse goes on (exit 0); sm said nothing.
+  it('a version no file defines is a warning naming the file it looked for', () => {
+    const dir = project({ 'models/a.sql': null, 'models/a_v1.sql': 'select 1 as id', 'models/s.yml': 'models:\n  - name: a\n    versions:\n      - v: 1\n      - v: 2\n' });
+    const r = sm(dir, ['parse']);
+    expect(r.code, r.text).toBe(0);
+    expect(r.text).toMatch(/warning SM_SCHEMA_YAML at models\/s\.yml:2:\d+: YAML declares version 2 of model "a", but no models\/\*\*\/a_v2\.sql defines it/);
+    expect(r.text).not.toContain('version 1 of');
   });
 });
 

@@ -200,6 +200,11 @@ function readPatch(y: YamlFile, entry: unknown, path: (string | number)[], diagn
   readColumns(y, entry.columns, [...path, 'columns'], columns, tests, diagnostics, entry.quote_columns === true);
   tests.push(...readTests(y, entry.data_tests ?? entry.tests, [...path, entry.data_tests ? 'data_tests' : 'tests'], undefined, diagnostics));
   const versions = readVersions(y, entry.versions, [...path, 'versions'], diagnostics, String(entry.name));
+  const latest = entry.latest_version;
+  // dbt 1.11: "latest_version: 3 is not one of model 'a' versions: [1]" (sm took it as the latest, so ref('a') found nothing).
+  if (versions?.length && latest !== undefined && latest !== null && !versions.some((v) => v.v === String(latest))) {
+    diagnostics.push(diag('SM_SCHEMA_YAML', `latest_version: ${String(latest)} is not one of model '${String(entry.name)}' versions: [${versions.map((v) => v.v).join(', ')}]`, y.locate([...path, 'latest_version']), { hint: 'Name one of the versions listed under `versions:`, or leave latest_version out for the highest.' }));
+  }
   return {
     name: entry.name,
     ...(versions ? { versions, latestVersion: entry.latest_version === undefined || entry.latest_version === null ? undefined : String(entry.latest_version) } : {}),
