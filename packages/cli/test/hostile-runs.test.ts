@@ -24,4 +24,17 @@ describe('hostile inputs at run time', () => {
     expect(messageOf(dir, 'model.demo.i')).toMatch(/unique_key "k" is not a column of the table "main"\."i" \(its columns: id\)\..*--full-refresh/);
     expect(await queryDuckDb(join(dir, 'target', 'demo.duckdb'), 'select id from main.i')).toEqual([{ id: 1 }]);
   });
+
+  // dbt 1.11.16 fails the unit test too (exit 1), with the warehouse's error; sm passed DuckDB's binder error on its own query.
+  it('a unit test expecting a column the model does not output', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': "select * from {{ ref('a') }}",
+      'models/s.yml': 'unit_tests:\n  - name: t\n    model: b\n    given:\n      - input: ref("a")\n        rows: [{id: 1}]\n    expect: {rows: [{nope: 1, id: 1}]}\n',
+    });
+    expect((await sm('run', '--project-dir', dir)).code).toBe(0);
+    expect((await sm('test', '--project-dir', dir)).code).toBe(1);
+    expect(messageOf(dir, 'unit_test.demo.b.t')).toContain('Unit test t (models/s.yml): expect names "nope", which b does not output (its columns: id). Fix the column names under expect:.');
+  });
 });
