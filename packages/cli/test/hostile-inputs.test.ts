@@ -157,6 +157,9 @@ const cases: Case[] = [
   { name: 'a model version listed twice', dir: () => project({ 'models/a.sql': null, 'models/a_v1.sql': 'select 1 as id', 'models/s.yml': 'models:\n  - name: a\n    versions:\n      - v: 1\n      - v: 1\n' }), argv: () => ['parse'], culprit: /models\/s\.yml:5:\d+: Found duplicate version: '1' in versions list of model 'a'/ },
   // dbt 1.11.16 (recorded): "latest_version: 3 is not one of model 'a' versions: [1] ", exit 2.
   { name: 'a latest_version that is not listed', dir: () => project({ 'models/a.sql': null, 'models/a_v1.sql': 'select 1 as id', 'models/s.yml': 'models:\n  - name: a\n    latest_version: 3\n    versions:\n      - v: 1\n' }), argv: () => ['parse'], culprit: /models\/s\.yml:3:\d+: latest_version: 3 is not one of model 'a' versions: \[1\]/ },
+  // dbt 1.11.16 (recorded): "maximum recursion depth exceeded", exit 2. sm's message is JavaScript's; the hint says what it means.
+  { name: 'a macro that recurses forever', dir: () => project({ 'macros/f.sql': '{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}', 'models/b.sql': 'select {{ f(1) }} as x' }), argv: () => ['compile'], culprit: /macros\/f\.sql:1:\d+: .*Maximum call stack size exceeded \(in macro f\), called from models\/b\.sql:1\n\s+hint: A macro calls itself without end/ },
+  { name: 'a template whose output is too long', dir: () => project({ 'models/b.sql': "select '{{ '-' * 10 ** 10 }}' as x" }), argv: () => ['compile'], culprit: /models\/b\.sql:1:\d+: .*Invalid string length\n\s+hint: The rendered text grew past the longest string sm can hold/ },
   { name: 'an unknown flag', dir: () => project(), argv: () => ['build', '--no-such-flag'], culprit: '--no-such-flag' },
   { name: '--threads that is not a number', dir: () => project(), argv: () => ['run', '--threads', 'many'], culprit: '--threads' },
   { name: 'a bad --vars', dir: () => project(), argv: () => ['compile', '--vars', '{a: [}'], culprit: '--vars' },
