@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createDuckDbAdapter } from './index.ts';
+import { createDuckDbAdapter, resolveDuckDbPath } from './index.ts';
 
 describe('duckdb adapter', () => {
   it('executes, describes, appends and reports SQL errors with the SQL', async () => {
@@ -39,5 +39,14 @@ describe('duckdb adapter', () => {
       session.release(c);
       await session.close();
     }
+  });
+
+  // dbt-duckdb 1.11.1 (recorded: path "~/x.duckdb" made $HOME/x.duckdb): DuckDB expands a leading ~. sm made a folder named "~" in the project.
+  it('reads a path starting with ~/ as in the home folder, as DuckDB does; other paths from the project folder', () => {
+    const target = (path: string) => ({ type: 'duckdb', name: 'dev', schema: 'main', threads: 1, path });
+    expect(resolveDuckDbPath(target('~/warehouse.duckdb'), '/p')).toBe(join(homedir(), 'warehouse.duckdb'));
+    expect(resolveDuckDbPath(target('~'), '/p')).toBe(homedir());
+    expect(resolveDuckDbPath(target('~x.duckdb'), '/p')).toBe('/p/~x.duckdb');
+    expect(resolveDuckDbPath(target('target/a.duckdb'), '/p')).toBe('/p/target/a.duckdb');
   });
 });

@@ -1,4 +1,5 @@
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Adapter, AdapterSession, Capabilities, ConnectOptions, TargetConfig } from '@smsql/core';
 import { DuckDbDialect } from './duckdb-dialect.ts';
 import { duckDbLanding } from './duckdb-landing.ts';
@@ -25,6 +26,8 @@ export const duckDbCapabilities: Capabilities = {
 export function resolveDuckDbPath(target: TargetConfig, projectDir: string): string {
   const p = (target as DuckDbTargetConfig).path ?? `target/${target.name}.duckdb`;
   if (p === ':memory:' || p.startsWith('md:')) return p;
+  // `~/x.duckdb` is in the home folder, as DuckDB (and so dbt-duckdb) expands it: sm made a folder named "~" in the project.
+  if (p === '~' || p.startsWith('~/')) return join(homedir(), p.slice(1));
   return isAbsolute(p) ? p : resolve(projectDir, p);
 }
 

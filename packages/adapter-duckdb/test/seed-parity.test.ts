@@ -86,6 +86,16 @@ describe('seeds load as dbt-duckdb loads them', () => {
     expect((await tables(dir, ['names'])).names!.rows).toEqual([['1', 'plain']]);
   });
 
+  it("names a header's empty column by its position's letter, as agate does for dbt-duckdb (recorded: id,,n, is id b n d; b,, is b b_2)", async () => {
+    const dir = writeProject({ 'sm_project.yml': 'name: s\nprofile: p\n', 'profiles.yml': PROFILE, 'seeds/h1.csv': 'id,,n,\n1,2,3,4\n', 'seeds/h2.csv': 'b,,x\n1,2,3\n', 'seeds/h3.csv': ' ,id\n1,2\n' });
+    const o = await execute({ projectDir: dir, adapters: { duckdb: createDuckDbAdapter } }, 'seed');
+    const got = await tables(dir, ['h1', 'h2']);
+    expect(got.h1!.columns.map((c) => c.split(' ')[0])).toEqual(['id', 'b', 'n', 'd']);
+    expect(got.h2!.columns.map((c) => c.split(' ')[0])).toEqual(['b', 'b_2', 'x']);
+    // dbt-duckdb loads a column named " "; sm refuses a name of only spaces (README, "Seeds").
+    expect(o.results.find((r) => r.name === 'h3')!.message).toMatch(/seeds\/h3\.csv:1: Column 1 of the header is only spaces/);
+  });
+
   it('reads a seed larger than one read chunk with quoted line breaks across the chunk edge, in the same rows', async () => {
     const row = (i: number) => `${i},"line one\nline two ""q"" ${'x'.repeat(i % 50)}",${i % 2 ? 'True' : 'false'}\n`;
     let text = 'id,body,flag\n';

@@ -22,7 +22,7 @@ export function dbtFlagOptions(cmd: Command): Command {
     .addOption(new Option('--print').hideHelp())
     .addOption(new Option('--no-print', 'do not show what templates print() (default: DBT_PRINT)'))
     .addOption(new Option('--version-check').hideHelp())
-    .addOption(new Option('--no-version-check', 'accepted for dbt (sm checks no version)'))
+    .addOption(new Option('--no-version-check', 'do not check require-dbt-version (the project\'s and its packages\'); default DBT_VERSION_CHECK'))
     .addOption(new Option('--static-parser').hideHelp())
     .addOption(new Option('--no-static-parser', 'accepted for dbt (sm has one parser)'))
     .addOption(new Option('--write-json').hideHelp())

@@ -114,5 +114,23 @@ describe("dbt's everyday flags", () => {
     expect(r.err).toContain('--full-refresh');
     expect((await sm(cmd, '--project-dir', dir, '-f')).code).toBe(2);
   });
-});
 
+  // dbt 1.11.16 (recorded): require-dbt-version ">=2.0.0" stops parse (exit 2); with --no-version-check it parses (exit 0). sm ignored the flag.
+  it('--no-version-check (or DBT_VERSION_CHECK=false, or flags: {version_check: false}) skips require-dbt-version', async () => {
+    const dir = writeProject({ ...files, 'sm_project.yml': 'name: demo\nprofile: demo\nrequire-dbt-version: ">=2.0.0"\n' });
+    const checked = await sm('parse', '--project-dir', dir);
+    expect(checked.code).toBe(2);
+    expect(checked.err).toContain('"demo" requires dbt >=2.0.0');
+    expect(checked.err).toMatch(/Widen require-dbt-version in sm_project\.yml .*--no-version-check/);
+    expect((await sm('parse', '--project-dir', dir, '--no-version-check')).code).toBe(0);
+    process.env.DBT_VERSION_CHECK = 'false';
+    try {
+      expect((await sm('parse', '--project-dir', dir)).code).toBe(0);
+      expect((await sm('parse', '--project-dir', dir, '--version-check')).code).toBe(2);
+    } finally {
+      delete process.env.DBT_VERSION_CHECK;
+    }
+    const flagged = writeProject({ ...files, 'sm_project.yml': 'name: demo\nprofile: demo\nrequire-dbt-version: ">=2.0.0"\nflags:\n  version_check: false\n' });
+    expect((await sm('parse', '--project-dir', flagged)).code).toBe(0);
+  });
+});

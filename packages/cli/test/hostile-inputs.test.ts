@@ -125,6 +125,7 @@ const cases: Case[] = [
   // dbt 1.11 refuses both (exit 2): a version is two or three numbers, a YAML integer is none.
   { name: "a project version that is not one ('1')", dir: () => project({ 'sm_project.yml': `${PROJECT}version: '1'\n` }), argv: () => ['compile'], culprit: /sm_project\.yml:3.*`version` "1" is not a version/ },
   { name: 'a project version written as an integer', dir: () => project({ 'sm_project.yml': `${PROJECT}version: 2 # major\n` }), argv: () => ['parse'], culprit: /sm_project\.yml:3.*`version` 2 is an integer.*'2\.0\.0'/ },
+  { name: 'a project name that is a number', dir: () => project({ 'sm_project.yml': 'name: 123\nprofile: hostile\n' }), argv: () => ['parse'], culprit: /sm_project\.yml:1.*`name:` must be a string, not 123/ },
   { name: 'model-paths of the wrong type', dir: () => project({ 'sm_project.yml': `${PROJECT}model-paths: 5\n` }), argv: () => ['compile'], culprit: 'model-paths' },
   // As dbt 1.11.16 words them (recorded): the arguments of ref(), source() and var() are checked before anything is looked up.
   { name: 'ref() with no argument', dir: () => project({ 'models/b.sql': 'select * from {{ ref() }}' }), argv: () => ['compile'], culprit: /models\/b\.sql:1:\d+: ref\(\) takes at most two arguments \(0 given\)/ },
@@ -133,6 +134,32 @@ const cases: Case[] = [
   { name: 'source() with one argument', dir: () => project({ 'models/b.sql': "select * from {{ source('raw') }}" }), argv: () => ['compile'], culprit: /models\/b\.sql:1:\d+: source\(\) takes exactly two arguments \(1 given\)/ },
   { name: 'source() of a number', dir: () => project({ 'models/b.sql': "select * from {{ source('raw', 2) }}" }), argv: () => ['compile'], culprit: /The table name \(second\) argument to source\(\) must be a string, got <class 'int'>/ },
   { name: 'var() with no name', dir: () => project({ 'models/b.sql': 'select {{ var() }} as x' }), argv: () => ['compile'], culprit: /models\/b\.sql:1:\d+: var\(\) is missing its one required argument/ },
+  // dbt 1.11.16 (recorded): 'Invalid node spec @a+ - "@" prefix and "+" suffix are incompatible', exit 2, from the command line and from selectors.yml.
+  { name: '-s @a+ ("@" with a trailing "+")', dir: () => project(), argv: () => ['ls', '-s', '@a+'], culprit: /Invalid selector "@a\+": "@" prefix and "\+" suffix are incompatible/ },
+  { name: 'childrens_parents with children', dir: () => project({ 'selectors.yml': 'selectors:\n  - name: s\n    definition:\n      method: fqn\n      value: a\n      childrens_parents: true\n      children: true\n' }), argv: () => ['ls', '--selector', 's'], culprit: /selectors\.yml:3.*childrens_parents \("@"\) and children/ },
+  // dbt 1.11.16 (recorded): "raise_compiler_error() missing 1 required positional argument: 'msg'" (sm said "undefined"); a dict message prints as Python's str.
+  { name: 'raise_compiler_error() without a message', dir: () => project({ 'models/b.sql': 'select 1 {{ exceptions.raise_compiler_error() }}' }), argv: () => ['compile'], culprit: /models\/b\.sql:1:\d+: raise_compiler_error\(\) missing 1 required positional argument: 'msg'/ },
+  { name: 'raise_compiler_error() of a dict', dir: () => project({ 'models/b.sql': "select 1 {{ exceptions.raise_compiler_error({'why': none}) }}" }), argv: () => ['compile'], culprit: /models\/b\.sql:1:\d+: \{'why': None\}/ },
+  // dbt 1.11.16 (recorded): "depends on a node named 'a' with version '2' which was not found" / "in package or project 'nopkg' which was not found"; sm said "a" is not a model and asked "Did you mean \"a\"?".
+  { name: 'ref() of a version that is not defined', dir: () => project({ 'models/b.sql': "select * from {{ ref('a', v=2) }}" }), argv: () => ['compile'], culprit: /models\/b\.sql:1: Model "b" refers to "a" version 2, a version "a" does not define\n\s+hint: "a" has no versions/ },
+  {
+    name: 'ref() of a version of a versioned model',
+    dir: () => project({ 'models/a.sql': null, 'models/a_v1.sql': 'select 1 as id', 'models/a_v3.sql': 'select 3 as id', 'models/s.yml': 'models:\n  - name: a\n    latest_version: 3\n    versions: [{v: 1}, {v: 3}]\n', 'models/b.sql': "select * from {{ ref('a', version=2) }}" }),
+    argv: () => ['compile'],
+    culprit: /refers to "a" version 2, a version "a" does not define\n\s+hint: "a" has versions 1, 3/,
+  },
+  { name: 'ref() into a package not installed', dir: () => project({ 'models/b.sql': "select * from {{ ref('nopkg', 'a') }}" }), argv: () => ['compile'], culprit: /models\/b\.sql:1: Model "b" refers to "a" in package "nopkg", but no package or project named "nopkg" is installed/ },
+  // dbt 1.11.16 (recorded) refuses these when it parses, whatever the command (exit 2, a ValidationError in its words); sm failed the snapshot when it ran (exit 1).
+  { name: 'a timestamp snapshot without updated_at', dir: () => project({ 'snapshots/s.sql': "{% snapshot s %}{{ config(strategy='timestamp', unique_key='id') }}select 1 as id{% endsnapshot %}" }), argv: () => ['run'], culprit: /snapshots\/s\.sql: Snapshot s: A snapshot configured with the timestamp strategy must specify an updated_at configuration/ },
+  { name: 'check_cols that is one column as a string', dir: () => project({ 'snapshots/s.sql': "{% snapshot s %}{{ config(strategy='check', unique_key='id', check_cols='id') }}select 1 as id{% endsnapshot %}" }), argv: () => ['snapshot'], culprit: /Snapshot s: Invalid value for 'check_cols': id\. Expected 'all' or a list of strings/ },
+  { name: 'a YAML snapshot without unique_key', dir: () => project({ 'snapshots/s.yml': "snapshots:\n  - name: s\n    relation: ref('a')\n    config:\n      strategy: check\n      check_cols: all\n" }), argv: () => ['ls'], culprit: /snapshots\/s\.yml: Snapshot s: Snapshots must be configured with a 'strategy' and 'unique_key'/ },
+  // dbt 1.11.16 (recorded): "Found duplicate version: '1' in versions list of model 'a'", exit 2; sm kept the last and parsed.
+  { name: 'a model version listed twice', dir: () => project({ 'models/a.sql': null, 'models/a_v1.sql': 'select 1 as id', 'models/s.yml': 'models:\n  - name: a\n    versions:\n      - v: 1\n      - v: 1\n' }), argv: () => ['parse'], culprit: /models\/s\.yml:5:\d+: Found duplicate version: '1' in versions list of model 'a'/ },
+  // dbt 1.11.16 (recorded): "latest_version: 3 is not one of model 'a' versions: [1] ", exit 2.
+  { name: 'a latest_version that is not listed', dir: () => project({ 'models/a.sql': null, 'models/a_v1.sql': 'select 1 as id', 'models/s.yml': 'models:\n  - name: a\n    latest_version: 3\n    versions:\n      - v: 1\n' }), argv: () => ['parse'], culprit: /models\/s\.yml:3:\d+: latest_version: 3 is not one of model 'a' versions: \[1\]/ },
+  // dbt 1.11.16 (recorded): "maximum recursion depth exceeded", exit 2. sm's message is JavaScript's; the hint says what it means.
+  { name: 'a macro that recurses forever', dir: () => project({ 'macros/f.sql': '{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}', 'models/b.sql': 'select {{ f(1) }} as x' }), argv: () => ['compile'], culprit: /macros\/f\.sql:1:\d+: .*Maximum call stack size exceeded \(in macro f\), called from models\/b\.sql:1\n\s+hint: A macro calls itself without end/ },
+  { name: 'a template whose output is too long', dir: () => project({ 'models/b.sql': "select '{{ '-' * 10 ** 10 }}' as x" }), argv: () => ['compile'], culprit: /models\/b\.sql:1:\d+: .*Invalid string length\n\s+hint: The rendered text grew past the longest string sm can hold/ },
   { name: 'an unknown flag', dir: () => project(), argv: () => ['build', '--no-such-flag'], culprit: '--no-such-flag' },
   { name: '--threads that is not a number', dir: () => project(), argv: () => ['run', '--threads', 'many'], culprit: '--threads' },
   { name: 'a bad --vars', dir: () => project(), argv: () => ['compile', '--vars', '{a: [}'], culprit: '--vars' },
@@ -216,6 +243,17 @@ describe('seeds with awkward headers', () => {
   });
 });
 
+describe('model versions', () => {
+  // dbt 1.11.16 (recorded): "[WARNING]: Did not find matching node for patch with name 'a_v2'", and parse goes on (exit 0); sm said nothing.
+  it('a version no file defines is a warning naming the file it looked for', () => {
+    const dir = project({ 'models/a.sql': null, 'models/a_v1.sql': 'select 1 as id', 'models/s.yml': 'models:\n  - name: a\n    versions:\n      - v: 1\n      - v: 2\n' });
+    const r = sm(dir, ['parse']);
+    expect(r.code, r.text).toBe(0);
+    expect(r.text).toMatch(/warning SM_SCHEMA_YAML at models\/s\.yml:2:\d+: YAML declares version 2 of model "a", but no models\/\*\*\/a_v2\.sql defines it/);
+    expect(r.text).not.toContain('version 1 of');
+  });
+});
+
 describe('secrets on every output path', () => {
   it('sm show redacts a profile secret from a warehouse error, and env_var() secrets stay strings', () => {
     const secret = '0012345678';
@@ -236,6 +274,17 @@ describe('secrets on every output path', () => {
     const results = readFileSync(join(dir, 'target', 'run_results.json'), 'utf8');
     expect(results).toContain('inline_query');
     expect(results).not.toContain(secret);
+  });
+
+  it("what a template log()s of a profile secret is redacted in run's output, text and JSON", () => {
+    const secret = 'Logged-7731';
+    const dir = project({ 'profiles.yml': `${PROFILES}      password: "{{ env_var('HOSTILE_LOGGED_VALUE') }}"\n`, 'models/b.sql': "select 1 as id {{ log('pw ' ~ env_var('HOSTILE_LOGGED_VALUE'), info=true) }}" });
+    for (const argv of [['run'], ['run', '--log-format', 'json']]) {
+      const r = sm(dir, argv, { HOSTILE_LOGGED_VALUE: secret });
+      expect(r.code, r.text).toBe(0);
+      expect(r.text).not.toContain(secret);
+      expect(r.text).toContain('pw ****');
+    }
   });
 
   it('a password from --vars (or a DBT_ENV_SECRET_ variable) reaches no output, artifact or cache', () => {

@@ -130,7 +130,11 @@ describe('sm show', () => {
     expect(JSON.parse(json.out)).toEqual({ node: 'many', show: [{ i: 0 }, { i: 1 }, { i: 2 }] });
     const log = JSON.parse((await sm('show', 'many', '--project-dir', dir, '--log-format', 'json')).out) as { data: Record<string, unknown> };
     expect(log.data).toMatchObject({ is_inline: false, node_name: 'many', output_format: 'text', unique_id: 'model.demo.many' });
-    const bad = await sm('show', 'many', '--project-dir', dir, '--limit', '-2');
+    // dbt 1.11.16 (recorded): any negative limit is every row, exit 0 (`dbt show --limit -5`).
+    const negative = await sm('show', 'many', '--project-dir', dir, '--limit', '-2', '-q');
+    expect(negative.code).toBe(0);
+    expect(rowsOf(negative.out)).toBe(12);
+    const bad = await sm('show', 'many', '--project-dir', dir, '--limit', '1.5');
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('--limit must be a whole number');
   });

@@ -15,7 +15,7 @@ import { defaultDatabaseOf } from './render/relation.ts';
 import { loadProjectCollecting, type LoadedProject } from './project/load-project.ts';
 import { ProjectRenderer } from './render/render-project.ts';
 import { RenderCache } from './render/render-cache.ts';
-import type { EventSink, NodeResult } from './events.ts';
+import { redactingSink, type EventSink, type NodeResult } from './events.ts';
 import { runNodes } from './run/runner.ts';
 import { hookContext, runProjectHooks } from './run/project-hooks.ts';
 import { projectHooks } from './project/hook-list.ts';
@@ -106,7 +106,8 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
   const cloned = command === 'clone' ? await cloneState(opts) : undefined;
   const c = await compile(command === 'clone' ? { ...opts, defer: false } : opts, command);
   if (command === 'run' || command === 'build') checkMicrobatchConfigs(c);
-  const sink: EventSink = opts.onEvent ?? (() => undefined);
+  // A template may log() a value profiles.yml reads as a secret: no line of the run shows it.
+  const sink: EventSink = redactingSink(opts.onEvent ?? (() => undefined), c.project.secrets);
   const target = c.project.target;
   const warnings = c.diagnostics.filter((d) => d.severity === 'warning');
   if (warnings.length) sink({ type: 'diagnostics', diagnostics: warnings });

@@ -1,6 +1,7 @@
 import type { DbtNodeInfo } from './artifacts/node-log-info.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import type { TemplateMessage } from './types.ts';
+import { redact } from './util/redact.ts';
 
 /** What a run reports as it goes; reporters render these (pretty terminal, JSON lines). */
 /** `no-op`: a node `build` lists but has nothing to do for (an exposure), as dbt 1.11 lists it. */
@@ -67,6 +68,12 @@ export type RunEvent =
   | { type: 'log'; level: 'info' | 'warn' | 'error' | 'debug'; message: string; template?: true | undefined; print?: true | undefined; nodeInfo?: DbtNodeInfo | undefined };
 
 export type EventSink = (e: RunEvent) => void;
+
+/** The sink with the target's secrets replaced by asterisks in every log line (what a template's log() or print() said included). */
+export function redactingSink(sink: EventSink, secrets: readonly string[]): EventSink {
+  if (!secrets.length) return sink;
+  return (e) => sink(e.type === 'log' ? { ...e, message: redact(e.message, secrets) } : e);
+}
 
 /** What a template said (`log(msg, info=True)`, `print(msg)`), in a node's render when `nodeInfo` describes one. */
 export function templateSaid(m: TemplateMessage, nodeInfo?: DbtNodeInfo): RunEvent {

@@ -386,6 +386,8 @@ export interface ProjectConfig {
   warnError?: WarnErrorSetting | undefined;
   /** `flags: {fail_fast: true}`: as `--fail-fast` (which, `--no-fail-fast` or `DBT_FAIL_FAST` win). */
   failFast?: boolean | undefined;
+  /** `flags: {version_check: false}`: as `--no-version-check` (which, `--version-check` or `DBT_VERSION_CHECK` win). */
+  versionCheck?: boolean | undefined;
   /** `flags: {require_resource_names_without_spaces: false}`: a node named with a space is a warning, not an error (dbt 1.11's default: an error). */
   resourceNamesMayHaveSpaces?: boolean | undefined;
   /** `flags: {indirect_selection: cautious}`: as `--indirect-selection` (which, or `DBT_INDIRECT_SELECTION`, wins). */

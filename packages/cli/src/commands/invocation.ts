@@ -23,6 +23,7 @@ export interface CommonFlags {
   fullRefresh?: boolean;
   failFast?: boolean;
   storeFailures?: boolean;
+  versionCheck?: boolean;
   indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty';
   strict?: boolean;
   audit?: boolean;
@@ -70,6 +71,7 @@ export function invocation(flags: CommonFlags, ctx: CliContext): InvocationOptio
     fullRefresh: flags.fullRefresh ?? envTrue(process.env.DBT_FULL_REFRESH),
     failFast: flags.failFast ?? envTrue(process.env.DBT_FAIL_FAST),
     storeFailures: flags.storeFailures ?? envTrue(process.env.DBT_STORE_FAILURES),
+    versionCheck: flags.versionCheck ?? envTrue(process.env.DBT_VERSION_CHECK),
     indirectSelection: flags.indirectSelection ?? indirectSelectionFromEnv(process.env.DBT_INDIRECT_SELECTION),
     strict: flags.strict,
     audit: flags.audit,

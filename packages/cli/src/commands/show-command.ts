@@ -20,14 +20,15 @@ export function registerShowCommand(program: Command, ctx: CliContext): void {
     .argument('[model]', 'model, seed or source to show')
     .option('-s, --select <model>', 'the model to show (same as the argument)')
     .option('--inline <sql>', 'a query to run instead, with ref() and source()')
-    .option('--limit <n>', 'rows to show (-1: all)', '5')
+    .option('--limit <n>', 'rows to show (negative: all)', '5')
     .addOption(new Option('--output <format>', 'text (a table) or json ({"node": ..., "show": [rows]}, as dbt writes it)').choices(['text', 'json']).default('text'))
     .action(async (model: string | undefined, flags: ShowFlags) => {
       const startedAt = performance.now();
       const name = model ?? (Array.isArray(flags.select) ? flags.select[0] : flags.select);
       if (!name && !flags.inline) throw usage('sm show needs a model name (sm show wide_streams) or --inline "select ..."');
       const limit = Number(flags.limit);
-      if (!Number.isInteger(limit) || limit < -1) throw usage(`--limit must be a whole number (or -1 for every row), not "${flags.limit}"`);
+      // As dbt 1.11's show: any negative limit is every row (`--limit -5` too).
+      if (!Number.isInteger(limit)) throw usage(`--limit must be a whole number (or -1 for every row), not "${flags.limit}"`);
       // The node by name (a model, seed or snapshot, or a source table), not a selection string.
       const selection = name && !flags.inline ? { include: union([criterion('fqn', name), criterion('source', `*.${name}`)]) } : undefined;
       const inv = { ...invocation({ ...flags, select: undefined }, ctx), selection, complete: !!flags.inline };

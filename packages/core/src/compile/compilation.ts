@@ -41,6 +41,11 @@ export interface InvocationOptions extends LoadOptions {
    * could serve (commands that read every loaded node: docs, --inline, watch). Default false.
    */
   complete?: boolean | undefined;
+  /**
+   * Keep selected nodes whose file is empty or only whitespace (dbt's include_empty_nodes, set by
+   * its ls and docs generate). Default: only `ls` keeps them; every other command leaves them out.
+   */
+  includeEmptyNodes?: boolean | undefined;
   onEvent?: EventSink | undefined;
   signal?: AbortSignal | undefined;
   /** The invocation's id in the artifacts, when the caller has named its own logs with one (the CLI's JSON log). Default: a new one. */

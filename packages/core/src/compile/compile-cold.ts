@@ -6,6 +6,7 @@ import { SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import { pyRepr } from '../jinja/py-values.ts';
 import type { GraphNode } from '../types.ts';
 import { accessDiagnostics } from '../graph/access.ts';
+import { snapshotConfigDiagnostics } from '../snapshot/snapshot-spec.ts';
 import { buildGraph, topoOrder } from '../graph/build-graph.ts';
 import { loadProjectCollecting, type LoadedProject } from '../project/load-project.ts';
 import { testColumnDiagnostics } from '../project/test-nodes.ts';
@@ -16,7 +17,7 @@ import { loadedFingerprints, STATE_FILE, type StateFingerprint } from '../select
 import { BackgroundWriter } from '../util/background-writer.ts';
 import { jsonText } from '../util/json-text.ts';
 import type { Command, Compilation, InvocationOptions } from './compilation.ts';
-import { checkIfAsked, columnCheckOf, dedupe, factoryFor, selectAndCheck, targetDir, writeCompileArtifacts } from './compile-shared.ts';
+import { checkIfAsked, columnCheckOf, dedupe, emptyNodeIds, factoryFor, selectAndCheck, targetDir, writeCompileArtifacts } from './compile-shared.ts';
 import { dropStore, writeStore } from './compiled-store.ts';
 import { proofKey, takeProof } from './input-proof.ts';
 import { finishParallel, startRenderWorker } from './parallel-render.ts';
@@ -71,7 +72,7 @@ export async function compileCold(opts: InvocationOptions, command: Command, inv
   const renderer = parallel?.renderer ?? new ProjectRenderer(project, { dialect: adapter.dialect, invocationId, runStartedAt, env: opts.env, cache, flags });
   const compiled = parallel?.compiled ?? renderer.renderAll();
   const { graph, diagnostics: graphDiags } = buildGraph(compiled.nodes);
-  const all = [...compiled.diagnostics, ...graphDiags, ...accessDiagnostics(compiled.nodes, project.groups)];
+  const all = [...compiled.diagnostics, ...graphDiags, ...accessDiagnostics(compiled.nodes, project.groups), ...snapshotConfigDiagnostics(compiled.nodes)];
   // dbt's parse reads a var with no value as none; the node fails when it is compiled or run, not the project.
   const deferred = NODE_ERROR_COMMANDS.has(command) ? deferVarErrors(all, compiled.nodes, project, opts.vars) : 0;
   const diagnostics = deferred ? all.filter((d) => !(d.code === 'SM_VAR_MISSING' && d.severity === 'error' && d.nodeId && compiled.nodes.get(d.nodeId)?.compileError)) : all;
@@ -86,7 +87,8 @@ export async function compileCold(opts: InvocationOptions, command: Command, inv
   const stored = [...diagnostics];
   let fingerprints: Map<string, StateFingerprint> | undefined;
   const fingerprintsNow = () => (fingerprints ??= loadedFingerprints(project));
-  const selectedOnly = await selectAndCheck(opts, command, { project, compiled, graph, adapter, diagnostics, invocationId, reused: false }, compiled.nodes, async () => readSelectorsOrThrow(project.dir), fingerprintsNow, columnFindings);
+  const empty = emptyNodeIds(compiled.nodes);
+  const selectedOnly = await selectAndCheck(opts, command, { project, compiled, graph, adapter, diagnostics, invocationId, reused: false }, compiled.nodes, async () => readSelectorsOrThrow(project.dir), fingerprintsNow, columnFindings, empty);
   const dir = targetDir(project);
   const { check, manifestDigest } = await checkIfAsked(opts, selectedOnly, dir, digest);
   const c: Compilation = { ...selectedOnly, check, stableDigest: digest };
@@ -105,7 +107,7 @@ export async function compileCold(opts: InvocationOptions, command: Command, inv
     cache?.save(project.models.map((m) => m.uniqueId), writer);
     if (digest && key) {
       const said = Object.fromEntries([...compiled.nodes].flatMap(([id, n]) => (n.said ? [[id, n.said]] : [])));
-      const rest = { diagnostics: stored.filter((d) => d.severity === 'warning'), columnFindings, ephemerals: Object.fromEntries(compiled.ephemerals), macros: compiled.macros, said, hookMacros: compiled.hookMacros, disabled: compiled.disabled ?? [], disabledTests: compiled.disabledTests ?? [] };
+      const rest = { diagnostics: stored.filter((d) => d.severity === 'warning'), columnFindings, ephemerals: Object.fromEntries(compiled.ephemerals), macros: compiled.macros, said, hookMacros: compiled.hookMacros, disabled: compiled.disabled ?? [], disabledTests: compiled.disabledTests ?? [], emptyNodes: [...empty] };
       writeStore(dir, { ...takeProof(opts, project.config, key, loadedSince), digest }, project, compiled.nodes, topoOrder(graph), rest, writer);
     }
   } catch (error) {

@@ -57,6 +57,8 @@ export async function selectAndCheck(
   selectorsOf: () => Promise<ReadonlyMap<string, SelectionExpr>>,
   fingerprintsNow: () => ReadonlyMap<string, StateFingerprint>,
   columnFindings: readonly Diagnostic[],
+  /** The nodes whose file is empty ({@link emptyNodeIds}). */
+  empty: ReadonlySet<string>,
 ): Promise<Compilation> {
   const state = opts.state ? readState(opts.state, targetDir(c.project), fingerprintsNow) : undefined;
   let selection = selectionOf(opts);
@@ -76,6 +78,8 @@ export async function selectAndCheck(
     indirectTests: command === 'test' || command === 'build' || command === 'ls' || command === 'compile' || command === 'check',
     indirectSelection: opts.indirectSelection ?? c.project.config.indirectSelection,
   });
+  // As dbt 1.11 (NodeSelector.filter_selection): a model, analysis, snapshot or test whose file is blank is never run, compiled or tested; ls (and docs generate) list it.
+  if (empty.size && command !== 'ls' && !opts.includeEmptyNodes) for (const id of empty) chosen.delete(id);
   const diagnostics = c.diagnostics;
   // As dbt 1.11 (NoNodesForSelectionCriteria): a warning per criterion that selects nothing; the command goes on.
   // A criterion is quoted as typed, cut at 200 characters (a generated -s can be megabytes); past 50 of them, one line says how many more.
@@ -91,6 +95,17 @@ export async function selectAndCheck(
     diagnostics.push(...found);
   }
   return { ...c, selected };
+}
+
+/** dbt's `node.empty`: the nodes whose file holds nothing but whitespace (a seed never is). */
+export function emptyNodeIds(nodes: ReadonlyMap<string, GraphNode>): Set<string> {
+  const out = new Set<string>();
+  for (const [id, n] of nodes) {
+    if (n.resourceType !== 'model' && n.resourceType !== 'test' && n.resourceType !== 'analysis' && n.resourceType !== 'snapshot') continue;
+    const raw = (n as { pythonCode?: string | undefined }).pythonCode ?? (n as { rawCode?: string }).rawCode;
+    if (typeof raw === 'string' && !raw.trim()) out.add(id);
+  }
+  return out;
 }
 
 /** Whether the selection names selectors.yml (selectors are read only then). */

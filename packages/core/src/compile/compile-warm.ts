@@ -15,7 +15,7 @@ export async function compileWarm(opts: InvocationOptions, command: Command, inv
   const dir = targetDir(project);
   // sm-state.json was written from these inputs: it holds the fingerprints loading would compute.
   const fingerprintsNow = () => new Map(Object.entries(JSON.parse(readFileSync(join(dir, STATE_FILE), 'utf8')) as Record<string, StateFingerprint>));
-  const selectedOnly = await selectAndCheck(opts, command, { project, compiled, graph: w.graph, adapter, diagnostics, invocationId, reused: true }, w.selectionNodes, async () => (await import('../select/selectors-file.ts')).readSelectorsOrThrow(project.dir), fingerprintsNow, w.columnFindings);
+  const selectedOnly = await selectAndCheck(opts, command, { project, compiled, graph: w.graph, adapter, diagnostics, invocationId, reused: true }, w.selectionNodes, async () => (await import('../select/selectors-file.ts')).readSelectorsOrThrow(project.dir), fingerprintsNow, w.columnFindings, new Set(w.emptyNodes));
   // The checker answers an unchanged project from its cache without reading a stored node.
   const { check, manifestDigest } = await checkIfAsked(opts, selectedOnly, dir, w.digest);
   const c: Compilation = { ...selectedOnly, check, stableDigest: w.digest };

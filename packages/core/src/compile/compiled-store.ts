@@ -17,7 +17,7 @@ import { makeDirs } from '../util/make-dirs.ts';
  * the compilation. `proof.json` is written last and removed first, so a store without it is
  * never read.
  */
-const VERSION = 8;
+const VERSION = 9;
 
 /**
  * What selection and the graph read of a node, and where the whole node is, as one array (the
@@ -74,6 +74,8 @@ export interface StoreHeader {
   /** The compile's disabled nodes and tests (CompiledProject `disabled`, `disabledTests`), for a manifest written anew. */
   readonly disabled: readonly GraphNode[];
   readonly disabledTests: readonly TestNode[];
+  /** The nodes whose file is empty (compile-shared.ts emptyNodeIds): selection leaves them out. */
+  readonly emptyNodes: readonly string[];
 }
 
 export interface StoredCompile {

@@ -44,6 +44,7 @@ export interface ProofOptions {
   readonly profile?: string | undefined;
   /** `--store-failures`: what a test without its own store_failures renders to depends on it (dbt's not_null selects every column). */
   readonly storeFailures?: boolean | undefined;
+  readonly versionCheck?: boolean | undefined;
 }
 
 const ENV_VAR = /env_var\(\s*['"]([^'"]+)['"]/g;
@@ -72,7 +73,7 @@ function keyOf(o: ProofOptions): string | undefined {
   const texts = [readFileSync(join(dir, file), 'utf8'), profiles ? readFileSync(profiles, 'utf8') : ''];
   const names = [...new Set(texts.flatMap((t) => [...t.matchAll(ENV_VAR)].map((m) => m[1]!)))].sort();
   const h = createHash('sha256');
-  h.update(JSON.stringify({ code: codeFingerprint(), dir, file, target: o.target ?? null, profile: o.profile ?? null, vars: o.vars ?? null, profilesDir: o.profilesDir ?? null, storeFailures: !!o.storeFailures, env: names.map((n) => [n, env[n] ?? null]) }));
+  h.update(JSON.stringify({ code: codeFingerprint(), dir, file, target: o.target ?? null, profile: o.profile ?? null, vars: o.vars ?? null, profilesDir: o.profilesDir ?? null, storeFailures: !!o.storeFailures, versionCheck: o.versionCheck !== false, env: names.map((n) => [n, env[n] ?? null]) }));
   // Which candidate holds profiles.yml, and each one's file as it is now.
   for (const p of candidates) h.update(`\0${p}\0${JSON.stringify(stamp(statOf(p)))}`);
   h.update(`\0${JSON.stringify(stamp(statOf(join(dir, file))))}`);

@@ -26,6 +26,8 @@ export interface WarmStart {
   /** What the compile that wrote the store found disabled (CompiledProject `disabled`, `disabledTests`). */
   readonly disabled: readonly GraphNode[];
   readonly disabledTests: readonly TestNode[];
+  /** The nodes whose file is empty (StoreHeader `emptyNodes`). */
+  readonly emptyNodes: readonly string[];
   /** The warnings the compile that wrote the store gave. */
   readonly diagnostics: readonly Diagnostic[];
   readonly columnFindings: readonly Diagnostic[];
@@ -80,6 +82,7 @@ function fromStore(o: ProofOptions & { target?: string | undefined }): WarmStart
     hookMacros: store.header.hookMacros,
     disabled: store.header.disabled,
     disabledTests: store.header.disabledTests,
+    emptyNodes: store.header.emptyNodes,
     diagnostics: store.header.diagnostics,
     columnFindings: store.header.columnFindings,
     digest: proof.digest,

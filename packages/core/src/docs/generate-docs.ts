@@ -29,7 +29,7 @@ export interface DocsOutcome {
  */
 export async function generateDocs(opts: InvocationOptions & { skipCatalog?: boolean }): Promise<DocsOutcome> {
   const startedAt = performance.now();
-  const inv = { ...opts, select: undefined, exclude: undefined, selector: undefined, check: true };
+  const inv = { ...opts, select: undefined, exclude: undefined, selector: undefined, check: true, includeEmptyNodes: true };
   const c = await compile(inv, 'compile');
   const target = join(c.project.dir, c.project.config.targetPath);
   let catalog: CatalogArtifact | undefined;

@@ -247,6 +247,13 @@ export function planIncrementalApply(
   const src = `select * from ${d.relationName(staged)}`;
   const strategy = strategyOf(node, ctx);
   const key = uniqueKeyOf(node);
+  // A key column missing from the query or the table: said here, by name, not as the warehouse's binder error about sm's own aliases.
+  const has = (list: readonly string[], k: string) => list.some((c) => c.toLowerCase() === k.toLowerCase());
+  const missing = strategy === 'merge' || strategy === 'delete+insert' ? key.filter((k) => !has(columns, k)) : [];
+  if (missing.length) {
+    const where = has(incomingColumns.map((c) => c.name), missing[0]!) ? `the table ${d.relationName(rel)}` : "the model's query";
+    throw new Error(`${node.name} (${node.originalFilePath}): unique_key ${missing.map((k) => `"${k}"`).join(', ')} is not a column of ${where} (its columns: ${(where === "the model's query" ? incomingColumns.map((c) => c.name) : existingColumns.map((c) => c.name)).join(', ')}). Fix unique_key in the model's config${where === "the model's query" ? '' : ', or run with --full-refresh to rebuild the table with it'}.`);
+  }
   const predicates = predicatesOf(node);
   if (strategy === 'merge') {
     out.push({ sql: d.merge(rel, src, key, columns, predicates), countsRows: true });

@@ -35,8 +35,9 @@ export function readSeed(path: string, file: string, o: SeedReadOptions = {}): P
   let rowCount = 0;
   for (const r of csvRecords(path, file, delimiter, quote, mode)) {
     if (!header) {
-      header = r.fields.map((h) => (h ?? '').trim());
-      if (header.some((h) => h === '')) throw invalid(file, r.line, `Column ${header.indexOf('') + 1} of the header has no name`, 'Give every column a name in the first row.');
+      // An empty name is agate's letter name of its position, as dbt-duckdb loads it (`id,,n` is id, b, n); one of only spaces is refused.
+      header = r.fields.map((h, i) => (h ? h.trim() : letterName(i)));
+      if (header.some((h) => h === '')) throw invalid(file, r.line, `Column ${header.indexOf('') + 1} of the header is only spaces`, 'Give every column a name in the first row.');
       header = uniqueNames(header, file, r.line);
       types = header.map(() => new SeedColumnType());
       continue;
@@ -87,6 +88,11 @@ function checkDelimiter(d: string | undefined, file: string): string {
 
 function invalid(file: string, line: number, message: string, hint: string): SmProjectError {
   return new SmProjectError([diag('SM_SEED_INVALID', message, { file, line }, { hint })]);
+}
+
+/** agate's letter_name: a, b, ... z, aa, bb, ... for column 0, 1, ... */
+function letterName(i: number): string {
+  return String.fromCharCode(97 + (i % 26)).repeat(Math.floor(i / 26) + 1);
 }
 
 /**

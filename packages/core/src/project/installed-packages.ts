@@ -24,8 +24,8 @@ export interface InstalledPackage {
  * installed (run `sm deps`), a directory without a project file, two packages with one name, a
  * `require-dbt-version` this dbt version does not meet.
  */
-export function installedPackages(rootDir: string, root: ProjectConfig, diagnostics: Diagnostic[], renderSpec?: (v: string, where: SourceLocation) => unknown): InstalledPackage[] {
-  checkDbtVersion(root, root.file, diagnostics);
+export function installedPackages(rootDir: string, root: ProjectConfig, diagnostics: Diagnostic[], renderSpec?: (v: string, where: SourceLocation) => unknown, versionCheck = true): InstalledPackage[] {
+  if (versionCheck) checkDbtVersion(root, root.file, diagnostics, true);
   const installRel = root.packagesInstallPath.replace(/\/+$/, '');
   const installDir = resolve(rootDir, installRel);
   const found: InstalledPackage[] = [];
@@ -56,7 +56,7 @@ export function installedPackages(rootDir: string, root: ProjectConfig, diagnost
         diagnostics.push(diag('SM_PACKAGE_INVALID', `Two installed packages are named "${config.name}": ${twin.prefix} and ${prefix}`, { file: config.file }, { hint: 'Run `sm deps` to install packages afresh.' }));
         continue;
       }
-      checkDbtVersion(config, config.file, diagnostics);
+      if (versionCheck) checkDbtVersion(config, config.file, diagnostics, false);
       const p = { config, dir, prefix };
       byName.set(config.name, p);
       found.push(p);
@@ -79,7 +79,7 @@ function relocate(d: Diagnostic, prefix: string): Diagnostic {
 }
 
 /** dbt's `require-dbt-version` check, against the dbt version whose behaviour sm follows. */
-function checkDbtVersion(config: ProjectConfig, file: string, diagnostics: Diagnostic[]): void {
+function checkDbtVersion(config: ProjectConfig, file: string, diagnostics: Diagnostic[], isRoot: boolean): void {
   if (!config.requireDbtVersion.length) return;
   let specs: Version[];
   try {
@@ -95,7 +95,9 @@ function checkDbtVersion(config: ProjectConfig, file: string, diagnostics: Diagn
   } else if (!versionsCompatible([parseVersion(DBT_COMPAT_VERSION), ...specs])) {
     diagnostics.push(
       diag('SM_PACKAGE_VERSION', `"${config.name}" requires dbt ${shown}; sm follows dbt ${DBT_COMPAT_VERSION}`, { file }, {
-        hint: `Use a version of "${config.name}" made for dbt 1.11 (change its version in packages.yml and run \`sm deps\`).`,
+        hint: isRoot
+          ? `Widen require-dbt-version in ${file} if the project works with dbt 1.11, or run with --no-version-check (as dbt).`
+          : `Use a version of "${config.name}" made for dbt 1.11 (change its version in packages.yml and run \`sm deps\`), or run with --no-version-check (as dbt).`,
       }),
     );
   }

@@ -47,6 +47,8 @@ export interface LoadOptions {
   sample?: SampleWindow | undefined;
   /** dbt's `--store-failures`: a test without its own store_failures keeps its failing rows; dbt's not_null then selects every column. Default false. */
   storeFailures?: boolean | undefined;
+  /** dbt's `--no-version-check` (false): no project's `require-dbt-version` is checked. Default: the project file's `flags: {version_check: ...}`, else true. */
+  versionCheck?: boolean | undefined;
 }
 
 /** Everything read from disk, nothing rendered yet. Plain data. */
@@ -129,7 +131,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   // dbt renders the project files with --vars alone; schema YAML sees each project's own vars.
   const renderProjectFile = configRenderer(env, opts.vars ?? {}, resolved.target, diagnostics);
   const config = withTargetPath(renderProjectConfigs(pf.config, renderProjectFile), dir, opts.targetPath);
-  const installed = installedPackages(dir, config, diagnostics).map((p) => ({ ...p, config: renderProjectConfigs(p.config, renderProjectFile) }));
+  const installed = installedPackages(dir, config, diagnostics, undefined, opts.versionCheck ?? config.versionCheck ?? true).map((p) => ({ ...p, config: renderProjectConfigs(p.config, renderProjectFile) }));
   const vars = varsFor(config.name, config, undefined, opts.vars);
   const packages: PackageInfo[] = installed.map((p) => ({
     name: p.config.name, dir: p.dir, version: p.config.version, vars: varsFor(p.config.name, config, p.config, opts.vars),

@@ -84,8 +84,13 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
   const yaml = parseYamlText(text, file, diagnostics, 'warn');
   if (!yaml) return undefined;
   const d = (yaml.data ?? {}) as Record<string, unknown>;
-  if (typeof d !== 'object' || Array.isArray(d) || typeof d.name !== 'string') {
+  if (typeof d !== 'object' || Array.isArray(d) || d.name === undefined || d.name === null) {
     diagnostics.push(diag('SM_PROJECT_INVALID', 'The project file needs a top-level `name:`', { file, line: 1 }));
+    return undefined;
+  }
+  if (typeof d.name !== 'string') {
+    // dbt 1.11: "at path ['name']: 123 is not of type 'string'" (sm said the file had no name).
+    diagnostics.push(diag('SM_PROJECT_INVALID', `The project's \`name:\` must be a string, not ${JSON.stringify(d.name)}`, yaml.locate(['name']), { hint: "Letters, digits and underscores, starting with a letter or underscore; quote it if YAML reads it as a number (name: 'p123')." }));
     return undefined;
   }
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(d.name)) {
@@ -185,8 +190,8 @@ function projectFlags(
   flags: Record<string, unknown>,
   file: string,
   report: (key: string, message: string, severity?: 'error' | 'warning', hint?: string) => void,
-): Pick<ProjectConfig, 'strict' | 'failFast' | 'indirectSelection' | 'warnError' | 'resourceNamesMayHaveSpaces'> {
-  const out: Pick<ProjectConfig, 'strict' | 'failFast' | 'indirectSelection' | 'warnError' | 'resourceNamesMayHaveSpaces'> = { strict: flags.strict === true };
+): Pick<ProjectConfig, 'strict' | 'failFast' | 'versionCheck' | 'indirectSelection' | 'warnError' | 'resourceNamesMayHaveSpaces'> {
+  const out: Pick<ProjectConfig, 'strict' | 'failFast' | 'versionCheck' | 'indirectSelection' | 'warnError' | 'resourceNamesMayHaveSpaces'> = { strict: flags.strict === true };
   const set = (key: string) => flags[key] !== undefined && flags[key] !== null;
   for (const key of Object.keys(flags).filter((k) => !PROJECT_FLAGS.has(k))) {
     report(key, 'is not a flag dbt 1.11 or sm reads; it is ignored', 'warning', `Check the spelling in ${file} (fail_fast, indirect_selection, warn_error, warn_error_options, strict, ...).`);
@@ -194,6 +199,8 @@ function projectFlags(
   const wrongKind = (key: string, want: string) => report(key, `must be ${want}, not ${describeValue(flags[key])}`);
   if (typeof flags.fail_fast === 'boolean') out.failFast = flags.fail_fast;
   else if (set('fail_fast')) wrongKind('fail_fast', 'true or false');
+  if (typeof flags.version_check === 'boolean') out.versionCheck = flags.version_check;
+  else if (set('version_check')) wrongKind('version_check', 'true or false');
   const indirect = flags.indirect_selection;
   if (indirect === 'eager' || indirect === 'cautious' || indirect === 'buildable' || indirect === 'empty') out.indirectSelection = indirect;
   else if (set('indirect_selection')) wrongKind('indirect_selection', 'eager, cautious, buildable or empty');

@@ -363,6 +363,19 @@ export function warnOrphanPatches(s: Scope, decls: SchemaDecls, models: ModelNod
   // A Python model's YAML is not an orphan: the model has its own warning.
   const mnames = new Set([...models.map((m) => m.name), ...pythonModels.map((p) => basename(p, '.py'))]);
   for (const p of decls.models) {
+    // A version no file defines: dbt 1.11 warns "Did not find matching node for patch with name 'a_v2'".
+    for (const v of p.versions ?? []) {
+      const file = v.definedIn ?? `${p.name}_v${v.v}`;
+      if (models.some((m) => m.name === p.name && m.version === v.v) || disabled.has(`model.${s.config.name}.${p.name}.v${v.v}`)) continue;
+      diagnostics.push(
+        diag('SM_SCHEMA_YAML', `YAML declares version ${v.v} of model "${p.name}", but no models/**/${file}.sql defines it`, p.location, {
+          severity: 'warning',
+          hint: `Add ${file}.sql, point defined_in: at the file that defines it, or remove the version.`,
+          event: 'NoNodeForYamlKey',
+          eventData: { file_path: p.location.file, patch_name: file, yaml_key: 'models' },
+        }),
+      );
+    }
     if (!mnames.has(p.name) && !disabled.has(`model.${s.config.name}.${p.name}`)) {
       diagnostics.push(
         diag('SM_SCHEMA_YAML', `YAML documents model "${p.name}", but no models/**/${p.name}.sql exists`, p.location, {

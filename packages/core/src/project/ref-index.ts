@@ -40,6 +40,14 @@ export class RefIndex {
     return this.#versions.get(`${found.packageName}\0${name}\0${version}`);
   }
 
+  /** The versions of the model `ref(package?, name)` names (none when it is not versioned), for the error of a `v=` that names none of them. */
+  versionsOf(name: string, pkg: string | undefined, fromPackage: string | undefined): string[] {
+    const found = this.resolve(name, pkg, fromPackage);
+    if (!found) return [];
+    const prefix = `${found.packageName}\0${name}\0`;
+    return [...this.#versions.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+  }
+
   /** Every name known, for "did you mean" hints. */
   names(): IterableIterator<string> {
     return this.#any.keys();

@@ -199,7 +199,12 @@ function readPatch(y: YamlFile, entry: unknown, path: (string | number)[], diagn
   const tests: TestDecl[] = [];
   readColumns(y, entry.columns, [...path, 'columns'], columns, tests, diagnostics, entry.quote_columns === true);
   tests.push(...readTests(y, entry.data_tests ?? entry.tests, [...path, entry.data_tests ? 'data_tests' : 'tests'], undefined, diagnostics));
-  const versions = readVersions(y, entry.versions, [...path, 'versions'], diagnostics);
+  const versions = readVersions(y, entry.versions, [...path, 'versions'], diagnostics, String(entry.name));
+  const latest = entry.latest_version;
+  // dbt 1.11: "latest_version: 3 is not one of model 'a' versions: [1]" (sm took it as the latest, so ref('a') found nothing).
+  if (versions?.length && latest !== undefined && latest !== null && !versions.some((v) => v.v === String(latest))) {
+    diagnostics.push(diag('SM_SCHEMA_YAML', `latest_version: ${String(latest)} is not one of model '${String(entry.name)}' versions: [${versions.map((v) => v.v).join(', ')}]`, y.locate([...path, 'latest_version']), { hint: 'Name one of the versions listed under `versions:`, or leave latest_version out for the highest.' }));
+  }
   return {
     name: entry.name,
     ...(versions ? { versions, latestVersion: entry.latest_version === undefined || entry.latest_version === null ? undefined : String(entry.latest_version) } : {}),
@@ -225,7 +230,7 @@ function withGovernance(entry: Record<string, unknown>, config: Record<string, u
   return { ...(entry.access !== undefined ? { access: entry.access } : {}), ...(entry.group !== undefined ? { group: entry.group } : {}), ...(isObj(entry.docs) ? { docs: entry.docs } : {}), ...config, ...meta };
 }
 
-function readVersions(y: YamlFile, list: unknown, path: (string | number)[], diagnostics: Diagnostic[]): VersionDecl[] | undefined {
+function readVersions(y: YamlFile, list: unknown, path: (string | number)[], diagnostics: Diagnostic[], model: string): VersionDecl[] | undefined {
   if (list === undefined || list === null) return undefined;
   if (!Array.isArray(list)) {
     diagnostics.push(diag('SM_SCHEMA_YAML', '`versions:` must be a list of entries with `v:`', y.locate(path)));
@@ -235,6 +240,11 @@ function readVersions(y: YamlFile, list: unknown, path: (string | number)[], dia
   list.forEach((e, i) => {
     if (!isObj(e) || e.v === undefined || e.v === null) {
       diagnostics.push(diag('SM_SCHEMA_YAML', 'Each version needs a `v:` (a number such as 1 or 2)', y.locate([...path, i])));
+      return;
+    }
+    // dbt 1.11: "Found duplicate version: '1' in versions list of model 'a'" (sm kept the last).
+    if (out.some((o) => o.v === String(e.v))) {
+      diagnostics.push(diag('SM_SCHEMA_YAML', `Found duplicate version: '${String(e.v)}' in versions list of model '${model}'`, y.locate([...path, i, 'v']), { hint: 'Give each version its own `v:`.' }));
       return;
     }
     let include: 'all' | string[] = 'all';

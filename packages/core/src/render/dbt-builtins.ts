@@ -81,7 +81,13 @@ export function dbtBuiltins(o: BuiltinOptions): PropertyDescriptorMap {
   // dbt's run_started_at: an aware UTC datetime.
   const startedAt = fromInstant(o.runStartedAt.getTime(), UTC);
   const raise = (msg: unknown): never => {
-    throw new CompilerError(String(msg));
+    throw new CompilerError(pyStr(msg));
+  };
+  // exceptions.<fn>(msg): the message positional or as msg=; without it, Python's TypeError as dbt 1.11 shows it (sm said "undefined").
+  const msgOf = (fn: string, a: unknown[], kw: Record<string, unknown> | null | undefined): unknown => {
+    if (a.length) return a[0];
+    if (kw && 'msg' in kw) return kw.msg;
+    return raise(`${fn}() missing 1 required positional argument: 'msg'`);
   };
   return {
     target: value(Object.freeze({ name: t.name, target_name: t.name, schema: t.schema, database: o.defaultDatabase, type: t.type, threads: t.threads, profile_name: p.config.profile })),
@@ -101,11 +107,11 @@ export function dbtBuiltins(o: BuiltinOptions): PropertyDescriptorMap {
     print: value(pyFunction((c, a) => say(c, a[0], true, true))),
     return: value(pyFunction((_c, a) => doReturn(a[0]))),
     exceptions: value({
-      raise_compiler_error: pyFunction((_c, a) => raise(a[0])),
-      raise_not_implemented: pyFunction((_c, a) => raise(`Not implemented: ${String(a[0])}`)),
-      raise_database_error: pyFunction((_c, a) => raise(`Database Error: ${String(a[0])}`)),
-      raise_dependency_error: pyFunction((_c, a) => raise(`Dependency Error: ${String(a[0])}`)),
-      raise_fail_fast_error: pyFunction((_c, a) => raise(`Failing early: ${String(a[0])}`)),
+      raise_compiler_error: pyFunction((_c, a, kw) => raise(msgOf('raise_compiler_error', a, kw))),
+      raise_not_implemented: pyFunction((_c, a, kw) => raise(`Not implemented: ${pyStr(msgOf('raise_not_implemented', a, kw))}`)),
+      raise_database_error: pyFunction((_c, a, kw) => raise(`Database Error: ${pyStr(msgOf('raise_database_error', a, kw))}`)),
+      raise_dependency_error: pyFunction((_c, a, kw) => raise(`Dependency Error: ${pyStr(msgOf('raise_dependency_error', a, kw))}`)),
+      raise_fail_fast_error: pyFunction((_c, a, kw) => raise(`Failing early: ${pyStr(msgOf('raise_fail_fast_error', a, kw))}`)),
       missing_config: pyFunction((_c, a) => raise(`Model '${String((a[0] as { name?: unknown })?.name ?? a[0])}' does not define a required config parameter '${String(a[1])}'.`)),
       relation_wrong_type: pyFunction((_c, a) => raise(`Trying to create ${String(a[1])} ${String(a[0])}, but it currently exists as a ${String((a[0] as { type?: unknown })?.type)}.`)),
       column_type_missing: pyFunction((_c, a) => raise(`Contracted models require data_type to be defined for each column: ${String(a[0])}`)),

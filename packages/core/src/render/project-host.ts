@@ -107,14 +107,30 @@ export class ProjectHost implements RenderHost {
     if (!target) {
       const raw = 'rawCode' in f.node ? f.node.rawCode : '';
       const off = this.#disabled('node', pkg === undefined ? name : `${pkg}.${name}`);
+      const version = v === undefined || v === null ? undefined : pyStr(v);
+      // As dbt 1.11 words what was not found: the name, with its package and version when the ref gives them.
+      const what = `"${name}"${pkg !== undefined ? ` in package "${pkg}"` : ''}${version !== undefined ? ` version ${version}` : ''}`;
+      const noPackage = pkg !== undefined && !this.#refs.hasPackage(pkg);
+      const versions = version !== undefined && !noPackage && this.#refs.resolve(name, pkg, f.packageName) ? this.#refs.versionsOf(name, pkg, f.packageName) : undefined;
+      const why = off
+        ? ', which is disabled (its config sets enabled: false)'
+        : noPackage
+          ? `, but no package or project named "${pkg}" is installed`
+          : versions
+            ? `, a version "${name}" does not define`
+            : ', which is not a model, seed or snapshot';
       this.diagnostics.push(
-        diag('SM_REF_NOT_FOUND', `${f.node.resourceType === 'test' ? 'Test' : 'Model'} "${f.node.name}" refers to "${name}", which ${off ? 'is disabled (its config sets enabled: false)' : 'is not a model, seed or snapshot'}`, { file: f.node.originalFilePath, line: lineOf(raw, refPattern(name)) }, {
+        diag('SM_REF_NOT_FOUND', `${f.node.resourceType === 'test' ? 'Test' : 'Model'} "${f.node.name}" refers to ${what}${why}`, { file: f.node.originalFilePath, line: lineOf(raw, refPattern(name)) }, {
           nodeId: f.node.uniqueId,
           hint: off
             ? 'Enable it (dbt_project.yml or its YAML sets enabled: false), or remove the ref.'
-            : pkg !== undefined && !this.#refs.hasPackage(pkg)
-              ? `No package named "${pkg}" is installed.`
-              : (pythonHint(this.project.pythonModels, name) ?? hintFor(name, this.#refs.names())),
+            : noPackage
+              ? `Add "${pkg}" to packages.yml and run sm deps, or correct the package name (ref('${name}') looks in every package).`
+              : versions
+                ? versions.length
+                  ? `"${name}" has versions ${versions.join(', ')}; use one of them, or leave out v= for the latest.`
+                  : `"${name}" has no versions (no versions: in its YAML); leave out v=.`
+                : (pythonHint(this.project.pythonModels, name) ?? hintFor(name, this.#refs.names())),
         }),
       );
       return `__sm_missing_ref__${name}`;

@@ -30,9 +30,16 @@ export function templateDiagnostic(e: unknown, file: string, nodeId: string | un
   if (loc && caller && loc.file !== file) msg += `, called from ${caller.file}:${caller.line}`;
   return diag(c, msg, loc ? { file: loc.file, line: loc.line, column: loc.column } : { file }, {
     nodeId,
-    hint: syntax ? 'Check the Jinja at that line: every {% if %}/{% for %}/{% macro %} needs its end tag, and {{ }} must be balanced.' : undefined,
+    hint: syntax ? 'Check the Jinja at that line: every {% if %}/{% for %}/{% macro %} needs its end tag, and {{ }} must be balanced.' : runtimeHint(msg),
     cause: e,
   });
+}
+
+/** What JavaScript's own limits mean for a template (its message alone names neither cause nor fix). */
+function runtimeHint(msg: string): string | undefined {
+  if (msg.includes('Maximum call stack size exceeded')) return 'A macro calls itself without end (or templates nest too deeply): give the recursion a condition that stops it.';
+  if (msg.includes('Invalid string length')) return 'The rendered text grew past the longest string sm can hold (about 512 MB): a loop, or a string multiplied, writes too much.';
+  return undefined;
 }
 
 /** Whether a template error is the warehouse refusing a statement the template ran (run_query, statement, adapter.*). */

@@ -40,6 +40,8 @@ export async function executeModel(node: GraphNode, x: NodeContext): Promise<Exe
   // A template that asked the warehouse is rendered now, with it; the rest ran in compile.
   const sql = m.needsWarehouse ? await x.renderLive({ node: m, incremental }) : incremental ? incrementalSqlOf(m) : (m.compiledCode ?? '');
   const path = x.compiled(sql);
+  // Only comments (a file whose SQL was all commented out): DuckDB would say 'syntax error at or near ")"' about sm's own wrapping.
+  if (!hasStatement(sql)) throw new CompilerError(`Model ${m.name} (${m.originalFilePath}) has no SQL to run: what it compiles to is blank or only comments. Write its select, or delete the file (an empty file is skipped, as dbt skips it).`);
   await enforceContract(m, sql, x);
   let plan: Plan;
   // Write-audit-publish: built beside, tested there, swapped in only when the tests pass.
@@ -105,4 +107,9 @@ async function persistDocs(m: ModelNode, kind: 'table' | 'view', x: NodeContext)
     for (const c of documented) if (present.has(c.name.toLowerCase())) steps.push(d.commentOn(kind, m.relation, c.description, c.name));
   }
   for (const s of steps) await x.exec(s);
+}
+
+/** Whether SQL holds anything but comments, whitespace and semicolons. */
+function hasStatement(sql: string): boolean {
+  return !/^[\s;]*$/.test(sql.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/--[^\n]*/g, ' '));
 }

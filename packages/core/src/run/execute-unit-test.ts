@@ -66,7 +66,16 @@ export async function executeUnitTest(node: GraphNode, x: NodeContext): Promise<
   }
   const query = `select ${columns.length ? columns.map((c) => d.quoteIdentifier(c)).join(', ') : '*'} from (\n${actualSql}\n) sm_unit_actual`;
   const path = x.compiled(query);
-  const actual = await x.exec(query);
+  let actual: Awaited<ReturnType<typeof x.exec>>;
+  try {
+    actual = await x.exec(query);
+  } catch (e) {
+    // An expected column the model does not output: said by name, not as the warehouse's binder error on sm's query.
+    const has = (await x.exec(`select * from (\n${actualSql}\n) sm_unit_actual limit 0`).catch(() => undefined))?.columns;
+    const absent = has ? columns.filter((c) => !has.some((h) => h.toLowerCase() === c.toLowerCase())) : [];
+    if (absent.length) throw new Error(`${what}: expect names ${absent.map((c) => `"${c}"`).join(', ')}, which ${u.model} does not output (its columns: ${has!.join(', ')}). Fix the column names under expect:.`);
+    throw e;
+  }
   if (!columns.length) columns = [...actual.columns];
   const diff = compareRows(actual.rows, expectRows, columns);
   if (diff.equal) return { status: 'pass', message: 'PASS', failures: 0, compiledPath: path, compiledCode: query };

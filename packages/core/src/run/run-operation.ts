@@ -72,7 +72,7 @@ export async function runOperation(o: OperationOptions): Promise<OperationOutcom
       const text = `{{ ${pkg === null ? name : `${pkg}.${name}`}(**__sm_operation_args) }}`;
       await renderer.renderForExecution(
         // `model` is the macro, as in dbt; `this` is undefined.
-        { text, name: `macro ${o.macro}`, node: operationNode(macro.meta.packageName ?? project.config.name, uniqueId, name, 'macro', renderer.macros.entryOf(macro)?.originalFilePath ?? ''), context: { __sm_operation_args: { ...(o.args ?? {}) } }, say: (m) => o.onEvent?.(templateSaid(m)) },
+        { text, name: `macro ${o.macro}`, node: operationNode(macro.meta.packageName ?? project.config.name, uniqueId, name, 'macro', renderer.macros.entryOf(macro)?.originalFilePath ?? ''), context: { __sm_operation_args: { ...(o.args ?? {}) } }, say: (m) => o.onEvent?.(templateSaid({ ...m, message: redact(m.message, project.secrets) })) },
         conn,
       );
     } finally {

@@ -15,14 +15,16 @@ const TEST_TYPES = ['generic', 'singular', 'unit', 'data'];
  * SM_SELECTOR_INVALID project error (exit 2) for an unknown method or an impossible value.
  */
 export function parseSelectionArgs(args: readonly string[] | undefined): SelectionExpr | undefined {
-  const items = (args ?? []).flatMap((s) => s.split(/\s+/)).filter(Boolean);
+  // An empty argument (`-s ''`, as from an unset shell variable) is a criterion that matches nothing, as in dbt 1.11: not "select everything".
+  const items = (args ?? []).flatMap((s) => (s === '' ? [''] : s.split(/\s+/).filter(Boolean)));
   if (!items.length) return undefined;
   return { kind: 'union', items: items.map(parseIntersection), testsOfWhole: true };
 }
 
 /** `a,b,c`: one criterion, or the intersection of several. */
 export function parseIntersection(item: string): SelectionExpr {
-  const parts = item.split(',').filter(Boolean);
+  // dbt 1.11 keeps an empty part (`a,` `,a`): it matches nothing, and so does the intersection.
+  const parts = item.split(',');
   if (parts.length === 1) return parseCriterion(parts[0]!);
   return { kind: 'intersection', items: parts.map(parseCriterion), text: item };
 }
@@ -31,11 +33,14 @@ const ATOM = /^(@)?(?:(\d*)\+)?(.+?)(?:\+(\d*))?$/;
 
 /** One criterion with its graph operators: `@x`, `+x`, `2+x`, `x+`, `x+3`, `method:value`. */
 export function parseCriterion(text: string): Criterion {
+  if (text === '') return criterion('fqn', '', { text });
   const m = ATOM.exec(text);
   if (!m) throw invalidSelector(text, 'not a selection expression');
   const [, at, upN, body, downN] = m;
   const hasUp = text.startsWith('+') || /^@?\d+\+/.test(text);
   const hasDown = /\+\d*$/.test(text) && !body!.endsWith('+');
+  // dbt 1.11 (SelectionCriteria): 'Invalid node spec @a+ - "@" prefix and "+" suffix are incompatible', exit 2.
+  if (at && hasDown) throw invalidSelector(text, '"@" prefix and "+" suffix are incompatible (@x already selects x\'s children, their parents and x\'s parents); write @x or x+');
   const colon = body!.indexOf(':');
   const method = colon > 0 ? body!.slice(0, colon) : body!.includes('/') || body!.endsWith('.sql') || body!.endsWith('.csv') ? 'path' : 'fqn';
   const value = colon > 0 ? body!.slice(colon + 1) : body!;

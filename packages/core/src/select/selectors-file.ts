@@ -61,7 +61,7 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 
 function toSpec(def: unknown): SelectionExpr {
   if (typeof def === 'string') {
-    const e = parseSelectionArgs([def]);
+    const e = def.trim() ? parseSelectionArgs([def]) : undefined;
     if (!e) throw new Error('a definition string selects something; this one is empty');
     return e;
   }
@@ -100,6 +100,7 @@ function criterionOf(d: Record<string, unknown>): SelectionExpr {
   } catch (e) {
     throw new Error((e as { diagnostics?: { message: string }[] }).diagnostics?.[0]?.message ?? String(e));
   }
+  if (d.childrens_parents === true && (d.children === true || d.children_depth !== undefined)) throw new Error('childrens_parents ("@") and children ("+" after) are incompatible, as in dbt; keep one');
   if (d.childrens_parents === true) return criterion(method, value, { childrensParents: true });
   return criterion(method, value, {
     parents: d.parents_depth !== undefined ? Number(d.parents_depth) : d.parents === true ? Infinity : undefined,

@@ -1,4 +1,5 @@
-import type { ModelNode } from '../types.ts';
+import { diag, type Diagnostic } from '../diagnostics.ts';
+import type { GraphNode, ModelNode } from '../types.ts';
 
 export type HardDeletes = 'ignore' | 'invalidate' | 'new_record';
 
@@ -67,4 +68,29 @@ export function snapshotSpec(node: ModelNode): SnapshotSpec | string {
     names,
     validToCurrent: typeof vtc === 'string' && vtc.trim() ? vtc.trim() : undefined,
   };
+}
+
+/**
+ * dbt 1.11's check of every snapshot's config when the project is parsed (SnapshotConfig
+ * final_validate, in dbt's words), so a missing strategy, unique_key, updated_at or check_cols
+ * is a project error before anything runs (exit 2), not a failure of that snapshot. A strategy
+ * other than timestamp or check is a custom one here, as in dbt.
+ */
+export function snapshotConfigDiagnostics(nodes: ReadonlyMap<string, GraphNode>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const hint = "Set it in the snapshot's config() block, its YAML or dbt_project.yml's snapshots: (strategy='timestamp' with updated_at='<column>', or strategy='check' with check_cols=[...] or 'all'; unique_key='<column>').";
+  for (const n of nodes.values()) {
+    if (n.resourceType !== 'snapshot') continue;
+    const c = n.config;
+    const empty = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && !v.length);
+    let why: string | undefined;
+    if (empty(c.strategy) || empty(c.unique_key)) why = "Snapshots must be configured with a 'strategy' and 'unique_key'.";
+    else if (c.strategy === 'check' && empty(c.check_cols)) why = 'A snapshot configured with the check strategy must specify a check_cols configuration.';
+    else if (c.strategy === 'check' && typeof c.check_cols === 'string' && c.check_cols !== 'all') why = `Invalid value for 'check_cols': ${c.check_cols}. Expected 'all' or a list of strings.`;
+    else if (c.strategy === 'timestamp' && empty(c.updated_at)) why = 'A snapshot configured with the timestamp strategy must specify an updated_at configuration.';
+    else if (c.strategy === 'timestamp' && !empty(c.check_cols)) why = "A 'timestamp' snapshot should not have 'check_cols'";
+    else if (typeof c.materialized === 'string' && c.materialized !== 'snapshot') why = "A snapshot must have a materialized value of 'snapshot'";
+    if (why) out.push(diag('SM_CONFIG_INVALID', `Snapshot ${n.name}: ${why}`, { file: ('patchPath' in n && n.patchPath) || n.originalFilePath }, { nodeId: n.uniqueId, hint }));
+  }
+  return out;
 }
