@@ -289,7 +289,9 @@ export function genericTests(s: Scope, decls: SchemaDecls, models: ModelNode[], 
     }
     renderTestSettings(s, t);
     if (isDisabled(t.config)) disabled.push(t);
-    else if (!isDisabled(on.config)) out.push(t);
+    // A model its folder or YAML disables but whose file may enable it (leftOutUnrendered) is
+    // still among the models: its render decides, and the test follows it (settleDisabled).
+    else if (!isDisabled(on.config) || !offNodes.has(on)) out.push(t);
     else {
       disabled.push(t);
       // dbt's warning (InvalidDisabledTargetInTestNode); for a disabled model it says nothing.
@@ -297,6 +299,7 @@ export function genericTests(s: Scope, decls: SchemaDecls, models: ModelNode[], 
     }
   };
   const off = disabled.filter((n) => n.packageName === s.config.name);
+  const offNodes = new Set<GraphNode>(off);
   const offOf = <T extends GraphNode>(type: GraphNode['resourceType']) => off.filter((n): n is T => n.resourceType === type);
   const attach = (patches: NodePatch[], nodes: (ModelNode | SeedNode)[], kind: string) => {
     const byN = new Map(nodes.filter((n) => !('version' in n && n.version !== undefined)).map((n) => [n.name, n]));
