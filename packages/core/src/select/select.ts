@@ -1,6 +1,7 @@
 import { diag, SmProjectError } from '../diagnostics.ts';
 import type { GraphNode, ModelNode, ResourceType } from '../types.ts';
 import { ancestors, descendants, type Dag } from '../graph/build-graph.ts';
+import { fqnSelects } from './fqn-match.ts';
 import { invalidSelector } from './parse-selection.ts';
 import { selectionText, type Criterion, type Selection, type SelectionExpr } from './selection-expr.ts';
 import type { StateFingerprint } from './state-fingerprint.ts';
@@ -217,7 +218,7 @@ function matchMethod(c: Criterion, nodes: ReadonlyMap<string, GraphNode>, opts: 
   const re = glob(value);
   switch (true) {
     case method === 'fqn':
-      add((n) => n.resourceType !== 'source' && (re.test(n.name) || fqnMatches(n.fqn, value)));
+      add((n) => n.resourceType !== 'source' && fqnSelects(n.fqn, value, 'version' in n && n.version !== undefined && n.version !== null));
       break;
     case method === 'tag':
       add((n) => n.tags.some((t) => re.test(t)));
@@ -368,11 +369,4 @@ function instant(t: string): [number, number] | undefined {
   const fraction = (m[3] ?? '').padEnd(6, '0');
   const ms = Date.parse(`${m[1]}T${m[2]}.${fraction.slice(0, 3)}${(m[4] ?? 'Z').replace(/^([+-]\d\d)(\d\d)$/, '$1:$2')}`);
   return Number.isNaN(ms) ? undefined : [ms, Number(fraction.slice(3))];
-}
-
-function fqnMatches(fqn: readonly string[], value: string): boolean {
-  const parts = value.split('.');
-  const tryFrom = (offset: number) => parts.every((p, i) => fqn[offset + i] !== undefined && glob(p).test(fqn[offset + i]!));
-  // With or without the project name in front: `staging.stg_x` and `streamify.staging`.
-  return (parts.length <= fqn.length && tryFrom(0)) || (parts.length <= fqn.length - 1 && tryFrom(1));
 }
