@@ -10,6 +10,7 @@ import type { CheckResult } from '../check/check-project.ts';
 import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import { topoOrder } from '../graph/build-graph.ts';
 import type { LoadedProject } from '../project/load-project.ts';
+import { packageRelativePaths } from '../project/package-paths.ts';
 import { parseSelectionArgs } from '../select/parse-selection.ts';
 import { select } from '../select/select.ts';
 import { criterion, type Selection, type SelectionExpr } from '../select/selection-expr.ts';
@@ -74,6 +75,7 @@ export async function selectAndCheck(
     selectors,
     indirectTests: command === 'test' || command === 'build' || command === 'ls' || command === 'compile' || command === 'check',
     indirectSelection: opts.indirectSelection ?? c.project.config.indirectSelection,
+    files: { dir: c.project.dir, packageRelative: packageRelativePaths(c.project.dir, c.project.packages) },
   });
   const diagnostics = c.diagnostics;
   // As dbt 1.11 (NoNodesForSelectionCriteria): a warning per criterion that selects nothing; the command goes on.

@@ -120,6 +120,10 @@ class IndexNode {
   get latestVersion(): string | undefined {
     return (this.#nodes.get(this.uniqueId) as { latestVersion?: string }).latestVersion;
   }
+  /** The YAML file that patches it, for the path: method. */
+  get patchPath(): string | undefined {
+    return this.#nodes.get(this.uniqueId)!.patchPath;
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import type { GraphNode, ModelNode, ResourceType } from '../types.ts';
 import { ancestors, descendants, type Dag } from '../graph/build-graph.ts';
 import { fqnSelects } from './fqn-match.ts';
 import { invalidSelector } from './parse-selection.ts';
+import { pathSelects, type ProjectFiles } from './path-match.ts';
 import { selectionText, type Criterion, type Selection, type SelectionExpr } from './selection-expr.ts';
 import type { StateFingerprint } from './state-fingerprint.ts';
 
@@ -42,6 +43,8 @@ export interface SelectOptions {
    */
   indirectSelection?: IndirectSelection | undefined;
   state?: SelectionState | undefined;
+  /** The project's files, for dbt's path method (without them, a path matches the nodes' paths as loaded). */
+  files?: ProjectFiles | undefined;
   /** Named selectors from selectors.yml, used by `selector:<name>` and `--selector`. */
   selectors?: ReadonlyMap<string, SelectionExpr>;
   /** The selectors being expanded, outermost first: one that names itself through them is a cycle, not a stack overflow. */
@@ -218,10 +221,13 @@ function matchMethod(c: Criterion, nodes: ReadonlyMap<string, GraphNode>, opts: 
   const re = glob(value);
   switch (true) {
     case method === 'fqn':
-      add((n) => n.resourceType !== 'source' && fqnSelects(n.fqn, value, 'version' in n && n.version !== undefined && n.version !== null));
+      add((n) => n.resourceType !== 'source' && fqnSelects(n.fqn, value, n.resourceType === 'model' && n.fqn[n.fqn.length - 1] !== n.name));
       break;
     case method === 'tag':
       add((n) => n.tags.some((t) => re.test(t)));
+      break;
+    case method === 'path' && opts.files !== undefined:
+      add(pathSelects(value, opts.files));
       break;
     case method === 'path':
     case method === 'file': {
