@@ -5,11 +5,16 @@ import { sm } from './run-cli.ts';
 const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: dev.duckdb\n      schema: main\n      threads: 1\n';
 const MODEL = 'select 1 as id\n';
 
-const FILES = {
+/** A root project `demo` with a local package `pkg`. */
+const BASE = {
   'profiles.yml': PROFILE,
   'dbt_project.yml': "name: demo\nversion: '1.0'\nprofile: demo\n",
   'packages.yml': 'packages:\n  - local: pkg\n',
   'pkg/dbt_project.yml': "name: pkg\nversion: '1.0'\n",
+};
+
+const FILES = {
+  ...BASE,
   'pkg/models/core/stg_c.sql': MODEL,
   'models/staging/stg_a.sql': MODEL,
   'models/staging/deep/stg_b.sql': MODEL,
@@ -45,14 +50,53 @@ const RECORDED: [selector: string, dbt: string[]][] = [
   ['*deep*', ['demo.staging.deep.stg_b']],
 ];
 
-describe("dbt's fqn selection method", () => {
-  it('selects what dbt ls selects', async () => {
-    const dir = writeProject(FILES);
-    expect((await sm('deps', '--project-dir', dir, '--profiles-dir', dir)).code).toBe(0);
-    for (const [selector, dbt] of RECORDED) {
+/** `sm ls -q -s` each recorded selector after `sm deps`, `rounds` times (the first cold, the next warm), against dbt's lines. */
+async function expectRecorded(files: Record<string, string>, recorded: [string, string[]][], rounds = 1): Promise<void> {
+  const dir = writeProject(files);
+  expect((await sm('deps', '--project-dir', dir, '--profiles-dir', dir)).code).toBe(0);
+  for (let round = 0; round < rounds; round++) {
+    for (const [selector, dbt] of recorded) {
       const r = await sm('ls', '--project-dir', dir, '--profiles-dir', dir, '-q', '-s', selector);
       expect(r.code, `${selector}: ${r.err}`).toBe(0);
-      expect({ selector, out: r.out.trim().split('\n').filter(Boolean) }).toEqual({ selector, out: dbt });
+      expect({ round, selector, out: r.out.trim().split('\n').filter(Boolean) }).toEqual({ round, selector, out: dbt });
     }
-  });
+  }
+}
+
+describe("dbt's fqn selection method", () => {
+  it('selects what dbt ls selects', () => expectRecorded(FILES, RECORDED));
+});
+
+const PATH_FILES = {
+  ...BASE,
+  'pkg/models/staging/p.sql': MODEL,
+  'pkg/models/other/q.sql': MODEL,
+  'models/staging/a.sql': MODEL,
+  'models/marts/b.sql': MODEL,
+  'models/props.yml': 'models:\n  - name: b\n    description: patched\n',
+  'seeds/s.csv': 'id\n1\n',
+};
+
+/**
+ * `dbt ls -q -s <selector>` on these files (dbt-core 1.11.16, 6 Dec 2026). dbt globs the path in
+ * the root project's directory and compares what it finds with each node's path within its own
+ * package (its file, its YAML patch, the folders above its file): a package's models/staging
+ * is selected by the root's `path:models/staging`; `models/other`, which only the package has, and
+ * the package's folder itself select nothing. Each selector is asked twice (cold, then warm).
+ */
+const PATH_RECORDED: [selector: string, dbt: string[]][] = [
+  ['path:models', ['demo.staging.a', 'demo.marts.b', 'pkg.staging.p', 'pkg.other.q']],
+  ['path:models/', ['demo.staging.a', 'demo.marts.b', 'pkg.staging.p', 'pkg.other.q']],
+  ['path:models/staging', ['demo.staging.a', 'pkg.staging.p']],
+  ['path:models/other', []],
+  ['path:pkg/models/staging', []],
+  ['path:models/staging/a.sql', ['demo.staging.a']],
+  ['path:models/props.yml', ['demo.marts.b']],
+  ['path:models/sta*', ['demo.staging.a', 'pkg.staging.p']],
+  ['path:models/*/a.sql', ['demo.staging.a']],
+  ['path:seeds', ['demo.s']],
+];
+
+describe("dbt's path selection method", () => {
+  it('selects what dbt ls selects, package nodes by their path within the package', () => expectRecorded(PATH_FILES, PATH_RECORDED, 2));
 });
