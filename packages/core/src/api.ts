@@ -175,11 +175,18 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
   return { compilation: c, results, elapsed, interrupted, status: failed || interrupted ? 'failure' : 'success' };
 }
 
-/** Models and snapshots whose SQL at run differed from what compile wrote in the manifest (incremental SQL, a template rendered with the connection). */
+/** What ran to completion: a model or snapshot built, a data test that passed, warned or failed. */
+const RAN = new Set(['success', 'pass', 'warn', 'fail']);
+
+/**
+ * Models, snapshots and data tests whose SQL at run differed from what compile wrote in the
+ * manifest (incremental SQL, a template rendered with the connection): dbt's manifest after a
+ * run holds the SQL each ran (a test's query, not the count around it).
+ */
 function ranOtherSql(c: Compilation, results: readonly NodeResult[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const r of results) {
-    if ((r.resourceType !== 'model' && r.resourceType !== 'snapshot') || r.compiledCode === undefined || r.status !== 'success') continue;
+    if ((r.resourceType !== 'model' && r.resourceType !== 'snapshot' && r.resourceType !== 'test') || r.compiledCode === undefined || !RAN.has(r.status)) continue;
     const n = c.compiled.nodes.get(r.uniqueId);
     if (!n || !('compiledCode' in n) || typeof n.compiledCode !== 'string' || n.compiledCode === r.compiledCode) continue;
     if ('pythonCode' in n && n.pythonCode !== undefined) continue;
