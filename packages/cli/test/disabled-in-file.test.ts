@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
 import { sm } from './run-cli.ts';
@@ -30,6 +32,29 @@ describe("a model's own config(enabled=...) decides, as in dbt", () => {
     const b = await sm('build', '--project-dir', dir, '--profiles-dir', dir);
     expect(b.code, b.err).toBe(0);
     expect(b.out).toMatch(/OK=3/);
+  });
+
+  // dbt-core 1.11.16 (6 Dec 2026), the same files: the generic tests on a model whose file
+  // enables it again are enabled with it (`dbt ls` lists unique_yml_off_id and
+  // not_null_reads_graph_id, `dbt build` passes 5); one on a model left disabled is among the
+  // manifest's nodes, enabled false, depending on nothing.
+  it('keeps the generic tests on a model its file re-enables', async () => {
+    const dir = writeProject({
+      ...files,
+      'models/rest/s.yml': 'models:\n  - name: yml_off\n    config:\n      enabled: false\n    tests:\n      - unique:\n          arguments:\n            column_name: id\n',
+      'models/parked/s.yml': 'models:\n  - name: reads_graph\n    columns:\n      - name: id\n        tests: [not_null]\n  - name: stays_off\n    columns:\n      - name: id\n        tests: [not_null]\n',
+    });
+    const ls = await sm('ls', '--project-dir', dir, '--profiles-dir', dir, '--resource-type', 'test');
+    expect(ls.code, ls.err).toBe(0);
+    expect(ls.out.trim().split('\n').sort()).toEqual(['demo.parked.not_null_reads_graph_id', 'demo.rest.unique_yml_off_id']);
+    const manifest = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { config: { enabled: boolean }; depends_on: { nodes: string[] } }> };
+    const test = (prefix: string) => Object.entries(manifest.nodes).find(([id]) => id.startsWith(prefix))?.[1];
+    expect(test('test.demo.unique_yml_off_id.')?.depends_on.nodes).toEqual(['model.demo.yml_off']);
+    expect(test('test.demo.not_null_stays_off_id.')).toMatchObject({ config: { enabled: false }, depends_on: { nodes: [] } });
+    const b = await sm('build', '--project-dir', dir, '--profiles-dir', dir);
+    expect(b.code, b.err).toBe(0);
+    expect(b.out).toMatch(/OK=5/);
+    expect(b.out).toMatch(/PASS +test unique_yml_off_id/);
   });
 
   // dbt: "Model 'model.demo.c' (models/c.sql) depends on a node named 'd' which is disabled", exit 2.

@@ -183,4 +183,27 @@ describe("manifest.json's disabled nodes, as dbt 1.11 lists them", () => {
     // dbt says nothing of the tests on disabled models.
     expect(lines.filter((l) => l.info.level === 'warn').map((l) => l.info.name)).toEqual(['InvalidDisabledTargetInTestNode']);
   });
+
+  // dbt-core 1.11.16 on these files (6 Dec 2026): a singular test whose own config() disables it
+  // is under `disabled`, depending on nothing, whatever it refs (t1's config() before the ref, t3's
+  // after it); one its config leaves enabled but that refs a disabled model (t2) is among the nodes,
+  // enabled false. The Tuva Project's test_institutional_diagnosis_code_uniqueness is t1.
+  it("lists a test its own config() disables under `disabled`, though it refs a disabled model", async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'dbt_project.yml': "name: p\nversion: '1.0'\nprofile: p\nvars:\n  f: false\n",
+      'models/m.sql': 'select 1 as id\n',
+      'models/n.sql': '{{ config(enabled=false) }}\nselect 1 as id\n',
+      'tests/t1.sql': "{{ config(enabled = var('f') | as_bool) }}\nselect * from {{ ref('n') }} join {{ ref('m') }} using (id)\n",
+      'tests/t2.sql': "select * from {{ ref('n') }}\n",
+      'tests/t3.sql': "select * from {{ ref('n') }}\n{{ config(enabled=false) }}\n",
+    });
+    const r = await sm('parse', '--project-dir', dir, '--profiles-dir', dir);
+    expect(r.code, r.err).toBe(0);
+    const m = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { config: { enabled: boolean } }>; disabled: Record<string, { depends_on: { nodes: string[] } }[]> };
+    expect(Object.keys(m.nodes).filter((id) => id.startsWith('test.')).sort()).toEqual(['test.p.t2']);
+    expect(m.nodes['test.p.t2']!.config.enabled).toBe(false);
+    expect(Object.keys(m.disabled).sort()).toEqual(['model.p.n', 'test.p.t1', 'test.p.t3']);
+    expect(m.disabled['test.p.t1']![0]!.depends_on.nodes).toEqual([]);
+  });
 });

@@ -52,6 +52,13 @@ const MACROS = `
 {% set i = make_intermediate_relation(base) %}
 {% do log('temp: ' ~ (tmp | string)[:11] ~ ' ' ~ (tmp.identifier | length) ~ ' ' ~ (cols | map(attribute='name') | list) ~ ' ' ~ (cols | map(attribute='dtype') | list) ~ ' intermediate: ' ~ i.schema ~ '.' ~ i.identifier, info=True) %}
 {% endmacro %}
+{% macro grouped() %}
+{% set t = run_query("select * from (values ('a', 1), ('b', 2), ('a', 3), (null, 4)) v(k, h) order by h") %}
+{% set gs = t.group_by('k') %}
+{% for k, sub in gs.items() %}{% do log(k ~ ': ' ~ (sub.columns['h'] | list) ~ ' ' ~ (sub | length) ~ ' ' ~ (sub.column_names | list), info=True) %}{% endfor %}
+{% do log((gs.keys() | list) ~ ' ' ~ (gs | length) ~ ' ' ~ gs['b'].rows[0]['h'] ~ ' ' ~ t.group_by('k', key_name='kk').key_name, info=True) %}
+{% for sub in gs %}{% do log('rows ' ~ (sub.rows | length), info=True) %}{% endfor %}
+{% endmacro %}
 {% macro prints() %}
 {{ print('printed line') }}
 select 1
@@ -107,6 +114,11 @@ describe('sm run-operation, as dbt run-operation', () => {
   it("iterates a run_query column as agate's Column, a sequence of its values (elementary tests `hash in columns['metadata_hash']`)", async () => {
     // dbt 1.11.16 logged these three lines for the same macro.
     expect(await op(project(), 'colit')).toEqual({ code: 0, out: "in: True False list: ['h1', 'h2'] first: h1 last: h2 len: 2 join: h1,h2\nit h1\nit h2", err: '' });
+  });
+
+  it("groups a run_query table as agate's group_by does, a TableSet by value in first-seen order (elementary's artifact upload)", async () => {
+    // dbt 1.11.16 logged these lines for the same macro.
+    expect(await op(project(), 'grouped')).toEqual({ code: 0, out: "a: [1, 3] 2 ['k', 'h']\nb: [2] 1 ['k', 'h']\nNone: [4] 1 ['k', 'h']\n['a', 'b', None] 3 2 kk\nrows 2\nrows 1\nrows 1", err: '' });
   });
 
   it("makes a temporary relation as dbt-duckdb does (no schema, the time in its name) and reads its columns (elementary's temp tables)", async () => {

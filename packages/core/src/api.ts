@@ -178,18 +178,22 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
   return { compilation: c, results, elapsed, interrupted, status: failed || interrupted ? 'failure' : 'success' };
 }
 
+/** What ran to completion: a model or snapshot built, a data test that passed, warned or failed. */
+const RAN = new Set(['success', 'pass', 'warn', 'fail']);
+
 /**
- * What the run changes in the manifest compile wrote: the SQL of models and snapshots whose SQL
- * at run differed from it (incremental SQL, a template rendered with the connection). dbt also
- * names the files each node's run wrote (`compiled_path`, `build_path`) and adds the macros
- * running a test called; sm leaves those as its compile phase wrote them, so that a run whose
- * SQL is compile's rewrites nothing (a 10,000-model manifest is ~58 MB: rewriting it took
- * `run -s one_model` from 0.8 to 3 s). The packages/cli README says so.
+ * What the run changes in the manifest compile wrote: the SQL of models, snapshots and data
+ * tests whose SQL at run differed from it (incremental SQL, a template rendered with the
+ * connection), as dbt's manifest after a run holds the SQL each ran (a test's query, not the
+ * count around it). dbt also names the files each node's run wrote (`compiled_path`,
+ * `build_path`) and adds the macros running a test called; sm leaves those as its compile phase
+ * wrote them, so that a run whose SQL is compile's rewrites nothing (a 10,000-model manifest is
+ * ~58 MB: rewriting it took `run -s one_model` from 0.8 to 3 s). The packages/cli README says so.
  */
 function ranPatches(c: Compilation, results: readonly NodeResult[]): Map<string, NodePatch> {
   const out = new Map<string, NodePatch>();
   for (const r of results) {
-    if ((r.resourceType !== 'model' && r.resourceType !== 'snapshot') || r.compiledCode === undefined || r.status !== 'success') continue;
+    if ((r.resourceType !== 'model' && r.resourceType !== 'snapshot' && r.resourceType !== 'test') || r.compiledCode === undefined || !RAN.has(r.status)) continue;
     const n = c.compiled.nodes.get(r.uniqueId);
     if (!n || !('compiledCode' in n) || typeof n.compiledCode !== 'string' || n.compiledCode === r.compiledCode) continue;
     if ('pythonCode' in n && n.pythonCode !== undefined) continue;

@@ -11,6 +11,7 @@ import type { CheckResult } from '../check/check-project.ts';
 import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import { topoOrder } from '../graph/build-graph.ts';
 import type { LoadedProject } from '../project/load-project.ts';
+import { packageRelativePaths } from '../project/package-paths.ts';
 import { parseSelectionArgs } from '../select/parse-selection.ts';
 import { select } from '../select/select.ts';
 import { criterion, type Selection, type SelectionExpr } from '../select/selection-expr.ts';
@@ -77,6 +78,7 @@ export async function selectAndCheck(
     selectors,
     indirectTests: command === 'test' || command === 'build' || command === 'ls' || command === 'compile' || command === 'check',
     indirectSelection: opts.indirectSelection ?? c.project.config.indirectSelection,
+    files: { dir: c.project.dir, packageRelative: packageRelativePaths(c.project.dir, c.project.packages) },
   });
   // As dbt 1.11 (NodeSelector.filter_selection): a model, analysis, snapshot or test whose file is blank is never run, compiled or tested; ls (and docs generate) list it.
   if (empty.size && command !== 'ls' && !opts.includeEmptyNodes) for (const id of empty) chosen.delete(id);

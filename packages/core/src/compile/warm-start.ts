@@ -123,6 +123,10 @@ class IndexNode {
   get latestVersion(): string | undefined {
     return (this.#nodes.get(this.uniqueId) as { latestVersion?: string }).latestVersion;
   }
+  /** The YAML file that patches it, for the path: method. */
+  get patchPath(): string | undefined {
+    return this.#nodes.get(this.uniqueId)!.patchPath;
+  }
 }
 
 /**

@@ -289,7 +289,9 @@ export function genericTests(s: Scope, decls: SchemaDecls, models: ModelNode[], 
     }
     renderTestSettings(s, t);
     if (isDisabled(t.config)) disabled.push(t);
-    else if (!isDisabled(on.config)) out.push(t);
+    // A model its folder or YAML disables but whose file may enable it (leftOutUnrendered) is
+    // still among the models: its render decides, and the test follows it (settleDisabled).
+    else if (!isDisabled(on.config) || !offNodes.has(on)) out.push(t);
     else {
       disabled.push(t);
       // dbt's warning (InvalidDisabledTargetInTestNode); for a disabled model it says nothing.
@@ -297,6 +299,7 @@ export function genericTests(s: Scope, decls: SchemaDecls, models: ModelNode[], 
     }
   };
   const off = disabled.filter((n) => n.packageName === s.config.name);
+  const offNodes = new Set<GraphNode>(off);
   const offOf = <T extends GraphNode>(type: GraphNode['resourceType']) => off.filter((n): n is T => n.resourceType === type);
   const attach = (patches: NodePatch[], nodes: (ModelNode | SeedNode)[], kind: string) => {
     const byN = new Map(nodes.filter((n) => !('version' in n && n.version !== undefined)).map((n) => [n.name, n]));
@@ -326,6 +329,15 @@ export function genericTests(s: Scope, decls: SchemaDecls, models: ModelNode[], 
   return out;
 }
 
+/**
+ * dbt's unit test fqn: the project, the folders of the YAML file that declares it below its
+ * first (`models/a/b/tests.yml`: a, b), the tested model, the test (dbt's UnitTestParser._build_fqn).
+ */
+function unitTestFqn(project: string, file: string, model: string, name: string): string[] {
+  const folders = file.split('/').slice(1, -1);
+  return [project, ...folders, model, name];
+}
+
 export function unitTests(s: Scope, decls: SchemaDecls, models: ModelNode[], diagnostics: Diagnostic[]): UnitTestNode[] {
   const name0 = s.config.name;
   for (const u of decls.unitTests) {
@@ -341,8 +353,7 @@ export function unitTests(s: Scope, decls: SchemaDecls, models: ModelNode[], dia
     originalFilePath: u.file,
     // As dbt: the YAML's path within its resource folder.
     path: pathInResourceFolder({ prefix: s.prefix, resourcePaths: [...s.config.modelPaths, ...s.config.testPaths, ...s.config.seedPaths, ...s.config.snapshotPaths, ...s.config.macroPaths] }, u.file),
-    // As dbt: the tested model's fqn, then the test's name.
-    fqn: [...(models.find((m) => m.name === u.model)?.fqn ?? [name0, u.model]), u.name],
+    fqn: unitTestFqn(name0, s.prefix && u.file.startsWith(s.prefix) ? u.file.slice(s.prefix.length) : u.file, u.model, u.name),
     description: u.description,
     tags: Array.isArray(u.config.tags) ? u.config.tags.map(String) : [],
     meta: {},

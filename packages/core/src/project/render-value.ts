@@ -1,6 +1,6 @@
 import { Environment } from '../jinja/environment.ts';
 import type { Context } from '../jinja/macro.ts';
-import { PyFloat } from '../jinja/py-values.ts';
+import { PyFloat, pyStr } from '../jinja/py-values.ts';
 import { pyFunction } from '../jinja/runtime.ts';
 
 /** What Jinja in a YAML value may read: env_var(), var() and target, as in dbt's YAML renderers. */
@@ -23,6 +23,21 @@ export class ValueRenderError extends Error {
 
 let valueEnv: Environment | undefined;
 
+/**
+ * The environment YAML values render in. dbt renders them natively, where `as_bool` and
+ * `as_number` wrap the value's text in a marker (a Python str) that becomes the value only as
+ * the whole result: inside an expression it is a non-empty string, so
+ * `(var('off') | as_bool) and (var('on') | as_bool)` is the second operand and
+ * `not (var('off') | as_bool)` is false, as dbt 1.11 decides `enabled`. SQL templates keep
+ * these filters as the value itself, as dbt's text rendering does.
+ */
+function nativeEnvironment(): Environment {
+  const env = new Environment();
+  env.filters.as_bool = (_c, v) => pyStr(v);
+  env.filters.as_number = (_c, v) => pyStr(v);
+  return env;
+}
+
 const SINGLE = /^\s*\{\{([\s\S]*?)\}\}\s*$/;
 
 /**
@@ -34,7 +49,7 @@ const SINGLE = /^\s*\{\{([\s\S]*?)\}\}\s*$/;
  */
 export function renderValue(text: string, ctx: ValueContext): unknown {
   if (!text.includes('{{') && !text.includes('{%')) return asJinjaText(text);
-  const env = (valueEnv ??= new Environment());
+  const env = (valueEnv ??= nativeEnvironment());
   const c = valueContext(env, ctx);
   const single = SINGLE.exec(text);
   try {
@@ -62,7 +77,7 @@ export function renderValue(text: string, ctx: ValueContext): unknown {
  */
 export function renderText(text: string, ctx: ValueContext, globals: Record<string, unknown> = {}): string {
   if (!text.includes('{{') && !text.includes('{%')) return text;
-  const env = (valueEnv ??= new Environment());
+  const env = (valueEnv ??= nativeEnvironment());
   const c = Object.assign(valueContext(env, ctx), globals);
   try {
     return env.renderString(text, c, '<value>');

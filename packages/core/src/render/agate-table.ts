@@ -22,9 +22,9 @@ class MappedSequence<T> extends Array<T> {
   static override get [Symbol.species](): ArrayConstructor {
     return Array;
   }
-  keys_: string[] = [];
+  keys_: unknown[] = [];
   __getitem__(k: unknown): T | undefined {
-    if (typeof k === 'string') {
+    if (typeof k === 'string' || k === null) {
       const i = this.keys_.indexOf(k);
       return i < 0 ? undefined : this[i];
     }
@@ -43,7 +43,7 @@ class MappedSequence<T> extends Array<T> {
       case 'get':
         return (k: unknown, dflt: unknown = null) => this.__getitem__(k) ?? dflt;
       case 'dict':
-        return () => Object.fromEntries(this.keys_.map((k, i) => [k, this[i]]));
+        return () => Object.fromEntries(this.keys_.map((k, i) => [pyStr(k), this[i]]));
     }
     return undefined;
   }
@@ -145,9 +145,50 @@ export class AgateTable {
     }
     return new AgateTable(next, this.rows.map((r) => [...r]));
   }
+  /**
+   * agate's `group_by(key, key_name=None)`: a TableSet, one table per value of the column `key`
+   * (or of `key(row)`), in the order each value first appears, with every column; `items()`,
+   * `keys()`, `ts[value]`, iteration over the tables (elementary's artifact upload reads it).
+   */
+  group_by(...a: unknown[]): AgateTableSet {
+    const kw = (a.find((x) => x instanceof Kwargs) as Record<string, unknown> | undefined) ?? {};
+    const pos = a.filter((x) => !(x instanceof Kwargs));
+    const key = pos[0] ?? kw.key;
+    const keyName = pos[1] ?? kw.key_name ?? (typeof key === 'string' ? key : 'group');
+    let keyOf: (r: AgateRow) => unknown;
+    if (typeof key === 'function') keyOf = (r) => (key as (r: AgateRow) => unknown)(r);
+    else {
+      const i = this.column_names.indexOf(String(key));
+      if (i < 0) throw new Error(`KeyError: '${pyStr(key)}' is not a column of this table (${this.column_names.join(', ')})`);
+      keyOf = (r) => r[i];
+    }
+    const groups = new Map<unknown, unknown[][]>();
+    for (const r of this.rows) {
+      const k = keyOf(r);
+      (groups.get(k) ?? groups.set(k, []).get(k)!).push([...r]);
+    }
+    const set = new AgateTableSet(String(keyName));
+    for (const [k, rows] of groups) {
+      set.keys_.push(k);
+      set.push(new AgateTable([...this.column_names], rows));
+    }
+    return set;
+  }
   /** agate's rows as dicts, for `table.rows | map(...)` patterns written against dicts. */
   toString(): string {
     return `<agate.Table ${this.rows.length} rows x ${this.column_names.length} columns>`;
+  }
+}
+
+/** agate's TableSet (what `group_by` gives): the tables by group value. */
+export class AgateTableSet extends MappedSequence<AgateTable> {
+  readonly key_name: string;
+  constructor(keyName: string) {
+    super();
+    this.key_name = keyName;
+  }
+  override toString(): string {
+    return `<agate.TableSet ${this.length} tables>`;
   }
 }
 

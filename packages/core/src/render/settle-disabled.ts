@@ -57,7 +57,8 @@ export function settleDisabled(h: SettleHost, diagnostics: Diagnostic[]): Settle
     const r = h.rendered.get(n.uniqueId) ?? n;
     if (!off.has(n.uniqueId)) out.nodes.set(n.uniqueId, r);
     // It depends on what it found enabled, as dbt's does (a relationships test whose `to` is missing, on the model it tests).
-    else if (targetless.has(n.uniqueId)) out.disabledTests.push({ ...(r as TestNode), config: { ...r.config, enabled: false }, dependsOn: { ...r.dependsOn, nodes: r.dependsOn.nodes.filter((d) => h.byId.has(d) && !off.has(d)) } });
+    // A test its own config() disables is disabled whatever it refs: dbt resolves no ref of it.
+    else if (targetless.has(n.uniqueId) && !isDisabled(r.configCall ?? {})) out.disabledTests.push({ ...(r as TestNode), config: { ...r.config, enabled: false }, dependsOn: { ...r.dependsOn, nodes: r.dependsOn.nodes.filter((d) => h.byId.has(d) && !off.has(d)) } });
     else out.disabled.push(r);
   }
   return out;

@@ -1,7 +1,9 @@
 import { diag, SmProjectError } from '../diagnostics.ts';
 import type { GraphNode, ModelNode, ResourceType } from '../types.ts';
 import { ancestors, descendants, type Dag } from '../graph/build-graph.ts';
+import { fqnSelects } from './fqn-match.ts';
 import { invalidSelector } from './parse-selection.ts';
+import { pathSelects, type ProjectFiles } from './path-match.ts';
 import { selectionText, type Criterion, type Selection, type SelectionExpr } from './selection-expr.ts';
 import type { StateFingerprint } from './state-fingerprint.ts';
 
@@ -41,6 +43,8 @@ export interface SelectOptions {
    */
   indirectSelection?: IndirectSelection | undefined;
   state?: SelectionState | undefined;
+  /** The project's files, for dbt's path method (without them, a path matches the nodes' paths as loaded). */
+  files?: ProjectFiles | undefined;
   /** Named selectors from selectors.yml, used by `selector:<name>` and `--selector`. */
   selectors?: ReadonlyMap<string, SelectionExpr>;
   /** The selectors being expanded, outermost first: one that names itself through them is a cycle, not a stack overflow. */
@@ -217,10 +221,13 @@ function matchMethod(c: Criterion, nodes: ReadonlyMap<string, GraphNode>, opts: 
   const re = glob(value);
   switch (true) {
     case method === 'fqn':
-      add((n) => n.resourceType !== 'source' && (re.test(n.name) || fqnMatches(n.fqn, value)));
+      add((n) => n.resourceType !== 'source' && fqnSelects(n.fqn, value, n.resourceType === 'model' && n.fqn[n.fqn.length - 1] !== n.name));
       break;
     case method === 'tag':
       add((n) => n.tags.some((t) => re.test(t)));
+      break;
+    case method === 'path' && opts.files !== undefined:
+      add(pathSelects(value, opts.files));
       break;
     case method === 'path':
     case method === 'file': {
@@ -368,11 +375,4 @@ function instant(t: string): [number, number] | undefined {
   const fraction = (m[3] ?? '').padEnd(6, '0');
   const ms = Date.parse(`${m[1]}T${m[2]}.${fraction.slice(0, 3)}${(m[4] ?? 'Z').replace(/^([+-]\d\d)(\d\d)$/, '$1:$2')}`);
   return Number.isNaN(ms) ? undefined : [ms, Number(fraction.slice(3))];
-}
-
-function fqnMatches(fqn: readonly string[], value: string): boolean {
-  const parts = value.split('.');
-  const tryFrom = (offset: number) => parts.every((p, i) => fqn[offset + i] !== undefined && glob(p).test(fqn[offset + i]!));
-  // With or without the project name in front: `staging.stg_x` and `streamify.staging`.
-  return (parts.length <= fqn.length && tryFrom(0)) || (parts.length <= fqn.length - 1 && tryFrom(1));
 }
