@@ -129,25 +129,3 @@ describe("YAML values rendered natively, as dbt's manifest records them", () => 
     expect(r.out + r.err).toContain("Could not convert value 'yes' into type 'bool'");
   });
 });
-
-// dbt 1.11.16 on these files: exit 2, "Parsing Error at path ['enabled']: 'False' is not of type
-// 'boolean'", for `+enabled: "{{ 1 == 2 }}"` in dbt_project.yml (models: and seeds:), for
-// `enabled:` in a model's YAML config, and for `config(enabled='False')` in the SQL.
-describe('enabled that renders to text', () => {
-  it.each([
-    ['the project file', "models:\n  demo:\n    +enabled: \"{{ 1 == 2 }}\"\n", {}],
-    ['a seed folder', "seeds:\n  demo:\n    +enabled: \"{{ 1 == 2 }}\"\n", { 'seeds/sd.csv': 'id\n1\n' }],
-    ['schema YAML', '', { 'models/s.yml': 'models:\n  - name: p\n    config:\n      enabled: "{{ 1 == 2 }}"\n' }],
-    ['config() in the SQL', '', { 'models/p.sql': "{{ config(enabled='False') }}\nselect 1 as id\n" }],
-  ])('is an error naming the node, as in dbt, in %s', async (_where, project, files) => {
-    const dir = writeProject({
-      'profiles.yml': PROFILE,
-      'dbt_project.yml': `name: demo\nversion: '1.0'\nprofile: demo\n${project}`,
-      'models/p.sql': 'select 1 as id\n',
-      ...files,
-    });
-    const r = await sm('parse', '--project-dir', dir, '--profiles-dir', dir);
-    expect(r.code).toBe(2);
-    expect(r.out + r.err).toMatch(/(p|sd): at path \['enabled'\]: 'False' is not of type 'boolean'/);
-  });
-});

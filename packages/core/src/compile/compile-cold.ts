@@ -6,7 +6,6 @@ import { SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import { pyRepr } from '../jinja/py-values.ts';
 import type { GraphNode } from '../types.ts';
 import { accessDiagnostics } from '../graph/access.ts';
-import { enabledTypeDiagnostics } from '../graph/enabled-type.ts';
 import { snapshotConfigDiagnostics } from '../snapshot/snapshot-spec.ts';
 import { buildGraph, topoOrder } from '../graph/build-graph.ts';
 import { loadProjectCollecting, type LoadedProject } from '../project/load-project.ts';
@@ -73,7 +72,7 @@ export async function compileCold(opts: InvocationOptions, command: Command, inv
   const renderer = parallel?.renderer ?? new ProjectRenderer(project, { dialect: adapter.dialect, invocationId, runStartedAt, env: opts.env, cache, flags });
   const compiled = parallel?.compiled ?? renderer.renderAll();
   const { graph, diagnostics: graphDiags } = buildGraph(compiled.nodes);
-  const all = [...compiled.diagnostics, ...graphDiags, ...accessDiagnostics(compiled.nodes, project.groups), ...enabledTypeDiagnostics([...compiled.nodes.values(), ...(compiled.disabled ?? [])]), ...snapshotConfigDiagnostics(compiled.nodes)];
+  const all = [...compiled.diagnostics, ...graphDiags, ...accessDiagnostics(compiled.nodes, project.groups), ...snapshotConfigDiagnostics(compiled.nodes)];
   // dbt's parse reads a var with no value as none; the node fails when it is compiled or run, not the project.
   const deferred = NODE_ERROR_COMMANDS.has(command) ? deferVarErrors(all, compiled.nodes, project, opts.vars) : 0;
   const diagnostics = deferred ? all.filter((d) => !(d.code === 'SM_VAR_MISSING' && d.severity === 'error' && d.nodeId && compiled.nodes.get(d.nodeId)?.compileError)) : all;
