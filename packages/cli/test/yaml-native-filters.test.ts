@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { writeProject } from '@smsql/test-kit';
 import { sm } from './run-cli.ts';
 
@@ -41,91 +39,5 @@ describe("as_bool in YAML values, as dbt's native rendering reads it", () => {
     const ls = await sm('ls', '--project-dir', dir, '--profiles-dir', dir);
     expect(ls.code, ls.err).toBe(0);
     expect(ls.out.trim().split('\n').sort()).toEqual(['demo.m1', 'demo.m6', 'demo.unique_m1_id']);
-  });
-});
-
-// dbt-core 1.11.16 `dbt parse` on these values (6 Dec 2026), the same in a schema.yml `config:`
-// (custom key, meta, tags, materialized), `+` keys under models:/seeds: in dbt_project.yml, a
-// source's loaded_at_field and a column's meta: Jinja folds an expression of constants when it
-// compiles, and the native renderer then gives its text, so `{{ 1 == 2 }}` is "False",
-// `{{ true }}` "True", `{{ 5 }}` "5", `{{ [1,2] }}` "[1, 2]", `{{ none }}` "None". An expression
-// over a variable is its value as it is (`{{ var('x') }}` the list, `{{ var('s') }}` the text
-// "True", not a boolean); `as_text` is text, `as_number`/`as_native` read the text as a literal.
-describe("YAML values rendered natively, as dbt's manifest records them", () => {
-  it('keeps folded constants and variables that are text as text', async () => {
-    const cases: Record<string, string> = {
-      cmp: '{{ 1 == 2 }}',
-      t: '{{ true }}',
-      five: '{{ 5 }}',
-      strT: "{{ 'True' }}",
-      list: '{{ [1,2] }}',
-      dict: "{{ {'a': 1} }}",
-      none: '{{ none }}',
-      text: "{{ '5' | as_text }}",
-      num: "{{ '5' | as_number }}",
-      native: "{{ '[1, 2]' | as_native }}",
-      x: "{{ var('x') }}",
-      s: "{{ var('s') }}",
-      f: "{{ var('f') }}",
-    };
-    const expected: Record<string, unknown> = {
-      cmp: 'False', t: 'True', five: '5', strT: 'True', list: '[1, 2]', dict: "{'a': 1}", none: 'None',
-      text: '5', num: 5, native: [1, 2], x: [1, 2], s: 'True', f: false,
-    };
-    const q = (v: string) => JSON.stringify(v);
-    const dir = writeProject({
-      'profiles.yml': PROFILE,
-      'dbt_project.yml': [
-        "name: demo\nversion: '1.0'\nprofile: demo\nmodels:\n  demo:\n    p:",
-        ...Object.entries(cases).map(([k, v]) => `      +p_${k}: ${q(v)}`),
-        '      +tags: "{{ 1 == 2 }}"',
-        'seeds:\n  demo:',
-        ...Object.entries(cases).map(([k, v]) => `    +s_${k}: ${q(v)}`),
-        '',
-      ].join('\n'),
-      'models/p.sql': 'select 1 as id\n',
-      'models/y.sql': 'select 1 as id\n',
-      'seeds/sd.csv': 'id\n1\n',
-      'models/s.yml': [
-        'sources:\n  - name: src\n    loaded_at_field: "{{ 1 == 2 }}"\n    tables:\n      - name: t',
-        'models:\n  - name: y\n    config:',
-        ...Object.entries(cases).map(([k, v]) => `      y_${k}: ${q(v)}`),
-        `      meta: {cmp: ${q(cases.cmp!)}, x: ${q(cases.x!)}}`,
-        `      tags: ${q(cases.t!)}`,
-        `      materialized: ${q(cases.five!)}`,
-        '    columns:\n      - name: id',
-        `        meta: {cmp: ${q(cases.cmp!)}, none: ${q(cases.none!)}}`,
-        '',
-      ].join('\n'),
-    });
-    const r = await sm('parse', '--project-dir', dir, '--profiles-dir', dir, '--vars', "{x: [1, 2], s: 'True', f: false}");
-    expect(r.code, r.err).toBe(0);
-    const m = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8'));
-    const p = m.nodes['model.demo.p'].config;
-    const y = m.nodes['model.demo.y'].config;
-    const sd = m.nodes['seed.demo.sd'].config;
-    for (const [k, v] of Object.entries(expected)) {
-      expect([k, p[`p_${k}`]]).toEqual([k, v]);
-      expect([k, y[`y_${k}`]]).toEqual([k, v]);
-      expect([k, sd[`s_${k}`]]).toEqual([k, v]);
-    }
-    expect(p.tags).toEqual(['False']);
-    expect(y.meta).toEqual({ cmp: 'False', x: [1, 2] });
-    expect(y.tags).toEqual(['True']);
-    expect(y.materialized).toBe('5');
-    expect(m.nodes['model.demo.y'].columns.id.meta).toEqual({ cmp: 'False', none: 'None' });
-    expect(m.sources['source.demo.src.t'].loaded_at_field).toBe('False');
-  });
-
-  // dbt 1.11.16: exit 2, "Could not render {{ 'yes' | as_bool }}: Could not convert value 'yes' into type 'bool'".
-  it("errors as dbt does when as_bool's text is not a boolean", async () => {
-    const dir = writeProject({
-      'profiles.yml': PROFILE,
-      'dbt_project.yml': "name: demo\nversion: '1.0'\nprofile: demo\nmodels:\n  demo:\n    +enabled: \"{{ 'yes' | as_bool }}\"\n",
-      'models/p.sql': 'select 1 as id\n',
-    });
-    const r = await sm('parse', '--project-dir', dir, '--profiles-dir', dir);
-    expect(r.code).toBe(2);
-    expect(r.out + r.err).toContain("Could not convert value 'yes' into type 'bool'");
   });
 });

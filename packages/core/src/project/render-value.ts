@@ -2,7 +2,6 @@ import { Environment } from '../jinja/environment.ts';
 import type { Context } from '../jinja/macro.ts';
 import { PyFloat, pyStr } from '../jinja/py-values.ts';
 import { pyFunction } from '../jinja/runtime.ts';
-import type { Expr } from '../jinja/ast.ts';
 
 /** What Jinja in a YAML value may read: env_var(), var() and target, as in dbt's YAML renderers. */
 export interface ValueContext {
@@ -24,124 +23,52 @@ export class ValueRenderError extends Error {
 
 let valueEnv: Environment | undefined;
 
-/** The marker filters' results in the render under way: their text and the kind the whole result becomes. */
-const markers = new Map<string, 'bool' | 'number' | 'native' | 'text'>();
-
 /**
- * The environment YAML values render in. dbt renders them natively, where `as_bool`,
- * `as_number`, `as_native` and `as_text` wrap the value's text in a marker (a Python str) that
- * decides the value only as the whole result: inside an expression it is a non-empty string, so
+ * The environment YAML values render in. dbt renders them natively, where `as_bool` and
+ * `as_number` wrap the value's text in a marker (a Python str) that becomes the value only as
+ * the whole result: inside an expression it is a non-empty string, so
  * `(var('off') | as_bool) and (var('on') | as_bool)` is the second operand and
  * `not (var('off') | as_bool)` is false, as dbt 1.11 decides `enabled`. SQL templates keep
  * these filters as the value itself, as dbt's text rendering does.
  */
 function nativeEnvironment(): Environment {
   const env = new Environment();
-  const mark = (kind: 'bool' | 'number' | 'native' | 'text') => (_c: unknown, v: unknown) => {
-    const s = pyStr(v);
-    markers.set(s, kind);
-    return s;
-  };
-  env.filters.as_bool = mark('bool');
-  env.filters.as_number = mark('number');
-  env.filters.as_native = mark('native');
-  env.filters.as_text = mark('text');
+  env.filters.as_bool = (_c, v) => pyStr(v);
+  env.filters.as_number = (_c, v) => pyStr(v);
   return env;
 }
 
+const SINGLE = /^\s*\{\{([\s\S]*?)\}\}\s*$/;
+
 /**
- * Render Jinja in one YAML string value the way dbt 1.11 renders dbt_project.yml, packages.yml
- * and schema YAML (Jinja's native rendering with dbt's markers), recorded on dbt 1.11.16:
- * - a value that is one `{{ expression }}` is the expression's value as it is
- *   (`"{{ var('on', false) }}"` is false, `"{{ var('x') }}"` a list, `"{{ env_var('P') }}"` text);
- * - but an expression Jinja folds at compile time (no variable, call or filter in it:
- *   `"{{ 1 == 2 }}"`, `"{{ true }}"`, `"{{ 5 }}"`, `"{{ [1,2] }}"`, `"{{ none }}"`) is its text
- *   ('False', 'True', '5', '[1, 2]', 'None');
- * - `as_bool`/`as_number`/`as_native` as the whole result are read as a Python literal (an
- *   error when `as_bool` is not a boolean or `as_number` not a number), `as_text` is text;
- * - anything else (text around the expression, statements) is text, never read as a literal.
- * Values without `{{`/`{%` come back as Jinja gives back plain text: dbt renders every value,
- * and Jinja drops one trailing newline (a YAML `|` block's).
+ * Render Jinja in one YAML string value the way dbt renders dbt_project.yml, packages.yml and
+ * schema YAML: with "native" results, so `"{{ var('on', false) }}"` is the boolean false and
+ * `"{{ 5 }}"` the number 5, and text that reads as a Python literal (`True`, `3`, `None`)
+ * becomes that value. Values without `{{`/`{%` come back as Jinja gives back plain text: dbt
+ * renders every value, and Jinja drops one trailing newline (a YAML `|` block's).
  */
 export function renderValue(text: string, ctx: ValueContext): unknown {
   if (!text.includes('{{') && !text.includes('{%')) return asJinjaText(text);
   const env = (valueEnv ??= nativeEnvironment());
   const c = valueContext(env, ctx);
-  markers.clear();
+  const single = SINGLE.exec(text);
   try {
-    const body = env.parse(text, '<value>').ast.body;
-    const only = body.length === 1 && body[0]!.kind === 'output' ? body[0]!.expr : undefined;
-    if (!only) return env.renderString(text, c, '<value>');
-    if (folds(only)) return env.renderString(text, c, '<value>');
-    const v = env.renderNative(text, c, '<value>');
-    if (typeof v !== 'string') return v === undefined ? null : toNative(v);
-    const kind = markers.get(v);
-    if (kind === undefined || kind === 'text') return v;
-    return fromMarker(v, kind);
+    if (single && !single[1]!.includes('}}') && !single[1]!.includes('{{')) {
+      let captured: unknown;
+      let called = false;
+      c.__sm_value = pyFunction((_c, a) => {
+        captured = a[0];
+        called = true;
+        return '';
+      });
+      env.renderString(`{{ __sm_value(${single[1]}) }}`, c, '<value>');
+      if (called && typeof captured !== 'string') return captured === undefined ? null : toNative(captured);
+      if (called) return literal(captured as string);
+    }
+    return literal(env.renderString(text, c, '<value>'));
   } catch (e) {
     throw valueError(e);
-  } finally {
-    markers.clear();
   }
-}
-
-/** Whether Jinja folds an expression to a constant when it compiles it (it then outputs the constant's text). */
-function folds(e: Expr): boolean {
-  switch (e.kind) {
-    case 'const':
-      return true;
-    case 'tuple':
-    case 'list':
-    case 'concat':
-      return e.items.every(folds);
-    case 'dict':
-      return e.pairs.every(([k, v]) => folds(k) && folds(v));
-    case 'binop':
-    case 'and':
-    case 'or':
-      return folds(e.left) && folds(e.right);
-    case 'not':
-    case 'neg':
-    case 'pos':
-      return folds(e.expr);
-    case 'compare':
-      return folds(e.first) && e.ops.every(([, x]) => folds(x));
-    case 'cond':
-      return folds(e.test) && folds(e.then) && (e.else_ === undefined || folds(e.else_));
-    default:
-      return false;
-  }
-}
-
-/** A marker as the whole result: Python's literal_eval of its text, checked as dbt checks as_bool and as_number. */
-function fromMarker(s: string, kind: 'bool' | 'number' | 'native'): unknown {
-  const v = literalEval(s);
-  if (kind === 'bool' && typeof v !== 'boolean') throw new ValueRenderError(`Could not convert value '${s}' into type 'bool'`);
-  if (kind === 'number' && typeof v !== 'number') throw new ValueRenderError(`Could not convert value '${s}' into type 'number'`);
-  return v;
-}
-
-/** Python's literal_eval: literals, lists, tuples and dicts of them; text that is none of these stays text. */
-function literalEval(s: string): unknown {
-  const t = s.trim();
-  if (!/^[[({'"]/.test(t)) return literal(s);
-  try {
-    const env = (valueEnv ??= nativeEnvironment());
-    const body = env.parse(`{{ ${t} }}`, '<literal>').ast.body;
-    const only = body.length === 1 && body[0]!.kind === 'output' ? body[0]!.expr : undefined;
-    if (!only || !isLiteral(only)) return s;
-    return toNative(env.renderNative(`{{ ${t} }}`, env.context(), '<literal>'));
-  } catch {
-    return s;
-  }
-}
-
-function isLiteral(e: Expr): boolean {
-  if (e.kind === 'const') return true;
-  if (e.kind === 'neg' || e.kind === 'pos') return e.expr.kind === 'const' && typeof e.expr.value === 'number';
-  if (e.kind === 'tuple' || e.kind === 'list') return e.items.every(isLiteral);
-  if (e.kind === 'dict') return e.pairs.every(([k, v]) => isLiteral(k) && isLiteral(v));
-  return false;
 }
 
 /**
