@@ -226,14 +226,15 @@ export function selectedColumns(sql: string): string[] | undefined {
     if (ch === '(') depth++;
     else if (ch === ')') depth--;
     else if (depth === 0 && ch === ',') {
-      items.push(sql.slice(cur, i));
+      items.push(masked.slice(cur, i));
       cur = i + 1;
     } else if (depth === 0 && isLetter(masked.charCodeAt(i)) && !isWordChar(masked.charCodeAt(i - 1)) && at(CLAUSE, masked, i)) {
       end = i;
       break;
     }
   }
-  items.push(sql.slice(cur, end));
+  // Items from the masked text: a comment before an item (`-- Ids\n s.id`) is blanks, not part of its expression.
+  items.push(masked.slice(cur, end));
   const names: string[] = [];
   for (const [i, raw] of items.entries()) {
     let item = raw.trim();
