@@ -95,3 +95,14 @@ describe('malformed test declarations are compile errors with the YAML file and 
     });
   });
 });
+
+describe('the columns a model selects, read before anything runs', () => {
+  it('a comment line before a qualified column does not eat its first letters', async () => {
+    const ds = await diagnostics({
+      'models/base.sql': "select 1 as daily_id, 2 as age",
+      'models/dim.sql': "select\n    -- Identifiers\n    b.daily_id,\n\n    -- Lifecycle\n    b.age\nfrom {{ ref('base') }} b",
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: dim\n    columns:\n      - name: daily_id\n        tests: [not_null]\n      - name: age\n        tests: [unique]\n      - name: nope\n        tests: [unique]\n',
+    });
+    expect(ds.map((d) => d.message)).toEqual(['Test "unique" is declared on column "nope" of dim, which has no such column (it has: daily_id, age)']);
+  });
+});

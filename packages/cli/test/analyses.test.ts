@@ -21,6 +21,13 @@ const FILES = {
  * ran only the model; `dbt show -s a1` ran the analysis's query (n = 2).
  */
 describe('analyses', () => {
+  it('are counted as analyses by sm parse', async () => {
+    const dir = writeProject({ ...FILES, 'analyses/a2.sql': 'select 2 as n\n' });
+    const p = await sm('parse', '--project-dir', dir, '--profiles-dir', dir);
+    expect(p.code, p.err).toBe(0);
+    expect(p.out).toContain('Parsed demo: 2 analyses, 1 model;');
+  });
+
   it("compile as dbt's do, with dbt's manifest entry, and never run", async () => {
     const dir = writeProject(FILES);
     const c = await sm('compile', '--project-dir', dir);

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { dbtTestHash, pyStr } from '../src/project/test-nodes.ts';
+import { dbtTestHash, genericTestName, pyStr } from '../src/project/test-nodes.ts';
+import type { TestDecl } from '../src/project/schema-yaml.ts';
+import type { SourceNode } from '../src/types.ts';
 import { renderKey } from '../src/render/render-cache.ts';
 import { pythonRepr } from '../src/util/py-repr.ts';
 import type { NodeConfig } from '../src/types.ts';
@@ -25,6 +27,19 @@ describe('generic test hash', () => {
   it('is dbt-core 1.11\'s for a not_null test', () => {
     // dbt's id for not_null on a.id in project dm (depends-on-macros.test.ts holds the whole id).
     expect(dbtTestHash('not_null_a_id', { name: 'not_null', kwargs: { column_name: 'id', model: "{{ get_where_subquery(ref('a')) }}" }, namespace: null })).toBe('c1cebc1440');
+  });
+});
+
+describe('generic test name', () => {
+  it("puts a namespaced test's package before source_, as dbt-core 1.11.16 named it (Mattermost's cws source)", () => {
+    const decl = { testName: 'unique_combination_of_columns', namespace: 'dbt_utils', kwargs: { combination_of_columns: ['licenseid', 'trialrequestid'] }, config: {}, location: { file: 'x.yml' } } as TestDecl;
+    const source = { resourceType: 'source', sourceName: 'cws', name: 'trialrequestlicenses' } as SourceNode;
+    const { name, alias } = genericTestName(decl, source);
+    // dbt's recorded node: test.mattermost_analytics.<name>.8126a6618f, alias dbt_utils_source_unique_combin_d656c60508167e5b6392e43cb6eefd84.
+    expect(name).toBe('dbt_utils_source_unique_combination_of_columns_cws_trialrequestlicenses_licenseid__trialrequestid');
+    expect(alias).toBe('dbt_utils_source_unique_combin_d656c60508167e5b6392e43cb6eefd84');
+    const meta = { name: 'unique_combination_of_columns', kwargs: { combination_of_columns: ['licenseid', 'trialrequestid'], model: "{{ get_where_subquery(source('cws', 'trialrequestlicenses')) }}" }, namespace: 'dbt_utils' };
+    expect(dbtTestHash(name, meta)).toBe('8126a6618f');
   });
 });
 

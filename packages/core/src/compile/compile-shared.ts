@@ -62,6 +62,11 @@ export async function selectAndCheck(
   empty: ReadonlySet<string>,
 ): Promise<Compilation> {
   const state = opts.state ? readState(opts.state, targetDir(c.project), fingerprintsNow) : undefined;
+  // As dbt: with no --select, --exclude or --selector, selectors.yml's `default: true` selector chooses.
+  if (!opts.selector && !opts.selection && !opts.select?.length && !opts.exclude?.length) {
+    const name = (await import('../select/selectors-file.ts')).defaultSelectorName(c.project.dir);
+    if (name) opts = { ...opts, selector: name };
+  }
   let selection = selectionOf(opts);
   const selectors = usesSelectors(opts, selection) ? await selectorsOf() : new Map<string, SelectionExpr>();
   if (opts.selector) {

@@ -1,5 +1,5 @@
 import { strFormat } from './py-format.ts';
-import { isDict, Kwargs, pyEq, pyStr, tuple } from './py-values.ts';
+import { dictKeys, isDict, Kwargs, pyEq, pyStr, tuple } from './py-values.ts';
 import { pySortKey, pyCompare } from './py-ops.ts';
 
 /**
@@ -150,7 +150,7 @@ export function iterList(v: unknown): unknown[] {
   if (Array.isArray(v)) return v;
   if (typeof v === 'string') return [...v];
   if (v === undefined) return [];
-  if (isDict(v)) return Object.keys(v);
+  if (isDict(v)) return dictKeys(v);
   if (v instanceof Map) return [...v.keys()];
   if (v !== null && typeof v === 'object' && Symbol.iterator in v) return [...(v as Iterable<unknown>)];
   throw new TypeError(`'${v === null ? 'NoneType' : typeof v === 'number' ? 'int' : typeof v}' object is not iterable`);
@@ -208,8 +208,11 @@ export const LIST_METHODS: Record<string, ListMethod> = {
 
 export const DICT_METHODS: Record<string, DictMethod> = {
   get: (d, [k, dflt]) => (Object.hasOwn(d, String(k)) ? d[String(k)] : dflt === undefined ? null : dflt),
-  items: (d) => Object.entries(d).map(([k, v]) => tuple(k, v)),
-  keys: (d) => Object.keys(d),
+  items: (d) => {
+    const values = Object.values(d);
+    return dictKeys(d).map((k, i) => tuple(k, values[i]));
+  },
+  keys: (d) => dictKeys(d),
   values: (d) => Object.values(d),
   update: (d, [other], kw) => {
     if (other !== undefined && other !== null) {

@@ -95,6 +95,26 @@ export function isNumber(x: unknown): x is number | PyFloat {
   return typeof x === 'number' || x instanceof PyFloat;
 }
 
+/**
+ * The key objects of dicts built with non-string keys (`{ref('a'): 'x'}`): a dict stores every
+ * key as its str(), and this remembers the object behind each, so iterating the dict, `keys()`
+ * and `items()` give back the relation, as Python's dict does, rather than its printed name.
+ */
+const KEY_OBJECTS = new WeakMap<object, Map<string, unknown>>();
+
+export function rememberKeyObject(d: object, k: string, key: unknown): void {
+  let m = KEY_OBJECTS.get(d);
+  if (!m) KEY_OBJECTS.set(d, (m = new Map()));
+  m.set(k, key);
+}
+
+/** A dict's keys in order, each the object it was made with where that was not a string. */
+export function dictKeys(d: Record<string, unknown>): unknown[] {
+  const keys = Object.keys(d);
+  const m = KEY_OBJECTS.get(d);
+  return m ? keys.map((k) => (m.has(k) ? m.get(k) : k)) : keys;
+}
+
 export function isDict(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null) return false;
   const p = Object.getPrototypeOf(v) as unknown;

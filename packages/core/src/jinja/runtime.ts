@@ -2,7 +2,7 @@ import { annotate, ReturnSignal, type TemplateSource } from './errors.ts';
 import { JMacro, MISSING, type Context } from './macro.ts';
 import { DICT_METHODS, iterList, LIST_METHODS, STR_METHODS } from './py-methods.ts';
 import * as ops from './py-ops.ts';
-import { isDict, Kwargs, mkFloat, Namespace, PyFloat, pyStr, PyTuple, truthy, typeName } from './py-values.ts';
+import { isDict, Kwargs, mkFloat, Namespace, PyFloat, pyStr, PyTuple, rememberKeyObject, truthy, typeName } from './py-values.ts';
 
 /**
  * What compiled templates call: one frozen object per environment, handed to the compiled
@@ -191,11 +191,16 @@ export function kwargsOf(v: unknown): Record<string, unknown> {
 /** A dict literal with computed keys (`{k: 1}`); keys print as Python would (`True`, `1`). */
 export function dict(flat: unknown[]): Record<string, unknown> {
   const entries: [string, unknown][] = [];
+  const objects: [string, unknown][] = [];
   for (let i = 0; i < flat.length; i += 2) {
     const k = flat[i];
-    entries.push([typeof k === 'string' ? k : pyStr(k), flat[i + 1]]);
+    const name = typeof k === 'string' ? k : pyStr(k);
+    entries.push([name, flat[i + 1]]);
+    if (typeof k === 'object' && k !== null) objects.push([name, k]);
   }
-  return Object.fromEntries(entries);
+  const d = Object.fromEntries(entries);
+  for (const [name, k] of objects) rememberKeyObject(d, name, k);
+  return d;
 }
 
 /** `{% set ns.attr = v %}` */

@@ -8,14 +8,15 @@ import { pythonRepr } from '../util/py-repr.ts';
 
 /**
  * dbt's name for a generic test, so selection by name and artifacts match dbt's: the test
- * (prefixed `source_` on sources), the node, then every argument (column_name included)
+ * (prefixed `source_` on sources, after its package namespace), the node, then every argument (column_name included)
  * in sorted key order, flattened, each non-word run replaced by `_`, joined by `__`.
  * Names are never shortened; past 63 characters `alias` is a hashed short form, as in dbt (the
  * relation stored failures land in, and the compiled file's name).
  */
 export function genericTestName(decl: TestDecl, node: ModelNode | SeedNode | SourceNode): { name: string; alias?: string } {
   const ns = decl.namespace ? `${decl.namespace.replace(/\./g, '_')}_` : '';
-  const type = node.resourceType === 'source' ? `source_${ns}${decl.testName}` : `${ns}${decl.testName}`;
+  // The namespace comes first: dbt_utils_source_unique_combination_of_columns_<source>_<table>_...
+  const type = node.resourceType === 'source' ? `${ns}source_${decl.testName}` : `${ns}${decl.testName}`;
   const version = node.resourceType === 'model' ? node.version : undefined;
   const target = node.resourceType === 'source' ? `${node.sourceName}_${node.name}` : version !== undefined ? `${node.name}_v${version}` : node.name;
   const args: Record<string, unknown> = { ...decl.kwargs };
@@ -226,14 +227,15 @@ export function selectedColumns(sql: string): string[] | undefined {
     if (ch === '(') depth++;
     else if (ch === ')') depth--;
     else if (depth === 0 && ch === ',') {
-      items.push(sql.slice(cur, i));
+      items.push(masked.slice(cur, i));
       cur = i + 1;
     } else if (depth === 0 && isLetter(masked.charCodeAt(i)) && !isWordChar(masked.charCodeAt(i - 1)) && at(CLAUSE, masked, i)) {
       end = i;
       break;
     }
   }
-  items.push(sql.slice(cur, end));
+  // Items from the masked text: a comment before an item (`-- Ids\n s.id`) is blanks, not part of its expression.
+  items.push(masked.slice(cur, end));
   const names: string[] = [];
   for (const [i, raw] of items.entries()) {
     let item = raw.trim();

@@ -45,6 +45,23 @@ export function readSelectors(projectDir: string, diagnostics: Diagnostic[]): Ma
   return out;
 }
 
+/**
+ * The selector marked `default: true` in selectors.yml, which dbt uses when a command is given
+ * no --select, --exclude or --selector; undefined when there is none. Two defaults are an error, as in dbt.
+ */
+export function defaultSelectorName(projectDir: string): string | undefined {
+  const abs = join(projectDir, 'selectors.yml');
+  if (!existsSync(abs)) return undefined;
+  const y = readYamlFile(abs, 'selectors.yml', []);
+  const list = y && isObj(y.data) ? y.data.selectors : undefined;
+  if (!Array.isArray(list)) return undefined;
+  const defaults = list.filter((s): s is { name: string } => isObj(s) && typeof s.name === 'string' && (s.default === true || (typeof s.default === 'string' && /^\s*true\s*$/i.test(s.default))));
+  if (defaults.length > 1) {
+    throw new SmProjectError([diag('SM_SELECTOR_INVALID', `More than one selector in selectors.yml is marked default: true (${defaults.map((d) => d.name).join(', ')})`, { file: 'selectors.yml' }, { hint: 'Keep `default: true` on one selector only.' })]);
+  }
+  return defaults[0]?.name;
+}
+
 /** {@link readSelectors} for a selection that names a selector: a mistake in selectors.yml stops the command (exit 2). */
 export function readSelectorsOrThrow(projectDir: string): Map<string, SelectionExpr> {
   const diagnostics: Diagnostic[] = [];
