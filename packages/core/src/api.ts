@@ -8,7 +8,7 @@ import { buildRunResults, compileResultsText, runResultsEnvelope, type CompiledR
 import { showResultsText, type ShownQuery } from './artifacts/show-results.ts';
 import { compileResultsKey, reusedCompileResults, saveCompileResults } from './artifacts/compile-results-cache.ts';
 import { runArgs } from './artifacts/run-args.ts';
-import { patchManifestNodes, type NodePatch } from './artifacts/manifest-file.ts';
+import { patchManifestCode } from './artifacts/manifest-file.ts';
 import { diag, SmProjectError, type Diagnostic } from './diagnostics.ts';
 import { isMicrobatch, microbatchConfig } from './plan/microbatch.ts';
 import { defaultDatabaseOf } from './render/relation.ts';
@@ -172,7 +172,7 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
     join(targetDir(c.project), 'run_results.json'),
     buildRunResults(results, elapsed, c.invocationId, runArgs(command, opts, c.project)),
   );
-  patchManifestNodes(targetDir(c.project), ranPatches(c, results), c.project.secrets);
+  patchManifestCode(targetDir(c.project), ranOtherSql(c, results), c.project.secrets);
   sink({ type: 'run_end', results, elapsed, interrupted });
   const failed = results.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'skipped' || r.status === 'cancelled' || r.status === 'partial success');
   return { compilation: c, results, elapsed, interrupted, status: failed || interrupted ? 'failure' : 'success' };
@@ -190,14 +190,14 @@ const RAN = new Set(['success', 'pass', 'warn', 'fail']);
  * wrote them, so that a run whose SQL is compile's rewrites nothing (a 10,000-model manifest is
  * ~58 MB: rewriting it took `run -s one_model` from 0.8 to 3 s). The packages/cli README says so.
  */
-function ranPatches(c: Compilation, results: readonly NodeResult[]): Map<string, NodePatch> {
-  const out = new Map<string, NodePatch>();
+function ranOtherSql(c: Compilation, results: readonly NodeResult[]): Map<string, string> {
+  const out = new Map<string, string>();
   for (const r of results) {
     if ((r.resourceType !== 'model' && r.resourceType !== 'snapshot' && r.resourceType !== 'test') || r.compiledCode === undefined || !RAN.has(r.status)) continue;
     const n = c.compiled.nodes.get(r.uniqueId);
     if (!n || !('compiledCode' in n) || typeof n.compiledCode !== 'string' || n.compiledCode === r.compiledCode) continue;
     if ('pythonCode' in n && n.pythonCode !== undefined) continue;
-    out.set(r.uniqueId, { compiled_code: r.compiledCode });
+    out.set(r.uniqueId, r.compiledCode);
   }
   // In the manifest's order (its nodes are written in the compilation's): found in one sweep of the file.
   return out.size ? new Map([...c.compiled.nodes.keys()].flatMap((id) => (out.has(id) ? [[id, out.get(id)!] as const] : []))) : out;

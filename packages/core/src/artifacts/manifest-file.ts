@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { jsonKeyValuesAt, jsonObjectEntriesAt, jsonText, jsonValueEnd, objectText } from '../util/json-text.ts';
+import { jsonKeyValueAt, jsonObjectEntriesAt, jsonStringEnd, jsonText, objectText } from '../util/json-text.ts';
 import { redact, redactJson } from '../util/redact.ts';
 import { writeNow, type FileSink } from '../util/background-writer.ts';
 import { makeDirs } from '../util/make-dirs.ts';
@@ -151,11 +151,6 @@ export function markWrittenFrom(targetDir: string, file: string, digest: string 
   saveRecord(recPath, { digest, prefix: 0, ...stamp(join(targetDir, file)) });
 }
 
-/** What a run changes in a node's manifest entry: the SQL it ran. */
-export interface NodePatch {
-  compiled_code: string;
-}
-
 /**
  * After a run, in the manifest compile wrote: put the SQL each node ran in place of its compiled
  * code where they differ (an incremental model's incremental SQL, a template rendered again with
@@ -165,19 +160,19 @@ export interface NodePatch {
  * replaced atomically and its reuse record dropped (the next compile writes it afresh). Returns
  * the ids patched.
  */
-export function patchManifestNodes(targetDir: string, patches: ReadonlyMap<string, NodePatch>, secrets: readonly string[]): string[] {
+export function patchManifestCode(targetDir: string, codes: ReadonlyMap<string, string>, secrets: readonly string[]): string[] {
   const path = join(targetDir, 'manifest.json');
-  if (!patches.size || !existsSync(path)) return [];
+  if (!codes.size || !existsSync(path)) return [];
   const text = readFileSync(path, 'utf8');
   const nodesAt = text.indexOf('"nodes":{');
   if (nodesAt < 0) return [];
   const edits: { at: number; to: number; value: string; id: string }[] = [];
-  // `patches` in the manifest's order is one sweep: an indexOf per id from the top was quadratic (minutes for a run of 10,000 models).
-  for (const [id, open] of jsonObjectEntriesAt(text, nodesAt, patches.keys())) {
-    const at = jsonKeyValuesAt(text, open, ['compiled_code']).get('compiled_code');
+  // `codes` in the manifest's order is one sweep: an indexOf per id from the top was quadratic (minutes for a run of 10,000 models).
+  for (const [id, open] of jsonObjectEntriesAt(text, nodesAt, codes.keys())) {
+    const at = jsonKeyValueAt(text, open, 'compiled_code');
     if (at === undefined || text.charCodeAt(at) !== 0x22) continue;
-    const value = JSON.stringify(redact(patches.get(id)!.compiled_code, secrets));
-    const to = jsonValueEnd(text, at);
+    const value = JSON.stringify(redact(codes.get(id)!, secrets));
+    const to = jsonStringEnd(text, at);
     if (text.slice(at, to) !== value) edits.push({ at, to, value, id });
   }
   if (!edits.length) return [];

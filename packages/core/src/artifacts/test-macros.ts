@@ -7,7 +7,7 @@ import type { GraphNode } from '../types.ts';
  * `not_null`), added once, after those listed, and only when the manifest has the macro.
  * Undefined: nothing to add. (Running a test, dbt's materialization adds `get_limit_subquery_sql`,
  * `should_store_failures` and `statement`; sm's run leaves the manifest as compile wrote it: see
- * `ranPatches` in api.ts.)
+ * `ranOtherSql` in api.ts.)
  */
 export function testMacrosAfterCompile(n: GraphNode, rootProject: string, has: (id: string) => boolean): string[] | undefined {
   if (n.resourceType !== 'test') return undefined;

@@ -50,60 +50,27 @@ export function jsonStringEnd(text: string, from: number): number {
   }
 }
 
-/** In JSON text, the index just past the value (object, array, string, number, literal) that starts at `at`. */
-export function jsonValueEnd(text: string, at: number): number {
-  const c = text.charCodeAt(at);
-  if (c === 0x22) return jsonStringEnd(text, at);
-  if (c !== 0x7b && c !== 0x5b) {
-    let i = at;
-    while (i < text.length && !',}] \n\r\t'.includes(text[i]!)) i++;
-    return i;
-  }
-  let depth = 0;
-  for (let i = at; i < text.length; ) {
-    const d = text.charCodeAt(i);
-    if (d === 0x22) {
-      i = jsonStringEnd(text, i);
-      continue;
-    }
-    if (d === 0x7b || d === 0x5b) depth++;
-    else if ((d === 0x7d || d === 0x5d) && --depth === 0) return i + 1;
-    i++;
-  }
-  return text.length;
-}
-
 /** Where the value of `key` starts in the JSON object whose `{` is at `open`, among its own keys only (not those of objects within it); undefined when it has none. */
 export function jsonKeyValueAt(text: string, open: number, key: string): number | undefined {
-  return jsonKeyValuesAt(text, open, [key]).get(key);
-}
-
-/** {@link jsonKeyValueAt} for several keys in one walk of the object: where the value of each it has starts. */
-export function jsonKeyValuesAt(text: string, open: number, keys: readonly string[]): Map<string, number> {
-  const want = new Map(keys.map((k) => [JSON.stringify(k), k]));
-  const found = new Map<string, number>();
+  const want = JSON.stringify(key);
   let depth = 0;
   for (let i = open; i < text.length; ) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
       const end = jsonStringEnd(text, i);
       // A key of this object: a string at depth 1 followed by a colon.
-      const k = depth === 1 && text.charCodeAt(end) === 0x3a ? want.get(text.slice(i, end)) : undefined;
-      if (k !== undefined && !found.has(k)) {
-        found.set(k, end + 1);
-        if (found.size === want.size) return found;
-      }
+      if (depth === 1 && text.charCodeAt(end) === 0x3a && text.slice(i, end) === want) return end + 1;
       i = end;
       continue;
     }
     if (c === 0x7b || c === 0x5b) depth++;
     else if (c === 0x7d || c === 0x5d) {
       depth--;
-      if (depth === 0) return found;
+      if (depth === 0) return undefined;
     }
     i++;
   }
-  return found;
+  return undefined;
 }
 
 /**
