@@ -106,12 +106,27 @@ describe('the Streamify dashboard in Superset, in headless Chromium', () => {
     const page = await browser!.newPage({ viewport: { width: 1400, height: 2000 } });
     const foreign: string[] = [];
     page.on('response', (r) => { if (!r.url().startsWith(url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) foreign.push(r.url()); });
-    await page.goto(`${url}/login/`);
-    await page.fill('#username', 'admin');
-    await page.fill('#password', 'admin');
     // The login page is a React page that signs in with a request of its own, then leaves the page:
-    // wait for that (networkidle alone could come before the request on a loaded machine).
-    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 60_000 }), page.click('[type=submit]')]);
+    // wait for that (networkidle alone could come before the request on a loaded machine). On a
+    // loaded machine the form can still be settling when it is filled (a CI run once stayed on
+    // /login/ for 60 s), so each attempt starts from a fresh page, checks what it typed, and a
+    // failure names what the page showed.
+    const seen: string[] = [];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await page.goto(`${url}/login/`);
+        await page.waitForLoadState('networkidle');
+        await page.fill('#username', 'admin');
+        await page.fill('#password', 'admin');
+        if ((await page.inputValue('#username')) !== 'admin' || (await page.inputValue('#password')) !== 'admin') throw new Error('the form did not keep what was typed');
+        await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 60_000 }), page.click('[type=submit]')]);
+        break;
+      } catch (e) {
+        const text = (await page.locator('body').innerText().catch(() => '')).replace(/\s+/g, ' ').slice(0, 500);
+        seen.push(`attempt ${attempt}: still at ${page.url()} (${(e as Error).message.split('\n')[0]}); the page said: ${text}`);
+        if (attempt === 3) throw new Error(`could not sign in to Superset:\n${seen.join('\n')}\nserver log:\n${log.slice(-3000)}`);
+      }
+    }
     await page.waitForLoadState('networkidle');
     await page.goto(`${url}/superset/dashboard/streamify/`);
     expect(new URL(page.url()).pathname, 'signed in').toBe('/superset/dashboard/streamify/');
