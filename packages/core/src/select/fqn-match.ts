@@ -66,7 +66,31 @@ function isSelectedNode(fqn: readonly string[], selector: string, versioned: boo
   return false;
 }
 
-/** dbt's `node_is_match`: the selector against the fqn, then against it without the package (a name in any package). */
-export function fqnSelects(fqn: readonly string[], selector: string, versioned: boolean): boolean {
+/** An fqn part up to its first dot (the first of the parts `isSelectedNode` splits it into). */
+function head(part: string): string {
+  const dot = part.indexOf('.');
+  return dot < 0 ? part : part.slice(0, dot);
+}
+
+/**
+ * dbt's `node_is_match`: the selector against the fqn, then against it without the package (a name
+ * in any package). Made once per selector: selection asks it of every node, and the common selector
+ * (`-s name`: no dot, no wildcard) on an unversioned node is answered without building any array —
+ * the same answer `isSelectedNode` gives: the leaf, or the first part of the fqn with or without
+ * its package.
+ */
+export function fqnMatcher(selector: string): (fqn: readonly string[], versioned: boolean) => boolean {
+  const simple = !selector.includes('.') && !WILDCARD.test(selector);
+  return (fqn, versioned) => {
+    if (simple && !versioned) {
+      const n = fqn.length;
+      return n > 0 && (fqn[n - 1] === selector || head(fqn[0]!) === selector || (n > 1 && head(fqn[1]!) === selector));
+    }
+    return fqnSelectsByParts(fqn, selector, versioned);
+  };
+}
+
+/** `node_is_match` by the general rule, for any selector (what the matcher's quick answer must equal). */
+export function fqnSelectsByParts(fqn: readonly string[], selector: string, versioned: boolean): boolean {
   return isSelectedNode(fqn, selector, versioned) || isSelectedNode(fqn.slice(1), selector, versioned);
 }

@@ -1,7 +1,7 @@
 import { diag, SmProjectError } from '../diagnostics.ts';
 import type { GraphNode, ModelNode, ResourceType } from '../types.ts';
 import { ancestors, descendants, type Dag } from '../graph/build-graph.ts';
-import { fqnSelects } from './fqn-match.ts';
+import { fqnMatcher } from './fqn-match.ts';
 import { invalidSelector } from './parse-selection.ts';
 import { pathSelects, type ProjectFiles } from './path-match.ts';
 import { selectionText, type Criterion, type Selection, type SelectionExpr } from './selection-expr.ts';
@@ -220,9 +220,11 @@ function matchMethod(c: Criterion, nodes: ReadonlyMap<string, GraphNode>, opts: 
   };
   const re = glob(value);
   switch (true) {
-    case method === 'fqn':
-      add((n) => n.resourceType !== 'source' && fqnSelects(n.fqn, value, n.resourceType === 'model' && n.fqn[n.fqn.length - 1] !== n.name));
+    case method === 'fqn': {
+      const selects = fqnMatcher(value);
+      add((n) => n.resourceType !== 'source' && selects(n.fqn, n.resourceType === 'model' && n.fqn[n.fqn.length - 1] !== n.name));
       break;
+    }
     case method === 'tag':
       add((n) => n.tags.some((t) => re.test(t)));
       break;
