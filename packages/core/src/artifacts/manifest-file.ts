@@ -1,4 +1,5 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, linkSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { jsonKeyValueAt, jsonObjectEntriesAt, jsonStringEnd, jsonText, objectText } from '../util/json-text.ts';
 import { redact, redactJson } from '../util/redact.ts';
@@ -17,6 +18,8 @@ interface Record_ {
   mtimeMs: number;
   /** Bytes of `{"metadata":{...},` at the start of the file. */
   prefix: number;
+  /** Kept aside with a semantic_manifest.json (see {@link keepAside}). */
+  semantic?: boolean;
 }
 
 const HEAD = '{"metadata":';
@@ -42,6 +45,7 @@ export function writeManifest(
   if (reuseManifest(targetDir, digest, meta)) return 'reused';
   const path = join(targetDir, 'manifest.json');
   const recPath = join(targetDir, '.sm', 'manifest.json.source.json');
+  keepAside(targetDir);
   const { metadata, ...rest } = build();
   const head = `${HEAD}${jsonText(metadata)},`;
   // Compiled code is redacted node by node; this catches the rest (a secret typed into a model's raw code, a description...).
@@ -61,7 +65,8 @@ export function writeManifest(
 export function reuseManifest(targetDir: string, digest: string | undefined, meta: { invocationId: string; generatedAt: string }): boolean {
   const path = join(targetDir, 'manifest.json');
   const recPath = join(targetDir, '.sm', 'manifest.json.source.json');
-  const rec = digest ? readRecord(recPath) : undefined;
+  let rec = digest ? readRecord(recPath) : undefined;
+  if (digest && !(rec && rec.digest === digest && sameFile(path, rec)) && takeBack(targetDir, digest)) rec = readRecord(recPath);
   if (rec && digest && rec.digest === digest && sameFile(path, rec)) {
     const prefix = reusedPrefix(path, rec, meta);
     if (prefix !== undefined) {
@@ -157,7 +162,8 @@ export function markWrittenFrom(targetDir: string, file: string, digest: string 
  * the connection), so that the manifest says what ran, as dbt's does after a run. Each entry is
  * found by its key in `nodes` (`"<id>":{`, which nothing else in the file writes) and its
  * `compiled_code` string replaced in the text; the rest of the file is not parsed. The file is
- * replaced atomically and its reuse record dropped (the next compile writes it afresh). Returns
+ * replaced atomically and its reuse record dropped (the file as compile wrote it is kept aside for
+ * the next command with the same inputs). Returns
  * the ids patched.
  */
 export function patchManifestCode(targetDir: string, codes: ReadonlyMap<string, string>, secrets: readonly string[]): string[] {
@@ -185,9 +191,77 @@ export function patchManifestCode(targetDir: string, codes: ReadonlyMap<string, 
     from = e.to;
   }
   parts.push(text.slice(from));
+  keepAside(targetDir);
   rmSync(join(targetDir, '.sm', 'manifest.json.source.json'), { force: true });
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, parts.join(''));
   renameSync(tmp, path);
   return [...new Set(edits.map((e) => e.id))];
+}
+
+/** How many earlier manifests are kept aside: compile, run and ls/parse each write their own. */
+const KEEP_ASIDE = 2;
+
+function asideDir(targetDir: string, digest: string): string {
+  return join(targetDir, '.sm', 'manifests', createHash('sha1').update(digest).digest('hex').slice(0, 20));
+}
+
+/**
+ * Before manifest.json is replaced: if it is still as written from a digest, keep it, and the
+ * semantic_manifest.json written with it, under that digest, by hard links (no bytes copied), so
+ * that a later command with the same inputs takes it back ({@link takeBack}) instead of building
+ * it. `sm compile` (compiled paths), `sm run` (hook numbering, and the SQL it ran patched in) and
+ * `sm ls` write different manifests of the same project: alternating them rebuilt a 10,000-model
+ * manifest (3 s) every time. Only the last {@link KEEP_ASIDE} are kept; where the file system has
+ * no hard links nothing is kept.
+ */
+function keepAside(targetDir: string): void {
+  const path = join(targetDir, 'manifest.json');
+  const rec = readRecord(join(targetDir, '.sm', 'manifest.json.source.json'));
+  if (!rec || !sameFile(path, rec)) return;
+  const dir = asideDir(targetDir, rec.digest);
+  const semantic = join(targetDir, 'semantic_manifest.json');
+  try {
+    rmSync(dir, { recursive: true, force: true });
+    makeDirs(dir);
+    linkSync(path, join(dir, 'manifest.json'));
+    const withSemantic = existsSync(semantic);
+    if (withSemantic) linkSync(semantic, join(dir, 'semantic_manifest.json'));
+    saveRecord(join(dir, 'record.json'), { ...rec, semantic: withSemantic });
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
+    return;
+  }
+  const root = join(targetDir, '.sm', 'manifests');
+  const kept = readdirSync(root)
+    .map((name) => ({ name, at: statSync(join(root, name, 'record.json'), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+    .sort((a, b) => b.at - a.at);
+  for (const old of kept.slice(KEEP_ASIDE)) rmSync(join(root, old.name), { recursive: true, force: true });
+}
+
+/**
+ * Put back the manifest kept aside under `digest` (the current one is kept aside in its turn):
+ * true when there was one, as written, and it is now manifest.json with its record.
+ */
+function takeBack(targetDir: string, digest: string): boolean {
+  const dir = asideDir(targetDir, digest);
+  const rec = readRecord(join(dir, 'record.json'));
+  if (!rec || rec.digest !== digest || !sameFile(join(dir, 'manifest.json'), rec)) return false;
+  const recPath = join(targetDir, '.sm', 'manifest.json.source.json');
+  keepAside(targetDir);
+  // Nothing may reuse manifest.json while it is being swapped.
+  rmSync(recPath, { force: true });
+  try {
+    const semantic = join(targetDir, 'semantic_manifest.json');
+    if (rec.semantic) renameSync(join(dir, 'semantic_manifest.json'), semantic);
+    else rmSync(semantic, { force: true });
+    renameSync(join(dir, 'manifest.json'), join(targetDir, 'manifest.json'));
+  } catch {
+    return false;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const { semantic: _, ...kept } = rec;
+  saveRecord(recPath, kept);
+  return true;
 }
