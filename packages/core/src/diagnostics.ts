@@ -43,6 +43,12 @@ export interface Diagnostic {
   readonly event?: string | undefined;
   /** That event's `data` as dbt logs it (`{spec_raw}` of NoNodesForSelectionCriteria), for the JSON log; an error's, what it is about (`{var_name}`). */
   readonly eventData?: Readonly<Record<string, unknown>> | undefined;
+  /**
+   * The node's own error, which dbt reports only when the node is compiled or run (its parse lets
+   * it by: an undefined macro, an unknown generic test): it fails that node, and stops `compile`
+   * and `show` only when they select it (compile/node-errors.ts).
+   */
+  readonly atCompile?: boolean | undefined;
 }
 
 /** Thrown by the library API when a phase cannot continue; carries every diagnostic collected so far. */
@@ -64,9 +70,9 @@ export function diag(
   code: DiagnosticCode,
   message: string,
   location?: SourceLocation,
-  extra: Partial<Pick<Diagnostic, 'nodeId' | 'hint' | 'cause' | 'severity' | 'event' | 'eventData'>> = {},
+  extra: Partial<Pick<Diagnostic, 'nodeId' | 'hint' | 'cause' | 'severity' | 'event' | 'eventData' | 'atCompile'>> = {},
 ): Diagnostic {
-  const d: Diagnostic = { code, severity: extra.severity ?? 'error', message, location, nodeId: extra.nodeId, hint: extra.hint, cause: extra.cause };
+  const d: Diagnostic = { code, severity: extra.severity ?? 'error', message, location, nodeId: extra.nodeId, hint: extra.hint, cause: extra.cause, ...(extra.atCompile ? { atCompile: true } : {}) };
   return extra.event === undefined && !extra.eventData ? d : { ...d, ...(extra.event === undefined ? {} : { event: extra.event }), ...(extra.eventData ? { eventData: extra.eventData } : {}) };
 }
 

@@ -23,6 +23,7 @@ import { proofKey, takeProof } from './input-proof.ts';
 import { finishParallel, startRenderWorker } from './parallel-render.ts';
 import { renderForRun } from './render-for-run.ts';
 import { varsOf } from '../render/vars.ts';
+import { deferNodeErrors } from './node-errors.ts';
 import { targetPathOf } from './target-path-of.ts';
 
 /** The commands that, as dbt's, run the nodes that compile and fail the others (`ls` and parse only list them). */
@@ -74,11 +75,14 @@ export async function compileCold(opts: InvocationOptions, command: Command, inv
   const { graph, diagnostics: graphDiags } = buildGraph(compiled.nodes);
   const all = [...compiled.diagnostics, ...graphDiags, ...accessDiagnostics(compiled.nodes, project.groups), ...snapshotConfigDiagnostics(compiled.nodes)];
   // dbt's parse reads a var with no value as none; the node fails when it is compiled or run, not the project.
-  const deferred = NODE_ERROR_COMMANDS.has(command) ? deferVarErrors(all, compiled.nodes, project, opts.vars) : 0;
-  const diagnostics = deferred ? all.filter((d) => !(d.code === 'SM_VAR_MISSING' && d.severity === 'error' && d.nodeId && compiled.nodes.get(d.nodeId)?.compileError)) : all;
-  const errors = diagnostics.filter((d) => d.severity === 'error');
+  const deferred = (NODE_ERROR_COMMANDS.has(command) ? deferVarErrors(all, compiled.nodes, project, opts.vars) : 0) + deferNodeErrors(all, compiled.nodes);
+  const diagnostics = deferred ? all.filter((d) => !(d.severity === 'error' && (d.atCompile || d.code === 'SM_VAR_MISSING') && d.nodeId && compiled.nodes.get(d.nodeId)?.compileError)) : all;
+  // When the project stops anyway, every problem is told at once, the nodes' own errors too.
+  const kept = new Set(diagnostics);
+  const errors = all.filter((d) => d.severity === 'error' && (d.atCompile || kept.has(d)));
+  const projectErrors = errors.some((d) => !d.atCompile || !d.nodeId || !compiled.nodes.get(d.nodeId)?.compileError);
   const columnCheck = columnCheckOf(command);
-  if (errors.length) throw new SmProjectError(dedupe([...errors, ...(columnCheck === 'error' ? testColumnDiagnostics(compiled.nodes, compiled.nodes.keys(), 'error') : [])]));
+  if (projectErrors) throw new SmProjectError(dedupe([...errors, ...(columnCheck === 'error' ? testColumnDiagnostics(compiled.nodes, compiled.nodes.keys(), 'error') : [])]));
   // What a run needs beyond compiled SQL, for every node: the store serves any later selection.
   renderForRun(renderer, project, compiled.nodes, [...compiled.nodes.keys()]);
   // Equal to the last compile's when the inputs are and nothing rendered read the environment or the clock.

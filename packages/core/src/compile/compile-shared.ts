@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Adapter, AdapterFactory } from '../adapter.ts';
 import { reuseManifest, writeManifest } from '../artifacts/manifest-file.ts';
+import { selectedNodeErrors } from './node-errors.ts';
 import { writeCompiledTree } from '../artifacts/compiled-files.ts';
 import { compiledPathOf, hasCompiledPath, targetLayoutOf } from '../artifacts/target-paths.ts';
 import type { CheckResult } from '../check/check-project.ts';
@@ -95,12 +96,12 @@ export async function selectAndCheck(
   if (unmatched.length > 50) diagnostics.push(diag('SM_SELECTION_EMPTY', `${unmatched.length - 50} more selection criteria do not match any enabled nodes`, undefined, { severity: 'warning', event: WARNING_EVENTS.selectionEmpty }));
   const selected = topoOrder(c.graph, chosen);
   const check = columnCheckOf(command);
-  if (check) {
-    const chosenTests = new Set(selected);
-    const found = columnFindings.filter((d) => d.nodeId && chosenTests.has(d.nodeId)).map((d) => ({ ...d, severity: check }));
-    if (check === 'error' && found.length) throw new SmProjectError(found);
-    diagnostics.push(...found);
-  }
+  const chosenIds = new Set(selected);
+  // compile and show stop on what the nodes they selected could not compile (a macro not defined, an unknown test).
+  const nodeErrors = selectedNodeErrors(command, c.compiled.diagnostics, chosenIds);
+  const found = check ? columnFindings.filter((d) => d.nodeId && chosenIds.has(d.nodeId)).map((d) => ({ ...d, severity: check })) : [];
+  if (nodeErrors.length || (check === 'error' && found.length)) throw new SmProjectError([...nodeErrors, ...(check === 'error' ? found : [])]);
+  diagnostics.push(...found);
   return { ...c, selected };
 }
 

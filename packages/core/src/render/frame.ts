@@ -35,6 +35,8 @@ export interface Frame {
   said?: TemplateMessage[] | undefined;
   /** Set when the template read `execute`: an error it raised may be one dbt raises only when the node runs. */
   readExecute?: boolean | undefined;
+  /** Set when the render failed on an undefined name, attribute or call, which dbt's parse phase lets by (its undefined captures calls): dbt fails the node only when it compiles. */
+  failedUndefined?: boolean | undefined;
   /** Set when a microbatch model's template read `model.batch` outside a batch (compile): an error it then raised is dbt's only if a batch raises it. */
   readBatch?: boolean | undefined;
   /** Set when the template called `is_incremental()`: a hook that did is rendered when it runs, where the answer is known. */

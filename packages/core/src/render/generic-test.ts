@@ -50,6 +50,7 @@ export function renderGenericTest(r: GenericTestHost, t: TestNode, c: Context, f
     r.diagnostics.push(
       diag('SM_TEST_INVALID', `Unknown test "${name}" on ${on}`, loc, {
         nodeId: t.uniqueId,
+        atCompile: true,
         hint: `Known tests: ${closestNames(name, known).join(', ') || known.join(', ')}. Define it with {% test ${meta.name}(model, column_name) %} under macros/ or tests/generic/${meta.namespace ? `, or check that the package "${meta.namespace}" is installed (sm deps)` : ''}.`,
       }),
     );
@@ -65,6 +66,7 @@ export function renderGenericTest(r: GenericTestHost, t: TestNode, c: Context, f
     r.diagnostics.push(
       diag('SM_TEST_INVALID', `Test "${meta.name}" on ${on} is missing its argument${missing.length > 1 ? 's' : ''} ${missing.map((a) => `"${a}"`).join(' and ')}`, loc, {
         nodeId: t.uniqueId,
+        atCompile: true,
         hint: missing.includes('column_name') ? 'Declare the test under a column, or pass column_name.' : usage ? `Write it as ${usage}` : `Add ${missing.map((a) => `\`${a}:\``).join(' and ')} under the test.`,
       }),
     );

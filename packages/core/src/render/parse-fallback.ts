@@ -17,7 +17,10 @@ interface Renderer {
  * failed after reading `execute` (an error raised under `{% if execute %}`) is run again with
  * `execute` false too: when that succeeds, dbt parses the node and fails it only when it runs,
  * so it is marked the same way and its error is the node's at execution, not the project's.
- * The same for a microbatch model that read `model.batch`, which only a batch's render has.
+ * The same for a microbatch model that read `model.batch`, which only a batch's render has, and
+ * for a render that failed on an undefined name, attribute or call (a macro not installed, a typo):
+ * dbt's parse captures those, so only a command that compiles the node fails, and a run of other
+ * models goes on.
  */
 export function parseFallback<T>(r: Renderer, frame: Frame, fn: () => T): T {
   const config = cloneConfig(frame.config);
@@ -49,10 +52,15 @@ export function parseFallback<T>(r: Renderer, frame: Frame, fn: () => T): T {
     if (parsed.ok) return parsed.value;
     throw e;
   }
-  if (r.diagnostics.length === before || !(frame.readExecute || frame.readBatch)) return out;
+  if (r.diagnostics.length === before || !(frame.readExecute || frame.readBatch || frame.failedUndefined)) return out;
   const failed = r.diagnostics.slice(before);
+  const undefinedFailure = frame.failedUndefined;
   const parsed = parsedInstead(r, frame, fn, before, asParsed);
-  if (parsed.ok) return parsed.value;
+  if (parsed.ok) {
+    // dbt's parse let it by; compiling or running the node fails it.
+    if (undefinedFailure) r.diagnostics.push(...failed.map((d) => ({ ...d, atCompile: true })));
+    return parsed.value;
+  }
   r.diagnostics.length = before;
   r.diagnostics.push(...failed);
   return out;
@@ -63,11 +71,20 @@ function parsedInstead<T>(r: Renderer, frame: Frame, fn: () => T, before: number
   r.diagnostics.length = before;
   asParsed();
   try {
-    // A template that read model.batch reads it as parse does, where it is undefined and lenient.
-    const value = frame.readBatch ? r.env.lenient(fn) : fn();
+    // A template that read model.batch reads it as parse does, where it is undefined and lenient;
+    // so does one that failed on an undefined name (dbt's parse lets `{{ nope() }}` by).
+    const value = frame.readBatch || frame.failedUndefined ? r.env.lenient(fn) : fn();
     return r.diagnostics.length === before ? { ok: true, value } : { ok: false };
   } catch (e) {
     if (e instanceof ControlSignal) throw e;
     return { ok: false };
   }
+}
+
+/** Whether a render failed on an undefined value (the error, or one it was raised from). */
+export function causedByUndefined(e: unknown): boolean {
+  for (let x = e, depth = 0; x instanceof Error && depth < 20; x = (x as { cause?: unknown }).cause, depth++) {
+    if ((x as { kind?: string }).kind === 'UndefinedError') return true;
+  }
+  return false;
 }

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeProject } from '@smsql/test-kit';
+import { sm } from './run-cli.ts';
+
+const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: dev.duckdb\n      schema: main\n      threads: 1\n';
+
+/**
+ * What dbt's parse lets by and reports only when the node compiles: a call of a macro that is not
+ * defined (dbt's parse captures calls of undefined names), a generic test no macro defines. Exit
+ * codes recorded from dbt 1.11.16 (dbt-duckdb 1.11.1) on the same files, 6 Dec 2026: such a node
+ * fails when a command runs or compiles it, and every other command and selection goes on.
+ */
+describe('errors of one node that dbt reports when it compiles, not at parse', () => {
+  it('an undefined macro fails its model when run or compiled, and nothing else', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'models/a.sql': 'select 1 as id\n',
+      // The ref after the failing call is still read, as dbt's parse reads it: c depends on b.
+      'models/b.sql': "select {{ nope() }} as id from {{ ref('a') }}\n",
+      'models/c.sql': "select * from {{ ref('b') }}\n",
+    });
+    const code = async (...argv: string[]) => {
+      const r = await sm(...argv, '--project-dir', dir);
+      return { code: r.code, text: r.out + r.err };
+    };
+    // dbt: parse 0, ls 0, run -s a 0, compile -s a 0, show -s a 0; compile 2, show -s b 2; run 1, build 1, run -s b 1.
+    for (const argv of [['parse'], ['ls'], ['run', '-s', 'a'], ['compile', '-s', 'a'], ['show', '-s', 'a']]) expect((await code(...argv)).code, argv.join(' ')).toBe(0);
+    const compiled = await code('compile');
+    expect(compiled.code).toBe(2);
+    expect(compiled.text).toMatch(/models\/b\.sql:1:\d+.*'nope' is undefined/);
+    expect((await code('show', '-s', 'b')).code).toBe(2);
+    const run = await code('run');
+    expect(run.code).toBe(1);
+    expect(run.text).toMatch(/Error in model b[\s\S]*models\/b\.sql:1:\d+: Template error: 'nope' is undefined/);
+    const results = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] };
+    expect(Object.fromEntries(results.results.map((r) => [r.unique_id, r.status]))).toEqual({ 'model.demo.a': 'success', 'model.demo.b': 'error', 'model.demo.c': 'skipped' });
+    expect((await code('build')).code).toBe(1);
+    expect((await code('run', '-s', 'b')).code).toBe(1);
+    // ls lists the graph as parse read it: c after b.
+    expect((await code('ls', '-s', 'b+', '--output', 'name')).text.trim().split('\n')).toEqual(['b', 'c']);
+  });
+
+  it('an unknown generic test fails that test in test and build; run, ls and parse go on', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'models/a.sql': 'select 1 as id\n',
+      'models/s.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [not_a_real_test, not_null]\n',
+    });
+    const code = async (...argv: string[]) => {
+      const r = await sm(...argv, '--project-dir', dir);
+      return { code: r.code, text: r.out + r.err };
+    };
+    // dbt: parse 0, ls 0, run 0, show -s a 0; compile 2 (the test is selected with its model); test 1, build 1.
+    for (const argv of [['parse'], ['ls'], ['run'], ['show', '-s', 'a']]) expect((await code(...argv)).code, argv.join(' ')).toBe(0);
+    expect((await code('compile')).code).toBe(2);
+    expect((await code('compile', '-s', 'a')).code).toBe(2);
+    const built = await code('build');
+    expect(built.code).toBe(1);
+    expect(built.text).toMatch(/models\/s\.yml:6:\d+: Unknown test "not_a_real_test" on a/);
+    const results = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] };
+    const statuses = Object.fromEntries(results.results.map((r) => [r.unique_id.split('.').slice(0, 3).join('.'), r.status]));
+    expect(statuses).toEqual({ 'model.demo.a': 'success', 'test.demo.not_a_real_test_a_id': 'error', 'test.demo.not_null_a_id': 'pass' });
+    expect((await code('test')).code).toBe(1);
+  });
+});
