@@ -64,4 +64,12 @@ describe('errors of one node that dbt reports when it compiles, not at parse', (
     expect(statuses).toEqual({ 'model.demo.a': 'success', 'test.demo.not_a_real_test_a_id': 'error', 'test.demo.not_null_a_id': 'pass' });
     expect((await code('test')).code).toBe(1);
   });
+
+  it('a var with no value stops compile and show only when they select its node', async () => {
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'models/a.sql': 'select 1 as id\n', 'models/b.sql': "select {{ var('nov') }} as id\n" });
+    const code = async (...argv: string[]) => (await sm(...argv, '--project-dir', dir)).code;
+    // dbt 1.11.16: compile -s a 0, show -s a 0, parse 0, run -s a 0; show -s b 2, compile 2; run 1.
+    expect([await code('compile', '-s', 'a'), await code('show', '-s', 'a'), await code('parse'), await code('run', '-s', 'a')]).toEqual([0, 0, 0, 0]);
+    expect([await code('show', '-s', 'b'), await code('compile'), await code('run')]).toEqual([2, 2, 1]);
+  });
 });

@@ -26,9 +26,6 @@ import { varsOf } from '../render/vars.ts';
 import { deferNodeErrors } from './node-errors.ts';
 import { targetPathOf } from './target-path-of.ts';
 
-/** The commands that, as dbt's, run the nodes that compile and fail the others (`ls` and parse only list them). */
-const NODE_ERROR_COMMANDS: ReadonlySet<Command> = new Set(['run', 'seed', 'test', 'build', 'snapshot', 'ls']);
-
 /**
  * A node that reads a var with no value fails as dbt fails it when it runs: `compileError` holds
  * dbt's message under its "Compilation Error in ..." line (the runner words that line), and the
@@ -74,13 +71,14 @@ export async function compileCold(opts: InvocationOptions, command: Command, inv
   const compiled = parallel?.compiled ?? renderer.renderAll();
   const { graph, diagnostics: graphDiags } = buildGraph(compiled.nodes);
   const all = [...compiled.diagnostics, ...graphDiags, ...accessDiagnostics(compiled.nodes, project.groups), ...snapshotConfigDiagnostics(compiled.nodes)];
-  // dbt's parse reads a var with no value as none; the node fails when it is compiled or run, not the project.
-  const deferred = (NODE_ERROR_COMMANDS.has(command) ? deferVarErrors(all, compiled.nodes, project, opts.vars) : 0) + deferNodeErrors(all, compiled.nodes);
-  const diagnostics = deferred ? all.filter((d) => !(d.severity === 'error' && (d.atCompile || d.code === 'SM_VAR_MISSING') && d.nodeId && compiled.nodes.get(d.nodeId)?.compileError)) : all;
+  // dbt's parse reads a var with no value as none, and lets an undefined macro or unknown test by:
+  // such a node fails when it is compiled or run, not the project (compile/node-errors.ts).
+  const deferred = deferVarErrors(all, compiled.nodes, project, opts.vars) + deferNodeErrors(all, compiled.nodes);
+  const nodesOwn = (d: Diagnostic) => d.severity === 'error' && (d.atCompile || d.code === 'SM_VAR_MISSING') && !!d.nodeId && compiled.nodes.get(d.nodeId)?.compileError !== undefined;
+  const diagnostics = deferred ? all.filter((d) => !nodesOwn(d)) : all;
   // When the project stops anyway, every problem is told at once, the nodes' own errors too.
-  const kept = new Set(diagnostics);
-  const errors = all.filter((d) => d.severity === 'error' && (d.atCompile || kept.has(d)));
-  const projectErrors = errors.some((d) => !d.atCompile || !d.nodeId || !compiled.nodes.get(d.nodeId)?.compileError);
+  const errors = all.filter((d) => d.severity === 'error');
+  const projectErrors = errors.some((d) => !nodesOwn(d));
   const columnCheck = columnCheckOf(command);
   if (projectErrors) throw new SmProjectError(dedupe([...errors, ...(columnCheck === 'error' ? testColumnDiagnostics(compiled.nodes, compiled.nodes.keys(), 'error') : [])]));
   // What a run needs beyond compiled SQL, for every node: the store serves any later selection.
