@@ -11,6 +11,7 @@ import type { CompiledProject, Overrides, RenderOptions } from './render-options
 import type { FoundRef, GraphNode, ModelNode, NodeConfig, SeedNode, SourceNode, TemplateMessage, TestNode } from '../types.ts';
 import { compileHooks, hookDeps, staticHook, type HookRendering } from './compile-hooks.ts';
 import { dbtBuiltins } from './dbt-builtins.ts';
+import { renderContextNames } from './context-dict.ts';
 import { Ephemerals } from './ephemerals.ts';
 import { CTE_PREFIX } from './inject-ctes.ts';
 import type { ExecutionRender } from './execution.ts';
@@ -99,7 +100,7 @@ export class ProjectRenderer implements Schedulable {
       this.#base,
       dbtBuiltins({ project, flags, defaultDatabase: this.host.defaultDatabase, runStartedAt: opts.runStartedAt ?? new Date(), invocationId: opts.invocationId ?? '', env: opts.env ?? process.env, onVolatile: () => (this.#volatileSeen = true) }),
     );
-    this.#base.context = this.#base;
+    Object.defineProperties(this.#base, renderContextNames(this.env));
     this.#naming = new NodeNaming(project, this.macros, this.diagnostics, (pkg) => this.#pkgContext(pkg));
     this.#rerender = {
       project,
@@ -392,6 +393,8 @@ export class ProjectRenderer implements Schedulable {
   #renderTest(t: TestNode): GraphNode {
     const frame = newFrame(t, cloneConfig(t.config), false, new WarehouseLog(false));
     for (const d of t.dependsOn.nodes) frame.refs.add(d);
+    // dbt's `this` in a singular test: the relation its failures would be stored in; a generic test has none.
+    if (!t.testMetadata) frame.relation = this.relationFor(t, frame.config);
     const sql = t.testMetadata ? parseFallback(this, frame, () => renderGenericTest(this, t, this.#context(frame), frame, (id) => this.#relationOf(id, frame))) : this.#renderTemplate(t, frame);
     // dbt's order: the refs its arguments render (a relationships test's `to`) before the node it tests, then sources.
     // A call that found nothing is among its refs or sources where it was made (the test is disabled).
