@@ -1,4 +1,4 @@
-import { PyDateTime } from '../jinja/py-datetime.ts';
+import { PyDate, PyDateTime } from '../jinja/py-datetime.ts';
 import { isDict, Kwargs, pyStr, PyTuple } from '../jinja/py-values.ts';
 
 /**
@@ -55,15 +55,36 @@ export class AgateRow extends MappedSequence<unknown> {
   }
 }
 
+/**
+ * An agate data type as templates reach it (`column.data_type`): named by its kind (how sm
+ * prints it), and `jsonify(value)`, which dbt-profiler calls to put values into YAML: as dbt
+ * 1.11 gives them, numbers and booleans as they are, dates and times in ISO form, none as none.
+ */
+export class AgateDataType {
+  readonly name: string;
+  constructor(name: string) {
+    this.name = name;
+  }
+  jsonify(v: unknown): unknown {
+    if (v === null || v === undefined) return null;
+    return v instanceof PyDate ? v.isoformat() : v;
+  }
+  toString(): string {
+    return this.name;
+  }
+}
+
+const DATA_TYPES = new Map(['Number', 'Boolean', 'DateTime', 'Text'].map((k) => [k, new AgateDataType(k)]));
+
 export class AgateColumn {
   readonly name: string;
   readonly #values: unknown[];
-  readonly data_type: string;
+  readonly data_type: AgateDataType;
   constructor(name: string, values: unknown[]) {
     this.name = name;
     this.#values = values;
     const kinds = new Set(values.filter((v) => v !== null).map((v) => (typeof v === 'number' ? 'Number' : typeof v === 'boolean' ? 'Boolean' : v instanceof PyDateTime ? 'DateTime' : 'Text')));
-    this.data_type = kinds.size === 1 ? [...kinds][0]! : 'Text';
+    this.data_type = DATA_TYPES.get(kinds.size === 1 ? [...kinds][0]! : 'Text')!;
   }
   values(): PyTuple {
     return PyTuple.fromArray(this.#values);
@@ -110,7 +131,7 @@ export class AgateTable {
     this.columns.keys_ = [...names];
     names.forEach((n, i) => this.columns.push(new AgateColumn(n, this.rows.map((r) => r[i]))));
   }
-  get column_types(): PyTuple<string> {
+  get column_types(): PyTuple<AgateDataType> {
     return PyTuple.fromArray(this.columns.map((c) => c.data_type));
   }
   __getitem__(k: unknown): unknown {
