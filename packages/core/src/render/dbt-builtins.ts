@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type * as Yaml from 'yaml';
 import { yamlLib } from '../util/yaml-lib.ts';
 import { DBT_COMPAT_VERSION } from '../project/dbt-version.ts';
 import type { Context } from '../jinja/macro.ts';
@@ -26,6 +27,20 @@ export interface BuiltinOptions {
   /** Called when a template reads something that differs from run to run (the clock, the invocation). */
   onVolatile: () => void;
 }
+
+/**
+ * dbt's toyaml is PyYAML's safe_dump: YAML 1.1 (a string that reads back as a date, a time or
+ * yes/no/on/off is quoted), sequences not indented under their key, single quotes, multi-line
+ * strings quoted rather than as blocks. PyYAML's booleans are the words, not y/n.
+ */
+const PY_BOOL = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON|no|No|NO|false|False|FALSE|off|Off|OFF)$/;
+const PYYAML_STYLE = {
+  version: '1.1',
+  indentSeq: false,
+  singleQuote: true,
+  blockQuote: false,
+  customTags: (tags: Yaml.Tags) => tags.map((t) => (typeof t === 'object' && !t.collection && t.tag === 'tag:yaml.org,2002:bool' ? ({ ...t, test: PY_BOOL } as Yaml.ScalarTag) : t)),
+} as const satisfies Yaml.DocumentOptions & Yaml.SchemaOptions & Yaml.ToStringOptions;
 
 /** Note what a template said for the render's caller to show; renders to nothing. */
 function say(c: Context, msg: unknown, shown: boolean, print?: true): string {
@@ -147,7 +162,7 @@ export function dbtBuiltins(o: BuiltinOptions): PropertyDescriptorMap {
     })),
     toyaml: value(pyFunction((_c, a, kw) => {
       try {
-        return yamlLib().stringify(a[0], { sortMapEntries: !!(kw?.sort_keys ?? a[2]) });
+        return yamlLib().stringify(a[0], { sortMapEntries: !!(kw?.sort_keys ?? a[2]), ...PYYAML_STYLE });
       } catch {
         return kw?.default ?? a[1] ?? null;
       }
