@@ -1,5 +1,5 @@
 import { PyDate, PyDateTime } from '../jinja/py-datetime.ts';
-import { isDict, Kwargs, pyStr, PyTuple } from '../jinja/py-values.ts';
+import { isDict, Kwargs, mkFloat, PyFloat, pyStr, PyTuple } from '../jinja/py-values.ts';
 
 /**
  * What `run_query()` and `load_result(...).table` give templates: dbt's agate.Table, as far as
@@ -7,15 +7,23 @@ import { isDict, Kwargs, pyStr, PyTuple } from '../jinja/py-values.ts';
  * `row[0]`, `row['name']`, `table.column_names`, iteration over rows, `| length`.
  */
 
-/** A warehouse value as a template value: big integers as numbers when exact, dates as datetimes. */
-export function templateValue(v: unknown): unknown {
+/**
+ * A warehouse value as a template value: big integers as numbers when exact, timestamps as
+ * datetimes. Given the column's type (`type`, as the warehouse names it), as dbt's agate gives
+ * them: a DATE as a date (`2024-01-02`, not a midnight datetime), a whole DOUBLE or FLOAT as a
+ * float (`1.0`).
+ */
+export function templateValue(v: unknown, type?: string): unknown {
   if (typeof v === 'bigint') return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
-  if (v instanceof Date) return new PyDateTime(v.getTime(), 0, null);
+  if (v instanceof Date) return type === 'DATE' ? new PyDate(v.getTime()) : new PyDateTime(v.getTime(), 0, null);
+  if (typeof v === 'number' && type !== undefined && FLOAT_TYPES.has(type)) return mkFloat(v);
   if (typeof v === 'number' && !Number.isInteger(v)) return v;
   if (typeof v === 'number') return v;
   if (v === undefined) return null;
   return v;
 }
+
+const FLOAT_TYPES = new Set(['DOUBLE', 'FLOAT', 'REAL', 'FLOAT4', 'FLOAT8']);
 
 /** A sequence also addressable by name (`columns['id']`), as agate's MappedSequence. */
 class MappedSequence<T> extends Array<T> {
@@ -74,7 +82,7 @@ export class AgateDataType {
   }
 }
 
-const DATA_TYPES = new Map(['Number', 'Boolean', 'DateTime', 'Text'].map((k) => [k, new AgateDataType(k)]));
+const DATA_TYPES = new Map(['Number', 'Boolean', 'Date', 'DateTime', 'Text'].map((k) => [k, new AgateDataType(k)]));
 
 export class AgateColumn {
   readonly name: string;
@@ -83,7 +91,7 @@ export class AgateColumn {
   constructor(name: string, values: unknown[]) {
     this.name = name;
     this.#values = values;
-    const kinds = new Set(values.filter((v) => v !== null).map((v) => (typeof v === 'number' ? 'Number' : typeof v === 'boolean' ? 'Boolean' : v instanceof PyDateTime ? 'DateTime' : 'Text')));
+    const kinds = new Set(values.filter((v) => v !== null).map((v) => (typeof v === 'number' || v instanceof PyFloat ? 'Number' : typeof v === 'boolean' ? 'Boolean' : v instanceof PyDateTime ? 'DateTime' : v instanceof PyDate ? 'Date' : 'Text')));
     this.data_type = DATA_TYPES.get(kinds.size === 1 ? [...kinds][0]! : 'Text')!;
   }
   values(): PyTuple {
@@ -118,13 +126,13 @@ export class AgateTable {
   readonly column_names: PyTuple<string>;
   readonly rows: MappedSequence<AgateRow>;
   readonly columns: MappedSequence<AgateColumn>;
-  constructor(names: readonly string[], rows: readonly unknown[][]) {
+  constructor(names: readonly string[], rows: readonly unknown[][], types?: readonly string[]) {
     this.column_names = PyTuple.fromArray([...names]);
     this.rows = new MappedSequence<AgateRow>();
     for (const r of rows) {
       const row = new AgateRow();
       row.keys_ = [...names];
-      for (const v of r) row.push(templateValue(v));
+      r.forEach((v, i) => row.push(templateValue(v, types?.[i])));
       this.rows.push(row);
     }
     this.columns = new MappedSequence<AgateColumn>();
