@@ -70,11 +70,15 @@ export class AgateRow extends MappedSequence<unknown> {
  */
 export class AgateDataType {
   readonly name: string;
-  constructor(name: string) {
+  /** A number column of decimals or floats (dbt's agate Number, not its Integer): jsonify gives floats. */
+  readonly #float: boolean;
+  constructor(name: string, float = false) {
     this.name = name;
+    this.#float = float;
   }
   jsonify(v: unknown): unknown {
     if (v === null || v === undefined) return null;
+    if (this.#float && typeof v === 'number') return mkFloat(v);
     return v instanceof PyDate ? v.isoformat() : v;
   }
   toString(): string {
@@ -83,16 +87,20 @@ export class AgateDataType {
 }
 
 const DATA_TYPES = new Map(['Number', 'Boolean', 'Date', 'DateTime', 'Text'].map((k) => [k, new AgateDataType(k)]));
+const FLOAT_NUMBER = new AgateDataType('Number', true);
+/** Warehouse types whose values agate reads as decimals (dbt's Number, not Integer). */
+const FRACTIONAL = /^(?:DECIMAL|NUMERIC|DOUBLE|FLOAT|REAL)/;
 
 export class AgateColumn {
   readonly name: string;
   readonly #values: unknown[];
   readonly data_type: AgateDataType;
-  constructor(name: string, values: unknown[]) {
+  constructor(name: string, values: unknown[], type?: string) {
     this.name = name;
     this.#values = values;
     const kinds = new Set(values.filter((v) => v !== null).map((v) => (typeof v === 'number' || v instanceof PyFloat ? 'Number' : typeof v === 'boolean' ? 'Boolean' : v instanceof PyDateTime ? 'DateTime' : v instanceof PyDate ? 'Date' : 'Text')));
-    this.data_type = DATA_TYPES.get(kinds.size === 1 ? [...kinds][0]! : 'Text')!;
+    const kind = kinds.size === 1 ? [...kinds][0]! : 'Text';
+    this.data_type = kind === 'Number' && type !== undefined && FRACTIONAL.test(type) ? FLOAT_NUMBER : DATA_TYPES.get(kind)!;
   }
   values(): PyTuple {
     return PyTuple.fromArray(this.#values);
@@ -126,7 +134,10 @@ export class AgateTable {
   readonly column_names: PyTuple<string>;
   readonly rows: MappedSequence<AgateRow>;
   readonly columns: MappedSequence<AgateColumn>;
+  /** The warehouse's column types, kept for the tables rename() and group_by() make. */
+  readonly #types: readonly string[] | undefined;
   constructor(names: readonly string[], rows: readonly unknown[][], types?: readonly string[]) {
+    this.#types = types;
     this.column_names = PyTuple.fromArray([...names]);
     this.rows = new MappedSequence<AgateRow>();
     for (const r of rows) {
@@ -137,7 +148,7 @@ export class AgateTable {
     }
     this.columns = new MappedSequence<AgateColumn>();
     this.columns.keys_ = [...names];
-    names.forEach((n, i) => this.columns.push(new AgateColumn(n, this.rows.map((r) => r[i]))));
+    names.forEach((n, i) => this.columns.push(new AgateColumn(n, this.rows.map((r) => r[i]), types?.[i])));
   }
   get column_types(): PyTuple<AgateDataType> {
     return PyTuple.fromArray(this.columns.map((c) => c.data_type));
@@ -172,7 +183,7 @@ export class AgateTable {
     } else if (spec !== undefined && spec !== null) {
       throw new TypeError(`rename() takes a dict or a list of column names, not ${typeof spec}`);
     }
-    return new AgateTable(next, this.rows.map((r) => [...r]));
+    return new AgateTable(next, this.rows.map((r) => [...r]), this.#types);
   }
   /**
    * agate's `group_by(key, key_name=None)`: a TableSet, one table per value of the column `key`
@@ -199,7 +210,7 @@ export class AgateTable {
     const set = new AgateTableSet(String(keyName));
     for (const [k, rows] of groups) {
       set.keys_.push(k);
-      set.push(new AgateTable([...this.column_names], rows));
+      set.push(new AgateTable([...this.column_names], rows, this.#types));
     }
     return set;
   }
