@@ -11,7 +11,6 @@ import type { CompiledProject, Overrides, RenderOptions } from './render-options
 import type { FoundRef, GraphNode, ModelNode, NodeConfig, SeedNode, SourceNode, TemplateMessage, TestNode } from '../types.ts';
 import { compileHooks, hookDeps, staticHook, type HookRendering } from './compile-hooks.ts';
 import { dbtBuiltins } from './dbt-builtins.ts';
-import { renderContextNames } from './context-dict.ts';
 import { Ephemerals } from './ephemerals.ts';
 import { CTE_PREFIX } from './inject-ctes.ts';
 import type { ExecutionRender } from './execution.ts';
@@ -26,7 +25,8 @@ import { hookMacrosOf, macroDependsOn, parseLike, sourcesFirst, type ParseLike, 
 import { settleDisabled } from './settle-disabled.ts';
 import { ProjectHost } from './project-host.ts';
 import { renderKey } from './render-cache.ts';
-import { nodeBuiltins, nodeContext } from './render-context.ts';
+import { nodeBuiltins, nodeContext, renderContextNames } from './render-context.ts';
+import { parseWarnings } from './parse-warnings.ts';
 import { literalRefs, RenderScheduler, type Schedulable } from './render-scheduler.ts';
 import { printedRelationName, type TemplateRelation } from './relation.ts';
 import { templateDiagnostic } from './template-diagnostic.ts';
@@ -137,10 +137,7 @@ export class ProjectRenderer implements Schedulable {
       { project: this.project, rendered: this.#rendered, byId: this.#byId, targetless: this.host.targetless, parseHost: this.#parseHost, relationFor: (n, c) => this.relationFor(n, c) },
       this.diagnostics,
     );
-    // dbt's warning for a `macros:` YAML entry that names no macro of its package.
-    for (const x of this.project.macroPatches ?? []) {
-      if (!this.macros.nodeOf(x.uniqueId)) this.diagnostics.push(diag('SM_MACRO_PATCH_UNMATCHED', `${x.patchPath} describes the macro "${x.name}", which package "${x.packageName}" does not define`, x.location, { severity: 'warning', event: 'MacroNotFoundForPatch', eventData: { patch_name: x.name }, hint: 'Fix the name under `macros:`, or remove the entry.' }));
-    }
+    this.diagnostics.push(...parseWarnings(this.project, this.macros, nodes.values(), (n, p, from) => this.host.resolveRef(n, p, from)));
     for (const e of this.macros.entries) {
       const node = this.macros.nodeOf(e.uniqueId);
       if (node) e.dependsOn = macroDependsOn(node.body, e.packageName, this.host);
