@@ -11,9 +11,10 @@ import { isDict, Kwargs, mkFloat, PyFloat, pyStr, PyTuple } from '../jinja/py-va
  * A warehouse value as a template value: big integers as numbers when exact, timestamps as
  * datetimes. Given the column's type (`type`, as the warehouse names it), as dbt's agate gives
  * them: a DATE as a date (`2024-01-02`, not a midnight datetime), a whole DOUBLE or FLOAT as a
- * float (`1.0`).
+ * float (`1.0`), a TIME as its text (`01:02:03`, where sm gave microseconds).
  */
 export function templateValue(v: unknown, type?: string): unknown {
+  if (type === 'TIME' && (typeof v === 'bigint' || typeof v === 'number')) return timeText(Number(v));
   if (typeof v === 'bigint') return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
   if (v instanceof Date) return type === 'DATE' ? new PyDate(v.getTime()) : new PyDateTime(v.getTime(), 0, null);
   if (typeof v === 'number' && type !== undefined && FLOAT_TYPES.has(type)) return mkFloat(v);
@@ -21,6 +22,14 @@ export function templateValue(v: unknown, type?: string): unknown {
   if (typeof v === 'number') return v;
   if (v === undefined) return null;
   return v;
+}
+
+/** A TIME (microseconds since midnight) as Python prints a time: `01:02:03`, `13:02:03.500000`. */
+function timeText(us: number): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  const s = Math.floor(us / 1e6);
+  const frac = us % 1e6;
+  return `${p(Math.floor(s / 3600))}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}${frac ? `.${p(frac, 6)}` : ''}`;
 }
 
 const FLOAT_TYPES = new Set(['DOUBLE', 'FLOAT', 'REAL', 'FLOAT4', 'FLOAT8']);
