@@ -33,7 +33,7 @@ export class DuckDbConnection implements Connection {
       } catch {
         rowsAffected = undefined;
       }
-      return { columns, rows, rowsAffected };
+      return { columns, rows, rowsAffected, types: result.columnTypes().map((t) => t.toString()) };
     } catch (e) {
       throw new DuckDbQueryError(e instanceof Error ? e.message : String(e), sql, e);
     }

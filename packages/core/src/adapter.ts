@@ -52,6 +52,8 @@ export interface QueryResult {
   readonly columns: readonly string[];
   /** Rows as plain objects keyed by column name. */
   readonly rows: readonly Record<string, unknown>[];
+  /** The warehouse's type of each column, in order (`DATE`, `DOUBLE`), where the adapter reports it. */
+  readonly types?: readonly string[] | undefined;
   /** Rows changed by DML where the warehouse reports it. */
   readonly rowsAffected?: number | undefined;
 }

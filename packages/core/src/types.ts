@@ -390,6 +390,8 @@ export interface ProjectConfig {
   versionCheck?: boolean | undefined;
   /** `flags: {require_resource_names_without_spaces: false}`: a node named with a space is a warning, not an error (dbt 1.11's default: an error). */
   resourceNamesMayHaveSpaces?: boolean | undefined;
+  /** `flags: {require_ref_searches_node_package_before_root: true}`: a package node's `ref('x')` looks in its own package before the root project. */
+  refsSearchNodePackageFirst?: boolean | undefined;
   /** `flags: {indirect_selection: cautious}`: as `--indirect-selection` (which, or `DBT_INDIRECT_SELECTION`, wins). */
   indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty' | undefined;
   /** The project file's path relative to the project dir. */

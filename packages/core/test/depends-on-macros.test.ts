@@ -33,6 +33,9 @@ const FILES: Record<string, string> = {
   'models/d.sql': "{% set cols = ['a', 'b'] %}\nselect {% for c in cols %}{{ cents(c) }}{% if not loop.last %},{% endif %}{% endfor %} from {{ ref('a') }}",
   // Its hooks' macros follow its own (elementary's artifact models list their upload macro so).
   'models/h.sql': '{{ config(post_hook="{{ my_hook() }}", pre_hook="select {{ cents(1) }}") }} select {{ twice(1) }} as id',
+  // dbt's is_incremental is a macro of its own package, called bare or as dbt.is_incremental().
+  'models/i.sql': "{{ config(materialized='incremental') }}\nselect 1 as a {% if is_incremental() %} where false {% endif %}",
+  'models/j.sql': "{{ config(materialized='incremental') }}\nselect 1 as a {% if dbt.is_incremental() %} where false {% endif %}",
   'models/e.sql': "{% if false %}{{ cents(1) }}{% endif %}\n{% set x = my_disp(1) %}\nselect {{ dm.cents(2) }} as a, {{ cents(3) }} as b, {{ adapter.dispatch('my_disp')(4) }} as c",
   'models/schema.yml': [
     'version: 2',
@@ -71,6 +74,8 @@ const DBT: Record<string, string[]> = {
   'model.dm.d': ['macro.dm.cents'],
   'model.dm.e': ['macro.dm.my_disp', 'macro.dm.cents', 'macro.dm.default__my_disp'],
   'model.dm.h': ['macro.dm.twice', 'macro.dm.cents', 'macro.dm.my_hook'],
+  'model.dm.i': ['macro.dbt.is_incremental'],
+  'model.dm.j': ['macro.dbt.is_incremental'],
   'seed.dm.s': [],
   'snapshot.dm.snap': [],
   'test.dm.accepted_values_a_c__1__2.401361741f': ['macro.dbt.test_accepted_values', 'macro.dbt.get_where_subquery'],

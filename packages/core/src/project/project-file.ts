@@ -190,8 +190,8 @@ function projectFlags(
   flags: Record<string, unknown>,
   file: string,
   report: (key: string, message: string, severity?: 'error' | 'warning', hint?: string) => void,
-): Pick<ProjectConfig, 'strict' | 'failFast' | 'versionCheck' | 'indirectSelection' | 'warnError' | 'resourceNamesMayHaveSpaces'> {
-  const out: Pick<ProjectConfig, 'strict' | 'failFast' | 'versionCheck' | 'indirectSelection' | 'warnError' | 'resourceNamesMayHaveSpaces'> = { strict: flags.strict === true };
+): Pick<ProjectConfig, 'strict' | 'failFast' | 'versionCheck' | 'indirectSelection' | 'warnError' | 'resourceNamesMayHaveSpaces' | 'refsSearchNodePackageFirst'> {
+  const out: Pick<ProjectConfig, 'strict' | 'failFast' | 'versionCheck' | 'indirectSelection' | 'warnError' | 'resourceNamesMayHaveSpaces' | 'refsSearchNodePackageFirst'> = { strict: flags.strict === true };
   const set = (key: string) => flags[key] !== undefined && flags[key] !== null;
   for (const key of Object.keys(flags).filter((k) => !PROJECT_FLAGS.has(k))) {
     report(key, 'is not a flag dbt 1.11 or sm reads; it is ignored', 'warning', `Check the spelling in ${file} (fail_fast, indirect_selection, warn_error, warn_error_options, strict, ...).`);
@@ -205,6 +205,8 @@ function projectFlags(
   if (indirect === 'eager' || indirect === 'cautious' || indirect === 'buildable' || indirect === 'empty') out.indirectSelection = indirect;
   else if (set('indirect_selection')) wrongKind('indirect_selection', 'eager, cautious, buildable or empty');
   if (flags.require_resource_names_without_spaces === false) out.resourceNamesMayHaveSpaces = true;
+  if (flags.require_ref_searches_node_package_before_root === true) out.refsSearchNodePackageFirst = true;
+  else if (set('require_ref_searches_node_package_before_root') && typeof flags.require_ref_searches_node_package_before_root !== 'boolean') wrongKind('require_ref_searches_node_package_before_root', 'true or false');
   else if (set('require_resource_names_without_spaces') && typeof flags.require_resource_names_without_spaces !== 'boolean') wrongKind('require_resource_names_without_spaces', 'true or false');
   if (set('warn_error') && typeof flags.warn_error !== 'boolean') wrongKind('warn_error', 'true or false');
   if (!set('warn_error_options')) {

@@ -5,16 +5,19 @@ type Refable = ModelNode | SeedNode;
 /**
  * What `ref()` finds, as dbt resolves it: `ref('pkg', 'name')` looks in that package only;
  * `ref('name')` looks in the root project, then in the package of the node that calls it, then
- * in any package (the first loaded). Names are unique per package, not across packages. A
+ * in any package (the first loaded); with the project's `require_ref_searches_node_package_before_root`
+ * flag, a package's node looks in its own package first. Names are unique per package, not across packages. A
  * versioned model's name finds its latest version; `v=`/`version=` picks another.
  */
 export class RefIndex {
   readonly #byPackage = new Map<string, Map<string, Refable>>();
   readonly #any = new Map<string, Refable>();
   readonly #root: string;
+  readonly #ownFirst: boolean;
 
-  constructor(nodes: Iterable<Refable>, rootName: string) {
+  constructor(nodes: Iterable<Refable>, rootName: string, nodePackageFirst = false) {
     this.#root = rootName;
+    this.#ownFirst = nodePackageFirst;
     for (const n of nodes) {
       // No ref() names an analysis, in dbt either.
       if (n.resourceType === 'analysis') continue;
@@ -35,7 +38,9 @@ export class RefIndex {
 
   /** The node `ref(package?, name)` names when called from a node of `fromPackage`; undefined when none. */
   resolve(name: string, pkg: string | undefined, fromPackage: string | undefined, version?: string | undefined): Refable | undefined {
-    const found = pkg !== undefined ? this.#byPackage.get(pkg)?.get(name) : (this.#byPackage.get(this.#root)?.get(name) ?? (fromPackage ? this.#byPackage.get(fromPackage)?.get(name) : undefined) ?? this.#any.get(name));
+    const own = () => (fromPackage ? this.#byPackage.get(fromPackage)?.get(name) : undefined);
+    const root = () => this.#byPackage.get(this.#root)?.get(name);
+    const found = pkg !== undefined ? this.#byPackage.get(pkg)?.get(name) : ((this.#ownFirst ? (own() ?? root()) : (root() ?? own())) ?? this.#any.get(name));
     if (version === undefined || !found) return found;
     return this.#versions.get(`${found.packageName}\0${name}\0${version}`);
   }

@@ -1,5 +1,5 @@
-import { PyDateTime } from '../jinja/py-datetime.ts';
-import { isDict, Kwargs, pyStr, PyTuple } from '../jinja/py-values.ts';
+import { PyDate, PyDateTime } from '../jinja/py-datetime.ts';
+import { isDict, Kwargs, mkFloat, PyFloat, pyStr, PyTuple } from '../jinja/py-values.ts';
 
 /**
  * What `run_query()` and `load_result(...).table` give templates: dbt's agate.Table, as far as
@@ -7,15 +7,32 @@ import { isDict, Kwargs, pyStr, PyTuple } from '../jinja/py-values.ts';
  * `row[0]`, `row['name']`, `table.column_names`, iteration over rows, `| length`.
  */
 
-/** A warehouse value as a template value: big integers as numbers when exact, dates as datetimes. */
-export function templateValue(v: unknown): unknown {
+/**
+ * A warehouse value as a template value: big integers as numbers when exact, timestamps as
+ * datetimes. Given the column's type (`type`, as the warehouse names it), as dbt's agate gives
+ * them: a DATE as a date (`2024-01-02`, not a midnight datetime), a whole DOUBLE or FLOAT as a
+ * float (`1.0`), a TIME as its text (`01:02:03`, where sm gave microseconds).
+ */
+export function templateValue(v: unknown, type?: string): unknown {
+  if (type === 'TIME' && (typeof v === 'bigint' || typeof v === 'number')) return timeText(Number(v));
   if (typeof v === 'bigint') return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
-  if (v instanceof Date) return new PyDateTime(v.getTime(), 0, null);
+  if (v instanceof Date) return type === 'DATE' ? new PyDate(v.getTime()) : new PyDateTime(v.getTime(), 0, null);
+  if (typeof v === 'number' && type !== undefined && FLOAT_TYPES.has(type)) return mkFloat(v);
   if (typeof v === 'number' && !Number.isInteger(v)) return v;
   if (typeof v === 'number') return v;
   if (v === undefined) return null;
   return v;
 }
+
+/** A TIME (microseconds since midnight) as Python prints a time: `01:02:03`, `13:02:03.500000`. */
+function timeText(us: number): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  const s = Math.floor(us / 1e6);
+  const frac = us % 1e6;
+  return `${p(Math.floor(s / 3600))}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}${frac ? `.${p(frac, 6)}` : ''}`;
+}
+
+const FLOAT_TYPES = new Set(['DOUBLE', 'FLOAT', 'REAL', 'FLOAT4', 'FLOAT8']);
 
 /** A sequence also addressable by name (`columns['id']`), as agate's MappedSequence. */
 class MappedSequence<T> extends Array<T> {
@@ -55,15 +72,44 @@ export class AgateRow extends MappedSequence<unknown> {
   }
 }
 
+/**
+ * An agate data type as templates reach it (`column.data_type`): named by its kind (how sm
+ * prints it), and `jsonify(value)`, which dbt-profiler calls to put values into YAML: as dbt
+ * 1.11 gives them, numbers and booleans as they are, dates and times in ISO form, none as none.
+ */
+export class AgateDataType {
+  readonly name: string;
+  /** A number column of decimals or floats (dbt's agate Number, not its Integer): jsonify gives floats. */
+  readonly #float: boolean;
+  constructor(name: string, float = false) {
+    this.name = name;
+    this.#float = float;
+  }
+  jsonify(v: unknown): unknown {
+    if (v === null || v === undefined) return null;
+    if (this.#float && typeof v === 'number') return mkFloat(v);
+    return v instanceof PyDate ? v.isoformat() : v;
+  }
+  toString(): string {
+    return this.name;
+  }
+}
+
+const DATA_TYPES = new Map(['Number', 'Boolean', 'Date', 'DateTime', 'Text'].map((k) => [k, new AgateDataType(k)]));
+const FLOAT_NUMBER = new AgateDataType('Number', true);
+/** Warehouse types whose values agate reads as decimals (dbt's Number, not Integer). */
+const FRACTIONAL = /^(?:DECIMAL|NUMERIC|DOUBLE|FLOAT|REAL)/;
+
 export class AgateColumn {
   readonly name: string;
   readonly #values: unknown[];
-  readonly data_type: string;
-  constructor(name: string, values: unknown[]) {
+  readonly data_type: AgateDataType;
+  constructor(name: string, values: unknown[], type?: string) {
     this.name = name;
     this.#values = values;
-    const kinds = new Set(values.filter((v) => v !== null).map((v) => (typeof v === 'number' ? 'Number' : typeof v === 'boolean' ? 'Boolean' : v instanceof PyDateTime ? 'DateTime' : 'Text')));
-    this.data_type = kinds.size === 1 ? [...kinds][0]! : 'Text';
+    const kinds = new Set(values.filter((v) => v !== null).map((v) => (typeof v === 'number' || v instanceof PyFloat ? 'Number' : typeof v === 'boolean' ? 'Boolean' : v instanceof PyDateTime ? 'DateTime' : v instanceof PyDate ? 'Date' : 'Text')));
+    const kind = kinds.size === 1 ? [...kinds][0]! : 'Text';
+    this.data_type = kind === 'Number' && type !== undefined && FRACTIONAL.test(type) ? FLOAT_NUMBER : DATA_TYPES.get(kind)!;
   }
   values(): PyTuple {
     return PyTuple.fromArray(this.#values);
@@ -97,20 +143,23 @@ export class AgateTable {
   readonly column_names: PyTuple<string>;
   readonly rows: MappedSequence<AgateRow>;
   readonly columns: MappedSequence<AgateColumn>;
-  constructor(names: readonly string[], rows: readonly unknown[][]) {
+  /** The warehouse's column types, kept for the tables rename() and group_by() make. */
+  readonly #types: readonly string[] | undefined;
+  constructor(names: readonly string[], rows: readonly unknown[][], types?: readonly string[]) {
+    this.#types = types;
     this.column_names = PyTuple.fromArray([...names]);
     this.rows = new MappedSequence<AgateRow>();
     for (const r of rows) {
       const row = new AgateRow();
       row.keys_ = [...names];
-      for (const v of r) row.push(templateValue(v));
+      r.forEach((v, i) => row.push(templateValue(v, types?.[i])));
       this.rows.push(row);
     }
     this.columns = new MappedSequence<AgateColumn>();
     this.columns.keys_ = [...names];
-    names.forEach((n, i) => this.columns.push(new AgateColumn(n, this.rows.map((r) => r[i]))));
+    names.forEach((n, i) => this.columns.push(new AgateColumn(n, this.rows.map((r) => r[i]), types?.[i])));
   }
-  get column_types(): PyTuple<string> {
+  get column_types(): PyTuple<AgateDataType> {
     return PyTuple.fromArray(this.columns.map((c) => c.data_type));
   }
   __getitem__(k: unknown): unknown {
@@ -143,7 +192,7 @@ export class AgateTable {
     } else if (spec !== undefined && spec !== null) {
       throw new TypeError(`rename() takes a dict or a list of column names, not ${typeof spec}`);
     }
-    return new AgateTable(next, this.rows.map((r) => [...r]));
+    return new AgateTable(next, this.rows.map((r) => [...r]), this.#types);
   }
   /**
    * agate's `group_by(key, key_name=None)`: a TableSet, one table per value of the column `key`
@@ -170,7 +219,7 @@ export class AgateTable {
     const set = new AgateTableSet(String(keyName));
     for (const [k, rows] of groups) {
       set.keys_.push(k);
-      set.push(new AgateTable([...this.column_names], rows));
+      set.push(new AgateTable([...this.column_names], rows, this.#types));
     }
     return set;
   }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import type * as Yaml from 'yaml';
 import { yamlLib } from '../util/yaml-lib.ts';
 import { DBT_COMPAT_VERSION } from '../project/dbt-version.ts';
 import type { Context } from '../jinja/macro.ts';
-import { pyJson, PySet, pyStr, PyTuple } from '../jinja/py-values.ts';
+import { isDict, pyJson, PyFloat, PySet, pyStr, PyTuple } from '../jinja/py-values.ts';
 import { UTC } from '../jinja/py-datetime.ts';
 import { datetimeModule, fromInstant, pytzModule } from '../jinja/py-datetime-module.ts';
 import { itertoolsModule } from '../jinja/py-itertools.ts';
@@ -25,6 +26,33 @@ export interface BuiltinOptions {
   env: NodeJS.ProcessEnv;
   /** Called when a template reads something that differs from run to run (the clock, the invocation). */
   onVolatile: () => void;
+}
+
+/**
+ * dbt's toyaml is PyYAML's safe_dump: YAML 1.1 (a string that reads back as a date, a time or
+ * yes/no/on/off is quoted), sequences not indented under their key, single quotes, multi-line
+ * strings quoted rather than as blocks. PyYAML's booleans are the words, not y/n.
+ */
+const PY_BOOL = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON|no|No|NO|false|False|FALSE|off|Off|OFF)$/;
+const PYYAML_STYLE = {
+  version: '1.1',
+  indentSeq: false,
+  singleQuote: true,
+  blockQuote: false,
+  customTags: (tags: Yaml.Tags) => tags.map((t) => (typeof t === 'object' && !t.collection && t.tag === 'tag:yaml.org,2002:bool' ? ({ ...t, test: PY_BOOL } as Yaml.ScalarTag) : t)),
+} as const satisfies Yaml.DocumentOptions & Yaml.SchemaOptions & Yaml.ToStringOptions;
+
+/** A value for toyaml: a whole float written as one (PyYAML's `1.0`; past 1e16 in exponent form, 1e+20 where PyYAML writes 1.0e+20), in dicts and lists too. */
+function pyYamlValue(v: unknown): unknown {
+  if (v instanceof PyFloat && Number.isFinite(v.v) && Number.isInteger(v.v)) {
+    const scalar = new (yamlLib().Scalar)(v.v);
+    scalar.minFractionDigits = 1;
+    if (Math.abs(v.v) >= 1e16) scalar.format = 'EXP';
+    return scalar;
+  }
+  if (Array.isArray(v)) return v.map(pyYamlValue);
+  if (isDict(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, pyYamlValue(x)]));
+  return v;
 }
 
 /** Note what a template said for the render's caller to show; renders to nothing. */
@@ -147,7 +175,7 @@ export function dbtBuiltins(o: BuiltinOptions): PropertyDescriptorMap {
     })),
     toyaml: value(pyFunction((_c, a, kw) => {
       try {
-        return yamlLib().stringify(a[0], { sortMapEntries: !!(kw?.sort_keys ?? a[2]) });
+        return yamlLib().stringify(pyYamlValue(a[0]), { sortMapEntries: !!(kw?.sort_keys ?? a[2]), ...PYYAML_STYLE });
       } catch {
         return kw?.default ?? a[1] ?? null;
       }

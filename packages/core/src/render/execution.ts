@@ -29,7 +29,7 @@ export async function answer(conn: Connection, r: WarehouseRequest): Promise<War
   try {
     if (r.kind === 'describe') return { kind: 'describe', relations: await conn.describe(r.schema, r.database) };
     const res = await conn.execute(r.sql);
-    return { kind: 'query', columns: [...res.columns], rows: res.rows.map((row) => res.columns.map((c) => row[c])), rowsAffected: res.rowsAffected };
+    return { kind: 'query', columns: [...res.columns], rows: res.rows.map((row) => res.columns.map((c) => row[c])), rowsAffected: res.rowsAffected, types: res.types };
   } catch (e) {
     return { kind: 'error', message: e instanceof Error ? e.message : String(e) };
   }

@@ -79,7 +79,7 @@ export class ProjectHost implements RenderHost {
     this.defaultDatabase = defaultDatabaseOf(dialect, project.target);
     this.api = apiObject(this);
     this.runtimeConfig = runtimeConfigOf(project, dialect.dbtQuotesByDefault ?? true);
-    this.#refs = new RefIndex([...project.models, ...project.seeds], project.config.name);
+    this.#refs = new RefIndex([...project.models, ...project.seeds], project.config.name, project.config.refsSearchNodePackageFirst);
     for (const s of project.sources) {
       const k = `${s.sourceName}.${s.name}`;
       const list = this.#sources.get(k);

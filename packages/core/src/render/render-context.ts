@@ -13,6 +13,8 @@ import { dbtAttachedNode } from '../types.ts';
 import { testMetadataShape } from '../project/test-nodes.ts';
 import { GRAPH_COLLECTIONS } from './graph-context.ts';
 
+export { renderContextNames } from './context-dict.ts';
+
 /** What the node-specific functions of a context ask the renderer. */
 export interface RenderHost {
   readonly dialect: Dialect;

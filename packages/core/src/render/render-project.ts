@@ -25,7 +25,8 @@ import { hookMacrosOf, macroDependsOn, parseLike, sourcesFirst, type ParseLike, 
 import { settleDisabled } from './settle-disabled.ts';
 import { ProjectHost } from './project-host.ts';
 import { renderKey } from './render-cache.ts';
-import { nodeBuiltins, nodeContext } from './render-context.ts';
+import { nodeBuiltins, nodeContext, renderContextNames } from './render-context.ts';
+import { parseWarnings } from './parse-warnings.ts';
 import { literalRefs, RenderScheduler, type Schedulable } from './render-scheduler.ts';
 import { printedRelationName, type TemplateRelation } from './relation.ts';
 import { templateDiagnostic } from './template-diagnostic.ts';
@@ -99,7 +100,7 @@ export class ProjectRenderer implements Schedulable {
       this.#base,
       dbtBuiltins({ project, flags, defaultDatabase: this.host.defaultDatabase, runStartedAt: opts.runStartedAt ?? new Date(), invocationId: opts.invocationId ?? '', env: opts.env ?? process.env, onVolatile: () => (this.#volatileSeen = true) }),
     );
-    this.#base.context = this.#base;
+    Object.defineProperties(this.#base, renderContextNames(this.env));
     this.#naming = new NodeNaming(project, this.macros, this.diagnostics, (pkg) => this.#pkgContext(pkg));
     this.#rerender = {
       project,
@@ -136,10 +137,7 @@ export class ProjectRenderer implements Schedulable {
       { project: this.project, rendered: this.#rendered, byId: this.#byId, targetless: this.host.targetless, parseHost: this.#parseHost, relationFor: (n, c) => this.relationFor(n, c) },
       this.diagnostics,
     );
-    // dbt's warning for a `macros:` YAML entry that names no macro of its package.
-    for (const x of this.project.macroPatches ?? []) {
-      if (!this.macros.nodeOf(x.uniqueId)) this.diagnostics.push(diag('SM_MACRO_PATCH_UNMATCHED', `${x.patchPath} describes the macro "${x.name}", which package "${x.packageName}" does not define`, x.location, { severity: 'warning', event: 'MacroNotFoundForPatch', eventData: { patch_name: x.name }, hint: 'Fix the name under `macros:`, or remove the entry.' }));
-    }
+    this.diagnostics.push(...parseWarnings(this.project, this.macros, nodes.values(), (n, p, from) => this.host.resolveRef(n, p, from)));
     for (const e of this.macros.entries) {
       const node = this.macros.nodeOf(e.uniqueId);
       if (node) e.dependsOn = macroDependsOn(node.body, e.packageName, this.host);
@@ -392,6 +390,8 @@ export class ProjectRenderer implements Schedulable {
   #renderTest(t: TestNode): GraphNode {
     const frame = newFrame(t, cloneConfig(t.config), false, new WarehouseLog(false));
     for (const d of t.dependsOn.nodes) frame.refs.add(d);
+    // dbt's `this` in a singular test: the relation its failures would be stored in; a generic test has none.
+    if (!t.testMetadata) frame.relation = this.relationFor(t, frame.config);
     const sql = t.testMetadata ? parseFallback(this, frame, () => renderGenericTest(this, t, this.#context(frame), frame, (id) => this.#relationOf(id, frame))) : this.#renderTemplate(t, frame);
     // dbt's order: the refs its arguments render (a relationships test's `to`) before the node it tests, then sources.
     // A call that found nothing is among its refs or sources where it was made (the test is disabled).

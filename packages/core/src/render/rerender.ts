@@ -80,7 +80,8 @@ function renderLive(p: RerenderParts, what: ExecutionRender, log: WarehouseLog):
   const config = cloneConfig((rendered ?? ('text' in what && what.node ? what.node : node)).config);
   const frame = newFrame(node, config, 'incremental' in what && !!what.incremental, log);
   if ('batch' in what) frame.batch = what.batch;
-  frame.relation = 'relation' in (rendered ?? node) && node.resourceType !== 'source' ? p.relationFor(node, config) : undefined;
+  const singularTest = node.resourceType === 'test' && !node.testMetadata;
+  frame.relation = singularTest || ('relation' in (rendered ?? node) && node.resourceType !== 'source') ? p.relationFor(node, config) : undefined;
   const before = p.diagnostics.length;
   let sql: string;
   if ('text' in what) sql = p.renderText(what.text, what.name, frame, what.context);

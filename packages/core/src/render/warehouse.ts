@@ -13,7 +13,7 @@ export type WarehouseRequest = { kind: 'query'; sql: string; fetch: boolean } | 
 
 /** The warehouse's answer, or its error (raised in the template where it asked). */
 export type WarehouseAnswer =
-  | { kind: 'query'; columns: string[]; rows: unknown[][]; rowsAffected?: number | undefined }
+  | { kind: 'query'; columns: string[]; rows: unknown[][]; rowsAffected?: number | undefined; types?: readonly string[] | undefined }
   | { kind: 'describe'; relations: RelationInfo[] }
   | { kind: 'error'; message: string };
 
