@@ -51,6 +51,18 @@ describe('sm ingest load', () => {
     noTrace(r.out + r.err);
   });
 
+  it("exits 2, landing nothing and keeping the table as it was, when a raw table is the user's own with other columns", async () => {
+    const dir = writeProject({ 'profiles.yml': PROFILE() });
+    await writeLake({ users: 3, start: new Date('2026-11-01T00:00:00Z'), end: new Date('2026-11-01T04:00:00Z'), seed: 1, outDir: join(dir, 'lake') });
+    await query(dir, 'create schema raw; create table raw.listen_events (x int); insert into raw.listen_events values (42)');
+    const r = await sm('ingest', 'load', '--project-dir', dir);
+    expect(r.code, r.out + r.err).toBe(2);
+    expect(r.err).toContain('error SM_USAGE: Table raw.listen_events exists without column(s) artist, song');
+    expect(r.err).not.toContain('SM_UNEXPECTED');
+    expect(await query(dir, 'select * from raw.listen_events')).toEqual([{ x: 42 }]);
+    expect(await query(dir, 'select count(*) as n from raw.page_view_events')).toEqual([{ n: 0 }]);
+  });
+
   it('lands the rest, lists what it could not land, and keeps every character of the lake path in _file', async () => {
     const dir = writeProject({ 'profiles.yml': PROFILE() });
     const lake = join(dir, '🎵 lake [1]');
