@@ -1,8 +1,13 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { writeLake } from '@smsql/ingest';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
-import { sm } from './run-cli.ts';
+import { sm, smProcess } from './run-cli.ts';
+
+/** Files under `dir` whose names do not start with a dot (what a load lands), relative to it. */
+const visible = (dir: string): string[] =>
+  existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => relative(dir, join(e.parentPath, e.name))) : [];
 
 /** `sm ingest` arguments a user can get wrong: a usage error (exit 2) saying which flag and why, before anything is written. */
 describe('hostile sm ingest arguments', () => {
@@ -25,4 +30,24 @@ describe('hostile sm ingest arguments', () => {
     // A real leap day is a date.
     expect((await sm('ingest', 'generate', '--users', '1', '--start', '2024-02-29', '--end', '2024-02-29T01:00:00Z', '--project-dir', dir)).code).toBe(0);
   });
+
+  // A load lands every visible .json file that ends with a newline; a generator killed mid-hour used
+  // to leave that hour's file under its lake name, whole lines but not all of them.
+  it('generate killed half-way leaves only whole hour files under lake names', async () => {
+    const dir = writeProject({});
+    const args = ['--users', '2000', '--start', '2026-11-01', '--end', '2026-11-02', '--seed', '5'];
+    const child = smProcess(['ingest', 'generate', ...args, '--out', 'lake', '--project-dir', dir]);
+    const exited = new Promise<void>((res) => child.on('exit', () => res()));
+    const lake = join(dir, 'lake');
+    while (visible(lake).length === 0 && child.exitCode === null) await new Promise((r) => setTimeout(r, 5));
+    child.kill('SIGKILL');
+    await exited;
+    const seen = visible(lake);
+    expect(seen.length).toBeGreaterThan(0);
+    // Each file there is byte for byte what a complete run writes.
+    const whole = join(dir, 'whole');
+    await writeLake({ users: 2000, start: new Date('2026-11-01T00:00:00Z'), end: new Date('2026-11-02T00:00:00Z'), seed: 5, outDir: whole });
+    for (const f of seen) expect(readFileSync(join(lake, f), 'utf8') === readFileSync(join(whole, f), 'utf8'), f).toBe(true);
+    expect(visible(whole).length).toBeGreaterThan(seen.length);
+  }, 60_000);
 });
