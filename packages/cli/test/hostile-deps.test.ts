@@ -31,4 +31,13 @@ describe('hostile sm deps', () => {
     expect(readdirSync(join(dir, 'dbt_packages')).sort()).toEqual(['a', 'b']);
     expect((await sm('compile', '--project-dir', dir)).code).toBe(0);
   }, 20_000);
+
+  // dbt 1.11.16 (recorded) exits 2 too, with a Python traceback ending in SemverError.
+  it('a hub version that is no version is SM_PACKAGES_INVALID naming the line, not an unexpected error', async () => {
+    const dir = writeProject({ 'packages.yml': 'packages:\n  - package: dbt-labs/dbt_utils\n    version: [">=1", "<2.0.0"]\n' });
+    const r = await sm('deps', '--project-dir', dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('error SM_PACKAGES_INVALID at packages.yml:2:5: Entry 1 of packages.yml: ">=1" in the `version:` of dbt-labs/dbt_utils is not a version');
+    expect(r.err).not.toContain('SM_UNEXPECTED');
+  });
 });
