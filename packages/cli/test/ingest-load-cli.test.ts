@@ -63,6 +63,20 @@ describe('sm ingest load', () => {
     expect(await query(dir, 'select count(*) as n from raw.page_view_events')).toEqual([{ n: 0 }]);
   });
 
+  it('gives up with exit 1 and its reason, keeping what landed and listing the files, when file after file fails', async () => {
+    const dir = writeProject({ 'profiles.yml': PROFILE(), 'empty/.keep': '' });
+    expect((await sm('ingest', 'load', '--lake', 'empty', '--project-dir', dir)).code).toBe(0);
+    // A column of the user's own type that no event converts to: every listen_events file fails.
+    await query(dir, 'create or replace table raw.listen_events as select * replace (cast(null as date) as duration) from raw.listen_events where false');
+    await writeLake({ users: 20, start: new Date('2026-11-01T00:00:00Z'), end: new Date('2026-11-02T00:00:00Z'), seed: 1, outDir: join(dir, 'lake') });
+    const r = await sm('ingest', 'load', '--project-dir', dir);
+    expect(r.code, r.out + r.err).toBe(1);
+    expect(r.err).toMatch(/error: landing stopped: the last \d+ files failed and none landed, the last with: .*DOUBLE -> DATE/);
+    expect(r.err).toMatch(/listen_events\/year=2026\/month=11\/day=01\/hour=\d\d\/part-00000\.json failed/);
+    expect(r.err).not.toContain('SM_UNEXPECTED');
+    expect(r.out).toContain('not landed this time');
+  });
+
   it('lands the rest, lists what it could not land, and keeps every character of the lake path in _file', async () => {
     const dir = writeProject({ 'profiles.yml': PROFILE() });
     const lake = join(dir, '🎵 lake [1]');

@@ -125,12 +125,13 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
       }
       const failed = r.reports.filter((f) => f.kind === 'failed').length;
       if (json) {
-        ctx.output.out(JSON.stringify({ event: 'ingest_load', counts: r.counts, dead_letters: r.deadLetters, skipped_files: r.skippedFiles, reports: r.reports.length, failed, interrupted: r.interrupted, seconds: secs }));
+        ctx.output.out(JSON.stringify({ event: 'ingest_load', counts: r.counts, dead_letters: r.deadLetters, skipped_files: r.skippedFiles, reports: r.reports.length, failed, interrupted: r.interrupted, stopped: r.stopped ?? null, seconds: secs }));
       } else {
         const head = r.interrupted ? 'Interrupted: the batch being written was rolled back; landed before that:' : 'Landed';
         ctx.output.out(`${head} ${total} rows into ${flags.schema}.* in ${secs.toFixed(2)}s (${r.skippedFiles} files already landed, ${r.deadLetters} lines to ${flags.schema}.dead_letters)`);
         for (const [topic, n] of Object.entries(r.counts)) ctx.output.out(`  ${topic.padEnd(22)} ${n}`);
         if (r.reports.length) ctx.output.out(`${r.reports.length} file(s) or folder(s) not landed this time, listed above${failed ? `; ${failed} failed` : ''}`);
+        if (r.stopped) ctx.output.err(`error: ${r.stopped}. Files later in the lake were not tried; fix the table or the files and load again (what landed stays).`);
       }
       // A file that could not be landed is a failure (exit 1) once the others have landed; deferred and skipped ones are not.
       if (failed && !r.interrupted) ctx.exitCode = 1;
