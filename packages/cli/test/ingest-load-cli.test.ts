@@ -35,6 +35,8 @@ describe('sm ingest load', () => {
     { args: ['--lake'], culprit: /--lake/ },
     { args: ['--batch-mb', '0'], culprit: /--batch-mb must be a positive number/ },
     { args: ['--batch-mb', 'lots'], culprit: /--batch-mb must be a positive number/ },
+    { args: ['--schema', ''], culprit: /--schema names no schema/ },
+    { args: ['--schema', '  '], culprit: /--schema names no schema/ },
   ])('exits 2 naming the flag for $args', async ({ args, culprit }) => {
     const dir = writeProject({ 'profiles.yml': PROFILE() });
     const r = await sm('ingest', 'load', '--project-dir', dir, ...args);

@@ -51,6 +51,11 @@ function parseUsers(v: string): number {
   return n;
 }
 
+/** `--schema`: a name, not blank (a blank one was SQL the warehouse could not parse). */
+function checkSchema(schema: string): void {
+  if (!schema.trim()) throw usageError('--schema names no schema; pass the schema of the raw tables, e.g. --schema raw');
+}
+
 /** `--brokers host:port[,host:port]` (IPv6 hosts in brackets): a typo is a usage error, not a retry window spent on a broker that cannot exist. */
 function parseBrokers(list: string): string[] {
   const brokers = list.split(',').map((b) => b.trim()).filter(Boolean);
@@ -100,6 +105,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
     const { landFiles } = await import('@smsql/ingest');
     const projectDir = resolve(flags.projectDir);
     if (!flags.lake.trim()) throw usageError('--lake names no directory; pass the lake root, e.g. --lake lake');
+    checkSchema(flags.schema);
     const batchMb = Number(flags.batchMb);
     if (!(batchMb > 0)) throw usageError(`--batch-mb must be a positive number of megabytes, not "${flags.batchMb}"`);
     const { project, adapter, session } = await openTarget({ projectDir, profilesDir: flags.profilesDir, target: flags.target, adapters: builtinAdapters });
@@ -159,6 +165,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
     const unknown = topics.filter((t) => !(TOPICS as readonly string[]).includes(t));
     if (unknown.length) throw usageError(`Unknown topic ${unknown.join(', ')}; the raw tables are ${TOPICS.join(', ')}`);
     const projectDir = resolve(flags.projectDir);
+    checkSchema(flags.schema);
     const retryForMs = parseWhole(flags.retryFor, '--retry-for') * 1000;
     const brokers = parseBrokers(flags.brokers);
     const { project, adapter, session } = await openTarget({ projectDir, profilesDir: flags.profilesDir, target: flags.target, adapters: builtinAdapters });
