@@ -50,4 +50,14 @@ describe('hostile sm ingest arguments', () => {
     for (const f of seen) expect(readFileSync(join(lake, f), 'utf8') === readFileSync(join(whole, f), 'utf8'), f).toBe(true);
     expect(visible(whole).length).toBeGreaterThan(seen.length);
   }, 60_000);
+
+  // Checked before any broker is asked (localhost:1 is never dialled): --topics '' used to mean no topic, and the run went to Kafka anyway.
+  it('kafka: --topics naming no topic is a usage error', async () => {
+    const dir = writeProject({ 'profiles.yml': 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n' });
+    for (const topics of ['', ' , ']) {
+      const r = await sm('ingest', 'kafka', '--brokers', 'localhost:1', '--topics', topics, '--once', '--retry-for', '0', '--project-dir', dir);
+      expect(r.code, r.err).toBe(2);
+      expect(r.err).toContain('--topics names no topic; give some of listen_events, page_view_events, auth_events, status_change_events');
+    }
+  });
 });

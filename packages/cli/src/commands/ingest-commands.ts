@@ -164,6 +164,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
     const topics = flags.topics.split(',').map((t) => t.trim()).filter(Boolean);
     const unknown = topics.filter((t) => !(TOPICS as readonly string[]).includes(t));
     if (unknown.length) throw usageError(`Unknown topic ${unknown.join(', ')}; the raw tables are ${TOPICS.join(', ')}`);
+    if (!topics.length) throw usageError(`--topics names no topic; give some of ${TOPICS.join(', ')} (all of them when left out)`);
     const projectDir = resolve(flags.projectDir);
     checkSchema(flags.schema);
     const retryForMs = parseWhole(flags.retryFor, '--retry-for') * 1000;
