@@ -17,4 +17,19 @@ describe('hostile --vars / --args', () => {
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain('hi y 2');
   });
+
+  // dbt 1.11.16 (recorded): the unknown tag is "not valid YAML", exit 2; the anchor in itself is a Python traceback, exit 2.
+  it('an unknown YAML tag or an anchor used inside itself is a usage error (exit 2), not a Node warning or a crash', async () => {
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'macros/hello.sql': "{% macro hello(name) %}{{ log('hi ' ~ name, info=True) }}{% endmacro %}", 'models/a.sql': 'select 1 as id' });
+    for (const [args, why] of [
+      ['{name: !!python/name:os.system}', 'Unresolved tag: tag:yaml.org,2002:python/name:os.system'],
+      ['{name: &a [*a]}', 'a YAML anchor (&name) is used inside itself (*name)'],
+    ]) {
+      for (const flag of ['--args', '--vars']) {
+        const r = await sm('run-operation', 'hello', ...(flag === '--vars' ? ['--args', '{name: x}'] : []), flag, args!, '--project-dir', dir);
+        expect(r.code, `${flag} ${args}: ${r.out}${r.err}`).toBe(2);
+        expect(r.err).toContain(`error SM_USAGE: ${flag} is not valid YAML: ${why}`);
+      }
+    }
+  });
 });
