@@ -32,4 +32,19 @@ describe('hostile --vars / --args', () => {
       }
     }
   });
+
+  // dbt 1.11.16 (recorded), `dbt ls` on the same files: exit 2, "could not determine a constructor for the tag" and
+  // "Cycle detected: Rendering yaml input has a reference to itself".
+  it('a schema file with an unknown tag or an anchor inside itself is SM_YAML naming the file (exit 2)', async () => {
+    for (const [line, message] of [
+      ['    description: !!python/name:os.system', 'error SM_YAML at models/s.yml:4:18: YAML tag not known: Unresolved tag: tag:yaml.org,2002:python/name:os.system'],
+      ['    description: !custom x', 'error SM_YAML at models/s.yml:4:18: YAML tag not known: Unresolved tag: !custom'],
+      ['    meta: &a {x: [*a]}', 'error SM_YAML at models/s.yml: YAML refers to itself: an anchor (&name) is used inside its own value (*name)'],
+    ]) {
+      const dir = writeProject({ 'profiles.yml': PROFILE, 'models/a.sql': 'select 1 as id', 'models/s.yml': `version: 2\nmodels:\n  - name: a\n${line}\n` });
+      const r = await sm('ls', '--project-dir', dir);
+      expect(r.code, line).toBe(2);
+      expect(r.err).toContain(message);
+    }
+  });
 });
