@@ -48,3 +48,15 @@ describe('hostile --vars / --args', () => {
     }
   });
 });
+
+describe('hostile sm init names', () => {
+  // dbt 1.11.16 (recorded) refuses these too (exit 2), suggesting nothing.
+  it('suggests a usable name for a name that is not one', async () => {
+    const dir = writeProject({});
+    for (const [name, suggestion] of [['my-proj', 'my_proj'], ['1abc', '_1abc'], ['../escape', 'escape'], ['', 'my_project'], ['a b', 'a_b']]) {
+      const r = await sm('init', name!, '--dir', `${dir}/x`);
+      expect(r.code, name).toBe(2);
+      expect(r.err).toContain(`Project name "${name}" must be letters, digits and underscores, starting with a letter or underscore (e.g. ${suggestion}).`);
+    }
+  });
+});
