@@ -35,6 +35,8 @@ describe('sm ingest load', () => {
     { args: ['--lake'], culprit: /--lake/ },
     { args: ['--batch-mb', '0'], culprit: /--batch-mb must be a positive number/ },
     { args: ['--batch-mb', 'lots'], culprit: /--batch-mb must be a positive number/ },
+    { args: ['--schema', ''], culprit: /--schema names no schema/ },
+    { args: ['--schema', '  '], culprit: /--schema names no schema/ },
   ])('exits 2 naming the flag for $args', async ({ args, culprit }) => {
     const dir = writeProject({ 'profiles.yml': PROFILE() });
     const r = await sm('ingest', 'load', '--project-dir', dir, ...args);
@@ -49,6 +51,32 @@ describe('sm ingest load', () => {
     expect(r.code, r.out + r.err).toBe(2);
     expect(r.out + r.err).toMatch(/landing\.stage_dri/);
     noTrace(r.out + r.err);
+  });
+
+  it("exits 2, landing nothing and keeping the table as it was, when a raw table is the user's own with other columns", async () => {
+    const dir = writeProject({ 'profiles.yml': PROFILE() });
+    await writeLake({ users: 3, start: new Date('2026-11-01T00:00:00Z'), end: new Date('2026-11-01T04:00:00Z'), seed: 1, outDir: join(dir, 'lake') });
+    await query(dir, 'create schema raw; create table raw.listen_events (x int); insert into raw.listen_events values (42)');
+    const r = await sm('ingest', 'load', '--project-dir', dir);
+    expect(r.code, r.out + r.err).toBe(2);
+    expect(r.err).toContain('error SM_USAGE: Table raw.listen_events exists without column(s) artist, song');
+    expect(r.err).not.toContain('SM_UNEXPECTED');
+    expect(await query(dir, 'select * from raw.listen_events')).toEqual([{ x: 42 }]);
+    expect(await query(dir, 'select count(*) as n from raw.page_view_events')).toEqual([{ n: 0 }]);
+  });
+
+  it('gives up with exit 1 and its reason, keeping what landed and listing the files, when file after file fails', async () => {
+    const dir = writeProject({ 'profiles.yml': PROFILE(), 'empty/.keep': '' });
+    expect((await sm('ingest', 'load', '--lake', 'empty', '--project-dir', dir)).code).toBe(0);
+    // A column of the user's own type that no event converts to: every listen_events file fails.
+    await query(dir, 'create or replace table raw.listen_events as select * replace (cast(null as date) as duration) from raw.listen_events where false');
+    await writeLake({ users: 20, start: new Date('2026-11-01T00:00:00Z'), end: new Date('2026-11-02T00:00:00Z'), seed: 1, outDir: join(dir, 'lake') });
+    const r = await sm('ingest', 'load', '--project-dir', dir);
+    expect(r.code, r.out + r.err).toBe(1);
+    expect(r.err).toMatch(/error: landing stopped: the last \d+ files failed and none landed, the last with: .*DOUBLE -> DATE/);
+    expect(r.err).toMatch(/listen_events\/year=2026\/month=11\/day=01\/hour=\d\d\/part-00000\.json failed/);
+    expect(r.err).not.toContain('SM_UNEXPECTED');
+    expect(r.out).toContain('not landed this time');
   });
 
   it('lands the rest, lists what it could not land, and keeps every character of the lake path in _file', async () => {

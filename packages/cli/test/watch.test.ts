@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
@@ -125,6 +125,31 @@ describe('sm run --watch', () => {
       await w.cycle(3);
       expect(w.linesOf(3).some((l) => l.event === 'output' && String(l.text).includes('nothing to run'))).toBe(true);
       expect(manifestId()).toBe(before);
+    } finally {
+      expect(await w.stop(), w.stderr()).toBe(130);
+    }
+  });
+
+  // A DuckDB database beside the models (path: demo.duckdb) writes a .wal next to them and removes it:
+  // a file that compiles into nothing, gone, used to rerun everything, which wrote the database again.
+  it('a non-project file deleted runs nothing', async () => {
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'models/base.sql': 'select 1 as id' });
+    const w = startWatch(dir);
+    try {
+      await w.cycle(1);
+      expect(ran(w.linesOf(1))).toEqual(['base']);
+      writeFileSync(join(dir, 'demo.duckdb.wal'), 'x');
+      await w.cycle(2);
+      rmSync(join(dir, 'demo.duckdb.wal'));
+      await w.cycle(3);
+      expect(ran(w.linesOf(3))).toEqual([]);
+      expect(w.linesOf(3).some((l) => l.event === 'output' && String(l.text).includes('nothing to run'))).toBe(true);
+      // A model file deleted still reruns everything selected (what the rest compiles to may change).
+      writeFileSync(join(dir, 'models/extra.sql'), 'select 2 as id');
+      await w.cycle(4);
+      rmSync(join(dir, 'models/extra.sql'));
+      await w.cycle(5);
+      expect(ran(w.linesOf(5))).toEqual(['base']);
     } finally {
       expect(await w.stop(), w.stderr()).toBe(130);
     }

@@ -44,6 +44,8 @@ export interface LandFilesResult {
   readonly reports: readonly FileReport[];
   /** The signal stopped the call; the batch being written was rolled back. */
   readonly interrupted: boolean;
+  /** Why landing gave up before the end (files kept failing, none landing): the warehouse or its tables are the problem. What landed before stays. */
+  readonly stopped?: string | undefined;
 }
 
 /** After this many files in a row fail and none lands, the warehouse itself is the problem: stop. */
@@ -111,6 +113,7 @@ export async function landFiles(target: IngestTarget, opts: LandFilesOptions): P
   const lander = await landing.open(target.connection, options);
   let interrupted = false;
   let failedInARow = 0;
+  let stopped: string | undefined;
   try {
     // The next batch's files are scanned (lines counted, UTF-8 checked) while the warehouse lands this one.
     let next = work.length ? scanLakeFiles(work[0]!.files) : undefined;
@@ -134,7 +137,8 @@ export async function landFiles(target: IngestTarget, opts: LandFilesOptions): P
       const failed = r.reports.filter((x) => x.kind === 'failed');
       failedInARow = r.landed ? 0 : failedInARow + failed.length;
       if (failedInARow >= FAILURES_IN_A_ROW) {
-        throw new Error(`landing stopped: the last ${failedInARow} files failed and none landed, the last with: ${failed[failed.length - 1]!.reason}`);
+        stopped = `landing stopped: the last ${failedInARow} files failed and none landed, the last with: ${failed[failed.length - 1]!.reason}`;
+        break;
       }
       if (r.landed) opts.onBatch?.({ topic, files: r.landed, rows: r.rows, deadLetters: r.dead });
     }
@@ -143,7 +147,7 @@ export async function landFiles(target: IngestTarget, opts: LandFilesOptions): P
     signal?.removeEventListener('abort', onAbort);
     await closeQuietly(lander);
   }
-  return { counts, deadLetters, skippedFiles, carefulBatches, reports, interrupted };
+  return { counts, deadLetters, skippedFiles, carefulBatches, reports, interrupted, stopped };
 }
 
 /** The lake directory, resolved, or a usage error naming what is wrong with it. */

@@ -1,5 +1,5 @@
 import type { ColumnDef, Relation } from '@smsql/core';
-import type { IngestTarget } from './ingest-target.ts';
+import { ingestUsageError, type IngestTarget } from './ingest-target.ts';
 
 /** A table landing writes, with the columns it writes and any table constraint. */
 export interface WantedTable {
@@ -26,9 +26,10 @@ export async function ensureTables(t: IngestTarget, schema: string, wanted: Read
     const have = (found.get(table.toLowerCase()) ?? []).map((c) => c.name.toLowerCase());
     const missing = w.columns.filter((c) => !have.includes(c.name.toLowerCase()));
     if (missing.length) {
-      throw new Error(
-        `Table ${schema}.${table} exists without column(s) ${missing.map((c) => c.name).join(', ')} that landing writes. ` +
-          `Add them (alter table ... add column) or land into another schema.`,
+      // The user's table, not sm's bug: a project error (exit 2), and the table is left as it is.
+      throw ingestUsageError(
+        `Table ${schema}.${table} exists without column(s) ${missing.map((c) => c.name).join(', ')} that landing writes; nothing was landed.`,
+        `Add them (alter table ... add column), or land into another schema with --schema.`,
       );
     }
     inOrder.set(table, have.length === w.columns.length && w.columns.every((c, i) => have[i] === c.name.toLowerCase()));

@@ -1,5 +1,5 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { generateEvents } from './generate-events.ts';
 import type { GenerateOptions } from './generate-events.ts';
 import { TOPICS } from './raw-schema.ts';
@@ -8,7 +8,7 @@ import { serializeEvent } from './serialize-event.ts';
 import { makeDirs } from '@smsql/core';
 
 export interface WriteLakeOptions extends GenerateOptions {
-  /** Lake root; created if missing. Files of the same hours are overwritten, others are left alone. */
+  /** Lake root; created if missing. Files of the same hours are replaced (each once written whole), others are left alone. */
   readonly outDir: string;
 }
 
@@ -30,6 +30,8 @@ const FLUSH_BYTES = 1 << 20;
 /** An open hourly file of one topic, written in large chunks. */
 interface OpenFile {
   readonly path: string;
+  /** Where it is written until finished: a hidden name in its folder, which loads skip. */
+  readonly temp: string;
   readonly fd: number;
   buf: string[];
   bytes: number;
@@ -50,9 +52,12 @@ export async function writeLake(opts: WriteLakeOptions): Promise<WriteLakeResult
     f.buf = [];
     f.bytes = 0;
   };
+  // A file appears under its lake name only once whole: a generator stopped half-way (killed,
+  // out of disk) leaves no half hour that a load would land as if complete.
   const finish = (f: OpenFile) => {
     flush(f);
     closeSync(f.fd);
+    renameSync(f.temp, f.path);
     files.push(f.path);
   };
   try {
@@ -61,8 +66,9 @@ export async function writeLake(opts: WriteLakeOptions): Promise<WriteLakeResult
       let f = open.get(topic);
       if (f?.path !== path) {
         if (f) finish(f);
-        makeDirs(join(path, '..'));
-        f = { path, fd: openSync(path, 'w'), buf: [], bytes: 0 };
+        makeDirs(dirname(path));
+        const temp = join(dirname(path), `.${basename(path)}.tmp`);
+        f = { path, temp, fd: openSync(temp, 'w'), buf: [], bytes: 0 };
         open.set(topic, f);
       }
       const line = serializeEvent(event) + '\n';
@@ -74,7 +80,10 @@ export async function writeLake(opts: WriteLakeOptions): Promise<WriteLakeResult
     for (const f of open.values()) finish(f);
     open.clear();
   } finally {
-    for (const f of open.values()) closeSync(f.fd);
+    for (const f of open.values()) {
+      closeSync(f.fd);
+      rmSync(f.temp, { force: true });
+    }
   }
   return { files, counts };
 }

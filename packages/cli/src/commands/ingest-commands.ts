@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { Option, type Command } from 'commander';
 import { openTarget } from '@smsql/core';
 import { builtinAdapters } from '../adapters.ts';
@@ -25,15 +26,34 @@ function targetOptions(cmd: Command): Command {
 }
 
 function parseDate(v: string, flag: string): Date {
-  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
-  if (Number.isNaN(d.getTime())) throw usageError(`${flag} must be a date or timestamp (2026-11-01 or 2026-11-01T05:00:00Z), not "${v}"`);
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  const d = new Date(day ? `${v}T00:00:00Z` : v);
+  // JavaScript rolls 2026-02-30 over to March 2: a day the calendar lacks is a typo, not a date.
+  const real = !Number.isNaN(d.getTime()) && (!day || (d.getUTCMonth() + 1 === Number(day[2]) && d.getUTCDate() === Number(day[3])));
+  if (!real) throw usageError(`${flag} must be a date or timestamp (2026-11-01 or 2026-11-01T05:00:00Z), not "${v}"`);
   return d;
 }
 
-function parsePositive(v: string, flag: string): number {
+function parseWhole(v: string, flag: string, min = 0): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw usageError(`${flag} must be a whole number of 0 or more, not "${v}"`);
+  if (!Number.isSafeInteger(n) || n < min || !/^\s*\d+\s*$/.test(v)) throw usageError(`${flag} must be a whole number of ${min} or more, not "${v}"`);
   return n;
+}
+
+/** Bytes of heap one simulated person takes while events are generated (measured: about 0.5 KB; doubled for headroom). */
+const HEAP_BYTES_PER_USER = 1024;
+
+/** `--users`: at least one person, and no more than the heap holds (past it Node dies with a fatal out-of-memory trace, not an error). */
+function parseUsers(v: string): number {
+  const n = parseWhole(v, '--users', 1);
+  const limit = Math.floor(getHeapStatistics().heap_size_limit / HEAP_BYTES_PER_USER);
+  if (n > limit) throw usageError(`--users ${n} needs more memory than this Node process may use (at most about ${limit} users); generate fewer users, or raise the limit with NODE_OPTIONS=--max-old-space-size=<MB>`);
+  return n;
+}
+
+/** `--schema`: a name, not blank (a blank one was SQL the warehouse could not parse). */
+function checkSchema(schema: string): void {
+  if (!schema.trim()) throw usageError('--schema names no schema; pass the schema of the raw tables, e.g. --schema raw');
 }
 
 /** `--brokers host:port[,host:port]` (IPv6 hosts in brackets): a typo is a usage error, not a retry window spent on a broker that cannot exist. */
@@ -68,7 +88,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
       if (end <= start) throw usageError('--end must be after --start');
       const outDir = resolve(flags.projectDir, flags.out);
       const t0 = performance.now();
-      const r = await writeLake({ users: parsePositive(flags.users, '--users'), start, end, seed: parsePositive(flags.seed, '--seed'), outDir });
+      const r = await writeLake({ users: parseUsers(flags.users), start, end, seed: parseWhole(flags.seed, '--seed'), outDir });
       const total = Object.values(r.counts).reduce((a, b) => a + b, 0);
       ctx.output.out(`Generated ${total} events in ${r.files.length} files under ${outDir} in ${((performance.now() - t0) / 1000).toFixed(2)}s`);
       for (const [topic, n] of Object.entries(r.counts)) ctx.output.out(`  ${topic.padEnd(22)} ${n}`);
@@ -85,6 +105,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
     const { landFiles } = await import('@smsql/ingest');
     const projectDir = resolve(flags.projectDir);
     if (!flags.lake.trim()) throw usageError('--lake names no directory; pass the lake root, e.g. --lake lake');
+    checkSchema(flags.schema);
     const batchMb = Number(flags.batchMb);
     if (!(batchMb > 0)) throw usageError(`--batch-mb must be a positive number of megabytes, not "${flags.batchMb}"`);
     const { project, adapter, session } = await openTarget({ projectDir, profilesDir: flags.profilesDir, target: flags.target, adapters: builtinAdapters });
@@ -110,12 +131,13 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
       }
       const failed = r.reports.filter((f) => f.kind === 'failed').length;
       if (json) {
-        ctx.output.out(JSON.stringify({ event: 'ingest_load', counts: r.counts, dead_letters: r.deadLetters, skipped_files: r.skippedFiles, reports: r.reports.length, failed, interrupted: r.interrupted, seconds: secs }));
+        ctx.output.out(JSON.stringify({ event: 'ingest_load', counts: r.counts, dead_letters: r.deadLetters, skipped_files: r.skippedFiles, reports: r.reports.length, failed, interrupted: r.interrupted, stopped: r.stopped ?? null, seconds: secs }));
       } else {
         const head = r.interrupted ? 'Interrupted: the batch being written was rolled back; landed before that:' : 'Landed';
         ctx.output.out(`${head} ${total} rows into ${flags.schema}.* in ${secs.toFixed(2)}s (${r.skippedFiles} files already landed, ${r.deadLetters} lines to ${flags.schema}.dead_letters)`);
         for (const [topic, n] of Object.entries(r.counts)) ctx.output.out(`  ${topic.padEnd(22)} ${n}`);
         if (r.reports.length) ctx.output.out(`${r.reports.length} file(s) or folder(s) not landed this time, listed above${failed ? `; ${failed} failed` : ''}`);
+        if (r.stopped) ctx.output.err(`error: ${r.stopped}. Files later in the lake were not tried; fix the table or the files and load again (what landed stays).`);
       }
       // A file that could not be landed is a failure (exit 1) once the others have landed; deferred and skipped ones are not.
       if (failed && !r.interrupted) ctx.exitCode = 1;
@@ -142,8 +164,10 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
     const topics = flags.topics.split(',').map((t) => t.trim()).filter(Boolean);
     const unknown = topics.filter((t) => !(TOPICS as readonly string[]).includes(t));
     if (unknown.length) throw usageError(`Unknown topic ${unknown.join(', ')}; the raw tables are ${TOPICS.join(', ')}`);
+    if (!topics.length) throw usageError(`--topics names no topic; give some of ${TOPICS.join(', ')} (all of them when left out)`);
     const projectDir = resolve(flags.projectDir);
-    const retryForMs = parsePositive(flags.retryFor, '--retry-for') * 1000;
+    checkSchema(flags.schema);
+    const retryForMs = parseWhole(flags.retryFor, '--retry-for') * 1000;
     const brokers = parseBrokers(flags.brokers);
     const { project, adapter, session } = await openTarget({ projectDir, profilesDir: flags.profilesDir, target: flags.target, adapters: builtinAdapters });
     const json = flags.logFormat === 'json';
@@ -160,8 +184,8 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
         connection: conn,
         schema: flags.schema,
         once: !!flags.once,
-        batchSize: parsePositive(flags.batchSize, '--batch-size'),
-        batchMs: parsePositive(flags.batchMs, '--batch-ms'),
+        batchSize: parseWhole(flags.batchSize, '--batch-size', 1),
+        batchMs: parseWhole(flags.batchMs, '--batch-ms'),
         signal: ctx.signal,
         onProgress: (p) =>
           ctx.output.out(json ? JSON.stringify({ event: 'ingest_progress', ...p }) : `landed ${p.rows} rows (${p.deadLetters} dead letters, ${p.replayed} replayed), lag ${p.lag}, ${Math.round(p.recordsPerSecond)} records/s`),
@@ -197,12 +221,12 @@ export function registerIngestCommands(program: Command, ctx: CliContext): void 
       const start = parseDate(flags.start, '--start');
       const end = parseDate(flags.end, '--end');
       if (end <= start) throw usageError('--end must be after --start');
-      const events = generateEvents({ users: parsePositive(flags.users, '--users'), start, end, seed: parsePositive(flags.seed, '--seed') });
+      const events = generateEvents({ users: parseUsers(flags.users), start, end, seed: parseWhole(flags.seed, '--seed') });
       const r = await produceEvents({
         brokers: parseBrokers(flags.brokers),
         events,
         pace: flags.realtime ? 'realtime' : 'fast',
-        partitions: parsePositive(flags.partitions, '--partitions'),
+        partitions: parseWhole(flags.partitions, '--partitions', 1),
         topicPrefix: flags.topicPrefix,
         signal: ctx.signal,
       });

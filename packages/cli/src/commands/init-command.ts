@@ -27,7 +27,7 @@ export function registerInitCommand(program: Command, ctx: CliContext): void {
         if (!process.stdin.isTTY) throw usage('sm init needs a project name, e.g. sm init my_project (it asks only on a terminal).');
         name = await askName(ctx);
       }
-      if (!NAME.test(name)) throw usage(`Project name "${name}" must be letters, digits and underscores, starting with a letter or underscore (e.g. ${name.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1')}).`);
+      if (!NAME.test(name)) throw usage(`Project name "${name}" must be letters, digits and underscores, starting with a letter or underscore (e.g. ${suggestName(name)}).`);
       const dir = resolve(flags.dir ?? name);
       if (existsSync(dir) && readdirSync(dir).length > 0) {
         throw usage(`${dir} already exists and is not empty: nothing was written.`, 'Choose another name, or --dir for an empty or new folder.');
@@ -65,4 +65,10 @@ async function askName(ctx: CliContext): Promise<string> {
     ctx.signal.removeEventListener('abort', onAbort);
     rl.close();
   }
+}
+
+/** A valid name close to `name`: runs of other characters become one underscore, none at the ends (`../escape` gives `escape`, `` gives `my_project`). */
+function suggestName(name: string): string {
+  const s = name.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').replace(/^(\d)/, '_$1');
+  return s || 'my_project';
 }

@@ -114,6 +114,9 @@ export async function watchProject(o: WatchOptions): Promise<void> {
   await running;
 }
 
+/** Files that may compile into nodes: SQL models and macros, seeds, YAML (the project file and profiles too), Python models. */
+const PROJECT_FILE = /\.(sql|csv|ya?ml|py)$/;
+
 /**
  * Nodes to rebuild for the changed files: the nodes defined in them, and for a schema YAML the
  * nodes it documents. A new file under a model, seed, snapshot or test folder runs from its
@@ -126,8 +129,13 @@ function rootsFor(changed: readonly string[], c: Compilation): string[] | undefi
   const nodeFolders = [...cfg.modelPaths, ...cfg.seedPaths, ...cfg.snapshotPaths, ...cfg.testPaths].map((p) => `${p.replace(/\/+$/, '')}/`);
   const roots = new Set<string>();
   for (const file of changed) {
-    // A deleted file changes what the rest compiles to: run everything selected, as after a macro change.
-    if (!existsSync(join(c.project.dir, file))) return undefined;
+    // A deleted project file changes what the rest compiles to: run everything selected, as after a macro change.
+    // Any other file coming and going (a DuckDB database's .wal beside the project's models) compiles into nothing:
+    // rerunning for it would write the database again, and so on.
+    if (!existsSync(join(c.project.dir, file))) {
+      if (PROJECT_FILE.test(file)) return undefined;
+      continue;
+    }
     const defined = nodes.filter((n) => n.resourceType !== 'test' && n.resourceType !== 'unit_test' && (n.originalFilePath === file || n.patchPath === file));
     if (defined.length) {
       for (const n of defined) roots.add(n.uniqueId);
@@ -144,7 +152,7 @@ function rootsFor(changed: readonly string[], c: Compilation): string[] | undefi
       roots.add(`path:${file}`);
       continue;
     }
-    if (/\.(sql|csv|ya?ml|py)$/.test(file)) return undefined;
+    if (PROJECT_FILE.test(file)) return undefined;
   }
   return [...roots].sort();
 }

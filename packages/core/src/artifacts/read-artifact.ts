@@ -50,10 +50,19 @@ export function readArtifact<T>(path: string, what: string, check: (v: unknown) 
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Shape check of a manifest: an object whose `nodes` (and `unit_tests`, when present) are objects. */
+/** The manifest's collections sm reads entries of (state:, --defer, clone, docs). */
+const MANIFEST_COLLECTIONS = ['nodes', 'sources', 'macros', 'exposures', 'metrics', 'semantic_models', 'saved_queries', 'unit_tests'] as const;
+
+/** Shape check of a manifest: an object whose collections (`nodes`, `sources`, ... when present) are objects of objects. */
 export function manifestProblem(v: unknown): string | undefined {
   if (!isObject(v)) return 'is not a manifest: it is not a JSON object';
-  for (const k of ['nodes', 'unit_tests']) if (v[k] !== undefined && !isObject(v[k])) return `is not a manifest: \`${k}\` is not an object`;
+  for (const k of MANIFEST_COLLECTIONS) {
+    const c = v[k];
+    if (c === undefined) continue;
+    if (!isObject(c)) return `is not a manifest: \`${k}\` is not an object`;
+    const bad = Object.keys(c).find((id) => !isObject(c[id]));
+    if (bad !== undefined) return `is not a manifest: \`${k}\`.${JSON.stringify(bad)} is not an object`;
+  }
   return undefined;
 }
 

@@ -73,17 +73,24 @@ export async function resolvePackages(declared: readonly PackageSpec[], source: 
   const final = new Listing();
   let pending = declared.slice();
   const cache = new Map<string, Promise<PinnedPackage>>();
+  const keyOf = (w: Wanted) => `${keysOf(w.spec)[0]}@${[...new Set(w.versions)].join(',')}@${[...new Set(w.revisions)].join(',')}`;
   const pin = (w: Wanted) => {
-    const k = `${keysOf(w.spec)[0]}@${w.versions.join(',')}@${[...new Set(w.revisions)].join(',')}`;
+    const k = keyOf(w);
     let p = cache.get(k);
     if (!p) cache.set(k, (p = pinOne(w, source)));
     return p;
   };
+  // A package's own packages are folded in once per way it is asked for: packages that ask for each
+  // other (a cycle, e.g. two local packages) would otherwise be expanded forever (dbt 1.11.16 hangs).
+  const expanded = new Set<string>();
   while (pending.length) {
     const next: PackageSpec[] = [];
     for (const s of pending) {
       final.incorporate(s);
-      const pinned = await pin(final.get(s)!);
+      const w = final.get(s)!;
+      const pinned = await pin(w);
+      if (expanded.has(keyOf(w))) continue;
+      expanded.add(keyOf(w));
       next.push(...pinned.fetched.packages);
     }
     pending = next;

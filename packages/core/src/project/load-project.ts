@@ -180,6 +180,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   const macroPatches = macroPatchesOf(scopes.map((s, i) => [s.config.name, yamlsOf[i]!.decls.macroPatches] as const), diagnostics);
   checkDuplicateDocs(docs, diagnostics);
   checkNamesWithoutSpaces([...out.models, ...out.seeds, ...out.tests], config, diagnostics);
+  checkTestFileNames([...out.tests, ...out.unitTests], diagnostics);
   renderDescriptions([...out.models, ...out.seeds, ...out.sources, ...out.tests, ...exposures, ...macroPatches], docs, config.name, { env, vars, target: resolved.target, onEnvRead }, diagnostics);
   if (yamlEnvRead.size) digest.update(`\0yaml-env\0${JSON.stringify([...yamlEnvRead].sort((a, b) => (a[0] < b[0] ? -1 : 1)))}`);
   for (const m of out.macros) digest.update(`\0macro\0${m.originalFilePath}\0${m.macroSql.length}\0`).update(m.macroSql);
@@ -315,8 +316,26 @@ function checkNamesWithoutSpaces(nodes: readonly { name: string; uniqueId: strin
     diagnostics.push(
       config.resourceNamesMayHaveSpaces
         ? diag('SM_PROJECT_INVALID', `${n.resourceType} "${n.name}" has a space in its name (${n.uniqueId})`, { file: n.originalFilePath }, { severity: 'warning', event: 'SpacesInResourceNameDeprecation', eventData: { level: 'warn', unique_id: n.uniqueId }, hint: 'Rename it without spaces; dbt will stop accepting such names.' })
-        : diag('SM_PROJECT_INVALID', `Resource names cannot contain spaces: ${n.resourceType} "${n.name}" (${n.uniqueId})`, { file: n.originalFilePath }, { hint: `Rename the file so its name has no spaces (or set flags: {require_resource_names_without_spaces: false} in ${config.file}, as dbt allows).` }),
+        : diag('SM_PROJECT_INVALID', `Resource names cannot contain spaces: ${n.resourceType} "${n.name}" (${n.uniqueId})`, { file: n.originalFilePath }, { hint: `${n.originalFilePath.endsWith('.yml') || n.originalFilePath.endsWith('.yaml') ? `Change its name: in ${n.originalFilePath}` : 'Rename the file'} so its name has no spaces (or set flags: {require_resource_names_without_spaces: false} in ${config.file}, as dbt allows).` }),
     );
+  }
+}
+
+/**
+ * A test declared in YAML gets a file under target/compiled/ and target/run/ named by its name (or
+ * alias): a `..` in it would write that SQL outside target/, over any file there, a model's own
+ * .sql included (dbt 1.11.16 does overwrite it). Refused here, before anything is written.
+ */
+function checkTestFileNames(nodes: readonly { name: string; uniqueId: string; resourceType: string; originalFilePath: string; config?: { alias?: unknown } }[], diagnostics: Diagnostic[]): void {
+  for (const n of nodes) {
+    for (const [what, v] of [['name', n.name], ['alias', n.config?.alias]] as const) {
+      if (typeof v !== 'string' || !v.split(/[\\/]/).some((seg) => seg === '..')) continue;
+      diagnostics.push(
+        diag('SM_PROJECT_INVALID', `${n.resourceType === 'unit_test' ? 'Unit test' : 'Test'} ${what} "${v}" has a ".." path segment: its compiled SQL would be written outside target/ (${n.uniqueId})`, { file: n.originalFilePath }, {
+          hint: `Change its ${what}: in ${n.originalFilePath} to one without "..".`,
+        }),
+      );
+    }
   }
 }
 

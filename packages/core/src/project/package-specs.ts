@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { SourceLocation } from '../types.ts';
 import { parseYamlText } from './yaml-file.ts';
+import { parseVersion } from '../util/semver.ts';
 
 /** One entry of `packages.yml` / `dependencies.yml`, as dbt reads it. */
 export type PackageSpec =
@@ -127,6 +128,8 @@ export function parseSpecList(
       const v = entry.version;
       if (v === undefined || v === null) return void bad(`hub package ${pkg} needs a \`version:\` (for example \`version: [">=1.0.0", "<2.0.0"]\`)`);
       const versions = (Array.isArray(v) ? v : [v]).map(String);
+      const unreadable = versions.find((x) => !isVersion(x));
+      if (unreadable !== undefined) return void bad(`"${unreadable}" in the \`version:\` of ${pkg} is not a version: give major.minor.patch, optionally after >=, >, <=, < or = (for example ">=1.0.0")`);
       const pre = entry['install-prerelease'] ?? entry.install_prerelease;
       specs.push({ kind: 'hub', package: pkg, versions, installPrerelease: pre === true, name, raw, location });
     } else if ('tarball' in entry) {
@@ -141,4 +144,14 @@ export function parseSpecList(
     }
   });
   return specs;
+}
+
+/** Whether dbt reads `text` as a version specifier (1.3.3, >=1.0.0, <2.0.0-b1). */
+function isVersion(text: string): boolean {
+  try {
+    parseVersion(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -77,6 +77,17 @@ export function parseYamlTextWithYaml(text: string, relPath: string, diagnostics
     }
     return undefined;
   }
+  // dbt's reader (PyYAML's safe loader) refuses a tag it has no constructor for (!!python/name:..., !custom); `yaml` only warns.
+  const tag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (tag) {
+    const pos = tag.linePos?.[0] ?? lineCounter.linePos(tag.pos[0]);
+    diagnostics.push(
+      diag('SM_YAML', `YAML tag not known: ${tag.message.split('\n')[0]}`, { file: relPath, line: pos?.line, column: pos?.col }, {
+        hint: 'Remove the tag (!!name or !name) before the value, or quote the value to keep it as text.',
+      }),
+    );
+    return undefined;
+  }
   if (repeated === 'warn') warnRepeatedKeys(doc, lineCounter, relPath, diagnostics);
   // A block scalar that ends the text: `yaml` gives it a final newline the text does not have, PyYAML (dbt) none.
   if (!src.endsWith('\n')) {
@@ -98,6 +109,14 @@ export function parseYamlTextWithYaml(text: string, relPath: string, diagnostics
     diagnostics.push(
       diag('SM_YAML', `YAML could not be read: ${(e as Error).message}`, { file: relPath }, {
         hint: 'Use fewer aliases (*name) in this file; each may expand into many copies of its anchor.',
+      }),
+    );
+    return undefined;
+  }
+  if (containsItself(data)) {
+    diagnostics.push(
+      diag('SM_YAML', 'YAML refers to itself: an anchor (&name) is used inside its own value (*name), so the value never ends', { file: relPath }, {
+        hint: 'Use the alias (*name) only outside the value that defines its anchor.',
       }),
     );
     return undefined;
@@ -176,4 +195,14 @@ function locateIn(doc: Document, lc: LineCounter, file: string, path: readonly (
   if (offset === undefined) return { file };
   const pos = lc.linePos(offset);
   return { file, line: pos.line, column: pos.col };
+}
+
+/** Whether a value read from YAML contains itself (an anchor aliased inside its own value); dbt 1.11 refuses that file. */
+function containsItself(v: unknown, open = new Set<object>()): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  if (open.has(v)) return true;
+  open.add(v);
+  const found = (Array.isArray(v) ? v : Object.values(v)).some((x) => containsItself(x, open));
+  open.delete(v);
+  return found;
 }
