@@ -23,7 +23,7 @@ import { proofKey, takeProof } from './input-proof.ts';
 import { finishParallel, startRenderWorker } from './parallel-render.ts';
 import { renderForRun } from './render-for-run.ts';
 import { varsOf } from '../render/vars.ts';
-import { deferNodeErrors } from './node-errors.ts';
+import { deferNodeErrors, isNodesOwnError } from './node-errors.ts';
 import { targetPathOf } from './target-path-of.ts';
 
 /**
@@ -74,7 +74,7 @@ export async function compileCold(opts: InvocationOptions, command: Command, inv
   // dbt's parse reads a var with no value as none, and lets an undefined macro or unknown test by:
   // such a node fails when it is compiled or run, not the project (compile/node-errors.ts).
   const deferred = deferVarErrors(all, compiled.nodes, project, opts.vars) + deferNodeErrors(all, compiled.nodes);
-  const nodesOwn = (d: Diagnostic) => d.severity === 'error' && (d.atCompile || d.code === 'SM_VAR_MISSING') && !!d.nodeId && compiled.nodes.get(d.nodeId)?.compileError !== undefined;
+  const nodesOwn = (d: Diagnostic) => isNodesOwnError(d) && compiled.nodes.get(d.nodeId!)?.compileError !== undefined;
   const diagnostics = deferred ? all.filter((d) => !nodesOwn(d)) : all;
   // When the project stops anyway, every problem is told at once, the nodes' own errors too.
   const errors = all.filter((d) => d.severity === 'error');

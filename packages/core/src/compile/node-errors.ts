@@ -19,11 +19,16 @@ export function deferNodeErrors(diagnostics: readonly Diagnostic[], nodes: Reado
   return n;
 }
 
+/** An error that is its node's, not the project's: one dbt's parse lets by, or a var with no value. */
+export function isNodesOwnError(d: Diagnostic): boolean {
+  return d.severity === 'error' && (!!d.atCompile || d.code === 'SM_VAR_MISSING') && !!d.nodeId;
+}
+
 /** What compiles its selection for the user to read, and so stops on its nodes' errors (exit 2), as dbt's compile and show do. */
 const COMPILING: ReadonlySet<Command> = new Set(['compile', 'show', 'check']);
 
 /** For `compile`, `show` and `check`: the deferred errors of the nodes they selected (a var with no value too), which stop them as a project error (exit 2). */
 export function selectedNodeErrors(command: Command, diagnostics: readonly Diagnostic[], selected: ReadonlySet<string>): Diagnostic[] {
   if (!COMPILING.has(command)) return [];
-  return diagnostics.filter((d) => (d.atCompile || d.code === 'SM_VAR_MISSING') && d.severity === 'error' && d.nodeId && selected.has(d.nodeId));
+  return diagnostics.filter((d) => isNodesOwnError(d) && selected.has(d.nodeId!));
 }

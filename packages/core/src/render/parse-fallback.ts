@@ -3,6 +3,7 @@ import type { Environment } from '../jinja/environment.ts';
 import { ControlSignal } from '../jinja/errors.ts';
 import type { Frame } from './frame.ts';
 import { cloneConfig } from './render-parts.ts';
+import { templateDiagnostic } from './template-diagnostic.ts';
 import { NoWarehouse } from './warehouse.ts';
 
 /** What a parse-phase fallback needs of the renderer. */
@@ -81,8 +82,17 @@ function parsedInstead<T>(r: Renderer, frame: Frame, fn: () => T, before: number
   }
 }
 
+/**
+ * A render's failure as the node's diagnostic, the frame marked when it was an undefined name,
+ * attribute or call (which {@link parseFallback} then renders again as dbt's parse does).
+ */
+export function renderFailure(frame: Frame, e: unknown, file: string, nodeId: string): Diagnostic {
+  if (causedByUndefined(e)) frame.failedUndefined = true;
+  return templateDiagnostic(e, file, nodeId);
+}
+
 /** Whether a render failed on an undefined value (the error, or one it was raised from). */
-export function causedByUndefined(e: unknown): boolean {
+function causedByUndefined(e: unknown): boolean {
   for (let x = e, depth = 0; x instanceof Error && depth < 20; x = (x as { cause?: unknown }).cause, depth++) {
     if ((x as { kind?: string }).kind === 'UndefinedError') return true;
   }

@@ -1,11 +1,11 @@
 import type { Connection, Dialect, Relation } from '../adapter.ts';
-import { diag, type Diagnostic } from '../diagnostics.ts';
+import type { Diagnostic } from '../diagnostics.ts';
 import { Environment, type Template } from '../jinja/environment.ts';
 import { ControlSignal, ReturnSignal } from '../jinja/errors.ts';
 import type { Context } from '../jinja/macro.ts';
 import { pyStr } from '../jinja/py-values.ts';
 import { pyFunction } from '../jinja/runtime.ts';
-import { causedByUndefined, parseFallback } from './parse-fallback.ts';
+import { parseFallback, renderFailure } from './parse-fallback.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import type { CompiledProject, Overrides, RenderOptions } from './render-options.ts';
 import type { FoundRef, GraphNode, ModelNode, NodeConfig, SeedNode, SourceNode, TemplateMessage, TestNode } from '../types.ts';
@@ -489,8 +489,7 @@ export class ProjectRenderer implements Schedulable {
           } catch (e) {
             if (e instanceof ControlSignal && !(e instanceof ReturnSignal)) throw e;
             if (e instanceof ReturnSignal) return pyStr(e.value).trim();
-            if (causedByUndefined(e)) frame.failedUndefined = true;
-            this.diagnostics.push(templateDiagnostic(e, n.originalFilePath, n.uniqueId));
+            this.diagnostics.push(renderFailure(frame, e, n.originalFilePath, n.uniqueId));
             return '';
           }
         },
