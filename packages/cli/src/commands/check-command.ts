@@ -56,7 +56,13 @@ function report(c: Compilation, impact: StateImpact | undefined, seconds: number
   const nodes = c.selected.map((id) => r.nodes.get(id)).filter((n) => n !== undefined);
   const checked = nodes.filter((n) => n.status !== 'not_checked').length;
   const lines: string[] = [];
-  for (const n of r.notChecked) lines.push(`not checked: ${n.id}: ${n.reason ?? 'unknown reason'}`);
+  // One line per reason: a project whose tests ask the warehouse (expect_column_to_exist) has hundreds of them.
+  const byReason = new Map<string, string[]>();
+  for (const n of r.notChecked) byReason.set(n.reason ?? 'unknown reason', [...(byReason.get(n.reason ?? 'unknown reason') ?? []), n.id]);
+  for (const [reason, ids] of byReason) {
+    if (ids.length === 1) lines.push(`not checked: ${ids[0]}: ${reason}`);
+    else lines.push(`not checked (${ids.length}), ${reason}: ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ` and ${ids.length - 5} more` : ''}`);
+  }
   const unknownSources = nodes.filter((n) => n.id.startsWith('source.') && n.open);
   if (unknownSources.length) {
     lines.push(`columns unknown (no data_type on every YAML column, no catalog): ${unknownSources.map((n) => n.id.split('.').slice(2).join('.')).join(', ')}; models reading them are checked only for what is known.`);

@@ -17,7 +17,7 @@ import { locateIssues } from './locate-issues.ts';
 import type { NodeCheck } from './node-check.ts';
 import { keyFnFor, RelationIndex, type KeyFn } from './relation-index.ts';
 import type { SqlDialectName } from './sql/lexer.ts';
-import { checkTest } from './check-tests.ts';
+import { checkTest, NEEDS_WAREHOUSE } from './check-tests.ts';
 
 const CHECKED_TYPES = new Set<string>(['source', 'seed', 'model', 'snapshot', 'test']);
 
@@ -189,6 +189,12 @@ function checkNode(n: GraphNode, digest: string, x: NodeCtx): NodeCheck {
   if (m.pythonCode !== undefined) return done(fallbackShape(m, x.catalog?.nodes[m.uniqueId], x.dialect, x.key), 'not_checked', [], 'a Python model: its columns are not inferred from its code');
   const sql = m.compiledCode ?? '';
   const r = checkSql(sql, x.dialect, x.key, x.tableRef);
+  if (m.needsWarehouse) {
+    // Its SQL is made from the warehouse's answers (run_query, a relation's columns), which compile had not:
+    // what was read of the SQL rendered without them is kept for lineage, open, and nothing in it is reported.
+    const shape = r.shape ? { ...r.shape, open: true } : fallbackShape(m, x.catalog?.nodes[m.uniqueId], x.dialect, x.key).shape;
+    return done({ shape, from: r.shape ? 'sql' : 'none' }, 'not_checked', [], NEEDS_WAREHOUSE);
+  }
   const compiledPath = compiledPathOf(x.layout, m);
   const diagnostics = locateIssues(r.issues, m, sql, compiledPath, r.injected);
   if (!r.shape) {
@@ -224,7 +230,7 @@ function digestOf(n: GraphNode, results: ReadonlyMap<string, NodeCheck>, catalog
     h.update(JSON.stringify(n.columns));
     h.update(JSON.stringify(catalog?.sources[n.uniqueId]?.columns ?? null));
   } else if (n.resourceType === 'seed') {
-    h.update(`${n.checksum}\u0000${JSON.stringify(n.config.column_types ?? null)}`);
+    h.update(`${n.checksum}\u0000${JSON.stringify([n.config.column_types ?? null, n.config.delimiter ?? null])}`);
   } else {
     if ('compiledCode' in n) h.update(n.compiledCode ?? '');
     if ('incrementalCode' in n) h.update(`\u0000${n.incrementalCode ?? ''}`);

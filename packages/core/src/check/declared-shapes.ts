@@ -1,5 +1,5 @@
 import type { CatalogTable } from '../artifacts/artifact-types.ts';
-import { readSeed } from '../plan/seed-csv.ts';
+import { readSeed, seedReadOptions } from '../plan/seed-csv.ts';
 import type { ColumnInfo, ModelNode, SeedNode, SourceNode } from '../types.ts';
 import { snapshotSpec } from '../snapshot/snapshot-spec.ts';
 import type { SqlDialectName } from './sql/lexer.ts';
@@ -39,10 +39,14 @@ export function sourceShape(n: SourceNode, catalog: CatalogTable | undefined, di
   return { shape: { cols: declared.map((c) => col(c.name, c.dataType ? typeFromString(c.dataType, dialect) : T.unknown, key)), open: !complete }, from: 'yaml' };
 }
 
-/** A seed's columns: its CSV header, typed as the seed loader types them (`column_types` first, the rest inferred). */
+/**
+ * A seed's columns: its CSV header, typed as the seed loader types them (`column_types` first, the
+ * rest inferred). A column with no value and no declared type is unknown: the loader makes it an
+ * integer, but a check against that guess would report every comparison with text.
+ */
 export function seedShape(n: SeedNode, dialect: SqlDialectName, key: KeyFn): DeclaredShape {
-  const seed = readSeed(n.seedPath, n.originalFilePath, (n.config.column_types ?? undefined) as Record<string, string> | undefined);
-  return { shape: { cols: seed.columns.map((c) => col(c.name, typeFromString(c.type, dialect), key)), open: false }, from: 'seed' };
+  const seed = readSeed(n.seedPath, n.originalFilePath, seedReadOptions(n));
+  return { shape: { cols: seed.columns.map((c) => col(c.name, seed.untyped.has(c.name) ? T.unknown : typeFromString(c.type, dialect), key)), open: false }, from: 'seed' };
 }
 
 /** What a node the checker could not read has: the catalog's columns, else its YAML's (never complete). */

@@ -9,14 +9,16 @@ import { contractEnforced } from '../plan/contract.ts';
 
 /**
  * A model against its YAML: every documented column must be selected, with the documented
- * type's family; under an enforced contract the columns must be exactly the YAML's, each with
- * a `data_type`. Only for a model whose columns are all known.
+ * type's family (warnings); under an enforced contract the columns must be exactly the YAML's,
+ * each with a `data_type` (errors). Only for a model whose columns are all known.
  */
 export function documentedColumnIssues(n: ModelNode, shape: Shape, dialect: SqlDialectName, key: KeyFn): Diagnostic[] {
   if (shape.open) return [];
   const out: Diagnostic[] = [];
   const contract = contractEnforced(n);
   const code = contract ? 'SM_CHECK_CONTRACT' : 'SM_CHECK_DOCUMENTED_COLUMN';
+  // Without an enforced contract the YAML is documentation: out of date, the model still builds (a warning; --warn-error fails on it).
+  const severity = contract ? 'error' : 'warning';
   const yamlFile = n.patchPath ?? n.originalFilePath;
   const selected = shape.cols.map((c) => c.name);
   const documented = new Set<string>();
@@ -30,6 +32,7 @@ export function documentedColumnIssues(n: ModelNode, shape: Shape, dialect: SqlD
       out.push(
         diag(code, `${n.name}: ${yamlFile} ${contract ? 'contracts' : 'documents'} column "${c.name}", which the model does not select`, where, {
           nodeId: n.uniqueId,
+          severity,
           hint: close.length ? `Did the model rename it to ${close.map((x) => `"${x}"`).join(' or ')}? Fix the YAML or ${n.originalFilePath}.` : `The model selects: ${selected.join(', ')}.`,
         }),
       );
@@ -45,6 +48,7 @@ export function documentedColumnIssues(n: ModelNode, shape: Shape, dialect: SqlD
       out.push(
         diag(code, `${n.name}: ${yamlFile} ${contract ? 'contracts' : 'documents'} column "${c.name}" as ${c.dataType}, but the model selects ${formatType(got.type, dialect)}`, where, {
           nodeId: n.uniqueId,
+          severity,
           hint: `Cast it in ${n.originalFilePath} or change the data_type.`,
         }),
       );

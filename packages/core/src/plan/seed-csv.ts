@@ -1,4 +1,5 @@
 import type { ColumnDef } from '../adapter.ts';
+import type { SeedNode } from '../types.ts';
 import { diag, SmProjectError } from '../diagnostics.ts';
 import { csvRecords, csvRecordsOfText, sniffDialect } from '../seed/csv-records.ts';
 import { SeedColumnType } from '../seed/seed-column-type.ts';
@@ -7,6 +8,11 @@ import { SeedColumnType } from '../seed/seed-column-type.ts';
 export interface SeedReadOptions {
   delimiter?: string | undefined;
   columnTypes?: Record<string, string> | undefined;
+}
+
+/** What a seed's config says about reading its file: the loader and the checker read it alike. */
+export function seedReadOptions(s: SeedNode): SeedReadOptions {
+  return { columnTypes: (s.config.column_types ?? undefined) as Record<string, string> | undefined, delimiter: s.config.delimiter as string | undefined };
 }
 
 export interface ParsedSeed {
@@ -18,6 +24,11 @@ export interface ParsedSeed {
    */
   rows: Iterable<(string | null)[]>;
   rowCount: number;
+  /**
+   * Columns without a declared type whose every field is empty: loaded as `integer` (agate's
+   * choice, as dbt-duckdb's), though nothing in the file says what they hold.
+   */
+  untyped: ReadonlySet<string>;
   /** The line of the row the last iteration handed out: where a load that failed on a value stopped. */
   readonly lastLine: number;
 }
@@ -51,6 +62,7 @@ export function readSeed(path: string, file: string, o: SeedReadOptions = {}): P
   if (!header) throw invalid(file, 1, 'The seed is empty; it needs a header row', 'Write the column names on the first line.');
   const names = header;
   const columns = names.map((name, i) => ({ name, type: o.columnTypes?.[name] ?? types[i]!.type }));
+  const untyped = new Set(names.filter((name, i) => o.columnTypes?.[name] === undefined && !types[i]!.seen));
   let lastLine = 0;
   const rows: Iterable<(string | null)[]> = {
     *[Symbol.iterator]() {
@@ -69,6 +81,7 @@ export function readSeed(path: string, file: string, o: SeedReadOptions = {}): P
     columns,
     rows,
     rowCount,
+    untyped,
     get lastLine() {
       return lastLine;
     },

@@ -1,4 +1,4 @@
-import { readSeed } from '../plan/seed-csv.ts';
+import { readSeed, seedReadOptions } from '../plan/seed-csv.ts';
 import { planSeed } from '../plan/plan-seed.ts';
 import type { GraphNode, SeedNode } from '../types.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
@@ -12,8 +12,7 @@ import { nodeHooks, withHooks } from '../plan/hooks.ts';
  */
 export async function executeSeed(node: GraphNode, x: NodeContext): Promise<ExecOutcome> {
   const s = node as SeedNode;
-  const types = (s.config.column_types ?? {}) as Record<string, string>;
-  const seed = readSeed(s.seedPath, s.originalFilePath, { columnTypes: types, delimiter: s.config.delimiter as string | undefined });
+  const seed = readSeed(s.seedPath, s.originalFilePath, seedReadOptions(s));
   await x.ensureSchema(s.relation);
   const existing = await x.existing(s.relation);
   let rows: number;

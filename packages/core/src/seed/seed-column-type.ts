@@ -40,6 +40,11 @@ export class SeedColumnType {
     if (!this.#number && !this.#date && !this.#datetime && !this.#iso && !this.#boolean) this.#text = true;
   }
 
+  /** Whether any field held a value (an empty or `null` field is none). */
+  get seen(): boolean {
+    return this.#seen;
+  }
+
   /** The SQL type, in names DuckDB and Snowflake both accept. */
   get type(): string {
     if (!this.#seen) return 'integer';

@@ -3,11 +3,17 @@ import { common, type CallInfo, type FunctionTable } from './function-rules.ts';
 
 const TIME_PARTS = new Set(['hour', 'hours', 'h', 'hh', 'minute', 'minutes', 'm', 'mi', 'min', 'second', 'seconds', 's', 'sec', 'millisecond', 'milliseconds', 'ms', 'microsecond', 'microseconds', 'us', 'nanosecond', 'nanoseconds', 'ns']);
 
-/** dateadd(part, n, x): x's type, but a date moved by hours or less becomes a timestamp. */
+/** dateadd(part, n, x): x's type, but a date moved by hours or less becomes a timestamp; text is converted as Snowflake reads it (not known here). */
 const dateadd = (c: CallInfo): SqlType => {
   const t = c.args[2] ?? T.unknown;
   if (t.k === 'date' && TIME_PARTS.has((c.literals[0] ?? '').toLowerCase())) return T.timestamp;
-  return t;
+  return t.k === 'varchar' ? T.unknown : t;
+};
+
+/** date_trunc(part, x): x's type; text is converted as Snowflake reads it (not known here). */
+const dateTrunc = (c: CallInfo): SqlType => {
+  const t = c.args[1] ?? T.unknown;
+  return t.k === 'varchar' ? T.unknown : t;
 };
 
 /** decode(x, search1, result1, ..., default): the common type of the results. */
@@ -33,7 +39,7 @@ export const SNOWFLAKE_FUNCTIONS: FunctionTable = {
   to_timestamp_tz: 'timestamptz', to_timestamp_ltz: 'timestamptz', try_to_timestamp_tz: 'timestamptz', to_time: 'time', time: 'time',
   to_variant: 'variant', to_object: 'object', to_array: 'array', to_json: 'varchar', to_binary: 'blob',
   // Dates.
-  dateadd, timestampadd: dateadd, timeadd: dateadd, date_trunc: '$1', trunc: '$0', datediff: 'bigint', timestampdiff: 'bigint', timediff: 'bigint',
+  dateadd, timestampadd: dateadd, timeadd: dateadd, date_trunc: dateTrunc, trunc: '$0', datediff: 'bigint', timestampdiff: 'bigint', timediff: 'bigint',
   dayofweekiso: 'bigint', weekiso: 'bigint', yearofweekiso: 'bigint', add_months: '$0', months_between: 'double',
   convert_timezone: (c) => (c.args.length >= 3 ? T.timestamp : T.timestamptz), current_timestamp: 'timestamptz', localtimestamp: 'timestamp',
   sysdate: 'timestamp', getdate: 'timestamp', current_time: 'time', time_slice: '$0', date_from_parts: 'date', timestamp_from_parts: 'timestamp',

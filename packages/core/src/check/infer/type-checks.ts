@@ -45,9 +45,22 @@ export function describe(v: Value, label: string | undefined, env: InferEnv): st
   return `${label ?? 'an expression'}${type}`;
 }
 
+const COERCED_FROM_TEXT = new Set(['number', 'datetime', 'time', 'boolean']);
+
+/**
+ * Snowflake compares text with a number, date, time or boolean by converting the text (a value
+ * that does not convert fails when it is met, not when the SQL is compiled); DuckDB refuses it.
+ */
+function snowflakeCoerces(a: SqlType, b: SqlType): boolean {
+  const fa = familyOf(a);
+  const fb = familyOf(b);
+  return (fa === 'text' && COERCED_FROM_TEXT.has(fb)) || (fb === 'text' && COERCED_FROM_TEXT.has(fa));
+}
+
 /** Report `a` against `b` when they cannot meet. Returns whether they can. */
 export function expectCompatible(env: InferEnv, code: CheckCode, what: string, a: Value, b: Value, labels: [string | undefined, string | undefined], pos: number): boolean {
   if (compatible(a, b)) return true;
+  if (env.dialect === 'snowflake' && snowflakeCoerces(a.type, b.type)) return true;
   const hint =
     code === 'SM_CHECK_JOIN_KEY_TYPE'
       ? 'Join on keys of one type: cast one side explicitly, or fix the model that produces the other.'
