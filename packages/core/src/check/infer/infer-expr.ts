@@ -7,7 +7,7 @@ import { NotCheckable, identKey } from './infer-env.ts';
 import type { InferCtx } from './infer-ctx.ts';
 import { resolveColumn } from './resolve-column.ts';
 import type { Value } from './scope.ts';
-import { NO_LINEAGE, transformed, type Lineage, type Shape } from './shape.ts';
+import { NO_LINEAGE, transformed, transformedAll, type Lineage, type Shape } from './shape.ts';
 import { arithmetic, literalType } from './arithmetic.ts';
 import { commonOf, compatible, expectCompatible } from './type-checks.ts';
 
@@ -32,6 +32,8 @@ export function labelOf(e: Expr): string | undefined {
 }
 
 const v = (type: SqlType, ...from: Value[]): Value => ({ type, lineage: transformed(...from.map((f) => f.lineage)) });
+/** The same for many values (an IN list of thousands: no spread of arguments). */
+const vOfAll = (type: SqlType, from: readonly Value[]): Value => ({ type, lineage: transformedAll(from.map((f) => f.lineage)) });
 
 /** The type and lineage of an expression; reports unknown columns and clashes on the way. */
 export function inferExpr(e: Expr, x: InferCtx): Value {
@@ -80,7 +82,7 @@ export function inferExpr(e: Expr, x: InferCtx): Value {
           parts.push(b);
         }
       }
-      return v(T.boolean, ...parts);
+      return vOfAll(T.boolean, parts);
     }
     case 'is': {
       const a = inferExpr(e.arg, x);
@@ -186,7 +188,15 @@ function inferBinary(e: Extract<Expr, { t: 'bin' }>, x: InferCtx): Value {
   if (op === 'and' || op === 'or') {
     // Equalities directly under a join's ON are join keys; under OR they are only conditions.
     const inner = op === 'or' ? { ...x, joinOn: false } : x;
-    return v(T.boolean, inferExpr(e.l, inner), inferExpr(e.r, inner));
+    // `a or b or c ...` parses left-deep: its operands are read in a loop, not by recursion (generated filters have thousands).
+    const operands: Expr[] = [e.r];
+    let left: Expr = e.l;
+    while (left.t === 'bin' && left.op === op) {
+      operands.push(left.r);
+      left = left.l;
+    }
+    operands.push(left);
+    return vOfAll(T.boolean, operands.reverse().map((o) => inferExpr(o, inner)));
   }
   const a = inferExpr(e.l, x);
   const b = inferExpr(e.r, x);

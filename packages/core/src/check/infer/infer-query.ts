@@ -69,9 +69,19 @@ function inferSetExprScoped(e: SetExpr, x: InferCtx): { shape: Shape; scope?: Sc
     case 'values':
       return { shape: valuesShape(e.rows, e.pos, x) };
     case 'setop': {
-      const l = inferSetExpr(e.left, x);
-      const r = inferSetExpr(e.right, x);
-      return { shape: setOpShape(e.op, e.byName, l, r, e.pos, x) };
+      // `a union all b union all c ...` parses left-deep: folded in a loop, not by recursion (a union of thousands of relations is generated SQL).
+      const chain: Extract<SetExpr, { t: 'setop' }>[] = [];
+      let left: SetExpr = e;
+      while (left.t === 'setop') {
+        chain.push(left);
+        left = left.left;
+      }
+      let shape = inferSetExpr(left, x);
+      for (let i = chain.length - 1; i >= 0; i--) {
+        const op = chain[i]!;
+        shape = setOpShape(op.op, op.byName, shape, inferSetExpr(op.right, x), op.pos, x);
+      }
+      return { shape };
     }
   }
 }

@@ -24,6 +24,11 @@ export function splitOrigin(key: string): { node: string; column: string } {
 
 /** The union of several lineages, every entry marked computed (a value built from them). */
 export function transformed(...ls: readonly Lineage[]): Lineage {
+  return transformedAll(ls);
+}
+
+/** {@link transformed} of a list of any length. */
+export function transformedAll(ls: readonly Lineage[]): Lineage {
   let size = 0;
   for (const l of ls) size += l.size;
   if (!size) return NO_LINEAGE;
