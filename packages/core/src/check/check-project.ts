@@ -191,9 +191,11 @@ function checkNode(n: GraphNode, digest: string, x: NodeCtx): NodeCheck {
   const r = checkSql(sql, x.dialect, x.key, x.tableRef);
   if (m.needsWarehouse) {
     // Its SQL is made from the warehouse's answers (run_query, a relation's columns), which compile had not:
-    // what was read of the SQL rendered without them is kept for lineage, open, and nothing in it is reported.
-    const shape = r.shape ? { ...r.shape, open: true } : fallbackShape(m, x.catalog?.nodes[m.uniqueId], x.dialect, x.key).shape;
-    return done({ shape, from: r.shape ? 'sql' : 'none' }, 'not_checked', [], NEEDS_WAREHOUSE);
+    // its columns are the saved catalog's when it has them, else what was read of the SQL rendered without
+    // the answers (kept for lineage, open); nothing in that SQL is reported.
+    const saved = x.catalog?.nodes[m.uniqueId];
+    if (saved || !r.shape) return done(fallbackShape(m, saved, x.dialect, x.key), 'not_checked', [], NEEDS_WAREHOUSE);
+    return done({ shape: { ...r.shape, open: true }, from: 'sql' }, 'not_checked', [], NEEDS_WAREHOUSE);
   }
   const compiledPath = compiledPathOf(x.layout, m);
   const diagnostics = locateIssues(r.issues, m, sql, compiledPath, r.injected);

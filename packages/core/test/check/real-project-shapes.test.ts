@@ -66,6 +66,20 @@ describe('sm check on what real projects do', () => {
     expect(r.c!.check!.nodes.get('model.demo.reader')!.status).toBe('checked');
   });
 
+  it("a node whose template asks the warehouse has the saved catalog's columns when there is one", async () => {
+    const column = (name: string, index: number) => ({ name, index, type: 'INTEGER', comment: null });
+    const catalog = { metadata: {}, sources: {}, errors: null, nodes: { 'model.demo.wide': { metadata: {}, stats: {}, unique_id: 'model.demo.wide', columns: { id: column('id', 1), a_total: column('a_total', 2) } } } };
+    const r = await checkFiles({
+      'seeds/s.csv': 'id,a\n1,2\n',
+      'models/wide.sql': "{% set cols = adapter.get_columns_in_relation(ref('s')) %}\nselect id{% for c in cols %}, {{ c.name }} as {{ c.name }}_total{% endfor %} from {{ ref('s') }}",
+      'models/reader.sql': "select id, a_total + b_total as total from {{ ref('wide') }}",
+      'target/catalog.json': JSON.stringify(catalog),
+    });
+    expect(r.c!.check!.notChecked.map((n) => n.id)).toEqual(['model.demo.wide']);
+    expect(cols(r, 'model.demo.wide')).toEqual(['id:int', 'a_total:int']);
+    expect(r.diagnostics.map((d) => `${d.code} ${d.location?.file}`)).toEqual(['SM_CHECK_UNKNOWN_COLUMN models/reader.sql']);
+  });
+
   it('Snowflake converts text compared with a date, a number or a boolean; DuckDB refuses it', async () => {
     const sources = "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: days\n        columns:\n          - {name: day_text, data_type: varchar}\n          - {name: seen_on, data_type: date}\n";
     const model = "select day_text from {{ source('raw', 'days') }} where day_text <= seen_on and dateadd(day, 1, '2019-03-27') <= seen_on";
