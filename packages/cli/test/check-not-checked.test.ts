@@ -18,4 +18,24 @@ describe('sm check: what it could not check', () => {
     expect(lines[1]).toMatch(/^not checked: model\.demo\.odd: its compiled SQL does not parse/);
     expect(r.out).toMatch(/Checked 1 node \(0 unchanged since the last check, 8 not checked\).*no errors/);
   });
+
+  it("counts an installed package's warnings instead of listing them, unless a selection asks for them", async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'models/mine.sql': 'select 1 as id',
+      'models/mine.yml': 'version: 2\nmodels:\n  - name: mine\n    columns:\n      - name: gone\n',
+      'dbt_packages/pkg/dbt_project.yml': "name: pkg\nversion: '1.0.0'\n",
+      'dbt_packages/pkg/models/theirs.sql': 'select 1 as id',
+      'dbt_packages/pkg/models/theirs.yml': 'version: 2\nmodels:\n  - name: theirs\n    columns:\n      - name: old_a\n      - name: old_b\n',
+      'packages.yml': 'packages:\n  - local: dbt_packages/pkg\n',
+    });
+    const all = await sm('check', '--project-dir', dir);
+    expect(all.code, all.err).toBe(0);
+    const warned = (out: string) => out.split('\n').filter((l) => l.startsWith('warning')).map((l) => /documents column "(\w+)"/.exec(l)?.[1]);
+    expect(warned(all.err + all.out)).toEqual(['gone']);
+    expect(all.out).toMatch(/^2 warnings in installed packages \(pkg: 2\), not listed; `sm check -s package:<name>` lists them\.$/m);
+    const asked = await sm('check', '--project-dir', dir, '-s', 'package:pkg');
+    expect(warned(asked.err + asked.out)).toEqual(['old_a', 'old_b']);
+    expect(asked.out).not.toMatch(/installed packages/);
+  });
 });

@@ -27,7 +27,8 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
         const t0 = performance.now();
         const c = await compile({ ...invocation(flags, ctx), check: true }, 'check');
         const impact = flags.state ? stateImpact(flags.state, c.check!) : undefined;
-        return report(c, impact, (performance.now() - t0) / 1000, reporter);
+        const selected = !!(flags.select?.length || flags.exclude?.length || flags.selector);
+        return report(c, impact, (performance.now() - t0) / 1000, reporter, selected);
       };
       if (!flags.watch) {
         ctx.exitCode = await once();
@@ -50,9 +51,15 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
     });
 }
 
-function report(c: Compilation, impact: StateImpact | undefined, seconds: number, reporter: Reporter): number {
+function report(c: Compilation, impact: StateImpact | undefined, seconds: number, reporter: Reporter, selected: boolean): number {
   const r = c.check!;
-  if (r.diagnostics.length) reporter.onDiagnostics?.(r.diagnostics);
+  // An installed package's warnings (YAML documenting columns its models no longer select) are the
+  // package's, not the project's to fix: counted, and listed when a selection asks for them.
+  const root = c.project.config.name;
+  const packageOf = (d: (typeof r.diagnostics)[number]) => d.nodeId?.split('.')[1];
+  const folded = selected ? [] : r.diagnostics.filter((d) => d.severity === 'warning' && (packageOf(d) ?? root) !== root);
+  const shown = folded.length ? r.diagnostics.filter((d) => !folded.includes(d)) : r.diagnostics;
+  if (shown.length) reporter.onDiagnostics?.(shown);
   const nodes = c.selected.map((id) => r.nodes.get(id)).filter((n) => n !== undefined);
   const checked = nodes.filter((n) => n.status !== 'not_checked').length;
   const lines: string[] = [];
@@ -71,6 +78,12 @@ function report(c: Compilation, impact: StateImpact | undefined, seconds: number
     for (const ch of impact.changes) lines.push(`changed: ${ch.unique_id}.${ch.column} ${ch.change === 'removed' ? `removed (was ${ch.was ?? 'of unknown type'})` : `${ch.was} -> ${ch.now}`}`);
     for (const d of impact.downstream) lines.push(`  ${d.status === 'broken' ? 'breaks' : 'affects'} ${d.unique_id}.${d.column} (from ${d.causes.join(', ')})`);
     if (!impact.changes.length) lines.push('No column changed type or disappeared since the state.');
+  }
+  if (folded.length) {
+    const counts = new Map<string, number>();
+    for (const d of folded) counts.set(packageOf(d)!, (counts.get(packageOf(d)!) ?? 0) + 1);
+    const each = [...counts].map(([p, n]) => `${p}: ${n}`).join(', ');
+    lines.push(`${folded.length} warning${folded.length === 1 ? '' : 's'} in installed packages (${each}), not listed; \`sm check -s package:<name>\` lists them.`);
   }
   const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
   const cached = nodes.filter((n) => n.status !== 'not_checked' && r.cached.has(n.id)).length;
