@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CatalogArtifact } from '../artifacts/artifact-types.ts';
+import type { CatalogArtifact, CatalogColumn, CatalogTable } from '../artifacts/artifact-types.ts';
 import type { Dag } from '../graph/build-graph.ts';
 import type { CompiledProject } from '../render/render-project.ts';
 import { CheckCache } from './check-cache.ts';
@@ -29,7 +29,7 @@ export function readSavedCatalog(targetDir: string): SavedCatalog {
     get catalog() {
       if (parsed === null) {
         try {
-          parsed = JSON.parse(readFileSync(path, 'utf8')) as CatalogArtifact;
+          parsed = usableCatalog(JSON.parse(readFileSync(path, 'utf8')));
         } catch {
           parsed = undefined;
         }
@@ -38,6 +38,35 @@ export function readSavedCatalog(targetDir: string): SavedCatalog {
     },
     digest: `${st.size}:${st.mtimeMs}`,
   };
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/**
+ * What of a catalog file the checker can use: its tables whose columns each have a type (a file
+ * edited by hand, cut short or of another tool's making is used as far as it goes, never trusted
+ * to have dbt's shape).
+ */
+function usableCatalog(x: unknown): CatalogArtifact | undefined {
+  if (!isObject(x)) return undefined;
+  const tables = (group: unknown): Record<string, CatalogTable> => {
+    const out: Record<string, CatalogTable> = {};
+    if (!isObject(group)) return out;
+    for (const [id, t] of Object.entries(group)) {
+      if (!isObject(t) || !isObject(t.columns)) continue;
+      // A table with a column the checker cannot read is left out whole: a partial list would make its other columns unknown names.
+      const columns: Record<string, CatalogColumn> = {};
+      let i = 0;
+      for (const [key, c] of Object.entries(t.columns)) {
+        i++;
+        if (!isObject(c) || typeof c.type !== 'string') break;
+        columns[key] = { type: c.type, index: typeof c.index === 'number' ? c.index : i, name: typeof c.name === 'string' ? c.name : key, comment: typeof c.comment === 'string' ? c.comment : null };
+      }
+      if (Object.keys(columns).length === i) out[id] = { ...(t as unknown as CatalogTable), columns };
+    }
+    return out;
+  };
+  return { ...(x as unknown as CatalogArtifact), nodes: tables(x.nodes), sources: tables(x.sources) };
 }
 
 /**

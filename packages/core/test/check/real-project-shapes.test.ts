@@ -80,6 +80,20 @@ describe('sm check on what real projects do', () => {
     expect(r.diagnostics.map((d) => `${d.code} ${d.location?.file}`)).toEqual(['SM_CHECK_UNKNOWN_COLUMN models/reader.sql']);
   });
 
+  it('a catalog file of another shape is used as far as it can be, never a crash', async () => {
+    const model = "select id, n from {{ source('raw', 't') }}";
+    const sources = 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: t\n      - name: u\n';
+    for (const text of ['[1, 2]', 'null', '{"nodes": null, "sources": 5}', '{"sources": {"source.demo.raw.t": {"columns": [1]}}}', '{"sources": {"source.demo.raw.t": {"columns": {"id": {"type": "INTEGER"}, "n": null}}}}']) {
+      const r = await checkFiles({ 'models/sources.yml': sources, 'models/m.sql': model, 'target/catalog.json': text });
+      expect(r.diagnostics, text).toEqual([]);
+      expect(cols(r, 'model.demo.m'), text).toEqual(['id:unknown', 'n:unknown']);
+    }
+    // A readable table in the same file is used.
+    const ok = await checkFiles({ 'models/sources.yml': sources, 'models/m.sql': model, 'target/catalog.json': '{"nodes": 7, "sources": {"source.demo.raw.t": {"columns": {"id": {"type": "INTEGER"}, "n": {"type": "VARCHAR"}}}, "source.demo.raw.u": [1]}}' });
+    expect(ok.diagnostics).toEqual([]);
+    expect(cols(ok, 'model.demo.m')).toEqual(['id:int', 'n:varchar']);
+  });
+
   it('Snowflake converts text compared with a date, a number or a boolean; DuckDB refuses it', async () => {
     const sources = "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: days\n        columns:\n          - {name: day_text, data_type: varchar}\n          - {name: seen_on, data_type: date}\n";
     const model = "select day_text from {{ source('raw', 'days') }} where day_text <= seen_on and dateadd(day, 1, '2019-03-27') <= seen_on";
