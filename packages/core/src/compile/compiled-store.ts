@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { LoadedProject } from '../project/load-project.ts';
@@ -49,6 +49,8 @@ export interface StoredIndex {
   readonly rows: readonly IndexRow[];
   /** Rows in the topological order of the whole graph (graph/build-graph.ts topoOrder). */
   readonly order: readonly number[];
+  /** The size of nodes.jsonl in bytes: a file of another size (cut short, overwritten) is no store. */
+  readonly bytes: number;
 }
 
 /**
@@ -104,7 +106,10 @@ export function readStore(targetDir: string, proof: InputProof & { digest: strin
     const header = JSON.parse(readFileSync(join(dir, 'header.json'), 'utf8')) as StoreHeader;
     const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as StoredIndex;
     if (header.version !== VERSION) return undefined;
-    return { proof, header, index, nodesFile: join(dir, 'nodes.jsonl') };
+    // The nodes are read by offset as they are asked for, late in a command: a damaged file is found here or never.
+    const nodesFile = join(dir, 'nodes.jsonl');
+    if (statSync(nodesFile).size !== index.bytes) return undefined;
+    return { proof, header, index, nodesFile };
   } catch {
     return undefined;
   }
@@ -178,7 +183,7 @@ export function writeStore(
   // The header holds --vars, and profiles.yml may read a password from one.
   if (jsonHoldsSecret(headerText, secrets)) return;
   sink.write(join(dir, 'nodes.jsonl'), packed);
-  sink.write(join(dir, 'index.json'), JSON.stringify({ strings, rows, order: order.map((id) => rowOf.get(id)!) } satisfies StoredIndex));
+  sink.write(join(dir, 'index.json'), JSON.stringify({ strings, rows, order: order.map((id) => rowOf.get(id)!), bytes: offset } satisfies StoredIndex));
   sink.write(join(dir, 'header.json'), headerText);
   sink.write(join(dir, 'proof.json'), JSON.stringify({ version: VERSION, ...proof }));
 }
