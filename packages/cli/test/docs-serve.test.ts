@@ -50,6 +50,13 @@ describe('sm docs serve: hostile requests', () => {
     rmSync(s.root, { recursive: true, force: true });
   });
 
+  it('a port another program holds is told as such, with what to do', async () => {
+    const port = Number(new URL(server.url).port);
+    await expect(serveDocs(s.docs, port)).rejects.toThrow(`Port ${port} on 127.0.0.1 is in use by another program: pass another --port (or --port 0 for any free one).`);
+    // The first server is unharmed.
+    expect((await get(server.url, '/')).body).toBe('<html>docs</html>');
+  });
+
   it('answers a malformed percent-encoding with 400 and keeps serving', async () => {
     for (const path of ['/%', '/%E0%A4%A', '/sub/%zz', '/%00']) {
       const r = await get(server.url, path);

@@ -47,7 +47,7 @@ export async function serveDocs(docsDir: string, port: number, opts: ServeDocsOp
   // A client that hangs up mid-response must not take the server down with it.
   server.on('clientError', (_e, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e: NodeJS.ErrnoException) => reject(listenError(e, host, port)));
     server.listen(port, host, () => resolve());
   });
   const addr = server.address();
@@ -60,6 +60,14 @@ export async function serveDocs(docsDir: string, port: number, opts: ServeDocsOp
       server.close(() => resolve());
     }),
   };
+}
+
+/** Why the server could not listen, and what to do about it. */
+function listenError(e: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (e.code === 'EADDRINUSE') return new Error(`Port ${port} on ${host} is in use by another program: pass another --port (or --port 0 for any free one).`);
+  if (e.code === 'EACCES') return new Error(`Not allowed to listen on port ${port} on ${host} (ports below 1024 need privileges): pass a --port from 1024 up.`);
+  if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') return new Error(`--host ${host} is not an address of this machine: leave it out (127.0.0.1) or name one of this machine's addresses.`);
+  return e;
 }
 
 function handle(root: string, host: string, req: IncomingMessage, res: ServerResponse): void {
