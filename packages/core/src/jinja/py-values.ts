@@ -170,6 +170,8 @@ export function pyRepr(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
   if (isDict(v)) return `{${Object.entries(v).map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
   if (v === undefined) return '';
+  const r = (v as { __repr__?: () => string } | null)?.__repr__;
+  if (typeof r === 'function') return r.call(v);
   return pyStr(v);
 }
 
@@ -211,6 +213,9 @@ export function pyEq(a: unknown, b: unknown): boolean {
   }
   if (a instanceof PyFloat) return a.v === b;
   if (b instanceof PyFloat) return b.v === a;
+  // An object with Python's __eq__ (a Decimal) against a number: 2.00 == 2.
+  const eq = (typeof a === 'object' && a !== null ? a : typeof b === 'object' && b !== null ? b : null) as { __eq__?: (o: unknown) => boolean } | null;
+  if (typeof eq?.__eq__ === 'function') return eq.__eq__(eq === a ? b : a);
   // True == 1 in Python; strings never equal numbers.
   if (typeof a === 'boolean' && typeof b === 'number') return Number(a) === b;
   if (typeof b === 'boolean' && typeof a === 'number') return Number(b) === a;
@@ -238,6 +243,8 @@ export function typeName(v: unknown): string {
 export function pyJson(v: unknown, sortKeys: boolean, indent?: number): string {
   const prep = (x: unknown): unknown => {
     if (x instanceof PyFloat) return indent === undefined ? x : x.v;
+    const j = (x as { __pyjson__?: () => unknown } | null)?.__pyjson__;
+    if (typeof j === 'function') return j.call(x);
     if (Array.isArray(x)) return x.map(prep);
     if (isDict(x)) {
       const es = Object.entries(x);

@@ -3,6 +3,7 @@ import type * as Yaml from 'yaml';
 import { yamlLib } from '../util/yaml-lib.ts';
 import { DBT_COMPAT_VERSION } from '../project/dbt-version.ts';
 import type { Context } from '../jinja/macro.ts';
+import { NotJsonSerializable } from '../jinja/py-decimal.ts';
 import { isDict, pyJson, PyFloat, PySet, pyStr, PyTuple } from '../jinja/py-values.ts';
 import { UTC } from '../jinja/py-datetime.ts';
 import { datetimeModule, fromInstant, pytzModule } from '../jinja/py-datetime-module.ts';
@@ -162,7 +163,9 @@ export function dbtBuiltins(o: BuiltinOptions): PropertyDescriptorMap {
     tojson: value(pyFunction((_c, a, kw) => {
       try {
         return pyJson(a[0], !!(kw?.sort_keys ?? a[2]));
-      } catch {
+      } catch (e) {
+        // json.dumps' TypeError (a Decimal) is not caught by dbt's tojson; its ValueError is.
+        if (e instanceof NotJsonSerializable) throw e;
         return kw?.default ?? a[1] ?? null;
       }
     })),
