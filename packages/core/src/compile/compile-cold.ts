@@ -103,7 +103,7 @@ export async function compileCold(opts: InvocationOptions, command: Command, inv
   let files: Promise<unknown> = Promise.resolve();
   let failed: { error: unknown } | undefined;
   try {
-    const { files: written } = await writeCompileArtifacts(c, command, digest, manifestDigest, undefined, writer);
+    const { files: written } = opts.keepManifest ? { files: Promise.resolve() } : await writeCompileArtifacts(c, command, digest, manifestDigest, undefined, writer);
     files = written.then(() => undefined, (e: unknown) => e);
     if (!unchangedSince(dir, STATE_FILE, digest)) {
       markWrittenFrom(dir, STATE_FILE, undefined);
