@@ -41,6 +41,8 @@ export interface InvocationOptions extends LoadOptions {
    * could serve (commands that read every loaded node: docs, --inline, watch). Default false.
    */
   complete?: boolean | undefined;
+  /** Run none of the project's on-run-start and on-run-end hooks (dbt's show, which loads a seed it shows). */
+  noProjectHooks?: boolean | undefined;
   /** Write no manifest.json (nor semantic_manifest.json): the last one stays, as dbt's `docs generate --no-compile` leaves it. */
   keepManifest?: boolean | undefined;
   /**
