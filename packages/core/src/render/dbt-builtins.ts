@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type * as Yaml from 'yaml';
 import { yamlLib } from '../util/yaml-lib.ts';
+import { pyYamlLoad } from './pyyaml-load.ts';
 import { DBT_COMPAT_VERSION } from '../project/dbt-version.ts';
 import type { Context } from '../jinja/macro.ts';
 import { NotJsonSerializable, PyDecimal } from '../jinja/py-decimal.ts';
@@ -209,7 +210,7 @@ export function dbtBuiltins(o: BuiltinOptions): PropertyDescriptorMap {
     })),
     fromyaml: value(pyFunction((_c, a, kw) => {
       try {
-        return yamlLib().parse(String(a[0])) as unknown;
+        return pyYamlLoad(String(a[0]));
       } catch {
         return kw?.default ?? a[1] ?? null;
       }
