@@ -91,13 +91,16 @@ w=1e+5 True False False
 x=1.0e5 True False False
 None 2024`;
 
+const project = () =>
+  writeProject({
+    'dbt_project.yml': "name: demo\nprofile: demo\nversion: '1.0'\n",
+    'profiles.yml': 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/f.duckdb\n      schema: main\n      threads: 1\n',
+    'macros/floats.sql': MACRO,
+  });
+
 describe("floats in toyaml, tojson and fromjson, and fromyaml's scalars, as dbt's", () => {
   it('are written and read as PyYAML and Python json do', async () => {
-    const dir = writeProject({
-      'dbt_project.yml': "name: demo\nprofile: demo\nversion: '1.0'\n",
-      'profiles.yml': 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/f.duckdb\n      schema: main\n      threads: 1\n',
-      'macros/floats.sql': MACRO,
-    });
+    const dir = project();
     const r = await sm('run-operation', 'floats', '--project-dir', dir);
     expect(r.err).toBe('');
     expect(r.out).toBe(DBT);
@@ -105,11 +108,7 @@ describe("floats in toyaml, tojson and fromjson, and fromyaml's scalars, as dbt'
   });
 
   it("reads fromyaml's plain scalars as PyYAML's safe_load does", async () => {
-    const dir = writeProject({
-      'dbt_project.yml': "name: demo\nprofile: demo\nversion: '1.0'\n",
-      'profiles.yml': 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/f.duckdb\n      schema: main\n      threads: 1\n',
-      'macros/floats.sql': MACRO,
-    });
+    const dir = project();
     const a = await sm('run-operation', 'fy', '--project-dir', dir);
     const b = await sm('run-operation', 'fy2', '--project-dir', dir);
     expect([a.err, b.err]).toEqual(['', '']);
