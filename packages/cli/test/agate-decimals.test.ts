@@ -21,6 +21,7 @@ const MACROS = `
 {% do log((v[0] > 1.5) ~ ' ' ~ (v[0] == 2.0) ~ ' ' ~ ('%s|%d|%.1f' % (v[0], v[0], v[0])) ~ ' ' ~ (v[0] is float) ~ ' ' ~ (v[0] is integer), info=True) %}
 {% endmacro %}
 {% macro json_of() %}{% do log(tojson(run_query("select cast(2 as decimal(10,2)) as d").columns[0].values()[0]), info=True) %}{% endmacro %}
+{% macro distinct() %}{% set c = run_query("select cast(x as decimal(10,2)) as d from (values (1),(1),(2)) t(x)").columns[0] %}{% do log((c.values_distinct() | length) ~ ' ' ~ (c.values() | sum) ~ ' ' ~ (c.values() | max), info=True) %}{% endmacro %}
 {% macro plus_float() %}{% do log(run_query("select cast(2 as decimal(10,2)) as d").columns[0].values()[0] + 0.5, info=True) %}{% endmacro %}
 `;
 
@@ -47,6 +48,10 @@ describe('run_query DECIMAL values, as dbt-duckdb agate Decimals', () => {
       'True True 2.00|2|2.0 False False',
     ]);
     expect(r.code).toBe(0);
+  });
+
+  it('are distinct by value, and sum and compare as decimals', async () => {
+    expect(await sm('run-operation', 'distinct', '--project-dir', project())).toEqual({ code: 0, out: '2 4.00 2.00', err: '' });
   });
 
   it('refuse tojson and a float operand as dbt does (exit 1)', async () => {

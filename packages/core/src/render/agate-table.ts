@@ -110,7 +110,13 @@ export class AgateColumn {
     return PyTuple.fromArray(this.#values.filter((v) => v !== null));
   }
   values_distinct(): PyTuple {
-    return PyTuple.fromArray([...new Set(this.#values)]);
+    // Decimals by value (2.00 and 2.0 are one, as in Python's set), everything else as itself.
+    const seen = new Map<unknown, unknown>();
+    for (const v of this.#values) {
+      const k = v instanceof PyDecimal ? `decimal:${v.valueOf()}` : v;
+      if (!seen.has(k)) seen.set(k, v);
+    }
+    return PyTuple.fromArray([...seen.values()]);
   }
   values_sorted(): PyTuple {
     return PyTuple.fromArray([...this.#values].sort());
