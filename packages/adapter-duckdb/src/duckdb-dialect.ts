@@ -1,4 +1,4 @@
-import { BaseDialect, pythonFormat, type ExternalSourceInfo, type ParquetRead, type PythonFormatter, type TargetConfig } from '@smsql/core';
+import { BaseDialect, mkFloat, PyDate, PyDecimal, pythonFormat, type ExternalSourceInfo, type ParquetRead, type PythonFormatter, type TargetConfig } from '@smsql/core';
 
 /**
  * DuckDB: identifiers compare case-insensitively and keep their spelling; everything else
@@ -14,6 +14,21 @@ export class DuckDbDialect extends BaseDialect {
   /** DuckDB's timestamps keep microseconds, which its JavaScript values (Dates) round to milliseconds. */
   epochMicros(expr: string): string {
     return `epoch_us(${expr})`;
+  }
+
+  /**
+   * As dbt-duckdb's agate gives a query's values to templates: a DECIMAL(p,s) value as a Decimal
+   * with its s places (`2.00`), a DATE as a date (`2024-01-02`, not a midnight datetime), a
+   * whole DOUBLE or FLOAT as a float (`1.0`), a TIME (microseconds here) as its text (`01:02:03`).
+   */
+  agateValue(v: unknown, type: string): unknown {
+    if (type === 'DATE' && v instanceof Date) return new PyDate(v.getTime());
+    if (typeof v !== 'number' && typeof v !== 'bigint') return v;
+    if (type === 'TIME') return timeText(Number(v));
+    const dec = /^DECIMAL\(\d+,(\d+)\)$/.exec(type);
+    if (dec && typeof v === 'number' && Number.isFinite(v)) return PyDecimal.fromNumber(v, Number(dec[1]));
+    if (typeof v === 'number' && FLOAT_TYPES.has(type)) return mkFloat(v);
+    return v;
   }
 
   override copyToParquet(sql: string, path: string, partitionBy: readonly string[]): string {
@@ -76,4 +91,14 @@ export class DuckDbDialect extends BaseDialect {
 /** Types a folder name can hold: scalars, not nested ones (a struct, list, map or union). */
 function hiveType(type: string): boolean {
   return !/^(struct|map|union)\b|\[\d*\]\s*$/i.test(type.trim());
+}
+
+const FLOAT_TYPES = new Set(['DOUBLE', 'FLOAT', 'REAL', 'FLOAT4', 'FLOAT8']);
+
+/** A TIME (microseconds since midnight) as Python prints a time: `01:02:03`, `13:02:03.500000`. */
+function timeText(us: number): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  const s = Math.floor(us / 1e6);
+  const frac = us % 1e6;
+  return `${p(Math.floor(s / 3600))}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}${frac ? `.${p(frac, 6)}` : ''}`;
 }

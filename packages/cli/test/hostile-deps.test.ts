@@ -40,4 +40,28 @@ describe('hostile sm deps', () => {
     expect(r.err).toContain('error SM_PACKAGES_INVALID at packages.yml:2:5: Entry 1 of packages.yml: ">=1" in the `version:` of dbt-labs/dbt_utils is not a version');
     expect(r.err).not.toContain('SM_UNEXPECTED');
   });
+
+  // dbt 1.11.16 (recorded 7 Dec 2026) exits 2 on deps, parse and ls alike: "The packages.yml file
+  // in this project is malformed ... is not valid under any of the given schemas". Its package
+  // contracts take no other keys: it said the same of `warn_unpinned` on a git entry and of
+  // `install-prerelease` on a hub one, and accepted `name:` on a local one.
+  it('a key that is not one of its form makes the entry invalid, on every command, naming packages.yml', async () => {
+    const dir = writeProject({
+      'packages.yml': 'packages:\n  - local: pk\n    version: 1.0.0\n',
+      'pk/dbt_project.yml': "name: pk\nversion: '1.0'\n",
+      'models/m.sql': 'select 1 as id',
+    });
+    for (const cmd of ['deps', 'parse', 'ls']) {
+      const r = await sm(cmd, '--project-dir', dir);
+      expect(r.code, cmd).toBe(2);
+      expect(r.err).toContain('error SM_PACKAGES_INVALID at packages.yml:2:5: Entry 1 of packages.yml: `version:` is not a key of a `local:` package');
+      expect(r.err).toContain('Remove `version:` from the entry');
+    }
+    const git = writeProject({ 'packages.yml': 'packages:\n  - git: https://example.invalid/x.git\n    revision: main\n    warn_unpinned: false\n' });
+    expect((await sm('deps', '--project-dir', git)).err).toContain('`warn_unpinned:` is not a key of a `git:` package');
+    const hub = writeProject({ 'packages.yml': 'packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.0.0\n    install-prerelease: true\n' });
+    expect((await sm('deps', '--project-dir', hub)).err).toContain('`install-prerelease:` is not a key of a `package:` package');
+    const named = writeProject({ 'packages.yml': 'packages:\n  - local: pk\n    name: pk\n', 'pk/dbt_project.yml': "name: pk\nversion: '1.0'\n" });
+    expect((await sm('deps', '--project-dir', named)).code).toBe(0);
+  });
 });

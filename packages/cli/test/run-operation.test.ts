@@ -163,4 +163,16 @@ describe('sm run-operation, as dbt run-operation', () => {
     }
     expect(existsSync(join(dir, 'target/run_results.json'))).toBe(false);
   });
+
+  // dbt 1.11.16 (recorded 7 Dec 2026) wrote target/run_results.json in a project with no target
+  // folder yet; sm failed writing it (SM_FS_ENOENT, exit 2) after the macro had run.
+  it('writes run_results.json where there is no target folder yet', async () => {
+    const dir = writeProject({
+      'dbt_project.yml': "name: demo\nprofile: demo\nversion: '1.0'\n",
+      'profiles.yml': 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: op.duckdb\n      schema: main\n      threads: 1\n',
+      'macros/ops.sql': MACROS,
+    });
+    expect(await op(dir, 'count_rows')).toEqual({ code: 0, out: 'n=42', err: '' });
+    expect(existsSync(join(dir, 'target', 'run_results.json'))).toBe(true);
+  });
 });

@@ -133,6 +133,13 @@ export interface Dialect {
    * times have the microseconds dbt writes; none: the times a query returns (milliseconds).
    */
   epochMicros?(expr: string): string;
+  /**
+   * A value of a query's column as dbt's adapter gives it to templates in agate (`run_query`),
+   * given the column's type as {@link QueryResult.types} names it: dbt-duckdb's DECIMAL(10,2)
+   * value 2 is Decimal('2.00'). Values it leaves alone core shapes as any warehouse's (big
+   * integers, timestamps). It is called again on values it shaped, which it must leave as they are.
+   */
+  agateValue?(v: unknown, type: string): unknown;
   quoteIdentifier(id: string): string;
   /** The name as the warehouse stores it when written unquoted. */
   normalizeIdentifier(id: string): string;

@@ -157,7 +157,7 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
       signal: opts.signal,
     };
     // dbt's project hooks: on-run-start, the nodes, on-run-end; none when there is nothing to do.
-    const hooks = c.selected.length > 0 && command !== 'clone';
+    const hooks = c.selected.length > 0 && command !== 'clone' && !opts.noProjectHooks;
     const start = hooks ? await runProjectHooks('on-run-start', projectHooks(c.project, 'on-run-start'), ctx, hookContext(ctx, c.selected)) : [];
     const ran = await runNodes(ctx, new Set(c.selected));
     const end = hooks ? await runProjectHooks('on-run-end', projectHooks(c.project, 'on-run-end'), ctx, hookContext(ctx, c.selected, ran)) : [];

@@ -44,4 +44,6 @@ export { internalMacroFiles, INTERNAL_MACROS_DIR } from './project/internal-macr
 export { COMMAND_TYPES } from './compile/compilation.ts';
 export { makeDirs } from './util/make-dirs.ts';
 export { pythonFormat, type PythonFormatter } from './util/python-format.ts';
-export { floatRepr } from './jinja/py-values.ts';
+export { floatRepr, mkFloat } from './jinja/py-values.ts';
+export { PyDecimal } from './jinja/py-decimal.ts';
+export { PyDate } from './jinja/py-datetime.ts';

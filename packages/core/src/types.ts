@@ -179,6 +179,8 @@ export interface SourceNode extends NodeCommon {
   loader: string;
   /** The source's and table's `tags:` properties, which its tests get (`tags` adds the config's). */
   yamlTags?: string[] | undefined;
+  /** The source's and table's meta in its YAML (`meta` adds the project file's): its unrendered_config's. */
+  yamlMeta?: Record<string, unknown> | undefined;
   /** The source's own `description:` (the table's is `description`). */
   sourceDescription?: string | undefined;
   /** The source's own `meta:` (the node's `meta` adds the table's). */

@@ -15,6 +15,7 @@ interface DocsFlags {
   vars?: string;
   logFormat?: string;
   emptyCatalog?: boolean;
+  compile?: boolean;
   port?: string;
   host?: string;
 }
@@ -25,9 +26,11 @@ export function registerDocsCommands(program: Command, ctx: CliContext): void {
 
   commonOptions(docs.command('generate').description('write target/catalog.json and a static site into target/docs (open index.html there or target/index.html, no server needed)'))
     .option('--empty-catalog', 'do not describe the warehouse (no actual column types)')
+    .option('--compile', 'compile the project first, writing manifest.json and run_results.json (the default)')
+    .option('--no-compile', 'parse only: no compiled SQL, and the last manifest.json and run_results.json stay as they are')
     .action(async (flags: DocsFlags) => {
       const reporter = ctx.reporter(flags.logFormat);
-      const out = await generateDocs({ ...invocation(flags, ctx), skipCatalog: flags.emptyCatalog });
+      const out = await generateDocs({ ...invocation(flags, ctx), skipCatalog: flags.emptyCatalog, noCompile: flags.compile === false });
       if (out.catalogError) reporter.onError?.(`Could not describe the warehouse, so the site has no actual column types: ${out.catalogError}`);
       const found = out.catalog ? Object.keys(out.catalog.nodes).length + Object.keys(out.catalog.sources).length : 0;
       reporter.onOutput?.(`Wrote ${out.nodes} nodes to ${join(out.docsDir, 'index.html')}${out.catalog ? ` and the catalog of ${found} relations to target/catalog.json` : ''}`);

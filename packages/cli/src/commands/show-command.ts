@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { compile, criterion, templateSaid, union, writeShowResults, type Relation, type TemplateMessage } from '@smsql/core';
+import { byId, compile, criterion, execute, templateSaid, union, writeShowResults, type NodeResult, type Relation, type TemplateMessage } from '@smsql/core';
 import type { CliContext } from '../cli-context.ts';
 import { commonOptions } from '../common-options.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -12,8 +12,9 @@ import { invocation, type CommonFlags } from './invocation.ts';
 type ShowFlags = CommonFlags & { inline?: string; limit: string; select?: string | string[]; output: 'text' | 'json' };
 
 /**
- * `sm show`: the first rows of a model's query (or a seed's, snapshot's or source's relation, or
- * an --inline query), as dbt's show prints them, and target/run_results.json as dbt's show writes it.
+ * `sm show`: the first rows of a model's or snapshot's query (or a source's relation, a seed's
+ * rows once loaded, or an --inline query), as dbt's show prints them, and target/run_results.json
+ * as dbt's show writes it.
  */
 export function registerShowCommand(program: Command, ctx: CliContext): void {
   commonOptions(program.command('show').description('show rows of a model (or an inline query)'))
@@ -40,6 +41,8 @@ export function registerShowCommand(program: Command, ctx: CliContext): void {
       // dbt's names for what is shown (ShowNode's node_name and unique_id).
       let shownAs = { node_name: 'inline_query', unique_id: `sql_operation.${c.project.config.name}.inline_query` };
       let shownId: string | undefined;
+      let loaded: NodeResult | undefined;
+      let rowLimit = limit;
       if (flags.inline) sql = renderInline(c, flags.inline, say);
       else {
         const node = c.selected.map((id) => c.compiled.nodes.get(id)!).find((n) => n.name === name && n.resourceType !== 'test' && n.resourceType !== 'unit_test');
@@ -48,11 +51,23 @@ export function registerShowCommand(program: Command, ctx: CliContext): void {
         shownAs = { node_name: `${node.name}${version !== undefined && version !== null ? `.v${String(version)}` : ''}`, unique_id: node.uniqueId };
         shownId = node.uniqueId;
         for (const m of node.said ?? []) say(m);
-        // As dbt's show: a model's or analysis's compiled query is run (the model need not be built);
-        // a seed, snapshot or source is read. A template that must ask the warehouse to render, and a
+        // As dbt 1.11.16's show: a seed is loaded first (as `seed -s` loads it, without the project's
+        // hooks; a load that fails is exit 2, its error told as seed's) and all its rows are shown, whatever --limit says.
+        if (node.resourceType === 'seed') {
+          const reporter = ctx.reporter(flags.logFormat);
+          const load = await execute({ ...inv, selection: { include: byId(node.uniqueId) }, noProjectHooks: true, onEvent: (e) => void ((e.type !== 'run_end' || e.results.some((r) => r.status !== 'success')) && reporter.onEvent?.(e)) }, 'seed');
+          loaded = load.results.find((r) => r.uniqueId === node.uniqueId);
+          if (load.status !== 'success' || !loaded) {
+            ctx.exitCode = load.interrupted ? EXIT.interrupted : EXIT.usage;
+            return;
+          }
+          rowLimit = -1;
+        }
+        // A model's, analysis's or snapshot's compiled query is run (none need be built); a seed
+        // (once loaded) or source is read. A template that must ask the warehouse to render, and a
         // Python model, are read from their relation. An incremental model runs its full query (dbt's
         // runs the incremental one once the table exists).
-        const runsQuery = (node.resourceType === 'model' || node.resourceType === 'analysis') && node.compiledCode !== undefined && !node.needsWarehouse && node.pythonCode === undefined;
+        const runsQuery = (node.resourceType === 'model' || node.resourceType === 'analysis' || node.resourceType === 'snapshot') && node.compiledCode !== undefined && !node.needsWarehouse && node.pythonCode === undefined;
         if (runsQuery) sql = node.compiledCode!;
         else {
           const relation = (node as { relation?: Relation }).relation;
@@ -68,11 +83,11 @@ export function registerShowCommand(program: Command, ctx: CliContext): void {
         const conn = await session.acquire();
         // The warehouse's own text for each value (2026-11-23 10:00:00, 1.50, 03:00:00) beside the driver's values.
         const probe = await conn.execute(`select * from (\n${sql}\n) sm_show limit 0`);
-        const shown = shownRows(probe.columns, (await conn.execute(showSql(c.adapter.dialect, probe.columns, sql, limit))).rows);
+        const shown = shownRows(probe.columns, (await conn.execute(showSql(c.adapter.dialect, probe.columns, sql, rowLimit))).rows);
         session.release(conn);
         // run_results.json as dbt's show writes it: its args (the node as --select names it) and the query's one result.
         const args = { limit, output: flags.output, ...(flags.inline ? { inline: flags.inline } : { select: [name] }) };
-        writeShowResults(c, inv, { uniqueId: shownId, sql, limit, compileStartedAt, executeStartedAt, completedAt: new Date().toISOString(), args, startedAt });
+        writeShowResults(c, inv, { uniqueId: shownId, sql, limit, compileStartedAt, executeStartedAt, completedAt: new Date().toISOString(), args, startedAt, loaded });
         // As dbt's ShowNode: the table (or JSON), headed unless --quiet; under --log-format json also the rows themselves.
         const inline = !!flags.inline;
         const rows = flags.output === 'json' || flags.logFormat === 'json' ? dbtJsonRows(shown) : [];

@@ -321,7 +321,7 @@ function sourceEntry(n: SourceNode, relationName: string | undefined, check: SmC
       ...(n.freshness !== undefined && n.freshness !== null ? { freshness: freshnessShape(n.freshness) } : {}),
       loaded_at_field: n.loadedAtField ?? null,
       loaded_at_query: config.loaded_at_query ?? null,
-      meta: c.meta,
+      meta: n.yamlMeta ?? c.meta,
     },
     relation_name: relationName ?? null,
     created_at: 0,

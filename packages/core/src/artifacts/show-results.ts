@@ -1,6 +1,7 @@
 import { jsonText } from '../util/json-text.ts';
 import { redact } from '../util/redact.ts';
-import { runResultsFileText } from './run-results.ts';
+import type { NodeResult } from '../events.ts';
+import { adapterResponse, runResultsFileText } from './run-results.ts';
 
 /**
  * The query dbt 1.11's show records as the node's compiled_code: its get_limit_sql around the
@@ -15,7 +16,7 @@ export function showCompiledCode(sql: string, limit: number): string {
 export interface ShownQuery {
   /** The node shown, or undefined for `--inline` (dbt's `sql_operation.<project>.inline_query`). */
   readonly uniqueId: string | undefined;
-  /** The SQL shown before its limit: the model's compiled SQL, the inline query as rendered, or the select from a seed's, snapshot's or source's relation. */
+  /** The SQL shown before its limit: the model's compiled SQL, the inline query as rendered, or the select from a seed's or source's relation. */
   readonly sql: string;
   readonly limit: number;
   /** When compiling (choosing the node, rendering --inline) started, and when the query started and ended. */
@@ -26,6 +27,8 @@ export interface ShownQuery {
   readonly args: Record<string, unknown>;
   /** performance.now() when the command started: elapsed_time counts from it. */
   readonly startedAt: number;
+  /** A seed's load, which dbt's show runs before showing its rows: its result is the one recorded. */
+  readonly loaded?: NodeResult | undefined;
 }
 
 /**
@@ -41,10 +44,10 @@ export function showResultsText(q: ShownQuery, shown: { id: string; seed: boolea
       { name: 'execute', started_at: q.executeStartedAt, completed_at: q.completedAt },
     ],
     thread_id: 'Thread-1 (worker)',
-    execution_time: (Date.parse(q.completedAt) - Date.parse(q.compileStartedAt)) / 1000,
+    execution_time: q.loaded ? q.loaded.executionTime : (Date.parse(q.completedAt) - Date.parse(q.compileStartedAt)) / 1000,
     // dbt's show writes every key of the adapter's response, not only those set.
-    adapter_response: { _message: 'OK', code: null, rows_affected: null, query_id: null },
-    message: null,
+    adapter_response: q.loaded ? adapterResponse(q.loaded) : { _message: 'OK', code: null, rows_affected: null, query_id: null },
+    message: q.loaded ? q.loaded.message : null,
     failures: null,
     unique_id: shown.id,
     compiled: shown.seed ? null : true,

@@ -41,6 +41,10 @@ export interface InvocationOptions extends LoadOptions {
    * could serve (commands that read every loaded node: docs, --inline, watch). Default false.
    */
   complete?: boolean | undefined;
+  /** Run none of the project's on-run-start and on-run-end hooks (dbt's show, which loads a seed it shows). */
+  noProjectHooks?: boolean | undefined;
+  /** Write no manifest.json (nor semantic_manifest.json): the last one stays, as dbt's `docs generate --no-compile` leaves it. */
+  keepManifest?: boolean | undefined;
   /**
    * Keep selected nodes whose file is empty or only whitespace (dbt's include_empty_nodes, set by
    * its ls and docs generate). Default: only `ls` keeps them; every other command leaves them out.

@@ -26,6 +26,9 @@ import { varsOf } from '../render/vars.ts';
 import { deferNodeErrors, isNodesOwnError } from './node-errors.ts';
 import { targetPathOf } from './target-path-of.ts';
 
+/** A warning dbt gives only when it parses the node (not when partial parsing reuses it): not told again by a warm start. */
+const PARSED_ONLY = 'PackageNodeDependsOnRootProjectNode';
+
 /**
  * A node that reads a var with no value fails as dbt fails it when it runs: `compileError` holds
  * dbt's message under its "Compilation Error in ..." line (the runner words that line), and the
@@ -100,7 +103,7 @@ export async function compileCold(opts: InvocationOptions, command: Command, inv
   let files: Promise<unknown> = Promise.resolve();
   let failed: { error: unknown } | undefined;
   try {
-    const { files: written } = await writeCompileArtifacts(c, command, digest, manifestDigest, undefined, writer);
+    const { files: written } = opts.keepManifest ? { files: Promise.resolve() } : await writeCompileArtifacts(c, command, digest, manifestDigest, undefined, writer);
     files = written.then(() => undefined, (e: unknown) => e);
     if (!unchangedSince(dir, STATE_FILE, digest)) {
       markWrittenFrom(dir, STATE_FILE, undefined);
@@ -109,7 +112,7 @@ export async function compileCold(opts: InvocationOptions, command: Command, inv
     cache?.save(project.models.map((m) => m.uniqueId), writer);
     if (digest && key) {
       const said = Object.fromEntries([...compiled.nodes].flatMap(([id, n]) => (n.said ? [[id, n.said]] : [])));
-      const rest = { diagnostics: stored.filter((d) => d.severity === 'warning'), columnFindings, ephemerals: Object.fromEntries(compiled.ephemerals), macros: compiled.macros, said, hookMacros: compiled.hookMacros, disabled: compiled.disabled ?? [], disabledTests: compiled.disabledTests ?? [], emptyNodes: [...empty] };
+      const rest = { diagnostics: stored.filter((d) => d.severity === 'warning' && d.event !== PARSED_ONLY), columnFindings, ephemerals: Object.fromEntries(compiled.ephemerals), macros: compiled.macros, said, hookMacros: compiled.hookMacros, disabled: compiled.disabled ?? [], disabledTests: compiled.disabledTests ?? [], emptyNodes: [...empty] };
       writeStore(dir, { ...takeProof(opts, project.config, key, loadedSince), digest }, project, compiled.nodes, topoOrder(graph), rest, writer);
     }
   } catch (error) {

@@ -23,6 +23,6 @@ export async function compileWarm(opts: InvocationOptions, command: Command, inv
     const e = w.selectionNodes.get(id)!;
     return { resourceType: e.resourceType, originalFilePath: e.originalFilePath, name: e.name, packageName: e.packageName, generic: e.resourceType === 'test' && !!e.testMetadata, alias: e.config?.alias };
   };
-  await (await writeCompileArtifacts(c, command, w.digest, manifestDigest, shape)).files;
+  if (!opts.keepManifest) await (await writeCompileArtifacts(c, command, w.digest, manifestDigest, shape)).files;
   return c;
 }

@@ -27,10 +27,12 @@ export interface DocsOutcome {
  * where dbt writes its site. The last target/run_results.json, if any and not a compile's,
  * provides each node's last result; then, as dbt's does, this compile's results replace it.
  */
-export async function generateDocs(opts: InvocationOptions & { skipCatalog?: boolean }): Promise<DocsOutcome> {
+export async function generateDocs(opts: InvocationOptions & { skipCatalog?: boolean; noCompile?: boolean }): Promise<DocsOutcome> {
   const startedAt = performance.now();
   const inv = { ...opts, select: undefined, exclude: undefined, selector: undefined, check: true, includeEmptyNodes: true };
-  const c = await compile(inv, 'compile');
+  // dbt's --no-compile parses (the catalog is of the project as it is now) but compiles nothing:
+  // no compiled files, and the last manifest.json and run_results.json stay as they were.
+  const c = opts.noCompile ? await compile({ ...inv, keepManifest: true }, 'ls') : await compile(inv, 'compile');
   const target = join(c.project.dir, c.project.config.targetPath);
   let catalog: CatalogArtifact | undefined;
   let catalogError: string | undefined;
@@ -52,7 +54,7 @@ export async function generateDocs(opts: InvocationOptions & { skipCatalog?: boo
   // A compile's results (compile, docs generate) say nothing of how a node last ran.
   const runResults = last?.args?.which === 'compile' || last?.args?.which === 'generate' ? undefined : last;
   // As dbt's: the compile it starts with records its results (once the last run's are read, for the site).
-  writeCompileResults(c, inv, { which: 'generate', startedAt, args: { compile: true, static: false, empty_catalog: !!opts.skipCatalog } });
+  if (!opts.noCompile) writeCompileResults(c, inv, { which: 'generate', startedAt, args: { compile: true, static: false, empty_catalog: !!opts.skipCatalog } });
   // Columns, types and lineage as sm check infers them, with the catalog just described (the cache re-reads only what it changed).
   const check = catalog ? checkCompiled(c.compiled, c.graph, { targetDir: target, noCache: opts.noCache }) : c.check!;
   const data = addColumnLineage(buildDocsData(c.compiled, c.graph, (n) => relationNameOf(c, n), catalog, runResults), check);

@@ -2,6 +2,7 @@ import type { Context } from './macro.ts';
 import { printf, pyRound } from './py-format.ts';
 import { iterList, STR_METHODS } from './py-methods.ts';
 import { add, pyCompare } from './py-ops.ts';
+import { PyDecimal } from './py-decimal.ts';
 import { isDict, mkFloat, PyFloat, pyJson, pyRepr, pyStr, PyTuple, truthy, tuple } from './py-values.ts';
 import { attr } from './runtime.ts';
 import { applyTest, type JinjaTest } from './tests.ts';
@@ -38,6 +39,7 @@ function fold(caseSensitive: unknown): (x: unknown) => unknown {
 function toInt(v: unknown, dflt: unknown, base: number): unknown {
   if (typeof v === 'number') return Number.isFinite(v) ? Math.trunc(v) : dflt;
   if (v instanceof PyFloat) return Number.isFinite(v.v) ? Math.trunc(v.v) : dflt;
+  if (v instanceof PyDecimal) return Math.trunc(v.valueOf());
   if (typeof v === 'boolean') return Number(v);
   if (typeof v !== 'string') return dflt;
   const s = v.trim().replace(/_/g, '');
@@ -55,7 +57,7 @@ const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '
 /** Jinja's built-in filters and dbt's additions, with Jinja's defaults. `tests` backs select/reject. */
 export function builtinFilters(tests: Record<string, JinjaTest>, filters: () => Record<string, JinjaFilter>): Record<string, JinjaFilter> {
   const f: Record<string, JinjaFilter> = {
-    abs: (_c, v) => (v instanceof PyFloat ? new PyFloat(Math.abs(v.v)) : Math.abs(Number(v))),
+    abs: (_c, v) => (v instanceof PyFloat ? new PyFloat(Math.abs(v.v)) : v instanceof PyDecimal ? new PyDecimal(false, v.coef, v.exp) : Math.abs(Number(v))),
     attr: (_c, v, a, kw) => attr(v, String(arg(a, kw, 0, 'name'))),
     batch: (_c, v, a, kw) => {
       const n = Number(arg(a, kw, 0, 'linecount'));
@@ -98,7 +100,7 @@ export function builtinFilters(tests: Record<string, JinjaTest>, filters: () => 
     },
     first: (_c, v) => iterList(v)[0],
     float: (_c, v, a, kw) => {
-      const n = typeof v === 'number' || v instanceof PyFloat ? Number(v) : typeof v === 'boolean' ? Number(v) : typeof v === 'string' && v.trim() !== '' ? Number(v.trim()) : NaN;
+      const n = typeof v === 'number' || v instanceof PyFloat || v instanceof PyDecimal ? Number(v) : typeof v === 'boolean' ? Number(v) : typeof v === 'string' && v.trim() !== '' ? Number(v.trim()) : NaN;
       return Number.isNaN(n) && !(typeof v === 'string' && /^\s*[+-]?nan\s*$/i.test(v)) ? arg(a, kw, 0, 'default', new PyFloat(0)) : mkFloat(n);
     },
     format: (_c, v, a, kw) => printf(pyStr(v), kw ? kw : PyTuple.fromArray(a)),
@@ -171,6 +173,8 @@ export function builtinFilters(tests: Record<string, JinjaTest>, filters: () => 
       if (method === 'ceil') return mkFloat(Math.ceil(x * f) / f);
       if (method === 'floor') return mkFloat(Math.floor(x * f) / f);
       if (method !== 'common') throw new Error("method must be 'common', 'ceil' or 'floor'");
+      // round() of a Decimal is a Decimal at that many places (half to even).
+      if (v instanceof PyDecimal) return v.round(p);
       // round() of an int stays an int in Python; of a float it is a float.
       return typeof v === 'number' && Number.isInteger(v) ? pyRound(x, p) : mkFloat(pyRound(x, p));
     },

@@ -1,3 +1,4 @@
+import { PyDecimal } from './py-decimal.ts';
 import { printf } from './py-format.ts';
 import { isDict, isFloat, mkFloat, PyFloat, pyEq, pyStr, PyTuple, typeName } from './py-values.ts';
 
@@ -20,7 +21,7 @@ function unsupported(op: string, a: unknown, b: unknown): never {
   throw new TypeError(`unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`);
 }
 
-const numeric = (x: unknown): x is number | PyFloat | boolean => typeof x === 'number' || x instanceof PyFloat || typeof x === 'boolean';
+const numeric = (x: unknown): x is number | PyFloat | PyDecimal | boolean => typeof x === 'number' || x instanceof PyFloat || typeof x === 'boolean' || x instanceof PyDecimal;
 
 /** Objects that define Python's operator methods (dates, timedeltas): `a.__add__(b)`, else `b.__radd__(a)`. */
 function dunder(name: string, a: unknown, b: unknown): unknown {
@@ -87,6 +88,8 @@ export function mul(a: unknown, b: unknown): unknown {
 }
 
 export function div(a: unknown, b: unknown): unknown {
+  const d = dunder('truediv', a, b);
+  if (d !== undefined) return d;
   if (!numeric(a) || !numeric(b)) unsupported('/', a, b);
   if (Number(b) === 0) throw new Error('ZeroDivisionError: division by zero');
   return mkFloat(Number(a) / Number(b));
@@ -137,6 +140,10 @@ export function concat(items: unknown[]): string {
 
 /** Python's ordering: numbers with numbers, strings with strings, sequences item by item. */
 export function pyCompare(a: unknown, b: unknown): number {
+  if (a instanceof PyDecimal) {
+    const c = a.__cmp__(b);
+    if (c !== undefined) return c;
+  }
   if (numeric(a) && numeric(b)) {
     const x = Number(a);
     const y = Number(b);

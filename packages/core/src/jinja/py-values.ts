@@ -170,6 +170,8 @@ export function pyRepr(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
   if (isDict(v)) return `{${Object.entries(v).map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
   if (v === undefined) return '';
+  const r = (v as { __repr__?: () => string } | null)?.__repr__;
+  if (typeof r === 'function') return r.call(v);
   return pyStr(v);
 }
 
@@ -211,6 +213,9 @@ export function pyEq(a: unknown, b: unknown): boolean {
   }
   if (a instanceof PyFloat) return a.v === b;
   if (b instanceof PyFloat) return b.v === a;
+  // An object with Python's __eq__ (a Decimal) against a number: 2.00 == 2.
+  const eq = (typeof a === 'object' && a !== null ? a : typeof b === 'object' && b !== null ? b : null) as { __eq__?: (o: unknown) => boolean } | null;
+  if (typeof eq?.__eq__ === 'function') return eq.__eq__(eq === a ? b : a);
   // True == 1 in Python; strings never equal numbers.
   if (typeof a === 'boolean' && typeof b === 'number') return Number(a) === b;
   if (typeof b === 'boolean' && typeof a === 'number') return Number(b) === a;
@@ -234,33 +239,60 @@ export function typeName(v: unknown): string {
   return ctor || 'object';
 }
 
-/** Python's json.dumps: ", " and ": " separators, optionally sorted keys and indentation. */
+/**
+ * Python's json.dumps: ", " and ": " separators (with `indent`, one item a line), optionally
+ * sorted keys; floats as Python writes them (`1e-07`, `1.0`, `NaN`, `Infinity`), non-ASCII
+ * text escaped (`\u00e9`) as its default ensure_ascii does.
+ */
 export function pyJson(v: unknown, sortKeys: boolean, indent?: number): string {
-  const prep = (x: unknown): unknown => {
-    if (x instanceof PyFloat) return indent === undefined ? x : x.v;
-    if (Array.isArray(x)) return x.map(prep);
-    if (isDict(x)) {
-      const es = Object.entries(x);
-      if (sortKeys) es.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      return Object.fromEntries(es.map(([k, y]) => [k, prep(y)]));
-    }
-    if (typeof x === 'bigint') return x.toString();
-    if (x === undefined) return null;
-    return x;
+  const block = (open: string, close: string, items: string[], depth: number): string => {
+    if (!items.length) return open + close;
+    if (indent === undefined) return `${open}${items.join(', ')}${close}`;
+    const pad = `\n${' '.repeat(indent * (depth + 1))}`;
+    return `${open}${pad}${items.join(`,${pad}`)}\n${' '.repeat(indent * depth)}${close}`;
   };
-  const p = prep(v);
-  if (indent !== undefined) return JSON.stringify(p, null, indent) ?? 'null';
-  return jsonSpaced(p);
+  const entries = (x: object, depth: number): string => {
+    const es = Object.entries(x);
+    if (sortKeys) es.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return block('{', '}', es.map(([k, y]) => `${jsonString(k)}: ${write(y, depth + 1)}`), depth);
+  };
+  const write = (x: unknown, depth: number): string => {
+    const j = (x as { __pyjson__?: () => unknown } | null)?.__pyjson__;
+    if (typeof j === 'function') return write(j.call(x), depth);
+    if (x instanceof PyFloat) return jsonFloat(x.v);
+    if (typeof x === 'number') return Number.isInteger(x) ? pyStr(x) : jsonFloat(x);
+    if (typeof x === 'bigint') return x.toString();
+    if (typeof x === 'string') return jsonString(x);
+    if (x === undefined || x === null) return 'null';
+    if (Array.isArray(x)) return block('[', ']', x.map((y) => write(y, depth + 1)), depth);
+    if (isDict(x)) return entries(x, depth);
+    if (typeof x === 'object') {
+      const r = x as { toJSON?: () => unknown };
+      return typeof r.toJSON === 'function' ? write(r.toJSON(), depth) : entries(x, depth);
+    }
+    return JSON.stringify(x) ?? 'null';
+  };
+  return write(v, 0);
 }
 
-function jsonSpaced(v: unknown): string {
-  if (v instanceof PyFloat) return Number.isFinite(v.v) ? floatRepr(v.v) : jsonSpaced(v.v);
-  if (Array.isArray(v)) return `[${v.map(jsonSpaced).join(', ')}]`;
-  if (v !== null && typeof v === 'object') {
-    const r = v as { toJSON?: () => unknown };
-    if (typeof r.toJSON === 'function') return jsonSpaced(r.toJSON());
-    return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${jsonSpaced(x)}`).join(', ')}}`;
-  }
-  if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
-  return JSON.stringify(v) ?? 'null';
+function jsonFloat(x: number): string {
+  return Number.isFinite(x) ? floatRepr(x) : Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
+}
+
+function jsonString(s: string): string {
+  return JSON.stringify(s).replace(/[\u0080-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * Python's json.loads: a number written with a point or an exponent is a float (`1.0` stays
+ * `1.0`), and NaN, Infinity and -Infinity are read as the floats they name.
+ */
+export function pyJsonParse(text: string): unknown {
+  const SPECIAL = '\ue000py-json:';
+  const marked = text.replace(/"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g, (t) => (t.startsWith('"') ? t : `"${SPECIAL}${t}"`));
+  return JSON.parse(marked, (_k, v: unknown, ctx?: { source?: string }) => {
+    if (typeof v === 'number') return ctx?.source !== undefined && /[.eE]/.test(ctx.source) ? mkFloat(v) : v;
+    if (typeof v === 'string' && v.startsWith(SPECIAL)) return new PyFloat(Number(v.slice(SPECIAL.length)));
+    return v;
+  }) as unknown;
 }

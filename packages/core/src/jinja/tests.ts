@@ -1,5 +1,6 @@
 import { JMacro } from './macro.ts';
 import { compare, contains } from './py-ops.ts';
+import { PyDecimal } from './py-decimal.ts';
 import { isDict, isFloat, PyFloat, truthy } from './py-values.ts';
 import { STR_METHODS } from './py-methods.ts';
 
@@ -17,7 +18,7 @@ export function builtinTests(has: { filter: (n: string) => boolean; test: (n: st
     boolean: (v) => typeof v === 'boolean',
     true: (v) => v === true,
     false: (v) => v === false,
-    number: (v) => typeof v === 'number' || typeof v === 'boolean' || v instanceof PyFloat,
+    number: (v) => typeof v === 'number' || typeof v === 'boolean' || v instanceof PyFloat || v instanceof PyDecimal,
     integer: (v) => typeof v === 'number' && Number.isInteger(v),
     float: (v) => isFloat(v),
     string: (v) => typeof v === 'string',

@@ -101,7 +101,13 @@ export function parseSpecList(
       return typeof v === 'string' && render && v.includes('{') ? render(v, locate([i, k])) : v;
     };
     const name = typeof entry.name === 'string' ? entry.name : undefined;
-    const bad = (what: string) => diagnostics.push(diag('SM_PACKAGES_INVALID', `Entry ${i + 1} of ${file}: ${what}`, location, { hint: 'See https://docs.getdbt.com/docs/build/packages for the forms an entry takes.' }));
+    const bad = (what: string, hint = 'See https://docs.getdbt.com/docs/build/packages for the forms an entry takes.') => diagnostics.push(diag('SM_PACKAGES_INVALID', `Entry ${i + 1} of ${file}: ${what}`, location, { hint }));
+    const kind = KINDS.find((k) => k in entry);
+    const extra = kind && Object.keys(entry).filter((k) => !KEYS[kind].includes(k));
+    if (kind && extra?.length) {
+      const list = extra.map((k) => `\`${k}:\``).join(', ');
+      return void bad(`${list} ${extra.length > 1 ? 'are not keys' : 'is not a key'} of a \`${kind}:\` package, which takes only ${KEYS[kind].map((k) => `\`${k}:\``).join(', ')} (dbt: "is not valid under any of the given schemas")`, `Remove ${list} from the entry${kind === 'local' ? ' (a local package is used as it is on disk)' : ''}.`);
+    }
     if ('local' in entry) {
       const local = value('local');
       if (typeof local !== 'string' || !local) return void bad('`local:` must be a path');
@@ -111,7 +117,7 @@ export function parseSpecList(
       if (typeof git !== 'string' || !git) return void bad('`git:` must be a repository URL');
       const rev = value('revision');
       const sub = value('subdirectory');
-      const warn = entry['warn-unpinned'] ?? entry.warn_unpinned;
+      const warn = entry['warn-unpinned'];
       specs.push({
         kind: 'git',
         git,
@@ -130,7 +136,7 @@ export function parseSpecList(
       const versions = (Array.isArray(v) ? v : [v]).map(String);
       const unreadable = versions.find((x) => !isVersion(x));
       if (unreadable !== undefined) return void bad(`"${unreadable}" in the \`version:\` of ${pkg} is not a version: give major.minor.patch, optionally after >=, >, <=, < or = (for example ">=1.0.0")`);
-      const pre = entry['install-prerelease'] ?? entry.install_prerelease;
+      const pre = entry.install_prerelease;
       specs.push({ kind: 'hub', package: pkg, versions, installPrerelease: pre === true, name, raw, location });
     } else if ('tarball' in entry) {
       const tarball = value('tarball');
@@ -145,6 +151,17 @@ export function parseSpecList(
   });
   return specs;
 }
+
+const KINDS = ['local', 'git', 'package', 'tarball', 'private'] as const;
+
+/** The keys dbt's package contracts take (LocalPackage, GitPackage...): any other key makes the entry invalid. */
+const KEYS: Record<(typeof KINDS)[number], readonly string[]> = {
+  local: ['local', 'name'],
+  git: ['git', 'revision', 'warn-unpinned', 'subdirectory', 'name'],
+  package: ['package', 'version', 'install_prerelease', 'name'],
+  tarball: ['tarball', 'name'],
+  private: ['private', 'provider', 'revision', 'warn-unpinned', 'subdirectory', 'name'],
+};
 
 /** Whether dbt reads `text` as a version specifier (1.3.3, >=1.0.0, <2.0.0-b1). */
 function isVersion(text: string): boolean {

@@ -168,7 +168,13 @@ export function loadSources(s: Scope, decls: SchemaDecls, disabled: GraphNode[])
     // So may the rest but descriptions, tests and loaded_at_query (dbt renders them later or never): meta (as text), freshness, tags.
     const deep = <T>(v: T): T => (s.render && /\{[{%]/.test(JSON.stringify(v) ?? '') ? (s.render(v, d0.file) as T) : v);
     const d = { ...d0, database: r(d0.database), schema: r(d0.schema)!, identifier: r(d0.identifier)!, loadedAtField: r(d0.loadedAtField), meta: renderMeta(s.render, d0.meta, d0.file), sourceMeta: renderMeta(s.render, d0.sourceMeta, d0.file), freshness: deep(d0.freshness), tags: deep(d0.tags), loader: deep(d0.loader) };
-    const { config: cfg } = nodeConfig(s, 'sources', [d.sourceName, d.name], d.config, d.file);
+    // dbt-project.yml's `sources:` paths follow the fqn: the YAML file's folders, the source, the table.
+    const fqn = [name0, ...yamlFoldersOf(s, d.file), d.sourceName, d.name];
+    const { config: cfg } = nodeConfig(s, 'sources', fqn.slice(1), d.config, d.file);
+    // As dbt 1.11.16 gives them: tags from the YAML alone (the project file's `+tags` are not
+    // applied to sources), meta the project file's under the YAML's.
+    const tags = sourceTags(d.config, d.tags);
+    const meta = { ...metaOf(cfg), ...d.meta, ...metaOf(d.config ?? {}) };
     const src: SourceNode = {
       uniqueId: `source.${name0}.${d.sourceName}.${d.name}`,
       resourceType: 'source' as const,
@@ -178,14 +184,15 @@ export function loadSources(s: Scope, decls: SchemaDecls, disabled: GraphNode[])
       packageName: name0,
       originalFilePath: d.file,
       path: d.file,
-      fqn: [name0, ...yamlFoldersOf(s, d.file), d.sourceName, d.name],
+      fqn,
       description: d.description,
-      // dbt's: the config's tags and the `tags:` properties, sorted, on the node and in its config.
-      tags: sourceTags(cfg, d.tags),
+      // dbt's: the YAML's config tags and `tags:` properties, sorted, on the node and in its config.
+      tags,
       yamlTags: d.tags,
-      unrenderedConfig: sourceUnrenderedConfig(unrenderedFolderConfig((s.config.unrenderedResourceConfigs ?? s.config.resourceConfigs).sources, name0, [d.sourceName, d.name]), deep(d.config), d.tags),
-      meta: d.meta,
-      config: { ...cfg, tags: sourceTags(cfg, d.tags) },
+      unrenderedConfig: sourceUnrenderedConfig(unrenderedFolderConfig((s.config.unrenderedResourceConfigs ?? s.config.resourceConfigs).sources, name0, fqn.slice(1)), deep(d.config), d.tags),
+      yamlMeta: { ...d.meta, ...metaOf(d.config ?? {}) },
+      meta,
+      config: { ...cfg, tags, meta },
       columns: renderColumns(s.render, d.columns, d.file),
       dependsOn: { nodes: [], macros: [] },
       patchPath: d.file,

@@ -1,3 +1,5 @@
+import type { Dialect } from '../adapter.ts';
+import { PyDecimal } from '../jinja/py-decimal.ts';
 import { PyDate, PyDateTime } from '../jinja/py-datetime.ts';
 import { isDict, Kwargs, mkFloat, PyFloat, pyStr, PyTuple } from '../jinja/py-values.ts';
 
@@ -7,32 +9,22 @@ import { isDict, Kwargs, mkFloat, PyFloat, pyStr, PyTuple } from '../jinja/py-va
  * `row[0]`, `row['name']`, `table.column_names`, iteration over rows, `| length`.
  */
 
+/** How a warehouse's values become agate's: the dialect's {@link Dialect.agateValue}, given each column's type. */
+export type AgateShaper = (v: unknown, type: string) => unknown;
+
 /**
  * A warehouse value as a template value: big integers as numbers when exact, timestamps as
- * datetimes. Given the column's type (`type`, as the warehouse names it), as dbt's agate gives
- * them: a DATE as a date (`2024-01-02`, not a midnight datetime), a whole DOUBLE or FLOAT as a
- * float (`1.0`), a TIME as its text (`01:02:03`, where sm gave microseconds).
+ * datetimes; first as the dialect shapes a value of its column's type (`shape`), where the
+ * warehouse reported the type. Shaping a shaped value again changes nothing.
  */
-export function templateValue(v: unknown, type?: string): unknown {
-  if (type === 'TIME' && (typeof v === 'bigint' || typeof v === 'number')) return timeText(Number(v));
+export function templateValue(v: unknown, type?: string, shape?: AgateShaper): unknown {
+  if (shape && type !== undefined) v = shape(v, type);
   if (typeof v === 'bigint') return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
-  if (v instanceof Date) return type === 'DATE' ? new PyDate(v.getTime()) : new PyDateTime(v.getTime(), 0, null);
-  if (typeof v === 'number' && type !== undefined && FLOAT_TYPES.has(type)) return mkFloat(v);
-  if (typeof v === 'number' && !Number.isInteger(v)) return v;
-  if (typeof v === 'number') return v;
+  if (v instanceof Date) return new PyDateTime(v.getTime(), 0, null);
   if (v === undefined) return null;
   return v;
 }
 
-/** A TIME (microseconds since midnight) as Python prints a time: `01:02:03`, `13:02:03.500000`. */
-function timeText(us: number): string {
-  const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  const s = Math.floor(us / 1e6);
-  const frac = us % 1e6;
-  return `${p(Math.floor(s / 3600))}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}${frac ? `.${p(frac, 6)}` : ''}`;
-}
-
-const FLOAT_TYPES = new Set(['DOUBLE', 'FLOAT', 'REAL', 'FLOAT4', 'FLOAT8']);
 
 /** A sequence also addressable by name (`columns['id']`), as agate's MappedSequence. */
 class MappedSequence<T> extends Array<T> {
@@ -87,7 +79,7 @@ export class AgateDataType {
   }
   jsonify(v: unknown): unknown {
     if (v === null || v === undefined) return null;
-    if (this.#float && typeof v === 'number') return mkFloat(v);
+    if (this.#float && (typeof v === 'number' || v instanceof PyDecimal)) return mkFloat(Number(v));
     return v instanceof PyDate ? v.isoformat() : v;
   }
   toString(): string {
@@ -107,7 +99,7 @@ export class AgateColumn {
   constructor(name: string, values: unknown[], type?: string) {
     this.name = name;
     this.#values = values;
-    const kinds = new Set(values.filter((v) => v !== null).map((v) => (typeof v === 'number' || v instanceof PyFloat ? 'Number' : typeof v === 'boolean' ? 'Boolean' : v instanceof PyDateTime ? 'DateTime' : v instanceof PyDate ? 'Date' : 'Text')));
+    const kinds = new Set(values.filter((v) => v !== null).map((v) => (typeof v === 'number' || v instanceof PyFloat || v instanceof PyDecimal ? 'Number' : typeof v === 'boolean' ? 'Boolean' : v instanceof PyDateTime ? 'DateTime' : v instanceof PyDate ? 'Date' : 'Text')));
     const kind = kinds.size === 1 ? [...kinds][0]! : 'Text';
     this.data_type = kind === 'Number' && type !== undefined && FRACTIONAL.test(type) ? FLOAT_NUMBER : DATA_TYPES.get(kind)!;
   }
@@ -118,7 +110,13 @@ export class AgateColumn {
     return PyTuple.fromArray(this.#values.filter((v) => v !== null));
   }
   values_distinct(): PyTuple {
-    return PyTuple.fromArray([...new Set(this.#values)]);
+    // Decimals by value (2.00 and 2.0 are one, as in Python's set), everything else as itself.
+    const seen = new Map<unknown, unknown>();
+    for (const v of this.#values) {
+      const k = v instanceof PyDecimal ? `decimal:${v.valueOf()}` : v;
+      if (!seen.has(k)) seen.set(k, v);
+    }
+    return PyTuple.fromArray([...seen.values()]);
   }
   values_sorted(): PyTuple {
     return PyTuple.fromArray([...this.#values].sort());
@@ -143,16 +141,18 @@ export class AgateTable {
   readonly column_names: PyTuple<string>;
   readonly rows: MappedSequence<AgateRow>;
   readonly columns: MappedSequence<AgateColumn>;
-  /** The warehouse's column types, kept for the tables rename() and group_by() make. */
+  /** The warehouse's column types and the dialect's shaping, kept for the tables rename() and group_by() make. */
   readonly #types: readonly string[] | undefined;
-  constructor(names: readonly string[], rows: readonly unknown[][], types?: readonly string[]) {
+  readonly #shape: AgateShaper | undefined;
+  constructor(names: readonly string[], rows: readonly unknown[][], types?: readonly string[], shape?: AgateShaper) {
     this.#types = types;
+    this.#shape = shape;
     this.column_names = PyTuple.fromArray([...names]);
     this.rows = new MappedSequence<AgateRow>();
     for (const r of rows) {
       const row = new AgateRow();
       row.keys_ = [...names];
-      r.forEach((v, i) => row.push(templateValue(v, types?.[i])));
+      r.forEach((v, i) => row.push(templateValue(v, types?.[i], shape)));
       this.rows.push(row);
     }
     this.columns = new MappedSequence<AgateColumn>();
@@ -192,7 +192,7 @@ export class AgateTable {
     } else if (spec !== undefined && spec !== null) {
       throw new TypeError(`rename() takes a dict or a list of column names, not ${typeof spec}`);
     }
-    return new AgateTable(next, this.rows.map((r) => [...r]), this.#types);
+    return new AgateTable(next, this.rows.map((r) => [...r]), this.#types, this.#shape);
   }
   /**
    * agate's `group_by(key, key_name=None)`: a TableSet, one table per value of the column `key`
@@ -219,7 +219,7 @@ export class AgateTable {
     const set = new AgateTableSet(String(keyName));
     for (const [k, rows] of groups) {
       set.keys_.push(k);
-      set.push(new AgateTable([...this.column_names], rows, this.#types));
+      set.push(new AgateTable([...this.column_names], rows, this.#types, this.#shape));
     }
     return set;
   }

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import type * as Yaml from 'yaml';
 import { yamlLib } from '../util/yaml-lib.ts';
+import { pyYamlLoad } from './pyyaml-load.ts';
 import { DBT_COMPAT_VERSION } from '../project/dbt-version.ts';
 import type { Context } from '../jinja/macro.ts';
-import { isDict, pyJson, PyFloat, PySet, pyStr, PyTuple } from '../jinja/py-values.ts';
+import { NotJsonSerializable, PyDecimal } from '../jinja/py-decimal.ts';
+import { floatRepr, isDict, pyJson, pyJsonParse, PyFloat, PySet, pyStr, PyTuple } from '../jinja/py-values.ts';
 import { UTC } from '../jinja/py-datetime.ts';
 import { datetimeModule, fromInstant, pytzModule } from '../jinja/py-datetime-module.ts';
 import { itertoolsModule } from '../jinja/py-itertools.ts';
@@ -39,17 +41,41 @@ const PYYAML_STYLE = {
   indentSeq: false,
   singleQuote: true,
   blockQuote: false,
-  customTags: (tags: Yaml.Tags) => tags.map((t) => (typeof t === 'object' && !t.collection && t.tag === 'tag:yaml.org,2002:bool' ? ({ ...t, test: PY_BOOL } as Yaml.ScalarTag) : t)),
+  customTags: (tags: Yaml.Tags) => [PY_FLOAT, ...tags].map((t) => (typeof t === 'object' && !t.collection && t.tag === 'tag:yaml.org,2002:bool' ? ({ ...t, test: PY_BOOL } as Yaml.ScalarTag) : t)),
 } as const satisfies Yaml.DocumentOptions & Yaml.SchemaOptions & Yaml.ToStringOptions;
 
-/** A value for toyaml: a whole float written as one (PyYAML's `1.0`; past 1e16 in exponent form, 1e+20 where PyYAML writes 1.0e+20), in dicts and lists too. */
-function pyYamlValue(v: unknown): unknown {
-  if (v instanceof PyFloat && Number.isFinite(v.v) && Number.isInteger(v.v)) {
-    const scalar = new (yamlLib().Scalar)(v.v);
-    scalar.minFractionDigits = 1;
-    if (Math.abs(v.v) >= 1e16) scalar.format = 'EXP';
-    return scalar;
+/** A float as toyaml's value, written as PyYAML's safe_dump writes it (see {@link PY_FLOAT}). */
+class YamlFloat {
+  readonly v: number;
+  constructor(v: number) {
+    this.v = v;
   }
+}
+
+/**
+ * PyYAML's float: Python's repr with a `.0` before a bare exponent (`1.0e+20`, `1.0e-07`),
+ * `.inf`, `-.inf`, `.nan`; ints (a whole number that was not made a float) as their digits.
+ */
+const PY_FLOAT: Yaml.ScalarTag = {
+  identify: (v) => v instanceof YamlFloat,
+  tag: 'tag:yaml.org,2002:float',
+  default: true,
+  resolve: (s) => Number(s),
+  stringify: (item) => {
+    const x = (item.value as YamlFloat).v;
+    if (Number.isNaN(x)) return '.nan';
+    if (!Number.isFinite(x)) return x > 0 ? '.inf' : '-.inf';
+    const r = floatRepr(x);
+    return !r.includes('.') && r.includes('e') ? r.replace('e', '.0e') : r;
+  },
+};
+
+/** A value for toyaml: its floats as PyYAML writes them, in dicts and lists too; a whole number past 1e21 as its digits. */
+function pyYamlValue(v: unknown): unknown {
+  if (v instanceof PyFloat) return new YamlFloat(v.v);
+  // safe_dump cannot represent a Decimal: toyaml gives its default.
+  if (v instanceof PyDecimal) throw new TypeError(`cannot represent an object: ${v.__repr__()}`);
+  if (typeof v === 'number') return Number.isInteger(v) ? (Math.abs(v) >= 1e21 ? BigInt(v) : v) : new YamlFloat(v);
   if (Array.isArray(v)) return v.map(pyYamlValue);
   if (isDict(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, pyYamlValue(x)]));
   return v;
@@ -162,13 +188,15 @@ export function dbtBuiltins(o: BuiltinOptions): PropertyDescriptorMap {
     tojson: value(pyFunction((_c, a, kw) => {
       try {
         return pyJson(a[0], !!(kw?.sort_keys ?? a[2]));
-      } catch {
+      } catch (e) {
+        // json.dumps' TypeError (a Decimal) is not caught by dbt's tojson; its ValueError is.
+        if (e instanceof NotJsonSerializable) throw e;
         return kw?.default ?? a[1] ?? null;
       }
     })),
     fromjson: value(pyFunction((_c, a, kw) => {
       try {
-        return JSON.parse(String(a[0])) as unknown;
+        return pyJsonParse(String(a[0]));
       } catch {
         return kw?.default ?? a[1] ?? null;
       }
@@ -182,7 +210,7 @@ export function dbtBuiltins(o: BuiltinOptions): PropertyDescriptorMap {
     })),
     fromyaml: value(pyFunction((_c, a, kw) => {
       try {
-        return yamlLib().parse(String(a[0])) as unknown;
+        return pyYamlLoad(String(a[0]));
       } catch {
         return kw?.default ?? a[1] ?? null;
       }

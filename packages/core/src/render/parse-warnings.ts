@@ -6,12 +6,16 @@ import type { MacroNamespaces } from './macro-namespaces.ts';
 type Resolve = (name: string, pkg: string | undefined, fromPackage: string) => ModelNode | SeedNode | undefined;
 
 /** The warnings dbt's parse gives about what the project's files say together: a `macros:` YAML entry that names no macro of its package, a package's ref that finds a root project node. */
-export function parseWarnings(project: LoadedProject, macros: MacroNamespaces, nodes: Iterable<GraphNode>, resolve: Resolve): Diagnostic[] {
+export function parseWarnings(project: LoadedProject, macros: MacroNamespaces, nodes: Iterable<GraphNode>, resolve: Resolve, reused: ReadonlySet<string> = new Set()): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const x of project.macroPatches ?? []) {
     if (!macros.nodeOf(x.uniqueId)) out.push(diag('SM_MACRO_PATCH_UNMATCHED', `${x.patchPath} describes the macro "${x.name}", which package "${x.packageName}" does not define`, x.location, { severity: 'warning', event: 'MacroNotFoundForPatch', eventData: { patch_name: x.name }, hint: 'Fix the name under `macros:`, or remove the entry.' }));
   }
-  return [...out, ...packageRefsToRoot(project, nodes, resolve)];
+  // dbt warns of a package's refs to the root project when it parses the node: on a full parse,
+  // or when partial parsing reads its changed file; so not for a model reused from the render
+  // cache, nor for another node while the cache serves some model (a partial parse).
+  const parsed = [...nodes].filter((n) => !reused.has(n.uniqueId) && (n.resourceType === 'model' || !reused.size));
+  return [...out, ...packageRefsToRoot(project, parsed, resolve)];
 }
 
 /**

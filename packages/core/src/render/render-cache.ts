@@ -43,6 +43,8 @@ export class RenderCache {
   /** Compiled files as last written (path -> content hash), so unchanged ones are not rewritten. */
   readonly #written: Map<string, string>;
   #dirty = false;
+  /** The models whose entry served their render this time (never stored). */
+  readonly reused = new Set<string>();
   /** The project's secrets: an entry that holds one is not kept, since no secret goes to disk. */
   #secrets: readonly string[] = [];
 

@@ -137,7 +137,7 @@ export class ProjectRenderer implements Schedulable {
       { project: this.project, rendered: this.#rendered, byId: this.#byId, targetless: this.host.targetless, parseHost: this.#parseHost, relationFor: (n, c) => this.relationFor(n, c) },
       this.diagnostics,
     );
-    this.diagnostics.push(...parseWarnings(this.project, this.macros, nodes.values(), (n, p, from) => this.host.resolveRef(n, p, from)));
+    this.diagnostics.push(...parseWarnings(this.project, this.macros, nodes.values(), (n, p, from) => this.host.resolveRef(n, p, from), this.#opts.cache?.reused));
     for (const e of this.macros.entries) {
       const node = this.macros.nodeOf(e.uniqueId);
       if (node) e.dependsOn = macroDependsOn(node.body, e.packageName, this.host);
@@ -320,8 +320,7 @@ export class ProjectRenderer implements Schedulable {
     const fromHooks = recordingMacros((h) => void (h.meta.uniqueId && hookMacros.add(h.meta.uniqueId)), () => hookDeps(this.#hooks, m, frame.config, relation, true));
     const nodes = sourcesFirst([...new Set([...frame.refs, ...fromHooks])]);
     const ran = [...new Set([...frame.macros, ...hookMacros])];
-    // dbt's order: what its parse recorded (execute false; its hooks' after its own), then what only
-    // a render with execute true called (under `{% if execute %}`), added when it compiled.
+    // dbt's order: what its parse recorded (execute false; hooks' after its own), then what only execute true called, added when it compiled.
     const macros = frame.readExecute ? [...new Set([...this.parseLike(m.uniqueId).macros.filter((x) => ran.includes(x)), ...ran])] : ran;
     const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse, macros, frame.said, frame.refCalls, frame.configCall);
     const cache = this.#opts.cache;
@@ -360,6 +359,7 @@ export class ProjectRenderer implements Schedulable {
       }
       if (this.#depSignature(id) !== sig) return undefined;
     }
+    this.#opts.cache!.reused.add(m.uniqueId);
     return this.#modelResult(m, e.config, e.relation, Object.keys(e.deps), e.sql, e.ephemerals, false, e.macros, e.said, e.refCalls ?? [], e.configCall);
   }
 

@@ -4,6 +4,7 @@ import { diag, SmProjectError } from '../diagnostics.ts';
 import { templateSaid, type EventSink, type NodeResult } from '../events.ts';
 import { buildRunResults } from '../artifacts/run-results.ts';
 import { writeJsonFileAtomic } from '../util/write-json.ts';
+import { makeDirs } from '../util/make-dirs.ts';
 import { loadProjectCollecting, type LoadOptions } from '../project/load-project.ts';
 import { ProjectRenderer } from '../render/render-project.ts';
 import { operationNode } from '../render/render-parts.ts';
@@ -100,6 +101,8 @@ export async function runOperation(o: OperationOptions): Promise<OperationOutcom
   const rr = buildRunResults([result], result.executionTime, invocationId, { which: 'run-operation', macro: o.macro, args: o.args ?? {}, target: project.target.name });
   // dbt's result of an operation has no message.
   for (const r of rr.results as Record<string, unknown>[]) r.message = null;
+  // A project that has never compiled has no target folder yet: dbt's run-operation makes it.
+  makeDirs(target);
   writeJsonFileAtomic(join(target, 'run_results.json'), rr);
   return { status: error === undefined ? 'success' : 'failure', result, error };
 }
