@@ -30,6 +30,7 @@ export { readArtifact, manifestProblem, runResultsProblem, type RunResultsShape 
 export { runOperation, type OperationOptions, type OperationOutcome } from './run/run-operation.ts';
 export { targetPathOf } from './compile/target-path-of.ts';
 export { compile, execute, openTarget, renderText, run, seed, test, build, relationNameOf, writeCompileResults, writeShowResults, writeJsonAtomic, type Command, type Compilation, type InvocationOptions, type RunOutcome } from './api.ts';
+export { HookRenderError } from './run/project-hooks.ts';
 export { parseVarsArg } from './project/parse-vars.ts';
 export { buildCatalog } from './artifacts/catalog.ts';
 export type * from './artifacts/artifact-types.ts';
