@@ -155,7 +155,10 @@ export function hubMirrors(mirrors: string): Record<string, string> {
   for (const d of readdirSync(mirrors)) {
     const [owner, repo] = d.split('+');
     if (!owner || !repo || !existsSync(join(mirrors, d, 'repo'))) continue;
-    out[`${owner}/${repo.replace(/-/g, '_')}`] = join(mirrors, d, 'repo');
+    const name = repo.replace(/-/g, '_');
+    out[`${owner}/${name}`] = join(mirrors, d, 'repo');
+    // The hub names some packages without their repository's `dbt_` (fivetran/dbt_fivetran_utils is fivetran/fivetran_utils).
+    if (name.startsWith('dbt_')) out[`${owner}/${name.slice(4)}`] ??= join(mirrors, d, 'repo');
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { BaseDialect, mkFloat, PyDate, PyDecimal, pythonFormat, type ExternalSourceInfo, type ParquetRead, type PythonFormatter, type TargetConfig } from '@smsql/core';
+import { BaseDialect, duckDbDatabaseName, mkFloat, PyDate, PyDecimal, pythonFormat, type ExternalSourceInfo, type ParquetRead, type PythonFormatter, type TargetConfig } from '@smsql/core';
 
 /**
  * DuckDB: identifiers compare case-insensitively and keep their spelling; everything else
@@ -38,12 +38,7 @@ export class DuckDbDialect extends BaseDialect {
 
   /** As dbt-duckdb names the attached database: the file's name without extension, `memory` in memory, the MotherDuck database. */
   override defaultDatabase(target: TargetConfig): string | undefined {
-    if (typeof target.database === 'string' && target.database) return target.database;
-    const path = typeof target.path === 'string' ? target.path : ':memory:';
-    if (path === '' || path === ':memory:') return 'memory';
-    if (/^(md|motherduck):/.test(path)) return path.replace(/^(md|motherduck):/, '').split('?')[0] || 'my_db';
-    const base = path.split(/[\\/]/).pop()!;
-    return base.includes('.') ? base.slice(0, base.lastIndexOf('.')) : base;
+    return duckDbDatabaseName(target);
   }
 
   override readParquet(glob: string, options: ParquetRead = {}): string {

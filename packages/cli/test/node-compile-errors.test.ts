@@ -65,6 +65,21 @@ describe('errors of one node that dbt reports when it compiles, not at parse', (
     expect((await code('test')).code).toBe(1);
   });
 
+  // fivetran/dbt_stripe with a fivetran_utils that lacks union_connections: its disabled credit-note models stopped sm's parse (exit 2).
+  it('a macro a package lacks, called by a model its own config() disables, is no error; enabled, it fails that model', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'models/fine.sql': 'select 1 as ok\n',
+      'models/off.sql': "{{ config(enabled=var('turn_on', false)) }} select {{ demo.nope(a=1) }} as x\n",
+    });
+    // dbt 1.11.16, 7 Dec 2026: run 0 (1 model found, fine OK); with --vars '{turn_on: true}' run 1 (fine OK, off ERROR: 'demo' is undefined).
+    const r = await sm('run', '--project-dir', dir);
+    expect(r.code, r.out + r.err).toBe(0);
+    const on = await sm('run', '--project-dir', dir, '--vars', '{turn_on: true}');
+    expect(on.code, on.out + on.err).toBe(1);
+    expect(on.out).toMatch(/Error in model off[\s\S]*'demo' is undefined/);
+  });
+
   it('a var with no value stops compile and show only when they select its node', async () => {
     const dir = writeProject({ 'profiles.yml': PROFILE, 'models/a.sql': 'select 1 as id\n', 'models/b.sql': "select {{ var('nov') }} as id\n" });
     const code = async (...argv: string[]) => (await sm(...argv, '--project-dir', dir)).code;

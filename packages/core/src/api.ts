@@ -17,7 +17,7 @@ import { ProjectRenderer } from './render/render-project.ts';
 import { RenderCache } from './render/render-cache.ts';
 import { redactingSink, type EventSink, type NodeResult } from './events.ts';
 import { runNodes } from './run/runner.ts';
-import { hookContext, runProjectHooks } from './run/project-hooks.ts';
+import { HookRenderError, hookContext, runProjectHooks } from './run/project-hooks.ts';
 import { projectHooks } from './project/hook-list.ts';
 import type { RunContext, StateRelation } from './run/run-context.ts';
 import { RunFiles } from './artifacts/run-files.ts';
@@ -122,6 +122,7 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
   const onAbort = () => void session.cancelAll();
   opts.signal?.addEventListener('abort', onAbort);
   let results: NodeResult[] = [];
+  let stopped: HookRenderError | undefined;
   const files = new RunFiles({ projectDir: c.project.dir, ...targetLayoutOf(c.project), secrets: c.project.secrets });
   try {
     const ctx: RunContext = {
@@ -158,10 +159,17 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
     };
     // dbt's project hooks: on-run-start, the nodes, on-run-end; none when there is nothing to do.
     const hooks = c.selected.length > 0 && command !== 'clone' && !opts.noProjectHooks;
-    const start = hooks ? await runProjectHooks('on-run-start', projectHooks(c.project, 'on-run-start'), ctx, hookContext(ctx, c.selected)) : [];
+    // A hook that fails to render stops the command (exit 2); after on-run-end, with the results so far written.
+    const start = hooks ? await runProjectHooks('on-run-start', projectHooks(c.project, 'on-run-start'), ctx, {}) : [];
     const ran = await runNodes(ctx, new Set(c.selected));
-    const end = hooks ? await runProjectHooks('on-run-end', projectHooks(c.project, 'on-run-end'), ctx, hookContext(ctx, c.selected, ran)) : [];
-    results = [...start, ...ran, ...end];
+    try {
+      const end = hooks ? await runProjectHooks('on-run-end', projectHooks(c.project, 'on-run-end'), ctx, hookContext(ctx, [...start, ...ran])) : [];
+      results = [...start, ...ran, ...end];
+    } catch (e) {
+      if (!(e instanceof HookRenderError)) throw e;
+      stopped = e;
+      results = [...start, ...ran, ...e.results];
+    }
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
     await session.close();
@@ -174,6 +182,7 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
   );
   patchManifestCode(targetDir(c.project), ranOtherSql(c, results), c.project.secrets);
   sink({ type: 'run_end', results, elapsed, interrupted });
+  if (stopped) throw stopped;
   const failed = results.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'skipped' || r.status === 'cancelled' || r.status === 'partial success');
   return { compilation: c, results, elapsed, interrupted, status: failed || interrupted ? 'failure' : 'success' };
 }

@@ -6,6 +6,7 @@ export * from './diagnostics.ts';
 export { parseWarnErrorOptions, warnIsError, warnIsSilenced, warningEvent, WarnErrorOptionsError, WARNING_EVENTS, type WarnErrorOptions, type WarnErrorSetting } from './warn-error.ts';
 export { loadProject, loadProjectCollecting, type LoadOptions, type LoadedProject } from './project/load-project.ts';
 export { resolveTarget, type ResolvedTarget } from './project/profiles.ts';
+export { duckDbDatabaseName } from './project/target-database.ts';
 export { readProjectFileOnly } from './project/project-file.ts';
 export { ProjectRenderer, CTE_PREFIX, injectCtes, type CompiledProject, type RenderOptions } from './render/render-project.ts';
 export { saidBy } from './render/render-options.ts';
@@ -29,6 +30,7 @@ export { readArtifact, manifestProblem, runResultsProblem, type RunResultsShape 
 export { runOperation, type OperationOptions, type OperationOutcome } from './run/run-operation.ts';
 export { targetPathOf } from './compile/target-path-of.ts';
 export { compile, execute, openTarget, renderText, run, seed, test, build, relationNameOf, writeCompileResults, writeShowResults, writeJsonAtomic, type Command, type Compilation, type InvocationOptions, type RunOutcome } from './api.ts';
+export { HookRenderError } from './run/project-hooks.ts';
 export { parseVarsArg } from './project/parse-vars.ts';
 export { buildCatalog } from './artifacts/catalog.ts';
 export type * from './artifacts/artifact-types.ts';

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { byId, COMMAND_TYPES, compile, targetPathOf, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseWarnErrorOptions, readArtifact, runResultsProblem, saidBy, templateSaid, sourceFreshness, WarnErrorOptionsError, writeCompileResults, type Compilation, type RunResultsShape, type TemplateMessage, type WarnErrorSetting, union } from '@smsql/core';
+import { byId, COMMAND_TYPES, HookRenderError, type InvocationOptions, type RunOutcome, compile, targetPathOf, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseWarnErrorOptions, readArtifact, runResultsProblem, saidBy, templateSaid, sourceFreshness, WarnErrorOptionsError, writeCompileResults, type Compilation, type RunResultsShape, type TemplateMessage, type WarnErrorSetting, union } from '@smsql/core';
 import type { CliContext } from '../cli-context.ts';
+import type { Reporter } from '../reporters/reporter.ts';
 import { commonOptions } from '../common-options.ts';
 import { EXIT } from '../exit-codes.ts';
 import { selectionOptions } from '../selection-options.ts';
@@ -49,10 +50,25 @@ function runCommand(program: Command, ctx: CliContext, name: 'run' | 'seed' | 't
       return;
     }
     // Compile warnings come as an event before the run starts.
-    const outcome = await execute({ ...inv, onEvent: (e) => reporter.onEvent?.(e) }, name);
+    const outcome = await executeShown(inv, name, reporter, ctx);
     // Under --warn-error a test that warns has failed already (its status is fail, as in dbt's run_results.json).
-    ctx.exitCode = outcome.interrupted ? EXIT.interrupted : outcome.status === 'success' ? EXIT.ok : EXIT.failed;
+    if (outcome) ctx.exitCode = outcome.interrupted ? EXIT.interrupted : outcome.status === 'success' ? EXIT.ok : EXIT.failed;
   });
+}
+
+/**
+ * execute() with its events shown by `reporter`; an on-run-end hook that failed to render (the
+ * nodes ran, their summary shown) is told by the same reporter after it, and exits 2 as dbt's.
+ */
+async function executeShown(inv: InvocationOptions, command: Parameters<typeof execute>[1], reporter: Reporter, ctx: CliContext): Promise<RunOutcome | undefined> {
+  try {
+    return await execute({ ...inv, onEvent: (e) => reporter.onEvent?.(e) }, command);
+  } catch (e) {
+    if (!(e instanceof HookRenderError) || !e.results.length) throw e;
+    reporter.onDiagnostics?.(e.diagnostics);
+    ctx.exitCode = EXIT.usage;
+    return undefined;
+  }
 }
 
 export function registerProjectCommands(program: Command, ctx: CliContext): void {
@@ -195,8 +211,8 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       // given to retry wins, where dbt keeps the last run's. Options that list nothing (dbt writes
       // them so by default) leave the project's own flags in force.
       if (inv.warnError === undefined && rr.args?.warn_error_options !== undefined && !listsNothing(rr.args.warn_error_options)) inv.warnError = retriedWarnErrorOptions(rr.args.warn_error_options, path);
-      const outcome = await execute({ ...inv, onEvent: (e) => reporter.onEvent?.(e) }, which);
-      ctx.exitCode = outcome.interrupted ? EXIT.interrupted : outcome.status === 'success' ? EXIT.ok : EXIT.failed;
+      const outcome = await executeShown(inv, which, reporter, ctx);
+      if (outcome) ctx.exitCode = outcome.interrupted ? EXIT.interrupted : outcome.status === 'success' ? EXIT.ok : EXIT.failed;
     });
 
   commonOptions(program.command('debug').description('check the project, the profile and the connection'))

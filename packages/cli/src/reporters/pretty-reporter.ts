@@ -28,6 +28,8 @@ function time(): string {
 export class PrettyReporter implements Reporter {
   readonly #o: Output;
   readonly #quiet: boolean;
+  /** Some node ran: an error after it (an on-run-end hook that failed to render) did not stop everything. */
+  #ran = false;
   constructor(o: Output, quiet = false) {
     this.#o = o;
     this.#quiet = quiet;
@@ -48,6 +50,7 @@ export class PrettyReporter implements Reporter {
       const extra = r.resourceType === 'source' && !r.message.includes('\n') ? ` ${r.message}` : r.rowsAffected !== undefined && r.resourceType !== 'test' ? ` ${r.rowsAffected} rows` : r.failures ? ` ${r.failures} failing` : '';
       if (!this.#quiet) this.#o.out(`${time()}  ${String(e.index).padStart(width)}/${e.total} ${status} ${name} ${dots} ${r.executionTime.toFixed(2)}s${extra}`);
     } else if (e.type === 'run_end') {
+      this.#ran = e.results.length > 0;
       this.#summary(e.results, e.elapsed, e.interrupted);
     } else if (e.type === 'log') {
       if (e.level === 'error') this.#o.err(e.message);
@@ -86,7 +89,7 @@ export class PrettyReporter implements Reporter {
   onDiagnostics(ds: readonly Diagnostic[]): void {
     for (const d of ds) (d.severity === 'error' ? this.#o.err : this.#o.out)(formatDiagnostic(d));
     const n = ds.filter((d) => d.severity === 'error').length;
-    if (n) this.#o.err(`\n${n} error${n === 1 ? '' : 's'}; nothing was run.`);
+    if (n) this.#o.err(`\n${n} error${n === 1 ? '' : 's'}; ${this.#ran ? 'the command stopped there' : 'nothing was run'}.`);
   }
   onOutput(text: string): void {
     this.#o.out(text);

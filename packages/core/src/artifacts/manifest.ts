@@ -12,7 +12,7 @@ import type { Dag } from '../graph/build-graph.ts';
 import type { CompiledProject } from '../render/render-project.ts';
 import { dbtAttachedNode, type GraphNode, type ModelNode, type SeedNode, type SourceNode, type TestNode, type UnitTestNode } from '../types.ts';
 import { dbtUnitTestChecksum } from './unit-test-checksum.ts';
-import { unrenderedConfigOf } from './unrendered-config.ts';
+import { primaryKey, sourceQuoting, sourceUnrenderedConfig, testsByModel, unrenderedConfigOf } from '../project/node-entry-parts.ts';
 import { testMacrosAfterCompile } from './test-macros.ts';
 import { jsonText, JsonText } from '../util/json-text.ts';
 import { redact } from '../util/redact.ts';
@@ -79,8 +79,7 @@ export function buildManifest(
   const semantic: Record<'semantic_model' | 'metric' | 'saved_query', Record<string, unknown>> = { semantic_model: {}, metric: {}, saved_query: {} };
   const semanticCtx = { nodes: c.nodes, database: database ?? null, relationName };
   // Each model's generic tests, for the primary key dbt infers from them.
-  const testsOf = new Map<string, TestNode[]>();
-  for (const n of c.nodes.values()) if (n.resourceType === 'test' && n.testMetadata && n.attachedNode) (testsOf.get(n.attachedNode) ?? testsOf.set(n.attachedNode, []).get(n.attachedNode)!).push(n);
+  const testsOf = testsByModel(c.nodes.values());
   const macroIds = new Set(c.macros.map((m) => m.uniqueId));
   // A test this command compiled lists the macros compiling it called, as dbt's (artifacts/test-macros.ts).
   const compiledNode = (n: GraphNode, path: string | null): GraphNode => {
@@ -293,7 +292,6 @@ function nodeEntry(
 function sourceEntry(n: SourceNode, relationName: string | undefined, check: SmColumns | undefined, database: string | null): Record<string, unknown> {
   const c = common(n, check);
   const config = sourceConfigShape(c.config as Record<string, unknown>, n.freshness, n.loadedAtField);
-  const q = n.quoting ?? {};
   // In dbt 1.11's key order.
   return {
     database: n.relation.database ?? database,
@@ -303,7 +301,7 @@ function sourceEntry(n: SourceNode, relationName: string | undefined, check: SmC
     source_description: n.sourceDescription ?? '',
     loader: n.loader,
     identifier: n.identifier,
-    quoting: { database: q.database ?? null, schema: q.schema ?? null, identifier: q.identifier ?? null, column: q.column ?? null },
+    quoting: sourceQuoting(n),
     loaded_at_field: n.loadedAtField ?? null,
     loaded_at_query: config.loaded_at_query ?? null,
     freshness: freshnessShape(n.freshness),
@@ -316,13 +314,7 @@ function sourceEntry(n: SourceNode, relationName: string | undefined, check: SmC
     config,
     // dbt's sources have no patch file: the YAML that declares them is their file.
     patch_path: null,
-    unrendered_config: {
-      ...n.unrenderedConfig,
-      ...(n.freshness !== undefined && n.freshness !== null ? { freshness: freshnessShape(n.freshness) } : {}),
-      loaded_at_field: n.loadedAtField ?? null,
-      loaded_at_query: config.loaded_at_query ?? null,
-      meta: n.yamlMeta ?? c.meta,
-    },
+    unrendered_config: sourceUnrenderedConfig(n, config, c.meta),
     relation_name: relationName ?? null,
     created_at: 0,
     unrendered_database: n.unrenderedDatabase ?? null,
@@ -354,27 +346,4 @@ function unitTestEntry(n: UnitTestNode, schema: string): Record<string, unknown>
     versions: null,
     version: null,
   };
-}
-
-/**
- * The primary key dbt 1.11 infers for a model: a column with a primary_key constraint; else the
- * columns that have both a unique and a not_null test; else those with a unique test
- * (`unique_combination_of_columns` counting for each of its columns). Sorted, where dbt lists
- * them in the order of a Python set.
- */
-function primaryKey(n: ModelNode, testsOf: ReadonlyMap<string, TestNode[]>): string[] {
-  for (const col of Object.values(n.columns)) if (col.constraints?.some((c) => c.type === 'primary_key')) return [col.name];
-  const unique = new Set<string>();
-  const notNull = new Set<string>();
-  for (const t of testsOf.get(n.uniqueId) ?? []) {
-    const k = t.testMetadata!.kwargs;
-    const cols = typeof k.column_name === 'string' ? [k.column_name] : Array.isArray(k.combination_of_columns) ? k.combination_of_columns.map(String) : [];
-    const name = t.testMetadata!.name;
-    for (const c of cols) {
-      if (name === 'unique' || name === 'unique_combination_of_columns') unique.add(c);
-      else if (name === 'not_null') notNull.add(c);
-    }
-  }
-  const both = [...notNull].filter((c) => unique.has(c));
-  return (both.length ? both : [...unique]).sort();
 }

@@ -86,6 +86,9 @@ export function attr(this: Rt | void, obj: unknown, name: string, what?: string)
   }
   const v = rawAttr(obj, name);
   if (typeof v === 'function' && (v as { [PY_CALL]?: unknown })[PY_CALL] === undefined) return (v as (...a: unknown[]) => unknown).bind(obj);
+  // Python's __getattr__: what an object answers for an attribute it lacks (dbt's config objects: None).
+  const fallback = (obj as { __getattr__?: (n: string) => unknown }).__getattr__;
+  if (v === undefined && typeof fallback === 'function' && !BLOCKED.has(name) && !name.startsWith('__')) return fallback.call(obj, name);
   return v;
 }
 

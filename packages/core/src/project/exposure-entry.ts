@@ -18,7 +18,8 @@ export function exposureEntry(n: ExposureNode): Record<string, unknown> {
     meta: n.meta,
     tags: n.tags,
     config: n.config,
-    unrendered_config: {},
+    // Its YAML `config:` as written (dbt's also has the project file's `exposures:` levels, which sm does not apply).
+    unrendered_config: n.unrenderedConfig ?? {},
     url: n.url,
     depends_on: { macros: [], nodes: n.dependsOn.nodes },
     refs: n.refs.map((r) => ({ name: r.name, package: r.package ?? null, version: r.version ?? null })),

@@ -142,6 +142,7 @@ function exposureNode(s: ExposureScope, d: ExposureDecl, uniqueId: string, enabl
     tags: d.tags,
     meta: d.meta,
     config: { enabled, tags: d.tags, meta: d.meta },
+    unrenderedConfig: d.configAsWritten,
     columns: {},
     dependsOn: { nodes: deps.nodes, macros: [] },
     exposureType: d.exposureType,

@@ -16,6 +16,8 @@ export interface ExposureDecl {
   tags: string[];
   meta: Record<string, unknown>;
   enabled: boolean;
+  /** Its `config:` as written (dbt's `unrendered_config`). */
+  configAsWritten: Record<string, unknown>;
   /** The YAML file, relative to the project (with a package's prefix). */
   file: string;
   location: SourceLocation;
@@ -59,9 +61,11 @@ export function readExposures(y: YamlFile, list: unknown, diagnostics: Diagnosti
       url: e.url == null ? null : String(e.url),
       description: typeof e.description === 'string' ? e.description : '',
       dependsOn: ((e.depends_on as unknown[] | undefined) ?? []).map(String),
-      tags: [...new Set([...strList(e.tags), ...strList(config.tags)])],
+      // dbt's: its own and its config's, sorted.
+      tags: [...new Set([...strList(e.tags), ...strList(config.tags)])].sort(),
       meta: { ...(isObj(e.meta) ? e.meta : {}), ...(isObj(config.meta) ? config.meta : {}) },
       enabled: config.enabled !== false,
+      configAsWritten: config,
       file: y.file,
       location: y.locate(path),
     });

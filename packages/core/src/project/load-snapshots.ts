@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import { snapshotBlocks, type SnapshotBlock } from '../jinja/blocks.ts';
 import type { TemplateLocation } from '../jinja/errors.ts';
@@ -9,6 +10,11 @@ import { isDisabled, nodeConfig, type Scope } from './project-resources.ts';
 import type { NodePatch } from './schema-yaml.ts';
 import type { YamlFile } from './yaml-file.ts';
 import type { GraphNode, ModelNode } from '../types.ts';
+
+/** A YAML file's text (its path is the project's: a package's under its prefix). */
+function yamlText(dir: string, prefix: string, file: string): string {
+  return readFileSync(join(dir, file.startsWith(prefix) ? file.slice(prefix.length) : file), 'utf8');
+}
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -88,7 +94,8 @@ export function loadSnapshots(
       found++;
       // Keep the block's line numbers: pad the body with the lines before it.
       // dbt's fqn of a snapshot block names its file too: [project, folders..., file, snapshot].
-      add(b.name, f.rel, inRoot(f.rel), folders, '\n'.repeat(b.bodyLine - 1) + b.body, b.text, b.line, [...folders, f.rel.split('/').pop()!.replace(/\.sql$/, '')]);
+      // dbt's checksum of a snapshot block is its file's (stripped, as dbt reads SQL files): every block of a file has the same.
+      add(b.name, f.rel, inRoot(f.rel), folders, '\n'.repeat(b.bodyLine - 1) + b.body, text.trim(), b.line, [...folders, f.rel.split('/').pop()!.replace(/\.sql$/, '')]);
     }
     if (!found) {
       diagnostics.push(
@@ -114,7 +121,8 @@ export function loadSnapshots(
         );
         return;
       }
-      add(entry.name, y.file, `${inRoot(y.file)}/${entry.name}.sql`, [], `select * from {{ ${rel} }}`, `${y.file}:${entry.name}:${rel}:${JSON.stringify(entry.config ?? {})}`, loc.line);
+      // dbt's checksum of a YAML snapshot: its YAML file's, stripped.
+      add(entry.name, y.file, `${inRoot(y.file)}/${entry.name}.sql`, [], `select * from {{ ${rel} }}`, yamlText(dir, prefix, y.file).trim(), loc.line);
     });
   }
   return out;

@@ -16,6 +16,24 @@ export class DbtObject {
   }
 }
 
+/**
+ * A node's `config` in a run result (on-run-end's `results[i].node.config`): dbt's config
+ * object, where a key it lacks reads as None (`config.full_refresh` of a test, whose config has
+ * no such field: dbt_artifacts falls back to `flags.FULL_REFRESH` on that None), by attribute,
+ * by `[key]` and by `get(key)`. The graph's nodes stay plain dicts, as dbt's are.
+ */
+export class DbtConfig extends DbtObject {
+  __getattr__(): null {
+    return null;
+  }
+  __getitem__(key: unknown): unknown {
+    return typeof key === 'string' && Object.hasOwn(this, key) ? this[key] : null;
+  }
+  get(key: unknown, dflt: unknown = null): unknown {
+    return typeof key === 'string' && Object.hasOwn(this, key) ? this[key] : dflt;
+  }
+}
+
 function plain(v: unknown): unknown {
   if (v instanceof DbtObject || isDict(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
   if (Array.isArray(v) && !(v instanceof PyTuple)) return v.map(plain);

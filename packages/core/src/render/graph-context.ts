@@ -1,6 +1,8 @@
 import type { Relation } from '../adapter.ts';
 import type { LoadedProject } from '../project/load-project.ts';
-import { dbtAttachedNode, type ColumnInfo, type GraphNode } from '../types.ts';
+import { dbtAttachedNode, type ColumnInfo, type GraphNode, type TestNode } from '../types.ts';
+import { addDbtGraphKeys, type GraphKeysHost } from './graph-entry-keys.ts';
+import { testsByModel } from '../project/node-entry-parts.ts';
 import type { MacroNamespaces } from './macro-namespaces.ts';
 import type { ParseLike } from './parse-like.ts';
 import { exposureEntry } from '../project/exposure-entry.ts';
@@ -59,10 +61,17 @@ export function graphEntries(
   defaultDatabase: string | undefined,
   parseLike: (id: string) => ParseLike = () => ({ macros: [], nodes: [], refs: [], sources: [] }),
   relationName?: (n: GraphNode) => string | undefined,
+  /** The tests (a model's primary_key reads its unique and not_null ones): the loaded project's, or a run's nodes after a warm compile. */
+  tests: () => Iterable<GraphNode> = () => p.tests.map((t) => rendered(t.uniqueId) ?? t),
 ): (n: GraphNode) => Record<string, unknown> {
   const columns = (c: Record<string, ColumnInfo>) => Object.fromEntries(Object.values(c).map((x) => [x.name, columnShape(x.name, x)]));
   // dbt names a package's files relative to the package, as in the manifest.
   const inPackage = packageRelativePaths(p.dir, p.packages);
+  let testsOf: ReadonlyMap<string, TestNode[]> | undefined;
+  const keysHost: GraphKeysHost = {
+    rootPath: (pkg) => p.packages.find((x) => x.name === pkg)?.dir ?? p.dir,
+    testsOf: () => (testsOf ??= testsByModel(tests())),
+  };
   return (loaded: GraphNode): Record<string, unknown> => {
     const n = rendered(loaded.uniqueId) ?? loaded;
     const rel = 'relation' in n && n.relation && n.resourceType !== 'source' && n.resourceType !== 'test' ? (rendered(n.uniqueId) ? n.relation : relationOf(n)) : undefined;
@@ -103,7 +112,7 @@ export function graphEntries(
         time_spine: n.timeSpine ?? null,
       });
     } else if (n.resourceType !== 'source') Object.assign(base, { group: typeof n.config.group === 'string' ? n.config.group : null });
-    if (rel) Object.assign(base, { database: rel.database ?? defaultDatabase ?? null, schema: rel.schema, alias: rel.identifier, identifier: rel.identifier });
+    if (rel) Object.assign(base, { database: rel.database ?? defaultDatabase ?? null, schema: rel.schema, alias: rel.identifier });
     else if (n.resourceType === 'test') {
       const t = testRelation(n, p.target);
       Object.assign(base, { database: t.database ?? defaultDatabase ?? null, schema: t.schema, alias: t.identifier });
@@ -130,6 +139,7 @@ export function graphEntries(
         config: sourceConfigShape(base.config as Record<string, unknown>, n.freshness, n.loadedAtField),
       });
     }
+    addDbtGraphKeys(n, base, keysHost);
     return base;
   };
 }

@@ -84,10 +84,16 @@ function renderLive(p: RerenderParts, what: ExecutionRender, log: WarehouseLog):
   frame.relation = singularTest || ('relation' in (rendered ?? node) && node.resourceType !== 'source') ? p.relationFor(node, config) : undefined;
   const before = p.diagnostics.length;
   let sql: string;
-  if ('text' in what) sql = p.renderText(what.text, what.name, frame, what.context);
-  else if (node.resourceType === 'test' && node.testMetadata) sql = p.renderGenericTest(node, frame);
-  else if (node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') sql = p.renderTemplate(node, frame);
-  else throw new Error(`${node.uniqueId} has no template to render`);
+  try {
+    if ('text' in what) sql = p.renderText(what.text, what.name, frame, what.context);
+    else if (node.resourceType === 'test' && node.testMetadata) sql = p.renderGenericTest(node, frame);
+    else if (node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') sql = p.renderTemplate(node, frame);
+    else throw new Error(`${node.uniqueId} has no template to render`);
+  } catch (e) {
+    // As dbt logs them as they come: what the template said before it failed is shown too (a replay that waits for the warehouse says it again later).
+    if (!(e instanceof NeedWarehouse || e instanceof NeedRender)) for (const m of frame.said ?? []) what.say?.(m);
+    throw e;
+  }
   // An ephemeral whose template asked the warehouse is rendered again too, as dbt compiles each ephemeral a node inlines.
   const live = (id: string): string | undefined => {
     const e = p.rendered(id) as ModelNode | undefined;
@@ -100,8 +106,8 @@ function renderLive(p: RerenderParts, what: ExecutionRender, log: WarehouseLog):
   };
   const out = 'text' in what ? sql : p.ephemerals.inline(undefined, sql, frame.ephemerals, live);
   const problems = p.diagnostics.splice(before);
-  if (problems.length) throw new RenderFailure(problems, !('text' in what));
   for (const m of frame.said ?? []) what.say?.(m);
+  if (problems.length) throw new RenderFailure(problems, !('text' in what));
   return out;
 }
 

@@ -32,8 +32,8 @@ export interface SettledNodes {
  * settle `diagnostics` (changed in place) to match: a node its own file disables
  * (`{{ config(enabled=false) }}`) is left out with the tests on it; a test on a disabled node,
  * or whose ref or source names nothing, is disabled too (dbt keeps those among its nodes,
- * depending on what they found enabled); a disabled node's missing var, ref or source is no
- * error, and an enabled node's ref to a disabled one is.
+ * depending on what they found enabled); a disabled node's missing var, ref or source, or a
+ * macro it calls that is not defined, is no error, and an enabled node's ref to a disabled one is.
  */
 export function settleDisabled(h: SettleHost, diagnostics: Diagnostic[]): SettledNodes {
   const p = h.project;
@@ -42,9 +42,10 @@ export function settleDisabled(h: SettleHost, diagnostics: Diagnostic[]): Settle
   const targetless = new Set(h.targetless);
   for (const t of p.tests) if (t.attachedNode && off.has(t.attachedNode)) targetless.add(t.uniqueId);
   for (const id of targetless) off.add(id);
-  // dbt's parse gives a missing var None and resolves refs and sources of enabled nodes only.
+  // dbt's parse gives a missing var None and resolves refs and sources of enabled nodes only; an
+  // error it lets by until the node compiles (a macro a package lacks) is none for a node that never will.
   const unresolved = new Set(['SM_VAR_MISSING', 'SM_REF_NOT_FOUND', 'SM_SOURCE_NOT_FOUND']);
-  const kept = diagnostics.filter((d) => !(d.severity === 'error' && d.nodeId && off.has(d.nodeId) && unresolved.has(d.code)));
+  const kept = diagnostics.filter((d) => !(d.severity === 'error' && d.nodeId && off.has(d.nodeId) && (unresolved.has(d.code) || d.atCompile)));
   diagnostics.splice(0, diagnostics.length, ...kept, ...refsToDisabled(h, off));
   const out: SettledNodes = { nodes: new Map(), disabled: [], disabledTests: [] };
   // Loading's: a test there that its own config leaves enabled is on a disabled node.

@@ -2,9 +2,11 @@ import { templateSaid, type NodeResult } from '../events.ts';
 import { dbtNodeInfo } from '../artifacts/node-log-info.ts';
 import type { GraphNode, TemplateMessage } from '../types.ts';
 import { redact } from '../util/redact.ts';
+import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import { adapterResponse } from '../artifacts/run-results.ts';
 import { resultMessage, resultTiming } from '../artifacts/result-fields.ts';
-import { DbtObject } from '../render/dbt-object.ts';
+import { isDict } from '../jinja/py-values.ts';
+import { DbtConfig, DbtObject } from '../render/dbt-object.ts';
 import { defaultDatabaseOf } from '../render/relation.ts';
 import { graphEntries } from '../render/graph-context.ts';
 import { relationNameOf } from '../compile/relation-name-of.ts';
@@ -15,48 +17,52 @@ import { operationNode } from '../render/render-parts.ts';
 import { hookNodeName, type ProjectHook, type ProjectHookKind } from '../project/hook-list.ts';
 
 
+/** The relations dbt's `schemas` counts: models, seeds and snapshots (its `is_relational`). */
+const RELATIONAL = new Set(['model', 'seed', 'snapshot']);
+
 /**
- * What on-run-start and on-run-end templates read besides dbt's usual context, as dbt gives it:
- * `schemas` (each schema the selected nodes build in, once), `database_schemas` ((database,
- * schema) pairs) and, at the end, `results` (one per node run: `node`, `status`, `message`,
- * `execution_time`, `adapter_response`, `failures`, `thread_id`).
+ * What on-run-end templates read besides dbt's usual context, as dbt gives it: `schemas` (each
+ * schema a model, seed or snapshot that did not error, fail or skip built in, once),
+ * `database_schemas` ((database, schema) pairs of those) and `results` (each node's result, and an
+ * on-run-start hook's that errored: `node`, `status`, `message`, `execution_time`,
+ * `adapter_response`, `failures`, `thread_id`). on-run-start reads none of them (dbt's is empty).
  */
-export function hookContext(ctx: RunContext, selected: readonly string[], results?: readonly NodeResult[]): Record<string, unknown> {
-  const schemas: string[] = [];
-  const pairs = new Map<string, [string, string]>();
-  for (const id of selected) {
-    const n = ctx.nodes.get(id);
-    if (!n || !('relation' in n) || !n.relation || n.resourceType === 'source' || n.resourceType === 'test') continue;
-    if (n.config.materialized === 'ephemeral') continue;
-    if (!schemas.includes(n.relation.schema)) schemas.push(n.relation.schema);
-    const db = n.relation.database ?? ctx.project.target.database ?? '';
+export function hookContext(ctx: RunContext, results: readonly NodeResult[]): Record<string, unknown> {
+  const defaultDb = defaultDatabaseOf(ctx.adapter.dialect, ctx.project.target);
+  const pairs = new Map<string, [string | null, string]>();
+  for (const r of results) {
+    const n = ctx.nodes.get(r.uniqueId);
+    if (!n || !RELATIONAL.has(n.resourceType) || !('relation' in n) || !n.relation) continue;
+    if (r.status === 'error' || r.status === 'fail' || r.status === 'skipped' || r.status === 'cancelled') continue;
+    const db = n.relation.database ?? defaultDb ?? null;
     pairs.set(`${db}\0${n.relation.schema}`, [db, n.relation.schema]);
   }
-  const out: Record<string, unknown> = { schemas, database_schemas: [...pairs.values()] };
-  if (results) {
-    const entry = graphEntries(ctx.project, (id) => ctx.nodes.get(id), (n) => ('relation' in n && n.relation ? n.relation : { schema: '', identifier: n.name }), defaultDatabaseOf(ctx.adapter.dialect, ctx.project.target), undefined, (n) => relationNameOf(ctx, n));
-    // dbt's RunResult objects: attributes, and to_dict() (the node and each timing too).
-    out.results = results.map((r) =>
-      new DbtObject({
-        status: r.status === 'cancelled' ? 'error' : r.status,
-        timing: resultTiming(r).map((t) => new DbtObject({ ...t })),
-        thread_id: r.threadId,
-        execution_time: r.executionTime,
-        adapter_response: adapterResponse(r),
-        message: resultMessage(r),
-        // As run_results.json has it: a no-op (an exposure) with 0 failures.
-        failures: r.failures ?? (r.status === 'no-op' ? 0 : null),
-        node: nodeView(ctx.nodes.get(r.uniqueId), r, entry),
-      }),
-    );
-  }
-  return out;
+  const schemas = [...new Set([...pairs.values()].map(([, s]) => s))];
+  const entry = graphEntries(ctx.project, (id) => ctx.nodes.get(id), (n) => ('relation' in n && n.relation ? n.relation : { schema: '', identifier: n.name }), defaultDb, undefined, (n) => relationNameOf(ctx, n), () => ctx.nodes.values());
+  // dbt leaves the hooks' own results out (thread `main`), but for one that errored.
+  const shown = results.filter((r) => r.threadId !== 'main' || r.status === 'error');
+  // dbt's RunResult objects: attributes, and to_dict() (the node and each timing too).
+  const out = shown.map((r) =>
+    new DbtObject({
+      status: r.status === 'cancelled' ? 'error' : r.status,
+      timing: resultTiming(r).map((t) => new DbtObject({ ...t })),
+      thread_id: r.threadId,
+      execution_time: r.executionTime,
+      adapter_response: adapterResponse(r),
+      message: resultMessage(r),
+      // As run_results.json has it: a no-op (an exposure) with 0 failures.
+      failures: r.failures ?? (r.status === 'no-op' ? 0 : null),
+      node: nodeView(ctx.nodes.get(r.uniqueId), r, entry),
+    }),
+  );
+  return { schemas, database_schemas: [...pairs.values()], results: out };
 }
 
 /** A result's node: its entry in dbt's graph (the manifest's shape), with what it compiled to. */
 function nodeView(n: GraphNode | undefined, r: NodeResult, entry: (n: GraphNode) => Record<string, unknown>): DbtObject {
   const base = n ? entry(n) : { unique_id: r.uniqueId, name: r.name, resource_type: r.resourceType };
-  return new DbtObject({ ...base, compiled_code: r.compiledCode ?? null, relation_name: r.relationName ?? base.relation_name ?? null });
+  const config = isDict(base.config) ? { config: new DbtConfig(base.config) } : {};
+  return new DbtObject({ ...base, ...config, compiled_code: r.compiledCode ?? null, relation_name: r.relationName ?? base.relation_name ?? null });
 }
 
 /**
@@ -64,8 +70,10 @@ function nodeView(n: GraphNode | undefined, r: NodeResult, entry: (n: GraphNode)
  * each rendered with a connection of the run (a hook may query) in its package's context and
  * run unless it renders to nothing, as dbt runs them: outside any node's transaction, on the
  * main thread, each a result (`operation.<package>.<package>-<kind>-<i>`) in run_results.json,
- * named `<package>.<kind>.<n>` by its place among all of them. After a failing hook the rest of
- * its kind are skipped; the nodes still run (dbt-core 1.11 does the same, and exits 1).
+ * named `<package>.<kind>.<n>` by its place among all of them. After a hook whose SQL failed the
+ * rest of its kind are skipped; the nodes still run (dbt-core 1.11 does the same, and exits 1).
+ * A hook whose template fails to render (a run_query() that fails, a compiler error) stops the
+ * command: {@link HookRenderError}.
  */
 export async function runProjectHooks(kind: ProjectHookKind, hooks: readonly ProjectHook[], ctx: RunContext, context: Record<string, unknown>): Promise<NodeResult[]> {
   const out: NodeResult[] = [];
@@ -96,11 +104,19 @@ export async function runProjectHooks(kind: ProjectHookKind, hooks: readonly Pro
         // What the hook rendered to, run or not: dbt's compiled code for one that runs nothing (whitespace kept).
         let rendered = '';
         try {
-          await runPlan({ steps: hookSteps(text, label), transaction: false }, conn, ctx.adapter.dialect, ran, ctx.signal, async (template, hookName) => (rendered = await ctx.render({ text: template, name: hookName, node: self, context, say }, conn)));
+          const render = async (template: string, hookName: string) => {
+            try {
+              return (rendered = await ctx.render({ text: template, name: hookName, node: self, context, say }, conn));
+            } catch (e) {
+              throw new RenderFailed(e);
+            }
+          };
+          await runPlan({ steps: hookSteps(text, label), transaction: false }, conn, ctx.adapter.dialect, ran, ctx.signal, render);
         } finally {
           sql = ran.length ? ran.join(';\n') : rendered;
         }
       } catch (e) {
+        if (e instanceof RenderFailed) throw hookRenderError(e.cause, label, kind, hook.file, out, ctx);
         failed = true;
         status = 'error';
         message = `${label} failed, error:\n ${redact(e instanceof Error ? e.message : String(e), ctx.project.secrets)}`;
@@ -127,4 +143,31 @@ export async function runProjectHooks(kind: ProjectHookKind, hooks: readonly Pro
     ctx.onEvent({ type: 'node_finish', result: r, index: i + 1, total: hooks.length, nodeInfo: info(status, completedAt) });
   }
   return out;
+}
+
+/** A hook's template failed to render (not its SQL to run). */
+class RenderFailed extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
+/**
+ * A project hook whose template failed to render: dbt-core 1.11 stops the command there with a
+ * Runtime Error (exit 2). After on-run-start no node runs and no run_results.json is written;
+ * after on-run-end run_results.json holds the results so far (`results`: the hooks of its kind
+ * before it), the failing hook and those after it not among them.
+ */
+export class HookRenderError extends SmProjectError {
+  readonly results: readonly NodeResult[];
+  constructor(diagnostics: Diagnostic[], results: readonly NodeResult[]) {
+    super(diagnostics);
+    this.results = results;
+  }
+}
+
+function hookRenderError(cause: unknown, label: string, kind: ProjectHookKind, file: string, done: readonly NodeResult[], ctx: RunContext): HookRenderError {
+  const message = redact(cause instanceof Error ? cause.message : String(cause), ctx.project.secrets);
+  const hint = `dbt stops the command here too (exit 2)${kind === 'on-run-start' ? ', before any node runs' : ''}: fix the hook's template or the macro it calls, or let it run SQL that may fail instead of querying while it renders.`;
+  return new HookRenderError([diag('SM_TEMPLATE_RENDER', `Runtime Error in ${kind} hook ${label}:\n  ${message.split('\n').join('\n  ')}`, { file }, { hint })], done);
 }
