@@ -8,6 +8,21 @@ import { sm } from './run-cli.ts';
  * dbt-core 1.11.16 with dbt-duckdb 1.11.1 logged for the same project.
  */
 describe("on-run-end's results", () => {
+  it("give a model's primary_key from its tests when only the model ran (read from its children, not every node)", async () => {
+    // dbt-core 1.11.16 + dbt-duckdb 1.11.1 on the same files logged these two lines.
+    const dir = writeProject({
+      'dbt_project.yml': "name: ore\nprofile: ore\nversion: '1.0'\non-run-end: \"{% for r in results %}{% do log('PK ' ~ r.node.unique_id ~ ' ' ~ r.node.primary_key, info=True) %}{% endfor %}\"\n",
+      'profiles.yml': 'ore:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/ore.duckdb\n      schema: main\n      threads: 1\n',
+      'models/a.sql': 'select 1 as id, 2 as other',
+      'models/b.sql': "select id from {{ ref('a') }}",
+      'models/s.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n      - name: other\n        data_tests: [unique]\n  - name: b\n    columns:\n      - name: id\n        data_tests: [not_null]\n',
+    });
+    const r = await sm('run', '--project-dir', dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.split('\n').filter((l) => l.startsWith('PK ')).sort()).toEqual(["PK model.ore.a ['id']", 'PK model.ore.b []']);
+  });
+
+
   it('have to_dict() on the node (its graph entry) and the timings, as dbt objects (not mappings themselves)', async () => {
     const dir = writeProject({
       'dbt_project.yml': "name: ore\nprofile: ore\nversion: '1.0'\non-run-end: \"{{ show_results() }}\"\n",

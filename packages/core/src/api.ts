@@ -163,7 +163,9 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
     const start = hooks ? await runProjectHooks('on-run-start', projectHooks(c.project, 'on-run-start'), ctx, {}) : [];
     const ran = await runNodes(ctx, new Set(c.selected));
     try {
-      const end = hooks ? await runProjectHooks('on-run-end', projectHooks(c.project, 'on-run-end'), ctx, hookContext(ctx, [...start, ...ran])) : [];
+      // The results as dbt's hooks see them are the graph's entries: made only when there is an on-run-end hook (on 10,000 models they read every node).
+      const endHooks = hooks ? projectHooks(c.project, 'on-run-end') : [];
+      const end = endHooks.length ? await runProjectHooks('on-run-end', endHooks, ctx, hookContext(ctx, [...start, ...ran])) : [];
       results = [...start, ...ran, ...end];
     } catch (e) {
       if (!(e instanceof HookRenderError)) throw e;

@@ -38,7 +38,16 @@ export function hookContext(ctx: RunContext, results: readonly NodeResult[]): Re
     pairs.set(`${db}\0${n.relation.schema}`, [db, n.relation.schema]);
   }
   const schemas = [...new Set([...pairs.values()].map(([, s]) => s))];
-  const entry = graphEntries(ctx.project, (id) => ctx.nodes.get(id), (n) => ('relation' in n && n.relation ? n.relation : { schema: '', identifier: n.name }), defaultDb, undefined, (n) => relationNameOf(ctx, n), () => ctx.nodes.values());
+  // A model's primary_key reads the tests attached to it, which are among its children in the graph: only the results' are read, not every node.
+  const testsOfResults = function* (): Iterable<GraphNode> {
+    for (const r of results) {
+      for (const id of ctx.graph.successors(r.uniqueId) ?? []) {
+        const t = id.startsWith('test.') ? ctx.nodes.get(id) : undefined;
+        if (t) yield t;
+      }
+    }
+  };
+  const entry = graphEntries(ctx.project, (id) => ctx.nodes.get(id), (n) => ('relation' in n && n.relation ? n.relation : { schema: '', identifier: n.name }), defaultDb, undefined, (n) => relationNameOf(ctx, n), testsOfResults);
   // dbt leaves the hooks' own results out (thread `main`), but for one that errored.
   const shown = results.filter((r) => r.threadId !== 'main' || r.status === 'error');
   // dbt's RunResult objects: attributes, and to_dict() (the node and each timing too).
