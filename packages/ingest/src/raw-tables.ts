@@ -19,7 +19,6 @@ export interface EnsuredTables {
  */
 export async function ensureTables(t: IngestTarget, schema: string, wanted: ReadonlyMap<string, WantedTable>): Promise<EnsuredTables> {
   await createTables(t, schema, wanted);
-  const d = t.adapter.dialect;
   const found = new Map((await t.connection.describe(schema)).map((r) => [r.identifier.toLowerCase(), r.columns]));
   const inOrder = new Map<string, boolean>();
   for (const [table, w] of wanted) {

@@ -1,6 +1,4 @@
-import type { Context } from './macro.ts';
 import { Kwargs, PyFloat } from './py-values.ts';
-import { pyFunction } from './runtime.ts';
 
 /**
  * Python's datetime module as templates use it (dbt's `modules.datetime`, `run_started_at`,

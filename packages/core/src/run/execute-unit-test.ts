@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ColumnDef, Dialect, Relation } from '../adapter.ts';
+import type { ColumnDef, Dialect } from '../adapter.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import { injectCtes } from '../render/render-project.ts';
 import { printedRelationName } from '../render/relation.ts';
