@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { byId, COMMAND_TYPES, HookRenderError, type InvocationOptions, type RunOutcome, compile, targetPathOf, DBT_RESOURCE_TYPES, execute, formatDiagnostic, parseSelectionArgs, parseWarnErrorOptions, readArtifact, runResultsProblem, saidBy, templateSaid, sourceFreshness, WarnErrorOptionsError, writeCompileResults, type Compilation, type RunResultsShape, type TemplateMessage, type WarnErrorSetting, union } from '@smsql/core';
+import { byId, COMMAND_TYPES, HookRenderError, type InvocationOptions, type RunOutcome, compile, targetPathOf, execute, formatDiagnostic, parseSelectionArgs, parseWarnErrorOptions, readArtifact, runResultsProblem, saidBy, templateSaid, sourceFreshness, WarnErrorOptionsError, writeCompileResults, type Compilation, type RunResultsShape, type TemplateMessage, type WarnErrorSetting, union } from '@smsql/core';
 import type { CliContext } from '../cli-context.ts';
 import type { Reporter } from '../reporters/reporter.ts';
 import { commonOptions } from '../common-options.ts';

@@ -1,4 +1,4 @@
-import type { Expr, Ident, Query, SetExpr } from '../sql/ast.ts';
+import type { Expr, Query, SetExpr } from '../sql/ast.ts';
 import { T, type SqlType } from '../types/sql-type.ts';
 import type { InferCtx } from './infer-ctx.ts';
 import { identKey } from './infer-env.ts';
@@ -6,8 +6,8 @@ import { inferExpr } from './infer-expr.ts';
 import { inferSelect } from './infer-select.ts';
 import { renameCols, valuesShape } from './infer-values.ts';
 import { Ctes, Scope, type Value } from './scope.ts';
-import { merged, NO_LINEAGE, transformed, type Col, type Shape } from './shape.ts';
-import { commonOf, compatible, describe, typePhrase } from './type-checks.ts';
+import { merged, type Col, type Shape } from './shape.ts';
+import { commonOf, compatible, typePhrase } from './type-checks.ts';
 
 /** The output shape of a query in its context (CTEs in reach, the enclosing scope for correlated names). */
 export function inferQuery(q: Query, x: InferCtx): Shape {
