@@ -188,13 +188,14 @@ function checkNode(n: GraphNode, digest: string, x: NodeCtx): NodeCheck {
   // A Python model's columns come from its YAML or the warehouse's catalog, as for SQL the checker cannot read.
   if (m.pythonCode !== undefined) return done(fallbackShape(m, x.catalog?.nodes[m.uniqueId], x.dialect, x.key), 'not_checked', [], 'a Python model: its columns are not inferred from its code');
   const sql = m.compiledCode ?? '';
+  // Its SQL is made from the warehouse's answers (run_query, a relation's columns), which compile had not:
+  // its columns are the saved catalog's when it has them, else what can be read of the SQL rendered without
+  // the answers (kept for lineage, open); nothing in that SQL is reported.
+  const saved = m.needsWarehouse ? x.catalog?.nodes[m.uniqueId] : undefined;
+  if (saved) return done(fallbackShape(m, saved, x.dialect, x.key), 'not_checked', [], NEEDS_WAREHOUSE);
   const r = checkSql(sql, x.dialect, x.key, x.tableRef);
   if (m.needsWarehouse) {
-    // Its SQL is made from the warehouse's answers (run_query, a relation's columns), which compile had not:
-    // its columns are the saved catalog's when it has them, else what was read of the SQL rendered without
-    // the answers (kept for lineage, open); nothing in that SQL is reported.
-    const saved = x.catalog?.nodes[m.uniqueId];
-    if (saved || !r.shape) return done(fallbackShape(m, saved, x.dialect, x.key), 'not_checked', [], NEEDS_WAREHOUSE);
+    if (!r.shape) return done(fallbackShape(m, undefined, x.dialect, x.key), 'not_checked', [], NEEDS_WAREHOUSE);
     return done({ shape: { ...r.shape, open: true }, from: 'sql' }, 'not_checked', [], NEEDS_WAREHOUSE);
   }
   const compiledPath = compiledPathOf(x.layout, m);

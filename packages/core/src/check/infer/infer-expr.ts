@@ -31,9 +31,9 @@ export function labelOf(e: Expr): string | undefined {
   return undefined;
 }
 
-const v = (type: SqlType, ...from: Value[]): Value => ({ type, lineage: transformed(...from.map((f) => f.lineage)) });
-/** The same for many values (an IN list of thousands: no spread of arguments). */
+/** A value of `type` computed from `from` (an IN list of thousands passes its array: no spread of arguments). */
 const vOfAll = (type: SqlType, from: readonly Value[]): Value => ({ type, lineage: transformedAll(from.map((f) => f.lineage)) });
+const v = (type: SqlType, ...from: Value[]): Value => vOfAll(type, from);
 
 /** The type and lineage of an expression; reports unknown columns and clashes on the way. */
 export function inferExpr(e: Expr, x: InferCtx): Value {
