@@ -1,4 +1,5 @@
-import { BaseDialect, duckDbDatabaseName, mkFloat, PyDate, PyDecimal, pythonFormat, type ExternalSourceInfo, type ParquetRead, type PythonFormatter, type TargetConfig } from '@smsql/core';
+import { BaseDialect, mkFloat, PyDate, PyDecimal, pythonFormat, type ExternalSourceInfo, type ParquetRead, type PythonFormatter, type TargetConfig } from '@smsql/core';
+import { duckDbDatabaseName } from './target.ts';
 
 /**
  * DuckDB: identifiers compare case-insensitively and keep their spelling; everything else

@@ -64,6 +64,19 @@ sources:
     expect(sha(YAML.trim())).toBe('1e9658b6644dc4aa74cd6cc96f4371a752207106102ca0c41d8ac7b3b9e6858b');
   });
 
+  it('renders target.database as the file is named in descriptions, YAML configs and the project file alike', async () => {
+    const dir = project({
+      'dbt_project.yml': "name: sp\nversion: '1.0'\nprofile: sp\nmodels:\n  sp:\n    +meta:\n      p: \"{{ target.database }}\"\n",
+      'models/m.yml': 'models:\n  - name: m\n    description: "db is {{ target.database }}"\n    config:\n      meta:\n        y: "{{ target.database }}"\n',
+    });
+    const r = await sm('parse', '--project-dir', dir, '--profiles-dir', dir);
+    expect(r.code, r.out + r.err).toBe(0);
+    const m = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, { description: string; config: { meta: unknown } }> };
+    // dbt 1.11.16 + dbt-duckdb 1.11.1 on these files: 'db is art', {p: 'art', y: 'art'} (sm rendered the description 'db is ' before).
+    expect(m.nodes['model.sp.m']!.description).toBe('db is art');
+    expect(m.nodes['model.sp.m']!.config.meta).toEqual({ p: 'art', y: 'art' });
+  });
+
   it("lists an exposure's tags sorted and its YAML config as its unrendered_config", async () => {
     const dir = project({
       'models/e.yml': `version: 2

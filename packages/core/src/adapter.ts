@@ -261,8 +261,12 @@ export interface AdapterSession {
  * A factory registered by name so core can find adapters without importing them; may load lazily.
  * `module`, optional: where a worker thread can make the same adapter (`import(url)[exportName]()`),
  * so a large compile can render on several threads; without it, compile renders on one.
+ * `templateTarget`, optional: the target as the adapter's credentials complete it (dbt-duckdb
+ * names `database` after the file), which `{{ target }}` in the project file, schema YAML and
+ * descriptions reads. The loader calls it before any adapter is made: it must not load a driver.
  */
 export interface AdapterFactory {
   (): Adapter | Promise<Adapter>;
   readonly module?: { readonly url: string; readonly exportName: string } | undefined;
+  readonly templateTarget?: ((target: TargetConfig) => TargetConfig) | undefined;
 }

@@ -6,7 +6,6 @@ export * from './diagnostics.ts';
 export { parseWarnErrorOptions, warnIsError, warnIsSilenced, warningEvent, WarnErrorOptionsError, WARNING_EVENTS, type WarnErrorOptions, type WarnErrorSetting } from './warn-error.ts';
 export { loadProject, loadProjectCollecting, type LoadOptions, type LoadedProject } from './project/load-project.ts';
 export { resolveTarget, type ResolvedTarget } from './project/profiles.ts';
-export { duckDbDatabaseName } from './project/target-database.ts';
 export { readProjectFileOnly } from './project/project-file.ts';
 export { ProjectRenderer, CTE_PREFIX, injectCtes, type CompiledProject, type RenderOptions } from './render/render-project.ts';
 export { saidBy } from './render/render-options.ts';

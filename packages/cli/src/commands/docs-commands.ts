@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadProjectCollecting } from '@smsql/core';
 import { generateDocs } from '@smsql/core/docs';
+import { builtinAdapters } from '../adapters.ts';
 import { serveDocs } from '../docs/serve-docs.ts';
 import type { CliContext } from '../cli-context.ts';
 import { commonOptions } from '../common-options.ts';
@@ -46,7 +47,7 @@ export function registerDocsCommands(program: Command, ctx: CliContext): void {
         ctx.exitCode = EXIT.usage;
         return;
       }
-      const project = loadProjectCollecting({ projectDir: resolve(flags.projectDir), profilesDir: flags.profilesDir, target: flags.target });
+      const project = loadProjectCollecting({ projectDir: resolve(flags.projectDir), profilesDir: flags.profilesDir, target: flags.target, adapters: builtinAdapters });
       const dir = join(project.dir, project.config.targetPath, 'docs');
       let server;
       try {

@@ -2,7 +2,6 @@ import type { TargetConfig } from '../adapter.ts';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { ColumnInfo, ProjectConfig } from '../types.ts';
 import { pyStr } from '../jinja/py-values.ts';
-import { templateTarget } from './target-database.ts';
 import { renderDeep, ValueRenderError, type ValueContext } from './render-value.ts';
 
 /** Hooks are rendered when they run, not when the project loads (dbt defers them too). */
@@ -17,7 +16,7 @@ export type RenderConfig = (value: unknown, file: string) => unknown;
  * is a diagnostic naming the file.
  */
 export function configRenderer(env: NodeJS.ProcessEnv, vars: Record<string, unknown>, target: TargetConfig, diagnostics: Diagnostic[], onEnvRead?: ValueContext['onEnvRead']): RenderConfig {
-  const targetCtx = { ...templateTarget(target), target_name: target.name };
+  const targetCtx = { ...target, target_name: target.name };
   return (value, file) => {
     const ctx: ValueContext = {
       env,

@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { duplicatePatches } from './duplicate-patches.ts';
 import { readFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import type { Relation, TargetConfig } from '../adapter.ts';
+import type { AdapterFactory, Relation, TargetConfig } from '../adapter.ts';
 import { diag, formatLocation, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import type { ExposureNode, GraphNode, Macro, MacroPatch, SemanticNode, ModelNode, PackageInfo, ProjectConfig, SampleWindow, SeedNode, SourceLocation, SourceNode, TestNode, UnitTestNode } from '../types.ts';
 import { discover, pathInResourceFolder } from './discover.ts';
@@ -49,6 +49,8 @@ export interface LoadOptions {
   storeFailures?: boolean | undefined;
   /** dbt's `--no-version-check` (false): no project's `require-dbt-version` is checked. Default: the project file's `flags: {version_check: ...}`, else true. */
   versionCheck?: boolean | undefined;
+  /** Adapters by target type: the target's completes `{{ target }}` for the project's YAML (AdapterFactory.templateTarget); none is made. */
+  adapters?: Readonly<Record<string, AdapterFactory>> | undefined;
 }
 
 /** Everything read from disk, nothing rendered yet. Plain data. */
@@ -128,8 +130,10 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   );
   if (!resolved) throw new SmProjectError(diagnostics);
   const env = opts.env ?? process.env;
+  // `{{ target }}` as the adapter's credentials complete it (dbt-duckdb: `database` is the file's name).
+  const templateTarget = opts.adapters?.[resolved.target.type]?.templateTarget?.(resolved.target) ?? resolved.target;
   // dbt renders the project files with --vars alone; schema YAML sees each project's own vars.
-  const renderProjectFile = configRenderer(env, opts.vars ?? {}, resolved.target, diagnostics);
+  const renderProjectFile = configRenderer(env, opts.vars ?? {}, templateTarget, diagnostics);
   const config = withTargetPath(renderProjectConfigs(pf.config, renderProjectFile), dir, opts.targetPath);
   const installed = installedPackages(dir, config, diagnostics, undefined, opts.versionCheck ?? config.versionCheck ?? true).map((p) => ({ ...p, config: renderProjectConfigs(p.config, renderProjectFile) }));
   const vars = varsFor(config.name, config, undefined, opts.vars);
@@ -148,7 +152,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   // so a compile with another value is not mistaken for the last one (its manifest reused as it was).
   const yamlEnvRead = new Map<string, string | undefined>();
   const onEnvRead = (name: string, value: string | undefined) => void yamlEnvRead.set(name, value);
-  const yamlRenderer = (v: Record<string, unknown>) => configRenderer(env, v, resolved.target, diagnostics, onEnvRead);
+  const yamlRenderer = (v: Record<string, unknown>) => configRenderer(env, v, templateTarget, diagnostics, onEnvRead);
   const scopes: Scope[] = [
     ...installed.map((p, i) => ({ dir: p.dir, prefix: p.prefix, config: p.config, root: config, render: yamlRenderer(packages[i]!.vars) })),
     { dir, prefix: '', config, render: yamlRenderer(vars) },
@@ -181,7 +185,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   checkDuplicateDocs(docs, diagnostics);
   checkNamesWithoutSpaces([...out.models, ...out.seeds, ...out.tests], config, diagnostics);
   checkTestFileNames([...out.tests, ...out.unitTests], diagnostics);
-  renderDescriptions([...out.models, ...out.seeds, ...out.sources, ...out.tests, ...exposures, ...macroPatches], docs, config.name, { env, vars, target: resolved.target, onEnvRead }, diagnostics);
+  renderDescriptions([...out.models, ...out.seeds, ...out.sources, ...out.tests, ...exposures, ...macroPatches], docs, config.name, { env, vars, target: templateTarget, onEnvRead }, diagnostics);
   if (yamlEnvRead.size) digest.update(`\0yaml-env\0${JSON.stringify([...yamlEnvRead].sort((a, b) => (a[0] < b[0] ? -1 : 1)))}`);
   for (const m of out.macros) digest.update(`\0macro\0${m.originalFilePath}\0${m.macroSql.length}\0`).update(m.macroSql);
   // The text rendered, not the checksum: dbt's hashes the file stripped, and blank lines added at its start move every line an error names.

@@ -1,10 +1,10 @@
-import type { TargetConfig } from '../adapter.ts';
+import type { TargetConfig } from '@smsql/core';
 
 /**
  * The database dbt-duckdb names a DuckDB target's file: the profile's `database` when given, else
  * the file's name without extension, `memory` in memory, the MotherDuck database of an `md:`
  * path. dbt-duckdb's credentials fill it in when the profile is read, so `{{ target.database }}`
- * is it everywhere, schema YAML and dbt_project.yml included.
+ * is it everywhere, schema YAML, descriptions and dbt_project.yml included.
  */
 export function duckDbDatabaseName(target: TargetConfig): string {
   if (typeof target.database === 'string' && target.database) return target.database;
@@ -15,7 +15,11 @@ export function duckDbDatabaseName(target: TargetConfig): string {
   return base.includes('.') ? base.slice(0, base.lastIndexOf('.')) : base;
 }
 
-/** The target as templates read it while the project loads (`target.database` as the adapter's credentials have it). */
-export function templateTarget(target: TargetConfig): TargetConfig {
-  return target.type === 'duckdb' ? { ...target, database: duckDbDatabaseName(target) } : target;
+/**
+ * The target as templates read it while the project loads (AdapterFactory.templateTarget):
+ * `database` as dbt-duckdb's credentials complete it. This module loads nothing else, so the
+ * CLI can hand it to the loader without loading the adapter.
+ */
+export function duckDbTemplateTarget(target: TargetConfig): TargetConfig {
+  return { ...target, database: duckDbDatabaseName(target) };
 }
