@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { compile, relationNameOf, type ModelNode } from '@smsql/core';
+import { writeProject } from '@smsql/test-kit';
+import { createSnowflakeAdapter } from '../src/snowflake-adapter.ts';
+
+/**
+ * Compile-only (no connection): names in compiled SQL against what dbt-core 1.11.16 with
+ * dbt-snowflake 1.11.6 compiled for the same project (`dbt compile --no-introspect`). sm prints an
+ * unquoted dbt name as the quoted upper-case name (the same object on Snowflake) and leaves the
+ * target's database out; where dbt quotes a name the case is kept, as Snowflake then keeps it.
+ */
+const PROFILE = 'p:\n  target: t\n  outputs:\n    t:\n      type: snowflake\n      account: a\n      user: u\n      password: p\n      database: ANALYTICS\n      schema: dev\n';
+
+async function compiled(files: Record<string, string>): Promise<{ sql: (name: string) => string; relationName: (id: string) => string | undefined }> {
+  const projectDir = writeProject({ 'dbt_project.yml': 'name: q\nprofile: p\n', 'profiles.yml': PROFILE, ...files });
+  const c = await compile({ projectDir, adapters: { snowflake: createSnowflakeAdapter } });
+  const node = (id: string) => c.compiled.nodes.get(id) ?? c.project.sources.find((s) => s.uniqueId === id);
+  return {
+    sql: (name) => ((c.compiled.nodes.get(`model.q.${name}`) as ModelNode).compiledCode ?? '').trim(),
+    relationName: (id) => relationNameOf(c, node(id)!),
+  };
+}
+
+const SOURCES = `version: 2
+sources:
+  - name: plain
+    database: raw
+    schema: events
+    tables: [{name: tracks}]
+  - name: quoted
+    database: raw
+    schema: events
+    quoting: {identifier: true}
+    tables:
+      - name: tracks
+      - name: mixed
+        identifier: MixedCase
+  - name: qall
+    database: raw
+    schema: events
+    quoting: {database: true, schema: true, identifier: true}
+    tables:
+      - name: lower_t
+        quoting: {schema: false}
+`;
+
+describe('Snowflake: what compiled SQL names, as dbt-snowflake 1.11 names it', () => {
+  it("a source's `quoting: true` parts keep their case (another table than the unquoted name)", async () => {
+    const p = await compiled({
+      'models/src.yml': SOURCES,
+      'models/m.sql': "select 1 as a\n-- {{ source('plain', 'tracks') }} | {{ source('quoted', 'tracks') }} | {{ source('quoted', 'mixed') }} | {{ source('qall', 'lower_t') }}",
+    });
+    // dbt: raw.events.tracks | raw.events."tracks" | raw.events."MixedCase" | "raw".events."lower_t"
+    expect(p.sql('m')).toBe('select 1 as a\n-- "RAW"."EVENTS"."TRACKS" | "RAW"."EVENTS"."tracks" | "RAW"."EVENTS"."MixedCase" | "raw"."EVENTS"."lower_t"');
+  });
+
+  it("the manifest's relation_name of such a source reads the same table", async () => {
+    const p = await compiled({ 'models/src.yml': SOURCES, 'models/m.sql': "select * from {{ source('quoted', 'mixed') }}" });
+    // dbt: raw.events.tracks | raw.events."MixedCase" | "raw".events."lower_t"
+    expect(['plain.tracks', 'quoted.mixed', 'qall.lower_t'].map((s) => p.relationName(`source.q.${s}`))).toEqual(['"RAW"."EVENTS"."TRACKS"', '"RAW"."EVENTS"."MixedCase"', '"raw"."EVENTS"."lower_t"']);
+  });
+
+  it('adapter.quote() and relation.quote(part=True) keep the case', async () => {
+    const p = await compiled({
+      'models/src.yml': SOURCES,
+      'models/m.sql': "select 1 as a\n-- {{ adapter.quote('x') }} | {{ adapter.quote('MiX') }} | {{ source('plain', 'tracks').quote(identifier=true) }} | {{ source('plain', 'tracks').quote(identifier=false) }}",
+    });
+    // dbt: "x" | "MiX" | raw.events."tracks" | raw.events.tracks
+    expect(p.sql('m')).toBe('select 1 as a\n-- "x" | "MiX" | "RAW"."EVENTS"."tracks" | "RAW"."EVENTS".tracks');
+  });
+});
