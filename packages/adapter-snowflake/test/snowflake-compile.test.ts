@@ -9,7 +9,7 @@ import { createSnowflakeAdapter } from '../src/snowflake-adapter.ts';
  * unquoted dbt name as the quoted upper-case name (the same object on Snowflake) and leaves the
  * target's database out; where dbt quotes a name the case is kept, as Snowflake then keeps it.
  */
-const PROFILE = 'p:\n  target: t\n  outputs:\n    t:\n      type: snowflake\n      account: a\n      user: u\n      password: p\n      database: ANALYTICS\n      schema: dev\n';
+const PROFILE = 'p:\n  target: t\n  outputs:\n    t:\n      type: snowflake\n      account: a\n      user: u\n      password: p\n      database: ANALYTICS\n      schema: dev\n      warehouse: WH_X\n      role: TRANSFORMER\n';
 
 async function compiled(files: Record<string, string>): Promise<{ sql: (name: string) => string; relationName: (id: string) => string | undefined }> {
   const projectDir = writeProject({ 'dbt_project.yml': 'name: q\nprofile: p\n', 'profiles.yml': PROFILE, ...files });
@@ -67,5 +67,21 @@ describe('Snowflake: what compiled SQL names, as dbt-snowflake 1.11 names it', (
     });
     // dbt: "x" | "MiX" | raw.events."tracks" | raw.events.tracks
     expect(p.sql('m')).toBe('select 1 as a\n-- "x" | "MiX" | "RAW"."EVENTS"."tracks" | "RAW"."EVENTS".tracks');
+  });
+
+  it("api.Column is dbt-snowflake's SnowflakeColumn: long strings, integers are numerics, names quoted as written", async () => {
+    const p = await compiled({
+      'models/m.sql': [
+        'select 1 as a',
+        "{%- set c = api.Column.create('a', 'varchar') %}{%- set i = api.Column.create('n', 'integer') %}{%- set t = api.Column.create('Tx', 'text') %}",
+        "-- {{ c.data_type }} | {{ c.quoted }} | {{ c.string_size() }} | {{ t.data_type }} | {{ t.quoted }} | {{ i.is_integer() }} | {{ i.is_numeric() }} | {{ i.is_number() }} | {{ i.data_type }} | {{ api.Column.create('f', 'float').is_float() }}",
+      ].join('\n'),
+    });
+    expect(p.sql('m')).toBe('select 1 as a\n-- character varying(16777216) | "a" | 16777216 | character varying(16777216) | "Tx" | False | True | True | integer | True');
+  });
+
+  it("target has the profile's fields but its secrets (account, user, warehouse, role)", async () => {
+    const p = await compiled({ 'models/m.sql': 'select 1 as a\n-- {{ target.account }} | {{ target.user }} | {{ target.warehouse }} | {{ target.role }} | {{ target.password }}' });
+    expect(p.sql('m')).toBe('select 1 as a\n-- a | u | WH_X | TRANSFORMER |');
   });
 });

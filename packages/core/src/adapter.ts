@@ -148,6 +148,11 @@ export interface Dialect {
    * integers, timestamps). It is called again on values it shaped, which it must leave as they are.
    */
   agateValue?(v: unknown, type: string): unknown;
+  /**
+   * Where the adapter's dbt Column class differs from dbt-core's (api.Column, get_columns_in_relation()):
+   * dbt-snowflake's gives a string without a size 16777216 (dbt-core: 256), and its integers are numerics.
+   */
+  readonly dbtColumn?: { readonly defaultStringSize: number; readonly integersAreNumeric: boolean };
   quoteIdentifier(id: string): string;
   /**
    * The identifier quoted with its case kept, as dbt's `adapter.quote()` and a quote policy set

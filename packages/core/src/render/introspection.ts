@@ -26,7 +26,7 @@ export interface IntrospectionHost {
 export class TemplateColumn {
   readonly name: string;
   readonly dtype: string;
-  /** Not reported by the warehouse's catalog here: dbt's default string size (256) applies. */
+  /** Not reported by the warehouse's catalog here: the adapter's default string size applies (dbt-core's 256). */
   readonly char_size: number | null = null;
   readonly numeric_precision: number | null = null;
   readonly numeric_scale: number | null = null;
@@ -48,19 +48,22 @@ export class TemplateColumn {
     if (this.is_numeric() && this.numeric_precision !== null) return `${this.dtype}(${this.numeric_precision},${this.numeric_scale})`;
     return this.dtype;
   }
+  /** As dbt's: the name quoted as written (on Snowflake `"a"` is not the column A). */
   get quoted(): string {
-    return this.#dialect.quoteIdentifier(this.name);
+    return this.#dialect.quoteAsWritten ? this.#dialect.quoteAsWritten(this.name) : this.#dialect.quoteIdentifier(this.name);
   }
   is_string(): boolean {
     return ['text', 'character varying', 'character', 'varchar'].includes(this.#t());
   }
   is_integer(): boolean {
+    if (this.#dialect.dbtColumn?.integersAreNumeric) return false;
     return ['smallint', 'integer', 'bigint', 'smallserial', 'serial', 'bigserial', 'int2', 'int4', 'int8'].includes(this.#t());
   }
   is_float(): boolean {
     return ['real', 'float4', 'float', 'double precision', 'float8', 'double'].includes(this.#t());
   }
   is_numeric(): boolean {
+    if (this.#dialect.dbtColumn?.integersAreNumeric) return ['int', 'integer', 'bigint', 'smallint', 'tinyint', 'byteint', 'numeric', 'decimal', 'number'].includes(this.#t());
     return ['numeric', 'decimal'].includes(this.#t());
   }
   is_number(): boolean {
@@ -68,7 +71,10 @@ export class TemplateColumn {
   }
   string_size(): number {
     if (!this.is_string()) throw new Error('Called string_size() on non-string field!');
-    return this.char_size ?? 256;
+    const flavour = this.#dialect.dbtColumn;
+    // dbt-snowflake: `text` is always the longest string.
+    if (flavour && this.dtype === 'text') return flavour.defaultStringSize;
+    return this.char_size ?? flavour?.defaultStringSize ?? 256;
   }
   toString(): string {
     return `<Column ${this.name} (${this.data_type})>`;
