@@ -84,4 +84,16 @@ describe('Snowflake: what compiled SQL names, as dbt-snowflake 1.11 names it', (
     const p = await compiled({ 'models/m.sql': 'select 1 as a\n-- {{ target.account }} | {{ target.user }} | {{ target.warehouse }} | {{ target.role }} | {{ target.password }}' });
     expect(p.sql('m')).toBe('select 1 as a\n-- a | u | WH_X | TRANSFORMER |');
   });
+
+  it("get_create_table_as_sql and get_create_view_as_sql replace, as dbt-snowflake's: transient unless transient: false", async () => {
+    const p = await compiled({
+      'models/m.sql': "select 1 as a\n-- {{ get_create_table_as_sql(False, this, 'select 1') }} | {{ get_create_table_as_sql(True, this, 'select 1') }} | {{ get_create_view_as_sql(this, 'select 1') }}",
+      'models/p.sql': "{{ config(transient=false) }}select 1 as a\n-- {{ get_create_table_as_sql(False, this, 'select 1') }}",
+    });
+    // dbt: create or replace transient table ANALYTICS.dev.m as (select 1); create or replace temporary table ...; create or replace view ...
+    const one = (s: string) => s.replace(/\s+/g, ' ');
+    expect(one(p.sql('m'))).toBe('select 1 as a -- create or replace transient table "DEV"."M" as ( select 1 ) | create or replace temporary table "DEV"."M" as ( select 1 ) | create or replace view "DEV"."M" as ( select 1 )');
+    // dbt: create or replace table ANALYTICS.dev.p as (select 1)
+    expect(one(p.sql('p'))).toBe('select 1 as a -- create or replace table "DEV"."P" as ( select 1 )');
+  });
 });
