@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compile, relationNameOf, type ModelNode } from '@smsql/core';
+import { buildManifest, compile, relationNameOf, type ModelNode } from '@smsql/core';
 import { writeProject } from '@smsql/test-kit';
 import { createSnowflakeAdapter } from '../src/snowflake-adapter.ts';
 
@@ -11,13 +11,14 @@ import { createSnowflakeAdapter } from '../src/snowflake-adapter.ts';
  */
 const PROFILE = 'p:\n  target: t\n  outputs:\n    t:\n      type: snowflake\n      account: a\n      user: u\n      password: p\n      database: ANALYTICS\n      schema: dev\n      warehouse: WH_X\n      role: TRANSFORMER\n';
 
-async function compiled(files: Record<string, string>): Promise<{ sql: (name: string) => string; relationName: (id: string) => string | undefined }> {
+async function compiled(files: Record<string, string>): Promise<{ sql: (name: string) => string; relationName: (id: string) => string | undefined; metadata: () => Record<string, unknown> }> {
   const projectDir = writeProject({ 'dbt_project.yml': 'name: q\nprofile: p\n', 'profiles.yml': PROFILE, ...files });
   const c = await compile({ projectDir, adapters: { snowflake: createSnowflakeAdapter } });
   const node = (id: string) => c.compiled.nodes.get(id) ?? c.project.sources.find((s) => s.uniqueId === id);
   return {
     sql: (name) => ((c.compiled.nodes.get(`model.q.${name}`) as ModelNode).compiledCode ?? '').trim(),
     relationName: (id) => relationNameOf(c, node(id)!),
+    metadata: () => (buildManifest(c.compiled, c.graph, c.invocationId, c.adapter.dialect, (n) => relationNameOf(c, n)) as unknown as { metadata: Record<string, unknown> }).metadata,
   };
 }
 
@@ -95,5 +96,16 @@ describe('Snowflake: what compiled SQL names, as dbt-snowflake 1.11 names it', (
     expect(one(p.sql('m'))).toBe('select 1 as a -- create or replace transient table "DEV"."M" as ( select 1 ) | create or replace temporary table "DEV"."M" as ( select 1 ) | create or replace view "DEV"."M" as ( select 1 )');
     // dbt: create or replace table ANALYTICS.dev.p as (select 1)
     expect(one(p.sql('p'))).toBe('select 1 as a -- create or replace table "DEV"."P" as ( select 1 )');
+  });
+
+  it("the project's quoting: reaches adapter.quote_as_configured(), adapter.config.quoting and the manifest's metadata", async () => {
+    const p = await compiled({
+      'dbt_project.yml': 'name: q\nprofile: p\nquoting:\n  database: true\n  identifier: true\n',
+      'models/m.sql': "select 1 as a\n-- {{ adapter.quote_as_configured('Abc', 'identifier') }} | {{ adapter.quote_as_configured('Abc', 'schema') }} | {{ adapter.quote_as_configured('Abc', 'database') }} | {{ adapter.config.quoting }}",
+    });
+    // dbt: "Abc" | Abc | "Abc" | {'database': True, 'schema': False, 'identifier': True}
+    expect(p.sql('m')).toBe(`select 1 as a\n-- "Abc" | "ABC" | "Abc" | {'database': True, 'schema': False, 'identifier': True}`);
+    // dbt's manifest.json for this project file: metadata.quoting {database: true, schema: false, identifier: true, column: null}.
+    expect(p.metadata().quoting).toEqual({ database: true, schema: false, identifier: true, column: null });
   });
 });

@@ -1,4 +1,4 @@
-import type { Dialect, Relation, RelationInfo } from '../adapter.ts';
+import type { Dialect, QuotedParts, Relation, RelationInfo } from '../adapter.ts';
 import { Kwargs, PyTuple } from '../jinja/py-values.ts';
 import { pyFunction } from '../jinja/runtime.ts';
 import { AdapterResponse, AgateTable } from './agate-table.ts';
@@ -19,6 +19,8 @@ import { CTE_PREFIX } from './inject-ctes.ts';
 
 export interface IntrospectionHost {
   readonly dialect: Dialect;
+  /** The root project's `quoting:`, which `adapter.quote_as_configured()` follows. */
+  readonly projectQuoting?: QuotedParts | undefined;
   relation(rel: Relation, cteName?: string, type?: string | null): TemplateRelation;
 }
 
@@ -192,7 +194,12 @@ export function introspection(h: IntrospectionHost, frameOf: (c: Context) => Fra
       if (f.execute) run(f, `drop schema if exists ${h.dialect.quoteIdentifier(r.schema)} cascade`, false);
       return null;
     }),
-    quote_as_configured: pyFunction((c, a) => h.dialect.quoteIdentifier(String(a[0]))),
+    // dbt: quoted as written where the project's quoting sets the part (quote_key) to true; else unquoted, which the dialect's quoting means too.
+    quote_as_configured: pyFunction((c, a, kw) => {
+      const id = String(kw?.identifier ?? a[0]);
+      const asWritten = h.projectQuoting?.[String(kw?.quote_key ?? a[1]) as keyof QuotedParts] === true && h.dialect.quoteAsWritten;
+      return asWritten ? h.dialect.quoteAsWritten!(id) : h.dialect.quoteIdentifier(id);
+    }),
     quote_seed_column: pyFunction((c, a) => (a[1] === false ? String(a[0]) : h.dialect.quoteIdentifier(String(a[0])))),
     check_schema_exists: pyFunction((c, a, kw) => {
       const f = frameOf(c);
