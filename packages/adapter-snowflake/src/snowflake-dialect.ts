@@ -11,6 +11,8 @@ export class SnowflakeDialect extends BaseDialect {
   override readonly identifierCase = 'upper' as const;
   /** dbt-snowflake's quote policy quotes nothing by default. */
   readonly dbtQuotesByDefault = false;
+  /** dbt-snowflake's SnowflakeColumn: strings are 16777216 long unless sized, and everything that smells like an int is a NUMBER(38,0). */
+  readonly dbtColumn = { defaultStringSize: 16777216, integersAreNumeric: true };
 
   /** Quotes the upper-cased name, which is how Snowflake stores an unquoted identifier. */
   override quoteIdentifier(id: string): string {

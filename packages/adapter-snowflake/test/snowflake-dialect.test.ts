@@ -10,6 +10,8 @@ const golden: [string, string, string][] = [
   ['relation name folds upper, three parts', d.relationName(rel), '"ANALYTICS"."MARTS"."WIDE_STREAMS"'],
   ['relation name without database', d.relationName({ schema: 'raw', identifier: 'listen_events' }), '"RAW"."LISTEN_EVENTS"'],
   ['quoted identifier escapes quotes', d.quoteIdentifier('a"b'), '"A""B"'],
+  ['quoted as written keeps the case', d.quoteAsWritten('MiX'), '"MiX"'],
+  ['relation name: parts dbt quotes keep their case', d.relationName({ ...rel, quoted: { database: true, identifier: true } }), '"analytics"."MARTS"."wide_streams"'],
   ['string literal escapes quote and backslash', d.quoteString("it's a \\ path"), "'it''s a \\\\ path'"],
   ['create schema', d.createSchema('analytics', 'marts'), 'create schema if not exists "ANALYTICS"."MARTS"'],
   ['table: transient by default', d.createOrReplaceTableAs(rel, sql), 'create or replace transient table "ANALYTICS"."MARTS"."WIDE_STREAMS" as (\nselect 1 as id\n)'],

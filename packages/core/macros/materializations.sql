@@ -42,7 +42,17 @@
 {%- endmacro %}
 
 {% macro get_create_table_as_sql(temporary, relation, sql) -%}
+  {{ return(adapter.dispatch('get_create_table_as_sql', 'dbt')(temporary, relation, sql)) }}
+{%- endmacro %}
+
+{% macro default__get_create_table_as_sql(temporary, relation, sql) -%}
   {{ return('create ' ~ ('temporary ' if temporary else '') ~ 'table ' ~ relation ~ ' as (\n' ~ sql ~ '\n)') }}
+{%- endmacro %}
+
+{#- dbt-snowflake replaces the table, transient unless the model sets `transient: false`. -#}
+{% macro snowflake__get_create_table_as_sql(temporary, relation, sql) -%}
+  {%- set kind = 'temporary ' if temporary else ('transient ' if config.get('transient', true) else '') -%}
+  {{ return('create or replace ' ~ kind ~ 'table ' ~ relation ~ ' as (\n' ~ sql ~ '\n)') }}
 {%- endmacro %}
 
 {% macro create_table_as(temporary, relation, compiled_code, language='sql') -%}
@@ -50,7 +60,16 @@
 {%- endmacro %}
 
 {% macro get_create_view_as_sql(relation, sql) -%}
+  {{ return(adapter.dispatch('get_create_view_as_sql', 'dbt')(relation, sql)) }}
+{%- endmacro %}
+
+{% macro default__get_create_view_as_sql(relation, sql) -%}
   {{ return('create view ' ~ relation ~ ' as (\n' ~ sql ~ '\n)') }}
+{%- endmacro %}
+
+{#- dbt-snowflake replaces the view. -#}
+{% macro snowflake__get_create_view_as_sql(relation, sql) -%}
+  {{ return('create or replace view ' ~ relation ~ ' as (\n' ~ sql ~ '\n)') }}
 {%- endmacro %}
 
 {% macro create_view_as(relation, sql) -%}

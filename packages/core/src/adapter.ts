@@ -18,7 +18,15 @@ export interface Relation {
    * {@link Dialect.externalSource}.
    */
   readonly external?: string | undefined;
+  /**
+   * The parts dbt's quoting config quotes (a source's `quoting:`, the project's): printed quoted
+   * as written, case kept. On Snowflake `"events"` is another table than the unquoted `events`.
+   */
+  readonly quoted?: QuotedParts | undefined;
 }
+
+/** Which parts of a relation's name are quoted as written (dbt's quote policy, where true). */
+export type QuotedParts = Readonly<Partial<Record<'database' | 'schema' | 'identifier', boolean>>>;
 
 /** A source as {@link Dialect.externalSource} sees it: dbt-duckdb's SourceConfig. */
 export interface ExternalSourceInfo {
@@ -140,7 +148,18 @@ export interface Dialect {
    * integers, timestamps). It is called again on values it shaped, which it must leave as they are.
    */
   agateValue?(v: unknown, type: string): unknown;
+  /**
+   * Where the adapter's dbt Column class differs from dbt-core's (api.Column, get_columns_in_relation()):
+   * dbt-snowflake's gives a string without a size 16777216 (dbt-core: 256), and its integers are numerics.
+   */
+  readonly dbtColumn?: { readonly defaultStringSize: number; readonly integersAreNumeric: boolean };
   quoteIdentifier(id: string): string;
+  /**
+   * The identifier quoted with its case kept, as dbt's `adapter.quote()` and a quote policy set
+   * to true write it; {@link quoteIdentifier} where not given. Snowflake's quoteIdentifier
+   * upper-cases first (the same object as the unquoted name); this does not.
+   */
+  quoteAsWritten?(id: string): string;
   /** The name as the warehouse stores it when written unquoted. */
   normalizeIdentifier(id: string): string;
   relationName(rel: Relation): string;

@@ -7,7 +7,11 @@ export class BaseDialect implements Dialect {
   readonly stringType: string = 'varchar';
 
   quoteIdentifier(id: string): string {
-    return id.includes('"') ? `"${id.replaceAll('"', '""')}"` : `"${id}"`;
+    return ansiQuote(id);
+  }
+
+  quoteAsWritten(id: string): string {
+    return ansiQuote(id);
   }
 
   normalizeIdentifier(id: string): string {
@@ -18,9 +22,10 @@ export class BaseDialect implements Dialect {
 
   relationName(rel: Relation): string {
     // Every ref(), manifest entry and statement names a relation: no arrays made for it.
-    let out = rel.database ? this.quoteIdentifier(rel.database) : '';
-    if (rel.schema) out += `${out ? '.' : ''}${this.quoteIdentifier(rel.schema)}`;
-    if (rel.identifier) out += `${out ? '.' : ''}${this.quoteIdentifier(rel.identifier)}`;
+    const q = rel.quoted;
+    let out = rel.database ? (q?.database ? this.quoteAsWritten(rel.database) : this.quoteIdentifier(rel.database)) : '';
+    if (rel.schema) out += `${out ? '.' : ''}${q?.schema ? this.quoteAsWritten(rel.schema) : this.quoteIdentifier(rel.schema)}`;
+    if (rel.identifier) out += `${out ? '.' : ''}${q?.identifier ? this.quoteAsWritten(rel.identifier) : this.quoteIdentifier(rel.identifier)}`;
     return out;
   }
 
@@ -131,4 +136,9 @@ export class BaseDialect implements Dialect {
   describeParquet(_glob: string, _options?: ParquetRead): string {
     return this.copyToParquet('', '', []);
   }
+}
+
+/** `"id"`, a double quote in it doubled: the case is kept. */
+function ansiQuote(id: string): string {
+  return id.includes('"') ? `"${id.replaceAll('"', '""')}"` : `"${id}"`;
 }

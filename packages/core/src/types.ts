@@ -2,7 +2,7 @@
  * Plain, serialisable data handed from phase to phase. Nodes are a tagged union on
  * `resourceType`; ids follow dbt (`model.<project>.<name>`, `source.<project>.<source>.<table>`).
  */
-import type { Relation } from './adapter.ts';
+import type { QuotedParts, Relation } from './adapter.ts';
 import type { WarnErrorSetting } from './warn-error.ts';
 
 export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'snapshot' | 'analysis' | 'unit_test' | 'exposure' | SemanticResourceType;
@@ -382,6 +382,8 @@ export interface ProjectConfig {
   packagesInstallPath: string;
   /** `require-dbt-version:` specifiers (`>=1.3.0`, `<2.0.0`); empty when the project sets none. */
   requireDbtVersion: string[];
+  /** `quoting:` as the project sets it (dbt's quote policy: a part set to true is quoted as written); none when unset. */
+  quoting?: QuotedParts | undefined;
   /** `flags: {strict: true}`: compile, run and build check columns and types first and stop on an error (as `--strict`). Default false. */
   strict: boolean;
   /** `flags: {warn_error: true}` or `flags: {warn_error_options: ...}`; a command's own flag or `DBT_WARN_ERROR(_OPTIONS)` wins. */

@@ -5,6 +5,7 @@ import { pythonSourceOf } from '../project/python-model.ts';
 import { checksumOf, columnShape, contractOf, dbtConfigShape, rawCodeOf, versionValue } from '../project/node-config-shape.ts';
 import { manifestPathOf, testMetadataShape, testRelation } from '../project/test-nodes.ts';
 import { packageRelativePaths } from '../project/package-paths.ts';
+import { quotePolicy } from '../project/project-file.ts';
 import { manifestSelectors } from '../select/selectors-file.ts';
 import type { Dialect } from '../adapter.ts';
 import { defaultDatabaseOf } from '../render/relation.ts';
@@ -162,8 +163,8 @@ export function buildManifest(
       user_id: null,
       send_anonymous_usage_stats: false,
       adapter_type: p.target.type,
-      // The adapter's default quote policy, as dbt lists it.
-      quoting: { database: quotes, schema: quotes, identifier: quotes, column: null },
+      // The project's quote policy over the adapter's default, as dbt lists it.
+      quoting: { ...quotePolicy(p.config, quotes), column: null },
       run_started_at: pythonIsoTime(invocationStart(invocationId), '+00:00'),
     },
     nodes: new JsonText(`{${nodes}}`),

@@ -10,6 +10,11 @@ import { parseYamlText } from './yaml-file.ts';
 
 /** Keys whose values are secrets: redacted from logs, errors and artifacts. */
 const SECRET_KEYS = /pass(word|phrase)?|secret|token|private_key|api_key|credentials/i;
+
+/** Whether a profile field holds a secret (its value is redacted, and templates' `target` leaves it out as dbt does). */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEYS.test(key);
+}
 /** Environment variables secret by name whatever field reads them (dbt's prefix, and sm's). */
 const SECRET_ENV = /^(SM|DBT)_ENV_SECRET_/;
 

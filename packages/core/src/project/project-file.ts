@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, posix } from 'node:path';
 import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
+import type { QuotedParts } from '../adapter.ts';
 import type { DispatchConfig, ProjectConfig } from '../types.ts';
 import { readText } from '../util/read-text.ts';
 import { parseWarnErrorOptions, WarnErrorOptionsError } from '../warn-error.ts';
@@ -154,6 +155,7 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
     dispatch: dispatchOf(d.dispatch),
     packagesInstallPath: str('packages-install-path', 'dbt_packages'),
     requireDbtVersion: strList('require-dbt-version', []),
+    quoting: quotingOf(d.quoting),
     strict: false,
     file,
     fileChecksum: createHash('sha256').update(text.trim()).digest('hex'),
@@ -224,6 +226,20 @@ function projectFlags(
     }
   }
   return out;
+}
+
+/** dbt's quote policy (manifest metadata, `adapter.config.quoting`): the project's `quoting:` over the adapter's default. */
+export function quotePolicy(config: Pick<ProjectConfig, 'quoting'>, adapterDefault: boolean): { database: boolean; schema: boolean; identifier: boolean } {
+  const q = config.quoting;
+  return { database: q?.database ?? adapterDefault, schema: q?.schema ?? adapterDefault, identifier: q?.identifier ?? adapterDefault };
+}
+
+/** `quoting: {database: true, identifier: false}`: the parts given a true or false, or none. */
+function quotingOf(v: unknown): QuotedParts | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const q = v as Record<string, unknown>;
+  const parts = (['database', 'schema', 'identifier'] as const).filter((p) => typeof q[p] === 'boolean');
+  return parts.length ? Object.fromEntries(parts.map((p) => [p, q[p] as boolean])) : undefined;
 }
 
 /** dbt's `dispatch: [{macro_namespace: x, search_order: [a, b]}]`; malformed entries are left out here and reported by validation. */

@@ -8,6 +8,7 @@ import { discover, pathInResourceFolder, type FoundFile } from './discover.ts';
 import { dbtFileText } from './file-text.ts';
 import { dropRootAppends, mergeConfigInto, metaOf, nodeTags, sourceUnrenderedConfig, tagList, unrenderedFolderConfig } from './folder-config.ts';
 import type { NodePatch, SchemaDecls, TestDecl, VersionDecl } from './schema-yaml.ts';
+import type { QuotedParts } from '../adapter.ts';
 import { genericTestNode, testTargetWarning } from './test-nodes.ts';
 import { isDisabled, leftOutUnrendered, listed, nodeConfig, type ConfigLayers, type Scope } from './config-layers.ts';
 
@@ -196,7 +197,7 @@ export function loadSources(s: Scope, decls: SchemaDecls, disabled: GraphNode[])
       columns: renderColumns(s.render, d.columns, d.file),
       dependsOn: { nodes: [], macros: [] },
       patchPath: d.file,
-      relation: { database: d.database, schema: d.schema, identifier: d.identifier },
+      relation: { database: d.database, schema: d.schema, identifier: d.identifier, ...sourceQuoted(d.quoting) },
       loader: d.loader,
       sourceDescription: d.sourceDescription,
       sourceMeta: d.sourceMeta,
@@ -208,6 +209,17 @@ export function loadSources(s: Scope, decls: SchemaDecls, disabled: GraphNode[])
     };
     return listed(src, disabled);
   });
+}
+
+/**
+ * The parts of a source's name its YAML's `quoting:` (the source's, under it its table's) sets to
+ * true, which dbt 1.11 quotes as written where templates read the source: on Snowflake
+ * `quoting: {identifier: true}` reads `raw.events."tracks"`, another table than `raw.events.tracks`.
+ * The project's `quoting:` does not reach source() (dbt applies it to the manifest's relation_name only).
+ */
+function sourceQuoted(quoting: Record<string, boolean> | undefined): { quoted?: QuotedParts } {
+  const parts = (['database', 'schema', 'identifier'] as const).filter((p) => quoting?.[p] === true);
+  return parts.length ? { quoted: Object.fromEntries(parts.map((p) => [p, true])) } : {};
 }
 
 function sourceTags(cfg: Record<string, unknown>, yamlTags: readonly string[]): string[] {

@@ -1,4 +1,4 @@
-import type { Dialect, Relation, RelationInfo } from '../adapter.ts';
+import type { Dialect, QuotedParts, Relation, RelationInfo } from '../adapter.ts';
 import { Kwargs, PyTuple } from '../jinja/py-values.ts';
 import { pyFunction } from '../jinja/runtime.ts';
 import { AdapterResponse, AgateTable } from './agate-table.ts';
@@ -19,6 +19,8 @@ import { CTE_PREFIX } from './inject-ctes.ts';
 
 export interface IntrospectionHost {
   readonly dialect: Dialect;
+  /** The root project's `quoting:`, which `adapter.quote_as_configured()` follows. */
+  readonly projectQuoting?: QuotedParts | undefined;
   relation(rel: Relation, cteName?: string, type?: string | null): TemplateRelation;
 }
 
@@ -26,7 +28,7 @@ export interface IntrospectionHost {
 export class TemplateColumn {
   readonly name: string;
   readonly dtype: string;
-  /** Not reported by the warehouse's catalog here: dbt's default string size (256) applies. */
+  /** Not reported by the warehouse's catalog here: the adapter's default string size applies (dbt-core's 256). */
   readonly char_size: number | null = null;
   readonly numeric_precision: number | null = null;
   readonly numeric_scale: number | null = null;
@@ -48,19 +50,22 @@ export class TemplateColumn {
     if (this.is_numeric() && this.numeric_precision !== null) return `${this.dtype}(${this.numeric_precision},${this.numeric_scale})`;
     return this.dtype;
   }
+  /** As dbt's: the name quoted as written (on Snowflake `"a"` is not the column A). */
   get quoted(): string {
-    return this.#dialect.quoteIdentifier(this.name);
+    return this.#dialect.quoteAsWritten ? this.#dialect.quoteAsWritten(this.name) : this.#dialect.quoteIdentifier(this.name);
   }
   is_string(): boolean {
     return ['text', 'character varying', 'character', 'varchar'].includes(this.#t());
   }
   is_integer(): boolean {
+    if (this.#dialect.dbtColumn?.integersAreNumeric) return false;
     return ['smallint', 'integer', 'bigint', 'smallserial', 'serial', 'bigserial', 'int2', 'int4', 'int8'].includes(this.#t());
   }
   is_float(): boolean {
     return ['real', 'float4', 'float', 'double precision', 'float8', 'double'].includes(this.#t());
   }
   is_numeric(): boolean {
+    if (this.#dialect.dbtColumn?.integersAreNumeric) return ['int', 'integer', 'bigint', 'smallint', 'tinyint', 'byteint', 'numeric', 'decimal', 'number'].includes(this.#t());
     return ['numeric', 'decimal'].includes(this.#t());
   }
   is_number(): boolean {
@@ -68,7 +73,10 @@ export class TemplateColumn {
   }
   string_size(): number {
     if (!this.is_string()) throw new Error('Called string_size() on non-string field!');
-    return this.char_size ?? 256;
+    const flavour = this.#dialect.dbtColumn;
+    // dbt-snowflake: `text` is always the longest string.
+    if (flavour && this.dtype === 'text') return flavour.defaultStringSize;
+    return this.char_size ?? flavour?.defaultStringSize ?? 256;
   }
   toString(): string {
     return `<Column ${this.name} (${this.data_type})>`;
@@ -186,7 +194,12 @@ export function introspection(h: IntrospectionHost, frameOf: (c: Context) => Fra
       if (f.execute) run(f, `drop schema if exists ${h.dialect.quoteIdentifier(r.schema)} cascade`, false);
       return null;
     }),
-    quote_as_configured: pyFunction((c, a) => h.dialect.quoteIdentifier(String(a[0]))),
+    // dbt: quoted as written where the project's quoting sets the part (quote_key) to true; else unquoted, which the dialect's quoting means too.
+    quote_as_configured: pyFunction((c, a, kw) => {
+      const id = String(kw?.identifier ?? a[0]);
+      const asWritten = h.projectQuoting?.[String(kw?.quote_key ?? a[1]) as keyof QuotedParts] === true && h.dialect.quoteAsWritten;
+      return asWritten ? h.dialect.quoteAsWritten!(id) : h.dialect.quoteIdentifier(id);
+    }),
     quote_seed_column: pyFunction((c, a) => (a[1] === false ? String(a[0]) : h.dialect.quoteIdentifier(String(a[0])))),
     check_schema_exists: pyFunction((c, a, kw) => {
       const f = frameOf(c);

@@ -1,4 +1,5 @@
-import type { Dialect, Relation } from '../adapter.ts';
+import type { Dialect, QuotedParts, Relation } from '../adapter.ts';
+import { quotePolicy } from '../project/project-file.ts';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { Environment } from '../jinja/environment.ts';
 import type { Context } from '../jinja/macro.ts';
@@ -54,6 +55,7 @@ export class ProjectHost implements RenderHost {
   /** The database of relations that name none, as templates read it (dbt-duckdb: the file's name). */
   readonly defaultDatabase: string | undefined;
   readonly api: unknown;
+  readonly projectQuoting: QuotedParts | undefined;
   readonly runtimeConfig: RuntimeProject;
   readonly #r: HostRenderer;
   readonly #refs: RefIndex;
@@ -78,6 +80,7 @@ export class ProjectHost implements RenderHost {
     this.dispatchPrefixes = [...new Set([dialect.name, project.target.type, 'default'])];
     this.defaultDatabase = defaultDatabaseOf(dialect, project.target);
     this.api = apiObject(this);
+    this.projectQuoting = project.config.quoting;
     this.runtimeConfig = runtimeConfigOf(project, dialect.dbtQuotesByDefault ?? true);
     this.#refs = new RefIndex([...project.models, ...project.seeds], project.config.name, project.config.refsSearchNodePackageFirst);
     for (const s of project.sources) {
@@ -342,7 +345,7 @@ class RuntimeProject {
 function runtimeConfigOf(p: LoadedProject, quotes: boolean): RuntimeProject {
   const own = (name: string) => new RuntimeProject(name, '1.0', '');
   const dependencies: Record<string, RuntimeProject> = Object.create(null) as Record<string, RuntimeProject>;
-  const quoting = { database: quotes, schema: quotes, identifier: quotes };
+  const quoting = quotePolicy(p.config, quotes);
   // `vars`: dbt's VarProvider, the project file's vars as written (to_dict() gives them; elementary records them per invocation).
   const root = Object.assign(new RuntimeProject(p.config.name, p.config.version, p.dir), { profile_name: p.config.profile, target_name: p.target.name, quoting, dependencies, vars: new DbtObject(p.config.vars) });
   dependencies[p.config.name] = root;

@@ -14,6 +14,8 @@ type Flags = Partial<Record<Part, boolean>>;
  */
 export class TemplateRelation implements Relation {
   readonly #database: string | undefined;
+  /** The parts dbt's quoting config quotes: printed as written. */
+  readonly #quoted: Relation['quoted'];
   readonly schema: string;
   readonly identifier: string;
   readonly #dialect: Dialect;
@@ -32,6 +34,7 @@ export class TemplateRelation implements Relation {
 
   constructor(rel: Relation, dialect: Dialect, cteName?: string, o: { defaultDatabase?: string | undefined; include?: Flags; quote?: Flags; type?: string | null; empty?: boolean | undefined; eventTime?: string | undefined } = {}) {
     this.#database = rel.database;
+    this.#quoted = rel.quoted;
     this.schema = rel.schema;
     // An ephemeral's relation is its CTE, as dbt's `__dbt__cte__<name>` (dbt_utils tests for the prefix).
     this.identifier = cteName ?? rel.identifier;
@@ -59,7 +62,7 @@ export class TemplateRelation implements Relation {
       case 'type':
         return this.type;
       case 'quote_policy':
-        return { database: this.#quote.database ?? true, schema: this.#quote.schema ?? true, identifier: this.#quote.identifier ?? true };
+        return { database: this.#quote.database ?? this.#quoted?.database ?? true, schema: this.#quote.schema ?? this.#quoted?.schema ?? true, identifier: this.#quote.identifier ?? this.#quoted?.identifier ?? true };
       case 'include_policy':
         return { database: this.#include.database ?? true, schema: this.#include.schema ?? true, identifier: this.#include.identifier ?? true };
       case 'database':
@@ -105,7 +108,7 @@ export class TemplateRelation implements Relation {
   }
 
   #rel(): Relation {
-    return { database: this.#database, schema: this.schema, identifier: this.identifier, external: this.external };
+    return { database: this.#database, schema: this.schema, identifier: this.identifier, external: this.external, quoted: this.#quoted };
   }
 
   /** `include(database=False)`: print without the parts set to false. */
@@ -113,7 +116,7 @@ export class TemplateRelation implements Relation {
     return this.#with(this.#rel(), { include: { ...this.#include, ...flags(a) } });
   }
 
-  /** `quote(identifier=False)`: print those parts unquoted. */
+  /** `quote(identifier=False)`: print those parts unquoted; `quote(identifier=True)`: quoted as written. */
   quote(...a: unknown[]): TemplateRelation {
     return this.#with(this.#rel(), { quote: { ...this.#quote, ...flags(a) } });
   }
@@ -152,11 +155,13 @@ export class TemplateRelation implements Relation {
     if (this.external) return this.external;
     const inc = this.#include;
     const q = this.#quote;
-    const part = (p: Part, v: string | undefined): string | undefined => (v === undefined || v === '' || inc[p] === false ? undefined : q[p] === false ? v : this.#dialect.quoteIdentifier(v));
+    const d = this.#dialect;
+    const asWritten = (v: string) => (d.quoteAsWritten ? d.quoteAsWritten(v) : d.quoteIdentifier(v));
+    const part = (p: Part, v: string | undefined): string | undefined => (v === undefined || v === '' || inc[p] === false ? undefined : q[p] === false ? v : (q[p] ?? this.#quoted?.[p]) ? asWritten(v) : d.quoteIdentifier(v));
     // The default database is left out: relations print as they always have in sm.
     const db = this.#database === this.#defaultDatabase ? undefined : this.#database;
     if (inc.database === undefined && inc.schema === undefined && inc.identifier === undefined && q.database === undefined && q.schema === undefined && q.identifier === undefined) {
-      return printedName({ database: this.#database, schema: this.schema, identifier: this.identifier }, this.#dialect, this.#defaultDatabase);
+      return printedName({ database: this.#database, schema: this.schema, identifier: this.identifier, quoted: this.#quoted }, this.#dialect, this.#defaultDatabase);
     }
     return [part('database', db), part('schema', this.schema), part('identifier', this.identifier)].filter((x) => x !== undefined).join('.');
   }
@@ -198,7 +203,7 @@ export function printedRelationName(rel: Relation, dialect: Dialect, target: Tar
 
 function printedName(rel: Relation, dialect: Dialect, defaultDatabase: string | undefined): string {
   if (rel.external) return rel.external;
-  return dialect.relationName({ database: rel.database === defaultDatabase ? undefined : rel.database, schema: rel.schema, identifier: rel.identifier });
+  return dialect.relationName({ database: rel.database === defaultDatabase ? undefined : rel.database, schema: rel.schema, identifier: rel.identifier, quoted: rel.quoted });
 }
 
 /** dbt's own source config keys: the others are the adapter's (dbt-duckdb reads `external_location` there too). */

@@ -245,7 +245,8 @@ function configFunction(): unknown {
 /** The part of dbt's `adapter` that needs no warehouse: quote, type and dispatch. */
 function adapterObject(host: RenderHost): Record<string, unknown> {
   return {
-    quote: pyFunction((_c, a) => host.dialect.quoteIdentifier(String(a[0]))),
+    // dbt's adapter.quote() keeps the case: on Snowflake `"x"` is not the unquoted x (X).
+    quote: pyFunction((_c, a) => (host.dialect.quoteAsWritten ?? host.dialect.quoteIdentifier).call(host.dialect, String(a[0]))),
     type: pyFunction(() => host.dialect.name),
     dispatch: pyFunction((c, a, kw) => {
       const f = frameOf(c);
