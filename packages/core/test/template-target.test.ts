@@ -36,4 +36,19 @@ describe("the target templates read while the project loads: the adapter's to co
     expect(m.config.meta).toEqual({ fromProject: null, fromYaml: null });
     expect(m.description).toBe('in ');
   });
+
+  it('has no secret: a password is not in the target the project file, YAML and descriptions read (dbt 1.11.16 has none there either)', () => {
+    const dir = writeProject({
+      ...files,
+      'profiles.yml': 'p:\n  target: d\n  outputs:\n    d: {type: warehouse, account: acme, schema: s, password: hunter22, private_key: k3y}\n',
+      'dbt_project.yml': "name: p\nversion: '1.0'\nprofile: p\nmodels:\n  p:\n    +meta:\n      pw: \"{{ target.password }}\"\n      acct: \"{{ target.account }}\"\n",
+      'models/m.yml': 'models:\n  - name: m\n    description: "pw={{ target.password }} key={{ target.private_key }}"\n',
+    });
+    const p = loadProject({ projectDir: dir, profilesDir: dir, env: {}, noCache: true, adapters: { warehouse } });
+    const m = p.models.find((n) => n.name === 'm')!;
+    expect(m.config.meta).toEqual({ pw: null, acct: 'acme' });
+    expect(m.description).toBe('pw= key=');
+    // The connection still has it.
+    expect(p.target.password).toBe('hunter22');
+  });
 });

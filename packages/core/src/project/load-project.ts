@@ -10,7 +10,7 @@ import { configRenderer, renderProjectConfigs } from './config-renderer.ts';
 import { folderConfig } from './folder-config.ts';
 import { exposeMetrics, semanticNodes } from './semantic-nodes.ts';
 import { installedPackages } from './installed-packages.ts';
-import { resolveTarget } from './profiles.ts';
+import { publicTarget, resolveTarget } from './profiles.ts';
 import { readProjectFile } from './project-file.ts';
 import { applyPatchesElsewhere } from './patches-elsewhere.ts';
 import { applySourceOverrides, genericTests, loadMacros, loadModels, loadSeeds, loadSources, sha256, singularTests, unitTests, warnOrphanPatches, type Scope } from './project-resources.ts';
@@ -130,8 +130,8 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   );
   if (!resolved) throw new SmProjectError(diagnostics);
   const env = opts.env ?? process.env;
-  // `{{ target }}` as the adapter's credentials complete it (dbt-duckdb: `database` is the file's name).
-  const templateTarget = opts.adapters?.[resolved.target.type]?.templateTarget?.(resolved.target) ?? resolved.target;
+  // `{{ target }}` as the adapter's credentials complete it (dbt-duckdb: `database` is the file's name), without secrets as dbt's.
+  const templateTarget = publicTarget(opts.adapters?.[resolved.target.type]?.templateTarget?.(resolved.target) ?? resolved.target);
   // dbt renders the project files with --vars alone; schema YAML sees each project's own vars.
   const renderProjectFile = configRenderer(env, opts.vars ?? {}, templateTarget, diagnostics);
   const config = withTargetPath(renderProjectConfigs(pf.config, renderProjectFile), dir, opts.targetPath);

@@ -12,8 +12,13 @@ import { parseYamlText } from './yaml-file.ts';
 const SECRET_KEYS = /pass(word|phrase)?|secret|token|private_key|api_key|credentials/i;
 
 /** Whether a profile field holds a secret (its value is redacted, and templates' `target` leaves it out as dbt does). */
-export function isSecretKey(key: string): boolean {
+function isSecretKey(key: string): boolean {
   return SECRET_KEYS.test(key);
+}
+
+/** The target as templates read it, at load and at render: the profile's fields but its secrets (dbt's has no password). */
+export function publicTarget(target: TargetConfig): TargetConfig {
+  return Object.fromEntries(Object.entries(target).filter(([k]) => !isSecretKey(k))) as TargetConfig;
 }
 /** Environment variables secret by name whatever field reads them (dbt's prefix, and sm's). */
 const SECRET_ENV = /^(SM|DBT)_ENV_SECRET_/;

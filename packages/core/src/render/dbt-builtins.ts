@@ -13,7 +13,7 @@ import { reModule } from '../jinja/py-re.ts';
 import { call, doReturn, iter, pyFunction } from '../jinja/runtime.ts';
 import { ControlSignal } from '../jinja/errors.ts';
 import type { LoadedProject } from '../project/load-project.ts';
-import { isSecretKey } from '../project/profiles.ts';
+import { publicTarget } from '../project/profiles.ts';
 import { FRAME, type Frame } from './frame.ts';
 import { CompilerError } from './template-diagnostic.ts';
 
@@ -146,7 +146,7 @@ export function dbtBuiltins(o: BuiltinOptions): PropertyDescriptorMap {
   };
   return {
     // dbt's target: the profile's fields but its secrets (dbt-snowflake's account, user, role, warehouse), then dbt's names.
-    target: value(Object.freeze({ ...Object.fromEntries(Object.entries(t).filter(([k]) => !isSecretKey(k))), name: t.name, target_name: t.name, schema: t.schema, database: o.defaultDatabase, type: t.type, threads: t.threads, profile_name: p.config.profile })),
+    target: value(Object.freeze({ ...publicTarget(t), name: t.name, target_name: t.name, schema: t.schema, database: o.defaultDatabase, type: t.type, threads: t.threads, profile_name: p.config.profile })),
     project_name: value(p.config.name),
     dbt_version: value(DBT_COMPAT_VERSION),
     flags: { get: flagsGetter(flagsValue, o.onVolatile), enumerable: true },
