@@ -17,3 +17,7 @@
 {% macro default__snapshot_get_time() %}{{ dbt.current_timestamp() }}{% endmacro %}
 {% macro duckdb__snapshot_get_time() %}now()::timestamp{% endmacro %}
 {% macro snowflake__snapshot_get_time() %}to_timestamp_ntz(convert_timezone('UTC', current_timestamp())){% endmacro %}
+
+{# Snapshot helpers' "true" (dbt's get_true_sql): TRUE everywhere dbt ships. #}
+{% macro get_true_sql() %}{{ return(adapter.dispatch('get_true_sql', 'dbt')()) }}{% endmacro %}
+{% macro default__get_true_sql() %}{{ return('TRUE') }}{% endmacro %}
