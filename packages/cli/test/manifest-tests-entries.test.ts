@@ -153,4 +153,43 @@ unit_tests:
     expect(ls.code, ls.err).toBe(0);
     expect(ls.out.trim()).toBe('');
   });
+
+  it("lists a test's sources before its refs in depends_on, as every other node's (singular, generic on a model, generic on a source)", async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'seeds/sd.csv': 'a,b\n1,2\n',
+      'models/base.sql': 'select 1 as x',
+      'models/m.sql': "select * from {{ ref('base') }} join {{ source('raw', 'sd') }} on true",
+      'tests/t.sql': "select * from {{ ref('base') }} join {{ source('raw', 'sd') }} on true where false",
+      'models/s.yml': `sources:
+  - name: raw
+    schema: main
+    tables:
+      - name: sd
+        columns:
+          - name: a
+            data_tests:
+              - relationships:
+                  to: ref('base')
+                  field: x
+models:
+  - name: m
+    columns:
+      - name: x
+        data_tests:
+          - relationships:
+              to: source('raw', 'sd')
+              field: a
+`,
+    });
+    const r = await sm('parse', '--project-dir', dir, '--profiles-dir', dir);
+    expect(r.code, r.out + r.err).toBe(0);
+    const nodes = readJson(dir, 'manifest.json').nodes as Record<string, Entry>;
+    const deps = (prefix: string) => Object.entries(nodes).find(([id]) => id.startsWith(prefix))![1].depends_on.nodes as string[];
+    // dbt 1.11.16 + dbt-duckdb 1.11.1 `dbt parse` on these files (sm listed the refs first for tests).
+    expect(deps('test.demo.t')).toEqual(['source.demo.raw.sd', 'model.demo.base']);
+    expect(deps('test.demo.relationships_m_x__a__source_raw_sd_.')).toEqual(['source.demo.raw.sd', 'model.demo.m']);
+    expect(deps('test.demo.source_relationships_raw_sd_a__x__ref_base_.')).toEqual(['source.demo.raw.sd', 'model.demo.base']);
+    expect(deps('model.demo.m')).toEqual(['source.demo.raw.sd', 'model.demo.base']);
+  });
 });

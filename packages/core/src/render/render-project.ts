@@ -393,7 +393,7 @@ export class ProjectRenderer implements Schedulable {
     // dbt's `this` in a singular test: the relation its failures would be stored in; a generic test has none.
     if (!t.testMetadata) frame.relation = this.relationFor(t, frame.config);
     const sql = t.testMetadata ? parseFallback(this, frame, () => renderGenericTest(this, t, this.#context(frame), frame, (id) => this.#relationOf(id, frame))) : this.#renderTemplate(t, frame);
-    // dbt's order: the refs its arguments render (a relationships test's `to`) before the node it tests, then sources.
+    // dbt's order: the sources, then the refs its arguments render (a relationships test's `to`) before the node it tests.
     // A call that found nothing is among its refs or sources where it was made (the test is disabled).
     const attached = new Set(t.dependsOn.nodes);
     const calls = [...frame.refs].map((id): TargetCall => (id.startsWith('source.') ? { id, source: id.split('.').slice(2) as [string, string] } : { id, ref: id.split('.').pop()! }));
@@ -401,7 +401,7 @@ export class ProjectRenderer implements Schedulable {
     const byRef = [...calls.filter((c) => !c.id || !attached.has(c.id)), ...calls.filter((c) => c.id && attached.has(c.id))];
     const refs = byRef.filter((c) => 'ref' in c);
     const sources = byRef.filter((c) => 'source' in c);
-    const nodes = [...refs, ...sources].flatMap((c) => (c.id ? [c.id] : []));
+    const nodes = [...sources, ...refs].flatMap((c) => (c.id ? [c.id] : []));
     const r: TestNode = {
       ...t,
       config: frame.config,
