@@ -213,6 +213,12 @@ export interface Dialect {
    * (`{{ target.database }}`, `{{ this.database }}`). Default: the target's `database`.
    */
   defaultDatabase?(target: TargetConfig): string | undefined;
+  /**
+   * Optional. A problem with a table or incremental model's config that the warehouse's dbt
+   * adapter refuses when it creates the table (a full build, not an incremental run), or
+   * undefined: the node fails with it as a compilation error, as dbt's materialization fails.
+   */
+  tableConfigError?(config: Readonly<Record<string, unknown>>): string | undefined;
 }
 
 /** Target configuration as read from profiles.yml, secrets already resolved from the environment. */
