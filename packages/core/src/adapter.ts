@@ -99,6 +99,12 @@ export interface TableOptions {
   readonly temporary?: boolean;
   /** The node's adapter-namespaced config (e.g. `transient`, `cluster_by` on Snowflake). */
   readonly adapterConfig?: Readonly<Record<string, unknown>>;
+  /**
+   * {@link Dialect.createTable} writes the column names as they are, unquoted (a seed's
+   * `quote_columns: false`, as dbt writes them): a name the warehouse cannot read unquoted (a
+   * reserved word such as `default`) fails there as it fails with dbt.
+   */
+  readonly unquotedColumns?: boolean;
 }
 
 /** How {@link Dialect.readParquet} reads a folder of Parquet files. */
