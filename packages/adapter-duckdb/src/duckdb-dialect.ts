@@ -75,6 +75,30 @@ export class DuckDbDialect extends BaseDialect {
     return location.includes('(') || location.startsWith("'") ? location : `'${location}'`;
   }
 
+  /**
+   * dbt-duckdb 1.11's `duckdb__get_partitioned_by`/`duckdb__get_sorted_by`, run whenever a table is
+   * created: `partitioned_by` (else `partition_by`) and `sorted_by` (else `sort_by`) must be a
+   * column name or a list of them. A BigQuery-style map (`{'field': ..., 'data_type': ...}`) fails
+   * the model there, so it fails here; a valid one is ignored on a plain DuckDB file, as there.
+   */
+  tableConfigError(config: Readonly<Record<string, unknown>>): string | undefined {
+    const unset = (v: unknown) => v === undefined || v === null;
+    const partition = unset(config.partitioned_by) || config.partitioned_by === '' ? config.partition_by : config.partitioned_by;
+    const checks: [unknown, string][] = [
+      [partition === '' ? undefined : partition, 'partitioned_by/partition_by'],
+      [unset(config.sorted_by) ? config.sort_by : config.sorted_by, 'sorted_by/sort_by'],
+    ];
+    for (const [raw, field] of checks) {
+      if (unset(raw)) continue;
+      const fix = `give a column name or a list of them (dbt-duckdb refuses anything else, and uses them on DuckLake only), or set it for other targets only, e.g. \`${field.split('/')[1]}=(... if target.type != 'duckdb' else none)\``;
+      if (typeof raw !== 'string' && !Array.isArray(raw)) return `${field} must be a list of strings or a string, not ${JSON.stringify(raw)}: ${fix}`;
+      const parts: unknown[] = typeof raw === 'string' ? [raw] : raw;
+      if (parts.some((p) => typeof p !== 'string')) return `${field} list values must be non-empty strings, not ${JSON.stringify(raw)}: ${fix}`;
+      if (!parts.length) return `${field} must contain at least one column: ${fix}`;
+    }
+    return undefined;
+  }
+
   describeQuery(sql: string): string {
     return `describe select * from (\n${sql}\n) as sm_described`;
   }

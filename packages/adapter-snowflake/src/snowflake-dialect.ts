@@ -28,7 +28,7 @@ export class SnowflakeDialect extends BaseDialect {
   }
 
   override createTable(rel: Relation, columns: readonly ColumnDef[], opts?: TableOptions): string {
-    const cols = columns.map((c) => `${this.quoteIdentifier(c.name)} ${c.type}`).join(', ');
+    const cols = columns.map((c) => `${opts?.unquotedColumns ? c.name : this.quoteIdentifier(c.name)} ${c.type}`).join(', ');
     return `create ${this.#kind(opts)}table ${this.relationName(rel)} (${cols})${this.#tableClauses(opts)}`;
   }
 

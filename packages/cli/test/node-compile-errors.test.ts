@@ -52,8 +52,13 @@ describe('errors of one node that dbt reports when it compiles, not at parse', (
       const r = await sm(...argv, '--project-dir', dir);
       return { code: r.code, text: r.out + r.err };
     };
-    // dbt: parse 0, ls 0, run 0, show -s a 0; compile 2 (the test is selected with its model); test 1, build 1.
-    for (const argv of [['parse'], ['ls'], ['run'], ['show', '-s', 'a']]) expect((await code(...argv)).code, argv.join(' ')).toBe(0);
+    // dbt: parse 0, ls 0, run 0; compile 2 (the test is selected with its model); test 1, build 1.
+    // show -s a 2 (re-recorded 7 Dec 2026 after parse, ls, run: show runs the tests selected with
+    // its node, "Compilation Error in test not_a_real_test_a_id (models/s.yml) 'test_not_a_real_test' is undefined").
+    for (const argv of [['parse'], ['ls'], ['run']]) expect((await code(...argv)).code, argv.join(' ')).toBe(0);
+    const shown = await code('show', '-s', 'a');
+    expect(shown.code).toBe(2);
+    expect(shown.text).toContain('not_a_real_test');
     expect((await code('compile')).code).toBe(2);
     expect((await code('compile', '-s', 'a')).code).toBe(2);
     const built = await code('build');

@@ -81,4 +81,56 @@ describe("sm show's run_results.json, as dbt 1.11's show writes it", () => {
     expect((await sm('show', '-s', 'm1', '--project-dir', dir)).code).toBe(2);
     expect(existsSync(join(dir, 'target', 'run_results.json'))).toBe(false);
   });
+
+  // Recorded from dbt-core 1.11.16 + dbt-duckdb 1.11.1 on these files: before `dbt run`, `dbt show -s m`
+  // exits 2 ("Runtime Error in test unique_m_id (models/s.yml)\n  Catalog Error: Table with name m
+  // does not exist!") and writes no run_results.json; after it, exit 0, only m previewed, and
+  // run_results.json holds m then not_null_m_id, relationships_n_id__id__ref_m_ and unique_m_id (the
+  // eager indirect selection, not the unit test), each `success`, message and relation_name null,
+  // compiled_code its query in the limit (`\n  \n  <sql>\n  \n  limit 5\n`). `-s n`: n, relationships_n_...
+  it('runs and records the data tests selected with the node, as dbt show does, and fails when one cannot run', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'dbt_project.yml': "name: artp\nversion: '1.0'\nprofile: artp\n",
+      'models/m.sql': 'select 1 as id union all select 2\n',
+      'models/n.sql': "select * from {{ ref('m') }}\n",
+      'models/s.yml': `models:
+  - name: m
+    columns:
+      - name: id
+        data_tests: [not_null, unique]
+  - name: n
+    columns:
+      - name: id
+        data_tests:
+          - relationships: {arguments: {to: ref('m'), field: id}}
+unit_tests:
+  - name: ut_n
+    model: n
+    given:
+      - input: ref('m')
+        rows: [{id: 1}]
+    expect:
+      rows: [{id: 1}]
+`,
+    });
+    const results = () => (json(join(dir, 'target', 'run_results.json')) as unknown as { results: Record<string, unknown>[] }).results;
+    const before = await sm('show', '-s', 'm', '--project-dir', dir);
+    expect(before.code).toBe(2);
+    expect(before.out + before.err).toMatch(/Runtime Error in test (not_null|unique)_m_id \(models\/s\.yml\)\n {2}Catalog Error: Table with name m does not exist/);
+    expect(existsSync(join(dir, 'target', 'run_results.json'))).toBe(false);
+    expect((await sm('run', '--project-dir', dir)).code).toBe(0);
+    const r = await sm('show', '-s', 'm', '--project-dir', dir);
+    expect(r.code).toBe(0);
+    expect(r.out.match(/Previewing node/g)).toEqual(['Previewing node']);
+    const rs = results();
+    expect(rs.map((x) => (x.unique_id as string).split('.').slice(0, 3).join('.'))).toEqual(['model.artp.m', 'test.artp.not_null_m_id', 'test.artp.relationships_n_id__id__ref_m_', 'test.artp.unique_m_id']);
+    for (const t of rs.slice(1)) {
+      expect(t).toMatchObject({ status: 'success', message: null, failures: null, compiled: true, relation_name: null, adapter_response: { _message: 'OK', code: null, rows_affected: null, query_id: null } });
+      expect(t.compiled_code).toMatch(/^\n {2}\n {2}\S[\s\S]*\n {2}\n {2}limit 5\n$/);
+      expect(Object.keys(t)).toEqual(Object.keys(rs[0]!));
+    }
+    expect((await sm('show', '-s', 'n', '--project-dir', dir)).code).toBe(0);
+    expect(results().map((x) => (x.unique_id as string).split('.').slice(0, 3).join('.'))).toEqual(['model.artp.n', 'test.artp.relationships_n_id__id__ref_m_']);
+  });
 });

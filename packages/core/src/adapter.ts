@@ -107,6 +107,12 @@ export interface TableOptions {
   readonly temporary?: boolean;
   /** The node's adapter-namespaced config (e.g. `transient`, `cluster_by` on Snowflake). */
   readonly adapterConfig?: Readonly<Record<string, unknown>>;
+  /**
+   * {@link Dialect.createTable} writes the column names as they are, unquoted (a seed's
+   * `quote_columns: false`, as dbt writes them): a name the warehouse cannot read unquoted (a
+   * reserved word such as `default`) fails there as it fails with dbt.
+   */
+  readonly unquotedColumns?: boolean;
 }
 
 /** How {@link Dialect.readParquet} reads a folder of Parquet files. */
@@ -232,6 +238,12 @@ export interface Dialect {
    * (`{{ target.database }}`, `{{ this.database }}`). Default: the target's `database`.
    */
   defaultDatabase?(target: TargetConfig): string | undefined;
+  /**
+   * Optional. A problem with a table or incremental model's config that the warehouse's dbt
+   * adapter refuses when it creates the table (a full build, not an incremental run), or
+   * undefined: the node fails with it as a compilation error, as dbt's materialization fails.
+   */
+  tableConfigError?(config: Readonly<Record<string, unknown>>): string | undefined;
 }
 
 /** Target configuration as read from profiles.yml, secrets already resolved from the environment. */

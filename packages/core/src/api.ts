@@ -18,7 +18,7 @@ import { RenderCache } from './render/render-cache.ts';
 import { redactingSink, type EventSink, type NodeResult } from './events.ts';
 import { runNodes } from './run/runner.ts';
 import { HookRenderError, hookContext, runProjectHooks } from './run/project-hooks.ts';
-import { projectHooks } from './project/hook-list.ts';
+import { hookNodeName, projectHooks } from './project/hook-list.ts';
 import type { RunContext, StateRelation } from './run/run-context.ts';
 import { RunFiles } from './artifacts/run-files.ts';
 import { targetLayoutOf } from './artifacts/target-paths.ts';
@@ -70,7 +70,9 @@ export function writeCompileResults(c: Compilation, opts: InvocationOptions, o: 
   const dir = targetDir(c.project);
   const when = pythonIsoTime(new Date(), 'Z');
   // A compile of unchanged inputs (a warm one) reuses the last results' JSON rather than reading every node's code again.
-  const key = o.inline === undefined && c.stableDigest ? compileResultsKey(c.stableDigest, c.selected, withEphemerals, c.project.secrets) : undefined;
+  // Hooks are rendered afresh each time (they may read run_started_at or invocation_id): no reuse then.
+  const hooks = o.inline === undefined && !opts.select?.length && !opts.selector ? compiledHooks(c) : [];
+  const key = o.inline === undefined && c.stableDigest && !hooks.length ? compileResultsKey(c.stableDigest, c.selected, withEphemerals, c.project.secrets) : undefined;
   let results: string | Buffer | undefined = key ? reusedCompileResults(dir, key, when) : undefined;
   if (results === undefined) {
     const nodes: CompiledResult[] =
@@ -81,6 +83,7 @@ export function writeCompileResults(c: Compilation, opts: InvocationOptions, o: 
             if (!n || !COMPILED_TYPES.has(n.resourceType) || (!withEphemerals && n.resourceType === 'model' && n.config.materialized === 'ephemeral')) return [];
             return [{ uniqueId: id, resourceType: n.resourceType, compiledCode: 'compiledCode' in n ? redact(n.compiledCode ?? '', c.project.secrets) : '', relationName: relationNameOf(c, n) }];
           });
+    nodes.push(...hooks);
     results = compileResultsText(nodes, when);
     if (key) saveCompileResults(dir, key, when, results);
   }
@@ -88,6 +91,20 @@ export function writeCompileResults(c: Compilation, opts: InvocationOptions, o: 
   const args = runArgs(o.which, { ...opts, cliArgs: { ...opts.cliArgs, ...o.args } }, c.project);
   const [head, tail] = runResultsEnvelope((performance.now() - o.startedAt) / 1000, c.invocationId, args);
   writeFileAtomic(join(dir, 'run_results.json'), typeof results === 'string' ? head + results + tail : Buffer.concat([Buffer.from(head), results, Buffer.from(tail)]));
+}
+
+/**
+ * The project's and its packages' on-run-start and on-run-end hooks, rendered, not run: dbt 1.11's
+ * compile and docs generate record each as a node (`operation.<package>.<package>-on-run-start-0`)
+ * unless --select or --selector narrows the command (--exclude does not). Recorded from dbt-core
+ * 1.11.16 + dbt-duckdb 1.11.1 (`packages/cli/test/compile-hooks-results.test.ts`).
+ */
+function compiledHooks(c: Compilation): CompiledResult[] {
+  const hooks = (['on-run-start', 'on-run-end'] as const).flatMap((kind) => projectHooks(c.project, kind).map((h) => ({ h, id: `operation.${h.packageName}.${hookNodeName(h, kind)}` })));
+  if (!hooks.length) return [];
+  const renderer = new ProjectRenderer(c.project, { dialect: c.adapter.dialect, invocationId: c.invocationId });
+  // Each in its own package's context, as dbt renders a package's hook.
+  return hooks.map(({ h, id }) => ({ uniqueId: id, resourceType: 'operation', compiledCode: redact(renderer.renderString(h.sql, undefined, h.packageName), c.project.secrets), relationName: undefined }));
 }
 
 /** Write run_results.json as dbt 1.11's `show` does once its query succeeds (a failed show writes none). */

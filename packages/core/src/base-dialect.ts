@@ -51,7 +51,7 @@ export class BaseDialect implements Dialect {
   }
 
   createTable(rel: Relation, columns: readonly ColumnDef[], opts?: TableOptions): string {
-    const cols = columns.map((c) => `${this.quoteIdentifier(c.name)} ${c.type}`).join(', ');
+    const cols = columns.map((c) => `${opts?.unquotedColumns ? c.name : this.quoteIdentifier(c.name)} ${c.type}`).join(', ');
     return `create ${opts?.temporary ? 'temporary ' : ''}table ${this.relationName(rel)} (${cols})`;
   }
 

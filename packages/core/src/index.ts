@@ -24,7 +24,7 @@ export { redact } from './util/redact.ts';
 export { Mutex } from './run/mutex.ts';
 export { buildManifest, SM_VERSION } from './artifacts/manifest.ts';
 export { buildRunResults } from './artifacts/run-results.ts';
-export type { ShownQuery } from './artifacts/show-results.ts';
+export { showCompiledCode, type ShownQuery, type ShownTest } from './artifacts/show-results.ts';
 export { readArtifact, manifestProblem, runResultsProblem, type RunResultsShape } from './artifacts/read-artifact.ts';
 export { runOperation, type OperationOptions, type OperationOutcome } from './run/run-operation.ts';
 export { targetPathOf } from './compile/target-path-of.ts';

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { byId, compile, criterion, execute, templateSaid, union, writeShowResults, type NodeResult, type Relation, type TemplateMessage } from '@smsql/core';
+import { byId, compile, criterion, execute, showCompiledCode, templateSaid, union, writeShowResults, type Compilation, type NodeResult, type Relation, type AdapterSession, type ShownTest, type TemplateMessage, type TestNode } from '@smsql/core';
 import type { CliContext } from '../cli-context.ts';
 import { commonOptions } from '../common-options.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -43,6 +43,7 @@ export function registerShowCommand(program: Command, ctx: CliContext): void {
       let shownId: string | undefined;
       let loaded: NodeResult | undefined;
       let rowLimit = limit;
+      let testsRun = false;
       if (flags.inline) sql = renderInline(c, flags.inline, say);
       else {
         const node = c.selected.map((id) => c.compiled.nodes.get(id)!).find((n) => n.name === name && n.resourceType !== 'test' && n.resourceType !== 'unit_test');
@@ -50,6 +51,7 @@ export function registerShowCommand(program: Command, ctx: CliContext): void {
         const version = (node as { version?: unknown }).version;
         shownAs = { node_name: `${node.name}${version !== undefined && version !== null ? `.v${String(version)}` : ''}`, unique_id: node.uniqueId };
         shownId = node.uniqueId;
+        testsRun = node.resourceType !== 'source';
         for (const m of node.said ?? []) say(m);
         // As dbt 1.11.16's show: a seed is loaded first (as `seed -s` loads it, without the project's
         // hooks; a load that fails is exit 2, its error told as seed's) and all its rows are shown, whatever --limit says.
@@ -85,9 +87,10 @@ export function registerShowCommand(program: Command, ctx: CliContext): void {
         const probe = await conn.execute(`select * from (\n${sql}\n) sm_show limit 0`);
         const shown = shownRows(probe.columns, (await conn.execute(showSql(c.adapter.dialect, probe.columns, sql, rowLimit))).rows);
         session.release(conn);
+        const tests = testsRun ? await runSelectedTests(c, session, limit) : [];
         // run_results.json as dbt's show writes it: its args (the node as --select names it) and the query's one result.
         const args = { limit, output: flags.output, ...(flags.inline ? { inline: flags.inline } : { select: [name] }) };
-        writeShowResults(c, inv, { uniqueId: shownId, sql, limit, compileStartedAt, executeStartedAt, completedAt: new Date().toISOString(), args, startedAt, loaded });
+        writeShowResults(c, inv, { uniqueId: shownId, sql, limit, compileStartedAt, executeStartedAt, completedAt: new Date().toISOString(), args, startedAt, loaded, tests });
         // As dbt's ShowNode: the table (or JSON), headed unless --quiet; under --log-format json also the rows themselves.
         const inline = !!flags.inline;
         const rows = flags.output === 'json' || flags.logFormat === 'json' ? dbtJsonRows(shown) : [];
@@ -106,4 +109,27 @@ export function registerShowCommand(program: Command, ctx: CliContext): void {
         await session.close();
       }
     });
+}
+
+/**
+ * As dbt 1.11's show: the data tests selected with the node (eager indirect selection, not unit
+ * tests) run too, each under the limit, and are recorded in run_results.json; a test that fails
+ * to run (its model not built) fails the command before anything is shown. Recorded from dbt-core
+ * 1.11.16 + dbt-duckdb 1.11.1 (`packages/cli/test/show-results.test.ts`).
+ */
+async function runSelectedTests(c: Compilation, session: AdapterSession, limit: number): Promise<ShownTest[]> {
+  const tests = c.selected.map((id) => c.compiled.nodes.get(id)!).filter((n): n is TestNode => n.resourceType === 'test' && n.compiledCode !== undefined);
+  const out: ShownTest[] = [];
+  const conn = await session.acquire();
+  for (const t of tests.sort((a, b) => (a.uniqueId < b.uniqueId ? -1 : 1))) {
+    const startedAt = new Date().toISOString();
+    try {
+      await conn.execute(showCompiledCode(t.compiledCode!, limit));
+    } catch (e) {
+      throw new Error(`Runtime Error in test ${t.name} (${t.originalFilePath})\n  ${(e as Error).message}`);
+    }
+    out.push({ uniqueId: t.uniqueId, sql: t.compiledCode!, startedAt, completedAt: new Date().toISOString() });
+  }
+  session.release(conn);
+  return out;
 }

@@ -29,12 +29,23 @@ export interface ShownQuery {
   readonly startedAt: number;
   /** A seed's load, which dbt's show runs before showing its rows: its result is the one recorded. */
   readonly loaded?: NodeResult | undefined;
+  /** The data tests selected with the node (dbt's eager indirect selection), each run under the same limit, in the order run. */
+  readonly tests?: readonly ShownTest[] | undefined;
+}
+
+/** A data test that dbt's show runs beside the node it shows: its compiled SQL (before the limit) and when it ran. */
+export interface ShownTest {
+  readonly uniqueId: string;
+  readonly sql: string;
+  readonly startedAt: string;
+  readonly completedAt: string;
 }
 
 /**
  * run_results.json as dbt 1.11's `show` writes it once its query succeeds: one success for the
  * node shown (`id`, or the inline query's), its compiled code the query with dbt's limit around
- * it; a seed, as dbt records one, without code or relation name (`compiled` null).
+ * it; a seed, as dbt records one, without code or relation name (`compiled` null); then one
+ * success for each data test selected with the node, which dbt's show runs too.
  */
 export function showResultsText(q: ShownQuery, shown: { id: string; seed: boolean; relationName: string | undefined }, invocationId: string, args: Record<string, unknown>, secrets: readonly string[]): string {
   const result = {
@@ -55,5 +66,20 @@ export function showResultsText(q: ShownQuery, shown: { id: string; seed: boolea
     relation_name: shown.seed ? null : (shown.relationName ?? null),
     batch_results: null,
   };
-  return runResultsFileText(jsonText([result]), (performance.now() - q.startedAt) / 1000, invocationId, args);
+  // dbt records each test it ran as a success with its limited query and no relation.
+  const tests = (q.tests ?? []).map((t) => ({
+    ...result,
+    timing: [
+      { name: 'compile', started_at: t.startedAt, completed_at: t.startedAt },
+      { name: 'execute', started_at: t.startedAt, completed_at: t.completedAt },
+    ],
+    execution_time: (Date.parse(t.completedAt) - Date.parse(t.startedAt)) / 1000,
+    adapter_response: { _message: 'OK', code: null, rows_affected: null, query_id: null },
+    message: null,
+    unique_id: t.uniqueId,
+    compiled: true,
+    compiled_code: redact(showCompiledCode(t.sql, q.limit), secrets),
+    relation_name: null,
+  }));
+  return runResultsFileText(jsonText([result, ...tests]), (performance.now() - q.startedAt) / 1000, invocationId, args);
 }

@@ -82,7 +82,7 @@ export async function selectAndCheck(
     resourceTypes: opts.resourceTypes ?? COMMAND_TYPES[command],
     state,
     selectors,
-    indirectTests: command === 'test' || command === 'build' || command === 'ls' || command === 'compile' || command === 'check',
+    indirectTests: command === 'test' || command === 'build' || command === 'ls' || command === 'compile' || command === 'check' || command === 'show',
     indirectSelection: opts.indirectSelection ?? c.project.config.indirectSelection,
     files: { dir: c.project.dir, packageRelative: packageRelativePaths(c.project.dir, c.project.packages) },
   });

@@ -186,6 +186,9 @@ export class ProjectHost implements RenderHost {
           hint: off ? 'Enable the source, or remove the source() call.' : hintFor(`${sourceName}.${table}`, this.#sources.keys()) + ' Declare it under `sources:` in a YAML file.',
         }),
       );
+      // A node its own config() disabled is dropped, as dbt drops it; dbt's parse gave its source() a
+      // relation, so macros that insist on one (dbt_utils.star) render on rather than fail.
+      if (f.config.enabled === false) return this.refRelation({ schema: sourceName, identifier: table });
       return `__sm_missing_source__${sourceName}_${table}`;
     }
     f.refs.add(s.uniqueId);

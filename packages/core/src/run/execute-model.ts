@@ -23,6 +23,11 @@ export async function executeModel(node: GraphNode, x: NodeContext): Promise<Exe
   if (mat === 'external') return executeExternal(m, x);
   await x.ensureSchema(m.relation);
   const existing = await x.existing(m.relation);
+  if ((mat === 'table' || mat === 'incremental') && !isIncrementalRun(m, existing, x.plan)) {
+    // As dbt-duckdb's table and incremental materializations check partition_by before creating the table.
+    const bad = x.run.adapter.dialect.tableConfigError?.(m.config);
+    if (bad) throw new CompilerError(bad);
+  }
   if (m.pythonCode !== undefined) return executePython(m, x, existing);
   if (mat !== 'view' && mat !== 'table' && mat !== 'incremental') {
     // A project's own {% materialization %}: run as dbt runs it.

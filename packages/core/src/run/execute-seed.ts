@@ -7,8 +7,9 @@ import { nodeHooks, withHooks } from '../plan/hooks.ts';
 /**
  * CSV seeds as dbt-duckdb loads them: checked and typed in one pass over the file (`column_types`
  * win over inference), then streamed to the warehouse as text that it casts to the column types,
- * swapped in atomically. Column names keep the header's spelling on DuckDB either way, so
- * `quote_columns` changes nothing there; the Snowflake dialect folds every name to upper case.
+ * swapped in atomically. Column names keep the header's spelling on DuckDB either way; with
+ * `quote_columns: false` they are written unquoted, as dbt writes them, so a reserved word
+ * (`default`) fails as it fails there. The Snowflake dialect folds every name to upper case.
  */
 export async function executeSeed(node: GraphNode, x: NodeContext): Promise<ExecOutcome> {
   const s = node as SeedNode;
@@ -21,6 +22,9 @@ export async function executeSeed(node: GraphNode, x: NodeContext): Promise<Exec
   } catch (e) {
     // A value the warehouse could not cast: say where it is in the file.
     if (seed.lastLine > 0 && e instanceof Error && !e.message.startsWith(s.originalFilePath)) e.message = `${s.originalFilePath} line ${seed.lastLine}: ${e.message}`;
+    else if (s.config.quote_columns === false && e instanceof Error && /syntax error/i.test(e.message)) {
+      e.message += `\n  (quote_columns is false, so the header's names are written unquoted, as dbt writes them: rename the column, or set quote_columns: true)`;
+    }
     throw e;
   }
   await x.remember(s.relation, undefined);

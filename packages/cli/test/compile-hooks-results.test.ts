@@ -1,0 +1,46 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeProject } from '@smsql/test-kit';
+import { sm } from './run-cli.ts';
+
+const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n      schema: main\n      threads: 1\n';
+
+/**
+ * Recorded from dbt-core 1.11.16 + dbt-duckdb 1.11.1 on these files: `dbt compile` and `dbt docs
+ * generate` write run_results.json with model.demo.m and operation.demo.demo-on-run-end-0 ('select
+ * 2'), operation.demo.demo-on-run-start-0 ('create table if not exists hooked as select 1 as x'),
+ * operation.demo.demo-on-run-start-1 ('', the log() call), each `success`, adapter_response {},
+ * relation_name null; the hooks are not run (no table `hooked`). `compile --exclude m`: the three
+ * hooks alone; `compile -s m`: m alone. (fivetran zendesk's package hook appears the same way.)
+ */
+describe("compile's and docs generate's run_results.json list the project hooks, rendered and not run", () => {
+  it('as dbt 1.11 records them, unless --select narrows the command', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'dbt_project.yml': `name: demo\nversion: '1.0'\nprofile: demo\non-run-start: ['create table if not exists hooked as select 1 as x', '{{ log("hi") }}']\non-run-end: 'select 2'\n`,
+      'models/m.sql': 'select 1 as id',
+    });
+    const results = () => (JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { results: Record<string, unknown>[] }).results;
+    const hooks = {
+      'operation.demo.demo-on-run-end-0': 'select 2',
+      'operation.demo.demo-on-run-start-0': 'create table if not exists hooked as select 1 as x',
+      'operation.demo.demo-on-run-start-1': '',
+    };
+    const code = (rs: Record<string, unknown>[]) => Object.fromEntries(rs.map((r) => [r.unique_id, r.compiled_code]));
+    for (const argv of [['compile'], ['docs', 'generate']]) {
+      expect((await sm(...argv, '--project-dir', dir, '--profiles-dir', dir)).code).toBe(0);
+      const rs = results();
+      expect(code(rs), argv.join(' ')).toEqual({ 'model.demo.m': 'select 1 as id', ...hooks });
+      for (const r of rs.filter((x) => String(x.unique_id).startsWith('operation.'))) {
+        expect(r).toMatchObject({ status: 'success', adapter_response: {}, message: null, compiled: true, relation_name: null });
+      }
+    }
+    expect((await sm('compile', '--exclude', 'm', '--project-dir', dir, '--profiles-dir', dir)).code).toBe(0);
+    expect(code(results())).toEqual(hooks);
+    expect((await sm('compile', '-s', 'm', '--project-dir', dir, '--profiles-dir', dir)).code).toBe(0);
+    expect(code(results())).toEqual({ 'model.demo.m': 'select 1 as id' });
+    // Rendered, not run: the warehouse has no table hooked.
+    expect(existsSync(join(dir, 'target/demo.duckdb')) ? (await sm('show', '--inline', "select count(*) as n from information_schema.tables where table_name = 'hooked'", '--output', 'json', '--project-dir', dir, '--profiles-dir', dir)).out : '"n": 0').toContain('"n": 0');
+  });
+});

@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { queryDuckDb, writeProject } from '@smsql/test-kit';
+import { sm } from './run-cli.ts';
+
+const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n      schema: main\n      threads: 1\n';
+
+/**
+ * dbt-duckdb 1.11's table and incremental materializations read `partitioned_by`/`partition_by`
+ * and `sorted_by`/`sort_by` whenever they create the table, and refuse anything but a column name
+ * or a list of them (fivetran's jira package sets BigQuery's `{'field': ..., 'data_type': ...}`).
+ * Recorded from dbt-core 1.11.16 + dbt-duckdb 1.11.1 on these files (`dbt run`, exit 1):
+ * t_map, t_empty, t_int, t_sort and i_map ERROR (Compilation Error: "partitioned_by/partition_by
+ * must be a list of strings or a string", "... must contain at least one column", "... list
+ * values must be non-empty strings", "sorted_by/sort_by must be a list of strings or a string"),
+ * down SKIP; t_list and t_both (partitioned_by wins over partition_by) OK with a warning that
+ * partitioning is ignored outside DuckLake; a view never reads it (v_map OK).
+ */
+describe('partition_by and sort_by on DuckDB tables, as dbt-duckdb checks them', () => {
+  it('fails a table or a first incremental build whose partition_by is a map, and skips its children', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'dbt_project.yml': 'name: demo\nversion: "1.0"\nprofile: demo\n',
+      'models/t_map.sql': "{{ config(materialized='table', partition_by={'field': 'd', 'data_type': 'date'}) }} select 1 as id, current_date as d",
+      'models/t_list.sql': "{{ config(materialized='table', partition_by=['d']) }} select 1 as id, current_date as d",
+      'models/t_empty.sql': "{{ config(materialized='table', partition_by=[]) }} select 1 as id",
+      'models/t_sort.sql': "{{ config(materialized='table', sort_by={'a': 1}) }} select 1 as id",
+      'models/t_both.sql': "{{ config(materialized='table', partitioned_by='id', partition_by={'a': 1}) }} select 1 as id",
+      'models/t_int.sql': "{{ config(materialized='table', partition_by=[1]) }} select 1 as id",
+      'models/v_map.sql': "{{ config(materialized='view', partition_by={'a': 1}) }} select 1 as id",
+      'models/i_map.sql': "{{ config(materialized='incremental', partition_by={'field': 'id'}) }} select 1 as id",
+      'models/down.sql': "select * from {{ ref('t_map') }}",
+    });
+    const r = await sm('run', '--project-dir', dir, '--profiles-dir', dir);
+    expect(r.code).toBe(1);
+    const rr = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; message: string }[] };
+    const status = Object.fromEntries(rr.results.map((x) => [x.unique_id.split('.')[2], x.status]));
+    expect(status).toEqual({ i_map: 'error', t_both: 'success', t_empty: 'error', t_int: 'error', t_list: 'success', t_map: 'error', t_sort: 'error', v_map: 'success', down: 'skipped' });
+    const message = (n: string) => rr.results.find((x) => x.unique_id === `model.demo.${n}`)!.message;
+    expect(message('t_map')).toMatch(/^Compilation Error in model t_map \(models\/t_map\.sql\)\n {2}partitioned_by\/partition_by must be a list of strings or a string/);
+    expect(message('t_empty')).toContain('partitioned_by/partition_by must contain at least one column');
+    expect(message('t_int')).toContain('partitioned_by/partition_by list values must be non-empty strings');
+    expect(message('t_sort')).toContain('sorted_by/sort_by must be a list of strings or a string');
+  });
+
+  it('checks only when the table is created: an incremental run keeps it, --full-refresh fails and leaves the table', async () => {
+    // dbt: run 1 (no partition_by) OK; run 2 with the map, incremental: OK, rows 1 and 2; run 3 with
+    // the map and --full-refresh: ERROR, exit 1, the table still holds 1 and 2.
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'dbt_project.yml': 'name: demo\nversion: "1.0"\nprofile: demo\n',
+      'models/i_var.sql': "{{ config(materialized='incremental', partition_by=({'field': 'id'} if var('p', false) else none)) }} select {{ var('n', 1) }} as id",
+    });
+    const run = (...extra: string[]) => sm('run', '--project-dir', dir, '--profiles-dir', dir, ...extra);
+    expect((await run()).code).toBe(0);
+    expect((await run('--vars', '{p: true, n: 2}')).code).toBe(0);
+    const r = await run('--vars', '{p: true, n: 3}', '--full-refresh');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('partitioned_by/partition_by must be a list of strings or a string');
+    expect(await queryDuckDb(join(dir, 'target/demo.duckdb'), 'select id::int as id from i_var order by id')).toEqual([{ id: 1 }, { id: 2 }]);
+  });
+});
