@@ -1,6 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
 import { duplicatePatches } from './duplicate-patches.ts';
-import { readFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { Relation, TargetConfig } from '../adapter.ts';
 import { diag, formatLocation, SmProjectError, type Diagnostic } from '../diagnostics.ts';
@@ -12,6 +11,7 @@ import { exposeMetrics, semanticNodes } from './semantic-nodes.ts';
 import { installedPackages } from './installed-packages.ts';
 import { resolveTarget } from './profiles.ts';
 import { readProjectFile } from './project-file.ts';
+import { readSourceText } from './source-text.ts';
 import { applyPatchesElsewhere } from './patches-elsewhere.ts';
 import { applySourceOverrides, genericTests, loadMacros, loadModels, loadSeeds, loadSources, sha256, singularTests, unitTests, warnOrphanPatches, type Scope } from './project-resources.ts';
 import { loadAnalyses } from './load-analyses.ts';
@@ -236,13 +236,13 @@ function readSchemaFiles(s: Scope, cache: SchemaCache, digest: Hash, diagnostics
     const rel = s.prefix + f.rel;
     if (f.inFolder.endsWith('.md')) {
       if (!docsFolders.has(f.folder)) continue;
-      const text = readFileSync(f.abs, 'utf8');
+      const text = readSourceText(f.abs, rel);
       digest.update(`\0md\0${rel}\0${text.length}\0`).update(text);
       docs.push(...docBlocksOf(text, { rel, inFolder: f.inFolder }, c.name, diagnostics));
       continue;
     }
     if (!yamlFolders.has(f.folder)) continue;
-    const text = readFileSync(f.abs, 'utf8');
+    const text = readSourceText(f.abs, rel);
     digest.update(`\0yaml\0${rel}\0${text.length}\0`).update(text);
     const { yaml, hasSnapshots } = cache.read(text, rel, decls, diagnostics);
     if (yaml && hasSnapshots) yamls.push(yaml);
