@@ -102,6 +102,10 @@ const cases: Case[] = [
   { name: 'selectors that include each other', dir: () => project({ 'selectors.yml': "selectors:\n  - name: a\n    definition:\n      method: selector\n      value: b\n  - name: b\n    definition: 'selector:a'\n" }), argv: () => ['build', '-s', 'selector:a'], culprit: /selectors\.yml.*a -> b -> a/ },
   { name: 'selectors.yml that is not a list of selectors', dir: () => project({ 'selectors.yml': 'selectors: 5\n' }), argv: () => ['ls', '--selector', 'x'], culprit: /selectors\.yml:1.*`selectors:`/ },
   { name: 'a selector defined twice', dir: () => project({ 'selectors.yml': 'selectors:\n  - name: x\n    definition: a\n  - name: x\n    definition: b\n' }), argv: () => ['ls', '--selector', 'x'], culprit: /selectors\.yml:4.*"x" is defined twice/ },
+  // dbt 1.11.16 (recorded): "Invalid value for '--vars': String '' is not valid YAML" (and for --args, --warn-error-options), exit 2; sm ran with the defaults.
+  { name: '--vars that a scheduler rendered empty', dir: () => project(), argv: () => ['compile', '--vars', ' '], culprit: /--vars is empty\n\s+hint: Give a mapping such as --vars/ },
+  { name: '--args that is empty', dir: () => project({ 'macros/m.sql': '{% macro m() %}{% endmacro %}' }), argv: () => ['run-operation', 'm', '--args', ''], culprit: '--args is empty' },
+  { name: '--warn-error-options that is empty', dir: () => project(), argv: () => ['compile', '--warn-error-options', ''], culprit: '--warn-error-options must be YAML or JSON' },
   { name: '--vars that is not a mapping', dir: () => project(), argv: () => ['compile', '--vars', '[1, 2]'], culprit: '--vars must be a mapping' },
   {
     name: 'a compiled file that cannot be written (a full disk, as /dev/full)',
