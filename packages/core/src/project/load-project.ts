@@ -12,6 +12,7 @@ import { installedPackages } from './installed-packages.ts';
 import { resolveTarget } from './profiles.ts';
 import { readProjectFile } from './project-file.ts';
 import { readSourceText } from './source-text.ts';
+import { warnUnusedConfigPaths } from './unused-config-paths.ts';
 import { applyPatchesElsewhere } from './patches-elsewhere.ts';
 import { applySourceOverrides, genericTests, loadMacros, loadModels, loadSeeds, loadSources, sha256, singularTests, unitTests, warnOrphanPatches, type Scope } from './project-resources.ts';
 import { loadAnalyses } from './load-analyses.ts';
@@ -181,6 +182,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   checkDuplicateDocs(docs, diagnostics);
   checkNamesWithoutSpaces([...out.models, ...out.seeds, ...out.tests], config, diagnostics);
   checkTestFileNames([...out.tests, ...out.unitTests], diagnostics);
+  warnUnusedConfigPaths(dir, config, [...out.models, ...out.seeds, ...out.sources, ...out.tests, ...out.unitTests, ...exposures, ...semantic], out.disabled, diagnostics);
   renderDescriptions([...out.models, ...out.seeds, ...out.sources, ...out.tests, ...exposures, ...macroPatches], docs, config.name, { env, vars, target: resolved.target, onEnvRead }, diagnostics);
   if (yamlEnvRead.size) digest.update(`\0yaml-env\0${JSON.stringify([...yamlEnvRead].sort((a, b) => (a[0] < b[0] ? -1 : 1)))}`);
   for (const m of out.macros) digest.update(`\0macro\0${m.originalFilePath}\0${m.macroSql.length}\0`).update(m.macroSql);
