@@ -102,6 +102,10 @@ const cases: Case[] = [
   { name: 'selectors that include each other', dir: () => project({ 'selectors.yml': "selectors:\n  - name: a\n    definition:\n      method: selector\n      value: b\n  - name: b\n    definition: 'selector:a'\n" }), argv: () => ['build', '-s', 'selector:a'], culprit: /selectors\.yml.*a -> b -> a/ },
   { name: 'selectors.yml that is not a list of selectors', dir: () => project({ 'selectors.yml': 'selectors: 5\n' }), argv: () => ['ls', '--selector', 'x'], culprit: /selectors\.yml:1.*`selectors:`/ },
   { name: 'a selector defined twice', dir: () => project({ 'selectors.yml': 'selectors:\n  - name: x\n    definition: a\n  - name: x\n    definition: b\n' }), argv: () => ['ls', '--selector', 'x'], culprit: /selectors\.yml:4.*"x" is defined twice/ },
+  // dbt 1.11.16 (recorded): "Invalid value for '--vars': String '' is not valid YAML" (and for --args, --warn-error-options), exit 2; sm ran with the defaults.
+  { name: '--vars that a scheduler rendered empty', dir: () => project(), argv: () => ['compile', '--vars', ' '], culprit: /--vars is empty\n\s+hint: Give a mapping such as --vars/ },
+  { name: '--args that is empty', dir: () => project({ 'macros/m.sql': '{% macro m() %}{% endmacro %}' }), argv: () => ['run-operation', 'm', '--args', ''], culprit: '--args is empty' },
+  { name: '--warn-error-options that is empty', dir: () => project(), argv: () => ['compile', '--warn-error-options', ''], culprit: '--warn-error-options must be YAML or JSON' },
   { name: '--vars that is not a mapping', dir: () => project(), argv: () => ['compile', '--vars', '[1, 2]'], culprit: '--vars must be a mapping' },
   {
     name: 'a compiled file that cannot be written (a full disk, as /dev/full)',
@@ -159,6 +163,10 @@ const cases: Case[] = [
   { name: 'a latest_version that is not listed', dir: () => project({ 'models/a.sql': null, 'models/a_v1.sql': 'select 1 as id', 'models/s.yml': 'models:\n  - name: a\n    latest_version: 3\n    versions:\n      - v: 1\n' }), argv: () => ['parse'], culprit: /models\/s\.yml:3:\d+: latest_version: 3 is not one of model 'a' versions: \[1\]/ },
   // dbt 1.11.16 (recorded): "maximum recursion depth exceeded", exit 2. sm's message is JavaScript's; the hint says what it means.
   { name: 'a macro that recurses forever', dir: () => project({ 'macros/f.sql': '{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}', 'models/b.sql': 'select {{ f(1) }} as x' }), argv: () => ['compile'], culprit: /macros\/f\.sql:1:\d+: .*Maximum call stack size exceeded \(in macro f\), called from models\/b\.sql:1\n\s+hint: A macro calls itself without end/ },
+  // dbt 1.11.16 (recorded): "Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000).", exit 2. sm built the list first: 9 s and 2.6 GB, then "Invalid array length".
+  { name: 'range() of a billion items', dir: () => project({ 'models/b.sql': 'select {% for i in range(1000000000) %}{% endfor %} 1 as x' }), argv: () => ['compile'], culprit: /models\/b\.sql:1:\d+: .*Range too big\. The sandbox blocks ranges larger than MAX_RANGE \(100000\)\./ },
+  // dbt 1.11.16 (recorded): "no loader for this environment specified", exit 2. sm's hint spoke of missing end tags.
+  { name: "{% include %} of another file", dir: () => project({ 'models/b.sql': "select 1 as x {% include 'shared.sql' %}" }), argv: () => ['compile'], culprit: /models\/b\.sql:1:\d+: .*\{% include %\} is not supported.*\n\s+hint: Put the shared SQL in a macro under macros\// },
   { name: 'a template whose output is too long', dir: () => project({ 'models/b.sql': "select '{{ '-' * 10 ** 10 }}' as x" }), argv: () => ['compile'], culprit: /models\/b\.sql:1:\d+: .*Invalid string length\n\s+hint: The rendered text grew past the longest string sm can hold/ },
   { name: 'an unknown flag', dir: () => project(), argv: () => ['build', '--no-such-flag'], culprit: '--no-such-flag' },
   { name: '--threads that is not a number', dir: () => project(), argv: () => ['run', '--threads', 'many'], culprit: '--threads' },

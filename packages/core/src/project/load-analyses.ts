@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { GraphNode, ModelNode } from '../types.ts';
 import { discover } from './discover.ts';
 import { byName, fileChecksum, fileNodeBase, folderParts, isDisabled, nodeConfig, type Scope } from './project-resources.ts';
+import { readSourceText } from './source-text.ts';
 import type { SchemaDecls } from './schema-yaml.ts';
 
 /**
@@ -30,7 +30,7 @@ export function loadAnalyses(s: Scope, decls: SchemaDecls, diagnostics: Diagnost
     const patch = patches.get(name);
     const { config: cfg, layers } = nodeConfig(s, 'analyses', [...folderParts(f), name], patch?.config, patch?.file ?? rel);
     cfg.materialized ??= 'view';
-    const raw = readFileSync(f.abs, 'utf8');
+    const raw = readSourceText(f.abs, rel);
     (isDisabled(cfg) ? disabled : out).push({
       ...fileNodeBase(s, f, name, patch, cfg, layers),
       uniqueId: id,

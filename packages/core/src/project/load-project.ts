@@ -1,6 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
 import { duplicatePatches } from './duplicate-patches.ts';
-import { readFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { AdapterFactory, Relation, TargetConfig } from '../adapter.ts';
 import { diag, formatLocation, SmProjectError, type Diagnostic } from '../diagnostics.ts';
@@ -12,6 +11,8 @@ import { exposeMetrics, semanticNodes } from './semantic-nodes.ts';
 import { installedPackages } from './installed-packages.ts';
 import { publicTarget, resolveTarget } from './profiles.ts';
 import { readProjectFile } from './project-file.ts';
+import { readSourceText } from './source-text.ts';
+import { warnUnusedConfigPaths } from './unused-config-paths.ts';
 import { applyPatchesElsewhere } from './patches-elsewhere.ts';
 import { applySourceOverrides, genericTests, loadMacros, loadModels, loadSeeds, loadSources, sha256, singularTests, unitTests, warnOrphanPatches, type Scope } from './project-resources.ts';
 import { loadAnalyses } from './load-analyses.ts';
@@ -185,6 +186,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   checkDuplicateDocs(docs, diagnostics);
   checkNamesWithoutSpaces([...out.models, ...out.seeds, ...out.tests], config, diagnostics);
   checkTestFileNames([...out.tests, ...out.unitTests], diagnostics);
+  warnUnusedConfigPaths(dir, config, [...out.models, ...out.seeds, ...out.sources, ...out.tests, ...out.unitTests, ...exposures, ...semantic], out.disabled, diagnostics);
   renderDescriptions([...out.models, ...out.seeds, ...out.sources, ...out.tests, ...exposures, ...macroPatches], docs, config.name, { env, vars, target: templateTarget, onEnvRead }, diagnostics);
   if (yamlEnvRead.size) digest.update(`\0yaml-env\0${JSON.stringify([...yamlEnvRead].sort((a, b) => (a[0] < b[0] ? -1 : 1)))}`);
   for (const m of out.macros) digest.update(`\0macro\0${m.originalFilePath}\0${m.macroSql.length}\0`).update(m.macroSql);
@@ -240,13 +242,13 @@ function readSchemaFiles(s: Scope, cache: SchemaCache, digest: Hash, diagnostics
     const rel = s.prefix + f.rel;
     if (f.inFolder.endsWith('.md')) {
       if (!docsFolders.has(f.folder)) continue;
-      const text = readFileSync(f.abs, 'utf8');
+      const text = readSourceText(f.abs, rel);
       digest.update(`\0md\0${rel}\0${text.length}\0`).update(text);
       docs.push(...docBlocksOf(text, { rel, inFolder: f.inFolder }, c.name, diagnostics));
       continue;
     }
     if (!yamlFolders.has(f.folder)) continue;
-    const text = readFileSync(f.abs, 'utf8');
+    const text = readSourceText(f.abs, rel);
     digest.update(`\0yaml\0${rel}\0${text.length}\0`).update(text);
     const { yaml, hasSnapshots } = cache.read(text, rel, decls, diagnostics);
     if (yaml && hasSnapshots) yamls.push(yaml);

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { GraphNode, ModelNode } from '../types.ts';
 import { discover } from './discover.ts';
 import { byName, fileChecksum, fileNodeBase, folderParts, isDisabled, nodeConfig, type Scope } from './project-resources.ts';
 import { pythonModelTemplate, readPythonModel } from './python-model.ts';
+import { readSourceText } from './source-text.ts';
 import type { SchemaDecls } from './schema-yaml.ts';
 
 /**
@@ -27,7 +27,7 @@ export function loadPythonModels(s: Scope, decls: SchemaDecls, models: readonly 
       continue;
     }
     seen.set(id, rel);
-    const py = readFileSync(f.abs, 'utf8');
+    const py = readSourceText(f.abs, rel);
     const patch = patches.get(name);
     const { config: cfg, layers } = nodeConfig(s, 'models', [...folderParts(f), name], patch?.config, patch?.file ?? rel);
     const calls = readPythonModel(py);

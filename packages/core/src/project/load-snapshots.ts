@@ -7,6 +7,7 @@ import { discover } from './discover.ts';
 import { renderColumns } from './config-renderer.ts';
 import { metaOf } from './folder-config.ts';
 import { isDisabled, nodeConfig, type Scope } from './project-resources.ts';
+import { readSourceText } from './source-text.ts';
 import type { NodePatch } from './schema-yaml.ts';
 import type { YamlFile } from './yaml-file.ts';
 import type { GraphNode, ModelNode } from '../types.ts';
@@ -79,7 +80,7 @@ export function loadSnapshots(
 
   for (const found0 of discover(dir, config.snapshotPaths, ['.sql'])) {
     const f = { ...found0, rel: prefix + found0.rel };
-    const text = readFileSync(f.abs, 'utf8');
+    const text = readSourceText(f.abs, f.rel);
     const folders = f.inFolder.split('/').slice(0, -1);
     let found = 0;
     let blocks: SnapshotBlock[];

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import { parseYamlText } from './yaml-file.ts';
+import { readSourceText } from './source-text.ts';
 
 /** `package-lock.yml` as dbt 1.7+ writes it: every package installed (direct and transitive), pinned, and a hash of the declared list. */
 export interface LockFile {
@@ -28,7 +29,7 @@ export function sourceKey(e: Record<string, unknown>): string | undefined {
 export function readLockFile(dir: string, diagnostics: Diagnostic[]): LockFile | undefined {
   const abs = join(dir, LOCK_FILE);
   if (!existsSync(abs)) return undefined;
-  const y = parseYamlText(readFileSync(abs, 'utf8'), LOCK_FILE, diagnostics);
+  const y = parseYamlText(readSourceText(abs, LOCK_FILE), LOCK_FILE, diagnostics);
   if (!y) return undefined;
   const d = y.data as Record<string, unknown> | null;
   if (!d || typeof d !== 'object' || Array.isArray(d)) {

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { SourceLocation } from '../types.ts';
 import { parseYamlText } from './yaml-file.ts';
+import { readSourceText } from './source-text.ts';
 import { parseVersion } from '../util/semver.ts';
 
 /** One entry of `packages.yml` / `dependencies.yml`, as dbt reads it. */
@@ -40,7 +41,7 @@ export function readPackageSpecs(dir: string, diagnostics: Diagnostic[], render:
   const read = (file: string): { data: Record<string, unknown>; locate: (p: (string | number)[]) => SourceLocation } | undefined => {
     const abs = join(dir, file);
     if (!existsSync(abs)) return undefined;
-    const y = parseYamlText(readFileSync(abs, 'utf8'), file, diagnostics);
+    const y = parseYamlText(readSourceText(abs, file), file, diagnostics);
     if (!y) return undefined;
     if (y.data === null || y.data === undefined) return { data: {}, locate: (p) => y.locate(p) };
     if (!isObj(y.data)) {

@@ -1,10 +1,13 @@
 import { yamlLib } from '../util/yaml-lib.ts';
 import { diag, SmProjectError } from '../diagnostics.ts';
 
-/** `--vars '{key: value}'`: YAML or JSON, a mapping. A key given twice takes its last value, as dbt 1.11's YAML reader (PyYAML) does. */
+/** `--vars '{key: value}'`: YAML or JSON, a mapping (an empty string is an error, as in dbt). A key given twice takes its last value, as dbt 1.11's YAML reader (PyYAML) does. */
 export function parseVarsArg(text: string | undefined, flag = '--vars', example = `'{lookback_hours: 3}'`): Record<string, unknown> | undefined {
-  if (text === undefined || text.trim() === '') return undefined;
+  if (text === undefined) return undefined;
   const invalid = (why: string) => new SmProjectError([diag('SM_USAGE', `${flag} is not valid YAML: ${why}`, undefined, { hint: `Example: ${flag} ${example}` })]);
+  // dbt 1.11: "Invalid value for '--vars': String '' is not valid YAML", exit 2. An empty value is
+  // most often a scheduler's template that rendered to nothing: running with defaults hides it.
+  if (text.trim() === '') throw new SmProjectError([diag('SM_USAGE', `${flag} is empty`, undefined, { hint: `Give a mapping such as ${flag} ${example}, or leave ${flag} out.` })]);
   let v: unknown;
   try {
     const doc = yamlLib().parseDocument(text, { uniqueKeys: false });

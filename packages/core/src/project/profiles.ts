@@ -5,7 +5,7 @@ import { Environment } from '../jinja/environment.ts';
 import { pyFunction } from '../jinja/runtime.ts';
 import type { TargetConfig } from '../adapter.ts';
 import { diag, type Diagnostic } from '../diagnostics.ts';
-import { readText } from '../util/read-text.ts';
+import { readSourceText } from './source-text.ts';
 import { parseYamlText } from './yaml-file.ts';
 
 /** Keys whose values are secrets: redacted from logs, errors and artifacts. */
@@ -97,7 +97,7 @@ export function resolveTarget(opts: ProfileOptions, diagnostics: Diagnostic[]): 
   }
   const abs = join(dir, 'profiles.yml');
   const rel = relative(opts.projectDir, abs) || 'profiles.yml';
-  const yaml = parseYamlText(readText(abs), rel, diagnostics);
+  const yaml = parseYamlText(readSourceText(abs, rel), rel, diagnostics);
   if (!yaml) return undefined;
   if (yaml.data !== null && yaml.data !== undefined && !isMapping(yaml.data)) {
     diagnostics.push(diag('SM_PROFILE_INVALID', `${rel} must map profile names to profiles, not be ${kindOf(yaml.data)}`, { file: rel, line: 1 }, { hint: `Start it with \`${opts.profileName}:\` and its \`target:\` and \`outputs:\` below.` }));

@@ -4,7 +4,7 @@ import { isAbsolute, join, posix } from 'node:path';
 import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import type { QuotedParts } from '../adapter.ts';
 import type { DispatchConfig, ProjectConfig } from '../types.ts';
-import { readText } from '../util/read-text.ts';
+import { readSourceText } from './source-text.ts';
 import { parseWarnErrorOptions, WarnErrorOptionsError } from '../warn-error.ts';
 import { yamlLib } from '../util/yaml-lib.ts';
 import { parseYamlText, type YamlFile } from './yaml-file.ts';
@@ -81,7 +81,7 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
       }),
     );
   }
-  const text = readText(join(dir, file));
+  const text = readSourceText(join(dir, file), file);
   const yaml = parseYamlText(text, file, diagnostics, 'warn');
   if (!yaml) return undefined;
   const d = (yaml.data ?? {}) as Record<string, unknown>;

@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { ColumnInfo, GraphNode, Macro, ModelNode, NodeConfig, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
 import { renderColumns, renderMeta } from './config-renderer.ts';
+import { readSourceText } from './source-text.ts';
 import { discover, pathInResourceFolder, type FoundFile } from './discover.ts';
 import { dbtFileText } from './file-text.ts';
 import { dropRootAppends, mergeConfigInto, metaOf, nodeTags, sourceUnrenderedConfig, tagList, unrenderedFolderConfig } from './folder-config.ts';
@@ -32,7 +33,7 @@ export function loadMacros(s: Scope): Macro[] {
     name: basename(f.rel, '.sql'),
     packageName: s.config.name,
     originalFilePath: s.prefix + f.rel,
-    macroSql: readFileSync(f.abs, 'utf8'),
+    macroSql: readSourceText(f.abs, s.prefix + f.rel),
   }));
 }
 
@@ -56,7 +57,7 @@ export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic
       continue;
     }
     seen.set(id, rel);
-    const raw = readFileSync(f.abs, 'utf8');
+    const raw = readSourceText(f.abs, rel);
     const patch = ver ? ver.patch : patches.get(name);
     const patchConfig = ver ? mergeConfigInto({ ...ver.patch.config }, ver.v.config) : patch?.config;
     // dbt matches the whole fqn: the last levels may name the model itself (and its version).
@@ -239,7 +240,7 @@ export function singularTests(s: Scope, disabled: GraphNode[]): TestNode[] {
   const files = discover(s.dir, s.config.testPaths, ['.sql']).filter((f) => !f.inFolder.startsWith('generic/') && !f.inFolder.startsWith('fixtures/'));
   return files.flatMap((f) => {
     const name = basename(f.rel, '.sql');
-    const raw = readFileSync(f.abs, 'utf8');
+    const raw = readSourceText(f.abs, s.prefix + f.rel);
     const { config: cfg, rootConfig, layers } = nodeConfig(s, 'tests', [...folderParts(f), name], undefined, s.prefix + f.rel);
     const t: TestNode = {
       uniqueId: `test.${name0}.${name}`,

@@ -2,6 +2,7 @@ import { readSemantic, type SemanticDecl } from './semantic-yaml.ts';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { ColumnInfo, SourceLocation } from '../types.ts';
 import { tagList } from './folder-config.ts';
+import { checkEntryShapes } from './entry-shapes.ts';
 import type { YamlFile } from './yaml-file.ts';
 import { readExposures, type ExposureDecl } from './exposure-yaml.ts';
 import { readMacroPatches, type MacroPatchDecl } from './macro-yaml.ts';
@@ -151,6 +152,7 @@ export function readSchemaYaml(y: YamlFile, into: SchemaDecls, diagnostics: Diag
       continue;
     }
     list.forEach((entry, i) => {
+      if (isObj(entry)) checkEntryShapes(y, entry, [kind, i], `${kind.slice(0, -1).replace(/^analyse$/, 'analysis')} "${String(entry.name)}"`, diagnostics);
       const p = readPatch(y, entry, [kind, i], diagnostics);
       if (p) into[kind].push(p);
     });

@@ -1,7 +1,7 @@
 import type { Document, LineCounter, Node as YamlNode } from 'yaml';
 import { yamlLib } from '../util/yaml-lib.ts';
 import { diag, type Diagnostic } from '../diagnostics.ts';
-import { readText } from '../util/read-text.ts';
+import { readSourceText } from './source-text.ts';
 import type { SourceLocation } from '../types.ts';
 import { parseFastYaml } from './yaml-fast.ts';
 
@@ -21,7 +21,7 @@ const tooDeep = (e: unknown): boolean => e instanceof Error && (e instanceof Ran
 
 /** Parse a YAML file; syntax problems become SM_YAML diagnostics with line and column. */
 export function readYamlFile(absPath: string, relPath: string, diagnostics: Diagnostic[], text?: string): YamlFile | undefined {
-  const src = text ?? readText(absPath);
+  const src = text ?? readSourceText(absPath, relPath);
   return parseYamlText(src, relPath, diagnostics);
 }
 

@@ -30,9 +30,15 @@ export function templateDiagnostic(e: unknown, file: string, nodeId: string | un
   if (loc && caller && loc.file !== file) msg += `, called from ${caller.file}:${caller.line}`;
   return diag(c, msg, loc ? { file: loc.file, line: loc.line, column: loc.column } : { file }, {
     nodeId,
-    hint: syntax ? 'Check the Jinja at that line: every {% if %}/{% for %}/{% macro %} needs its end tag, and {{ }} must be balanced.' : runtimeHint(msg),
+    hint: syntax ? syntaxHint(msg) : runtimeHint(msg),
     cause: e,
   });
+}
+
+/** What to do about a syntax error: a tag dbt's Jinja has no loader for is no unbalanced block (the usual hint sent people looking for a missing end tag). */
+function syntaxHint(msg: string): string {
+  if (/\{% \w+ %\} is not supported: dbt templates have no template loader/.test(msg)) return 'Put the shared SQL in a macro under macros/ ({% macro name() %}...{% endmacro %}) and call it as {{ name() }}.';
+  return 'Check the Jinja at that line: every {% if %}/{% for %}/{% macro %} needs its end tag, and {{ }} must be balanced.';
 }
 
 /** What JavaScript's own limits mean for a template (its message alone names neither cause nor fix). */

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { diag, SmProjectError } from '../diagnostics.ts';
+import { firstInvalidUtf8 } from '../util/utf8.ts';
 
 /** One CSV record: its fields (null for an empty field, quoted or not, as dbt-duckdb loads it) and the line it starts on. */
 export interface CsvRecord {
@@ -169,22 +170,6 @@ function notUtf8(file: string, line: number, chunk: Buffer | undefined): SmProje
       hint: 'Save the file as UTF-8 (for example: iconv -f latin1 -t utf-8), as dbt requires; sm does not guess encodings or replace bytes.',
     }),
   ]);
-}
-
-/** Offset of the first byte that breaks UTF-8 in `b`, or -1 (a sequence cut by the chunk's end is not a break). */
-function firstInvalidUtf8(b: Buffer): number {
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i]!;
-    const need = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
-    if (need < 0) return i;
-    for (let k = 1; k <= need; k++) {
-      if (i + k >= b.length) return -1;
-      if ((b[i + k]! & 0xc0) !== 0x80) return i;
-    }
-    i += need + 1;
-  }
-  return -1;
 }
 
 /**
