@@ -212,10 +212,11 @@ function asideDir(targetDir: string, digest: string): string {
  * that a later command with the same inputs takes it back ({@link takeBack}) instead of building
  * it. `sm compile` (compiled paths), `sm run` (hook numbering, and the SQL it ran patched in) and
  * `sm ls` write different manifests of the same project: alternating them rebuilt a 10,000-model
- * manifest (3 s) every time. Only the last {@link KEEP_ASIDE} are kept; where the file system has
- * no hard links nothing is kept.
+ * manifest (3 s) every time. Only the last {@link KEEP_ASIDE} are kept, besides `taking` (the one
+ * {@link takeBack} is about to put back: evicting it made the take-back fail, and rebuild the
+ * manifest, whenever it was the oldest); where the file system has no hard links nothing is kept.
  */
-function keepAside(targetDir: string): void {
+function keepAside(targetDir: string, taking?: string): void {
   const path = join(targetDir, 'manifest.json');
   const rec = readRecord(join(targetDir, '.sm', 'manifest.json.source.json'));
   if (!rec || !sameFile(path, rec)) return;
@@ -234,6 +235,7 @@ function keepAside(targetDir: string): void {
   }
   const root = join(targetDir, '.sm', 'manifests');
   const kept = readdirSync(root)
+    .filter((name) => join(root, name) !== taking)
     .map((name) => ({ name, at: statSync(join(root, name, 'record.json'), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
     .sort((a, b) => b.at - a.at);
   for (const old of kept.slice(KEEP_ASIDE)) rmSync(join(root, old.name), { recursive: true, force: true });
@@ -248,7 +250,7 @@ function takeBack(targetDir: string, digest: string): boolean {
   const rec = readRecord(join(dir, 'record.json'));
   if (!rec || rec.digest !== digest || !sameFile(join(dir, 'manifest.json'), rec)) return false;
   const recPath = join(targetDir, '.sm', 'manifest.json.source.json');
-  keepAside(targetDir);
+  keepAside(targetDir, dir);
   // Nothing may reuse manifest.json while it is being swapped.
   rmSync(recPath, { force: true });
   try {
