@@ -98,10 +98,10 @@ export class DuckDbDialect extends BaseDialect {
    * table is one it ignores them for. Recorded: "DuckDB adapter: partitioned_by/partition_by is only
    * supported for DuckLake relations; ignoring for "dbt"."main"."t"" (then the sort one).
    */
-  tableConfigIgnored(config: Readonly<Record<string, unknown>>, relation: string): string[] {
+  tableConfigIgnored(config: Readonly<Record<string, unknown>>, relation: string): { name: string; base: string }[] {
     return tableLayout(config)
       .filter(([raw]) => !unset(raw))
-      .map(([, field]) => `DuckDB adapter: ${field} is only supported for DuckLake relations; ignoring for ${relation}`);
+      .map(([, field]) => ({ name: 'DuckDB', base: `${field} is only supported for DuckLake relations; ignoring for ${relation}` }));
   }
 
   describeQuery(sql: string): string {

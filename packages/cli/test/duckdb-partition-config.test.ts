@@ -89,5 +89,12 @@ describe('partition_by and sort_by on DuckDB tables, as dbt-duckdb checks them',
     const second = await run();
     expect(second.code).toBe(0);
     expect(warned(second.out + second.err)).toEqual([line('partitioned_by/partition_by', 't')]);
+    // dbt --log-format json: {"info": {"name": "AdapterEventWarning", "code": "E003", "level": "warn", ...},
+    // "data": {"args": [], "base_msg": "partitioned_by/... ignoring for \"dbt\".\"main\".\"t\"", "name": "DuckDB", "node_info": {... "node_status": "executing"}}}.
+    const json = await sm('--log-format', 'json', 'run', '-s', 't', '--project-dir', dir, '--profiles-dir', dir);
+    const ev = json.out.split('\n').map((l) => JSON.parse(l) as { info: Record<string, unknown>; data: Record<string, unknown> & { node_info?: Record<string, unknown> } }).find((l) => l.info.name === 'AdapterEventWarning');
+    expect(ev?.info).toMatchObject({ code: 'E003', level: 'warn', msg: line('partitioned_by/partition_by', 't') });
+    expect(ev?.data).toMatchObject({ args: [], base_msg: line('partitioned_by/partition_by', 't').replace('DuckDB adapter: ', ''), name: 'DuckDB' });
+    expect(ev?.data.node_info).toMatchObject({ unique_id: 'model.demo.t', node_status: 'executing' });
   });
 });

@@ -248,7 +248,7 @@ export interface Dialect {
    * Optional. The warnings the warehouse's dbt adapter gives, when it creates the table, for
    * settings of a valid config it ignores on this target (`relation`: the table's printed name).
    */
-  tableConfigIgnored?(config: Readonly<Record<string, unknown>>, relation: string): string[];
+  tableConfigIgnored?(config: Readonly<Record<string, unknown>>, relation: string): { name: string; base: string }[];
 }
 
 /** Target configuration as read from profiles.yml, secrets already resolved from the environment. */

@@ -29,7 +29,7 @@ export async function executeModel(node: GraphNode, x: NodeContext): Promise<Exe
     if (bad) throw new CompilerError(bad);
     const { dialect } = x.run.adapter;
     const printed = dialect.relationName({ ...m.relation, database: m.relation.database ?? defaultDatabaseOf(dialect, x.run.project.target) });
-    for (const message of dialect.tableConfigIgnored?.(m.config, printed) ?? []) x.run.onEvent({ type: 'log', level: 'warn', message });
+    for (const said of dialect.tableConfigIgnored?.(m.config, printed) ?? []) x.adapterWarning(said);
   }
   if (m.pythonCode !== undefined) return executePython(m, x, existing);
   if (mat !== 'view' && mat !== 'table' && mat !== 'incremental') {
