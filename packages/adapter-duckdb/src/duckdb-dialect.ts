@@ -82,13 +82,7 @@ export class DuckDbDialect extends BaseDialect {
    * the model there, so it fails here; a valid one is ignored on a plain DuckDB file, as there.
    */
   tableConfigError(config: Readonly<Record<string, unknown>>): string | undefined {
-    const unset = (v: unknown) => v === undefined || v === null;
-    const partition = unset(config.partitioned_by) || config.partitioned_by === '' ? config.partition_by : config.partitioned_by;
-    const checks: [unknown, string][] = [
-      [partition === '' ? undefined : partition, 'partitioned_by/partition_by'],
-      [unset(config.sorted_by) ? config.sort_by : config.sorted_by, 'sorted_by/sort_by'],
-    ];
-    for (const [raw, field] of checks) {
+    for (const [raw, field] of tableLayout(config)) {
       if (unset(raw)) continue;
       const fix = `give a column name or a list of them (dbt-duckdb refuses anything else, and uses them on DuckLake only), or set it for other targets only, e.g. \`${field.split('/')[1]}=(... if target.type != 'duckdb' else none)\``;
       if (typeof raw !== 'string' && !Array.isArray(raw)) return `${field} must be a list of strings or a string, not ${JSON.stringify(raw)}: ${fix}`;
@@ -97,6 +91,17 @@ export class DuckDbDialect extends BaseDialect {
       if (!parts.length) return `${field} must contain at least one column: ${fix}`;
     }
     return undefined;
+  }
+
+  /**
+   * dbt-duckdb 1.11.1 then warns, once a run, for each it ignores: sm attaches no DuckLake, so every
+   * table is one it ignores them for. Recorded: "DuckDB adapter: partitioned_by/partition_by is only
+   * supported for DuckLake relations; ignoring for "dbt"."main"."t"" (then the sort one).
+   */
+  tableConfigIgnored(config: Readonly<Record<string, unknown>>, relation: string): { name: string; base: string }[] {
+    return tableLayout(config)
+      .filter(([raw]) => !unset(raw))
+      .map(([, field]) => ({ name: 'DuckDB', base: `${field} is only supported for DuckLake relations; ignoring for ${relation}` }));
   }
 
   describeQuery(sql: string): string {
@@ -121,4 +126,15 @@ function timeText(us: number): string {
   const s = Math.floor(us / 1e6);
   const frac = us % 1e6;
   return `${p(Math.floor(s / 3600))}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}${frac ? `.${p(frac, 6)}` : ''}`;
+}
+
+const unset = (v: unknown) => v === undefined || v === null;
+
+/** `partitioned_by` (else `partition_by`, an empty name counting as none) and `sorted_by` (else `sort_by`), as dbt-duckdb reads them. */
+function tableLayout(config: Readonly<Record<string, unknown>>): [raw: unknown, field: string][] {
+  const partition = unset(config.partitioned_by) || config.partitioned_by === '' ? config.partition_by : config.partitioned_by;
+  return [
+    [partition === '' ? undefined : partition, 'partitioned_by/partition_by'],
+    [unset(config.sorted_by) ? config.sort_by : config.sorted_by, 'sorted_by/sort_by'],
+  ];
 }

@@ -60,4 +60,41 @@ describe('partition_by and sort_by on DuckDB tables, as dbt-duckdb checks them',
     expect(r.out).toContain('partitioned_by/partition_by must be a list of strings or a string');
     expect(await queryDuckDb(join(dir, 'target/demo.duckdb'), 'select id::int as id from i_var order by id')).toEqual([{ id: 1 }, { id: 2 }]);
   });
+
+  it('warns, as dbt-duckdb does, that a valid partition_by or sort_by is ignored, each time a table is created', async () => {
+    // Recorded from dbt-duckdb 1.11.1 on these files: `dbt parse` and `dbt compile` say nothing; the
+    // first `dbt run` logs, at warn level, while building each model:
+    //   DuckDB adapter: partitioned_by/partition_by is only supported for DuckLake relations; ignoring for "dbt"."main"."inc"
+    //   DuckDB adapter: sorted_by/sort_by is only supported for DuckLake relations; ignoring for "dbt"."main"."inc"
+    //   DuckDB adapter: partitioned_by/partition_by is only supported for DuckLake relations; ignoring for "dbt"."main"."t"
+    // and the second run (inc incremental) only the line for t; the view never; exit 0, WARN=0 both times.
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'dbt_project.yml': 'name: demo\nversion: "1.0"\nprofile: demo\n',
+      'models/t.sql': "{{ config(materialized='table', partition_by='id') }} select 1 as id",
+      'models/inc.sql': "{{ config(materialized='incremental', partition_by=['id'], sort_by='id') }} select 1 as id",
+      'models/v.sql': "{{ config(materialized='view', partition_by='id') }} select 1 as id",
+    });
+    const line = (field: string, rel: string) => `DuckDB adapter: ${field} is only supported for DuckLake relations; ignoring for "demo"."main"."${rel}"`;
+    const warned = (out: string) => out.split('\n').filter((l) => l.includes('only supported for DuckLake'));
+    for (const cmd of ['parse', 'compile']) {
+      const r = await sm(cmd, '--project-dir', dir, '--profiles-dir', dir);
+      expect(r.code).toBe(0);
+      expect(warned(r.out + r.err)).toEqual([]);
+    }
+    const run = () => sm('run', '--project-dir', dir, '--profiles-dir', dir);
+    const first = await run();
+    expect(first.code, first.out + first.err).toBe(0);
+    expect(warned(first.out + first.err)).toEqual([line('partitioned_by/partition_by', 'inc'), line('sorted_by/sort_by', 'inc'), line('partitioned_by/partition_by', 't')]);
+    const second = await run();
+    expect(second.code).toBe(0);
+    expect(warned(second.out + second.err)).toEqual([line('partitioned_by/partition_by', 't')]);
+    // dbt --log-format json: {"info": {"name": "AdapterEventWarning", "code": "E003", "level": "warn", ...},
+    // "data": {"args": [], "base_msg": "partitioned_by/... ignoring for \"dbt\".\"main\".\"t\"", "name": "DuckDB", "node_info": {... "node_status": "executing"}}}.
+    const json = await sm('--log-format', 'json', 'run', '-s', 't', '--project-dir', dir, '--profiles-dir', dir);
+    const ev = json.out.split('\n').map((l) => JSON.parse(l) as { info: Record<string, unknown>; data: Record<string, unknown> & { node_info?: Record<string, unknown> } }).find((l) => l.info.name === 'AdapterEventWarning');
+    expect(ev?.info).toMatchObject({ code: 'E003', level: 'warn', msg: line('partitioned_by/partition_by', 't') });
+    expect(ev?.data).toMatchObject({ args: [], base_msg: line('partitioned_by/partition_by', 't').replace('DuckDB adapter: ', ''), name: 'DuckDB' });
+    expect(ev?.data.node_info).toMatchObject({ unique_id: 'model.demo.t', node_status: 'executing' });
+  });
 });

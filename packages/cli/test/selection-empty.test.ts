@@ -20,13 +20,24 @@ const NOTHING = 'Nothing to do. Try checking your model configs and model specif
 
 describe('a selection that matches nothing, as dbt 1.11', () => {
   // An empty argument (an unset shell variable: -s "$MODELS") and an empty part of an intersection match nothing in dbt too; sm ran everything for -s ''.
-  it.each([['no_such_model'], ['tag:'], ['tag:nope,a'], ['+b,tag:x'], [''], ['a,'], [',a'], ['a,,b']])('run -s %s warns, does nothing, exits 0 and writes empty run results', async (sel) => {
+  // `config:foo`, `config:` (no key after the method): dbt 1.11.16 compares the whole config to the value, which never matches: the same warning, exit 0 (recorded).
+  it.each([['no_such_model'], ['tag:'], ['tag:nope,a'], ['+b,tag:x'], [''], ['a,'], [',a'], ['a,,b'], ['config:foo'], ['config:'], ['config:materialized']])('run -s %s warns, does nothing, exits 0 and writes empty run results', async (sel) => {
     const r = await sm('run', '--project-dir', dir, '-s', sel);
     expect(r.code).toBe(0);
     expect(r.out).toContain(warning(sel));
     expect(r.out).toContain(NOTHING);
     const rr = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: unknown[] };
     expect(rr.results).toEqual([]);
+  });
+
+  it('config: without a key says how to name one; with the rest of a union, or excluded, the others go on (dbt: exit 0, the warning, demo.a listed)', async () => {
+    const l = await sm('ls', '--project-dir', dir, '-s', 'config:foo', 'a', '--resource-type', 'model');
+    expect(l.code).toBe(0);
+    expect(l.out.split('\n')).toEqual(['demo.a']);
+    expect(l.err).toContain(warning('config:foo'));
+    expect(l.err).toContain('name the key, as in config.materialized:table');
+    const x = await sm('ls', '--project-dir', dir, '--exclude', 'config:foo', '--resource-type', 'model');
+    expect(x.out.split('\n')).toEqual(['demo.a', 'demo.b']);
   });
 
   it('a seed selected for run is nothing to do, without a warning (it matched)', async () => {

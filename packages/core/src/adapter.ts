@@ -244,6 +244,11 @@ export interface Dialect {
    * undefined: the node fails with it as a compilation error, as dbt's materialization fails.
    */
   tableConfigError?(config: Readonly<Record<string, unknown>>): string | undefined;
+  /**
+   * Optional. The warnings the warehouse's dbt adapter gives, when it creates the table, for
+   * settings of a valid config it ignores on this target (`relation`: the table's printed name).
+   */
+  tableConfigIgnored?(config: Readonly<Record<string, unknown>>, relation: string): { name: string; base: string }[];
 }
 
 /** Target configuration as read from profiles.yml, secrets already resolved from the environment. */

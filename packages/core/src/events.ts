@@ -65,7 +65,7 @@ export type RunEvent =
   | { type: 'node_finish'; result: NodeResult; index: number; total: number; nodeInfo?: DbtNodeInfo | undefined; attachedNode?: string | undefined; file?: string | undefined; cfg?: Record<string, string> | undefined }
   | { type: 'run_end'; results: NodeResult[]; elapsed: number; interrupted: boolean }
   /** `template`: said by a template (`log(msg, info=True)`, `print`), of the node `nodeInfo` describes when it is a node's. */
-  | { type: 'log'; level: 'info' | 'warn' | 'error' | 'debug'; message: string; template?: true | undefined; print?: true | undefined; nodeInfo?: DbtNodeInfo | undefined };
+  | { type: 'log'; level: 'info' | 'warn' | 'error' | 'debug'; message: string; template?: true | undefined; print?: true | undefined; nodeInfo?: DbtNodeInfo | undefined; adapter?: AdapterSaid | undefined };
 
 export type EventSink = (e: RunEvent) => void;
 
@@ -73,6 +73,12 @@ export type EventSink = (e: RunEvent) => void;
 export function redactingSink(sink: EventSink, secrets: readonly string[]): EventSink {
   if (!secrets.length) return sink;
   return (e) => sink(e.type === 'log' ? { ...e, message: redact(e.message, secrets) } : e);
+}
+
+/** What the warehouse's dbt adapter logs itself (dbt's AdapterEventWarning): its logger's name ("DuckDB") and the words after "<name> adapter: ". */
+export interface AdapterSaid {
+  readonly name: string;
+  readonly base: string;
 }
 
 /** What a template said (`log(msg, info=True)`, `print(msg)`), in a node's render when `nodeInfo` describes one. */

@@ -42,6 +42,7 @@ const CODES: Record<string, string> = {
   CompiledNode: 'Q042',
   ShowNode: 'Q041',
   Note: 'Z050',
+  AdapterEventWarning: 'E003',
   MainEncounteredError: 'Z002',
   NoNodesForSelectionCriteria: 'M030',
   NothingToDo: 'Q035',

@@ -110,6 +110,8 @@ export class JsonReporter implements Reporter {
     } else {
       const dbt = e.print
         ? dbtEvent('PrintEvent', 'info', e.message, { msg: e.message })
+        : e.adapter
+        ? dbtEvent('AdapterEventWarning', e.level, e.message, { args: [], base_msg: e.adapter.base, name: e.adapter.name, ...(e.nodeInfo ? { node_info: e.nodeInfo } : {}) })
         : e.template
         ? dbtEvent('JinjaLogInfo', 'info', e.message, { msg: e.message, ...(e.nodeInfo ? { node_info: e.nodeInfo } : {}) })
         : dbtEvent('Note', e.level, e.message, { msg: e.message });

@@ -92,7 +92,8 @@ export async function selectAndCheck(
   // As dbt 1.11 (NoNodesForSelectionCriteria): a warning per criterion that selects nothing; the command goes on.
   // A criterion is quoted as typed, cut at 200 characters (a generated -s can be megabytes); past 50 of them, one line says how many more.
   const shown = (u: string) => (u.length > 200 ? `${u.slice(0, 200)}… (${u.length} characters)` : u);
-  for (const u of unmatched.slice(0, 50)) diagnostics.push(diag('SM_SELECTION_EMPTY', `The selection criterion '${shown(u)}' does not match any enabled nodes`, undefined, { severity: 'warning', event: WARNING_EVENTS.selectionEmpty, eventData: { spec_raw: u } }));
+  const noKey = (u: string) => (/^@?\d*\+?config:/.test(u) ? { hint: 'config: without a key never matches (dbt compares the whole config to the value); name the key, as in config.materialized:table.' } : {});
+  for (const u of unmatched.slice(0, 50)) diagnostics.push(diag('SM_SELECTION_EMPTY', `The selection criterion '${shown(u)}' does not match any enabled nodes`, undefined, { severity: 'warning', event: WARNING_EVENTS.selectionEmpty, eventData: { spec_raw: u }, ...noKey(u) }));
   if (unmatched.length > 50) diagnostics.push(diag('SM_SELECTION_EMPTY', `${unmatched.length - 50} more selection criteria do not match any enabled nodes`, undefined, { severity: 'warning', event: WARNING_EVENTS.selectionEmpty }));
   const selected = topoOrder(c.graph, chosen);
   const check = columnCheckOf(command);

@@ -4,11 +4,15 @@ import type { YamlFile } from './yaml-file.ts';
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const kindOf = (v: unknown): string => (Array.isArray(v) ? 'a list' : v === null ? 'empty' : isObj(v) ? 'a mapping' : `${typeof v === 'string' ? 'the text' : 'the value'} ${JSON.stringify(v)}`);
 
-type Want = 'mapping' | 'list' | 'text';
-const fits = (v: unknown, want: Want): boolean => (want === 'mapping' ? isObj(v) : want === 'list' ? Array.isArray(v) : typeof v === 'string');
+/** `freshness`: a mapping, or null to turn it off. */
+type Want = 'mapping' | 'list' | 'text' | 'freshness';
+const fits = (v: unknown, want: Want): boolean =>
+  want === 'mapping' ? isObj(v) : want === 'list' ? Array.isArray(v) : want === 'freshness' ? v === null || isObj(v) : typeof v === 'string';
+/** `required`: dbt refuses the entry without the key, so an empty one is not to be removed. */
+type Rules = readonly (readonly [path: readonly string[], want: Want, required?: true])[];
 
 /** What dbt 1.11's schema validation requires of a model, seed, snapshot or analysis entry (and of its columns), key by key. */
-const ENTRY: readonly (readonly [path: readonly string[], want: Want])[] = [
+const ENTRY: Rules = [
   [['config'], 'mapping'],
   [['meta'], 'mapping'],
   [['docs'], 'mapping'],
@@ -17,17 +21,32 @@ const ENTRY: readonly (readonly [path: readonly string[], want: Want])[] = [
   [['config', 'docs'], 'mapping'],
   [['config', 'materialized'], 'text'],
 ];
-const COLUMN: readonly (readonly [path: readonly string[], want: Want])[] = [
+const COLUMN: Rules = [
   [['meta'], 'mapping'],
   [['config'], 'mapping'],
   [['constraints'], 'list'],
+  // dbt 1.11.16: "at path ['columns'][0]['tags']: 5 is not of type 'array'" (a name or nothing too);
+  // a model's own `tags: 5` it accepts (and drops), as sm does.
+  [['tags'], 'list'],
+];
+/** A source and each of its tables: "at path ['tables'][0]['freshness']: 5 is not valid under any of the given schemas". */
+const SOURCE: Rules = [
+  [['freshness'], 'freshness'],
+  [['config', 'freshness'], 'freshness'],
+];
+/** "at path ['given']: 5 is not of type 'array'", "at path ['expect']: 5 is not of type 'object'". */
+const UNIT_TEST: Rules = [
+  [['given'], 'list', true],
+  [['expect'], 'mapping', true],
 ];
 
 const HINT: Record<Want, (key: string) => string> = {
   mapping: (k) => `Write the keys of \`${k}:\` indented under it, without "- " before them`,
   list: (k) => `Write \`${k}:\` as a list, each item on its own line after "- "`,
   text: (k) => `Write \`${k}:\` as one name, as in \`materialized: table\``,
+  freshness: () => 'Write `freshness:` as a mapping, as in `freshness: {warn_after: {count: 12, period: hour}}`, or `freshness: null` to turn it off',
 };
+const WANTED: Record<Want, string> = { mapping: 'a mapping', list: 'a list', text: 'a name', freshness: 'a mapping (or null)' };
 
 /**
  * A value of the wrong kind where dbt 1.11 expects a mapping, a list or a name, an empty one
@@ -43,16 +62,42 @@ export function checkEntryShapes(y: YamlFile, entry: Record<string, unknown>, at
   });
 }
 
-function check(y: YamlFile, o: Record<string, unknown>, at: readonly (string | number)[], what: string, rules: typeof ENTRY, diagnostics: Diagnostic[]): void {
-  for (const [path, want] of rules) {
+/** A source's and its tables' `freshness:` (and `config: {freshness:}`): dbt refuses any but a mapping or null, exit 2. */
+export function checkSourceShapes(y: YamlFile, s: Record<string, unknown>, at: readonly (string | number)[], diagnostics: Diagnostic[]): void {
+  check(y, s, at, `source "${String(s.name)}"`, SOURCE, diagnostics);
+  if (!Array.isArray(s.tables)) return;
+  s.tables.forEach((t, i) => {
+    if (isObj(t)) check(y, t, [...at, 'tables', i], `source "${String(s.name)}", table "${String(t.name)}"`, SOURCE, diagnostics);
+  });
+}
+
+/** A unit test's `given:` (a list) and `expect:` (a mapping); true when either is of the wrong kind. */
+export function checkUnitTestShapes(y: YamlFile, u: Record<string, unknown>, at: readonly (string | number)[], diagnostics: Diagnostic[]): boolean {
+  // dbt 1.11.16 without `given:`: "at path []: 'given' is a required property", exit 2.
+  if (u.given === undefined) {
+    diagnostics.push(
+      diag('SM_SCHEMA_YAML', `unit test "${String(u.name)}" has no \`given:\``, y.locate(at), {
+        hint: 'Add `given:`, a list of the inputs the model reads (`- input: ref(\'...\')` with its `rows:`), or `given: []` if it reads none; dbt refuses the file as it is.',
+      }),
+    );
+    return true;
+  }
+  return check(y, u, at, `unit test "${String(u.name)}"`, UNIT_TEST, diagnostics) > 0;
+}
+
+function check(y: YamlFile, o: Record<string, unknown>, at: readonly (string | number)[], what: string, rules: Rules, diagnostics: Diagnostic[]): number {
+  let found = 0;
+  for (const [path, want, required] of rules) {
     let v: unknown = o;
     for (const k of path) v = isObj(v) ? v[k] : undefined;
     if (v === undefined || fits(v, want)) continue;
     const key = path.join('.');
+    found++;
     diagnostics.push(
-      diag('SM_SCHEMA_YAML', `${what}: \`${key}:\` must be ${want === 'text' ? 'a name' : `a ${want}`}, not ${kindOf(v)}`, y.locate([...at, ...path]), {
-        hint: `${v === null ? `Give \`${path[path.length - 1]!}:\` a value, or remove the line` : HINT[want](path[path.length - 1]!)}; dbt refuses the file as it is.`,
+      diag('SM_SCHEMA_YAML', `${what}: \`${key}:\` must be ${WANTED[want]}, not ${kindOf(v)}`, y.locate([...at, ...path]), {
+        hint: `${v === null && want !== 'freshness' && !required ? `Give \`${path[path.length - 1]!}:\` a value, or remove the line` : HINT[want](path[path.length - 1]!)}; dbt refuses the file as it is.`,
       }),
     );
   }
+  return found;
 }

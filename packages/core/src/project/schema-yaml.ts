@@ -2,7 +2,7 @@ import { readSemantic, type SemanticDecl } from './semantic-yaml.ts';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { ColumnInfo, SourceLocation } from '../types.ts';
 import { tagList } from './folder-config.ts';
-import { checkEntryShapes } from './entry-shapes.ts';
+import { checkEntryShapes, checkSourceShapes, checkUnitTestShapes } from './entry-shapes.ts';
 import type { YamlFile } from './yaml-file.ts';
 import { readExposures, type ExposureDecl } from './exposure-yaml.ts';
 import { readMacroPatches, type MacroPatchDecl } from './macro-yaml.ts';
@@ -377,6 +377,7 @@ function readSource(y: YamlFile, s: unknown, path: (string | number)[], into: Sc
     diagnostics.push(diag('SM_SCHEMA_YAML', 'Each source needs a `name:`', y.locate(path)));
     return;
   }
+  checkSourceShapes(y, s, path, diagnostics);
   // An override may change only source-level properties: it then names no table.
   const tables = s.tables ?? (typeof s.overrides === 'string' ? [{ name: '' }] : undefined);
   if (!Array.isArray(tables)) {
@@ -438,6 +439,7 @@ function readUnitTest(y: YamlFile, u: unknown, path: (string | number)[], into: 
     diagnostics.push(diag('SM_TEST_INVALID', 'A unit test needs `name:` and `model:`', loc));
     return;
   }
+  if (checkUnitTestShapes(y, u, path, diagnostics)) return;
   const given = Array.isArray(u.given) ? u.given : [];
   const expect = isObj(u.expect) ? u.expect : undefined;
   if (!expect) {

@@ -136,6 +136,8 @@ export class ProjectHost implements RenderHost {
                 : (pythonHint(this.project.pythonModels, name) ?? hintFor(name, this.#refs.names())),
         }),
       );
+      // As for source() below: dbt's parse gives a disabled node's ref() a relation, so a macro that insists on one renders on.
+      if (f.config.enabled === false) return this.refRelation({ schema: this.project.target.schema, identifier: name });
       return `__sm_missing_ref__${name}`;
     }
     f.refs.add(target.uniqueId);

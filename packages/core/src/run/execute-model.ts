@@ -8,7 +8,7 @@ import { executeExternal } from './execute-external.ts';
 import { executeMicrobatch } from './execute-microbatch.ts';
 import { executePython } from './execute-python.ts';
 import { isMicrobatch } from '../plan/microbatch.ts';
-import { printedRelationName } from '../render/relation.ts';
+import { defaultDatabaseOf, printedRelationName } from '../render/relation.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
 import { nodeHooks, withHooks } from '../plan/hooks.ts';
 import { contractCheck, contractIncomplete, contractMismatch, type DescribedColumn } from '../plan/contract.ts';
@@ -27,6 +27,9 @@ export async function executeModel(node: GraphNode, x: NodeContext): Promise<Exe
     // As dbt-duckdb's table and incremental materializations check partition_by before creating the table.
     const bad = x.run.adapter.dialect.tableConfigError?.(m.config);
     if (bad) throw new CompilerError(bad);
+    const { dialect } = x.run.adapter;
+    const printed = dialect.relationName({ ...m.relation, database: m.relation.database ?? defaultDatabaseOf(dialect, x.run.project.target) });
+    for (const said of dialect.tableConfigIgnored?.(m.config, printed) ?? []) x.adapterWarning(said);
   }
   if (m.pythonCode !== undefined) return executePython(m, x, existing);
   if (mat !== 'view' && mat !== 'table' && mat !== 'incremental') {

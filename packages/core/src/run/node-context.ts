@@ -3,7 +3,7 @@ import type { PlanContext } from '../plan/plan.ts';
 import type { Plan } from '../plan/step.ts';
 import type { ExecutionRender } from '../render/execution.ts';
 import type { GraphNode } from '../types.ts';
-import type { NodeResult, NodeStatus } from '../events.ts';
+import type { AdapterSaid, NodeResult, NodeStatus } from '../events.ts';
 import type { Mutex } from './mutex.ts';
 import type { RunContext } from './run-context.ts';
 import type { PlanOutcome } from './run-plan.ts';
@@ -32,6 +32,8 @@ export interface NodeContext {
   /** `rel`'s columns, asked of the warehouse when the cached catalog has none (it forgets what it rebuilt). */
   columns(rel: Relation): Promise<readonly ColumnDef[] | undefined>;
   writeLock: Mutex | undefined;
+  /** A warning as the warehouse's dbt adapter logs it ("DuckDB adapter: ..."), of this node. */
+  adapterWarning(said: AdapterSaid): void;
 }
 
 export type ExecOutcome = Partial<NodeResult> & { status: NodeStatus; message: string };

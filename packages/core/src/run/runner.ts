@@ -218,6 +218,8 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
         remember: (rel, info) => remember(c, rel, info),
         columns: (rel) => columnsOf(c, rel),
         writeLock,
+        adapterWarning: (said) =>
+          o.onEvent({ type: 'log', level: 'warn', message: `${said.name} adapter: ${said.base}`, adapter: said, nodeInfo: dbtNodeInfo(node, o.adapter.dialect, o.project.target, 'executing', startedAt, undefined) }),
       };
       const r = await executor(node, nctx);
       // dbt writes the compiled SQL of each ephemeral model a node inlines, once, as it compiles the node.

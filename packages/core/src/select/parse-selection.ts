@@ -55,7 +55,8 @@ export function parseCriterion(text: string): Criterion {
 
 /** Methods and values that can never select anything are usage errors, as in dbt. */
 export function checkMethod(text: string, method: string, value: string): void {
-  if (!SELECTION_METHODS.includes(method) && !method.startsWith('config.')) throw invalidSelector(text, `unknown method "${method}"`);
+  // `config:x` (no key): dbt 1.11 compares the whole config to x, which never matches; a warning, not an error (recorded, exit 0).
+  if (!SELECTION_METHODS.includes(method) && method !== 'config' && !method.startsWith('config.')) throw invalidSelector(text, `unknown method "${method}"`);
   if (method === 'resource_type' && !DBT_RESOURCE_TYPES.includes(value)) {
     throw invalidSelector(text, `invalid resource_type selector "${value}"; use one of ${DBT_RESOURCE_TYPES.join(', ')}`);
   }

@@ -295,6 +295,9 @@ function matchMethod(c: Criterion, nodes: ReadonlyMap<string, GraphNode>, opts: 
     case method === 'test_name':
       add((n) => n.resourceType === 'test' && !!n.testMetadata && re.test(n.testMetadata.name));
       break;
+    case method === 'config':
+      // dbt 1.11 compares the node's whole config to the value: it never matches (dbt ls -s config:foo, exit 0, "does not match any enabled nodes").
+      break;
     case method.startsWith('config.'): {
       const key = method.slice('config.'.length).split('.');
       // dbt's config method does not look at exposures.
