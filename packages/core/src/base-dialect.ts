@@ -138,6 +138,11 @@ export class BaseDialect implements Dialect {
   }
 }
 
+/** The identifier quoted with its case kept ({@link Dialect.quoteAsWritten}), or as the dialect quotes any identifier where it has no such rule. */
+export function quoteAsWritten(d: Pick<Dialect, 'quoteAsWritten' | 'quoteIdentifier'>, id: string): string {
+  return d.quoteAsWritten ? d.quoteAsWritten(id) : d.quoteIdentifier(id);
+}
+
 /** `"id"`, a double quote in it doubled: the case is kept. */
 function ansiQuote(id: string): string {
   return id.includes('"') ? `"${id.replaceAll('"', '""')}"` : `"${id}"`;

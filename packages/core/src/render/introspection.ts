@@ -1,4 +1,5 @@
 import type { Dialect, QuotedParts, Relation, RelationInfo } from '../adapter.ts';
+import { quoteAsWritten } from '../base-dialect.ts';
 import { Kwargs, PyTuple } from '../jinja/py-values.ts';
 import { pyFunction } from '../jinja/runtime.ts';
 import { AdapterResponse, AgateTable } from './agate-table.ts';
@@ -52,7 +53,7 @@ export class TemplateColumn {
   }
   /** As dbt's: the name quoted as written (on Snowflake `"a"` is not the column A). */
   get quoted(): string {
-    return this.#dialect.quoteAsWritten ? this.#dialect.quoteAsWritten(this.name) : this.#dialect.quoteIdentifier(this.name);
+    return quoteAsWritten(this.#dialect, this.name);
   }
   is_string(): boolean {
     return ['text', 'character varying', 'character', 'varchar'].includes(this.#t());
@@ -197,8 +198,7 @@ export function introspection(h: IntrospectionHost, frameOf: (c: Context) => Fra
     // dbt: quoted as written where the project's quoting sets the part (quote_key) to true; else unquoted, which the dialect's quoting means too.
     quote_as_configured: pyFunction((c, a, kw) => {
       const id = String(kw?.identifier ?? a[0]);
-      const asWritten = h.projectQuoting?.[String(kw?.quote_key ?? a[1]) as keyof QuotedParts] === true && h.dialect.quoteAsWritten;
-      return asWritten ? h.dialect.quoteAsWritten!(id) : h.dialect.quoteIdentifier(id);
+      return h.projectQuoting?.[String(kw?.quote_key ?? a[1]) as keyof QuotedParts] === true ? quoteAsWritten(h.dialect, id) : h.dialect.quoteIdentifier(id);
     }),
     quote_seed_column: pyFunction((c, a) => (a[1] === false ? String(a[0]) : h.dialect.quoteIdentifier(String(a[0])))),
     check_schema_exists: pyFunction((c, a, kw) => {

@@ -1,4 +1,5 @@
 import type { Dialect, Relation, TargetConfig } from '../adapter.ts';
+import { quoteAsWritten } from '../base-dialect.ts';
 import type { SourceNode } from '../types.ts';
 import { isDict, Kwargs } from '../jinja/py-values.ts';
 
@@ -156,7 +157,7 @@ export class TemplateRelation implements Relation {
     const inc = this.#include;
     const q = this.#quote;
     const d = this.#dialect;
-    const asWritten = (v: string) => (d.quoteAsWritten ? d.quoteAsWritten(v) : d.quoteIdentifier(v));
+    const asWritten = (v: string) => quoteAsWritten(d, v);
     const part = (p: Part, v: string | undefined): string | undefined => (v === undefined || v === '' || inc[p] === false ? undefined : q[p] === false ? v : (q[p] ?? this.#quoted?.[p]) ? asWritten(v) : d.quoteIdentifier(v));
     // The default database is left out: relations print as they always have in sm.
     const db = this.#database === this.#defaultDatabase ? undefined : this.#database;

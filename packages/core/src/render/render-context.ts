@@ -1,4 +1,5 @@
 import type { Dialect, Relation } from '../adapter.ts';
+import { quoteAsWritten } from '../base-dialect.ts';
 import type { Context } from '../jinja/macro.ts';
 import { Kwargs, typeName } from '../jinja/py-values.ts';
 import { isMicrobatch, utc } from '../plan/microbatch.ts';
@@ -246,7 +247,7 @@ function configFunction(): unknown {
 function adapterObject(host: RenderHost): Record<string, unknown> {
   return {
     // dbt's adapter.quote() keeps the case: on Snowflake `"x"` is not the unquoted x (X).
-    quote: pyFunction((_c, a) => (host.dialect.quoteAsWritten ?? host.dialect.quoteIdentifier).call(host.dialect, String(a[0]))),
+    quote: pyFunction((_c, a) => quoteAsWritten(host.dialect, String(a[0]))),
     type: pyFunction(() => host.dialect.name),
     dispatch: pyFunction((c, a, kw) => {
       const f = frameOf(c);

@@ -25,9 +25,9 @@ export async function executeModel(node: GraphNode, x: NodeContext): Promise<Exe
   const existing = await x.existing(m.relation);
   if ((mat === 'table' || mat === 'incremental') && !isIncrementalRun(m, existing, x.plan)) {
     // As dbt-duckdb's table and incremental materializations check partition_by before creating the table.
-    const bad = x.run.adapter.dialect.tableConfigError?.(m.config);
-    if (bad) throw new CompilerError(bad);
     const { dialect } = x.run.adapter;
+    const bad = dialect.tableConfigError?.(m.config);
+    if (bad) throw new CompilerError(bad);
     const printed = dialect.relationName({ ...m.relation, database: m.relation.database ?? defaultDatabaseOf(dialect, x.run.project.target) });
     for (const said of dialect.tableConfigIgnored?.(m.config, printed) ?? []) x.adapterWarning(said);
   }
