@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
@@ -42,5 +42,45 @@ describe("compile's and docs generate's run_results.json list the project hooks,
     expect(code(results())).toEqual({ 'model.demo.m': 'select 1 as id' });
     // Rendered, not run: the warehouse has no table hooked.
     expect(existsSync(join(dir, 'target/demo.duckdb')) ? (await sm('show', '--inline', "select count(*) as n from information_schema.tables where table_name = 'hooked'", '--output', 'json', '--project-dir', dir, '--profiles-dir', dir)).out : '"n": 0').toContain('"n": 0');
+  });
+
+  it('a warm compile (the project\'s nodes not loaded) reuses the nodes\' results and renders the hooks afresh, in the same order', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'dbt_project.yml': `name: demo\nversion: '1.0'\nprofile: demo\non-run-start: "select '{{ invocation_id }}' as inv"\non-run-end: 'select 2'\n`,
+      'models/m.sql': 'select 1 as id',
+      'models/n.sql': "select * from {{ ref('m') }}",
+    });
+    // Files older than a few seconds: a compile takes its inputs as proven unchanged only then (compile/input-proof.ts).
+    const then = new Date(Date.now() - 60_000);
+    const age = (d: string): void => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        if (e.name === 'target') continue;
+        if (e.isDirectory()) age(join(d, e.name));
+        utimesSync(join(d, e.name), then, then);
+      }
+    };
+    age(dir);
+    const compile = async (...args: string[]) => {
+      const r = await sm('compile', ...args, '--project-dir', dir, '--profiles-dir', dir);
+      expect(r.code, r.err).toBe(0);
+      return JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { metadata: { invocation_id: string }; results: Record<string, unknown>[] };
+    };
+    const order = ['model.demo.m', 'model.demo.n', 'operation.demo.demo-on-run-start-0', 'operation.demo.demo-on-run-end-0'];
+    const cold = await compile();
+    // The nodes' results are kept for the next compile, without the hooks (they are rendered each time).
+    const kept = readFileSync(join(dir, 'target/.sm/compile-results.json'), 'utf8');
+    expect(kept).toContain('model.demo.n');
+    expect(kept).not.toContain('operation.demo');
+    const warm = await compile();
+    for (const rr of [cold, warm]) {
+      expect(rr.results.map((r) => r.unique_id)).toEqual(order);
+      expect(rr.results[2]!.compiled_code).toBe(`select '${rr.metadata.invocation_id}' as inv`);
+    }
+    expect(warm.metadata.invocation_id).not.toBe(cold.metadata.invocation_id);
+    expect(warm.results[1]).toMatchObject({ status: 'success', compiled_code: 'select * from "main"."m"' });
+    // Nothing selected but the hooks: a list of hooks alone.
+    expect((await compile('--exclude', 'm', 'n')).results.map((r) => r.unique_id)).toEqual(order.slice(2));
+    expect((await compile('--exclude', 'm', 'n')).results.map((r) => r.unique_id)).toEqual(order.slice(2));
   });
 });

@@ -12,7 +12,7 @@ import { patchManifestCode } from './artifacts/manifest-file.ts';
 import { diag, SmProjectError, type Diagnostic } from './diagnostics.ts';
 import { isMicrobatch, microbatchConfig } from './plan/microbatch.ts';
 import { defaultDatabaseOf } from './render/relation.ts';
-import { loadProjectCollecting, type LoadedProject } from './project/load-project.ts';
+import { loadProject, loadProjectCollecting, type LoadedProject } from './project/load-project.ts';
 import { ProjectRenderer } from './render/render-project.ts';
 import { RenderCache } from './render/render-cache.ts';
 import { redactingSink, type EventSink, type NodeResult } from './events.ts';
@@ -70,9 +70,9 @@ export function writeCompileResults(c: Compilation, opts: InvocationOptions, o: 
   const dir = targetDir(c.project);
   const when = pythonIsoTime(new Date(), 'Z');
   // A compile of unchanged inputs (a warm one) reuses the last results' JSON rather than reading every node's code again.
-  // Hooks are rendered afresh each time (they may read run_started_at or invocation_id): no reuse then.
-  const hooks = o.inline === undefined && !opts.select?.length && !opts.selector ? compiledHooks(c) : [];
-  const key = o.inline === undefined && c.stableDigest && !hooks.length ? compileResultsKey(c.stableDigest, c.selected, withEphemerals, c.project.secrets) : undefined;
+  // Hooks are rendered afresh each time (they may read run_started_at or invocation_id) and follow the nodes, as dbt lists them.
+  const hooks = o.inline === undefined && !opts.select?.length && !opts.selector ? compiledHooks(c, opts) : [];
+  const key = o.inline === undefined && c.stableDigest ? compileResultsKey(c.stableDigest, c.selected, withEphemerals, c.project.secrets) : undefined;
   let results: string | Buffer | undefined = key ? reusedCompileResults(dir, key, when) : undefined;
   if (results === undefined) {
     const nodes: CompiledResult[] =
@@ -83,14 +83,22 @@ export function writeCompileResults(c: Compilation, opts: InvocationOptions, o: 
             if (!n || !COMPILED_TYPES.has(n.resourceType) || (!withEphemerals && n.resourceType === 'model' && n.config.materialized === 'ephemeral')) return [];
             return [{ uniqueId: id, resourceType: n.resourceType, compiledCode: 'compiledCode' in n ? redact(n.compiledCode ?? '', c.project.secrets) : '', relationName: relationNameOf(c, n) }];
           });
-    nodes.push(...hooks);
     results = compileResultsText(nodes, when);
     if (key) saveCompileResults(dir, key, when, results);
   }
+  if (hooks.length) results = appendedJsonArray(results, compileResultsText(hooks, when));
   // dbt's whole set of flags for the command, the command's own (output, inline, empty_catalog...) over them.
   const args = runArgs(o.which, { ...opts, cliArgs: { ...opts.cliArgs, ...o.args } }, c.project);
   const [head, tail] = runResultsEnvelope((performance.now() - o.startedAt) / 1000, c.invocationId, args);
   writeFileAtomic(join(dir, 'run_results.json'), typeof results === 'string' ? head + results + tail : Buffer.concat([Buffer.from(head), results, Buffer.from(tail)]));
+}
+
+/** The JSON array `list` with the elements of the JSON array `more` after its own (both compact, as jsonText writes them). */
+function appendedJsonArray(list: string | Buffer, more: string): Buffer {
+  const head = typeof list === 'string' ? Buffer.from(list) : list;
+  const open = head.lastIndexOf(0x5d); // the closing ]
+  const empty = head.length === 2;
+  return Buffer.concat([head.subarray(0, open), Buffer.from(empty ? more.slice(1) : `,${more.slice(1)}`)]);
 }
 
 /**
@@ -99,10 +107,12 @@ export function writeCompileResults(c: Compilation, opts: InvocationOptions, o: 
  * unless --select or --selector narrows the command (--exclude does not). Recorded from dbt-core
  * 1.11.16 + dbt-duckdb 1.11.1 (`packages/cli/test/compile-hooks-results.test.ts`).
  */
-function compiledHooks(c: Compilation): CompiledResult[] {
+function compiledHooks(c: Compilation, opts: InvocationOptions): CompiledResult[] {
   const hooks = (['on-run-start', 'on-run-end'] as const).flatMap((kind) => projectHooks(c.project, kind).map((h) => ({ h, id: `operation.${h.packageName}.${hookNodeName(h, kind)}` })));
   if (!hooks.length) return [];
-  const renderer = new ProjectRenderer(c.project, { dialect: c.adapter.dialect, invocationId: c.invocationId });
+  // A warm compile has the project without its nodes (compile/warm-start.ts): a hook's render loads it, as a run's does (compile/execution-renderer.ts).
+  const project = c.reused ? loadProject({ ...opts, deferred: c.project.deferred }) : c.project;
+  const renderer = new ProjectRenderer(project, { dialect: c.adapter.dialect, invocationId: c.invocationId });
   // Each in its own package's context, as dbt renders a package's hook.
   return hooks.map(({ h, id }) => ({ uniqueId: id, resourceType: 'operation', compiledCode: redact(renderer.renderString(h.sql, undefined, h.packageName), c.project.secrets), relationName: undefined }));
 }
