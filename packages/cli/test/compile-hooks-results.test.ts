@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, utimesSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
@@ -51,16 +51,6 @@ describe("compile's and docs generate's run_results.json list the project hooks,
       'models/m.sql': 'select 1 as id',
       'models/n.sql': "select * from {{ ref('m') }}",
     });
-    // Files older than a few seconds: a compile takes its inputs as proven unchanged only then (compile/input-proof.ts).
-    const then = new Date(Date.now() - 60_000);
-    const age = (d: string): void => {
-      for (const e of readdirSync(d, { withFileTypes: true })) {
-        if (e.name === 'target') continue;
-        if (e.isDirectory()) age(join(d, e.name));
-        utimesSync(join(d, e.name), then, then);
-      }
-    };
-    age(dir);
     const compile = async (...args: string[]) => {
       const r = await sm('compile', ...args, '--project-dir', dir, '--profiles-dir', dir);
       expect(r.code, r.err).toBe(0);

@@ -13,7 +13,13 @@ import type { GraphNode } from '../types.ts';
  * it, as dbt needs only what the selection uses: `--state` without a manifest is no error until
  * `state:` asks for one.
  */
-export function readState(dir: string, targetDir: string, now: () => ReadonlyMap<string, StateFingerprint>): SelectionState {
+export function readState(
+  dir: string,
+  targetDir: string,
+  now: () => ReadonlyMap<string, StateFingerprint>,
+  /** The whole node for one selection passes (a warm start's selection nodes hold only the index's fields, not a checksum or a unit test's fixtures). */
+  whole: (n: GraphNode) => GraphNode = (n) => n,
+): SelectionState {
   let previous: { fingerprints: Map<string, StateFingerprint>; own: boolean } | undefined;
   const earlier = () => (previous ??= readManifest(dir));
   let results: { map: Map<string, string> | undefined } | undefined;
@@ -30,7 +36,7 @@ export function readState(dir: string, targetDir: string, now: () => ReadonlyMap
     get sources() {
       return (sources ??= { previous: readFreshness(join(dir, 'sources.json')), current: readFreshness(join(targetDir, 'sources.json')) });
     },
-    fingerprint: (n: GraphNode) => (earlier().own && (nowPrints ??= now()).get(n.uniqueId)) || fingerprintNow(n),
+    fingerprint: (n: GraphNode) => (earlier().own && (nowPrints ??= now()).get(n.uniqueId)) || fingerprintNow(whole(n)),
   };
 }
 
