@@ -83,6 +83,14 @@ describe("Snowflake: the project's quoting: names models, seeds and snapshots as
     expect(d.sql('model.q.m_rel')).toContain('-- "STAGE"."M_BASE" | "STAGE"."M_REL" | "STAGE"."S_SEED" | "SNAPS"."SNAP_X" | "RAW"."EVENTS" -- "d"."S"."I"');
   });
 
+  it('a ref deferred to the state (--defer --favor-state) is named under the project\'s quoting', async () => {
+    const projectDir = writeProject({ ...FILES, 'dbt_project.yml': 'name: q\nprofile: p\nquoting:\n  identifier: true\n' });
+    const state = writeProject({ 'dbt_project.yml': 'name: state\n', 'manifest.json': JSON.stringify({ nodes: { 'model.q.m_base': { resource_type: 'model', database: 'ANALYTICS', schema: 'PROD', alias: 'm_base', name: 'm_base', config: { materialized: 'view' } } } }) });
+    const c = await compile({ projectDir, adapters: { snowflake: createSnowflakeAdapter }, select: ['m_rel'], defer: true, favorState: true, deferState: state });
+    // dbt compile -s m_rel --defer --favor-state --state (m_base in PROD): select * from ANALYTICS.PROD."m_base"
+    expect((c.compiled.nodes.get('model.q.m_rel') as ModelNode).compiledCode).toContain('select * from "PROD"."m_base"');
+  });
+
   it('without quoting: every name folds to upper case, as before', async () => {
     const p = await compiled('');
     // dbt: ANALYTICS.STAGE.m_base | ANALYTICS.STAGE.m_rel | ... | ANALYTICS.snaps.snap_x | ANALYTICS.raw.events; d.s.i

@@ -44,7 +44,9 @@ export async function compileDeferred(opts: InvocationOptions, command: Command,
     const s = state.get(id)!;
     // The state's database, unless it is the target's own default (then the relation prints as any other of this target's).
     const database = s.database && s.database !== defaultDb ? s.database : undefined;
-    deferred.set(id, { database, schema: s.schema!, identifier: s.alias ?? s.name! });
+    // Named under this project's quoting, as dbt names a deferred ref (create_from with the running config).
+    const quoted = plain.project.config.quoting;
+    deferred.set(id, { database, schema: s.schema!, identifier: s.alias ?? s.name!, ...(quoted ? { quoted } : {}) });
   }
   if (!deferred.size) return plain;
   opts.onEvent?.({ type: 'log', level: 'debug', message: `Deferred to ${stateDir}: ${[...deferred.keys()].join(', ')}` });

@@ -197,7 +197,7 @@ export function introspection(h: IntrospectionHost, frameOf: (c: Context) => Fra
     drop_schema: pyFunction((c, a) => {
       const f = frameOf(c);
       const r = relOf(a[0]);
-      if (f.execute) run(f, `drop schema if exists ${h.dialect.quoteIdentifier(r.schema)} cascade`, false);
+      if (f.execute) run(f, `drop schema if exists ${r.quoted?.schema ? quoteAsWritten(h.dialect, r.schema) : h.dialect.quoteIdentifier(r.schema)} cascade`, false);
       return null;
     }),
     // dbt: quoted as written where the project's quoting sets the part (quote_key) to true; else unquoted, which the dialect's quoting means too.
