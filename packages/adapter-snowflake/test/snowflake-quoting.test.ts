@@ -1,7 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BaseDialect, build, buildManifest, compile, findRelation, relationNameOf, type RelationInfo, type InvocationOptions, type ModelNode, type NodeResult } from '@smsql/core';
+import { BaseDialect, build, buildCatalog, buildManifest, compile, findRelation, relationNameOf, type RelationInfo, type InvocationOptions, type ModelNode, type NodeResult } from '@smsql/core';
 import { password, type SnowflakeEmulator, startEmulator, writeProject } from '@smsql/test-kit';
 import { createSnowflakeAdapter } from '../src/snowflake-adapter.ts';
 import type { SnowflakeConnection } from '../src/snowflake-connection.ts';
@@ -185,6 +185,24 @@ describe("Snowflake emulator: a project with quoting: creates and finds the quot
     expect(await query('select lower_name, upper_name from analytics.qi_demo."m_probe"')).toEqual([{ lower_name: '"QI_DEMO"."m_tbl"', upper_name: 'None' }]);
     // Where the project does not quote identifiers both fold to M_TBL.
     expect(await query('select lower_name, upper_name from analytics."qs_demo".m_probe')).toEqual([{ lower_name: '"qs_demo"."M_TBL"', upper_name: '"qs_demo"."M_TBL"' }]);
+  });
+
+  it("docs generate's catalog finds every quoted relation, with its columns", async () => {
+    const catalogued = async (dir: string) => {
+      const c = await compile(opts(dir));
+      const session = await c.adapter.connect(c.project.target, { projectDir: dir });
+      try {
+        const cat = await buildCatalog(c.compiled, c.adapter.dialect, session, 'x');
+        return Object.entries(cat.nodes).map(([k, t]) => `${k} ${t.metadata.name} ${Object.keys(t.columns).slice(0, 2).join(',')}`).sort();
+      } finally {
+        await session.close();
+      }
+    };
+    const ids = ['model.q.m_inc', 'model.q.m_probe', 'model.q.m_tbl', 'model.q.m_view', 'seed.q.s_seed', 'snapshot.q.snap_x'];
+    const cols = ['ID,V', 'LOWER_NAME,UPPER_NAME', 'ID,V', 'ID,V', 'ID,V', 'ID,V'];
+    expect(await catalogued(dirs[0]!)).toEqual(ids.map((id, i) => `${id} ${id.split('.')[2]} ${cols[i]}`));
+    // schema: true: the schema is looked up as written (qs_demo), the names upper-cased.
+    expect(await catalogued(dirs[1]!)).toEqual(ids.map((id, i) => `${id} ${id.split('.')[2]!.toUpperCase()} ${cols[i]}`));
   });
 
   it('schema: true creates the schema as written and finds its relations on the second run', async () => {
