@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { ColumnDef, Connection, QueryResult, Relation, RelationInfo, RelationKind } from '@smsql/core';
+import { storedKey, type ColumnDef, type Connection, type QueryResult, type QuotedParts, type Relation, type RelationInfo, type RelationKind } from '@smsql/core';
 import type { Bind, Connection as SdkConnection, RowStatement, StatementOption } from 'snowflake-sdk';
 import { redactSecrets } from './snowflake-config.ts';
 import type { SnowflakeDialect } from './snowflake-dialect.ts';
@@ -134,16 +134,20 @@ export class SnowflakeConnection implements Connection {
     }
   }
 
-  /** All tables and views of a schema with their columns: one information_schema query. */
-  async describe(schema: string, database?: string): Promise<RelationInfo[]> {
-    const is = database ? `${this.#dialect.quoteIdentifier(database)}.information_schema` : 'information_schema';
+  /**
+   * All tables and views of a schema with their columns: one information_schema query. A part
+   * dbt's quoting quotes (`quoted`) is looked up as written, the others as Snowflake folds them.
+   */
+  async describe(schema: string, database?: string, _identifier?: string, quoted?: QuotedParts): Promise<RelationInfo[]> {
+    const d = this.#dialect;
+    const is = database ? `${quoted?.database ? d.quoteAsWritten(database) : d.quoteIdentifier(database)}.information_schema` : 'information_schema';
     const res = await this.execute(
       `select t.table_name, t.table_type, c.column_name, c.data_type, c.numeric_precision, c.numeric_scale
 from ${is}.tables t
 left join ${is}.columns c on c.table_schema = t.table_schema and c.table_name = t.table_name
 where t.table_schema = ?
 order by t.table_name, c.ordinal_position`,
-      [this.#dialect.normalizeIdentifier(schema)],
+      [storedKey(d, schema, quoted?.schema)],
     );
     const byName = new Map<string, { kind: RelationKind; columns: ColumnDef[] }>();
     for (const row of res.rows) {

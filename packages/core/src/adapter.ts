@@ -72,9 +72,10 @@ export interface Connection {
   /**
    * All relations of one schema with their columns, in a single round trip. Missing schema: empty
    * list. With `identifier`, the adapter may return only that relation (callers look it up by
-   * name in the list either way).
+   * name in the list either way). `quoted`: the parts dbt's quoting config quotes, named as
+   * written (Snowflake: `"snaps"` is not the schema SNAPS); the others fold as unquoted names do.
    */
-  describe(schema: string, database?: string, identifier?: string): Promise<RelationInfo[]>;
+  describe(schema: string, database?: string, identifier?: string, quoted?: QuotedParts): Promise<RelationInfo[]>;
   /** Bulk load rows into an existing table; returns the number of rows written. */
   append?(relation: Relation, columns: readonly ColumnDef[], rows: Iterable<readonly unknown[]>): Promise<number>;
   /** Cancel whatever this connection is running. Optional: where absent, core waits for the statement. */
@@ -170,7 +171,8 @@ export interface Dialect {
   normalizeIdentifier(id: string): string;
   relationName(rel: Relation): string;
   quoteString(s: string): string;
-  createSchema(database: string | undefined, schema: string): string;
+  /** `create schema if not exists`; `quoted`: the parts named as written (dbt's quoting config). */
+  createSchema(database: string | undefined, schema: string, quoted?: QuotedParts): string;
   createTableAs(rel: Relation, sql: string, opts?: TableOptions): string;
   createOrReplaceTableAs(rel: Relation, sql: string, opts?: TableOptions): string;
   createView(rel: Relation, sql: string): string;

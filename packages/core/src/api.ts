@@ -263,7 +263,8 @@ async function cloneState(opts: InvocationOptions): Promise<(c: Compilation) => 
     const out = new Map<string, StateRelation>();
     for (const [id, s] of nodes) {
       const database = s.database && s.database !== defaultDb ? s.database : undefined;
-      out.set(id, { database, schema: s.schema!, identifier: s.alias ?? s.name!, kind: s.config?.materialized === 'view' ? 'view' : 'table' });
+      const quoted = c.project.config.quoting;
+      out.set(id, { database, schema: s.schema!, identifier: s.alias ?? s.name!, kind: s.config?.materialized === 'view' ? 'view' : 'table', ...(quoted ? { quoted } : {}) });
     }
     return out;
   };

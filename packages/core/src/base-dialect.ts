@@ -1,4 +1,4 @@
-import type { ColumnDef, Dialect, ParquetRead, Relation, RelationKind, TableOptions, TargetConfig } from './adapter.ts';
+import type { ColumnDef, Dialect, ParquetRead, QuotedParts, Relation, RelationKind, TableOptions, TargetConfig } from './adapter.ts';
 
 /** ANSI behaviour; warehouse dialects subclass and override what differs. */
 export class BaseDialect implements Dialect {
@@ -33,9 +33,8 @@ export class BaseDialect implements Dialect {
     return `'${s.replaceAll("'", "''")}'`;
   }
 
-  createSchema(database: string | undefined, schema: string): string {
-    const name = [database, schema].filter((p): p is string => !!p).map((p) => this.quoteIdentifier(p)).join('.');
-    return `create schema if not exists ${name}`;
+  createSchema(database: string | undefined, schema: string, quoted?: QuotedParts): string {
+    return `create schema if not exists ${this.relationName({ database, schema, identifier: '', quoted })}`;
   }
 
   createTableAs(rel: Relation, sql: string, opts?: TableOptions): string {

@@ -1,6 +1,7 @@
 export * from './adapter.ts';
 export type * from './landing.ts';
 export * from './base-dialect.ts';
+export { findRelation, foundKey, schemaKey, storedKey } from './relation-lookup.ts';
 export * from './types.ts';
 export * from './diagnostics.ts';
 export { parseWarnErrorOptions, warnIsError, warnIsSilenced, warningEvent, WarnErrorOptionsError, WARNING_EVENTS, type WarnErrorOptions, type WarnErrorSetting } from './warn-error.ts';

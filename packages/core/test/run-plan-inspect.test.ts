@@ -19,7 +19,7 @@ describe('runPlan inspect', () => {
     };
     let seen: readonly { name: string }[] = [];
     await runPlan({ steps: [{ kind: 'inspect', relation: { schema: 's', identifier: 't__sm_new' }, then: (cols) => ((seen = cols), [{ kind: 'sql', sql: 'select 1' }]) }], transaction: false }, conn, new BaseDialect(), []);
-    expect(asked).toEqual([['s', undefined, 't__sm_new']]);
+    expect(asked).toEqual([['s', undefined, 't__sm_new', undefined]]);
     expect(seen.map((c) => c.name)).toEqual(['a']);
     expect(ran).toEqual(['select 1']);
   });

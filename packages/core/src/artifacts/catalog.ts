@@ -5,6 +5,7 @@ import type { CatalogArtifact, CatalogTable } from './artifact-types.ts';
 import { artifactMetadata } from './manifest.ts';
 import { defaultDatabaseOf } from '../render/relation.ts';
 import { testRelation } from '../project/test-nodes.ts';
+import { findRelation, schemaKey } from '../relation-lookup.ts';
 
 /** Nodes that live in the warehouse as a relation: what the catalog describes (a data test: where it stores its failures, when it has). */
 function relationOf(n: GraphNode, target: { schema: string; database?: string | undefined }): Relation | undefined {
@@ -20,14 +21,14 @@ function relationOf(n: GraphNode, target: { schema: string; database?: string | 
  * relation). Relations not built yet are simply absent, as in dbt.
  */
 export async function buildCatalog(compiled: CompiledProject, dialect: Dialect, session: AdapterSession, invocationId: string): Promise<CatalogArtifact> {
-  const bySchema = new Map<string, { database: string | undefined; schema: string; nodes: GraphNode[] }>();
+  const bySchema = new Map<string, { database: string | undefined; schema: string; quoted: Relation['quoted']; nodes: GraphNode[] }>();
   const target = compiled.project.target;
   for (const n of compiled.nodes.values()) {
     const rel = relationOf(n, target);
     if (!rel) continue;
-    const key = `${rel.database ?? ''}\u0000${dialect.normalizeIdentifier(rel.schema)}`;
+    const key = schemaKey(dialect, rel);
     let entry = bySchema.get(key);
-    if (!entry) bySchema.set(key, (entry = { database: rel.database, schema: rel.schema, nodes: [] }));
+    if (!entry) bySchema.set(key, (entry = { database: rel.database, schema: rel.schema, quoted: rel.quoted, nodes: [] }));
     entry.nodes.push(n);
   }
   const nodes: Record<string, CatalogTable> = {};
@@ -37,18 +38,17 @@ export async function buildCatalog(compiled: CompiledProject, dialect: Dialect, 
   const ownDatabase = defaultDatabaseOf(dialect, compiled.project.target) ?? null;
   const conn = await session.acquire();
   try {
-    for (const { database, schema, nodes: members } of bySchema.values()) {
+    for (const { database, schema, quoted, nodes: members } of bySchema.values()) {
       let found: RelationInfo[];
       try {
-        found = await conn.describe(schema, database);
+        found = await conn.describe(schema, database, undefined, quoted);
       } catch (e) {
         errors.push(`describe ${database ? `${database}.` : ''}${schema}: ${(e as Error).message}`);
         continue;
       }
-      const byName = new Map(found.map((r) => [dialect.normalizeIdentifier(r.identifier), r]));
       for (const n of members) {
         const rel = relationOf(n, target)!;
-        const info = byName.get(dialect.normalizeIdentifier(rel.identifier));
+        const info = findRelation(dialect, found, rel);
         if (!info) continue;
         const table: CatalogTable = {
           metadata: { type: info.kind === 'view' ? 'VIEW' : 'BASE TABLE', schema: info.schema, name: info.identifier, database: rel.database ?? ownDatabase, comment: null, owner: null },

@@ -88,8 +88,8 @@ export class RunFiles {
         this.writeQueued();
         return p;
       },
-      describe: (schema, database) => {
-        const p = conn.describe(schema, database);
+      describe: (schema, database, identifier, quoted) => {
+        const p = conn.describe(schema, database, identifier, quoted);
         this.writeQueued();
         return p;
       },

@@ -29,15 +29,16 @@ export class RelationIndex {
 
   constructor(nodes: Iterable<GraphNode>, key: KeyFn, targetSchema: string, dialect: 'duckdb' | 'snowflake') {
     this.#key = key;
-    // As the relation is written in SQL: unquoted names the dialect normalises, so compare them unquoted.
-    const norm = (s: string) => key(dialect === 'snowflake' ? s.toUpperCase() : s, true);
+    // As the relation is written in SQL: unquoted names the dialect normalises, so compare them
+    // unquoted; a part dbt's quoting quotes (the project's, a source's) is written as it is.
+    const norm = (s: string, quoted?: boolean) => key(dialect === 'snowflake' && !quoted ? s.toUpperCase() : s, true);
     this.#targetSchema = norm(targetSchema);
     for (const n of nodes) {
       const rel = relationOfNode(n);
       if (!rel) continue;
-      const schema = norm(rel.schema);
-      const ident = norm(rel.identifier);
-      if (rel.database) this.#byKey.set(`${norm(rel.database)}.${schema}.${ident}`, n.uniqueId);
+      const schema = norm(rel.schema, rel.quoted?.schema);
+      const ident = norm(rel.identifier, rel.quoted?.identifier);
+      if (rel.database) this.#byKey.set(`${norm(rel.database, rel.quoted?.database)}.${schema}.${ident}`, n.uniqueId);
       if (!this.#byKey.has(`${schema}.${ident}`)) this.#byKey.set(`${schema}.${ident}`, n.uniqueId);
     }
   }

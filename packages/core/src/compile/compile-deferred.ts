@@ -5,6 +5,7 @@ import { manifestProblem, readArtifact } from '../artifacts/read-artifact.ts';
 import { diag, SmProjectError } from '../diagnostics.ts';
 import { defaultDatabaseOf } from '../render/relation.ts';
 import type { Command, Compilation, InvocationOptions } from './compilation.ts';
+import { foundKey, schemaKey, storedKey } from '../relation-lookup.ts';
 
 type CompileOnce = (opts: InvocationOptions, command: Command) => Promise<Compilation>;
 
@@ -43,7 +44,9 @@ export async function compileDeferred(opts: InvocationOptions, command: Command,
     const s = state.get(id)!;
     // The state's database, unless it is the target's own default (then the relation prints as any other of this target's).
     const database = s.database && s.database !== defaultDb ? s.database : undefined;
-    deferred.set(id, { database, schema: s.schema!, identifier: s.alias ?? s.name! });
+    // Named under this project's quoting, as dbt names a deferred ref (create_from with the running config).
+    const quoted = plain.project.config.quoting;
+    deferred.set(id, { database, schema: s.schema!, identifier: s.alias ?? s.name!, ...(quoted ? { quoted } : {}) });
   }
   if (!deferred.size) return plain;
   opts.onEvent?.({ type: 'log', level: 'debug', message: `Deferred to ${stateDir}: ${[...deferred.keys()].join(', ')}` });
@@ -85,18 +88,19 @@ function deferCandidates(c: Compilation, state: ReadonlyMap<string, StateNode>):
 
 /** Which of `ids` have no relation in the target (dbt's "not in the expected target location"). */
 async function missingInTarget(c: Compilation, ids: readonly string[]): Promise<Set<string>> {
+  const d = c.adapter.dialect;
   const relationOf = (id: string) => (c.compiled.nodes.get(id) as { relation?: Relation } | undefined)?.relation;
-  const bySchema = new Map<string, { database: string | undefined; schema: string }>();
+  const bySchema = new Map<string, Relation>();
   for (const id of ids) {
     const r = relationOf(id);
-    if (r) bySchema.set(`${r.database ?? ''}\0${r.schema}`, { database: r.database, schema: r.schema });
+    if (r) bySchema.set(schemaKey(d, r), r);
   }
   const session = await c.adapter.connect(c.project.target, { projectDir: c.project.dir });
   const found = new Set<string>();
   try {
     const conn = await session.acquire();
     try {
-      for (const [key, s] of bySchema) for (const r of await conn.describe(s.schema, s.database)) found.add(`${key}\0${norm(c, r.identifier)}`);
+      for (const [key, s] of bySchema) for (const r of await conn.describe(s.schema, s.database, undefined, s.quoted)) found.add(`${key}\0${foundKey(d, r.identifier)}`);
     } finally {
       session.release(conn);
     }
@@ -106,11 +110,7 @@ async function missingInTarget(c: Compilation, ids: readonly string[]): Promise<
   const missing = new Set<string>();
   for (const id of ids) {
     const r = relationOf(id);
-    if (!r || !found.has(`${r.database ?? ''}\0${r.schema}\0${norm(c, r.identifier)}`)) missing.add(id);
+    if (!r || !found.has(`${schemaKey(d, r)}\0${storedKey(d, r.identifier, r.quoted?.identifier)}`)) missing.add(id);
   }
   return missing;
-}
-
-function norm(c: Compilation, identifier: string): string {
-  return c.adapter.dialect.identifierCase === 'insensitive' ? identifier.toLowerCase() : c.adapter.dialect.normalizeIdentifier(identifier);
 }

@@ -18,7 +18,9 @@ export type IncrementalStrategy = 'append' | 'merge' | 'delete+insert' | 'microb
 export type OnSchemaChange = 'ignore' | 'fail' | 'append_new_columns' | 'sync_all_columns';
 
 export function tempRelation(rel: Relation, suffix: string): Relation {
-  return { database: rel.database, schema: rel.schema, identifier: `${rel.identifier}__sm_${suffix}` };
+  const tmp = { database: rel.database, schema: rel.schema, identifier: `${rel.identifier}__sm_${suffix}` };
+  // Named as the relation is (the project's quoting): on Snowflake `"m_rel__sm_tmp"` renames to `"m_rel"`.
+  return rel.quoted ? { ...tmp, quoted: rel.quoted } : tmp;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createHash, hash as oneShotHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { diag, type Diagnostic } from '../diagnostics.ts';
+import type { Relation } from '../adapter.ts';
 import type { GraphNode, ModelNode, ProjectConfig, SeedNode, SourceNode, TestNode } from '../types.ts';
 import { addConfigCall, metaOf, tagList } from './folder-config.ts';
 import type { TestDecl } from './schema-yaml.ts';
@@ -55,8 +56,11 @@ export function testFileName(name: string, alias: unknown): string {
  * of the test's config), named by its alias or its name; where the project's own
  * generate_schema_name put it, when it has one (set at render).
  */
-export function testRelation(t: TestNode, target: { schema: string; database?: string | undefined }): { database: string | undefined; schema: string; identifier: string } {
-  if (t.relation) return { database: t.relation.database ?? target.database, schema: t.relation.schema ?? target.schema, identifier: t.relation.identifier };
+export function testRelation(t: TestNode, target: { schema: string; database?: string | undefined }): Relation & { database: string | undefined } {
+  if (t.relation) {
+    const rel = { database: t.relation.database ?? target.database, schema: t.relation.schema ?? target.schema, identifier: t.relation.identifier };
+    return t.relation.quoted ? { ...rel, quoted: t.relation.quoted } : rel;
+  }
   const schema = typeof t.config.schema === 'string' && t.config.schema ? t.config.schema : 'dbt_test__audit';
   const identifier = typeof t.config.alias === 'string' && t.config.alias ? t.config.alias : t.name;
   return { database: target.database, schema: `${target.schema}_${schema}`, identifier };

@@ -27,7 +27,7 @@ export type ExecutionRender = (
 /** Ask the warehouse; its error becomes an answer too, raised where the template asked. */
 export async function answer(conn: Connection, r: WarehouseRequest): Promise<WarehouseAnswer> {
   try {
-    if (r.kind === 'describe') return { kind: 'describe', relations: await conn.describe(r.schema, r.database) };
+    if (r.kind === 'describe') return { kind: 'describe', relations: await conn.describe(r.schema, r.database, undefined, r.quoted) };
     const res = await conn.execute(r.sql);
     return { kind: 'query', columns: [...res.columns], rows: res.rows.map((row) => res.columns.map((c) => row[c])), rowsAffected: res.rowsAffected, types: res.types };
   } catch (e) {

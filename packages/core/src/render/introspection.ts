@@ -1,6 +1,7 @@
 import type { Dialect, QuotedParts, Relation, RelationInfo } from '../adapter.ts';
 import { quoteAsWritten } from '../base-dialect.ts';
-import { Kwargs, PyTuple } from '../jinja/py-values.ts';
+import { isDict, Kwargs, PyTuple } from '../jinja/py-values.ts';
+import { findRelation } from '../relation-lookup.ts';
 import { pyFunction } from '../jinja/runtime.ts';
 import { AdapterResponse, AgateTable } from './agate-table.ts';
 import type { Context } from '../jinja/macro.ts';
@@ -95,11 +96,13 @@ export function introspection(h: IntrospectionHost, frameOf: (c: Context) => Fra
     if (!f.warehouse) throw new CompilerError('This template asks the warehouse, which is not available here');
     return f.warehouse.ask(r);
   };
-  const describe = (f: Frame, schema: string, database?: string): RelationInfo[] => {
-    const a = ask(f, { kind: 'describe', schema, database });
+  const describe = (f: Frame, schema: string, database?: string, quoted?: QuotedParts): RelationInfo[] => {
+    const a = ask(f, quoted ? { kind: 'describe', schema, database, quoted } : { kind: 'describe', schema, database });
     return a.kind === 'describe' ? a.relations : [];
   };
-  const sameName = (a: string, b: string) => (h.dialect.identifierCase === 'insensitive' ? a.toLowerCase() === b.toLowerCase() : h.dialect.normalizeIdentifier(a) === h.dialect.normalizeIdentifier(b));
+  // A relation named by its parts is matched as dbt-snowflake matches it: a part the project's quoting quotes keeps its case.
+  const find = (f: Frame, r: Relation): RelationInfo | undefined => findRelation(h.dialect, describe(f, r.schema, r.database, r.quoted), r);
+  const named = (database: string | undefined, schema: string, identifier: string): Relation => ({ database, schema, identifier, ...(h.projectQuoting ? { quoted: h.projectQuoting } : {}) });
   const relArgs = (a: unknown[], kw: Record<string, unknown> | null) => ({
     database: (kw?.database ?? a[0]) as string | undefined,
     schema: String(kw?.schema ?? a[1] ?? ''),
@@ -107,12 +110,14 @@ export function introspection(h: IntrospectionHost, frameOf: (c: Context) => Fra
   });
   const getRelation = (f: Frame, database: string | undefined, schema: string, identifier: string): unknown => {
     if (!f.execute) return null;
-    const found = describe(f, schema, database ?? undefined).find((r) => sameName(r.identifier, identifier));
-    return found ? h.relation({ database: database ?? undefined, schema: found.schema, identifier: found.identifier }, undefined, found.kind) : null;
+    const found = find(f, named(database ?? undefined, schema, identifier));
+    // As dbt-snowflake lists it: the name as stored, quoted (the same object however the policy would fold it).
+    return found ? h.relation({ database: database ?? undefined, schema: found.schema, identifier: found.identifier, quoted: { ...h.projectQuoting, identifier: true } }, undefined, found.kind) : null;
   };
   const relOf = (x: unknown): Relation => {
-    const r = x as { database?: string; schema?: string; identifier?: string };
-    return { database: r?.database, schema: String(r?.schema ?? ''), identifier: String(r?.identifier ?? '') };
+    const r = x as { database?: string; schema?: string; identifier?: string; quotedParts?: QuotedParts };
+    const rel = { database: r?.database, schema: String(r?.schema ?? ''), identifier: String(r?.identifier ?? '') };
+    return r?.quotedParts ? { ...rel, quoted: r.quotedParts } : rel;
   };
   const run = (f: Frame, sql: string, fetch: boolean): PyTuple => {
     if (!f.execute) return PyTuple.fromArray([new AdapterResponse(undefined), new AgateTable([], [])]);
@@ -143,7 +148,7 @@ export function introspection(h: IntrospectionHost, frameOf: (c: Context) => Fra
     list_relations_without_caching: pyFunction((c, a, kw) => {
       const f = frameOf(c);
       const r = relOf(kw?.schema_relation ?? a[0]);
-      const rows = f.execute ? describe(f, r.schema, r.database).map((x) => [r.database ?? null, x.identifier, x.schema, x.kind]) : [];
+      const rows = f.execute ? describe(f, r.schema, r.database, r.quoted).map((x) => [r.database ?? null, x.identifier, x.schema, x.kind]) : [];
       return new AgateTable(['database', 'name', 'schema', 'type'], rows);
     }),
   };
@@ -171,18 +176,18 @@ export function introspection(h: IntrospectionHost, frameOf: (c: Context) => Fra
         const a = ask(f, { kind: 'query', sql: `select column_name, column_type from (describe ${h.relation(r).toString()})`, fetch: true });
         return a.kind === 'query' ? a.rows.map((row) => new TemplateColumn(String(row[0]), String(row[1]), h.dialect)) : [];
       }
-      const found = describe(f, r.schema, r.database).find((x) => sameName(x.identifier, r.identifier));
+      const found = find(f, r);
       return (found?.columns ?? []).map((c) => new TemplateColumn(c.name, c.type, h.dialect));
     }),
     get_columns_in_table: pyFunction((c, a, kw) => {
       const f = frameOf(c);
       if (!f.execute) return [];
-      const found = describe(f, String(kw?.schema ?? a[0])).find((x) => sameName(x.identifier, String(kw?.identifier ?? a[1])));
+      const found = find(f, named(undefined, String(kw?.schema ?? a[0]), String(kw?.identifier ?? a[1])));
       return (found?.columns ?? []).map((c) => new TemplateColumn(c.name, c.type, h.dialect));
     }),
     already_exists: pyFunction((c, a, kw) => {
       const f = frameOf(c);
-      return (f.execute ? describe(f, String(kw?.schema ?? a[0])).some((x) => sameName(x.identifier, String(kw?.name ?? a[1]))) : false);
+      return f.execute ? find(f, named(undefined, String(kw?.schema ?? a[0]), String(kw?.name ?? a[1]))) !== undefined : false;
     }),
     truncate_relation: pyFunction((c, a) => {
       const f = frameOf(c);
@@ -192,7 +197,7 @@ export function introspection(h: IntrospectionHost, frameOf: (c: Context) => Fra
     drop_schema: pyFunction((c, a) => {
       const f = frameOf(c);
       const r = relOf(a[0]);
-      if (f.execute) run(f, `drop schema if exists ${h.dialect.quoteIdentifier(r.schema)} cascade`, false);
+      if (f.execute) run(f, `drop schema if exists ${r.quoted?.schema ? quoteAsWritten(h.dialect, r.schema) : h.dialect.quoteIdentifier(r.schema)} cascade`, false);
       return null;
     }),
     // dbt: quoted as written where the project's quoting sets the part (quote_key) to true; else unquoted, which the dialect's quoting means too.
@@ -203,7 +208,7 @@ export function introspection(h: IntrospectionHost, frameOf: (c: Context) => Fra
     quote_seed_column: pyFunction((c, a) => (a[1] === false ? String(a[0]) : h.dialect.quoteIdentifier(String(a[0])))),
     check_schema_exists: pyFunction((c, a, kw) => {
       const f = frameOf(c);
-      return (f.execute ? describe(f, String(kw?.schema ?? a[1]), (kw?.database ?? a[0]) as string | undefined).length > 0 : false);
+      return (f.execute ? describe(f, String(kw?.schema ?? a[1]), (kw?.database ?? a[0]) as string | undefined, h.projectQuoting).length > 0 : false);
     }),
     drop_relation: pyFunction((c, a) => {
       const f = frameOf(c);
@@ -220,7 +225,7 @@ export function introspection(h: IntrospectionHost, frameOf: (c: Context) => Fra
     create_schema: pyFunction((c, a) => {
       const f = frameOf(c);
       const r = relOf(a[0]);
-      if (f.execute) run(f, h.dialect.createSchema(r.database, r.schema), false);
+      if (f.execute) run(f, h.dialect.createSchema(r.database, r.schema, r.quoted), false);
       return null;
     }),
     get_missing_columns: pyFunction((c, a) => {
@@ -228,7 +233,7 @@ export function introspection(h: IntrospectionHost, frameOf: (c: Context) => Fra
       if (!f.execute) return [];
       const cols = (x: unknown) => {
         const r = relOf(x);
-        return describe(f, r.schema, r.database).find((y) => sameName(y.identifier, r.identifier))?.columns ?? [];
+        return find(f, r)?.columns ?? [];
       };
       const to = cols(a[1]).map((c) => c.name.toLowerCase());
       return cols(a[0]).filter((c) => !to.includes(c.name.toLowerCase())).map((c) => new TemplateColumn(c.name, c.type, h.dialect));
@@ -244,7 +249,10 @@ export function apiObject(h: IntrospectionHost): Record<string, unknown> {
     Relation: {
       create: pyFunction((_c, a, kw) => {
         const k = kw ?? kwOf(a);
-        const rel = { database: (k.database ?? a[0] ?? undefined) as string | undefined, schema: String(k.schema ?? a[1] ?? ''), identifier: String(k.identifier ?? a[2] ?? '') };
+        // dbt's api.Relation quotes as the project's `quoting:` says, under a `quote_policy` given here.
+        const policy = isDict(k.quote_policy) ? Object.fromEntries(Object.entries(k.quote_policy).filter((e): e is [string, boolean] => typeof e[1] === 'boolean')) : undefined;
+        const quoted = policy || h.projectQuoting ? { ...h.projectQuoting, ...policy } : undefined;
+        const rel = { database: (k.database ?? a[0] ?? undefined) as string | undefined, schema: String(k.schema ?? a[1] ?? ''), identifier: String(k.identifier ?? a[2] ?? ''), ...(quoted ? { quoted } : {}) };
         const type = k.type === undefined || k.type === null ? null : String(k.type);
         return h.relation(rel, undefined, type);
       }),

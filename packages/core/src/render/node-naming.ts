@@ -56,7 +56,10 @@ export class NodeNaming {
     const alias = typeof config.alias === 'string' && config.alias ? config.alias : undefined;
     // dbt's default alias: the name, or <name>_v<version> for a model version.
     const identifier = this.#named('generate_alias_name', alias, node) ?? alias ?? (version !== undefined ? `${node.name}_v${version.replace(/\./g, '_')}` : node.name);
-    return { database, schema, identifier };
+    // The project's `quoting:` names every model, seed, snapshot and test relation (dbt's create_from;
+    // a node's own `config(quoting=...)` does not reach it): on Snowflake a quoted part keeps its case.
+    const quoted = this.#project.config.quoting;
+    return quoted ? { database, schema, identifier, quoted } : { database, schema, identifier };
   }
 
   /**

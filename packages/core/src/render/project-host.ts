@@ -284,7 +284,7 @@ export class ProjectHost implements RenderHost {
    */
   graph(): unknown {
     if (!this.#graph) for (const m of [...this.project.models, ...this.project.tests]) if (!this.#r.rendered(m.uniqueId) && !this.#r.isStarted(m.uniqueId)) throw new NeedRender(m.uniqueId);
-    this.#graph ??= graphContext(this.project, this.macros, (id) => this.#r.rendered(id), (n) => this.#r.relationFor(n, n.config), this.defaultDatabase, (id) => this.#r.parseLike(id), (n) => nodeRelationName(n, this.dialect, this.project.target));
+    this.#graph ??= graphContext(this.project, this.macros, (id) => this.#r.rendered(id), (n) => this.#r.relationFor(n, n.config), this.defaultDatabase, (id) => this.#r.parseLike(id), (n) => nodeRelationName(n, this.dialect, this.project.target, this.projectQuoting));
     return this.#graph;
   }
 

@@ -108,6 +108,13 @@ export class TemplateRelation implements Relation {
     });
   }
 
+  /** The parts printed quoted as written (dbt's quote policy where true, `quote()` over it): how statements built from this relation name it. */
+  get quotedParts(): Relation['quoted'] {
+    const q = this.#quote;
+    if (q.database === undefined && q.schema === undefined && q.identifier === undefined) return this.#quoted;
+    return { database: q.database ?? this.#quoted?.database, schema: q.schema ?? this.#quoted?.schema, identifier: q.identifier ?? this.#quoted?.identifier };
+  }
+
   #rel(): Relation {
     return { database: this.#database, schema: this.schema, identifier: this.identifier, external: this.external, quoted: this.#quoted };
   }

@@ -1,4 +1,4 @@
-import type { RelationInfo } from '../adapter.ts';
+import type { QuotedParts, RelationInfo } from '../adapter.ts';
 import { ControlSignal } from '../jinja/errors.ts';
 
 /**
@@ -9,7 +9,7 @@ import { ControlSignal } from '../jinja/errors.ts';
  */
 
 /** What a template asked of the warehouse. */
-export type WarehouseRequest = { kind: 'query'; sql: string; fetch: boolean } | { kind: 'describe'; schema: string; database?: string | undefined };
+export type WarehouseRequest = { kind: 'query'; sql: string; fetch: boolean } | { kind: 'describe'; schema: string; database?: string | undefined; quoted?: QuotedParts | undefined };
 
 /** The warehouse's answer, or its error (raised in the template where it asked). */
 export type WarehouseAnswer =
@@ -41,7 +41,7 @@ export class WarehouseQueryError extends Error {
 function same(a: WarehouseRequest, b: WarehouseRequest): boolean {
   if (a.kind !== b.kind) return false;
   if (a.kind === 'query' && b.kind === 'query') return a.sql === b.sql;
-  if (a.kind === 'describe' && b.kind === 'describe') return a.schema === b.schema && a.database === b.database;
+  if (a.kind === 'describe' && b.kind === 'describe') return a.schema === b.schema && a.database === b.database && !!a.quoted?.schema === !!b.quoted?.schema && !!a.quoted?.database === !!b.quoted?.database;
   return false;
 }
 

@@ -5,6 +5,7 @@ import type { GraphNode, ModelNode, TestNode } from '../types.ts';
 import type { NodeStatus } from '../events.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
 import { storeFailuresAs, testRelation } from '../project/test-nodes.ts';
+import { findRelation } from '../relation-lookup.ts';
 
 /** Data tests: one query returns the failing-row count and whether it warns or errors. */
 export async function executeTest(node: GraphNode, x: NodeContext): Promise<ExecOutcome> {
@@ -69,7 +70,7 @@ async function missingColumnError(t: TestNode, x: NodeContext): Promise<Error | 
   if (!node || !t.columnName || !/^[A-Za-z_]\w*$/.test(t.columnName) || !('relation' in node) || !node.relation) return undefined;
   const rel = node.relation;
   try {
-    const info = (await x.conn.describe(rel.schema, rel.database)).find((r) => r.identifier.toLowerCase() === rel.identifier.toLowerCase());
+    const info = findRelation(x.run.adapter.dialect, await x.conn.describe(rel.schema, rel.database, undefined, rel.quoted), rel);
     if (!info?.columns.length || info.columns.some((c) => c.name.toLowerCase() === t.columnName!.toLowerCase())) return undefined;
     const where = t.declaredAt ? `${t.declaredAt.file}${t.declaredAt.line ? `:${t.declaredAt.line}` : ''}` : t.originalFilePath;
     return new Error(

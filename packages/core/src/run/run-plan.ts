@@ -1,5 +1,6 @@
 import type { Connection, Dialect, QueryResult } from '../adapter.ts';
 import type { Plan, Step } from '../plan/step.ts';
+import { findRelation } from '../relation-lookup.ts';
 
 /** Sends a statement, noting it for target/run; `record` notes what ran without a statement (a bulk append). */
 type Exec = ((sql: string) => Promise<QueryResult>) & { record(note: string): void; renderHook?: RenderHook | undefined };
@@ -77,8 +78,7 @@ async function runStep(s: Step, conn: Connection, d: Dialect, exec: Exec, out: P
       return;
     }
     case 'inspect': {
-      const list = await conn.describe(s.relation.schema, s.relation.database, s.relation.identifier);
-      const found = list.find((r) => r.identifier.toLowerCase() === s.relation.identifier.toLowerCase());
+      const found = findRelation(d, await conn.describe(s.relation.schema, s.relation.database, s.relation.identifier, s.relation.quoted), s.relation);
       if (!found) throw new Error(`Relation ${d.relationName(s.relation)} not found after it was created`);
       for (const next of s.then(found.columns)) await runStep(next, conn, d, exec, out);
       return;

@@ -1,4 +1,5 @@
 import type { Connection, Relation, RelationInfo } from '../adapter.ts';
+import { findRelation, foundKey, schemaKey, storedKey } from '../relation-lookup.ts';
 import { ancestors, descendants } from '../graph/build-graph.ts';
 import type { PlanContext } from '../plan/plan.ts';
 import { dbtAttachedNode, type GraphNode, type TemplateMessage } from '../types.ts';
@@ -98,36 +99,38 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
   const schemaCache = new Map<string, Promise<Map<string, RelationInfo>>>();
   const createdSchemas = new Map<string, Promise<void>>();
 
+  // Names are compared as the warehouse compares them: on Snowflake a part the project's quoting quotes keeps its case.
+  const d = o.adapter.dialect;
+  const nameKey = (rel: Relation) => storedKey(d, rel.identifier, rel.quoted?.identifier);
   const describe = (conn: Connection, rel: Relation): Promise<Map<string, RelationInfo>> => {
-    const key = `${rel.database ?? ''}.${rel.schema}`.toLowerCase();
+    const key = schemaKey(d, rel);
     let p = schemaCache.get(key);
     if (!p) {
-      p = conn.describe(rel.schema, rel.database).then((list) => new Map(list.map((r) => [r.identifier.toLowerCase(), r])));
+      p = conn.describe(rel.schema, rel.database, undefined, rel.quoted).then((list) => new Map(list.map((r) => [foundKey(d, r.identifier), r])));
       schemaCache.set(key, p);
     }
     return p;
   };
   const ensureSchema = (conn: Connection, rel: Relation): Promise<void> => {
-    const key = `${rel.database ?? ''}.${rel.schema}`.toLowerCase();
+    const key = schemaKey(d, rel);
     let p = createdSchemas.get(key);
     if (!p) {
-      p = conn.execute(o.adapter.dialect.createSchema(rel.database, rel.schema)).then(() => undefined);
+      p = conn.execute(d.createSchema(rel.database, rel.schema, rel.quoted)).then(() => undefined);
       createdSchemas.set(key, p);
     }
     return p;
   };
   const remember = async (conn: Connection, rel: Relation, info: RelationInfo | undefined) => {
     const m = await describe(conn, rel);
-    if (info) m.set(rel.identifier.toLowerCase(), info);
-    else m.delete(rel.identifier.toLowerCase());
+    if (info) m.set(nameKey(rel), info);
+    else m.delete(nameKey(rel));
   };
 
   // The run's catalog forgets what it rebuilt (columns unknown): ask the warehouse again for those.
   const columnsOf = async (conn: Connection, rel: Relation) => {
-    const key = rel.identifier.toLowerCase();
-    const cached = (await describe(conn, rel)).get(key);
+    const cached = (await describe(conn, rel)).get(nameKey(rel));
     if (cached?.columns.length) return cached.columns;
-    const fresh = (await conn.describe(rel.schema, rel.database)).find((r) => r.identifier.toLowerCase() === key);
+    const fresh = findRelation(d, await conn.describe(rel.schema, rel.database, undefined, rel.quoted), rel);
     return fresh?.columns.length ? fresh.columns : undefined;
   };
 
@@ -214,7 +217,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
           return c.execute(sql);
         },
         ensureSchema: (rel) => ensureSchema(c, rel),
-        existing: async (rel) => (await describe(c, rel)).get(rel.identifier.toLowerCase()),
+        existing: async (rel) => (await describe(c, rel)).get(nameKey(rel)),
         remember: (rel, info) => remember(c, rel, info),
         columns: (rel) => columnsOf(c, rel),
         writeLock,
