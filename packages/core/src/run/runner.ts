@@ -169,7 +169,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
     };
     started++;
     const nodeInfo = dbtNodeInfo(node, o.adapter.dialect, o.project.target, 'started', startedAt, undefined);
-    o.onEvent({ type: 'node_start', uniqueId: id, name: node.name, resourceType: node.resourceType, index: started, total, materialized: base.materialized, nodeInfo });
+    o.onEvent({ type: 'node_start', uniqueId: id, name: node.name, resourceType: node.resourceType, index: started, total, materialized: base.materialized, nodeInfo, thread: base.threadId });
     const done = (status: NodeStatus, message: string, extra: Partial<NodeResult> = {}) => {
       const completedAt = new Date();
       finish({
@@ -188,7 +188,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
     const ran: string[] = [];
     // What its templates say at execution (log(msg, info=True), print) is shown as the run goes;
     // what compile's render said, as the node starts (dbt renders it then).
-    const say = (m: TemplateMessage): void => o.onEvent(templateSaid(m, nodeInfo));
+    const say = (m: TemplateMessage): void => o.onEvent(templateSaid(m, nodeInfo, base.threadId));
     const liveEphemerals = new Map<string, string>();
     const ephemeral = (eid: string, sql: string): void => void liveEphemerals.set(eid, sql);
     for (const m of node.said ?? []) say(m);
@@ -219,7 +219,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
         columns: (rel) => columnsOf(c, rel),
         writeLock,
         adapterWarning: (said) =>
-          o.onEvent({ type: 'log', level: 'warn', message: `${said.name} adapter: ${said.base}`, adapter: said, nodeInfo: dbtNodeInfo(node, o.adapter.dialect, o.project.target, 'executing', startedAt, undefined) }),
+          o.onEvent({ type: 'log', level: 'warn', message: `${said.name} adapter: ${said.base}`, adapter: said, nodeInfo: dbtNodeInfo(node, o.adapter.dialect, o.project.target, 'executing', startedAt, undefined), thread: base.threadId }),
       };
       const r = await executor(node, nctx);
       // dbt writes the compiled SQL of each ephemeral model a node inlines, once, as it compiles the node.
