@@ -60,6 +60,11 @@ describe('SnowflakeDialect golden SQL', () => {
     expect(actual).toBe(expected);
   });
 
+  it("reads Snowflake's parser error, which explains a seed whose quote_columns: false left a reserved word unquoted", () => {
+    expect(d.isParseError("SQL compilation error:\nsyntax error line 1 at position 52 unexpected 'default'.")).toBe(true);
+    expect(d.isParseError("SQL compilation error:\nObject 'RAW.EVENTS' does not exist or not authorized.")).toBe(false);
+  });
+
   it('declares upper-case folding', () => {
     expect(d.identifierCase).toBe('upper');
     expect(d.normalizeIdentifier('fct_Streams')).toBe('FCT_STREAMS');

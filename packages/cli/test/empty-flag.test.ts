@@ -24,8 +24,12 @@ const rows = async (dir: string, model: string) => shownRows((await sm('show', '
 describe('--empty, as dbt 1.11', () => {
   it('build --empty builds every model with no rows; refs, sources and tests read empty subqueries; seeds load', async () => {
     const dir = writeProject(files);
+    // src_orders reads the seed through a source, not ref(): nothing orders it after the seed, and
+    // dbt runs it first (model.demo.src_orders before seed.demo.raw_orders), so on a fresh database
+    // its view fails in dbt (recorded 7 Dec 2026: ERROR, then 4 of 5 OK) as in sm. The seed is loaded first here.
+    expect((await sm('seed', '--project-dir', dir)).code).toBe(0);
     const r = await sm('build', '--project-dir', dir, '--empty');
-    expect(r.code).toBe(0);
+    expect(r.code, r.out).toBe(0);
     expect(compiled(dir, 'stg_orders.sql')).toBe('select id, amount from (select * from "dev"."raw_orders" where false limit 0)');
     expect(compiled(dir, 'src_orders.sql')).toBe('select * from (select * from "dev"."raw_orders" where false limit 0)');
     expect(compiled(dir, 'big_orders.sql')).toBe(`select id, amount * 2 as doubled, '"dev"."big_orders"' as me from (select * from "dev"."stg_orders" where false limit 0) where amount > 15`);

@@ -95,6 +95,19 @@ describe('--log-format json carries dbt 1.11 structured log beside sm\'s own fie
     expect(ok.data.node_info.node_finished_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
     expect(ok.data.node_info.node_checksum).toMatch(/^[0-9a-f]{64}$/);
     expect(ok.info.thread).toBe('Thread-1 (worker)');
+    // Recorded from dbt build --log-format json (dbt-core 1.11.16, dbt-duckdb 1.11.1), 7 Dec 2026: a node's
+    // start, its template's log() and its result are logged by the worker thread; the run's lines and
+    // the failures repeated after it by MainThread. node_info names the relation with its database.
+    const NODE_EVENTS = ['LogStartLine', 'LogModelResult', 'LogSeedResult', 'LogSnapshotResult', 'LogTestResult', 'SkippingDetails', 'JinjaLogInfo'];
+    const threads = [...new Set(lines.filter((l) => DATA_KEYS[l.info.name]).map((l) => `${l.info.name} ${l.info.thread}`))].sort();
+    expect(threads).toEqual([
+      ...['ConcurrencyLine', 'RunResultError', 'RunResultFailure', 'RunResultWarning', 'RunResultWarningMessage', 'SQLCompiledPath', 'StatsLine'].map((n) => `${n} MainThread`),
+      ...NODE_EVENTS.map((n) => `${n} Thread-1 (worker)`),
+    ].sort());
+    expect(result('LogStartLine', 'model.demo.ok').data.node_info.node_relation.relation_name).toBe('"dev"."main"."ok"');
+    expect(ok.data.node_info.node_relation.relation_name).toBe('"dev"."main"."ok"');
+    expect(result('LogSeedResult', 'seed.demo.s').data.node_info.node_relation.relation_name).toBe('"dev"."main"."s"');
+    expect(result('LogSnapshotResult', 'snapshot.demo.snap').data.node_info.node_relation.relation_name).toBe('"dev"."snaps"."snap"');
     expect(result('LogTestResult', 'test.demo.accepted_values_ok_id__1.b4d153f798').data).toMatchObject({ attached_node: 'model.demo.ok', num_failures: 1, name: 'accepted_values_ok_id__1' });
     expect(result('LogTestResult', 'test.demo.accepted_values_ok_id__1.b4d153f798').data.node_info.node_path).toBe('accepted_values_ok_id__1.sql');
     expect(result('LogSnapshotResult', 'snapshot.demo.snap').data.node_info.node_path).toBe('snap.sql');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DuckDbDialect } from '@smsql/adapter-duckdb';
 import { queryDuckDb, writeProject } from '@smsql/test-kit';
 import { sm } from './run-cli.ts';
 
@@ -30,6 +31,10 @@ describe("seeds' quote_columns", () => {
     expect(Object.fromEntries(rr.results.map((x) => [x.unique_id, x.status]))).toEqual({ 'seed.demo.s_false': 'error', 'seed.demo.s_jinja': 'error', 'seed.demo.s_true': 'success', 'seed.demo.s_unset': 'success' });
     expect(rr.results.find((x) => x.unique_id === 'seed.demo.s_false')!.message).toMatch(/^Runtime Error in seed s_false \(seeds\/s_false\.csv\)\n {2}Parser Error: syntax error at or near "default"/);
     expect(r.out).toContain('set quote_columns: true');
+    // The warehouse's wording is the dialect's to read, not core's: DuckDB's parser error is one.
+    const dialect = new DuckDbDialect();
+    expect(dialect.isParseError(rr.results.find((x) => x.unique_id === 'seed.demo.s_false')!.message)).toBe(true);
+    expect(dialect.isParseError('Conversion Error: Could not convert string \'x\' to INT32')).toBe(false);
     for (const t of ['s_true', 's_unset']) {
       expect(await queryDuckDb(join(dir, 'target/demo.duckdb'), `select column_name, data_type from information_schema.columns where table_name = '${t}' order by ordinal_position`)).toEqual([
         { column_name: 'id', data_type: 'INTEGER' },

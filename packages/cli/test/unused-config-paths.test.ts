@@ -102,4 +102,53 @@ describe('configuration paths of the project file that apply to nothing', () => 
     expect(r.code, r.err).toBe(0);
     expect(`${r.out}${r.err}`).not.toContain('Configuration paths');
   });
+
+  // Recorded from dbt-core 1.11.16 + dbt-duckdb 1.11.1 (dbt parse --no-partial-parse, 7 Dec 2026) on these
+  // files: "There are 1 unused configuration paths: - snapshots.demo.yml_snaps". A seed or snapshot
+  // disabled in its file, by YAML or by the path itself still uses its path (its fqn is among the
+  // disabled; a snapshot's holds its file's name, then its own); a YAML snapshot's fqn has no file name.
+  it('counts seeds and snapshots disabled in their file, by YAML or by the path, as dbt; cold and warm', async () => {
+    const snap = (name: string, off: boolean) => `{% snapshot ${name} %}\n{{ config(unique_key='id', strategy='check', check_cols='all', target_schema='main'${off ? ', enabled=false' : ''}) }}\nselect 1 as id\n{% endsnapshot %}\n`;
+    const dir = writeProject({
+      'dbt_project.yml': [
+        'name: demo',
+        'profile: demo',
+        'seeds:',
+        '  demo:',
+        '    sd_path_off: {+enabled: false}',
+        '    sd_yaml: {+tags: [x]}',
+        '    sub:',
+        '      +tags: [x]',
+        '      sd_sub: {+tags: [y]}',
+        'snapshots:',
+        '  demo:',
+        '    file_a:',
+        '      +tags: [x]',
+        '      snap_b: {+tags: [y]}',
+        '    sub: {+tags: [x]}',
+        '    snap_path_off: {+enabled: false}',
+        '    snap_yaml: {+tags: [x]}',
+        '    yml_snaps: {+tags: [x]}',
+        '',
+      ].join('\n'),
+      'profiles.yml': PROFILE,
+      'models/m.sql': 'select 1 as id',
+      'seeds/sd_path_off.csv': 'id\n1\n',
+      'seeds/sd_yaml.csv': 'id\n1\n',
+      'seeds/sub/sd_sub.csv': 'id\n1\n',
+      'seeds/s.yml': 'seeds:\n  - name: sd_sub\n    config: {enabled: false}\n  - name: sd_yaml\n    config: {enabled: false}\n',
+      'snapshots/file_a.sql': snap('snap_b', true),
+      'snapshots/sub/snap_c.sql': snap('snap_c', true),
+      'snapshots/snap_path_off.sql': snap('snap_path_off', false),
+      'snapshots/snap_yaml.sql': snap('snap_yaml', false),
+      'snapshots/s.yml': 'snapshots:\n  - name: snap_yaml\n    config: {enabled: false}\n',
+      'snapshots/yml_snaps.yml': "snapshots:\n  - name: snap_y\n    relation: ref('m')\n    config: {unique_key: id, strategy: check, check_cols: all, enabled: false}\n",
+    });
+    for (const when of ['cold', 'warm']) {
+      const r = await sm('parse', '--project-dir', dir, '--log-format', 'json');
+      expect(r.code, `${when}: ${r.err}`).toBe(0);
+      const line = r.out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { info?: { name?: string }; data?: { unused_config_paths?: string[] } }).find((l) => l.info?.name === 'UnusedResourceConfigPath');
+      expect(line?.data?.unused_config_paths, when).toEqual(['snapshots.demo.yml_snaps']);
+    }
+  });
 });

@@ -251,6 +251,12 @@ export interface Dialect {
    * settings of a valid config it ignores on this target (`relation`: the table's printed name).
    */
   tableConfigIgnored?(config: Readonly<Record<string, unknown>>, relation: string): { name: string; base: string }[];
+  /**
+   * Optional. Whether the warehouse's error message says it could not parse the statement: a seed
+   * with `quote_columns: false` then says its header's names went unquoted (a reserved word such
+   * as `default` fails so). Default: never (no hint).
+   */
+  isParseError?(message: string): boolean;
 }
 
 /** Target configuration as read from profiles.yml, secrets already resolved from the environment. */

@@ -59,13 +59,14 @@ export type RunEvent =
   /** Warnings of the compile that precedes the run (e.g. a selection criterion that matches nothing), before `run_start`. */
   | { type: 'diagnostics'; diagnostics: readonly Diagnostic[] }
   | { type: 'run_start'; command: string; total: number; target: string; adapter: string; invocationId: string; threads?: number | undefined }
-  | { type: 'node_start'; uniqueId: string; name: string; resourceType: string; index: number; total: number; materialized?: string | undefined; nodeInfo?: DbtNodeInfo | undefined }
+  /** `thread`: the worker the node runs on, as dbt's log names it (`Thread-1 (worker)`). */
+  | { type: 'node_start'; uniqueId: string; name: string; resourceType: string; index: number; total: number; materialized?: string | undefined; nodeInfo?: DbtNodeInfo | undefined; thread?: string | undefined }
   /** `attachedNode`: a generic test's node (dbt's attached_node); `file`: the node's file, relative to the project. */
   /** `cfg`: a snapshot's config as dbt's LogSnapshotResult carries it. */
   | { type: 'node_finish'; result: NodeResult; index: number; total: number; nodeInfo?: DbtNodeInfo | undefined; attachedNode?: string | undefined; file?: string | undefined; cfg?: Record<string, string> | undefined }
   | { type: 'run_end'; results: NodeResult[]; elapsed: number; interrupted: boolean }
-  /** `template`: said by a template (`log(msg, info=True)`, `print`), of the node `nodeInfo` describes when it is a node's. */
-  | { type: 'log'; level: 'info' | 'warn' | 'error' | 'debug'; message: string; template?: true | undefined; print?: true | undefined; nodeInfo?: DbtNodeInfo | undefined; adapter?: AdapterSaid | undefined };
+  /** `template`: said by a template (`log(msg, info=True)`, `print`), of the node `nodeInfo` describes when it is a node's; `thread`: the worker running that node. */
+  | { type: 'log'; level: 'info' | 'warn' | 'error' | 'debug'; message: string; template?: true | undefined; print?: true | undefined; nodeInfo?: DbtNodeInfo | undefined; adapter?: AdapterSaid | undefined; thread?: string | undefined };
 
 export type EventSink = (e: RunEvent) => void;
 
@@ -81,7 +82,7 @@ export interface AdapterSaid {
   readonly base: string;
 }
 
-/** What a template said (`log(msg, info=True)`, `print(msg)`), in a node's render when `nodeInfo` describes one. */
-export function templateSaid(m: TemplateMessage, nodeInfo?: DbtNodeInfo): RunEvent {
-  return { type: 'log', level: 'info', message: m.message, template: true, ...(m.print ? { print: true as const } : { nodeInfo }) };
+/** What a template said (`log(msg, info=True)`, `print(msg)`), in a node's render when `nodeInfo` describes one, on the worker `thread` that runs it. */
+export function templateSaid(m: TemplateMessage, nodeInfo?: DbtNodeInfo, thread?: string): RunEvent {
+  return { type: 'log', level: 'info', message: m.message, template: true, ...(m.print ? { print: true as const } : { nodeInfo }), ...(thread ? { thread } : {}) };
 }

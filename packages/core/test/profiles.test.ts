@@ -21,7 +21,7 @@ function dirWith(profiles?: string): string {
 
 const GOOD = 'p:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/p.duckdb\n';
 
-function resolve(projectDir: string, extra: { profilesDir?: string; targetName?: string; env?: NodeJS.ProcessEnv; vars?: Record<string, unknown> } = {}) {
+function resolve(projectDir: string, extra: { profilesDir?: string; targetName?: string; env?: NodeJS.ProcessEnv; vars?: Record<string, unknown>; threadsGiven?: boolean } = {}) {
   const diagnostics: Diagnostic[] = [];
   // HOME is not read: env has no profiles variables and the project holds profiles.yml or the flag points elsewhere.
   const r: ResolvedTarget | undefined = resolveTarget({ projectDir, profileName: 'p', projectName: 'p', env: {}, ...extra }, diagnostics);
@@ -71,7 +71,7 @@ describe('a wrongly shaped profiles.yml is an error naming the line', () => {
     ['target is a list', 'p:\n  target: [dev]\n  outputs:\n    dev:\n      type: duckdb\n', '`target` of profile "p" in profiles.yml must name one of its outputs, not be a list', 2],
     ['a target is a string', 'p:\n  target: dev\n  outputs:\n    dev: duckdb\n', 'must be a mapping (type:, path: ...), not the string "duckdb"', 4],
     ['threads is 0', `${GOOD}      threads: 0\n`, '`threads` of target "dev" must be a whole number of 1 or more, not 0', 7],
-    ['threads is a word', `${GOOD}      threads: lots\n`, 'not "lots"', 7],
+    ['threads is a word', `${GOOD}      threads: lots\n`, 'not the string "lots"', 7],
     ['threads is a fraction', `${GOOD}      threads: 2.5\n`, 'not 2.5', 7],
     ['a template never closed', `${GOOD}      schema: "{{ var('s') "\n`, 'Cannot render `schema` of target "dev"', 7],
   ])('%s', (_name, yml, message, line) => {
@@ -103,6 +103,31 @@ describe('templates in profiles.yml', () => {
     expect(text).toContain('SM_ENV_VAR_MISSING');
     expect(text).toContain('Environment variable SM_TEST_NO_SUCH_TARGET is not set (needed by `target` of profile "p")');
     expect(text).not.toContain('Target ""');
+  });
+});
+
+// Recorded from dbt-core 1.11.16 + dbt-duckdb 1.11.1 (dbt run, 7 Dec 2026): threads: "{{ env_var('X') }}" with X=4 ends
+// "Runtime Error\n  at path ['threads']: '4' is not of type 'integer'" (exit 2), as do threads: "4", '{{ 2 + 2 }}',
+// true (True) and null (None); "{{ env_var('X') | as_number }}" runs on 4 threads; with --threads 2 the string is not checked.
+describe("threads: dbt's profile takes a number only", () => {
+  it.each([
+    ['env_var() without as_number', `"{{ env_var('X') }}"`, `not the text "4" that {{ env_var('X') }} renders (no | as_number) (dbt: at path ['threads']: '4' is not of type 'integer')`],
+    ['a quoted number', '"4"', `not the string "4" (dbt: at path ['threads']: '4' is not of type 'integer')`],
+    ['arithmetic in a template', "'{{ 2 + 2 }}'", `(dbt: at path ['threads']: '4' is not of type 'integer')`],
+    ['a boolean', 'true', `not the boolean true (dbt: at path ['threads']: True is not of type 'integer')`],
+    ['null', 'null', `(dbt: at path ['threads']: None is not of type 'integer')`],
+  ])('%s is refused, naming the line and as_number', (_name, value, message) => {
+    const { r, diagnostics, text } = resolve(dirWith(`${GOOD}      threads: ${value}\n`), { env: { X: '4' } });
+    expect(r).toBeUndefined();
+    expect(text).toContain(message);
+    expect(text).toContain('| as_number');
+    expect(diagnostics[0]!.location?.line).toBe(7);
+  });
+
+  it('as_number makes it a number; --threads leaves it unchecked, as dbt', () => {
+    expect(resolve(dirWith(`${GOOD}      threads: "{{ env_var('X') | as_number }}"\n`), { env: { X: '3' } }).r?.target.threads).toBe(3);
+    const flagged = resolve(dirWith(`${GOOD}      threads: "{{ env_var('X') }}"\n`), { env: { X: '3' }, threadsGiven: true });
+    expect(flagged.text).toBe('');
   });
 });
 

@@ -83,10 +83,14 @@ export function registerShowCommand(program: Command, ctx: CliContext): void {
       try {
         const executeStartedAt = new Date().toISOString();
         const conn = await session.acquire();
-        // The warehouse's own text for each value (2026-11-23 10:00:00, 1.50, 03:00:00) beside the driver's values.
-        const probe = await conn.execute(`select * from (\n${sql}\n) sm_show limit 0`);
-        const shown = shownRows(probe.columns, (await conn.execute(showSql(c.adapter.dialect, probe.columns, sql, rowLimit))).rows);
-        session.release(conn);
+        let shown: ReturnType<typeof shownRows>;
+        try {
+          // The warehouse's own text for each value (2026-11-23 10:00:00, 1.50, 03:00:00) beside the driver's values.
+          const probe = await conn.execute(`select * from (\n${sql}\n) sm_show limit 0`);
+          shown = shownRows(probe.columns, (await conn.execute(showSql(c.adapter.dialect, probe.columns, sql, rowLimit))).rows);
+        } finally {
+          session.release(conn);
+        }
         const tests = testsRun ? await runSelectedTests(c, session, limit) : [];
         // run_results.json as dbt's show writes it: its args (the node as --select names it) and the query's one result.
         const args = { limit, output: flags.output, ...(flags.inline ? { inline: flags.inline } : { select: [name] }) };
@@ -117,19 +121,23 @@ export function registerShowCommand(program: Command, ctx: CliContext): void {
  * to run (its model not built) fails the command before anything is shown. Recorded from dbt-core
  * 1.11.16 + dbt-duckdb 1.11.1 (`packages/cli/test/show-results.test.ts`).
  */
-async function runSelectedTests(c: Compilation, session: AdapterSession, limit: number): Promise<ShownTest[]> {
+export async function runSelectedTests(c: Pick<Compilation, 'selected' | 'compiled'>, session: AdapterSession, limit: number): Promise<ShownTest[]> {
   const tests = c.selected.map((id) => c.compiled.nodes.get(id)!).filter((n): n is TestNode => n.resourceType === 'test' && n.compiledCode !== undefined);
   const out: ShownTest[] = [];
   const conn = await session.acquire();
-  for (const t of tests.sort((a, b) => (a.uniqueId < b.uniqueId ? -1 : 1))) {
-    const startedAt = new Date().toISOString();
-    try {
-      await conn.execute(showCompiledCode(t.compiledCode!, limit));
-    } catch (e) {
-      throw new Error(`Runtime Error in test ${t.name} (${t.originalFilePath})\n  ${(e as Error).message}`);
+  try {
+    for (const t of tests.sort((a, b) => (a.uniqueId < b.uniqueId ? -1 : 1))) {
+      const startedAt = new Date().toISOString();
+      try {
+        await conn.execute(showCompiledCode(t.compiledCode!, limit));
+      } catch (e) {
+        throw new Error(`Runtime Error in test ${t.name} (${t.originalFilePath})\n  ${(e as Error).message}`);
+      }
+      out.push({ uniqueId: t.uniqueId, sql: t.compiledCode!, startedAt, completedAt: new Date().toISOString() });
     }
-    out.push({ uniqueId: t.uniqueId, sql: t.compiledCode!, startedAt, completedAt: new Date().toISOString() });
+  } finally {
+    // A test that fails ends the command, but its connection goes back to the session all the same.
+    session.release(conn);
   }
-  session.release(conn);
   return out;
 }

@@ -58,7 +58,7 @@ export class JsonReporter implements Reporter {
       this.#emit(
         'node_started',
         { unique_id: e.uniqueId, name: e.name, resource_type: e.resourceType, index: e.index, total: e.total },
-        dbtEvent('LogStartLine', 'info', fancyLine(`START ${description}`, index, e.total, '[RUN]'), { description, index, ...(e.nodeInfo ? { node_info: e.nodeInfo } : {}), total: e.total }),
+        dbtEvent('LogStartLine', 'info', fancyLine(`START ${description}`, index, e.total, '[RUN]'), { description, index, ...(e.nodeInfo ? { node_info: e.nodeInfo } : {}), total: e.total }, e.thread),
       );
     } else if (e.type === 'run_start') {
       if (e.invocationId) this.#invocationId = e.invocationId;
@@ -109,11 +109,11 @@ export class JsonReporter implements Reporter {
       );
     } else {
       const dbt = e.print
-        ? dbtEvent('PrintEvent', 'info', e.message, { msg: e.message })
+        ? dbtEvent('PrintEvent', 'info', e.message, { msg: e.message }, e.thread)
         : e.adapter
-        ? dbtEvent('AdapterEventWarning', e.level, e.message, { args: [], base_msg: e.adapter.base, name: e.adapter.name, ...(e.nodeInfo ? { node_info: e.nodeInfo } : {}) })
+        ? dbtEvent('AdapterEventWarning', e.level, e.message, { args: [], base_msg: e.adapter.base, name: e.adapter.name, ...(e.nodeInfo ? { node_info: e.nodeInfo } : {}) }, e.thread)
         : e.template
-        ? dbtEvent('JinjaLogInfo', 'info', e.message, { msg: e.message, ...(e.nodeInfo ? { node_info: e.nodeInfo } : {}) })
+        ? dbtEvent('JinjaLogInfo', 'info', e.message, { msg: e.message, ...(e.nodeInfo ? { node_info: e.nodeInfo } : {}) }, e.thread)
         : dbtEvent('Note', e.level, e.message, { msg: e.message });
       this.#emit('log', { level: e.level, message: e.message }, dbt);
     }

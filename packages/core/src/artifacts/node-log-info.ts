@@ -1,4 +1,4 @@
-import type { Dialect, TargetConfig } from '../adapter.ts';
+import type { Dialect, Relation, TargetConfig } from '../adapter.ts';
 import { checksumOf, dbtConfigShape } from '../project/node-config-shape.ts';
 import { pyStr } from '../jinja/py-values.ts';
 import { manifestPathOf, testRelation } from '../project/test-nodes.ts';
@@ -45,7 +45,7 @@ export function dbtNodeInfo(
     // dbt's node_info of a source: no materialization, its YAML file as path, an empty alias.
     return {
       materialized: '', meta: n.meta ?? {}, node_checksum: '', node_finished_at: nodeInfoTime(finishedAt), node_name: n.name, node_path: n.originalFilePath,
-      node_relation: { alias: '', database: n.relation.database ?? database, relation_name: dialect.relationName(n.relation), schema: n.relation.schema },
+      node_relation: { alias: '', database: n.relation.database ?? database, relation_name: dialect.relationName(withDatabase(n.relation, database)), schema: n.relation.schema },
       node_started_at: nodeInfoTime(startedAt), node_status: status, resource_type: 'source', unique_id: n.uniqueId,
     };
   }
@@ -64,7 +64,7 @@ export function dbtNodeInfo(
     node_relation: {
       alias: rel?.identifier ?? n.name,
       database: rel?.database ?? database,
-      relation_name: builds && rel && materialized !== 'ephemeral' ? dialect.relationName(rel) : '',
+      relation_name: builds && rel && materialized !== 'ephemeral' ? dialect.relationName(withDatabase(rel, database)) : '',
       schema: rel?.schema ?? target.schema,
     },
     node_started_at: nodeInfoTime(startedAt),
@@ -72,6 +72,15 @@ export function dbtNodeInfo(
     resource_type: n.resourceType,
     unique_id: n.uniqueId,
   };
+}
+
+/**
+ * A relation named with its database even in the target's default one: dbt's node_info always
+ * writes all three parts (`"dbt"."main"."t"` on dbt-duckdb), where sm's compiled SQL leaves the
+ * default database out.
+ */
+function withDatabase(rel: Relation, database: string | null): Relation {
+  return rel.database || !database ? rel : { ...rel, database };
 }
 
 /** A value with every null left out, in mappings at any depth (Python's to_dict(omit_none=True)). */

@@ -25,8 +25,6 @@ export interface InvocationOptions extends LoadOptions {
   selection?: Selection | undefined;
   /** A named selector from selectors.yml, added to the selection. */
   selector?: string | undefined;
-  /** Override the target's threads. */
-  threads?: number | undefined;
   fullRefresh?: boolean | undefined;
   /** Stop starting nodes after the first error or failure. Default: the project file's `flags: {fail_fast: ...}`, else false. */
   failFast?: boolean | undefined;

@@ -40,6 +40,8 @@ export interface ProofOptions {
   readonly target?: string | undefined;
   readonly vars?: Record<string, unknown> | undefined;
   readonly env?: NodeJS.ProcessEnv | undefined;
+  /** `--threads`, which leaves the target's own `threads:` unchecked. */
+  readonly threads?: number | undefined;
   readonly targetPath?: string | undefined;
   readonly profile?: string | undefined;
   /** `--store-failures`: what a test without its own store_failures renders to depends on it (dbt's not_null selects every column). */

@@ -142,7 +142,7 @@ function partialProject(header: ProjectHeader, o: ProofOptions): LoadedProject {
     if (resolved) return resolved;
     const diagnostics: Diagnostic[] = [];
     const { config, dir } = header;
-    resolved = resolveTarget({ projectDir: dir, profileName: config.profile, projectName: config.name, profilesDir: o.profilesDir, targetName: o.target, env: o.env, vars: o.vars }, diagnostics);
+    resolved = resolveTarget({ projectDir: dir, profileName: config.profile, projectName: config.name, profilesDir: o.profilesDir, targetName: o.target, env: o.env, vars: o.vars, threadsGiven: o.threads !== undefined }, diagnostics);
     if (!resolved) throw new SmProjectError(diagnostics);
     return resolved;
   };

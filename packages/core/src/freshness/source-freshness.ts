@@ -224,7 +224,7 @@ export async function sourceFreshness(opts: FreshnessOptions): Promise<Freshness
           const w = work[i]!;
           const name = `${w.node.sourceName}.${w.node.name}`;
           const info = (status: string, startedAt: Date | string, finishedAt?: string) => dbtNodeInfo(w.node, c.adapter.dialect, target, status, startedAt, finishedAt);
-          sink({ type: 'node_start', uniqueId: w.node.uniqueId, name, resourceType: 'source', index: i + 1, total: work.length, nodeInfo: info('started', new Date()) });
+          sink({ type: 'node_start', uniqueId: w.node.uniqueId, name, resourceType: 'source', index: i + 1, total: work.length, nodeInfo: info('started', new Date()), thread: `Thread-${thread} (worker)` });
           const r = await checkOne(session, w, name, `Thread-${thread} (worker)`, c.project.secrets, micros);
           byIndex[i] = r;
           const nr = toNodeResult(r);

@@ -34,6 +34,8 @@ export interface LoadOptions {
   /** `--vars`, already parsed; override the project's vars. */
   vars?: Record<string, unknown> | undefined;
   env?: NodeJS.ProcessEnv | undefined;
+  /** `--threads`: overrides the target's threads. */
+  threads?: number | undefined;
   /** Compute everything afresh: neither read nor write the caches in target/.sm. Default false. */
   noCache?: boolean | undefined;
   /** dbt's `--profile`: the profile to read instead of the project file's `profile:`. */
@@ -126,7 +128,7 @@ export function loadProjectCollecting(opts: LoadOptions): LoadedProject {
   const pf = readProjectFile(dir, diagnostics);
   if (!pf) throw new SmProjectError(diagnostics);
   const resolved = resolveTarget(
-    { projectDir: dir, profileName: opts.profile ?? pf.config.profile, projectName: pf.config.name, profilesDir: opts.profilesDir, targetName: opts.target, env: opts.env, vars: opts.vars },
+    { projectDir: dir, profileName: opts.profile ?? pf.config.profile, projectName: pf.config.name, profilesDir: opts.profilesDir, targetName: opts.target, env: opts.env, vars: opts.vars, threadsGiven: opts.threads !== undefined },
     diagnostics,
   );
   if (!resolved) throw new SmProjectError(diagnostics);

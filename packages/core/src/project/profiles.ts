@@ -40,6 +40,8 @@ export interface ProfileOptions {
   env?: NodeJS.ProcessEnv | undefined;
   /** `--vars`, for `var()` in profiles.yml (as dbt: the command line's vars only). */
   vars?: Record<string, unknown> | undefined;
+  /** `--threads` was given: dbt takes it and does not check the target's own `threads:`. */
+  threadsGiven?: boolean | undefined;
 }
 
 /**
@@ -202,6 +204,15 @@ export function resolveTarget(opts: ProfileOptions, diagnostics: Diagnostic[]): 
     diagnostics.push(diag('SM_PROFILE_INVALID', `Target "${targetName}" needs a \`type\` (duckdb, snowflake)`, yaml.locate([opts.profileName, 'outputs', targetName])));
     return undefined;
   }
+  const typeError = opts.threadsGiven ? undefined : threadsTypeError(raw.threads, resolved.threads);
+  if (typeError) {
+    diagnostics.push(
+      diag('SM_PROFILE_INVALID', `\`threads\` of target "${targetName}" must be a whole number, not ${typeError.what} (dbt: at path ['threads']: ${typeError.repr} is not of type 'integer')`, yaml.locate([opts.profileName, 'outputs', targetName, 'threads']), {
+        hint: `Write threads: 4; a value from the environment is a number only through as_number: threads: "{{ env_var('THREADS') | as_number }}".`,
+      }),
+    );
+    return undefined;
+  }
   const threads = Number(resolved.threads ?? 4);
   if (!Number.isInteger(threads) || threads < 1) {
     diagnostics.push(diag('SM_PROFILE_INVALID', `\`threads\` of target "${targetName}" must be a whole number of 1 or more, not ${JSON.stringify(resolved.threads)}`, yaml.locate([opts.profileName, 'outputs', targetName, 'threads']), { hint: 'Set threads: 4 (or leave it out for 4).' }));
@@ -254,6 +265,24 @@ function kindOf(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v)}`;
   return typeof v === 'object' ? 'empty' : `the ${typeof v} ${String(v)}`;
+}
+
+/** A template whose whole value is marked a number (`| as_number`, `| as_native`): dbt's profile renderer gives it back as one. */
+const NUMBER_MARKED = /^\s*\{\{[\s\S]*\|\s*as_(?:number|native)\s*\}\}\s*$/;
+
+/**
+ * What dbt 1.11's profile validation refuses as `threads` before anything runs (exit 2,
+ * "Runtime Error\n  at path ['threads']: '4' is not of type 'integer'"): a string, written or
+ * rendered from a template not marked `| as_number` (`"{{ env_var('X') }}"` is the string '4'
+ * there), a boolean, or null. Recorded from dbt-core 1.11.16.
+ */
+function threadsTypeError(v: unknown, rendered: unknown): { what: string; repr: string } | undefined {
+  if (v === undefined) return undefined;
+  if (v === null) return { what: 'empty', repr: 'None' };
+  if (typeof v === 'boolean') return { what: `the boolean ${v}`, repr: v ? 'True' : 'False' };
+  if (typeof v !== 'string' || NUMBER_MARKED.test(v)) return undefined;
+  const text = String(rendered);
+  return { what: v.includes('{{') ? `the text ${JSON.stringify(text)} that ${v} renders (no | as_number)` : `the string ${JSON.stringify(text)}`, repr: `'${text.replaceAll("'", "\\'")}'` };
 }
 
 function coerce(s: string): unknown {

@@ -22,7 +22,7 @@ export async function executeSeed(node: GraphNode, x: NodeContext): Promise<Exec
   } catch (e) {
     // A value the warehouse could not cast: say where it is in the file.
     if (seed.lastLine > 0 && e instanceof Error && !e.message.startsWith(s.originalFilePath)) e.message = `${s.originalFilePath} line ${seed.lastLine}: ${e.message}`;
-    else if (s.config.quote_columns === false && e instanceof Error && /syntax error/i.test(e.message)) {
+    else if (s.config.quote_columns === false && e instanceof Error && x.run.adapter.dialect.isParseError?.(e.message)) {
       e.message += `\n  (quote_columns is false, so the header's names are written unquoted, as dbt writes them: rename the column, or set quote_columns: true)`;
     }
     throw e;

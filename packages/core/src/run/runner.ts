@@ -14,7 +14,6 @@ import { executeTest } from './execute-test.ts';
 import { executeUnitTest } from './execute-unit-test.ts';
 import { addUnitTestGates } from '../unit/unit-test-gates.ts';
 import { Mutex } from './mutex.ts';
-import { MinHeap } from '../util/min-heap.ts';
 import type { NodeContext, NodeExecutor } from './node-context.ts';
 import { redact } from '../util/redact.ts';
 import type { RunContext } from './run-context.ts';
@@ -62,7 +61,8 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
   const writeLock = o.adapter.capabilities.supportsMultipleWriters ? undefined : new Mutex();
   const ctx: PlanContext = { dialect: o.adapter.dialect, capabilities: o.adapter.capabilities, fullRefresh: o.flags.fullRefresh };
   const deps = new Map<string, string[]>();
-  for (const id of selected) deps.set(id, runnablePredecessors(o, id, selected));
+  const through = new Map<string, readonly string[]>();
+  for (const id of selected) deps.set(id, runnablePredecessors(o, id, selected, through));
   if (o.flags.testsGateChildren) addTestGates(o, selected, deps);
   addUnitTestGates(nodes, graph, selected, deps);
   const results = new Map<string, NodeResult>();
@@ -78,20 +78,14 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
       list.push(id);
     }
   }
-  const orderOf = new Map<string, number>();
-  const order = (id: string) => {
-    // Tests right after what they test; seeds first.
-    let v = orderOf.get(id);
-    if (v === undefined) {
-      const t = nodes.get(id)!.resourceType;
-      v = t === 'seed' ? 0 : t === 'test' ? 1 : 2;
-      orderOf.set(id, v);
-    }
-    return v;
-  };
-  const queue = new MinHeap<string>((a, b) => order(a) - order(b) < 0 || (order(a) === order(b) && a < b));
-  for (const [id, n] of waiting) if (n === 0) queue.push(id);
-  // Made ready while a batch is being started: queued for the next batch, as a fresh look at the DAG would.
+  // The order dbt 1.11 runs nodes in: its queue hands each node to the pool's FIFO as soon as the
+  // node is ready (all it waits for done), several made ready together by depth in the graph, then
+  // unique id. With one thread, results come in that order (run_results.json lists them as they finish).
+  const depth = depthsOf(selected, deps);
+  const byDepth = (a: string, b: string) => depth.get(a)! - depth.get(b)! || (a < b ? -1 : a > b ? 1 : 0);
+  const queue: string[] = [...waiting].filter(([, n]) => n === 0).map(([id]) => id).sort(byDepth);
+  let head = 0;
+  // Made ready while a batch is being started: queued for the next batch, as dbt's queue hands them on.
   let newlyReady: string[] = [];
   const total = selected.size;
   let index = 0;
@@ -172,7 +166,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
     };
     started++;
     const nodeInfo = dbtNodeInfo(node, o.adapter.dialect, o.project.target, 'started', startedAt, undefined);
-    o.onEvent({ type: 'node_start', uniqueId: id, name: node.name, resourceType: node.resourceType, index: started, total, materialized: base.materialized, nodeInfo });
+    o.onEvent({ type: 'node_start', uniqueId: id, name: node.name, resourceType: node.resourceType, index: started, total, materialized: base.materialized, nodeInfo, thread: base.threadId });
     const done = (status: NodeStatus, message: string, extra: Partial<NodeResult> = {}) => {
       const completedAt = new Date();
       finish({
@@ -191,7 +185,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
     const ran: string[] = [];
     // What its templates say at execution (log(msg, info=True), print) is shown as the run goes;
     // what compile's render said, as the node starts (dbt renders it then).
-    const say = (m: TemplateMessage): void => o.onEvent(templateSaid(m, nodeInfo));
+    const say = (m: TemplateMessage): void => o.onEvent(templateSaid(m, nodeInfo, base.threadId));
     const liveEphemerals = new Map<string, string>();
     const ephemeral = (eid: string, sql: string): void => void liveEphemerals.set(eid, sql);
     for (const m of node.said ?? []) say(m);
@@ -222,7 +216,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
         columns: (rel) => columnsOf(c, rel),
         writeLock,
         adapterWarning: (said) =>
-          o.onEvent({ type: 'log', level: 'warn', message: `${said.name} adapter: ${said.base}`, adapter: said, nodeInfo: dbtNodeInfo(node, o.adapter.dialect, o.project.target, 'executing', startedAt, undefined) }),
+          o.onEvent({ type: 'log', level: 'warn', message: `${said.name} adapter: ${said.base}`, adapter: said, nodeInfo: dbtNodeInfo(node, o.adapter.dialect, o.project.target, 'executing', startedAt, undefined), thread: base.threadId }),
       };
       const r = await executor(node, nctx);
       // dbt writes the compiled SQL of each ephemeral model a node inlines, once, as it compiles the node.
@@ -261,10 +255,10 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
       if (running.size) await Promise.allSettled(running.values());
       break;
     }
-    for (const id of newlyReady) queue.push(id);
+    queue.push(...newlyReady.sort(byDepth));
     newlyReady = [];
-    while (queue.size && running.size < threads) {
-      const id = queue.pop()!;
+    while (head < queue.length && running.size < threads) {
+      const id = queue[head++]!;
       pending.delete(id);
       const bad = (deps.get(id) ?? []).find((d) => BAD.has(results.get(d)!.status) && !(results.get(d)!.status === 'fail' && !gates(nodes.get(d)!, o.flags)));
       if (bad) {
@@ -278,7 +272,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
       running.set(id, p);
     }
     if (running.size) await Promise.race(running.values());
-    else if (pending.size && !queue.size && !newlyReady.length) {
+    else if (pending.size && head >= queue.length && !newlyReady.length) {
       // Only possible with a dependency cycle, which compile already rejects.
       throw new Error(`Cannot order: ${[...pending].join(', ')}`);
     }
@@ -289,6 +283,41 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
 /** Whether `n` failing skips its children. A test that can only warn does not, unless a warning is a failure (--warn-error). */
 function gates(n: GraphNode, flags: RunContext['flags']): boolean {
   return n.resourceType !== 'test' || (flags.testsGateChildren && (flags.testWarnFails || String(n.config.severity ?? 'error').toLowerCase() !== 'warn'));
+}
+
+/** Each node's level in dbt's grouped topological sort of the nodes to run: 0 for those that wait for none, else one more than the deepest it waits for. */
+function depthsOf(selected: ReadonlySet<string>, deps: ReadonlyMap<string, readonly string[]>): Map<string, number> {
+  const depth = new Map<string, number>();
+  const visit = (root: string): void => {
+    // Iterative (a chain of 10,000 models is deeper than the call stack): a node is scored once all it waits for are.
+    const stack = [root];
+    const open = new Set<string>();
+    while (stack.length) {
+      const id = stack[stack.length - 1]!;
+      if (depth.has(id)) {
+        stack.pop();
+        continue;
+      }
+      let d = 0;
+      let missing = false;
+      for (const p of deps.get(id) ?? []) {
+        const pd = depth.get(p);
+        if (pd === undefined) {
+          // A cycle (compile rejects them) scores as if the edge were not there.
+          if (selected.has(p) && !open.has(p)) {
+            stack.push(p);
+            missing = true;
+          }
+        } else d = Math.max(d, pd + 1);
+      }
+      if (!missing) {
+        depth.set(id, d);
+        stack.pop();
+      } else open.add(id);
+    }
+  };
+  for (const id of selected) visit(id);
+  return depth;
 }
 
 const isEphemeral = (n: GraphNode | undefined) => n?.resourceType === 'model' && n.config.materialized === 'ephemeral';
@@ -316,20 +345,44 @@ function inlinedEphemerals(o: RunContext, id: string): string[] {
   return out;
 }
 
-/** The selected nodes `id` waits for: its predecessors, and through an ephemeral model, that model's. */
-function runnablePredecessors(o: RunContext, id: string, selected: ReadonlySet<string>): string[] {
-  const out = new Set<string>();
-  const seen = new Set<string>();
-  const walk = (x: string) => {
-    for (const p of o.graph.predecessors(x) ?? []) {
-      if (seen.has(p)) continue;
-      seen.add(p);
+/**
+ * The selected nodes `id` waits for: its selected predecessors, and through any node not run
+ * (an ephemeral model, a model left out of the selection, a metric, a semantic model) that node's,
+ * as dbt's queue keeps the edges across the nodes it leaves out of its graph (and skips what is
+ * downstream of a failure through them). `through` remembers, for each node not run, what it
+ * leads back to.
+ */
+function runnablePredecessors(o: RunContext, id: string, selected: ReadonlySet<string>, through: Map<string, readonly string[]>): string[] {
+  const preds = (x: string) => o.graph.predecessors(x) ?? [];
+  const gather = (x: string): string[] => {
+    const out = new Set<string>();
+    for (const p of preds(x)) {
       if (selected.has(p)) out.add(p);
-      else if (isEphemeral(o.nodes.get(p))) walk(p);
+      else for (const q of through.get(p) ?? []) out.add(q);
     }
+    return [...out];
   };
-  walk(id);
-  return [...out];
+  // Each node not run is resolved once its own predecessors are, without recursion (a chain of
+  // 10,000 unselected models is deeper than the call stack); one met again on the way is a cycle
+  // (compile rejects them), left out.
+  const open = new Set<string>();
+  const stack = preds(id).filter((p) => !selected.has(p) && !through.has(p));
+  while (stack.length) {
+    const x = stack[stack.length - 1]!;
+    if (through.has(x)) {
+      stack.pop();
+      continue;
+    }
+    const waiting = open.has(x) ? [] : preds(x).filter((p) => !selected.has(p) && !through.has(p) && !open.has(p));
+    open.add(x);
+    if (waiting.length) {
+      stack.push(...waiting);
+      continue;
+    }
+    through.set(x, gather(x));
+    stack.pop();
+  }
+  return gather(id);
 }
 
 /**

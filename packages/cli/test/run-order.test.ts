@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeProject } from '@smsql/test-kit';
+import { sm } from './run-cli.ts';
+
+const PROFILE = 'p:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: dev.duckdb\n      schema: main\n      threads: 1\n';
+
+/** Runs sm `args` on a project of `files` (threads: 1); its exit code and run_results.json's [unique_id, status] in order. */
+async function results(files: Record<string, string>, ...args: string[]): Promise<{ code: number; results: [string, string][] }> {
+  const dir = writeProject({ 'profiles.yml': PROFILE, 'dbt_project.yml': "name: p\nversion: '1.0'\nprofile: p\n", ...files });
+  const r = await sm(...args, '--project-dir', dir, '--profiles-dir', dir);
+  const rr = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] };
+  return { code: r.code, results: rr.results.map((x) => [x.unique_id, x.status]) };
+}
+
+/**
+ * The order nodes run in, and run_results.json lists them in (as they finish). Recorded from
+ * dbt-core 1.11.16 + dbt-duckdb 1.11.1 with threads: 1 on these files, 7 Dec 2026: dbt's queue hands
+ * each node to its thread pool as soon as it is ready, several ready at once by depth then unique
+ * id, so a node made ready runs after every node already waiting. (With threads: 4 and a slow
+ * a_slow dbt listed d, b, c, a_slow, e: the order they finished in.)
+ */
+describe('run order with one thread', () => {
+  it('runs each node as it becomes ready, after those already waiting, and lists the results so', async () => {
+    const r = await results({
+      'models/a_slow.sql': 'select 1 as s\n',
+      'models/b.sql': 'select 1 as id\n',
+      'models/c.sql': "select * from {{ ref('b') }}\n",
+      'models/d.sql': 'select 2 as id\n',
+      'models/e.sql': "select * from {{ ref('a_slow') }}\n",
+    }, 'run');
+    expect(r.code).toBe(0);
+    expect(r.results.map(([id]) => id)).toEqual(['model.p.a_slow', 'model.p.b', 'model.p.d', 'model.p.e', 'model.p.c']);
+  });
+
+  it('in build: seeds, snapshots and models that wait for nothing first, by unique id; a test once what it tests is done', async () => {
+    const r = await results({
+      'models/a.sql': 'select 1 as id\n',
+      'models/b.sql': "select * from {{ ref('a') }}\n",
+      'models/c.sql': 'select 2 as id\n',
+      'models/j.sql': 'select 1 as id\n',
+      'models/s.yml': 'models:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [not_null]\n',
+      'seeds/sd.csv': 'id\n1\n',
+      'snapshots/snap.sql': "{% snapshot snap %}\n{{ config(unique_key='id', strategy='check', check_cols='all', target_schema='main') }}\nselect 1 as id\n{% endsnapshot %}\n",
+    }, 'build');
+    expect(r.code).toBe(0);
+    expect(r.results.map(([id]) => id)).toEqual(['model.p.a', 'model.p.c', 'model.p.j', 'seed.p.sd', 'snapshot.p.snap', 'test.p.not_null_a_id.c1cebc1440', 'model.p.b']);
+  });
+
+  it('waits for, and is skipped after, a selected node upstream through one left out of the selection', async () => {
+    // Recorded: dbt run -s z c a with z -> b -> c (b not selected) and z failing: a OK, z ERROR, c SKIP.
+    const r = await results({
+      'models/a.sql': 'select 1 as x\n',
+      'models/z.sql': 'select * from nope\n',
+      'models/b.sql': "select * from {{ ref('z') }}\n",
+      'models/c.sql': "select * from {{ ref('b') }}\n",
+    }, 'run', '-s', 'z', 'c', 'a');
+    expect(r.code).toBe(1);
+    expect(r.results).toEqual([['model.p.a', 'success'], ['model.p.z', 'error'], ['model.p.c', 'skipped']]);
+  });
+});
