@@ -1,7 +1,7 @@
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import { RefIndex } from './ref-index.ts';
 import type { ExposureNode, GraphNode, ModelNode, RefCall, SeedNode, SourceNode } from '../types.ts';
-import type { ExposureDecl } from './exposure-yaml.ts';
+import { strList, type ExposureDecl } from './exposure-yaml.ts';
 import type { Scope } from './project-resources.ts';
 import { pathInResourceFolder } from './discover.ts';
 import type { SchemaDecls } from './schema-yaml.ts';
@@ -14,12 +14,55 @@ export interface ExposureScope {
   /** The folders a YAML file may sit in (model-paths, seed-paths, ...), relative to the scope. */
   resourcePaths: readonly string[];
   decls: readonly ExposureDecl[];
+  /** The project file's `exposures:` config at an exposure's fqn (after the package name), the root project's over a package's own. */
+  projectConfig?: ((fqnTail: readonly string[]) => Record<string, unknown>) | undefined;
 }
 
 /** A loaded project scope's exposure declarations and where its YAML files may sit. */
 export function exposureScope(s: Scope, decls: SchemaDecls): ExposureScope {
   const c = s.config;
-  return { packageName: c.name, prefix: s.prefix, resourcePaths: [...c.modelPaths, ...c.seedPaths, ...c.snapshotPaths, ...c.macroPaths, ...c.testPaths], decls: decls.exposures };
+  return {
+    packageName: c.name,
+    prefix: s.prefix,
+    resourcePaths: [...c.modelPaths, ...c.seedPaths, ...c.snapshotPaths, ...c.macroPaths, ...c.testPaths],
+    decls: decls.exposures,
+    projectConfig: (tail) => ({ ...levelConfig(c.resourceConfigs.exposures, c.name, tail), ...(s.root ? levelConfig(s.root.resourceConfigs.exposures, c.name, tail) : {}) }),
+  };
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The project file's config for an exposure, as dbt 1.11 settles it: down the tree (the project,
+ * then each folder, then the exposure's name), a key set at a deeper level replaces the one above
+ * it whole: `+meta` of a folder replaces the project's, it is not merged into it (recorded with
+ * dbt-core 1.11.16, `packages/core/test/exposure-project-config.test.ts`).
+ */
+function levelConfig(tree: Record<string, unknown> | undefined, projectName: string, tail: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const take = (level: Record<string, unknown>) => {
+    for (const [k, v] of Object.entries(level)) if (k.startsWith('+') || !isObj(v)) out[k.replace(/^\+/, '')] = v;
+  };
+  if (!tree) return out;
+  take(tree);
+  let level: unknown = tree[projectName];
+  for (const f of [undefined, ...tail]) {
+    if (f !== undefined) level = isObj(level) ? level[f] : undefined;
+    if (!isObj(level)) break;
+    take(level);
+  }
+  return out;
+}
+
+/** An exposure's config: the project file's, its own `config:` over it key by key; its own `tags:` and `meta:` added. */
+function settledConfig(s: ExposureScope, d: ExposureDecl, fqnTail: readonly string[]): { enabled: boolean; tags: string[]; meta: Record<string, unknown>; unrendered: Record<string, unknown> } {
+  const unrendered = { ...(s.projectConfig?.(fqnTail) ?? {}), ...d.configAsWritten };
+  return {
+    enabled: unrendered.enabled !== false,
+    tags: [...new Set([...d.ownTags, ...strList(unrendered.tags)])].sort(),
+    meta: { ...d.ownMeta, ...(isObj(unrendered.meta) ? unrendered.meta : {}) },
+    unrendered,
+  };
 }
 
 
@@ -65,7 +108,7 @@ export function exposureNodes(
   for (const s of scopes) {
     for (const d of s.decls) {
       const uniqueId = `exposure.${s.packageName}.${d.name}`;
-      if (!d.enabled) {
+      if (!settledConfig(s, d, fqnTailOf(s, d)).enabled) {
         // As dbt lists it: what it names, resolved to nothing.
         const calls = d.dependsOn.map(parseDependsOn).filter((c) => !!c);
         const refs = calls.filter((c) => c.fn === 'ref').map((c) => ({ name: c.args.at(-1)!, package: c.args.length === 2 ? c.args[0] : undefined, version: c.kwargs.v ?? c.kwargs.version }));
@@ -127,9 +170,15 @@ export function exposureNodes(
   return out;
 }
 
+/** An exposure's fqn after its package's name: the folders of its YAML file within its resource folder, then its name. */
+function fqnTailOf(s: ExposureScope, d: ExposureDecl): string[] {
+  return [...pathInResourceFolder(s, d.file).split('/').slice(0, -1), d.name];
+}
+
 function exposureNode(s: ExposureScope, d: ExposureDecl, uniqueId: string, enabled: boolean, deps: { refs: RefCall[]; sources: [string, string][]; metrics: string[][]; nodes: string[] }): ExposureNode {
   const path = pathInResourceFolder(s, d.file);
-  const folders = path.split('/').slice(0, -1);
+  const tail = fqnTailOf(s, d);
+  const { tags, meta, unrendered } = settledConfig(s, d, tail);
   return {
     resourceType: 'exposure',
     uniqueId,
@@ -137,12 +186,12 @@ function exposureNode(s: ExposureScope, d: ExposureDecl, uniqueId: string, enabl
     packageName: s.packageName,
     originalFilePath: d.file,
     path,
-    fqn: [s.packageName, ...folders, d.name],
+    fqn: [s.packageName, ...tail],
     description: d.description,
-    tags: d.tags,
-    meta: d.meta,
-    config: { enabled, tags: d.tags, meta: d.meta },
-    unrenderedConfig: d.configAsWritten,
+    tags,
+    meta,
+    config: { enabled, tags, meta },
+    unrenderedConfig: unrendered,
     columns: {},
     dependsOn: { nodes: deps.nodes, macros: [] },
     exposureType: d.exposureType,

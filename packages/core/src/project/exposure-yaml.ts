@@ -13,10 +13,10 @@ export interface ExposureDecl {
   description: string;
   /** As written: `ref('x')`, `ref('pkg', 'x')`, `source('s', 't')`, `metric('m')`. */
   dependsOn: string[];
-  tags: string[];
-  meta: Record<string, unknown>;
-  enabled: boolean;
-  /** Its `config:` as written (dbt's `unrendered_config`). */
+  /** Its own `tags:` and `meta:` (beside `config:`), which add to what the config settles. */
+  ownTags: string[];
+  ownMeta: Record<string, unknown>;
+  /** Its `config:` as written: over the project file's `exposures:` config, dbt's `unrendered_config`. */
   configAsWritten: Record<string, unknown>;
   /** The YAML file, relative to the project (with a package's prefix). */
   file: string;
@@ -26,7 +26,7 @@ export interface ExposureDecl {
 const TYPES = ['dashboard', 'notebook', 'analysis', 'ml', 'application'] as const;
 const MATURITIES = ['low', 'medium', 'high'] as const;
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const strList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
+export const strList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
 
 /**
  * Read `exposures:` of one schema YAML file, with dbt's rules: `name` (letters, digits and
@@ -61,10 +61,8 @@ export function readExposures(y: YamlFile, list: unknown, diagnostics: Diagnosti
       url: e.url == null ? null : String(e.url),
       description: typeof e.description === 'string' ? e.description : '',
       dependsOn: ((e.depends_on as unknown[] | undefined) ?? []).map(String),
-      // dbt's: its own and its config's, sorted.
-      tags: [...new Set([...strList(e.tags), ...strList(config.tags)])].sort(),
-      meta: { ...(isObj(e.meta) ? e.meta : {}), ...(isObj(config.meta) ? config.meta : {}) },
-      enabled: config.enabled !== false,
+      ownTags: strList(e.tags),
+      ownMeta: isObj(e.meta) ? e.meta : {},
       configAsWritten: config,
       file: y.file,
       location: y.locate(path),

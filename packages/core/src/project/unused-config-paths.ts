@@ -15,6 +15,7 @@ const KINDS: readonly (readonly [configKey: string, written: readonly string[], 
   ['metrics', ['metrics'], 'metrics', ['metric']],
   ['semantic-models', ['semantic-models'], 'semantic_models', ['semantic_model']],
   ['saved-queries', ['saved-queries'], 'saved_queries', ['saved_query']],
+  ['exposures', ['exposures'], 'exposures', ['exposure']],
 ];
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
