@@ -75,13 +75,22 @@ describe('seeds load as dbt-duckdb loads them', () => {
     for (const r of o.results.filter((x) => x.status !== 'success')) expect(r.message, r.name).toMatch(new RegExp(`${r.name}\\.csv(:| line )\\d+`));
   });
 
-  it('refuses bytes that are not UTF-8, naming the line, and leaves the previous table as it was', async () => {
+  it('refuses bytes that are not UTF-8, naming the line, and leaves the previous table as it was: at load for a seed up to 1 MiB (as dbt 1.11 parses it), when seeding for a larger one', async () => {
     const dir = writeProject({ 'sm_project.yml': 'name: s\nprofile: p\n', 'profiles.yml': PROFILE, 'seeds/names.csv': 'id,name\n1,plain\n' });
-    expect((await execute({ projectDir: dir, adapters: { duckdb: createDuckDbAdapter } }, 'seed')).status).toBe('success');
+    const seed = () => execute({ projectDir: dir, adapters: { duckdb: createDuckDbAdapter } }, 'seed');
+    expect((await seed()).status).toBe('success');
+    // dbt 1.11.16 (recorded): every command stops at parse, exit 2, UnicodeDecodeError (it reads a seed of up to 1 MiB as text to hash it).
     writeFileSync(join(dir, 'seeds/names.csv'), Buffer.concat([Buffer.from('id,name\n1,ok\n2,caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
-    const o = await execute({ projectDir: dir, adapters: { duckdb: createDuckDbAdapter } }, 'seed');
+    const refused = await seed().then(() => undefined, (e: unknown) => e as { kind?: string; diagnostics?: { code: string; location?: { file?: string; line?: number }; message: string }[] });
+    expect(refused?.kind).toBe('SmProjectError');
+    expect(refused?.diagnostics?.[0]).toMatchObject({ code: 'SM_PROJECT_INVALID', location: { file: 'seeds/names.csv', line: 3 } });
+    expect(refused?.diagnostics?.[0]?.message).toContain('not valid UTF-8');
+    // A larger seed dbt hashes by its path: the bad byte is met as it is read, and that seed fails (exit 1), named by its line.
+    const big = 'id,name\n' + Array.from({ length: 70_000 }, (_, i) => `${i},name number ${i}\n`).join('');
+    writeFileSync(join(dir, 'seeds/names.csv'), Buffer.concat([Buffer.from(big), Buffer.from('70000,caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+    const o = await seed();
     expect(o.results[0]!.status).toBe('error');
-    expect(o.results[0]!.message).toContain('seeds/names.csv:3');
+    expect(o.results[0]!.message).toContain('seeds/names.csv:70002');
     expect(o.results[0]!.message).toContain('not valid UTF-8');
     expect((await tables(dir, ['names'])).names!.rows).toEqual([['1', 'plain']]);
   });

@@ -9,7 +9,7 @@ const latin1 = (s: string) => Buffer.from(s, 'latin1');
 
 /**
  * Files as an analytics team's editors save them. dbt 1.11.16 (recorded) reads every project file
- * as UTF-8: a Latin-1 byte in a model, macro, schema YAML or profiles.yml stops it with exit 2
+ * as UTF-8: a Latin-1 byte in a model, macro, schema YAML, seed or profiles.yml stops it with exit 2
  * (UnicodeDecodeError, with a Python traceback). sm decoded with replacement and built
  * 'caf\uFFFD' into the table, exit 0.
  */
@@ -20,6 +20,8 @@ describe('file encodings', () => {
     ['a schema YAML file', 'models/schema.yml', 'models:\n  - name: a\n    description: caf\xe9\n', 3],
     ['a singular test', 'tests/t.sql', "-- caf\xe9\nselect 1 as id where false\n", 1],
     ['profiles.yml', 'profiles.yml', `${PROFILE}      # caf\xe9\n`, 9],
+    // Not only seed: dbt's parse reads a seed of up to 1 MiB as text (recorded, dbt run exit 2).
+    ['a seed', 'seeds/s.csv', 'id,name\n1,caf\xe9\n', 2],
   ])('a Latin-1 byte in %s is exit 2 naming the file and line, and nothing is built', async (_what, file, text, line) => {
     const dir = writeProject({ 'profiles.yml': PROFILE, 'models/a.sql': 'select 1 as id', [file]: '' });
     writeFileSync(join(dir, file), latin1(text));

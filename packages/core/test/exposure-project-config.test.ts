@@ -94,7 +94,7 @@ describe("the project file's exposures: config", () => {
     });
     // Key order as dbt writes them.
     expect(Object.keys(got.e_stg!.meta)).toEqual(['mine', 'level', 'cfgk']);
-    expect(Object.keys(got.e_mart3!.unrendered)).toEqual(['tags', 'meta', 'enabled']);
+    expect(Object.keys(got.e_mart3!.unrendered!)).toEqual(['tags', 'meta', 'enabled']);
     expect(p.disabled.filter((n) => n.resourceType === 'exposure').map((n) => n.uniqueId).sort()).toEqual(['exposure.demo.e_mart', 'exposure.demo.e_mart2']);
     const unused = p.diagnostics.filter((d) => /unused configuration path/.test(d.message));
     expect(unused.map((d) => d.message).join('\n')).toContain('- exposures.demo.nothere');

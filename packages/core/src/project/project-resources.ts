@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { ColumnInfo, GraphNode, Macro, ModelNode, NodeConfig, SeedNode, SourceNode, TestNode, UnitTestNode } from '../types.ts';
 import { renderColumns, renderMeta } from './config-renderer.ts';
-import { readSourceText } from './source-text.ts';
+import { readSourceText, sourceText } from './source-text.ts';
 import { discover, pathInResourceFolder, type FoundFile } from './discover.ts';
 import { dbtFileText } from './file-text.ts';
 import { dropRootAppends, mergeConfigInto, metaOf, nodeTags, sourceUnrenderedConfig, tagList, unrenderedFolderConfig } from './folder-config.ts';
@@ -155,8 +155,8 @@ export function loadSeeds(s: Scope, decls: SchemaDecls, disabled: GraphNode[]): 
       tags: nodeTags(cfg.tags),
       relation: { schema: '', identifier: typeof cfg.alias === 'string' ? cfg.alias : name },
       seedPath: f.abs,
-      // dbt hashes a seed of up to 1 MiB as text, stripped; a larger one by its path, which sm does not (a change would go unseen).
-      checksum: content.length <= 1 << 20 ? fileChecksum(content.toString('utf8')) : sha256(content),
+      // dbt hashes a seed of up to 1 MiB as text, stripped (so one that is not UTF-8 stops its parse, exit 2); a larger one by its path, which sm does not (a change would go unseen).
+      checksum: content.length <= 1 << 20 ? fileChecksum(sourceText(content, rel)) : sha256(content),
     };
     return listed(seed, disabled);
   });

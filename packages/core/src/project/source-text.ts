@@ -9,7 +9,11 @@ import { firstInvalidUtf8, lineAtByte } from '../util/utf8.ts';
  * would turn a Latin-1 'café' into 'caf\uFFFD' in the built table without a word.
  */
 export function readSourceText(absPath: string, relPath: string): string {
-  const bytes = readText(absPath, 'buffer');
+  return sourceText(readText(absPath, 'buffer'), relPath);
+}
+
+/** {@link readSourceText} of bytes already read: their text, or the error naming the file and the line of the first byte UTF-8 does not allow. */
+export function sourceText(bytes: Buffer, relPath: string): string {
   if (isUtf8(bytes)) return bytes.toString('utf8');
   const bad = firstInvalidUtf8(bytes);
   const line = bad >= 0 ? lineAtByte(bytes, bad) : undefined;
