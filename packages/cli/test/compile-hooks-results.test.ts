@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
@@ -72,5 +72,33 @@ describe("compile's and docs generate's run_results.json list the project hooks,
     // Nothing selected but the hooks: a list of hooks alone.
     expect((await compile('--exclude', 'm', 'n')).results.map((r) => r.unique_id)).toEqual(order.slice(2));
     expect((await compile('--exclude', 'm', 'n')).results.map((r) => r.unique_id)).toEqual(order.slice(2));
+  });
+
+  it('a warm compile takes hooks whose render read neither the clock nor the environment from the last compile, without loading the project', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'dbt_project.yml': `name: demo\nversion: '1.0'\nprofile: demo\non-run-end: "grant select on {{ target.schema }}.m to reporter"\n`,
+      'models/m.sql': 'select 1 as id',
+    });
+    const compile = async () => {
+      const r = await sm('compile', '--project-dir', dir, '--profiles-dir', dir);
+      expect(r.code, r.err).toBe(0);
+      return (JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { results: Record<string, unknown>[] }).results.map((x) => [x.unique_id, x.compiled_code]);
+    };
+    const want = [['model.demo.m', 'select 1 as id'], ['operation.demo.demo-on-run-end-0', 'grant select on main.m to reporter']];
+    expect(await compile()).toEqual(want);
+    const file = join(dir, 'target/.sm/compile-hooks.json');
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as { key: string; hooks: { compiledCode: string }[] };
+    expect(kept.hooks.map((h) => h.compiledCode)).toEqual(['grant select on main.m to reporter']);
+    // What the warm compile writes is what was kept (marked here to tell it from a fresh render).
+    kept.hooks[0]!.compiledCode += ' -- kept';
+    writeFileSync(file, JSON.stringify(kept));
+    expect((await compile())[1]).toEqual(['operation.demo.demo-on-run-end-0', 'grant select on main.m to reporter -- kept']);
+  });
+
+  it('hooks that read invocation_id are not kept', async () => {
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'dbt_project.yml': `name: demo\nversion: '1.0'\nprofile: demo\non-run-end: "select '{{ invocation_id }}'"\n`, 'models/m.sql': 'select 1 as id' });
+    expect((await sm('compile', '--project-dir', dir, '--profiles-dir', dir)).code).toBe(0);
+    expect(existsSync(join(dir, 'target/.sm/compile-hooks.json'))).toBe(false);
   });
 });

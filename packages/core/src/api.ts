@@ -6,7 +6,7 @@ import { writeFileAtomic, writeJsonFileAtomic as writeJsonAtomic } from './util/
 import { redact } from './util/redact.ts';
 import { buildRunResults, compileResultsText, runResultsEnvelope, type CompiledResult } from './artifacts/run-results.ts';
 import { showResultsText, type ShownQuery } from './artifacts/show-results.ts';
-import { compileResultsKey, reusedCompileResults, saveCompileResults } from './artifacts/compile-results-cache.ts';
+import { compileResultsKey, keepCompiledHooks, keptCompiledHooks, reusedCompileResults, saveCompileResults } from './artifacts/compile-results-cache.ts';
 import { runArgs } from './artifacts/run-args.ts';
 import { patchManifestCode } from './artifacts/manifest-file.ts';
 import { diag, SmProjectError, type Diagnostic } from './diagnostics.ts';
@@ -110,11 +110,18 @@ function appendedJsonArray(list: string | Buffer, more: string): Buffer {
 function compiledHooks(c: Compilation, opts: InvocationOptions): CompiledResult[] {
   const hooks = (['on-run-start', 'on-run-end'] as const).flatMap((kind) => projectHooks(c.project, kind).map((h) => ({ h, id: `operation.${h.packageName}.${hookNodeName(h, kind)}` })));
   if (!hooks.length) return [];
-  // A warm compile has the project without its nodes (compile/warm-start.ts): a hook's render loads it, as a run's does (compile/execution-renderer.ts).
+  const dir = targetDir(c.project);
+  const key = c.stableDigest ? compileResultsKey(c.stableDigest, [], false, c.project.secrets) : undefined;
+  const kept = key && c.reused ? keptCompiledHooks(dir, key) : undefined;
+  if (kept) return kept;
+  // A warm compile has the project without its nodes (compile/warm-start.ts): the hooks' render loads it, as a run's does (compile/execution-renderer.ts).
   const project = c.reused ? loadProject({ ...opts, deferred: c.project.deferred }) : c.project;
   const renderer = new ProjectRenderer(project, { dialect: c.adapter.dialect, invocationId: c.invocationId });
   // Each in its own package's context, as dbt renders a package's hook.
-  return hooks.map(({ h, id }) => ({ uniqueId: id, resourceType: 'operation', compiledCode: redact(renderer.renderString(h.sql, undefined, h.packageName), c.project.secrets), relationName: undefined }));
+  const out = hooks.map(({ h, id }) => ({ uniqueId: id, resourceType: 'operation', compiledCode: redact(renderer.renderString(h.sql, undefined, h.packageName), c.project.secrets), relationName: undefined }));
+  // Kept for the next compile of the same inputs unless the render read the clock or the environment (invocation_id, run_started_at, env_var).
+  if (key && !renderer.readVolatile) keepCompiledHooks(dir, key, out);
+  return out;
 }
 
 /** Write run_results.json as dbt 1.11's `show` does once its query succeeds (a failed show writes none). */

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDirs } from '../util/make-dirs.ts';
 import { writeFileAtomic } from '../util/write-json.ts';
-import { retimedCompileResults } from './run-results.ts';
+import { retimedCompileResults, type CompiledResult } from './run-results.ts';
 
 /**
  * The results compile last wrote to run_results.json, kept under target/.sm with what they were
@@ -46,6 +46,32 @@ export function saveCompileResults(targetDir: string, key: string, when: string,
   try {
     makeDirs(join(targetDir, '.sm'));
     writeFileAtomic(join(targetDir, '.sm', FILE), `${JSON.stringify({ key, when })}\n${results}`);
+  } catch {
+    // An unwritable target/.sm is reported by the writes that matter.
+  }
+}
+
+const HOOKS_FILE = 'compile-hooks.json';
+
+/**
+ * The project hooks compile last rendered for `key` (the project's stable input digest), when
+ * their render read neither the clock nor the environment: a warm compile of a project with
+ * on-run hooks then need not load the project to render them again. Undefined when none are kept.
+ */
+export function keptCompiledHooks(targetDir: string, key: string): CompiledResult[] | undefined {
+  try {
+    const kept = JSON.parse(readFileSync(join(targetDir, '.sm', HOOKS_FILE), 'utf8')) as { key?: unknown; hooks?: unknown };
+    return kept.key === key && Array.isArray(kept.hooks) ? (kept.hooks as CompiledResult[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keep `hooks` as rendered from the inputs of `key`; a failure only costs the next compile a render. */
+export function keepCompiledHooks(targetDir: string, key: string, hooks: readonly CompiledResult[]): void {
+  try {
+    makeDirs(join(targetDir, '.sm'));
+    writeFileAtomic(join(targetDir, '.sm', HOOKS_FILE), JSON.stringify({ key, hooks }));
   } catch {
     // An unwritable target/.sm is reported by the writes that matter.
   }
