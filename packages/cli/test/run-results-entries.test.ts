@@ -122,6 +122,26 @@ unit_tests:
     expect(by('model.demo.tabel')).toMatchObject({ status: 'error', compiled: true, message: expect.stringMatching(/^Compilation Error in model tabel \(models\/tabel\.sql\)\n  \S.*"tabel"/) });
   });
 
+  // Recorded from `dbt build --fail-fast --threads 1` on the same files, 7 Dec 2026 (dbt-core 1.11.16, dbt-duckdb 1.11.1):
+  // dbt lists every selected node it has no result for as skipped, the ephemeral model too, though m inlined it before a failed.
+  it('reports an ephemeral model skipped when --fail-fast stops the run, as dbt does', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'seeds/s.csv': 'id\n1\n',
+      'models/e.sql': "{{ config(materialized='ephemeral') }}select * from {{ ref('s') }}",
+      'models/m.sql': "select * from {{ ref('e') }}",
+      'models/a.sql': "select * from {{ ref('m') }}, nowhere_at_all",
+    });
+    const r = await sm('build', '--fail-fast', '--threads', '1', '--project-dir', dir);
+    expect(r.code).toBe(1);
+    const rr = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: Entry[] };
+    expect(Object.fromEntries(rr.results.map((x) => [x.unique_id, x.status]))).toEqual({ 'seed.demo.s': 'success', 'model.demo.m': 'success', 'model.demo.a': 'error', 'model.demo.e': 'skipped' });
+    expect(rr.results.at(-1)).toEqual({
+      status: 'skipped', timing: [], thread_id: 'MainThread', execution_time: 0, adapter_response: {}, message: 'Skipping due to fail_fast', failures: null,
+      unique_id: 'model.demo.e', compiled: false, compiled_code: null, relation_name: null, batch_results: null,
+    });
+  });
+
   // Recorded from `dbt compile`, `dbt compile -s +u`, `dbt compile --inline` and `dbt docs generate --empty-catalog`
   // on the same files (relation names there have the database too, as above).
   it('compile and docs generate write a success for each node compiled, with its code, as dbt 1.11 does', async () => {
