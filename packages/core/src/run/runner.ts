@@ -61,8 +61,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
   const threads = Math.max(1, o.flags.threads);
   const writeLock = o.adapter.capabilities.supportsMultipleWriters ? undefined : new Mutex();
   const ctx: PlanContext = { dialect: o.adapter.dialect, capabilities: o.adapter.capabilities, fullRefresh: o.flags.fullRefresh };
-  const deps = new Map<string, string[]>();
-  for (const id of selected) deps.set(id, runnablePredecessors(o, id, selected));
+  const deps = runnablePredecessors(o, selected);
   if (o.flags.testsGateChildren) addTestGates(o, selected, deps);
   addUnitTestGates(nodes, graph, selected, deps);
   const results = new Map<string, NodeResult>();
@@ -330,20 +329,33 @@ function inlinedEphemerals(o: RunContext, id: string): string[] {
   return out;
 }
 
-/** The selected nodes `id` waits for: its predecessors, and through an ephemeral model, that model's. */
-function runnablePredecessors(o: RunContext, id: string, selected: ReadonlySet<string>): string[] {
-  const out = new Set<string>();
-  const seen = new Set<string>();
-  const walk = (x: string) => {
+/**
+ * The selected nodes each selected node waits for: its nearest selected ancestors, through any
+ * node not selected (an ephemeral model, or one left out of the selection), as dbt's graph of the
+ * selection keeps them. So `run -s a c` with a -> b -> c waits for a, and skips c when a fails
+ * (dbt 1.11.16 recorded: SKIP relation main.c).
+ */
+function runnablePredecessors(o: RunContext, selected: ReadonlySet<string>): Map<string, string[]> {
+  // The nearest selected ancestors of a node not selected, each found once.
+  const above = new Map<string, ReadonlySet<string>>();
+  const nearest = (x: string): ReadonlySet<string> => {
+    const out = new Set<string>();
     for (const p of o.graph.predecessors(x) ?? []) {
-      if (seen.has(p)) continue;
-      seen.add(p);
       if (selected.has(p)) out.add(p);
-      else if (isEphemeral(o.nodes.get(p))) walk(p);
+      else {
+        let a = above.get(p);
+        if (!a) {
+          above.set(p, new Set());
+          above.set(p, (a = nearest(p)));
+        }
+        for (const q of a) out.add(q);
+      }
     }
+    return out;
   };
-  walk(id);
-  return [...out];
+  const deps = new Map<string, string[]>();
+  for (const id of selected) deps.set(id, [...nearest(id)]);
+  return deps;
 }
 
 /**
