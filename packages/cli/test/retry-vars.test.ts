@@ -1,3 +1,5 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
 import { sm } from './run-cli.ts';
@@ -19,5 +21,17 @@ describe('sm retry', () => {
     const own = await run('retry', '--vars', '{src: nowhere3}');
     expect(own.code).toBe(1);
     expect(own.out + own.err).toContain('nowhere3');
+  });
+
+  // Recorded from dbt 1.11.16: `dbt run --target prod` fails, the model is fixed, `dbt retry` builds it in prod's database.
+  it("runs again on the last run's --target", async () => {
+    const profiles = 'demo:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: dev.duckdb, schema: main, threads: 1}\n    prod: {type: duckdb, path: prod.duckdb, schema: main, threads: 1}\n';
+    const dir = writeProject({ 'profiles.yml': profiles, 'models/x.sql': 'select * from nowhere_at_all' });
+    expect((await sm('run', '--target', 'prod', '--project-dir', dir)).code).toBe(1);
+    writeFileSync(join(dir, 'models/x.sql'), 'select 1 as id');
+    const r = await sm('retry', '--project-dir', dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('on target prod');
+    expect(existsSync(join(dir, 'dev.duckdb'))).toBe(false);
   });
 });
