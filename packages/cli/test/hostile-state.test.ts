@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
@@ -28,5 +28,16 @@ describe('hostile --state artifacts', () => {
         expect(r.err).not.toContain('SM_UNEXPECTED');
       }
     }
+  });
+
+  // Recorded from dbt 1.11.16: a model disabled (by a var) in the --state manifest is new, so modified, when enabled now.
+  it('a node disabled in the earlier run is new', async () => {
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'models/a.sql': "{{ config(enabled=var('a_on', true)) }}select 1 as id", 'models/c.sql': 'select 2 as id' });
+    expect((await sm('compile', '--vars', '{a_on: false}', '--project-dir', dir)).code).toBe(0);
+    cpSync(join(dir, 'target'), join(dir, 'prev'), { recursive: true });
+    const ls = async (s: string) => (await sm('-q', 'ls', '-s', s, '--state', join(dir, 'prev'), '--project-dir', dir)).out.trim().split('\n');
+    expect(await ls('state:modified')).toEqual(['demo.a']);
+    expect(await ls('state:new')).toEqual(['demo.a']);
+    expect(await ls('state:old')).toEqual(['demo.c']);
   });
 });

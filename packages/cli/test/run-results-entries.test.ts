@@ -7,6 +7,13 @@ import { sm } from './run-cli.ts';
 const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: dev.duckdb\n      schema: main\n      threads: 1\n';
 type Entry = Record<string, any>;
 
+/** Run sm in `dir`, expect exit 1, and read the run_results.json it wrote. */
+async function failingRun(dir: string, ...argv: string[]) {
+  const r = await sm(...argv, '--project-dir', dir);
+  expect(r.code).toBe(1);
+  return { r, rr: JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: Entry[] } };
+}
+
 // Every expected value was recorded from `dbt build` (dbt-core 1.11.16, dbt-duckdb 1.11.1) on the
 // same files, 6 Dec 2026. Where sm's value differs on purpose (a model's message, relation names
 // without the target's database) the test says so.
@@ -120,6 +127,41 @@ unit_tests:
     expect((await sm('run', '--project-dir', dir, '-s', 'tabel')).code).toBe(1);
     rr = results();
     expect(by('model.demo.tabel')).toMatchObject({ status: 'error', compiled: true, message: expect.stringMatching(/^Compilation Error in model tabel \(models\/tabel\.sql\)\n  \S.*"tabel"/) });
+  });
+
+  // Recorded from `dbt build --fail-fast --threads 1` on the same files, 7 Dec 2026 (dbt-core 1.11.16, dbt-duckdb 1.11.1):
+  // dbt lists every selected node it has no result for as skipped, the ephemeral model too, though m inlined it before a failed.
+  it('reports an ephemeral model skipped when --fail-fast stops the run, as dbt does', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'seeds/s.csv': 'id\n1\n',
+      'models/e.sql': "{{ config(materialized='ephemeral') }}select * from {{ ref('s') }}",
+      'models/m.sql': "select * from {{ ref('e') }}",
+      'models/a.sql': "select * from {{ ref('m') }}, nowhere_at_all",
+    });
+    const { r, rr } = await failingRun(dir, 'build', '--fail-fast', '--threads', '1');
+    expect(Object.fromEntries(rr.results.map((x) => [x.unique_id, x.status]))).toEqual({ 'seed.demo.s': 'success', 'model.demo.m': 'success', 'model.demo.a': 'error', 'model.demo.e': 'skipped' });
+    expect(rr.results.at(-1)).toEqual({
+      status: 'skipped', timing: [], thread_id: 'MainThread', execution_time: 0, adapter_response: {}, message: 'Skipping due to fail_fast', failures: null,
+      unique_id: 'model.demo.e', compiled: false, compiled_code: null, relation_name: null, batch_results: null,
+    });
+  });
+
+  // Recorded from `dbt run -s a2 c2` on the same files, 7 Dec 2026 (dbt-core 1.11.16): c2 descends from a2 through b2, which is
+  // not selected; dbt's graph of the selection keeps that edge, so c2 waits for a2 and is skipped when it fails ("SKIP relation main.c2").
+  it('skips a selected node whose selected ancestor failed, through nodes left out of the selection', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'models/a2.sql': 'select * from nowhere_at_all',
+      'models/b2.sql': "select * from {{ ref('a2') }}",
+      'models/c2.sql': "select * from {{ ref('b2') }}",
+    });
+    const { r, rr } = await failingRun(dir, 'run', '-s', 'a2', 'c2');
+    expect(rr.results.map((x) => [x.unique_id, x.status, x.status === 'skipped' ? x.message : ''])).toEqual([
+      ['model.demo.a2', 'error', ''],
+      ['model.demo.c2', 'skipped', null],
+    ]);
+    expect(r.out).toContain('1 skipped: c2');
   });
 
   // Recorded from `dbt compile`, `dbt compile -s +u`, `dbt compile --inline` and `dbt docs generate --empty-catalog`

@@ -1,6 +1,6 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BaseDialect, compile, type Adapter, type Command, type Compilation, type InvocationOptions } from '../src/index.ts';
 import { writeProject } from './fixture.ts';
@@ -161,5 +161,41 @@ describe('a compile whose inputs are unchanged reuses the stored results', () =>
     expect(readFileSync(join(dir, 'target/compiled/demo/models/marts/b.sql'), 'utf8')).toContain('upper');
     const s = await run(dir, { selector: 'marts' }, 'ls');
     expect([s.reused, s.selected]).toEqual([true, ['model.demo.b']]);
+  });
+
+  it("compiles afresh after a change in a `local:` package, which deps installs as a link to its folder", async () => {
+    // dbt-package layout: the package's integration_tests/ is the root project and installs `local: ../` as dbt_packages/pkg -> the package.
+    const pkg = writeProject({
+      'dbt_project.yml': 'name: pkg\nprofile: demo\n',
+      'models/pm.sql': 'select 1 as id',
+      'macros/pmac.sql': '{% macro pmac() %}1{% endmacro %}',
+      'integration_tests/dbt_project.yml': 'name: demo\nprofile: demo\n',
+      'integration_tests/profiles.yml': PROFILES,
+      'integration_tests/packages.yml': 'packages:\n  - local: ../\n',
+      'integration_tests/models/r.sql': "select id, {{ pkg.pmac() }} as m from {{ ref('pm') }}",
+    });
+    const dir = join(pkg, 'integration_tests');
+    mkdirSync(join(dir, 'dbt_packages'));
+    symlinkSync(pkg, join(dir, 'dbt_packages', 'pkg'));
+    const compiledPm = () => readFileSync(join(dir, 'target/compiled/pkg/models/pm.sql'), 'utf8');
+    age(pkg);
+    expect((await run(dir)).reused).toBe(false);
+    expect((await run(dir)).reused).toBe(true);
+    // Recorded from dbt 1.11.16 (fivetran/dbt_github, a package model broken between two builds): dbt compiles the changed model and fails it.
+    for (const [file, text] of [
+      ['models/pm.sql', 'select 2 as id from nowhere_at_all'],
+      ['macros/pmac.sql', '{% macro pmac() %}2{% endmacro %}'],
+      ['models/new.sql', 'select 3 as id'],
+    ] as const) {
+      writeFileSync(join(pkg, file), text);
+      // Aged alone (age() would move every folder's mtime, which voids the proof by itself), its folder too for a new file.
+      const then = new Date(Date.now() - 5_000);
+      utimesSync(join(pkg, file), then, then);
+      utimesSync(dirname(join(pkg, file)), then, then);
+      expect([file, (await run(dir)).reused]).toEqual([file, false]);
+      expect([file, (await run(dir)).reused]).toEqual([file, true]);
+    }
+    expect(compiledPm()).toBe('select 2 as id from nowhere_at_all');
+    expect(readFileSync(join(dir, 'target/compiled/demo/models/r.sql'), 'utf8')).toContain('2 as m');
   });
 });

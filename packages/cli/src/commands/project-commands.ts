@@ -206,6 +206,11 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       }
       // What failed, by id; --exclude still applies.
       const inv = { ...invocation({ ...flags, select: undefined, fullRefresh: rr.args?.full_refresh }, ctx), selection: { include: union(again), exclude: parseSelectionArgs(flags.exclude) }, retryBatches };
+      // As dbt 1.11's retry: the last run's --vars, --target and --profile again, unless retry is given its own (recorded: vars both ways; target).
+      const last = rr.args ?? {};
+      if (flags.vars === undefined && last.vars && typeof last.vars === 'object' && !Array.isArray(last.vars) && Object.keys(last.vars).length) inv.vars = last.vars as Record<string, unknown>;
+      if (flags.target === undefined && typeof last.target === 'string') inv.target = last.target;
+      if (flags.profile === undefined && typeof last.profile === 'string') inv.profile = last.profile;
       // As dbt 1.11's retry: the last run's warn_error_options again, but not its --warn-error (dbt
       // leaves that flag to the retry's own command line). Where sm differs: --warn-error-options
       // given to retry wins, where dbt keeps the last run's. Options that list nothing (dbt writes

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { codeFingerprint } from '../project/code-fingerprint.ts';
-import { findProjectFile } from '../project/project-file.ts';
+import { findProjectFile, readProjectFile } from '../project/project-file.ts';
 import { profileSearchPath } from '../project/profiles.ts';
 import type { ProjectConfig } from '../types.ts';
 
@@ -124,8 +124,19 @@ export function takeProof(o: ProofOptions, config: ProjectConfig, key: string, l
   };
   const roots = resourceFolders(config);
   // A resource folder that is the project itself would take in target/: no proof is possible then.
-  if (roots.some((r) => resolve(dir, r) === dir)) return { key: '', files, dirs, rootYaml: [], yamlEnv: { names: [], hash: '' } };
+  if (roots.some((r) => resolve(dir, r) === dir)) return voidProof(files, dirs);
   for (const root of roots) walk(root);
+  // A `local:` package is installed as a link to its folder, which the walk does not follow; loading
+  // reads through it (a package's integration_tests/ links the package itself): walk what it reads there.
+  for (const pkg of linkedPackages(dir, config)) {
+    const folders = resourceFolders(pkg.config).filter((f) => f !== pkg.config.packagesInstallPath?.replace(/\/+$/, ''));
+    if (folders.some((f) => resolve(dir, pkg.rel, f) === resolve(dir, pkg.rel))) return voidProof(files, dirs);
+    for (const f of folders) walk(`${pkg.rel}/${f}`);
+    for (const ent of readdirSync(resolve(dir, pkg.rel), { withFileTypes: true })) {
+      const st = ent.name.startsWith('.') ? undefined : statOf(resolve(dir, pkg.rel, ent.name));
+      if (st && !st.isDirectory()) files.push(`${pkg.rel}/${ent.name}`, st.size, st.mtimeMs, st.ctimeMs);
+    }
+  }
   const rootYaml = rootYamlOf(dir);
   for (const f of rootYaml) {
     const st = statOf(join(dir, f));
@@ -176,6 +187,25 @@ function resourceFolders(config: ProjectConfig): string[] {
   }
   if (config.packagesInstallPath) out.add(config.packagesInstallPath.replace(/\/+$/, ''));
   return [...out];
+}
+
+/** A proof no key matches: the next command compiles afresh. */
+function voidProof(files: (string | number)[], dirs: (string | number)[]): InputProof {
+  return { key: '', files, dirs, rootYaml: [], yamlEnv: { names: [], hash: '' } };
+}
+
+/** The packages installed as links to folders (`local:` ones), each with its folder relative to the project and its project file. */
+function linkedPackages(dir: string, config: ProjectConfig): { rel: string; config: ProjectConfig }[] {
+  const install = config.packagesInstallPath?.replace(/\/+$/, '');
+  const abs = install ? resolve(dir, install) : undefined;
+  if (!abs || !statOf(abs)?.isDirectory()) return [];
+  const out: { rel: string; config: ProjectConfig }[] = [];
+  for (const ent of readdirSync(abs, { withFileTypes: true })) {
+    if (!ent.isSymbolicLink() || ent.name.startsWith('.') || !statOf(join(abs, ent.name))?.isDirectory()) continue;
+    const pf = readProjectFile(join(abs, ent.name), []);
+    if (pf) out.push({ rel: `${install}/${ent.name}`, config: pf.config });
+  }
+  return out;
 }
 
 function rootYamlOf(dir: string): string[] {

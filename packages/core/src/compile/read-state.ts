@@ -65,7 +65,8 @@ function readManifest(dir: string): { fingerprints: Map<string, StateFingerprint
   // sm's own fingerprints, taken before rendering, when the earlier run was sm's.
   const spath = join(dir, STATE_FILE);
   const own = existsSync(spath) ? readArtifact<Record<string, StateFingerprint>>(spath, 'state fingerprints', fingerprintsProblem) : undefined;
-  if (own) for (const [id, f] of Object.entries(own)) previous.set(id, f);
+  // Only for what the manifest lists: a node disabled then is in neither, so it is new now, as in dbt.
+  if (own) for (const [id, f] of Object.entries(own)) if (previous.has(id)) previous.set(id, f);
   return { fingerprints: previous, own: !!own };
 }
 

@@ -46,7 +46,7 @@ export function settleDisabled(h: SettleHost, diagnostics: Diagnostic[]): Settle
   // error it lets by until the node compiles (a macro a package lacks) is none for a node that never will.
   const unresolved = new Set(['SM_VAR_MISSING', 'SM_REF_NOT_FOUND', 'SM_SOURCE_NOT_FOUND']);
   const kept = diagnostics.filter((d) => !(d.severity === 'error' && d.nodeId && off.has(d.nodeId) && (unresolved.has(d.code) || d.atCompile)));
-  diagnostics.splice(0, diagnostics.length, ...kept, ...refsToDisabled(h, off));
+  diagnostics.splice(0, diagnostics.length, ...kept, ...refsToDisabled(h, off), ...enabledNotBoolean(h));
   const out: SettledNodes = { nodes: new Map(), disabled: [], disabledTests: [] };
   // Loading's: a test there that its own config leaves enabled is on a disabled node.
   for (const n of p.disabled) {
@@ -105,6 +105,26 @@ function refsToDisabled(h: SettleHost, off: ReadonlySet<string>): Diagnostic[] {
         }),
       );
     }
+  }
+  return out;
+}
+
+/**
+ * A node whose `enabled` is not true or false, wherever it was set (a `--vars` value given as
+ * 'false' is text): dbt 1.11.16 refuses the project, exit 2 ("Parsing Error at path ['enabled']:
+ * 'false' is not of type 'boolean'"), where sm took the text for a yes or a no.
+ */
+function enabledNotBoolean(h: SettleHost): Diagnostic[] {
+  const p = h.project;
+  const out: Diagnostic[] = [];
+  for (const n of [...p.disabled, ...p.models, ...p.seeds, ...p.sources, ...p.tests, ...p.unitTests, ...p.exposures, ...(p.semantic ?? [])]) {
+    const v = (h.rendered.get(n.uniqueId) ?? n).config.enabled;
+    if (v === undefined || typeof v === 'boolean') continue;
+    out.push(
+      diag('SM_CONFIG_INVALID', `${n.resourceType} "${n.name}": \`enabled\` must be true or false, not ${typeof v === 'string' ? `the text ${JSON.stringify(v)}` : JSON.stringify(v) ?? String(v)}`, { file: n.originalFilePath }, {
+        hint: "Set it to true or false where it is configured (a var from --vars is text when quoted: write {x: false}, not {x: 'false'}); dbt refuses the project as it is.",
+      }),
+    );
   }
   return out;
 }

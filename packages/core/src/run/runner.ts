@@ -42,6 +42,7 @@ export async function runNodes(o: RunContext, selected: ReadonlySet<string>): Pr
   let results: Map<string, NodeResult> | undefined;
   try {
     results = await schedule(o, withoutEphemerals(o, selected));
+    if (o.flags.failFast && [...results.values()].some(stopsFailFast)) skipEphemerals(o, selected, results);
   } finally {
     const failed = o.files.flush();
     for (const f of failed) {
@@ -146,7 +147,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
     const nodeInfo = n ? dbtNodeInfo(n, o.adapter.dialect, o.project.target, r.status === 'cancelled' ? 'error' : r.status, r.startedAt, r.completedAt) : undefined;
     const cfg = n?.resourceType === 'snapshot' ? snapshotLogCfg(n.config) : undefined;
     o.onEvent({ type: 'node_finish', result: r, index, total, nodeInfo, attachedNode: n?.resourceType === 'test' ? dbtAttachedNode(n) : undefined, file: n?.originalFilePath, ...(cfg ? { cfg } : {}) });
-    if (o.flags.failFast && (r.status === 'error' || r.status === 'fail' || r.status === 'partial success')) stop = true;
+    if (o.flags.failFast && stopsFailFast(r)) stop = true;
   };
 
   /** The relation a model or snapshot builds, as run_results.json names it for any status. */
@@ -280,6 +281,19 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
   return results;
 }
 
+/**
+ * After --fail-fast stops a run, dbt reports every selected node without a result as skipped,
+ * ephemeral models included (even one whose SQL an earlier node inlined): dbt 1.11.16 recorded.
+ */
+function skipEphemerals(o: RunContext, selected: ReadonlySet<string>, results: Map<string, NodeResult>): void {
+  for (const id of selected) {
+    const node = o.nodes.get(id)!;
+    if (!isEphemeral(node) || results.has(id)) continue;
+    const now = new Date().toISOString();
+    results.set(id, { uniqueId: id, name: node.name, resourceType: node.resourceType, status: 'skipped', message: 'Skipped after --fail-fast', executionTime: 0, startedAt: now, completedAt: now, threadId: 'MainThread', skipCause: 'fail-fast' });
+  }
+}
+
 /** Whether `n` failing skips its children. A test that can only warn does not, unless a warning is a failure (--warn-error). */
 function gates(n: GraphNode, flags: RunContext['flags']): boolean {
   return n.resourceType !== 'test' || (flags.testsGateChildren && (flags.testWarnFails || String(n.config.severity ?? 'error').toLowerCase() !== 'warn'));
@@ -319,6 +333,8 @@ function depthsOf(selected: ReadonlySet<string>, deps: ReadonlyMap<string, reado
   for (const id of selected) visit(id);
   return depth;
 }
+/** A result that stops a --fail-fast run. */
+const stopsFailFast = (r: NodeResult) => r.status === 'error' || r.status === 'fail' || r.status === 'partial success';
 
 const isEphemeral = (n: GraphNode | undefined) => n?.resourceType === 'model' && n.config.materialized === 'ephemeral';
 

@@ -1,0 +1,30 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeProject } from '@smsql/test-kit';
+import { sm } from './run-cli.ts';
+
+const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/demo.duckdb\n      schema: main\n      threads: 1\n';
+
+// Recorded from dbt 1.11.16 (dbt-duckdb 1.11.1), 7 Dec 2026, `dbt ls` on the same files: every non-boolean
+// `enabled` below is "Parsing Error at path ['enabled']: 'false' is not of type 'boolean'" (0, None, 'False' alike), exit 2.
+// fivetran/dbt_github's models read `enabled=var('github__using_repo_team', True)`: `--vars "{github__using_repo_team: 'false'}"` stops dbt.
+describe('an `enabled` config that is not true or false', () => {
+  it('is a project error naming the node, however it was set; true and false, rendered or written, are fine', async () => {
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'models/a.sql': "{{ config(enabled=var('x', true)) }}select 1 as id", 'models/b.sql': 'select 2 as id' });
+    const ls = (...extra: string[]) => sm('-q', 'ls', '--project-dir', dir, ...extra);
+    for (const [vars, shown] of [["{x: 'false'}", 'the text "false"'], ['{x: 0}', '0'], ['{x: null}', 'null']] as const) {
+      const r = await ls('--vars', vars);
+      expect([vars, r.code]).toEqual([vars, 2]);
+      expect(r.err + r.out).toContain(`model "a": \`enabled\` must be true or false, not ${shown}`);
+    }
+    expect((await ls('--vars', '{x: false}')).out.trim()).toBe('demo.b');
+    writeFileSync(join(dir, 'models/s.yml'), 'version: 2\nmodels:\n  - name: b\n    columns:\n      - name: id\n        data_tests:\n          - not_null:\n              config:\n                enabled: \'false\'\n');
+    const t = await ls();
+    expect(t.code).toBe(2);
+    expect(t.err + t.out).toContain('test "not_null_b_id": `enabled` must be true or false, not the text "false"');
+    writeFileSync(join(dir, 'models/s.yml'), "version: 2\nmodels:\n  - name: b\n    config:\n      enabled: \"{{ target.type == 'spark' }}\"\n");
+    const ok = await ls();
+    expect([ok.code, ok.out.trim()]).toEqual([0, 'demo.a']);
+  });
+});
