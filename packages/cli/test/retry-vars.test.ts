@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
@@ -33,5 +33,34 @@ describe('sm retry', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('on target prod');
     expect(existsSync(join(dir, 'dev.duckdb'))).toBe(false);
+  });
+
+  // Recorded from dbt 1.11.16 (dbt-duckdb 1.11.1), 7 Dec 2026: after `dbt run --target t2 --threads 3 --empty`
+  // fails, `dbt retry --target t1` runs on t2 ("Concurrency: 3 threads (target='t2')") and its
+  // run_results args read target t2, threads 3, empty true; `dbt retry --threads 2` runs on 2 threads;
+  // after `dbt test --store-failures`, `dbt retry` stores failures again (args store_failures true).
+  it("keeps the last run's --target, --threads, --empty and --store-failures; only --vars and --threads given to retry win", async () => {
+    const profiles = 'demo:\n  target: t1\n  outputs:\n    t1: {type: duckdb, path: t1.duckdb, schema: main, threads: 1}\n    t2: {type: duckdb, path: t2.duckdb, schema: main, threads: 1}\n';
+    const dir = writeProject({ 'profiles.yml': profiles, 'models/a.sql': 'select 1 as id', 'models/b.sql': "select * from {{ ref('a') }} where id = (select 1 from nowhere_y)" });
+    const args = () => (JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { args: Record<string, unknown> }).args;
+    expect((await sm('run', '--target', 't2', '--threads', '3', '--empty', '--project-dir', dir)).code).toBe(1);
+    writeFileSync(join(dir, 'models/b.sql'), "select * from {{ ref('a') }}");
+    const r = await sm('retry', '--target', 't1', '--project-dir', dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain("Retrying with the last run's --target t2");
+    expect(r.out).toContain('on target t2');
+    expect(args()).toMatchObject({ target: 't2', threads: 3, empty: true });
+    expect(existsSync(join(dir, 't1.duckdb'))).toBe(false);
+    writeFileSync(join(dir, 'models/b.sql'), "select * from {{ ref('a') }} where id = (select 1 from nowhere_z)");
+    expect((await sm('run', '--target', 't2', '--threads', '3', '--project-dir', dir)).code).toBe(1);
+    writeFileSync(join(dir, 'models/b.sql'), "select * from {{ ref('a') }}");
+    expect((await sm('retry', '--threads', '2', '--project-dir', dir)).code).toBe(0);
+    expect(args()).toMatchObject({ target: 't2', threads: 2 });
+    mkdirSync(join(dir, 'tests'), { recursive: true });
+    writeFileSync(join(dir, 'tests/t_fail.sql'), "select 1 as x from {{ ref('a') }}");
+    expect((await sm('test', '--store-failures', '--target', 't2', '--project-dir', dir)).code).toBe(1);
+    const again = await sm('retry', '--project-dir', dir);
+    expect(again.code).toBe(1);
+    expect(args()).toMatchObject({ store_failures: true });
   });
 });
