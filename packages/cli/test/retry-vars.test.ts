@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
@@ -62,5 +62,23 @@ describe('sm retry', () => {
     const again = await sm('retry', '--project-dir', dir);
     expect(again.code).toBe(1);
     expect(args()).toMatchObject({ store_failures: true });
+  });
+
+  // Recorded from dbt 1.11.16: `dbt run --profile p` writes args.profile "p" (absent without --profile),
+  // and retry, which reuses the last run's arguments, reads that profile again.
+  it("records --profile in run_results.json and retries with it", async () => {
+    const profiles = 'demo:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: demo.duckdb, schema: main, threads: 1}\nother:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: other.duckdb, schema: main, threads: 1}\n';
+    const dir = writeProject({ 'profiles.yml': profiles, 'models/x.sql': 'select * from nowhere_at_all' });
+    const args = () => (JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { args: Record<string, unknown> }).args;
+    expect((await sm('run', '--project-dir', dir)).code).toBe(1);
+    expect(args()).not.toHaveProperty('profile');
+    expect((await sm('run', '--profile', 'other', '--project-dir', dir)).code).toBe(1);
+    expect(args()).toMatchObject({ profile: 'other' });
+    writeFileSync(join(dir, 'models/x.sql'), 'select 1 as id');
+    rmSync(join(dir, 'demo.duckdb'), { force: true });
+    expect((await sm('retry', '--project-dir', dir)).code).toBe(0);
+    expect(args()).toMatchObject({ profile: 'other' });
+    expect(existsSync(join(dir, 'other.duckdb'))).toBe(true);
+    expect(existsSync(join(dir, 'demo.duckdb'))).toBe(false);
   });
 });

@@ -5,7 +5,7 @@ import { redactJson } from '../util/redact.ts';
 import type { WarnErrorSetting } from '../warn-error.ts';
 
 /** What {@link runArgs} reads of an invocation's options (compile/compilation.ts InvocationOptions, which extends LoadOptions). */
-export interface RunArgsOptions extends Pick<LoadOptions, 'projectDir' | 'target' | 'vars' | 'empty' | 'storeFailures'> {
+export interface RunArgsOptions extends Pick<LoadOptions, 'projectDir' | 'target' | 'profile' | 'vars' | 'empty' | 'storeFailures'> {
   readonly select?: readonly string[] | undefined;
   readonly exclude?: readonly string[] | undefined;
   readonly selector?: string | undefined;
@@ -124,6 +124,7 @@ export function runArgs(which: string, opts: RunArgsOptions, project: LoadedProj
     ...given('state', opts.state),
     ...given('defer_state', opts.deferState),
     ...given('target', opts.target),
+    ...given('profile', opts.profile),
     ...given('threads', opts.threads),
     ...on(opts.fullRefresh, 'full_refresh'),
     ...on(opts.failFast ?? project.config.failFast, 'fail_fast'),
