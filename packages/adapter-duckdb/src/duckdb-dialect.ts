@@ -104,11 +104,6 @@ export class DuckDbDialect extends BaseDialect {
       .map(([, field]) => ({ name: 'DuckDB', base: `${field} is only supported for DuckLake relations; ignoring for ${relation}` }));
   }
 
-  /** DuckDB's parser fails with "Parser Error: syntax error at or near ..." (recorded on a seed's unquoted `default`). */
-  isParseError(message: string): boolean {
-    return /syntax error/i.test(message);
-  }
-
   describeQuery(sql: string): string {
     return `describe select * from (\n${sql}\n) as sm_described`;
   }

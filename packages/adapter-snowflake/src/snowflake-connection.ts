@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { storedKey, type ColumnDef, type Connection, type QueryResult, type QuotedParts, type Relation, type RelationInfo, type RelationKind } from '@smsql/core';
+import { quotePart, storedKey, type ColumnDef, type Connection, type QueryResult, type QuotedParts, type Relation, type RelationInfo, type RelationKind } from '@smsql/core';
 import type { Bind, Connection as SdkConnection, RowStatement, StatementOption } from 'snowflake-sdk';
 import { redactSecrets } from './snowflake-config.ts';
 import type { SnowflakeDialect } from './snowflake-dialect.ts';
@@ -140,7 +140,7 @@ export class SnowflakeConnection implements Connection {
    */
   async describe(schema: string, database?: string, _identifier?: string, quoted?: QuotedParts): Promise<RelationInfo[]> {
     const d = this.#dialect;
-    const is = database ? `${quoted?.database ? d.quoteAsWritten(database) : d.quoteIdentifier(database)}.information_schema` : 'information_schema';
+    const is = database ? `${quotePart(d, database, quoted?.database)}.information_schema` : 'information_schema';
     const res = await this.execute(
       `select t.table_name, t.table_type, c.column_name, c.data_type, c.numeric_precision, c.numeric_scale
 from ${is}.tables t

@@ -47,11 +47,6 @@ export class SnowflakeDialect extends BaseDialect {
     return `create or replace ${this.#kind(opts)}table ${this.relationName(to)} clone ${this.relationName(from)}`;
   }
 
-  /** Snowflake's parser fails with "SQL compilation error: syntax error line 1 at position ... unexpected ...". */
-  isParseError(message: string): boolean {
-    return /syntax error/i.test(message);
-  }
-
   /** Session context for one node: its query tag (or none). */
   setQueryTag(tag: string | undefined): string {
     return tag === undefined ? 'alter session unset query_tag' : `alter session set query_tag = ${this.quoteString(tag)}`;

@@ -139,7 +139,7 @@ unit_tests:
       'models/m.sql': "select * from {{ ref('e') }}",
       'models/a.sql': "select * from {{ ref('m') }}, nowhere_at_all",
     });
-    const { r, rr } = await failingRun(dir, 'build', '--fail-fast', '--threads', '1');
+    const { rr } = await failingRun(dir, 'build', '--fail-fast', '--threads', '1');
     expect(Object.fromEntries(rr.results.map((x) => [x.unique_id, x.status]))).toEqual({ 'seed.demo.s': 'success', 'model.demo.m': 'success', 'model.demo.a': 'error', 'model.demo.e': 'skipped' });
     expect(rr.results.at(-1)).toEqual({
       status: 'skipped', timing: [], thread_id: 'MainThread', execution_time: 0, adapter_response: {}, message: 'Skipping due to fail_fast', failures: null,

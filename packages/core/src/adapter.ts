@@ -254,7 +254,7 @@ export interface Dialect {
   /**
    * Optional. Whether the warehouse's error message says it could not parse the statement: a seed
    * with `quote_columns: false` then says its header's names went unquoted (a reserved word such
-   * as `default` fails so). Default: never (no hint).
+   * as `default` fails so). BaseDialect: the message says "syntax error"; without it, never (no hint).
    */
   isParseError?(message: string): boolean;
 }

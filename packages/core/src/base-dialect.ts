@@ -14,6 +14,15 @@ export class BaseDialect implements Dialect {
     return ansiQuote(id);
   }
 
+  /**
+   * SQL's own name for the class of parse errors (SQLSTATE 42601), which DuckDB ("Parser Error:
+   * syntax error at or near ...") and Snowflake ("SQL compilation error: syntax error line 1 at
+   * position ...") both write.
+   */
+  isParseError(message: string): boolean {
+    return /syntax error/i.test(message);
+  }
+
   normalizeIdentifier(id: string): string {
     if (this.identifierCase === 'upper') return id.toUpperCase();
     if (this.identifierCase === 'lower') return id.toLowerCase();
@@ -23,9 +32,9 @@ export class BaseDialect implements Dialect {
   relationName(rel: Relation): string {
     // Every ref(), manifest entry and statement names a relation: no arrays made for it.
     const q = rel.quoted;
-    let out = rel.database ? (q?.database ? this.quoteAsWritten(rel.database) : this.quoteIdentifier(rel.database)) : '';
-    if (rel.schema) out += `${out ? '.' : ''}${q?.schema ? this.quoteAsWritten(rel.schema) : this.quoteIdentifier(rel.schema)}`;
-    if (rel.identifier) out += `${out ? '.' : ''}${q?.identifier ? this.quoteAsWritten(rel.identifier) : this.quoteIdentifier(rel.identifier)}`;
+    let out = rel.database ? quotePart(this, rel.database, q?.database) : '';
+    if (rel.schema) out += `${out ? '.' : ''}${quotePart(this, rel.schema, q?.schema)}`;
+    if (rel.identifier) out += `${out ? '.' : ''}${quotePart(this, rel.identifier, q?.identifier)}`;
     return out;
   }
 
@@ -140,6 +149,11 @@ export class BaseDialect implements Dialect {
 /** The identifier quoted with its case kept ({@link Dialect.quoteAsWritten}), or as the dialect quotes any identifier where it has no such rule. */
 export function quoteAsWritten(d: Pick<Dialect, 'quoteAsWritten' | 'quoteIdentifier'>, id: string): string {
   return d.quoteAsWritten ? d.quoteAsWritten(id) : d.quoteIdentifier(id);
+}
+
+/** One part of a name: quoted as written where dbt's quoting config quotes it (`asWritten`), else as the dialect quotes any identifier. */
+export function quotePart(d: Pick<Dialect, 'quoteAsWritten' | 'quoteIdentifier'>, id: string, asWritten: boolean | undefined): string {
+  return asWritten ? quoteAsWritten(d, id) : d.quoteIdentifier(id);
 }
 
 /** `"id"`, a double quote in it doubled: the case is kept. */

@@ -108,11 +108,12 @@ export function exposureNodes(
   for (const s of scopes) {
     for (const d of s.decls) {
       const uniqueId = `exposure.${s.packageName}.${d.name}`;
-      if (!settledConfig(s, d, fqnTailOf(s, d)).enabled) {
+      const at = placed(s, d);
+      if (!at.enabled) {
         // As dbt lists it: what it names, resolved to nothing.
         const calls = d.dependsOn.map(parseDependsOn).filter((c) => !!c);
         const refs = calls.filter((c) => c.fn === 'ref').map((c) => ({ name: c.args.at(-1)!, package: c.args.length === 2 ? c.args[0] : undefined, version: c.kwargs.v ?? c.kwargs.version }));
-        disabled.push(exposureNode(s, d, uniqueId, false, { refs, sources: calls.filter((c) => c.fn === 'source').map((c) => c.args as [string, string]), metrics: calls.filter((c) => c.fn === 'metric').map((c) => c.args), nodes: [] }));
+        disabled.push(exposureNode(s, d, uniqueId, at, { refs, sources: calls.filter((c) => c.fn === 'source').map((c) => c.args as [string, string]), metrics: calls.filter((c) => c.fn === 'metric').map((c) => c.args), nodes: [] }));
         continue;
       }
       const where = `Exposure '${uniqueId}' (${d.file})`;
@@ -164,21 +165,22 @@ export function exposureNodes(
       }
       if (!ok) continue;
       // As dbt lists them: sources first, then refs.
-      out.push(exposureNode(s, d, uniqueId, true, { refs: nodeRefs, sources: nodeSources, metrics, nodes: [...sourceIds, ...refIds] }));
+      out.push(exposureNode(s, d, uniqueId, at, { refs: nodeRefs, sources: nodeSources, metrics, nodes: [...sourceIds, ...refIds] }));
     }
   }
   return out;
 }
 
 /** An exposure's fqn after its package's name: the folders of its YAML file within its resource folder, then its name. */
-function fqnTailOf(s: ExposureScope, d: ExposureDecl): string[] {
-  return [...pathInResourceFolder(s, d.file).split('/').slice(0, -1), d.name];
+/** Where an exposure sits (its path within its resource folder; its fqn after the package's name: those folders, then its name) and its settled config. */
+function placed(s: ExposureScope, d: ExposureDecl): ReturnType<typeof settledConfig> & { path: string; tail: string[] } {
+  const path = pathInResourceFolder(s, d.file);
+  const tail = [...path.split('/').slice(0, -1), d.name];
+  return { path, tail, ...settledConfig(s, d, tail) };
 }
 
-function exposureNode(s: ExposureScope, d: ExposureDecl, uniqueId: string, enabled: boolean, deps: { refs: RefCall[]; sources: [string, string][]; metrics: string[][]; nodes: string[] }): ExposureNode {
-  const path = pathInResourceFolder(s, d.file);
-  const tail = fqnTailOf(s, d);
-  const { tags, meta, unrendered } = settledConfig(s, d, tail);
+function exposureNode(s: ExposureScope, d: ExposureDecl, uniqueId: string, at: ReturnType<typeof placed>, deps: { refs: RefCall[]; sources: [string, string][]; metrics: string[][]; nodes: string[] }): ExposureNode {
+  const { path, tail, enabled, tags, meta, unrendered } = at;
   return {
     resourceType: 'exposure',
     uniqueId,

@@ -7,6 +7,7 @@ import type { TargetConfig } from '../adapter.ts';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import { readSourceText } from './source-text.ts';
 import { parseYamlText } from './yaml-file.ts';
+import { parseTemplate } from '../jinja/parser.ts';
 
 /** Keys whose values are secrets: redacted from logs, errors and artifacts. */
 const SECRET_KEYS = /pass(word|phrase)?|secret|token|private_key|api_key|credentials/i;
@@ -267,8 +268,21 @@ function kindOf(v: unknown): string {
   return typeof v === 'object' ? 'empty' : `the ${typeof v} ${String(v)}`;
 }
 
-/** A template whose whole value is marked a number (`| as_number`, `| as_native`): dbt's profile renderer gives it back as one. */
-const NUMBER_MARKED = /^\s*\{\{[\s\S]*\|\s*as_(?:number|native)\s*\}\}\s*$/;
+/**
+ * Whether the template's whole value is one expression whose last filter is `as_number` or
+ * `as_native`: dbt's profile renderer gives that back as a number, anything else as text. Decided
+ * on the parsed template (a `|` inside a string or a second `{{ }}` cannot confuse it).
+ */
+function numberMarked(text: string): boolean {
+  let body;
+  try {
+    body = parseTemplate({ file: 'profiles.yml', source: text }).body.filter((n) => !(n.kind === 'data' && !n.text.trim()));
+  } catch {
+    return false;
+  }
+  const only = body.length === 1 ? body[0] : undefined;
+  return only?.kind === 'output' && only.expr.kind === 'filter' && (only.expr.name === 'as_number' || only.expr.name === 'as_native');
+}
 
 /**
  * What dbt 1.11's profile validation refuses as `threads` before anything runs (exit 2,
@@ -280,7 +294,7 @@ function threadsTypeError(v: unknown, rendered: unknown): { what: string; repr: 
   if (v === undefined) return undefined;
   if (v === null) return { what: 'empty', repr: 'None' };
   if (typeof v === 'boolean') return { what: `the boolean ${v}`, repr: v ? 'True' : 'False' };
-  if (typeof v !== 'string' || NUMBER_MARKED.test(v)) return undefined;
+  if (typeof v !== 'string' || numberMarked(v)) return undefined;
   const text = String(rendered);
   return { what: v.includes('{{') ? `the text ${JSON.stringify(text)} that ${v} renders (no | as_number)` : `the string ${JSON.stringify(text)}`, repr: `'${text.replaceAll("'", "\\'")}'` };
 }

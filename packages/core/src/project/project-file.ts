@@ -98,7 +98,7 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
     diagnostics.push(diag('SM_PROJECT_INVALID', `Project name "${d.name}" must be letters, digits and underscores`, yaml.locate(['name'])));
   }
   const resourceConfigs: Record<string, Record<string, unknown>> = {};
-  for (const k of ['models', 'seeds', 'snapshots', 'analyses', 'tests', 'data_tests', 'sources', 'unit_tests', 'semantic-models', 'metrics', 'saved-queries', 'exposures']) {
+  for (const k of RESOURCE_KEYS) {
     const v = d[k];
     if (v && typeof v === 'object' && !Array.isArray(v)) resourceConfigs[k === 'data_tests' ? 'tests' : k] = v as Record<string, unknown>;
   }
@@ -123,7 +123,7 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
   };
   const hooks = (key: string) => strList(key, []);
   if (d.vars !== undefined && d.vars !== null && (typeof d.vars !== 'object' || Array.isArray(d.vars))) wrong('vars', 'a mapping');
-  for (const k of ['models', 'seeds', 'snapshots', 'analyses', 'tests', 'data_tests', 'sources', 'unit_tests', 'semantic-models', 'metrics', 'saved-queries', 'exposures']) {
+  for (const k of RESOURCE_KEYS) {
     if (d[k] !== undefined && d[k] !== null && (typeof d[k] !== 'object' || Array.isArray(d[k]))) wrong(k, 'a mapping');
   }
   const versionProblem = projectVersionProblem(d.version, typeof d.version === 'number' ? versionSource(text) : undefined);
@@ -227,6 +227,9 @@ function projectFlags(
   }
   return out;
 }
+
+/** The project file's keys that configure resources by folder (`data_tests` kept as `tests`). */
+const RESOURCE_KEYS = ['models', 'seeds', 'snapshots', 'analyses', 'tests', 'data_tests', 'sources', 'unit_tests', 'semantic-models', 'metrics', 'saved-queries', 'exposures'];
 
 /** dbt's quote policy (manifest metadata, `adapter.config.quoting`): the project's `quoting:` over the adapter's default. */
 export function quotePolicy(config: Pick<ProjectConfig, 'quoting'>, adapterDefault: boolean): { database: boolean; schema: boolean; identifier: boolean } {

@@ -1,5 +1,5 @@
 import type { Dialect, QuotedParts, Relation, RelationInfo } from '../adapter.ts';
-import { quoteAsWritten } from '../base-dialect.ts';
+import { quoteAsWritten, quotePart } from '../base-dialect.ts';
 import { isDict, Kwargs, PyTuple } from '../jinja/py-values.ts';
 import { findRelation } from '../relation-lookup.ts';
 import { pyFunction } from '../jinja/runtime.ts';
@@ -197,13 +197,13 @@ export function introspection(h: IntrospectionHost, frameOf: (c: Context) => Fra
     drop_schema: pyFunction((c, a) => {
       const f = frameOf(c);
       const r = relOf(a[0]);
-      if (f.execute) run(f, `drop schema if exists ${r.quoted?.schema ? quoteAsWritten(h.dialect, r.schema) : h.dialect.quoteIdentifier(r.schema)} cascade`, false);
+      if (f.execute) run(f, `drop schema if exists ${quotePart(h.dialect, r.schema, r.quoted?.schema)} cascade`, false);
       return null;
     }),
     // dbt: quoted as written where the project's quoting sets the part (quote_key) to true; else unquoted, which the dialect's quoting means too.
     quote_as_configured: pyFunction((c, a, kw) => {
       const id = String(kw?.identifier ?? a[0]);
-      return h.projectQuoting?.[String(kw?.quote_key ?? a[1]) as keyof QuotedParts] === true ? quoteAsWritten(h.dialect, id) : h.dialect.quoteIdentifier(id);
+      return quotePart(h.dialect, id, h.projectQuoting?.[String(kw?.quote_key ?? a[1]) as keyof QuotedParts] === true);
     }),
     quote_seed_column: pyFunction((c, a) => (a[1] === false ? String(a[0]) : h.dialect.quoteIdentifier(String(a[0])))),
     check_schema_exists: pyFunction((c, a, kw) => {

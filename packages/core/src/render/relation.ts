@@ -1,5 +1,5 @@
 import type { Dialect, Relation, TargetConfig } from '../adapter.ts';
-import { quoteAsWritten } from '../base-dialect.ts';
+import { quotePart } from '../base-dialect.ts';
 import type { SourceNode } from '../types.ts';
 import { isDict, Kwargs } from '../jinja/py-values.ts';
 
@@ -163,9 +163,7 @@ export class TemplateRelation implements Relation {
     if (this.external) return this.external;
     const inc = this.#include;
     const q = this.#quote;
-    const d = this.#dialect;
-    const asWritten = (v: string) => quoteAsWritten(d, v);
-    const part = (p: Part, v: string | undefined): string | undefined => (v === undefined || v === '' || inc[p] === false ? undefined : q[p] === false ? v : (q[p] ?? this.#quoted?.[p]) ? asWritten(v) : d.quoteIdentifier(v));
+    const part = (p: Part, v: string | undefined): string | undefined => (v === undefined || v === '' || inc[p] === false ? undefined : q[p] === false ? v : quotePart(this.#dialect, v, q[p] ?? this.#quoted?.[p]));
     // The default database is left out: relations print as they always have in sm.
     const db = this.#database === this.#defaultDatabase ? undefined : this.#database;
     if (inc.database === undefined && inc.schema === undefined && inc.identifier === undefined && q.database === undefined && q.schema === undefined && q.identifier === undefined) {

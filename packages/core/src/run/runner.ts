@@ -333,6 +333,7 @@ function depthsOf(selected: ReadonlySet<string>, deps: ReadonlyMap<string, reado
   for (const id of selected) visit(id);
   return depth;
 }
+
 /** A result that stops a --fail-fast run. */
 const stopsFailFast = (r: NodeResult) => r.status === 'error' || r.status === 'fail' || r.status === 'partial success';
 
