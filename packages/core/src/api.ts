@@ -24,6 +24,7 @@ import { RunFiles } from './artifacts/run-files.ts';
 import { targetLayoutOf } from './artifacts/target-paths.ts';
 import { executionRenderer } from './compile/execution-renderer.ts';
 import { compile } from './compile/compile.ts';
+import { nodesOnDemand } from './compile/warm-start.ts';
 import { targetDir } from './compile/compile.ts';
 import type { Compilation, InvocationOptions } from './compile/compilation.ts';
 import { WARNING_EVENTS, warnIsError } from './warn-error.ts';
@@ -114,8 +115,8 @@ function compiledHooks(c: Compilation, opts: InvocationOptions): CompiledResult[
   const key = c.stableDigest ? compileResultsKey(c.stableDigest, [], false, c.project.secrets) : undefined;
   const kept = key && c.reused ? keptCompiledHooks(dir, key) : undefined;
   if (kept) return kept;
-  // A warm compile has the project without its nodes (compile/warm-start.ts): the hooks' render loads it, as a run's does (compile/execution-renderer.ts).
-  const project = c.reused ? loadProject({ ...opts, deferred: c.project.deferred }) : c.project;
+  // A warm compile has the project without its nodes (compile/warm-start.ts): they are loaded if a hook reads them (ref, source, graph), as in a run's (compile/execution-renderer.ts).
+  const project = c.reused ? nodesOnDemand(c.project, () => loadProject({ ...opts, deferred: c.project.deferred })) : c.project;
   const renderer = new ProjectRenderer(project, { dialect: c.adapter.dialect, invocationId: c.invocationId });
   // Each in its own package's context, as dbt renders a package's hook.
   const out = hooks.map(({ h, id }) => ({ uniqueId: id, resourceType: 'operation', compiledCode: redact(renderer.renderString(h.sql, undefined, h.packageName), c.project.secrets), relationName: undefined }));
@@ -187,6 +188,7 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
         flags: { WHICH: command, FULL_REFRESH: !!opts.fullRefresh },
         cachePath: join(targetDir(c.project), '.sm', 'render-cache.json'),
         selectedResources: c.selected,
+        warmProject: c.reused ? c.project : undefined,
       }),
       onEvent: sink,
       signal: opts.signal,

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -13,4 +13,23 @@ export function writeProject(files: Record<string, string>): string {
     writeFileSync(abs, text);
   }
   return dir;
+}
+
+/**
+ * Set every file and folder of the project (target/ aside) ten seconds back: a proof taken
+ * within two seconds of a change is void (the change could repeat unseen within the file
+ * system's clock tick), so tests that want the warm path age what they wrote.
+ */
+export function age(dir: string): void {
+  const then = new Date(Date.now() - 10_000);
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.name === 'target') continue;
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      utimesSync(p, then, then);
+    }
+  };
+  walk(dir);
+  utimesSync(dir, then, then);
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BaseDialect, compile, type Adapter, type Command, type Compilation, type InvocationOptions } from '../src/index.ts';
-import { writeProject } from './fixture.ts';
+import { age, writeProject } from './fixture.ts';
 
 const offline: Adapter = {
   type: 'duckdb',
@@ -21,25 +21,6 @@ const PROFILES = `demo:
 
 type Extra = Partial<Pick<InvocationOptions, 'vars' | 'target' | 'env' | 'select' | 'exclude' | 'selector' | 'storeFailures'>>;
 const run = (dir: string, extra: Extra = {}, command: Command = 'compile') => compile({ projectDir: dir, adapters: { duckdb: () => offline }, env: {}, ...extra }, command);
-
-/**
- * Set every file and folder of the project (target/ aside) ten seconds back: a proof taken
- * within two seconds of a change is void (the change could repeat unseen within the file
- * system's clock tick), so tests that want the warm path age what they wrote.
- */
-function age(dir: string): void {
-  const then = new Date(Date.now() - 10_000);
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.name === 'target') continue;
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      utimesSync(p, then, then);
-    }
-  };
-  walk(dir);
-  utimesSync(dir, then, then);
-}
 
 /** What a command reads of a compile: the selection, each selected node, the diagnostics. */
 function seen(c: Compilation) {

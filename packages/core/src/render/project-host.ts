@@ -58,8 +58,9 @@ export class ProjectHost implements RenderHost {
   readonly projectQuoting: QuotedParts | undefined;
   readonly runtimeConfig: RuntimeProject;
   readonly #r: HostRenderer;
-  readonly #refs: RefIndex;
-  readonly #sources = new Map<string, SourceNode[]>();
+  /** ref()'s and source()'s indexes, made on first use (a hook's render at run time may call neither). */
+  #refIndex: RefIndex | undefined;
+  #sourceIndex: Map<string, SourceNode[]> | undefined;
   #graph: unknown;
   #attempt: { saved?: Map<string, unknown> } | undefined;
   /** `node:name`, `node:package.name` and `source:source.table` of what config disabled at loading. */
@@ -82,13 +83,22 @@ export class ProjectHost implements RenderHost {
     this.api = apiObject(this);
     this.projectQuoting = project.config.quoting;
     this.runtimeConfig = runtimeConfigOf(project, dialect.dbtQuotesByDefault ?? true);
-    this.#refs = new RefIndex([...project.models, ...project.seeds], project.config.name, project.config.refsSearchNodePackageFirst);
-    for (const s of project.sources) {
+  }
+
+  get #refs(): RefIndex {
+    return (this.#refIndex ??= new RefIndex([...this.project.models, ...this.project.seeds], this.project.config.name, this.project.config.refsSearchNodePackageFirst));
+  }
+
+  get #sources(): Map<string, SourceNode[]> {
+    if (this.#sourceIndex) return this.#sourceIndex;
+    const out = new Map<string, SourceNode[]>();
+    for (const s of this.project.sources) {
       const k = `${s.sourceName}.${s.name}`;
-      const list = this.#sources.get(k);
+      const list = out.get(k);
       if (list) list.push(s);
-      else this.#sources.set(k, [s]);
+      else out.set(k, [s]);
     }
+    return (this.#sourceIndex = out);
   }
 
   get selectedResources(): readonly string[] | undefined {

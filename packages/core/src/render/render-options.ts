@@ -12,8 +12,8 @@ export interface RenderOptions {
   /** Only these nodes need compiled SQL (selection); their ancestors' configs are still resolved. Default: all. */
   only?: ReadonlySet<string> | undefined;
   runStartedAt?: Date;
-  /** Reuse what earlier compiles rendered while inputs are unchanged. */
-  cache?: RenderCache | undefined;
+  /** Reuse what earlier compiles rendered while inputs are unchanged; or a function that opens it when a model's render first needs it. */
+  cache?: RenderCache | (() => RenderCache | undefined) | undefined;
   invocationId?: string;
   env?: NodeJS.ProcessEnv;
   /** dbt's `flags` (WHICH, FULL_REFRESH, EMPTY, ...). Default: WHICH 'compile', the rest false; STORE_FAILURES is the loaded project's `storeFailures`. */

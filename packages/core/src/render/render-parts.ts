@@ -34,6 +34,12 @@ export function operationNode(pkg: string, uniqueId: string, name: string, resou
   return { uniqueId, name, resourceType, packageName: pkg, config: {}, originalFilePath, fqn: [pkg, name], tags: [], meta: {}, path: '', description: '', columns: {}, dependsOn: { nodes: [], macros: [] }, rawCode: '', refs: [], sources: [], checksum: '' } as unknown as GraphNode;
 }
 
+/** Whether a node is one {@link operationNode} made (an on-run hook, an operation): never one of the project's loaded nodes. */
+export function isOperationNode(n: GraphNode): boolean {
+  const t: string = n.resourceType;
+  return t === 'operation' || t === 'macro';
+}
+
 export function cloneConfig(c: NodeConfig): NodeConfig {
   const out: NodeConfig = { ...c };
   if (Array.isArray(c.tags)) out.tags = [...c.tags];

@@ -9,7 +9,7 @@ import type { Overrides } from './render-options.ts';
 import { answer, type ExecutionRender } from './execution.ts';
 import { NeedRender, newFrame, type Frame } from './frame.ts';
 import type { ProjectHost } from './project-host.ts';
-import { cloneConfig, inlineNode } from './render-parts.ts';
+import { cloneConfig, inlineNode, isOperationNode } from './render-parts.ts';
 import { RenderFailure } from './template-diagnostic.ts';
 import { NeedWarehouse, WarehouseLog } from './warehouse.ts';
 
@@ -73,7 +73,8 @@ export async function renderForExecution(p: RerenderParts, what: ExecutionRender
 function renderLive(p: RerenderParts, what: ExecutionRender, log: WarehouseLog): string {
   // Each attempt asks from the first question: one stopped by a ref to a model not rendered yet asked some already.
   log.rewind();
-  const node = 'node' in what && what.node ? (p.byId(what.node.uniqueId) ?? what.node) : inlineNode(p.project.config.name);
+  // An on-run hook's operation node is none of the loaded nodes: looking it up would load them on a warm start.
+  const node = 'node' in what && what.node ? (isOperationNode(what.node) ? what.node : (p.byId(what.node.uniqueId) ?? what.node)) : inlineNode(p.project.config.name);
   const rendered = p.rendered(node.uniqueId);
   // A hook's text renders in its node's config as compiled (config() in the model's SQL set its
   // schema, say), which this renderer has not rendered when the run hands it the node.
