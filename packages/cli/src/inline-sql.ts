@@ -1,4 +1,4 @@
-import { CTE_PREFIX, injectCtes, renderText, type Compilation, type TemplateMessage } from '@smsql/core';
+import { CTE_PREFIX, injectCtes, renderText, type Compilation, type LoadOptions, type TemplateMessage } from '@smsql/core';
 import { usage } from './usage-error.ts';
 
 /**
@@ -6,10 +6,10 @@ import { usage } from './usage-error.ts';
  * What it shows (`log(msg, info=True)`, `print`) goes to `say`. A ref to an ephemeral
  * model becomes a CTE, as in a model; a template error or a ref to nothing is a usage error.
  */
-export function renderInline(c: Compilation, text: string, say?: (m: TemplateMessage) => void): string {
+export function renderInline(c: Compilation, load: LoadOptions, text: string, say?: (m: TemplateMessage) => void): string {
   let sql: string;
   try {
-    sql = renderText(c, text, say);
+    sql = renderText(c, load, text, say);
   } catch (e) {
     const msg = (e instanceof Error ? e.message : String(e)).trim();
     throw usage(`--inline does not render: ${msg}`, 'Fix the Jinja in the --inline text; it accepts what a model file accepts.');

@@ -12,7 +12,7 @@ import { patchManifestCode } from './artifacts/manifest-file.ts';
 import { diag, SmProjectError, type Diagnostic } from './diagnostics.ts';
 import { isMicrobatch, microbatchConfig } from './plan/microbatch.ts';
 import { defaultDatabaseOf } from './render/relation.ts';
-import { loadProject, loadProjectCollecting, type LoadedProject } from './project/load-project.ts';
+import { loadProject, loadProjectCollecting, type LoadedProject, type LoadOptions } from './project/load-project.ts';
 import { ProjectRenderer } from './render/render-project.ts';
 import { RenderCache } from './render/render-cache.ts';
 import { redactingSink, type EventSink, type NodeResult } from './events.ts';
@@ -46,11 +46,14 @@ export interface RunOutcome {
 /**
  * Render free text (`--inline`) in the project's context, as a model file would render: a
  * renderer of its own over the compiled project, reading (never writing) the render cache.
+ * `load` are the options `c` was compiled with.
  * `say` is told what the text showed (`log(msg, info=True)`, `print`). Throws the template's error.
  */
-export function renderText(c: Compilation, text: string, say?: (m: TemplateMessage) => void): string {
-  const cache = RenderCache.open(join(targetDir(c.project), '.sm', 'render-cache.json'), c.project);
-  const renderer = new ProjectRenderer(c.project, { dialect: c.adapter.dialect, invocationId: c.invocationId, cache });
+export function renderText(c: Compilation, load: LoadOptions, text: string, say?: (m: TemplateMessage) => void): string {
+  // After a warm start the project's nodes are loaded (with the compile's options) when the text reads them: ref, source, graph.
+  const project = c.reused ? nodesOnDemand(c.project, () => loadProject({ ...load, deferred: c.project.deferred })) : c.project;
+  const cache = RenderCache.open(join(targetDir(c.project), '.sm', 'render-cache.json'), project);
+  const renderer = new ProjectRenderer(project, { dialect: c.adapter.dialect, invocationId: c.invocationId, cache });
   return renderer.renderString(text, say);
 }
 

@@ -101,8 +101,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
         reporter.onOutput?.(text, { name: 'CompiledNode', data });
       };
       const startedAt = performance.now();
-      // --inline renders with the whole loaded project in memory.
-      const inv = { ...invocation(flags, ctx), complete: !!flags.inline };
+      const inv = invocation(flags, ctx);
       const c = await compile(inv, 'compile');
       // run_results.json's args as dbt's compile records them.
       const args = { empty: !!inv.empty, output: flags.output, ...(flags.inline ? { inline: flags.inline } : {}) };
@@ -111,7 +110,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       if (warnings.length) reporter.onDiagnostics?.(warnings);
       const say = (m: TemplateMessage) => reporter.onEvent?.(templateSaid(m));
       if (flags.inline) {
-        const sql = renderInline(c, flags.inline, say);
+        const sql = renderInline(c, inv, flags.inline, say);
         writeCompileResults(c, inv, { which: 'compile', startedAt, args, inline: sql });
         printCompiled(sql, undefined);
         return;

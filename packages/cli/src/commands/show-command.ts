@@ -32,7 +32,7 @@ export function registerShowCommand(program: Command, ctx: CliContext): void {
       if (!Number.isInteger(limit)) throw usage(`--limit must be a whole number (or -1 for every row), not "${flags.limit}"`);
       // The node by name (a model, seed or snapshot, or a source table), not a selection string.
       const selection = name && !flags.inline ? { include: union([criterion('fqn', name), criterion('source', `*.${name}`)]) } : undefined;
-      const inv = { ...invocation({ ...flags, select: undefined }, ctx), selection, complete: !!flags.inline };
+      const inv = { ...invocation({ ...flags, select: undefined }, ctx), selection };
       const c = await compile(inv, 'show');
       for (const secret of c.project.secrets) ctx.secrets.add(secret);
       const compileStartedAt = new Date().toISOString();
@@ -44,7 +44,7 @@ export function registerShowCommand(program: Command, ctx: CliContext): void {
       let loaded: NodeResult | undefined;
       let rowLimit = limit;
       let testsRun = false;
-      if (flags.inline) sql = renderInline(c, flags.inline, say);
+      if (flags.inline) sql = renderInline(c, inv, flags.inline, say);
       else {
         const node = c.selected.map((id) => c.compiled.nodes.get(id)!).find((n) => n.name === name && n.resourceType !== 'test' && n.resourceType !== 'unit_test');
         if (!node) throw usage(`No model, seed or source named "${name}". Try: sm ls --output name`);

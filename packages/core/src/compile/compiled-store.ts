@@ -100,6 +100,16 @@ export function readProof(targetDir: string): (InputProof & { digest: string }) 
   }
 }
 
+/** The header of the store in `targetDir` (its proof read and checked by the caller), if it is of this version of sm. */
+export function readStoreHeader(targetDir: string): StoreHeader | undefined {
+  try {
+    const header = JSON.parse(readFileSync(join(storeDir(targetDir), 'header.json'), 'utf8')) as StoreHeader;
+    return header.version === VERSION ? header : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function readStore(targetDir: string, proof: InputProof & { digest: string }): StoredCompile | undefined {
   const dir = storeDir(targetDir);
   try {

@@ -5,8 +5,8 @@ import type { LoadedProject } from '../project/load-project.ts';
 import { resolveTarget, type ResolvedTarget } from '../project/profiles.ts';
 import type { MacroEntry } from '../render/macro-namespaces.ts';
 import type { GraphNode, TemplateMessage, TestNode } from '../types.ts';
-import { readProof, readStore, type IndexRow, type ProjectHeader } from './compiled-store.ts';
-import { proofHolds, proofKey, type ProofOptions } from './input-proof.ts';
+import { readProof, readStore, readStoreHeader, type IndexRow, type ProjectHeader } from './compiled-store.ts';
+import { proofHolds, proofKey, type InputProof, type ProofOptions } from './input-proof.ts';
 import { targetPathOf } from './target-path-of.ts';
 import { StoredNodeMap } from './stored-nodes.ts';
 
@@ -48,15 +48,39 @@ export function warmStart(o: ProofOptions & { target?: string | undefined }): Wa
   }
 }
 
-function fromStore(o: ProofOptions & { target?: string | undefined }): WarmStart | undefined {
+/**
+ * The project as the last compile loaded it, without its node lists (see {@link partialProject}),
+ * when nothing it read has changed; undefined otherwise (then load it). Reads the store's
+ * header alone: for a command that needs the macros, vars and target, not the compiled nodes.
+ */
+export function warmProject(o: ProofOptions & { target?: string | undefined }): LoadedProject | undefined {
+  try {
+    const at = provenTarget(o);
+    const header = at && readStoreHeader(at.targetDir);
+    return header && sameProject(header.project, at.dir, o) ? partialProject(header.project, o) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The project's and its target folder's paths when the store's proof holds for these options. */
+function provenTarget(o: ProofOptions): { dir: string; targetDir: string; proof: InputProof & { digest: string } } | undefined {
   const dir = resolve(o.projectDir);
   const targetDir = join(dir, targetPathOf(dir, o.targetPath));
   const proof = readProof(targetDir);
   if (!proof) return undefined;
   const key = proofKey(o);
-  if (!key || !proofHolds(o, proof, key)) return undefined;
+  return key && proofHolds(o, proof, key) ? { dir, targetDir, proof } : undefined;
+}
+
+const sameProject = (p: ProjectHeader, dir: string, o: ProofOptions) => p.config.targetPath === targetPathOf(dir, o.targetPath) && p.dir === dir;
+
+function fromStore(o: ProofOptions & { target?: string | undefined }): WarmStart | undefined {
+  const at = provenTarget(o);
+  if (!at) return undefined;
+  const { dir, targetDir, proof } = at;
   const store = readStore(targetDir, proof);
-  if (!store || store.header.project.config.targetPath !== targetPathOf(dir, o.targetPath) || store.header.project.dir !== dir) return undefined;
+  if (!store || !sameProject(store.header.project, dir, o)) return undefined;
   const { strings, rows, order } = store.index;
   const nodes = new StoredNodeMap(store.nodesFile, new Map(rows.map((r) => [r[0], [r[10], r[11]] as const])));
   // As build-graph.ts builds it: every node, then each node's dependencies in order. A

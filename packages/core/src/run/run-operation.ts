@@ -6,6 +6,7 @@ import { buildRunResults } from '../artifacts/run-results.ts';
 import { writeJsonFileAtomic } from '../util/write-json.ts';
 import { makeDirs } from '../util/make-dirs.ts';
 import { loadProjectCollecting, type LoadOptions } from '../project/load-project.ts';
+import { nodesOnDemand, warmProject } from '../compile/warm-start.ts';
 import { ProjectRenderer } from '../render/render-project.ts';
 import { operationNode } from '../render/render-parts.ts';
 import { RenderCache } from '../render/render-cache.ts';
@@ -41,13 +42,16 @@ export interface OperationOutcome {
  */
 export async function runOperation(o: OperationOptions): Promise<OperationOutcome> {
   const startedAt = new Date();
-  const project = loadProjectCollecting(o);
+  // Unchanged since the last compile: its macros, vars and target, the nodes loaded only if the macro reads them (ref, source, graph).
+  const warm = o.noCache ? undefined : warmProject(o);
+  const project = warm ? nodesOnDemand(warm, () => loadProjectCollecting(o)) : loadProjectCollecting(o);
   const factory = o.adapters[project.target.type];
   if (!factory) throw new SmProjectError([diag('SM_ADAPTER_NOT_FOUND', `No adapter for target type "${project.target.type}"`, undefined, { hint: `Available: ${Object.keys(o.adapters).join(', ')}.` })]);
   const adapter = await factory();
   const invocationId = newInvocationId(o.invocationId);
   const target = join(project.dir, project.config.targetPath);
-  const cache = o.noCache ? undefined : RenderCache.open(join(target, '.sm', 'render-cache.json'), project);
+  // Opened when a model's render first needs it.
+  const cache = o.noCache ? undefined : () => RenderCache.open(join(target, '.sm', 'render-cache.json'), project);
   const renderer = new ProjectRenderer(project, { dialect: adapter.dialect, invocationId, runStartedAt: startedAt, env: o.env, flags: { WHICH: 'run-operation' }, cache });
   const errors = renderer.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new SmProjectError(errors);
