@@ -32,7 +32,7 @@ async function warmRenderer(dir: string): Promise<{ c: Compilation; render: (tex
   await compile(opts, 'run');
   const c = await compile(opts, 'run');
   expect(c.reused, 'the second compile is a warm start').toBe(true);
-  const live = executionRenderer({ load: opts, dialect: c.adapter.dialect, invocationId: 'inv-1', runStartedAt: new Date(), flags: { WHICH: 'run' }, cachePath: join(dir, 'target/.sm/render-cache.json'), selectedResources: c.selected, warmProject: c.project });
+  const live = executionRenderer({ load: opts, dialect: c.adapter.dialect, invocationId: 'inv-1', runStartedAt: new Date(), flags: { WHICH: 'run' }, cachePath: join(dir, 'target/.sm/render-cache.json'), selectedResources: c.selected, project: c.project, reused: c.reused });
   const node = operationNode('demo', 'operation.demo.demo-on-run-end-0', 'demo-on-run-end-0', 'operation', './sm_project.yml');
   return { c, render: (text) => live({ text, name: 'demo.on-run-end.0', node }, noConnection) };
 }

@@ -14,23 +14,26 @@ export interface ExecutionRendererOptions {
   readonly flags: Record<string, unknown>;
   /** `<target>/.sm/render-cache.json`, read (never written) so the dependencies of what is rendered come from it. */
   readonly cachePath?: string | undefined;
-  /** The compilation's project when a warm start read it from the store without its nodes: they are loaded only if a render reads them. */
-  readonly warmProject?: LoadedProject | undefined;
+  /**
+   * The compilation's project: as loaded, after a cold compile (which leaves it so: core's
+   * compile-keeps-project test), or, after a warm start (`reused`), read from the store without
+   * its nodes, which are then loaded (with `load`) only if a render reads them.
+   */
+  readonly project: LoadedProject;
+  readonly reused: boolean;
   /** The invocation's selected nodes, dbt's `selected_resources`. */
   readonly selectedResources: readonly string[];
 }
 
 /**
  * The renderer a run uses for templates that ask the warehouse, for hooks and for operations:
- * made on first use (loading the project and the Jinja engine then), so a run that needs none
- * loads neither. Execution asks it for text only; everything else a run needs came from compile.
+ * made on first use (the Jinja engine loaded then), so a run that needs none loads none. Execution asks it for text only; everything else a run needs came from compile.
  */
 export function executionRenderer(o: ExecutionRendererOptions): RenderLive {
   let renderer: Promise<ProjectRenderer> | undefined;
   const make = async (): Promise<ProjectRenderer> => {
     const [{ loadProject }, { ProjectRenderer: Renderer }, { RenderCache }, { nodesOnDemand }] = await Promise.all([import('../project/load-project.ts'), import('../render/render-project.ts'), import('../render/render-cache.ts'), import('./warm-start.ts')]);
-    const load = () => loadProject({ ...o.load, noCache: o.load.noCache });
-    const project = o.warmProject ? nodesOnDemand(o.warmProject, load) : load();
+    const project = o.reused ? nodesOnDemand(o.project, () => loadProject(o.load)) : o.project;
     // Opened when a model's render first reads it (a hook's need not): on 10,000 models it is ~0.1 s of JSON.
     const path = o.load.noCache ? undefined : o.cachePath;
     const cache = path ? () => RenderCache.open(path, project) : undefined;
