@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Adapter, AdapterSession, Capabilities, ConnectOptions, TargetConfig } from '@smsql/core';
@@ -43,6 +44,10 @@ export function createDuckDbAdapter(): Adapter {
       // The native binding loads here, on the first connection: compile, ls and parse need only the dialect.
       const { openDuckDbSession } = await import('./duckdb-session.ts');
       return openDuckDbSession(path, target as DuckDbTargetConfig);
+    },
+    holdsNothing(target: TargetConfig, options: ConnectOptions): boolean {
+      const path = resolveDuckDbPath(target, options.projectDir);
+      return path !== ':memory:' && !path.startsWith('md:') && !existsSync(path);
     },
   };
 }

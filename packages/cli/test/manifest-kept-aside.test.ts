@@ -39,7 +39,13 @@ describe('manifests kept aside', () => {
     // back the unpatched one and patches it again.
     const run2 = await step('run');
     expect(run2.m.nodes['model.demo.inc']!.compiled_code).toMatch(/where id > \(select max\(id\)/);
-    const again = await step('compile');
+    // compile now finds inc's table: it takes back its manifest and patches the incremental SQL in
+    // (compile-introspect.test.ts); with --full-refresh nothing is patched and the file is the one kept.
+    const live = await step('compile');
+    expect(live.m.nodes['model.demo.inc']!.compiled_code).toMatch(/where id > \(select max\(id\)/);
+    expect(live.m.nodes['model.demo.a']!.compiled_path).toBe('target/compiled/demo/models/a.sql');
+    await step('run');
+    const again = await step('compile', '--full-refresh');
     expect(again.ino).toBe(compiled.ino);
     expect(again.m.nodes['model.demo.a']!.compiled_path).toBe('target/compiled/demo/models/a.sql');
     expect(again.m.metadata.invocation_id).not.toBe(compiled.m.metadata.invocation_id);
@@ -48,17 +54,17 @@ describe('manifests kept aside', () => {
     expect(run3.m.nodes['model.demo.inc']!.compiled_code).toMatch(/where id > \(select max\(id\)/);
     // ls writes its own; compile's is still kept and comes back.
     await step('ls');
-    expect((await step('compile')).ino).toBe(compiled.ino);
+    expect((await step('compile', '--full-refresh')).ino).toBe(compiled.ino);
 
     // After an edit nothing kept matches: a new manifest with the new SQL, and the old one is not
     // taken back for the edited inputs.
     writeFileSync(join(dir, 'models/a.sql'), 'select 2 as id\n');
-    const edited = await step('compile');
+    const edited = await step('compile', '--full-refresh');
     expect(edited.ino).not.toBe(compiled.ino);
     expect(edited.m.nodes['model.demo.a']!.compiled_code).toBe('select 2 as id');
     // Back to the first text: the manifest made from it comes back, with its SQL.
     writeFileSync(join(dir, 'models/a.sql'), 'select 1 as id\n');
-    const back = await step('compile');
+    const back = await step('compile', '--full-refresh');
     expect(back.ino).toBe(compiled.ino);
     expect(back.m.nodes['model.demo.a']!.compiled_code).toBe('select 1 as id');
   });

@@ -252,10 +252,12 @@ unit_tests:
     expect(manifestCode('model.demo.inc')).toBe(ran);
     expect(readFileSync(join(dir, 'target/compiled/demo/models/inc.sql'), 'utf8').trim()).toBe(ran);
     expect(manifestCode('model.demo.plain')).toBe('select \'x\' as v -- a },"compiled_code":"x');
-    // sm compile needs no warehouse (README): it writes the parse phase's SQL again.
+    // sm compile then asks the warehouse as dbt's compile does (compile-introspect.test.ts): the table exists, the query runs.
     expect((await sm('compile', '--project-dir', dir)).code).toBe(0);
-    expect(manifestCode('model.demo.inc')).toBe('select 1 as id');
-    expect(manifestCode('model.demo.asks')).toBe('select 0 as answer');
+    expect(manifestCode('model.demo.inc')).toBe(ran);
+    expect(manifestCode('model.demo.asks')).toBe('select 42 as answer');
+    // --no-introspect refuses the template that queries (exit 2), as dbt's.
+    expect((await sm('compile', '--project-dir', dir, '--no-introspect')).code).toBe(2);
   });
 
   // dbt-core 1.11.16 on these files (6 Dec 2026), `dbt run`, exit 1: the hook rendering to nothing

@@ -285,6 +285,12 @@ export interface Adapter {
    */
   readonly landing?: Landing<Connection>;
   connect(target: TargetConfig, options: ConnectOptions): Promise<AdapterSession>;
+  /**
+   * Optional: true when the target certainly holds no relation yet, known without connecting
+   * (DuckDB: its database file does not exist). Compile then knows that no incremental model's
+   * table exists without loading a driver or creating the database. Absent: connect and look.
+   */
+  holdsNothing?(target: TargetConfig, options: ConnectOptions): boolean;
 }
 
 /** A live session: a pool of connections and what the runner needs of it. */

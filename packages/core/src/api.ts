@@ -9,6 +9,7 @@ import { showResultsText, type ShownQuery } from './artifacts/show-results.ts';
 import { compileResultsKey, keepCompiledHooks, keptCompiledHooks, reusedCompileResults, saveCompileResults } from './artifacts/compile-results-cache.ts';
 import { runArgs } from './artifacts/run-args.ts';
 import { patchManifestCode } from './artifacts/manifest-file.ts';
+import { rewriteCompiledFiles } from './artifacts/compiled-files.ts';
 import { diag, SmProjectError, type Diagnostic } from './diagnostics.ts';
 import { isMicrobatch, microbatchConfig } from './plan/microbatch.ts';
 import { defaultDatabaseOf } from './render/relation.ts';
@@ -69,14 +70,15 @@ const COMPILED_TYPES = new Set(['model', 'seed', 'snapshot', 'analysis', 'test']
  * otherwise); `inline` (compile --inline's SQL as rendered) is dbt's inline_query node, alone.
  * `args` are the command's own, beside the selection and target every command records.
  */
-export function writeCompileResults(c: Compilation, opts: InvocationOptions, o: { which: 'compile' | 'generate'; startedAt: number; args: Record<string, unknown>; inline?: string | undefined }): void {
+export function writeCompileResults(c: Compilation, opts: InvocationOptions, o: { which: 'compile' | 'generate'; startedAt: number; args: Record<string, unknown>; inline?: string | undefined; live?: ReadonlyMap<string, string> | undefined }): void {
   const withEphemerals = o.which === 'compile' && !!opts.select?.length;
   const dir = targetDir(c.project);
   const when = pythonIsoTime(new Date(), 'Z');
   // A compile of unchanged inputs (a warm one) reuses the last results' JSON rather than reading every node's code again.
   // Hooks are rendered afresh each time (they may read run_started_at or invocation_id) and follow the nodes, as dbt lists them.
   const hooks = o.inline === undefined && !opts.select?.length && !opts.selector ? compiledHooks(c, opts) : [];
-  const key = o.inline === undefined && c.stableDigest ? compileResultsKey(c.stableDigest, c.selected, withEphemerals, c.project.secrets) : undefined;
+  // SQL rendered with the warehouse (compileLive) follows it, not the inputs alone: such results are neither reused nor kept.
+  const key = o.inline === undefined && !o.live?.size && c.stableDigest ? compileResultsKey(c.stableDigest, c.selected, withEphemerals, c.project.secrets) : undefined;
   let results: string | Buffer | undefined = key ? reusedCompileResults(dir, key, when) : undefined;
   if (results === undefined) {
     const nodes: CompiledResult[] =
@@ -85,7 +87,8 @@ export function writeCompileResults(c: Compilation, opts: InvocationOptions, o: 
         : c.selected.flatMap((id) => {
             const n = c.compiled.nodes.get(id);
             if (!n || !COMPILED_TYPES.has(n.resourceType) || (!withEphemerals && n.resourceType === 'model' && n.config.materialized === 'ephemeral')) return [];
-            return [{ uniqueId: id, resourceType: n.resourceType, compiledCode: 'compiledCode' in n ? redact(n.compiledCode ?? '', c.project.secrets) : '', relationName: relationNameOf(c, n) }];
+            const code = o.live?.get(id) ?? ('compiledCode' in n ? (n.compiledCode ?? '') : '');
+            return [{ uniqueId: id, resourceType: n.resourceType, compiledCode: redact(code, c.project.secrets), relationName: relationNameOf(c, n) }];
           });
     results = compileResultsText(nodes, when);
     if (key) saveCompileResults(dir, key, when, results);
@@ -126,6 +129,17 @@ function compiledHooks(c: Compilation, opts: InvocationOptions): CompiledResult[
   // Kept for the next compile of the same inputs unless the render read the clock or the environment (invocation_id, run_started_at, env_var).
   if (key && !renderer.readVolatile) keepCompiledHooks(dir, key, out);
   return out;
+}
+
+/**
+ * Put the SQL compile rendered with the warehouse ({@link compileLive}) where compile wrote the
+ * SQL it rendered without one: target/compiled and manifest.json's `compiled_code`.
+ */
+export function writeLiveSql(c: Compilation, live: ReadonlyMap<string, string>): void {
+  if (!live.size) return;
+  const dir = targetDir(c.project);
+  rewriteCompiledFiles(c.project, c.compiled.nodes, live, dir);
+  patchManifestCode(dir, live, c.project.secrets);
 }
 
 /** Write run_results.json as dbt 1.11's `show` does once its query succeeds (a failed show writes none). */

@@ -29,7 +29,8 @@ export { showCompiledCode, type ShownQuery, type ShownTest } from './artifacts/s
 export { readArtifact, manifestProblem, runResultsProblem, type RunResultsShape } from './artifacts/read-artifact.ts';
 export { runOperation, type OperationOptions, type OperationOutcome } from './run/run-operation.ts';
 export { targetPathOf } from './compile/target-path-of.ts';
-export { compile, execute, openTarget, renderText, run, seed, test, build, relationNameOf, writeCompileResults, writeShowResults, writeJsonAtomic, type Command, type Compilation, type InvocationOptions, type RunOutcome } from './api.ts';
+export { compileLive, type LiveSql } from './compile/compile-live.ts';
+export { compile, execute, openTarget, renderText, run, seed, test, build, relationNameOf, writeCompileResults, writeLiveSql, writeShowResults, writeJsonAtomic, type Command, type Compilation, type InvocationOptions, type RunOutcome } from './api.ts';
 export { HookRenderError } from './run/project-hooks.ts';
 export { parseVarsArg } from './project/parse-vars.ts';
 export { buildCatalog } from './artifacts/catalog.ts';

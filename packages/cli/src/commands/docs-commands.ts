@@ -32,6 +32,7 @@ export function registerDocsCommands(program: Command, ctx: CliContext): void {
     .action(async (flags: DocsFlags) => {
       const reporter = ctx.reporter(flags.logFormat);
       const out = await generateDocs({ ...invocation(flags, ctx), skipCatalog: flags.emptyCatalog, noCompile: flags.compile === false });
+      if (out.warnings.length) reporter.onDiagnostics?.([...out.warnings]);
       if (out.catalogError) reporter.onError?.(`Could not describe the warehouse, so the site has no actual column types: ${out.catalogError}`);
       const found = out.catalog ? Object.keys(out.catalog.nodes).length + Object.keys(out.catalog.sources).length : 0;
       reporter.onOutput?.(`Wrote ${out.nodes} nodes to ${join(out.docsDir, 'index.html')}${out.catalog ? ` and the catalog of ${found} relations to target/catalog.json` : ''}`);

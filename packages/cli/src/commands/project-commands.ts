@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { byId, COMMAND_TYPES, HookRenderError, type InvocationOptions, type RunOutcome, compile, targetPathOf, execute, formatDiagnostic, parseSelectionArgs, parseWarnErrorOptions, readArtifact, runResultsProblem, saidBy, templateSaid, sourceFreshness, WarnErrorOptionsError, writeCompileResults, type Compilation, type RunResultsShape, type TemplateMessage, type WarnErrorSetting, union } from '@smsql/core';
+import { byId, COMMAND_TYPES, HookRenderError, type InvocationOptions, type RunOutcome, compile, targetPathOf, execute, formatDiagnostic, parseSelectionArgs, parseWarnErrorOptions, readArtifact, runResultsProblem, saidBy, templateSaid, sourceFreshness, WarnErrorOptionsError, writeCompileResults, writeLiveSql, compileLive, type Compilation, type RunResultsShape, type TemplateMessage, type WarnErrorSetting, union } from '@smsql/core';
 import type { CliContext } from '../cli-context.ts';
 import type { Reporter } from '../reporters/reporter.ts';
 import { commonOptions } from '../common-options.ts';
@@ -78,9 +78,10 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
   runCommand(program, ctx, 'snapshot', 'record type-2 history of the selected snapshots');
   runCommand(program, ctx, 'build', 'seeds, models and tests in DAG order; a failing test skips what depends on its node');
 
-  selectionOptions(commonOptions(program.command('compile').description('render every selected node to target/compiled (no warehouse needed)')))
+  selectionOptions(commonOptions(program.command('compile').description('render every selected node to target/compiled (asking the warehouse only where a template or an incremental model needs it)')))
     .option('--inline <sql>', 'compile this SQL in the project\'s context and print it')
     .addOption(new Option('--output <format>', 'how the SQL of the selected node (or --inline) is printed: text, or json ({"node": ..., "compiled": ...}, as dbt writes it)').choices(['text', 'json']).default('text'))
+    .option('--no-introspect', 'do not ask the warehouse: a node whose template queries it is an error (exit 2), as in dbt; incremental models still compile to their incremental SQL when their table exists')
     .option('--strict', 'check columns and types first (as sm check) and stop on an error')
     .option('--no-strict', 'do not check first, even when the project file sets flags: {strict: true}')
     .option('--empty', 'render every ref() and source() as an empty subquery (select * from x where false limit 0)')
@@ -90,7 +91,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
     .addOption(new Option('--no-fail-fast').hideHelp())
     .addOption(indirectSelectionOption().hideHelp())
     .addOption(new Option('--no-empty').hideHelp())
-    .action(async (flags: CommonFlags & { inline?: string; output: 'text' | 'json' }) => {
+    .action(async (flags: CommonFlags & { inline?: string; output: 'text' | 'json'; introspect?: boolean }) => {
       const reporter = ctx.reporter(flags.logFormat);
       // As dbt prints a compiled node (its CompiledNode event): headed unless --quiet, or as JSON with --output json.
       const printCompiled = (sql: string, node: { name: string; uniqueId: string } | undefined) => {
@@ -115,14 +116,18 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
         printCompiled(sql, undefined);
         return;
       }
-      writeCompileResults(c, inv, { which: 'compile', startedAt, args });
+      // As dbt's compile: an incremental model whose table exists, and a template that queries the warehouse, render with a connection.
+      const live = await compileLive(c, inv, flags.introspect !== false);
+      if (live.diagnostics.length) reporter.onDiagnostics?.([...live.diagnostics]);
+      writeLiveSql(c, live.sql);
+      writeCompileResults(c, inv, { which: 'compile', startedAt, args, live: live.sql });
       // What the selected nodes' templates showed (log(msg, info=True), print), as dbt shows it when it compiles them.
       for (const id of c.selected) for (const m of saidBy(c.compiled, id)) say(m);
       // Ids start with their resource type (dbt's model.<project>.<name>): no node needs reading to count.
       const models = c.selected.filter((id) => id.startsWith('model.')).length;
       if (!c.selected.length) return ctx.quiet ? undefined : reporter.onOutput?.('Nothing to do. Try checking your model configs and model specification args');
       // As dbt: a selection's own nodes are printed with their SQL; -q prints the SQL alone.
-      const shown = compiledToShow(c, (flags.select ?? flags.models ?? flags.model)?.[0]);
+      const shown = compiledToShow(c, (flags.select ?? flags.models ?? flags.model)?.[0], live.sql);
       if (!ctx.quiet || !shown.length) reporter.onOutput?.(`Compiled ${c.selected.length} nodes (${models} models) into ${join(c.project.config.targetPath, 'compiled')}/ and wrote ${c.project.config.targetPath}/manifest.json`);
       for (const n of shown) printCompiled(n.sql, n);
     });
@@ -292,14 +297,14 @@ function indirectSelectionOption(): Option {
  * part of the first --select value, as dbt 1.11 matches them (`-s b+` prints b, `-s a b` only
  * a). Names are read from the ids first, so that a large selection reads only those nodes.
  */
-function compiledToShow(c: Compilation, first: string | undefined): { name: string; uniqueId: string; sql: string }[] {
+function compiledToShow(c: Compilation, first: string | undefined, live: ReadonlyMap<string, string>): { name: string; uniqueId: string; sql: string }[] {
   if (first === undefined) return [];
   const out: { name: string; uniqueId: string; sql: string }[] = [];
   for (const id of c.selected) {
     if (!id.split('.').some((part) => part && first.includes(part))) continue;
     const n = c.compiled.nodes.get(id);
     if (!n || !first.includes(n.name) || !('compiledCode' in n) || n.compiledCode === undefined) continue;
-    out.push({ name: n.name, uniqueId: n.uniqueId, sql: n.compiledCode });
+    out.push({ name: n.name, uniqueId: n.uniqueId, sql: live.get(id) ?? n.compiledCode });
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { hash as oneShotHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { packageRelativePaths } from '../project/package-paths.ts';
 import type { GraphNode, PackageInfo } from '../types.ts';
@@ -153,4 +153,25 @@ function countFiles(root: string): Record<string, number> {
   };
   if (existsSync(root)) walk(root);
   return out;
+}
+
+/**
+ * Write, over what {@link writeCompiledTree} wrote for them, the SQL of the nodes compile
+ * rendered again with the warehouse (compile/compile-live.ts). That SQL follows the warehouse,
+ * not the inputs alone: the record of these files says so (no input digest), and the tree is no
+ * longer whole from its digest, so the next compile looks at these files again.
+ */
+export function rewriteCompiledFiles(project: CompiledFilesProject, nodes: ReadonlyMap<string, GraphNode>, sql: ReadonlyMap<string, string>, targetDir: string): void {
+  if (!sql.size) return;
+  rmSync(join(targetDir, '.sm', 'compiled-files.done.json'), { force: true });
+  const written = WrittenFiles.open(join(targetDir, '.sm', 'compiled-files.json'));
+  const inPackage = packageRelativePaths(project.dir, project.packages);
+  for (const [id, code] of sql) {
+    const abs = `${join(targetDir, 'compiled')}/${compiledFileOf(nodeFileShape(nodes.get(id)!), inPackage)}`;
+    const text = redact(code, project.secrets);
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, text);
+    written.markWritten(abs, `${oneShotHash('sha1', text)}:`);
+  }
+  written.save();
 }

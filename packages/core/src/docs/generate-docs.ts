@@ -1,7 +1,9 @@
 import { cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { readArtifact, runResultsProblem } from '../artifacts/read-artifact.ts';
 import { join } from 'node:path';
-import { compile, relationNameOf, writeCompileResults, writeJsonAtomic, type InvocationOptions } from '../api.ts';
+import { compile, relationNameOf, writeCompileResults, writeJsonAtomic, writeLiveSql, type InvocationOptions } from '../api.ts';
+import { compileLive } from '../compile/compile-live.ts';
+import type { Diagnostic } from '../diagnostics.ts';
 import { buildCatalog } from '../artifacts/catalog.ts';
 import type { CatalogArtifact, RunResultsArtifact } from '../artifacts/artifact-types.ts';
 import { buildDocsData } from './docs-data.ts';
@@ -18,6 +20,8 @@ export interface DocsOutcome {
   catalog: CatalogArtifact | undefined;
   /** Why there is no catalog, if there is none. */
   catalogError?: string | undefined;
+  /** Warnings of the compile it starts with (the warehouse not reached for a template that queries it). */
+  warnings: readonly Diagnostic[];
 }
 
 /**
@@ -34,6 +38,9 @@ export async function generateDocs(opts: InvocationOptions & { skipCatalog?: boo
   // no compiled files, and the last manifest.json and run_results.json stay as they were.
   const c = opts.noCompile ? await compile({ ...inv, keepManifest: true }, 'ls') : await compile(inv, 'compile');
   const target = join(c.project.dir, c.project.config.targetPath);
+  // As dbt's docs generate compiles: with the warehouse where a template or an incremental model needs it (compile-live.ts).
+  const live = opts.noCompile ? undefined : await compileLive(c, inv, true);
+  if (live) writeLiveSql(c, live.sql);
   let catalog: CatalogArtifact | undefined;
   let catalogError: string | undefined;
   if (!opts.skipCatalog) {
@@ -54,7 +61,7 @@ export async function generateDocs(opts: InvocationOptions & { skipCatalog?: boo
   // A compile's results (compile, docs generate) say nothing of how a node last ran.
   const runResults = last?.args?.which === 'compile' || last?.args?.which === 'generate' ? undefined : last;
   // As dbt's: the compile it starts with records its results (once the last run's are read, for the site).
-  if (!opts.noCompile) writeCompileResults(c, inv, { which: 'generate', startedAt, args: { compile: true, static: false, empty_catalog: !!opts.skipCatalog } });
+  if (!opts.noCompile) writeCompileResults(c, inv, { which: 'generate', startedAt, args: { compile: true, static: false, empty_catalog: !!opts.skipCatalog }, live: live?.sql });
   // Columns, types and lineage as sm check infers them, with the catalog just described (the cache re-reads only what it changed).
   const check = catalog ? checkCompiled(c.compiled, c.graph, { targetDir: target, noCache: opts.noCache }) : c.check!;
   const data = addColumnLineage(buildDocsData(c.compiled, c.graph, (n) => relationNameOf(c, n), catalog, runResults), check);
@@ -68,7 +75,7 @@ export async function generateDocs(opts: InvocationOptions & { skipCatalog?: boo
   writeFileSync(join(docsDir, DOCS_DATA_FILE), `window.SM_DOCS = ${json};\n`);
   writeJsonAtomic(join(docsDir, 'docs.json'), data);
   copyAssets(c.project.dir, c.project.config.assetPaths, target, docsDir);
-  return { docsDir, nodes: data.nodes.length, catalog, catalogError };
+  return { docsDir, nodes: data.nodes.length, catalog, catalogError, warnings: live?.diagnostics ?? [] };
 }
 
 /**

@@ -1,0 +1,99 @@
+import { join } from 'node:path';
+import type { AdapterSession } from '../adapter.ts';
+import { diag, isSmProjectError, SmProjectError, type Diagnostic } from '../diagnostics.ts';
+import { isMicrobatch } from '../plan/microbatch.ts';
+import { wantsFullRefresh } from '../plan/full-refresh.ts';
+import { incrementalSqlOf } from '../plan/incremental-sql.ts';
+import { findRelation } from '../relation-lookup.ts';
+import { redact } from '../util/redact.ts';
+import type { GraphNode, ModelNode } from '../types.ts';
+import type { Compilation, InvocationOptions } from './compilation.ts';
+import { targetDir } from './compile-shared.ts';
+import { executionRenderer } from './execution-renderer.ts';
+
+/** The nodes compile writes SQL for. */
+const WITH_SQL = new Set(['model', 'snapshot', 'analysis', 'test']);
+
+/** What {@link compileLive} found: the SQL of each selected node that the warehouse changes, and warnings. */
+export interface LiveSql {
+  readonly sql: ReadonlyMap<string, string>;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * What dbt's compile renders with its connection and sm's compile, which needs none, rendered
+ * without one: an incremental model whose table exists compiles to its incremental SQL
+ * (`is_incremental()` true), and a template that queries the warehouse (`run_query`,
+ * `statement`, `adapter.get_columns_in_relation`, `dbt_utils.star`...) is rendered again with a
+ * connection. Recorded from dbt-core 1.11.16 + dbt-duckdb 1.11.1: after `dbt run`, `dbt
+ * compile` prints and writes (target/compiled, manifest.json, run_results.json) the
+ * incremental SQL and the columns the warehouse gave; a `run_query` that fails stops it with
+ * "Runtime Error in model d (models/d.sql)", exit 2, as does `--no-introspect` on such a
+ * template. The warehouse is asked only when the selection holds such a node. Where dbt fails
+ * because it cannot connect, sm keeps what it rendered without a warehouse and warns.
+ */
+export async function compileLive(c: Compilation, opts: InvocationOptions, introspect: boolean): Promise<LiveSql> {
+  const nodes = c.selected.flatMap((id) => {
+    const n = c.compiled.nodes.get(id);
+    return n && WITH_SQL.has(n.resourceType) && n.compileError === undefined && !('pythonCode' in n && n.pythonCode !== undefined) ? [n] : [];
+  });
+  const incremental = (n: GraphNode): n is ModelNode => n.resourceType === 'model' && n.config.materialized === 'incremental' && !isMicrobatch(n as ModelNode) && !wantsFullRefresh(n as ModelNode, !!opts.fullRefresh);
+  const live = nodes.filter((n) => n.needsWarehouse || incremental(n));
+  if (!live.length) return { sql: new Map(), diagnostics: [] };
+  if (!introspect) {
+    const asking = live.filter((n) => n.needsWarehouse);
+    if (asking.length) {
+      throw new SmProjectError(asking.map((n) => diag('SM_TEMPLATE_RENDER', `Runtime Error in ${n.resourceType} ${n.name} (${n.originalFilePath}): its template queries the warehouse as it renders (run_query, statement, adapter...), which --no-introspect forbids`, { file: n.originalFilePath }, { nodeId: n.uniqueId, hint: 'Compile without --no-introspect, or leave the node out of the selection.' })));
+    }
+  }
+  // Nothing built yet (a DuckDB file not made): no incremental model's table exists, and only a template that queries needs the warehouse.
+  const nothingBuilt = c.adapter.holdsNothing?.(c.project.target, { projectDir: c.project.dir }) ?? false;
+  if (nothingBuilt && !live.some((n) => n.needsWarehouse)) return { sql: new Map(), diagnostics: [] };
+  let session: AdapterSession;
+  try {
+    session = await c.adapter.connect(c.project.target, { projectDir: c.project.dir });
+  } catch (e) {
+    const why = redact(isSmProjectError(e) ? e.diagnostics.map((d) => d.message).join('; ') : e instanceof Error ? e.message : String(e), c.project.secrets).split('\n')[0];
+    const names = live.map((n) => n.name);
+    const shown = names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
+    return {
+      sql: new Map(),
+      diagnostics: [diag('SM_COMPILE_OFFLINE', `Could not reach the warehouse of target "${c.project.target.name}" (${why}): ${shown} compiled as without one (is_incremental() false, queries in templates not run)`, undefined, { severity: 'warning', hint: 'dbt compile stops here; sm compiles the rest. Check the profile, or ignore this where no warehouse is meant to be reached.' })],
+    };
+  }
+  const out = new Map<string, string>();
+  const render = executionRenderer({
+    load: { ...opts, deferred: c.project.deferred },
+    dialect: c.adapter.dialect,
+    invocationId: c.invocationId,
+    runStartedAt: new Date(),
+    flags: { WHICH: 'compile', FULL_REFRESH: !!opts.fullRefresh },
+    cachePath: join(targetDir(c.project), '.sm', 'render-cache.json'),
+    selectedResources: c.selected,
+    project: c.project,
+    reused: c.reused,
+  });
+  const conn = await session.acquire();
+  try {
+    const d = c.adapter.dialect;
+    for (const n of live) {
+      let isIncremental = false;
+      if (incremental(n)) {
+        const found = findRelation(d, await conn.describe(n.relation.schema, n.relation.database, n.relation.identifier, n.relation.quoted), n.relation);
+        isIncremental = found?.kind === 'table';
+      }
+      let sql: string;
+      try {
+        sql = n.needsWarehouse ? await render({ node: n, incremental: isIncremental }, conn) : isIncremental ? incrementalSqlOf(n as ModelNode) : (n as { compiledCode?: string }).compiledCode ?? '';
+      } catch (e) {
+        const message = redact(e instanceof Error ? e.message : String(e), c.project.secrets);
+        throw new SmProjectError([diag('SM_TEMPLATE_RENDER', `Runtime Error in ${n.resourceType} ${n.name} (${n.originalFilePath}):\n  ${message.split('\n').join('\n  ')}`, { file: n.originalFilePath }, { nodeId: n.uniqueId, hint: 'dbt compile stops here too (exit 2): fix the query the template runs, or the relation it reads.' })]);
+      }
+      if (sql !== (n as { compiledCode?: string }).compiledCode) out.set(n.uniqueId, sql);
+    }
+  } finally {
+    session.release(conn);
+    await session.close();
+  }
+  return { sql: out, diagnostics: [] };
+}
