@@ -19,6 +19,7 @@ import { jsonText } from '../util/json-text.ts';
 import type { Command, Compilation, InvocationOptions } from './compilation.ts';
 import { checkIfAsked, columnCheckOf, dedupe, emptyNodeIds, factoryFor, selectAndCheck, targetDir, writeCompileArtifacts } from './compile-shared.ts';
 import { dropStore, writeStore } from './compiled-store.ts';
+import { mayAskWarehouse } from './compile-live.ts';
 import { proofKey, takeProof } from './input-proof.ts';
 import { finishParallel, startRenderWorker } from './parallel-render.ts';
 import { renderForRun } from './render-for-run.ts';
@@ -112,7 +113,7 @@ export async function compileCold(opts: InvocationOptions, command: Command, inv
     cache?.save(project.models.map((m) => m.uniqueId), writer);
     if (digest && key) {
       const said = Object.fromEntries([...compiled.nodes].flatMap(([id, n]) => (n.said ? [[id, n.said]] : [])));
-      const rest = { diagnostics: stored.filter((d) => d.severity === 'warning' && d.event !== PARSED_ONLY), columnFindings, ephemerals: Object.fromEntries(compiled.ephemerals), macros: compiled.macros, said, hookMacros: compiled.hookMacros, disabled: compiled.disabled ?? [], disabledTests: compiled.disabledTests ?? [], emptyNodes: [...empty] };
+      const rest = { diagnostics: stored.filter((d) => d.severity === 'warning' && d.event !== PARSED_ONLY), columnFindings, ephemerals: Object.fromEntries(compiled.ephemerals), macros: compiled.macros, said, hookMacros: compiled.hookMacros, warehouseNodes: [...compiled.nodes.values()].filter(mayAskWarehouse).map((n) => n.uniqueId), disabled: compiled.disabled ?? [], disabledTests: compiled.disabledTests ?? [], emptyNodes: [...empty] };
       writeStore(dir, { ...takeProof(opts, project.config, key, loadedSince), digest }, project, compiled.nodes, topoOrder(graph), rest, writer);
     }
   } catch (error) {

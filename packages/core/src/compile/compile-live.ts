@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import type { AdapterSession } from '../adapter.ts';
+import type { AdapterSession, Relation, RelationInfo } from '../adapter.ts';
 import { diag, isSmProjectError, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import { isMicrobatch } from '../plan/microbatch.ts';
 import { wantsFullRefresh } from '../plan/full-refresh.ts';
 import { incrementalSqlOf } from '../plan/incremental-sql.ts';
-import { findRelation } from '../relation-lookup.ts';
+import { findRelation, schemaKey } from '../relation-lookup.ts';
 import { redact } from '../util/redact.ts';
 import type { GraphNode, ModelNode } from '../types.ts';
 import type { Compilation, InvocationOptions } from './compilation.ts';
@@ -13,6 +13,15 @@ import { executionRenderer } from './execution-renderer.ts';
 
 /** The nodes compile writes SQL for. */
 const WITH_SQL = new Set(['model', 'snapshot', 'analysis', 'test']);
+
+/**
+ * Whether a node's compiled SQL may differ with a warehouse: its template queries it, or it is an
+ * incremental model (once its table exists). Nodes whose compile failed and Python models aside.
+ */
+export function mayAskWarehouse(n: GraphNode): boolean {
+  if (!WITH_SQL.has(n.resourceType) || n.compileError !== undefined || ('pythonCode' in n && n.pythonCode !== undefined)) return false;
+  return !!n.needsWarehouse || (n.resourceType === 'model' && n.config.materialized === 'incremental' && !isMicrobatch(n as ModelNode));
+}
 
 /** What {@link compileLive} found: the SQL of each selected node that the warehouse changes, and warnings. */
 export interface LiveSql {
@@ -33,9 +42,13 @@ export interface LiveSql {
  * because it cannot connect, sm keeps what it rendered without a warehouse and warns.
  */
 export async function compileLive(c: Compilation, opts: InvocationOptions, introspect: boolean): Promise<LiveSql> {
-  const nodes = c.selected.flatMap((id) => {
+  // A warm start's store lists the candidates: reading every selected node to find them cost ~0.4 s on 10,000 models.
+  const known = c.compiled.warehouseNodes;
+  const knownSet = known && new Set(known);
+  const chosen = knownSet ? (knownSet.size ? c.selected.filter((id) => knownSet.has(id)) : []) : c.selected;
+  const nodes = chosen.flatMap((id) => {
     const n = c.compiled.nodes.get(id);
-    return n && WITH_SQL.has(n.resourceType) && n.compileError === undefined && !('pythonCode' in n && n.pythonCode !== undefined) ? [n] : [];
+    return n && mayAskWarehouse(n) ? [n] : [];
   });
   const incremental = (n: GraphNode): n is ModelNode => n.resourceType === 'model' && n.config.materialized === 'incremental' && !isMicrobatch(n as ModelNode) && !wantsFullRefresh(n as ModelNode, !!opts.fullRefresh);
   const live = nodes.filter((n) => n.needsWarehouse || incremental(n));
@@ -76,12 +89,16 @@ export async function compileLive(c: Compilation, opts: InvocationOptions, intro
   const conn = await session.acquire();
   try {
     const d = c.adapter.dialect;
+    // Each schema described once (one round trip), as a run describes it.
+    const schemas = new Map<string, Promise<RelationInfo[]>>();
+    const inSchema = (rel: Relation) => {
+      const key = schemaKey(d, rel);
+      let p = schemas.get(key);
+      if (!p) schemas.set(key, (p = conn.describe(rel.schema, rel.database, undefined, rel.quoted)));
+      return p;
+    };
     for (const n of live) {
-      let isIncremental = false;
-      if (incremental(n)) {
-        const found = findRelation(d, await conn.describe(n.relation.schema, n.relation.database, n.relation.identifier, n.relation.quoted), n.relation);
-        isIncremental = found?.kind === 'table';
-      }
+      const isIncremental = incremental(n) && findRelation(d, await inSchema(n.relation), n.relation)?.kind === 'table';
       let sql: string;
       try {
         sql = n.needsWarehouse ? await render({ node: n, incremental: isIncremental }, conn) : isIncremental ? incrementalSqlOf(n as ModelNode) : (n as { compiledCode?: string }).compiledCode ?? '';

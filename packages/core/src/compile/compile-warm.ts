@@ -11,7 +11,7 @@ export async function compileWarm(opts: InvocationOptions, command: Command, inv
   const { project } = w;
   const adapter = await adapterFor(opts, project);
   const diagnostics = [...w.diagnostics];
-  const compiled: CompiledProject = { project, nodes: w.nodes, disabled: w.disabled, disabledTests: w.disabledTests, ephemerals: w.ephemerals, diagnostics: [...w.diagnostics], macros: w.macros, said: w.said, hookMacros: w.hookMacros };
+  const compiled: CompiledProject = { project, nodes: w.nodes, disabled: w.disabled, disabledTests: w.disabledTests, ephemerals: w.ephemerals, diagnostics: [...w.diagnostics], macros: w.macros, said: w.said, hookMacros: w.hookMacros, warehouseNodes: w.warehouseNodes };
   const dir = targetDir(project);
   // sm-state.json was written from these inputs: it holds the fingerprints loading would compute.
   const fingerprintsNow = () => new Map(Object.entries(JSON.parse(readFileSync(join(dir, STATE_FILE), 'utf8')) as Record<string, StateFingerprint>));

@@ -73,6 +73,8 @@ export interface StoreHeader {
   readonly said: Readonly<Record<string, TemplateMessage[]>>;
   /** CompiledProject `hookMacros`. */
   readonly hookMacros?: Readonly<Record<string, readonly string[]>> | undefined;
+  /** CompiledProject `warehouseNodes`: a warm `sm compile` finds them without reading every node. */
+  readonly warehouseNodes: readonly string[];
   /** The compile's disabled nodes and tests (CompiledProject `disabled`, `disabledTests`), for a manifest written anew. */
   readonly disabled: readonly GraphNode[];
   readonly disabledTests: readonly TestNode[];

@@ -23,6 +23,7 @@ export interface WarmStart {
   readonly macros: MacroEntry[];
   readonly said: ReadonlyMap<string, readonly TemplateMessage[]>;
   readonly hookMacros: Readonly<Record<string, readonly string[]>> | undefined;
+  readonly warehouseNodes: readonly string[];
   /** What the compile that wrote the store found disabled (CompiledProject `disabled`, `disabledTests`). */
   readonly disabled: readonly GraphNode[];
   readonly disabledTests: readonly TestNode[];
@@ -104,6 +105,7 @@ function fromStore(o: ProofOptions & { target?: string | undefined }): WarmStart
     macros: [...store.header.macros],
     said: new Map(Object.entries(store.header.said)),
     hookMacros: store.header.hookMacros,
+    warehouseNodes: store.header.warehouseNodes,
     disabled: store.header.disabled,
     disabledTests: store.header.disabledTests,
     emptyNodes: store.header.emptyNodes,

@@ -45,6 +45,8 @@ export interface CompiledProject {
   said?: ReadonlyMap<string, readonly TemplateMessage[]> | undefined;
   /** The macros each on-run hook calls, by its operation node's id (`operation.<package>.<name>`), for the manifest. */
   hookMacros?: Readonly<Record<string, readonly string[]>> | undefined;
+  /** The nodes whose compile may differ with a warehouse (compile/compile-live.ts `mayAskWarehouse`), when known without reading every node (a warm start's store). */
+  warehouseNodes?: readonly string[] | undefined;
 }
 
 /** What the node showed when compile rendered it (`log(msg, info=True)`, `print`): GraphNode `said`. */
