@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Adapter, AdapterSession, Capabilities, ConnectOptions, TargetConfig } from '@smsql/core';
@@ -44,6 +44,15 @@ export function createDuckDbAdapter(): Adapter {
       // The native binding loads here, on the first connection: compile, ls and parse need only the dialect.
       const { openDuckDbSession } = await import('./duckdb-session.ts');
       return openDuckDbSession(path, target as DuckDbTargetConfig);
+    },
+    stateStamp(target: TargetConfig, options: ConnectOptions): string | undefined {
+      const path = resolveDuckDbPath(target, options.projectDir);
+      if (path === ':memory:' || path.startsWith('md:')) return undefined;
+      const of = (p: string) => {
+        const s = statSync(p, { throwIfNoEntry: false });
+        return s ? `${s.size}:${s.mtimeMs}:${s.ino}` : '-';
+      };
+      return `${of(path)}|${of(`${path}.wal`)}`;
     },
     holdsNothing(target: TargetConfig, options: ConnectOptions): boolean {
       const path = resolveDuckDbPath(target, options.projectDir);

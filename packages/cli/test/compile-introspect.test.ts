@@ -56,7 +56,13 @@ describe('sm compile renders with the warehouse where dbt compile does', () => {
     expect(before.out.trim()).toBe('select id from "main"."a"');
     // Nothing built yet: no connection was needed, so no database file was made (DuckDB's holdsNothing).
     expect(existsSync(join(dir, 'target/demo.duckdb'))).toBe(false);
-    expect((await sm('run', '--project-dir', dir, '-s', 'a', 'inc')).code).toBe(0);
+    // The database made, the table not: compile asks, finds none, and keeps what it found under the file's stamp.
+    expect((await sm('run', '--project-dir', dir, '-s', 'a')).code).toBe(0);
+    for (let i = 0; i < 2; i++) expect((await sm('compile', '--project-dir', dir, '-q', '-s', 'inc')).out.trim()).toBe('select id from "main"."a"');
+    expect(existsSync(join(dir, 'target/.sm/compile-live.json'))).toBe(true);
+    // The run changes the file: compile asks again, and finds the table.
+    expect((await sm('run', '--project-dir', dir, '-s', 'inc')).code).toBe(0);
+    expect((await sm('compile', '--project-dir', dir, '-q', '-s', 'inc')).out.trim()).toBe(INCREMENTAL);
     expect((await sm('compile', '--project-dir', dir, '-q', '-s', 'inc')).out.trim()).toBe(INCREMENTAL);
     expect((await sm('compile', '--project-dir', dir, '-q', '-s', 'inc', '--full-refresh')).out.trim()).toBe('select id from "main"."a"');
     // --no-introspect: as dbt's, the incremental SQL still (its relation cache is filled), but a template that queries is an error.

@@ -291,6 +291,12 @@ export interface Adapter {
    * table exists without loading a driver or creating the database. Absent: connect and look.
    */
   holdsNothing?(target: TargetConfig, options: ConnectOptions): boolean;
+  /**
+   * Optional: a stamp, known without connecting, that changes whenever what the target holds may
+   * have (DuckDB: its database file's and write-ahead log's size and time). What compile learnt
+   * of the warehouse under the same stamp still holds. Absent or undefined: always ask it.
+   */
+  stateStamp?(target: TargetConfig, options: ConnectOptions): string | undefined;
 }
 
 /** A live session: a pool of connections and what the runner needs of it. */

@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { AdapterSession, Relation, RelationInfo } from '../adapter.ts';
 import { diag, isSmProjectError, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import { isMicrobatch } from '../plan/microbatch.ts';
@@ -6,6 +7,8 @@ import { wantsFullRefresh } from '../plan/full-refresh.ts';
 import { incrementalSqlOf } from '../plan/incremental-sql.ts';
 import { findRelation, schemaKey } from '../relation-lookup.ts';
 import { redact } from '../util/redact.ts';
+import { makeDirs } from '../util/make-dirs.ts';
+import { writeFileAtomic } from '../util/write-json.ts';
 import type { GraphNode, ModelNode } from '../types.ts';
 import type { Compilation, InvocationOptions } from './compilation.ts';
 import { targetDir } from './compile-shared.ts';
@@ -59,14 +62,31 @@ export async function compileLive(c: Compilation, opts: InvocationOptions, intro
       throw new SmProjectError(asking.map((n) => diag('SM_TEMPLATE_RENDER', `Runtime Error in ${n.resourceType} ${n.name} (${n.originalFilePath}): its template queries the warehouse as it renders (run_query, statement, adapter...), which --no-introspect forbids`, { file: n.originalFilePath }, { nodeId: n.uniqueId, hint: 'Compile without --no-introspect, or leave the node out of the selection.' })));
     }
   }
+  const where = { projectDir: c.project.dir };
+  const asks = live.some((n) => n.needsWarehouse);
   // Nothing built yet (a DuckDB file not made): no incremental model's table exists, and only a template that queries needs the warehouse.
-  const nothingBuilt = c.adapter.holdsNothing?.(c.project.target, { projectDir: c.project.dir }) ?? false;
-  if (nothingBuilt && !live.some((n) => n.needsWarehouse)) return { sql: new Map(), diagnostics: [] };
+  if (!asks && c.adapter.holdsNothing?.(c.project.target, where)) return { sql: new Map(), diagnostics: [] };
+  // Which tables each schema held when compile last asked, if the warehouse is as it was then (its state stamp).
+  const d = c.adapter.dialect;
+  const seenPath = join(targetDir(c.project), '.sm', 'compile-live.json');
+  const stamp = c.adapter.stateStamp?.(c.project.target, where);
+  const seen = stamp === undefined ? undefined : readSeen(seenPath, stamp);
+  if (!asks && seen) {
+    const models = live.filter(incremental);
+    if (models.every((n) => schemaKey(d, n.relation) in seen)) {
+      const out = new Map<string, string>();
+      for (const n of models) {
+        const found = seen[schemaKey(d, n.relation)]!.map((identifier) => ({ schema: n.relation.schema, identifier, kind: 'table' as const, columns: [] }));
+        if (findRelation(d, found, n.relation)) out.set(n.uniqueId, incrementalSqlOf(n));
+      }
+      return { sql: out, diagnostics: [] };
+    }
+  }
   let session: AdapterSession;
   try {
-    session = await c.adapter.connect(c.project.target, { projectDir: c.project.dir });
+    session = await c.adapter.connect(c.project.target, where);
   } catch (e) {
-    const why = redact(isSmProjectError(e) ? e.diagnostics.map((d) => d.message).join('; ') : e instanceof Error ? e.message : String(e), c.project.secrets).split('\n')[0];
+    const why = redact(isSmProjectError(e) ? e.diagnostics.map((x) => x.message).join('; ') : e instanceof Error ? e.message : String(e), c.project.secrets).split('\n')[0];
     const names = live.map((n) => n.name);
     const shown = names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
     return {
@@ -77,7 +97,7 @@ export async function compileLive(c: Compilation, opts: InvocationOptions, intro
   const out = new Map<string, string>();
   const render = executionRenderer({
     load: { ...opts, deferred: c.project.deferred },
-    dialect: c.adapter.dialect,
+    dialect: d,
     invocationId: c.invocationId,
     runStartedAt: new Date(),
     flags: { WHICH: 'compile', FULL_REFRESH: !!opts.fullRefresh },
@@ -86,11 +106,10 @@ export async function compileLive(c: Compilation, opts: InvocationOptions, intro
     project: c.project,
     reused: c.reused,
   });
+  // Each schema described once (one round trip), as a run describes it.
+  const schemas = new Map<string, Promise<RelationInfo[]>>();
   const conn = await session.acquire();
   try {
-    const d = c.adapter.dialect;
-    // Each schema described once (one round trip), as a run describes it.
-    const schemas = new Map<string, Promise<RelationInfo[]>>();
     const inSchema = (rel: Relation) => {
       const key = schemaKey(d, rel);
       let p = schemas.get(key);
@@ -99,18 +118,45 @@ export async function compileLive(c: Compilation, opts: InvocationOptions, intro
     };
     for (const n of live) {
       const isIncremental = incremental(n) && findRelation(d, await inSchema(n.relation), n.relation)?.kind === 'table';
+      const compiled = (n as { compiledCode?: string }).compiledCode;
       let sql: string;
       try {
-        sql = n.needsWarehouse ? await render({ node: n, incremental: isIncremental }, conn) : isIncremental ? incrementalSqlOf(n as ModelNode) : (n as { compiledCode?: string }).compiledCode ?? '';
+        sql = n.needsWarehouse ? await render({ node: n, incremental: isIncremental }, conn) : isIncremental ? incrementalSqlOf(n as ModelNode) : (compiled ?? '');
       } catch (e) {
         const message = redact(e instanceof Error ? e.message : String(e), c.project.secrets);
         throw new SmProjectError([diag('SM_TEMPLATE_RENDER', `Runtime Error in ${n.resourceType} ${n.name} (${n.originalFilePath}):\n  ${message.split('\n').join('\n  ')}`, { file: n.originalFilePath }, { nodeId: n.uniqueId, hint: 'dbt compile stops here too (exit 2): fix the query the template runs, or the relation it reads.' })]);
       }
-      if (sql !== (n as { compiledCode?: string }).compiledCode) out.set(n.uniqueId, sql);
+      if (sql !== compiled) out.set(n.uniqueId, sql);
     }
   } finally {
     session.release(conn);
     await session.close();
   }
+  // What was learnt, under the stamp the warehouse has now that the session is closed.
+  const after = c.adapter.stateStamp?.(c.project.target, where);
+  if (after !== undefined && schemas.size) {
+    const tables: Record<string, string[]> = {};
+    for (const [key, p] of schemas) tables[key] = (await p).filter((r) => r.kind === 'table').map((r) => r.identifier);
+    writeSeen(seenPath, after, tables);
+  }
   return { sql: out, diagnostics: [] };
+}
+
+/** The tables by schema key that {@link writeSeen} recorded under `stamp`; undefined under another stamp or none. */
+function readSeen(path: string, stamp: string): Readonly<Record<string, readonly string[]>> | undefined {
+  try {
+    const r = JSON.parse(readFileSync(path, 'utf8')) as { stamp: string; tables: Record<string, string[]> };
+    return r.stamp === stamp ? r.tables : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeSeen(path: string, stamp: string, tables: Record<string, string[]>): void {
+  try {
+    makeDirs(dirname(path));
+    writeFileAtomic(path, JSON.stringify({ stamp, tables }));
+  } catch {
+    // Only a shortcut for the next compile: it asks the warehouse again.
+  }
 }
