@@ -41,7 +41,9 @@ export interface LiveSql {
  * compile` prints and writes (target/compiled, manifest.json, run_results.json) the
  * incremental SQL and the columns the warehouse gave; a `run_query` that fails stops it with
  * "Runtime Error in model d (models/d.sql)", exit 2, as does `--no-introspect` on such a
- * template. The warehouse is asked only when the selection holds such a node. Where dbt fails
+ * template. The warehouse is asked only when the selection holds such a node, and for
+ * incremental models alone not while the adapter's state stamp says it is as when compile last
+ * asked (`<target>/.sm/compile-live.json` keeps which tables each schema held). Where dbt fails
  * because it cannot connect, sm keeps what it rendered without a warehouse and warns.
  */
 export async function compileLive(c: Compilation, opts: InvocationOptions, introspect: boolean): Promise<LiveSql> {
