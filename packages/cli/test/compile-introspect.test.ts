@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
-import { sm } from './run-cli.ts';
+import { shownRows, sm } from './run-cli.ts';
 
 /**
  * `sm compile` asks the warehouse where dbt's compile does, recorded with dbt-core 1.11.16 +
@@ -90,5 +90,19 @@ describe('sm compile renders with the warehouse where dbt compile does', () => {
     expect(r.out).toContain('Could not reach the warehouse of target "dev"');
     expect(r.out).toContain('b, c, inc compiled as without one');
     expect(written(dir, 'c').file).toBe('select 0 as n');
+  });
+
+  it("sm show runs what dbt's show runs: the incremental query once the table exists, a template rendered with the warehouse", async () => {
+    // dbt-core 1.11.16, `dbt show -s inc` after `dbt run`: "Previewing node 'inc'" with no rows (its incremental query).
+    const dir = writeProject(files());
+    expect((await sm('run', '--project-dir', dir)).code).toBe(0);
+    const show = async (name: string) => {
+      const r = await sm('show', '--project-dir', dir, '-s', name, '--log-format', 'json');
+      expect(r.code, r.err).toBe(0);
+      return shownRows(r.out);
+    };
+    expect(await show('inc')).toEqual([]);
+    expect(await show('c')).toEqual([{ n: 42 }]);
+    expect(await show('b')).toEqual([{ id: 1, name: 'x' }]);
   });
 });

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { byId, compile, criterion, execute, showCompiledCode, templateSaid, union, writeShowResults, type Compilation, type NodeResult, type Relation, type AdapterSession, type ShownTest, type TemplateMessage, type TestNode } from '@smsql/core';
+import { byId, compile, compileLive, criterion, execute, showCompiledCode, templateSaid, union, writeShowResults, type Compilation, type NodeResult, type Relation, type AdapterSession, type ShownTest, type TemplateMessage, type TestNode } from '@smsql/core';
 import type { CliContext } from '../cli-context.ts';
 import { commonOptions } from '../common-options.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -66,11 +66,16 @@ export function registerShowCommand(program: Command, ctx: CliContext): void {
           rowLimit = -1;
         }
         // A model's, analysis's or snapshot's compiled query is run (none need be built); a seed
-        // (once loaded) or source is read. A template that must ask the warehouse to render, and a
-        // Python model, are read from their relation. An incremental model runs its full query (dbt's
-        // runs the incremental one once the table exists).
-        const runsQuery = (node.resourceType === 'model' || node.resourceType === 'analysis' || node.resourceType === 'snapshot') && node.compiledCode !== undefined && !node.needsWarehouse && node.pythonCode === undefined;
-        if (runsQuery) sql = node.compiledCode!;
+        // (once loaded) or source is read. As dbt's show compiles it: with the warehouse, so an
+        // incremental model whose table exists runs its incremental query and a template that asks
+        // the warehouse is rendered with it (compileLive; without a warehouse, read from the
+        // relation). A Python model is read from its relation.
+        const queried = node.resourceType === 'model' || node.resourceType === 'analysis' || node.resourceType === 'snapshot';
+        const live = queried && node.pythonCode === undefined ? await compileLive({ ...c, selected: [node.uniqueId] }, inv, true) : undefined;
+        if (live?.diagnostics.length) ctx.reporter(flags.logFormat).onDiagnostics?.([...live.diagnostics]);
+        const liveSql = live?.sql.get(node.uniqueId);
+        const runsQuery = queried && node.pythonCode === undefined && (liveSql !== undefined || (node.compiledCode !== undefined && !node.needsWarehouse));
+        if (runsQuery) sql = liveSql ?? node.compiledCode!;
         else {
           const relation = (node as { relation?: Relation }).relation;
           sql = `select * from ${relation ? c.adapter.dialect.relationName(relation) : name}`;
