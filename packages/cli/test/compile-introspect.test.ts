@@ -64,7 +64,15 @@ describe('sm compile renders with the warehouse where dbt compile does', () => {
     expect((await sm('run', '--project-dir', dir, '-s', 'inc')).code).toBe(0);
     expect((await sm('compile', '--project-dir', dir, '-q', '-s', 'inc')).out.trim()).toBe(INCREMENTAL);
     expect((await sm('compile', '--project-dir', dir, '-q', '-s', 'inc')).out.trim()).toBe(INCREMENTAL);
+    const incFile = () => readFileSync(join(dir, 'target/compiled/demo/models/inc.sql'), 'utf8');
+    expect(incFile()).toBe(INCREMENTAL);
+    // --full-refresh: compile's own SQL again, in the file too; and back.
     expect((await sm('compile', '--project-dir', dir, '-q', '-s', 'inc', '--full-refresh')).out.trim()).toBe('select id from "main"."a"');
+    expect(incFile()).toBe('select id from "main"."a"');
+    expect((await sm('compile', '--project-dir', dir)).code).toBe(0);
+    expect(written(dir, 'inc')).toEqual({ manifest: INCREMENTAL, results: INCREMENTAL, file: INCREMENTAL });
+    expect((await sm('compile', '--project-dir', dir, '--full-refresh')).code).toBe(0);
+    expect(written(dir, 'inc').file).toBe('select id from "main"."a"');
     // --no-introspect: as dbt's, the incremental SQL still (its relation cache is filled), but a template that queries is an error.
     expect((await sm('compile', '--project-dir', dir, '-q', '-s', 'inc', '--no-introspect')).out.trim()).toBe(INCREMENTAL);
     const refused = await sm('compile', '--project-dir', dir, '-s', 'c', '--no-introspect');

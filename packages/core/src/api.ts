@@ -1,4 +1,5 @@
 import { pythonIsoTime } from './artifacts/invocation.ts';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Adapter } from './adapter.ts';
 import type { TemplateMessage } from './types.ts';
@@ -77,8 +78,8 @@ export function writeCompileResults(c: Compilation, opts: InvocationOptions, o: 
   // A compile of unchanged inputs (a warm one) reuses the last results' JSON rather than reading every node's code again.
   // Hooks are rendered afresh each time (they may read run_started_at or invocation_id) and follow the nodes, as dbt lists them.
   const hooks = o.inline === undefined && !opts.select?.length && !opts.selector ? compiledHooks(c, opts) : [];
-  // SQL rendered with the warehouse (compileLive) follows it, not the inputs alone: such results are neither reused nor kept.
-  const key = o.inline === undefined && !o.live?.size && c.stableDigest ? compileResultsKey(c.stableDigest, c.selected, withEphemerals, c.project.secrets) : undefined;
+  // SQL rendered with the warehouse (compileLive) is part of what the results are made from.
+  const key = o.inline === undefined && c.stableDigest ? compileResultsKey(c.stableDigest, c.selected, withEphemerals, c.project.secrets) + liveKey(o.live) : undefined;
   let results: string | Buffer | undefined = key ? reusedCompileResults(dir, key, when) : undefined;
   if (results === undefined) {
     const nodes: CompiledResult[] =
@@ -98,6 +99,14 @@ export function writeCompileResults(c: Compilation, opts: InvocationOptions, o: 
   const args = runArgs(o.which, { ...opts, cliArgs: { ...opts.cliArgs, ...o.args } }, c.project);
   const [head, tail] = runResultsEnvelope((performance.now() - o.startedAt) / 1000, c.invocationId, args);
   writeFileAtomic(join(dir, 'run_results.json'), typeof results === 'string' ? head + results + tail : Buffer.concat([Buffer.from(head), results, Buffer.from(tail)]));
+}
+
+/** What a compile's SQL rendered with the warehouse adds to the key of its results: nothing when there is none. */
+function liveKey(live: ReadonlyMap<string, string> | undefined): string {
+  if (!live?.size) return '';
+  const h = createHash('sha256');
+  for (const [id, sql] of live) h.update(`${id}\0${sql}\0`);
+  return `:live:${h.digest('hex')}`;
 }
 
 /** The JSON array `list` with the elements of the JSON array `more` after its own (both compact, as jsonText writes them). */
@@ -136,10 +145,10 @@ function compiledHooks(c: Compilation, opts: InvocationOptions): CompiledResult[
  * SQL it rendered without one: target/compiled and manifest.json's `compiled_code`.
  */
 export function writeLiveSql(c: Compilation, live: ReadonlyMap<string, string>): void {
-  if (!live.size) return;
   const dir = targetDir(c.project);
-  rewriteCompiledFiles(c.project, c.compiled.nodes, live, dir);
-  patchManifestCode(dir, live, c.project.secrets);
+  rewriteCompiledFiles(c.project, c.compiled.nodes, new Set(c.selected), live, dir);
+  // In the manifest's order (its nodes are written in the compilation's): one sweep of the file finds them all.
+  patchManifestCode(dir, new Map([...c.compiled.nodes.keys()].flatMap((id) => (live.has(id) ? [[id, live.get(id)!] as const] : []))), c.project.secrets);
 }
 
 /** Write run_results.json as dbt 1.11's `show` does once its query succeeds (a failed show writes none). */

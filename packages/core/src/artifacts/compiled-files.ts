@@ -156,22 +156,43 @@ function countFiles(root: string): Record<string, number> {
 }
 
 /**
- * Write, over what {@link writeCompiledTree} wrote for them, the SQL of the nodes compile
- * rendered again with the warehouse (compile/compile-live.ts). That SQL follows the warehouse,
- * not the inputs alone: the record of these files says so (no input digest), and the tree is no
- * longer whole from its digest, so the next compile looks at these files again.
+ * Write, over what {@link writeCompiledTree} wrote for them, the SQL of the selected nodes that
+ * compile rendered again with the warehouse (compile/compile-live.ts), and put compile's own SQL
+ * back in the files of selected nodes that held such SQL last time and no longer do. Which files
+ * hold it is kept in `<target>/.sm/compiled-live.json`, so the tree's record (made from the
+ * inputs alone) stays true of every other file and a warm compile still skips them unread. A file
+ * that already holds the text is not written again.
  */
-export function rewriteCompiledFiles(project: CompiledFilesProject, nodes: ReadonlyMap<string, GraphNode>, sql: ReadonlyMap<string, string>, targetDir: string): void {
-  if (!sql.size) return;
-  rmSync(join(targetDir, '.sm', 'compiled-files.done.json'), { force: true });
-  const written = WrittenFiles.open(join(targetDir, '.sm', 'compiled-files.json'));
+export function rewriteCompiledFiles(project: CompiledFilesProject, nodes: ReadonlyMap<string, GraphNode>, selected: ReadonlySet<string>, live: ReadonlyMap<string, string>, targetDir: string): void {
+  const recordPath = join(targetDir, '.sm', 'compiled-live.json');
+  const before = readIds(recordPath);
+  const back = before.filter((id) => selected.has(id) && !live.has(id));
+  if (!live.size && !back.length) return;
   const inPackage = packageRelativePaths(project.dir, project.packages);
-  for (const [id, code] of sql) {
-    const abs = `${join(targetDir, 'compiled')}/${compiledFileOf(nodeFileShape(nodes.get(id)!), inPackage)}`;
+  const put = (id: string, code: string) => {
+    const n = nodes.get(id);
+    if (!n) return;
+    const abs = `${join(targetDir, 'compiled')}/${compiledFileOf(nodeFileShape(n), inPackage)}`;
     const text = redact(code, project.secrets);
+    if (existsSync(abs) && readFileSync(abs, 'utf8') === text) return;
     mkdirSync(dirname(abs), { recursive: true });
     writeFileSync(abs, text);
-    written.markWritten(abs, `${oneShotHash('sha1', text)}:`);
+  };
+  for (const id of back) {
+    const n = nodes.get(id);
+    if (n && 'compiledCode' in n && n.compiledCode !== undefined) put(id, n.compiledCode);
   }
-  written.save();
+  for (const [id, code] of live) put(id, code);
+  const now = [...before.filter((id) => !selected.has(id)), ...live.keys()];
+  mkdirSync(dirname(recordPath), { recursive: true });
+  writeJsonFileAtomic(recordPath, now);
+}
+
+function readIds(path: string): string[] {
+  try {
+    const ids = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    return Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
 }
