@@ -1,6 +1,5 @@
 import type { Connection, Relation, RelationInfo } from '../adapter.ts';
 import { findRelation, foundKey, schemaKey, storedKey } from '../relation-lookup.ts';
-import { ancestors, descendants } from '../graph/build-graph.ts';
 import type { PlanContext } from '../plan/plan.ts';
 import { dbtAttachedNode, type GraphNode, type TemplateMessage } from '../types.ts';
 import { compiledPathOf, targetLayoutOf } from '../artifacts/target-paths.ts';
@@ -13,6 +12,7 @@ import { executeSnapshot } from './execute-snapshot.ts';
 import { executeTest } from './execute-test.ts';
 import { executeUnitTest } from './execute-unit-test.ts';
 import { addUnitTestGates } from '../unit/unit-test-gates.ts';
+import { addTestGates } from './test-gates.ts';
 import { Mutex } from './mutex.ts';
 import type { NodeContext, NodeExecutor } from './node-context.ts';
 import { redact } from '../util/redact.ts';
@@ -400,76 +400,6 @@ function runnablePredecessors(o: RunContext, id: string, selected: ReadonlySet<s
     stack.pop();
   }
   return gather(id);
-}
-
-/**
- * `build`'s test edges, as dbt adds them: a test of one node gates that node's children (a
- * source's too); a test of several gates the first nodes downstream that have all of them
- * upstream (where dbt's walk stops awaiting it). No edge gives a node a new ancestor but the
- * test, so none makes a cycle.
- */
-function addTestGates(o: RunContext, selected: ReadonlySet<string>, deps: Map<string, string[]>): void {
-  const { nodes, graph } = o;
-  const testsOf = new Map<string, string[]>();
-  const multi: string[] = [];
-  for (const id of selected) {
-    const n = nodes.get(id)!;
-    if (n.resourceType !== 'test') continue;
-    if (n.dependsOn.nodes.length > 1) multi.push(id);
-    else for (const p of n.dependsOn.nodes) testsOf.set(p, [...(testsOf.get(p) ?? []), id]);
-  }
-  const gate = (id: string, t: string) => {
-    const list = deps.get(id)!;
-    if (!list.includes(t)) list.push(t);
-  };
-  for (const id of selected) {
-    if (!gateable(nodes.get(id))) continue;
-    // A source is never run, so never in `deps`; its tests gate what reads it all the same (dbt's build).
-    const sources = (graph.predecessors(id) ?? []).filter((p: string) => nodes.get(p)?.resourceType === 'source');
-    for (const parent of [...deps.get(id)!, ...sources]) for (const t of testsOf.get(parent) ?? []) gate(id, t);
-  }
-  const ancCache = new Map<string, Set<string>>();
-  const anc = (id: string) => ancCache.get(id) ?? ancCache.set(id, ancestors(graph, id)).get(id)!;
-  for (const t of multi) {
-    const on = nodes.get(t)!.dependsOn.nodes;
-    const hasAll = (id: string) => on.every((d) => anc(id).has(d));
-    const below = new Set(on.flatMap((d) => [...descendants(graph, d)]));
-    for (const id of below) {
-      if (!gateable(nodes.get(id)) || !hasAll(id)) continue;
-      if (!(graph.predecessors(id) ?? []).some((p: string) => on.includes(p) || (below.has(p) && !hasAll(p)))) continue;
-      // dbt gates it in the whole graph; a node not run here passes the gate on to what runs after it.
-      for (const r of runnableFrom(o, id, selected)) gate(r, t);
-    }
-  }
-}
-
-/**
- * A node a test can gate: what builds (a model, seed or snapshot). dbt adds test edges only to
- * its manifest's nodes: an exposure or saved query does not wait for its parents' tests.
- */
-function gateable(n: GraphNode | undefined): boolean {
-  return n !== undefined && (n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot');
-}
-
-/** `id` when it runs, else the nearest nodes after it that do (dbt's selected subgraph keeps the order through the others). */
-function runnableFrom(o: RunContext, id: string, selected: ReadonlySet<string>): string[] {
-  if (selected.has(id)) return [id];
-  const out = new Set<string>();
-  const seen = new Set<string>([id]);
-  let frontier = [id];
-  while (frontier.length) {
-    const next: string[] = [];
-    for (const x of frontier) {
-      for (const s of o.graph.successors(x) ?? []) {
-        if (seen.has(s) || !gateable(o.nodes.get(s))) continue;
-        seen.add(s);
-        if (selected.has(s)) out.add(s);
-        else next.push(s);
-      }
-    }
-    frontier = next;
-  }
-  return [...out];
 }
 
 /** A result without secrets in the text it carries (the message, the SQL that ran). */
