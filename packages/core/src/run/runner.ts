@@ -13,6 +13,7 @@ import { executeTest } from './execute-test.ts';
 import { executeUnitTest } from './execute-unit-test.ts';
 import { addUnitTestGates } from '../unit/unit-test-gates.ts';
 import { addTestGates } from './test-gates.ts';
+import { resolveUpstream } from '../graph/resolve-upstream.ts';
 import { Mutex } from './mutex.ts';
 import type { NodeContext, NodeExecutor } from './node-context.ts';
 import { redact } from '../util/redact.ts';
@@ -379,26 +380,9 @@ function runnablePredecessors(o: RunContext, id: string, selected: ReadonlySet<s
     }
     return [...out];
   };
-  // Each node not run is resolved once its own predecessors are, without recursion (a chain of
-  // 10,000 unselected models is deeper than the call stack); one met again on the way is a cycle
-  // (compile rejects them), left out.
-  const open = new Set<string>();
-  const stack = preds(id).filter((p) => !selected.has(p) && !through.has(p));
-  while (stack.length) {
-    const x = stack[stack.length - 1]!;
-    if (through.has(x)) {
-      stack.pop();
-      continue;
-    }
-    const waiting = open.has(x) ? [] : preds(x).filter((p) => !selected.has(p) && !through.has(p) && !open.has(p));
-    open.add(x);
-    if (waiting.length) {
-      stack.push(...waiting);
-      continue;
-    }
-    through.set(x, gather(x));
-    stack.pop();
-  }
+  // Each node not run is resolved once its own predecessors are.
+  const notRun = (x: string) => preds(x).filter((p) => !selected.has(p));
+  resolveUpstream(notRun(id), notRun, through, gather);
   return gather(id);
 }
 

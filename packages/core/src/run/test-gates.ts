@@ -1,4 +1,5 @@
 import { ancestors, descendants } from '../graph/build-graph.ts';
+import { resolveUpstream } from '../graph/resolve-upstream.ts';
 import type { GraphNode } from '../types.ts';
 import type { RunContext } from './run-context.ts';
 
@@ -50,7 +51,7 @@ export function addTestGates(o: RunContext, selected: ReadonlySet<string>, deps:
 /**
  * The tests that gate a node's children: its own, and when it does not run here (an ephemeral
  * model, a node not selected, a source), those it was gated by in turn. Each node is resolved
- * once, without recursion (a chain of 10,000 unselected models is deeper than the call stack).
+ * once.
  */
 function gatesPassedOn(o: RunContext, selected: ReadonlySet<string>, testsOf: ReadonlyMap<string, string[]>): (id: string) => readonly string[] {
   const done = new Map<string, readonly string[]>();
@@ -64,24 +65,7 @@ function gatesPassedOn(o: RunContext, selected: ReadonlySet<string>, testsOf: Re
   };
   return (id) => {
     if (!testsOf.size) return [];
-    const open = new Set<string>();
-    const stack = [id];
-    while (stack.length) {
-      const x = stack[stack.length - 1]!;
-      if (done.has(x)) {
-        stack.pop();
-        continue;
-      }
-      // One met again on the way is a cycle (compile rejects them), left out.
-      const waiting = selected.has(x) || open.has(x) ? [] : preds(x).filter((p) => !done.has(p) && !open.has(p));
-      open.add(x);
-      if (waiting.length) {
-        stack.push(...waiting);
-        continue;
-      }
-      done.set(x, resolve(x));
-      stack.pop();
-    }
+    resolveUpstream([id], (x) => (selected.has(x) ? [] : preds(x)), done, resolve);
     return done.get(id)!;
   };
 }
