@@ -10,11 +10,19 @@ const NOT_COMPARED = new Set(['tags', 'alias', 'schema', 'database', 'group', 'm
 /** In sorted order. */
 const RELATION_KEYS = ['alias', 'database', 'schema'] as const;
 
-/** What `state:` compares for one node: raw template checksum, config and relation config. */
+/**
+ * What `state:` compares for one node: raw template checksum, config and relation config, and
+ * its descriptions (`modified.persisted_descriptions`): hashes of the description and of the
+ * columns' descriptions (absent when there are none), and which of them its `persist_docs` writes
+ * to the warehouse (`relation`, `columns`, both comma-joined, absent for neither).
+ */
 export interface StateFingerprint {
   checksum: string;
   configHash: string;
   relationHash: string;
+  docs?: string;
+  columnDocs?: string;
+  persists?: string;
 }
 
 /**
@@ -95,6 +103,42 @@ function relationJson(cfg: Record<string, unknown>): string {
   return `${out}}`;
 }
 
+/** A node's descriptions, as a manifest entry or a node gives them. */
+export interface Descriptions {
+  description?: unknown;
+  columns?: Readonly<Record<string, { description?: unknown }>> | undefined;
+}
+
+/**
+ * The description part of a fingerprint. `persistDocs` is the node's rendered `persist_docs`,
+ * read as dbt reads it (a mapping whose `relation` or `columns` is truthy).
+ */
+export function descriptionPrints(d: Descriptions, persistDocs: unknown): Pick<StateFingerprint, 'docs' | 'columnDocs' | 'persists'> {
+  const out: Pick<StateFingerprint, 'docs' | 'columnDocs' | 'persists'> = {};
+  const text = typeof d.description === 'string' ? d.description : '';
+  if (text) out.docs = hash('sha256', text);
+  // Every column listed, described or not, as dbt compares them.
+  const cols = Object.entries(d.columns ?? {});
+  if (cols.length) out.columnDocs = hash('sha256', sortedJson(Object.fromEntries(cols.map(([k, c]) => [k, typeof c?.description === 'string' ? c.description : ''])))!);
+  const p = persistDocs && typeof persistDocs === 'object' && !Array.isArray(persistDocs) ? (persistDocs as Record<string, unknown>) : {};
+  const persists = [truthy(p.relation) && 'relation', truthy(p.columns) && 'columns'].filter(Boolean).join(',');
+  if (persists) out.persists = persists;
+  return out;
+}
+
+/** Python's truth of a value read from YAML (dbt's `bool(...)`). */
+const truthy = (v: unknown) => (Array.isArray(v) ? v.length > 0 : v && typeof v === 'object' ? Object.keys(v).length > 0 : !!v);
+
+/**
+ * Whether a node's persisted descriptions differ from an earlier fingerprint's, as dbt's
+ * `same_persisted_description`: only what the node persists now is compared (a change of what it
+ * persists is a change of config).
+ */
+export function persistedDescriptionsDiffer(prev: StateFingerprint, now: StateFingerprint): boolean {
+  const kinds = (now.persists ?? '').split(',');
+  return (kinds.includes('relation') && prev.docs !== now.docs) || (kinds.includes('columns') && prev.columnDocs !== now.columnDocs);
+}
+
 /**
  * Fingerprint of a manifest entry's `config` (or non-empty `unrendered_config`, which dbt writes).
  * A test's store_failures settings count as settled, as a manifest's config writes them.
@@ -133,8 +177,12 @@ export function fingerprintNow(n: GraphNode, hashed?: Hashed): StateFingerprint 
     : n.resourceType === 'exposure' ? exposureChecksum({ type: n.exposureType, owner: n.owner, label: n.label, maturity: n.maturity, url: n.url, description: n.description }, n.dependsOn.nodes)
     : n.resourceType === 'semantic_model' || n.resourceType === 'metric' || n.resourceType === 'saved_query' ? semanticChecksum(n.entry, n.dependsOn.nodes)
     : 'checksum' in n ? String(n.checksum) : '';
-  return fingerprintOfConfig(checksum, n.config, hashed);
+  const prints = fingerprintOfConfig(checksum, n.config, hashed);
+  return PERSISTED.has(n.resourceType) ? { ...prints, ...descriptionPrints(n, n.config.persist_docs) } : prints;
 }
+
+/** The nodes dbt compares persisted descriptions of (its parsed nodes); others have their descriptions in their checksums. */
+export const PERSISTED: ReadonlySet<string> = new Set(['model', 'seed', 'snapshot', 'analysis', 'test']);
 
 /**
  * Fingerprints of every node from the project as loaded, before rendering: the raw template's
