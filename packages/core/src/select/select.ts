@@ -17,6 +17,8 @@ export interface SelectionState {
   readonly sources?: FreshnessComparison | undefined;
   /** Fingerprint of a node now, comparable with `previous`. */
   readonly fingerprint?: ((node: GraphNode) => StateFingerprint) | undefined;
+  /** Whether a macro the node calls (or one those call) changed since the earlier manifest (dbt's check_modified_macros). */
+  readonly macrosModified?: ((node: GraphNode) => boolean) | undefined;
 }
 
 /** Each source's `max_loaded_at` in `--state`'s sources.json (`previous`) and the target's (`current`); undefined where the file is missing. */
@@ -325,13 +327,15 @@ function matchMethod(c: Criterion, nodes: ReadonlyMap<string, GraphNode>, opts: 
         // As in dbt, a node absent from the earlier manifest counts as modified in every sense.
         if (value === 'new') return !prev;
         if (value === 'old') return !!prev;
-        if (value === 'modified') return body || configs || relation || persisted;
+        const macros = () => !!st.macrosModified?.(n);
+        if (value === 'modified') return body || configs || relation || persisted || macros();
         if (value === 'modified.body') return body;
         if (value === 'modified.configs') return configs;
         if (value === 'modified.relation') return relation;
         if (value === 'modified.persisted_descriptions') return persisted;
-        if (value === 'unmodified') return !body && !configs && !relation && !persisted;
-        throw invalidSelector(`state:${value}`, 'use new, old, modified, modified.body, modified.configs, modified.relation, modified.persisted_descriptions or unmodified');
+        if (value === 'modified.macros') return macros();
+        if (value === 'unmodified') return !body && !configs && !relation && !persisted && !macros();
+        throw invalidSelector(`state:${value}`, 'use new, old, modified, modified.body, modified.configs, modified.relation, modified.persisted_descriptions, modified.macros or unmodified');
       });
       break;
     }
