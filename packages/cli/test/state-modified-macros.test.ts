@@ -1,4 +1,4 @@
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
@@ -29,5 +29,23 @@ describe('state:modified sees a changed macro a node calls, as dbt', () => {
     expect(await ls('state:modified.body')).toEqual([]);
     writeFileSync(join(dir, 'models/c.sql'), 'select {{ two() }} as id');
     expect(await ls('state:modified.macros')).toEqual(['demo.a', 'demo.c']);
+  });
+
+  // dbt's manifest keeps CRLF line ends and the blank lines before a `{%- macro`; sm's does not.
+  // Neither makes a macro changed (a dbt manifest under --state, fivetran dbt_zendesk).
+  it("a macro written with CRLF and leading blank lines in --state's manifest is the same", async () => {
+    const text = '{%- macro one() -%}\n1\n{%- endmacro %}\n';
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'macros/m.sql': text, 'models/a.sql': 'select {{ one() }} as id' });
+    expect((await sm('parse', '--project-dir', dir)).code).toBe(0);
+    cpSync(join(dir, 'target'), join(dir, 'prev'), { recursive: true });
+    const path = join(dir, 'prev', 'manifest.json');
+    const m = JSON.parse(readFileSync(path, 'utf8')) as { macros: Record<string, { macro_sql: string }> };
+    m.macros['macro.demo.one']!.macro_sql = `\n\n${m.macros['macro.demo.one']!.macro_sql.replaceAll('\n', '\r\n')}`;
+    writeFileSync(path, JSON.stringify(m));
+    const r = await sm('-q', 'ls', '-s', 'state:modified', '--state', join(dir, 'prev'), '--project-dir', dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.trim()).toBe('');
+    writeFileSync(join(dir, 'macros/m.sql'), text.replace('1', '2'));
+    expect((await sm('-q', 'ls', '-s', 'state:modified', '--state', join(dir, 'prev'), '--project-dir', dir)).out.trim()).toBe('demo.a');
   });
 });
