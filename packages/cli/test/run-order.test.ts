@@ -59,4 +59,17 @@ describe('run order with one thread', () => {
     expect(r.code).toBe(1);
     expect(r.results).toEqual([['model.p.a', 'success'], ['model.p.z', 'error'], ['model.p.c', 'skipped']]);
   });
+
+  // Recorded from dbt-core 1.11.16 with threads: 1, three runs: `dbt run` runs r, y, x: an ephemeral
+  // model is in dbt's queue, so x (after e, after r) is two deep and y (after r) one.
+  it('counts a selected ephemeral model in a node\'s depth', async () => {
+    const r = await results({
+      'models/r.sql': 'select 1 as id\n',
+      'models/e.sql': "{{ config(materialized='ephemeral') }}\nselect * from {{ ref('r') }}\n",
+      'models/x.sql': "select * from {{ ref('e') }}\n",
+      'models/y.sql': "select * from {{ ref('r') }}\n",
+    }, 'run');
+    expect(r.code).toBe(0);
+    expect(r.results.map(([id]) => id)).toEqual(['model.p.r', 'model.p.y', 'model.p.x']);
+  });
 });

@@ -42,7 +42,7 @@ const BAD: ReadonlySet<NodeStatus> = new Set(['error', 'skipped', 'fail', 'cance
 export async function runNodes(o: RunContext, selected: ReadonlySet<string>): Promise<NodeResult[]> {
   let results: Map<string, NodeResult> | undefined;
   try {
-    results = await schedule(o, withoutEphemerals(o, selected));
+    results = await schedule(o, withoutEphemerals(o, selected), selected);
     if (o.flags.failFast && [...results.values()].some(stopsFailFast)) skipEphemerals(o, selected, results);
   } finally {
     const failed = o.files.flush();
@@ -57,16 +57,23 @@ export async function runNodes(o: RunContext, selected: ReadonlySet<string>): Pr
   return [...results!.values()];
 }
 
-async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<Map<string, NodeResult>> {
-  const { graph, nodes, files } = o;
-  const threads = Math.max(1, o.flags.threads);
-  const writeLock = o.adapter.capabilities.supportsMultipleWriters ? undefined : new Mutex();
-  const ctx: PlanContext = { dialect: o.adapter.dialect, capabilities: o.adapter.capabilities, fullRefresh: o.flags.fullRefresh };
+/** What each of `selected` waits for: its nearest predecessors among them, and in build the tests that gate it. */
+function waitsFor(o: RunContext, selected: ReadonlySet<string>): Map<string, string[]> {
   const deps = new Map<string, string[]>();
   const through = new Map<string, readonly string[]>();
   for (const id of selected) deps.set(id, runnablePredecessors(o, id, selected, through));
   if (o.flags.testsGateChildren) addTestGates(o, selected, deps);
-  addUnitTestGates(nodes, graph, selected, deps);
+  addUnitTestGates(o.nodes, o.graph, selected, deps);
+  return deps;
+}
+
+/** `selected`: what runs; `queued`: the same with the selected ephemeral models, which dbt's queue holds and counts in a node's depth. */
+async function schedule(o: RunContext, selected: ReadonlySet<string>, queued: ReadonlySet<string>): Promise<Map<string, NodeResult>> {
+  const { nodes, files } = o;
+  const threads = Math.max(1, o.flags.threads);
+  const writeLock = o.adapter.capabilities.supportsMultipleWriters ? undefined : new Mutex();
+  const ctx: PlanContext = { dialect: o.adapter.dialect, capabilities: o.adapter.capabilities, fullRefresh: o.flags.fullRefresh };
+  const deps = waitsFor(o, selected);
   const results = new Map<string, NodeResult>();
   // How many of its dependencies each node still waits for, and who waits on each node.
   const waiting = new Map<string, number>();
@@ -83,7 +90,8 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
   // The order dbt 1.11 runs nodes in: its queue hands each node to the pool's FIFO as soon as the
   // node is ready (all it waits for done), several made ready together by depth in the graph, then
   // unique id. With one thread, results come in that order (run_results.json lists them as they finish).
-  const depth = depthsOf(selected, deps);
+  // dbt-core 1.11.16: with r, an ephemeral e of r, x of e and y of r, `dbt run --threads 1` runs r, y, x (x is two deep).
+  const depth = queued.size === selected.size ? depthsOf(selected, deps) : depthsOf(queued, waitsFor(o, queued));
   const byDepth = (a: string, b: string) => depth.get(a)! - depth.get(b)! || (a < b ? -1 : a > b ? 1 : 0);
   const queue: string[] = [...waiting].filter(([, n]) => n === 0).map(([id]) => id).sort(byDepth);
   let head = 0;
