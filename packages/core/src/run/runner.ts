@@ -140,7 +140,10 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>, queued: Re
 
   const pending = new Set(selected);
   const running = new Map<string, Promise<void>>();
-  let stop = false;
+  // --fail-fast: a node failed. dbt's queue stops at its next turn: at once when it has handed
+  // every node to the pool, else once a node is made ready; what it handed the pool before then
+  // still runs.
+  let failed = false;
 
   const finish = (result: NodeResult) => {
     // Every result passes here on its way to events and run_results.json: no secret goes further.
@@ -156,7 +159,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>, queued: Re
     const nodeInfo = n ? dbtNodeInfo(n, o.adapter.dialect, o.project.target, r.status === 'cancelled' ? 'error' : r.status, r.startedAt, r.completedAt) : undefined;
     const cfg = n?.resourceType === 'snapshot' ? snapshotLogCfg(n.config) : undefined;
     o.onEvent({ type: 'node_finish', result: r, index, total, nodeInfo, attachedNode: n?.resourceType === 'test' ? dbtAttachedNode(n) : undefined, file: n?.originalFilePath, ...(cfg ? { cfg } : {}) });
-    if (o.flags.failFast && stopsFailFast(r)) stop = true;
+    if (o.flags.failFast && stopsFailFast(r)) failed = true;
   };
 
   /** The relation a model or snapshot builds, as run_results.json names it for any status. */
@@ -255,7 +258,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>, queued: Re
   };
 
   while (pending.size || running.size) {
-    if (o.signal?.aborted || stop) {
+    if (o.signal?.aborted || (failed && (newlyReady.length || pending.size <= queue.length - head))) {
       for (const id of pending) {
         const node = nodes.get(id)!;
         const now = new Date().toISOString();
