@@ -170,29 +170,38 @@ export function semanticChecksum(entry: Readonly<Record<string, unknown>>, paren
   return stableHash([{ ...rest, ...(exports === undefined ? {} : { exports }) }, parents]);
 }
 
-/** Fingerprint of a node as compiled now. */
-export function fingerprintNow(n: GraphNode, hashed?: Hashed): StateFingerprint {
+/**
+ * Fingerprint of a node as compiled now. `configCall`: what its template's config() calls set, over
+ * the config as loaded, as dbt compares a node's unrendered_config (a project-file setting that a
+ * config() call overrides changes nothing; dbt-core 1.11.16 recorded on fivetran dbt_jira).
+ */
+export function fingerprintNow(n: GraphNode, hashed?: Hashed, configCall?: Readonly<Record<string, unknown>>): StateFingerprint {
   const checksum =
     n.resourceType === 'unit_test' ? unitTestChecksum(n)
     : n.resourceType === 'exposure' ? exposureChecksum({ type: n.exposureType, owner: n.owner, label: n.label, maturity: n.maturity, url: n.url, description: n.description }, n.dependsOn.nodes)
     : n.resourceType === 'semantic_model' || n.resourceType === 'metric' || n.resourceType === 'saved_query' ? semanticChecksum(n.entry, n.dependsOn.nodes)
     : 'checksum' in n ? String(n.checksum) : '';
-  const prints = fingerprintOfConfig(checksum, n.config, hashed);
-  return PERSISTED.has(n.resourceType) ? { ...prints, ...descriptionPrints(n, n.config.persist_docs) } : prints;
+  const config = configCall ? { ...n.config, ...configCall } : n.config;
+  const prints = fingerprintOfConfig(checksum, config, hashed);
+  return PERSISTED.has(n.resourceType) ? { ...prints, ...descriptionPrints(n, config.persist_docs) } : prints;
 }
 
 /** The nodes dbt compares persisted descriptions of (its parsed nodes); others have their descriptions in their checksums. */
 export const PERSISTED: ReadonlySet<string> = new Set(['model', 'seed', 'snapshot', 'analysis', 'test']);
 
 /**
- * Fingerprints of every node from the project as loaded, before rendering: the raw template's
- * checksum plus the config written in the project file and YAML. A `config()` call is part of
- * the raw template, so nothing rendered (values that differ per target) enters the comparison.
+ * Fingerprints of every node from the project as loaded: the raw template's checksum plus the
+ * config written in the project file and YAML, under what its config() calls set (rendered, as
+ * dbt's unrendered_config holds them); nothing else rendered (values that differ per target) enters.
  */
-export function loadedFingerprints(project: { models: GraphNode[]; seeds: GraphNode[]; tests: GraphNode[]; unitTests: GraphNode[]; exposures?: GraphNode[]; semantic?: GraphNode[] }): Map<string, StateFingerprint> {
+export function loadedFingerprints(
+  project: { models: GraphNode[]; seeds: GraphNode[]; tests: GraphNode[]; unitTests: GraphNode[]; exposures?: GraphNode[]; semantic?: GraphNode[] },
+  /** What each node's config() calls set, once rendered. */
+  configCallOf: (id: string) => Readonly<Record<string, unknown>> | undefined = () => undefined,
+): Map<string, StateFingerprint> {
   const out = new Map<string, StateFingerprint>();
   const hashed: Hashed = new Map();
-  for (const nodes of [project.models, project.seeds, project.tests, project.unitTests, project.exposures ?? [], project.semantic ?? []]) for (const n of nodes) out.set(n.uniqueId, fingerprintNow(n, hashed));
+  for (const nodes of [project.models, project.seeds, project.tests, project.unitTests, project.exposures ?? [], project.semantic ?? []]) for (const n of nodes) out.set(n.uniqueId, fingerprintNow(n, hashed, configCallOf(n.uniqueId)));
   return out;
 }
 
