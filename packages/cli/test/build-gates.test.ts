@@ -98,3 +98,33 @@ describe("build's gates leave exposures out, as dbt's", () => {
     expect(statuses(dir)).toEqual({ m: 'success', board: 'no-op', '41ed50364b': 'fail', m2: 'skipped' });
   });
 });
+
+// dbt-core 1.11.16 on the same files (7 Dec 2026): `dbt build` — a failing not_null on an
+// ephemeral model skips the model that reads it and that model's child (FAIL 1, SKIP 2, exit 1);
+// `dbt build -s p not_null_x_id` with x built before and not selected — the selected test of x
+// gates p, which reads x through an ephemeral model (fail, skipped).
+describe("build's gates pass through what does not run, as dbt's", () => {
+  const files = {
+    'profiles.yml': PROFILE,
+    'models/e.sql': "{{ config(materialized='ephemeral') }}\nselect null::int as id",
+    'models/m.sql': "select * from {{ ref('e') }}",
+    'models/n.sql': "select * from {{ ref('m') }}",
+    'models/x.sql': 'select null::int as id',
+    'models/y.sql': "{{ config(materialized='ephemeral') }}\nselect * from {{ ref('x') }}",
+    'models/p.sql': "select * from {{ ref('y') }}",
+    'models/s.yml': 'models:\n  - name: e\n    columns:\n      - name: id\n        data_tests: [not_null]\n  - name: x\n    columns:\n      - name: id\n        data_tests: [not_null]\n',
+  };
+  it("an ephemeral model's failing test skips what reads it", async () => {
+    const dir = writeProject(files);
+    const b = await sm('build', '--project-dir', dir, '--select', 'e+');
+    expect(b.code, b.err).toBe(1);
+    expect(statuses(dir)).toEqual({ '4922e74c0c': 'fail', m: 'skipped', n: 'skipped' });
+  });
+  it("a selected test of a model not selected gates what reads the model through an ephemeral one", async () => {
+    const dir = writeProject(files);
+    expect((await sm('run', '--project-dir', dir, '--select', 'x')).code).toBe(0);
+    const b = await sm('build', '--project-dir', dir, '--select', 'p', 'not_null_x_id');
+    expect(b.code, b.err).toBe(1);
+    expect(statuses(dir)).toEqual({ febe6d15dc: 'fail', p: 'skipped' });
+  });
+});

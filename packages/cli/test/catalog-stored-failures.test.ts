@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
@@ -24,5 +24,27 @@ describe('catalog.json', () => {
     expect(Object.keys(catalog.nodes).sort()).toEqual(['model.cattest.m', 'test.cattest.t']);
     expect(catalog.nodes['test.cattest.t']!.metadata).toMatchObject({ type: 'BASE TABLE', schema: 'main_dbt_test__audit', name: 't' });
     expect(Object.keys(catalog.nodes['test.cattest.t']!.columns)).toEqual(['id']);
+  });
+
+  // dbt-core 1.11.16 on the same files (7 Dec 2026): after `dbt build --store-failures` (tests
+  // not_null and unique without config) then `dbt build` with unique given store_failures: true
+  // and accepted_values store_failures_as: view, `dbt docs generate` lists the model, unique and
+  // accepted_values; not_null's table, left by the flag, is not listed.
+  it("leaves out failures stored by an earlier --store-failures", async () => {
+    const yml = (cfg: boolean) =>
+      'models:\n  - name: m\n    columns:\n      - name: id\n        data_tests:\n          - not_null\n' +
+      (cfg ? '          - unique:\n              config: {store_failures: true}\n          - accepted_values:\n              arguments: {values: [1]}\n              config: {store_failures_as: view}\n' : '          - unique\n');
+    const dir = writeProject({
+      'profiles.yml': 'cattest:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: dev.duckdb\n',
+      'dbt_project.yml': "name: cattest\nversion: '1.0.0'\nprofile: cattest\n",
+      'models/m.sql': 'select 1 as id\n',
+      'models/m.yml': yml(false),
+    });
+    expect((await sm('build', '--store-failures', '--project-dir', dir)).code).toBe(0);
+    writeFileSync(join(dir, 'models/m.yml'), yml(true));
+    expect((await sm('build', '--project-dir', dir)).code).toBe(0);
+    expect((await sm('docs', 'generate', '--project-dir', dir)).code).toBe(0);
+    const catalog = JSON.parse(readFileSync(join(dir, 'target', 'catalog.json'), 'utf8')) as { nodes: Record<string, unknown> };
+    expect(Object.keys(catalog.nodes).sort()).toEqual(['model.cattest.m', 'test.cattest.accepted_values_m_id__1.80ab15d8cb', 'test.cattest.unique_m_id.4dffd0a90e']);
   });
 });

@@ -81,4 +81,21 @@ describe('sm retry', () => {
     expect(existsSync(join(dir, 'other.duckdb'))).toBe(true);
     expect(existsSync(join(dir, 'demo.duckdb'))).toBe(false);
   });
+
+  // Recorded from dbt 1.11.16 (dbt-duckdb 1.11.1), 7 Dec 2026: a and b read missing tables, c, d, e
+  // are fine. `dbt build --fail-fast --threads 1` errors on a (b errors too or is skipped, as the
+  // pool goes), skips d and e "due to fail_fast"; `dbt retry` keeps fail_fast (args fail_fast true,
+  // threads 1): a errors again and d and e are skipped once more, never built. fivetran/dbt_jira:
+  // a retry after a fail-fast build built 26 nodes dbt skipped.
+  it("keeps the last run's --fail-fast", async () => {
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'models/a.sql': 'select * from nowhere_a', 'models/b.sql': 'select * from nowhere_b', 'models/c.sql': 'select 1 as id', 'models/d.sql': 'select 1 as id', 'models/e.sql': 'select 1 as id' });
+    const results = () => JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { args: Record<string, unknown>; results: { unique_id: string; status: string }[] };
+    const status = (id: string) => results().results.find((r) => r.unique_id === `model.demo.${id}`)?.status;
+    expect((await sm('build', '--fail-fast', '--threads', '1', '--project-dir', dir)).code).toBe(1);
+    expect([status('a'), status('d'), status('e')]).toEqual(['error', 'skipped', 'skipped']);
+    const r = await sm('retry', '--project-dir', dir);
+    expect(r.code).toBe(1);
+    expect(results().args).toMatchObject({ fail_fast: true, threads: 1 });
+    expect([status('a'), status('d'), status('e')]).toEqual(['error', 'skipped', 'skipped']);
+  });
 });

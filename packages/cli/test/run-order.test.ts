@@ -59,4 +59,44 @@ describe('run order with one thread', () => {
     expect(r.code).toBe(1);
     expect(r.results).toEqual([['model.p.a', 'success'], ['model.p.z', 'error'], ['model.p.c', 'skipped']]);
   });
+
+  // Recorded from dbt-core 1.11.16 with threads: 1, three runs: `dbt run` runs r, y, x: an ephemeral
+  // model is in dbt's queue, so x (after e, after r) is two deep and y (after r) one.
+  it('counts a selected ephemeral model in a node\'s depth', async () => {
+    const r = await results({
+      'models/r.sql': 'select 1 as id\n',
+      'models/e.sql': "{{ config(materialized='ephemeral') }}\nselect * from {{ ref('r') }}\n",
+      'models/x.sql': "select * from {{ ref('e') }}\n",
+      'models/y.sql': "select * from {{ ref('r') }}\n",
+    }, 'run');
+    expect(r.code).toBe(0);
+    expect(r.results.map(([id]) => id)).toEqual(['model.p.r', 'model.p.y', 'model.p.x']);
+  });
+});
+
+// Recorded from dbt-core 1.11.16 with threads: 1, three runs each, 7 Dec 2026: `dbt run --fail-fast`
+// on roots a_bad (fails), b1, b2, b3, c0 and c1 after c0: a_bad ERROR, b1, b2, b3, c0 OK, c1 SKIP
+// (dbt's queue handed the roots to the pool before a_bad failed, and stops at its next turn, once
+// c0 makes c1 ready). With a_child after a_bad added, a_bad failing makes a_child ready: everything
+// else is skipped.
+describe('--fail-fast stops at the queue\'s next turn, as dbt', () => {
+  const files = {
+    'models/a_bad.sql': 'select * from nowhere_a\n',
+    'models/b1.sql': 'select 1 as id\n',
+    'models/b2.sql': 'select 1 as id\n',
+    'models/b3.sql': 'select 1 as id\n',
+    'models/c0.sql': 'select 1 as id\n',
+    'models/c1.sql': "select * from {{ ref('c0') }}\n",
+  };
+  const statuses = (r: { results: [string, string][] }) => Object.fromEntries(r.results.map(([id, s]) => [id.split('.').pop(), s]));
+  it('what was handed on before the failure still runs', async () => {
+    const r = await results(files, 'run', '--fail-fast');
+    expect(r.code).toBe(1);
+    expect(statuses(r)).toEqual({ a_bad: 'error', b1: 'success', b2: 'success', b3: 'success', c0: 'success', c1: 'skipped' });
+  });
+  it('a failure that makes a node ready stops at once', async () => {
+    const r = await results({ ...files, 'models/a_child.sql': "select * from {{ ref('a_bad') }}\n" }, 'run', '--fail-fast');
+    expect(r.code).toBe(1);
+    expect(statuses(r)).toEqual({ a_bad: 'error', a_child: 'skipped', b1: 'skipped', b2: 'skipped', b3: 'skipped', c0: 'skipped', c1: 'skipped' });
+  });
 });

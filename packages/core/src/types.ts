@@ -396,6 +396,12 @@ export interface ProjectConfig {
   resourceNamesMayHaveSpaces?: boolean | undefined;
   /** `flags: {require_ref_searches_node_package_before_root: true}`: a package node's `ref('x')` looks in its own package before the root project. */
   refsSearchNodePackageFirst?: boolean | undefined;
+  /**
+   * `flags: {state_modified_compare_more_unrendered_values: true}`: state: compares what config()
+   * calls say as written, not as rendered (dbt 1.11's default, false: rendered, so a value that
+   * differs per target is a change).
+   */
+  compareUnrenderedValues?: boolean | undefined;
   /** `flags: {indirect_selection: cautious}`: as `--indirect-selection` (which, or `DBT_INDIRECT_SELECTION`, wins). */
   indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty' | undefined;
   /** The project file's path relative to the project dir. */

@@ -211,8 +211,8 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       // What failed, by id; --exclude still applies.
       const inv = { ...invocation({ ...flags, select: undefined, fullRefresh: rr.args?.full_refresh }, ctx), selection: { include: union(again), exclude: parseSelectionArgs(flags.exclude) }, retryBatches };
       // As dbt 1.11's retry (recorded with dbt-core 1.11.16): the last run's arguments again, of which
-      // only --vars and --threads given to retry win. Its --target, --profile, --empty and
-      // --store-failures stand: `retry --target t1` after `run --target t2` runs on t2 (sm says so).
+      // only --vars and --threads given to retry win. Its --target, --profile, --empty,
+      // --store-failures and --fail-fast stand: `retry --target t1` after `run --target t2` runs on t2 (sm says so).
       const last = rr.args ?? {};
       if (flags.vars === undefined && last.vars && typeof last.vars === 'object' && !Array.isArray(last.vars) && Object.keys(last.vars).length) inv.vars = last.vars as Record<string, unknown>;
       if (flags.threads === undefined && typeof last.threads === 'number' && Number.isInteger(last.threads) && last.threads > 0) inv.threads = last.threads;
@@ -226,6 +226,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       if (kept.length) reporter.onOutput?.(`Retrying with the last run's ${kept.join(' and ')}, as dbt's retry does: only --vars and --threads given to retry apply.`);
       if (last.empty === true) inv.empty = true;
       if (last.store_failures === true) inv.storeFailures = true;
+      if (last.fail_fast === true) inv.failFast = true;
       // As dbt 1.11's retry: the last run's warn_error_options again, but not its --warn-error (dbt
       // leaves that flag to the retry's own command line). Where sm differs: --warn-error-options
       // given to retry wins, where dbt keeps the last run's. Options that list nothing (dbt writes

@@ -4,14 +4,18 @@ import type { GraphNode } from '../types.ts';
 import type { CatalogArtifact, CatalogTable } from './artifact-types.ts';
 import { artifactMetadata } from './manifest.ts';
 import { defaultDatabaseOf } from '../render/relation.ts';
-import { testRelation } from '../project/test-nodes.ts';
+import { storeFailuresAs, testRelation } from '../project/test-nodes.ts';
 import { findRelation, schemaKey } from '../relation-lookup.ts';
 
-/** Nodes that live in the warehouse as a relation: what the catalog describes (a data test: where it stores its failures, when it has). */
+/**
+ * Nodes that live in the warehouse as a relation: what the catalog describes (a data test: where
+ * it stores its failures, when its config says it does; failures an earlier `--store-failures`
+ * left are not its relation, as dbt 1.11's catalog leaves them out).
+ */
 function relationOf(n: GraphNode, target: { schema: string; database?: string | undefined }): Relation | undefined {
   if (n.resourceType === 'model' || n.resourceType === 'snapshot') return n.config.materialized === 'ephemeral' ? undefined : n.relation;
   if (n.resourceType === 'seed' || n.resourceType === 'source') return n.relation;
-  if (n.resourceType === 'test') return testRelation(n, target);
+  if (n.resourceType === 'test') return storeFailuresAs(n, false) === 'table' || storeFailuresAs(n, false) === 'view' ? testRelation(n, target) : undefined;
   return undefined;
 }
 

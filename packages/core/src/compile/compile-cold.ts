@@ -92,7 +92,14 @@ export async function compileCold(opts: InvocationOptions, command: Command, inv
   const columnFindings = testColumnDiagnostics(compiled.nodes, compiled.nodes.keys(), 'warning');
   const stored = [...diagnostics];
   let fingerprints: Map<string, StateFingerprint> | undefined;
-  const fingerprintsNow = () => (fingerprints ??= loadedFingerprints(project));
+  // What config() calls set overrides the project file and YAML, as in dbt's unrendered_config: as
+  // rendered (dbt 1.11's default), or, with state_modified_compare_more_unrendered_values, as written
+  // (their text is in the raw template's checksum, so they are left out here).
+  const configCallOf = (id: string) => {
+    const call = (compiled.nodes.get(id) as { configCall?: Record<string, unknown> } | undefined)?.configCall;
+    return call && project.config.compareUnrenderedValues ? Object.fromEntries(Object.keys(call).map((k) => [k, undefined])) : call;
+  };
+  const fingerprintsNow = () => (fingerprints ??= loadedFingerprints(project, configCallOf));
   const empty = emptyNodeIds(compiled.nodes);
   const selectedOnly = await selectAndCheck(opts, command, { project, compiled, graph, adapter, diagnostics, invocationId, reused: false }, compiled.nodes, async () => readSelectorsOrThrow(project.dir), fingerprintsNow, columnFindings, empty);
   const dir = targetDir(project);

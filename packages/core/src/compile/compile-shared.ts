@@ -62,7 +62,8 @@ export async function selectAndCheck(
   /** The nodes whose file is empty ({@link emptyNodeIds}). */
   empty: ReadonlySet<string>,
 ): Promise<Compilation> {
-  const state = opts.state ? readState(opts.state, targetDir(c.project), fingerprintsNow, (n) => c.compiled.nodes.get(n.uniqueId) ?? n) : undefined;
+  const macrosNow = () => ({ macros: c.compiled.macros ?? [], packages: new Set([c.project.config.name, ...c.project.packages.map((p) => p.name)]) });
+  const state = opts.state ? readState(opts.state, targetDir(c.project), fingerprintsNow, (n) => c.compiled.nodes.get(n.uniqueId) ?? n, macrosNow) : undefined;
   // As dbt: with no --select, --exclude or --selector, selectors.yml's `default: true` selector chooses.
   if (!opts.selector && !opts.selection && !opts.select?.length && !opts.exclude?.length) {
     const name = (await import('../select/selectors-file.ts')).defaultSelectorName(c.project.dir);

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { diag, SmProjectError } from '../diagnostics.ts';
 import type { FreshnessComparison, SelectionState } from '../select/select.ts';
 import { fingerprintsProblem, manifestProblem, readArtifact, runResultsProblem, sourcesProblem, type RunResultsShape, type SourcesShape } from '../artifacts/read-artifact.ts';
-import { exposureChecksum, fingerprintNow, fingerprintOfConfig, semanticChecksum, STATE_FILE, unitTestChecksum, type StateFingerprint } from '../select/state-fingerprint.ts';
+import { descriptionPrints, exposureChecksum, fingerprintNow, fingerprintOfConfig, semanticChecksum, STATE_FILE, unitTestChecksum, type StateFingerprint } from '../select/state-fingerprint.ts';
 import type { GraphNode } from '../types.ts';
+import { macrosModifiedCheck, type MacroNow } from '../select/modified-macros.ts';
 
 /**
  * What `state:`, `result:` and `source_status:` selectors compare against: an earlier run's
@@ -19,8 +20,11 @@ export function readState(
   now: () => ReadonlyMap<string, StateFingerprint>,
   /** The whole node for one selection passes (a warm start's selection nodes hold only the index's fields, not a checksum or a unit test's fixtures). */
   whole: (n: GraphNode) => GraphNode = (n) => n,
+  /** The macros compiled now, and the packages (the project's and those installed) whose macros are compared. */
+  macrosNow: () => { macros: readonly MacroNow[]; packages: ReadonlySet<string> } = () => ({ macros: [], packages: new Set() }),
 ): SelectionState {
-  let previous: { fingerprints: Map<string, StateFingerprint>; own: boolean } | undefined;
+  let previous: { fingerprints: Map<string, StateFingerprint>; own: boolean; macros: Map<string, string> } | undefined;
+  let macrosChanged: ((calls: readonly string[]) => boolean) | undefined;
   const earlier = () => (previous ??= readManifest(dir));
   let results: { map: Map<string, string> | undefined } | undefined;
   let sources: FreshnessComparison | undefined;
@@ -36,24 +40,26 @@ export function readState(
     get sources() {
       return (sources ??= { previous: readFreshness(join(dir, 'sources.json')), current: readFreshness(join(targetDir, 'sources.json')) });
     },
+    macrosModified: (n: GraphNode) => (macrosChanged ??= macrosModifiedCheck(earlier().macros, macrosNow))(whole(n).dependsOn?.macros ?? []),
     fingerprint: (n: GraphNode) => (earlier().own && (nowPrints ??= now()).get(n.uniqueId)) || fingerprintNow(whole(n)),
   };
 }
 
-function readManifest(dir: string): { fingerprints: Map<string, StateFingerprint>; own: boolean } {
+function readManifest(dir: string): { fingerprints: Map<string, StateFingerprint>; own: boolean; macros: Map<string, string> } {
   const mpath = join(dir, 'manifest.json');
   if (!existsSync(mpath)) {
     throw new SmProjectError([diag('SM_STATE_NOT_FOUND', `No manifest.json in --state ${dir}`, undefined, { hint: 'Point --state at the target/ directory of an earlier run (copy it before it is overwritten).' })]);
   }
-  type Entry = { checksum?: { checksum?: string }; config?: Record<string, unknown>; unrendered_config?: Record<string, unknown>; given?: unknown; expect?: unknown; overrides?: unknown };
-  const m = readArtifact<{ metadata?: { dbt_version?: unknown }; nodes?: Record<string, Entry>; unit_tests?: Record<string, Entry>; exposures?: Record<string, Entry>; semantic_models?: Record<string, Entry>; metrics?: Record<string, Entry>; saved_queries?: Record<string, Entry> }>(mpath, 'manifest.json', manifestProblem);
+  type Entry = { description?: unknown; columns?: Record<string, { description?: unknown }>; checksum?: { checksum?: string }; config?: Record<string, unknown>; unrendered_config?: Record<string, unknown>; given?: unknown; expect?: unknown; overrides?: unknown };
+  const m = readArtifact<{ metadata?: { dbt_version?: unknown }; macros?: Record<string, { macro_sql?: unknown }>; nodes?: Record<string, Entry>; unit_tests?: Record<string, Entry>; exposures?: Record<string, Entry>; semantic_models?: Record<string, Entry>; metrics?: Record<string, Entry>; saved_queries?: Record<string, Entry> }>(mpath, 'manifest.json', manifestProblem);
   const previous = new Map<string, StateFingerprint>();
   // sm's manifest (its dbt_version `sm-<version>`) is compared by its config, as sm's fingerprints are taken.
   const ours = String(m.metadata?.dbt_version ?? '').startsWith('sm-');
   for (const [id, n] of Object.entries(m.nodes ?? {})) {
     // dbt's own manifests carry the config as written; comparing that ignores values rendered per target.
     const cfg = !ours && n.unrendered_config && Object.keys(n.unrendered_config).length ? n.unrendered_config : n.config;
-    previous.set(id, fingerprintOfConfig(n.checksum?.checksum ?? '', cfg));
+    // Descriptions as the manifest wrote them, rendered (which of them the earlier node persisted is not compared).
+    previous.set(id, { ...fingerprintOfConfig(n.checksum?.checksum ?? '', cfg), ...descriptionPrints(n, undefined) });
   }
   for (const [id, u] of Object.entries(m.unit_tests ?? {})) previous.set(id, fingerprintOfConfig(unitTestChecksum(u), u.config));
   // Exposures, semantic models, metrics and saved queries from their entries, as their fingerprints are taken now.
@@ -66,8 +72,11 @@ function readManifest(dir: string): { fingerprints: Map<string, StateFingerprint
   const spath = join(dir, STATE_FILE);
   const own = existsSync(spath) ? readArtifact<Record<string, StateFingerprint>>(spath, 'state fingerprints', fingerprintsProblem) : undefined;
   // Only for what the manifest lists: a node disabled then is in neither, so it is new now, as in dbt.
-  if (own) for (const [id, f] of Object.entries(own)) if (previous.has(id)) previous.set(id, f);
-  return { fingerprints: previous, own: !!own };
+  // An earlier sm's file without descriptions leaves the manifest's.
+  if (own) for (const [id, f] of Object.entries(own)) if (previous.has(id)) previous.set(id, { ...previous.get(id)!, ...f });
+  const macros = new Map<string, string>();
+  for (const [id, x] of Object.entries(m.macros ?? {})) if (typeof x?.macro_sql === 'string') macros.set(id, x.macro_sql);
+  return { fingerprints: previous, own: !!own, macros };
 }
 
 function readResults(path: string): Map<string, string> | undefined {

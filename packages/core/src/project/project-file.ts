@@ -192,8 +192,8 @@ function projectFlags(
   flags: Record<string, unknown>,
   file: string,
   report: (key: string, message: string, severity?: 'error' | 'warning', hint?: string) => void,
-): Pick<ProjectConfig, 'strict' | 'failFast' | 'versionCheck' | 'indirectSelection' | 'warnError' | 'resourceNamesMayHaveSpaces' | 'refsSearchNodePackageFirst'> {
-  const out: Pick<ProjectConfig, 'strict' | 'failFast' | 'versionCheck' | 'indirectSelection' | 'warnError' | 'resourceNamesMayHaveSpaces' | 'refsSearchNodePackageFirst'> = { strict: flags.strict === true };
+): Pick<ProjectConfig, 'strict' | 'failFast' | 'versionCheck' | 'indirectSelection' | 'warnError' | 'resourceNamesMayHaveSpaces' | 'refsSearchNodePackageFirst' | 'compareUnrenderedValues'> {
+  const out: Pick<ProjectConfig, 'strict' | 'failFast' | 'versionCheck' | 'indirectSelection' | 'warnError' | 'resourceNamesMayHaveSpaces' | 'refsSearchNodePackageFirst' | 'compareUnrenderedValues'> = { strict: flags.strict === true };
   const set = (key: string) => flags[key] !== undefined && flags[key] !== null;
   for (const key of Object.keys(flags).filter((k) => !PROJECT_FLAGS.has(k))) {
     report(key, 'is not a flag dbt 1.11 or sm reads; it is ignored', 'warning', `Check the spelling in ${file} (fail_fast, indirect_selection, warn_error, warn_error_options, strict, ...).`);
@@ -207,6 +207,8 @@ function projectFlags(
   if (indirect === 'eager' || indirect === 'cautious' || indirect === 'buildable' || indirect === 'empty') out.indirectSelection = indirect;
   else if (set('indirect_selection')) wrongKind('indirect_selection', 'eager, cautious, buildable or empty');
   if (flags.require_resource_names_without_spaces === false) out.resourceNamesMayHaveSpaces = true;
+  if (flags.state_modified_compare_more_unrendered_values === true) out.compareUnrenderedValues = true;
+  else if (set('state_modified_compare_more_unrendered_values') && typeof flags.state_modified_compare_more_unrendered_values !== 'boolean') wrongKind('state_modified_compare_more_unrendered_values', 'true or false');
   if (flags.require_ref_searches_node_package_before_root === true) out.refsSearchNodePackageFirst = true;
   else if (set('require_ref_searches_node_package_before_root') && typeof flags.require_ref_searches_node_package_before_root !== 'boolean') wrongKind('require_ref_searches_node_package_before_root', 'true or false');
   else if (set('require_resource_names_without_spaces') && typeof flags.require_resource_names_without_spaces !== 'boolean') wrongKind('require_resource_names_without_spaces', 'true or false');

@@ -1,6 +1,5 @@
 import type { Connection, Relation, RelationInfo } from '../adapter.ts';
 import { findRelation, foundKey, schemaKey, storedKey } from '../relation-lookup.ts';
-import { ancestors, descendants } from '../graph/build-graph.ts';
 import type { PlanContext } from '../plan/plan.ts';
 import { dbtAttachedNode, type GraphNode, type TemplateMessage } from '../types.ts';
 import { compiledPathOf, targetLayoutOf } from '../artifacts/target-paths.ts';
@@ -13,6 +12,8 @@ import { executeSnapshot } from './execute-snapshot.ts';
 import { executeTest } from './execute-test.ts';
 import { executeUnitTest } from './execute-unit-test.ts';
 import { addUnitTestGates } from '../unit/unit-test-gates.ts';
+import { addTestGates } from './test-gates.ts';
+import { resolveUpstream } from '../graph/resolve-upstream.ts';
 import { Mutex } from './mutex.ts';
 import type { NodeContext, NodeExecutor } from './node-context.ts';
 import { redact } from '../util/redact.ts';
@@ -41,7 +42,7 @@ const BAD: ReadonlySet<NodeStatus> = new Set(['error', 'skipped', 'fail', 'cance
 export async function runNodes(o: RunContext, selected: ReadonlySet<string>): Promise<NodeResult[]> {
   let results: Map<string, NodeResult> | undefined;
   try {
-    results = await schedule(o, withoutEphemerals(o, selected));
+    results = await schedule(o, withoutEphemerals(o, selected), selected);
     if (o.flags.failFast && [...results.values()].some(stopsFailFast)) skipEphemerals(o, selected, results);
   } finally {
     const failed = o.files.flush();
@@ -56,16 +57,23 @@ export async function runNodes(o: RunContext, selected: ReadonlySet<string>): Pr
   return [...results!.values()];
 }
 
-async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<Map<string, NodeResult>> {
-  const { graph, nodes, files } = o;
-  const threads = Math.max(1, o.flags.threads);
-  const writeLock = o.adapter.capabilities.supportsMultipleWriters ? undefined : new Mutex();
-  const ctx: PlanContext = { dialect: o.adapter.dialect, capabilities: o.adapter.capabilities, fullRefresh: o.flags.fullRefresh };
+/** What each of `selected` waits for: its nearest predecessors among them, and in build the tests that gate it. */
+function waitsFor(o: RunContext, selected: ReadonlySet<string>): Map<string, string[]> {
   const deps = new Map<string, string[]>();
   const through = new Map<string, readonly string[]>();
   for (const id of selected) deps.set(id, runnablePredecessors(o, id, selected, through));
   if (o.flags.testsGateChildren) addTestGates(o, selected, deps);
-  addUnitTestGates(nodes, graph, selected, deps);
+  addUnitTestGates(o.nodes, o.graph, selected, deps);
+  return deps;
+}
+
+/** `selected`: what runs; `queued`: the same with the selected ephemeral models, which dbt's queue holds and counts in a node's depth. */
+async function schedule(o: RunContext, selected: ReadonlySet<string>, queued: ReadonlySet<string>): Promise<Map<string, NodeResult>> {
+  const { nodes, files } = o;
+  const threads = Math.max(1, o.flags.threads);
+  const writeLock = o.adapter.capabilities.supportsMultipleWriters ? undefined : new Mutex();
+  const ctx: PlanContext = { dialect: o.adapter.dialect, capabilities: o.adapter.capabilities, fullRefresh: o.flags.fullRefresh };
+  const deps = waitsFor(o, selected);
   const results = new Map<string, NodeResult>();
   // How many of its dependencies each node still waits for, and who waits on each node.
   const waiting = new Map<string, number>();
@@ -82,7 +90,8 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
   // The order dbt 1.11 runs nodes in: its queue hands each node to the pool's FIFO as soon as the
   // node is ready (all it waits for done), several made ready together by depth in the graph, then
   // unique id. With one thread, results come in that order (run_results.json lists them as they finish).
-  const depth = depthsOf(selected, deps);
+  // dbt-core 1.11.16: with r, an ephemeral e of r, x of e and y of r, `dbt run --threads 1` runs r, y, x (x is two deep).
+  const depth = queued.size === selected.size ? depthsOf(selected, deps) : depthsOf(queued, waitsFor(o, queued));
   const byDepth = (a: string, b: string) => depth.get(a)! - depth.get(b)! || (a < b ? -1 : a > b ? 1 : 0);
   const queue: string[] = [...waiting].filter(([, n]) => n === 0).map(([id]) => id).sort(byDepth);
   let head = 0;
@@ -131,7 +140,10 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
 
   const pending = new Set(selected);
   const running = new Map<string, Promise<void>>();
-  let stop = false;
+  // --fail-fast: a node failed. dbt's queue stops at its next turn: at once when it has handed
+  // every node to the pool, else once a node is made ready; what it handed the pool before then
+  // still runs.
+  let failed = false;
 
   const finish = (result: NodeResult) => {
     // Every result passes here on its way to events and run_results.json: no secret goes further.
@@ -147,7 +159,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
     const nodeInfo = n ? dbtNodeInfo(n, o.adapter.dialect, o.project.target, r.status === 'cancelled' ? 'error' : r.status, r.startedAt, r.completedAt) : undefined;
     const cfg = n?.resourceType === 'snapshot' ? snapshotLogCfg(n.config) : undefined;
     o.onEvent({ type: 'node_finish', result: r, index, total, nodeInfo, attachedNode: n?.resourceType === 'test' ? dbtAttachedNode(n) : undefined, file: n?.originalFilePath, ...(cfg ? { cfg } : {}) });
-    if (o.flags.failFast && stopsFailFast(r)) stop = true;
+    if (o.flags.failFast && stopsFailFast(r)) failed = true;
   };
 
   /** The relation a model or snapshot builds, as run_results.json names it for any status. */
@@ -246,7 +258,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>): Promise<M
   };
 
   while (pending.size || running.size) {
-    if (o.signal?.aborted || stop) {
+    if (o.signal?.aborted || (failed && (newlyReady.length || pending.size <= queue.length - head))) {
       for (const id of pending) {
         const node = nodes.get(id)!;
         const now = new Date().toISOString();
@@ -379,97 +391,10 @@ function runnablePredecessors(o: RunContext, id: string, selected: ReadonlySet<s
     }
     return [...out];
   };
-  // Each node not run is resolved once its own predecessors are, without recursion (a chain of
-  // 10,000 unselected models is deeper than the call stack); one met again on the way is a cycle
-  // (compile rejects them), left out.
-  const open = new Set<string>();
-  const stack = preds(id).filter((p) => !selected.has(p) && !through.has(p));
-  while (stack.length) {
-    const x = stack[stack.length - 1]!;
-    if (through.has(x)) {
-      stack.pop();
-      continue;
-    }
-    const waiting = open.has(x) ? [] : preds(x).filter((p) => !selected.has(p) && !through.has(p) && !open.has(p));
-    open.add(x);
-    if (waiting.length) {
-      stack.push(...waiting);
-      continue;
-    }
-    through.set(x, gather(x));
-    stack.pop();
-  }
+  // Each node not run is resolved once its own predecessors are.
+  const notRun = (x: string) => preds(x).filter((p) => !selected.has(p));
+  resolveUpstream(notRun(id), notRun, through, gather);
   return gather(id);
-}
-
-/**
- * `build`'s test edges, as dbt adds them: a test of one node gates that node's children (a
- * source's too); a test of several gates the first nodes downstream that have all of them
- * upstream (where dbt's walk stops awaiting it). No edge gives a node a new ancestor but the
- * test, so none makes a cycle.
- */
-function addTestGates(o: RunContext, selected: ReadonlySet<string>, deps: Map<string, string[]>): void {
-  const { nodes, graph } = o;
-  const testsOf = new Map<string, string[]>();
-  const multi: string[] = [];
-  for (const id of selected) {
-    const n = nodes.get(id)!;
-    if (n.resourceType !== 'test') continue;
-    if (n.dependsOn.nodes.length > 1) multi.push(id);
-    else for (const p of n.dependsOn.nodes) testsOf.set(p, [...(testsOf.get(p) ?? []), id]);
-  }
-  const gate = (id: string, t: string) => {
-    const list = deps.get(id)!;
-    if (!list.includes(t)) list.push(t);
-  };
-  for (const id of selected) {
-    if (!gateable(nodes.get(id))) continue;
-    // A source is never run, so never in `deps`; its tests gate what reads it all the same (dbt's build).
-    const sources = (graph.predecessors(id) ?? []).filter((p: string) => nodes.get(p)?.resourceType === 'source');
-    for (const parent of [...deps.get(id)!, ...sources]) for (const t of testsOf.get(parent) ?? []) gate(id, t);
-  }
-  const ancCache = new Map<string, Set<string>>();
-  const anc = (id: string) => ancCache.get(id) ?? ancCache.set(id, ancestors(graph, id)).get(id)!;
-  for (const t of multi) {
-    const on = nodes.get(t)!.dependsOn.nodes;
-    const hasAll = (id: string) => on.every((d) => anc(id).has(d));
-    const below = new Set(on.flatMap((d) => [...descendants(graph, d)]));
-    for (const id of below) {
-      if (!gateable(nodes.get(id)) || !hasAll(id)) continue;
-      if (!(graph.predecessors(id) ?? []).some((p: string) => on.includes(p) || (below.has(p) && !hasAll(p)))) continue;
-      // dbt gates it in the whole graph; a node not run here passes the gate on to what runs after it.
-      for (const r of runnableFrom(o, id, selected)) gate(r, t);
-    }
-  }
-}
-
-/**
- * A node a test can gate: what builds (a model, seed or snapshot). dbt adds test edges only to
- * its manifest's nodes: an exposure or saved query does not wait for its parents' tests.
- */
-function gateable(n: GraphNode | undefined): boolean {
-  return n !== undefined && (n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot');
-}
-
-/** `id` when it runs, else the nearest nodes after it that do (dbt's selected subgraph keeps the order through the others). */
-function runnableFrom(o: RunContext, id: string, selected: ReadonlySet<string>): string[] {
-  if (selected.has(id)) return [id];
-  const out = new Set<string>();
-  const seen = new Set<string>([id]);
-  let frontier = [id];
-  while (frontier.length) {
-    const next: string[] = [];
-    for (const x of frontier) {
-      for (const s of o.graph.successors(x) ?? []) {
-        if (seen.has(s) || !gateable(o.nodes.get(s))) continue;
-        seen.add(s);
-        if (selected.has(s)) out.add(s);
-        else next.push(s);
-      }
-    }
-    frontier = next;
-  }
-  return [...out];
 }
 
 /** A result without secrets in the text it carries (the message, the SQL that ran). */

@@ -5,7 +5,7 @@ import { fqnMatcher } from './fqn-match.ts';
 import { invalidSelector } from './parse-selection.ts';
 import { pathSelects, type ProjectFiles } from './path-match.ts';
 import { selectionText, type Criterion, type Selection, type SelectionExpr } from './selection-expr.ts';
-import type { StateFingerprint } from './state-fingerprint.ts';
+import { persistedDescriptionsDiffer, type StateFingerprint } from './state-fingerprint.ts';
 
 /** What selection may compare against: an earlier manifest, run results and freshness results (for `state:`, `result:` and `source_status:`). */
 export interface SelectionState {
@@ -17,6 +17,8 @@ export interface SelectionState {
   readonly sources?: FreshnessComparison | undefined;
   /** Fingerprint of a node now, comparable with `previous`. */
   readonly fingerprint?: ((node: GraphNode) => StateFingerprint) | undefined;
+  /** Whether a macro the node calls (or one those call) changed since the earlier manifest (dbt's check_modified_macros). */
+  readonly macrosModified?: ((node: GraphNode) => boolean) | undefined;
 }
 
 /** Each source's `max_loaded_at` in `--state`'s sources.json (`previous`) and the target's (`current`); undefined where the file is missing. */
@@ -321,15 +323,19 @@ function matchMethod(c: Criterion, nodes: ReadonlyMap<string, GraphNode>, opts: 
         const body = !prev || (prev.checksum !== now.checksum && !(prev.checksum === '' && n.resourceType === 'test' && !!n.testMetadata));
         const configs = !prev || prev.configHash !== now.configHash;
         const relation = !prev || prev.relationHash !== now.relationHash;
+        const persisted = !prev || persistedDescriptionsDiffer(prev, now);
         // As in dbt, a node absent from the earlier manifest counts as modified in every sense.
         if (value === 'new') return !prev;
         if (value === 'old') return !!prev;
-        if (value === 'modified') return body || configs || relation;
+        const macros = () => !!st.macrosModified?.(n);
+        if (value === 'modified') return body || configs || relation || persisted || macros();
         if (value === 'modified.body') return body;
         if (value === 'modified.configs') return configs;
         if (value === 'modified.relation') return relation;
-        if (value === 'unmodified') return !body && !configs && !relation;
-        throw invalidSelector(`state:${value}`, 'use new, old, modified, modified.body, modified.configs, modified.relation or unmodified');
+        if (value === 'modified.persisted_descriptions') return persisted;
+        if (value === 'modified.macros') return macros();
+        if (value === 'unmodified') return !body && !configs && !relation && !persisted && !macros();
+        throw invalidSelector(`state:${value}`, 'use new, old, modified, modified.body, modified.configs, modified.relation, modified.persisted_descriptions, modified.macros or unmodified');
       });
       break;
     }

@@ -10,11 +10,19 @@ const NOT_COMPARED = new Set(['tags', 'alias', 'schema', 'database', 'group', 'm
 /** In sorted order. */
 const RELATION_KEYS = ['alias', 'database', 'schema'] as const;
 
-/** What `state:` compares for one node: raw template checksum, config and relation config. */
+/**
+ * What `state:` compares for one node: raw template checksum, config and relation config, and
+ * its descriptions (`modified.persisted_descriptions`): hashes of the description and of the
+ * columns' descriptions (absent when there are none), and which of them its `persist_docs` writes
+ * to the warehouse (`relation`, `columns`, both comma-joined, absent for neither).
+ */
 export interface StateFingerprint {
   checksum: string;
   configHash: string;
   relationHash: string;
+  docs?: string;
+  columnDocs?: string;
+  persists?: string;
 }
 
 /**
@@ -95,6 +103,42 @@ function relationJson(cfg: Record<string, unknown>): string {
   return `${out}}`;
 }
 
+/** A node's descriptions, as a manifest entry or a node gives them. */
+export interface Descriptions {
+  description?: unknown;
+  columns?: Readonly<Record<string, { description?: unknown }>> | undefined;
+}
+
+/**
+ * The description part of a fingerprint. `persistDocs` is the node's rendered `persist_docs`,
+ * read as dbt reads it (a mapping whose `relation` or `columns` is truthy).
+ */
+export function descriptionPrints(d: Descriptions, persistDocs: unknown): Pick<StateFingerprint, 'docs' | 'columnDocs' | 'persists'> {
+  const out: Pick<StateFingerprint, 'docs' | 'columnDocs' | 'persists'> = {};
+  const text = typeof d.description === 'string' ? d.description : '';
+  if (text) out.docs = hash('sha256', text);
+  // Every column listed, described or not, as dbt compares them.
+  const cols = Object.entries(d.columns ?? {});
+  if (cols.length) out.columnDocs = hash('sha256', sortedJson(Object.fromEntries(cols.map(([k, c]) => [k, typeof c?.description === 'string' ? c.description : ''])))!);
+  const p = persistDocs && typeof persistDocs === 'object' && !Array.isArray(persistDocs) ? (persistDocs as Record<string, unknown>) : {};
+  const persists = [truthy(p.relation) && 'relation', truthy(p.columns) && 'columns'].filter(Boolean).join(',');
+  if (persists) out.persists = persists;
+  return out;
+}
+
+/** Python's truth of a value read from YAML (dbt's `bool(...)`). */
+const truthy = (v: unknown) => (Array.isArray(v) ? v.length > 0 : v && typeof v === 'object' ? Object.keys(v).length > 0 : !!v);
+
+/**
+ * Whether a node's persisted descriptions differ from an earlier fingerprint's, as dbt's
+ * `same_persisted_description`: only what the node persists now is compared (a change of what it
+ * persists is a change of config).
+ */
+export function persistedDescriptionsDiffer(prev: StateFingerprint, now: StateFingerprint): boolean {
+  const kinds = (now.persists ?? '').split(',');
+  return (kinds.includes('relation') && prev.docs !== now.docs) || (kinds.includes('columns') && prev.columnDocs !== now.columnDocs);
+}
+
 /**
  * Fingerprint of a manifest entry's `config` (or non-empty `unrendered_config`, which dbt writes).
  * A test's store_failures settings count as settled, as a manifest's config writes them.
@@ -126,25 +170,38 @@ export function semanticChecksum(entry: Readonly<Record<string, unknown>>, paren
   return stableHash([{ ...rest, ...(exports === undefined ? {} : { exports }) }, parents]);
 }
 
-/** Fingerprint of a node as compiled now. */
-export function fingerprintNow(n: GraphNode, hashed?: Hashed): StateFingerprint {
+/**
+ * Fingerprint of a node as compiled now. `configCall`: what its template's config() calls set, over
+ * the config as loaded, as dbt compares a node's unrendered_config (a project-file setting that a
+ * config() call overrides changes nothing; dbt-core 1.11.16 recorded on fivetran dbt_jira).
+ */
+export function fingerprintNow(n: GraphNode, hashed?: Hashed, configCall?: Readonly<Record<string, unknown>>): StateFingerprint {
   const checksum =
     n.resourceType === 'unit_test' ? unitTestChecksum(n)
     : n.resourceType === 'exposure' ? exposureChecksum({ type: n.exposureType, owner: n.owner, label: n.label, maturity: n.maturity, url: n.url, description: n.description }, n.dependsOn.nodes)
     : n.resourceType === 'semantic_model' || n.resourceType === 'metric' || n.resourceType === 'saved_query' ? semanticChecksum(n.entry, n.dependsOn.nodes)
     : 'checksum' in n ? String(n.checksum) : '';
-  return fingerprintOfConfig(checksum, n.config, hashed);
+  const config = configCall ? { ...n.config, ...configCall } : n.config;
+  const prints = fingerprintOfConfig(checksum, config, hashed);
+  return PERSISTED.has(n.resourceType) ? { ...prints, ...descriptionPrints(n, config.persist_docs) } : prints;
 }
 
+/** The nodes dbt compares persisted descriptions of (its parsed nodes); others have their descriptions in their checksums. */
+export const PERSISTED: ReadonlySet<string> = new Set(['model', 'seed', 'snapshot', 'analysis', 'test']);
+
 /**
- * Fingerprints of every node from the project as loaded, before rendering: the raw template's
- * checksum plus the config written in the project file and YAML. A `config()` call is part of
- * the raw template, so nothing rendered (values that differ per target) enters the comparison.
+ * Fingerprints of every node from the project as loaded: the raw template's checksum plus the
+ * config written in the project file and YAML, under what its config() calls set (rendered, as
+ * dbt's unrendered_config holds them); nothing else rendered (values that differ per target) enters.
  */
-export function loadedFingerprints(project: { models: GraphNode[]; seeds: GraphNode[]; tests: GraphNode[]; unitTests: GraphNode[]; exposures?: GraphNode[]; semantic?: GraphNode[] }): Map<string, StateFingerprint> {
+export function loadedFingerprints(
+  project: { models: GraphNode[]; seeds: GraphNode[]; tests: GraphNode[]; unitTests: GraphNode[]; exposures?: GraphNode[]; semantic?: GraphNode[] },
+  /** What each node's config() calls set, once rendered. */
+  configCallOf: (id: string) => Readonly<Record<string, unknown>> | undefined = () => undefined,
+): Map<string, StateFingerprint> {
   const out = new Map<string, StateFingerprint>();
   const hashed: Hashed = new Map();
-  for (const nodes of [project.models, project.seeds, project.tests, project.unitTests, project.exposures ?? [], project.semantic ?? []]) for (const n of nodes) out.set(n.uniqueId, fingerprintNow(n, hashed));
+  for (const nodes of [project.models, project.seeds, project.tests, project.unitTests, project.exposures ?? [], project.semantic ?? []]) for (const n of nodes) out.set(n.uniqueId, fingerprintNow(n, hashed, configCallOf(n.uniqueId)));
   return out;
 }
 
