@@ -52,14 +52,27 @@ export interface RunOutcome {
  * `say` is told what the text showed (`log(msg, info=True)`, `print`). Throws the template's error.
  */
 export function renderText(c: Compilation, load: LoadOptions, text: string, say?: (m: TemplateMessage) => void): string {
-  // After a warm start the project's nodes are loaded (with the compile's options) when the text reads them: ref, source, graph.
-  const project = c.reused ? nodesOnDemand(c.project, () => loadProject({ ...load, deferred: c.project.deferred })) : c.project;
+  const project = renderableProject(c, load);
   const cache = RenderCache.open(join(targetDir(c.project), '.sm', 'render-cache.json'), project);
   const renderer = new ProjectRenderer(project, { dialect: c.adapter.dialect, invocationId: c.invocationId, cache });
   return renderer.renderString(text, say);
 }
 
 
+
+/**
+ * The project a render after compile uses: the compilation's own; after a warm start (which has
+ * the project without its nodes, compile/warm-start.ts) one whose nodes are loaded, with the
+ * compile's options `load`, only if the render reads them (ref, source, graph).
+ */
+function renderableProject(c: Compilation, load: LoadOptions): LoadedProject {
+  return c.reused ? nodesOnDemand(c.project, () => loadProject({ ...load, deferred: c.project.deferred })) : c.project;
+}
+
+/** `codes` in the order of the manifest's nodes (the compilation's): {@link patchManifestCode} finds them in one sweep of the file. */
+function inManifestOrder(c: Compilation, codes: ReadonlyMap<string, string>): Map<string, string> {
+  return new Map([...c.compiled.nodes.keys()].flatMap((id) => (codes.has(id) ? [[id, codes.get(id)!] as const] : [])));
+}
 
 /** What dbt's compile runs, and so records in run_results.json (dbt's executable node types that sm has). */
 const COMPILED_TYPES = new Set(['model', 'seed', 'snapshot', 'analysis', 'test']);
@@ -130,8 +143,7 @@ function compiledHooks(c: Compilation, opts: InvocationOptions): CompiledResult[
   const key = c.stableDigest ? compileResultsKey(c.stableDigest, [], false, c.project.secrets) : undefined;
   const kept = key && c.reused ? keptCompiledHooks(dir, key) : undefined;
   if (kept) return kept;
-  // A warm compile has the project without its nodes (compile/warm-start.ts): they are loaded if a hook reads them (ref, source, graph), as in a run's (compile/execution-renderer.ts).
-  const project = c.reused ? nodesOnDemand(c.project, () => loadProject({ ...opts, deferred: c.project.deferred })) : c.project;
+  const project = renderableProject(c, opts);
   const renderer = new ProjectRenderer(project, { dialect: c.adapter.dialect, invocationId: c.invocationId });
   // Each in its own package's context, as dbt renders a package's hook.
   const out = hooks.map(({ h, id }) => ({ uniqueId: id, resourceType: 'operation', compiledCode: redact(renderer.renderString(h.sql, undefined, h.packageName), c.project.secrets), relationName: undefined }));
@@ -147,8 +159,7 @@ function compiledHooks(c: Compilation, opts: InvocationOptions): CompiledResult[
 export function writeLiveSql(c: Compilation, live: ReadonlyMap<string, string>): void {
   const dir = targetDir(c.project);
   rewriteCompiledFiles(c.project, c.compiled.nodes, new Set(c.selected), live, dir);
-  // In the manifest's order (its nodes are written in the compilation's): one sweep of the file finds them all.
-  patchManifestCode(dir, new Map([...c.compiled.nodes.keys()].flatMap((id) => (live.has(id) ? [[id, live.get(id)!] as const] : []))), c.project.secrets);
+  patchManifestCode(dir, inManifestOrder(c, live), c.project.secrets);
 }
 
 /** Write run_results.json as dbt 1.11's `show` does once its query succeeds (a failed show writes none). */
@@ -273,8 +284,7 @@ function ranOtherSql(c: Compilation, results: readonly NodeResult[]): Map<string
     if ('pythonCode' in n && n.pythonCode !== undefined) continue;
     out.set(r.uniqueId, r.compiledCode);
   }
-  // In the manifest's order (its nodes are written in the compilation's): found in one sweep of the file.
-  return out.size ? new Map([...c.compiled.nodes.keys()].flatMap((id) => (out.has(id) ? [[id, out.get(id)!] as const] : []))) : out;
+  return out.size ? inManifestOrder(c, out) : out;
 }
 
 /** A selected microbatch model whose config cannot say which batches to build stops the command before anything runs (dbt refuses it at parse): exit 2. */
