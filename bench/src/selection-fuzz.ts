@@ -4,7 +4,10 @@
  * every invocation whose sorted output or exit code differs reported. Not a test: a search.
  *
  *   node --conditions=smsql-source bench/src/selection-fuzz.ts <project dir | --synthetic>
- *        [--n 300] [--seed 1] [--dbt PATH] [--mirrors DIR] [--out DIR] [--keep]
+ *        [--sub DIR] [--n 300] [--seed 1] [--dbt PATH] [--mirrors DIR] [--out DIR] [--keep]
+ *
+ * `--sub DIR`: the project is that folder of the checkout (a package's integration_tests/, whose
+ * packages.yml installs `local: ../`); the whole checkout is copied.
  *
  * The project is copied twice (packages from the mirrors as jaffle-shop-parity does); dbt parses
  * it once, that manifest and a made-up run_results.json are the --state; then some models
@@ -41,7 +44,7 @@ for line in open(sys.argv[1]):
 `;
 
 function parseArgs(argv: string[]) {
-  const a = { project: '', synthetic: false, n: 300, seed: 1, dbt: '/work/dbtvenv/bin/dbt', mirrors: '/work/.mirror', out: '', keep: false };
+  const a = { project: '', sub: '', synthetic: false, n: 300, seed: 1, dbt: '/work/dbtvenv/bin/dbt', mirrors: '/work/.mirror', out: '', keep: false };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i]!;
     if (v === '--n') a.n = Number(argv[++i]);
@@ -50,11 +53,12 @@ function parseArgs(argv: string[]) {
     else if (v === '--mirrors') a.mirrors = resolve(argv[++i]!);
     else if (v === '--out') a.out = resolve(argv[++i]!);
     else if (v === '--keep') a.keep = true;
+    else if (v === '--sub') a.sub = argv[++i]!;
     else if (v === '--synthetic') a.synthetic = true;
     else if (!v.startsWith('-') && !a.project) a.project = resolve(v);
     else throw new Error(`unknown argument ${v}`);
   }
-  if (!a.synthetic && !existsSync(join(a.project, 'dbt_project.yml'))) throw new Error('usage: selection-fuzz.ts <project dir> | --synthetic [--n N] [--seed S] [--out DIR]');
+  if (!a.synthetic && !existsSync(join(a.project, a.sub, 'dbt_project.yml'))) throw new Error('usage: selection-fuzz.ts <project dir> | --synthetic [--n N] [--seed S] [--out DIR]');
   a.out ||= resolve(`/tmp/selection-fuzz-${a.synthetic ? 'synthetic' : a.project.split('/').pop()}`);
   return a;
 }
@@ -119,17 +123,17 @@ async function main(): Promise<number> {
   mkdirSync(a.out, { recursive: true });
   let source = a.project;
   if (a.synthetic) writeSyntheticProject((source = join(a.out, 'source')));
-  const dirs: Record<'dbt' | 'sm', string> = { dbt: join(a.out, 'dbt'), sm: join(a.out, 'sm') };
-  const profile = profileName(source);
+  const dirs: Record<'dbt' | 'sm', string> = { dbt: join(a.out, 'dbt', a.sub), sm: join(a.out, 'sm', a.sub) };
+  const profile = profileName(join(source, a.sub));
   for (const tool of ['dbt', 'sm'] as const) {
-    cpSync(source, dirs[tool], { recursive: true, filter: (p) => !/\/(\.git|target|dbt_packages|logs)(\/|$)/.test(p.slice(source.length)) });
+    cpSync(source, join(a.out, tool), { recursive: true, filter: (p) => !/\/(\.git|target|dbt_packages|logs)(\/|$)/.test(p.slice(source.length)) });
     writeFileSync(join(dirs[tool], 'profiles.yml'), duckdbProfile(profile, join(a.out, `${tool}.duckdb`)));
     rmSync(join(dirs[tool], 'selectors.yml'), { force: true });
   }
   const hub = await startMirrorHub(hubMirrors(a.mirrors));
   const env = { DBT_PACKAGE_HUB_URL: hub.url, ...gitRedirects(a.mirrors) };
   try {
-    if (existsSync(join(source, 'packages.yml')) || existsSync(join(source, 'dependencies.yml'))) {
+    if (existsSync(join(dirs.dbt, 'packages.yml')) || existsSync(join(dirs.dbt, 'dependencies.yml'))) {
       const d = await step('dbt deps', dbt, ['deps', '--profiles-dir', '.'], dirs.dbt, env);
       const s = await smStep('sm deps', ['deps', '--project-dir', '.'], dirs.sm, env);
       if (d.code || s.code) throw new Error(`deps failed:\n${d.tail}\n${s.tail}`);
@@ -198,7 +202,7 @@ async function main(): Promise<number> {
   }
   const total = Object.values(counts).reduce((t, c) => ({ run: t.run + c.run, same: t.same + c.same }), { run: 0, same: 0 });
   console.log(`\n${total.same}/${total.run} invocations identical; details in ${join(a.out, 'diffs.json')}`);
-  if (!a.keep) for (const tool of ['dbt', 'sm'] as const) rmSync(dirs[tool], { recursive: true, force: true });
+  if (!a.keep) for (const tool of ['dbt', 'sm'] as const) rmSync(join(a.out, tool), { recursive: true, force: true });
   return total.same === total.run ? 0 : 1;
 }
 

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
@@ -78,5 +79,47 @@ describe('selection as dbt 1.11 answers what the selection fuzzer found', () => 
     const r = await sm('ls', '--project-dir', dir, '--profiles-dir', dir, '-s', 'stg_a');
     expect(r.code, r.out).toBe(2);
     expect(r.err).toMatch(message);
+  });
+});
+
+/**
+ * `dbt ls -q --state S` (dbt-core 1.11.16, 7 Dec 2026) with S the manifest `dbt parse` wrote for
+ * FILES (fixtures/select-state-manifest.dbt-1.11.json keeps the parts state: reads: each node's
+ * checksum, config and unrendered_config, each unit test's fixtures, the sources' ids), after
+ * stg_a.sql changed, new_model.sql and the source table app.clicks were added. A seed's or
+ * snapshot's materialization, a unit test's fixtures as dbt writes them (format dict, fixture
+ * null) and a source compare as dbt compares them; dbt's defaults count for config.x:; a path
+ * ending in `/` names folders only.
+ */
+const STATE_RECORDED: [args: string[], lines: string[]][] = [
+  [['-s', 'state:modified'], ['demo.new_model', 'demo.stg_a', 'demo.relationships_stg_b_id__id__ref_stg_a_', 'demo.unique_stg_a_id']],
+  [['-s', 'state:new'], ['demo.new_model', 'source:demo.app.clicks']],
+  [['-s', 'state:unmodified'], ['demo.mart', 'demo.revenue.v1', 'demo.revenue.v2', 'demo.stg_b', 'source:demo.app.clicks', 'source:demo.app.events', 'demo.relationships_stg_b_id__id__ref_stg_a_', 'demo.relationships_stg_b_id__id__source_app_events_', 'demo.unique_stg_a_id', 'unit_test:demo.mart_joins']],
+  [['-s', 'state:old', '--resource-type', 'source', 'unit_test'], ['source:demo.app.events', 'unit_test:demo.mart_joins']],
+  [['-s', 'state:modified.contract'], ['demo.new_model']],
+  [['-s', 'state:modified.persisted_descriptions'], ['demo.new_model']],
+  [['-s', 'state:modified.macros'], []],
+  [['-s', 'state:modified.configs', '--resource-type', 'source'], ['source:demo.app.clicks']],
+  [['-s', 'state:modified.body', '--resource-type', 'source'], []],
+  [['-s', 'config.enabled:true', '--resource-type', 'model', 'source'], ['demo.mart', 'demo.new_model', 'demo.revenue.v1', 'demo.revenue.v2', 'demo.stg_a', 'demo.stg_b', 'source:demo.app.clicks', 'source:demo.app.events']],
+  [['-s', 'config.on_schema_change:ignore', '--resource-type', 'model'], ['demo.mart', 'demo.new_model', 'demo.revenue.v1', 'demo.revenue.v2', 'demo.stg_a', 'demo.stg_b']],
+  [['-s', 'path:models/mart.sql/'], []],
+];
+
+describe('state: against dbt 1.11\'s manifest, config defaults and folder paths, as dbt answers', () => {
+  const state = mkdtempSync(join(tmpdir(), 'sm-dbt-state-'));
+  mkdirSync(state, { recursive: true });
+  writeFileSync(join(state, 'manifest.json'), readFileSync(join(import.meta.dirname, 'fixtures', 'select-state-manifest.dbt-1.11.json'), 'utf8'));
+  const changed = {
+    ...FILES,
+    'models/new_model.sql': 'select 2 as id\n',
+    'models/stg_a.sql': `${FILES['models/stg_a.sql']!.trimEnd()} -- changed\n`,
+    'models/schema.yml': FILES['models/schema.yml']!.replace('      - name: events\n', '      - name: events\n      - name: clicks\n'),
+  };
+  it.each(STATE_RECORDED)('ls %j', async (args, lines) => {
+    const dir = writeProject(changed);
+    const r = await sm('ls', '--project-dir', dir, '--profiles-dir', dir, '-q', '--state', state, ...args);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.split('\n').filter(Boolean).sort()).toEqual([...lines].sort());
   });
 });

@@ -46,7 +46,7 @@ function readManifest(dir: string): { fingerprints: Map<string, StateFingerprint
     throw new SmProjectError([diag('SM_STATE_NOT_FOUND', `No manifest.json in --state ${dir}`, undefined, { hint: 'Point --state at the target/ directory of an earlier run (copy it before it is overwritten).' })]);
   }
   type Entry = { checksum?: { checksum?: string }; config?: Record<string, unknown>; unrendered_config?: Record<string, unknown>; given?: unknown; expect?: unknown; overrides?: unknown };
-  const m = readArtifact<{ metadata?: { dbt_version?: unknown }; nodes?: Record<string, Entry>; unit_tests?: Record<string, Entry>; exposures?: Record<string, Entry>; semantic_models?: Record<string, Entry>; metrics?: Record<string, Entry>; saved_queries?: Record<string, Entry> }>(mpath, 'manifest.json', manifestProblem);
+  const m = readArtifact<{ metadata?: { dbt_version?: unknown }; nodes?: Record<string, Entry>; unit_tests?: Record<string, Entry>; exposures?: Record<string, Entry>; semantic_models?: Record<string, Entry>; metrics?: Record<string, Entry>; saved_queries?: Record<string, Entry>; sources?: Record<string, Entry> }>(mpath, 'manifest.json', manifestProblem);
   const previous = new Map<string, StateFingerprint>();
   // sm's manifest (its dbt_version `sm-<version>`) is compared by its config, as sm's fingerprints are taken.
   const ours = String(m.metadata?.dbt_version ?? '').startsWith('sm-');
@@ -56,6 +56,8 @@ function readManifest(dir: string): { fingerprints: Map<string, StateFingerprint
     previous.set(id, fingerprintOfConfig(n.checksum?.checksum ?? '', cfg));
   }
   for (const [id, u] of Object.entries(m.unit_tests ?? {})) previous.set(id, fingerprintOfConfig(unitTestChecksum(u), u.config));
+  // A source only by being there (state: compares no source's definition).
+  for (const id of Object.keys(m.sources ?? {})) previous.set(id, fingerprintOfConfig('', {}));
   // Exposures, semantic models, metrics and saved queries from their entries, as their fingerprints are taken now.
   const parents = (e: Entry) => (e as { depends_on?: { nodes?: string[] } }).depends_on?.nodes ?? [];
   for (const [id, x] of Object.entries(m.exposures ?? {})) previous.set(id, fingerprintOfConfig(exposureChecksum(x as Record<string, unknown>, parents(x)), x.config));

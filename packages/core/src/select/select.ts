@@ -1,6 +1,7 @@
 import { diag, SmProjectError } from '../diagnostics.ts';
 import type { GraphNode, ModelNode, ResourceType } from '../types.ts';
 import { ancestors, descendants, type Dag } from '../graph/build-graph.ts';
+import { dbtConfigShape } from '../project/node-config-shape.ts';
 import { fnmatch, fnmatchRegex, fqnMatcher } from './fqn-match.ts';
 import { invalidSelector } from './parse-selection.ts';
 import { pathSelects, type ProjectFiles } from './path-match.ts';
@@ -320,15 +321,22 @@ function matchMethod(c: Criterion, nodes: ReadonlyMap<string, GraphNode>, opts: 
       break;
     case method.startsWith('config.'): {
       const key = method.slice('config.'.length).split('.');
-      add((n) => CONFIGURABLE.has(n.resourceType) && configMatches(n.config, key, value));
+      // The config as the manifest writes it, dbt's defaults filled in (`config.enabled:true`, `config.on_schema_change:ignore`).
+      add((n) => CONFIGURABLE.has(n.resourceType) && configMatches(dbtConfigShape(n.resourceType, { tags: n.tags, meta: n.meta, ...n.config }), key, value));
       break;
     }
     case method === 'state': {
       const st = opts.state;
       if (!st?.previous || !st.fingerprint) throw invalidSelector(body, 'state: needs --state DIR with an earlier manifest.json');
+      if (!STATE_VALUES.includes(value)) throw invalidSelector(`state:${value}`, `use ${STATE_VALUES.join(', ')}`);
       add((n) => {
-        if (n.resourceType === 'source') return false;
         const prev = st.previous!.get(n.uniqueId);
+        // A source is compared by being in the earlier manifest or not (sm does not compare its definition). As dbt 1.11
+        // answers for one: a new source is new and modified.configs and .relation, yet unmodified and never modified.
+        if (n.resourceType === 'source') return value === 'unmodified' || (value === 'old' ? !!prev : !prev && ['new', 'modified.configs', 'modified.relation'].includes(value));
+        // dbt 1.11: these select a node the earlier manifest lacks; sm compares nothing more (persisted descriptions, contracts and macros are not fingerprinted).
+        if (value === 'modified.persisted_descriptions' || value === 'modified.contract') return !prev && PARSED_NODES.has(n.resourceType);
+        if (value === 'modified.macros') return false;
         const now = st.fingerprint!(n);
         // dbt writes no checksum for a generic test (its arguments are in its name, so changing them makes a new node).
         const body = !prev || (prev.checksum !== now.checksum && !(prev.checksum === '' && n.resourceType === 'test' && !!n.testMetadata));
@@ -342,7 +350,7 @@ function matchMethod(c: Criterion, nodes: ReadonlyMap<string, GraphNode>, opts: 
         if (value === 'modified.configs') return configs;
         if (value === 'modified.relation') return relation;
         if (value === 'unmodified') return !body && !configs && !relation;
-        throw invalidSelector(`state:${value}`, 'use new, old, modified, modified.body, modified.configs, modified.relation or unmodified');
+        return false;
       });
       break;
     }
@@ -383,6 +391,11 @@ function checkPattern(pattern: string): void {
     throw invalidSelector(pattern.length > 60 ? `${pattern.slice(0, 60)}...` : pattern, `it cannot be matched (${pattern.length} characters): ${(e as Error).message.split(':')[0]}`);
   }
 }
+
+/** dbt 1.11's state: values. */
+const STATE_VALUES = ['new', 'old', 'modified', 'unmodified', 'modified.body', 'modified.configs', 'modified.persisted_descriptions', 'modified.relation', 'modified.macros', 'modified.contract'];
+/** The nodes dbt parses from files (its ParsedNode), which every state: comparison looks at. */
+const PARSED_NODES = new Set<string>(['model', 'seed', 'snapshot', 'test', 'analysis']);
 
 /** What dbt's config method looks at: the manifest's nodes and sources (not exposures, metrics, semantic models, saved queries or unit tests). */
 const CONFIGURABLE = new Set<string>(['model', 'seed', 'snapshot', 'test', 'analysis', 'operation', 'sql_operation', 'source']);
