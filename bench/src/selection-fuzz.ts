@@ -80,6 +80,7 @@ function mutate(dir: string, r: Rng): void {
   if (existsSync(join(dir, 'models'))) walk(join(dir, 'models'));
   sql.sort();
   for (let i = 0; i < Math.min(3, sql.length); i++) appendFileSync(r.pick(sql), '\n-- changed by the selection fuzzer\n');
+  mkdirSync(join(dir, 'models'), { recursive: true });
   writeFileSync(join(dir, 'models', 'fuzz_new_model.sql'), 'select 1 as id\n');
 }
 

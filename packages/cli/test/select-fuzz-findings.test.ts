@@ -123,3 +123,24 @@ describe('state: against dbt 1.11\'s manifest, config defaults and folder paths,
     expect(r.out.split('\n').filter(Boolean).sort()).toEqual([...lines].sort());
   });
 });
+
+describe("state: against dbt 1.11's manifest of a generic test named by a hash", () => {
+  // `dbt parse` (1.11.16) on these files wrote this unrendered_config for the test whose name reaches 64 characters
+  // (its alias only: not the materialization sm loads it with) and no checksum for a generic test;
+  // `dbt ls -s state:modified --state` on the same files then listed nothing.
+  it('is not modified for the alias dbt gave it', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'dbt_project.yml': "name: demo\nversion: '1.0'\nprofile: demo\n",
+      'models/customer_orders_summary.sql': 'select 1 as customer_identifier\n',
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: customer_orders_summary\n    columns:\n      - name: customer_identifier\n        data_tests:\n          - accepted_values:\n              arguments: {values: [1, 2, 3]}\n',
+    });
+    const state = mkdtempSync(join(tmpdir(), 'sm-dbt-state-'));
+    const id = 'test.demo.accepted_values_customer_orders_summary_customer_identifier__1__2__3.a347edaeb3';
+    const entry = { checksum: { name: 'none', checksum: '' }, unrendered_config: {"alias": "accepted_values_customer_order_7d187dfdfc31b31cdf366c5da571ffc6"}, config: {"enabled": true, "alias": "accepted_values_customer_order_7d187dfdfc31b31cdf366c5da571ffc6", "schema": "dbt_test__audit", "materialized": "test", "severity": "ERROR", "fail_calc": "count(*)", "warn_if": "!= 0", "error_if": "!= 0"} };
+    writeFileSync(join(state, 'manifest.json'), JSON.stringify({ metadata: { dbt_version: '1.11.16' }, nodes: { [id]: entry, 'model.demo.customer_orders_summary': { checksum: { name: 'sha256', checksum: 'a5e243bd9b6903bc6eb2ae8ac37d14176d1cc1474fc0ab075cdd8a6bfe0ec96d' }, unrendered_config: {}, config: { enabled: true, materialized: 'view' } } } }));
+    const r = await sm('ls', '--project-dir', dir, '--profiles-dir', dir, '-q', '--state', state, '-s', 'state:modified');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toBe('');
+  });
+});

@@ -36,10 +36,11 @@ describe('state fingerprints', () => {
     expect(hashed.size).toBeGreaterThan(0);
   });
 
-  it("leave out a seed's and a snapshot's own materialization, which dbt's unrendered_config lacks", () => {
+  it("leave out a seed's, snapshot's and test's own materialization, which dbt's unrendered_config lacks", () => {
     // dbt 1.11's manifest for a seed configured only with +tags: unrendered_config {tags: [raw]}; sm loads materialized: seed.
     expect(fingerprintOfConfig('c', { materialized: 'seed', tags: ['raw'] })).toEqual(fingerprintOfConfig('c', { tags: ['raw'] }));
     expect(fingerprintOfConfig('c', { materialized: 'snapshot', strategy: 'check' })).toEqual(fingerprintOfConfig('c', { strategy: 'check' }));
+    expect(fingerprintOfConfig('c', { materialized: 'test', alias: 'x' })).toEqual(fingerprintOfConfig('c', { alias: 'x' }));
     expect(fingerprintOfConfig('c', { materialized: 'table' })).not.toEqual(fingerprintOfConfig('c', {}));
   });
 

@@ -74,8 +74,8 @@ function comparedJson(cfg: Record<string, unknown>): string {
   let out = '{';
   for (const k of sortedKeys(cfg)) {
     const v = cfg[k];
-    // A seed's and a snapshot's own materialization is no config a manifest's unrendered_config holds.
-    if (v === null || v === undefined || NOT_COMPARED.has(k) || (k === 'enabled' && v === true) || (k === 'materialized' && (v === 'seed' || v === 'snapshot'))) continue;
+    // A seed's, snapshot's or test's own materialization is no config a manifest's unrendered_config holds.
+    if (v === null || v === undefined || NOT_COMPARED.has(k) || (k === 'enabled' && v === true) || (k === 'materialized' && (v === 'seed' || v === 'snapshot' || v === 'test'))) continue;
     const text = k === 'severity' && typeof v === 'string' ? JSON.stringify(v.toUpperCase()) : sortedJson(v);
     if (text !== undefined && !DEFAULT_CONFIG_TEXTS.get(k)?.has(text)) out += `${out.length > 1 ? ',' : ''}${JSON.stringify(k)}:${text}`;
   }
