@@ -144,3 +144,26 @@ describe("state: against dbt 1.11's manifest of a generic test named by a hash",
     expect(r.out).toBe('');
   });
 });
+
+describe("state: against dbt 1.11's unrendered_config", () => {
+  // `dbt parse` (1.11.16) on these files wrote these unrendered_config (the schema's Jinja kept; the seed's column_types
+  // of its YAML alone, the project file's replaced, not merged) and checksums; `dbt ls -s state:modified --state` then listed nothing.
+  it('compares the config as written, not as rendered and merged', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'dbt_project.yml': "name: demo\nversion: '1.0'\nprofile: demo\nmodels:\n  demo:\n    +schema: \"x_{{ var('suffix', 'dev') }}\"\nseeds:\n  demo:\n    +column_types: {synced: timestamp}\n",
+      'models/m.sql': 'select 1 as id\n',
+      'seeds/s.csv': 'id,created,synced\n1,2024-01-01,2024-01-01\n',
+      'seeds/seeds.yml': 'version: 2\nseeds:\n  - name: s\n    config:\n      column_types: {created: timestamp}\n',
+    });
+    const state = mkdtempSync(join(tmpdir(), 'sm-dbt-state-'));
+    const nodes = {
+      'model.demo.m': { checksum: { name: 'sha256', checksum: '3ea0f972fa1b56aa2dc2f56ee784b6a5796312f9a813d59ae70fd8855f10d16d' }, unrendered_config: { schema: "x_{{ var('suffix', 'dev') }}" }, config: { enabled: true, schema: 'x_dev', materialized: 'view' } },
+      'seed.demo.s': { checksum: { name: 'sha256', checksum: '94afe51ebbd9e270c2b55bfc7e86f1a2594461e1148b8abb0169ad4ea826e9f7' }, unrendered_config: { column_types: { created: 'timestamp' } }, config: { enabled: true, materialized: 'seed', column_types: { synced: 'timestamp', created: 'timestamp' } } },
+    };
+    writeFileSync(join(state, 'manifest.json'), JSON.stringify({ metadata: { dbt_version: '1.11.16' }, nodes }));
+    const r = await sm('ls', '--project-dir', dir, '--profiles-dir', dir, '-q', '--state', state, '-s', 'state:modified');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toBe('');
+  });
+});

@@ -5,6 +5,7 @@ import type { FreshnessComparison, SelectionState } from '../select/select.ts';
 import { fingerprintsProblem, manifestProblem, readArtifact, runResultsProblem, sourcesProblem, type RunResultsShape, type SourcesShape } from '../artifacts/read-artifact.ts';
 import { exposureChecksum, fingerprintNow, fingerprintOfConfig, semanticChecksum, STATE_FILE, unitTestChecksum, type StateFingerprint } from '../select/state-fingerprint.ts';
 import type { GraphNode } from '../types.ts';
+import { unrenderedConfigOf } from '../project/node-entry-parts.ts';
 
 /**
  * What `state:`, `result:` and `source_status:` selectors compare against: an earlier run's
@@ -20,7 +21,7 @@ export function readState(
   /** The whole node for one selection passes (a warm start's selection nodes hold only the index's fields, not a checksum or a unit test's fixtures). */
   whole: (n: GraphNode) => GraphNode = (n) => n,
 ): SelectionState {
-  let previous: { fingerprints: Map<string, StateFingerprint>; own: boolean } | undefined;
+  let previous: { fingerprints: Map<string, StateFingerprint>; own: boolean; dbt: boolean } | undefined;
   const earlier = () => (previous ??= readManifest(dir));
   let results: { map: Map<string, string> | undefined } | undefined;
   let sources: FreshnessComparison | undefined;
@@ -36,11 +37,26 @@ export function readState(
     get sources() {
       return (sources ??= { previous: readFreshness(join(dir, 'sources.json')), current: readFreshness(join(targetDir, 'sources.json')) });
     },
-    fingerprint: (n: GraphNode) => (earlier().own && (nowPrints ??= now()).get(n.uniqueId)) || fingerprintNow(whole(n)),
+    fingerprint: (n: GraphNode) => {
+      const e = earlier();
+      if (e.own) return (nowPrints ??= now()).get(n.uniqueId) || fingerprintNow(whole(n));
+      // Against dbt's manifest, whose unrendered_config is compared where it has one: the node's, as dbt would write it.
+      return e.dbt ? fingerprintAsDbt(whole(n)) : fingerprintNow(whole(n));
+    },
   };
 }
 
-function readManifest(dir: string): { fingerprints: Map<string, StateFingerprint>; own: boolean } {
+/** A node's fingerprint with the config dbt 1.11 would write as its unrendered_config (Jinja kept, keys replaced layer by layer), where that holds anything. */
+function fingerprintAsDbt(n: GraphNode): StateFingerprint {
+  if (!UNRENDERED.has(n.resourceType)) return fingerprintNow(n);
+  const unrendered = unrenderedConfigOf(n);
+  return Object.keys(unrendered).length ? fingerprintNow({ ...n, config: unrendered } as GraphNode) : fingerprintNow(n);
+}
+
+/** The nodes a dbt manifest lists under `nodes` (whose unrendered_config the earlier fingerprints read). */
+const UNRENDERED = new Set<string>(['model', 'seed', 'snapshot', 'test', 'analysis']);
+
+function readManifest(dir: string): { fingerprints: Map<string, StateFingerprint>; own: boolean; dbt: boolean } {
   const mpath = join(dir, 'manifest.json');
   if (!existsSync(mpath)) {
     throw new SmProjectError([diag('SM_STATE_NOT_FOUND', `No manifest.json in --state ${dir}`, undefined, { hint: 'Point --state at the target/ directory of an earlier run (copy it before it is overwritten).' })]);
@@ -69,7 +85,7 @@ function readManifest(dir: string): { fingerprints: Map<string, StateFingerprint
   const own = existsSync(spath) ? readArtifact<Record<string, StateFingerprint>>(spath, 'state fingerprints', fingerprintsProblem) : undefined;
   // Only for what the manifest lists: a node disabled then is in neither, so it is new now, as in dbt.
   if (own) for (const [id, f] of Object.entries(own)) if (previous.has(id)) previous.set(id, f);
-  return { fingerprints: previous, own: !!own };
+  return { fingerprints: previous, own: !!own, dbt: !ours };
 }
 
 function readResults(path: string): Map<string, string> | undefined {
