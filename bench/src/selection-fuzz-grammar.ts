@@ -172,7 +172,8 @@ const HOSTILE = ['+', '1+', '+1', '@', 'tag:', 'a,,b', ',', 'bogus:x', '@x+', 's
 export function invocation(r: Rng, inv: Inventory, selectors: string[]): { args: string[]; needsState: boolean } {
   const needs = { state: false };
   const args: string[] = ['ls'];
-  const union = () => Array.from({ length: r.int(1, 3) }, () => item(r, inv, selectors, needs)).join(' ');
+  // Items by one space, now and then two (dbt splits on each single space: an empty item between).
+  const union = () => Array.from({ length: r.int(1, 3) }, () => item(r, inv, selectors, needs)).join(r.chance(0.05) ? '  ' : ' ');
   if (r.chance(0.06)) args.push('-s', r.pick(HOSTILE));
   else if (r.chance(0.03)) args.push('-s', '');
   else if (r.chance(0.1) && selectors.length) args.push('--selector', r.chance(0.1) ? 'nope' : r.pick(selectors));
@@ -181,13 +182,14 @@ export function invocation(r: Rng, inv: Inventory, selectors: string[]): { args:
     if (r.chance(0.1)) args.push('-s', union());
   }
   if (r.chance(0.25)) args.push('--exclude', r.chance(0.05) ? r.pick(HOSTILE) : union());
-  if (r.chance(0.15)) for (let i = r.int(1, 2); i > 0; i--) args.push('--resource-type', r.chance(0.03) ? 'bogus' : r.pick(RESOURCE_TYPES));
-  if (r.chance(0.1)) for (let i = r.int(1, 2); i > 0; i--) args.push('--exclude-resource-type', r.pick(RESOURCE_TYPES.filter((t) => t !== 'all' && t !== 'default')));
+  if (r.chance(0.15)) for (let i = r.int(1, 2); i > 0; i--) args.push(r.pick(['--resource-type', '--resource-types']), r.chance(0.03) ? 'bogus' : r.pick(RESOURCE_TYPES));
+  if (r.chance(0.1)) for (let i = r.int(1, 2); i > 0; i--) args.push(r.pick(['--exclude-resource-type', '--exclude-resource-types']), r.pick(RESOURCE_TYPES.filter((t) => t !== 'all' && t !== 'default')));
   if (r.chance(0.25)) args.push('--indirect-selection', r.pick(['eager', 'cautious', 'buildable', 'empty']));
   if (r.chance(0.3)) {
     const o = r.pick(['name', 'path', 'json', 'selector']);
     args.push('--output', o);
-    if (o === 'json' && r.chance(0.6)) args.push('--output-keys', r.pick(['unique_id', 'name', 'resource_type', 'unique_id,name', 'config.materialized', 'original_file_path', 'package_name', 'tags', 'depends_on', 'alias']));
+    const keys = ['unique_id', 'name', 'resource_type', 'unique_id,name', 'config.materialized', 'original_file_path', 'package_name', 'tags', 'depends_on', 'alias', 'config.meta', 'fqn', 'source_name'];
+    if (o === 'json' && r.chance(0.6)) args.push('--output-keys', ...Array.from({ length: r.int(1, 3) }, () => r.pick(keys)));
   }
   return { args, needsState: needs.state || r.chance(0.08) };
 }
