@@ -80,6 +80,11 @@ function mutate(dir: string, r: Rng): void {
   if (existsSync(join(dir, 'models'))) walk(join(dir, 'models'));
   sql.sort();
   for (let i = 0; i < Math.min(3, sql.length); i++) appendFileSync(r.pick(sql), '\n-- changed by the selection fuzzer\n');
+  // One model's materialization set in its file (state:modified.configs as well as .body).
+  if (sql.length) {
+    const f = r.pick(sql);
+    writeFileSync(f, `{{ config(materialized='table') }}\n${readFileSync(f, 'utf8')}`);
+  }
   mkdirSync(join(dir, 'models'), { recursive: true });
   writeFileSync(join(dir, 'models', 'fuzz_new_model.sql'), 'select 1 as id\n');
 }
