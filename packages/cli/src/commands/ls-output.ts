@@ -11,8 +11,8 @@ export function lsLines(c: Compilation, ids: readonly string[], output: string):
 
 function lsLine(c: Compilation, id: string, output: string, inPackage: (pkg: string, path: string) => string): string {
   const n = c.compiled.nodes.get(id)!;
-  // As dbt prints them: a source is `source_name.table_name`.
-  if (output === 'name') return n.resourceType === 'source' ? `${n.sourceName}.${n.name}` : n.name;
+  // As dbt prints them: a source is `source_name.table_name`, a model's version `name.v2`.
+  if (output === 'name') return n.resourceType === 'source' ? `${n.sourceName}.${n.name}` : n.resourceType === 'model' && n.version != null ? `${n.name}.v${n.version}` : n.name;
   // dbt's original_file_path: a package's node's relative to the package.
   if (output === 'path') return inPackage(n.packageName, n.originalFilePath);
   // dbt's selectors: a source by package, source and table (not its fqn, which holds its folder); a unit test by package and name.

@@ -18,6 +18,17 @@ import { usage } from '../usage-error.ts';
 
 export { invocation, type CommonFlags } from './invocation.ts';
 
+/**
+ * What `ls` lists: as dbt 1.11's ListTask, `-m/--models` lists models only and cannot be given
+ * with --select or --resource-type (exit 2); otherwise --resource-type and --exclude-resource-type.
+ */
+function lsResourceTypes(flags: CommonFlags & ResourceTypeFlags): ReturnType<typeof resourceTypesOf> {
+  if (!flags.models?.length && !flags.model?.length) return resourceTypesOf(flags, undefined, LS_DEFAULT_TYPES);
+  if (flags.select?.length) throw usage('"models" and "select" are mutually exclusive arguments: `ls -m` lists the models selected; give -s or -m, not both');
+  if (flags.resourceType?.length || flags.resourceTypes?.length) throw usage('"models" and "resource_type" are mutually exclusive arguments: `ls -m` lists models only; use -s with --resource-type');
+  return ['model'];
+}
+
 function runCommand(program: Command, ctx: CliContext, name: 'run' | 'seed' | 'test' | 'build' | 'snapshot', description: string): void {
   const cmd = selectionOptions(commonOptions(program.command(name).description(description)))
     .option('--threads <n>', 'how many nodes at once (default: the target\'s threads)')
@@ -141,7 +152,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
     .action(async (flags: CommonFlags & ResourceTypeFlags & { output: string; outputKeys?: string[]; columns?: boolean; lineage?: string[] }) => {
       const inv = invocation(flags, ctx);
       const withColumns = !!flags.columns || !!flags.lineage?.length;
-      const c = await compile({ ...inv, resourceTypes: resourceTypesOf(flags, undefined, LS_DEFAULT_TYPES), check: withColumns }, 'ls');
+      const c = await compile({ ...inv, resourceTypes: lsResourceTypes(flags), check: withColumns }, 'ls');
       if (withColumns) {
         // The checker's modules are loaded only for these flags.
         const { lsColumns } = await import('./ls-columns.ts');

@@ -64,19 +64,17 @@ export async function selectAndCheck(
 ): Promise<Compilation> {
   const macrosNow = () => ({ macros: c.compiled.macros ?? [], packages: new Set([c.project.config.name, ...c.project.packages.map((p) => p.name)]) });
   const state = opts.state ? readState(opts.state, targetDir(c.project), fingerprintsNow, (n) => c.compiled.nodes.get(n.uniqueId) ?? n, macrosNow) : undefined;
+  // As dbt 1.11, selectors.yml is read by every command: a mistake in it (or two `default: true`) stops the command, exit 2, whatever it selects.
+  const { defaultSelectorName } = await import('../select/selectors-file.ts');
+  const defaultName = defaultSelectorName(c.project.dir);
+  const selectors = await selectorsOf();
   // As dbt: with no --select, --exclude or --selector, selectors.yml's `default: true` selector chooses.
-  if (!opts.selector && !opts.selection && !opts.select?.length && !opts.exclude?.length) {
-    const name = (await import('../select/selectors-file.ts')).defaultSelectorName(c.project.dir);
-    if (name) opts = { ...opts, selector: name };
-  }
+  if (!opts.selector && !opts.selection && !opts.select?.length && !opts.exclude?.length && defaultName) opts = { ...opts, selector: defaultName };
   let selection = selectionOf(opts);
-  const selectors = usesSelectors(opts, selection) ? await selectorsOf() : new Map<string, SelectionExpr>();
   if (opts.selector) {
-    const s = selectors.get(opts.selector);
-    if (!s) throw new SmProjectError([diag('SM_SELECTOR_INVALID', `No selector named "${opts.selector}" in selectors.yml`, { file: 'selectors.yml' }, { hint: `Selectors: ${[...selectors.keys()].join(', ') || '(none)'}` })]);
-    const include = selection.include;
-    const items = include ? (include.kind === 'union' ? include.items : [include]) : [];
-    selection = { ...selection, include: { kind: 'union', items: [...items, criterion('selector', opts.selector)], testsOfWhole: true } };
+    if (!selectors.get(opts.selector)) throw new SmProjectError([diag('SM_SELECTOR_INVALID', `No selector named "${opts.selector}" in selectors.yml`, { file: 'selectors.yml' }, { hint: `Selectors: ${[...selectors.keys()].join(', ') || '(none)'}` })]);
+    // As dbt 1.11 (get_selection_spec): --selector is the whole selection; --select and --exclude beside it are not read.
+    selection = { include: criterion('selector', opts.selector) };
   }
   const { selected: chosen, unmatched } = select(c.graph, selectionNodes, {
     selection,
@@ -86,6 +84,7 @@ export async function selectAndCheck(
     indirectTests: command === 'test' || command === 'build' || command === 'ls' || command === 'compile' || command === 'check' || command === 'show',
     indirectSelection: opts.indirectSelection ?? c.project.config.indirectSelection,
     files: { dir: c.project.dir, packageRelative: packageRelativePaths(c.project.dir, c.project.packages) },
+    rootPackage: c.project.config.name,
   });
   // As dbt 1.11 (NodeSelector.filter_selection): a model, analysis, snapshot or test whose file is blank is never run, compiled or tested; ls (and docs generate) list it.
   if (empty.size && command !== 'ls' && !opts.includeEmptyNodes) for (const id of empty) chosen.delete(id);
@@ -116,14 +115,6 @@ export function emptyNodeIds(nodes: ReadonlyMap<string, GraphNode>): Set<string>
     if (typeof raw === 'string' && !raw.trim()) out.add(id);
   }
   return out;
-}
-
-/** Whether the selection names selectors.yml (selectors are read only then). */
-function usesSelectors(opts: InvocationOptions, sel: Selection): boolean {
-  if (opts.selector) return true;
-  const walk = (e: SelectionExpr | undefined): boolean =>
-    !!e && (e.kind === 'criterion' ? e.method === 'selector' : e.kind === 'difference' ? walk(e.include) || walk(e.exclude) : e.items.some(walk));
-  return walk(sel.include) || walk(sel.exclude);
 }
 
 /** The invocation's selection: built in code, or `--select`/`--exclude` parsed once here. */

@@ -6,6 +6,7 @@ import { fingerprintsProblem, manifestProblem, readArtifact, runResultsProblem, 
 import { descriptionPrints, exposureChecksum, fingerprintNow, fingerprintOfConfig, semanticChecksum, STATE_FILE, unitTestChecksum, type StateFingerprint } from '../select/state-fingerprint.ts';
 import type { GraphNode } from '../types.ts';
 import { macrosModifiedCheck, type MacroNow } from '../select/modified-macros.ts';
+import { unrenderedConfigOf } from '../project/node-entry-parts.ts';
 
 /**
  * What `state:`, `result:` and `source_status:` selectors compare against: an earlier run's
@@ -23,7 +24,7 @@ export function readState(
   /** The macros compiled now, and the packages (the project's and those installed) whose macros are compared. */
   macrosNow: () => { macros: readonly MacroNow[]; packages: ReadonlySet<string> } = () => ({ macros: [], packages: new Set() }),
 ): SelectionState {
-  let previous: { fingerprints: Map<string, StateFingerprint>; own: boolean; macros: Map<string, string> } | undefined;
+  let previous: { fingerprints: Map<string, StateFingerprint>; own: boolean; dbt: boolean; macros: Map<string, string> } | undefined;
   let macrosChanged: ((calls: readonly string[]) => boolean) | undefined;
   const earlier = () => (previous ??= readManifest(dir));
   let results: { map: Map<string, string> | undefined } | undefined;
@@ -41,17 +42,32 @@ export function readState(
       return (sources ??= { previous: readFreshness(join(dir, 'sources.json')), current: readFreshness(join(targetDir, 'sources.json')) });
     },
     macrosModified: (n: GraphNode) => (macrosChanged ??= macrosModifiedCheck(earlier().macros, macrosNow))(whole(n).dependsOn?.macros ?? []),
-    fingerprint: (n: GraphNode) => (earlier().own && (nowPrints ??= now()).get(n.uniqueId)) || fingerprintNow(whole(n)),
+    fingerprint: (n: GraphNode) => {
+      const e = earlier();
+      if (e.own) return (nowPrints ??= now()).get(n.uniqueId) || fingerprintNow(whole(n));
+      // Against dbt's manifest, whose unrendered_config is compared where it has one: the node's, as dbt would write it.
+      return e.dbt ? fingerprintAsDbt(whole(n)) : fingerprintNow(whole(n));
+    },
   };
 }
 
-function readManifest(dir: string): { fingerprints: Map<string, StateFingerprint>; own: boolean; macros: Map<string, string> } {
+/** A node's fingerprint with the config dbt 1.11 would write as its unrendered_config (Jinja kept, keys replaced layer by layer), where that holds anything. */
+function fingerprintAsDbt(n: GraphNode): StateFingerprint {
+  if (!UNRENDERED.has(n.resourceType)) return fingerprintNow(n);
+  const unrendered = unrenderedConfigOf(n);
+  return Object.keys(unrendered).length ? fingerprintNow({ ...n, config: unrendered } as GraphNode) : fingerprintNow(n);
+}
+
+/** The nodes a dbt manifest lists under `nodes` (whose unrendered_config the earlier fingerprints read). */
+const UNRENDERED = new Set<string>(['model', 'seed', 'snapshot', 'test', 'analysis']);
+
+function readManifest(dir: string): { fingerprints: Map<string, StateFingerprint>; own: boolean; dbt: boolean; macros: Map<string, string> } {
   const mpath = join(dir, 'manifest.json');
   if (!existsSync(mpath)) {
     throw new SmProjectError([diag('SM_STATE_NOT_FOUND', `No manifest.json in --state ${dir}`, undefined, { hint: 'Point --state at the target/ directory of an earlier run (copy it before it is overwritten).' })]);
   }
   type Entry = { description?: unknown; columns?: Record<string, { description?: unknown }>; checksum?: { checksum?: string }; config?: Record<string, unknown>; unrendered_config?: Record<string, unknown>; given?: unknown; expect?: unknown; overrides?: unknown };
-  const m = readArtifact<{ metadata?: { dbt_version?: unknown }; macros?: Record<string, { macro_sql?: unknown }>; nodes?: Record<string, Entry>; unit_tests?: Record<string, Entry>; exposures?: Record<string, Entry>; semantic_models?: Record<string, Entry>; metrics?: Record<string, Entry>; saved_queries?: Record<string, Entry> }>(mpath, 'manifest.json', manifestProblem);
+  const m = readArtifact<{ metadata?: { dbt_version?: unknown }; macros?: Record<string, { macro_sql?: unknown }>; nodes?: Record<string, Entry>; unit_tests?: Record<string, Entry>; exposures?: Record<string, Entry>; semantic_models?: Record<string, Entry>; metrics?: Record<string, Entry>; saved_queries?: Record<string, Entry>; sources?: Record<string, Entry> }>(mpath, 'manifest.json', manifestProblem);
   const previous = new Map<string, StateFingerprint>();
   // sm's manifest (its dbt_version `sm-<version>`) is compared by its config, as sm's fingerprints are taken.
   const ours = String(m.metadata?.dbt_version ?? '').startsWith('sm-');
@@ -62,6 +78,8 @@ function readManifest(dir: string): { fingerprints: Map<string, StateFingerprint
     previous.set(id, { ...fingerprintOfConfig(n.checksum?.checksum ?? '', cfg), ...descriptionPrints(n, undefined) });
   }
   for (const [id, u] of Object.entries(m.unit_tests ?? {})) previous.set(id, fingerprintOfConfig(unitTestChecksum(u), u.config));
+  // A source only by being there (state: compares no source's definition).
+  for (const id of Object.keys(m.sources ?? {})) previous.set(id, fingerprintOfConfig('', {}));
   // Exposures, semantic models, metrics and saved queries from their entries, as their fingerprints are taken now.
   const parents = (e: Entry) => (e as { depends_on?: { nodes?: string[] } }).depends_on?.nodes ?? [];
   for (const [id, x] of Object.entries(m.exposures ?? {})) previous.set(id, fingerprintOfConfig(exposureChecksum(x as Record<string, unknown>, parents(x)), x.config));
@@ -76,7 +94,7 @@ function readManifest(dir: string): { fingerprints: Map<string, StateFingerprint
   if (own) for (const [id, f] of Object.entries(own)) if (previous.has(id)) previous.set(id, { ...previous.get(id)!, ...f });
   const macros = new Map<string, string>();
   for (const [id, x] of Object.entries(m.macros ?? {})) if (typeof x?.macro_sql === 'string') macros.set(id, x.macro_sql);
-  return { fingerprints: previous, own: !!own, macros };
+  return { fingerprints: previous, own: !!own, dbt: !ours, macros };
 }
 
 function readResults(path: string): Map<string, string> | undefined {

@@ -7,6 +7,18 @@ const patterns = new Map<string, RegExp>();
 
 /** Python's fnmatch on POSIX (case-sensitive): `*` any text, dots too; `?` one character; `[seq]`, `[!seq]`. */
 export function fnmatch(name: string, pattern: string): boolean {
+  let re: RegExp;
+  try {
+    re = fnmatchRegex(pattern);
+  } catch {
+    re = /$^/;
+    patterns.set(pattern, re);
+  }
+  return re.test(name);
+}
+
+/** The pattern as a regular expression; throws when V8 cannot compile it (only size can make it fail: a pasted blob, not a name). */
+export function fnmatchRegex(pattern: string): RegExp {
   let re = patterns.get(pattern);
   if (!re) {
     let out = '';
@@ -32,12 +44,15 @@ export function fnmatch(name: string, pattern: string): boolean {
     try {
       re = new RegExp(`^${out}$`);
     } catch {
+      // A class Python accepts and JavaScript does not (`[z-a]`) matches nothing.
       re = /$^/;
     }
+    // V8 compiles on first use: fail here, not on the first node.
+    re.test('');
     if (patterns.size > 1000) patterns.clear();
     patterns.set(pattern, re);
   }
-  return re.test(name);
+  return re;
 }
 
 const WILDCARD = /[*?[\]]/;

@@ -26,7 +26,7 @@ export function parseIntersection(item: string): SelectionExpr {
   // dbt 1.11 keeps an empty part (`a,` `,a`): it matches nothing, and so does the intersection.
   const parts = item.split(',');
   if (parts.length === 1) return parseCriterion(parts[0]!);
-  return { kind: 'intersection', items: parts.map(parseCriterion), text: item };
+  return { kind: 'intersection', items: parts.map(parseCriterion), text: item, testsOfWhole: true };
 }
 
 const ATOM = /^(@)?(?:(\d*)\+)?(.+?)(?:\+(\d*))?$/;

@@ -1,4 +1,4 @@
-import { existsSync, globSync } from 'node:fs';
+import { existsSync, globSync, statSync } from 'node:fs';
 import { join, posix, sep } from 'node:path';
 import type { GraphNode } from '../types.ts';
 
@@ -18,11 +18,14 @@ export interface ProjectFiles {
  */
 export function pathSelects(value: string, files: ProjectFiles): (n: GraphNode) => boolean {
   const pattern = value.replace(/\/+$/, '');
+  // As Python's Path.glob: a pattern ending in `/` finds folders only (`path:models/a.sql/` selects nothing).
+  const folderOnly = pattern !== value;
+  const found = (p: string) => !folderOnly || statSync(join(files.dir, p), { throwIfNoEntry: false })?.isDirectory() === true;
   const paths = new Set<string>();
   if (pattern && !/[*?[]/.test(pattern)) {
-    if (existsSync(join(files.dir, pattern))) paths.add(posix.normalize(pattern).replace(/^\.\//, ''));
+    if (existsSync(join(files.dir, pattern)) && found(pattern)) paths.add(posix.normalize(pattern).replace(/^\.\//, ''));
   } else if (pattern) {
-    for (const p of globSync(pattern, { cwd: files.dir })) paths.add(p.split(sep).join('/'));
+    for (const p of globSync(pattern, { cwd: files.dir })) if (found(p)) paths.add(p.split(sep).join('/'));
   }
   // Only a YAML file found can be a node's patch (a warm start reads the patch from its store).
   const yaml = [...paths].some((p) => /\.ya?ml$/i.test(p));

@@ -1,10 +1,11 @@
 import { diag, SmProjectError } from '../diagnostics.ts';
 import type { GraphNode, ModelNode, ResourceType } from '../types.ts';
 import { ancestors, descendants, type Dag } from '../graph/build-graph.ts';
-import { fqnMatcher } from './fqn-match.ts';
+import { dbtConfigShape } from '../project/node-config-shape.ts';
+import { fnmatch, fnmatchRegex, fqnMatcher } from './fqn-match.ts';
 import { invalidSelector } from './parse-selection.ts';
 import { pathSelects, type ProjectFiles } from './path-match.ts';
-import { selectionText, type Criterion, type Selection, type SelectionExpr } from './selection-expr.ts';
+import { selectionText, type Criterion, type IndirectSelection, type Selection, type SelectionExpr } from './selection-expr.ts';
 import { persistedDescriptionsDiffer, type StateFingerprint } from './state-fingerprint.ts';
 
 /** What selection may compare against: an earlier manifest, run results and freshness results (for `state:`, `result:` and `source_status:`). */
@@ -27,7 +28,7 @@ export interface FreshnessComparison {
   readonly current: ReadonlyMap<string, string> | undefined;
 }
 
-export type IndirectSelection = 'eager' | 'cautious' | 'buildable' | 'empty';
+export type { IndirectSelection } from './selection-expr.ts';
 
 export interface SelectOptions {
   selection?: Selection | undefined;
@@ -49,6 +50,8 @@ export interface SelectOptions {
   files?: ProjectFiles | undefined;
   /** Named selectors from selectors.yml, used by `selector:<name>` and `--selector`. */
   selectors?: ReadonlyMap<string, SelectionExpr>;
+  /** The root project's name, for `package:this`. */
+  rootPackage?: string | undefined;
   /** The selectors being expanded, outermost first: one that names itself through them is a cycle, not a stack overflow. */
   expanding?: readonly string[];
 }
@@ -78,13 +81,12 @@ export function select(graph: Dag, nodes: ReadonlyMap<string, GraphNode>, opts: 
       if (!out.size) unmatched.push(selectionText(e));
       return out;
     }
-    const out = new Set<string>();
-    for (const item of e.items) {
-      const part = evalExpr(item, graph, nodes, opts);
-      if (!part.size) unmatched.push(selectionText(item));
-      for (const id of part) out.add(id);
-    }
-    return e.testsOfWhole && e.items.length > 1 && modeOf(opts) !== 'eager' ? withTests(out, graph, nodes, opts) : out;
+    const pairs = e.items.map((item) => {
+      const pair = evalPair(item, graph, nodes, opts);
+      if (!pair[0].size) unmatched.push(selectionText(item));
+      return pair;
+    });
+    return combine(e, pairs, graph, nodes, opts)[0];
   };
   const include = opts.selection?.include;
   let selected = include ? evalTop(include) : new Set(nodes.keys());
@@ -100,75 +102,98 @@ export function select(graph: Dag, nodes: ReadonlyMap<string, GraphNode>, opts: 
   return { selected, unmatched };
 }
 
-function modeOf(opts: SelectOptions): IndirectSelection {
+/** The command's indirect selection (`--indirect-selection`, or none where the command runs no tests). */
+function flagMode(opts: SelectOptions): IndirectSelection {
   return opts.indirectTests === false ? 'empty' : (opts.indirectSelection ?? 'eager');
 }
 
-/** Evaluate an expression: a criterion with the tests it brings in, and set operations over those. */
+/** What an expression selects, tests joined as dbt joins them. */
 export function evalExpr(e: SelectionExpr, graph: Dag, nodes: ReadonlyMap<string, GraphNode>, opts: SelectOptions): Set<string> {
-  switch (e.kind) {
-    case 'criterion':
-      // A named selector's answer is final: its own criteria already added their tests.
-      return e.method === 'selector' ? evalCriterion(e, graph, nodes, opts) : withTests(evalCriterion(e, graph, nodes, opts), graph, nodes, opts);
-    case 'union': {
-      const out = new Set<string>();
-      for (const i of e.items) for (const id of evalExpr(i, graph, nodes, opts)) out.add(id);
-      // A union may now hold every parent of a test that no single part held (cautious, buildable).
-      return e.testsOfWhole && e.items.length > 1 && modeOf(opts) !== 'eager' ? withTests(out, graph, nodes, opts) : out;
-    }
-    case 'intersection': {
-      let acc: Set<string> | undefined;
-      for (const i of e.items) {
-        const s = evalExpr(i, graph, nodes, opts);
-        acc = acc ? new Set([...acc].filter((x) => s.has(x))) : s;
-      }
-      return acc ?? new Set();
-    }
-    case 'difference': {
-      const out = evalExpr(e.exclude, graph, nodes, opts);
-      return new Set([...evalExpr(e.include, graph, nodes, opts)].filter((id) => !out.has(id)));
-    }
-  }
+  return evalPair(e, graph, nodes, opts)[0];
 }
 
-/** Indirect selection: add the tests directly downstream of what is selected, as the mode allows. */
-function withTests(sel: Set<string>, graph: Dag, nodes: ReadonlyMap<string, GraphNode>, opts: SelectOptions): Set<string> {
-  const mode = modeOf(opts);
-  if (mode === 'empty') return sel;
-  const out = new Set(sel);
-  let upstream: Set<string> | undefined;
-  const ok = (test: string): boolean => {
-    if (mode === 'eager') return true;
-    const parents = graph.predecessors(test) ?? [];
-    if (mode === 'cautious') return parents.every((p: string) => sel.has(p));
-    if (!upstream) {
-      upstream = new Set(sel);
-      for (const id of sel) for (const a of ancestors(graph, id)) upstream.add(a);
-    }
-    return parents.every((p: string) => upstream!.has(p));
+/** A pair as dbt 1.11's NodeSelector.select_nodes_recursively: the nodes selected, and the tests held back (cautious, buildable) until the rest of a set operation may hold their parents. */
+type Pair = [direct: Set<string>, indirect: Set<string>];
+
+function evalPair(e: SelectionExpr, graph: Dag, nodes: ReadonlyMap<string, GraphNode>, opts: SelectOptions): Pair {
+  if (e.kind === 'criterion') {
+    if (e.method === 'selector') return selectorPair(e, graph, nodes, opts);
+    const selected = evalCriterion(e, graph, nodes, opts);
+    const mode = opts.indirectTests === false ? 'empty' : (e.indirectSelection ?? flagMode(opts));
+    return mode === 'empty' ? [selected, new Set()] : expandTests(selected, mode, graph, nodes);
+  }
+  const parts = e.kind === 'difference' ? [e.include, e.exclude] : e.items;
+  return combine(e, parts.map((p) => evalPair(p, graph, nodes, opts)), graph, nodes, opts);
+}
+
+/** A set operation over its parts' pairs, then the held-back tests whose parents the result now holds (the group's mode). */
+function combine(e: Exclude<SelectionExpr, { kind: 'criterion' }>, pairs: Pair[], graph: Dag, nodes: ReadonlyMap<string, GraphNode>, opts: SelectOptions): Pair {
+  if (!pairs.length) return [new Set(), new Set()];
+  const op = (sets: Set<string>[]): Set<string> => {
+    if (e.kind === 'union') return new Set(sets.flatMap((x) => [...x]));
+    if (e.kind === 'intersection') return sets.slice(1).reduce((acc, x) => new Set([...acc].filter((id) => x.has(id))), sets[0]!);
+    return new Set([...sets[0]!].filter((id) => !sets.slice(1).some((x) => x.has(id))));
   };
+  const direct = op(pairs.map((p) => p[0]));
+  const indirect = op(pairs.map((p) => new Set([...p[0], ...p[1]])));
+  // Written on the command line, a union or intersection takes --indirect-selection; built in code or in selectors.yml, dbt's default (eager) unless it says.
+  const mode = opts.indirectTests === false ? 'empty' : (e.indirectSelection ?? (e.kind !== 'difference' && e.testsOfWhole ? flagMode(opts) : 'eager'));
+  if (mode !== 'cautious' && mode !== 'buildable') return [direct, indirect];
+  const out = new Set(direct);
+  const enough = mode === 'cautious' ? direct : withAncestors(direct, graph);
+  for (const id of indirect) {
+    if (nodes.get(id)?.resourceType !== 'test') continue;
+    if ((graph.predecessors(id) ?? []).every((p: string) => enough.has(p))) out.add(id);
+  }
+  return [out, indirect];
+}
+
+function withAncestors(sel: ReadonlySet<string>, graph: Dag): Set<string> {
+  const out = new Set(sel);
+  for (const id of sel) for (const a of ancestors(graph, id)) out.add(a);
+  return out;
+}
+
+/**
+ * dbt 1.11's expand_selection: each test (or unit test) just below the selection joins when
+ * `eager`, or when its parents are all selected; `buildable` also when they are all selected,
+ * upstream of the selection or sources. Others are held back as indirect.
+ */
+function expandTests(sel: Set<string>, mode: IndirectSelection, graph: Dag, nodes: ReadonlyMap<string, GraphNode>): Pair {
+  const direct = new Set(sel);
+  const indirect = new Set<string>();
+  let buildable: Set<string> | undefined;
   for (const id of sel) {
     for (const c of graph.successors(id) ?? []) {
       const t = nodes.get(c)?.resourceType;
-      if ((t === 'test' || t === 'unit_test') && !out.has(c) && ok(c)) out.add(c);
+      if (t !== 'test' && t !== 'unit_test') continue;
+      const parents = graph.predecessors(c) ?? [];
+      if (mode === 'eager' || parents.every((p: string) => sel.has(p))) direct.add(c);
+      else if (mode === 'buildable') {
+        buildable ??= withAncestors(sel, graph);
+        if (parents.every((p: string) => buildable!.has(p) || nodes.get(p)?.resourceType === 'source')) direct.add(c);
+        else indirect.add(c);
+      } else indirect.add(c);
     }
   }
-  return out;
+  return [direct, indirect];
+}
+
+/** A named selector: its definition's pair, evaluated once per name in a chain (one that names itself is a cycle). */
+function selectorPair(c: Criterion, graph: Dag, nodes: ReadonlyMap<string, GraphNode>, opts: SelectOptions): Pair {
+  const sel = opts.selectors?.get(c.value);
+  if (!sel) throw invalidSelector(selectionText(c), `no selector named "${c.value}" in selectors.yml${opts.selectors?.size ? ` (there are: ${[...opts.selectors.keys()].join(', ')})` : ''}`);
+  const expanding = opts.expanding ?? [];
+  if (expanding.includes(c.value)) {
+    const path = [...expanding.slice(expanding.indexOf(c.value)), c.value].join(' -> ');
+    throw new SmProjectError([diag('SM_SELECTOR_INVALID', `Selector "${c.value}" includes itself: ${path}`, { file: 'selectors.yml' }, { hint: 'Remove the `method: selector` entry that leads back to it.' })]);
+  }
+  return evalPair(sel, graph, nodes, { ...opts, expanding: [...expanding, c.value] });
 }
 
 /** A criterion's nodes with its graph operators applied. */
 function evalCriterion(c: Criterion, graph: Dag, nodes: ReadonlyMap<string, GraphNode>, opts: SelectOptions): Set<string> {
-  let base: Set<string>;
-  if (c.method === 'selector') {
-    const sel = opts.selectors?.get(c.value);
-    if (!sel) throw invalidSelector(selectionText(c), `no selector named "${c.value}" in selectors.yml${opts.selectors?.size ? ` (there are: ${[...opts.selectors.keys()].join(', ')})` : ''}`);
-    const expanding = opts.expanding ?? [];
-    if (expanding.includes(c.value)) {
-      const path = [...expanding.slice(expanding.indexOf(c.value)), c.value].join(' -> ');
-      throw new SmProjectError([diag('SM_SELECTOR_INVALID', `Selector "${c.value}" includes itself: ${path}`, { file: 'selectors.yml' }, { hint: 'Remove the `method: selector` entry that leads back to it.' })]);
-    }
-    base = evalExpr(sel, graph, nodes, { ...opts, expanding: [...expanding, c.value] });
-  } else base = matchMethod(c, nodes, opts);
+  const base = matchMethod(c, nodes, opts);
   const out = new Set(base);
   for (const id of base) {
     if (c.childrensParents) {
@@ -181,25 +206,6 @@ function evalCriterion(c: Criterion, graph: Dag, nodes: ReadonlyMap<string, Grap
     if (c.children !== undefined) for (const d of descendants(graph, id, c.children)) out.add(d);
   }
   return out;
-}
-
-const globs = new Map<string, RegExp>();
-
-/** `*` and `?` wildcards as a regular expression; each pattern compiled once (selection tests it against every node). */
-function glob(pattern: string): RegExp {
-  let re = globs.get(pattern);
-  if (!re) {
-    try {
-      re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-      re.test(''); // V8 compiles on first use: fail here, not on the first node.
-    } catch (e) {
-      // Only size can make this fail (every special character is escaped): a pasted blob, not a name.
-      throw invalidSelector(pattern.length > 60 ? `${pattern.slice(0, 60)}...` : pattern, `it cannot be matched (${pattern.length} characters): ${(e as Error).message.split(':')[0]}`);
-    }
-    if (globs.size > 1000) globs.clear();
-    globs.set(pattern, re);
-  }
-  return re;
 }
 
 /** What dbt's group method does not look at (it reads manifest nodes and metrics only). */
@@ -220,7 +226,10 @@ function matchMethod(c: Criterion, nodes: ReadonlyMap<string, GraphNode>, opts: 
   const add = (pred: (n: GraphNode) => boolean) => {
     for (const n of nodes.values()) if (pred(n)) out.add(n.uniqueId);
   };
-  const re = glob(value);
+  // dbt matches names with Python's fnmatch: `*`, `?`, `[ab]`, `[!ab]`, case-sensitive.
+  checkPattern(value);
+  const re = { test: (s: string) => fnmatch(s, value) };
+  const glob = (pattern: string) => ({ test: (s: string) => fnmatch(s, pattern) });
   switch (true) {
     case method === 'fqn': {
       const selects = fqnMatcher(value);
@@ -230,18 +239,25 @@ function matchMethod(c: Criterion, nodes: ReadonlyMap<string, GraphNode>, opts: 
     case method === 'tag':
       add((n) => n.tags.some((t) => re.test(t)));
       break;
+    case method === 'path' && value.replace(/\/+$/, '') === '':
+      // dbt 1.11 globs the value in the project: an empty pattern is Python's `Unacceptable pattern: ''` (exit 2).
+      throw invalidSelector(body, 'a path method needs a path (path:models/staging)');
     case method === 'path' && opts.files !== undefined:
       add(pathSelects(value, opts.files));
       break;
     case method === 'path':
     case method === 'file': {
       const v = value.replace(/\/+$/, '');
-      add((n) => (method === 'file' ? re.test(n.originalFilePath.split('/').pop()!) : n.originalFilePath === v || n.originalFilePath.startsWith(`${v}/`) || glob(v).test(n.originalFilePath)));
+      // dbt 1.11's file method: the file's name, or its name without the extension (`file:orders` selects orders.sql).
+      add((n) => (method === 'file' ? fileMatches(n.originalFilePath, value) : n.originalFilePath === v || n.originalFilePath.startsWith(`${v}/`) || glob(v).test(n.originalFilePath)));
       break;
     }
     case method === 'source': {
-      const [src, tbl] = value.split('.');
-      add((n) => n.resourceType === 'source' && glob(src!).test((n as { sourceName: string }).sourceName) && (!tbl || glob(tbl).test(n.name)));
+      // dbt 1.11: `source`, `source.table` or `package.source.table`, each part a pattern; more parts are an error.
+      const parts = value.split('.');
+      if (parts.length > 3) throw invalidSelector(body, 'a source is selected as source_name, source_name.table_name or package_name.source_name.table_name');
+      const [pkg, src, tbl] = parts.length === 3 ? parts : ['*', parts[0]!, parts[1] ?? '*'];
+      add((n) => n.resourceType === 'source' && fnmatch(n.packageName, pkg!) && fnmatch((n as { sourceName: string }).sourceName, src!) && fnmatch(n.name, tbl!));
       break;
     }
     case method === 'group':
@@ -279,6 +295,7 @@ function matchMethod(c: Criterion, nodes: ReadonlyMap<string, GraphNode>, opts: 
     case method === 'saved_query': {
       // As dbt: `exposure:name` or `exposure:package.name` (likewise metric:, semantic_model:, saved_query:), globs allowed.
       const [a, b] = value.split('.');
+      if (value.split('.').length > 2) throw invalidSelector(body, `a ${method.replace('_', ' ')} is selected as name or package.name`);
       add((n) => n.resourceType === method && (b === undefined ? glob(a!).test(n.name) : glob(a!).test(n.packageName) && glob(b).test(n.name)));
       break;
     }
@@ -288,36 +305,39 @@ function matchMethod(c: Criterion, nodes: ReadonlyMap<string, GraphNode>, opts: 
     case method === 'resource_type':
       add((n) => n.resourceType === value);
       break;
-    case method === 'package':
-      add((n) => re.test(n.packageName));
+    case method === 'package': {
+      // dbt 1.11: `package:this` is the root project.
+      const pkg = value === 'this' && opts.rootPackage ? opts.rootPackage : value;
+      add((n) => fnmatch(n.packageName, pkg));
       break;
+    }
     case method === 'test_type':
       add((n) => (n.resourceType === 'unit_test' && value === 'unit') || (n.resourceType === 'test' && (value === 'data' || (value === 'generic' && !!n.testMetadata) || (value === 'singular' && !n.testMetadata))));
       break;
     case method === 'test_name':
-      add((n) => n.resourceType === 'test' && !!n.testMetadata && re.test(n.testMetadata.name));
+      // dbt 1.11 matches a generic test by its test's name and a unit test by its own name.
+      add((n) => (n.resourceType === 'test' && !!n.testMetadata && re.test(n.testMetadata.name)) || (n.resourceType === 'unit_test' && re.test(n.name)));
       break;
     case method === 'config':
       // dbt 1.11 compares the node's whole config to the value: it never matches (dbt ls -s config:foo, exit 0, "does not match any enabled nodes").
       break;
     case method.startsWith('config.'): {
       const key = method.slice('config.'.length).split('.');
-      // dbt's config method does not look at exposures.
-      add((n) => {
-        if (n.resourceType === 'exposure') return false;
-        let v: unknown = n.config;
-        for (const k of key) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
-        if (Array.isArray(v)) return v.some((x) => re.test(String(x)));
-        return v !== undefined && re.test(String(v));
-      });
+      // The config as the manifest writes it, dbt's defaults filled in (`config.enabled:true`, `config.on_schema_change:ignore`).
+      add((n) => CONFIGURABLE.has(n.resourceType) && configMatches(dbtConfigShape(n.resourceType, { tags: n.tags, meta: n.meta, ...n.config }), key, value));
       break;
     }
     case method === 'state': {
       const st = opts.state;
       if (!st?.previous || !st.fingerprint) throw invalidSelector(body, 'state: needs --state DIR with an earlier manifest.json');
+      if (!STATE_VALUES.includes(value)) throw invalidSelector(`state:${value}`, `use ${STATE_VALUES.join(', ')}`);
       add((n) => {
-        if (n.resourceType === 'source') return false;
         const prev = st.previous!.get(n.uniqueId);
+        // A source is compared by being in the earlier manifest or not (sm does not compare its definition). As dbt 1.11
+        // answers for one: a new source is new and modified.configs and .relation, yet unmodified and never modified.
+        if (n.resourceType === 'source') return value === 'unmodified' || (value === 'old' ? !!prev : !prev && ['new', 'modified.configs', 'modified.relation'].includes(value));
+        // dbt 1.11: modified.contract selects a node the earlier manifest lacks; sm compares no contract.
+        if (value === 'modified.contract') return !prev && PARSED_NODES.has(n.resourceType);
         const now = st.fingerprint!(n);
         // dbt writes no checksum for a generic test (its arguments are in its name, so changing them makes a new node).
         const body = !prev || (prev.checksum !== now.checksum && !(prev.checksum === '' && n.resourceType === 'test' && !!n.testMetadata));
@@ -332,10 +352,11 @@ function matchMethod(c: Criterion, nodes: ReadonlyMap<string, GraphNode>, opts: 
         if (value === 'modified.body') return body;
         if (value === 'modified.configs') return configs;
         if (value === 'modified.relation') return relation;
-        if (value === 'modified.persisted_descriptions') return persisted;
+        // A node the earlier manifest lacks, when it is one dbt parses from a file (as dbt 1.11 answers); else the descriptions it persists.
+        if (value === 'modified.persisted_descriptions') return prev ? persisted : PARSED_NODES.has(n.resourceType);
         if (value === 'modified.macros') return macros();
         if (value === 'unmodified') return !body && !configs && !relation && !persisted && !macros();
-        throw invalidSelector(`state:${value}`, 'use new, old, modified, modified.body, modified.configs, modified.relation, modified.persisted_descriptions, modified.macros or unmodified');
+        return false;
       });
       break;
     }
@@ -366,6 +387,46 @@ function matchMethod(c: Criterion, nodes: ReadonlyMap<string, GraphNode>, opts: 
       throw invalidSelector(body, `unknown method "${method}"`);
   }
   return out;
+}
+
+/** A value whose pattern cannot be compiled (only size can do that) is a usage error naming it, not a crash. */
+function checkPattern(pattern: string): void {
+  try {
+    fnmatchRegex(pattern);
+  } catch (e) {
+    throw invalidSelector(pattern.length > 60 ? `${pattern.slice(0, 60)}...` : pattern, `it cannot be matched (${pattern.length} characters): ${(e as Error).message.split(':')[0]}`);
+  }
+}
+
+/** dbt 1.11's state: values. */
+const STATE_VALUES = ['new', 'old', 'modified', 'unmodified', 'modified.body', 'modified.configs', 'modified.persisted_descriptions', 'modified.relation', 'modified.macros', 'modified.contract'];
+/** The nodes dbt parses from files (its ParsedNode), which every state: comparison looks at. */
+const PARSED_NODES = new Set<string>(['model', 'seed', 'snapshot', 'test', 'analysis']);
+
+/** What dbt's config method looks at: the manifest's nodes and sources (not exposures, metrics, semantic models, saved queries or unit tests). */
+const CONFIGURABLE = new Set<string>(['model', 'seed', 'snapshot', 'test', 'analysis', 'operation', 'sql_operation', 'source']);
+
+/**
+ * dbt 1.11's ConfigSelectorMethod: no wildcards; the value equals a text config (any case for
+ * `severity`), or is `true`/`false` (any case) for a boolean; a list holds it.
+ */
+function configMatches(config: Readonly<Record<string, unknown>>, key: readonly string[], value: string): boolean {
+  let v: unknown = config;
+  for (const k of key) {
+    if (!v || typeof v !== 'object' || !(k in v)) return false;
+    v = (v as Record<string, unknown>)[k];
+  }
+  const same = (x: unknown) =>
+    (typeof x === 'string' && (key.length === 1 && key[0] === 'severity' ? x.toUpperCase() === value.toUpperCase() : x === value)) ||
+    (value.toUpperCase() === 'TRUE' && x === true) ||
+    (value.toUpperCase() === 'FALSE' && x === false);
+  return Array.isArray(v) ? v.some(same) : same(v);
+}
+
+function fileMatches(path: string, pattern: string): boolean {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  return fnmatch(name, pattern) || fnmatch(dot > 0 ? name.slice(0, dot) : name, pattern);
 }
 
 function freshnessMissing(message: string, hint: string): SmProjectError {

@@ -4,6 +4,9 @@
  * build these directly (watch, retry, show, selectors); only the command line is parsed.
  */
 
+/** dbt's `--indirect-selection` (and selectors.yml's `indirect_selection:`): when a test joins the selection of its parents. */
+export type IndirectSelection = 'eager' | 'cautious' | 'buildable' | 'empty';
+
 /** One criterion: a method and a value, with graph operators. */
 export interface Criterion {
   readonly kind: 'criterion';
@@ -18,18 +21,22 @@ export interface Criterion {
   readonly childrensParents?: boolean | undefined;
   /** As the user typed it, for messages; absent when built in code. */
   readonly text?: string | undefined;
+  /** selectors.yml's `indirect_selection:` for this criterion (else the command's). */
+  readonly indirectSelection?: IndirectSelection | undefined;
 }
 
 export type SelectionExpr =
   | Criterion
   /**
-   * `testsOfWhole`: a union written as one selection (space-separated on the command line, a
-   * definition string in selectors.yml): in cautious and buildable modes a test joins when the
-   * whole union holds its parents, not only one item.
+   * `testsOfWhole`: a union or intersection written on the command line: in the command's
+   * cautious and buildable modes a test held back by its parts joins when the whole holds its
+   * parents (dbt's incorporate_indirect_nodes). `indirectSelection`: the group's own mode
+   * instead; without either (built in code, or in selectors.yml) it is dbt's default, eager,
+   * which adds nothing at this level.
    */
-  | { readonly kind: 'union'; readonly items: readonly SelectionExpr[]; readonly testsOfWhole?: boolean | undefined }
-  | { readonly kind: 'intersection'; readonly items: readonly SelectionExpr[]; readonly text?: string | undefined }
-  | { readonly kind: 'difference'; readonly include: SelectionExpr; readonly exclude: SelectionExpr };
+  | { readonly kind: 'union'; readonly items: readonly SelectionExpr[]; readonly testsOfWhole?: boolean | undefined; readonly indirectSelection?: IndirectSelection | undefined }
+  | { readonly kind: 'intersection'; readonly items: readonly SelectionExpr[]; readonly text?: string | undefined; readonly testsOfWhole?: boolean | undefined; readonly indirectSelection?: IndirectSelection | undefined }
+  | { readonly kind: 'difference'; readonly include: SelectionExpr; readonly exclude: SelectionExpr; readonly indirectSelection?: IndirectSelection | undefined };
 
 /** What a command selects: `include` (undefined: everything), less `exclude`, as typed for messages. */
 export interface Selection {
@@ -37,7 +44,7 @@ export interface Selection {
   readonly exclude?: SelectionExpr | undefined;
 }
 
-export const criterion = (method: string, value: string, ops: Partial<Pick<Criterion, 'parents' | 'children' | 'childrensParents' | 'text'>> = {}): Criterion => ({ kind: 'criterion', method, value, ...ops });
+export const criterion = (method: string, value: string, ops: Partial<Pick<Criterion, 'parents' | 'children' | 'childrensParents' | 'text' | 'indirectSelection'>> = {}): Criterion => ({ kind: 'criterion', method, value, ...ops });
 export const union = (items: readonly SelectionExpr[]): SelectionExpr => ({ kind: 'union', items });
 export const intersection = (items: readonly SelectionExpr[]): SelectionExpr => ({ kind: 'intersection', items });
 

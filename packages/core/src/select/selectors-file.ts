@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import { readYamlFile, type YamlFile } from '../project/yaml-file.ts';
 import { checkMethod, parseSelectionArgs } from './parse-selection.ts';
-import { criterion, type SelectionExpr } from './selection-expr.ts';
+import { criterion, type IndirectSelection, type SelectionExpr } from './selection-expr.ts';
 
 /**
  * selectors.yml: `selectors: [{name, definition}]`. A definition is a selection string,
@@ -28,16 +28,13 @@ export function readSelectors(projectDir: string, diagnostics: Diagnostic[]): Ma
   }
   list.forEach((s, i) => {
     const e = s as { name?: string; definition?: unknown };
-    if (!isObj(e) || typeof e.name !== 'string' || !e.name || e.definition === undefined) {
-      diagnostics.push(diag('SM_SELECTOR_INVALID', 'Each selector needs `name:` and `definition:`', y.locate(['selectors', i])));
-      return;
-    }
-    if (out.has(e.name)) {
-      diagnostics.push(diag('SM_SELECTOR_INVALID', `Selector "${e.name}" is defined twice`, y.locate(['selectors', i, 'name']), { hint: 'Give each selector its own name.' }));
+    if (!isObj(e) || typeof e.name !== 'string' || !e.name || e.definition === undefined || Array.isArray(e.definition)) {
+      diagnostics.push(diag('SM_SELECTOR_INVALID', 'Each selector needs `name:` and `definition:` (a string or a mapping, not a list)', y.locate(['selectors', i])));
       return;
     }
     try {
-      out.set(e.name, toSpec(e.definition));
+      // As dbt 1.11: a name given twice is the later definition; `method: selector` names one defined above.
+      out.set(e.name, toSpec(e.definition, out, true));
     } catch (err) {
       diagnostics.push(diag('SM_SELECTOR_INVALID', `Selector "${e.name}": ${(err as Error).message}`, locate(y, ['selectors', i, 'definition']), { hint: 'See the definition forms at the top of this message: a string, {method, value}, {union: [...]}, {intersection: [...]}, with {exclude: [...]} items.' }));
     }
@@ -76,52 +73,80 @@ function locate(y: YamlFile, path: (string | number)[]) {
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function toSpec(def: unknown): SelectionExpr {
+/** Python's truth of a YAML value, as dbt reads `parents:`, `children:` and `childrens_parents:`. */
+const truthy = (v: unknown): boolean => !(v === undefined || v === null || v === false || v === 0 || v === '' || (Array.isArray(v) && !v.length) || (isObj(v) && !Object.keys(v).length));
+
+/** A definition as dbt 1.11's parse_from_definition reads it; `named`: the selectors defined above it. */
+function toSpec(def: unknown, named: ReadonlyMap<string, SelectionExpr>, root = false): SelectionExpr {
   if (typeof def === 'string') {
+    // sm reads a definition string as a command line's selection (dbt: one criterion).
     const e = def.trim() ? parseSelectionArgs([def]) : undefined;
     if (!e) throw new Error('a definition string selects something; this one is empty');
     return e;
   }
-  if (!isObj(def)) throw new Error('a definition is a string or a mapping');
+  if (!isObj(def)) throw new Error(`a definition is a string or a mapping, not ${JSON.stringify(def)}`);
   for (const kind of ['union', 'intersection'] as const) {
     if (!(kind in def)) continue;
+    if (root && Object.keys(def).length > 1) throw new Error(`only one \`union\` or \`intersection\` key is allowed at the top of a definition; found ${Object.keys(def).join(', ')}`);
     const items = def[kind];
     if (!Array.isArray(items)) throw new Error(`\`${kind}:\` must be a list`);
     const include: SelectionExpr[] = [];
-    const exclude: SelectionExpr[] = [];
+    let exclude: SelectionExpr | undefined;
     for (const item of items) {
-      if (isObj(item) && 'exclude' in item && Object.keys(item).length === 1) exclude.push(...excludeList(item.exclude));
-      else include.push(toSpec(item));
+      if (isObj(item) && 'exclude' in item) {
+        if (exclude) throw new Error(`\`${kind}:\` has more than one \`exclude:\` item; put every exclusion in one`);
+        exclude = excludeOf(item.exclude, named);
+      } else include.push(toSpec(item, named));
     }
     const base: SelectionExpr = { kind, items: include };
-    return exclude.length ? { kind: 'difference', include: base, exclude: { kind: 'union', items: exclude } } : base;
+    return exclude ? { kind: 'difference', include: base, exclude } : base;
   }
-  if ('method' in def || 'value' in def) {
-    const atom = criterionOf(def);
-    return 'exclude' in def ? { kind: 'difference', include: atom, exclude: { kind: 'union', items: excludeList(def.exclude) } } : atom;
+  const keys = Object.keys(def);
+  // `{tag: nightly}`: one key is a method and its value.
+  if (keys.length === 1) return criterionOf({ method: keys[0], value: def[keys[0]!] }, def);
+  if (def.method === 'selector') {
+    const ref = named.get(String(def.value));
+    if (!ref) throw new Error(`no selector named "${String(def.value)}" above this one (\`method: selector\` names a selector defined earlier in the file)`);
+    return ref;
   }
-  throw new Error(`unknown definition keys ${Object.keys(def).join(', ')}`);
+  if (!('method' in def) || !('value' in def)) throw new Error(`a mapping has one key (\`tag: nightly\`) or \`method:\` and \`value:\`; found ${keys.join(', ')}`);
+  const atom = criterionOf(def, def);
+  return 'exclude' in def ? { kind: 'difference', include: atom, exclude: excludeOf(def.exclude, named) } : atom;
 }
 
-function excludeList(v: unknown): SelectionExpr[] {
+/** An `exclude:` list: one definition, or the union of several. */
+function excludeOf(v: unknown, named: ReadonlyMap<string, SelectionExpr>): SelectionExpr {
   if (!Array.isArray(v)) throw new Error('`exclude:` must be a list of definitions');
-  return v.map(toSpec);
+  const items = v.map((x) => toSpec(x, named));
+  return items.length === 1 ? items[0]! : { kind: 'union', items };
 }
 
-/** `{method, value, parents, children, parents_depth, children_depth, childrens_parents}` as a criterion. */
-function criterionOf(d: Record<string, unknown>): SelectionExpr {
-  const method = String(d.method ?? 'fqn');
-  const value = String(d.value ?? '');
+const MODES = ['eager', 'cautious', 'buildable', 'empty'];
+
+/** dbt's SelectionCriteria.selection_criteria_from_dict: `parents_depth`/`children_depth` count only with `parents`/`children` (0 or none: no limit). */
+function criterionOf(d: Record<string, unknown>, raw: Record<string, unknown>): SelectionExpr {
+  const method = String(d.method);
+  const value = d.value === null || d.value === undefined ? '' : String(d.value);
   try {
     checkMethod(method === 'fqn' ? value : `${method}:${value}`, method, value);
   } catch (e) {
     throw new Error((e as { diagnostics?: { message: string }[] }).diagnostics?.[0]?.message ?? String(e));
   }
-  if (d.childrens_parents === true && (d.children === true || d.children_depth !== undefined)) throw new Error('childrens_parents ("@") and children ("+" after) are incompatible, as in dbt; keep one');
-  if (d.childrens_parents === true) return criterion(method, value, { childrensParents: true });
+  const depth = (k: 'parents_depth' | 'children_depth'): number => {
+    const v = raw[k];
+    if (!truthy(v)) return Infinity;
+    const n = typeof v === 'number' ? v : /^\s*[+-]?\d+\s*$/.test(String(v)) ? Number(v) : NaN;
+    if (!Number.isInteger(n)) throw new Error(`${k} must be a whole number, not ${JSON.stringify(v)}`);
+    return n;
+  };
+  const mode = raw.indirect_selection;
+  if (mode !== undefined && !MODES.includes(String(mode))) throw new Error(`indirect_selection must be one of ${MODES.join(', ')}, not ${JSON.stringify(mode)}`);
+  if (truthy(raw.childrens_parents) && truthy(raw.children)) throw new Error('childrens_parents ("@") and children ("+" after) are incompatible, as in dbt; keep one');
   return criterion(method, value, {
-    parents: d.parents_depth !== undefined ? Number(d.parents_depth) : d.parents === true ? Infinity : undefined,
-    children: d.children_depth !== undefined ? Number(d.children_depth) : d.children === true ? Infinity : undefined,
+    childrensParents: truthy(raw.childrens_parents) || undefined,
+    parents: truthy(raw.parents) ? depth('parents_depth') : undefined,
+    children: truthy(raw.children) ? depth('children_depth') : undefined,
+    indirectSelection: mode === undefined ? undefined : (String(mode) as IndirectSelection),
   });
 }
 

@@ -36,9 +36,19 @@ describe('state fingerprints', () => {
     expect(hashed.size).toBeGreaterThan(0);
   });
 
+  it("leave out a seed's, snapshot's and test's own materialization, which dbt's unrendered_config lacks", () => {
+    // dbt 1.11's manifest for a seed configured only with +tags: unrendered_config {tags: [raw]}; sm loads materialized: seed.
+    expect(fingerprintOfConfig('c', { materialized: 'seed', tags: ['raw'] })).toEqual(fingerprintOfConfig('c', { tags: ['raw'] }));
+    expect(fingerprintOfConfig('c', { materialized: 'snapshot', strategy: 'check' })).toEqual(fingerprintOfConfig('c', { strategy: 'check' }));
+    expect(fingerprintOfConfig('c', { materialized: 'test', alias: 'x' })).toEqual(fingerprintOfConfig('c', { alias: 'x' }));
+    expect(fingerprintOfConfig('c', { materialized: 'table' })).not.toEqual(fingerprintOfConfig('c', {}));
+  });
+
   it('hash unit tests as the definition does, and tell apart what differs', () => {
     const u = { given: [{ input: "ref('a')", rows: [{ id: 1, b: null }] }], expect: { rows: [{ id: 1 }] }, overrides: { vars: { x: [1, { b: 2, a: 1 }] } } };
-    expect(unitTestChecksum(u)).toBe(reference([u.given, u.expect, u.overrides]));
+    // Fixtures as a manifest writes them: format dict and fixture null when unset (dbt's unit_tests entries).
+    expect(unitTestChecksum(u)).toBe(reference([u.given.map((g) => ({ ...g, format: 'dict', fixture: null })), { ...u.expect, format: 'dict', fixture: null }, u.overrides]));
+    expect(unitTestChecksum({ ...u, given: [{ ...u.given[0]!, format: 'dict', fixture: null }] })).toBe(unitTestChecksum(u));
     expect(unitTestChecksum({})).toBe(reference([[], {}, null]));
     expect(unitTestChecksum({ ...u, expect: { rows: [{ id: 2 }] } })).not.toBe(unitTestChecksum(u));
     // Key order does not matter; array order does.

@@ -82,7 +82,8 @@ function comparedJson(cfg: Record<string, unknown>): string {
   let out = '{';
   for (const k of sortedKeys(cfg)) {
     const v = cfg[k];
-    if (v === null || v === undefined || NOT_COMPARED.has(k) || (k === 'enabled' && v === true)) continue;
+    // A seed's, snapshot's or test's own materialization is no config a manifest's unrendered_config holds.
+    if (v === null || v === undefined || NOT_COMPARED.has(k) || (k === 'enabled' && v === true) || (k === 'materialized' && (v === 'seed' || v === 'snapshot' || v === 'test'))) continue;
     const text = k === 'severity' && typeof v === 'string' ? JSON.stringify(v.toUpperCase()) : sortedJson(v);
     if (text !== undefined && !DEFAULT_CONFIG_TEXTS.get(k)?.has(text)) out += `${out.length > 1 ? ',' : ''}${JSON.stringify(k)}:${text}`;
   }
@@ -149,9 +150,19 @@ export function fingerprintOfConfig(checksum: string, config: Record<string, unk
   return { checksum, configHash: hashOnce(comparedJson(cfg), hashed), relationHash: hashOnce(relationJson(cfg), hashed) };
 }
 
-/** A unit test's checksum: its inputs, expectations and overrides. */
+/**
+ * A unit test's checksum: its inputs, expectations and overrides, each fixture's `format` and
+ * `fixture` as a manifest writes them (dbt's `dict` and null when unset), so a unit test loaded
+ * now and its entry in dbt's manifest hash alike.
+ */
 export function unitTestChecksum(u: { given?: unknown; expect?: unknown; overrides?: unknown }): string {
-  return stableHash([u.given ?? [], u.expect ?? {}, u.overrides ?? null]);
+  const fixture = (f: unknown) => {
+    if (!f || typeof f !== 'object' || Array.isArray(f)) return f;
+    const x = f as { format?: unknown; fixture?: unknown };
+    return { ...x, format: x.format ?? 'dict', fixture: x.fixture ?? null };
+  };
+  const given = Array.isArray(u.given) ? u.given.map(fixture) : (u.given ?? []);
+  return stableHash([given, u.expect === undefined ? {} : fixture(u.expect), u.overrides ?? null]);
 }
 
 /** An exposure's checksum, from what its manifest entry says of it (so a dbt manifest under --state compares too). */
