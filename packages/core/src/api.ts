@@ -158,8 +158,8 @@ function compiledHooks(c: Compilation, opts: InvocationOptions): CompiledResult[
  */
 export function writeLiveSql(c: Compilation, live: ReadonlyMap<string, string>): void {
   const dir = targetDir(c.project);
-  rewriteCompiledFiles(c.project, c.compiled.nodes, new Set(c.selected), live, dir);
-  patchManifestCode(dir, inManifestOrder(c, live), c.project.secrets);
+  rewriteCompiledFiles(c.project, c.compiled.nodes, c.selected, live, dir);
+  if (live.size) patchManifestCode(dir, inManifestOrder(c, live), c.project.secrets);
 }
 
 /** Write run_results.json as dbt 1.11's `show` does once its query succeeds (a failed show writes none). */

@@ -163,9 +163,11 @@ function countFiles(root: string): Record<string, number> {
  * inputs alone) stays true of every other file and a warm compile still skips them unread. A file
  * that already holds the text is not written again.
  */
-export function rewriteCompiledFiles(project: CompiledFilesProject, nodes: ReadonlyMap<string, GraphNode>, selected: ReadonlySet<string>, live: ReadonlyMap<string, string>, targetDir: string): void {
+export function rewriteCompiledFiles(project: CompiledFilesProject, nodes: ReadonlyMap<string, GraphNode>, selectedIds: readonly string[], live: ReadonlyMap<string, string>, targetDir: string): void {
   const recordPath = join(targetDir, '.sm', 'compiled-live.json');
   const before = readIds(recordPath);
+  if (!live.size && !before.length) return;
+  const selected = new Set(selectedIds);
   const back = before.filter((id) => selected.has(id) && !live.has(id));
   if (!live.size && !back.length) return;
   const inPackage = packageRelativePaths(project.dir, project.packages);

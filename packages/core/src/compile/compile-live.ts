@@ -13,6 +13,7 @@ import type { GraphNode, ModelNode } from '../types.ts';
 import type { Compilation, InvocationOptions } from './compilation.ts';
 import { targetDir } from './compile-shared.ts';
 import { executionRenderer } from './execution-renderer.ts';
+import { StoredNodeMap } from './stored-nodes.ts';
 
 /** The nodes compile writes SQL for. */
 const WITH_SQL = new Set(['model', 'snapshot', 'analysis', 'test']);
@@ -51,6 +52,7 @@ export async function compileLive(c: Compilation, opts: InvocationOptions, intro
   const known = c.compiled.warehouseNodes;
   const knownSet = known && new Set(known);
   const chosen = knownSet ? (knownSet.size ? c.selected.filter((id) => knownSet.has(id)) : []) : c.selected;
+  if (knownSet && c.compiled.nodes instanceof StoredNodeMap) c.compiled.nodes.prefetch(chosen);
   const nodes = chosen.flatMap((id) => {
     const n = c.compiled.nodes.get(id);
     return n && mayAskWarehouse(n) ? [n] : [];
