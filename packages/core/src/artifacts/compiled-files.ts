@@ -7,6 +7,7 @@ import { redact } from '../util/redact.ts';
 import { writeFilesAsync } from './write-files.ts';
 import { writeJsonFileAtomic } from '../util/write-json.ts';
 import { WrittenFiles } from './written-files.ts';
+import { sameText } from './run-files.ts';
 import { compiledFileOf, nodeFileShape, type NodeFileShape } from './target-paths.ts';
 
 /** The nodes whose compiled SQL is written: models, snapshots and data tests. */
@@ -176,7 +177,7 @@ export function rewriteCompiledFiles(project: CompiledFilesProject, nodes: Reado
     if (!n) return;
     const abs = `${join(targetDir, 'compiled')}/${compiledFileOf(nodeFileShape(n), inPackage)}`;
     const text = redact(code, project.secrets);
-    if (existsSync(abs) && readFileSync(abs, 'utf8') === text) return;
+    if (sameText(abs, text)) return;
     mkdirSync(dirname(abs), { recursive: true });
     writeFileSync(abs, text);
   };

@@ -115,7 +115,8 @@ function splitPath(rel: string, split: string | undefined): string {
   return join(stem, `${basename(stem)}_${split}${ext}`);
 }
 
-function sameText(abs: string, text: string): boolean {
+/** Whether the file at `abs` holds `text` (false when it cannot be read). */
+export function sameText(abs: string, text: string): boolean {
   try {
     return readFileSync(abs, 'utf8') === text;
   } catch {

@@ -4,6 +4,7 @@ import type { AdapterSession, Relation, RelationInfo } from '../adapter.ts';
 import { diag, isSmProjectError, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import { isMicrobatch } from '../plan/microbatch.ts';
 import { wantsFullRefresh } from '../plan/full-refresh.ts';
+import { isIncrementalRun } from '../plan/plan.ts';
 import { incrementalSqlOf } from '../plan/incremental-sql.ts';
 import { findRelation, schemaKey } from '../relation-lookup.ts';
 import { redact } from '../util/redact.ts';
@@ -24,8 +25,11 @@ const WITH_SQL = new Set(['model', 'snapshot', 'analysis', 'test']);
  */
 export function mayAskWarehouse(n: GraphNode): boolean {
   if (!WITH_SQL.has(n.resourceType) || n.compileError !== undefined || ('pythonCode' in n && n.pythonCode !== undefined)) return false;
-  return !!n.needsWarehouse || (n.resourceType === 'model' && n.config.materialized === 'incremental' && !isMicrobatch(n as ModelNode));
+  return !!n.needsWarehouse || incrementalModel(n);
 }
+
+/** An incremental model that is not a microbatch one (compile renders no batch). */
+const incrementalModel = (n: GraphNode): n is ModelNode => n.resourceType === 'model' && n.config.materialized === 'incremental' && !isMicrobatch(n);
 
 /** What {@link compileLive} found: the SQL of each selected node that the warehouse changes, and warnings. */
 export interface LiveSql {
@@ -57,8 +61,8 @@ export async function compileLive(c: Compilation, opts: InvocationOptions, intro
     const n = c.compiled.nodes.get(id);
     return n && mayAskWarehouse(n) ? [n] : [];
   });
-  const incremental = (n: GraphNode): n is ModelNode => n.resourceType === 'model' && n.config.materialized === 'incremental' && !isMicrobatch(n as ModelNode) && !wantsFullRefresh(n as ModelNode, !!opts.fullRefresh);
-  const live = nodes.filter((n) => n.needsWarehouse || incremental(n));
+  const plan = { fullRefresh: !!opts.fullRefresh };
+  const live = nodes.filter((n) => n.needsWarehouse || (incrementalModel(n) && !wantsFullRefresh(n, plan.fullRefresh)));
   if (!live.length) return { sql: new Map(), diagnostics: [] };
   if (!introspect) {
     const asking = live.filter((n) => n.needsWarehouse);
@@ -75,16 +79,16 @@ export async function compileLive(c: Compilation, opts: InvocationOptions, intro
   const seenPath = join(targetDir(c.project), '.sm', 'compile-live.json');
   const stamp = c.adapter.stateStamp?.(c.project.target, where);
   const seen = stamp === undefined ? undefined : readSeen(seenPath, stamp);
-  if (!asks && seen) {
-    const models = live.filter(incremental);
-    if (models.every((n) => schemaKey(d, n.relation) in seen)) {
-      const out = new Map<string, string>();
-      for (const n of models) {
-        const found = seen[schemaKey(d, n.relation)]!.map((identifier) => ({ schema: n.relation.schema, identifier, kind: 'table' as const, columns: [] }));
-        if (findRelation(d, found, n.relation)) out.set(n.uniqueId, incrementalSqlOf(n));
-      }
-      return { sql: out, diagnostics: [] };
+  // Whether a node runs incrementally, given what its schema holds: as a run decides it (plan.ts).
+  const runsIncrementally = (n: GraphNode, found: readonly RelationInfo[]): n is ModelNode => incrementalModel(n) && isIncrementalRun(n, findRelation(d, found, n.relation), plan);
+  if (!asks && seen && live.every((n) => schemaKey(d, (n as ModelNode).relation) in seen)) {
+    const out = new Map<string, string>();
+    for (const n of live) {
+      const rel = (n as ModelNode).relation;
+      const found = seen[schemaKey(d, rel)]!.map((identifier) => ({ schema: rel.schema, identifier, kind: 'table' as const, columns: [] }));
+      if (runsIncrementally(n, found)) out.set(n.uniqueId, incrementalSqlOf(n));
     }
+    return { sql: out, diagnostics: [] };
   }
   let session: AdapterSession;
   try {
@@ -121,7 +125,7 @@ export async function compileLive(c: Compilation, opts: InvocationOptions, intro
       return p;
     };
     for (const n of live) {
-      const isIncremental = incremental(n) && findRelation(d, await inSchema(n.relation), n.relation)?.kind === 'table';
+      const isIncremental = incrementalModel(n) && runsIncrementally(n, await inSchema(n.relation));
       const compiled = (n as { compiledCode?: string }).compiledCode;
       let sql: string;
       try {

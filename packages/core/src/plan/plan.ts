@@ -28,7 +28,7 @@ export function tempRelation(rel: Relation, suffix: string): Relation {
  * nor the model asks for a full refresh. A model's `full_refresh` config wins over the flag,
  * as in dbt (`full_refresh: false` protects a table that cannot be rebuilt).
  */
-export function isIncrementalRun(node: ModelNode, existing: RelationInfo | undefined, ctx: PlanContext): boolean {
+export function isIncrementalRun(node: ModelNode, existing: RelationInfo | undefined, ctx: Pick<PlanContext, 'fullRefresh'>): boolean {
   if (node.config.materialized !== 'incremental' || !existing || existing.kind !== 'table') return false;
   return !wantsFullRefresh(node, ctx.fullRefresh);
 }

@@ -136,6 +136,25 @@ export function parseLike(n: ModelNode | TestNode | HookText, ast: () => Templat
 }
 
 /** How {@link macroDependsOn} resolves names: the macros, and adapter.dispatch's search. */
+/** A {@link ParseLikeHost} over a renderer's macros, its host's name resolution and dispatch, its target and Jinja environment. */
+export function parseLikeHostOf(r: {
+  readonly macros: MacroNamespaces;
+  readonly host: Omit<MacroDepsHost, 'macros'> & Pick<ParseLikeHost, 'resolveRef' | 'resolveSource'>;
+  readonly project: { readonly target?: KnownTarget | undefined };
+  readonly env: { parse(text: string, file: string): { ast: TemplateAst } };
+}): ParseLikeHost {
+  const h = r.host;
+  return {
+    macros: r.macros,
+    dispatchPrefixes: h.dispatchPrefixes,
+    dispatchOrder: (namespace) => h.dispatchOrder(namespace),
+    target: r.project.target,
+    resolveRef: (name, pkg, from) => h.resolveRef(name, pkg, from),
+    resolveSource: (source, table, from) => h.resolveSource(source, table, from),
+    parse: (text, file) => r.env.parse(text, file).ast,
+  };
+}
+
 export interface MacroDepsHost {
   readonly macros: MacroNamespaces;
   readonly dispatchPrefixes: readonly string[];

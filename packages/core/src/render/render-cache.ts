@@ -128,6 +128,13 @@ function cacheKey(p: LoadedProject): string {
   return h.digest('hex');
 }
 
+/** RenderOptions `cache` as a function: the cache given, or the one its opener opens, once, when first asked for. */
+export function cacheOnDemand(c: RenderCache | (() => RenderCache | undefined) | undefined): () => RenderCache | undefined {
+  if (typeof c !== 'function') return () => c;
+  let opened: { cache: RenderCache | undefined } | undefined;
+  return () => (opened ??= { cache: c() }).cache;
+}
+
 /**
  * What a cached render is valid for: the node's checksum, which is dbt's (of the file stripped),
  * the length of the text rendered, so that blank lines added at either end, which move the

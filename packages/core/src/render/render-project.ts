@@ -21,10 +21,10 @@ import { renderGenericTest } from './generic-test.ts';
 import { MacroNamespaces } from './macro-namespaces.ts';
 import { cloneConfig, macroFiles, recordingMacros, refsOf, tagsOf } from './render-parts.ts';
 import { metaOf } from '../project/folder-config.ts';
-import { hookMacrosOf, macroDependsOn, parseLike, sourcesFirst, type ParseLike, type ParseLikeHost } from './parse-like.ts';
+import { hookMacrosOf, macroDependsOn, parseLike, parseLikeHostOf, sourcesFirst, type ParseLike, type ParseLikeHost } from './parse-like.ts';
 import { settleDisabled } from './settle-disabled.ts';
 import { ProjectHost } from './project-host.ts';
-import { renderKey, type RenderCache } from './render-cache.ts';
+import { cacheOnDemand, renderKey, type RenderCache } from './render-cache.ts';
 import { nodeBuiltins, nodeContext, renderContextNames } from './render-context.ts';
 import { parseWarnings } from './parse-warnings.ts';
 import { literalRefs, RenderScheduler, type Schedulable } from './render-scheduler.ts';
@@ -64,6 +64,8 @@ export class ProjectRenderer implements Schedulable {
   /** The macros each on-run hook's text calls (hookMacrosOf), once `graph` asks. */
   #hookMacros: Record<string, string[]> | undefined;
   #volatileSeen = false;
+  /** The render cache, opened when first asked for (RenderOptions `cache`). */
+  readonly #cache: () => RenderCache | undefined;
   readonly #naming: NodeNaming;
   /** The renderer's parts that a render outside compile's pass uses (rerender.ts). */
   readonly #rerender: RerenderParts;
@@ -78,6 +80,7 @@ export class ProjectRenderer implements Schedulable {
     this.project = project;
     this.dialect = opts.dialect;
     this.#opts = opts;
+    this.#cache = cacheOnDemand(opts.cache);
     this.macros = new MacroNamespaces(this.env, macroFiles(project), project.config.name, this.diagnostics);
     const self = this;
     this.host = new ProjectHost(project, opts.dialect, this.macros, this.env, this.diagnostics, {
@@ -120,12 +123,6 @@ export class ProjectRenderer implements Schedulable {
     };
   }
 
-  #openedCache: { cache: RenderCache | undefined } | undefined;
-  get #cache(): RenderCache | undefined {
-    const c = this.#opts.cache;
-    return typeof c === 'function' ? (this.#openedCache ??= { cache: c() }).cache : c;
-  }
-
   get #byId(): Map<string, GraphNode> {
     return (this.#byIdMap ??= new Map([...this.project.models, ...this.project.seeds, ...this.project.sources, ...this.project.tests].map((n) => [n.uniqueId, n])));
   }
@@ -147,7 +144,7 @@ export class ProjectRenderer implements Schedulable {
       { project: this.project, rendered: this.#rendered, byId: this.#byId, targetless: this.host.targetless, parseHost: this.#parseHost, relationFor: (n, c) => this.relationFor(n, c) },
       this.diagnostics,
     );
-    this.diagnostics.push(...parseWarnings(this.project, this.macros, nodes.values(), (n, p, from) => this.host.resolveRef(n, p, from), this.#cache?.reused));
+    this.diagnostics.push(...parseWarnings(this.project, this.macros, nodes.values(), (n, p, from) => this.host.resolveRef(n, p, from), this.#cache()?.reused));
     for (const e of this.macros.entries) {
       const node = this.macros.nodeOf(e.uniqueId);
       if (node) e.dependsOn = macroDependsOn(node.body, e.packageName, this.host);
@@ -237,7 +234,7 @@ export class ProjectRenderer implements Schedulable {
     if (!n || (n.resourceType !== 'model' && n.resourceType !== 'snapshot' && n.resourceType !== 'test')) return [];
     const out: string[] = [];
     if (n.resourceType === 'test' && n.attachedNode) out.push(n.attachedNode);
-    const cached = this.#overrides ? undefined : this.#cache?.get(id);
+    const cached = this.#overrides ? undefined : this.#cache()?.get(id);
     if (cached && 'checksum' in n && cached.checksum === renderKey(n as Rendered)) {
       for (const d of Object.keys(cached.deps)) if (!d.startsWith('source.')) out.push(d);
       return out;
@@ -333,7 +330,7 @@ export class ProjectRenderer implements Schedulable {
     // dbt's order: what its parse recorded (execute false; hooks' after its own), then what only execute true called, added when it compiled.
     const macros = frame.readExecute ? [...new Set([...this.parseLike(m.uniqueId).macros.filter((x) => ran.includes(x)), ...ran])] : ran;
     const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse, macros, frame.said, frame.refCalls, frame.configCall);
-    const cache = this.#cache;
+    const cache = this.#cache();
     if (cache) {
       if (frame.volatile || frame.waitedOn || this.diagnostics.length > before || m.config.materialized === 'incremental') cache.delete(m.uniqueId);
       else {
@@ -359,7 +356,7 @@ export class ProjectRenderer implements Schedulable {
   /** A cached render whose dependencies render as they did then; throws NeedRender for a dependency not rendered yet. */
   #fromCache(m: ModelNode): GraphNode | undefined {
     if (this.#isIncremental(m)) return undefined;
-    const e = this.#cache?.get(m.uniqueId);
+    const e = this.#cache()?.get(m.uniqueId);
     if (!e || e.checksum !== renderKey(m)) return undefined;
     for (const [id, sig] of Object.entries(e.deps)) {
       const n = this.#byId.get(id);
@@ -369,7 +366,7 @@ export class ProjectRenderer implements Schedulable {
       }
       if (this.#depSignature(id) !== sig) return undefined;
     }
-    this.#cache!.reused.add(m.uniqueId);
+    this.#cache()!.reused.add(m.uniqueId);
     return this.#modelResult(m, e.config, e.relation, Object.keys(e.deps), e.sql, e.ephemerals, false, e.macros, e.said, e.refCalls ?? [], e.configCall);
   }
 
@@ -460,15 +457,7 @@ export class ProjectRenderer implements Schedulable {
 
   /** How names resolve in what {@link parseLike} reads. */
   get #parseHost(): ParseLikeHost {
-    return {
-      macros: this.macros,
-      dispatchPrefixes: this.host.dispatchPrefixes,
-      dispatchOrder: (namespace) => this.host.dispatchOrder(namespace),
-      target: this.project.target,
-      resolveRef: (name, pkg, from) => this.host.resolveRef(name, pkg, from),
-      resolveSource: (source, table, from) => this.host.resolveSource(source, table, from),
-      parse: (text, file) => this.env.parse(text, file).ast,
-    };
+    return parseLikeHostOf(this);
   }
 
   #template(n: Rendered): Template | null {
