@@ -11,7 +11,7 @@ export interface MacroNow {
  * `{%- macro`, the blank lines it strips; sm's does neither (fivetran dbt_zendesk: 30 of its 286
  * macros differ so, and no other way).
  */
-const sameText = (sql: string) => sql.replace(/\r\n/g, '\n').trim();
+const comparedText = (sql: string) => sql.replace(/\r\n/g, '\n').trim();
 
 /**
  * dbt 1.11's check_modified_macros: a node is modified when a macro it calls, or one those call
@@ -33,7 +33,7 @@ export function macrosModifiedCheck(previous: ReadonlyMap<string, string>, now: 
       if (!packages.has(m.packageName)) continue;
       current.add(m.uniqueId);
       const was = previous.get(m.uniqueId);
-      if (was === undefined || sameText(was) !== sameText(m.macroSql)) changed.add(m.uniqueId);
+      if (was === undefined || comparedText(was) !== comparedText(m.macroSql)) changed.add(m.uniqueId);
     }
     for (const id of previous.keys()) if (!current.has(id) && packages.has(id.split('.')[1] ?? '')) changed.add(id);
   };

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { truthy } from '../jinja/py-values.ts';
 import { DEFAULT_CONFIG_TEXTS, settledStoreFailures } from '../project/node-config-shape.ts';
 import type { GraphNode } from '../types.ts';
 
@@ -126,9 +127,6 @@ export function descriptionPrints(d: Descriptions, persistDocs: unknown): Pick<S
   if (persists) out.persists = persists;
   return out;
 }
-
-/** Python's truth of a value read from YAML (dbt's `bool(...)`). */
-const truthy = (v: unknown) => (Array.isArray(v) ? v.length > 0 : v && typeof v === 'object' ? Object.keys(v).length > 0 : !!v);
 
 /**
  * Whether a node's persisted descriptions differ from an earlier fingerprint's, as dbt's
