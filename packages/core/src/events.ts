@@ -1,7 +1,25 @@
-import type { DbtNodeInfo } from './artifacts/node-log-info.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import type { TemplateMessage } from './types.ts';
 import { redact } from './util/redact.ts';
+
+/**
+ * dbt's `node_info`, which its structured log (`--log-format json`) puts in every line about a
+ * node: what tools that follow dbt's log (orchestrators, lineage collectors) key on. Statuses and
+ * times as dbt 1.11 writes them: `started` with an empty finish time, then the node's status.
+ */
+export interface DbtNodeInfo {
+  materialized: string;
+  meta: Record<string, unknown>;
+  node_checksum: string;
+  node_finished_at: string;
+  node_name: string;
+  node_path: string;
+  node_relation: { alias: string; database: string | null; relation_name: string; schema: string };
+  node_started_at: string;
+  node_status: string;
+  resource_type: string;
+  unique_id: string;
+}
 
 /** What a run reports as it goes; reporters render these (pretty terminal, JSON lines). */
 /** `no-op`: a node `build` lists but has nothing to do for (an exposure), as dbt 1.11 lists it. */

@@ -10,7 +10,7 @@ export { resolveTarget, type ResolvedTarget } from './project/profiles.ts';
 export { readProjectFileOnly } from './project/project-file.ts';
 export { ProjectRenderer, CTE_PREFIX, injectCtes, type CompiledProject, type RenderOptions } from './render/render-project.ts';
 export { saidBy } from './render/render-options.ts';
-export type { DbtNodeInfo } from './artifacts/node-log-info.ts';
+export type { DbtNodeInfo } from './events.ts';
 export { buildGraph, topoOrder, ancestors, descendants, type Dag } from './graph/build-graph.ts';
 export { select, selectNodes, type SelectOptions, type SelectionResult, type SelectionState, type IndirectSelection } from './select/select.ts';
 export { parseSelectionArgs, parseCriterion, DBT_RESOURCE_TYPES } from './select/parse-selection.ts';

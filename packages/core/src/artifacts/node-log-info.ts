@@ -3,27 +3,9 @@ import { checksumOf, dbtConfigShape } from '../project/node-config-shape.ts';
 import { pyStr } from '../jinja/py-values.ts';
 import { manifestPathOf, testRelation } from '../project/test-nodes.ts';
 import { defaultDatabaseOf } from '../render/relation.ts';
+import type { DbtNodeInfo } from '../events.ts';
 import type { GraphNode } from '../types.ts';
 import { pythonIsoTime } from './invocation.ts';
-
-/**
- * dbt's `node_info`, which its structured log (`--log-format json`) puts in every line about a
- * node: what tools that follow dbt's log (orchestrators, lineage collectors) key on. Statuses and
- * times as dbt 1.11 writes them: `started` with an empty finish time, then the node's status.
- */
-export interface DbtNodeInfo {
-  materialized: string;
-  meta: Record<string, unknown>;
-  node_checksum: string;
-  node_finished_at: string;
-  node_name: string;
-  node_path: string;
-  node_relation: { alias: string; database: string | null; relation_name: string; schema: string };
-  node_started_at: string;
-  node_status: string;
-  resource_type: string;
-  unique_id: string;
-}
 
 /** The times in node_info: Python's naive isoformat of UTC (microseconds, no zone), as dbt writes them. */
 export function nodeInfoTime(d: Date | string | undefined): string {
