@@ -4,7 +4,8 @@ import { Dag } from '../graph/build-graph.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import { resolveTarget, type ResolvedTarget } from '../project/profiles.ts';
 import type { MacroEntry } from '../render/macro-namespaces.ts';
-import type { GraphNode, TemplateMessage, TestNode } from '../types.ts';
+import type { GraphNode, ModelNode, SeedNode, SourceNode, TemplateMessage, TestNode } from '../types.ts';
+import type { StoredRefs } from '../project/ref-index.ts';
 import { readProof, readStore, readStoreHeader, type IndexRow, type ProjectHeader } from './compiled-store.ts';
 import { proofHolds, proofKey, type InputProof, type ProofOptions } from './input-proof.ts';
 import { targetPathOf } from './target-path-of.ts';
@@ -58,7 +59,13 @@ export function warmProject(o: ProofOptions & { target?: string | undefined }): 
   try {
     const at = provenTarget(o);
     const header = at && readStoreHeader(at.targetDir);
-    return header && sameProject(header.project, at.dir, o) ? partialProject(header.project, o) : undefined;
+    if (!header || !sameProject(header.project, at.dir, o)) return undefined;
+    const project = partialProject(header.project, o);
+    // ref() and source() read the store's index only when a render calls them.
+    let refs: StoredRefs | undefined;
+    const stored = (): StoredRefs => (refs ??= storedRefsOf(at.targetDir, at.proof) ?? { refables: () => [], sources: () => [], node: () => undefined });
+    Object.defineProperty(project, 'stored', { value: { refables: () => stored().refables(), sources: () => stored().sources(), node: (id: string) => stored().node(id) } satisfies StoredRefs, enumerable: false });
+    return project;
   } catch {
     return undefined;
   }
@@ -96,8 +103,10 @@ function fromStore(o: ProofOptions & { target?: string | undefined }): WarmStart
   graph.order = order.map((i) => rows[i]![0]);
   const selectionNodes = new Map<string, GraphNode>();
   for (const r of rows) selectionNodes.set(r[0], new IndexNode(r, strings, nodes) as unknown as GraphNode);
+  const project = partialProject(store.header.project, o);
+  Object.defineProperty(project, 'stored', { value: storedRefs(rows, strings, nodes), enumerable: false });
   return {
-    project: partialProject(store.header.project, o),
+    project,
     nodes,
     selectionNodes,
     graph,
@@ -112,6 +121,37 @@ function fromStore(o: ProofOptions & { target?: string | undefined }): WarmStart
     diagnostics: store.header.diagnostics,
     columnFindings: store.header.columnFindings,
     digest: proof.digest,
+  };
+}
+
+/** The store's nodes as ref() and source() read them; undefined when the store cannot be read (then the project is loaded). */
+function storedRefsOf(targetDir: string, proof: InputProof & { digest: string }): StoredRefs | undefined {
+  try {
+    const store = readStore(targetDir, proof);
+    if (!store) return undefined;
+    const { rows, strings } = store.index;
+    return storedRefs(rows, strings, new StoredNodeMap(store.nodesFile, new Map(rows.map((r) => [r[0], [r[10], r[11]] as const]))));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * ref()'s and source()'s view of the store (project/ref-index.ts StoredRefs): each node as the
+ * index lists it, read whole only when ref() finds it. A model version's id ends in `.v<version>`
+ * (dbt's form), so only those are read to learn their version.
+ */
+function storedRefs(rows: readonly IndexRow[], strings: readonly string[], nodes: StoredNodeMap): StoredRefs {
+  const light = (r: IndexRow) => ({ uniqueId: r[0], name: r[1], resourceType: r[2], packageName: strings[r[3]]! });
+  return {
+    refables: () =>
+      rows.flatMap((r) => {
+        if (r[2] !== 'model' && r[2] !== 'seed' && r[2] !== 'snapshot') return [];
+        const l = light(r);
+        return [(r[2] === 'model' && r[0] !== `model.${l.packageName}.${r[1]}` ? nodes.get(r[0])! : l) as ModelNode | SeedNode];
+      }),
+    sources: () => rows.flatMap((r) => (r[2] === 'source' ? [{ ...light(r), sourceName: strings[r[7]]! } as SourceNode] : [])),
+    node: (id) => nodes.get(id),
   };
 }
 

@@ -24,6 +24,7 @@ import type { MacroPatchDecl } from './macro-yaml.ts';
 import type { YamlFile } from './yaml-file.ts';
 import { loadPythonModels } from './load-python-models.ts';
 import { loadSnapshots } from './load-snapshots.ts';
+import type { StoredRefs } from './ref-index.ts';
 import { exposureNodes, exposureScope } from './exposure-nodes.ts';
 import { checkDuplicateDocs, docBlocksOf, renderDescriptions, type DocBlock } from './doc-blocks.ts';
 
@@ -90,6 +91,8 @@ export interface LoadedProject {
   pythonModels?: readonly string[] | undefined;
   /** `--sample`: refs and sources of parents with an `event_time` read only the window's rows. */
   sample?: SampleWindow | undefined;
+  /** After a warm start, the compiled nodes ref() and source() name, read from the store (never written to it). */
+  stored?: StoredRefs | undefined;
   /** `--store-failures` (templates read it as `flags.STORE_FAILURES`). */
   storeFailures?: boolean | undefined;
   /** The nodes that config disabled (`enabled: false`) as they would have been, left out of the lists above: manifest.json lists them under `disabled`. */

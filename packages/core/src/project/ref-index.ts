@@ -1,6 +1,20 @@
-import type { ModelNode, SeedNode } from '../types.ts';
+import type { GraphNode, ModelNode, SeedNode, SourceNode } from '../types.ts';
 
 type Refable = ModelNode | SeedNode;
+
+/**
+ * What ref() and source() read after a warm start (compile/warm-start.ts), from the store: the
+ * nodes they may name and each as compiled, so that a render after compile (`--inline`, a hook,
+ * a template rendered again at run time) does not load the project to find a relation.
+ */
+export interface StoredRefs {
+  /** Models, seeds and snapshots as a {@link RefIndex} reads them: id, name, package, type and, for a model version, its version. */
+  refables(): Refable[];
+  /** Sources as source() finds them: id, source name, name, package. */
+  sources(): SourceNode[];
+  /** A node as compiled. */
+  node(id: string): GraphNode | undefined;
+}
 
 /**
  * What `ref()` finds, as dbt resolves it: `ref('pkg', 'name')` looks in that package only;

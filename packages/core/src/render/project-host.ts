@@ -58,9 +58,11 @@ export class ProjectHost implements RenderHost {
   readonly projectQuoting: QuotedParts | undefined;
   readonly runtimeConfig: RuntimeProject;
   readonly #r: HostRenderer;
-  /** ref()'s and source()'s indexes, made on first use (a hook's render at run time may call neither). */
+  /** ref()'s and source()'s indexes, made on first use (a hook's render at run time may call neither): of the loaded nodes, or of the stored ones after a warm start. */
   #refIndex: RefIndex | undefined;
+  #loadedRefIndex: RefIndex | undefined;
   #sourceIndex: Map<string, SourceNode[]> | undefined;
+  #loadedSourceIndex: Map<string, SourceNode[]> | undefined;
   #graph: unknown;
   #attempt: { saved?: Map<string, unknown> } | undefined;
   /** `node:name`, `node:package.name` and `source:source.table` of what config disabled at loading. */
@@ -85,20 +87,40 @@ export class ProjectHost implements RenderHost {
     this.runtimeConfig = runtimeConfigOf(project, dialect.dbtQuotesByDefault ?? true);
   }
 
+  /**
+   * ref()'s index. After a warm start, of the stored nodes (LoadedProject `stored`), so that a
+   * render after compile finds a relation without loading the project; what it does not find is
+   * looked for among the loaded nodes ({@link #loadedRefs}), whose answer, or error, is dbt's.
+   */
   get #refs(): RefIndex {
-    return (this.#refIndex ??= new RefIndex([...this.project.models, ...this.project.seeds], this.project.config.name, this.project.config.refsSearchNodePackageFirst));
+    const stored = this.project.stored;
+    return (this.#refIndex ??= stored ? new RefIndex(stored.refables(), this.project.config.name, this.project.config.refsSearchNodePackageFirst) : this.#loadedRefs);
+  }
+
+  get #loadedRefs(): RefIndex {
+    return (this.#loadedRefIndex ??= new RefIndex([...this.project.models, ...this.project.seeds], this.project.config.name, this.project.config.refsSearchNodePackageFirst));
   }
 
   get #sources(): Map<string, SourceNode[]> {
-    if (this.#sourceIndex) return this.#sourceIndex;
-    const out = new Map<string, SourceNode[]>();
-    for (const s of this.project.sources) {
-      const k = `${s.sourceName}.${s.name}`;
-      const list = out.get(k);
-      if (list) list.push(s);
-      else out.set(k, [s]);
-    }
-    return (this.#sourceIndex = out);
+    const stored = this.project.stored;
+    return (this.#sourceIndex ??= stored ? bySourceName(stored.sources()) : this.#loadedSources);
+  }
+
+  get #loadedSources(): Map<string, SourceNode[]> {
+    return (this.#loadedSourceIndex ??= bySourceName(this.project.sources));
+  }
+
+  /** What ref() names, from the stored nodes first after a warm start (see {@link #refs}). */
+  #findRef(name: string, pkg: string | undefined, fromPackage: string, version?: string): { target: ModelNode | SeedNode | undefined; refs: RefIndex } {
+    const target = this.#refs.resolve(name, pkg, fromPackage, version);
+    if (target || !this.project.stored) return { target, refs: this.#refs };
+    return { target: this.#loadedRefs.resolve(name, pkg, fromPackage, version), refs: this.#loadedRefs };
+  }
+
+  /** A node ref() found, as compiled by the stored compile (an ephemeral's CTE needs its render here, so none). */
+  #storedTarget(id: string): GraphNode | undefined {
+    const n = this.project.stored?.node(id);
+    return n && n.config.materialized !== 'ephemeral' ? n : undefined;
   }
 
   get selectedResources(): readonly string[] | undefined {
@@ -107,7 +129,7 @@ export class ProjectHost implements RenderHost {
 
   /** The model or seed `ref(package?, name)` names from a node of `fromPackage`. */
   resolveRef(name: string, pkg: string | undefined, fromPackage: string): ModelNode | SeedNode | undefined {
-    return this.#refs.resolve(name, pkg, fromPackage);
+    return this.#findRef(name, pkg, fromPackage).target;
   }
 
   ref(f: Frame, args: unknown[], kw: Record<string, unknown> | null): unknown {
@@ -115,7 +137,7 @@ export class ProjectHost implements RenderHost {
     const name = positional[positional.length - 1] ?? '';
     const pkg = positional.length > 1 ? positional[0] : undefined;
     const v = kw?.v ?? kw?.version;
-    const target = this.#refs.resolve(name, pkg, f.packageName, v === undefined || v === null ? undefined : pyStr(v));
+    const { target, refs } = this.#findRef(name, pkg, f.packageName, v === undefined || v === null ? undefined : pyStr(v));
     if (!target && f.node.resourceType === 'test') return this.#testWithoutTarget(f, { at: f.refs.size, ref: name }, pkg, refPattern(name));
     if (!target) {
       const raw = 'rawCode' in f.node ? f.node.rawCode : '';
@@ -123,8 +145,8 @@ export class ProjectHost implements RenderHost {
       const version = v === undefined || v === null ? undefined : pyStr(v);
       // As dbt 1.11 words what was not found: the name, with its package and version when the ref gives them.
       const what = `"${name}"${pkg !== undefined ? ` in package "${pkg}"` : ''}${version !== undefined ? ` version ${version}` : ''}`;
-      const noPackage = pkg !== undefined && !this.#refs.hasPackage(pkg);
-      const versions = version !== undefined && !noPackage && this.#refs.resolve(name, pkg, f.packageName) ? this.#refs.versionsOf(name, pkg, f.packageName) : undefined;
+      const noPackage = pkg !== undefined && !refs.hasPackage(pkg);
+      const versions = version !== undefined && !noPackage && refs.resolve(name, pkg, f.packageName) ? refs.versionsOf(name, pkg, f.packageName) : undefined;
       const why = off
         ? ', which is disabled (its config sets enabled: false)'
         : noPackage
@@ -143,7 +165,7 @@ export class ProjectHost implements RenderHost {
                 ? versions.length
                   ? `"${name}" has versions ${versions.join(', ')}; use one of them, or leave out v= for the latest.`
                   : `"${name}" has no versions (no versions: in its YAML); leave out v=.`
-                : (pythonHint(this.project.pythonModels, name) ?? hintFor(name, this.#refs.names())),
+                : (pythonHint(this.project.pythonModels, name) ?? hintFor(name, refs.names())),
         }),
       );
       // As for source() below: dbt's parse gives a disabled node's ref() a relation, so a macro that insists on one renders on.
@@ -156,10 +178,10 @@ export class ProjectHost implements RenderHost {
     const deferred = this.project.deferred?.get(target.uniqueId);
     if (deferred) return this.refRelation(deferred, undefined, undefined, batchFilter(this.project.sample, f, target));
     if (target.resourceType === 'seed') {
-      const seed = this.#r.renderSeed(target);
+      const seed = (this.#storedTarget(target.uniqueId) as SeedNode | undefined) ?? this.#r.renderSeed(target);
       return this.refRelation(seed.relation, undefined, undefined, batchFilter(this.project.sample, f, seed));
     }
-    let r = this.#r.rendered(target.uniqueId) as ModelNode | undefined;
+    let r = (this.#r.rendered(target.uniqueId) ?? this.#storedTarget(target.uniqueId)) as ModelNode | undefined;
     if (!r) {
       // Waiting on the scheduler's stack: a cycle (the graph phase reports it); use the config before rendering.
       if (this.#r.isStarted(target.uniqueId) || target.uniqueId === f.node.uniqueId) {
@@ -182,8 +204,13 @@ export class ProjectHost implements RenderHost {
   /** dbt's source resolution: the root project's, the node's package's, then any. */
   /** The source `source(name, table)` names from a node of `fromPackage`: the root project's, the node's package's, else any. */
   resolveSource(sourceName: string, table: string, fromPackage: string): SourceNode | undefined {
-    const list = this.#sources.get(`${sourceName}.${table}`);
-    return list?.find((x) => x.packageName === this.project.config.name) ?? list?.find((x) => x.packageName === fromPackage) ?? list?.[0];
+    const pick = (list: SourceNode[] | undefined) => list?.find((x) => x.packageName === this.project.config.name) ?? list?.find((x) => x.packageName === fromPackage) ?? list?.[0];
+    const k = `${sourceName}.${table}`;
+    const stored = this.project.stored;
+    if (!stored) return pick(this.#sources.get(k));
+    // After a warm start: the stored source as compiled (its relation and config), else what the loaded project says.
+    const found = pick(this.#sources.get(k));
+    return found ? (stored.node(found.uniqueId) as SourceNode | undefined) : pick(this.#loadedSources.get(k));
   }
 
   source(f: Frame, sourceName: string, table: string): unknown {
@@ -391,4 +418,16 @@ function batchFilter(sample: SampleWindow | undefined, f: Frame, parent: { reado
     return windowCondition(column, { start: new Date(start), end: new Date(end) });
   }
   return sample && (f.node.resourceType === 'model' || f.node.resourceType === 'snapshot') ? windowCondition(column, sample) : undefined;
+}
+
+/** Sources by `source_name.name`, in the order given (more than one where packages declare the same). */
+function bySourceName(sources: Iterable<SourceNode>): Map<string, SourceNode[]> {
+  const out = new Map<string, SourceNode[]>();
+  for (const s of sources) {
+    const k = `${s.sourceName}.${s.name}`;
+    const list = out.get(k);
+    if (list) list.push(s);
+    else out.set(k, [s]);
+  }
+  return out;
 }
