@@ -46,6 +46,7 @@ export { DBT_COMPAT_VERSION } from './project/dbt-version.ts';
 export { internalMacroFiles, INTERNAL_MACROS_DIR } from './project/internal-macros.ts';
 export { COMMAND_TYPES } from './compile/compilation.ts';
 export { makeDirs } from './util/make-dirs.ts';
+export { jsonEntriesById } from './util/json-text.ts';
 export { pythonFormat, type PythonFormatter } from './util/python-format.ts';
 export { floatRepr, mkFloat } from './jinja/py-values.ts';
 export { PyDecimal } from './jinja/py-decimal.ts';

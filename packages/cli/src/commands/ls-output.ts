@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { packageRelativePaths, type Compilation } from '@smsql/core';
+import { jsonEntriesById, packageRelativePaths, type Compilation } from '@smsql/core';
 import { pythonJson } from '../python-json.ts';
 
 /** The nodes as `sm ls --output name|path|selector` prints them, as dbt ls does. */
@@ -40,6 +40,9 @@ function lsValue(k: string, v: unknown): unknown {
   return macros === undefined ? v : { macros, ...rest };
 }
 
+/** Up to how many nodes `ls --output json` reads entry by entry instead of parsing the manifest. */
+const FEW = 64;
+
 /**
  * `ls --output json`: each node's manifest entry (which this ls wrote) as dbt prints it, its
  * keys of LS_KEYS in the entry's order, or with `--output-keys a b.c` those keys in the order
@@ -51,11 +54,15 @@ function lsValue(k: string, v: unknown): unknown {
 export function lsJson(c: Compilation, ids: string[], asked: string[] | undefined): string[] {
   const keys = (asked ?? []).flatMap((k) => k.split(' '));
   const path = resolve(c.project.dir, c.project.config.targetPath, 'manifest.json');
-  const m = JSON.parse(readFileSync(path, 'utf8')) as Record<string, Record<string, Record<string, unknown>> | undefined>;
+  const bytes = readFileSync(path);
+  // A few nodes are read from their own bytes (a 10,000-model manifest is ~60 MB of JSON to parse); many, or any not found so, from the whole file.
+  const few = ids.length <= FEW ? jsonEntriesById(bytes, ids) : undefined;
+  const m = few ? undefined : (JSON.parse(bytes.toString('utf8')) as Record<string, Record<string, Record<string, unknown>> | undefined>);
+  const entryOf = (id: string) => few?.get(id) ?? m?.nodes?.[id] ?? m?.sources?.[id] ?? m?.exposures?.[id] ?? m?.unit_tests?.[id] ?? m?.metrics?.[id] ?? m?.semantic_models?.[id] ?? m?.saved_queries?.[id] ?? {};
   const nested = (entry: Record<string, unknown>, key: string): unknown =>
     key.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' && !Array.isArray(v) && k in v ? (v as Record<string, unknown>)[k] : undefined), entry);
   return ids.map((id) => {
-    const entry = m.nodes?.[id] ?? m.sources?.[id] ?? m.exposures?.[id] ?? m.unit_tests?.[id] ?? m.metrics?.[id] ?? m.semantic_models?.[id] ?? m.saved_queries?.[id] ?? {};
+    const entry = entryOf(id);
     const picked = keys.length
       ? keys.flatMap((k): [string, unknown][] => {
           if (!k.includes('.')) return k in entry ? [[k, lsValue(k, entry[k])]] : [];

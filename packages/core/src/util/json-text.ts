@@ -91,3 +91,47 @@ export function jsonObjectEntriesAt(text: string, from: number, ids: Iterable<st
   }
   return out;
 }
+
+/**
+ * The entries of `ids` in the JSON object text `bytes` (a manifest), each parsed from its own
+ * bytes: the first `"<id>":{` in the text, up to its closing brace. A quote inside a JSON
+ * string is always escaped, so no string matches; an entry found elsewhere (an object keyed by
+ * the same id, before it) is told apart by its `unique_id`. Undefined when any id is not found
+ * so: then parse the whole text.
+ */
+export function jsonEntriesById(bytes: Buffer, ids: readonly string[]): Map<string, Record<string, unknown>> | undefined {
+  const out = new Map<string, Record<string, unknown>>();
+  for (const id of ids) {
+    const key = Buffer.from(`${JSON.stringify(id)}:{`);
+    const at = bytes.indexOf(key);
+    if (at < 0) return undefined;
+    const open = at + key.length - 1;
+    const end = objectEnd(bytes, open);
+    if (end < 0) return undefined;
+    const entry = JSON.parse(bytes.toString('utf8', open, end)) as Record<string, unknown>;
+    if (entry.unique_id !== id) return undefined;
+    out.set(id, entry);
+  }
+  return out;
+}
+
+/** Just past the `}` that closes the object whose `{` is at `open` in JSON bytes; -1 if the text ends first. */
+function objectEnd(bytes: Buffer, open: number): number {
+  let depth = 0;
+  for (let i = open; i < bytes.length; i++) {
+    const c = bytes[i]!;
+    if (c === 0x22) {
+      // Past the string: a quote preceded by an even number of backslashes ends it.
+      for (i++; i < bytes.length; i++) {
+        const d = bytes[i]!;
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+  }
+  return -1;
+}
