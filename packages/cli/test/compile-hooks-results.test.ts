@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
@@ -59,7 +59,11 @@ describe("compile's and docs generate's run_results.json list the project hooks,
     const order = ['model.demo.m', 'model.demo.n', 'operation.demo.demo-on-run-start-0', 'operation.demo.demo-on-run-end-0'];
     const cold = await compile();
     // The nodes' results are kept for the next compile, without the hooks (they are rendered each time).
-    const kept = readFileSync(join(dir, 'target/.sm/compile-results.json'), 'utf8');
+    const keptDir = join(dir, 'target/.sm/compile-results');
+    const keptFiles = () => readdirSync(keptDir).sort();
+    expect(keptFiles()).toHaveLength(1);
+    const [whole] = keptFiles();
+    const kept = readFileSync(join(keptDir, whole!), 'utf8');
     expect(kept).toContain('model.demo.n');
     expect(kept).not.toContain('operation.demo');
     const warm = await compile();
@@ -69,6 +73,16 @@ describe("compile's and docs generate's run_results.json list the project hooks,
     }
     expect(warm.metadata.invocation_id).not.toBe(cold.metadata.invocation_id);
     expect(warm.results[1]).toMatchObject({ status: 'success', compiled_code: 'select * from "main"."m"' });
+    // A compile of another selection keeps its results beside the whole compile's, which the next whole compile reuses (not rewritten).
+    expect((await compile('-s', 'n')).results.map((r) => r.unique_id)).toEqual(['model.demo.n']);
+    expect(keptFiles()).toContain(whole);
+    const before = readFileSync(join(keptDir, whole!), 'utf8');
+    expect((await compile()).results.map((r) => r.unique_id)).toEqual(order);
+    expect(readFileSync(join(keptDir, whole!), 'utf8')).toBe(before);
+    // The two most recently used are kept: the whole compile's survives another selection.
+    await compile('-s', 'm');
+    expect(keptFiles()).toContain(whole);
+    expect(keptFiles()).toHaveLength(2);
     // Nothing selected but the hooks: a list of hooks alone.
     expect((await compile('--exclude', 'm', 'n')).results.map((r) => r.unique_id)).toEqual(order.slice(2));
     expect((await compile('--exclude', 'm', 'n')).results.map((r) => r.unique_id)).toEqual(order.slice(2));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDirs } from '../util/make-dirs.ts';
 import { writeFileAtomic } from '../util/write-json.ts';
@@ -9,9 +9,13 @@ import { retimedCompileResults, type CompiledResult } from './run-results.ts';
  * The results compile last wrote to run_results.json, kept under target/.sm with what they were
  * made from, so a compile of the same inputs and selection writes the file without reading each
  * node's compiled code from the store (10,000 models: 20,000 file reads, two thirds of a warm
- * compile). The file: a first line `{"key","when"}`, then the results' JSON.
+ * compile). One file per key, the last {@link KEEP} kept: a `compile -s one` between two whole
+ * compiles no longer costs the second one a rebuild of its results. Each file: a first line
+ * `{"key","when"}`, then the results' JSON.
  */
-const FILE = 'compile-results.json';
+const DIR = 'compile-results';
+const KEEP = 2;
+const fileOf = (targetDir: string, key: string) => join(targetDir, '.sm', DIR, `${key.slice(0, 32)}.json`);
 
 /** What the results depend on beyond the project's stable input digest. */
 export function compileResultsKey(digest: string, selected: readonly string[], withEphemerals: boolean, secrets: readonly string[]): string {
@@ -25,7 +29,7 @@ export function compileResultsKey(digest: string, selected: readonly string[], w
 export function reusedCompileResults(targetDir: string, key: string, when: string): Buffer | undefined {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(join(targetDir, '.sm', FILE));
+    bytes = readFileSync(fileOf(targetDir, key));
   } catch {
     return undefined;
   }
@@ -38,14 +42,30 @@ export function reusedCompileResults(targetDir: string, key: string, when: strin
     return undefined;
   }
   if (head.key !== key || typeof head.when !== 'string') return undefined;
+  // Used now: the last kept to be dropped (saveCompileResults drops the least recently written or used).
+  try {
+    const now = new Date();
+    utimesSync(fileOf(targetDir, key), now, now);
+  } catch {
+    // Only the order of eviction.
+  }
   return retimedCompileResults(bytes.subarray(eol + 1), head.when, when);
 }
 
 /** Keep `results` (made at `when`) for the next compile with the same key; a failure only costs that compile a rebuild. */
 export function saveCompileResults(targetDir: string, key: string, when: string, results: string): void {
   try {
-    makeDirs(join(targetDir, '.sm'));
-    writeFileAtomic(join(targetDir, '.sm', FILE), `${JSON.stringify({ key, when })}\n${results}`);
+    const dir = join(targetDir, '.sm', DIR);
+    makeDirs(dir);
+    const path = fileOf(targetDir, key);
+    writeFileAtomic(path, `${JSON.stringify({ key, when })}\n${results}`);
+    const kept = readdirSync(dir)
+      .filter((f) => f.endsWith('.json') && join(dir, f) !== path)
+      .map((f) => ({ f, at: statSync(join(dir, f), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+      .sort((a, b) => b.at - a.at);
+    for (const old of kept.slice(KEEP - 1)) rmSync(join(dir, old.f), { force: true });
+    // The single file of earlier versions.
+    rmSync(join(targetDir, '.sm', 'compile-results.json'), { force: true });
   } catch {
     // An unwritable target/.sm is reported by the writes that matter.
   }

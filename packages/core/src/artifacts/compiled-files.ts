@@ -115,7 +115,8 @@ export function writeCompiledTree(
   const donePath = join(targetDir, '.sm', 'compiled-files.done.json');
   const root = join(targetDir, 'compiled');
   if (whole && digest && treeHolds(donePath, digest)) return Promise.resolve();
-  rmSync(donePath, { force: true });
+  // A compile of some nodes from the inputs the tree was written from writes what the tree holds: the record stays true.
+  if (whole || !digest || recordedDigest(donePath) !== digest) rmSync(donePath, { force: true });
   const written = WrittenFiles.open(join(targetDir, '.sm', 'compiled-files.json'));
   return writeCompiledFiles(project, nodes, selected, targetDir, written, digest, shape).then(
     () => {
@@ -135,12 +136,22 @@ export function writeCompiledTree(
 }
 
 function treeHolds(donePath: string, digest: string): boolean {
+  const done = readDone(donePath);
+  if (done?.digest !== digest) return false;
   try {
-    const done = JSON.parse(readFileSync(donePath, 'utf8')) as { digest: string; dirs: Record<string, number> };
-    if (done.digest !== digest) return false;
     return Object.entries(done.dirs).every(([d, n]) => readdirSync(d).length === n);
   } catch {
     return false;
+  }
+}
+
+const recordedDigest = (donePath: string): string | undefined => readDone(donePath)?.digest;
+
+function readDone(donePath: string): { digest: string; dirs: Record<string, number> } | undefined {
+  try {
+    return JSON.parse(readFileSync(donePath, 'utf8')) as { digest: string; dirs: Record<string, number> };
+  } catch {
+    return undefined;
   }
 }
 
