@@ -144,7 +144,9 @@ function compiledHooks(c: Compilation, opts: InvocationOptions): CompiledResult[
   const kept = key && c.reused ? keptCompiledHooks(dir, key) : undefined;
   if (kept) return kept;
   const project = renderableProject(c, opts);
-  const renderer = new ProjectRenderer(project, { dialect: c.adapter.dialect, invocationId: c.invocationId });
+  // A hook that reads `graph` renders every node: from the render cache compile just wrote, as --inline's render does.
+  const cache = () => RenderCache.open(join(dir, '.sm', 'render-cache.json'), project);
+  const renderer = new ProjectRenderer(project, { dialect: c.adapter.dialect, invocationId: c.invocationId, cache });
   // Each in its own package's context, as dbt renders a package's hook.
   const out = hooks.map(({ h, id }) => ({ uniqueId: id, resourceType: 'operation', compiledCode: redact(renderer.renderString(h.sql, undefined, h.packageName), c.project.secrets), relationName: undefined }));
   // Kept for the next compile of the same inputs unless the render read the clock or the environment (invocation_id, run_started_at, env_var).

@@ -71,12 +71,17 @@ export function newFrame(node: GraphNode, config: NodeConfig, incremental = fals
 /**
  * `ref()` reached a model that has not rendered yet: the render stops, the scheduler renders
  * that model first and then this node again. Keeps compile free of recursion as deep as the DAG.
+ * `graph` waits for every node not rendered yet at once (`ids`, in order; `id` the first): one
+ * at a time, each followed by the reader's render again, was quadratic (a project hook reading
+ * `graph` on 10,000 models: minutes).
  */
 export class NeedRender extends ControlSignal {
   readonly id: string;
-  constructor(id: string) {
+  readonly ids: readonly string[];
+  constructor(id: string | readonly string[]) {
     super();
-    this.id = id;
+    this.ids = typeof id === 'string' ? [id] : id;
+    this.id = this.ids[0]!;
   }
 }
 

@@ -320,7 +320,11 @@ export class ProjectHost implements RenderHost {
    * keeps its config as loaded.
    */
   graph(): unknown {
-    if (!this.#graph) for (const m of [...this.project.models, ...this.project.tests]) if (!this.#r.rendered(m.uniqueId) && !this.#r.isStarted(m.uniqueId)) throw new NeedRender(m.uniqueId);
+    if (!this.#graph) {
+      const waiting: string[] = [];
+      for (const list of [this.project.models, this.project.tests]) for (const m of list) if (!this.#r.rendered(m.uniqueId) && !this.#r.isStarted(m.uniqueId)) waiting.push(m.uniqueId);
+      if (waiting.length) throw new NeedRender(waiting);
+    }
     this.#graph ??= graphContext(this.project, this.macros, (id) => this.#r.rendered(id), (n) => this.#r.relationFor(n, n.config), this.defaultDatabase, (id) => this.#r.parseLike(id), (n) => nodeRelationName(n, this.dialect, this.project.target, this.projectQuoting));
     return this.#graph;
   }

@@ -193,7 +193,7 @@ export class ProjectRenderer implements Schedulable {
         return fn();
       } catch (e) {
         if (!(e instanceof NeedRender)) throw e;
-        this.#scheduler.ensure(e.id);
+        for (const id of e.ids) this.#scheduler.ensure(id);
       }
     }
   }
@@ -259,8 +259,8 @@ export class ProjectRenderer implements Schedulable {
     return again;
   }
 
-  /** Render one node; returns the id of a model it must wait for, or undefined when done. */
-  renderOnce(id: string): string | undefined {
+  /** Render one node; returns the ids of the models it must wait for, or undefined when done. */
+  renderOnce(id: string): readonly string[] | undefined {
     const n = this.#byId.get(id);
     if (!n) return undefined;
     const before = this.diagnostics.length;
@@ -274,7 +274,7 @@ export class ProjectRenderer implements Schedulable {
       if (!(e instanceof NeedRender)) throw e;
       // The render starts over later: what it reported so far will be reported again.
       this.diagnostics.length = before;
-      return e.id;
+      return e.ids;
     }
   }
 

@@ -6,8 +6,8 @@ export interface Schedulable {
   isRendered(id: string): boolean;
   /** Ids the node is known to need before it renders (literal refs, the cache's dependencies). */
   staticDeps(id: string): string[];
-  /** Render once: undefined when done, else the id of a node it must wait for. */
-  renderOnce(id: string): string | undefined;
+  /** Render once: undefined when done, else the ids of the nodes it must wait for, in the order to render them. */
+  renderOnce(id: string): readonly string[] | undefined;
   /** `id` is done: the nodes rendered meanwhile with its relation unknown, to render again (no longer rendered). */
   finished(id: string): string[];
 }
@@ -50,7 +50,8 @@ export class RenderScheduler {
         stack.push(...r.finished(top));
       } else {
         this.started.add(top);
-        stack.push(need);
+        // The first to render on top.
+        for (let i = need.length - 1; i >= 0; i--) stack.push(need[i]!);
       }
     }
   }
