@@ -50,11 +50,11 @@ export class DuckDbConnection implements Connection {
     const catalog = database ? `$${binds.push(database)}` : 'current_database()';
     const only = identifier ? ` and lower(r.table_name) = lower($${binds.push(identifier)})` : '';
     const res = await this.execute(
-      `select r.table_name, r.table_type, c.column_name, c.data_type
+      `select r.table_name, r.table_type, c.column_name, c.data_type, r.comment as table_comment, c.comment as column_comment
        from (
-         select database_name, schema_name, table_name, case when temporary then 'LOCAL TEMPORARY' else 'BASE TABLE' end as table_type from duckdb_tables()
+         select database_name, schema_name, table_name, case when temporary then 'LOCAL TEMPORARY' else 'BASE TABLE' end as table_type, comment from duckdb_tables()
          union all
-         select database_name, schema_name, view_name, 'VIEW' from duckdb_views() where not internal
+         select database_name, schema_name, view_name, 'VIEW', comment from duckdb_views() where not internal
        ) r
        left join duckdb_columns() c
          on c.database_name = r.database_name and c.schema_name = r.schema_name and c.table_name = r.table_name
@@ -62,19 +62,24 @@ export class DuckDbConnection implements Connection {
        order by r.table_name, c.column_index`,
       binds,
     );
-    const byName = new Map<string, { kind: RelationKind; columns: ColumnDef[] }>();
+    const byName = new Map<string, { kind: RelationKind; columns: ColumnDef[]; comment: string | null; columnComments: Map<string, string> }>();
     for (const row of res.rows) {
       const name = String(row.table_name);
       let entry = byName.get(name);
       if (!entry) {
-        entry = { kind: String(row.table_type).toUpperCase() === 'VIEW' ? 'view' : 'table', columns: [] };
+        const comment = typeof row.table_comment === 'string' ? row.table_comment : null;
+        entry = { kind: String(row.table_type).toUpperCase() === 'VIEW' ? 'view' : 'table', columns: [], comment, columnComments: new Map() };
         byName.set(name, entry);
       }
       if (row.column_name !== null && row.column_name !== undefined) {
         entry.columns.push({ name: String(row.column_name), type: String(row.data_type) });
+        if (typeof row.column_comment === 'string') entry.columnComments.set(String(row.column_name), row.column_comment);
       }
     }
-    return [...byName].map(([identifier, e]) => ({ schema, identifier, kind: e.kind, columns: e.columns }));
+    return [...byName].map(([identifier, e]) => ({
+      schema, identifier, kind: e.kind, columns: e.columns,
+      ...(e.comment !== null || e.columnComments.size ? { comments: { relation: e.comment, columns: e.columnComments } } : {}),
+    }));
   }
 
   /**

@@ -47,4 +47,36 @@ describe('catalog.json', () => {
     const catalog = JSON.parse(readFileSync(join(dir, 'target', 'catalog.json'), 'utf8')) as { nodes: Record<string, unknown> };
     expect(Object.keys(catalog.nodes).sort()).toEqual(['model.cattest.m', 'test.cattest.accepted_values_m_id__1.80ab15d8cb', 'test.cattest.unique_m_id.4dffd0a90e']);
   });
+  // dbt-core 1.11.16 + dbt-duckdb 1.11.1 on the same files (7 Dec 2026), `dbt run && dbt docs generate`:
+  // persist_docs' comments are in the catalog: t 'A table.' (id 'The key.', name null), v 'A view.'
+  // (name 'Its name.'), plain (persist_docs off) none. fivetran/dbt_shopify: sm wrote every comment null.
+  it('carries the comments persist_docs wrote, of tables, views and columns', async () => {
+    const dir = writeProject({
+      'profiles.yml': 'cattest:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: dev.duckdb\n',
+      'dbt_project.yml': "name: cattest\nversion: '1.0.0'\nprofile: cattest\nmodels:\n  +persist_docs: {relation: true, columns: true}\n",
+      'models/t.sql': "{{ config(materialized='table') }} select 1 as id, 'x' as name\n",
+      'models/v.sql': "select 1 as id, 'x' as name\n",
+      'models/plain.sql': 'select 1 as id\n',
+      'models/schema.yml': `models:
+  - name: t
+    description: A table.
+    columns: [{name: id, description: The key.}]
+  - name: v
+    description: A view.
+    columns: [{name: name, description: Its name.}]
+  - name: plain
+    config: {persist_docs: {relation: false, columns: false}}
+    description: Not persisted.
+`,
+    });
+    expect((await sm('run', '--project-dir', dir)).code).toBe(0);
+    expect((await sm('docs', 'generate', '--project-dir', dir)).code).toBe(0);
+    const catalog = JSON.parse(readFileSync(join(dir, 'target', 'catalog.json'), 'utf8')) as { nodes: Record<string, { metadata: { type: string; comment: string | null }; columns: Record<string, { comment: string | null }> }> };
+    const seen = Object.fromEntries(Object.entries(catalog.nodes).map(([id, n]) => [id, [n.metadata.type, n.metadata.comment, Object.fromEntries(Object.entries(n.columns).map(([c, x]) => [c, x.comment]))]]));
+    expect(seen).toEqual({
+      'model.cattest.plain': ['VIEW', null, { id: null }],
+      'model.cattest.t': ['BASE TABLE', 'A table.', { id: 'The key.', name: null }],
+      'model.cattest.v': ['VIEW', 'A view.', { id: null, name: 'Its name.' }],
+    });
+  });
 });

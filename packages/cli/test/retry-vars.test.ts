@@ -98,4 +98,22 @@ describe('sm retry', () => {
     expect(results().args).toMatchObject({ fail_fast: true, threads: 1 });
     expect([status('a'), status('d'), status('e')]).toEqual(['error', 'skipped', 'skipped']);
   });
+  // Recorded from dbt 1.11.16 (dbt-duckdb 1.11.1), 7 Dec 2026: `dbt build -s ok bad2` with bad2 failing, bad2
+  // fixed, `dbt retry` builds bad2 alone and its run_results args keep select ['ok', 'bad2']; a second
+  // `dbt retry` prints "Nothing to do" and rewrites run_results.json with no results (args which build,
+  // select ['ok', 'bad2']), exit 0. fivetran/dbt_shopify: sm left the last run's results in place.
+  it("writes run_results.json with the last run's selection, and with no results when nothing is left to retry", async () => {
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'models/ok.sql': 'select 1 as id', 'models/bad2.sql': 'select nope_col', 'models/other.sql': 'select 2 as id' });
+    const results = () => JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { args: Record<string, unknown>; results: { unique_id: string }[] };
+    expect((await sm('build', '-s', 'ok', 'bad2', '--exclude', 'other', '--project-dir', dir)).code).toBe(1);
+    writeFileSync(join(dir, 'models/bad2.sql'), 'select 1 as id');
+    expect((await sm('retry', '--project-dir', dir)).code).toBe(0);
+    expect(results().results.map((r) => r.unique_id)).toEqual(['model.demo.bad2']);
+    expect(results().args).toMatchObject({ which: 'build', select: ['ok', 'bad2'], exclude: ['other'] });
+    const again = await sm('retry', '--project-dir', dir);
+    expect(again.code).toBe(0);
+    expect(again.out).toContain('Nothing to do');
+    expect(results().results).toEqual([]);
+    expect(results().args).toMatchObject({ which: 'build', select: ['ok', 'bad2'] });
+  });
 });

@@ -278,4 +278,23 @@ unit_tests:
       ['operation.demo.demo-on-run-end-2', 'skipped', 1, false, null],
     ]);
   });
+  // dbt-core 1.11.16 on these files (7 Dec 2026), `dbt deps` then `dbt run`, exit 1: a package's
+  // failing model is named relative to its package, "Runtime Error in model bad (models/bad.sql)",
+  // and so is one whose template fails, "Compilation Error in model bad_compile (models/bad_compile.sql)"
+  // (fivetran/dbt_shopify's integration tests, a local package: sm wrote dbt_packages/shopify/models/...).
+  it("names a package's failing node by its path in the package, as dbt's message does", async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'packages.yml': 'packages:\n  - local: pkg\n',
+      'pkg/dbt_project.yml': "name: helper\nversion: '1.0'\n",
+      'pkg/models/bad.sql': 'select no_such_col from (select 1 as a)\n',
+      'pkg/models/bad_compile.sql': 'select {{ undefined_macro_x() }} as a\n',
+      'models/ok.sql': 'select 1 as a\n',
+    });
+    expect((await sm('deps', '--project-dir', dir)).code).toBe(0);
+    const { rr } = await failingRun(dir, 'run');
+    const first = (id: string) => String(rr.results.find((r) => r.unique_id === id)?.message).split('\n')[0];
+    expect(first('model.helper.bad')).toBe('Runtime Error in model bad (models/bad.sql)');
+    expect(first('model.helper.bad_compile')).toBe('Compilation Error in model bad_compile (models/bad_compile.sql)');
+  });
 });

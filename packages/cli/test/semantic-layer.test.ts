@@ -214,6 +214,38 @@ describe('semantic models, metrics and saved queries (MetricFlow\'s YAML), as db
     }
   });
 
+  // dbt 1.11.16 parse (7 Dec 2026) of these measures and dimension wrote every field of agg_params and
+  // validity_params, the flags not given false, in manifest.json and semantic_manifest.json alike
+  // (jaffle-sl-template's median_revenue measure: sm wrote only the two keys the YAML has).
+  it('fills agg_params and validity_params with dbt\'s defaults', async () => {
+    const yml = `semantic_models:
+  - name: orders
+    model: ref('orders')
+    defaults: {agg_time_dimension: ordered_at}
+    entities: [{name: order, type: primary, expr: order_id}]
+    dimensions:
+      - {name: ordered_at, type: time, type_params: {time_granularity: day}}
+      - {name: valid_from, type: time, expr: ordered_at, type_params: {time_granularity: day, validity_params: {is_start: true}}}
+    measures:
+      - {name: p50, agg: percentile, expr: amount, agg_params: {percentile: .5, use_approximate_percentile: True}}
+      - {name: p90, agg: percentile, expr: amount, agg_params: {percentile: 0.9, use_discrete_percentile: true}}
+      - {name: total, agg: sum, expr: amount}
+`;
+    const dir = writeProject({ ...FILES, 'models/sem.yml': yml });
+    const r = await sm('parse', '--project-dir', dir);
+    expect(r.code, r.out + r.err).toBe(0);
+    const dbtAggParams = [
+      { percentile: 0.5, use_discrete_percentile: false, use_approximate_percentile: true },
+      { percentile: 0.9, use_discrete_percentile: true, use_approximate_percentile: false },
+      null,
+    ];
+    const dbtTypeParams = [{ time_granularity: 'day', validity_params: null }, { time_granularity: 'day', validity_params: { is_start: true, is_end: false } }];
+    for (const e of [read(dir, 'manifest.json').semantic_models['semantic_model.demo.orders'], read(dir, 'semantic_manifest.json').semantic_models[0]]) {
+      expect(JSON.stringify(e.measures.map((x: Obj) => x.agg_params))).toBe(JSON.stringify(dbtAggParams));
+      expect(JSON.stringify(e.dimensions.map((x: Obj) => x.type_params))).toBe(JSON.stringify(dbtTypeParams));
+    }
+  });
+
   it('refuses what dbt refuses at parse: a measure, a metric or a model that does not exist (exit 2, naming the file)', async () => {
     const cases: [string, string][] = [
       ["metrics:\n  - name: m\n    label: M\n    type: simple\n    type_params: {measure: nope}\n", 'A semantic model having a measure `nope` does not exist'],

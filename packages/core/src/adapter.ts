@@ -53,6 +53,8 @@ export interface RelationInfo {
   readonly identifier: string;
   readonly kind: RelationKind;
   readonly columns: readonly ColumnDef[];
+  /** The relation's and its columns' comments (persist_docs), where the warehouse has any; for catalog.json. */
+  readonly comments?: { readonly relation: string | null; readonly columns: ReadonlyMap<string, string> } | undefined;
 }
 
 export interface QueryResult {

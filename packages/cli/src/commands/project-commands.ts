@@ -215,16 +215,17 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       // As dbt's retry: a microbatch model that failed some batches builds only those again.
       const retryBatches = new Map(retried.flatMap((r) => (r.batch_results?.failed?.length ? [[r.unique_id, { successful: r.batch_results.successful ?? [], failed: r.batch_results.failed }] as const] : [])));
       const reporter = ctx.reporter(flags.logFormat);
-      if (!again.length) {
-        reporter.onOutput?.('Nothing to retry: the last run had no errors, failures or skipped nodes.');
-        return;
-      }
+      // Nothing to retry: dbt 1.11 still runs the last command on no nodes, so run_results.json is rewritten with none.
+      if (!again.length) reporter.onOutput?.('Nothing to retry: the last run had no errors, failures or skipped nodes.');
       // What failed, by id; --exclude still applies.
       const inv = { ...invocation({ ...flags, select: undefined, fullRefresh: rr.args?.full_refresh }, ctx), selection: { include: union(again), exclude: parseSelectionArgs(flags.exclude) }, retryBatches };
       // As dbt 1.11's retry (recorded with dbt-core 1.11.16): the last run's arguments again, of which
       // only --vars and --threads given to retry win. Its --target, --profile, --empty,
       // --store-failures and --fail-fast stand: `retry --target t1` after `run --target t2` runs on t2 (sm says so).
       const last = rr.args ?? {};
+      // run_results.json's args name the last run's --select and --exclude, as dbt's retry writes them (what runs is `selection`).
+      const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map(String) : undefined);
+      Object.assign(inv, { select: strings(last.select), exclude: flags.exclude ?? strings(last.exclude) });
       if (flags.vars === undefined && last.vars && typeof last.vars === 'object' && !Array.isArray(last.vars) && Object.keys(last.vars).length) inv.vars = last.vars as Record<string, unknown>;
       if (flags.threads === undefined && typeof last.threads === 'number' && Number.isInteger(last.threads) && last.threads > 0) inv.threads = last.threads;
       const kept: string[] = [];

@@ -55,8 +55,8 @@ export async function buildCatalog(compiled: CompiledProject, dialect: Dialect, 
         const info = findRelation(dialect, found, rel);
         if (!info) continue;
         const table: CatalogTable = {
-          metadata: { type: info.kind === 'view' ? 'VIEW' : 'BASE TABLE', schema: info.schema, name: info.identifier, database: rel.database ?? ownDatabase, comment: null, owner: null },
-          columns: Object.fromEntries(info.columns.map((c, i) => [c.name, { type: c.type, index: i + 1, name: c.name, comment: null }])),
+          metadata: { type: info.kind === 'view' ? 'VIEW' : 'BASE TABLE', schema: info.schema, name: info.identifier, database: rel.database ?? ownDatabase, comment: info.comments?.relation ?? null, owner: null },
+          columns: Object.fromEntries(info.columns.map((c, i) => [c.name, { type: c.type, index: i + 1, name: c.name, comment: info.comments?.columns.get(c.name) ?? null }])),
           stats: { has_stats: { id: 'has_stats', label: 'Has Stats?', value: false, include: false, description: 'Indicates whether there are statistics for this table' } },
           unique_id: n.uniqueId,
         };

@@ -4,7 +4,7 @@ import { SmProjectError } from '../diagnostics.ts';
 /** The parts of run_results.json that sm reads back (retry, `result:` selectors, docs). */
 export interface RunResultsShape {
   results: { unique_id: string; status: string; batch_results?: { successful?: [string, string][]; failed?: [string, string][] } | null }[];
-  args?: { which?: string; full_refresh?: boolean; warn_error?: boolean; warn_error_options?: unknown; vars?: unknown; target?: unknown; profile?: unknown; threads?: unknown; empty?: unknown; store_failures?: unknown; fail_fast?: unknown };
+  args?: { which?: string; full_refresh?: boolean; warn_error?: boolean; warn_error_options?: unknown; vars?: unknown; target?: unknown; profile?: unknown; threads?: unknown; empty?: unknown; store_failures?: unknown; fail_fast?: unknown; select?: unknown; exclude?: unknown };
 }
 
 /** The part of sources.json that `source_status:` reads: each result's source and newest load time (none for a runtime error). */

@@ -21,6 +21,11 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const orNull = (v: unknown): unknown => (v === undefined ? null : v);
 const strOrNull = (v: unknown): string | null => (v === undefined || v === null ? null : String(v));
 const metaOf = (c: unknown): Obj => (isObj(c) && isObj(c.meta) ? c.meta : {});
+/** A measure's agg_params as dbt 1.11 parses them: every field, the flags false unless given (MeasureAggregationParameters). */
+const aggParams = (v: unknown): Obj | null =>
+  isObj(v) ? { percentile: orNull(v.percentile), use_discrete_percentile: v.use_discrete_percentile === true, use_approximate_percentile: v.use_approximate_percentile === true } : null;
+/** A time dimension's validity_params as dbt 1.11 parses them: both flags, false unless given. */
+const validityParams = (v: unknown): Obj | null => (isObj(v) ? { is_start: v.is_start === true, is_end: v.is_end === true } : null);
 
 /** One project's (root or package) semantic declarations and where their files sit (as an exposure's scope). */
 export interface SemanticScope {
@@ -163,13 +168,13 @@ class SemanticReader {
       measures: measures.map((m) => ({
         // dbt's parsed measure keeps create_metric false (the metric it asks for is made beside it).
         name: String(m.name), agg: String(m.agg), description: strOrNull(m.description), label: strOrNull(m.label), create_metric: false,
-        expr: strOrNull(m.expr), agg_params: orNull(m.agg_params),
+        expr: strOrNull(m.expr), agg_params: aggParams(m.agg_params),
         non_additive_dimension: isObj(m.non_additive_dimension) ? { name: String(m.non_additive_dimension.name), window_choice: orNull(m.non_additive_dimension.window_choice ?? 'min'), window_groupings: Array.isArray(m.non_additive_dimension.window_groupings) ? m.non_additive_dimension.window_groupings : [] } : null,
         agg_time_dimension: strOrNull(m.agg_time_dimension), config: metaFor(m),
       })),
       dimensions: list(r.dimensions).map((x) => ({
         name: String(x.name), type: String(x.type), description: strOrNull(x.description), label: strOrNull(x.label), is_partition: x.is_partition === true,
-        type_params: isObj(x.type_params) ? { time_granularity: orNull(x.type_params.time_granularity), validity_params: orNull(x.type_params.validity_params) } : null,
+        type_params: isObj(x.type_params) ? { time_granularity: orNull(x.type_params.time_granularity), validity_params: validityParams(x.type_params.validity_params) } : null,
         expr: strOrNull(x.expr), metadata: null, config: metaFor(x),
       })),
       metadata: null,

@@ -19,6 +19,7 @@ import type { NodeContext, NodeExecutor } from './node-context.ts';
 import { redact } from '../util/redact.ts';
 import type { RunContext } from './run-context.ts';
 import { runPlan } from './run-plan.ts';
+import { packageRelativePaths } from '../project/package-paths.ts';
 
 /** How each kind of node is executed; one file each. */
 import { executeClone } from './execute-clone.ts';
@@ -206,7 +207,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>, queued: Re
       if (o.signal?.aborted) return done('cancelled', 'Cancelled before it started');
       if (node.resourceType === 'exposure' || node.resourceType === 'saved_query') return done('no-op', 'NO-OP');
       // Compile could not make its SQL (a var with no value): it fails as it starts, as dbt's compile step fails it.
-      if (node.compileError !== undefined) return done('error', node.compileError, { relationName: 'relation' in node && node.relation && node.resourceType !== 'test' ? o.adapter.dialect.relationName(node.relation) : undefined, failure: { kind: 'Compilation Error', detail: node.compileError, file: node.originalFilePath, compileStep: true } });
+      if (node.compileError !== undefined) return done('error', node.compileError, { relationName: 'relation' in node && node.relation && node.resourceType !== 'test' ? o.adapter.dialect.relationName(node.relation) : undefined, failure: { kind: 'Compilation Error', detail: node.compileError, file: failureFileOf(o, node), compileStep: true } });
       const executor = o.flags.clone ? executeClone : EXECUTORS[node.resourceType];
       if (!executor) return done('skipped', `${node.resourceType} nodes are not executed by this command`);
       conn = await o.session.acquire({ config: node.config });
@@ -245,7 +246,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>, queued: Re
       const msg = e instanceof Error ? e.message : String(e);
       const path = 'compiledCode' in node ? compiledPathOf(targetLayoutOf(o.project), node) : undefined;
       if (o.signal?.aborted) return done('cancelled', `Cancelled: ${msg}`, { compiledPath: path });
-      const failure = failureOf(e, msg, node.originalFilePath, o.adapter.dialect.dbtErrorKind ?? 'Database Error');
+      const failure = failureOf(e, msg, failureFileOf(o, node), o.adapter.dialect.dbtErrorKind ?? 'Database Error');
       // What dbt records of a node that failed: the SQL it compiled (none when its own template
       // failed at execution: dbt's compile step) and the relation it was building.
       const compiledCode = !failure.compileStep && 'compiledCode' in node && typeof node.compiledCode === 'string' ? node.compiledCode : undefined;
@@ -406,6 +407,11 @@ function redactResult(r: NodeResult, secrets: readonly string[]): NodeResult {
     ...(r.compiledCode !== undefined ? { compiledCode: redact(r.compiledCode, secrets) } : {}),
     ...(r.failure ? { failure: { ...r.failure, detail: redact(r.failure.detail, secrets) } } : {}),
   };
+}
+
+/** The file a failure's message names: as dbt's run_results.json does, a package's node relative to its package ("models/x.sql"). */
+function failureFileOf(o: RunContext, node: GraphNode): string {
+  return packageRelativePaths(o.project.dir, o.project.packages)(node.packageName, node.originalFilePath);
 }
 
 /** How dbt's run_results.json words a node's failure (see NodeFailure). */
