@@ -278,4 +278,42 @@ unit_tests:
       ['operation.demo.demo-on-run-end-2', 'skipped', 1, false, null],
     ]);
   });
+
+  // Recorded from `dbt build --threads 1` then `dbt build --fail-fast --threads 1` on the same files, 7 Dec 2026
+  // (dbt-core 1.11.16, dbt-duckdb 1.11.1). dbt names a skipped store_failures test's audit table; a skipped
+  // unit test has `compiled` null; under --fail-fast dbt lists no unit test of a model it did not reach
+  // (its build runs them in the model's turn). dbt's relation names have the database ("dev"."main"."t").
+  it("names a skipped store_failures test's audit table and lists unit tests as dbt's build does", async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'models/bad.sql': 'select 1 as id from nonexistent_tbl\n',
+      'models/t.sql': "select * from {{ ref('bad') }}\n",
+      'models/schema.yml': `models:
+  - name: t
+    columns:
+      - name: id
+        data_tests:
+          - not_null:
+              config: {store_failures: true}
+unit_tests:
+  - name: ut_t
+    model: t
+    given:
+      - input: ref('bad')
+        rows: [{id: 1}]
+    expect:
+      rows: [{id: 1}]
+`,
+    });
+    const row = (x: Entry) => [x.unique_id, x.status, x.message, x.relation_name, x.compiled, x.thread_id];
+    let { rr } = await failingRun(dir, 'build');
+    expect(rr.results.slice(1).map(row)).toEqual([
+      ['unit_test.demo.t.ut_t', 'skipped', null, null, null, 'Thread-1 (worker)'],
+      ['model.demo.t', 'skipped', null, '"main"."t"', false, 'Thread-1 (worker)'],
+      ['test.demo.not_null_t_id.a3af787eb8', 'skipped', null, '"main_dbt_test__audit"."not_null_t_id"', false, 'Thread-1 (worker)'],
+    ]);
+    ({ rr } = await failingRun(dir, 'build', '--fail-fast'));
+    expect(rr.results.map((x) => x.unique_id).sort()).toEqual(['model.demo.bad', 'model.demo.t', 'test.demo.not_null_t_id.a3af787eb8']);
+    expect(rr.results.find((x) => x.unique_id.startsWith('test.'))!.relation_name).toBe('"main_dbt_test__audit"."not_null_t_id"');
+  });
 });

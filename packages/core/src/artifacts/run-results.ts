@@ -19,8 +19,9 @@ export function buildRunResults(results: readonly NodeResult[], elapsed: number,
         // An exposure's result as dbt 1.11 writes it: no-op with 0 failures, nothing compiled (null).
         failures: r.failures ?? (r.status === 'no-op' ? 0 : null),
         unique_id: r.uniqueId,
-        // A seed is loaded, not compiled: dbt writes null for all three.
-        compiled: r.resourceType === 'exposure' || seed ? null : r.compiledCode !== undefined,
+        // A seed is loaded, not compiled: dbt writes null for all three. So is a unit test that never
+        // compiled (skipped, or its inputs unreadable): dbt's result then holds its definition, which has no `compiled`.
+        compiled: r.resourceType === 'exposure' || seed || (r.resourceType === 'unit_test' && r.compiledCode === undefined) ? null : r.compiledCode !== undefined,
         compiled_code: seed ? null : (r.compiledCode ?? null),
         relation_name: seed ? null : (r.relationName ?? null),
         batch_results: r.batchResults ?? null,

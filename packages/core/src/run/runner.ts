@@ -10,6 +10,7 @@ import { executeModel } from './execute-model.ts';
 import { executeSeed } from './execute-seed.ts';
 import { executeSnapshot } from './execute-snapshot.ts';
 import { executeTest } from './execute-test.ts';
+import { storeFailuresAs, testRelation } from '../project/test-nodes.ts';
 import { executeUnitTest } from './execute-unit-test.ts';
 import { addUnitTestGates } from '../unit/unit-test-gates.ts';
 import { addTestGates } from './test-gates.ts';
@@ -162,9 +163,17 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>, queued: Re
     if (o.flags.failFast && stopsFailFast(r)) failed = true;
   };
 
-  /** The relation a model or snapshot builds, as run_results.json names it for any status. */
-  const relationNameIfBuilt = (node: GraphNode): string | undefined =>
-    (node.resourceType === 'model' || node.resourceType === 'snapshot') && 'relation' in node && node.relation ? o.adapter.dialect.relationName(node.relation) : undefined;
+  /**
+   * The relation a model or snapshot builds, or a test stores its failures in, as run_results.json
+   * names it for any status (dbt 1.11 writes a skipped store_failures test's audit table too).
+   */
+  const relationNameIfBuilt = (node: GraphNode): string | undefined => {
+    if (node.resourceType === 'test') {
+      const as = storeFailuresAs(node, o.flags.storeFailures);
+      return as === 'table' || as === 'view' ? o.adapter.dialect.relationName(testRelation(node, o.project.target)) : undefined;
+    }
+    return (node.resourceType === 'model' || node.resourceType === 'snapshot') && 'relation' in node && node.relation ? o.adapter.dialect.relationName(node.relation) : undefined;
+  };
 
   const ephemeralsWritten = new Set<string>();
   const execNode = async (id: string): Promise<void> => {
@@ -261,6 +270,8 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>, queued: Re
     if (o.signal?.aborted || (failed && (newlyReady.length || pending.size <= queue.length - head))) {
       for (const id of pending) {
         const node = nodes.get(id)!;
+        // dbt's build runs a model's unit tests in the model's turn, outside its queue: those not run are not listed.
+        if (!o.signal?.aborted && o.flags.testsGateChildren && node.resourceType === 'unit_test') continue;
         const now = new Date().toISOString();
         finish({ uniqueId: id, name: node.name, resourceType: node.resourceType, status: o.signal?.aborted ? 'cancelled' : 'skipped', message: o.signal?.aborted ? 'Run interrupted' : 'Skipped after --fail-fast', executionTime: 0, startedAt: now, completedAt: now, threadId: 'MainThread', relationName: relationNameIfBuilt(node), ...(o.signal?.aborted ? {} : { skipCause: 'fail-fast' as const }) });
       }
