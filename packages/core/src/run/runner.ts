@@ -15,6 +15,7 @@ import { executeUnitTest } from './execute-unit-test.ts';
 import { addUnitTestGates } from '../unit/unit-test-gates.ts';
 import { addTestGates } from './test-gates.ts';
 import { resolveUpstream } from '../graph/resolve-upstream.ts';
+import { depthsOf } from '../graph/queue-order.ts';
 import { Mutex } from './mutex.ts';
 import type { NodeContext, NodeExecutor } from './node-context.ts';
 import { redact } from '../util/redact.ts';
@@ -320,41 +321,6 @@ function skipEphemerals(o: RunContext, selected: ReadonlySet<string>, results: M
 /** Whether `n` failing skips its children. A test that can only warn does not, unless a warning is a failure (--warn-error). */
 function gates(n: GraphNode, flags: RunContext['flags']): boolean {
   return n.resourceType !== 'test' || (flags.testsGateChildren && (flags.testWarnFails || String(n.config.severity ?? 'error').toLowerCase() !== 'warn'));
-}
-
-/** Each node's level in dbt's grouped topological sort of the nodes to run: 0 for those that wait for none, else one more than the deepest it waits for. */
-function depthsOf(selected: ReadonlySet<string>, deps: ReadonlyMap<string, readonly string[]>): Map<string, number> {
-  const depth = new Map<string, number>();
-  const visit = (root: string): void => {
-    // Iterative (a chain of 10,000 models is deeper than the call stack): a node is scored once all it waits for are.
-    const stack = [root];
-    const open = new Set<string>();
-    while (stack.length) {
-      const id = stack[stack.length - 1]!;
-      if (depth.has(id)) {
-        stack.pop();
-        continue;
-      }
-      let d = 0;
-      let missing = false;
-      for (const p of deps.get(id) ?? []) {
-        const pd = depth.get(p);
-        if (pd === undefined) {
-          // A cycle (compile rejects them) scores as if the edge were not there.
-          if (selected.has(p) && !open.has(p)) {
-            stack.push(p);
-            missing = true;
-          }
-        } else d = Math.max(d, pd + 1);
-      }
-      if (!missing) {
-        depth.set(id, d);
-        stack.pop();
-      } else open.add(id);
-    }
-  };
-  for (const id of selected) visit(id);
-  return depth;
 }
 
 /** A result that stops a --fail-fast run. */
