@@ -93,12 +93,17 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>, queued: Re
   // node is ready (all it waits for done), several made ready together by depth in the graph, then
   // unique id. With one thread, results come in that order (run_results.json lists them as they finish).
   // dbt-core 1.11.16: with r, an ephemeral e of r, x of e and y of r, `dbt run --threads 1` runs r, y, x (x is two deep).
-  const depth = queued.size === selected.size ? depthsOf(selected, deps) : depthsOf(queued, waitsFor(o, queued));
+  // dbt's build runs a model's unit tests in the model's turn, outside its queue: they add no depth.
+  // dbt-core 1.11.16 `build --threads 1` ran v, ut_t (of t, t of v), t, then e2 (of an ephemeral of v).
+  const withoutUnitTests = (m: Map<string, string[]>) => new Map([...m].map(([id, ds]) => [id, ds.filter((x) => nodes.get(x)?.resourceType !== 'unit_test')]));
+  const depth = queued.size === selected.size ? depthsOf(selected, withoutUnitTests(deps)) : depthsOf(queued, withoutUnitTests(waitsFor(o, queued)));
   const byDepth = (a: string, b: string) => depth.get(a)! - depth.get(b)! || (a < b ? -1 : a > b ? 1 : 0);
   const queue: string[] = [...waiting].filter(([, n]) => n === 0).map(([id]) => id).sort(byDepth);
   let head = 0;
   // Made ready while a batch is being started: queued for the next batch, as dbt's queue hands them on.
   let newlyReady: string[] = [];
+  // Made ready by a unit test (its model, or the model's next unit test): next in line, as in dbt's model turn.
+  let inTurn: string[] = [];
   const total = selected.size;
   let index = 0;
   let started = 0;
@@ -154,7 +159,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>, queued: Re
     for (const d of dependents.get(r.uniqueId) ?? []) {
       const left = waiting.get(d)! - 1;
       waiting.set(d, left);
-      if (left === 0 && pending.has(d)) newlyReady.push(d);
+      if (left === 0 && pending.has(d)) (nodes.get(r.uniqueId)?.resourceType === 'unit_test' ? inTurn : newlyReady).push(d);
     }
     index++;
     const n = nodes.get(r.uniqueId);
@@ -268,7 +273,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>, queued: Re
   };
 
   while (pending.size || running.size) {
-    if (o.signal?.aborted || (failed && (newlyReady.length || pending.size <= queue.length - head))) {
+    if (o.signal?.aborted || (failed && (newlyReady.length || inTurn.length || pending.size <= queue.length - head))) {
       for (const id of pending) {
         const node = nodes.get(id)!;
         // dbt's build runs a model's unit tests in the model's turn, outside its queue: those not run are not listed.
@@ -280,8 +285,9 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>, queued: Re
       if (running.size) await Promise.allSettled(running.values());
       break;
     }
+    queue.splice(head, 0, ...inTurn.sort(byDepth));
     queue.push(...newlyReady.sort(byDepth));
-    newlyReady = [];
+    [newlyReady, inTurn] = [[], []];
     while (head < queue.length && running.size < threads) {
       const id = queue[head++]!;
       pending.delete(id);
@@ -297,7 +303,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>, queued: Re
       running.set(id, p);
     }
     if (running.size) await Promise.race(running.values());
-    else if (pending.size && head >= queue.length && !newlyReady.length) {
+    else if (pending.size && head >= queue.length && !newlyReady.length && !inTurn.length) {
       // Only possible with a dependency cycle, which compile already rejects.
       throw new Error(`Cannot order: ${[...pending].join(', ')}`);
     }
