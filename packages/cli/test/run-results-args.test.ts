@@ -79,5 +79,8 @@ describe("run-operation's args, as dbt 1.11 writes them", () => {
     expect((await sm('run-operation', 'noop', '--project-dir', dir)).code).toBe(0);
     const plain = argsOf(dir);
     expect([plain.args, plain.target, plain.macro]).toEqual([undefined, undefined, 'noop']);
+    // The invocation began before the operation did (dbt: 13:33:23.678998 then 13:33:25.305057).
+    const rr = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { metadata: { invocation_started_at: string }; results: { timing: { started_at: string }[] }[] };
+    expect(rr.metadata.invocation_started_at <= rr.results[0]!.timing[0]!.started_at).toBe(true);
   });
 });

@@ -44,6 +44,8 @@ export interface OperationOutcome {
  * is a failed operation (exit 1). Writes run_results.json with one result, `macro.<pkg>.<name>`.
  */
 export async function runOperation(o: OperationOptions): Promise<OperationOutcome> {
+  // The invocation begins before the project is read, as dbt's invocation_started_at does.
+  const invocationId = newInvocationId(o.invocationId);
   const startedAt = new Date();
   // Unchanged since the last compile: its macros, vars and target, the nodes loaded only if the macro reads them (ref, source, graph).
   const warm = o.noCache ? undefined : warmProject(o);
@@ -51,7 +53,6 @@ export async function runOperation(o: OperationOptions): Promise<OperationOutcom
   const factory = o.adapters[project.target.type];
   if (!factory) throw new SmProjectError([diag('SM_ADAPTER_NOT_FOUND', `No adapter for target type "${project.target.type}"`, undefined, { hint: `Available: ${Object.keys(o.adapters).join(', ')}.` })]);
   const adapter = await factory();
-  const invocationId = newInvocationId(o.invocationId);
   const target = join(project.dir, project.config.targetPath);
   // Opened when a model's render first needs it.
   const cache = o.noCache ? undefined : () => RenderCache.open(join(target, '.sm', 'render-cache.json'), project);
