@@ -316,4 +316,26 @@ unit_tests:
     expect(rr.results.map((x) => x.unique_id).sort()).toEqual(['model.demo.bad', 'model.demo.t', 'test.demo.not_null_t_id.a3af787eb8']);
     expect(rr.results.find((x) => x.unique_id.startsWith('test.'))!.relation_name).toBe('"main_dbt_test__audit"."not_null_t_id"');
   });
+
+  // Recorded from `dbt test -s t` (dbt-core 1.11.16, dbt-duckdb 1.11.1), 7 Dec 2026: a unit test whose actual rows
+  // differ from the expected in two rows is `fail` with failures 1 (dbt counts the unit test, console `FAIL 1`).
+  // Where sm differs: the message is sm's table of the rows, where dbt's is daff's coloured diff.
+  it('counts a failed unit test as one failure, as dbt does', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'models/v.sql': 'select 1 as id\n',
+      'models/t.sql': "select * from {{ ref('v') }}\n",
+      'models/ut.yml': `unit_tests:
+  - name: ut_fail
+    model: t
+    given:
+      - input: ref('v')
+        rows: [{id: 1}, {id: 2}]
+    expect:
+      rows: [{id: 1}, {id: 3}]
+`,
+    });
+    const { rr } = await failingRun(dir, 'test');
+    expect(rr.results.map((x) => [x.unique_id, x.status, x.failures])).toEqual([['unit_test.demo.t.ut_fail', 'fail', 1]]);
+  });
 });
