@@ -67,6 +67,11 @@ unit_tests:
     expect(by('test.demo.not_null_t_name.2e6ed18fa1')).toMatchObject({ status: 'warn', adapter_response: { _message: 'OK' }, message: 'Got 1 result, configured to warn if != 0', failures: 1 });
     expect(by('test.demo.accepted_values_t_name__a.2af9e9265b')).toMatchObject({ status: 'fail', adapter_response: { _message: 'OK' }, message: 'Got 1 result, configured to fail if != 0', failures: 1 });
     expect(by('test.demo.sing')).toMatchObject({ status: 'fail', adapter_response: { _message: 'OK' }, message: 'Got 2 results, configured to fail if != 0', failures: 2, compiled_code: 'select * from "main"."t" where id > 1' });
+    // dbt's seed materialization says CREATE under --full-refresh (recorded 7 Dec 2026: `dbt seed --full-refresh` wrote
+    // "CREATE 3" with code CREATE; `dbt seed` again "INSERT 3").
+    expect((await sm('seed', '--full-refresh', '--project-dir', dir)).code).toBe(0);
+    const seeded = (JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: Entry[] }).results[0]!;
+    expect([seeded.message, seeded.adapter_response]).toEqual(['CREATE 3', { _message: 'CREATE 3', code: 'CREATE', rows_affected: 3 }]);
   });
 
   // Recorded from `dbt build --threads 1`, `dbt run --fail-fast --threads 1` and `dbt run -s cerr uerr` on the

@@ -102,10 +102,13 @@ export function runResultsEnvelope(elapsed: number, invocationId: string, args: 
 /**
  * A result's `adapter_response` in dbt's shape (`_message`, `code`, `rows_affected`): what the
  * warehouse said of the node's last statement. dbt-duckdb says `OK` of every statement but a
- * seed's insert (`INSERT n`); a node that failed or did not run, and an operation, have none.
+ * seed's load (`INSERT n`, `CREATE n` under a full refresh); a node that failed or did not run, and an operation, have none.
  */
 export function adapterResponse(r: NodeResult): Record<string, unknown> {
   if (r.status === 'error' || r.status === 'skipped' || r.status === 'cancelled' || r.status === 'no-op' || r.resourceType === 'operation') return {};
-  if (r.resourceType === 'seed' && r.rowsAffected !== undefined) return { _message: `INSERT ${r.rowsAffected}`, code: 'INSERT', rows_affected: r.rowsAffected };
+  if (r.resourceType === 'seed' && r.rowsAffected !== undefined) {
+    const code = r.message.startsWith('CREATE ') ? 'CREATE' : 'INSERT';
+    return { _message: `${code} ${r.rowsAffected}`, code, rows_affected: r.rowsAffected };
+  }
   return r.rowsAffected !== undefined ? { _message: 'OK', rows_affected: r.rowsAffected } : { _message: 'OK' };
 }
