@@ -201,6 +201,8 @@ unit_tests:
     rr = results();
     expect(rr.results.map((x) => [x.unique_id, x.relation_name])).toEqual([['model.demo.e', null], ['model.demo.u', '"main"."u"']]);
     expect(by('model.demo.e').compiled_code).toBe('select 1 as e');
+    // dbt's compile times an ephemeral model's compile step only (recorded 7 Dec 2026 with `dbt compile -s eph`).
+    expect(rr.results.map((x) => x.timing.map((t: Entry) => t.name))).toEqual([['compile'], ['compile', 'execute']]);
     expect(rr.args.select).toEqual(['+u']);
     expect((await sm('compile', '--project-dir', dir, '--inline', "select * from {{ ref('m') }}")).code).toBe(0);
     rr = results();

@@ -101,9 +101,10 @@ export function writeCompileResults(c: Compilation, opts: InvocationOptions, o: 
         ? [{ uniqueId: `sql_operation.${c.project.config.name}.inline_query`, resourceType: 'sql_operation', compiledCode: redact(o.inline, c.project.secrets), relationName: undefined }]
         : compileQueueOrder(c).flatMap((id) => {
             const n = c.compiled.nodes.get(id);
-            if (!n || !COMPILED_TYPES.has(n.resourceType) || (!withEphemerals && n.resourceType === 'model' && n.config.materialized === 'ephemeral')) return [];
+            const ephemeral = n?.resourceType === 'model' && n.config.materialized === 'ephemeral';
+            if (!n || !COMPILED_TYPES.has(n.resourceType) || (!withEphemerals && ephemeral)) return [];
             const code = o.live?.get(id) ?? ('compiledCode' in n ? (n.compiledCode ?? '') : '');
-            return [{ uniqueId: id, resourceType: n.resourceType, compiledCode: redact(code, c.project.secrets), relationName: relationNameOf(c, n) }];
+            return [{ uniqueId: id, resourceType: n.resourceType, compiledCode: redact(code, c.project.secrets), relationName: relationNameOf(c, n), ephemeral }];
           });
     results = compileResultsText(nodes, when);
     if (key) saveCompileResults(dir, key, when, results);

@@ -43,23 +43,23 @@ export interface CompiledResult {
   readonly resourceType: string;
   readonly compiledCode: string;
   readonly relationName: string | undefined;
+  /** An ephemeral model: dbt's compile gives it a compile timing only (it has nothing to execute). */
+  readonly ephemeral?: boolean | undefined;
 }
 
 /**
  * The results of run_results.json as dbt 1.11's compile writes them (docs generate's too, which
  * compiles first), as JSON: each node a success with no message, adapter response or failures,
- * and its compiled code; a seed with neither code nor relation name (`compiled` null). `when` is
- * every timing's start and end.
+ * and its compiled code; a seed with neither code nor relation name (`compiled` null); an
+ * ephemeral model (listed under --select) with a compile timing only. `when` is every timing's
+ * start and end.
  */
 export function compileResultsText(nodes: readonly CompiledResult[], when: string): string {
   const results = nodes.map((n) => {
     const seed = n.resourceType === 'seed';
     return {
       status: 'success',
-      timing: [
-        { name: 'compile', started_at: when, completed_at: when },
-        { name: 'execute', started_at: when, completed_at: when },
-      ],
+      timing: [{ name: 'compile', started_at: when, completed_at: when }, ...(n.ephemeral ? [] : [{ name: 'execute', started_at: when, completed_at: when }])],
       thread_id: 'Thread-1 (worker)',
       execution_time: 0,
       adapter_response: {},
