@@ -22,13 +22,14 @@ function relationOf(n: GraphNode, target: { schema: string; database?: string | 
 /**
  * target/catalog.json in dbt's catalog v1 shape: the warehouse's own column types for every
  * model, seed, snapshot and source that exists, and each data test's stored failures that do, from one `describe` per schema (never one per
- * relation). Relations not built yet are simply absent, as in dbt.
+ * relation). Relations not built yet are simply absent, as in dbt. With `only` (docs generate
+ * --select), those nodes alone, as dbt 1.11 describes the selected nodes.
  */
-export async function buildCatalog(compiled: CompiledProject, dialect: Dialect, session: AdapterSession, invocationId: string): Promise<CatalogArtifact> {
+export async function buildCatalog(compiled: CompiledProject, dialect: Dialect, session: AdapterSession, invocationId: string, only?: ReadonlySet<string>): Promise<CatalogArtifact> {
   const bySchema = new Map<string, { database: string | undefined; schema: string; quoted: Relation['quoted']; nodes: GraphNode[] }>();
   const target = compiled.project.target;
   for (const n of compiled.nodes.values()) {
-    const rel = relationOf(n, target);
+    const rel = !only || only.has(n.uniqueId) ? relationOf(n, target) : undefined;
     if (!rel) continue;
     const key = schemaKey(dialect, rel);
     let entry = bySchema.get(key);
