@@ -69,8 +69,23 @@ export async function buildCatalog(compiled: CompiledProject, dialect: Dialect, 
   }
   return {
     metadata: artifactMetadata('catalog/v1', invocationId),
-    nodes,
-    sources,
+    nodes: inWarehouseOrder(nodes),
+    sources: inWarehouseOrder(sources),
     errors: errors.length ? errors : null,
   };
+}
+
+/**
+ * Entries in the order dbt 1.11's catalog lists them: by schema, then relation name, as
+ * dbt-duckdb's catalog query orders its rows (`order by table_schema, table_name`), code unit by
+ * code unit. dbt-core 1.11.16 listed seed s, model t, model u (schema main), then a test's stored
+ * failures (main_dbt_test__audit).
+ */
+function inWarehouseOrder(tables: Record<string, CatalogTable>): Record<string, CatalogTable> {
+  const key = (t: CatalogTable) => [t.metadata.schema, t.metadata.name] as const;
+  const before = (a: CatalogTable, b: CatalogTable) => {
+    const [[s1, n1], [s2, n2]] = [key(a), key(b)];
+    return s1 !== s2 ? (s1 < s2 ? -1 : 1) : n1 < n2 ? -1 : n1 > n2 ? 1 : 0;
+  };
+  return Object.fromEntries(Object.entries(tables).sort(([, a], [, b]) => before(a, b)));
 }
