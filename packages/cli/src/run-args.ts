@@ -39,7 +39,7 @@ export interface RunArgFlags {
  * `invocation_command` is the command line, as dbt's (`dbt ...`) is its own.
  */
 export function cliRunArgs(flags: RunArgFlags, argv: readonly string[], quiet: boolean): Record<string, unknown> {
-  const typed = argv.some((a) => a === '--project-dir' || a.startsWith('--project-dir=')) || !!(process.env.SM_PROJECT_DIR || process.env.DBT_PROJECT_DIR);
+  const typed = projectDirTyped(argv);
   const colors = flags.useColors ?? envTrue(process.env.DBT_USE_COLORS);
   const logFormat = flags.logFormat === undefined || flags.logFormat === 'text' ? 'default' : flags.logFormat;
   const out: Record<string, unknown> = {
@@ -70,4 +70,9 @@ export function cliRunArgs(flags: RunArgFlags, argv: readonly string[], quiet: b
     exclude_resource_types: flags.excludeResourceType || flags.excludeResourceTypes ? [...(flags.excludeResourceType ?? []), ...(flags.excludeResourceTypes ?? [])] : undefined,
   };
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
+}
+
+/** Whether the project folder was named (--project-dir, or its variable), not taken to be the current one. */
+export function projectDirTyped(argv: readonly string[]): boolean {
+  return argv.some((a) => a === '--project-dir' || a.startsWith('--project-dir=')) || !!(process.env.SM_PROJECT_DIR || process.env.DBT_PROJECT_DIR);
 }

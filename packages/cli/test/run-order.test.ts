@@ -99,4 +99,45 @@ describe('--fail-fast stops at the queue\'s next turn, as dbt', () => {
     expect(r.code).toBe(1);
     expect(statuses(r)).toEqual({ a_bad: 'error', a_child: 'skipped', b1: 'skipped', b2: 'skipped', b3: 'skipped', c0: 'skipped', c1: 'skipped' });
   });
+
+  // Recorded from `dbt build` (dbt-core 1.11.16, dbt-duckdb 1.11.1, threads: 1) on these files, 7 Dec 2026: dbt's
+  // build runs a model's unit tests in the model's turn, so they add no depth (t, of v, runs before e2, two deep
+  // through an ephemeral), the model follows them at once, and a unit test of a model of an ephemeral waits for
+  // what the ephemeral reads (v).
+  it("runs a model's unit tests in the model's turn, as dbt's build does", async () => {
+    const r = await results(
+      {
+        'seeds/raw.csv': 'id,name\n1,a\n',
+        'models/v.sql': "{{ config(materialized='view') }}\nselect * from {{ ref('raw') }}\n",
+        'models/eph.sql': "{{ config(materialized='ephemeral') }}\nselect id, name from {{ ref('v') }}\n",
+        'models/t.sql': "{{ config(materialized='table') }}\nselect * from {{ ref('v') }}\n",
+        'models/e2.sql': "{{ config(materialized='table') }}\nselect * from {{ ref('eph') }}\n",
+        'models/m.sql': "{{ config(materialized='table') }}\nselect * from {{ ref('eph') }}\n",
+        'models/z.sql': "{{ config(materialized='table') }}\nselect * from {{ ref('raw') }}\n",
+        'models/schema.yml': `unit_tests:
+  - name: ut_t
+    model: t
+    given:
+      - input: ref('v')
+        rows: [{id: 1, name: a}]
+    expect:
+      rows: [{id: 1, name: a}]
+  - name: ut_m
+    model: m
+    given:
+      - input: ref('eph')
+        format: sql
+        rows: "select 1 as id, 'a' as name"
+    expect:
+      rows: [{id: 1, name: a}]
+`,
+      },
+      'build',
+    );
+    expect(r.code).toBe(0);
+    expect(r.results).toEqual([
+      ['seed.p.raw', 'success'], ['model.p.v', 'success'], ['model.p.z', 'success'], ['unit_test.p.t.ut_t', 'pass'],
+      ['model.p.t', 'success'], ['model.p.e2', 'success'], ['unit_test.p.m.ut_m', 'pass'], ['model.p.m', 'success'],
+    ]);
+  });
 });

@@ -67,6 +67,11 @@ unit_tests:
     expect(by('test.demo.not_null_t_name.2e6ed18fa1')).toMatchObject({ status: 'warn', adapter_response: { _message: 'OK' }, message: 'Got 1 result, configured to warn if != 0', failures: 1 });
     expect(by('test.demo.accepted_values_t_name__a.2af9e9265b')).toMatchObject({ status: 'fail', adapter_response: { _message: 'OK' }, message: 'Got 1 result, configured to fail if != 0', failures: 1 });
     expect(by('test.demo.sing')).toMatchObject({ status: 'fail', adapter_response: { _message: 'OK' }, message: 'Got 2 results, configured to fail if != 0', failures: 2, compiled_code: 'select * from "main"."t" where id > 1' });
+    // dbt's seed materialization says CREATE under --full-refresh (recorded 7 Dec 2026: `dbt seed --full-refresh` wrote
+    // "CREATE 3" with code CREATE; `dbt seed` again "INSERT 3").
+    expect((await sm('seed', '--full-refresh', '--project-dir', dir)).code).toBe(0);
+    const seeded = (JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: Entry[] }).results[0]!;
+    expect([seeded.message, seeded.adapter_response]).toEqual(['CREATE 3', { _message: 'CREATE 3', code: 'CREATE', rows_affected: 3 }]);
   });
 
   // Recorded from `dbt build --threads 1`, `dbt run --fail-fast --threads 1` and `dbt run -s cerr uerr` on the
@@ -196,6 +201,8 @@ unit_tests:
     rr = results();
     expect(rr.results.map((x) => [x.unique_id, x.relation_name])).toEqual([['model.demo.e', null], ['model.demo.u', '"main"."u"']]);
     expect(by('model.demo.e').compiled_code).toBe('select 1 as e');
+    // dbt's compile times an ephemeral model's compile step only (recorded 7 Dec 2026 with `dbt compile -s eph`).
+    expect(rr.results.map((x) => x.timing.map((t: Entry) => t.name))).toEqual([['compile'], ['compile', 'execute']]);
     expect(rr.args.select).toEqual(['+u']);
     expect((await sm('compile', '--project-dir', dir, '--inline', "select * from {{ ref('m') }}")).code).toBe(0);
     rr = results();
@@ -296,5 +303,65 @@ unit_tests:
     const first = (id: string) => String(rr.results.find((r) => r.unique_id === id)?.message).split('\n')[0];
     expect(first('model.helper.bad')).toBe('Runtime Error in model bad (models/bad.sql)');
     expect(first('model.helper.bad_compile')).toBe('Compilation Error in model bad_compile (models/bad_compile.sql)');
+  });
+
+  // Recorded from `dbt build --threads 1` then `dbt build --fail-fast --threads 1` on the same files, 7 Dec 2026
+  // (dbt-core 1.11.16, dbt-duckdb 1.11.1). dbt names a skipped store_failures test's audit table; a skipped
+  // unit test has `compiled` null; under --fail-fast dbt lists no unit test of a model it did not reach
+  // (its build runs them in the model's turn). dbt's relation names have the database ("dev"."main"."t").
+  it("names a skipped store_failures test's audit table and lists unit tests as dbt's build does", async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'models/bad.sql': 'select 1 as id from nonexistent_tbl\n',
+      'models/t.sql': "select * from {{ ref('bad') }}\n",
+      'models/schema.yml': `models:
+  - name: t
+    columns:
+      - name: id
+        data_tests:
+          - not_null:
+              config: {store_failures: true}
+unit_tests:
+  - name: ut_t
+    model: t
+    given:
+      - input: ref('bad')
+        rows: [{id: 1}]
+    expect:
+      rows: [{id: 1}]
+`,
+    });
+    const row = (x: Entry) => [x.unique_id, x.status, x.message, x.relation_name, x.compiled, x.thread_id];
+    let { rr } = await failingRun(dir, 'build');
+    expect(rr.results.slice(1).map(row)).toEqual([
+      ['unit_test.demo.t.ut_t', 'skipped', null, null, null, 'Thread-1 (worker)'],
+      ['model.demo.t', 'skipped', null, '"main"."t"', false, 'Thread-1 (worker)'],
+      ['test.demo.not_null_t_id.a3af787eb8', 'skipped', null, '"main_dbt_test__audit"."not_null_t_id"', false, 'Thread-1 (worker)'],
+    ]);
+    ({ rr } = await failingRun(dir, 'build', '--fail-fast'));
+    expect(rr.results.map((x) => x.unique_id).sort()).toEqual(['model.demo.bad', 'model.demo.t', 'test.demo.not_null_t_id.a3af787eb8']);
+    expect(rr.results.find((x) => x.unique_id.startsWith('test.'))!.relation_name).toBe('"main_dbt_test__audit"."not_null_t_id"');
+  });
+
+  // Recorded from `dbt test -s t` (dbt-core 1.11.16, dbt-duckdb 1.11.1), 7 Dec 2026: a unit test whose actual rows
+  // differ from the expected in two rows is `fail` with failures 1 (dbt counts the unit test, console `FAIL 1`).
+  // Where sm differs: the message is sm's table of the rows, where dbt's is daff's coloured diff.
+  it('counts a failed unit test as one failure, as dbt does', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'models/v.sql': 'select 1 as id\n',
+      'models/t.sql': "select * from {{ ref('v') }}\n",
+      'models/ut.yml': `unit_tests:
+  - name: ut_fail
+    model: t
+    given:
+      - input: ref('v')
+        rows: [{id: 1}, {id: 2}]
+    expect:
+      rows: [{id: 1}, {id: 3}]
+`,
+    });
+    const { rr } = await failingRun(dir, 'test');
+    expect(rr.results.map((x) => [x.unique_id, x.status, x.failures])).toEqual([['unit_test.demo.t.ut_fail', 'fail', 1]]);
   });
 });

@@ -9,6 +9,7 @@ import { buildRunResults, compileResultsText, runResultsEnvelope, type CompiledR
 import { showResultsText, type ShownQuery } from './artifacts/show-results.ts';
 import { compileResultsKey, keepCompiledHooks, keptCompiledHooks, reusedCompileResults, saveCompileResults } from './artifacts/compile-results-cache.ts';
 import { runArgs } from './artifacts/run-args.ts';
+import { oneThreadOrder, queuedPredecessors } from './graph/queue-order.ts';
 import { patchManifestCode } from './artifacts/manifest-file.ts';
 import { rewriteCompiledFiles } from './artifacts/compiled-files.ts';
 import { diag, SmProjectError, type Diagnostic } from './diagnostics.ts';
@@ -98,11 +99,12 @@ export function writeCompileResults(c: Compilation, opts: InvocationOptions, o: 
     const nodes: CompiledResult[] =
       o.inline !== undefined
         ? [{ uniqueId: `sql_operation.${c.project.config.name}.inline_query`, resourceType: 'sql_operation', compiledCode: redact(o.inline, c.project.secrets), relationName: undefined }]
-        : c.selected.flatMap((id) => {
+        : compileQueueOrder(c).flatMap((id) => {
             const n = c.compiled.nodes.get(id);
-            if (!n || !COMPILED_TYPES.has(n.resourceType) || (!withEphemerals && n.resourceType === 'model' && n.config.materialized === 'ephemeral')) return [];
+            const ephemeral = n?.resourceType === 'model' && n.config.materialized === 'ephemeral';
+            if (!n || !COMPILED_TYPES.has(n.resourceType) || (!withEphemerals && ephemeral)) return [];
             const code = o.live?.get(id) ?? ('compiledCode' in n ? (n.compiledCode ?? '') : '');
-            return [{ uniqueId: id, resourceType: n.resourceType, compiledCode: redact(code, c.project.secrets), relationName: relationNameOf(c, n) }];
+            return [{ uniqueId: id, resourceType: n.resourceType, compiledCode: redact(code, c.project.secrets), relationName: relationNameOf(c, n), ephemeral }];
           });
     results = compileResultsText(nodes, when);
     if (key) saveCompileResults(dir, key, when, results);
@@ -112,6 +114,18 @@ export function writeCompileResults(c: Compilation, opts: InvocationOptions, o: 
   const args = runArgs(o.which, { ...opts, cliArgs: { ...opts.cliArgs, ...o.args } }, c.project);
   const [head, tail] = runResultsEnvelope((performance.now() - o.startedAt) / 1000, c.invocationId, args);
   writeFileAtomic(join(dir, 'run_results.json'), typeof results === 'string' ? head + results + tail : Buffer.concat([Buffer.from(head), results, Buffer.from(tail)]));
+}
+
+/**
+ * The selected nodes dbt's compile queues (those it compiles, ephemeral models included), in the
+ * order its queue hands them to one thread, which is the order its run_results.json lists them:
+ * dbt-core 1.11.16 listed model from_src (of a source), seed raw, then raw's children inc, v and
+ * snapshot snap, then t (of v), e2 (of an ephemeral of v), then the tests, where sm's topological
+ * order put raw first and from_src last.
+ */
+function compileQueueOrder(c: Compilation): string[] {
+  const queued = new Set(c.selected.filter((id) => COMPILED_TYPES.has(c.compiled.nodes.get(id)?.resourceType ?? '')));
+  return oneThreadOrder(queued, queuedPredecessors(queued, (id) => c.graph.predecessors(id)));
 }
 
 /** What a compile's SQL rendered with the warehouse adds to the key of its results: nothing when there is none. */

@@ -7,10 +7,15 @@ import { serveDocs } from '../docs/serve-docs.ts';
 import type { CliContext } from '../cli-context.ts';
 import { commonOptions } from '../common-options.ts';
 import { EXIT } from '../exit-codes.ts';
+import { selectionOptions } from '../selection-options.ts';
 import { invocation } from './project-commands.ts';
 
 interface DocsFlags {
   projectDir: string;
+  select?: string[];
+  exclude?: string[];
+  selector?: string;
+  state?: string;
   profilesDir?: string;
   target?: string;
   vars?: string;
@@ -25,7 +30,7 @@ interface DocsFlags {
 export function registerDocsCommands(program: Command, ctx: CliContext): void {
   const docs = program.command('docs').description('the project\'s documentation site: models, columns, tests, lineage');
 
-  commonOptions(docs.command('generate').description('write target/catalog.json and a static site into target/docs (open index.html there or target/index.html, no server needed)'))
+  selectionOptions(commonOptions(docs.command('generate').description('write target/catalog.json and a static site into target/docs (open index.html there or target/index.html, no server needed)')))
     .option('--empty-catalog', 'do not describe the warehouse (no actual column types)')
     .option('--compile', 'compile the project first, writing manifest.json and run_results.json (the default)')
     .option('--no-compile', 'parse only: no compiled SQL, and the last manifest.json and run_results.json stay as they are')

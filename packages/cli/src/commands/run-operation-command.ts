@@ -5,6 +5,7 @@ import { builtinAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
 import { commonOptions } from '../common-options.ts';
 import { EXIT } from '../exit-codes.ts';
+import { cliRunArgs, projectDirTyped, type RunArgFlags } from '../run-args.ts';
 
 /**
  * `sm run-operation MACRO --args '{...}'`: call a macro (`macro` or `package.macro`) with keyword
@@ -30,8 +31,16 @@ export function registerRunOperationCommand(program: Command, ctx: CliContext): 
         onEvent: (e) => reporter.onEvent?.(e),
         signal: ctx.signal,
         invocationId: ctx.invocationId,
+        cliArgs: operationCliArgs(flags, ctx),
       });
       if (outcome.error !== undefined && !ctx.signal.aborted) reporter.onError?.(`Encountered an error while running operation: ${outcome.error}`);
       ctx.exitCode = ctx.signal.aborted ? EXIT.interrupted : outcome.status === 'success' ? EXIT.ok : EXIT.failed;
     });
+}
+
+/** run_results.json's args from the command line, as dbt's run-operation writes them: project_dir only when it was named. */
+function operationCliArgs(flags: RunArgFlags, ctx: CliContext): Record<string, unknown> {
+  const args = cliRunArgs(flags, ctx.argv, ctx.quiet);
+  if (!projectDirTyped(ctx.argv)) delete args.project_dir;
+  return args;
 }

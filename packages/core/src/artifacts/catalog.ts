@@ -22,13 +22,14 @@ function relationOf(n: GraphNode, target: { schema: string; database?: string | 
 /**
  * target/catalog.json in dbt's catalog v1 shape: the warehouse's own column types for every
  * model, seed, snapshot and source that exists, and each data test's stored failures that do, from one `describe` per schema (never one per
- * relation). Relations not built yet are simply absent, as in dbt.
+ * relation). Relations not built yet are simply absent, as in dbt. With `only` (docs generate
+ * --select), those nodes alone, as dbt 1.11 describes the selected nodes.
  */
-export async function buildCatalog(compiled: CompiledProject, dialect: Dialect, session: AdapterSession, invocationId: string): Promise<CatalogArtifact> {
+export async function buildCatalog(compiled: CompiledProject, dialect: Dialect, session: AdapterSession, invocationId: string, only?: ReadonlySet<string>): Promise<CatalogArtifact> {
   const bySchema = new Map<string, { database: string | undefined; schema: string; quoted: Relation['quoted']; nodes: GraphNode[] }>();
   const target = compiled.project.target;
   for (const n of compiled.nodes.values()) {
-    const rel = relationOf(n, target);
+    const rel = !only || only.has(n.uniqueId) ? relationOf(n, target) : undefined;
     if (!rel) continue;
     const key = schemaKey(dialect, rel);
     let entry = bySchema.get(key);
@@ -68,8 +69,23 @@ export async function buildCatalog(compiled: CompiledProject, dialect: Dialect, 
   }
   return {
     metadata: artifactMetadata('catalog/v1', invocationId),
-    nodes,
-    sources,
+    nodes: inWarehouseOrder(nodes),
+    sources: inWarehouseOrder(sources),
     errors: errors.length ? errors : null,
   };
+}
+
+/**
+ * Entries in the order dbt 1.11's catalog lists them: by schema, then relation name, as
+ * dbt-duckdb's catalog query orders its rows (`order by table_schema, table_name`), code unit by
+ * code unit. dbt-core 1.11.16 listed seed s, model t, model u (schema main), then a test's stored
+ * failures (main_dbt_test__audit).
+ */
+function inWarehouseOrder(tables: Record<string, CatalogTable>): Record<string, CatalogTable> {
+  const key = (t: CatalogTable) => [t.metadata.schema, t.metadata.name] as const;
+  const before = (a: CatalogTable, b: CatalogTable) => {
+    const [[s1, n1], [s2, n2]] = [key(a), key(b)];
+    return s1 !== s2 ? (s1 < s2 ? -1 : 1) : n1 < n2 ? -1 : n1 > n2 ? 1 : 0;
+  };
+  return Object.fromEntries(Object.entries(tables).sort(([, a], [, b]) => before(a, b)));
 }

@@ -89,7 +89,15 @@ const OWN: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
   compile: { empty: false, inject_ephemeral_ctes: true, output: 'text' },
   generate: { compile: true, empty_catalog: false, static: false },
   show: { limit: 5, output: 'text' },
+  'run-operation': { debug: false, fail_fast: false, full_refresh: false, log_cache_events: false, single_threaded: false, store_failures: false, use_experimental_parser: false },
 };
+
+/**
+ * What dbt 1.11's run-operation leaves out of its args, as recorded from dbt-core 1.11.16
+ * (`dbt run-operation noop --profiles-dir .`): the selection flags, sqlparse, warn_error_options
+ * and log_path, and project_dir: each only as the command line gave it (`--project-dir .` writes ".").
+ */
+const OPERATION_OMITS = ['exclude', 'log_path', 'project_dir', 'select', 'sqlparse', 'warn_error_options'];
 
 /**
  * run_results.json's `args` as dbt 1.11 writes them for `which` (run, build, test, seed,
@@ -133,6 +141,7 @@ export function runArgs(which: string, opts: RunArgsOptions, project: LoadedProj
     ...(warn && warn !== true ? { warn_error_options: { error: warn.error, warn: warn.warn, silence: warn.silence } } : {}),
     ...cli,
   };
+  if (which === 'run-operation') for (const k of OPERATION_OMITS) if (!(k in cli)) delete args[k];
   const sorted = Object.fromEntries(
     Object.keys(args)
       .sort()

@@ -19,8 +19,9 @@ export function buildRunResults(results: readonly NodeResult[], elapsed: number,
         // An exposure's result as dbt 1.11 writes it: no-op with 0 failures, nothing compiled (null).
         failures: r.failures ?? (r.status === 'no-op' ? 0 : null),
         unique_id: r.uniqueId,
-        // A seed is loaded, not compiled: dbt writes null for all three.
-        compiled: r.resourceType === 'exposure' || seed ? null : r.compiledCode !== undefined,
+        // A seed is loaded, not compiled: dbt writes null for all three. So is a unit test that never
+        // compiled (skipped, or its inputs unreadable): dbt's result then holds its definition, which has no `compiled`.
+        compiled: r.resourceType === 'exposure' || seed || (r.resourceType === 'unit_test' && r.compiledCode === undefined) ? null : r.compiledCode !== undefined,
         compiled_code: seed ? null : (r.compiledCode ?? null),
         relation_name: seed ? null : (r.relationName ?? null),
         batch_results: r.batchResults ?? null,
@@ -42,23 +43,23 @@ export interface CompiledResult {
   readonly resourceType: string;
   readonly compiledCode: string;
   readonly relationName: string | undefined;
+  /** An ephemeral model: dbt's compile gives it a compile timing only (it has nothing to execute). */
+  readonly ephemeral?: boolean | undefined;
 }
 
 /**
  * The results of run_results.json as dbt 1.11's compile writes them (docs generate's too, which
  * compiles first), as JSON: each node a success with no message, adapter response or failures,
- * and its compiled code; a seed with neither code nor relation name (`compiled` null). `when` is
- * every timing's start and end.
+ * and its compiled code; a seed with neither code nor relation name (`compiled` null); an
+ * ephemeral model (listed under --select) with a compile timing only. `when` is every timing's
+ * start and end.
  */
 export function compileResultsText(nodes: readonly CompiledResult[], when: string): string {
   const results = nodes.map((n) => {
     const seed = n.resourceType === 'seed';
     return {
       status: 'success',
-      timing: [
-        { name: 'compile', started_at: when, completed_at: when },
-        { name: 'execute', started_at: when, completed_at: when },
-      ],
+      timing: [{ name: 'compile', started_at: when, completed_at: when }, ...(n.ephemeral ? [] : [{ name: 'execute', started_at: when, completed_at: when }])],
       thread_id: 'Thread-1 (worker)',
       execution_time: 0,
       adapter_response: {},
@@ -101,10 +102,13 @@ export function runResultsEnvelope(elapsed: number, invocationId: string, args: 
 /**
  * A result's `adapter_response` in dbt's shape (`_message`, `code`, `rows_affected`): what the
  * warehouse said of the node's last statement. dbt-duckdb says `OK` of every statement but a
- * seed's insert (`INSERT n`); a node that failed or did not run, and an operation, have none.
+ * seed's load (`INSERT n`, `CREATE n` under a full refresh); a node that failed or did not run, and an operation, have none.
  */
 export function adapterResponse(r: NodeResult): Record<string, unknown> {
   if (r.status === 'error' || r.status === 'skipped' || r.status === 'cancelled' || r.status === 'no-op' || r.resourceType === 'operation') return {};
-  if (r.resourceType === 'seed' && r.rowsAffected !== undefined) return { _message: `INSERT ${r.rowsAffected}`, code: 'INSERT', rows_affected: r.rowsAffected };
+  if (r.resourceType === 'seed' && r.rowsAffected !== undefined) {
+    const code = r.message.startsWith('CREATE ') ? 'CREATE' : 'INSERT';
+    return { _message: `${code} ${r.rowsAffected}`, code, rows_affected: r.rowsAffected };
+  }
   return r.rowsAffected !== undefined ? { _message: 'OK', rows_affected: r.rowsAffected } : { _message: 'OK' };
 }

@@ -33,7 +33,9 @@ export interface DocsOutcome {
  */
 export async function generateDocs(opts: InvocationOptions & { skipCatalog?: boolean; noCompile?: boolean }): Promise<DocsOutcome> {
   const startedAt = performance.now();
-  const inv = { ...opts, select: undefined, exclude: undefined, selector: undefined, check: true, includeEmptyNodes: true };
+  // As dbt 1.11's: --select, --exclude and --selector choose what is compiled and described in the catalog; the site shows the whole project.
+  const selecting = !!(opts.select?.length || opts.exclude?.length || opts.selector);
+  const inv = { ...opts, ...(selecting ? {} : { select: undefined, exclude: undefined, selector: undefined }), check: true, includeEmptyNodes: true };
   // dbt's --no-compile parses (the catalog is of the project as it is now) but compiles nothing:
   // no compiled files, and the last manifest.json and run_results.json stay as they were.
   const c = opts.noCompile ? await compile({ ...inv, keepManifest: true }, 'ls') : await compile(inv, 'compile');
@@ -47,7 +49,7 @@ export async function generateDocs(opts: InvocationOptions & { skipCatalog?: boo
     try {
       const session = await c.adapter.connect(c.project.target, { projectDir: c.project.dir });
       try {
-        catalog = await buildCatalog(c.compiled, c.adapter.dialect, session, c.invocationId);
+        catalog = await buildCatalog(c.compiled, c.adapter.dialect, session, c.invocationId, selecting ? new Set(c.selected) : undefined);
       } finally {
         await session.close();
       }

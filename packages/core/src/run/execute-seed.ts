@@ -3,6 +3,7 @@ import { planSeed } from '../plan/plan-seed.ts';
 import type { GraphNode, SeedNode } from '../types.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
 import { nodeHooks, withHooks } from '../plan/hooks.ts';
+import { wantsFullRefresh } from '../plan/full-refresh.ts';
 
 /**
  * CSV seeds as dbt-duckdb loads them: checked and typed in one pass over the file (`column_types`
@@ -28,5 +29,7 @@ export async function executeSeed(node: GraphNode, x: NodeContext): Promise<Exec
     throw e;
   }
   await x.remember(s.relation, undefined);
-  return { status: 'success', message: `INSERT ${rows}`, rowsAffected: rows, relationName: x.run.adapter.dialect.relationName(s.relation) };
+  // dbt's seed materialization says CREATE under a full refresh, else INSERT (dbt-core 1.11.16: `dbt seed --full-refresh` wrote "CREATE 3").
+  const code = wantsFullRefresh(s, x.plan.fullRefresh) ? 'CREATE' : 'INSERT';
+  return { status: 'success', message: `${code} ${rows}`, rowsAffected: rows, relationName: x.run.adapter.dialect.relationName(s.relation) };
 }

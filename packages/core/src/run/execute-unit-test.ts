@@ -79,11 +79,11 @@ export async function executeUnitTest(node: GraphNode, x: NodeContext): Promise<
   if (!columns.length) columns = [...actual.columns];
   const diff = compareRows(actual.rows, expectRows, columns);
   if (diff.equal) return { status: 'pass', message: 'PASS', failures: 0, compiledPath: path, compiledCode: query };
-  const n = diff.missing.length + diff.extra.length;
   return {
     status: 'fail',
     message: `actual differs from expected (${diff.missing.length} expected row${diff.missing.length === 1 ? '' : 's'} missing, ${diff.extra.length} unexpected):\n${formatDiff(diff)}`,
-    failures: n,
+    // dbt 1.11 counts a failed unit test as one failure, whatever the rows (its run_results and `FAIL 1`); the message counts them.
+    failures: 1,
     compiledPath: path,
     compiledCode: query,
   };

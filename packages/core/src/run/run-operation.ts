@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { diag, SmProjectError } from '../diagnostics.ts';
 import { templateSaid, type EventSink, type NodeResult } from '../events.ts';
 import { buildRunResults } from '../artifacts/run-results.ts';
+import { runArgs } from '../artifacts/run-args.ts';
 import { writeJsonFileAtomic } from '../util/write-json.ts';
 import { makeDirs } from '../util/make-dirs.ts';
 import { loadProjectCollecting, type LoadOptions } from '../project/load-project.ts';
@@ -24,6 +25,8 @@ export interface OperationOptions extends LoadOptions {
   /** Receives `log` events: what the macro said (`log(msg, info=True)`, `print`). */
   readonly onEvent?: EventSink | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** What only the command line knows of run_results.json's args (artifacts/run-args.ts). */
+  readonly cliArgs?: Readonly<Record<string, unknown>> | undefined;
 }
 
 export interface OperationOutcome {
@@ -41,6 +44,8 @@ export interface OperationOutcome {
  * is a failed operation (exit 1). Writes run_results.json with one result, `macro.<pkg>.<name>`.
  */
 export async function runOperation(o: OperationOptions): Promise<OperationOutcome> {
+  // The invocation begins before the project is read, as dbt's invocation_started_at does.
+  const invocationId = newInvocationId(o.invocationId);
   const startedAt = new Date();
   // Unchanged since the last compile: its macros, vars and target, the nodes loaded only if the macro reads them (ref, source, graph).
   const warm = o.noCache ? undefined : warmProject(o);
@@ -48,7 +53,6 @@ export async function runOperation(o: OperationOptions): Promise<OperationOutcom
   const factory = o.adapters[project.target.type];
   if (!factory) throw new SmProjectError([diag('SM_ADAPTER_NOT_FOUND', `No adapter for target type "${project.target.type}"`, undefined, { hint: `Available: ${Object.keys(o.adapters).join(', ')}.` })]);
   const adapter = await factory();
-  const invocationId = newInvocationId(o.invocationId);
   const target = join(project.dir, project.config.targetPath);
   // Opened when a model's render first needs it.
   const cache = o.noCache ? undefined : () => RenderCache.open(join(target, '.sm', 'render-cache.json'), project);
@@ -102,7 +106,9 @@ export async function runOperation(o: OperationOptions): Promise<OperationOutcom
     failures: error === undefined ? 0 : 1,
     threadId: 'MainThread',
   };
-  const rr = buildRunResults([result], result.executionTime, invocationId, { which: 'run-operation', macro: o.macro, args: o.args ?? {}, target: project.target.name });
+  // dbt's args: its flags for the command, the macro, and its --args only when given.
+  const args = runArgs('run-operation', { ...o, cliArgs: { ...o.cliArgs, macro: o.macro, ...(o.args !== undefined ? { args: o.args } : {}) } }, project);
+  const rr = buildRunResults([result], result.executionTime, invocationId, args);
   // dbt's result of an operation has no message.
   for (const r of rr.results as Record<string, unknown>[]) r.message = null;
   // A project that has never compiled has no target folder yet: dbt's run-operation makes it.

@@ -10,10 +10,12 @@ import { executeModel } from './execute-model.ts';
 import { executeSeed } from './execute-seed.ts';
 import { executeSnapshot } from './execute-snapshot.ts';
 import { executeTest } from './execute-test.ts';
+import { storeFailuresAs, testRelation } from '../project/test-nodes.ts';
 import { executeUnitTest } from './execute-unit-test.ts';
 import { addUnitTestGates } from '../unit/unit-test-gates.ts';
 import { addTestGates } from './test-gates.ts';
 import { resolveUpstream } from '../graph/resolve-upstream.ts';
+import { depthsOf } from '../graph/queue-order.ts';
 import { Mutex } from './mutex.ts';
 import type { NodeContext, NodeExecutor } from './node-context.ts';
 import { redact } from '../util/redact.ts';
@@ -92,12 +94,17 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>, queued: Re
   // node is ready (all it waits for done), several made ready together by depth in the graph, then
   // unique id. With one thread, results come in that order (run_results.json lists them as they finish).
   // dbt-core 1.11.16: with r, an ephemeral e of r, x of e and y of r, `dbt run --threads 1` runs r, y, x (x is two deep).
-  const depth = queued.size === selected.size ? depthsOf(selected, deps) : depthsOf(queued, waitsFor(o, queued));
+  // dbt's build runs a model's unit tests in the model's turn, outside its queue: they add no depth.
+  // dbt-core 1.11.16 `build --threads 1` ran v, ut_t (of t, t of v), t, then e2 (of an ephemeral of v).
+  const withoutUnitTests = (m: Map<string, string[]>) => new Map([...m].map(([id, ds]) => [id, ds.filter((x) => nodes.get(x)?.resourceType !== 'unit_test')]));
+  const depth = queued.size === selected.size ? depthsOf(selected, withoutUnitTests(deps)) : depthsOf(queued, withoutUnitTests(waitsFor(o, queued)));
   const byDepth = (a: string, b: string) => depth.get(a)! - depth.get(b)! || (a < b ? -1 : a > b ? 1 : 0);
   const queue: string[] = [...waiting].filter(([, n]) => n === 0).map(([id]) => id).sort(byDepth);
   let head = 0;
   // Made ready while a batch is being started: queued for the next batch, as dbt's queue hands them on.
   let newlyReady: string[] = [];
+  // Made ready by a unit test (its model, or the model's next unit test): next in line, as in dbt's model turn.
+  let inTurn: string[] = [];
   const total = selected.size;
   let index = 0;
   let started = 0;
@@ -153,7 +160,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>, queued: Re
     for (const d of dependents.get(r.uniqueId) ?? []) {
       const left = waiting.get(d)! - 1;
       waiting.set(d, left);
-      if (left === 0 && pending.has(d)) newlyReady.push(d);
+      if (left === 0 && pending.has(d)) (nodes.get(r.uniqueId)?.resourceType === 'unit_test' ? inTurn : newlyReady).push(d);
     }
     index++;
     const n = nodes.get(r.uniqueId);
@@ -163,9 +170,17 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>, queued: Re
     if (o.flags.failFast && stopsFailFast(r)) failed = true;
   };
 
-  /** The relation a model or snapshot builds, as run_results.json names it for any status. */
-  const relationNameIfBuilt = (node: GraphNode): string | undefined =>
-    (node.resourceType === 'model' || node.resourceType === 'snapshot') && 'relation' in node && node.relation ? o.adapter.dialect.relationName(node.relation) : undefined;
+  /**
+   * The relation a model or snapshot builds, or a test stores its failures in, as run_results.json
+   * names it for any status (dbt 1.11 writes a skipped store_failures test's audit table too).
+   */
+  const relationNameIfBuilt = (node: GraphNode): string | undefined => {
+    if (node.resourceType === 'test') {
+      const as = storeFailuresAs(node, o.flags.storeFailures);
+      return as === 'table' || as === 'view' ? o.adapter.dialect.relationName(testRelation(node, o.project.target)) : undefined;
+    }
+    return (node.resourceType === 'model' || node.resourceType === 'snapshot') && 'relation' in node && node.relation ? o.adapter.dialect.relationName(node.relation) : undefined;
+  };
 
   const ephemeralsWritten = new Set<string>();
   const execNode = async (id: string): Promise<void> => {
@@ -259,9 +274,11 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>, queued: Re
   };
 
   while (pending.size || running.size) {
-    if (o.signal?.aborted || (failed && (newlyReady.length || pending.size <= queue.length - head))) {
+    if (o.signal?.aborted || (failed && (newlyReady.length || inTurn.length || pending.size <= queue.length - head))) {
       for (const id of pending) {
         const node = nodes.get(id)!;
+        // dbt's build runs a model's unit tests in the model's turn, outside its queue: those not run are not listed.
+        if (!o.signal?.aborted && o.flags.testsGateChildren && node.resourceType === 'unit_test') continue;
         const now = new Date().toISOString();
         finish({ uniqueId: id, name: node.name, resourceType: node.resourceType, status: o.signal?.aborted ? 'cancelled' : 'skipped', message: o.signal?.aborted ? 'Run interrupted' : 'Skipped after --fail-fast', executionTime: 0, startedAt: now, completedAt: now, threadId: 'MainThread', relationName: relationNameIfBuilt(node), ...(o.signal?.aborted ? {} : { skipCause: 'fail-fast' as const }) });
       }
@@ -269,8 +286,9 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>, queued: Re
       if (running.size) await Promise.allSettled(running.values());
       break;
     }
+    queue.splice(head, 0, ...inTurn.sort(byDepth));
     queue.push(...newlyReady.sort(byDepth));
-    newlyReady = [];
+    [newlyReady, inTurn] = [[], []];
     while (head < queue.length && running.size < threads) {
       const id = queue[head++]!;
       pending.delete(id);
@@ -286,7 +304,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>, queued: Re
       running.set(id, p);
     }
     if (running.size) await Promise.race(running.values());
-    else if (pending.size && head >= queue.length && !newlyReady.length) {
+    else if (pending.size && head >= queue.length && !newlyReady.length && !inTurn.length) {
       // Only possible with a dependency cycle, which compile already rejects.
       throw new Error(`Cannot order: ${[...pending].join(', ')}`);
     }
@@ -310,41 +328,6 @@ function skipEphemerals(o: RunContext, selected: ReadonlySet<string>, results: M
 /** Whether `n` failing skips its children. A test that can only warn does not, unless a warning is a failure (--warn-error). */
 function gates(n: GraphNode, flags: RunContext['flags']): boolean {
   return n.resourceType !== 'test' || (flags.testsGateChildren && (flags.testWarnFails || String(n.config.severity ?? 'error').toLowerCase() !== 'warn'));
-}
-
-/** Each node's level in dbt's grouped topological sort of the nodes to run: 0 for those that wait for none, else one more than the deepest it waits for. */
-function depthsOf(selected: ReadonlySet<string>, deps: ReadonlyMap<string, readonly string[]>): Map<string, number> {
-  const depth = new Map<string, number>();
-  const visit = (root: string): void => {
-    // Iterative (a chain of 10,000 models is deeper than the call stack): a node is scored once all it waits for are.
-    const stack = [root];
-    const open = new Set<string>();
-    while (stack.length) {
-      const id = stack[stack.length - 1]!;
-      if (depth.has(id)) {
-        stack.pop();
-        continue;
-      }
-      let d = 0;
-      let missing = false;
-      for (const p of deps.get(id) ?? []) {
-        const pd = depth.get(p);
-        if (pd === undefined) {
-          // A cycle (compile rejects them) scores as if the edge were not there.
-          if (selected.has(p) && !open.has(p)) {
-            stack.push(p);
-            missing = true;
-          }
-        } else d = Math.max(d, pd + 1);
-      }
-      if (!missing) {
-        depth.set(id, d);
-        stack.pop();
-      } else open.add(id);
-    }
-  };
-  for (const id of selected) visit(id);
-  return depth;
 }
 
 /** A result that stops a --fail-fast run. */
