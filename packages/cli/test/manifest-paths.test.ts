@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
 import { sm } from './run-cli.ts';
@@ -120,5 +120,17 @@ describe("manifest.json's compiled_path and build_path, as dbt 1.11 writes them"
     expect(await macros('build')).toEqual([['test_not_null'], ['test_accepted_values', 'get_where_subquery'], []]);
     // A compile that does not select the tests leaves them as parse lists them.
     expect(await macros('compile', '-s', 'uses_eph')).toEqual([['test_not_null'], ['test_accepted_values', 'get_where_subquery'], []]);
+  });
+});
+
+// dbt 1.11.16 writes a seed's root_path as its project's folder, absolute (its hart run of 7 Dec 2026); sm wrote null.
+describe("manifest.json's root_path of a seed", () => {
+  it("is the seed's project folder", async () => {
+    const dir = writeProject(FILES);
+    const r = await sm('parse', '--project-dir', dir);
+    expect(r.code, r.err).toBe(0);
+    const m = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, Record<string, unknown>> };
+    expect(m.nodes[ids.seed]!.root_path).toBe(resolve(dir));
+    expect(m.nodes[ids.t]!).not.toHaveProperty('root_path');
   });
 });

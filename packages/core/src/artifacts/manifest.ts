@@ -87,6 +87,8 @@ export function buildManifest(
     const macros = path === null ? undefined : testMacrosAfterCompile(n, p.config.name, (id) => macroIds.has(id));
     return macros ? ({ ...n, dependsOn: { ...n.dependsOn, macros } } as GraphNode) : n;
   };
+  // A seed's root_path: its package's folder, as dbt writes it (absolute).
+  const rootPath = (pkg: string) => p.packages.find((x) => x.name === pkg)?.dir ?? p.dir;
   for (const n of c.nodes.values()) {
     if (n.resourceType === 'exposure') exposures[n.uniqueId] = exposureEntry(n);
     else if (isSemantic(n)) semantic[n.resourceType][n.uniqueId] = relocated(semanticEntry(n, semanticCtx));
@@ -94,7 +96,7 @@ export function buildManifest(
     else if (n.resourceType === 'unit_test') unitTests[n.uniqueId] = relocated(unitTestEntry(n, p.target.schema));
     else {
       const path = compiledPath(n);
-      nodeText(n.uniqueId, nodeEntry(compiledNode(n, path) as ModelNode | SeedNode | TestNode, relationName(n), p.secrets, { ...p.target, database }, check, testsOf, path));
+      nodeText(n.uniqueId, nodeEntry(compiledNode(n, path) as ModelNode | SeedNode | TestNode, relationName(n), p.secrets, { ...p.target, database }, check, testsOf, path, rootPath));
     }
   }
   // What config disabled goes under `disabled`, each id with its entries (dbt's list allows several
@@ -106,7 +108,7 @@ export function buildManifest(
       : isSemantic(n) ? semanticEntry(n, semanticCtx)
       : n.resourceType === 'source' ? sourceEntry(n, relationName(n), undefined, database ?? null)
       : n.resourceType === 'unit_test' ? unitTestEntry(n, p.target.schema)
-      : nodeEntry(n, relationName(n), p.secrets, { ...p.target, database }, undefined, testsOf);
+      : nodeEntry(n, relationName(n), p.secrets, { ...p.target, database }, undefined, testsOf, null, rootPath);
     const deps = e.depends_on as { nodes?: unknown } | null | undefined;
     if (deps && 'nodes' in deps && !keepDeps) e.depends_on = { ...deps, nodes: [] };
     for (const k of ['compiled_code', 'compiled', 'extra_ctes_injected', 'extra_ctes']) delete e[k];
@@ -234,6 +236,7 @@ function nodeEntry(
   check: SmColumns | undefined,
   testsOf: ReadonlyMap<string, TestNode[]>,
   compiledPath: string | null = null,
+  rootPath: (pkg: string) => string,
 ): Record<string, unknown> {
   const rel = n.resourceType === 'test' ? testRelation(n, target) : n.relation;
   const e = common(n, check);
@@ -250,7 +253,7 @@ function nodeEntry(
   if (n.resourceType === 'seed') {
     e.raw_code = '';
     e.doc_blocks = n.docBlocks ?? [];
-    e.root_path = null;
+    e.root_path = rootPath(n.packageName);
     // dbt's seed depends on macros only: those its hooks call.
     e.depends_on = { macros: n.dependsOn.macros };
     return e;
