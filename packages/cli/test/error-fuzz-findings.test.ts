@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeProject } from '@smsql/test-kit';
+import { sm } from './run-cli.ts';
+
+/**
+ * What bench/src/error-fuzz.ts found sm answering differently from dbt 1.11.16 (dbt-duckdb
+ * 1.11.1) on one damaged project, each with dbt's recorded answer.
+ */
+const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: demo.duckdb\n      schema: main\n      threads: 1\n';
+const PROJECT = "name: demo\nversion: '1.0'\nconfig-version: 2\nprofile: demo\n";
+
+describe('two resources built as one relation', () => {
+  // dbt parse, exit 2: "dbt found two resources with the database representation
+  // ""warehouse"."main"."raw_orders"". dbt cannot create two resources with identical database
+  // representations. To fix this, change the configuration of one of these resources:
+  // - model.efuzz.raw_orders (models/marts/raw_orders.sql) - seed.efuzz.raw_orders (seeds/raw_orders.csv)".
+  // sm built the model over the seed's table, then failed the seed (exit 1).
+  it('a model named as a seed is a project error naming both, and nothing is built', async () => {
+    const dir = writeProject({ 'dbt_project.yml': PROJECT, 'profiles.yml': PROFILE, 'seeds/orders.csv': 'id\n1\n', 'models/orders.sql': 'select 2 as id\n' });
+    const r = await sm('build', '--project-dir', dir, '--profiles-dir', dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('Two resources would be built as the one relation "main"."orders": model.demo.orders (models/orders.sql) and seed.demo.orders (seeds/orders.csv)');
+    expect(existsSync(join(dir, 'demo.duckdb'))).toBe(false);
+  });
+
+  // The same with a local package's model of the model's name: dbt parse exit 2, naming
+  // model.efuzz.helper_model (models/marts/helper_model.sql) and model.helpers.helper_model (models/helper_model.sql).
+  it('a model named as a package model, and an alias that lands on another model, are the same error', async () => {
+    const dir = writeProject({
+      'dbt_project.yml': PROJECT,
+      'profiles.yml': PROFILE,
+      'packages.yml': 'packages:\n  - local: pkg\n',
+      'pkg/dbt_project.yml': "name: helpers\nversion: '1.0'\nconfig-version: 2\n",
+      'pkg/models/shared.sql': 'select 1 as id\n',
+      'models/shared.sql': 'select 2 as id\n',
+      'models/a.sql': 'select 1 as id\n',
+      'models/b.sql': "{{ config(alias='a') }}\nselect 2 as id\n",
+    });
+    expect((await sm('deps', '--project-dir', dir, '--profiles-dir', dir)).code).toBe(0);
+    const r = await sm('parse', '--project-dir', dir, '--profiles-dir', dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('error SM_DUPLICATE_NODE at models/shared.sql: Two resources would be built as the one relation "main"."shared": model.helpers.shared (dbt_packages/helpers/models/shared.sql) and model.demo.shared (models/shared.sql)');
+    expect(r.err).toContain('Two resources would be built as the one relation "main"."a": model.demo.a (models/a.sql) and model.demo.b (models/b.sql)');
+  });
+});
