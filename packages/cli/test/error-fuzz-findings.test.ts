@@ -45,3 +45,32 @@ describe('two resources built as one relation', () => {
     expect(r.err).toContain('Two resources would be built as the one relation "main"."a": model.demo.a (models/a.sql) and model.demo.b (models/b.sql)');
   });
 });
+
+describe('the project file', () => {
+  // dbt parse, exit 2: "at path []: Additional properties are not allowed ('modles' was unexpected)
+  // Error encountered in .../dbt_project.yml". sm ignored the key (the folder configs under it with it).
+  it('a key dbt_project.yml does not have is a project error naming the key, its line and the nearest key', async () => {
+    const dir = writeProject({ 'dbt_project.yml': `${PROJECT}modles:\n  demo:\n    +materialized: table\n`, 'profiles.yml': PROFILE, 'models/a.sql': 'select 1 as id\n' });
+    const r = await sm('parse', '--project-dir', dir, '--profiles-dir', dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('error SM_PROJECT_INVALID at dbt_project.yml:5');
+    expect(r.err).toContain('`modles` is not a key of the project file (dbt 1.11 refuses the project)');
+    expect(r.err).toContain('Did you mean `models`?');
+  });
+
+  it("in sm's own sm_project.yml it is a warning", async () => {
+    const dir = writeProject({ 'sm_project.yml': 'name: demo\nprofile: demo\nmodles: {}\n', 'profiles.yml': PROFILE, 'models/a.sql': 'select 1 as id\n' });
+    const r = await sm('parse', '--project-dir', dir, '--profiles-dir', dir);
+    expect(r.code).toBe(0);
+    expect(r.out + r.err).toContain('warning SM_PROJECT_INVALID at sm_project.yml:3:1: `modles` is not a key of the project file');
+  });
+
+  // dbt parse, exit 2: "Internal Error: Got an unexpected project version=1, expected 2" (and =3); sm parsed.
+  it.each([1, 3])('config-version: %i is a project error', async (v) => {
+    const dir = writeProject({ 'dbt_project.yml': PROJECT.replace('config-version: 2', `config-version: ${v}`), 'profiles.yml': PROFILE, 'models/a.sql': 'select 1 as id\n' });
+    const r = await sm('parse', '--project-dir', dir, '--profiles-dir', dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`dbt_project.yml:3`);
+    expect(r.err).toContain(`\`config-version\` is the number ${v}; dbt 1.11 reads only config-version 2`);
+  });
+});
