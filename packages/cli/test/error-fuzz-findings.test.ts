@@ -74,3 +74,24 @@ describe('the project file', () => {
     expect(r.err).toContain(`\`config-version\` is the number ${v}; dbt 1.11 reads only config-version 2`);
   });
 });
+
+describe('sources', () => {
+  // dbt parse, exit 2: "Invalid sources config given in models/staging/sources.yml @ sources: {'name': 'app',
+  // 's(chema': 'main', ...} - at path []: Additional properties are not allowed ('s(chema' was unexpected)".
+  // sm read past the key: the source's schema fell back to its name and its test failed at run (exit 1).
+  it('a key a source does not have is a project error naming the file, line and key', async () => {
+    const dir = writeProject({ 'dbt_project.yml': PROJECT, 'profiles.yml': PROFILE, 'models/src.yml': 'version: 2\nsources:\n  - name: app\n    s(chema: main\n    tables:\n      - name: events\n' });
+    const r = await sm('parse', '--project-dir', dir, '--profiles-dir', dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('error SM_SCHEMA_YAML at models/src.yml:4:5: source "app": `s(chema:` is not a key of a source');
+    expect(r.err).toContain('Did you mean `schema`?');
+  });
+
+  // dbt parse and build, exit 0 (a source without tables has none). sm: 'Source "app" needs a list of `tables:`', exit 2.
+  it('a source without tables parses, as in dbt', async () => {
+    const dir = writeProject({ 'dbt_project.yml': PROJECT, 'profiles.yml': PROFILE, 'models/a.sql': 'select 1 as id\n', 'models/src.yml': 'version: 2\nsources:\n  - name: app\n    schema: main\n' });
+    const r = await sm('parse', '--project-dir', dir, '--profiles-dir', dir);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+  });
+});

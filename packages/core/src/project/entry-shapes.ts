@@ -1,4 +1,4 @@
-import { diag, type Diagnostic } from '../diagnostics.ts';
+import { closestNames, diag, type Diagnostic } from '../diagnostics.ts';
 import type { YamlFile } from './yaml-file.ts';
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -34,6 +34,8 @@ const SOURCE: Rules = [
   [['freshness'], 'freshness'],
   [['config', 'freshness'], 'freshness'],
 ];
+/** The keys of a source entry (dbt 1.11's UnparsedSourceDefinition, which allows no others). */
+const SOURCE_KEYS = new Set(['name', 'description', 'meta', 'database', 'schema', 'loader', 'quoting', 'freshness', 'loaded_at_field', 'loaded_at_query', 'tables', 'tags', 'config', 'loaded_at_field_present', 'unrendered_database', 'unrendered_schema']);
 /** "at path ['given']: 5 is not of type 'array'", "at path ['expect']: 5 is not of type 'object'". */
 const UNIT_TEST: Rules = [
   [['given'], 'list', true],
@@ -65,6 +67,19 @@ export function checkEntryShapes(y: YamlFile, entry: Record<string, unknown>, at
 /** A source's and its tables' `freshness:` (and `config: {freshness:}`): dbt refuses any but a mapping or null, exit 2. */
 export function checkSourceShapes(y: YamlFile, s: Record<string, unknown>, at: readonly (string | number)[], diagnostics: Diagnostic[]): void {
   check(y, s, at, `source "${String(s.name)}"`, SOURCE, diagnostics);
+  // dbt 1.11.16, exit 2: "Invalid sources config given in models/x.yml @ sources: {...} - at path []:
+  // Additional properties are not allowed ('s(chema' was unexpected)". Its tables take any key; an
+  // override (`overrides:`) is read by another contract.
+  if (s.overrides === undefined) {
+    for (const key of Object.keys(s).filter((k) => !SOURCE_KEYS.has(k))) {
+      const near = closestNames(key, SOURCE_KEYS, 1);
+      diagnostics.push(
+        diag('SM_SCHEMA_YAML', `source "${String(s.name)}": \`${key}:\` is not a key of a source`, y.locate([...at, key]), {
+          hint: `${near.length ? `Did you mean \`${near[0]}\`? ` : ''}A source takes name, description, database, schema, loader, tables, tags, meta, config, quoting, freshness, loaded_at_field and loaded_at_query; dbt refuses the file as it is.`,
+        }),
+      );
+    }
+  }
   if (!Array.isArray(s.tables)) return;
   s.tables.forEach((t, i) => {
     if (isObj(t)) check(y, t, [...at, 'tables', i], `source "${String(s.name)}", table "${String(t.name)}"`, SOURCE, diagnostics);

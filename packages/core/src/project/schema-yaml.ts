@@ -379,7 +379,8 @@ function readSource(y: YamlFile, s: unknown, path: (string | number)[], into: Sc
   }
   checkSourceShapes(y, s, path, diagnostics);
   // An override may change only source-level properties: it then names no table.
-  const tables = s.tables ?? (typeof s.overrides === 'string' ? [{ name: '' }] : undefined);
+  // dbt 1.11.16 parses a source without `tables:` (it has none).
+  const tables = s.tables ?? (typeof s.overrides === 'string' ? [{ name: '' }] : []);
   if (!Array.isArray(tables)) {
     diagnostics.push(diag('SM_SCHEMA_YAML', `Source "${s.name}" needs a list of \`tables:\``, y.locate(path)));
     return;
