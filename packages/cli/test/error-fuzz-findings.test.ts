@@ -95,3 +95,21 @@ describe('sources', () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe('tests: and data_tests: on one entry', () => {
+  // dbt parse, exit 2: "Invalid models config given in models/marts/schema.yml @ models: {...} - at path []:
+  // Invalid test config: cannot have both 'tests' and 'data_tests' defined" (a column's, and a source table's,
+  // likewise). sm read data_tests and dropped the rest without a word.
+  it('is a project error at the line of tests:, on a column and on a source table', async () => {
+    const dir = writeProject({
+      'dbt_project.yml': PROJECT,
+      'profiles.yml': PROFILE,
+      'models/a.sql': 'select 1 as id\n',
+      'models/s.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [not_null]\n        tests: [unique]\nsources:\n  - name: app\n    tables:\n      - name: t\n        data_tests: [x]\n        tests: [y]\n',
+    });
+    const r = await sm('parse', '--project-dir', dir, '--profiles-dir', dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('error SM_SCHEMA_YAML at models/s.yml:7:9: "id" has both `tests:` and `data_tests:`; dbt 1.11 refuses the file');
+    expect(r.err).toContain('error SM_SCHEMA_YAML at models/s.yml:13:9: "t" has both `tests:` and `data_tests:`');
+  });
+});
