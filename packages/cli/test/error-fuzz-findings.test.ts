@@ -11,6 +11,12 @@ import { sm } from './run-cli.ts';
 const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: demo.duckdb\n      schema: main\n      threads: 1\n';
 const PROJECT = "name: demo\nversion: '1.0'\nconfig-version: 2\nprofile: demo\n";
 
+/** A project of these files (a dbt_project.yml and profiles.yml unless given) and what `sm <command>` answered on it. */
+async function smOn(files: Record<string, string>, command = 'parse') {
+  const dir = writeProject({ 'dbt_project.yml': PROJECT, 'profiles.yml': PROFILE, ...files });
+  return { dir, ...(await sm(command, '--project-dir', dir, '--profiles-dir', dir)) };
+}
+
 describe('two resources built as one relation', () => {
   // dbt parse, exit 2: "dbt found two resources with the database representation
   // ""warehouse"."main"."raw_orders"". dbt cannot create two resources with identical database
@@ -18,8 +24,7 @@ describe('two resources built as one relation', () => {
   // - model.efuzz.raw_orders (models/marts/raw_orders.sql) - seed.efuzz.raw_orders (seeds/raw_orders.csv)".
   // sm built the model over the seed's table, then failed the seed (exit 1).
   it('a model named as a seed is a project error naming both, and nothing is built', async () => {
-    const dir = writeProject({ 'dbt_project.yml': PROJECT, 'profiles.yml': PROFILE, 'seeds/orders.csv': 'id\n1\n', 'models/orders.sql': 'select 2 as id\n' });
-    const r = await sm('build', '--project-dir', dir, '--profiles-dir', dir);
+    const { dir, ...r } = await smOn({ 'seeds/orders.csv': 'id\n1\n', 'models/orders.sql': 'select 2 as id\n' }, 'build');
     expect(r.code).toBe(2);
     expect(r.err).toContain('Two resources would be built as the one relation "main"."orders": model.demo.orders (models/orders.sql) and seed.demo.orders (seeds/orders.csv)');
     expect(existsSync(join(dir, 'demo.duckdb'))).toBe(false);
@@ -50,8 +55,7 @@ describe('the project file', () => {
   // dbt parse, exit 2: "at path []: Additional properties are not allowed ('modles' was unexpected)
   // Error encountered in .../dbt_project.yml". sm ignored the key (the folder configs under it with it).
   it('a key dbt_project.yml does not have is a project error naming the key, its line and the nearest key', async () => {
-    const dir = writeProject({ 'dbt_project.yml': `${PROJECT}modles:\n  demo:\n    +materialized: table\n`, 'profiles.yml': PROFILE, 'models/a.sql': 'select 1 as id\n' });
-    const r = await sm('parse', '--project-dir', dir, '--profiles-dir', dir);
+    const r = await smOn({ 'dbt_project.yml': `${PROJECT}modles:\n  demo:\n    +materialized: table\n`, 'models/a.sql': 'select 1 as id\n' });
     expect(r.code).toBe(2);
     expect(r.err).toContain('error SM_PROJECT_INVALID at dbt_project.yml:5');
     expect(r.err).toContain('`modles` is not a key of the project file (dbt 1.11 refuses the project)');
@@ -67,8 +71,7 @@ describe('the project file', () => {
 
   // dbt parse, exit 2: "Internal Error: Got an unexpected project version=1, expected 2" (and =3); sm parsed.
   it.each([1, 3])('config-version: %i is a project error', async (v) => {
-    const dir = writeProject({ 'dbt_project.yml': PROJECT.replace('config-version: 2', `config-version: ${v}`), 'profiles.yml': PROFILE, 'models/a.sql': 'select 1 as id\n' });
-    const r = await sm('parse', '--project-dir', dir, '--profiles-dir', dir);
+    const r = await smOn({ 'dbt_project.yml': PROJECT.replace('config-version: 2', `config-version: ${v}`), 'models/a.sql': 'select 1 as id\n' });
     expect(r.code).toBe(2);
     expect(r.err).toContain(`dbt_project.yml:3`);
     expect(r.err).toContain(`\`config-version\` is the number ${v}; dbt 1.11 reads only config-version 2`);
@@ -80,8 +83,7 @@ describe('sources', () => {
   // 's(chema': 'main', ...} - at path []: Additional properties are not allowed ('s(chema' was unexpected)".
   // sm read past the key: the source's schema fell back to its name and its test failed at run (exit 1).
   it('a key a source does not have is a project error naming the file, line and key', async () => {
-    const dir = writeProject({ 'dbt_project.yml': PROJECT, 'profiles.yml': PROFILE, 'models/src.yml': 'version: 2\nsources:\n  - name: app\n    s(chema: main\n    tables:\n      - name: events\n' });
-    const r = await sm('parse', '--project-dir', dir, '--profiles-dir', dir);
+    const r = await smOn({ 'models/src.yml': 'version: 2\nsources:\n  - name: app\n    s(chema: main\n    tables:\n      - name: events\n' });
     expect(r.code).toBe(2);
     expect(r.err).toContain('error SM_SCHEMA_YAML at models/src.yml:4:5: source "app": `s(chema:` is not a key of a source');
     expect(r.err).toContain('Did you mean `schema`?');
@@ -89,8 +91,7 @@ describe('sources', () => {
 
   // dbt parse and build, exit 0 (a source without tables has none). sm: 'Source "app" needs a list of `tables:`', exit 2.
   it('a source without tables parses, as in dbt', async () => {
-    const dir = writeProject({ 'dbt_project.yml': PROJECT, 'profiles.yml': PROFILE, 'models/a.sql': 'select 1 as id\n', 'models/src.yml': 'version: 2\nsources:\n  - name: app\n    schema: main\n' });
-    const r = await sm('parse', '--project-dir', dir, '--profiles-dir', dir);
+    const r = await smOn({ 'models/a.sql': 'select 1 as id\n', 'models/src.yml': 'version: 2\nsources:\n  - name: app\n    schema: main\n' });
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
   });
@@ -101,13 +102,10 @@ describe('tests: and data_tests: on one entry', () => {
   // Invalid test config: cannot have both 'tests' and 'data_tests' defined" (a column's, and a source table's,
   // likewise). sm read data_tests and dropped the rest without a word.
   it('is a project error at the line of tests:, on a column and on a source table', async () => {
-    const dir = writeProject({
-      'dbt_project.yml': PROJECT,
-      'profiles.yml': PROFILE,
+    const r = await smOn({
       'models/a.sql': 'select 1 as id\n',
       'models/s.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [not_null]\n        tests: [unique]\nsources:\n  - name: app\n    tables:\n      - name: t\n        data_tests: [x]\n        tests: [y]\n',
     });
-    const r = await sm('parse', '--project-dir', dir, '--profiles-dir', dir);
     expect(r.code).toBe(2);
     expect(r.err).toContain('error SM_SCHEMA_YAML at models/s.yml:7:9: "id" has both `tests:` and `data_tests:`; dbt 1.11 refuses the file');
     expect(r.err).toContain('error SM_SCHEMA_YAML at models/s.yml:13:9: "t" has both `tests:` and `data_tests:`');
