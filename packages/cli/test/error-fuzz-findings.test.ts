@@ -111,3 +111,19 @@ describe('tests: and data_tests: on one entry', () => {
     expect(r.err).toContain('error SM_SCHEMA_YAML at models/s.yml:13:9: "t" has both `tests:` and `data_tests:`');
   });
 });
+
+describe('a column test on a column the model does not select', () => {
+  // dbt 1.11.16: parse, ls and compile exit 0; build exits 1 with the test's error ("Runtime Error in test
+  // not_null_customer_orders_no_such_column (models/marts/schema.yml) Binder Error: Referenced column
+  // "no_such_column" not found"), everything else built. sm refused parse, ls, compile and test (exit 2).
+  it('parses with a warning naming the YAML line, and build fails only that test (exit 1)', async () => {
+    const files = { 'models/a.sql': 'select 1 as id\n', 'models/s.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: nope\n        data_tests: [not_null]\n' };
+    const { dir, ...p } = await smOn(files);
+    expect(p.code).toBe(0);
+    expect(p.out + p.err).toContain('warning SM_TEST_INVALID at models/s.yml:6');
+    for (const command of ['ls', 'compile']) expect((await sm(command, '--project-dir', dir, '--profiles-dir', dir)).code).toBe(0);
+    const b = await sm('build', '--project-dir', dir, '--profiles-dir', dir);
+    expect(b.code).toBe(1);
+    expect(b.out + b.err).toContain('models/s.yml:6: test not_null_a_nope checks column "nope" of a');
+  });
+});

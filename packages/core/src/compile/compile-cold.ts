@@ -85,7 +85,7 @@ export async function compileCold(opts: InvocationOptions, command: Command, inv
   const errors = all.filter((d) => d.severity === 'error');
   const projectErrors = errors.some((d) => !nodesOwn(d));
   const columnCheck = columnCheckOf(command);
-  if (projectErrors) throw new SmProjectError(dedupe([...errors, ...(columnCheck === 'error' ? testColumnDiagnostics(compiled.nodes, compiled.nodes.keys(), 'error') : [])]));
+  if (projectErrors) throw new SmProjectError(dedupe([...errors, ...(columnCheck ? testColumnDiagnostics(compiled.nodes, compiled.nodes.keys(), columnCheck) : [])]));
   // What a run needs beyond compiled SQL, for every node: the store serves any later selection.
   renderForRun(renderer, project, compiled.nodes, [...compiled.nodes.keys()]);
   // Equal to the last compile's when the inputs are and nothing rendered read the environment or the clock.
