@@ -127,3 +127,13 @@ describe('a column test on a column the model does not select', () => {
     expect(b.out + b.err).toContain('models/s.yml:6: test not_null_a_nope checks column "nope" of a');
   });
 });
+
+describe('a generic test with nothing under its name', () => {
+  // dbt parse, exit 2: "Invalid test config given in models/marts/schema.yml: test arguments must be a dict,
+  // got <class 'NoneType'> (value None)". sm ran it without arguments and failed it at build (exit 1).
+  it('`- accepted_values:` alone is a project error at its line', async () => {
+    const r = await smOn({ 'models/a.sql': "select 'x' as k\n", 'models/s.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: k\n        data_tests:\n          - accepted_values:\n' }, 'build');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('error SM_TEST_INVALID at models/s.yml:7:13: Test "accepted_values" has nothing under it: its arguments must be a mapping');
+  });
+});

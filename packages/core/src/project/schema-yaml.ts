@@ -343,11 +343,16 @@ export function readTests(y: YamlFile, list: unknown, path: (string | number)[],
     } else if (isObj(t) && Object.keys(t).length === 1) {
       testName = Object.keys(t)[0]!;
       const v = t[testName];
-      if (v !== null && v !== undefined && !isObj(v)) {
-        diagnostics.push(diag('SM_TEST_INVALID', `Arguments of test "${testName}" must be a mapping`, loc));
+      // dbt 1.11.16 refuses `- accepted_values:` with nothing under it too (exit 2, "test arguments must be a dict, got <class 'NoneType'>").
+      if (!isObj(v)) {
+        diagnostics.push(
+          diag('SM_TEST_INVALID', v === null || v === undefined ? `Test "${testName}" has nothing under it: its arguments must be a mapping` : `Arguments of test "${testName}" must be a mapping`, loc, {
+            hint: `Write its arguments indented under it (- ${testName}: {arguments: {...}}), or, for a test that takes none, the name alone without the colon (- ${testName}).`,
+          }),
+        );
         return;
       }
-      args = { ...((v as Record<string, unknown>) ?? {}) };
+      args = { ...v };
     } else {
       diagnostics.push(diag('SM_TEST_INVALID', 'A test is a name (`- unique`) or a mapping with one key (`- relationships: {to: ..., field: ...}`)', loc));
       return;
