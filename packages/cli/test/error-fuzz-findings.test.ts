@@ -137,3 +137,12 @@ describe('a generic test with nothing under its name', () => {
     expect(r.err).toContain('error SM_TEST_INVALID at models/s.yml:7:13: Test "accepted_values" has nothing under it: its arguments must be a mapping');
   });
 });
+
+describe('a SQL file under snapshots/ without a snapshot block', () => {
+  // dbt 1.11.16 ignores it without a word: parse and build exit 0. sm refused the project (exit 2).
+  it('is ignored with a warning naming the file', async () => {
+    const r = await smOn({ 'models/a.sql': 'select 1 as id\n', 'snapshots/s.sql': 'select * from {{ ref(\'a\') }}\n' }, 'build');
+    expect(r.code).toBe(0);
+    expect(r.out + r.err).toContain('warning SM_SNAPSHOT_INVALID at snapshots/s.sql:1: snapshots/s.sql is under a snapshot path but holds no {% snapshot name %} ... {% endsnapshot %} block: it is ignored');
+  });
+});
