@@ -146,3 +146,20 @@ describe('a SQL file under snapshots/ without a snapshot block', () => {
     expect(r.out + r.err).toContain('warning SM_SNAPSHOT_INVALID at snapshots/s.sql:1: snapshots/s.sql is under a snapshot path but holds no {% snapshot name %} ... {% endsnapshot %} block: it is ignored');
   });
 });
+
+describe('config() called with other than keyword arguments or one mapping', () => {
+  // dbt 1.11.16 parse, exit 2: "Compilation Error in model a (models/a.sql) dictionary update sequence
+  // element #0 has length 1; 2 is required" for config('table'), "Invalid inline model config" for config();
+  // config({'materialized': 'table'}) parses. sm ignored the first two (exit 0).
+  it("config('table') and config() are errors at their line; config({...}) is not", async () => {
+    const r = await smOn({
+      'models/a.sql': "{{ config('table') }}select 1 as id\n",
+      'models/b.sql': '{{ config() }}select 1 as id\n',
+      'models/c.sql': "{{ config({'materialized': 'table'}) }}select 1 as id\n",
+    });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("error SM_TEMPLATE_RENDER at models/a.sql:1:10: config() takes keyword arguments or one mapping, not a str: write config(materialized='table'), not config('table')");
+    expect(r.err).toContain('error SM_TEMPLATE_RENDER at models/b.sql:1:10: Invalid inline model config');
+    expect(r.err).not.toContain('models/c.sql');
+  });
+});
