@@ -163,3 +163,19 @@ describe('config() called with other than keyword arguments or one mapping', () 
     expect(r.err).not.toContain('models/c.sql');
   });
 });
+
+describe('an end tag that closes no block, outside any block', () => {
+  // dbt 1.11.16 parse exit 0 (its block searcher skips the tag): a macro file whose first line was deleted
+  // (its build then failed, exit 1, the macro being undefined), and a snapshot file with
+  // {% endsnapshot %} twice (build exit 0). sm refused both files (exit 2, "Encountered 'endmacro' with no block open to close").
+  it('is skipped with a warning naming the file and line; the rest of the file is read', async () => {
+    const r = await smOn({
+      'macros/m.sql': "{% macro one() %}1{% endmacro %}\n{%- endmacro %}\n",
+      'models/a.sql': 'select {{ one() }} as id\n',
+      'snapshots/s.sql': "{% snapshot s %}\n{{ config(unique_key='id', strategy='check', check_cols='all') }}\nselect * from {{ ref('a') }}\n{% endsnapshot %}\n{% endsnapshot %}\n",
+    }, 'build');
+    expect(r.code).toBe(0);
+    expect(r.out + r.err).toContain('warning SM_TEMPLATE_SYNTAX at macros/m.sql:2: {% endmacro %} closes no block: it is ignored');
+    expect(r.out + r.err).toContain('warning SM_TEMPLATE_SYNTAX at snapshots/s.sql:5: {% endsnapshot %} closes no block: it is ignored');
+  });
+});
