@@ -179,3 +179,19 @@ describe('an end tag that closes no block, outside any block', () => {
     expect(r.out + r.err).toContain('warning SM_TEMPLATE_SYNTAX at snapshots/s.sql:5: {% endsnapshot %} closes no block: it is ignored');
   });
 });
+
+describe('columns: or tables: with nothing under it', () => {
+  // dbt parse, exit 2: "Invalid sources config given in models/staging/sources.yml @ sources: {... 'tables':
+  // [{'name': 'app_events', 'columns': None}]} - at path ['tables'][0]['columns']: None is not of type 'array'"
+  // (a model's `columns:` and a source's `tables:` likewise, checked against dbt's contracts). sm read nothing there (exit 0).
+  it('is a project error at its line', async () => {
+    const r = await smOn({
+      'models/a.sql': 'select 1 as id\n',
+      'models/s.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\nsources:\n  - name: app\n    tables:\n      - name: t\n        columns:\n  - name: other\n    tables:\n',
+    });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('error SM_SCHEMA_YAML at models/s.yml:4:5: model "a": `columns:` must be a list, not empty');
+    expect(r.err).toContain('models/s.yml:9:9: source "app", table "t": `columns:` must be a list, not empty');
+    expect(r.err).toContain('models/s.yml:11:5: source "other": `tables:` must be a list, not empty');
+  });
+});

@@ -5,14 +5,17 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 const kindOf = (v: unknown): string => (Array.isArray(v) ? 'a list' : v === null ? 'empty' : isObj(v) ? 'a mapping' : `${typeof v === 'string' ? 'the text' : 'the value'} ${JSON.stringify(v)}`);
 
 /** `freshness`: a mapping, or null to turn it off. */
-type Want = 'mapping' | 'list' | 'text' | 'freshness';
+/** `notEmpty`: a list that sm's reader already checks the kind of, so only an empty value (`columns:` with nothing under it) is told here. */
+type Want = 'mapping' | 'list' | 'text' | 'freshness' | 'notEmpty';
 const fits = (v: unknown, want: Want): boolean =>
-  want === 'mapping' ? isObj(v) : want === 'list' ? Array.isArray(v) : want === 'freshness' ? v === null || isObj(v) : typeof v === 'string';
+  want === 'mapping' ? isObj(v) : want === 'list' ? Array.isArray(v) : want === 'freshness' ? v === null || isObj(v) : want === 'notEmpty' ? v !== null : typeof v === 'string';
 /** `required`: dbt refuses the entry without the key, so an empty one is not to be removed. */
 type Rules = readonly (readonly [path: readonly string[], want: Want, required?: true])[];
 
 /** What dbt 1.11's schema validation requires of a model, seed, snapshot or analysis entry (and of its columns), key by key. */
 const ENTRY: Rules = [
+  // dbt 1.11.16: "at path ['columns']: None is not of type 'array'" (a source table's likewise), exit 2.
+  [['columns'], 'notEmpty'],
   [['config'], 'mapping'],
   [['meta'], 'mapping'],
   [['docs'], 'mapping'],
@@ -31,6 +34,8 @@ const COLUMN: Rules = [
 ];
 /** A source and each of its tables: "at path ['tables'][0]['freshness']: 5 is not valid under any of the given schemas". */
 const SOURCE: Rules = [
+  [['tables'], 'notEmpty'],
+  [['columns'], 'notEmpty'],
   [['freshness'], 'freshness'],
   [['config', 'freshness'], 'freshness'],
 ];
@@ -47,8 +52,9 @@ const HINT: Record<Want, (key: string) => string> = {
   list: (k) => `Write \`${k}:\` as a list, each item on its own line after "- "`,
   text: (k) => `Write \`${k}:\` as one name, as in \`materialized: table\``,
   freshness: () => 'Write `freshness:` as a mapping, as in `freshness: {warn_after: {count: 12, period: hour}}`, or `freshness: null` to turn it off',
+  notEmpty: (k) => `Write \`${k}:\` as a list, each item on its own line after "- "`,
 };
-const WANTED: Record<Want, string> = { mapping: 'a mapping', list: 'a list', text: 'a name', freshness: 'a mapping (or null)' };
+const WANTED: Record<Want, string> = { mapping: 'a mapping', list: 'a list', text: 'a name', freshness: 'a mapping (or null)', notEmpty: 'a list' };
 
 /**
  * A value of the wrong kind where dbt 1.11 expects a mapping, a list or a name, an empty one
