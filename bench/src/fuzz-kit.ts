@@ -17,7 +17,8 @@ export function pythonBatch(python: string, work: string, script: string, jobs: 
   writeFileSync(join(work, 'dbt-batch.py'), script);
   writeFileSync(join(work, 'dbt-in.jsonl'), jobs.map((a) => JSON.stringify(a)).join('\n') + '\n');
   writeFileSync(join(work, 'dbt-out.jsonl'), '');
-  const r = spawnSync(python, [join(work, 'dbt-batch.py'), join(work, 'dbt-in.jsonl'), join(work, 'dbt-out.jsonl')], { env: { ...TOOL_ENV, ...env }, encoding: 'utf8', maxBuffer: 1 << 28 });
+  // Run in the work folder: dbt writes its logs/ in the current one.
+  const r = spawnSync(python, [join(work, 'dbt-batch.py'), join(work, 'dbt-in.jsonl'), join(work, 'dbt-out.jsonl')], { cwd: work, env: { ...TOOL_ENV, ...env }, encoding: 'utf8', maxBuffer: 1 << 28 });
   const lines = existsSync(join(work, 'dbt-out.jsonl')) ? readFileSync(join(work, 'dbt-out.jsonl'), 'utf8').split('\n').filter(Boolean) : [];
   return { lines, stderr: r.stderr ?? '' };
 }
