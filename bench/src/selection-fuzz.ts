@@ -17,10 +17,10 @@
  * default, and broken selectors.yml files. Writes <out>/diffs.json; prints each difference.
  */
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { startMirrorHub } from './mirror-hub.ts';
-import { duckdbProfile, findDbt, gitRedirects, hubMirrors, REPO, smStep, step, TOOL_ENV } from './parity-kit.ts';
+import { loadSmMain, pythonBatch, runSmOnce, type SmMain } from './fuzz-kit.ts';
+import { duckdbProfile, findDbt, gitRedirects, hubMirrors, smStep, step } from './parity-kit.ts';
 import { createRng, type Rng } from './rng.ts';
 import { BROKEN_SELECTORS, HOSTILE, inventoryOf, invocation, selectorsYml, type Inventory } from './selection-fuzz-grammar.ts';
 import { writeSyntheticProject } from './selection-fuzz-project.ts';
@@ -99,23 +99,16 @@ function fakeRunResults(manifest: Record<string, any>, r: Rng): string {
 }
 
 function runDbt(python: string, work: string, batch: string[][], env: Record<string, string>): Outcome[] {
-  writeFileSync(join(work, 'dbt-batch.py'), DBT_BATCH);
-  writeFileSync(join(work, 'dbt-in.jsonl'), batch.map((a) => JSON.stringify(a)).join('\n') + '\n');
-  const r = spawnSync(python, [join(work, 'dbt-batch.py'), join(work, 'dbt-in.jsonl'), join(work, 'dbt-out.jsonl')], { env: { ...TOOL_ENV, ...env }, encoding: 'utf8', maxBuffer: 1 << 28 });
-  const lines = existsSync(join(work, 'dbt-out.jsonl')) ? readFileSync(join(work, 'dbt-out.jsonl'), 'utf8').split('\n').filter(Boolean) : [];
-  if (lines.length !== batch.length) throw new Error(`dbt batch stopped after ${lines.length} of ${batch.length}: ${r.stderr.slice(-2000)}`);
+  const { lines, stderr } = pythonBatch(python, work, DBT_BATCH, batch, env);
+  if (lines.length !== batch.length) throw new Error(`dbt batch stopped after ${lines.length} of ${batch.length}: ${stderr.slice(-2000)}`);
   return lines.map((l) => JSON.parse(l) as Outcome);
 }
-
-type SmMain = (argv: string[], out: { out(s: string): void; err(s: string): void }) => Promise<number>;
 
 async function runSm(main: SmMain, batch: string[][]): Promise<Outcome[]> {
   const results: Outcome[] = [];
   for (const args of batch) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
-    results.push({ code, lines: out.join('\n').split('\n').filter(Boolean), error: code ? err.join('\n').slice(0, 400) : undefined });
+    const { code, out, err } = await runSmOnce(main, args);
+    results.push({ code, lines: out.split('\n').filter(Boolean), error: code ? err.slice(0, 400) : undefined });
   }
   return results;
 }
@@ -156,7 +149,7 @@ async function main(): Promise<number> {
   writeFileSync(join(state, 'run_results.json'), fakeRunResults(manifest, r));
   const inv: Inventory = inventoryOf(manifest);
   for (const tool of ['dbt', 'sm'] as const) mutate(dirs[tool], createRng(a.seed + 1));
-  const { main: smMain } = (await import(join(REPO, 'packages', 'cli', 'src', 'main.ts'))) as { main: SmMain };
+  const smMain = await loadSmMain();
   const diffs: Diff[] = [];
   const counts: Record<string, { run: number; same: number }> = {};
   const runPhase = async (phase: string, invocations: string[][]) => {

@@ -18,7 +18,7 @@ async function query(dir: string, sql: string): Promise<Record<string, unknown>[
 }
 
 describe('sm snapshot', () => {
-  it('records history of a model across runs; run leaves snapshots alone; a bad snapshot file is a located error', async () => {
+  it('records history of a model across runs; run leaves snapshots alone; a file without a snapshot block is a located warning', async () => {
     const dir = writeProject({
       'profiles.yml': PROFILE,
       'models/users.sql': "{{ config(materialized='table') }}select 1 as id, '{{ var(\"level\", \"free\") }}' as level",
@@ -37,7 +37,8 @@ describe('sm snapshot', () => {
     ]);
     const bad = writeProject({ 'profiles.yml': PROFILE, 'snapshots/oops.sql': 'select 1 as id' });
     r = await sm('snapshot', '--project-dir', bad);
-    expect(r.code).toBe(2);
+    // dbt 1.11.16 ignores such a file without a word (parse and build exit 0): sm warns, naming it.
+    expect(r.code).toBe(0);
     expect(r.out + r.err).toContain('snapshots/oops.sql');
     expect(r.out + r.err).toContain('{% snapshot name %}');
   });

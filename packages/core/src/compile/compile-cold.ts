@@ -7,6 +7,7 @@ import { pyRepr } from '../jinja/py-values.ts';
 import type { GraphNode } from '../types.ts';
 import { accessDiagnostics } from '../graph/access.ts';
 import { snapshotConfigDiagnostics } from '../snapshot/snapshot-spec.ts';
+import { ambiguousRelationDiagnostics } from '../project/ambiguous-relations.ts';
 import { buildGraph, topoOrder } from '../graph/build-graph.ts';
 import { loadProjectCollecting, type LoadedProject } from '../project/load-project.ts';
 import { testColumnDiagnostics } from '../project/test-nodes.ts';
@@ -74,7 +75,7 @@ export async function compileCold(opts: InvocationOptions, command: Command, inv
   const renderer = parallel?.renderer ?? new ProjectRenderer(project, { dialect: adapter.dialect, invocationId, runStartedAt, env: opts.env, cache, flags });
   const compiled = parallel?.compiled ?? renderer.renderAll();
   const { graph, diagnostics: graphDiags } = buildGraph(compiled.nodes);
-  const all = [...compiled.diagnostics, ...graphDiags, ...accessDiagnostics(compiled.nodes, project.groups), ...snapshotConfigDiagnostics(compiled.nodes)];
+  const all = [...compiled.diagnostics, ...graphDiags, ...accessDiagnostics(compiled.nodes, project.groups), ...snapshotConfigDiagnostics(compiled.nodes), ...ambiguousRelationDiagnostics(compiled.nodes, adapter.dialect, project.target, project.config.name)];
   // dbt's parse reads a var with no value as none, and lets an undefined macro or unknown test by:
   // such a node fails when it is compiled or run, not the project (compile/node-errors.ts).
   const deferred = deferVarErrors(all, compiled.nodes, project, opts.vars) + deferNodeErrors(all, compiled.nodes);
@@ -84,7 +85,7 @@ export async function compileCold(opts: InvocationOptions, command: Command, inv
   const errors = all.filter((d) => d.severity === 'error');
   const projectErrors = errors.some((d) => !nodesOwn(d));
   const columnCheck = columnCheckOf(command);
-  if (projectErrors) throw new SmProjectError(dedupe([...errors, ...(columnCheck === 'error' ? testColumnDiagnostics(compiled.nodes, compiled.nodes.keys(), 'error') : [])]));
+  if (projectErrors) throw new SmProjectError(dedupe([...errors, ...(columnCheck ? testColumnDiagnostics(compiled.nodes, compiled.nodes.keys(), columnCheck) : [])]));
   // What a run needs beyond compiled SQL, for every node: the store serves any later selection.
   renderForRun(renderer, project, compiled.nodes, [...compiled.nodes.keys()]);
   // Equal to the last compile's when the inputs are and nothing rendered read the environment or the clock.

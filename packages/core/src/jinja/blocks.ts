@@ -66,3 +66,35 @@ export function docsBlocks(source: string, file: string): { blocks: DocsBlock[];
   }
   return { blocks, ...(open ? { unclosedAt: locate(t, open.pos).line } : {}) };
 }
+
+/** The blocks dbt's block searcher looks for at the top of a macro or snapshot file. */
+const TOP_BLOCKS = new Set(['macro', 'materialization', 'test', 'data_test', 'snapshot', 'docs']);
+
+/**
+ * A file's top-level end tags of those blocks (`{% endmacro %}`, `{% endsnapshot %}`) that close
+ * none, blanked (same offsets, newlines kept), with their lines: dbt 1.11's block searcher skips
+ * such a tag (parse exit 0), where a template parse refuses it. Undefined when there is none.
+ */
+export function withoutStrayEndTags(source: string, file: string): { text: string; stray: { tag: string; line: number }[] } | undefined {
+  const t = { file, source: normaliseSource(source) };
+  const tokens = tokenize(t);
+  let open: string | undefined;
+  let text = t.source;
+  const stray: { tag: string; line: number }[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const tag = tokens[i + 1];
+    if (tokens[i]!.type !== 'block_begin' || tag?.type !== 'name') continue;
+    const name = String(tag.value);
+    if (!open && TOP_BLOCKS.has(name)) open = name;
+    else if (open && name === `end${open}`) open = undefined;
+    else if (!open && name.startsWith('end') && TOP_BLOCKS.has(name.slice(3))) {
+      let j = i + 2;
+      while (tokens[j]!.type !== 'block_end' && tokens[j]!.type !== 'eof') j++;
+      const from = tokens[i]!.pos;
+      const to = tokens[j]!.pos + (tokens[j]!.type === 'eof' ? 0 : tokens[j]!.value ? 3 : 2);
+      text = text.slice(0, from) + text.slice(from, to).replace(/[^\n]/g, ' ') + text.slice(to);
+      stray.push({ tag: name, line: locate(t, from).line });
+    }
+  }
+  return stray.length ? { text, stray } : undefined;
+}

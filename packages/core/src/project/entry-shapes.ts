@@ -1,18 +1,21 @@
-import { diag, type Diagnostic } from '../diagnostics.ts';
+import { closestNames, diag, type Diagnostic } from '../diagnostics.ts';
 import type { YamlFile } from './yaml-file.ts';
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const kindOf = (v: unknown): string => (Array.isArray(v) ? 'a list' : v === null ? 'empty' : isObj(v) ? 'a mapping' : `${typeof v === 'string' ? 'the text' : 'the value'} ${JSON.stringify(v)}`);
 
 /** `freshness`: a mapping, or null to turn it off. */
-type Want = 'mapping' | 'list' | 'text' | 'freshness';
+/** `notEmpty`: a list that sm's reader already checks the kind of, so only an empty value (`columns:` with nothing under it) is told here. */
+type Want = 'mapping' | 'list' | 'text' | 'freshness' | 'notEmpty';
 const fits = (v: unknown, want: Want): boolean =>
-  want === 'mapping' ? isObj(v) : want === 'list' ? Array.isArray(v) : want === 'freshness' ? v === null || isObj(v) : typeof v === 'string';
+  want === 'mapping' ? isObj(v) : want === 'list' ? Array.isArray(v) : want === 'freshness' ? v === null || isObj(v) : want === 'notEmpty' ? v !== null : typeof v === 'string';
 /** `required`: dbt refuses the entry without the key, so an empty one is not to be removed. */
 type Rules = readonly (readonly [path: readonly string[], want: Want, required?: true])[];
 
 /** What dbt 1.11's schema validation requires of a model, seed, snapshot or analysis entry (and of its columns), key by key. */
 const ENTRY: Rules = [
+  // dbt 1.11.16: "at path ['columns']: None is not of type 'array'" (a source table's likewise), exit 2.
+  [['columns'], 'notEmpty'],
   [['config'], 'mapping'],
   [['meta'], 'mapping'],
   [['docs'], 'mapping'],
@@ -31,9 +34,13 @@ const COLUMN: Rules = [
 ];
 /** A source and each of its tables: "at path ['tables'][0]['freshness']: 5 is not valid under any of the given schemas". */
 const SOURCE: Rules = [
+  [['tables'], 'notEmpty'],
+  [['columns'], 'notEmpty'],
   [['freshness'], 'freshness'],
   [['config', 'freshness'], 'freshness'],
 ];
+/** The keys of a source entry (dbt 1.11's UnparsedSourceDefinition, which allows no others). */
+const SOURCE_KEYS = new Set(['name', 'description', 'meta', 'database', 'schema', 'loader', 'quoting', 'freshness', 'loaded_at_field', 'loaded_at_query', 'tables', 'tags', 'config', 'loaded_at_field_present', 'unrendered_database', 'unrendered_schema']);
 /** "at path ['given']: 5 is not of type 'array'", "at path ['expect']: 5 is not of type 'object'". */
 const UNIT_TEST: Rules = [
   [['given'], 'list', true],
@@ -45,8 +52,9 @@ const HINT: Record<Want, (key: string) => string> = {
   list: (k) => `Write \`${k}:\` as a list, each item on its own line after "- "`,
   text: (k) => `Write \`${k}:\` as one name, as in \`materialized: table\``,
   freshness: () => 'Write `freshness:` as a mapping, as in `freshness: {warn_after: {count: 12, period: hour}}`, or `freshness: null` to turn it off',
+  notEmpty: (k) => `Write \`${k}:\` as a list, each item on its own line after "- "`,
 };
-const WANTED: Record<Want, string> = { mapping: 'a mapping', list: 'a list', text: 'a name', freshness: 'a mapping (or null)' };
+const WANTED: Record<Want, string> = { mapping: 'a mapping', list: 'a list', text: 'a name', freshness: 'a mapping (or null)', notEmpty: 'a list' };
 
 /**
  * A value of the wrong kind where dbt 1.11 expects a mapping, a list or a name, an empty one
@@ -65,6 +73,19 @@ export function checkEntryShapes(y: YamlFile, entry: Record<string, unknown>, at
 /** A source's and its tables' `freshness:` (and `config: {freshness:}`): dbt refuses any but a mapping or null, exit 2. */
 export function checkSourceShapes(y: YamlFile, s: Record<string, unknown>, at: readonly (string | number)[], diagnostics: Diagnostic[]): void {
   check(y, s, at, `source "${String(s.name)}"`, SOURCE, diagnostics);
+  // dbt 1.11.16, exit 2: "Invalid sources config given in models/x.yml @ sources: {...} - at path []:
+  // Additional properties are not allowed ('s(chema' was unexpected)". Its tables take any key; an
+  // override (`overrides:`) is read by another contract.
+  if (s.overrides === undefined) {
+    for (const key of Object.keys(s).filter((k) => !SOURCE_KEYS.has(k))) {
+      const near = closestNames(key, SOURCE_KEYS, 1);
+      diagnostics.push(
+        diag('SM_SCHEMA_YAML', `source "${String(s.name)}": \`${key}:\` is not a key of a source`, y.locate([...at, key]), {
+          hint: `${near.length ? `Did you mean \`${near[0]}\`? ` : ''}A source takes name, description, database, schema, loader, tables, tags, meta, config, quoting, freshness, loaded_at_field and loaded_at_query; dbt refuses the file as it is.`,
+        }),
+      );
+    }
+  }
   if (!Array.isArray(s.tables)) return;
   s.tables.forEach((t, i) => {
     if (isObj(t)) check(y, t, [...at, 'tables', i], `source "${String(s.name)}", table "${String(t.name)}"`, SOURCE, diagnostics);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, posix } from 'node:path';
-import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
+import { closestNames, diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import type { QuotedParts } from '../adapter.ts';
 import type { DispatchConfig, ProjectConfig } from '../types.ts';
 import { readSourceText } from './source-text.ts';
@@ -97,6 +97,7 @@ export function readProjectFile(dir: string, diagnostics: Diagnostic[]): { confi
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(d.name)) {
     diagnostics.push(diag('SM_PROJECT_INVALID', `Project name "${d.name}" must be letters, digits and underscores`, yaml.locate(['name'])));
   }
+  projectKeyDiagnostics(d, file, yaml, diagnostics);
   const resourceConfigs: Record<string, Record<string, unknown>> = {};
   for (const k of RESOURCE_KEYS) {
     const v = d[k];
@@ -228,6 +229,38 @@ function projectFlags(
     }
   }
   return out;
+}
+
+/** The top-level keys of dbt 1.11's project file (its Project contract, which allows no others). */
+const PROJECT_KEYS = new Set([
+  'analyses', 'analysis-paths', 'asset-paths', 'clean-targets', 'config-version', 'data-paths', 'data_tests', 'dbt-cloud', 'dispatch', 'docs-paths',
+  'exposures', 'flags', 'function-paths', 'functions', 'log-path', 'macro-paths', 'metrics', 'model-paths', 'models', 'name', 'on-run-end', 'on-run-start',
+  'packages', 'packages-install-path', 'profile', 'project-root', 'query-comment', 'quoting', 'require-dbt-version', 'restrict-access', 'saved-queries',
+  'seed-paths', 'seeds', 'semantic-models', 'snapshot-paths', 'snapshots', 'source-paths', 'sources', 'target-path', 'test-paths', 'tests', 'unit_tests',
+  'vars', 'version',
+]);
+
+/**
+ * dbt 1.11.16 refuses a dbt_project.yml key its contract does not know (exit 2: "at path []:
+ * Additional properties are not allowed ('modles' was unexpected)") and a `config-version` other
+ * than 2 ("Got an unexpected project version=1, expected 2"). sm's own project files (sm_project.yml,
+ * <name>.yml) warn of an unknown key.
+ */
+function projectKeyDiagnostics(d: Record<string, unknown>, file: string, yaml: YamlFile, diagnostics: Diagnostic[]): void {
+  const severity = file === 'dbt_project.yml' ? 'error' : 'warning';
+  for (const key of Object.keys(d).filter((k) => !PROJECT_KEYS.has(k))) {
+    const near = closestNames(key, PROJECT_KEYS, 1);
+    diagnostics.push(
+      diag('SM_PROJECT_INVALID', `\`${key}\` is not a key of the project file${severity === 'error' ? ' (dbt 1.11 refuses the project)' : ''}`, yaml.locate([key]), {
+        severity,
+        hint: near.length ? `Did you mean \`${near[0]}\`? Rename or remove it in ${file}.` : `Remove it from ${file}, or put your own settings under \`vars:\`.`,
+      }),
+    );
+  }
+  const cv = d['config-version'];
+  if (cv !== undefined && cv !== null && cv !== 2) {
+    diagnostics.push(diag('SM_PROJECT_INVALID', `\`config-version\` is ${describeValue(cv)}; dbt 1.11 reads only config-version 2`, yaml.locate(['config-version']), { hint: `Write config-version: 2 in ${file}, or remove the line (2 is the default).` }));
+  }
 }
 
 /** The project file's keys that configure resources by folder (`data_tests` kept as `tests`). */

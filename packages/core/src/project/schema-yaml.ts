@@ -200,7 +200,8 @@ function readPatch(y: YamlFile, entry: unknown, path: (string | number)[], diagn
   const columns: Record<string, ColumnInfo> = {};
   const tests: TestDecl[] = [];
   readColumns(y, entry.columns, [...path, 'columns'], columns, tests, diagnostics, entry.quote_columns === true);
-  tests.push(...readTests(y, entry.data_tests ?? entry.tests, [...path, entry.data_tests ? 'data_tests' : 'tests'], undefined, diagnostics));
+  const entryKey = testsKey(y, entry, path, diagnostics);
+  tests.push(...readTests(y, entry[entryKey], [...path, entryKey], undefined, diagnostics));
   const versions = readVersions(y, entry.versions, [...path, 'versions'], diagnostics, String(entry.name));
   const latest = entry.latest_version;
   // dbt 1.11: "latest_version: 3 is not one of model 'a' versions: [1]" (sm took it as the latest, so ref('a') found nothing).
@@ -261,7 +262,8 @@ function readVersions(y: YamlFile, list: unknown, path: (string | number)[], dia
     const columns: Record<string, ColumnInfo> = {};
     const tests: TestDecl[] = [];
     readColumns(y, named, [...path, i, 'columns'], columns, tests, diagnostics);
-    tests.push(...readTests(y, e.data_tests ?? e.tests, [...path, i, e.data_tests ? 'data_tests' : 'tests'], undefined, diagnostics));
+    const versionKey = testsKey(y, e, [...path, i], diagnostics);
+    tests.push(...readTests(y, e[versionKey], [...path, i, versionKey], undefined, diagnostics));
     out.push({
       v: String(e.v),
       definedIn: typeof e.defined_in === 'string' ? e.defined_in : undefined,
@@ -311,7 +313,7 @@ function readColumns(
       ...(extra.length ? { extra: Object.fromEntries(extra) } : {}),
       declaredAt: y.locate([...path, i]),
     };
-    const key = c.data_tests ? 'data_tests' : 'tests';
+    const key = testsKey(y, c, [...path, i], diagnostics);
     // dbt hands a quoted column to its tests quoted (`"my col"`), and names the test after that.
     const quote = c.quote === true || ((c.quote === undefined || c.quote === null) && quoteColumns);
     const colTests = readTests(y, c[key], [...path, i, key], quote ? `"${c.name.replace(/"/g, '""')}"` : c.name, diagnostics);
@@ -341,11 +343,16 @@ export function readTests(y: YamlFile, list: unknown, path: (string | number)[],
     } else if (isObj(t) && Object.keys(t).length === 1) {
       testName = Object.keys(t)[0]!;
       const v = t[testName];
-      if (v !== null && v !== undefined && !isObj(v)) {
-        diagnostics.push(diag('SM_TEST_INVALID', `Arguments of test "${testName}" must be a mapping`, loc));
+      // dbt 1.11.16 refuses `- accepted_values:` with nothing under it too (exit 2, "test arguments must be a dict, got <class 'NoneType'>").
+      if (!isObj(v)) {
+        diagnostics.push(
+          diag('SM_TEST_INVALID', v === null || v === undefined ? `Test "${testName}" has nothing under it: its arguments must be a mapping` : `Arguments of test "${testName}" must be a mapping`, loc, {
+            hint: `Write its arguments indented under it (- ${testName}: {arguments: {...}}), or, for a test that takes none, the name alone without the colon (- ${testName}).`,
+          }),
+        );
         return;
       }
-      args = { ...((v as Record<string, unknown>) ?? {}) };
+      args = { ...v };
     } else {
       diagnostics.push(diag('SM_TEST_INVALID', 'A test is a name (`- unique`) or a mapping with one key (`- relationships: {to: ..., field: ...}`)', loc));
       return;
@@ -372,6 +379,23 @@ export function readTests(y: YamlFile, list: unknown, path: (string | number)[],
   return out;
 }
 
+/**
+ * Which of `data_tests:` and its old name `tests:` an entry's tests are under. dbt 1.11.16 refuses
+ * both (exit 2, "Invalid test config: cannot have both 'tests' and 'data_tests' defined"): on a
+ * model, version or column when `tests:` lists any, on a source table when both do.
+ */
+function testsKey(y: YamlFile, o: Record<string, unknown>, path: (string | number)[], diagnostics: Diagnostic[], sourceTable = false): 'data_tests' | 'tests' {
+  const listsAny = (v: unknown) => Array.isArray(v) ? v.length > 0 : v !== undefined && v !== null && v !== '';
+  if (listsAny(o.tests) && (sourceTable ? listsAny(o.data_tests) : o.data_tests !== undefined)) {
+    diagnostics.push(
+      diag('SM_SCHEMA_YAML', `"${String(o.name)}" has both \`tests:\` and \`data_tests:\`; dbt 1.11 refuses the file`, y.locate([...path, 'tests']), {
+        hint: 'Move the tests under `data_tests:` (the newer name of `tests:`) and remove `tests:`.',
+      }),
+    );
+  }
+  return o.data_tests !== undefined && o.data_tests !== null ? 'data_tests' : 'tests';
+}
+
 function readSource(y: YamlFile, s: unknown, path: (string | number)[], into: SchemaDecls, diagnostics: Diagnostic[]): void {
   if (!isObj(s) || typeof s.name !== 'string') {
     diagnostics.push(diag('SM_SCHEMA_YAML', 'Each source needs a `name:`', y.locate(path)));
@@ -379,7 +403,8 @@ function readSource(y: YamlFile, s: unknown, path: (string | number)[], into: Sc
   }
   checkSourceShapes(y, s, path, diagnostics);
   // An override may change only source-level properties: it then names no table.
-  const tables = s.tables ?? (typeof s.overrides === 'string' ? [{ name: '' }] : undefined);
+  // dbt 1.11.16 parses a source without `tables:` (it has none).
+  const tables = s.tables ?? (typeof s.overrides === 'string' ? [{ name: '' }] : []);
   if (!Array.isArray(tables)) {
     diagnostics.push(diag('SM_SCHEMA_YAML', `Source "${s.name}" needs a list of \`tables:\``, y.locate(path)));
     return;
@@ -394,7 +419,7 @@ function readSource(y: YamlFile, s: unknown, path: (string | number)[], into: Sc
     const tests: TestDecl[] = [];
     const quoting = (x: unknown) => (isObj(x) && isObj(x.quoting) && typeof x.quoting.column === 'boolean' ? x.quoting.column : undefined);
     readColumns(y, t.columns, [...tpath, 'columns'], columns, tests, diagnostics, quoting(t) ?? quoting(s) ?? false);
-    const key = t.data_tests ? 'data_tests' : 'tests';
+    const key = testsKey(y, t, tpath, diagnostics, true);
     tests.push(...readTests(y, t[key], [...tpath, key], undefined, diagnostics));
     const overrides =
       typeof s.overrides === 'string' && s.overrides

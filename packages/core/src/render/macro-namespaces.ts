@@ -1,9 +1,9 @@
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import { topLevelMacros, type Environment } from '../jinja/environment.ts';
 import { locate } from '../jinja/errors.ts';
+import { parseSkippingStrayEndTags, templateDiagnostic } from './template-diagnostic.ts';
 import type { JMacro } from '../jinja/macro.ts';
 import type { MacroKind, MacroNode } from '../jinja/ast.ts';
-import { templateDiagnostic } from './template-diagnostic.ts';
 
 /** dbt's name for its own macros' package: `dbt.date_trunc(...)`, `macro.dbt.<name>`. */
 export const INTERNAL_PACKAGE = 'dbt';
@@ -54,7 +54,7 @@ export class MacroNamespaces {
     for (const f of files) {
       let parsed;
       try {
-        parsed = env.parse(f.sql, f.file);
+        parsed = parseSkippingStrayEndTags(f.sql, f.file, (text) => env.parse(text, f.file), diagnostics);
       } catch (e) {
         diagnostics.push(templateDiagnostic(e, f.file, undefined));
         continue;

@@ -213,7 +213,16 @@ function configFunction(): unknown {
   const call: PyCall = (c, a, kw) => {
     const f = frameOf(c);
     const add: Record<string, unknown> = {};
-    for (const x of a) if (x && typeof x === 'object' && !(x instanceof Kwargs)) Object.assign(add, x);
+    // As dbt 1.11.16: one mapping, or keyword arguments, not both and not neither ("Invalid inline model
+    // config"); one argument that is not a mapping fails as Python's dict update does (config('table')).
+    const positional = a.filter((x) => !(x instanceof Kwargs));
+    const named = Object.keys(kw ?? {}).length > 0;
+    if (positional.length + (named ? 1 : 0) !== 1) throw new CompilerError("Invalid inline model config: call config() with keyword arguments, as in config(materialized='table'), or with one mapping");
+    const only = positional[0];
+    if (positional.length && (!only || typeof only !== 'object' || Array.isArray(only))) {
+      throw new CompilerError(`config() takes keyword arguments or one mapping, not a ${typeName(only)}: write config(materialized='table'), not config('table')`);
+    }
+    if (positional.length) Object.assign(add, only);
     Object.assign(add, kw ?? {});
     addConfigCall((f.configCall ??= {}), add);
     // The root project's config for a package's node beats the package's own config() calls (dbt).
