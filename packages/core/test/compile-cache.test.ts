@@ -17,7 +17,8 @@ type Extra = Partial<Pick<InvocationOptions, 'vars' | 'target' | 'env' | 'select
 /** Everything a compile leaves in target/ that a user or tool reads, less what differs per invocation. */
 function artifacts(dir: string): { manifest: unknown; state: unknown; compiled: Record<string, string> } {
   const t = join(dir, 'target');
-  const m = JSON.parse(readFileSync(join(t, 'manifest.json'), 'utf8')) as { metadata: Record<string, unknown> };
+  // A seed's root_path is the project's folder, which differs between the copies compared.
+  const m = JSON.parse(readFileSync(join(t, 'manifest.json'), 'utf8').replaceAll(JSON.stringify(dir).slice(1, -1), '<project>')) as { metadata: Record<string, unknown> };
   const { generated_at: _g, invocation_id: _i, invocation_started_at: _s, run_started_at: _r, ...metadata } = m.metadata;
   const compiled: Record<string, string> = {};
   const root = join(t, 'compiled');

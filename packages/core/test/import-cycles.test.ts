@@ -96,13 +96,12 @@ describe('import structure', () => {
 
   const KNOWN = new Set<string>();
 
-  it("no package's tests import another package's files by path: shared fixtures come from @smsql/test-kit", () => {
+  it("no package's sources or tests import another package's files by path: they import the package, and shared fixtures come from @smsql/test-kit", () => {
     const offenders: string[] = [];
-    for (const pkg of readdirSync(PACKAGES)) {
-      const test = join(PACKAGES, pkg, 'test');
+    for (const pkg of readdirSync(PACKAGES)) for (const sub of ['src', 'test']) {
       const files = (() => {
         try {
-          return importGraph(test);
+          return importGraph(join(PACKAGES, pkg, sub));
         } catch {
           return new Map<string, string[]>();
         }

@@ -32,7 +32,8 @@ function seen(c: Compilation) {
 /** Everything compile leaves in target/ for users, less per-invocation metadata. */
 function artifacts(dir: string) {
   const t = join(dir, 'target');
-  const m = JSON.parse(readFileSync(join(t, 'manifest.json'), 'utf8')) as { metadata: Record<string, unknown> };
+  // A seed's root_path is the project's folder, which differs between the copies compared.
+  const m = JSON.parse(readFileSync(join(t, 'manifest.json'), 'utf8').replaceAll(JSON.stringify(dir).slice(1, -1), '<project>')) as { metadata: Record<string, unknown> };
   const { generated_at: _g, invocation_id: _i, invocation_started_at: _s, run_started_at: _r, ...metadata } = m.metadata;
   const compiled: Record<string, string> = {};
   const root = join(t, 'compiled');

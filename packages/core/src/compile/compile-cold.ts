@@ -7,7 +7,7 @@ import { pyRepr } from '../jinja/py-values.ts';
 import type { GraphNode } from '../types.ts';
 import { accessDiagnostics } from '../graph/access.ts';
 import { snapshotConfigDiagnostics } from '../snapshot/snapshot-spec.ts';
-import { ambiguousRelationDiagnostics } from '../project/ambiguous-relations.ts';
+import { ambiguousRelationDiagnostics } from './ambiguous-relations.ts';
 import { buildGraph, topoOrder } from '../graph/build-graph.ts';
 import { loadProjectCollecting, type LoadedProject } from '../project/load-project.ts';
 import { testColumnDiagnostics } from '../project/test-nodes.ts';

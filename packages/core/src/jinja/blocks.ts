@@ -1,3 +1,4 @@
+import { diag, type Diagnostic } from '../diagnostics.ts';
 import { locate } from './errors.ts';
 import { normaliseSource, tokenize } from './lexer.ts';
 import { parseTemplate } from './parser.ts';
@@ -97,4 +98,22 @@ export function withoutStrayEndTags(source: string, file: string): { text: strin
     }
   }
   return stray.length ? { text, stray } : undefined;
+}
+
+/**
+ * `parse(source)`; when that fails and the file has end tags that close no block, `parse` of the
+ * file without them, each told as a warning (dbt 1.11 skips them silently).
+ */
+export function parseSkippingStrayEndTags<T>(source: string, file: string, parse: (text: string) => T, diagnostics: Diagnostic[]): T {
+  try {
+    return parse(source);
+  } catch (e) {
+    const fixed = withoutStrayEndTags(source, file);
+    if (!fixed) throw e;
+    const out = parse(fixed.text);
+    for (const s of fixed.stray) {
+      diagnostics.push(diag('SM_TEMPLATE_SYNTAX', `{% ${s.tag} %} closes no block: it is ignored`, { file, line: s.line }, { severity: 'warning', hint: 'Remove it, or open the block it means to close.' }));
+    }
+    return out;
+  }
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import { snapshotBlocks, type SnapshotBlock } from '../jinja/blocks.ts';
-import { parseSkippingStrayEndTags } from '../render/template-diagnostic.ts';
+import { parseSkippingStrayEndTags } from '../jinja/blocks.ts';
 import type { TemplateLocation } from '../jinja/errors.ts';
 import { discover } from './discover.ts';
 import { renderColumns } from './config-renderer.ts';

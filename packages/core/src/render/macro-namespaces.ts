@@ -1,7 +1,8 @@
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import { topLevelMacros, type Environment } from '../jinja/environment.ts';
 import { locate } from '../jinja/errors.ts';
-import { parseSkippingStrayEndTags, templateDiagnostic } from './template-diagnostic.ts';
+import { parseSkippingStrayEndTags } from '../jinja/blocks.ts';
+import { templateDiagnostic } from './template-diagnostic.ts';
 import type { JMacro } from '../jinja/macro.ts';
 import type { MacroKind, MacroNode } from '../jinja/ast.ts';
 

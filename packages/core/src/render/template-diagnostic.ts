@@ -1,6 +1,5 @@
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { TemplateLocation } from '../jinja/errors.ts';
-import { withoutStrayEndTags } from '../jinja/blocks.ts';
 
 /** Raised by `exceptions.raise_compiler_error()` and by sm's own template functions: the message is the user's. */
 export class CompilerError extends Error {
@@ -84,23 +83,5 @@ export class RenderFailure extends Error {
         return d.message;
       })
       .join('\n');
-  }
-}
-
-/**
- * `parse(source)`; when that fails and the file has end tags that close no block, `parse` of the
- * file without them, each told as a warning (dbt 1.11 skips them silently).
- */
-export function parseSkippingStrayEndTags<T>(source: string, file: string, parse: (text: string) => T, diagnostics: Diagnostic[]): T {
-  try {
-    return parse(source);
-  } catch (e) {
-    const fixed = withoutStrayEndTags(source, file);
-    if (!fixed) throw e;
-    const out = parse(fixed.text);
-    for (const s of fixed.stray) {
-      diagnostics.push(diag('SM_TEMPLATE_SYNTAX', `{% ${s.tag} %} closes no block: it is ignored`, { file, line: s.line }, { severity: 'warning', hint: 'Remove it, or open the block it means to close.' }));
-    }
-    return out;
   }
 }
