@@ -90,7 +90,7 @@ function fromStore(o: ProofOptions & { target?: string | undefined }): WarmStart
   const store = readStore(targetDir, proof);
   if (!store || !sameProject(store.header.project, dir, o)) return undefined;
   const { strings, rows, order } = store.index;
-  const nodes = new StoredNodeMap(store.nodesFile, new Map(rows.map((r) => [r[0], [r[10], r[11]] as const])));
+  const nodes = storedNodes(store.nodesFile, rows);
   // As build-graph.ts builds it: every node, then each node's dependencies in order. A
   // dependency stored by id (not by row) is not a node of the project, and makes no edge.
   const ids = rows.map((r) => r[0]);
@@ -124,13 +124,16 @@ function fromStore(o: ProofOptions & { target?: string | undefined }): WarmStart
   };
 }
 
+/** The store's compiled nodes, read from its packed file as they are asked for (each row gives a node's extent). */
+const storedNodes = (file: string, rows: readonly IndexRow[]) => new StoredNodeMap(file, new Map(rows.map((r) => [r[0], [r[10], r[11]] as const])));
+
 /** The store's nodes as ref() and source() read them; undefined when the store cannot be read (then the project is loaded). */
 function storedRefsOf(targetDir: string, proof: InputProof & { digest: string }): StoredRefs | undefined {
   try {
     const store = readStore(targetDir, proof);
     if (!store) return undefined;
     const { rows, strings } = store.index;
-    return storedRefs(rows, strings, new StoredNodeMap(store.nodesFile, new Map(rows.map((r) => [r[0], [r[10], r[11]] as const]))));
+    return storedRefs(rows, strings, storedNodes(store.nodesFile, rows));
   } catch {
     return undefined;
   }

@@ -122,3 +122,20 @@ function check(y: YamlFile, o: Record<string, unknown>, at: readonly (string | n
   }
   return found;
 }
+
+/**
+ * Which of `data_tests:` and its old name `tests:` an entry's tests are under. dbt 1.11.16 refuses
+ * both (exit 2, "Invalid test config: cannot have both 'tests' and 'data_tests' defined"): on a
+ * model, version or column when `tests:` lists any, on a source table when both do.
+ */
+export function testsKey(y: YamlFile, o: Record<string, unknown>, path: (string | number)[], diagnostics: Diagnostic[], sourceTable = false): 'data_tests' | 'tests' {
+  const listsAny = (v: unknown) => Array.isArray(v) ? v.length > 0 : v !== undefined && v !== null && v !== '';
+  if (listsAny(o.tests) && (sourceTable ? listsAny(o.data_tests) : o.data_tests !== undefined)) {
+    diagnostics.push(
+      diag('SM_SCHEMA_YAML', `"${String(o.name)}" has both \`tests:\` and \`data_tests:\`; dbt 1.11 refuses the file`, y.locate([...path, 'tests']), {
+        hint: 'Move the tests under `data_tests:` (the newer name of `tests:`) and remove `tests:`.',
+      }),
+    );
+  }
+  return o.data_tests !== undefined && o.data_tests !== null ? 'data_tests' : 'tests';
+}

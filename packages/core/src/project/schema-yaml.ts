@@ -2,7 +2,7 @@ import { readSemantic, type SemanticDecl } from './semantic-yaml.ts';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { ColumnInfo, SourceLocation } from '../types.ts';
 import { tagList } from './folder-config.ts';
-import { checkEntryShapes, checkSourceShapes, checkUnitTestShapes } from './entry-shapes.ts';
+import { checkEntryShapes, checkSourceShapes, checkUnitTestShapes, testsKey } from './entry-shapes.ts';
 import type { YamlFile } from './yaml-file.ts';
 import { readExposures, type ExposureDecl } from './exposure-yaml.ts';
 import { readMacroPatches, type MacroPatchDecl } from './macro-yaml.ts';
@@ -377,23 +377,6 @@ export function readTests(y: YamlFile, list: unknown, path: (string | number)[],
     out.push({ testName, namespace, kwargs, config, columnName, customName, description, location: loc });
   });
   return out;
-}
-
-/**
- * Which of `data_tests:` and its old name `tests:` an entry's tests are under. dbt 1.11.16 refuses
- * both (exit 2, "Invalid test config: cannot have both 'tests' and 'data_tests' defined"): on a
- * model, version or column when `tests:` lists any, on a source table when both do.
- */
-function testsKey(y: YamlFile, o: Record<string, unknown>, path: (string | number)[], diagnostics: Diagnostic[], sourceTable = false): 'data_tests' | 'tests' {
-  const listsAny = (v: unknown) => Array.isArray(v) ? v.length > 0 : v !== undefined && v !== null && v !== '';
-  if (listsAny(o.tests) && (sourceTable ? listsAny(o.data_tests) : o.data_tests !== undefined)) {
-    diagnostics.push(
-      diag('SM_SCHEMA_YAML', `"${String(o.name)}" has both \`tests:\` and \`data_tests:\`; dbt 1.11 refuses the file`, y.locate([...path, 'tests']), {
-        hint: 'Move the tests under `data_tests:` (the newer name of `tests:`) and remove `tests:`.',
-      }),
-    );
-  }
-  return o.data_tests !== undefined && o.data_tests !== null ? 'data_tests' : 'tests';
 }
 
 function readSource(y: YamlFile, s: unknown, path: (string | number)[], into: SchemaDecls, diagnostics: Diagnostic[]): void {
