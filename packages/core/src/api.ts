@@ -28,6 +28,7 @@ import { targetLayoutOf } from './artifacts/target-paths.ts';
 import { executionRenderer } from './compile/execution-renderer.ts';
 import { compile } from './compile/compile.ts';
 import { nodesOnDemand } from './compile/warm-start.ts';
+import { graphStore } from './compile/stored-graph.ts';
 import { targetDir } from './compile/compile.ts';
 import type { Compilation, InvocationOptions } from './compile/compilation.ts';
 import { WARNING_EVENTS, warnIsError } from './warn-error.ts';
@@ -55,7 +56,7 @@ export interface RunOutcome {
 export function renderText(c: Compilation, load: LoadOptions, text: string, say?: (m: TemplateMessage) => void): string {
   const project = renderableProject(c, load);
   const cache = RenderCache.open(join(targetDir(c.project), '.sm', 'render-cache.json'), project);
-  const renderer = new ProjectRenderer(project, { dialect: c.adapter.dialect, invocationId: c.invocationId, cache });
+  const renderer = new ProjectRenderer(project, { dialect: c.adapter.dialect, invocationId: c.invocationId, cache, graphStore: graphStore(targetDir(c.project), c.stableDigest, c.project.secrets) });
   return renderer.renderString(text, say);
 }
 
@@ -160,7 +161,7 @@ function compiledHooks(c: Compilation, opts: InvocationOptions): CompiledResult[
   const project = renderableProject(c, opts);
   // A hook that reads `graph` renders every node: from the render cache compile just wrote, as --inline's render does.
   const cache = () => RenderCache.open(join(dir, '.sm', 'render-cache.json'), project);
-  const renderer = new ProjectRenderer(project, { dialect: c.adapter.dialect, invocationId: c.invocationId, cache });
+  const renderer = new ProjectRenderer(project, { dialect: c.adapter.dialect, invocationId: c.invocationId, cache, graphStore: graphStore(dir, c.stableDigest, c.project.secrets) });
   // Each in its own package's context, as dbt renders a package's hook.
   const out = hooks.map(({ h, id }) => ({ uniqueId: id, resourceType: 'operation', compiledCode: redact(renderer.renderString(h.sql, undefined, h.packageName), c.project.secrets), relationName: undefined }));
   // Kept for the next compile of the same inputs unless the render read the clock or the environment (invocation_id, run_started_at, env_var).
@@ -243,6 +244,7 @@ export async function execute(opts: InvocationOptions, command: 'run' | 'seed' |
         selectedResources: c.selected,
         project: c.project,
         reused: c.reused,
+        graphStore: graphStore(targetDir(c.project), c.stableDigest, c.project.secrets),
       }),
       onEvent: sink,
       signal: opts.signal,

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { BaseDialect, type Adapter, type Connection } from '../src/index.ts';
 
 /** Write an inline fixture project to a fresh temp dir; returns the dir. */
 export function writeProject(files: Record<string, string>): string {
@@ -33,3 +34,14 @@ export function age(dir: string): void {
   walk(dir);
   utimesSync(dir, then, then);
 }
+
+/** An adapter for compiling without a warehouse: connecting fails the test. */
+export const offline: Adapter = {
+  type: 'duckdb',
+  dialect: new BaseDialect(),
+  capabilities: { supportsMultipleWriters: false, supportsMerge: false, supportsTransactionalDdl: true, supportsAtomicCreateOrReplace: false },
+  connect: () => Promise.reject(new Error('compile must not connect')),
+};
+
+/** A connection no statement may reach: a render that uses it fails, naming what it called. */
+export const noConnection = new Proxy({}, { get: (_t, k) => (k === 'then' ? undefined : () => Promise.reject(new Error(`the hook's render used the connection (${String(k)})`))) }) as Connection;

@@ -1,20 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BaseDialect, compile, type Adapter, type Compilation, type Connection } from '../src/index.ts';
+import { compile, type Compilation } from '../src/index.ts';
 import { executionRenderer } from '../src/compile/execution-renderer.ts';
 import { operationNode } from '../src/render/render-parts.ts';
-import { age, writeProject } from './fixture.ts';
+import { age, noConnection, offline, writeProject } from './fixture.ts';
 
-const offline: Adapter = {
-  type: 'duckdb',
-  dialect: new BaseDialect(),
-  capabilities: { supportsMultipleWriters: false, supportsMerge: false, supportsTransactionalDdl: true, supportsAtomicCreateOrReplace: false },
-  connect: () => Promise.reject(new Error('compile must not connect')),
-};
-
-/** A hook renders without asking the warehouse: no statement reaches this connection. */
-const noConnection = new Proxy({}, { get: (_t, k) => (k === 'then' ? undefined : () => Promise.reject(new Error(`the hook's render used the connection (${String(k)})`))) }) as Connection;
 
 const files = {
   'profiles.yml': "demo:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: ':memory:', schema: main, threads: 1}\n",

@@ -15,6 +15,7 @@ import type { Compilation, InvocationOptions } from './compilation.ts';
 import { targetDir } from './compile-shared.ts';
 import { executionRenderer } from './execution-renderer.ts';
 import { StoredNodeMap } from './stored-nodes.ts';
+import { graphStore } from './stored-graph.ts';
 
 /** The nodes compile writes SQL for. */
 const WITH_SQL = new Set(['model', 'snapshot', 'analysis', 'test']);
@@ -113,6 +114,7 @@ export async function compileLive(c: Compilation, opts: InvocationOptions, intro
     selectedResources: c.selected,
     project: c.project,
     reused: c.reused,
+    graphStore: graphStore(targetDir(c.project), c.stableDigest, c.project.secrets),
   });
   // Each schema described once (one round trip), as a run describes it.
   const schemas = new Map<string, Promise<RelationInfo[]>>();

@@ -2,6 +2,7 @@ import type { Connection, Dialect } from '../adapter.ts';
 import type { LoadedProject, LoadOptions } from '../project/load-project.ts';
 import type { ExecutionRender } from '../render/execution.ts';
 import type { ProjectRenderer } from '../render/render-project.ts';
+import type { GraphStore } from '../render/render-options.ts';
 
 /** Render, with a live connection, what compile could not render without one (render/execution.ts). */
 export type RenderLive = (what: ExecutionRender, conn: Connection) => Promise<string>;
@@ -23,6 +24,8 @@ export interface ExecutionRendererOptions {
   readonly reused: boolean;
   /** The invocation's selected nodes, dbt's `selected_resources`. */
   readonly selectedResources: readonly string[];
+  /** Where `graph` is kept for the compilation's inputs (stored-graph.ts). */
+  readonly graphStore?: GraphStore | undefined;
 }
 
 /**
@@ -37,7 +40,7 @@ export function executionRenderer(o: ExecutionRendererOptions): RenderLive {
     // Opened when a model's render first reads it (a hook's need not): on 10,000 models it is ~0.1 s of JSON.
     const path = o.load.noCache ? undefined : o.cachePath;
     const cache = path ? () => RenderCache.open(path, project) : undefined;
-    return new Renderer(project, { dialect: o.dialect, invocationId: o.invocationId, runStartedAt: o.runStartedAt, env: o.load.env, flags: o.flags, cache, selectedResources: o.selectedResources });
+    return new Renderer(project, { dialect: o.dialect, invocationId: o.invocationId, runStartedAt: o.runStartedAt, env: o.load.env, flags: o.flags, cache, selectedResources: o.selectedResources, graphStore: o.graphStore });
   };
   return async (what, conn) => (await (renderer ??= make())).renderForExecution(what, conn);
 }

@@ -13,6 +13,7 @@ import { GRAPH_COLLECTIONS, graphContext } from './graph-context.ts';
 import { nodeRelationName } from './node-relation-name.ts';
 import { DbtObject } from './dbt-object.ts';
 import type { ParseLike } from './parse-like.ts';
+import type { GraphStore } from './render-options.ts';
 import { apiObject } from './introspection.ts';
 import { INTERNAL_PACKAGE, type MacroNamespaces } from './macro-namespaces.ts';
 import type { RenderHost } from './render-context.ts';
@@ -37,6 +38,10 @@ export interface HostRenderer {
   onVolatile(): void;
   /** The invocation's selected nodes (dbt's `selected_resources`), when known: at execution, not at compile. */
   readonly selectedResources: readonly string[] | undefined;
+  /** Where `graph` is kept between commands (RenderOptions `graphStore`). */
+  readonly graphStore: GraphStore | undefined;
+  /** Whether every node rendered so far gives what any render of the same inputs gives (none read the clock, the environment or the warehouse): a `graph` built from them may be kept. */
+  steadyRenders(): boolean;
 }
 
 /**
@@ -320,12 +325,23 @@ export class ProjectHost implements RenderHost {
    * keeps its config as loaded.
    */
   graph(): unknown {
-    if (!this.#graph) {
-      const waiting: string[] = [];
-      for (const list of [this.project.models, this.project.tests]) for (const m of list) if (!this.#r.rendered(m.uniqueId) && !this.#r.isStarted(m.uniqueId)) waiting.push(m.uniqueId);
-      if (waiting.length) throw new NeedRender(waiting);
+    if (this.#graph) return this.#graph;
+    // Kept by an earlier command for the same inputs: neither the project's nodes nor their renders are needed.
+    const kept = this.#r.graphStore?.read();
+    if (kept) return (this.#graph = kept);
+    const waiting: string[] = [];
+    let started = false;
+    for (const list of [this.project.models, this.project.tests]) {
+      for (const m of list) {
+        if (this.#r.rendered(m.uniqueId)) continue;
+        if (this.#r.isStarted(m.uniqueId)) started = true;
+        else waiting.push(m.uniqueId);
+      }
     }
-    this.#graph ??= graphContext(this.project, this.macros, (id) => this.#r.rendered(id), (n) => this.#r.relationFor(n, n.config), this.defaultDatabase, (id) => this.#r.parseLike(id), (n) => nodeRelationName(n, this.dialect, this.project.target, this.projectQuoting));
+    if (waiting.length) throw new NeedRender(waiting);
+    this.#graph = graphContext(this.project, this.macros, (id) => this.#r.rendered(id), (n) => this.#r.relationFor(n, n.config), this.defaultDatabase, (id) => this.#r.parseLike(id), (n) => nodeRelationName(n, this.dialect, this.project.target, this.projectQuoting));
+    // Kept when whole: every node rendered (none under way, whose config is the loaded one) by renders any command would repeat.
+    if (!started && this.#r.steadyRenders()) this.#r.graphStore?.write(this.#graph);
     return this.#graph;
   }
 

@@ -20,6 +20,16 @@ export interface RenderOptions {
   flags?: Record<string, unknown> | undefined;
   /** The invocation's selected nodes (`selected_resources`), when rendering at execution; compile leaves it unknown. */
   selectedResources?: readonly string[] | undefined;
+  /** Where `graph` is kept for these inputs (compile/stored-graph.ts): read before building it, written once built whole. */
+  graphStore?: GraphStore | undefined;
+}
+
+/** dbt's `graph` kept between commands for the same inputs. */
+export interface GraphStore {
+  /** The graph kept for these inputs, if any. */
+  read(): Record<string, unknown> | undefined;
+  /** Keep `graph` (called when it is built, before any template changes it). */
+  write(graph: unknown): void;
 }
 
 /** The rendered project: nodes with final config, relation, dependencies and compiled SQL. */

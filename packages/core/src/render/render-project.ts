@@ -64,6 +64,8 @@ export class ProjectRenderer implements Schedulable {
   /** The macros each on-run hook's text calls (hookMacrosOf), once `graph` asks. */
   #hookMacros: Record<string, string[]> | undefined;
   #volatileSeen = false;
+  /** Set when a node's render read the clock, the environment or the warehouse (see HostRenderer `steadyRenders`). */
+  #unsteady = false;
   /** The render cache, opened when first asked for (RenderOptions `cache`). */
   readonly #cache: () => RenderCache | undefined;
   readonly #naming: NodeNaming;
@@ -95,6 +97,8 @@ export class ProjectRenderer implements Schedulable {
       processEnvDefault: opts.env ?? process.env,
       onVolatile: () => (this.#volatileSeen = true),
       selectedResources: opts.selectedResources,
+      graphStore: opts.graphStore,
+      steadyRenders: () => !this.#unsteady,
     });
     this.#base = this.env.context();
     const flags = { WHICH: 'compile', FULL_REFRESH: false, EMPTY: false, WARN_ERROR: false, FAIL_FAST: false, DEBUG: false, ...opts.flags, STORE_FAILURES: !!project.storeFailures };
@@ -330,6 +334,7 @@ export class ProjectRenderer implements Schedulable {
     // dbt's order: what its parse recorded (execute false; hooks' after its own), then what only execute true called, added when it compiled.
     const macros = frame.readExecute ? [...new Set([...this.parseLike(m.uniqueId).macros.filter((x) => ran.includes(x)), ...ran])] : ran;
     const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse, macros, frame.said, frame.refCalls, frame.configCall);
+    if (frame.volatile || frame.askedWarehouse || frame.readIncremental || frame.waitedOn) this.#unsteady = true;
     const cache = this.#cache();
     if (cache) {
       if (frame.volatile || frame.waitedOn || this.diagnostics.length > before || m.config.materialized === 'incremental') cache.delete(m.uniqueId);
@@ -400,6 +405,7 @@ export class ProjectRenderer implements Schedulable {
     // dbt's `this` in a singular test: the relation its failures would be stored in; a generic test has none.
     if (!t.testMetadata) frame.relation = this.relationFor(t, frame.config);
     const sql = t.testMetadata ? parseFallback(this, frame, () => renderGenericTest(this, t, this.#context(frame), frame, (id) => this.#relationOf(id, frame))) : this.#renderTemplate(t, frame);
+    if (frame.volatile || frame.askedWarehouse || frame.readIncremental) this.#unsteady = true;
     // dbt's order: the sources, then the refs its arguments render (a relationships test's `to`) before the node it tests.
     // A call that found nothing is among its refs or sources where it was made (the test is disabled).
     const attached = new Set(t.dependsOn.nodes);

@@ -8,6 +8,7 @@ import { writeJsonFileAtomic } from '../util/write-json.ts';
 import { makeDirs } from '../util/make-dirs.ts';
 import { loadProjectCollecting, type LoadOptions } from '../project/load-project.ts';
 import { nodesOnDemand, warmProject } from '../compile/warm-start.ts';
+import { graphStore } from '../compile/stored-graph.ts';
 import { ProjectRenderer } from '../render/render-project.ts';
 import { operationNode } from '../render/render-parts.ts';
 import { RenderCache } from '../render/render-cache.ts';
@@ -56,7 +57,9 @@ export async function runOperation(o: OperationOptions): Promise<OperationOutcom
   const target = join(project.dir, project.config.targetPath);
   // Opened when a model's render first needs it.
   const cache = o.noCache ? undefined : () => RenderCache.open(join(target, '.sm', 'render-cache.json'), project);
-  const renderer = new ProjectRenderer(project, { dialect: adapter.dialect, invocationId, runStartedAt: startedAt, env: o.env, flags: { WHICH: 'run-operation' }, cache });
+  // After a warm start (the inputs proven those of the last compile), `graph` as a command built it for them.
+  const graph = warm ? graphStore(target, warm.inputDigest, project.secrets) : undefined;
+  const renderer = new ProjectRenderer(project, { dialect: adapter.dialect, invocationId, runStartedAt: startedAt, env: o.env, flags: { WHICH: 'run-operation' }, cache, graphStore: graph });
   const errors = renderer.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new SmProjectError(errors);
   const dot = o.macro.lastIndexOf('.');
