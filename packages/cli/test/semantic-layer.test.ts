@@ -142,6 +142,9 @@ const dbt = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'seman
 const read = (dir: string, f: string) => JSON.parse(readFileSync(join(dir, 'target', f), 'utf8')) as Obj;
 const withoutCreatedAt = (o: Obj) => Object.fromEntries(Object.entries(o).map(([k, e]) => [k, Object.fromEntries(Object.entries(e as Obj).filter(([f]) => f !== 'created_at'))]));
 
+/** A semantic model with one measure written `{name: m, <text>}`, and what sm must say of it. */
+const measureCase = (text: string, said: string): [string, string] => [`semantic_models:\n  - name: s\n    model: ref('orders')\n    measures: [{name: m, ${text}}]\n`, said];
+
 describe('semantic models, metrics and saved queries (MetricFlow\'s YAML), as dbt 1.11 parses them', () => {
   it('writes their manifest entries and target/semantic_manifest.json as dbt does, every metric type included', async () => {
     const dir = writeProject(FILES);
@@ -257,6 +260,16 @@ describe('semantic models, metrics and saved queries (MetricFlow\'s YAML), as db
       ["semantic_models:\n  - name: s\n    model: ref('orders')\n    measures: [{agg: sum}]\n", '`measures:` must be a list of entries each with `name:` and `agg:`'],
       ["metrics:\n  - name: m\n    label: M\n    type: ratio\n    type_params: {numerator: {}, denominator: revenue}\n", 'each metric it is made of is a name or a mapping with `name:`'],
       ['saved_queries:\n  - name: q\n    query_params: 5\n', '`query_params:` must be a mapping'],
+      // Recorded from dbt 1.11.16 (`dbt parse`, exit 2 each): an agg or window_choice that is no
+      // AggregationType, a non_additive_dimension without window_choice or name, with another key,
+      // or window_groupings not a list ("... is not valid under any of the given schemas").
+      measureCase('agg: foo', '`agg: foo` is not an aggregation'),
+      measureCase('agg: sum, non_additive_dimension: {name: d}', 'has no `window_choice:`'),
+      measureCase('agg: sum, non_additive_dimension: {window_choice: min}', 'has no `name:`'),
+      measureCase('agg: sum, non_additive_dimension: {name: d, window_choice: foo}', '`window_choice: foo`, which is not an aggregation'),
+      measureCase('agg: sum, non_additive_dimension: {name: d, window_choice: min, extra: 1}', 'has `extra`'),
+      measureCase('agg: sum, non_additive_dimension: {name: d, window_choice: max, window_groupings: g}', '`window_groupings:` that is not a list of names'),
+      measureCase('agg: sum, non_additive_dimension: d', '`non_additive_dimension:` must be a mapping'),
     ];
     for (const [yml, said] of cases) {
       const dir = writeProject({ ...FILES, 'models/sem.yml': yml });

@@ -55,6 +55,30 @@ function timeWindow(v: unknown): { count: number; granularity: string } | null |
   return { count: Number(parts[0]), granularity: g };
 }
 
+/** dbt's AggregationType values (read case-insensitively): a measure's `agg` and a non-additive dimension's `window_choice`. */
+const AGGREGATIONS = ['sum', 'min', 'max', 'count_distinct', 'sum_boolean', 'average', 'percentile', 'median', 'count'];
+const isAggregation = (v: unknown): boolean => typeof v === 'string' && AGGREGATIONS.includes(v.toLowerCase());
+
+/**
+ * What dbt 1.11 refuses in a measure (exit 2): an `agg` that is no aggregation, a
+ * `non_additive_dimension` that is not a mapping of `name`, `window_choice` (both required) and
+ * `window_groupings` (a list of names), or whose `window_choice` is no aggregation.
+ */
+function measureProblem(m: Obj): string | undefined {
+  if (!isAggregation(m.agg)) return `\`agg: ${String(m.agg)}\` is not an aggregation`;
+  const n = m.non_additive_dimension;
+  if (n === undefined || n === null) return undefined;
+  const shape = 'must be a mapping of `name:`, `window_choice:` and optionally `window_groupings:` (a list of names)';
+  if (!isObj(n)) return `\`non_additive_dimension:\` ${shape}`;
+  const extra = Object.keys(n).filter((k) => k !== 'name' && k !== 'window_choice' && k !== 'window_groupings');
+  if (extra.length) return `\`non_additive_dimension:\` has ${extra.map((k) => `\`${k}\``).join(', ')}: it ${shape}`;
+  if (typeof n.name !== 'string') return `\`non_additive_dimension:\` has no \`name:\` (the time dimension it does not add over)`;
+  if (n.window_choice === undefined || n.window_choice === null) return `\`non_additive_dimension:\` has no \`window_choice:\` (which value of the window to keep: min or max)`;
+  if (!isAggregation(n.window_choice)) return `\`non_additive_dimension:\` has \`window_choice: ${String(n.window_choice)}\`, which is not an aggregation`;
+  if (n.window_groupings !== undefined && (!Array.isArray(n.window_groupings) || n.window_groupings.some((g) => typeof g !== 'string'))) return `\`non_additive_dimension:\` has \`window_groupings:\` that is not a list of names`;
+  return undefined;
+}
+
 const measureInput = (v: unknown): Obj =>
   isObj(v)
     ? { name: String(v.name), filter: whereFilters(v.filter), alias: strOrNull(v.alias), join_to_timespine: v.join_to_timespine === true, fill_nulls_with: orNull(v.fill_nulls_with) }
@@ -131,6 +155,13 @@ class SemanticReader {
         return false;
       }
     }
+    for (const m of (d.raw.measures ?? []) as Obj[]) {
+      const wrong = measureProblem(m);
+      if (wrong) {
+        this.#error(d, `Semantic model "${d.name}", measure "${String(m.name)}": ${wrong}`, wrong.includes('aggregation') ? `Aggregations: ${AGGREGATIONS.join(', ')}.` : undefined);
+        return false;
+      }
+    }
     return true;
   }
 
@@ -169,7 +200,7 @@ class SemanticReader {
         // dbt's parsed measure keeps create_metric false (the metric it asks for is made beside it).
         name: String(m.name), agg: String(m.agg), description: strOrNull(m.description), label: strOrNull(m.label), create_metric: false,
         expr: strOrNull(m.expr), agg_params: aggParams(m.agg_params),
-        non_additive_dimension: isObj(m.non_additive_dimension) ? { name: String(m.non_additive_dimension.name), window_choice: orNull(m.non_additive_dimension.window_choice ?? 'min'), window_groupings: Array.isArray(m.non_additive_dimension.window_groupings) ? m.non_additive_dimension.window_groupings : [] } : null,
+        non_additive_dimension: isObj(m.non_additive_dimension) ? { name: String(m.non_additive_dimension.name), window_choice: String(m.non_additive_dimension.window_choice).toLowerCase(), window_groupings: Array.isArray(m.non_additive_dimension.window_groupings) ? m.non_additive_dimension.window_groupings : [] } : null,
         agg_time_dimension: strOrNull(m.agg_time_dimension), config: metaFor(m),
       })),
       dimensions: list(r.dimensions).map((x) => ({
