@@ -271,6 +271,16 @@ describe('semantic models, metrics and saved queries (MetricFlow\'s YAML), as db
       measureCase('agg: sum, non_additive_dimension: {name: d, window_choice: max, window_groupings: g}', '`window_groupings:` that is not a list of names'),
       measureCase('agg: sum, non_additive_dimension: d', '`non_additive_dimension:` must be a mapping'),
     ];
+    // Recorded from dbt 1.11.16 (`dbt parse`): semantic models and no time spine of day grain or
+    // finer is exit 2 ("The semantic layer requires a time spine model with granularity DAY or
+    // smaller"); the legacy metricflow_time_spine model (FILES) or a configured spine of hour grain is 0.
+    const spine = (grain: string) => ({ 'models/ts.sql': 'select 1 as g', 'models/ts.yml': `models:\n  - name: ts\n    time_spine: {standard_granularity_column: g}\n    columns:\n      - name: g\n        granularity: ${grain}\n` });
+    const { 'models/metricflow_time_spine.sql': _legacy, ...noSpine } = FILES;
+    for (const [files, code] of [[noSpine, 2], [{ ...noSpine, ...spine('week') }, 2], [{ ...noSpine, ...spine('hour') }, 0], [{ ...noSpine, ...spine('DAY') }, 0]] as const) {
+      const r = await sm('parse', '--project-dir', writeProject(files));
+      expect(r.code, JSON.stringify(files['models/ts.yml' as keyof typeof files] ?? 'no spine')).toBe(code);
+      if (code === 2) expect(r.err).toMatch(/models\/sem\.yml: The semantic layer needs a time spine model of day grain or finer/);
+    }
     for (const [yml, said] of cases) {
       const dir = writeProject({ ...FILES, 'models/sem.yml': yml });
       const r = await sm('parse', '--project-dir', dir);

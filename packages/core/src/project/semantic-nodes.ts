@@ -438,7 +438,31 @@ export function semanticNodes(
     for (const d of s.decls) if (d.kind === 'saved_query') reader.savedQuery(s, d);
   }
   reader.resolve();
+  requireTimeSpine(reader.nodes, found.models, diagnostics);
   return reader.nodes;
+}
+
+/**
+ * dbt 1.11 refuses a project with semantic models but no time spine of day grain or finer (exit
+ * 2, when it writes semantic_manifest.json): a model configured with `time_spine:` whose standard
+ * granularity column has such a `granularity:`, or the legacy `metricflow_time_spine` model (day).
+ */
+function requireTimeSpine(nodes: readonly SemanticNode[], models: readonly ModelNode[], diagnostics: Diagnostic[]): void {
+  const first = nodes.find((n) => n.resourceType === 'semantic_model');
+  if (!first) return;
+  const day = GRAINS.indexOf('day');
+  const fine = (m: ModelNode) => {
+    if (m.name === 'metricflow_time_spine') return true;
+    const column = (m.timeSpine as { standard_granularity_column?: unknown } | undefined)?.standard_granularity_column;
+    const grain = Object.values(m.columns).find((c) => c.name === column)?.granularity;
+    return typeof grain === 'string' && GRAINS.indexOf(grain.toLowerCase()) !== -1 && GRAINS.indexOf(grain.toLowerCase()) <= day;
+  };
+  if (models.some(fine)) return;
+  diagnostics.push(
+    diag('SM_SCHEMA_YAML', `The semantic layer needs a time spine model of day grain or finer, and the project has none (semantic model "${first.name}" needs it)`, { file: first.originalFilePath }, {
+      hint: 'Add a model of one row per day, and in its YAML `time_spine: {standard_granularity_column: date_day}` with `granularity: day` on that column (https://docs.getdbt.com/docs/build/metricflow-time-spine).',
+    }),
+  );
 }
 
 /** An exposure's `metric('name')` (or `metric('package', 'name')`) dependencies, after its refs and sources, as dbt adds them; a metric that does not exist is an error. */
