@@ -4,6 +4,7 @@ import { diag, type Diagnostic } from '../diagnostics.ts';
 import { readSourceText } from './source-text.ts';
 import type { SourceLocation } from '../types.ts';
 import { parseFastYaml } from './yaml-fast.ts';
+import { indentQuotedContinuations } from './yaml-quoted-indent.ts';
 
 /** A parsed YAML file that can say where any of its values came from. */
 export interface YamlFile {
@@ -53,13 +54,20 @@ export function parseYamlText(text: string, relPath: string, diagnostics: Diagno
 
 /** parseYamlText by the `yaml` package alone: the reference the fast reader is tested against. */
 export function parseYamlTextWithYaml(text: string, relPath: string, diagnostics: Diagnostic[], repeated: RepeatedKeys = 'accept'): YamlFile | undefined {
-  const src = text.trimEnd();
+  let src = text.trimEnd();
   const { LineCounter, parseDocument } = yamlLib();
-  const lineCounter = new LineCounter();
+  let lineCounter = new LineCounter();
   let doc: ReturnType<typeof parseDocument>;
   try {
     // As PyYAML reads them for dbt: `<<` merges a mapping in, and a repeated key's last value is used.
     doc = parseDocument(src, { lineCounter, uniqueKeys: false, merge: true, prettyErrors: false });
+    // PyYAML reads a quoted scalar whose continuation lines are indented too little: so does sm, when that is all that is wrong.
+    const indented = doc.errors.length ? indentQuotedContinuations(src) : undefined;
+    if (indented) {
+      const again = new LineCounter();
+      const retry = parseDocument(indented, { lineCounter: again, uniqueKeys: false, merge: true, prettyErrors: false });
+      if (!retry.errors.length) [doc, src, lineCounter] = [retry, indented, again];
+    }
   } catch (e) {
     if (!tooDeep(e)) throw e;
     diagnostics.push(diag('SM_YAML', DEEP, { file: relPath }, { hint: DEEP_HINT }));
