@@ -164,6 +164,32 @@ describe('sm run-operation, as dbt run-operation', () => {
     expect(existsSync(join(dir, 'target/run_results.json'))).toBe(false);
   });
 
+  // dbt 1.11.16 (recorded 7 Dec 2026): `dbt run-operation generate_source --args ...` runs dbt-codegen's
+  // macro unqualified; with packages aaa and zzz each defining hello(who) and helper(), and the root
+  // project its own helper(), `dbt run-operation hello --args '{who: me}'` printed "hello me from aaa
+  // aaa-helper" (exit 0), `only_zzz` ran zzz's, `nothere` exited 2 ("could not find a macro with the
+  // name 'nothere' in any package"). sm looked only in the root project and dbt's own macros (exit 2).
+  it("runs an installed package's macro named without its package, as dbt looks in every package", async () => {
+    const pkgMacros = (p: string) =>
+      `{% macro hello(who='x') %}{{ print('hello ' ~ who ~ ' from ${p} ' ~ helper()) }}{% endmacro %}\n{% macro helper() %}${p}-helper{% endmacro %}\n{% macro only_${p}() %}{{ print('only ${p}') }}{% endmacro %}\n`;
+    const dir = writeProject({
+      'dbt_project.yml': "name: demo\nprofile: demo\nversion: '1.0'\n",
+      'profiles.yml': 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: op.duckdb\n      schema: main\n      threads: 1\n',
+      'macros/r.sql': '{% macro helper() %}root-helper{% endmacro %}\n{% macro root_only() %}{{ print(helper()) }}{% endmacro %}\n',
+      'packages.yml': 'packages:\n  - local: dbt_packages/aaa\n',
+      'dbt_packages/aaa/dbt_project.yml': "name: aaa\nversion: '1.0'\n",
+      'dbt_packages/aaa/macros/m.sql': pkgMacros('aaa'),
+    });
+    expect(await op(dir, 'hello', '--args', '{who: me}')).toEqual({ code: 0, out: 'hello me from aaa aaa-helper', err: '' });
+    const rr = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { results: Record<string, unknown>[] };
+    expect(rr.results[0]).toMatchObject({ unique_id: 'macro.aaa.hello', status: 'success' });
+    expect(await op(dir, 'only_aaa')).toEqual({ code: 0, out: 'only aaa', err: '' });
+    // The root project's macro comes before a package's of the same name.
+    expect(await op(dir, 'helper')).toEqual({ code: 0, out: '', err: '' });
+    expect(await op(dir, 'root_only')).toEqual({ code: 0, out: 'root-helper', err: '' });
+    expect((await op(dir, 'nothere')).code).toBe(2);
+  });
+
   // dbt 1.11.16 (recorded 7 Dec 2026) wrote target/run_results.json in a project with no target
   // folder yet; sm failed writing it (SM_FS_ENOENT, exit 2) after the macro had run.
   it('writes run_results.json where there is no target folder yet', async () => {
