@@ -190,6 +190,37 @@ describe('sm run-operation, as dbt run-operation', () => {
     expect((await op(dir, 'nothere')).code).toBe(2);
   });
 
+  // dbt 1.11.16 (recorded 7 Dec 2026) stops the macro at a ref()/source() of nothing, exit 1, what it printed
+  // before shown and nothing after: "before" then "Macro 'macro.proj.bad_ref' (macros/bad.sql) depends on a
+  // node named 'nope' which was not found" (`... named 'nope' in package or project 'aaa' ...`, `... named
+  // 'off' which is disabled`, `... a source named 's.t' which was not found`). sm rendered the whole macro
+  // (dbt-codegen's generate_base_model printed its model) and then failed naming a "Model".
+  it('stops the macro at a ref() or source() that names nothing, as dbt does', async () => {
+    const dir = writeProject({
+      'dbt_project.yml': "name: demo\nprofile: demo\nversion: '1.0'\n",
+      'profiles.yml': 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: op.duckdb\n      schema: main\n      threads: 1\n',
+      'models/off.sql': '{{ config(enabled=false) }} select 1 as x',
+      'macros/bad.sql': [
+        "{% macro bad_ref() %}{{ print('before') }}{% set r = ref('nope') %}{{ print('after') }}{% endmacro %}",
+        "{% macro bad_pkg_ref() %}{% set r = ref('aaa', 'nope') %}{% endmacro %}",
+        "{% macro off_ref() %}{% set r = ref('off') %}{{ print('after') }}{% endmacro %}",
+        "{% macro bad_source() %}{{ print('before') }}{% set r = source('s', 't') %}{{ print('after') }}{% endmacro %}",
+      ].join('\n'),
+    });
+    const expected: [string, string, string][] = [
+      ['bad_ref', 'before', "depends on a node named 'nope' which was not found"],
+      ['bad_pkg_ref', '', "depends on a node named 'nope' in package or project 'aaa' which was not found"],
+      ['off_ref', '', "depends on a node named 'off' which is disabled"],
+      ['bad_source', 'before', "depends on a source named 's.t' which was not found"],
+    ];
+    for (const [macro, out, err] of expected) {
+      const r = await op(dir, macro);
+      expect(r.code, r.err).toBe(1);
+      expect(r.out).toBe(out);
+      expect(r.err).toContain(`Macro 'macro.demo.${macro}' (macros/bad.sql) ${err}`);
+    }
+  });
+
   // dbt 1.11.16 (recorded 7 Dec 2026) wrote target/run_results.json in a project with no target
   // folder yet; sm failed writing it (SM_FS_ENOENT, exit 2) after the macro had run.
   it('writes run_results.json where there is no target folder yet', async () => {
