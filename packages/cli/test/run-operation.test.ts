@@ -221,6 +221,26 @@ describe('sm run-operation, as dbt run-operation', () => {
     }
   });
 
+  // dbt 1.11.16 (recorded 7 Dec 2026) printed "attr=a view 3 missing=False keys=['table_name', 'table_type', 'n']"
+  // then "rel=\"d\".\"s\".\"a\" ['a'] []": Jinja's getattr falls back to items, so an agate row's
+  // `row.table_name` is that column. sm gave empty attributes, and dbt-codegen's generate_source (through
+  // dbt_utils.get_relations_by_pattern) printed tables with no names.
+  it("reads an agate row's columns as attributes, as Jinja's getattr falls back to items", async () => {
+    const dir = writeProject({
+      'dbt_project.yml': "name: demo\nprofile: demo\nversion: '1.0'\n",
+      'profiles.yml': 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: op.duckdb\n      schema: main\n      threads: 1\n',
+      'macros/t.sql': `{% macro rowattr() %}
+{%- call statement('get_tables', fetch_result=True) %}
+select 'a' as {{ adapter.quote('table_name') }}, 'view' as table_type, 3 as n
+{%- endcall -%}
+{%- set t = load_result('get_tables') -%}
+{% for row in t['table'] %}{{ print('attr=' ~ row.table_name ~ ' ' ~ row.table_type ~ ' ' ~ row.n ~ ' missing=' ~ (row.nope is defined) ~ ' keys=' ~ (row.keys() | list)) }}
+{% set r = api.Relation.create(database='d', schema='s', identifier=row.table_name, type=row.table_type) %}{{ print('rel=' ~ r ~ ' ' ~ ([r] | map(attribute='identifier') | list) ~ ' ' ~ (t.rows | map(attribute='n') | list)) }}{% endfor %}
+{% endmacro %}`,
+    });
+    expect(await op(dir, 'rowattr')).toEqual({ code: 0, out: `attr=a view 3 missing=False keys=['table_name', 'table_type', 'n']\nrel="d"."s"."a" ['a'] []`, err: '' });
+  });
+
   // dbt 1.11.16 (recorded 7 Dec 2026) wrote target/run_results.json in a project with no target
   // folder yet; sm failed writing it (SM_FS_ENOENT, exit 2) after the macro had run.
   it('writes run_results.json where there is no target folder yet', async () => {
