@@ -30,6 +30,27 @@ describe('two resources built as one relation', () => {
     expect(existsSync(join(dir, 'demo.duckdb'))).toBe(false);
   });
 
+  // A test that stores its failures is a relation (dbt's is_relational): two tests of one column whose
+  // names come out alike (accepted_values ['a@'] and ['a&']) pass `dbt build` side by side, but with
+  // --store-failures, or store_failures: true in both configs, dbt 1.11.16 exits 2: "dbt found two resources
+  // with the database representation ""demo"."main_dbt_test__audit"."accepted_values_t_x__a_"" ...
+  // - test.demo.accepted_values_t_x__a_.0f136db682 (models/t.yml) - test.demo.accepted_values_t_x__a_.6d1ea264b0".
+  // sm stored both tests' rows in the one table, the second replacing the first.
+  it('two tests storing their failures in one relation are the same error, only when they store them', async () => {
+    const yml = (config: string) =>
+      `version: 2\nmodels:\n  - name: t\n    columns:\n      - name: x\n        data_tests:\n${["'a@'", "'a&'"].map((v) => `          - accepted_values:\n              arguments:\n                values: [${v}]\n${config}`).join('')}`;
+    const files = { 'models/t.sql': "select 'a@' as x\n", 'models/t.yml': yml('') };
+    expect((await smOn(files, 'parse')).code).toBe(0);
+    const dir = writeProject({ 'dbt_project.yml': PROJECT, 'profiles.yml': PROFILE, ...files });
+    const flagged = { dir, ...(await sm('build', '--store-failures', '--project-dir', dir, '--profiles-dir', dir)) };
+    expect(flagged.code).toBe(2);
+    expect(flagged.err).toMatch(/Two resources would be built as the one relation "main_dbt_test__audit"."accepted_values_t_x__a_": test\.demo\.accepted_values_t_x__a_\.\w+ \(models\/t\.yml\) and test\.demo\.accepted_values_t_x__a_\.\w+ \(models\/t\.yml\)/);
+    expect(existsSync(join(flagged.dir, 'demo.duckdb'))).toBe(false);
+    const configured = await smOn({ ...files, 'models/t.yml': yml('              config: {store_failures: true}\n') }, 'parse');
+    expect(configured.code).toBe(2);
+    expect(configured.err).toContain('Two resources would be built as the one relation "main_dbt_test__audit"."accepted_values_t_x__a_"');
+  });
+
   // The same with a local package's model of the model's name: dbt parse exit 2, naming
   // model.efuzz.helper_model (models/marts/helper_model.sql) and model.helpers.helper_model (models/helper_model.sql).
   it('a model named as a package model, and an alias that lands on another model, are the same error', async () => {

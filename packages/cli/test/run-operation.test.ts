@@ -164,6 +164,83 @@ describe('sm run-operation, as dbt run-operation', () => {
     expect(existsSync(join(dir, 'target/run_results.json'))).toBe(false);
   });
 
+  // dbt 1.11.16 (recorded 7 Dec 2026): `dbt run-operation generate_source --args ...` runs dbt-codegen's
+  // macro unqualified; with packages aaa and zzz each defining hello(who) and helper(), and the root
+  // project its own helper(), `dbt run-operation hello --args '{who: me}'` printed "hello me from aaa
+  // aaa-helper" (exit 0), `only_zzz` ran zzz's, `nothere` exited 2 ("could not find a macro with the
+  // name 'nothere' in any package"). sm looked only in the root project and dbt's own macros (exit 2).
+  it("runs an installed package's macro named without its package, as dbt looks in every package", async () => {
+    const pkgMacros = (p: string) =>
+      `{% macro hello(who='x') %}{{ print('hello ' ~ who ~ ' from ${p} ' ~ helper()) }}{% endmacro %}\n{% macro helper() %}${p}-helper{% endmacro %}\n{% macro only_${p}() %}{{ print('only ${p}') }}{% endmacro %}\n`;
+    const dir = writeProject({
+      'dbt_project.yml': "name: demo\nprofile: demo\nversion: '1.0'\n",
+      'profiles.yml': 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: op.duckdb\n      schema: main\n      threads: 1\n',
+      'macros/r.sql': '{% macro helper() %}root-helper{% endmacro %}\n{% macro root_only() %}{{ print(helper()) }}{% endmacro %}\n',
+      'packages.yml': 'packages:\n  - local: dbt_packages/aaa\n',
+      'dbt_packages/aaa/dbt_project.yml': "name: aaa\nversion: '1.0'\n",
+      'dbt_packages/aaa/macros/m.sql': pkgMacros('aaa'),
+    });
+    expect(await op(dir, 'hello', '--args', '{who: me}')).toEqual({ code: 0, out: 'hello me from aaa aaa-helper', err: '' });
+    const rr = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { results: Record<string, unknown>[] };
+    expect(rr.results[0]).toMatchObject({ unique_id: 'macro.aaa.hello', status: 'success' });
+    expect(await op(dir, 'only_aaa')).toEqual({ code: 0, out: 'only aaa', err: '' });
+    // The root project's macro comes before a package's of the same name.
+    expect(await op(dir, 'helper')).toEqual({ code: 0, out: '', err: '' });
+    expect(await op(dir, 'root_only')).toEqual({ code: 0, out: 'root-helper', err: '' });
+    expect((await op(dir, 'nothere')).code).toBe(2);
+  });
+
+  // dbt 1.11.16 (recorded 7 Dec 2026) stops the macro at a ref()/source() of nothing, exit 1, what it printed
+  // before shown and nothing after: "before" then "Macro 'macro.proj.bad_ref' (macros/bad.sql) depends on a
+  // node named 'nope' which was not found" (`... named 'nope' in package or project 'aaa' ...`, `... named
+  // 'off' which is disabled`, `... a source named 's.t' which was not found`). sm rendered the whole macro
+  // (dbt-codegen's generate_base_model printed its model) and then failed naming a "Model".
+  it('stops the macro at a ref() or source() that names nothing, as dbt does', async () => {
+    const dir = writeProject({
+      'dbt_project.yml': "name: demo\nprofile: demo\nversion: '1.0'\n",
+      'profiles.yml': 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: op.duckdb\n      schema: main\n      threads: 1\n',
+      'models/off.sql': '{{ config(enabled=false) }} select 1 as x',
+      'macros/bad.sql': [
+        "{% macro bad_ref() %}{{ print('before') }}{% set r = ref('nope') %}{{ print('after') }}{% endmacro %}",
+        "{% macro bad_pkg_ref() %}{% set r = ref('aaa', 'nope') %}{% endmacro %}",
+        "{% macro off_ref() %}{% set r = ref('off') %}{{ print('after') }}{% endmacro %}",
+        "{% macro bad_source() %}{{ print('before') }}{% set r = source('s', 't') %}{{ print('after') }}{% endmacro %}",
+      ].join('\n'),
+    });
+    const expected: [string, string, string][] = [
+      ['bad_ref', 'before', "depends on a node named 'nope' which was not found"],
+      ['bad_pkg_ref', '', "depends on a node named 'nope' in package or project 'aaa' which was not found"],
+      ['off_ref', '', "depends on a node named 'off' which is disabled"],
+      ['bad_source', 'before', "depends on a source named 's.t' which was not found"],
+    ];
+    for (const [macro, out, err] of expected) {
+      const r = await op(dir, macro);
+      expect(r.code, r.err).toBe(1);
+      expect(r.out).toBe(out);
+      expect(r.err).toContain(`Macro 'macro.demo.${macro}' (macros/bad.sql) ${err}`);
+    }
+  });
+
+  // dbt 1.11.16 (recorded 7 Dec 2026) printed "attr=a view 3 missing=False keys=['table_name', 'table_type', 'n']"
+  // then "rel=\"d\".\"s\".\"a\" ['a'] []": Jinja's getattr falls back to items, so an agate row's
+  // `row.table_name` is that column. sm gave empty attributes, and dbt-codegen's generate_source (through
+  // dbt_utils.get_relations_by_pattern) printed tables with no names.
+  it("reads an agate row's columns as attributes, as Jinja's getattr falls back to items", async () => {
+    const dir = writeProject({
+      'dbt_project.yml': "name: demo\nprofile: demo\nversion: '1.0'\n",
+      'profiles.yml': 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: op.duckdb\n      schema: main\n      threads: 1\n',
+      'macros/t.sql': `{% macro rowattr() %}
+{%- call statement('get_tables', fetch_result=True) %}
+select 'a' as {{ adapter.quote('table_name') }}, 'view' as table_type, 3 as n
+{%- endcall -%}
+{%- set t = load_result('get_tables') -%}
+{% for row in t['table'] %}{{ print('attr=' ~ row.table_name ~ ' ' ~ row.table_type ~ ' ' ~ row.n ~ ' missing=' ~ (row.nope is defined) ~ ' keys=' ~ (row.keys() | list)) }}
+{% set r = api.Relation.create(database='d', schema='s', identifier=row.table_name, type=row.table_type) %}{{ print('rel=' ~ r ~ ' ' ~ ([r] | map(attribute='identifier') | list) ~ ' ' ~ (t.rows | map(attribute='n') | list)) }}{% endfor %}
+{% endmacro %}`,
+    });
+    expect(await op(dir, 'rowattr')).toEqual({ code: 0, out: `attr=a view 3 missing=False keys=['table_name', 'table_type', 'n']\nrel="d"."s"."a" ['a'] []`, err: '' });
+  });
+
   // dbt 1.11.16 (recorded 7 Dec 2026) wrote target/run_results.json in a project with no target
   // folder yet; sm failed writing it (SM_FS_ENOENT, exit 2) after the macro had run.
   it('writes run_results.json where there is no target folder yet', async () => {

@@ -65,6 +65,12 @@ describe('sm test and sm build with data tests', () => {
     const t = await sm('test', '--project-dir', dir);
     expect(t.code).toBe(0);
     expect(t.out).toMatch(/WARN\s+test unique_dim_users_user_id/);
+    // Above both thresholds nothing is judged a failure: dbt 1.11.16 records status pass with failures 0 in
+    // run_results.json though the query found rows (dbt-expectations' integration tests with error_if '=0', warn_if '<4').
+    writeFileSync(join(dir, 'models/schema.yml'), schema(`{error_if: '>5', warn_if: '>5'}`));
+    expect((await sm('test', '--project-dir', dir)).code).toBe(0);
+    const rr = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; failures: number }[] };
+    expect(rr.results.find((x) => x.unique_id.startsWith('test.demo.unique_dim_users_user_id'))).toMatchObject({ status: 'pass', failures: 0 });
   });
 
   it('build skips the descendants of a model whose error test failed; retry then runs exactly the failed and skipped nodes', async () => {

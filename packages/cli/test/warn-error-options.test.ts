@@ -142,8 +142,17 @@ describe('--warn-error-options, DBT_WARN_ERROR(_OPTIONS) and the project\'s flag
     expect((await sm('run', '--project-dir', dir)).code).toBe(0);
     expect((await sm('test', '--project-dir', dir)).code).toBe(1);
     expect((await sm('test', '--project-dir', dir, '--warn-error-options', '{}')).code).toBe(0);
+    // dbt 1.11.16 (7 Dec 2026) takes warn_error or warn_error_options, wherever each is set: --warn-error,
+    // --no-warn-error or DBT_WARN_ERROR with the file's warn_error_options exit 2 ("warn_error_options: not
+    // allowed with argument warn_error"), as --warn-error-options with the file's warn_error: true.
+    const both = await sm('test', '--project-dir', dir, '--warn-error');
+    expect(both.code).toBe(2);
+    expect(both.err).toContain('--warn-error (or DBT_WARN_ERROR) cannot be combined with the `flags: warn_error_options` of sm_project.yml');
     writeFileSync(project, `${base}\nflags:\n  warn_error: true\n`);
     expect((await sm('test', '--project-dir', dir)).code).toBe(1);
+    const opts = await sm('test', '--project-dir', dir, '--warn-error-options', '{error: all}');
+    expect(opts.code).toBe(2);
+    expect(opts.err).toContain('--warn-error-options (or DBT_WARN_ERROR_OPTIONS) cannot be combined with the `flags: warn_error: true` of sm_project.yml');
     writeFileSync(project, `${base}\nflags:\n  warn_error_options:\n    error: [LogTestResults]\n`);
     const bad = await sm('test', '--project-dir', dir);
     expect(bad.code).toBe(2);

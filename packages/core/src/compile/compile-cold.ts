@@ -75,7 +75,7 @@ export async function compileCold(opts: InvocationOptions, command: Command, inv
   const renderer = parallel?.renderer ?? new ProjectRenderer(project, { dialect: adapter.dialect, invocationId, runStartedAt, env: opts.env, cache, flags });
   const compiled = parallel?.compiled ?? renderer.renderAll();
   const { graph, diagnostics: graphDiags } = buildGraph(compiled.nodes);
-  const all = [...compiled.diagnostics, ...graphDiags, ...accessDiagnostics(compiled.nodes, project.groups), ...snapshotConfigDiagnostics(compiled.nodes), ...ambiguousRelationDiagnostics(compiled.nodes, adapter.dialect, project.target, project.config.name)];
+  const all = [...compiled.diagnostics, ...graphDiags, ...accessDiagnostics(compiled.nodes, project.groups), ...snapshotConfigDiagnostics(compiled.nodes), ...ambiguousRelationDiagnostics(compiled.nodes, adapter.dialect, project.target, project.config.name, project.storeFailures)];
   // dbt's parse reads a var with no value as none, and lets an undefined macro or unknown test by:
   // such a node fails when it is compiled or run, not the project (compile/node-errors.ts).
   const deferred = deferVarErrors(all, compiled.nodes, project, opts.vars) + deferNodeErrors(all, compiled.nodes);

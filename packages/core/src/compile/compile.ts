@@ -17,7 +17,26 @@ export async function compile(opts: InvocationOptions, command: Command = 'compi
   // ls lists and check infers columns from the project itself: neither reads a ref's relation, and neither needs the warehouse deferral asks.
   const defers = opts.defer && command !== 'ls' && command !== 'check';
   const c = defers ? await (await import('./compile-deferred.ts')).compileDeferred(opts, command, compileOnce) : await compileOnce(opts, command);
+  await warnErrorConflict(opts.warnError, c.project.config.warnError, c.project.dir);
   return applyWarnError(c, opts.warnError ?? c.project.config.warnError, command);
+}
+
+/**
+ * dbt takes warn_error or warn_error_options, not both, wherever each is set: dbt 1.11.16 with
+ * `--warn-error` (or --no-warn-error, or DBT_WARN_ERROR) on dbt-expectations' integration tests,
+ * whose dbt_project.yml sets `flags: warn_error_options:`, exits 2 ("warn_error_options: not
+ * allowed with argument warn_error"), as with --warn-error-options and the file's `warn_error: true`.
+ * Options on the command line over the file's options are fine (they replace them).
+ */
+async function warnErrorConflict(given: WarnErrorSetting | undefined, fromFile: WarnErrorSetting | undefined, dir: string): Promise<void> {
+  if (given === undefined || fromFile === undefined || typeof given === typeof fromFile) return;
+  const file = (await import('../project/project-file.ts')).findProjectFile(dir) ?? 'dbt_project.yml';
+  const [cli, flag] = typeof given === 'boolean' ? ['--warn-error (or DBT_WARN_ERROR)', 'warn_error_options'] : ['--warn-error-options (or DBT_WARN_ERROR_OPTIONS)', 'warn_error: true'];
+  throw new SmProjectError([
+    diag('SM_USAGE', `${cli} cannot be combined with the \`flags: ${flag}\` of ${file}: dbt allows warn_error or warn_error_options, not both`, { file }, {
+      hint: `Leave out ${cli.split(' ')[0]}, or remove \`${flag}\` from the flags of ${file}.`,
+    }),
+  ]);
 }
 
 /** The commands for which dbt says "Nothing to do" (its NothingToDo warning) when the selection holds nothing they run. */

@@ -78,7 +78,10 @@ export function attr(this: Rt | void, obj: unknown, name: string, what?: string)
     const own = pyAttr(obj, name);
     if (own !== undefined) return own;
     // Named tuples (groupby's grouper/list) carry their fields as properties.
-    return Object.hasOwn(obj, name) && !/^\d+$/.test(name) && name !== 'length' ? (obj as unknown as Record<string, unknown>)[name] : undefined;
+    if (Object.hasOwn(obj, name) && !/^\d+$/.test(name) && name !== 'length') return (obj as unknown as Record<string, unknown>)[name];
+    // Then items, as Jinja's getattr: an agate row's `row.table_name` is its table_name column (dbt_utils.get_relations_by_pattern).
+    const getitem = (obj as { __getitem__?: (k: unknown) => unknown }).__getitem__;
+    return typeof getitem === 'function' ? getitem.call(obj, name) : undefined;
   }
   if (isDict(obj)) {
     const m = DICT_METHODS[name];

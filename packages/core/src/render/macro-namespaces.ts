@@ -139,6 +139,19 @@ export class MacroNamespaces {
   }
 
   /**
+   * dbt's run-operation lookup of an unqualified name (Manifest.find_macro_by_name): the root
+   * project's macro, else an installed package's, else dbt's own. Undefined when none has it.
+   */
+  anyPackage(name: string): { pkg: string; macro: JMacro } | undefined {
+    const order = [this.root, ...[...this.#byPackage.keys()].filter((p) => p !== this.root && p !== INTERNAL_PACKAGE), INTERNAL_PACKAGE];
+    for (const pkg of order) {
+      const macro = this.get(pkg, name, this.root);
+      if (macro) return { pkg, macro };
+    }
+    return undefined;
+  }
+
+  /**
    * The macro behind a generic test `name` declared in package `local` (or `namespace.name`):
    * the named namespace first, else the local package, then the root project, other packages,
    * and dbt's built-ins (dbt-core's MacroResolver).

@@ -22,6 +22,7 @@ import { isMicrobatch, windowCondition, type SampleWindow } from '../plan/microb
 import { readEnvVar, readVar } from './vars.ts';
 import { hintFor, lineOf, refPattern, sourcePattern } from './where.ts';
 import { CTE_PREFIX } from './inject-ctes.ts';
+import { isRunOperationNode } from './render-parts.ts';
 
 /** What the host needs of the renderer: rendered nodes and the scheduler's state. */
 export interface HostRenderer {
@@ -147,6 +148,7 @@ export class ProjectHost implements RenderHost {
     if (!target) {
       const raw = 'rawCode' in f.node ? f.node.rawCode : '';
       const off = this.#disabled('node', pkg === undefined ? name : `${pkg}.${name}`);
+      if (isRunOperationNode(f.node)) throw operationTargetMissing(f, refWhat(name, pkg), off);
       const version = v === undefined || v === null ? undefined : pyStr(v);
       // As dbt 1.11 words what was not found: the name, with its package and version when the ref gives them.
       const what = `"${name}"${pkg !== undefined ? ` in package "${pkg}"` : ''}${version !== undefined ? ` version ${version}` : ''}`;
@@ -195,6 +197,7 @@ export class ProjectHost implements RenderHost {
       } else throw new NeedRender(target.uniqueId);
     }
     // dbt disables a test on a disabled node and says so only in its debug log. A model's ref to one is an error once every render has decided (ProjectRenderer.renderAll).
+    if (r.config.enabled === false && isRunOperationNode(f.node)) throw operationTargetMissing(f, refWhat(name, pkg), true);
     if (r.config.enabled === false && f.node.resourceType === 'test') {
       f.config.enabled = false;
       this.targetless.add(f.node.uniqueId);
@@ -224,6 +227,7 @@ export class ProjectHost implements RenderHost {
     if (!s) {
       const raw = 'rawCode' in f.node ? f.node.rawCode : '';
       const off = this.#disabled('source', `${sourceName}.${table}`);
+      if (isRunOperationNode(f.node)) throw operationTargetMissing(f, `a source named '${sourceName}.${table}'`, off);
       this.diagnostics.push(
         diag('SM_SOURCE_NOT_FOUND', `"${f.node.name}" reads source("${sourceName}", "${table}"), which ${off ? 'is disabled (its config sets enabled: false)' : 'no YAML declares'}`, { file: f.node.originalFilePath, line: lineOf(raw, sourcePattern(sourceName, table)) }, {
           nodeId: f.node.uniqueId,
@@ -451,3 +455,15 @@ function bySourceName(sources: Iterable<SourceNode>): Map<string, SourceNode[]> 
   }
   return out;
 }
+
+/**
+ * A run-operation's macro has no parse to collect a missing ref() or source() into: as dbt's
+ * runtime context, the call stops the macro there (nothing it would print after is printed).
+ * dbt 1.11.16: "Macro 'macro.codegen.generate_base_model' (macros/generate_base_model.sql) depends
+ * on a source named 'nope.x' which was not found".
+ */
+function operationTargetMissing(f: Frame, what: string, disabled: boolean): Error {
+  return new Error(`Macro '${f.node.uniqueId}' (${f.node.originalFilePath}) depends on ${what} which ${disabled ? 'is disabled' : 'was not found'}`);
+}
+
+const refWhat = (name: string, pkg: string | undefined) => `a node named '${name}'${pkg !== undefined ? ` in package or project '${pkg}'` : ''}`;

@@ -40,6 +40,12 @@ export function isOperationNode(n: GraphNode): boolean {
   return t === 'operation' || t === 'macro';
 }
 
+/** Whether a node is the macro `sm run-operation` calls (operationNode with resource type macro), which no parse went through. */
+export function isRunOperationNode(n: GraphNode): boolean {
+  const t: string = n.resourceType;
+  return t === 'macro';
+}
+
 export function cloneConfig(c: NodeConfig): NodeConfig {
   const out: NodeConfig = { ...c };
   if (Array.isArray(c.tags)) out.tags = [...c.tags];

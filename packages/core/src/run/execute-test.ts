@@ -34,8 +34,9 @@ export async function executeTest(node: GraphNode, x: NodeContext): Promise<Exec
   if (storeAs) storedIn = await storeFailures(t, typeof t.config.limit === 'number' ? `select * from (\n${sql}\n) sm_failures limit ${t.config.limit}` : sql, storeAs, x);
   const message =
     status === 'pass' ? 'PASS' : `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status === 'warn' ? 'warn' : 'fail'} if ${String(t.config[status === 'warn' || warnFails ? 'warn_if' : 'error_if'] ?? '!= 0')}`;
-  // dbt's run_results name the relation a test stored its failures in.
-  return { status, message, failures, compiledPath: path, compiledCode: sql, storedFailuresIn: storedIn, ...(storedIn ? { relationName: storedIn } : {}) };
+  // dbt's run_results name the relation a test stored its failures in. A pass counts no failures, as in dbt,
+  // even when rows came back below the warn_if/error_if thresholds.
+  return { status, message, failures: status === 'pass' ? 0 : failures, compiledPath: path, compiledCode: sql, storedFailuresIn: storedIn, ...(storedIn ? { relationName: storedIn } : {}) };
 }
 
 function truthy(v: unknown): boolean {

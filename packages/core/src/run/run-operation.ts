@@ -11,6 +11,7 @@ import { nodesOnDemand, warmProject } from '../compile/warm-start.ts';
 import { graphStore } from '../compile/stored-graph.ts';
 import { ProjectRenderer } from '../render/render-project.ts';
 import { operationNode } from '../render/render-parts.ts';
+import { INTERNAL_PACKAGE } from '../render/macro-namespaces.ts';
 import { RenderCache } from '../render/render-cache.ts';
 import type { AdapterFactory } from '../adapter.ts';
 import { redact } from '../util/redact.ts';
@@ -63,11 +64,15 @@ export async function runOperation(o: OperationOptions): Promise<OperationOutcom
   const errors = renderer.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new SmProjectError(errors);
   const dot = o.macro.lastIndexOf('.');
-  const [pkg, name] = dot > 0 ? [o.macro.slice(0, dot), o.macro.slice(dot + 1)] : [null, o.macro];
-  const macro = /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && (pkg === null || /^[A-Za-z_][A-Za-z0-9_]*$/.test(pkg)) ? renderer.macros.get(pkg, name, project.config.name) : undefined;
+  const [named, name] = dot > 0 ? [o.macro.slice(0, dot), o.macro.slice(dot + 1)] : [null, o.macro];
+  const valid = /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && (named === null || /^[A-Za-z_][A-Za-z0-9_]*$/.test(named));
+  // Unqualified, dbt looks in every package (root first): `dbt run-operation generate_source` runs dbt-codegen's.
+  const found = !valid ? undefined : named === null ? renderer.macros.anyPackage(name) : { pkg: named, macro: renderer.macros.get(named, name, project.config.name) };
+  const macro = found?.macro;
+  const pkg = named ?? (found && found.pkg !== project.config.name && found.pkg !== INTERNAL_PACKAGE ? found.pkg : null);
   if (!macro) {
     throw new SmProjectError([
-      diag('SM_MACRO_NOT_FOUND', `No macro named "${o.macro}" in ${pkg === null ? 'any package' : `package "${pkg}"`}`, undefined, {
+      diag('SM_MACRO_NOT_FOUND', `No macro named "${o.macro}" in ${named === null ? 'any package' : `package "${pkg}"`}`, undefined, {
         hint: 'Check the spelling (package.macro for a package\'s macro); if it comes from a package, run sm deps.',
       }),
     ]);
