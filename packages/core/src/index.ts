@@ -50,4 +50,5 @@ export { jsonEntriesById } from './util/json-text.ts';
 export { pythonFormat, type PythonFormatter } from './util/python-format.ts';
 export { floatRepr, mkFloat } from './jinja/py-values.ts';
 export { PyDecimal } from './jinja/py-decimal.ts';
-export { PyDate } from './jinja/py-datetime.ts';
+export { PyDate, PyDateTime, PyTz } from './jinja/py-datetime.ts';
+export { fromInstant } from './jinja/py-datetime-module.ts';
