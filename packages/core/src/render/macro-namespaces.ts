@@ -139,6 +139,19 @@ export class MacroNamespaces {
   }
 
   /**
+   * dbt's find_macro_by_name with no package, as run-operation looks up an unqualified macro: the
+   * root project's, else an installed package's (the last package read, as dbt's last candidate
+   * of equal rank), else dbt's own.
+   */
+  anyPackage(name: string): JMacro | undefined {
+    const own = this.get(this.root, name, this.root);
+    if (own) return own;
+    let found: JMacro | undefined;
+    for (const pkg of this.#byPackage.keys()) if (pkg !== INTERNAL_PACKAGE && pkg !== this.root) found = this.get(pkg, name, this.root) ?? found;
+    return found ?? this.get(INTERNAL_PACKAGE, name, this.root);
+  }
+
+  /**
    * The macro behind a generic test `name` declared in package `local` (or `namespace.name`):
    * the named namespace first, else the local package, then the root project, other packages,
    * and dbt's built-ins (dbt-core's MacroResolver).

@@ -11,6 +11,7 @@ import { nodesOnDemand, warmProject } from '../compile/warm-start.ts';
 import { ProjectRenderer } from '../render/render-project.ts';
 import { operationNode } from '../render/render-parts.ts';
 import { RenderCache } from '../render/render-cache.ts';
+import { INTERNAL_PACKAGE } from '../render/macro-namespaces.ts';
 import type { AdapterFactory } from '../adapter.ts';
 import { redact } from '../util/redact.ts';
 
@@ -61,11 +62,12 @@ export async function runOperation(o: OperationOptions): Promise<OperationOutcom
   if (errors.length) throw new SmProjectError(errors);
   const dot = o.macro.lastIndexOf('.');
   const [pkg, name] = dot > 0 ? [o.macro.slice(0, dot), o.macro.slice(dot + 1)] : [null, o.macro];
-  const macro = /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && (pkg === null || /^[A-Za-z_][A-Za-z0-9_]*$/.test(pkg)) ? renderer.macros.get(pkg, name, project.config.name) : undefined;
+  // Unqualified, dbt finds the macro in any package (`dbt run-operation generate_model_yaml`): the root project's first.
+  const macro = /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && (pkg === null || /^[A-Za-z_][A-Za-z0-9_]*$/.test(pkg)) ? (pkg === null ? renderer.macros.anyPackage(name) : renderer.macros.get(pkg, name, project.config.name)) : undefined;
   if (!macro) {
     throw new SmProjectError([
       diag('SM_MACRO_NOT_FOUND', `No macro named "${o.macro}" in ${pkg === null ? 'any package' : `package "${pkg}"`}`, undefined, {
-        hint: 'Check the spelling (package.macro for a package\'s macro); if it comes from a package, run sm deps.',
+        hint: 'Check the spelling; if it comes from a package, run sm deps.',
       }),
     ]);
   }
@@ -78,7 +80,9 @@ export async function runOperation(o: OperationOptions): Promise<OperationOutcom
     const conn = await session.acquire();
     try {
       // The call goes through the template language, so `package.macro` and dispatch resolve as in any template.
-      const text = `{{ ${pkg === null ? name : `${pkg}.${name}`}(**__sm_operation_args) }}`;
+      const owner = macro.meta.packageName;
+      const qualifier = pkg ?? (owner && owner !== project.config.name && owner !== INTERNAL_PACKAGE ? owner : null);
+      const text = `{{ ${qualifier === null ? name : `${qualifier}.${name}`}(**__sm_operation_args) }}`;
       await renderer.renderForExecution(
         // `model` is the macro, as in dbt; `this` is undefined.
         { text, name: `macro ${o.macro}`, node: operationNode(macro.meta.packageName ?? project.config.name, uniqueId, name, 'macro', renderer.macros.entryOf(macro)?.originalFilePath ?? ''), context: { __sm_operation_args: { ...(o.args ?? {}) } }, say: (m) => o.onEvent?.(templateSaid({ ...m, message: redact(m.message, project.secrets) })) },
