@@ -1,6 +1,7 @@
 import type { DuckDBConnection, DuckDBMaterializedResult } from '@duckdb/node-api';
 import { DuckDBTimestampValue, JSDuckDBValueConverter } from '@duckdb/node-api';
 import type { ColumnDef, Connection, QueryResult, Relation, RelationInfo, RelationKind } from '@smsql/core';
+import { microDate } from './micro-date.ts';
 
 /** A warehouse error with the SQL that caused it; the message is DuckDB's own. */
 export class DuckDbQueryError extends Error {
@@ -138,7 +139,8 @@ function rowObjects(result: DuckDBMaterializedResult): Record<string, unknown>[]
       const row: Record<string, unknown> = {};
       for (let i = 0; i < vectors.length; i++) {
         const v = vectors[i]!;
-        row[names[i]!] = JSDuckDBValueConverter(v.getItem(r), v.type, JSDuckDBValueConverter);
+        const item = v.getItem(r);
+        row[names[i]!] = microDate(item) ?? JSDuckDBValueConverter(item, v.type, JSDuckDBValueConverter);
       }
       rows.push(row);
     }

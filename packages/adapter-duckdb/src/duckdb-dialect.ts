@@ -1,4 +1,6 @@
-import { BaseDialect, mkFloat, PyDate, PyDecimal, pythonFormat, type ExternalSourceInfo, type ParquetRead, type PythonFormatter, type TargetConfig } from '@smsql/core';
+import { BaseDialect, floatRepr, fromInstant, mkFloat, PyDate, PyDateTime, PyDecimal, pythonFormat, type ExternalSourceInfo, type ParquetRead, type PythonFormatter, type TargetConfig } from '@smsql/core';
+import { intervalText, isNestedType, nestedAsJson, sessionZone } from './agate-nested.ts';
+import { MicroDate } from './micro-date.ts';
 import { duckDbDatabaseName } from './target.ts';
 
 /**
@@ -20,15 +22,25 @@ export class DuckDbDialect extends BaseDialect {
   /**
    * As dbt-duckdb's agate gives a query's values to templates: a DECIMAL(p,s) value as a Decimal
    * with its s places (`2.00`), a DATE as a date (`2024-01-02`, not a midnight datetime), a
-   * whole DOUBLE or FLOAT as a float (`1.0`), a TIME (microseconds here) as its text (`01:02:03`).
+   * DOUBLE or FLOAT as the Decimal of its repr (`1.0`, `1E+20`), a TIME (microseconds here) as its text (`01:02:03`),
+   * a TIMESTAMP as a datetime with its microseconds (aware for TIMESTAMPTZ: `...09.123456+00:00`),
+   * a LIST, ARRAY, STRUCT or MAP as its JSON text (`["a", null]`), an INTERVAL as timedelta's text.
    */
   agateValue(v: unknown, type: string): unknown {
     if (type === 'DATE' && v instanceof Date) return new PyDate(v.getTime());
+    if (v instanceof Date && (type === 'TIMESTAMP' || type === 'TIMESTAMP WITH TIME ZONE')) {
+      const micro = v instanceof MicroDate ? v.subMs : 0;
+      // A TIMESTAMPTZ as an aware datetime in the session's zone (DuckDB's default, the machine's), as dbt-duckdb gives it.
+      return type === 'TIMESTAMP' ? new PyDateTime(v.getTime(), micro, null) : fromInstant(v.getTime(), sessionZone(), micro);
+    }
+    if (v !== null && v !== undefined && isNestedType(type)) return nestedAsJson(v, type);
+    if (type === 'INTERVAL') return intervalText(v) ?? v;
     if (typeof v !== 'number' && typeof v !== 'bigint') return v;
     if (type === 'TIME') return timeText(Number(v));
     const dec = /^DECIMAL\(\d+,(\d+)\)$/.exec(type);
     if (dec && typeof v === 'number' && Number.isFinite(v)) return PyDecimal.fromNumber(v, Number(dec[1]));
-    if (typeof v === 'number' && FLOAT_TYPES.has(type)) return mkFloat(v);
+    // agate's Number casts a float through its repr: Decimal('1.5'), not a float (`is float` is false, str(1e20) is 1E+20).
+    if (typeof v === 'number' && FLOAT_TYPES.has(type)) return Number.isFinite(v) ? PyDecimal.parse(floatRepr(v)) : mkFloat(v);
     return v;
   }
 

@@ -22,6 +22,10 @@ const MACROS = `
 {% endmacro %}
 {% macro json_of() %}{% do log(tojson(run_query("select cast(2 as decimal(10,2)) as d").columns[0].values()[0]), info=True) %}{% endmacro %}
 {% macro distinct() %}{% set c = run_query("select cast(x as decimal(10,2)) as d from (values (1),(1),(2)) t(x)").columns[0] %}{% do log((c.values_distinct() | length) ~ ' ' ~ (c.values() | sum) ~ ' ' ~ (c.values() | max), info=True) %}{% endmacro %}
+{% macro dbl() %}
+{% set r = run_query("select 1.5::double a, 2.0::double b, 0.1::float c, 1e20::double d") %}
+{% for c in r.columns %}{% set v = c.values()[0] %}{% do log(c.name ~ ' ' ~ v ~ ' float=' ~ (v is float) ~ ' number=' ~ (v is number) ~ ' str=' ~ (v | string) ~ ' repr=' ~ ([v] | string), info=True) %}{% endfor %}
+{% endmacro %}
 {% macro plus_float() %}{% do log(run_query("select cast(2 as decimal(10,2)) as d").columns[0].values()[0] + 0.5, info=True) %}{% endmacro %}
 `;
 
@@ -52,6 +56,20 @@ describe('run_query DECIMAL values, as dbt-duckdb agate Decimals', () => {
 
   it('are distinct by value, and sum and compare as decimals', async () => {
     expect(await sm('run-operation', 'distinct', '--project-dir', project())).toEqual({ code: 0, out: '2 4.00 2.00', err: '' });
+  });
+
+  // DOUBLE and FLOAT values too are Decimals in dbt (agate's Number casts a float through its
+  // repr), so dbt_project_evaluator's json_serialize_value (`value is float`, else `value | string`)
+  // writes them as strings ("0.0"); sm gave floats. dbt 1.11.16's lines for the same macro:
+  it('DOUBLE and FLOAT values are the Decimals of their repr', async () => {
+    const r = await sm('run-operation', 'dbl', '--project-dir', project());
+    expect(r.err).toBe('');
+    expect(r.out.split('\n')).toEqual([
+      "a 1.5 float=False number=True str=1.5 repr=[Decimal('1.5')]",
+      "b 2.0 float=False number=True str=2.0 repr=[Decimal('2.0')]",
+      "c 0.10000000149011612 float=False number=True str=0.10000000149011612 repr=[Decimal('0.10000000149011612')]",
+      "d 1E+20 float=False number=True str=1E+20 repr=[Decimal('1E+20')]",
+    ]);
   });
 
   it('refuse tojson and a float operand as dbt does (exit 1)', async () => {

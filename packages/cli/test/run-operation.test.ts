@@ -241,6 +241,28 @@ select 'a' as {{ adapter.quote('table_name') }}, 'view' as table_type, 3 as n
     expect(await op(dir, 'rowattr')).toEqual({ code: 0, out: `attr=a view 3 missing=False keys=['table_name', 'table_type', 'n']\nrel="d"."s"."a" ['a'] []`, err: '' });
   });
 
+  // dbt 1.11.16 (recorded 7 Dec 2026, a root project with a local package util): `dbt run-operation
+  // hello` ran util's macro ("hello from util world", unique_id macro.util.hello); `shared`, defined
+  // in both, ran the root project's (macro.demo.shared); `util.shared` ran util's. sm refused an
+  // unqualified package macro (SM_MACRO_NOT_FOUND, exit 2), which is how dbt_project_evaluator's
+  // print_dbt_project_evaluator_issues and codegen's generate_model_yaml are usually run.
+  it("finds an unqualified macro in an installed package, the root project's first", async () => {
+    const dir = writeProject({
+      'dbt_project.yml': "name: demo\nprofile: demo\nversion: '1.0'\n",
+      'profiles.yml': 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/op.duckdb\n      schema: main\n      threads: 1\n',
+      'macros/m.sql': "{% macro shared() %}{% do print('root shared') %}{% endmacro %}",
+      'dbt_packages/util/dbt_project.yml': "name: util\nversion: '1.0'\n",
+      'dbt_packages/util/macros/m.sql': "{% macro hello(who='world') %}{% do print('hello from util ' ~ who ~ ' ' ~ inner()) %}{% endmacro %}{% macro inner() %}inner{% endmacro %}{% macro shared() %}{% do print('util shared') %}{% endmacro %}",
+    });
+    const ids = () => (JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string }[] }).results.map((r) => r.unique_id);
+    expect(await op(dir, 'hello')).toEqual({ code: 0, out: 'hello from util world inner', err: '' });
+    expect(ids()).toEqual(['macro.util.hello']);
+    expect(await op(dir, 'shared')).toEqual({ code: 0, out: 'root shared', err: '' });
+    expect(ids()).toEqual(['macro.demo.shared']);
+    expect(await op(dir, 'util.shared')).toEqual({ code: 0, out: 'util shared', err: '' });
+    expect(ids()).toEqual(['macro.util.shared']);
+  });
+
   // dbt 1.11.16 (recorded 7 Dec 2026) wrote target/run_results.json in a project with no target
   // folder yet; sm failed writing it (SM_FS_ENOENT, exit 2) after the macro had run.
   it('writes run_results.json where there is no target folder yet', async () => {

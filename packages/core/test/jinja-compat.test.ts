@@ -29,6 +29,8 @@ const CASES: [name: string, sql: string, dbt: string][] = [
   ["list_equality", "{{ [1, 2] == [1, 2] }} {{ {'a': 1} == {'a': 1} }}", "True True"],
   ["percent_format", "{{ '%05d' % 3 }} {{ '%s!' % 'x' }}", "00003 x!"],
   ["format_spec", "{{ '{:.2f}'.format(3.14159) }} {{ '{:>4}'.format('x') }}", "3.14    x"],
+  // dbt_project_evaluator's print_table_jinja pads cells with "{:{width}}".format(cell, width=w).
+  ["format_nested_spec", "[{{ '{:{width}}'.format('ab', width=5) }}][{{ '{:^{width}}'.format('...', width=7) }}][{{ '{:{}}'.format('x', 3) }}][{{ '{0:>{1}}'.format('y', 4) }}][{{ '{:{w}.{p}f}'.format(3.14159, w=8, p=2) }}][{{ '{:{f}<{w}}|{{}}'.format('z', f='*', w=4) }}]", "[ab   ][  ...  ][x  ][   y][    3.14][z***|{}]"],
   ["api_column_types", "{% for t in ['integer', 'string', 'STRING', 'float', 'timestamp'] %}{{ t }}={{ api.Column.translate_type(t) }};{% endfor %} {{ api.Column.string_type(10) }} {{ api.Column.numeric_type('numeric', 10, 2) }} {{ api.Column.numeric_type('decimal', none, 2) }} {{ api.Column.create('c', 'string').dtype }}", "integer=integer;string=TEXT;STRING=TEXT;float=float;timestamp=timestamp; character varying(10) numeric(10,2) decimal TEXT"],
   ["dict_global", "{{ dict(a=1, b='x') }}", "{'a': 1, 'b': 'x'}"],
   ["config_model_context", "{{ config(materialized='table') }}{{ config.get('materialized') }} {{ config.get('missing', 'd') }} {{ model.name }} {{ is_incremental() }} {{ execute }}", "table d config_model_context False True"],

@@ -136,22 +136,30 @@ function general(n: number, prec: number, alt: boolean): string {
   return s;
 }
 
-/** `str.format(*args, **kwargs)`: `{}`, `{0}`, `{name}`, `{name.attr}`, `{0[key]}`, conversions `!r`/`!s` and a format spec. */
+/**
+ * `str.format(*args, **kwargs)`: `{}`, `{0}`, `{name}`, `{name.attr}`, `{0[key]}`, conversions
+ * `!r`/`!s` and a format spec, whose own `{...}` fields are filled in first (`{:{width}}`,
+ * `{:{}}`, one level deep as in Python).
+ */
 export function strFormat(fmt: string, args: unknown[], kw: Kwargs | Record<string, unknown> | null): string {
   let auto = 0;
-  return fmt.replace(/\{\{|\}\}|\{([^{}!:]*)(?:!([rsa]))?(?::([^{}]*))?\}/g, (m, field: string | undefined, conv: string | undefined, spec: string | undefined) => {
-    if (m === '{{') return '{';
-    if (m === '}}') return '}';
-    const f = field ?? '';
+  const value = (f: string): unknown => {
     const head = /^[^.[]*/.exec(f)![0];
     let v: unknown = head === '' ? args[auto++] : /^\d+$/.test(head) ? args[Number(head)] : kw?.[head];
     for (const part of f.slice(head.length).matchAll(/\.(\w+)|\[([^\]]*)\]/g)) {
       const k = part[1] ?? part[2]!;
       v = (v as Record<string, unknown>)?.[Array.isArray(v) && /^\d+$/.test(k) ? Number(k) : k];
     }
+    return v;
+  };
+  return fmt.replace(/\{\{|\}\}|\{([^{}!:]*)(?:!([rsa]))?(?::((?:[^{}]|\{[^{}]*\})*))?\}/g, (m, field: string | undefined, conv: string | undefined, spec: string | undefined) => {
+    if (m === '{{') return '{';
+    if (m === '}}') return '}';
+    let v = value(field ?? '');
+    const filled = (spec ?? '').replace(/\{([^{}]*)\}/g, (_n, f: string) => pyStr(value(f)));
     if (conv === 'r' || conv === 'a') v = pyRepr(v);
     else if (conv === 's') v = pyStr(v);
-    return formatSpec(v, spec ?? '');
+    return formatSpec(v, filled);
   });
 }
 

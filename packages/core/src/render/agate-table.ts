@@ -2,6 +2,7 @@ import type { Dialect } from '../adapter.ts';
 import { PyDecimal } from '../jinja/py-decimal.ts';
 import { PyDate, PyDateTime } from '../jinja/py-datetime.ts';
 import { isDict, Kwargs, mkFloat, PyFloat, pyStr, PyTuple } from '../jinja/py-values.ts';
+import { printCsvText, printTableText } from './agate-print.ts';
 
 /**
  * What `run_query()` and `load_result(...).table` give templates: dbt's agate.Table, as far as
@@ -77,6 +78,10 @@ export class AgateDataType {
     this.name = name;
     this.#float = float;
   }
+  /** A Number column of decimals or floats (agate's Number, where dbt's Integer is not). */
+  get fractional(): boolean {
+    return this.#float;
+  }
   jsonify(v: unknown): unknown {
     if (v === null || v === undefined) return null;
     if (this.#float && (typeof v === 'number' || v instanceof PyDecimal)) return mkFloat(Number(v));
@@ -137,6 +142,9 @@ export class AgateColumn {
   }
 }
 
+/** Receives what a table prints, as one `print()` of the text. */
+export type TablePrinter = (text: string) => void;
+
 export class AgateTable {
   readonly column_names: PyTuple<string>;
   readonly rows: MappedSequence<AgateRow>;
@@ -144,9 +152,12 @@ export class AgateTable {
   /** The warehouse's column types and the dialect's shaping, kept for the tables rename() and group_by() make. */
   readonly #types: readonly string[] | undefined;
   readonly #shape: AgateShaper | undefined;
-  constructor(names: readonly string[], rows: readonly unknown[][], types?: readonly string[], shape?: AgateShaper) {
+  /** Where print_table() and print_csv() write: what the render shows as `print()` output; nowhere when unset. */
+  readonly #out: TablePrinter | undefined;
+  constructor(names: readonly string[], rows: readonly unknown[][], types?: readonly string[], shape?: AgateShaper, out?: TablePrinter) {
     this.#types = types;
     this.#shape = shape;
+    this.#out = out;
     this.column_names = PyTuple.fromArray([...names]);
     this.rows = new MappedSequence<AgateRow>();
     for (const r of rows) {
@@ -171,8 +182,16 @@ export class AgateTable {
   [Symbol.iterator](): Iterator<AgateRow> {
     return this.rows[Symbol.iterator]();
   }
-  print_table(): string {
-    return '';
+  /** agate's print_table(max_rows=20, max_columns=6, output, max_column_width=20, locale, max_precision=3): writes the table, returns none. */
+  print_table(...a: unknown[]): null {
+    this.#out?.(printTableText(this, a));
+    return null;
+  }
+  /** agate's print_csv(): writes the table as CSV, returns none. */
+  print_csv(): null {
+    const text = printCsvText(this);
+    this.#out?.(text.slice(0, -1));
+    return null;
   }
   /**
    * agate's `rename(column_names)`: a new table, the columns named by a dict of old name to new
@@ -192,7 +211,7 @@ export class AgateTable {
     } else if (spec !== undefined && spec !== null) {
       throw new TypeError(`rename() takes a dict or a list of column names, not ${typeof spec}`);
     }
-    return new AgateTable(next, this.rows.map((r) => [...r]), this.#types, this.#shape);
+    return new AgateTable(next, this.rows.map((r) => [...r]), this.#types, this.#shape, this.#out);
   }
   /**
    * agate's `group_by(key, key_name=None)`: a TableSet, one table per value of the column `key`
@@ -219,7 +238,7 @@ export class AgateTable {
     const set = new AgateTableSet(String(keyName));
     for (const [k, rows] of groups) {
       set.keys_.push(k);
-      set.push(new AgateTable([...this.column_names], rows, this.#types, this.#shape));
+      set.push(new AgateTable([...this.column_names], rows, this.#types, this.#shape, this.#out));
     }
     return set;
   }

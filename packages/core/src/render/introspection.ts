@@ -123,7 +123,7 @@ export function introspection(h: IntrospectionHost, frameOf: (c: Context) => Fra
     if (!f.execute) return PyTuple.fromArray([new AdapterResponse(undefined), new AgateTable([], [])]);
     const a = ask(f, { kind: 'query', sql, fetch });
     if (a.kind !== 'query') return PyTuple.fromArray([new AdapterResponse(undefined), new AgateTable([], [])]);
-    return PyTuple.fromArray([new AdapterResponse(a.rowsAffected), new AgateTable(a.columns, fetch ? a.rows : [], a.types, h.dialect.agateValue?.bind(h.dialect))]);
+    return PyTuple.fromArray([new AdapterResponse(a.rowsAffected), new AgateTable(a.columns, fetch ? a.rows : [], a.types, h.dialect.agateValue?.bind(h.dialect), (text) => (f.said ??= []).push({ message: text, print: true }))]);
   };
   const store = (f: Frame, name: string, response: unknown, table: unknown) => {
     const t = table instanceof AgateTable ? table : new AgateTable([], []);

@@ -309,6 +309,16 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>, queued: Re
       throw new Error(`Cannot order: ${[...pending].join(', ')}`);
     }
   }
+  // dbt hands each selected ephemeral model to a runner too (no result recorded), which writes its
+  // compiled SQL: also those no node inlines. dbt 1.11.16 `run` wrote models/lonely.sql so.
+  if (!o.signal?.aborted) {
+    for (const id of queued) {
+      const e = nodes.get(id);
+      if (!e || !isEphemeral(e) || ephemeralsWritten.has(id) || !('compiledCode' in e) || e.compiledCode === undefined) continue;
+      ephemeralsWritten.add(id);
+      files.compiled(e, e.compiledCode);
+    }
+  }
   return results;
 }
 
