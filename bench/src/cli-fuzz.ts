@@ -119,13 +119,14 @@ async function main(): Promise<number> {
     const [d, s] = answers as [Answer, Answer];
     const row: Row = { name: c.name, args: c.args, env: c.env, dbt: d, sm: s, same: d.code === s.code, problems: problemsOf(c, s) };
     rows.push(row);
+    // Written after every case, so a run cut short keeps what it found.
+    writeFileSync(join(a.out, 'matrix.json'), JSON.stringify({ cases: rows.length, same: rows.filter((x) => x.same).length, rows }, null, 2));
     const mark = row.same ? 'same' : 'DIFF';
     console.log(`${mark.padEnd(4)} ${String(d.code).padStart(3)} ${String(s.code).padStart(3)}  ${c.name}${row.problems.length ? `  [sm: ${row.problems.join('; ')}]` : ''}`);
     if (!row.same || row.problems.length || process.env.CLI_FUZZ_VERBOSE) console.log(`       dbt: ${gist(d.output)}\n       sm:  ${gist(s.output)}${c.signal ? `\n       dbt after: ${d.after}\n       sm after:  ${s.after}` : ''}`);
   }
   const same = rows.filter((x) => x.same).length;
   const withProblems = rows.filter((x) => x.problems.length).length;
-  writeFileSync(join(a.out, 'matrix.json'), JSON.stringify({ cases: rows.length, same, messageFindings: withProblems, rows }, null, 2));
   console.log(`\n${rows.length} cases: ${same} same exit code, ${rows.length - same} differ; ${withProblems} sm messages with a finding (${((performance.now() - t0) / 1000).toFixed(0)} s); details in ${join(a.out, 'matrix.json')}`);
   if (!a.keep) for (const i of chosen.keys()) rmSync(join(a.out, String(i)), { recursive: true, force: true });
   return same === rows.length && !withProblems ? 0 : 1;
