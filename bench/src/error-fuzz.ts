@@ -15,11 +15,11 @@
  *
  * Writes <out>/diffs.json (every difference and message finding) and prints a summary.
  */
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { loadSmMain, pythonBatch, runSmOnce, type SmMain } from './fuzz-kit.ts';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { loadSmMain, pythonBatch, runSmOnce, startFuzz, type SmMain } from './fuzz-kit.ts';
 import { HAND_MUTATIONS, PROFILE, randomMutation, writeErrorFuzzProject, type Mutation } from './error-fuzz-project.ts';
-import { duckdbProfile, findDbt, smStep, step } from './parity-kit.ts';
+import { duckdbProfile, smStep, step } from './parity-kit.ts';
 import { createRng } from './rng.ts';
 
 /** One tool's answer to one mutation: parse's exit code, build's (when parse passed) and the message of the step that failed. */
@@ -111,10 +111,7 @@ const exitClass = (x: Answer) => `parse ${x.parse}${x.build === undefined ? '' :
 
 async function main(): Promise<number> {
   const a = parseArgs(process.argv.slice(2));
-  const dbt = findDbt(a.dbt);
-  const python = join(dirname(dbt), 'python');
-  rmSync(a.out, { recursive: true, force: true });
-  mkdirSync(a.out, { recursive: true });
+  const { dbt, python } = startFuzz(a.dbt, a.out);
   // One installed copy per tool (deps of the local package run once); each mutation copies it.
   const base = { dbt: join(a.out, 'base-dbt'), sm: join(a.out, 'base-sm') };
   for (const tool of ['dbt', 'sm'] as const) {

@@ -3,10 +3,10 @@
  * through dbtRunner (its startup paid once), and sm's main() run in this process on a batch of
  * argument lists with its output captured.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { REPO, TOOL_ENV } from './parity-kit.ts';
+import { dirname, join } from 'node:path';
+import { findDbt, REPO, TOOL_ENV } from './parity-kit.ts';
 
 /**
  * Run `script` in dbt's Python with an input and an output JSON-lines file (argv 1 and 2): one
@@ -42,4 +42,12 @@ export async function runSmOnce(main: SmMain, args: string[]): Promise<SmRun> {
   } catch (e) {
     return { code: -1, out: out.join('\n'), err: `${err.join('\n')}\nTHROWN: ${(e as Error)?.stack ?? String(e)}` };
   }
+}
+
+/** A fuzzer's start: the dbt executable checked, its Python beside it, and an emptied output folder. */
+export function startFuzz(dbtPath: string, out: string): { dbt: string; python: string } {
+  const dbt = findDbt(dbtPath);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  return { dbt, python: join(dirname(dbt), 'python') };
 }

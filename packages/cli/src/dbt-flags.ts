@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { Command, Option } from 'commander';
 
 /**
  * dbt 1.11's flags that users and orchestrators (Airflow's dbt operators) pass every day and
@@ -50,6 +50,46 @@ export function dbtFlagOptions(cmd: Command): Command {
     .addOption(new Option('-r, --record-timing-info <path>').hideHelp());
 }
 
+/** dbt 1.11's flags that every dbt command takes (`dbt clean --profiles-dir . --target prod`, as orchestrators append them to each command), beyond {@link dbtFlagOptions}. */
+function dbtGlobalOnlyOptions(cmd: Command): Command {
+  return cmd
+    .option('--project-dir <dir>')
+    .option('--profiles-dir <dir>')
+    .option('-t, --target <name>')
+    .option('--profile <name>')
+    .option('--vars <yaml>')
+    .addOption(new Option('--log-format <format>').choices(['text', 'json', 'default', 'debug']))
+    .option('--state <dir>')
+    .option('--defer-state <dir>')
+    .option('--defer')
+    .option('--no-defer')
+    .option('--favor-state')
+    .option('--no-favor-state')
+    .option('-x, --fail-fast')
+    .option('--no-fail-fast')
+    .addOption(new Option('--indirect-selection <mode>').choices(['eager', 'cautious', 'buildable', 'empty']));
+}
+
+/**
+ * Give every command (`sm clean`, `sm deps`, `sm parse`, ...) the dbt global flags it lacks, hidden
+ * and ignored, so a command line an orchestrator builds for dbt runs unchanged: dbt 1.11 accepts
+ * them on every command. A flag or short name the command has already keeps its meaning.
+ */
+export function acceptDbtGlobalFlags(program: Command): void {
+  const globals = dbtGlobalOnlyOptions(dbtFlagOptions(new Command())).options;
+  const leaves = (c: Command): Command[] => (c.commands.length ? c.commands.flatMap(leaves) : [c]);
+  for (const cmd of program.commands.flatMap(leaves)) {
+    const taken = new Set(cmd.options.flatMap((o) => [o.long, o.short]).filter(Boolean));
+    for (const o of globals) {
+      if (taken.has(o.long) || (o.short && taken.has(o.short))) continue;
+      const copy = new Option(o.flags).hideHelp();
+      if (o.argChoices) copy.choices(o.argChoices);
+      cmd.addOption(copy);
+      for (const f of [o.long, o.short]) if (f) taken.add(f);
+    }
+  }
+}
+
 /** What the flags above mean for a command. */
 export interface DbtFlags {
   quiet?: boolean;
@@ -59,10 +99,53 @@ export interface DbtFlags {
   warnErrorOptions?: string;
 }
 
-/** True for dbt's boolean environment values (`1`, `true`, `yes`, any case). */
+/** The words click (so dbt) reads as a boolean variable's values, any case, around spaces. */
+const ON = ['1', 'true', 't', 'yes', 'y', 'on'];
+const OFF = ['0', 'false', 'f', 'no', 'n', 'off'];
+
+/** A boolean environment value as dbt reads it: on for `1`, `true`, `t`, `yes`, `y`, `on` (any case); unset when empty. */
 export function envTrue(v: string | undefined): boolean | undefined {
-  if (v === undefined || v === '') return undefined;
-  return /^(1|t|true|y|yes)$/i.test(v.trim());
+  if (v === undefined || v.trim() === '') return undefined;
+  return ON.includes(v.trim().toLowerCase());
+}
+
+/** dbt 1.11's boolean variables of its global flags, which every dbt command reads (dbt/cli/params.py). */
+const GLOBAL_BOOLEAN_ENV = [
+  'DBT_CACHE_SELECTED_ONLY', 'DBT_DEBUG', 'DBT_DEFER', 'DBT_FAIL_FAST', 'DBT_FAVOR_STATE', 'DBT_LOG_CACHE_EVENTS',
+  'DBT_PARTIAL_PARSE', 'DBT_POPULATE_CACHE', 'DBT_PRINT', 'DBT_QUIET', 'DBT_SEND_ANONYMOUS_USAGE_STATS',
+  'DBT_STATIC_PARSER', 'DBT_USE_COLORS', 'DBT_USE_COLORS_FILE', 'DBT_USE_EXPERIMENTAL_PARSER', 'DBT_VERSION_CHECK',
+  'DBT_WARN_ERROR', 'DBT_WRITE_JSON', 'DBT_UPLOAD_TO_ARTIFACTS_INGEST_API',
+];
+/** Boolean variables of flags only some dbt commands have: a bad value fails those commands only. */
+const COMMAND_BOOLEAN_ENV: Record<string, readonly string[]> = {
+  DBT_FULL_REFRESH: ['run', 'build', 'seed', 'compile', 'show', 'clone', 'retry'],
+  DBT_EMPTY: ['run', 'build', 'compile', 'snapshot'],
+  DBT_STORE_FAILURES: ['build', 'test'],
+};
+const LEVELS = ['debug', 'info', 'warn', 'error', 'none'];
+/** Variables of dbt's global flags that take one of a few words (DBT_LOG_FORMAT is --log-format's default, checked with it). */
+const GLOBAL_CHOICE_ENV: Record<string, readonly string[]> = {
+  DBT_LOG_LEVEL: LEVELS,
+  DBT_LOG_LEVEL_FILE: LEVELS,
+  DBT_LOG_FORMAT_FILE: ['text', 'debug', 'json', 'default'],
+};
+
+/**
+ * The first of dbt's variables whose value dbt 1.11 refuses for `command` (a usage error, exit 2,
+ * before anything runs: `DBT_FAIL_FAST=maybe dbt run` says "'maybe' is not a valid boolean"),
+ * so that a job's environment means the same to sm. An empty value counts as unset, as in dbt.
+ */
+export function dbtEnvProblem(env: NodeJS.ProcessEnv, command: string): { message: string; hint: string } | undefined {
+  const booleans = [...GLOBAL_BOOLEAN_ENV, ...Object.keys(COMMAND_BOOLEAN_ENV).filter((k) => COMMAND_BOOLEAN_ENV[k]!.includes(command))];
+  for (const name of booleans) {
+    const v = env[name]?.trim().toLowerCase();
+    if (v && !ON.includes(v) && !OFF.includes(v)) return { message: `${name} must be a boolean, not "${env[name]}"`, hint: `Set it to one of ${ON.join(', ')} (on) or ${OFF.join(', ')} (off), or unset it.` };
+  }
+  for (const [name, words] of Object.entries(GLOBAL_CHOICE_ENV)) {
+    const v = env[name]?.trim().toLowerCase();
+    if (v && !words.includes(v)) return { message: `${name} must be one of ${words.join(', ')}, not "${env[name]}"`, hint: `Set it to one of them, or unset it.` };
+  }
+  return undefined;
 }
 
 /** dbt's flags that take a value, for {@link hoistGlobalFlags}. */

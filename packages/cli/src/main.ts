@@ -5,7 +5,7 @@ import type { CliContext } from './cli-context.ts';
 import { redactingOutput } from './redacting-output.ts';
 import { processOutput, type Output, type Reporter } from './reporters/reporter.ts';
 import { quietReporter, withoutPrint } from './reporters/quiet-reporter.ts';
-import { envTrue, hoistGlobalFlags } from './dbt-flags.ts';
+import { acceptDbtGlobalFlags, dbtEnvProblem, envTrue, hoistGlobalFlags } from './dbt-flags.ts';
 
 type Register = (program: Command, ctx: CliContext) => void;
 
@@ -80,13 +80,18 @@ export async function main(given: string[], rawOutput: Output = processOutput): 
     .configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) })
     .hook('preAction', async () => void (await loadReporters()));
   try {
-    const loader = COMMANDS[argv.find((a) => !a.startsWith('-')) ?? ''];
+    const command = argv.find((a) => !a.startsWith('-')) ?? '';
+    const loader = COMMANDS[command];
+    const envProblem = Object.hasOwn(COMMANDS, command) && !argv.includes('--help') && !argv.includes('-h') ? dbtEnvProblem(process.env, command) : undefined;
+    if (envProblem) throw (await import('./usage-error.ts')).usage(envProblem.message, envProblem.hint);
     const registers = loader ? [loader] : [...new Set(Object.values(COMMANDS))];
     for (const register of await Promise.all(registers.map((l) => l()))) register(program, ctx);
+    acceptDbtGlobalFlags(program);
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+      // No command at all is commander's help with exit code 1: a usage error (dbt 1.11 prints its help and exits 2).
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || (e.code === 'commander.help' && e.exitCode === 0)) return EXIT.ok;
       return EXIT.usage;
     }
     // A statement cancelled by the signal may surface as an error: the run was stopped, not wrong.

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
-import { sm } from './run-cli.ts';
+import { sm, withEnv } from './run-cli.ts';
 
 // dbt reads each of its flags from a DBT_<FLAG> variable when the command line does not give it.
 // Orchestrators set DBT_TARGET=prod or DBT_PROJECT_DIR in a task's environment; a tool that
@@ -17,15 +17,6 @@ const files = {
   'models/a.sql': 'select 1 as id',
   'models/inc.sql': "{{ config(materialized='incremental') }} select {{ 2 if is_incremental() else 1 }} as run",
 };
-
-async function withEnv<T>(vars: Record<string, string>, f: () => Promise<T>): Promise<T> {
-  Object.assign(process.env, vars);
-  try {
-    return await f();
-  } finally {
-    for (const k of Object.keys(vars)) delete process.env[k];
-  }
-}
 
 const schemaOf = (dir: string) => (JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { schema: string }> }).nodes['model.demo.a']!.schema;
 

@@ -23,3 +23,13 @@ export function shownRows(out: string): Record<string, unknown>[] {
   if (!line?.rows) throw new Error(`no ShowNode line with rows in:\n${out}`);
   return line.rows;
 }
+
+/** Run `f` with these environment variables set, then remove them. */
+export async function withEnv<T>(vars: Record<string, string>, f: () => Promise<T>): Promise<T> {
+  Object.assign(process.env, vars);
+  try {
+    return await f();
+  } finally {
+    for (const k of Object.keys(vars)) delete process.env[k];
+  }
+}

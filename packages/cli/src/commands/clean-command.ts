@@ -8,6 +8,7 @@ import { defaultProjectDir } from '../common-options.ts';
 
 interface CleanFlags {
   projectDir: string;
+  targetPath?: string;
   logFormat?: string;
 }
 
@@ -21,11 +22,13 @@ export function registerCleanCommand(program: Command, ctx: CliContext): void {
     .command('clean')
     .description("remove the folders listed in the project file's clean-targets (default: target/)")
     .option('--project-dir <dir>', 'project directory', defaultProjectDir())
+    .option('--target-path <dir>', 'the target path cleaned when the project file lists no clean-targets (default: SM_TARGET_PATH, DBT_TARGET_PATH, else the project file\'s target-path)', process.env.SM_TARGET_PATH || process.env.DBT_TARGET_PATH || undefined)
     .action(async (flags: CleanFlags) => {
       const { readProjectFileOnly } = await import('@smsql/core');
       const projectDir = resolve(flags.projectDir);
       const config = readProjectFileOnly(projectDir);
-      const targets = config.cleanTargets.length ? config.cleanTargets : [config.targetPath];
+      // As dbt 1.11: with no clean-targets, the target path, which --target-path or DBT_TARGET_PATH override.
+      const targets = config.cleanTargets.length ? config.cleanTargets : [flags.targetPath ?? config.targetPath];
       const root = realpathSync(projectDir);
       const protectedDirs = new Set([...config.modelPaths, ...config.seedPaths, ...config.macroPaths, ...config.testPaths, ...config.snapshotPaths].map((p) => resolve(root, p)));
       const refused = targets.filter((t) => {
