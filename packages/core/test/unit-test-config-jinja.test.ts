@@ -21,9 +21,10 @@ describe("a unit test's config: rendered as dbt renders it", () => {
     });
     const p = loadProject({ projectDir: dir, profilesDir: dir, env: {}, noCache: true });
     expect(p.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const byName = Object.fromEntries(p.unitTests.map((u) => [u.name, u]));
+    const byName = Object.fromEntries([...p.unitTests, ...p.disabled].map((u) => [u.name, u]));
     expect(byName.ut_on!.config.enabled).toBe(true);
     expect(byName.ut_off!.config.enabled).toBe(false);
+    expect(p.unitTests.map((u) => u.name)).toEqual(['ut_on']);
     expect(byName.ut_on!.tags).toEqual(['claims']);
   });
 });

@@ -358,14 +358,15 @@ function unitTestFqn(project: string, file: string, model: string, name: string)
   return [project, ...folders, model, name];
 }
 
-export function unitTests(s: Scope, decls: SchemaDecls, models: ModelNode[], diagnostics: Diagnostic[]): UnitTestNode[] {
+export function unitTests(s: Scope, decls: SchemaDecls, models: ModelNode[], diagnostics: Diagnostic[], disabled: GraphNode[]): UnitTestNode[] {
   const name0 = s.config.name;
   for (const u of decls.unitTests) {
     if (!models.some((m) => m.name === u.model)) {
       diagnostics.push(diag('SM_TEST_INVALID', `Unit test "${u.name}" names model "${u.model}", which does not exist`, u.location));
     }
   }
-  return decls.unitTests.map((u) => unitTestNode(s, u));
+  // One its config disables is listed among the manifest's disabled, as dbt lists it (and `ls` leaves it out).
+  return decls.unitTests.flatMap((u) => listed(unitTestNode(s, u), disabled));
 }
 
 /**
