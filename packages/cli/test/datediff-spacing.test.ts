@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeProject } from '@smsql/test-kit';
+import { sm } from './run-cli.ts';
+
+/**
+ * dbt.datediff on DuckDB compiles as dbt-duckdb's does, once runs of whitespace are one space.
+ * Recorded with dbt 1.11.16 + dbt-duckdb 1.11.1, `dbt compile -s dd` on this model (whitespace
+ * collapsed): the text of DBT below. sm wrote `floor((date_diff(... b::timestamp)) / 2)`: 95 of the
+ * Tuva project's compiled models differed so (datediff is in most date arithmetic).
+ */
+const DBT =
+  "select floor( (date_diff('day', cast('2020-01-01' as date)::timestamp, cast('2020-02-01' as date)::timestamp )) / 2) as a, " +
+  "( (date_diff('day', cast('2020-01-01' as date)::timestamp, cast('2020-02-11' as date)::timestamp )) // 7 + case when date_part('dow', (cast('2020-01-01' as date))::timestamp) <= date_part('dow', (cast('2020-02-11' as date))::timestamp) then case when cast('2020-01-01' as date) <= cast('2020-02-11' as date) then 0 else -1 end else case when cast('2020-01-01' as date) <= cast('2020-02-11' as date) then 1 else 0 end end) as w";
+
+describe('datediff on DuckDB, spaced as dbt-duckdb', () => {
+  it('compiles to the text dbt writes, whitespace runs aside, and still computes', async () => {
+    const dir = writeProject({
+      'profiles.yml': "demo:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: 'target/demo.duckdb', schema: main, threads: 1}\n",
+      'models/dd.sql':
+        "select floor({{ dbt.datediff(\"cast('2020-01-01' as date)\", \"cast('2020-02-01' as date)\", 'day') }} / 2) as a, {{ datediff(\"cast('2020-01-01' as date)\", \"cast('2020-02-11' as date)\", 'week') }} as w\n",
+    });
+    const r = await sm('compile', '--project-dir', dir);
+    expect(r.code, r.err).toBe(0);
+    expect(readFileSync(join(dir, 'target/compiled/demo/models/dd.sql'), 'utf8').replace(/\s+/g, ' ').trim()).toBe(DBT);
+    const run = await sm('run', '--project-dir', dir);
+    expect(run.code, run.err).toBe(0);
+  });
+});
