@@ -27,4 +27,17 @@ describe('datediff on DuckDB, spaced as dbt-duckdb', () => {
     const run = await sm('run', '--project-dir', dir);
     expect(run.code, run.err).toBe(0);
   });
+
+  // Recorded the same way, `dbt compile -s dd2`: right and length (dbt's own) and dateadd (dbt-duckdb's); sm wrote `right('0' || ...)`, `length(x)`, `((p.date + ...`.
+  it('spaces dateadd, right and length as dbt does', async () => {
+    const dir = writeProject({
+      'profiles.yml': "demo:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: 'target/demo.duckdb', schema: main, threads: 1}\n",
+      'models/dd2.sql': "select ({{ dbt.dateadd('day', 1, \"cast('2020-01-01' as date)\") }}) as a, {{ dbt.right(\"'abc'\", 2) }} as r, {{ dbt.length(\"'abc'\") }} as l\n",
+    });
+    const r = await sm('compile', '--project-dir', dir);
+    expect(r.code, r.err).toBe(0);
+    expect(readFileSync(join(dir, 'target/compiled/demo/models/dd2.sql'), 'utf8').replace(/\s+/g, ' ').trim()).toBe(
+      "select ( (cast('2020-01-01' as date) + cast(1 as bigint) * interval 1 day)) as a, right( 'abc', 2 ) as r, length( 'abc' ) as l",
+    );
+  });
 });

@@ -9,13 +9,14 @@
 {% macro default__dateadd(datepart, interval, from_date_or_timestamp) -%}
 {{ from_date_or_timestamp }} + ((interval '1 {{ datepart }}') * ({{ interval }}))
 {%- endmacro %}
+{#- Each branch opens with a newline, as dbt-duckdb's output does (compiled SQL reads as dbt's once whitespace runs are one space). -#}
 {% macro duckdb__dateadd(datepart, interval, from_date_or_timestamp) -%}
   {%- set part = datepart | lower -%}
-  {%- if part == 'quarter' -%}
+  {%- if part == 'quarter' %}
 ({{ from_date_or_timestamp }} + (cast({{ interval }} as bigint) * 3) * interval 1 month)
-  {%- elif part == 'week' -%}
+  {%- elif part == 'week' %}
 ({{ from_date_or_timestamp }} + (cast({{ interval }} as bigint) * 7) * interval 1 day)
-  {%- else -%}
+  {%- else %}
 ({{ from_date_or_timestamp }} + cast({{ interval }} as bigint) * interval 1 {{ datepart }})
   {%- endif -%}
 {%- endmacro %}
