@@ -40,4 +40,17 @@ describe('datediff on DuckDB, spaced as dbt-duckdb', () => {
       "select ( (cast('2020-01-01' as date) + cast(1 as bigint) * interval 1 day)) as a, right( 'abc', 2 ) as r, length( 'abc' ) as l",
     );
   });
+
+  // Recorded the same way, `dbt compile -s dd3` (dbt's own macros; elementary's metrics_anomaly_score reads them); sm wrote `current_timestamp::timestamp)`.
+  it('spaces current_timestamp_backcompat and its utc twin as dbt does', async () => {
+    const dir = writeProject({
+      'profiles.yml': "demo:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: 'target/demo.duckdb', schema: main, threads: 1}\n",
+      'models/dd3.sql': "select date_trunc('day', {{ dbt.current_timestamp_backcompat() }}) as a, ({{ dbt.current_timestamp_in_utc_backcompat() }}) as b\n",
+    });
+    const r = await sm('compile', '--project-dir', dir);
+    expect(r.code, r.err).toBe(0);
+    expect(readFileSync(join(dir, 'target/compiled/demo/models/dd3.sql'), 'utf8').replace(/\s+/g, ' ').trim()).toBe(
+      "select date_trunc('day', current_timestamp::timestamp ) as a, ( current_timestamp::timestamp ) as b",
+    );
+  });
 });
