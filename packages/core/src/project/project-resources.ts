@@ -359,7 +359,6 @@ function unitTestFqn(project: string, file: string, model: string, name: string)
 }
 
 export function unitTests(s: Scope, decls: SchemaDecls, models: ModelNode[], diagnostics: Diagnostic[], disabled: GraphNode[]): UnitTestNode[] {
-  const name0 = s.config.name;
   for (const u of decls.unitTests) {
     if (!models.some((m) => m.name === u.model)) {
       diagnostics.push(diag('SM_TEST_INVALID', `Unit test "${u.name}" names model "${u.model}", which does not exist`, u.location));
