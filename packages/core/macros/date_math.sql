@@ -9,13 +9,14 @@
 {% macro default__dateadd(datepart, interval, from_date_or_timestamp) -%}
 {{ from_date_or_timestamp }} + ((interval '1 {{ datepart }}') * ({{ interval }}))
 {%- endmacro %}
+{#- Each branch opens with a newline, as dbt-duckdb's output does (compiled SQL reads as dbt's once whitespace runs are one space). -#}
 {% macro duckdb__dateadd(datepart, interval, from_date_or_timestamp) -%}
   {%- set part = datepart | lower -%}
-  {%- if part == 'quarter' -%}
+  {%- if part == 'quarter' %}
 ({{ from_date_or_timestamp }} + (cast({{ interval }} as bigint) * 3) * interval 1 month)
-  {%- elif part == 'week' -%}
+  {%- elif part == 'week' %}
 ({{ from_date_or_timestamp }} + (cast({{ interval }} as bigint) * 7) * interval 1 day)
-  {%- else -%}
+  {%- else %}
 ({{ from_date_or_timestamp }} + cast({{ interval }} as bigint) * interval 1 {{ datepart }})
   {%- endif -%}
 {%- endmacro %}
@@ -31,12 +32,16 @@ dateadd({{ datepart }}, {{ interval }}, {{ from_date_or_timestamp }})
 {% macro default__datediff(first_date, second_date, datepart) -%}
 datediff({{ datepart }}, {{ first_date }}, {{ second_date }})
 {%- endmacro %}
+{#- Spaced as dbt-duckdb's output is (a newline either side, a space before the closing
+    parentheses), so compiled SQL reads as dbt's once runs of whitespace are one space. -#}
 {% macro duckdb__datediff(first_date, second_date, datepart) -%}
-  {%- if datepart | lower == 'week' -%}
-((date_diff('day', {{ first_date }}::timestamp, {{ second_date }}::timestamp)) // 7 + case when date_part('dow', ({{ first_date }})::timestamp) <= date_part('dow', ({{ second_date }})::timestamp) then case when {{ first_date }} <= {{ second_date }} then 0 else -1 end else case when {{ first_date }} <= {{ second_date }} then 1 else 0 end end)
-  {%- else -%}
-(date_diff('{{ datepart }}', {{ first_date }}::timestamp, {{ second_date }}::timestamp))
-  {%- endif -%}
+  {%- if datepart | lower == 'week' %}
+(
+(date_diff('day', {{ first_date }}::timestamp, {{ second_date }}::timestamp ))
+ // 7 + case when date_part('dow', ({{ first_date }})::timestamp) <= date_part('dow', ({{ second_date }})::timestamp) then case when {{ first_date }} <= {{ second_date }} then 0 else -1 end else case when {{ first_date }} <= {{ second_date }} then 1 else 0 end end)
+{% else %}
+(date_diff('{{ datepart }}', {{ first_date }}::timestamp, {{ second_date }}::timestamp ))
+{% endif -%}
 {%- endmacro %}
 
 {#- The last day of the `datepart` period (month, quarter, year, week) holding `date`, as a date. -#}

@@ -107,7 +107,8 @@ export function buildManifest(
       n.resourceType === 'exposure' ? exposureEntry(n)
       : isSemantic(n) ? semanticEntry(n, semanticCtx)
       : n.resourceType === 'source' ? sourceEntry(n, relationName(n), undefined, database ?? null)
-      : n.resourceType === 'unit_test' ? unitTestEntry(n, p.target.schema)
+      // dbt gives a disabled unit test no schema (null).
+      : n.resourceType === 'unit_test' ? unitTestEntry(n, null)
       : nodeEntry(n, relationName(n), p.secrets, { ...p.target, database }, undefined, testsOf, null, rootPath);
     const deps = e.depends_on as { nodes?: unknown } | null | undefined;
     if (deps && 'nodes' in deps && !keepDeps) e.depends_on = { ...deps, nodes: [] };
@@ -333,7 +334,7 @@ function identity(c: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** dbt's unit test definition, in its key order: no tags, meta, columns or patch_path of its own; each fixture's format and file. */
-function unitTestEntry(n: UnitTestNode, schema: string): Record<string, unknown> {
+function unitTestEntry(n: UnitTestNode, schema: string | null): Record<string, unknown> {
   const c = common(n);
   return {
     model: n.model,

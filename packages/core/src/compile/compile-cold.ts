@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Adapter } from '../adapter.ts';
+import { invocationStart } from '../artifacts/invocation.ts';
 import { markWrittenFrom, unchangedSince } from '../artifacts/manifest-file.ts';
 import { SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import { pyRepr } from '../jinja/py-values.ts';
@@ -52,7 +53,8 @@ function deferVarErrors(diagnostics: readonly Diagnostic[], nodes: ReadonlyMap<s
 /** Load, render (on two threads when it pays), graph and select; then write the artifacts and the store a warm start reads. */
 export async function compileCold(opts: InvocationOptions, command: Command, invocationId: string): Promise<Compilation> {
   const loadedSince = Date.now();
-  const runStartedAt = new Date();
+  // One instant for the whole invocation, as dbt's run_started_at: the live renders of compile-live.ts read it too.
+  const runStartedAt = invocationStart(invocationId);
   // dbt's flags as templates read them: the command (dbt_utils.star answers '*' only for compile).
   const flags = { WHICH: command, FULL_REFRESH: !!opts.fullRefresh };
   // A large project with nothing cached renders on two threads; the worker loads it alongside this thread (compile/parallel-render.ts).

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AdapterSession, Relation, RelationInfo } from '../adapter.ts';
+import { invocationStart } from '../artifacts/invocation.ts';
 import { diag, isSmProjectError, SmProjectError, type Diagnostic } from '../diagnostics.ts';
 import { isMicrobatch } from '../plan/microbatch.ts';
 import { wantsFullRefresh } from '../plan/full-refresh.ts';
@@ -108,7 +109,8 @@ export async function compileLive(c: Compilation, opts: InvocationOptions, intro
     load: { ...opts, deferred: c.project.deferred },
     dialect: d,
     invocationId: c.invocationId,
-    runStartedAt: new Date(),
+    // The invocation's, as the cold render read it (dbt's run_started_at is one value per invocation).
+    runStartedAt: invocationStart(c.invocationId),
     flags: { WHICH: 'compile', FULL_REFRESH: !!opts.fullRefresh },
     cachePath: join(targetDir(c.project), '.sm', 'render-cache.json'),
     selectedResources: c.selected,

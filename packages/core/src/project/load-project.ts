@@ -283,7 +283,7 @@ function loadScope(s: Scope, read: { decls: SchemaDecls; yamls: YamlFile[] }, ou
   const seeds = loadSeeds(s, decls, out.disabled);
   const sources = loadSources(s, decls, out.disabled);
   const tests = [...singularTests(s, out.disabled), ...genericTests(s, decls, models, seeds, sources, diagnostics, out.disabled)];
-  out.unitTests.push(...unitTests(s, decls, models, diagnostics));
+  out.unitTests.push(...unitTests(s, decls, models, diagnostics, out.disabled));
   warnOrphanPatches(s, decls, models, seeds, diagnostics, new Set(out.disabled.map((n) => n.uniqueId)), out.pythonModels);
   out.models.push(...models);
   out.seeds.push(...seeds);

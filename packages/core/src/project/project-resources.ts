@@ -358,14 +358,24 @@ function unitTestFqn(project: string, file: string, model: string, name: string)
   return [project, ...folders, model, name];
 }
 
-export function unitTests(s: Scope, decls: SchemaDecls, models: ModelNode[], diagnostics: Diagnostic[]): UnitTestNode[] {
-  const name0 = s.config.name;
+export function unitTests(s: Scope, decls: SchemaDecls, models: ModelNode[], diagnostics: Diagnostic[], disabled: GraphNode[]): UnitTestNode[] {
   for (const u of decls.unitTests) {
     if (!models.some((m) => m.name === u.model)) {
       diagnostics.push(diag('SM_TEST_INVALID', `Unit test "${u.name}" names model "${u.model}", which does not exist`, u.location));
     }
   }
-  return decls.unitTests.map((u) => ({
+  // One its config disables is listed among the manifest's disabled, as dbt lists it (and `ls` leaves it out).
+  return decls.unitTests.flatMap((u) => listed(unitTestNode(s, u), disabled));
+}
+
+/**
+ * A unit test's node. Its `config:` is rendered as dbt renders it at parse (`enabled: "{{ var('x', false) | as_bool }}"`
+ * is false, natively; the Tuva project gates its unit tests so), where sm had kept the text and refused it.
+ */
+function unitTestNode(s: Scope, u: SchemaDecls['unitTests'][number]): UnitTestNode {
+  const name0 = s.config.name;
+  const config = s.render && /\{[{%]/.test(JSON.stringify(u.config)) ? (s.render(u.config, u.file) as Record<string, unknown>) : u.config;
+  return {
     uniqueId: `unit_test.${name0}.${u.model}.${u.name}`,
     resourceType: 'unit_test',
     name: u.name,
@@ -375,9 +385,9 @@ export function unitTests(s: Scope, decls: SchemaDecls, models: ModelNode[], dia
     path: pathInResourceFolder({ prefix: s.prefix, resourcePaths: [...s.config.modelPaths, ...s.config.testPaths, ...s.config.seedPaths, ...s.config.snapshotPaths, ...s.config.macroPaths] }, u.file),
     fqn: unitTestFqn(name0, s.prefix && u.file.startsWith(s.prefix) ? u.file.slice(s.prefix.length) : u.file, u.model, u.name),
     description: u.description,
-    tags: Array.isArray(u.config.tags) ? u.config.tags.map(String) : [],
+    tags: Array.isArray(config.tags) ? config.tags.map(String) : [],
     meta: {},
-    config: { ...u.config },
+    config: { ...config },
     columns: {},
     dependsOn: { nodes: [`model.${name0}.${u.model}`], macros: [] },
     patchPath: u.file,
@@ -385,7 +395,7 @@ export function unitTests(s: Scope, decls: SchemaDecls, models: ModelNode[], dia
     given: u.given,
     expect: u.expect,
     overrides: u.overrides,
-  }));
+  };
 }
 
 export function warnOrphanPatches(s: Scope, decls: SchemaDecls, models: ModelNode[], seeds: SeedNode[], diagnostics: Diagnostic[], disabled: ReadonlySet<string>, pythonModels: readonly string[] = []): void {

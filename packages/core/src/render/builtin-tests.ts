@@ -1,6 +1,7 @@
 /**
  * The four generic tests every dbt user expects, as macros a project may override by
- * defining a test of the same name. Each selects the failing rows.
+ * defining a test of the same name. Each selects the failing rows, with the columns dbt 1.11's
+ * select (accepted_values `select *`, relationships `from_field`), its values `,`-separated as there.
  */
 export const BUILTIN_TEST_MACROS = `
 {% macro test_unique(model, column_name) -%}
@@ -25,12 +26,12 @@ with all_values as (
   from {{ model }}
   group by {{ column_name }}
 )
-select value_field, n_records
+select *
 from all_values
 where value_field not in (
-  {%- for v in values -%}
-  {%- if quote %}'{{ v | replace("'", "''") }}'{% else %}{{ v }}{% endif %}{% if not loop.last %}, {% endif -%}
-  {%- endfor -%}
+  {% for v in values -%}
+  {%- if quote %}'{{ v | replace("'", "''") }}'{% else %}{{ v }}{% endif %}{% if not loop.last %},{% endif -%}
+  {%- endfor %}
 )
 {%- endmacro %}
 
@@ -44,7 +45,7 @@ parent as (
   select {{ field }} as to_field
   from {{ to }}
 )
-select child.from_field
+select from_field
 from child
 left join parent on child.from_field = parent.to_field
 where parent.to_field is null
