@@ -43,7 +43,9 @@ export async function main(given: string[], rawOutput: Output = processOutput): 
     interrupts++;
     firstSignal ??= sig;
     if (interrupts > 1) process.exit(exitAfter(sig));
-    output.err(`\nReceived ${sig}: cancelling running queries; nothing half-built will remain. Press Ctrl-C again to exit at once.`);
+    // A second signal exits at once: Ctrl-C at a terminal, another kill from a scheduler (Airflow sends SIGTERM, then SIGKILL).
+    const again = sig === 'SIGINT' ? 'Press Ctrl-C again' : `Send ${sig} again`;
+    output.err(`\nReceived ${sig}: cancelling running queries; nothing half-built will remain. ${again} to exit at once.`);
     controller.abort();
   };
   process.on('SIGINT', onSignal);
