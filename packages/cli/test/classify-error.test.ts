@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classifyError } from '../src/errors/classify-error.ts';
 
@@ -19,6 +22,18 @@ describe('classifyError', () => {
     expect(c.diagnostics[0]!.message).toContain(path);
     expect(c.diagnostics[0]!.message).toMatch(what);
     expect(c.diagnostics[0]!.hint).toMatch(todo);
+  });
+
+  it('a file in the middle of a path (--target-path dbt_project.yml/x) is named, not the file sm was making below it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sm-notdir-'));
+    writeFileSync(join(dir, 'dbt_project.yml'), 'name: x\n');
+    const below = join(dir, 'dbt_project.yml', 'x', '.sm', 'compiled', 'proof.json');
+    for (const e of [systemError('ENOTDIR', 'lstat', below), systemError('EEXIST', 'mkdir', join(dir, 'dbt_project.yml'))]) {
+      const c = classifyError(e);
+      expect(c.exit).toBe(2);
+      expect(c.diagnostics[0]!.message).toMatch(new RegExp(`^${join(dir, 'dbt_project.yml').replace(/[.]/g, '\\.')} is a file where a directory was expected`));
+      expect(c.diagnostics[0]!.hint).toBe('point at the folder, not a file in it');
+    }
   });
 
   it('an error sm does not know is exit 2 too, marked unknown, with its message', () => {

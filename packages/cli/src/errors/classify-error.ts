@@ -1,4 +1,5 @@
 import { lstatSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
 import type { Diagnostic } from '@smsql/core';
 import { configError } from '../config-error.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -28,6 +29,18 @@ const FS_ERRORS: Record<string, [what: string, todo: string]> = {
   EBUSY: ['is busy or locked', 'close what holds it and retry'],
 };
 
+/** The first existing part of `path`, from the root, that is not a directory; undefined if none is. */
+function fileInPath(path: string): string | undefined {
+  let at = '';
+  for (const part of resolve(path).split(sep)) {
+    at = at === '' ? part || sep : join(at, part);
+    const st = lstatSync(at, { throwIfNoEntry: false });
+    if (!st) return undefined;
+    if (!st.isDirectory() && !st.isSymbolicLink()) return at;
+  }
+  return undefined;
+}
+
 /**
  * Sort an error into what the user is told. Project, profile, usage and environment problems
  * (a missing or unreadable file, a refused login, a bad path) are exit 2 with a message naming
@@ -48,7 +61,9 @@ export function classifyError(e: unknown): ClassifiedError {
         : code === 'ENOENT' && path && lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()
           ? ['is a symbolic link to something that does not exist', 'fix or remove the link']
           : FS_ERRORS[code];
-    const message = path ? `${path} ${what}${err!.syscall ? ` (${err!.syscall})` : ''}` : `${err!.message}`;
+    // A file in the middle of a path (--target-path dbt_project.yml/x): name that file, not the path sm was making below it.
+    const blocker = path && (code === 'ENOTDIR' || (code === 'EEXIST' && err!.syscall === 'mkdir')) ? fileInPath(path) : undefined;
+    const message = blocker && blocker !== path ? `${blocker} ${what} (in ${path})` : path ? `${path} ${what}${err!.syscall ? ` (${err!.syscall})` : ''}` : `${err!.message}`;
     return { diagnostics: [{ code: `SM_FS_${code}`, severity: 'error', message, hint: todo, cause: e }], exit: EXIT.usage, known: true };
   }
   if (code && /^SM_[A-Z_]+$/.test(code) && err instanceof Error) {
