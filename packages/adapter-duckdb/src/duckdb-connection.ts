@@ -1,7 +1,7 @@
 import type { DuckDBConnection, DuckDBMaterializedResult } from '@duckdb/node-api';
 import { DuckDBTimestampValue, JSDuckDBValueConverter } from '@duckdb/node-api';
 import type { ColumnDef, Connection, QueryResult, Relation, RelationInfo, RelationKind } from '@smsql/core';
-import { microDate } from './micro-date.ts';
+import { microDate } from './micro-date-read.ts';
 
 /** A warehouse error with the SQL that caused it; the message is DuckDB's own. */
 export class DuckDbQueryError extends Error {
