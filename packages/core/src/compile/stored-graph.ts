@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GraphStore } from '../render/render-options.ts';
 import { jsonHoldsSecret } from '../util/redact.ts';
@@ -23,6 +23,8 @@ export function graphStore(targetDir: string, digest: string | undefined, secret
     read: () => {
       if (!existsSync(path)) return undefined;
       try {
+        // The digest first: a graph kept for other inputs is not read whole (tens of MB on a large project).
+        if (!startsWith(path, head)) return undefined;
         const text = readFileSync(path, 'utf8');
         return text.startsWith(head) ? (JSON.parse(text.slice(head.length)) as Record<string, unknown>) : undefined;
       } catch {
@@ -40,6 +42,18 @@ export function graphStore(targetDir: string, digest: string | undefined, secret
       }
     },
   };
+}
+
+/** Whether the file at `path` begins with `head`, reading no more than that. */
+function startsWith(path: string, head: string): boolean {
+  const want = Buffer.from(head);
+  const got = Buffer.alloc(want.length);
+  const fd = openSync(path, 'r');
+  try {
+    return readSync(fd, got, 0, want.length, 0) === want.length && got.equals(want);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** `value` as JSON when reading it back gives equal values (plain objects, arrays, strings, finite numbers, booleans, null); undefined otherwise. */
