@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeProject } from '@smsql/test-kit';
+import { writeDuckdbProject } from '@smsql/test-kit';
 import { sm } from './run-cli.ts';
 
 /**
@@ -30,9 +30,7 @@ const MACROS = `
 `;
 
 function project(): string {
-  return writeProject({
-    'dbt_project.yml': "name: demo\nprofile: demo\nversion: '1.0'\n",
-    'profiles.yml': 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/d.duckdb\n      schema: main\n      threads: 1\n',
+  return writeDuckdbProject({
     'macros/ops.sql': MACROS,
     'models/m.sql': `{% set r = run_query("select cast(2 as decimal(10,2)) as d") %}\n{% if execute %}{% set v = r.columns[0].values()[0] %}select '{{ v }}' as a, {{ v }} as b, '{{ v ~ "_x" }}' as c{% else %}select 1 as a{% endif %}\n`,
   });

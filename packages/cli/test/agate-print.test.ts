@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { writeProject } from '@smsql/test-kit';
+import { writeDuckdbProject } from '@smsql/test-kit';
 import { sm } from './run-cli.ts';
 
 /**
@@ -40,9 +40,7 @@ const DEFAULT = [
 
 describe("agate's print_table and print_csv, as dbt prints them", () => {
   it('write the table where print() writes, and return none', async () => {
-    const dir = writeProject({
-      'dbt_project.yml': "name: demo\nprofile: demo\nversion: '1.0'\n",
-      'profiles.yml': 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/d.duckdb\n      schema: main\n      threads: 1\n',
+    const dir = writeDuckdbProject({
       'macros/ops.sql': MACROS,
     });
     const r = await sm('run-operation', 'probe', '--project-dir', dir);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { queryDuckDb, writeProject } from '@smsql/test-kit';
+import { queryDuckDb, writeDuckdbProject } from '@smsql/test-kit';
 import { sm } from './run-cli.ts';
 
 /**
@@ -22,9 +22,7 @@ select count(*) as n, '{{ hi }}' as hi from (values (timestamp '2024-05-06 07:08
 
 describe('run_query timestamps, as dbt-duckdb datetimes', () => {
   it('keep microseconds, and a TIMESTAMPTZ is aware', async () => {
-    const dir = writeProject({
-      'dbt_project.yml': "name: demo\nprofile: demo\nversion: '1.0'\n",
-      'profiles.yml': 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/d.duckdb\n      schema: main\n      threads: 1\n',
+    const dir = writeDuckdbProject({
       'macros/ts.sql': TS,
       'models/later.sql': LATER,
     });

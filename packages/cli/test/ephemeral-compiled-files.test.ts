@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeProject } from '@smsql/test-kit';
+import { writeDuckdbProject } from '@smsql/test-kit';
 import { sm } from './run-cli.ts';
 
 /**
@@ -14,9 +14,7 @@ import { sm } from './run-cli.ts';
  */
 describe('compiled files of ephemeral models, as dbt writes them', () => {
   it('are written for every selected ephemeral model, inlined or not', async () => {
-    const dir = writeProject({
-      'dbt_project.yml': "name: demo\nprofile: demo\nversion: '1.0'\n",
-      'profiles.yml': 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/d.duckdb\n      schema: main\n      threads: 1\n',
+    const dir = writeDuckdbProject({
       'models/lonely.sql': "{{ config(materialized='ephemeral') }} select 1 as id",
       'models/used.sql': "{{ config(materialized='ephemeral') }} select 2 as id",
       'models/t.sql': "select * from {{ ref('used') }}",

@@ -3,7 +3,7 @@
  * sources by path. Private: it depends on core (and on DuckDB for the emulator), never on an
  * adapter, so every adapter's tests may use it.
  */
-export { writeProject } from './write-project.ts';
+export { writeDuckdbProject, writeProject } from './write-project.ts';
 export { SnowflakeEmulator, type EmulatorOptions, type EmulatorStats, type EmulatorUser, type Fault, type QueryLogEntry } from './snowflake-emulator/snowflake-emulator.ts';
 export { makeKeyPair, passphrase, password, startEmulator } from './snowflake-emulator/start-emulator.ts';
 export { conformanceSuite, type ConformanceTarget } from './conformance/conformance-suite.ts';

@@ -25,3 +25,15 @@ export function writeProject(files: Record<string, string>): string {
   for (const p of written) utimesSync(p, then, then);
   return dir;
 }
+
+/**
+ * A dbt project named `demo` beside its profiles.yml (one DuckDB target at `target/d.duckdb`,
+ * schema `main`, one thread), with these files: run with `--project-dir` alone.
+ */
+export function writeDuckdbProject(files: Record<string, string>): string {
+  return writeProject({
+    'dbt_project.yml': "name: demo\nprofile: demo\nversion: '1.0'\n",
+    'profiles.yml': 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/d.duckdb\n      schema: main\n      threads: 1\n',
+    ...files,
+  });
+}

@@ -64,6 +64,15 @@ export interface RenderBatch {
   readonly end: Date;
 }
 
+/**
+ * A render any command repeats the same: it read neither the clock, the environment, the warehouse
+ * (each marks `volatile`; asking the warehouse marks both) nor `is_incremental()`, and waited on no
+ * render under way. What is built from steady renders alone may be kept between commands.
+ */
+export function steady(frame: Frame): boolean {
+  return !(frame.volatile || frame.readIncremental || frame.waitedOn);
+}
+
 export function newFrame(node: GraphNode, config: NodeConfig, incremental = false, warehouse?: WarehouseLog): Frame {
   return { node, packageName: node.packageName, config, refs: new Set(), refCalls: [], relation: undefined, ephemerals: new Set(), volatile: false, thisRead: undefined, incremental, execute: true, warehouse, askedWarehouse: false, macros: new Set() };
 }

@@ -16,12 +16,12 @@ import { CTE_PREFIX } from './inject-ctes.ts';
 import type { ExecutionRender } from './execution.ts';
 import { renderForExecution, renderInline, renderWithOverrides, type RenderOverrides, type RerenderParts } from './rerender.ts';
 import { NodeNaming } from './node-naming.ts';
-import { NeedRender, newFrame, type Frame, type TargetCall } from './frame.ts';
+import { NeedRender, newFrame, steady, type Frame, type TargetCall } from './frame.ts';
 import { renderGenericTest } from './generic-test.ts';
 import { MacroNamespaces } from './macro-namespaces.ts';
 import { cloneConfig, macroFiles, recordingMacros, refsOf, tagsOf } from './render-parts.ts';
 import { metaOf } from '../project/folder-config.ts';
-import { hookMacrosOf, macroDependsOn, parseLike, parseLikeHostOf, sourcesFirst, type ParseLike, type ParseLikeHost } from './parse-like.ts';
+import { hookMacrosOf, macroDependsOn, parseLike, parseLikeHostOf, sourcesFirst, type ParseLike } from './parse-like.ts';
 import { settleDisabled } from './settle-disabled.ts';
 import { ProjectHost } from './project-host.ts';
 import { cacheOnDemand, renderKey, type RenderCache } from './render-cache.ts';
@@ -64,7 +64,7 @@ export class ProjectRenderer implements Schedulable {
   /** The macros each on-run hook's text calls (hookMacrosOf), once `graph` asks. */
   #hookMacros: Record<string, string[]> | undefined;
   #volatileSeen = false;
-  /** Set when a node's render read the clock, the environment or the warehouse (see HostRenderer `steadyRenders`). */
+  /** Set when a node's render was not {@link steady} (see HostRenderer `steadyRenders`). */
   #unsteady = false;
   /** The render cache, opened when first asked for (RenderOptions `cache`). */
   readonly #cache: () => RenderCache | undefined;
@@ -145,7 +145,7 @@ export class ProjectRenderer implements Schedulable {
     for (const s of this.project.seeds) this.#renderSeed(s);
     for (const t of this.project.tests) if (!only || only.has(t.uniqueId)) this.#scheduler.ensure(t.uniqueId);
     const { nodes, disabled, disabledTests } = settleDisabled(
-      { project: this.project, rendered: this.#rendered, byId: this.#byId, targetless: this.host.targetless, parseHost: this.#parseHost, relationFor: (n, c) => this.relationFor(n, c) },
+      { project: this.project, rendered: this.#rendered, byId: this.#byId, targetless: this.host.targetless, parseHost: parseLikeHostOf(this), relationFor: (n, c) => this.relationFor(n, c) },
       this.diagnostics,
     );
     this.diagnostics.push(...parseWarnings(this.project, this.macros, nodes.values(), (n, p, from) => this.host.resolveRef(n, p, from), this.#cache()?.reused));
@@ -153,7 +153,7 @@ export class ProjectRenderer implements Schedulable {
       const node = this.macros.nodeOf(e.uniqueId);
       if (node) e.dependsOn = macroDependsOn(node.body, e.packageName, this.host);
     }
-    return { project: this.project, nodes, disabled, disabledTests, ephemerals: this.#ephemerals.byNode, diagnostics: [...this.project.diagnostics, ...this.diagnostics], macros: this.macros.entries, hookMacros: hookMacrosOf(this.project, this.#parseHost) };
+    return { project: this.project, nodes, disabled, disabledTests, ephemerals: this.#ephemerals.byNode, diagnostics: [...this.project.diagnostics, ...this.diagnostics], macros: this.macros.entries, hookMacros: hookMacrosOf(this.project, parseLikeHostOf(this)) };
   }
 
   /** Render a model with vars, context names and environment variables overridden, for this call only (see {@link renderWithOverrides}). */
@@ -334,7 +334,7 @@ export class ProjectRenderer implements Schedulable {
     // dbt's order: what its parse recorded (execute false; hooks' after its own), then what only execute true called, added when it compiled.
     const macros = frame.readExecute ? [...new Set([...this.parseLike(m.uniqueId).macros.filter((x) => ran.includes(x)), ...ran])] : ran;
     const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse, macros, frame.said, frame.refCalls, frame.configCall);
-    if (frame.volatile || frame.askedWarehouse || frame.readIncremental || frame.waitedOn) this.#unsteady = true;
+    if (!steady(frame)) this.#unsteady = true;
     const cache = this.#cache();
     if (cache) {
       if (frame.volatile || frame.waitedOn || this.diagnostics.length > before || m.config.materialized === 'incremental') cache.delete(m.uniqueId);
@@ -405,7 +405,7 @@ export class ProjectRenderer implements Schedulable {
     // dbt's `this` in a singular test: the relation its failures would be stored in; a generic test has none.
     if (!t.testMetadata) frame.relation = this.relationFor(t, frame.config);
     const sql = t.testMetadata ? parseFallback(this, frame, () => renderGenericTest(this, t, this.#context(frame), frame, (id) => this.#relationOf(id, frame))) : this.#renderTemplate(t, frame);
-    if (frame.volatile || frame.askedWarehouse || frame.readIncremental) this.#unsteady = true;
+    if (!steady(frame)) this.#unsteady = true;
     // dbt's order: the sources, then the refs its arguments render (a relationships test's `to`) before the node it tests.
     // A call that found nothing is among its refs or sources where it was made (the test is disabled).
     const attached = new Set(t.dependsOn.nodes);
@@ -453,17 +453,12 @@ export class ProjectRenderer implements Schedulable {
     return this.host.refRelation(r.relation);
   }
 
-/** What dbt's parse records of a model, snapshot, test or hook operation, read from its text (see {@link parseLike}), for `graph`. */
+  /** What dbt's parse records of a model, snapshot, test or hook operation, read from its text (see {@link parseLike}), for `graph`. */
   parseLike(id: string): ParseLike {
-    if (id.startsWith('operation.')) return { macros: (this.#hookMacros ??= hookMacrosOf(this.project, this.#parseHost))[id] ?? [], nodes: [], refs: [], sources: [] };
+    if (id.startsWith('operation.')) return { macros: (this.#hookMacros ??= hookMacrosOf(this.project, parseLikeHostOf(this)))[id] ?? [], nodes: [], refs: [], sources: [] };
     const n = this.#byId.get(id);
     if (!n || (n.resourceType !== 'model' && n.resourceType !== 'snapshot' && n.resourceType !== 'test')) return { macros: [], nodes: [], refs: [], sources: [] };
-    return parseLike(n as Rendered, () => this.#template(n as Rendered)?.ast, this.#parseHost);
-  }
-
-  /** How names resolve in what {@link parseLike} reads. */
-  get #parseHost(): ParseLikeHost {
-    return parseLikeHostOf(this);
+    return parseLike(n as Rendered, () => this.#template(n as Rendered)?.ast, parseLikeHostOf(this));
   }
 
   #template(n: Rendered): Template | null {
