@@ -1,3 +1,4 @@
+import { MicroDate } from './micro-date.ts';
 import { fromInstant, mkFloat, PyDate, PyDateTime, pyJson, PyTimedelta, PyTz } from '@smsql/core';
 
 /** A LIST, fixed-size ARRAY, STRUCT or MAP column, by DuckDB's name of its type. */
@@ -66,7 +67,7 @@ export function nestedAsJson(v: unknown, type: string): string {
     if (t && 'fields' in t && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, y]) => [k, walk(y, t.fields.get(k))]));
     const name = t && 'name' in t ? t.name : '';
     if (x instanceof Date) {
-      if (name === 'TIMESTAMP WITH TIME ZONE') return fromInstant(x.getTime(), sessionZone()).isoformat();
+      if (name === 'TIMESTAMP WITH TIME ZONE') return fromInstant(x.getTime(), x instanceof MicroDate && x.zone ? new PyTz(x.zone) : sessionZone()).isoformat();
       return name.startsWith('TIMESTAMP') ? new PyDateTime(x.getTime(), 0, null).isoformat() : new PyDate(x.getTime()).isoformat();
     }
     if (typeof x === 'number' && FLOATING.test(name)) return mkFloat(x);

@@ -43,7 +43,7 @@ export function createDuckDbAdapter(): Adapter {
       if (path !== ':memory:' && !path.startsWith('md:')) makeDirs(dirname(path));
       // The native binding loads here, on the first connection: compile, ls and parse need only the dialect.
       const { openDuckDbSession } = await import('./duckdb-session.ts');
-      return openDuckDbSession(path, target as DuckDbTargetConfig);
+      return openDuckDbSession(path, target as DuckDbTargetConfig, options.projectDir);
     },
     stateStamp(target: TargetConfig, options: ConnectOptions): string | undefined {
       const path = resolveDuckDbPath(target, options.projectDir);

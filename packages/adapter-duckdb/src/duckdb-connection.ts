@@ -2,6 +2,9 @@ import type { DuckDBConnection, DuckDBMaterializedResult } from '@duckdb/node-ap
 import { DuckDBTimestampValue, JSDuckDBValueConverter } from '@duckdb/node-api';
 import type { ColumnDef, Connection, QueryResult, Relation, RelationInfo, RelationKind } from '@smsql/core';
 import { microDate } from './micro-date-read.ts';
+import { MicroDate } from './micro-date.ts';
+
+const TIMESTAMPTZ = 'TIMESTAMP WITH TIME ZONE';
 
 /** A warehouse error with the SQL that caused it; the message is DuckDB's own. */
 export class DuckDbQueryError extends Error {
@@ -11,6 +14,15 @@ export class DuckDbQueryError extends Error {
     super(message, { cause });
     this.name = 'DuckDbQueryError';
     this.sql = sql;
+  }
+}
+
+function knownZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -27,17 +39,38 @@ export class DuckDbConnection implements Connection {
     try {
       const result = await this.raw.run(sql, binds ? (binds as never) : undefined);
       const columns = result.columnNames();
+      const types = result.columnTypes().map((t) => t.toString());
       const rows = columns.length ? rowObjects(result) : [];
+      if (rows.length && types.some((t) => t.includes(TIMESTAMPTZ))) await this.#zoned(rows, columns, types);
       let rowsAffected: number | undefined;
       try {
         rowsAffected = result.rowsChanged;
       } catch {
         rowsAffected = undefined;
       }
-      return { columns, rows, rowsAffected, types: result.columnTypes().map((t) => t.toString()) };
+      return { columns, rows, rowsAffected, types };
     } catch (e) {
       throw new DuckDbQueryError(e instanceof Error ? e.message : String(e), sql, e);
     }
+  }
+
+  /**
+   * TIMESTAMPTZ values (nested ones too) as MicroDates carrying the connection's `TimeZone` (a profile's `settings:` or a
+   * `set TimeZone` may change it), the zone dbt-duckdb's Python datetimes are given in.
+   */
+  async #zoned(rows: Record<string, unknown>[], columns: string[], types: string[]): Promise<void> {
+    const name = String((await this.raw.runAndReadAll("select current_setting('TimeZone')")).getRows()[0]?.[0] ?? '');
+    // A zone JavaScript does not know keeps the machine's, as before DuckDB's was read.
+    const zone = name && knownZone(name) ? name : undefined;
+    const zoned = (x: unknown): unknown => {
+      if (x instanceof Date) return new MicroDate(x.getTime(), x instanceof MicroDate ? x.subMs : 0, zone);
+      if (Array.isArray(x)) return x.map(zoned);
+      if (typeof x === 'object' && x !== null && Object.getPrototypeOf(x) === Object.prototype) return Object.fromEntries(Object.entries(x).map(([k, y]) => [k, zoned(y)]));
+      return x;
+    };
+    // Each column of a type with a TIMESTAMPTZ in it (a LIST or STRUCT of them too).
+    const names = columns.filter((_, i) => types[i]!.includes(TIMESTAMPTZ));
+    for (const row of rows) for (const n of names) row[n] = zoned(row[n]);
   }
 
   /**

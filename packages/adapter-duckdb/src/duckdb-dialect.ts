@@ -1,4 +1,4 @@
-import { BaseDialect, floatRepr, fromInstant, mkFloat, PyDate, PyDateTime, PyDecimal, pythonFormat, type ExternalSourceInfo, type ParquetRead, type PythonFormatter, type TargetConfig } from '@smsql/core';
+import { BaseDialect, floatRepr, fromInstant, mkFloat, PyDate, PyDateTime, PyDecimal, PyTz, pythonFormat, type ExternalSourceInfo, type ParquetRead, type PythonFormatter, type TargetConfig } from '@smsql/core';
 import { intervalText, isNestedType, nestedAsJson, sessionZone } from './agate-nested.ts';
 import { MicroDate } from './micro-date.ts';
 import { duckDbDatabaseName } from './target.ts';
@@ -30,8 +30,9 @@ export class DuckDbDialect extends BaseDialect {
     if (type === 'DATE' && v instanceof Date) return new PyDate(v.getTime());
     if (v instanceof Date && (type === 'TIMESTAMP' || type === 'TIMESTAMP WITH TIME ZONE')) {
       const micro = v instanceof MicroDate ? v.subMs : 0;
-      // A TIMESTAMPTZ as an aware datetime in the session's zone (DuckDB's default, the machine's), as dbt-duckdb gives it.
-      return type === 'TIMESTAMP' ? new PyDateTime(v.getTime(), micro, null) : fromInstant(v.getTime(), sessionZone(), micro);
+      // A TIMESTAMPTZ as an aware datetime in the connection's zone (its TimeZone setting; DuckDB's default is the machine's), as dbt-duckdb gives it.
+      const zone = v instanceof MicroDate && v.zone ? new PyTz(v.zone) : sessionZone();
+      return type === 'TIMESTAMP' ? new PyDateTime(v.getTime(), micro, null) : fromInstant(v.getTime(), zone, micro);
     }
     if (v !== null && v !== undefined && isNestedType(type)) return nestedAsJson(v, type);
     if (type === 'INTERVAL') return intervalText(v) ?? v;

@@ -3,37 +3,70 @@ import { SmProjectError, type AdapterSession, type Connection } from '@smsql/cor
 import type { DuckDbTargetConfig } from './duckdb-target-config.ts';
 import { DuckDbConnection } from './duckdb-connection.ts';
 import { openError } from './open-error.ts';
+import { attachProblem, attachSql, settingSql } from './duckdb-open-sql.ts';
 
-/** Open the database file at `path` with the target's settings and extensions. Loads the native binding. */
-export async function openDuckDbSession(path: string, target: DuckDbTargetConfig): Promise<AdapterSession> {
-  const settings: Record<string, string> = { ...(target.settings ?? {}) };
+/**
+ * Open the database file at `path` as dbt-duckdb does: with the target's `config_options`, then
+ * its extensions loaded, its `attach:` databases attached, and its `settings:` SET on every
+ * connection (duckdb-open-sql.ts). Loads the native binding.
+ */
+export async function openDuckDbSession(path: string, target: DuckDbTargetConfig, projectDir: string): Promise<AdapterSession> {
+  const options = Object.fromEntries(Object.entries(target.config_options ?? {}).map(([k, v]) => [k, String(v)]));
+  const unusable = (message: string, hint: string, cause?: unknown) => new SmProjectError([{ code: 'SM_DATABASE_UNUSABLE', severity: 'error', message, hint, cause }]);
+  const attach = target.attach ?? [];
+  if (!Array.isArray(attach)) throw unusable(`\`attach:\` of target "${target.name}" in profiles.yml is not a list`, 'Write it as a list of entries, each with a `path:` (and optionally `alias:`, `type:`, `read_only:`, `options:`).');
+  attach.forEach((e, i) => {
+    const problem = attachProblem(e);
+    if (problem) throw unusable(`Entry ${i + 1} of \`attach:\` of target "${target.name}" in profiles.yml ${problem}`, 'Each entry needs a `path:` (a file, `:memory:` or a URL) and may have `alias:`, `type:`, `secret:`, `read_only:` and `options:`.');
+  });
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(path, settings);
+    instance = await DuckDBInstance.create(path, options);
   } catch (e) {
     throw openError(e, path, target.name);
   }
   const session = new DuckDbSession(instance);
-  const exts = target.extensions ?? [];
-  if (exts.length) {
-    const c = await session.acquire();
-    for (const e of exts) {
-      try {
-        await c.execute(`load ${e}`);
-      } catch (err) {
-        await session.close();
-        throw new SmProjectError([{ code: 'SM_DATABASE_UNUSABLE', severity: 'error', message: `Target "${target.name}" lists extension "${e}", which DuckDB could not load: ${(err as Error).message.split('\n')[0]}`, hint: `Install it first (INSTALL ${e} in DuckDB, with network access), or remove it from \`extensions:\` of target "${target.name}" in profiles.yml.`, cause: err }]);
-      }
+  const c = (await session.acquire()) as DuckDbConnection;
+  const step = async (sql: string, message: string, hint: string | ((err: unknown) => string)) => {
+    try {
+      await c.execute(sql);
+    } catch (err) {
+      await session.close();
+      throw unusable(`${message}: ${firstLine(err)}`, typeof hint === 'string' ? hint : hint(err), err);
     }
-    session.release(c);
+  };
+  for (const e of target.extensions ?? []) {
+    await step(`load ${e}`, `Target "${target.name}" lists extension "${e}", which DuckDB could not load`, `Install it first (INSTALL ${e} in DuckDB, with network access), or remove it from \`extensions:\` of target "${target.name}" in profiles.yml.`);
   }
+  for (const [i, e] of attach.entries()) {
+    await step(attachSql(e, projectDir), `Target "${target.name}" cannot attach entry ${i + 1} of \`attach:\` (${e.path})`, `Fix \`path:\` or the options of that entry under \`attach:\` of target "${target.name}" in profiles.yml.`);
+  }
+  const settings = Object.entries(target.settings ?? {}).map(([k, v]) => settingSql(k, v));
+  for (const [k, v] of Object.entries(target.settings ?? {})) {
+    await step(
+      settingSql(k, v),
+      `Target "${target.name}" cannot apply \`${k}\` under \`settings:\` in profiles.yml`,
+      (err) =>
+        /extension/i.test(firstLine(err))
+          ? `The setting belongs to a DuckDB extension that could not be loaded (no network, or not installed): install it first (INSTALL name in DuckDB) and list it under \`extensions:\` of target "${target.name}", or remove the setting.`
+          : 'sm SETs `settings:` on each connection once the file is open and its extensions are loaded, as dbt-duckdb does: fix or remove the setting; an option DuckDB takes only when it opens the file (such as `access_mode`) belongs under `config_options:`.',
+    );
+  }
+  session.settings = settings;
+  session.release(c);
   return session;
+}
+
+function firstLine(err: unknown): string {
+  return String((err as Error)?.message ?? err).split('\n')[0]!;
 }
 
 class DuckDbSession implements AdapterSession {
   readonly #instance: DuckDBInstance;
   readonly #idle: DuckDbConnection[] = [];
   readonly #all = new Set<DuckDbConnection>();
+  /** The profile's `settings:` as SET statements, run on each connection opened after the first. */
+  settings: readonly string[] = [];
   constructor(instance: DuckDBInstance) {
     this.#instance = instance;
   }
@@ -42,6 +75,7 @@ class DuckDbSession implements AdapterSession {
     if (c) return c;
     const conn = new DuckDbConnection(await this.#instance.connect());
     this.#all.add(conn);
+    for (const sql of this.settings) await conn.execute(sql);
     return conn;
   }
   release(conn: Connection): void {

@@ -27,7 +27,7 @@ export function openError(e: unknown, path: string, targetName: string): SmProje
   } else if (/extension/i.test(raw) && /setting|set the/i.test(raw)) {
     const setting = /set the (\w+) setting/i.exec(raw)?.[1];
     message = `Target "${targetName}" cannot open ${path}: ${detail}`;
-    hint = `${setting ? `\`${setting}\`` : 'A setting'} under \`settings:\` of target "${targetName}" in profiles.yml needs a DuckDB extension that could not be loaded (no network, or not installed): remove the setting, or install the extension first (INSTALL name in DuckDB).`;
+    hint = `${setting ? `\`${setting}\`` : 'An option'} under \`config_options:\` of target "${targetName}" in profiles.yml needs a DuckDB extension that could not be loaded (no network, or not installed): remove it, or install the extension first (INSTALL name in DuckDB).`;
   } else {
     // Whatever else stops DuckDB opening the file (a directory, a read-only file or file system,
     // a missing folder) is about the file or the target's settings, not a model.
