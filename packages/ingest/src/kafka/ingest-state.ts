@@ -1,5 +1,5 @@
 import type { Topic } from '../raw-schema.ts';
-import type { IngestKafkaOptions, IngestProgress, IngestResult } from './ingest-kafka.ts';
+import type { IngestKafkaOptions, IngestProgress, IngestResult } from './ingest-options.ts';
 import type { Lander } from '@smsql/core';
 import type { IngestTarget } from '../ingest-target.ts';
 import type { EnsuredTables } from '../raw-tables.ts';

@@ -1,5 +1,5 @@
 import type { Consumer } from '@platformatic/kafka';
-import type { IngestResult } from './ingest-kafka.ts';
+import type { IngestResult } from './ingest-options.ts';
 import { drained, flatten, key, position, progress, refreshWarehouse, withDb } from './ingest-state.ts';
 import type { IngestState } from './ingest-state.ts';
 import { GroupMembershipLostError } from './kafka-unavailable-error.ts';
