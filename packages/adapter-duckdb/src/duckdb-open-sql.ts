@@ -66,3 +66,45 @@ export function attachSql(e: AttachEntry, projectDir: string): string {
   }
   return `ATTACH IF NOT EXISTS ${quote(path)}${e.alias ? ` AS ${e.alias}` : ''}${parts.length ? ` (${parts.join(', ')})` : ''}`;
 }
+
+/** A value as Python's str() writes it into dbt-duckdb's SQL (`True`, not `true`). */
+function pyText(v: unknown): string {
+  return v === true ? 'True' : v === false ? 'False' : text(v);
+}
+
+/**
+ * One entry of `secrets:` as dbt-duckdb creates it: `CREATE OR REPLACE [PERSISTENT] SECRET name
+ * (type t, provider p, key 'value', ..., scope 's')`, named `_dbt_secret_<n>` when it has no
+ * `name`; a mapping value is a MAP, a list an ARRAY.
+ */
+export function secretSql(entry: Record<string, unknown>, index: number): string {
+  const { type, name, persistent, provider, scope, ...rest } = entry;
+  const name_ = name === undefined || name === null ? `_dbt_secret_${index + 1}` : text(name);
+  const value = (key: string, v: unknown): string => {
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return `${key} map {${Object.entries(v).map(([k, x]) => `${quote(k)}: ${quote(pyText(x))}`).join(', ')}}`;
+    if (Array.isArray(v)) return `${key} array [${v.map((x) => quote(pyText(x))).join(', ')}]`;
+    return key === 'type' || key === 'provider' || key === 'extra_http_headers' ? `${key} ${pyText(v)}` : `${key} ${quote(pyText(v))}`;
+  };
+  const params: string[] = [value('type', type)];
+  if (provider !== undefined && provider !== null) params.push(value('provider', provider));
+  for (const [k, v] of Object.entries(rest)) if (v !== undefined && v !== null) params.push(value(k, v));
+  // A list of scopes as one list (dbt-duckdb 1.11.1 writes one `scope` option per item, which DuckDB 1.5 reads as the last alone and 2.0 refuses).
+  if (scope !== undefined && scope !== null) params.push(Array.isArray(scope) ? `scope [${scope.map((x) => quote(pyText(x))).join(', ')}]` : value('scope', scope));
+  return `CREATE OR REPLACE${persistent === true ? ' PERSISTENT' : ''} SECRET ${name_} (\n    ${params.join(',\n    ')}\n)`;
+}
+
+/** What is wrong with a `secrets:` entry, or undefined. */
+export function secretProblem(entry: unknown): string | undefined {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return 'is not a mapping with a `type:`';
+  const t = (entry as Record<string, unknown>).type;
+  return typeof t === 'string' && t ? undefined : 'has no `type:`';
+}
+
+/** An entry of `extensions:`: a name, or dbt-duckdb's `{name, repo}` to install from a repository. */
+export type ExtensionEntry = string | { name: string; repo?: string };
+
+/** The statements that load an extension: LOAD, after INSTALL (from its repository) for a `{name, repo}` entry. */
+export function extensionSql(e: ExtensionEntry): { name: string; install?: string; load: string } {
+  if (typeof e === 'string') return { name: e, load: `LOAD ${e}` };
+  return { name: e.name, install: `INSTALL ${e.name}${e.repo ? ` FROM ${e.repo}` : ''}`, load: `LOAD ${e.name}` };
+}

@@ -3,12 +3,13 @@ import { SmProjectError, type AdapterSession, type Connection } from '@smsql/cor
 import type { DuckDbTargetConfig } from './duckdb-target-config.ts';
 import { DuckDbConnection } from './duckdb-connection.ts';
 import { openError } from './open-error.ts';
-import { attachProblem, attachSql, settingSql } from './duckdb-open-sql.ts';
+import { attachProblem, attachSql, extensionSql, secretProblem, secretSql, settingSql } from './duckdb-open-sql.ts';
 
 /**
  * Open the database file at `path` as dbt-duckdb does: with the target's `config_options`, then
- * its extensions loaded, its `attach:` databases attached, and its `settings:` SET on every
- * connection (duckdb-open-sql.ts). Loads the native binding.
+ * its extensions loaded (installed first where they are not), its `secrets:` created, its
+ * `attach:` databases attached, and its `settings:` SET on every connection
+ * (duckdb-open-sql.ts). Loads the native binding.
  */
 export async function openDuckDbSession(path: string, target: DuckDbTargetConfig, projectDir: string): Promise<AdapterSession> {
   const options = Object.fromEntries(Object.entries(target.config_options ?? {}).map(([k, v]) => [k, String(v)]));
@@ -18,6 +19,14 @@ export async function openDuckDbSession(path: string, target: DuckDbTargetConfig
   attach.forEach((e, i) => {
     const problem = attachProblem(e);
     if (problem) throw unusable(`Entry ${i + 1} of \`attach:\` of target "${target.name}" in profiles.yml ${problem}`, 'Each entry needs a `path:` (a file, `:memory:` or a URL) and may have `alias:`, `type:`, `secret:`, `read_only:` and `options:`.');
+  });
+  if (!Array.isArray(target.secrets ?? [])) throw unusable(`\`secrets:\` of target "${target.name}" in profiles.yml is not a list`, 'Write it as a list of entries, each with a `type:` (s3, gcs, azure, http, ...) and that type\'s keys.');
+  const secrets = [...(target.secrets ?? [])];
+  if (target.use_credential_provider === 'aws') secrets.push({ type: 's3', provider: 'credential_chain' });
+  else if (target.use_credential_provider !== undefined) throw unusable(`\`use_credential_provider: ${String(target.use_credential_provider)}\` of target "${target.name}" in profiles.yml is not one sm knows`, 'The one value dbt-duckdb takes is `aws`; or write the secret under `secrets:`.');
+  secrets.forEach((e, i) => {
+    const problem = secretProblem(e);
+    if (problem) throw unusable(`Entry ${i + 1} of \`secrets:\` of target "${target.name}" in profiles.yml ${problem}`, 'Each entry needs a `type:` (s3, gcs, azure, http, ...) and may have `name:`, `provider:`, `scope:`, `persistent:` and the keys of its type.');
   });
   let instance: DuckDBInstance;
   try {
@@ -36,7 +45,23 @@ export async function openDuckDbSession(path: string, target: DuckDbTargetConfig
     }
   };
   for (const e of target.extensions ?? []) {
-    await step(`load ${e}`, `Target "${target.name}" lists extension "${e}", which DuckDB could not load`, `Install it first (INSTALL ${e} in DuckDB, with network access), or remove it from \`extensions:\` of target "${target.name}" in profiles.yml.`);
+    const x = extensionSql(e);
+    const failed = `Target "${target.name}" lists extension "${x.name}", which DuckDB could not load`;
+    const hint = `Install it first (INSTALL ${x.name} in DuckDB, with network access), or remove it from \`extensions:\` of target "${target.name}" in profiles.yml.`;
+    // As dbt-duckdb: installed when it is not yet (a download, which needs the network).
+    if (x.install || !(await c.execute(x.load).then(() => true, () => false))) {
+      await step(x.install ?? `INSTALL ${x.name}`, failed, hint);
+      await step(x.load, failed, hint);
+    }
+  }
+  for (const [i, e] of secrets.entries()) {
+    // The SQL holds the secret's values: neither it nor DuckDB's error object goes into the message.
+    try {
+      await c.execute(secretSql(e, i));
+    } catch (err) {
+      await session.close();
+      throw unusable(`Target "${target.name}" cannot create secret ${i + 1} of \`secrets:\` (type ${String(e.type)}): ${firstLine(err)}`, `Fix that entry under \`secrets:\` of target "${target.name}" in profiles.yml; a type an extension provides (s3, gcs, azure) needs it installed.`);
+    }
   }
   for (const [i, e] of attach.entries()) {
     await step(attachSql(e, projectDir), `Target "${target.name}" cannot attach entry ${i + 1} of \`attach:\` (${e.path})`, `Fix \`path:\` or the options of that entry under \`attach:\` of target "${target.name}" in profiles.yml.`);

@@ -1,5 +1,5 @@
 import type { TargetConfig } from '@smsql/core';
-import type { AttachEntry } from './duckdb-open-sql.ts';
+import type { AttachEntry, ExtensionEntry } from './duckdb-open-sql.ts';
 
 /** A DuckDB target in profiles.yml. */
 export interface DuckDbTargetConfig extends TargetConfig {
@@ -11,6 +11,10 @@ export interface DuckDbTargetConfig extends TargetConfig {
   readonly config_options?: Record<string, unknown>;
   /** Databases to attach once the file is open (dbt-duckdb's `attach:`). */
   readonly attach?: AttachEntry[];
-  /** Extensions to load at open. */
-  readonly extensions?: string[];
+  /** Extensions to load at open (installed first where they are not): names, or `{name, repo}` to install from a repository. */
+  readonly extensions?: ExtensionEntry[];
+  /** Secrets to create at open (dbt-duckdb's `secrets:`): each a `type` and that type's keys. */
+  readonly secrets?: Record<string, unknown>[];
+  /** dbt-duckdb's older spelling of an S3 secret from the credential chain: `aws`. */
+  readonly use_credential_provider?: unknown;
 }

@@ -31,7 +31,7 @@ function project(extra: string, files: Record<string, string> = {}): string {
   return writeProject({ 'dbt_project.yml': "name: demo\nprofile: demo\nversion: '1.0'\n", 'profiles.yml': profile(extra), 'macros/m.sql': MACROS, ...files });
 }
 
-describe("a dbt-duckdb profile's settings, config_options and attach", () => {
+describe("a dbt-duckdb profile's settings, config_options, attach, secrets and extensions", () => {
   it('applies settings an extension owns, and run_query gives TIMESTAMPTZ in that zone', async () => {
     const dir = project('      settings:\n        TimeZone: Asia/Kolkata\n        memory_limit: 1GB\n      config_options:\n        threads: 1\n');
     const r = await sm('run-operation', 'tz', '--project-dir', dir);
@@ -55,7 +55,28 @@ describe("a dbt-duckdb profile's settings, config_options and attach", () => {
     expect(r.out).toMatch(/\| 42 \|/);
   });
 
+  // dbt 1.11.16 (recorded): `secrets: [{type: http, bearer_token: abc}, {type: http, name: mine,
+  // scope: 'http://a', extra_http_headers: {X-A: '1'}}]` -> duckdb_secrets() names _dbt_secret_1
+  // and mine, scope [] and ["http://a"]; sm ignored `secrets:`.
+  it('creates the secrets under secrets:, named as dbt-duckdb names them, their values kept out of the output', async () => {
+    const dir = project(
+      "      secrets:\n        - type: http\n          bearer_token: sm-test-token-123\n        - type: http\n          name: mine\n          scope: ['http://a', 'http://b']\n          extra_http_headers:\n            X-A: '1'\n      extensions:\n        - parquet\n",
+    );
+    const r = await sm('show', '--inline', "select name, type, array_to_string(scope, ' ') as scope from duckdb_secrets() order by name", '--output', 'json', '--project-dir', dir);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out.slice(r.out.indexOf('{')))).toEqual({
+      show: [
+        { name: '_dbt_secret_1', type: 'http', scope: '' },
+        { name: 'mine', type: 'http', scope: 'http://a http://b' },
+      ],
+    });
+    expect(r.out + r.err).not.toContain('sm-test-token-123');
+  });
+
   it.each([
+    ['a secret without a type', '      secrets:\n        - name: x\n', /Entry 1 of `secrets:` of target "dev" in profiles\.yml has no `type:`/],
+    ['a secret DuckDB refuses', '      secrets:\n        - type: http\n          no_such_key: hidden-value-987\n', /cannot create secret 1 of `secrets:` \(type http\)/],
+    ['an extension that cannot be installed', '      extensions:\n        - name: sm_no_such_extension\n          repo: core\n', /extension "sm_no_such_extension", which DuckDB could not load/],
     ['an unknown setting', '      settings:\n        nope: 1\n', /`nope` under `settings:`.*unrecognized configuration parameter "nope"/],
     ['a setting DuckDB takes only at open', '      settings:\n        access_mode: READ_ONLY\n', /`access_mode` under `settings:`[\s\S]*config_options/],
     ['an attach entry without a path', '      attach:\n        - alias: x\n', /Entry 1 of `attach:` of target "dev" in profiles\.yml has no `path:`/],
@@ -64,5 +85,6 @@ describe("a dbt-duckdb profile's settings, config_options and attach", () => {
     const r = await sm('run', '--project-dir', project(extra));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
+    expect(r.err).not.toContain('hidden-value-987');
   });
 });
