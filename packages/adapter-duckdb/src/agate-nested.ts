@@ -56,7 +56,8 @@ const FLOATING = /^(?:DOUBLE|FLOAT|REAL|DECIMAL\(\d+,\d+\))$/;
 /**
  * A nested value as dbt's run_query gives it: JSON text (dbt's table_from_data_flat dumps
  * lists and dicts with its JSONEncoder: Python's separators, dates and times in ISO form,
- * non-ASCII escaped, a DECIMAL or DOUBLE inside as a float: `2.0`, not `2`), so the column is
+ * non-ASCII escaped, a DECIMAL or DOUBLE inside as a float: `2.0`, not `2`, an INTERVAL or TIME
+ * as its Python text), so the column is
  * Text. A MAP is a dict of its keys. Each value inside takes its kind from the column's type.
  */
 export function nestedAsJson(v: unknown, type: string): string {
@@ -71,6 +72,8 @@ export function nestedAsJson(v: unknown, type: string): string {
       return name.startsWith('TIMESTAMP') ? new PyDateTime(x.getTime(), 0, null).isoformat() : new PyDate(x.getTime()).isoformat();
     }
     if (typeof x === 'number' && FLOATING.test(name)) return mkFloat(x);
+    if (name === 'INTERVAL') return intervalText(x) ?? x;
+    if (name === 'TIME' && (typeof x === 'number' || typeof x === 'bigint')) return timeText(Number(x));
     return x;
   };
   return pyJson(walk(v, typeTree(type)), false);
@@ -81,4 +84,12 @@ export function intervalText(v: unknown): string | undefined {
   const iv = v as { months?: unknown; days?: unknown; micros?: unknown } | null;
   if (typeof iv !== 'object' || iv === null || typeof iv.months !== 'number' || typeof iv.days !== 'number') return undefined;
   return String(new PyTimedelta(iv.months * 30 + iv.days, 0, Number(iv.micros ?? 0)));
+}
+
+/** A TIME (microseconds since midnight) as Python's time prints it: `01:02:03`, `01:02:03.500000`. */
+export function timeText(us: number): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  const s = Math.floor(us / 1e6);
+  const frac = us % 1e6;
+  return `${p(Math.floor(s / 3600))}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}${frac ? `.${p(frac, 6)}` : ''}`;
 }

@@ -1,5 +1,5 @@
 import { BaseDialect, floatRepr, fromInstant, mkFloat, PyDate, PyDateTime, PyDecimal, PyTz, pythonFormat, type ExternalSourceInfo, type ParquetRead, type PythonFormatter, type TargetConfig } from '@smsql/core';
-import { intervalText, isNestedType, nestedAsJson, sessionZone } from './agate-nested.ts';
+import { intervalText, isNestedType, nestedAsJson, sessionZone, timeText } from './agate-nested.ts';
 import { MicroDate } from './micro-date.ts';
 import { duckDbDatabaseName } from './target.ts';
 
@@ -134,13 +134,6 @@ function hiveType(type: string): boolean {
 const FLOAT_TYPES = new Set(['DOUBLE', 'FLOAT', 'REAL', 'FLOAT4', 'FLOAT8']);
 
 /** A TIME (microseconds since midnight) as Python prints a time: `01:02:03`, `13:02:03.500000`. */
-function timeText(us: number): string {
-  const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  const s = Math.floor(us / 1e6);
-  const frac = us % 1e6;
-  return `${p(Math.floor(s / 3600))}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}${frac ? `.${p(frac, 6)}` : ''}`;
-}
-
 const unset = (v: unknown) => v === undefined || v === null;
 
 /** `partitioned_by` (else `partition_by`, an empty name counting as none) and `sorted_by` (else `sort_by`), as dbt-duckdb reads them. */

@@ -67,13 +67,20 @@ const rawJson = (digits: string): unknown => (JSON as unknown as { rawJSON(t: st
 /**
  * The rows as `dbt show --output json` writes them: numbers and booleans as JSON's, integers
  * with every digit, dates `2026-01-02`, timestamps `2026-11-23T10:00:00.123456` (Python's
- * isoformat, which dbt's JSON is), and anything else (times, intervals, lists, structs, bytes)
- * as the warehouse's text.
+ * isoformat, which dbt's JSON is), lists, structs, maps and intervals as the dialect's agate
+ * values give them (`["a", "b"]`, `2 days, 0:00:00`), and anything else (times, bytes) as the
+ * warehouse's text.
  */
-export function dbtJsonRows(shown: ShownRows): Record<string, unknown>[] {
+export function dbtJsonRows(shown: ShownRows, agate?: { dialect: Dialect; types: readonly string[] }): Record<string, unknown>[] {
+  // A list, struct, map or interval as dbt's agate gives it (JSON text, a timedelta's text), where the dialect says.
+  const asAgate = (v: unknown, i: number): unknown => {
+    if (!agate?.dialect.agateValue || typeof v !== 'object' || v === null || v instanceof Date) return undefined;
+    const a = agate.dialect.agateValue(v, agate.types[i] ?? '');
+    return typeof a === 'string' ? a : undefined;
+  };
   return shown.typed.map((r, i) => {
     const out: Record<string, unknown> = {};
-    for (const c of shown.columns) out[c] = jsonValue(r[c], shown.text?.[i]?.[c]);
+    shown.columns.forEach((c, j) => (out[c] = asAgate(r[c], j) ?? jsonValue(r[c], shown.text?.[i]?.[c])));
     return out;
   });
 }

@@ -34,6 +34,19 @@ describe('sm show', () => {
     expect(r.out).toBe('{\n  "node": "f",\n  "show": [\n    {\n      "d": 2.0,\n      "h": 1.5,\n      "tiny": 1e-05,\n      "big": 1e+16,\n      "dec": 2.0,\n      "dec2": 1.5,\n      "i": 3,\n      "m": 123456789.123\n    }\n  ]\n}');
   });
 
+  // Recorded 7 Dec 2026 from dbt 1.11.16 + dbt-duckdb 1.11.1 (`dbt show --inline ... --output json -q`):
+  // lists, structs and maps are agate's JSON text, intervals a timedelta's text, inside them too;
+  // sm wrote the warehouse's text ("[a, b]", "2 days") and nested intervals and times as numbers.
+  it('--output json writes lists, structs, maps and intervals as dbt-duckdb agate values', async () => {
+    const dir = writeProject({ 'profiles.yml': PROFILE });
+    const sql = "select ['a','b'] l, {'x': 1.5} s, map {'k': 2::double} m, [1,2] li, interval 2 day iv, interval 90 minute im, [interval 1 day] liv, {'t': time '01:02:03'} st";
+    const r = await sm('show', '--inline', sql, '--output', 'json', '-q', '--project-dir', dir);
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out)).toEqual({
+      show: [{ l: '["a", "b"]', s: '{"x": 1.5}', m: '{"k": 2.0}', li: '[1, 2]', iv: '2 days, 0:00:00', im: '1:30:00', liv: '["1 day, 0:00:00"]', st: '{"t": "01:02:03"}' }],
+    });
+  });
+
   // dbt 1.11's show compiles the model and runs that query: it answers before the model is built,
   // and after a build with what the query says now, not what the table holds.
   it("runs a model's compiled query, as dbt's show does, and reads a seed", async () => {

@@ -89,9 +89,11 @@ export function registerShowCommand(program: Command, ctx: CliContext): void {
         const executeStartedAt = new Date().toISOString();
         const conn = await session.acquire();
         let shown: ReturnType<typeof shownRows>;
+        let types: readonly string[] = [];
         try {
           // The warehouse's own text for each value (2026-11-23 10:00:00, 1.50, 03:00:00) beside the driver's values.
           const probe = await conn.execute(`select * from (\n${sql}\n) sm_show limit 0`);
+          types = probe.types ?? [];
           shown = shownRows(probe.columns, (await conn.execute(showSql(c.adapter.dialect, probe.columns, sql, rowLimit))).rows);
         } finally {
           session.release(conn);
@@ -102,7 +104,7 @@ export function registerShowCommand(program: Command, ctx: CliContext): void {
         writeShowResults(c, inv, { uniqueId: shownId, sql, limit, compileStartedAt, executeStartedAt, completedAt: new Date().toISOString(), args, startedAt, loaded, tests });
         // As dbt's ShowNode: the table (or JSON), headed unless --quiet; under --log-format json also the rows themselves.
         const inline = !!flags.inline;
-        const rows = flags.output === 'json' || flags.logFormat === 'json' ? dbtJsonRows(shown) : [];
+        const rows = flags.output === 'json' || flags.logFormat === 'json' ? dbtJsonRows(shown, { dialect: c.adapter.dialect, types }) : [];
         const table = flags.output === 'text' ? renderTable(shown) : '';
         const text = flags.output === 'json'
           ? pythonJson(inline ? { show: rows } : { node: shownAs.node_name, show: rows }, 2)
