@@ -98,3 +98,23 @@ function causedByUndefined(e: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * The nodes a render refs when run as dbt's parse runs it (`execute` false, undefined lenient,
+ * `config.get()` answering ''), which is what dbt's depends_on lists. It differs from the real
+ * render's refs when the template branches on its config: dbt-unit-testing's `ref` override calls
+ * `builtins.ref` only when `config.get('tags')` lacks 'unit-test', which at parse it always does,
+ * so dbt makes each unit test depend on the model it tests. `frame` is a fresh one for this render.
+ */
+export function parsedRefs(r: Renderer, frame: Frame, render: () => unknown): string[] {
+  frame.execute = false;
+  frame.parsing = true;
+  const before = r.diagnostics.length;
+  try {
+    r.env.lenient(render);
+  } catch (e) {
+    if (e instanceof ControlSignal) throw e;
+  }
+  r.diagnostics.length = before;
+  return [...frame.refs];
+}

@@ -234,6 +234,8 @@ function configFunction(): unknown {
   const fn = pyFunction(call) as unknown as Record<string, unknown>;
   fn.get = pyFunction((c, a, kw) => {
     const f = frameOf(c);
+    f.readConfig = true;
+    if (f.parsing) return '';
     const k = String(a[0]);
     const dflt = kw && 'default' in kw ? kw.default : a.length > 1 ? a[1] : null;
     const v = f.config[k];
@@ -245,7 +247,10 @@ function configFunction(): unknown {
     return '';
   });
   fn.require = pyFunction((c, a) => {
-    const v = frameOf(c).config[String(a[0])];
+    const f = frameOf(c);
+    f.readConfig = true;
+    if (f.parsing) return '';
+    const v = f.config[String(a[0])];
     if (v === undefined) throw new CompilerError(`config "${String(a[0])}" is required`);
     return v;
   });

@@ -5,7 +5,7 @@ import { ControlSignal, ReturnSignal } from '../jinja/errors.ts';
 import type { Context } from '../jinja/macro.ts';
 import { pyStr } from '../jinja/py-values.ts';
 import { pyFunction } from '../jinja/runtime.ts';
-import { parseFallback, renderFailure } from './parse-fallback.ts';
+import { parseFallback, parsedRefs, renderFailure } from './parse-fallback.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import type { CompiledProject, Overrides, RenderOptions } from './render-options.ts';
 import type { FoundRef, GraphNode, ModelNode, NodeConfig, SeedNode, SourceNode, TemplateMessage, TestNode } from '../types.ts';
@@ -406,6 +406,11 @@ export class ProjectRenderer implements Schedulable {
     if (!t.testMetadata) frame.relation = this.relationFor(t, frame.config);
     const sql = t.testMetadata ? parseFallback(this, frame, () => renderGenericTest(this, t, this.#context(frame), frame, (id) => this.#relationOf(id, frame))) : this.#renderTemplate(t, frame);
     if (!steady(frame)) this.#unsteady = true;
+    if (frame.readConfig && !t.testMetadata) {
+      const parse = newFrame(t, cloneConfig(t.config), false, new WarehouseLog(false));
+      parse.relation = frame.relation;
+      for (const id of parsedRefs(this, parse, () => this.#renderTemplate(t, parse))) frame.refs.add(id);
+    }
     // dbt's order: the sources, then the refs its arguments render (a relationships test's `to`) before the node it tests.
     // A call that found nothing is among its refs or sources where it was made (the test is disabled).
     const attached = new Set(t.dependsOn.nodes);
