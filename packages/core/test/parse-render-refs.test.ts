@@ -24,4 +24,16 @@ describe("a singular test's refs as dbt's parse render makes them", () => {
     expect(t.refs.map((r) => r.name)).toEqual(['m']);
     expect(t.compiledCode.trim()).toBe('select 1 as x where false');
   });
+
+  // dbt 1.11.16 compiles this test to '-- True' (sm said False: it read the tags before config() set them).
+  it('answers config.get() before a config() call with the final config, as dbt does', async () => {
+    const dir = writeProject({
+      'sm_project.yml': 'name: demo\nprofile: demo\n',
+      'tests/t_early.sql': "-- {{ 'unit' in config.get('tags', []) }}\n{{ config(tags=['unit']) }}\nselect 1 as x where false",
+    });
+    const c = await compile({ projectDir: dir, adapters: { duckdb: () => offline } });
+    const t = c.compiled.nodes.get('test.demo.t_early') as { compiledCode: string; tags: string[] };
+    expect(t.compiledCode.split('\n')[0]).toBe('-- True');
+    expect(t.tags).toEqual(['unit']);
+  });
 });

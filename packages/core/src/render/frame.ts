@@ -36,6 +36,8 @@ export interface Frame {
   /** Set when the template read `execute`: an error it raised may be one dbt raises only when the node runs. */
   /** Set when the template read its config with `config.get()` or `config.require()`, which dbt's parse answers with ''. */
   readConfig?: boolean | undefined;
+  /** Set when `config()` was called after the template read its config: dbt's read sees the node's final config, so it renders again with it. */
+  configAfterRead?: boolean | undefined;
   /** Rendering as dbt's parse does to learn what it refs: `config.get()` and `config.require()` answer '' (dbt's ParseConfigObject). */
   parsing?: boolean | undefined;
   readExecute?: boolean | undefined;

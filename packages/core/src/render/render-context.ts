@@ -225,6 +225,7 @@ function configFunction(): unknown {
     if (positional.length) Object.assign(add, only);
     Object.assign(add, kw ?? {});
     addConfigCall((f.configCall ??= {}), add);
+    if (f.readConfig) f.configAfterRead = true;
     // The root project's config for a package's node beats the package's own config() calls (dbt).
     if (f.node.rootConfig) dropRootAppends(f.config, f.node.rootConfig);
     mergeConfigInto(f.config, add);

@@ -316,7 +316,8 @@ export class ProjectRenderer implements Schedulable {
     let sql = this.#renderTemplate(m, frame);
     let relation = this.relationFor(m, frame.config);
     // dbt renders with the final config: `this` read before a config() that moved it renders again.
-    if (frame.thisRead !== undefined && frame.thisRead !== this.host.relation(relation).toString()) {
+    // So does a config.get() read before a config() call: dbt's answers with the node's final config.
+    if ((frame.thisRead !== undefined && frame.thisRead !== this.host.relation(relation).toString()) || frame.configAfterRead) {
       this.diagnostics.length = before;
       const again = newFrame(m, cloneConfig(frame.config), frame.incremental, new WarehouseLog(false));
       again.relation = relation;
@@ -399,12 +400,18 @@ export class ProjectRenderer implements Schedulable {
     return r;
   }
 
-  #renderTest(t: TestNode): GraphNode {
-    const frame = newFrame(t, cloneConfig(t.config), false, new WarehouseLog(false));
+  #renderTest(t: TestNode, config = t.config): GraphNode {
+    const before = this.diagnostics.length;
+    const frame = newFrame(t, cloneConfig(config), false, new WarehouseLog(false));
     for (const d of t.dependsOn.nodes) frame.refs.add(d);
     // dbt's `this` in a singular test: the relation its failures would be stored in; a generic test has none.
     if (!t.testMetadata) frame.relation = this.relationFor(t, frame.config);
     const sql = t.testMetadata ? parseFallback(this, frame, () => renderGenericTest(this, t, this.#context(frame), frame, (id) => this.#relationOf(id, frame))) : this.#renderTemplate(t, frame);
+    // A config.get() before a config() call: dbt's reads the final config.
+    if (frame.configAfterRead && config === t.config) {
+      this.diagnostics.length = before;
+      return this.#renderTest(t, frame.config);
+    }
     if (!steady(frame)) this.#unsteady = true;
     if (frame.readConfig && !t.testMetadata) {
       const parse = newFrame(t, cloneConfig(t.config), false, new WarehouseLog(false));
