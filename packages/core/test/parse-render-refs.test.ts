@@ -36,4 +36,16 @@ describe("a singular test's refs as dbt's parse render makes them", () => {
     expect(t.compiledCode.split('\n')[0]).toBe('-- True');
     expect(t.tags).toEqual(['unit']);
   });
+
+  // dbt 1.11.16: config.tags ['x'] (its config() calls apply once; sm's render again had applied them twice).
+  it("applies a model's config() calls once when it renders again for a config.get() read before them", async () => {
+    const dir = writeProject({
+      'sm_project.yml': 'name: demo\nprofile: demo\n',
+      'models/m.sql': "select '{{ config.get('materialized') }}' as m\n{{ config(materialized='table', tags=['x']) }}",
+    });
+    const c = await compile({ projectDir: dir, adapters: { duckdb: () => offline } });
+    const m = c.compiled.nodes.get('model.demo.m') as { compiledCode: string; config: { tags: string[] } };
+    expect(m.compiledCode.trim().split('\n')[0]).toBe("select 'table' as m");
+    expect(m.config.tags).toEqual(['x']);
+  });
 });

@@ -38,6 +38,8 @@ export interface Frame {
   readConfig?: boolean | undefined;
   /** Set when `config()` was called after the template read its config: dbt's read sees the node's final config, so it renders again with it. */
   configAfterRead?: boolean | undefined;
+  /** The node's config once its config() calls are in, which `config.get()` reads when set (a render again after {@link configAfterRead}). */
+  finalConfig?: NodeConfig | undefined;
   /** Rendering as dbt's parse does to learn what it refs: `config.get()` and `config.require()` answer '' (dbt's ParseConfigObject). */
   parsing?: boolean | undefined;
   readExecute?: boolean | undefined;

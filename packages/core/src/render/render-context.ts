@@ -239,7 +239,7 @@ function configFunction(): unknown {
     if (f.parsing) return '';
     const k = String(a[0]);
     const dflt = kw && 'default' in kw ? kw.default : a.length > 1 ? a[1] : null;
-    const v = f.config[k];
+    const v = (f.finalConfig ?? f.config)[k];
     return v === undefined ? dflt : v;
   });
   fn.set = pyFunction((c, a, kw) => {
@@ -251,7 +251,7 @@ function configFunction(): unknown {
     const f = frameOf(c);
     f.readConfig = true;
     if (f.parsing) return '';
-    const v = f.config[String(a[0])];
+    const v = (f.finalConfig ?? f.config)[String(a[0])];
     if (v === undefined) throw new CompilerError(`config "${String(a[0])}" is required`);
     return v;
   });

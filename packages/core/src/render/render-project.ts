@@ -319,7 +319,9 @@ export class ProjectRenderer implements Schedulable {
     // So does a config.get() read before a config() call: dbt's answers with the node's final config.
     if ((frame.thisRead !== undefined && frame.thisRead !== this.host.relation(relation).toString()) || frame.configAfterRead) {
       this.diagnostics.length = before;
-      const again = newFrame(m, cloneConfig(frame.config), frame.incremental, new WarehouseLog(false));
+      // Its config() calls apply once more to the config it started from; config.get() reads the final one.
+      const again = newFrame(m, cloneConfig(frame.configAfterRead ? m.config : frame.config), frame.incremental, new WarehouseLog(false));
+      if (frame.configAfterRead) again.finalConfig = frame.config;
       again.relation = relation;
       sql = this.#renderTemplate(m, again);
       frame = again;
@@ -400,15 +402,16 @@ export class ProjectRenderer implements Schedulable {
     return r;
   }
 
-  #renderTest(t: TestNode, config = t.config): GraphNode {
+  #renderTest(t: TestNode, finalConfig?: NodeConfig): GraphNode {
     const before = this.diagnostics.length;
-    const frame = newFrame(t, cloneConfig(config), false, new WarehouseLog(false));
+    const frame = newFrame(t, cloneConfig(t.config), false, new WarehouseLog(false));
+    frame.finalConfig = finalConfig;
     for (const d of t.dependsOn.nodes) frame.refs.add(d);
     // dbt's `this` in a singular test: the relation its failures would be stored in; a generic test has none.
     if (!t.testMetadata) frame.relation = this.relationFor(t, frame.config);
     const sql = t.testMetadata ? parseFallback(this, frame, () => renderGenericTest(this, t, this.#context(frame), frame, (id) => this.#relationOf(id, frame))) : this.#renderTemplate(t, frame);
     // A config.get() before a config() call: dbt's reads the final config.
-    if (frame.configAfterRead && config === t.config) {
+    if (frame.configAfterRead && !finalConfig) {
       this.diagnostics.length = before;
       return this.#renderTest(t, frame.config);
     }
