@@ -416,11 +416,7 @@ export class ProjectRenderer implements Schedulable {
       return this.#renderTest(t, frame.config);
     }
     if (!steady(frame)) this.#unsteady = true;
-    if (frame.readConfig && !t.testMetadata) {
-      const parse = newFrame(t, cloneConfig(t.config), false, new WarehouseLog(false));
-      parse.relation = frame.relation;
-      for (const id of parsedRefs(this, parse, () => this.#renderTemplate(t, parse))) frame.refs.add(id);
-    }
+    if (frame.readConfig && !t.testMetadata) for (const id of parsedRefs(this, t, frame.relation, (p) => this.#renderTemplate(t, p))) frame.refs.add(id);
     // dbt's order: the sources, then the refs its arguments render (a relationships test's `to`) before the node it tests.
     // A call that found nothing is among its refs or sources where it was made (the test is disabled).
     const attached = new Set(t.dependsOn.nodes);
