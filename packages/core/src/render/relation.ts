@@ -148,12 +148,12 @@ export class TemplateRelation implements Relation {
 
   /**
    * dbt's `information_schema(view_name)`: `<database>.INFORMATION_SCHEMA[.<view_name>]`, the
-   * schema left out, INFORMATION_SCHEMA unquoted, the view name as given. The database prints as
-   * this relation's does (the target's default one left out, as in every relation sm prints).
+   * schema left out, INFORMATION_SCHEMA unquoted, the view name as given. The database is always
+   * printed, the target's default one too, as dbt prints it (on DuckDB the query then fails as in dbt).
    */
   information_schema(view?: unknown): TemplateRelation {
-    const rel = { database: this.#database, schema: '', identifier: 'INFORMATION_SCHEMA', quoted: this.#quoted };
-    return new InformationSchemaRelation(rel, this.#dialect, { defaultDatabase: this.#defaultDatabase, quote: { ...this.#quote, identifier: false }, type: 'view' }, typeof view === 'string' ? view : null);
+    const rel = { database: this.database, schema: '', identifier: 'INFORMATION_SCHEMA', quoted: this.#quoted };
+    return new InformationSchemaRelation(rel, this.#dialect, { quote: { ...this.#quote, identifier: false }, type: 'view' }, typeof view === 'string' ? view : null);
   }
 
   information_schema_only(): TemplateRelation {
