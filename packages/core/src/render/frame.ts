@@ -34,6 +34,14 @@ export interface Frame {
    */
   said?: TemplateMessage[] | undefined;
   /** Set when the template read `execute`: an error it raised may be one dbt raises only when the node runs. */
+  /** Set when the template read its config with `config.get()` or `config.require()`, which dbt's parse answers with ''. */
+  readConfig?: boolean | undefined;
+  /** Set when `config()` was called after the template read its config: dbt's read sees the node's final config, so it renders again with it. */
+  configAfterRead?: boolean | undefined;
+  /** The node's config once its config() calls are in, which `config.get()` reads when set (a render again after {@link configAfterRead}). */
+  finalConfig?: NodeConfig | undefined;
+  /** Rendering as dbt's parse does to learn what it refs: `config.get()` and `config.require()` answer '' (dbt's ParseConfigObject). */
+  parsing?: boolean | undefined;
   readExecute?: boolean | undefined;
   /** Set when the render failed on an undefined name, attribute or call, which dbt's parse phase lets by (its undefined captures calls): dbt fails the node only when it compiles. */
   failedUndefined?: boolean | undefined;

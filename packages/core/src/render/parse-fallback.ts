@@ -1,10 +1,12 @@
 import type { Diagnostic } from '../diagnostics.ts';
 import type { Environment } from '../jinja/environment.ts';
 import { ControlSignal } from '../jinja/errors.ts';
-import type { Frame } from './frame.ts';
+import type { Relation } from '../adapter.ts';
+import type { GraphNode } from '../types.ts';
+import { newFrame, type Frame } from './frame.ts';
 import { cloneConfig } from './render-parts.ts';
 import { templateDiagnostic } from './template-diagnostic.ts';
-import { NoWarehouse } from './warehouse.ts';
+import { NoWarehouse, WarehouseLog } from './warehouse.ts';
 
 /** What a parse-phase fallback needs of the renderer. */
 interface Renderer {
@@ -97,4 +99,26 @@ function causedByUndefined(e: unknown): boolean {
     if ((x as { kind?: string }).kind === 'UndefinedError') return true;
   }
   return false;
+}
+
+/**
+ * The nodes a render refs when run as dbt's parse runs it (`execute` false, undefined lenient,
+ * `config.get()` answering ''), which is what dbt's depends_on lists. It differs from the real
+ * render's refs when the template branches on its config: dbt-unit-testing's `ref` override calls
+ * `builtins.ref` only when `config.get('tags')` lacks 'unit-test', which at parse it always does,
+ * so dbt makes each unit test depend on the model it tests.
+ */
+export function parsedRefs(r: Renderer, node: GraphNode, relation: Relation | undefined, render: (frame: Frame) => unknown): string[] {
+  const frame = newFrame(node, cloneConfig(node.config), false, new WarehouseLog(false));
+  frame.relation = relation;
+  frame.execute = false;
+  frame.parsing = true;
+  const before = r.diagnostics.length;
+  try {
+    r.env.lenient(() => render(frame));
+  } catch (e) {
+    if (e instanceof ControlSignal) throw e;
+  }
+  r.diagnostics.length = before;
+  return [...frame.refs];
 }

@@ -146,6 +146,20 @@ export class TemplateRelation implements Relation {
     return this.#with(this.#rel(), { include: { ...this.#include, identifier: false } });
   }
 
+  /**
+   * dbt's `information_schema(view_name)`: `<database>.INFORMATION_SCHEMA[.<view_name>]`, the
+   * schema left out, INFORMATION_SCHEMA unquoted, the view name as given. The database is always
+   * printed, the target's default one too, as dbt prints it (on DuckDB the query then fails as in dbt).
+   */
+  information_schema(view?: unknown): TemplateRelation {
+    const rel = { database: this.database, schema: '', identifier: 'INFORMATION_SCHEMA', quoted: this.#quoted };
+    return new InformationSchemaRelation(rel, this.#dialect, { quote: { ...this.#quote, identifier: false }, type: 'view' }, typeof view === 'string' ? view : null);
+  }
+
+  information_schema_only(): TemplateRelation {
+    return this.information_schema();
+  }
+
   render(): string {
     return this.toString();
   }
@@ -170,6 +184,21 @@ export class TemplateRelation implements Relation {
       return printedName({ database: this.#database, schema: this.schema, identifier: this.identifier, quoted: this.#quoted }, this.#dialect, this.#defaultDatabase);
     }
     return [part('database', db), part('schema', this.schema), part('identifier', this.identifier)].filter((x) => x !== undefined).join('.');
+  }
+}
+
+/** What `relation.information_schema('columns')` returns: prints its view after the relation's name, as dbt's InformationSchema does. */
+class InformationSchemaRelation extends TemplateRelation {
+  readonly information_schema_view: string | null;
+
+  constructor(rel: Relation, dialect: Dialect, o: ConstructorParameters<typeof TemplateRelation>[3], view: string | null) {
+    super(rel, dialect, undefined, o);
+    this.information_schema_view = view;
+  }
+
+  override toString(): string {
+    const name = super.toString();
+    return this.information_schema_view === null ? name : `${name}.${this.information_schema_view}`;
   }
 }
 

@@ -225,6 +225,7 @@ function configFunction(): unknown {
     if (positional.length) Object.assign(add, only);
     Object.assign(add, kw ?? {});
     addConfigCall((f.configCall ??= {}), add);
+    if (f.readConfig) f.configAfterRead = true;
     // The root project's config for a package's node beats the package's own config() calls (dbt).
     if (f.node.rootConfig) dropRootAppends(f.config, f.node.rootConfig);
     mergeConfigInto(f.config, add);
@@ -234,9 +235,11 @@ function configFunction(): unknown {
   const fn = pyFunction(call) as unknown as Record<string, unknown>;
   fn.get = pyFunction((c, a, kw) => {
     const f = frameOf(c);
+    f.readConfig = true;
+    if (f.parsing) return '';
     const k = String(a[0]);
     const dflt = kw && 'default' in kw ? kw.default : a.length > 1 ? a[1] : null;
-    const v = f.config[k];
+    const v = (f.finalConfig ?? f.config)[k];
     return v === undefined ? dflt : v;
   });
   fn.set = pyFunction((c, a, kw) => {
@@ -245,7 +248,10 @@ function configFunction(): unknown {
     return '';
   });
   fn.require = pyFunction((c, a) => {
-    const v = frameOf(c).config[String(a[0])];
+    const f = frameOf(c);
+    f.readConfig = true;
+    if (f.parsing) return '';
+    const v = (f.finalConfig ?? f.config)[String(a[0])];
     if (v === undefined) throw new CompilerError(`config "${String(a[0])}" is required`);
     return v;
   });

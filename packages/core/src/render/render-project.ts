@@ -5,7 +5,7 @@ import { ControlSignal, ReturnSignal } from '../jinja/errors.ts';
 import type { Context } from '../jinja/macro.ts';
 import { pyStr } from '../jinja/py-values.ts';
 import { pyFunction } from '../jinja/runtime.ts';
-import { parseFallback, renderFailure } from './parse-fallback.ts';
+import { parseFallback, parsedRefs, renderFailure } from './parse-fallback.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import type { CompiledProject, Overrides, RenderOptions } from './render-options.ts';
 import type { FoundRef, GraphNode, ModelNode, NodeConfig, SeedNode, SourceNode, TemplateMessage, TestNode } from '../types.ts';
@@ -316,9 +316,12 @@ export class ProjectRenderer implements Schedulable {
     let sql = this.#renderTemplate(m, frame);
     let relation = this.relationFor(m, frame.config);
     // dbt renders with the final config: `this` read before a config() that moved it renders again.
-    if (frame.thisRead !== undefined && frame.thisRead !== this.host.relation(relation).toString()) {
+    // So does a config.get() read before a config() call: dbt's answers with the node's final config.
+    if ((frame.thisRead !== undefined && frame.thisRead !== this.host.relation(relation).toString()) || frame.configAfterRead) {
       this.diagnostics.length = before;
-      const again = newFrame(m, cloneConfig(frame.config), frame.incremental, new WarehouseLog(false));
+      // Its config() calls apply once more to the config it started from; config.get() reads the final one.
+      const again = newFrame(m, cloneConfig(frame.configAfterRead ? m.config : frame.config), frame.incremental, new WarehouseLog(false));
+      if (frame.configAfterRead) again.finalConfig = frame.config;
       again.relation = relation;
       sql = this.#renderTemplate(m, again);
       frame = again;
@@ -399,13 +402,21 @@ export class ProjectRenderer implements Schedulable {
     return r;
   }
 
-  #renderTest(t: TestNode): GraphNode {
+  #renderTest(t: TestNode, finalConfig?: NodeConfig): GraphNode {
+    const before = this.diagnostics.length;
     const frame = newFrame(t, cloneConfig(t.config), false, new WarehouseLog(false));
+    frame.finalConfig = finalConfig;
     for (const d of t.dependsOn.nodes) frame.refs.add(d);
     // dbt's `this` in a singular test: the relation its failures would be stored in; a generic test has none.
     if (!t.testMetadata) frame.relation = this.relationFor(t, frame.config);
     const sql = t.testMetadata ? parseFallback(this, frame, () => renderGenericTest(this, t, this.#context(frame), frame, (id) => this.#relationOf(id, frame))) : this.#renderTemplate(t, frame);
+    // A config.get() before a config() call: dbt's reads the final config.
+    if (frame.configAfterRead && !finalConfig) {
+      this.diagnostics.length = before;
+      return this.#renderTest(t, frame.config);
+    }
     if (!steady(frame)) this.#unsteady = true;
+    if (frame.readConfig && !t.testMetadata) for (const id of parsedRefs(this, t, frame.relation, (p) => this.#renderTemplate(t, p))) frame.refs.add(id);
     // dbt's order: the sources, then the refs its arguments render (a relationships test's `to`) before the node it tests.
     // A call that found nothing is among its refs or sources where it was made (the test is disabled).
     const attached = new Set(t.dependsOn.nodes);
