@@ -5,8 +5,8 @@
  * with generic tests and a docs block, a singular test, a snapshot and selectors.yml. Each
  * mutation breaks (or oddly reshapes) one thing; `file` is the file a good error names.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import type { Rng } from './rng.ts';
 
 export const PROFILE = 'efuzz';
@@ -253,6 +253,41 @@ export const HAND_MUTATIONS: Mutation[] = [
   m('file: BOM on a model', 'models/staging/stg_customers.sql', edit('models/staging/stg_customers.sql', (s) => `\ufeff${s}`)),
   m('file: NUL in a model', 'models/staging/stg_customers.sql', edit('models/staging/stg_customers.sql', (s) => `${s}\0`)),
   m('file: no trailing newline', '', (d) => forEachText(d, (t) => t.replace(/\n+$/, ''))),
+  // What users hit that the lists above miss
+  m('file: BOM on a schema YAML file', SCHEMA, edit(SCHEMA, (s) => `\ufeff${s}`)),
+  m('file: BOM on selectors.yml', 'selectors.yml', edit('selectors.yml', (s) => `\ufeff${s}`)),
+  m('file: a .sql directory', 'models/marts/folder.sql', write('models/marts/folder.sql/inner.sql', 'select 1 as id\n')),
+  m('file: upper-case .SQL extension', 'models/marts/upper.SQL', write('models/marts/upper.SQL', 'select 1 as id\n')),
+  m('file: hidden model file', 'models/marts/.hidden.sql', write('models/marts/.hidden.sql', 'select 1 as id\n')),
+  m('file: schema YAML as .yaml describing a described model', 'models/marts/more.yaml', write('models/marts/more.yaml', 'version: 2\nmodels:\n  - name: orders_summary\n    description: again\n')),
+  m('file: dangling symlink model', 'models/marts/gone.sql', (d) => symlinkSync('nowhere.sql', join(d, 'models/marts/gone.sql'))),
+  m('project: models folder is a symlink', 'models', (d) => { renameSync(join(d, 'models'), join(d, 'real_models')); symlinkSync('real_models', join(d, 'models')); }),
+  m('project: model-paths outside the project', PROJECT, (d) => {
+    renameSync(join(d, 'models'), join(d, '..', `${basename(d)}-outside`));
+    edit(PROJECT, (s) => `${s}model-paths: ['../${basename(d)}-outside']\n`)(d);
+  }),
+  m('project: model-paths empty list', PROJECT, edit(PROJECT, (s) => `${s}model-paths: []\n`)),
+  m('project: on-run-start SQL error', PROJECT, edit(PROJECT, (s) => s.replace('on-run-start:\n', 'on-run-start:\n  - "selec 1"\n'))),
+  m('vars: huge integer', PROJECT, (d) => { edit(PROJECT, (s) => s.replace('threshold: 5', 'threshold: 5\n  big: 123456789012345678901234567890'))(d); write('models/marts/big.sql', "select {{ var('big') }} as big\n")(d); }),
+  m('vars: a date', PROJECT, (d) => { edit(PROJECT, (s) => s.replace('threshold: 5', 'threshold: 5\n  start: 2024-01-31'))(d); write('models/marts/dated.sql', "select '{{ var(\"start\") }}'::date as d\n")(d); }),
+  m('vars: a date from --vars', 'models/marts/dated.sql', write('models/marts/dated.sql', "select '{{ var(\"start\") }}'::date as d\n"), ['--vars', '{start: 2024-01-31}']),
+  m('vars: null', PROJECT, edit(PROJECT, (s) => s.replace('threshold: 5', 'threshold: ~'))),
+  m('yaml: anchors and merge keys', SCHEMA, edit(SCHEMA, (s) => s.replace('  - name: orders_summary\n', '  - name: orders_summary\n    config: &cfg\n      tags: [x]\n    meta:\n      <<: *cfg\n'))),
+  m('yaml: missing doc()', SCHEMA, edit(SCHEMA, (s) => s.replace('doc("customer_orders")', 'doc("nope")'))),
+  m('yaml: source table named twice', 'models/staging/sources.yml', edit('models/staging/sources.yml', (s) => `${s}      - name: app_events\n`)),
+  model('jinja: raw block unclosed', 'models/marts/raw1.sql', 'select 1 as id\n{% raw %}\n-- {{ x }}\n'),
+  model('jinja: macro calling itself forever', 'models/marts/forever.sql', '{% macro forever(n) %}{{ forever(n + 1) }}{% endmacro %}\nselect {{ forever(1) }} as id\n'),
+  model('jinja: project macro calling itself forever', 'macros/loop.sql', "{% macro loop_me(n) %}{{ loop_me(n) }}{% endmacro %}\n"),
+  m('jinja: a model using a recursive project macro', 'macros/loop.sql', (d) => { write('macros/loop.sql', '{% macro loop_me(n) %}{{ loop_me(n) }}{% endmacro %}\n')(d); write('models/marts/looped.sql', 'select {{ loop_me(1) }} as id\n')(d); }),
+  model('jinja: macro given too many arguments', 'models/marts/many.sql', 'select {{ cents(1, 2, 3) }} as id\n'),
+  model('jinja: macro given no arguments', 'models/marts/none.sql', 'select {{ cents() }} as id\n'),
+  model('ref: three arguments', 'models/marts/ref3.sql', "select * from {{ ref('efuzz', 'stg_orders', 'x') }}\n"),
+  model('ref: version of an unversioned model', 'models/marts/refv.sql', "select * from {{ ref('stg_orders', v=2) }}\n"),
+  model('config: materialized=none', 'models/marts/cnone.sql', '{{ config(materialized=none) }}\nselect 1 as id\n'),
+  model('config: only a config call', 'models/marts/conly.sql', "{{ config(materialized='table') }}\n"),
+  model('name: model named as a SQL keyword', 'models/marts/select.sql', 'select 1 as id\n'),
+  model('seed: blank header line', SEED, '\n1,alice\n'),
+  model('seed: a header with an empty name', SEED, 'id,,name\n1,x,alice\n'),
 ];
 // Invalid UTF-8 needs bytes, not a string.
 HAND_MUTATIONS.find((x) => x.name === 'file: invalid UTF-8')!.apply = (d) => writeFileSync(join(d, 'models/marts/latin1.sql'), Buffer.from([0x73, 0x65, 0x6c, 0x65, 0x63, 0x74, 0x20, 0x27, 0xe9, 0x27, 0x20, 0x61, 0x73, 0x20, 0x78, 0x0a]));

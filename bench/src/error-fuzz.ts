@@ -11,7 +11,7 @@
  * the file (or model) named, and the line where dbt names one. Not a test: a search.
  *
  *   node --conditions=smsql-source bench/src/error-fuzz.ts [--n 60] [--seed 1] [--dbt PATH]
- *        [--out DIR] [--only SUBSTRING] [--keep]
+ *        [--out DIR] [--only SUBSTRING[|SUBSTRING...]] [--keep]
  *
  * Writes <out>/diffs.json (every difference and message finding) and prints a summary.
  */
@@ -121,7 +121,7 @@ async function main(): Promise<number> {
   }
   const r = createRng(a.seed);
   const mutations = [...HAND_MUTATIONS, ...Array.from({ length: a.n }, (_, i) => randomMutation(base.sm, r, i + 1))];
-  const chosen = [{ name: 'unchanged', file: '', apply: () => {} } as Mutation, ...mutations].filter((x) => !a.only || x.name.includes(a.only));
+  const chosen = [{ name: 'unchanged', file: '', apply: () => {} } as Mutation, ...mutations].filter((x) => !a.only || a.only.split('|').some((o) => x.name.includes(o)));
   const dirs = chosen.map((mu, i) => {
     const pair = { dbt: join(a.out, 'm', String(i), 'dbt'), sm: join(a.out, 'm', String(i), 'sm') };
     for (const tool of ['dbt', 'sm'] as const) {

@@ -26,6 +26,17 @@ function knownZone(name: string): boolean {
   }
 }
 
+/**
+ * DuckDB's C API (under @duckdb/node-api) reads a query up to its first NUL character, so a
+ * query with one would run cut short (or fail with "syntax error at end of input"). dbt-duckdb's
+ * Python client passes the whole text, where DuckDB reads a NUL as part of an identifier (a view
+ * over `from t <NUL>` gets the table alias "\0"); sm names the character and its line instead.
+ */
+function nulMessage(sql: string, at: number): string {
+  const line = sql.slice(0, at).split('\n').length;
+  return `the SQL has a NUL character (\\0) on line ${line} of the query; DuckDB's client library would read the query only up to it. Remove it from the file that holds it (an editor showing invisible characters finds it).`;
+}
+
 /** Rows appended between two looks at the event loop (a few milliseconds of appending). */
 const APPEND_SLICE = 4096;
 
@@ -36,6 +47,8 @@ export class DuckDbConnection implements Connection {
   }
 
   async execute(sql: string, binds?: readonly unknown[]): Promise<QueryResult> {
+    const nul = sql.indexOf('\0');
+    if (nul >= 0) throw new DuckDbQueryError(nulMessage(sql, nul), sql, undefined);
     try {
       const result = await this.raw.run(sql, binds ? (binds as never) : undefined);
       const columns = result.columnNames();

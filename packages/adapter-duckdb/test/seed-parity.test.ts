@@ -105,6 +105,16 @@ describe('seeds load as dbt-duckdb loads them', () => {
     expect(o.results.find((r) => r.name === 'h3')!.message).toMatch(/seeds\/h3\.csv:1: Column 1 of the header is only spaces/);
   });
 
+  // dbt 1.11.16 + dbt-duckdb 1.11.1 (recorded, `dbt seed` of '  id, name ,amount\n1,a,2\n'): columns
+  // "  id" INTEGER, " name " VARCHAR, amount INTEGER, so `select id from` the seed is a Binder Error
+  // (error-fuzz seed 3, 'seeds/raw_orders.csv line 1 indented': dbt build exit 1). sm trimmed the names.
+  it('keeps the spaces around a header name, as dbt-duckdb loads them', async () => {
+    const dir = writeProject({ 'sm_project.yml': 'name: s\nprofile: p\n', 'profiles.yml': PROFILE, 'seeds/sp.csv': '  id, name ,amount\n1,a,2\n' });
+    const o = await execute({ projectDir: dir, adapters: { duckdb: createDuckDbAdapter } }, 'seed');
+    expect(o.results[0]!.status).toBe('success');
+    expect((await tables(dir, ['sp'])).sp!.columns).toEqual(['  id INTEGER', ' name  VARCHAR', 'amount INTEGER']);
+  });
+
   it('reads a seed larger than one read chunk with quoted line breaks across the chunk edge, in the same rows', async () => {
     const row = (i: number) => `${i},"line one\nline two ""q"" ${'x'.repeat(i % 50)}",${i % 2 ? 'True' : 'false'}\n`;
     let text = 'id,body,flag\n';

@@ -38,3 +38,23 @@ describe('a resource described by two YAML entries', () => {
     expect(said).toContain('nothing was run');
   });
 });
+
+// dbt 1.11.16 (recorded 7 Dec 2026): a table listed twice under one source, in one file or in two,
+// is parse exit 2: "dbt found two sources with the name "app_a" ... change the name of one of these
+// resources: - source.demo.app.a (models/s2.yml) - source.demo.app.a (models/s1.yml)". The same
+// source name in two files with different tables parses (exit 0). sm kept both entries, exit 0.
+describe('a source table declared twice', () => {
+  const src = (tables: string[]) => `version: 2\nsources:\n  - name: app\n    tables:\n${tables.map((t) => `      - name: ${t}\n`).join('')}`;
+  it('in one file or in two is a project error naming both, and different tables are fine', async () => {
+    const one = writeProject({ 'profiles.yml': PROFILE, 'models/m.sql': 'select 1 as x\n', 'models/s.yml': src(['a', 'b', 'a']) });
+    const r1 = await sm('parse', '--project-dir', one);
+    expect(r1.code).toBe(2);
+    expect(r1.out + r1.err).toContain('error SM_SCHEMA_YAML at models/s.yml:7:9: Table "a" of source "app" is declared twice in models/s.yml (lines 5 and 7)');
+    const two = writeProject({ 'profiles.yml': PROFILE, 'models/m.sql': 'select 1 as x\n', 'models/s1.yml': src(['a']), 'models/s2.yml': src(['a']) });
+    const r2 = await sm('parse', '--project-dir', two);
+    expect(r2.code).toBe(2);
+    expect(r2.out + r2.err).toMatch(/Table "a" of source "app" is declared in models\/s1\.yml:5 and models\/s2\.yml:5/);
+    const apart = writeProject({ 'profiles.yml': PROFILE, 'models/m.sql': 'select 1 as x\n', 'models/s1.yml': src(['a']), 'models/s2.yml': src(['b']) });
+    expect((await sm('parse', '--project-dir', apart)).code).toBe(0);
+  });
+});

@@ -61,4 +61,20 @@ describe('file encodings', () => {
       { id: 2, name: 'bob' },
     ]);
   });
+
+  // dbt 1.11.16 (recorded, bench/src/error-fuzz.ts 'file: NUL in a model'): a model ending in a NUL
+  // character builds, exit 0: dbt-duckdb hands DuckDB the whole text and DuckDB reads the NUL after
+  // `from "main"."raw"` as a table alias (the view's SQL is `... FROM raw AS "\0"`); after
+  // `select 1 as id` the same NUL is DuckDB's "syntax error at or near "\0"". sm's DuckDB client reads
+  // a query only up to a NUL: the view's text was cut before its closing parenthesis, "Parser Error:
+  // syntax error at end of input", which names nothing the user can find. sm still fails the model
+  // (exit 1), now saying what and where.
+  it('a NUL character in a model fails that model naming the character and its line', async () => {
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'models/a.sql': 'select 1 as id\n', 'models/b.sql': "select id from {{ ref('a') }}\n\0" });
+    const r = await sm('run', '--project-dir', dir, '--profiles-dir', dir);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('the SQL has a NUL character (\\0) on line 3 of the query');
+    expect(r.out).not.toContain('syntax error at end of input');
+    expect(await queryDuckDb(join(dir, 'target', 'demo.duckdb'), 'select id from main.a')).toEqual([{ id: 1 }]);
+  });
 });

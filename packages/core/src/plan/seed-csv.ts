@@ -47,8 +47,10 @@ export function readSeed(path: string, file: string, o: SeedReadOptions = {}): P
   for (const r of csvRecords(path, file, delimiter, quote, mode)) {
     if (!header) {
       // An empty name is agate's letter name of its position, as dbt-duckdb loads it (`id,,n` is id, b, n); one of only spaces is refused.
-      header = r.fields.map((h, i) => (h ? h.trim() : letterName(i)));
-      if (header.some((h) => h === '')) throw invalid(file, r.line, `Column ${header.indexOf('') + 1} of the header is only spaces`, 'Give every column a name in the first row.');
+      // Other names keep their spaces: dbt-duckdb 1.11 loads `  id, name ` as columns "  id" and " name ".
+      header = r.fields.map((h, i) => (h ? h : letterName(i)));
+      const blank = header.findIndex((h) => h.trim() === '');
+      if (blank >= 0) throw invalid(file, r.line, `Column ${blank + 1} of the header is only spaces`, 'Give every column a name in the first row.');
       header = uniqueNames(header, file, r.line);
       types = header.map(() => new SeedColumnType());
       continue;

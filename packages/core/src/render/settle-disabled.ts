@@ -46,7 +46,7 @@ export function settleDisabled(h: SettleHost, diagnostics: Diagnostic[]): Settle
   // error it lets by until the node compiles (a macro a package lacks) is none for a node that never will.
   const unresolved = new Set(['SM_VAR_MISSING', 'SM_REF_NOT_FOUND', 'SM_SOURCE_NOT_FOUND']);
   const kept = diagnostics.filter((d) => !(d.severity === 'error' && d.nodeId && off.has(d.nodeId) && (unresolved.has(d.code) || d.atCompile)));
-  diagnostics.splice(0, diagnostics.length, ...kept, ...refsToDisabled(h, off), ...enabledNotBoolean(h));
+  diagnostics.splice(0, diagnostics.length, ...kept, ...refsToDisabled(h, off), ...configTypes(h));
   const out: SettledNodes = { nodes: new Map(), disabled: [], disabledTests: [] };
   // Loading's: a test there that its own config leaves enabled is on a disabled node.
   for (const n of p.disabled) {
@@ -112,19 +112,31 @@ function refsToDisabled(h: SettleHost, off: ReadonlySet<string>): Diagnostic[] {
 /**
  * A node whose `enabled` is not true or false, wherever it was set (a `--vars` value given as
  * 'false' is text): dbt 1.11.16 refuses the project, exit 2 ("Parsing Error at path ['enabled']:
- * 'false' is not of type 'boolean'"), where sm took the text for a yes or a no.
+ * 'false' is not of type 'boolean'"), where sm took the text for a yes or a no. So is one whose
+ * `materialized` is not text (recorded: `config(materialized=none)`, `=42` and dbt_project.yml's
+ * `+materialized: null` are "Parsing Error at path ['materialized']: None is not of type 'string'",
+ * exit 2), where sm failed the model at build with 'Unknown materialization "null"'.
  */
-function enabledNotBoolean(h: SettleHost): Diagnostic[] {
+function configTypes(h: SettleHost): Diagnostic[] {
   const p = h.project;
   const out: Diagnostic[] = [];
+  const shown = (v: unknown) => (typeof v === 'string' ? `the text ${JSON.stringify(v)}` : (JSON.stringify(v) ?? String(v)));
   for (const n of [...p.disabled, ...p.models, ...p.seeds, ...p.sources, ...p.tests, ...p.unitTests, ...p.exposures, ...(p.semantic ?? [])]) {
-    const v = (h.rendered.get(n.uniqueId) ?? n).config.enabled;
-    if (v === undefined || typeof v === 'boolean') continue;
-    out.push(
-      diag('SM_CONFIG_INVALID', `${n.resourceType} "${n.name}": \`enabled\` must be true or false, not ${typeof v === 'string' ? `the text ${JSON.stringify(v)}` : JSON.stringify(v) ?? String(v)}`, { file: n.originalFilePath }, {
-        hint: "Set it to true or false where it is configured (a var from --vars is text when quoted: write {x: false}, not {x: 'false'}); dbt refuses the project as it is.",
-      }),
-    );
+    const { enabled, materialized } = (h.rendered.get(n.uniqueId) ?? n).config as { enabled?: unknown; materialized?: unknown };
+    if (enabled !== undefined && typeof enabled !== 'boolean') {
+      out.push(
+        diag('SM_CONFIG_INVALID', `${n.resourceType} "${n.name}": \`enabled\` must be true or false, not ${shown(enabled)}`, { file: n.originalFilePath }, {
+          hint: "Set it to true or false where it is configured (a var from --vars is text when quoted: write {x: false}, not {x: 'false'}); dbt refuses the project as it is.",
+        }),
+      );
+    }
+    if (materialized !== undefined && typeof materialized !== 'string') {
+      out.push(
+        diag('SM_CONFIG_INVALID', `${n.resourceType} "${n.name}": \`materialized\` must be a name such as 'table' or 'view', not ${materialized === null ? 'none (null)' : shown(materialized)}`, { file: n.originalFilePath }, {
+          hint: "Quote the name (config(materialized='table')), or leave materialized out for the folder's or the project's; dbt refuses the project as it is.",
+        }),
+      );
+    }
   }
   return out;
 }

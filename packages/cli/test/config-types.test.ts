@@ -28,3 +28,23 @@ describe('an `enabled` config that is not true or false', () => {
     expect([ok.code, ok.out.trim()]).toEqual([0, 'demo.a']);
   });
 });
+
+// Recorded from dbt 1.11.16 (dbt-duckdb 1.11.1), 7 Dec 2026, `dbt parse`: `{{ config(materialized=none) }}`,
+// `config(materialized=42)` and dbt_project.yml's `models: {demo: {+materialized: null}}` are each
+// "Parsing Error at path ['materialized']: None is not of type 'string'" (42 alike), exit 2.
+// sm parsed them and failed the model at build: 'Unknown materialization "null"'.
+describe('a `materialized` config that is not a name', () => {
+  it('is a project error naming the node and its file, from config() or dbt_project.yml', async () => {
+    for (const [files, shown] of [
+      [{ 'models/a.sql': '{{ config(materialized=none) }}\nselect 1 as id' }, 'none (null)'],
+      [{ 'models/a.sql': '{{ config(materialized=42) }}\nselect 1 as id' }, '42'],
+      [{ 'models/a.sql': 'select 1 as id', 'dbt_project.yml': "name: demo\nversion: '1.0'\nprofile: demo\nmodels:\n  demo:\n    +materialized: null\n" }, 'none (null)'],
+    ] as const) {
+      const dir = writeProject({ 'profiles.yml': PROFILE, ...files });
+      const r = await sm('build', '--project-dir', dir);
+      expect(r.code).toBe(2);
+      expect(r.err + r.out).toContain(`models/a.sql: model "a": \`materialized\` must be a name such as 'table' or 'view', not ${shown}`);
+      expect(r.err + r.out).toContain('nothing was run');
+    }
+  });
+});
