@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
@@ -132,5 +132,15 @@ describe('DuckDB relations print their database, as dbt-duckdb prints them', () 
     const r = await sm('run', '--project-dir', none, '--profiles-dir', none);
     expect(r.code, r.out + r.err).toBe(0);
     expect(compiled(none, 'models/b.sql')).toBe('select * from "dev"."main"."a"');
+  });
+
+  it('a warm compile after the file is renamed prints the new database (the render cache is keyed on the path)', async () => {
+    const dir = writeProject({ 'dbt_project.yml': files['dbt_project.yml'], 'profiles.yml': files['profiles.yml'], 'models/a.sql': 'select 1 as a', 'models/b.sql': "select * from {{ ref('a') }}" });
+    expect((await sm('compile', '--project-dir', dir, '--profiles-dir', dir)).code).toBe(0);
+    expect(compiled(dir, 'models/b.sql')).toBe('select * from "d"."main"."a"');
+    writeFileSync(join(dir, 'profiles.yml'), PROFILE('      path: target/e.duckdb\n'));
+    expect((await sm('compile', '--project-dir', dir, '--profiles-dir', dir)).code).toBe(0);
+    expect(compiled(dir, 'models/b.sql')).toBe('select * from "e"."main"."a"');
+    expect((await sm('compile', '-s', 'b', '-q', '--project-dir', dir, '--profiles-dir', dir)).out.trim()).toBe('select * from "e"."main"."a"');
   });
 });
