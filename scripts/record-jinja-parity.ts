@@ -10,8 +10,7 @@
  *   project and a package) is compiled, and the second column of each `[node id, sql]` line is
  *   rewritten with that node's compiled SQL.
  * A case dbt refuses is recorded as "(error) <dbt's first line>". dbt-duckdb puts the database
- * ("demo") in front of every relation; sm leaves the target's own database out, so "demo". is
- * removed from dbt's output.
+ * ("demo") in front of every relation, as sm does on DuckDB: dbt's output is recorded as printed.
  *
  * Usage: node scripts/record-jinja-parity.ts [path/to/dbt]   (default: bench/.venv/bin/dbt)
  * Needs dbt-core and dbt-duckdb (bench/scripts/setup-dbt.sh installs them).
@@ -68,10 +67,10 @@ function dbtRun(dir: string, ...args: string[]): { ok: boolean; out: string } {
   return { ok: r.status === 0, out: `${r.stdout}\n${r.stderr}` };
 }
 
-/** dbt's compiled SQL of a model, "demo". dropped. */
+/** dbt's compiled SQL of a model. */
 function compiled(dir: string, pkg: string, name: string): string | undefined {
   const f = join(dir, 'target/compiled', pkg, 'models', `${name}.sql`);
-  return existsSync(f) ? readFileSync(f, 'utf8').replaceAll('"demo".', '').trim() : undefined;
+  return existsSync(f) ? readFileSync(f, 'utf8').trim() : undefined;
 }
 
 function firstError(out: string): string {

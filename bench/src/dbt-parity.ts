@@ -9,8 +9,8 @@
  * dbt comes from bench/.venv (bench/scripts/setup-dbt.sh) when it runs, else from a venv
  * created in $TMPDIR/dbt-parity-venv. Writes bench/out/dbt-parity.json; exits 1 on any
  * difference (data, selection or compiled SQL; with --data-only, on data only), 2 when a tool
- * cannot run. dbt-duckdb's database qualifier ("streamify".) is the one compile difference
- * tolerated: sm leaves the database out when the target names none, same relation on DuckDB.
+ * cannot run. Compiled SQL must be identical, dbt-duckdb's database qualifier ("streamify".)
+ * included (sm prints it too since 7 Dec 2026; the report still says when only it differs).
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -296,7 +296,7 @@ async function main(): Promise<number> {
     console.log(`\nbuild wall time: sm ${(smBuildMs / 1000).toFixed(1)}s, dbt seed+build ${(dbtBuildMs / 1000).toFixed(1)}s`);
 
     const dataOk = models.every((m) => m.identical);
-    const otherOk = selections.every((s) => s.identical) && compiled.every((c) => c.identicalWithoutDatabase);
+    const otherOk = selections.every((s) => s.identical) && compiled.every((c) => c.identical);
     const out = join(REPO, 'bench', 'out');
     mkdirSync(out, { recursive: true });
     writeFileSync(

@@ -98,7 +98,10 @@ import duckdb, json, sys
 rels = json.loads(sys.argv[3])
 import os
 con = duckdb.connect()
-for path, alias in ((sys.argv[1], 'dbt_db'), (sys.argv[2], 'sm_db')):
+# sm's file under its own name: its views name their relations with it (as ref() prints them;
+# DuckDB 1.5's node binding keeps that catalog in a view's SQL), so they read only under that name.
+SM = os.path.splitext(os.path.basename(sys.argv[2]))[0]
+for path, alias in ((sys.argv[1], 'dbt_db'), (sys.argv[2], SM)):
     # A tool that built nothing left no file: compare against an empty database.
     con.execute("attach '" + (path if os.path.exists(path) else ':memory:').replace("'", "''") + "' as " + alias + (' (read_only)' if os.path.exists(path) else ''))
 def q(s): return '"' + s.replace('"', '""') + '"'
@@ -115,11 +118,11 @@ for r in rels:
     s, t = r['schema'], r['table']
     d = {'relation': s + '.' + t, 'rowsDbt': None, 'rowsSm': None, 'onlyDbt': None, 'onlySm': None, 'note': ''}
     out.append(d)
-    cd, cs = cols('dbt_db', s, t, r.get('dbtFrom')), cols('sm_db', s, t, r.get('smFrom'))
+    cd, cs = cols('dbt_db', s, t, r.get('dbtFrom')), cols(SM, s, t, r.get('smFrom'))
     if not cd or not cs:
         d['note'] = ('dbt' if not cd else 'sm') + ' did not build it'
         continue
-    a, b = r.get('dbtFrom') or 'dbt_db.' + q(s) + '.' + q(t), r.get('smFrom') or 'sm_db.' + q(s) + '.' + q(t)
+    a, b = r.get('dbtFrom') or 'dbt_db.' + q(s) + '.' + q(t), r.get('smFrom') or q(SM) + '.' + q(s) + '.' + q(t)
     d['rowsDbt'] = con.execute('select count(*) from ' + a).fetchone()[0]
     d['rowsSm'] = con.execute('select count(*) from ' + b).fetchone()[0]
     if [c.split(' ')[0].lower() for c in cd] != [c.split(' ')[0].lower() for c in cs]:

@@ -11,6 +11,8 @@ import { duckDbDatabaseName } from './target.ts';
 export class DuckDbDialect extends BaseDialect {
   override readonly name = 'duckdb';
   override readonly identifierCase = 'insensitive' as const;
+  /** dbt-duckdb 1.11.1 prints `ref('a')` on `path: target/d.duckdb` as `"d"."main"."a"`, and so relation_name. */
+  override readonly printsDefaultDatabase = true;
   /** dbt-duckdb raises a refused statement as a runtime error. */
   readonly dbtErrorKind = 'Runtime Error';
 

@@ -2,13 +2,14 @@ import type { TargetConfig } from '@smsql/core';
 
 /**
  * The database dbt-duckdb names a DuckDB target's file: the profile's `database` when given, else
- * the file's name without extension, `memory` in memory, the MotherDuck database of an `md:`
- * path. dbt-duckdb's credentials fill it in when the profile is read, so `{{ target.database }}`
+ * the file's name without extension (sm's target/<target name>.duckdb without a path), `memory`
+ * in memory, the MotherDuck database of an `md:` path. dbt-duckdb's credentials fill it in when the profile is read, so `{{ target.database }}`
  * is it everywhere, schema YAML, descriptions and dbt_project.yml included.
  */
 export function duckDbDatabaseName(target: TargetConfig): string {
   if (typeof target.database === 'string' && target.database) return target.database;
-  const path = typeof target.path === 'string' ? target.path : ':memory:';
+  // Without a path sm opens target/<target name>.duckdb (resolveDuckDbPath; dbt-duckdb: in memory), which DuckDB names after the file: relations print with it.
+  const path = typeof target.path === 'string' ? target.path : `${target.name}.duckdb`;
   if (path === '' || path === ':memory:') return 'memory';
   if (/^(md|motherduck):/.test(path)) return path.replace(/^(md|motherduck):/, '').split('?')[0] || 'my_db';
   const base = path.split(/[\\/]/).pop()!;

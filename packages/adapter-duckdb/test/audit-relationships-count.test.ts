@@ -37,7 +37,7 @@ describe('audit of relationships (DuckDB)', () => {
     const bad = (await execute({ ...opts, select: ['facts'] }, 'run')).results.find((r) => r.name === 'facts')!;
     expect(bad.status).toBe('error');
     expect(bad.message).toMatch(/Audit failed: 1 of 1 tests of facts failed on the new build: relationships_facts_k__k__ref_dim_ \(3 failing rows\)/);
-    expect(runSql()).toMatch(/select k as from_field, count\(\*\) as sm_rows\s+from "main"\."facts"\s+where k is not null\s+group by 1/);
+    expect(runSql()).toMatch(/select k as from_field, count\(\*\) as sm_rows\s+from "demo"\."main"\."facts"\s+where k is not null\s+group by 1/);
     expect(runSql()).toMatch(/select coalesce\(sum\(sm_rows\), 0\) as failures/);
     expect((await queryTarget(opts, 'select count(*) as n from main.facts'))[0]!.n).toBe(2n);
 
@@ -61,7 +61,7 @@ describe('audit of relationships (DuckDB)', () => {
     const bad = (await execute(opts, 'run')).results.find((r) => r.name === 'facts')!;
     expect(bad.message).toMatch(/relationships_facts_k__k__ref_dim_ \(2 failing rows\)/);
     const sql = readFileSync(join(dir, 'target/run/demo/models/facts.sql'), 'utf8');
-    expect(sql).toMatch(/not in \(select k from "main"\."dim"\)/);
+    expect(sql).toMatch(/not in \(select k from "demo"\."main"\."dim"\)/);
     expect(sql).not.toMatch(/sm_rows/);
   });
 });

@@ -37,7 +37,7 @@ describe('incremental audit of unique on the unique key (DuckDB)', () => {
     expect(events.message).toMatch(/Audit failed: 1 of 2 tests of events failed on the new build: unique_events_id \(1 failing row\)/);
     expect(await ids()).toEqual([1, 2]);
     // The test read the published table restricted to the keys of the run's stage.
-    expect(readFileSync(join(dir, 'target/run/demo/models/events.sql'), 'utf8')).toMatch(/from \(select \* from "main"\."events" where id in \(select id from "main"\."events__sm_new"\)\)/);
+    expect(readFileSync(join(dir, 'target/run/demo/models/events.sql'), 'utf8')).toMatch(/from \(select \* from "demo"\."main"\."events" where id in \(select id from "demo"\."main"\."events__sm_new"\)\)/);
 
     // A duplicate of an old row put there by hand, then an hour with only new keys: the audit
     // reads keys 4 (none old), so it publishes; `sm test` reads every row and fails.

@@ -37,9 +37,9 @@ describe('incremental audit of not_null and accepted_values (DuckDB)', () => {
     expect(bad.message).toMatch(/Audit failed: 2 of 2 tests of events failed on the new build: accepted_values_events_kind__a__b \(1 failing row\), not_null_events_amount \(1 failing row\)/);
     expect(await rows()).toEqual(['1:10:a', '2:20:b']);
     // Both read the stage.
-    expect(runSql()).toMatch(/select amount\s+from "main"\."events__sm_new"\s+where amount is null/);
-    expect(runSql()).toMatch(/from "main"\."events__sm_new"\s+group by kind/);
-    expect(runSql()).not.toMatch(/from "main"\."events"\s+where amount is null/);
+    expect(runSql()).toMatch(/select amount\s+from "demo"\."main"\."events__sm_new"\s+where amount is null/);
+    expect(runSql()).toMatch(/from "demo"\."main"\."events__sm_new"\s+group by kind/);
+    expect(runSql()).not.toMatch(/from "demo"\."main"\."events"\s+where amount is null/);
 
     // An old row made bad by hand, then an hour of good rows: the audit reads only the new rows
     // and publishes; `sm test` reads every row and fails.
@@ -60,7 +60,7 @@ describe('incremental audit of not_null and accepted_values (DuckDB)', () => {
     expect((await execute(opts, 'seed')).status).toBe('success');
     const dropped = (await execute(opts, 'run')).results.find((r) => r.name === 'events')!;
     expect(dropped.message).toMatch(/Audit failed: 1 of 2 tests of events failed on the new build: not_null_events_amount \(1 failing row\)/);
-    expect(runSql()).toMatch(/select amount\s+from "main"\."events"\s+where amount is null/);
+    expect(runSql()).toMatch(/select amount\s+from "demo"\."main"\."events"\s+where amount is null/);
     expect(await rows()).toEqual(['1:10:a', '2:20:b', '5:50:b']);
   });
 });

@@ -14,7 +14,7 @@ describe('write-audit-publish on DuckDB', () => {
     // and its test (not_null: the rows the run wrote, read from its stage) read in the same
     // transaction; no copy of the table.
     const ran = readFileSync(join(dir, 'target/run/demo/models/events.sql'), 'utf8');
-    expect(ran).toMatch(/begin transaction[\s\S]*merge into "main"\."events" as sm_dest[\s\S]*from "main"\."events__sm_new"\s+where amount is null[\s\S]*drop table if exists "main"\."events__sm_audit"[\s\S]*commit/i);
+    expect(ran).toMatch(/begin transaction[\s\S]*merge into "main"\."events" as sm_dest[\s\S]*from "demo"\."main"\."events__sm_new"\s+where amount is null[\s\S]*drop table if exists "main"\."events__sm_audit"[\s\S]*commit/i);
     expect(ran).not.toMatch(/create or replace table "main"\."events__sm_audit"/i);
   });
 });

@@ -109,9 +109,9 @@ describe('models that introspect the warehouse, built as dbt builds them', () =>
     const needs = [...o.compilation.compiled.nodes.values()].filter((n) => n.needsWarehouse).map((n) => n.name).sort();
     expect(needs).toEqual(['by_status', 'no_secret', 'total']);
     const compiled = (m: string) => readFileSync(join(dir, `target/compiled/demo/models/${m}.sql`), 'utf8').trimEnd();
-    expect(compiled('by_status')).toBe("select\n  sum(case when status = 'placed' then amount else 0 end) as placed_amount,\n  sum(case when status = 'returned' then amount else 0 end) as returned_amount,\n  sum(case when status = 'shipped' then amount else 0 end) as shipped_amount\nfrom \"main\".\"orders\"");
-    expect(compiled('no_secret')).toBe('select id, status, amount\nfrom "main"."orders"');
-    expect(compiled('total')).toBe('select 42 as total, 4 as n\n-- depends_on: "main"."orders"');
+    expect(compiled('by_status')).toBe("select\n  sum(case when status = 'placed' then amount else 0 end) as placed_amount,\n  sum(case when status = 'returned' then amount else 0 end) as returned_amount,\n  sum(case when status = 'shipped' then amount else 0 end) as shipped_amount\nfrom \"demo\".\"main\".\"orders\"");
+    expect(compiled('no_secret')).toBe('select id, status, amount\nfrom "demo"."main"."orders"');
+    expect(compiled('total')).toBe('select 42 as total, 4 as n\n-- depends_on: "demo"."main"."orders"');
     expect(await rows(opts, 'select * from main.by_status')).toEqual([{ placed_amount: 15n, returned_amount: 7n, shipped_amount: 20n }]);
     expect(await rows(opts, 'select * from main.no_secret order by id')).toEqual([
       { id: 1, status: 'placed', amount: 10 },

@@ -10,7 +10,7 @@ import { INTRO_FILES, INTRO_PROFILES, INTRO_PROJECT_FILE } from './introspection
  * introspection, api.Relation), rendered by sm at execution with a live DuckDB connection
  * (ProjectRenderer.renderForExecution) and compared with what dbt-core 1.11.16 + dbt-duckdb
  * 1.11.1 compiled with its connection, recorded by `node scripts/record-jinja-parity.ts` after
- * `dbt run -s a` ("demo". removed from dbt's output). Compile without a warehouse renders these
+ * `dbt run -s a` (dbt's text as it printed it, `"demo".` included). Compile without a warehouse renders these
  * as dbt's parse phase does (`execute` false) and marks them needsWarehouse; that is checked too.
  */
 const CASES: [name: string, sql: string, dbt: string][] = [
@@ -24,7 +24,7 @@ const CASES: [name: string, sql: string, dbt: string][] = [
   ["intro_jsonify_numbers", "{% if execute %}{% set t = run_query(\"select 2::decimal(10,2) as d, 3::int as i, 4::bigint as b, 1::double as f, 5::hugeint as h\") %}{% for c in t.columns %}{{ tojson(c.data_type.jsonify(c.values()[0])) }} {% endfor %}{% endif %}", "2.0 3 4 1.0 5"],
   ["intro_time_values", "{% if execute %}{% set t = run_query(\"select time '01:02:03' as a, time '13:02:03.5' as b, null::time as c\") %}{{ t.rows[0][0] }}|{{ t.rows[0][1] }}|{{ t.rows[0][2] }}|{{ tojson(t.columns[0].data_type.jsonify(t.rows[0][0])) }}{% endif %}", "01:02:03|13:02:03.500000|None|\"01:02:03\""],
   ["intro_get_columns", "{% for c in adapter.get_columns_in_relation(ref('a')) %}{{ c.name }}:{{ c.data_type }} {% endfor %}", "id:INTEGER label:character varying(256)"],
-  ["intro_get_relation", "{{ adapter.get_relation(database=this.database, schema='main', identifier='a') }}|{{ adapter.get_relation(this.database, 'main', 'nope') }}|{{ load_relation(ref('a')) is not none }}|{{ adapter.get_relation(this.database, 'main', 'a').type }}", "\"main\".\"a\"|None|True|view"],
+  ["intro_get_relation", "{{ adapter.get_relation(database=this.database, schema='main', identifier='a') }}|{{ adapter.get_relation(this.database, 'main', 'nope') }}|{{ load_relation(ref('a')) is not none }}|{{ adapter.get_relation(this.database, 'main', 'a').type }}", "\"demo\".\"main\".\"a\"|None|True|view"],
   ["intro_values_list", "{% if execute %}{% set results = run_query('select 1 as a union all select 3 union all select 2') %}{% set results_list = results.columns[0].values() %}{{ results_list | sort | join('+') }}{% endif %}", "1+2+3"],
   ["intro_list_relations", "{% if execute %}{% for r in list_relations_without_caching(api.Relation.create(database=this.database, schema='main')) %}{{ r['name'] }}:{{ r['type'] }} {% endfor %}{% endif %}", "a:view"],
   ["intro_columns_items", "{% if execute %}{% for k, col in run_query('select 1 as a, 2 as b').columns.items() %}{{ k }}={{ col.values()[0] }} {% endfor %}{{ run_query('select 3 as c').rows[0].keys() }}{% endif %}", "a=1 b=2 ('c',)"],

@@ -54,7 +54,7 @@ describe('replacing relations on DuckDB', () => {
     for (let i = 0; i < 30; i++) {
       const compiled = readFileSync(join(dir, `target/compiled/demo/models/m${i}.sql`), 'utf8');
       // The compiled code with no newline added, as dbt writes it.
-      expect(compiled).toBe(i ? `select v + 1 as v from "main"."m${i - 1}"` : 'select 1 as v');
+      expect(compiled).toBe(i ? `select v + 1 as v from "demo"."main"."m${i - 1}"` : 'select 1 as v');
       expect(readFileSync(join(dir, `target/run/demo/models/m${i}.sql`), 'utf8')).toBe(`create or replace view "main"."m${i}" as (\n${compiled.trimEnd()}\n);\n`);
     }
     const rr = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8'));
@@ -63,9 +63,9 @@ describe('replacing relations on DuckDB', () => {
     writeFileSync(join(dir, 'models/m5.sql'), "select v * 2 as v from {{ ref('m4') }}");
     writeFileSync(join(dir, 'target/run/demo/models/m6.sql'), 'edited by hand');
     expect((await run({ projectDir: dir, adapters })).status).toBe('success');
-    expect(readFileSync(join(dir, 'target/compiled/demo/models/m5.sql'), 'utf8')).toBe('select v * 2 as v from "main"."m4"');
-    expect(readFileSync(join(dir, 'target/run/demo/models/m5.sql'), 'utf8')).toBe('create or replace view "main"."m5" as (\nselect v * 2 as v from "main"."m4"\n);\n');
-    expect(readFileSync(join(dir, 'target/run/demo/models/m6.sql'), 'utf8')).toBe('create or replace view "main"."m6" as (\nselect v + 1 as v from "main"."m5"\n);\n');
+    expect(readFileSync(join(dir, 'target/compiled/demo/models/m5.sql'), 'utf8')).toBe('select v * 2 as v from "demo"."main"."m4"');
+    expect(readFileSync(join(dir, 'target/run/demo/models/m5.sql'), 'utf8')).toBe('create or replace view "main"."m5" as (\nselect v * 2 as v from "demo"."main"."m4"\n);\n');
+    expect(readFileSync(join(dir, 'target/run/demo/models/m6.sql'), 'utf8')).toBe('create or replace view "main"."m6" as (\nselect v + 1 as v from "demo"."main"."m5"\n);\n');
   });
 
   it('a run file that cannot be written fails its node with the path and what to do', async () => {

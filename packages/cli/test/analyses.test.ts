@@ -32,7 +32,7 @@ describe('analyses', () => {
     const dir = writeProject(FILES);
     const c = await sm('compile', '--project-dir', dir);
     expect(c.code, c.err).toBe(0);
-    expect(readFileSync(join(dir, 'target', 'compiled', 'demo', 'analyses', 'sub', 'a1.sql'), 'utf8')).toBe('select count(*) as n from "main"."m"');
+    expect(readFileSync(join(dir, 'target', 'compiled', 'demo', 'analyses', 'sub', 'a1.sql'), 'utf8')).toBe('select count(*) as n from "dev"."main"."m"');
     const manifest = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, Record<string, unknown>>; child_map: Record<string, string[]> };
     const a = manifest.nodes['analysis.demo.a1']!;
     expect(a).toMatchObject({

@@ -11,11 +11,11 @@ import { sm } from './run-cli.ts';
  * `value_field, n_records` / `child.from_field` and wrote `'x', 'z'` (71 Tuva tests differed so).
  */
 const DBT: Record<string, string> = {
-  accepted_values_m_a__x__z: `with all_values as ( select a as value_field, count(*) as n_records from "main"."m" group by a ) select * from all_values where value_field not in ( 'x','z' )`,
-  av_num: `with all_values as ( select a as value_field, count(*) as n_records from "main"."m" group by a ) select * from all_values where value_field not in ( 1,2 )`,
-  relationships_m_a__id__ref_p_: `with child as ( select a as from_field from "main"."m" where a is not null ), parent as ( select id as to_field from "main"."p" ) select from_field from child left join parent on child.from_field = parent.to_field where parent.to_field is null`,
-  unique_m_a: `select a as unique_field, count(*) as n_records from "main"."m" where a is not null group by a having count(*) > 1`,
-  not_null_m_a: `select a from "main"."m" where a is null`,
+  accepted_values_m_a__x__z: `with all_values as ( select a as value_field, count(*) as n_records from "demo"."main"."m" group by a ) select * from all_values where value_field not in ( 'x','z' )`,
+  av_num: `with all_values as ( select a as value_field, count(*) as n_records from "demo"."main"."m" group by a ) select * from all_values where value_field not in ( 1,2 )`,
+  relationships_m_a__id__ref_p_: `with child as ( select a as from_field from "demo"."main"."m" where a is not null ), parent as ( select id as to_field from "demo"."main"."p" ) select from_field from child left join parent on child.from_field = parent.to_field where parent.to_field is null`,
+  unique_m_a: `select a as unique_field, count(*) as n_records from "demo"."main"."m" where a is not null group by a having count(*) > 1`,
+  not_null_m_a: `select a from "demo"."main"."m" where a is null`,
 };
 
 describe('built-in generic tests compile as dbt', () => {

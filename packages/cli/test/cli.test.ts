@@ -34,7 +34,7 @@ describe('sm CLI', () => {
     expect(rr.results.map((x: { status: string }) => x.status).sort()).toEqual(['pass', 'pass', 'success', 'success', 'success', 'success', 'success']);
     const m = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8'));
     expect(m.parent_map['model.demo.top']).toEqual(['model.demo.mid']);
-    expect(m.nodes['model.demo.mid'].relation_name).toBe('"main"."mid"');
+    expect(m.nodes['model.demo.mid'].relation_name).toBe('"demo"."main"."mid"');
     expect(existsSync(join(dir, 'target/compiled/demo/models/mid.sql'))).toBe(true);
     expect(existsSync(join(dir, 'target/run/demo/models/mid.sql'))).toBe(true);
   });

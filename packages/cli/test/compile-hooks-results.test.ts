@@ -72,7 +72,7 @@ describe("compile's and docs generate's run_results.json list the project hooks,
       expect(rr.results[2]!.compiled_code).toBe(`select '${rr.metadata.invocation_id}' as inv`);
     }
     expect(warm.metadata.invocation_id).not.toBe(cold.metadata.invocation_id);
-    expect(warm.results[1]).toMatchObject({ status: 'success', compiled_code: 'select * from "main"."m"' });
+    expect(warm.results[1]).toMatchObject({ status: 'success', compiled_code: 'select * from "demo"."main"."m"' });
     // A compile of another selection keeps its results beside the whole compile's, which the next whole compile reuses (not rewritten).
     expect((await compile('-s', 'n')).results.map((r) => r.unique_id)).toEqual(['model.demo.n']);
     expect(keptFiles()).toContain(whole);

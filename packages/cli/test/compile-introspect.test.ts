@@ -24,7 +24,7 @@ const files = (path = 'target/demo.duckdb') => ({
   'models/inc.sql': "{{ config(materialized='incremental', unique_key='id') }}\nselect id from {{ ref('a') }}\n{% if is_incremental() %} where id > (select max(id) from {{ this }}) {% endif %}",
 });
 
-const INCREMENTAL = 'select id from "main"."a"\n where id > (select max(id) from "main"."inc")';
+const INCREMENTAL = 'select id from "demo"."main"."a"\n where id > (select max(id) from "demo"."main"."inc")';
 
 /** compiled_code of each node in manifest.json and run_results.json, and the compiled file's text. */
 function written(dir: string, name: string) {
@@ -42,23 +42,23 @@ describe('sm compile renders with the warehouse where dbt compile does', () => {
     for (let i = 0; i < 2; i++) {
       const r = await sm('compile', '--project-dir', dir);
       expect(r.code, r.err).toBe(0);
-      for (const [name, sql] of [['b', 'select id, name from "main"."a"'], ['c', 'select 42 as n'], ['inc', INCREMENTAL]]) {
+      for (const [name, sql] of [['b', 'select id, name from "demo"."main"."a"'], ['c', 'select 42 as n'], ['inc', INCREMENTAL]]) {
         expect(written(dir, name!), `${name} after compile ${i + 1}`).toEqual({ manifest: sql, results: sql, file: sql });
       }
     }
     const one = await sm('compile', '--project-dir', dir, '-s', 'b');
-    expect(one.out).toContain('Compiled node \'b\' is:\nselect id, name from "main"."a"');
+    expect(one.out).toContain('Compiled node \'b\' is:\nselect id, name from "demo"."main"."a"');
   });
 
   it('an incremental model compiles to its incremental SQL once its table exists, not with --full-refresh', async () => {
     const dir = writeProject(files());
     const before = await sm('compile', '--project-dir', dir, '-q', '-s', 'inc');
-    expect(before.out.trim()).toBe('select id from "main"."a"');
+    expect(before.out.trim()).toBe('select id from "demo"."main"."a"');
     // Nothing built yet: no connection was needed, so no database file was made (DuckDB's holdsNothing).
     expect(existsSync(join(dir, 'target/demo.duckdb'))).toBe(false);
     // The database made, the table not: compile asks, finds none, and keeps what it found under the file's stamp.
     expect((await sm('run', '--project-dir', dir, '-s', 'a')).code).toBe(0);
-    for (let i = 0; i < 2; i++) expect((await sm('compile', '--project-dir', dir, '-q', '-s', 'inc')).out.trim()).toBe('select id from "main"."a"');
+    for (let i = 0; i < 2; i++) expect((await sm('compile', '--project-dir', dir, '-q', '-s', 'inc')).out.trim()).toBe('select id from "demo"."main"."a"');
     expect(existsSync(join(dir, 'target/.sm/compile-live.json'))).toBe(true);
     // The run changes the file: compile asks again, and finds the table.
     expect((await sm('run', '--project-dir', dir, '-s', 'inc')).code).toBe(0);
@@ -67,12 +67,12 @@ describe('sm compile renders with the warehouse where dbt compile does', () => {
     const incFile = () => readFileSync(join(dir, 'target/compiled/demo/models/inc.sql'), 'utf8');
     expect(incFile()).toBe(INCREMENTAL);
     // --full-refresh: compile's own SQL again, in the file too; and back.
-    expect((await sm('compile', '--project-dir', dir, '-q', '-s', 'inc', '--full-refresh')).out.trim()).toBe('select id from "main"."a"');
-    expect(incFile()).toBe('select id from "main"."a"');
+    expect((await sm('compile', '--project-dir', dir, '-q', '-s', 'inc', '--full-refresh')).out.trim()).toBe('select id from "demo"."main"."a"');
+    expect(incFile()).toBe('select id from "demo"."main"."a"');
     expect((await sm('compile', '--project-dir', dir)).code).toBe(0);
     expect(written(dir, 'inc')).toEqual({ manifest: INCREMENTAL, results: INCREMENTAL, file: INCREMENTAL });
     expect((await sm('compile', '--project-dir', dir, '--full-refresh')).code).toBe(0);
-    expect(written(dir, 'inc').file).toBe('select id from "main"."a"');
+    expect(written(dir, 'inc').file).toBe('select id from "demo"."main"."a"');
     // --no-introspect: as dbt's, the incremental SQL still (its relation cache is filled), but a template that queries is an error.
     expect((await sm('compile', '--project-dir', dir, '-q', '-s', 'inc', '--no-introspect')).out.trim()).toBe(INCREMENTAL);
     const refused = await sm('compile', '--project-dir', dir, '-s', 'c', '--no-introspect');

@@ -6,8 +6,8 @@ const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\
 
 // What dbt-core 1.11.16 printed for `dbt compile -s ...` on the same models (5 Dec 2026): the
 // SQL of each selected node whose name is part of the first --select value, after
-// "Compiled node '<name>' is:"; with -q the SQL alone. dbt's SQL names the database too
-// ("demo"."main"."a"), as dbt-duckdb writes every relation.
+// "Compiled node '<name>' is:"; with -q the SQL alone. dbt's SQL names the database
+// ("demo"."main"."a"), as dbt-duckdb (and sm on DuckDB) writes every relation.
 describe('sm compile -s prints the selected SQL as dbt compile does', () => {
   const files = {
     'profiles.yml': PROFILE,
@@ -20,10 +20,10 @@ describe('sm compile -s prints the selected SQL as dbt compile does', () => {
     const dir = writeProject(files);
     const b = await sm('compile', '--project-dir', dir, '-s', 'b');
     expect(b.code).toBe(0);
-    expect(b.out).toContain(`Compiled node 'b' is:\nselect * from "main"."a"`);
+    expect(b.out).toContain(`Compiled node 'b' is:\nselect * from "demo"."main"."a"`);
     expect(b.out).not.toContain('not_null_b_id');
-    expect((await sm('compile', '--project-dir', dir, '-s', 'b', '-q')).out).toBe('select * from "main"."a"');
-    expect((await sm('compile', '--project-dir', dir, '-s', 'b+', '-q')).out).toBe('select * from "main"."a"');
+    expect((await sm('compile', '--project-dir', dir, '-s', 'b', '-q')).out).toBe('select * from "demo"."main"."a"');
+    expect((await sm('compile', '--project-dir', dir, '-s', 'b+', '-q')).out).toBe('select * from "demo"."main"."a"');
     const two = await sm('compile', '--project-dir', dir, '-s', 'a', 'b');
     expect(two.out).toContain(`Compiled node 'a' is:\nselect 1 as id`);
     expect(two.out).not.toContain("Compiled node 'b'");

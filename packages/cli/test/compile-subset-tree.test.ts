@@ -36,6 +36,6 @@ describe('target/compiled after a compile of some nodes', () => {
     await compile('-s', 'a');
     expect(existsSync(done), 'a compile of some nodes from other inputs drops the record').toBe(false);
     await compile();
-    expect(readFileSync(fileB, 'utf8')).toBe('select id, 2 as two from "main"."a"');
+    expect(readFileSync(fileB, 'utf8')).toBe('select id, 2 as two from "demo"."main"."a"');
   });
 });

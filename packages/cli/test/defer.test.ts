@@ -9,9 +9,8 @@ const PROFILE = `demo:\n  target: dev\n  outputs:\n${target('dev')}${target('pro
 
 // The answers below are dbt-core 1.11.16's (dbt-duckdb 1.11.1) on the same project, production
 // built with -t prod and its target/ kept as the state: summary refs big_orders (a table) and
-// stg_orders (a view); dbt compiled `"prod"."big_orders"` where a ref deferred and `"dev"...`
-// where it did not. (dbt-duckdb also prints the database, the DuckDB file's name; sm leaves the
-// target's own database out, as for every relation.)
+// stg_orders (a view); dbt compiled `"demo"."prod"."big_orders"` where a ref deferred and
+// `"demo"."dev"...` where it did not (the database is the DuckDB file's name, as sm prints it).
 const files = {
   'profiles.yml': PROFILE,
   'seeds/raw_orders.csv': 'id,amount\n1,10\n2,20\n3,30\n',
@@ -32,8 +31,8 @@ describe('--defer --state, as dbt 1.11', () => {
     // Nothing in dev: both refs defer, and the model builds from production's tables.
     const first = await sm('run', '--project-dir', dir, '-s', 'summary', '--defer', '--state', join(dir, 'prod-artifacts'));
     expect(first.code).toBe(0);
-    expect(compiled(dir, 'summary')).toBe(`select count(*) as n, '"prod"."stg_orders"' as upstream from "prod"."big_orders"`);
-    expect(await summaryRow(dir, 'dev')).toEqual({ n: 2, upstream: '"prod"."stg_orders"' });
+    expect(compiled(dir, 'summary')).toBe(`select count(*) as n, '"demo"."prod"."stg_orders"' as upstream from "demo"."prod"."big_orders"`);
+    expect(await summaryRow(dir, 'dev')).toEqual({ n: 2, upstream: '"demo"."prod"."stg_orders"' });
     // The manifest keeps the dependencies; the compiled SQL it records is the deferred one.
     const manifest = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'));
     expect(manifest.nodes['model.demo.summary'].depends_on.nodes).toEqual(['model.demo.stg_orders', 'model.demo.big_orders']);
@@ -41,28 +40,28 @@ describe('--defer --state, as dbt 1.11', () => {
     // stg_orders now exists in dev: without --favor-state it is read there; big_orders still from prod.
     expect((await sm('build', '--project-dir', dir, '-s', 'raw_orders', 'stg_orders')).code).toBe(0);
     expect((await sm('run', '--project-dir', dir, '-s', 'summary', '--defer', '--state', join(dir, 'prod-artifacts'))).code).toBe(0);
-    expect(compiled(dir, 'summary')).toBe(`select count(*) as n, '"dev"."stg_orders"' as upstream from "prod"."big_orders"`);
+    expect(compiled(dir, 'summary')).toBe(`select count(*) as n, '"demo"."dev"."stg_orders"' as upstream from "demo"."prod"."big_orders"`);
 
     // --favor-state: the state's relation for every unselected node, present here or not.
     expect((await sm('run', '--project-dir', dir, '-s', 'summary', '--defer', '--favor-state', '--state', join(dir, 'prod-artifacts'))).code).toBe(0);
-    expect(compiled(dir, 'summary')).toBe(`select count(*) as n, '"prod"."stg_orders"' as upstream from "prod"."big_orders"`);
+    expect(compiled(dir, 'summary')).toBe(`select count(*) as n, '"demo"."prod"."stg_orders"' as upstream from "demo"."prod"."big_orders"`);
 
     // A selected node is never deferred.
     expect((await sm('run', '--project-dir', dir, '-s', 'big_orders', 'summary', '--defer', '--favor-state', '--state', join(dir, 'prod-artifacts'))).code).toBe(0);
-    expect(compiled(dir, 'summary')).toBe(`select count(*) as n, '"prod"."stg_orders"' as upstream from "dev"."big_orders"`);
+    expect(compiled(dir, 'summary')).toBe(`select count(*) as n, '"demo"."prod"."stg_orders"' as upstream from "demo"."dev"."big_orders"`);
 
     // DBT_DEFER / DBT_STATE / DBT_FAVOR_STATE as the flags; --no-defer wins over them; a plain compile after is not deferred.
     Object.assign(process.env, { DBT_DEFER: '1', DBT_STATE: join(dir, 'prod-artifacts'), DBT_FAVOR_STATE: 'true' });
     try {
       expect((await sm('compile', '--project-dir', dir, '-s', 'summary')).code).toBe(0);
-      expect(compiled(dir, 'summary')).toBe(`select count(*) as n, '"prod"."stg_orders"' as upstream from "prod"."big_orders"`);
+      expect(compiled(dir, 'summary')).toBe(`select count(*) as n, '"demo"."prod"."stg_orders"' as upstream from "demo"."prod"."big_orders"`);
       expect((await sm('compile', '--project-dir', dir, '-s', 'summary', '--no-defer')).code).toBe(0);
-      expect(compiled(dir, 'summary')).toBe(`select count(*) as n, '"dev"."stg_orders"' as upstream from "dev"."big_orders"`);
+      expect(compiled(dir, 'summary')).toBe(`select count(*) as n, '"demo"."dev"."stg_orders"' as upstream from "demo"."dev"."big_orders"`);
     } finally {
       for (const k of ['DBT_DEFER', 'DBT_STATE', 'DBT_FAVOR_STATE']) delete process.env[k];
     }
     expect((await sm('compile', '--project-dir', dir, '-s', 'summary')).code).toBe(0);
-    expect(compiled(dir, 'summary')).toBe(`select count(*) as n, '"dev"."stg_orders"' as upstream from "dev"."big_orders"`);
+    expect(compiled(dir, 'summary')).toBe(`select count(*) as n, '"demo"."dev"."stg_orders"' as upstream from "demo"."dev"."big_orders"`);
   });
 
   it('slim CI: build -s state:modified+ --defer --state builds the change and its children on production\'s parents', async () => {
@@ -72,9 +71,9 @@ describe('--defer --state, as dbt 1.11', () => {
     const ci = await sm('build', '--project-dir', dir, '-t', 'ci', '-s', 'state:modified+', '--defer', '--state', join(dir, 'prod-artifacts'));
     expect(ci.code).toBe(0);
     expect(ci.out).toContain('OK=2');
-    expect(compiled(dir, 'big_orders')).toContain('from "prod"."stg_orders"');
-    expect(compiled(dir, 'summary')).toContain('from "ci"."big_orders"');
-    expect(await summaryRow(dir, 'ci')).toEqual({ n: 3, upstream: '"prod"."stg_orders"' });
+    expect(compiled(dir, 'big_orders')).toContain('from "demo"."prod"."stg_orders"');
+    expect(compiled(dir, 'summary')).toContain('from "demo"."ci"."big_orders"');
+    expect(await summaryRow(dir, 'ci')).toEqual({ n: 3, upstream: '"demo"."prod"."stg_orders"' });
   });
 
   it('sm ls --defer lists the selection as without it', async () => {
@@ -98,6 +97,6 @@ describe('sm test --defer', () => {
     expect((await sm('build', '--project-dir', dir, '-t', 'prod', '--target-path', 'prod-artifacts')).code).toBe(0);
     const r = await sm('test', '--project-dir', dir, '-t', 'ci', '-s', 'big_orders', '--defer', '--state', join(dir, 'prod-artifacts'));
     expect(r.code).toBe(0);
-    expect(readFileSync(join(dir, 'target', 'compiled', 'demo', 'models', 'schema.yml', 'not_null_big_orders_id.sql'), 'utf8')).toContain('from "prod"."big_orders"');
+    expect(readFileSync(join(dir, 'target', 'compiled', 'demo', 'models', 'schema.yml', 'not_null_big_orders_id.sql'), 'utf8')).toContain('from "demo"."prod"."big_orders"');
   });
 });

@@ -30,17 +30,17 @@ describe('--empty, as dbt 1.11', () => {
     expect((await sm('seed', '--project-dir', dir)).code).toBe(0);
     const r = await sm('build', '--project-dir', dir, '--empty');
     expect(r.code, r.out).toBe(0);
-    expect(compiled(dir, 'stg_orders.sql')).toBe('select id, amount from (select * from "dev"."raw_orders" where false limit 0)');
-    expect(compiled(dir, 'src_orders.sql')).toBe('select * from (select * from "dev"."raw_orders" where false limit 0)');
-    expect(compiled(dir, 'big_orders.sql')).toBe(`select id, amount * 2 as doubled, '"dev"."big_orders"' as me from (select * from "dev"."stg_orders" where false limit 0) where amount > 15`);
-    expect(compiled(dir, 'sources.yml/not_null_stg_orders_id.sql')).toContain('from (select * from "dev"."stg_orders" where false limit 0)');
+    expect(compiled(dir, 'stg_orders.sql')).toBe('select id, amount from (select * from "demo"."dev"."raw_orders" where false limit 0)');
+    expect(compiled(dir, 'src_orders.sql')).toBe('select * from (select * from "demo"."dev"."raw_orders" where false limit 0)');
+    expect(compiled(dir, 'big_orders.sql')).toBe(`select id, amount * 2 as doubled, '"demo"."dev"."big_orders"' as me from (select * from "demo"."dev"."stg_orders" where false limit 0) where amount > 15`);
+    expect(compiled(dir, 'sources.yml/not_null_stg_orders_id.sql')).toContain('from (select * from "demo"."dev"."stg_orders" where false limit 0)');
     expect(await rows(dir, 'raw_orders')).toHaveLength(3);
     expect(await rows(dir, 'big_orders')).toEqual([]);
     // A view keeps the empty subquery in its definition, as dbt-duckdb's does.
     expect(await rows(dir, 'stg_orders')).toEqual([]);
     // Without --empty, the next compile and run are as always (nothing cached from --empty).
     expect((await sm('run', '--project-dir', dir)).code).toBe(0);
-    expect(compiled(dir, 'stg_orders.sql')).toBe('select id, amount from "dev"."raw_orders"');
+    expect(compiled(dir, 'stg_orders.sql')).toBe('select id, amount from "demo"."dev"."raw_orders"');
     expect(await rows(dir, 'big_orders')).toHaveLength(2);
     expect((await sm('compile', '--project-dir', dir, '--empty', '-s', 'stg_orders')).code).toBe(0);
     expect(compiled(dir, 'stg_orders.sql')).toContain('where false limit 0');

@@ -33,7 +33,7 @@ describe('an ephemeral model that asks the warehouse', () => {
     expect(r.code, r.err).toBe(0);
     expect(shownRows(r.out)).toEqual([{ id: 1, x_extra: 'e', x_more: 'f' }]);
     // dbt writes the ephemeral's compiled SQL, as rendered for the node that inlines it: select id, x_extra, x_more from ...
-    expect(readFileSync(join(dir, 'target', 'compiled', 'demo', 'models', 'eph.sql'), 'utf8')).toMatch(/select id, x_extra, x_more from "main"."src"/);
-    expect(readFileSync(join(dir, 'target', 'compiled', 'demo', 'models', 'eph2.sql'), 'utf8')).toMatch(/select id, x_extra, x_more from "main"."src"/);
+    expect(readFileSync(join(dir, 'target', 'compiled', 'demo', 'models', 'eph.sql'), 'utf8')).toMatch(/select id, x_extra, x_more from "demo"."main"."src"/);
+    expect(readFileSync(join(dir, 'target', 'compiled', 'demo', 'models', 'eph2.sql'), 'utf8')).toMatch(/select id, x_extra, x_more from "demo"."main"."src"/);
   });
 });

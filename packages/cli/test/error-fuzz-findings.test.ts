@@ -26,7 +26,7 @@ describe('two resources built as one relation', () => {
   it('a model named as a seed is a project error naming both, and nothing is built', async () => {
     const { dir, ...r } = await smOn({ 'seeds/orders.csv': 'id\n1\n', 'models/orders.sql': 'select 2 as id\n' }, 'build');
     expect(r.code).toBe(2);
-    expect(r.err).toContain('Two resources would be built as the one relation "main"."orders": model.demo.orders (models/orders.sql) and seed.demo.orders (seeds/orders.csv)');
+    expect(r.err).toContain('Two resources would be built as the one relation "demo"."main"."orders": model.demo.orders (models/orders.sql) and seed.demo.orders (seeds/orders.csv)');
     expect(existsSync(join(dir, 'demo.duckdb'))).toBe(false);
   });
 
@@ -44,11 +44,11 @@ describe('two resources built as one relation', () => {
     const dir = writeProject({ 'dbt_project.yml': PROJECT, 'profiles.yml': PROFILE, ...files });
     const flagged = { dir, ...(await sm('build', '--store-failures', '--project-dir', dir, '--profiles-dir', dir)) };
     expect(flagged.code).toBe(2);
-    expect(flagged.err).toMatch(/Two resources would be built as the one relation "main_dbt_test__audit"."accepted_values_t_x__a_": test\.demo\.accepted_values_t_x__a_\.\w+ \(models\/t\.yml\) and test\.demo\.accepted_values_t_x__a_\.\w+ \(models\/t\.yml\)/);
+    expect(flagged.err).toMatch(/Two resources would be built as the one relation "demo"."main_dbt_test__audit"."accepted_values_t_x__a_": test\.demo\.accepted_values_t_x__a_\.\w+ \(models\/t\.yml\) and test\.demo\.accepted_values_t_x__a_\.\w+ \(models\/t\.yml\)/);
     expect(existsSync(join(flagged.dir, 'demo.duckdb'))).toBe(false);
     const configured = await smOn({ ...files, 'models/t.yml': yml('              config: {store_failures: true}\n') }, 'parse');
     expect(configured.code).toBe(2);
-    expect(configured.err).toContain('Two resources would be built as the one relation "main_dbt_test__audit"."accepted_values_t_x__a_"');
+    expect(configured.err).toContain('Two resources would be built as the one relation "demo"."main_dbt_test__audit"."accepted_values_t_x__a_"');
   });
 
   // The same with a local package's model of the model's name: dbt parse exit 2, naming
@@ -67,8 +67,8 @@ describe('two resources built as one relation', () => {
     expect((await sm('deps', '--project-dir', dir, '--profiles-dir', dir)).code).toBe(0);
     const r = await sm('parse', '--project-dir', dir, '--profiles-dir', dir);
     expect(r.code).toBe(2);
-    expect(r.err).toContain('error SM_DUPLICATE_NODE at models/shared.sql: Two resources would be built as the one relation "main"."shared": model.helpers.shared (dbt_packages/helpers/models/shared.sql) and model.demo.shared (models/shared.sql)');
-    expect(r.err).toContain('Two resources would be built as the one relation "main"."a": model.demo.a (models/a.sql) and model.demo.b (models/b.sql)');
+    expect(r.err).toContain('error SM_DUPLICATE_NODE at models/shared.sql: Two resources would be built as the one relation "demo"."main"."shared": model.helpers.shared (dbt_packages/helpers/models/shared.sql) and model.demo.shared (models/shared.sql)');
+    expect(r.err).toContain('Two resources would be built as the one relation "demo"."main"."a": model.demo.a (models/a.sql) and model.demo.b (models/b.sql)');
   });
 });
 

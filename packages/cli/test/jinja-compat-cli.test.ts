@@ -33,7 +33,7 @@ function writeDbtProject(): string {
 
 /** dbt's target/compiled/jinja_cli/models/summary.sql, whitespace-normalised. */
 const DBT_SUMMARY_SQL =
-  "select sum(case when region = 'eu' then amount else 0 end) as eu_amount, sum(case when region = 'us' then amount else 0 end) as us_amount, sum(case when region = 'apac' then amount else 0 end) as apac_amount, cast(sum(amount) * 100 as integer) as total_cents, 'EU|US' as kept, True as flag, True as lists_equal, '007' as padded, '{\"a\": [1, null], \"b\": 1}' as as_json, 'summary' as me, 3 as n_regions from \"main\".\"orders\"";
+  "select sum(case when region = 'eu' then amount else 0 end) as eu_amount, sum(case when region = 'us' then amount else 0 end) as us_amount, sum(case when region = 'apac' then amount else 0 end) as apac_amount, cast(sum(amount) * 100 as integer) as total_cents, 'EU|US' as kept, True as flag, True as lists_equal, '007' as padded, '{\"a\": [1, null], \"b\": 1}' as as_json, 'summary' as me, 3 as n_regions from \"jinja_cli\".\"main\".\"orders\"";
 
 /** The row dbt built in main.summary. */
 const DBT_SUMMARY_ROW = { eu_amount: '3.75', us_amount: '4.00', apac_amount: '9.00', total_cents: 1675, kept: 'EU|US', flag: true, lists_equal: true, padded: '007', as_json: '{"a": [1, null], "b": 1}', me: 'summary', n_regions: 3 };

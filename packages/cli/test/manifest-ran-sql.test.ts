@@ -22,7 +22,7 @@ describe('manifest.json after a build', () => {
     const b = await sm('build', '--project-dir', dir, '--profiles-dir', dir);
     expect(b.code).toBe(1);
     const m = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { compiled_code: string }> };
-    expect(m.nodes['test.p.t_fail']!.compiled_code).toBe('select * from "main"."m" where id + 6 = 7');
-    expect(m.nodes['test.p.t_pass']!.compiled_code).toBe('select * from "main"."m" where id = 8');
+    expect(m.nodes['test.p.t_fail']!.compiled_code).toBe('select * from "dev"."main"."m" where id + 6 = 7');
+    expect(m.nodes['test.p.t_pass']!.compiled_code).toBe('select * from "dev"."main"."m" where id = 8');
   });
 });

@@ -48,8 +48,8 @@ unit_tests:
     const m = readJson(dir, 'manifest.json');
     const t = m.nodes['test.demo.relationships_child_parent_id__id__ref_parent_.ae4782e24d'] as Entry;
     expect(t.schema).toBe('audit_dbt_test__audit');
-    // dbt's name carries the database too ("dev"."audit_..."); sm's relation names leave the target's database out.
-    expect(t.relation_name).toBe('"audit_dbt_test__audit"."relationships_child_parent_id__id__ref_parent_"');
+    // dbt's name carries the database ("dev"."audit_..."), as sm's does on DuckDB.
+    expect(t.relation_name).toBe('"dev"."audit_dbt_test__audit"."relationships_child_parent_id__id__ref_parent_"');
     expect(t.refs.map((x: Entry) => x.name)).toEqual(['parent', 'child']);
     expect(t.depends_on.nodes).toEqual(['model.demo.parent', 'model.demo.child']);
     const u = m.unit_tests['unit_test.demo.child.ut_child'] as Entry;

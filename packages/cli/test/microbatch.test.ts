@@ -72,7 +72,7 @@ describe("incremental_strategy 'microbatch' as dbt 1.11 runs it", () => {
     // Each batch's SQL where dbt writes it, the parent filtered to the window.
     expect(readdirSync(join(dir, 'target/compiled/demo/models/daily_events')).sort()).toEqual(['daily_events_2026-03-01.sql', 'daily_events_2026-03-02.sql']);
     expect(readFileSync(join(dir, 'target/compiled/demo/models/daily_events/daily_events_2026-03-02.sql'), 'utf8')).toContain(
-      `(select * from "main"."events" where ts >= '2026-03-02 00:00:00+00:00' and ts < '2026-03-03 00:00:00+00:00') e join "main"."users" u`,
+      `(select * from "demo"."main"."events" where ts >= '2026-03-02 00:00:00+00:00' and ts < '2026-03-03 00:00:00+00:00') e join "demo"."main"."users" u`,
     );
     expect(readdirSync(join(dir, 'target/run/demo/models/daily_events')).sort()).toEqual(['daily_events_2026-03-01.sql', 'daily_events_2026-03-02.sql']);
 
@@ -138,7 +138,7 @@ describe("incremental_strategy 'microbatch' as dbt 1.11 runs it", () => {
     expect(await dailyEvents(dir)).toBe(
       '1:1:bob:20260301:F 2:2:cy:20260301:F 3:3:ann:20260301:F 4:4:bob:20260301:F 5:5:cy:20260302:T 6:6:ann:20260302:T 7:7:bob:20260302:T 8:8:cy:20260302:T 9:9:ann:20260303:T 10:10:bob:20260303:T 11:11:cy:20260303:T 13:13:bob:20260304:T 14:14:cy:20260304:T 15:15:ann:20260304:T 16:16:bob:20260304:T',
     );
-    expect(readFileSync(join(dir, 'target/compiled/demo/models/all_events.sql'), 'utf8')).toContain(`from (select * from "main"."events" where ts >= '2026-03-02 00:00:00+00:00' and ts < '2026-03-03 12:00:00+00:00')`);
+    expect(readFileSync(join(dir, 'target/compiled/demo/models/all_events.sql'), 'utf8')).toContain(`from (select * from "demo"."main"."events" where ts >= '2026-03-02 00:00:00+00:00' and ts < '2026-03-03 12:00:00+00:00')`);
     // A relative window ends now; a grain dbt does not know is a usage error.
     r = await sm('run', '--project-dir', dir, '-s', 'all_events', '--sample', '2 days');
     expect(r.code, r.out + r.err).toBe(0);

@@ -41,10 +41,10 @@ describe("on-run-end's results", () => {
     });
     const r = await sm('build', '--project-dir', dir);
     expect(r.code).toBe(0);
-    // dbt's test line names "d"."main_x"."a" (the database, which sm leaves out of relation names).
+    // dbt's test line names "d"."main_x"."a" (with its file d.duckdb; this project's is ore.duckdb).
     expect(r.out.split('\n').filter((l) => l.startsWith('R '))).toEqual([
       "R model.ore.a a model table main_x a select 1 as id ['compile', 'execute'] success True False True a.sql None [] None",
-      `R test.ore.not_null_a_id.c1cebc1440 not_null_a_id test test main_dbt_test__audit not_null_a_id select id from "main_x"."a" where id is null ['compile', 'execute'] pass True False True not_null_a_id.sql not_null ['model.ore.a'] 0`,
+      `R test.ore.not_null_a_id.c1cebc1440 not_null_a_id test test main_dbt_test__audit not_null_a_id select id from "ore"."main_x"."a" where id is null ['compile', 'execute'] pass True False True not_null_a_id.sql not_null ['model.ore.a'] 0`,
     ]);
   });
 });

@@ -36,9 +36,9 @@ const FILES: Record<string, string> = {
 };
 
 const DBT = {
-  b: `select 'from b' as k, False as as_name, True as has_ref, 'cx' as p, 'HI from b b' as r from "main"."a"`,
-  c: `select 'none' as k, False as seen from "main"."b"`,
-  t: `select '"main_dbt_test__audit"."t"' as rel, 't' as name from "main"."c" where k <> 'none'`,
+  b: `select 'from b' as k, False as as_name, True as has_ref, 'cx' as p, 'HI from b b' as r from "cx"."main"."a"`,
+  c: `select 'none' as k, False as seen from "cx"."main"."b"`,
+  t: `select '"cx"."main_dbt_test__audit"."t"' as rel, 't' as name from "cx"."main"."c" where k <> 'none'`,
   t2: `select 't2' as n, 5 as v where false`,
 };
 

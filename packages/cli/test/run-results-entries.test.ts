@@ -56,17 +56,17 @@ unit_tests:
       expect(x.thread_id).toBe('Thread-1 (worker)');
     }
     expect(by('seed.demo.s')).toMatchObject({ status: 'success', adapter_response: { _message: 'INSERT 3', code: 'INSERT', rows_affected: 3 }, message: 'INSERT 3', failures: null, compiled: null, compiled_code: null, relation_name: null });
-    expect(by('model.demo.t')).toMatchObject({ status: 'success', adapter_response: { _message: 'OK' }, compiled: true, relation_name: '"main"."t"' });
+    expect(by('model.demo.t')).toMatchObject({ status: 'success', adapter_response: { _message: 'OK' }, compiled: true, relation_name: '"dev"."main"."t"' });
     // dbt-duckdb's message for a model is "OK"; sm says what it did.
     expect(by('model.demo.t').message).toBe('CREATE TABLE');
-    expect(by('model.demo.bad')).toMatchObject({ status: 'error', adapter_response: {}, failures: null, compiled: true, compiled_code: 'select * from nonexistent_tbl', relation_name: '"main"."bad"' });
+    expect(by('model.demo.bad')).toMatchObject({ status: 'error', adapter_response: {}, failures: null, compiled: true, compiled_code: 'select * from nonexistent_tbl', relation_name: '"dev"."main"."bad"' });
     expect(by('model.demo.bad').message).toContain('nonexistent_tbl');
     expect(by('unit_test.demo.t.ut_t')).toMatchObject({ status: 'pass', adapter_response: { _message: 'OK' }, message: null, failures: 0, compiled: true, relation_name: null });
     expect(by('test.demo.not_null_t_id.a3af787eb8')).toMatchObject({ status: 'pass', adapter_response: { _message: 'OK' }, message: null, failures: 0, compiled: true, relation_name: null });
     expect(by('test.demo.unique_t_id.8ad39b758b')).toMatchObject({ status: 'pass', message: null, failures: 0 });
     expect(by('test.demo.not_null_t_name.2e6ed18fa1')).toMatchObject({ status: 'warn', adapter_response: { _message: 'OK' }, message: 'Got 1 result, configured to warn if != 0', failures: 1 });
     expect(by('test.demo.accepted_values_t_name__a.2af9e9265b')).toMatchObject({ status: 'fail', adapter_response: { _message: 'OK' }, message: 'Got 1 result, configured to fail if != 0', failures: 1 });
-    expect(by('test.demo.sing')).toMatchObject({ status: 'fail', adapter_response: { _message: 'OK' }, message: 'Got 2 results, configured to fail if != 0', failures: 2, compiled_code: 'select * from "main"."t" where id > 1' });
+    expect(by('test.demo.sing')).toMatchObject({ status: 'fail', adapter_response: { _message: 'OK' }, message: 'Got 2 results, configured to fail if != 0', failures: 2, compiled_code: 'select * from "dev"."main"."t" where id > 1' });
     // dbt's seed materialization says CREATE under --full-refresh (recorded 7 Dec 2026: `dbt seed --full-refresh` wrote
     // "CREATE 3" with code CREATE; `dbt seed` again "INSERT 3").
     expect((await sm('seed', '--full-refresh', '--project-dir', dir)).code).toBe(0);
@@ -98,7 +98,7 @@ unit_tests:
     const by = (id: string) => rr.results.find((x) => x.unique_id === id)!;
     const bad = by('model.demo.bad');
     expect(bad.message).toMatch(/^Runtime Error in model bad \(models\/bad\.sql\)\n  Catalog Error: Table with name nonexistent_tbl does not exist!\n  Did you mean "[a-z_]+"\?\n  \n  LINE \d+: /);
-    expect(bad).toMatchObject({ compiled: true, relation_name: '"main"."bad"' });
+    expect(bad).toMatchObject({ compiled: true, relation_name: '"dev"."main"."bad"' });
     expect(bad.timing.map((t: Entry) => t.name)).toEqual(['compile', 'execute']);
     // Times with dbt's six digits of fraction.
     for (const t of bad.timing) expect([t.started_at, t.completed_at]).toEqual([expect.stringMatching(/T\d\d:\d\d:\d\d\.\d{6}Z$/), expect.stringMatching(/\.\d{6}Z$/)]);
@@ -109,7 +109,7 @@ unit_tests:
     for (const name of ['child', 'grandchild', 'after_good'])
       expect(by(`model.demo.${name}`)).toEqual({
         status: 'skipped', timing: [], thread_id: 'Thread-1 (worker)', execution_time: 0, adapter_response: {}, message: null, failures: null,
-        unique_id: `model.demo.${name}`, compiled: false, compiled_code: null, relation_name: `"main"."${name}"`, batch_results: null,
+        unique_id: `model.demo.${name}`, compiled: false, compiled_code: null, relation_name: `"dev"."main"."${name}"`, batch_results: null,
       });
     // The console still says why.
     expect(r.out).toContain('3 skipped: child, after_good, grandchild');
@@ -118,12 +118,12 @@ unit_tests:
     rr = results();
     const skipped = rr.results.filter((x) => x.status === 'skipped');
     expect(skipped.map((x) => x.unique_id).sort()).toEqual(['model.demo.after_good', 'model.demo.child', 'model.demo.good', 'model.demo.grandchild']);
-    for (const x of skipped) expect(x).toMatchObject({ timing: [], thread_id: 'MainThread', message: 'Skipping due to fail_fast', relation_name: `"main"."${x.unique_id.split('.')[2]}"` });
+    for (const x of skipped) expect(x).toMatchObject({ timing: [], thread_id: 'MainThread', message: 'Skipping due to fail_fast', relation_name: `"dev"."main"."${x.unique_id.split('.')[2]}"` });
 
     // A template that fails at execution fails dbt's compile step: one timing, nothing compiled.
     expect((await sm('run', '--project-dir', dir, '-s', 'cerr', 'uerr')).code).toBe(1);
     rr = results();
-    expect(by('model.demo.cerr')).toMatchObject({ status: 'error', message: 'Compilation Error in model cerr (models/cerr.sql)\n  boom here', compiled: false, compiled_code: null, relation_name: '"main"."cerr"' });
+    expect(by('model.demo.cerr')).toMatchObject({ status: 'error', message: 'Compilation Error in model cerr (models/cerr.sql)\n  boom here', compiled: false, compiled_code: null, relation_name: '"dev"."main"."cerr"' });
     expect(by('model.demo.cerr').timing.map((t: Entry) => t.name)).toEqual(['compile']);
     // A statement the template ran that the warehouse refused: dbt-duckdb's runtime error, with the warehouse's words.
     expect(by('model.demo.uerr')).toMatchObject({ status: 'error', compiled: false, compiled_code: null });
@@ -192,21 +192,21 @@ unit_tests:
       expect(x, x.unique_id).toMatchObject({ status: 'success', adapter_response: {}, message: null, failures: null, batch_results: null });
     }
     expect(by('seed.demo.s')).toMatchObject({ compiled: null, compiled_code: null, relation_name: null });
-    expect(by('model.demo.m')).toMatchObject({ compiled: true, compiled_code: 'select * from "main"."s"', relation_name: '"main"."m"' });
-    expect(by('analysis.demo.an')).toMatchObject({ compiled: true, compiled_code: 'select * from "main"."m"', relation_name: null });
-    expect(by('test.demo.not_null_m_id.41ed50364b')).toMatchObject({ compiled: true, relation_name: '"main_dbt_test__audit"."not_null_m_id"' });
+    expect(by('model.demo.m')).toMatchObject({ compiled: true, compiled_code: 'select * from "dev"."main"."s"', relation_name: '"dev"."main"."m"' });
+    expect(by('analysis.demo.an')).toMatchObject({ compiled: true, compiled_code: 'select * from "dev"."main"."m"', relation_name: null });
+    expect(by('test.demo.not_null_m_id.41ed50364b')).toMatchObject({ compiled: true, relation_name: '"dev"."main_dbt_test__audit"."not_null_m_id"' });
     expect(by('test.demo.unique_m_id.4dffd0a90e')).toMatchObject({ compiled: true, relation_name: null });
     expect(rr.args).toMatchObject({ which: 'compile', select: [], exclude: [], empty: false, output: 'text' });
     expect((await sm('compile', '--project-dir', dir, '-s', '+u')).code).toBe(0);
     rr = results();
-    expect(rr.results.map((x) => [x.unique_id, x.relation_name])).toEqual([['model.demo.e', null], ['model.demo.u', '"main"."u"']]);
+    expect(rr.results.map((x) => [x.unique_id, x.relation_name])).toEqual([['model.demo.e', null], ['model.demo.u', '"dev"."main"."u"']]);
     expect(by('model.demo.e').compiled_code).toBe('select 1 as e');
     // dbt's compile times an ephemeral model's compile step only (recorded 7 Dec 2026 with `dbt compile -s eph`).
     expect(rr.results.map((x) => x.timing.map((t: Entry) => t.name))).toEqual([['compile'], ['compile', 'execute']]);
     expect(rr.args.select).toEqual(['+u']);
     expect((await sm('compile', '--project-dir', dir, '--inline', "select * from {{ ref('m') }}")).code).toBe(0);
     rr = results();
-    expect(rr.results).toMatchObject([{ status: 'success', unique_id: 'sql_operation.demo.inline_query', compiled: true, compiled_code: 'select * from "main"."m"', relation_name: null }]);
+    expect(rr.results).toMatchObject([{ status: 'success', unique_id: 'sql_operation.demo.inline_query', compiled: true, compiled_code: 'select * from "dev"."main"."m"', relation_name: null }]);
     expect(rr.args).toMatchObject({ which: 'compile', inline: "select * from {{ ref('m') }}" });
     expect((await sm('docs', 'generate', '--project-dir', dir, '--empty-catalog')).code).toBe(0);
     rr = results();
@@ -255,7 +255,7 @@ unit_tests:
     expect(manifestCode('model.demo.inc')).toBe('select 1 as id');
     expect(manifestCode('model.demo.asks')).toBe('select 42 as answer');
     expect((await sm('run', '--project-dir', dir)).code).toBe(0);
-    const ran = 'select 1 as id\nwhere id > (select max(id) from "main"."inc")';
+    const ran = 'select 1 as id\nwhere id > (select max(id) from "dev"."main"."inc")';
     expect(manifestCode('model.demo.inc')).toBe(ran);
     expect(readFileSync(join(dir, 'target/compiled/demo/models/inc.sql'), 'utf8').trim()).toBe(ran);
     expect(manifestCode('model.demo.plain')).toBe('select \'x\' as v -- a },"compiled_code":"x');
@@ -335,12 +335,12 @@ unit_tests:
     let { rr } = await failingRun(dir, 'build');
     expect(rr.results.slice(1).map(row)).toEqual([
       ['unit_test.demo.t.ut_t', 'skipped', null, null, null, 'Thread-1 (worker)'],
-      ['model.demo.t', 'skipped', null, '"main"."t"', false, 'Thread-1 (worker)'],
-      ['test.demo.not_null_t_id.a3af787eb8', 'skipped', null, '"main_dbt_test__audit"."not_null_t_id"', false, 'Thread-1 (worker)'],
+      ['model.demo.t', 'skipped', null, '"dev"."main"."t"', false, 'Thread-1 (worker)'],
+      ['test.demo.not_null_t_id.a3af787eb8', 'skipped', null, '"dev"."main_dbt_test__audit"."not_null_t_id"', false, 'Thread-1 (worker)'],
     ]);
     ({ rr } = await failingRun(dir, 'build', '--fail-fast'));
     expect(rr.results.map((x) => x.unique_id).sort()).toEqual(['model.demo.bad', 'model.demo.t', 'test.demo.not_null_t_id.a3af787eb8']);
-    expect(rr.results.find((x) => x.unique_id.startsWith('test.'))!.relation_name).toBe('"main_dbt_test__audit"."not_null_t_id"');
+    expect(rr.results.find((x) => x.unique_id.startsWith('test.'))!.relation_name).toBe('"dev"."main_dbt_test__audit"."not_null_t_id"');
   });
 
   // Recorded from `dbt test -s t` (dbt-core 1.11.16, dbt-duckdb 1.11.1), 7 Dec 2026: a unit test whose actual rows

@@ -156,13 +156,13 @@ describe('sm show', () => {
     const dir = writeProject({ 'profiles.yml': PROFILE, 'models/a.sql': 'select 1 as x', 'models/b.sql': "select * from {{ ref('a') }}" });
     const c = await sm('compile', '--project-dir', dir, '-s', 'b', '--output', 'json', '-q');
     expect(c.code, c.err).toBe(0);
-    expect(JSON.parse(c.out)).toEqual({ node: 'b', compiled: 'select * from "main"."a"' });
+    expect(JSON.parse(c.out)).toEqual({ node: 'b', compiled: 'select * from "demo"."main"."a"' });
     const inline = await sm('compile', '--project-dir', dir, '--inline', 'select 2', '--output', 'json', '-q');
     expect(inline.out).toBe('{\n  "compiled": "select 2"\n}');
     const log = (await sm('compile', '--project-dir', dir, '-s', 'b', '--log-format', 'json')).out.split('\n').map((l) => JSON.parse(l) as { data: Record<string, unknown>; info: Record<string, unknown> });
     const compiled = log.find((l) => l.info.name === 'CompiledNode')!;
-    expect(compiled.info).toMatchObject({ code: 'Q042', msg: 'Compiled node \'b\' is:\nselect * from "main"."a"' });
-    expect(compiled.data).toEqual({ compiled: 'select * from "main"."a"', is_inline: false, node_name: 'b', output_format: 'text', quiet: false, unique_id: 'model.demo.b' });
+    expect(compiled.info).toMatchObject({ code: 'Q042', msg: 'Compiled node \'b\' is:\nselect * from "demo"."main"."a"' });
+    expect(compiled.data).toEqual({ compiled: 'select * from "demo"."main"."a"', is_inline: false, node_name: 'b', output_format: 'text', quiet: false, unique_id: 'model.demo.b' });
     const ls = await sm('ls', '--project-dir', dir, '--log-format', 'json');
     const lines = ls.out.split('\n').map((l) => JSON.parse(l) as { data: Record<string, unknown>; info: Record<string, unknown> });
     expect(lines.map((l) => [l.info.name, l.info.code, l.data])).toEqual([['PrintEvent', 'Z052', { msg: 'demo.a' }], ['PrintEvent', 'Z052', { msg: 'demo.b' }]]);

@@ -134,15 +134,15 @@ describe('sm test and sm build with data tests', () => {
     const compiled = (name: string) => readFileSync(join(dir, 'target/compiled/demo/models/schema.yml', `${name}.sql`), 'utf8').trim();
     expect((await sm('run', '--project-dir', dir)).code).toBe(0);
     expect((await sm('test', '--project-dir', dir)).code).toBe(1);
-    expect(compiled('not_null_m_id')).toBe('select id\nfrom "main"."m"\nwhere id is null');
-    expect(compiled('not_null_m_name')).toBe('select *\nfrom "main"."m"\nwhere name is null');
+    expect(compiled('not_null_m_id')).toBe('select id\nfrom "demo"."main"."m"\nwhere id is null');
+    expect(compiled('not_null_m_name')).toBe('select *\nfrom "demo"."main"."m"\nwhere name is null');
     expect(await query(dir, 'select * from main_dbt_test__audit.not_null_m_name')).toEqual([{ id: 3, name: null }]);
     // The flag is an input of the render: compiled again with it, and again without it.
     expect((await sm('test', '--project-dir', dir, '--store-failures')).code).toBe(1);
-    expect(compiled('not_null_m_id')).toBe('select *\nfrom "main"."m"\nwhere id is null');
+    expect(compiled('not_null_m_id')).toBe('select *\nfrom "demo"."main"."m"\nwhere id is null');
     expect(await query(dir, 'select * from main_dbt_test__audit.not_null_m_id')).toEqual([{ id: null, name: 'b' }]);
     expect((await sm('test', '--project-dir', dir)).code).toBe(1);
-    expect(compiled('not_null_m_id')).toBe('select id\nfrom "main"."m"\nwhere id is null');
+    expect(compiled('not_null_m_id')).toBe('select id\nfrom "demo"."main"."m"\nwhere id is null');
   });
 
   it('store_failures_as: view, where and limit are honoured', async () => {

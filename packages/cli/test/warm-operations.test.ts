@@ -33,7 +33,7 @@ describe('commands that render from a warm start print what a cold one prints', 
       expect(warm.code, warm.err).toBe(0);
       expect(out(warm)).toBe(out(cold));
     }
-    expect(out(await sm('run-operation', 'reads_nodes', '--project-dir', dir))).toContain('"main_marts"."b" "landing"."events" a,b');
+    expect(out(await sm('run-operation', 'reads_nodes', '--project-dir', dir))).toContain('"demo"."main_marts"."b" "demo"."landing"."events" a,b');
     expect(out(await sm('run-operation', 'plain', '--args', '{name: x}', '--project-dir', dir))).toContain('hi x on main');
   });
 
@@ -45,10 +45,10 @@ describe('commands that render from a warm start print what a cold one prints', 
     const cold = await sm('show', '--project-dir', dir, '--inline', text, '--no-partial-parse');
     expect(warm.code, warm.err).toBe(0);
     expect(out(warm)).toBe(out(cold));
-    expect(out(warm)).toMatch(/\| 2 +\| "landing"\."events" \| 2 +\|/);
+    expect(out(warm)).toMatch(/\| 2 +\| "demo"\."landing"\."events" \| 2 +\|/);
     const compiledWarm = await sm('compile', '--project-dir', dir, '-q', '--inline', text);
     const compiledCold = await sm('compile', '--project-dir', dir, '-q', '--inline', text, '--no-partial-parse');
-    expect(compiledWarm.out.trim()).toBe(`select id, '"landing"."events"' as s, 2 as n from "main_marts"."b"`);
+    expect(compiledWarm.out.trim()).toBe(`select id, '"demo"."landing"."events"' as s, 2 as n from "demo"."main_marts"."b"`);
     expect(compiledWarm.out).toBe(compiledCold.out);
   });
 });

@@ -243,6 +243,12 @@ export interface Dialect {
    */
   defaultDatabase?(target: TargetConfig): string | undefined;
   /**
+   * Optional. Whether ref(), source(), `{{ this }}` and the manifest's relation_name print the
+   * default database of a relation that names none, as dbt-duckdb does (`"d"."main"."a"`).
+   * Default: left out (`"main"."a"`), the same relation.
+   */
+  readonly printsDefaultDatabase?: boolean;
+  /**
    * Optional. A problem with a table or incremental model's config that the warehouse's dbt
    * adapter refuses when it creates the table (a full build, not an incremental run), or
    * undefined: the node fails with it as a compilation error, as dbt's materialization fails.

@@ -4,6 +4,7 @@ import type { ColumnDef, Dialect, ParquetRead, QuotedParts, Relation, RelationKi
 export class BaseDialect implements Dialect {
   readonly name: string = 'ansi';
   readonly identifierCase: Dialect['identifierCase'] = 'insensitive';
+  readonly printsDefaultDatabase: boolean = false;
   readonly stringType: string = 'varchar';
 
   quoteIdentifier(id: string): string {

@@ -9,9 +9,8 @@ import { PARITY_ENV, PARITY_FILES, PARITY_PROFILES, PARITY_PROJECT_FILE } from '
  * (dbt-core 1.11.16, dbt-duckdb 1.11.1, jinja2 3.1.6), recorded by a real dbt run:
  * `node scripts/record-jinja-parity.ts [path/to/dbt]` renders every case below in the project of
  * jinja-parity-fixture.ts and rewrites the third column of each line, so this test needs no
- * Python. The one edit: dbt-duckdb puts the database ("demo", the file's name) in front of
- * every relation; sm leaves the target's own database out, which is the same relation on
- * DuckDB, so "demo". is removed from dbt's output. A case dbt refuses is recorded as
+ * Python. dbt's output is kept as printed, the database ("demo", the file's name) in front of
+ * every relation, as sm prints it on DuckDB too. A case dbt refuses is recorded as
  * "(error) ..." and sm must refuse it too. Case names say which feature each line exercises;
  * adding a case is one line (then run the script).
  */
@@ -74,8 +73,8 @@ const CASES: [name: string, sql: string, dbt: string][] = [
   ["var_defaults", "{{ var('greeting') }} {{ var('missing', 'd') }} {{ var('n', 5) + 1 }} {{ var('flag') }} {{ var('start', none) is none }}", "hi d 6 True True"],
   ["env_var_defaults", "{{ env_var('SM_JINJA_PARITY_SET', 'unused') }} {{ env_var('SM_JINJA_PARITY_UNSET', 'fallback') }}", "from-env fallback"],
   ["this_parts", "{{ this.identifier }} {{ this.schema }} {{ this.name }} {{ this.table }}", "this_parts main this_parts this_parts"],
-  ["ref_forms", "{{ ref('a') }} {{ ref('demo', 'a') }} {{ ref('a').identifier }}", "\"main\".\"a\" \"main\".\"a\" a"],
-  ["source_forms", "{{ source('raw', 'events') }} {{ source('raw', 'events').identifier }} {{ source('raw', 'events').schema }}", "\"raw\".\"events\" events raw"],
+  ["ref_forms", "{{ ref('a') }} {{ ref('demo', 'a') }} {{ ref('a').identifier }}", "\"demo\".\"main\".\"a\" \"demo\".\"main\".\"a\" a"],
+  ["source_forms", "{{ source('raw', 'events') }} {{ source('raw', 'events').identifier }} {{ source('raw', 'events').schema }}", "\"demo\".\"raw\".\"events\" events raw"],
   ["raw_and_filter_block", "{% raw %}{{ not rendered }}{% endraw %} {% filter upper %}abc{% endfilter %}", "{{ not rendered }} ABC"],
   ["fromjson_tojson_globals", "{{ fromjson('{\"a\": [1, 2]}')['a'] | join(',') }} {{ tojson({'x': 1}) }}", "1,2 {\"x\": 1}"],
   ["range_zip", "{{ range(3) | list | join(',') }} {{ range(1, 7, 2) | join(',') }}", "0,1,2 1,3,5"],
@@ -115,7 +114,7 @@ const CASES: [name: string, sql: string, dbt: string][] = [
   ["project_macro_via_name", "{{ demo.greet('pkg') }} {{ demo.project_greet('x', punct='?') }}", "hi pkg hello x?"],
   ["toyaml_pyyaml_style", "{{ toyaml({'models': [{'name': 'm', 'description': '', 'meta': {'ts': '2026-12-06 22:16:51+00', 'yes': 'yes', 'n': none, 'y': 'Y', 'on': 'off', 'd': '2024-01-02', 'multi': 'a\\nb', 'tags': ['a', 'b'], 'e': {}}}]}) | replace('\\n', '/') }}", "models:/- name: m/  description: ''/  meta:/    ts: '2026-12-06 22:16:51+00'/    'yes': 'yes'/    n: null/    y: Y/    'on': 'off'/    d: '2024-01-02'/    multi: 'a//      b'/    tags:/    - a/    - b/    e: {}/"],
   ["toyaml_floats", "{{ toyaml({'a': 1.0, 'b': 2.5, 'c': 3, 'd': [1.0, {'e': 10.0}]}) | replace('\\n', '/') }}", "a: 1.0/b: 2.5/c: 3/d:/- 1.0/- e: 10.0/"],
-  ["builtins_context", "{{ builtins.ref('a') }} {{ context['project_name'] }} {{ local_md5('x') }} {{ tojson({'b': 1, 'a': 2}) }} {{ fromjson('[1, 2]')[1] }} {{ (fromyaml('a: [1, 2]'))['a'] | length }}", "\"main\".\"a\" demo 9dd4e461268c8034f5c8564e155c67a6 {\"b\": 1, \"a\": 2} 2 2"],
+  ["builtins_context", "{{ builtins.ref('a') }} {{ context['project_name'] }} {{ local_md5('x') }} {{ tojson({'b': 1, 'a': 2}) }} {{ fromjson('[1, 2]')[1] }} {{ (fromyaml('a: [1, 2]'))['a'] | length }}", "\"demo\".\"main\".\"a\" demo 9dd4e461268c8034f5c8564e155c67a6 {\"b\": 1, \"a\": 2} 2 2"],
   ["undefined_attribute_is_empty", "[{{ target.nope }}]|[{{ none.x }}]|[{{ {'a': 1}.b }}]", "[]|[]|[]"],
   ["undefined_attribute_of_undefined", "{{ nope.attr }}", "(error) Compilation Error in model undefined_attribute_of_undefined (models/undefined_attribute_of_undefined.sql) 'nope' is undefined. This can happen when calling a macro that does not exist. Check for typos"],
   ["unknown_filter", "{{ 'x' | no_such_filter }}", "(error) Compilation Error in model unknown_filter (models/unknown_filter.sql) No filter named 'no_such_filter'."],
@@ -126,12 +125,12 @@ const CASES: [name: string, sql: string, dbt: string][] = [
   ["chained_compare_and_logic", "{{ 1 < 2 < 3 }} {{ 3 > 2 > 2 }} {{ none or 'd' }} {{ 0 and 'x' }} {{ [] or {} }} {{ 'a' if not [] else 'b' }} {{ 1 == 1.0 }} {{ 1 == '1' }} {{ [1] == [1] }}", "True False d 0 {} a True False True"],
   ["docs_block_in_model", "{% docs hidden_doc %}not printed{% enddocs %}select {{ 1 }}", "select 1"],
   ["materialization_block_in_model", "{% materialization noop, default %}x{% endmaterialization %}ok", "ok"],
-  ["this_after_config_alias", "{{ config(alias='customer_summary') }}select '{{ this.identifier }}' as i, '{{ this }}' as t, '{{ this.name }}' as n", "select 'customer_summary' as i, '\"main\".\"customer_summary\"' as t, 'customer_summary' as n"],
-  ["this_before_config", "select '{{ this }}' as t, '{{ this.identifier }}' as i, '{{ this.schema }}' as s\n{{ config(alias='late_alias', schema='extra') }}", "select '\"main_extra\".\"late_alias\"' as t, 'late_alias' as i, 'main_extra' as s"],
-  ["this_schema_config", "{{ config(schema='extra') }}select '{{ this.schema }}' as s, '{{ this }}' as t", "select 'main_extra' as s, '\"main_extra\".\"this_schema_config\"' as t"],
-  ["database_parts", "{{ target.database }}|{{ this.database }}|{{ ref('a').database }}|{{ source('raw', 'events').database }}|{{ this.include(database=false) }}|{{ this.include(schema=false) }}", "demo|demo|demo|demo|\"main\".\"database_parts\"|\"database_parts\""],
+  ["this_after_config_alias", "{{ config(alias='customer_summary') }}select '{{ this.identifier }}' as i, '{{ this }}' as t, '{{ this.name }}' as n", "select 'customer_summary' as i, '\"demo\".\"main\".\"customer_summary\"' as t, 'customer_summary' as n"],
+  ["this_before_config", "select '{{ this }}' as t, '{{ this.identifier }}' as i, '{{ this.schema }}' as s\n{{ config(alias='late_alias', schema='extra') }}", "select '\"demo\".\"main_extra\".\"late_alias\"' as t, 'late_alias' as i, 'main_extra' as s"],
+  ["this_schema_config", "{{ config(schema='extra') }}select '{{ this.schema }}' as s, '{{ this }}' as t", "select 'main_extra' as s, '\"demo\".\"main_extra\".\"this_schema_config\"' as t"],
+  ["database_parts", "{{ target.database }}|{{ this.database }}|{{ ref('a').database }}|{{ source('raw', 'events').database }}|{{ this.include(database=false) }}|{{ this.include(schema=false) }}", "demo|demo|demo|demo|\"main\".\"database_parts\"|\"demo\".\"database_parts\""],
   ["config_in_file_seen_by_model", "{{ config(materialized='table', my_key='v') }}{{ config.get('my_key') }} {{ config.get('materialized') }} {{ model.config.materialized }} {{ model.config.my_key }}", "v table table v"],
-  ["relation_methods", "{{ ref('a').render() }}|{{ this.quote(identifier=false) }}|{{ ref('a').incorporate(path={'identifier': 'b'}) }}|{{ this.is_table }}|{{ this.type }}", "\"main\".\"a\"|\"main\".relation_methods|\"main\".\"b\"|False|None"],
+  ["relation_methods", "{{ ref('a').render() }}|{{ this.quote(identifier=false) }}|{{ ref('a').incorporate(path={'identifier': 'b'}) }}|{{ this.is_table }}|{{ this.type }}", "\"demo\".\"main\".\"a\"|\"demo\".\"main\".relation_methods|\"demo\".\"main\".\"b\"|False|None"],
   // dbt answers config.get() with the node's final config, config() calls later in the file included.
   ["config_get_before_config", "select '{{ config.get('materialized') }}' as m, '{{ config.get('tags') }}' as t, '{{ config.require('alias') if config.get('alias') else 'none' }}' as a\n{{ config(materialized='table', tags=['x'], alias='early_alias') }}", "select 'table' as m, '['x']' as t, 'early_alias' as a"],
   ["datetime_module", "{% set d = modules.datetime.datetime(2024, 1, 2, 3, 4, 5) %}{{ d }}|{{ d.strftime('%Y/%m/%d %H-%M-%S %j %a %b %A %B %p %I %y') }}|{{ d.isoformat() }}|{{ (d + modules.datetime.timedelta(days=1, hours=2)).isoformat() }}|{{ d.date() }}|{{ (d - modules.datetime.datetime(2024, 1, 1)).days }}|{{ modules.datetime.date(2024, 2, 29).weekday() }}|{{ d.year }}-{{ d.month }}-{{ d.day }} {{ d.hour }}:{{ d.minute }}|{{ modules.datetime.timedelta(hours=25, minutes=3) }}|{{ d > modules.datetime.datetime(2023, 12, 31) }}|{{ modules.datetime.datetime(2024, 1, 2, 3, 4, 5, 600) }}", "2024-01-02 03:04:05|2024/01/02 03-04-05 002 Tue Jan Tuesday January AM 03 24|2024-01-02T03:04:05|2024-01-03T05:04:05|2024-01-02|1|3|2024-1-2 3:4|1 day, 1:03:00|True|2024-01-02 03:04:05.000600"],
@@ -173,6 +172,8 @@ const GAPS: [name: string, sql: string, dbt: string, sm: string][] = [
 
 class DuckDbNamedDialect extends BaseDialect {
   override readonly name = 'duckdb';
+  /** As DuckDbDialect: relations print with the database, as dbt-duckdb's. */
+  override readonly printsDefaultDatabase = true;
   override quoteIdentifier(id: string): string {
     return `"${id.replace(/"/g, '""')}"`;
   }

@@ -7,7 +7,7 @@ import { NAMESPACE_FILES } from './namespace-fixture.ts';
  * Macro resolution as dbt does it (dbt-core's MacroNamespace and adapter.dispatch), on a root
  * project `demo` with a package `util` (namespace-fixture.ts). Each line is a node and the SQL
  * dbt-core 1.11.16 + dbt-duckdb 1.11.1 compiled for it, recorded by
- * `node scripts/record-jinja-parity.ts [path/to/dbt]` ("demo". removed, as in jinja-compat).
+ * `node scripts/record-jinja-parity.ts [path/to/dbt]` (as dbt printed it, as in jinja-compat).
  * What they show: a node sees its own package's macros, then the root project's, then packages
  * by name, then dbt's; a package's macro runs in the calling node's context (util.calls_shared()
  * from a root model finds the root's shared()); dispatch searches the root project before the

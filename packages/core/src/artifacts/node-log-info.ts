@@ -59,7 +59,7 @@ export function dbtNodeInfo(
 /**
  * A relation named with its database even in the target's default one: dbt's node_info always
  * writes all three parts (`"dbt"."main"."t"` on dbt-duckdb), where sm's compiled SQL leaves the
- * default database out.
+ * default database out on Snowflake.
  */
 function withDatabase(rel: Relation, database: string | null): Relation {
   return rel.database || !database ? rel : { ...rel, database };

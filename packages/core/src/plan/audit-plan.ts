@@ -58,24 +58,30 @@ export function wantsAudit(node: ModelNode, flag: boolean | undefined): boolean 
  */
 export function auditTests(model: ModelNode, nodes: ReadonlyMap<string, GraphNode>, graph: Dag, relationName: (rel: Relation) => string): AuditTest[] {
   const before = ancestors(graph, model.uniqueId);
-  // Printed with or without its database (templates leave the target's default database out):
-  // the name without it is in both, and replacing it keeps whatever database part precedes it.
-  const published = relationName({ ...model.relation, database: undefined });
-  const shadow = relationName({ ...auditRelation(model.relation), database: undefined });
-  const stage = relationName({ ...tempRelation(model.relation, 'new'), database: undefined });
+  // As ref() prints them (DuckDB: with the database), else without the database (database none,
+  // ''): that name is in every printed form, and replacing it keeps whatever database part precedes it.
+  const names = (database: string | undefined) => ({
+    published: relationName({ ...model.relation, database }),
+    shadow: relationName({ ...auditRelation(model.relation), database }),
+    stage: relationName({ ...tempRelation(model.relation, 'new'), database }),
+  });
+  const whole = names(model.relation.database);
+  const bare = names('');
   const out: AuditTest[] = [];
   for (const id of graph.successors(model.uniqueId) ?? []) {
     const t = nodes.get(id);
     if (t?.resourceType !== 'test' || !t.dependsOn.nodes.includes(model.uniqueId)) continue;
     if (!t.dependsOn.nodes.every((p) => p === model.uniqueId || before.has(p))) continue;
     const text = (t as TestNode).compiledCode ?? '';
+    const named = text.includes(whole.published) ? whole : bare;
+    const { published, shadow, stage } = named;
     if (!text.includes(published)) {
       throw new Error(`Cannot audit ${model.name}: the SQL of its test ${t.name} does not name ${published} as ref() writes it, so it cannot be pointed at the shadow. Write the test with ref('${model.name}'), or build ${model.name} with audit: false.`);
     }
     const severity = String(t.config.severity ?? 'error').toLowerCase() === 'warn' ? 'warn' : 'error';
     const reading = (rel: string) => text.split(published).join(rel);
     // Scoped or read from the stage only where the name stands alone (a database part before it would qualify the subquery).
-    const standalone = !text.includes(`.${published}`);
+    const standalone = named === whole || !text.includes(`.${published}`);
     const key = standalone ? scopedUniqueKey(model, t as TestNode) : undefined;
     const column = standalone ? rowLocalColumn(model, t as TestNode) : undefined;
     // dbt's own relationships test, as its macro wrote it: counted by child value (relationshipsCount).

@@ -115,8 +115,9 @@ export function introspection(h: IntrospectionHost, frameOf: (c: Context) => Fra
     return found ? h.relation({ database: database ?? undefined, schema: found.schema, identifier: found.identifier, quoted: { ...h.projectQuoting, identifier: true } }, undefined, found.kind) : null;
   };
   const relOf = (x: unknown): Relation => {
-    const r = x as { database?: string; schema?: string; identifier?: string; quotedParts?: QuotedParts };
-    const rel = { database: r?.database, schema: String(r?.schema ?? ''), identifier: String(r?.identifier ?? '') };
+    const r = x as { database?: string; schema?: string; identifier?: string; quotedParts?: QuotedParts; databaseNone?: boolean };
+    // A relation whose database was set to none keeps none (''), printed without one (dbt-duckdb's temporary relations).
+    const rel = { database: r?.databaseNone ? '' : r?.database, schema: String(r?.schema ?? ''), identifier: String(r?.identifier ?? '') };
     return r?.quotedParts ? { ...rel, quoted: r.quotedParts } : rel;
   };
   const run = (f: Frame, sql: string, fetch: boolean): PyTuple => {
@@ -252,7 +253,8 @@ export function apiObject(h: IntrospectionHost): Record<string, unknown> {
         // dbt's api.Relation quotes as the project's `quoting:` says, under a `quote_policy` given here.
         const policy = isDict(k.quote_policy) ? Object.fromEntries(Object.entries(k.quote_policy).filter((e): e is [string, boolean] => typeof e[1] === 'boolean')) : undefined;
         const quoted = policy || h.projectQuoting ? { ...h.projectQuoting, ...policy } : undefined;
-        const rel = { database: (k.database ?? a[0] ?? undefined) as string | undefined, schema: String(k.schema ?? a[1] ?? ''), identifier: String(k.identifier ?? a[2] ?? ''), ...(quoted ? { quoted } : {}) };
+        // Without a database it has none (dbt-duckdb prints create(schema='main', identifier='x') as "main"."x", where ref() prints the database).
+        const rel = { database: (k.database ?? a[0] ?? (h.dialect.printsDefaultDatabase ? '' : undefined)) as string | undefined, schema: String(k.schema ?? a[1] ?? ''), identifier: String(k.identifier ?? a[2] ?? ''), ...(quoted ? { quoted } : {}) };
         const type = k.type === undefined || k.type === null ? null : String(k.type);
         return h.relation(rel, undefined, type);
       }),

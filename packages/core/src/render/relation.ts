@@ -10,8 +10,8 @@ type Flags = Partial<Record<Part, boolean>>;
  * What `ref()`, `source()`, `this` and `api.Relation.create()` return in templates: prints as
  * the quoted relation name and answers as dbt's Relation does (`.schema`, `.identifier`,
  * `.name`, `.database`, `include()`, `quote()`, `incorporate()`, `is_table`...). `database` is
- * the target's default database when the relation names none (dbt-duckdb: the file's name), but
- * the printed name leaves the default database out, which is the same relation.
+ * the target's default database when the relation names none (dbt-duckdb: the file's name); the
+ * printed name has it where the dialect prints it (DuckDB, as dbt-duckdb), else leaves it out.
  */
 export class TemplateRelation implements Relation {
   readonly #database: string | undefined;
@@ -75,8 +75,13 @@ export class TemplateRelation implements Relation {
     return dflt;
   }
 
+  /** The relation's database, else the default one; none where set to none (`''`: incorporate(path={'database': none}), api.Relation.create without one on DuckDB). */
   get database(): string | undefined {
-    return this.#database ?? this.#defaultDatabase;
+    return this.#database === '' ? undefined : (this.#database ?? this.#defaultDatabase);
+  }
+  /** Whether the database was set to none: printed without one, even where the default database is printed. */
+  get databaseNone(): boolean {
+    return this.#database === '';
   }
   get name(): string {
     return this.identifier;
@@ -137,7 +142,8 @@ export class TemplateRelation implements Relation {
     for (const p of ['database', 'schema', 'identifier'] as const) if (typeof path[p] === 'string') (rel as Record<Part, string>)[p] = path[p] as string;
     // A part set to none is left out of the name (dbt-duckdb's temporary relations: no schema, no database).
     if (Object.hasOwn(path, 'schema') && path.schema === null) rel.schema = '';
-    if (Object.hasOwn(path, 'database') && path.database === null) rel.database = undefined;
+    // Database none is '': printed without one even where the default database is printed.
+    if (Object.hasOwn(path, 'database') && path.database === null) rel.database = '';
     return this.#with(rel, { type: typeof kw.type === 'string' ? kw.type : undefined });
   }
 
@@ -178,8 +184,7 @@ export class TemplateRelation implements Relation {
     const inc = this.#include;
     const q = this.#quote;
     const part = (p: Part, v: string | undefined): string | undefined => (v === undefined || v === '' || inc[p] === false ? undefined : q[p] === false ? v : quotePart(this.#dialect, v, q[p] ?? this.#quoted?.[p]));
-    // The default database is left out: relations print as they always have in sm.
-    const db = this.#database === this.#defaultDatabase ? undefined : this.#database;
+    const db = printedDatabase(this.#database, this.#dialect, this.#defaultDatabase);
     if (inc.database === undefined && inc.schema === undefined && inc.identifier === undefined && q.database === undefined && q.schema === undefined && q.identifier === undefined) {
       return printedName({ database: this.#database, schema: this.schema, identifier: this.identifier, quoted: this.#quoted }, this.#dialect, this.#defaultDatabase);
     }
@@ -228,8 +233,8 @@ export function defaultDatabaseOf(dialect: Pick<Dialect, 'defaultDatabase'>, tar
 }
 
 /**
- * The name a relation prints as in compiled SQL, the target's default database left out. One
- * rule for templates, the manifest's relation_name, unit-test inputs and audits, which find a
+ * The name a relation prints as in compiled SQL, with or without the target's default database
+ * as the dialect prints it ({@link printedDatabase}). One rule for templates, the manifest's relation_name, unit-test inputs and audits, which find a
  * node's relation in compiled SQL by this name.
  */
 export function printedRelationName(rel: Relation, dialect: Dialect, target: TargetConfig): string {
@@ -238,7 +243,17 @@ export function printedRelationName(rel: Relation, dialect: Dialect, target: Tar
 
 function printedName(rel: Relation, dialect: Dialect, defaultDatabase: string | undefined): string {
   if (rel.external) return rel.external;
-  return dialect.relationName({ database: rel.database === defaultDatabase ? undefined : rel.database, schema: rel.schema, identifier: rel.identifier, quoted: rel.quoted });
+  return dialect.relationName({ database: printedDatabase(rel.database, dialect, defaultDatabase), schema: rel.schema, identifier: rel.identifier, quoted: rel.quoted });
+}
+
+/**
+ * The database part of a printed name: on DuckDB the relation's own or else the default one
+ * (dbt-duckdb 1.11.1: `"d"."main"."a"` on `path: target/d.duckdb`); elsewhere the default
+ * database is left out (`"main"."a"`), the same relation.
+ */
+function printedDatabase(database: string | undefined, dialect: Pick<Dialect, 'printsDefaultDatabase'>, defaultDatabase: string | undefined): string | undefined {
+  if (dialect.printsDefaultDatabase) return database ?? defaultDatabase;
+  return database === defaultDatabase ? undefined : database;
 }
 
 /** dbt's own source config keys: the others are the adapter's (dbt-duckdb reads `external_location` there too). */

@@ -122,8 +122,9 @@ export class RenderCache {
 function cacheKey(p: LoadedProject): string {
   const h = createHash('sha256');
   const t = p.target;
-  // Everything a template sees of the target (`target.threads` too), and sm's own code.
-  h.update(JSON.stringify({ v: VERSION, code: codeFingerprint(), config: p.config, vars: p.vars, target: { type: t.type, name: t.name, schema: t.schema, database: t.database, threads: t.threads } }));
+  // Everything a template sees of the target (`target.threads` too; a DuckDB file's path names its
+  // database, which relations print), and sm's own code.
+  h.update(JSON.stringify({ v: VERSION, code: codeFingerprint(), config: p.config, vars: p.vars, target: { type: t.type, name: t.name, schema: t.schema, database: t.database, path: t.path ?? null, threads: t.threads } }));
   for (const m of p.macros) h.update(`\0${m.originalFilePath}\0${m.macroSql}`);
   return h.digest('hex');
 }

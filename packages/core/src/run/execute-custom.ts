@@ -3,6 +3,7 @@ import { renderHooks } from './render-hooks.ts';
 import type { MacroEntry } from '../render/macro-namespaces.ts';
 import type { ModelNode } from '../types.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
+import { printedRelationName } from '../render/relation.ts';
 
 /** A project's `{% materialization name, adapter %}`: the macro to call, and the file that defines it. */
 export interface CustomMaterialization {
@@ -45,5 +46,5 @@ export async function executeCustom(m: ModelNode, x: NodeContext, found: CustomM
   await x.ensureSchema(m.relation);
   await x.renderLive({ text: `{{ ${found.macro}() }}`, name: `${found.file} (${found.macro})`, node: m, context });
   await x.remember(m.relation, undefined);
-  return { status: 'success', message: 'OK', relationName: x.run.adapter.dialect.relationName(m.relation), compiledPath: path, compiledCode: sql };
+  return { status: 'success', message: 'OK', relationName: printedRelationName(m.relation, x.run.adapter.dialect, x.run.project.target), compiledPath: path, compiledCode: sql };
 }

@@ -9,6 +9,7 @@ import { nodeHooks, withHooks } from '../plan/hooks.ts';
 import { describedColumns } from './described-columns.ts';
 import { swapFolderFiles } from './swap-files.ts';
 import { makeDirs } from '../util/make-dirs.ts';
+import { printedRelationName } from '../render/relation.ts';
 
 /**
  * External Parquet models (DuckDB). Files are written beside their final place and moved in
@@ -61,7 +62,7 @@ export async function executeExternal(m: ModelNode, x: NodeContext): Promise<Exe
   return {
     status: 'success',
     message: incremental ? `${rows} rows in ${partitions} partitions` : `${rows} rows to ${location}`,
-    relationName: d.relationName(m.relation),
+    relationName: printedRelationName(m.relation, d, x.run.project.target),
     compiledPath: path,
     compiledCode: sql,
     rowsAffected: rows,

@@ -8,6 +8,7 @@ import { isIncrementalRun, planIncremental, planTable } from '../plan/plan.ts';
 import { wantsFullRefresh } from '../plan/full-refresh.ts';
 import type { ModelNode } from '../types.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
+import { printedRelationName } from '../render/relation.ts';
 
 /**
  * dbt's microbatch model: one statement sequence per batch of event time, each its own
@@ -95,7 +96,7 @@ export async function executeMicrobatch(m: ModelNode, x: NodeContext, existing: 
     successful: [...ok.map(pair).sort(byTime), ...(retried?.successful ?? [])],
     failed: failed.map(pair).sort(byTime),
   };
-  const base = { relationName: dialect.relationName(m.relation), compiledPath: path, compiledCode: sql || undefined, batchResults, rowsAffected: rows };
+  const base = { relationName: printedRelationName(m.relation, dialect, x.run.project.target), compiledPath: path, compiledCode: sql || undefined, batchResults, rowsAffected: rows };
   if (!failed.length) return { ...base, status: 'success', message: 'SUCCESS' };
   const why = `${problems.join('; ')}. Run sm retry to build the failed batches again, or --event-time-start/--event-time-end for a range.`;
   if (!ok.length) return { ...base, status: 'error', message: `ERROR: all ${failed.length} batch${failed.length === 1 ? '' : 'es'} failed: ${why}` };

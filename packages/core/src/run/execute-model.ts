@@ -81,7 +81,7 @@ export async function executeModel(node: GraphNode, x: NodeContext): Promise<Exe
   return {
     status: 'success',
     message: incremental ? `+${rows} rows` : mat === 'view' ? 'CREATE VIEW' : 'CREATE TABLE',
-    relationName: x.run.adapter.dialect.relationName(rel),
+    relationName: printedRelationName(rel, x.run.adapter.dialect, x.run.project.target),
     compiledPath: path,
     compiledCode: sql,
     rowsAffected: incremental ? rows : undefined,

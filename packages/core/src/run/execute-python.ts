@@ -10,6 +10,7 @@ import { resolvedOf } from '../project/python-model.ts';
 import { CTE_PREFIX } from '../render/inject-ctes.ts';
 import type { ModelNode } from '../types.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
+import { printedRelationName } from '../render/relation.ts';
 
 /**
  * A dbt Python model on DuckDB. dbt-duckdb runs `model(dbt, session)` in its own process, on the
@@ -88,7 +89,7 @@ export async function executePython(m: ModelNode, x: NodeContext, existing: Rela
     return {
       status: 'success',
       message: incremental ? `+${rows} rows` : 'CREATE TABLE',
-      relationName: d.relationName(m.relation),
+      relationName: printedRelationName(m.relation, d, x.run.project.target),
       compiledPath: path,
       compiledCode: rendered,
       rowsAffected: incremental ? rows : undefined,

@@ -4,6 +4,7 @@ import type { GraphNode, SeedNode } from '../types.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
 import { nodeHooks, withHooks } from '../plan/hooks.ts';
 import { wantsFullRefresh } from '../plan/full-refresh.ts';
+import { printedRelationName } from '../render/relation.ts';
 
 /**
  * CSV seeds as dbt-duckdb loads them: checked and typed in one pass over the file (`column_types`
@@ -31,5 +32,5 @@ export async function executeSeed(node: GraphNode, x: NodeContext): Promise<Exec
   await x.remember(s.relation, undefined);
   // dbt's seed materialization says CREATE under a full refresh, else INSERT (dbt-core 1.11.16: `dbt seed --full-refresh` wrote "CREATE 3").
   const code = wantsFullRefresh(s, x.plan.fullRefresh) ? 'CREATE' : 'INSERT';
-  return { status: 'success', message: `${code} ${rows}`, rowsAffected: rows, relationName: x.run.adapter.dialect.relationName(s.relation) };
+  return { status: 'success', message: `${code} ${rows}`, rowsAffected: rows, relationName: printedRelationName(s.relation, x.run.adapter.dialect, x.run.project.target) };
 }

@@ -3,6 +3,7 @@ import { snapshotSpec } from '../snapshot/snapshot-spec.ts';
 import type { GraphNode, ModelNode } from '../types.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
 import { nodeHooks, withHooks } from '../plan/hooks.ts';
+import { printedRelationName } from '../render/relation.ts';
 
 /** Type-2 history of a source or model: one plan (snapshot/plan-snapshot.ts), run by the plan executor. */
 export async function executeSnapshot(node: GraphNode, x: NodeContext): Promise<ExecOutcome> {
@@ -22,7 +23,7 @@ export async function executeSnapshot(node: GraphNode, x: NodeContext): Promise<
   return {
     status: 'success',
     message: existing ? `${rows} versions written` : `CREATE SNAPSHOT ${rows} rows`,
-    relationName: d.relationName(m.relation),
+    relationName: printedRelationName(m.relation, d, x.run.project.target),
     compiledPath: path,
     compiledCode: sql,
     rowsAffected: rows,

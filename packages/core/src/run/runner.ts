@@ -25,6 +25,7 @@ import { packageRelativePaths } from '../project/package-paths.ts';
 
 /** How each kind of node is executed; one file each. */
 import { executeClone } from './execute-clone.ts';
+import { printedRelationName } from '../render/relation.ts';
 
 const EXECUTORS: Partial<Record<GraphNode['resourceType'], NodeExecutor>> = {
   model: executeModel,
@@ -177,9 +178,9 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>, queued: Re
   const relationNameIfBuilt = (node: GraphNode): string | undefined => {
     if (node.resourceType === 'test') {
       const as = storeFailuresAs(node, o.flags.storeFailures);
-      return as === 'table' || as === 'view' ? o.adapter.dialect.relationName(testRelation(node, o.project.target)) : undefined;
+      return as === 'table' || as === 'view' ? printedRelationName(testRelation(node, o.project.target), o.adapter.dialect, o.project.target) : undefined;
     }
-    return (node.resourceType === 'model' || node.resourceType === 'snapshot') && 'relation' in node && node.relation ? o.adapter.dialect.relationName(node.relation) : undefined;
+    return (node.resourceType === 'model' || node.resourceType === 'snapshot') && 'relation' in node && node.relation ? printedRelationName(node.relation, o.adapter.dialect, o.project.target) : undefined;
   };
 
   const ephemeralsWritten = new Set<string>();
