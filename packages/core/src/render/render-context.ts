@@ -208,6 +208,21 @@ export function nodeContext(pkgCtx: Context, f: Frame): Context {
   return c;
 }
 
+/**
+ * A render's context with a unit test's or a call's macro overrides over it: a function, or a
+ * value any call returns; `pkg.name` overrides the macro as that package's namespace gives it.
+ */
+export function withMacroOverrides(c: Context, overrides: Record<string, unknown> | undefined): Context {
+  for (const [k, v] of Object.entries(overrides ?? {})) {
+    const fn = typeof v === 'function' || (v && typeof v === 'object' && 'invoke' in v) ? v : pyFunction(() => v);
+    const dot = k.indexOf('.');
+    const pkg = k.slice(0, dot);
+    if (dot > 0 && c[pkg] && typeof c[pkg] === 'object') c[pkg] = Object.assign(Object.create(null) as Record<string, unknown>, c[pkg], { [k.slice(dot + 1)]: fn });
+    else c[k] = fn;
+  }
+  return c;
+}
+
 /** `config(materialized='table')`, `config({...})`, `config.get(k, default)`, `config.require(k)`. */
 function configFunction(): unknown {
   const call: PyCall = (c, a, kw) => {

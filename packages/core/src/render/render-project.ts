@@ -4,7 +4,6 @@ import { Environment, type Template } from '../jinja/environment.ts';
 import { ControlSignal, ReturnSignal } from '../jinja/errors.ts';
 import type { Context } from '../jinja/macro.ts';
 import { pyStr } from '../jinja/py-values.ts';
-import { pyFunction } from '../jinja/runtime.ts';
 import { parseFallback, parsedRefs, renderFailure } from './parse-fallback.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import type { CompiledProject, Overrides, RenderOptions } from './render-options.ts';
@@ -25,7 +24,7 @@ import { hookMacrosOf, macroDependsOn, parseLike, parseLikeHostOf, sourcesFirst,
 import { settleDisabled } from './settle-disabled.ts';
 import { ProjectHost } from './project-host.ts';
 import { cacheOnDemand, renderKey, type RenderCache } from './render-cache.ts';
-import { nodeBuiltins, nodeContext, renderContextNames } from './render-context.ts';
+import { nodeBuiltins, nodeContext, renderContextNames, withMacroOverrides } from './render-context.ts';
 import { parseWarnings } from './parse-warnings.ts';
 import { literalRefs, RenderScheduler, type Schedulable } from './render-scheduler.ts';
 import { printedRelationName, type TemplateRelation } from './relation.ts';
@@ -166,11 +165,7 @@ export class ProjectRenderer implements Schedulable {
     return renderInline(this.#rerender, text, say, pkg);
   }
 
-  /**
-   * Render again with a live connection what compile could not render without one (see
-   * rerender.ts). Template errors throw, with file and line in the message; warehouse
-   * errors throw where the template asked.
-   */
+  /** Render again with a live connection what compile could not (rerender.ts); template and warehouse errors throw, naming where. */
   renderForExecution(what: ExecutionRender, conn: Connection): Promise<string> {
     return renderForExecution(this.#rerender, what, conn);
   }
@@ -217,19 +212,7 @@ export class ProjectRenderer implements Schedulable {
   }
 
   #context(frame: Frame): Context {
-    const c = nodeContext(this.#pkgContext(frame.packageName), frame);
-    const o = this.#overrides?.macros;
-    if (!o) return c;
-    for (const [k, v] of Object.entries(o)) {
-      const fn = typeof v === 'function' || (v && typeof v === 'object' && 'invoke' in v) ? v : pyFunction(() => v);
-      const dot = k.indexOf('.');
-      // A unit test's `audit_helper._get_comparison_bounds: ...` overrides the macro as its package's namespace gives it.
-      if (dot > 0 && c[k.slice(0, dot)] && typeof c[k.slice(0, dot)] === 'object') {
-        const pkg = k.slice(0, dot);
-        c[pkg] = Object.assign(Object.create(null) as Record<string, unknown>, c[pkg], { [k.slice(dot + 1)]: fn });
-      } else c[k] = fn;
-    }
-    return c;
+    return withMacroOverrides(nodeContext(this.#pkgContext(frame.packageName), frame), this.#overrides?.macros);
   }
 
   /** Models a node refs by literal name, or that its cache entry says it depends on. */
