@@ -1,4 +1,4 @@
-import type { TargetConfig } from '@smsql/core';
+import { SmProjectError, type TargetConfig } from '@smsql/core';
 
 /**
  * The database dbt-duckdb names a DuckDB target's file: the profile's `database` when given, else
@@ -22,5 +22,19 @@ export function duckDbDatabaseName(target: TargetConfig): string {
  * CLI can hand it to the loader without loading the adapter.
  */
 export function duckDbTemplateTarget(target: TargetConfig): TargetConfig {
-  return { ...target, database: duckDbDatabaseName(target) };
+  const named = typeof target.database === 'string' && target.database ? target.database : undefined;
+  const fromPath = duckDbDatabaseName({ ...target, database: undefined });
+  // As dbt-duckdb's credentials: a `database` other than the one DuckDB names the file is refused
+  // (DuckDB would not find it: every relation printed with it fails). MotherDuck names its own.
+  if (named !== undefined && named !== fromPath && !/^(md|motherduck):/.test(String(target.path ?? ''))) {
+    throw new SmProjectError([
+      {
+        code: 'SM_PROFILE_INVALID',
+        severity: 'error',
+        message: `Target "${target.name}" in profiles.yml has \`database: ${named}\`, but DuckDB names its file ${typeof target.path === 'string' ? `\`${target.path}\`` : `(sm's default target/${target.name}.duckdb)`} "${fromPath}"`,
+        hint: `Set \`database: ${fromPath}\` to match \`path:\`, or remove \`database:\` (it is the file's name without extension), as dbt-duckdb requires.`,
+      },
+    ]);
+  }
+  return { ...target, database: named ?? fromPath };
 }

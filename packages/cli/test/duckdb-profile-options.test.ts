@@ -73,6 +73,17 @@ describe("a dbt-duckdb profile's settings, config_options, attach, secrets and e
     expect(r.out + r.err).not.toContain('sm-test-token-123');
   });
 
+  // dbt 1.11.16 (recorded, `dbt parse`): `path: target/d.duckdb` with `database: foo` exit 2, "Inconsistency
+  // detected between 'path' and 'database' fields in profile; the 'database' property must be set to
+  // 'd' to match the 'path'"; `database: d` parses. sm parsed it and failed every model at run
+  // ("Catalog "foo" does not exist").
+  it('refuses a database that is not the one DuckDB names the file, at parse, as dbt-duckdb', async () => {
+    const bad = await sm('parse', '--project-dir', project('      database: foo\n'));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/Target "dev" in profiles\.yml has `database: foo`, but DuckDB names its file `target\/d\.duckdb` "d"[\s\S]*Set `database: d`/);
+    expect((await sm('parse', '--project-dir', project('      database: d\n'))).code).toBe(0);
+  });
+
   it.each([
     ['a secret without a type', '      secrets:\n        - name: x\n', /Entry 1 of `secrets:` of target "dev" in profiles\.yml has no `type:`/],
     ['a secret DuckDB refuses', '      secrets:\n        - type: http\n          no_such_key: hidden-value-987\n', /cannot create secret 1 of `secrets:` \(type http\)/],
