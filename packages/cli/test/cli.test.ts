@@ -39,6 +39,16 @@ describe('sm CLI', () => {
     expect(existsSync(join(dir, 'target/run/demo/models/mid.sql'))).toBe(true);
   });
 
+  // dbt 1.11.16 prints `main.mv_v1` and `main.mv_v2` (the relations); sm's line names the node, so
+  // each version would read `mv`: it names them as selectors do.
+  it("names each version of a versioned model on its progress line", async () => {
+    const dir = project({ 'models/mv_v1.sql': 'select 1 as id', 'models/mv_v2.sql': 'select 2 as id', 'models/mv.yml': 'models:\n  - name: mv\n    latest_version: 2\n    versions:\n      - v: 1\n      - v: 2\n' });
+    const r = await sm('run', '-s', 'mv', '--project-dir', dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/SUCCESS view mv\.v1 \./);
+    expect(r.out).toMatch(/SUCCESS view mv\.v2 \./);
+  });
+
   it('a SQL error fails that model (exit 1), skips its descendants and keeps the old table', async () => {
     const dir = project();
     expect((await sm('build', '--project-dir', dir)).code).toBe(0);

@@ -44,7 +44,10 @@ export class PrettyReporter implements Reporter {
       const width = String(e.total).length;
       const kind = r.resourceType === 'model' ? (r.materialized ?? 'model') : r.resourceType;
       const status = (LABEL[r.status] ?? ((s: string) => s))(r.status.toUpperCase().padEnd(7));
-      const name = `${kind} ${r.name}`;
+      // A model's versions apart, as dbt's selectors name them (`mv.v1`): each line would say `mv`.
+      const tail = r.uniqueId.slice(r.uniqueId.indexOf('.', r.uniqueId.indexOf('.') + 1) + 1);
+      const shown = r.resourceType === 'model' && tail.startsWith(`${r.name}.v`) ? tail : r.name;
+      const name = `${kind} ${shown}`;
       const dots = dim('.'.repeat(Math.max(2, 56 - name.length)));
       // A source's line (sm source freshness) says how long ago it was loaded.
       const extra = r.resourceType === 'source' && !r.message.includes('\n') ? ` ${r.message}` : r.rowsAffected !== undefined && r.resourceType !== 'test' ? ` ${r.rowsAffected} rows` : r.failures ? ` ${r.failures} failing` : '';
