@@ -1,8 +1,9 @@
 import { BaseDialect, type ColumnDef, type Relation, type RelationKind, type TableOptions } from '@smsql/core';
 
 /**
- * Snowflake: unquoted identifiers fold to upper case, so every identifier is normalised before
- * it is quoted; a model named `fct_streams` and a reference `FCT_STREAMS` mean the same table.
+ * Snowflake: unquoted identifiers fold to upper case; a model named `fct_streams` and a reference
+ * `FCT_STREAMS` mean the same table. Relation names print as dbt-snowflake's (unquoted as written,
+ * see {@link unquotedPart}); a column name sm writes is quoted upper-cased.
  * Tables are transient unless the node sets `transient: false`, and a table is replaced in one
  * atomic `create or replace` statement.
  */
@@ -11,12 +12,24 @@ export class SnowflakeDialect extends BaseDialect {
   override readonly identifierCase = 'upper' as const;
   /** dbt-snowflake's quote policy quotes nothing by default. */
   readonly dbtQuotesByDefault = false;
+  /** dbt-snowflake 1.11.6 prints the target's database in every relation name: `ANALYTICS.PUBLIC.a`. */
+  override readonly printsDefaultDatabase = true;
   /** dbt-snowflake's SnowflakeColumn: strings are 16777216 long unless sized, and everything that smells like an int is a NUMBER(38,0). */
   readonly dbtColumn = { defaultStringSize: 16777216, integersAreNumeric: true };
 
   /** Quotes the upper-cased name, which is how Snowflake stores an unquoted identifier. */
   override quoteIdentifier(id: string): string {
     return super.quoteIdentifier(this.normalizeIdentifier(id));
+  }
+
+  /**
+   * A part the quoting config leaves unquoted prints as written, as dbt-snowflake prints it
+   * (`ANALYTICS.PUBLIC.a`, which Snowflake reads as ANALYTICS.PUBLIC.A). A name that is not a
+   * plain identifier (`my-model`) is quoted upper-cased, the same object, so that the SQL runs:
+   * dbt-snowflake prints it bare (`ANALYTICS.PUBLIC.my-model`) and Snowflake refuses it.
+   */
+  unquotedPart(id: string): string {
+    return /^[A-Za-z_][A-Za-z0-9_$]*$/.test(id) ? id : this.quoteIdentifier(id);
   }
 
   override createTableAs(rel: Relation, sql: string, opts?: TableOptions): string {

@@ -108,35 +108,35 @@ describe('build on Snowflake through the real driver', () => {
   });
 
   it('builds tables transient with cluster by unless transient is false', () => {
-    const dim = emulator.log.find((e) => /create or replace transient table "ANALYTICS"."DEMO"."DIM_USERS" cluster by \(user_id\)/.test(e.sql));
+    const dim = emulator.log.find((e) => /create or replace transient table analytics\.demo\.dim_users cluster by \(user_id\)/.test(e.sql));
     expect(dim).toBeDefined();
-    expect(emulator.log.some((e) => /create or replace table "ANALYTICS"."DEMO"."FCT_DELINS"/.test(e.sql))).toBe(true);
+    expect(emulator.log.some((e) => /create or replace table analytics\.demo\.fct_delins/.test(e.sql))).toBe(true);
   });
 
   it('applies query_tag and warehouse to every statement of a node, tests included', () => {
-    const dim = emulator.log.filter((e) => e.sql.includes('"DIM_USERS"') && !e.sql.includes('failures'));
+    const dim = emulator.log.filter((e) => e.sql.includes('demo.dim_users') && !e.sql.includes('failures'));
     expect(dim.length).toBeGreaterThanOrEqual(2);
     for (const e of dim) expect([e.queryTag, e.warehouse], e.sql).toEqual(['sm:dim_users', 'WH_BIG']);
-    const tests = emulator.log.filter((e) => e.sql.includes('failures') && e.sql.includes('"DIM_USERS"'));
+    const tests = emulator.log.filter((e) => e.sql.includes('failures') && e.sql.includes('demo.dim_users'));
     const unique = tests.filter((e) => !/is null/i.test(e.sql));
     const notNull = tests.filter((e) => /is null/i.test(e.sql));
     expect([unique.length, notNull.length]).toEqual([2, 2]);
     for (const e of unique) expect([e.queryTag, e.warehouse], e.sql).toEqual(['sm:test_dim_users', 'WH_TEST']);
     for (const e of notNull) expect([e.queryTag, e.warehouse], e.sql).toEqual([undefined, 'WH_DEFAULT']);
-    const others = emulator.log.filter((e) => e.sql.includes('"FCT_APPEND"'));
+    const others = emulator.log.filter((e) => e.sql.includes('demo.fct_append'));
     expect(others.length).toBeGreaterThan(0);
     for (const e of others) expect([e.queryTag, e.warehouse], e.sql).toEqual([undefined, 'WH_DEFAULT']);
   });
 
   it('merge updates and inserts; append adds only new rows; delete+insert replaces by key', async () => {
     expect(await query('select play_id, user_id from analytics.demo.fct_merge order by play_id')).toEqual([1, 2, 3, 4, 5].map((p) => ({ play_id: p, user_id: [10, 11, 10, 11, 12][p - 1] })));
-    expect(emulator.log.some((e) => e.sql.startsWith('merge into "ANALYTICS"."DEMO"."FCT_MERGE"'))).toBe(true);
+    expect(emulator.log.some((e) => e.sql.startsWith('merge into analytics.demo.fct_merge'))).toBe(true);
     expect(await query('select count(*) as n, count(distinct play_id) as d from analytics.demo.fct_append')).toEqual([{ n: 5, d: 5 }]);
     expect(await query('select user_id, plays from analytics.demo.fct_delins order by user_id')).toEqual([{ user_id: 10, plays: 2 }, { user_id: 11, plays: 2 }, { user_id: 12, plays: 1 }]);
   });
 
   it('loads the seed with array binds, not a statement per row', () => {
-    const inserts = emulator.log.filter((e) => /^insert into "ANALYTICS"."DEMO"."PLAYS__SM_TMP"/.test(e.sql));
+    const inserts = emulator.log.filter((e) => /^insert into analytics\.demo\.plays__sm_tmp/.test(e.sql));
     expect(inserts).toHaveLength(2);
   });
 
@@ -181,7 +181,7 @@ describe('interrupting a build on Snowflake', () => {
       const controller = new AbortController();
       const aborts = emulator.stats.aborts;
       const running = build({ ...opts(1), projectDir: slowDir, signal: controller.signal });
-      while (!emulator.log.some((e) => e.sql.includes('"SLOW"') && e.sql.includes('system$wait'))) await new Promise((r) => setTimeout(r, 20));
+      while (!emulator.log.some((e) => e.sql.includes('.slow') && e.sql.includes('system$wait'))) await new Promise((r) => setTimeout(r, 20));
       controller.abort();
       const outcome = await running;
       expect(outcome.interrupted).toBe(true);

@@ -55,9 +55,9 @@ describe('sm clone on Snowflake', () => {
     expect(results.map((r) => `${r.name}:${r.status}:${r.message}`).sort()).toEqual(['dim_levels:success:OK', 'plays:success:OK', 'stg_plays:success:OK']);
     const sqls = emulator.log.map((e) => e.sql);
     // Transient as the tables sm builds there (the model's `transient` config says otherwise); the state's database is the session's.
-    expect(sqls).toContain('create or replace transient table "ANALYTICS"."DEV"."DIM_LEVELS" clone "PROD"."DIM_LEVELS"');
-    expect(sqls).toContain('create or replace transient table "ANALYTICS"."DEV"."PLAYS" clone "PROD"."PLAYS"');
-    expect(sqls.some((s) => /^create or replace view "ANALYTICS"."DEV"."STG_PLAYS" as \(\s*select \* from "PROD"."STG_PLAYS"\s*\)$/.test(s))).toBe(true);
+    expect(sqls).toContain('create or replace transient table analytics.dev.dim_levels clone prod.dim_levels');
+    expect(sqls).toContain('create or replace transient table analytics.dev.plays clone prod.plays');
+    expect(sqls.some((s) => /^create or replace view analytics\.dev\.stg_plays as \(\s*select \* from prod\.stg_plays\s*\)$/.test(s))).toBe(true);
   });
 
   it('leaves what the target has alone the second time (No-op)', () => {

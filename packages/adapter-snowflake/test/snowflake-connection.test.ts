@@ -128,7 +128,7 @@ describe('queries through snowflake-sdk', () => {
     const rel = { database: 'analytics', schema: 'public', identifier: 'bulk_songs' };
     await conn.execute(d.createTable(rel, [{ name: 'id', type: 'number' }, { name: 'title', type: 'varchar' }, { name: 'played_at', type: 'timestamp_ntz' }]));
     const rows = Array.from({ length: 2500 }, (_, i) => [i, i % 7 === 0 ? null : `song ${i}`, new Date(Date.UTC(2024, 0, 1, 0, 0, i))]);
-    const inserts = () => emulator.log.filter((e) => /^insert into "ANALYTICS"."PUBLIC"."BULK_SONGS"/.test(e.sql)).length;
+    const inserts = () => emulator.log.filter((e) => /^insert into analytics\.public\.bulk_songs/.test(e.sql)).length;
     const before = inserts();
     const n = await conn.append!(rel, [{ name: 'id', type: 'number' }, { name: 'title', type: 'varchar' }, { name: 'played_at', type: 'timestamp_ntz' }], rows);
     expect(n).toBe(2500);

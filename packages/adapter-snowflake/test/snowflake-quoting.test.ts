@@ -11,7 +11,7 @@ import { SnowflakeDialect } from '../src/snowflake-dialect.ts';
  * The project's `quoting:` names models, seeds, snapshots and tests as dbt-snowflake 1.11.6 names
  * them (recorded with dbt-core 1.11.16, `dbt compile --no-introspect`, target database ANALYTICS,
  * schema STAGE): a part set to true is quoted as written, so `"m_rel"` is created and read, another
- * table than M_REL. sm prints the unquoted parts quoted upper-case and leaves the target's database out.
+ * table than M_REL. sm prints the same text: the other parts unquoted as written, the target's database included.
  */
 const PROFILE = 'p:\n  target: t\n  outputs:\n    t:\n      type: snowflake\n      account: a\n      user: u\n      password: p\n      database: ANALYTICS\n      schema: STAGE\n      warehouse: WH\n';
 
@@ -53,34 +53,34 @@ describe("Snowflake: the project's quoting: names models, seeds and snapshots as
     // dbt: ANALYTICS.STAGE."m_base" | ANALYTICS.STAGE."m_rel" | ANALYTICS.STAGE."s_seed" | ANALYTICS.snaps."snap_x" | ANALYTICS.raw.events
     //      d.s."i" | ANALYTICS.STAGE."m_rel__dbt_tmp" | create or replace transient table ANALYTICS.STAGE."m_rel" as (select 1 );
     expect(p.sql('model.q.m_rel')).toBe(
-      '-- "STAGE"."m_base" | "STAGE"."m_rel" | "STAGE"."s_seed" | "SNAPS"."snap_x" | "RAW"."EVENTS" -- "D"."S"."i" | "STAGE"."m_rel__dbt_tmp" -- create or replace transient table "STAGE"."m_rel" as ( select 1 ) select * from "STAGE"."m_base"',
+      '-- ANALYTICS.STAGE."m_base" | ANALYTICS.STAGE."m_rel" | ANALYTICS.STAGE."s_seed" | ANALYTICS.snaps."snap_x" | ANALYTICS.raw.events -- d.s."i" | ANALYTICS.STAGE."m_rel__dbt_tmp" -- create or replace transient table ANALYTICS.STAGE."m_rel" as ( select 1 ) select * from ANALYTICS.STAGE."m_base"',
     );
     // dbt: ANALYTICS.STAGE."m_cfg" (the project's policy, not the model's); ANALYTICS.STAGE."Mixed_Alias"
-    expect(p.sql('model.q.m_cfg')).toBe('-- "STAGE"."m_cfg" select 1 as id');
-    expect(p.sql('model.q.Mixed_Case')).toBe('-- "STAGE"."Mixed_Alias" select 1 as id');
+    expect(p.sql('model.q.m_cfg')).toBe('-- ANALYTICS.STAGE."m_cfg" select 1 as id');
+    expect(p.sql('model.q.Mixed_Case')).toBe('-- ANALYTICS.STAGE."Mixed_Alias" select 1 as id');
     // dbt's not_null test: select id from ANALYTICS.STAGE."m_rel" where id is null
-    expect(p.sql('test.q.not_null_m_rel_id.0496ceecbc')).toContain('from "STAGE"."m_rel"');
+    expect(p.sql('test.q.not_null_m_rel_id.0496ceecbc')).toContain('from ANALYTICS.STAGE."m_rel"');
   });
 
   it("manifest.json's relation_name follows the project's quoting, a source's too (source() in SQL does not)", async () => {
     const p = await compiled('quoting:\n  identifier: true\n');
     // dbt: ANALYTICS.STAGE."m_rel", ANALYTICS.STAGE."m_cfg", ANALYTICS.STAGE."s_seed", ANALYTICS.snaps."snap_x", ANALYTICS.raw."events"
     expect([p.names['model.q.m_rel'], p.names['model.q.m_cfg'], p.names['seed.q.s_seed'], p.names['snapshot.q.snap_x'], p.names['source.q.raw.events']]).toEqual([
-      '"STAGE"."m_rel"', '"STAGE"."m_cfg"', '"STAGE"."s_seed"', '"SNAPS"."snap_x"', '"RAW"."events"',
+      'ANALYTICS.STAGE."m_rel"', 'ANALYTICS.STAGE."m_cfg"', 'ANALYTICS.STAGE."s_seed"', 'ANALYTICS.snaps."snap_x"', 'ANALYTICS.raw."events"',
     ]);
     const m = p.manifest();
-    expect([m.nodes['model.q.m_rel']?.relation_name, m.sources['source.q.raw.events']?.relation_name]).toEqual(['"STAGE"."m_rel"', '"RAW"."events"']);
+    expect([m.nodes['model.q.m_rel']?.relation_name, m.sources['source.q.raw.events']?.relation_name]).toEqual(['ANALYTICS.STAGE."m_rel"', 'ANALYTICS.raw."events"']);
   });
 
   it('quoting: {schema: true} and {database: true} quote those parts as written', async () => {
     const s = await compiled('quoting:\n  schema: true\n');
     // dbt: ANALYTICS."STAGE".m_base | ANALYTICS."STAGE".m_rel | ANALYTICS."STAGE".s_seed | ANALYTICS."snaps".snap_x | ANALYTICS.raw.events; d."s".i
-    expect(s.sql('model.q.m_rel')).toContain('-- "STAGE"."M_BASE" | "STAGE"."M_REL" | "STAGE"."S_SEED" | "snaps"."SNAP_X" | "RAW"."EVENTS" -- "D"."s"."I" | "STAGE"."M_REL__DBT_TMP" -- ');
+    expect(s.sql('model.q.m_rel')).toContain('-- ANALYTICS."STAGE".m_base | ANALYTICS."STAGE".m_rel | ANALYTICS."STAGE".s_seed | ANALYTICS."snaps".snap_x | ANALYTICS.raw.events -- d."s".i | ANALYTICS."STAGE".m_rel__dbt_tmp -- ');
     // dbt: source relation_name ANALYTICS."raw".events
-    expect([s.names['snapshot.q.snap_x'], s.names['source.q.raw.events']]).toEqual(['"snaps"."SNAP_X"', '"raw"."EVENTS"']);
+    expect([s.names['snapshot.q.snap_x'], s.names['source.q.raw.events']]).toEqual(['ANALYTICS."snaps".snap_x', 'ANALYTICS."raw".events']);
     const d = await compiled('quoting:\n  database: true\n');
-    // dbt: "ANALYTICS".STAGE.m_base ... "ANALYTICS".snaps.snap_x; d."s".i -> "d".s.i; the target's database is left out by sm.
-    expect(d.sql('model.q.m_rel')).toContain('-- "STAGE"."M_BASE" | "STAGE"."M_REL" | "STAGE"."S_SEED" | "SNAPS"."SNAP_X" | "RAW"."EVENTS" -- "d"."S"."I"');
+    // dbt: "ANALYTICS".STAGE.m_base ... "ANALYTICS".snaps.snap_x; d."s".i -> "d".s.i (source() in SQL: ANALYTICS.raw.events, as above)
+    expect(d.sql('model.q.m_rel')).toContain('-- "ANALYTICS".STAGE.m_base | "ANALYTICS".STAGE.m_rel | "ANALYTICS".STAGE.s_seed | "ANALYTICS".snaps.snap_x | ANALYTICS.raw.events -- "d".s.i');
   });
 
   it('a ref deferred to the state (--defer --favor-state) is named under the project\'s quoting', async () => {
@@ -88,14 +88,14 @@ describe("Snowflake: the project's quoting: names models, seeds and snapshots as
     const state = writeProject({ 'dbt_project.yml': 'name: state\n', 'manifest.json': JSON.stringify({ nodes: { 'model.q.m_base': { resource_type: 'model', database: 'ANALYTICS', schema: 'PROD', alias: 'm_base', name: 'm_base', config: { materialized: 'view' } } } }) });
     const c = await compile({ projectDir, adapters: { snowflake: createSnowflakeAdapter }, select: ['m_rel'], defer: true, favorState: true, deferState: state });
     // dbt compile -s m_rel --defer --favor-state --state (m_base in PROD): select * from ANALYTICS.PROD."m_base"
-    expect((c.compiled.nodes.get('model.q.m_rel') as ModelNode).compiledCode).toContain('select * from "PROD"."m_base"');
+    expect((c.compiled.nodes.get('model.q.m_rel') as ModelNode).compiledCode).toContain('select * from ANALYTICS.PROD."m_base"');
   });
 
-  it('without quoting: every name folds to upper case, as before', async () => {
+  it('without quoting: every name prints unquoted as written, with the database', async () => {
     const p = await compiled('');
     // dbt: ANALYTICS.STAGE.m_base | ANALYTICS.STAGE.m_rel | ... | ANALYTICS.snaps.snap_x | ANALYTICS.raw.events; d.s.i
-    expect(p.sql('model.q.m_rel')).toContain('-- "STAGE"."M_BASE" | "STAGE"."M_REL" | "STAGE"."S_SEED" | "SNAPS"."SNAP_X" | "RAW"."EVENTS" -- "D"."S"."I" | "STAGE"."M_REL__DBT_TMP" -- ');
-    expect(p.names['source.q.raw.events']).toBe('"RAW"."EVENTS"');
+    expect(p.sql('model.q.m_rel')).toContain('-- ANALYTICS.STAGE.m_base | ANALYTICS.STAGE.m_rel | ANALYTICS.STAGE.s_seed | ANALYTICS.snaps.snap_x | ANALYTICS.raw.events -- d.s.i | ANALYTICS.STAGE.m_rel__dbt_tmp -- ');
+    expect(p.names['source.q.raw.events']).toBe('ANALYTICS.raw.events');
   });
 });
 
@@ -165,12 +165,12 @@ describe("Snowflake emulator: a project with quoting: creates and finds the quot
   it('identifier: true creates the tables and views as written (lower case), in the upper-case schema', async () => {
     const rows = await query("select table_name, table_type from analytics.information_schema.tables where table_schema = 'QI_DEMO' order by table_name");
     expect(rows.map((r) => `${String(r.table_name)} ${String(r.table_type)}`)).toEqual(['m_inc BASE TABLE', 'm_probe VIEW', 'm_tbl BASE TABLE', 'm_view VIEW', 's_seed BASE TABLE', 'snap_x BASE TABLE']);
-    expect(statements(/^create or replace transient table "ANALYTICS"."QI_DEMO"."m_tbl"/)).toHaveLength(2);
-    expect(statements(/^create or replace view "ANALYTICS"."QI_DEMO"."m_view"/)).toHaveLength(2);
+    expect(statements(/^create or replace transient table analytics\.qi_demo\."m_tbl"/)).toHaveLength(2);
+    expect(statements(/^create or replace view analytics\.qi_demo\."m_view"/)).toHaveLength(2);
   });
 
   it('the second run finds them: the incremental merges into "m_inc", the snapshot updates "snap_x"', async () => {
-    expect(statements(/^merge into "ANALYTICS"."QI_DEMO"."m_inc"/)).toHaveLength(1);
+    expect(statements(/^merge into analytics\.qi_demo\."m_inc"/)).toHaveLength(1);
     expect(await query('select id, v from analytics.qi_demo."m_inc" order by id')).toEqual([{ id: 1, v: 'a' }, { id: 2, v: 'c' }, { id: 3, v: 'd' }]);
     // The changed row 2 closed and opened again, row 3 new.
     expect(await query('select id, v, dbt_valid_to is null as cur from analytics.qi_demo."snap_x" order by id, v')).toEqual([
@@ -181,10 +181,10 @@ describe("Snowflake emulator: a project with quoting: creates and finds the quot
   it('adapter.get_relation() finds "m_tbl" by its name as written, and not by M_TBL', async () => {
     // As dbt-snowflake 1.11.6's impl.py reads (not a recorded run: that needs a connection): with quoting: {identifier: true}
     // _make_match_kwargs leaves the name as written, so 'm_tbl' finds the listed relation, printed quoted as stored
-    // ("ANALYTICS"."QI_DEMO"."m_tbl"; sm leaves the target's database out), and 'M_TBL' finds none.
-    expect(await query('select lower_name, upper_name from analytics.qi_demo."m_probe"')).toEqual([{ lower_name: '"QI_DEMO"."m_tbl"', upper_name: 'None' }]);
+    // ("ANALYTICS"."QI_DEMO"."m_tbl": _parse_list_relations_result quotes every part), and 'M_TBL' finds none.
+    expect(await query('select lower_name, upper_name from analytics.qi_demo."m_probe"')).toEqual([{ lower_name: '"ANALYTICS"."QI_DEMO"."m_tbl"', upper_name: 'None' }]);
     // Where the project does not quote identifiers both fold to M_TBL.
-    expect(await query('select lower_name, upper_name from analytics."qs_demo".m_probe')).toEqual([{ lower_name: '"qs_demo"."M_TBL"', upper_name: '"qs_demo"."M_TBL"' }]);
+    expect(await query('select lower_name, upper_name from analytics."qs_demo".m_probe')).toEqual([{ lower_name: '"ANALYTICS"."qs_demo"."M_TBL"', upper_name: '"ANALYTICS"."qs_demo"."M_TBL"' }]);
   });
 
   it("docs generate's catalog finds every quoted relation, with its columns", async () => {
@@ -206,9 +206,9 @@ describe("Snowflake emulator: a project with quoting: creates and finds the quot
   });
 
   it('schema: true creates the schema as written and finds its relations on the second run', async () => {
-    expect(statements(/^create schema if not exists "ANALYTICS"."qs_demo"/).length).toBeGreaterThan(0);
+    expect(statements(/^create schema if not exists analytics\."qs_demo"/).length).toBeGreaterThan(0);
     expect(await query("select schema_name from analytics.information_schema.schemata where lower(schema_name) = 'qs_demo'")).toEqual([{ schema_name: 'qs_demo' }]);
-    expect(statements(/^merge into "ANALYTICS"."qs_demo"."M_INC"/)).toHaveLength(1);
+    expect(statements(/^merge into analytics\."qs_demo"\.m_inc/)).toHaveLength(1);
     expect(await query('select count(*) as n from analytics."qs_demo".m_inc')).toEqual([{ n: 3 }]);
   });
 });

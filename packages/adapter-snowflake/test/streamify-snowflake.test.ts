@@ -137,8 +137,8 @@ describe('Streamify on Snowflake (local server) matches DuckDB', () => {
 
   it('an incremental rebuild merges the lookback window and changes nothing', async () => {
     // The marts are audited (write-audit-publish): the merge goes into the shadow, which is then swapped in.
-    const merges = () => fixture.emulator.log.filter((e) => /^merge into "STREAMIFY"\."ANALYTICS_MARTS"\."(FACT|WIDE)_STREAMS__SM_AUDIT"/.test(e.sql)).length;
-    const swaps = () => fixture.emulator.log.filter((e) => /^alter table "STREAMIFY"\."ANALYTICS_MARTS"\."(FACT|WIDE)_STREAMS" swap with "STREAMIFY"\."ANALYTICS_MARTS"\."(FACT|WIDE)_STREAMS__SM_AUDIT"/.test(e.sql)).length;
+    const merges = () => fixture.emulator.log.filter((e) => /^merge into STREAMIFY\.ANALYTICS_marts\.(fact|wide)_streams__sm_audit /.test(e.sql)).length;
+    const swaps = () => fixture.emulator.log.filter((e) => /^alter table STREAMIFY\.ANALYTICS_marts\.(fact|wide)_streams swap with STREAMIFY\.ANALYTICS_marts\.(fact|wide)_streams__sm_audit/.test(e.sql)).length;
     const wide = async () => {
       const check = await createSnowflakeAdapter().connect(sfTarget, { projectDir: dir });
       try {

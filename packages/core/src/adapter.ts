@@ -169,6 +169,12 @@ export interface Dialect {
    * upper-cases first (the same object as the unquoted name); this does not.
    */
   quoteAsWritten?(id: string): string;
+  /**
+   * A part of a relation's name that dbt's quoting config does not quote, as the warehouse's dbt
+   * adapter prints it (dbt-snowflake: as written, `ANALYTICS.PUBLIC.a`); {@link quoteIdentifier}
+   * where not given (dbt-duckdb quotes every part).
+   */
+  unquotedPart?(id: string): string;
   /** The name as the warehouse stores it when written unquoted. */
   normalizeIdentifier(id: string): string;
   relationName(rel: Relation): string;
@@ -244,7 +250,7 @@ export interface Dialect {
   defaultDatabase?(target: TargetConfig): string | undefined;
   /**
    * Optional. Whether ref(), source(), `{{ this }}` and the manifest's relation_name print the
-   * default database of a relation that names none, as dbt-duckdb does (`"d"."main"."a"`).
+   * default database of a relation that names none, as dbt-duckdb and dbt-snowflake do (`"d"."main"."a"`, `ANALYTICS.PUBLIC.a`).
    * Default: left out (`"main"."a"`), the same relation.
    */
   readonly printsDefaultDatabase?: boolean;

@@ -152,9 +152,10 @@ export function quoteAsWritten(d: Pick<Dialect, 'quoteAsWritten' | 'quoteIdentif
   return d.quoteAsWritten ? d.quoteAsWritten(id) : d.quoteIdentifier(id);
 }
 
-/** One part of a name: quoted as written where dbt's quoting config quotes it (`asWritten`), else as the dialect quotes any identifier. */
-export function quotePart(d: Pick<Dialect, 'quoteAsWritten' | 'quoteIdentifier'>, id: string, asWritten: boolean | undefined): string {
-  return asWritten ? quoteAsWritten(d, id) : d.quoteIdentifier(id);
+/** One part of a name: quoted as written where dbt's quoting config quotes it (`asWritten`), else as the dialect prints a part its policy leaves unquoted. */
+export function quotePart(d: Pick<Dialect, 'quoteAsWritten' | 'quoteIdentifier' | 'unquotedPart'>, id: string, asWritten: boolean | undefined): string {
+  if (asWritten) return quoteAsWritten(d, id);
+  return d.unquotedPart ? d.unquotedPart(id) : d.quoteIdentifier(id);
 }
 
 /** `"id"`, a double quote in it doubled: the case is kept. */

@@ -110,9 +110,14 @@ export function introspection(h: IntrospectionHost, frameOf: (c: Context) => Fra
   });
   const getRelation = (f: Frame, database: string | undefined, schema: string, identifier: string): unknown => {
     if (!f.execute) return null;
-    const found = find(f, named(database ?? undefined, schema, identifier));
-    // As dbt-snowflake lists it: the name as stored, quoted (the same object however the policy would fold it).
-    return found ? h.relation({ database: database ?? undefined, schema: found.schema, identifier: found.identifier, quoted: { ...h.projectQuoting, identifier: true } }, undefined, found.kind) : null;
+    const asked = named(database ?? undefined, schema, identifier);
+    const found = find(f, asked);
+    if (!found) return null;
+    // As dbt-snowflake 1.11.6 lists it (impl.py: quote_policy all true): every part as stored, quoted, `"ANALYTICS"."QI_DEMO"."m_tbl"`.
+    const q = h.projectQuoting;
+    const stored = (name: string | undefined, quoted: boolean | undefined) => (name === undefined || quoted ? name : h.dialect.normalizeIdentifier(name));
+    const rel = { database: stored(h.relation(asked).database, q?.database), schema: stored(found.schema, q?.schema) ?? found.schema, identifier: found.identifier };
+    return h.relation({ ...rel, quoted: { database: true, schema: true, identifier: true } }, undefined, found.kind);
   };
   const relOf = (x: unknown): Relation => {
     const r = x as { database?: string; schema?: string; identifier?: string; quotedParts?: QuotedParts; databaseNone?: boolean };

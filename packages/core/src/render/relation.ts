@@ -11,7 +11,7 @@ type Flags = Partial<Record<Part, boolean>>;
  * the quoted relation name and answers as dbt's Relation does (`.schema`, `.identifier`,
  * `.name`, `.database`, `include()`, `quote()`, `incorporate()`, `is_table`...). `database` is
  * the target's default database when the relation names none (dbt-duckdb: the file's name); the
- * printed name has it where the dialect prints it (DuckDB, as dbt-duckdb), else leaves it out.
+ * printed name has it where the dialect prints it (DuckDB and Snowflake, as their dbt adapters), else leaves it out.
  */
 export class TemplateRelation implements Relation {
   readonly #database: string | undefined;
@@ -62,8 +62,11 @@ export class TemplateRelation implements Relation {
         return { database: this.database ?? null, schema: this.schema, identifier: this.identifier };
       case 'type':
         return this.type;
-      case 'quote_policy':
-        return { database: this.#quote.database ?? this.#quoted?.database ?? true, schema: this.#quote.schema ?? this.#quoted?.schema ?? true, identifier: this.#quote.identifier ?? this.#quoted?.identifier ?? true };
+      case 'quote_policy': {
+        // dbt-snowflake's policy quotes nothing unless the project's quoting: does.
+        const dflt = this.#dialect.dbtQuotesByDefault ?? true;
+        return { database: this.#quote.database ?? this.#quoted?.database ?? dflt, schema: this.#quote.schema ?? this.#quoted?.schema ?? dflt, identifier: this.#quote.identifier ?? this.#quoted?.identifier ?? dflt };
+      }
       case 'include_policy':
         return { database: this.#include.database ?? true, schema: this.#include.schema ?? true, identifier: this.#include.identifier ?? true };
       case 'database':
@@ -248,7 +251,8 @@ function printedName(rel: Relation, dialect: Dialect, defaultDatabase: string | 
 
 /**
  * The database part of a printed name: on DuckDB the relation's own or else the default one
- * (dbt-duckdb 1.11.1: `"d"."main"."a"` on `path: target/d.duckdb`); elsewhere the default
+ * (dbt-duckdb 1.11.1: `"d"."main"."a"` on `path: target/d.duckdb`; dbt-snowflake 1.11.6:
+ * `ANALYTICS.PUBLIC.a`); elsewhere the default
  * database is left out (`"main"."a"`), the same relation.
  */
 function printedDatabase(database: string | undefined, dialect: Pick<Dialect, 'printsDefaultDatabase'>, defaultDatabase: string | undefined): string | undefined {
