@@ -143,4 +143,28 @@ describe('DuckDB relations print their database, as dbt-duckdb prints them', () 
     expect(compiled(dir, 'models/b.sql')).toBe('select * from "e"."main"."a"');
     expect((await sm('compile', '-s', 'b', '-q', '--project-dir', dir, '--profiles-dir', dir)).out.trim()).toBe('select * from "e"."main"."a"');
   });
+  // dbt 1.11.16 + dbt-duckdb 1.11.1 (7 Dec 2026, `dbt compile`): with the project's `quoting:` all false,
+  // models/b.sql `select * from {{ ref('a') }} -- {{ this }}` compiles to `select * from d.main.a -- d.main.b`;
+  // with `identifier: false` alone `"d"."main".a` (relation_name `"d"."main".a`, seed `"d"."main".sd`);
+  // with `schema: false` `"d".main."a"`; a source keeps its own quoting (`"d"."main"."a"`). sm quoted every part.
+  it("the project's quoting: false writes those parts bare, as dbt-duckdb", async () => {
+    const compiled = async (quoting: string) => {
+      const dir = writeProject({
+        'dbt_project.yml': `name: demo\nversion: "1.0"\nprofile: demo\nquoting:\n${quoting}`,
+        'profiles.yml': PROFILE('      path: target/d.duckdb\n'),
+        'models/a.sql': 'select 1 as a',
+        'models/b.sql': "select * from {{ ref('a') }} -- {{ this }}",
+        'models/s.yml': 'sources:\n  - name: raw\n    schema: main\n    tables:\n      - name: a\n',
+        'models/c.sql': "select * from {{ source('raw', 'a') }}",
+        'seeds/sd.csv': 'id\n1\n',
+      });
+      const r = await sm('build', '--project-dir', dir);
+      expect(r.code, r.out + r.err).toBe(0);
+      const m = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8'));
+      return [readFileSync(join(dir, 'target/compiled/demo/models/b.sql'), 'utf8'), m.nodes['seed.demo.sd'].relation_name];
+    };
+    expect(await compiled('  database: false\n  schema: false\n  identifier: false\n')).toEqual(['select * from d.main.a -- d.main.b', 'd.main.sd']);
+    expect(await compiled('  identifier: false\n')).toEqual(['select * from "d"."main".a -- "d"."main".b', '"d"."main".sd']);
+    expect(await compiled('  schema: false\n')).toEqual(['select * from "d".main."a" -- "d".main."b"', '"d".main."sd"']);
+  });
 });

@@ -152,10 +152,16 @@ export function quoteAsWritten(d: Pick<Dialect, 'quoteAsWritten' | 'quoteIdentif
   return d.quoteAsWritten ? d.quoteAsWritten(id) : d.quoteIdentifier(id);
 }
 
-/** One part of a name: quoted as written where dbt's quoting config quotes it (`asWritten`), else as the dialect prints a part its policy leaves unquoted. */
+/**
+ * One part of a name: quoted as written where dbt's quoting config quotes it (`asWritten`), else
+ * as the dialect prints a part its policy leaves unquoted. Where the project's `quoting:` sets a
+ * part false on a dialect that quotes by default (DuckDB), the part is written bare, as dbt
+ * prints it (`d.main.a`), unless it is not a plain identifier (quoted, so the SQL still runs).
+ */
 export function quotePart(d: Pick<Dialect, 'quoteAsWritten' | 'quoteIdentifier' | 'unquotedPart'>, id: string, asWritten: boolean | undefined): string {
   if (asWritten) return quoteAsWritten(d, id);
-  return d.unquotedPart ? d.unquotedPart(id) : d.quoteIdentifier(id);
+  if (d.unquotedPart) return d.unquotedPart(id);
+  return asWritten === false && /^[A-Za-z_][A-Za-z0-9_$]*$/.test(id) ? id : d.quoteIdentifier(id);
 }
 
 /** `"id"`, a double quote in it doubled: the case is kept. */
