@@ -47,4 +47,12 @@ describe('date and time macros spaced as dbt and dbt-duckdb', () => {
     const { text } = await compiled('dd3', "select date_trunc('day', {{ dbt.current_timestamp_backcompat() }}) as a, ({{ dbt.current_timestamp_in_utc_backcompat() }}) as b\n");
     expect(text).toBe("select date_trunc('day', current_timestamp::timestamp ) as a, ( current_timestamp::timestamp ) as b");
   });
+
+  // Recorded the same way, `dbt compile -s sp` (dbt's safe_cast and replace, dbt-duckdb's split_part): each has a
+  // newline or more either side, so dbt_utils' test_get_column_values, width_bucket and get_url_host compiled to
+  // `count_a, cast(`, `numeric(28,6)) ,` and `cast( string_split(` where sm wrote `count_a,cast(`, `)),` and `cast(string_split(`.
+  it('spaces safe_cast, replace and split_part as dbt does', async () => {
+    const { text } = await compiled('sp', "select {{ dbt.safe_cast(\"1\", \"text\") }},{{ dbt.replace(\"'abc'\", \"'a'\", \"''\") }},{{ dbt.split_part(\"'a,b'\", \"','\", 1) }},{{ safe_cast(\"2\", \"int\") }} as x\n");
+    expect(text).toBe("select cast(1 as text) , replace( 'abc', 'a', '' ) , string_split('a,b', ',')[ 1 ] , cast(2 as int) as x");
+  });
 });
