@@ -13,6 +13,8 @@ export class DuckDbDialect extends BaseDialect {
   override readonly identifierCase = 'insensitive' as const;
   /** dbt-duckdb 1.11.1 prints `ref('a')` on `path: target/d.duckdb` as `"d"."main"."a"`, and so relation_name. */
   override readonly printsDefaultDatabase = true;
+  /** dbt-duckdb 1.11.1 with the project's `quoting: {database: false, identifier: false}` prints `ref('m')` as `demo."main".m`. */
+  override readonly printsUnquotedBare = true;
   /** dbt-duckdb raises a refused statement as a runtime error. */
   readonly dbtErrorKind = 'Runtime Error';
 

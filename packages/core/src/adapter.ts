@@ -249,6 +249,11 @@ export interface Dialect {
    */
   readonly printsDefaultDatabase?: boolean;
   /**
+   * Optional. Whether a part dbt's quoting config sets to false (`quoting: {identifier: false}`) is
+   * printed bare, as written, as dbt-duckdb prints it (`demo."main".m`). Default: quoted as any identifier.
+   */
+  readonly printsUnquotedBare?: boolean;
+  /**
    * Optional. A problem with a table or incremental model's config that the warehouse's dbt
    * adapter refuses when it creates the table (a full build, not an incremental run), or
    * undefined: the node fails with it as a compilation error, as dbt's materialization fails.

@@ -5,6 +5,7 @@ export class BaseDialect implements Dialect {
   readonly name: string = 'ansi';
   readonly identifierCase: Dialect['identifierCase'] = 'insensitive';
   readonly printsDefaultDatabase: boolean = false;
+  readonly printsUnquotedBare: boolean = false;
   readonly stringType: string = 'varchar';
 
   quoteIdentifier(id: string): string {
@@ -152,8 +153,13 @@ export function quoteAsWritten(d: Pick<Dialect, 'quoteAsWritten' | 'quoteIdentif
   return d.quoteAsWritten ? d.quoteAsWritten(id) : d.quoteIdentifier(id);
 }
 
-/** One part of a name: quoted as written where dbt's quoting config quotes it (`asWritten`), else as the dialect quotes any identifier. */
-export function quotePart(d: Pick<Dialect, 'quoteAsWritten' | 'quoteIdentifier'>, id: string, asWritten: boolean | undefined): string {
+/**
+ * One part of a name: quoted as written where dbt's quoting config quotes it (`asWritten`), bare where it
+ * sets it to false and the dialect prints such parts bare ({@link Dialect.printsUnquotedBare}), else as the
+ * dialect quotes any identifier.
+ */
+export function quotePart(d: Pick<Dialect, 'quoteAsWritten' | 'quoteIdentifier' | 'printsUnquotedBare'>, id: string, asWritten: boolean | undefined): string {
+  if (asWritten === false && d.printsUnquotedBare) return id;
   return asWritten ? quoteAsWritten(d, id) : d.quoteIdentifier(id);
 }
 
