@@ -61,6 +61,13 @@ describe('date and time macros spaced as dbt and dbt-duckdb', () => {
     );
   });
 
+  // Recorded the same way, `dbt compile -s la` (dbt's position, dbt-duckdb's listagg); dbt_utils' get_url_path compiled
+  // `nullif(position('/' in` in sm where dbt writes `nullif( position( '/' in`.
+  it('spaces position and listagg as dbt and dbt-duckdb do', async () => {
+    const { text } = await compiled('la', "select {{ dbt.position(\"'/'\", \"x\") }} as p, {{ dbt.listagg(\"x\", \"','\") }} as a, {{ dbt.listagg(\"x\", \"','\", \"order by x\") }} as b, {{ dbt.listagg(\"x\", \"','\", \"order by x\", 2) }} as c from (select 'q' as x)\n");
+    expect(text).toBe("select position( '/' in x ) as p, string_agg( x, ',' ) as a, string_agg( x, ',' order by x ) as b, list_aggr( (array_agg( x order by x ))[1:2], 'string_agg', ',' ) as c from (select 'q' as x)");
+  });
+
   it('spaces safe_cast, replace and split_part as dbt does', async () => {
     const { text } = await compiled('sp', "select {{ dbt.safe_cast(\"1\", \"text\") }},{{ dbt.replace(\"'abc'\", \"'a'\", \"''\") }},{{ dbt.split_part(\"'a,b'\", \"','\", 1) }},{{ safe_cast(\"2\", \"int\") }} as x\n");
     expect(text).toBe("select cast(1 as text) , replace( 'abc', 'a', '' ) , string_split('a,b', ',')[ 1 ] , cast(2 as int) as x");

@@ -12,7 +12,12 @@ length(
 ){% endmacro %}
 
 {% macro position(substring_text, string_text) %}{{ return(adapter.dispatch('position', 'dbt')(substring_text, string_text)) }}{% endmacro %}
-{% macro default__position(substring_text, string_text) %}position({{ substring_text }} in {{ string_text }}){% endmacro %}
+{% macro default__position(substring_text, string_text) %}
+
+    position(
+        {{ substring_text }} in {{ string_text }}
+    )
+{%- endmacro %}
 
 {% macro replace(field, old_chars, new_chars) %}{{ return(adapter.dispatch('replace', 'dbt')(field, old_chars, new_chars)) }}{% endmacro %}
 {% macro default__replace(field, old_chars, new_chars) %}
