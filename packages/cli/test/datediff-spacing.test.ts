@@ -47,4 +47,29 @@ describe('date and time macros spaced as dbt and dbt-duckdb', () => {
     const { text } = await compiled('dd3', "select date_trunc('day', {{ dbt.current_timestamp_backcompat() }}) as a, ({{ dbt.current_timestamp_in_utc_backcompat() }}) as b\n");
     expect(text).toBe("select date_trunc('day', current_timestamp::timestamp ) as a, ( current_timestamp::timestamp ) as b");
   });
+
+  // Recorded the same way, `dbt compile -s sp` (dbt's safe_cast and replace, dbt-duckdb's split_part): each has a
+  // newline or more either side, so dbt_utils' test_get_column_values, width_bucket and get_url_host compiled to
+  // `count_a, cast(`, `numeric(28,6)) ,` and `cast( string_split(` where sm wrote `count_a,cast(`, `)),` and `cast(string_split(`.
+  // Recorded the same way, `dbt compile -s ld`: dbt-duckdb's last_day of a quarter carries a SQL comment (dbt_date's
+  // get_date_dimension compiled without it in sm), and both are spaced as dbt's default_last_day.
+  it('last_day compiles to the text dbt-duckdb writes, its comment included', async () => {
+    const { text } = await compiled('ld', "select {{ dbt.last_day(\"cast('2020-02-10' as date)\", 'quarter') }} as q, {{ dbt.last_day(\"cast('2020-02-10' as date)\", 'month') }} as m\n");
+    expect(text).toBe(
+      "select -- duckdb dateadd does not support quarter interval. cast( ( (date_trunc('quarter', cast('2020-02-10' as date)) + cast(3 as bigint) * interval 1 month) + cast(-1 as bigint) * interval 1 day) as date) as q, " +
+        "cast( ( (date_trunc('month', cast('2020-02-10' as date)) + cast(1 as bigint) * interval 1 month) + cast(-1 as bigint) * interval 1 day) as date) as m",
+    );
+  });
+
+  // Recorded the same way, `dbt compile -s la` (dbt's position, dbt-duckdb's listagg); dbt_utils' get_url_path compiled
+  // `nullif(position('/' in` in sm where dbt writes `nullif( position( '/' in`.
+  it('spaces position and listagg as dbt and dbt-duckdb do', async () => {
+    const { text } = await compiled('la', "select {{ dbt.position(\"'/'\", \"x\") }} as p, {{ dbt.listagg(\"x\", \"','\") }} as a, {{ dbt.listagg(\"x\", \"','\", \"order by x\") }} as b, {{ dbt.listagg(\"x\", \"','\", \"order by x\", 2) }} as c from (select 'q' as x)\n");
+    expect(text).toBe("select position( '/' in x ) as p, string_agg( x, ',' ) as a, string_agg( x, ',' order by x ) as b, list_aggr( (array_agg( x order by x ))[1:2], 'string_agg', ',' ) as c from (select 'q' as x)");
+  });
+
+  it('spaces safe_cast, replace and split_part as dbt does', async () => {
+    const { text } = await compiled('sp', "select {{ dbt.safe_cast(\"1\", \"text\") }},{{ dbt.replace(\"'abc'\", \"'a'\", \"''\") }},{{ dbt.split_part(\"'a,b'\", \"','\", 1) }},{{ safe_cast(\"2\", \"int\") }} as x\n");
+    expect(text).toBe("select cast(1 as text) , replace( 'abc', 'a', '' ) , string_split('a,b', ',')[ 1 ] , cast(2 as int) as x");
+  });
 });

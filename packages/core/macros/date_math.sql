@@ -46,12 +46,18 @@ datediff({{ datepart }}, {{ first_date }}, {{ second_date }})
 
 {#- The last day of the `datepart` period (month, quarter, year, week) holding `date`, as a date. -#}
 {% macro last_day(date, datepart) %}{{ return(adapter.dispatch('last_day', 'dbt')(date, datepart)) }}{% endmacro %}
+{#- Spaced as dbt's and dbt-duckdb's; the quarter's SQL comment is dbt-duckdb's too, so compiled SQL reads the same. -#}
 {% macro default__last_day(date, datepart) -%}
-cast({{ dbt.dateadd('day', '-1', dbt.dateadd(datepart, '1', dbt.date_trunc(datepart, date))) }} as date)
+cast(
+        {{ dbt.dateadd('day', '-1', dbt.dateadd(datepart, '1', dbt.date_trunc(datepart, date))) }}
+        as date)
 {%- endmacro %}
 {% macro duckdb__last_day(date, datepart) -%}
   {%- if datepart | lower == 'quarter' -%}
-cast({{ dbt.dateadd('day', '-1', dbt.dateadd('month', '3', dbt.date_trunc(datepart, date))) }} as date)
+-- duckdb dateadd does not support quarter interval.
+    cast(
+        {{ dbt.dateadd('day', '-1', dbt.dateadd('month', '3', dbt.date_trunc(datepart, date))) }}
+        as date)
   {%- else -%}
 {{ dbt.default__last_day(date, datepart) }}
   {%- endif -%}

@@ -12,10 +12,24 @@ length(
 ){% endmacro %}
 
 {% macro position(substring_text, string_text) %}{{ return(adapter.dispatch('position', 'dbt')(substring_text, string_text)) }}{% endmacro %}
-{% macro default__position(substring_text, string_text) %}position({{ substring_text }} in {{ string_text }}){% endmacro %}
+{% macro default__position(substring_text, string_text) %}
+
+    position(
+        {{ substring_text }} in {{ string_text }}
+    )
+{%- endmacro %}
 
 {% macro replace(field, old_chars, new_chars) %}{{ return(adapter.dispatch('replace', 'dbt')(field, old_chars, new_chars)) }}{% endmacro %}
-{% macro default__replace(field, old_chars, new_chars) %}replace({{ field }}, {{ old_chars }}, {{ new_chars }}){% endmacro %}
+{% macro default__replace(field, old_chars, new_chars) %}
+
+    replace(
+        {{ field }},
+        {{ old_chars }},
+        {{ new_chars }}
+    )
+
+
+{% endmacro %}
 
 {#- The last n characters; Snowflake's right() of zero characters is not the empty string. -#}
 {% macro right(string_text, length_expression) %}{{ return(adapter.dispatch('right', 'dbt')(string_text, length_expression)) }}{% endmacro %}
@@ -29,7 +43,9 @@ right(
 {#- The part_number-th piece of a delimited string (negative counts from the end where the warehouse allows). -#}
 {% macro split_part(string_text, delimiter_text, part_number) %}{{ return(adapter.dispatch('split_part', 'dbt')(string_text, delimiter_text, part_number)) }}{% endmacro %}
 {% macro default__split_part(string_text, delimiter_text, part_number) %}split_part({{ string_text }}, {{ delimiter_text }}, {{ part_number }}){% endmacro %}
-{% macro duckdb__split_part(string_text, delimiter_text, part_number) %}string_split({{ string_text }}, {{ delimiter_text }})[ {{ part_number }} ]{% endmacro %}
+{% macro duckdb__split_part(string_text, delimiter_text, part_number) %}
+    string_split({{ string_text }}, {{ delimiter_text }})[ {{ part_number }} ]
+{% endmacro %}
 
 {#- Quotes a value as written: like dbt, the value is not escaped (see escape_single_quotes). -#}
 {% macro string_literal(value) %}{{ return(adapter.dispatch('string_literal', 'dbt')(value)) }}{% endmacro %}

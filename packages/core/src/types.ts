@@ -242,6 +242,8 @@ export interface UnitTestNode extends NodeCommon {
   overrides?: Record<string, unknown>;
   /** The tested model's SQL rendered with `overrides` (vars, macros, env_vars), set by compile when there are any. */
   modelCode?: string | undefined;
+  /** That render asked the warehouse (run_query, or a template that fails once `execute` is true): execution renders the model again, live, with the overrides. */
+  modelLive?: true | undefined;
   /** Each `given`'s `format: sql` rows rendered (dbt renders them as Jinja), set by compile where they hold Jinja. */
   givenSql?: (string | undefined)[] | undefined;
 }

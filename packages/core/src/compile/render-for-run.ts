@@ -36,7 +36,10 @@ export function renderForRun(renderer: ProjectRenderer, project: LoadedProject, 
         if (input) ephemerals.set(input, givenSql[i] ?? String(g.rows));
       });
       if (!ephemerals.size && (!ov || (!ov.vars && !ov.macros && !ov.env_vars))) continue;
-      nodes.set(id, { ...withGiven, modelCode: renderer.renderModelWithOverrides(model, { vars: ov?.vars, macros: ov?.macros, envVars: ov?.env_vars, ephemerals }).sql });
+      const r = renderer.renderModelWithOverrides(model, { vars: ov?.vars, macros: ov?.macros, envVars: ov?.env_vars, ephemerals });
+      // A render that asked the warehouse is dbt's parse-phase text: execution renders the model again, live (execute-unit-test.ts),
+      // except with an ephemeral's rows standing in, which only this render applies.
+      nodes.set(id, { ...withGiven, modelCode: r.sql, ...(r.askedWarehouse && !ephemerals.size ? { modelLive: true as const } : {}) });
     }
   }
 }

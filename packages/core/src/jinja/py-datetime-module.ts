@@ -72,7 +72,8 @@ export function fromInstant(utcMs: number, tz: PyTz | null, micro = 0): PyDateTi
     const d = new Date(utcMs);
     return new PyDateTime(Date.UTC(d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds(), d.getMilliseconds()), micro, null);
   }
-  return new PyDateTime(utcMs + tz.offsetAt(utcMs) * 60_000, micro, tz);
+  const z = tz.localized;
+  return new PyDateTime(utcMs + z.offsetAt(utcMs) * 60_000, micro, z);
 }
 
 /** `modules.datetime`: the classes templates call, each also a namespace of its class methods. */
@@ -138,7 +139,7 @@ export function pytzModule(): Record<string, unknown> {
       let z = zones.get(name);
       if (!z) {
         zoneOffset(name, Date.now());
-        zones.set(name, (z = new PyTz(name)));
+        zones.set(name, (z = new PyTz(name, undefined, true)));
       }
       return z;
     }),

@@ -14,22 +14,36 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const pad = (n: number, w = 2) => String(Math.abs(n)).padStart(w, '0');
 
-/** A time zone: a fixed offset (`timezone.utc`, `+02:00`) or a named IANA zone (pytz). */
+/**
+ * A time zone: a fixed offset (`timezone.utc`, `+02:00`) or a named IANA zone (pytz). A zone as
+ * `pytz.timezone()` returns it is `raw`: attached with `tzinfo=` (datetime(), replace()) it keeps the
+ * zone's first offset, its local mean time rounded to the minute (pytz's well-known LMT: Los Angeles
+ * -07:53), as dbt's pytz does; localize(), astimezone() and now() attach the zone as of the instant.
+ */
 export class PyTz {
   readonly zone: string;
   readonly #fixed: number | undefined;
-  constructor(zone: string, fixedMinutes?: number) {
+  readonly #raw: boolean;
+  #asOfInstant: PyTz | undefined;
+  constructor(zone: string, fixedMinutes?: number, raw = false) {
     this.zone = zone;
     this.#fixed = fixedMinutes;
+    this.#raw = raw;
+  }
+  /** The zone with the offset of each instant (what pytz's localize, astimezone and now attach). */
+  get localized(): PyTz {
+    return this.#raw ? (this.#asOfInstant ??= new PyTz(this.zone)) : this;
   }
   /** Offset in minutes east of UTC at a UTC instant (ms). */
   offsetAt(utcMs: number): number {
     if (this.#fixed !== undefined) return this.#fixed;
+    if (this.#raw) return firstOffset(this.zone);
     return zoneOffset(this.zone, utcMs);
   }
   /** Offset for a wall-clock time in this zone (pytz's localize with is_dst=False). */
   offsetForWall(wallMs: number): number {
     if (this.#fixed !== undefined) return this.#fixed;
+    if (this.#raw) return firstOffset(this.zone);
     let off = this.offsetAt(wallMs);
     const again = this.offsetAt(wallMs - off * 60_000);
     if (again !== off) off = again;
@@ -38,23 +52,38 @@ export class PyTz {
   /** pytz: attach this zone to a naive datetime. */
   localize(dt: PyDateTime): PyDateTime {
     if (dt.tzinfo !== null) throw new Error('ValueError: Not naive datetime (tzinfo is already set)');
-    return new PyDateTime(dt.wallMs, dt.micro, this);
+    return new PyDateTime(dt.wallMs, dt.micro, this.localized);
   }
   normalize(dt: PyDateTime): PyDateTime {
     return dt.tzinfo ? dt.astimezone(this) : dt;
   }
   utcoffset(dt?: PyDateTime): PyTimedelta {
-    return new PyTimedelta(0, (dt ? this.offsetForWall(dt.wallMs) : (this.#fixed ?? 0)) * 60, 0);
+    return new PyTimedelta(0, (dt ? this.offsetForWall(dt.wallMs) : (this.#fixed ?? (this.#raw ? firstOffset(this.zone) : 0))) * 60, 0);
   }
   tzname(dt?: PyDateTime): string {
     if (this.#fixed === 0 && (this.zone === 'UTC' || this.zone === 'utc')) return 'UTC';
     if (this.#fixed !== undefined) return offsetText(this.#fixed, true, 'UTC');
+    if (this.#raw && firstOffset(this.zone) !== zoneOffset(this.zone, Date.now())) return 'LMT';
     void dt;
     return this.zone;
   }
   toString(): string {
     return this.zone;
   }
+}
+
+const firstOffsets = new Map<string, number>();
+/** A named zone's first offset (its local mean time) in minutes, rounded to the nearest as pytz rounds it (-07:52:58 is -07:53). */
+function firstOffset(zone: string): number {
+  let m = firstOffsets.get(zone);
+  if (m === undefined) {
+    zoneOffset(zone, 0);
+    const name = formatters.get(zone)!.formatToParts(new Date(Date.UTC(1700, 0, 1))).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+    const x = /GMT([+-])(\d\d):?(\d\d)?:?(\d\d)?/.exec(name);
+    const seconds = x ? (x[1] === '-' ? -1 : 1) * (Number(x[2]) * 3600 + Number(x[3] ?? 0) * 60 + Number(x[4] ?? 0)) : 0;
+    firstOffsets.set(zone, (m = Math.floor((seconds + 30) / 60)));
+  }
+  return m;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -252,11 +281,15 @@ export class PyDateTime extends PyDate {
   utcoffset(): PyTimedelta | null {
     return this.offset === undefined ? null : new PyTimedelta(0, this.offset * 60, 0);
   }
+  tzname(): string | null {
+    return this.tzinfo ? this.tzinfo.tzname(this) : null;
+  }
   astimezone(...a: unknown[]): PyDateTime {
     const tz = (a[0] instanceof PyTz ? a[0] : kwargs(a).tz) as PyTz | undefined;
     if (!tz) return this;
     const utc = this.utcMs;
-    return new PyDateTime(utc + tz.offsetAt(utc) * 60_000, this.micro, tz);
+    const z = tz.localized;
+    return new PyDateTime(utc + z.offsetAt(utc) * 60_000, this.micro, z);
   }
   override replace(...a: unknown[]): PyDateTime {
     const kw = kwargs(a);

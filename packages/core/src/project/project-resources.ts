@@ -215,12 +215,13 @@ export function loadSources(s: Scope, decls: SchemaDecls, disabled: GraphNode[])
 /**
  * The parts of a source's name its YAML's `quoting:` (the source's, under it its table's) sets to
  * true, which dbt 1.11 quotes as written where templates read the source: on Snowflake
- * `quoting: {identifier: true}` reads `raw.events."tracks"`, another table than `raw.events.tracks`.
+ * `quoting: {identifier: true}` reads `raw.events."tracks"`, another table than `raw.events.tracks`;
+ * and to false, which dbt-duckdb prints bare (`"d".main."t"` for `quoting: {schema: false}`).
  * The project's `quoting:` does not reach source() (dbt applies it to the manifest's relation_name only).
  */
 function sourceQuoted(quoting: Record<string, boolean> | undefined): { quoted?: QuotedParts } {
-  const parts = (['database', 'schema', 'identifier'] as const).filter((p) => quoting?.[p] === true);
-  return parts.length ? { quoted: Object.fromEntries(parts.map((p) => [p, true])) } : {};
+  const parts = (['database', 'schema', 'identifier'] as const).filter((p) => typeof quoting?.[p] === 'boolean');
+  return parts.length ? { quoted: Object.fromEntries(parts.map((p) => [p, quoting![p]])) } : {};
 }
 
 function sourceTags(cfg: Record<string, unknown>, yamlTags: readonly string[]): string[] {

@@ -1,12 +1,14 @@
 import type { Connection } from '../adapter.ts';
 import type { GraphNode, TemplateMessage } from '../types.ts';
 import type { RenderBatch } from './frame.ts';
+import type { RenderOverrides } from './rerender.ts';
 import type { WarehouseAnswer, WarehouseRequest } from './warehouse.ts';
 
 /**
  * What execution asks the renderer to render with a live connection
  * (`ProjectRenderer.renderForExecution`):
- * - `{ node }`: a node compile marked `needsWarehouse` (its template asked the warehouse);
+ * - `{ node }`: a node compile marked `needsWarehouse` (its template asked the warehouse), with a unit
+ *   test's `overrides` (vars, macros, env_vars) when given;
  *   `incremental: true` for an incremental model's incremental SQL; `batch` for one batch of a
  *   microbatch model (`model.batch`, refs filtered to its event time);
  * - `{ text, name }`: a hook (`pre_hook`, `on-run-start`, ...) or an operation's text, in the
@@ -15,7 +17,7 @@ import type { WarehouseAnswer, WarehouseRequest } from './warehouse.ts';
  *   `incremental: true` for the hooks of a node that runs incrementally (`is_incremental()`).
  */
 export type ExecutionRender = (
-  | { node: GraphNode; incremental?: boolean | undefined; batch?: RenderBatch | undefined }
+  | { node: GraphNode; incremental?: boolean | undefined; batch?: RenderBatch | undefined; overrides?: RenderOverrides | undefined }
   | { text: string; name: string; node?: GraphNode | undefined; context?: Record<string, unknown> | undefined; incremental?: boolean | undefined; batch?: RenderBatch | undefined }
 ) & {
   /** Shown what the template said (`log(msg, info=True)`, `print(msg)`), once, when the render completes. */

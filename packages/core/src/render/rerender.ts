@@ -62,7 +62,7 @@ export async function renderForExecution(p: RerenderParts, what: ExecutionRender
   for (;;) {
     log.rewind();
     try {
-      return p.withDeps(attempt);
+      return 'overrides' in what && what.overrides ? withOverrides(p, what.overrides, attempt) : p.withDeps(attempt);
     } catch (e) {
       if (!(e instanceof NeedWarehouse)) throw e;
       log.entries.push({ request: e.request, answer: await answer(conn, e.request) });
@@ -130,14 +130,21 @@ export interface RenderOverrides {
  */
 export function renderWithOverrides(p: RerenderParts, node: ModelNode, o: RenderOverrides): { sql: string; askedWarehouse: boolean } {
   const base = (p.byId(node.uniqueId) as ModelNode | undefined) ?? node;
+  return withOverrides(p, o, () => {
+    const frame = newFrame(base, cloneConfig(base.config), !!o.macros?.is_incremental, new WarehouseLog(false));
+    frame.relation = p.relationFor(base, frame.config);
+    const sql = p.renderTemplate(base, frame);
+    return { sql: p.ephemerals.inline(undefined, sql, frame.ephemerals, undefined, o.ephemerals), askedWarehouse: frame.askedWarehouse };
+  });
+}
+
+/** Run `fn` (rendering what it waits for first) with `o`'s vars, context names and environment variables in force. */
+function withOverrides<T>(p: RerenderParts, o: RenderOverrides, fn: () => T): T {
   const env = o.envVars ? { ...p.env, ...Object.fromEntries(Object.entries(o.envVars).map(([k, v]) => [k, String(v)])) } : undefined;
   return p.withDeps(() => {
     p.setOverrides({ vars: o.vars, macros: o.macros, env });
     try {
-      const frame = newFrame(base, cloneConfig(base.config), !!o.macros?.is_incremental, new WarehouseLog(false));
-      frame.relation = p.relationFor(base, frame.config);
-      const sql = p.renderTemplate(base, frame);
-      return { sql: p.ephemerals.inline(undefined, sql, frame.ephemerals, undefined, o.ephemerals), askedWarehouse: frame.askedWarehouse };
+      return fn();
     } finally {
       p.setOverrides(undefined);
     }

@@ -23,8 +23,18 @@ export async function executeUnitTest(node: GraphNode, x: NodeContext): Promise<
   const what = `Unit test ${u.name} (${u.originalFilePath})`;
   const model = nodes.get(u.dependsOn.nodes[0] ?? '') as ModelNode | undefined;
   if (!model) throw new Error(`${what}: model "${u.model}" does not exist`);
-  // Compile rendered the model again with this test's overrides (vars, macros, env_vars) where it has any.
-  let sql = u.modelCode ?? model.compiledCode ?? '';
+  // Compile rendered the model again with this test's overrides (vars, macros, env_vars) where it has any. A
+  // render that asked the warehouse (run_query; a template raising once `execute` is true: audit_helper's
+  // quick_are_queries_identical on DuckDB) is rendered again live, as dbt compiles the model for the test.
+  const overrides = u.overrides as { vars?: Record<string, unknown>; macros?: Record<string, unknown>; env_vars?: Record<string, unknown> } | undefined;
+  let sql =
+    u.modelCode !== undefined
+      ? u.modelLive
+        ? await x.renderLive({ node: model, overrides: { vars: overrides?.vars, macros: overrides?.macros, envVars: overrides?.env_vars } })
+        : u.modelCode
+      : model.needsWarehouse
+        ? await x.renderLive({ node: model })
+        : (model.compiledCode ?? '');
   const ctes: [string, string][] = [];
   const given = new Set<string>();
   for (const [i, g] of u.given.entries()) {
