@@ -1,7 +1,7 @@
 import type { Connection } from '../adapter.ts';
 import type { GraphNode, TemplateMessage } from '../types.ts';
 import type { RenderBatch } from './frame.ts';
-import type { RenderOverrides } from './rerender.ts';
+import type { RenderOverrides } from './render-options.ts';
 import type { WarehouseAnswer, WarehouseRequest } from './warehouse.ts';
 
 /**

@@ -70,3 +70,11 @@ export interface Overrides {
   macros?: Record<string, unknown> | undefined;
   env?: NodeJS.ProcessEnv | undefined;
 }
+
+/** What a render with overrides (rerender.ts renderWithOverrides, a unit test's model) overrides. */
+export interface RenderOverrides {
+  vars?: Record<string, unknown>;
+  macros?: Record<string, unknown>;
+  envVars?: Record<string, unknown>;
+  ephemerals?: ReadonlyMap<string, string>;
+}

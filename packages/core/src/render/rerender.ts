@@ -5,7 +5,7 @@ import type { LoadedProject } from '../project/load-project.ts';
 import type { GraphNode, ModelNode, NodeConfig, TemplateMessage, TestNode } from '../types.ts';
 import { parseFallback } from './parse-fallback.ts';
 import type { Ephemerals } from './ephemerals.ts';
-import type { Overrides } from './render-options.ts';
+import type { Overrides, RenderOverrides } from './render-options.ts';
 import { answer, type ExecutionRender } from './execution.ts';
 import { NeedRender, newFrame, type Frame } from './frame.ts';
 import type { ProjectHost } from './project-host.ts';
@@ -112,13 +112,7 @@ function renderLive(p: RerenderParts, what: ExecutionRender, log: WarehouseLog):
   return out;
 }
 
-/** What {@link renderWithOverrides} overrides. */
-export interface RenderOverrides {
-  vars?: Record<string, unknown>;
-  macros?: Record<string, unknown>;
-  envVars?: Record<string, unknown>;
-  ephemerals?: ReadonlyMap<string, string>;
-}
+export type { RenderOverrides } from './render-options.ts';
 
 /**
  * Render a model with `vars`, context names (`macros`, e.g. `is_incremental: true`) and
