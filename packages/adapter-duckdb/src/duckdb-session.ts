@@ -66,10 +66,11 @@ export async function openDuckDbSession(path: string, target: DuckDbTargetConfig
   for (const [i, e] of attach.entries()) {
     await step(attachSql(e, projectDir), `Target "${target.name}" cannot attach entry ${i + 1} of \`attach:\` (${e.path})`, `Fix \`path:\` or the options of that entry under \`attach:\` of target "${target.name}" in profiles.yml.`);
   }
-  const settings = Object.entries(target.settings ?? {}).map(([k, v]) => settingSql(k, v));
+  const settings: string[] = [];
   for (const [k, v] of Object.entries(target.settings ?? {})) {
+    settings.push(settingSql(k, v));
     await step(
-      settingSql(k, v),
+      settings.at(-1)!,
       `Target "${target.name}" cannot apply \`${k}\` under \`settings:\` in profiles.yml`,
       (err) =>
         /extension/i.test(firstLine(err))

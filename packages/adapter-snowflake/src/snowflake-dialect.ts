@@ -1,4 +1,4 @@
-import { BaseDialect, type ColumnDef, type Relation, type RelationKind, type TableOptions } from '@smsql/core';
+import { BaseDialect, isPlainIdentifier, type ColumnDef, type Relation, type RelationKind, type TableOptions } from '@smsql/core';
 
 /**
  * Snowflake: unquoted identifiers fold to upper case; a model named `fct_streams` and a reference
@@ -29,7 +29,7 @@ export class SnowflakeDialect extends BaseDialect {
    * dbt-snowflake prints it bare (`ANALYTICS.PUBLIC.my-model`) and Snowflake refuses it.
    */
   unquotedPart(id: string): string {
-    return /^[A-Za-z_][A-Za-z0-9_$]*$/.test(id) ? id : this.quoteIdentifier(id);
+    return isPlainIdentifier(id) ? id : this.quoteIdentifier(id);
   }
 
   override createTableAs(rel: Relation, sql: string, opts?: TableOptions): string {

@@ -161,7 +161,12 @@ export function quoteAsWritten(d: Pick<Dialect, 'quoteAsWritten' | 'quoteIdentif
 export function quotePart(d: Pick<Dialect, 'quoteAsWritten' | 'quoteIdentifier' | 'unquotedPart'>, id: string, asWritten: boolean | undefined): string {
   if (asWritten) return quoteAsWritten(d, id);
   if (d.unquotedPart) return d.unquotedPart(id);
-  return asWritten === false && /^[A-Za-z_][A-Za-z0-9_$]*$/.test(id) ? id : d.quoteIdentifier(id);
+  return asWritten === false && isPlainIdentifier(id) ? id : d.quoteIdentifier(id);
+}
+
+/** A name any SQL reads unquoted: a letter or underscore, then letters, digits, `_` or `$`. */
+export function isPlainIdentifier(id: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_$]*$/.test(id);
 }
 
 /** `"id"`, a double quote in it doubled: the case is kept. */
