@@ -106,7 +106,7 @@ describe('unit tests', () => {
           2,bob,paid,2024-01-01 00:00:00
     expect:
       format: sql
-      rows: select 2 as id, 'paid' as level
+      rows: select 2 as id, 'bob' as name, 'paid' as level, timestamp '2024-01-01' as valid_from, null::timestamp as valid_to
   - name: counts_incremental
     model: counts
     overrides:

@@ -112,7 +112,8 @@ export class SnowflakeConnection implements Connection {
       return o;
     });
     const updated = statement.getNumUpdatedRows();
-    return { columns: names, rows: objects, rowsAffected: typeof updated === 'number' && updated >= 0 ? updated : undefined };
+    const types = (statement.getColumns() ?? []).map(typeName);
+    return { columns: names, rows: objects, types, rowsAffected: typeof updated === 'number' && updated >= 0 ? updated : undefined };
   }
 
   /**
@@ -220,4 +221,17 @@ order by t.table_name, c.ordinal_position`,
     const message = redactSecrets(err?.message ?? String(e), this.#secrets);
     return new SnowflakeQueryError(message, sql, { code: err?.code === undefined ? undefined : String(err.code), sqlState: err?.sqlState, queryId: err?.data?.queryId });
   }
+}
+
+/**
+ * A result column's type as Snowflake's `describe` names it (`NUMBER(38,0)`, `VARCHAR`,
+ * `TIMESTAMP_NTZ`), from the driver's rowtype: what dbt-snowflake's columns would carry, so a unit
+ * test's expected rows are cast to the model's real output types.
+ */
+function typeName(c: { getType(): string; getPrecision(): number; getScale(): number }): string {
+  const t = String(c.getType()).toLowerCase();
+  if (t === 'fixed') return `NUMBER(${c.getPrecision() ?? 38},${c.getScale() ?? 0})`;
+  if (t === 'real') return 'FLOAT';
+  if (t === 'text') return 'VARCHAR';
+  return t.toUpperCase();
 }

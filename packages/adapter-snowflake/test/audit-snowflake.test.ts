@@ -1,23 +1,8 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { auditScenario, password, startEmulator, type SnowflakeEmulator } from '@smsql/test-kit';
+import { auditScenario, emulatorProfile, password, startEmulator, type SnowflakeEmulator } from '@smsql/test-kit';
 import { createSnowflakeAdapter } from '../src/snowflake-adapter.ts';
 
-const PROFILE = [
-  'demo:',
-  '  target: prod',
-  '  outputs:',
-  '    prod:',
-  '      type: snowflake',
-  '      account: emu',
-  '      user: alice',
-  "      password: \"{{ env_var('SF_PASSWORD') }}\"",
-  '      database: analytics',
-  '      schema: wap',
-  '      warehouse: wh_default',
-  "      access_url: \"{{ env_var('SF_URL') }}\"",
-  '      threads: 2',
-  '',
-].join('\n');
+const PROFILE = emulatorProfile('wap', 2);
 
 let emulator: SnowflakeEmulator;
 

@@ -3,29 +3,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSnowflakeAdapter } from '../src/snowflake-adapter.ts';
-import { password, startEmulator } from '@smsql/test-kit';
+import { emulatorProfile, password, startEmulator } from '@smsql/test-kit';
 import { execute, type InvocationOptions } from '@smsql/core';
 
 /**
  * The snapshot SQL on the Snowflake adapter (real driver, local Snowflake emulator): stages in
  * temporary tables, `update ... from`, `is distinct from`, md5 ids, upper-case meta columns.
  */
-const PROFILE = [
-  'demo:',
-  '  target: prod',
-  '  outputs:',
-  '    prod:',
-  '      type: snowflake',
-  '      account: emu',
-  '      user: alice',
-  "      password: \"{{ env_var('SF_PASSWORD') }}\"",
-  '      database: analytics',
-  '      schema: demo',
-  '      warehouse: wh_default',
-  "      access_url: \"{{ env_var('SF_URL') }}\"",
-  '      threads: 1',
-  '',
-].join('\n');
+const PROFILE = emulatorProfile('demo', 1);
 
 let fixture: Awaited<ReturnType<typeof startEmulator>>;
 let dir: string;

@@ -8,7 +8,21 @@
     {# spaced as dbt's: a blank line before the cast, a newline after #}
     cast({{ field }} as {{ type }})
 {% endmacro %}
-{% macro snowflake__safe_cast(field, type) %}try_cast({{ field }} as {{ type }}){% endmacro %}
+{#- Snowflake (spaced as dbt-snowflake 1.11.6 renders it): try_cast reads only text, so a number
+    (a boolean too) is given as a string literal; geometry and geography have their own try_
+    functions; variant, which try_cast cannot make, is a plain cast. -#}
+{% macro snowflake__safe_cast(field, type) %}
+    {%- if type | upper in ('GEOMETRY', 'GEOGRAPHY') %}
+    try_to_{{ type | lower }}({{ field }})
+    {% elif type | upper == 'VARIANT' %}
+    
+    cast({{ field }} as {{ type }})
+    
+    {% else %}
+    
+        try_cast({{ dbt.string_literal(field) if field is number else field }} as {{ type }})
+    {% endif -%}
+{% endmacro %}
 
 {% macro cast_bool_to_text(field) %}{{ return(adapter.dispatch('cast_bool_to_text', 'dbt')(field)) }}{% endmacro %}
 {% macro default__cast_bool_to_text(field) %}cast({{ field }} as {{ dbt.type_string() }}){% endmacro %}

@@ -5,7 +5,7 @@
  */
 export { writeDuckdbProject, writeProject } from './write-project.ts';
 export { SnowflakeEmulator, type EmulatorOptions, type EmulatorStats, type EmulatorUser, type Fault, type QueryLogEntry } from './snowflake-emulator/snowflake-emulator.ts';
-export { makeKeyPair, passphrase, password, startEmulator } from './snowflake-emulator/start-emulator.ts';
+export { emulatorProfile, makeKeyPair, passphrase, password, startEmulator } from './snowflake-emulator/start-emulator.ts';
 export { conformanceSuite, type ConformanceTarget } from './conformance/conformance-suite.ts';
 export { normaliseRows } from './conformance/normalise-rows.ts';
 export { auditScenario } from './audit-scenario.ts';

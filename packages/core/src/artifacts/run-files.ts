@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Connection } from '../adapter.ts';
 import type { GraphNode } from '../types.ts';
 import { redact } from '../util/redact.ts';
-import { compiledPathOf, runPathOf, type TargetLayout } from './target-paths.ts';
+import { compiledPathOf, fixturePathOf, runPathOf, type TargetLayout } from './target-paths.ts';
 import { makeDirs } from '../util/make-dirs.ts';
 
 /** A file that could not be written, for the node that wrote it. */
@@ -48,6 +48,16 @@ export class RunFiles {
     const rel = splitPath(compiledPathOf(this.#o, node), split);
     this.#queue.push({ uniqueId: node.uniqueId, rel, text: redact(sql, this.#o.secrets) });
     return rel;
+  }
+
+  /** Queue a unit test's fixture, `<target>/compiled/<package>/<yaml file>/<name>.sql` (dbt's path for the input it stands in for). */
+  compiledFixture(node: GraphNode, name: string, sql: string): void {
+    this.#queue.push({ uniqueId: node.uniqueId, rel: fixturePathOf(this.#o, node, name), text: redact(sql, this.#o.secrets) });
+  }
+
+  /** Queue `<target>/run/...` holding `text` as it is. */
+  ranText(node: GraphNode, text: string): void {
+    this.#queue.push({ uniqueId: node.uniqueId, rel: runPathOf(this.#o, node), text: redact(text, this.#o.secrets) });
   }
 
   /** Queue `<target>/run/...`: every statement the node ran, in order. Nothing when it ran none. */

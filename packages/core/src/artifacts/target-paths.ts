@@ -50,6 +50,11 @@ export function compiledPathOf(layout: TargetLayout, node: GraphNode): string {
   return join(layout.targetPath, 'compiled', compiledFileOf(nodeFileShape(node), layout.inPackage));
 }
 
+/** A unit test's fixture for input `name`: `<target-path>/compiled/<package>/<yaml file>/<name>.sql`, beside the test's own folder. */
+export function fixturePathOf(layout: TargetLayout, node: GraphNode, name: string): string {
+  return join(layout.targetPath, 'compiled', node.packageName, layout.inPackage(node.packageName, node.originalFilePath), `${name}.sql`);
+}
+
 /** `<target-path>/run/<package>/<file>`: the statements a node ran, beside its compiled SQL. */
 export function runPathOf(layout: TargetLayout, node: GraphNode): string {
   return compiledPathOf(layout, node).replace(/(^|\/)compiled\//, '$1run/');

@@ -1,12 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ColumnDef, Dialect } from '../adapter.ts';
+import type { Relation } from '../adapter.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import { injectCtes } from '../render/render-project.ts';
 import { printedRelationName } from '../render/relation.ts';
-import type { GraphNode, ModelNode, UnitTestNode } from '../types.ts';
+import { CTE_PREFIX } from '../render/inject-ctes.ts';
+import { TemplateColumn } from '../render/introspection.ts';
+import type { GraphNode, ModelNode, SourceNode, UnitTestNode } from '../types.ts';
 import { compareRows, formatDiff } from '../unit/compare-rows.ts';
-import { inputColumns, parseFixture, valuesQuery, type FixtureRows } from '../unit/fixture-rows.ts';
+import { inputColumns, parseFixture } from '../unit/fixture-rows.ts';
+import { ACTUAL_OR_EXPECTED, expectedSql, fixtureSql, unitTestSql, unknownFixtureColumns, type CastCells, type FixtureColumn } from '../unit/fixture-sql.ts';
 import { resolveInput } from '../unit/unit-inputs.ts';
 import { ephemeralSqlInput } from '../compile/render-for-run.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
@@ -35,8 +38,9 @@ export async function executeUnitTest(node: GraphNode, x: NodeContext): Promise<
       : model.needsWarehouse
         ? await x.renderLive({ node: model })
         : (model.compiledCode ?? '');
-  const ctes: [string, string][] = [];
+  const ctes: { order: number; name: string; body: string }[] = [];
   const given = new Set<string>();
+  const cast = castCells(x, model);
   for (const [i, g] of u.given.entries()) {
     const input = resolveInput(g.input, model, nodes, what);
     given.add(input.node.uniqueId);
@@ -46,11 +50,26 @@ export async function executeUnitTest(node: GraphNode, x: NodeContext): Promise<
       throw new Error(`${what}: input ${g.input} is an ephemeral model; give its rows with \`format: sql\` (as dbt requires), or mock the inputs of that model instead`);
     }
     const rel = input.node.relation;
-    const real = await x.columns(rel);
+    const printed = printedRelationName(rel, d, project.target);
+    // An input the model does not read is never compiled by dbt (no CTE, no fixture, its rows not checked).
+    if (!input.isThis && !sql.includes(printed)) continue;
     const fixture = parseFixture(fixtureText(g, project, what) ?? u.givenSql?.[i] ?? g.rows, g.format ?? (g.fixture ? 'csv' : undefined), `${what}, given ${g.input}`);
-    const name = `__sm_given_${i}_${input.node.name.replace(/\W/g, '_')}`;
-    ctes.push([name, fixtureSql(fixture, real, declaredTypes(input.node.columns), d)]);
-    sql = replaceAll(sql, printedRelationName(rel, d, project.target), name);
+    // dbt names the fixture after the input (a source after its source and table) and writes it beside the test's file.
+    const label = input.node.name;
+    const name = `${CTE_PREFIX}${input.node.resourceType === 'source' ? `${(input.node as SourceNode).sourceName}__${label}` : label}`;
+    let body: string;
+    if (fixture.kind === 'sql') body = fixture.sql;
+    else {
+      const columns = await inputColumnsOf(x, rel, fixture.rows, declaredTypes(input.node.columns));
+      if (!columns.length) throw new Error(`${what}: given ${g.input} has no rows, and its relation ${printed} does not exist to give its columns: build its parents first (\`sm run -s +${u.model} --empty\`) or add \`data_type:\` to its YAML columns`);
+      const unknown = columns.real ? unknownFixtureColumns(fixture.rows, columns) : [];
+      if (unknown.length) throw new Error(`${what}: given ${g.input} names ${unknown.map((c) => `'${c}'`).join(', ')}, which ${label} does not have. Accepted columns for '${label}' are: ${columns.map((c) => `'${c.name.toLowerCase()}'`).join(', ')}`);
+      body = await fixtureSql(label, fixture.rows, columns, cast);
+    }
+    x.compiledFixture(label, body);
+    // dbt puts the model's own relation (`this`) first, then its inputs in its depends_on order.
+    ctes.push({ order: input.isThis ? -1 : model.dependsOn.nodes.indexOf(input.node.uniqueId), name, body });
+    sql = replaceAll(sql, printed, name);
   }
   // An ephemeral parent is inlined: its own inputs, once given, are replaced inside it.
   const missing = model.dependsOn.nodes.filter((id) => !given.has(id) && nodes.get(id)?.config.materialized !== 'ephemeral');
@@ -61,41 +80,73 @@ export async function executeUnitTest(node: GraphNode, x: NodeContext): Promise<
     });
     throw new Error(`${what}: ${u.model} reads ${specs.join(', ')} but the test gives no rows for ${missing.length === 1 ? 'it' : 'them'}. Add \`- input: ${specs[0]}\` under given: (rows: [] for an empty input).`);
   }
-  const actualSql = ctes.length ? injectCtes(sql, ctes) : sql;
+  ctes.sort((a, b) => a.order - b.order);
+  const actualSql = ctes.length ? injectCtes(sql, ctes.map((c) => [c.name, c.body])) : sql;
+  const path = x.compiled(actualSql);
+  // The model's output columns and types, as dbt reads them from an empty table of the query.
+  const shape = await x.conn.execute(`select * from (\n${actualSql}\n) sm_unit_actual limit 0`);
+  const outputs: FixtureColumn[] = shape.columns.map((c, i) => {
+    const col = new TemplateColumn(c, shape.types?.[i] ?? 'VARCHAR', d);
+    return { name: c, quoted: col.quoted, dataType: col.data_type };
+  });
   const expected = parseFixture(fixtureText(u.expect, project, what) ?? u.expect.rows, u.expect.format ?? (u.expect.fixture ? 'csv' : undefined), `${what}, expect`);
-  let expectRows: Record<string, unknown>[];
-  let columns: string[];
-  if (expected.kind === 'sql') {
-    const r = await x.exec(expected.sql);
-    expectRows = [...r.rows];
-    columns = [...r.columns];
-  } else {
-    expectRows = expected.rows;
-    columns = [];
-    for (const r of expectRows) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
-  }
-  const query = `select ${columns.length ? columns.map((c) => d.quoteIdentifier(c)).join(', ') : '*'} from (\n${actualSql}\n) sm_unit_actual`;
-  const path = x.compiled(query);
-  let actual: Awaited<ReturnType<typeof x.exec>>;
+  // The columns compared: those the first expected row names (dbt), and any a later row adds; all of them for expected SQL.
+  const named: string[] = [];
+  if (expected.kind === 'rows') for (const r of expected.rows) for (const k of Object.keys(r)) if (!named.some((n) => n.toLowerCase() === k.toLowerCase())) named.push(k);
+  const compared = named.length ? named.map((n) => outputs.find((o) => o.name.toLowerCase() === n.toLowerCase())) : outputs;
+  const absent = named.filter((_n, i) => !compared[i]);
+  if (absent.length) throw new Error(`${what}: expect names ${absent.map((c) => `"${c}"`).join(', ')}, which ${u.model} does not output (its columns: ${shape.columns.join(', ')}). Fix the column names under expect:.`);
+  const columns = compared as FixtureColumn[];
+  const expectSql = expected.kind === 'sql' ? expected.sql : await expectedSql(expected.rows, columns, cast);
+  const query = unitTestSql(actualSql, expectSql, columns.map((c) => c.quoted), (s) => d.quoteString(s), (s) => `"${s}"`);
+  x.runFile(`\n    ${query}`);
+  let result: Awaited<ReturnType<typeof x.conn.execute>>;
   try {
-    actual = await x.exec(query);
+    result = await x.conn.execute(query);
   } catch (e) {
-    // An expected column the model does not output: said by name, not as the warehouse's binder error on sm's query.
-    const has = (await x.exec(`select * from (\n${actualSql}\n) sm_unit_actual limit 0`).catch(() => undefined))?.columns;
-    const absent = has ? columns.filter((c) => !has.some((h) => h.toLowerCase() === c.toLowerCase())) : [];
-    if (absent.length) throw new Error(`${what}: expect names ${absent.map((c) => `"${c}"`).join(', ')}, which ${u.model} does not output (its columns: ${has!.join(', ')}). Fix the column names under expect:.`);
-    throw e;
+    // As dbt says it: most such errors are a fixture's value or an expected query that does not fit the model's columns.
+    throw new Error(`An error occurred during execution of unit test '${u.name}'. There may be an error in the unit test definition: check the data types.\n  ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (!columns.length) columns = [...actual.columns];
-  const diff = compareRows(actual.rows, expectRows, columns);
-  if (diff.equal) return { status: 'pass', message: 'PASS', failures: 0, compiledPath: path, compiledCode: query };
+  const marker = result.columns.find((c) => c.toLowerCase() === ACTUAL_OR_EXPECTED) ?? ACTUAL_OR_EXPECTED;
+  const rowsOf = (side: string) => result.rows.filter((r) => r[marker] === side);
+  const diff = compareRows(rowsOf('actual'), rowsOf('expected'), columns.map((c) => c.name));
+  if (diff.equal) return { status: 'pass', message: 'PASS', failures: 0, compiledPath: path, compiledCode: actualSql };
   return {
     status: 'fail',
     message: `actual differs from expected (${diff.missing.length} expected row${diff.missing.length === 1 ? '' : 's'} missing, ${diff.extra.length} unexpected):\n${formatDiff(diff)}`,
     // dbt 1.11 counts a failed unit test as one failure, whatever the rows (its run_results and `FAIL 1`); the message counts them.
     failures: 1,
     compiledPath: path,
-    compiledCode: query,
+    compiledCode: actualSql,
+  };
+}
+
+/** The columns of a given input: its relation's, typed as dbt's Column types them, or else named by the rows (and YAML) and typed by inference. */
+async function inputColumnsOf(x: NodeContext, rel: Relation, rows: readonly Record<string, unknown>[], declared: Record<string, string | undefined>): Promise<FixtureColumn[] & { real?: boolean }> {
+  const d = x.run.adapter.dialect;
+  const real = await x.columns(rel);
+  const cols = inputColumns(rows, real, declared).map((c) => {
+    const col = new TemplateColumn(c.name, c.type ?? 'VARCHAR', d);
+    return { name: c.name, quoted: col.quoted, dataType: real?.length ? col.data_type : (c.type ?? 'varchar') };
+  });
+  return Object.assign(cols, { real: !!real?.length });
+}
+
+const CAST_TEMPLATE = `{%- for c in sm_fixture_cells -%}
+{%- if c[0] is string -%}{%- set v = dbt.string_literal(dbt.escape_single_quotes(c[0])) -%}
+{%- elif c[0] is none -%}{%- set v = 'null' -%}
+{%- else -%}{%- set v = c[0] -%}{%- endif -%}
+{{ sm_fixture_sep }}{{ safe_cast(v, c[1]) }}
+{%- endfor -%}{{ sm_fixture_sep }}`;
+const SEP = '\u0001';
+
+/** Casts cells with the project's own `safe_cast` and `string_literal` (an adapter's or a project's override included), rendered live for the tested model. */
+function castCells(x: NodeContext, model: ModelNode): CastCells {
+  return async (cells) => {
+    if (!cells.length) return [];
+    const text = await x.renderLive({ text: CAST_TEMPLATE, name: 'unit test fixture', node: model, context: { sm_fixture_cells: cells.map((c) => [c.value, c.type]), sm_fixture_sep: SEP } });
+    // Each cell between separators: the render's text is trimmed as a whole, a cell's own spacing is not.
+    return text.split(SEP).slice(1, cells.length + 1);
   };
 }
 
@@ -111,13 +162,6 @@ function fixtureText(f: { fixture?: string | undefined; format?: string | undefi
 
 function declaredTypes(columns: Record<string, { dataType?: string | undefined }>): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(columns).filter(([, c]) => c.dataType).map(([k, c]) => [k, c.dataType]));
-}
-
-function fixtureSql(f: FixtureRows, real: readonly ColumnDef[] | undefined, declared: Record<string, string | undefined>, d: Dialect): string {
-  if (f.kind === 'sql') return f.sql;
-  const cols = inputColumns(f.rows, real, declared);
-  if (!cols.length) throw new Error('an input with no rows needs its relation to exist (build its parents first) or `data_type:` on its YAML columns');
-  return valuesQuery(f.rows, cols, d);
 }
 
 function replaceAll(s: string, find: string, by: string): string {

@@ -17,6 +17,10 @@ export interface NodeContext {
   renderLive(what: ExecutionRender): Promise<string>;
   /** Queue the SQL the node compiled to for target/compiled; returns the file's path relative to the project. `split`: one batch of a microbatch model. */
   compiled(sql: string, split?: string): string;
+  /** Queue a unit test's given input for `<target>/compiled/<package>/<yaml file>/<name>.sql`, as dbt writes each fixture it compiles. */
+  compiledFixture(name: string, sql: string): void;
+  /** The node's `<target>/run` file is this text, not the statements `exec` ran (a unit test's one statement, written as dbt writes it). */
+  runFile(text: string): void;
   /** Queue the statements run so far for `<target>/run/.../<name>_<split>.sql` (one batch of a microbatch model); the node's own run file gets the rest. */
   ranSplit(split: string): void;
   /** Run a plan through the one plan executor; its statements are written to target/run. `incremental`: the node runs incrementally (its hooks' `is_incremental()`). */

@@ -213,6 +213,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>, queued: Re
     const release = isWrite && writeLock ? await writeLock.lock() : undefined;
     let conn: Connection | undefined;
     const ran: string[] = [];
+    let runText: string | undefined;
     // What its templates say at execution (log(msg, info=True), print) is shown as the run goes;
     // what compile's render said, as the node starts (dbt renders it then).
     const say = (m: TemplateMessage): void => o.onEvent(templateSaid(m, nodeInfo, base.threadId));
@@ -234,6 +235,8 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>, queued: Re
         conn: c,
         renderLive: (what) => o.render({ ...what, say, ephemeral }, c),
         compiled: (sql, split) => files.compiled(node, sql, split),
+        compiledFixture: (name, sql) => files.compiledFixture(node, name, sql),
+        runFile: (text) => void (runText = text),
         ranSplit: (split) => files.ran(node, ran.splice(0), split),
         runPlan: (plan, incremental) => runPlan(plan, c, o.adapter.dialect, ran, o.signal, (text, name) => o.render({ text, name, node, incremental, say }, c)),
         exec: (sql) => {
@@ -268,7 +271,8 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>, queued: Re
       const compiledCode = !failure.compileStep && 'compiledCode' in node && typeof node.compiledCode === 'string' ? node.compiledCode : undefined;
       return done('error', msg, { compiledPath: failure.compileStep ? undefined : path, compiledCode, relationName: relationNameIfBuilt(node), failure });
     } finally {
-      files.ran(node, ran);
+      if (runText !== undefined) files.ranText(node, runText);
+      else files.ran(node, ran);
       if (conn) o.session.release(conn);
       release?.();
     }

@@ -1,4 +1,4 @@
-import type { ColumnDef, Dialect } from '../adapter.ts';
+import type { ColumnDef } from '../adapter.ts';
 
 /** Rows of a unit test's `given` or `expect`, parsed from dict, csv or sql form. */
 export type FixtureRows = { kind: 'rows'; rows: Record<string, unknown>[] } | { kind: 'sql'; sql: string };
@@ -71,31 +71,6 @@ export function inferType(values: unknown[]): string | undefined {
   if (present.every((v) => typeof v === 'string' && ISO_DATE.test(v))) return 'date';
   if (present.every((v) => typeof v === 'string' && (ISO_TS.test(v) || ISO_DATE.test(v)))) return 'timestamp';
   return 'varchar';
-}
-
-function literal(v: unknown, d: Dialect): string {
-  if (v === null || v === undefined) return 'null';
-  if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
-  if (v instanceof Date) return d.quoteString(v.toISOString());
-  if (typeof v === 'object') return d.quoteString(JSON.stringify(v));
-  return d.quoteString(String(v));
-}
-
-/**
- * A query returning `rows` with `columns` (name and type; a type of undefined leaves the
- * literal untyped). A column a row omits is null, as dbt does; no rows gives an empty,
- * still typed result.
- */
-export function valuesQuery(rows: readonly Record<string, unknown>[], columns: readonly { name: string; type?: string | undefined }[], d: Dialect): string {
-  const cell = (v: unknown, c: { name: string; type?: string | undefined }) => {
-    const lit = literal(v, d);
-    return c.type ? `cast(${lit} as ${c.type})` : lit;
-  };
-  const select = (r: Record<string, unknown> | undefined) =>
-    `select ${columns.map((c) => `${cell(r ? valueOf(r, c.name) : null, c)} as ${d.quoteIdentifier(c.name)}`).join(', ')}`;
-  if (!rows.length) return `${select(undefined)} where 1 = 0`;
-  return rows.map(select).join('\nunion all\n');
 }
 
 /** Column lookup that ignores case, since warehouses fold identifiers and YAML keeps the user's case. */

@@ -43,3 +43,26 @@ export async function startEmulator(options: EmulatorOptions = {}) {
   });
   return { emulator, target, key };
 }
+
+/**
+ * profiles.yml of project `demo` on the emulator: password and address from `SF_PASSWORD` and
+ * `SF_URL` in the environment (`{ SF_PASSWORD: password, SF_URL: emulator.url }`).
+ */
+export function emulatorProfile(schema: string, threads: number): string {
+  return [
+    'demo:',
+    '  target: prod',
+    '  outputs:',
+    '    prod:',
+    '      type: snowflake',
+    '      account: emu',
+    '      user: alice',
+    "      password: \"{{ env_var('SF_PASSWORD') }}\"",
+    '      database: analytics',
+    `      schema: ${schema}`,
+    '      warehouse: wh_default',
+    "      access_url: \"{{ env_var('SF_URL') }}\"",
+    `      threads: ${threads}`,
+    '',
+  ].join('\n');
+}
