@@ -44,7 +44,7 @@ unit_tests:
     });
     const r = await sm('build', '--project-dir', dir);
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toContain('failing rows stored in "audit_dbt_test__audit"."relationships_child_parent_id__id__ref_parent_"');
+    expect(r.out).toContain('failing rows stored in "dev"."audit_dbt_test__audit"."relationships_child_parent_id__id__ref_parent_"');
     const m = readJson(dir, 'manifest.json');
     const t = m.nodes['test.demo.relationships_child_parent_id__id__ref_parent_.ae4782e24d'] as Entry;
     expect(t.schema).toBe('audit_dbt_test__audit');

@@ -100,10 +100,10 @@ describe('sm test and sm build with data tests', () => {
     expect((await sm('build', '--project-dir', dir, '--exclude', 'unique_dim_users_user_id')).code).toBe(0);
     const r = await sm('test', '--project-dir', dir, '--store-failures');
     expect(r.code).toBe(1);
-    expect(r.out).toContain('failing rows stored in "main_dbt_test__audit"."unique_dim_users_user_id"');
+    expect(r.out).toContain('failing rows stored in "demo"."main_dbt_test__audit"."unique_dim_users_user_id"');
     // run_results name that relation, as dbt's do.
     const rr = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; relation_name: string | null }[] };
-    expect(rr.results.find((x) => x.unique_id.startsWith('test.demo.unique_dim_users_user_id'))?.relation_name).toBe('"main_dbt_test__audit"."unique_dim_users_user_id"');
+    expect(rr.results.find((x) => x.unique_id.startsWith('test.demo.unique_dim_users_user_id'))?.relation_name).toBe('"demo"."main_dbt_test__audit"."unique_dim_users_user_id"');
     expect(await query(dir, 'select unique_field, n_records from main_dbt_test__audit.unique_dim_users_user_id order by 1')).toEqual([
       { unique_field: 2, n_records: 2 },
       { unique_field: 3, n_records: 2 },
@@ -119,7 +119,7 @@ describe('sm test and sm build with data tests', () => {
     const r = await sm('test', '--project-dir', dir, '--store-failures', '--log-format', 'json');
     expect(r.code).toBe(1);
     const byName = Object.fromEntries(finished(r.out).map((e) => [e.name, e]));
-    expect(byName.unique_dim_users_user_id).toMatchObject({ status: 'fail', failures: 2, stored_failures_in: '"main_dbt_test__audit"."unique_dim_users_user_id"' });
+    expect(byName.unique_dim_users_user_id).toMatchObject({ status: 'fail', failures: 2, stored_failures_in: '"demo"."main_dbt_test__audit"."unique_dim_users_user_id"' });
     expect(byName.not_null_dim_users_user_id).toMatchObject({ status: 'pass' });
     const plain = await sm('test', '--project-dir', dir, '--log-format', 'json');
     expect(finished(plain.out).find((e) => e.name === 'unique_dim_users_user_id')).toMatchObject({ status: 'fail', stored_failures_in: null });

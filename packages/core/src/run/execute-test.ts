@@ -1,20 +1,29 @@
 import type { Relation } from '../adapter.ts';
 import { planTable, planView } from '../plan/plan.ts';
-import { testResultSql } from '../plan/test-sql.ts';
+import { testResultSql, withLimit } from '../plan/test-sql.ts';
 import type { GraphNode, ModelNode, TestNode } from '../types.ts';
 import type { NodeStatus } from '../events.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
 import { storeFailuresAs, testRelation } from '../project/test-nodes.ts';
 import { findRelation } from '../relation-lookup.ts';
+import { printedRelationName } from '../render/relation.ts';
 
 /** Data tests: one query returns the failing-row count and whether it warns or errors. */
 export async function executeTest(node: GraphNode, x: NodeContext): Promise<ExecOutcome> {
   const t = node as TestNode;
   const sql = t.needsWarehouse ? await x.renderLive({ node: t }) : (t.compiledCode ?? '');
   const path = x.compiled(sql);
+  const storeAs = storeFailuresAs(t, x.run.flags.storeFailures);
+  if (storeAs === 'invalid') throw new Error(`${t.declaredAt?.file ?? t.originalFilePath}: store_failures_as of ${t.name} is "${String(t.config.store_failures_as)}"; use table, view or ephemeral`);
   let res;
+  let storedIn: string | undefined;
   try {
-    res = await x.exec(testResultSql(t, sql));
+    // Stored on every run, passing or not, so rows of an earlier failure never linger as if current; then counted from where they are, as dbt does.
+    if (storeAs) storedIn = await storeFailures(t, withLimit(t, sql), storeAs, x);
+    const main = testResultSql(t, sql, storedIn);
+    // target/run holds the counting statement alone, as dbt writes it.
+    x.runFile(main);
+    res = await x.exec(main);
   } catch (e) {
     throw (await missingColumnError(t, x)) ?? e;
   }
@@ -27,11 +36,6 @@ export async function executeTest(node: GraphNode, x: NodeContext): Promise<Exec
   // As dbt: under --warn-error (or warn_error_options naming LogTestResult) the warning is a failure, judged by warn_if.
   const warnFails = status === 'warn' && x.run.flags.testWarnFails;
   if (warnFails) status = 'fail';
-  let storedIn: string | undefined;
-  const storeAs = storeFailuresAs(t, x.run.flags.storeFailures);
-  if (storeAs === 'invalid') throw new Error(`${t.declaredAt?.file ?? t.originalFilePath}: store_failures_as of ${t.name} is "${String(t.config.store_failures_as)}"; use table, view or ephemeral`);
-  // Stored on every run, passing or not, so rows of an earlier failure never linger as if current.
-  if (storeAs) storedIn = await storeFailures(t, typeof t.config.limit === 'number' ? `select * from (\n${sql}\n) sm_failures limit ${t.config.limit}` : sql, storeAs, x);
   const message =
     status === 'pass' ? 'PASS' : `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status === 'warn' ? 'warn' : 'fail'} if ${String(t.config[status === 'warn' || warnFails ? 'warn_if' : 'error_if'] ?? '!= 0')}`;
   // dbt's run_results name the relation a test stored its failures in. A pass counts no failures, as in dbt,
@@ -59,7 +63,7 @@ async function storeFailures(t: TestNode, sql: string, as: 'table' | 'view', x: 
   } finally {
     release?.();
   }
-  return d.relationName(rel);
+  return printedRelationName(rel, d, target);
 }
 
 /**
