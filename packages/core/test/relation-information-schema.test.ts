@@ -23,4 +23,17 @@ describe('relation.information_schema()', () => {
     const m = c.compiled.nodes.get('model.demo.info') as { compiledCode: string };
     expect(m.compiledCode.trim()).toBe(`select '"demo".INFORMATION_SCHEMA|"demo".INFORMATION_SCHEMA.columns|INFORMATION_SCHEMA|demo|"demo".INFORMATION_SCHEMA|tables' as x`);
   });
+
+  // dbt 1.11.16: `{{ this.information_schema().schema }}` prints `None`, `... is none` is True
+  // (dbt's InformationSchema has no schema); sm printed '' and answered False.
+  it('has no schema: None in templates', async () => {
+    const dir = writeProject({
+      'sm_project.yml': 'name: demo\nprofile: demo\n',
+      'profiles.yml': PARITY_PROFILES,
+      'models/info.sql': "select '{{ this.information_schema().schema }}|{{ this.information_schema('tables').schema is none }}|{{ this.schema is none }}' as x",
+    });
+    const c = await compile({ projectDir: dir, adapters: { duckdb: () => offline } });
+    const m = c.compiled.nodes.get('model.demo.info') as { compiledCode: string };
+    expect(m.compiledCode.trim()).toBe(`select 'None|True|False' as x`);
+  });
 });

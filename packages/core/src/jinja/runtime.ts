@@ -38,9 +38,9 @@ function bindMethod(m: (self: never, a: unknown[], kw: Record<string, unknown> |
 }
 
 /**
- * Attributes an array subclass offers templates beyond list methods (agate's MappedSequence:
- * keys(), values(), items(), get()): through a `__pyattr__(name)` method, since JavaScript's
- * own Array.prototype.keys/values must stay as they are.
+ * Attributes an object offers templates beyond its JavaScript ones (agate's MappedSequence:
+ * keys(), values(), items(), get(), since JavaScript's own Array.prototype.keys/values must stay
+ * as they are): through a `__pyattr__(name)` method.
  */
 function pyAttr(obj: object, name: string): unknown {
   const f = (obj as { __pyattr__?: (n: string) => unknown }).__pyattr__;
@@ -87,6 +87,9 @@ export function attr(this: Rt | void, obj: unknown, name: string, what?: string)
     const m = DICT_METHODS[name];
     if (m) return bindMethod(m, obj);
   }
+  // An attribute Python answers differently from the JavaScript field (an information schema's `schema`: None).
+  const own = pyAttr(obj, name);
+  if (own !== undefined) return own;
   const v = rawAttr(obj, name);
   if (typeof v === 'function' && (v as { [PY_CALL]?: unknown })[PY_CALL] === undefined) return (v as (...a: unknown[]) => unknown).bind(obj);
   // Python's __getattr__: what an object answers for an attribute it lacks (dbt's config objects: None).

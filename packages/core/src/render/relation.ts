@@ -62,13 +62,10 @@ export class TemplateRelation implements Relation {
         return { database: this.database ?? null, schema: this.schema, identifier: this.identifier };
       case 'type':
         return this.type;
-      case 'quote_policy': {
-        // dbt-snowflake's policy quotes nothing unless the project's quoting: does.
-        const dflt = this.#dialect.dbtQuotesByDefault ?? true;
-        return { database: this.#quote.database ?? this.#quoted?.database ?? dflt, schema: this.#quote.schema ?? this.#quoted?.schema ?? dflt, identifier: this.#quote.identifier ?? this.#quoted?.identifier ?? dflt };
-      }
+      case 'quote_policy':
+        return this.quote_policy;
       case 'include_policy':
-        return { database: this.#include.database ?? true, schema: this.#include.schema ?? true, identifier: this.#include.identifier ?? true };
+        return this.include_policy;
       case 'database':
       case 'schema':
       case 'identifier':
@@ -76,6 +73,16 @@ export class TemplateRelation implements Relation {
         return this[key] ?? null;
     }
     return dflt;
+  }
+
+  /** dbt's `relation.quote_policy`: which parts are quoted. dbt-snowflake's policy quotes nothing unless the project's quoting: does. */
+  get quote_policy(): Policy {
+    const dflt = this.#dialect.dbtQuotesByDefault ?? true;
+    return new Policy(this.#quote.database ?? this.#quoted?.database ?? dflt, this.#quote.schema ?? this.#quoted?.schema ?? dflt, this.#quote.identifier ?? this.#quoted?.identifier ?? dflt);
+  }
+  /** dbt's `relation.include_policy`: which parts are printed. */
+  get include_policy(): Policy {
+    return new Policy(this.#include.database ?? true, this.#include.schema ?? true, this.#include.identifier ?? true);
   }
 
   /** The relation's database, else the default one; none where set to none (`''`: incorporate(path={'database': none}), api.Relation.create without one on DuckDB). */
@@ -162,7 +169,7 @@ export class TemplateRelation implements Relation {
    */
   information_schema(view?: unknown): TemplateRelation {
     const rel = { database: this.database, schema: '', identifier: 'INFORMATION_SCHEMA', quoted: this.#quoted };
-    return new InformationSchemaRelation(rel, this.#dialect, { quote: { ...this.#quote, identifier: false }, type: 'view' }, typeof view === 'string' ? view : null);
+    return new InformationSchemaRelation(rel, this.#dialect, { include: { ...this.#include, schema: false, identifier: true }, quote: { ...this.#quote, identifier: false }, type: 'view' }, typeof view === 'string' ? view : null);
   }
 
   information_schema_only(): TemplateRelation {
@@ -204,9 +211,51 @@ class InformationSchemaRelation extends TemplateRelation {
     this.information_schema_view = view;
   }
 
+  /** dbt's InformationSchema has no schema: `.schema` is None in templates (printed `None`), '' to sm's own code. */
+  __pyattr__(name: string): unknown {
+    return name === 'schema' ? null : undefined;
+  }
+
   override toString(): string {
     const name = super.toString();
     return this.information_schema_view === null ? name : `${name}.${this.information_schema_view}`;
+  }
+}
+
+/**
+ * dbt's Policy (a relation's quote_policy and include_policy): prints as
+ * `Policy(database=True, schema=True, identifier=True)`, answers `.identifier`, `get()`,
+ * `get_part()`, `replace()` and `to_dict()` as dbt 1.11.16 does; `policy['x']` fails in dbt.
+ */
+export class Policy {
+  readonly __mapping__ = true;
+  readonly database: boolean;
+  readonly schema: boolean;
+  readonly identifier: boolean;
+  constructor(database: boolean, schema: boolean, identifier: boolean) {
+    this.database = database;
+    this.schema = schema;
+    this.identifier = identifier;
+  }
+  get(key: unknown, dflt: unknown = null): unknown {
+    return key === 'database' || key === 'schema' || key === 'identifier' ? this[key] : dflt;
+  }
+  get_part(key: unknown): unknown {
+    return this.get(key);
+  }
+  replace(...a: unknown[]): Policy {
+    const f = flags(a);
+    return new Policy(f.database ?? this.database, f.schema ?? this.schema, f.identifier ?? this.identifier);
+  }
+  to_dict(): Record<Part, boolean> {
+    return { database: this.database, schema: this.schema, identifier: this.identifier };
+  }
+  __eq__(o: unknown): boolean {
+    return o instanceof Policy && o.database === this.database && o.schema === this.schema && o.identifier === this.identifier;
+  }
+  toString(): string {
+    const py = (b: boolean) => (b ? 'True' : 'False');
+    return `Policy(database=${py(this.database)}, schema=${py(this.schema)}, identifier=${py(this.identifier)})`;
   }
 }
 
