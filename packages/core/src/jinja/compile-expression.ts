@@ -21,6 +21,8 @@ export interface FnState {
 export interface Registry {
   filters: Record<string, unknown>;
   tests: Record<string, unknown>;
+  /** What a `{% macro x %}` inside a template is named in it (dbt: `dbt_macro__x`); none: `x`. */
+  readonly inlineMacroPrefix?: string | undefined;
 }
 
 const BINOPS: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '//': 'floordiv', '%': 'mod', '**': 'pow' };

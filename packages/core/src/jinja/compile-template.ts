@@ -9,19 +9,19 @@ import { ExpressionCompiler, type FnState, type Scope } from './compile-expressi
  * Loops are plain JavaScript loops and `{{ return(x) }}` in a macro a plain `return`.
  */
 
-/** Names a statement list assigns in its own scope (not in nested loops, macros or blocks). */
-function stores(body: readonly Stmt[], out = new Set<string>()): Set<string> {
+/** Names a statement list assigns in its own scope (not in nested loops, macros or blocks); a macro under its name with `prefix`. */
+function stores(body: readonly Stmt[], prefix: string, out = new Set<string>()): Set<string> {
   const target = (e: Expr) => {
     if (e.kind === 'name') out.add(e.name);
     else if (e.kind === 'tuple') e.items.forEach(target);
   };
   for (const s of body) {
     if (s.kind === 'set' || s.kind === 'setblock') target(s.target);
-    else if (s.kind === 'macro') out.add(s.name);
+    else if (s.kind === 'macro') out.add(prefix + s.name);
     else if (s.kind === 'if') {
-      stores(s.body, out);
-      stores(s.else_, out);
-    } else if (s.kind === 'snapshot') stores(s.body, out);
+      stores(s.body, prefix, out);
+      stores(s.else_, prefix, out);
+    } else if (s.kind === 'snapshot') stores(s.body, prefix, out);
   }
   return out;
 }
@@ -89,7 +89,7 @@ export class TemplateCompiler extends ExpressionCompiler {
 
   /** `let` the names a scope assigns, each starting from what the enclosing scope sees. */
   #declareStores(body: readonly Stmt[], lines: string[], scope: Scope): void {
-    for (const name of stores(body)) {
+    for (const name of stores(body, this.registry.inlineMacroPrefix ?? '')) {
       if (scope.vars.has(name)) continue;
       const outer = this.nameRef(name);
       const id = this.newId(name);
@@ -152,7 +152,7 @@ export class TemplateCompiler extends ExpressionCompiler {
         return;
       }
       case 'macro': {
-        const id = this.local(s.name)!;
+        const id = this.local((this.registry.inlineMacroPrefix ?? '') + s.name)!;
         const fn = this.#macroFunction(s.params, s.body, s.name, true, s.usesVarargs, s.usesKwargs, s.usesCaller);
         lines.push(`${id} = new rt.JMacro(${JSON.stringify(s.name)}, ${JSON.stringify(s.params.map((p) => p.name))}, ${flags(s.usesVarargs, s.usesKwargs, s.usesCaller)}, ${fn});`);
         return;

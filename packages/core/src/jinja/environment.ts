@@ -19,6 +19,12 @@ import { builtinTests, type JinjaTest } from './tests.ts';
 export type EnvironmentOptions = LexOptions & {
   /** Compile every template to JavaScript, straight-line ones too (tests compare the two ways). */
   readonly alwaysCompile?: boolean;
+  /**
+   * What a `{% macro x %}` written inside a template (a model, a hook) is named in it. dbt's
+   * parser names it `dbt_macro__x`, so `{{ x() }}` there is undefined (dbt 1.11.16: "'x' is
+   * undefined" at compile, none at parse); macro files' macros keep their names.
+   */
+  readonly inlineMacroPrefix?: string;
 };
 
 /** A compiled template. `render` runs it against a context (see {@link Environment.context}). */
@@ -44,6 +50,10 @@ export class Environment {
   readonly #cache = new Map<string, (c: Context) => string>();
   /** Compiled templates by file and source as given (compile() on the same text again costs a lookup). */
   readonly #templates = new Map<string, Template>();
+
+  get inlineMacroPrefix(): string | undefined {
+    return this.options.inlineMacroPrefix;
+  }
 
   constructor(options: EnvironmentOptions = {}) {
     this.options = options;

@@ -48,7 +48,8 @@ export class ProjectRenderer implements Schedulable {
   readonly project: LoadedProject;
   readonly dialect: Dialect;
   readonly diagnostics: Diagnostic[] = [];
-  readonly env = new Environment();
+  /** dbt's Jinja: a `{% macro x %}` inside a model or hook is `dbt_macro__x` there. */
+  readonly env = new Environment({ inlineMacroPrefix: 'dbt_macro__' });
   readonly macros: MacroNamespaces;
   readonly host: ProjectHost;
   readonly #opts: RenderOptions;
