@@ -78,6 +78,8 @@ export async function main(given: string[], rawOutput: Output = processOutput): 
     .option('-V, --version', 'print the versions of sm, its core and its adapters')
     .option('--debug', 'show stack traces of errors (also SM_DEBUG=1)')
     .showHelpAfterError('(run sm --help for usage)')
+    // dbt 1.11.16 has no `help` command: `dbt help` is "No such command 'help'", exit 2 (`--help` exits 0).
+    .helpCommand(false)
     .exitOverride()
     .configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) })
     .hook('preAction', async () => void (await loadReporters()));

@@ -25,6 +25,18 @@ describe('hostile command lines and environments', () => {
     expect((await sm('--help')).code).toBe(0);
   });
 
+  // dbt 1.11.16 (recorded 7 Dec 2026): `dbt help` and `dbt help run` exit 2 on stderr "Error: No such
+  // command 'help'."; `dbt nosuchcommand` exits 2 likewise; `dbt run --help` exits 0. sm had
+  // commander's `help [command]` (exit 0).
+  it('help is not a command (exit 2), as in dbt; --help after a command is exit 0', async () => {
+    for (const argv of [['help'], ['help', 'run'], ['nosuchcommand']]) {
+      const r = await sm(...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err).toContain(`unknown command '${argv[0]}'`);
+    }
+    expect((await sm('run', '--help')).code).toBe(0);
+  });
+
   // dbt 1.11.16: `DBT_FAIL_FAST=maybe dbt run` exits 2: "Invalid value for '--fail-fast' / '-x': 'maybe' is
   // not a valid boolean. Recognized values: , 0, 1, f, false, n, no, off, on, t, true, y, yes";
   // DBT_FULL_REFRESH=maybe likewise on `dbt run` (run has --full-refresh; ls has not, and lists);
