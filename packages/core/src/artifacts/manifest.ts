@@ -39,6 +39,12 @@ export function artifactMetadata(schema: string, invocationId: string): Artifact
 /** A node's columns as `sm check` inferred them, each with what goes under its `sm` key; undefined for a node not checked. */
 export type SmColumns = (uniqueId: string) => readonly { readonly name: string; readonly sm: unknown }[] | undefined;
 
+/** A node entry as dbt writes one it did not compile: without the keys of its compiled form. */
+function withoutCompiled(e: Record<string, unknown>): Record<string, unknown> {
+  for (const k of ['compiled_code', 'compiled', 'extra_ctes_injected', 'extra_ctes']) delete e[k];
+  return e;
+}
+
 /**
  * A dbt-shaped manifest (schema v12) so tools that read dbt artifacts read ours. With `smColumns`
  * (after `sm check`), every column the checker inferred is listed with an `sm` key holding its
@@ -55,6 +61,8 @@ export function buildManifest(
   hooksRun = false,
   /** Each node's `compiled_path`: where this invocation wrote its compiled SQL (null: none; the default). */
   compiledPath: (n: GraphNode) => string | null = () => null,
+  /** As after dbt's parse and ls, which compile nothing: no node says what it compiled to. */
+  uncompiled = false,
 ): Record<string, unknown> {
   const p = c.project;
   // A relation in the target's own database leaves it out of its name, but its entry names it, as dbt's does (dbt-duckdb: the file's name).
@@ -96,7 +104,9 @@ export function buildManifest(
     else if (n.resourceType === 'unit_test') unitTests[n.uniqueId] = relocated(unitTestEntry(n, p.target.schema));
     else {
       const path = compiledPath(n);
-      nodeText(n.uniqueId, nodeEntry(compiledNode(n, path) as ModelNode | SeedNode | TestNode, relationName(n), p.secrets, { ...p.target, database }, check, testsOf, path, rootPath));
+      const e = nodeEntry(compiledNode(n, path) as ModelNode | SeedNode | TestNode, relationName(n), p.secrets, { ...p.target, database }, check, testsOf, path, rootPath);
+      if (uncompiled) withoutCompiled(e);
+      nodeText(n.uniqueId, e);
     }
   }
   // What config disabled goes under `disabled`, each id with its entries (dbt's list allows several
@@ -112,8 +122,7 @@ export function buildManifest(
       : nodeEntry(n, relationName(n), p.secrets, { ...p.target, database }, undefined, testsOf, null, rootPath);
     const deps = e.depends_on as { nodes?: unknown } | null | undefined;
     if (deps && 'nodes' in deps && !keepDeps) e.depends_on = { ...deps, nodes: [] };
-    for (const k of ['compiled_code', 'compiled', 'extra_ctes_injected', 'extra_ctes']) delete e[k];
-    return e;
+    return withoutCompiled(e);
   };
   const disabled: Record<string, unknown[]> = {};
   for (const n of c.disabled ?? []) (disabled[n.uniqueId] ??= []).push(relocated(offEntry(n)));
