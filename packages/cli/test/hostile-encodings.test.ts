@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { queryDuckDb, writeProject } from '@smsql/test-kit';
@@ -76,5 +76,23 @@ describe('file encodings', () => {
     expect(r.out).toContain('the SQL has a NUL character (\\0) on line 3 of the query');
     expect(r.out).not.toContain('syntax error at end of input');
     expect(await queryDuckDb(join(dir, 'target', 'demo.duckdb'), 'select id from main.a')).toEqual([{ id: 1 }]);
+  });
+
+  // dbt 1.11.16 (dbt-duckdb 1.11.1), recorded 7 Dec 2026: a macros/ file saved with CRLF line ends
+  // keeps them in the manifest's macro_sql ('{% macro crlf(x) %}\r\n  select\r\n    {{ x }} as v\r\n{% endmacro %}'),
+  // while what the macro renders has \n ('\n  select\n    1 as v\n'). sm wrote macro_sql with \n.
+  it('a CRLF macros/ file: macro_sql as written, rendered with \\n', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'sm_project.yml': 'name: demo\nprofile: demo\n',
+      'macros/c.sql': '{% macro crlf(x) %}\r\n  select\r\n    {{ x }} as v\r\n{% endmacro %}\r\n\r\n{% macro two() -%}\r\nA\r\nB\r\n{%- endmacro %}\r\n',
+      'models/m.sql': 'select 1 as id\n-- [{{ crlf(1) }}] [{{ two() }}]\n',
+    });
+    const r = await sm('compile', '--project-dir', dir);
+    expect(r.code, r.err).toBe(0);
+    const m = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { macros: Record<string, { macro_sql: string }>; nodes: Record<string, { compiled_code: string }> };
+    expect(m.macros['macro.demo.crlf']!.macro_sql).toBe('{% macro crlf(x) %}\r\n  select\r\n    {{ x }} as v\r\n{% endmacro %}');
+    expect(m.macros['macro.demo.two']!.macro_sql).toBe('{% macro two() -%}\r\nA\r\nB\r\n{%- endmacro %}');
+    expect(m.nodes['model.demo.m']!.compiled_code).toBe('select 1 as id\n-- [\n  select\n    1 as v\n] [A\nB]');
   });
 });

@@ -47,6 +47,23 @@ export function normaliseSource(src: string, opts: LexOptions = {}): string {
   return s;
 }
 
+/**
+ * The text of `raw` that [pos, end) of its normalised source ({@link normaliseSource}) came from:
+ * with its `\r\n` and `\r` line ends as written (dbt's manifest keeps them in `macro_sql`).
+ */
+export function originalSlice(raw: string, pos: number, end: number): string {
+  if (!raw.includes('\r')) return raw.slice(pos, end);
+  let from = -1;
+  let n = 0;
+  for (let i = 0; i <= raw.length; i++) {
+    if (n === pos && from < 0) from = i;
+    if (n === end) return raw.slice(from, i);
+    if (raw[i] === '\r' && raw[i + 1] === '\n') i++;
+    n++;
+  }
+  return raw.slice(Math.max(from, 0));
+}
+
 export function tokenize(t: TemplateSource, opts: LexOptions = {}): Token[] {
   const src = t.source;
   const out: Token[] = [];

@@ -1,6 +1,7 @@
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import { topLevelMacros, type Environment } from '../jinja/environment.ts';
 import { locate } from '../jinja/errors.ts';
+import { originalSlice } from '../jinja/lexer.ts';
 import { parseSkippingStrayEndTags } from '../jinja/blocks.ts';
 import { templateDiagnostic } from './template-diagnostic.ts';
 import type { JMacro } from '../jinja/macro.ts';
@@ -61,6 +62,8 @@ export class MacroNamespaces {
         continue;
       }
       const ns = this.#ns(f.packageName);
+      // dbt's macro_sql is the file's text as written, CRLF line ends and all; the parsed text has \n (and no stray end tags).
+      const original = f.sql.includes('\r') && f.sql.replace(/\r\n?/g, '\n').startsWith(parsed.template.source);
       for (const node of topLevelMacros(parsed.ast.body)) {
         const uniqueId = `macro.${f.packageName}.${node.name}`;
         const line = locate(parsed.template, node.pos).line;
@@ -81,7 +84,7 @@ export class MacroNamespaces {
           name: node.name,
           packageName: f.packageName,
           originalFilePath: f.file,
-          macroSql: parsed.template.source.slice(node.pos, node.end),
+          macroSql: original ? originalSlice(f.sql, node.pos, node.end) : parsed.template.source.slice(node.pos, node.end),
           line,
           kind: node.blockKind,
           params: node.params.map((p) => ({ name: p.name, hasDefault: p.default_ !== undefined })),
