@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
-import { sm } from './run-cli.ts';
+import { sm, withEnv } from './run-cli.ts';
 
 const PROFILE = 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: demo.duckdb\n      schema: main\n      threads: 1\n';
 
@@ -68,13 +68,33 @@ describe('--warn-error-options, DBT_WARN_ERROR(_OPTIONS) and the project\'s flag
     expect(rr.args.warn_error_options).toEqual({ error: ['LogTestResult'], warn: [], silence: [] });
     expect((await sm('retry', '--project-dir', dir)).code).toBe(1);
     expect(statusOf(dir, TEST).status).toBe('fail');
-    // Given to retry itself, the options win (dbt would keep the last run's).
-    expect((await sm('retry', '--project-dir', dir, '--warn-error-options', '{}')).code).toBe(0);
-    expect(statusOf(dir, TEST).status).toBe('warn');
+    // Given to retry itself, the options are ignored: the last run's stand (dbt 1.11.16, recorded:
+    // `retry --warn-error-options '{"error": []}'` and DBT_WARN_ERROR_OPTIONS='{"error": []}' after
+    // `build --warn-error-options '{"error": "all"}'` both exit 1).
+    expect((await sm('retry', '--project-dir', dir, '--warn-error-options', '{"error": []}')).code).toBe(1);
+    expect(statusOf(dir, TEST).status).toBe('fail');
+    expect((await withEnv({ DBT_WARN_ERROR_OPTIONS: '{"error": []}' }, () => sm('retry', '--project-dir', dir))).code).toBe(1);
+    expect(statusOf(dir, TEST).status).toBe('fail');
     // dbt records warn_error but its retry does not apply it: the test warns again, exit 0.
     expect((await sm('test', '--project-dir', dir, '--warn-error')).code).toBe(1);
     expect((await sm('retry', '--project-dir', dir)).code).toBe(0);
     expect(statusOf(dir, TEST).status).toBe('warn');
+  });
+
+  // dbt 1.11.16 (recorded 7 Dec 2026): after a run without options, `dbt retry --warn-error-options
+  // '{"error": "all"}'` ignores them (the test warns, exit 0); DBT_WARN_ERROR_OPTIONS='{"error": "all"}'
+  // and --warn-error make it fail (exit 1). sm let the retry's --warn-error-options win (exit 1).
+  it("sm retry takes no --warn-error-options of its own, but DBT_WARN_ERROR_OPTIONS and --warn-error, as dbt's", async () => {
+    const dir = writeProject(files);
+    expect((await sm('run', '--project-dir', dir)).code).toBe(0);
+    expect((await sm('test', '--project-dir', dir, '--warn-error')).code).toBe(1);
+    expect((await sm('retry', '--project-dir', dir, '--warn-error-options', '{"error": "all"}')).code).toBe(0);
+    expect(statusOf(dir, TEST).status).toBe('warn');
+    expect((await sm('test', '--project-dir', dir, '--warn-error')).code).toBe(1);
+    expect((await withEnv({ DBT_WARN_ERROR_OPTIONS: '{"error": "all"}' }, () => sm('retry', '--project-dir', dir))).code).toBe(1);
+    expect(statusOf(dir, TEST).status).toBe('fail');
+    expect((await sm('retry', '--project-dir', dir, '--warn-error')).code).toBe(1);
+    expect(statusOf(dir, TEST).status).toBe('fail');
   });
 
   it('in build, the model a failing warning tests is held back from its children, which are skipped', async () => {

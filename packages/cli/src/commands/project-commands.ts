@@ -218,7 +218,8 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       // Nothing to retry: dbt 1.11 still runs the last command on no nodes, so run_results.json is rewritten with none.
       if (!again.length) reporter.onOutput?.('Nothing to retry: the last run had no errors, failures or skipped nodes.');
       // What failed, by id; --exclude still applies.
-      const inv = { ...invocation({ ...flags, select: undefined, fullRefresh: rr.args?.full_refresh }, ctx), selection: { include: union(again), exclude: parseSelectionArgs(flags.exclude) }, retryBatches };
+      // dbt 1.11.16's retry takes no --warn-error-options of its own command line (see below).
+      const inv = { ...invocation({ ...flags, select: undefined, warnErrorOptions: undefined, fullRefresh: rr.args?.full_refresh }, ctx), selection: { include: union(again), exclude: parseSelectionArgs(flags.exclude) }, retryBatches };
       // As dbt 1.11's retry (recorded with dbt-core 1.11.16): the last run's arguments again, of which
       // only --vars and --threads given to retry win. Its --target, --profile, --empty,
       // --store-failures and --fail-fast stand: `retry --target t1` after `run --target t2` runs on t2 (sm says so).
@@ -240,10 +241,14 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       if (last.store_failures === true) inv.storeFailures = true;
       if (last.fail_fast === true) inv.failFast = true;
       // As dbt 1.11's retry: the last run's warn_error_options again, but not its --warn-error (dbt
-      // leaves that flag to the retry's own command line). Where sm differs: --warn-error-options
-      // given to retry wins, where dbt keeps the last run's. Options that list nothing (dbt writes
-      // them so by default) leave the project's own flags in force.
-      if (inv.warnError === undefined && rr.args?.warn_error_options !== undefined && !listsNothing(rr.args.warn_error_options)) inv.warnError = retriedWarnErrorOptions(rr.args.warn_error_options, path);
+      // leaves that flag to the retry's own command line). Recorded with dbt-core 1.11.16 (a test that
+      // warns, skipped in the last build, retried): `retry --warn-error-options '{"error": "all"}'`
+      // after a build without them warns (exit 0): the option is ignored; DBT_WARN_ERROR_OPTIONS
+      // '{"error": "all"}' makes it an error (exit 1); after `build --warn-error-options '{"error":
+      // "all"}'`, a retry with DBT_WARN_ERROR_OPTIONS='{"error": []}' or --warn-error-options
+      // '{"error": []}' still errs (exit 1). Options that list nothing (dbt writes them so by
+      // default) leave the variable and --warn-error in force.
+      if (!flags.warnError && rr.args?.warn_error_options !== undefined && !listsNothing(rr.args.warn_error_options)) inv.warnError = retriedWarnErrorOptions(rr.args.warn_error_options, path);
       const outcome = await executeShown(inv, which, reporter, ctx);
       if (outcome) ctx.exitCode = outcome.interrupted ? EXIT.interrupted : outcome.status === 'success' ? EXIT.ok : EXIT.failed;
     });
