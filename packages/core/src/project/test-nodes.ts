@@ -122,6 +122,11 @@ function pyRepr(v: unknown): string {
   return typeof v === 'string' ? `'${v}'` : pyStr(v);
 }
 
+/** The node a YAML entry names where no file defines it: enough to name and hash its tests as dbt does. */
+export function orphanTarget(project: string, name: string, kind: string): ModelNode {
+  return { uniqueId: `${kind}.${project}.${name}`, resourceType: kind === 'seed' ? 'seed' : kind === 'snapshot' ? 'snapshot' : 'model', name, packageName: project } as ModelNode;
+}
+
 /**
  * dbt's warning for a data test that refs or reads what does not exist (NodeNotFoundOrDisabled)
  * or a source that is disabled (InvalidDisabledTargetInTestNode): either way the test is disabled.

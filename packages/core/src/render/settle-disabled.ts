@@ -51,7 +51,8 @@ export function settleDisabled(h: SettleHost, diagnostics: Diagnostic[]): Settle
   // Loading's: a test there that its own config leaves enabled is on a disabled node.
   for (const n of p.disabled) {
     const parsed = disabledAsParsed(h, n);
-    if (parsed.resourceType === 'test' && !isDisabled(parsed.config)) out.disabledTests.push({ ...parsed, config: { ...parsed.config, enabled: false } });
+    // Enabled when dbt's parse named its schema (generate_schema_name's), disabled only once its target was found missing or disabled.
+    if (parsed.resourceType === 'test' && !isDisabled(parsed.config)) out.disabledTests.push({ ...parsed, relation: h.relationFor(parsed, parsed.config), config: { ...parsed.config, enabled: false } });
     else out.disabled.push(parsed);
   }
   for (const n of [...p.models, ...p.seeds, ...p.sources, ...p.tests, ...p.unitTests, ...p.exposures, ...(p.semantic ?? [])]) {
