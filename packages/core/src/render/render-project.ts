@@ -318,9 +318,10 @@ export class ProjectRenderer implements Schedulable {
     const nodes = sourcesFirst([...new Set([...frame.refs, ...fromHooks])]);
     const ran = [...new Set([...frame.macros, ...hookMacros])];
     // dbt's order: what its parse recorded (execute false; hooks' after its own), then what only execute true called, added when it compiled.
-    // What its parse alone records (a call under {% else %} of execute included), for `parse` and `ls` manifests.
+    // What its parse alone records (a call under {% else %} of execute included), for `parse` and `ls` manifests;
+    // compile's and run's list those, then what execute true called (dbt's order).
     const parsed = frame.readExecute ? this.parseLike(m.uniqueId).macros : undefined;
-    const macros = parsed ? [...new Set([...parsed.filter((x) => ran.includes(x)), ...ran])] : ran;
+    const macros = parsed ? [...new Set([...parsed, ...ran])] : ran;
     const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse, macros, frame.said, frame.refCalls, frame.configCall, parsed);
     if (!steady(frame)) this.#unsteady = true;
     const cache = this.#cache();
