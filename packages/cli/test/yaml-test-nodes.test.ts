@@ -51,3 +51,25 @@ describe('tests on a YAML entry no file defines', () => {
     ]);
   });
 });
+
+/**
+ * A generic test's YAML config with Jinja in it. Recorded with dbt 1.11.16 + dbt-duckdb 1.11.1,
+ * `dbt parse` of this project: test.orph.unique_a_id.f6a5f640da has config.where "id < 5", raw_code
+ * `{{ test_unique(**_dbt_generic_test_kwargs) }}{{ config(where="id < 5") }}` and unrendered_config
+ * {schema: audit, where: "id < 5"} (its test builder renders the config as it parses it). sm wrote
+ * `id < {{ var('lim', 5) }}` in all three, in its parse and its compile manifests
+ * (dbt-labs/rapid-onboarding-exemplar: `where: "valid_to = '{{ var("future_proof_date") }}'"`).
+ */
+const RENDERED_YML = "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests:\n          - unique:\n              config:\n                where: \"id < {{ var('lim', 5) }}\"\n";
+
+describe("a generic test's YAML config", () => {
+  it('is rendered as dbt renders it when it parses, in config, raw_code and unrendered_config, and the test still runs', async () => {
+    const dir = writeProject({ ...FILES, 'models/schema.yml': RENDERED_YML });
+    const build = await sm('build', '--project-dir', dir);
+    expect(build.code, build.err).toBe(0);
+    expect((await sm('parse', '--project-dir', dir)).code).toBe(0);
+    const m = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, { config: { where: string }; raw_code: string; unrendered_config: unknown }> };
+    const t = m.nodes['test.orph.unique_a_id.f6a5f640da']!;
+    expect([t.config.where, t.raw_code, t.unrendered_config]).toEqual(['id < 5', '{{ test_unique(**_dbt_generic_test_kwargs) }}{{ config(where="id < 5") }}', { schema: 'audit', where: 'id < 5' }]);
+  });
+});
