@@ -73,3 +73,38 @@ describe("a generic test's YAML config", () => {
     expect([t.config.where, t.raw_code, t.unrendered_config]).toEqual(['id < 5', '{{ test_unique(**_dbt_generic_test_kwargs) }}{{ config(where="id < 5") }}', { schema: 'audit', where: 'id < 5' }]);
   });
 });
+
+/**
+ * A relationships test set aside at loading: on a YAML entry no file defines (ghost) and on a model
+ * its YAML disables (offy). Recorded with dbt 1.11.16 + dbt-duckdb 1.11.1, `dbt parse` of this project:
+ * both kept among the nodes, enabled false, depends_on {macros: [macro.dbt.test_relationships,
+ * macro.dbt.get_where_subquery], nodes: [model.orph.a]}, refs [a, ghost] / [a, offy]. sm listed only the
+ * tested node among the refs and depended on nothing.
+ */
+const SET_ASIDE_YML = `version: 2
+models:
+  - name: a
+  - name: ghost
+    columns:
+      - name: id
+        data_tests:
+          - relationships: {arguments: {to: "ref('a')", field: id}}
+  - name: offy
+    config: {enabled: false}
+    columns:
+      - name: id
+        data_tests:
+          - relationships: {arguments: {to: "ref('a')", field: id}}
+`;
+
+describe('a relationships test set aside for want of its node', () => {
+  it('refs its `to` and depends on it, as dbt lists it', async () => {
+    const dir = writeProject({ ...FILES, 'models/offy.sql': 'select 1 as id\n', 'models/schema.yml': SET_ASIDE_YML });
+    expect((await sm('parse', '--project-dir', dir)).code).toBe(0);
+    const m = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, { depends_on: unknown; refs: { name: string }[]; config: { enabled: boolean } }> };
+    const shown = (id: string) => [m.nodes[id]!.config.enabled, m.nodes[id]!.depends_on, m.nodes[id]!.refs.map((r) => r.name)];
+    const deps = { macros: ['macro.dbt.test_relationships', 'macro.dbt.get_where_subquery'], nodes: ['model.orph.a'] };
+    expect(shown('test.orph.relationships_ghost_id__id__ref_a_.05e8b3f19a')).toEqual([false, deps, ['a', 'ghost']]);
+    expect(shown('test.orph.relationships_offy_id__id__ref_a_.a64b112212')).toEqual([false, deps, ['a', 'offy']]);
+  });
+});
