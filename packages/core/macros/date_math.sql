@@ -20,9 +20,16 @@
 ({{ from_date_or_timestamp }} + cast({{ interval }} as bigint) * interval 1 {{ datepart }})
   {%- endif -%}
 {%- endmacro %}
-{% macro snowflake__dateadd(datepart, interval, from_date_or_timestamp) -%}
-dateadd({{ datepart }}, {{ interval }}, {{ from_date_or_timestamp }})
-{%- endmacro %}
+{#- dateadd, datediff and split_part as Snowflake (and dbt's default) write them: a newline either
+    side and inside the parentheses, so compiled SQL reads as dbt-snowflake's once runs of
+    whitespace are one space (`dateadd( day, 1, d )`, nested: `date_trunc('month', d) ) )`). -#}
+{% macro snowflake__dateadd(datepart, interval, from_date_or_timestamp) %}
+dateadd(
+  {{ datepart }},
+  {{ interval }},
+  {{ from_date_or_timestamp }}
+  )
+{% endmacro %}
 
 {#- Whole `datepart` boundaries crossed from first_date to second_date. DuckDB counts weeks as
     Snowflake does (boundaries crossed, not full seven-day spans). -#}
@@ -30,7 +37,11 @@ dateadd({{ datepart }}, {{ interval }}, {{ from_date_or_timestamp }})
   {{- return(adapter.dispatch('datediff', 'dbt')(first_date, second_date, datepart)) -}}
 {% endmacro %}
 {% macro default__datediff(first_date, second_date, datepart) -%}
-datediff({{ datepart }}, {{ first_date }}, {{ second_date }})
+datediff(
+  {{ datepart }},
+  {{ first_date }},
+  {{ second_date }}
+  )
 {%- endmacro %}
 {#- Spaced as dbt-duckdb's output is (a newline either side, a space before the closing
     parentheses), so compiled SQL reads as dbt's once runs of whitespace are one space. -#}

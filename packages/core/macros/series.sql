@@ -13,16 +13,19 @@
 
 {#- A query of one column, generated_number, from 1 to upper_bound. -#}
 {% macro generate_series(upper_bound) %}{{ return(adapter.dispatch('generate_series', 'dbt')(upper_bound)) }}{% endmacro %}
-{% macro default__generate_series(upper_bound) -%}
-  {%- set bits = dbt.get_powers_of_two(upper_bound) -%}
-with p as (select 0 as generated_number union all select 1),
+{#- A newline either side, as dbt's output has (`from ( with p as ( select 0 ...`). -#}
+{% macro default__generate_series(upper_bound) %}
+  {%- set bits = dbt.get_powers_of_two(upper_bound) %}
+with p as (
+  select 0 as generated_number union all select 1
+),
 unioned as (
   select
   {% for i in range(bits) %}p{{ i }}.generated_number * power(2, {{ i }}){% if not loop.last %} + {% endif %}{% endfor %} + 1 as generated_number
   from {% for i in range(bits) %}p as p{{ i }}{% if not loop.last %} cross join {% endif %}{% endfor %}
 )
 select * from unioned where generated_number <= {{ upper_bound }} order by generated_number
-{%- endmacro %}
+{% endmacro %}
 {% macro duckdb__generate_series(upper_bound) -%}
 select generate_series as generated_number from generate_series(1, {{ upper_bound }})
 {%- endmacro %}
@@ -49,7 +52,9 @@ with rawdata as (
   {{ dbt.generate_series(dbt.get_intervals_between(start_date, end_date, datepart)) }}
 ),
 all_periods as (
-  select ({{ dbt.dateadd(datepart, 'row_number() over (order by 1) - 1', start_date) }}) as date_{{ datepart }}
+  select (
+    {{ dbt.dateadd(datepart, 'row_number() over (order by 1) - 1', start_date) }}
+  ) as date_{{ datepart }}
   from rawdata
 ),
 filtered as (

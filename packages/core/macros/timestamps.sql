@@ -15,7 +15,10 @@ current_timestamp::timestamp
 {% macro default__current_timestamp_in_utc_backcompat() %}
 current_timestamp::timestamp
 {% endmacro %}
-{% macro snowflake__current_timestamp_in_utc_backcompat() %}convert_timezone('UTC', current_timestamp::timestamp)::timestamp{% endmacro %}
+{% macro snowflake__current_timestamp_in_utc_backcompat() %}
+convert_timezone('UTC', current_timestamp::timestamp
+)::timestamp
+{% endmacro %}
 
 {#- The time snapshots stamp rows with. -#}
 {% macro snapshot_get_time() %}{{ return(adapter.dispatch('snapshot_get_time', 'dbt')()) }}{% endmacro %}

@@ -138,6 +138,11 @@ export interface ModelNode extends NodeCommon {
   resourceType: 'model' | 'snapshot' | 'analysis';
   /** A model version's `v` (dbt model versions); its relation defaults to `<name>_v<version>`. */
   version?: string | undefined;
+  /**
+   * When its template read `execute`: the depends_on.macros dbt's parse records (execute false), which
+   * `parse` and `ls` manifests list; compile and run list dependsOn.macros (those, then what execute true called).
+   */
+  parseMacros?: string[] | undefined;
   /** The model's latest version, on each of its versions. */
   latestVersion?: string | undefined;
   /** `deprecation_date:` of the model or its version, as dbt writes it. */

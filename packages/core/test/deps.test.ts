@@ -148,6 +148,32 @@ describe('sm deps', () => {
       expect(readFileSync(join(dir, 'package-lock.yml'), 'utf8')).toContain(`  - name: alpha\n    tarball: ${hub.url}tarballs/org/alpha/1.0.0.tar.gz\n`);
     });
 
+    // dbt 1.11.16 checks a version pinned in package-lock.yml against its own version too: dbt-labs/rapid-onboarding-exemplar's
+    // lock pins brooklyn-data/dbt_artifacts 2.6.2 (require-dbt-version >=1.3.0, <1.8.0), and `dbt deps` stopped with exit 2,
+    // "Could not find a matching compatible version for package brooklyn-data/dbt_artifacts / Requested range: =2.6.2, =2.6.2 /
+    // Compatible versions: [...] / To include them, run 'dbt --no-version-check deps'", installing nothing; with
+    // --no-version-check (or DBT_VERSION_CHECK=false) it installed 2.6.2. sm installed it without a word.
+    it('refuses a locked hub version that does not accept dbt 1.11 unless the version check is off, as dbt', async () => {
+      const { lockFileText, packagesHash } = await import('../src/deps/lock-hash.ts');
+      const { readPackageSpecs } = await import('../src/project/package-specs.ts');
+      const yml = 'packages:\n  - package: org/beta\n    version: 1.2.0\n';
+      const dir = writeProject({ 'packages.yml': yml });
+      const hash = packagesHash(readPackageSpecs(dir, []).specs);
+      writeFileSync(join(dir, 'package-lock.yml'), lockFileText([{ name: 'beta', package: 'org/beta', version: '1.2.0' }], hash));
+      const err = await deps({ projectDir: dir, hubUrl: hub.url, ...quiet }).catch((e: unknown) => e);
+      expect(isSmProjectError(err)).toBe(true);
+      expect((err as Error).message).toContain('org/beta 1.2.0, pinned in package-lock.yml, requires dbt >=0.20.0, <0.21.0');
+      expect((err as Error).message).toContain('--no-version-check');
+      expect(existsSync(join(dir, 'dbt_packages', 'beta'))).toBe(false);
+      const out = await deps({ projectDir: dir, hubUrl: hub.url, versionCheck: false, ...quiet });
+      expect(out.lockWritten).toBe(false);
+      expect(out.installed).toEqual([{ name: 'beta', source: 'hub', version: '1.2.0' }]);
+      // Resolved afresh with the check off, every version is a candidate, as dbt's --no-version-check.
+      const fresh = writeProject({ 'packages.yml': yml });
+      await expect(deps({ projectDir: fresh, hubUrl: hub.url, ...quiet })).rejects.toThrow(/Could not find a version of org\/beta/);
+      expect((await deps({ projectDir: fresh, hubUrl: hub.url, versionCheck: false, ...quiet })).installed.map((x) => x.version)).toEqual(['1.2.0']);
+    });
+
     it('reports ranges that cannot be met, and a package the hub does not know', async () => {
       const clash = writeProject({ 'packages.yml': "packages:\n  - package: org/alpha\n    version: 1.0.0\n  - package: org/beta\n    version: ['>=2.0.0']\n" });
       const e1 = await deps({ projectDir: clash, hubUrl: hub.url, ...quiet }).catch((e: unknown) => e);

@@ -1,8 +1,9 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { parseVarsArg } from '@smsql/core';
 import { deps } from '@smsql/core/deps';
 import type { CliContext } from '../cli-context.ts';
 import { defaultProjectDir } from '../common-options.ts';
+import { envTrue } from '../dbt-flags.ts';
 
 /**
  * `sm deps`: install the packages of packages.yml / dependencies.yml (local, git, hub) into
@@ -20,12 +21,15 @@ export function registerDepsCommand(program: Command, ctx: CliContext): void {
     .option('-t, --target <name>', 'ignored: deps needs no target')
     .option('--upgrade', 'resolve versions again even when package-lock.yml matches packages.yml')
     .option('--lock', 'only write package-lock.yml; install nothing')
-    .action(async (flags: { projectDir: string; vars?: string; upgrade?: boolean; lock?: boolean }) => {
+    .addOption(new Option('--version-check').hideHelp())
+    .option('--no-version-check', "install hub versions whatever their require-dbt-version (the lock's too); default DBT_VERSION_CHECK")
+    .action(async (flags: { projectDir: string; vars?: string; upgrade?: boolean; lock?: boolean; versionCheck?: boolean }) => {
       await deps({
         projectDir: flags.projectDir,
         vars: parseVarsArg(flags.vars),
         upgrade: flags.upgrade,
         lockOnly: flags.lock,
+        versionCheck: flags.versionCheck ?? envTrue(process.env.DBT_VERSION_CHECK),
         onEvent: (e) => (e.level === 'warn' ? ctx.output.err(`warning: ${e.message}`) : ctx.output.out(e.message)),
       });
     });

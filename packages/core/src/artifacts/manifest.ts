@@ -63,6 +63,8 @@ export function buildManifest(
   compiledPath: (n: GraphNode) => string | null = () => null,
   /** As after dbt's parse and ls, which compile nothing: no node says what it compiled to. */
   uncompiled = false,
+  /** `parse` and `ls`: each model's depends_on.macros as dbt's parse records them (ModelNode `parseMacros`). */
+  asParsed = false,
 ): Record<string, unknown> {
   const p = c.project;
   // A relation in the target's own database leaves it out of its name, but its entry names it, as dbt's does (dbt-duckdb: the file's name).
@@ -92,6 +94,7 @@ export function buildManifest(
   const macroIds = new Set(c.macros.map((m) => m.uniqueId));
   // A test this command compiled lists the macros compiling it called, as dbt's (artifacts/test-macros.ts).
   const compiledNode = (n: GraphNode, path: string | null): GraphNode => {
+    if (asParsed && 'parseMacros' in n && n.parseMacros) return { ...n, dependsOn: { ...n.dependsOn, macros: n.parseMacros } };
     const macros = path === null ? undefined : testMacrosAfterCompile(n, p.config.name, (id) => macroIds.has(id));
     return macros ? ({ ...n, dependsOn: { ...n.dependsOn, macros } } as GraphNode) : n;
   };

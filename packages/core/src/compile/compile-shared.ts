@@ -162,16 +162,17 @@ export async function writeCompileArtifacts(c: Compilation, command: Command, di
   // As dbt's compile: each node it compiled names the file it wrote (`compiled_path`); the selection is part of what the manifest says.
   const compiledPath = command === 'compile' ? compiledPathsOf(c) : undefined;
   if (compiledPath && manifestDigest) manifestDigest = `${manifestDigest}:compiled:${compiledPath.selection}`;
-  // dbt's parse and ls compile nothing: their manifest's nodes have no compiled, compiled_code, extra_ctes(_injected).
+  // dbt's parse and ls compile nothing: their manifest's nodes have no compiled, compiled_code, extra_ctes(_injected),
+  // and list depends_on.macros as dbt's parse records them.
   const uncompiled = command === 'ls';
-  if (uncompiled && manifestDigest) manifestDigest = `${manifestDigest}:uncompiled`;
+  if (uncompiled && manifestDigest) manifestDigest = `${manifestDigest}:uncompiled:parsed`;
   if (!reuseManifest(dir, manifestDigest, meta)) {
     const [{ buildManifest }, { relationNameOf }, { semanticManifest }, { defaultDatabaseOf }, lineage] = await Promise.all([
       import('../artifacts/manifest.ts'), import('./relation-name-of.ts'), import('../artifacts/semantic-entries.ts'), import('../render/relation.ts'), c.check ? import('../check/column-lineage.ts') : undefined,
     ]);
     const relationName = (n: GraphNode) => relationNameOf(c, n);
     writeManifest(dir, manifestDigest, meta, () => {
-      const m = buildManifest(c.compiled, c.graph, c.invocationId, c.adapter.dialect, relationName, c.check && lineage ? (id) => lineage.smColumnsOf(c.check!, id) : undefined, hooksRun, compiledPath?.of, uncompiled);
+      const m = buildManifest(c.compiled, c.graph, c.invocationId, c.adapter.dialect, relationName, c.check && lineage ? (id) => lineage.smColumnsOf(c.check!, id) : undefined, hooksRun, compiledPath?.of, uncompiled, uncompiled);
       // MetricFlow's file, written with every manifest as dbt writes it (from the same entries; reused with it).
       const entries = { semantic_models: Object.values(m.semantic_models as object), metrics: Object.values(m.metrics as object), saved_queries: Object.values(m.saved_queries as object) };
       const ctx = { nodes: c.compiled.nodes, database: defaultDatabaseOf(c.adapter.dialect, c.project.target) ?? null, relationName };

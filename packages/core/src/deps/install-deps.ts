@@ -12,7 +12,8 @@ import { HubClient, HubError } from './hub-client.ts';
 import { lockFileText, packagesHash } from './lock-hash.ts';
 import { PackageSource } from './package-source.ts';
 import { DepsError } from './deps-error.ts';
-import { installableVersions, resolvePackages, type PinnedPackage } from './resolve-packages.ts';
+import { acceptsDbt, installableVersions, requiredDbt, resolvePackages, type PinnedPackage } from './resolve-packages.ts';
+import { DBT_COMPAT_VERSION } from '../project/dbt-version.ts';
 import { makeDirs } from '../util/make-dirs.ts';
 
 export interface DepsOptions {
@@ -24,6 +25,8 @@ export interface DepsOptions {
   upgrade?: boolean | undefined;
   /** Only write package-lock.yml; install nothing (dbt's `--lock`). Default false. */
   lockOnly?: boolean | undefined;
+  /** Check each hub version's require-dbt-version, in the lock too (false: dbt's `--no-version-check`). Default true. */
+  versionCheck?: boolean | undefined;
   /** The hub's base URL; default `DBT_PACKAGE_HUB_URL` from `env`, else https://hub.getdbt.com/. */
   hubUrl?: string | undefined;
   /** Progress lines, as dbt prints them. */
@@ -65,6 +68,7 @@ export async function deps(opts: DepsOptions): Promise<DepsOutcome> {
   const installRel = pf.config.packagesInstallPath.replace(/\/+$/, '');
   const installDir = resolve(dir, installRel);
   const hub = new HubClient(opts.hubUrl ?? env.DBT_PACKAGE_HUB_URL);
+  const versionCheck = opts.versionCheck ?? true;
   const downloads = mkdtempSync(join(tmpdir(), 'sm-deps-'));
   try {
     const source = new PackageSource(dir, hub, downloads, render);
@@ -77,7 +81,7 @@ export async function deps(opts: DepsOptions): Promise<DepsOutcome> {
       return { installed: [], lockWritten, updatesAvailable: [] };
     }
     if (!lock || opts.upgrade || lock.sha1Hash !== hash) {
-      const pinned = await guard(() => resolvePackages(declared.specs, source, pf.config.name));
+      const pinned = await guard(() => resolvePackages(declared.specs, source, pf.config.name, versionCheck));
       writeFileSync(join(dir, LOCK_FILE), lockFileText(pinned.map(lockEntry), hash));
       say(`Updating lock file in file path: ${join(dir, LOCK_FILE)}`);
       lockWritten = true;
@@ -97,6 +101,7 @@ export async function deps(opts: DepsOptions): Promise<DepsOutcome> {
         const label = spec.kind === 'hub' ? spec.package : spec.kind === 'git' ? scrubUrl(spec.git) : spec.kind === 'local' ? spec.local : spec.tarball;
         say(`Installing ${label}`);
         const version = spec.kind === 'hub' ? spec.versions[0] : spec.kind === 'git' ? spec.revision : undefined;
+        if (spec.kind === 'hub' && versionCheck) await guard(() => checkLockedVersion(source, spec.package, version));
         const fetched = await guard(() => source.fetch(spec, version));
         const name = spec.name ?? fetched.name;
         await guard(() => fetched.install(join(staging, name)));
@@ -106,7 +111,7 @@ export async function deps(opts: DepsOptions): Promise<DepsOutcome> {
           say(`The git package "${label}" is not pinned, using ${spec.revision ?? 'HEAD (default branch)'}. This can introduce breaking changes into your project without warning!`, 'warn');
         }
         if (spec.kind === 'hub') {
-          const latest = await latestInstallable(source, spec);
+          const latest = await latestInstallable(source, spec, versionCheck);
           if (latest && latest !== version) {
             updatesAvailable.push(spec.package);
             say(`Updated version available: ${latest}`);
@@ -144,8 +149,24 @@ function lockEntry(p: PinnedPackage): Record<string, unknown> {
   }
 }
 
-async function latestInstallable(source: PackageSource, spec: Extract<PackageSpec, { kind: 'hub' }>): Promise<string | undefined> {
-  return installableVersions(await source.hubVersions(spec.package), spec.installPrerelease).at(-1);
+async function latestInstallable(source: PackageSource, spec: Extract<PackageSpec, { kind: 'hub' }>, versionCheck: boolean): Promise<string | undefined> {
+  return installableVersions(await source.hubVersions(spec.package), spec.installPrerelease, versionCheck).at(-1);
+}
+
+/**
+ * A hub version pinned in package-lock.yml must still accept dbt 1.11, as dbt checks it when it
+ * installs from the lock (dbt 1.11.16: "Could not find a matching compatible version for package
+ * brooklyn-data/dbt_artifacts / Requested range: =2.6.2, =2.6.2", exit 2, nothing installed).
+ */
+async function checkLockedVersion(source: PackageSource, pkg: string, version: string | undefined): Promise<void> {
+  const all = await source.hubVersions(pkg);
+  const info = version === undefined ? undefined : all[version];
+  if (!info || acceptsDbt(info)) return;
+  const would = installableVersions(all, false);
+  throw new DepsError(
+    `${pkg} ${version}, pinned in ${LOCK_FILE}, requires dbt ${requiredDbt(info).join(', ')}; sm follows dbt ${DBT_COMPAT_VERSION}. Versions that would: ${would.join(', ') || 'none'}. ` +
+      'Change its version in packages.yml and run `sm deps` again, or run `sm deps --no-version-check` (as dbt).',
+  );
 }
 
 /** Replace the install folder with `staging` (or with nothing): the old one is moved aside first and removed last. */

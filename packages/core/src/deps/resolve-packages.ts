@@ -69,7 +69,7 @@ class Listing {
  * version in range that accepts dbt 1.11 is chosen. Git revisions must agree. Two packages with
  * one project name, or a package named like the root project, are errors.
  */
-export async function resolvePackages(declared: readonly PackageSpec[], source: PackageSource, rootName: string): Promise<PinnedPackage[]> {
+export async function resolvePackages(declared: readonly PackageSpec[], source: PackageSource, rootName: string, versionCheck = true): Promise<PinnedPackage[]> {
   const final = new Listing();
   let pending = declared.slice();
   const cache = new Map<string, Promise<PinnedPackage>>();
@@ -77,7 +77,7 @@ export async function resolvePackages(declared: readonly PackageSpec[], source: 
   const pin = (w: Wanted) => {
     const k = keyOf(w);
     let p = cache.get(k);
-    if (!p) cache.set(k, (p = pinOne(w, source)));
+    if (!p) cache.set(k, (p = pinOne(w, source, versionCheck)));
     return p;
   };
   // A package's own packages are folded in once per way it is asked for: packages that ask for each
@@ -108,7 +108,7 @@ export async function resolvePackages(declared: readonly PackageSpec[], source: 
   return out;
 }
 
-async function pinOne(w: Wanted, source: PackageSource): Promise<PinnedPackage> {
+async function pinOne(w: Wanted, source: PackageSource, versionCheck: boolean): Promise<PinnedPackage> {
   const s = w.spec;
   if (s.kind === 'git') {
     const revs = [...new Set(w.revisions)];
@@ -124,7 +124,7 @@ async function pinOne(w: Wanted, source: PackageSource): Promise<PinnedPackage> 
     if (e instanceof VersionsNotCompatible) throw new DepsError(`Version error for package ${s.package}: ${e.message}. Two packages ask for ranges of ${s.package} that do not overlap; change one of them.`);
     throw e;
   }
-  const installable = installableVersions(await source.hubVersions(s.package), s.installPrerelease || w.versions.some((v) => parseVersion(v).prerelease !== undefined));
+  const installable = installableVersions(await source.hubVersions(s.package), s.installPrerelease || w.versions.some((v) => parseVersion(v).prerelease !== undefined), versionCheck);
   const target = installable.length ? resolveToSpecificVersion(range, installable) : undefined;
   if (!target) {
     throw new DepsError(
@@ -135,14 +135,19 @@ async function pinOne(w: Wanted, source: PackageSource): Promise<PinnedPackage> 
   return { spec: s, version: target, latest: installable[installable.length - 1], fetched };
 }
 
-/** Versions of a hub package that may be installed, lowest first: those whose require_dbt_version accepts dbt 1.11, prereleases only when asked. */
-export function installableVersions(all: Record<string, HubVersion>, prerelease: boolean): string[] {
-  const compatible = Object.entries(all)
-    .filter(([, info]) => {
-      const req = info.require_dbt_version;
-      const list = Array.isArray(req) ? req : typeof req === 'string' && req ? req.split(',') : [];
-      return !list.length || versionsCompatible([parseVersion(DBT_COMPAT_VERSION), ...list.map((x) => x.trim())]);
-    })
-    .map(([v]) => v);
-  return filterInstallable(compatible, prerelease);
+/** A hub version's require_dbt_version, as a list of ranges (empty: any dbt). */
+export function requiredDbt(info: HubVersion): string[] {
+  const req = info.require_dbt_version;
+  return (Array.isArray(req) ? req : typeof req === 'string' && req ? req.split(',') : []).map((x) => x.trim());
+}
+
+/** Whether a hub version's require_dbt_version accepts dbt 1.11 (as dbt's deps checks it, unless --no-version-check). */
+export function acceptsDbt(info: HubVersion): boolean {
+  const list = requiredDbt(info);
+  return !list.length || versionsCompatible([parseVersion(DBT_COMPAT_VERSION), ...list]);
+}
+
+/** Versions of a hub package that may be installed, lowest first: those whose require_dbt_version accepts dbt 1.11 (all with `versionCheck` false), prereleases only when asked. */
+export function installableVersions(all: Record<string, HubVersion>, prerelease: boolean, versionCheck = true): string[] {
+  return filterInstallable(Object.entries(all).filter(([, info]) => !versionCheck || acceptsDbt(info)).map(([v]) => v), prerelease);
 }

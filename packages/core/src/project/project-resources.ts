@@ -10,7 +10,7 @@ import { dbtFileText } from './file-text.ts';
 import { dropRootAppends, mergeConfigInto, metaOf, nodeTags, sourceUnrenderedConfig, tagList, unrenderedFolderConfig } from './folder-config.ts';
 import type { NodePatch, SchemaDecls, TestDecl, VersionDecl } from './schema-yaml.ts';
 import type { QuotedParts } from '../adapter.ts';
-import { genericTestNode, testTargetWarning } from './test-nodes.ts';
+import { genericTestNode, orphanTarget, renderedTestConfig, testTargetWarning } from './test-nodes.ts';
 import { isDisabled, leftOutUnrendered, listed, nodeConfig, type ConfigLayers, type Scope } from './config-layers.ts';
 
 export { isDisabled, leftOutUnrendered, listed, nodeConfig, type ConfigLayers, type Scope } from './config-layers.ts';
@@ -299,7 +299,7 @@ export function genericTests(s: Scope, decls: SchemaDecls, models: ModelNode[], 
     if (rootConfig) dropRootAppends(cfg, rootConfig);
     return cfg;
   };
-  const add = (t: TestNode, on: GraphNode) => {
+  const prepare = (t: TestNode) => {
     const rootConfig = roots.pop();
     const layers = unrendered.pop();
     t.unrenderedConfig = layers?.unrenderedConfig;
@@ -309,6 +309,9 @@ export function genericTests(s: Scope, decls: SchemaDecls, models: ModelNode[], 
       t.rootConfig = rootConfig;
     }
     renderTestSettings(s, t);
+  };
+  const add = (t: TestNode, on: GraphNode) => {
+    prepare(t);
     if (isDisabled(t.config)) disabled.push(t);
     // A model its folder or YAML disables but whose file may enable it (leftOutUnrendered) is
     // still among the models: its render decides, and the test follows it (settleDisabled).
@@ -319,6 +322,7 @@ export function genericTests(s: Scope, decls: SchemaDecls, models: ModelNode[], 
       if (on.resourceType === 'source') diagnostics.push(testTargetWarning(t, { kind: 'source', name: `${on.sourceName}.${on.name}`, disabled: true }, undefined, 'The test does not run. Enable the source, or remove the test.'));
     }
   };
+  const rendered = (t: TestDecl) => renderedTestConfig(t, s.render);
   const off = disabled.filter((n) => n.packageName === s.config.name);
   const offNodes = new Set<GraphNode>(off);
   const offOf = <T extends GraphNode>(type: GraphNode['resourceType']) => off.filter((n): n is T => n.resourceType === type);
@@ -329,14 +333,20 @@ export function genericTests(s: Scope, decls: SchemaDecls, models: ModelNode[], 
         // Each version gets the tests that apply to it, as dbt does.
         for (const v of p.versions) {
           const node = nodes.find((n) => n.name === p.name && 'version' in n && n.version === v.v);
-          if (node) for (const t of versionTests(p, v)) add(genericTestNode(config, t, node, used, diagnostics, kind, folderOf), node);
+          if (node) for (const t of versionTests(p, v)) add(genericTestNode(config, rendered(t), node, used, diagnostics, kind, folderOf), node);
         }
         continue;
       }
       const node = byN.get(p.name);
-      if (!node) continue;
-      for (const t of p.tests) add(genericTestNode(config, t, node, used, diagnostics, kind, folderOf), node);
+      if (node) for (const t of p.tests) add(genericTestNode(config, rendered(t), node, used, diagnostics, kind, folderOf), node);
+      else for (const t of p.tests) orphanTest(genericTestNode(config, rendered(t), orphanTarget(s.config.name, p.name, kind), used, diagnostics, kind, folderOf));
     }
+  };
+  // A test on a YAML entry no file defines: dbt 1.11.16 keeps it among the manifest's nodes, enabled false,
+  // attached to nothing; `ls` and runs leave it out. Loading's disabled, as a test on a disabled node.
+  const orphanTest = (t: TestNode) => {
+    prepare(t);
+    disabled.push({ ...t, attachedNode: undefined });
   };
   attach(decls.models, [...models, ...offOf<ModelNode>('model')], 'model');
   attach(decls.snapshots, [...models, ...offOf<ModelNode>('snapshot')].filter((m) => m.resourceType === 'snapshot'), 'snapshot');
@@ -345,7 +355,7 @@ export function genericTests(s: Scope, decls: SchemaDecls, models: ModelNode[], 
   for (const d of decls.sources) {
     const node = srcById.get(`${d.sourceName}.${d.name}`);
     if (!node) continue;
-    for (const t of d.tests) add(genericTestNode(config, t, node, used, diagnostics, 'source', folderOf), node);
+    for (const t of d.tests) add(genericTestNode(config, rendered(t), node, used, diagnostics, 'source', folderOf), node);
   }
   return out;
 }

@@ -5,6 +5,7 @@ import type { Relation } from '../adapter.ts';
 import type { GraphNode, ModelNode, ProjectConfig, SeedNode, SourceNode, TestNode } from '../types.ts';
 import { addConfigCall, metaOf, tagList } from './folder-config.ts';
 import type { TestDecl } from './schema-yaml.ts';
+import type { RenderConfig } from './config-renderer.ts';
 import { pythonRepr } from '../util/py-repr.ts';
 
 /**
@@ -120,6 +121,20 @@ export function pyStr(v: unknown): string {
 
 function pyRepr(v: unknown): string {
   return typeof v === 'string' ? `'${v}'` : pyStr(v);
+}
+
+/**
+ * A test's YAML config rendered as dbt's test builder renders it when it parses it: `where: "id < {{ var('lim') }}"`
+ * is "id < 5" in its config, raw_code and unrendered_config (dbt 1.11.16, recorded in cli/test/yaml-test-nodes.test.ts).
+ */
+export function renderedTestConfig(t: TestDecl, render: RenderConfig | undefined): TestDecl {
+  const jinja = render ? Object.entries(t.config).filter(([, v]) => typeof v === 'string' && /\{[{%]/.test(v)) : [];
+  return jinja.length ? { ...t, config: { ...t.config, ...Object.fromEntries(jinja.map(([k, v]) => [k, render!(v, t.location.file)])) } } : t;
+}
+
+/** The node a YAML entry names where no file defines it: enough to name and hash its tests as dbt does. */
+export function orphanTarget(project: string, name: string, kind: string): ModelNode {
+  return { uniqueId: `${kind}.${project}.${name}`, resourceType: kind === 'seed' ? 'seed' : kind === 'snapshot' ? 'snapshot' : 'model', name, packageName: project } as ModelNode;
 }
 
 /**

@@ -26,6 +26,8 @@ export interface RenderCacheEntry {
   ephemerals: string[];
   /** The macros the template called itself (depends_on.macros). */
   macros: string[];
+  /** What dbt's parse records instead (execute false), for `parse` and `ls`, when the template read execute. */
+  parseMacros?: string[] | undefined;
   /** What the template showed (`log(msg, info=True)`, `print`): shown again on reuse. */
   said?: TemplateMessage[] | undefined;
   /** Its ref() calls (the node's `refs`), when it made any. */
@@ -34,7 +36,7 @@ export interface RenderCacheEntry {
   configCall?: Record<string, unknown> | undefined;
 }
 
-const VERSION = 6;
+const VERSION = 7;
 
 export class RenderCache {
   readonly path: string;

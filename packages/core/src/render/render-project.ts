@@ -319,8 +319,11 @@ export class ProjectRenderer implements Schedulable {
     const nodes = sourcesFirst([...new Set([...frame.refs, ...fromHooks])]);
     const ran = [...new Set([...frame.macros, ...hookMacros])];
     // dbt's order: what its parse recorded (execute false; hooks' after its own), then what only execute true called, added when it compiled.
-    const macros = frame.readExecute ? [...new Set([...this.parseLike(m.uniqueId).macros.filter((x) => ran.includes(x)), ...ran])] : ran;
-    const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse, macros, frame.said, frame.refCalls, frame.configCall);
+    // What its parse alone records (a call under {% else %} of execute included), for `parse` and `ls` manifests;
+    // compile's and run's list those, then what execute true called (dbt's order).
+    const parsed = frame.readExecute ? this.parseLike(m.uniqueId).macros : undefined;
+    const macros = parsed ? [...new Set([...parsed, ...ran])] : ran;
+    const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse, macros, frame.said, frame.refCalls, frame.configCall, parsed);
     if (!steady(frame)) this.#unsteady = true;
     const cache = this.#cache();
     if (cache) {
@@ -328,7 +331,7 @@ export class ProjectRenderer implements Schedulable {
       else {
         const deps: Record<string, string> = {};
         for (const id of nodes) deps[id] = this.#depSignature(id) ?? '';
-        cache.set(m.uniqueId, { checksum: renderKey(m), sql, config: frame.config, relation, deps, ephemerals: [...frame.ephemerals], macros, ...(frame.said?.length ? { said: frame.said } : {}), ...(frame.refCalls.length ? { refCalls: frame.refCalls } : {}), ...(frame.configCall ? { configCall: frame.configCall } : {}) });
+        cache.set(m.uniqueId, { checksum: renderKey(m), sql, config: frame.config, relation, deps, ephemerals: [...frame.ephemerals], macros, ...(parsed ? { parseMacros: parsed } : {}), ...(frame.said?.length ? { said: frame.said } : {}), ...(frame.refCalls.length ? { refCalls: frame.refCalls } : {}), ...(frame.configCall ? { configCall: frame.configCall } : {}) });
       }
     }
     return r;
@@ -359,14 +362,15 @@ export class ProjectRenderer implements Schedulable {
       if (this.#depSignature(id) !== sig) return undefined;
     }
     this.#cache()!.reused.add(m.uniqueId);
-    return this.#modelResult(m, e.config, e.relation, Object.keys(e.deps), e.sql, e.ephemerals, false, e.macros, e.said, e.refCalls ?? [], e.configCall);
+    return this.#modelResult(m, e.config, e.relation, Object.keys(e.deps), e.sql, e.ephemerals, false, e.macros, e.said, e.refCalls ?? [], e.configCall, e.parseMacros);
   }
 
   /** A rendered model: final config and relation, what it depends on, its SQL with ephemerals inlined. */
-  #modelResult(m: ModelNode, config: NodeConfig, relation: Relation, nodes: string[], sql: string, ephemerals: Iterable<string>, needsWarehouse: boolean, macros: string[], said: TemplateMessage[] | undefined, refCalls: readonly FoundRef[], configCall: Record<string, unknown> | undefined): ModelNode {
+  #modelResult(m: ModelNode, config: NodeConfig, relation: Relation, nodes: string[], sql: string, ephemerals: Iterable<string>, needsWarehouse: boolean, macros: string[], said: TemplateMessage[] | undefined, refCalls: readonly FoundRef[], configCall: Record<string, unknown> | undefined, parseMacros?: string[]): ModelNode {
     this.#ephemerals.setBare(m.uniqueId, relation.identifier, sql);
     const r: ModelNode = {
       ...m,
+      ...(parseMacros ? { parseMacros } : {}),
       config,
       tags: tagsOf(config, m.yamlTagSpan),
       meta: metaOf(config),

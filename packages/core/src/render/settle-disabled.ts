@@ -51,7 +51,8 @@ export function settleDisabled(h: SettleHost, diagnostics: Diagnostic[]): Settle
   // Loading's: a test there that its own config leaves enabled is on a disabled node.
   for (const n of p.disabled) {
     const parsed = disabledAsParsed(h, n);
-    if (parsed.resourceType === 'test' && !isDisabled(parsed.config)) out.disabledTests.push({ ...parsed, config: { ...parsed.config, enabled: false } });
+    // Enabled when dbt's parse named its schema (generate_schema_name's), disabled only once its target was found missing or disabled.
+    if (parsed.resourceType === 'test' && !isDisabled(parsed.config)) out.disabledTests.push({ ...parsed, ...(n.resourceType === 'test' ? foundTargets(h, n, off) : {}), relation: h.relationFor(parsed, parsed.config), config: { ...parsed.config, enabled: false } });
     else out.disabled.push(parsed);
   }
   for (const n of [...p.models, ...p.seeds, ...p.sources, ...p.tests, ...p.unitTests, ...p.exposures, ...(p.semantic ?? [])]) {
@@ -79,6 +80,17 @@ function disabledAsParsed(h: SettleHost, n: GraphNode): GraphNode {
   const refs = generic ? generic.filter((d) => !d.startsWith('source.')).map((d) => d.split('.').pop()!) : parsed.refs;
   const sources = generic ? generic.filter((d) => d.startsWith('source.')).map((d) => d.split('.').slice(2) as [string, string]) : parsed.sources;
   return { ...n, ...relation, refs: refs.map((name) => ({ name })), sources, dependsOn: { nodes: [], macros: parsed.macros } };
+}
+
+/**
+ * What a generic test set aside at loading (its node missing or disabled) refs and depends on, as dbt's
+ * manifest keeps it among its nodes: its arguments' targets then its node (refs [a, ghost] for a
+ * relationships test to a on a YAML entry no file defines), depending on those found enabled (dbt 1.11.16).
+ */
+function foundTargets(h: SettleHost, t: TestNode, off: ReadonlySet<string>): Pick<TestNode, 'refs' | 'sources' | 'dependsOn'> | undefined {
+  if (!t.testMetadata) return undefined;
+  const parsed = parseLike(t, () => undefined, h.parseHost);
+  return { refs: parsed.refs.map((name) => ({ name })), sources: parsed.sources, dependsOn: { macros: parsed.macros, nodes: parsed.nodes.filter((d) => h.byId.has(d) && !off.has(d)) } };
 }
 
 /** A template parsed, or undefined when it does not parse (a disabled node's errors are not the project's). */
