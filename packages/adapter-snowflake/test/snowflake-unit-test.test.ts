@@ -77,6 +77,8 @@ describe('unit tests on Snowflake', () => {
     // dbt-snowflake 1.11.6's safe_cast gives try_cast a number as text (`try_cast('7' as NUMBER(38,0))`): Snowflake refuses a number there.
     expect(sql).toMatch(/\n    \n        try_cast\('7' as NUMBER\(\d+,0\)\)\n     as /);
     expect(sql).toContain("'expected' as \"actual_or_expected\"");
+    // The model's output columns as Snowflake stores them (unquoted names are upper case), as dbt-snowflake's columns quote them.
+    expect(sql).toContain('"USER_ID","PLAYS", \'actual\' as "actual_or_expected"');
     expect(emulator.log.some((e) => e.sql.includes('dbt_internal_unit_test_expected'))).toBe(true);
   });
 });

@@ -85,10 +85,8 @@ export async function executeUnitTest(node: GraphNode, x: NodeContext): Promise<
   const path = x.compiled(actualSql);
   // The model's output columns and types, as dbt reads them from an empty table of the query.
   const shape = await x.conn.execute(`select * from (\n${actualSql}\n) sm_unit_actual limit 0`);
-  const outputs: FixtureColumn[] = shape.columns.map((c, i) => {
-    const col = new TemplateColumn(c, shape.types?.[i] ?? 'VARCHAR', d);
-    return { name: c, quoted: col.quoted, dataType: col.data_type };
-  });
+  // A result's column names come as the driver shows them (Snowflake's stored EVENT_TS as event_ts): quoted as the warehouse stores them.
+  const outputs: FixtureColumn[] = shape.columns.map((c, i) => ({ name: c, quoted: d.quoteIdentifier(c), dataType: new TemplateColumn(c, shape.types?.[i] ?? 'VARCHAR', d).data_type }));
   const expected = parseFixture(fixtureText(u.expect, project, what) ?? u.expect.rows, u.expect.format ?? (u.expect.fixture ? 'csv' : undefined), `${what}, expect`);
   // The columns compared: those the first expected row names (dbt), and any a later row adds; all of them for expected SQL.
   const named: string[] = [];
