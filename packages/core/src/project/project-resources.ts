@@ -286,7 +286,7 @@ function renderTestSettings(s: Scope, t: TestNode): void {
  * makes it (its config as it is: the manifest keeps it among its nodes, enabled false); one on
  * a disabled source has dbt's warning.
  */
-export function genericTests(s: Scope, decls: SchemaDecls, models: ModelNode[], seeds: SeedNode[], sources: SourceNode[], diagnostics: Diagnostic[], disabled: GraphNode[]): TestNode[] {
+export function genericTests(s: Scope, decls: SchemaDecls, models: ModelNode[], seeds: SeedNode[], sources: SourceNode[], diagnostics: Diagnostic[], disabled: GraphNode[], pythonModels: readonly string[] = []): TestNode[] {
   const out: TestNode[] = [];
   const used = new Set<string>();
   const config = s.prefix ? { ...s.config, modelPaths: s.config.modelPaths.map((p) => s.prefix + p), seedPaths: s.config.seedPaths.map((p) => s.prefix + p), snapshotPaths: s.config.snapshotPaths.map((p) => s.prefix + p), testPaths: s.config.testPaths.map((p) => s.prefix + p) } : s.config;
@@ -334,8 +334,21 @@ export function genericTests(s: Scope, decls: SchemaDecls, models: ModelNode[], 
         continue;
       }
       const node = byN.get(p.name);
-      if (!node) continue;
-      for (const t of p.tests) add(genericTestNode(config, t, node, used, diagnostics, kind, folderOf), node);
+      if (node) for (const t of p.tests) add(genericTestNode(config, t, node, used, diagnostics, kind, folderOf), node);
+      else if (kind === 'model' && !pythonNames.has(p.name)) orphanTests(p);
+    }
+  };
+  // A model YAML documents that no file defines: dbt 1.11 still makes its tests, disabled (among the
+  // manifest's nodes, enabled false, refs naming the model, depends_on empty), each with a warning.
+  const pythonNames = new Set(pythonModels.map((f) => basename(f, '.py')));
+  const orphanTests = (p: NodePatch) => {
+    const phantom = { resourceType: 'model', name: p.name, uniqueId: `model.${s.config.name}.${p.name}`, packageName: s.config.name, config: { enabled: false } } as unknown as ModelNode;
+    offNodes.add(phantom);
+    for (const d of p.tests) {
+      const t = genericTestNode(config, d, phantom, used, diagnostics, 'model', folderOf);
+      delete t.attachedNode;
+      add(t, phantom);
+      if (!isDisabled(t.config)) diagnostics.push(testTargetWarning(t, { kind: 'node', name: p.name, disabled: false }, d.location.line, `The test does not run. Add models/**/${p.name}.sql, or remove the test from the YAML.`));
     }
   };
   attach(decls.models, [...models, ...offOf<ModelNode>('model')], 'model');
