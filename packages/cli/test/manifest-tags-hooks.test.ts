@@ -9,6 +9,19 @@ const PROFILE = 'mp:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n 
 type Entry = Record<string, any>;
 const nodesOf = (dir: string) => (JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, Entry> }).nodes;
 
+/**
+ * Parse; compile; warm compile (the store); a compile after another file changed (the rest from
+ * the render cache): `check` reads the nodes after each.
+ */
+async function afterEachCompile(dir: string, check: (nodes: Record<string, Entry>, command: string) => void): Promise<void> {
+  for (const command of ['parse', 'compile', 'compile', 'compile-after-change']) {
+    if (command === 'compile-after-change') writeFileSync(join(dir, 'models', 'other.sql'), 'select 3 as id\n');
+    const r = await sm(command === 'parse' ? 'parse' : 'compile', '--project-dir', dir, '--profiles-dir', dir);
+    expect(r.code, r.err).toBe(0);
+    check(nodesOf(dir), command);
+  }
+}
+
 // Every expected value below was recorded from `dbt parse` (dbt-core 1.11.16, dbt-duckdb 1.11.1)
 // on the same files (6 Dec 2026).
 const files = {
@@ -123,12 +136,7 @@ describe('refs in manifest.json as dbt lists them', () => {
       'models/r1.sql': "select * from {{ ref('mp', 'm1') }} union all select * from {{ ref('m1') }} union all select * from {{ ref('m1') }}\n",
       'models/rv.sql': "select * from {{ ref('vm', v=1) }} union all select * from {{ ref('vm', version='2') }} union all select * from {{ ref('vm') }}\n",
     });
-    // parse; compile; warm compile (the store); a compile after another file changed (r1 and rv from the render cache).
-    for (const command of ['parse', 'compile', 'compile', 'compile-after-change']) {
-      if (command === 'compile-after-change') writeFileSync(join(dir, 'models', 'other.sql'), 'select 3 as id\n');
-      const r = await sm(command === 'parse' ? 'parse' : 'compile', '--project-dir', dir, '--profiles-dir', dir);
-      expect(r.code, r.err).toBe(0);
-      const n = nodesOf(dir);
+    await afterEachCompile(dir, (n) => {
       expect(n['model.mp.r1']!.refs).toEqual([
         { name: 'm1', package: 'mp', version: null },
         { name: 'm1', package: null, version: null },
@@ -141,7 +149,26 @@ describe('refs in manifest.json as dbt lists them', () => {
         { name: 'vm', package: null, version: null },
       ]);
       expect(n['model.mp.rv']!.depends_on.nodes).toEqual(['model.mp.vm.v1', 'model.mp.vm.v2']);
-    }
+    });
+  });
+});
+
+describe('sources in manifest.json as dbt lists them', () => {
+  // dbt-core 1.11.16 + dbt-duckdb 1.11.1, `dbt parse` on these files (7 Dec 2026): m's sources are
+  // [['raw', 't'], ['raw', 'u'], ['raw', 't']] (each source() call, as fivetran_utils' union_data
+  // reads source(...).database and .schema), its depends_on.nodes [source raw.t, source raw.u].
+  // sm listed each source once: 36 of ade-bench quickbooks' nodes differed so.
+  it('each source() call, repeats included; after a warm compile and from the render cache too', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'dbt_project.yml': 'name: mp\nprofile: mp\n',
+      'models/src.yml': 'sources:\n  - name: raw\n    tables:\n      - name: t\n      - name: u\n',
+      'models/m.sql': "{% set db = source('raw', 't').database %}\nselect * from {{ source('raw', 'u') }}\nunion all\nselect * from {{ source('raw', 't') }}\n",
+    });
+    await afterEachCompile(dir, (n, command) => {
+      expect(n['model.mp.m']!.sources, command).toEqual([['raw', 't'], ['raw', 'u'], ['raw', 't']]);
+      expect(n['model.mp.m']!.depends_on.nodes).toEqual(['source.mp.raw.t', 'source.mp.raw.u']);
+    });
   });
 });
 

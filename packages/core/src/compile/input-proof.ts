@@ -103,9 +103,11 @@ export function takeProof(o: ProofOptions, config: ProjectConfig, key: string, l
   const files: (string | number)[] = [];
   const dirs: (string | number)[] = [];
   const seen = new Set<string>();
-  const walk = (rel: string) => {
+  const walk = (rel: string, root = false) => {
     const abs = resolve(dir, rel);
     const st = statOf(abs);
+    // A resource folder not there yet (a project without tests/) is recorded as absent: one made later holds files to load.
+    if (!st && root) dirs.push(rel, ABSENT);
     if (!st?.isDirectory() || seen.has(abs)) return;
     seen.add(abs);
     dirs.push(rel, st.mtimeMs);
@@ -125,7 +127,7 @@ export function takeProof(o: ProofOptions, config: ProjectConfig, key: string, l
   const roots = resourceFolders(config);
   // A resource folder that is the project itself would take in target/: no proof is possible then.
   if (roots.some((r) => resolve(dir, r) === dir)) return voidProof(files, dirs);
-  for (const root of roots) walk(root);
+  for (const root of roots) walk(root, true);
   // A `local:` package is installed as a link to its folder, which the walk does not follow; loading
   // reads through it (a package's integration_tests/ links the package itself): walk what it reads there.
   for (const pkg of linkedPackages(dir, config)) {
@@ -168,7 +170,7 @@ export function proofHolds(o: ProofOptions, proof: InputProof, key: string): boo
   const { dirs, files } = proof;
   for (let i = 0; i < dirs.length; i += 2) {
     const st = statSync(at(dirs[i] as string), NO_THROW);
-    if (!st || st.mtimeMs !== dirs[i + 1]) return false;
+    if ((st ? st.mtimeMs : ABSENT) !== dirs[i + 1]) return false;
   }
   for (let i = 0; i < files.length; i += 4) {
     const st = statSync(at(files[i] as string), NO_THROW);
@@ -178,6 +180,8 @@ export function proofHolds(o: ProofOptions, proof: InputProof, key: string): boo
 }
 
 const NO_THROW = { throwIfNoEntry: false } as const;
+/** A folder's mtime in a proof when it did not exist. */
+const ABSENT = -1;
 
 /** Resource folders: every `...Paths` list of the project file, and where packages are installed. */
 function resourceFolders(config: ProjectConfig): string[] {

@@ -282,7 +282,7 @@ function loadScope(s: Scope, read: { decls: SchemaDecls; yamls: YamlFile[] }, ou
   const models = [...sqlModels, ...loadPythonModels(s, decls, sqlModels, diagnostics, out.disabled, out.pythonModels), ...loadSnapshots(s, decls.snapshots, yamls, sha256, diagnostics, out.disabled), ...loadAnalyses(s, decls, diagnostics, out.disabled)];
   const seeds = loadSeeds(s, decls, out.disabled);
   const sources = loadSources(s, decls, out.disabled);
-  const tests = [...singularTests(s, out.disabled), ...genericTests(s, decls, models, seeds, sources, diagnostics, out.disabled)];
+  const tests = [...singularTests(s, out.disabled), ...genericTests(s, decls, models, seeds, sources, diagnostics, out.disabled, out.pythonModels)];
   out.unitTests.push(...unitTests(s, decls, models, diagnostics, out.disabled));
   warnOrphanPatches(s, decls, models, seeds, diagnostics, new Set(out.disabled.map((n) => n.uniqueId)), out.pythonModels);
   out.models.push(...models);

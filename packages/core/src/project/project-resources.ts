@@ -286,7 +286,7 @@ function renderTestSettings(s: Scope, t: TestNode): void {
  * makes it (its config as it is: the manifest keeps it among its nodes, enabled false); one on
  * a disabled source has dbt's warning.
  */
-export function genericTests(s: Scope, decls: SchemaDecls, models: ModelNode[], seeds: SeedNode[], sources: SourceNode[], diagnostics: Diagnostic[], disabled: GraphNode[]): TestNode[] {
+export function genericTests(s: Scope, decls: SchemaDecls, models: ModelNode[], seeds: SeedNode[], sources: SourceNode[], diagnostics: Diagnostic[], disabled: GraphNode[], pythonModels: readonly string[] = []): TestNode[] {
   const out: TestNode[] = [];
   const used = new Set<string>();
   const config = s.prefix ? { ...s.config, modelPaths: s.config.modelPaths.map((p) => s.prefix + p), seedPaths: s.config.seedPaths.map((p) => s.prefix + p), snapshotPaths: s.config.snapshotPaths.map((p) => s.prefix + p), testPaths: s.config.testPaths.map((p) => s.prefix + p) } : s.config;
@@ -339,7 +339,14 @@ export function genericTests(s: Scope, decls: SchemaDecls, models: ModelNode[], 
       }
       const node = byN.get(p.name);
       if (node) for (const t of p.tests) add(genericTestNode(config, rendered(t), node, used, diagnostics, kind, folderOf), node);
-      else for (const t of p.tests) orphanTest(genericTestNode(config, rendered(t), orphanTarget(s.config.name, p.name, kind), used, diagnostics, kind, folderOf));
+      else {
+        for (const d of p.tests) {
+          const t = genericTestNode(config, rendered(d), orphanTarget(s.config.name, p.name, kind), used, diagnostics, kind, folderOf);
+          orphanTest(t);
+          // dbt 1.11.16 warns of each: "Test '<id>' (<file>) depends on a node named '<name>' in package '' which was not found".
+          if (!isDisabled(t.config)) diagnostics.push(testTargetWarning(t, { kind: 'node', name: p.name, disabled: false }, d.location.line, `The test does not run. Add the ${kind}'s file, or remove the test from the YAML.`));
+        }
+      }
     }
   };
   // A test on a YAML entry no file defines: dbt 1.11.16 keeps it among the manifest's nodes, enabled false,

@@ -12,6 +12,8 @@ export interface Frame {
   refs: Set<string>;
   /** Each ref() call that found its node, in order, repeats included (the node's `refs`). */
   refCalls: FoundRef[];
+  /** Each source() call that found its source, in order, repeats included (the node's `sources`, as dbt lists them). */
+  sourceCalls: [string, string][];
   relation: Relation | undefined;
   ephemerals: Set<string>;
   /** Read the environment or the clock: its output may differ next time, so it is not cached. */
@@ -82,7 +84,7 @@ export function steady(frame: Frame): boolean {
 }
 
 export function newFrame(node: GraphNode, config: NodeConfig, incremental = false, warehouse?: WarehouseLog): Frame {
-  return { node, packageName: node.packageName, config, refs: new Set(), refCalls: [], relation: undefined, ephemerals: new Set(), volatile: false, thisRead: undefined, incremental, execute: true, warehouse, askedWarehouse: false, macros: new Set() };
+  return { node, packageName: node.packageName, config, refs: new Set(), refCalls: [], sourceCalls: [], relation: undefined, ephemerals: new Set(), volatile: false, thisRead: undefined, incremental, execute: true, warehouse, askedWarehouse: false, macros: new Set() };
 }
 
 /**

@@ -29,12 +29,14 @@ export function parseFallback<T>(r: Renderer, frame: Frame, fn: () => T): T {
   const config = cloneConfig(frame.config);
   const refs = [...frame.refs];
   const refCalls = frame.refCalls.slice();
+  const sourceCalls = frame.sourceCalls.slice();
   const missing = frame.missing?.slice();
   const before = r.diagnostics.length;
   const asParsed = () => {
     frame.config = cloneConfig(config);
     frame.refs = new Set(refs);
     frame.refCalls = refCalls.slice();
+    frame.sourceCalls = sourceCalls.slice();
     frame.missing = missing?.slice();
     frame.ephemerals = new Set();
     frame.execute = false;

@@ -240,6 +240,7 @@ export class ProjectHost implements RenderHost {
       return `__sm_missing_source__${sourceName}_${table}`;
     }
     f.refs.add(s.uniqueId);
+    f.sourceCalls.push([sourceName, table]);
     return this.refRelation(this.sourceRelationOf(s), undefined, undefined, batchFilter(this.project.sample, f, s));
   }
 

@@ -32,6 +32,8 @@ export interface RenderCacheEntry {
   said?: TemplateMessage[] | undefined;
   /** Its ref() calls (the node's `refs`), when it made any. */
   refCalls?: FoundRef[] | undefined;
+  /** Its source() calls (the node's `sources`), when it made any. */
+  sourceCalls?: [string, string][] | undefined;
   /** Its config() calls as dbt gathers them (the manifest's unrendered_config), when it made any. */
   configCall?: Record<string, unknown> | undefined;
 }

@@ -71,6 +71,18 @@ export function refsOf(calls: readonly FoundRef[], nodes: readonly string[]): Re
   return out;
 }
 
+/**
+ * A node's `sources` as dbt's manifest lists them: each source() call in order, repeats included
+ * (fivetran_utils' union_data reads `source(...).database` and `.schema`: two entries), then any
+ * source it depends on that it did not call itself (a hook's).
+ */
+export function sourcesOf(calls: readonly [string, string][], nodes: readonly string[]): [string, string][] {
+  const called = new Set(calls.map((c) => c.join('.')));
+  const out = calls.map((c) => [...c] as [string, string]);
+  for (const n of nodes) if (n.startsWith('source.') && !called.has(n.split('.').slice(2).join('.'))) out.push(n.split('.').slice(2) as [string, string]);
+  return out;
+}
+
 /** Run `fn` with the macros it calls itself told to `record` (to none when undefined), not to a render under way. */
 export function recordingMacros<T>(record: ((m: JMacro) => void) | undefined, fn: () => T): T {
   const { listener, depth } = macroCalls;

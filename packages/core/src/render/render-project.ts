@@ -18,7 +18,7 @@ import { NodeNaming } from './node-naming.ts';
 import { NeedRender, newFrame, steady, type Frame, type TargetCall } from './frame.ts';
 import { renderGenericTest } from './generic-test.ts';
 import { MacroNamespaces } from './macro-namespaces.ts';
-import { cloneConfig, macroFiles, recordingMacros, refsOf, tagsOf } from './render-parts.ts';
+import { cloneConfig, macroFiles, recordingMacros, refsOf, sourcesOf, tagsOf } from './render-parts.ts';
 import { metaOf } from '../project/folder-config.ts';
 import { hookMacrosOf, macroDependsOn, parseLike, parseLikeHostOf, sourcesFirst, type ParseLike } from './parse-like.ts';
 import { settleDisabled } from './settle-disabled.ts';
@@ -323,7 +323,7 @@ export class ProjectRenderer implements Schedulable {
     // compile's and run's list those, then what execute true called (dbt's order).
     const parsed = frame.readExecute ? this.parseLike(m.uniqueId).macros : undefined;
     const macros = parsed ? [...new Set([...parsed, ...ran])] : ran;
-    const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse, macros, frame.said, frame.refCalls, frame.configCall, parsed);
+    const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse, macros, frame.said, frame.refCalls, frame.configCall, frame.sourceCalls, parsed);
     if (!steady(frame)) this.#unsteady = true;
     const cache = this.#cache();
     if (cache) {
@@ -331,7 +331,7 @@ export class ProjectRenderer implements Schedulable {
       else {
         const deps: Record<string, string> = {};
         for (const id of nodes) deps[id] = this.#depSignature(id) ?? '';
-        cache.set(m.uniqueId, { checksum: renderKey(m), sql, config: frame.config, relation, deps, ephemerals: [...frame.ephemerals], macros, ...(parsed ? { parseMacros: parsed } : {}), ...(frame.said?.length ? { said: frame.said } : {}), ...(frame.refCalls.length ? { refCalls: frame.refCalls } : {}), ...(frame.configCall ? { configCall: frame.configCall } : {}) });
+        cache.set(m.uniqueId, { checksum: renderKey(m), sql, config: frame.config, relation, deps, ephemerals: [...frame.ephemerals], macros, ...(parsed ? { parseMacros: parsed } : {}), ...(frame.said?.length ? { said: frame.said } : {}), ...(frame.refCalls.length ? { refCalls: frame.refCalls } : {}), ...(frame.sourceCalls.length ? { sourceCalls: frame.sourceCalls } : {}), ...(frame.configCall ? { configCall: frame.configCall } : {}) });
       }
     }
     return r;
@@ -362,11 +362,11 @@ export class ProjectRenderer implements Schedulable {
       if (this.#depSignature(id) !== sig) return undefined;
     }
     this.#cache()!.reused.add(m.uniqueId);
-    return this.#modelResult(m, e.config, e.relation, Object.keys(e.deps), e.sql, e.ephemerals, false, e.macros, e.said, e.refCalls ?? [], e.configCall, e.parseMacros);
+    return this.#modelResult(m, e.config, e.relation, Object.keys(e.deps), e.sql, e.ephemerals, false, e.macros, e.said, e.refCalls ?? [], e.configCall, e.sourceCalls ?? [], e.parseMacros);
   }
 
   /** A rendered model: final config and relation, what it depends on, its SQL with ephemerals inlined. */
-  #modelResult(m: ModelNode, config: NodeConfig, relation: Relation, nodes: string[], sql: string, ephemerals: Iterable<string>, needsWarehouse: boolean, macros: string[], said: TemplateMessage[] | undefined, refCalls: readonly FoundRef[], configCall: Record<string, unknown> | undefined, parseMacros?: string[]): ModelNode {
+  #modelResult(m: ModelNode, config: NodeConfig, relation: Relation, nodes: string[], sql: string, ephemerals: Iterable<string>, needsWarehouse: boolean, macros: string[], said: TemplateMessage[] | undefined, refCalls: readonly FoundRef[], configCall: Record<string, unknown> | undefined, sourceCalls: readonly [string, string][], parseMacros?: string[]): ModelNode {
     this.#ephemerals.setBare(m.uniqueId, relation.identifier, sql);
     const r: ModelNode = {
       ...m,
@@ -376,7 +376,7 @@ export class ProjectRenderer implements Schedulable {
       meta: metaOf(config),
       relation,
       refs: refsOf(refCalls, nodes),
-      sources: nodes.filter((n) => n.startsWith('source.')).map((n) => n.split('.').slice(2) as [string, string]),
+      sources: sourcesOf(sourceCalls, nodes),
       dependsOn: { nodes, macros },
       compiledCode: this.#ephemerals.inline(m.uniqueId, sql, ephemerals),
       extraCtes: this.#ephemerals.extraCtes(m.uniqueId),
