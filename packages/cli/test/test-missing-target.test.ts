@@ -94,3 +94,23 @@ describe('a data test that names a missing node or source', () => {
     expect(r.err).toMatch(/SM_REF_NOT_FOUND.*models\/bad\.sql:1/);
   });
 });
+
+// dbt-core 1.11.16 (8 Dec 2026; ade-bench's f1008): a singular test that refs a model no file defines
+// and calls a macro no project defines is disabled with the warning "Test 'test.demo.t' (tests/t.sql)
+// depends on a node named 'foo' in package '' which was not found"; `dbt build` runs the model, PASS=1,
+// exit 0. sm stopped the whole project at parse ("'undefined_equality_test' is undefined", exit 2).
+describe('a data test that names a missing node and calls an undefined macro', () => {
+  it('is disabled with the warning, as dbt does, and the rest runs', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'dbt_project.yml': "name: demo\nversion: '1.0.0'\nprofile: demo\n",
+      'models/a.sql': 'select 1 as id\n',
+      'tests/t.sql': "-- depends_on: {{ ref('foo') }}\n{{ undefined_equality_test(ref('foo'), 'x') }}\n",
+    });
+    const r = await sm('build', '--project-dir', dir);
+    expect(r.code, `${r.out}\n${r.err}`).toBe(0);
+    expect(`${r.out}\n${r.err}`).toContain("Test 'test.demo.t' (tests/t.sql) depends on a node named 'foo' in package '' which was not found");
+    const results = (JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] }).results;
+    expect(results.map((x) => [x.unique_id, x.status])).toEqual([['model.demo.a', 'success']]);
+  });
+});

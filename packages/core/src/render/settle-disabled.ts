@@ -45,7 +45,10 @@ export function settleDisabled(h: SettleHost, diagnostics: Diagnostic[]): Settle
   // dbt's parse gives a missing var None and resolves refs and sources of enabled nodes only; an
   // error it lets by until the node compiles (a macro a package lacks) is none for a node that never will.
   const unresolved = new Set(['SM_VAR_MISSING', 'SM_REF_NOT_FOUND', 'SM_SOURCE_NOT_FOUND']);
-  const kept = diagnostics.filter((d) => !(d.severity === 'error' && d.nodeId && off.has(d.nodeId) && (unresolved.has(d.code) || d.atCompile)));
+  // A test whose ref or source names nothing is disabled by dbt's parse, which lets a call of an undefined macro by
+  // (ade-bench's f1008: dbt 1.11.16 warns, disables the test and exits 0; sm stopped the project with exit 2).
+  const undefinedCall = (d: Diagnostic) => !!d.nodeId && targetless.has(d.nodeId) && d.code === 'SM_TEMPLATE_RENDER' && / is undefined\b/.test(d.message);
+  const kept = diagnostics.filter((d) => !(d.severity === 'error' && d.nodeId && off.has(d.nodeId) && (unresolved.has(d.code) || d.atCompile || undefinedCall(d))));
   diagnostics.splice(0, diagnostics.length, ...kept, ...refsToDisabled(h, off), ...configTypes(h));
   const out: SettledNodes = { nodes: new Map(), disabled: [], disabledTests: [] };
   // Loading's: a test there that its own config leaves enabled is on a disabled node.
