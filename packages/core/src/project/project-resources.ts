@@ -169,7 +169,7 @@ export function loadSources(s: Scope, decls: SchemaDecls, disabled: GraphNode[])
     const r = (v: string | undefined) => (v !== undefined && s.render && /\{[{%]/.test(v) ? String(s.render(v, d0.file)) : v);
     // So may the rest but descriptions, tests and loaded_at_query (dbt renders them later or never): meta (as text), freshness, tags.
     const deep = <T>(v: T): T => (s.render && /\{[{%]/.test(JSON.stringify(v) ?? '') ? (s.render(v, d0.file) as T) : v);
-    const d = { ...d0, database: r(d0.database), schema: r(d0.schema)!, identifier: r(d0.identifier)!, loadedAtField: r(d0.loadedAtField), meta: renderMeta(s.render, d0.meta, d0.file), sourceMeta: renderMeta(s.render, d0.sourceMeta, d0.file), freshness: deep(d0.freshness), tags: deep(d0.tags), loader: deep(d0.loader) };
+    const d = { ...d0, database: r(d0.database), schema: r(d0.schema)!, identifier: r(d0.identifier)!, loadedAtField: r(d0.loadedAtField), meta: renderMeta(s.render, d0.meta, d0.file), sourceMeta: renderMeta(s.render, d0.sourceMeta, d0.file), freshness: deep(d0.freshness), tags: deep(d0.tags), loader: deep(d0.loader), quoting: quotingOf(deep(d0.quoting)) };
     // dbt-project.yml's `sources:` paths follow the fqn: the YAML file's folders, the source, the table.
     const fqn = [name0, ...yamlFoldersOf(s, d.file), d.sourceName, d.name];
     const { config: cfg } = nodeConfig(s, 'sources', fqn.slice(1), d.config, d.file);
@@ -219,6 +219,11 @@ export function loadSources(s: Scope, decls: SchemaDecls, disabled: GraphNode[])
  * and to false, which dbt-duckdb prints bare (`"d".main."t"` for `quoting: {schema: false}`).
  * The project's `quoting:` does not reach source() (dbt applies it to the manifest's relation_name only).
  */
+/** A source's `quoting:` once rendered (dbt renders `"{{ false if target.type == 'snowflake' else true }}"` to a boolean): its booleans. */
+function quotingOf(q: Record<string, unknown> | undefined): Record<string, boolean> | undefined {
+  return q && Object.fromEntries(Object.entries(q).filter((e): e is [string, boolean] => typeof e[1] === 'boolean'));
+}
+
 function sourceQuoted(quoting: Record<string, boolean> | undefined): { quoted?: QuotedParts } {
   const parts = (['database', 'schema', 'identifier'] as const).filter((p) => typeof quoting?.[p] === 'boolean');
   return parts.length ? { quoted: Object.fromEntries(parts.map((p) => [p, quoting![p]])) } : {};

@@ -79,8 +79,8 @@ export interface SourceTableDecl {
   schemaAsWritten?: string | undefined;
   /** The source's own `meta:` (dbt's `source_meta`). */
   sourceMeta?: Record<string, unknown> | undefined;
-  /** `quoting:` of the source and the table (the table's wins), as written. */
-  quoting?: Record<string, boolean> | undefined;
+  /** `quoting:` of the source and the table (the table's wins), as written: booleans, or Jinja that renders to one. */
+  quoting?: Record<string, boolean | string> | undefined;
   tags: string[];
   /** `freshness:` as dbt resolves it: the table's config, the table, the source's config, the source; `null` turns it off. */
   freshness?: unknown;
@@ -425,7 +425,7 @@ function readSource(y: YamlFile, s: unknown, path: (string | number)[], into: Sc
       config: { ...(isObj(s.config) ? s.config : {}), ...(isObj(t.config) ? t.config : {}) },
       meta: { ...(isObj(s.meta) ? s.meta : {}), ...(isObj(t.meta) ? t.meta : {}) },
       sourceMeta: isObj(s.meta) ? s.meta : {},
-      quoting: Object.fromEntries([s.quoting, t.quoting].flatMap((q) => (isObj(q) ? Object.entries(q).filter((e): e is [string, boolean] => typeof e[1] === 'boolean') : []))),
+      quoting: Object.fromEntries([s.quoting, t.quoting].flatMap((q) => (isObj(q) ? Object.entries(q).filter((e): e is [string, boolean | string] => typeof e[1] === 'boolean' || (typeof e[1] === 'string' && /\{[{%]/.test(e[1]))) : []))),
       tags: [...(Array.isArray(s.tags) ? s.tags.map(String) : []), ...(Array.isArray(t.tags) ? t.tags.map(String) : [])],
       freshness: firstSet('freshness', t, s),
       loadedAtField: ((f) => (typeof f === 'string' && f.trim() ? f : undefined))(firstSet('loaded_at_field', t, s)),
