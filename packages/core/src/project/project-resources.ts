@@ -7,9 +7,9 @@ import { renderColumns, renderMeta } from './config-renderer.ts';
 import { readSourceText, sourceText } from './source-text.ts';
 import { discover, pathInResourceFolder, type FoundFile } from './discover.ts';
 import { dbtFileText } from './file-text.ts';
-import { dropRootAppends, mergeConfigInto, metaOf, nodeTags, sourceUnrenderedConfig, tagList, unrenderedFolderConfig } from './folder-config.ts';
+import { dropRootAppends, mergeConfigInto, metaOf, nodeTags, sourceUnrenderedConfig, unrenderedFolderConfig } from './folder-config.ts';
+import { quotingOf, sourceQuoted, sourceTags } from './source-parts.ts';
 import type { NodePatch, SchemaDecls, TestDecl, VersionDecl } from './schema-yaml.ts';
-import type { QuotedParts } from '../adapter.ts';
 import { genericTestNode, orphanTarget, renderedTestConfig, testTargetWarning } from './test-nodes.ts';
 import { isDisabled, leftOutUnrendered, listed, nodeConfig, type ConfigLayers, type Scope } from './config-layers.ts';
 
@@ -210,27 +210,6 @@ export function loadSources(s: Scope, decls: SchemaDecls, disabled: GraphNode[])
     };
     return listed(src, disabled);
   });
-}
-
-/**
- * The parts of a source's name its YAML's `quoting:` (the source's, under it its table's) sets to
- * true, which dbt 1.11 quotes as written where templates read the source: on Snowflake
- * `quoting: {identifier: true}` reads `raw.events."tracks"`, another table than `raw.events.tracks`;
- * and to false, which dbt-duckdb prints bare (`"d".main."t"` for `quoting: {schema: false}`).
- * The project's `quoting:` does not reach source() (dbt applies it to the manifest's relation_name only).
- */
-/** A source's `quoting:` once rendered (dbt renders `"{{ false if target.type == 'snowflake' else true }}"` to a boolean): its booleans. */
-function quotingOf(q: Record<string, unknown> | undefined): Record<string, boolean> | undefined {
-  return q && Object.fromEntries(Object.entries(q).filter((e): e is [string, boolean] => typeof e[1] === 'boolean'));
-}
-
-function sourceQuoted(quoting: Record<string, boolean> | undefined): { quoted?: QuotedParts } {
-  const parts = (['database', 'schema', 'identifier'] as const).filter((p) => typeof quoting?.[p] === 'boolean');
-  return parts.length ? { quoted: Object.fromEntries(parts.map((p) => [p, quoting![p]])) } : {};
-}
-
-function sourceTags(cfg: Record<string, unknown>, yamlTags: readonly string[]): string[] {
-  return [...new Set([...tagList(cfg.tags), ...yamlTags])].sort();
 }
 
 /** dbt's source fqn puts the folders of the YAML file (below its model path) before the source name. */
