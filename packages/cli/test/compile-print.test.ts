@@ -32,4 +32,16 @@ describe('sm compile -s prints the selected SQL as dbt compile does', () => {
     expect(all.out).not.toContain('Compiled node');
     expect(all.out).toContain('Compiled 3 nodes (2 models)');
   });
+
+  // dbt 1.11.16, 8 Dec 2026: `dbt -q compile` (no node shown) and `dbt -q parse` print nothing, exit 0.
+  it('-q prints nothing when no node is shown, for compile and parse', async () => {
+    const dir = writeProject(files);
+    const all = await sm('-q', 'compile', '--project-dir', dir);
+    expect(all.code).toBe(0);
+    expect(all.out.trim()).toBe('');
+    const parsed = await sm('parse', '--project-dir', dir, '-q');
+    expect(parsed.code).toBe(0);
+    expect(parsed.out.trim()).toBe('');
+    expect((await sm('parse', '--project-dir', dir)).out).toContain('Parsed demo');
+  });
 });

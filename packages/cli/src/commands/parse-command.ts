@@ -25,7 +25,8 @@ export function registerParseCommand(program: Command, ctx: CliContext): void {
       const counts = new Map<string, number>();
       for (const n of c.compiled.nodes.values()) counts.set(n.resourceType, (counts.get(n.resourceType) ?? 0) + 1);
       const summary = [...counts].sort((a, b) => a[0].localeCompare(b[0])).map(([t, k]) => `${k} ${k === 1 ? t : t === 'saved_query' ? 'saved_queries' : t === 'analysis' ? 'analyses' : `${t}s`}`).join(', ');
-      reporter.onOutput?.(`Parsed ${c.project.config.name}: ${summary || 'no nodes'}; wrote ${join(c.project.config.targetPath, 'manifest.json')}`);
+      // dbt -q parse prints nothing.
+      if (!ctx.quiet) reporter.onOutput?.(`Parsed ${c.project.config.name}: ${summary || 'no nodes'}; wrote ${join(c.project.config.targetPath, 'manifest.json')}`);
       ctx.exitCode = EXIT.ok;
     },
   );

@@ -137,9 +137,9 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       // Ids start with their resource type (dbt's model.<project>.<name>): no node needs reading to count.
       const models = c.selected.filter((id) => id.startsWith('model.')).length;
       if (!c.selected.length) return ctx.quiet ? undefined : reporter.onOutput?.('Nothing to do. Try checking your model configs and model specification args');
-      // As dbt: a selection's own nodes are printed with their SQL; -q prints the SQL alone.
+      // As dbt: a selection's own nodes are printed with their SQL; -q prints the SQL alone (and nothing when no node is shown).
       const shown = compiledToShow(c, (flags.select ?? flags.models ?? flags.model)?.[0], live.sql);
-      if (!ctx.quiet || !shown.length) reporter.onOutput?.(`Compiled ${c.selected.length} nodes (${models} models) into ${join(c.project.config.targetPath, 'compiled')}/ and wrote ${c.project.config.targetPath}/manifest.json`);
+      if (!ctx.quiet) reporter.onOutput?.(`Compiled ${c.selected.length} nodes (${models} models) into ${join(c.project.config.targetPath, 'compiled')}/ and wrote ${c.project.config.targetPath}/manifest.json`);
       for (const n of shown) printCompiled(n.sql, n);
     });
 
