@@ -28,4 +28,40 @@ describe('compiled files of ephemeral models, as dbt writes them', () => {
     expect((await sm('run', '-s', 't', '--project-dir', dir)).code).toBe(0);
     expect(['lonely', 't', 'used'].map((n) => existsSync(compiled(n)))).toEqual([false, true, true]);
   });
+
+  // dbt 1.11.16 + dbt-duckdb 1.11.1 (8 Dec 2026), c reading ephemeral e reading a, and a check
+  // snapshot of a: `dbt compile -s c` wrote compiled/.../c.sql and e.sql, and the manifest gave
+  // both a compiled_path (a's null); `dbt compile` and `dbt build` wrote no compiled file for the
+  // snapshot (build: target/run/.../snapshots/snap.sql only), its compiled_path null.
+  it('compile -s writes the inlined ephemeral models too; a snapshot has no compiled file', async () => {
+    const dir = writeDuckdbProject({
+      'models/a.sql': 'select 1 as id',
+      'models/e.sql': "{{ config(materialized='ephemeral') }}\nselect * from {{ ref('a') }}",
+      'models/c.sql': "select * from {{ ref('e') }}",
+      'snapshots/snap.sql': "{% snapshot snap %}\n{{ config(target_schema='main', unique_key='id', strategy='check', check_cols='all') }}\nselect * from {{ ref('a') }}\n{% endsnapshot %}",
+    });
+    const file = (kind: string, folder: string, name: string) => join(dir, 'target', kind, 'demo', folder, `${name}.sql`);
+    const paths = () => {
+      const m = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, { compiled_path: string | null }> };
+      return Object.fromEntries(Object.entries(m.nodes).map(([id, n]) => [id, n.compiled_path]));
+    };
+    const c = await sm('compile', '-s', 'c', '--project-dir', dir);
+    expect(c.code, c.err).toBe(0);
+    expect(['a', 'c', 'e'].map((n) => existsSync(file('compiled', 'models', n)))).toEqual([false, true, true]);
+    expect(paths()).toEqual({
+      'model.demo.a': null,
+      'model.demo.c': 'target/compiled/demo/models/c.sql',
+      'model.demo.e': 'target/compiled/demo/models/e.sql',
+      'snapshot.demo.snap': null,
+    });
+    expect((await sm('compile', '--project-dir', dir)).code).toBe(0);
+    expect(existsSync(file('compiled', 'models', 'a'))).toBe(true);
+    expect(existsSync(file('compiled', 'snapshots', 'snap'))).toBe(false);
+    expect(paths()['snapshot.demo.snap']).toBeNull();
+    rmSync(join(dir, 'target'), { recursive: true });
+    const b = await sm('build', '--project-dir', dir);
+    expect(b.code, b.err).toBe(0);
+    expect(existsSync(file('compiled', 'snapshots', 'snap'))).toBe(false);
+    expect(existsSync(file('run', 'snapshots', 'snap'))).toBe(true);
+  });
 });

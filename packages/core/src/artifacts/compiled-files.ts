@@ -10,8 +10,8 @@ import { WrittenFiles } from './written-files.ts';
 import { sameText } from './run-files.ts';
 import { compiledFileOf, nodeFileShape, type NodeFileShape } from './target-paths.ts';
 
-/** The nodes whose compiled SQL is written: models, snapshots and data tests. */
-const HAS_SQL: ReadonlySet<string> = new Set(['model', 'snapshot', 'analysis', 'test']);
+/** The nodes whose compiled SQL is written: models, analyses and data tests (dbt 1.11.16 writes none for a snapshot). */
+const HAS_SQL: ReadonlySet<string> = new Set(['model', 'analysis', 'test']);
 
 /** What writing compiled files needs of the project. */
 export interface CompiledFilesProject {

@@ -7,6 +7,7 @@ import type { Adapter, AdapterFactory } from '../adapter.ts';
 import { reuseManifest, writeManifest } from '../artifacts/manifest-file.ts';
 import { selectedNodeErrors } from './node-errors.ts';
 import { writeCompiledTree } from '../artifacts/compiled-files.ts';
+import { inlinedEphemerals } from '../graph/ephemerals.ts';
 import { compiledPathOf, hasCompiledPath, targetLayoutOf } from '../artifacts/target-paths.ts';
 import type { CheckResult } from '../check/check-project.ts';
 import { diag, SmProjectError, type Diagnostic } from '../diagnostics.ts';
@@ -152,7 +153,9 @@ const HOOKS_RUN = new Set<Command>(['run', 'build', 'seed', 'snapshot', 'test'])
 export async function writeCompileArtifacts(c: Compilation, command: Command, digest: string | undefined, manifestDigest: string | undefined, shape?: Parameters<typeof writeCompiledTree>[5], sink?: FileSink): Promise<{ files: Promise<void> }> {
   const dir = targetDir(c.project);
   makeDirs(dir);
-  const files = command === 'compile' ? writeCompiledTree(c.project, c.compiled.nodes, c.selected, dir, digest, shape) : Promise.resolve();
+  // As dbt's compile: the files of the selected nodes and of the ephemeral models they inline.
+  const written = command === 'compile' ? withInlinedEphemerals(c) : c.selected;
+  const files = command === 'compile' ? writeCompiledTree(c.project, c.compiled.nodes, written, dir, digest, shape) : Promise.resolve();
   // Handled here too: when the manifest's write fails first (a full disk), nobody awaits `files`, and its rejection must not crash the process.
   files.catch(() => undefined);
   const meta = { invocationId: c.invocationId, generatedAt: pythonIsoTime(new Date(), 'Z') };
@@ -160,7 +163,7 @@ export async function writeCompileArtifacts(c: Compilation, command: Command, di
   const hooksRun = HOOKS_RUN.has(command);
   if (hooksRun && manifestDigest) manifestDigest = `${manifestDigest}:hooks-run`;
   // As dbt's compile: each node it compiled names the file it wrote (`compiled_path`); the selection is part of what the manifest says.
-  const compiledPath = command === 'compile' ? compiledPathsOf(c) : undefined;
+  const compiledPath = command === 'compile' ? compiledPathsOf(c, written) : undefined;
   if (compiledPath && manifestDigest) manifestDigest = `${manifestDigest}:compiled:${compiledPath.selection}`;
   // dbt's parse and ls compile nothing: their manifest's nodes have no compiled, compiled_code, extra_ctes(_injected),
   // and list depends_on.macros as dbt's parse records them.
@@ -183,13 +186,25 @@ export async function writeCompileArtifacts(c: Compilation, command: Command, di
   return { files };
 }
 
-/** A compile's `compiled_path`s: those of the nodes it selected, and what names the selection (`all`, or a hash of the ids). */
-function compiledPathsOf(c: Compilation): { selection: string; of: (n: GraphNode) => string | null } {
-  const whole = c.selected.length === c.compiled.nodes.size;
-  const selected = whole ? undefined : new Set(c.selected);
+/**
+ * What compile writes: the selected nodes, then the ephemeral models they inline that are not
+ * selected (dbt 1.11.16: `dbt compile -s c`, c reading ephemeral e, writes e's file too and
+ * gives e a compiled_path).
+ */
+function withInlinedEphemerals(c: Compilation): readonly string[] {
+  if (c.selected.length === c.compiled.nodes.size) return c.selected;
+  const ids = new Set(c.selected);
+  for (const id of c.selected) for (const e of inlinedEphemerals((x) => c.graph.predecessors(x), c.compiled.nodes, id)) ids.add(e);
+  return ids.size === c.selected.length ? c.selected : [...ids];
+}
+
+/** A compile's `compiled_path`s: those of the nodes it wrote, and what names them (`all`, or a hash of the ids). */
+function compiledPathsOf(c: Compilation, written: readonly string[]): { selection: string; of: (n: GraphNode) => string | null } {
+  const whole = written.length === c.compiled.nodes.size;
+  const selected = whole ? undefined : new Set(written);
   const layout = targetLayoutOf(c.project);
   return {
-    selection: whole ? 'all' : createHash('sha1').update(c.selected.join('\n')).digest('hex'),
+    selection: whole ? 'all' : createHash('sha1').update(written.join('\n')).digest('hex'),
     of: (n) => ((!selected || selected.has(n.uniqueId)) && hasCompiledPath(n) ? compiledPathOf(layout, n) : null),
   };
 }

@@ -17,14 +17,13 @@ export async function executeSnapshot(node: GraphNode, x: NodeContext): Promise<
     throw new Error(`Snapshot ${m.name}: ${d.relationName(m.relation)} exists as a ${existing.kind}, not a table. Drop it or give the snapshot another alias; history is never replaced silently.`);
   }
   const sql = m.needsWarehouse ? await x.renderLive({ node: m }) : (m.compiledCode ?? '');
-  const path = x.compiled(sql);
+  // dbt 1.11.16 writes a snapshot's statements to target/run only: no compiled file, no compiled path on failure.
   const { rows } = await x.runPlan(withHooks(planSnapshot(m, sql, spec, existing, x.plan, new Date()), nodeHooks(m), x.plan.capabilities));
   await x.remember(m.relation, undefined);
   return {
     status: 'success',
     message: existing ? `${rows} versions written` : `CREATE SNAPSHOT ${rows} rows`,
     relationName: printedRelationName(m.relation, d, x.run.project.target),
-    compiledPath: path,
     compiledCode: sql,
     rowsAffected: rows,
   };

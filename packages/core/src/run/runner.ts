@@ -3,6 +3,7 @@ import { findRelation, foundKey, schemaKey, storedKey } from '../relation-lookup
 import type { PlanContext } from '../plan/plan.ts';
 import { dbtAttachedNode, type GraphNode, type TemplateMessage } from '../types.ts';
 import { compiledPathOf, targetLayoutOf } from '../artifacts/target-paths.ts';
+import { inlinedEphemerals, isEphemeral } from '../graph/ephemerals.ts';
 import { dbtNodeInfo, snapshotLogCfg } from '../artifacts/node-log-info.ts';
 import { templateSaid, type NodeFailure, type NodeResult, type NodeStatus } from '../events.ts';
 import { fromWarehouse, RenderFailure } from '../render/template-diagnostic.ts';
@@ -253,7 +254,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>, queued: Re
       };
       const r = await executor(node, nctx);
       // dbt writes the compiled SQL of each ephemeral model a node inlines, once, as it compiles the node.
-      for (const eid of node.resourceType === 'unit_test' ? [] : inlinedEphemerals(o, id)) {
+      for (const eid of node.resourceType === 'unit_test' ? [] : inlinedEphemerals((x) => o.graph.predecessors(x), o.nodes, id)) {
         const e = nodes.get(eid);
         if (!e || ephemeralsWritten.has(eid)) continue;
         ephemeralsWritten.add(eid);
@@ -263,7 +264,7 @@ async function schedule(o: RunContext, selected: ReadonlySet<string>, queued: Re
       return done(r.status, r.message, r);
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
-      const path = 'compiledCode' in node ? compiledPathOf(targetLayoutOf(o.project), node) : undefined;
+      const path = 'compiledCode' in node && node.resourceType !== 'snapshot' ? compiledPathOf(targetLayoutOf(o.project), node) : undefined;
       if (o.signal?.aborted) return done('cancelled', `Cancelled: ${msg}`, { compiledPath: path });
       const failure = failureOf(e, msg, failureFileOf(o, node), o.adapter.dialect.dbtErrorKind ?? 'Database Error');
       // What dbt records of a node that failed: the SQL it compiled (none when its own template
@@ -348,8 +349,6 @@ function gates(n: GraphNode, flags: RunContext['flags']): boolean {
 /** A result that stops a --fail-fast run. */
 const stopsFailFast = (r: NodeResult) => r.status === 'error' || r.status === 'fail' || r.status === 'partial success';
 
-const isEphemeral = (n: GraphNode | undefined) => n?.resourceType === 'model' && n.config.materialized === 'ephemeral';
-
 /**
  * dbt runs no ephemeral model (its SQL is inlined where it is referenced): none is a result in
  * run_results.json or counts in "N of M". What depends on one waits for what it depends on.
@@ -359,19 +358,6 @@ function withoutEphemerals(o: RunContext, selected: ReadonlySet<string>): Readon
   return selected;
 }
 
-/** The ephemeral models a node inlines: its ephemeral parents, and theirs. */
-function inlinedEphemerals(o: RunContext, id: string): string[] {
-  const out: string[] = [];
-  const walk = (x: string) => {
-    for (const p of o.graph.predecessors(x) ?? []) {
-      if (out.includes(p) || !isEphemeral(o.nodes.get(p))) continue;
-      out.push(p);
-      walk(p);
-    }
-  };
-  walk(id);
-  return out;
-}
 
 /**
  * The selected nodes `id` waits for: its selected predecessors, and through any node not run
