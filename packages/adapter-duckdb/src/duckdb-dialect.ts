@@ -16,6 +16,15 @@ export class DuckDbDialect extends BaseDialect {
   /** dbt-duckdb raises a refused statement as a runtime error. */
   readonly dbtErrorKind = 'Runtime Error';
 
+  /** dbt-duckdb 1.11.1's CONSTRAINT_SUPPORT: DuckDB enforces every constraint type. */
+  readonly constraintSupport = { check: 'enforced', not_null: 'enforced', unique: 'enforced', primary_key: 'enforced', foreign_key: 'enforced' } as const;
+
+  /** DuckDB refuses a catalog-qualified foreign key target: dbt-duckdb keeps the last two parts (split on dots, as it does). */
+  foreignKeyTarget(to: string): string {
+    const pieces = to.split('.');
+    return pieces.length > 2 ? pieces.slice(1).join('.') : to;
+  }
+
   /** DuckDB's timestamps keep microseconds, which its JavaScript values (Dates) round to milliseconds. */
   epochMicros(expr: string): string {
     return `epoch_us(${expr})`;

@@ -31,7 +31,7 @@ const YAML = `models:
       - {name: id, data_type: integer}
       - {name: extra, data_type: integer}
   - name: untyped
-    config: {materialized: incremental, contract: {enforced: true}}
+    config: {materialized: incremental, on_schema_change: fail, contract: {enforced: true}}
     columns:
       - {name: id}
 `;

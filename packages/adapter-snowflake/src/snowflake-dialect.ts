@@ -40,6 +40,15 @@ export class SnowflakeDialect extends BaseDialect {
     return `create or replace ${this.#kind(opts)}table ${this.relationName(rel)}${this.#tableClauses(opts)} as (\n${sql}\n)`;
   }
 
+  /** dbt-snowflake's: one `create ... table (definitions) as (select ...)`; no insert after it. */
+  override createContractTable(rel: Relation, definitions: readonly string[], names: readonly string[], sql: string, opts?: TableOptions & { readonly replace?: boolean }): string[] {
+    const select = `select ${names.join(', ')}\n    from (\n${sql}\n    ) as model_subq`;
+    return [`create ${opts?.replace ? 'or replace ' : ''}${this.#kind(opts)}table ${this.relationName(rel)} (\n    ${definitions.join(',\n    ')}\n)${this.#tableClauses(opts)} as (\n    ${select}\n)`];
+  }
+
+  /** dbt-snowflake's CONSTRAINT_SUPPORT: only not null is enforced; check is not supported. */
+  readonly constraintSupport = { check: 'not_supported', not_null: 'enforced', unique: 'not_enforced', primary_key: 'not_enforced', foreign_key: 'not_enforced' } as const;
+
   override createTable(rel: Relation, columns: readonly ColumnDef[], opts?: TableOptions): string {
     const cols = columns.map((c) => `${opts?.unquotedColumns ? c.name : this.quoteIdentifier(c.name)} ${c.type}`).join(', ');
     return `create ${this.#kind(opts)}table ${this.relationName(rel)} (${cols})${this.#tableClauses(opts)}`;

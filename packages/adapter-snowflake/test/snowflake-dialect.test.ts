@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { contractTable, type ModelNode } from '@smsql/core';
 import { SnowflakeDialect } from '../src/snowflake-dialect.ts';
 
 const d = new SnowflakeDialect();
@@ -66,6 +67,29 @@ describe('SnowflakeDialect golden SQL', () => {
   it("reads Snowflake's parser error, which explains a seed whose quote_columns: false left a reserved word unquoted", () => {
     expect(d.isParseError("SQL compilation error:\nsyntax error line 1 at position 52 unexpected 'default'.")).toBe(true);
     expect(d.isParseError("SQL compilation error:\nObject 'RAW.EVENTS' does not exist or not authorized.")).toBe(false);
+  });
+
+  // dbt-snowflake 1.11.6's snowflake__create_table_as with an enforced contract: one `create or replace transient table <rel> (<columns and
+  // constraints>) as (select <columns> from (<sql>) as model_subq)`; its CONSTRAINT_SUPPORT enforces only not_null, leaves check out
+  // (ConstraintNotSupported) and writes unique, primary and foreign keys unenforced (ConstraintNotEnforced).
+  it("creates a contracted table in one statement, with dbt-snowflake's constraint support", () => {
+    const m = {
+      resourceType: 'model',
+      name: 'dim',
+      config: { materialized: 'table', contract: { enforced: true } },
+      columns: {
+        id: { name: 'id', dataType: 'number', constraints: [{ type: 'not_null' }, { type: 'primary_key' }, { type: 'check', expression: 'id > 0' }] },
+        name: { name: 'name', dataType: 'varchar', constraints: [{ type: 'unique', warn_unenforced: false }] },
+      },
+      constraints: [{ type: 'check', expression: 'id < 9', warn_unsupported: false }],
+    } as unknown as ModelNode;
+    const t = contractTable(m, d)!;
+    expect(t.definitions).toEqual(['id number not null primary key', 'name varchar unique']);
+    expect(t.warnings.map((w) => w.event)).toEqual(['ConstraintNotEnforced', 'ConstraintNotSupported']);
+    expect(t.warnings[1]!.message).toBe("The constraint type check is not supported by snowflake, and will be ignored. Set 'warn_unsupported: false' on this constraint to ignore this warning.");
+    expect(d.createContractTable(rel, t.definitions, t.names, sql, { replace: true, adapterConfig: { cluster_by: 'id' } })).toEqual([
+      'create or replace transient table analytics.marts.wide_streams (\n    id number not null primary key,\n    name varchar unique\n) cluster by (id) as (\n    select id, name\n    from (\nselect 1 as id\n    ) as model_subq\n)',
+    ]);
   });
 
   it('declares upper-case folding', () => {

@@ -185,6 +185,18 @@ export interface Dialect {
   createOrReplaceTableAs(rel: Relation, sql: string, opts?: TableOptions): string;
   createView(rel: Relation, sql: string): string;
   createTable(rel: Relation, columns: readonly ColumnDef[], opts?: TableOptions): string;
+  /**
+   * The statements that create the table of a model enforcing a contract (dbt's create_table_as
+   * with `get_table_columns_and_constraints`): the table with `definitions` (columns with their
+   * types and constraints, then the model's constraints), filled from `sql` through the select
+   * list `names`. `replace`: over an existing table of that name. BaseDialect: `create table` then
+   * `insert into ... (select names from (sql) as model_subq)`.
+   */
+  createContractTable(rel: Relation, definitions: readonly string[], names: readonly string[], sql: string, opts?: TableOptions & { readonly replace?: boolean }): string[];
+  /** dbt's CONSTRAINT_SUPPORT of the warehouse's adapter; default dbt-core's base adapter's (plan/constraint-ddl.ts). */
+  readonly constraintSupport?: Readonly<Record<string, 'enforced' | 'not_enforced' | 'not_supported'>>;
+  /** A foreign key's target (a printed relation name) as the warehouse takes it in DDL (dbt-duckdb drops the database); default as printed. */
+  foreignKeyTarget?(to: string): string;
   dropRelation(rel: Relation, kind: RelationKind): string;
   renameRelation(rel: Relation, kind: RelationKind, newIdentifier: string): string;
   /**

@@ -64,6 +64,14 @@ export class BaseDialect implements Dialect {
     return `create ${opts?.temporary ? 'temporary ' : ''}table ${this.relationName(rel)} (${cols})`;
   }
 
+  createContractTable(rel: Relation, definitions: readonly string[], names: readonly string[], sql: string, opts?: TableOptions & { readonly replace?: boolean }): string[] {
+    const name = this.relationName(rel);
+    return [
+      `create ${opts?.replace ? 'or replace ' : ''}${opts?.temporary ? 'temporary ' : ''}table ${name} (\n    ${definitions.join(',\n    ')}\n)`,
+      `insert into ${name} (${names.join(', ')}) (\n    select ${names.join(', ')}\n    from (\n${sql}\n    ) as model_subq\n)`,
+    ];
+  }
+
   cloneTable(from: Relation, to: Relation, opts?: TableOptions): string {
     return this.createOrReplaceTableAs(to, `select * from ${this.relationName(from)}`, opts);
   }

@@ -16,6 +16,7 @@ export { select, selectNodes, type SelectOptions, type SelectionResult, type Sel
 export { parseSelectionArgs, parseCriterion, DBT_RESOURCE_TYPES } from './select/parse-selection.ts';
 export { byId, criterion, criterionText, intersection, selectionText, union, type Criterion, type Selection, type SelectionExpr } from './select/selection-expr.ts';
 export * from './plan/plan.ts';
+export { contractTable, type ContractTable } from './plan/constraint-ddl.ts';
 export { parseCsv, readSeed } from './plan/seed-csv.ts';
 export { testResultSql } from './plan/test-sql.ts';
 export type { BatchResults, NodeResult, NodeStatus, RunEvent, EventSink } from './events.ts';

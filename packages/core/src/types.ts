@@ -32,8 +32,10 @@ export interface ColumnInfo {
   meta: Record<string, unknown>;
   /** `granularity:` (MetricFlow's time spine column grain). */
   granularity?: string | undefined;
-  /** `constraints:` as dbt writes them (type, name, expression, ...); sm reports them, it does not create them. */
+  /** `constraints:` as dbt writes them (type, name, expression, ...); created with a table whose model enforces a contract (plan/constraint-ddl.ts). */
   constraints?: Record<string, unknown>[] | undefined;
+  /** `quote: true`: the column is quoted where sm writes its name (a contract's DDL), as dbt does. */
+  quote?: boolean | undefined;
   /** The YAML entry that declared the column, for messages about it. */
   declaredAt?: SourceLocation | undefined;
   /** The docs blocks its description names (`{{ doc('x') }}`), as unique ids. */
@@ -149,6 +151,10 @@ export interface ModelNode extends NodeCommon {
   deprecationDate?: string | undefined;
   /** `time_spine:` of the model (MetricFlow's), as dbt writes it. */
   timeSpine?: Record<string, unknown> | undefined;
+  /** The model's own `constraints:` (model level, with `columns`), as dbt writes them. */
+  constraints?: Record<string, unknown>[] | undefined;
+  /** Each foreign key's `to` (`ref('x')`, `source('s', 't')`) and the relation it names once rendered. */
+  foreignKeys?: Record<string, string> | undefined;
   /** The template sm renders (for a Python model, one made from its calls: project/python-model.ts). */
   rawCode: string;
   /** A dbt Python model: its source as written (dbt's raw_code). */

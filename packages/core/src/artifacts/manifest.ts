@@ -2,6 +2,7 @@ import { hookNodes } from '../project/hook-nodes.ts';
 import { createHash } from 'node:crypto';
 import { freshnessShape, sourceConfigShape } from '../project/freshness-shape.ts';
 import { pythonSourceOf } from '../project/python-model.ts';
+import { withRenderedForeignKeys } from '../project/constraints.ts';
 import { checksumOf, columnShape, contractOf, dbtConfigShape, rawCodeOf, versionValue } from '../project/node-config-shape.ts';
 import { manifestPathOf, testMetadataShape, testRelation } from '../project/test-nodes.ts';
 import { packageRelativePaths } from '../project/package-paths.ts';
@@ -109,6 +110,7 @@ export function buildManifest(
       const path = compiledPath(n);
       const e = nodeEntry(compiledNode(n, path) as ModelNode | SeedNode | TestNode, relationName(n), p.secrets, { ...p.target, database }, check, testsOf, path, rootPath);
       if (uncompiled) withoutCompiled(e);
+      else if (n.resourceType === 'model' && n.foreignKeys) withRenderedForeignKeys(e, n.foreignKeys);
       nodeText(n.uniqueId, e);
     }
   }
@@ -271,7 +273,7 @@ function nodeEntry(
     e.depends_on = { macros: n.dependsOn.macros };
     return e;
   }
-  e.contract = contractOf(n.resourceType, n.config);
+  e.contract = contractOf(n);
   e.language = 'pythonCode' in n && n.pythonCode !== undefined ? 'python' : 'sql';
   e.raw_code = rawCodeOf(n);
   e.doc_blocks = n.docBlocks ?? [];
@@ -297,7 +299,7 @@ function nodeEntry(
   }
   if (n.resourceType === 'snapshot' || n.resourceType === 'analysis') return e;
   e.access = typeof n.config.access === 'string' ? n.config.access : 'protected';
-  e.constraints = [];
+  e.constraints = n.constraints ?? [];
   e.version = versionValue(n.version);
   e.latest_version = versionValue(n.latestVersion);
   e.deprecation_date = n.deprecationDate ?? null;

@@ -5,6 +5,7 @@
  */
 import type { Capabilities, ColumnDef, Dialect, Relation, RelationInfo } from '../adapter.ts';
 import type { ModelNode } from '../types.ts';
+import { contractTable, type ContractTable } from './constraint-ddl.ts';
 import { wantsFullRefresh } from './full-refresh.ts';
 import { sql, type Plan, type Step } from './step.ts';
 
@@ -55,6 +56,8 @@ export function planTable(node: ModelNode, query: string, existing: RelationInfo
   const d = ctx.dialect;
   const rel = node.relation;
   const opts = { adapterConfig: node.config };
+  const contract = contractTable(node, d, (to) => node.foreignKeys?.[to] ?? to);
+  if (contract) return planContractTable(node, query, existing, ctx, contract);
   if (ctx.capabilities.supportsTransactionalDdl) {
     const stmts: string[] = [];
     if (existing && existing.kind !== 'table') stmts.push(d.dropRelation(rel, existing.kind));
@@ -69,6 +72,23 @@ export function planTable(node: ModelNode, query: string, existing: RelationInfo
     return { steps, transaction: false };
   }
   return { steps: swapBeside(rel, existing, d, (tmp) => [sql(d.createTableAs(tmp, query, opts))]), transaction: false };
+}
+
+/**
+ * A table whose model enforces a contract, created with the contract's columns and constraints
+ * and then filled (dbt's create_table_as): in one transaction where DDL is transactional (a
+ * breached constraint rolls back to yesterday's table), as one statement where that statement
+ * replaces atomically, else built beside and renamed in.
+ */
+function planContractTable(node: ModelNode, query: string, existing: RelationInfo | undefined, ctx: PlanContext, contract: ContractTable): Plan {
+  const d = ctx.dialect;
+  const rel = node.relation;
+  const build = (r: Relation, replace: boolean) => d.createContractTable(r, contract.definitions, contract.names, query, { adapterConfig: node.config, replace });
+  const inTheWay = existing && existing.kind !== 'table' ? [d.dropRelation(rel, existing.kind)] : [];
+  if (ctx.capabilities.supportsTransactionalDdl) return { steps: [...inTheWay, ...build(rel, true)].map((s) => sql(s)), transaction: true };
+  const once = build(rel, true);
+  if (ctx.capabilities.supportsAtomicCreateOrReplace && once.length === 1) return { steps: [...inTheWay, ...once].map((s) => sql(s)), transaction: false };
+  return { steps: swapBeside(rel, existing, d, (tmp) => build(tmp, false).map((s) => sql(s))), transaction: false };
 }
 
 /**

@@ -1,4 +1,5 @@
-import type { ColumnInfo } from '../types.ts';
+import type { ColumnInfo, GraphNode, ModelNode } from '../types.ts';
+import { contractChecksum } from './constraints.ts';
 import { dbtFileText } from './file-text.ts';
 
 /**
@@ -23,7 +24,7 @@ export function columnShape(name: string, col?: ColumnInfo): Record<string, unkn
     meta: col?.meta ?? {},
     data_type: col?.dataType ?? null,
     constraints: col?.constraints ?? [],
-    quote: null,
+    quote: col?.quote ?? null,
     config: { meta: col?.meta ?? {}, tags: col?.tags ?? [] },
     tags: col?.tags ?? [],
     granularity: col?.granularity ?? null,
@@ -36,10 +37,11 @@ export function checksumOf(n: { resourceType: string; checksum: string; testMeta
   return n.resourceType === 'test' && n.testMetadata ? { name: 'none', checksum: '' } : { name: 'sha256', checksum: n.checksum };
 }
 
-/** A model's `contract` as dbt gives it, from its config. */
-export function contractOf(resourceType: string, config: Readonly<Record<string, unknown>>): { enforced: boolean; alias_types: true; checksum: null } {
-  const c = config.contract as { enforced?: unknown } | undefined;
-  return { enforced: resourceType === 'model' && c?.enforced === true, alias_types: true, checksum: null };
+/** A model's `contract` as dbt gives it, from its config (with dbt's checksum of the contract when enforced). */
+export function contractOf(n: GraphNode): { enforced: boolean; alias_types: true; checksum: string | null } {
+  const c = n.config.contract as { enforced?: unknown } | undefined;
+  const enforced = n.resourceType === 'model' && c?.enforced === true;
+  return { enforced, alias_types: true, checksum: enforced ? contractChecksum(n as ModelNode) : null };
 }
 
 /** A model's version as dbt gives it: a number when it is one (`v: 2`), else the text. */

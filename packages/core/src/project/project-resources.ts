@@ -72,6 +72,7 @@ export function loadModels(s: Scope, decls: SchemaDecls, diagnostics: Diagnostic
       ...(ver ? { version: ver.v.v, latestVersion: ver.latest } : {}),
       ...((ver?.v.deprecationDate ?? patch?.deprecationDate) ? { deprecationDate: ver?.v.deprecationDate ?? patch?.deprecationDate } : {}),
       ...(patch?.timeSpine ? { timeSpine: patch.timeSpine } : {}),
+      ...((ver?.v.constraints ?? patch?.constraints)?.length ? { constraints: ver?.v.constraints ?? patch?.constraints } : {}),
       packageName: name0,
       originalFilePath: rel,
       path: f.inFolder,

@@ -2,6 +2,7 @@ import { readSemantic, type SemanticDecl } from './semantic-yaml.ts';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { ColumnInfo, SourceLocation } from '../types.ts';
 import { tagList } from './folder-config.ts';
+import { dbtConstraint, dbtModelConstraint } from './constraints.ts';
 import { checkEntryShapes, checkSourceShapes, checkUnitTestShapes, testsKey } from './entry-shapes.ts';
 import type { YamlFile } from './yaml-file.ts';
 import { readExposures, type ExposureDecl } from './exposure-yaml.ts';
@@ -37,6 +38,8 @@ export interface VersionDecl {
   tests: TestDecl[];
   description?: string | undefined;
   deprecationDate?: string | undefined;
+  /** Its own `constraints:`, which replace the model's. */
+  constraints?: Record<string, unknown>[] | undefined;
 }
 
 export interface NodePatch {
@@ -48,6 +51,8 @@ export interface NodePatch {
   deprecationDate?: string | undefined;
   /** `time_spine:` (MetricFlow's), as dbt writes it: `standard_granularity_column` and `custom_granularities`. */
   timeSpine?: Record<string, unknown> | undefined;
+  /** The model's own `constraints:` (model level), as dbt writes them. */
+  constraints?: Record<string, unknown>[] | undefined;
   description: string;
   config: Record<string, unknown>;
   columns: Record<string, ColumnInfo>;
@@ -212,6 +217,7 @@ function readPatch(y: YamlFile, entry: unknown, path: (string | number)[], diagn
     name: entry.name,
     ...(versions ? { versions, latestVersion: entry.latest_version === undefined || entry.latest_version === null ? undefined : String(entry.latest_version) } : {}),
     ...(entry.deprecation_date !== undefined && entry.deprecation_date !== null ? { deprecationDate: dbtDeprecationDate(entry.deprecation_date) } : {}),
+    ...(Array.isArray(entry.constraints) ? { constraints: entry.constraints.filter(isObj).map(dbtModelConstraint) } : {}),
     ...(isObj(entry.time_spine) ? { timeSpine: { standard_granularity_column: entry.time_spine.standard_granularity_column ?? null, custom_granularities: Array.isArray(entry.time_spine.custom_granularities) ? entry.time_spine.custom_granularities : [] } } : {}),
     description: typeof entry.description === 'string' ? entry.description : '',
     config: withGovernance(entry, isObj(entry.config) ? entry.config : {}),
@@ -274,6 +280,7 @@ function readVersions(y: YamlFile, list: unknown, path: (string | number)[], dia
       tests,
       description: typeof e.description === 'string' ? e.description : undefined,
       deprecationDate: e.deprecation_date === undefined || e.deprecation_date === null ? undefined : dbtDeprecationDate(e.deprecation_date),
+      ...(Array.isArray(e.constraints) ? { constraints: e.constraints.filter(isObj).map(dbtModelConstraint) } : {}),
     });
   });
   return out;
@@ -310,6 +317,7 @@ function readColumns(
       meta: { ...(isObj(c.meta) ? c.meta : {}), ...(isObj(c.config) && isObj(c.config.meta) ? c.config.meta : {}) },
       ...(Array.isArray(c.constraints) && c.constraints.length ? { constraints: c.constraints.filter(isObj).map(dbtConstraint) } : {}),
       ...(typeof c.granularity === 'string' ? { granularity: c.granularity } : {}),
+      ...(typeof c.quote === 'boolean' ? { quote: c.quote } : {}),
       ...(extra.length ? { extra: Object.fromEntries(extra) } : {}),
       declaredAt: y.locate([...path, i]),
     };
@@ -484,17 +492,4 @@ export function dbtDeprecationDate(v: unknown): string {
   const pad = (n: number) => String(Math.abs(n)).padStart(2, '0');
   const off = -d.getTimezoneOffset();
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}${off < 0 ? '-' : '+'}${pad(Math.trunc(off / 60))}:${pad(off % 60)}`;
-}
-
-/** A column constraint in the shape dbt 1.11 writes it: every key, null or empty where unset. */
-function dbtConstraint(c: Record<string, unknown>): Record<string, unknown> {
-  return {
-    type: c.type ?? null,
-    name: c.name ?? null,
-    expression: c.expression ?? null,
-    warn_unenforced: c.warn_unenforced ?? true,
-    warn_unsupported: c.warn_unsupported ?? true,
-    to: c.to ?? null,
-    to_columns: Array.isArray(c.to_columns) ? c.to_columns : [],
-  };
 }

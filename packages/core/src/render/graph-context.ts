@@ -107,7 +107,7 @@ export function graphEntries(
         version: versionValue(n.version),
         latest_version: versionValue(n.latestVersion),
         deprecation_date: n.deprecationDate ?? null,
-        contract: contractOf(n.resourceType, n.config),
+        contract: contractOf(n),
         // dbt_project_evaluator rejects models whose time_spine is not none: undefined would not be.
         time_spine: n.timeSpine ?? null,
       });

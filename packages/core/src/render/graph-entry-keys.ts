@@ -67,7 +67,7 @@ export function addDbtGraphKeys(n: GraphNode, e: Record<string, unknown>, h: Gra
   }
   set('defer_relation', null);
   if (n.resourceType !== 'model') return;
-  set('constraints', []);
+  set('constraints', n.constraints ?? []);
   set('primary_key', primaryKey(n, h.testsOf()));
   set('batch', null);
 }

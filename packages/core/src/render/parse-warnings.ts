@@ -2,10 +2,14 @@ import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { LoadedProject } from '../project/load-project.ts';
 import type { GraphNode, ModelNode, SeedNode } from '../types.ts';
 import type { MacroNamespaces } from './macro-namespaces.ts';
+import { constraintProblems } from '../project/constraints.ts';
 
 type Resolve = (name: string, pkg: string | undefined, fromPackage: string) => ModelNode | SeedNode | undefined;
 
-/** The warnings dbt's parse gives about what the project's files say together: a `macros:` YAML entry that names no macro of its package, a package's ref that finds a root project node. */
+/**
+ * The warnings dbt's parse gives about what the project's files say together: a `macros:` YAML entry that names no macro of its package, a package's ref that finds a root project node;
+ * and what it says of each model's constraints and contract once its config is final (project/constraints.ts; some are errors).
+ */
 export function parseWarnings(project: LoadedProject, macros: MacroNamespaces, nodes: Iterable<GraphNode>, resolve: Resolve, reused: ReadonlySet<string> = new Set()): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const x of project.macroPatches ?? []) {
@@ -14,8 +18,11 @@ export function parseWarnings(project: LoadedProject, macros: MacroNamespaces, n
   // dbt warns of a package's refs to the root project when it parses the node: on a full parse,
   // or when partial parsing reads its changed file; so not for a model reused from the render
   // cache, nor for another node while the cache serves some model (a partial parse).
-  const parsed = [...nodes].filter((n) => !reused.has(n.uniqueId) && (n.resourceType === 'model' || !reused.size));
-  return [...out, ...packageRefsToRoot(project, parsed, resolve)];
+  const all = [...nodes];
+  const parsed = all.filter((n) => !reused.has(n.uniqueId) && (n.resourceType === 'model' || !reused.size));
+  // A model's constraints and contract (errors for every model; the warning only where its file was parsed again).
+  const contracts = all.flatMap((n) => constraintProblems(n, !reused.has(n.uniqueId)));
+  return [...out, ...contracts, ...packageRefsToRoot(project, parsed, resolve)];
 }
 
 /**

@@ -26,6 +26,7 @@ import { ProjectHost } from './project-host.ts';
 import { cacheOnDemand, renderKey, type RenderCache } from './render-cache.ts';
 import { nodeBuiltins, nodeContext, renderContextNames, withMacroOverrides } from './render-context.ts';
 import { parseWarnings } from './parse-warnings.ts';
+import { foreignKeyTargets, hasForeignKeys } from '../project/constraints.ts';
 import { literalRefs, RenderScheduler, type Schedulable } from './render-scheduler.ts';
 import { printedRelationName, type TemplateRelation } from './relation.ts';
 import { templateDiagnostic } from './template-diagnostic.ts';
@@ -312,6 +313,7 @@ export class ProjectRenderer implements Schedulable {
       relation = this.relationFor(m, frame.config);
     }
     frame.relation = relation;
+    const foreignKeys = foreignKeyTargets(m, (to) => this.#renderText(`{{ ${to} }}`, `${m.originalFilePath} (foreign key to ${to})`, frame));
     for (const w of frame.waitedOn ?? []) this.#provisional.set(w, [...(this.#provisional.get(w) ?? []), m.uniqueId]);
     // The macros its hooks call are the model's too, after its own (dbt's depends_on.macros).
     const hookMacros = new Set<string>();
@@ -324,10 +326,11 @@ export class ProjectRenderer implements Schedulable {
     const parsed = frame.readExecute ? this.parseLike(m.uniqueId).macros : undefined;
     const macros = parsed ? [...new Set([...parsed, ...ran])] : ran;
     const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse, macros, frame.said, frame.refCalls, frame.configCall, frame.sourceCalls, parsed);
+    if (foreignKeys) r.foreignKeys = foreignKeys;
     if (!steady(frame)) this.#unsteady = true;
     const cache = this.#cache();
     if (cache) {
-      if (frame.volatile || frame.waitedOn || this.diagnostics.length > before || m.config.materialized === 'incremental') cache.delete(m.uniqueId);
+      if (frame.volatile || frame.waitedOn || this.diagnostics.length > before || m.config.materialized === 'incremental' || foreignKeys) cache.delete(m.uniqueId);
       else {
         const deps: Record<string, string> = {};
         for (const id of nodes) deps[id] = this.#depSignature(id) ?? '';
@@ -350,7 +353,7 @@ export class ProjectRenderer implements Schedulable {
 
   /** A cached render whose dependencies render as they did then; throws NeedRender for a dependency not rendered yet. */
   #fromCache(m: ModelNode): GraphNode | undefined {
-    if (this.#isIncremental(m)) return undefined;
+    if (this.#isIncremental(m) || hasForeignKeys(m)) return undefined;
     const e = this.#cache()?.get(m.uniqueId);
     if (!e || e.checksum !== renderKey(m)) return undefined;
     for (const [id, sig] of Object.entries(e.deps)) {

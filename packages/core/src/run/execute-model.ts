@@ -12,6 +12,7 @@ import { defaultDatabaseOf, printedRelationName } from '../render/relation.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
 import { nodeHooks, withHooks } from '../plan/hooks.ts';
 import { contractCheck, contractIncomplete, contractMismatch, type DescribedColumn } from '../plan/contract.ts';
+import { contractTable } from '../plan/constraint-ddl.ts';
 import { describedColumns } from './described-columns.ts';
 import { CompilerError } from '../render/template-diagnostic.ts';
 
@@ -30,6 +31,8 @@ export async function executeModel(node: GraphNode, x: NodeContext): Promise<Exe
     if (bad) throw new CompilerError(bad);
     const printed = dialect.relationName({ ...m.relation, database: m.relation.database ?? defaultDatabaseOf(dialect, x.run.project.target) });
     for (const said of dialect.tableConfigIgnored?.(m.config, printed) ?? []) x.adapterWarning(said);
+    // dbt's warnings for the contract's constraints the warehouse does not enforce or support, as it creates the table.
+    for (const w of contractTable(m, dialect)?.warnings ?? []) x.run.onEvent({ type: 'log', level: 'warn', message: w.message });
   }
   if (m.pythonCode !== undefined) return executePython(m, x, existing);
   if (mat !== 'view' && mat !== 'table' && mat !== 'incremental') {
