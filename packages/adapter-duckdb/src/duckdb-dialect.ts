@@ -16,6 +16,9 @@ export class DuckDbDialect extends BaseDialect {
   /** dbt-duckdb raises a refused statement as a runtime error. */
   readonly dbtErrorKind = 'Runtime Error';
 
+  /** dbt-duckdb 1.11.1 applies no grants: it warns once per invocation. */
+  readonly grantsUnsupported = { name: 'DuckDB', base: 'Grants for relations are not supported by DuckDB' };
+
   /** dbt-duckdb 1.11.1's CONSTRAINT_SUPPORT: DuckDB enforces every constraint type. */
   readonly constraintSupport = { check: 'enforced', not_null: 'enforced', unique: 'enforced', primary_key: 'enforced', foreign_key: 'enforced' } as const;
 

@@ -46,6 +46,27 @@ export class SnowflakeDialect extends BaseDialect {
     return [`create ${opts?.replace ? 'or replace ' : ''}${this.#kind(opts)}table ${this.relationName(rel)} (\n    ${definitions.join(',\n    ')}\n)${this.#tableClauses(opts)} as (\n    ${select}\n)`];
   }
 
+  /** dbt-snowflake's standardize_grants_dict: ownership and grants to shares or database roles are not the config's. */
+  override standardizeGrants(rows: readonly Record<string, unknown>[]): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const r of rows) {
+      const get = (k: string) => String(r[k] ?? r[k.toUpperCase()] ?? '');
+      if (get('privilege') === 'OWNERSHIP' || ['SHARE', 'DATABASE_ROLE'].includes(get('granted_to'))) continue;
+      (out[get('privilege')] ??= []).push(get('grantee_name'));
+    }
+    return out;
+  }
+
+  /** dbt-snowflake grants to (revokes from) one grantee per statement. */
+  override grantStatements(relation: string, privilege: string, grantees: readonly string[], kind: 'grant' | 'revoke'): string[] {
+    return grantees.flatMap((g) => super.grantStatements(relation, privilege, [g], kind));
+  }
+
+  /** A replaced table or view keeps its grants only with `copy_grants: true` (dbt-snowflake's copy_grants()). */
+  override copiesGrants(config: Readonly<Record<string, unknown>>): boolean {
+    return config.copy_grants === true;
+  }
+
   /** dbt-snowflake's CONSTRAINT_SUPPORT: only not null is enforced; check is not supported. */
   readonly constraintSupport = { check: 'not_supported', not_null: 'enforced', unique: 'not_enforced', primary_key: 'not_enforced', foreign_key: 'not_enforced' } as const;
 

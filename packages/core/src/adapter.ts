@@ -193,6 +193,16 @@ export interface Dialect {
    * `insert into ... (select names from (sql) as model_subq)`.
    */
   createContractTable(rel: Relation, definitions: readonly string[], names: readonly string[], sql: string, opts?: TableOptions & { readonly replace?: boolean }): string[];
+  /** Optional. The warning the warehouse's dbt adapter gives, once per run, for `grants:` it does not apply (dbt-duckdb's); absent: grants are applied. */
+  readonly grantsUnsupported?: { readonly name: string; readonly base: string };
+  /** `show grants on <relation>` (dbt's get_show_grant_sql), given the relation's printed name. */
+  showGrants(relation: string): string;
+  /** Privilege -> grantees from what {@link showGrants} returned (dbt's standardize_grants_dict). */
+  standardizeGrants(rows: readonly Record<string, unknown>[]): Record<string, string[]>;
+  /** The statements granting (revoking) `privilege` on the relation to (from) `grantees` (dbt's get_dcl_statement_list). */
+  grantStatements(relation: string, privilege: string, grantees: readonly string[], kind: 'grant' | 'revoke'): string[];
+  /** Whether replacing a relation keeps its grants (dbt's copy_grants(): default true; dbt-snowflake's `copy_grants` config). */
+  copiesGrants(config: Readonly<Record<string, unknown>>): boolean;
   /** dbt's CONSTRAINT_SUPPORT of the warehouse's adapter; default dbt-core's base adapter's (plan/constraint-ddl.ts). */
   readonly constraintSupport?: Readonly<Record<string, 'enforced' | 'not_enforced' | 'not_supported'>>;
   /** A foreign key's target (a printed relation name) as the warehouse takes it in DDL (dbt-duckdb drops the database); default as printed. */

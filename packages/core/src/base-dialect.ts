@@ -72,6 +72,28 @@ export class BaseDialect implements Dialect {
     ];
   }
 
+  showGrants(relation: string): string {
+    return `show grants on ${relation}`;
+  }
+
+  /** dbt-core's: each row's `grantee` under its `privilege_type`. */
+  standardizeGrants(rows: readonly Record<string, unknown>[]): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const r of rows) (out[String(r.privilege_type)] ??= []).push(String(r.grantee));
+    return out;
+  }
+
+  /** dbt-core's: all grantees in one statement; a revoked grantee quoted (adapter.quote). */
+  grantStatements(relation: string, privilege: string, grantees: readonly string[], kind: 'grant' | 'revoke'): string[] {
+    if (!grantees.length) return [];
+    if (kind === 'grant') return [`grant ${privilege} on ${relation} to ${grantees.join(', ')}`];
+    return [`revoke ${privilege} on ${relation} from ${grantees.map((g) => this.quoteAsWritten(g)).join(', ')}`];
+  }
+
+  copiesGrants(_config: Readonly<Record<string, unknown>>): boolean {
+    return true;
+  }
+
   cloneTable(from: Relation, to: Relation, opts?: TableOptions): string {
     return this.createOrReplaceTableAs(to, `select * from ${this.relationName(from)}`, opts);
   }

@@ -31,7 +31,7 @@ const pairs: [string, string][] = [
 
 /** Statements the emulator must refuse loudly rather than approximate. */
 const rejected: string[] = [
-  'grant select on table t to role r',
+  'grant select on all tables in schema s to role r',
   'copy into t from @stage',
   'put file:///tmp/x @~',
   'create or replace table t clone s at (offset => -60)',

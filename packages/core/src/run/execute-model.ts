@@ -14,6 +14,7 @@ import { nodeHooks, withHooks } from '../plan/hooks.ts';
 import { contractCheck, contractIncomplete, contractMismatch, type DescribedColumn } from '../plan/contract.ts';
 import { contractTable } from '../plan/constraint-ddl.ts';
 import { describedColumns } from './described-columns.ts';
+import { applyGrants } from './grants.ts';
 import { CompilerError } from '../render/template-diagnostic.ts';
 
 /** Views, tables, incremental, external and ephemeral models: compiled SQL in, one plan out, run by the plan executor. */
@@ -74,6 +75,8 @@ export async function executeModel(node: GraphNode, x: NodeContext): Promise<Exe
     if (audit) await x.remember(auditRelation(rel), undefined);
   }
   await x.remember(rel, mat === 'view' ? { schema: rel.schema, identifier: rel.identifier, kind: 'view', columns: [] } : undefined);
+  // Updated in place, the relation kept its grants; replaced, only where the warehouse copies them (dbt's should_revoke).
+  await applyGrants(m.config, rel, x, !!existing && (incremental || x.run.adapter.dialect.copiesGrants(m.config)));
   await persistDocs(m, mat === 'view' ? 'view' : 'table', x);
   if (audit) {
     // The node's message stays what dbt readers expect; the audit is a log line (a warning when a test warned).

@@ -1,6 +1,7 @@
 import { readSeed, seedReadOptions } from '../plan/seed-csv.ts';
 import { planSeed } from '../plan/plan-seed.ts';
 import type { GraphNode, SeedNode } from '../types.ts';
+import { applyGrants } from './grants.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
 import { nodeHooks, withHooks } from '../plan/hooks.ts';
 import { wantsFullRefresh } from '../plan/full-refresh.ts';
@@ -30,7 +31,10 @@ export async function executeSeed(node: GraphNode, x: NodeContext): Promise<Exec
     throw e;
   }
   await x.remember(s.relation, undefined);
+  const full = wantsFullRefresh(s, x.plan.fullRefresh);
+  // Refilled in place, the table kept its grants; recreated, only where the warehouse copies them.
+  await applyGrants(s.config, s.relation, x, !!existing && (!full || x.run.adapter.dialect.copiesGrants(s.config)));
   // dbt's seed materialization says CREATE under a full refresh, else INSERT (dbt-core 1.11.16: `dbt seed --full-refresh` wrote "CREATE 3").
-  const code = wantsFullRefresh(s, x.plan.fullRefresh) ? 'CREATE' : 'INSERT';
+  const code = full ? 'CREATE' : 'INSERT';
   return { status: 'success', message: `${code} ${rows}`, rowsAffected: rows, relationName: printedRelationName(s.relation, x.run.adapter.dialect, x.run.project.target) };
 }

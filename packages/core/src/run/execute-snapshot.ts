@@ -1,6 +1,7 @@
 import { planSnapshot } from '../snapshot/plan-snapshot.ts';
 import { snapshotSpec } from '../snapshot/snapshot-spec.ts';
 import type { GraphNode, ModelNode } from '../types.ts';
+import { applyGrants } from './grants.ts';
 import type { ExecOutcome, NodeContext } from './node-context.ts';
 import { nodeHooks, withHooks } from '../plan/hooks.ts';
 import { printedRelationName } from '../render/relation.ts';
@@ -20,6 +21,8 @@ export async function executeSnapshot(node: GraphNode, x: NodeContext): Promise<
   // dbt 1.11.16 writes a snapshot's statements to target/run only: no compiled file, no compiled path on failure.
   const { rows } = await x.runPlan(withHooks(planSnapshot(m, sql, spec, existing, x.plan, new Date()), nodeHooks(m), x.plan.capabilities));
   await x.remember(m.relation, undefined);
+  // An existing snapshot is updated in place: its grants are compared with the config (dbt's should_revoke).
+  await applyGrants(m.config, m.relation, x, !!existing);
   return {
     status: 'success',
     message: existing ? `${rows} versions written` : `CREATE SNAPSHOT ${rows} rows`,

@@ -1,5 +1,6 @@
 import { LIST, listValue, VARCHAR, type DuckDBConnection, type DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { EmulatorError, fromDuckDb, unsupported } from './emulator-error.ts';
+import { dropGrants, runGrant } from './emulator-grants.ts';
 import { dmlResult, encodeResult, statusResult, type EncodedResult } from './result-encoder.ts';
 import { statementTypes, translate, type ObjectName, type Plan } from './sql-translator.ts';
 
@@ -164,8 +165,16 @@ export class EmulatorSession {
         await this.#duck(`ALTER ${plan.objectKind} ${qualified(plan.from)} RENAME TO ${quote(plan.to.name)}`);
         return ok('Statement executed successfully.', statementTypes.ddl);
       }
-      case 'duck':
-        return this.#runDuck(plan, binds);
+      case 'duck': {
+        const result = await this.#runDuck(plan, binds);
+        if (plan.dropsGrants) await dropGrants(plan.dropsGrants, (q, p) => this.#duckRead(q, p));
+        return result;
+      }
+      case 'grant':
+      case 'show-grants': {
+        const rows = await runGrant(plan, (q, p) => this.#duckRead(q, p), this.role ?? 'PUBLIC');
+        return rows ? { ...encodeResult(rows), statementTypeId: statementTypes.select } : ok('Statement executed successfully.');
+      }
     }
   }
 

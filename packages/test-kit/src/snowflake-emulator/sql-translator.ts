@@ -1,5 +1,6 @@
 import { EmulatorError, unsupported } from './emulator-error.ts';
 import { rewriteFunctions } from './sql-functions.ts';
+import { translateGrant, type GrantPlan } from './emulator-grants.ts';
 import { identifierOf, isWord, render, significant, tokenize, type Token } from './sql-tokens.ts';
 
 /** A fully resolved Snowflake object name. */
@@ -21,7 +22,8 @@ export type ResultKind = 'rows' | 'insert' | 'update' | 'delete' | 'merge' | 'dd
 
 /** What the emulator does for one statement. */
 export type Plan =
-  | { kind: 'duck'; sql: string; resultKind: ResultKind; statementTypeId: number; status?: string; target?: ObjectName; temporary?: ObjectName; waitSeconds?: number }
+  | { kind: 'duck'; sql: string; resultKind: ResultKind; statementTypeId: number; status?: string; target?: ObjectName; temporary?: ObjectName; waitSeconds?: number; dropsGrants?: ObjectName }
+  | GrantPlan
   | { kind: 'swap'; a: ObjectName; b: ObjectName }
   | { kind: 'rename'; from: ObjectName; to: ObjectName; objectKind: 'TABLE' | 'VIEW' }
   | { kind: 'use'; what: 'WAREHOUSE' | 'ROLE' | 'DATABASE' | 'SCHEMA'; name: string }
@@ -66,6 +68,8 @@ export function translate(sql: string, ctx: NameContext): Plan {
   const w = (i: number) => (sig[i]?.kind === 'word' ? sig[i]!.text : '');
   const first = w(0);
   const out = () => render(tokens).trimEnd();
+  const grant = translateGrant(sig, ctx, sql, parseName);
+  if (grant) return grant;
 
   if (first === 'SELECT' || first === 'WITH' || (sig[0]?.kind === 'punct' && sig[0].text === '(')) {
     return withWait({ kind: 'duck', sql: out(), resultKind: 'rows', statementTypeId: statementTypes.select }, waitSeconds);
@@ -139,6 +143,7 @@ function translateCreate(sql: string, tokens: Token[], sig: Token[], ctx: NameCo
   let at = i + 1;
   if (isWord(sig[at], 'IF')) at += 3;
   const parsed = parseName(sig, at, ctx);
+  const copyGrants = sig.some((t, k) => isWord(t, 'COPY') && isWord(sig[k + 1], 'GRANTS'));
   // Strip the Snowflake-only clauses between the name and AS / the column list.
   let j = parsed.next;
   while (j < sig.length) {
@@ -159,7 +164,9 @@ function translateCreate(sql: string, tokens: Token[], sig: Token[], ctx: NameCo
   }
   if (j < sig.length && !isWord(sig[j], 'AS')) throw unsupported(`create ${kind.toLowerCase()} clause ${sig[j]!.text}`, sql);
   const status = kind === 'TABLE' ? `Table ${parsed.name.name} successfully created.` : `View ${parsed.name.name} successfully created.`;
-  const plan: Plan = { kind: 'duck', sql: render(tokens), resultKind: 'ddl', statementTypeId: statementTypes.ddl, status };
+  // Replaced without `copy grants`, the new object has none of the old one's grants.
+  const dropsGrants = isWord(sig[1], 'OR') && !copyGrants ? parsed.name : undefined;
+  const plan: Plan = { kind: 'duck', sql: render(tokens), resultKind: 'ddl', statementTypeId: statementTypes.ddl, status, ...(dropsGrants ? { dropsGrants } : {}) };
   return temporary ? { ...plan, temporary: parsed.name } : plan;
 }
 
