@@ -172,7 +172,7 @@ export async function writeCompileArtifacts(c: Compilation, command: Command, di
     ]);
     const relationName = (n: GraphNode) => relationNameOf(c, n);
     writeManifest(dir, manifestDigest, meta, () => {
-      const m = buildManifest(c.compiled, c.graph, c.invocationId, c.adapter.dialect, relationName, c.check && lineage ? (id) => lineage.smColumnsOf(c.check!, id) : undefined, hooksRun, compiledPath?.of, uncompiled, uncompiled);
+      const m = buildManifest(c.compiled, c.graph, c.invocationId, c.adapter.dialect, relationName, c.check && lineage ? (id) => lineage.smColumnsOf(c.check!, id) : undefined, hooksRun, compiledPath?.of, uncompiled || (compiledPath?.notCompiled ?? false), uncompiled);
       // MetricFlow's file, written with every manifest as dbt writes it (from the same entries; reused with it).
       const entries = { semantic_models: Object.values(m.semantic_models as object), metrics: Object.values(m.metrics as object), saved_queries: Object.values(m.saved_queries as object) };
       const ctx = { nodes: c.compiled.nodes, database: defaultDatabaseOf(c.adapter.dialect, c.project.target) ?? null, relationName };
@@ -183,15 +183,39 @@ export async function writeCompileArtifacts(c: Compilation, command: Command, di
   return { files };
 }
 
-/** A compile's `compiled_path`s: those of the nodes it selected, and what names the selection (`all`, or a hash of the ids). */
-function compiledPathsOf(c: Compilation): { selection: string; of: (n: GraphNode) => string | null } {
+/**
+ * A compile's `compiled_path`s: those of the nodes it selected, and what names the selection (`all`,
+ * or a hash of the ids); with a selection, the nodes it did not compile (`notCompiled`): dbt
+ * 1.11.16's `compile -s b` (b refs a and an ephemeral e) leaves a and every other node out of
+ * compiled, compiled_code, extra_ctes and extra_ctes_injected, and keeps them on b, its test and
+ * e, whose SQL b's took in.
+ */
+function compiledPathsOf(c: Compilation): { selection: string; of: (n: GraphNode) => string | null; notCompiled?: (n: GraphNode) => boolean } {
   const whole = c.selected.length === c.compiled.nodes.size;
   const selected = whole ? undefined : new Set(c.selected);
   const layout = targetLayoutOf(c.project);
+  const compiled = selected && withEphemeralAncestors(c, selected);
   return {
     selection: whole ? 'all' : createHash('sha1').update(c.selected.join('\n')).digest('hex'),
     of: (n) => ((!selected || selected.has(n.uniqueId)) && hasCompiledPath(n) ? compiledPathOf(layout, n) : null),
+    ...(compiled ? { notCompiled: (n: GraphNode) => !compiled.has(n.uniqueId) } : {}),
   };
+}
+
+/** `ids` and the ephemeral models their SQL takes in (an ephemeral's own ephemeral parents too). */
+function withEphemeralAncestors(c: Compilation, ids: ReadonlySet<string>): Set<string> {
+  const out = new Set(ids);
+  const todo = [...ids];
+  while (todo.length) {
+    for (const p of c.graph.predecessors(todo.pop()!) ?? []) {
+      if (out.has(p)) continue;
+      const n = c.compiled.nodes.get(p);
+      if (n?.resourceType !== 'model' || n.config.materialized !== 'ephemeral') continue;
+      out.add(p);
+      todo.push(p);
+    }
+  }
+  return out;
 }
 
 /**
