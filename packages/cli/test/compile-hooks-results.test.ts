@@ -73,6 +73,14 @@ describe("compile's and docs generate's run_results.json list the project hooks,
     }
     expect(warm.metadata.invocation_id).not.toBe(cold.metadata.invocation_id);
     expect(warm.results[1]).toMatchObject({ status: 'success', compiled_code: 'select * from "demo"."main"."m"' });
+    // The first reuse records where the timings are; the next copies the time there: the same results, timed now.
+    expect(readdirSync(join(dir, 'target/.sm/compile-timings'))).toEqual([whole]);
+    const third = await compile();
+    const untimed = (rr: typeof warm) => rr.results.slice(0, 2).map(({ timing: _t, ...r }) => r);
+    expect(untimed(third)).toEqual(untimed(warm));
+    const timings = (rr: typeof warm) => rr.results.slice(0, 2).flatMap((r) => (r.timing as { started_at: string; completed_at: string }[]).flatMap((t) => [t.started_at, t.completed_at]));
+    expect(new Set(timings(third)).size).toBe(1);
+    expect(timings(third)[0]).not.toBe(timings(warm)[0]);
     // A compile of another selection keeps its results beside the whole compile's, which the next whole compile reuses (not rewritten).
     expect((await compile('-s', 'n')).results.map((r) => r.unique_id)).toEqual(['model.demo.n']);
     expect(keptFiles()).toContain(whole);

@@ -62,8 +62,11 @@ export function buildManifest(
   hooksRun = false,
   /** Each node's `compiled_path`: where this invocation wrote its compiled SQL (null: none; the default). */
   compiledPath: (n: GraphNode) => string | null = () => null,
-  /** As after dbt's parse and ls, which compile nothing: no node says what it compiled to. */
-  uncompiled = false,
+  /**
+   * As after dbt's parse and ls, which compile nothing: no node says what it compiled to (true);
+   * or the nodes this command did not compile (`compile -s`: a function true of those).
+   */
+  uncompiled: boolean | ((n: GraphNode) => boolean) = false,
   /** `parse` and `ls`: each model's depends_on.macros as dbt's parse records them (ModelNode `parseMacros`). */
   asParsed = false,
 ): Record<string, unknown> {
@@ -109,7 +112,7 @@ export function buildManifest(
     else {
       const path = compiledPath(n);
       const e = nodeEntry(compiledNode(n, path) as ModelNode | SeedNode | TestNode, relationName(n), p.secrets, { ...p.target, database }, check, testsOf, path, rootPath);
-      if (uncompiled) withoutCompiled(e);
+      if (uncompiled === true || (uncompiled && uncompiled(n))) withoutCompiled(e);
       else if (n.resourceType === 'model' && n.foreignKeys) withRenderedForeignKeys(e, n.foreignKeys);
       nodeText(n.uniqueId, e);
     }

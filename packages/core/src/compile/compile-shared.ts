@@ -175,7 +175,7 @@ export async function writeCompileArtifacts(c: Compilation, command: Command, di
     ]);
     const relationName = (n: GraphNode) => relationNameOf(c, n);
     writeManifest(dir, manifestDigest, meta, () => {
-      const m = buildManifest(c.compiled, c.graph, c.invocationId, c.adapter.dialect, relationName, c.check && lineage ? (id) => lineage.smColumnsOf(c.check!, id) : undefined, hooksRun, compiledPath?.of, uncompiled, uncompiled);
+      const m = buildManifest(c.compiled, c.graph, c.invocationId, c.adapter.dialect, relationName, c.check && lineage ? (id) => lineage.smColumnsOf(c.check!, id) : undefined, hooksRun, compiledPath?.of, uncompiled || (compiledPath?.notCompiled ?? false), uncompiled);
       // MetricFlow's file, written with every manifest as dbt writes it (from the same entries; reused with it).
       const entries = { semantic_models: Object.values(m.semantic_models as object), metrics: Object.values(m.metrics as object), saved_queries: Object.values(m.saved_queries as object) };
       const ctx = { nodes: c.compiled.nodes, database: defaultDatabaseOf(c.adapter.dialect, c.project.target) ?? null, relationName };
@@ -198,14 +198,21 @@ function withInlinedEphemerals(c: Compilation): readonly string[] {
   return ids.size === c.selected.length ? c.selected : [...ids];
 }
 
-/** A compile's `compiled_path`s: those of the nodes it wrote, and what names them (`all`, or a hash of the ids). */
-function compiledPathsOf(c: Compilation, written: readonly string[]): { selection: string; of: (n: GraphNode) => string | null } {
+/**
+ * A compile's `compiled_path`s: those of the nodes it wrote, and what names them (`all`, or a hash
+ * of the ids); with a selection, the nodes it did not compile (`notCompiled`): dbt 1.11.16's
+ * `compile -s b` (b refs a and an ephemeral e) leaves a and every other node out of compiled,
+ * compiled_code, extra_ctes and extra_ctes_injected, and keeps them on b, its test and e, whose
+ * SQL b's took in.
+ */
+function compiledPathsOf(c: Compilation, written: readonly string[]): { selection: string; of: (n: GraphNode) => string | null; notCompiled?: (n: GraphNode) => boolean } {
   const whole = written.length === c.compiled.nodes.size;
   const selected = whole ? undefined : new Set(written);
   const layout = targetLayoutOf(c.project);
   return {
     selection: whole ? 'all' : createHash('sha1').update(written.join('\n')).digest('hex'),
     of: (n) => ((!selected || selected.has(n.uniqueId)) && hasCompiledPath(n) ? compiledPathOf(layout, n) : null),
+    ...(selected ? { notCompiled: (n: GraphNode) => !selected.has(n.uniqueId) } : {}),
   };
 }
 

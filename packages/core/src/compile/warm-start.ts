@@ -90,16 +90,18 @@ function fromStore(o: ProofOptions & { target?: string | undefined }): WarmStart
   const store = readStore(targetDir, proof);
   if (!store || !sameProject(store.header.project, dir, o)) return undefined;
   const { strings, rows, order } = store.index;
-  const nodes = storedNodes(store.nodesFile, rows);
+  const ids = rows.map((r) => r[0]);
+  // Each id's row, for the graph and the stored nodes alike.
+  const rowOf = new Map(ids.map((id, i) => [id, i]));
+  const nodes = storedNodes(store.nodesFile, rows, rowOf);
   // As build-graph.ts builds it: every node, then each node's dependencies in order. A
   // dependency stored by id (not by row) is not a node of the project, and makes no edge.
-  const ids = rows.map((r) => r[0]);
   const deps = (i: number): string[] => {
     const out: string[] = [];
     for (const d of rows[i]![9]) if (typeof d === 'number') out.push(ids[d]!);
     return out;
   };
-  const graph = Dag.fromDependencies(ids, deps);
+  const graph = Dag.fromDependencies(ids, deps, rowOf);
   graph.order = order.map((i) => rows[i]![0]);
   const selectionNodes = new Map<string, GraphNode>();
   for (const r of rows) selectionNodes.set(r[0], new IndexNode(r, strings, nodes) as unknown as GraphNode);
@@ -125,7 +127,8 @@ function fromStore(o: ProofOptions & { target?: string | undefined }): WarmStart
 }
 
 /** The store's compiled nodes, read from its packed file as they are asked for (each row gives a node's extent). */
-const storedNodes = (file: string, rows: readonly IndexRow[]) => new StoredNodeMap(file, new Map(rows.map((r) => [r[0], [r[10], r[11]] as const])));
+const storedNodes = (file: string, rows: readonly IndexRow[], rowOf: ReadonlyMap<string, number> = new Map(rows.map((r, i) => [r[0], i]))) =>
+  new StoredNodeMap(file, rowOf, (i) => [rows[i]![10], rows[i]![11]]);
 
 /** The store's nodes as ref() and source() read them; undefined when the store cannot be read (then the project is loaded). */
 function storedRefsOf(targetDir: string, proof: InputProof & { digest: string }): StoredRefs | undefined {
@@ -165,22 +168,31 @@ class IndexNode {
   readonly resourceType: GraphNode['resourceType'];
   readonly packageName: string;
   readonly originalFilePath: string;
-  readonly fqn: string[];
-  readonly tags: string[];
   readonly sourceName: string | undefined;
   readonly testMetadata: { name: string; kwargs: Record<string, unknown> } | undefined;
   readonly #nodes: StoredNodeMap;
+  readonly #row: IndexRow;
+  readonly #strings: readonly string[];
+  #fqn: string[] | undefined;
+  #tags: string[] | undefined;
   constructor(r: IndexRow, strings: readonly string[], nodes: StoredNodeMap) {
     this.uniqueId = r[0];
     this.name = r[1];
     this.resourceType = r[2];
     this.packageName = strings[r[3]]!;
     this.originalFilePath = strings[r[4]]!;
-    this.fqn = r[5].map((i) => strings[i]!);
-    this.tags = r[6].map((i) => strings[i]!);
     this.sourceName = r[7] < 0 ? undefined : strings[r[7]];
     this.testMetadata = r[8] < 0 ? undefined : { name: strings[r[8]]!, kwargs: {} };
     this.#nodes = nodes;
+    this.#row = r;
+    this.#strings = strings;
+  }
+  /** Made when selection first reads them (a whole-project compile never does). */
+  get fqn(): string[] {
+    return (this.#fqn ??= this.#row[5].map((i) => this.#strings[i]!));
+  }
+  get tags(): string[] {
+    return (this.#tags ??= this.#row[6].map((i) => this.#strings[i]!));
   }
   get config(): GraphNode['config'] {
     return this.#nodes.get(this.uniqueId)!.config;

@@ -12,7 +12,7 @@ export class Dag {
   /** topoOrder of the whole graph, kept until the graph changes. */
   order: readonly string[] | undefined;
   /** A graph read from a store builds its lists when asked ({@link Dag.fromDependencies}). */
-  #lazy: { ids: readonly string[]; at: Map<string, number>; depsOf: (i: number) => readonly string[]; succs: boolean } | undefined;
+  #lazy: { ids: readonly string[]; at: ReadonlyMap<string, number>; depsOf: (i: number) => readonly string[]; succs: boolean } | undefined;
 
   setNode(id: string): void {
     this.#materialize();
@@ -41,9 +41,9 @@ export class Dag {
    * (what depends on a node is known only after every list is read; that happens at the first
    * {@link successors} call).
    */
-  static fromDependencies(ids: readonly string[], depsOf: (i: number) => readonly string[]): Dag {
+  static fromDependencies(ids: readonly string[], depsOf: (i: number) => readonly string[], at: ReadonlyMap<string, number> = new Map(ids.map((id, i) => [id, i]))): Dag {
     const g = new Dag();
-    g.#lazy = { ids, at: new Map(ids.map((id, i) => [id, i])), depsOf, succs: false };
+    g.#lazy = { ids, at, depsOf, succs: false };
     return g;
   }
 

@@ -9,13 +9,14 @@ let memo: string | undefined;
 /**
  * Which build of sm's core this is: size and modification time of each of its source files.
  * Caches in target/.sm carry it, so output cached by other sm code (an upgrade, or a developer's
- * edit of the renderer) is never reused. About sixty `stat` calls, once per process.
+ * edit of the renderer) is never reused. A `stat` a module, once per process; the built
+ * package's declaration files (`.d.ts`, as many again) are types only, and not counted.
  */
 export function codeFingerprint(): string {
   if (memo !== undefined) return memo;
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');
   const h = createHash('sha256');
-  const files = (readdirSync(root, { recursive: true, encoding: 'utf8' }) as string[]).filter((f) => f.endsWith('.ts') || f.endsWith('.js')).sort();
+  const files = (readdirSync(root, { recursive: true, encoding: 'utf8' }) as string[]).filter((f) => (f.endsWith('.ts') && !f.endsWith('.d.ts')) || f.endsWith('.js')).sort();
   for (const f of files) {
     const st = statSync(join(root, f));
     h.update(`${f}\0${st.size}\0${st.mtimeMs}\n`);
