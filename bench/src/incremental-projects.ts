@@ -31,12 +31,12 @@ const PREDICATE = `"sm_dest.ts > (select max(ts) from " ~ this ~ ") - interval "
 export const VARIANTS: Record<string, Record<string, string>> = {
   'staging-view': {
     'models/stg_listens.sql': `select ${COLUMNS.replace(', ts', '')}, to_timestamp(ts / 1000)::timestamp as ts, ts as ts_ms\nfrom {{ source('raw', 'listen_events') }}\n${DEDUPE}`,
-    'models/fact_listens.sql': `{{ config(materialized='incremental', unique_key='listen_key', incremental_predicates=[${PREDICATE}]) }}
+    'models/fact_listens.sql': `{{ config(materialized='incremental', unique_key='listen_key', incremental_strategy='merge', incremental_predicates=[${PREDICATE}]) }}
 select ${KEY.replace('ts::varchar', 'ts_ms::varchar')}, * exclude (ts_ms) from {{ ref('stg_listens') }}
 {% if is_incremental() %}where ts > (select max(ts) from {{ this }}) - interval {{ var('lookback_hours') }} hour{% endif %}`,
   },
   'source-filter': {
-    'models/fact_listens.sql': `{{ config(materialized='incremental', unique_key='listen_key', incremental_predicates=[${PREDICATE}]) }}
+    'models/fact_listens.sql': `{{ config(materialized='incremental', unique_key='listen_key', incremental_strategy='merge', incremental_predicates=[${PREDICATE}]) }}
 with fresh as (
   select * from {{ source('raw', 'listen_events') }}
   {% if is_incremental() %}where ts > (select epoch_ms(max(ts)) from {{ this }}) - {{ var('lookback_hours') }} * 3600000{% endif %}

@@ -16,6 +16,9 @@ export class DuckDbDialect extends BaseDialect {
   /** dbt-duckdb raises a refused statement as a runtime error. */
   readonly dbtErrorKind = 'Runtime Error';
 
+  /** dbt-duckdb 1.11.1's get_incremental_default_sql: delete+insert (a unique_key's rows replaced, duplicates in the new rows kept). */
+  readonly defaultIncrementalStrategy = 'delete+insert' as const;
+
   /** dbt-duckdb 1.11.1 applies no grants: it warns once per invocation. */
   readonly grantsUnsupported = { name: 'DuckDB', base: 'Grants for relations are not supported by DuckDB' };
 

@@ -193,6 +193,12 @@ export interface Dialect {
    * `insert into ... (select names from (sql) as model_subq)`.
    */
   createContractTable(rel: Relation, definitions: readonly string[], names: readonly string[], sql: string, opts?: TableOptions & { readonly replace?: boolean }): string[];
+  /**
+   * Optional. The strategy of an incremental model with a unique_key and no incremental_strategy,
+   * as the warehouse's dbt adapter picks it (dbt-duckdb: delete+insert). Default: merge where the
+   * warehouse merges, else delete+insert.
+   */
+  readonly defaultIncrementalStrategy?: 'merge' | 'delete+insert';
   /** Optional. The warning the warehouse's dbt adapter gives, once per run, for `grants:` it does not apply (dbt-duckdb's); absent: grants are applied. */
   readonly grantsUnsupported?: { readonly name: string; readonly base: string };
   /** `show grants on <relation>` (dbt's get_show_grant_sql), given the relation's printed name. */
@@ -223,11 +229,12 @@ export interface Dialect {
   insertInto(rel: Relation, columns: readonly string[], sql: string): string;
   deleteWhere(rel: Relation, predicate: string): string;
   /**
-   * `merge into target as sm_dest using (sourceSql) as sm_src` on the unique key. Optional
+   * `merge into target as sm_dest using (sourceSql) as sm_src` on the unique key; a matched row's
+   * `updateColumns` are set (default: every column but the key). Optional
    * `predicates` (incremental_predicates, written against `sm_dest`/`sm_src`) are added to the
    * join condition so the warehouse can prune the target. Default: none.
    */
-  merge(target: Relation, sourceSql: string, uniqueKey: readonly string[], columns: readonly string[], predicates?: readonly string[]): string;
+  merge(target: Relation, sourceSql: string, uniqueKey: readonly string[], columns: readonly string[], predicates?: readonly string[], updateColumns?: readonly string[]): string;
   addColumn(rel: Relation, column: ColumnDef): string;
   dropColumn(rel: Relation, column: string): string;
   /** Optional. Change a column's type (on_schema_change: sync_all_columns). Base: ANSI `alter column ... set data type`. */

@@ -115,10 +115,10 @@ export class BaseDialect implements Dialect {
     return `delete from ${this.relationName(rel)} where ${predicate}`;
   }
 
-  merge(target: Relation, sourceSql: string, uniqueKey: readonly string[], columns: readonly string[], predicates: readonly string[] = []): string {
+  merge(target: Relation, sourceSql: string, uniqueKey: readonly string[], columns: readonly string[], predicates: readonly string[] = [], updateColumns?: readonly string[]): string {
     const q = (c: string) => this.quoteIdentifier(c);
     const on = [...uniqueKey.map((k) => `sm_dest.${q(k)} = sm_src.${q(k)}`), ...predicates.map((p) => `(${p})`)].join(' and ');
-    const set = columns.filter((c) => !uniqueKey.includes(c)).map((c) => `${q(c)} = sm_src.${q(c)}`).join(', ');
+    const set = (updateColumns ?? columns.filter((c) => !uniqueKey.includes(c))).map((c) => `${q(c)} = sm_src.${q(c)}`).join(', ');
     const cols = columns.map(q).join(', ');
     const vals = columns.map((c) => `sm_src.${q(c)}`).join(', ');
     return [

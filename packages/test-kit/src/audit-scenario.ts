@@ -15,7 +15,7 @@ export async function auditScenario(profile: string, adapters: InvocationOptions
     'profiles.yml': profile,
     'seeds/orders_raw.csv': 'id,amount\n1,10\n2,20\n',
     'models/orders.sql': "{{ config(materialized='table', audit=true) }}\nselect id, amount from {{ ref('orders_raw') }}",
-    'models/events.sql': "{{ config(materialized='incremental', unique_key='id', audit=true) }}\nselect id, amount from {{ ref('orders_raw') }}\n{% if is_incremental() %}where id > (select max(id) from {{ this }}){% endif %}",
+    'models/events.sql': "{{ config(materialized='incremental', unique_key='id', incremental_strategy='merge', audit=true) }}\nselect id, amount from {{ ref('orders_raw') }}\n{% if is_incremental() %}where id > (select max(id) from {{ this }}){% endif %}",
     'models/report.sql': "{{ config(materialized='table') }}\nselect count(*) as n, sum(amount) as total from {{ ref('orders') }}",
     'models/schema.yml': [
       'version: 2',

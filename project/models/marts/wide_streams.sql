@@ -1,7 +1,7 @@
 {{
   config(
     materialized='incremental',
-    unique_key='stream_key',
+    unique_key='stream_key', incremental_strategy='merge',
     on_schema_change='append_new_columns',
     incremental_predicates=["DBT_INTERNAL_DEST.event_ts > " ~ lookback_start('event_ts')]
   )

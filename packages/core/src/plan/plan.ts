@@ -143,14 +143,33 @@ export function incrementalConfigError(node: ModelNode): string | undefined {
   return undefined;
 }
 
-/** The strategy used: the configured one, else merge with a key (delete+insert where merge is missing), else append. */
+/** The strategy used: the configured one, else with a key the warehouse's default (merge; delete+insert where merge is missing), else append. */
 export function strategyOf(node: ModelNode, ctx: PlanContext): IncrementalStrategy {
   const s = node.config.incremental_strategy;
   const key = uniqueKeyOf(node);
   if (s === 'append') return 'append';
   if (s === 'delete+insert' || s === 'microbatch') return s;
   if (!key.length) return 'append';
+  // The warehouse's dbt adapter's default with a key: dbt-duckdb deletes and inserts, dbt-snowflake merges.
+  if (s !== 'merge' && ctx.dialect.defaultIncrementalStrategy === 'delete+insert') return 'delete+insert';
   return ctx.capabilities.supportsMerge ? 'merge' : 'delete+insert';
+}
+
+/**
+ * The columns a merge updates on a matched row, as dbt's get_merge_update_columns picks them:
+ * `merge_update_columns` as listed, or every column but those `merge_exclude_columns` names
+ * (compared case-insensitively); undefined: every column but the key.
+ */
+export function mergeUpdateColumns(node: ModelNode, columns: readonly string[]): string[] | undefined {
+  const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : typeof v === 'string' && v ? [v] : []);
+  const only = list(node.config.merge_update_columns);
+  // dbt refuses both when the model merges (a compilation error of that node).
+  if (only.length && list(node.config.merge_exclude_columns).length) {
+    throw new Error(`${node.name} (${node.originalFilePath}): Model cannot specify merge_update_columns and merge_exclude_columns. Please update model to use only one config`);
+  }
+  if (only.length) return only;
+  const excluded = new Set(list(node.config.merge_exclude_columns).map((c) => c.toLowerCase()));
+  return excluded.size ? columns.filter((c) => !excluded.has(c.toLowerCase())) : undefined;
 }
 
 /** Predicates as written; dbt's aliases are accepted and mean the same as ours. */
@@ -278,7 +297,7 @@ export function planIncrementalApply(
   }
   const predicates = predicatesOf(node);
   if (strategy === 'merge') {
-    out.push({ sql: d.merge(rel, src, key, columns, predicates), countsRows: true });
+    out.push({ sql: d.merge(rel, src, key, columns, predicates, mergeUpdateColumns(node, columns)), countsRows: true });
   } else if (strategy === 'microbatch') {
     if (!window) throw new Error(`internal: ${node.name} is a microbatch model planned without its batch`);
     const target = d.relationName(rel);
