@@ -2,6 +2,7 @@ import { readSemantic, type SemanticDecl } from './semantic-yaml.ts';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import type { ColumnInfo, SourceLocation } from '../types.ts';
 import { tagList } from './folder-config.ts';
+import { mergeSourceFreshness } from './freshness-shape.ts';
 import { dbtConstraint, dbtModelConstraint } from './constraints.ts';
 import { checkEntryShapes, checkSourceShapes, checkUnitTestShapes, testsKey } from './entry-shapes.ts';
 import type { YamlFile } from './yaml-file.ts';
@@ -87,7 +88,7 @@ export interface SourceTableDecl {
   /** `quoting:` of the source and the table (the table's wins), as written: booleans, or Jinja that renders to one. */
   quoting?: Record<string, boolean | string> | undefined;
   tags: string[];
-  /** `freshness:` as dbt resolves it: the table's config, the table, the source's config, the source; `null` turns it off. */
+  /** `freshness:` as dbt merges it from the source, its config, the table and its config (project/freshness-shape.ts); `null` turns it off. */
   freshness?: unknown;
   loadedAtField?: string | undefined;
   file: string;
@@ -435,7 +436,7 @@ function readSource(y: YamlFile, s: unknown, path: (string | number)[], into: Sc
       sourceMeta: isObj(s.meta) ? s.meta : {},
       quoting: Object.fromEntries([s.quoting, t.quoting].flatMap((q) => (isObj(q) ? Object.entries(q).filter((e): e is [string, boolean | string] => typeof e[1] === 'boolean' || (typeof e[1] === 'string' && /\{[{%]/.test(e[1]))) : []))),
       tags: [...(Array.isArray(s.tags) ? s.tags.map(String) : []), ...(Array.isArray(t.tags) ? t.tags.map(String) : [])],
-      freshness: firstSet('freshness', t, s),
+      freshness: mergeSourceFreshness([s, s.config, t, t.config].map((o) => (isObj(o) && 'freshness' in o ? o.freshness : undefined))),
       loadedAtField: ((f) => (typeof f === 'string' && f.trim() ? f : undefined))(firstSet('loaded_at_field', t, s)),
       file: y.file,
       location: y.locate(tpath),
