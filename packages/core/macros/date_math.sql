@@ -9,17 +9,18 @@
 {% macro default__dateadd(datepart, interval, from_date_or_timestamp) -%}
 {{ from_date_or_timestamp }} + ((interval '1 {{ datepart }}') * ({{ interval }}))
 {%- endmacro %}
-{#- Each branch opens with a newline, as dbt-duckdb's output does (compiled SQL reads as dbt's once whitespace runs are one space). -#}
-{% macro duckdb__dateadd(datepart, interval, from_date_or_timestamp) -%}
-  {%- set part = datepart | lower -%}
-  {%- if part == 'quarter' %}
+{% macro duckdb__dateadd(datepart, interval, from_date_or_timestamp) %}
+
+    {# The sum follows a blank line and four spaces: dbt-duckdb 1.11's compiled SQL, byte for byte. #}
+    {%- set part = datepart | lower -%}
+    {%- if part == 'quarter' -%}
 ({{ from_date_or_timestamp }} + (cast({{ interval }} as bigint) * 3) * interval 1 month)
-  {%- elif part == 'week' %}
+    {%- elif part == 'week' -%}
 ({{ from_date_or_timestamp }} + (cast({{ interval }} as bigint) * 7) * interval 1 day)
-  {%- else %}
-({{ from_date_or_timestamp }} + cast({{ interval }} as bigint) * interval 1 {{ datepart }})
-  {%- endif -%}
-{%- endmacro %}
+    {%- else -%}
+({{ from_date_or_timestamp }} + cast({{ interval }} as bigint) * interval 1 {{ part }})
+    {%- endif -%}
+{% endmacro %}
 {#- dateadd, datediff and split_part as Snowflake (and dbt's default) write them: a newline either
     side and inside the parentheses, so compiled SQL reads as dbt-snowflake's once runs of
     whitespace are one space (`dateadd( day, 1, d )`, nested: `date_trunc('month', d) ) )`). -#}

@@ -17,3 +17,16 @@ export function dbtFileText(s: string): string {
   while (end > start && isPySpace(s.charCodeAt(end - 1))) end--;
   return start === 0 && end === s.length ? s : s.slice(start, end);
 }
+
+/**
+ * The template dbt renders for a node: its file's stripped text ({@link dbtFileText}), so a model
+ * whose first line is `{{ config(...) }}` compiles to text starting `\n`, as dbt 1.11 writes it.
+ * The whitespace before it stays for a Jinja comment's left trim to eat (`{#- #}`), so that an
+ * error's line is still the file's. A snapshot's body is rendered as it is (sm trims its render).
+ */
+export function dbtTemplateText(n: { rawCode: string; resourceType: string }): string {
+  if (n.resourceType === 'snapshot') return n.rawCode;
+  const text = dbtFileText(n.rawCode);
+  const lead = text ? n.rawCode.indexOf(text) : 0;
+  return lead > 0 ? `${n.rawCode.slice(0, lead)}{#- #}${text}` : text;
+}

@@ -20,6 +20,7 @@ import { renderGenericTest } from './generic-test.ts';
 import { MacroNamespaces } from './macro-namespaces.ts';
 import { cloneConfig, macroFiles, recordingMacros, refsOf, sourcesOf, tagsOf } from './render-parts.ts';
 import { metaOf } from '../project/folder-config.ts';
+import { dbtTemplateText } from '../project/file-text.ts';
 import { hookMacrosOf, macroDependsOn, parseLike, parseLikeHostOf, sourcesFirst, type ParseLike } from './parse-like.ts';
 import { settleDisabled } from './settle-disabled.ts';
 import { ProjectHost } from './project-host.ts';
@@ -464,7 +465,7 @@ export class ProjectRenderer implements Schedulable {
     let t = this.#templates.get(n.uniqueId);
     if (t === undefined) {
       try {
-        t = this.env.compile(n.rawCode, n.originalFilePath);
+        t = this.env.compile(dbtTemplateText(n), n.originalFilePath);
       } catch (e) {
         this.diagnostics.push(templateDiagnostic(e, n.originalFilePath, n.uniqueId, 'SM_TEMPLATE_SYNTAX'));
         t = null;
@@ -477,6 +478,7 @@ export class ProjectRenderer implements Schedulable {
   #renderTemplate(n: Rendered, frame: Frame): string {
     const t = this.#template(n);
     if (!t) return '';
+    const keep = (sql: string) => (n.resourceType === 'snapshot' ? sql.trim() : sql); // dbt's compiled_code: as rendered (sm trims a snapshot's)
     const render = () => {
       // The macros this render calls itself (a render replayed starts over).
       frame.macros.clear();
@@ -484,10 +486,10 @@ export class ProjectRenderer implements Schedulable {
         (m) => void (m.meta.uniqueId && frame.macros.add(m.meta.uniqueId)),
         () => {
           try {
-            return t.render(this.#context(frame)).trim();
+            return keep(t.render(this.#context(frame)));
           } catch (e) {
             if (e instanceof ControlSignal && !(e instanceof ReturnSignal)) throw e;
-            if (e instanceof ReturnSignal) return pyStr(e.value).trim();
+            if (e instanceof ReturnSignal) return keep(pyStr(e.value));
             this.diagnostics.push(renderFailure(frame, e, n.originalFilePath, n.uniqueId));
             return '';
           }

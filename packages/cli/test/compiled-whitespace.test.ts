@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeDuckdbProject } from '@smsql/test-kit';
+import { sm } from './run-cli.ts';
+
+/**
+ * Compiled SQL as dbt 1.11 writes it, byte for byte: dbt renders a file's stripped text and keeps
+ * the render as it is (a `{{ config() }}` first line leaves a `\n`, a `{% endif %}` after a line
+ * its newline), inlines ephemerals as ` __dbt__cte__x as (\n<compiled>\n)`, and its own generic
+ * tests leave the blank lines of their macros. Recorded from dbt-core 1.11.16 with dbt-duckdb
+ * 1.11.1 (`dbt build` on the fixture's `project`): fixtures/compiled-whitespace.dbt-1.11.json,
+ * target/compiled, the tests' target/run (a model's run file is sm's own statement) and the
+ * manifest's compiled_code.
+ */
+const RECORDED = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'compiled-whitespace.dbt-1.11.json'), 'utf8')) as {
+  project: Record<string, string>;
+  files: Record<string, string>;
+  compiled_code: Record<string, string>;
+};
+
+describe("compiled SQL with dbt 1.11's whitespace", () => {
+  it('writes target/compiled, the tests’ target/run and compiled_code as dbt does', async () => {
+    const dir = writeDuckdbProject(RECORDED.project);
+    const r = await sm('build', '--project-dir', dir);
+    expect(r.code, `${r.out}\n${r.err}`).toBe(0);
+    for (const [path, text] of Object.entries(RECORDED.files)) expect(readFileSync(join(dir, path), 'utf8'), path).toBe(text);
+    const nodes = (JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { compiled_code?: string }> }).nodes;
+    expect(Object.fromEntries(Object.keys(RECORDED.compiled_code).map((id) => [id, nodes[id]?.compiled_code]))).toEqual(RECORDED.compiled_code);
+  });
+
+  it('keeps the file’s line numbers in an error after leading blank lines', async () => {
+    const dir = writeDuckdbProject({ 'models/bad.sql': "\n\n{{ config(materialized='table') }}\nselect {{ nope( }}\n" });
+    const r = await sm('compile', '--project-dir', dir);
+    expect(r.code).toBe(2);
+    expect(`${r.out}\n${r.err}`).toMatch(/models\/bad\.sql:4\b|line 4\b/);
+  });
+});
