@@ -8,15 +8,16 @@ import { sm } from './run-cli.ts';
  * Compiled SQL as dbt 1.11 writes it, byte for byte: dbt renders a file's stripped text and keeps
  * the render as it is (a `{{ config() }}` first line leaves a `\n`, a `{% endif %}` after a line
  * its newline), inlines ephemerals as ` __dbt__cte__x as (\n<compiled>\n)`, and its own generic
- * tests leave the blank lines of their macros. Recorded from dbt-core 1.11.16 with dbt-duckdb
+ * tests leave the blank lines of their macros; a snapshot block's body is rendered as written. Recorded from dbt-core 1.11.16 with dbt-duckdb
  * 1.11.1 (`dbt build` on the fixture's `project`): fixtures/compiled-whitespace.dbt-1.11.json,
- * target/compiled, the tests' target/run (a model's run file is sm's own statement) and the
- * manifest's compiled_code.
+ * target/compiled, the tests' target/run (a model's or snapshot's run file is sm's own statement)
+ * and the manifest's compiled_code and raw_code.
  */
 const RECORDED = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'compiled-whitespace.dbt-1.11.json'), 'utf8')) as {
   project: Record<string, string>;
   files: Record<string, string>;
   compiled_code: Record<string, string>;
+  raw_code: Record<string, string>;
 };
 
 describe("compiled SQL with dbt 1.11's whitespace", () => {
@@ -25,8 +26,10 @@ describe("compiled SQL with dbt 1.11's whitespace", () => {
     const r = await sm('build', '--project-dir', dir);
     expect(r.code, `${r.out}\n${r.err}`).toBe(0);
     for (const [path, text] of Object.entries(RECORDED.files)) expect(readFileSync(join(dir, path), 'utf8'), path).toBe(text);
-    const nodes = (JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { compiled_code?: string }> }).nodes;
+    const nodes = (JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { compiled_code?: string; raw_code?: string }> }).nodes;
     expect(Object.fromEntries(Object.keys(RECORDED.compiled_code).map((id) => [id, nodes[id]?.compiled_code]))).toEqual(RECORDED.compiled_code);
+    // A snapshot block's raw_code is its body as written; its compiled_code that body rendered as it is.
+    expect(Object.fromEntries(Object.keys(RECORDED.raw_code).map((id) => [id, nodes[id]?.raw_code]))).toEqual(RECORDED.raw_code);
   });
 
   it('keeps the file’s line numbers in an error after leading blank lines', async () => {

@@ -478,7 +478,6 @@ export class ProjectRenderer implements Schedulable {
   #renderTemplate(n: Rendered, frame: Frame): string {
     const t = this.#template(n);
     if (!t) return '';
-    const keep = (sql: string) => (n.resourceType === 'snapshot' ? sql.trim() : sql); // dbt's compiled_code: as rendered (sm trims a snapshot's)
     const render = () => {
       // The macros this render calls itself (a render replayed starts over).
       frame.macros.clear();
@@ -486,10 +485,10 @@ export class ProjectRenderer implements Schedulable {
         (m) => void (m.meta.uniqueId && frame.macros.add(m.meta.uniqueId)),
         () => {
           try {
-            return keep(t.render(this.#context(frame)));
+            return t.render(this.#context(frame));
           } catch (e) {
             if (e instanceof ControlSignal && !(e instanceof ReturnSignal)) throw e;
-            if (e instanceof ReturnSignal) return keep(pyStr(e.value));
+            if (e instanceof ReturnSignal) return pyStr(e.value);
             this.diagnostics.push(renderFailure(frame, e, n.originalFilePath, n.uniqueId));
             return '';
           }
