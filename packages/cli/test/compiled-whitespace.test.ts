@@ -8,7 +8,8 @@ import { sm } from './run-cli.ts';
  * Compiled SQL as dbt 1.11 writes it, byte for byte: dbt renders a file's stripped text and keeps
  * the render as it is (a `{{ config() }}` first line leaves a `\n`, a `{% endif %}` after a line
  * its newline), inlines ephemerals as ` __dbt__cte__x as (\n<compiled>\n)`, and its own generic
- * tests leave the blank lines of their macros; a snapshot block's body is rendered as written. Recorded from dbt-core 1.11.16 with dbt-duckdb
+ * tests and cross-database macros (cast, datediff, dateadd, length, right, array_construct, equals,
+ * except, ...) leave the blank lines of theirs; a snapshot block's body is rendered as written. Recorded from dbt-core 1.11.16 with dbt-duckdb
  * 1.11.1 (`dbt build` on the fixture's `project`): fixtures/compiled-whitespace.dbt-1.11.json,
  * target/compiled, the tests' target/run (a model's or snapshot's run file is sm's own statement)
  * and the manifest's compiled_code and raw_code.

@@ -44,16 +44,19 @@ datediff(
   {{ second_date }}
   )
 {%- endmacro %}
-{#- Spaced as dbt-duckdb's output is (a newline either side, a space before the closing
-    parentheses), so compiled SQL reads as dbt's once runs of whitespace are one space. -#}
+{#- Spaced as dbt-duckdb 1.11's output is, byte for byte: weeks are day boundaries crossed, over 7,
+    corrected by the days of the week the two dates fall on. -#}
 {% macro duckdb__datediff(first_date, second_date, datepart) -%}
-  {%- if datepart | lower == 'week' %}
-(
-(date_diff('day', {{ first_date }}::timestamp, {{ second_date }}::timestamp ))
- // 7 + case when date_part('dow', ({{ first_date }})::timestamp) <= date_part('dow', ({{ second_date }})::timestamp) then case when {{ first_date }} <= {{ second_date }} then 0 else -1 end else case when {{ first_date }} <= {{ second_date }} then 1 else 0 end end)
-{% else %}
-(date_diff('{{ datepart }}', {{ first_date }}::timestamp, {{ second_date }}::timestamp ))
-{% endif -%}
+    {% if datepart | lower == 'week' %}
+            ({{ dbt.datediff(first_date, second_date, 'day') }} // 7 + case
+            when date_part('dow', ({{ first_date }})::timestamp) <= date_part('dow', ({{ second_date }})::timestamp) then
+                case when {{ first_date }} <= {{ second_date }} then 0 else -1 end
+            else
+                case when {{ first_date }} <= {{ second_date }} then 1 else 0 end
+        end)
+    {% else %}
+        (date_diff('{{ datepart }}', {{ first_date }}::timestamp, {{ second_date }}::timestamp ))
+    {% endif %}
 {%- endmacro %}
 
 {#- The last day of the `datepart` period (month, quarter, year, week) holding `date`, as a date. -#}

@@ -7,9 +7,11 @@
 {% macro length(expression) %}{{ return(adapter.dispatch('length', 'dbt')(expression)) }}{% endmacro %}
 {#- right and length spaced as dbt's own (a newline before, the arguments on lines of their own): compiled SQL reads as dbt's once whitespace runs are one space. -#}
 {% macro default__length(expression) %}
-length(
-{{ expression }}
-){% endmacro %}
+
+    length(
+        {{ expression }}
+    )
+{%- endmacro %}
 
 {% macro position(substring_text, string_text) %}{{ return(adapter.dispatch('position', 'dbt')(substring_text, string_text)) }}{% endmacro %}
 {% macro default__position(substring_text, string_text) %}
@@ -34,10 +36,12 @@ length(
 {#- The last n characters; Snowflake's right() of zero characters is not the empty string. -#}
 {% macro right(string_text, length_expression) %}{{ return(adapter.dispatch('right', 'dbt')(string_text, length_expression)) }}{% endmacro %}
 {% macro default__right(string_text, length_expression) %}
-right(
-{{ string_text }},
-{{ length_expression }}
-){% endmacro %}
+
+    right(
+        {{ string_text }},
+        {{ length_expression }}
+    )
+{%- endmacro %}
 {% macro snowflake__right(string_text, length_expression) %}
 case when {{ length_expression }} = 0 then '' else right(
   {{ string_text }},
