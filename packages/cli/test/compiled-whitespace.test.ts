@@ -33,6 +33,14 @@ describe("compiled SQL with dbt 1.11's whitespace", () => {
     expect(Object.fromEntries(Object.keys(RECORDED.raw_code).map((id) => [id, nodes[id]?.raw_code]))).toEqual(RECORDED.raw_code);
   });
 
+  it('compiles for Snowflake as dbt-snowflake 1.11 does, its cross-database macros too', async () => {
+    const sf = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'compiled-whitespace-snowflake.dbt-1.11.json'), 'utf8')) as { profiles: string; extra: Record<string, string>; files: Record<string, string> };
+    const dir = writeDuckdbProject({ ...RECORDED.project, ...sf.extra, 'profiles.yml': sf.profiles });
+    const r = await sm('compile', '--project-dir', dir, '--exclude', 'incr');
+    expect(r.code, `${r.out}\n${r.err}`).toBe(0);
+    for (const [path, text] of Object.entries(sf.files)) expect(readFileSync(join(dir, path), 'utf8'), path).toBe(text);
+  });
+
   it('keeps the file’s line numbers in an error after leading blank lines', async () => {
     const dir = writeDuckdbProject({ 'models/bad.sql': "\n\n{{ config(materialized='table') }}\nselect {{ nope( }}\n" });
     const r = await sm('compile', '--project-dir', dir);

@@ -3,6 +3,16 @@
 {% macro default__cast(field, type) %}
     cast({{ field }} as {{ type }})
 {% endmacro %}
+{#- dbt-snowflake's: to_geography/to_geometry for those types, and spaced its way. -#}
+{% macro snowflake__cast(field, type) %}
+    {% if type | upper == 'GEOGRAPHY' -%}
+        to_geography({{ field }})
+    {% elif type | upper == 'GEOMETRY' -%}
+        to_geometry({{ field }})
+    {% else -%}
+        cast({{ field }} as {{ type }})
+    {% endif -%}
+{% endmacro %}
 
 {#- A cast that gives null instead of failing. DuckDB's dbt adapter keeps the plain cast (as
     dbt-duckdb does); Snowflake has try_cast. -#}

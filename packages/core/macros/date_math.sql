@@ -21,15 +21,15 @@
 ({{ from_date_or_timestamp }} + cast({{ interval }} as bigint) * interval 1 {{ part }})
     {%- endif -%}
 {% endmacro %}
-{#- dateadd, datediff and split_part as Snowflake (and dbt's default) write them: a newline either
-    side and inside the parentheses, so compiled SQL reads as dbt-snowflake's once runs of
-    whitespace are one space (`dateadd( day, 1, d )`, nested: `date_trunc('month', d) ) )`). -#}
+{#- dateadd and datediff as dbt-snowflake 1.11 compiles them (dbt's default macros), byte for byte. -#}
 {% macro snowflake__dateadd(datepart, interval, from_date_or_timestamp) %}
-dateadd(
-  {{ datepart }},
-  {{ interval }},
-  {{ from_date_or_timestamp }}
-  )
+
+    dateadd(
+        {{ datepart }},
+        {{ interval }},
+        {{ from_date_or_timestamp }}
+        )
+
 {% endmacro %}
 
 {#- Whole `datepart` boundaries crossed from first_date to second_date. DuckDB counts weeks as
@@ -38,11 +38,11 @@ dateadd(
   {{- return(adapter.dispatch('datediff', 'dbt')(first_date, second_date, datepart)) -}}
 {% endmacro %}
 {% macro default__datediff(first_date, second_date, datepart) -%}
-datediff(
-  {{ datepart }},
-  {{ first_date }},
-  {{ second_date }}
-  )
+    datediff(
+        {{ datepart }},
+        {{ first_date }},
+        {{ second_date }}
+        )
 {%- endmacro %}
 {#- Spaced as dbt-duckdb 1.11's output is, byte for byte: weeks are day boundaries crossed, over 7,
     corrected by the days of the week the two dates fall on. -#}

@@ -43,20 +43,27 @@
     )
 {%- endmacro %}
 {% macro snowflake__right(string_text, length_expression) %}
-case when {{ length_expression }} = 0 then '' else right(
-  {{ string_text }},
-  {{ length_expression }}
-  ) end
+
+    case when {{ length_expression }} = 0
+        then ''
+    else
+        right(
+            {{ string_text }},
+            {{ length_expression }}
+        )
+    end
 {%- endmacro %}
 
 {#- The part_number-th piece of a delimited string (negative counts from the end where the warehouse allows). -#}
 {% macro split_part(string_text, delimiter_text, part_number) %}{{ return(adapter.dispatch('split_part', 'dbt')(string_text, delimiter_text, part_number)) }}{% endmacro %}
 {% macro default__split_part(string_text, delimiter_text, part_number) %}
-split_part(
-  {{ string_text }},
-  {{ delimiter_text }},
-  {{ part_number }}
-  )
+
+    split_part(
+        {{ string_text }},
+        {{ delimiter_text }},
+        {{ part_number }}
+        )
+
 {% endmacro %}
 {% macro duckdb__split_part(string_text, delimiter_text, part_number) %}
     string_split({{ string_text }}, {{ delimiter_text }})[ {{ part_number }} ]

@@ -15,9 +15,12 @@
 {% macro default__current_timestamp_in_utc_backcompat() %}
     current_timestamp::timestamp
 {% endmacro %}
+{#- dbt-snowflake's, byte for byte. -#}
+{% macro snowflake__current_timestamp_backcompat() %}
+  current_timestamp::{{ dbt.type_timestamp() }}
+{% endmacro %}
 {% macro snowflake__current_timestamp_in_utc_backcompat() %}
-convert_timezone('UTC', current_timestamp::timestamp
-)::timestamp
+  convert_timezone('UTC', {{ snowflake__current_timestamp_backcompat() }})::{{ dbt.type_timestamp() }}
 {% endmacro %}
 
 {#- The time snapshots stamp rows with. -#}
