@@ -41,6 +41,15 @@ describe("compiled SQL with dbt 1.11's whitespace", () => {
     for (const [path, text] of Object.entries(sf.files)) expect(readFileSync(join(dir, path), 'utf8'), path).toBe(text);
   });
 
+  it('prints --inline text rendered as it is, unstripped, as dbt compile --inline does', async () => {
+    // dbt-core 1.11.16, `dbt compile --inline '\n\n{% set x = 1 %}\nselect {{ x }} as n  '` (8 Dec 2026):
+    // "Compiled inline node is:\n\n\n\nselect 1 as n  " (its log's compiled: "\n\n\nselect 1 as n  ").
+    const dir = writeDuckdbProject({ 'models/m.sql': 'select 1 as id' });
+    const r = await sm('compile', '--project-dir', dir, '--inline', '\n\n{% set x = 1 %}\nselect {{ x }} as n  ');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('Compiled inline node is:\n\n\n\nselect 1 as n  ');
+  });
+
   it('keeps the file’s line numbers in an error after leading blank lines', async () => {
     const dir = writeDuckdbProject({ 'models/bad.sql': "\n\n{{ config(materialized='table') }}\nselect {{ nope( }}\n" });
     const r = await sm('compile', '--project-dir', dir);

@@ -75,7 +75,7 @@ export class ProjectRenderer implements Schedulable {
   /** Started model -> the models rendered with its loaded relation meanwhile (see Frame.waitedOn). */
   readonly #provisional = new Map<string, string[]>();
   /** Hooks rendered at compile (compile-hooks.ts), with what they rendered. */
-  readonly #hooks: HookRendering = { diagnostics: this.diagnostics, renders: new Map(), render: (text, name, frame) => this.#renderText(text, name, frame) };
+  readonly #hooks: HookRendering = { diagnostics: this.diagnostics, renders: new Map(), render: (text, name, frame) => this.#renderText(text, name, frame).trim() };
   /** Set while rendering with overrides: such a render is neither read from nor written to the cache. */
   #overrides: Overrides | undefined;
 
@@ -177,10 +177,10 @@ export class ProjectRenderer implements Schedulable {
     return (this.#ephemerals.byNode.get(id) ?? []).some((e) => this.#rendered.get(e)?.needsWarehouse);
   }
 
-  /** Render text in a frame's context; a template error throws. */
+  /** Render text in a frame's context, kept as rendered (dbt's inline compiled_code); a template error throws. */
   #renderText(text: string, name: string, frame: Frame, extra?: Record<string, unknown>): string {
     try {
-      return this.env.renderString(text, extra ? Object.assign(this.#context(frame), extra) : this.#context(frame), name).trim();
+      return this.env.renderString(text, extra ? Object.assign(this.#context(frame), extra) : this.#context(frame), name);
     } catch (e) {
       if (e instanceof ReturnSignal) return pyStr(e.value);
       throw e;
