@@ -18,7 +18,8 @@ const FILES = {
  * Analyses: SQL under analysis-paths, compiled and never run. What dbt-core 1.11.16 did with the
  * same files (6 Dec 2026): `dbt compile` wrote target/compiled/demo/analyses/sub/a1.sql and the
  * manifest entry below; `dbt ls` leaves analyses out unless --resource-type asks; `dbt build`
- * ran only the model; `dbt show -s a1` ran the analysis's query (n = 2).
+ * ran only the model; `dbt show -s a1` ran the analysis's query (n = 2). The compiled file starts
+ * with the newline the config() line leaves (dbt compile, 8 Dec 2026: '\nselect count(*) ...').
  */
 describe('analyses', () => {
   it('are counted as analyses by sm parse', async () => {
@@ -32,7 +33,7 @@ describe('analyses', () => {
     const dir = writeProject(FILES);
     const c = await sm('compile', '--project-dir', dir);
     expect(c.code, c.err).toBe(0);
-    expect(readFileSync(join(dir, 'target', 'compiled', 'demo', 'analyses', 'sub', 'a1.sql'), 'utf8')).toBe('select count(*) as n from "dev"."main"."m"');
+    expect(readFileSync(join(dir, 'target', 'compiled', 'demo', 'analyses', 'sub', 'a1.sql'), 'utf8')).toBe('\nselect count(*) as n from "dev"."main"."m"');
     const manifest = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, Record<string, unknown>>; child_map: Record<string, string[]> };
     const a = manifest.nodes['analysis.demo.a1']!;
     expect(a).toMatchObject({

@@ -19,7 +19,8 @@ const files = {
   'models/summary.sql': "{{ config(materialized='table') }}\nselect count(*) as n, '{{ ref(\"stg_orders\") }}' as upstream from {{ ref('big_orders') }}",
 };
 
-const compiled = (dir: string, model: string) => readFileSync(join(dir, 'target', 'compiled', 'demo', 'models', `${model}.sql`), 'utf8').trimEnd();
+// The compiled file as dbt writes it: the newline config() leaves first (dbt compile of summary, 8 Dec 2026).
+const compiled = (dir: string, model: string) => readFileSync(join(dir, 'target', 'compiled', 'demo', 'models', `${model}.sql`), 'utf8');
 // The table summary's run built (`show summary` would run its query again, as dbt's does).
 const summaryRow = async (dir: string, t: string) => shownRows((await sm('show', '--inline', "select * from {{ ref('summary') }}", '--project-dir', dir, '-t', t, '--log-format', 'json')).out)[0] as { n: number; upstream: string };
 
@@ -31,7 +32,7 @@ describe('--defer --state, as dbt 1.11', () => {
     // Nothing in dev: both refs defer, and the model builds from production's tables.
     const first = await sm('run', '--project-dir', dir, '-s', 'summary', '--defer', '--state', join(dir, 'prod-artifacts'));
     expect(first.code).toBe(0);
-    expect(compiled(dir, 'summary')).toBe(`select count(*) as n, '"demo"."prod"."stg_orders"' as upstream from "demo"."prod"."big_orders"`);
+    expect(compiled(dir, 'summary')).toBe(`\nselect count(*) as n, '"demo"."prod"."stg_orders"' as upstream from "demo"."prod"."big_orders"`);
     expect(await summaryRow(dir, 'dev')).toEqual({ n: 2, upstream: '"demo"."prod"."stg_orders"' });
     // The manifest keeps the dependencies; the compiled SQL it records is the deferred one.
     const manifest = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'));
@@ -40,28 +41,28 @@ describe('--defer --state, as dbt 1.11', () => {
     // stg_orders now exists in dev: without --favor-state it is read there; big_orders still from prod.
     expect((await sm('build', '--project-dir', dir, '-s', 'raw_orders', 'stg_orders')).code).toBe(0);
     expect((await sm('run', '--project-dir', dir, '-s', 'summary', '--defer', '--state', join(dir, 'prod-artifacts'))).code).toBe(0);
-    expect(compiled(dir, 'summary')).toBe(`select count(*) as n, '"demo"."dev"."stg_orders"' as upstream from "demo"."prod"."big_orders"`);
+    expect(compiled(dir, 'summary')).toBe(`\nselect count(*) as n, '"demo"."dev"."stg_orders"' as upstream from "demo"."prod"."big_orders"`);
 
     // --favor-state: the state's relation for every unselected node, present here or not.
     expect((await sm('run', '--project-dir', dir, '-s', 'summary', '--defer', '--favor-state', '--state', join(dir, 'prod-artifacts'))).code).toBe(0);
-    expect(compiled(dir, 'summary')).toBe(`select count(*) as n, '"demo"."prod"."stg_orders"' as upstream from "demo"."prod"."big_orders"`);
+    expect(compiled(dir, 'summary')).toBe(`\nselect count(*) as n, '"demo"."prod"."stg_orders"' as upstream from "demo"."prod"."big_orders"`);
 
     // A selected node is never deferred.
     expect((await sm('run', '--project-dir', dir, '-s', 'big_orders', 'summary', '--defer', '--favor-state', '--state', join(dir, 'prod-artifacts'))).code).toBe(0);
-    expect(compiled(dir, 'summary')).toBe(`select count(*) as n, '"demo"."prod"."stg_orders"' as upstream from "demo"."dev"."big_orders"`);
+    expect(compiled(dir, 'summary')).toBe(`\nselect count(*) as n, '"demo"."prod"."stg_orders"' as upstream from "demo"."dev"."big_orders"`);
 
     // DBT_DEFER / DBT_STATE / DBT_FAVOR_STATE as the flags; --no-defer wins over them; a plain compile after is not deferred.
     Object.assign(process.env, { DBT_DEFER: '1', DBT_STATE: join(dir, 'prod-artifacts'), DBT_FAVOR_STATE: 'true' });
     try {
       expect((await sm('compile', '--project-dir', dir, '-s', 'summary')).code).toBe(0);
-      expect(compiled(dir, 'summary')).toBe(`select count(*) as n, '"demo"."prod"."stg_orders"' as upstream from "demo"."prod"."big_orders"`);
+      expect(compiled(dir, 'summary')).toBe(`\nselect count(*) as n, '"demo"."prod"."stg_orders"' as upstream from "demo"."prod"."big_orders"`);
       expect((await sm('compile', '--project-dir', dir, '-s', 'summary', '--no-defer')).code).toBe(0);
-      expect(compiled(dir, 'summary')).toBe(`select count(*) as n, '"demo"."dev"."stg_orders"' as upstream from "demo"."dev"."big_orders"`);
+      expect(compiled(dir, 'summary')).toBe(`\nselect count(*) as n, '"demo"."dev"."stg_orders"' as upstream from "demo"."dev"."big_orders"`);
     } finally {
       for (const k of ['DBT_DEFER', 'DBT_STATE', 'DBT_FAVOR_STATE']) delete process.env[k];
     }
     expect((await sm('compile', '--project-dir', dir, '-s', 'summary')).code).toBe(0);
-    expect(compiled(dir, 'summary')).toBe(`select count(*) as n, '"demo"."dev"."stg_orders"' as upstream from "demo"."dev"."big_orders"`);
+    expect(compiled(dir, 'summary')).toBe(`\nselect count(*) as n, '"demo"."dev"."stg_orders"' as upstream from "demo"."dev"."big_orders"`);
   });
 
   it('slim CI: build -s state:modified+ --defer --state builds the change and its children on production\'s parents', async () => {

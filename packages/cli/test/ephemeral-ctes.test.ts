@@ -11,8 +11,8 @@ const manifestOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'target', 
 // Recorded from `dbt compile` (dbt-core 1.11.16, dbt-duckdb 1.11.1) on the same files: an
 // ephemeral model is the CTE `__dbt__cte__<identifier>`, and every node that inlines one lists
 // each it inlines (dependencies first) under extra_ctes, with the definition it put in front.
-// dbt's own compiled code keeps the blank line a `{{ config() }}` line leaves (`as (\n\nselect`);
-// sm trims what a template renders, so its bodies start at the SQL.
+// dbt's compiled code keeps the blank line a `{{ config() }}` line leaves (`as (\n\nselect`), as
+// sm's does.
 describe('ephemeral models as dbt 1.11 inlines them', () => {
   it("names the CTEs __dbt__cte__<name>, writes dbt's compiled code and extra_ctes, and runs", async () => {
     const dir = writeProject({
@@ -26,15 +26,15 @@ describe('ephemeral models as dbt 1.11 inlines them', () => {
     const r = await sm('build', '--project-dir', dir);
     expect(r.code, r.out + r.err).toBe(0);
     const m = manifestOf(dir);
-    const e1 = { id: 'model.demo.e1', sql: ' __dbt__cte__e1 as (\nselect 1 as id\n)' };
-    const e2 = { id: 'model.demo.e2', sql: ' __dbt__cte__e2 as (\nselect id from __dbt__cte__e1\n)' };
+    const e1 = { id: 'model.demo.e1', sql: ' __dbt__cte__e1 as (\n\nselect 1 as id\n)' };
+    const e2 = { id: 'model.demo.e2', sql: ' __dbt__cte__e2 as (\n\nselect id from __dbt__cte__e1\n)' };
     expect(m.nodes['model.demo.m_plain']).toMatchObject({
-      compiled_code: 'with __dbt__cte__e1 as (\nselect 1 as id\n),  __dbt__cte__e2 as (\nselect id from __dbt__cte__e1\n) select * from __dbt__cte__e2',
+      compiled_code: 'with __dbt__cte__e1 as (\n\nselect 1 as id\n),  __dbt__cte__e2 as (\n\nselect id from __dbt__cte__e1\n) select * from __dbt__cte__e2',
       extra_ctes_injected: true,
       extra_ctes: [e1, e2],
     });
     expect(m.nodes['model.demo.m_with']).toMatchObject({
-      compiled_code: 'with  __dbt__cte__e1 as (\nselect 1 as id\n),  __dbt__cte__e2 as (\nselect id from __dbt__cte__e1\n), x as (select * from __dbt__cte__e2)\nselect * from x',
+      compiled_code: 'with  __dbt__cte__e1 as (\n\nselect 1 as id\n),  __dbt__cte__e2 as (\n\nselect id from __dbt__cte__e1\n), x as (select * from __dbt__cte__e2)\nselect * from x',
       extra_ctes: [e1, e2],
     });
     expect(m.nodes['model.demo.e2']!.extra_ctes).toEqual([e1]);

@@ -8,8 +8,8 @@ const PROFILE = 'p:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n  
 
 // dbt-core 1.11.16, `dbt build` on these files (6 Dec 2026): a data test whose template asks the
 // warehouse has in manifest.json the SQL it ran, whether it passed or failed:
-// t_fail '\nselect * from "dev"."main"."m" where id + 6 = 7', t_pass '... where id = 8' (sm's
-// names carry no database and its SQL no leading newline). sm kept the compile's `= 0`.
+// t_fail '\nselect * from "dev"."main"."m" where id + 6 = 7', t_pass '\n... where id = 8'
+// (the newline the set line leaves included). sm kept the compile's `= 0`.
 describe('manifest.json after a build', () => {
   it("holds the SQL a data test ran when its template asked the warehouse (the Tuva Project's 528 such tests)", async () => {
     const dir = writeProject({
@@ -22,7 +22,7 @@ describe('manifest.json after a build', () => {
     const b = await sm('build', '--project-dir', dir, '--profiles-dir', dir);
     expect(b.code).toBe(1);
     const m = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { compiled_code: string }> };
-    expect(m.nodes['test.p.t_fail']!.compiled_code).toBe('select * from "dev"."main"."m" where id + 6 = 7');
-    expect(m.nodes['test.p.t_pass']!.compiled_code).toBe('select * from "dev"."main"."m" where id = 8');
+    expect(m.nodes['test.p.t_fail']!.compiled_code).toBe('\nselect * from "dev"."main"."m" where id + 6 = 7');
+    expect(m.nodes['test.p.t_pass']!.compiled_code).toBe('\nselect * from "dev"."main"."m" where id = 8');
   });
 });

@@ -95,7 +95,7 @@ describe('DuckDB relations print their database, as dbt-duckdb prints them', () 
     );
     expect(compiled(dir, 'models/cfgdb.sql')).toBe(`select '"d"."main_alt"."cfgdb"' as t`);
     expect(compiled(dir, 'models/src.sql')).toBe(`select * from "d"."main"."r1" union all select * from "other"."s"."r2" union all select * from 'data/pq.parquet'`);
-    expect(compiled(dir, 'models/uses_e.sql')).toBe('with __dbt__cte__e as (\nselect * from "d"."main"."a"\n) select * from __dbt__cte__e');
+    expect(compiled(dir, 'models/uses_e.sql')).toBe('with __dbt__cte__e as (\n\nselect * from "d"."main"."a"\n) select * from __dbt__cte__e');
     expect(compiled(dir, 'models/schema.yml/not_null_a_a.sql')).toContain('from "d"."main"."a"');
     const rel = compiled(dir, 'models/schema.yml/relationships_b_a__a__ref_a_.sql');
     expect(rel).toContain('from "d"."main"."b"');

@@ -39,24 +39,28 @@ list_aggr(
   {%- endif -%}
 {%- endmacro %}
 
+{#- Spaced as dbt's default__listagg (which dbt-snowflake uses) compiles, byte for byte. -#}
 {% macro snowflake__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}
-  {#- Spaced as dbt's default__listagg (which Snowflake uses): `array_agg( m )within group (...) ,0 ,2 )`. #}
-  {%- if limit_num %}
-array_to_string(
-  array_slice(
-    array_agg(
-      {{ measure }}
-    ){% if order_by_clause %}within group ({{ order_by_clause }}){% endif %}
-    ,0
-    ,{{ limit_num }}
-  ),
-  {{ delimiter_text }}
-  )
-  {%- else %}
-listagg(
-  {{ measure }},
-  {{ delimiter_text }}
-  )
-  {% if order_by_clause %}within group ({{ order_by_clause }}){% endif %}
-  {%- endif %}
+    {% if limit_num -%}
+    array_to_string(
+        array_slice(
+            array_agg(
+                {{ measure }}
+            ){% if order_by_clause -%}
+            within group ({{ order_by_clause }})
+            {%- endif %}
+            ,0
+            ,{{ limit_num }}
+        ),
+        {{ delimiter_text }}
+        )
+    {%- else %}
+    listagg(
+        {{ measure }},
+        {{ delimiter_text }}
+        )
+        {% if order_by_clause -%}
+        within group ({{ order_by_clause }})
+        {%- endif %}
+    {%- endif %}
 {%- endmacro %}

@@ -1,6 +1,10 @@
 {% macro array_construct(inputs=[], data_type='integer') %}{{ return(adapter.dispatch('array_construct', 'dbt')(inputs, data_type)) }}{% endmacro %}
 {% macro default__array_construct(inputs, data_type) -%}
-  {%- if inputs | length > 0 -%}array[ {{ inputs | join(' , ') }} ]{%- else -%}array[]::{{ data_type }}[]{%- endif -%}
+  {%- if inputs | length > 0 %}
+    array[ {{ inputs | join(' , ') }} ]
+    {% else %}
+    array[]::{{ data_type }}[]
+    {% endif -%}
 {%- endmacro %}
 {% macro snowflake__array_construct(inputs, data_type) %}array_construct( {{ inputs | join(' , ') }} ){% endmacro %}
 

@@ -1,5 +1,18 @@
 {% macro cast(field, type) %}{{ return(adapter.dispatch('cast', 'dbt')(field, type)) }}{% endmacro %}
-{% macro default__cast(field, type) %}cast({{ field }} as {{ type }}){% endmacro %}
+{#- Spaced as dbt's output is, byte for byte (dbt-core 1.11.16, dbt-duckdb 1.11.1). -#}
+{% macro default__cast(field, type) %}
+    cast({{ field }} as {{ type }})
+{% endmacro %}
+{#- dbt-snowflake's: to_geography/to_geometry for those types, and spaced its way. -#}
+{% macro snowflake__cast(field, type) %}
+    {% if type | upper == 'GEOGRAPHY' -%}
+        to_geography({{ field }})
+    {% elif type | upper == 'GEOMETRY' -%}
+        to_geometry({{ field }})
+    {% else -%}
+        cast({{ field }} as {{ type }})
+    {% endif -%}
+{% endmacro %}
 
 {#- A cast that gives null instead of failing. DuckDB's dbt adapter keeps the plain cast (as
     dbt-duckdb does); Snowflake has try_cast. -#}
@@ -24,5 +37,10 @@
     {% endif -%}
 {% endmacro %}
 
-{% macro cast_bool_to_text(field) %}{{ return(adapter.dispatch('cast_bool_to_text', 'dbt')(field)) }}{% endmacro %}
-{% macro default__cast_bool_to_text(field) %}cast({{ field }} as {{ dbt.type_string() }}){% endmacro %}
+{#- dbt's outputs what it dispatches to between its own newlines, rather than returning it. -#}
+{% macro cast_bool_to_text(field) %}
+  {{ adapter.dispatch('cast_bool_to_text', 'dbt')(field) }}
+{% endmacro %}
+{% macro default__cast_bool_to_text(field) %}
+    cast({{ field }} as {{ dbt.type_string() }})
+{% endmacro %}

@@ -9,26 +9,27 @@
 {% macro default__dateadd(datepart, interval, from_date_or_timestamp) -%}
 {{ from_date_or_timestamp }} + ((interval '1 {{ datepart }}') * ({{ interval }}))
 {%- endmacro %}
-{#- Each branch opens with a newline, as dbt-duckdb's output does (compiled SQL reads as dbt's once whitespace runs are one space). -#}
-{% macro duckdb__dateadd(datepart, interval, from_date_or_timestamp) -%}
-  {%- set part = datepart | lower -%}
-  {%- if part == 'quarter' %}
+{% macro duckdb__dateadd(datepart, interval, from_date_or_timestamp) %}
+
+    {# The sum follows a blank line and four spaces: dbt-duckdb 1.11's compiled SQL, byte for byte. #}
+    {%- set part = datepart | lower -%}
+    {%- if part == 'quarter' -%}
 ({{ from_date_or_timestamp }} + (cast({{ interval }} as bigint) * 3) * interval 1 month)
-  {%- elif part == 'week' %}
+    {%- elif part == 'week' -%}
 ({{ from_date_or_timestamp }} + (cast({{ interval }} as bigint) * 7) * interval 1 day)
-  {%- else %}
-({{ from_date_or_timestamp }} + cast({{ interval }} as bigint) * interval 1 {{ datepart }})
-  {%- endif -%}
-{%- endmacro %}
-{#- dateadd, datediff and split_part as Snowflake (and dbt's default) write them: a newline either
-    side and inside the parentheses, so compiled SQL reads as dbt-snowflake's once runs of
-    whitespace are one space (`dateadd( day, 1, d )`, nested: `date_trunc('month', d) ) )`). -#}
+    {%- else -%}
+({{ from_date_or_timestamp }} + cast({{ interval }} as bigint) * interval 1 {{ part }})
+    {%- endif -%}
+{% endmacro %}
+{#- dateadd and datediff as dbt-snowflake 1.11 compiles them (dbt's default macros), byte for byte. -#}
 {% macro snowflake__dateadd(datepart, interval, from_date_or_timestamp) %}
-dateadd(
-  {{ datepart }},
-  {{ interval }},
-  {{ from_date_or_timestamp }}
-  )
+
+    dateadd(
+        {{ datepart }},
+        {{ interval }},
+        {{ from_date_or_timestamp }}
+        )
+
 {% endmacro %}
 
 {#- Whole `datepart` boundaries crossed from first_date to second_date. DuckDB counts weeks as
@@ -37,22 +38,25 @@ dateadd(
   {{- return(adapter.dispatch('datediff', 'dbt')(first_date, second_date, datepart)) -}}
 {% endmacro %}
 {% macro default__datediff(first_date, second_date, datepart) -%}
-datediff(
-  {{ datepart }},
-  {{ first_date }},
-  {{ second_date }}
-  )
+    datediff(
+        {{ datepart }},
+        {{ first_date }},
+        {{ second_date }}
+        )
 {%- endmacro %}
-{#- Spaced as dbt-duckdb's output is (a newline either side, a space before the closing
-    parentheses), so compiled SQL reads as dbt's once runs of whitespace are one space. -#}
+{#- Spaced as dbt-duckdb 1.11's output is, byte for byte: weeks are day boundaries crossed, over 7,
+    corrected by the days of the week the two dates fall on. -#}
 {% macro duckdb__datediff(first_date, second_date, datepart) -%}
-  {%- if datepart | lower == 'week' %}
-(
-(date_diff('day', {{ first_date }}::timestamp, {{ second_date }}::timestamp ))
- // 7 + case when date_part('dow', ({{ first_date }})::timestamp) <= date_part('dow', ({{ second_date }})::timestamp) then case when {{ first_date }} <= {{ second_date }} then 0 else -1 end else case when {{ first_date }} <= {{ second_date }} then 1 else 0 end end)
-{% else %}
-(date_diff('{{ datepart }}', {{ first_date }}::timestamp, {{ second_date }}::timestamp ))
-{% endif -%}
+    {% if datepart | lower == 'week' %}
+            ({{ dbt.datediff(first_date, second_date, 'day') }} // 7 + case
+            when date_part('dow', ({{ first_date }})::timestamp) <= date_part('dow', ({{ second_date }})::timestamp) then
+                case when {{ first_date }} <= {{ second_date }} then 0 else -1 end
+            else
+                case when {{ first_date }} <= {{ second_date }} then 1 else 0 end
+        end)
+    {% else %}
+        (date_diff('{{ datepart }}', {{ first_date }}::timestamp, {{ second_date }}::timestamp ))
+    {% endif %}
 {%- endmacro %}
 
 {#- The last day of the `datepart` period (month, quarter, year, week) holding `date`, as a date. -#}

@@ -13,22 +13,45 @@
 
 {#- A query of one column, generated_number, from 1 to upper_bound. -#}
 {% macro generate_series(upper_bound) %}{{ return(adapter.dispatch('generate_series', 'dbt')(upper_bound)) }}{% endmacro %}
-{#- A newline either side, as dbt's output has (`from ( with p as ( select 0 ...`). -#}
+{#- Spaced as dbt 1.11's output is, byte for byte: on Snowflake (dbt's default) doublings cross
+    joined, on DuckDB its generate_series function. -#}
 {% macro default__generate_series(upper_bound) %}
-  {%- set bits = dbt.get_powers_of_two(upper_bound) %}
-with p as (
-  select 0 as generated_number union all select 1
-),
-unioned as (
-  select
-  {% for i in range(bits) %}p{{ i }}.generated_number * power(2, {{ i }}){% if not loop.last %} + {% endif %}{% endfor %} + 1 as generated_number
-  from {% for i in range(bits) %}p as p{{ i }}{% if not loop.last %} cross join {% endif %}{% endfor %}
-)
-select * from unioned where generated_number <= {{ upper_bound }} order by generated_number
+
+    {% set bits = dbt.get_powers_of_two(upper_bound) %}
+
+    with p as (
+        select 0 as generated_number union all select 1
+    ), unioned as (
+
+    select
+
+    {% for i in range(bits) %}
+    p{{ i }}.generated_number * power(2, {{ i }})
+    {% if not loop.last %} + {% endif %}
+    {% endfor %}
+    + 1
+    as generated_number
+
+    from
+
+    {% for i in range(bits) %}
+    p as p{{ i }}
+    {% if not loop.last %} cross join {% endif %}
+    {% endfor %}
+
+    )
+
+    select *
+    from unioned
+    where generated_number <= {{ upper_bound }}
+    order by generated_number
+
 {% endmacro %}
-{% macro duckdb__generate_series(upper_bound) -%}
-select generate_series as generated_number from generate_series(1, {{ upper_bound }})
-{%- endmacro %}
+{% macro duckdb__generate_series(upper_bound) %}
+    select
+        generate_series as generated_number
+    from generate_series(1, {{ upper_bound }})
+{% endmacro %}
 
 {#- The number of datepart intervals between two dates, asked of the warehouse; 1 when nothing
     can be asked (compiling without a warehouse). -#}
@@ -47,18 +70,35 @@ select generate_series as generated_number from generate_series(1, {{ upper_boun
 
 {#- One row per datepart from start_date (included) up to end_date, in a column named date_<datepart>. -#}
 {% macro date_spine(datepart, start_date, end_date) %}{{ return(adapter.dispatch('date_spine', 'dbt')(datepart, start_date, end_date)) }}{% endmacro %}
-{% macro default__date_spine(datepart, start_date, end_date) -%}
-with rawdata as (
-  {{ dbt.generate_series(dbt.get_intervals_between(start_date, end_date, datepart)) }}
-),
-all_periods as (
-  select (
-    {{ dbt.dateadd(datepart, 'row_number() over (order by 1) - 1', start_date) }}
-  ) as date_{{ datepart }}
-  from rawdata
-),
-filtered as (
-  select * from all_periods where date_{{ datepart }} <= {{ end_date }}
-)
-select * from filtered
-{%- endmacro %}
+{% macro default__date_spine(datepart, start_date, end_date) %}
+
+
+    {# Spaced as dbt 1.11's output is, byte for byte. #}
+
+
+    with rawdata as (
+
+        {{ dbt.generate_series(dbt.get_intervals_between(start_date, end_date, datepart)) }}
+
+    ),
+
+    all_periods as (
+
+        select (
+            {{ dbt.dateadd(datepart, 'row_number() over (order by 1) - 1', start_date) }}
+        ) as date_{{ datepart }}
+        from rawdata
+
+    ),
+
+    filtered as (
+
+        select *
+        from all_periods
+        where date_{{ datepart }} <= {{ end_date }}
+
+    )
+
+    select * from filtered
+
+{% endmacro %}

@@ -7,9 +7,11 @@
 {% macro length(expression) %}{{ return(adapter.dispatch('length', 'dbt')(expression)) }}{% endmacro %}
 {#- right and length spaced as dbt's own (a newline before, the arguments on lines of their own): compiled SQL reads as dbt's once whitespace runs are one space. -#}
 {% macro default__length(expression) %}
-length(
-{{ expression }}
-){% endmacro %}
+
+    length(
+        {{ expression }}
+    )
+{%- endmacro %}
 
 {% macro position(substring_text, string_text) %}{{ return(adapter.dispatch('position', 'dbt')(substring_text, string_text)) }}{% endmacro %}
 {% macro default__position(substring_text, string_text) %}
@@ -34,25 +36,34 @@ length(
 {#- The last n characters; Snowflake's right() of zero characters is not the empty string. -#}
 {% macro right(string_text, length_expression) %}{{ return(adapter.dispatch('right', 'dbt')(string_text, length_expression)) }}{% endmacro %}
 {% macro default__right(string_text, length_expression) %}
-right(
-{{ string_text }},
-{{ length_expression }}
-){% endmacro %}
+
+    right(
+        {{ string_text }},
+        {{ length_expression }}
+    )
+{%- endmacro %}
 {% macro snowflake__right(string_text, length_expression) %}
-case when {{ length_expression }} = 0 then '' else right(
-  {{ string_text }},
-  {{ length_expression }}
-  ) end
+
+    case when {{ length_expression }} = 0
+        then ''
+    else
+        right(
+            {{ string_text }},
+            {{ length_expression }}
+        )
+    end
 {%- endmacro %}
 
 {#- The part_number-th piece of a delimited string (negative counts from the end where the warehouse allows). -#}
 {% macro split_part(string_text, delimiter_text, part_number) %}{{ return(adapter.dispatch('split_part', 'dbt')(string_text, delimiter_text, part_number)) }}{% endmacro %}
 {% macro default__split_part(string_text, delimiter_text, part_number) %}
-split_part(
-  {{ string_text }},
-  {{ delimiter_text }},
-  {{ part_number }}
-  )
+
+    split_part(
+        {{ string_text }},
+        {{ delimiter_text }},
+        {{ part_number }}
+        )
+
 {% endmacro %}
 {% macro duckdb__split_part(string_text, delimiter_text, part_number) %}
     string_split({{ string_text }}, {{ delimiter_text }})[ {{ part_number }} ]

@@ -8,16 +8,19 @@
 {% macro current_timestamp_backcompat() %}{{ return(adapter.dispatch('current_timestamp_backcompat', 'dbt')()) }}{% endmacro %}
 {#- A newline either side, as dbt's output has (compiled SQL reads as dbt's once whitespace runs are one space). -#}
 {% macro default__current_timestamp_backcompat() %}
-current_timestamp::timestamp
+    current_timestamp::timestamp
 {% endmacro %}
 
 {% macro current_timestamp_in_utc_backcompat() %}{{ return(adapter.dispatch('current_timestamp_in_utc_backcompat', 'dbt')()) }}{% endmacro %}
 {% macro default__current_timestamp_in_utc_backcompat() %}
-current_timestamp::timestamp
+    current_timestamp::timestamp
+{% endmacro %}
+{#- dbt-snowflake's, byte for byte. -#}
+{% macro snowflake__current_timestamp_backcompat() %}
+  current_timestamp::{{ dbt.type_timestamp() }}
 {% endmacro %}
 {% macro snowflake__current_timestamp_in_utc_backcompat() %}
-convert_timezone('UTC', current_timestamp::timestamp
-)::timestamp
+  convert_timezone('UTC', {{ snowflake__current_timestamp_backcompat() }})::{{ dbt.type_timestamp() }}
 {% endmacro %}
 
 {#- The time snapshots stamp rows with. -#}

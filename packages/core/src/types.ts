@@ -159,6 +159,8 @@ export interface ModelNode extends NodeCommon {
   rawCode: string;
   /** A dbt Python model: its source as written (dbt's raw_code). */
   pythonCode?: string | undefined;
+  /** A snapshot block's: where its body (dbt's raw_code) starts in rawCode, after the newlines that keep the file's line numbers. */
+  bodyStart?: number | undefined;
   relation: Relation;
   refs: RefCall[];
   sources: [string, string][];

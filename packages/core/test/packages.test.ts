@@ -96,8 +96,9 @@ describe('installed packages', () => {
   it("resolves vars per package and ref() as dbt does: ref('pkg', 'name'), and ref('name') in the root project first (recorded from dbt)", async () => {
     const c = await compile(opts(writeProject(ROOT_AND_UTIL)));
     const code = (id: string) => (c.compiled.nodes.get(id) as ModelNode).compiledCode;
-    // dbt 1.11 compiled these (its relations carry the database, "pk"."main"."same").
-    expect(code('model.util.m')).toBe(`select 'root_global' as x, 'root_scoped_util' as y, 'util_scoped' as z, 'util_w' as w, (select w from "main"."same") as same_w`);
+    // dbt 1.11 compiled these (its relations carry the database, "pk"."main"."same"); m's starts
+    // with the newline its config() line leaves, as dbt's compiled_code does.
+    expect(code('model.util.m')).toBe(`\nselect 'root_global' as x, 'root_scoped_util' as y, 'util_scoped' as z, 'util_w' as w, (select w from "main"."same") as same_w`);
     expect(code('model.root.a')).toBe(`select 'root_global' as x, 'root_scoped_root' as z, 'ny' as y, * from "main"."m"`);
     expect((c.compiled.nodes.get('model.util.m') as ModelNode).dependsOn.nodes).toEqual(['model.root.same']);
     // dbt's manifest names a package's files relative to the package.

@@ -146,7 +146,7 @@ export function relationshipsCount(test: TestNode, text: string): { node: TestNo
 
 /** The text of the built-in test_relationships macro (render/builtin-tests.ts): column, model, field, parent. */
 const BUILTIN_RELATIONSHIPS =
-  /^with child as \(\n  select ([^\n]+) as from_field\n  from ([^\n]+)\n  where \1 is not null\n\),\nparent as \(\n  select ([^\n]+) as to_field\n  from ([^\n]+)\n\)\nselect from_field\nfrom child\nleft join parent on child\.from_field = parent\.to_field\nwhere parent\.to_field is null$/;
+  /^with child as \(\n    select ([^\n]+) as from_field\n    from ([^\n]+)\n    where \1 is not null\n\),\n\nparent as \(\n    select ([^\n]+) as to_field\n    from ([^\n]+)\n\)\n\nselect\n    from_field\n\nfrom child\nleft join parent\n    on child\.from_field = parent\.to_field\n\nwhere parent\.to_field is null$/;
 
 /**
  * The column when `test` is dbt's `unique` on `model`'s single unique key, the model is

@@ -17,3 +17,15 @@ export function dbtFileText(s: string): string {
   while (end > start && isPySpace(s.charCodeAt(end - 1))) end--;
   return start === 0 && end === s.length ? s : s.slice(start, end);
 }
+
+/**
+ * The template dbt renders for a node: its file's stripped text ({@link dbtFileText}), so a model
+ * whose first line is `{{ config(...) }}` compiles to text starting `\n`, as dbt 1.11 writes it;
+ * a snapshot block's body as it is (its raw_code). What is before it stays for a Jinja comment's
+ * left trim to eat (`{#- #}`), so that an error's line is still the file's.
+ */
+export function dbtTemplateText(n: { rawCode: string; resourceType: string; bodyStart?: number | undefined }): string {
+  const text = n.resourceType === 'snapshot' ? n.rawCode.slice(n.bodyStart ?? 0) : dbtFileText(n.rawCode);
+  const lead = text ? n.rawCode.lastIndexOf(text) : 0;
+  return lead > 0 ? `${n.rawCode.slice(0, lead)}{#- #}${text}` : text;
+}

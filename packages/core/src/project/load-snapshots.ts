@@ -45,7 +45,7 @@ export function loadSnapshots(
     const root = roots.find((r) => file.startsWith(r));
     return root ? file.slice(root.length) : file;
   };
-  const add = (name: string, file: string, path: string, folders: string[], body: string, checksumOf: string, line: number | undefined, fqnFolders: string[] = folders) => {
+  const add = (name: string, file: string, path: string, folders: string[], body: string, checksumOf: string, line: number | undefined, fqnFolders: string[] = folders, bodyStart = 0) => {
     const prev = seen.get(name);
     if (prev) {
       diagnostics.push(diag('SM_DUPLICATE_NODE', `Two snapshots are named "${name}": ${prev} and ${file}`, { file, line }, { hint: 'Snapshot names are unique across the project; rename one.' }));
@@ -72,6 +72,7 @@ export function loadSnapshots(
       dependsOn: { nodes: [], macros: [] },
       patchPath: patch?.file,
       rawCode: body,
+      ...(bodyStart ? { bodyStart } : {}),
       relation: { schema: '', identifier: name },
       refs: [],
       sources: [],
@@ -97,7 +98,7 @@ export function loadSnapshots(
       // Keep the block's line numbers: pad the body with the lines before it.
       // dbt's fqn of a snapshot block names its file too: [project, folders..., file, snapshot].
       // dbt's checksum of a snapshot block is its file's (stripped, as dbt reads SQL files): every block of a file has the same.
-      add(b.name, f.rel, inRoot(f.rel), folders, '\n'.repeat(b.bodyLine - 1) + b.body, text.trim(), b.line, [...folders, f.rel.split('/').pop()!.replace(/\.sql$/, '')]);
+      add(b.name, f.rel, inRoot(f.rel), folders, '\n'.repeat(b.bodyLine - 1) + b.body, text.trim(), b.line, [...folders, f.rel.split('/').pop()!.replace(/\.sql$/, '')], b.bodyLine - 1);
     }
     if (!found) {
       diagnostics.push(

@@ -6,13 +6,14 @@ import { dbtFileText } from './file-text.ts';
  * A node's `raw_code` as dbt gives it: the file's text stripped, and for a generic test the call
  * dbt renders (`{{ dbt_utils.test_equality(**_dbt_generic_test_kwargs) }}`).
  */
-export function rawCodeOf(n: { rawCode: string; pythonCode?: string | undefined; resourceType: string; testMetadata?: { name: string; namespace?: string | null | undefined } | undefined; rawCodeConfig?: string | undefined }): string {
+export function rawCodeOf(n: { rawCode: string; pythonCode?: string | undefined; bodyStart?: number | undefined; resourceType: string; testMetadata?: { name: string; namespace?: string | null | undefined } | undefined; rawCodeConfig?: string | undefined }): string {
   if (n.pythonCode !== undefined) return dbtFileText(n.pythonCode);
   if (n.resourceType === 'test' && n.testMetadata) {
     const ns = n.testMetadata.namespace ? `${n.testMetadata.namespace}.` : '';
     return `{{ ${ns}test_${n.testMetadata.name}(**_dbt_generic_test_kwargs) }}${n.rawCodeConfig ?? ''}`;
   }
-  return dbtFileText(n.rawCode);
+  // A snapshot block's body is dbt's raw_code as written.
+  return n.resourceType === 'snapshot' ? n.rawCode.slice(n.bodyStart ?? 0) : dbtFileText(n.rawCode);
 }
 
 /** A node's `checksum` as dbt gives it: none for a generic test (its arguments are in its name), else sha256 of the file's stripped text. */

@@ -81,7 +81,7 @@ export function renderGenericTest(r: GenericTestHost, t: TestNode, c: Context, f
     const where = frame.config.where;
     kwargs.model = narrow instanceof JMacro ? narrow.invoke(c, [relation], null) : typeof where === 'string' && where ? `(select * from ${String(relation)} where ${where}) dbt_subquery` : relation;
     for (const [k, v] of Object.entries(meta.kwargs)) kwargs[k] = k === 'column_name' ? v : nativeArgument(r, v, c, t.originalFilePath);
-    return pyStr(macro.invoke(c, [], kwargs)).trim();
+    return pyStr(macro.invoke(c, [], kwargs));
   } catch (e) {
     if (e instanceof ControlSignal) throw e;
     r.diagnostics.push(templateDiagnostic(e, t.originalFilePath, t.uniqueId));

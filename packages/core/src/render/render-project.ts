@@ -20,6 +20,7 @@ import { renderGenericTest } from './generic-test.ts';
 import { MacroNamespaces } from './macro-namespaces.ts';
 import { cloneConfig, macroFiles, recordingMacros, refsOf, sourcesOf, tagsOf } from './render-parts.ts';
 import { metaOf } from '../project/folder-config.ts';
+import { dbtTemplateText } from '../project/file-text.ts';
 import { hookMacrosOf, macroDependsOn, parseLike, parseLikeHostOf, sourcesFirst, type ParseLike } from './parse-like.ts';
 import { settleDisabled } from './settle-disabled.ts';
 import { ProjectHost } from './project-host.ts';
@@ -75,7 +76,7 @@ export class ProjectRenderer implements Schedulable {
   /** Started model -> the models rendered with its loaded relation meanwhile (see Frame.waitedOn). */
   readonly #provisional = new Map<string, string[]>();
   /** Hooks rendered at compile (compile-hooks.ts), with what they rendered. */
-  readonly #hooks: HookRendering = { diagnostics: this.diagnostics, renders: new Map(), render: (text, name, frame) => this.#renderText(text, name, frame) };
+  readonly #hooks: HookRendering = { diagnostics: this.diagnostics, renders: new Map(), render: (text, name, frame) => this.#renderText(text, name, frame).trim() };
   /** Set while rendering with overrides: such a render is neither read from nor written to the cache. */
   #overrides: Overrides | undefined;
 
@@ -177,10 +178,10 @@ export class ProjectRenderer implements Schedulable {
     return (this.#ephemerals.byNode.get(id) ?? []).some((e) => this.#rendered.get(e)?.needsWarehouse);
   }
 
-  /** Render text in a frame's context; a template error throws. */
+  /** Render text in a frame's context, kept as rendered (dbt's inline compiled_code); a template error throws. */
   #renderText(text: string, name: string, frame: Frame, extra?: Record<string, unknown>): string {
     try {
-      return this.env.renderString(text, extra ? Object.assign(this.#context(frame), extra) : this.#context(frame), name).trim();
+      return this.env.renderString(text, extra ? Object.assign(this.#context(frame), extra) : this.#context(frame), name);
     } catch (e) {
       if (e instanceof ReturnSignal) return pyStr(e.value);
       throw e;
@@ -467,7 +468,7 @@ export class ProjectRenderer implements Schedulable {
     let t = this.#templates.get(n.uniqueId);
     if (t === undefined) {
       try {
-        t = this.env.compile(n.rawCode, n.originalFilePath);
+        t = this.env.compile(dbtTemplateText(n), n.originalFilePath);
       } catch (e) {
         this.diagnostics.push(templateDiagnostic(e, n.originalFilePath, n.uniqueId, 'SM_TEMPLATE_SYNTAX'));
         t = null;
@@ -487,10 +488,10 @@ export class ProjectRenderer implements Schedulable {
         (m) => void (m.meta.uniqueId && frame.macros.add(m.meta.uniqueId)),
         () => {
           try {
-            return t.render(this.#context(frame)).trim();
+            return t.render(this.#context(frame));
           } catch (e) {
             if (e instanceof ControlSignal && !(e instanceof ReturnSignal)) throw e;
-            if (e instanceof ReturnSignal) return pyStr(e.value).trim();
+            if (e instanceof ReturnSignal) return pyStr(e.value);
             this.diagnostics.push(renderFailure(frame, e, n.originalFilePath, n.uniqueId));
             return '';
           }

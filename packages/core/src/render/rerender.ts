@@ -86,7 +86,8 @@ function renderLive(p: RerenderParts, what: ExecutionRender, log: WarehouseLog):
   const before = p.diagnostics.length;
   let sql: string;
   try {
-    if ('text' in what) sql = p.renderText(what.text, what.name, frame, what.context);
+    // A hook's text is trimmed, as dbt's run_hooks trims what it renders.
+    if ('text' in what) sql = p.renderText(what.text, what.name, frame, what.context).trim();
     else if (node.resourceType === 'test' && node.testMetadata) sql = p.renderGenericTest(node, frame);
     else if (node.resourceType === 'model' || node.resourceType === 'snapshot' || node.resourceType === 'test') sql = p.renderTemplate(node, frame);
     else throw new Error(`${node.uniqueId} has no template to render`);
