@@ -326,8 +326,7 @@ export class ProjectRenderer implements Schedulable {
     // compile's and run's list those, then what execute true called (dbt's order).
     const parsed = frame.readExecute ? this.parseLike(m.uniqueId).macros : undefined;
     const macros = parsed ? [...new Set([...parsed, ...ran])] : ran;
-    const r = this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse, macros, frame.said, frame.refCalls, frame.configCall, frame.sourceCalls, parsed);
-    if (foreignKeys) r.foreignKeys = foreignKeys;
+    const r = Object.assign(this.#modelResult(m, frame.config, relation, nodes, sql, frame.ephemerals, frame.askedWarehouse, macros, frame.said, frame.refCalls, frame.configCall, frame.sourceCalls, parsed), foreignKeys ? { foreignKeys } : {});
     if (!steady(frame)) this.#unsteady = true;
     const cache = this.#cache();
     if (cache) {
@@ -466,15 +465,14 @@ export class ProjectRenderer implements Schedulable {
 
   #template(n: Rendered): Template | null {
     let t = this.#templates.get(n.uniqueId);
-    if (t === undefined) {
-      try {
-        t = this.env.compile(dbtTemplateText(n), n.originalFilePath);
-      } catch (e) {
-        this.diagnostics.push(templateDiagnostic(e, n.originalFilePath, n.uniqueId, 'SM_TEMPLATE_SYNTAX'));
-        t = null;
-      }
-      this.#templates.set(n.uniqueId, t);
+    if (t !== undefined) return t;
+    try {
+      t = this.env.compile(dbtTemplateText(n), n.originalFilePath);
+    } catch (e) {
+      this.diagnostics.push(templateDiagnostic(e, n.originalFilePath, n.uniqueId, 'SM_TEMPLATE_SYNTAX'));
+      t = null;
     }
+    this.#templates.set(n.uniqueId, t);
     return t;
   }
 
