@@ -155,3 +155,30 @@ describe('dbt Python models (def model(dbt, session)) on DuckDB', () => {
     expect(off.out + off.err).not.toContain('YAML documents model');
   });
 });
+
+// Recorded from dbt-core 1.11.16 + dbt-duckdb 1.11.1 (`dbt parse`; found on matsonj/nba-monte-carlo,
+// whose Python models sit under +materialized: view folders): dbt gives a Python model materialized
+// 'table' as its YAML config unless its YAML sets one, so a folder's +materialized: incremental does
+// not reach it: p (folder incremental) -> config and unrendered_config "table"; q (folder view, YAML
+// incremental) -> "incremental"; r (folder incremental, dbt.config(materialized="incremental")) -> "incremental".
+// sm kept the folder's incremental for p (and "view" in unrendered_config for a view folder's model).
+describe("a Python model's materialization, as dbt 1.11 settles it", () => {
+  it('is table over the project file, unless its YAML or its dbt.config() says otherwise', async () => {
+    const model = (extra: string) => `def model(dbt, session):\n${extra}    return dbt.ref("a")\n`;
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'dbt_project.yml': "name: demo\nversion: '1.0'\nprofile: demo\nmodels:\n  demo:\n    py:\n      +materialized: incremental\n    py2:\n      +materialized: view\n",
+      'models/a.sql': 'select 1 as id',
+      'models/py/p.py': model(''),
+      'models/py/r.py': model('    dbt.config(materialized="incremental")\n'),
+      'models/py2/q.py': model(''),
+      'models/py2/v.py': model(''),
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: q\n    config:\n      materialized: incremental\n',
+    });
+    const parsed = await sm('parse', '--project-dir', dir, '--profiles-dir', dir);
+    expect(parsed.code, parsed.out + parsed.err).toBe(0);
+    const nodes = (JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, { config: { materialized: string }; unrendered_config: { materialized?: string } }> }).nodes;
+    const got = Object.fromEntries(['p', 'q', 'r', 'v'].map((m) => [m, [nodes[`model.demo.${m}`]!.config.materialized, nodes[`model.demo.${m}`]!.unrendered_config.materialized]]));
+    expect(got).toEqual({ p: ['table', 'table'], q: ['incremental', 'incremental'], r: ['incremental', 'incremental'], v: ['table', 'table'] });
+  });
+});
