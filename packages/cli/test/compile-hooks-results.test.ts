@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from '@smsql/test-kit';
@@ -122,5 +122,27 @@ describe("compile's and docs generate's run_results.json list the project hooks,
     const dir = writeProject({ 'profiles.yml': PROFILE, 'dbt_project.yml': `name: demo\nversion: '1.0'\nprofile: demo\non-run-end: "select '{{ invocation_id }}'"\n`, 'models/m.sql': 'select 1 as id' });
     expect((await sm('compile', '--project-dir', dir, '--profiles-dir', dir)).code).toBe(0);
     expect(existsSync(join(dir, 'target/.sm/compile-hooks.json'))).toBe(false);
+  });
+});
+
+// Recorded from dbt-core 1.11.16 + dbt-duckdb 1.11.1 (found on matsonj/nba-monte-carlo's on-run-start):
+// `dbt compile` and `dbt run` write each project hook's rendered SQL to
+// target/compiled/<project>/dbt_project.yml/hooks/<project>-on-run-start-<i>.sql ("select 1", no newline
+// added) and ...-on-run-end-0.sql ("select 2"); sm wrote none.
+describe('compile and run write each project hook under target/compiled, as dbt 1.11 does', () => {
+  it('target/compiled/<project>/dbt_project.yml/hooks/<id>.sql holds the rendered hook', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'dbt_project.yml': `name: demo\nversion: '1.0'\nprofile: demo\non-run-start: ['select 1']\non-run-end: 'select {{ 1 + 1 }}'\n`,
+      'models/m.sql': 'select 1 as id',
+    });
+    const hooksDir = join(dir, 'target/compiled/demo/dbt_project.yml/hooks');
+    const files = () => Object.fromEntries(readdirSync(hooksDir).sort().map((f) => [f, readFileSync(join(hooksDir, f), 'utf8')]));
+    const want = { 'demo-on-run-end-0.sql': 'select 2', 'demo-on-run-start-0.sql': 'select 1' };
+    expect((await sm('compile', '--project-dir', dir, '--profiles-dir', dir)).code).toBe(0);
+    expect(files()).toEqual(want);
+    rmSync(join(dir, 'target/compiled'), { recursive: true });
+    expect((await sm('run', '--project-dir', dir, '--profiles-dir', dir)).code).toBe(0);
+    expect(files()).toEqual(want);
   });
 });

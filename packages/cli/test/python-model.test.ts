@@ -155,3 +155,57 @@ describe('dbt Python models (def model(dbt, session)) on DuckDB', () => {
     expect(off.out + off.err).not.toContain('YAML documents model');
   });
 });
+
+type ParsedEntry = { config: Record<string, unknown>; unrendered_config: Record<string, unknown> };
+/** `sm parse` of `dir` (exit 0), then manifest.json's nodes. */
+async function parsedNodes(dir: string): Promise<Record<string, ParsedEntry>> {
+  const parsed = await sm('parse', '--project-dir', dir, '--profiles-dir', dir);
+  expect(parsed.code, parsed.out + parsed.err).toBe(0);
+  return (JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, ParsedEntry> }).nodes;
+}
+
+// Recorded from dbt-core 1.11.16 + dbt-duckdb 1.11.1 (`dbt parse`; found on matsonj/nba-monte-carlo,
+// whose Python models sit under +materialized: view folders): dbt gives a Python model materialized
+// 'table' as its YAML config unless its YAML sets one, so a folder's +materialized: incremental does
+// not reach it: p (folder incremental) -> config and unrendered_config "table"; q (folder view, YAML
+// incremental) -> "incremental"; r (folder incremental, dbt.config(materialized="incremental")) -> "incremental".
+// sm kept the folder's incremental for p (and "view" in unrendered_config for a view folder's model).
+describe("a Python model's materialization, as dbt 1.11 settles it", () => {
+  it('is table over the project file, unless its YAML or its dbt.config() says otherwise', async () => {
+    const model = (extra: string) => `def model(dbt, session):\n${extra}    return dbt.ref("a")\n`;
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'dbt_project.yml': "name: demo\nversion: '1.0'\nprofile: demo\nmodels:\n  demo:\n    py:\n      +materialized: incremental\n    py2:\n      +materialized: view\n",
+      'models/a.sql': 'select 1 as id',
+      'models/py/p.py': model(''),
+      'models/py/r.py': model('    dbt.config(materialized="incremental")\n'),
+      'models/py2/q.py': model(''),
+      'models/py2/v.py': model(''),
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: q\n    config:\n      materialized: incremental\n',
+    });
+    const nodes = await parsedNodes(dir);
+    const got = Object.fromEntries(['p', 'q', 'r', 'v'].map((m) => [m, [nodes[`model.demo.${m}`]!.config.materialized, nodes[`model.demo.${m}`]!.unrendered_config.materialized]]));
+    expect(got).toEqual({ p: ['table', 'table'], q: ['incremental', 'incremental'], r: ['incremental', 'incremental'], v: ['table', 'table'] });
+  });
+});
+
+// Recorded from dbt-core 1.11.16 + dbt-duckdb 1.11.1 on matsonj/nba-monte-carlo (`dbt parse`):
+// nfl_elo_rollforward.py calls dbt.config.get("nfl_elo_offset", 52.0): its config and unrendered_config
+// end with config_keys_used ["nfl_elo_offset"], config_keys_defaults [52.0], meta_keys_used [],
+// meta_keys_defaults []; nfl_tiebreakers_optimized.py, which calls none, has none of the four keys.
+describe('the keys a Python model reads with dbt.config.get, in its manifest config, as dbt 1.11 lists them', () => {
+  it('config_keys_used and its defaults, meta_keys_used and its defaults; none for a model that reads none', async () => {
+    const dir = writeProject({
+      'profiles.yml': PROFILE,
+      'dbt_project.yml': "name: demo\nversion: '1.0'\nprofile: demo\n",
+      'models/a.sql': 'select 1 as id',
+      'models/g.py': 'def model(dbt, session):\n    offset = dbt.config.get("nfl_elo_offset", 52.0)\n    return dbt.ref("a")\n',
+      'models/n.py': 'def model(dbt, session):\n    return dbt.ref("a")\n',
+    });
+    const nodes = await parsedNodes(dir);
+    const keys = { config_keys_used: ['nfl_elo_offset'], config_keys_defaults: [52], meta_keys_used: [], meta_keys_defaults: [] };
+    expect(nodes['model.demo.g']!.config).toMatchObject(keys);
+    expect(nodes['model.demo.g']!.unrendered_config).toMatchObject(keys);
+    expect(Object.keys(nodes['model.demo.n']!.config)).not.toContain('config_keys_used');
+  });
+});

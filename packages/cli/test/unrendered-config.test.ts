@@ -55,3 +55,37 @@ describe("manifest.json's unrendered_config, as dbt 1.11 writes it", () => {
     expectSame(unrendered(dir), DBT.sources_variant.unrendered_config, 'parse');
   });
 });
+
+// Recorded from dbt-core 1.11.16 + dbt-duckdb 1.11.1 (`dbt parse`, then manifest.json), found on
+// 3DHubs/dbt-core-network: dbt records a model's first config() call as given (a string stays a
+// string) under pre-hook/post-hook, and a later call's hooks and tags as lists appended; a model
+// whose render asks the warehouse at parse (adapter.get_columns_in_relation) records its calls once.
+// config() given both post_hook and post-hook fails: `Compilation Error in model d (models/d.sql)
+// Invalid config, has conflicting keys "post_hook" and "post-hook"` (exit 2).
+describe('config() calls in unrendered_config, as dbt 1.11 records them', () => {
+  const files = {
+    'profiles.yml': PROFILE,
+    'dbt_project.yml': "name: artp\nversion: '1.0'\nconfig-version: 2\nprofile: artp\n",
+    'models/a.sql': '{{ config(materialized=\'table\', post_hook="select 1", tags=["multirefresh"]) }}\nselect 1 as id\n',
+    'models/b.sql': '{{ config(pre_hook=["select 2", "select 3"], tags="t") }}\n{{ config(post_hook="select 4") }}\nselect 1 as id\n',
+    'models/e.sql': '{{ config(tags=["x"]) }}\n{% set cols = adapter.get_columns_in_relation(ref(\'a\')) %}\nselect {{ cols | length }} as n\n',
+    'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    config:\n      tags: ["multirefresh"]\n  - name: b\n    config:\n      tags: ["y"]\n',
+  };
+  it('keeps the first call as given, hyphenates hook keys, appends later calls, and records a replayed render once', async () => {
+    const dir = writeProject(files);
+    const parsed = await sm('parse', '--project-dir', dir);
+    expect(parsed.code, parsed.out + parsed.err).toBe(0);
+    expectSame(unrendered(dir), {
+      'model.artp.a': { tags: ['multirefresh'], materialized: 'table', 'post-hook': 'select 1' },
+      'model.artp.b': { tags: 't', 'pre-hook': ['select 2', 'select 3'], 'post-hook': ['select 4'] },
+      'model.artp.e': { tags: ['x'] },
+    }, 'parse');
+  });
+
+  it('refuses post_hook and post-hook in one call (exit 2, naming the model and both keys)', async () => {
+    const dir = writeProject({ ...files, 'models/d.sql': '{{ config({"post_hook": "select 1", "post-hook": "select 2"}) }}\nselect 1 as id\n' });
+    const parsed = await sm('parse', '--project-dir', dir);
+    expect(parsed.code).toBe(2);
+    expect(parsed.out + parsed.err).toMatch(/models\/d\.sql[\s\S]*conflicting keys "post_hook" and "post-hook"/);
+  });
+});

@@ -11,7 +11,7 @@ import { compileResultsKey, keepCompiledHooks, keptCompiledHooks, reusedCompileR
 import { runArgs } from './artifacts/run-args.ts';
 import { oneThreadOrder, queuedPredecessors } from './graph/queue-order.ts';
 import { patchManifestCode } from './artifacts/manifest-file.ts';
-import { rewriteCompiledFiles } from './artifacts/compiled-files.ts';
+import { rewriteCompiledFiles, writeCompiledHooks } from './artifacts/compiled-files.ts';
 import { diag, SmProjectError, type Diagnostic } from './diagnostics.ts';
 import { isMicrobatch, microbatchConfig } from './plan/microbatch.ts';
 import { defaultDatabaseOf } from './render/relation.ts';
@@ -93,6 +93,7 @@ export function writeCompileResults(c: Compilation, opts: InvocationOptions, o: 
   // A compile of unchanged inputs (a warm one) reuses the last results' JSON rather than reading every node's code again.
   // Hooks are rendered afresh each time (they may read run_started_at or invocation_id) and follow the nodes, as dbt lists them.
   const hooks = o.inline === undefined && !opts.select?.length && !opts.selector ? compiledHooks(c, opts) : [];
+  writeCompiledHooks(dir, hooks);
   // SQL rendered with the warehouse (compileLive) is part of what the results are made from.
   const key = o.inline === undefined && c.stableDigest ? compileResultsKey(c.stableDigest, c.selected, withEphemerals, c.project.secrets) + liveKey(o.live) : undefined;
   let results: string | Buffer | undefined = key ? reusedCompileResults(dir, key, when) : undefined;

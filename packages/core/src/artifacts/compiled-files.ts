@@ -210,3 +210,18 @@ function readIds(path: string): string[] {
     return [];
   }
 }
+
+/**
+ * Write each on-run-start/on-run-end hook's rendered SQL where dbt 1.11's compile does:
+ * target/compiled/<package>/dbt_project.yml/hooks/<package>-on-run-start-<i>.sql, as rendered,
+ * no newline added (recorded from dbt-core 1.11.16 + dbt-duckdb 1.11.1).
+ */
+export function writeCompiledHooks(dir: string, hooks: readonly { uniqueId: string; compiledCode: string }[]): void {
+  for (const h of hooks) {
+    const [, pkg, name] = /^operation\.([^.]+)\.(.+)$/.exec(h.uniqueId) ?? [];
+    if (!pkg || !name) continue;
+    const file = join(dir, 'compiled', pkg, 'dbt_project.yml', 'hooks', `${name}.sql`);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, h.compiledCode);
+  }
+}

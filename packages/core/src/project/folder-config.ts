@@ -169,13 +169,21 @@ export function unrenderedFolderConfig(tree: Record<string, unknown> | undefined
 
 /** Config keys a `config()` call adds to (dbt's append behaviour): a call's values follow an earlier call's. */
 const CALL_APPENDS = new Set(['pre-hook', 'pre_hook', 'post-hook', 'post_hook', 'tags']);
+const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+
 /** Config keys a `config()` call's mapping updates. */
 const CALL_UPDATES = new Set(['quoting', 'column_types', 'meta', 'docs', 'contract']);
 
-/** dbt's dict of a node's `config()` calls: the values as given, one call's over the last's (hooks and tags appended, meta updated). */
+/**
+ * dbt's dict of a node's `config()` calls (dbt_common's merge_config_dicts): the first call's values
+ * as given (`tags="t"` stays a string), a later call's over them (hooks and tags appended as lists,
+ * meta updated).
+ */
 export function addConfigCall(into: Record<string, unknown>, call: Record<string, unknown>): void {
+  const first = Object.keys(into).length === 0;
   for (const [k, v] of Object.entries(call)) {
-    if (CALL_APPENDS.has(k)) into[k] = [...(Array.isArray(into[k]) ? (into[k] as unknown[]) : []), ...(Array.isArray(v) ? v : [v])];
+    if (first) into[k] = v;
+    else if (CALL_APPENDS.has(k)) into[k] = [...listOf(into[k]), ...listOf(v)];
     else if (CALL_UPDATES.has(k) && isObj(v) && isObj(into[k])) into[k] = { ...(into[k] as object), ...v };
     else into[k] = v;
   }

@@ -29,7 +29,9 @@ export function loadPythonModels(s: Scope, decls: SchemaDecls, models: readonly 
     seen.set(id, rel);
     const py = readSourceText(f.abs, rel);
     const patch = patches.get(name);
-    const { config: cfg, layers } = nodeConfig(s, 'models', [...folderParts(f), name], patch?.config, patch?.file ?? rel);
+    // dbt gives a Python model `materialized: table` as its YAML config unless its YAML sets one: over
+    // the project file's (+materialized: incremental included), under its dbt.config() calls.
+    const { config: cfg, layers } = nodeConfig(s, 'models', [...folderParts(f), name], { materialized: 'table', ...patch?.config }, patch?.file ?? rel);
     const calls = readPythonModel(py);
     const template = typeof calls === 'string' ? undefined : pythonModelTemplate(py, calls);
     const disable = isDisabled(typeof calls === 'string' ? cfg : { ...cfg, ...calls.config });

@@ -25,6 +25,7 @@ export function readPythonModel(source: string): PythonModelCalls | string {
   const refs: { args: string[]; version?: string | undefined }[] = [];
   const sources: (readonly [string, string])[] = [];
   const config: Record<string, unknown> = {};
+  const [configKeys, configDefaults, metaKeys, metaDefaults]: unknown[][] = [[], [], [], []];
   let defined = false;
   for (const c of pythonCalls(source)) {
     if (c.name === 'def model') {
@@ -42,7 +43,10 @@ export function readPythonModel(source: string): PythonModelCalls | string {
     }
     if (c.name === 'config' && args.positional.length) return `dbt.config() on line ${source.slice(0, c.at).split('\n').length} passes something other than name=value`;
     const strings = args.positional.filter((x): x is string => typeof x === 'string');
-    if (c.name === 'config') Object.assign(config, args.kwargs);
+    if (c.name === 'config.get' || c.name === 'config.meta_get') {
+      const [used, defaults] = c.name === 'config.get' ? [configKeys, configDefaults] : [metaKeys, metaDefaults];
+      if (args.positional.length) (used.push(args.positional[0]), defaults.push(args.positional[1] ?? null));
+    } else if (c.name === 'config') Object.assign(config, args.kwargs);
     else if (c.name === 'source' && strings.length === 2) sources.push([strings[0]!, strings[1]!]);
     else if (c.name === 'ref' && strings.length >= 1 && strings.length <= 2) {
       const v = args.kwargs.v ?? args.kwargs.version;
@@ -50,6 +54,8 @@ export function readPythonModel(source: string): PythonModelCalls | string {
     }
   }
   if (!defined) return 'it defines no model(dbt, session) function';
+  // dbt records the keys dbt.config.get() and dbt.config.meta_get() read, with their defaults, as one config call after the others.
+  if (configKeys.length || metaKeys.length) Object.assign(config, { config_keys_used: configKeys, config_keys_defaults: configDefaults, meta_keys_used: metaKeys, meta_keys_defaults: metaDefaults });
   return { refs, sources, config };
 }
 
@@ -72,8 +78,8 @@ function* pythonCalls(src: string): Generator<{ name: string; at: number }> {
       const word = /^\w+/.exec(src.slice(i, i + 64))![0];
       const rest = src.slice(i + word.length, i + word.length + 24);
       if (word === 'dbt' && prev !== '.') {
-        const m = /^\s*\.\s*(ref|source|config)\s*\(/.exec(rest);
-        if (m) yield { name: m[1]!, at: i + word.length + m[0].length };
+        const m = /^\s*\.\s*(ref|source|config(?:\s*\.\s*(?:get|meta_get))?)\s*\(/.exec(rest);
+        if (m) yield { name: m[1]!.replace(/\s/g, ''), at: i + word.length + m[0].length };
       } else if (word === 'def') {
         const m = /^\s+model\s*\(/.exec(rest);
         if (m) yield { name: 'def model', at: i + word.length + m[0].length };

@@ -31,6 +31,7 @@ export function parseFallback<T>(r: Renderer, frame: Frame, fn: () => T): T {
   const refCalls = frame.refCalls.slice();
   const sourceCalls = frame.sourceCalls.slice();
   const missing = frame.missing?.slice();
+  const configCall = frame.configCall && { ...frame.configCall };
   const before = r.diagnostics.length;
   const asParsed = () => {
     frame.config = cloneConfig(config);
@@ -38,6 +39,8 @@ export function parseFallback<T>(r: Renderer, frame: Frame, fn: () => T): T {
     frame.refCalls = refCalls.slice();
     frame.sourceCalls = sourceCalls.slice();
     frame.missing = missing?.slice();
+    // The replay's config() calls are recorded again, not added to the first render's.
+    frame.configCall = configCall && { ...configCall };
     frame.ephemerals = new Set();
     frame.execute = false;
     frame.askedWarehouse = true;

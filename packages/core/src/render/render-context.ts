@@ -223,6 +223,20 @@ export function withMacroOverrides(c: Context, overrides: Record<string, unknown
   return c;
 }
 
+/** A config() call's keys as dbt records them: pre_hook/post_hook become pre-hook/post-hook; both spellings at once fail, as dbt's. */
+function hyphenHooks(call: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...call };
+  for (const old of ['pre_hook', 'post_hook'] as const) {
+    if (!(old in out)) continue;
+    const key = old.replace('_', '-');
+    if (key in out) throw new CompilerError(`Invalid config, has conflicting keys "${old}" and "${key}": give the hook once, as ${key}`);
+    const v = out[old];
+    delete out[old];
+    out[key] = v;
+  }
+  return out;
+}
+
 /** `config(materialized='table')`, `config({...})`, `config.get(k, default)`, `config.require(k)`. */
 function configFunction(): unknown {
   const call: PyCall = (c, a, kw) => {
@@ -239,7 +253,8 @@ function configFunction(): unknown {
     }
     if (positional.length) Object.assign(add, only);
     Object.assign(add, kw ?? {});
-    addConfigCall((f.configCall ??= {}), add);
+    // dbt's config() renames pre_hook/post_hook to pre-hook/post-hook before it records the call.
+    addConfigCall((f.configCall ??= {}), hyphenHooks(add));
     if (f.readConfig) f.configAfterRead = true;
     // The root project's config for a package's node beats the package's own config() calls (dbt).
     if (f.node.rootConfig) dropRootAppends(f.config, f.node.rootConfig);

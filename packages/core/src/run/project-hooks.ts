@@ -15,6 +15,8 @@ import { runPlan } from './run-plan.ts';
 import { hookSteps } from '../plan/hooks.ts';
 import { operationNode } from '../render/render-parts.ts';
 import { hookNodeName, type ProjectHook, type ProjectHookKind } from '../project/hook-list.ts';
+import { writeCompiledHooks } from '../artifacts/compiled-files.ts';
+import { targetDir } from '../compile/compile-shared.ts';
 
 
 /** The relations dbt's `schemas` counts: models, seeds and snapshots (its `is_relational`). */
@@ -148,6 +150,8 @@ export async function runProjectHooks(kind: ProjectHookKind, hooks: readonly Pro
       failures: status === 'success' ? 0 : 1,
       threadId: 'main',
     };
+    // dbt writes what a hook rendered to under target/compiled, as compile does.
+    if (r.compiledCode !== undefined) writeCompiledHooks(targetDir(ctx.project), [{ uniqueId, compiledCode: r.compiledCode }]);
     out.push(r);
     ctx.onEvent({ type: 'node_finish', result: r, index: i + 1, total: hooks.length, nodeInfo: info(status, completedAt) });
   }
