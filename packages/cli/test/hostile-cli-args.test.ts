@@ -59,4 +59,17 @@ describe('hostile sm init names', () => {
       expect(r.err).toContain(`Project name "${name}" must be letters, digits and underscores, starting with a letter or underscore (e.g. ${suggestion}).`);
     }
   });
+
+  // dbt 1.11.16 (recorded): `dbt parse --threads 100000`, exit 0; parse, docs generate and show list
+  // --threads INTEGER in their --help. sm refused it as an unknown option (exit 2). A value that is
+  // no whole number stays a usage error (dbt's click: "'abc' is not a valid integer", exit 2).
+  it('--threads on parse, docs generate and show', async () => {
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'models/a.sql': 'select 1 as id' });
+    expect((await sm('parse', '--threads', '100000', '--project-dir', dir)).code).toBe(0);
+    expect((await sm('docs', 'generate', '--threads', '2', '--project-dir', dir)).code).toBe(0);
+    expect((await sm('show', '-s', 'a', '--threads', '2', '--project-dir', dir)).code).toBe(0);
+    const bad = await sm('parse', '--threads', 'abc', '--project-dir', dir);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--threads must be a whole number of 1 or more, not "abc"');
+  });
 });

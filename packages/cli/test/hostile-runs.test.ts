@@ -37,4 +37,20 @@ describe('hostile inputs at run time', () => {
     expect((await sm('test', '--project-dir', dir)).code).toBe(1);
     expect(messageOf(dir, 'unit_test.demo.b.t')).toContain('Unit test t (models/s.yml): expect names "nope", which b does not output (its columns: id). Fix the column names under expect:.');
   });
+
+  // dbt 1.11.16 (recorded, models/a.sql and models/A.sql on DuckDB): parse exit 0; build exit 1,
+  // "Failure in model A (models/A.sql) Internal Error Cache inconsistency detected: in rename, new key
+  // _ReferenceKey(database='db', schema='main', identifier='a') already in cache". sm built both into one
+  // table (the second replacing the first) and exited 0.
+  it('two models whose names differ only in case', async () => {
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'models/a.sql': 'select 1 as id', 'models/A.sql': 'select 2 as id', 'models/b.sql': "select * from {{ ref('a') }}" });
+    expect((await sm('parse', '--project-dir', dir)).code).toBe(0);
+    expect((await sm('build', '--project-dir', dir)).code).toBe(1);
+    const failed = messageOf(dir, 'model.demo.a') ?? '';
+    expect(failed).toContain('models/a.sql: model.demo.a would be built as "demo"."main"."a", which the warehouse takes for "demo"."main"."A", the relation of model.demo.A (models/A.sql): their names differ only in case');
+    expect(failed).toContain('Rename one of them');
+    const results = (JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] }).results;
+    expect(Object.fromEntries(results.map((r) => [r.unique_id, r.status]))).toMatchObject({ 'model.demo.A': 'success', 'model.demo.a': 'error', 'model.demo.b': 'skipped' });
+    expect(await queryDuckDb(join(dir, 'target', 'demo.duckdb'), 'select id from main.a')).toEqual([{ id: 2 }]);
+  });
 });

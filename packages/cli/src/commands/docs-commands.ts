@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { loadProjectCollecting } from '@smsql/core';
 import { generateDocs } from '@smsql/core/docs';
 import { builtinAdapters } from '../adapters.ts';
@@ -32,6 +32,8 @@ export function registerDocsCommands(program: Command, ctx: CliContext): void {
 
   selectionOptions(commonOptions(docs.command('generate').description('write target/catalog.json and a static site into target/docs (open index.html there or target/index.html, no server needed)')))
     .option('--empty-catalog', 'do not describe the warehouse (no actual column types)')
+    // dbt 1.11.16's docs generate takes --threads INTEGER; sm said "unknown option", exit 2.
+    .addOption(new Option('--threads <n>', 'accepted for dbt').hideHelp())
     .option('--compile', 'compile the project first, writing manifest.json and run_results.json (the default)')
     .option('--no-compile', 'parse only: no compiled SQL, and the last manifest.json and run_results.json stay as they are')
     .action(async (flags: DocsFlags) => {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CliContext } from '../cli-context.ts';
 import { commonOptions } from '../common-options.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -11,7 +11,10 @@ import type { CommonFlags } from './project-commands.ts';
  * does; no compiled SQL is written and no warehouse is opened. Every problem is reported at once.
  */
 export function registerParseCommand(program: Command, ctx: CliContext): void {
-  commonOptions(program.command('parse').description('load and validate the project and write target/manifest.json (no warehouse, no compiled SQL)')).action(
+  commonOptions(program.command('parse').description('load and validate the project and write target/manifest.json (no warehouse, no compiled SQL)'))
+    // dbt 1.11.16's parse takes --threads INTEGER (recorded: `dbt parse --threads 100000`, exit 0); sm said "unknown option", exit 2.
+    .addOption(new Option('--threads <n>', 'accepted for dbt (parse opens no warehouse)').hideHelp())
+    .action(
     async (flags: CommonFlags) => {
       const { compile } = await import('@smsql/core');
       const { invocation } = await import('./project-commands.ts');

@@ -21,6 +21,8 @@ export function registerShowCommand(program: Command, ctx: CliContext): void {
     .argument('[model]', 'model, seed or source to show')
     .option('-s, --select <model>', 'the model to show (same as the argument)')
     .option('--inline <sql>', 'a query to run instead, with ref() and source()')
+    // dbt 1.11.16's show takes --threads INTEGER; sm said "unknown option", exit 2.
+    .addOption(new Option('--threads <n>', 'accepted for dbt').hideHelp())
     .option('--limit <n>', 'rows to show (negative: all)', '5')
     .addOption(new Option('--output <format>', 'text (a table) or json ({"node": ..., "show": [rows]}, as dbt writes it)').choices(['text', 'json']).default('text'))
     .action(async (model: string | undefined, flags: ShowFlags) => {

@@ -1,4 +1,4 @@
-import { yamlLib } from '../util/yaml-lib.ts';
+import { withPyBooleans, yamlLib } from '../util/yaml-lib.ts';
 import { diag, SmProjectError } from '../diagnostics.ts';
 
 /** `--vars '{key: value}'`: YAML or JSON, a mapping (an empty string is an error, as in dbt). A key given twice takes its last value, as dbt 1.11's YAML reader (PyYAML) does. */
@@ -10,7 +10,7 @@ export function parseVarsArg(text: string | undefined, flag = '--vars', example 
   if (text.trim() === '') throw new SmProjectError([diag('SM_USAGE', `${flag} is empty`, undefined, { hint: `Give a mapping such as ${flag} ${example}, or leave ${flag} out.` })]);
   let v: unknown;
   try {
-    const doc = yamlLib().parseDocument(text, { uniqueKeys: false });
+    const doc = yamlLib().parseDocument(text, { uniqueKeys: false, customTags: withPyBooleans });
     // A tag YAML does not know (!!python/name:...) is only a warning to the yaml package, printed by Node; dbt refuses it.
     const problem = doc.errors[0] ?? doc.warnings[0];
     if (problem) throw problem;

@@ -1,3 +1,5 @@
+import { PY_BOOL } from '../util/yaml-lib.ts';
+
 /**
  * Scalars for the fast YAML reader (yaml-fast.ts): plain scalars typed by the YAML 1.2 core
  * schema as the `yaml` package (v2, default options) types them, and one-line quoted scalars.
@@ -15,7 +17,8 @@ export const decline = (): never => {
 // The core schema's tests, in the order `yaml` tries them (null, bool, octal, decimal and hex
 // ints, then .inf/.nan, floats with an exponent, plain floats); the first match decides.
 const NULL = /^(?:~|[Nn]ull|NULL)?$/;
-const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+// Booleans are PyYAML's (yes/no/on/off too), as yaml-file.ts configures `yaml` (util/yaml-lib.ts).
+const BOOL = PY_BOOL;
 const INT_OCT = /^0o[0-7]+$/;
 const INT = /^[-+]?[0-9]+$/;
 const INT_HEX = /^0x[0-9a-fA-F]+$/;
@@ -23,15 +26,15 @@ const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 
-/** First characters that can begin a non-string plain scalar: ~ . + - digits and n N t T f F. */
-const TYPED_START = /^[~.+\-0-9nNtTfF]/;
+/** First characters that can begin a non-string plain scalar: ~ . + - digits and n N t T f F y Y o O. */
+const TYPED_START = /^[~.+\-0-9nNtTfFyYoO]/;
 
 /** The value of a plain scalar's text (already trimmed, on one line). */
 export function plainValue(s: string): unknown {
   if (s === '') return null;
   if (!TYPED_START.test(s)) return s;
   if (NULL.test(s)) return null;
-  if (BOOL.test(s)) return s[0] === 't' || s[0] === 'T';
+  if (BOOL.test(s)) return /^(?:yes|true|on)$/i.test(s);
   if (INT_OCT.test(s)) return parseInt(s.slice(2), 8);
   if (INT.test(s)) return parseInt(s, 10);
   if (INT_HEX.test(s)) return parseInt(s.slice(2), 16);

@@ -1,5 +1,5 @@
 import type { Document, LineCounter, Node as YamlNode } from 'yaml';
-import { yamlLib } from '../util/yaml-lib.ts';
+import { withPyBooleans, yamlLib } from '../util/yaml-lib.ts';
 import { diag, type Diagnostic } from '../diagnostics.ts';
 import { readSourceText } from './source-text.ts';
 import type { SourceLocation } from '../types.ts';
@@ -60,12 +60,12 @@ export function parseYamlTextWithYaml(text: string, relPath: string, diagnostics
   let doc: ReturnType<typeof parseDocument>;
   try {
     // As PyYAML reads them for dbt: `<<` merges a mapping in, and a repeated key's last value is used.
-    doc = parseDocument(src, { lineCounter, uniqueKeys: false, merge: true, prettyErrors: false });
+    doc = parseDocument(src, { lineCounter, uniqueKeys: false, merge: true, prettyErrors: false, customTags: withPyBooleans });
     // PyYAML reads a quoted scalar whose continuation lines are indented too little: so does sm, when that is all that is wrong.
     const indented = doc.errors.length ? indentQuotedContinuations(src) : undefined;
     if (indented) {
       const again = new LineCounter();
-      const retry = parseDocument(indented, { lineCounter: again, uniqueKeys: false, merge: true, prettyErrors: false });
+      const retry = parseDocument(indented, { lineCounter: again, uniqueKeys: false, merge: true, prettyErrors: false, customTags: withPyBooleans });
       if (!retry.errors.length) [doc, src, lineCounter] = [retry, indented, again];
     }
   } catch (e) {
