@@ -22,8 +22,12 @@ describe('a schema entry whose config, meta, docs, constraints, tags, freshness,
     ["a column's meta left empty", 'models:\n  - name: a\n    columns:\n      - name: id\n        meta:\n', 'models/s.yml:5:9: model "a", column "id": `meta:` must be a mapping, not empty', 'Give `meta:` a value'],
     ["a seed's config as a list", 'seeds:\n  - name: a\n    config: []\n', 'models/s.yml:3:5: seed "a": `config:` must be a mapping, not a list', '`config:`'],
     // dbt 1.11.16: "at path ['columns'][0]['tags']: 5 is not of type 'array'" ('x' and None too).
-    ["a column's tags as a number", 'models:\n  - name: a\n    columns:\n      - name: id\n        tags: 5\n', 'models/s.yml:5:9: model "a", column "id": `tags:` must be a list, not the value 5', 'as a list'],
-    ["a column's tags as one name", 'models:\n  - name: a\n    columns:\n      - name: id\n        tags: x\n', 'models/s.yml:5:9: model "a", column "id": `tags:` must be a list, not the text "x"', 'as a list'],
+    ["a column's tags as a number", 'models:\n  - name: a\n    columns:\n      - name: id\n        tags: 5\n', 'models/s.yml:5:9: model "a", column "id": `tags:` must be a list of names, not the value 5', 'as a list of names'],
+    ["a column's tags as one name", 'models:\n  - name: a\n    columns:\n      - name: id\n        tags: x\n', 'models/s.yml:5:9: model "a", column "id": `tags:` must be a list of names, not the text "x"', 'as a list of names'],
+    // dbt 1.11.16 (8 Dec 2026): "at path ['columns'][0]['tags'][0]: True is not of type 'string'";
+    // `config: {tags: [true]}`: "at path ['tags']: [True] is not valid under any of the given schemas"; exit 2.
+    ["a column's tags holding true", 'models:\n  - name: a\n    columns:\n      - name: id\n        tags: [true]\n', 'models/s.yml:5:9: model "a", column "id": `tags:` must be a list of names, not a list holding the value true', 'quoting a name YAML reads as something else'],
+    ["config tags holding on", 'models:\n  - name: a\n    config: {tags: [on]}\n', 'models/s.yml:3:14: model "a": `config.tags:` must be a name or a list of names, not a list holding the value true', 'quoting a name YAML reads as something else'],
     // "at path ['freshness']: 5 is not valid under any of the given schemas" (source and table; a list or a name too).
     ["a source's freshness as a number", 'sources:\n  - name: src\n    freshness: 5\n    tables:\n      - name: t\n', 'models/s.yml:3:5: source "src": `freshness:` must be a mapping (or null), not the value 5', '`freshness: null` to turn it off'],
     ["a source table's freshness as a list", 'sources:\n  - name: src\n    tables:\n      - name: t\n        freshness: []\n', 'models/s.yml:5:9: source "src", table "t": `freshness:` must be a mapping (or null), not a list', 'warn_after'],

@@ -6,9 +6,17 @@ const kindOf = (v: unknown): string => (Array.isArray(v) ? 'a list' : v === null
 
 /** `freshness`: a mapping, or null to turn it off. */
 /** `notEmpty`: a list that sm's reader already checks the kind of, so only an empty value (`columns:` with nothing under it) is told here. */
-type Want = 'mapping' | 'list' | 'text' | 'freshness' | 'notEmpty';
+/** `tags`: a name or a list of names; `names`: a list of names. */
+type Want = 'mapping' | 'list' | 'text' | 'freshness' | 'notEmpty' | 'tags' | 'names';
+const names = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === 'string');
 const fits = (v: unknown, want: Want): boolean =>
-  want === 'mapping' ? isObj(v) : want === 'list' ? Array.isArray(v) : want === 'freshness' ? v === null || isObj(v) : want === 'notEmpty' ? v !== null : typeof v === 'string';
+  want === 'mapping' ? isObj(v)
+  : want === 'list' ? Array.isArray(v)
+  : want === 'freshness' ? v === null || isObj(v)
+  : want === 'notEmpty' ? v !== null
+  : want === 'tags' ? typeof v === 'string' || names(v)
+  : want === 'names' ? names(v)
+  : typeof v === 'string';
 /** `required`: dbt refuses the entry without the key, so an empty one is not to be removed. */
 type Rules = readonly (readonly [path: readonly string[], want: Want, required?: true])[];
 
@@ -23,14 +31,17 @@ const ENTRY: Rules = [
   [['config', 'meta'], 'mapping'],
   [['config', 'docs'], 'mapping'],
   [['config', 'materialized'], 'text'],
+  // dbt 1.11.16, `config: {tags: [true]}`: "at path ['tags']: [True] is not valid under any of the given schemas", exit 2.
+  [['config', 'tags'], 'tags'],
 ];
 const COLUMN: Rules = [
   [['meta'], 'mapping'],
   [['config'], 'mapping'],
   [['constraints'], 'list'],
-  // dbt 1.11.16: "at path ['columns'][0]['tags']: 5 is not of type 'array'" (a name or nothing too);
-  // a model's own `tags: 5` it accepts (and drops), as sm does.
-  [['tags'], 'list'],
+  // dbt 1.11.16: "at path ['columns'][0]['tags']: 5 is not of type 'array'" (a name or nothing too),
+  // "at path ['columns'][0]['tags'][0]: True is not of type 'string'"; a model's own `tags: 5` or
+  // `tags: [true]` it accepts (and drops), as sm does.
+  [['tags'], 'names'],
 ];
 /** A source and each of its tables: "at path ['tables'][0]['freshness']: 5 is not valid under any of the given schemas". */
 const SOURCE: Rules = [
@@ -53,8 +64,10 @@ const HINT: Record<Want, (key: string) => string> = {
   text: (k) => `Write \`${k}:\` as one name, as in \`materialized: table\``,
   freshness: () => 'Write `freshness:` as a mapping, as in `freshness: {warn_after: {count: 12, period: hour}}`, or `freshness: null` to turn it off',
   notEmpty: (k) => `Write \`${k}:\` as a list, each item on its own line after "- "`,
+  tags: (k) => `Write \`${k}:\` as a name or a list of names, quoting a name YAML reads as something else (\`"true"\`, \`"on"\`, \`"2024"\`)`,
+  names: (k) => `Write \`${k}:\` as a list of names, quoting a name YAML reads as something else (\`"true"\`, \`"on"\`, \`"2024"\`)`,
 };
-const WANTED: Record<Want, string> = { mapping: 'a mapping', list: 'a list', text: 'a name', freshness: 'a mapping (or null)', notEmpty: 'a list' };
+const WANTED: Record<Want, string> = { mapping: 'a mapping', list: 'a list', text: 'a name', freshness: 'a mapping (or null)', notEmpty: 'a list', tags: 'a name or a list of names', names: 'a list of names' };
 
 /**
  * A value of the wrong kind where dbt 1.11 expects a mapping, a list or a name, an empty one
@@ -106,6 +119,12 @@ export function checkUnitTestShapes(y: YamlFile, u: Record<string, unknown>, at:
   return check(y, u, at, `unit test "${String(u.name)}"`, UNIT_TEST, diagnostics) > 0;
 }
 
+/** What a value is, for the message; a list of names that holds something else names the first such item. */
+function shownAs(v: unknown, want: Want): string {
+  const odd = (want === 'tags' || want === 'names') && Array.isArray(v) ? v.find((x) => typeof x !== 'string') : undefined;
+  return odd === undefined ? kindOf(v) : `a list holding ${kindOf(odd)}`;
+}
+
 function check(y: YamlFile, o: Record<string, unknown>, at: readonly (string | number)[], what: string, rules: Rules, diagnostics: Diagnostic[]): number {
   let found = 0;
   for (const [path, want, required] of rules) {
@@ -115,7 +134,7 @@ function check(y: YamlFile, o: Record<string, unknown>, at: readonly (string | n
     const key = path.join('.');
     found++;
     diagnostics.push(
-      diag('SM_SCHEMA_YAML', `${what}: \`${key}:\` must be ${WANTED[want]}, not ${kindOf(v)}`, y.locate([...at, ...path]), {
+      diag('SM_SCHEMA_YAML', `${what}: \`${key}:\` must be ${WANTED[want]}, not ${shownAs(v, want)}`, y.locate([...at, ...path]), {
         hint: `${v === null && want !== 'freshness' && !required ? `Give \`${path[path.length - 1]!}:\` a value, or remove the line` : HINT[want](path[path.length - 1]!)}; dbt refuses the file as it is.`,
       }),
     );
