@@ -72,4 +72,13 @@ describe('hostile sm init names', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('--threads must be a whole number of 1 or more, not "abc"');
   });
+
+  // dbt 1.11.16 (8 Dec 2026): `dbt run-operation foo --threads 3` and `--threads 0` ran the macro, exit 0; `--threads abc` exit 2.
+  it('--threads on run-operation', async () => {
+    const dir = writeProject({ 'profiles.yml': PROFILE, 'models/a.sql': 'select 1 as id', 'macros/m.sql': "{% macro foo() %}{{ log('hi', info=True) }}{% endmacro %}" });
+    for (const n of ['3', '0']) expect((await sm('run-operation', 'foo', '--threads', n, '--project-dir', dir)).code).toBe(0);
+    const bad = await sm('run-operation', 'foo', '--threads', 'abc', '--project-dir', dir);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--threads must be a whole number, not "abc"');
+  });
 });

@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { parseVarsArg, runOperation } from '@smsql/core';
 import { builtinAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
 import { commonOptions } from '../common-options.ts';
 import { EXIT } from '../exit-codes.ts';
+import { usage } from '../usage-error.ts';
 import { cliRunArgs, projectDirTyped, type RunArgFlags } from '../run-args.ts';
 
 /**
@@ -17,7 +18,10 @@ export function registerRunOperationCommand(program: Command, ctx: CliContext): 
   commonOptions(program.command('run-operation').description('call a macro with arguments on the target (dbt run-operation)'))
     .argument('<macro>', 'the macro: name, or package.name')
     .option('--args <yaml>', 'keyword arguments as a YAML mapping, e.g. \'{table: orders, days: 3}\'')
-    .action(async (macro: string, flags: { projectDir: string; profilesDir?: string; target?: string; vars?: string; args?: string; logFormat?: string }) => {
+    // dbt 1.11.16's run-operation takes --threads INTEGER (recorded: `--threads 3` and `--threads 0` exit 0, `--threads abc` exit 2).
+    .addOption(new Option('--threads <n>', 'accepted for dbt (a macro runs on one connection)').hideHelp())
+    .action(async (macro: string, flags: { projectDir: string; profilesDir?: string; target?: string; vars?: string; args?: string; logFormat?: string; threads?: string }) => {
+      if (flags.threads !== undefined && !/^[-+]?\d+$/.test(flags.threads.trim())) throw usage(`--threads must be a whole number, not "${flags.threads}"`);
       const reporter = ctx.reporter(flags.logFormat);
       const args = parseVarsArg(flags.args, '--args', `'{table: orders, days: 3}'`);
       const outcome = await runOperation({
