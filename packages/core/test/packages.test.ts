@@ -149,8 +149,9 @@ describe('installed packages', () => {
   it('leaves out nodes that config disables, with the tests on them, and does not warn about their YAML', () => {
     const p = loadProjectCollecting({
       projectDir: writeProject({
-        'sm_project.yml': 'name: root\nmodels:\n  util:\n    +enabled: false\nseeds:\n  root:\n    off:\n      +enabled: false\n',
-        'seeds/off/s.csv': 'id\n1\n',
+        // A folder not named `off`: YAML 1.1 (PyYAML, as dbt reads the project file) takes that key for false.
+        'sm_project.yml': 'name: root\nmodels:\n  util:\n    +enabled: false\nseeds:\n  root:\n    unused:\n      +enabled: false\n',
+        'seeds/unused/s.csv': 'id\n1\n',
         'seeds/on.csv': 'id\n1\n',
         'seeds/schema.yml': 'version: 2\nseeds:\n  - name: s\n    columns:\n      - name: id\n        data_tests: [unique]\n',
         'dbt_packages/util/dbt_project.yml': 'name: util\n',
