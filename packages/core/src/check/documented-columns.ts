@@ -5,7 +5,7 @@ import type { KeyFn } from './relation-index.ts';
 import { findCol, type Shape } from './infer/shape.ts';
 import { clash, formatType, isKnown } from './types/sql-type.ts';
 import { typeFromString } from './types/type-from-name.ts';
-import { contractEnforced } from '../plan/contract.ts';
+import { contractEnforced } from '../project/constraints.ts';
 
 /**
  * A model against its YAML: every documented column must be selected, with the documented

@@ -1,6 +1,6 @@
 import type { Dialect } from '../adapter.ts';
 import type { ModelNode } from '../types.ts';
-import { contractEnforced } from './contract.ts';
+import { contractEnforced, enforcesConstraints } from '../project/constraints.ts';
 
 /** How a warehouse's dbt adapter treats a constraint type (dbt's ConstraintSupport). */
 export type ConstraintSupport = 'enforced' | 'not_enforced' | 'not_supported';
@@ -34,11 +34,6 @@ export interface ContractTable {
   readonly names: readonly string[];
   /** ConstraintNotSupported / ConstraintNotEnforced, as dbt words them. */
   readonly warnings: readonly { readonly event: string; readonly message: string }[];
-}
-
-/** Whether the materialization creates its table with the contract's columns and constraints (dbt's materialization_enforces_constraints). */
-export function enforcesConstraints(m: ModelNode): boolean {
-  return m.config.materialized === 'table' || m.config.materialized === 'incremental';
 }
 
 /**

@@ -1,11 +1,6 @@
 import type { Dialect } from '../adapter.ts';
 import type { ModelNode } from '../types.ts';
-
-/** Whether the model's config enforces a contract (`contract: {enforced: true}`). */
-export function contractEnforced(n: ModelNode): boolean {
-  const c = n.config.contract;
-  return typeof c === 'object' && c !== null && (c as { enforced?: unknown }).enforced === true;
-}
+import { contractEnforced } from '../project/constraints.ts';
 
 /** A column as the warehouse describes a query's result. */
 export interface DescribedColumn {

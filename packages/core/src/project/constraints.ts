@@ -33,8 +33,16 @@ function foreignKeysOf(n: ModelNode): string[] {
   return [...new Set(all.filter((c) => c.type === 'foreign_key' && typeof c.to === 'string' && c.to).map((c) => c.to as string))];
 }
 
-/** Whether a model has a foreign key: its render is not cached (the cache's key does not cover the YAML its `to` comes from). */
-export const hasForeignKeys = (n: ModelNode): boolean => foreignKeysOf(n).length > 0;
+/**
+ * Whether a model has a foreign key: its render is not cached (the cache's key does not cover the
+ * YAML its `to` comes from). Asked of every model a warm render reuses, so it allocates nothing.
+ */
+export function hasForeignKeys(n: ModelNode): boolean {
+  const isKey = (c: Record<string, unknown>) => c.type === 'foreign_key' && typeof c.to === 'string' && c.to !== '';
+  if (n.constraints?.some(isKey)) return true;
+  for (const col of Object.values(n.columns)) if (col.constraints?.some(isKey)) return true;
+  return false;
+}
 
 /**
  * Each foreign key's `to` rendered after the model's SQL (`render` makes it one more of the model's
@@ -57,8 +65,16 @@ export function withRenderedForeignKeys(e: Record<string, unknown>, rendered: Re
   if (cols) e.columns = Object.fromEntries(Object.entries(cols).map(([k, c]) => [k, { ...c, constraints: swap(c.constraints) }]));
 }
 
-const enforced = (n: ModelNode) => (n.config.contract as { enforced?: unknown } | undefined)?.enforced === true;
-const enforcesConstraints = (n: ModelNode) => n.config.materialized === 'table' || n.config.materialized === 'incremental';
+/** Whether the model's config enforces a contract (`contract: {enforced: true}`). */
+export function contractEnforced(n: { readonly config: Readonly<Record<string, unknown>> }): boolean {
+  const c = n.config.contract;
+  return typeof c === 'object' && c !== null && (c as { enforced?: unknown }).enforced === true;
+}
+
+/** Whether the materialization creates its table with the contract's columns and constraints (dbt's materialization_enforces_constraints). */
+export function enforcesConstraints(n: { readonly config: Readonly<Record<string, unknown>> }): boolean {
+  return n.config.materialized === 'table' || n.config.materialized === 'incremental';
+}
 
 /**
  * A model's `contract.checksum` as dbt 1.11 computes it (build_contract_checksum): sha256 of each
@@ -67,7 +83,7 @@ const enforcesConstraints = (n: ModelNode) => n.config.materialized === 'table' 
  * model-level constraints. Null when the contract is not enforced.
  */
 export function contractChecksum(n: ModelNode): string | null {
-  if (!enforced(n)) return null;
+  if (!contractEnforced(n)) return null;
   let state = '';
   const cols = Object.values(n.columns).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const c of cols) state += `|${c.name}${c.dataType ?? 'None'}${constraintsRepr('ColumnLevelConstraint', c.constraints ?? [])}`;
@@ -108,7 +124,7 @@ export function constraintProblems(n: GraphNode, warn: boolean): Diagnostic[] {
   const out: Diagnostic[] = [];
   const where = { file: n.originalFilePath };
   const patch = n.patchPath ? { file: n.patchPath } : where;
-  if (enforced(n) && n.config.materialized === 'incremental' && !['append_new_columns', 'fail'].includes(String(n.config.on_schema_change ?? 'ignore'))) {
+  if (contractEnforced(n) && n.config.materialized === 'incremental' && !['append_new_columns', 'fail'].includes(String(n.config.on_schema_change ?? 'ignore'))) {
     out.push(
       diag('SM_CONTRACT_INVALID', `Invalid value for on_schema_change: ${String(n.config.on_schema_change ?? 'ignore')}. Models materialized as incremental with contracts enabled must set on_schema_change to 'append_new_columns' or 'fail'`, where, {
         hint: `Model ${n.name}: set on_schema_change='fail' (or 'append_new_columns') in its config, or stop enforcing its contract.`,
@@ -121,7 +137,7 @@ export function constraintProblems(n: GraphNode, warn: boolean): Diagnostic[] {
   }
   const modelLevel = n.constraints ?? [];
   const columnLevel = Object.values(n.columns).flatMap((c: ColumnInfo) => c.constraints ?? []);
-  if (enforced(n)) {
+  if (contractEnforced(n)) {
     if (warn && [...columnLevel, ...modelLevel].some((c) => c.warn_unsupported !== false) && !enforcesConstraints(n)) {
       out.push(
         diag('SM_CONSTRAINT_IGNORED', `Constraint types are not supported for ${String(n.config.materialized)} materializations and will be ignored.  Set 'warn_unsupported: false' on this constraint to ignore this warning.`, patch, {

@@ -1,5 +1,5 @@
 import type { ColumnInfo, GraphNode, ModelNode } from '../types.ts';
-import { contractChecksum } from './constraints.ts';
+import { contractChecksum, contractEnforced } from './constraints.ts';
 import { dbtFileText } from './file-text.ts';
 
 /**
@@ -40,8 +40,7 @@ export function checksumOf(n: { resourceType: string; checksum: string; testMeta
 
 /** A model's `contract` as dbt gives it, from its config (with dbt's checksum of the contract when enforced). */
 export function contractOf(n: GraphNode): { enforced: boolean; alias_types: true; checksum: string | null } {
-  const c = n.config.contract as { enforced?: unknown } | undefined;
-  const enforced = n.resourceType === 'model' && c?.enforced === true;
+  const enforced = n.resourceType === 'model' && contractEnforced(n);
   return { enforced, alias_types: true, checksum: enforced ? contractChecksum(n as ModelNode) : null };
 }
 

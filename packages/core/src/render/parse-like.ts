@@ -161,6 +161,14 @@ export interface MacroDepsHost {
   dispatchOrder(namespace: string | undefined): (string | null)[];
 }
 
+/** Each macro's `depends_on.macros` ({@link macroDependsOn} of its body), as dbt's parse records them. */
+export function settleMacroDependsOn(macros: MacroNamespaces, h: MacroDepsHost): void {
+  for (const e of macros.entries) {
+    const node = macros.nodeOf(e.uniqueId);
+    if (node) e.dependsOn = macroDependsOn(node.body, e.packageName, h);
+  }
+}
+
 /**
  * The macros a macro's body calls, as dbt's parse records them on its manifest entry: each call
  * of a macro by name (`x()`, `dbt_utils.x()`) in the order written, whatever branch it is under,

@@ -21,7 +21,7 @@ import { MacroNamespaces } from './macro-namespaces.ts';
 import { cloneConfig, macroFiles, recordingMacros, refsOf, sourcesOf, tagsOf } from './render-parts.ts';
 import { metaOf } from '../project/folder-config.ts';
 import { dbtTemplateText } from '../project/file-text.ts';
-import { hookMacrosOf, macroDependsOn, parseLike, parseLikeHostOf, sourcesFirst, type ParseLike } from './parse-like.ts';
+import { hookMacrosOf, parseLike, parseLikeHostOf, settleMacroDependsOn, sourcesFirst, type ParseLike } from './parse-like.ts';
 import { settleDisabled } from './settle-disabled.ts';
 import { ProjectHost } from './project-host.ts';
 import { cacheOnDemand, renderKey, type RenderCache } from './render-cache.ts';
@@ -151,10 +151,7 @@ export class ProjectRenderer implements Schedulable {
       this.diagnostics,
     );
     this.diagnostics.push(...parseWarnings(this.project, this.macros, nodes.values(), (n, p, from) => this.host.resolveRef(n, p, from), this.#cache()?.reused));
-    for (const e of this.macros.entries) {
-      const node = this.macros.nodeOf(e.uniqueId);
-      if (node) e.dependsOn = macroDependsOn(node.body, e.packageName, this.host);
-    }
+    settleMacroDependsOn(this.macros, this.host);
     return { project: this.project, nodes, disabled, disabledTests, ephemerals: this.#ephemerals.byNode, diagnostics: [...this.project.diagnostics, ...this.diagnostics], macros: this.macros.entries, hookMacros: hookMacrosOf(this.project, parseLikeHostOf(this)) };
   }
 

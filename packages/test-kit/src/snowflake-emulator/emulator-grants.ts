@@ -51,7 +51,7 @@ async function ensureStore(run: Run): Promise<void> {
 
 const objectKey = (o: ObjectName) => `${o.database}.${o.schema}.${o.name}`;
 
-/** Apply a grant or revoke; for show-grants, the rows Snowflake returns (OWNERSHIP first, to the session's role). */
+/** Apply a grant or revoke; for show-grants, the rows Snowflake returns (with an OWNERSHIP row to the session's role), by privilege. */
 export async function runGrant(plan: GrantPlan, run: Run, sessionRole: string): Promise<DuckDBResultReader | undefined> {
   await ensureStore(run);
   const key = objectKey(plan.object);
